@@ -1,0 +1,57 @@
+# Shared by the run and test commands: installs whatever is missing, then gets out of
+# the way. A second run skips what is already there. Sourced, not executed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Build output lives outside the clone, so a fresh clone (CI) reuses compiled crates.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mypage/target}"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+CARGO_LEPTOS_VERSION=0.3.10
+# Must equal the exact `wasm-bindgen = "=…"` pin in Cargo.toml.
+WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)"
+
+log() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Debian packages, installed only when missing.
+ensure_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
+# The Rust side: the WASM target, cargo-leptos, and the wasm-bindgen CLI matching the
+# pinned crate (cargo-leptos would otherwise try to download one).
+ensure_rust_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once)"
+    env -u CARGO_TARGET_DIR cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (once)"
+    # Not --locked: its lock file wants a webpki-roots release the registry lacks.
+    env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+# npm build tools (Tailwind, wasm-opt from binaryen, Playwright), from package-lock.json.
+ensure_npm() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing npm packages"
+    npm ci --no-audit --no-fund
+  fi
+}

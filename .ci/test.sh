@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): installs what is missing, then runs every test:
+# unit, integration on SQLite and on a throwaway PostgreSQL, and the Playwright suite
+# (desktop, phone, JavaScript disabled) against the release build.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$ROOT/.ci/pg.sh"
+
+started=$(date +%s)
+ensure_apt chromium postgresql fonts-noto-cjk python3
+ensure_rust_tools
+ensure_npm
+
+log "formatting"
+cargo fmt --all --check
+
+log "unit tests (app: domain, i18n, configuration, database helpers)"
+cargo test -p app --features ssr --lib
+
+log "integration tests on SQLite and PostgreSQL"
+trap pg_stop EXIT
+pg_start
+cargo test -p server
+pg_stop
+
+log "release build (server + WASM + CSS)"
+cargo leptos build --release
+WASM="$ROOT/target/site/pkg/mypage.wasm"
+printf 'release WASM: %s bytes raw, %s bytes gzipped\n' "$(stat -c %s "$WASM")" "$(gzip -9c "$WASM" | wc -c)"
+
+log "end-to-end tests (Playwright in Debian's Chromium)"
+export SERVER_BIN="$CARGO_TARGET_DIR/release/server"
+npx playwright test -c end2end/playwright.config.ts
+
+log "all tests passed in $(( $(date +%s) - started )) s"

@@ -1,0 +1,139 @@
+//! The HTML shell, the root component and the routes.
+
+use crate::components::layout::Layout;
+use crate::features::dev::{DevIndexPage, DevPreviewPage};
+use crate::features::preferences::FONT_LARGE_CLASS;
+use crate::features::top::HomePage;
+use crate::i18n::{t, Locale};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// What the page is rendered with: chosen per request on the server and written into
+/// `<html>`, read back from there when the WASM hydrates, so both renders agree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PagePrefs {
+    pub locale: Locale,
+    pub font_large: bool,
+    pub brand: String,
+}
+
+impl PagePrefs {
+    #[cfg(feature = "ssr")]
+    fn from_request() -> Self {
+        let cookies = use_context::<http::request::Parts>().and_then(|p| {
+            p.headers
+                .get(http::header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        });
+        let brand = use_context::<crate::ssr::AppState>()
+            .map(|s| s.settings.brand.clone())
+            .unwrap_or_else(|| "iTSCOM".into());
+        Self {
+            locale: Locale::from_cookie_header(cookies.as_deref()),
+            font_large: crate::features::preferences::font_large_from_cookie_header(
+                cookies.as_deref(),
+            ),
+            brand,
+        }
+    }
+
+    #[cfg(not(feature = "ssr"))]
+    fn from_document() -> Self {
+        let root = document().document_element();
+        let attr = |name: &str| root.as_ref().and_then(|r| r.get_attribute(name));
+        Self {
+            locale: attr("lang")
+                .and_then(|l| Locale::from_code(&l))
+                .unwrap_or_default(),
+            font_large: root
+                .as_ref()
+                .is_some_and(|r| r.class_list().contains(FONT_LARGE_CLASS)),
+            brand: attr("data-brand").unwrap_or_else(|| "iTSCOM".into()),
+        }
+    }
+
+    /// The preferences of this render: from the request on the server, from the
+    /// document in the browser.
+    pub fn current() -> Self {
+        if let Some(p) = use_context::<PagePrefs>() {
+            return p;
+        }
+        #[cfg(feature = "ssr")]
+        return Self::from_request();
+        #[cfg(not(feature = "ssr"))]
+        return Self::from_document();
+    }
+}
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let prefs = PagePrefs::current();
+    provide_context(prefs.clone());
+    let class = if prefs.font_large {
+        FONT_LARGE_CLASS
+    } else {
+        ""
+    };
+    view! {
+        <!DOCTYPE html>
+        <html lang=prefs.locale.code() data-brand=prefs.brand.clone() class=class>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#00766c"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" type="image/png" sizes="192x192" href="/icons/icon-192.png"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <meta name="apple-mobile-web-app-capable" content="yes"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+                // Controls that need JavaScript (text size) are hidden without it.
+                <noscript><style>".js-only{display:none!important}"</style></noscript>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let prefs = PagePrefs::current();
+    provide_context(prefs.clone());
+    provide_context(prefs.locale);
+    let tx = t();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/mypage.css"/>
+        <Title text=format!("{} {}", prefs.brand, tx.brand_suffix)/>
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage/>
+                    // Async: the response waits for the data, so a missing customer (or
+                    // production) answers with a real 404 status.
+                    <Route path=path!("/dev") view=DevIndexPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/preview/:customer_no") view=DevPreviewPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_status(404);
+    let tx = t();
+    view! {
+        <h1 class="page-title">{tx.page_not_found}</h1>
+        <p class="mb-4">{tx.page_not_found_body}</p>
+        <a class="link" href="/">{tx.back_to_top}</a>
+    }
+}

@@ -1,0 +1,50 @@
+//! The page frame: header with brand, desktop side navigation, phone menu, footer.
+
+use super::nav::MenuList;
+use crate::app::PagePrefs;
+use crate::features::preferences::{FontSizeControl, LanguageSwitch};
+use crate::i18n::t;
+use leptos::prelude::*;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let tx = t();
+    let prefs = expect_context::<PagePrefs>();
+    view! {
+        <a href="#main" class="skip-link">{tx.skip_to_content}</a>
+        <header class="site-header">
+            <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-2">
+                <a href="/" class="brand" aria-label=format!("{} {} {}", prefs.brand, tx.brand_suffix, tx.top_page)>
+                    <span class="brand-name">{prefs.brand.clone()}</span>
+                    <span class="brand-suffix">{tx.brand_suffix}</span>
+                </a>
+                <div class="flex items-center gap-2">
+                    <FontSizeControl initial_large=prefs.font_large/>
+                    <LanguageSwitch/>
+                </div>
+            </div>
+            // Phone: a disclosure that works without JavaScript.
+            <details class="phone-menu md:hidden">
+                <summary class="phone-menu-button">
+                    <span aria-hidden="true" class="hamburger"></span>
+                    {tx.open_menu}
+                </summary>
+                <nav aria-label=tx.main_menu class="px-4 pb-4">
+                    <MenuList/>
+                </nav>
+            </details>
+        </header>
+        <div class="mx-auto flex max-w-6xl gap-8 px-4 py-6">
+            <nav aria-label=tx.main_menu class="side-nav hidden md:block">
+                <MenuList/>
+            </nav>
+            <main id="main" tabindex="-1" class="min-w-0 flex-1">
+                {children()}
+            </main>
+        </div>
+        <footer class="site-footer">
+            <p>{tx.footer_note}</p>
+            <p>"© " {prefs.brand.clone()}</p>
+        </footer>
+    }
+}

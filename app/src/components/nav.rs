@@ -1,0 +1,124 @@
+//! The four menus of SPEC §2. An item without a route is shown as not yet available.
+
+use crate::i18n::{t, Texts};
+use leptos::prelude::*;
+
+pub struct MenuItem {
+    pub label: fn(&Texts) -> &'static str,
+    /// None until the screen exists: rendered as text marked 準備中, never a link.
+    pub href: Option<&'static str>,
+}
+
+pub struct MenuSection {
+    pub letter: char,
+    pub label: fn(&Texts) -> &'static str,
+    pub items: &'static [MenuItem],
+}
+
+pub const MENUS: &[MenuSection] = &[
+    MenuSection {
+        letter: 'A',
+        label: |t| t.menu_billing,
+        items: &[
+            MenuItem {
+                label: |t| t.menu_billing_invoices,
+                href: None,
+            },
+            MenuItem {
+                label: |t| t.menu_billing_payment,
+                href: None,
+            },
+        ],
+    },
+    MenuSection {
+        letter: 'B',
+        label: |t| t.menu_contract,
+        items: &[
+            MenuItem {
+                label: |t| t.menu_contract_info,
+                href: None,
+            },
+            MenuItem {
+                label: |t| t.menu_contract_history,
+                href: None,
+            },
+            MenuItem {
+                label: |t| t.menu_contract_document,
+                href: None,
+            },
+            MenuItem {
+                label: |t| t.menu_contract_referral,
+                href: None,
+            },
+            MenuItem {
+                label: |t| t.menu_contract_option_channels,
+                href: None,
+            },
+        ],
+    },
+    MenuSection {
+        letter: 'C',
+        label: |t| t.menu_settings,
+        items: &[
+            MenuItem {
+                label: |t| t.menu_settings_customer,
+                href: None,
+            },
+            MenuItem {
+                label: |t| t.menu_settings_mail,
+                href: None,
+            },
+            MenuItem {
+                label: |t| t.menu_settings_security,
+                href: None,
+            },
+        ],
+    },
+    MenuSection {
+        letter: 'D',
+        label: |t| t.menu_help,
+        items: &[
+            MenuItem {
+                label: |t| t.menu_help_support,
+                href: None,
+            },
+            MenuItem {
+                label: |t| t.menu_help_speedtest,
+                href: None,
+            },
+        ],
+    },
+];
+
+/// The menu sections as lists; used by the desktop side navigation and the phone menu.
+#[component]
+pub fn MenuList() -> impl IntoView {
+    let tx = t();
+    view! {
+        <div class="space-y-5">
+            {MENUS.iter().map(|section| view! {
+                <section>
+                    <h2 class="menu-heading">
+                        <span class="menu-letter" aria-hidden="true">{section.letter.to_string()}</span>
+                        {(section.label)(tx)}
+                    </h2>
+                    <ul class="mt-1">
+                        {section.items.iter().map(|item| match item.href {
+                            Some(href) => view! {
+                                <li><a class="menu-item" href=href>{(item.label)(tx)}</a></li>
+                            }.into_any(),
+                            None => view! {
+                                <li>
+                                    <span class="menu-item menu-item-disabled" aria-disabled="true">
+                                        <span>{(item.label)(tx)}</span>
+                                        <span class="soon">{tx.not_yet_available}</span>
+                                    </span>
+                                </li>
+                            }.into_any(),
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }).collect_view()}
+        </div>
+    }
+}

@@ -1,0 +1,5 @@
+//! One folder per flow or menu: its pages, its server functions (api.rs) and state.
+
+pub mod dev;
+pub mod preferences;
+pub mod top;

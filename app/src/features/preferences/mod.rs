@@ -1,0 +1,143 @@
+//! Display preferences: language (server-side cookie, so the server renders it) and
+//! text size (a cookie written by the browser, read by the server to render it).
+
+use crate::error::AppError;
+use crate::i18n::{t, use_locale, Locale};
+use leptos::prelude::*;
+
+/// The cookie holding the text size: `large` or absent.
+pub const FONT_SIZE_COOKIE: &str = "fs";
+/// The `<html>` class that enlarges the root font size.
+pub const FONT_LARGE_CLASS: &str = "font-large";
+
+/// Remember the chosen language. Without JavaScript the form posts here and the
+/// server redirects back; with it, the page reloads to render every text anew.
+#[server]
+pub async fn set_locale(lang: String) -> Result<(), AppError> {
+    let locale = Locale::from_code(&lang).ok_or_else(|| {
+        crate::ssr::set_status(422);
+        AppError::Invalid {
+            field: "lang".into(),
+            error: crate::domain::FieldError::InvalidFormat,
+        }
+    })?;
+    let state = crate::ssr::state()?;
+    let secure = if state.settings.env.is_production() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        Locale::COOKIE,
+        locale.code()
+    );
+    if let (Some(res), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&cookie),
+    ) {
+        res.append_header(http::header::SET_COOKIE, value);
+    }
+    Ok(())
+}
+
+/// A button switching between Japanese and English.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let tx = t();
+    let other = match use_locale() {
+        Locale::Ja => Locale::En,
+        Locale::En => Locale::Ja,
+    };
+    let action = ServerAction::<SetLocale>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            let _ = window().location().reload();
+        }
+    });
+    view! {
+        <ActionForm action=action attr:class="inline">
+            <input type="hidden" name="lang" value=other.code()/>
+            <button type="submit" class="btn-ghost" lang=other.code()
+                aria-label=format!("{}: {}", tx.language, tx.switch_language)>
+                {tx.switch_language}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// 文字サイズ 標準 / 大きく. Needs JavaScript: the buttons are disabled until the
+/// WASM has hydrated, and hidden entirely for browsers without it.
+#[component]
+pub fn FontSizeControl(initial_large: bool) -> impl IntoView {
+    let tx = t();
+    let hydrated = RwSignal::new(false);
+    let large = RwSignal::new(initial_large);
+    Effect::new(move |_| hydrated.set(true));
+    let choose = move |want_large: bool| {
+        large.set(want_large);
+        #[cfg(feature = "hydrate")]
+        apply_font_size(want_large);
+    };
+    view! {
+        <div class="js-only flex items-center gap-1 text-sm" role="group" aria-label=tx.font_size>
+            <span class="hidden sm:inline text-slate-600 mr-1" aria-hidden="true">{tx.font_size}</span>
+            <button type="button" class="btn-toggle" data-testid="font-normal"
+                disabled=move || !hydrated.get()
+                aria-pressed=move || (!large.get()).to_string()
+                on:click=move |_| choose(false)>
+                {tx.font_size_normal}
+            </button>
+            <button type="button" class="btn-toggle" data-testid="font-large"
+                disabled=move || !hydrated.get()
+                aria-pressed=move || large.get().to_string()
+                on:click=move |_| choose(true)>
+                {tx.font_size_large}
+            </button>
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn apply_font_size(large: bool) {
+    use wasm_bindgen::JsCast;
+    let doc = document();
+    if let Some(root) = doc.document_element() {
+        let classes = root.class_list();
+        let _ = if large {
+            classes.add_1(FONT_LARGE_CLASS)
+        } else {
+            classes.remove_1(FONT_LARGE_CLASS)
+        };
+    }
+    if let Ok(html) = doc.dyn_into::<web_sys::HtmlDocument>() {
+        let cookie = if large {
+            format!("{FONT_SIZE_COOKIE}=large; Path=/; Max-Age=31536000; SameSite=Lax")
+        } else {
+            format!("{FONT_SIZE_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax")
+        };
+        let _ = html.set_cookie(&cookie);
+    }
+}
+
+/// Whether a `Cookie` header asks for large text.
+pub fn font_large_from_cookie_header(header: Option<&str>) -> bool {
+    header
+        .into_iter()
+        .flat_map(|h| h.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(k, v)| k == FONT_SIZE_COOKIE && v == "large")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_fs_equals_large_asks_for_large_text() {
+        assert!(font_large_from_cookie_header(Some("lang=ja; fs=large")));
+        assert!(!font_large_from_cookie_header(Some("fs=")));
+        assert!(!font_large_from_cookie_header(Some("xfs=large")));
+        assert!(!font_large_from_cookie_header(None));
+    }
+}

@@ -1,0 +1,32 @@
+//! The top page: the logged-in customer's summary (SPEC §2).
+
+mod page;
+pub use page::{HomePage, TopSummaryView};
+
+use crate::domain::Yen;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopSummary {
+    pub customer_no: String,
+    pub name: String,
+    pub services: Vec<ServiceSummary>,
+    pub latest_invoice: Option<InvoiceSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSummary {
+    /// `internet`, `tv` or `phone`.
+    pub kind: String,
+    pub plan_name: String,
+    pub monthly_fee: Yen,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceSummary {
+    /// `YYYY-MM`
+    pub billing_month: String,
+    pub total: Yen,
+    pub paid: bool,
+    pub due_on: String,
+}

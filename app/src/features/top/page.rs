@@ -1,0 +1,88 @@
+use super::TopSummary;
+use crate::components::card::Card;
+use crate::i18n::{format_month, format_yen, t, use_locale};
+use leptos::prelude::*;
+
+/// `/`: until login exists, a welcome page pointing at the development preview.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let tx = t();
+    view! {
+        <h1 class="page-title">{tx.welcome_title}</h1>
+        <p class="mb-6 leading-relaxed">{tx.welcome_body}</p>
+        <p class="mb-6">
+            <span class="btn btn-disabled" aria-disabled="true">
+                {tx.login} " (" {tx.not_yet_available} ")"
+            </span>
+        </p>
+        <Card title=tx.dev_preview_title>
+            <p class="mb-3">{tx.dev_preview_body}</p>
+            <a class="link" href="/dev">"/dev"</a>
+        </Card>
+    }
+}
+
+/// The customer's summary: name, this month's bill, services, notices.
+#[component]
+pub fn TopSummaryView(summary: TopSummary) -> impl IntoView {
+    let tx = t();
+    let locale = use_locale();
+    let service_label = move |kind: &str| match kind {
+        "internet" => tx.service_internet,
+        "tv" => tx.service_tv,
+        _ => tx.service_phone,
+    };
+    view! {
+        <div class="mb-6 flex flex-wrap items-baseline justify-between gap-2">
+            <h1 class="page-title mb-0" data-testid="customer-name">
+                {summary.name.clone()} " " {tx.honorific}
+            </h1>
+            <p class="text-sm text-slate-600">
+                {tx.customer_number} ": " <span data-testid="customer-no">{summary.customer_no.clone()}</span>
+            </p>
+        </div>
+        <div class="grid gap-4 md:grid-cols-2">
+            <Card title=tx.this_month_bill>
+                {match summary.latest_invoice.clone() {
+                    Some(inv) => view! {
+                        <p class="text-3xl font-bold tabular-nums" data-testid="latest-total">
+                            {format_yen(tx, inv.total)}
+                        </p>
+                        <p class="mt-1 text-sm text-slate-600">
+                            {tx.billing_month} ": " {format_month(locale, &inv.billing_month)}
+                        </p>
+                        <p class="mt-2">
+                            <span class=if inv.paid { "badge badge-ok" } else { "badge badge-warn" }>
+                                {if inv.paid { tx.payment_status_paid } else { tx.payment_status_unpaid }}
+                            </span>
+                        </p>
+                    }.into_any(),
+                    None => view! { <p>{tx.no_invoice_yet}</p> }.into_any(),
+                }}
+            </Card>
+            <Card title=tx.services_under_contract>
+                <ul class="divide-y divide-slate-200" data-testid="services">
+                    {summary.services.iter().map(|s| view! {
+                        <li class="flex flex-wrap justify-between gap-x-4 py-2">
+                            <span>
+                                <span class="badge badge-info mr-2">{service_label(&s.kind)}</span>
+                                {s.plan_name.clone()}
+                            </span>
+                            <span class="tabular-nums text-slate-700">
+                                {format_yen(tx, s.monthly_fee)} {tx.per_month_tax_included}
+                            </span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </Card>
+            <Card title=tx.notices>
+                <p class="text-slate-600">{tx.no_notices}</p>
+            </Card>
+            <Card title=tx.menu_settings_customer>
+                <span class="btn btn-disabled" aria-disabled="true">
+                    {tx.change_customer_info} " (" {tx.not_yet_available} ")"
+                </span>
+            </Card>
+        </div>
+    }
+}

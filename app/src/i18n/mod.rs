@@ -1,0 +1,189 @@
+//! Internationalisation: Japanese by default, English available.
+//!
+//! Every string the UI shows is a field of [`Texts`]; each locale is one `const`
+//! table, so a key missing in any language is a compile error, and screens add keys
+//! rather than literals. The locale is chosen per request on the server (cookie
+//! `lang`), written into `<html lang>`, and read back from there when the WASM
+//! hydrates, so both renders agree.
+
+mod en;
+mod ja;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use texts::Texts;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    Ja,
+    En,
+}
+
+impl Locale {
+    pub const COOKIE: &'static str = "lang";
+    pub const ALL: [Locale; 2] = [Locale::Ja, Locale::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Ja => "ja",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code.trim() {
+            "ja" => Some(Locale::Ja),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Locale::Ja => &ja::JA,
+            Locale::En => &en::EN,
+        }
+    }
+
+    /// The locale named by a `Cookie` header, Japanese when absent or unknown.
+    pub fn from_cookie_header(header: Option<&str>) -> Self {
+        header
+            .into_iter()
+            .flat_map(|h| h.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == Self::COOKIE)
+            .and_then(|(_, v)| Self::from_code(v))
+            .unwrap_or_default()
+    }
+}
+
+/// The locale of the page being rendered (provided by the App component).
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
+}
+
+/// The texts of the page being rendered.
+pub fn t() -> &'static Texts {
+    use_locale().texts()
+}
+
+mod texts {
+    /// Every text on every screen. Grouped by screen; add a field, then both tables.
+    pub struct Texts {
+        // Shell and navigation
+        pub brand_suffix: &'static str,
+        pub skip_to_content: &'static str,
+        pub main_menu: &'static str,
+        pub open_menu: &'static str,
+        pub not_yet_available: &'static str,
+        pub language: &'static str,
+        pub switch_language: &'static str,
+        pub font_size: &'static str,
+        pub font_size_normal: &'static str,
+        pub font_size_large: &'static str,
+        pub top_page: &'static str,
+        pub login: &'static str,
+        pub footer_note: &'static str,
+        pub page_not_found: &'static str,
+        pub page_not_found_body: &'static str,
+        pub back_to_top: &'static str,
+        pub loading: &'static str,
+        pub error_generic: &'static str,
+
+        // Menus (SPEC §2)
+        pub menu_billing: &'static str,
+        pub menu_billing_invoices: &'static str,
+        pub menu_billing_payment: &'static str,
+        pub menu_contract: &'static str,
+        pub menu_contract_info: &'static str,
+        pub menu_contract_history: &'static str,
+        pub menu_contract_document: &'static str,
+        pub menu_contract_referral: &'static str,
+        pub menu_contract_option_channels: &'static str,
+        pub menu_settings: &'static str,
+        pub menu_settings_customer: &'static str,
+        pub menu_settings_mail: &'static str,
+        pub menu_settings_security: &'static str,
+        pub menu_help: &'static str,
+        pub menu_help_support: &'static str,
+        pub menu_help_speedtest: &'static str,
+
+        // Landing (before login)
+        pub welcome_title: &'static str,
+        pub welcome_body: &'static str,
+        pub dev_preview_title: &'static str,
+        pub dev_preview_body: &'static str,
+
+        // Top page summary
+        pub honorific: &'static str,
+        pub customer_number: &'static str,
+        pub this_month_bill: &'static str,
+        pub billing_month: &'static str,
+        pub payment_status_paid: &'static str,
+        pub payment_status_unpaid: &'static str,
+        pub no_invoice_yet: &'static str,
+        pub services_under_contract: &'static str,
+        pub service_internet: &'static str,
+        pub service_tv: &'static str,
+        pub service_phone: &'static str,
+        pub monthly_fee: &'static str,
+        pub per_month_tax_included: &'static str,
+        pub notices: &'static str,
+        pub no_notices: &'static str,
+        pub change_customer_info: &'static str,
+        pub customer_not_found: &'static str,
+        pub yen_prefix: &'static str,
+        pub yen_suffix: &'static str,
+    }
+}
+
+/// "6,380円" or "¥6,380".
+pub fn format_yen(texts: &Texts, yen: crate::domain::Yen) -> String {
+    format!("{}{}{}", texts.yen_prefix, yen.grouped(), texts.yen_suffix)
+}
+
+/// "2026年10月" or "Oct 2026" from "2026-10".
+pub fn format_month(locale: Locale, yyyy_mm: &str) -> String {
+    const EN_MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let Some((y, m)) = yyyy_mm.split_once('-') else {
+        return yyyy_mm.to_string();
+    };
+    let Ok(month) = m.parse::<usize>() else {
+        return yyyy_mm.to_string();
+    };
+    match locale {
+        Locale::Ja => format!("{y}年{month}月"),
+        Locale::En => match EN_MONTHS.get(month.wrapping_sub(1)) {
+            Some(name) => format!("{name} {y}"),
+            None => yyyy_mm.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Yen;
+
+    #[test]
+    fn the_lang_cookie_chooses_the_locale_and_japanese_is_the_default() {
+        assert_eq!(Locale::from_cookie_header(None), Locale::Ja);
+        assert_eq!(Locale::from_cookie_header(Some("a=b; lang=en")), Locale::En);
+        assert_eq!(Locale::from_cookie_header(Some("lang=ja")), Locale::Ja);
+        assert_eq!(Locale::from_cookie_header(Some("lang=fr")), Locale::Ja);
+        assert_eq!(Locale::from_cookie_header(Some("xlang=en")), Locale::Ja);
+    }
+
+    #[test]
+    fn money_and_months_are_formatted_per_locale() {
+        assert_eq!(format_yen(Locale::Ja.texts(), Yen(6380)), "6,380円");
+        assert_eq!(format_yen(Locale::En.texts(), Yen(6380)), "¥6,380");
+        assert_eq!(format_month(Locale::Ja, "2026-10"), "2026年10月");
+        assert_eq!(format_month(Locale::En, "2026-10"), "Oct 2026");
+        assert_eq!(format_month(Locale::En, "2026-13"), "2026-13");
+    }
+}

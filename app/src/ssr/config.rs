@@ -1,0 +1,206 @@
+//! Typed configuration from environment variables, each with a documented default.
+//! A bad value stops start-up with a message naming the variable.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+impl Environment {
+    pub fn is_production(self) -> bool {
+        self == Environment::Production
+    }
+}
+
+/// A value that must never reach a log: `Debug` prints a placeholder.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `MYPAGE_ENV`: `development` (default) or `production`.
+    pub env: Environment,
+    /// `DATABASE_URL`: `sqlite://…` (default `sqlite://data/mypage.db`) or `postgres://…`.
+    pub database_url: Secret<String>,
+    /// `PUBLIC_URL`: the base for links in mails (default `http://127.0.0.1:3000`).
+    pub public_url: url::Url,
+    /// `SMTP_URL`: `smtp://host:port`, `smtps://user:pass@host`; unset keeps mail in the
+    /// outbox (readable at /dev/mailbox in development).
+    pub smtp_url: Option<Secret<url::Url>>,
+    /// `MYPAGE_BRAND` (default `iTSCOM`).
+    pub brand: String,
+    /// `MYPAGE_MAIL_DOMAIN` (default `itscom.net`).
+    pub mail_domain: String,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "configuration error in {}: {}", self.var, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/mypage.db";
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads each variable through `lookup`; empty values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
+        let err = |var: &'static str, message: &str| ConfigError {
+            var,
+            message: message.into(),
+        };
+
+        let env = match get("MYPAGE_ENV").as_deref().map(str::trim) {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(_) => return Err(err("MYPAGE_ENV", "must be `development` or `production`")),
+        };
+
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(err(
+                "DATABASE_URL",
+                "must start with sqlite:, postgres:// or postgresql://",
+            ));
+        }
+
+        let public_url = get("PUBLIC_URL").unwrap_or_else(|| DEFAULT_PUBLIC_URL.into());
+        let public_url = url::Url::parse(public_url.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or_else(|| err("PUBLIC_URL", "must be an absolute http:// or https:// URL"))?;
+
+        let smtp_url = match get("SMTP_URL") {
+            None => None,
+            Some(raw) => {
+                let u = url::Url::parse(raw.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host().is_some())
+                    .ok_or_else(|| {
+                        err(
+                            "SMTP_URL",
+                            "must be smtp://host:port or smtps://user:pass@host",
+                        )
+                    })?;
+                Some(Secret::new(u))
+            }
+        };
+
+        let brand = get("MYPAGE_BRAND").unwrap_or_else(|| "iTSCOM".into());
+        let mail_domain = get("MYPAGE_MAIL_DOMAIN").unwrap_or_else(|| "itscom.net".into());
+        if !mail_domain.contains('.')
+            || mail_domain
+                .chars()
+                .any(|c| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+        {
+            return Err(err(
+                "MYPAGE_MAIL_DOMAIN",
+                "must be a domain name such as itscom.net",
+            ));
+        }
+
+        Ok(Self {
+            env,
+            database_url: Secret::new(database_url),
+            public_url,
+            smtp_url,
+            brand,
+            mail_domain,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.env, Environment::Development);
+        assert_eq!(s.database_url.expose(), DEFAULT_DATABASE_URL);
+        assert_eq!(s.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert!(s.smtp_url.is_none());
+        assert_eq!(s.brand, "iTSCOM");
+        assert_eq!(s.mail_domain, "itscom.net");
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        for (var, value) in [
+            ("MYPAGE_ENV", "staging"),
+            ("DATABASE_URL", "mysql://x"),
+            ("PUBLIC_URL", "not a url"),
+            ("PUBLIC_URL", "ftp://example.com"),
+            ("SMTP_URL", "http://mail"),
+            ("MYPAGE_MAIL_DOMAIN", "no_dot"),
+        ] {
+            let e = settings(&[(var, value)]).unwrap_err();
+            assert_eq!(e.var, var, "{value}");
+            assert!(e.to_string().contains(var));
+        }
+    }
+
+    #[test]
+    fn good_values_are_taken() {
+        let s = settings(&[
+            ("MYPAGE_ENV", "production"),
+            ("DATABASE_URL", "postgres://u:p@db/mypage"),
+            ("PUBLIC_URL", "https://mypage.example.jp"),
+            ("SMTP_URL", "smtps://user:pass@mail.example.jp"),
+        ])
+        .unwrap();
+        assert!(s.env.is_production());
+        assert_eq!(s.public_url.host_str(), Some("mypage.example.jp"));
+        assert!(s.smtp_url.is_some());
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let s = settings(&[("DATABASE_URL", "postgres://u:hunter2@db/x")]).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,512 @@
+//! The demo data of SPEC §7, loaded by `server seed-demo` and by the run command on an
+//! empty database. Idempotent: rows have fixed ids and are inserted with
+//! `ON CONFLICT DO NOTHING`; invoices are generated only for a customer without any.
+//! Everything here is fictitious.
+
+use super::auth::password;
+use super::db::{Conn, Db};
+use super::now;
+use crate::domain::{KatakanaName, PhoneNumber, Yen};
+
+struct DemoService {
+    kind: &'static str,
+    plan_code: &'static str,
+    plan_name: &'static str,
+    fee: i64,
+    started_on: &'static str,
+}
+
+struct DemoCustomer {
+    no: &'static str,
+    kana: &'static str,
+    name: &'static str,
+    phones: &'static [&'static str],
+    postal_code: &'static str,
+    address: &'static str,
+    /// ("bank", bank name, last4) or ("card", brand, last4)
+    pays_by: (&'static str, &'static str, &'static str),
+    equipment: (&'static str, &'static str, &'static str), // id, kind, model
+    services: &'static [DemoService],
+    /// (iTSCOM ID, password, recovery method)
+    account: Option<(&'static str, &'static str, &'static str)>,
+    mailboxes: &'static [(&'static str, &'static str, bool)], // local, subdomain, virus check
+    requires_additional_verification: bool,
+}
+
+const INTERNET_1G: DemoService = DemoService {
+    kind: "internet",
+    plan_code: "net-1g",
+    plan_name: "インターネット 1Gコース",
+    fee: 6_380,
+    started_on: "2019-04-01",
+};
+const INTERNET_300M: DemoService = DemoService {
+    kind: "internet",
+    plan_code: "net-300m",
+    plan_name: "インターネット 300Mコース",
+    fee: 5_280,
+    started_on: "2018-10-01",
+};
+const TV: DemoService = DemoService {
+    kind: "tv",
+    plan_code: "tv-standard",
+    plan_name: "テレビ スタンダードプラン",
+    fee: 5_478,
+    started_on: "2019-04-01",
+};
+const PHONE: DemoService = DemoService {
+    kind: "phone",
+    plan_code: "phone-basic",
+    plan_name: "ケーブルプラス電話",
+    fee: 1_463,
+    started_on: "2019-04-01",
+};
+
+const CUSTOMERS: &[DemoCustomer] = &[
+    DemoCustomer {
+        no: "100000001",
+        kana: "ヤマダ タロウ",
+        name: "山田 太郎",
+        phones: &["03-1234-5678"],
+        postal_code: "158-0097",
+        address: "東京都世田谷区用賀九丁目99番1号",
+        pays_by: ("bank", "デモ銀行", "1234"),
+        equipment: ("STB0000001", "stb", "STB-4K"),
+        services: &[INTERNET_1G, TV, PHONE],
+        account: None,
+        mailboxes: &[],
+        requires_additional_verification: false,
+    },
+    DemoCustomer {
+        no: "100000002",
+        kana: "サトウ ハナコ",
+        name: "佐藤 花子",
+        phones: &["045-987-6543", "090-1111-2222"],
+        postal_code: "225-0002",
+        address: "神奈川県横浜市青葉区美しが丘九丁目99番2号",
+        pays_by: ("card", "VISA", "4242"),
+        equipment: ("HP00000002", "hitpot", "Hit pot"),
+        services: &[
+            DemoService {
+                started_on: "2019-04-01",
+                ..INTERNET_1G
+            },
+            DemoService {
+                started_on: "2019-04-01",
+                ..TV
+            },
+        ],
+        account: Some(("hanako@example.com", "Hanako_2024", "code")),
+        mailboxes: &[("hanako", "a01", true), ("sato-family", "b03", false)],
+        requires_additional_verification: false,
+    },
+    DemoCustomer {
+        no: "100000003",
+        kana: "スズキ イチロウ",
+        name: "鈴木 一郎",
+        phones: &["044-555-0101"],
+        postal_code: "213-0001",
+        address: "神奈川県川崎市高津区溝口九丁目99番3号",
+        pays_by: ("bank", "デモ銀行", "5678"),
+        equipment: ("STB0000003", "stb", "STB-HD"),
+        services: &[INTERNET_300M],
+        account: Some(("ichiro@example.net", "Ichiro_2020", "legacy_question")),
+        mailboxes: &[],
+        requires_additional_verification: false,
+    },
+    DemoCustomer {
+        no: "100000004",
+        kana: "タナカ ミサキ",
+        name: "田中 美咲",
+        phones: &["03-2222-3333"],
+        postal_code: "152-0031",
+        address: "東京都目黒区中根九丁目99番4号",
+        pays_by: ("card", "Mastercard", "1881"),
+        equipment: ("STB0000004", "stb", "STB-4K"),
+        services: &[INTERNET_1G, TV],
+        account: None,
+        mailboxes: &[],
+        requires_additional_verification: false,
+    },
+    DemoCustomer {
+        no: "100000005",
+        kana: "タナカ ミサキ",
+        name: "田中 美咲",
+        phones: &["03-2222-3333"],
+        postal_code: "152-0031",
+        address: "東京都目黒区中根九丁目99番4号 別棟",
+        pays_by: ("card", "Mastercard", "1881"),
+        equipment: ("HP00000005", "hitpot", "Hit pot"),
+        services: &[TV],
+        account: None,
+        mailboxes: &[],
+        requires_additional_verification: false,
+    },
+];
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub customers_added: u64,
+    pub invoices_added: u64,
+}
+
+/// True when the database holds no customer at all (the run command seeds then).
+pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customers")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n == 0)
+}
+
+/// Load SPEC §7 into the database; a second run adds nothing.
+pub async fn seed_demo(db: &Db, mail_domain: &str) -> Result<SeedReport, sqlx::Error> {
+    seed_demo_at(db, mail_domain, crate::ssr::now()).await
+}
+
+/// As [`seed_demo`], with the 12 months of invoices ending in the month of `at`
+/// (Japan time), so tests can pin the calendar.
+pub async fn seed_demo_at(db: &Db, mail_domain: &str, at: i64) -> Result<SeedReport, sqlx::Error> {
+    // Hash the demo passwords before the transaction: argon2 is slow on purpose.
+    let mut hashes = Vec::new();
+    for c in CUSTOMERS {
+        if let Some((_, pw, _)) = c.account {
+            let pw = pw.to_string();
+            let h = tokio::task::spawn_blocking(move || password::hash(&pw))
+                .await
+                .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+            hashes.push((c.no, h));
+        }
+    }
+
+    let mut tx = db.pool().begin().await?;
+    let mut report = SeedReport::default();
+    let ts = now();
+    for c in CUSTOMERS {
+        report.customers_added += insert_customer(&mut tx, c, ts, &hashes, mail_domain).await?;
+        report.invoices_added += insert_invoices(&mut tx, c, at).await?;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+async fn insert_customer(
+    conn: &mut Conn,
+    c: &DemoCustomer,
+    ts: i64,
+    hashes: &[(&str, String)],
+    mail_domain: &str,
+) -> Result<u64, sqlx::Error> {
+    let kana = KatakanaName::parse(c.kana).expect("demo kana is valid");
+    let contact = c.account.map(|(id, _, _)| id);
+    let added = sqlx::query(
+        "INSERT INTO customers (customer_no, name, name_kana, kana_key, postal_code, address,
+            contact_email, requires_additional_verification, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+    )
+    .bind(c.no)
+    .bind(c.name)
+    .bind(kana.as_str())
+    .bind(kana.match_key())
+    .bind(c.postal_code)
+    .bind(c.address)
+    .bind(contact)
+    .bind(i64::from(c.requires_additional_verification))
+    .bind(ts)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+
+    for phone in c.phones {
+        let phone = PhoneNumber::parse(phone).expect("demo phone is valid");
+        sqlx::query("INSERT INTO customer_phones (customer_no, phone) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(c.no)
+            .bind(phone.digits())
+            .execute(&mut *conn)
+            .await?;
+    }
+
+    for s in c.services {
+        let id = service_id(c.no, s.kind);
+        sqlx::query(
+            "INSERT INTO services (id, customer_no, kind, plan_code, plan_name, monthly_fee,
+                installation_address, started_on)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+        )
+        .bind(&id)
+        .bind(c.no)
+        .bind(s.kind)
+        .bind(s.plan_code)
+        .bind(s.plan_name)
+        .bind(s.fee)
+        .bind(c.address)
+        .bind(s.started_on)
+        .execute(&mut *conn)
+        .await?;
+        insert_change(
+            conn,
+            c.no,
+            &id,
+            "start",
+            s.started_on,
+            None,
+            Some(s.plan_name),
+            0,
+        )
+        .await?;
+    }
+    // 佐藤 花子 moved from 300M to 1G: the history shows the plan change.
+    if c.no == "100000002" {
+        let id = service_id(c.no, "internet");
+        insert_change(
+            conn,
+            c.no,
+            &id,
+            "plan_change",
+            "2023-06-01",
+            Some(INTERNET_300M.plan_name),
+            Some(INTERNET_1G.plan_name),
+            1,
+        )
+        .await?;
+    }
+
+    let (eq_id, eq_kind, eq_model) = c.equipment;
+    let eq_service = c
+        .services
+        .iter()
+        .find(|s| s.kind == "tv")
+        .or(c.services.first())
+        .map(|s| service_id(c.no, s.kind));
+    sqlx::query(
+        "INSERT INTO equipment (equipment_id, customer_no, service_id, kind, model)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(eq_id)
+    .bind(c.no)
+    .bind(eq_service)
+    .bind(eq_kind)
+    .bind(eq_model)
+    .execute(&mut *conn)
+    .await?;
+
+    let (kind, who, last4) = c.pays_by;
+    let (bank, account_last4, brand, card_last4, exp_m, exp_y, token) = if kind == "bank" {
+        (Some(who), Some(last4), None, None, None, None, None)
+    } else {
+        (
+            None,
+            None,
+            Some(who),
+            Some(last4),
+            Some(12_i64),
+            Some(2029_i64),
+            Some(format!("tok_demo_{}", c.no)),
+        )
+    };
+    sqlx::query(
+        "INSERT INTO payment_methods (customer_no, kind, bank_name, account_last4, card_brand,
+            card_last4, card_exp_month, card_exp_year, card_token, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+    )
+    .bind(c.no)
+    .bind(kind)
+    .bind(bank)
+    .bind(account_last4)
+    .bind(brand)
+    .bind(card_last4)
+    .bind(exp_m)
+    .bind(exp_y)
+    .bind(token)
+    .bind(ts)
+    .execute(&mut *conn)
+    .await?;
+
+    if let Some((itscom_id, _, recovery)) = c.account {
+        let hash = hashes
+            .iter()
+            .find(|(no, _)| *no == c.no)
+            .map(|(_, h)| h.as_str())
+            .expect("hashed above");
+        sqlx::query(
+            "INSERT INTO accounts (id, customer_no, itscom_id, itscom_id_key, password_hash,
+                recovery_method, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING",
+        )
+        .bind(format!("acct-{}", c.no))
+        .bind(c.no)
+        .bind(itscom_id)
+        .bind(itscom_id.to_ascii_lowercase())
+        .bind(hash)
+        .bind(recovery)
+        .bind(ts)
+        .execute(&mut *conn)
+        .await?;
+    }
+
+    for (local, sub, virus) in c.mailboxes {
+        // Demo mailboxes get an unusable password hash: no one knows their password.
+        sqlx::query(
+            "INSERT INTO mailboxes (id, customer_no, service_id, local_part, subdomain, address,
+                password_hash, virus_check, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+        )
+        .bind(format!("mbx-{local}-{sub}"))
+        .bind(c.no)
+        .bind(service_id(c.no, "internet"))
+        .bind(*local)
+        .bind(*sub)
+        .bind(format!("{local}@{sub}.{mail_domain}"))
+        .bind("!")
+        .bind(i64::from(*virus))
+        .bind(ts)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(added)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_change(
+    conn: &mut Conn,
+    customer_no: &str,
+    service_id: &str,
+    kind: &str,
+    on: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    seq: u32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO service_changes (id, customer_no, service_id, changed_on, change_kind, from_plan, to_plan)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+    )
+    .bind(format!("chg-{service_id}-{seq}"))
+    .bind(customer_no)
+    .bind(service_id)
+    .bind(on)
+    .bind(kind)
+    .bind(from)
+    .bind(to)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn service_id(customer_no: &str, kind: &str) -> String {
+    format!("svc-{customer_no}-{kind}")
+}
+
+/// (year, month) of `at` in Japan time.
+fn jst_year_month(at: i64) -> (i32, u8) {
+    let t = time::OffsetDateTime::from_unix_timestamp(at)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(time::macros::offset!(+9));
+    (t.year(), u8::from(t.month()))
+}
+
+/// The 12 months ending with the month of `at`, oldest first, as (year, month).
+pub fn last_twelve_months(at: i64) -> Vec<(i32, u8)> {
+    let (y, m) = jst_year_month(at);
+    let index = y * 12 + i32::from(m) - 1;
+    (index - 11..=index)
+        .map(|i| (i.div_euclid(12), (i.rem_euclid(12) + 1) as u8))
+        .collect()
+}
+
+async fn insert_invoices(conn: &mut Conn, c: &DemoCustomer, at: i64) -> Result<u64, sqlx::Error> {
+    let (existing,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM invoices WHERE customer_no = $1")
+            .bind(c.no)
+            .fetch_one(&mut *conn)
+            .await?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    let months = last_twelve_months(at);
+    let last = months.len() - 1;
+    for (i, (y, m)) in months.into_iter().enumerate() {
+        let billing_month = format!("{y:04}-{m:02}");
+        let id = format!("inv-{}-{billing_month}", c.no);
+        let mut lines: Vec<(String, i64)> = c
+            .services
+            .iter()
+            .map(|s| (s.plan_name.to_string(), s.fee))
+            .collect();
+        if c.services.iter().any(|s| s.kind == "phone") {
+            // Call charges vary month to month; deterministic so reseeding matches.
+            lines.push((
+                "通話料".into(),
+                180 + (i64::from(m) * 137 + i64::from(y)) % 900,
+            ));
+        }
+        if c.equipment.1 == "stb" && c.services.iter().any(|s| s.kind == "tv") {
+            lines.push(("STBレンタル料".into(), 550));
+        }
+        let total: Yen = lines.iter().map(|(_, a)| Yen(*a)).sum();
+        let unpaid = i == last;
+        let due_on = format!("{y:04}-{m:02}-27");
+        sqlx::query(
+            "INSERT INTO invoices (id, customer_no, billing_month, issued_on, due_on, total, tax, status, paid_on)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+        )
+        .bind(&id)
+        .bind(c.no)
+        .bind(&billing_month)
+        .bind(format!("{y:04}-{m:02}-10"))
+        .bind(&due_on)
+        .bind(total.0)
+        .bind(total.included_tax(10).0)
+        .bind(if unpaid { "unpaid" } else { "paid" })
+        .bind(if unpaid { None } else { Some(due_on.clone()) })
+        .execute(&mut *conn)
+        .await?;
+        for (n, (desc, amount)) in lines.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO invoice_lines (invoice_id, line_no, description, amount)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(&id)
+            .bind(n as i64 + 1)
+            .bind(desc)
+            .bind(*amount)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(12)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twelve_months_end_with_the_current_japan_month_and_cross_years() {
+        // 2026-01-15 00:00 UTC is January in Japan.
+        let months = last_twelve_months(1_768_435_200);
+        assert_eq!(months.len(), 12);
+        assert_eq!(months[0], (2025, 2));
+        assert_eq!(months[11], (2026, 1));
+        // 2025-12-31 20:00 UTC is already 2026-01-01 in Japan.
+        assert_eq!(
+            *last_twelve_months(1_767_211_200).last().unwrap(),
+            (2026, 1)
+        );
+    }
+
+    #[test]
+    fn the_demo_data_matches_spec_section_7() {
+        assert_eq!(CUSTOMERS.len(), 5);
+        let dup: Vec<_> = CUSTOMERS
+            .iter()
+            .filter(|c| c.kana == "タナカ ミサキ")
+            .collect();
+        assert_eq!(dup.len(), 2);
+        assert_eq!(dup[0].phones, dup[1].phones);
+        assert_eq!(dup[0].pays_by, dup[1].pays_by);
+        for c in CUSTOMERS {
+            assert!(KatakanaName::parse(c.kana).is_ok());
+            assert!(c.phones.iter().all(|p| PhoneNumber::parse(p).is_ok()));
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! The WASM entry point: hydrates the server-rendered page and registers the
+//! service worker (PWA: offline page, installability).
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+    register_service_worker();
+}
+
+fn register_service_worker() {
+    if let Some(window) = web_sys::window() {
+        let container = window.navigator().service_worker();
+        // Fire and forget: a browser without service workers still gets the page.
+        let _ = container.register("/sw.js");
+    }
+}

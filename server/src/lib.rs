@@ -1,0 +1,163 @@
+//! The My Page server: configuration, telemetry and start-up. `main.rs` is a thin CLI
+//! over this; integration tests build the same [`Application`] on port 0.
+
+pub mod telemetry;
+
+use app::ssr::{config::Settings, db::Db, AppState};
+use app::{shell, App};
+use axum::{
+    extract::State,
+    http::{header, HeaderValue, StatusCode},
+    response::IntoResponse,
+    routing::get,
+    Router,
+};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// The Leptos options from cargo-leptos's environment (`LEPTOS_SITE_ADDR`,
+/// `LEPTOS_SITE_ROOT`…), with the output name fixed so the binary also runs outside
+/// cargo-leptos.
+pub fn leptos_options() -> Result<LeptosOptions, Error> {
+    let conf = leptos::config::get_configuration(None)?;
+    let mut options = conf.leptos_options;
+    if options.output_name.is_empty() {
+        options.output_name = "mypage".into();
+    }
+    Ok(options)
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connect to the database, migrate it and bind the listener.
+    pub async fn build(settings: Settings, leptos_options: LeptosOptions) -> Result<Self, Error> {
+        let db = Db::connect(settings.database_url.expose()).await?;
+        db.migrate().await?;
+        let listener = TcpListener::bind(leptos_options.site_addr).await?;
+        let state = AppState {
+            leptos_options,
+            db,
+            settings: Arc::new(settings),
+        };
+        let router = router(state.clone());
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serve until `shutdown` completes, then finish the requests in flight.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let db = self.state.db.clone();
+        let result = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        db.close().await;
+        result
+    }
+}
+
+/// Every route: the Leptos pages and server functions (with the shared state as
+/// context), health, and the static files of the build.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/sw.js", get(service_worker))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .with_state(state)
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// The service worker, never cached by the HTTP cache, so a new release's worker (and
+/// with it the new WASM) is picked up on the next visit.
+async fn service_worker(State(state): State<AppState>) -> impl IntoResponse {
+    let path = std::path::Path::new(&*state.leptos_options.site_root).join("sw.js");
+    match tokio::fs::read(&path).await {
+        Ok(body) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,91 @@
+//! `server [serve|migrate|seed-demo [--if-empty]|help]`: configuration from the
+//! environment (see README), then the chosen command.
+
+use app::ssr::{config::Settings, db::Db, seed};
+use server::{leptos_options, shutdown_signal, telemetry, Application, Error};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: server [COMMAND]
+
+commands:
+  serve                  serve the portal (default)
+  migrate                apply database migrations and exit
+  seed-demo [--if-empty] load the demo data of SPEC §7 (idempotent); with --if-empty
+                         only when the database holds no customer
+  help                   show this text
+
+configuration (environment): DATABASE_URL, PUBLIC_URL, SMTP_URL, MYPAGE_ENV,
+MYPAGE_BRAND, MYPAGE_MAIL_DOMAIN, LEPTOS_SITE_ADDR, LEPTOS_SITE_ROOT, RUST_LOG";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().map(String::as_str).unwrap_or("serve");
+    if matches!(command, "help" | "--help" | "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.env);
+    let result = match (command, args.get(1).map(String::as_str)) {
+        ("serve", None) => serve(settings).await,
+        ("migrate", None) => migrate(&settings).await,
+        ("seed-demo", None) => seed_demo(&settings, false).await,
+        ("seed-demo", Some("--if-empty")) => seed_demo(&settings, true).await,
+        _ => {
+            eprintln!("server: unknown command {:?}\n\n{USAGE}", args.join(" "));
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "server: {command} failed");
+            eprintln!("server: {command} failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), Error> {
+    let options = leptos_options()?;
+    let env = settings.env;
+    let app = Application::build(settings, options).await?;
+    tracing::info!(addr = %app.local_addr(), environment = ?env, "serving My Page on http://{}", app.local_addr());
+    app.run_until(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn connect(settings: &Settings) -> Result<Db, Error> {
+    let db = Db::connect(settings.database_url.expose()).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn migrate(settings: &Settings) -> Result<(), Error> {
+    connect(settings).await?.close().await;
+    tracing::info!("migrations applied");
+    Ok(())
+}
+
+async fn seed_demo(settings: &Settings, only_if_empty: bool) -> Result<(), Error> {
+    let db = connect(settings).await?;
+    if only_if_empty && !seed::is_empty(&db).await? {
+        tracing::info!("database already holds customers: demo data not loaded");
+    } else {
+        let report = seed::seed_demo(&db, &settings.mail_domain).await?;
+        tracing::info!(
+            customers = report.customers_added,
+            invoices = report.invoices_added,
+            "demo data loaded"
+        );
+    }
+    db.close().await;
+    Ok(())
+}

@@ -1,0 +1,185 @@
+//! The integration-test harness: each test gets the real app on port 0 with a fresh
+//! database of its own: a new SQLite file, or a new database in the PostgreSQL server
+//! named by `TEST_POSTGRES_URL` (the test command starts one).
+#![allow(dead_code)]
+
+use app::ssr::{config::Settings, db::Db, seed};
+use leptos::config::LeptosOptions;
+use server::Application;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub database_url: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    sqlite_file: Option<std::path::PathBuf>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(file) = self.sqlite_file.take() {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        (status, res.text().await.expect("body"))
+    }
+}
+
+/// A fresh, empty, migrated database URL for one test.
+pub async fn fresh_database(backend: Backend) -> (String, Option<std::path::PathBuf>) {
+    let id = app::ssr::db::new_id();
+    match backend {
+        Backend::Sqlite => {
+            let file = std::env::temp_dir().join(format!("mypage-test-{id}.db"));
+            (format!("sqlite://{}", file.display()), Some(file))
+        }
+        Backend::Postgres => {
+            let admin = std::env::var("TEST_POSTGRES_URL").expect(
+                "TEST_POSTGRES_URL is not set: run the README's test command, which starts a \
+                 throwaway PostgreSQL, or point it at one (postgres://user@host:port/postgres)",
+            );
+            let db = Db::connect(&admin)
+                .await
+                .expect("connect to TEST_POSTGRES_URL");
+            let name = format!("mypage_test_{id}");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(db.pool())
+                .await
+                .expect("create test database");
+            db.close().await;
+            let mut url = url::Url::parse(&admin).expect("TEST_POSTGRES_URL is a URL");
+            url.set_path(&name);
+            (url.to_string(), None)
+        }
+    }
+}
+
+pub fn test_settings(database_url: &str, extra: &[(&str, &str)]) -> Settings {
+    let mut vars: HashMap<String, String> = HashMap::new();
+    vars.insert("DATABASE_URL".into(), database_url.into());
+    vars.insert("PUBLIC_URL".into(), "http://127.0.0.1:3000".into());
+    for (k, v) in extra {
+        vars.insert((*k).into(), (*v).into());
+    }
+    Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings are valid")
+}
+
+pub fn test_leptos_options(site_root: &str) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("mypage")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .build()
+}
+
+/// The app on a random port with an empty (migrated) database.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+/// The app with extra configuration variables (e.g. `MYPAGE_ENV=production`).
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+    spawn_app_serving(
+        backend,
+        extra,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"),
+    )
+    .await
+}
+
+/// The app serving static files from `site_root`.
+pub async fn spawn_app_serving(
+    backend: Backend,
+    extra: &[(&str, &str)],
+    site_root: &str,
+) -> TestApp {
+    let (database_url, sqlite_file) = fresh_database(backend).await;
+    let settings = test_settings(&database_url, extra);
+    let app = Application::build(settings, test_leptos_options(site_root))
+        .await
+        .expect("build app");
+    let address = format!("http://{}", app.local_addr());
+    let db = app.state().db.clone();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async move {
+        let _ = rx.await;
+    }));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    TestApp {
+        address,
+        client,
+        db,
+        database_url,
+        shutdown: Some(tx),
+        sqlite_file,
+    }
+}
+
+/// The app with the demo data of SPEC §7 loaded.
+pub async fn spawn_app_with_demo_data(backend: Backend) -> TestApp {
+    let app = spawn_app(backend).await;
+    seed::seed_demo(&app.db, "itscom.net")
+        .await
+        .expect("seed demo data");
+    app
+}
+
+/// Runs each named `async fn name(backend: Backend)` as two tests, `sqlite::name` and
+/// `postgres::name`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}

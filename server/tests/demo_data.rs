@@ -1,0 +1,130 @@
+//! `seed-demo`: SPEC §7 exactly, idempotently, on both databases.
+
+mod common;
+use app::ssr::seed;
+use common::*;
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(app.db.pool()).await.unwrap();
+    n
+}
+
+async fn the_demo_data_of_spec_section_7_is_loaded(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM customers").await, 5);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM invoices").await, 5 * 12);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM accounts").await, 2);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM mailboxes WHERE customer_no = '100000002'"
+        )
+        .await,
+        2
+    );
+    // Every invoice has line items and its total is their sum.
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM invoices i WHERE total <> (SELECT SUM(amount) FROM invoice_lines l WHERE l.invoice_id = i.id)").await,
+        0
+    );
+    // 佐藤 花子 has a plan change in her history.
+    assert!(count(&app, "SELECT COUNT(*) FROM service_changes WHERE customer_no = '100000002' AND change_kind = 'plan_change'").await >= 1);
+
+    let mailboxes: Vec<(String,)> = sqlx::query_as(
+        "SELECT address FROM mailboxes WHERE customer_no = '100000002' ORDER BY address",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        mailboxes,
+        vec![
+            ("hanako@a01.itscom.net".to_string(),),
+            ("sato-family@b03.itscom.net".to_string(),)
+        ]
+    );
+
+    // Phones are stored without hyphens; 佐藤 花子 has two.
+    let phones: Vec<(String,)> = sqlx::query_as(
+        "SELECT phone FROM customer_phones WHERE customer_no = '100000002' ORDER BY phone",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        phones,
+        vec![("0459876543".to_string(),), ("09011112222".to_string(),)]
+    );
+}
+
+async fn demo_passwords_are_stored_only_as_argon2id_hashes(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT a.itscom_id, a.password_hash, a.recovery_method, c.contact_email
+         FROM accounts a JOIN customers c ON c.customer_no = a.customer_no ORDER BY a.customer_no",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let expected = [
+        ("hanako@example.com", "Hanako_2024", "code"),
+        ("ichiro@example.net", "Ichiro_2020", "legacy_question"),
+    ];
+    assert_eq!(rows.len(), 2);
+    for ((id, hash, recovery, contact), (want_id, password, want_recovery)) in
+        rows.iter().zip(expected)
+    {
+        assert_eq!(id, want_id);
+        assert_eq!(contact, want_id, "the contact address is the iTSCOM ID");
+        assert_eq!(recovery, want_recovery);
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(!hash.contains(password));
+        assert!(app::ssr::auth::password::verify(password, hash));
+    }
+}
+
+async fn the_duplicate_customer_records_share_name_phone_and_card(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT c.customer_no FROM customers c
+         JOIN customer_phones p ON p.customer_no = c.customer_no
+         JOIN payment_methods m ON m.customer_no = c.customer_no
+         WHERE c.kana_key = $1 AND p.phone = $2 AND m.card_last4 = $3 ORDER BY c.customer_no",
+    )
+    .bind("タナカミサキ")
+    .bind("0322223333")
+    .bind("1881")
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![("100000004".to_string(),), ("100000005".to_string(),)]
+    );
+}
+
+async fn seeding_twice_adds_nothing(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let before = count(&app, "SELECT COUNT(*) FROM invoice_lines").await;
+    let report = seed::seed_demo(&app.db, "itscom.net").await.unwrap();
+    assert_eq!(report, seed::SeedReport::default());
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM invoice_lines").await,
+        before
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM customers").await, 5);
+    assert!(!seed::is_empty(&app.db).await.unwrap());
+}
+
+async fn an_empty_database_is_reported_empty(backend: Backend) {
+    let app = spawn_app(backend).await;
+    assert!(seed::is_empty(&app.db).await.unwrap());
+}
+
+on_both_databases!(
+    the_demo_data_of_spec_section_7_is_loaded,
+    demo_passwords_are_stored_only_as_argon2id_hashes,
+    the_duplicate_customer_records_share_name_phone_and_card,
+    seeding_twice_adds_nothing,
+    an_empty_database_is_reported_empty,
+);
