@@ -1,0 +1,48 @@
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import * as path from 'node:path';
+
+/** The page frame shared by every screen: header, menus, preferences. */
+export class Shell {
+  constructor(readonly page: Page) {}
+
+  async goto(path: string) {
+    await this.page.goto(path);
+  }
+
+  /** Resolves once the WASM has hydrated the page (the text-size buttons enable). */
+  async hydrated() {
+    await expect(this.page.getByTestId('font-large')).toBeEnabled();
+  }
+
+  get main() {
+    return this.page.locator('main#main');
+  }
+
+  /** The visible main menu: the side navigation on desktop, the phone menu on phones. */
+  async openMenu() {
+    const phoneMenu = this.page.locator('details.phone-menu');
+    if (await phoneMenu.isVisible()) {
+      if (!(await phoneMenu.evaluate((d) => (d as HTMLDetailsElement).open))) {
+        await phoneMenu.locator('summary').click();
+      }
+      return phoneMenu.getByRole('navigation');
+    }
+    return this.page.locator('nav.side-nav');
+  }
+
+  async switchLanguage() {
+    await this.page.locator('header form button[type=submit]').click();
+  }
+}
+
+/** A full-page screenshot kept as an artifact, named by screen and project. */
+export async function screenshot(page: Page, info: TestInfo, name: string) {
+  await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.resolve(__dirname, '../screenshots', info.project.name, `${name}.png`), fullPage: true });
+}
+
+/** No horizontal scrolling at this viewport (SPEC §6). */
+export async function expectNoHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}

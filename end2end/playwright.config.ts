@@ -1,0 +1,55 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// Base URL from the environment (BASE_URL), else a server this config starts itself:
+// the release build on a fresh demo database at E2E_ADDR (default 127.0.0.1:3100).
+const addr = process.env.E2E_ADDR ?? '127.0.0.1:3100';
+const baseURL = process.env.BASE_URL ?? `http://${addr}`;
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  workers: 2,
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL,
+    launchOptions: chromium,
+    screenshot: 'on',
+    trace: 'retain-on-failure',
+    locale: 'ja-JP',
+  },
+  projects: [
+    { name: 'desktop', use: { browserName: 'chromium', viewport: { width: 1280, height: 800 } } },
+    { name: 'phone', use: { ...devices['Pixel 7'], browserName: 'chromium' } },
+    // Core flows must work before (and without) the WASM: forms post, pages render.
+    { name: 'nojs', grep: /@core/, use: { browserName: 'chromium', viewport: { width: 1280, height: 800 }, javaScriptEnabled: false } },
+  ],
+  webServer: process.env.BASE_URL
+    ? undefined
+    : {
+        command: 'bash ../.ci/e2e-server.sh',
+        url: `${baseURL}/healthz`,
+        env: { E2E_ADDR: addr },
+        reuseExistingServer: !process.env.CI,
+        timeout: 60_000,
+        stdout: 'ignore',
+        stderr: 'pipe',
+      },
+});

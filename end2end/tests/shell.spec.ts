@@ -1,0 +1,151 @@
+import { expect, test } from '@playwright/test';
+import { Shell, expectNoHorizontalScroll, screenshot } from '../pages/shell';
+
+test.describe('app shell', () => {
+  test('@core the top page is Japanese with the four menus and unfinished items marked', async ({ page }, info) => {
+    const shell = new Shell(page);
+    await shell.goto('/');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+    await expect(page).toHaveTitle('iTSCOM マイページ');
+    const menu = await shell.openMenu();
+    for (const heading of ['料金', 'ご契約・手続き', '各種設定', 'ヘルプ']) {
+      await expect(menu.getByRole('heading', { name: heading })).toBeVisible();
+    }
+    const invoices = menu.getByText('ご請求明細の確認');
+    await expect(invoices).toBeVisible();
+    // Not yet available: shown, marked, and not a link.
+    await expect(menu.getByRole('link', { name: 'ご請求明細の確認' })).toHaveCount(0);
+    await expect(menu.getByText('準備中').first()).toBeVisible();
+    await expectNoHorizontalScroll(page);
+    await screenshot(page, info, 'top');
+  });
+
+  test('@core a demo customer\'s summary comes from the database', async ({ page }, info) => {
+    const shell = new Shell(page);
+    await shell.goto('/dev/preview/100000002');
+    await expect(page.getByTestId('customer-name')).toContainText('佐藤 花子');
+    await expect(page.getByTestId('customer-no')).toHaveText('100000002');
+    await expect(page.getByTestId('services')).toContainText('インターネット 1Gコース');
+    await expect(page.getByTestId('services')).toContainText('テレビ スタンダードプラン');
+    await expect(page.getByTestId('latest-total')).toHaveText(/^[\d,]+円$/);
+    await expectNoHorizontalScroll(page);
+    await screenshot(page, info, 'preview-100000002');
+  });
+
+  test('@core the language switch renders the page in English and back', async ({ page }, info) => {
+    const shell = new Shell(page);
+    await shell.goto('/dev/preview/100000001');
+    // With JavaScript the button waits for hydration; without it the form simply posts.
+    if (info.project.use.javaScriptEnabled !== false) await shell.hydrated();
+    await shell.switchLanguage();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.getByTestId('customer-name')).toContainText('山田 太郎');
+    await expect(page.getByText("This month's bill")).toBeVisible();
+    await screenshot(page, info, 'preview-english');
+    await shell.switchLanguage();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+    await expect(page.getByText('今月のご請求額')).toBeVisible();
+  });
+
+  test('@core an unknown page shows the not-found screen', async ({ page }) => {
+    const response = await page.goto('/no/such/page');
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('heading', { name: 'ページが見つかりません' })).toBeVisible();
+  });
+
+  test('touch targets in the menu are at least 44 px high', async ({ page }) => {
+    const shell = new Shell(page);
+    await shell.goto('/');
+    const menu = await shell.openMenu();
+    const items = menu.locator('.menu-item');
+    const n = await items.count();
+    expect(n).toBeGreaterThan(10);
+    for (let i = 0; i < n; i++) {
+      const box = await items.nth(i).boundingBox();
+      expect(box!.height).toBeGreaterThanOrEqual(44);
+    }
+  });
+
+  test('the skip link is the first stop for the keyboard and moves focus to the content', async ({ page }) => {
+    const shell = new Shell(page);
+    await shell.goto('/');
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: '本文へスキップ' });
+    await expect(skip).toBeFocused();
+    await expect(skip).toBeInViewport();
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/#main$/);
+  });
+});
+
+test.describe('hydration', () => {
+  test('the text-size control works only once the WASM has loaded', async ({ page }) => {
+    const shell = new Shell(page);
+    // Hold the WASM back: until it arrives the control is rendered but inert.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/pkg/*.wasm', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await shell.goto('/dev/preview/100000002');
+    const large = page.getByTestId('font-large');
+    await expect(large).toBeDisabled();
+    release();
+    await expect(large).toBeEnabled();
+    const before = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    await large.click();
+    await expect(large).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.locator('html')).toHaveClass(/font-large/);
+    const after = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    expect(after).toBeGreaterThan(before);
+    // The choice survives a reload: the server renders it from the cookie.
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.reload();
+    await expect(page.locator('html')).toHaveClass(/font-large/);
+    await shell.hydrated();
+    await page.getByTestId('font-normal').click();
+    await expect(page.locator('html')).not.toHaveClass(/font-large/);
+  });
+});
+
+test.describe('PWA', () => {
+  test('the manifest and icons are served', async ({ request }) => {
+    const res = await request.get('/manifest.webmanifest');
+    expect(res.ok()).toBeTruthy();
+    const manifest = await res.json();
+    expect(manifest.display).toBe('standalone');
+    for (const icon of manifest.icons) {
+      const img = await request.get(icon.src);
+      expect(img.ok()).toBeTruthy();
+      expect(img.headers()['content-type']).toBe('image/png');
+    }
+  });
+
+  test('offline, a page shows the offline screen, and no page or API response is cached', async ({ page, context }) => {
+    const shell = new Shell(page);
+    await shell.goto('/dev/preview/100000002');
+    await shell.hydrated();
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    // The worker takes control of this page after activation (clients.claim).
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+    await page.reload();
+    await shell.hydrated();
+    const cached: string[] = await page.evaluate(async () => {
+      const urls: string[] = [];
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const req of await cache.keys()) urls.push(new URL(req.url).pathname);
+      }
+      return urls;
+    });
+    expect(cached).toContain('/offline.html');
+    expect(cached.some((u) => u.startsWith('/pkg/'))).toBeTruthy();
+    expect(cached.filter((u) => u.startsWith('/api/') || u.startsWith('/dev') || u === '/')).toEqual([]);
+
+    await context.setOffline(true);
+    await page.goto('/dev/preview/100000001').catch(() => undefined);
+    await expect(page.getByRole('heading', { name: 'オフラインです' })).toBeVisible();
+    await context.setOffline(false);
+  });
+});
