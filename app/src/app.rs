@@ -1,9 +1,10 @@
 //! The HTML shell, the root component and the routes.
 
 use crate::components::layout::Layout;
-use crate::features::dev::{DevIndexPage, DevPreviewPage};
+use crate::features::dev::{DevIndexPage, DevMailboxPage, DevPreviewPage};
+use crate::features::login::{LoginPage, UserResource};
 use crate::features::preferences::FONT_LARGE_CLASS;
-use crate::features::top::HomePage;
+use crate::features::top::TopPage;
 use crate::i18n::{t, Locale};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -25,19 +26,14 @@ impl PagePrefs {
     #[cfg(feature = "ssr")]
     fn from_request() -> Self {
         let cookies = use_context::<http::request::Parts>().and_then(|p| {
-            p.headers
-                .get(http::header::COOKIE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
+            p.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).map(str::to_owned)
         });
         let brand = use_context::<crate::ssr::AppState>()
             .map(|s| s.settings.brand.clone())
             .unwrap_or_else(|| "iTSCOM".into());
         Self {
             locale: Locale::from_cookie_header(cookies.as_deref()),
-            font_large: crate::features::preferences::font_large_from_cookie_header(
-                cookies.as_deref(),
-            ),
+            font_large: crate::features::preferences::font_large_from_cookie_header(cookies.as_deref()),
             brand,
         }
     }
@@ -47,12 +43,8 @@ impl PagePrefs {
         let root = document().document_element();
         let attr = |name: &str| root.as_ref().and_then(|r| r.get_attribute(name));
         Self {
-            locale: attr("lang")
-                .and_then(|l| Locale::from_code(&l))
-                .unwrap_or_default(),
-            font_large: root
-                .as_ref()
-                .is_some_and(|r| r.class_list().contains(FONT_LARGE_CLASS)),
+            locale: attr("lang").and_then(|l| Locale::from_code(&l)).unwrap_or_default(),
+            font_large: root.as_ref().is_some_and(|r| r.class_list().contains(FONT_LARGE_CLASS)),
             brand: attr("data-brand").unwrap_or_else(|| "iTSCOM".into()),
         }
     }
@@ -71,13 +63,11 @@ impl PagePrefs {
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_csp(&options);
     let prefs = PagePrefs::current();
     provide_context(prefs.clone());
-    let class = if prefs.font_large {
-        FONT_LARGE_CLASS
-    } else {
-        ""
-    };
+    let class = if prefs.font_large { FONT_LARGE_CLASS } else { "" };
     view! {
         <!DOCTYPE html>
         <html lang=prefs.locale.code() data-brand=prefs.brand.clone() class=class>
@@ -102,12 +92,29 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The page's Content-Security-Policy, with this response's nonce (Leptos puts the
+/// same nonce on its hydration scripts).
+#[cfg(feature = "ssr")]
+fn set_page_csp(options: &LeptosOptions) {
+    let Some(nonce) = leptos::nonce::use_nonce() else { return };
+    let dev_reload = use_context::<crate::ssr::AppState>()
+        .filter(|s| !s.settings.env.is_production())
+        .map(|_| options.reload_port);
+    let csp = crate::ssr::security::page_csp(&nonce.to_string(), dev_reload);
+    if let (Some(res), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&csp))
+    {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let prefs = PagePrefs::current();
     provide_context(prefs.clone());
     provide_context(prefs.locale);
+    provide_context(UserResource::new());
     let tx = t();
     view! {
         <Stylesheet id="leptos" href="/pkg/mypage.css"/>
@@ -115,11 +122,15 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage/>
+                    // Pages behind login render with SsrMode::Async: the response waits
+                    // for the session check, so "log in first" is a real redirect.
+                    <Route path=path!("/") view=TopPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage/>
                     // Async: the response waits for the data, so a missing customer (or
                     // production) answers with a real 404 status.
                     <Route path=path!("/dev") view=DevIndexPage ssr=SsrMode::Async/>
                     <Route path=path!("/dev/preview/:customer_no") view=DevPreviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -17,6 +17,9 @@ pub enum AppError {
     Forbidden,
     #[error("invalid input in {field}")]
     Invalid { field: String, error: FieldError },
+    /// Unknown ID or wrong password: one variant, so the answer cannot tell which.
+    #[error("invalid credentials")]
+    InvalidCredentials,
     #[error("too many attempts")]
     TooManyAttempts,
     /// Something failed on the server; the cause was logged there.
@@ -31,7 +34,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotFound => 404,
-            AppError::Unauthorized => 401,
+            AppError::Unauthorized | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::Invalid { .. } => 422,
             AppError::TooManyAttempts => 429,

@@ -2,9 +2,9 @@ import { expect, test } from '@playwright/test';
 import { Shell, expectNoHorizontalScroll, screenshot } from '../pages/shell';
 
 test.describe('app shell', () => {
-  test('@core the top page is Japanese with the four menus and unfinished items marked', async ({ page }, info) => {
+  test('@core the shell is Japanese with the four menus and unfinished items marked', async ({ page }, info) => {
     const shell = new Shell(page);
-    await shell.goto('/');
+    await shell.goto('/login');
     await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
     await expect(page).toHaveTitle('iTSCOM マイページ');
     const menu = await shell.openMenu();
@@ -17,7 +17,7 @@ test.describe('app shell', () => {
     await expect(menu.getByRole('link', { name: 'ご請求明細の確認' })).toHaveCount(0);
     await expect(menu.getByText('準備中').first()).toBeVisible();
     await expectNoHorizontalScroll(page);
-    await screenshot(page, info, 'top');
+    await screenshot(page, info, 'shell');
   });
 
   test('@core a demo customer\'s summary comes from the database', async ({ page }, info) => {
@@ -55,7 +55,7 @@ test.describe('app shell', () => {
 
   test('touch targets in the menu are at least 44 px high', async ({ page }) => {
     const shell = new Shell(page);
-    await shell.goto('/');
+    await shell.goto('/login');
     const menu = await shell.openMenu();
     const items = menu.locator('.menu-item');
     const n = await items.count();
@@ -68,7 +68,7 @@ test.describe('app shell', () => {
 
   test('the skip link is the first stop for the keyboard and moves focus to the content', async ({ page }) => {
     const shell = new Shell(page);
-    await shell.goto('/');
+    await shell.goto('/login');
     await page.keyboard.press('Tab');
     const skip = page.getByRole('link', { name: '本文へスキップ' });
     await expect(skip).toBeFocused();

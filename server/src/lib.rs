@@ -3,11 +3,12 @@
 
 pub mod telemetry;
 
-use app::ssr::{config::Settings, db::Db, AppState};
+use app::ssr::{config::Settings, db::Db, security, AppState};
 use app::{shell, App};
 use axum::{
     extract::State,
-    http::{header, HeaderValue, StatusCode},
+    http::{header, StatusCode},
+    middleware,
     response::IntoResponse,
     routing::get,
     Router,
@@ -18,7 +19,6 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -38,6 +38,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    mail_worker: Option<app::ssr::mail::worker::Worker>,
 }
 
 impl Application {
@@ -46,23 +47,25 @@ impl Application {
         let db = Db::connect(settings.database_url.expose()).await?;
         db.migrate().await?;
         let listener = TcpListener::bind(leptos_options.site_addr).await?;
-        let state = AppState {
-            leptos_options,
-            db,
-            settings: Arc::new(settings),
+        // Without SMTP_URL, mail stays in the outbox (readable at /dev/mailbox).
+        let mail_worker = match &settings.smtp_url {
+            Some(url) => Some(app::ssr::mail::worker::Worker::new(
+                db.clone(),
+                url.expose(),
+                &settings.mail_from,
+                std::time::Duration::from_millis(250),
+            )?),
+            None => None,
         };
+        // The dummy hash for unknown IDs is built now, not on the first login.
+        tokio::task::spawn_blocking(app::ssr::auth::password::warm_up);
+        let state = AppState { leptos_options, db, settings: Arc::new(settings) };
         let router = router(state.clone());
-        Ok(Self {
-            listener,
-            router,
-            state,
-        })
+        Ok(Self { listener, router, state, mail_worker })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("bound listener has an address")
+        self.listener.local_addr().expect("bound listener has an address")
     }
 
     pub fn state(&self) -> &AppState {
@@ -75,13 +78,16 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let db = self.state.db.clone();
-        let result = axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+        let worker = self.mail_worker.map(|w| tokio::spawn(w.run(stopped)));
+        let result =
+            axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(shutdown)
+                .await;
+        let _ = stop_worker.send(true);
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
         db.close().await;
         result
     }
@@ -103,10 +109,8 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
+        .layer(middleware::from_fn(security::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
         .with_state(state)
 }
 
@@ -128,10 +132,7 @@ async fn service_worker(State(state): State<AppState>) -> impl IntoResponse {
     match tokio::fs::read(&path).await {
         Ok(body) => (
             StatusCode::OK,
-            [
-                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                (header::CACHE_CONTROL, "no-cache"),
-            ],
+            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
             body,
         )
             .into_response(),

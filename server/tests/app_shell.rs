@@ -6,17 +6,12 @@ use common::*;
 
 async fn the_top_page_is_japanese_by_default_with_the_four_menus(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (status, body) = app.get_text("/").await;
+    let (status, body) = app.get_text("/login").await;
     assert_eq!(status, 200);
     assert!(body.contains(r#"<html lang="ja""#), "{body}");
-    for menu in [
-        "料金",
-        "ご契約・手続き",
-        "各種設定",
-        "ヘルプ",
-        "ご請求明細の確認",
-        "イッツコム 通信速度測定",
-    ] {
+    for menu in
+        ["料金", "ご契約・手続き", "各種設定", "ヘルプ", "ご請求明細の確認", "イッツコム 通信速度測定"]
+    {
         assert!(body.contains(menu), "menu {menu} missing");
     }
     // Screens that do not exist yet are marked, not linked.
@@ -28,13 +23,7 @@ async fn the_top_page_is_japanese_by_default_with_the_four_menus(backend: Backen
 
 async fn the_lang_cookie_switches_the_page_to_english(backend: Backend) {
     let app = spawn_app(backend).await;
-    let res = app
-        .client
-        .get(app.url("/"))
-        .header("Cookie", "lang=en")
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.get(app.url("/login")).header("Cookie", "lang=en").send().await.unwrap();
     let body = res.text().await.unwrap();
     assert!(body.contains(r#"<html lang="en""#));
     assert!(body.contains("Invoice statements"));
@@ -54,10 +43,7 @@ async fn the_preview_shows_the_customers_own_summary_from_the_database(backend: 
     assert!(body.contains("佐藤 花子"));
     assert!(body.contains("インターネット 1Gコース"));
     assert!(body.contains("テレビ スタンダードプラン"));
-    assert!(
-        !body.contains("ケーブルプラス電話"),
-        "佐藤 花子 has no phone service"
-    );
+    assert!(!body.contains("ケーブルプラス電話"), "佐藤 花子 has no phone service");
     let shown = format!("{}円", app::domain::Yen(total).grouped());
     assert!(body.contains(&shown), "latest total {shown} shown");
     assert!(body.contains("未払い"));
@@ -73,9 +59,7 @@ async fn the_preview_of_an_unknown_customer_is_not_found(backend: Backend) {
 
 async fn the_preview_does_not_exist_in_production(backend: Backend) {
     let app = spawn_app_with(backend, &[("MYPAGE_ENV", "production")]).await;
-    app::ssr::seed::seed_demo(&app.db, "itscom.net")
-        .await
-        .unwrap();
+    app::ssr::seed::seed_demo(&app.db, "itscom.net").await.unwrap();
     let (status, body) = app.get_text("/dev/preview/100000002").await;
     assert_eq!(status, 404);
     assert!(!body.contains("佐藤 花子"));
@@ -104,11 +88,8 @@ on_both_databases!(
 #[tokio::test]
 async fn the_web_app_manifest_declares_an_installable_app() {
     let manifest: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../public/manifest.webmanifest"
-        ))
-        .unwrap(),
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../public/manifest.webmanifest"))
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(manifest["display"], "standalone");
@@ -116,19 +97,11 @@ async fn the_web_app_manifest_declares_an_installable_app() {
     assert!(manifest["name"].as_str().unwrap().contains("マイページ"));
     assert!(manifest["short_name"].is_string());
     assert!(manifest["theme_color"].is_string());
-    let sizes: Vec<&str> = manifest["icons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["sizes"].as_str().unwrap())
-        .collect();
+    let sizes: Vec<&str> =
+        manifest["icons"].as_array().unwrap().iter().map(|i| i["sizes"].as_str().unwrap()).collect();
     assert!(sizes.contains(&"192x192") && sizes.contains(&"512x512"));
     for icon in manifest["icons"].as_array().unwrap() {
-        let path = format!(
-            "{}/../public{}",
-            env!("CARGO_MANIFEST_DIR"),
-            icon["src"].as_str().unwrap()
-        );
+        let path = format!("{}/../public{}", env!("CARGO_MANIFEST_DIR"), icon["src"].as_str().unwrap());
         let bytes = std::fs::read(&path).unwrap_or_else(|_| panic!("{path} exists"));
         assert_eq!(&bytes[1..4], b"PNG");
         // PNG IHDR: width and height at bytes 16..24.
@@ -147,10 +120,7 @@ async fn the_service_worker_is_served_with_no_cache_so_a_release_replaces_it() {
     let res = app.get("/sw.js").await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["cache-control"], "no-cache");
-    assert!(res.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/javascript"));
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
     assert_eq!(res.text().await.unwrap(), "// release 2\n");
     std::fs::remove_dir_all(site).unwrap();
 }

@@ -14,14 +14,7 @@ async fn the_demo_data_of_spec_section_7_is_loaded(backend: Backend) {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM customers").await, 5);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM invoices").await, 5 * 12);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM accounts").await, 2);
-    assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM mailboxes WHERE customer_no = '100000002'"
-        )
-        .await,
-        2
-    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM mailboxes WHERE customer_no = '100000002'").await, 2);
     // Every invoice has line items and its total is their sum.
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM invoices i WHERE total <> (SELECT SUM(amount) FROM invoice_lines l WHERE l.invoice_id = i.id)").await,
@@ -30,31 +23,23 @@ async fn the_demo_data_of_spec_section_7_is_loaded(backend: Backend) {
     // 佐藤 花子 has a plan change in her history.
     assert!(count(&app, "SELECT COUNT(*) FROM service_changes WHERE customer_no = '100000002' AND change_kind = 'plan_change'").await >= 1);
 
-    let mailboxes: Vec<(String,)> = sqlx::query_as(
-        "SELECT address FROM mailboxes WHERE customer_no = '100000002' ORDER BY address",
-    )
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap();
+    let mailboxes: Vec<(String,)> =
+        sqlx::query_as("SELECT address FROM mailboxes WHERE customer_no = '100000002' ORDER BY address")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
     assert_eq!(
         mailboxes,
-        vec![
-            ("hanako@a01.itscom.net".to_string(),),
-            ("sato-family@b03.itscom.net".to_string(),)
-        ]
+        vec![("hanako@a01.itscom.net".to_string(),), ("sato-family@b03.itscom.net".to_string(),)]
     );
 
     // Phones are stored without hyphens; 佐藤 花子 has two.
-    let phones: Vec<(String,)> = sqlx::query_as(
-        "SELECT phone FROM customer_phones WHERE customer_no = '100000002' ORDER BY phone",
-    )
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap();
-    assert_eq!(
-        phones,
-        vec![("0459876543".to_string(),), ("09011112222".to_string(),)]
-    );
+    let phones: Vec<(String,)> =
+        sqlx::query_as("SELECT phone FROM customer_phones WHERE customer_no = '100000002' ORDER BY phone")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(phones, vec![("0459876543".to_string(),), ("09011112222".to_string(),)]);
 }
 
 async fn demo_passwords_are_stored_only_as_argon2id_hashes(backend: Backend) {
@@ -71,9 +56,7 @@ async fn demo_passwords_are_stored_only_as_argon2id_hashes(backend: Backend) {
         ("ichiro@example.net", "Ichiro_2020", "legacy_question"),
     ];
     assert_eq!(rows.len(), 2);
-    for ((id, hash, recovery, contact), (want_id, password, want_recovery)) in
-        rows.iter().zip(expected)
-    {
+    for ((id, hash, recovery, contact), (want_id, password, want_recovery)) in rows.iter().zip(expected) {
         assert_eq!(id, want_id);
         assert_eq!(contact, want_id, "the contact address is the iTSCOM ID");
         assert_eq!(recovery, want_recovery);
@@ -97,10 +80,7 @@ async fn the_duplicate_customer_records_share_name_phone_and_card(backend: Backe
     .fetch_all(app.db.pool())
     .await
     .unwrap();
-    assert_eq!(
-        rows,
-        vec![("100000004".to_string(),), ("100000005".to_string(),)]
-    );
+    assert_eq!(rows, vec![("100000004".to_string(),), ("100000005".to_string(),)]);
 }
 
 async fn seeding_twice_adds_nothing(backend: Backend) {
@@ -108,10 +88,7 @@ async fn seeding_twice_adds_nothing(backend: Backend) {
     let before = count(&app, "SELECT COUNT(*) FROM invoice_lines").await;
     let report = seed::seed_demo(&app.db, "itscom.net").await.unwrap();
     assert_eq!(report, seed::SeedReport::default());
-    assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM invoice_lines").await,
-        before
-    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM invoice_lines").await, before);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM customers").await, 5);
     assert!(!seed::is_empty(&app.db).await.unwrap());
 }

@@ -24,23 +24,15 @@ on_both_databases!(
 
 fn server_binary() -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
     cmd
 }
 
 #[test]
 fn a_bad_configuration_value_stops_start_up_with_a_message_naming_the_variable() {
-    for (var, value) in [
-        ("MYPAGE_ENV", "staging"),
-        ("DATABASE_URL", "mysql://db/x"),
-        ("PUBLIC_URL", "nope"),
-    ] {
-        let out = server_binary()
-            .env(var, value)
-            .arg("migrate")
-            .output()
-            .expect("run server");
+    for (var, value) in [("MYPAGE_ENV", "staging"), ("DATABASE_URL", "mysql://db/x"), ("PUBLIC_URL", "nope")]
+    {
+        let out = server_binary().env(var, value).arg("migrate").output().expect("run server");
         assert_eq!(out.status.code(), Some(2), "{var}={value}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(var), "stderr names {var}: {stderr}");
@@ -49,10 +41,7 @@ fn a_bad_configuration_value_stops_start_up_with_a_message_naming_the_variable()
 
 #[test]
 fn an_unknown_command_prints_usage_and_fails() {
-    let out = server_binary()
-        .arg("frobnicate")
-        .output()
-        .expect("run server");
+    let out = server_binary().arg("frobnicate").output().expect("run server");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage: server"));
 }
@@ -77,28 +66,15 @@ async fn the_server_binary_serves_and_stops_cleanly_on_sigterm() {
         .lines()
         .map_while(Result::ok)
         .find_map(|line| {
-            line.split("http://")
-                .nth(1)
-                .map(|rest| rest.split_whitespace().next().unwrap().to_string())
+            line.split("http://").nth(1).map(|rest| rest.split_whitespace().next().unwrap().to_string())
         })
         .expect("server logs its address");
-    let body = reqwest::get(format!("http://{addr}/healthz"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = reqwest::get(format!("http://{addr}/healthz")).await.unwrap().text().await.unwrap();
     assert_eq!(body, "ok");
 
-    let kill = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let kill = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
-    let status = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .unwrap()
-        .unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
     assert!(status.success(), "exit status after SIGTERM: {status:?}");
     if let Some(f) = file {
         let _ = std::fs::remove_file(f);

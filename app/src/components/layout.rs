@@ -2,6 +2,7 @@
 
 use super::nav::MenuList;
 use crate::app::PagePrefs;
+use crate::features::login::{LogoutButton, UserResource};
 use crate::features::preferences::{FontSizeControl, LanguageSwitch};
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use leptos::prelude::*;
 pub fn Layout(children: Children) -> impl IntoView {
     let tx = t();
     let prefs = expect_context::<PagePrefs>();
+    let user = expect_context::<UserResource>().0;
     view! {
         <a href="#main" class="skip-link">{tx.skip_to_content}</a>
         <header class="site-header">
@@ -18,9 +20,17 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand-name">{prefs.brand.clone()}</span>
                     <span class="brand-suffix">{tx.brand_suffix}</span>
                 </a>
-                <div class="flex items-center gap-2">
+                <div class="flex flex-wrap items-center justify-end gap-2">
                     <FontSizeControl initial_large=prefs.font_large/>
                     <LanguageSwitch/>
+                    <Transition fallback=|| ()>
+                        {move || user.get().and_then(|r| r.ok()).flatten().map(|u| view! {
+                            <span class="hidden text-sm text-slate-700 md:inline" data-testid="user-name">
+                                {u.name} " " {tx.honorific}
+                            </span>
+                            <LogoutButton/>
+                        })}
+                    </Transition>
                 </div>
             </div>
             // Phone: a disclosure that works without JavaScript.

@@ -20,72 +20,36 @@ pub const MENUS: &[MenuSection] = &[
         letter: 'A',
         label: |t| t.menu_billing,
         items: &[
-            MenuItem {
-                label: |t| t.menu_billing_invoices,
-                href: None,
-            },
-            MenuItem {
-                label: |t| t.menu_billing_payment,
-                href: None,
-            },
+            MenuItem { label: |t| t.menu_billing_invoices, href: None },
+            MenuItem { label: |t| t.menu_billing_payment, href: None },
         ],
     },
     MenuSection {
         letter: 'B',
         label: |t| t.menu_contract,
         items: &[
-            MenuItem {
-                label: |t| t.menu_contract_info,
-                href: None,
-            },
-            MenuItem {
-                label: |t| t.menu_contract_history,
-                href: None,
-            },
-            MenuItem {
-                label: |t| t.menu_contract_document,
-                href: None,
-            },
-            MenuItem {
-                label: |t| t.menu_contract_referral,
-                href: None,
-            },
-            MenuItem {
-                label: |t| t.menu_contract_option_channels,
-                href: None,
-            },
+            MenuItem { label: |t| t.menu_contract_info, href: None },
+            MenuItem { label: |t| t.menu_contract_history, href: None },
+            MenuItem { label: |t| t.menu_contract_document, href: None },
+            MenuItem { label: |t| t.menu_contract_referral, href: None },
+            MenuItem { label: |t| t.menu_contract_option_channels, href: None },
         ],
     },
     MenuSection {
         letter: 'C',
         label: |t| t.menu_settings,
         items: &[
-            MenuItem {
-                label: |t| t.menu_settings_customer,
-                href: None,
-            },
-            MenuItem {
-                label: |t| t.menu_settings_mail,
-                href: None,
-            },
-            MenuItem {
-                label: |t| t.menu_settings_security,
-                href: None,
-            },
+            MenuItem { label: |t| t.menu_settings_customer, href: None },
+            MenuItem { label: |t| t.menu_settings_mail, href: None },
+            MenuItem { label: |t| t.menu_settings_security, href: None },
         ],
     },
     MenuSection {
         letter: 'D',
         label: |t| t.menu_help,
         items: &[
-            MenuItem {
-                label: |t| t.menu_help_support,
-                href: None,
-            },
-            MenuItem {
-                label: |t| t.menu_help_speedtest,
-                href: None,
-            },
+            MenuItem { label: |t| t.menu_help_support, href: None },
+            MenuItem { label: |t| t.menu_help_speedtest, href: None },
         ],
     },
 ];

@@ -40,32 +40,15 @@ mod tests {
 
     #[test]
     fn nine_digits_parse_and_full_width_is_folded() {
-        assert_eq!(
-            CustomerNumber::parse("１０００００００１")
-                .unwrap()
-                .as_str(),
-            "100000001"
-        );
-        assert_eq!(
-            CustomerNumber::parse(" 100000002 ").unwrap().as_str(),
-            "100000002"
-        );
+        assert_eq!(CustomerNumber::parse("１０００００００１").unwrap().as_str(), "100000001");
+        assert_eq!(CustomerNumber::parse(" 100000002 ").unwrap().as_str(), "100000002");
     }
 
     #[test]
     fn eight_or_ten_digits_and_letters_are_refused() {
-        assert_eq!(
-            CustomerNumber::parse("10000000"),
-            Err(FieldError::InvalidFormat)
-        );
-        assert_eq!(
-            CustomerNumber::parse("1000000001"),
-            Err(FieldError::InvalidFormat)
-        );
-        assert_eq!(
-            CustomerNumber::parse("10000000A"),
-            Err(FieldError::InvalidCharacters)
-        );
+        assert_eq!(CustomerNumber::parse("10000000"), Err(FieldError::InvalidFormat));
+        assert_eq!(CustomerNumber::parse("1000000001"), Err(FieldError::InvalidFormat));
+        assert_eq!(CustomerNumber::parse("10000000A"), Err(FieldError::InvalidCharacters));
         assert_eq!(CustomerNumber::parse(""), Err(FieldError::Required));
     }
 }

@@ -38,10 +38,7 @@ impl KatakanaName {
 
 /// Katakana letters, the prolonged sound mark and the middle dot.
 fn is_katakana(c: char) -> bool {
-    matches!(
-        c,
-        '\u{30A1}'..='\u{30FA}' | '\u{30FC}' | '\u{30FB}' | '\u{30FD}' | '\u{30FE}'
-    )
+    matches!(c, '\u{30A1}'..='\u{30FA}' | '\u{30FC}' | '\u{30FB}' | '\u{30FD}' | '\u{30FE}')
 }
 
 #[cfg(test)]
@@ -65,22 +62,13 @@ mod tests {
 
     #[test]
     fn kanji_and_latin_letters_are_refused() {
-        assert_eq!(
-            KatakanaName::parse("山田 太郎"),
-            Err(FieldError::InvalidCharacters)
-        );
-        assert_eq!(
-            KatakanaName::parse("Yamada"),
-            Err(FieldError::InvalidCharacters)
-        );
+        assert_eq!(KatakanaName::parse("山田 太郎"), Err(FieldError::InvalidCharacters));
+        assert_eq!(KatakanaName::parse("Yamada"), Err(FieldError::InvalidCharacters));
     }
 
     #[test]
     fn length_limit_holds_at_the_edge() {
         assert!(KatakanaName::parse(&"ア".repeat(MAX_LEN)).is_ok());
-        assert_eq!(
-            KatakanaName::parse(&"ア".repeat(MAX_LEN + 1)),
-            Err(FieldError::TooLong { max: MAX_LEN })
-        );
+        assert_eq!(KatakanaName::parse(&"ア".repeat(MAX_LEN + 1)), Err(FieldError::TooLong { max: MAX_LEN }));
     }
 }

@@ -2,13 +2,18 @@
 //! browser and the server build, so both validate with the same code.
 
 pub mod customer_number;
+pub mod itscom_id;
 pub mod kana;
 pub mod normalize;
+pub mod password;
 pub mod phone;
+pub mod redirect;
 pub mod yen;
 
 pub use customer_number::CustomerNumber;
+pub use itscom_id::ItscomId;
 pub use kana::KatakanaName;
+pub use password::Password;
 pub use phone::PhoneNumber;
 pub use yen::Yen;
 

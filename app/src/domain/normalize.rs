@@ -15,9 +15,7 @@ pub fn hiragana_to_katakana(input: &str) -> String {
     input
         .chars()
         .map(|c| match c {
-            '\u{3041}'..='\u{3096}' | '\u{309D}' | '\u{309E}' => {
-                char::from_u32(c as u32 + 0x60).unwrap_or(c)
-            }
+            '\u{3041}'..='\u{3096}' | '\u{309D}' | '\u{309E}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
             _ => c,
         })
         .collect()
@@ -31,7 +29,18 @@ pub fn remove_spaces(input: &str) -> String {
 /// The matching key for names and free-form identifiers: width folded, hiragana as
 /// katakana, no spaces.
 pub fn match_key(input: &str) -> String {
-    remove_spaces(&hiragana_to_katakana(&fold_width(input)))
+    // Removing a space can bring a combining mark next to a letter, which NFKC then
+    // composes; and NFKC can turn a spacing mark (¯) into space + combining mark. So
+    // repeat until stable (two rounds in practice).
+    let mut key = input.to_string();
+    for _ in 0..4 {
+        let next = remove_spaces(&hiragana_to_katakana(&fold_width(&key)));
+        if next == key {
+            break;
+        }
+        key = next;
+    }
+    key
 }
 
 #[cfg(test)]
@@ -56,6 +65,14 @@ mod tests {
         assert_eq!(match_key("ﾔﾏﾀﾞ ﾀﾛｳ"), "ヤマダタロウ");
         assert_eq!(match_key("ﾊﾟﾝ"), "パン");
         assert_eq!(match_key("ｻﾄｰ"), "サトー");
+    }
+
+    #[test]
+    fn a_spacing_mark_next_to_a_letter_gives_a_stable_key() {
+        // Found by the property test below: NFKC("u¯") is "u ̄"; without the space it
+        // composes to "ū".
+        assert_eq!(match_key("u¯"), "ū");
+        assert_eq!(match_key(&match_key("u¯")), "ū");
     }
 
     #[test]

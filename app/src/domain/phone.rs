@@ -9,10 +9,8 @@ pub struct PhoneNumber(String);
 /// Separators people type in phone numbers: hyphens of every kind (including the
 /// katakana prolonged sound mark, a frequent mistype), spaces and parentheses.
 fn is_separator(c: char) -> bool {
-    matches!(
-        c,
-        '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF70}' | '(' | ')'
-    ) || c.is_whitespace()
+    matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF70}' | '(' | ')')
+        || c.is_whitespace()
 }
 
 impl PhoneNumber {
@@ -44,18 +42,10 @@ mod tests {
 
     #[test]
     fn hyphens_spaces_and_full_width_digits_are_ignored() {
-        for raw in [
-            "03-1234-5678",
-            "０３－１２３４－５６７８",
-            "03 1234 5678",
-            "03(1234)5678",
-            "03ー1234ー5678",
-        ] {
-            assert_eq!(
-                PhoneNumber::parse(raw).unwrap().digits(),
-                "0312345678",
-                "{raw}"
-            );
+        for raw in
+            ["03-1234-5678", "０３－１２３４－５６７８", "03 1234 5678", "03(1234)5678", "03ー1234ー5678"]
+        {
+            assert_eq!(PhoneNumber::parse(raw).unwrap().digits(), "0312345678", "{raw}");
         }
     }
 
@@ -63,26 +53,14 @@ mod tests {
     fn ten_and_eleven_digits_are_accepted_nine_and_twelve_are_not() {
         assert!(PhoneNumber::parse("0312345678").is_ok());
         assert!(PhoneNumber::parse("09011112222").is_ok());
-        assert_eq!(
-            PhoneNumber::parse("031234567"),
-            Err(FieldError::InvalidFormat)
-        );
-        assert_eq!(
-            PhoneNumber::parse("090111122223"),
-            Err(FieldError::InvalidFormat)
-        );
+        assert_eq!(PhoneNumber::parse("031234567"), Err(FieldError::InvalidFormat));
+        assert_eq!(PhoneNumber::parse("090111122223"), Err(FieldError::InvalidFormat));
     }
 
     #[test]
     fn numbers_must_start_with_zero_and_be_digits() {
-        assert_eq!(
-            PhoneNumber::parse("3312345678"),
-            Err(FieldError::InvalidFormat)
-        );
-        assert_eq!(
-            PhoneNumber::parse("03-1234-567a"),
-            Err(FieldError::InvalidCharacters)
-        );
+        assert_eq!(PhoneNumber::parse("3312345678"), Err(FieldError::InvalidFormat));
+        assert_eq!(PhoneNumber::parse("03-1234-567a"), Err(FieldError::InvalidCharacters));
         assert_eq!(PhoneNumber::parse(" - "), Err(FieldError::Required));
     }
 }

@@ -37,10 +37,9 @@ pub const EN: Texts = Texts {
     menu_help_support: "Contact and support",
     menu_help_speedtest: "Speed test",
 
-    welcome_title: "Welcome to My Page",
-    welcome_body: "Check your invoices, change your payment method, set up mail addresses and more, at any time.",
     dev_preview_title: "Development preview",
-    dev_preview_body: "Until login is built, the top page of a demo customer can be viewed here (development only).",
+    dev_preview_body:
+        "Until login is built, the top page of a demo customer can be viewed here (development only).",
 
     honorific: "",
     customer_number: "Customer number",
@@ -59,6 +58,18 @@ pub const EN: Texts = Texts {
     no_notices: "No new notices.",
     change_customer_info: "Change customer information",
     customer_not_found: "Customer not found.",
+    login_title: "Log in",
+    login_lead: "Enter your iTSCOM ID and password to log in.",
+    itscom_id_label: "iTSCOM ID",
+    password_label: "Password",
+    show_password: "Show password",
+    reset: "Reset",
+    register_link: "Register an iTSCOM ID",
+    forgot_link: "Forgot your ID or password?",
+    login_error_credentials: "The iTSCOM ID or password is not correct.",
+    login_error_throttled: "Too many login attempts. Please wait a while and try again.",
+    logout: "Log out",
+    submitting: "Sending…",
     yen_prefix: "¥",
     yen_suffix: "",
 };

@@ -38,10 +38,9 @@ pub const JA: Texts = Texts {
     menu_help_support: "お問い合わせ・サポート",
     menu_help_speedtest: "イッツコム 通信速度測定",
 
-    welcome_title: "マイページへようこそ",
-    welcome_body: "ご請求明細の確認、お支払い方法の変更、メールアドレスの設定などのお手続きがいつでもご利用いただけます。",
     dev_preview_title: "開発用プレビュー",
-    dev_preview_body: "ログイン機能の完成までの間、デモのお客さまのトップページを表示できます（開発環境のみ）。",
+    dev_preview_body:
+        "ログイン機能の完成までの間、デモのお客さまのトップページを表示できます（開発環境のみ）。",
 
     honorific: "さま",
     customer_number: "お客さま番号",
@@ -60,6 +59,19 @@ pub const JA: Texts = Texts {
     no_notices: "新しいお知らせはありません。",
     change_customer_info: "お客さま情報を変更",
     customer_not_found: "お客さま情報が見つかりません。",
+    login_title: "ログイン",
+    login_lead: "iTSCOM IDとパスワードを入力して、ログインしてください。",
+    itscom_id_label: "iTSCOM ID",
+    password_label: "パスワード",
+    show_password: "パスワードを表示",
+    reset: "リセット",
+    register_link: "iTSCOM IDの新規登録",
+    forgot_link: "ID,またはパスワードをお忘れですか?",
+    login_error_credentials: "iTSCOM IDまたはパスワードが正しくありません。",
+    login_error_throttled:
+        "ログインの試行回数が上限を超えました。しばらく時間をおいてから、再度お試しください。",
+    logout: "ログアウト",
+    submitting: "送信中…",
     yen_prefix: "",
     yen_suffix: "円",
 };

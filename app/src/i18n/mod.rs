@@ -111,8 +111,6 @@ mod texts {
         pub menu_help_speedtest: &'static str,
 
         // Landing (before login)
-        pub welcome_title: &'static str,
-        pub welcome_body: &'static str,
         pub dev_preview_title: &'static str,
         pub dev_preview_body: &'static str,
 
@@ -134,6 +132,18 @@ mod texts {
         pub no_notices: &'static str,
         pub change_customer_info: &'static str,
         pub customer_not_found: &'static str,
+        pub login_title: &'static str,
+        pub login_lead: &'static str,
+        pub itscom_id_label: &'static str,
+        pub password_label: &'static str,
+        pub show_password: &'static str,
+        pub reset: &'static str,
+        pub register_link: &'static str,
+        pub forgot_link: &'static str,
+        pub login_error_credentials: &'static str,
+        pub login_error_throttled: &'static str,
+        pub logout: &'static str,
+        pub submitting: &'static str,
         pub yen_prefix: &'static str,
         pub yen_suffix: &'static str,
     }
@@ -146,9 +156,8 @@ pub fn format_yen(texts: &Texts, yen: crate::domain::Yen) -> String {
 
 /// "2026年10月" or "Oct 2026" from "2026-10".
 pub fn format_month(locale: Locale, yyyy_mm: &str) -> String {
-    const EN_MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    const EN_MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let Some((y, m)) = yyyy_mm.split_once('-') else {
         return yyyy_mm.to_string();
     };

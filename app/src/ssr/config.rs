@@ -49,6 +49,19 @@ pub struct Settings {
     pub brand: String,
     /// `MYPAGE_MAIL_DOMAIN` (default `itscom.net`).
     pub mail_domain: String,
+    /// `SESSION_IDLE_MINUTES` (default 30) and `SESSION_ABSOLUTE_HOURS` (default 12).
+    pub session: SessionSettings,
+    /// `TRUST_X_FORWARDED_FOR` (`true`/`false`, default false): take the client address
+    /// from the first X-Forwarded-For hop, for a server behind a load balancer.
+    pub trust_forwarded_for: bool,
+    /// `MAIL_FROM` (default `noreply@<MYPAGE_MAIL_DOMAIN>`): the sender of every mail.
+    pub mail_from: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionSettings {
+    pub idle_secs: i64,
+    pub absolute_secs: i64,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -76,10 +89,7 @@ impl Settings {
     /// Reads each variable through `lookup`; empty values count as unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
-        let err = |var: &'static str, message: &str| ConfigError {
-            var,
-            message: message.into(),
-        };
+        let err = |var: &'static str, message: &str| ConfigError { var, message: message.into() };
 
         let env = match get("MYPAGE_ENV").as_deref().map(str::trim) {
             None | Some("development") => Environment::Development,
@@ -92,10 +102,7 @@ impl Settings {
             || database_url.starts_with("postgres://")
             || database_url.starts_with("postgresql://"))
         {
-            return Err(err(
-                "DATABASE_URL",
-                "must start with sqlite:, postgres:// or postgresql://",
-            ));
+            return Err(err("DATABASE_URL", "must start with sqlite:, postgres:// or postgresql://"));
         }
 
         let public_url = get("PUBLIC_URL").unwrap_or_else(|| DEFAULT_PUBLIC_URL.into());
@@ -110,12 +117,7 @@ impl Settings {
                 let u = url::Url::parse(raw.trim())
                     .ok()
                     .filter(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host().is_some())
-                    .ok_or_else(|| {
-                        err(
-                            "SMTP_URL",
-                            "must be smtp://host:port or smtps://user:pass@host",
-                        )
-                    })?;
+                    .ok_or_else(|| err("SMTP_URL", "must be smtp://host:port or smtps://user:pass@host"))?;
                 Some(Secret::new(u))
             }
         };
@@ -123,17 +125,41 @@ impl Settings {
         let brand = get("MYPAGE_BRAND").unwrap_or_else(|| "iTSCOM".into());
         let mail_domain = get("MYPAGE_MAIL_DOMAIN").unwrap_or_else(|| "itscom.net".into());
         if !mail_domain.contains('.')
-            || mail_domain
-                .chars()
-                .any(|c| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            || mail_domain.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
         {
-            return Err(err(
-                "MYPAGE_MAIL_DOMAIN",
-                "must be a domain name such as itscom.net",
-            ));
+            return Err(err("MYPAGE_MAIL_DOMAIN", "must be a domain name such as itscom.net"));
+        }
+
+        let positive = |var: &'static str, default: i64| -> Result<i64, ConfigError> {
+            match get(var) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (1..=10_000).contains(n))
+                    .ok_or_else(|| err(var, "must be a whole number from 1 to 10000")),
+            }
+        };
+        let session = SessionSettings {
+            idle_secs: positive("SESSION_IDLE_MINUTES", 30)? * 60,
+            absolute_secs: positive("SESSION_ABSOLUTE_HOURS", 12)? * 3600,
+        };
+        let trust_forwarded_for = match get("TRUST_X_FORWARDED_FOR").as_deref().map(str::trim) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => return Err(err("TRUST_X_FORWARDED_FOR", "must be `true` or `false`")),
+        };
+
+        let mail_from = get("MAIL_FROM").unwrap_or_else(|| format!("noreply@{mail_domain}"));
+        if mail_from.chars().any(char::is_control) || !mail_from.contains('@') {
+            return Err(err("MAIL_FROM", "must be a mail address such as noreply@itscom.net"));
         }
 
         Ok(Self {
+            mail_from,
+            session,
+            trust_forwarded_for,
             env,
             database_url: Secret::new(database_url),
             public_url,
@@ -150,10 +176,8 @@ mod tests {
     use std::collections::HashMap;
 
     fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Settings::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -166,6 +190,8 @@ mod tests {
         assert!(s.smtp_url.is_none());
         assert_eq!(s.brand, "iTSCOM");
         assert_eq!(s.mail_domain, "itscom.net");
+        assert_eq!(s.session, SessionSettings { idle_secs: 30 * 60, absolute_secs: 12 * 3600 });
+        assert!(!s.trust_forwarded_for);
     }
 
     #[test]
@@ -177,6 +203,9 @@ mod tests {
             ("PUBLIC_URL", "ftp://example.com"),
             ("SMTP_URL", "http://mail"),
             ("MYPAGE_MAIL_DOMAIN", "no_dot"),
+            ("SESSION_IDLE_MINUTES", "0"),
+            ("SESSION_ABSOLUTE_HOURS", "twelve"),
+            ("TRUST_X_FORWARDED_FOR", "yes"),
         ] {
             let e = settings(&[(var, value)]).unwrap_err();
             assert_eq!(e.var, var, "{value}");

@@ -4,6 +4,8 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod mail;
+pub mod security;
 pub mod seed;
 
 use crate::error::AppError;
@@ -26,12 +28,32 @@ pub fn state() -> Result<AppState, AppError> {
 
 /// Set the HTTP status of the current response (server functions, SSR).
 pub fn set_status(status: u16) {
-    if let (Some(opts), Ok(code)) = (
-        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(status),
-    ) {
+    if let (Some(opts), Ok(code)) =
+        (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(status))
+    {
         opts.set_status(code);
     }
+}
+
+/// Answer the page being rendered with a 302 to `path` (whatever the client accepts:
+/// `leptos_axum::redirect` only does so for requests that accept HTML).
+pub fn redirect_page(path: &str) {
+    if let (Some(res), Ok(value)) =
+        (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(path))
+    {
+        res.insert_header(http::header::LOCATION, value);
+        res.set_status(http::StatusCode::FOUND);
+    }
+}
+
+/// Whether the current request is a plain HTML form post (no JavaScript): such a
+/// request is answered with a redirect rather than data.
+pub fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|a| a.contains("text/html"))
+        })
+        .unwrap_or(false)
 }
 
 /// Unix seconds now.

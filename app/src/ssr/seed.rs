@@ -87,14 +87,8 @@ const CUSTOMERS: &[DemoCustomer] = &[
         pays_by: ("card", "VISA", "4242"),
         equipment: ("HP00000002", "hitpot", "Hit pot"),
         services: &[
-            DemoService {
-                started_on: "2019-04-01",
-                ..INTERNET_1G
-            },
-            DemoService {
-                started_on: "2019-04-01",
-                ..TV
-            },
+            DemoService { started_on: "2019-04-01", ..INTERNET_1G },
+            DemoService { started_on: "2019-04-01", ..TV },
         ],
         account: Some(("hanako@example.com", "Hanako_2024", "code")),
         mailboxes: &[("hanako", "a01", true), ("sato-family", "b03", false)],
@@ -152,9 +146,7 @@ pub struct SeedReport {
 
 /// True when the database holds no customer at all (the run command seeds then).
 pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customers")
-        .fetch_one(db.pool())
-        .await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customers").fetch_one(db.pool()).await?;
     Ok(n == 0)
 }
 
@@ -218,11 +210,13 @@ async fn insert_customer(
 
     for phone in c.phones {
         let phone = PhoneNumber::parse(phone).expect("demo phone is valid");
-        sqlx::query("INSERT INTO customer_phones (customer_no, phone) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(c.no)
-            .bind(phone.digits())
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO customer_phones (customer_no, phone) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(c.no)
+        .bind(phone.digits())
+        .execute(&mut *conn)
+        .await?;
     }
 
     for s in c.services {
@@ -242,17 +236,7 @@ async fn insert_customer(
         .bind(s.started_on)
         .execute(&mut *conn)
         .await?;
-        insert_change(
-            conn,
-            c.no,
-            &id,
-            "start",
-            s.started_on,
-            None,
-            Some(s.plan_name),
-            0,
-        )
-        .await?;
+        insert_change(conn, c.no, &id, "start", s.started_on, None, Some(s.plan_name), 0).await?;
     }
     // 佐藤 花子 moved from 300M to 1G: the history shows the plan change.
     if c.no == "100000002" {
@@ -271,12 +255,8 @@ async fn insert_customer(
     }
 
     let (eq_id, eq_kind, eq_model) = c.equipment;
-    let eq_service = c
-        .services
-        .iter()
-        .find(|s| s.kind == "tv")
-        .or(c.services.first())
-        .map(|s| service_id(c.no, s.kind));
+    let eq_service =
+        c.services.iter().find(|s| s.kind == "tv").or(c.services.first()).map(|s| service_id(c.no, s.kind));
     sqlx::query(
         "INSERT INTO equipment (equipment_id, customer_no, service_id, kind, model)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
@@ -293,15 +273,7 @@ async fn insert_customer(
     let (bank, account_last4, brand, card_last4, exp_m, exp_y, token) = if kind == "bank" {
         (Some(who), Some(last4), None, None, None, None, None)
     } else {
-        (
-            None,
-            None,
-            Some(who),
-            Some(last4),
-            Some(12_i64),
-            Some(2029_i64),
-            Some(format!("tok_demo_{}", c.no)),
-        )
+        (None, None, Some(who), Some(last4), Some(12_i64), Some(2029_i64), Some(format!("tok_demo_{}", c.no)))
     };
     sqlx::query(
         "INSERT INTO payment_methods (customer_no, kind, bank_name, account_last4, card_brand,
@@ -322,11 +294,7 @@ async fn insert_customer(
     .await?;
 
     if let Some((itscom_id, _, recovery)) = c.account {
-        let hash = hashes
-            .iter()
-            .find(|(no, _)| *no == c.no)
-            .map(|(_, h)| h.as_str())
-            .expect("hashed above");
+        let hash = hashes.iter().find(|(no, _)| *no == c.no).map(|(_, h)| h.as_str()).expect("hashed above");
         sqlx::query(
             "INSERT INTO accounts (id, customer_no, itscom_id, itscom_id_key, password_hash,
                 recovery_method, created_at, updated_at)
@@ -408,17 +376,14 @@ fn jst_year_month(at: i64) -> (i32, u8) {
 pub fn last_twelve_months(at: i64) -> Vec<(i32, u8)> {
     let (y, m) = jst_year_month(at);
     let index = y * 12 + i32::from(m) - 1;
-    (index - 11..=index)
-        .map(|i| (i.div_euclid(12), (i.rem_euclid(12) + 1) as u8))
-        .collect()
+    (index - 11..=index).map(|i| (i.div_euclid(12), (i.rem_euclid(12) + 1) as u8)).collect()
 }
 
 async fn insert_invoices(conn: &mut Conn, c: &DemoCustomer, at: i64) -> Result<u64, sqlx::Error> {
-    let (existing,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM invoices WHERE customer_no = $1")
-            .bind(c.no)
-            .fetch_one(&mut *conn)
-            .await?;
+    let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM invoices WHERE customer_no = $1")
+        .bind(c.no)
+        .fetch_one(&mut *conn)
+        .await?;
     if existing > 0 {
         return Ok(0);
     }
@@ -427,17 +392,11 @@ async fn insert_invoices(conn: &mut Conn, c: &DemoCustomer, at: i64) -> Result<u
     for (i, (y, m)) in months.into_iter().enumerate() {
         let billing_month = format!("{y:04}-{m:02}");
         let id = format!("inv-{}-{billing_month}", c.no);
-        let mut lines: Vec<(String, i64)> = c
-            .services
-            .iter()
-            .map(|s| (s.plan_name.to_string(), s.fee))
-            .collect();
+        let mut lines: Vec<(String, i64)> =
+            c.services.iter().map(|s| (s.plan_name.to_string(), s.fee)).collect();
         if c.services.iter().any(|s| s.kind == "phone") {
             // Call charges vary month to month; deterministic so reseeding matches.
-            lines.push((
-                "通話料".into(),
-                180 + (i64::from(m) * 137 + i64::from(y)) % 900,
-            ));
+            lines.push(("通話料".into(), 180 + (i64::from(m) * 137 + i64::from(y)) % 900));
         }
         if c.equipment.1 == "stb" && c.services.iter().any(|s| s.kind == "tv") {
             lines.push(("STBレンタル料".into(), 550));
@@ -488,19 +447,13 @@ mod tests {
         assert_eq!(months[0], (2025, 2));
         assert_eq!(months[11], (2026, 1));
         // 2025-12-31 20:00 UTC is already 2026-01-01 in Japan.
-        assert_eq!(
-            *last_twelve_months(1_767_211_200).last().unwrap(),
-            (2026, 1)
-        );
+        assert_eq!(*last_twelve_months(1_767_211_200).last().unwrap(), (2026, 1));
     }
 
     #[test]
     fn the_demo_data_matches_spec_section_7() {
         assert_eq!(CUSTOMERS.len(), 5);
-        let dup: Vec<_> = CUSTOMERS
-            .iter()
-            .filter(|c| c.kana == "タナカ ミサキ")
-            .collect();
+        let dup: Vec<_> = CUSTOMERS.iter().filter(|c| c.kana == "タナカ ミサキ").collect();
         assert_eq!(dup.len(), 2);
         assert_eq!(dup[0].phones, dup[1].phones);
         assert_eq!(dup[0].pays_by, dup[1].pays_by);

@@ -3,6 +3,8 @@
 //! named by `TEST_POSTGRES_URL` (the test command starts one).
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use app::ssr::{config::Settings, db::Db, seed};
 use leptos::config::LeptosOptions;
 use server::Application;
@@ -42,11 +44,45 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request failed")
+    }
+
+    /// POST a form as a browser without JavaScript does (Accept: text/html, same origin).
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client
-            .get(self.url(path))
+            .post(self.url(path))
+            .header("Accept", "text/html")
+            .header("Sec-Fetch-Site", "same-origin")
+            .form(form)
             .send()
             .await
             .expect("request failed")
+    }
+
+    /// POST a form as the hydrated page does (fetch, JSON answer).
+    pub async fn post_fetch(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("Accept", "application/json")
+            .header("Sec-Fetch-Site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// Log in without JavaScript; returns the response (302 on success).
+    pub async fn login(&self, id: &str, password: &str) -> reqwest::Response {
+        self.post_form("/api/login", &[("itscom_id", id), ("password", password), ("next", "/")]).await
+    }
+
+    /// A second browser on the same app: its own cookie jar.
+    pub fn new_browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("client")
     }
 
     pub async fn get_text(&self, path: &str) -> (u16, String) {
@@ -69,9 +105,7 @@ pub async fn fresh_database(backend: Backend) -> (String, Option<std::path::Path
                 "TEST_POSTGRES_URL is not set: run the README's test command, which starts a \
                  throwaway PostgreSQL, or point it at one (postgres://user@host:port/postgres)",
             );
-            let db = Db::connect(&admin)
-                .await
-                .expect("connect to TEST_POSTGRES_URL");
+            let db = Db::connect(&admin).await.expect("connect to TEST_POSTGRES_URL");
             let name = format!("mypage_test_{id}");
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(db.pool())
@@ -111,25 +145,14 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// The app with extra configuration variables (e.g. `MYPAGE_ENV=production`).
 pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
-    spawn_app_serving(
-        backend,
-        extra,
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"),
-    )
-    .await
+    spawn_app_serving(backend, extra, concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site")).await
 }
 
 /// The app serving static files from `site_root`.
-pub async fn spawn_app_serving(
-    backend: Backend,
-    extra: &[(&str, &str)],
-    site_root: &str,
-) -> TestApp {
+pub async fn spawn_app_serving(backend: Backend, extra: &[(&str, &str)], site_root: &str) -> TestApp {
     let (database_url, sqlite_file) = fresh_database(backend).await;
     let settings = test_settings(&database_url, extra);
-    let app = Application::build(settings, test_leptos_options(site_root))
-        .await
-        .expect("build app");
+    let app = Application::build(settings, test_leptos_options(site_root)).await.expect("build app");
     let address = format!("http://{}", app.local_addr());
     let db = app.state().db.clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -141,23 +164,42 @@ pub async fn spawn_app_serving(
         .cookie_store(true)
         .build()
         .expect("client");
-    TestApp {
-        address,
-        client,
-        db,
-        database_url,
-        shutdown: Some(tx),
-        sqlite_file,
-    }
+    TestApp { address, client, db, database_url, shutdown: Some(tx), sqlite_file }
 }
 
 /// The app with the demo data of SPEC §7 loaded.
 pub async fn spawn_app_with_demo_data(backend: Backend) -> TestApp {
-    let app = spawn_app(backend).await;
-    seed::seed_demo(&app.db, "itscom.net")
-        .await
-        .expect("seed demo data");
+    spawn_app_with_demo_data_and(backend, &[]).await
+}
+
+/// The app with demo data and extra configuration.
+pub async fn spawn_app_with_demo_data_and(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+    let app = spawn_app_with(backend, extra).await;
+    seed::seed_demo(&app.db, "itscom.net").await.expect("seed demo data");
     app
+}
+
+/// The `Set-Cookie` headers of a response.
+pub fn set_cookies(res: &reqwest::Response) -> Vec<String> {
+    res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect()
+}
+
+/// The value of cookie `name` set by a response.
+pub fn cookie_value(res: &reqwest::Response, name: &str) -> Option<String> {
+    set_cookies(res).into_iter().find_map(|c| {
+        let first = c.split(';').next()?.to_string();
+        let (k, v) = first.split_once('=')?;
+        (k == name && !v.is_empty()).then(|| v.to_string())
+    })
+}
+
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+pub async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(app.db.pool()).await.unwrap();
+    n
 }
 
 /// Runs each named `async fn name(backend: Backend)` as two tests, `sqlite::name` and

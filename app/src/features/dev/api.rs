@@ -26,10 +26,7 @@ pub async fn get_preview_summary(customer_no: String) -> Result<TopSummary, AppE
     let state = require_development()?;
     let customer_no = crate::domain::CustomerNumber::parse(&customer_no).map_err(|error| {
         crate::ssr::set_status(422);
-        AppError::Invalid {
-            field: "customer_no".into(),
-            error,
-        }
+        AppError::Invalid { field: "customer_no".into(), error }
     })?;
     let mut conn = state.db.pool().acquire().await?;
     match crate::ssr::db::customers::top_summary(&mut conn, customer_no.as_str()).await? {
@@ -39,4 +36,24 @@ pub async fn get_preview_summary(customer_no: String) -> Result<TopSummary, AppE
             Err(AppError::NotFound)
         }
     }
+}
+
+/// The latest mails of the outbox, for the development mailbox.
+#[server]
+pub async fn list_dev_mail() -> Result<Vec<crate::features::dev::DevMail>, AppError> {
+    let state = require_development()?;
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(crate::ssr::mail::list_recent(&mut conn, 100)
+        .await?
+        .into_iter()
+        .map(|m| crate::features::dev::DevMail {
+            topic: m.topic,
+            sent_at: m.sent_at,
+            mail: crate::features::dev::DevMailBody {
+                to: m.mail.to,
+                subject: m.mail.subject,
+                text: m.mail.text,
+            },
+        })
+        .collect())
 }

@@ -16,26 +16,15 @@ pub const FONT_LARGE_CLASS: &str = "font-large";
 pub async fn set_locale(lang: String) -> Result<(), AppError> {
     let locale = Locale::from_code(&lang).ok_or_else(|| {
         crate::ssr::set_status(422);
-        AppError::Invalid {
-            field: "lang".into(),
-            error: crate::domain::FieldError::InvalidFormat,
-        }
+        AppError::Invalid { field: "lang".into(), error: crate::domain::FieldError::InvalidFormat }
     })?;
     let state = crate::ssr::state()?;
-    let secure = if state.settings.env.is_production() {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-        Locale::COOKIE,
-        locale.code()
-    );
-    if let (Some(res), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&cookie),
-    ) {
+    let secure = if state.settings.env.is_production() { "; Secure" } else { "" };
+    let cookie =
+        format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", Locale::COOKIE, locale.code());
+    if let (Some(res), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie))
+    {
         res.append_header(http::header::SET_COOKIE, value);
     }
     Ok(())
@@ -104,11 +93,7 @@ fn apply_font_size(large: bool) {
     let doc = document();
     if let Some(root) = doc.document_element() {
         let classes = root.class_list();
-        let _ = if large {
-            classes.add_1(FONT_LARGE_CLASS)
-        } else {
-            classes.remove_1(FONT_LARGE_CLASS)
-        };
+        let _ = if large { classes.add_1(FONT_LARGE_CLASS) } else { classes.remove_1(FONT_LARGE_CLASS) };
     }
     if let Ok(html) = doc.dyn_into::<web_sys::HtmlDocument>() {
         let cookie = if large {

@@ -1,7 +1,9 @@
 //! The top page: the logged-in customer's summary (SPEC §2).
 
+mod api;
 mod page;
-pub use page::{HomePage, TopSummaryView};
+pub use api::get_top_summary;
+pub use page::{TopPage, TopSummaryView};
 
 use crate::domain::Yen;
 use serde::{Deserialize, Serialize};

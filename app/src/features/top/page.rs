@@ -1,24 +1,31 @@
+use super::api::get_top_summary;
 use super::TopSummary;
 use crate::components::card::Card;
+use crate::components::status::{ErrorNotice, Loading};
+use crate::features::login::RequireLogin;
 use crate::i18n::{format_month, format_yen, t, use_locale};
 use leptos::prelude::*;
 
-/// `/`: until login exists, a welcome page pointing at the development preview.
+/// `/`: the logged-in customer's top page.
 #[component]
-pub fn HomePage() -> impl IntoView {
-    let tx = t();
+pub fn TopPage() -> impl IntoView {
     view! {
-        <h1 class="page-title">{tx.welcome_title}</h1>
-        <p class="mb-6 leading-relaxed">{tx.welcome_body}</p>
-        <p class="mb-6">
-            <span class="btn btn-disabled" aria-disabled="true">
-                {tx.login} " (" {tx.not_yet_available} ")"
-            </span>
-        </p>
-        <Card title=tx.dev_preview_title>
-            <p class="mb-3">{tx.dev_preview_body}</p>
-            <a class="link" href="/dev">"/dev"</a>
-        </Card>
+        <RequireLogin>
+            <TopSummaryLoader/>
+        </RequireLogin>
+    }
+}
+
+#[component]
+fn TopSummaryLoader() -> impl IntoView {
+    let summary = Resource::new(|| (), |_| get_top_summary());
+    view! {
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || summary.get().map(|r| match r {
+                Ok(s) => view! { <TopSummaryView summary=s/> }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </Suspense>
     }
 }
 

@@ -1,9 +1,12 @@
 //! Password hashing: argon2id, m=19456 KiB, t=2, p=1 (OWASP's baseline), PHC strings.
+//!
+//! Hashing is slow on purpose, so it runs on blocking threads behind a semaphore sized
+//! to the cores: a flood of logins queues there instead of stalling page rendering.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
 
 fn hasher() -> Argon2<'static> {
     let params = Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
@@ -26,6 +29,39 @@ pub fn verify(secret: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
+static HASHING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)));
+
+/// A real hash of a random secret: verifying against it costs what a real check costs.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash(&super::random_token()));
+
+/// Verify off the async threads, within the hashing limit. `None` (no such account)
+/// still costs one verification against a dummy hash and returns false, so timing
+/// does not tell whether an ID exists.
+pub async fn verify_async(secret: String, phc: Option<String>) -> bool {
+    let _permit = HASHING.acquire().await.expect("semaphore never closed");
+    tokio::task::spawn_blocking(move || match phc {
+        Some(phc) => verify(&secret, &phc),
+        None => {
+            let _ = verify(&secret, &DUMMY_HASH);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Hash off the async threads, within the hashing limit.
+pub async fn hash_async(secret: String) -> String {
+    let _permit = HASHING.acquire().await.expect("semaphore never closed");
+    tokio::task::spawn_blocking(move || hash(&secret)).await.expect("hashing task")
+}
+
+/// Build the dummy hash now (at start-up) rather than on the first unknown ID.
+pub fn warm_up() {
+    LazyLock::force(&DUMMY_HASH);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +73,12 @@ mod tests {
         assert!(verify("Hanako_2024", &h));
         assert!(!verify("hanako_2024", &h));
         assert!(!verify("Hanako_2024", "not a phc string"));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_account_never_verifies() {
+        assert!(!verify_async("anything".into(), None).await);
+        let h = hash_async("right_one".into()).await;
+        assert!(verify_async("right_one".into(), Some(h)).await);
     }
 }

@@ -5,10 +5,7 @@ use crate::domain::Yen;
 use crate::features::top::{InvoiceSummary, ServiceSummary, TopSummary};
 
 /// The top-page summary of one customer, or None when there is no such customer.
-pub async fn top_summary(
-    conn: &mut Conn,
-    customer_no: &str,
-) -> Result<Option<TopSummary>, sqlx::Error> {
+pub async fn top_summary(conn: &mut Conn, customer_no: &str) -> Result<Option<TopSummary>, sqlx::Error> {
     let Some((customer_no, name)) = sqlx::query_as::<_, (String, String)>(
         "SELECT customer_no, name FROM customers WHERE customer_no = $1",
     )
@@ -28,11 +25,7 @@ pub async fn top_summary(
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .map(|(kind, plan_name, fee)| ServiceSummary {
-        kind,
-        plan_name,
-        monthly_fee: Yen(fee),
-    })
+    .map(|(kind, plan_name, fee)| ServiceSummary { kind, plan_name, monthly_fee: Yen(fee) })
     .collect();
 
     let latest_invoice = sqlx::query_as::<_, (String, i64, String, String)>(
@@ -49,12 +42,7 @@ pub async fn top_summary(
         due_on,
     });
 
-    Ok(Some(TopSummary {
-        customer_no,
-        name,
-        services,
-        latest_invoice,
-    }))
+    Ok(Some(TopSummary { customer_no, name, services, latest_invoice }))
 }
 
 /// Customer numbers and names, for the development preview.

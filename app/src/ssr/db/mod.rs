@@ -68,10 +68,7 @@ impl Db {
 
     /// `SELECT 1`: does the database answer?
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -89,9 +86,7 @@ impl Db {
 
 /// `sqlite://data/x.db` → `sqlite://data/x.db?mode=rwc`, creating `data/`.
 fn sqlite_url_with_create(url: &str) -> Result<String, sqlx::Error> {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let file = path.split('?').next().unwrap_or_default();
     if !file.is_empty() && file != ":memory:" {
         if let Some(parent) = std::path::Path::new(file).parent() {
@@ -125,19 +120,10 @@ mod tests {
     fn sqlite_urls_get_create_mode() {
         let dir = std::env::temp_dir().join(format!("mypage-url-{}", new_id()));
         let url = format!("sqlite://{}/x.db", dir.display());
-        assert_eq!(
-            sqlite_url_with_create(&url).unwrap(),
-            format!("{url}?mode=rwc")
-        );
+        assert_eq!(sqlite_url_with_create(&url).unwrap(), format!("{url}?mode=rwc"));
         assert!(dir.is_dir());
-        assert_eq!(
-            sqlite_url_with_create("sqlite::memory:").unwrap(),
-            "sqlite::memory:?mode=rwc"
-        );
-        assert_eq!(
-            sqlite_url_with_create("sqlite://x.db?mode=ro").unwrap(),
-            "sqlite://x.db?mode=ro"
-        );
+        assert_eq!(sqlite_url_with_create("sqlite::memory:").unwrap(), "sqlite::memory:?mode=rwc");
+        assert_eq!(sqlite_url_with_create("sqlite://x.db?mode=ro").unwrap(), "sqlite://x.db?mode=ro");
         std::fs::remove_dir_all(dir).unwrap();
     }
 

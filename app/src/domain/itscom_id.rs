@@ -1,0 +1,122 @@
+//! iTSCOM ID (ログインID): an email address, 4–100 characters of half-width
+//! `A-Z a-z 0-9 @ _ - .`, unique case-insensitively (SPEC §1.1).
+
+use super::{normalize, FieldError};
+use serde::{Deserialize, Serialize};
+
+pub const MIN_LEN: usize = 4;
+pub const MAX_LEN: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItscomId(String);
+
+impl ItscomId {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        // Full-width input is folded (customers type on Japanese IMEs); spaces at the
+        // ends are dropped, spaces inside are an error like any other character.
+        let s = normalize::fold_width(raw).trim().to_string();
+        if s.is_empty() {
+            return Err(FieldError::Required);
+        }
+        let len = s.chars().count();
+        if len < MIN_LEN {
+            return Err(FieldError::TooShort { min: MIN_LEN });
+        }
+        if len > MAX_LEN {
+            return Err(FieldError::TooLong { max: MAX_LEN });
+        }
+        if !s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '_' | '-' | '.')) {
+            return Err(FieldError::InvalidCharacters);
+        }
+        if !is_email_form(&s) {
+            return Err(FieldError::InvalidFormat);
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The case-insensitive key the database keeps unique.
+    pub fn key(&self) -> String {
+        self.0.to_ascii_lowercase()
+    }
+
+    /// The key of any typed text, valid or not: lets throttling and look-ups treat an
+    /// invalid ID exactly like an unknown one.
+    pub fn key_of_raw(raw: &str) -> String {
+        normalize::fold_width(raw).trim().to_ascii_lowercase()
+    }
+}
+
+/// `local@domain.tld`: one `@`, a non-empty local part without leading, trailing or
+/// doubled dots, and a domain of at least two non-empty labels.
+fn is_email_form(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    if domain.contains('@') || local.is_empty() {
+        return false;
+    }
+    let dots_ok = |part: &str| !part.starts_with('.') && !part.ends_with('.') && !part.contains("..");
+    let labels: Vec<&str> = domain.split('.').collect();
+    dots_ok(local)
+        && labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && !l.contains('_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_addresses_parse_and_compare_case_insensitively() {
+        let id = ItscomId::parse("Hanako@Example.com").unwrap();
+        assert_eq!(id.as_str(), "Hanako@Example.com");
+        assert_eq!(id.key(), "hanako@example.com");
+        assert_eq!(
+            ItscomId::parse(" ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｃｏｍ ").unwrap().as_str(),
+            "hanako@example.com"
+        );
+    }
+
+    #[test]
+    fn length_edges_hold_both_ways() {
+        assert_eq!(ItscomId::parse("a@b").unwrap_err(), FieldError::TooShort { min: 4 });
+        assert!(ItscomId::parse("a@b.c").is_ok()); // 5
+        let local = "a".repeat(MAX_LEN - "@ex.jp".len());
+        assert!(ItscomId::parse(&format!("{local}@ex.jp")).is_ok()); // exactly 100
+        assert_eq!(
+            ItscomId::parse(&format!("{local}a@ex.jp")).unwrap_err(),
+            FieldError::TooLong { max: MAX_LEN }
+        );
+    }
+
+    #[test]
+    fn characters_outside_the_allowed_set_are_refused() {
+        for bad in ["hana+ko@example.com", "hana ko@example.com", "はなこ@example.com", "hanako@exa!mple.com"]
+        {
+            assert_eq!(ItscomId::parse(bad).unwrap_err(), FieldError::InvalidCharacters, "{bad}");
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_an_email_address_is_refused() {
+        for bad in [
+            "hanako",
+            "hanako@",
+            "@example.com",
+            "hanako@example",
+            "a@@example.com",
+            ".a@example.com",
+            "a..b@example.com",
+            "a@example..com",
+            "a@-example.com",
+            "a@ex_ample.com",
+        ] {
+            assert_eq!(ItscomId::parse(bad).unwrap_err(), FieldError::InvalidFormat, "{bad}");
+        }
+        assert_eq!(ItscomId::parse("").unwrap_err(), FieldError::Required);
+    }
+}

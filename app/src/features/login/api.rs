@@ -1,0 +1,148 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserBrief {
+    pub name: String,
+    pub itscom_id: String,
+}
+
+/// The logged-in customer of this request, if any.
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<UserBrief>, AppError> {
+    let Some(account) = crate::ssr::auth::current_account().await? else {
+        return Ok(None);
+    };
+    let state = crate::ssr::state()?;
+    let (name,): (String,) = sqlx::query_as("SELECT name FROM customers WHERE customer_no = $1")
+        .bind(&account.customer_no)
+        .fetch_one(state.db.pool())
+        .await?;
+    Ok(Some(UserBrief { name, itscom_id: account.itscom_id }))
+}
+
+/// Log in. Returns where to go next (a same-site path). A plain form post (no
+/// JavaScript) is redirected there, or back to the login page with the failure.
+#[server(endpoint = "login")]
+pub async fn login(itscom_id: String, password: String, next: Option<String>) -> Result<String, AppError> {
+    use super::LoginFailure;
+    use crate::domain::{redirect::safe_next, ItscomId};
+    use crate::ssr::auth::{self, password as pw, session, throttle};
+    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::now;
+
+    let state = crate::ssr::state()?;
+    let next = safe_next(next.as_deref());
+    // Any text counts as an ID here: an invalid one behaves exactly like an unknown one.
+    let id_key = ItscomId::key_of_raw(&itscom_id);
+    let client = auth::client_address();
+    let t = now();
+
+    let refuse = |failure: LoginFailure| -> Result<String, AppError> {
+        let error = match failure {
+            LoginFailure::Credentials => AppError::InvalidCredentials,
+            LoginFailure::Throttled => AppError::TooManyAttempts,
+        };
+        if crate::ssr::is_plain_form_post() {
+            leptos_axum::redirect(&format!(
+                "/login?error={}&next={}",
+                failure.code(),
+                super::encode_query_value(&next)
+            ));
+        } else {
+            crate::ssr::set_status(error.status());
+        }
+        Err(error)
+    };
+
+    let account = {
+        let mut conn = state.db.pool().acquire().await?;
+        if throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await? != throttle::Verdict::Go
+            || throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key, t).await?
+                != throttle::Verdict::Go
+        {
+            return refuse(LoginFailure::Throttled);
+        }
+        sqlx::query_as::<_, (String, String, String, String, Option<String>)>(
+            "SELECT a.id, a.password_hash, a.itscom_id, a.locale, c.contact_email
+             FROM accounts a JOIN customers c ON c.customer_no = a.customer_no
+             WHERE a.itscom_id_key = $1 AND a.state = 'active'",
+        )
+        .bind(&id_key)
+        .fetch_optional(&mut *conn)
+        .await?
+    }; // the connection goes back to the pool before the slow hash
+
+    let hash = account.as_ref().map(|a| a.1.clone());
+    if !pw::verify_async(password, hash).await {
+        return refuse(LoginFailure::Credentials);
+    }
+    let Some((account_id, _, itscom_id, locale, contact)) = account else {
+        return refuse(LoginFailure::Credentials); // unreachable: no hash never verifies
+    };
+
+    let settings = &state.settings;
+    let mut tx = state.db.pool().begin().await?;
+    throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &id_key).await?;
+    throttle::forgive(&mut tx, &throttle::LOGIN_CLIENT, &client).await?;
+    // A fresh session ID at every login; the old one (if any) ends.
+    if let Some(old) = auth::request_cookie(session::cookie_name(settings)) {
+        session::delete(&mut tx, &old).await?;
+    }
+    let token = session::create(&mut tx, &account_id, t, &settings.session).await?;
+
+    // A browser not seen with this account before: remember it and tell the customer.
+    let device = auth::request_cookie(DEVICE_COOKIE)
+        .filter(|d| d.len() == 64 && d.chars().all(|c| c.is_ascii_hexdigit()));
+    let device = device.unwrap_or_else(auth::random_token);
+    let known = sqlx::query(
+        "INSERT INTO known_devices (account_id, device_hash, first_seen_at) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&account_id)
+    .bind(auth::sha256_hex(&device))
+    .bind(t)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 0;
+    if !known {
+        let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
+        let to = contact.unwrap_or_else(|| itscom_id.clone());
+        let mail = templates::new_browser_login(settings, locale, &to, &itscom_id, t);
+        enqueue(&mut tx, "login.new_browser", &mail, t).await?;
+    }
+    tx.commit().await?;
+
+    auth::set_cookie(&session::cookie(settings, &token));
+    let secure = if settings.env.is_production() { "; Secure" } else { "" };
+    auth::set_cookie(&format!(
+        "{DEVICE_COOKIE}={device}; Path=/; Max-Age=34560000; HttpOnly; SameSite=Lax{secure}"
+    ));
+    tracing::info!(account = %account_id, new_browser = !known, "login");
+    if crate::ssr::is_plain_form_post() {
+        leptos_axum::redirect(&next);
+    }
+    Ok(next)
+}
+
+/// A long-lived random cookie naming this browser (stored hashed per account).
+#[cfg(feature = "ssr")]
+const DEVICE_COOKIE: &str = "mypage_device";
+
+/// Log out: the session ends on the server, and the cookie is removed.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::ssr::auth::{self, session};
+    let state = crate::ssr::state()?;
+    if let Some(token) = auth::request_cookie(session::cookie_name(&state.settings)) {
+        let mut conn = state.db.pool().acquire().await?;
+        session::delete(&mut conn, &token).await?;
+    }
+    auth::set_cookie(&session::clearing_cookie(&state.settings));
+    if crate::ssr::is_plain_form_post() {
+        leptos_axum::redirect("/login");
+    }
+    Ok(())
+}

@@ -1,0 +1,174 @@
+use super::api::{current_user, Login, Logout, UserBrief};
+use super::{login_url, LoginFailure};
+use crate::components::status::{ErrorNotice, Loading};
+use crate::error::AppError;
+use crate::i18n::{t, Texts};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_query_map};
+
+fn failure_message(tx: &'static Texts, failure: LoginFailure) -> &'static str {
+    match failure {
+        LoginFailure::Credentials => tx.login_error_credentials,
+        LoginFailure::Throttled => tx.login_error_throttled,
+    }
+}
+
+/// `/login`: iTSCOM ID, パスワード, パスワードを表示, ログイン, リセット and the two links.
+/// Works without JavaScript: the form posts, the server redirects.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let tx = t();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
+    let action = ServerAction::<Login>::new();
+    let show_password = RwSignal::new(false);
+    // Cleared by リセット (the form's reset clears the fields natively).
+    let dismissed = RwSignal::new(false);
+
+    // After a plain form post the failure arrives in the URL; with JavaScript, in the
+    // action's value.
+    let failure = move || {
+        if dismissed.get() {
+            return None;
+        }
+        match action.value().get() {
+            Some(Err(AppError::TooManyAttempts)) => Some(LoginFailure::Throttled),
+            Some(Err(_)) => Some(LoginFailure::Credentials),
+            Some(Ok(_)) => None,
+            None => query.read().get("error").and_then(|c| LoginFailure::from_code(&c)),
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = action.value().get() {
+            // A full load, so every part of the page sees the new session.
+            let _ = window().location().assign(&next);
+        }
+    });
+    Effect::new(move |_| {
+        if action.pending().get() {
+            dismissed.set(false);
+        }
+    });
+
+    view! {
+        <h1 class="page-title">{tx.login_title}</h1>
+        <div class="card max-w-xl">
+            <p class="mb-4">{tx.login_lead}</p>
+            <Show when=move || failure().is_some()>
+                <p id="login-error" class="alert alert-error mb-4" role="alert">
+                    {move || failure().map(|f| failure_message(tx, f))}
+                </p>
+            </Show>
+            <ActionForm action=action attr:class="space-y-4" attr:novalidate="" on:reset=move |_| dismissed.set(true)>
+                <input type="hidden" name="next" value=next/>
+                <div>
+                    <label for="itscom_id" class="field-label">{tx.itscom_id_label}</label>
+                    <input id="itscom_id" name="itscom_id" type="email" class="field-input"
+                        autocomplete="username" inputmode="email" required maxlength="100"
+                        aria-describedby=move || failure().map(|_| "login-error")
+                        aria-invalid=move || failure().map(|_| "true")/>
+                </div>
+                <div>
+                    <label for="password" class="field-label">{tx.password_label}</label>
+                    <input id="password" name="password" class="field-input"
+                        type=move || if show_password.get() { "text" } else { "password" }
+                        autocomplete="current-password" required maxlength="128"
+                        aria-describedby=move || failure().map(|_| "login-error")
+                        aria-invalid=move || failure().map(|_| "true")/>
+                    <label class="js-only mt-2 inline-flex min-h-11 cursor-pointer items-center gap-2">
+                        <input type="checkbox" class="h-5 w-5" data-testid="show-password"
+                            prop:checked=move || show_password.get()
+                            on:change=move |ev| show_password.set(event_target_checked(&ev))/>
+                        {tx.show_password}
+                    </label>
+                </div>
+                <div class="flex flex-wrap gap-3">
+                    <button type="submit" class="btn" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { tx.submitting } else { tx.login_title }}
+                    </button>
+                    <button type="reset" class="btn-ghost" on:click=move |_| show_password.set(false)>{tx.reset}</button>
+                </div>
+            </ActionForm>
+            <ul class="mt-6 space-y-1 text-sm">
+                <li>
+                    <span class="menu-item menu-item-disabled" aria-disabled="true">
+                        <span>{tx.register_link}</span><span class="soon">{tx.not_yet_available}</span>
+                    </span>
+                </li>
+                <li>
+                    <span class="menu-item menu-item-disabled" aria-disabled="true">
+                        <span>{tx.forgot_link}</span><span class="soon">{tx.not_yet_available}</span>
+                    </span>
+                </li>
+            </ul>
+        </div>
+    }
+}
+
+/// The logout button of the header.
+#[component]
+pub fn LogoutButton() -> impl IntoView {
+    let tx = t();
+    let action = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            let _ = window().location().assign("/login");
+        }
+    });
+    view! {
+        <ActionForm action=action attr:class="inline">
+            <button type="submit" class="btn-ghost" data-testid="logout">{tx.logout}</button>
+        </ActionForm>
+    }
+}
+
+/// The logged-in user of the page (one look-up a page, shared by the header and the
+/// page content).
+#[derive(Clone, Copy)]
+pub struct UserResource(pub Resource<Result<Option<UserBrief>, AppError>>);
+
+impl UserResource {
+    pub fn new() -> Self {
+        Self(Resource::new(|| (), |_| current_user()))
+    }
+}
+
+impl Default for UserResource {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Renders `children` for a logged-in customer; anyone else goes to the login screen,
+/// and comes back here after logging in. Routes using it render with
+/// `SsrMode::Async`, so the redirect is a real 302.
+#[component]
+pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
+    let user = expect_context::<UserResource>().0;
+    let location = use_location();
+    let here = move || {
+        let search = location.search.get_untracked();
+        if search.is_empty() {
+            location.pathname.get_untracked()
+        } else {
+            format!("{}?{}", location.pathname.get_untracked(), search.trim_start_matches('?'))
+        }
+    };
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || user.get().map(|r| match r {
+                Ok(Some(_)) => children.with_value(|c| c()).into_any(),
+                Ok(None) | Err(AppError::Unauthorized) => {
+                    let url = login_url(&here());
+                    #[cfg(feature = "ssr")]
+                    crate::ssr::redirect_page(&url);
+                    #[cfg(not(feature = "ssr"))]
+                    let _ = window().location().assign(&url);
+                    view! { <Loading/> }.into_any()
+                }
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}

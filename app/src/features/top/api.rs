@@ -1,0 +1,14 @@
+use super::TopSummary;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The logged-in customer's top-page summary.
+#[server]
+pub async fn get_top_summary() -> Result<TopSummary, AppError> {
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let mut conn = state.db.pool().acquire().await?;
+    crate::ssr::db::customers::top_summary(&mut conn, &account.customer_no)
+        .await?
+        .ok_or_else(|| AppError::internal("an account without its customer"))
+}

@@ -1,0 +1,116 @@
+//! Mail templates, Japanese or English, plain text and HTML. Values from user input
+//! are escaped in HTML; subjects never carry line breaks (no header injection).
+
+use super::Mail;
+use crate::i18n::Locale;
+use crate::ssr::config::Settings;
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A subject on one line: control characters (CR, LF…) become spaces.
+pub fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// Japan time, "2026年11月25日 14:05" or "2026-11-25 14:05 JST".
+pub fn format_time(locale: Locale, unix: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(unix)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(time::macros::offset!(+9));
+    match locale {
+        Locale::Ja => {
+            format!("{}年{}月{}日 {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
+        }
+        Locale::En => format!(
+            "{}-{:02}-{:02} {:02}:{:02} JST",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+    }
+}
+
+fn wrap(settings: &Settings, locale: Locale, to: &str, subject: &str, paragraphs: &[String]) -> Mail {
+    let brand = &settings.brand;
+    let site = settings.public_url.as_str();
+    let (footer_ja_en, product) = match locale {
+        Locale::Ja => ("このメールは送信専用です。お心当たりのない場合は、お手数ですがサポートセンターまでご連絡ください。", "マイページ"),
+        Locale::En => ("This address cannot receive replies. If this was not you, please contact our support centre.", "My Page"),
+    };
+    let subject = one_line(&format!("【{brand} {product}】{subject}"));
+    let text = format!("{}\n\n--\n{footer_ja_en}\n{brand} {product} {site}\n", paragraphs.join("\n\n"));
+    let html_paragraphs: String =
+        paragraphs.iter().map(|p| format!("<p>{}</p>", escape_html(p).replace('\n', "<br>"))).collect();
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><body style=\"font-family:sans-serif;line-height:1.7\">{html_paragraphs}\
+         <hr><p style=\"color:#555;font-size:12px\">{footer}<br>{brand} {product} <a href=\"{site}\">{site}</a></p></body></html>",
+        lang = locale.code(),
+        footer = escape_html(footer_ja_en),
+        brand = escape_html(brand),
+        site = escape_html(site),
+    );
+    Mail { to: to.to_string(), subject, text, html }
+}
+
+/// A login from a browser this account has not used before.
+pub fn new_browser_login(settings: &Settings, locale: Locale, to: &str, itscom_id: &str, at: i64) -> Mail {
+    let when = format_time(locale, at);
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "新しいブラウザからのログインがありました", &[
+            format!("iTSCOM ID {itscom_id} で、これまでに使われていないブラウザからマイページへのログインがありました。"),
+            format!("日時: {when}"),
+            "お客さまご自身のログインであれば、このメールへの対応は不要です。お心当たりのない場合は、すぐにパスワードを変更し、サポートセンターまでご連絡ください。".into(),
+        ]),
+        Locale::En => wrap(settings, locale, to, "New sign-in from a browser", &[
+            format!("Your iTSCOM ID {itscom_id} was used to log in to My Page from a browser not used before."),
+            format!("When: {when}"),
+            "If this was you, there is nothing to do. If not, change your password at once and contact our support centre.".into(),
+        ]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings::from_lookup(|_| None).unwrap()
+    }
+
+    #[test]
+    fn subjects_never_carry_line_breaks() {
+        let m = new_browser_login(&settings(), Locale::Ja, "a@example.com", "evil\r\nBcc: x@example.com", 0);
+        assert!(!m.subject.contains('\n') && !m.subject.contains('\r'));
+        assert!(m.subject.starts_with("【iTSCOM マイページ】"));
+    }
+
+    #[test]
+    fn user_text_is_escaped_in_html_but_kept_in_text() {
+        let m = new_browser_login(&settings(), Locale::En, "a@example.com", "<b>x</b>@example.com", 0);
+        assert!(m.html.contains("&lt;b&gt;x&lt;/b&gt;"));
+        assert!(!m.html.contains("<b>x</b>"));
+        assert!(m.text.contains("<b>x</b>@example.com"));
+    }
+
+    #[test]
+    fn times_are_japan_time() {
+        // 2026-11-25 05:05 UTC = 14:05 JST
+        assert_eq!(format_time(Locale::Ja, 1_795_583_100), "2026年11月25日 14:05");
+        assert_eq!(format_time(Locale::En, 1_795_583_100), "2026-11-25 14:05 JST");
+    }
+}

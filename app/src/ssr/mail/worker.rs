@@ -1,0 +1,147 @@
+//! The outbox worker: claims due mails with an atomic lease, sends them with lettre
+//! over SMTP, marks them sent, or schedules a retry with backoff. Several workers
+//! (several server processes) never send one mail twice: a claim is one UPDATE that
+//! re-checks the lease on the row it takes. A worker that dies mid-send leaves its
+//! lease to expire, and the mail is retried (at least once, never lost).
+
+use super::Mail;
+use crate::ssr::db::Db;
+use crate::ssr::now;
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// How long a claimed mail stays reserved for its worker.
+const LEASE_SECS: i64 = 120;
+const BATCH: i64 = 10;
+
+pub struct Worker {
+    db: Db,
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    poll: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    #[error("SMTP_URL: {0}")]
+    Url(String),
+    #[error("MAIL_FROM: {0}")]
+    From(String),
+}
+
+impl Worker {
+    pub fn new(db: Db, smtp_url: &url::Url, from: &str, poll: Duration) -> Result<Self, WorkerError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url.as_str())
+            .map_err(|e| WorkerError::Url(e.to_string()))?
+            .timeout(Some(Duration::from_secs(30)))
+            .build();
+        let from = from.parse::<Mailbox>().map_err(|e| WorkerError::From(e.to_string()))?;
+        Ok(Self { db, transport, from, poll })
+    }
+
+    /// Deliver until `shutdown` turns true.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let sent = match self.deliver_due().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "outbox: claiming mail failed");
+                    0
+                }
+            };
+            if *shutdown.borrow() {
+                return;
+            }
+            if sent == 0 {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.poll) => {}
+                    _ = shutdown.changed() => return,
+                }
+            }
+        }
+    }
+
+    /// Claim and send one batch of due mails; returns how many were handled.
+    pub async fn deliver_due(&self) -> Result<usize, sqlx::Error> {
+        let t = now();
+        let claimed: Vec<(String, String, i64)> = sqlx::query_as(
+            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
+             WHERE id IN (SELECT id FROM outbox
+                          WHERE kind = 'mail' AND sent_at IS NULL AND available_at <= $2
+                            AND (locked_until IS NULL OR locked_until <= $2)
+                          ORDER BY created_at LIMIT $3)
+               AND sent_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
+             RETURNING id, payload, attempts",
+        )
+        .bind(t + LEASE_SECS)
+        .bind(t)
+        .bind(BATCH)
+        .fetch_all(self.db.pool())
+        .await?;
+        let n = claimed.len();
+        for (id, payload, attempts) in claimed {
+            let result = match serde_json::from_str::<Mail>(&payload) {
+                Ok(mail) => self.send(&mail).await,
+                Err(e) => Err(format!("unreadable payload: {e}")),
+            };
+            match result {
+                Ok(()) => {
+                    sqlx::query("UPDATE outbox SET sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1")
+                        .bind(&id)
+                        .bind(now())
+                        .execute(self.db.pool())
+                        .await?;
+                    tracing::info!(outbox_id = %id, "mail sent");
+                }
+                Err(e) => {
+                    let delay = retry_delay(attempts);
+                    tracing::warn!(outbox_id = %id, attempts, retry_in_secs = delay, error = %e, "mail not sent; will retry");
+                    sqlx::query(
+                        "UPDATE outbox SET locked_until = NULL, available_at = $2, last_error = $3 WHERE id = $1",
+                    )
+                    .bind(&id)
+                    .bind(now() + delay)
+                    .bind(e)
+                    .execute(self.db.pool())
+                    .await?;
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    async fn send(&self, mail: &Mail) -> Result<(), String> {
+        let to: Mailbox = mail.to.parse().map_err(|e| format!("bad recipient: {e}"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(mail.subject.clone())
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text.clone()))
+                    .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.html.clone())),
+            )
+            .map_err(|e| e.to_string())?;
+        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+/// 2, 4, 8… seconds after each failed attempt, at most an hour.
+pub fn retry_delay(attempts: i64) -> i64 {
+    2_i64.saturating_pow(attempts.clamp(1, 12) as u32).min(3600)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_delay;
+
+    #[test]
+    fn retries_back_off_and_are_capped() {
+        assert_eq!(retry_delay(1), 2);
+        assert_eq!(retry_delay(2), 4);
+        assert_eq!(retry_delay(10), 1024);
+        assert_eq!(retry_delay(50), 3600);
+    }
+}

@@ -1,0 +1,129 @@
+//! Protection on every request: cross-site request refusal and security headers.
+
+use super::AppState;
+use axum::{
+    body::Body,
+    extract::State,
+    http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+/// Whether a state-changing request comes from another site. Fetch Metadata first
+/// (`Sec-Fetch-Site`: every current browser sends it), else the `Origin` header
+/// compared with the `Host` the request was sent to. A request with neither is not
+/// from a browser page, so no cookie-riding attack.
+pub fn is_cross_site(method: &Method, headers: &HeaderMap) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => false,
+        Some("null") => true,
+        Some(origin) => {
+            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
+            !origin_host.eq_ignore_ascii_case(host)
+        }
+    }
+}
+
+/// Middleware: 403 for cross-site state-changing requests. Leptos server functions do
+/// no such check themselves.
+pub async fn refuse_cross_site(req: Request<Body>, next: Next) -> Response {
+    if is_cross_site(req.method(), req.headers()) {
+        tracing::warn!(method = %req.method(), path = %req.uri().path(), "refused a cross-site request");
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    }
+    next.run(req).await
+}
+
+/// The Content-Security-Policy of a rendered page: scripts only by this response's
+/// nonce (and what they load), WASM allowed, no framing, no plugins, no <base>.
+pub fn page_csp(nonce: &str, dev_reload: Option<u32>) -> String {
+    let connect = match dev_reload {
+        Some(port) => format!("'self' ws://127.0.0.1:{port} ws://localhost:{port}"),
+        None => "'self'".into(),
+    };
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src {connect}; \
+         worker-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+         object-src 'none'; base-uri 'none'"
+    )
+}
+
+/// For everything that is not a rendered page (static files, server functions).
+pub const STATIC_CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+     frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+
+/// Middleware: the security headers of every response (a page's own CSP, set while
+/// rendering with its nonce, is kept).
+pub async fn security_headers(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let mut set = |name: header::HeaderName, value: &'static str| {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
+    set(header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(header::CONTENT_SECURITY_POLICY, STATIC_CSP);
+    if state.settings.env.is_production() {
+        set(header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn fetch_metadata_decides_when_present() {
+        assert!(!is_cross_site(&Method::POST, &headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!is_cross_site(&Method::POST, &headers(&[("sec-fetch-site", "none")])));
+        assert!(is_cross_site(&Method::POST, &headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site(&Method::POST, &headers(&[("sec-fetch-site", "same-site")])));
+    }
+
+    #[test]
+    fn origin_is_compared_with_host_otherwise() {
+        let same = headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]);
+        assert!(!is_cross_site(&Method::POST, &same));
+        let other = headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")]);
+        assert!(is_cross_site(&Method::POST, &other));
+        assert!(is_cross_site(&Method::POST, &headers(&[("origin", "null"), ("host", "a")])));
+        assert!(!is_cross_site(&Method::POST, &headers(&[("host", "a")])));
+    }
+
+    #[test]
+    fn reads_are_never_refused() {
+        assert!(!is_cross_site(&Method::GET, &headers(&[("sec-fetch-site", "cross-site")])));
+    }
+
+    #[test]
+    fn the_page_csp_uses_the_nonce_and_forbids_framing() {
+        let csp = page_csp("abc", None);
+        assert!(csp.contains("script-src 'nonce-abc' 'strict-dynamic' 'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(csp.contains("object-src 'none'"));
+        assert!(csp.contains("base-uri 'none'"));
+        assert!(!csp.contains("ws://"));
+        assert!(page_csp("abc", Some(3001)).contains("ws://127.0.0.1:3001"));
+    }
+}

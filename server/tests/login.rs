@@ -1,0 +1,397 @@
+//! Login, sessions, throttling and request protection (SPEC §1.2, issue 3).
+
+mod common;
+use app::ssr::auth::session;
+use common::*;
+
+async fn the_right_password_starts_a_session_and_opens_the_top_page(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let res = app.login("hanako@example.com", "Hanako_2024").await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(location(&res), "/");
+    assert!(cookie_value(&res, "mypage_session").is_some());
+    let (status, body) = app.get_text("/").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("佐藤 花子"), "the top page shows the customer's own summary");
+    assert!(body.contains("インターネット 1Gコース"));
+}
+
+async fn the_id_is_case_insensitive(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let res = app.login("Hanako@Example.COM", "Hanako_2024").await;
+    assert_eq!(location(&res), "/");
+}
+
+async fn an_unknown_id_and_a_wrong_password_get_the_same_answer(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let wrong = app.login("hanako@example.com", "Wrong_pass1").await;
+    let unknown = app.login("nobody@example.com", "Hanako_2024").await;
+    let invalid = app.login("not an id", "x").await;
+    for res in [&wrong, &unknown, &invalid] {
+        assert_eq!(res.status(), 302);
+        assert_eq!(location(res), "/login?error=credentials&next=/");
+        assert!(cookie_value(res, "mypage_session").is_none());
+    }
+    // The same through the hydrated page (fetch): same status, same body.
+    let a = app
+        .post_fetch("/api/login", &[("itscom_id", "hanako@example.com"), ("password", "Wrong_pass1")])
+        .await;
+    let b = app
+        .post_fetch("/api/login", &[("itscom_id", "nobody@example.com"), ("password", "Wrong_pass1")])
+        .await;
+    assert_eq!(a.status(), 401);
+    assert_eq!(b.status(), 401);
+    assert_eq!(a.text().await.unwrap(), b.text().await.unwrap());
+    // And the page shows the message tied to the form.
+    let (_, body) = app.get_text("/login?error=credentials&next=/").await;
+    assert!(body.contains("iTSCOM IDまたはパスワードが正しくありません。"));
+    assert!(body.contains(r#"role="alert""#));
+    assert!(body.contains(r#"aria-describedby="login-error""#));
+}
+
+async fn a_page_behind_login_sends_to_the_login_screen_and_back(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let res = app.get("/").await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(location(&res), "/login?next=/");
+    let res = app
+        .post_form(
+            "/api/login",
+            &[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024"), ("next", "/")],
+        )
+        .await;
+    assert_eq!(location(&res), "/");
+}
+
+async fn login_never_sends_the_customer_to_another_site(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    for next in ["https://evil.example/", "//evil.example", "/\\evil.example"] {
+        let client = app.new_browser();
+        let res = client
+            .post(app.url("/api/login"))
+            .header("Accept", "text/html")
+            .form(&[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024"), ("next", next)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(location(&res), "/", "next={next}");
+    }
+}
+
+async fn a_hundred_parallel_wrong_attempts_are_throttled_and_then_even_the_right_password_waits(
+    backend: Backend,
+) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let attempts = (0..100).map(|i| {
+        let client = app.new_browser();
+        let url = app.url("/api/login");
+        async move {
+            client
+                .post(url)
+                .header("Accept", "application/json")
+                .form(&[("itscom_id", "hanako@example.com"), ("password", format!("Wrong_{i:03}").as_str())])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_join_all(attempts).await;
+    let evaluated = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(evaluated + refused, 100, "every answer is 401 or 429: {statuses:?}");
+    assert!(evaluated <= 5, "at most the free budget is evaluated, got {evaluated}");
+    assert!(evaluated >= 1);
+    let res = app
+        .post_fetch("/api/login", &[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")])
+        .await;
+    assert_eq!(res.status(), 429, "during the wait the right password is refused too");
+    let res = app.login("hanako@example.com", "Hanako_2024").await;
+    assert_eq!(location(&res), "/login?error=throttled&next=/");
+    let (_, body) = app.get_text("/login?error=throttled").await;
+    assert!(body.contains("ログインの試行回数が上限を超えました。"));
+}
+
+async fn the_wait_ends_and_a_success_clears_the_count(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    for _ in 0..5 {
+        assert_eq!(
+            location(&app.login("hanako@example.com", "Wrong_pass").await),
+            "/login?error=credentials&next=/"
+        );
+    }
+    assert_eq!(
+        location(&app.login("hanako@example.com", "Hanako_2024").await),
+        "/login?error=throttled&next=/"
+    );
+    // Let the block run out (as if the wait had passed).
+    sqlx::query("UPDATE throttle SET blocked_until = 0").execute(app.db.pool()).await.unwrap();
+    assert_eq!(location(&app.login("hanako@example.com", "Hanako_2024").await), "/");
+    // The account's count is cleared: five more mistakes are allowed again.
+    for _ in 0..4 {
+        assert_eq!(
+            location(&app.login("hanako@example.com", "Wrong_pass").await),
+            "/login?error=credentials&next=/"
+        );
+    }
+}
+
+async fn one_client_address_trying_many_ids_is_throttled(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let mut throttled_at = None;
+    for i in 0..60 {
+        let res = app.login(&format!("user{i}@example.com"), "Wrong_pass").await;
+        if location(&res).contains("error=throttled") {
+            throttled_at = Some(i);
+            break;
+        }
+    }
+    assert_eq!(throttled_at, Some(50), "the 51st attempt from one address waits");
+}
+
+async fn an_idle_session_expires_after_thirty_minutes(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    app.login("hanako@example.com", "Hanako_2024").await;
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 29 * 60")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(app.get("/").await.status(), 200, "29 minutes idle is still fine");
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 31 * 60")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let res = app.get("/").await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 0, "the expired session is deleted");
+}
+
+async fn a_session_ends_twelve_hours_after_login_however_active(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    app.login("hanako@example.com", "Hanako_2024").await;
+    let now = app::ssr::now();
+    sqlx::query("UPDATE sessions SET expires_at = $1").bind(now + 5).execute(app.db.pool()).await.unwrap();
+    assert_eq!(app.get("/").await.status(), 200);
+    sqlx::query("UPDATE sessions SET expires_at = $1").bind(now).execute(app.db.pool()).await.unwrap();
+    assert_eq!(app.get("/").await.status(), 302);
+    let (abs,): (i64,) = (12 * 3600,);
+    assert_eq!(abs, app::ssr::config::Settings::from_lookup(|_| None).unwrap().session.absolute_secs);
+}
+
+async fn after_logout_the_old_cookie_no_longer_works(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let res = app.login("hanako@example.com", "Hanako_2024").await;
+    let token = cookie_value(&res, "mypage_session").unwrap();
+    let res = app.post_form("/api/logout", &[]).await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(location(&res), "/login");
+    assert!(set_cookies(&res).iter().any(|c| c.starts_with("mypage_session=;") && c.contains("Max-Age=0")));
+    // Replaying the old cookie from another client: the server has ended the session.
+    let replay = app
+        .new_browser()
+        .get(app.url("/"))
+        .header("Cookie", format!("mypage_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 302);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 0);
+}
+
+async fn each_login_gets_a_new_session_id_and_ends_the_previous_one(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let first =
+        cookie_value(&app.login("hanako@example.com", "Hanako_2024").await, "mypage_session").unwrap();
+    let second =
+        cookie_value(&app.login("hanako@example.com", "Hanako_2024").await, "mypage_session").unwrap();
+    assert_ne!(first, second);
+    let old = app
+        .new_browser()
+        .get(app.url("/"))
+        .header("Cookie", format!("mypage_session={first}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 302);
+    // Only a hash of the token is stored.
+    let stored: Vec<(String,)> =
+        sqlx::query_as("SELECT id_hash FROM sessions").fetch_all(app.db.pool()).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_ne!(stored[0].0, second);
+    assert_eq!(stored[0].0, app::ssr::auth::sha256_hex(&second));
+}
+
+async fn all_sessions_of_an_account_can_be_ended_at_once(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let other = app.new_browser();
+    app.login("hanako@example.com", "Hanako_2024").await;
+    other
+        .post(app.url("/api/login"))
+        .header("Accept", "text/html")
+        .form(&[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 2);
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    assert_eq!(session::end_all(&mut conn, "acct-100000002").await.unwrap(), 2);
+    assert_eq!(app.get("/").await.status(), 302);
+    assert_eq!(other.get(app.url("/")).send().await.unwrap().status(), 302);
+}
+
+async fn the_session_cookie_is_http_only_and_same_site_lax(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let res = app.login("hanako@example.com", "Hanako_2024").await;
+    let cookie = set_cookies(&res).into_iter().find(|c| c.starts_with("mypage_session=")).unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
+    assert!(!cookie.contains("Max-Age"), "a browser-session cookie; the server enforces expiry");
+    let token = cookie_value(&res, "mypage_session").unwrap();
+    assert_eq!(token.len(), 64, "256 random bits");
+}
+
+async fn in_production_the_cookie_is_secure_with_the_host_prefix(backend: Backend) {
+    let app = spawn_app_with_demo_data_and(backend, &[("MYPAGE_ENV", "production")]).await;
+    let res = app.login("hanako@example.com", "Hanako_2024").await;
+    let cookie = set_cookies(&res)
+        .into_iter()
+        .find(|c| c.starts_with("__Host-mypage_session="))
+        .expect("__Host- cookie");
+    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"));
+    assert!(!cookie.contains("Domain"));
+}
+
+async fn a_cross_site_post_is_refused_with_403(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let form = [("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")];
+    let fetch_metadata = app
+        .client
+        .post(app.url("/api/login"))
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetch_metadata.status(), 403);
+    let origin = app
+        .client
+        .post(app.url("/api/login"))
+        .header("Origin", "https://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(origin.status(), 403);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 0);
+    let same = app
+        .client
+        .post(app.url("/api/login"))
+        .header("Origin", app.address.clone())
+        .header("Accept", "text/html")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 302);
+}
+
+async fn pages_carry_the_security_headers_and_a_csp_nonce(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let res = app.get("/login").await;
+    let h = res.headers().clone();
+    let csp = h["content-security-policy"].to_str().unwrap().to_string();
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+    assert!(nonce.len() >= 16);
+    for part in [
+        "'strict-dynamic'",
+        "'wasm-unsafe-eval'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+    ] {
+        assert!(csp.contains(part), "{part} in {csp}");
+    }
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
+    assert_eq!(h["cross-origin-opener-policy"], "same-origin");
+    assert!(h.get("strict-transport-security").is_none(), "no HSTS in development");
+    let body = res.text().await.unwrap();
+    assert!(body.contains(&format!("nonce=\"{nonce}\"")), "the scripts carry the nonce");
+    // A different nonce on every response.
+    let again = app.get("/login").await;
+    assert!(!again.headers()["content-security-policy"].to_str().unwrap().contains(&nonce));
+
+    let prod = spawn_app_with(backend, &[("MYPAGE_ENV", "production")]).await;
+    let res = prod.get("/healthz").await;
+    assert_eq!(res.headers()["strict-transport-security"], "max-age=63072000; includeSubDomains");
+}
+
+async fn a_login_from_a_new_browser_mails_a_notice_once(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let notices = "SELECT COUNT(*) FROM outbox WHERE topic = 'login.new_browser'";
+    app.login("hanako@example.com", "Hanako_2024").await;
+    assert_eq!(scalar(&app, notices).await, 1);
+    app.login("hanako@example.com", "Hanako_2024").await;
+    assert_eq!(scalar(&app, notices).await, 1, "the same browser again: no notice");
+    let other = app.new_browser();
+    other
+        .post(app.url("/api/login"))
+        .header("Accept", "text/html")
+        .form(&[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scalar(&app, notices).await, 2);
+    let (payload,): (String,) =
+        sqlx::query_as("SELECT payload FROM outbox WHERE topic = 'login.new_browser' LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let mail: app::ssr::mail::Mail = serde_json::from_str(&payload).unwrap();
+    assert_eq!(mail.to, "hanako@example.com");
+    assert!(mail.subject.contains("新しいブラウザからのログイン"));
+    assert!(!mail.text.contains("Hanako_2024"), "never a password in a mail");
+}
+
+async fn a_failed_login_mails_nothing_and_logs_no_password(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    app.login("hanako@example.com", "Wrong_pass").await;
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox").await, 0);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 0);
+}
+
+on_both_databases!(
+    the_right_password_starts_a_session_and_opens_the_top_page,
+    the_id_is_case_insensitive,
+    an_unknown_id_and_a_wrong_password_get_the_same_answer,
+    a_page_behind_login_sends_to_the_login_screen_and_back,
+    login_never_sends_the_customer_to_another_site,
+    a_hundred_parallel_wrong_attempts_are_throttled_and_then_even_the_right_password_waits,
+    the_wait_ends_and_a_success_clears_the_count,
+    one_client_address_trying_many_ids_is_throttled,
+    an_idle_session_expires_after_thirty_minutes,
+    a_session_ends_twelve_hours_after_login_however_active,
+    after_logout_the_old_cookie_no_longer_works,
+    each_login_gets_a_new_session_id_and_ends_the_previous_one,
+    all_sessions_of_an_account_can_be_ended_at_once,
+    the_session_cookie_is_http_only_and_same_site_lax,
+    in_production_the_cookie_is_secure_with_the_host_prefix,
+    a_cross_site_post_is_refused_with_403,
+    pages_carry_the_security_headers_and_a_csp_nonce,
+    a_login_from_a_new_browser_mails_a_notice_once,
+    a_failed_login_mails_nothing_and_logs_no_password,
+);
+
+/// Run futures concurrently (tokio tasks) and collect their results in order.
+async fn futures_join_all<F, T>(futures: impl IntoIterator<Item = F>) -> Vec<T>
+where
+    F: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
