@@ -5,6 +5,7 @@ pub mod telemetry;
 
 use app::ssr::{config::Settings, db::Db, security, AppState};
 use app::{shell, App};
+use axum::serve::ListenerExt;
 use axum::{
     extract::State,
     http::{header, StatusCode},
@@ -80,10 +81,16 @@ impl Application {
         let db = self.state.db.clone();
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
         let worker = self.mail_worker.map(|w| tokio::spawn(w.run(stopped)));
-        let result =
-            axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(shutdown)
-                .await;
+        // No Nagle delay: streamed pages go out in several writes, and with delayed
+        // ACKs each would otherwise wait ~40 ms.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
+        let result = axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await;
         let _ = stop_worker.send(true);
         if let Some(worker) = worker {
             let _ = worker.await;

@@ -353,6 +353,28 @@ async fn a_login_from_a_new_browser_mails_a_notice_once(backend: Backend) {
     assert!(!mail.text.contains("Hanako_2024"), "never a password in a mail");
 }
 
+async fn a_customer_using_english_gets_mail_in_english(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let res = app
+        .client
+        .post(app.url("/api/login"))
+        .header("Accept", "text/html")
+        .header("Cookie", "lang=en")
+        .form(&[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res), "/");
+    let (payload,): (String,) =
+        sqlx::query_as("SELECT payload FROM outbox WHERE topic = 'login.new_browser'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let mail: app::ssr::mail::Mail = serde_json::from_str(&payload).unwrap();
+    assert!(mail.subject.contains("New sign-in from a browser"), "{}", mail.subject);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE locale = 'en'").await, 1);
+}
+
 async fn a_failed_login_mails_nothing_and_logs_no_password(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     app.login("hanako@example.com", "Wrong_pass").await;
@@ -379,6 +401,7 @@ on_both_databases!(
     a_cross_site_post_is_refused_with_403,
     pages_carry_the_security_headers_and_a_csp_nonce,
     a_login_from_a_new_browser_mails_a_notice_once,
+    a_customer_using_english_gets_mail_in_english,
     a_failed_login_mails_nothing_and_logs_no_password,
 );
 

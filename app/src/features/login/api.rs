@@ -107,8 +107,18 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
     .await?
     .rows_affected()
         == 0;
+    // Mail in the language the customer uses the portal in (remembered from this login).
+    let page_locale =
+        auth::request_cookie(crate::i18n::Locale::COOKIE).and_then(|c| crate::i18n::Locale::from_code(&c));
+    let locale = page_locale.or_else(|| crate::i18n::Locale::from_code(&locale)).unwrap_or_default();
+    if let Some(l) = page_locale {
+        sqlx::query("UPDATE accounts SET locale = $2 WHERE id = $1")
+            .bind(&account_id)
+            .bind(l.code())
+            .execute(&mut *tx)
+            .await?;
+    }
     if !known {
-        let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
         let to = contact.unwrap_or_else(|| itscom_id.clone());
         let mail = templates::new_browser_login(settings, locale, &to, &itscom_id, t);
         enqueue(&mut tx, "login.new_browser", &mail, t).await?;
