@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod components;
+pub mod cookies;
 pub mod domain;
 pub mod error;
 pub mod features;

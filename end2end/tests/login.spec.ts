@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures';
 import { LoginPage } from '../pages/login';
 import { expectNoHorizontalScroll, screenshot } from '../pages/shell';
 
@@ -62,5 +62,22 @@ test.describe('login', () => {
     await expect(page.getByTestId('customer-name')).toContainText('鈴木 一郎');
     await expect(page).toHaveURL(/\/$/);
     await expect(page.getByTestId('logout')).toBeVisible();
+  });
+});
+
+test.describe('development mailbox', () => {
+  test('a login notice can be read at /dev/mailbox, and the page hydrates cleanly', async ({ page }, info) => {
+    const login = new LoginPage(page);
+    await login.goto();
+    await login.ready(true);
+    await login.login('ichiro@example.net', 'Ichiro_2020');
+    await expect(page.getByTestId('logout')).toBeVisible();
+    await page.goto('/dev/mailbox');
+    const mailbox = page.getByTestId('mailbox');
+    await expect(mailbox).toContainText('新しいブラウザからのログインがありました');
+    await mailbox.locator('summary').first().click();
+    await expect(mailbox.getByRole('link').first()).toHaveAttribute('href', /^http/);
+    await expect(page.getByTestId('font-large')).toBeEnabled();
+    await screenshot(page, info, 'dev-mailbox');
   });
 });

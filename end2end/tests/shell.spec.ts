@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures';
 import { Shell, expectNoHorizontalScroll, screenshot } from '../pages/shell';
 
 test.describe('app shell', () => {

@@ -226,13 +226,7 @@ async fn all_sessions_of_an_account_can_be_ended_at_once(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let other = app.new_browser();
     app.login("hanako@example.com", "Hanako_2024").await;
-    other
-        .post(app.url("/api/login"))
-        .header("Accept", "text/html")
-        .form(&[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")])
-        .send()
-        .await
-        .unwrap();
+    app.login_from(&other, "hanako@example.com", "Hanako_2024").await;
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 2);
     let mut conn = app.db.pool().acquire().await.unwrap();
     assert_eq!(session::end_all(&mut conn, "acct-100000002").await.unwrap(), 2);
@@ -334,13 +328,7 @@ async fn a_login_from_a_new_browser_mails_a_notice_once(backend: Backend) {
     app.login("hanako@example.com", "Hanako_2024").await;
     assert_eq!(scalar(&app, notices).await, 1, "the same browser again: no notice");
     let other = app.new_browser();
-    other
-        .post(app.url("/api/login"))
-        .header("Accept", "text/html")
-        .form(&[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")])
-        .send()
-        .await
-        .unwrap();
+    app.login_from(&other, "hanako@example.com", "Hanako_2024").await;
     assert_eq!(scalar(&app, notices).await, 2);
     let (payload,): (String,) =
         sqlx::query_as("SELECT payload FROM outbox WHERE topic = 'login.new_browser' LIMIT 1")

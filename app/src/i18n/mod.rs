@@ -49,13 +49,7 @@ impl Locale {
 
     /// The locale named by a `Cookie` header, Japanese when absent or unknown.
     pub fn from_cookie_header(header: Option<&str>) -> Self {
-        header
-            .into_iter()
-            .flat_map(|h| h.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(k, _)| *k == Self::COOKIE)
-            .and_then(|(_, v)| Self::from_code(v))
-            .unwrap_or_default()
+        crate::cookies::find(header, Self::COOKIE).and_then(Self::from_code).unwrap_or_default()
     }
 }
 

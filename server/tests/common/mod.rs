@@ -76,6 +76,17 @@ impl TestApp {
         self.post_form("/api/login", &[("itscom_id", id), ("password", password), ("next", "/")]).await
     }
 
+    /// Log in without JavaScript from another browser (`client`, its own cookie jar).
+    pub async fn login_from(&self, client: &reqwest::Client, id: &str, password: &str) -> reqwest::Response {
+        client
+            .post(self.url("/api/login"))
+            .header("Accept", "text/html")
+            .form(&[("itscom_id", id), ("password", password)])
+            .send()
+            .await
+            .expect("request failed")
+    }
+
     /// A second browser on the same app: its own cookie jar.
     pub fn new_browser(&self) -> reqwest::Client {
         reqwest::Client::builder()

@@ -142,6 +142,11 @@ impl Default for UserResource {
 /// Renders `children` for a logged-in customer; anyone else goes to the login screen,
 /// and comes back here after logging in. Routes using it render with
 /// `SsrMode::Async`, so the redirect is a real 302.
+///
+/// Create the page's resources in the page component, before this one, and only read
+/// them in `children` (which runs inside this Suspense): a resource created in the
+/// children would be created again on each re-run, and its hydration id would differ
+/// between the server and the browser.
 #[component]
 pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
     let user = expect_context::<UserResource>().0;

@@ -107,11 +107,7 @@ fn apply_font_size(large: bool) {
 
 /// Whether a `Cookie` header asks for large text.
 pub fn font_large_from_cookie_header(header: Option<&str>) -> bool {
-    header
-        .into_iter()
-        .flat_map(|h| h.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .any(|(k, v)| k == FONT_SIZE_COOKIE && v == "large")
+    crate::cookies::find(header, FONT_SIZE_COOKIE) == Some("large")
 }
 
 #[cfg(test)]

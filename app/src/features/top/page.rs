@@ -1,7 +1,7 @@
 use super::api::get_top_summary;
 use super::TopSummary;
 use crate::components::card::Card;
-use crate::components::status::{ErrorNotice, Loading};
+use crate::components::status::ErrorNotice;
 use crate::features::login::RequireLogin;
 use crate::i18n::{format_month, format_yen, t, use_locale};
 use leptos::prelude::*;
@@ -9,23 +9,17 @@ use leptos::prelude::*;
 /// `/`: the logged-in customer's top page.
 #[component]
 pub fn TopPage() -> impl IntoView {
-    view! {
-        <RequireLogin>
-            <TopSummaryLoader/>
-        </RequireLogin>
-    }
-}
-
-#[component]
-fn TopSummaryLoader() -> impl IntoView {
+    // Created here, not inside RequireLogin's children: resources must be created in
+    // the same order on the server and in the browser (hydration matches them by
+    // creation order), and children inside a Suspense run again when it resolves.
     let summary = Resource::new(|| (), |_| get_top_summary());
     view! {
-        <Suspense fallback=|| view! { <Loading/> }>
+        <RequireLogin>
             {move || summary.get().map(|r| match r {
                 Ok(s) => view! { <TopSummaryView summary=s/> }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}
-        </Suspense>
+        </RequireLogin>
     }
 }
 

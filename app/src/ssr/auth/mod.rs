@@ -39,11 +39,7 @@ pub fn request_cookie(name: &str) -> Option<String> {
         .headers
         .get_all(http::header::COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|h| h.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+        .find_map(|v| crate::cookies::find(v.to_str().ok(), name).map(str::to_owned))
 }
 
 /// Add a `Set-Cookie` header to the current response.

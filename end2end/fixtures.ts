@@ -1,0 +1,23 @@
+import { test as base, expect } from '@playwright/test';
+
+/**
+ * Every test fails if the page throws or the WASM panics (a hydration mismatch is a
+ * panic): the `page` fixture collects uncaught errors and console errors of that
+ * kind, and checks there were none when the test ends.
+ */
+export const test = base.extend<{ page: import('@playwright/test').Page }>({
+  page: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+    page.on('console', (m) => {
+      const text = m.text();
+      if (m.type() === 'error' && /hydration|panicked|unreachable|RuntimeError/i.test(text)) {
+        problems.push(`console: ${text.slice(0, 500)}`);
+      }
+    });
+    await use(page);
+    expect(problems, 'errors in the page').toEqual([]);
+  },
+});
+
+export { expect };
