@@ -1,9 +1,15 @@
 import { defineConfig, devices } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 // Base URL from the environment (BASE_URL), else a server this config starts itself:
 // the release build on a fresh demo database at E2E_ADDR (default 127.0.0.1:3100).
 const addr = process.env.E2E_ADDR ?? '127.0.0.1:3100';
 const baseURL = process.env.BASE_URL ?? `http://${addr}`;
+// Where the SMTP server of the test run stores received mail (read by pages/mail.ts).
+// (A folder that does not exist yet: aiosmtpd then creates it as a Maildir.)
+process.env.E2E_MAILDIR ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mypage-e2e-mail-')), 'maildir');
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -46,7 +52,7 @@ export default defineConfig({
     : {
         command: 'bash ../.ci/e2e-server.sh',
         url: `${baseURL}/healthz`,
-        env: { E2E_ADDR: addr },
+        env: { E2E_ADDR: addr, E2E_MAILDIR: process.env.E2E_MAILDIR! },
         reuseExistingServer: !process.env.CI,
         timeout: 60_000,
         stdout: 'ignore',

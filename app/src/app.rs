@@ -4,6 +4,9 @@ use crate::components::layout::Layout;
 use crate::features::dev::{DevIndexPage, DevMailboxPage, DevPreviewPage};
 use crate::features::login::{LoginPage, UserResource};
 use crate::features::preferences::FONT_LARGE_CLASS;
+use crate::features::registration::{
+    AdditionalPage, ConfirmPage, CredentialsPage, DonePage, RegisterPage, SentPage,
+};
 use crate::features::top::TopPage;
 use crate::i18n::{t, Locale};
 use leptos::prelude::*;
@@ -126,6 +129,12 @@ pub fn App() -> impl IntoView {
                     // for the session check, so "log in first" is a real redirect.
                     <Route path=path!("/") view=TopPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/register") view=RegisterPage/>
+                    <Route path=path!("/register/additional") view=AdditionalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register/credentials") view=CredentialsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register/sent") view=SentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register/confirm") view=ConfirmPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register/done") view=DonePage/>
                     // Async: the response waits for the data, so a missing customer (or
                     // production) answers with a real 404 status.
                     <Route path=path!("/dev") view=DevIndexPage ssr=SsrMode::Async/>

@@ -22,6 +22,15 @@ pub enum AppError {
     InvalidCredentials,
     #[error("too many attempts")]
     TooManyAttempts,
+    /// Contract verification failed: one neutral answer, whatever did not match.
+    #[error("verification failed")]
+    VerificationFailed,
+    /// A multi-step flow was not at this step (expired, skipped, replayed).
+    #[error("flow expired or out of order")]
+    FlowExpired,
+    /// A mailed link that is unknown, used or expired.
+    #[error("link invalid")]
+    LinkInvalid,
     /// Something failed on the server; the cause was logged there.
     #[error("internal error")]
     Internal,
@@ -33,7 +42,9 @@ pub enum AppError {
 impl AppError {
     pub fn status(&self) -> u16 {
         match self {
-            AppError::NotFound => 404,
+            AppError::NotFound | AppError::LinkInvalid => 404,
+            AppError::VerificationFailed => 422,
+            AppError::FlowExpired => 409,
             AppError::Unauthorized | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::Invalid { .. } => 422,
@@ -50,6 +61,44 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// How a failed plain form post carries this error back in the URL
+    /// (`?error=…`): only safe, fixed codes, never input.
+    pub fn query_code(&self) -> String {
+        match self {
+            AppError::Invalid { field, error } => format!("{field}.{}", error.code()),
+            AppError::VerificationFailed => "verification".into(),
+            AppError::TooManyAttempts => "throttled".into(),
+            AppError::FlowExpired => "expired".into(),
+            AppError::LinkInvalid => "link".into(),
+            AppError::InvalidCredentials => "credentials".into(),
+            _ => "internal".into(),
+        }
+    }
+
+    pub fn from_query_code(code: &str) -> Option<Self> {
+        Some(match code {
+            "verification" => AppError::VerificationFailed,
+            "throttled" => AppError::TooManyAttempts,
+            "expired" => AppError::FlowExpired,
+            "link" => AppError::LinkInvalid,
+            "credentials" => AppError::InvalidCredentials,
+            "internal" => AppError::Internal,
+            c => {
+                let (field, code) = c.split_once('.')?;
+                if field.is_empty() || !field.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_') {
+                    return None;
+                }
+                AppError::Invalid { field: field.into(), error: FieldError::from_code(code)? }
+            }
+        })
+    }
+
+    pub fn invalid(field: &str, error: FieldError) -> Self {
+        AppError::Invalid { field: field.into(), error }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -62,5 +111,26 @@ impl FromServerFnError for AppError {
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         AppError::internal(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_round_trip_through_the_url_code() {
+        for e in [
+            AppError::invalid("itscom_id", FieldError::InvalidFormat),
+            AppError::invalid("password_again", FieldError::Mismatch),
+            AppError::VerificationFailed,
+            AppError::TooManyAttempts,
+            AppError::FlowExpired,
+            AppError::LinkInvalid,
+        ] {
+            assert_eq!(AppError::from_query_code(&e.query_code()), Some(e));
+        }
+        assert_eq!(AppError::from_query_code("<script>.required"), None);
+        assert_eq!(AppError::from_query_code("bogus"), None);
     }
 }

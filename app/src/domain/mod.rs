@@ -1,6 +1,7 @@
 //! Domain types: each parses raw input into a valid value. Compiled into both the
 //! browser and the server build, so both validate with the same code.
 
+pub mod common_passwords;
 pub mod customer_number;
 pub mod itscom_id;
 pub mod kana;
@@ -8,6 +9,7 @@ pub mod normalize;
 pub mod password;
 pub mod phone;
 pub mod redirect;
+pub mod verification;
 pub mod yen;
 
 pub use customer_number::CustomerNumber;
@@ -22,8 +24,77 @@ pub use yen::Yen;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FieldError {
     Required,
-    TooShort { min: usize },
-    TooLong { max: usize },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
     InvalidCharacters,
     InvalidFormat,
+    /// A password from the common-password list.
+    Common,
+    /// A password equal to the iTSCOM ID (or its part before @).
+    SameAsId,
+    /// The second entry differs from the first.
+    Mismatch,
+}
+
+impl FieldError {
+    /// A short code for URLs (`/register?error=itscom_id.invalid_format`).
+    pub fn code(self) -> String {
+        match self {
+            FieldError::Required => "required".into(),
+            FieldError::TooShort { min } => format!("too_short_{min}"),
+            FieldError::TooLong { max } => format!("too_long_{max}"),
+            FieldError::InvalidCharacters => "invalid_characters".into(),
+            FieldError::InvalidFormat => "invalid_format".into(),
+            FieldError::Common => "common".into(),
+            FieldError::SameAsId => "same_as_id".into(),
+            FieldError::Mismatch => "mismatch".into(),
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Some(match code {
+            "required" => FieldError::Required,
+            "invalid_characters" => FieldError::InvalidCharacters,
+            "invalid_format" => FieldError::InvalidFormat,
+            "common" => FieldError::Common,
+            "same_as_id" => FieldError::SameAsId,
+            "mismatch" => FieldError::Mismatch,
+            c => {
+                if let Some(n) = c.strip_prefix("too_short_") {
+                    FieldError::TooShort { min: n.parse().ok()? }
+                } else if let Some(n) = c.strip_prefix("too_long_") {
+                    FieldError::TooLong { max: n.parse().ok()? }
+                } else {
+                    return None;
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldError;
+
+    #[test]
+    fn field_error_codes_round_trip() {
+        for e in [
+            FieldError::Required,
+            FieldError::TooShort { min: 6 },
+            FieldError::TooLong { max: 100 },
+            FieldError::InvalidCharacters,
+            FieldError::InvalidFormat,
+            FieldError::Common,
+            FieldError::SameAsId,
+            FieldError::Mismatch,
+        ] {
+            assert_eq!(FieldError::from_code(&e.code()), Some(e));
+        }
+        assert_eq!(FieldError::from_code("too_short_x"), None);
+        assert_eq!(FieldError::from_code("nonsense"), None);
+    }
 }

@@ -43,9 +43,97 @@ impl Password {
     }
 }
 
+/// Why a new password was refused, and which field says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NewPasswordError {
+    /// On the first entry (`password`).
+    Password(FieldError),
+    /// On the second entry (`password_again`): it differs.
+    Mismatch,
+}
+
+/// A password a customer sets (registration, reset): the rules of [`Password`], not on
+/// the common-password list, not the ID itself, typed the same twice.
+pub fn parse_new(raw: &str, again: &str, itscom_id: Option<&str>) -> Result<Password, NewPasswordError> {
+    let password = Password::parse(raw).map_err(NewPasswordError::Password)?;
+    if super::common_passwords::is_common(raw) {
+        return Err(NewPasswordError::Password(FieldError::Common));
+    }
+    if let Some(id) = itscom_id {
+        let id = id.to_ascii_lowercase();
+        let local = id.split('@').next().unwrap_or_default();
+        let lower = raw.to_ascii_lowercase();
+        if lower == id || lower == local {
+            return Err(NewPasswordError::Password(FieldError::SameAsId));
+        }
+    }
+    if raw != again {
+        return Err(NewPasswordError::Mismatch);
+    }
+    Ok(password)
+}
+
+/// The strength hint shown while typing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Strength {
+    Weak,
+    Fair,
+    Strong,
+}
+
+/// Length and variety of character kinds (lower, upper, digit, symbol); a listed
+/// password is always weak.
+pub fn strength(raw: &str) -> Strength {
+    if raw.chars().count() < MIN_LEN || super::common_passwords::is_common(raw) {
+        return Strength::Weak;
+    }
+    let kinds = [
+        raw.chars().any(|c| c.is_ascii_lowercase()),
+        raw.chars().any(|c| c.is_ascii_uppercase()),
+        raw.chars().any(|c| c.is_ascii_digit()),
+        raw.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|k| **k)
+    .count();
+    let len = raw.chars().count();
+    match (len, kinds) {
+        (l, k) if l >= 12 && k >= 3 => Strength::Strong,
+        (l, k) if l >= 10 && k >= 2 => Strength::Fair,
+        (l, k) if l >= 8 && k >= 3 => Strength::Fair,
+        _ => Strength::Weak,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_password_must_be_uncommon_not_the_id_and_typed_twice_alike() {
+        assert!(parse_new("Hanako_2024", "Hanako_2024", Some("hanako@example.com")).is_ok());
+        assert_eq!(
+            parse_new("password1", "password1", None),
+            Err(NewPasswordError::Password(FieldError::Common))
+        );
+        assert_eq!(
+            parse_new("Hanako", "Hanako", Some("hanako@example.com")),
+            Err(NewPasswordError::Password(FieldError::SameAsId))
+        );
+        assert_eq!(parse_new("Hanako_2024", "Hanako_2025", None), Err(NewPasswordError::Mismatch));
+        assert_eq!(
+            parse_new("abc", "abc", None),
+            Err(NewPasswordError::Password(FieldError::TooShort { min: 6 }))
+        );
+    }
+
+    #[test]
+    fn strength_grows_with_length_and_variety() {
+        assert_eq!(strength("abcdef"), Strength::Weak);
+        assert_eq!(strength("password123"), Strength::Weak);
+        assert_eq!(strength("abcdef1234"), Strength::Fair);
+        assert_eq!(strength("Abcd_12345xy"), Strength::Strong);
+    }
 
     #[test]
     fn six_and_thirty_two_characters_pass_five_and_thirty_three_do_not() {

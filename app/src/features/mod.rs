@@ -3,4 +3,5 @@
 pub mod dev;
 pub mod login;
 pub mod preferences;
+pub mod registration;
 pub mod top;

@@ -56,6 +56,34 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// A failed form submission: a plain form post goes back to `page` with the error
+/// code in the URL; a fetch gets the error and its status.
+pub fn fail_form<T>(page: &str, error: AppError) -> Result<T, AppError> {
+    if is_plain_form_post() {
+        let sep = if page.contains('?') { '&' } else { '?' };
+        redirect_page(&format!("{page}{sep}error={}", error.query_code()));
+    } else {
+        set_status(error.status());
+    }
+    Err(error)
+}
+
+/// A successful form submission moving on to `next`: a plain form post is redirected
+/// there; a fetch gets `next` back and the page navigates.
+pub fn proceed(next: &str) -> Result<String, AppError> {
+    if is_plain_form_post() {
+        redirect_page(next);
+    }
+    Ok(next.to_string())
+}
+
+/// Pages whose URL carries a secret token are not to leak it in `Referer`.
+pub fn set_referrer_policy_no_referrer() {
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(http::header::REFERRER_POLICY, http::HeaderValue::from_static("no-referrer"));
+    }
+}
+
 /// Unix seconds now.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()

@@ -96,6 +96,13 @@ impl TestApp {
             .expect("client")
     }
 
+    /// GET with another browser's cookies.
+    pub async fn get_text_with(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
+        let res = client.get(self.url(path)).send().await.expect("request failed");
+        let status = res.status().as_u16();
+        (status, res.text().await.expect("body"))
+    }
+
     pub async fn get_text(&self, path: &str) -> (u16, String) {
         let res = self.get(path).await;
         let status = res.status().as_u16();

@@ -90,11 +90,7 @@ pub fn LoginPage() -> impl IntoView {
                 </div>
             </ActionForm>
             <ul class="mt-6 space-y-1 text-sm">
-                <li>
-                    <span class="menu-item menu-item-disabled" aria-disabled="true">
-                        <span>{tx.register_link}</span><span class="soon">{tx.not_yet_available}</span>
-                    </span>
-                </li>
+                <li><a class="menu-item" href="/register">{tx.register_link}</a></li>
                 <li>
                     <span class="menu-item menu-item-disabled" aria-disabled="true">
                         <span>{tx.forgot_link}</span><span class="soon">{tx.not_yet_available}</span>

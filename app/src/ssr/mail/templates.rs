@@ -84,6 +84,53 @@ pub fn new_browser_login(settings: &Settings, locale: Locale, to: &str, itscom_i
     }
 }
 
+/// iTSCOM ID 新規登録: the single-use confirmation link (24 hours).
+pub fn registration_confirm(settings: &Settings, locale: Locale, to: &str, link: &str) -> Mail {
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "iTSCOM ID 新規登録", &[
+            "iTSCOM IDの登録を受け付けました。以下のURLを開いて、登録を完了してください。".into(),
+            link.to_string(),
+            "このURLの有効期限は24時間です。一度だけご利用いただけます。お心当たりのない場合は、このメールを破棄してください。".into(),
+        ]),
+        Locale::En => wrap(settings, locale, to, "iTSCOM ID registration", &[
+            "We received a request to register this address as an iTSCOM ID. Open this link to finish:".into(),
+            link.to_string(),
+            "The link is valid for 24 hours and works once. If this was not you, please ignore this mail.".into(),
+        ]),
+    }
+}
+
+/// Someone tried to register an address that is already an iTSCOM ID: no link.
+pub fn registration_attempt_on_taken_id(settings: &Settings, locale: Locale, to: &str) -> Mail {
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "iTSCOM ID 新規登録", &[
+            "このメールアドレスをiTSCOM IDとして登録するお手続きがありましたが、このアドレスはすでにiTSCOM IDとして登録されているため、登録できませんでした。".into(),
+            "お客さまご自身のお手続きであれば、登録済みのiTSCOM IDでログインしてください。お心当たりのない場合は、このメールを破棄してください。".into(),
+        ]),
+        Locale::En => wrap(settings, locale, to, "iTSCOM ID registration", &[
+            "Someone asked to register this address as an iTSCOM ID, but it is already one, so nothing was changed.".into(),
+            "If this was you, log in with your existing iTSCOM ID. If not, please ignore this mail.".into(),
+        ]),
+    }
+}
+
+/// To the previous contact address: the account's ID and password were registered anew.
+pub fn registration_replaced(settings: &Settings, locale: Locale, to: &str, at: i64) -> Mail {
+    let when = format_time(locale, at);
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "iTSCOM IDとパスワードが再登録されました", &[
+            "お客さまのマイページのiTSCOM IDとパスワードが、新しく登録し直されました。これまでのiTSCOM IDとパスワードではログインできません。".into(),
+            format!("日時: {when}"),
+            "お心当たりのない場合は、すぐにサポートセンターまでご連絡ください。".into(),
+        ]),
+        Locale::En => wrap(settings, locale, to, "Your iTSCOM ID and password were registered anew", &[
+            "The iTSCOM ID and password of your My Page account were registered anew. The previous ones no longer work.".into(),
+            format!("When: {when}"),
+            "If this was not you, contact our support centre at once.".into(),
+        ]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

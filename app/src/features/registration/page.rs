@@ -1,0 +1,413 @@
+use super::api::{
+    get_confirmation, registration_step, CompleteRegistration, SubmitCredentials, VerifyAdditional,
+    VerifyContract,
+};
+use crate::components::status::{ErrorNotice, Loading};
+use crate::domain::password::{parse_new, strength, NewPasswordError, Strength};
+use crate::domain::{FieldError, ItscomId};
+use crate::error::AppError;
+use crate::i18n::{field_message, t, Texts};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The error of a form: from the action (JavaScript) or from `?error=` (plain post).
+fn form_error<T: Clone + Send + Sync + 'static>(
+    action: ServerAction<
+        impl leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
+    >,
+) -> Signal<Option<AppError>>
+where
+    T: 'static,
+{
+    let query = use_query_map();
+    Signal::derive(move || match action.value().get() {
+        Some(Err(e)) => Some(e),
+        Some(Ok(_)) => None,
+        None => query.read().get("error").and_then(|c| AppError::from_query_code(&c)),
+    })
+}
+
+/// The message of an error that is not tied to one field.
+fn form_message(tx: &'static Texts, e: &AppError) -> Option<&'static str> {
+    match e {
+        AppError::Invalid { .. } => None,
+        AppError::VerificationFailed => Some(tx.err_verification),
+        AppError::TooManyAttempts => Some(tx.err_throttled),
+        AppError::FlowExpired => Some(tx.err_flow_expired),
+        AppError::LinkInvalid => Some(tx.err_link_invalid),
+        _ => Some(tx.error_generic),
+    }
+}
+
+fn field_error(
+    tx: &'static Texts,
+    e: Signal<Option<AppError>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || match e.get() {
+        Some(AppError::Invalid { field: f, error }) if f == field => Some(field_message(tx, field, error)),
+        _ => None,
+    })
+}
+
+/// On success with JavaScript: a full load of the next page.
+fn go_on_success<T>(action: ServerAction<T>)
+where
+    T: leptos::server_fn::ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
+    T::Output: Send + Sync,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = action.value().get() {
+            let _ = window().location().assign(&next);
+        }
+    });
+}
+
+#[component]
+fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
+    let tx = t();
+    view! {
+        {move || error.get().and_then(|e| form_message(tx, &e)).map(|m| view! {
+            <p id="form-error" class="alert alert-error mb-4" role="alert">{m}</p>
+        })}
+    }
+}
+
+/// A labelled text field with its hint and error, tied together for assistive tech.
+#[component]
+fn Field(
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] on_input: Option<Callback<String>>,
+    #[prop(optional, into)] reveal: Option<Signal<bool>>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let kind = move || match reveal {
+        Some(r) if r.get() => "text",
+        _ => input_type,
+    };
+    view! {
+        <div>
+            <label for=id class="field-label">{label}</label>
+            {hint.map(|h| view! { <p id=hint_id.clone() class="mb-1 text-sm text-slate-600">{h}</p> })}
+            <input id=id name=id type=kind class="field-input" autocomplete=autocomplete inputmode=inputmode
+                maxlength=maxlength required
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=described
+                on:input=move |ev| if let Some(cb) = on_input { cb.run(event_target_value(&ev)) }/>
+            {move || error.get().map(|m| view! {
+                <p id=error_id.clone() class="mt-1 text-sm font-bold text-red-700">{m}</p>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn Submit(#[prop(into)] pending: Signal<bool>, label: &'static str) -> impl IntoView {
+    let tx = t();
+    view! {
+        <button type="submit" class="btn" disabled=move || pending.get()>
+            {move || if pending.get() { tx.submitting } else { label }}
+        </button>
+    }
+}
+
+/// Sends a browser that is not at `step` back to the start of the flow.
+#[component]
+fn RequireStep(step: &'static str, children: ChildrenFn) -> impl IntoView {
+    let current = Resource::new(|| (), |_| registration_step());
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || current.get().map(|r| match r {
+                Ok(Some(s)) if s == step => children.with_value(|c| c()).into_any(),
+                _ => {
+                    let url = format!("/register?error={}", AppError::FlowExpired.query_code());
+                    #[cfg(feature = "ssr")]
+                    crate::ssr::redirect_page(&url);
+                    #[cfg(not(feature = "ssr"))]
+                    let _ = window().location().assign(&url);
+                    view! { <Loading/> }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/register`: STEP 2 契約者情報 認証.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let tx = t();
+    let action = ServerAction::<VerifyContract>::new();
+    go_on_success(action);
+    let error = form_error(action);
+    let factor = RwSignal::new(String::new());
+    let factor_label = move || match factor.get().as_str() {
+        "customer_no" => tx.reg_customer_no,
+        "bank" => tx.reg_bank,
+        "card" => tx.reg_card,
+        "equipment" => tx.reg_equipment,
+        _ => tx.reg_factor_value,
+    };
+    let factor_error = field_error(tx, error, "factor");
+    view! {
+        <h1 class="page-title">{tx.reg_title}</h1>
+        <section class="card max-w-2xl">
+            <h2 class="card-title">{tx.reg_step2}</h2>
+            <p class="mb-4">{tx.reg_step2_lead}</p>
+            <FormAlert error=error/>
+            <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
+                <Field id="kana" label=tx.reg_kana hint=tx.reg_kana_hint autocomplete="name"
+                    error=field_error(tx, error, "kana")/>
+                <Field id="phone" label=tx.reg_phone hint=tx.reg_phone_hint input_type="tel" autocomplete="tel"
+                    error=field_error(tx, error, "phone")/>
+                <fieldset aria-describedby="factor-hint">
+                    <legend class="field-label">{tx.reg_factor}</legend>
+                    <p id="factor-hint" class="mb-2 text-sm text-slate-600">{tx.reg_factor_hint}</p>
+                    <div class="grid gap-1 sm:grid-cols-2">
+                        {[("customer_no", tx.reg_customer_no), ("bank", tx.reg_bank), ("card", tx.reg_card), ("equipment", tx.reg_equipment)]
+                            .into_iter().map(|(value, label)| view! {
+                                <label class="flex min-h-11 cursor-pointer items-center gap-2 rounded border border-slate-200 px-3">
+                                    <input type="radio" name="factor_kind" value=value class="h-5 w-5"
+                                        on:change=move |_| factor.set(value.to_string())/>
+                                    {label}
+                                </label>
+                            }).collect_view()}
+                    </div>
+                </fieldset>
+                <div>
+                    <label for="factor_value" class="field-label">{factor_label}</label>
+                    <input id="factor_value" name="factor_value" class="field-input" required maxlength="20"
+                        autocomplete="off"
+                        aria-invalid=move || factor_error.get().map(|_| "true")
+                        aria-describedby=move || factor_error.get().map(|_| "factor-error")/>
+                    {move || factor_error.get().map(|m| view! {
+                        <p id="factor-error" class="mt-1 text-sm font-bold text-red-700">{m}</p>
+                    })}
+                </div>
+                <details class="rounded border border-slate-200 bg-slate-50 p-3 text-sm">
+                    <summary class="min-h-11 cursor-pointer content-center font-bold">{tx.reg_equipment_where}</summary>
+                    <p class="mt-2 leading-relaxed">{tx.reg_equipment_help}</p>
+                </details>
+                <Submit pending=action.pending() label=tx.confirm/>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/register/additional`: 追加認証情報.
+#[component]
+pub fn AdditionalPage() -> impl IntoView {
+    let tx = t();
+    let action = ServerAction::<VerifyAdditional>::new();
+    go_on_success(action);
+    let error = form_error(action);
+    let factor_error = field_error(tx, error, "factor");
+    view! {
+        <h1 class="page-title">{tx.reg_title}</h1>
+        <RequireStep step="additional">
+            <section class="card max-w-2xl">
+                <h2 class="card-title">{tx.reg_additional}</h2>
+                <p class="mb-4">{tx.reg_additional_lead}</p>
+                <FormAlert error=error/>
+                <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
+                    <fieldset>
+                        <legend class="field-label">{tx.reg_additional}</legend>
+                        {[("customer_no", tx.reg_customer_no), ("equipment", tx.reg_equipment)].into_iter().map(|(value, label)| view! {
+                            <label class="flex min-h-11 cursor-pointer items-center gap-2">
+                                <input type="radio" name="factor_kind" value=value class="h-5 w-5"/>
+                                {label}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <Field id="factor_value" label=tx.reg_factor_value maxlength="20" error=factor_error/>
+                    <p class="text-sm text-slate-600">{tx.reg_equipment_help}</p>
+                    <Submit pending=action.pending() label=tx.confirm/>
+                </ActionForm>
+            </section>
+        </RequireStep>
+    }
+}
+
+/// `/register/credentials`: STEP 3, with the rules checked as the customer types.
+#[component]
+pub fn CredentialsPage() -> impl IntoView {
+    let tx = t();
+    let action = ServerAction::<SubmitCredentials>::new();
+    go_on_success(action);
+    let error = form_error(action);
+    let id = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let show = RwSignal::new(false);
+    // Live checks (the same domain rules the server applies), shown once typed.
+    let id_live = Signal::derive(move || {
+        let v = id.get();
+        (!v.is_empty())
+            .then(|| ItscomId::parse(&v).err())
+            .flatten()
+            .map(|e| field_message(tx, "itscom_id", e))
+    });
+    let pw_live = Signal::derive(move || {
+        let v = password.get();
+        if v.is_empty() {
+            return None;
+        }
+        match parse_new(&v, &v, Some(&id.get())) {
+            Err(NewPasswordError::Password(e)) => Some(field_message(tx, "password", e)),
+            _ => None,
+        }
+    });
+    let again_live = Signal::derive(move || {
+        let v = again.get();
+        (!v.is_empty() && v != password.get())
+            .then(|| field_message(tx, "password_again", FieldError::Mismatch))
+    });
+    let server_or = move |live: Signal<Option<String>>, field: &'static str| {
+        let server = field_error(tx, error, field);
+        Signal::derive(move || live.get().or_else(|| server.get()))
+    };
+    let meter = move || {
+        let v = password.get();
+        (!v.is_empty()).then(|| match strength(&v) {
+            Strength::Weak => (tx.strength_weak, "w-1/3 bg-red-500"),
+            Strength::Fair => (tx.strength_fair, "w-2/3 bg-amber-500"),
+            Strength::Strong => (tx.strength_strong, "w-full bg-emerald-600"),
+        })
+    };
+    view! {
+        <h1 class="page-title">{tx.reg_title}</h1>
+        <RequireStep step="credentials">
+            <section class="card max-w-2xl">
+                <h2 class="card-title">{tx.reg_step3}</h2>
+                <p class="mb-4">{tx.reg_step3_lead}</p>
+                <FormAlert error=error/>
+                <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
+                    <Field id="itscom_id" label=tx.itscom_id_label hint=tx.reg_id_hint input_type="email"
+                        autocomplete="username" inputmode="email" maxlength="100"
+                        error=server_or(id_live, "itscom_id") on_input=Callback::new(move |v| id.set(v))/>
+                    <Field id="password" label=tx.password_label hint=tx.reg_password_hint input_type="password"
+                        autocomplete="new-password" maxlength="32" reveal=show
+                        error=server_or(pw_live, "password") on_input=Callback::new(move |v| password.set(v))/>
+                    <div class="js-only" aria-live="polite">
+                        {move || meter().map(|(label, bar)| view! {
+                            <p class="text-sm" data-testid="strength">{tx.strength} ": " <strong>{label}</strong></p>
+                            <div class="mt-1 h-2 w-full rounded bg-slate-200"><div class=format!("h-2 rounded {bar}")></div></div>
+                        })}
+                    </div>
+                    <Field id="password_again" label=tx.password_again input_type="password"
+                        autocomplete="new-password" maxlength="32" reveal=show
+                        error=server_or(again_live, "password_again") on_input=Callback::new(move |v| again.set(v))/>
+                    <label class="js-only inline-flex min-h-11 cursor-pointer items-center gap-2">
+                        <input type="checkbox" class="h-5 w-5" on:change=move |ev| show.set(event_target_checked(&ev))/>
+                        {tx.show_password}
+                    </label>
+                    <div><Submit pending=action.pending() label=tx.next/></div>
+                </ActionForm>
+            </section>
+        </RequireStep>
+    }
+}
+
+/// `/register/sent`: メール送信完了.
+#[component]
+pub fn SentPage() -> impl IntoView {
+    let tx = t();
+    view! {
+        <h1 class="page-title">{tx.reg_title}</h1>
+        <RequireStep step="mail_sent">
+            <section class="card max-w-2xl">
+                <h2 class="card-title">{tx.reg_sent}</h2>
+                <p class="mb-3 leading-relaxed" data-testid="sent">{tx.reg_sent_body}</p>
+                <p class="text-sm text-slate-600">{tx.reg_sent_note}</p>
+                <p class="mt-4"><a class="link" href="/register">{tx.start_over}</a></p>
+            </section>
+        </RequireStep>
+    }
+}
+
+/// `/register/confirm?token=…`: what will be registered, the contact address, 次へ.
+#[component]
+pub fn ConfirmPage() -> impl IntoView {
+    let tx = t();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let confirmation = Resource::new(token, get_confirmation);
+    let action = ServerAction::<CompleteRegistration>::new();
+    go_on_success(action);
+    let error = form_error(action);
+    view! {
+        <h1 class="page-title">{tx.reg_confirm}</h1>
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || confirmation.get().map(|r| match r {
+                Ok(c) => {
+                    let choose = c.contact_options.len() > 1;
+                    view! {
+                        <section class="card max-w-2xl">
+                            <p class="mb-4">{tx.reg_confirm_lead}</p>
+                            <FormAlert error=error/>
+                            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                                <dt class="font-bold">{tx.reg_name}</dt><dd>{c.name.clone()} " " {tx.honorific}</dd>
+                                <dt class="font-bold">{tx.itscom_id_label}</dt><dd data-testid="new-id">{c.itscom_id.clone()}</dd>
+                            </dl>
+                            <ActionForm action=action attr:class="space-y-4">
+                                <input type="hidden" name="token" value=token/>
+                                {choose.then(|| view! {
+                                    <fieldset>
+                                        <legend class="field-label">{tx.reg_contact_choose}</legend>
+                                        {c.contact_options.iter().enumerate().map(|(i, a)| view! {
+                                            <label class="flex min-h-11 cursor-pointer items-center gap-2">
+                                                <input type="radio" name="contact" value=a.clone() checked=i == 0 class="h-5 w-5"/>
+                                                {a.clone()}
+                                            </label>
+                                        }).collect_view()}
+                                    </fieldset>
+                                })}
+                                <Submit pending=action.pending() label=tx.next/>
+                            </ActionForm>
+                        </section>
+                    }.into_any()
+                }
+                Err(AppError::LinkInvalid) => view! {
+                    <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
+                    <p class="mt-4"><a class="link" href="/register">{tx.start_over}</a></p>
+                }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// `/register/done`: 完了.
+#[component]
+pub fn DonePage() -> impl IntoView {
+    let tx = t();
+    view! {
+        <h1 class="page-title">{tx.reg_title}</h1>
+        <section class="card max-w-2xl">
+            <h2 class="card-title">{tx.reg_done}</h2>
+            <p class="mb-4 leading-relaxed" data-testid="done">{tx.reg_done_body}</p>
+            <a class="btn" href="/login">{tx.to_login}</a>
+        </section>
+    }
+}

@@ -1,0 +1,68 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect } from '@playwright/test';
+
+/** A mail received by the test run's SMTP server (aiosmtpd, Maildir). */
+export interface ReceivedMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+function decodeWords(header: string): string {
+  return header.replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, data: string) =>
+    enc.toLowerCase() === 'b'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : Buffer.from(decodeQuotedPrintable(data.replace(/_/g, ' ')), 'binary').toString('utf8'),
+  ).replace(/\?=\s+=\?/g, '');
+}
+
+function decodeQuotedPrintable(s: string): string {
+  return s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+function parse(raw: string): ReceivedMail {
+  const [head] = raw.split(/\r?\n\r?\n/);
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  const header = (name: string) => unfolded.match(new RegExp(`^${name}: (.*)$`, 'mi'))?.[1] ?? '';
+  // The text/plain part of the multipart/alternative body.
+  const part = raw.split(/\r?\n--/).find((p) => /Content-Type: text\/plain/i.test(p)) ?? raw;
+  const [partHead, ...bodyLines] = part.split(/\r?\n\r?\n/);
+  let body = bodyLines.join('\n\n');
+  if (/Content-Transfer-Encoding: base64/i.test(partHead)) {
+    body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  } else if (/Content-Transfer-Encoding: quoted-printable/i.test(partHead)) {
+    body = Buffer.from(decodeQuotedPrintable(body), 'binary').toString('utf8');
+  }
+  return { to: header('To'), subject: decodeWords(header('Subject')), text: body };
+}
+
+export function receivedMail(): ReceivedMail[] {
+  const dir = process.env.E2E_MAILDIR!;
+  const out: ReceivedMail[] = [];
+  for (const sub of ['new', 'cur']) {
+    const folder = path.join(dir, sub);
+    if (!fs.existsSync(folder)) continue;
+    for (const f of fs.readdirSync(folder)) out.push(parse(fs.readFileSync(path.join(folder, f), 'utf8')));
+  }
+  return out;
+}
+
+/** Waits for a mail to `to` whose subject contains `subject`, and returns it. */
+export async function waitForMail(to: string, subject: string): Promise<ReceivedMail> {
+  let found: ReceivedMail | undefined;
+  await expect
+    .poll(() => (found = receivedMail().find((m) => m.to.includes(to) && m.subject.includes(subject))), {
+      timeout: 20_000,
+      message: `a mail to ${to} about ${subject}`,
+    })
+    .toBeTruthy();
+  return found!;
+}
+
+/** The first http(s) link in a mail's text. */
+export function linkIn(mail: ReceivedMail): string {
+  const m = mail.text.match(/https?:\/\/\S+/);
+  if (!m) throw new Error(`no link in: ${mail.text}`);
+  return m[0];
+}

@@ -1,0 +1,78 @@
+import { expect, test } from '../fixtures';
+import { LoginPage } from '../pages/login';
+import { linkIn, waitForMail } from '../pages/mail';
+import { RegistrationPages } from '../pages/registration';
+import { expectNoHorizontalScroll, screenshot } from '../pages/shell';
+
+// Each project registers a different demo customer, so parallel projects never
+// replace each other's registration: desktop 100000001 (one match), phone 100000004
+// and no-JS 100000005 (the same person twice: additional verification).
+const customers = {
+  desktop: { kana: 'ヤマダ タロウ', phone: '03-1234-5678', factor: '口座番号 下4桁', value: '1234', extra: null, name: '山田 太郎' },
+  phone: { kana: 'タナカ ミサキ', phone: '03-2222-3333', factor: 'クレジットカード番号 下4桁', value: '1881', extra: 'STB0000004', name: '田中 美咲' },
+  nojs: { kana: 'タナカ ミサキ', phone: '0322223333', factor: 'クレジットカード番号 下4桁', value: '1881', extra: 'HP00000005', name: '田中 美咲' },
+} as const;
+
+test.describe('registration', () => {
+  test('@core a customer registers an iTSCOM ID, confirms by mail and logs in', async ({ page }, info) => {
+    const who = customers[info.project.name as keyof typeof customers];
+    const reg = new RegistrationPages(page);
+    await reg.verify(who.kana, who.phone, who.factor, who.value);
+    if (who.extra) {
+      await expect(page.getByRole('heading', { name: '追加認証情報' })).toBeVisible();
+      await screenshot(page, info, 'register-additional');
+      await reg.additional('機器情報', who.extra);
+    }
+    await expect(page.getByRole('heading', { name: 'STEP 3 iTSCOM IDの登録' })).toBeVisible();
+    await expectNoHorizontalScroll(page);
+    await screenshot(page, info, 'register-credentials');
+    const id = `e2e-${info.project.name}-${Date.now()}@example.jp`;
+    await reg.credentials(id, 'Cable-portal-2026');
+    await expect(page.getByRole('heading', { name: 'メール送信完了' })).toBeVisible();
+    await screenshot(page, info, 'register-sent');
+
+    const mail = await waitForMail(id, 'iTSCOM ID 新規登録');
+    await page.goto(linkIn(mail));
+    await expect(page.getByTestId('new-id')).toHaveText(id);
+    await expect(page.getByText(who.name)).toBeVisible();
+    await screenshot(page, info, 'register-confirm');
+    await page.getByRole('button', { name: '次へ' }).click();
+    await expect(page.getByTestId('done')).toBeVisible();
+    await screenshot(page, info, 'register-done');
+
+    await page.getByRole('link', { name: 'ログイン画面へ' }).click();
+    const login = new LoginPage(page);
+    await login.login(id, 'Cable-portal-2026');
+    await expect(page.getByTestId('customer-name')).toContainText(who.name);
+  });
+
+  test('@core hiragana and full-width input verifies', async ({ page }) => {
+    const reg = new RegistrationPages(page);
+    await reg.verify('やまだ　たろう', '０３－１２３４－５６７８', '機器情報', 'ｓｔｂ００００００１');
+    await expect(page.getByRole('heading', { name: 'STEP 3 iTSCOM IDの登録' })).toBeVisible();
+  });
+
+  test('@core wrong details show one neutral message', async ({ page }, info) => {
+    const reg = new RegistrationPages(page);
+    await reg.verify('スズキ イチロウ', '044-555-0101', '口座番号 下4桁', info.project.name === 'phone' ? '0000' : '1111');
+    await expect(page.getByRole('alert')).toHaveText(
+      '入力された情報ではご契約者さまを確認できませんでした。入力内容をご確認ください。',
+    );
+    await screenshot(page, info, 'register-failed');
+  });
+
+  test('the password rules and strength show while typing', async ({ page }) => {
+    const reg = new RegistrationPages(page);
+    await reg.verify('ヤマダ タロウ', '0312345678', 'お客さま番号', '100000001');
+    await expect(page.getByRole('heading', { name: 'STEP 3 iTSCOM IDの登録' })).toBeVisible();
+    await page.getByLabel('iTSCOM ID').fill('not-an-address');
+    await expect(page.getByText('メールアドレスの形式で入力してください。')).toBeVisible();
+    await page.getByLabel('パスワード', { exact: true }).fill('password1');
+    await expect(page.getByText('よく使われているパスワードのため使用できません。')).toBeVisible();
+    await expect(page.getByTestId('strength')).toContainText('弱い');
+    await page.getByLabel('パスワード', { exact: true }).fill('Cable-portal-2026');
+    await expect(page.getByTestId('strength')).toContainText('強い');
+    await page.getByLabel('パスワード再入力').fill('Cable-portal-2025');
+    await expect(page.getByText('パスワードが一致しません。')).toBeVisible();
+  });
+});
