@@ -43,7 +43,8 @@ export default defineConfig({
   },
   projects: [
     { name: 'desktop', use: { browserName: 'chromium', viewport: { width: 1280, height: 800 } } },
-    { name: 'phone', use: { ...devices['Pixel 7'], browserName: 'chromium' } },
+    // Tests that change a shared demo account run in one project only.
+    { name: 'phone', grepInvert: /@shared-account/, use: { ...devices['Pixel 7'], browserName: 'chromium' } },
     // Core flows must work before (and without) the WASM: forms post, pages render.
     { name: 'nojs', grep: /@core/, use: { browserName: 'chromium', viewport: { width: 1280, height: 800 }, javaScriptEnabled: false } },
   ],

@@ -4,6 +4,9 @@ use crate::components::layout::Layout;
 use crate::features::dev::{DevIndexPage, DevMailboxPage, DevPreviewPage};
 use crate::features::login::{LoginPage, UserResource};
 use crate::features::preferences::FONT_LARGE_CLASS;
+use crate::features::recovery::{
+    RecoveryChoicePage, RecoveryCodePage, RecoveryDonePage, RecoveryIdentifyPage, RecoveryPasswordPage,
+};
 use crate::features::registration::{
     AdditionalPage, ConfirmPage, CredentialsPage, DonePage, RegisterPage, SentPage,
 };
@@ -135,6 +138,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register/sent") view=SentPage ssr=SsrMode::Async/>
                     <Route path=path!("/register/confirm") view=ConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/register/done") view=DonePage/>
+                    <Route path=path!("/recovery") view=RecoveryChoicePage/>
+                    <Route path=path!("/recovery/identify") view=RecoveryIdentifyPage/>
+                    <Route path=path!("/recovery/code") view=RecoveryCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/recovery/password") view=RecoveryPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/recovery/done") view=RecoveryDonePage/>
                     // Async: the response waits for the data, so a missing customer (or
                     // production) answers with a real 404 status.
                     <Route path=path!("/dev") view=DevIndexPage ssr=SsrMode::Async/>

@@ -9,12 +9,23 @@ export interface ReceivedMail {
   text: string;
 }
 
+/**
+ * RFC 2047 encoded words. Adjacent words are joined as bytes before UTF-8 decoding:
+ * a long Japanese subject is split across words, sometimes inside a character.
+ */
 function decodeWords(header: string): string {
-  return header.replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, data: string) =>
-    enc.toLowerCase() === 'b'
-      ? Buffer.from(data, 'base64').toString('utf8')
-      : Buffer.from(decodeQuotedPrintable(data.replace(/_/g, ' ')), 'binary').toString('utf8'),
-  ).replace(/\?=\s+=\?/g, '');
+  const word = '=\\?utf-8\\?[bq]\\?[^?]*\\?=';
+  return header.replace(new RegExp(`${word}(?:\\s+${word})*`, 'gi'), (run: string) => {
+    const bytes: Buffer[] = [];
+    for (const [, enc, data] of run.matchAll(/=\?utf-8\?([bq])\?([^?]*)\?=/gi)) {
+      bytes.push(
+        enc.toLowerCase() === 'b'
+          ? Buffer.from(data, 'base64')
+          : Buffer.from(decodeQuotedPrintable(data.replace(/_/g, ' ')), 'binary'),
+      );
+    }
+    return Buffer.concat(bytes).toString('utf8');
+  });
 }
 
 function decodeQuotedPrintable(s: string): string {

@@ -13,9 +13,9 @@ test.describe('login', () => {
     await login.ready(js);
     await expect(login.id).toBeVisible();
     await screenshot(page, info, 'login');
-    await login.login('hanako@example.com', 'Hanako_2024');
+    await login.login('ichiro@example.net', 'Ichiro_2020');
     await expect(page).toHaveURL(/\/$/);
-    await expect(page.getByTestId('customer-name')).toContainText('佐藤 花子');
+    await expect(page.getByTestId('customer-name')).toContainText('鈴木 一郎');
     await expect(page.getByTestId('latest-total')).toHaveText(/^[\d,]+円$/);
     await expectNoHorizontalScroll(page);
     await screenshot(page, info, 'top-logged-in');

@@ -231,7 +231,7 @@ async fn all_sessions_of_an_account_can_be_ended_at_once(backend: Backend) {
     let mut conn = app.db.pool().acquire().await.unwrap();
     assert_eq!(session::end_all(&mut conn, "acct-100000002").await.unwrap(), 2);
     assert_eq!(app.get("/").await.status(), 302);
-    assert_eq!(other.get(app.url("/")).send().await.unwrap().status(), 302);
+    assert_eq!(get_page(&other, &app.url("/")).await.status(), 302);
 }
 
 async fn the_session_cookie_is_http_only_and_same_site_lax(backend: Backend) {

@@ -67,8 +67,7 @@ async fn customer_100000001_registers_confirms_by_mail_and_logs_in(backend: Back
     assert!(body.contains("メール送信完了"));
     let token = mailed_token(&app, "taro@example.jp").await.expect("the mail carries a link");
     // Opening the link shows what will be registered, and changes nothing.
-    let res =
-        app.new_browser().get(app.url(&format!("/register/confirm?token={token}"))).send().await.unwrap();
+    let res = get_page(&app.new_browser(), &app.url(&format!("/register/confirm?token={token}"))).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["referrer-policy"], "no-referrer");
     let body = res.text().await.unwrap();
@@ -206,7 +205,7 @@ async fn steps_cannot_be_skipped_or_replayed(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = app.new_browser();
     assert_eq!(credentials(&app, &c, "x@example.jp", "Good-pass-77").await, "/register?error=expired");
-    let res = c.get(app.url("/register/credentials")).send().await.unwrap();
+    let res = get_page(&c, &app.url("/register/credentials")).await;
     assert_eq!(location(&res), "/register?error=expired");
     verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await;
     assert_eq!(

@@ -1,6 +1,7 @@
 //! Shared UI pieces.
 
 pub mod card;
+pub mod form;
 pub mod layout;
 pub mod nav;
 pub mod status;

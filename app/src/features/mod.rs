@@ -3,5 +3,6 @@
 pub mod dev;
 pub mod login;
 pub mod preferences;
+pub mod recovery;
 pub mod registration;
 pub mod top;

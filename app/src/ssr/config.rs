@@ -56,6 +56,8 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// `MAIL_FROM` (default `noreply@<MYPAGE_MAIL_DOMAIN>`): the sender of every mail.
     pub mail_from: String,
+    /// `REQUEST_TIMEOUT_SECS` (default 30): a request not answered by then gets 408.
+    pub request_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,7 +158,10 @@ impl Settings {
             return Err(err("MAIL_FROM", "must be a mail address such as noreply@itscom.net"));
         }
 
+        let request_timeout_secs = positive("REQUEST_TIMEOUT_SECS", 30)? as u64;
+
         Ok(Self {
+            request_timeout_secs,
             mail_from,
             session,
             trust_forwarded_for,

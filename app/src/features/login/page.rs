@@ -91,11 +91,7 @@ pub fn LoginPage() -> impl IntoView {
             </ActionForm>
             <ul class="mt-6 space-y-1 text-sm">
                 <li><a class="menu-item" href="/register">{tx.register_link}</a></li>
-                <li>
-                    <span class="menu-item menu-item-disabled" aria-disabled="true">
-                        <span>{tx.forgot_link}</span><span class="soon">{tx.not_yet_available}</span>
-                    </span>
-                </li>
+                <li><a class="menu-item" href="/recovery">{tx.forgot_link}</a></li>
             </ul>
         </div>
     }

@@ -131,6 +131,51 @@ pub fn registration_replaced(settings: &Settings, locale: Locale, to: &str, at: 
     }
 }
 
+/// 認証コード通知メール: the 6-digit code, valid 10 minutes.
+pub fn recovery_code(settings: &Settings, locale: Locale, to: &str, code: &str) -> Mail {
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "認証コード通知メール", &[
+            "パスワード再設定のための認証コードをお知らせします。".into(),
+            format!("認証コード: {code}"),
+            "認証コードの有効期限は10分です。画面に入力して、新しいパスワードを設定してください。お心当たりのない場合は、このメールを破棄してください。".into(),
+        ]),
+        Locale::En => wrap(settings, locale, to, "Your authentication code", &[
+            "Here is the code to reset your password.".into(),
+            format!("Code: {code}"),
+            "It is valid for 10 minutes. If this was not you, please ignore this mail.".into(),
+        ]),
+    }
+}
+
+/// After a password reset.
+pub fn password_reset_notice(settings: &Settings, locale: Locale, to: &str, at: i64) -> Mail {
+    let when = format_time(locale, at);
+    match locale {
+        Locale::Ja => wrap(
+            settings,
+            locale,
+            to,
+            "パスワードが再設定されました",
+            &[
+                "マイページのパスワードが再設定されました。すべての端末でログアウトしています。".into(),
+                format!("日時: {when}"),
+                "お心当たりのない場合は、すぐにサポートセンターまでご連絡ください。".into(),
+            ],
+        ),
+        Locale::En => wrap(
+            settings,
+            locale,
+            to,
+            "Your password was reset",
+            &[
+                "The password of your My Page account was reset, and every session was ended.".into(),
+                format!("When: {when}"),
+                "If this was not you, contact our support centre at once.".into(),
+            ],
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,132 @@
+//! Form building blocks shared by the flows: labelled fields tied to their hint and
+//! error, the form-level alert, the submit button with its pending state, and the
+//! error of a form whether it came back by fetch (JavaScript) or in the URL (plain
+//! form post).
+
+use crate::error::AppError;
+use crate::i18n::{field_message, t, Texts};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The error of a form: from the action (JavaScript) or from `?error=` (plain post).
+pub fn form_error<T: Clone + Send + Sync + 'static>(
+    action: ServerAction<
+        impl leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
+    >,
+) -> Signal<Option<AppError>>
+where
+    T: 'static,
+{
+    let query = use_query_map();
+    Signal::derive(move || match action.value().get() {
+        Some(Err(e)) => Some(e),
+        Some(Ok(_)) => None,
+        None => query.read().get("error").and_then(|c| AppError::from_query_code(&c)),
+    })
+}
+
+/// The message of an error that is not tied to one field.
+pub fn form_message(tx: &'static Texts, e: &AppError) -> Option<&'static str> {
+    match e {
+        AppError::Invalid { .. } => None,
+        AppError::VerificationFailed => Some(tx.err_verification),
+        AppError::TooManyAttempts => Some(tx.err_throttled),
+        AppError::FlowExpired => Some(tx.err_flow_expired),
+        AppError::LinkInvalid => Some(tx.err_link_invalid),
+        AppError::InvalidCredentials => Some(tx.rec_code_wrong),
+        _ => Some(tx.error_generic),
+    }
+}
+
+pub fn field_error(
+    tx: &'static Texts,
+    e: Signal<Option<AppError>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || match e.get() {
+        Some(AppError::Invalid { field: f, error }) if f == field => Some(field_message(tx, field, error)),
+        _ => None,
+    })
+}
+
+/// On success with JavaScript: a full load of the next page.
+pub fn go_on_success<T>(action: ServerAction<T>)
+where
+    T: leptos::server_fn::ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
+    T::Output: Send + Sync,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = action.value().get() {
+            let _ = window().location().assign(&next);
+        }
+    });
+}
+
+#[component]
+pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
+    let tx = t();
+    view! {
+        {move || error.get().and_then(|e| form_message(tx, &e)).map(|m| view! {
+            <p id="form-error" class="alert alert-error mb-4" role="alert">{m}</p>
+        })}
+    }
+}
+
+/// A labelled text field with its hint and error, tied together for assistive tech.
+#[component]
+pub fn Field(
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] on_input: Option<Callback<String>>,
+    #[prop(optional, into)] reveal: Option<Signal<bool>>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let kind = move || match reveal {
+        Some(r) if r.get() => "text",
+        _ => input_type,
+    };
+    view! {
+        <div>
+            <label for=id class="field-label">{label}</label>
+            {hint.map(|h| view! { <p id=hint_id.clone() class="mb-1 text-sm text-slate-600">{h}</p> })}
+            <input id=id name=id type=kind class="field-input" autocomplete=autocomplete inputmode=inputmode
+                maxlength=maxlength required
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=described
+                on:input=move |ev| if let Some(cb) = on_input { cb.run(event_target_value(&ev)) }/>
+            {move || error.get().map(|m| view! {
+                <p id=error_id.clone() class="mt-1 text-sm font-bold text-red-700">{m}</p>
+            })}
+        </div>
+    }
+}
+
+#[component]
+pub fn Submit(#[prop(into)] pending: Signal<bool>, label: &'static str) -> impl IntoView {
+    let tx = t();
+    view! {
+        <button type="submit" class="btn" disabled=move || pending.get()>
+            {move || if pending.get() { tx.submitting } else { label }}
+        </button>
+    }
+}

@@ -1,0 +1,270 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use crate::error::AppError;
+    use crate::ssr::auth::{request_cookie, sha256_hex, throttle::Policy};
+    use crate::ssr::db::Conn;
+
+    pub const FLOW_COOKIE: &str = "mypage_recovery";
+    pub const FLOW_SECS: i64 = 30 * 60;
+    pub const CODE_SECS: i64 = 10 * 60;
+    pub const MAX_ATTEMPTS: i64 = 5;
+
+    /// Recovery starts per typed ID: 5 an hour, so no one floods a mailbox with codes.
+    /// Past it the screens stay the same and no mail goes out.
+    pub const START_PER_ID: Policy = Policy {
+        scope: "recovery-id",
+        free_attempts: 5,
+        window_secs: 3600,
+        step_secs: 300,
+        max_wait_secs: 3600,
+    };
+
+    /// The code's stored form: keyed by the browser's flow token, so the database row
+    /// alone does not reveal it and the code only works in the browser that asked.
+    pub fn code_hash(token: &str, code: &str) -> String {
+        sha256_hex(&format!("{token}\u{0}{code}"))
+    }
+
+    pub struct Flow {
+        pub token: String,
+        pub id_hash: String,
+        pub account_id: Option<String>,
+        pub code_hash: Option<String>,
+        pub code_expires_at: i64,
+    }
+
+    pub async fn current_flow(conn: &mut Conn, step: &str, now: i64) -> Result<Flow, AppError> {
+        let token = request_cookie(FLOW_COOKIE).ok_or(AppError::FlowExpired)?;
+        let row: Option<(String, Option<String>, Option<String>, i64)> = sqlx::query_as(
+            "SELECT id_hash, account_id, code_hash, code_expires_at FROM recovery_flows
+             WHERE id_hash = $1 AND step = $2 AND expires_at > $3",
+        )
+        .bind(sha256_hex(&token))
+        .bind(step)
+        .bind(now)
+        .fetch_optional(conn)
+        .await?;
+        let (id_hash, account_id, code_hash, code_expires_at) = row.ok_or(AppError::FlowExpired)?;
+        Ok(Flow { token, id_hash, account_id, code_hash, code_expires_at })
+    }
+}
+
+/// The choice: password unknown (path B) or ID unknown (re-registration).
+#[server(endpoint = "recovery/choose")]
+pub async fn choose_recovery(choice: Option<String>) -> Result<String, AppError> {
+    use crate::ssr::{fail_form, proceed};
+    match choice.as_deref() {
+        Some("password") => proceed("/recovery/identify"),
+        Some("id") => proceed("/register"),
+        _ => fail_form("/recovery", AppError::invalid("choice", crate::domain::FieldError::Required)),
+    }
+}
+
+/// 本人認証: start a recovery for the typed ID. Whatever the ID, existing or not, the
+/// answer is the same; the code mail only goes where an account exists.
+#[server(endpoint = "recovery/start")]
+pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
+    use crate::domain::ItscomId;
+    use crate::ssr::auth::{random_token, set_cookie, sha256_hex, throttle};
+    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::{fail_form, now, proceed};
+
+    if let Err(e) = ItscomId::parse(&itscom_id) {
+        return fail_form("/recovery/identify", AppError::invalid("itscom_id", e));
+    }
+    let key = ItscomId::key_of_raw(&itscom_id);
+    let state = crate::ssr::state()?;
+    let t = now();
+    let token = random_token();
+    let code = {
+        use rand::Rng;
+        format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000))
+    };
+    let mut tx = state.db.pool().begin().await?;
+    let allowed = throttle::reserve(&mut tx, &server::START_PER_ID, &key, t).await? == throttle::Verdict::Go;
+    let account: Option<(String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT a.id, a.recovery_method, c.contact_email, a.locale FROM accounts a
+         JOIN customers c ON c.customer_no = a.customer_no
+         WHERE a.itscom_id_key = $1 AND a.state = 'active'",
+    )
+    .bind(&key)
+    .fetch_optional(&mut *tx)
+    .await?;
+    // Only code-method accounts get a code; legacy accounts wait for path A.
+    let account = account.filter(|(_, method, _, _)| method == "code");
+    sqlx::query(
+        "INSERT INTO recovery_flows (id_hash, account_id, step, code_hash, code_expires_at, created_at, expires_at)
+         VALUES ($1, $2, 'code', $3, $4, $5, $6)",
+    )
+    .bind(sha256_hex(&token))
+    .bind(account.as_ref().map(|a| a.0.clone()))
+    .bind(server::code_hash(&token, &code))
+    .bind(t + server::CODE_SECS)
+    .bind(t)
+    .bind(t + server::FLOW_SECS)
+    .execute(&mut *tx)
+    .await?;
+    if let (true, Some((_, _, contact, locale))) = (allowed, &account) {
+        let to = contact.clone().unwrap_or_else(|| itscom_id.trim().to_string());
+        let locale = crate::i18n::Locale::from_code(locale).unwrap_or_default();
+        let mail = templates::recovery_code(&state.settings, locale, &to, &code);
+        enqueue(&mut tx, "recovery.code", &mail, t).await?;
+    }
+    tx.commit().await?;
+    let secure = if state.settings.env.is_production() { "; Secure" } else { "" };
+    set_cookie(&format!(
+        "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+        server::FLOW_COOKIE,
+        server::FLOW_SECS
+    ));
+    proceed("/recovery/code")
+}
+
+/// 認証コード: 10 minutes, 5 attempts (counted atomically), single use. Wrong codes
+/// also count as failed logins for the account.
+#[server(endpoint = "recovery/code")]
+pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
+    use crate::domain::auth_code::AuthCode;
+    use crate::ssr::auth::throttle;
+    use crate::ssr::{fail_form, now, proceed};
+    const PAGE: &str = "/recovery/code";
+
+    let code = match AuthCode::parse(&code) {
+        Ok(c) => c,
+        Err(e) => return fail_form(PAGE, AppError::invalid("code", e)),
+    };
+    let state = crate::ssr::state()?;
+    let t = now();
+    let mut conn = state.db.pool().acquire().await?;
+    let flow = match server::current_flow(&mut conn, "code", t).await {
+        Ok(f) => f,
+        Err(e) => return fail_form("/recovery/identify", e),
+    };
+    // Count the attempt first, atomically: parallel guesses cannot exceed the limit.
+    let counted: Option<(i64,)> = sqlx::query_as(
+        "UPDATE recovery_flows SET attempts = attempts + 1,
+            step = CASE WHEN attempts + 1 >= $2 THEN 'failed' ELSE step END
+         WHERE id_hash = $1 AND step = 'code' AND attempts < $2 RETURNING attempts",
+    )
+    .bind(&flow.id_hash)
+    .bind(server::MAX_ATTEMPTS)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((attempt,)) = counted else {
+        return fail_form("/recovery/identify", AppError::FlowExpired);
+    };
+    let right = flow.account_id.is_some()
+        && t < flow.code_expires_at
+        && flow.code_hash.as_deref() == Some(server::code_hash(&flow.token, code.expose()).as_str());
+    if !right {
+        if let Some(account_id) = &flow.account_id {
+            let (key,): (String,) = sqlx::query_as("SELECT itscom_id_key FROM accounts WHERE id = $1")
+                .bind(account_id)
+                .fetch_one(&mut *conn)
+                .await?;
+            throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &key, t).await?;
+        }
+        return if attempt >= server::MAX_ATTEMPTS {
+            fail_form("/recovery/identify", AppError::FlowExpired)
+        } else {
+            fail_form(PAGE, AppError::InvalidCredentials)
+        };
+    }
+    // Single use: the code step ends here.
+    let moved = sqlx::query(
+        "UPDATE recovery_flows SET step = 'password', code_hash = NULL WHERE id_hash = $1 AND step = 'code'",
+    )
+    .bind(&flow.id_hash)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if moved != 1 {
+        return fail_form("/recovery/identify", AppError::FlowExpired);
+    }
+    proceed("/recovery/password")
+}
+
+/// The new password: ends every session of the account and mails a notice.
+#[server(endpoint = "recovery/password")]
+pub async fn set_recovered_password(password: String, password_again: String) -> Result<String, AppError> {
+    use crate::domain::password::{parse_new, NewPasswordError};
+    use crate::domain::FieldError;
+    use crate::ssr::auth::{password as pw, session, throttle};
+    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::{fail_form, now, proceed};
+    const PAGE: &str = "/recovery/password";
+
+    let state = crate::ssr::state()?;
+    let t = now();
+    let (flow, itscom_id, contact, locale) = {
+        let mut conn = state.db.pool().acquire().await?;
+        let flow = match server::current_flow(&mut conn, "password", t).await {
+            Ok(f) => f,
+            Err(e) => return fail_form("/recovery/identify", e),
+        };
+        let account_id = flow.account_id.clone().ok_or(AppError::FlowExpired)?;
+        let (itscom_id, contact, locale): (String, Option<String>, String) = sqlx::query_as(
+            "SELECT a.itscom_id, c.contact_email, a.locale FROM accounts a
+             JOIN customers c ON c.customer_no = a.customer_no WHERE a.id = $1",
+        )
+        .bind(&account_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        (flow, itscom_id, contact, locale)
+    };
+    let new_password = match parse_new(&password, &password_again, Some(&itscom_id)) {
+        Ok(p) => p,
+        Err(NewPasswordError::Password(e)) => return fail_form(PAGE, AppError::invalid("password", e)),
+        Err(NewPasswordError::Mismatch) => {
+            return fail_form(PAGE, AppError::invalid("password_again", FieldError::Mismatch))
+        }
+    };
+    let hash = pw::hash_async(new_password.expose().to_string()).await;
+    let account_id = flow.account_id.clone().ok_or(AppError::FlowExpired)?;
+    let mut tx = state.db.pool().begin().await?;
+    let done =
+        sqlx::query("UPDATE recovery_flows SET step = 'done' WHERE id_hash = $1 AND step = 'password'")
+            .bind(&flow.id_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if done != 1 {
+        return fail_form("/recovery/identify", AppError::FlowExpired);
+    }
+    sqlx::query("UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE id = $1")
+        .bind(&account_id)
+        .bind(hash)
+        .bind(t)
+        .execute(&mut *tx)
+        .await?;
+    session::end_all(&mut tx, &account_id).await?;
+    throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &itscom_id.to_ascii_lowercase()).await?;
+    let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
+    let to = contact.unwrap_or_else(|| itscom_id.clone());
+    enqueue(&mut tx, "recovery.done", &templates::password_reset_notice(&state.settings, locale, &to, t), t)
+        .await?;
+    tx.commit().await?;
+    crate::ssr::auth::set_cookie(&format!(
+        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
+        server::FLOW_COOKIE
+    ));
+    proceed("/recovery/done")
+}
+
+/// The step this browser's recovery is at, if any.
+#[server(endpoint = "recovery/step")]
+pub async fn recovery_step() -> Result<Option<String>, AppError> {
+    use crate::ssr::auth::{request_cookie, sha256_hex};
+    let Some(token) = request_cookie(server::FLOW_COOKIE) else { return Ok(None) };
+    let state = crate::ssr::state()?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT step FROM recovery_flows WHERE id_hash = $1 AND expires_at > $2")
+            .bind(sha256_hex(&token))
+            .bind(crate::ssr::now())
+            .fetch_optional(state.db.pool())
+            .await?;
+    Ok(row.map(|(s,)| s))
+}
