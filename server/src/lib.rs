@@ -119,9 +119,10 @@ pub fn router(state: AppState) -> Router {
         // No request may hang forever: after REQUEST_TIMEOUT_SECS the client gets 408.
         // (A rare stall of a page render, seen under parallel load, is open: see the
         // notes of issue 4; this bounds it.)
-        .layer(tower_http::timeout::TimeoutLayer::new(std::time::Duration::from_secs(
-            state.settings.request_timeout_secs,
-        )))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(state.settings.request_timeout_secs),
+        ))
         .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
         .with_state(state)

@@ -130,3 +130,36 @@ pub fn Submit(#[prop(into)] pending: Signal<bool>, label: &'static str) -> impl 
         </button>
     }
 }
+
+/// Renders `children` only for a browser whose multi-step flow (registration,
+/// recovery) is at `step`, as `fetch` reports; any other browser is sent to `restart`
+/// with the "expired or out of order" message.
+#[component]
+pub fn RequireStep<F, Fut>(
+    step: &'static str,
+    restart: &'static str,
+    fetch: F,
+    children: ChildrenFn,
+) -> impl IntoView
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<Option<String>, AppError>> + Send + 'static,
+{
+    let current = Resource::new(|| (), move |_| fetch());
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <crate::components::status::Loading/> }>
+            {move || current.get().map(|r| match r {
+                Ok(Some(s)) if s == step => children.with_value(|c| c()).into_any(),
+                _ => {
+                    let url = format!("{restart}?error={}", AppError::FlowExpired.query_code());
+                    #[cfg(feature = "ssr")]
+                    crate::ssr::redirect_page(&url);
+                    #[cfg(not(feature = "ssr"))]
+                    let _ = window().location().assign(&url);
+                    view! { <crate::components::status::Loading/> }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,33 +1,10 @@
 use super::api::{recovery_step, ChooseRecovery, SetRecoveredPassword, StartRecovery, VerifyRecoveryCode};
-use crate::components::form::{field_error, form_error, go_on_success, Field, FormAlert, Submit};
-use crate::components::status::Loading;
-use crate::error::AppError;
+use crate::components::form::{
+    field_error, form_error, go_on_success, Field, FormAlert, RequireStep, Submit,
+};
 use crate::i18n::t;
 use leptos::prelude::*;
 
-/// Sends a browser whose recovery is not at `step` back to 本人認証.
-#[component]
-fn RequireRecoveryStep(step: &'static str, children: ChildrenFn) -> impl IntoView {
-    let current = Resource::new(|| (), |_| recovery_step());
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=|| view! { <Loading/> }>
-            {move || current.get().map(|r| match r {
-                Ok(Some(s)) if s == step => children.with_value(|c| c()).into_any(),
-                _ => {
-                    let url = format!("/recovery/identify?error={}", AppError::FlowExpired.query_code());
-                    #[cfg(feature = "ssr")]
-                    crate::ssr::redirect_page(&url);
-                    #[cfg(not(feature = "ssr"))]
-                    let _ = window().location().assign(&url);
-                    view! { <Loading/> }.into_any()
-                }
-            })}
-        </Suspense>
-    }
-}
-
-/// `/recovery`: the choice between a forgotten password and a forgotten ID.
 #[component]
 pub fn RecoveryChoicePage() -> impl IntoView {
     let tx = t();
@@ -88,7 +65,7 @@ pub fn RecoveryCodePage() -> impl IntoView {
     let error = form_error(action);
     view! {
         <h1 class="page-title">{tx.rec_title}</h1>
-        <RequireRecoveryStep step="code">
+        <RequireStep restart="/recovery/identify" fetch=recovery_step step="code">
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.rec_code_title}</h2>
                 <p class="mb-4 leading-relaxed">{tx.rec_code_lead}</p>
@@ -102,7 +79,7 @@ pub fn RecoveryCodePage() -> impl IntoView {
                     {tx.rec_cannot_receive} " " <a class="link" href="/register">{tx.register_link}</a>
                 </p>
             </section>
-        </RequireRecoveryStep>
+        </RequireStep>
     }
 }
 
@@ -115,7 +92,7 @@ pub fn RecoveryPasswordPage() -> impl IntoView {
     let error = form_error(action);
     view! {
         <h1 class="page-title">{tx.rec_title}</h1>
-        <RequireRecoveryStep step="password">
+        <RequireStep restart="/recovery/identify" fetch=recovery_step step="password">
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.rec_password_title}</h2>
                 <p class="mb-4">{tx.rec_password_lead}</p>
@@ -128,7 +105,7 @@ pub fn RecoveryPasswordPage() -> impl IntoView {
                     <Submit pending=action.pending() label=tx.confirm/>
                 </ActionForm>
             </section>
-        </RequireRecoveryStep>
+        </RequireStep>
     }
 }
 

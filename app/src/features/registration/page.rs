@@ -2,7 +2,9 @@ use super::api::{
     get_confirmation, registration_step, CompleteRegistration, SubmitCredentials, VerifyAdditional,
     VerifyContract,
 };
-use crate::components::form::{field_error, form_error, go_on_success, Field, FormAlert, Submit};
+use crate::components::form::{
+    field_error, form_error, go_on_success, Field, FormAlert, RequireStep, Submit,
+};
 use crate::components::status::{ErrorNotice, Loading};
 use crate::domain::password::{parse_new, strength, NewPasswordError, Strength};
 use crate::domain::{FieldError, ItscomId};
@@ -11,29 +13,6 @@ use crate::i18n::{field_message, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// Sends a browser that is not at `step` back to the start of the flow.
-#[component]
-fn RequireStep(step: &'static str, children: ChildrenFn) -> impl IntoView {
-    let current = Resource::new(|| (), |_| registration_step());
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=|| view! { <Loading/> }>
-            {move || current.get().map(|r| match r {
-                Ok(Some(s)) if s == step => children.with_value(|c| c()).into_any(),
-                _ => {
-                    let url = format!("/register?error={}", AppError::FlowExpired.query_code());
-                    #[cfg(feature = "ssr")]
-                    crate::ssr::redirect_page(&url);
-                    #[cfg(not(feature = "ssr"))]
-                    let _ = window().location().assign(&url);
-                    view! { <Loading/> }.into_any()
-                }
-            })}
-        </Suspense>
-    }
-}
-
-/// `/register`: STEP 2 契約者情報 認証.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let tx = t();
@@ -104,7 +83,7 @@ pub fn AdditionalPage() -> impl IntoView {
     let factor_error = field_error(tx, error, "factor");
     view! {
         <h1 class="page-title">{tx.reg_title}</h1>
-        <RequireStep step="additional">
+        <RequireStep restart="/register" fetch=registration_step step="additional">
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.reg_additional}</h2>
                 <p class="mb-4">{tx.reg_additional_lead}</p>
@@ -176,7 +155,7 @@ pub fn CredentialsPage() -> impl IntoView {
     };
     view! {
         <h1 class="page-title">{tx.reg_title}</h1>
-        <RequireStep step="credentials">
+        <RequireStep restart="/register" fetch=registration_step step="credentials">
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.reg_step3}</h2>
                 <p class="mb-4">{tx.reg_step3_lead}</p>
@@ -214,7 +193,7 @@ pub fn SentPage() -> impl IntoView {
     let tx = t();
     view! {
         <h1 class="page-title">{tx.reg_title}</h1>
-        <RequireStep step="mail_sent">
+        <RequireStep restart="/register" fetch=registration_step step="mail_sent">
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.reg_sent}</h2>
                 <p class="mb-3 leading-relaxed" data-testid="sent">{tx.reg_sent_body}</p>
