@@ -16,17 +16,7 @@ impl std::fmt::Debug for AuthCode {
 
 impl AuthCode {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let s = normalize::remove_spaces(&normalize::fold_width(raw));
-        if s.is_empty() {
-            return Err(FieldError::Required);
-        }
-        if !s.chars().all(|c| c.is_ascii_digit()) {
-            return Err(FieldError::InvalidCharacters);
-        }
-        if s.len() != LEN {
-            return Err(FieldError::InvalidFormat);
-        }
-        Ok(Self(s))
+        normalize::fixed_digits(raw, LEN).map(Self)
     }
 
     pub fn expose(&self) -> &str {

@@ -26,6 +26,22 @@ pub fn remove_spaces(input: &str) -> String {
     input.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// A number typed in digits of either width, spaces ignored: exactly `len` digits.
+pub fn fixed_digits(raw: &str, len: usize) -> Result<String, super::FieldError> {
+    use super::FieldError;
+    let s = remove_spaces(&fold_width(raw));
+    if s.is_empty() {
+        return Err(FieldError::Required);
+    }
+    if !s.chars().all(|c| c.is_ascii_digit()) {
+        return Err(FieldError::InvalidCharacters);
+    }
+    if s.chars().count() != len {
+        return Err(FieldError::InvalidFormat);
+    }
+    Ok(s)
+}
+
 /// The matching key for names and free-form identifiers: width folded, hiragana as
 /// katakana, no spaces.
 pub fn match_key(input: &str) -> String {

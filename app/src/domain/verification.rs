@@ -10,17 +10,7 @@ pub struct Last4(String);
 
 impl Last4 {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let s = normalize::remove_spaces(&normalize::fold_width(raw));
-        if s.is_empty() {
-            return Err(FieldError::Required);
-        }
-        if !s.chars().all(|c| c.is_ascii_digit()) {
-            return Err(FieldError::InvalidCharacters);
-        }
-        if s.len() != 4 {
-            return Err(FieldError::InvalidFormat);
-        }
-        Ok(Self(s))
+        normalize::fixed_digits(raw, 4).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

@@ -126,10 +126,7 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
     tx.commit().await?;
 
     auth::set_cookie(&session::cookie(settings, &token));
-    let secure = if settings.env.is_production() { "; Secure" } else { "" };
-    auth::set_cookie(&format!(
-        "{DEVICE_COOKIE}={device}; Path=/; Max-Age=34560000; HttpOnly; SameSite=Lax{secure}"
-    ));
+    auth::set_cookie(&auth::cookie(settings, DEVICE_COOKIE, &device, Some(34_560_000), true));
     tracing::info!(account = %account_id, new_browser = !known, "login");
     if crate::ssr::is_plain_form_post() {
         leptos_axum::redirect(&next);

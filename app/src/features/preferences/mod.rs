@@ -19,14 +19,9 @@ pub async fn set_locale(lang: String) -> Result<(), AppError> {
         AppError::Invalid { field: "lang".into(), error: crate::domain::FieldError::InvalidFormat }
     })?;
     let state = crate::ssr::state()?;
-    let secure = if state.settings.env.is_production() { "; Secure" } else { "" };
     let cookie =
-        format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", Locale::COOKIE, locale.code());
-    if let (Some(res), Ok(value)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie))
-    {
-        res.append_header(http::header::SET_COOKIE, value);
-    }
+        crate::ssr::auth::cookie(&state.settings, Locale::COOKIE, locale.code(), Some(31_536_000), false);
+    crate::ssr::auth::set_cookie(&cookie);
     Ok(())
 }
 

@@ -114,11 +114,12 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
         enqueue(&mut tx, "recovery.code", &mail, t).await?;
     }
     tx.commit().await?;
-    let secure = if state.settings.env.is_production() { "; Secure" } else { "" };
-    set_cookie(&format!(
-        "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+    set_cookie(&crate::ssr::auth::cookie(
+        &state.settings,
         server::FLOW_COOKIE,
-        server::FLOW_SECS
+        &token,
+        Some(server::FLOW_SECS),
+        true,
     ));
     proceed("/recovery/code")
 }
@@ -247,9 +248,12 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
     enqueue(&mut tx, "recovery.done", &templates::password_reset_notice(&state.settings, locale, &to, t), t)
         .await?;
     tx.commit().await?;
-    crate::ssr::auth::set_cookie(&format!(
-        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
-        server::FLOW_COOKIE
+    crate::ssr::auth::set_cookie(&crate::ssr::auth::cookie(
+        &state.settings,
+        server::FLOW_COOKIE,
+        "",
+        Some(0),
+        true,
     ));
     proceed("/recovery/done")
 }

@@ -163,11 +163,12 @@ pub async fn verify_contract(
     .bind(t + server::FLOW_SECS)
     .execute(&mut *conn)
     .await?;
-    let secure = if state.settings.env.is_production() { "; Secure" } else { "" };
-    set_cookie(&format!(
-        "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+    set_cookie(&crate::ssr::auth::cookie(
+        &state.settings,
         server::FLOW_COOKIE,
-        server::FLOW_SECS
+        &token,
+        Some(server::FLOW_SECS),
+        true,
     ));
     proceed(next)
 }

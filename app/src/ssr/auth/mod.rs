@@ -42,6 +42,29 @@ pub fn request_cookie(name: &str) -> Option<String> {
         .find_map(|v| crate::cookies::find(v.to_str().ok(), name).map(str::to_owned))
 }
 
+/// A `Set-Cookie` value with the portal's attributes: Path=/, SameSite=Lax, Secure in
+/// production; `http_only` unless the browser's script must read it; `max_age` None
+/// for a browser-session cookie, Some(0) to remove it.
+pub fn cookie(
+    settings: &crate::ssr::config::Settings,
+    name: &str,
+    value: &str,
+    max_age: Option<i64>,
+    http_only: bool,
+) -> String {
+    let mut c = format!("{name}={value}; Path=/; SameSite=Lax");
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    if http_only {
+        c.push_str("; HttpOnly");
+    }
+    if settings.env.is_production() {
+        c.push_str("; Secure");
+    }
+    c
+}
+
 /// Add a `Set-Cookie` header to the current response.
 pub fn set_cookie(cookie: &str) {
     if let (Some(res), Ok(value)) =

@@ -17,14 +17,12 @@ pub fn cookie_name(settings: &Settings) -> &'static str {
 /// The `Set-Cookie` value for a new session (a browser-session cookie: the server
 /// enforces the idle and absolute limits).
 pub fn cookie(settings: &Settings, token: &str) -> String {
-    let secure = if settings.env.is_production() { "; Secure" } else { "" };
-    format!("{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}", cookie_name(settings))
+    super::cookie(settings, cookie_name(settings), token, None, true)
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clearing_cookie(settings: &Settings) -> String {
-    let secure = if settings.env.is_production() { "; Secure" } else { "" };
-    format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", cookie_name(settings))
+    super::cookie(settings, cookie_name(settings), "", Some(0), true)
 }
 
 /// Start a session for `account_id`; returns the token for the cookie.
