@@ -3,12 +3,6 @@
 mod common;
 use common::*;
 
-async fn post(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> String {
-    let res = client.post(app.url(path)).header("Accept", "text/html").form(form).send().await.unwrap();
-    assert_eq!(res.status(), 302, "{path}");
-    location(&res)
-}
-
 /// The code from the newest code mail to `to`.
 async fn mailed_code(app: &TestApp, to: &str) -> Option<String> {
     let rows: Vec<(String,)> =
@@ -25,9 +19,12 @@ async fn mailed_code(app: &TestApp, to: &str) -> Option<String> {
 async fn the_choice_leads_to_path_b_or_to_re_registration(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = app.new_browser();
-    assert_eq!(post(&app, &c, "/api/recovery/choose", &[("choice", "password")]).await, "/recovery/identify");
-    assert_eq!(post(&app, &c, "/api/recovery/choose", &[("choice", "id")]).await, "/register");
-    assert_eq!(post(&app, &c, "/api/recovery/choose", &[]).await, "/recovery?error=choice.required");
+    assert_eq!(
+        post_from(&app, &c, "/api/recovery/choose", &[("choice", "password")]).await,
+        "/recovery/identify"
+    );
+    assert_eq!(post_from(&app, &c, "/api/recovery/choose", &[("choice", "id")]).await, "/register");
+    assert_eq!(post_from(&app, &c, "/api/recovery/choose", &[]).await, "/recovery?error=choice.required");
 }
 
 async fn path_b_resets_the_password_ends_sessions_and_mails_a_notice(backend: Backend) {
@@ -35,18 +32,18 @@ async fn path_b_resets_the_password_ends_sessions_and_mails_a_notice(backend: Ba
     app.login("hanako@example.com", "Hanako_2024").await;
     let c = app.new_browser();
     assert_eq!(
-        post(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await,
+        post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await,
         "/recovery/code"
     );
     let code = mailed_code(&app, "hanako@example.com").await.expect("a code mail");
-    assert_eq!(post(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
+    assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
     // Single use: the same code again is out of order.
     assert_eq!(
-        post(&app, &c, "/api/recovery/code", &[("code", &code)]).await,
+        post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await,
         "/recovery/identify?error=expired"
     );
     assert_eq!(
-        post(
+        post_from(
             &app,
             &c,
             "/api/recovery/password",
@@ -56,7 +53,7 @@ async fn path_b_resets_the_password_ends_sessions_and_mails_a_notice(backend: Ba
         "/recovery/password?error=password.common"
     );
     assert_eq!(
-        post(
+        post_from(
             &app,
             &c,
             "/api/recovery/password",
@@ -74,21 +71,21 @@ async fn path_b_resets_the_password_ends_sessions_and_mails_a_notice(backend: Ba
 async fn five_wrong_codes_end_the_recovery(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = app.new_browser();
-    post(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
     let code = mailed_code(&app, "hanako@example.com").await.unwrap();
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..4 {
         assert_eq!(
-            post(&app, &c, "/api/recovery/code", &[("code", wrong)]).await,
+            post_from(&app, &c, "/api/recovery/code", &[("code", wrong)]).await,
             "/recovery/code?error=credentials"
         );
     }
     assert_eq!(
-        post(&app, &c, "/api/recovery/code", &[("code", wrong)]).await,
+        post_from(&app, &c, "/api/recovery/code", &[("code", wrong)]).await,
         "/recovery/identify?error=expired"
     );
     assert_eq!(
-        post(&app, &c, "/api/recovery/code", &[("code", &code)]).await,
+        post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await,
         "/recovery/identify?error=expired"
     );
 }
@@ -96,7 +93,7 @@ async fn five_wrong_codes_end_the_recovery(backend: Backend) {
 async fn parallel_guesses_never_exceed_five_attempts(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = app.new_browser();
-    post(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
     // 20 parallel guesses from the browser that asked (sharing its flow cookie).
     let tasks: Vec<_> = (0..20)
         .map(|i| {
@@ -123,7 +120,7 @@ async fn parallel_guesses_never_exceed_five_attempts(backend: Backend) {
 async fn an_expired_code_is_refused(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = app.new_browser();
-    post(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
     let code = mailed_code(&app, "hanako@example.com").await.unwrap();
     sqlx::query("UPDATE recovery_flows SET code_expires_at = $1")
         .bind(app::ssr::now() - 1)
@@ -131,7 +128,7 @@ async fn an_expired_code_is_refused(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(
-        post(&app, &c, "/api/recovery/code", &[("code", &code)]).await,
+        post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await,
         "/recovery/code?error=credentials"
     );
 }
@@ -139,11 +136,11 @@ async fn an_expired_code_is_refused(backend: Backend) {
 async fn the_code_only_works_in_the_browser_that_asked(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = app.new_browser();
-    post(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
     let code = mailed_code(&app, "hanako@example.com").await.unwrap();
     let other = app.new_browser();
     assert_eq!(
-        post(&app, &other, "/api/recovery/code", &[("code", &code)]).await,
+        post_from(&app, &other, "/api/recovery/code", &[("code", &code)]).await,
         "/recovery/identify?error=expired"
     );
 }
@@ -152,8 +149,8 @@ async fn an_unknown_id_gets_the_same_screens_and_no_mail(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let known = app.new_browser();
     let unknown = app.new_browser();
-    let a = post(&app, &known, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
-    let b = post(&app, &unknown, "/api/recovery/start", &[("itscom_id", "nobody@example.com")]).await;
+    let a = post_from(&app, &known, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    let b = post_from(&app, &unknown, "/api/recovery/start", &[("itscom_id", "nobody@example.com")]).await;
     assert_eq!(a, b);
     // The same page, apart from the per-response CSP nonce.
     let page = |client: reqwest::Client| {
@@ -170,7 +167,7 @@ async fn an_unknown_id_gets_the_same_screens_and_no_mail(backend: Backend) {
     assert!(body_a == body_b, "the code screen differs between a known and an unknown ID");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.code'").await, 1);
     assert_eq!(
-        post(&app, &unknown, "/api/recovery/code", &[("code", "123456")]).await,
+        post_from(&app, &unknown, "/api/recovery/code", &[("code", "123456")]).await,
         "/recovery/code?error=credentials"
     );
 }
@@ -178,7 +175,8 @@ async fn an_unknown_id_gets_the_same_screens_and_no_mail(backend: Backend) {
 async fn recovery_mail_is_limited_per_id(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     for _ in 0..8 {
-        post(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+        post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", "hanako@example.com")])
+            .await;
     }
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.code'").await,

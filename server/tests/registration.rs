@@ -22,14 +22,8 @@ async fn verify(
     location(&res)
 }
 
-async fn post(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> String {
-    let res = client.post(app.url(path)).header("Accept", "text/html").form(form).send().await.unwrap();
-    assert_eq!(res.status(), 302, "{path}");
-    location(&res)
-}
-
 async fn credentials(app: &TestApp, client: &reqwest::Client, id: &str, password: &str) -> String {
-    post(
+    post_from(
         app,
         client,
         "/api/register/credentials",
@@ -74,7 +68,7 @@ async fn customer_100000001_registers_confirms_by_mail_and_logs_in(backend: Back
     assert!(body.contains("taro@example.jp") && body.contains("山田 太郎"));
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE itscom_id = 'taro@example.jp'").await, 0);
     // 次へ completes (from any browser: the link is the proof).
-    let done = post(&app, &app.new_browser(), "/api/register/complete", &[("token", &token)]).await;
+    let done = post_from(&app, &app.new_browser(), "/api/register/complete", &[("token", &token)]).await;
     assert_eq!(done, "/register/done");
     assert_eq!(location(&app.login("taro@example.jp", "Yamada-2026x").await), "/");
     let (contact,): (Option<String>,) =
@@ -150,12 +144,12 @@ async fn two_matching_customers_need_additional_verification(backend: Backend) {
     assert!(body.contains("追加認証情報"));
     // The card again is not a second detail; another customer's equipment does not match.
     assert_eq!(
-        post(&app, &c, "/api/register/additional", &[("factor_kind", "card"), ("factor_value", "1881")])
+        post_from(&app, &c, "/api/register/additional", &[("factor_kind", "card"), ("factor_value", "1881")])
             .await,
         "/register/additional?error=factor.required"
     );
     assert_eq!(
-        post(
+        post_from(
             &app,
             &c,
             "/api/register/additional",
@@ -165,7 +159,7 @@ async fn two_matching_customers_need_additional_verification(backend: Backend) {
         "/register/additional?error=verification"
     );
     assert_eq!(
-        post(
+        post_from(
             &app,
             &c,
             "/api/register/additional",
@@ -209,7 +203,7 @@ async fn steps_cannot_be_skipped_or_replayed(backend: Backend) {
     assert_eq!(location(&res), "/register?error=expired");
     verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await;
     assert_eq!(
-        post(
+        post_from(
             &app,
             &c,
             "/api/register/additional",
@@ -237,7 +231,7 @@ async fn the_password_rules_hold_on_the_server(backend: Backend) {
         (("tarotaro@example.jp", "TaroTaro", "TaroTaro"), "password.same_as_id"),
     ];
     for ((id, pw, again), code) in cases {
-        let next = post(
+        let next = post_from(
             &app,
             &c,
             "/api/register/credentials",
@@ -298,7 +292,7 @@ async fn an_expired_link_does_nothing(backend: Backend) {
         .execute(app.db.pool())
         .await
         .unwrap();
-    let l = post(&app, &app.new_browser(), "/api/register/complete", &[("token", &token)]).await;
+    let l = post_from(&app, &app.new_browser(), "/api/register/complete", &[("token", &token)]).await;
     assert!(l.ends_with("error=link"));
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE customer_no = '100000001'").await, 0);
 }
@@ -340,7 +334,7 @@ async fn re_registration_replaces_id_and_password_ends_sessions_and_tells_the_ol
         assert!(body.contains(&format!(r#"value="{option}""#)), "{option}");
     }
     // A contact address not offered is refused.
-    let bad = post(
+    let bad = post_from(
         &app,
         &app.new_browser(),
         "/api/register/complete",
@@ -348,7 +342,7 @@ async fn re_registration_replaces_id_and_password_ends_sessions_and_tells_the_ol
     )
     .await;
     assert!(bad.contains("error=contact.required"), "{bad}");
-    let done = post(
+    let done = post_from(
         &app,
         &app.new_browser(),
         "/api/register/complete",

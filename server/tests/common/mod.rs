@@ -92,22 +92,18 @@ impl TestApp {
         reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
-            .timeout(std::time::Duration::from_secs(40))
+            .timeout(std::time::Duration::from_secs(10))
             .build()
             .expect("client")
     }
 
     /// GET with another browser's cookies.
     pub async fn get_text_with(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
-        let res = get_page(client, &self.url(path)).await;
-        let status = res.status().as_u16();
-        (status, res.text().await.expect("body"))
+        get_page_text(client, &self.url(path)).await
     }
 
     pub async fn get_text(&self, path: &str) -> (u16, String) {
-        let res = self.get(path).await;
-        let status = res.status().as_u16();
-        (status, res.text().await.expect("body"))
+        get_page_text(&self.client, &self.url(path)).await
     }
 }
 
@@ -183,7 +179,7 @@ pub async fn spawn_app_serving(backend: Backend, extra: &[(&str, &str)], site_ro
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
-        .timeout(std::time::Duration::from_secs(40))
+        .timeout(std::time::Duration::from_secs(10))
         .build()
         .expect("client");
     TestApp { address, client, db, database_url, shutdown: Some(tx), sqlite_file }
@@ -212,6 +208,30 @@ pub async fn get_page(client: &reqwest::Client, url: &str) -> reqwest::Response 
     }
     eprintln!("WARNING: GET {url} stalled (408); retrying once");
     client.get(url).send().await.expect("request failed")
+}
+
+/// GET a page and read it whole. The known stall can also strike after the headers,
+/// in a streamed body (the 408 layer cannot cover that): such a read is retried once,
+/// loudly, like `get_page`.
+pub async fn get_page_text(client: &reqwest::Client, url: &str) -> (u16, String) {
+    let res = get_page(client, url).await;
+    let status = res.status().as_u16();
+    match res.text().await {
+        Ok(body) => (status, body),
+        Err(e) => {
+            eprintln!("WARNING: GET {url} body stalled ({e}); retrying once");
+            let res = get_page(client, url).await;
+            (res.status().as_u16(), res.text().await.expect("body"))
+        }
+    }
+}
+
+/// POST a form without JavaScript from `client` (a browser); expects a redirect and
+/// returns where it points.
+pub async fn post_from(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> String {
+    let res = client.post(app.url(path)).header("Accept", "text/html").form(form).send().await.unwrap();
+    assert_eq!(res.status(), 302, "{path}");
+    location(&res)
 }
 
 /// The `Set-Cookie` headers of a response.
