@@ -24,6 +24,9 @@ const chromium = {
   ],
 };
 
+const desktop = { browserName: 'chromium' as const, viewport: { width: 1280, height: 800 } };
+const phone = { ...devices['Pixel 7'], browserName: 'chromium' as const };
+
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
@@ -42,11 +45,20 @@ export default defineConfig({
     locale: 'ja-JP',
   },
   projects: [
-    { name: 'desktop', use: { browserName: 'chromium', viewport: { width: 1280, height: 800 } } },
-    // Tests that change a shared demo account run in one project only.
-    { name: 'phone', grepInvert: /@shared-account/, use: { ...devices['Pixel 7'], browserName: 'chromium' } },
+    { name: 'desktop', grepInvert: /@changes-account/, use: desktop },
+    { name: 'phone', grepInvert: /@changes-account/, use: phone },
     // Core flows must work before (and without) the WASM: forms post, pages render.
-    { name: 'nojs', grep: /@core/, use: { browserName: 'chromium', viewport: { width: 1280, height: 800 }, javaScriptEnabled: false } },
+    { name: 'nojs', grep: /@core/, grepInvert: /@changes-account/, use: { ...desktop, javaScriptEnabled: false } },
+    // Tests that change a demo account every project shares (its password, its ID)
+    // run after all the others, one at a time: desktop first, then phone.
+    {
+      name: 'desktop-accounts',
+      grep: /@changes-account/,
+      workers: 1,
+      dependencies: ['desktop', 'phone', 'nojs'],
+      use: desktop,
+    },
+    { name: 'phone-accounts', grep: /@changes-account/, workers: 1, dependencies: ['desktop-accounts'], use: phone },
   ],
   webServer: process.env.BASE_URL
     ? undefined

@@ -6,6 +6,7 @@ use crate::features::login::{LoginPage, UserResource};
 use crate::features::preferences::FONT_LARGE_CLASS;
 use crate::features::recovery::{
     RecoveryChoicePage, RecoveryCodePage, RecoveryDonePage, RecoveryIdentifyPage, RecoveryPasswordPage,
+    RecoveryQuestionPage, RecoveryReissuePage, RecoverySentPage, RecoveryVerifyPage,
 };
 use crate::features::registration::{
     AdditionalPage, ConfirmPage, CredentialsPage, DonePage, RegisterPage, SentPage,
@@ -142,6 +143,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/recovery/identify") view=RecoveryIdentifyPage/>
                     <Route path=path!("/recovery/code") view=RecoveryCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/recovery/password") view=RecoveryPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/recovery/question") view=RecoveryQuestionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/recovery/sent") view=RecoverySentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/recovery/verify") view=RecoveryVerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/recovery/reissue") view=RecoveryReissuePage ssr=SsrMode::Async/>
                     <Route path=path!("/recovery/done") view=RecoveryDonePage/>
                     // Async: the response waits for the data, so a missing customer (or
                     // production) answers with a real 404 status.

@@ -7,6 +7,8 @@ export interface ReceivedMail {
   to: string;
   subject: string;
   text: string;
+  /** When the SMTP server stored it (ms since the epoch). */
+  received: number;
 }
 
 /**
@@ -32,7 +34,7 @@ function decodeQuotedPrintable(s: string): string {
   return s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
-function parse(raw: string): ReceivedMail {
+function parse(raw: string, received: number): ReceivedMail {
   const [head] = raw.split(/\r?\n\r?\n/);
   const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
   const header = (name: string) => unfolded.match(new RegExp(`^${name}: (.*)$`, 'mi'))?.[1] ?? '';
@@ -45,7 +47,7 @@ function parse(raw: string): ReceivedMail {
   } else if (/Content-Transfer-Encoding: quoted-printable/i.test(partHead)) {
     body = Buffer.from(decodeQuotedPrintable(body), 'binary').toString('utf8');
   }
-  return { to: header('To'), subject: decodeWords(header('Subject')), text: body };
+  return { to: header('To'), subject: decodeWords(header('Subject')), text: body, received };
 }
 
 export function receivedMail(): ReceivedMail[] {
@@ -54,16 +56,23 @@ export function receivedMail(): ReceivedMail[] {
   for (const sub of ['new', 'cur']) {
     const folder = path.join(dir, sub);
     if (!fs.existsSync(folder)) continue;
-    for (const f of fs.readdirSync(folder)) out.push(parse(fs.readFileSync(path.join(folder, f), 'utf8')));
+    for (const f of fs.readdirSync(folder)) {
+      const file = path.join(folder, f);
+      out.push(parse(fs.readFileSync(file, 'utf8'), fs.statSync(file).mtimeMs));
+    }
   }
   return out;
 }
 
-/** Waits for a mail to `to` whose subject contains `subject`, and returns it. */
-export async function waitForMail(to: string, subject: string): Promise<ReceivedMail> {
+/**
+ * Waits for a mail to `to` whose subject contains `subject`, received at or after
+ * `since` (ms since the epoch; a flow run twice gets its own mail), and returns it.
+ */
+export async function waitForMail(to: string, subject: string, since = 0): Promise<ReceivedMail> {
   let found: ReceivedMail | undefined;
+  const matches = (m: ReceivedMail) => m.to.includes(to) && m.subject.includes(subject) && m.received >= since - 1000;
   await expect
-    .poll(() => (found = receivedMail().find((m) => m.to.includes(to) && m.subject.includes(subject))), {
+    .poll(() => (found = receivedMail().filter(matches).sort((a, b) => b.received - a.received)[0]), {
       timeout: 20_000,
       message: `a mail to ${to} about ${subject}`,
     })

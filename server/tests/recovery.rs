@@ -1,4 +1,5 @@
-//! Forgotten password, path B (SPEC §1.4), and the choice page.
+//! Forgotten password (SPEC §1.4): the choice page, path B (the mailed code) and
+//! path A (the legacy secret question and a mailed link).
 
 mod common;
 use common::*;
@@ -14,6 +15,323 @@ async fn mailed_code(app: &TestApp, to: &str) -> Option<String> {
         .map(|(p,)| serde_json::from_str::<app::ssr::mail::Mail>(&p).unwrap())
         .find(|m| m.to == to)
         .and_then(|m| m.text.split("認証コード: ").nth(1).map(|r| r[..6].to_string()))
+}
+
+/// The link of the newest path-A mail to `to`.
+async fn mailed_link(app: &TestApp, to: &str) -> Option<String> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT payload FROM outbox WHERE topic = 'recovery.link' ORDER BY created_at DESC")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    rows.into_iter()
+        .map(|(p,)| serde_json::from_str::<app::ssr::mail::Mail>(&p).unwrap())
+        .find(|m| m.to == to)
+        .and_then(|m| m.text.lines().find(|l| l.contains("/recovery/verify?token=")).map(str::to_string))
+        .map(|l| l.trim().split("/recovery/verify").nth(1).map(|r| format!("/recovery/verify{r}")).unwrap())
+}
+
+/// Start path A for ichiro (demo 100000003, legacy) and submit a question and answer.
+async fn ichiro_asks(app: &TestApp, question: &str, answer: &str) -> (reqwest::Client, String) {
+    let c = app.new_browser();
+    assert_eq!(
+        post_from(app, &c, "/api/recovery/start", &[("itscom_id", "ichiro@example.net")]).await,
+        "/recovery/question"
+    );
+    assert_eq!(
+        post_from(app, &c, "/api/recovery/question", &[("question", question), ("answer", answer)]).await,
+        "/recovery/sent"
+    );
+    let link = mailed_link(app, "ichiro@example.net").await.expect("a link mail to the contact address");
+    (c, link)
+}
+
+fn token_of(link: &str) -> &str {
+    link.split("token=").nth(1).unwrap()
+}
+
+async fn path_a_resets_only_with_the_link_and_the_same_question_and_answer(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    app.login("ichiro@example.net", "Ichiro_2020").await;
+    let (_started, link) = ichiro_asks(&app, "first_pet", "Pochi").await;
+    // The link opens in the mail app's browser: another browser than the one that asked.
+    let phone = app.new_browser();
+    let (status, body) = app.get_text_with(&phone, &link).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("秘密の質問") && body.contains("ID・パスワード再発行"));
+    assert!(!body.contains(" selected"), "the page does not give the chosen question away");
+    let token = token_of(&link);
+    // The right answer under another question, and another answer, are both refused.
+    for (q, a) in [("birth_town", "Pochi"), ("first_pet", "Tama")] {
+        assert_eq!(
+            post_from(
+                &app,
+                &phone,
+                "/api/recovery/answer",
+                &[("token", token), ("question", q), ("answer", a)]
+            )
+            .await,
+            format!("{link}&error=answer.mismatch")
+        );
+    }
+    // Bad input gets field messages and does not count.
+    assert_eq!(
+        post_from(
+            &app,
+            &phone,
+            "/api/recovery/answer",
+            &[("token", token), ("question", ""), ("answer", "x")]
+        )
+        .await,
+        format!("{link}&error=question.required")
+    );
+    assert_eq!(
+        post_from(
+            &app,
+            &phone,
+            "/api/recovery/answer",
+            &[("token", token), ("question", "first_pet"), ("answer", " \u{3000}")]
+        )
+        .await,
+        format!("{link}&error=answer.required")
+    );
+    // Compared normalised: NFKC, case-folded, trimmed.
+    assert_eq!(
+        post_from(
+            &app,
+            &phone,
+            "/api/recovery/answer",
+            &[("token", token), ("question", "first_pet"), ("answer", " ＰＯＣＨＩ\u{3000}")]
+        )
+        .await,
+        "/recovery/reissue"
+    );
+    let (status, body) = app.get_text_with(&phone, "/recovery/reissue").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("ichiro@example.net"), "ID・パスワード再発行 shows the ID");
+    // Single use: the link is spent.
+    assert_eq!(app.get_text_with(&app.new_browser(), &link).await.0, 404);
+    assert_eq!(
+        post_from(
+            &app,
+            &phone,
+            "/api/recovery/answer",
+            &[("token", token), ("question", "first_pet"), ("answer", "pochi")]
+        )
+        .await,
+        format!("{link}&error=link")
+    );
+    assert_eq!(
+        post_from(
+            &app,
+            &phone,
+            "/api/recovery/password",
+            &[("password", "Ichiro-new-55"), ("password_again", "Ichiro-new-55")]
+        )
+        .await,
+        "/recovery/done"
+    );
+    assert_eq!(app.get("/").await.status(), 302, "every session of the account has ended");
+    assert!(location(&app.login("ichiro@example.net", "Ichiro_2020").await).contains("error=credentials"));
+    assert_eq!(location(&app.login("ichiro@example.net", "Ichiro-new-55").await), "/");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.done'").await, 1);
+    let (answer_hash,): (String,) =
+        sqlx::query_as("SELECT answer_hash FROM recovery_flows").fetch_one(app.db.pool()).await.unwrap();
+    assert!(answer_hash.starts_with("$argon2id$"), "answers are stored as argon2id hashes");
+}
+
+async fn the_link_alone_or_the_answer_alone_resets_nothing(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (started, link) = ichiro_asks(&app, "birth_town", "Setagaya").await;
+    // The answer without the link: the browser that asked cannot go on.
+    let (status, _) = app.get_text_with(&started, "/recovery/sent").await;
+    assert_eq!(status, 200);
+    for next in ["/api/recovery/password", "/api/recovery/code"] {
+        let form: &[(&str, &str)] = if next.ends_with("password") {
+            &[("password", "Ichiro-new-55"), ("password_again", "Ichiro-new-55")]
+        } else {
+            &[("code", "123456")]
+        };
+        assert_eq!(post_from(&app, &started, next, form).await, "/recovery/identify?error=expired");
+    }
+    assert_eq!(
+        post_from(
+            &app,
+            &started,
+            "/api/recovery/answer",
+            &[("token", "0".repeat(64).as_str()), ("question", "birth_town"), ("answer", "Setagaya")]
+        )
+        .await,
+        format!("/recovery/verify?token={}&error=link", "0".repeat(64))
+    );
+    // The link without the answer: opening it changes nothing, however often.
+    for _ in 0..3 {
+        assert_eq!(app.get_text_with(&app.new_browser(), &link).await.0, 200);
+    }
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM recovery_flows WHERE step = 'mailed'").await, 1);
+    assert_eq!(location(&app.login("ichiro@example.net", "Ichiro_2020").await), "/");
+}
+
+async fn five_wrong_answers_end_path_a_and_count_as_failed_logins(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (_, link) = ichiro_asks(&app, "favourite_food", "ramen").await;
+    let token = token_of(&link).to_string();
+    let c = app.new_browser();
+    let answer = |a: &'static str| {
+        let (c, token) = (c.clone(), token.clone());
+        let app = &app;
+        async move {
+            post_from(
+                app,
+                &c,
+                "/api/recovery/answer",
+                &[("token", &token), ("question", "favourite_food"), ("answer", a)],
+            )
+            .await
+        }
+    };
+    for _ in 0..4 {
+        assert_eq!(answer("udon").await, format!("{link}&error=answer.mismatch"));
+    }
+    assert_eq!(answer("udon").await, format!("{link}&error=link"), "the fifth wrong answer ends the flow");
+    assert_eq!(answer("ramen").await, format!("{link}&error=link"), "and the right one comes too late");
+    assert_eq!(app.get_text_with(&app.new_browser(), &link).await.0, 404);
+    assert!(
+        location(&app.login("ichiro@example.net", "Ichiro_2020").await).contains("error=throttled"),
+        "the guesses count as failed logins"
+    );
+}
+
+async fn the_right_answer_twice_at_once_resets_once(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (_, link) = ichiro_asks(&app, "childhood_nickname", "Ichi").await;
+    let token = token_of(&link).to_string();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let c = app.new_browser();
+            let url = app.url("/api/recovery/answer");
+            let token = token.clone();
+            tokio::spawn(async move {
+                let res = c
+                    .post(url)
+                    .header("Accept", "text/html")
+                    .form(&[
+                        ("token", token.as_str()),
+                        ("question", "childhood_nickname"),
+                        ("answer", "ichi"),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                res.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default()
+            })
+        })
+        .collect();
+    let mut reissues = 0;
+    for t in tasks {
+        if t.await.unwrap() == "/recovery/reissue" {
+            reissues += 1;
+        }
+    }
+    assert_eq!(reissues, 1, "one browser goes on to the new password");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM recovery_flows WHERE step = 'password'").await, 1);
+}
+
+async fn an_expired_link_is_refused(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (_, link) = ichiro_asks(&app, "first_pet", "Pochi").await;
+    sqlx::query("UPDATE recovery_flows SET expires_at = $1")
+        .bind(app::ssr::now() - 1)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let (status, body) = app.get_text_with(&app.new_browser(), &link).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("このURLは無効です"));
+    assert_eq!(
+        post_from(
+            &app,
+            &app.new_browser(),
+            "/api/recovery/answer",
+            &[("token", token_of(&link)), ("question", "first_pet"), ("answer", "Pochi")]
+        )
+        .await,
+        format!("{link}&error=link")
+    );
+}
+
+async fn an_unknown_id_on_path_a_gets_the_same_screens_and_no_mail(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let unknown_id = unknown_id_taking(&app, "question").await;
+    let known = app.new_browser();
+    let unknown = app.new_browser();
+    let a = post_from(&app, &known, "/api/recovery/start", &[("itscom_id", "ichiro@example.net")]).await;
+    let b = post_from(&app, &unknown, "/api/recovery/start", &[("itscom_id", &unknown_id)]).await;
+    assert_eq!((a.as_str(), b.as_str()), ("/recovery/question", "/recovery/question"));
+    assert!(same_page(&app, &known, &unknown, "/recovery/question").await);
+    let form = [("question", "first_pet"), ("answer", "Pochi")];
+    let a = post_from(&app, &known, "/api/recovery/question", &form).await;
+    let b = post_from(&app, &unknown, "/api/recovery/question", &form).await;
+    assert_eq!((a.as_str(), b.as_str()), ("/recovery/sent", "/recovery/sent"));
+    assert!(same_page(&app, &known, &unknown, "/recovery/sent").await);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.link'").await, 1);
+    // The same unknown ID takes the same path every time.
+    let again =
+        post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", &unknown_id)]).await;
+    assert_eq!(again, "/recovery/question");
+    let other = unknown_id_taking(&app, "code").await;
+    assert_eq!(
+        post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", &other)]).await,
+        "/recovery/code"
+    );
+}
+
+async fn question_page_input_is_checked(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "ichiro@example.net")]).await;
+    let fifty = "あ".repeat(50);
+    let fifty_one = "あ".repeat(51);
+    for (q, a, expected) in [
+        ("", "x", "/recovery/question?error=question.required"),
+        ("favourite_colour", "x", "/recovery/question?error=question.invalid_format"),
+        ("first_pet", "", "/recovery/question?error=answer.required"),
+        ("first_pet", fifty_one.as_str(), "/recovery/question?error=answer.too_long_50"),
+        ("first_pet", fifty.as_str(), "/recovery/sent"),
+    ] {
+        assert_eq!(
+            post_from(&app, &c, "/api/recovery/question", &[("question", q), ("answer", a)]).await,
+            expected
+        );
+    }
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.link'").await, 1);
+}
+
+/// Whether `path` renders the same for two browsers (apart from the CSP nonce).
+async fn same_page(app: &TestApp, a: &reqwest::Client, b: &reqwest::Client, path: &str) -> bool {
+    let page = |client: reqwest::Client| {
+        let url = app.url(path);
+        async move {
+            let res = get_page(&client, &url).await;
+            assert_eq!(res.status(), 200);
+            let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+            let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+            res.text().await.unwrap().replace(&nonce, "NONCE")
+        }
+    };
+    page(a.clone()).await == page(b.clone()).await
+}
+
+async fn the_right_code_on_the_fifth_attempt_still_works(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    let code = mailed_code(&app, "hanako@example.com").await.unwrap();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..4 {
+        post_from(&app, &c, "/api/recovery/code", &[("code", wrong)]).await;
+    }
+    assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
 }
 
 async fn the_choice_leads_to_path_b_or_to_re_registration(backend: Backend) {
@@ -147,24 +465,16 @@ async fn the_code_only_works_in_the_browser_that_asked(backend: Backend) {
 
 async fn an_unknown_id_gets_the_same_screens_and_no_mail(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
+    let unknown_id = unknown_id_taking(&app, "code").await;
     let known = app.new_browser();
     let unknown = app.new_browser();
     let a = post_from(&app, &known, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
-    let b = post_from(&app, &unknown, "/api/recovery/start", &[("itscom_id", "nobody@example.com")]).await;
+    let b = post_from(&app, &unknown, "/api/recovery/start", &[("itscom_id", &unknown_id)]).await;
     assert_eq!(a, b);
-    // The same page, apart from the per-response CSP nonce.
-    let page = |client: reqwest::Client| {
-        let url = app.url("/recovery/code");
-        async move {
-            let res = get_page(&client, &url).await;
-            assert_eq!(res.status(), 200);
-            let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
-            let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
-            res.text().await.unwrap().replace(&nonce, "NONCE")
-        }
-    };
-    let (body_a, body_b) = (page(known.clone()).await, page(unknown.clone()).await);
-    assert!(body_a == body_b, "the code screen differs between a known and an unknown ID");
+    assert!(
+        same_page(&app, &known, &unknown, "/recovery/code").await,
+        "the code screen differs between a known and an unknown ID"
+    );
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.code'").await, 1);
     assert_eq!(
         post_from(&app, &unknown, "/api/recovery/code", &[("code", "123456")]).await,
@@ -194,4 +504,12 @@ on_both_databases!(
     the_code_only_works_in_the_browser_that_asked,
     an_unknown_id_gets_the_same_screens_and_no_mail,
     recovery_mail_is_limited_per_id,
+    the_right_code_on_the_fifth_attempt_still_works,
+    path_a_resets_only_with_the_link_and_the_same_question_and_answer,
+    the_link_alone_or_the_answer_alone_resets_nothing,
+    five_wrong_answers_end_path_a_and_count_as_failed_logins,
+    the_right_answer_twice_at_once_resets_once,
+    an_expired_link_is_refused,
+    an_unknown_id_on_path_a_gets_the_same_screens_and_no_mail,
+    question_page_input_is_checked,
 );

@@ -11,12 +11,9 @@ use leptos_router::hooks::use_query_map;
 /// The error of a form: from the action (JavaScript) or from `?error=` (plain post).
 pub fn form_error<T: Clone + Send + Sync + 'static>(
     action: ServerAction<
-        impl leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
+        impl leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Sync + 'static,
     >,
-) -> Signal<Option<AppError>>
-where
-    T: 'static,
-{
+) -> Signal<Option<AppError>> {
     let query = use_query_map();
     Signal::derive(move || match action.value().get() {
         Some(Err(e)) => Some(e),

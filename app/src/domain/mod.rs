@@ -10,6 +10,7 @@ pub mod normalize;
 pub mod password;
 pub mod phone;
 pub mod redirect;
+pub mod secret_question;
 pub mod verification;
 pub mod yen;
 

@@ -213,6 +213,26 @@ mod texts {
         pub rec_password_title: &'static str,
         pub rec_password_lead: &'static str,
         pub rec_done_body: &'static str,
+        pub rec_question_title: &'static str,
+        pub rec_question_lead: &'static str,
+        pub rec_question_label: &'static str,
+        pub rec_question_placeholder: &'static str,
+        pub rec_answer_label: &'static str,
+        pub rec_answer_hint: &'static str,
+        pub rec_answer_wrong: &'static str,
+        pub rec_q_mother_maiden_name: &'static str,
+        pub rec_q_first_pet: &'static str,
+        pub rec_q_elementary_school: &'static str,
+        pub rec_q_childhood_nickname: &'static str,
+        pub rec_q_favourite_food: &'static str,
+        pub rec_q_birth_town: &'static str,
+        pub rec_sent_title: &'static str,
+        pub rec_sent_body: &'static str,
+        pub rec_sent_note: &'static str,
+        pub rec_verify_lead: &'static str,
+        pub rec_reissue: &'static str,
+        pub rec_reissue_lead: &'static str,
+        pub rec_answers_left: &'static str,
         pub yen_prefix: &'static str,
         pub yen_suffix: &'static str,
     }
@@ -230,6 +250,7 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
         ("phone", E::InvalidFormat | E::InvalidCharacters) => texts.err_phone_format.into(),
         ("customer_no", _) => texts.err_customer_no.into(),
         ("factor", E::InvalidFormat | E::InvalidCharacters) => texts.err_invalid_format.into(),
+        ("answer" | "question", E::Mismatch) => texts.rec_answer_wrong.into(),
         (_, E::TooShort { min }) => texts.err_too_short.replace("{n}", &min.to_string()),
         (_, E::TooLong { max }) => texts.err_too_long.replace("{n}", &max.to_string()),
         (_, E::InvalidCharacters) => texts.err_invalid_characters.into(),
@@ -237,6 +258,19 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
         (_, E::Common) => texts.err_common.into(),
         (_, E::SameAsId) => texts.err_same_as_id.into(),
         (_, E::Mismatch) => texts.err_mismatch.into(),
+    }
+}
+
+/// The wording of a secret question.
+pub fn question_text(texts: &Texts, q: crate::domain::secret_question::SecretQuestion) -> &'static str {
+    use crate::domain::secret_question::SecretQuestion as Q;
+    match q {
+        Q::MothersMaidenName => texts.rec_q_mother_maiden_name,
+        Q::FirstPet => texts.rec_q_first_pet,
+        Q::ElementarySchool => texts.rec_q_elementary_school,
+        Q::ChildhoodNickname => texts.rec_q_childhood_nickname,
+        Q::FavouriteFood => texts.rec_q_favourite_food,
+        Q::BirthTown => texts.rec_q_birth_town,
     }
 }
 

@@ -280,3 +280,13 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// An iTSCOM ID without an account whose recovery screens take `method` (`code` or
+/// `question`): unknown IDs are spread over both paths by a server secret.
+pub async fn unknown_id_taking(app: &TestApp, method: &str) -> String {
+    let secret = app.db.server_secret(app::features::recovery::DECOY_SECRET).await.unwrap();
+    (0..1000)
+        .map(|i| format!("nobody{i}@example.com"))
+        .find(|id| app::features::recovery::decoy_method(&secret, id) == method)
+        .expect("some unknown ID takes each path")
+}

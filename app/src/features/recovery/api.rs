@@ -11,6 +11,38 @@ mod server {
     pub const FLOW_SECS: i64 = 30 * 60;
     pub const CODE_SECS: i64 = 10 * 60;
     pub const MAX_ATTEMPTS: i64 = 5;
+    /// Path A: the mailed link works for 30 minutes.
+    pub const LINK_SECS: i64 = 30 * 60;
+    /// The share of iTSCOM IDs without an account whose screens take path A, in 256ths.
+    /// An outsider who sees the secret question cannot tell a legacy account from an
+    /// unknown ID; the choice per ID is fixed (keyed by a server secret) so asking
+    /// twice shows the same path.
+    pub const DECOY_QUESTION_SHARE: u8 = 64;
+
+    /// The name of the server secret behind [`decoy_method`].
+    pub const DECOY_SECRET: &str = "recovery-decoy";
+
+    /// The path the screens of an iTSCOM ID without an account take.
+    pub fn decoy_method(secret: &str, key: &str) -> &'static str {
+        let digest = sha256_hex(&format!("{secret}\u{0}{key}"));
+        let first = u8::from_str_radix(&digest[..2], 16).unwrap_or(0);
+        if first < DECOY_QUESTION_SHARE {
+            "question"
+        } else {
+            "code"
+        }
+    }
+
+    /// A wrong code or answer counts as a failed login of the account.
+    pub async fn count_failed_login(conn: &mut Conn, account_id: &str, now: i64) -> Result<(), AppError> {
+        use crate::ssr::auth::throttle;
+        let (key,): (String,) = sqlx::query_as("SELECT itscom_id_key FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, now).await?;
+        Ok(())
+    }
 
     /// Recovery starts per typed ID: 5 an hour, so no one floods a mailbox with codes.
     /// Past it the screens stay the same and no mail goes out.
@@ -52,6 +84,9 @@ mod server {
     }
 }
 
+#[cfg(feature = "ssr")]
+pub use server::{decoy_method, DECOY_SECRET};
+
 /// The choice: password unknown (path B) or ID unknown (re-registration).
 #[server(endpoint = "recovery/choose")]
 pub async fn choose_recovery(choice: Option<String>) -> Result<String, AppError> {
@@ -64,7 +99,9 @@ pub async fn choose_recovery(choice: Option<String>) -> Result<String, AppError>
 }
 
 /// 本人認証: start a recovery for the typed ID. Whatever the ID, existing or not, the
-/// answer is the same; the code mail only goes where an account exists.
+/// answer is the same; mail only goes where an account exists. Legacy accounts (and
+/// a fixed share of unknown IDs, see [`server::decoy_method`]) go to the secret
+/// question (path A), every other ID to the mailed code (path B).
 #[server(endpoint = "recovery/start")]
 pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
     use crate::domain::ItscomId;
@@ -77,6 +114,7 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
     }
     let key = ItscomId::key_of_raw(&itscom_id);
     let state = crate::ssr::state()?;
+    let decoy = server::decoy_method(&state.db.server_secret(server::DECOY_SECRET).await?, &key);
     let t = now();
     let token = random_token();
     let code = {
@@ -93,21 +131,31 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
     .bind(&key)
     .fetch_optional(&mut *tx)
     .await?;
-    // Only code-method accounts get a code; legacy accounts wait for path A.
-    let account = account.filter(|(_, method, _, _)| method == "code");
+    let method = match &account {
+        Some((_, m, _, _)) if m == "legacy_question" => "question",
+        Some(_) => "code",
+        None => decoy,
+    };
+    // Past the hourly limit the flow is bound to no account: same screens, no mail,
+    // and nothing to guess.
+    let account = account.filter(|_| allowed);
+    let code_method = method == "code";
     sqlx::query(
-        "INSERT INTO recovery_flows (id_hash, account_id, step, code_hash, code_expires_at, created_at, expires_at)
-         VALUES ($1, $2, 'code', $3, $4, $5, $6)",
+        "INSERT INTO recovery_flows
+            (id_hash, account_id, method, step, code_hash, code_expires_at, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(sha256_hex(&token))
     .bind(account.as_ref().map(|a| a.0.clone()))
-    .bind(server::code_hash(&token, &code))
+    .bind(method)
+    .bind(if code_method { "code" } else { "question" })
+    .bind(code_method.then(|| server::code_hash(&token, &code)))
     .bind(t + server::CODE_SECS)
     .bind(t)
     .bind(t + server::FLOW_SECS)
     .execute(&mut *tx)
     .await?;
-    if let (true, Some((_, _, contact, locale))) = (allowed, &account) {
+    if let (true, Some((_, _, contact, locale))) = (code_method, &account) {
         let to = contact.clone().unwrap_or_else(|| itscom_id.trim().to_string());
         let locale = crate::i18n::Locale::from_code(locale).unwrap_or_default();
         let mail = templates::recovery_code(&state.settings, locale, &to, &code);
@@ -121,7 +169,7 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
         Some(server::FLOW_SECS),
         true,
     ));
-    proceed("/recovery/code")
+    proceed(if code_method { "/recovery/code" } else { "/recovery/question" })
 }
 
 /// 認証コード: 10 minutes, 5 attempts (counted atomically), single use. Wrong codes
@@ -129,7 +177,6 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
 #[server(endpoint = "recovery/code")]
 pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
     use crate::domain::auth_code::AuthCode;
-    use crate::ssr::auth::throttle;
     use crate::ssr::{fail_form, now, proceed};
     const PAGE: &str = "/recovery/code";
 
@@ -146,8 +193,7 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
     };
     // Count the attempt first, atomically: parallel guesses cannot exceed the limit.
     let counted: Option<(i64,)> = sqlx::query_as(
-        "UPDATE recovery_flows SET attempts = attempts + 1,
-            step = CASE WHEN attempts + 1 >= $2 THEN 'failed' ELSE step END
+        "UPDATE recovery_flows SET attempts = attempts + 1
          WHERE id_hash = $1 AND step = 'code' AND attempts < $2 RETURNING attempts",
     )
     .bind(&flow.id_hash)
@@ -162,13 +208,13 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
         && flow.code_hash.as_deref() == Some(server::code_hash(&flow.token, code.expose()).as_str());
     if !right {
         if let Some(account_id) = &flow.account_id {
-            let (key,): (String,) = sqlx::query_as("SELECT itscom_id_key FROM accounts WHERE id = $1")
-                .bind(account_id)
-                .fetch_one(&mut *conn)
-                .await?;
-            throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &key, t).await?;
+            server::count_failed_login(&mut conn, account_id, t).await?;
         }
         return if attempt >= server::MAX_ATTEMPTS {
+            sqlx::query("UPDATE recovery_flows SET step = 'failed' WHERE id_hash = $1 AND step = 'code'")
+                .bind(&flow.id_hash)
+                .execute(&mut *conn)
+                .await?;
             fail_form("/recovery/identify", AppError::FlowExpired)
         } else {
             fail_form(PAGE, AppError::InvalidCredentials)
@@ -186,6 +232,195 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
         return fail_form("/recovery/identify", AppError::FlowExpired);
     }
     proceed("/recovery/password")
+}
+
+/// 合言葉登録 (path A): the question and answer this recovery is bound to; mails the
+/// single-use link to the contact address. The answer is hashed whether or not an
+/// account stands behind the flow, so both take the same time.
+#[server(endpoint = "recovery/question")]
+pub async fn submit_recovery_question(question: String, answer: String) -> Result<String, AppError> {
+    use crate::domain::secret_question::{SecretAnswer, SecretQuestion};
+    use crate::ssr::auth::{password as pw, random_token, sha256_hex};
+    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::{fail_form, now, proceed};
+    const PAGE: &str = "/recovery/question";
+
+    let question = match SecretQuestion::parse(&question) {
+        Ok(q) => q,
+        Err(e) => return fail_form(PAGE, AppError::invalid("question", e)),
+    };
+    let answer = match SecretAnswer::parse(&answer) {
+        Ok(a) => a,
+        Err(e) => return fail_form(PAGE, AppError::invalid("answer", e)),
+    };
+    let state = crate::ssr::state()?;
+    let t = now();
+    let flow = {
+        let mut conn = state.db.pool().acquire().await?;
+        match server::current_flow(&mut conn, "question", t).await {
+            Ok(f) => f,
+            Err(e) => return fail_form("/recovery/identify", e),
+        }
+    };
+    let answer_hash = pw::hash_async(answer.secret_for(question)).await;
+    let link_token = random_token();
+    let mut tx = state.db.pool().begin().await?;
+    let updated = sqlx::query(
+        "UPDATE recovery_flows SET step = 'mailed', question = $2, answer_hash = $3, link_hash = $4,
+            expires_at = $5
+         WHERE id_hash = $1 AND step = 'question'",
+    )
+    .bind(&flow.id_hash)
+    .bind(question.code())
+    .bind(&answer_hash)
+    .bind(flow.account_id.as_ref().map(|_| sha256_hex(&link_token)))
+    .bind(t + server::LINK_SECS)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated != 1 {
+        return fail_form("/recovery/identify", AppError::FlowExpired);
+    }
+    if let Some(account_id) = &flow.account_id {
+        let (itscom_id, contact, locale): (String, Option<String>, String) = sqlx::query_as(
+            "SELECT a.itscom_id, c.contact_email, a.locale FROM accounts a
+             JOIN customers c ON c.customer_no = a.customer_no WHERE a.id = $1",
+        )
+        .bind(account_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let link = state
+            .settings
+            .public_url
+            .join(&format!("/recovery/verify?token={link_token}"))
+            .map_err(AppError::internal)?;
+        let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
+        let to = contact.unwrap_or(itscom_id);
+        let mail = templates::recovery_question_link(&state.settings, locale, &to, link.as_str());
+        enqueue(&mut tx, "recovery.link", &mail, t).await?;
+    }
+    tx.commit().await?;
+    proceed("/recovery/sent")
+}
+
+/// Whether a mailed path-A link can still be used (reading changes nothing).
+#[server(endpoint = "recovery/link")]
+pub async fn recovery_link_status(token: String) -> Result<(), AppError> {
+    use crate::ssr::auth::sha256_hex;
+    crate::ssr::set_referrer_policy_no_referrer();
+    let state = crate::ssr::state()?;
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT attempts FROM recovery_flows
+         WHERE link_hash = $1 AND step = 'mailed' AND expires_at > $2 AND account_id IS NOT NULL",
+    )
+    .bind(sha256_hex(token.trim()))
+    .bind(crate::ssr::now())
+    .fetch_optional(state.db.pool())
+    .await?;
+    match row {
+        Some(_) => Ok(()),
+        None => {
+            crate::ssr::set_status(404);
+            Err(AppError::LinkInvalid)
+        }
+    }
+}
+
+/// The mailed link's page (path A): the same question and answer again. Neither the
+/// link alone nor the answer alone goes further; 5 wrong answers end the flow. A
+/// right answer binds the rest of the recovery to this browser.
+#[server(endpoint = "recovery/answer")]
+pub async fn verify_recovery_answer(
+    token: String,
+    question: String,
+    answer: String,
+) -> Result<String, AppError> {
+    use crate::domain::secret_question::{SecretAnswer, SecretQuestion};
+    use crate::domain::FieldError;
+    use crate::ssr::auth::{password as pw, random_token, set_cookie, sha256_hex};
+    use crate::ssr::{fail_form, now, proceed};
+
+    let token = token.trim().to_string();
+    let page = format!("/recovery/verify?token={token}");
+    let question = match SecretQuestion::parse(&question) {
+        Ok(q) => q,
+        Err(e) => return fail_form(&page, AppError::invalid("question", e)),
+    };
+    let answer = match SecretAnswer::parse(&answer) {
+        Ok(a) => a,
+        Err(e) => return fail_form(&page, AppError::invalid("answer", e)),
+    };
+    let state = crate::ssr::state()?;
+    let t = now();
+    let link_hash = sha256_hex(&token);
+    let mut conn = state.db.pool().acquire().await?;
+    // Count the attempt first, atomically: parallel guesses cannot exceed the limit.
+    /// attempts, question, answer_hash, account_id
+    type Counted = (i64, Option<String>, Option<String>, Option<String>);
+    let counted: Option<Counted> = sqlx::query_as(
+        "UPDATE recovery_flows SET attempts = attempts + 1
+         WHERE link_hash = $1 AND step = 'mailed' AND attempts < $2 AND expires_at > $3
+            AND account_id IS NOT NULL
+         RETURNING attempts, question, answer_hash, account_id",
+    )
+    .bind(&link_hash)
+    .bind(server::MAX_ATTEMPTS)
+    .bind(t)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((attempt, stored_question, answer_hash, Some(account_id))) = counted else {
+        return fail_form(&page, AppError::LinkInvalid);
+    };
+    let answer_matches = pw::verify_async(answer.secret_for(question), answer_hash).await;
+    if !(answer_matches && stored_question.as_deref() == Some(question.code())) {
+        server::count_failed_login(&mut conn, &account_id, t).await?;
+        if attempt >= server::MAX_ATTEMPTS {
+            sqlx::query("UPDATE recovery_flows SET step = 'failed' WHERE link_hash = $1 AND step = 'mailed'")
+                .bind(&link_hash)
+                .execute(&mut *conn)
+                .await?;
+            return fail_form(&page, AppError::LinkInvalid);
+        }
+        return fail_form(&page, AppError::invalid("answer", FieldError::Mismatch));
+    }
+    // Single use: the link ends here, and the flow moves to this browser.
+    let browser_token = random_token();
+    let moved = sqlx::query(
+        "UPDATE recovery_flows SET step = 'password', id_hash = $2, link_hash = NULL, expires_at = $3
+         WHERE link_hash = $1 AND step = 'mailed'",
+    )
+    .bind(&link_hash)
+    .bind(sha256_hex(&browser_token))
+    .bind(t + server::FLOW_SECS)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if moved != 1 {
+        return fail_form(&page, AppError::LinkInvalid);
+    }
+    set_cookie(&crate::ssr::auth::cookie(
+        &state.settings,
+        server::FLOW_COOKIE,
+        &browser_token,
+        Some(server::FLOW_SECS),
+        true,
+    ));
+    proceed("/recovery/reissue")
+}
+
+/// ID・パスワード再発行 (path A): the iTSCOM ID of the account this browser's recovery
+/// reached the password step for.
+#[server(endpoint = "recovery/identity")]
+pub async fn recovery_identity() -> Result<String, AppError> {
+    let state = crate::ssr::state()?;
+    let mut conn = state.db.pool().acquire().await?;
+    let flow = server::current_flow(&mut conn, "password", crate::ssr::now()).await?;
+    let account_id = flow.account_id.ok_or(AppError::FlowExpired)?;
+    let (itscom_id,): (String,) = sqlx::query_as("SELECT itscom_id FROM accounts WHERE id = $1")
+        .bind(&account_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(itscom_id)
 }
 
 /// The new password: ends every session of the account and mails a notice.

@@ -1,9 +1,9 @@
 //! Forgotten ID or password (SPEC §1.4). The ID-unknown choice leads into
 //! registration (which replaces the current registration); the password-unknown
-//! choice is path B: a 6-digit code by mail, then a new password.
-//!
-//! Path A (the legacy secret question) is not built yet: a legacy account gets the
-//! same screens as an unknown ID, and no mail.
+//! choice starts with 本人認証 and takes one of two paths: B, a 6-digit code by mail,
+//! for most accounts; A, the legacy secret question and a mailed link, for accounts
+//! flagged legacy. Unknown IDs take either path (fixed per ID, secret-keyed), so the
+//! path tells an outsider nothing.
 
 mod api;
 mod page;
@@ -11,4 +11,5 @@ mod page;
 pub use api::*;
 pub use page::{
     RecoveryChoicePage, RecoveryCodePage, RecoveryDonePage, RecoveryIdentifyPage, RecoveryPasswordPage,
+    RecoveryQuestionPage, RecoveryReissuePage, RecoverySentPage, RecoveryVerifyPage,
 };

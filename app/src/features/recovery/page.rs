@@ -1,9 +1,16 @@
-use super::api::{recovery_step, ChooseRecovery, SetRecoveredPassword, StartRecovery, VerifyRecoveryCode};
+use super::api::{
+    recovery_identity, recovery_link_status, recovery_step, ChooseRecovery, SetRecoveredPassword,
+    StartRecovery, SubmitRecoveryQuestion, VerifyRecoveryAnswer, VerifyRecoveryCode,
+};
 use crate::components::form::{
     field_error, form_error, go_on_success, Field, FormAlert, RequireStep, Submit,
 };
-use crate::i18n::t;
+use crate::components::status::{ErrorNotice, Loading};
+use crate::domain::secret_question::{SecretQuestion, ANSWER_MAX};
+use crate::error::AppError;
+use crate::i18n::{question_text, t};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn RecoveryChoicePage() -> impl IntoView {
@@ -83,27 +90,167 @@ pub fn RecoveryCodePage() -> impl IntoView {
     }
 }
 
-/// `/recovery/password`: the new password.
+/// The new password and its repeat, with the 確認 button (both paths).
 #[component]
-pub fn RecoveryPasswordPage() -> impl IntoView {
+fn NewPasswordForm() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<SetRecoveredPassword>::new();
     go_on_success(action);
     let error = form_error(action);
+    view! {
+        <FormAlert error=error/>
+        <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+            <Field id="password" label=tx.password_label hint=tx.reg_password_hint input_type="password"
+                autocomplete="new-password" maxlength="32" error=field_error(tx, error, "password")/>
+            <Field id="password_again" label=tx.password_again input_type="password"
+                autocomplete="new-password" maxlength="32" error=field_error(tx, error, "password_again")/>
+            <Submit pending=action.pending() label=tx.confirm/>
+        </ActionForm>
+    }
+}
+
+/// `/recovery/password`: the new password (path B).
+#[component]
+pub fn RecoveryPasswordPage() -> impl IntoView {
+    let tx = t();
     view! {
         <h1 class="page-title">{tx.rec_title}</h1>
         <RequireStep restart="/recovery/identify" fetch=recovery_step step="password">
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.rec_password_title}</h2>
                 <p class="mb-4">{tx.rec_password_lead}</p>
+                <NewPasswordForm/>
+            </section>
+        </RequireStep>
+    }
+}
+
+/// `秘密の質問` (a select of the fixed list) and `答え`, with their errors.
+#[component]
+fn QuestionAndAnswer(error: Signal<Option<AppError>>) -> impl IntoView {
+    let tx = t();
+    let question_error = field_error(tx, error, "question");
+    view! {
+        <div>
+            <label for="question" class="field-label">{tx.rec_question_label}</label>
+            <select id="question" name="question" class="field-input" required
+                aria-invalid=move || question_error.get().map(|_| "true")
+                aria-describedby=move || question_error.get().map(|_| "question-error")>
+                <option value="">{tx.rec_question_placeholder}</option>
+                {SecretQuestion::ALL.into_iter().map(|q| view! {
+                    <option value=q.code()>{question_text(tx, q)}</option>
+                }).collect_view()}
+            </select>
+            {move || question_error.get().map(|m| view! {
+                <p id="question-error" class="mt-1 text-sm font-bold text-red-700">{m}</p>
+            })}
+        </div>
+        <Field id="answer" label=tx.rec_answer_label hint=tx.rec_answer_hint autocomplete="off"
+            maxlength=ANSWER_MAX_STR error=field_error(tx, error, "answer")/>
+    }
+}
+
+const ANSWER_MAX_STR: &str = "50";
+const _: () = assert!(ANSWER_MAX == 50, "keep the maxlength attribute in step with the rule");
+
+/// `/recovery/question`: 合言葉登録 (path A, step 1).
+#[component]
+pub fn RecoveryQuestionPage() -> impl IntoView {
+    let tx = t();
+    let action = ServerAction::<SubmitRecoveryQuestion>::new();
+    go_on_success(action);
+    let error = form_error(action);
+    view! {
+        <h1 class="page-title">{tx.rec_title}</h1>
+        <RequireStep restart="/recovery/identify" fetch=recovery_step step="question">
+            <section class="card max-w-2xl">
+                <h2 class="card-title">{tx.rec_question_title}</h2>
+                <p class="mb-4 leading-relaxed">{tx.rec_question_lead}</p>
                 <FormAlert error=error/>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
-                    <Field id="password" label=tx.password_label hint=tx.reg_password_hint input_type="password"
-                        autocomplete="new-password" maxlength="32" error=field_error(tx, error, "password")/>
-                    <Field id="password_again" label=tx.password_again input_type="password"
-                        autocomplete="new-password" maxlength="32" error=field_error(tx, error, "password_again")/>
-                    <Submit pending=action.pending() label=tx.confirm/>
+                    <QuestionAndAnswer error=error/>
+                    <Submit pending=action.pending() label=tx.next/>
                 </ActionForm>
+            </section>
+        </RequireStep>
+    }
+}
+
+/// `/recovery/sent`: 本人認証 完了 (path A, step 2).
+#[component]
+pub fn RecoverySentPage() -> impl IntoView {
+    let tx = t();
+    view! {
+        <h1 class="page-title">{tx.rec_title}</h1>
+        <RequireStep restart="/recovery/identify" fetch=recovery_step step="mailed">
+            <section class="card max-w-2xl">
+                <h2 class="card-title">{tx.rec_sent_title}</h2>
+                <p class="mb-4 leading-relaxed" data-testid="recovery-sent">{tx.rec_sent_body}</p>
+                <p class="text-sm text-slate-600">{tx.rec_sent_note}</p>
+                <p class="mt-4"><a class="link" href="/recovery">{tx.start_over}</a></p>
+            </section>
+        </RequireStep>
+    }
+}
+
+/// `/recovery/verify?token=…`: the mailed link asks the question and answer again
+/// (path A, step 3); `ID・パスワード再発行`.
+#[component]
+pub fn RecoveryVerifyPage() -> impl IntoView {
+    let tx = t();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let link = Resource::new(token, recovery_link_status);
+    let action = ServerAction::<VerifyRecoveryAnswer>::new();
+    go_on_success(action);
+    let error = form_error(action);
+    view! {
+        <h1 class="page-title">{tx.rec_title}</h1>
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || link.get().map(|r| match r {
+                Ok(()) => view! {
+                    <section class="card max-w-2xl">
+                        <h2 class="card-title">{tx.rec_identify}</h2>
+                        <p class="mb-2 leading-relaxed">{tx.rec_verify_lead}</p>
+                        <p class="mb-4 text-sm text-slate-600">{tx.rec_answers_left}</p>
+                        <FormAlert error=error/>
+                        <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                            <input type="hidden" name="token" value=token/>
+                            <QuestionAndAnswer error=error/>
+                            <Submit pending=action.pending() label=tx.rec_reissue/>
+                        </ActionForm>
+                    </section>
+                }.into_any(),
+                Err(AppError::LinkInvalid) => view! {
+                    <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
+                    <p class="mt-4"><a class="link" href="/recovery">{tx.start_over}</a></p>
+                }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// `/recovery/reissue`: ID・パスワード再発行 (path A, step 4): the ID, a new password.
+#[component]
+pub fn RecoveryReissuePage() -> impl IntoView {
+    let tx = t();
+    let identity = Resource::new(|| (), |_| recovery_identity());
+    view! {
+        <h1 class="page-title">{tx.rec_title}</h1>
+        <RequireStep restart="/recovery/identify" fetch=recovery_step step="password">
+            <section class="card max-w-2xl">
+                <h2 class="card-title">{tx.rec_reissue}</h2>
+                <p class="mb-4">{tx.rec_reissue_lead}</p>
+                <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                    <dt class="font-bold">{tx.itscom_id_label}</dt>
+                    <dd data-testid="reissued-id" class="break-all">
+                        <Suspense fallback=|| "…">
+                            {move || identity.get().map(|r| r.unwrap_or_default())}
+                        </Suspense>
+                    </dd>
+                </dl>
+                <NewPasswordForm/>
             </section>
         </RequireStep>
     }

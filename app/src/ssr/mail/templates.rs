@@ -147,6 +147,69 @@ pub fn recovery_code(settings: &Settings, locale: Locale, to: &str, code: &str) 
     }
 }
 
+/// Path A (合言葉): the single-use link that asks the secret question again (30 minutes).
+pub fn recovery_question_link(settings: &Settings, locale: Locale, to: &str, link: &str) -> Mail {
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "本人認証 確認メール", &[
+            "パスワード再発行のお手続きを受け付けました。以下のURLを開き、お手続きの最初に選択した「秘密の質問」と「答え」を入力してください。".into(),
+            link.to_string(),
+            "このURLの有効期限は30分です。一度だけご利用いただけます。お心当たりのない場合は、このメールを破棄してください。".into(),
+        ]),
+        Locale::En => wrap(settings, locale, to, "Confirm your identity", &[
+            "We received a request to reissue your password. Open this link and enter the secret question and answer you chose:".into(),
+            link.to_string(),
+            "The link is valid for 30 minutes and works once. If this was not you, please ignore this mail.".into(),
+        ]),
+    }
+}
+
+/// iTSCOM IDの変更: the single-use link the new address opens to confirm (24 hours).
+pub fn id_change_confirm(settings: &Settings, locale: Locale, to: &str, link: &str) -> Mail {
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "iTSCOM IDの変更", &[
+            "このメールアドレスへのiTSCOM IDの変更を受け付けました。以下のURLを開いて、変更を確定してください。".into(),
+            link.to_string(),
+            "このURLの有効期限は24時間です。一度だけご利用いただけます。確定するまでは、これまでのiTSCOM IDでログインできます。お心当たりのない場合は、このメールを破棄してください。".into(),
+        ]),
+        Locale::En => wrap(settings, locale, to, "Change of iTSCOM ID", &[
+            "We received a request to make this address an iTSCOM ID. Open this link to confirm the change:".into(),
+            link.to_string(),
+            "The link is valid for 24 hours and works once. Until then the current iTSCOM ID keeps working. If this was not you, please ignore this mail.".into(),
+        ]),
+    }
+}
+
+/// An ID change to an address that is already an iTSCOM ID: no link.
+pub fn id_change_attempt_on_taken_id(settings: &Settings, locale: Locale, to: &str) -> Mail {
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "iTSCOM IDの変更", &[
+            "このメールアドレスへのiTSCOM IDの変更のお手続きがありましたが、このアドレスはすでにiTSCOM IDとして登録されているため、変更できませんでした。".into(),
+            "別のメールアドレスでお手続きください。お心当たりのない場合は、このメールを破棄してください。".into(),
+        ]),
+        Locale::En => wrap(settings, locale, to, "Change of iTSCOM ID", &[
+            "Someone asked to make this address an iTSCOM ID, but it already is one, so nothing was changed.".into(),
+            "Please use another address. If this was not you, please ignore this mail.".into(),
+        ]),
+    }
+}
+
+/// To the contact address before the change: the iTSCOM ID was changed.
+pub fn id_changed_notice(settings: &Settings, locale: Locale, to: &str, new_id: &str, at: i64) -> Mail {
+    let when = format_time(locale, at);
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "iTSCOM IDが変更されました", &[
+            format!("マイページのiTSCOM IDが {new_id} に変更されました。次回から新しいiTSCOM IDでログインしてください。"),
+            format!("日時: {when}"),
+            "お心当たりのない場合は、すぐにサポートセンターまでご連絡ください。".into(),
+        ]),
+        Locale::En => wrap(settings, locale, to, "Your iTSCOM ID was changed", &[
+            format!("The iTSCOM ID of your My Page account is now {new_id}. Log in with it from now on."),
+            format!("When: {when}"),
+            "If this was not you, contact our support centre at once.".into(),
+        ]),
+    }
+}
+
 /// After a password reset.
 pub fn password_reset_notice(settings: &Settings, locale: Locale, to: &str, at: i64) -> Mail {
     let when = format_time(locale, at);
