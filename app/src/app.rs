@@ -1,6 +1,10 @@
 //! The HTML shell, the root component and the routes.
 
 use crate::components::layout::Layout;
+use crate::features::account::{
+    AccountEditPage, AccountPage, IdChangeConfirmPage, IdChangeDonePage, IdChangePage, IdChangeSentPage,
+    IdChangeVerifyPage,
+};
 use crate::features::dev::{DevIndexPage, DevMailboxPage, DevPreviewPage};
 use crate::features::login::{LoginPage, UserResource};
 use crate::features::preferences::FONT_LARGE_CLASS;
@@ -143,6 +147,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/recovery/identify") view=RecoveryIdentifyPage/>
                     <Route path=path!("/recovery/code") view=RecoveryCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/recovery/password") view=RecoveryPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/edit") view=AccountEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/id") view=IdChangePage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/id/confirm") view=IdChangeConfirmPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/id/sent") view=IdChangeSentPage/>
+                    <Route path=path!("/account/id/verify") view=IdChangeVerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/id/done") view=IdChangeDonePage/>
                     <Route path=path!("/recovery/question") view=RecoveryQuestionPage ssr=SsrMode::Async/>
                     <Route path=path!("/recovery/sent") view=RecoverySentPage ssr=SsrMode::Async/>
                     <Route path=path!("/recovery/verify") view=RecoveryVerifyPage ssr=SsrMode::Async/>

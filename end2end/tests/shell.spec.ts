@@ -16,6 +16,8 @@ test.describe('app shell', () => {
     // Not yet available: shown, marked, and not a link.
     await expect(menu.getByRole('link', { name: 'ご請求明細の確認' })).toHaveCount(0);
     await expect(menu.getByText('準備中').first()).toBeVisible();
+    // Built screens are links.
+    await expect(menu.getByRole('link', { name: 'お客さま情報確認・変更' })).toHaveAttribute('href', '/account');
     await expectNoHorizontalScroll(page);
     await screenshot(page, info, 'shell');
   });

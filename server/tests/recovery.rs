@@ -334,6 +334,44 @@ async fn the_right_code_on_the_fifth_attempt_still_works(backend: Backend) {
     assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
 }
 
+/// POSTs `form` to `path` `n` times at once from `client`; returns the redirects.
+async fn at_once(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+    n: usize,
+) -> Vec<String> {
+    let form: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let (c, url, form) = (client.clone(), app.url(path), form.clone());
+            tokio::spawn(async move {
+                let res = c.post(url).header("Accept", "text/html").form(&form).send().await.unwrap();
+                location(&res)
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+async fn one_code_submitted_twice_at_once_resets_once(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    let code = mailed_code(&app, "hanako@example.com").await.unwrap();
+    let answers = at_once(&app, &c, "/api/recovery/code", &[("code", &code)], 4).await;
+    assert_eq!(answers.iter().filter(|a| *a == "/recovery/password").count(), 1, "{answers:?}");
+    let form = [("password", "New-hanako-77"), ("password_again", "New-hanako-77")];
+    let answers = at_once(&app, &c, "/api/recovery/password", &form, 4).await;
+    assert_eq!(answers.iter().filter(|a| *a == "/recovery/done").count(), 1, "{answers:?}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.done'").await, 1);
+}
+
 async fn the_choice_leads_to_path_b_or_to_re_registration(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = app.new_browser();
@@ -512,4 +550,5 @@ on_both_databases!(
     an_expired_link_is_refused,
     an_unknown_id_on_path_a_gets_the_same_screens_and_no_mail,
     question_page_input_is_checked,
+    one_code_submitted_twice_at_once_resets_once,
 );

@@ -38,8 +38,12 @@ pub enum FieldError {
     Common,
     /// A password equal to the iTSCOM ID (or its part before @).
     SameAsId,
-    /// The second entry differs from the first.
+    /// The second entry differs from the first (or a secret does not match).
     Mismatch,
+    /// The same as the current value, where a change was asked for.
+    Unchanged,
+    /// Held by someone else (told only to whoever already proved the address).
+    Taken,
 }
 
 impl FieldError {
@@ -54,6 +58,8 @@ impl FieldError {
             FieldError::Common => "common".into(),
             FieldError::SameAsId => "same_as_id".into(),
             FieldError::Mismatch => "mismatch".into(),
+            FieldError::Unchanged => "unchanged".into(),
+            FieldError::Taken => "taken".into(),
         }
     }
 
@@ -65,6 +71,8 @@ impl FieldError {
             "common" => FieldError::Common,
             "same_as_id" => FieldError::SameAsId,
             "mismatch" => FieldError::Mismatch,
+            "unchanged" => FieldError::Unchanged,
+            "taken" => FieldError::Taken,
             c => {
                 if let Some(n) = c.strip_prefix("too_short_") {
                     FieldError::TooShort { min: n.parse().ok()? }

@@ -1,5 +1,6 @@
 //! One folder per flow or menu: its pages, its server functions (api.rs) and state.
 
+pub mod account;
 pub mod dev;
 pub mod login;
 pub mod preferences;

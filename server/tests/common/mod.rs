@@ -290,3 +290,22 @@ pub async fn unknown_id_taking(app: &TestApp, method: &str) -> String {
         .find(|id| app::features::recovery::decoy_method(&secret, id) == method)
         .expect("some unknown ID takes each path")
 }
+
+/// The mails of `topic` queued for `to`, newest first.
+pub async fn outbox_mails_to(app: &TestApp, topic: &str, to: &str) -> Vec<app::ssr::mail::Mail> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT payload FROM outbox WHERE topic = $1 ORDER BY created_at DESC")
+            .bind(topic)
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    rows.into_iter()
+        .map(|(p,)| serde_json::from_str::<app::ssr::mail::Mail>(&p).unwrap())
+        .filter(|m| m.to == to)
+        .collect()
+}
+
+/// The path (and query) of the first link to this app in a mail's text.
+pub fn link_path(mail: &app::ssr::mail::Mail, route: &str) -> Option<String> {
+    mail.text.lines().find_map(|l| l.trim().find(route).map(|i| l.trim()[i..].to_string()))
+}

@@ -80,9 +80,7 @@ pub fn TopSummaryView(summary: TopSummary) -> impl IntoView {
                 <p class="text-slate-600">{tx.no_notices}</p>
             </Card>
             <Card title=tx.menu_settings_customer>
-                <span class="btn btn-disabled" aria-disabled="true">
-                    {tx.change_customer_info} " (" {tx.not_yet_available} ")"
-                </span>
+                <a class="btn" href="/account">{tx.change_customer_info}</a>
             </Card>
         </div>
     }

@@ -30,6 +30,9 @@ pub struct CurrentAccount {
     pub itscom_id: String,
     /// When this session logged in (unix seconds): recent-login checks use it.
     pub logged_in_at: i64,
+    /// The session's stored id (the SHA-256 of its cookie token): binds multi-step
+    /// changes to the session that started them.
+    pub session_hash: String,
 }
 
 /// The value of cookie `name` in the current request.
@@ -85,9 +88,20 @@ pub async fn current_account() -> Result<Option<CurrentAccount>, AppError> {
     Ok(session::lookup(&mut conn, &token, now(), &state.settings.session).await?)
 }
 
-/// The logged-in account, or `Unauthorized`.
+/// The logged-in account, or `Unauthorized`: a 401 for a fetch, a redirect to the
+/// login screen for a plain form post.
 pub async fn require_login() -> Result<CurrentAccount, AppError> {
-    current_account().await?.ok_or(AppError::Unauthorized)
+    match current_account().await? {
+        Some(account) => Ok(account),
+        None => {
+            if crate::ssr::is_plain_form_post() {
+                crate::ssr::redirect_page("/login");
+            } else {
+                crate::ssr::set_status(401);
+            }
+            Err(AppError::Unauthorized)
+        }
+    }
 }
 
 /// The client's address: the peer address, or the first `X-Forwarded-For` hop when

@@ -79,7 +79,13 @@ pub async fn lookup(
             .execute(&mut *conn)
             .await?;
     }
-    Ok(Some(CurrentAccount { account_id, customer_no, itscom_id, logged_in_at: created_at }))
+    Ok(Some(CurrentAccount {
+        account_id,
+        customer_no,
+        itscom_id,
+        logged_in_at: created_at,
+        session_hash: id_hash,
+    }))
 }
 
 /// End one session (logout).

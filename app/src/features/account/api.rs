@@ -1,0 +1,332 @@
+use super::{AccountOverview, IdChangeDraft, IdChangeLink};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use crate::error::AppError;
+    use crate::ssr::auth::CurrentAccount;
+    use crate::ssr::db::Conn;
+
+    /// A draft lives 30 minutes; a mailed link 24 hours.
+    pub const DRAFT_SECS: i64 = 30 * 60;
+    pub const LINK_SECS: i64 = 24 * 60 * 60;
+    /// A login older than this asks for the password again before the change.
+    pub const REAUTH_SECS: i64 = 5 * 60;
+
+    pub struct Draft {
+        pub id: String,
+        pub new_id: String,
+        pub new_id_key: String,
+    }
+
+    /// The draft of this session at its confirmation step.
+    pub async fn current_draft(
+        conn: &mut Conn,
+        account: &CurrentAccount,
+        now: i64,
+    ) -> Result<Option<Draft>, AppError> {
+        let row: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT id, new_itscom_id, new_id_key FROM id_changes
+             WHERE account_id = $1 AND session_hash = $2 AND step = 'confirm' AND expires_at > $3
+             ORDER BY created_at DESC",
+        )
+        .bind(&account.account_id)
+        .bind(&account.session_hash)
+        .bind(now)
+        .fetch_optional(conn)
+        .await?;
+        Ok(row.map(|(id, new_id, new_id_key)| Draft { id, new_id, new_id_key }))
+    }
+}
+
+/// お客さま情報: name, customer number, iTSCOM ID, contact address, a pending change.
+#[server(endpoint = "account/overview")]
+pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let mut conn = state.db.pool().acquire().await?;
+    let (name, contact_email): (String, Option<String>) =
+        sqlx::query_as("SELECT name, contact_email FROM customers WHERE customer_no = $1")
+            .bind(&account.customer_no)
+            .fetch_one(&mut *conn)
+            .await?;
+    let pending: Option<(String,)> = sqlx::query_as(
+        "SELECT new_itscom_id FROM id_changes
+         WHERE account_id = $1 AND step = 'mailed' AND expires_at > $2 ORDER BY created_at DESC",
+    )
+    .bind(&account.account_id)
+    .bind(crate::ssr::now())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(AccountOverview {
+        customer_no: account.customer_no,
+        name,
+        itscom_id: account.itscom_id,
+        contact_email,
+        pending_id: pending.map(|(id,)| id),
+    })
+}
+
+/// `新しいiTSCOM ID`, `次へ`: drafts the change for this session.
+#[server(endpoint = "account/id/start")]
+pub async fn start_id_change(new_itscom_id: String) -> Result<String, AppError> {
+    use crate::domain::{FieldError, ItscomId};
+    use crate::ssr::{fail_form, now, proceed};
+    const PAGE: &str = "/account/id";
+
+    let account = crate::ssr::auth::require_login().await?;
+    let id = match ItscomId::parse(&new_itscom_id) {
+        Ok(id) => id,
+        Err(e) => return fail_form(PAGE, AppError::invalid("new_itscom_id", e)),
+    };
+    if id.key() == account.itscom_id.to_ascii_lowercase() {
+        return fail_form(PAGE, AppError::invalid("new_itscom_id", FieldError::Unchanged));
+    }
+    let state = crate::ssr::state()?;
+    let t = now();
+    let mut tx = state.db.pool().begin().await?;
+    // One draft at a time: an earlier unfinished one is dropped.
+    sqlx::query("UPDATE id_changes SET step = 'cancelled' WHERE account_id = $1 AND step = 'confirm'")
+        .bind(&account.account_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO id_changes (id, account_id, session_hash, new_itscom_id, new_id_key, step, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, 'confirm', $6, $7)",
+    )
+    .bind(crate::ssr::db::new_id())
+    .bind(&account.account_id)
+    .bind(&account.session_hash)
+    .bind(id.as_str())
+    .bind(id.key())
+    .bind(t)
+    .bind(t + server::DRAFT_SECS)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    proceed("/account/id/confirm")
+}
+
+/// The confirmation step's content: the IDs, the contact address, whether the
+/// password is asked again.
+#[server(endpoint = "account/id/draft")]
+pub async fn get_id_change_draft() -> Result<Option<IdChangeDraft>, AppError> {
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let mut conn = state.db.pool().acquire().await?;
+    let Some(draft) = server::current_draft(&mut conn, &account, t).await? else {
+        return Ok(None);
+    };
+    let (contact_email,): (Option<String>,) =
+        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
+            .bind(&account.customer_no)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(Some(IdChangeDraft {
+        current_id: account.itscom_id.clone(),
+        new_id: draft.new_id,
+        contact_email,
+        needs_password: t - account.logged_in_at > server::REAUTH_SECS,
+    }))
+}
+
+/// `登録`: the contact-address choice (and the current password when the login is
+/// older than 5 minutes); mails the confirmation link to the new address. A new ID
+/// held by another account gets the same screens and a mail without a link.
+#[server(endpoint = "account/id/submit")]
+pub async fn submit_id_change(contact: Option<String>, password: Option<String>) -> Result<String, AppError> {
+    use crate::domain::FieldError;
+    use crate::ssr::auth::{password as pw, random_token, sha256_hex, throttle};
+    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::{fail_form, now, proceed};
+    const PAGE: &str = "/account/id/confirm";
+
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = now();
+    let mut conn = state.db.pool().acquire().await?;
+    let Some(draft) = server::current_draft(&mut conn, &account, t).await? else {
+        return fail_form("/account/id", AppError::FlowExpired);
+    };
+    let sets_contact = match contact.as_deref() {
+        Some("new") => true,
+        Some("keep") => false,
+        _ => return fail_form(PAGE, AppError::invalid("contact", FieldError::Required)),
+    };
+    if t - account.logged_in_at > server::REAUTH_SECS {
+        let password = password.unwrap_or_default();
+        if password.is_empty() {
+            return fail_form(PAGE, AppError::invalid("current_password", FieldError::Required));
+        }
+        let key = account.itscom_id.to_ascii_lowercase();
+        if throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &key, t).await? != throttle::Verdict::Go {
+            return fail_form(PAGE, AppError::TooManyAttempts);
+        }
+        let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM accounts WHERE id = $1")
+            .bind(&account.account_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        if !pw::verify_async(password, Some(hash)).await {
+            return fail_form(PAGE, AppError::invalid("current_password", FieldError::Mismatch));
+        }
+        throttle::reset(&mut conn, &throttle::LOGIN_ACCOUNT, &key).await?;
+    }
+    drop(conn);
+    let token = random_token();
+    let mut tx = state.db.pool().begin().await?;
+    let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM accounts WHERE itscom_id_key = $1")
+        .bind(&draft.new_id_key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let taken = taken.is_some();
+    let updated = sqlx::query(
+        "UPDATE id_changes SET step = 'mailed', sets_contact = $2, link_hash = $3, expires_at = $4
+         WHERE id = $1 AND step = 'confirm'",
+    )
+    .bind(&draft.id)
+    .bind(i64::from(sets_contact))
+    .bind((!taken).then(|| sha256_hex(&token)))
+    .bind(t + server::LINK_SECS)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated != 1 {
+        return fail_form("/account/id", AppError::FlowExpired);
+    }
+    // Any earlier change still waiting for its link is superseded.
+    sqlx::query(
+        "UPDATE id_changes SET step = 'cancelled' WHERE account_id = $1 AND step = 'mailed' AND id <> $2",
+    )
+    .bind(&account.account_id)
+    .bind(&draft.id)
+    .execute(&mut *tx)
+    .await?;
+    let (locale,): (String,) = sqlx::query_as("SELECT locale FROM accounts WHERE id = $1")
+        .bind(&account.account_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
+    let mail = if taken {
+        templates::id_change_attempt_on_taken_id(&state.settings, locale, &draft.new_id)
+    } else {
+        let link = state
+            .settings
+            .public_url
+            .join(&format!("/account/id/verify?token={token}"))
+            .map_err(AppError::internal)?;
+        templates::id_change_confirm(&state.settings, locale, &draft.new_id, link.as_str())
+    };
+    enqueue(&mut tx, "account.id_change", &mail, t).await?;
+    tx.commit().await?;
+    proceed("/account/id/sent")
+}
+
+/// What a mailed link will change (reading changes nothing).
+#[server(endpoint = "account/id/link")]
+pub async fn get_id_change_link(token: String) -> Result<IdChangeLink, AppError> {
+    use crate::ssr::auth::sha256_hex;
+    crate::ssr::set_referrer_policy_no_referrer();
+    let state = crate::ssr::state()?;
+    let row: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT a.itscom_id, x.new_itscom_id, x.sets_contact FROM id_changes x
+         JOIN accounts a ON a.id = x.account_id
+         WHERE x.link_hash = $1 AND x.step = 'mailed' AND x.expires_at > $2",
+    )
+    .bind(sha256_hex(token.trim()))
+    .bind(crate::ssr::now())
+    .fetch_optional(state.db.pool())
+    .await?;
+    let Some((current_id, new_id, sets_contact)) = row else {
+        crate::ssr::set_status(404);
+        return Err(AppError::LinkInvalid);
+    };
+    Ok(IdChangeLink { current_id, new_id, sets_contact: sets_contact != 0 })
+}
+
+/// The new address confirms: the ID changes (once, even when opened twice at the same
+/// moment), the contact address too if chosen, and the contact address before the
+/// change is told.
+#[server(endpoint = "account/id/confirm")]
+pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
+    use crate::domain::FieldError;
+    use crate::ssr::auth::sha256_hex;
+    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::{fail_form, now, proceed};
+
+    let state = crate::ssr::state()?;
+    let t = now();
+    let token = token.trim().to_string();
+    let page = format!("/account/id/verify?token={token}");
+    let mut tx = state.db.pool().begin().await?;
+    // The single use: whoever flips the step first completes.
+    let claimed = sqlx::query(
+        "UPDATE id_changes SET step = 'done', completed_at = $2
+         WHERE link_hash = $1 AND step = 'mailed' AND expires_at > $2",
+    )
+    .bind(sha256_hex(&token))
+    .bind(t)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if claimed != 1 {
+        return fail_form(&page, AppError::LinkInvalid);
+    }
+    let (account_id, new_id, new_id_key, sets_contact, customer_no, old_id, old_contact, locale): (
+        String,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        Option<String>,
+        String,
+    ) = sqlx::query_as(
+        "SELECT x.account_id, x.new_itscom_id, x.new_id_key, x.sets_contact, a.customer_no, a.itscom_id,
+                c.contact_email, a.locale
+         FROM id_changes x JOIN accounts a ON a.id = x.account_id
+         JOIN customers c ON c.customer_no = a.customer_no
+         WHERE x.link_hash = $1",
+    )
+    .bind(sha256_hex(&token))
+    .fetch_one(&mut *tx)
+    .await?;
+    let changed =
+        sqlx::query("UPDATE accounts SET itscom_id = $2, itscom_id_key = $3, updated_at = $4 WHERE id = $1")
+            .bind(&account_id)
+            .bind(&new_id)
+            .bind(&new_id_key)
+            .bind(t)
+            .execute(&mut *tx)
+            .await;
+    if let Err(e) = changed {
+        // Another account took this ID after the mail was sent.
+        let unique = e.as_database_error().is_some_and(|d| d.is_unique_violation());
+        drop(tx);
+        return if unique {
+            fail_form(&page, AppError::invalid("new_itscom_id", FieldError::Taken))
+        } else {
+            Err(AppError::internal(e))
+        };
+    }
+    if sets_contact != 0 {
+        sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
+            .bind(&customer_no)
+            .bind(&new_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
+    let to = old_contact.unwrap_or(old_id);
+    enqueue(
+        &mut tx,
+        "account.id_changed",
+        &templates::id_changed_notice(&state.settings, locale, &to, &new_id, t),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(customer = %customer_no, "iTSCOM ID changed");
+    proceed("/account/id/done")
+}

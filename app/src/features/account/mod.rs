@@ -1,0 +1,46 @@
+//! お客さま情報確認・変更 (SPEC §1.5): the customer's account information, and the
+//! change of the iTSCOM ID. The change is drafted by the logged-in customer (with the
+//! current password again when the login is older than 5 minutes), and takes effect
+//! only when the new address confirms by the mailed single-use link; the contact
+//! address before the change is told. A new ID held by another account gets the same
+//! screens and a mail without a link, so the change reveals nothing.
+
+mod api;
+mod page;
+
+pub use api::*;
+pub use page::{
+    AccountEditPage, AccountPage, IdChangeConfirmPage, IdChangeDonePage, IdChangePage, IdChangeSentPage,
+    IdChangeVerifyPage,
+};
+
+use serde::{Deserialize, Serialize};
+
+/// お客さま情報: what the customer sees about their account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountOverview {
+    pub customer_no: String,
+    pub name: String,
+    pub itscom_id: String,
+    pub contact_email: Option<String>,
+    /// A new iTSCOM ID waiting for its confirmation link.
+    pub pending_id: Option<String>,
+}
+
+/// The ID change this session is drafting, at its confirmation step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdChangeDraft {
+    pub current_id: String,
+    pub new_id: String,
+    pub contact_email: Option<String>,
+    /// The login is older than 5 minutes: the current password is asked again.
+    pub needs_password: bool,
+}
+
+/// What a mailed confirmation link will change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdChangeLink {
+    pub current_id: String,
+    pub new_id: String,
+    pub sets_contact: bool,
+}

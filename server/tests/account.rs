@@ -1,0 +1,302 @@
+//! お客さま情報確認・変更 and the change of the iTSCOM ID (SPEC §1.5).
+
+mod common;
+use common::*;
+
+const NEW_ID: &str = "hanako.new@example.jp";
+
+/// Logged in as hanako (a fresh login): draft a change to `new_id`, choose `contact`.
+async fn hanako_changes_id(app: &TestApp, new_id: &str, contact: &str) -> reqwest::Client {
+    let c = app.new_browser();
+    assert_eq!(location(&app.login_from(&c, "hanako@example.com", "Hanako_2024").await), "/");
+    assert_eq!(
+        post_from(app, &c, "/api/account/id/start", &[("new_itscom_id", new_id)]).await,
+        "/account/id/confirm"
+    );
+    assert_eq!(
+        post_from(app, &c, "/api/account/id/submit", &[("contact", contact)]).await,
+        "/account/id/sent"
+    );
+    c
+}
+
+async fn confirm_link(app: &TestApp, to: &str) -> String {
+    let mails = outbox_mails_to(app, "account.id_change", to).await;
+    link_path(mails.first().expect("a mail to the new address"), "/account/id/verify?token=").expect("a link")
+}
+
+async fn the_account_pages_need_a_login_and_show_the_account(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    for path in ["/account", "/account/edit", "/account/id", "/account/id/confirm"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 302, "{path}");
+        assert!(location(&res).starts_with("/login?next="), "{path}");
+    }
+    assert_eq!(app.post_fetch("/api/account/id/start", &[("new_itscom_id", NEW_ID)]).await.status(), 401);
+    assert_eq!(
+        location(&app.post_form("/api/account/id/start", &[("new_itscom_id", NEW_ID)]).await),
+        "/login"
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM id_changes").await, 0);
+    app.login("hanako@example.com", "Hanako_2024").await;
+    let (status, body) = app.get_text("/account").await;
+    assert_eq!(status, 200);
+    for text in
+        ["お客さま情報確認・変更", "佐藤 花子", "100000002", "hanako@example.com", "アカウント情報を変更する"]
+    {
+        assert!(body.contains(text), "/account shows {text}");
+    }
+    let (status, body) = app.get_text("/account/edit").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("href=\"/account/id\"") && body.contains(">変更<"));
+    let (_, top) = app.get_text("/").await;
+    assert!(top.contains("href=\"/account\""), "the top page links お客さま情報を変更");
+}
+
+async fn the_new_id_takes_effect_only_when_the_new_address_confirms(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako_changes_id(&app, NEW_ID, "new").await;
+    let link = confirm_link(&app, NEW_ID).await;
+    // Not yet: the old ID still logs in, the new one does not, the page shows it pending.
+    assert_eq!(location(&app.login_from(&app.new_browser(), "hanako@example.com", "Hanako_2024").await), "/");
+    assert!(location(&app.login_from(&app.new_browser(), NEW_ID, "Hanako_2024").await).contains("error="));
+    let (_, body) = app.get_text_with(&c, "/account").await;
+    assert!(body.contains("data-testid=\"pending-id\"") && body.contains(NEW_ID));
+    // The link opens in the mail app's browser, not logged in; reading changes nothing.
+    let phone = app.new_browser();
+    for _ in 0..2 {
+        let (status, body) = app.get_text_with(&phone, &link).await;
+        assert_eq!(status, 200);
+        assert!(
+            body.contains(NEW_ID) && body.contains("hanako@example.com") && body.contains("変更を確定する")
+        );
+    }
+    let token = link.split("token=").nth(1).unwrap();
+    assert_eq!(
+        post_from(&app, &phone, "/api/account/id/confirm", &[("token", token)]).await,
+        "/account/id/done"
+    );
+    assert_eq!(location(&app.login_from(&app.new_browser(), NEW_ID, "Hanako_2024").await), "/");
+    assert!(location(&app.login_from(&app.new_browser(), "hanako@example.com", "Hanako_2024").await)
+        .contains("error=credentials"));
+    let (contact,): (Option<String>,) =
+        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = '100000002'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(contact.as_deref(), Some(NEW_ID), "the contact address changed too, as chosen");
+    let notices = outbox_mails_to(&app, "account.id_changed", "hanako@example.com").await;
+    assert_eq!(notices.len(), 1, "the old contact address is told");
+    assert!(notices[0].text.contains(NEW_ID));
+    // Single use.
+    assert_eq!(app.get_text_with(&phone, &link).await.0, 404);
+    assert_eq!(
+        post_from(&app, &phone, "/api/account/id/confirm", &[("token", token)]).await,
+        format!("{link}&error=link")
+    );
+    // The session that asked keeps working, under the new ID.
+    let (_, body) = app.get_text_with(&c, "/account").await;
+    assert!(body.contains(NEW_ID) && !body.contains("pending-id"));
+}
+
+async fn keeping_the_contact_address_keeps_it(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako_changes_id(&app, NEW_ID, "keep").await;
+    let link = confirm_link(&app, NEW_ID).await;
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    assert_eq!(
+        post_from(&app, &c, "/api/account/id/confirm", &[("token", &token)]).await,
+        "/account/id/done"
+    );
+    let (contact,): (Option<String>,) =
+        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = '100000002'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(contact.as_deref(), Some("hanako@example.com"));
+    assert_eq!(outbox_mails_to(&app, "account.id_changed", "hanako@example.com").await.len(), 1);
+}
+
+async fn bad_input_gets_field_messages(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    app.login_from(&c, "hanako@example.com", "Hanako_2024").await;
+    let long = format!("{}@example.jp", "a".repeat(89)); // 100 characters
+    let too_long = format!("{}@example.jp", "a".repeat(90)); // 101
+    for (id, expected) in [
+        ("", "/account/id?error=new_itscom_id.required"),
+        ("not-an-address", "/account/id?error=new_itscom_id.invalid_format"),
+        ("a@b", "/account/id?error=new_itscom_id.too_short_4"),
+        (too_long.as_str(), "/account/id?error=new_itscom_id.too_long_100"),
+        ("HANAKO@example.com", "/account/id?error=new_itscom_id.unchanged"),
+        (long.as_str(), "/account/id/confirm"),
+    ] {
+        assert_eq!(
+            post_from(&app, &c, "/api/account/id/start", &[("new_itscom_id", id)]).await,
+            expected,
+            "{id}"
+        );
+    }
+    assert_eq!(
+        post_from(&app, &c, "/api/account/id/submit", &[]).await,
+        "/account/id/confirm?error=contact.required"
+    );
+    assert_eq!(
+        post_from(&app, &c, "/api/account/id/submit", &[("contact", "both")]).await,
+        "/account/id/confirm?error=contact.required"
+    );
+    let (status, body) = app.get_text_with(&c, "/account/id?error=new_itscom_id.unchanged").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("現在のiTSCOM IDと同じです。"));
+}
+
+async fn a_login_older_than_five_minutes_asks_for_the_password(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    app.login_from(&c, "hanako@example.com", "Hanako_2024").await;
+    post_from(&app, &c, "/api/account/id/start", &[("new_itscom_id", NEW_ID)]).await;
+    let age = |secs: i64| {
+        let pool = app.db.pool().clone();
+        async move {
+            sqlx::query("UPDATE sessions SET created_at = $1")
+                .bind(app::ssr::now() - secs)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+    // 4 minutes 50 seconds: not asked.
+    age(290).await;
+    let (_, body) = app.get_text_with(&c, "/account/id/confirm").await;
+    assert!(body.contains(NEW_ID) && !body.contains("現在のパスワード"));
+    // Past 5 minutes: asked, and checked.
+    age(310).await;
+    let (_, body) = app.get_text_with(&c, "/account/id/confirm").await;
+    assert!(body.contains("現在のパスワード"));
+    let submit = |form: Vec<(&'static str, &'static str)>| {
+        let c = c.clone();
+        let app = &app;
+        async move { post_from(app, &c, "/api/account/id/submit", &form).await }
+    };
+    assert_eq!(submit(vec![("contact", "new")]).await, "/account/id/confirm?error=current_password.required");
+    assert_eq!(
+        submit(vec![("contact", "new"), ("password", "Wrong_pass1")]).await,
+        "/account/id/confirm?error=current_password.mismatch"
+    );
+    assert!(outbox_mails_to(&app, "account.id_change", NEW_ID).await.is_empty());
+    assert_eq!(submit(vec![("contact", "new"), ("password", "Hanako_2024")]).await, "/account/id/sent");
+    assert_eq!(outbox_mails_to(&app, "account.id_change", NEW_ID).await.len(), 1);
+}
+
+async fn an_id_held_by_another_account_gets_the_same_screens_and_a_mail_without_link(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako_changes_id(&app, "ichiro@example.net", "new").await;
+    let (status, _) = app.get_text_with(&c, "/account/id/sent").await;
+    assert_eq!(status, 200);
+    let mails = outbox_mails_to(&app, "account.id_change", "ichiro@example.net").await;
+    assert_eq!(mails.len(), 1);
+    assert!(link_path(&mails[0], "/account/id/verify").is_none(), "no link when the ID is taken");
+    assert!(mails[0].text.contains("すでにiTSCOM IDとして登録されている"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM id_changes WHERE link_hash IS NOT NULL").await, 0);
+}
+
+async fn an_id_taken_before_the_link_is_opened_is_refused_clearly(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    hanako_changes_id(&app, "shared@example.jp", "new").await;
+    let hanako_link = confirm_link(&app, "shared@example.jp").await;
+    // ichiro asks for the same new ID, and confirms first.
+    let i = app.new_browser();
+    app.login_from(&i, "ichiro@example.net", "Ichiro_2020").await;
+    post_from(&app, &i, "/api/account/id/start", &[("new_itscom_id", "shared@example.jp")]).await;
+    post_from(&app, &i, "/api/account/id/submit", &[("contact", "keep")]).await;
+    let links: Vec<String> = outbox_mails_to(&app, "account.id_change", "shared@example.jp")
+        .await
+        .iter()
+        .filter_map(|m| link_path(m, "/account/id/verify?token="))
+        .collect();
+    assert_eq!(links.len(), 2, "both changes mailed a link: the ID was free both times");
+    let ichiro_link = links.into_iter().find(|l| *l != hanako_link).unwrap();
+    let token = |l: &str| l.split("token=").nth(1).unwrap().to_string();
+    assert_eq!(
+        post_from(&app, &app.new_browser(), "/api/account/id/confirm", &[("token", &token(&ichiro_link))])
+            .await,
+        "/account/id/done"
+    );
+    assert_eq!(
+        post_from(&app, &app.new_browser(), "/api/account/id/confirm", &[("token", &token(&hanako_link))])
+            .await,
+        format!("{hanako_link}&error=new_itscom_id.taken")
+    );
+    assert_eq!(location(&app.login_from(&app.new_browser(), "hanako@example.com", "Hanako_2024").await), "/");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM id_changes WHERE step = 'mailed'").await,
+        1,
+        "hanako's link stays unused"
+    );
+}
+
+async fn a_link_opened_twice_at_once_changes_the_id_once(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    hanako_changes_id(&app, NEW_ID, "new").await;
+    let link = confirm_link(&app, NEW_ID).await;
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let c = app.new_browser();
+            let url = app.url("/api/account/id/confirm");
+            let token = token.clone();
+            tokio::spawn(async move {
+                let res =
+                    c.post(url).header("Accept", "text/html").form(&[("token", token)]).send().await.unwrap();
+                res.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default()
+            })
+        })
+        .collect();
+    let mut done = 0;
+    for t in tasks {
+        if t.await.unwrap() == "/account/id/done" {
+            done += 1;
+        }
+    }
+    assert_eq!(done, 1);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'account.id_changed'").await, 1);
+}
+
+async fn a_draft_belongs_to_the_session_that_made_it(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let a = app.new_browser();
+    app.login_from(&a, "hanako@example.com", "Hanako_2024").await;
+    post_from(&app, &a, "/api/account/id/start", &[("new_itscom_id", NEW_ID)]).await;
+    let b = app.new_browser();
+    app.login_from(&b, "hanako@example.com", "Hanako_2024").await;
+    assert_eq!(
+        post_from(&app, &b, "/api/account/id/submit", &[("contact", "new")]).await,
+        "/account/id?error=expired"
+    );
+    let (_, body) = app.get_text_with(&b, "/account/id/confirm").await;
+    assert!(body.contains("最初からやり直す"));
+    // An expired link is refused.
+    assert_eq!(
+        post_from(&app, &a, "/api/account/id/submit", &[("contact", "new")]).await,
+        "/account/id/sent"
+    );
+    sqlx::query("UPDATE id_changes SET expires_at = $1")
+        .bind(app::ssr::now() - 1)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let link = confirm_link(&app, NEW_ID).await;
+    assert_eq!(app.get_text_with(&b, &link).await.0, 404);
+}
+
+on_both_databases!(
+    the_account_pages_need_a_login_and_show_the_account,
+    the_new_id_takes_effect_only_when_the_new_address_confirms,
+    keeping_the_contact_address_keeps_it,
+    bad_input_gets_field_messages,
+    a_login_older_than_five_minutes_asks_for_the_password,
+    an_id_held_by_another_account_gets_the_same_screens_and_a_mail_without_link,
+    an_id_taken_before_the_link_is_opened_is_refused_clearly,
+    a_link_opened_twice_at_once_changes_the_id_once,
+    a_draft_belongs_to_the_session_that_made_it,
+);
