@@ -239,25 +239,10 @@ async fn a_link_opened_twice_at_once_changes_the_id_once(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     hanako_changes_id(&app, NEW_ID, "new").await;
     let link = confirm_link(&app, NEW_ID).await;
-    let token = link.split("token=").nth(1).unwrap().to_string();
-    let tasks: Vec<_> = (0..8)
-        .map(|_| {
-            let c = app.new_browser();
-            let url = app.url("/api/account/id/confirm");
-            let token = token.clone();
-            tokio::spawn(async move {
-                let res =
-                    c.post(url).header("Accept", "text/html").form(&[("token", token)]).send().await.unwrap();
-                res.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default()
-            })
-        })
-        .collect();
-    let mut done = 0;
-    for t in tasks {
-        if t.await.unwrap() == "/account/id/done" {
-            done += 1;
-        }
-    }
+    let browsers: Vec<_> = (0..8).map(|_| app.new_browser()).collect();
+    let token = link.split("token=").nth(1).unwrap();
+    let answers = at_once(&app, &browsers, "/api/account/id/confirm", &[("token", token)]).await;
+    let done = answers.iter().filter(|a| *a == "/account/id/done").count();
     assert_eq!(done, 1);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'account.id_changed'").await, 1);
 }

@@ -6,29 +6,14 @@ use common::*;
 
 /// The code from the newest code mail to `to`.
 async fn mailed_code(app: &TestApp, to: &str) -> Option<String> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT payload FROM outbox WHERE topic = 'recovery.code' ORDER BY created_at DESC")
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
-    rows.into_iter()
-        .map(|(p,)| serde_json::from_str::<app::ssr::mail::Mail>(&p).unwrap())
-        .find(|m| m.to == to)
-        .and_then(|m| m.text.split("認証コード: ").nth(1).map(|r| r[..6].to_string()))
+    let mails = outbox_mails_to(app, "recovery.code", to).await;
+    mails.first().and_then(|m| m.text.split("認証コード: ").nth(1).map(|r| r[..6].to_string()))
 }
 
 /// The link of the newest path-A mail to `to`.
 async fn mailed_link(app: &TestApp, to: &str) -> Option<String> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT payload FROM outbox WHERE topic = 'recovery.link' ORDER BY created_at DESC")
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
-    rows.into_iter()
-        .map(|(p,)| serde_json::from_str::<app::ssr::mail::Mail>(&p).unwrap())
-        .find(|m| m.to == to)
-        .and_then(|m| m.text.lines().find(|l| l.contains("/recovery/verify?token=")).map(str::to_string))
-        .map(|l| l.trim().split("/recovery/verify").nth(1).map(|r| format!("/recovery/verify{r}")).unwrap())
+    let mails = outbox_mails_to(app, "recovery.link", to).await;
+    mails.first().and_then(|m| link_path(m, "/recovery/verify?token="))
 }
 
 /// Start path A for ichiro (demo 100000003, legacy) and submit a question and answer.
@@ -61,66 +46,32 @@ async fn path_a_resets_only_with_the_link_and_the_same_question_and_answer(backe
     assert!(body.contains("秘密の質問") && body.contains("ID・パスワード再発行"));
     assert!(!body.contains(" selected"), "the page does not give the chosen question away");
     let token = token_of(&link);
-    // The right answer under another question, and another answer, are both refused.
-    for (q, a) in [("birth_town", "Pochi"), ("first_pet", "Tama")] {
-        assert_eq!(
+    let answer = |question: &'static str, answer: &'static str| {
+        let (app, phone) = (&app, phone.clone());
+        async move {
             post_from(
-                &app,
+                app,
                 &phone,
                 "/api/recovery/answer",
-                &[("token", token), ("question", q), ("answer", a)]
+                &[("token", token), ("question", question), ("answer", answer)],
             )
-            .await,
-            format!("{link}&error=answer.mismatch")
-        );
-    }
+            .await
+        }
+    };
+    // The right answer under another question, and another answer, are both refused.
+    assert_eq!(answer("birth_town", "Pochi").await, format!("{link}&error=answer.mismatch"));
+    assert_eq!(answer("first_pet", "Tama").await, format!("{link}&error=answer.mismatch"));
     // Bad input gets field messages and does not count.
-    assert_eq!(
-        post_from(
-            &app,
-            &phone,
-            "/api/recovery/answer",
-            &[("token", token), ("question", ""), ("answer", "x")]
-        )
-        .await,
-        format!("{link}&error=question.required")
-    );
-    assert_eq!(
-        post_from(
-            &app,
-            &phone,
-            "/api/recovery/answer",
-            &[("token", token), ("question", "first_pet"), ("answer", " \u{3000}")]
-        )
-        .await,
-        format!("{link}&error=answer.required")
-    );
+    assert_eq!(answer("", "x").await, format!("{link}&error=question.required"));
+    assert_eq!(answer("first_pet", " \u{3000}").await, format!("{link}&error=answer.required"));
     // Compared normalised: NFKC, case-folded, trimmed.
-    assert_eq!(
-        post_from(
-            &app,
-            &phone,
-            "/api/recovery/answer",
-            &[("token", token), ("question", "first_pet"), ("answer", " ＰＯＣＨＩ\u{3000}")]
-        )
-        .await,
-        "/recovery/reissue"
-    );
+    assert_eq!(answer("first_pet", " ＰＯＣＨＩ\u{3000}").await, "/recovery/reissue");
     let (status, body) = app.get_text_with(&phone, "/recovery/reissue").await;
     assert_eq!(status, 200);
     assert!(body.contains("ichiro@example.net"), "ID・パスワード再発行 shows the ID");
     // Single use: the link is spent.
     assert_eq!(app.get_text_with(&app.new_browser(), &link).await.0, 404);
-    assert_eq!(
-        post_from(
-            &app,
-            &phone,
-            "/api/recovery/answer",
-            &[("token", token), ("question", "first_pet"), ("answer", "pochi")]
-        )
-        .await,
-        format!("{link}&error=link")
-    );
+    assert_eq!(answer("first_pet", "pochi").await, format!("{link}&error=link"));
     assert_eq!(
         post_from(
             &app,
@@ -205,34 +156,10 @@ async fn five_wrong_answers_end_path_a_and_count_as_failed_logins(backend: Backe
 async fn the_right_answer_twice_at_once_resets_once(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let (_, link) = ichiro_asks(&app, "childhood_nickname", "Ichi").await;
-    let token = token_of(&link).to_string();
-    let tasks: Vec<_> = (0..8)
-        .map(|_| {
-            let c = app.new_browser();
-            let url = app.url("/api/recovery/answer");
-            let token = token.clone();
-            tokio::spawn(async move {
-                let res = c
-                    .post(url)
-                    .header("Accept", "text/html")
-                    .form(&[
-                        ("token", token.as_str()),
-                        ("question", "childhood_nickname"),
-                        ("answer", "ichi"),
-                    ])
-                    .send()
-                    .await
-                    .unwrap();
-                res.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default()
-            })
-        })
-        .collect();
-    let mut reissues = 0;
-    for t in tasks {
-        if t.await.unwrap() == "/recovery/reissue" {
-            reissues += 1;
-        }
-    }
+    let browsers: Vec<_> = (0..8).map(|_| app.new_browser()).collect();
+    let form = [("token", token_of(&link)), ("question", "childhood_nickname"), ("answer", "ichi")];
+    let answers = at_once(&app, &browsers, "/api/recovery/answer", &form).await;
+    let reissues = answers.iter().filter(|a| *a == "/recovery/reissue").count();
     assert_eq!(reissues, 1, "one browser goes on to the new password");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM recovery_flows WHERE step = 'password'").await, 1);
 }
@@ -334,40 +261,16 @@ async fn the_right_code_on_the_fifth_attempt_still_works(backend: Backend) {
     assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
 }
 
-/// POSTs `form` to `path` `n` times at once from `client`; returns the redirects.
-async fn at_once(
-    app: &TestApp,
-    client: &reqwest::Client,
-    path: &str,
-    form: &[(&str, &str)],
-    n: usize,
-) -> Vec<String> {
-    let form: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    let tasks: Vec<_> = (0..n)
-        .map(|_| {
-            let (c, url, form) = (client.clone(), app.url(path), form.clone());
-            tokio::spawn(async move {
-                let res = c.post(url).header("Accept", "text/html").form(&form).send().await.unwrap();
-                location(&res)
-            })
-        })
-        .collect();
-    let mut out = Vec::new();
-    for t in tasks {
-        out.push(t.await.unwrap());
-    }
-    out
-}
-
 async fn one_code_submitted_twice_at_once_resets_once(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = app.new_browser();
     post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
     let code = mailed_code(&app, "hanako@example.com").await.unwrap();
-    let answers = at_once(&app, &c, "/api/recovery/code", &[("code", &code)], 4).await;
+    let same_browser = vec![c.clone(); 4];
+    let answers = at_once(&app, &same_browser, "/api/recovery/code", &[("code", &code)]).await;
     assert_eq!(answers.iter().filter(|a| *a == "/recovery/password").count(), 1, "{answers:?}");
     let form = [("password", "New-hanako-77"), ("password_again", "New-hanako-77")];
-    let answers = at_once(&app, &c, "/api/recovery/password", &form, 4).await;
+    let answers = at_once(&app, &same_browser, "/api/recovery/password", &form).await;
     assert_eq!(answers.iter().filter(|a| *a == "/recovery/done").count(), 1, "{answers:?}");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.done'").await, 1);
 }

@@ -309,3 +309,29 @@ pub async fn outbox_mails_to(app: &TestApp, topic: &str, to: &str) -> Vec<app::s
 pub fn link_path(mail: &app::ssr::mail::Mail, route: &str) -> Option<String> {
     mail.text.lines().find_map(|l| l.trim().find(route).map(|i| l.trim()[i..].to_string()))
 }
+
+/// POSTs `form` to `path` from each of `clients` at the same moment, as plain form
+/// posts; returns where each was redirected (races: double clicks, two tabs).
+pub async fn at_once(
+    app: &TestApp,
+    clients: &[reqwest::Client],
+    path: &str,
+    form: &[(&str, &str)],
+) -> Vec<String> {
+    let form: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let tasks: Vec<_> = clients
+        .iter()
+        .map(|c| {
+            let (c, url, form) = (c.clone(), app.url(path), form.clone());
+            tokio::spawn(async move {
+                let res = c.post(url).header("Accept", "text/html").form(&form).send().await.unwrap();
+                location(&res)
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
