@@ -7,6 +7,10 @@ use crate::features::account::{
 };
 use crate::features::dev::{DevIndexPage, DevMailboxPage, DevPreviewPage};
 use crate::features::login::{LoginPage, UserResource};
+use crate::features::mailboxes::{
+    MailboxConfirmPage, MailboxDonePage, MailboxListPage, MailboxNewPage, MailboxSubdomainPage,
+    MailboxTermsPage,
+};
 use crate::features::preferences::FONT_LARGE_CLASS;
 use crate::features::recovery::{
     RecoveryChoicePage, RecoveryCodePage, RecoveryDonePage, RecoveryIdentifyPage, RecoveryPasswordPage,
@@ -154,6 +158,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/id/sent") view=IdChangeSentPage/>
                     <Route path=path!("/account/id/verify") view=IdChangeVerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/id/done") view=IdChangeDonePage/>
+                    <Route path=path!("/mail") view=MailboxListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mail/new") view=MailboxNewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mail/new/subdomain") view=MailboxSubdomainPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mail/new/terms") view=MailboxTermsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mail/new/confirm") view=MailboxConfirmPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mail/new/done") view=MailboxDonePage ssr=SsrMode::Async/>
                     <Route path=path!("/recovery/question") view=RecoveryQuestionPage ssr=SsrMode::Async/>
                     <Route path=path!("/recovery/sent") view=RecoverySentPage ssr=SsrMode::Async/>
                     <Route path=path!("/recovery/verify") view=RecoveryVerifyPage ssr=SsrMode::Async/>

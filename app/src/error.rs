@@ -31,6 +31,9 @@ pub enum AppError {
     /// A mailed link that is unknown, used or expired.
     #[error("link invalid")]
     LinkInvalid,
+    /// A per-contract limit (mailboxes) is reached.
+    #[error("limit reached")]
+    LimitReached,
     /// Something failed on the server; the cause was logged there.
     #[error("internal error")]
     Internal,
@@ -44,7 +47,7 @@ impl AppError {
         match self {
             AppError::NotFound | AppError::LinkInvalid => 404,
             AppError::VerificationFailed => 422,
-            AppError::FlowExpired => 409,
+            AppError::FlowExpired | AppError::LimitReached => 409,
             AppError::Unauthorized | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::Invalid { .. } => 422,
@@ -71,6 +74,7 @@ impl AppError {
             AppError::TooManyAttempts => "throttled".into(),
             AppError::FlowExpired => "expired".into(),
             AppError::LinkInvalid => "link".into(),
+            AppError::LimitReached => "limit".into(),
             AppError::InvalidCredentials => "credentials".into(),
             _ => "internal".into(),
         }
@@ -82,6 +86,7 @@ impl AppError {
             "throttled" => AppError::TooManyAttempts,
             "expired" => AppError::FlowExpired,
             "link" => AppError::LinkInvalid,
+            "limit" => AppError::LimitReached,
             "credentials" => AppError::InvalidCredentials,
             "internal" => AppError::Internal,
             c => {

@@ -40,7 +40,7 @@ pub const MENUS: &[MenuSection] = &[
         label: |t| t.menu_settings,
         items: &[
             MenuItem { label: |t| t.menu_settings_customer, href: Some("/account") },
-            MenuItem { label: |t| t.menu_settings_mail, href: None },
+            MenuItem { label: |t| t.menu_settings_mail, href: Some("/mail") },
             MenuItem { label: |t| t.menu_settings_security, href: None },
         ],
     },

@@ -6,6 +6,7 @@ pub mod common_passwords;
 pub mod customer_number;
 pub mod itscom_id;
 pub mod kana;
+pub mod mailbox;
 pub mod normalize;
 pub mod password;
 pub mod phone;
@@ -44,6 +45,8 @@ pub enum FieldError {
     Unchanged,
     /// Held by someone else (told only to whoever already proved the address).
     Taken,
+    /// No more choices to offer (sub-domain candidates).
+    Exhausted,
 }
 
 impl FieldError {
@@ -60,6 +63,7 @@ impl FieldError {
             FieldError::Mismatch => "mismatch".into(),
             FieldError::Unchanged => "unchanged".into(),
             FieldError::Taken => "taken".into(),
+            FieldError::Exhausted => "exhausted".into(),
         }
     }
 
@@ -73,6 +77,7 @@ impl FieldError {
             "mismatch" => FieldError::Mismatch,
             "unchanged" => FieldError::Unchanged,
             "taken" => FieldError::Taken,
+            "exhausted" => FieldError::Exhausted,
             c => {
                 if let Some(n) = c.strip_prefix("too_short_") {
                     FieldError::TooShort { min: n.parse().ok()? }

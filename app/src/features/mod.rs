@@ -3,6 +3,7 @@
 pub mod account;
 pub mod dev;
 pub mod login;
+pub mod mailboxes;
 pub mod preferences;
 pub mod recovery;
 pub mod registration;

@@ -58,6 +58,8 @@ pub struct Settings {
     pub mail_from: String,
     /// `REQUEST_TIMEOUT_SECS` (default 30): a request not answered by then gets 408.
     pub request_timeout_secs: u64,
+    /// `MAILBOX_LIMIT` (default 5): mailboxes per internet contract.
+    pub mailbox_limit: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,9 +161,11 @@ impl Settings {
         }
 
         let request_timeout_secs = positive("REQUEST_TIMEOUT_SECS", 30)? as u64;
+        let mailbox_limit = positive("MAILBOX_LIMIT", crate::domain::mailbox::DEFAULT_LIMIT as i64)?;
 
         Ok(Self {
             request_timeout_secs,
+            mailbox_limit,
             mail_from,
             session,
             trust_forwarded_for,
@@ -197,6 +201,7 @@ mod tests {
         assert_eq!(s.mail_domain, "itscom.net");
         assert_eq!(s.session, SessionSettings { idle_secs: 30 * 60, absolute_secs: 12 * 3600 });
         assert!(!s.trust_forwarded_for);
+        assert_eq!(s.mailbox_limit, 5);
     }
 
     #[test]

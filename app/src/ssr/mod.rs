@@ -84,6 +84,13 @@ pub fn set_referrer_policy_no_referrer() {
     }
 }
 
+/// The response is not to be stored by any cache (pages showing a secret once).
+pub fn set_no_store() {
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    }
+}
+
 /// Unix seconds now.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()

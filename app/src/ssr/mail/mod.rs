@@ -32,6 +32,27 @@ pub async fn enqueue(conn: &mut Conn, topic: &str, mail: &Mail, now: i64) -> Res
     Ok(())
 }
 
+/// Queue an event for another system (`kind = 'event'`; the mail worker leaves it):
+/// `payload` is the JSON the consumer reads, `topic` says which consumer.
+pub async fn enqueue_event(
+    conn: &mut Conn,
+    topic: &str,
+    payload: &serde_json::Value,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO outbox (id, kind, topic, payload, created_at, available_at, attempts)
+         VALUES ($1, 'event', $2, $3, $4, $4, 0)",
+    )
+    .bind(new_id())
+    .bind(topic)
+    .bind(payload.to_string())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// A mail in the outbox, for the development mailbox.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredMail {

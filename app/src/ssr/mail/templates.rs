@@ -210,6 +210,56 @@ pub fn id_changed_notice(settings: &Settings, locale: Locale, to: &str, new_id: 
     }
 }
 
+/// A mailbox was registered (never with its password).
+pub fn mailbox_created(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    address: &str,
+    virus_check: bool,
+) -> Mail {
+    let on = if virus_check { "ON" } else { "OFF" };
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "メールアドレスを登録しました", &[
+            format!("マイページでメールアドレス {address} を登録しました。"),
+            format!("メールウィルスチェック: {on}"),
+            "パスワードは登録完了画面でのみお知らせしています。お心当たりのない場合は、すぐにサポートセンターまでご連絡ください。".into(),
+        ]),
+        Locale::En => wrap(settings, locale, to, "An email address was registered", &[
+            format!("The email address {address} was registered on My Page."),
+            format!("Mail virus check: {on}"),
+            "Its password was shown on the completion screen only. If this was not you, contact our support centre at once.".into(),
+        ]),
+    }
+}
+
+/// A mailbox's virus check was switched.
+pub fn mailbox_virus_check(settings: &Settings, locale: Locale, to: &str, address: &str, on: bool) -> Mail {
+    let state = if on { "ON" } else { "OFF" };
+    match locale {
+        Locale::Ja => wrap(
+            settings,
+            locale,
+            to,
+            "メールウィルスチェックの設定を変更しました",
+            &[
+                format!("メールアドレス {address} のメールウィルスチェックを {state} にしました。"),
+                "お心当たりのない場合は、すぐにサポートセンターまでご連絡ください。".into(),
+            ],
+        ),
+        Locale::En => wrap(
+            settings,
+            locale,
+            to,
+            "Mail virus check changed",
+            &[
+                format!("The mail virus check of {address} is now {state}."),
+                "If this was not you, contact our support centre at once.".into(),
+            ],
+        ),
+    }
+}
+
 /// After a password reset.
 pub fn password_reset_notice(settings: &Settings, locale: Locale, to: &str, at: i64) -> Mail {
     let when = format_time(locale, at);

@@ -1,0 +1,77 @@
+//! Mailboxes (SPEC §3), for internet subscribers: the list with the virus check
+//! switch, and the registration wizard (メールアドレス → サブドメイン候補 → 契約約款 and
+//! virus check → 確認 → 登録 → completion shown once).
+//!
+//! Every step is a server function over a server-side draft bound to the session. The
+//! database's unique address decides races; 登録 is idempotent; the initial password
+//! is stored only as an argon2id hash, and shown once from a copy sealed with a key
+//! that only the customer's browser holds.
+//!
+//! Events for the mail system go to the outbox (`kind = 'event'`, topic
+//! `mailbox.provision`) in the same transaction as the change, as JSON:
+//! `{"event":"mailbox.created","address":"taro@k07.itscom.net","customer_no":"100000002",
+//! "virus_check":true,"at":1795583100}` and
+//! `{"event":"mailbox.virus_check_changed","address":…,"customer_no":…,"virus_check":false,"at":…}`
+//! (`at` in Unix seconds). The initial password is never in an event: the mail system
+//! receives its hash by the provisioning API, out of this portal's scope.
+
+mod api;
+mod page;
+
+pub use api::*;
+pub use page::{
+    MailboxConfirmPage, MailboxDonePage, MailboxListPage, MailboxNewPage, MailboxSubdomainPage,
+    MailboxTermsPage,
+};
+
+use serde::{Deserialize, Serialize};
+
+/// The outbox topic of mailbox events.
+pub const EVENT_TOPIC: &str = "mailbox.provision";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailboxRow {
+    pub id: String,
+    pub address: String,
+    pub virus_check: bool,
+    pub created_at: i64,
+}
+
+/// メールアドレス: the list, or why there is none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailboxList {
+    /// Only internet subscribers have mailboxes.
+    pub eligible: bool,
+    pub limit: i64,
+    pub mailboxes: Vec<MailboxRow>,
+}
+
+/// The wizard's state for its screens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailboxDraftView {
+    pub step: String,
+    pub local_part: String,
+    pub domain: String,
+    /// Sub-domain candidates on screen (`k07`…).
+    pub offered: Vec<String>,
+    pub subdomain: Option<String>,
+    pub virus_check: Option<bool>,
+}
+
+/// The completion screen's content, handed out once.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailboxCompletion {
+    pub address: String,
+    pub password: String,
+    pub virus_check: bool,
+    pub incoming_server: String,
+    pub incoming_ports: String,
+    pub outgoing_server: String,
+    pub outgoing_port: String,
+}
+
+impl std::fmt::Debug for MailboxCompletion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailboxCompletion").field("address", &self.address).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,334 @@
+use super::api::{
+    get_mailbox_draft, get_mailbox_list, take_mailbox_completion, ChooseSubdomain, ChooseVirusCheck,
+    MoreCandidates, RegisterMailbox, SetVirusCheck, StartMailbox,
+};
+use super::{MailboxDraftView, MailboxRow};
+use crate::components::form::{field_error, form_error, go_on_success, Field, FormAlert, Submit};
+use crate::components::status::ErrorNotice;
+use crate::domain::mailbox::LocalPart;
+use crate::error::AppError;
+use crate::features::login::RequireLogin;
+use crate::i18n::{field_message, t, Texts};
+use leptos::prelude::*;
+
+fn on_off(tx: &'static Texts, on: bool) -> &'static str {
+    if on {
+        tx.mb_on
+    } else {
+        tx.mb_off
+    }
+}
+
+/// `/mail`: メールアドレス, the list with the virus check switch and 新規登録.
+#[component]
+pub fn MailboxListPage() -> impl IntoView {
+    let tx = t();
+    let list = Resource::new(|| (), |_| get_mailbox_list());
+    let toggle = ServerAction::<SetVirusCheck>::new();
+    go_on_success(toggle);
+    let toggle_error = form_error(toggle);
+    view! {
+        <h1 class="page-title">{tx.mb_title}</h1>
+        <RequireLogin>
+            {move || list.get().map(|r| match r {
+                Ok(l) if !l.eligible => view! {
+                    <p class="alert alert-info max-w-2xl" data-testid="not-eligible">{tx.mb_not_eligible}</p>
+                }.into_any(),
+                Ok(l) => {
+                    let n = l.mailboxes.len() as i64;
+                    let at_limit = n >= l.limit;
+                    view! {
+                        <section class="card max-w-3xl">
+                            <FormAlert error=toggle_error/>
+                            <p class="mb-3 text-sm text-slate-700" data-testid="mailbox-count">
+                                {tx.mb_count.replace("{n}", &n.to_string()).replace("{limit}", &l.limit.to_string())}
+                            </p>
+                            {if l.mailboxes.is_empty() {
+                                view! { <p class="mb-4">{tx.mb_none}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="mb-4 divide-y divide-slate-200" data-testid="mailboxes">
+                                        {l.mailboxes.into_iter().map(|m| view! { <MailboxItem mailbox=m action=toggle/> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            {if at_limit {
+                                view! { <p class="alert alert-info" data-testid="mailbox-limit">{tx.mb_limit_reached}</p> }.into_any()
+                            } else {
+                                view! { <a class="btn" href="/mail/new">{tx.mb_new}</a> }.into_any()
+                            }}
+                        </section>
+                    }.into_any()
+                }
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </RequireLogin>
+    }
+}
+
+/// One mailbox: its address and virus check, with the switch.
+#[component]
+fn MailboxItem(mailbox: MailboxRow, action: ServerAction<SetVirusCheck>) -> impl IntoView {
+    let tx = t();
+    let next = if mailbox.virus_check { "off" } else { "on" };
+    let label = if mailbox.virus_check { tx.mb_turn_off } else { tx.mb_turn_on };
+    view! {
+        <li class="flex flex-wrap items-center justify-between gap-3 py-3">
+            <div class="min-w-0">
+                <p class="break-all font-bold" data-testid="mailbox-address">{mailbox.address.clone()}</p>
+                <p class="text-sm text-slate-700">
+                    {tx.mb_virus} ": "
+                    <span class=if mailbox.virus_check { "badge badge-ok" } else { "badge badge-warn" } data-testid="virus-state">
+                        {on_off(tx, mailbox.virus_check)}
+                    </span>
+                </p>
+            </div>
+            <ActionForm action=action>
+                <input type="hidden" name="mailbox_id" value=mailbox.id.clone()/>
+                <input type="hidden" name="virus_check" value=next/>
+                <button type="submit" class="btn-ghost" disabled=move || action.pending().get()
+                    aria-label=format!("{} {} {}", mailbox.address, tx.mb_virus, label)>
+                    {tx.mb_virus} " " {label}
+                </button>
+            </ActionForm>
+        </li>
+    }
+}
+
+/// Renders `children` with the draft when this session's wizard is at `step`; else
+/// the "expired or out of order" message and a way back to the start.
+#[component]
+fn AtStep(
+    draft: Resource<Result<Option<MailboxDraftView>, AppError>>,
+    step: &'static str,
+    children: Box<dyn Fn(MailboxDraftView) -> AnyView + Send + Sync>,
+) -> impl IntoView {
+    let tx = t();
+    let children = StoredValue::new(children);
+    view! {
+        <RequireLogin>
+            {move || draft.get().map(|r| match r {
+                Ok(Some(d)) if d.step == step => children.with_value(|c| c(d)),
+                Ok(_) => view! {
+                    <p class="alert alert-error" role="alert">{tx.err_flow_expired}</p>
+                    <p class="mt-4"><a class="link" href="/mail/new">{tx.start_over}</a></p>
+                }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </RequireLogin>
+    }
+}
+
+/// `/mail/new`: step 1, `メールアドレス` (the part before @), checked as typed.
+#[component]
+pub fn MailboxNewPage() -> impl IntoView {
+    let tx = t();
+    let action = ServerAction::<StartMailbox>::new();
+    go_on_success(action);
+    let error = form_error(action);
+    let typed = RwSignal::new(String::new());
+    let live = Signal::derive(move || {
+        let v = typed.get();
+        (!v.is_empty())
+            .then(|| LocalPart::parse(&v).err())
+            .flatten()
+            .map(|e| field_message(tx, "local_part", e))
+    });
+    let server = field_error(tx, error, "local_part");
+    let shown = Signal::derive(move || live.get().or_else(|| server.get()));
+    view! {
+        <h1 class="page-title">{tx.mb_new_title}</h1>
+        <RequireLogin>
+            <section class="card max-w-2xl">
+                <p class="mb-4">{tx.mb_step1_lead}</p>
+                <FormAlert error=error/>
+                <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                    <Field id="local_part" label=tx.mb_address hint=tx.mb_local_hint autocomplete="off" maxlength="20"
+                        error=shown on_input=Callback::new(move |v| typed.set(v))/>
+                    <div class="flex flex-wrap items-center gap-4">
+                        <Submit pending=action.pending() label=tx.next/>
+                        <a class="link" href="/mail">{tx.back}</a>
+                    </div>
+                </ActionForm>
+            </section>
+        </RequireLogin>
+    }
+}
+
+/// `/mail/new/subdomain`: step 2, three candidates, more on request.
+#[component]
+pub fn MailboxSubdomainPage() -> impl IntoView {
+    let tx = t();
+    let draft = Resource::new(|| (), |_| get_mailbox_draft());
+    let choose = ServerAction::<ChooseSubdomain>::new();
+    let more = ServerAction::<MoreCandidates>::new();
+    go_on_success(choose);
+    go_on_success(more);
+    let choose_error = form_error(choose);
+    let more_error = form_error(more);
+    // Errors of either form (and of a lost race, carried in the URL) show at the list.
+    let error =
+        Signal::derive(move || more.value().get().and_then(Result::err).or_else(|| choose_error.get()));
+    let sub_error = field_error(tx, error, "subdomain");
+    let _ = more_error;
+    view! {
+        <h1 class="page-title">{tx.mb_new_title}</h1>
+        <AtStep draft=draft step="subdomain" children=Box::new(move |d: MailboxDraftView| {
+            let none = d.offered.is_empty();
+            view! {
+                <section class="card max-w-2xl">
+                    <p class="mb-4">{tx.mb_step2_lead}</p>
+                    <FormAlert error=error/>
+                    {none.then(|| view! { <p class="alert alert-error mb-4" role="alert">{tx.mb_no_candidates}</p> })}
+                    <ActionForm action=choose attr:class="space-y-4">
+                        <fieldset aria-describedby=move || sub_error.get().map(|_| "subdomain-error")>
+                            <legend class="field-label">{tx.mb_candidates}</legend>
+                            {d.offered.iter().map(|s| {
+                                let address = format!("{}@{}.{}", d.local_part, s, d.domain);
+                                view! {
+                                    <label class="flex min-h-11 cursor-pointer items-center gap-2 break-all">
+                                        <input type="radio" name="subdomain" value=s.clone() class="h-5 w-5 shrink-0"/>
+                                        <span data-testid="candidate">{address}</span>
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                        {move || sub_error.get().map(|m| view! {
+                            <p id="subdomain-error" class="text-sm font-bold text-red-700" role="alert">{m}</p>
+                        })}
+                        <Submit pending=choose.pending() label=tx.next/>
+                    </ActionForm>
+                    <ActionForm action=more attr:class="mt-4">
+                        <button type="submit" class="btn-ghost" disabled=move || more.pending().get()>{tx.mb_more}</button>
+                    </ActionForm>
+                    <p class="mt-4"><a class="link" href="/mail/new">{tx.start_over}</a></p>
+                </section>
+            }.into_any()
+        })/>
+    }
+}
+
+/// `/mail/new/terms`: step 3, 契約約款 and the virus check.
+#[component]
+pub fn MailboxTermsPage() -> impl IntoView {
+    let tx = t();
+    let draft = Resource::new(|| (), |_| get_mailbox_draft());
+    let action = ServerAction::<ChooseVirusCheck>::new();
+    go_on_success(action);
+    let error = form_error(action);
+    let virus_error = field_error(tx, error, "virus_check");
+    view! {
+        <h1 class="page-title">{tx.mb_new_title}</h1>
+        <AtStep draft=draft step="terms" children=Box::new(move |_d: MailboxDraftView| view! {
+            <section class="card max-w-2xl">
+                <p class="mb-4">{tx.mb_step3_lead}</p>
+                <FormAlert error=error/>
+                <h2 class="card-title">{tx.mb_terms_title}</h2>
+                <div class="mb-4 max-h-48 space-y-2 overflow-y-auto rounded border border-slate-300 p-3 text-sm leading-relaxed"
+                    tabindex="0" role="region" aria-label=tx.mb_terms_title data-testid="terms">
+                    <p>{tx.mb_terms_1}</p><p>{tx.mb_terms_2}</p><p>{tx.mb_terms_3}</p><p>{tx.mb_terms_4}</p>
+                </div>
+                <ActionForm action=action attr:class="space-y-4">
+                    <fieldset aria-describedby=move || virus_error.get().map(|_| "virus_check-error")>
+                        <legend class="field-label">{tx.mb_virus}</legend>
+                        <div class="flex gap-6">
+                            <label class="flex min-h-11 cursor-pointer items-center gap-2">
+                                <input type="radio" name="virus_check" value="on" class="h-5 w-5"/>{tx.mb_on}
+                            </label>
+                            <label class="flex min-h-11 cursor-pointer items-center gap-2">
+                                <input type="radio" name="virus_check" value="off" class="h-5 w-5"/>{tx.mb_off}
+                            </label>
+                        </div>
+                        <p class="text-sm text-slate-600">{tx.mb_virus_note}</p>
+                    </fieldset>
+                    {move || virus_error.get().map(|m| view! {
+                        <p id="virus_check-error" class="text-sm font-bold text-red-700">{m}</p>
+                    })}
+                    <Submit pending=action.pending() label=tx.confirm/>
+                </ActionForm>
+            </section>
+        }.into_any())/>
+    }
+}
+
+/// `/mail/new/confirm`: step 4, the summary, `登録`.
+#[component]
+pub fn MailboxConfirmPage() -> impl IntoView {
+    let tx = t();
+    let draft = Resource::new(|| (), |_| get_mailbox_draft());
+    let action = ServerAction::<RegisterMailbox>::new();
+    go_on_success(action);
+    let error = form_error(action);
+    view! {
+        <h1 class="page-title">{tx.mb_new_title}</h1>
+        <AtStep draft=draft step="confirm" children=Box::new(move |d: MailboxDraftView| view! {
+            <section class="card max-w-2xl">
+                <p class="mb-4">{tx.mb_step4_lead}</p>
+                <FormAlert error=error/>
+                <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                    <dt class="font-bold">{tx.mb_address}</dt>
+                    <dd class="break-all" data-testid="summary-address">
+                        {format!("{}@{}.{}", d.local_part, d.subdomain.clone().unwrap_or_default(), d.domain)}
+                    </dd>
+                    <dt class="font-bold">{tx.mb_virus}</dt>
+                    <dd data-testid="summary-virus">{on_off(tx, d.virus_check.unwrap_or(false))}</dd>
+                </dl>
+                <ActionForm action=action>
+                    <Submit pending=action.pending() label=tx.register/>
+                </ActionForm>
+                <p class="mt-4"><a class="link" href="/mail/new">{tx.start_over}</a></p>
+            </section>
+        }.into_any())/>
+    }
+}
+
+/// `/mail/new/done`: step 5, the completion, shown once; `印刷画面へ`.
+#[component]
+pub fn MailboxDonePage() -> impl IntoView {
+    let tx = t();
+    let done = Resource::new(|| (), |_| take_mailbox_completion());
+    view! {
+        <h1 class="page-title">{tx.mb_new_title}</h1>
+        <RequireLogin>
+            {move || done.get().map(|r| match r {
+                Ok(Some(c)) => view! {
+                    <section class="card max-w-2xl print-sheet">
+                        <h2 class="card-title">{tx.mb_done_title}</h2>
+                        <p class="alert alert-error mb-4 font-bold" role="alert" data-testid="done-warning">{tx.mb_done_warning}</p>
+                        <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                            <dt class="font-bold">{tx.mb_address}</dt>
+                            <dd class="break-all" data-testid="done-address">{c.address.clone()}</dd>
+                            <dt class="font-bold">{tx.mb_password}</dt>
+                            <dd class="font-mono text-lg tracking-wider" data-testid="done-password">{c.password.clone()}</dd>
+                            <dt class="font-bold">{tx.mb_incoming}</dt>
+                            <dd class="break-words">
+                                {c.incoming_server.clone()}
+                                {c.incoming_ports.split(" / ").map(|p| view! {
+                                    <span class="block text-sm">{tx.mb_port} ": " <span class="whitespace-nowrap">{p.to_string()}</span></span>
+                                }).collect_view()}
+                            </dd>
+                            <dt class="font-bold">{tx.mb_outgoing}</dt>
+                            <dd class="break-words">
+                                {c.outgoing_server.clone()}
+                                <span class="block text-sm">{tx.mb_port} ": " <span class="whitespace-nowrap">{c.outgoing_port.clone()}</span></span>
+                            </dd>
+                            <dt class="font-bold">{tx.mb_virus}</dt>
+                            <dd data-testid="done-virus">{on_off(tx, c.virus_check)}</dd>
+                        </dl>
+                        <div class="no-print flex flex-wrap items-center gap-4">
+                            <button type="button" class="btn js-only" on:click=move |_| { let _ = window().print(); }>
+                                {tx.mb_print}
+                            </button>
+                            <a class="link" href="/mail">{tx.mb_to_list}</a>
+                        </div>
+                    </section>
+                }.into_any(),
+                Ok(None) => view! {
+                    <p class="alert alert-info" data-testid="done-gone">{tx.mb_done_gone}</p>
+                    <p class="mt-4"><a class="link" href="/mail">{tx.mb_to_list}</a></p>
+                }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </RequireLogin>
+    }
+}

@@ -1,0 +1,394 @@
+//! Mailboxes (SPEC §3): the list, the registration wizard, race-safe addresses.
+
+mod common;
+use common::*;
+
+async fn browser_of(app: &TestApp, id: &str, password: &str) -> reqwest::Client {
+    let c = app.new_browser();
+    assert_eq!(location(&app.login_from(&c, id, password).await), "/", "login {id}");
+    c
+}
+
+async fn hanako(app: &TestApp) -> reqwest::Client {
+    browser_of(app, "hanako@example.com", "Hanako_2024").await
+}
+
+/// The candidates on this browser's draft.
+async fn offered(app: &TestApp, c: &reqwest::Client) -> Vec<String> {
+    let (status, body) = app.get_text_with(c, "/mail/new/subdomain").await;
+    assert_eq!(status, 200);
+    body.split("name=\"subdomain\" value=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+/// Steps 1–4 for `local` on the first candidate; returns the chosen sub-domain.
+async fn up_to_confirm(app: &TestApp, c: &reqwest::Client, local: &str, virus: &str) -> String {
+    assert_eq!(
+        post_from(app, c, "/api/mail/new/start", &[("local_part", local)]).await,
+        "/mail/new/subdomain"
+    );
+    let sub = offered(app, c).await.remove(0);
+    assert_eq!(post_from(app, c, "/api/mail/new/subdomain", &[("subdomain", &sub)]).await, "/mail/new/terms");
+    assert_eq!(
+        post_from(app, c, "/api/mail/new/terms", &[("virus_check", virus)]).await,
+        "/mail/new/confirm"
+    );
+    sub
+}
+
+/// The completion screen's password, if it is shown.
+fn password_on(body: &str) -> Option<String> {
+    let rest = body.split("data-testid=\"done-password\"").nth(1)?;
+    Some(rest.split_once('>')?.1.split('<').next()?.to_string())
+}
+
+async fn the_list_shows_the_mailboxes_and_their_virus_check(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let (status, body) = app.get_text_with(&c, "/mail").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("hanako@a01.itscom.net") && body.contains("sato-family@b03.itscom.net"));
+    assert!(body.contains("登録数: 2 / 5") && body.contains("href=\"/mail/new\""));
+    assert_eq!(body.matches("data-testid=\"virus-state\"").count(), 2);
+    let res = app.get("/mail").await;
+    assert_eq!(res.status(), 302, "the list needs a login");
+}
+
+async fn customers_without_internet_are_told_why(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    // 100000005 has TV only; give it an account.
+    sqlx::query(
+        "INSERT INTO accounts (id, customer_no, itscom_id, itscom_id_key, password_hash, recovery_method,
+            created_at, updated_at) VALUES ('tv-only', '100000005', 'misaki@example.jp', 'misaki@example.jp', $1, 'code', 0, 0)",
+    )
+    .bind(app::ssr::auth::password::hash("Misaki-2026x"))
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let c = browser_of(&app, "misaki@example.jp", "Misaki-2026x").await;
+    let (status, body) = app.get_text_with(&c, "/mail").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("インターネットサービスをご契約のお客さまのみ"));
+    assert!(!body.contains("href=\"/mail/new\""));
+    let res = c
+        .post(app.url("/api/mail/new/start"))
+        .header("Accept", "application/json")
+        .form(&[("local_part", "misaki")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}
+
+async fn local_parts_are_checked_at_both_edges(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let twenty = "a".repeat(20);
+    let twenty_one = "a".repeat(21);
+    for (local, expected) in [
+        ("", "/mail/new?error=local_part.required"),
+        ("ab", "/mail/new?error=local_part.too_short_3"),
+        (twenty_one.as_str(), "/mail/new?error=local_part.too_long_20"),
+        ("-abc", "/mail/new?error=local_part.invalid_format"),
+        ("abc_", "/mail/new?error=local_part.invalid_format"),
+        ("ab.c", "/mail/new?error=local_part.invalid_characters"),
+        ("たろう", "/mail/new?error=local_part.invalid_characters"),
+        ("abc", "/mail/new/subdomain"),
+        (twenty.as_str(), "/mail/new/subdomain"),
+        ("A-b_C", "/mail/new/subdomain"),
+    ] {
+        assert_eq!(
+            post_from(&app, &c, "/api/mail/new/start", &[("local_part", local)]).await,
+            expected,
+            "{local}"
+        );
+    }
+    let (local,): (String,) =
+        sqlx::query_as("SELECT local_part FROM mailbox_drafts WHERE step = 'subdomain'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(local, "a-b_c", "stored in lower case; earlier drafts were replaced");
+    let (_, body) = app.get_text_with(&c, "/mail/new?error=local_part.invalid_format").await;
+    assert!(body.contains("「-」「_」は先頭と末尾には使えません。"));
+}
+
+async fn candidates_come_three_at_a_time_free_and_never_repeated(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    // "hanako" is taken under a01: never offered.
+    let c = hanako(&app).await;
+    post_from(&app, &c, "/api/mail/new/start", &[("local_part", "hanako")]).await;
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..10 {
+        let now = offered(&app, &c).await;
+        assert_eq!(now.len(), 3);
+        for s in &now {
+            assert!(app::domain::mailbox::Subdomain::parse(s).is_ok(), "{s}");
+            assert!(s != "a01", "a taken sub-domain is never offered");
+            assert!(!seen.contains(s), "{s} offered twice");
+        }
+        seen.extend(now);
+        assert_eq!(post_from(&app, &c, "/api/mail/new/more", &[]).await, "/mail/new/subdomain");
+    }
+    // Only what is on screen can be chosen.
+    let current = offered(&app, &c).await;
+    let stale = &seen[0];
+    assert!(!current.contains(stale));
+    assert_eq!(
+        post_from(&app, &c, "/api/mail/new/subdomain", &[("subdomain", stale)]).await,
+        "/mail/new/subdomain?error=subdomain.invalid_format"
+    );
+    assert_eq!(
+        post_from(&app, &c, "/api/mail/new/subdomain", &[]).await,
+        "/mail/new/subdomain?error=subdomain.required"
+    );
+}
+
+/// Takes `local` under every sub-domain but `keep` (as ichiro's mailboxes).
+async fn take_all_but(app: &TestApp, local: &str, keep: usize) {
+    let (service,): (String,) =
+        sqlx::query_as("SELECT id FROM services WHERE customer_no = '100000003' AND kind = 'internet'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    for (i, sub) in app::domain::mailbox::Subdomain::all().enumerate().skip(keep) {
+        sqlx::query(
+            "INSERT INTO mailboxes (id, customer_no, service_id, local_part, subdomain, address, password_hash, created_at)
+             VALUES ($1, '100000003', $2, $3, $4, $5, '!', 0)",
+        )
+        .bind(format!("fill-{local}-{i}"))
+        .bind(&service)
+        .bind(local)
+        .bind(sub.to_string())
+        .bind(format!("{local}@{sub}.itscom.net"))
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    }
+}
+
+async fn when_candidates_run_out_the_customer_is_told(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    take_all_but(&app, "popular", 4).await;
+    let c = hanako(&app).await;
+    post_from(&app, &c, "/api/mail/new/start", &[("local_part", "popular")]).await;
+    let first = offered(&app, &c).await;
+    assert_eq!(first.len(), 3);
+    post_from(&app, &c, "/api/mail/new/more", &[]).await;
+    let last = offered(&app, &c).await;
+    assert_eq!(last.len(), 1, "the one free sub-domain left");
+    assert!(!first.contains(&last[0]));
+    assert_eq!(
+        post_from(&app, &c, "/api/mail/new/more", &[]).await,
+        "/mail/new/subdomain?error=subdomain.exhausted"
+    );
+    let (_, body) = app.get_text_with(&c, "/mail/new/subdomain?error=subdomain.exhausted").await;
+    assert!(body.contains("他に表示できるサブドメイン候補はありません。"));
+    // Taken everywhere: refused at step 1.
+    take_all_but(&app, "everywhere", 0).await;
+    assert_eq!(
+        post_from(&app, &c, "/api/mail/new/start", &[("local_part", "everywhere")]).await,
+        "/mail/new?error=local_part.exhausted"
+    );
+}
+
+async fn the_wizard_registers_once_and_shows_the_password_once(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    // Steps cannot be skipped.
+    assert_eq!(post_from(&app, &c, "/api/mail/new/register", &[]).await, "/mail/new?error=expired");
+    let sub = up_to_confirm(&app, &c, "Sato-Papa", "off").await;
+    let address = format!("sato-papa@{sub}.itscom.net");
+    let (_, body) = app.get_text_with(&c, "/mail/new/confirm").await;
+    assert!(body.contains(&address) && body.contains(">OFF<"));
+    // A double click, or a retried 登録: four at once, one mailbox.
+    let same_browser = vec![c.clone(); 4];
+    let answers = at_once(&app, &same_browser, "/api/mail/new/register", &[]).await;
+    assert!(answers.iter().all(|a| a == "/mail/new/done"), "{answers:?}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM mailboxes WHERE local_part = 'sato-papa'").await, 1);
+
+    let res = get_page(&c, &app.url("/mail/new/done")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store", "Back must not show it again");
+    let body = res.text().await.unwrap();
+    assert!(body.contains("この内容は今後確認ができません。印刷をするか、メモなどに控えてください。"));
+    assert!(body.contains(&address) && body.contains("mail.itscom.net") && body.contains("smtp.itscom.net"));
+    assert!(body.contains("印刷画面へ"));
+    let password = password_on(&body).expect("the password is shown");
+    assert_eq!(password.len(), 12);
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM mailboxes WHERE address = $1")
+        .bind(&address)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$") && app::ssr::auth::password::verify(&password, &hash));
+
+    // Never again: not on reload, not in the list, not in any mail, event or draft.
+    let (_, again) = app.get_text_with(&c, "/mail/new/done").await;
+    assert!(password_on(&again).is_none() && !again.contains(&password));
+    assert!(again.contains("登録内容の表示は一度だけです。"));
+    let (_, list) = app.get_text_with(&c, "/mail").await;
+    assert!(list.contains(&address) && !list.contains(&password));
+    assert!(list.contains("登録数: 3 / 5"));
+    let payloads: Vec<(String,)> =
+        sqlx::query_as("SELECT payload FROM outbox").fetch_all(app.db.pool()).await.unwrap();
+    assert!(payloads.iter().all(|(p,)| !p.contains(&password)));
+    let drafts: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT sealed_password FROM mailbox_drafts").fetch_all(app.db.pool()).await.unwrap();
+    assert!(drafts.iter().all(|(s,)| s.is_none()), "the sealed copy is gone once shown");
+
+    // The event for the mail system, and the notice without the password.
+    let (event,): (String,) =
+        sqlx::query_as("SELECT payload FROM outbox WHERE kind = 'event' AND topic = 'mailbox.provision'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let event: serde_json::Value = serde_json::from_str(&event).unwrap();
+    assert_eq!(event["event"], "mailbox.created");
+    assert_eq!(event["address"], address.as_str());
+    assert_eq!(event["customer_no"], "100000002");
+    assert_eq!(event["virus_check"], false);
+    assert!(event["at"].as_i64().unwrap() > 0);
+    let notices = outbox_mails_to(&app, "mailbox.notice", "hanako@example.com").await;
+    assert_eq!(notices.len(), 1);
+    assert!(notices[0].text.contains(&address) && notices[0].text.contains("OFF"));
+}
+
+async fn the_completion_is_only_for_the_browser_that_registered(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    up_to_confirm(&app, &c, "only-here", "on").await;
+    post_from(&app, &c, "/api/mail/new/register", &[]).await;
+    let other = hanako(&app).await;
+    let (_, body) = app.get_text_with(&other, "/mail/new/done").await;
+    assert!(password_on(&body).is_none(), "another session of the same account sees nothing");
+    let (_, body) = app.get_text_with(&c, "/mail/new/done").await;
+    assert!(password_on(&body).is_some());
+}
+
+async fn five_is_the_limit(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    for local in ["third", "fourth", "fifth"] {
+        up_to_confirm(&app, &c, local, "on").await;
+        assert_eq!(post_from(&app, &c, "/api/mail/new/register", &[]).await, "/mail/new/done");
+    }
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM mailboxes WHERE customer_no = '100000002'").await, 5);
+    assert_eq!(
+        post_from(&app, &c, "/api/mail/new/start", &[("local_part", "sixth")]).await,
+        "/mail/new?error=limit"
+    );
+    let (_, body) = app.get_text_with(&c, "/mail").await;
+    assert!(body.contains("登録数: 5 / 5") && body.contains("data-testid=\"mailbox-limit\""));
+    assert!(!body.contains("href=\"/mail/new\""));
+}
+
+async fn the_limit_holds_when_two_tabs_register_at_once(backend: Backend) {
+    let app = spawn_app_with_demo_data_and(backend, &[("MAILBOX_LIMIT", "3")]).await;
+    // Two sessions of hanako (2 mailboxes, limit 3), each at 登録 for a different address.
+    let a = hanako(&app).await;
+    let b = hanako(&app).await;
+    up_to_confirm(&app, &a, "tab-one", "on").await;
+    up_to_confirm(&app, &b, "tab-two", "on").await;
+    let answers = at_once(&app, &[a, b], "/api/mail/new/register", &[]).await;
+    assert_eq!(answers.iter().filter(|a| *a == "/mail/new/done").count(), 1, "{answers:?}");
+    assert!(answers.contains(&"/mail/new/confirm?error=limit".to_string()), "{answers:?}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM mailboxes WHERE customer_no = '100000002'").await, 3);
+}
+
+async fn fifty_customers_racing_for_one_address_get_it_once(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let mut browsers = Vec::new();
+    for i in 0..50 {
+        let c = if i % 2 == 0 {
+            hanako(&app).await
+        } else {
+            browser_of(&app, "ichiro@example.net", "Ichiro_2020").await
+        };
+        post_from(&app, &c, "/api/mail/new/start", &[("local_part", "race")]).await;
+        browsers.push(c);
+    }
+    // Every draft offers k07 (candidates are shuffled per draft).
+    sqlx::query("UPDATE mailbox_drafts SET offered = 'k07', shown = 'k07'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    for c in &browsers {
+        assert_eq!(
+            post_from(&app, c, "/api/mail/new/subdomain", &[("subdomain", "k07")]).await,
+            "/mail/new/terms"
+        );
+        post_from(&app, c, "/api/mail/new/terms", &[("virus_check", "on")]).await;
+    }
+    let answers = at_once(&app, &browsers, "/api/mail/new/register", &[]).await;
+    let won = answers.iter().filter(|a| *a == "/mail/new/done").count();
+    let lost = answers.iter().filter(|a| *a == "/mail/new/subdomain?error=subdomain.taken").count();
+    assert_eq!((won, lost), (1, 49), "{answers:?}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM mailboxes WHERE address = 'race@k07.itscom.net'").await, 1);
+    // The losers are back at step 2 with fresh candidates, k07 not among them.
+    let loser = browsers
+        .iter()
+        .zip(&answers)
+        .find(|(_, a)| a.ends_with("subdomain.taken"))
+        .map(|(c, _)| c.clone())
+        .unwrap();
+    let fresh = offered(&app, &loser).await;
+    assert_eq!(fresh.len(), 3);
+    assert!(!fresh.contains(&"k07".to_string()));
+    let (_, body) = app.get_text_with(&loser, "/mail/new/subdomain?error=subdomain.taken").await;
+    assert!(body.contains("たった今ほかのお客さまが登録しました"));
+}
+
+async fn the_virus_check_can_be_switched_and_is_reported(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let id = "mbx-hanako-a01";
+    assert_eq!(
+        post_from(&app, &c, "/api/mail/virus-check", &[("mailbox_id", id), ("virus_check", "off")]).await,
+        "/mail"
+    );
+    assert_eq!(scalar(&app, "SELECT virus_check FROM mailboxes WHERE id = 'mbx-hanako-a01'").await, 0);
+    let (event,): (String,) = sqlx::query_as("SELECT payload FROM outbox WHERE kind = 'event'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let event: serde_json::Value = serde_json::from_str(&event).unwrap();
+    assert_eq!(event["event"], "mailbox.virus_check_changed");
+    assert_eq!(event["address"], "hanako@a01.itscom.net");
+    assert_eq!(event["virus_check"], false);
+    assert_eq!(outbox_mails_to(&app, "mailbox.notice", "hanako@example.com").await.len(), 1);
+    // Setting it to what it is changes nothing and reports nothing.
+    post_from(&app, &c, "/api/mail/virus-check", &[("mailbox_id", id), ("virus_check", "off")]).await;
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE kind = 'event'").await, 1);
+    // Someone else's mailbox: not found, unchanged.
+    let i = browser_of(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let res = i
+        .post(app.url("/api/mail/virus-check"))
+        .header("Accept", "application/json")
+        .form(&[("mailbox_id", id), ("virus_check", "on")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(scalar(&app, "SELECT virus_check FROM mailboxes WHERE id = 'mbx-hanako-a01'").await, 0);
+    assert_eq!(
+        post_from(&app, &c, "/api/mail/virus-check", &[("mailbox_id", id), ("virus_check", "maybe")]).await,
+        "/mail?error=virus_check.required"
+    );
+}
+
+on_both_databases!(
+    the_list_shows_the_mailboxes_and_their_virus_check,
+    customers_without_internet_are_told_why,
+    local_parts_are_checked_at_both_edges,
+    candidates_come_three_at_a_time_free_and_never_repeated,
+    when_candidates_run_out_the_customer_is_told,
+    the_wizard_registers_once_and_shows_the_password_once,
+    the_completion_is_only_for_the_browser_that_registered,
+    five_is_the_limit,
+    the_limit_holds_when_two_tabs_register_at_once,
+    fifty_customers_racing_for_one_address_get_it_once,
+    the_virus_check_can_be_switched_and_is_reported,
+);
