@@ -78,8 +78,10 @@ impl PagePrefs {
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // This request's CSP nonce (the security middleware chose it and sets the header),
+    // for Leptos to write on its scripts.
     #[cfg(feature = "ssr")]
-    set_page_csp(&options);
+    crate::ssr::security::provide_page_nonce();
     let prefs = PagePrefs::current();
     provide_context(prefs.clone());
     let class = if prefs.font_large { FONT_LARGE_CLASS } else { "" };
@@ -104,22 +106,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
-    }
-}
-
-/// The page's Content-Security-Policy, with this response's nonce (Leptos puts the
-/// same nonce on its hydration scripts).
-#[cfg(feature = "ssr")]
-fn set_page_csp(options: &LeptosOptions) {
-    let Some(nonce) = leptos::nonce::use_nonce() else { return };
-    let dev_reload = use_context::<crate::ssr::AppState>()
-        .filter(|s| !s.settings.env.is_production())
-        .map(|_| options.reload_port);
-    let csp = crate::ssr::security::page_csp(&nonce.to_string(), dev_reload);
-    if let (Some(res), Ok(value)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&csp))
-    {
-        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

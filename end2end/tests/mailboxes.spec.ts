@@ -62,6 +62,12 @@ test.describe('mailboxes', () => {
     await page.getByRole('link', { name: 'メールアドレス一覧へ' }).click();
     await expect(page.getByTestId('mailboxes')).toContainText(address);
     await expect(page.getByText(password)).toHaveCount(0);
+
+    // The virus check can be switched at any time from the list.
+    const item = page.getByRole('listitem').filter({ hasText: address });
+    await expect(item.getByTestId('virus-state')).toHaveText('ON');
+    await page.getByRole('button', { name: `${address} メールウィルスチェック OFFにする` }).click();
+    await expect(page.getByRole('listitem').filter({ hasText: address }).getByTestId('virus-state')).toHaveText('OFF');
   });
 
   test('@core bad local parts get field messages', async ({ page }, info) => {

@@ -314,6 +314,21 @@ async fn pages_carry_the_security_headers_and_a_csp_nonce(backend: Backend) {
     // A different nonce on every response.
     let again = app.get("/login").await;
     assert!(!again.headers()["content-security-policy"].to_str().unwrap().contains(&nonce));
+    // Every kind of page, streamed, awaited or not found: the header's nonce is the
+    // one on the page's scripts (else the browser blocks hydration).
+    for path in ["/", "/login", "/register", "/recovery/code", "/no-such-page", "/dev/mailbox"] {
+        let res = app.get(path).await;
+        let Some(csp) = res.headers().get("content-security-policy").map(|v| v.to_str().unwrap().to_string())
+        else {
+            panic!("{path}: no CSP");
+        };
+        if res.status() == 302 {
+            continue;
+        }
+        let nonce = csp.split("'nonce-").nth(1).expect("a page CSP").split('\'').next().unwrap().to_string();
+        let body = res.text().await.unwrap();
+        assert!(body.contains(&format!("nonce=\"{nonce}\"")), "{path}: the scripts carry the header's nonce");
+    }
 
     let prod = spawn_app_with(backend, &[("MYPAGE_ENV", "production")]).await;
     let res = prod.get("/healthz").await;
@@ -365,9 +380,12 @@ async fn a_customer_using_english_gets_mail_in_english(backend: Backend) {
 
 async fn a_failed_login_mails_nothing_and_logs_no_password(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    app.login("hanako@example.com", "Wrong_pass").await;
+    app.login("hanako@example.com", "Wrong_pass-7731").await;
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox").await, 0);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 0);
+    let logs = logs();
+    assert!(logs.contains("/api/login"), "the request was logged");
+    assert!(!logs.contains("Wrong_pass-7731"), "the password was not");
 }
 
 on_both_databases!(

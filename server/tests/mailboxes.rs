@@ -238,6 +238,7 @@ async fn the_wizard_registers_once_and_shows_the_password_once(backend: Backend)
     let drafts: Vec<(Option<String>,)> =
         sqlx::query_as("SELECT sealed_password FROM mailbox_drafts").fetch_all(app.db.pool()).await.unwrap();
     assert!(drafts.iter().all(|(s,)| s.is_none()), "the sealed copy is gone once shown");
+    assert!(!logs().contains(&password), "never in the logs");
 
     // The event for the mail system, and the notice without the password.
     let (event,): (String,) =

@@ -61,11 +61,48 @@ pub const STATIC_CSP: &str =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
      frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
 
-/// Middleware: the security headers of every response (a page's own CSP, set while
-/// rendering with its nonce, is kept).
-pub async fn security_headers(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
+/// The CSP nonce of one request, chosen by [`security_headers`] before the page
+/// renders: Leptos writes it on its scripts (see [`provide_page_nonce`]) and the
+/// middleware puts it in the header, so the two always agree.
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub String);
+
+/// Leptos context (every page render): this request's nonce, for the hydration scripts.
+pub fn provide_page_nonce() {
+    if let Some(nonce) = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<PageNonce>().cloned())
+    {
+        leptos::prelude::provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
+/// Middleware: the security headers of every response. An HTML page gets the page
+/// CSP with this request's nonce (unless the page set its own while rendering);
+/// anything else the static CSP.
+pub async fn security_headers(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+    let nonce = {
+        use rand::RngCore;
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    req.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     let h = res.headers_mut();
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let csp = if is_html {
+            let reload = (!state.settings.env.is_production()).then_some(state.leptos_options.reload_port);
+            HeaderValue::from_str(&page_csp(&nonce, reload)).ok()
+        } else {
+            None
+        };
+        h.insert(header::CONTENT_SECURITY_POLICY, csp.unwrap_or(HeaderValue::from_static(STATIC_CSP)));
+    }
     let mut set = |name: header::HeaderName, value: &'static str| {
         if !h.contains_key(&name) {
             h.insert(name, HeaderValue::from_static(value));
@@ -74,7 +111,6 @@ pub async fn security_headers(State(state): State<AppState>, req: Request<Body>,
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
     set(header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
-    set(header::CONTENT_SECURITY_POLICY, STATIC_CSP);
     if state.settings.env.is_production() {
         set(header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
     }

@@ -167,6 +167,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
 
 /// The app serving static files from `site_root`.
 pub async fn spawn_app_serving(backend: Backend, extra: &[(&str, &str)], site_root: &str) -> TestApp {
+    capture_logs();
     let (database_url, sqlite_file) = fresh_database(backend).await;
     let settings = test_settings(&database_url, extra);
     let app = Application::build(settings, test_leptos_options(site_root)).await.expect("build app");
@@ -334,4 +335,39 @@ pub async fn at_once(
         out.push(t.await.unwrap());
     }
     out
+}
+
+/// Everything every app of this test binary logged (debug level and up), kept in
+/// memory: tests check that secrets never reach the logs.
+static LOGS: std::sync::OnceLock<std::sync::Arc<std::sync::Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
+
+struct LogWriter(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_logs() {
+    LOGS.get_or_init(|| {
+        let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let writer = buffer.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .with_writer(move || LogWriter(writer.clone()))
+            .try_init();
+        buffer
+    });
+}
+
+/// The logs captured so far (see [`capture_logs`]).
+pub fn logs() -> String {
+    let buffer = LOGS.get().expect("an app was spawned");
+    String::from_utf8_lossy(&buffer.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
 }

@@ -60,6 +60,50 @@ pub(crate) mod server {
             .collect())
     }
 
+    pub enum Change {
+        Created,
+        VirusCheck,
+    }
+
+    /// Tell the mail system (an outbox event, the format in the module docs) and the
+    /// customer (a notice to the contact address, never with the password).
+    pub async fn report(
+        conn: &mut Conn,
+        settings: &crate::ssr::config::Settings,
+        account: &CurrentAccount,
+        change: Change,
+        address: &str,
+        virus_check: bool,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        use crate::ssr::mail::{enqueue, enqueue_event, templates};
+        let event = serde_json::json!({
+            "event": match change {
+                Change::Created => "mailbox.created",
+                Change::VirusCheck => "mailbox.virus_check_changed",
+            },
+            "address": address,
+            "customer_no": account.customer_no,
+            "virus_check": virus_check,
+            "at": now,
+        });
+        enqueue_event(conn, super::super::EVENT_TOPIC, &event, now).await?;
+        let (contact, locale): (Option<String>, String) = sqlx::query_as(
+            "SELECT c.contact_email, a.locale FROM accounts a JOIN customers c ON c.customer_no = a.customer_no
+             WHERE a.id = $1",
+        )
+        .bind(&account.account_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let to = contact.unwrap_or_else(|| account.itscom_id.clone());
+        let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
+        let mail = match change {
+            Change::Created => templates::mailbox_created(settings, locale, &to, address, virus_check),
+            Change::VirusCheck => templates::mailbox_virus_check(settings, locale, &to, address, virus_check),
+        };
+        enqueue(conn, "mailbox.notice", &mail, now).await
+    }
+
     pub fn split(list: &str) -> Vec<String> {
         list.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
     }
@@ -229,7 +273,6 @@ pub async fn get_mailbox_list() -> Result<MailboxList, AppError> {
 /// notice to the customer.
 #[server(endpoint = "mail/virus-check")]
 pub async fn set_virus_check(mailbox_id: String, virus_check: String) -> Result<String, AppError> {
-    use crate::ssr::mail::{enqueue, enqueue_event, templates};
     use crate::ssr::{fail_form, now, proceed};
     let account = crate::ssr::auth::require_login().await?;
     let on = match virus_check.as_str() {
@@ -252,22 +295,8 @@ pub async fn set_virus_check(mailbox_id: String, virus_check: String) -> Result<
     .fetch_optional(&mut *tx)
     .await?;
     if let Some((address,)) = changed {
-        let event = serde_json::json!({
-            "event": "mailbox.virus_check_changed",
-            "address": address,
-            "customer_no": account.customer_no,
-            "virus_check": on,
-            "at": t,
-        });
-        enqueue_event(&mut tx, super::EVENT_TOPIC, &event, t).await?;
-        let (to, locale) = contact_of(&mut tx, &account).await?;
-        enqueue(
-            &mut tx,
-            "mailbox.notice",
-            &templates::mailbox_virus_check(&state.settings, locale, &to, &address, on),
-            t,
-        )
-        .await?;
+        server::report(&mut tx, &state.settings, &account, server::Change::VirusCheck, &address, on, t)
+            .await?;
     } else {
         // Not this customer's mailbox, or already so: nothing changes.
         let (mine,): (i64,) =
@@ -283,24 +312,6 @@ pub async fn set_virus_check(mailbox_id: String, virus_check: String) -> Result<
     }
     tx.commit().await?;
     proceed("/mail")
-}
-
-#[cfg(feature = "ssr")]
-async fn contact_of(
-    conn: &mut crate::ssr::db::Conn,
-    account: &crate::ssr::auth::CurrentAccount,
-) -> Result<(String, crate::i18n::Locale), sqlx::Error> {
-    let (contact, locale): (Option<String>, String) = sqlx::query_as(
-        "SELECT c.contact_email, a.locale FROM accounts a JOIN customers c ON c.customer_no = a.customer_no
-         WHERE a.id = $1",
-    )
-    .bind(&account.account_id)
-    .fetch_one(conn)
-    .await?;
-    Ok((
-        contact.unwrap_or_else(|| account.itscom_id.clone()),
-        crate::i18n::Locale::from_code(&locale).unwrap_or_default(),
-    ))
 }
 
 /// Step 1, `メールアドレス`, `次へ`: starts a draft with the first three candidates.
@@ -469,7 +480,6 @@ pub async fn register_mailbox() -> Result<String, AppError> {
     use crate::domain::mailbox::{address, LocalPart, Subdomain};
     use crate::domain::FieldError;
     use crate::ssr::auth::{cookie, password as pw, set_cookie};
-    use crate::ssr::mail::{enqueue, enqueue_event, templates};
     use crate::ssr::{fail_form, now, proceed};
     const DONE: &str = "/mail/new/done";
 
@@ -566,22 +576,7 @@ pub async fn register_mailbox() -> Result<String, AppError> {
     .bind(t + server::REVEAL_SECS)
     .execute(&mut *tx)
     .await?;
-    let event = serde_json::json!({
-        "event": "mailbox.created",
-        "address": address,
-        "customer_no": account.customer_no,
-        "virus_check": virus,
-        "at": t,
-    });
-    enqueue_event(&mut tx, super::EVENT_TOPIC, &event, t).await?;
-    let (to, locale) = contact_of(&mut tx, &account).await?;
-    enqueue(
-        &mut tx,
-        "mailbox.notice",
-        &templates::mailbox_created(&state.settings, locale, &to, &address, virus),
-        t,
-    )
-    .await?;
+    server::report(&mut tx, &state.settings, &account, server::Change::Created, &address, virus, t).await?;
     tx.commit().await?;
     set_cookie(&cookie(&state.settings, server::REVEAL_COOKIE, &key, Some(server::REVEAL_SECS), true));
     tracing::info!(customer = %account.customer_no, %address, "mailbox registered");
