@@ -1,9 +1,10 @@
 import { test as base, expect } from '@playwright/test';
 
 /**
- * Every test fails if the page throws or the WASM panics (a hydration mismatch is a
- * panic): the `page` fixture collects uncaught errors and console errors of that
- * kind, and checks there were none when the test ends.
+ * Every test fails if the page throws, the WASM panics (a hydration mismatch is a
+ * panic) or the Content-Security-Policy blocks something (a page whose CSP nonce does
+ * not match its scripts never hydrates): the `page` fixture collects uncaught errors
+ * and console errors of those kinds, and checks there were none when the test ends.
  */
 export const test = base.extend<{ page: import('@playwright/test').Page }>({
   page: async ({ page }, use) => {
@@ -11,7 +12,7 @@ export const test = base.extend<{ page: import('@playwright/test').Page }>({
     page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
     page.on('console', (m) => {
       const text = m.text();
-      if (m.type() === 'error' && /hydration|panicked|unreachable|RuntimeError/i.test(text)) {
+      if (m.type() === 'error' && /hydration|panicked|unreachable|RuntimeError|Content Security Policy/i.test(text)) {
         problems.push(`console: ${text.slice(0, 500)}`);
       }
     });
