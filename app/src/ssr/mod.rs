@@ -46,6 +46,12 @@ pub fn redirect_page(path: &str) {
     }
 }
 
+/// Whether the current request calls a server function (`/api/…`), rather than
+/// rendering a page that calls it directly.
+pub fn is_server_function_call() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/api/"))
+}
+
 /// Whether the current request is a plain HTML form post (no JavaScript): such a
 /// request is answered with a redirect rather than data.
 pub fn is_plain_form_post() -> bool {

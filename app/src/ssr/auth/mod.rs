@@ -94,10 +94,14 @@ pub async fn require_login() -> Result<CurrentAccount, AppError> {
     match current_account().await? {
         Some(account) => Ok(account),
         None => {
-            if crate::ssr::is_plain_form_post() {
-                crate::ssr::redirect_page("/login");
-            } else {
-                crate::ssr::set_status(401);
+            // Only for a server-function call: while a page renders, RequireLogin
+            // decides (a 302 to the login screen with the way back).
+            if crate::ssr::is_server_function_call() {
+                if crate::ssr::is_plain_form_post() {
+                    crate::ssr::redirect_page("/login");
+                } else {
+                    crate::ssr::set_status(401);
+                }
             }
             Err(AppError::Unauthorized)
         }
