@@ -196,11 +196,12 @@ pub fn MailboxSubdomainPage() -> impl IntoView {
                         {move || sub_error.get().map(|m| view! {
                             <p id="subdomain-error" class="text-sm font-bold text-red-700" role="alert">{m}</p>
                         })}
-                        <Submit pending=choose.pending() label=tx.next/>
+                        // Beside the candidates, but it submits the other form (`form=`).
+                        <button type="submit" form="more-candidates" class="btn-ghost"
+                            disabled=move || more.pending().get()>{tx.mb_more}</button>
+                        <div><Submit pending=choose.pending() label=tx.next/></div>
                     </ActionForm>
-                    <ActionForm action=more attr:class="mt-4">
-                        <button type="submit" class="btn-ghost" disabled=move || more.pending().get()>{tx.mb_more}</button>
-                    </ActionForm>
+                    <ActionForm action=more attr:id="more-candidates"><span hidden></span></ActionForm>
                     <p class="mt-4"><a class="link" href="/mail/new">{tx.start_over}</a></p>
                 </section>
             }.into_any()
