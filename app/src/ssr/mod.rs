@@ -46,6 +46,20 @@ pub fn redirect_page(path: &str) {
     }
 }
 
+/// The step of this browser's multi-step flow (registration, recovery): the row of
+/// `table` keyed by the SHA-256 of cookie `cookie`, while it has not expired.
+pub async fn flow_step(table: &'static str, cookie: &str) -> Result<Option<String>, AppError> {
+    let Some(token) = auth::request_cookie(cookie) else { return Ok(None) };
+    let state = state()?;
+    let row: Option<(String,)> =
+        sqlx::query_as(&format!("SELECT step FROM {table} WHERE id_hash = $1 AND expires_at > $2"))
+            .bind(auth::sha256_hex(&token))
+            .bind(now())
+            .fetch_optional(state.db.pool())
+            .await?;
+    Ok(row.map(|(s,)| s))
+}
+
 /// Whether the current request calls a server function (`/api/…`), rather than
 /// rendering a page that calls it directly.
 pub fn is_server_function_call() -> bool {

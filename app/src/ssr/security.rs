@@ -80,12 +80,7 @@ pub fn provide_page_nonce() {
 /// CSP with this request's nonce (unless the page set its own while rendering);
 /// anything else the static CSP.
 pub async fn security_headers(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
-    let nonce = {
-        use rand::RngCore;
-        let mut bytes = [0u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    };
+    let nonce = crate::ssr::auth::random_token();
     req.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let is_html = res

@@ -303,7 +303,7 @@ async fn insert_customer(
         .bind(format!("acct-{}", c.no))
         .bind(c.no)
         .bind(itscom_id)
-        .bind(itscom_id.to_ascii_lowercase())
+        .bind(crate::domain::ItscomId::key_of_raw(itscom_id))
         .bind(hash)
         .bind(recovery)
         .bind(ts)

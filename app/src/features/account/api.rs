@@ -80,7 +80,7 @@ pub async fn start_id_change(new_itscom_id: String) -> Result<String, AppError> 
         Ok(id) => id,
         Err(e) => return fail_form(PAGE, AppError::invalid("new_itscom_id", e)),
     };
-    if id.key() == account.itscom_id.to_ascii_lowercase() {
+    if id.key() == ItscomId::key_of_raw(&account.itscom_id) {
         return fail_form(PAGE, AppError::invalid("new_itscom_id", FieldError::Unchanged));
     }
     let state = crate::ssr::state()?;
@@ -160,7 +160,7 @@ pub async fn submit_id_change(contact: Option<String>, password: Option<String>)
         if password.is_empty() {
             return fail_form(PAGE, AppError::invalid("current_password", FieldError::Required));
         }
-        let key = account.itscom_id.to_ascii_lowercase();
+        let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
         if throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &key, t).await? != throttle::Verdict::Go {
             return fail_form(PAGE, AppError::TooManyAttempts);
         }
@@ -203,11 +203,7 @@ pub async fn submit_id_change(contact: Option<String>, password: Option<String>)
     .bind(&draft.id)
     .execute(&mut *tx)
     .await?;
-    let (locale,): (String,) = sqlx::query_as("SELECT locale FROM accounts WHERE id = $1")
-        .bind(&account.account_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
+    let locale = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?.locale;
     let mail = if taken {
         templates::id_change_attempt_on_taken_id(&state.settings, locale, &draft.new_id)
     } else {
@@ -302,7 +298,7 @@ pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
             .await;
     if let Err(e) = changed {
         // Another account took this ID after the mail was sent.
-        let unique = e.as_database_error().is_some_and(|d| d.is_unique_violation());
+        let unique = crate::ssr::db::is_unique_violation(&e);
         drop(tx);
         return if unique {
             fail_form(&page, AppError::invalid("new_itscom_id", FieldError::Taken))

@@ -88,18 +88,11 @@ pub(crate) mod server {
             "at": now,
         });
         enqueue_event(conn, super::super::EVENT_TOPIC, &event, now).await?;
-        let (contact, locale): (Option<String>, String) = sqlx::query_as(
-            "SELECT c.contact_email, a.locale FROM accounts a JOIN customers c ON c.customer_no = a.customer_no
-             WHERE a.id = $1",
-        )
-        .bind(&account.account_id)
-        .fetch_one(&mut *conn)
-        .await?;
-        let to = contact.unwrap_or_else(|| account.itscom_id.clone());
-        let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
+        let target = crate::ssr::db::customers::notice_target(conn, &account.account_id).await?;
+        let (locale, to) = (target.locale, target.to.as_str());
         let mail = match change {
-            Change::Created => templates::mailbox_created(settings, locale, &to, address, virus_check),
-            Change::VirusCheck => templates::mailbox_virus_check(settings, locale, &to, address, virus_check),
+            Change::Created => templates::mailbox_created(settings, locale, to, address, virus_check),
+            Change::VirusCheck => templates::mailbox_virus_check(settings, locale, to, address, virus_check),
         };
         enqueue(conn, "mailbox.notice", &mail, now).await
     }
@@ -547,7 +540,7 @@ pub async fn register_mailbox() -> Result<String, AppError> {
     .await;
     if let Err(e) = inserted {
         drop(tx);
-        if !e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+        if !crate::ssr::db::is_unique_violation(&e) {
             return Err(AppError::internal(e));
         }
         // Someone else registered this address a moment ago: fresh candidates.

@@ -282,21 +282,14 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
         return fail_form("/recovery/identify", AppError::FlowExpired);
     }
     if let Some(account_id) = &flow.account_id {
-        let (itscom_id, contact, locale): (String, Option<String>, String) = sqlx::query_as(
-            "SELECT a.itscom_id, c.contact_email, a.locale FROM accounts a
-             JOIN customers c ON c.customer_no = a.customer_no WHERE a.id = $1",
-        )
-        .bind(account_id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
         let link = state
             .settings
             .public_url
             .join(&format!("/recovery/verify?token={link_token}"))
             .map_err(AppError::internal)?;
-        let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
-        let to = contact.unwrap_or(itscom_id);
-        let mail = templates::recovery_question_link(&state.settings, locale, &to, link.as_str());
+        let mail =
+            templates::recovery_question_link(&state.settings, target.locale, &target.to, link.as_str());
         enqueue(&mut tx, "recovery.link", &mail, t).await?;
     }
     tx.commit().await?;
@@ -435,23 +428,17 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
 
     let state = crate::ssr::state()?;
     let t = now();
-    let (flow, itscom_id, contact, locale) = {
+    let (flow, target) = {
         let mut conn = state.db.pool().acquire().await?;
         let flow = match server::current_flow(&mut conn, "password", t).await {
             Ok(f) => f,
             Err(e) => return fail_form("/recovery/identify", e),
         };
         let account_id = flow.account_id.clone().ok_or(AppError::FlowExpired)?;
-        let (itscom_id, contact, locale): (String, Option<String>, String) = sqlx::query_as(
-            "SELECT a.itscom_id, c.contact_email, a.locale FROM accounts a
-             JOIN customers c ON c.customer_no = a.customer_no WHERE a.id = $1",
-        )
-        .bind(&account_id)
-        .fetch_one(&mut *conn)
-        .await?;
-        (flow, itscom_id, contact, locale)
+        let target = crate::ssr::db::customers::notice_target(&mut conn, &account_id).await?;
+        (flow, target)
     };
-    let new_password = match parse_new(&password, &password_again, Some(&itscom_id)) {
+    let new_password = match parse_new(&password, &password_again, Some(&target.itscom_id)) {
         Ok(p) => p,
         Err(NewPasswordError::Password(e)) => return fail_form(PAGE, AppError::invalid("password", e)),
         Err(NewPasswordError::Mismatch) => {
@@ -477,11 +464,10 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
         .execute(&mut *tx)
         .await?;
     session::end_all(&mut tx, &account_id).await?;
-    throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &itscom_id.to_ascii_lowercase()).await?;
-    let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
-    let to = contact.unwrap_or_else(|| itscom_id.clone());
-    enqueue(&mut tx, "recovery.done", &templates::password_reset_notice(&state.settings, locale, &to, t), t)
-        .await?;
+    let key = crate::domain::ItscomId::key_of_raw(&target.itscom_id);
+    throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &key).await?;
+    let mail = templates::password_reset_notice(&state.settings, target.locale, &target.to, t);
+    enqueue(&mut tx, "recovery.done", &mail, t).await?;
     tx.commit().await?;
     crate::ssr::auth::set_cookie(&crate::ssr::auth::cookie(
         &state.settings,
@@ -496,14 +482,5 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
 /// The step this browser's recovery is at, if any.
 #[server(endpoint = "recovery/step")]
 pub async fn recovery_step() -> Result<Option<String>, AppError> {
-    use crate::ssr::auth::{request_cookie, sha256_hex};
-    let Some(token) = request_cookie(server::FLOW_COOKIE) else { return Ok(None) };
-    let state = crate::ssr::state()?;
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT step FROM recovery_flows WHERE id_hash = $1 AND expires_at > $2")
-            .bind(sha256_hex(&token))
-            .bind(crate::ssr::now())
-            .fetch_optional(state.db.pool())
-            .await?;
-    Ok(row.map(|(s,)| s))
+    crate::ssr::flow_step("recovery_flows", server::FLOW_COOKIE).await
 }

@@ -414,7 +414,7 @@ pub async fn complete_registration(token: String, contact: Option<String>) -> Re
             return fail_form(&page, AppError::invalid("contact", crate::domain::FieldError::Required));
         }
     };
-    let key = itscom_id.to_ascii_lowercase();
+    let key = crate::domain::ItscomId::key_of_raw(&itscom_id);
     let existing: Option<(String, Option<String>)> = sqlx::query_as(
         "SELECT a.id, c.contact_email FROM accounts a JOIN customers c ON c.customer_no = a.customer_no
          WHERE a.customer_no = $1",
@@ -453,7 +453,7 @@ pub async fn complete_registration(token: String, contact: Option<String>) -> Re
     };
     if let Err(e) = written {
         // Another customer took this ID after the mail was sent.
-        let unique = e.as_database_error().is_some_and(|d| d.is_unique_violation());
+        let unique = crate::ssr::db::is_unique_violation(&e);
         drop(tx);
         return if unique {
             fail_form("/register", AppError::invalid("itscom_id", crate::domain::FieldError::InvalidFormat))
@@ -483,15 +483,6 @@ pub async fn complete_registration(token: String, contact: Option<String>) -> Re
 /// The step this browser's registration flow is at, if any.
 #[server(endpoint = "register/step")]
 pub async fn registration_step() -> Result<Option<String>, AppError> {
-    use crate::ssr::auth::{request_cookie, sha256_hex};
-    let Some(token) = request_cookie(server::FLOW_COOKIE) else { return Ok(None) };
-    let state = crate::ssr::state()?;
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT step FROM registration_flows WHERE id_hash = $1 AND expires_at > $2 AND completed_at IS NULL",
-    )
-    .bind(sha256_hex(&token))
-    .bind(crate::ssr::now())
-    .fetch_optional(state.db.pool())
-    .await?;
-    Ok(row.map(|(s,)| s))
+    // A completed flow is at step 'done', which no page waits for.
+    crate::ssr::flow_step("registration_flows", server::FLOW_COOKIE).await
 }

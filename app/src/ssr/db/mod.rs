@@ -138,6 +138,11 @@ fn sqlite_url_with_create(url: &str) -> Result<String, sqlx::Error> {
     })
 }
 
+/// Whether a write failed on a unique constraint (the database deciding a race).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error().is_some_and(|d| d.is_unique_violation())
+}
+
 /// A random identifier for new rows: 128 bits, hex.
 pub fn new_id() -> String {
     use rand::RngCore;
