@@ -13,6 +13,8 @@ smtp_pid=$!
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null && break; sleep 0.1; done
 
 export DATABASE_URL="sqlite://$dir/e2e.db"
+# Plain http on the loopback: development (the server's default is production).
+export MYPAGE_ENV=development
 export SMTP_URL="smtp://127.0.0.1:$smtp_port"
 export PUBLIC_URL="http://$E2E_ADDR"
 export LEPTOS_SITE_ADDR="$E2E_ADDR"

@@ -11,6 +11,8 @@ log "building"
 cargo leptos build
 
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/mypage.db}"
+# The server fails closed (production); this local demo is development: /dev/mailbox.
+export MYPAGE_ENV="${MYPAGE_ENV:-development}"
 log "preparing the database ($DATABASE_URL)"
 "$CARGO_TARGET_DIR/debug/server" migrate
 "$CARGO_TARGET_DIR/debug/server" seed-demo --if-empty

@@ -2,8 +2,8 @@
 
 use crate::components::layout::Layout;
 use crate::features::account::{
-    AccountEditPage, AccountPage, IdChangeConfirmPage, IdChangeDonePage, IdChangePage, IdChangeSentPage,
-    IdChangeVerifyPage,
+    AccountEditPage, AccountPage, IdChangeCancelPage, IdChangeCancelledPage, IdChangeConfirmPage,
+    IdChangeDonePage, IdChangePage, IdChangeSentPage, IdChangeVerifyPage,
 };
 use crate::features::dev::{DevIndexPage, DevMailboxPage, DevPreviewPage};
 use crate::features::login::{LoginPage, UserResource};
@@ -17,7 +17,8 @@ use crate::features::recovery::{
     RecoveryQuestionPage, RecoveryReissuePage, RecoverySentPage, RecoveryVerifyPage,
 };
 use crate::features::registration::{
-    AdditionalPage, ConfirmPage, CredentialsPage, DonePage, RegisterPage, SentPage,
+    AdditionalPage, ConfirmPage, CredentialsPage, DonePage, PendingPage, RegisterPage, ReviewPage,
+    ReviewedPage, SentPage,
 };
 use crate::features::top::TopPage;
 use crate::i18n::{t, Locale};
@@ -133,6 +134,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register/sent") view=SentPage ssr=SsrMode::Async/>
                     <Route path=path!("/register/confirm") view=ConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/register/done") view=DonePage/>
+                    <Route path=path!("/register/pending") view=PendingPage/>
+                    <Route path=path!("/register/review") view=ReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register/reviewed") view=ReviewedPage/>
                     <Route path=path!("/recovery") view=RecoveryChoicePage/>
                     <Route path=path!("/recovery/identify") view=RecoveryIdentifyPage/>
                     <Route path=path!("/recovery/code") view=RecoveryCodePage ssr=SsrMode::Async/>
@@ -144,6 +148,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/id/sent") view=IdChangeSentPage/>
                     <Route path=path!("/account/id/verify") view=IdChangeVerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/id/done") view=IdChangeDonePage/>
+                    <Route path=path!("/account/id/cancel") view=IdChangeCancelPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/id/cancelled") view=IdChangeCancelledPage/>
                     <Route path=path!("/mail") view=MailboxListPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail/new") view=MailboxNewPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail/new/subdomain") view=MailboxSubdomainPage ssr=SsrMode::Async/>

@@ -31,6 +31,12 @@ pub enum AppError {
     /// A mailed link that is unknown, used or expired.
     #[error("link invalid")]
     LinkInvalid,
+    /// Too many failures in a row: only a password reset opens login again.
+    #[error("locked until a password reset")]
+    Locked,
+    /// The account may not be changed this way (disabled by the provider).
+    #[error("account unavailable")]
+    AccountUnavailable,
     /// A per-contract limit (mailboxes) is reached.
     #[error("limit reached")]
     LimitReached,
@@ -51,7 +57,8 @@ impl AppError {
             AppError::Unauthorized | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::Invalid { .. } => 422,
-            AppError::TooManyAttempts => 429,
+            AppError::TooManyAttempts | AppError::Locked => 429,
+            AppError::AccountUnavailable => 403,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -76,6 +83,8 @@ impl AppError {
             AppError::LinkInvalid => "link".into(),
             AppError::LimitReached => "limit".into(),
             AppError::InvalidCredentials => "credentials".into(),
+            AppError::Locked => "locked".into(),
+            AppError::AccountUnavailable => "unavailable".into(),
             _ => "internal".into(),
         }
     }
@@ -88,6 +97,8 @@ impl AppError {
             "link" => AppError::LinkInvalid,
             "limit" => AppError::LimitReached,
             "credentials" => AppError::InvalidCredentials,
+            "locked" => AppError::Locked,
+            "unavailable" => AppError::AccountUnavailable,
             "internal" => AppError::Internal,
             c => {
                 let (field, code) = c.split_once('.')?;
@@ -132,6 +143,8 @@ mod tests {
             AppError::TooManyAttempts,
             AppError::FlowExpired,
             AppError::LinkInvalid,
+            AppError::Locked,
+            AppError::AccountUnavailable,
         ] {
             assert_eq!(AppError::from_query_code(&e.query_code()), Some(e));
         }

@@ -75,4 +75,42 @@ test.describe('registration', () => {
     await page.getByLabel('パスワード再入力').fill('Cable-portal-2025');
     await expect(page.getByText('パスワードが一致しません。')).toBeVisible();
   });
+
+  test('re-registering an account waits for its contact address, and 心当たりがない cancels it', async ({ page }, info) => {
+    // Desktop re-registers Hanako, phone Ichiro: cancelling ends every pending request
+    // of the customer, so no two projects share one (JavaScript-off runs the core only).
+    const who =
+      info.project.name === 'phone'
+        ? { kana: 'スズキ イチロウ', phone: '044-555-0101', factor: '口座番号 下4桁', value: '5678', contact: 'ichiro@example.net' }
+        : { kana: 'サトウ ハナコ', phone: '090-1111-2222', factor: 'クレジットカード番号 下4桁', value: '4242', contact: 'hanako@example.com' };
+    const since = Date.now();
+    const reg = new RegistrationPages(page);
+    await reg.verify(who.kana, who.phone, who.factor, who.value);
+    await expect(page.getByRole('heading', { name: 'STEP 3 iTSCOM IDの登録' })).toBeVisible();
+    const id = `e2e-re-${info.project.name}-${Date.now()}@example.jp`;
+    await reg.credentials(id, 'Cable-portal-2026');
+    await expect(page.getByRole('heading', { name: 'メール送信完了' })).toBeVisible();
+
+    // The account's contact address hears of it at once.
+    const review = await waitForMail(who.contact, '再登録のお申し込み', since);
+    expect(review.text).toContain(id);
+    const [, cancel] = review.text.match(/https?:\/\/\S+/g)!;
+
+    // The new address's link: the account's addresses only masked, and a hold.
+    await page.goto(linkIn(await waitForMail(id, 'iTSCOM ID 新規登録', since)));
+    await expect(page.getByTestId('held')).toBeVisible();
+    await expect(page.getByText(who.contact)).toHaveCount(0);
+    await expectNoHorizontalScroll(page);
+    await screenshot(page, info, 'register-held');
+    await page.getByRole('button', { name: '次へ' }).click();
+    await expect(page.getByTestId('pending')).toContainText('以降に有効になります');
+    await screenshot(page, info, 'register-pending');
+
+    // 心当たりがない: the page asks, the button cancels.
+    await page.goto(cancel);
+    await expect(page.getByText(id)).toBeVisible();
+    await screenshot(page, info, 'register-review');
+    await page.getByRole('button', { name: '心当たりがない' }).click();
+    await expect(page.getByTestId('reviewed')).toContainText('お申し込みを取り消しました。');
+  });
 });

@@ -45,7 +45,13 @@ async fn main() {
     let dir = std::env::temp_dir().join(format!("mypage-bench-{}", app::ssr::db::new_id()));
     std::fs::create_dir_all(&dir).unwrap();
     let db_url = format!("sqlite://{}/bench.db", dir.display());
-    let settings = Settings::from_lookup(|k| (k == "DATABASE_URL").then(|| db_url.clone())).unwrap();
+    // Development, as the tests: plain http on the loopback (production is the default).
+    let settings = Settings::from_lookup(|k| match k {
+        "DATABASE_URL" => Some(db_url.clone()),
+        "MYPAGE_ENV" => Some("development".into()),
+        _ => None,
+    })
+    .unwrap();
     let options = LeptosOptions::builder()
         .output_name("mypage")
         .site_root(dir.to_str().unwrap())

@@ -80,6 +80,7 @@ impl Application {
     ) -> std::io::Result<()> {
         let db = self.state.db.clone();
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+        let maintenance = tokio::spawn(app::ssr::maintenance::run(self.state.clone(), stopped.clone()));
         let worker = self.mail_worker.map(|w| tokio::spawn(w.run(stopped)));
         // No Nagle delay: streamed pages go out in several writes, and with delayed
         // ACKs each would otherwise wait ~40 ms.
@@ -95,6 +96,7 @@ impl Application {
         if let Some(worker) = worker {
             let _ = worker.await;
         }
+        let _ = maintenance.await;
         db.close().await;
         result
     }
@@ -103,7 +105,7 @@ impl Application {
 /// Every route: the Leptos pages and server functions (with the shared state as
 /// context), health, and the static files of the build.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
     Router::new()
@@ -117,8 +119,6 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // No request may hang forever: after REQUEST_TIMEOUT_SECS the client gets 408.
-        // (A rare stall of a page render, seen under parallel load, is open: see the
-        // notes of issue 4; this bounds it.)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             std::time::Duration::from_secs(state.settings.request_timeout_secs),
@@ -126,6 +126,18 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
         .with_state(state)
+}
+
+/// The app's routes, generated once per process. Generating them renders the app
+/// with a *process-wide* flag set (leptos_server's `SuppressResourceLoad`) under which
+/// every `Resource` created anywhere meanwhile never loads: a page rendering on
+/// another thread at that moment stalls for good (leptos-rs/leptos#4773). Several
+/// apps in one process (the integration tests) each generated their list while the
+/// others served pages: that was the rare stalled render. Generated once, the window
+/// closes before any app serves.
+pub fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// 200 when the database answers, 503 when it does not.

@@ -274,7 +274,62 @@ async fn a_draft_belongs_to_the_session_that_made_it(backend: Backend) {
     assert_eq!(app.get_text_with(&b, &link).await.0, 404);
 }
 
+async fn the_contact_address_is_told_at_submit_and_can_cancel(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    hanako_changes_id(&app, NEW_ID, "new").await;
+    let mails = outbox_mails_to(&app, "account.id_change_requested", "hanako@example.com").await;
+    assert_eq!(mails.len(), 1, "told at submit, before the new address confirms");
+    let cancel = link_path(&mails[0], "/account/id/cancel?token=").expect("a cancel link");
+    let (status, body) = app.get_text_with(&app.new_browser(), &cancel).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(NEW_ID) && body.contains("変更を取り消す"));
+    let token = cancel.split("token=").nth(1).unwrap();
+    let b = app.new_browser();
+    assert_eq!(
+        post_from(&app, &b, "/api/account/id/cancel", &[("token", token)]).await,
+        "/account/id/cancelled"
+    );
+    assert!(post_from(&app, &b, "/api/account/id/cancel", &[("token", token)]).await.ends_with("error=link"));
+    // The new address's link does nothing now.
+    let link = confirm_link(&app, NEW_ID).await;
+    let l =
+        post_from(&app, &b, "/api/account/id/confirm", &[("token", link.split("token=").nth(1).unwrap())])
+            .await;
+    assert!(l.ends_with("error=link"), "{l}");
+    assert!(event_kinds(&app).await.contains(&"account.id_change_cancelled".to_string()));
+    assert!(location(&app.login("hanako@example.com", "Hanako_2024").await) == "/");
+}
+
+async fn a_password_reset_cancels_a_pending_id_change(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    hanako_changes_id(&app, NEW_ID, "new").await;
+    let link = confirm_link(&app, NEW_ID).await;
+    // The owner resets the password (path B): everything pending ends with the sessions.
+    let c = app.new_browser();
+    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    let mails = outbox_mails_to(&app, "recovery.code", "hanako@example.com").await;
+    let code = mails[0].text.split("認証コード: ").nth(1).unwrap()[..6].to_string();
+    assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
+    let pw = [("password", "New-hanako-77"), ("password_again", "New-hanako-77")];
+    assert_eq!(post_from(&app, &c, "/api/recovery/password", &pw).await, "/recovery/done");
+    let l = post_from(
+        &app,
+        &app.new_browser(),
+        "/api/account/id/confirm",
+        &[("token", link.split("token=").nth(1).unwrap())],
+    )
+    .await;
+    assert!(l.ends_with("error=link"), "{l}");
+    let (id,): (String,) = sqlx::query_as("SELECT itscom_id FROM accounts WHERE customer_no = '100000002'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(id, "hanako@example.com");
+}
+
 on_both_databases!(
+    the_contact_address_is_told_at_submit_and_can_cancel,
+    a_password_reset_cancels_a_pending_id_change,
     the_account_pages_need_a_login_and_show_the_account,
     the_new_id_takes_effect_only_when_the_new_address_confirms,
     keeping_the_contact_address_keeps_it,

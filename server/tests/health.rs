@@ -52,6 +52,7 @@ async fn the_server_binary_serves_and_stops_cleanly_on_sigterm() {
     let (database_url, file) = fresh_database(Backend::Sqlite).await;
     let mut child = server_binary()
         .env("DATABASE_URL", &database_url)
+        .env("MYPAGE_ENV", "development")
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("LEPTOS_OUTPUT_NAME", "mypage")
         .env("RUST_LOG", "info")

@@ -389,7 +389,81 @@ async fn a_failed_login_mails_nothing_and_logs_no_password(backend: Backend) {
     assert!(!logs.contains("Wrong_pass-7731"), "the password was not");
 }
 
+async fn a_hundred_failures_in_a_row_need_a_password_reset_and_the_owner_is_told(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let wrong = |i: usize| {
+        let app = &app;
+        async move {
+            let l = location(&app.login("hanako@example.com", "Wrong_pass").await);
+            assert_eq!(l, "/login?error=credentials&next=/", "attempt {i}");
+            // As if every wait had passed and a day with it: the count stays.
+            sqlx::query("UPDATE throttle SET blocked_until = 0, window_start = window_start - 86400")
+                .execute(app.db.pool())
+                .await
+                .unwrap();
+        }
+    };
+    for i in 0..99 {
+        wrong(i).await;
+    }
+    assert!(outbox_mails_to(&app, "login.locked", "hanako@example.com").await.is_empty());
+    wrong(99).await;
+    let told = outbox_mails_to(&app, "login.locked", "hanako@example.com").await;
+    assert_eq!(told.len(), 1, "the contact address is told at the 100th");
+    // Now even the right password needs a reset first, however long one waits.
+    assert_eq!(location(&app.login("hanako@example.com", "Hanako_2024").await), "/login?error=locked&next=/");
+    sqlx::query("UPDATE throttle SET blocked_until = 0, window_start = window_start - 8640000")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let res = app
+        .post_fetch("/api/login", &[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")])
+        .await;
+    assert_eq!(res.status(), 429);
+    let (_, body) = app.get_text("/login?error=locked").await;
+    assert!(body.contains("パスワードを再設定してください"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.locked'").await, 1);
+    // A password reset (path B) opens login again.
+    let c = app.new_browser();
+    assert_eq!(
+        post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await,
+        "/recovery/code"
+    );
+    let code = outbox_mails_to(&app, "recovery.code", "hanako@example.com").await[0]
+        .text
+        .split("認証コード: ")
+        .nth(1)
+        .unwrap()[..6]
+        .to_string();
+    assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
+    let pw = [("password", "New-hanako-77"), ("password_again", "New-hanako-77")];
+    assert_eq!(post_from(&app, &c, "/api/recovery/password", &pw).await, "/recovery/done");
+    assert_eq!(location(&app.login("hanako@example.com", "New-hanako-77").await), "/");
+}
+
+async fn failed_logins_are_recorded_as_security_events_without_secrets(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    app.login("hanako@example.com", "Wrong_secret_1").await;
+    app.login("nobody@example.com", "Wrong_secret_2").await;
+    let rows: Vec<(Option<String>, String, String)> =
+        sqlx::query_as("SELECT account_id, client, detail FROM account_events WHERE kind = 'login.failed' ORDER BY account_id")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 2, "an unknown ID is recorded too (credential stuffing shows)");
+    assert!(rows.iter().any(|(a, _, _)| a.is_some()) && rows.iter().any(|(a, _, _)| a.is_none()));
+    for (_, client, detail) in &rows {
+        assert_eq!(client, "127.0.0.1");
+        assert!(!detail.contains("Wrong_secret") && !detail.contains("@"), "{detail}");
+    }
+    let logs = logs();
+    assert!(logs.contains("security event") && logs.contains("login.failed"));
+    assert!(!logs.contains("Wrong_secret"), "no password in the logs");
+}
+
 on_both_databases!(
+    a_hundred_failures_in_a_row_need_a_password_reset_and_the_owner_is_told,
+    failed_logins_are_recorded_as_security_events_without_secrets,
     the_right_password_starts_a_session_and_opens_the_top_page,
     the_id_is_case_insensitive,
     an_unknown_id_and_a_wrong_password_get_the_same_answer,

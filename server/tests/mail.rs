@@ -37,6 +37,15 @@ async fn a_queued_mail_arrives_at_the_smtp_server(backend: Backend) {
         assert!(std::time::Instant::now() < deadline, "the delivered mail is never marked sent");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // Sent: the body (codes, links) leaves the database; recipient and subject stay.
+    let (payload,): (String,) = sqlx::query_as("SELECT payload FROM outbox WHERE sent_at IS NOT NULL")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let kept: app::ssr::mail::Mail = serde_json::from_str(&payload).unwrap();
+    assert_eq!(kept.to, "hanako@example.com");
+    assert!(!kept.subject.is_empty());
+    assert!(kept.text.is_empty() && kept.html.is_empty(), "{payload}");
 }
 
 async fn with_the_smtp_server_down_mail_waits_and_arrives_after_it_returns(backend: Backend) {

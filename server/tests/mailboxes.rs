@@ -95,6 +95,10 @@ async fn local_parts_are_checked_at_both_edges(backend: Backend) {
         ("abc_", "/mail/new?error=local_part.invalid_format"),
         ("ab.c", "/mail/new?error=local_part.invalid_characters"),
         ("たろう", "/mail/new?error=local_part.invalid_characters"),
+        ("postmaster", "/mail/new?error=local_part.reserved"),
+        ("Abuse", "/mail/new?error=local_part.reserved"),
+        ("ｗｅｂｍａｓｔｅｒ", "/mail/new?error=local_part.reserved"),
+        ("postmasters", "/mail/new/subdomain"),
         ("abc", "/mail/new/subdomain"),
         (twenty.as_str(), "/mail/new/subdomain"),
         ("A-b_C", "/mail/new/subdomain"),
@@ -113,6 +117,8 @@ async fn local_parts_are_checked_at_both_edges(backend: Backend) {
     assert_eq!(local, "a-b_c", "stored in lower case; earlier drafts were replaced");
     let (_, body) = app.get_text_with(&c, "/mail/new?error=local_part.invalid_format").await;
     assert!(body.contains("「-」「_」は先頭と末尾には使えません。"));
+    let (_, body) = app.get_text_with(&c, "/mail/new?error=local_part.reserved").await;
+    assert!(body.contains("このメールアドレスは当社の管理用のため登録できません。"));
 }
 
 async fn candidates_come_three_at_a_time_free_and_never_repeated(backend: Backend) {

@@ -436,7 +436,95 @@ async fn recovery_mail_is_limited_per_id(backend: Backend) {
     );
 }
 
+async fn twenty_codes_a_day_per_account_whatever_the_flows(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    for flow in 0..4 {
+        let c = app.new_browser();
+        assert_eq!(
+            post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await,
+            "/recovery/code"
+        );
+        for i in 0..5 {
+            let l = post_from(&app, &c, "/api/recovery/code", &[("code", &format!("{:06}", flow * 10 + i))])
+                .await;
+            assert!(l.contains("error="), "{l}");
+        }
+    }
+    // The 21st code of the day is refused before it is looked at, even the right one.
+    sqlx::query("DELETE FROM outbox WHERE topic = 'recovery.code'").execute(app.db.pool()).await.unwrap();
+    let c = app.new_browser();
+    assert_eq!(
+        post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await,
+        "/recovery/code"
+    );
+    let code = mailed_code(&app, "hanako@example.com").await.unwrap();
+    assert_eq!(
+        post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await,
+        "/recovery/code?error=throttled"
+    );
+    // A day later it works.
+    sqlx::query("UPDATE throttle SET blocked_until = 0, window_start = window_start - 86400")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
+}
+
+async fn one_client_may_start_fifty_recoveries_in_fifteen_minutes(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    for i in 0..50 {
+        let l = post_from(
+            &app,
+            &app.new_browser(),
+            "/api/recovery/start",
+            &[("itscom_id", &format!("user{i}@example.com"))],
+        )
+        .await;
+        assert!(!l.contains("error"), "{i}: {l}");
+    }
+    let l =
+        post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", "hanako@example.com")])
+            .await;
+    assert_eq!(l, "/recovery/identify?error=throttled");
+    assert!(outbox_mails_to(&app, "recovery.code", "hanako@example.com").await.is_empty());
+}
+
+async fn path_a_answers_cost_no_hash_past_the_client_limit(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    assert_eq!(
+        post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "ichiro@example.net")]).await,
+        "/recovery/question"
+    );
+    // The client's budget is spent (by 50 steps, as if by a flood).
+    sqlx::query("UPDATE throttle SET failures = 50, blocked_until = $1")
+        .bind(app::ssr::now() + 600)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let l =
+        post_from(&app, &c, "/api/recovery/question", &[("question", "birth_town"), ("answer", "Setagaya")])
+            .await;
+    assert_eq!(l, "/recovery/question?error=throttled");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM recovery_flows WHERE answer_hash IS NOT NULL").await, 0);
+}
+
+async fn the_code_goes_to_the_stored_id_not_the_typed_one(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    sqlx::query("UPDATE customers SET contact_email = NULL WHERE customer_no = '100000002'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", "HANAKO@Example.COM")]).await;
+    assert_eq!(outbox_mails_to(&app, "recovery.code", "hanako@example.com").await.len(), 1);
+    assert!(outbox_mails_to(&app, "recovery.code", "HANAKO@Example.COM").await.is_empty());
+}
+
 on_both_databases!(
+    twenty_codes_a_day_per_account_whatever_the_flows,
+    one_client_may_start_fifty_recoveries_in_fifteen_minutes,
+    path_a_answers_cost_no_hash_past_the_client_limit,
+    the_code_goes_to_the_stored_id_not_the_typed_one,
     the_choice_leads_to_path_b_or_to_re_registration,
     path_b_resets_the_password_ends_sessions_and_mails_a_notice,
     five_wrong_codes_end_the_recovery,

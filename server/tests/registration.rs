@@ -48,6 +48,259 @@ async fn mailed_token(app: &TestApp, to: &str) -> Option<String> {
     mail.text.split("token=").nth(1).map(|rest| rest.split_whitespace().next().unwrap().to_string())
 }
 
+/// The two links of the newest mail to Hanako's contact address about a
+/// re-registration: `これは自分です`, then `心当たりがない`.
+async fn review_links(app: &TestApp) -> (String, String) {
+    let mails = outbox_mails_to(app, "registration.review", "hanako@example.com").await;
+    let mail = mails.first().expect("the account's contact address is told at STEP 3");
+    let links: Vec<String> = mail
+        .text
+        .lines()
+        .filter_map(|l| l.find("/register/review?token=").map(|i| l[i..].trim().to_string()))
+        .collect();
+    assert_eq!(links.len(), 2, "{}", mail.text);
+    (links[0].clone(), links[1].clone())
+}
+
+fn token_of(link: &str) -> &str {
+    link.split("token=").nth(1).unwrap()
+}
+
+/// STEP 2 and 3 for Hanako (demo 100000002, who has an account) from browser `c`.
+async fn hanako_reregisters(app: &TestApp, c: &reqwest::Client, new_id: &str) {
+    assert_eq!(
+        verify(app, c, "サトウ ハナコ", "090-1111-2222", "card", "4242").await,
+        "/register/credentials"
+    );
+    assert_eq!(credentials(app, c, new_id, "Sato-hana-99").await, "/register/sent");
+}
+
+async fn a_re_registration_is_held_72_hours_masked_and_its_owner_told_at_once(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    app.login("hanako@example.com", "Hanako_2024").await;
+    let started = app::ssr::now();
+    let c = app.new_browser();
+    hanako_reregisters(&app, &c, "stranger@example.org").await;
+    // Told at once, before anything changes: what, when, from which browser.
+    let mails = outbox_mails_to(&app, "registration.review", "hanako@example.com").await;
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].text.contains("stranger@example.org") && mails[0].text.contains("ブラウザ:"));
+    review_links(&app).await;
+    assert!(event_kinds(&app).await.contains(&"registration.reregistration_requested".to_string()));
+    let (_, sent) = app.get_text_with(&c, "/register/sent").await;
+    assert!(sent.contains("現在の連絡先メールアドレスにもお知らせします"));
+
+    // The confirmation page shows the account's addresses only masked, and when it
+    // would take effect.
+    let token = mailed_token(&app, "stranger@example.org").await.unwrap();
+    let (status, body) =
+        app.get_text_with(&app.new_browser(), &format!("/register/confirm?token={token}")).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(r#"data-testid="held""#));
+    for masked in ["ha****@example.com", "ha****@a01.itscom.net", "sa****@b03.itscom.net"] {
+        assert!(body.contains(masked), "{masked}");
+    }
+    for secret in ["hanako@example.com", "hanako@a01.itscom.net", "sato-family"] {
+        assert!(!body.contains(secret), "{secret} shown to the re-registrant");
+    }
+    // Guessing an address does not get around the mask: only the index counts.
+    let guessed = post_from(
+        &app,
+        &app.new_browser(),
+        "/api/register/complete",
+        &[("token", &token), ("contact", "hanako@a01.itscom.net")],
+    )
+    .await;
+    assert!(guessed.ends_with("error=contact.required"), "{guessed}");
+    let pending =
+        post_from(&app, &app.new_browser(), "/api/register/complete", &[("token", &token), ("contact", "0")])
+            .await;
+    let at: i64 = pending.strip_prefix("/register/pending?at=").expect(&pending).parse().unwrap();
+    assert!((started + 72 * 3600..=app::ssr::now() + 72 * 3600).contains(&at), "{at}");
+    let (_, body) = app.get_text(&pending).await;
+    assert!(body.contains("以降に有効になります"));
+
+    // Nothing has changed yet, and the link is used.
+    assert_eq!(app.get("/").await.status(), 200, "the owner's session goes on");
+    assert_eq!(location(&app.login_from(&app.new_browser(), "hanako@example.com", "Hanako_2024").await), "/");
+    assert!(location(&app.login_from(&app.new_browser(), "stranger@example.org", "Sato-hana-99").await)
+        .contains("error=credentials"));
+    let again = post_from(&app, &app.new_browser(), "/api/register/complete", &[("token", &token)]).await;
+    assert!(again.ends_with("error=link"), "{again}");
+
+    // An hour before the hold ends, still nothing; at its end it takes effect.
+    assert_eq!(maintenance_at(&app, at - 3600).await.reregistrations_applied, 0);
+    assert_eq!(maintenance_at(&app, at).await.reregistrations_applied, 1);
+    assert_eq!(app.get("/").await.status(), 302, "the old sessions have ended");
+    assert!(location(&app.login_from(&app.new_browser(), "hanako@example.com", "Hanako_2024").await)
+        .contains("error=credentials"));
+    assert_eq!(
+        location(&app.login_from(&app.new_browser(), "stranger@example.org", "Sato-hana-99").await),
+        "/"
+    );
+    assert_eq!(outbox_mails_to(&app, "registration.replaced", "hanako@example.com").await.len(), 1);
+    assert!(event_kinds(&app).await.contains(&"registration.reregistered".to_string()));
+    assert_eq!(maintenance_at(&app, at + 60).await.reregistrations_applied, 0, "once");
+}
+
+async fn the_owner_confirming_first_lets_the_link_complete_at_once(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    hanako_reregisters(&app, &c, "hanako.new@example.jp").await;
+    let (confirm, cancel) = review_links(&app).await;
+    // Opening the link changes nothing (a mail scanner may open it); the button does.
+    let (status, body) = app.get_text_with(&app.new_browser(), &confirm).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("これは自分です") && body.contains("hanako.new@example.jp"));
+    let (_, body) = app.get_text_with(&app.new_browser(), &cancel).await;
+    assert!(body.contains("心当たりがない"));
+    let b = app.new_browser();
+    assert_eq!(
+        post_from(&app, &b, "/api/register/review/submit", &[("token", token_of(&confirm))]).await,
+        "/register/reviewed?result=confirmed"
+    );
+    // Either link works once: both are used now.
+    for link in [&confirm, &cancel] {
+        let l = post_from(&app, &b, "/api/register/review/submit", &[("token", token_of(link))]).await;
+        assert!(l.ends_with("error=link"), "{l}");
+    }
+    let token = mailed_token(&app, "hanako.new@example.jp").await.unwrap();
+    let done = post_from(&app, &b, "/api/register/complete", &[("token", &token), ("contact", "0")]).await;
+    assert_eq!(done, "/register/done");
+    assert_eq!(location(&app.login("hanako.new@example.jp", "Sato-hana-99").await), "/");
+    assert!(event_kinds(&app).await.contains(&"registration.reregistration_confirmed".to_string()));
+}
+
+async fn confirming_after_the_link_was_opened_applies_at_once(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    hanako_reregisters(&app, &c, "hanako.new@example.jp").await;
+    let token = mailed_token(&app, "hanako.new@example.jp").await.unwrap();
+    let pending = post_from(&app, &c, "/api/register/complete", &[("token", &token), ("contact", "0")]).await;
+    assert!(pending.starts_with("/register/pending?at="), "{pending}");
+    let (confirm, _) = review_links(&app).await;
+    assert_eq!(
+        post_from(&app, &app.new_browser(), "/api/register/review/submit", &[("token", token_of(&confirm))])
+            .await,
+        "/register/reviewed?result=applied"
+    );
+    assert_eq!(location(&app.login("hanako.new@example.jp", "Sato-hana-99").await), "/");
+}
+
+async fn the_owner_cancelling_ends_every_pending_request_for_good(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (first, second) = (app.new_browser(), app.new_browser());
+    hanako_reregisters(&app, &first, "one@example.org").await;
+    let (_, cancel) = review_links(&app).await;
+    hanako_reregisters(&app, &second, "two@example.org").await;
+    let one = mailed_token(&app, "one@example.org").await.unwrap();
+    let pending =
+        post_from(&app, &first, "/api/register/complete", &[("token", &one), ("contact", "0")]).await;
+    let at: i64 = pending.strip_prefix("/register/pending?at=").unwrap().parse().unwrap();
+    assert_eq!(
+        post_from(&app, &app.new_browser(), "/api/register/review/submit", &[("token", token_of(&cancel))])
+            .await,
+        "/register/reviewed?result=cancelled"
+    );
+    let (_, body) = app.get_text("/register/reviewed?result=cancelled").await;
+    assert!(body.contains("お申し込みを取り消しました。"));
+    // The other request (its own links and all) is over too; the hold passing does nothing.
+    let two = mailed_token(&app, "two@example.org").await.unwrap();
+    let l = post_from(&app, &second, "/api/register/complete", &[("token", &two), ("contact", "0")]).await;
+    assert!(l.ends_with("error=link"), "{l}");
+    assert_eq!(maintenance_at(&app, at + 365 * 86_400).await.reregistrations_applied, 0);
+    assert_eq!(location(&app.login("hanako@example.com", "Hanako_2024").await), "/");
+    assert!(event_kinds(&app).await.contains(&"registration.reregistration_cancelled".to_string()));
+}
+
+async fn a_disabled_account_is_never_re_activated(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    sqlx::query("UPDATE accounts SET state = 'disabled' WHERE customer_no = '100000002'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    // Confirmed by the contact address, then completed: refused clearly.
+    let c = app.new_browser();
+    hanako_reregisters(&app, &c, "hanako.new@example.jp").await;
+    let (confirm, _) = review_links(&app).await;
+    post_from(&app, &c, "/api/register/review/submit", &[("token", token_of(&confirm))]).await;
+    let token = mailed_token(&app, "hanako.new@example.jp").await.unwrap();
+    let l = post_from(&app, &c, "/api/register/complete", &[("token", &token), ("contact", "0")]).await;
+    assert_eq!(l, "/register?error=unavailable");
+    let (_, body) = app.get_text(&l).await;
+    assert!(body.contains("サポートセンターへお問い合わせください"));
+    // Held and left to run out: nothing either.
+    let c2 = app.new_browser();
+    hanako_reregisters(&app, &c2, "hanako.other@example.jp").await;
+    let token = mailed_token(&app, "hanako.other@example.jp").await.unwrap();
+    let pending =
+        post_from(&app, &c2, "/api/register/complete", &[("token", &token), ("contact", "0")]).await;
+    let at: i64 = pending.strip_prefix("/register/pending?at=").unwrap().parse().unwrap();
+    assert_eq!(maintenance_at(&app, at).await.reregistrations_applied, 0);
+    let (state, id): (String, String) =
+        sqlx::query_as("SELECT state, itscom_id FROM accounts WHERE customer_no = '100000002'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!((state.as_str(), id.as_str()), ("disabled", "hanako@example.com"));
+}
+
+async fn failures_for_one_customer_count_in_a_row_and_tell_the_customer_once_a_day(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    // Either registered phone names the same customer record.
+    let phones = ["045-987-6543", "090-1111-2222"];
+    let fail = |i: usize| {
+        let (app, c) = (&app, &c);
+        async move {
+            let l = verify(app, c, "サトウ ハナコ", phones[i % 2], "card", &format!("{:04}", 5000 + i)).await;
+            assert_eq!(l, "/register?error=verification", "attempt {i}");
+            // As if the wait had passed, and a whole day with it: a rate window would
+            // start counting again; failures in a row do not.
+            sqlx::query("UPDATE throttle SET blocked_until = 0, window_start = window_start - 86400")
+                .execute(app.db.pool())
+                .await
+                .unwrap();
+        }
+    };
+    for i in 0..9 {
+        fail(i).await;
+    }
+    assert!(outbox_mails_to(&app, "registration.failures", "hanako@example.com").await.is_empty());
+    fail(9).await;
+    assert_eq!(
+        outbox_mails_to(&app, "registration.failures", "hanako@example.com").await.len(),
+        1,
+        "told at 10"
+    );
+    fail(10).await;
+    assert_eq!(
+        outbox_mails_to(&app, "registration.failures", "hanako@example.com").await.len(),
+        1,
+        "once a day"
+    );
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'registration.verification_failed'")
+            .await,
+        11
+    );
+    // The right details end the count.
+    assert_eq!(
+        verify(&app, &c, "サトウ ハナコ", "090-1111-2222", "card", "4242").await,
+        "/register/credentials"
+    );
+    assert_eq!(
+        app::ssr::auth::throttle::failures(
+            &mut *app.db.pool().acquire().await.unwrap(),
+            &app::features::registration::VERIFY_CUSTOMER,
+            "100000002"
+        )
+        .await
+        .unwrap(),
+        0
+    );
+}
+
 async fn customer_100000001_registers_confirms_by_mail_and_logs_in(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = app.new_browser();
@@ -325,13 +578,24 @@ async fn re_registration_replaces_id_and_password_ends_sessions_and_tells_the_ol
         "/register/credentials"
     );
     credentials(&app, &c, "hanako.new@example.jp", "Sato-hana-99").await;
+    // The account's contact address confirms (これは自分です): no hold, nothing masked.
+    let (confirm, _) = review_links(&app).await;
+    assert_eq!(
+        post_from(&app, &app.new_browser(), "/api/register/review/submit", &[("token", token_of(&confirm))])
+            .await,
+        "/register/reviewed?result=confirmed"
+    );
     let token = mailed_token(&app, "hanako.new@example.jp").await.unwrap();
     let (_, body) = app.get_text(&format!("/register/confirm?token={token}")).await;
     assert!(body.contains("連絡先メールアドレスを選択してください。"));
-    for option in
+    assert!(!body.contains(r#"data-testid="held""#));
+    for (i, option) in
         ["hanako.new@example.jp", "hanako@example.com", "hanako@a01.itscom.net", "sato-family@b03.itscom.net"]
+            .iter()
+            .enumerate()
     {
-        assert!(body.contains(&format!(r#"value="{option}""#)), "{option}");
+        assert!(body.contains(option), "{option}");
+        assert!(body.contains(&format!(r#"value="{i}""#)), "{option}");
     }
     // A contact address not offered is refused.
     let bad = post_from(
@@ -342,13 +606,9 @@ async fn re_registration_replaces_id_and_password_ends_sessions_and_tells_the_ol
     )
     .await;
     assert!(bad.contains("error=contact.required"), "{bad}");
-    let done = post_from(
-        &app,
-        &app.new_browser(),
-        "/api/register/complete",
-        &[("token", &token), ("contact", "hanako@a01.itscom.net")],
-    )
-    .await;
+    let done =
+        post_from(&app, &app.new_browser(), "/api/register/complete", &[("token", &token), ("contact", "2")])
+            .await;
     assert_eq!(done, "/register/done");
     assert_eq!(app.get("/").await.status(), 302, "the old session has ended");
     assert!(location(&app.login("hanako@example.com", "Hanako_2024").await).contains("error=credentials"));
@@ -382,4 +642,10 @@ on_both_databases!(
     an_expired_link_does_nothing,
     an_id_used_by_another_account_looks_the_same_and_mails_no_link,
     re_registration_replaces_id_and_password_ends_sessions_and_tells_the_old_address,
+    a_re_registration_is_held_72_hours_masked_and_its_owner_told_at_once,
+    the_owner_confirming_first_lets_the_link_complete_at_once,
+    confirming_after_the_link_was_opened_applies_at_once,
+    the_owner_cancelling_ends_every_pending_request_for_good,
+    a_disabled_account_is_never_re_activated,
+    failures_for_one_customer_count_in_a_row_and_tell_the_customer_once_a_day,
 );

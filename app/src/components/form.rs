@@ -28,6 +28,8 @@ pub fn form_message(tx: &'static Texts, e: &AppError) -> Option<&'static str> {
         AppError::Invalid { .. } => None,
         AppError::VerificationFailed => Some(tx.err_verification),
         AppError::TooManyAttempts => Some(tx.err_throttled),
+        AppError::Locked => Some(tx.err_locked),
+        AppError::AccountUnavailable => Some(tx.err_account_unavailable),
         AppError::FlowExpired => Some(tx.err_flow_expired),
         AppError::LinkInvalid => Some(tx.err_link_invalid),
         AppError::InvalidCredentials => Some(tx.rec_code_wrong),

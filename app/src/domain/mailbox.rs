@@ -15,6 +15,28 @@ pub const DEFAULT_LIMIT: usize = 5;
 /// How many sub-domain candidates one screen offers.
 pub const CANDIDATES: usize = 3;
 
+/// Local parts kept for the provider's own use: RFC 2142's role addresses and the
+/// names certificate authorities mail to prove a domain (CA/B Forum Baseline
+/// Requirements 3.2.2.4.4). A customer holding one could receive mail meant for the
+/// provider, or a certificate for its domain.
+pub const RESERVED: &[&str] = &[
+    "abuse",
+    "admin",
+    "administrator",
+    "hostmaster",
+    "info",
+    "mailer-daemon",
+    "noc",
+    "nobody",
+    "postmaster",
+    "root",
+    "security",
+    "ssladmin",
+    "ssladministrator",
+    "support",
+    "webmaster",
+];
+
 /// The part before `@`, in lower case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalPart(String);
@@ -37,6 +59,9 @@ impl LocalPart {
         }
         if s.starts_with(['-', '_']) || s.ends_with(['-', '_']) {
             return Err(FieldError::InvalidFormat);
+        }
+        if RESERVED.contains(&s.as_str()) {
+            return Err(FieldError::Reserved);
         }
         Ok(Self(s))
     }
@@ -85,6 +110,19 @@ pub fn address(local: &LocalPart, sub: Subdomain, domain: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reserved_names_are_refused_in_any_case_or_width() {
+        for name in RESERVED {
+            assert_eq!(LocalPart::parse(name), Err(FieldError::Reserved), "{name}");
+        }
+        assert_eq!(LocalPart::parse("PostMaster"), Err(FieldError::Reserved));
+        assert_eq!(LocalPart::parse("ａｂｕｓｅ"), Err(FieldError::Reserved));
+        // Names that only contain one are fine.
+        for fine in ["admins", "info-taro", "my-support", "rooted", "nobody1"] {
+            assert!(LocalPart::parse(fine).is_ok(), "{fine}");
+        }
+    }
 
     #[test]
     fn local_parts_of_3_to_20_allowed_characters_parse_in_lower_case() {

@@ -47,6 +47,8 @@ pub enum FieldError {
     Taken,
     /// No more choices to offer (sub-domain candidates).
     Exhausted,
+    /// A name kept for the provider's own use (postmaster, abuse…).
+    Reserved,
 }
 
 impl FieldError {
@@ -64,6 +66,7 @@ impl FieldError {
             FieldError::Unchanged => "unchanged".into(),
             FieldError::Taken => "taken".into(),
             FieldError::Exhausted => "exhausted".into(),
+            FieldError::Reserved => "reserved".into(),
         }
     }
 
@@ -78,6 +81,7 @@ impl FieldError {
             "unchanged" => FieldError::Unchanged,
             "taken" => FieldError::Taken,
             "exhausted" => FieldError::Exhausted,
+            "reserved" => FieldError::Reserved,
             c => {
                 if let Some(n) = c.strip_prefix("too_short_") {
                     FieldError::TooShort { min: n.parse().ok()? }
@@ -106,6 +110,7 @@ mod tests {
             FieldError::Common,
             FieldError::SameAsId,
             FieldError::Mismatch,
+            FieldError::Reserved,
         ] {
             assert_eq!(FieldError::from_code(&e.code()), Some(e));
         }

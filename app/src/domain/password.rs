@@ -54,9 +54,13 @@ pub enum NewPasswordError {
 
 /// A password a customer sets (registration, reset): the rules of [`Password`], not on
 /// the common-password list, not the ID itself, typed the same twice.
+///
+/// The browser checks the short list of [`super::common_passwords`] as the customer
+/// types; the server also checks the 30,000 most common leaked passwords of the
+/// `zxcvbn` crate's dictionary, which stays out of the WASM.
 pub fn parse_new(raw: &str, again: &str, itscom_id: Option<&str>) -> Result<Password, NewPasswordError> {
     let password = Password::parse(raw).map_err(NewPasswordError::Password)?;
-    if super::common_passwords::is_common(raw) {
+    if super::common_passwords::is_common(raw) || is_leaked(raw) {
         return Err(NewPasswordError::Password(FieldError::Common));
     }
     if let Some(id) = itscom_id {
@@ -71,6 +75,26 @@ pub fn parse_new(raw: &str, again: &str, itscom_id: Option<&str>) -> Result<Pass
         return Err(NewPasswordError::Mismatch);
     }
     Ok(password)
+}
+
+/// Whether the whole password is one entry of zxcvbn's list of common leaked passwords
+/// (case-insensitive; not a word with substitutions or reversed, which zxcvbn reports
+/// apart).
+#[cfg(feature = "ssr")]
+pub fn is_leaked(raw: &str) -> bool {
+    use zxcvbn::feedback::Warning;
+    let entropy = zxcvbn::zxcvbn(raw, &[]);
+    let warning = entropy.feedback().and_then(|f| f.warning());
+    matches!(
+        warning,
+        Some(Warning::ThisIsATop10Password | Warning::ThisIsATop100Password | Warning::ThisIsACommonPassword)
+    )
+}
+
+/// The browser has only the short list (see [`parse_new`]).
+#[cfg(not(feature = "ssr"))]
+pub fn is_leaked(_raw: &str) -> bool {
+    false
 }
 
 /// The strength hint shown while typing.
@@ -117,7 +141,7 @@ mod tests {
             Err(NewPasswordError::Password(FieldError::Common))
         );
         assert_eq!(
-            parse_new("Hanako", "Hanako", Some("hanako@example.com")),
+            parse_new("Kx7wqz", "Kx7wqz", Some("kx7wqz@example.com")),
             Err(NewPasswordError::Password(FieldError::SameAsId))
         );
         assert_eq!(parse_new("Hanako_2024", "Hanako_2025", None), Err(NewPasswordError::Mismatch));
@@ -125,6 +149,23 @@ mod tests {
             parse_new("abc", "abc", None),
             Err(NewPasswordError::Password(FieldError::TooShort { min: 6 }))
         );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_server_refuses_the_leaked_list_deep_down_and_case_insensitively() {
+        // Ranks 5,000, 10,001, 20,000 and 29,990 of zxcvbn's 30,000 leaked passwords.
+        for listed in ["12345qwer", "cathy1", "Tujhjdf", "FALCON01"] {
+            assert_eq!(
+                parse_new(listed, listed, None),
+                Err(NewPasswordError::Password(FieldError::Common)),
+                "{listed}"
+            );
+        }
+        // Not on it: a word with digits around it, a passphrase, a random string.
+        for fine in ["Hanako_2024", "Cable-portal-2026", "q8Zr-41mPx"] {
+            assert!(parse_new(fine, fine, None).is_ok(), "{fine}");
+        }
     }
 
     #[test]

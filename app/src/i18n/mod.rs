@@ -58,6 +58,29 @@ pub fn use_locale() -> Locale {
     use_context::<Locale>().unwrap_or_default()
 }
 
+/// A moment (unix seconds) in Japan time, as the locale writes it:
+/// `2026年11月25日 14:05` / `2026-11-25 14:05 JST`. Pure arithmetic, so the browser
+/// and the server (mails, pages) write it alike.
+pub fn format_datetime(locale: Locale, unix: i64) -> String {
+    let local = unix + 9 * 3600;
+    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let (hour, minute) = (secs / 3600, secs % 3600 / 60);
+    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    match locale {
+        Locale::Ja => format!("{year}年{month}月{day}日 {hour:02}:{minute:02}"),
+        Locale::En => format!("{year}-{month:02}-{day:02} {hour:02}:{minute:02} JST"),
+    }
+}
+
 /// The texts of the page being rendered.
 pub fn t() -> &'static Texts {
     use_locale().texts()
@@ -197,6 +220,24 @@ mod texts {
         pub reg_contact_label: &'static str,
         pub reg_done: &'static str,
         pub reg_done_body: &'static str,
+        pub login_error_locked: &'static str,
+        pub err_locked: &'static str,
+        pub err_account_unavailable: &'static str,
+        pub reg_sent_reregistration: &'static str,
+        pub reg_held_notice: &'static str,
+        pub reg_pending_title: &'static str,
+        pub reg_pending_body: &'static str,
+        pub rev_title: &'static str,
+        pub rev_lead_confirm: &'static str,
+        pub rev_lead_cancel: &'static str,
+        pub rev_new_id: &'static str,
+        pub rev_requested_at: &'static str,
+        pub rev_takes_effect: &'static str,
+        pub rev_confirm_button: &'static str,
+        pub rev_cancel_button: &'static str,
+        pub rev_done_confirmed: &'static str,
+        pub rev_done_applied: &'static str,
+        pub rev_done_cancelled: &'static str,
         pub to_login: &'static str,
         pub start_over: &'static str,
         pub rec_title: &'static str,
@@ -254,6 +295,9 @@ mod texts {
         pub id_sent_body: &'static str,
         pub id_verify_lead: &'static str,
         pub id_verify_button: &'static str,
+        pub id_cancel_lead: &'static str,
+        pub id_cancel_button: &'static str,
+        pub id_cancelled_body: &'static str,
         pub id_contact_will_change: &'static str,
         pub id_contact_unchanged: &'static str,
         pub id_done_body: &'static str,
@@ -300,6 +344,7 @@ mod texts {
         pub err_local_edge: &'static str,
         pub err_local_characters: &'static str,
         pub err_local_exhausted: &'static str,
+        pub err_local_reserved: &'static str,
         pub err_sub_taken: &'static str,
         pub err_sub_exhausted: &'static str,
         pub err_sub_choose: &'static str,
@@ -328,6 +373,7 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
         ("local_part", E::InvalidFormat) => texts.err_local_edge.into(),
         ("local_part", E::InvalidCharacters) => texts.err_local_characters.into(),
         ("local_part", E::Exhausted) => texts.err_local_exhausted.into(),
+        (_, E::Reserved) => texts.err_local_reserved.into(),
         ("subdomain", E::Taken) => texts.err_sub_taken.into(),
         ("subdomain", E::Exhausted) => texts.err_sub_exhausted.into(),
         ("subdomain", E::InvalidFormat) => texts.err_sub_choose.into(),
@@ -402,5 +448,16 @@ mod tests {
         assert_eq!(format_month(Locale::Ja, "2026-10"), "2026年10月");
         assert_eq!(format_month(Locale::En, "2026-10"), "Oct 2026");
         assert_eq!(format_month(Locale::En, "2026-13"), "2026-13");
+    }
+
+    #[test]
+    fn moments_are_written_in_japan_time() {
+        // 2026-11-25 05:05 UTC is 14:05 in Japan; 15:00 UTC is already the next day there.
+        assert_eq!(format_datetime(Locale::Ja, 1_795_583_100), "2026年11月25日 14:05");
+        assert_eq!(format_datetime(Locale::En, 1_795_583_100), "2026-11-25 14:05 JST");
+        assert_eq!(format_datetime(Locale::Ja, 1_795_618_800), "2026年11月26日 00:00");
+        // A leap day and the epoch.
+        assert_eq!(format_datetime(Locale::En, 1_709_164_800), "2024-02-29 09:00 JST");
+        assert_eq!(format_datetime(Locale::Ja, 0), "1970年1月1日 09:00");
     }
 }

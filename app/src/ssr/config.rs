@@ -36,7 +36,9 @@ impl<T> fmt::Debug for Secret<T> {
 
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// `MYPAGE_ENV`: `development` (default) or `production`.
+    /// `MYPAGE_ENV`: `production` (default: fail closed) or `development` (the
+    /// development mailbox at /dev/mailbox, cookies without `Secure`), which is refused
+    /// with a `PUBLIC_URL` that is not on the loopback.
     pub env: Environment,
     /// `DATABASE_URL`: `sqlite://…` (default `sqlite://data/mypage.db`) or `postgres://…`.
     pub database_url: Secret<String>,
@@ -51,9 +53,13 @@ pub struct Settings {
     pub mail_domain: String,
     /// `SESSION_IDLE_MINUTES` (default 30) and `SESSION_ABSOLUTE_HOURS` (default 12).
     pub session: SessionSettings,
-    /// `TRUST_X_FORWARDED_FOR` (`true`/`false`, default false): take the client address
-    /// from the first X-Forwarded-For hop, for a server behind a load balancer.
-    pub trust_forwarded_for: bool,
+    /// `TRUSTED_PROXY_HOPS` (default 0): how many proxies (load balancers) in front of
+    /// the server append to `X-Forwarded-For`. The client is the address that many
+    /// entries from the right; with 0 the header is ignored (a client can write it).
+    pub trusted_proxy_hops: usize,
+    /// `REREGISTRATION_HOLD_HOURS` (default 72): a re-registration that the account's
+    /// contact address has not confirmed takes effect no sooner than this.
+    pub reregistration_hold_secs: i64,
     /// `MAIL_FROM` (default `noreply@<MYPAGE_MAIL_DOMAIN>`): the sender of every mail.
     pub mail_from: String,
     /// `REQUEST_TIMEOUT_SECS` (default 30): a request not answered by then gets 408.
@@ -82,6 +88,16 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// Whether the URL's host is this machine.
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/mypage.db";
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
 
@@ -96,8 +112,8 @@ impl Settings {
         let err = |var: &'static str, message: &str| ConfigError { var, message: message.into() };
 
         let env = match get("MYPAGE_ENV").as_deref().map(str::trim) {
-            None | Some("development") => Environment::Development,
-            Some("production") => Environment::Production,
+            Some("development") => Environment::Development,
+            None | Some("production") => Environment::Production,
             Some(_) => return Err(err("MYPAGE_ENV", "must be `development` or `production`")),
         };
 
@@ -114,6 +130,14 @@ impl Settings {
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
             .ok_or_else(|| err("PUBLIC_URL", "must be an absolute http:// or https:// URL"))?;
+        // Development exposes every mailed code at /dev/mailbox: never on a public address.
+        if env == Environment::Development && !is_loopback(&public_url) {
+            return Err(err(
+                "PUBLIC_URL",
+                "MYPAGE_ENV=development serves every mailed code at /dev/mailbox: only with a loopback \
+                 PUBLIC_URL (127.0.0.1, ::1, localhost)",
+            ));
+        }
 
         let smtp_url = match get("SMTP_URL") {
             None => None,
@@ -149,11 +173,22 @@ impl Settings {
             idle_secs: positive("SESSION_IDLE_MINUTES", 30)? * 60,
             absolute_secs: positive("SESSION_ABSOLUTE_HOURS", 12)? * 3600,
         };
-        let trust_forwarded_for = match get("TRUST_X_FORWARDED_FOR").as_deref().map(str::trim) {
-            None | Some("false") => false,
-            Some("true") => true,
-            Some(_) => return Err(err("TRUST_X_FORWARDED_FOR", "must be `true` or `false`")),
+        let trusted_proxy_hops = match get("TRUSTED_PROXY_HOPS") {
+            None => 0,
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= 10)
+                .ok_or_else(|| err("TRUSTED_PROXY_HOPS", "must be a whole number from 0 to 10"))?,
         };
+        if get("TRUST_X_FORWARDED_FOR").is_some() {
+            return Err(err(
+                "TRUST_X_FORWARDED_FOR",
+                "is replaced by TRUSTED_PROXY_HOPS (the number of proxies in front of the server)",
+            ));
+        }
+        let reregistration_hold_secs = positive("REREGISTRATION_HOLD_HOURS", 72)? * 3600;
 
         let mail_from = get("MAIL_FROM").unwrap_or_else(|| format!("noreply@{mail_domain}"));
         if mail_from.chars().any(char::is_control) || !mail_from.contains('@') {
@@ -168,7 +203,8 @@ impl Settings {
             mailbox_limit,
             mail_from,
             session,
-            trust_forwarded_for,
+            trusted_proxy_hops,
+            reregistration_hold_secs,
             env,
             database_url: Secret::new(database_url),
             public_url,
@@ -193,14 +229,15 @@ mod tests {
     #[test]
     fn defaults_apply_when_nothing_is_set() {
         let s = settings(&[]).unwrap();
-        assert_eq!(s.env, Environment::Development);
+        assert_eq!(s.env, Environment::Production, "fails closed");
         assert_eq!(s.database_url.expose(), DEFAULT_DATABASE_URL);
         assert_eq!(s.public_url.as_str(), "http://127.0.0.1:3000/");
         assert!(s.smtp_url.is_none());
         assert_eq!(s.brand, "iTSCOM");
         assert_eq!(s.mail_domain, "itscom.net");
         assert_eq!(s.session, SessionSettings { idle_secs: 30 * 60, absolute_secs: 12 * 3600 });
-        assert!(!s.trust_forwarded_for);
+        assert_eq!(s.trusted_proxy_hops, 0);
+        assert_eq!(s.reregistration_hold_secs, 72 * 3600);
         assert_eq!(s.mailbox_limit, 5);
     }
 
@@ -215,7 +252,10 @@ mod tests {
             ("MYPAGE_MAIL_DOMAIN", "no_dot"),
             ("SESSION_IDLE_MINUTES", "0"),
             ("SESSION_ABSOLUTE_HOURS", "twelve"),
-            ("TRUST_X_FORWARDED_FOR", "yes"),
+            ("TRUST_X_FORWARDED_FOR", "true"),
+            ("TRUSTED_PROXY_HOPS", "-1"),
+            ("TRUSTED_PROXY_HOPS", "11"),
+            ("REREGISTRATION_HOLD_HOURS", "0"),
         ] {
             let e = settings(&[(var, value)]).unwrap_err();
             assert_eq!(e.var, var, "{value}");
@@ -235,6 +275,30 @@ mod tests {
         assert!(s.env.is_production());
         assert_eq!(s.public_url.host_str(), Some("mypage.example.jp"));
         assert!(s.smtp_url.is_some());
+    }
+
+    #[test]
+    fn development_is_only_for_a_loopback_public_url() {
+        for local in
+            ["http://127.0.0.1:3000", "http://localhost:3000", "http://[::1]:3000", "http://127.0.0.2"]
+        {
+            let s = settings(&[("MYPAGE_ENV", "development"), ("PUBLIC_URL", local)]).unwrap();
+            assert_eq!(s.env, Environment::Development, "{local}");
+        }
+        for public in ["https://mypage.example.jp", "http://192.168.1.10:3000", "http://localhost.example.jp"]
+        {
+            let e = settings(&[("MYPAGE_ENV", "development"), ("PUBLIC_URL", public)]).unwrap_err();
+            assert_eq!(e.var, "PUBLIC_URL", "{public}");
+            // Production takes any public address.
+            assert!(settings(&[("PUBLIC_URL", public)]).unwrap().env.is_production());
+        }
+    }
+
+    #[test]
+    fn proxy_hops_and_the_hold_are_taken() {
+        let s = settings(&[("TRUSTED_PROXY_HOPS", "2"), ("REREGISTRATION_HOLD_HOURS", "1")]).unwrap();
+        assert_eq!(s.trusted_proxy_hops, 2);
+        assert_eq!(s.reregistration_hold_secs, 3600);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod events;
 pub mod mail;
+pub mod maintenance;
 pub mod security;
 pub mod seed;
 

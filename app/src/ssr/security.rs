@@ -82,6 +82,13 @@ pub fn provide_page_nonce() {
 pub async fn security_headers(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
     let nonce = crate::ssr::auth::random_token();
     req.extensions_mut().insert(PageNonce(nonce.clone()));
+    // Server-function answers, and pages seen by a logged-in customer, are personal:
+    // no cache keeps them (nor the back/forward cache after logout).
+    let server_function = req.uri().path().starts_with("/api/");
+    let logged_in = req.headers().get_all(header::COOKIE).iter().any(|v| {
+        crate::cookies::find(v.to_str().ok(), crate::ssr::auth::session::cookie_name(&state.settings))
+            .is_some()
+    });
     let mut res = next.run(req).await;
     let is_html = res
         .headers()
@@ -89,6 +96,10 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request<Bo
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     let h = res.headers_mut();
+    // (Static files stay cacheable whoever fetches them.)
+    if server_function || (logged_in && is_html) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         let csp = if is_html {
             let reload = (!state.settings.env.is_production()).then_some(state.leptos_options.reload_port);

@@ -215,6 +215,37 @@ pub async fn submit_id_change(contact: Option<String>, password: Option<String>)
         templates::id_change_confirm(&state.settings, locale, &draft.new_id, link.as_str())
     };
     enqueue(&mut tx, "account.id_change", &mail, t).await?;
+    // The contact address hears of it now, with a link that cancels it.
+    let cancel_token = random_token();
+    sqlx::query("UPDATE id_changes SET cancel_hash = $2 WHERE id = $1")
+        .bind(&draft.id)
+        .bind(sha256_hex(&cancel_token))
+        .execute(&mut *tx)
+        .await?;
+    let target = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?;
+    let cancel_link = state
+        .settings
+        .public_url
+        .join(&format!("/account/id/cancel?token={cancel_token}"))
+        .map_err(AppError::internal)?;
+    let notice = templates::id_change_requested(
+        &state.settings,
+        locale,
+        &target.to,
+        &draft.new_id,
+        t,
+        cancel_link.as_str(),
+    );
+    enqueue(&mut tx, "account.id_change_requested", &notice, t).await?;
+    crate::ssr::events::record(
+        &mut tx,
+        crate::ssr::events::Event::IdChangeRequested,
+        crate::ssr::events::Subject::Account(&account.account_id),
+        &crate::ssr::auth::client_address(),
+        serde_json::json!({}),
+        t,
+    )
+    .await?;
     tx.commit().await?;
     proceed("/account/id/sent")
 }
@@ -258,7 +289,7 @@ pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
     let mut tx = state.db.pool().begin().await?;
     // The single use: whoever flips the step first completes.
     let claimed = sqlx::query(
-        "UPDATE id_changes SET step = 'done', completed_at = $2
+        "UPDATE id_changes SET step = 'done', completed_at = $2, cancel_hash = NULL
          WHERE link_hash = $1 AND step = 'mailed' AND expires_at > $2",
     )
     .bind(sha256_hex(&token))
@@ -313,6 +344,17 @@ pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
             .execute(&mut *tx)
             .await?;
     }
+    // Recoveries and registrations started for the old ID end with it.
+    crate::ssr::auth::cancel_pending(&mut tx, &account_id, t).await?;
+    crate::ssr::events::record(
+        &mut tx,
+        crate::ssr::events::Event::IdChanged,
+        crate::ssr::events::Subject::Account(&account_id),
+        &crate::ssr::auth::client_address(),
+        serde_json::json!({}),
+        t,
+    )
+    .await?;
     let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
     let to = old_contact.unwrap_or(old_id);
     enqueue(
@@ -325,4 +367,73 @@ pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
     tx.commit().await?;
     tracing::info!(customer = %customer_no, "iTSCOM ID changed");
     proceed("/account/id/done")
+}
+
+/// The change a cancel link (mailed to the contact address at submit time) is about
+/// (reading changes nothing).
+#[server(endpoint = "account/id/cancel/link")]
+pub async fn get_id_change_cancel(token: String) -> Result<IdChangeLink, AppError> {
+    use crate::ssr::auth::sha256_hex;
+    crate::ssr::set_referrer_policy_no_referrer();
+    let state = crate::ssr::state()?;
+    let row: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT a.itscom_id, x.new_itscom_id, COALESCE(x.sets_contact, 0) FROM id_changes x
+         JOIN accounts a ON a.id = x.account_id
+         WHERE x.cancel_hash = $1 AND x.step = 'mailed'",
+    )
+    .bind(sha256_hex(token.trim()))
+    .fetch_optional(state.db.pool())
+    .await?;
+    let Some((current_id, new_id, sets_contact)) = row else {
+        crate::ssr::set_status(404);
+        return Err(AppError::LinkInvalid);
+    };
+    Ok(IdChangeLink { current_id, new_id, sets_contact: sets_contact != 0 })
+}
+
+/// `変更を取り消す`: the pending change ends (no login needed: the contact address's
+/// link is the proof).
+#[server(endpoint = "account/id/cancel")]
+pub async fn cancel_id_change(token: String) -> Result<String, AppError> {
+    use crate::ssr::auth::sha256_hex;
+    use crate::ssr::{fail_form, now, proceed};
+    let state = crate::ssr::state()?;
+    let t = now();
+    let token = token.trim().to_string();
+    let mut tx = state.db.pool().begin().await?;
+    // Write first, so parallel clicks queue (SQLite's write lock, PostgreSQL's row lock).
+    sqlx::query("UPDATE id_changes SET step = step WHERE cancel_hash = $1 AND step = 'mailed'")
+        .bind(sha256_hex(&token))
+        .execute(&mut *tx)
+        .await?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT id, account_id FROM id_changes WHERE cancel_hash = $1 AND step = 'mailed'")
+            .bind(sha256_hex(&token))
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((id, account_id)) = row else {
+        return fail_form(&format!("/account/id/cancel?token={token}"), AppError::LinkInvalid);
+    };
+    let cancelled = sqlx::query(
+        "UPDATE id_changes SET step = 'cancelled', link_hash = NULL, cancel_hash = NULL
+         WHERE id = $1 AND step = 'mailed'",
+    )
+    .bind(&id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if cancelled != 1 {
+        return fail_form(&format!("/account/id/cancel?token={token}"), AppError::LinkInvalid);
+    }
+    crate::ssr::events::record(
+        &mut tx,
+        crate::ssr::events::Event::IdChangeCancelled,
+        crate::ssr::events::Subject::Account(&account_id),
+        &crate::ssr::auth::client_address(),
+        serde_json::json!({}),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    proceed("/account/id/cancelled")
 }

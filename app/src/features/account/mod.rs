@@ -10,8 +10,8 @@ mod page;
 
 pub use api::*;
 pub use page::{
-    AccountEditPage, AccountPage, IdChangeConfirmPage, IdChangeDonePage, IdChangePage, IdChangeSentPage,
-    IdChangeVerifyPage,
+    AccountEditPage, AccountPage, IdChangeCancelPage, IdChangeCancelledPage, IdChangeConfirmPage,
+    IdChangeDonePage, IdChangePage, IdChangeSentPage, IdChangeVerifyPage,
 };
 
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 use super::api::{
-    get_account_overview, get_id_change_draft, get_id_change_link, ConfirmIdChange, StartIdChange,
-    SubmitIdChange,
+    get_account_overview, get_id_change_cancel, get_id_change_draft, get_id_change_link, CancelIdChange,
+    ConfirmIdChange, StartIdChange, SubmitIdChange,
 };
 use crate::components::form::{field_error, form_error, go_on_success, Field, FormAlert, Submit};
 use crate::components::status::{ErrorNotice, Loading};
@@ -251,6 +251,56 @@ pub fn IdChangeDonePage() -> impl IntoView {
             <h2 class="card-title">{tx.reg_done}</h2>
             <p class="mb-4 leading-relaxed" data-testid="id-change-done">{tx.id_done_body}</p>
             <a class="btn" href="/">{tx.to_top}</a>
+        </section>
+    }
+}
+
+/// `/account/id/cancel?token=…`: from the mail to the contact address, `変更を取り消す`.
+#[component]
+pub fn IdChangeCancelPage() -> impl IntoView {
+    let tx = t();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let link = Resource::new(token, get_id_change_cancel);
+    let action = ServerAction::<CancelIdChange>::new();
+    go_on_success(action);
+    let error = form_error(action);
+    view! {
+        <h1 class="page-title">{tx.id_title}</h1>
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || link.get().map(|r| match r {
+                Ok(l) => view! {
+                    <section class="card max-w-2xl">
+                        <p class="mb-4">{tx.id_cancel_lead}</p>
+                        <FormAlert error=error/>
+                        <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                            <Row label=tx.id_current value=l.current_id.clone()/>
+                            <Row label=tx.id_new value=l.new_id.clone() testid="new-id"/>
+                        </dl>
+                        <ActionForm action=action>
+                            <input type="hidden" name="token" value=token/>
+                            <Submit pending=action.pending() label=tx.id_cancel_button/>
+                        </ActionForm>
+                    </section>
+                }.into_any(),
+                Err(AppError::LinkInvalid) => view! {
+                    <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
+                }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// `/account/id/cancelled`.
+#[component]
+pub fn IdChangeCancelledPage() -> impl IntoView {
+    let tx = t();
+    view! {
+        <h1 class="page-title">{tx.id_title}</h1>
+        <section class="card max-w-2xl">
+            <p class="mb-4 leading-relaxed" data-testid="id-change-cancelled">{tx.id_cancelled_body}</p>
+            <a class="btn" href="/login">{tx.to_login}</a>
         </section>
     }
 }

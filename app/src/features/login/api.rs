@@ -29,8 +29,10 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
     use super::LoginFailure;
     use crate::domain::{redirect::safe_next, ItscomId};
     use crate::ssr::auth::{self, password as pw, session, throttle};
+    use crate::ssr::events::{record, Event, Subject};
     use crate::ssr::mail::{enqueue, templates};
     use crate::ssr::now;
+    use serde_json::json;
 
     let state = crate::ssr::state()?;
     let next = safe_next(next.as_deref());
@@ -43,6 +45,7 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
         let error = match failure {
             LoginFailure::Credentials => AppError::InvalidCredentials,
             LoginFailure::Throttled => AppError::TooManyAttempts,
+            LoginFailure::Locked => AppError::Locked,
         };
         if crate::ssr::is_plain_form_post() {
             leptos_axum::redirect(&format!(
@@ -56,26 +59,39 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
         Err(error)
     };
 
-    let account = {
+    let (account, verdict) = {
         let mut conn = state.db.pool().acquire().await?;
-        if throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await? != throttle::Verdict::Go
-            || throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key, t).await?
-                != throttle::Verdict::Go
-        {
-            return refuse(LoginFailure::Throttled);
-        }
-        sqlx::query_as::<_, (String, String, String, String, Option<String>)>(
+        let account = sqlx::query_as::<_, (String, String, String, String, Option<String>)>(
             "SELECT a.id, a.password_hash, a.itscom_id, a.locale, c.contact_email
              FROM accounts a JOIN customers c ON c.customer_no = a.customer_no
              WHERE a.itscom_id_key = $1 AND a.state = 'active'",
         )
         .bind(&id_key)
         .fetch_optional(&mut *conn)
-        .await?
+        .await?;
+        let mut verdict = throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await?;
+        if verdict.go() {
+            verdict = throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key, t).await?;
+        }
+        (account, verdict)
     }; // the connection goes back to the pool before the slow hash
+    let account_id = account.as_ref().map(|a| a.0.clone());
+    if !verdict.go() {
+        // Recorded for unknown IDs too: the same work either way.
+        let subject = account_id.as_deref().map_or(Subject::Unknown, Subject::Account);
+        let mut conn = state.db.pool().acquire().await?;
+        record(&mut conn, Event::LoginThrottled, subject, &client, json!({}), t).await?;
+        return refuse(if verdict == throttle::Verdict::Locked {
+            LoginFailure::Locked
+        } else {
+            LoginFailure::Throttled
+        });
+    }
 
     let hash = account.as_ref().map(|a| a.1.clone());
     if !pw::verify_async(password, hash).await {
+        // The same statements whether or not the ID exists (no timing difference).
+        failed_login(&state, Event::LoginFailed, account_id.as_deref(), &id_key, &client, t).await?;
         return refuse(LoginFailure::Credentials);
     }
     let Some((account_id, _, itscom_id, locale, contact)) = account else {
@@ -132,6 +148,36 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
         leptos_axum::redirect(&next);
     }
     Ok(next)
+}
+
+/// A wrong password (or recovery code or answer) for an account: recorded; at
+/// [`throttle::LOCK_AFTER`] failures in a row the contact address is told that login
+/// now needs a password reset (once a day at most).
+#[cfg(feature = "ssr")]
+pub async fn failed_login(
+    state: &crate::ssr::AppState,
+    event: crate::ssr::events::Event,
+    account_id: Option<&str>,
+    id_key: &str,
+    client: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::ssr::auth::throttle;
+    use crate::ssr::events::{record, Event, Subject};
+    let mut tx = state.db.pool().begin().await?;
+    let subject = account_id.map_or(Subject::Unknown, Subject::Account);
+    record(&mut tx, event, subject, client, serde_json::json!({}), now).await?;
+    let due =
+        throttle::notice_due(&mut tx, &throttle::LOGIN_ACCOUNT, id_key, throttle::LOCK_AFTER, now).await?;
+    if let (true, Some(account_id)) = (due, account_id) {
+        record(&mut tx, Event::LoginLocked, Subject::Account(account_id), client, serde_json::json!({}), now)
+            .await?;
+        let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
+        let mail = crate::ssr::mail::templates::login_locked(&state.settings, target.locale, &target.to, now);
+        crate::ssr::mail::enqueue(&mut tx, "login.locked", &mail, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A long-lived random cookie naming this browser (stored hashed per account).

@@ -3,6 +3,8 @@
 mod api;
 mod page;
 
+#[cfg(feature = "ssr")]
+pub use api::failed_login;
 pub use api::{current_user, login, logout, CurrentUser, Login, Logout, UserBrief};
 pub use page::{LoginPage, LogoutButton, RequireLogin, UserResource};
 
@@ -13,6 +15,8 @@ pub enum LoginFailure {
     Credentials,
     /// Throttled: even the right password is refused during the wait.
     Throttled,
+    /// 100 failures in a row: login needs a password reset first.
+    Locked,
 }
 
 impl LoginFailure {
@@ -20,6 +24,7 @@ impl LoginFailure {
         match self {
             LoginFailure::Credentials => "credentials",
             LoginFailure::Throttled => "throttled",
+            LoginFailure::Locked => "locked",
         }
     }
 
@@ -27,6 +32,7 @@ impl LoginFailure {
         match code {
             "credentials" => Some(LoginFailure::Credentials),
             "throttled" => Some(LoginFailure::Throttled),
+            "locked" => Some(LoginFailure::Locked),
             _ => None,
         }
     }
@@ -61,7 +67,7 @@ mod tests {
 
     #[test]
     fn failure_codes_round_trip() {
-        for f in [LoginFailure::Credentials, LoginFailure::Throttled] {
+        for f in [LoginFailure::Credentials, LoginFailure::Throttled, LoginFailure::Locked] {
             assert_eq!(LoginFailure::from_code(f.code()), Some(f));
         }
         assert_eq!(LoginFailure::from_code("other"), None);

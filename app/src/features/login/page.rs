@@ -10,6 +10,7 @@ fn failure_message(tx: &'static Texts, failure: LoginFailure) -> &'static str {
     match failure {
         LoginFailure::Credentials => tx.login_error_credentials,
         LoginFailure::Throttled => tx.login_error_throttled,
+        LoginFailure::Locked => tx.login_error_locked,
     }
 }
 
@@ -33,6 +34,7 @@ pub fn LoginPage() -> impl IntoView {
         }
         match action.value().get() {
             Some(Err(AppError::TooManyAttempts)) => Some(LoginFailure::Throttled),
+            Some(Err(AppError::Locked)) => Some(LoginFailure::Locked),
             Some(Err(_)) => Some(LoginFailure::Credentials),
             Some(Ok(_)) => None,
             None => query.read().get("error").and_then(|c| LoginFailure::from_code(&c)),

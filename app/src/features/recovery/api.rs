@@ -4,7 +4,10 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 mod server {
     use crate::error::AppError;
-    use crate::ssr::auth::{request_cookie, sha256_hex, throttle::Policy};
+    use crate::ssr::auth::{
+        request_cookie, sha256_hex,
+        throttle::{Counting, Policy},
+    };
     use crate::ssr::db::Conn;
 
     pub const FLOW_COOKIE: &str = "mypage_recovery";
@@ -33,23 +36,63 @@ mod server {
         }
     }
 
-    /// A wrong code or answer counts as a failed login of the account.
-    pub async fn count_failed_login(conn: &mut Conn, account_id: &str, now: i64) -> Result<(), AppError> {
+    /// A wrong code or answer counts as a failed login of the account (and is
+    /// recorded; 100 in a row lock the login until a reset).
+    pub async fn count_failed_login(
+        conn: &mut Conn,
+        state: &crate::ssr::AppState,
+        account_id: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
         use crate::ssr::auth::throttle;
         let (key,): (String,) = sqlx::query_as("SELECT itscom_id_key FROM accounts WHERE id = $1")
             .bind(account_id)
             .fetch_one(&mut *conn)
             .await?;
         throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, now).await?;
-        Ok(())
+        let client = crate::ssr::auth::client_address();
+        crate::features::login::failed_login(
+            state,
+            crate::ssr::events::Event::RecoveryFailed,
+            Some(account_id),
+            &key,
+            &client,
+            now,
+        )
+        .await
+    }
+
+    /// Every recovery step, per client address: 50 in 15 minutes, like login (path A's
+    /// answers cost an argon2 hash each: no free CPU lever for strangers).
+    pub const RECOVERY_CLIENT: Policy = Policy {
+        scope: "recovery-client",
+        counting: Counting::PerWindow { window_secs: 900 },
+        free_attempts: 50,
+        step_secs: 30,
+        max_wait_secs: 900,
+    };
+
+    /// Codes per account: at most 20 attempts a day, whatever the flows.
+    pub const CODE_PER_ACCOUNT: Policy = Policy {
+        scope: "recovery-code-account",
+        counting: Counting::PerWindow { window_secs: 86_400 },
+        free_attempts: 20,
+        step_secs: 86_400,
+        max_wait_secs: 86_400,
+    };
+
+    /// Reserve one recovery step for this client; false when it must wait.
+    pub async fn client_may_try(conn: &mut Conn, now: i64) -> Result<bool, AppError> {
+        use crate::ssr::auth::{client_address, throttle};
+        Ok(throttle::reserve(conn, &RECOVERY_CLIENT, &client_address(), now).await?.go())
     }
 
     /// Recovery starts per typed ID: 5 an hour, so no one floods a mailbox with codes.
     /// Past it the screens stay the same and no mail goes out.
     pub const START_PER_ID: Policy = Policy {
         scope: "recovery-id",
+        counting: Counting::PerWindow { window_secs: 3600 },
         free_attempts: 5,
-        window_secs: 3600,
         step_secs: 300,
         max_wait_secs: 3600,
     };
@@ -122,17 +165,20 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
         format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000))
     };
     let mut tx = state.db.pool().begin().await?;
-    let allowed = throttle::reserve(&mut tx, &server::START_PER_ID, &key, t).await? == throttle::Verdict::Go;
-    let account: Option<(String, String, Option<String>, String)> = sqlx::query_as(
-        "SELECT a.id, a.recovery_method, c.contact_email, a.locale FROM accounts a
-         JOIN customers c ON c.customer_no = a.customer_no
+    if !server::client_may_try(&mut tx, t).await? {
+        tx.commit().await?;
+        return fail_form("/recovery/identify", AppError::TooManyAttempts);
+    }
+    let allowed = throttle::reserve(&mut tx, &server::START_PER_ID, &key, t).await?.go();
+    let account: Option<(String, String)> = sqlx::query_as(
+        "SELECT a.id, a.recovery_method FROM accounts a
          WHERE a.itscom_id_key = $1 AND a.state = 'active'",
     )
     .bind(&key)
     .fetch_optional(&mut *tx)
     .await?;
     let method = match &account {
-        Some((_, m, _, _)) if m == "legacy_question" => "question",
+        Some((_, m)) if m == "legacy_question" => "question",
         Some(_) => "code",
         None => decoy,
     };
@@ -155,11 +201,22 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
     .bind(t + server::FLOW_SECS)
     .execute(&mut *tx)
     .await?;
-    if let (true, Some((_, _, contact, locale))) = (code_method, &account) {
-        let to = contact.clone().unwrap_or_else(|| itscom_id.trim().to_string());
-        let locale = crate::i18n::Locale::from_code(locale).unwrap_or_default();
-        let mail = templates::recovery_code(&state.settings, locale, &to, &code);
-        enqueue(&mut tx, "recovery.code", &mail, t).await?;
+    if let Some((account_id, _)) = &account {
+        crate::ssr::events::record(
+            &mut tx,
+            crate::ssr::events::Event::RecoveryStarted,
+            crate::ssr::events::Subject::Account(account_id),
+            &crate::ssr::auth::client_address(),
+            serde_json::json!({ "method": method }),
+            t,
+        )
+        .await?;
+        if code_method {
+            // The stored contact address (else the stored ID), never what was typed.
+            let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
+            let mail = templates::recovery_code(&state.settings, target.locale, &target.to, &code);
+            enqueue(&mut tx, "recovery.code", &mail, t).await?;
+        }
     }
     tx.commit().await?;
     set_cookie(&crate::ssr::auth::cookie(
@@ -191,6 +248,15 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
         Ok(f) => f,
         Err(e) => return fail_form("/recovery/identify", e),
     };
+    // Per client, and per account a day (20 codes, whatever the flows).
+    let per_account = flow.account_id.clone().unwrap_or_else(|| flow.id_hash.clone());
+    if !server::client_may_try(&mut conn, t).await?
+        || !crate::ssr::auth::throttle::reserve(&mut conn, &server::CODE_PER_ACCOUNT, &per_account, t)
+            .await?
+            .go()
+    {
+        return fail_form(PAGE, AppError::TooManyAttempts);
+    }
     // Count the attempt first, atomically: parallel guesses cannot exceed the limit.
     let counted: Option<(i64,)> = sqlx::query_as(
         "UPDATE recovery_flows SET attempts = attempts + 1
@@ -208,7 +274,7 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
         && flow.code_hash.as_deref() == Some(server::code_hash(&flow.token, code.expose()).as_str());
     if !right {
         if let Some(account_id) = &flow.account_id {
-            server::count_failed_login(&mut conn, account_id, t).await?;
+            server::count_failed_login(&mut conn, &state, account_id, t).await?;
         }
         return if attempt >= server::MAX_ATTEMPTS {
             sqlx::query("UPDATE recovery_flows SET step = 'failed' WHERE id_hash = $1 AND step = 'code'")
@@ -257,10 +323,15 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
     let t = now();
     let flow = {
         let mut conn = state.db.pool().acquire().await?;
-        match server::current_flow(&mut conn, "question", t).await {
+        let flow = match server::current_flow(&mut conn, "question", t).await {
             Ok(f) => f,
             Err(e) => return fail_form("/recovery/identify", e),
+        };
+        // Before the hash: each costs a core for ≈20 ms.
+        if !server::client_may_try(&mut conn, t).await? {
+            return fail_form(PAGE, AppError::TooManyAttempts);
         }
+        flow
     };
     let answer_hash = pw::hash_async(answer.secret_for(question)).await;
     let link_token = random_token();
@@ -347,6 +418,9 @@ pub async fn verify_recovery_answer(
     let t = now();
     let link_hash = sha256_hex(&token);
     let mut conn = state.db.pool().acquire().await?;
+    if !server::client_may_try(&mut conn, t).await? {
+        return fail_form(&page, AppError::TooManyAttempts);
+    }
     // Count the attempt first, atomically: parallel guesses cannot exceed the limit.
     /// attempts, question, answer_hash, account_id
     type Counted = (i64, Option<String>, Option<String>, Option<String>);
@@ -366,7 +440,7 @@ pub async fn verify_recovery_answer(
     };
     let answer_matches = pw::verify_async(answer.secret_for(question), answer_hash).await;
     if !(answer_matches && stored_question.as_deref() == Some(question.code())) {
-        server::count_failed_login(&mut conn, &account_id, t).await?;
+        server::count_failed_login(&mut conn, &state, &account_id, t).await?;
         if attempt >= server::MAX_ATTEMPTS {
             sqlx::query("UPDATE recovery_flows SET step = 'failed' WHERE link_hash = $1 AND step = 'mailed'")
                 .bind(&link_hash)
@@ -421,7 +495,7 @@ pub async fn recovery_identity() -> Result<String, AppError> {
 pub async fn set_recovered_password(password: String, password_again: String) -> Result<String, AppError> {
     use crate::domain::password::{parse_new, NewPasswordError};
     use crate::domain::FieldError;
-    use crate::ssr::auth::{password as pw, session, throttle};
+    use crate::ssr::auth::{password as pw, throttle};
     use crate::ssr::mail::{enqueue, templates};
     use crate::ssr::{fail_form, now, proceed};
     const PAGE: &str = "/recovery/password";
@@ -463,9 +537,20 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
         .bind(t)
         .execute(&mut *tx)
         .await?;
-    session::end_all(&mut tx, &account_id).await?;
+    // Every session ends, and so does every pending change (ID change, re-registration,
+    // other recoveries) started before the reset.
+    crate::ssr::auth::end_for_security(&mut tx, &account_id, t).await?;
     let key = crate::domain::ItscomId::key_of_raw(&target.itscom_id);
     throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &key).await?;
+    crate::ssr::events::record(
+        &mut tx,
+        crate::ssr::events::Event::PasswordReset,
+        crate::ssr::events::Subject::Account(&account_id),
+        &crate::ssr::auth::client_address(),
+        serde_json::json!({}),
+        t,
+    )
+    .await?;
     let mail = templates::password_reset_notice(&state.settings, target.locale, &target.to, t);
     enqueue(&mut tx, "recovery.done", &mail, t).await?;
     tx.commit().await?;

@@ -10,7 +10,10 @@ mod api;
 mod page;
 
 pub use api::*;
-pub use page::{AdditionalPage, ConfirmPage, CredentialsPage, DonePage, RegisterPage, SentPage};
+pub use page::{
+    AdditionalPage, ConfirmPage, CredentialsPage, DonePage, PendingPage, RegisterPage, ReviewPage,
+    ReviewedPage, SentPage,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +22,46 @@ use serde::{Deserialize, Serialize};
 pub struct Confirmation {
     pub itscom_id: String,
     pub name: String,
-    /// The contact addresses to choose from: the new ID first, then those on record.
+    /// The contact addresses to choose from: the new ID first, then those on record
+    /// (masked while a re-registration is not confirmed by the account's contact
+    /// address). The form sends the index.
     pub contact_options: Vec<String>,
+    /// A re-registration: when it takes effect unless the account's contact address
+    /// confirms first (None: at once).
+    pub takes_effect_at: Option<i64>,
+}
+
+/// What a link mailed to the account's contact address about a re-registration
+/// shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnerReview {
+    /// `これは自分です` (true) or `心当たりがない` (false).
+    pub confirm: bool,
+    pub new_id: String,
+    pub requested_at: i64,
+    pub takes_effect_at: i64,
+}
+
+/// An address shown to someone who may not own it: `ha****@example.com` (the first
+/// two characters of the local part, one when it is that short, and the domain).
+pub fn mask_address(address: &str) -> String {
+    let (local, domain) = address.split_once('@').unwrap_or((address, ""));
+    let keep = if local.chars().count() > 2 { 2 } else { 1 };
+    let head: String = local.chars().take(keep).collect();
+    if domain.is_empty() {
+        format!("{head}****")
+    } else {
+        format!("{head}****@{domain}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn addresses_are_masked_but_for_their_start_and_domain() {
+        assert_eq!(super::mask_address("hanako@example.com"), "ha****@example.com");
+        assert_eq!(super::mask_address("sato-family@b03.itscom.net"), "sa****@b03.itscom.net");
+        assert_eq!(super::mask_address("ab@example.jp"), "a****@example.jp");
+        assert_eq!(super::mask_address("x"), "x****");
+    }
 }

@@ -1,6 +1,6 @@
 use super::api::{
-    get_confirmation, registration_step, CompleteRegistration, SubmitCredentials, VerifyAdditional,
-    VerifyContract,
+    get_confirmation, get_owner_review, registration_step, CompleteRegistration, ReviewReregistration,
+    SubmitCredentials, VerifyAdditional, VerifyContract,
 };
 use crate::components::form::{
     field_error, form_error, go_on_success, Field, FormAlert, RequireStep, Submit,
@@ -9,7 +9,7 @@ use crate::components::status::{ErrorNotice, Loading};
 use crate::domain::password::{parse_new, strength, NewPasswordError, Strength};
 use crate::domain::{FieldError, ItscomId};
 use crate::error::AppError;
-use crate::i18n::{field_message, t};
+use crate::i18n::{field_message, format_datetime, t, use_locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -198,6 +198,7 @@ pub fn SentPage() -> impl IntoView {
                 <h2 class="card-title">{tx.reg_sent}</h2>
                 <p class="mb-3 leading-relaxed" data-testid="sent">{tx.reg_sent_body}</p>
                 <p class="text-sm text-slate-600">{tx.reg_sent_note}</p>
+                <p class="mt-3 text-sm text-slate-600">{tx.reg_sent_reregistration}</p>
                 <p class="mt-4"><a class="link" href="/register">{tx.start_over}</a></p>
             </section>
         </RequireStep>
@@ -208,6 +209,7 @@ pub fn SentPage() -> impl IntoView {
 #[component]
 pub fn ConfirmPage() -> impl IntoView {
     let tx = t();
+    let locale = use_locale();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let confirmation = Resource::new(token, get_confirmation);
@@ -223,6 +225,11 @@ pub fn ConfirmPage() -> impl IntoView {
                     view! {
                         <section class="card max-w-2xl">
                             <p class="mb-4">{tx.reg_confirm_lead}</p>
+                            {c.takes_effect_at.map(|at| view! {
+                                <p class="alert mb-4" data-testid="held">
+                                    {tx.reg_held_notice.replace("{at}", &format_datetime(locale, at))}
+                                </p>
+                            })}
                             <FormAlert error=error/>
                             <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
                                 <dt class="font-bold">{tx.reg_name}</dt><dd>{c.name.clone()} " " {tx.honorific}</dd>
@@ -235,7 +242,7 @@ pub fn ConfirmPage() -> impl IntoView {
                                         <legend class="field-label">{tx.reg_contact_choose}</legend>
                                         {c.contact_options.iter().enumerate().map(|(i, a)| view! {
                                             <label class="flex min-h-11 cursor-pointer items-center gap-2">
-                                                <input type="radio" name="contact" value=a.clone() checked=i == 0 class="h-5 w-5"/>
+                                                <input type="radio" name="contact" value=i.to_string() checked=i == 0 class="h-5 w-5"/>
                                                 {a.clone()}
                                             </label>
                                         }).collect_view()}
@@ -265,6 +272,87 @@ pub fn DonePage() -> impl IntoView {
         <section class="card max-w-2xl">
             <h2 class="card-title">{tx.reg_done}</h2>
             <p class="mb-4 leading-relaxed" data-testid="done">{tx.reg_done_body}</p>
+            <a class="btn" href="/login">{tx.to_login}</a>
+        </section>
+    }
+}
+
+/// `/register/pending?at=…`: a re-registration waits for its hold (or the account's
+/// confirmation).
+#[component]
+pub fn PendingPage() -> impl IntoView {
+    let tx = t();
+    let locale = use_locale();
+    let query = use_query_map();
+    let at = move || query.read().get("at").and_then(|a| a.parse::<i64>().ok());
+    view! {
+        <h1 class="page-title">{tx.reg_title}</h1>
+        <section class="card max-w-2xl">
+            <h2 class="card-title">{tx.reg_pending_title}</h2>
+            <p class="mb-4 leading-relaxed" data-testid="pending">
+                {move || at().map(|at| tx.reg_pending_body.replace("{at}", &format_datetime(locale, at)))}
+            </p>
+            <a class="btn" href="/login">{tx.to_login}</a>
+        </section>
+    }
+}
+
+/// `/register/review?token=…`: from the mail to the account's contact address,
+/// `これは自分です` or `心当たりがない` (the page asks; only the button changes anything,
+/// so a mail scanner opening the link does nothing).
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    let tx = t();
+    let locale = use_locale();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let review = Resource::new(token, get_owner_review);
+    let action = ServerAction::<ReviewReregistration>::new();
+    go_on_success(action);
+    let error = form_error(action);
+    view! {
+        <h1 class="page-title">{tx.rev_title}</h1>
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || review.get().map(|r| match r {
+                Ok(r) => view! {
+                    <section class="card max-w-2xl">
+                        <p class="mb-4 leading-relaxed">{if r.confirm { tx.rev_lead_confirm } else { tx.rev_lead_cancel }}</p>
+                        <FormAlert error=error/>
+                        <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                            <dt class="font-bold">{tx.rev_new_id}</dt><dd class="break-all">{r.new_id.clone()}</dd>
+                            <dt class="font-bold">{tx.rev_requested_at}</dt><dd>{format_datetime(locale, r.requested_at)}</dd>
+                            <dt class="font-bold">{tx.rev_takes_effect}</dt><dd>{format_datetime(locale, r.takes_effect_at)}</dd>
+                        </dl>
+                        <ActionForm action=action>
+                            <input type="hidden" name="token" value=token/>
+                            <Submit pending=action.pending()
+                                label=if r.confirm { tx.rev_confirm_button } else { tx.rev_cancel_button }/>
+                        </ActionForm>
+                    </section>
+                }.into_any(),
+                Err(AppError::LinkInvalid) => view! {
+                    <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
+                }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// `/register/reviewed?result=…`: what the account's owner decided.
+#[component]
+pub fn ReviewedPage() -> impl IntoView {
+    let tx = t();
+    let query = use_query_map();
+    let message = move || match query.read().get("result").as_deref() {
+        Some("applied") => tx.rev_done_applied,
+        Some("cancelled") => tx.rev_done_cancelled,
+        _ => tx.rev_done_confirmed,
+    };
+    view! {
+        <h1 class="page-title">{tx.rev_title}</h1>
+        <section class="card max-w-2xl">
+            <p class="mb-4 leading-relaxed" data-testid="reviewed">{message}</p>
             <a class="btn" href="/login">{tx.to_login}</a>
         </section>
     }

@@ -108,28 +108,185 @@ pub async fn require_login() -> Result<CurrentAccount, AppError> {
     }
 }
 
-/// The client's address: the peer address, or the first `X-Forwarded-For` hop when
-/// the server is configured to sit behind a trusted load balancer.
+/// The client's address, for throttling and the security log: the peer address, or,
+/// behind `TRUSTED_PROXY_HOPS` proxies, the `X-Forwarded-For` entry that many from the
+/// right (the entries further left are the client's own writing). An IPv6 client is
+/// named by its /64: one household or phone holds a whole /64.
 pub fn client_address() -> String {
-    let trust_forwarded = state().map(|s| s.settings.trust_forwarded_for).unwrap_or(false);
+    let hops = state().map(|s| s.settings.trusted_proxy_hops).unwrap_or(0);
     let parts = leptos::prelude::use_context::<http::request::Parts>();
-    if trust_forwarded {
-        if let Some(ip) = parts
-            .as_ref()
-            .and_then(|p| p.headers.get("x-forwarded-for"))
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-        {
-            return ip;
-        }
-    }
-    parts
-        .and_then(|p| {
-            p.extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
+    let peer = parts.as_ref().and_then(|p| {
+        p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())
+    });
+    let forwarded: Vec<String> = parts
+        .as_ref()
+        .map(|p| {
+            p.headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(|s| s.trim().to_string())
+                .collect()
         })
-        .unwrap_or_else(|| "unknown".into())
+        .unwrap_or_default();
+    match client_ip(peer, &forwarded, hops) {
+        Some(ip) => client_key(ip),
+        None => "unknown".into(),
+    }
+}
+
+/// The client among the peer and the forwarded entries (see [`client_address`]). With
+/// fewer entries than proxies, or an entry that is no address, the peer is taken.
+pub fn client_ip(
+    peer: Option<std::net::IpAddr>,
+    forwarded: &[String],
+    hops: usize,
+) -> Option<std::net::IpAddr> {
+    if hops == 0 || forwarded.len() < hops {
+        return peer;
+    }
+    forwarded[forwarded.len() - hops].parse().ok().or(peer)
+}
+
+/// How a client address is counted: IPv4 as is, IPv6 by its /64.
+pub fn client_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{net}/64")
+            }
+        },
+    }
+}
+
+/// A short description of the requesting browser ("Chrome / Android"), for notices
+/// that tell a customer where a request came from.
+pub fn browser_summary() -> String {
+    let ua = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        })
+        .unwrap_or_default();
+    describe_user_agent(&ua)
+}
+
+pub fn describe_user_agent(ua: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("CriOS/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(token, _)| ua.contains(token))
+    .map_or("?", |(_, name)| name);
+    let os = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(token, _)| ua.contains(token))
+    .map_or("?", |(_, name)| name);
+    format!("{browser} / {os}")
+}
+
+/// After a security change of an account (password reset, re-registration, ID
+/// change): every session ends, and so does every change still pending for it (ID
+/// changes, registration flows of its customer, recoveries), so that nothing started
+/// by someone else before the change completes after it.
+pub async fn end_for_security(
+    conn: &mut crate::ssr::db::Conn,
+    account_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    session::end_all(&mut *conn, account_id).await?;
+    cancel_pending(conn, account_id, now).await
+}
+
+/// Every change still pending for an account (ID changes, registration flows of its
+/// customer, recoveries) ends: after its ID changed, or with [`end_for_security`].
+pub async fn cancel_pending(
+    conn: &mut crate::ssr::db::Conn,
+    account_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE id_changes SET step = 'cancelled', link_hash = NULL, cancel_hash = NULL
+         WHERE account_id = $1 AND step IN ('confirm', 'mailed')",
+    )
+    .bind(account_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE registration_flows SET step = 'cancelled', confirm_token_hash = NULL,
+            owner_confirm_hash = NULL, owner_cancel_hash = NULL
+         WHERE customer_no = (SELECT customer_no FROM accounts WHERE id = $1)
+            AND step IN ('additional', 'credentials', 'mail_sent', 'waiting')",
+    )
+    .bind(account_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE recovery_flows SET step = 'failed', code_hash = NULL, link_hash = NULL, expires_at = $2
+         WHERE account_id = $1 AND step IN ('code', 'question', 'mailed', 'password')",
+    )
+    .bind(account_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::IpAddr;
+
+    fn fwd(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_client_is_counted_from_the_right_of_the_forwarded_list() {
+        let peer: Option<IpAddr> = Some("10.0.0.5".parse().unwrap());
+        let list = fwd(&["6.6.6.6", "203.0.113.7"]); // the client wrote 6.6.6.6
+        assert_eq!(client_ip(peer, &list, 0), peer, "no proxy: the header is ignored");
+        assert_eq!(client_ip(peer, &list, 1), Some("203.0.113.7".parse().unwrap()));
+        assert_eq!(client_ip(peer, &list, 2), Some("6.6.6.6".parse().unwrap()));
+        assert_eq!(client_ip(peer, &list, 3), peer, "fewer entries than proxies");
+        assert_eq!(client_ip(peer, &fwd(&["not-an-ip"]), 1), peer);
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(client_key(a), "2001:db8:1:2::/64");
+        assert_eq!(client_key(a), client_key(b));
+        assert_ne!(client_key(a), client_key(c));
+        assert_eq!(client_key("::ffff:192.0.2.1".parse().unwrap()), "192.0.2.1");
+        assert_eq!(client_key("192.0.2.1".parse().unwrap()), "192.0.2.1");
+    }
+
+    #[test]
+    fn browsers_are_named_briefly() {
+        let android = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
+        assert_eq!(describe_user_agent(android), "Chrome / Android");
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+        assert_eq!(describe_user_agent(iphone), "Safari / iOS");
+        assert_eq!(describe_user_agent(""), "? / ?");
+    }
 }

@@ -1,10 +1,15 @@
 //! Attempt throttling, one mechanism for every flow that checks a secret (login,
 //! contract verification, codes, answers).
 //!
-//! Each subject (an account, a client address…) gets `free_attempts` in a window;
-//! after that each further attempt waits, the wait growing by `step_secs` an attempt
-//! up to `max_wait_secs`. Never a permanent lock: once the window has passed with no
-//! block in force, the count starts again.
+//! Two ways of counting (NIST SP 800-63B §5.2.2):
+//! - **Consecutive** (per account, per customer, per name+phone): failures in a row,
+//!   never forgotten with time, only by a success. After `free_attempts` each further
+//!   attempt waits, the wait growing by `step_secs` an attempt up to `max_wait_secs`;
+//!   with `lock_after`, that many failures in a row end the budget for good (login
+//!   then needs a password reset).
+//! - **Per window** (per client address, per day): a rate, not a budget: the count
+//!   starts again once the window has passed with no wait in force. Shared subjects (an
+//!   office or a carrier NAT shares one address) must not be locked for good.
 //!
 //! An attempt is *reserved* before the secret is checked, with one atomic upsert that
 //! counts it as a failure; a success then forgives it. So 100 parallel wrong attempts
@@ -14,22 +19,76 @@
 use super::sha256_hex;
 use crate::ssr::db::Conn;
 
+/// A window so long it never passes: consecutive counting through the same SQL
+/// (kept far below i64::MAX so `window_start + window` cannot overflow).
+const NEVER: i64 = 1_000_000_000_000;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Counting {
+    /// Failures in a row until a success; `lock_after` failures end the budget.
+    Consecutive { lock_after: Option<i64> },
+    /// Failures within a window of this many seconds.
+    PerWindow { window_secs: i64 },
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {
     /// The namespace of the key (`login-account`, `login-client`…).
     pub scope: &'static str,
+    pub counting: Counting,
     pub free_attempts: i64,
-    pub window_secs: i64,
     pub step_secs: i64,
     pub max_wait_secs: i64,
 }
 
-/// Login, per account: 5 attempts in 15 minutes, then +30 s each, at most 15 minutes.
-pub const LOGIN_ACCOUNT: Policy =
-    Policy { scope: "login-account", free_attempts: 5, window_secs: 900, step_secs: 30, max_wait_secs: 900 };
+impl Policy {
+    fn window_secs(&self) -> i64 {
+        match self.counting {
+            Counting::Consecutive { .. } => NEVER,
+            Counting::PerWindow { window_secs } => window_secs,
+        }
+    }
+
+    /// How long an idle row is kept (see `purge_after` in the migration).
+    fn keep_secs(&self) -> i64 {
+        match self.counting {
+            Counting::Consecutive { .. } => KEEP_CONSECUTIVE_SECS,
+            Counting::PerWindow { window_secs } => window_secs + self.max_wait_secs,
+        }
+    }
+
+    fn lock_after(&self) -> i64 {
+        match self.counting {
+            Counting::Consecutive { lock_after: Some(n) } => n,
+            _ => NEVER,
+        }
+    }
+}
+
+/// A subject's failures in a row are kept this long after its last attempt (then the
+/// maintenance task may delete the row): a budget over months, bounded storage.
+pub const KEEP_CONSECUTIVE_SECS: i64 = 90 * 86_400;
+
+/// Failures in a row after which login needs a password reset (NIST: at most 100).
+pub const LOCK_AFTER: i64 = 100;
+
+/// Login, per account: 5 free, then +30 s each, at most 15 minutes; 100 in a row lock
+/// the login until the password is reset.
+pub const LOGIN_ACCOUNT: Policy = Policy {
+    scope: "login-account",
+    counting: Counting::Consecutive { lock_after: Some(LOCK_AFTER) },
+    free_attempts: 5,
+    step_secs: 30,
+    max_wait_secs: 900,
+};
 /// Login, per client address: a larger budget (an office or a carrier NAT shares one).
-pub const LOGIN_CLIENT: Policy =
-    Policy { scope: "login-client", free_attempts: 50, window_secs: 900, step_secs: 30, max_wait_secs: 900 };
+pub const LOGIN_CLIENT: Policy = Policy {
+    scope: "login-client",
+    counting: Counting::PerWindow { window_secs: 900 },
+    free_attempts: 50,
+    step_secs: 30,
+    max_wait_secs: 900,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -37,6 +96,15 @@ pub enum Verdict {
     Go,
     /// Refused without checking; try again after this many seconds.
     Wait { seconds: i64 },
+    /// The budget is spent for good (`lock_after` failures in a row): only a reset
+    /// through another channel (a password reset) opens it again.
+    Locked,
+}
+
+impl Verdict {
+    pub fn go(self) -> bool {
+        self == Verdict::Go
+    }
 }
 
 fn key(policy: &Policy, subject: &str) -> String {
@@ -55,35 +123,74 @@ pub async fn reserve(
     // block starts: (n - free + 1) steps, capped.
     let n = "CASE WHEN throttle.window_start + $3 <= $2 THEN 1 ELSE throttle.failures + 1 END";
     let sql = format!(
-        "INSERT INTO throttle (key, failures, window_start, blocked_until)
-         VALUES ($1, 1, $2, CASE WHEN 1 >= $4 THEN $2 + $5 ELSE 0 END)
+        "INSERT INTO throttle (key, failures, window_start, blocked_until, purge_after)
+         VALUES ($1, 1, $2, CASE WHEN 1 >= $4 THEN $2 + $5 ELSE 0 END, $2 + $8)
          ON CONFLICT (key) DO UPDATE SET
             failures = {n},
+            purge_after = $2 + $8,
             window_start = CASE WHEN throttle.window_start + $3 <= $2 THEN $2 ELSE throttle.window_start END,
             blocked_until = CASE
                 WHEN {n} < $4 THEN 0
                 WHEN ({n} - $4 + 1) * $5 > $6 THEN $2 + $6
                 ELSE $2 + ({n} - $4 + 1) * $5 END
-         WHERE throttle.blocked_until <= $2
+         WHERE throttle.blocked_until <= $2 AND throttle.failures < $7
          RETURNING failures"
     );
     let reserved: Option<(i64,)> = sqlx::query_as(&sql)
         .bind(&key)
         .bind(now)
-        .bind(policy.window_secs)
+        .bind(policy.window_secs())
         .bind(policy.free_attempts)
         .bind(policy.step_secs)
         .bind(policy.max_wait_secs)
+        .bind(policy.lock_after())
+        .bind(policy.keep_secs())
         .fetch_optional(&mut *conn)
         .await?;
     if reserved.is_some() {
         return Ok(Verdict::Go);
     }
-    let (blocked_until,): (i64,) = sqlx::query_as("SELECT blocked_until FROM throttle WHERE key = $1")
-        .bind(&key)
-        .fetch_one(&mut *conn)
-        .await?;
+    let (failures, blocked_until): (i64, i64) =
+        sqlx::query_as("SELECT failures, blocked_until FROM throttle WHERE key = $1")
+            .bind(&key)
+            .fetch_one(&mut *conn)
+            .await?;
+    if failures >= policy.lock_after() {
+        return Ok(Verdict::Locked);
+    }
     Ok(Verdict::Wait { seconds: (blocked_until - now).max(1) })
+}
+
+/// The subject's failures counted now (0 when none).
+pub async fn failures(conn: &mut Conn, policy: &Policy, subject: &str) -> Result<i64, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT failures FROM throttle WHERE key = $1")
+        .bind(key(policy, subject))
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map_or(0, |(n,)| n))
+}
+
+/// Whether someone should be told now that `subject` has at least `threshold`
+/// failures: true at most once a day per subject (claimed atomically, so two server
+/// processes do not both send the notice).
+pub async fn notice_due(
+    conn: &mut Conn,
+    policy: &Policy,
+    subject: &str,
+    threshold: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE throttle SET noticed_at = $2
+         WHERE key = $1 AND failures >= $3 AND (noticed_at IS NULL OR noticed_at + 86400 <= $2)",
+    )
+    .bind(key(policy, subject))
+    .bind(now)
+    .bind(threshold)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 /// The secret was right: forget the subject's failures.

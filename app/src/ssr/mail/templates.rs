@@ -27,22 +27,7 @@ pub fn one_line(s: &str) -> String {
 
 /// Japan time, "2026年11月25日 14:05" or "2026-11-25 14:05 JST".
 pub fn format_time(locale: Locale, unix: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(unix)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .to_offset(time::macros::offset!(+9));
-    match locale {
-        Locale::Ja => {
-            format!("{}年{}月{}日 {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
-        }
-        Locale::En => format!(
-            "{}-{:02}-{:02} {:02}:{:02} JST",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        ),
-    }
+    crate::i18n::format_datetime(locale, unix)
 }
 
 fn wrap(settings: &Settings, locale: Locale, to: &str, subject: &str, paragraphs: &[String]) -> Mail {
@@ -317,5 +302,99 @@ mod tests {
         // 2026-11-25 05:05 UTC = 14:05 JST
         assert_eq!(format_time(Locale::Ja, 1_795_583_100), "2026年11月25日 14:05");
         assert_eq!(format_time(Locale::En, 1_795_583_100), "2026-11-25 14:05 JST");
+    }
+}
+
+/// To the account's contact address, at STEP 3 of a re-registration (before anything
+/// changes): who asked, when, from which browser, when it would take effect, and the
+/// two single-use links.
+#[allow(clippy::too_many_arguments)]
+pub fn reregistration_requested(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    new_id: &str,
+    at: i64,
+    browser: &str,
+    takes_effect_at: i64,
+    confirm_link: &str,
+    cancel_link: &str,
+) -> Mail {
+    let (when, effect) = (format_time(locale, at), format_time(locale, takes_effect_at));
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "iTSCOM IDとパスワードの再登録のお申し込み", &[
+            "お客さまのご契約で、マイページのiTSCOM IDとパスワードを新しく登録し直すお申し込みがありました。まだ何も変更されていません。".into(),
+            format!("新しいiTSCOM ID: {new_id}\n日時: {when}\nブラウザ: {browser}"),
+            format!("このまま何もしなければ、{effect} 以降に新しいiTSCOM IDとパスワードに切り替わり、これまでのiTSCOM IDとパスワードではログインできなくなります。"),
+            format!("お客さまご自身のお申し込みであれば「これは自分です」（すぐに切り替えられます）:\n{confirm_link}"),
+            format!("お心当たりのない場合は「心当たりがない」（お申し込みを取り消します）:\n{cancel_link}"),
+        ]),
+        Locale::En => wrap(settings, locale, to, "A request to register your iTSCOM ID and password anew", &[
+            "Someone asked to register the iTSCOM ID and password of your My Page account anew. Nothing has been changed yet.".into(),
+            format!("New iTSCOM ID: {new_id}\nWhen: {when}\nBrowser: {browser}"),
+            format!("If nothing is done, the new iTSCOM ID and password take effect from {effect}, and the current ones stop working."),
+            format!("If this was you, choose \"This is me\" (it then takes effect at once):\n{confirm_link}"),
+            format!("If this was not you, choose \"Not me\" (the request is cancelled):\n{cancel_link}"),
+        ]),
+    }
+}
+
+/// To a customer's contact address: repeated failed contract verifications (once a
+/// day at most).
+pub fn verification_failures_notice(settings: &Settings, locale: Locale, to: &str, at: i64) -> Mail {
+    let when = format_time(locale, at);
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "ご契約者情報の認証に繰り返し失敗しています", &[
+            "iTSCOM IDの登録画面で、お客さまのお名前と電話番号による「契約者情報 認証」が繰り返し失敗しています。".into(),
+            format!("日時: {when}"),
+            "お客さまご自身の操作でない場合、第三者がお客さまの情報を試している可能性があります。お心当たりのない場合は、サポートセンターまでご連絡ください。".into(),
+        ]),
+        Locale::En => wrap(settings, locale, to, "Repeated failed contract verifications", &[
+            "The contract holder verification of the iTSCOM ID registration has failed repeatedly with your name and phone number.".into(),
+            format!("When: {when}"),
+            "If this was not you, someone may be trying your details. Please contact our support centre.".into(),
+        ]),
+    }
+}
+
+/// To the contact address: 100 failed logins in a row; login needs a password reset.
+pub fn login_locked(settings: &Settings, locale: Locale, to: &str, at: i64) -> Mail {
+    let when = format_time(locale, at);
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "ログインを一時停止しました", &[
+            "お客さまのiTSCOM IDで、誤ったパスワードによるログインが繰り返されたため、ログインを停止しました。".into(),
+            format!("日時: {when}"),
+            "マイページのログイン画面の「ID,またはパスワードをお忘れですか?」からパスワードを再設定すると、再びログインできます。".into(),
+        ]),
+        Locale::En => wrap(settings, locale, to, "Login suspended", &[
+            "Login with your iTSCOM ID has been suspended after repeated wrong passwords.".into(),
+            format!("When: {when}"),
+            "Reset your password from \"Forgot your ID or password?\" on the login screen to log in again.".into(),
+        ]),
+    }
+}
+
+/// To the contact address at the moment an ID change is requested, with a link that
+/// cancels it.
+pub fn id_change_requested(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    new_id: &str,
+    at: i64,
+    cancel_link: &str,
+) -> Mail {
+    let when = format_time(locale, at);
+    match locale {
+        Locale::Ja => wrap(settings, locale, to, "iTSCOM IDの変更のお申し込み", &[
+            format!("マイページのiTSCOM IDを {new_id} に変更するお申し込みがありました。新しいアドレスで確認されると変更されます。"),
+            format!("日時: {when}"),
+            format!("お心当たりのない場合は、以下のURLからお申し込みを取り消し、パスワードを変更してください:\n{cancel_link}"),
+        ]),
+        Locale::En => wrap(settings, locale, to, "A request to change your iTSCOM ID", &[
+            format!("Someone asked to change the iTSCOM ID of your My Page account to {new_id}. It changes once the new address confirms."),
+            format!("When: {when}"),
+            format!("If this was not you, cancel the request here and change your password:\n{cancel_link}"),
+        ]),
     }
 }

@@ -88,11 +88,22 @@ impl Worker {
             };
             match result {
                 Ok(()) => {
-                    sqlx::query("UPDATE outbox SET sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1")
-                        .bind(&id)
-                        .bind(now())
-                        .execute(self.db.pool())
-                        .await?;
+                    // Sent: codes and links leave the database; recipient, subject, topic
+                    // and time stay.
+                    let kept = serde_json::from_str::<Mail>(&payload)
+                        .map(|m| Mail { text: String::new(), html: String::new(), ..m })
+                        .ok()
+                        .and_then(|m| serde_json::to_string(&m).ok())
+                        .unwrap_or_else(|| "{}".into());
+                    sqlx::query(
+                        "UPDATE outbox SET sent_at = $2, locked_until = NULL, last_error = NULL, payload = $3
+                         WHERE id = $1",
+                    )
+                    .bind(&id)
+                    .bind(now())
+                    .bind(kept)
+                    .execute(self.db.pool())
+                    .await?;
                     tracing::info!(outbox_id = %id, "mail sent");
                 }
                 Err(e) => {

@@ -1,0 +1,101 @@
+//! Security events of an account: one structured `tracing` event (target `security`)
+//! and one row of `account_events` each, with the account (never the typed ID) and the
+//! client address. Never a password, code, token or answer: `detail` holds only
+//! facts such as a browser's name.
+
+use crate::ssr::db::Conn;
+
+/// What happened. The names are the `kind` column and the `event` field of the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    LoginFailed,
+    LoginThrottled,
+    /// 100 failures in a row: login needs a password reset.
+    LoginLocked,
+    RecoveryStarted,
+    RecoveryFailed,
+    PasswordReset,
+    /// STEP 2 failed for a customer (name and phone matched, the detail did not).
+    VerificationFailed,
+    Registered,
+    ReregistrationRequested,
+    ReregistrationConfirmed,
+    ReregistrationCancelled,
+    Reregistered,
+    IdChangeRequested,
+    IdChangeCancelled,
+    IdChanged,
+}
+
+impl Event {
+    pub fn name(self) -> &'static str {
+        match self {
+            Event::LoginFailed => "login.failed",
+            Event::LoginThrottled => "login.throttled",
+            Event::LoginLocked => "login.locked",
+            Event::RecoveryStarted => "recovery.started",
+            Event::RecoveryFailed => "recovery.failed",
+            Event::PasswordReset => "recovery.password_reset",
+            Event::VerificationFailed => "registration.verification_failed",
+            Event::Registered => "registration.registered",
+            Event::ReregistrationRequested => "registration.reregistration_requested",
+            Event::ReregistrationConfirmed => "registration.reregistration_confirmed",
+            Event::ReregistrationCancelled => "registration.reregistration_cancelled",
+            Event::Reregistered => "registration.reregistered",
+            Event::IdChangeRequested => "account.id_change_requested",
+            Event::IdChangeCancelled => "account.id_change_cancelled",
+            Event::IdChanged => "account.id_changed",
+        }
+    }
+}
+
+/// Who the event is about: an account, or (before it has one) a customer.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    Account(&'a str),
+    Customer(&'a str),
+    /// A typed ID without an account (failed logins: credential stuffing shows here).
+    Unknown,
+}
+
+/// Record `event` for `subject`, from `client`, in the caller's transaction.
+pub async fn record(
+    conn: &mut Conn,
+    event: Event,
+    subject: Subject<'_>,
+    client: &str,
+    detail: serde_json::Value,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let (account, customer) = match subject {
+        Subject::Account(a) => (Some(a), None),
+        Subject::Customer(c) => (None, Some(c)),
+        Subject::Unknown => (None, None),
+    };
+    tracing::info!(
+        target: "security",
+        event = event.name(),
+        account = account.unwrap_or("-"),
+        customer = customer.unwrap_or("-"),
+        client,
+        detail = %detail,
+        "security event"
+    );
+    // One statement (the customer looked up inside it): in a transaction that has
+    // not written yet, a read first would make SQLite's later write fail when another
+    // writer committed meanwhile.
+    sqlx::query(
+        "INSERT INTO account_events (id, account_id, customer_no, kind, client, detail, created_at)
+         VALUES ($1, $2, COALESCE($3, (SELECT customer_no FROM accounts WHERE id = $2)), $4, $5, $6, $7)",
+    )
+    .bind(crate::ssr::db::new_id())
+    .bind(account)
+    .bind(customer)
+    .bind(event.name())
+    .bind(client)
+    .bind(detail.to_string())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

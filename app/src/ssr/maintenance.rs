@@ -1,0 +1,83 @@
+//! The server's one background task (besides the mail worker): every minute it puts
+//! held re-registrations into effect when their hold is over, and deletes what has
+//! expired: sessions, finished or expired flows and drafts, idle throttle rows, and
+//! month-old security events a flood could write at will.
+//! Every server process runs it; each step is a guarded statement, so two processes
+//! running it at once do the work once.
+
+use crate::ssr::{now, AppState};
+use std::time::Duration;
+
+pub const PERIOD: Duration = Duration::from_secs(60);
+
+/// Finished or cancelled flows are kept this long (what happened is in
+/// `account_events`; this only helps someone looking at a case that same day).
+pub const KEEP_FINISHED_SECS: i64 = 86_400;
+
+/// Security events that a flood can write at will (failed logins of unknown IDs,
+/// throttled attempts) are kept this long; an account's other events stay.
+pub const KEEP_NOISE_SECS: i64 = 30 * 86_400;
+
+/// What one run did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub reregistrations_applied: usize,
+    pub rows_deleted: u64,
+}
+
+/// One run at time `now` (tests pass a time in the future).
+pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::AppError> {
+    let reregistrations_applied =
+        crate::features::registration::apply_due_reregistrations(state, now).await?;
+    let idle_before = now - state.settings.session.idle_secs;
+    let finished_before = now - KEEP_FINISHED_SECS;
+    let events_before = now - KEEP_NOISE_SECS;
+    let statements: [(&str, &[i64]); 7] = [
+        ("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2", &[now, idle_before]),
+        (
+            "DELETE FROM registration_flows
+             WHERE (step IN ('additional', 'credentials') AND expires_at <= $1)
+                OR (step = 'mail_sent' AND confirm_expires_at <= $1)
+                OR (step IN ('done', 'cancelled') AND created_at <= $2)",
+            &[now, finished_before],
+        ),
+        ("DELETE FROM recovery_flows WHERE expires_at <= $1", &[now]),
+        ("DELETE FROM id_changes WHERE expires_at <= $1", &[now]),
+        ("DELETE FROM mailbox_drafts WHERE expires_at <= $1", &[now]),
+        ("DELETE FROM throttle WHERE purge_after <= $1 AND blocked_until <= $1", &[now]),
+        (
+            "DELETE FROM account_events
+             WHERE (account_id IS NULL AND customer_no IS NULL OR kind = 'login.throttled') AND created_at <= $1",
+            &[events_before],
+        ),
+    ];
+    let mut rows_deleted = 0;
+    for (sql, binds) in statements {
+        let mut q = sqlx::query(sql);
+        for b in binds {
+            q = q.bind(*b);
+        }
+        rows_deleted += q.execute(state.db.pool()).await?.rows_affected();
+    }
+    Ok(Report { reregistrations_applied, rows_deleted })
+}
+
+/// Run [`tick`] every [`PERIOD`] until `stop` turns true.
+pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        match tick(&state, now()).await {
+            Ok(r) if r != Report::default() => {
+                tracing::info!(applied = r.reregistrations_applied, deleted = r.rows_deleted, "maintenance")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "maintenance run failed; next in a minute"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(PERIOD) => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
+        }
+    }
+}
