@@ -50,6 +50,10 @@ CREATE INDEX registration_flows_expires_idx ON registration_flows (expires_at);
 CREATE INDEX registration_flows_customer_idx ON registration_flows (customer_no, step);
 CREATE INDEX registration_flows_waiting_idx ON registration_flows (step, hold_until);
 
+-- A recovery remembers the SHA-256 of the typed ID's key: the per-ID daily budget of
+-- codes is counted by it, for an unknown ID as for an account (no difference shows).
+ALTER TABLE recovery_flows ADD COLUMN id_key_hash TEXT;
+
 -- An ID change tells the old contact address at submit time, with a link that
 -- cancels it (stored hashed).
 ALTER TABLE id_changes ADD COLUMN cancel_hash TEXT;

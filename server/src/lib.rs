@@ -50,12 +50,15 @@ impl Application {
         let listener = TcpListener::bind(leptos_options.site_addr).await?;
         // Without SMTP_URL, mail stays in the outbox (readable at /dev/mailbox).
         let mail_worker = match &settings.smtp_url {
-            Some(url) => Some(app::ssr::mail::worker::Worker::new(
-                db.clone(),
-                url.expose(),
-                &settings.mail_from,
-                std::time::Duration::from_millis(250),
-            )?),
+            Some(url) => Some(
+                app::ssr::mail::worker::Worker::new(
+                    db.clone(),
+                    url.expose(),
+                    &settings.mail_from,
+                    std::time::Duration::from_millis(250),
+                )?
+                .keeping_sent_bodies(!settings.env.is_production()),
+            ),
             None => None,
         };
         // The dummy hash for unknown IDs is built now, not on the first login.

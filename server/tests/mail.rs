@@ -23,7 +23,10 @@ async fn queue(app: &TestApp, n: usize) {
 
 async fn a_queued_mail_arrives_at_the_smtp_server(backend: Backend) {
     let sink = SmtpSink::start();
-    let app = spawn_app_with_demo_data_and(backend, &[("SMTP_URL", &sink.url())]).await;
+    // Production: a sent mail's body is cleared (development keeps it for /dev/mailbox).
+    let app =
+        spawn_app_with_demo_data_and(backend, &[("SMTP_URL", &sink.url()), ("MYPAGE_ENV", "production")])
+            .await;
     // A real flow: a login from a new browser queues a notice.
     app.login("hanako@example.com", "Hanako_2024").await;
     let msgs = sink.wait_for(1, 15).await;

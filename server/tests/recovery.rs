@@ -436,6 +436,28 @@ async fn recovery_mail_is_limited_per_id(backend: Backend) {
     );
 }
 
+async fn an_unknown_id_meets_the_daily_code_limit_alike(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    // An unknown ID meets the same limit at the same point (nothing tells them apart).
+    let unknown = unknown_id_taking(&app, "code").await;
+    for flow in 0..4 {
+        let c = app.new_browser();
+        assert_eq!(
+            post_from(&app, &c, "/api/recovery/start", &[("itscom_id", &unknown)]).await,
+            "/recovery/code"
+        );
+        for i in 0..5 {
+            post_from(&app, &c, "/api/recovery/code", &[("code", &format!("{:06}", flow * 10 + i))]).await;
+        }
+    }
+    let c = app.new_browser();
+    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", &unknown)]).await;
+    assert_eq!(
+        post_from(&app, &c, "/api/recovery/code", &[("code", "123456")]).await,
+        "/recovery/code?error=throttled"
+    );
+}
+
 async fn twenty_codes_a_day_per_account_whatever_the_flows(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     for flow in 0..4 {
@@ -522,6 +544,7 @@ async fn the_code_goes_to_the_stored_id_not_the_typed_one(backend: Backend) {
 
 on_both_databases!(
     twenty_codes_a_day_per_account_whatever_the_flows,
+    an_unknown_id_meets_the_daily_code_limit_alike,
     one_client_may_start_fifty_recoveries_in_fifteen_minutes,
     path_a_answers_cost_no_hash_past_the_client_limit,
     the_code_goes_to_the_stored_id_not_the_typed_one,

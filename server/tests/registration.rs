@@ -128,10 +128,25 @@ async fn a_re_registration_is_held_72_hours_masked_and_its_owner_told_at_once(ba
     let again = post_from(&app, &app.new_browser(), "/api/register/complete", &[("token", &token)]).await;
     assert!(again.ends_with("error=link"), "{again}");
 
-    // An hour before the hold ends, still nothing; at its end it takes effect.
+    // An hour before the hold ends, still nothing; at its end it takes effect. (The
+    // owner's session is kept alive over the 72 hours, so only the change can end it.)
+    let keep_alive = |at: i64| {
+        let app = &app;
+        async move {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2")
+                .bind(at)
+                .bind(at + 3600)
+                .execute(app.db.pool())
+                .await
+                .unwrap();
+        }
+    };
+    keep_alive(at - 3600).await;
     assert_eq!(maintenance_at(&app, at - 3600).await.reregistrations_applied, 0);
+    assert!(scalar(&app, "SELECT COUNT(*) FROM sessions").await >= 1, "the owner's sessions go on");
+    keep_alive(at).await;
     assert_eq!(maintenance_at(&app, at).await.reregistrations_applied, 1);
-    assert_eq!(app.get("/").await.status(), 302, "the old sessions have ended");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 0, "the old sessions have ended");
     assert!(location(&app.login_from(&app.new_browser(), "hanako@example.com", "Hanako_2024").await)
         .contains("error=credentials"));
     assert_eq!(
@@ -211,6 +226,40 @@ async fn the_owner_cancelling_ends_every_pending_request_for_good(backend: Backe
     assert_eq!(maintenance_at(&app, at + 365 * 86_400).await.reregistrations_applied, 0);
     assert_eq!(location(&app.login("hanako@example.com", "Hanako_2024").await), "/");
     assert!(event_kinds(&app).await.contains(&"registration.reregistration_cancelled".to_string()));
+}
+
+async fn a_re_registration_opens_a_locked_login(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    // 100 failures in a row: login is locked.
+    {
+        let mut conn = app.db.pool().acquire().await.unwrap();
+        for i in 0..100 {
+            app::ssr::auth::throttle::reserve(
+                &mut conn,
+                &app::ssr::auth::throttle::LOGIN_ACCOUNT,
+                "hanako@example.com",
+                i * 100_000,
+            )
+            .await
+            .unwrap();
+        }
+    }
+    assert_eq!(location(&app.login("hanako@example.com", "Hanako_2024").await), "/login?error=locked&next=/");
+    // The owner re-registers the same ID with a new password and confirms.
+    let c = app.new_browser();
+    assert_eq!(
+        verify(&app, &c, "サトウ ハナコ", "090-1111-2222", "card", "4242").await,
+        "/register/credentials"
+    );
+    assert_eq!(credentials(&app, &c, "hanako@example.com", "Sato-hana-99").await, "/register/sent");
+    let (confirm, _) = review_links(&app).await;
+    post_from(&app, &c, "/api/register/review/submit", &[("token", token_of(&confirm))]).await;
+    let token = mailed_token(&app, "hanako@example.com").await.unwrap();
+    assert_eq!(
+        post_from(&app, &c, "/api/register/complete", &[("token", &token), ("contact", "0")]).await,
+        "/register/done"
+    );
+    assert_eq!(location(&app.login("hanako@example.com", "Sato-hana-99").await), "/");
 }
 
 async fn a_disabled_account_is_never_re_activated(backend: Backend) {
@@ -647,5 +696,6 @@ on_both_databases!(
     confirming_after_the_link_was_opened_applies_at_once,
     the_owner_cancelling_ends_every_pending_request_for_good,
     a_disabled_account_is_never_re_activated,
+    a_re_registration_opens_a_locked_login,
     failures_for_one_customer_count_in_a_row_and_tell_the_customer_once_a_day,
 );

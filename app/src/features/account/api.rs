@@ -176,6 +176,9 @@ pub async fn submit_id_change(contact: Option<String>, password: Option<String>)
     drop(conn);
     let token = random_token();
     let mut tx = state.db.pool().begin().await?;
+    // Write first (SQLite: a transaction that reads first cannot write once another
+    // writer has committed meanwhile).
+    sqlx::query("UPDATE id_changes SET step = step WHERE id = $1").bind(&draft.id).execute(&mut *tx).await?;
     let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM accounts WHERE itscom_id_key = $1")
         .bind(&draft.new_id_key)
         .fetch_optional(&mut *tx)

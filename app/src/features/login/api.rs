@@ -91,7 +91,9 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
     let hash = account.as_ref().map(|a| a.1.clone());
     if !pw::verify_async(password, hash).await {
         // The same statements whether or not the ID exists (no timing difference).
-        failed_login(&state, Event::LoginFailed, account_id.as_deref(), &id_key, &client, t).await?;
+        let mut conn = state.db.pool().acquire().await?;
+        failed_login(&mut conn, &state, Event::LoginFailed, account_id.as_deref(), &id_key, &client, t)
+            .await?;
         return refuse(LoginFailure::Credentials);
     }
     let Some((account_id, _, itscom_id, locale, contact)) = account else {
@@ -102,6 +104,9 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
     let mut tx = state.db.pool().begin().await?;
     throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &id_key).await?;
     throttle::forgive(&mut tx, &throttle::LOGIN_CLIENT, &client).await?;
+    // The customer proved the account: a registration budget a stranger spent on their
+    // name and phone opens again.
+    crate::ssr::auth::clear_customer_budgets(&mut tx, &account_id).await?;
     // A fresh session ID at every login; the old one (if any) ends.
     if let Some(old) = auth::request_cookie(session::cookie_name(settings)) {
         session::delete(&mut tx, &old).await?;
@@ -155,6 +160,7 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
 /// now needs a password reset (once a day at most).
 #[cfg(feature = "ssr")]
 pub async fn failed_login(
+    conn: &mut crate::ssr::db::Conn,
     state: &crate::ssr::AppState,
     event: crate::ssr::events::Event,
     account_id: Option<&str>,
@@ -164,7 +170,9 @@ pub async fn failed_login(
 ) -> Result<(), AppError> {
     use crate::ssr::auth::throttle;
     use crate::ssr::events::{record, Event, Subject};
-    let mut tx = state.db.pool().begin().await?;
+    use sqlx::Connection;
+    // On the caller's connection: a request holding one never waits for a second.
+    let mut tx = conn.begin().await?;
     let subject = account_id.map_or(Subject::Unknown, Subject::Account);
     record(&mut tx, event, subject, client, serde_json::json!({}), now).await?;
     let due =

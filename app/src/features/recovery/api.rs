@@ -52,6 +52,7 @@ mod server {
         throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, now).await?;
         let client = crate::ssr::auth::client_address();
         crate::features::login::failed_login(
+            conn,
             state,
             crate::ssr::events::Event::RecoveryFailed,
             Some(account_id),
@@ -72,7 +73,9 @@ mod server {
         max_wait_secs: 900,
     };
 
-    /// Codes per account: at most 20 attempts a day, whatever the flows.
+    /// Codes per typed iTSCOM ID (so per account): at most 20 attempts a day, whatever
+    /// the flows. Keyed by the ID's key for an unknown ID too, so the limit looks
+    /// the same either way.
     pub const CODE_PER_ACCOUNT: Policy = Policy {
         scope: "recovery-code-account",
         counting: Counting::PerWindow { window_secs: 86_400 },
@@ -109,12 +112,15 @@ mod server {
         pub account_id: Option<String>,
         pub code_hash: Option<String>,
         pub code_expires_at: i64,
+        /// SHA-256 of the typed ID's key: the per-ID budgets' subject.
+        pub id_key_hash: Option<String>,
     }
 
     pub async fn current_flow(conn: &mut Conn, step: &str, now: i64) -> Result<Flow, AppError> {
         let token = request_cookie(FLOW_COOKIE).ok_or(AppError::FlowExpired)?;
-        let row: Option<(String, Option<String>, Option<String>, i64)> = sqlx::query_as(
-            "SELECT id_hash, account_id, code_hash, code_expires_at FROM recovery_flows
+        type Row = (String, Option<String>, Option<String>, i64, Option<String>);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT id_hash, account_id, code_hash, code_expires_at, id_key_hash FROM recovery_flows
              WHERE id_hash = $1 AND step = $2 AND expires_at > $3",
         )
         .bind(sha256_hex(&token))
@@ -122,8 +128,9 @@ mod server {
         .bind(now)
         .fetch_optional(conn)
         .await?;
-        let (id_hash, account_id, code_hash, code_expires_at) = row.ok_or(AppError::FlowExpired)?;
-        Ok(Flow { token, id_hash, account_id, code_hash, code_expires_at })
+        let (id_hash, account_id, code_hash, code_expires_at, id_key_hash) =
+            row.ok_or(AppError::FlowExpired)?;
+        Ok(Flow { token, id_hash, account_id, code_hash, code_expires_at, id_key_hash })
     }
 }
 
@@ -188,8 +195,8 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
     let code_method = method == "code";
     sqlx::query(
         "INSERT INTO recovery_flows
-            (id_hash, account_id, method, step, code_hash, code_expires_at, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            (id_hash, account_id, method, step, code_hash, code_expires_at, created_at, expires_at, id_key_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(sha256_hex(&token))
     .bind(account.as_ref().map(|a| a.0.clone()))
@@ -199,6 +206,7 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
     .bind(t + server::CODE_SECS)
     .bind(t)
     .bind(t + server::FLOW_SECS)
+    .bind(sha256_hex(&key))
     .execute(&mut *tx)
     .await?;
     if let Some((account_id, _)) = &account {
@@ -249,7 +257,7 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
         Err(e) => return fail_form("/recovery/identify", e),
     };
     // Per client, and per account a day (20 codes, whatever the flows).
-    let per_account = flow.account_id.clone().unwrap_or_else(|| flow.id_hash.clone());
+    let per_account = flow.id_key_hash.clone().unwrap_or_else(|| flow.id_hash.clone());
     if !server::client_may_try(&mut conn, t).await?
         || !crate::ssr::auth::throttle::reserve(&mut conn, &server::CODE_PER_ACCOUNT, &per_account, t)
             .await?
@@ -297,6 +305,13 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
     if moved != 1 {
         return fail_form("/recovery/identify", AppError::FlowExpired);
     }
+    // A success does not count against a shared client address.
+    crate::ssr::auth::throttle::forgive(
+        &mut conn,
+        &server::RECOVERY_CLIENT,
+        &crate::ssr::auth::client_address(),
+    )
+    .await?;
     proceed("/recovery/password")
 }
 
@@ -465,6 +480,12 @@ pub async fn verify_recovery_answer(
     if moved != 1 {
         return fail_form(&page, AppError::LinkInvalid);
     }
+    crate::ssr::auth::throttle::forgive(
+        &mut conn,
+        &server::RECOVERY_CLIENT,
+        &crate::ssr::auth::client_address(),
+    )
+    .await?;
     set_cookie(&crate::ssr::auth::cookie(
         &state.settings,
         server::FLOW_COOKIE,
@@ -542,6 +563,7 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
     crate::ssr::auth::end_for_security(&mut tx, &account_id, t).await?;
     let key = crate::domain::ItscomId::key_of_raw(&target.itscom_id);
     throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &key).await?;
+    crate::ssr::auth::clear_customer_budgets(&mut tx, &account_id).await?;
     crate::ssr::events::record(
         &mut tx,
         crate::ssr::events::Event::PasswordReset,

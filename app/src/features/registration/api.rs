@@ -109,8 +109,13 @@ mod server {
         Ok(rows.into_iter().map(|(no, req)| (no, req != 0)).collect())
     }
 
+    /// What the per-customer counters are kept under when a name and phone match no
+    /// customer: the same statements run, so the time taken does not tell whether they
+    /// belong to a customer.
+    pub const STAND_IN: &str = "unmatched|";
+
     /// The customers whose name and phone match, whatever the other details: the
-    /// records a failed verification counts against.
+    /// records a failed verification counts against (a stand-in when none).
     pub async fn named_customers(
         conn: &mut Conn,
         kana_key: &str,
@@ -124,6 +129,9 @@ mod server {
         .bind(phone)
         .fetch_all(conn)
         .await?;
+        if rows.is_empty() {
+            return Ok(vec![format!("{STAND_IN}{kana_key}|{phone}")]);
+        }
         Ok(rows.into_iter().map(|(c,)| c).collect())
     }
 
@@ -172,15 +180,8 @@ mod server {
         use crate::ssr::events::{record, Event, Subject};
         let client = client_address();
         for c in customers {
-            record(
-                conn,
-                Event::VerificationFailed,
-                Subject::Customer(c),
-                &client,
-                serde_json::json!({}),
-                now,
-            )
-            .await?;
+            let subject = if c.starts_with(STAND_IN) { Subject::Unknown } else { Subject::Customer(c) };
+            record(conn, Event::VerificationFailed, subject, &client, serde_json::json!({}), now).await?;
             if throttle::notice_due(conn, &VERIFY_CUSTOMER, c, NOTICE_AFTER, now).await? {
                 let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
                     "SELECT c.contact_email, a.locale FROM customers c
@@ -252,6 +253,11 @@ mod server {
         .bind(&customer_no)
         .fetch_optional(&mut *tx)
         .await?;
+        let old_id: Option<(String,)> =
+            sqlx::query_as("SELECT itscom_id FROM accounts WHERE customer_no = $1")
+                .bind(&customer_no)
+                .fetch_optional(&mut *tx)
+                .await?;
         let written = match (&existing, &flow_account) {
             (Some((account_id, state, _, _)), Some(expected)) if account_id == expected => {
                 if state != "active" {
@@ -286,7 +292,7 @@ mod server {
             }
             // An account appeared since STEP 3 (another registration completed first):
             // this flow was a first registration and may not replace it unguarded.
-            _ => return Err(AppError::LinkInvalid),
+            _ => return Err(AppError::FlowExpired),
         };
         if let Err(e) = written {
             return Err(if crate::ssr::db::is_unique_violation(&e) {
@@ -302,8 +308,20 @@ mod server {
             .execute(&mut *tx)
             .await?;
         let client = requested_from.unwrap_or_default();
+        // A new password: the login budget of the new ID (and of the old one) opens again.
+        crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &key).await?;
+        crate::ssr::auth::throttle::reset(tx, &VERIFY_CUSTOMER, &customer_no).await?;
         match existing {
             Some((account_id, _, previous_contact, locale)) => {
+                if let Some((old_id,)) = old_id {
+                    let old_key = crate::domain::ItscomId::key_of_raw(&old_id);
+                    crate::ssr::auth::throttle::reset(
+                        tx,
+                        &crate::ssr::auth::throttle::LOGIN_ACCOUNT,
+                        &old_key,
+                    )
+                    .await?;
+                }
                 crate::ssr::auth::end_for_security(tx, &account_id, now).await?;
                 if let Some(previous) = previous_contact {
                     let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
@@ -553,6 +571,17 @@ pub async fn submit_credentials(
     let token = random_token();
 
     let mut tx = state.db.pool().begin().await?;
+    // Write first (SQLite: a transaction that reads first cannot write once another
+    // writer has committed meanwhile).
+    let at_step =
+        sqlx::query("UPDATE registration_flows SET step = step WHERE id_hash = $1 AND step = 'credentials'")
+            .bind(&flow.id_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if at_step != 1 {
+        return fail_form("/register", AppError::FlowExpired);
+    }
     // An ID held by another customer's account: the screen is the same, the mail says
     // someone tried, and carries no link.
     let holder: Option<(String,)> =
@@ -608,7 +637,8 @@ pub async fn submit_credentials(
         templates::registration_confirm(&state.settings, locale, id.as_str(), link.as_str())
     };
     enqueue(&mut tx, "registration.confirm", &mail, t).await?;
-    if let Some(account_id) = &existing {
+    // (A taken ID can never complete: nothing for the owner to confirm or cancel.)
+    if let (Some(account_id), false) = (&existing, taken) {
         // The account's owner hears of it now, before anything changes.
         let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
         let link = |token: &str| {
@@ -718,11 +748,12 @@ pub async fn complete_registration(token: String, contact: Option<String>) -> Re
     let token = token.trim().to_string();
     let page = format!("/register/confirm?token={token}");
     let mut tx = state.db.pool().begin().await?;
-    // Write first: the flow's row lock (PostgreSQL) or the write lock (SQLite) is
-    // taken before anything is read, so parallel openings queue instead of failing.
+    // Write first, and the customer first: the customer's row lock (PostgreSQL) or the
+    // write lock (SQLite) is taken before anything is read, so parallel openings queue
+    // instead of failing, and two completions of one customer never deadlock.
     let locked = sqlx::query(
-        "UPDATE registration_flows SET step = step
-         WHERE confirm_token_hash = $1 AND step = 'mail_sent' AND confirm_expires_at > $2",
+        "UPDATE customers SET name = name WHERE customer_no IN (SELECT customer_no FROM registration_flows
+         WHERE confirm_token_hash = $1 AND step = 'mail_sent' AND confirm_expires_at > $2)",
     )
     .bind(sha256_hex(&token))
     .bind(t)
@@ -791,10 +822,13 @@ pub async fn complete_registration(token: String, contact: Option<String>) -> Re
         }
         Err(e) => {
             drop(tx);
-            if e == AppError::AccountUnavailable {
+            if matches!(e, AppError::AccountUnavailable | AppError::FlowExpired) {
                 close_flow(&state, &id_hash).await?;
             }
-            let back = if matches!(e, AppError::Invalid { .. } | AppError::AccountUnavailable) {
+            let back = if matches!(
+                e,
+                AppError::Invalid { .. } | AppError::AccountUnavailable | AppError::FlowExpired
+            ) {
                 "/register"
             } else {
                 &page
@@ -861,10 +895,10 @@ pub async fn review_reregistration(token: String) -> Result<String, AppError> {
     let page = format!("/register/review?token={token}");
     let hash = sha256_hex(&token);
     let mut tx = state.db.pool().begin().await?;
-    // Write first (see complete_registration): parallel clicks queue.
+    // Write first, the customer first (see complete_registration).
     sqlx::query(
-        "UPDATE registration_flows SET step = step
-         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND step IN ('mail_sent', 'waiting')",
+        "UPDATE customers SET name = name WHERE customer_no IN (SELECT customer_no FROM registration_flows
+         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND step IN ('mail_sent', 'waiting'))",
     )
     .bind(&hash)
     .execute(&mut *tx)
@@ -908,8 +942,11 @@ pub async fn review_reregistration(token: String) -> Result<String, AppError> {
         if step == "waiting" {
             if let Err(e) = server::apply(&mut tx, &state.settings, &id_hash, "waiting", t).await {
                 drop(tx);
+                if e == AppError::Internal {
+                    return Err(e);
+                }
                 close_flow(&state, &id_hash).await?;
-                return fail_form("/register", e);
+                return proceed("/register/reviewed?result=unavailable");
             }
             tx.commit().await?;
             return proceed("/register/reviewed?result=applied");
@@ -950,17 +987,32 @@ pub async fn apply_due_reregistrations(state: &crate::ssr::AppState, now: i64) -
     let mut applied = 0;
     for (id_hash,) in due {
         let mut tx = state.db.pool().begin().await?;
+        // The customer first (see complete_registration).
+        sqlx::query(
+            "UPDATE customers SET name = name
+             WHERE customer_no IN (SELECT customer_no FROM registration_flows WHERE id_hash = $1)",
+        )
+        .bind(&id_hash)
+        .execute(&mut *tx)
+        .await?;
         match server::apply(&mut tx, &state.settings, &id_hash, "waiting", now).await {
             Ok(()) => {
                 tx.commit().await?;
                 applied += 1;
             }
-            // Another process applied it first.
+            // Another process applied it first (or the owner cancelled meanwhile).
             Err(AppError::LinkInvalid) => {}
-            Err(e) => {
+            // It can never take effect: the account is disabled, the ID was taken by
+            // another customer, or an account appeared that this flow did not know.
+            Err(e @ (AppError::AccountUnavailable | AppError::Invalid { .. } | AppError::FlowExpired)) => {
                 drop(tx);
                 tracing::warn!(error = %e, "a held re-registration cannot take effect; it ends");
                 close_flow(state, &id_hash).await?;
+            }
+            // Anything else (the database busy…): the next run tries again.
+            Err(e) => {
+                drop(tx);
+                tracing::warn!(error = %e, "a held re-registration could not be applied now; retried next run");
             }
         }
     }

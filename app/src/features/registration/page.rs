@@ -347,6 +347,7 @@ pub fn ReviewedPage() -> impl IntoView {
     let message = move || match query.read().get("result").as_deref() {
         Some("applied") => tx.rev_done_applied,
         Some("cancelled") => tx.rev_done_cancelled,
+        Some("unavailable") => tx.err_account_unavailable,
         _ => tx.rev_done_confirmed,
     };
     view! {

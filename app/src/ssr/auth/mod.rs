@@ -215,6 +215,23 @@ pub async fn end_for_security(
     cancel_pending(conn, account_id, now).await
 }
 
+/// The account's owner proved it (login, password reset, re-registration): the
+/// registration budget of its customer record (which strangers who know the name and
+/// phone can spend) opens again.
+pub async fn clear_customer_budgets(
+    conn: &mut crate::ssr::db::Conn,
+    account_id: &str,
+) -> Result<(), sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT customer_no FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if let Some((customer_no,)) = row {
+        throttle::reset(conn, &crate::features::registration::VERIFY_CUSTOMER, &customer_no).await?;
+    }
+    Ok(())
+}
+
 /// Every change still pending for an account (ID changes, registration flows of its
 /// customer, recoveries) ends: after its ID changed, or with [`end_for_security`].
 pub async fn cancel_pending(

@@ -21,6 +21,8 @@ pub struct Worker {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
     poll: Duration,
+    /// Keep a sent mail's body (development: /dev/mailbox shows it); else cleared.
+    keep_sent_bodies: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,7 +40,13 @@ impl Worker {
             .timeout(Some(Duration::from_secs(30)))
             .build();
         let from = from.parse::<Mailbox>().map_err(|e| WorkerError::From(e.to_string()))?;
-        Ok(Self { db, transport, from, poll })
+        Ok(Self { db, transport, from, poll, keep_sent_bodies: false })
+    }
+
+    /// Keep sent mails' bodies (development only: the development mailbox reads them).
+    pub fn keeping_sent_bodies(mut self, keep: bool) -> Self {
+        self.keep_sent_bodies = keep;
+        self
     }
 
     /// Deliver until `shutdown` turns true.
@@ -90,11 +98,15 @@ impl Worker {
                 Ok(()) => {
                     // Sent: codes and links leave the database; recipient, subject, topic
                     // and time stay.
-                    let kept = serde_json::from_str::<Mail>(&payload)
-                        .map(|m| Mail { text: String::new(), html: String::new(), ..m })
-                        .ok()
-                        .and_then(|m| serde_json::to_string(&m).ok())
-                        .unwrap_or_else(|| "{}".into());
+                    let kept = if self.keep_sent_bodies {
+                        payload.clone()
+                    } else {
+                        serde_json::from_str::<Mail>(&payload)
+                            .map(|m| Mail { text: String::new(), html: String::new(), ..m })
+                            .ok()
+                            .and_then(|m| serde_json::to_string(&m).ok())
+                            .unwrap_or_else(|| "{}".into())
+                    };
                     sqlx::query(
                         "UPDATE outbox SET sent_at = $2, locked_until = NULL, last_error = NULL, payload = $3
                          WHERE id = $1",
