@@ -340,13 +340,7 @@ mod server {
             }
             None => {
                 // Any other registration of this customer still under way ends here.
-                sqlx::query(
-                    "UPDATE registration_flows SET step = 'cancelled', confirm_token_hash = NULL
-                     WHERE customer_no = $1 AND step IN ('additional', 'credentials', 'mail_sent', 'waiting')",
-                )
-                .bind(&customer_no)
-                .execute(&mut *tx)
-                .await?;
+                crate::ssr::auth::cancel_registrations(tx, &customer_no).await?;
                 record(
                     tx,
                     Event::Registered,
@@ -954,14 +948,7 @@ pub async fn review_reregistration(token: String) -> Result<String, AppError> {
         tx.commit().await?;
         return proceed("/register/reviewed?result=confirmed");
     }
-    sqlx::query(
-        "UPDATE registration_flows SET step = 'cancelled', confirm_token_hash = NULL,
-            owner_confirm_hash = NULL, owner_cancel_hash = NULL
-         WHERE customer_no = $1 AND step IN ('additional', 'credentials', 'mail_sent', 'waiting')",
-    )
-    .bind(&customer_no)
-    .execute(&mut *tx)
-    .await?;
+    crate::ssr::auth::cancel_registrations(&mut tx, &customer_no).await?;
     record(
         &mut tx,
         Event::ReregistrationCancelled,

@@ -232,6 +232,22 @@ pub async fn clear_customer_budgets(
     Ok(())
 }
 
+/// Every registration of a customer still under way ends (its links with it).
+pub async fn cancel_registrations(
+    conn: &mut crate::ssr::db::Conn,
+    customer_no: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE registration_flows SET step = 'cancelled', confirm_token_hash = NULL,
+            owner_confirm_hash = NULL, owner_cancel_hash = NULL
+         WHERE customer_no = $1 AND step IN ('additional', 'credentials', 'mail_sent', 'waiting')",
+    )
+    .bind(customer_no)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Every change still pending for an account (ID changes, registration flows of its
 /// customer, recoveries) ends: after its ID changed, or with [`end_for_security`].
 pub async fn cancel_pending(
@@ -246,15 +262,13 @@ pub async fn cancel_pending(
     .bind(account_id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
-        "UPDATE registration_flows SET step = 'cancelled', confirm_token_hash = NULL,
-            owner_confirm_hash = NULL, owner_cancel_hash = NULL
-         WHERE customer_no = (SELECT customer_no FROM accounts WHERE id = $1)
-            AND step IN ('additional', 'credentials', 'mail_sent', 'waiting')",
-    )
-    .bind(account_id)
-    .execute(&mut *conn)
-    .await?;
+    let customer: Option<(String,)> = sqlx::query_as("SELECT customer_no FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if let Some((customer_no,)) = customer {
+        cancel_registrations(conn, &customer_no).await?;
+    }
     sqlx::query(
         "UPDATE recovery_flows SET step = 'failed', code_hash = NULL, link_hash = NULL, expires_at = $2
          WHERE account_id = $1 AND step IN ('code', 'question', 'mailed', 'password')",
