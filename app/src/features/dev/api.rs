@@ -13,7 +13,7 @@ fn require_development() -> Result<crate::ssr::AppState, AppError> {
 }
 
 /// The customers a developer can preview: (customer number, name).
-#[server]
+#[server(endpoint = "dev/customers")]
 pub async fn list_demo_customers() -> Result<Vec<(String, String)>, AppError> {
     let state = require_development()?;
     let mut conn = state.db.pool().acquire().await?;
@@ -21,7 +21,7 @@ pub async fn list_demo_customers() -> Result<Vec<(String, String)>, AppError> {
 }
 
 /// The top-page summary of any customer, for the development preview.
-#[server]
+#[server(endpoint = "dev/preview")]
 pub async fn get_preview_summary(customer_no: String) -> Result<TopSummary, AppError> {
     let state = require_development()?;
     let customer_no = crate::domain::CustomerNumber::parse(&customer_no).map_err(|error| {
@@ -39,7 +39,7 @@ pub async fn get_preview_summary(customer_no: String) -> Result<TopSummary, AppE
 }
 
 /// The latest mails of the outbox, for the development mailbox.
-#[server]
+#[server(endpoint = "dev/mail")]
 pub async fn list_dev_mail() -> Result<Vec<crate::features::dev::DevMail>, AppError> {
     let state = require_development()?;
     let mut conn = state.db.pool().acquire().await?;

@@ -12,7 +12,7 @@ pub const FONT_LARGE_CLASS: &str = "font-large";
 
 /// Remember the chosen language. Without JavaScript the form posts here and the
 /// server redirects back; with it, the page reloads to render every text anew.
-#[server]
+#[server(endpoint = "preferences/locale")]
 pub async fn set_locale(lang: String) -> Result<(), AppError> {
     let locale = Locale::from_code(&lang).ok_or_else(|| {
         crate::ssr::set_status(422);

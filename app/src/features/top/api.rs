@@ -3,7 +3,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// The logged-in customer's top-page summary.
-#[server]
+#[server(endpoint = "top/summary")]
 pub async fn get_top_summary() -> Result<TopSummary, AppError> {
     let account = crate::ssr::auth::require_login().await?;
     let state = crate::ssr::state()?;
