@@ -99,3 +99,15 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// The common case: `event` for an account, from this request's client, with no
+/// detail.
+pub async fn account_event(
+    conn: &mut Conn,
+    event: Event,
+    account_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let client = crate::ssr::auth::client_address();
+    record(conn, event, Subject::Account(account_id), &client, serde_json::json!({}), now).await
+}

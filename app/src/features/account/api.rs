@@ -240,12 +240,10 @@ pub async fn submit_id_change(contact: Option<String>, password: Option<String>)
         cancel_link.as_str(),
     );
     enqueue(&mut tx, "account.id_change_requested", &notice, t).await?;
-    crate::ssr::events::record(
+    crate::ssr::events::account_event(
         &mut tx,
         crate::ssr::events::Event::IdChangeRequested,
-        crate::ssr::events::Subject::Account(&account.account_id),
-        &crate::ssr::auth::client_address(),
-        serde_json::json!({}),
+        &account.account_id,
         t,
     )
     .await?;
@@ -349,15 +347,7 @@ pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
     }
     // Recoveries and registrations started for the old ID end with it.
     crate::ssr::auth::cancel_pending(&mut tx, &account_id, t).await?;
-    crate::ssr::events::record(
-        &mut tx,
-        crate::ssr::events::Event::IdChanged,
-        crate::ssr::events::Subject::Account(&account_id),
-        &crate::ssr::auth::client_address(),
-        serde_json::json!({}),
-        t,
-    )
-    .await?;
+    crate::ssr::events::account_event(&mut tx, crate::ssr::events::Event::IdChanged, &account_id, t).await?;
     let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
     let to = old_contact.unwrap_or(old_id);
     enqueue(
@@ -428,15 +418,8 @@ pub async fn cancel_id_change(token: String) -> Result<String, AppError> {
     if cancelled != 1 {
         return fail_form(&format!("/account/id/cancel?token={token}"), AppError::LinkInvalid);
     }
-    crate::ssr::events::record(
-        &mut tx,
-        crate::ssr::events::Event::IdChangeCancelled,
-        crate::ssr::events::Subject::Account(&account_id),
-        &crate::ssr::auth::client_address(),
-        serde_json::json!({}),
-        t,
-    )
-    .await?;
+    crate::ssr::events::account_event(&mut tx, crate::ssr::events::Event::IdChangeCancelled, &account_id, t)
+        .await?;
     tx.commit().await?;
     proceed("/account/id/cancelled")
 }

@@ -61,8 +61,8 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
 
     let (account, verdict) = {
         let mut conn = state.db.pool().acquire().await?;
-        let account = sqlx::query_as::<_, (String, String, String, String, Option<String>)>(
-            "SELECT a.id, a.password_hash, a.itscom_id, a.locale, c.contact_email
+        let account = sqlx::query_as::<_, (String, String, String, String, Option<String>, String)>(
+            "SELECT a.id, a.password_hash, a.itscom_id, a.locale, c.contact_email, a.customer_no
              FROM accounts a JOIN customers c ON c.customer_no = a.customer_no
              WHERE a.itscom_id_key = $1 AND a.state = 'active'",
         )
@@ -96,7 +96,7 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
             .await?;
         return refuse(LoginFailure::Credentials);
     }
-    let Some((account_id, _, itscom_id, locale, contact)) = account else {
+    let Some((account_id, _, itscom_id, locale, contact, customer_no)) = account else {
         return refuse(LoginFailure::Credentials); // unreachable: no hash never verifies
     };
 
@@ -106,7 +106,7 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
     throttle::forgive(&mut tx, &throttle::LOGIN_CLIENT, &client).await?;
     // The customer proved the account: a registration budget a stranger spent on their
     // name and phone opens again.
-    crate::ssr::auth::clear_customer_budgets(&mut tx, &account_id).await?;
+    throttle::reset(&mut tx, &crate::features::registration::VERIFY_CUSTOMER, &customer_no).await?;
     // A fresh session ID at every login; the old one (if any) ends.
     if let Some(old) = auth::request_cookie(session::cookie_name(settings)) {
         session::delete(&mut tx, &old).await?;

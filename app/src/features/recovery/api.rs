@@ -564,15 +564,8 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
     let key = crate::domain::ItscomId::key_of_raw(&target.itscom_id);
     throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &key).await?;
     crate::ssr::auth::clear_customer_budgets(&mut tx, &account_id).await?;
-    crate::ssr::events::record(
-        &mut tx,
-        crate::ssr::events::Event::PasswordReset,
-        crate::ssr::events::Subject::Account(&account_id),
-        &crate::ssr::auth::client_address(),
-        serde_json::json!({}),
-        t,
-    )
-    .await?;
+    crate::ssr::events::account_event(&mut tx, crate::ssr::events::Event::PasswordReset, &account_id, t)
+        .await?;
     let mail = templates::password_reset_notice(&state.settings, target.locale, &target.to, t);
     enqueue(&mut tx, "recovery.done", &mail, t).await?;
     tx.commit().await?;

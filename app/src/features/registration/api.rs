@@ -246,20 +246,17 @@ mod server {
         .fetch_one(&mut *tx)
         .await?;
         let key = crate::domain::ItscomId::key_of_raw(&itscom_id);
-        let existing: Option<(String, String, Option<String>, String)> = sqlx::query_as(
-            "SELECT a.id, a.state, c.contact_email, a.locale FROM accounts a
+        /// id, state, contact address, locale, iTSCOM ID
+        type Existing = (String, String, Option<String>, String, String);
+        let existing: Option<Existing> = sqlx::query_as(
+            "SELECT a.id, a.state, c.contact_email, a.locale, a.itscom_id FROM accounts a
              JOIN customers c ON c.customer_no = a.customer_no WHERE a.customer_no = $1",
         )
         .bind(&customer_no)
         .fetch_optional(&mut *tx)
         .await?;
-        let old_id: Option<(String,)> =
-            sqlx::query_as("SELECT itscom_id FROM accounts WHERE customer_no = $1")
-                .bind(&customer_no)
-                .fetch_optional(&mut *tx)
-                .await?;
         let written = match (&existing, &flow_account) {
-            (Some((account_id, state, _, _)), Some(expected)) if account_id == expected => {
+            (Some((account_id, state, ..)), Some(expected)) if account_id == expected => {
                 if state != "active" {
                     return Err(AppError::AccountUnavailable);
                 }
@@ -312,16 +309,10 @@ mod server {
         crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &key).await?;
         crate::ssr::auth::throttle::reset(tx, &VERIFY_CUSTOMER, &customer_no).await?;
         match existing {
-            Some((account_id, _, previous_contact, locale)) => {
-                if let Some((old_id,)) = old_id {
-                    let old_key = crate::domain::ItscomId::key_of_raw(&old_id);
-                    crate::ssr::auth::throttle::reset(
-                        tx,
-                        &crate::ssr::auth::throttle::LOGIN_ACCOUNT,
-                        &old_key,
-                    )
+            Some((account_id, _, previous_contact, locale, old_id)) => {
+                let old_key = crate::domain::ItscomId::key_of_raw(&old_id);
+                crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &old_key)
                     .await?;
-                }
                 crate::ssr::auth::end_for_security(tx, &account_id, now).await?;
                 if let Some(previous) = previous_contact {
                     let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
@@ -611,8 +602,9 @@ pub async fn submit_credentials(
     .bind(t + server::LINK_SECS)
     .bind(&existing)
     .bind(existing.as_ref().map(|_| hold_until))
-    .bind(existing.as_ref().map(|_| sha256_hex(&owner_confirm)))
-    .bind(existing.as_ref().map(|_| sha256_hex(&owner_cancel)))
+    // The owner's links exist only when they are mailed (a taken ID never completes).
+    .bind(existing.as_ref().filter(|_| !taken).map(|_| sha256_hex(&owner_confirm)))
+    .bind(existing.as_ref().filter(|_| !taken).map(|_| sha256_hex(&owner_cancel)))
     .bind(&client)
     .execute(&mut *tx)
     .await?
@@ -854,21 +846,22 @@ pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
     crate::ssr::set_referrer_policy_no_referrer();
     let state = crate::ssr::state()?;
     let hash = sha256_hex(token.trim());
-    let row: Option<(Option<String>, String, i64, i64, Option<String>)> = sqlx::query_as(
-        "SELECT owner_confirm_hash, itscom_id, created_at, hold_until, requested_from FROM registration_flows
+    let row: Option<(Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT owner_confirm_hash, itscom_id, hold_until FROM registration_flows
          WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND step IN ('mail_sent', 'waiting')",
     )
     .bind(&hash)
     .fetch_optional(state.db.pool())
     .await?;
-    let Some((confirm_hash, new_id, requested_at, takes_effect_at, _)) = row else {
+    let Some((confirm_hash, new_id, takes_effect_at)) = row else {
         crate::ssr::set_status(404);
         return Err(AppError::LinkInvalid);
     };
     Ok(OwnerReview {
         confirm: confirm_hash.as_deref() == Some(hash.as_str()),
         new_id,
-        requested_at,
+        // STEP 3, as the mail says: the hold runs from it.
+        requested_at: takes_effect_at - state.settings.reregistration_hold_secs,
         takes_effect_at,
     })
 }

@@ -215,7 +215,8 @@ pub async fn end_for_security(
     cancel_pending(conn, account_id, now).await
 }
 
-/// The account's owner proved it (login, password reset, re-registration): the
+/// The account's owner proved it (a password reset; login and re-registration reset it
+/// from the customer number they already hold): the
 /// registration budget of its customer record (which strangers who know the name and
 /// phone can spend) opens again.
 pub async fn clear_customer_budgets(
