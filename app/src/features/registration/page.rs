@@ -318,10 +318,10 @@ pub fn ReviewPage() -> impl IntoView {
                     <section class="card max-w-2xl">
                         <p class="mb-4 leading-relaxed">{if r.confirm { tx.rev_lead_confirm } else { tx.rev_lead_cancel }}</p>
                         <FormAlert error=error/>
-                        <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-                            <dt class="font-bold">{tx.rev_new_id}</dt><dd class="break-all">{r.new_id.clone()}</dd>
-                            <dt class="font-bold">{tx.rev_requested_at}</dt><dd>{format_datetime(locale, r.requested_at)}</dd>
-                            <dt class="font-bold">{tx.rev_takes_effect}</dt><dd>{format_datetime(locale, r.takes_effect_at)}</dd>
+                        <dl class="mb-4 grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[auto_1fr] sm:gap-y-2">
+                            <dt class="font-bold">{tx.rev_new_id}</dt><dd class="mb-2 break-all sm:mb-0">{r.new_id.clone()}</dd>
+                            <dt class="font-bold">{tx.rev_requested_at}</dt><dd class="mb-2 sm:mb-0">{format_datetime(locale, r.requested_at)}</dd>
+                            <dt class="font-bold">{tx.rev_takes_effect}</dt><dd class="mb-2 sm:mb-0">{format_datetime(locale, r.takes_effect_at)}</dd>
                         </dl>
                         <ActionForm action=action>
                             <input type="hidden" name="token" value=token/>
