@@ -19,8 +19,6 @@ export SMTP_URL="smtp://127.0.0.1:$smtp_port"
 export PUBLIC_URL="http://$E2E_ADDR"
 export LEPTOS_SITE_ADDR="$E2E_ADDR"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$(cd "$(dirname "$0")/.." && pwd)/target/site}"
-export LEPTOS_OUTPUT_NAME=mypage
-export LEPTOS_ENV=PROD
 "$SERVER_BIN" seed-demo
 "$SERVER_BIN" serve &
 pid=$!

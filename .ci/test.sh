@@ -22,10 +22,7 @@ pg_start
 cargo test -p server
 pg_stop
 
-log "release build (server + WASM + CSS)"
-cargo leptos build --release
-WASM="$ROOT/target/site/pkg/mypage.wasm"
-printf 'release WASM: %s bytes raw, %s bytes gzipped\n' "$(stat -c %s "$WASM")" "$(gzip -9c "$WASM" | wc -c)"
+bash "$ROOT/.ci/build.sh"
 
 log "end-to-end tests (Playwright in Debian's Chromium)"
 export SERVER_BIN="$CARGO_TARGET_DIR/release/server"

@@ -23,7 +23,7 @@ use crate::features::registration::{
 use crate::features::top::TopPage;
 use crate::i18n::{t, Locale};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -98,7 +98,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
                 <meta name="apple-mobile-web-app-capable" content="yes"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
                 // Controls that need JavaScript (text size) are hidden without it.
                 <noscript><style>".js-only{display:none!important}"</style></noscript>
@@ -119,7 +120,6 @@ pub fn App() -> impl IntoView {
     provide_context(UserResource::new());
     let tx = t();
     view! {
-        <Stylesheet id="leptos" href="/pkg/mypage.css"/>
         <Title text=format!("{} {}", prefs.brand, tx.brand_suffix)/>
         <Router>
             <Layout>

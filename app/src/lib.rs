@@ -13,3 +13,10 @@ pub mod i18n;
 pub mod ssr;
 
 pub use app::{shell, App};
+
+/// Hydrates the islands of the page in the browser. Called from the WASM entry point,
+/// it also links this crate there, with every `#[island]` it exports.
+#[cfg(feature = "hydrate")]
+pub fn hydrate_islands() {
+    leptos::mount::hydrate_islands();
+}

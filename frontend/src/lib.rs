@@ -1,9 +1,10 @@
-//! The WASM entry point: hydrates the server-rendered page and registers the
-//! service worker (PWA: offline page, installability).
+//! The WASM entry point: hydrates the page's islands (the interactive parts of the
+//! server-rendered page) and registers the service worker (PWA: offline page,
+//! installability).
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    app::hydrate_islands();
     register_service_worker();
 }
 

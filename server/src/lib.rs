@@ -25,12 +25,19 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// The Leptos options from cargo-leptos's environment (`LEPTOS_SITE_ADDR`,
 /// `LEPTOS_SITE_ROOT`…), with the output name fixed so the binary also runs outside
-/// cargo-leptos.
+/// cargo-leptos, and the content-hashed file names on whenever the build wrote its
+/// `hash.txt` beside this binary (`npm run build` does): no variable to remember.
 pub fn leptos_options() -> Result<LeptosOptions, Error> {
     let conf = leptos::config::get_configuration(None)?;
     let mut options = conf.leptos_options;
     if options.output_name.is_empty() {
         options.output_name = "mypage".into();
+    }
+    if !options.hash_files {
+        let beside_binary = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)));
+        options.hash_files = beside_binary.is_some_and(|file| file.is_file());
     }
     Ok(options)
 }
@@ -111,7 +118,11 @@ pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
-    Router::new()
+    let mut router = Router::new();
+    if !state.settings.env.is_production() {
+        router = router.route(BARE_LOGIN_PATH, get(bare_login));
+    }
+    router
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker))
         .leptos_routes_with_context(
@@ -126,6 +137,14 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             std::time::Duration::from_secs(state.settings.request_timeout_secs),
         ))
+        // Pages and server-function answers are compressed as they go out (brotli at a
+        // quality that keeps rendering fast, else gzip); the build's files arrive
+        // already compressed (`.br`/`.gz` beside them) and pass through untouched, as do
+        // images.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::compression::CompressionLevel::Precise(4)),
+        )
         .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
         .with_state(state)
@@ -141,6 +160,31 @@ pub fn router(state: AppState) -> Router {
 pub fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// The benchmark's yardstick (development only): the bytes `/login` renders, rendered
+/// once and then returned as they are by a bare axum handler behind the same layers, so
+/// `npm run bench` can compare the page's throughput with the cost of serving bytes.
+pub const BARE_LOGIN_PATH: &str = "/dev/bench/login-bytes";
+
+async fn bare_login(State(state): State<AppState>) -> impl IntoResponse {
+    use tokio::sync::OnceCell;
+    use tower::ServiceExt;
+    static BODY: OnceCell<axum::body::Bytes> = OnceCell::const_new();
+    let body = BODY
+        .get_or_try_init(|| async {
+            let request = axum::http::Request::get("/login").body(axum::body::Body::empty())?;
+            let response = router(state).oneshot(request).await?;
+            Ok::<_, Error>(axum::body::to_bytes(response.into_body(), usize::MAX).await?)
+        })
+        .await;
+    match body {
+        Ok(bytes) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], bytes.clone()).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not render /login for the bare route");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 /// 200 when the database answers, 503 when it does not.

@@ -163,3 +163,39 @@ where
         </Suspense>
     }
 }
+
+/// パスワードを表示: a checkbox showing the password fields `targets` (element ids) as
+/// text. An island (it needs JavaScript, and is hidden without it); the form's reset
+/// hides them again.
+#[island]
+pub fn ShowPassword(targets: Vec<String>, label: String) -> impl IntoView {
+    let shown = RwSignal::new(false);
+    Effect::new(move |_| {
+        let kind = if shown.get() { "text" } else { "password" };
+        for id in &targets {
+            if let Some(input) = document().get_element_by_id(id) {
+                let _ = input.set_attribute("type", kind);
+            }
+        }
+    });
+    // `reset` bubbles: any form reset on the page hides the passwords again.
+    let _ = window_event_listener(leptos::ev::reset, move |_| shown.set(false));
+    view! {
+        <label class="js-only mt-2 inline-flex min-h-11 cursor-pointer items-center gap-2">
+            <input type="checkbox" class="h-5 w-5" data-testid="show-password"
+                prop:checked=move || shown.get()
+                on:change=move |ev| shown.set(event_target_checked(&ev))/>
+            {label}
+        </label>
+    }
+}
+
+/// A button printing the page (for the pages customers keep on paper).
+#[island]
+pub fn PrintButton(label: String) -> impl IntoView {
+    view! {
+        <button type="button" class="btn js-only" on:click=move |_| { let _ = window().print(); }>
+            {label}
+        </button>
+    }
+}

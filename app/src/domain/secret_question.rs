@@ -99,7 +99,7 @@ mod tests {
     }
 
     #[test]
-    fn answers_compare_after_nfkc_case_folding_and_trimming() {
+    fn answers_compare_after_width_and_case_folding_and_trimming() {
         let a = SecretAnswer::parse("Pochi").unwrap();
         assert_eq!(SecretAnswer::parse("  ＰＯＣＨＩ\u{3000}").unwrap(), a);
         assert_eq!(SecretAnswer::parse("pochi").unwrap(), a);

@@ -84,7 +84,8 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request<Bo
     req.extensions_mut().insert(PageNonce(nonce.clone()));
     // Server-function answers, and pages seen by a logged-in customer, are personal:
     // no cache keeps them (nor the back/forward cache after logout).
-    let server_function = req.uri().path().starts_with("/api/");
+    let path = req.uri().path().to_owned();
+    let server_function = path.starts_with("/api/");
     let logged_in = req.headers().get_all(header::COOKIE).iter().any(|v| {
         crate::cookies::find(v.to_str().ok(), crate::ssr::auth::session::cookie_name(&state.settings))
             .is_some()
@@ -95,10 +96,12 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request<Bo
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
+    let ok = res.status().is_success();
     let h = res.headers_mut();
-    // (Static files stay cacheable whoever fetches them.)
-    if server_function || (logged_in && is_html) {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(policy) =
+        cache_policy(&path, server_function, logged_in, is_html, ok, state.leptos_options.hash_files)
+    {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         let csp = if is_html {
@@ -123,9 +126,57 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request<Bo
     res
 }
 
+/// How long a response may be kept, and by whom. Personal answers (server functions,
+/// pages of a logged-in customer) by nobody; other pages by the browser only, asking
+/// each time; build files whose names carry their content's hash by anyone for a year;
+/// icons for a day. `None` leaves a header the handler chose (the service worker's).
+fn cache_policy(
+    path: &str,
+    server_function: bool,
+    logged_in: bool,
+    is_html: bool,
+    ok: bool,
+    hashed_names: bool,
+) -> Option<&'static str> {
+    if server_function || (logged_in && is_html) {
+        Some("no-store")
+    } else if is_html {
+        Some("private, no-cache")
+    } else if !ok {
+        Some("no-store")
+    } else if path.starts_with("/pkg/") {
+        Some(if hashed_names { "public, max-age=31536000, immutable" } else { "no-cache" })
+    } else if path.starts_with("/icons/") {
+        Some("public, max-age=86400")
+    } else if path == "/sw.js" {
+        None
+    } else {
+        Some("no-cache")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_hashed_build_files_are_kept_for_a_year_and_nothing_personal_is_kept() {
+        let year = Some("public, max-age=31536000, immutable");
+        assert_eq!(cache_policy("/pkg/mypage.abc.wasm", false, false, false, true, true), year);
+        assert_eq!(cache_policy("/pkg/mypage.abc.wasm", false, true, false, true, true), year);
+        assert_eq!(cache_policy("/pkg/mypage.wasm", false, false, false, true, false), Some("no-cache"));
+        assert_eq!(cache_policy("/pkg/missing.wasm", false, false, false, false, true), Some("no-store"));
+        assert_eq!(cache_policy("/api/login", true, false, false, true, true), Some("no-store"));
+        assert_eq!(cache_policy("/", false, true, true, true, true), Some("no-store"));
+        assert_eq!(cache_policy("/login", false, false, true, true, true), Some("private, no-cache"));
+        assert_eq!(cache_policy("/nowhere", false, false, true, false, true), Some("private, no-cache"));
+        assert_eq!(
+            cache_policy("/icons/icon-192.png", false, false, false, true, true),
+            Some("public, max-age=86400")
+        );
+        assert_eq!(cache_policy("/manifest.webmanifest", false, false, false, true, true), Some("no-cache"));
+        assert_eq!(cache_policy("/sw.js", false, false, false, true, true), None);
+    }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();

@@ -1,5 +1,6 @@
 use super::api::{current_user, Login, Logout, UserBrief};
 use super::{login_url, LoginFailure};
+use crate::components::form::ShowPassword;
 use crate::components::status::{ErrorNotice, Loading};
 use crate::error::AppError;
 use crate::i18n::{t, Texts};
@@ -22,36 +23,8 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
     let action = ServerAction::<Login>::new();
-    let show_password = RwSignal::new(false);
-    // Cleared by リセット (the form's reset clears the fields natively).
-    let dismissed = RwSignal::new(false);
-
-    // After a plain form post the failure arrives in the URL; with JavaScript, in the
-    // action's value.
-    let failure = move || {
-        if dismissed.get() {
-            return None;
-        }
-        match action.value().get() {
-            Some(Err(AppError::TooManyAttempts)) => Some(LoginFailure::Throttled),
-            Some(Err(AppError::Locked)) => Some(LoginFailure::Locked),
-            Some(Err(_)) => Some(LoginFailure::Credentials),
-            Some(Ok(_)) => None,
-            None => query.read().get("error").and_then(|c| LoginFailure::from_code(&c)),
-        }
-    };
-    Effect::new(move |_| {
-        if let Some(Ok(next)) = action.value().get() {
-            // A full load, so every part of the page sees the new session.
-            let _ = window().location().assign(&next);
-        }
-    });
-    Effect::new(move |_| {
-        if action.pending().get() {
-            dismissed.set(false);
-        }
-    });
-
+    // After a failed post the failure arrives in the URL.
+    let failure = move || query.read().get("error").and_then(|c| LoginFailure::from_code(&c));
     view! {
         <h1 class="page-title">{tx.login_title}</h1>
         <div class="card max-w-xl">
@@ -61,7 +34,7 @@ pub fn LoginPage() -> impl IntoView {
                     {move || failure().map(|f| failure_message(tx, f))}
                 </p>
             </Show>
-            <ActionForm action=action attr:class="space-y-4" attr:novalidate="" on:reset=move |_| dismissed.set(true)>
+            <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                 <input type="hidden" name="next" value=next/>
                 <div>
                     <label for="itscom_id" class="field-label">{tx.itscom_id_label}</label>
@@ -73,22 +46,15 @@ pub fn LoginPage() -> impl IntoView {
                 <div>
                     <label for="password" class="field-label">{tx.password_label}</label>
                     <input id="password" name="password" class="field-input"
-                        type=move || if show_password.get() { "text" } else { "password" }
+                        type="password"
                         autocomplete="current-password" required maxlength="128"
                         aria-describedby=move || failure().map(|_| "login-error")
                         aria-invalid=move || failure().map(|_| "true")/>
-                    <label class="js-only mt-2 inline-flex min-h-11 cursor-pointer items-center gap-2">
-                        <input type="checkbox" class="h-5 w-5" data-testid="show-password"
-                            prop:checked=move || show_password.get()
-                            on:change=move |ev| show_password.set(event_target_checked(&ev))/>
-                        {tx.show_password}
-                    </label>
+                    <ShowPassword targets=vec!["password".into()] label=tx.show_password.into()/>
                 </div>
                 <div class="flex flex-wrap gap-3">
-                    <button type="submit" class="btn" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { tx.submitting } else { tx.login_title }}
-                    </button>
-                    <button type="reset" class="btn-ghost" on:click=move |_| show_password.set(false)>{tx.reset}</button>
+                    <button type="submit" class="btn">{tx.login_title}</button>
+                    <button type="reset" class="btn-ghost">{tx.reset}</button>
                 </div>
             </ActionForm>
             <ul class="mt-6 space-y-1 text-sm">
@@ -104,11 +70,6 @@ pub fn LoginPage() -> impl IntoView {
 pub fn LogoutButton() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<Logout>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            let _ = window().location().assign("/login");
-        }
-    });
     view! {
         <ActionForm action=action attr:class="inline">
             <button type="submit" class="btn-ghost" data-testid="logout">{tx.logout}</button>

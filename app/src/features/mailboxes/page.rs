@@ -3,12 +3,14 @@ use super::api::{
     MoreCandidates, RegisterMailbox, SetVirusCheck, StartMailbox,
 };
 use super::{MailboxDraftView, MailboxRow};
-use crate::components::form::{field_error, form_error, go_on_success, Field, FormAlert, Submit};
+use crate::components::form::{
+    field_error, form_error, go_on_success, Field, FormAlert, PrintButton, Submit,
+};
 use crate::components::status::ErrorNotice;
 use crate::domain::mailbox::LocalPart;
 use crate::error::AppError;
 use crate::features::login::RequireLogin;
-use crate::i18n::{field_message, t, Texts};
+use crate::i18n::{field_message, t, use_locale, Locale, Texts};
 use leptos::prelude::*;
 
 fn on_off(tx: &'static Texts, on: bool) -> &'static str {
@@ -124,18 +126,8 @@ fn AtStep(
 pub fn MailboxNewPage() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<StartMailbox>::new();
-    go_on_success(action);
     let error = form_error(action);
-    let typed = RwSignal::new(String::new());
-    let live = Signal::derive(move || {
-        let v = typed.get();
-        (!v.is_empty())
-            .then(|| LocalPart::parse(&v).err())
-            .flatten()
-            .map(|e| field_message(tx, "local_part", e))
-    });
     let server = field_error(tx, error, "local_part");
-    let shown = Signal::derive(move || live.get().or_else(|| server.get()));
     view! {
         <h1 class="page-title">{tx.mb_new_title}</h1>
         <RequireLogin>
@@ -143,8 +135,7 @@ pub fn MailboxNewPage() -> impl IntoView {
                 <p class="mb-4">{tx.mb_step1_lead}</p>
                 <FormAlert error=error/>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
-                    <Field id="local_part" label=tx.mb_address hint=tx.mb_local_hint autocomplete="off" maxlength="20"
-                        error=shown on_input=Callback::new(move |v| typed.set(v))/>
+                    <LocalPartField locale=use_locale() error=server.get_untracked()/>
                     <div class="flex flex-wrap items-center gap-4">
                         <Submit pending=action.pending() label=tx.next/>
                         <a class="link" href="/mail">{tx.back}</a>
@@ -152,6 +143,25 @@ pub fn MailboxNewPage() -> impl IntoView {
                 </ActionForm>
             </section>
         </RequireLogin>
+    }
+}
+
+/// The local part, checked as typed by the same rules as the server (an island); the
+/// server's message of a failed post shows until the field is typed in.
+#[island]
+pub fn LocalPartField(locale: Locale, error: Option<String>) -> impl IntoView {
+    let tx = locale.texts();
+    let typed = RwSignal::new(String::new());
+    let shown = Signal::derive(move || {
+        let v = typed.get();
+        if v.is_empty() {
+            return error.clone();
+        }
+        LocalPart::parse(&v).err().map(|e| field_message(tx, "local_part", e))
+    });
+    view! {
+        <Field id="local_part" label=tx.mb_address hint=tx.mb_local_hint autocomplete="off" maxlength="20"
+            error=shown on_input=Callback::new(move |v| typed.set(v))/>
     }
 }
 
@@ -317,9 +327,7 @@ pub fn MailboxDonePage() -> impl IntoView {
                             <dd data-testid="done-virus">{on_off(tx, c.virus_check)}</dd>
                         </dl>
                         <div class="no-print flex flex-wrap items-center gap-4">
-                            <button type="button" class="btn js-only" on:click=move |_| { let _ = window().print(); }>
-                                {tx.mb_print}
-                            </button>
+                            <PrintButton label=tx.mb_print.into()/>
                             <a class="link" href="/mail">{tx.mb_to_list}</a>
                         </div>
                     </section>

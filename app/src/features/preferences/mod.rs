@@ -10,8 +10,8 @@ pub const FONT_SIZE_COOKIE: &str = "fs";
 /// The `<html>` class that enlarges the root font size.
 pub const FONT_LARGE_CLASS: &str = "font-large";
 
-/// Remember the chosen language. Without JavaScript the form posts here and the
-/// server redirects back; with it, the page reloads to render every text anew.
+/// Remember the chosen language. The form posts here and the server redirects back,
+/// which renders every text anew.
 #[server(endpoint = "preferences/locale")]
 pub async fn set_locale(lang: String) -> Result<(), AppError> {
     let locale = Locale::from_code(&lang).ok_or_else(|| {
@@ -34,11 +34,6 @@ pub fn LanguageSwitch() -> impl IntoView {
         Locale::En => Locale::Ja,
     };
     let action = ServerAction::<SetLocale>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            let _ = window().location().reload();
-        }
-    });
     view! {
         <ActionForm action=action attr:class="inline">
             <input type="hidden" name="lang" value=other.code()/>
@@ -50,11 +45,26 @@ pub fn LanguageSwitch() -> impl IntoView {
     }
 }
 
-/// 文字サイズ 標準 / 大きく. Needs JavaScript: the buttons are disabled until the
-/// WASM has hydrated, and hidden entirely for browsers without it.
+/// 文字サイズ 標準 / 大きく, placed in the header.
 #[component]
 pub fn FontSizeControl(initial_large: bool) -> impl IntoView {
     let tx = t();
+    view! {
+        <FontSizeButtons initial_large group=tx.font_size.into() normal=tx.font_size_normal.into()
+            large_label=tx.font_size_large.into()/>
+    }
+}
+
+/// The buttons themselves: an island, so the only code the browser runs for them. Needs
+/// JavaScript: disabled until the WASM has hydrated them, hidden without it. Its words
+/// come with it (the island carries no text tables).
+#[island]
+pub fn FontSizeButtons(
+    initial_large: bool,
+    group: String,
+    normal: String,
+    large_label: String,
+) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     let large = RwSignal::new(initial_large);
     Effect::new(move |_| hydrated.set(true));
@@ -63,20 +73,21 @@ pub fn FontSizeControl(initial_large: bool) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         apply_font_size(want_large);
     };
+    let shown_group = group.clone();
     view! {
-        <div class="js-only flex items-center gap-1 text-sm" role="group" aria-label=tx.font_size>
-            <span class="hidden sm:inline text-slate-600 mr-1" aria-hidden="true">{tx.font_size}</span>
+        <div class="js-only flex items-center gap-1 text-sm" role="group" aria-label=group>
+            <span class="hidden sm:inline text-slate-600 mr-1" aria-hidden="true">{shown_group}</span>
             <button type="button" class="btn-toggle" data-testid="font-normal"
                 disabled=move || !hydrated.get()
                 aria-pressed=move || (!large.get()).to_string()
                 on:click=move |_| choose(false)>
-                {tx.font_size_normal}
+                {normal}
             </button>
             <button type="button" class="btn-toggle" data-testid="font-large"
                 disabled=move || !hydrated.get()
                 aria-pressed=move || large.get().to_string()
                 on:click=move |_| choose(true)>
-                {tx.font_size_large}
+                {large_label}
             </button>
         </div>
     }

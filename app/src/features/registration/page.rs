@@ -9,16 +9,15 @@ use crate::components::status::{ErrorNotice, Loading};
 use crate::domain::password::{parse_new, strength, NewPasswordError, Strength};
 use crate::domain::{FieldError, ItscomId};
 use crate::error::AppError;
-use crate::i18n::{field_message, format_datetime, t, use_locale};
+use crate::i18n::{field_message, format_datetime, t, use_locale, Locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-#[component]
-pub fn RegisterPage() -> impl IntoView {
-    let tx = t();
-    let action = ServerAction::<VerifyContract>::new();
-    go_on_success(action);
-    let error = form_error(action);
+/// STEP 2's third item: which detail the customer gives, and its value, labelled after
+/// the choice as it is made (an island; without JavaScript the label stays generic).
+#[island]
+pub fn FactorChoice(locale: Locale, error: Option<String>) -> impl IntoView {
+    let tx = locale.texts();
     let factor = RwSignal::new(String::new());
     let factor_label = move || match factor.get().as_str() {
         "customer_no" => tx.reg_customer_no,
@@ -27,6 +26,41 @@ pub fn RegisterPage() -> impl IntoView {
         "equipment" => tx.reg_equipment,
         _ => tx.reg_factor_value,
     };
+    let has_error = error.is_some();
+    view! {
+        <fieldset aria-describedby="factor-hint">
+            <legend class="field-label">{tx.reg_factor}</legend>
+            <p id="factor-hint" class="mb-2 text-sm text-slate-600">{tx.reg_factor_hint}</p>
+            <div class="grid gap-1 sm:grid-cols-2">
+                {[("customer_no", tx.reg_customer_no), ("bank", tx.reg_bank), ("card", tx.reg_card), ("equipment", tx.reg_equipment)]
+                    .into_iter().map(|(value, label)| view! {
+                        <label class="flex min-h-11 cursor-pointer items-center gap-2 rounded border border-slate-200 px-3">
+                            <input type="radio" name="factor_kind" value=value class="h-5 w-5"
+                                on:change=move |_| factor.set(value.to_string())/>
+                            {label}
+                        </label>
+                    }).collect_view()}
+            </div>
+        </fieldset>
+        <div>
+            <label for="factor_value" class="field-label">{factor_label}</label>
+            <input id="factor_value" name="factor_value" class="field-input" required maxlength="20"
+                autocomplete="off"
+                aria-invalid=has_error.then_some("true")
+                aria-describedby=has_error.then_some("factor-error")/>
+            {error.map(|m| view! {
+                <p id="factor-error" class="mt-1 text-sm font-bold text-red-700">{m}</p>
+            })}
+        </div>
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let tx = t();
+    let action = ServerAction::<VerifyContract>::new();
+    go_on_success(action);
+    let error = form_error(action);
     let factor_error = field_error(tx, error, "factor");
     view! {
         <h1 class="page-title">{tx.reg_title}</h1>
@@ -39,30 +73,7 @@ pub fn RegisterPage() -> impl IntoView {
                     error=field_error(tx, error, "kana")/>
                 <Field id="phone" label=tx.reg_phone hint=tx.reg_phone_hint input_type="tel" autocomplete="tel"
                     error=field_error(tx, error, "phone")/>
-                <fieldset aria-describedby="factor-hint">
-                    <legend class="field-label">{tx.reg_factor}</legend>
-                    <p id="factor-hint" class="mb-2 text-sm text-slate-600">{tx.reg_factor_hint}</p>
-                    <div class="grid gap-1 sm:grid-cols-2">
-                        {[("customer_no", tx.reg_customer_no), ("bank", tx.reg_bank), ("card", tx.reg_card), ("equipment", tx.reg_equipment)]
-                            .into_iter().map(|(value, label)| view! {
-                                <label class="flex min-h-11 cursor-pointer items-center gap-2 rounded border border-slate-200 px-3">
-                                    <input type="radio" name="factor_kind" value=value class="h-5 w-5"
-                                        on:change=move |_| factor.set(value.to_string())/>
-                                    {label}
-                                </label>
-                            }).collect_view()}
-                    </div>
-                </fieldset>
-                <div>
-                    <label for="factor_value" class="field-label">{factor_label}</label>
-                    <input id="factor_value" name="factor_value" class="field-input" required maxlength="20"
-                        autocomplete="off"
-                        aria-invalid=move || factor_error.get().map(|_| "true")
-                        aria-describedby=move || factor_error.get().map(|_| "factor-error")/>
-                    {move || factor_error.get().map(|m| view! {
-                        <p id="factor-error" class="mt-1 text-sm font-bold text-red-700">{m}</p>
-                    })}
-                </div>
+                <FactorChoice locale=use_locale() error=factor_error.get_untracked()/>
                 <details class="rounded border border-slate-200 bg-slate-50 p-3 text-sm">
                     <summary class="min-h-11 cursor-pointer content-center font-bold">{tx.reg_equipment_where}</summary>
                     <p class="mt-2 leading-relaxed">{tx.reg_equipment_help}</p>
@@ -112,24 +123,51 @@ pub fn AdditionalPage() -> impl IntoView {
 pub fn CredentialsPage() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<SubmitCredentials>::new();
-    go_on_success(action);
     let error = form_error(action);
+    let server = move |field| field_error(tx, error, field).get_untracked();
+    view! {
+        <h1 class="page-title">{tx.reg_title}</h1>
+        <RequireStep restart="/register" fetch=registration_step step="credentials">
+            <section class="card max-w-2xl">
+                <h2 class="card-title">{tx.reg_step3}</h2>
+                <p class="mb-4">{tx.reg_step3_lead}</p>
+                <FormAlert error=error/>
+                <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
+                    <CredentialFields locale=use_locale() id_error=server("itscom_id")
+                        password_error=server("password") again_error=server("password_again")/>
+                    <div><Submit pending=action.pending() label=tx.next/></div>
+                </ActionForm>
+            </section>
+        </RequireStep>
+    }
+}
+
+/// STEP 3's fields: the iTSCOM ID and the password twice, checked as typed by the same
+/// domain rules the server applies, with the strength meter (an island). The server's
+/// messages of a failed post show until the field is typed in.
+#[island]
+pub fn CredentialFields(
+    locale: Locale,
+    id_error: Option<String>,
+    password_error: Option<String>,
+    again_error: Option<String>,
+) -> impl IntoView {
+    let tx = locale.texts();
     let id = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
     let show = RwSignal::new(false);
-    // Live checks (the same domain rules the server applies), shown once typed.
     let id_live = Signal::derive(move || {
         let v = id.get();
-        (!v.is_empty())
-            .then(|| ItscomId::parse(&v).err())
-            .flatten()
-            .map(|e| field_message(tx, "itscom_id", e))
+        if v.is_empty() {
+            return id_error.clone();
+        }
+        ItscomId::parse(&v).err().map(|e| field_message(tx, "itscom_id", e))
     });
     let pw_live = Signal::derive(move || {
         let v = password.get();
         if v.is_empty() {
-            return None;
+            return password_error.clone();
         }
         match parse_new(&v, &v, Some(&id.get())) {
             Err(NewPasswordError::Password(e)) => Some(field_message(tx, "password", e)),
@@ -138,13 +176,11 @@ pub fn CredentialsPage() -> impl IntoView {
     });
     let again_live = Signal::derive(move || {
         let v = again.get();
-        (!v.is_empty() && v != password.get())
-            .then(|| field_message(tx, "password_again", FieldError::Mismatch))
+        if v.is_empty() {
+            return again_error.clone();
+        }
+        (v != password.get()).then(|| field_message(tx, "password_again", FieldError::Mismatch))
     });
-    let server_or = move |live: Signal<Option<String>>, field: &'static str| {
-        let server = field_error(tx, error, field);
-        Signal::derive(move || live.get().or_else(|| server.get()))
-    };
     let meter = move || {
         let v = password.get();
         (!v.is_empty()).then(|| match strength(&v) {
@@ -154,36 +190,25 @@ pub fn CredentialsPage() -> impl IntoView {
         })
     };
     view! {
-        <h1 class="page-title">{tx.reg_title}</h1>
-        <RequireStep restart="/register" fetch=registration_step step="credentials">
-            <section class="card max-w-2xl">
-                <h2 class="card-title">{tx.reg_step3}</h2>
-                <p class="mb-4">{tx.reg_step3_lead}</p>
-                <FormAlert error=error/>
-                <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
-                    <Field id="itscom_id" label=tx.itscom_id_label hint=tx.reg_id_hint input_type="email"
-                        autocomplete="username" inputmode="email" maxlength="100"
-                        error=server_or(id_live, "itscom_id") on_input=Callback::new(move |v| id.set(v))/>
-                    <Field id="password" label=tx.password_label hint=tx.reg_password_hint input_type="password"
-                        autocomplete="new-password" maxlength="32" reveal=show
-                        error=server_or(pw_live, "password") on_input=Callback::new(move |v| password.set(v))/>
-                    <div class="js-only" aria-live="polite">
-                        {move || meter().map(|(label, bar)| view! {
-                            <p class="text-sm" data-testid="strength">{tx.strength} ": " <strong>{label}</strong></p>
-                            <div class="mt-1 h-2 w-full rounded bg-slate-200"><div class=format!("h-2 rounded {bar}")></div></div>
-                        })}
-                    </div>
-                    <Field id="password_again" label=tx.password_again input_type="password"
-                        autocomplete="new-password" maxlength="32" reveal=show
-                        error=server_or(again_live, "password_again") on_input=Callback::new(move |v| again.set(v))/>
-                    <label class="js-only inline-flex min-h-11 cursor-pointer items-center gap-2">
-                        <input type="checkbox" class="h-5 w-5" on:change=move |ev| show.set(event_target_checked(&ev))/>
-                        {tx.show_password}
-                    </label>
-                    <div><Submit pending=action.pending() label=tx.next/></div>
-                </ActionForm>
-            </section>
-        </RequireStep>
+        <Field id="itscom_id" label=tx.itscom_id_label hint=tx.reg_id_hint input_type="email"
+            autocomplete="username" inputmode="email" maxlength="100"
+            error=id_live on_input=Callback::new(move |v| id.set(v))/>
+        <Field id="password" label=tx.password_label hint=tx.reg_password_hint input_type="password"
+            autocomplete="new-password" maxlength="32" reveal=show
+            error=pw_live on_input=Callback::new(move |v| password.set(v))/>
+        <div class="js-only" aria-live="polite">
+            {move || meter().map(|(label, bar)| view! {
+                <p class="text-sm" data-testid="strength">{tx.strength} ": " <strong>{label}</strong></p>
+                <div class="mt-1 h-2 w-full rounded bg-slate-200"><div class=format!("h-2 rounded {bar}")></div></div>
+            })}
+        </div>
+        <Field id="password_again" label=tx.password_again input_type="password"
+            autocomplete="new-password" maxlength="32" reveal=show
+            error=again_live on_input=Callback::new(move |v| again.set(v))/>
+        <label class="js-only inline-flex min-h-11 cursor-pointer items-center gap-2">
+            <input type="checkbox" class="h-5 w-5" on:change=move |ev| show.set(event_target_checked(&ev))/>
+            {tx.show_password}
+        </label>
     }
 }
 

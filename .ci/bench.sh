@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The benchmarks (`npm run bench`): builds the release (`npm run build`), serves it on
+# a fresh demo database, and prints one table: the first-load bytes per route in a
+# phone emulation (Pixel 7, empty cache, brotli), the largest build file, and the SSR
+# throughput of /login against a bare axum route returning the same bytes from the
+# same binary (a ratio measured in one run), with p50/p99 latencies.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_apt chromium wrk
+bash "$ROOT/.ci/build.sh" >/dev/null
+
+addr="${BENCH_ADDR:-127.0.0.1:3200}"
+dir="$(mktemp -d)"
+export DATABASE_URL="sqlite://$dir/bench.db" MYPAGE_ENV=development PUBLIC_URL="http://$addr"
+export LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT="$ROOT/target/site" RUST_LOG=warn
+server="$CARGO_TARGET_DIR/release/server"
+"$server" seed-demo >/dev/null
+"$server" serve >"$dir/server.log" 2>&1 &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 100); do curl -fs "http://$addr/healthz" >/dev/null && break; sleep 0.1; done
+
+log "first load per route (Pixel 7, empty cache, Accept-Encoding: br, gzip)"
+node "$ROOT/end2end/bench/first-load.mjs" "http://$addr" >"$dir/first-load.json"
+node -e '
+const r = require(process.argv[1]);
+const kb = (n) => (n / 1000).toFixed(1).padStart(7) + " KB";
+console.log("route".padEnd(14) + "measured".padEnd(14) + "bytes on the wire   (largest files)");
+for (const x of r) {
+  const top = x.files.sort((a, b) => b.bytes - a.bytes).slice(0, 3).map((f) => `${f.url.split("?")[0]} ${(f.bytes / 1000).toFixed(1)}`).join(", ");
+  console.log(x.path.padEnd(14) + x.kind.padEnd(14) + kb(x.bytes) + "   (" + top + ")");
+}' "$dir/first-load.json"
+
+log "build files (raw / brotli as served)"
+largest=0; largest_name=
+for f in "$ROOT"/target/site/pkg/*.{wasm,js,css}; do
+  [ -f "$f" ] || continue
+  br=$(stat -c %s "$f.br")
+  printf '%-44s %9s B raw %8s B br\n' "$(basename "$f")" "$(stat -c %s "$f")" "$br"
+  if [ "$br" -gt "$largest" ]; then largest=$br; largest_name=$(basename "$f"); fi
+done
+echo "largest file: $largest_name, $largest B brotli"
+
+log "SSR throughput: /login vs a bare route returning the same bytes (wrk, 10 s each, 16 connections)"
+curl -fs "http://$addr/dev/bench/login-bytes" >/dev/null
+run() { wrk -t2 -c16 -d10s --latency -H 'Accept-Encoding: br, gzip' "http://$addr$1"; }
+bare=$(run /dev/bench/login-bytes)
+page=$(run /login)
+rps() { awk '/Requests\/sec/ {print $2}' <<<"$1"; }
+pct() { awk -v p="$2" '$1 == p {print $2}' <<<"$1"; }
+printf '%-26s %12s %10s %10s\n' "route" "requests/s" "p50" "p99"
+printf '%-26s %12s %10s %10s\n' "/login (rendered)" "$(rps "$page")" "$(pct "$page" 50%)" "$(pct "$page" 99%)"
+printf '%-26s %12s %10s %10s\n' "bare route (same bytes)" "$(rps "$bare")" "$(pct "$bare" 50%)" "$(pct "$bare" 99%)"
+awk -v a="$(rps "$page")" -v b="$(rps "$bare")" 'BEGIN { printf "ratio /login ÷ bare: %.0f %% (target ≥ 50 %%)\n", 100 * a / b }'

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The release build (`npm run build`): server binary, WASM islands, CSS, with
+# content-hashed file names (hash.txt beside the binary names them) and every site file
+# also written brotli- and gzip-compressed (`.br`, `.gz`) for the server to send as is.
+# Used by the test command, by production and by the benchmarks.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_rust_tools
+ensure_npm
+
+log "release build (server + WASM + CSS, hashed and precompressed)"
+cargo leptos build --release --precompress
+
+shopt -s nullglob
+for f in "$ROOT"/target/site/pkg/*.wasm "$ROOT"/target/site/pkg/*.js "$ROOT"/target/site/pkg/*.css; do
+  printf '%-40s %8s B raw %8s B br\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(stat -c %s "$f.br" 2>/dev/null || echo -)"
+done
