@@ -37,6 +37,10 @@ ensure_rust_tools() {
     log "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
+  if ! cargo clippy --version >/dev/null 2>&1; then
+    log "adding clippy"
+    rustup component add clippy
+  fi
   if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
     log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once)"
     env -u CARGO_TARGET_DIR cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"

@@ -1,6 +1,6 @@
 //! The four menus of SPEC §2. An item without a route is shown as not yet available.
 
-use crate::i18n::{t, Texts};
+use crate::i18n::{use_locale, Locale, Texts};
 use leptos::prelude::*;
 
 pub struct MenuItem {
@@ -55,12 +55,27 @@ pub const MENUS: &[MenuSection] = &[
 ];
 
 /// The menu sections as lists; used by the desktop side navigation and the phone menu.
+/// The same on every page of a language, so its HTML is built once per language and
+/// reused (pages render on the server only).
 #[component]
 pub fn MenuList() -> impl IntoView {
-    let tx = t();
-    view! {
-        <div class="space-y-5">
-            {MENUS.iter().map(|section| view! {
+    view! { <div class="space-y-5" inner_html=menu_html(use_locale())></div> }
+}
+
+fn menu_html(locale: Locale) -> &'static str {
+    static HTML: [std::sync::OnceLock<String>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+    let slot = match locale {
+        Locale::Ja => &HTML[0],
+        Locale::En => &HTML[1],
+    };
+    slot.get_or_init(|| menu_sections(locale.texts()).to_html())
+}
+
+fn menu_sections(tx: &'static Texts) -> impl IntoView {
+    MENUS
+        .iter()
+        .map(|section| {
+            view! {
                 <section>
                     <h2 class="menu-heading">
                         <span class="menu-letter" aria-hidden="true">{section.letter.to_string()}</span>
@@ -82,7 +97,7 @@ pub fn MenuList() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 </section>
-            }).collect_view()}
-        </div>
-    }
+            }
+        })
+        .collect_view()
 }

@@ -54,10 +54,10 @@ fn compose(letter: char, semi: bool) -> Option<char> {
         ('ワ', false) => Some('ヷ'),
         ('ヲ', false) => Some('ヺ'),
         // カ…ド: every other code point takes the voiced mark (ッ is not one of them).
-        (_, false) if (0x30AB..=0x30C2).contains(&u) && (u - 0x30AB) % 2 == 0 => voiced(u),
+        (_, false) if (0x30AB..=0x30C2).contains(&u) && (u - 0x30AB).is_multiple_of(2) => voiced(u),
         (_, false) if matches!(letter, 'ツ' | 'テ' | 'ト') => voiced(u),
         // ハ ヒ フ ヘ ホ: +1 voiced, +2 semi-voiced.
-        (_, _) if (0x30CF..=0x30DB).contains(&u) && (u - 0x30CF) % 3 == 0 => {
+        (_, _) if (0x30CF..=0x30DB).contains(&u) && (u - 0x30CF).is_multiple_of(3) => {
             char::from_u32(u + if semi { 2 } else { 1 })
         }
         _ => None,

@@ -660,6 +660,41 @@ pub async fn submit_credentials(
     proceed("/register/sent")
 }
 
+/// A pending registration found by its confirmation link, with its customer's name.
+#[cfg(feature = "ssr")]
+#[derive(sqlx::FromRow)]
+struct ConfirmLink {
+    itscom_id: String,
+    name: String,
+    customer_no: String,
+    account_id: Option<String>,
+    hold_until: Option<i64>,
+    owner_confirmed_at: Option<i64>,
+}
+
+/// A pending registration as its completion reads it.
+#[cfg(feature = "ssr")]
+#[derive(sqlx::FromRow)]
+struct ConfirmingFlow {
+    id_hash: String,
+    customer_no: String,
+    itscom_id: String,
+    account_id: Option<String>,
+    hold_until: Option<i64>,
+    owner_confirmed_at: Option<i64>,
+}
+
+/// A held re-registration as the account owner's review reads it.
+#[cfg(feature = "ssr")]
+#[derive(sqlx::FromRow)]
+struct OwnerReviewFlow {
+    id_hash: String,
+    customer_no: String,
+    owner_confirm_hash: Option<String>,
+    step: String,
+    account_id: Option<String>,
+}
+
 /// The confirmation page's content for a mailed token (reading never changes state).
 /// For a re-registration the account's addresses are shown masked until its contact
 /// address has confirmed: the person re-registering may be a stranger.
@@ -669,7 +704,7 @@ pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
     let state = crate::ssr::state()?;
     crate::ssr::set_referrer_policy_no_referrer();
     let mut conn = state.db.pool().acquire().await?;
-    let row: Option<(String, String, String, Option<String>, Option<i64>, Option<i64>)> = sqlx::query_as(
+    let row: Option<ConfirmLink> = sqlx::query_as(
         "SELECT f.itscom_id, c.name, c.customer_no, f.account_id, f.hold_until, f.owner_confirmed_at
          FROM registration_flows f JOIN customers c ON c.customer_no = f.customer_no
          WHERE f.confirm_token_hash = $1 AND f.step = 'mail_sent' AND f.confirm_expires_at > $2",
@@ -678,7 +713,15 @@ pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
     .bind(crate::ssr::now())
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((itscom_id, name, customer_no, account, hold_until, confirmed)) = row else {
+    let Some(ConfirmLink {
+        itscom_id,
+        name,
+        customer_no,
+        account_id: account,
+        hold_until,
+        owner_confirmed_at: confirmed,
+    }) = row
+    else {
         crate::ssr::set_status(404);
         return Err(AppError::LinkInvalid);
     };
@@ -749,7 +792,7 @@ pub async fn complete_registration(token: String, contact: Option<String>) -> Re
     if locked != 1 {
         return fail_form(&page, AppError::LinkInvalid);
     }
-    let row: Option<(String, String, String, Option<String>, Option<i64>, Option<i64>)> = sqlx::query_as(
+    let row: Option<ConfirmingFlow> = sqlx::query_as(
         "SELECT id_hash, customer_no, itscom_id, account_id, hold_until, owner_confirmed_at
          FROM registration_flows
          WHERE confirm_token_hash = $1 AND step = 'mail_sent' AND confirm_expires_at > $2",
@@ -758,7 +801,15 @@ pub async fn complete_registration(token: String, contact: Option<String>) -> Re
     .bind(t)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((id_hash, customer_no, itscom_id, account, hold_until, confirmed)) = row else {
+    let Some(ConfirmingFlow {
+        id_hash,
+        customer_no,
+        itscom_id,
+        account_id: account,
+        hold_until,
+        owner_confirmed_at: confirmed,
+    }) = row
+    else {
         return fail_form(&page, AppError::LinkInvalid);
     };
     let held = account.is_some() && confirmed.is_none();
@@ -890,14 +941,21 @@ pub async fn review_reregistration(token: String) -> Result<String, AppError> {
     .bind(&hash)
     .execute(&mut *tx)
     .await?;
-    let row: Option<(String, String, Option<String>, String, Option<String>)> = sqlx::query_as(
+    let row: Option<OwnerReviewFlow> = sqlx::query_as(
         "SELECT id_hash, customer_no, owner_confirm_hash, step, account_id FROM registration_flows
          WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND step IN ('mail_sent', 'waiting')",
     )
     .bind(&hash)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((id_hash, customer_no, confirm_hash, step, Some(account_id))) = row else {
+    let Some(OwnerReviewFlow {
+        id_hash,
+        customer_no,
+        owner_confirm_hash: confirm_hash,
+        step,
+        account_id: Some(account_id),
+    }) = row
+    else {
         return fail_form(&page, AppError::LinkInvalid);
     };
     // Single use: whoever clears the links first decides.

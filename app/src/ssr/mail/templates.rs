@@ -274,37 +274,6 @@ pub fn password_reset_notice(settings: &Settings, locale: Locale, to: &str, at: 
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn settings() -> Settings {
-        Settings::from_lookup(|_| None).unwrap()
-    }
-
-    #[test]
-    fn subjects_never_carry_line_breaks() {
-        let m = new_browser_login(&settings(), Locale::Ja, "a@example.com", "evil\r\nBcc: x@example.com", 0);
-        assert!(!m.subject.contains('\n') && !m.subject.contains('\r'));
-        assert!(m.subject.starts_with("【iTSCOM マイページ】"));
-    }
-
-    #[test]
-    fn user_text_is_escaped_in_html_but_kept_in_text() {
-        let m = new_browser_login(&settings(), Locale::En, "a@example.com", "<b>x</b>@example.com", 0);
-        assert!(m.html.contains("&lt;b&gt;x&lt;/b&gt;"));
-        assert!(!m.html.contains("<b>x</b>"));
-        assert!(m.text.contains("<b>x</b>@example.com"));
-    }
-
-    #[test]
-    fn times_are_japan_time() {
-        // 2026-11-25 05:05 UTC = 14:05 JST
-        assert_eq!(format_time(Locale::Ja, 1_795_583_100), "2026年11月25日 14:05");
-        assert_eq!(format_time(Locale::En, 1_795_583_100), "2026-11-25 14:05 JST");
-    }
-}
-
 /// To the account's contact address, at STEP 3 of a re-registration (before anything
 /// changes): who asked, when, from which browser, when it would take effect, and the
 /// two single-use links.
@@ -396,5 +365,36 @@ pub fn id_change_requested(
             format!("When: {when}"),
             format!("If this was not you, cancel the request here and change your password:\n{cancel_link}"),
         ]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings::from_lookup(|_| None).unwrap()
+    }
+
+    #[test]
+    fn subjects_never_carry_line_breaks() {
+        let m = new_browser_login(&settings(), Locale::Ja, "a@example.com", "evil\r\nBcc: x@example.com", 0);
+        assert!(!m.subject.contains('\n') && !m.subject.contains('\r'));
+        assert!(m.subject.starts_with("【iTSCOM マイページ】"));
+    }
+
+    #[test]
+    fn user_text_is_escaped_in_html_but_kept_in_text() {
+        let m = new_browser_login(&settings(), Locale::En, "a@example.com", "<b>x</b>@example.com", 0);
+        assert!(m.html.contains("&lt;b&gt;x&lt;/b&gt;"));
+        assert!(!m.html.contains("<b>x</b>"));
+        assert!(m.text.contains("<b>x</b>@example.com"));
+    }
+
+    #[test]
+    fn times_are_japan_time() {
+        // 2026-11-25 05:05 UTC = 14:05 JST
+        assert_eq!(format_time(Locale::Ja, 1_795_583_100), "2026年11月25日 14:05");
+        assert_eq!(format_time(Locale::En, 1_795_583_100), "2026-11-25 14:05 JST");
     }
 }

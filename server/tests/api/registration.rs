@@ -1,7 +1,6 @@
 //! First login: iTSCOM ID registration and re-registration (SPEC §1.3, issue 4).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 async fn verify(
     app: &TestApp,
@@ -340,7 +339,7 @@ async fn failures_for_one_customer_count_in_a_row_and_tell_the_customer_once_a_d
     );
     assert_eq!(
         app::ssr::auth::throttle::failures(
-            &mut *app.db.pool().acquire().await.unwrap(),
+            &mut app.db.pool().acquire().await.unwrap(),
             &app::features::registration::VERIFY_CUSTOMER,
             "100000002"
         )

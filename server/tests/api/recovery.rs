@@ -1,8 +1,7 @@
 //! Forgotten password (SPEC §1.4): the choice page, path B (the mailed code) and
 //! path A (the legacy secret question and a mailed link).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// The code from the newest code mail to `to`.
 async fn mailed_code(app: &TestApp, to: &str) -> Option<String> {

@@ -1,8 +1,7 @@
 //! Login, sessions, throttling and request protection (SPEC §1.2, issue 3).
 
-mod common;
+use crate::common::*;
 use app::ssr::auth::session;
-use common::*;
 
 async fn the_right_password_starts_a_session_and_opens_the_top_page(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;

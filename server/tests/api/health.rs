@@ -1,7 +1,6 @@
 //! `GET /healthz`, configuration errors, graceful shutdown.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 async fn healthz_answers_200_when_the_database_answers(backend: Backend) {
     let app = spawn_app(backend).await;

@@ -2,8 +2,7 @@
 //! get the same status and body (apart from per-response tokens), and their median
 //! times differ by less than 5 ms over 50 tries each.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::time::{Duration, Instant};
 
 const TRIES: usize = 50;

@@ -1,7 +1,6 @@
 //! Mailboxes (SPEC §3): the list, the registration wizard, race-safe addresses.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 async fn browser_of(app: &TestApp, id: &str, password: &str) -> reqwest::Client {
     let c = app.new_browser();

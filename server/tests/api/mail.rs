@@ -1,10 +1,9 @@
 //! The mail pipeline against a real SMTP server: outbox, worker, retries, no
 //! duplicates with two workers.
 
-mod common;
+use crate::common::smtp::SmtpSink;
+use crate::common::*;
 use app::ssr::mail::{enqueue, worker::Worker, Mail};
-use common::smtp::SmtpSink;
-use common::*;
 use std::time::Duration;
 
 fn mail(n: usize) -> Mail {

@@ -2,8 +2,7 @@
 //! balancer, failing closed, personal responses never cached, the maintenance task,
 //! and page renders that never stall while other apps start.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 async fn login_from_forwarded(app: &TestApp, id: &str, forwarded: &str) -> String {
     let res = app
@@ -129,7 +128,7 @@ async fn the_maintenance_task_deletes_what_has_expired_and_keeps_budgets(backend
         sqlx::query_as("SELECT COUNT(*) FROM throttle").fetch_one(app.db.pool()).await.unwrap();
     assert!(left >= 1 && left < throttled, "{left} of {throttled}");
     let kept = app::ssr::auth::throttle::failures(
-        &mut *app.db.pool().acquire().await.unwrap(),
+        &mut app.db.pool().acquire().await.unwrap(),
         &app::ssr::auth::throttle::LOGIN_ACCOUNT,
         "ichiro@example.net",
     )

@@ -1,7 +1,6 @@
 //! お客さま情報確認・変更 and the change of the iTSCOM ID (SPEC §1.5).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const NEW_ID: &str = "hanako.new@example.jp";
 

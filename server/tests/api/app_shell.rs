@@ -1,8 +1,7 @@
 //! The app shell: language, menus, the top-page summary from the database, 404s,
 //! the PWA files.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 async fn the_top_page_is_japanese_by_default_with_the_four_menus(backend: Backend) {
     let app = spawn_app(backend).await;

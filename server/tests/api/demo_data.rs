@@ -1,8 +1,7 @@
 //! `seed-demo`: SPEC §7 exactly, idempotently, on both databases.
 
-mod common;
+use crate::common::*;
 use app::ssr::seed;
-use common::*;
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql).fetch_one(app.db.pool()).await.unwrap();

@@ -1,0 +1,18 @@
+//! The integration tests: one binary (one link, one harness), a module per flow, each
+//! test run on SQLite and on PostgreSQL (`on_both_databases!`), after zero2prod's
+//! `tests/api/`.
+
+#[macro_use]
+mod common;
+
+mod account;
+mod app_shell;
+mod demo_data;
+mod enumeration;
+mod health;
+mod login;
+mod mail;
+mod mailboxes;
+mod recovery;
+mod registration;
+mod trust;
