@@ -1,12 +1,13 @@
 //! The HTML shell, the root component and the routes.
 
 use crate::components::layout::Layout;
+use crate::context::{PagePrefs, UserResource};
 use crate::features::account::{
     AccountEditPage, AccountPage, IdChangeCancelPage, IdChangeCancelledPage, IdChangeConfirmPage,
     IdChangeDonePage, IdChangePage, IdChangeSentPage, IdChangeVerifyPage,
 };
 use crate::features::dev::{DevIndexPage, DevMailboxPage, DevPreviewPage};
-use crate::features::login::{LoginPage, UserResource};
+use crate::features::login::LoginPage;
 use crate::features::mailboxes::{
     MailboxConfirmPage, MailboxDonePage, MailboxListPage, MailboxNewPage, MailboxSubdomainPage,
     MailboxTermsPage,
@@ -21,62 +22,13 @@ use crate::features::registration::{
     ReviewedPage, SentPage,
 };
 use crate::features::top::TopPage;
-use crate::i18n::{t, Locale};
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
-
-/// What the page is rendered with: chosen per request on the server and written into
-/// `<html>`, read back from there when the WASM hydrates, so both renders agree.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PagePrefs {
-    pub locale: Locale,
-    pub font_large: bool,
-    pub brand: String,
-}
-
-impl PagePrefs {
-    #[cfg(feature = "ssr")]
-    fn from_request() -> Self {
-        let cookies = use_context::<http::request::Parts>().and_then(|p| {
-            p.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).map(str::to_owned)
-        });
-        let brand = use_context::<crate::ssr::AppState>()
-            .map(|s| s.settings.brand.clone())
-            .unwrap_or_else(|| "iTSCOM".into());
-        Self {
-            locale: Locale::from_cookie_header(cookies.as_deref()),
-            font_large: crate::features::preferences::font_large_from_cookie_header(cookies.as_deref()),
-            brand,
-        }
-    }
-
-    #[cfg(not(feature = "ssr"))]
-    fn from_document() -> Self {
-        let root = document().document_element();
-        let attr = |name: &str| root.as_ref().and_then(|r| r.get_attribute(name));
-        Self {
-            locale: attr("lang").and_then(|l| Locale::from_code(&l)).unwrap_or_default(),
-            font_large: root.as_ref().is_some_and(|r| r.class_list().contains(FONT_LARGE_CLASS)),
-            brand: attr("data-brand").unwrap_or_else(|| "iTSCOM".into()),
-        }
-    }
-
-    /// The preferences of this render: from the request on the server, from the
-    /// document in the browser.
-    pub fn current() -> Self {
-        if let Some(p) = use_context::<PagePrefs>() {
-            return p;
-        }
-        #[cfg(feature = "ssr")]
-        return Self::from_request();
-        #[cfg(not(feature = "ssr"))]
-        return Self::from_document();
-    }
-}
 
 /// The stylesheet's path, with the content hash `npm run build` put in its name (read
 /// once from hash.txt beside the server binary, not on every page as leptos_meta's

@@ -123,16 +123,37 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// An error with its causes, outermost first: `a: b: c`.
+#[cfg(feature = "ssr")]
+pub fn cause_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        AppError::internal(e)
+        AppError::internal(cause_chain(&e))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn an_internal_error_is_logged_with_its_causes() {
+        let io = std::io::Error::other("disk full");
+        let e = sqlx::Error::Io(io);
+        assert!(cause_chain(&e).contains("disk full"), "{}", cause_chain(&e));
+    }
 
     #[test]
     fn errors_round_trip_through_the_url_code() {

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod components;
+pub mod context;
 pub mod cookies;
 pub mod domain;
 pub mod error;

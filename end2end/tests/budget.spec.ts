@@ -1,4 +1,6 @@
+import { test as base } from '@playwright/test';
 import { test, expect } from '../fixtures';
+import { LoginPage } from '../pages/login';
 
 // The first-load budget of issue 11: what a phone downloads for /login, counted as
 // the browser reports it (every response's bytes on the wire), empty cache, brotli.
@@ -44,5 +46,26 @@ test.describe('download budget', () => {
     }
     const html = list.find((f) => new URL(f.url).pathname === '/login');
     expect(header(html!, 'cache-control'), 'no shared cache keeps a page').toMatch(/private|no-store/);
+  });
+});
+
+test.describe('a failed download', () => {
+  // With islands a page is whole HTML before any WASM runs: if the WASM cannot be
+  // downloaded, only the islands stay inert (their controls disabled), and every form
+  // still posts. (The plain Playwright `test`: the failed fetch is an expected error.)
+  base('without its WASM the login page still logs in, and nothing is half-rendered', async ({ page }) => {
+    let refused = 0;
+    await page.route('**/*.wasm', (route) => {
+      refused += 1;
+      return route.abort('connectionfailed');
+    });
+    const login = new LoginPage(page);
+    await login.goto();
+    await expect(login.id).toBeVisible();
+    await expect.poll(() => refused, { message: 'the page asked for its WASM' }).toBeGreaterThan(0);
+    await expect(page.getByTestId('font-large')).toBeDisabled();
+    await login.login('ichiro@example.net', 'Ichiro_2020');
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByTestId('customer-name')).toContainText('鈴木 一郎');
   });
 });

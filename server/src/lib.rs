@@ -147,6 +147,17 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
+        // One span a request: whatever is logged while it runs (an internal error and
+        // its causes) names the method and path, that is the page or the server
+        // function (`/api/<endpoint>`). Never the query: it may carry a link's token.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(()),
+        )
         .with_state(state)
 }
 

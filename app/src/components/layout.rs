@@ -1,8 +1,8 @@
 //! The page frame: header with brand, desktop side navigation, phone menu, footer.
 
 use super::nav::MenuList;
-use crate::app::PagePrefs;
-use crate::features::login::{LogoutButton, UserResource};
+use crate::context::{PagePrefs, UserResource};
+use crate::features::login::LogoutButton;
 use crate::features::preferences::{FontSizeControl, LanguageSwitch};
 use crate::i18n::t;
 use leptos::prelude::*;

@@ -80,7 +80,7 @@ pub fn provide_page_nonce() {
 /// CSP with this request's nonce (unless the page set its own while rendering);
 /// anything else the static CSP.
 pub async fn security_headers(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
-    let nonce = crate::ssr::auth::random_token();
+    let nonce = crate::ssr::crypto::random_token();
     req.extensions_mut().insert(PageNonce(nonce.clone()));
     // Server-function answers, and pages seen by a logged-in customer, are personal:
     // no cache keeps them (nor the back/forward cache after logout).

@@ -15,6 +15,40 @@ async fn the_right_password_starts_a_session_and_opens_the_top_page(backend: Bac
     assert!(body.contains("インターネット 1Gコース"));
 }
 
+async fn a_plain_route_knows_the_logged_in_account_and_refuses_anyone_else(backend: Backend) {
+    use tower::ServiceExt;
+    let app = spawn_app_with_demo_data(backend).await;
+    let res = app.login("hanako@example.com", "Hanako_2024").await;
+    let token = cookie_value(&res, "mypage_session").expect("a session cookie");
+    let route = axum::Router::new()
+        .route(
+            "/whoami",
+            axum::routing::get(
+                |account: ::app::ssr::auth::CurrentAccount| async move { account.customer_no },
+            ),
+        )
+        .with_state(app.state.clone());
+    let ask = |cookie: Option<String>| {
+        let mut req = axum::http::Request::get("/whoami");
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        route.clone().oneshot(req.body(axum::body::Body::empty()).unwrap())
+    };
+    let own = ask(Some(format!("mypage_session={token}"))).await.unwrap();
+    assert_eq!(own.status(), 200);
+    let body = axum::body::to_bytes(own.into_body(), 1024).await.unwrap();
+    assert_eq!(&body[..], b"100000002");
+    assert_eq!(ask(None).await.unwrap().status(), 401);
+    assert_eq!(ask(Some(format!("mypage_session={}", "0".repeat(64)))).await.unwrap().status(), 401);
+    assert_eq!(app.post_form("/api/logout", &[]).await.status(), 302);
+    assert_eq!(
+        ask(Some(format!("mypage_session={token}"))).await.unwrap().status(),
+        401,
+        "ended with the session"
+    );
+}
+
 async fn the_id_is_case_insensitive(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let res = app.login("Hanako@Example.COM", "Hanako_2024").await;
@@ -219,7 +253,7 @@ async fn each_login_gets_a_new_session_id_and_ends_the_previous_one(backend: Bac
         sqlx::query_as("SELECT id_hash FROM sessions").fetch_all(app.db.pool()).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0].0, second);
-    assert_eq!(stored[0].0, app::ssr::auth::sha256_hex(&second));
+    assert_eq!(stored[0].0, app::ssr::crypto::sha256_hex(&second));
 }
 
 async fn all_sessions_of_an_account_can_be_ended_at_once(backend: Backend) {
@@ -464,6 +498,7 @@ on_both_databases!(
     a_hundred_failures_in_a_row_need_a_password_reset_and_the_owner_is_told,
     failed_logins_are_recorded_as_security_events_without_secrets,
     the_right_password_starts_a_session_and_opens_the_top_page,
+    a_plain_route_knows_the_logged_in_account_and_refuses_anyone_else,
     the_id_is_case_insensitive,
     an_unknown_id_and_a_wrong_password_get_the_same_answer,
     a_page_behind_login_sends_to_the_login_screen_and_back,

@@ -254,7 +254,7 @@ pub async fn submit_id_change(contact: Option<String>, password: Option<String>)
 /// What a mailed link will change (reading changes nothing).
 #[server(endpoint = "account/id/link")]
 pub async fn get_id_change_link(token: String) -> Result<IdChangeLink, AppError> {
-    use crate::ssr::auth::sha256_hex;
+    use crate::ssr::crypto::sha256_hex;
     crate::ssr::set_referrer_policy_no_referrer();
     let state = crate::ssr::state()?;
     let row: Option<(String, String, i64)> = sqlx::query_as(
@@ -279,7 +279,7 @@ pub async fn get_id_change_link(token: String) -> Result<IdChangeLink, AppError>
 #[server(endpoint = "account/id/confirm")]
 pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
     use crate::domain::FieldError;
-    use crate::ssr::auth::sha256_hex;
+    use crate::ssr::crypto::sha256_hex;
     use crate::ssr::mail::{enqueue, templates};
     use crate::ssr::{fail_form, now, proceed};
 
@@ -366,7 +366,7 @@ pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
 /// (reading changes nothing).
 #[server(endpoint = "account/id/cancel/link")]
 pub async fn get_id_change_cancel(token: String) -> Result<IdChangeLink, AppError> {
-    use crate::ssr::auth::sha256_hex;
+    use crate::ssr::crypto::sha256_hex;
     crate::ssr::set_referrer_policy_no_referrer();
     let state = crate::ssr::state()?;
     let row: Option<(String, String, i64)> = sqlx::query_as(
@@ -388,7 +388,7 @@ pub async fn get_id_change_cancel(token: String) -> Result<IdChangeLink, AppErro
 /// link is the proof).
 #[server(endpoint = "account/id/cancel")]
 pub async fn cancel_id_change(token: String) -> Result<String, AppError> {
-    use crate::ssr::auth::sha256_hex;
+    use crate::ssr::crypto::sha256_hex;
     use crate::ssr::{fail_form, now, proceed};
     let state = crate::ssr::state()?;
     let t = now();

@@ -29,7 +29,7 @@ pub async fn get_preview_summary(customer_no: String) -> Result<TopSummary, AppE
         AppError::Invalid { field: "customer_no".into(), error }
     })?;
     let mut conn = state.db.pool().acquire().await?;
-    match crate::ssr::db::customers::top_summary(&mut conn, customer_no.as_str()).await? {
+    match crate::features::top::store::top_summary(&mut conn, customer_no.as_str()).await? {
         Some(summary) => Ok(summary),
         None => {
             crate::ssr::set_status(404);

@@ -6,7 +6,7 @@ mod page;
 #[cfg(feature = "ssr")]
 pub use api::failed_login;
 pub use api::{current_user, login, logout, CurrentUser, Login, Logout, UserBrief};
-pub use page::{LoginPage, LogoutButton, RequireLogin, UserResource};
+pub use page::{LoginPage, LogoutButton, RequireLogin};
 
 /// Why a login was refused, as carried in `/login?error=…` after a plain form post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

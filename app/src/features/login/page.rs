@@ -1,7 +1,8 @@
-use super::api::{current_user, Login, Logout, UserBrief};
+use super::api::{Login, Logout};
 use super::{login_url, LoginFailure};
 use crate::components::form::ShowPassword;
 use crate::components::status::{ErrorNotice, Loading};
+use crate::context::UserResource;
 use crate::error::AppError;
 use crate::i18n::{t, Texts};
 use leptos::prelude::*;
@@ -74,23 +75,6 @@ pub fn LogoutButton() -> impl IntoView {
         <ActionForm action=action attr:class="inline">
             <button type="submit" class="btn-ghost" data-testid="logout">{tx.logout}</button>
         </ActionForm>
-    }
-}
-
-/// The logged-in user of the page (one look-up a page, shared by the header and the
-/// page content).
-#[derive(Clone, Copy)]
-pub struct UserResource(pub Resource<Result<Option<UserBrief>, AppError>>);
-
-impl UserResource {
-    pub fn new() -> Self {
-        Self(Resource::new(|| (), |_| current_user()))
-    }
-}
-
-impl Default for UserResource {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

@@ -172,35 +172,6 @@ pub(crate) mod server {
         String::from_utf8(chars).expect("ASCII")
     }
 
-    /// Seal `secret` with a fresh random key: returns (key for the browser, sealed
-    /// text for the database). The key is used once, so a fixed nonce is safe.
-    pub fn seal(secret: &str) -> (String, String) {
-        use chacha20poly1305::aead::{Aead, KeyInit};
-        use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
-        let key_hex = crate::ssr::auth::random_token();
-        let key = hex_bytes(&key_hex).expect("64 hex digits");
-        let cipher = ChaCha20Poly1305::new(Key::from_slice(&key));
-        let sealed = cipher.encrypt(Nonce::from_slice(&[0u8; 12]), secret.as_bytes()).expect("sealing");
-        (key_hex, sealed.iter().map(|b| format!("{b:02x}")).collect())
-    }
-
-    /// Open what [`seal`] sealed; `None` for a wrong key or damaged text.
-    pub fn open(key_hex: &str, sealed_hex: &str) -> Option<String> {
-        use chacha20poly1305::aead::{Aead, KeyInit};
-        use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
-        let key = hex_bytes(key_hex).filter(|k| k.len() == 32)?;
-        let cipher = ChaCha20Poly1305::new(Key::from_slice(&key));
-        let plain = cipher.decrypt(Nonce::from_slice(&[0u8; 12]), hex_bytes(sealed_hex)?.as_slice()).ok()?;
-        String::from_utf8(plain).ok()
-    }
-
-    fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
-        if !hex.len().is_multiple_of(2) {
-            return None;
-        }
-        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
-    }
-
     #[cfg(test)]
     mod tests {
         use super::*;
@@ -216,17 +187,6 @@ pub(crate) mod server {
                 assert!(!p.contains(['0', 'O', '1', 'l', 'I']));
             }
             assert_ne!(initial_password(), initial_password());
-        }
-
-        #[test]
-        fn sealed_secrets_open_only_with_their_key() {
-            let (key, sealed) = seal("Secret-123");
-            assert!(!sealed.contains("Secret"));
-            assert_eq!(open(&key, &sealed).as_deref(), Some("Secret-123"));
-            let (other, _) = seal("x");
-            assert_eq!(open(&other, &sealed), None);
-            assert_eq!(open(&key, &sealed[2..]), None);
-            assert_eq!(open("zz", &sealed), None);
         }
     }
 }
@@ -497,7 +457,7 @@ pub async fn register_mailbox() -> Result<String, AppError> {
     let address = address(&local, sub, &state.settings.mail_domain);
     let password = server::initial_password();
     let hash = pw::hash_async(password.clone()).await;
-    let (key, sealed) = server::seal(&password);
+    let (key, sealed) = crate::ssr::crypto::seal(&password);
     drop(password);
 
     let mut tx = state.db.pool().begin().await?;
@@ -611,7 +571,7 @@ pub async fn take_mailbox_completion() -> Result<Option<MailboxCompletion>, AppE
     if cleared != 1 {
         return Ok(None);
     }
-    let Some(password) = server::open(&key, &sealed) else { return Ok(None) };
+    let Some(password) = crate::ssr::crypto::open(&key, &sealed) else { return Ok(None) };
     let (address,): (String,) = sqlx::query_as("SELECT address FROM mailboxes WHERE id = $1")
         .bind(&mailbox_id)
         .fetch_one(&mut *conn)

@@ -385,7 +385,7 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
 /// Whether a mailed path-A link can still be used (reading changes nothing).
 #[server(endpoint = "recovery/link")]
 pub async fn recovery_link_status(token: String) -> Result<(), AppError> {
-    use crate::ssr::auth::sha256_hex;
+    use crate::ssr::crypto::sha256_hex;
     crate::ssr::set_referrer_policy_no_referrer();
     let state = crate::ssr::state()?;
     let row: Option<(i64,)> = sqlx::query_as(

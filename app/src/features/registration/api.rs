@@ -700,7 +700,7 @@ struct OwnerReviewFlow {
 /// address has confirmed: the person re-registering may be a stranger.
 #[server(endpoint = "register/confirmation")]
 pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
-    use crate::ssr::auth::sha256_hex;
+    use crate::ssr::crypto::sha256_hex;
     let state = crate::ssr::state()?;
     crate::ssr::set_referrer_policy_no_referrer();
     let mut conn = state.db.pool().acquire().await?;
@@ -769,7 +769,7 @@ async fn contact_options(
 /// of the chosen address (or, when nothing is masked, the address itself).
 #[server(endpoint = "register/complete")]
 pub async fn complete_registration(token: String, contact: Option<String>) -> Result<String, AppError> {
-    use crate::ssr::auth::sha256_hex;
+    use crate::ssr::crypto::sha256_hex;
     use crate::ssr::{fail_form, now, proceed};
 
     let state = crate::ssr::state()?;
@@ -893,7 +893,7 @@ async fn close_flow(state: &crate::ssr::AppState, id_hash: &str) -> Result<(), A
 /// (reading changes nothing).
 #[server(endpoint = "register/review")]
 pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
-    use crate::ssr::auth::sha256_hex;
+    use crate::ssr::crypto::sha256_hex;
     crate::ssr::set_referrer_policy_no_referrer();
     let state = crate::ssr::state()?;
     let hash = sha256_hex(token.trim());

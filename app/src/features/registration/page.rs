@@ -27,7 +27,9 @@ pub fn FactorChoice(locale: Locale, error: Option<String>) -> impl IntoView {
         _ => tx.reg_factor_value,
     };
     let has_error = error.is_some();
+    // Its own spacing: the form's `space-y-5` reaches only the island element.
     view! {
+        <div class="space-y-5">
         <fieldset aria-describedby="factor-hint">
             <legend class="field-label">{tx.reg_factor}</legend>
             <p id="factor-hint" class="mb-2 text-sm text-slate-600">{tx.reg_factor_hint}</p>
@@ -51,6 +53,7 @@ pub fn FactorChoice(locale: Locale, error: Option<String>) -> impl IntoView {
             {error.map(|m| view! {
                 <p id="factor-error" class="mt-1 text-sm font-bold text-red-700">{m}</p>
             })}
+        </div>
         </div>
     }
 }
@@ -189,7 +192,9 @@ pub fn CredentialFields(
             Strength::Strong => (tx.strength_strong, "w-full bg-emerald-600"),
         })
     };
+    // Its own spacing: the form's `space-y-5` reaches only the island element.
     view! {
+        <div class="space-y-5">
         <Field id="itscom_id" label=tx.itscom_id_label hint=tx.reg_id_hint input_type="email"
             autocomplete="username" inputmode="email" maxlength="100"
             error=id_live on_input=Callback::new(move |v| id.set(v))/>
@@ -209,6 +214,7 @@ pub fn CredentialFields(
             <input type="checkbox" class="h-5 w-5" on:change=move |ev| show.set(event_target_checked(&ev))/>
             {tx.show_password}
         </label>
+        </div>
     }
 }
 

@@ -8,7 +8,7 @@ pub async fn get_top_summary() -> Result<TopSummary, AppError> {
     let account = crate::ssr::auth::require_login().await?;
     let state = crate::ssr::state()?;
     let mut conn = state.db.pool().acquire().await?;
-    crate::ssr::db::customers::top_summary(&mut conn, &account.customer_no)
+    crate::features::top::store::top_summary(&mut conn, &account.customer_no)
         .await?
         .ok_or_else(|| AppError::internal("an account without its customer"))
 }

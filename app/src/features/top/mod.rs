@@ -2,6 +2,8 @@
 
 mod api;
 mod page;
+#[cfg(feature = "ssr")]
+pub mod store;
 pub use api::get_top_summary;
 pub use page::{TopPage, TopSummaryView};
 

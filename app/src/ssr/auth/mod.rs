@@ -6,21 +6,8 @@ pub mod session;
 pub mod throttle;
 
 use crate::error::AppError;
+pub use crate::ssr::crypto::{random_token, sha256_hex};
 use crate::ssr::{now, state};
-use sha2::{Digest, Sha256};
-
-/// SHA-256, hex: how tokens, device cookies and throttle keys are stored.
-pub fn sha256_hex(input: &str) -> String {
-    Sha256::digest(input.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A random token of 256 bits from the OS CSPRNG, hex.
-pub fn random_token() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// The logged-in account of the current request.
 #[derive(Debug, Clone)]
@@ -33,6 +20,35 @@ pub struct CurrentAccount {
     /// The session's stored id (the SHA-256 of its cookie token): binds multi-step
     /// changes to the session that started them.
     pub session_hash: String,
+}
+
+/// The logged-in account as an axum extractor, for the plain routes (downloads, the
+/// speed test) that are not server functions: the session of the request's cookie, or
+/// 401 (500 when the database fails, logged).
+impl axum::extract::FromRequestParts<crate::ssr::AppState> for CurrentAccount {
+    type Rejection = http::StatusCode;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &crate::ssr::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let name = session::cookie_name(&state.settings);
+        let token = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .find_map(|v| crate::cookies::find(v.to_str().ok(), name).map(str::to_owned))
+            .ok_or(http::StatusCode::UNAUTHORIZED)?;
+        let internal = |e: sqlx::Error| {
+            let _logged = AppError::from(e);
+            http::StatusCode::INTERNAL_SERVER_ERROR
+        };
+        let mut conn = state.db.pool().acquire().await.map_err(internal)?;
+        session::lookup(&mut conn, &token, now(), &state.settings.session)
+            .await
+            .map_err(internal)?
+            .ok_or(http::StatusCode::UNAUTHORIZED)
+    }
 }
 
 /// The value of cookie `name` in the current request.

@@ -46,6 +46,18 @@ pub async fn create(
     Ok(token)
 }
 
+/// A session with its account, as `lookup` reads it.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    account_id: String,
+    customer_no: String,
+    itscom_id: String,
+    created_at: i64,
+    last_seen_at: i64,
+    expires_at: i64,
+    state: String,
+}
+
 /// The account of a live session. Expired sessions are deleted when met; the idle
 /// clock is refreshed at most once a minute to spare the database a write a request.
 pub async fn lookup(
@@ -58,14 +70,17 @@ pub async fn lookup(
         return Ok(None);
     }
     let id_hash = sha256_hex(token);
-    let row: Option<(String, String, String, i64, i64, i64, String)> = sqlx::query_as(
-        "SELECT a.id, a.customer_no, a.itscom_id, s.created_at, s.last_seen_at, s.expires_at, a.state
+    let row: Option<SessionRow> = sqlx::query_as(
+        "SELECT a.id AS account_id, a.customer_no, a.itscom_id, s.created_at, s.last_seen_at, s.expires_at,
+                a.state
          FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1",
     )
     .bind(&id_hash)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((account_id, customer_no, itscom_id, created_at, last_seen_at, expires_at, state)) = row else {
+    let Some(SessionRow { account_id, customer_no, itscom_id, created_at, last_seen_at, expires_at, state }) =
+        row
+    else {
         return Ok(None);
     };
     if now >= expires_at || now - last_seen_at >= cfg.idle_secs || state != "active" {

@@ -1,50 +1,7 @@
-//! Customers and what hangs off them: the top page's summary, and where an
-//! account's notices go.
+//! Customers and where an account's notices go. (A feature's own queries live in its
+//! `store.rs`: this layer imports no feature.)
 
 use super::Conn;
-use crate::domain::Yen;
-use crate::features::top::{InvoiceSummary, ServiceSummary, TopSummary};
-
-/// The top-page summary of one customer, or None when there is no such customer.
-pub async fn top_summary(conn: &mut Conn, customer_no: &str) -> Result<Option<TopSummary>, sqlx::Error> {
-    let Some((customer_no, name)) = sqlx::query_as::<_, (String, String)>(
-        "SELECT customer_no, name FROM customers WHERE customer_no = $1",
-    )
-    .bind(customer_no)
-    .fetch_optional(&mut *conn)
-    .await?
-    else {
-        return Ok(None);
-    };
-
-    let services = sqlx::query_as::<_, (String, String, i64)>(
-        "SELECT kind, plan_name, monthly_fee FROM services
-         WHERE customer_no = $1 AND ended_on IS NULL
-         ORDER BY CASE kind WHEN 'internet' THEN 1 WHEN 'tv' THEN 2 ELSE 3 END",
-    )
-    .bind(&customer_no)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|(kind, plan_name, fee)| ServiceSummary { kind, plan_name, monthly_fee: Yen(fee) })
-    .collect();
-
-    let latest_invoice = sqlx::query_as::<_, (String, i64, String, String)>(
-        "SELECT billing_month, total, status, due_on FROM invoices
-         WHERE customer_no = $1 ORDER BY billing_month DESC LIMIT 1",
-    )
-    .bind(&customer_no)
-    .fetch_optional(&mut *conn)
-    .await?
-    .map(|(billing_month, total, status, due_on)| InvoiceSummary {
-        billing_month,
-        total: Yen(total),
-        paid: status == "paid",
-        due_on,
-    });
-
-    Ok(Some(TopSummary { customer_no, name, services, latest_invoice }))
-}
 
 /// Customer numbers and names, for the development preview.
 pub async fn list_brief(conn: &mut Conn) -> Result<Vec<(String, String)>, sqlx::Error> {

@@ -93,7 +93,7 @@ impl Db {
              ON CONFLICT (name) DO NOTHING",
         )
         .bind(name)
-        .bind(crate::ssr::auth::random_token())
+        .bind(crate::ssr::crypto::random_token())
         .bind(crate::ssr::now())
         .execute(&self.pool)
         .await?;

@@ -1,0 +1,71 @@
+//! Tokens, digests and sealing: the server's cryptography, depending on nothing else
+//! of the app (so every layer may use it).
+
+use sha2::{Digest, Sha256};
+
+/// SHA-256, hex: how tokens, device cookies and throttle keys are stored.
+pub fn sha256_hex(input: &str) -> String {
+    Sha256::digest(input.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A random token of 256 bits from the OS CSPRNG, hex.
+pub fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Seal `secret` with a fresh random key: returns (key for the browser, sealed text
+/// for the database). The key is used once, so a fixed nonce is safe.
+pub fn seal(secret: &str) -> (String, String) {
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+    let key_hex = random_token();
+    let key = hex_bytes(&key_hex).expect("64 hex digits");
+    let cipher = ChaCha20Poly1305::new(Key::from_slice(&key));
+    let sealed = cipher.encrypt(Nonce::from_slice(&[0u8; 12]), secret.as_bytes()).expect("sealing");
+    (key_hex, sealed.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Open what [`seal`] sealed; `None` for a wrong key or damaged text.
+pub fn open(key_hex: &str, sealed_hex: &str) -> Option<String> {
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+    let key = hex_bytes(key_hex).filter(|k| k.len() == 32)?;
+    let cipher = ChaCha20Poly1305::new(Key::from_slice(&key));
+    let plain = cipher.decrypt(Nonce::from_slice(&[0u8; 12]), hex_bytes(sealed_hex)?.as_slice()).ok()?;
+    String::from_utf8(plain).ok()
+}
+
+fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
+    if !hex.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_secrets_open_only_with_their_key() {
+        let (key, sealed) = seal("Secret-123");
+        assert!(!sealed.contains("Secret"));
+        assert_eq!(open(&key, &sealed).as_deref(), Some("Secret-123"));
+        let (other, _) = seal("x");
+        assert_eq!(open(&other, &sealed), None);
+        assert_eq!(open(&key, &sealed[2..]), None);
+        assert_eq!(open("zz", &sealed), None);
+    }
+
+    #[test]
+    fn tokens_are_256_bits_of_hex_and_never_repeat() {
+        let a = random_token();
+        assert_eq!(a.len(), 64);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, random_token());
+        assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}

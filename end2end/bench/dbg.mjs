@@ -1,0 +1,10 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu','--disable-background-networking'] });
+const p = await b.newPage();
+p.on('console', m => console.log('console', m.type(), m.text().slice(0, 400)));
+p.on('pageerror', e => console.log('pageerror', e.message.slice(0, 400)));
+await p.goto('http://127.0.0.1:3201/register');
+await p.getByLabel('ご契約者氏名(カナ)').fill('ヤマダ タロウ').catch(e=>console.log('no label kana', e.message.slice(0,100)));
+const html = await p.content();
+console.log(html.match(/<leptos-island[^>]*>/g));
+await p.waitForTimeout(1500);
