@@ -88,6 +88,8 @@ pub fn t() -> &'static Texts {
 
 mod texts {
     /// Every text on every screen. Grouped by screen; add a field, then both tables.
+    /// A text with values in it is a function of them (`|n| format!(…)`), so a missing
+    /// or misspelt value is a compile error, not a `{n}` shown to the customer.
     pub struct Texts {
         // Shell and navigation
         pub brand_suffix: &'static str,
@@ -162,8 +164,8 @@ mod texts {
         pub logout: &'static str,
         pub submitting: &'static str,
         pub err_required: &'static str,
-        pub err_too_short: &'static str,
-        pub err_too_long: &'static str,
+        pub err_too_short: fn(usize) -> String,
+        pub err_too_long: fn(usize) -> String,
         pub err_invalid_characters: &'static str,
         pub err_invalid_format: &'static str,
         pub err_id_characters: &'static str,
@@ -224,9 +226,9 @@ mod texts {
         pub err_locked: &'static str,
         pub err_account_unavailable: &'static str,
         pub reg_sent_reregistration: &'static str,
-        pub reg_held_notice: &'static str,
+        pub reg_held_notice: fn(&str) -> String,
         pub reg_pending_title: &'static str,
-        pub reg_pending_body: &'static str,
+        pub reg_pending_body: fn(&str) -> String,
         pub rev_title: &'static str,
         pub rev_lead_confirm: &'static str,
         pub rev_lead_cancel: &'static str,
@@ -278,7 +280,7 @@ mod texts {
         pub acc_edit_button: &'static str,
         pub acc_edit_title: &'static str,
         pub acc_change: &'static str,
-        pub acc_pending: &'static str,
+        pub acc_pending: fn(&str) -> String,
         pub id_title: &'static str,
         pub id_lead: &'static str,
         pub id_current: &'static str,
@@ -307,7 +309,7 @@ mod texts {
         pub err_current_password: &'static str,
         pub mb_title: &'static str,
         pub mb_not_eligible: &'static str,
-        pub mb_count: &'static str,
+        pub mb_count: fn(i64, i64) -> String,
         pub mb_none: &'static str,
         pub mb_address: &'static str,
         pub mb_virus: &'static str,
@@ -380,8 +382,8 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
         (_, E::Unchanged) => texts.err_unchanged.into(),
         (_, E::Taken) => texts.err_taken.into(),
         (_, E::Exhausted) => texts.err_sub_exhausted.into(),
-        (_, E::TooShort { min }) => texts.err_too_short.replace("{n}", &min.to_string()),
-        (_, E::TooLong { max }) => texts.err_too_long.replace("{n}", &max.to_string()),
+        (_, E::TooShort { min }) => (texts.err_too_short)(min),
+        (_, E::TooLong { max }) => (texts.err_too_long)(max),
         (_, E::InvalidCharacters) => texts.err_invalid_characters.into(),
         (_, E::InvalidFormat) => texts.err_invalid_format.into(),
         (_, E::Common) => texts.err_common.into(),
@@ -439,6 +441,27 @@ mod tests {
         assert_eq!(Locale::from_cookie_header(Some("lang=ja")), Locale::Ja);
         assert_eq!(Locale::from_cookie_header(Some("lang=fr")), Locale::Ja);
         assert_eq!(Locale::from_cookie_header(Some("xlang=en")), Locale::Ja);
+    }
+
+    #[test]
+    fn texts_with_values_write_every_value_in_both_languages() {
+        for locale in Locale::ALL {
+            let tx = locale.texts();
+            assert!((tx.err_too_short)(6).contains('6'));
+            assert!((tx.err_too_long)(32).contains("32"));
+            assert!((tx.reg_held_notice)("2026年11月28日 14:05").contains("2026年11月28日 14:05"));
+            assert!((tx.reg_pending_body)("X-AT").contains("X-AT"));
+            assert!((tx.acc_pending)("new@example.com").contains("new@example.com"));
+            let count = (tx.mb_count)(2, 5);
+            assert!(count.contains('2') && count.contains('5'), "{count}");
+            for text in [(tx.err_too_short)(6), count, (tx.acc_pending)("a@b.c")] {
+                assert!(!text.contains('{'), "no placeholder left: {text}");
+            }
+        }
+        assert_eq!(
+            field_message(Locale::Ja.texts(), "password", crate::domain::FieldError::TooShort { min: 6 }),
+            "6文字以上で入力してください。"
+        );
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub fn AccountPage() -> impl IntoView {
                         </dl>
                         {o.pending_id.clone().map(|id| view! {
                             <p class="alert alert-info mb-4" data-testid="pending-id">
-                                {tx.acc_pending.replace("{id}", &id)}
+                                {(tx.acc_pending)(&id)}
                             </p>
                         })}
                         <a class="btn" href="/account/edit">{tx.acc_edit_button}</a>

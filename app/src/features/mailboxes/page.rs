@@ -43,7 +43,7 @@ pub fn MailboxListPage() -> impl IntoView {
                         <section class="card max-w-3xl">
                             <FormAlert error=toggle_error/>
                             <p class="mb-3 text-sm text-slate-700" data-testid="mailbox-count">
-                                {tx.mb_count.replace("{n}", &n.to_string()).replace("{limit}", &l.limit.to_string())}
+                                {(tx.mb_count)(n, l.limit)}
                             </p>
                             {if l.mailboxes.is_empty() {
                                 view! { <p class="mb-4">{tx.mb_none}</p> }.into_any()

@@ -258,7 +258,7 @@ pub fn ConfirmPage() -> impl IntoView {
                             <p class="mb-4">{tx.reg_confirm_lead}</p>
                             {c.takes_effect_at.map(|at| view! {
                                 <p class="alert mb-4" data-testid="held">
-                                    {tx.reg_held_notice.replace("{at}", &format_datetime(locale, at))}
+                                    {(tx.reg_held_notice)(&format_datetime(locale, at))}
                                 </p>
                             })}
                             <FormAlert error=error/>
@@ -321,7 +321,7 @@ pub fn PendingPage() -> impl IntoView {
         <section class="card max-w-2xl">
             <h2 class="card-title">{tx.reg_pending_title}</h2>
             <p class="mb-4 leading-relaxed" data-testid="pending">
-                {move || at().map(|at| tx.reg_pending_body.replace("{at}", &format_datetime(locale, at)))}
+                {move || at().map(|at| (tx.reg_pending_body)(&format_datetime(locale, at)))}
             </p>
             <a class="btn" href="/login">{tx.to_login}</a>
         </section>
