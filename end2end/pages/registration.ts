@@ -1,4 +1,4 @@
-import { type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 /** The registration screens (SPEC §1.3). */
 export class RegistrationPages {
@@ -19,10 +19,16 @@ export class RegistrationPages {
     await this.page.getByRole('button', { name: '確認' }).click();
   }
 
-  async credentials(id: string, password: string) {
+  /** STEP 3; `twice` double-clicks 次へ (the button must send the form once). */
+  async credentials(id: string, password: string, twice = false) {
     await this.page.getByLabel('iTSCOM ID').fill(id);
     await this.page.getByLabel('パスワード', { exact: true }).fill(password);
     await this.page.getByLabel('パスワード再入力').fill(password);
-    await this.page.getByRole('button', { name: '次へ' }).click();
+    const next = this.page.getByRole('button', { name: '次へ' });
+    if (twice) {
+      await expect(next).toHaveAttribute('data-hydrated', '');
+      await next.dblclick();
+    }
+    else await next.click();
   }
 }

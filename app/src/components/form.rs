@@ -121,12 +121,39 @@ pub fn Field(
     }
 }
 
+/// A form's submit button: sends once (see [`SubmitButton`]).
 #[component]
-pub fn Submit(#[prop(into)] pending: Signal<bool>, label: &'static str) -> impl IntoView {
-    let tx = t();
+pub fn Submit(label: &'static str) -> impl IntoView {
+    view! { <SubmitButton label=label.into() submitting=t().submitting.into()/> }
+}
+
+/// A submit button that sends its form once: after the first press it is disabled and
+/// says 送信中…, so a double click does not post a step twice (the second post would
+/// find the step already taken and show "expired" for a request that went through).
+/// Enabled again when the page comes back from the back/forward cache. Without
+/// JavaScript it is a plain submit button.
+#[island]
+pub fn SubmitButton(label: String, submitting: String) -> impl IntoView {
+    let pending = RwSignal::new(false);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let button = NodeRef::<leptos::html::Button>::new();
+    let _ = window_event_listener(leptos::ev::submit, move |ev| {
+        use wasm_bindgen::JsCast;
+        let form = ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        if let (Some(form), Some(button)) = (form, button.get_untracked()) {
+            let button: &web_sys::Node = &button;
+            if form.contains(Some(button)) && !ev.default_prevented() {
+                pending.set(true);
+            }
+        }
+    });
+    let _ = window_event_listener(leptos::ev::pageshow, move |_| pending.set(false));
     view! {
-        <button type="submit" class="btn" disabled=move || pending.get()>
-            {move || if pending.get() { tx.submitting } else { label }}
+        <button type="submit" class="btn" node_ref=button aria-disabled=move || pending.get().then_some("true")
+            data-hydrated=move || hydrated.get().then_some("")
+            on:click=move |ev| if pending.get_untracked() { ev.prevent_default() }>
+            {move || if pending.get() { submitting.clone() } else { label.clone() }}
         </button>
     }
 }

@@ -115,7 +115,7 @@ pub fn IdChangePage() -> impl IntoView {
                         autocomplete="email" inputmode="email" maxlength="100"
                         error=field_error(tx, error, "new_itscom_id")/>
                     <div class="flex flex-wrap items-center gap-4">
-                        <Submit pending=action.pending() label=tx.next/>
+                        <Submit label=tx.next/>
                         <a class="link" href="/account/edit">{tx.back}</a>
                     </div>
                 </ActionForm>
@@ -168,7 +168,7 @@ pub fn IdChangeConfirmPage() -> impl IntoView {
                                     error=field_error(tx, error, "current_password")/>
                             })}
                             <div class="flex flex-wrap items-center gap-4">
-                                <Submit pending=action.pending() label=tx.register/>
+                                <Submit label=tx.register/>
                                 <a class="link" href="/account/id">{tx.back}</a>
                             </div>
                         </ActionForm>
@@ -227,7 +227,7 @@ pub fn IdChangeVerifyPage() -> impl IntoView {
                         </dl>
                         <ActionForm action=action>
                             <input type="hidden" name="token" value=token/>
-                            <Submit pending=action.pending() label=tx.id_verify_button/>
+                            <Submit label=tx.id_verify_button/>
                         </ActionForm>
                     </section>
                 }.into_any(),
@@ -279,7 +279,7 @@ pub fn IdChangeCancelPage() -> impl IntoView {
                         </dl>
                         <ActionForm action=action>
                             <input type="hidden" name="token" value=token/>
-                            <Submit pending=action.pending() label=tx.id_cancel_button/>
+                            <Submit label=tx.id_cancel_button/>
                         </ActionForm>
                     </section>
                 }.into_any(),

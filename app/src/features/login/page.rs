@@ -1,6 +1,6 @@
 use super::api::{Login, Logout};
 use super::{login_url, LoginFailure};
-use crate::components::form::ShowPassword;
+use crate::components::form::{ShowPassword, SubmitButton};
 use crate::components::status::{ErrorNotice, Loading};
 use crate::context::UserResource;
 use crate::error::AppError;
@@ -54,7 +54,7 @@ pub fn LoginPage() -> impl IntoView {
                     <ShowPassword targets=vec!["password".into()] label=tx.show_password.into()/>
                 </div>
                 <div class="flex flex-wrap gap-3">
-                    <button type="submit" class="btn">{tx.login_title}</button>
+                    <SubmitButton label=tx.login_title.into() submitting=tx.submitting.into()/>
                     <button type="reset" class="btn-ghost">{tx.reset}</button>
                 </div>
             </ActionForm>

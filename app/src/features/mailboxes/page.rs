@@ -137,7 +137,7 @@ pub fn MailboxNewPage() -> impl IntoView {
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                     <LocalPartField locale=use_locale() error=server.get_untracked()/>
                     <div class="flex flex-wrap items-center gap-4">
-                        <Submit pending=action.pending() label=tx.next/>
+                        <Submit label=tx.next/>
                         <a class="link" href="/mail">{tx.back}</a>
                     </div>
                 </ActionForm>
@@ -209,7 +209,7 @@ pub fn MailboxSubdomainPage() -> impl IntoView {
                         // Beside the candidates, but it submits the other form (`form=`).
                         <button type="submit" form="more-candidates" class="btn-ghost"
                             disabled=move || more.pending().get()>{tx.mb_more}</button>
-                        <div><Submit pending=choose.pending() label=tx.next/></div>
+                        <div><Submit label=tx.next/></div>
                     </ActionForm>
                     <ActionForm action=more attr:id="more-candidates"><span hidden></span></ActionForm>
                     <p class="mt-4"><a class="link" href="/mail/new">{tx.start_over}</a></p>
@@ -255,7 +255,7 @@ pub fn MailboxTermsPage() -> impl IntoView {
                     {move || virus_error.get().map(|m| view! {
                         <p id="virus_check-error" class="text-sm font-bold text-red-700">{m}</p>
                     })}
-                    <Submit pending=action.pending() label=tx.confirm/>
+                    <Submit label=tx.confirm/>
                 </ActionForm>
             </section>
         }.into_any())/>
@@ -285,7 +285,7 @@ pub fn MailboxConfirmPage() -> impl IntoView {
                     <dd data-testid="summary-virus">{on_off(tx, d.virus_check.unwrap_or(false))}</dd>
                 </dl>
                 <ActionForm action=action>
-                    <Submit pending=action.pending() label=tx.register/>
+                    <Submit label=tx.register/>
                 </ActionForm>
                 <p class="mt-4"><a class="link" href="/mail/new">{tx.start_over}</a></p>
             </section>

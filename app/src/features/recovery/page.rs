@@ -35,7 +35,7 @@ pub fn RecoveryChoicePage() -> impl IntoView {
                 {move || choice_error.get().map(|m| view! {
                     <p id="choice-error" class="text-sm font-bold text-red-700">{m}</p>
                 })}
-                <Submit pending=action.pending() label=tx.next/>
+                <Submit label=tx.next/>
             </ActionForm>
         </section>
     }
@@ -57,7 +57,7 @@ pub fn RecoveryIdentifyPage() -> impl IntoView {
             <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                 <Field id="itscom_id" label=tx.itscom_id_label input_type="email" autocomplete="username"
                     inputmode="email" maxlength="100" error=field_error(tx, error, "itscom_id")/>
-                <Submit pending=action.pending() label=tx.next/>
+                <Submit label=tx.next/>
             </ActionForm>
         </section>
     }
@@ -80,7 +80,7 @@ pub fn RecoveryCodePage() -> impl IntoView {
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                     <Field id="code" label=tx.rec_code_label inputmode="numeric" autocomplete="one-time-code"
                         maxlength="6" error=field_error(tx, error, "code")/>
-                    <Submit pending=action.pending() label=tx.next/>
+                    <Submit label=tx.next/>
                 </ActionForm>
                 <p class="mt-6 text-sm leading-relaxed text-slate-700">
                     {tx.rec_cannot_receive} " " <a class="link" href="/register">{tx.register_link}</a>
@@ -104,7 +104,7 @@ fn NewPasswordForm() -> impl IntoView {
                 autocomplete="new-password" maxlength="32" error=field_error(tx, error, "password")/>
             <Field id="password_again" label=tx.password_again input_type="password"
                 autocomplete="new-password" maxlength="32" error=field_error(tx, error, "password_again")/>
-            <Submit pending=action.pending() label=tx.confirm/>
+            <Submit label=tx.confirm/>
         </ActionForm>
     }
 }
@@ -169,7 +169,7 @@ pub fn RecoveryQuestionPage() -> impl IntoView {
                 <FormAlert error=error/>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                     <QuestionAndAnswer error=error/>
-                    <Submit pending=action.pending() label=tx.next/>
+                    <Submit label=tx.next/>
                 </ActionForm>
             </section>
         </RequireStep>
@@ -217,7 +217,7 @@ pub fn RecoveryVerifyPage() -> impl IntoView {
                         <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                             <input type="hidden" name="token" value=token/>
                             <QuestionAndAnswer error=error/>
-                            <Submit pending=action.pending() label=tx.rec_reissue/>
+                            <Submit label=tx.rec_reissue/>
                         </ActionForm>
                     </section>
                 }.into_any(),

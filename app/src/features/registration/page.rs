@@ -81,7 +81,7 @@ pub fn RegisterPage() -> impl IntoView {
                     <summary class="min-h-11 cursor-pointer content-center font-bold">{tx.reg_equipment_where}</summary>
                     <p class="mt-2 leading-relaxed">{tx.reg_equipment_help}</p>
                 </details>
-                <Submit pending=action.pending() label=tx.confirm/>
+                <Submit label=tx.confirm/>
             </ActionForm>
         </section>
     }
@@ -114,7 +114,7 @@ pub fn AdditionalPage() -> impl IntoView {
                     </fieldset>
                     <Field id="factor_value" label=tx.reg_factor_value maxlength="20" error=factor_error/>
                     <p class="text-sm text-slate-600">{tx.reg_equipment_help}</p>
-                    <Submit pending=action.pending() label=tx.confirm/>
+                    <Submit label=tx.confirm/>
                 </ActionForm>
             </section>
         </RequireStep>
@@ -138,7 +138,7 @@ pub fn CredentialsPage() -> impl IntoView {
                 <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
                     <CredentialFields locale=use_locale() id_error=server("itscom_id")
                         password_error=server("password") again_error=server("password_again")/>
-                    <div><Submit pending=action.pending() label=tx.next/></div>
+                    <div><Submit label=tx.next/></div>
                 </ActionForm>
             </section>
         </RequireStep>
@@ -279,7 +279,7 @@ pub fn ConfirmPage() -> impl IntoView {
                                         }).collect_view()}
                                     </fieldset>
                                 })}
-                                <Submit pending=action.pending() label=tx.next/>
+                                <Submit label=tx.next/>
                             </ActionForm>
                         </section>
                     }.into_any()
@@ -356,8 +356,7 @@ pub fn ReviewPage() -> impl IntoView {
                         </dl>
                         <ActionForm action=action>
                             <input type="hidden" name="token" value=token/>
-                            <Submit pending=action.pending()
-                                label=if r.confirm { tx.rev_confirm_button } else { tx.rev_cancel_button }/>
+                            <Submit label=if r.confirm { tx.rev_confirm_button } else { tx.rev_cancel_button }/>
                         </ActionForm>
                     </section>
                 }.into_any(),
