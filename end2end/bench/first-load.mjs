@@ -36,7 +36,14 @@ export async function measure(page, path) {
 }
 
 async function newPage(browser) {
-  const context = await browser.newContext({ ...devices['Pixel 7'], extraHTTPHeaders: { 'Accept-Encoding': 'br, gzip' } });
+  // Service workers blocked: from the second page on, the worker would fetch on the
+  // page's behalf and the page would see only its answers; the bytes measured here are
+  // the browser's own, through its HTTP cache.
+  const context = await browser.newContext({
+    ...devices['Pixel 7'],
+    extraHTTPHeaders: { 'Accept-Encoding': 'br, gzip' },
+    serviceWorkers: 'block',
+  });
   return context.newPage();
 }
 
