@@ -166,6 +166,8 @@ mod tests {
             AppError::LinkInvalid,
             AppError::Locked,
             AppError::AccountUnavailable,
+            AppError::InvalidCredentials,
+            AppError::LimitReached,
         ] {
             assert_eq!(AppError::from_query_code(&e.query_code()), Some(e));
         }

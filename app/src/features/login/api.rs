@@ -26,7 +26,6 @@ pub async fn current_user() -> Result<Option<UserBrief>, AppError> {
 /// JavaScript) is redirected there, or back to the login page with the failure.
 #[server(endpoint = "login")]
 pub async fn login(itscom_id: String, password: String, next: Option<String>) -> Result<String, AppError> {
-    use super::LoginFailure;
     use crate::domain::{redirect::safe_next, ItscomId};
     use crate::ssr::auth::{self, password as pw, session, throttle};
     use crate::ssr::events::{record, Event, Subject};
@@ -41,16 +40,13 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
     let client = auth::client_address();
     let t = now();
 
-    let refuse = |failure: LoginFailure| -> Result<String, AppError> {
-        let error = match failure {
-            LoginFailure::Credentials => AppError::InvalidCredentials,
-            LoginFailure::Throttled => AppError::TooManyAttempts,
-            LoginFailure::Locked => AppError::Locked,
-        };
+    // Back to the login page with the failure and the way on (a plain post), or the
+    // error and its status (a fetch).
+    let refuse = |error: AppError| -> Result<String, AppError> {
         if crate::ssr::is_plain_form_post() {
             leptos_axum::redirect(&format!(
                 "/login?error={}&next={}",
-                failure.code(),
+                error.query_code(),
                 super::encode_query_value(&next)
             ));
         } else {
@@ -82,9 +78,9 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
         let mut conn = state.db.pool().acquire().await?;
         record(&mut conn, Event::LoginThrottled, subject, &client, json!({}), t).await?;
         return refuse(if verdict == throttle::Verdict::Locked {
-            LoginFailure::Locked
+            AppError::Locked
         } else {
-            LoginFailure::Throttled
+            AppError::TooManyAttempts
         });
     }
 
@@ -94,10 +90,10 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
         let mut conn = state.db.pool().acquire().await?;
         failed_login(&mut conn, &state, Event::LoginFailed, account_id.as_deref(), &id_key, &client, t)
             .await?;
-        return refuse(LoginFailure::Credentials);
+        return refuse(AppError::InvalidCredentials);
     }
     let Some((account_id, _, itscom_id, locale, contact, customer_no)) = account else {
-        return refuse(LoginFailure::Credentials); // unreachable: no hash never verifies
+        return refuse(AppError::InvalidCredentials); // unreachable: no hash never verifies
     };
 
     let settings = &state.settings;

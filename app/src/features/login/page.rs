@@ -1,5 +1,5 @@
 use super::api::{Login, Logout};
-use super::{login_url, LoginFailure};
+use super::login_url;
 use crate::components::form::{ShowPassword, SubmitButton};
 use crate::components::status::{ErrorNotice, Loading};
 use crate::context::UserResource;
@@ -8,11 +8,14 @@ use crate::i18n::{t, Texts};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
-fn failure_message(tx: &'static Texts, failure: LoginFailure) -> &'static str {
+/// The login screen's words for a failed login (one message for an unknown ID and a
+/// wrong password); None for any other code in the URL.
+fn failure_message(tx: &'static Texts, failure: &AppError) -> Option<&'static str> {
     match failure {
-        LoginFailure::Credentials => tx.login_error_credentials,
-        LoginFailure::Throttled => tx.login_error_throttled,
-        LoginFailure::Locked => tx.login_error_locked,
+        AppError::InvalidCredentials => Some(tx.login_error_credentials),
+        AppError::TooManyAttempts => Some(tx.login_error_throttled),
+        AppError::Locked => Some(tx.login_error_locked),
+        _ => None,
     }
 }
 
@@ -25,14 +28,20 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
     let action = ServerAction::<Login>::new();
     // After a failed post the failure arrives in the URL.
-    let failure = move || query.read().get("error").and_then(|c| LoginFailure::from_code(&c));
+    let failure = move || {
+        query
+            .read()
+            .get("error")
+            .and_then(|c| AppError::from_query_code(&c))
+            .and_then(|e| failure_message(tx, &e))
+    };
     view! {
         <h1 class="page-title">{tx.login_title}</h1>
         <div class="card max-w-xl">
             <p class="mb-4">{tx.login_lead}</p>
             <Show when=move || failure().is_some()>
                 <p id="login-error" class="alert alert-error mb-4" role="alert">
-                    {move || failure().map(|f| failure_message(tx, f))}
+                    {failure}
                 </p>
             </Show>
             <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
