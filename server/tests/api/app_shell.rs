@@ -86,6 +86,7 @@ on_both_databases!(
 
 #[tokio::test]
 async fn the_web_app_manifest_declares_an_installable_app() {
+    let _shared = crate::common::TIMING.read().await;
     let manifest: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../public/manifest.webmanifest"))
             .unwrap(),
@@ -112,6 +113,7 @@ async fn the_web_app_manifest_declares_an_installable_app() {
 
 #[tokio::test]
 async fn the_service_worker_is_served_with_no_cache_so_a_release_replaces_it() {
+    let _shared = crate::common::TIMING.read().await;
     let site = std::env::temp_dir().join(format!("mypage-site-{}", app::ssr::db::new_id()));
     std::fs::create_dir_all(&site).unwrap();
     std::fs::write(site.join("sw.js"), "// release 2\n").unwrap();

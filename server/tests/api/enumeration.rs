@@ -140,7 +140,7 @@ async fn registration_answers_a_taken_and_a_free_id_alike(backend: Backend) {
     assert_close("registration", medians);
 }
 
-on_both_databases!(
+alone_on_both_databases!(
     login_answers_an_existing_and_an_unknown_id_alike,
     recovery_answers_an_existing_and_an_unknown_id_alike,
     recovery_question_answers_an_existing_and_an_unknown_id_alike,

@@ -47,6 +47,7 @@ fn an_unknown_command_prints_usage_and_fails() {
 
 #[tokio::test]
 async fn the_server_binary_serves_and_stops_cleanly_on_sigterm() {
+    let _shared = crate::common::TIMING.read().await;
     use std::io::{BufRead, BufReader};
     let (database_url, file) = fresh_database(Backend::Sqlite).await;
     let mut child = server_binary()

@@ -156,6 +156,7 @@ on_both_databases!(
 /// load; with the route list generated once per process none of them stalls.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_never_stall_while_other_apps_build_their_routes() {
+    let _shared = crate::common::TIMING.read().await;
     let app = spawn_app_with_demo_data(Backend::Sqlite).await;
     let state = app.state.clone();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

@@ -263,6 +263,11 @@ pub async fn scalar(app: &TestApp, sql: &str) -> i64 {
     n
 }
 
+/// Taken shared by every test, exclusively by the timing tests: in one test binary the
+/// other tests would otherwise run beside them (argon2 on the other core) and their
+/// "an unknown ID answers as fast as a known one" medians would measure the neighbour.
+pub static TIMING: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
 /// Runs each named `async fn name(backend: Backend)` as two tests, `sqlite::name` and
 /// `postgres::name`.
 #[macro_export]
@@ -272,6 +277,7 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "current_thread")]
                 async fn $name() {
+                    let _shared = $crate::common::TIMING.read().await;
                     super::$name($crate::common::Backend::Sqlite).await
                 }
             )*
@@ -280,6 +286,32 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "current_thread")]
                 async fn $name() {
+                    let _shared = $crate::common::TIMING.read().await;
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+/// As [`on_both_databases!`], each test running alone (for tests that measure time).
+#[macro_export]
+macro_rules! alone_on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "current_thread")]
+                async fn $name() {
+                    let _alone = $crate::common::TIMING.write().await;
+                    super::$name($crate::common::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "current_thread")]
+                async fn $name() {
+                    let _alone = $crate::common::TIMING.write().await;
                     super::$name($crate::common::Backend::Postgres).await
                 }
             )*
