@@ -10,8 +10,7 @@ const LOGIN_BUDGET = 150_000;
 test.describe('download budget', () => {
   test.use({ extraHTTPHeaders: { 'Accept-Encoding': 'br, gzip' } });
 
-  test('the login page loads in at most 150 KB, its files compressed and cached for a year', async ({ page }, info) => {
-    test.skip(info.project.name !== 'phone', 'measured once, in the Pixel 7 emulation');
+  test('the login page loads in at most 150 KB, its files compressed and cached for a year @phone-only', async ({ page }, info) => {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
     const files = new Map<string, { url: string; bytes: number; headers: Record<string, string> }>();

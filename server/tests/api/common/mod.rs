@@ -269,40 +269,27 @@ pub async fn scalar(app: &TestApp, sql: &str) -> i64 {
 pub static TIMING: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
 
 /// Runs each named `async fn name(backend: Backend)` as two tests, `sqlite::name` and
-/// `postgres::name`.
+/// `postgres::name`, each holding [`TIMING`] shared.
 #[macro_export]
 macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "current_thread")]
-                async fn $name() {
-                    let _shared = $crate::common::TIMING.read().await;
-                    super::$name($crate::common::Backend::Sqlite).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "current_thread")]
-                async fn $name() {
-                    let _shared = $crate::common::TIMING.read().await;
-                    super::$name($crate::common::Backend::Postgres).await
-                }
-            )*
-        }
-    };
+    ($($name:ident),* $(,)?) => { $crate::both_databases_holding!(read; $($name),*); };
 }
 
 /// As [`on_both_databases!`], each test running alone (for tests that measure time).
 #[macro_export]
 macro_rules! alone_on_both_databases {
-    ($($name:ident),* $(,)?) => {
+    ($($name:ident),* $(,)?) => { $crate::both_databases_holding!(write; $($name),*); };
+}
+
+/// The two macros above: `$lock` is how each test takes [`TIMING`] (`read`, `write`).
+#[macro_export]
+macro_rules! both_databases_holding {
+    ($lock:ident; $($name:ident),*) => {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "current_thread")]
                 async fn $name() {
-                    let _alone = $crate::common::TIMING.write().await;
+                    let _timing = $crate::common::TIMING.$lock().await;
                     super::$name($crate::common::Backend::Sqlite).await
                 }
             )*
@@ -311,7 +298,7 @@ macro_rules! alone_on_both_databases {
             $(
                 #[tokio::test(flavor = "current_thread")]
                 async fn $name() {
-                    let _alone = $crate::common::TIMING.write().await;
+                    let _timing = $crate::common::TIMING.$lock().await;
                     super::$name($crate::common::Backend::Postgres).await
                 }
             )*
