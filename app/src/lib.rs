@@ -9,6 +9,7 @@ pub mod cookies;
 pub mod domain;
 pub mod error;
 pub mod features;
+pub mod flow;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -8,18 +8,15 @@ use crate::i18n::{field_message, t, Texts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// The error of a form: from the action (JavaScript) or from `?error=` (plain post).
-pub fn form_error<T: Clone + Send + Sync + 'static>(
-    action: ServerAction<
-        impl leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Sync + 'static,
-    >,
-) -> Signal<Option<AppError>> {
+/// The error of the page's form, as its server function's one exit ([`respond`]) sent
+/// it back in the URL (`?error=…`). Forms are plain posts (the pages render on the
+/// server only; islands are the only code in the browser), so this is the one way an
+/// error comes back, with JavaScript or without.
+///
+/// [`respond`]: ../../ssr/fn.respond.html
+pub fn form_error() -> Signal<Option<AppError>> {
     let query = use_query_map();
-    Signal::derive(move || match action.value().get() {
-        Some(Err(e)) => Some(e),
-        Some(Ok(_)) => None,
-        None => query.read().get("error").and_then(|c| AppError::from_query_code(&c)),
-    })
+    Signal::derive(move || query.read().get("error").and_then(|c| AppError::from_query_code(&c)))
 }
 
 /// The message of an error that is not tied to one field.
@@ -47,19 +44,6 @@ pub fn field_error(
         Some(AppError::Invalid { field: f, error }) if f == field => Some(field_message(tx, field, error)),
         _ => None,
     })
-}
-
-/// On success with JavaScript: a full load of the next page.
-pub fn go_on_success<T>(action: ServerAction<T>)
-where
-    T: leptos::server_fn::ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
-    T::Output: Send + Sync,
-{
-    Effect::new(move |_| {
-        if let Some(Ok(next)) = action.value().get() {
-            let _ = window().location().assign(&next);
-        }
-    });
 }
 
 #[component]
@@ -155,39 +139,6 @@ pub fn SubmitButton(label: String, submitting: String) -> impl IntoView {
             on:click=move |ev| if pending.get_untracked() { ev.prevent_default() }>
             {move || if pending.get() { submitting.clone() } else { label.clone() }}
         </button>
-    }
-}
-
-/// Renders `children` only for a browser whose multi-step flow (registration,
-/// recovery) is at `step`, as `fetch` reports; any other browser is sent to `restart`
-/// with the "expired or out of order" message.
-#[component]
-pub fn RequireStep<F, Fut>(
-    step: &'static str,
-    restart: &'static str,
-    fetch: F,
-    children: ChildrenFn,
-) -> impl IntoView
-where
-    F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<Option<String>, AppError>> + Send + 'static,
-{
-    let current = Resource::new(|| (), move |_| fetch());
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=|| view! { <crate::components::status::Loading/> }>
-            {move || current.get().map(|r| match r {
-                Ok(Some(s)) if s == step => children.with_value(|c| c()).into_any(),
-                _ => {
-                    let url = format!("{restart}?error={}", AppError::FlowExpired.query_code());
-                    #[cfg(feature = "ssr")]
-                    crate::ssr::redirect_page(&url);
-                    #[cfg(not(feature = "ssr"))]
-                    let _ = window().location().assign(&url);
-                    view! { <crate::components::status::Loading/> }.into_any()
-                }
-            })}
-        </Suspense>
     }
 }
 

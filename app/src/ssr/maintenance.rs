@@ -32,15 +32,22 @@ pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::Ap
     let idle_before = now - state.settings.session.idle_secs;
     let finished_before = now - KEEP_FINISHED_SECS;
     let events_before = now - KEEP_NOISE_SECS;
+    let registrations = {
+        use crate::features::registration::RegistrationStep::*;
+        use crate::ssr::flow::step_in;
+        format!(
+            "DELETE FROM registration_flows
+             WHERE ({} AND expires_at <= $1)
+                OR ({} AND confirm_expires_at <= $1)
+                OR ({} AND created_at <= $2)",
+            step_in(&[Additional, Credentials]),
+            step_in(&[MailSent]),
+            step_in(&[Done, Cancelled]),
+        )
+    };
     let statements: [(&str, &[i64]); 7] = [
         ("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2", &[now, idle_before]),
-        (
-            "DELETE FROM registration_flows
-             WHERE (step IN ('additional', 'credentials') AND expires_at <= $1)
-                OR (step = 'mail_sent' AND confirm_expires_at <= $1)
-                OR (step IN ('done', 'cancelled') AND created_at <= $2)",
-            &[now, finished_before],
-        ),
+        (&registrations, &[now, finished_before]),
         ("DELETE FROM recovery_flows WHERE expires_at <= $1", &[now]),
         ("DELETE FROM id_changes WHERE expires_at <= $1", &[now]),
         ("DELETE FROM mailbox_drafts WHERE expires_at <= $1", &[now]),

@@ -6,6 +6,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod events;
+pub mod flow;
 pub mod mail;
 pub mod maintenance;
 pub mod security;
@@ -49,20 +50,6 @@ pub fn redirect_page(path: &str) {
     }
 }
 
-/// The step of this browser's multi-step flow (registration, recovery): the row of
-/// `table` keyed by the SHA-256 of cookie `cookie`, while it has not expired.
-pub async fn flow_step(table: &'static str, cookie: &str) -> Result<Option<String>, AppError> {
-    let Some(token) = auth::request_cookie(cookie) else { return Ok(None) };
-    let state = state()?;
-    let row: Option<(String,)> =
-        sqlx::query_as(&format!("SELECT step FROM {table} WHERE id_hash = $1 AND expires_at > $2"))
-            .bind(auth::sha256_hex(&token))
-            .bind(now())
-            .fetch_optional(state.db.pool())
-            .await?;
-    Ok(row.map(|(s,)| s))
-}
-
 /// Whether the current request calls a server function (`/api/…`), rather than
 /// rendering a page that calls it directly.
 pub fn is_server_function_call() -> bool {
@@ -79,25 +66,114 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
-/// A failed form submission: a plain form post goes back to `page` with the error
-/// code in the URL; a fetch gets the error and its status.
-pub fn fail_form<T>(page: &str, error: AppError) -> Result<T, AppError> {
-    if is_plain_form_post() {
-        let sep = if page.contains('?') { '&' } else { '?' };
-        redirect_page(&format!("{page}{sep}error={}", error.query_code()));
-    } else {
-        set_status(error.status());
-    }
-    Err(error)
+/// Why a form's step did not go on, and the page the customer is sent back to with the
+/// message (`None`: the form's own page). A form's body returns it with `?`: a domain
+/// error, a database error (logged, shown as the generic message) or an [`AppError`]
+/// sent elsewhere with [`BackTo::back_to`].
+#[derive(Debug)]
+pub struct Refusal {
+    pub error: AppError,
+    pub back: Option<String>,
 }
 
-/// A successful form submission moving on to `next`: a plain form post is redirected
-/// there; a fetch gets `next` back and the page navigates.
-pub fn proceed(next: &str) -> Result<String, AppError> {
-    if is_plain_form_post() {
-        redirect_page(next);
+impl From<AppError> for Refusal {
+    fn from(error: AppError) -> Self {
+        Refusal { error, back: None }
     }
-    Ok(next.to_string())
+}
+
+impl From<sqlx::Error> for Refusal {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+/// A form step's outcome: the next page, or why not.
+pub type Answer = Result<String, Refusal>;
+
+/// Send a refusal to another page than the form's (a flow out of order goes back to
+/// its start).
+pub trait BackTo<T> {
+    fn back_to(self, page: &str) -> Result<T, Refusal>;
+}
+
+impl<T, E: Into<AppError>> BackTo<T> for Result<T, E> {
+    fn back_to(self, page: &str) -> Result<T, Refusal> {
+        self.map_err(|e| Refusal { error: e.into(), back: Some(page.to_string()) })
+    }
+}
+
+/// A refusal of `error`, sent back to `page`.
+pub fn refuse<T>(page: &str, error: AppError) -> Result<T, Refusal> {
+    Err(Refusal { error, back: Some(page.to_string()) })
+}
+
+/// The one exit of every form's server function, for JavaScript and plain posts alike:
+/// on success a plain form post is redirected to the next page and a fetch gets its
+/// path; a refusal sends a plain post back to its page with the error code in the URL
+/// (`?error=…`, which the page shows at the field or above the form) and gives a fetch
+/// the error with its status. `Unauthorized` is answered by `require_login` already
+/// (to the login screen).
+pub fn respond(page: &str, answer: Answer) -> Result<String, AppError> {
+    match answer {
+        Ok(next) => {
+            if is_plain_form_post() {
+                redirect_page(&next);
+            }
+            Ok(next)
+        }
+        Err(Refusal { error: AppError::Unauthorized, .. }) => Err(AppError::Unauthorized),
+        Err(Refusal { error, back }) => {
+            if is_plain_form_post() {
+                redirect_page(&with_error(back.as_deref().unwrap_or(page), &error));
+            } else {
+                set_status(error.status());
+            }
+            Err(error)
+        }
+    }
+}
+
+/// `page` with the error code in its query: appended, but before a way on (`?next=…`,
+/// the login page's), which stays last.
+fn with_error(page: &str, error: &AppError) -> String {
+    let code = error.query_code();
+    match page.split_once("?next=") {
+        Some((path, next)) => format!("{path}?error={code}&next={next}"),
+        None if page.contains('?') => format!("{page}&error={code}"),
+        None => format!("{page}?error={code}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_carries_its_code_in_the_page_url() {
+        let e = AppError::VerificationFailed;
+        assert_eq!(with_error("/register", &e), "/register?error=verification");
+        assert_eq!(
+            with_error("/register/confirm?token=ab", &e),
+            "/register/confirm?token=ab&error=verification"
+        );
+        assert_eq!(
+            with_error("/login?next=/mail%3Fx%3D1", &e),
+            "/login?error=verification&next=/mail%3Fx%3D1"
+        );
+    }
+}
+
+/// A write refused by a unique index, mapped to what the customer is told (after
+/// realworld-axum-sqlx's `on_constraint`): every other database error is internal.
+pub trait OnUnique<T> {
+    fn on_unique(self, error: AppError) -> Result<T, AppError>;
+}
+
+impl<T> OnUnique<T> for Result<T, sqlx::Error> {
+    fn on_unique(self, error: AppError) -> Result<T, AppError> {
+        self.map_err(|e| if db::is_unique_violation(&e) { error } else { AppError::from(e) })
+    }
 }
 
 /// Pages whose URL carries a secret token are not to leak it in `Referer`.

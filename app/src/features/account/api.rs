@@ -1,44 +1,11 @@
+#[cfg(feature = "ssr")]
+use super::routes;
 use super::{AccountOverview, IdChangeDraft, IdChangeLink};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-mod server {
-    use crate::error::AppError;
-    use crate::ssr::auth::CurrentAccount;
-    use crate::ssr::db::Conn;
-
-    /// A draft lives 30 minutes; a mailed link 24 hours.
-    pub const DRAFT_SECS: i64 = 30 * 60;
-    pub const LINK_SECS: i64 = 24 * 60 * 60;
-    /// A login older than this asks for the password again before the change.
-    pub const REAUTH_SECS: i64 = 5 * 60;
-
-    pub struct Draft {
-        pub id: String,
-        pub new_id: String,
-        pub new_id_key: String,
-    }
-
-    /// The draft of this session at its confirmation step.
-    pub async fn current_draft(
-        conn: &mut Conn,
-        account: &CurrentAccount,
-        now: i64,
-    ) -> Result<Option<Draft>, AppError> {
-        let row: Option<(String, String, String)> = sqlx::query_as(
-            "SELECT id, new_itscom_id, new_id_key FROM id_changes
-             WHERE account_id = $1 AND session_hash = $2 AND step = 'confirm' AND expires_at > $3
-             ORDER BY created_at DESC",
-        )
-        .bind(&account.account_id)
-        .bind(&account.session_hash)
-        .bind(now)
-        .fetch_optional(conn)
-        .await?;
-        Ok(row.map(|(id, new_id, new_id_key)| Draft { id, new_id, new_id_key }))
-    }
-}
+use super::store;
 
 /// お客さま情報: name, customer number, iTSCOM ID, contact address, a pending change.
 #[server(endpoint = "account/overview")]
@@ -53,9 +20,10 @@ pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
             .await?;
     let pending: Option<(String,)> = sqlx::query_as(
         "SELECT new_itscom_id FROM id_changes
-         WHERE account_id = $1 AND step = 'mailed' AND expires_at > $2 ORDER BY created_at DESC",
+         WHERE account_id = $1 AND step = $2 AND expires_at > $3 ORDER BY created_at DESC",
     )
     .bind(&account.account_id)
+    .bind(super::IdChangeStep::Mailed)
     .bind(crate::ssr::now())
     .fetch_optional(&mut *conn)
     .await?;
@@ -71,41 +39,43 @@ pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
 /// `新しいiTSCOM ID`, `次へ`: drafts the change for this session.
 #[server(endpoint = "account/id/start")]
 pub async fn start_id_change(new_itscom_id: String) -> Result<String, AppError> {
+    use super::IdChangeStep::*;
     use crate::domain::{FieldError, ItscomId};
-    use crate::ssr::{fail_form, now, proceed};
-    const PAGE: &str = "/account/id";
+    use crate::ssr::{flow, now, refuse, respond};
+    const PAGE: &str = routes::ID;
+    respond(PAGE, async move {
 
     let account = crate::ssr::auth::require_login().await?;
     let id = match ItscomId::parse(&new_itscom_id) {
         Ok(id) => id,
-        Err(e) => return fail_form(PAGE, AppError::invalid("new_itscom_id", e)),
+        Err(e) => return refuse(PAGE, AppError::invalid("new_itscom_id", e)),
     };
     if id.key() == ItscomId::key_of_raw(&account.itscom_id) {
-        return fail_form(PAGE, AppError::invalid("new_itscom_id", FieldError::Unchanged));
+        return refuse(PAGE, AppError::invalid("new_itscom_id", FieldError::Unchanged));
     }
     let state = crate::ssr::state()?;
     let t = now();
     let mut tx = state.db.pool().begin().await?;
     // One draft at a time: an earlier unfinished one is dropped.
-    sqlx::query("UPDATE id_changes SET step = 'cancelled' WHERE account_id = $1 AND step = 'confirm'")
-        .bind(&account.account_id)
-        .execute(&mut *tx)
-        .await?;
+    flow::advance(Confirm, Cancelled).by("account_id", &account.account_id).rows(&mut tx).await?;
     sqlx::query(
         "INSERT INTO id_changes (id, account_id, session_hash, new_itscom_id, new_id_key, step, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, 'confirm', $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(crate::ssr::db::new_id())
     .bind(&account.account_id)
     .bind(&account.session_hash)
     .bind(id.as_str())
     .bind(id.key())
+    .bind(Confirm)
     .bind(t)
-    .bind(t + server::DRAFT_SECS)
+    .bind(t + store::DRAFT_SECS)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    proceed("/account/id/confirm")
+    Ok(String::from(routes::ID_CONFIRM))
+    }
+    .await)
 }
 
 /// The confirmation step's content: the IDs, the contact address, whether the
@@ -116,7 +86,7 @@ pub async fn get_id_change_draft() -> Result<Option<IdChangeDraft>, AppError> {
     let state = crate::ssr::state()?;
     let t = crate::ssr::now();
     let mut conn = state.db.pool().acquire().await?;
-    let Some(draft) = server::current_draft(&mut conn, &account, t).await? else {
+    let Some(draft) = store::current_draft(&mut conn, &account, t).await? else {
         return Ok(None);
     };
     let (contact_email,): (Option<String>,) =
@@ -128,7 +98,7 @@ pub async fn get_id_change_draft() -> Result<Option<IdChangeDraft>, AppError> {
         current_id: account.itscom_id.clone(),
         new_id: draft.new_id,
         contact_email,
-        needs_password: t - account.logged_in_at > server::REAUTH_SECS,
+        needs_password: t - account.logged_in_at > store::REAUTH_SECS,
     }))
 }
 
@@ -137,118 +107,120 @@ pub async fn get_id_change_draft() -> Result<Option<IdChangeDraft>, AppError> {
 /// held by another account gets the same screens and a mail without a link.
 #[server(endpoint = "account/id/submit")]
 pub async fn submit_id_change(contact: Option<String>, password: Option<String>) -> Result<String, AppError> {
+    use super::IdChangeStep::*;
     use crate::domain::FieldError;
     use crate::ssr::auth::{password as pw, random_token, sha256_hex, throttle};
     use crate::ssr::mail::{enqueue, templates};
-    use crate::ssr::{fail_form, now, proceed};
-    const PAGE: &str = "/account/id/confirm";
-
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
-    let t = now();
-    let mut conn = state.db.pool().acquire().await?;
-    let Some(draft) = server::current_draft(&mut conn, &account, t).await? else {
-        return fail_form("/account/id", AppError::FlowExpired);
-    };
-    let sets_contact = match contact.as_deref() {
-        Some("new") => true,
-        Some("keep") => false,
-        _ => return fail_form(PAGE, AppError::invalid("contact", FieldError::Required)),
-    };
-    if t - account.logged_in_at > server::REAUTH_SECS {
-        let password = password.unwrap_or_default();
-        if password.is_empty() {
-            return fail_form(PAGE, AppError::invalid("current_password", FieldError::Required));
-        }
-        let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
-        if throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &key, t).await? != throttle::Verdict::Go {
-            return fail_form(PAGE, AppError::TooManyAttempts);
-        }
-        let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM accounts WHERE id = $1")
-            .bind(&account.account_id)
-            .fetch_one(&mut *conn)
+    use crate::ssr::{flow, now, refuse, respond};
+    const PAGE: &str = routes::ID_CONFIRM;
+    respond(
+        PAGE,
+        async move {
+            let account = crate::ssr::auth::require_login().await?;
+            let state = crate::ssr::state()?;
+            let t = now();
+            let mut conn = state.db.pool().acquire().await?;
+            let Some(draft) = store::current_draft(&mut conn, &account, t).await? else {
+                return refuse(routes::ID, AppError::FlowExpired);
+            };
+            let sets_contact = match contact.as_deref() {
+                Some("new") => true,
+                Some("keep") => false,
+                _ => return refuse(PAGE, AppError::invalid("contact", FieldError::Required)),
+            };
+            if t - account.logged_in_at > store::REAUTH_SECS {
+                let password = password.unwrap_or_default();
+                if password.is_empty() {
+                    return refuse(PAGE, AppError::invalid("current_password", FieldError::Required));
+                }
+                let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
+                if throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &key, t).await?
+                    != throttle::Verdict::Go
+                {
+                    return refuse(PAGE, AppError::TooManyAttempts);
+                }
+                let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM accounts WHERE id = $1")
+                    .bind(&account.account_id)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                if !pw::verify_async(password, Some(hash)).await {
+                    return refuse(PAGE, AppError::invalid("current_password", FieldError::Mismatch));
+                }
+                throttle::reset(&mut conn, &throttle::LOGIN_ACCOUNT, &key).await?;
+            }
+            drop(conn);
+            let token = random_token();
+            let mut tx = state.db.pool().begin().await?;
+            // Write first (SQLite: a transaction that reads first cannot write once another
+            // writer has committed meanwhile).
+            flow::hold(Confirm).by("id", &draft.id).rows(&mut tx).await?;
+            let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM accounts WHERE itscom_id_key = $1")
+                .bind(&draft.new_id_key)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let taken = taken.is_some();
+            let updated = flow::advance(Confirm, Mailed)
+                .set("sets_contact", i64::from(sets_contact))
+                .set("link_hash", (!taken).then(|| sha256_hex(&token)))
+                .set("expires_at", t + store::LINK_SECS)
+                .by("id", &draft.id)
+                .once(&mut tx)
+                .await?;
+            if !updated {
+                return refuse(routes::ID, AppError::FlowExpired);
+            }
+            // Any earlier change still waiting for its link is superseded.
+            flow::advance(Mailed, Cancelled)
+                .by("account_id", &account.account_id)
+                .and("id <>", &draft.id)
+                .rows(&mut tx)
+                .await?;
+            let locale = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?.locale;
+            let mail = if taken {
+                templates::id_change_attempt_on_taken_id(&state.settings, locale, &draft.new_id)
+            } else {
+                let link = state
+                    .settings
+                    .public_url
+                    .join(&format!("/account/id/verify?token={token}"))
+                    .map_err(AppError::internal)?;
+                templates::id_change_confirm(&state.settings, locale, &draft.new_id, link.as_str())
+            };
+            enqueue(&mut tx, "account.id_change", &mail, t).await?;
+            // The contact address hears of it now, with a link that cancels it.
+            let cancel_token = random_token();
+            sqlx::query("UPDATE id_changes SET cancel_hash = $2 WHERE id = $1")
+                .bind(&draft.id)
+                .bind(sha256_hex(&cancel_token))
+                .execute(&mut *tx)
+                .await?;
+            let target = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?;
+            let cancel_link = state
+                .settings
+                .public_url
+                .join(&format!("/account/id/cancel?token={cancel_token}"))
+                .map_err(AppError::internal)?;
+            let notice = templates::id_change_requested(
+                &state.settings,
+                locale,
+                &target.to,
+                &draft.new_id,
+                t,
+                cancel_link.as_str(),
+            );
+            enqueue(&mut tx, "account.id_change_requested", &notice, t).await?;
+            crate::ssr::events::account_event(
+                &mut tx,
+                crate::ssr::events::Event::IdChangeRequested,
+                &account.account_id,
+                t,
+            )
             .await?;
-        if !pw::verify_async(password, Some(hash)).await {
-            return fail_form(PAGE, AppError::invalid("current_password", FieldError::Mismatch));
+            tx.commit().await?;
+            Ok(String::from(routes::ID_SENT))
         }
-        throttle::reset(&mut conn, &throttle::LOGIN_ACCOUNT, &key).await?;
-    }
-    drop(conn);
-    let token = random_token();
-    let mut tx = state.db.pool().begin().await?;
-    // Write first (SQLite: a transaction that reads first cannot write once another
-    // writer has committed meanwhile).
-    sqlx::query("UPDATE id_changes SET step = step WHERE id = $1").bind(&draft.id).execute(&mut *tx).await?;
-    let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM accounts WHERE itscom_id_key = $1")
-        .bind(&draft.new_id_key)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let taken = taken.is_some();
-    let updated = sqlx::query(
-        "UPDATE id_changes SET step = 'mailed', sets_contact = $2, link_hash = $3, expires_at = $4
-         WHERE id = $1 AND step = 'confirm'",
+        .await,
     )
-    .bind(&draft.id)
-    .bind(i64::from(sets_contact))
-    .bind((!taken).then(|| sha256_hex(&token)))
-    .bind(t + server::LINK_SECS)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if updated != 1 {
-        return fail_form("/account/id", AppError::FlowExpired);
-    }
-    // Any earlier change still waiting for its link is superseded.
-    sqlx::query(
-        "UPDATE id_changes SET step = 'cancelled' WHERE account_id = $1 AND step = 'mailed' AND id <> $2",
-    )
-    .bind(&account.account_id)
-    .bind(&draft.id)
-    .execute(&mut *tx)
-    .await?;
-    let locale = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?.locale;
-    let mail = if taken {
-        templates::id_change_attempt_on_taken_id(&state.settings, locale, &draft.new_id)
-    } else {
-        let link = state
-            .settings
-            .public_url
-            .join(&format!("/account/id/verify?token={token}"))
-            .map_err(AppError::internal)?;
-        templates::id_change_confirm(&state.settings, locale, &draft.new_id, link.as_str())
-    };
-    enqueue(&mut tx, "account.id_change", &mail, t).await?;
-    // The contact address hears of it now, with a link that cancels it.
-    let cancel_token = random_token();
-    sqlx::query("UPDATE id_changes SET cancel_hash = $2 WHERE id = $1")
-        .bind(&draft.id)
-        .bind(sha256_hex(&cancel_token))
-        .execute(&mut *tx)
-        .await?;
-    let target = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?;
-    let cancel_link = state
-        .settings
-        .public_url
-        .join(&format!("/account/id/cancel?token={cancel_token}"))
-        .map_err(AppError::internal)?;
-    let notice = templates::id_change_requested(
-        &state.settings,
-        locale,
-        &target.to,
-        &draft.new_id,
-        t,
-        cancel_link.as_str(),
-    );
-    enqueue(&mut tx, "account.id_change_requested", &notice, t).await?;
-    crate::ssr::events::account_event(
-        &mut tx,
-        crate::ssr::events::Event::IdChangeRequested,
-        &account.account_id,
-        t,
-    )
-    .await?;
-    tx.commit().await?;
-    proceed("/account/id/sent")
 }
 
 /// What a mailed link will change (reading changes nothing).
@@ -260,9 +232,10 @@ pub async fn get_id_change_link(token: String) -> Result<IdChangeLink, AppError>
     let row: Option<(String, String, i64)> = sqlx::query_as(
         "SELECT a.itscom_id, x.new_itscom_id, x.sets_contact FROM id_changes x
          JOIN accounts a ON a.id = x.account_id
-         WHERE x.link_hash = $1 AND x.step = 'mailed' AND x.expires_at > $2",
+         WHERE x.link_hash = $1 AND x.step = $2 AND x.expires_at > $3",
     )
     .bind(sha256_hex(token.trim()))
+    .bind(super::IdChangeStep::Mailed)
     .bind(crate::ssr::now())
     .fetch_optional(state.db.pool())
     .await?;
@@ -278,88 +251,100 @@ pub async fn get_id_change_link(token: String) -> Result<IdChangeLink, AppError>
 /// change is told.
 #[server(endpoint = "account/id/confirm")]
 pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
+    use super::IdChangeStep::*;
     use crate::domain::FieldError;
     use crate::ssr::crypto::sha256_hex;
     use crate::ssr::mail::{enqueue, templates};
-    use crate::ssr::{fail_form, now, proceed};
+    use crate::ssr::{flow, now, refuse, respond, BackTo, OnUnique};
+
+    /// The change a link confirms, with the account it changes.
+    #[derive(sqlx::FromRow)]
+    struct Confirming {
+        account_id: String,
+        new_id: String,
+        new_id_key: String,
+        sets_contact: i64,
+        customer_no: String,
+        old_id: String,
+        old_contact: Option<String>,
+        locale: String,
+    }
 
     let state = crate::ssr::state()?;
     let t = now();
     let token = token.trim().to_string();
     let page = format!("/account/id/verify?token={token}");
-    let mut tx = state.db.pool().begin().await?;
-    // The single use: whoever flips the step first completes.
-    let claimed = sqlx::query(
-        "UPDATE id_changes SET step = 'done', completed_at = $2, cancel_hash = NULL
-         WHERE link_hash = $1 AND step = 'mailed' AND expires_at > $2",
-    )
-    .bind(sha256_hex(&token))
-    .bind(t)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if claimed != 1 {
-        return fail_form(&page, AppError::LinkInvalid);
-    }
-    let (account_id, new_id, new_id_key, sets_contact, customer_no, old_id, old_contact, locale): (
-        String,
-        String,
-        String,
-        i64,
-        String,
-        String,
-        Option<String>,
-        String,
-    ) = sqlx::query_as(
-        "SELECT x.account_id, x.new_itscom_id, x.new_id_key, x.sets_contact, a.customer_no, a.itscom_id,
-                c.contact_email, a.locale
+    respond(
+        &page.clone(),
+        async move {
+            let mut tx = state.db.pool().begin().await?;
+            // The single use: whoever flips the step first completes.
+            let claimed = flow::advance(Mailed, Done)
+                .set("completed_at", t)
+                .clear("cancel_hash")
+                .by("link_hash", sha256_hex(&token))
+                .and("expires_at >", t)
+                .once(&mut tx)
+                .await?;
+            if !claimed {
+                return refuse(&page, AppError::LinkInvalid);
+            }
+            let Confirming {
+                account_id,
+                new_id,
+                new_id_key,
+                sets_contact,
+                customer_no,
+                old_id,
+                old_contact,
+                locale,
+            } = sqlx::query_as(
+                "SELECT x.account_id, x.new_itscom_id AS new_id, x.new_id_key, x.sets_contact, a.customer_no,
+                a.itscom_id AS old_id, c.contact_email AS old_contact, a.locale
          FROM id_changes x JOIN accounts a ON a.id = x.account_id
          JOIN customers c ON c.customer_no = a.customer_no
          WHERE x.link_hash = $1",
-    )
-    .bind(sha256_hex(&token))
-    .fetch_one(&mut *tx)
-    .await?;
-    let changed =
-        sqlx::query("UPDATE accounts SET itscom_id = $2, itscom_id_key = $3, updated_at = $4 WHERE id = $1")
+            )
+            .bind(sha256_hex(&token))
+            .fetch_one(&mut *tx)
+            .await?;
+            let changed = sqlx::query(
+                "UPDATE accounts SET itscom_id = $2, itscom_id_key = $3, updated_at = $4 WHERE id = $1",
+            )
             .bind(&account_id)
             .bind(&new_id)
             .bind(&new_id_key)
             .bind(t)
             .execute(&mut *tx)
             .await;
-    if let Err(e) = changed {
-        // Another account took this ID after the mail was sent.
-        let unique = crate::ssr::db::is_unique_violation(&e);
-        drop(tx);
-        return if unique {
-            fail_form(&page, AppError::invalid("new_itscom_id", FieldError::Taken))
-        } else {
-            Err(AppError::internal(e))
-        };
-    }
-    if sets_contact != 0 {
-        sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
-            .bind(&customer_no)
-            .bind(&new_id)
-            .execute(&mut *tx)
+            // Another account took this ID after the mail was sent.
+            changed.on_unique(AppError::invalid("new_itscom_id", FieldError::Taken)).back_to(&page)?;
+            if sets_contact != 0 {
+                sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
+                    .bind(&customer_no)
+                    .bind(&new_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            // Recoveries and registrations started for the old ID end with it.
+            crate::ssr::auth::cancel_pending(&mut tx, &account_id, t).await?;
+            crate::ssr::events::account_event(&mut tx, crate::ssr::events::Event::IdChanged, &account_id, t)
+                .await?;
+            let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
+            let to = old_contact.unwrap_or(old_id);
+            enqueue(
+                &mut tx,
+                "account.id_changed",
+                &templates::id_changed_notice(&state.settings, locale, &to, &new_id, t),
+                t,
+            )
             .await?;
-    }
-    // Recoveries and registrations started for the old ID end with it.
-    crate::ssr::auth::cancel_pending(&mut tx, &account_id, t).await?;
-    crate::ssr::events::account_event(&mut tx, crate::ssr::events::Event::IdChanged, &account_id, t).await?;
-    let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
-    let to = old_contact.unwrap_or(old_id);
-    enqueue(
-        &mut tx,
-        "account.id_changed",
-        &templates::id_changed_notice(&state.settings, locale, &to, &new_id, t),
-        t,
+            tx.commit().await?;
+            tracing::info!(customer = %customer_no, "iTSCOM ID changed");
+            Ok(String::from(routes::ID_DONE))
+        }
+        .await,
     )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(customer = %customer_no, "iTSCOM ID changed");
-    proceed("/account/id/done")
 }
 
 /// The change a cancel link (mailed to the contact address at submit time) is about
@@ -372,9 +357,10 @@ pub async fn get_id_change_cancel(token: String) -> Result<IdChangeLink, AppErro
     let row: Option<(String, String, i64)> = sqlx::query_as(
         "SELECT a.itscom_id, x.new_itscom_id, COALESCE(x.sets_contact, 0) FROM id_changes x
          JOIN accounts a ON a.id = x.account_id
-         WHERE x.cancel_hash = $1 AND x.step = 'mailed'",
+         WHERE x.cancel_hash = $1 AND x.step = $2",
     )
     .bind(sha256_hex(token.trim()))
+    .bind(super::IdChangeStep::Mailed)
     .fetch_optional(state.db.pool())
     .await?;
     let Some((current_id, new_id, sets_contact)) = row else {
@@ -388,38 +374,46 @@ pub async fn get_id_change_cancel(token: String) -> Result<IdChangeLink, AppErro
 /// link is the proof).
 #[server(endpoint = "account/id/cancel")]
 pub async fn cancel_id_change(token: String) -> Result<String, AppError> {
+    use super::IdChangeStep::*;
     use crate::ssr::crypto::sha256_hex;
-    use crate::ssr::{fail_form, now, proceed};
+    use crate::ssr::{flow, now, refuse, respond};
     let state = crate::ssr::state()?;
     let t = now();
     let token = token.trim().to_string();
-    let mut tx = state.db.pool().begin().await?;
-    // Write first, so parallel clicks queue (SQLite's write lock, PostgreSQL's row lock).
-    sqlx::query("UPDATE id_changes SET step = step WHERE cancel_hash = $1 AND step = 'mailed'")
-        .bind(sha256_hex(&token))
-        .execute(&mut *tx)
-        .await?;
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT id, account_id FROM id_changes WHERE cancel_hash = $1 AND step = 'mailed'")
-            .bind(sha256_hex(&token))
-            .fetch_optional(&mut *tx)
+    respond(
+        &format!("/account/id/cancel?token={token}"),
+        async move {
+            let mut tx = state.db.pool().begin().await?;
+            // Write first, so parallel clicks queue (SQLite's write lock, PostgreSQL's row lock).
+            flow::hold(Mailed).by("cancel_hash", sha256_hex(&token)).rows(&mut tx).await?;
+            let row: Option<(String, String)> =
+                sqlx::query_as("SELECT id, account_id FROM id_changes WHERE cancel_hash = $1 AND step = $2")
+                    .bind(sha256_hex(&token))
+                    .bind(Mailed)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((id, account_id)) = row else {
+                return refuse(&format!("/account/id/cancel?token={token}"), AppError::LinkInvalid);
+            };
+            let cancelled = flow::advance(Mailed, Cancelled)
+                .clear("link_hash")
+                .clear("cancel_hash")
+                .by("id", &id)
+                .once(&mut tx)
+                .await?;
+            if !cancelled {
+                return refuse(&format!("/account/id/cancel?token={token}"), AppError::LinkInvalid);
+            }
+            crate::ssr::events::account_event(
+                &mut tx,
+                crate::ssr::events::Event::IdChangeCancelled,
+                &account_id,
+                t,
+            )
             .await?;
-    let Some((id, account_id)) = row else {
-        return fail_form(&format!("/account/id/cancel?token={token}"), AppError::LinkInvalid);
-    };
-    let cancelled = sqlx::query(
-        "UPDATE id_changes SET step = 'cancelled', link_hash = NULL, cancel_hash = NULL
-         WHERE id = $1 AND step = 'mailed'",
+            tx.commit().await?;
+            Ok(String::from(routes::ID_CANCELLED))
+        }
+        .await,
     )
-    .bind(&id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if cancelled != 1 {
-        return fail_form(&format!("/account/id/cancel?token={token}"), AppError::LinkInvalid);
-    }
-    crate::ssr::events::account_event(&mut tx, crate::ssr::events::Event::IdChangeCancelled, &account_id, t)
-        .await?;
-    tx.commit().await?;
-    proceed("/account/id/cancelled")
 }

@@ -7,6 +7,9 @@
 
 mod api;
 mod page;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub(crate) mod store;
 
 pub use api::*;
 pub use page::{
@@ -15,6 +18,17 @@ pub use page::{
 };
 
 use serde::{Deserialize, Serialize};
+
+crate::flow_steps! {
+    /// The steps of an iTSCOM ID change (`id_changes.step`): drafted at `Confirm`, `Mailed` to the
+    /// new address, `Done` by its link, or `Cancelled`.
+    pub enum IdChangeStep in "id_changes" {
+        Confirm = "confirm",
+        Mailed = "mailed",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+}
 
 /// お客さま情報: what the customer sees about their account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

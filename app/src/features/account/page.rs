@@ -2,7 +2,7 @@ use super::api::{
     get_account_overview, get_id_change_cancel, get_id_change_draft, get_id_change_link, CancelIdChange,
     ConfirmIdChange, StartIdChange, SubmitIdChange,
 };
-use crate::components::form::{field_error, form_error, go_on_success, Field, FormAlert, Submit};
+use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
 use crate::components::status::{ErrorNotice, Loading};
 use crate::error::AppError;
 use crate::features::login::RequireLogin;
@@ -96,8 +96,7 @@ pub fn IdChangePage() -> impl IntoView {
     let tx = t();
     let overview = Resource::new(|| (), |_| get_account_overview());
     let action = ServerAction::<StartIdChange>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     view! {
         <h1 class="page-title">{tx.id_title}</h1>
         <RequireLogin>
@@ -131,8 +130,7 @@ pub fn IdChangeConfirmPage() -> impl IntoView {
     let tx = t();
     let draft = Resource::new(|| (), |_| get_id_change_draft());
     let action = ServerAction::<SubmitIdChange>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     let contact_error = field_error(tx, error, "contact");
     view! {
         <h1 class="page-title">{tx.id_title}</h1>
@@ -207,8 +205,7 @@ pub fn IdChangeVerifyPage() -> impl IntoView {
     let token = move || query.read().get("token").unwrap_or_default();
     let link = Resource::new(token, get_id_change_link);
     let action = ServerAction::<ConfirmIdChange>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     let taken = field_error(tx, error, "new_itscom_id");
     view! {
         <h1 class="page-title">{tx.id_title}</h1>
@@ -263,8 +260,7 @@ pub fn IdChangeCancelPage() -> impl IntoView {
     let token = move || query.read().get("token").unwrap_or_default();
     let link = Resource::new(token, get_id_change_cancel);
     let action = ServerAction::<CancelIdChange>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     view! {
         <h1 class="page-title">{tx.id_title}</h1>
         <Suspense fallback=|| view! { <Loading/> }>

@@ -33,122 +33,121 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
     use crate::ssr::now;
     use serde_json::json;
 
-    let state = crate::ssr::state()?;
     let next = safe_next(next.as_deref());
-    // Any text counts as an ID here: an invalid one behaves exactly like an unknown one.
-    let id_key = ItscomId::key_of_raw(&itscom_id);
-    let client = auth::client_address();
-    let t = now();
+    // A failure goes back to the login page, with the way on.
+    let page = super::login_url(&next);
+    crate::ssr::respond(
+        &page,
+        async move {
+            let state = crate::ssr::state()?;
+            // Any text counts as an ID here: an invalid one behaves exactly like an unknown one.
+            let id_key = ItscomId::key_of_raw(&itscom_id);
+            let client = auth::client_address();
+            let t = now();
 
-    // Back to the login page with the failure and the way on (a plain post), or the
-    // error and its status (a fetch).
-    let refuse = |error: AppError| -> Result<String, AppError> {
-        if crate::ssr::is_plain_form_post() {
-            leptos_axum::redirect(&format!(
-                "/login?error={}&next={}",
-                error.query_code(),
-                super::encode_query_value(&next)
-            ));
-        } else {
-            crate::ssr::set_status(error.status());
-        }
-        Err(error)
-    };
-
-    let (account, verdict) = {
-        let mut conn = state.db.pool().acquire().await?;
-        let account = sqlx::query_as::<_, (String, String, String, String, Option<String>, String)>(
-            "SELECT a.id, a.password_hash, a.itscom_id, a.locale, c.contact_email, a.customer_no
+            let (account, verdict) = {
+                let mut conn = state.db.pool().acquire().await?;
+                let account = sqlx::query_as::<_, (String, String, String, String, Option<String>, String)>(
+                    "SELECT a.id, a.password_hash, a.itscom_id, a.locale, c.contact_email, a.customer_no
              FROM accounts a JOIN customers c ON c.customer_no = a.customer_no
              WHERE a.itscom_id_key = $1 AND a.state = 'active'",
-        )
-        .bind(&id_key)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let mut verdict = throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await?;
-        if verdict.go() {
-            verdict = throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key, t).await?;
-        }
-        (account, verdict)
-    }; // the connection goes back to the pool before the slow hash
-    let account_id = account.as_ref().map(|a| a.0.clone());
-    if !verdict.go() {
-        // Recorded for unknown IDs too: the same work either way.
-        let subject = account_id.as_deref().map_or(Subject::Unknown, Subject::Account);
-        let mut conn = state.db.pool().acquire().await?;
-        record(&mut conn, Event::LoginThrottled, subject, &client, json!({}), t).await?;
-        return refuse(if verdict == throttle::Verdict::Locked {
-            AppError::Locked
-        } else {
-            AppError::TooManyAttempts
-        });
-    }
+                )
+                .bind(&id_key)
+                .fetch_optional(&mut *conn)
+                .await?;
+                let mut verdict = throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await?;
+                if verdict.go() {
+                    verdict = throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key, t).await?;
+                }
+                (account, verdict)
+            }; // the connection goes back to the pool before the slow hash
+            let account_id = account.as_ref().map(|a| a.0.clone());
+            if !verdict.go() {
+                // Recorded for unknown IDs too: the same work either way.
+                let subject = account_id.as_deref().map_or(Subject::Unknown, Subject::Account);
+                let mut conn = state.db.pool().acquire().await?;
+                record(&mut conn, Event::LoginThrottled, subject, &client, json!({}), t).await?;
+                return Err(if verdict == throttle::Verdict::Locked {
+                    AppError::Locked
+                } else {
+                    AppError::TooManyAttempts
+                }
+                .into());
+            }
 
-    let hash = account.as_ref().map(|a| a.1.clone());
-    if !pw::verify_async(password, hash).await {
-        // The same statements whether or not the ID exists (no timing difference).
-        let mut conn = state.db.pool().acquire().await?;
-        failed_login(&mut conn, &state, Event::LoginFailed, account_id.as_deref(), &id_key, &client, t)
-            .await?;
-        return refuse(AppError::InvalidCredentials);
-    }
-    let Some((account_id, _, itscom_id, locale, contact, customer_no)) = account else {
-        return refuse(AppError::InvalidCredentials); // unreachable: no hash never verifies
-    };
+            let hash = account.as_ref().map(|a| a.1.clone());
+            if !pw::verify_async(password, hash).await {
+                // The same statements whether or not the ID exists (no timing difference).
+                let mut conn = state.db.pool().acquire().await?;
+                failed_login(
+                    &mut conn,
+                    &state,
+                    Event::LoginFailed,
+                    account_id.as_deref(),
+                    &id_key,
+                    &client,
+                    t,
+                )
+                .await?;
+                return Err(AppError::InvalidCredentials.into());
+            }
+            let Some((account_id, _, itscom_id, locale, contact, customer_no)) = account else {
+                return Err(AppError::InvalidCredentials.into()); // unreachable: no hash never verifies
+            };
 
-    let settings = &state.settings;
-    let mut tx = state.db.pool().begin().await?;
-    throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &id_key).await?;
-    throttle::forgive(&mut tx, &throttle::LOGIN_CLIENT, &client).await?;
-    // The customer proved the account: a registration budget a stranger spent on their
-    // name and phone opens again.
-    throttle::reset(&mut tx, &crate::features::registration::VERIFY_CUSTOMER, &customer_no).await?;
-    // A fresh session ID at every login; the old one (if any) ends.
-    if let Some(old) = auth::request_cookie(session::cookie_name(settings)) {
-        session::delete(&mut tx, &old).await?;
-    }
-    let token = session::create(&mut tx, &account_id, t, &settings.session).await?;
+            let settings = &state.settings;
+            let mut tx = state.db.pool().begin().await?;
+            throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &id_key).await?;
+            throttle::forgive(&mut tx, &throttle::LOGIN_CLIENT, &client).await?;
+            // The customer proved the account: a registration budget a stranger spent on their
+            // name and phone opens again.
+            throttle::reset(&mut tx, &crate::features::registration::VERIFY_CUSTOMER, &customer_no).await?;
+            // A fresh session ID at every login; the old one (if any) ends.
+            if let Some(old) = auth::request_cookie(session::cookie_name(settings)) {
+                session::delete(&mut tx, &old).await?;
+            }
+            let token = session::create(&mut tx, &account_id, t, &settings.session).await?;
 
-    // A browser not seen with this account before: remember it and tell the customer.
-    let device = auth::request_cookie(DEVICE_COOKIE)
-        .filter(|d| d.len() == 64 && d.chars().all(|c| c.is_ascii_hexdigit()));
-    let device = device.unwrap_or_else(auth::random_token);
-    let known = sqlx::query(
-        "INSERT INTO known_devices (account_id, device_hash, first_seen_at) VALUES ($1, $2, $3)
+            // A browser not seen with this account before: remember it and tell the customer.
+            let device = auth::request_cookie(DEVICE_COOKIE)
+                .filter(|d| d.len() == 64 && d.chars().all(|c| c.is_ascii_hexdigit()));
+            let device = device.unwrap_or_else(auth::random_token);
+            let known = sqlx::query(
+                "INSERT INTO known_devices (account_id, device_hash, first_seen_at) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING",
-    )
-    .bind(&account_id)
-    .bind(auth::sha256_hex(&device))
-    .bind(t)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 0;
-    // Mail in the language the customer uses the portal in (remembered from this login).
-    let page_locale =
-        auth::request_cookie(crate::i18n::Locale::COOKIE).and_then(|c| crate::i18n::Locale::from_code(&c));
-    let locale = page_locale.or_else(|| crate::i18n::Locale::from_code(&locale)).unwrap_or_default();
-    if let Some(l) = page_locale {
-        sqlx::query("UPDATE accounts SET locale = $2 WHERE id = $1")
+            )
             .bind(&account_id)
-            .bind(l.code())
+            .bind(auth::sha256_hex(&device))
+            .bind(t)
             .execute(&mut *tx)
-            .await?;
-    }
-    if !known {
-        let to = contact.unwrap_or_else(|| itscom_id.clone());
-        let mail = templates::new_browser_login(settings, locale, &to, &itscom_id, t);
-        enqueue(&mut tx, "login.new_browser", &mail, t).await?;
-    }
-    tx.commit().await?;
+            .await?
+            .rows_affected()
+                == 0;
+            // Mail in the language the customer uses the portal in (remembered from this login).
+            let page_locale = auth::request_cookie(crate::i18n::Locale::COOKIE)
+                .and_then(|c| crate::i18n::Locale::from_code(&c));
+            let locale = page_locale.or_else(|| crate::i18n::Locale::from_code(&locale)).unwrap_or_default();
+            if let Some(l) = page_locale {
+                sqlx::query("UPDATE accounts SET locale = $2 WHERE id = $1")
+                    .bind(&account_id)
+                    .bind(l.code())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if !known {
+                let to = contact.unwrap_or_else(|| itscom_id.clone());
+                let mail = templates::new_browser_login(settings, locale, &to, &itscom_id, t);
+                enqueue(&mut tx, "login.new_browser", &mail, t).await?;
+            }
+            tx.commit().await?;
 
-    auth::set_cookie(&session::cookie(settings, &token));
-    auth::set_cookie(&auth::cookie(settings, DEVICE_COOKIE, &device, Some(34_560_000), true));
-    tracing::info!(account = %account_id, new_browser = !known, "login");
-    if crate::ssr::is_plain_form_post() {
-        leptos_axum::redirect(&next);
-    }
-    Ok(next)
+            auth::set_cookie(&session::cookie(settings, &token));
+            auth::set_cookie(&auth::cookie(settings, DEVICE_COOKIE, &device, Some(34_560_000), true));
+            tracing::info!(account = %account_id, new_browser = !known, "login");
+            Ok(next)
+        }
+        .await,
+    )
 }
 
 /// A wrong password (or recovery code or answer) for an account: recorded; at
@@ -199,7 +198,7 @@ pub async fn logout() -> Result<(), AppError> {
     }
     auth::set_cookie(&session::clearing_cookie(&state.settings));
     if crate::ssr::is_plain_form_post() {
-        leptos_axum::redirect("/login");
+        crate::ssr::redirect_page(super::routes::LOGIN);
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod api;
 mod page;
+pub mod routes;
 
 #[cfg(feature = "ssr")]
 pub use api::failed_login;

@@ -17,6 +17,9 @@
 
 mod api;
 mod page;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub(crate) mod store;
 
 pub use api::*;
 pub use page::{
@@ -46,16 +49,34 @@ pub struct MailboxList {
     pub mailboxes: Vec<MailboxRow>,
 }
 
+crate::flow_steps! {
+    /// The wizard's steps (`mailbox_drafts.step`): メールアドレス (step 1) starts a draft at
+    /// `Subdomain`; `Done` holds the sealed password for the completion screen.
+    pub enum MailboxStep in "mailbox_drafts" {
+        Subdomain = "subdomain",
+        Terms = "terms",
+        Confirm = "confirm",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+}
+
 /// The wizard's state for its screens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MailboxDraftView {
-    pub step: String,
+    pub step: MailboxStep,
     pub local_part: String,
     pub domain: String,
     /// Sub-domain candidates on screen (`k07`…).
     pub offered: Vec<String>,
     pub subdomain: Option<String>,
     pub virus_check: Option<bool>,
+}
+
+impl crate::flow::HasStep<MailboxStep> for MailboxDraftView {
+    fn step(&self) -> MailboxStep {
+        self.step
+    }
 }
 
 /// The completion screen's content, handed out once.

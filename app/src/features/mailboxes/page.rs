@@ -2,14 +2,12 @@ use super::api::{
     get_mailbox_draft, get_mailbox_list, take_mailbox_completion, ChooseSubdomain, ChooseVirusCheck,
     MoreCandidates, RegisterMailbox, SetVirusCheck, StartMailbox,
 };
-use super::{MailboxDraftView, MailboxRow};
-use crate::components::form::{
-    field_error, form_error, go_on_success, Field, FormAlert, PrintButton, Submit,
-};
+use super::{routes, MailboxDraftView, MailboxRow, MailboxStep};
+use crate::components::form::{field_error, form_error, Field, FormAlert, PrintButton, Submit};
 use crate::components::status::ErrorNotice;
 use crate::domain::mailbox::LocalPart;
-use crate::error::AppError;
 use crate::features::login::RequireLogin;
+use crate::flow::AtStep;
 use crate::i18n::{field_message, t, use_locale, Locale, Texts};
 use leptos::prelude::*;
 
@@ -27,8 +25,7 @@ pub fn MailboxListPage() -> impl IntoView {
     let tx = t();
     let list = Resource::new(|| (), |_| get_mailbox_list());
     let toggle = ServerAction::<SetVirusCheck>::new();
-    go_on_success(toggle);
-    let toggle_error = form_error(toggle);
+    let toggle_error = form_error();
     view! {
         <h1 class="page-title">{tx.mb_title}</h1>
         <RequireLogin>
@@ -97,36 +94,12 @@ fn MailboxItem(mailbox: MailboxRow, action: ServerAction<SetVirusCheck>) -> impl
     }
 }
 
-/// Renders `children` with the draft when this session's wizard is at `step`; else
-/// the "expired or out of order" message and a way back to the start.
-#[component]
-fn AtStep(
-    draft: Resource<Result<Option<MailboxDraftView>, AppError>>,
-    step: &'static str,
-    children: Box<dyn Fn(MailboxDraftView) -> AnyView + Send + Sync>,
-) -> impl IntoView {
-    let tx = t();
-    let children = StoredValue::new(children);
-    view! {
-        <RequireLogin>
-            {move || draft.get().map(|r| match r {
-                Ok(Some(d)) if d.step == step => children.with_value(|c| c(d)),
-                Ok(_) => view! {
-                    <p class="alert alert-error" role="alert">{tx.err_flow_expired}</p>
-                    <p class="mt-4"><a class="link" href="/mail/new">{tx.start_over}</a></p>
-                }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
-        </RequireLogin>
-    }
-}
-
 /// `/mail/new`: step 1, `メールアドレス` (the part before @), checked as typed.
 #[component]
 pub fn MailboxNewPage() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<StartMailbox>::new();
-    let error = form_error(action);
+    let error = form_error();
     let server = field_error(tx, error, "local_part");
     view! {
         <h1 class="page-title">{tx.mb_new_title}</h1>
@@ -172,18 +145,12 @@ pub fn MailboxSubdomainPage() -> impl IntoView {
     let draft = Resource::new(|| (), |_| get_mailbox_draft());
     let choose = ServerAction::<ChooseSubdomain>::new();
     let more = ServerAction::<MoreCandidates>::new();
-    go_on_success(choose);
-    go_on_success(more);
-    let choose_error = form_error(choose);
-    let more_error = form_error(more);
-    // Errors of either form (and of a lost race, carried in the URL) show at the list.
-    let error =
-        Signal::derive(move || more.value().get().and_then(Result::err).or_else(|| choose_error.get()));
+    // Errors of either form (and of a lost race) come back in the URL and show at the list.
+    let error = form_error();
     let sub_error = field_error(tx, error, "subdomain");
-    let _ = more_error;
     view! {
         <h1 class="page-title">{tx.mb_new_title}</h1>
-        <AtStep draft=draft step="subdomain" children=Box::new(move |d: MailboxDraftView| {
+        <RequireLogin><AtStep step=MailboxStep::Subdomain restart=routes::NEW current=draft children=move |d: MailboxDraftView| {
             let none = d.offered.is_empty();
             view! {
                 <section class="card max-w-2xl">
@@ -215,7 +182,7 @@ pub fn MailboxSubdomainPage() -> impl IntoView {
                     <p class="mt-4"><a class="link" href="/mail/new">{tx.start_over}</a></p>
                 </section>
             }.into_any()
-        })/>
+        }/></RequireLogin>
     }
 }
 
@@ -225,12 +192,11 @@ pub fn MailboxTermsPage() -> impl IntoView {
     let tx = t();
     let draft = Resource::new(|| (), |_| get_mailbox_draft());
     let action = ServerAction::<ChooseVirusCheck>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     let virus_error = field_error(tx, error, "virus_check");
     view! {
         <h1 class="page-title">{tx.mb_new_title}</h1>
-        <AtStep draft=draft step="terms" children=Box::new(move |_d: MailboxDraftView| view! {
+        <RequireLogin><AtStep step=MailboxStep::Terms restart=routes::NEW current=draft children=move |_d: MailboxDraftView| view! {
             <section class="card max-w-2xl">
                 <p class="mb-4">{tx.mb_step3_lead}</p>
                 <FormAlert error=error/>
@@ -258,7 +224,7 @@ pub fn MailboxTermsPage() -> impl IntoView {
                     <Submit label=tx.confirm/>
                 </ActionForm>
             </section>
-        }.into_any())/>
+        }/></RequireLogin>
     }
 }
 
@@ -268,11 +234,10 @@ pub fn MailboxConfirmPage() -> impl IntoView {
     let tx = t();
     let draft = Resource::new(|| (), |_| get_mailbox_draft());
     let action = ServerAction::<RegisterMailbox>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     view! {
         <h1 class="page-title">{tx.mb_new_title}</h1>
-        <AtStep draft=draft step="confirm" children=Box::new(move |d: MailboxDraftView| view! {
+        <RequireLogin><AtStep step=MailboxStep::Confirm restart=routes::NEW current=draft children=move |d: MailboxDraftView| view! {
             <section class="card max-w-2xl">
                 <p class="mb-4">{tx.mb_step4_lead}</p>
                 <FormAlert error=error/>
@@ -289,7 +254,7 @@ pub fn MailboxConfirmPage() -> impl IntoView {
                 </ActionForm>
                 <p class="mt-4"><a class="link" href="/mail/new">{tx.start_over}</a></p>
             </section>
-        }.into_any())/>
+        }/></RequireLogin>
     }
 }
 

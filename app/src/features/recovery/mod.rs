@@ -7,9 +7,25 @@
 
 mod api;
 mod page;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub(crate) mod store;
 
 pub use api::*;
 pub use page::{
     RecoveryChoicePage, RecoveryCodePage, RecoveryDonePage, RecoveryIdentifyPage, RecoveryPasswordPage,
     RecoveryQuestionPage, RecoveryReissuePage, RecoverySentPage, RecoveryVerifyPage,
 };
+
+crate::flow_steps! {
+    /// The steps of a password recovery (`recovery_flows.step`): path B `Code` → `Password`, path A
+    /// `Question` → `Mailed` (the link) → `Password`; then `Done`, or `Failed` (too many tries).
+    pub enum RecoveryStep in "recovery_flows" {
+        Code = "code",
+        Question = "question",
+        Mailed = "mailed",
+        Password = "password",
+        Done = "done",
+        Failed = "failed",
+    }
+}

@@ -2,12 +2,12 @@ use super::api::{
     recovery_identity, recovery_link_status, recovery_step, ChooseRecovery, SetRecoveredPassword,
     StartRecovery, SubmitRecoveryQuestion, VerifyRecoveryAnswer, VerifyRecoveryCode,
 };
-use crate::components::form::{
-    field_error, form_error, go_on_success, Field, FormAlert, RequireStep, Submit,
-};
+use super::{routes, RecoveryStep};
+use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
 use crate::components::status::{ErrorNotice, Loading};
 use crate::domain::secret_question::{SecretQuestion, ANSWER_MAX};
 use crate::error::AppError;
+use crate::flow::AtStep;
 use crate::i18n::{question_text, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -16,8 +16,7 @@ use leptos_router::hooks::use_query_map;
 pub fn RecoveryChoicePage() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<ChooseRecovery>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     let choice_error = field_error(tx, error, "choice");
     view! {
         <h1 class="page-title">{tx.rec_title}</h1>
@@ -46,8 +45,7 @@ pub fn RecoveryChoicePage() -> impl IntoView {
 pub fn RecoveryIdentifyPage() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<StartRecovery>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     view! {
         <h1 class="page-title">{tx.rec_title}</h1>
         <section class="card max-w-2xl">
@@ -68,11 +66,10 @@ pub fn RecoveryIdentifyPage() -> impl IntoView {
 pub fn RecoveryCodePage() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<VerifyRecoveryCode>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     view! {
         <h1 class="page-title">{tx.rec_title}</h1>
-        <RequireStep restart="/recovery/identify" fetch=recovery_step step="code">
+        <AtStep step=RecoveryStep::Code restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.rec_code_title}</h2>
                 <p class="mb-4 leading-relaxed">{tx.rec_code_lead}</p>
@@ -86,7 +83,7 @@ pub fn RecoveryCodePage() -> impl IntoView {
                     {tx.rec_cannot_receive} " " <a class="link" href="/register">{tx.register_link}</a>
                 </p>
             </section>
-        </RequireStep>
+        </AtStep>
     }
 }
 
@@ -95,8 +92,7 @@ pub fn RecoveryCodePage() -> impl IntoView {
 fn NewPasswordForm() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<SetRecoveredPassword>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     view! {
         <FormAlert error=error/>
         <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
@@ -115,13 +111,13 @@ pub fn RecoveryPasswordPage() -> impl IntoView {
     let tx = t();
     view! {
         <h1 class="page-title">{tx.rec_title}</h1>
-        <RequireStep restart="/recovery/identify" fetch=recovery_step step="password">
+        <AtStep step=RecoveryStep::Password restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.rec_password_title}</h2>
                 <p class="mb-4">{tx.rec_password_lead}</p>
                 <NewPasswordForm/>
             </section>
-        </RequireStep>
+        </AtStep>
     }
 }
 
@@ -158,11 +154,10 @@ const _: () = assert!(ANSWER_MAX == 50, "keep the maxlength attribute in step wi
 pub fn RecoveryQuestionPage() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<SubmitRecoveryQuestion>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     view! {
         <h1 class="page-title">{tx.rec_title}</h1>
-        <RequireStep restart="/recovery/identify" fetch=recovery_step step="question">
+        <AtStep step=RecoveryStep::Question restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.rec_question_title}</h2>
                 <p class="mb-4 leading-relaxed">{tx.rec_question_lead}</p>
@@ -172,7 +167,7 @@ pub fn RecoveryQuestionPage() -> impl IntoView {
                     <Submit label=tx.next/>
                 </ActionForm>
             </section>
-        </RequireStep>
+        </AtStep>
     }
 }
 
@@ -182,14 +177,14 @@ pub fn RecoverySentPage() -> impl IntoView {
     let tx = t();
     view! {
         <h1 class="page-title">{tx.rec_title}</h1>
-        <RequireStep restart="/recovery/identify" fetch=recovery_step step="mailed">
+        <AtStep step=RecoveryStep::Mailed restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.rec_sent_title}</h2>
                 <p class="mb-4 leading-relaxed" data-testid="recovery-sent">{tx.rec_sent_body}</p>
                 <p class="text-sm text-slate-600">{tx.rec_sent_note}</p>
                 <p class="mt-4"><a class="link" href="/recovery">{tx.start_over}</a></p>
             </section>
-        </RequireStep>
+        </AtStep>
     }
 }
 
@@ -202,8 +197,7 @@ pub fn RecoveryVerifyPage() -> impl IntoView {
     let token = move || query.read().get("token").unwrap_or_default();
     let link = Resource::new(token, recovery_link_status);
     let action = ServerAction::<VerifyRecoveryAnswer>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     view! {
         <h1 class="page-title">{tx.rec_title}</h1>
         <Suspense fallback=|| view! { <Loading/> }>
@@ -238,7 +232,7 @@ pub fn RecoveryReissuePage() -> impl IntoView {
     let identity = Resource::new(|| (), |_| recovery_identity());
     view! {
         <h1 class="page-title">{tx.rec_title}</h1>
-        <RequireStep restart="/recovery/identify" fetch=recovery_step step="password">
+        <AtStep step=RecoveryStep::Password restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.rec_reissue}</h2>
                 <p class="mb-4">{tx.rec_reissue_lead}</p>
@@ -252,7 +246,7 @@ pub fn RecoveryReissuePage() -> impl IntoView {
                 </dl>
                 <NewPasswordForm/>
             </section>
-        </RequireStep>
+        </AtStep>
     }
 }
 

@@ -1,360 +1,14 @@
+#[cfg(feature = "ssr")]
+use super::routes;
 use super::{Confirmation, OwnerReview};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-mod server {
-    use crate::error::AppError;
-    use crate::ssr::auth::{
-        request_cookie, sha256_hex,
-        throttle::{Counting, Policy},
-    };
-    use crate::ssr::db::Conn;
-
-    pub const FLOW_COOKIE: &str = "mypage_reg";
-    /// Steps 2–3 must be done within an hour; the mailed link is valid 24 hours.
-    pub const FLOW_SECS: i64 = 3600;
-    pub const LINK_SECS: i64 = 24 * 3600;
-
-    /// Verification, per client address: 20 tries an hour, then waits.
-    pub const VERIFY_CLIENT: Policy = Policy {
-        scope: "register-client",
-        counting: Counting::PerWindow { window_secs: 3600 },
-        free_attempts: 20,
-        step_secs: 60,
-        max_wait_secs: 900,
-    };
-    /// Verification, per name + phone: failures in a row (never forgotten with time),
-    /// 5 free, then a growing wait, so guessing the last 4 digits (10,000 values) is
-    /// not feasible.
-    pub const VERIFY_SUBJECT: Policy = Policy {
-        scope: "register-subject",
-        counting: Counting::Consecutive { lock_after: None },
-        free_attempts: 5,
-        step_secs: 60,
-        max_wait_secs: 900,
-    };
-    /// Verification, per customer record (whatever name or phone form was typed):
-    /// failures in a row; 100 end registration for that customer (support can help).
-    pub const VERIFY_CUSTOMER: Policy = Policy {
-        scope: "register-customer",
-        counting: Counting::Consecutive { lock_after: Some(crate::ssr::auth::throttle::LOCK_AFTER) },
-        free_attempts: 5,
-        step_secs: 60,
-        max_wait_secs: 900,
-    };
-    /// After this many failures in a row the customer's contact address is told (once a
-    /// day at most).
-    pub const NOTICE_AFTER: i64 = 10;
-
-    pub struct Flow {
-        pub id_hash: String,
-        pub customer_no: Option<String>,
-        pub candidates: Option<String>,
-        pub factor_used: String,
-    }
-
-    /// The flow of this browser at `step`, or FlowExpired.
-    pub async fn current_flow(conn: &mut Conn, step: &str, now: i64) -> Result<Flow, AppError> {
-        let token = request_cookie(FLOW_COOKIE).ok_or(AppError::FlowExpired)?;
-        let row: Option<(String, Option<String>, Option<String>, String)> = sqlx::query_as(
-            "SELECT id_hash, customer_no, candidates, factor_used FROM registration_flows
-             WHERE id_hash = $1 AND step = $2 AND expires_at > $3 AND completed_at IS NULL",
-        )
-        .bind(sha256_hex(&token))
-        .bind(step)
-        .bind(now)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let (id_hash, customer_no, candidates, factor_used) = row.ok_or(AppError::FlowExpired)?;
-        Ok(Flow { id_hash, customer_no, candidates, factor_used })
-    }
-
-    /// The customers among `candidates` (or all) matching name, phone and a factor.
-    pub async fn matching_customers(
-        conn: &mut Conn,
-        kana_key: &str,
-        phone: &str,
-        factor: &crate::domain::verification::Factor,
-    ) -> Result<Vec<(String, bool)>, sqlx::Error> {
-        use crate::domain::verification::Factor;
-        let (condition, value) = match factor {
-            Factor::CustomerNumber(n) => ("c.customer_no = $3", n.as_str().to_string()),
-            Factor::BankLast4(l) => (
-                "EXISTS (SELECT 1 FROM payment_methods m WHERE m.customer_no = c.customer_no
-                         AND m.kind = 'bank' AND m.account_last4 = $3)",
-                l.as_str().to_string(),
-            ),
-            Factor::CardLast4(l) => (
-                "EXISTS (SELECT 1 FROM payment_methods m WHERE m.customer_no = c.customer_no
-                         AND m.kind = 'card' AND m.card_last4 = $3)",
-                l.as_str().to_string(),
-            ),
-            Factor::Equipment(e) => (
-                "EXISTS (SELECT 1 FROM equipment e WHERE e.customer_no = c.customer_no AND e.equipment_id = $3)",
-                e.as_str().to_string(),
-            ),
-        };
-        let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
-            "SELECT DISTINCT c.customer_no, c.requires_additional_verification
-             FROM customers c JOIN customer_phones p ON p.customer_no = c.customer_no
-             WHERE c.kana_key = $1 AND p.phone = $2 AND {condition}
-             ORDER BY c.customer_no"
-        ))
-        .bind(kana_key)
-        .bind(phone)
-        .bind(value)
-        .fetch_all(conn)
-        .await?;
-        Ok(rows.into_iter().map(|(no, req)| (no, req != 0)).collect())
-    }
-
-    /// What the per-customer counters are kept under when a name and phone match no
-    /// customer: the same statements run, so the time taken does not tell whether they
-    /// belong to a customer.
-    pub const STAND_IN: &str = "unmatched|";
-
-    /// The customers whose name and phone match, whatever the other details: the
-    /// records a failed verification counts against (a stand-in when none).
-    pub async fn named_customers(
-        conn: &mut Conn,
-        kana_key: &str,
-        phone: &str,
-    ) -> Result<Vec<String>, sqlx::Error> {
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT DISTINCT c.customer_no FROM customers c JOIN customer_phones p ON p.customer_no = c.customer_no
-             WHERE c.kana_key = $1 AND p.phone = $2 ORDER BY c.customer_no",
-        )
-        .bind(kana_key)
-        .bind(phone)
-        .fetch_all(conn)
-        .await?;
-        if rows.is_empty() {
-            return Ok(vec![format!("{STAND_IN}{kana_key}|{phone}")]);
-        }
-        Ok(rows.into_iter().map(|(c,)| c).collect())
-    }
-
-    /// Reserve one verification attempt for each of `customers`; false when any of
-    /// them must wait (or is locked).
-    pub async fn reserve_customers(
-        conn: &mut Conn,
-        customers: &[String],
-        now: i64,
-    ) -> Result<bool, sqlx::Error> {
-        use crate::ssr::auth::throttle;
-        let mut all = true;
-        for c in customers {
-            all &= throttle::reserve(conn, &VERIFY_CUSTOMER, c, now).await?.go();
-        }
-        Ok(all)
-    }
-
-    /// The verification succeeded for `matched`: its count ends; the other records of
-    /// the same name and phone get this attempt back.
-    pub async fn settle_customers(
-        conn: &mut Conn,
-        customers: &[String],
-        matched: &[String],
-    ) -> Result<(), sqlx::Error> {
-        use crate::ssr::auth::throttle;
-        for c in customers {
-            if matched.contains(c) {
-                throttle::reset(conn, &VERIFY_CUSTOMER, c).await?;
-            } else {
-                throttle::forgive(conn, &VERIFY_CUSTOMER, c).await?;
-            }
-        }
-        Ok(())
-    }
-
-    /// The verification failed for `customers`: recorded, and after [`NOTICE_AFTER`]
-    /// failures in a row the customer's contact address is told, once a day.
-    pub async fn customers_failed(
-        conn: &mut Conn,
-        settings: &crate::ssr::config::Settings,
-        customers: &[String],
-        now: i64,
-    ) -> Result<(), crate::error::AppError> {
-        use crate::ssr::auth::{client_address, throttle};
-        use crate::ssr::events::{record, Event, Subject};
-        let client = client_address();
-        for c in customers {
-            let subject = if c.starts_with(STAND_IN) { Subject::Unknown } else { Subject::Customer(c) };
-            record(conn, Event::VerificationFailed, subject, &client, serde_json::json!({}), now).await?;
-            if throttle::notice_due(conn, &VERIFY_CUSTOMER, c, NOTICE_AFTER, now).await? {
-                let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
-                    "SELECT c.contact_email, a.locale FROM customers c
-                     LEFT JOIN accounts a ON a.customer_no = c.customer_no WHERE c.customer_no = $1",
-                )
-                .bind(c)
-                .fetch_optional(&mut *conn)
-                .await?;
-                if let Some((Some(to), locale)) = row {
-                    let locale = locale.and_then(|l| crate::i18n::Locale::from_code(&l)).unwrap_or_default();
-                    let mail =
-                        crate::ssr::mail::templates::verification_failures_notice(settings, locale, &to, now);
-                    crate::ssr::mail::enqueue(conn, "registration.failures", &mail, now).await?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Put a registration into effect (the flow must be at `from`): creates the account,
-    /// or replaces the ID and password of the customer's account (never re-activating a
-    /// disabled one), sets the contact address, and, for a replacement, ends every
-    /// session and pending change of the account and tells the previous contact
-    /// address. Once, even when called twice at the same moment. On an error the
-    /// caller drops the transaction.
-    pub async fn apply(
-        tx: &mut Conn,
-        settings: &crate::ssr::config::Settings,
-        id_hash: &str,
-        from: &str,
-        now: i64,
-    ) -> Result<(), crate::error::AppError> {
-        use crate::error::AppError;
-        use crate::ssr::events::{record, Event, Subject};
-        use crate::ssr::mail::{enqueue, templates};
-        let claimed = sqlx::query(
-            "UPDATE registration_flows SET step = 'done', completed_at = $3,
-                confirm_token_hash = NULL, owner_confirm_hash = NULL, owner_cancel_hash = NULL
-             WHERE id_hash = $1 AND step = $2",
-        )
-        .bind(id_hash)
-        .bind(from)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed != 1 {
-            return Err(AppError::LinkInvalid);
-        }
-        let (customer_no, itscom_id, password_hash, contact, flow_account, requested_from): (
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-        ) = sqlx::query_as(
-            "SELECT customer_no, itscom_id, password_hash, contact, account_id, requested_from
-             FROM registration_flows WHERE id_hash = $1",
-        )
-        .bind(id_hash)
-        .fetch_one(&mut *tx)
-        .await?;
-        let key = crate::domain::ItscomId::key_of_raw(&itscom_id);
-        /// id, state, contact address, locale, iTSCOM ID
-        type Existing = (String, String, Option<String>, String, String);
-        let existing: Option<Existing> = sqlx::query_as(
-            "SELECT a.id, a.state, c.contact_email, a.locale, a.itscom_id FROM accounts a
-             JOIN customers c ON c.customer_no = a.customer_no WHERE a.customer_no = $1",
-        )
-        .bind(&customer_no)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let written = match (&existing, &flow_account) {
-            (Some((account_id, state, ..)), Some(expected)) if account_id == expected => {
-                if state != "active" {
-                    return Err(AppError::AccountUnavailable);
-                }
-                sqlx::query(
-                    "UPDATE accounts SET itscom_id = $2, itscom_id_key = $3, password_hash = $4, updated_at = $5
-                     WHERE id = $1 AND state = 'active'",
-                )
-                .bind(account_id)
-                .bind(&itscom_id)
-                .bind(&key)
-                .bind(&password_hash)
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-            }
-            (None, None) => {
-                sqlx::query(
-                    "INSERT INTO accounts (id, customer_no, itscom_id, itscom_id_key, password_hash, recovery_method,
-                        created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, 'code', $6, $6)",
-                )
-                .bind(crate::ssr::db::new_id())
-                .bind(&customer_no)
-                .bind(&itscom_id)
-                .bind(&key)
-                .bind(&password_hash)
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-            }
-            // An account appeared since STEP 3 (another registration completed first):
-            // this flow was a first registration and may not replace it unguarded.
-            _ => return Err(AppError::FlowExpired),
-        };
-        if let Err(e) = written {
-            return Err(if crate::ssr::db::is_unique_violation(&e) {
-                // Another customer took this ID after the mail was sent.
-                AppError::invalid("itscom_id", crate::domain::FieldError::Taken)
-            } else {
-                AppError::internal(e)
-            });
-        }
-        sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
-            .bind(&customer_no)
-            .bind(&contact)
-            .execute(&mut *tx)
-            .await?;
-        let client = requested_from.unwrap_or_default();
-        // A new password: the login budget of the new ID (and of the old one) opens again.
-        crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &key).await?;
-        crate::ssr::auth::throttle::reset(tx, &VERIFY_CUSTOMER, &customer_no).await?;
-        match existing {
-            Some((account_id, _, previous_contact, locale, old_id)) => {
-                let old_key = crate::domain::ItscomId::key_of_raw(&old_id);
-                crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &old_key)
-                    .await?;
-                crate::ssr::auth::end_for_security(tx, &account_id, now).await?;
-                if let Some(previous) = previous_contact {
-                    let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
-                    let mail = templates::registration_replaced(settings, locale, &previous, now);
-                    enqueue(tx, "registration.replaced", &mail, now).await?;
-                }
-                record(
-                    tx,
-                    Event::Reregistered,
-                    Subject::Account(&account_id),
-                    &client,
-                    serde_json::json!({}),
-                    now,
-                )
-                .await?;
-            }
-            None => {
-                // Any other registration of this customer still under way ends here.
-                crate::ssr::auth::cancel_registrations(tx, &customer_no).await?;
-                record(
-                    tx,
-                    Event::Registered,
-                    Subject::Customer(&customer_no),
-                    &client,
-                    serde_json::json!({}),
-                    now,
-                )
-                .await?;
-            }
-        }
-        // The new password's hash is in the account now; the flow keeps none.
-        sqlx::query("UPDATE registration_flows SET password_hash = NULL WHERE id_hash = $1")
-            .bind(id_hash)
-            .execute(&mut *tx)
-            .await?;
-        tracing::info!(customer = %customer_no, "iTSCOM ID registered");
-        Ok(())
-    }
-}
+use super::store;
 
 #[cfg(feature = "ssr")]
-pub use server::{matching_customers, VERIFY_CLIENT, VERIFY_CUSTOMER, VERIFY_SUBJECT};
+pub use store::{matching_customers, VERIFY_CLIENT, VERIFY_CUSTOMER, VERIFY_SUBJECT};
 
 /// STEP 2: verify the contract holder. Returns the next page.
 #[server(endpoint = "register/verify")]
@@ -364,26 +18,28 @@ pub async fn verify_contract(
     factor_kind: Option<String>,
     factor_value: String,
 ) -> Result<String, AppError> {
+    use super::RegistrationStep;
     use crate::domain::{verification::Factor, KatakanaName, PhoneNumber};
     use crate::ssr::auth::{client_address, random_token, set_cookie, sha256_hex, throttle};
-    use crate::ssr::{fail_form, now, proceed};
-    const PAGE: &str = "/register";
+    use crate::ssr::{now, refuse, respond};
+    const PAGE: &str = routes::START;
+    respond(PAGE, async move {
 
     let kana = match KatakanaName::parse(&kana) {
         Ok(k) => k,
-        Err(e) => return fail_form(PAGE, AppError::invalid("kana", e)),
+        Err(e) => return refuse(PAGE, AppError::invalid("kana", e)),
     };
     let phone = match PhoneNumber::parse(&phone) {
         Ok(p) => p,
-        Err(e) => return fail_form(PAGE, AppError::invalid("phone", e)),
+        Err(e) => return refuse(PAGE, AppError::invalid("phone", e)),
     };
     let factor = match factor_kind.as_deref() {
         None | Some("") => {
-            return fail_form(PAGE, AppError::invalid("factor", crate::domain::FieldError::Required))
+            return refuse(PAGE, AppError::invalid("factor", crate::domain::FieldError::Required))
         }
         Some(kind) => match Factor::parse(kind, &factor_value) {
             Ok(f) => f,
-            Err(e) => return fail_form(PAGE, AppError::invalid("factor", e)),
+            Err(e) => return refuse(PAGE, AppError::invalid("factor", e)),
         },
     };
 
@@ -392,30 +48,30 @@ pub async fn verify_contract(
     let subject = format!("{}|{}", kana.match_key(), phone.digits());
     let mut conn = state.db.pool().acquire().await?;
     // Counted per client, per name + phone, and per customer record they name.
-    let named = server::named_customers(&mut conn, &kana.match_key(), phone.digits()).await?;
+    let named = store::named_customers(&mut conn, &kana.match_key(), phone.digits()).await?;
     if !throttle::reserve(&mut conn, &VERIFY_CLIENT, &client_address(), t).await?.go()
         || !throttle::reserve(&mut conn, &VERIFY_SUBJECT, &subject, t).await?.go()
-        || !server::reserve_customers(&mut conn, &named, t).await?
+        || !store::reserve_customers(&mut conn, &named, t).await?
     {
-        return fail_form(PAGE, AppError::TooManyAttempts);
+        return refuse(PAGE, AppError::TooManyAttempts);
     }
     let matches = matching_customers(&mut conn, &kana.match_key(), phone.digits(), &factor).await?;
     if matches.is_empty() {
-        server::customers_failed(&mut conn, &state.settings, &named, t).await?;
-        return fail_form(PAGE, AppError::VerificationFailed);
+        store::customers_failed(&mut conn, &state.settings, &named, t).await?;
+        return refuse(PAGE, AppError::VerificationFailed);
     }
     let matched: Vec<String> = matches.iter().map(|(n, _)| n.clone()).collect();
-    server::settle_customers(&mut conn, &named, &matched).await?;
+    store::settle_customers(&mut conn, &named, &matched).await?;
     // A success does not count against a shared client address (an office, a NAT).
     throttle::forgive(&mut conn, &VERIFY_CLIENT, &client_address()).await?;
     let (step, customer_no, candidates, next) = match matches.as_slice() {
-        [] => return fail_form(PAGE, AppError::VerificationFailed),
-        [(no, false)] => ("credentials", Some(no.clone()), None, "/register/credentials"),
+        [] => return refuse(PAGE, AppError::VerificationFailed),
+        [(no, false)] => (RegistrationStep::Credentials, Some(no.clone()), None, routes::CREDENTIALS),
         several => (
-            "additional",
+            RegistrationStep::Additional,
             None,
             Some(several.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(",")),
-            "/register/additional",
+            routes::ADDITIONAL,
         ),
     };
     throttle::reset(&mut conn, &VERIFY_SUBJECT, &subject).await?;
@@ -430,17 +86,19 @@ pub async fn verify_contract(
     .bind(candidates)
     .bind(factor.kind())
     .bind(t)
-    .bind(t + server::FLOW_SECS)
+    .bind(t + store::FLOW_SECS)
     .execute(&mut *conn)
     .await?;
     set_cookie(&crate::ssr::auth::cookie(
         &state.settings,
-        server::FLOW_COOKIE,
+        store::FLOW_COOKIE,
         &token,
-        Some(server::FLOW_SECS),
+        Some(store::FLOW_SECS),
         true,
     ));
-    proceed(next)
+    Ok(String::from(next))
+    }
+    .await)
 }
 
 /// 追加認証情報: the customer number or equipment ID not used before singles out one
@@ -450,71 +108,75 @@ pub async fn verify_additional(
     factor_kind: Option<String>,
     factor_value: String,
 ) -> Result<String, AppError> {
+    use super::RegistrationStep;
     use crate::domain::verification::Factor;
     use crate::ssr::auth::{client_address, throttle};
-    use crate::ssr::{fail_form, now, proceed};
-    const PAGE: &str = "/register/additional";
-
-    let state = crate::ssr::state()?;
-    let t = now();
-    let mut conn = state.db.pool().acquire().await?;
-    let flow = match server::current_flow(&mut conn, "additional", t).await {
-        Ok(f) => f,
-        Err(e) => return fail_form("/register", e),
-    };
-    let kind = factor_kind.unwrap_or_default();
-    // Only a customer number or an equipment ID, and not the kind already used.
-    if !matches!(kind.as_str(), "customer_no" | "equipment") || kind == flow.factor_used {
-        return fail_form(PAGE, AppError::invalid("factor", crate::domain::FieldError::Required));
-    }
-    let factor = match Factor::parse(&kind, &factor_value) {
-        Ok(f) => f,
-        Err(e) => return fail_form(PAGE, AppError::invalid("factor", e)),
-    };
-    let named: Vec<String> =
-        flow.candidates.as_deref().unwrap_or_default().split(',').map(str::to_owned).collect();
-    if !throttle::reserve(&mut conn, &VERIFY_CLIENT, &client_address(), t).await?.go()
-        || !throttle::reserve(&mut conn, &VERIFY_SUBJECT, &flow.id_hash, t).await?.go()
-        || !server::reserve_customers(&mut conn, &named, t).await?
-    {
-        return fail_form(PAGE, AppError::TooManyAttempts);
-    }
-    let candidates: Vec<&str> = named.iter().map(String::as_str).collect();
-    let mut found = None;
-    for no in &candidates {
-        let ok = match &factor {
-            Factor::CustomerNumber(n) => n.as_str() == *no,
-            Factor::Equipment(e) => {
-                let (n,): (i64,) = sqlx::query_as(
-                    "SELECT COUNT(*) FROM equipment WHERE customer_no = $1 AND equipment_id = $2",
-                )
-                .bind(*no)
-                .bind(e.as_str())
-                .fetch_one(&mut *conn)
-                .await?;
-                n > 0
+    use crate::ssr::{flow, now, refuse, respond};
+    const PAGE: &str = routes::ADDITIONAL;
+    respond(
+        PAGE,
+        async move {
+            let state = crate::ssr::state()?;
+            let t = now();
+            let mut conn = state.db.pool().acquire().await?;
+            let flow = match store::current_flow(&mut conn, RegistrationStep::Additional, t).await {
+                Ok(f) => f,
+                Err(e) => return refuse(routes::START, e),
+            };
+            let kind = factor_kind.unwrap_or_default();
+            // Only a customer number or an equipment ID, and not the kind already used.
+            if !matches!(kind.as_str(), "customer_no" | "equipment") || kind == flow.factor_used {
+                return refuse(PAGE, AppError::invalid("factor", crate::domain::FieldError::Required));
             }
-            _ => false,
-        };
-        if ok {
-            found = Some(no.to_string());
+            let factor = match Factor::parse(&kind, &factor_value) {
+                Ok(f) => f,
+                Err(e) => return refuse(PAGE, AppError::invalid("factor", e)),
+            };
+            let named: Vec<String> =
+                flow.candidates.as_deref().unwrap_or_default().split(',').map(str::to_owned).collect();
+            if !throttle::reserve(&mut conn, &VERIFY_CLIENT, &client_address(), t).await?.go()
+                || !throttle::reserve(&mut conn, &VERIFY_SUBJECT, &flow.id_hash, t).await?.go()
+                || !store::reserve_customers(&mut conn, &named, t).await?
+            {
+                return refuse(PAGE, AppError::TooManyAttempts);
+            }
+            let candidates: Vec<&str> = named.iter().map(String::as_str).collect();
+            let mut found = None;
+            for no in &candidates {
+                let ok = match &factor {
+                    Factor::CustomerNumber(n) => n.as_str() == *no,
+                    Factor::Equipment(e) => {
+                        let (n,): (i64,) = sqlx::query_as(
+                            "SELECT COUNT(*) FROM equipment WHERE customer_no = $1 AND equipment_id = $2",
+                        )
+                        .bind(*no)
+                        .bind(e.as_str())
+                        .fetch_one(&mut *conn)
+                        .await?;
+                        n > 0
+                    }
+                    _ => false,
+                };
+                if ok {
+                    found = Some(no.to_string());
+                }
+            }
+            let Some(customer_no) = found else {
+                store::customers_failed(&mut conn, &state.settings, &named, t).await?;
+                return refuse(PAGE, AppError::VerificationFailed);
+            };
+            store::settle_customers(&mut conn, &named, std::slice::from_ref(&customer_no)).await?;
+            throttle::forgive(&mut conn, &VERIFY_CLIENT, &client_address()).await?;
+            flow::advance(RegistrationStep::Additional, RegistrationStep::Credentials)
+                .set("customer_no", &customer_no)
+                .clear("candidates")
+                .by("id_hash", &flow.id_hash)
+                .rows(&mut conn)
+                .await?;
+            Ok(String::from(routes::CREDENTIALS))
         }
-    }
-    let Some(customer_no) = found else {
-        server::customers_failed(&mut conn, &state.settings, &named, t).await?;
-        return fail_form(PAGE, AppError::VerificationFailed);
-    };
-    server::settle_customers(&mut conn, &named, std::slice::from_ref(&customer_no)).await?;
-    throttle::forgive(&mut conn, &VERIFY_CLIENT, &client_address()).await?;
-    sqlx::query(
-        "UPDATE registration_flows SET step = 'credentials', customer_no = $2, candidates = NULL
-         WHERE id_hash = $1 AND step = 'additional'",
+        .await,
     )
-    .bind(&flow.id_hash)
-    .bind(&customer_no)
-    .execute(&mut *conn)
-    .await?;
-    proceed("/register/credentials")
 }
 
 /// STEP 3: the iTSCOM ID and password; mails the confirmation link.
@@ -524,140 +186,141 @@ pub async fn submit_credentials(
     password: String,
     password_again: String,
 ) -> Result<String, AppError> {
+    use super::RegistrationStep;
     use crate::domain::password::{parse_new, NewPasswordError};
     use crate::domain::{FieldError, ItscomId};
     use crate::ssr::auth::{password as pw, random_token, sha256_hex};
     use crate::ssr::mail::{enqueue, templates};
-    use crate::ssr::{fail_form, now, proceed};
-    const PAGE: &str = "/register/credentials";
+    use crate::ssr::{flow, now, refuse, respond};
+    const PAGE: &str = routes::CREDENTIALS;
+    respond(
+        PAGE,
+        async move {
+            let id = match ItscomId::parse(&itscom_id) {
+                Ok(id) => id,
+                Err(e) => return refuse(PAGE, AppError::invalid("itscom_id", e)),
+            };
+            let new_password = match parse_new(&password, &password_again, Some(id.as_str())) {
+                Ok(p) => p,
+                Err(NewPasswordError::Password(e)) => return refuse(PAGE, AppError::invalid("password", e)),
+                Err(NewPasswordError::Mismatch) => {
+                    return refuse(PAGE, AppError::invalid("password_again", FieldError::Mismatch))
+                }
+            };
+            let state = crate::ssr::state()?;
+            let t = now();
+            let flow = {
+                let mut conn = state.db.pool().acquire().await?;
+                match store::current_flow(&mut conn, RegistrationStep::Credentials, t).await {
+                    Ok(f) => f,
+                    Err(e) => return refuse(routes::START, e),
+                }
+            };
+            let customer_no = flow.customer_no.clone().ok_or(AppError::FlowExpired)?;
+            let hash = pw::hash_async(new_password.expose().to_string()).await;
+            let token = random_token();
 
-    let id = match ItscomId::parse(&itscom_id) {
-        Ok(id) => id,
-        Err(e) => return fail_form(PAGE, AppError::invalid("itscom_id", e)),
-    };
-    let new_password = match parse_new(&password, &password_again, Some(id.as_str())) {
-        Ok(p) => p,
-        Err(NewPasswordError::Password(e)) => return fail_form(PAGE, AppError::invalid("password", e)),
-        Err(NewPasswordError::Mismatch) => {
-            return fail_form(PAGE, AppError::invalid("password_again", FieldError::Mismatch))
+            let mut tx = state.db.pool().begin().await?;
+            // Write first (SQLite: a transaction that reads first cannot write once another
+            // writer has committed meanwhile).
+            if !flow::hold(RegistrationStep::Credentials).by("id_hash", &flow.id_hash).once(&mut tx).await? {
+                return refuse(routes::START, AppError::FlowExpired);
+            }
+            // An ID held by another customer's account: the screen is the same, the mail says
+            // someone tried, and carries no link.
+            let holder: Option<(String,)> =
+                sqlx::query_as("SELECT customer_no FROM accounts WHERE itscom_id_key = $1")
+                    .bind(id.key())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let taken = holder.is_some_and(|(no,)| no != customer_no);
+            // The customer's own account, if any: this is then a re-registration, held until
+            // its contact address confirms or the hold is over.
+            let existing: Option<(String,)> =
+                sqlx::query_as("SELECT id FROM accounts WHERE customer_no = $1")
+                    .bind(&customer_no)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let existing = existing.map(|(id,)| id);
+            let hold_until = t + state.settings.reregistration_hold_secs;
+            let (owner_confirm, owner_cancel) = (random_token(), random_token());
+            let client = crate::ssr::auth::client_address();
+            let browser = crate::ssr::auth::browser_summary();
+            let locale = crate::ssr::auth::request_cookie(crate::i18n::Locale::COOKIE)
+                .and_then(|c| crate::i18n::Locale::from_code(&c))
+                .unwrap_or_default();
+            let updated = flow::advance(RegistrationStep::Credentials, RegistrationStep::MailSent)
+                .set("itscom_id", id.as_str())
+                .set("password_hash", if taken { None } else { Some(hash) })
+                .set("confirm_token_hash", if taken { None } else { Some(sha256_hex(&token)) })
+                .set("confirm_expires_at", t + store::LINK_SECS)
+                .set("account_id", existing.clone())
+                .set("hold_until", existing.as_ref().map(|_| hold_until))
+                // The owner's links exist only when they are mailed (a taken ID never completes).
+                .set(
+                    "owner_confirm_hash",
+                    existing.as_ref().filter(|_| !taken).map(|_| sha256_hex(&owner_confirm)),
+                )
+                .set(
+                    "owner_cancel_hash",
+                    existing.as_ref().filter(|_| !taken).map(|_| sha256_hex(&owner_cancel)),
+                )
+                .set("requested_from", client.clone())
+                .by("id_hash", &flow.id_hash)
+                .once(&mut tx)
+                .await?;
+            if !updated {
+                return refuse(routes::START, AppError::FlowExpired);
+            }
+            let mail = if taken {
+                templates::registration_attempt_on_taken_id(&state.settings, locale, id.as_str())
+            } else {
+                let link = state
+                    .settings
+                    .public_url
+                    .join(&format!("/register/confirm?token={token}"))
+                    .map_err(AppError::internal)?;
+                templates::registration_confirm(&state.settings, locale, id.as_str(), link.as_str())
+            };
+            enqueue(&mut tx, "registration.confirm", &mail, t).await?;
+            // (A taken ID can never complete: nothing for the owner to confirm or cancel.)
+            if let (Some(account_id), false) = (&existing, taken) {
+                // The account's owner hears of it now, before anything changes.
+                let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
+                let link = |token: &str| {
+                    state
+                        .settings
+                        .public_url
+                        .join(&format!("/register/review?token={token}"))
+                        .map_err(AppError::internal)
+                };
+                let mail = templates::reregistration_requested(
+                    &state.settings,
+                    target.locale,
+                    &target.to,
+                    id.as_str(),
+                    t,
+                    &browser,
+                    hold_until,
+                    link(&owner_confirm)?.as_str(),
+                    link(&owner_cancel)?.as_str(),
+                );
+                enqueue(&mut tx, "registration.review", &mail, t).await?;
+                crate::ssr::events::record(
+                    &mut tx,
+                    crate::ssr::events::Event::ReregistrationRequested,
+                    crate::ssr::events::Subject::Account(account_id),
+                    &client,
+                    serde_json::json!({ "browser": browser, "takes_effect_at": hold_until }),
+                    t,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(String::from(routes::SENT))
         }
-    };
-    let state = crate::ssr::state()?;
-    let t = now();
-    let flow = {
-        let mut conn = state.db.pool().acquire().await?;
-        match server::current_flow(&mut conn, "credentials", t).await {
-            Ok(f) => f,
-            Err(e) => return fail_form("/register", e),
-        }
-    };
-    let customer_no = flow.customer_no.clone().ok_or(AppError::FlowExpired)?;
-    let hash = pw::hash_async(new_password.expose().to_string()).await;
-    let token = random_token();
-
-    let mut tx = state.db.pool().begin().await?;
-    // Write first (SQLite: a transaction that reads first cannot write once another
-    // writer has committed meanwhile).
-    let at_step =
-        sqlx::query("UPDATE registration_flows SET step = step WHERE id_hash = $1 AND step = 'credentials'")
-            .bind(&flow.id_hash)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-    if at_step != 1 {
-        return fail_form("/register", AppError::FlowExpired);
-    }
-    // An ID held by another customer's account: the screen is the same, the mail says
-    // someone tried, and carries no link.
-    let holder: Option<(String,)> =
-        sqlx::query_as("SELECT customer_no FROM accounts WHERE itscom_id_key = $1")
-            .bind(id.key())
-            .fetch_optional(&mut *tx)
-            .await?;
-    let taken = holder.is_some_and(|(no,)| no != customer_no);
-    // The customer's own account, if any: this is then a re-registration, held until
-    // its contact address confirms or the hold is over.
-    let existing: Option<(String,)> = sqlx::query_as("SELECT id FROM accounts WHERE customer_no = $1")
-        .bind(&customer_no)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let existing = existing.map(|(id,)| id);
-    let hold_until = t + state.settings.reregistration_hold_secs;
-    let (owner_confirm, owner_cancel) = (random_token(), random_token());
-    let client = crate::ssr::auth::client_address();
-    let browser = crate::ssr::auth::browser_summary();
-    let locale = crate::ssr::auth::request_cookie(crate::i18n::Locale::COOKIE)
-        .and_then(|c| crate::i18n::Locale::from_code(&c))
-        .unwrap_or_default();
-    let updated = sqlx::query(
-        "UPDATE registration_flows SET step = 'mail_sent', itscom_id = $2, password_hash = $3,
-            confirm_token_hash = $4, confirm_expires_at = $5, account_id = $6, hold_until = $7,
-            owner_confirm_hash = $8, owner_cancel_hash = $9, requested_from = $10
-         WHERE id_hash = $1 AND step = 'credentials'",
+        .await,
     )
-    .bind(&flow.id_hash)
-    .bind(id.as_str())
-    .bind(if taken { None } else { Some(hash) })
-    .bind(if taken { None } else { Some(sha256_hex(&token)) })
-    .bind(t + server::LINK_SECS)
-    .bind(&existing)
-    .bind(existing.as_ref().map(|_| hold_until))
-    // The owner's links exist only when they are mailed (a taken ID never completes).
-    .bind(existing.as_ref().filter(|_| !taken).map(|_| sha256_hex(&owner_confirm)))
-    .bind(existing.as_ref().filter(|_| !taken).map(|_| sha256_hex(&owner_cancel)))
-    .bind(&client)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if updated != 1 {
-        return fail_form("/register", AppError::FlowExpired);
-    }
-    let mail = if taken {
-        templates::registration_attempt_on_taken_id(&state.settings, locale, id.as_str())
-    } else {
-        let link = state
-            .settings
-            .public_url
-            .join(&format!("/register/confirm?token={token}"))
-            .map_err(AppError::internal)?;
-        templates::registration_confirm(&state.settings, locale, id.as_str(), link.as_str())
-    };
-    enqueue(&mut tx, "registration.confirm", &mail, t).await?;
-    // (A taken ID can never complete: nothing for the owner to confirm or cancel.)
-    if let (Some(account_id), false) = (&existing, taken) {
-        // The account's owner hears of it now, before anything changes.
-        let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
-        let link = |token: &str| {
-            state
-                .settings
-                .public_url
-                .join(&format!("/register/review?token={token}"))
-                .map_err(AppError::internal)
-        };
-        let mail = templates::reregistration_requested(
-            &state.settings,
-            target.locale,
-            &target.to,
-            id.as_str(),
-            t,
-            &browser,
-            hold_until,
-            link(&owner_confirm)?.as_str(),
-            link(&owner_cancel)?.as_str(),
-        );
-        enqueue(&mut tx, "registration.review", &mail, t).await?;
-        crate::ssr::events::record(
-            &mut tx,
-            crate::ssr::events::Event::ReregistrationRequested,
-            crate::ssr::events::Subject::Account(account_id),
-            &client,
-            serde_json::json!({ "browser": browser, "takes_effect_at": hold_until }),
-            t,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    proceed("/register/sent")
 }
 
 /// A pending registration found by its confirmation link, with its customer's name.
@@ -691,7 +354,7 @@ struct OwnerReviewFlow {
     id_hash: String,
     customer_no: String,
     owner_confirm_hash: Option<String>,
-    step: String,
+    step: super::RegistrationStep,
     account_id: Option<String>,
 }
 
@@ -707,9 +370,10 @@ pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
     let row: Option<ConfirmLink> = sqlx::query_as(
         "SELECT f.itscom_id, c.name, c.customer_no, f.account_id, f.hold_until, f.owner_confirmed_at
          FROM registration_flows f JOIN customers c ON c.customer_no = f.customer_no
-         WHERE f.confirm_token_hash = $1 AND f.step = 'mail_sent' AND f.confirm_expires_at > $2",
+         WHERE f.confirm_token_hash = $1 AND f.step = $2 AND f.confirm_expires_at > $3",
     )
     .bind(sha256_hex(token.trim()))
+    .bind(super::RegistrationStep::MailSent)
     .bind(crate::ssr::now())
     .fetch_optional(&mut *conn)
     .await?;
@@ -769,123 +433,128 @@ async fn contact_options(
 /// of the chosen address (or, when nothing is masked, the address itself).
 #[server(endpoint = "register/complete")]
 pub async fn complete_registration(token: String, contact: Option<String>) -> Result<String, AppError> {
+    use super::RegistrationStep;
     use crate::ssr::crypto::sha256_hex;
-    use crate::ssr::{fail_form, now, proceed};
+    use crate::ssr::{flow, now, refuse, respond};
 
     let state = crate::ssr::state()?;
     let t = now();
     let token = token.trim().to_string();
     let page = format!("/register/confirm?token={token}");
-    let mut tx = state.db.pool().begin().await?;
-    // Write first, and the customer first: the customer's row lock (PostgreSQL) or the
-    // write lock (SQLite) is taken before anything is read, so parallel openings queue
-    // instead of failing, and two completions of one customer never deadlock.
-    let locked = sqlx::query(
+    respond(
+        &page.clone(),
+        async move {
+            let mut tx = state.db.pool().begin().await?;
+            // Write first, and the customer first: the customer's row lock (PostgreSQL) or the
+            // write lock (SQLite) is taken before anything is read, so parallel openings queue
+            // instead of failing, and two completions of one customer never deadlock.
+            let locked = sqlx::query(
         "UPDATE customers SET name = name WHERE customer_no IN (SELECT customer_no FROM registration_flows
-         WHERE confirm_token_hash = $1 AND step = 'mail_sent' AND confirm_expires_at > $2)",
+         WHERE confirm_token_hash = $1 AND step = $2 AND confirm_expires_at > $3)",
     )
     .bind(sha256_hex(&token))
+    .bind(RegistrationStep::MailSent)
     .bind(t)
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    if locked != 1 {
-        return fail_form(&page, AppError::LinkInvalid);
-    }
-    let row: Option<ConfirmingFlow> = sqlx::query_as(
-        "SELECT id_hash, customer_no, itscom_id, account_id, hold_until, owner_confirmed_at
-         FROM registration_flows
-         WHERE confirm_token_hash = $1 AND step = 'mail_sent' AND confirm_expires_at > $2",
-    )
-    .bind(sha256_hex(&token))
-    .bind(t)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(ConfirmingFlow {
-        id_hash,
-        customer_no,
-        itscom_id,
-        account_id: account,
-        hold_until,
-        owner_confirmed_at: confirmed,
-    }) = row
-    else {
-        return fail_form(&page, AppError::LinkInvalid);
-    };
-    let held = account.is_some() && confirmed.is_none();
-    let options = contact_options(&mut tx, &customer_no, &itscom_id).await?;
-    let chosen = match contact.as_deref().map(str::trim) {
-        None | Some("") if options.len() == 1 => Some(options[0].clone()),
-        Some(c) => match c.parse::<usize>() {
-            Ok(i) => options.get(i).cloned(),
-            Err(_) if !held => options.iter().find(|o| o.as_str() == c).cloned(),
-            Err(_) => None,
-        },
-        None => None,
-    };
-    let Some(contact) = chosen else {
-        return fail_form(&page, AppError::invalid("contact", crate::domain::FieldError::Required));
-    };
-    let recorded =
-        sqlx::query("UPDATE registration_flows SET contact = $2 WHERE id_hash = $1 AND step = 'mail_sent'")
-            .bind(&id_hash)
-            .bind(&contact)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-    if recorded != 1 {
-        return fail_form(&page, AppError::LinkInvalid);
-    }
-    if let (true, Some(until)) = (held, hold_until.filter(|u| t < *u)) {
-        // The link is used; the change waits for the hold or the owner's confirmation.
-        let waiting = sqlx::query(
-            "UPDATE registration_flows SET step = 'waiting', confirm_token_hash = NULL
-             WHERE id_hash = $1 AND step = 'mail_sent'",
-        )
-        .bind(&id_hash)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if waiting != 1 {
-            return fail_form(&page, AppError::LinkInvalid);
-        }
-        tx.commit().await?;
-        return proceed(&format!("/register/pending?at={until}"));
-    }
-    match server::apply(&mut tx, &state.settings, &id_hash, "mail_sent", t).await {
-        Ok(()) => {
-            tx.commit().await?;
-            proceed("/register/done")
-        }
-        Err(e) => {
-            drop(tx);
-            if matches!(e, AppError::AccountUnavailable | AppError::FlowExpired) {
-                close_flow(&state, &id_hash).await?;
+            if locked != 1 {
+                return refuse(&page, AppError::LinkInvalid);
             }
-            let back = if matches!(
-                e,
-                AppError::Invalid { .. } | AppError::AccountUnavailable | AppError::FlowExpired
-            ) {
-                "/register"
-            } else {
-                &page
+            let row: Option<ConfirmingFlow> = sqlx::query_as(
+                "SELECT id_hash, customer_no, itscom_id, account_id, hold_until, owner_confirmed_at
+         FROM registration_flows
+         WHERE confirm_token_hash = $1 AND step = $2 AND confirm_expires_at > $3",
+            )
+            .bind(sha256_hex(&token))
+            .bind(RegistrationStep::MailSent)
+            .bind(t)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(ConfirmingFlow {
+                id_hash,
+                customer_no,
+                itscom_id,
+                account_id: account,
+                hold_until,
+                owner_confirmed_at: confirmed,
+            }) = row
+            else {
+                return refuse(&page, AppError::LinkInvalid);
             };
-            fail_form(back, e)
+            let held = account.is_some() && confirmed.is_none();
+            let options = contact_options(&mut tx, &customer_no, &itscom_id).await?;
+            let chosen = match contact.as_deref().map(str::trim) {
+                None | Some("") if options.len() == 1 => Some(options[0].clone()),
+                Some(c) => match c.parse::<usize>() {
+                    Ok(i) => options.get(i).cloned(),
+                    Err(_) if !held => options.iter().find(|o| o.as_str() == c).cloned(),
+                    Err(_) => None,
+                },
+                None => None,
+            };
+            let Some(contact) = chosen else {
+                return refuse(&page, AppError::invalid("contact", crate::domain::FieldError::Required));
+            };
+            let recorded = flow::advance(RegistrationStep::MailSent, RegistrationStep::MailSent)
+                .set("contact", &contact)
+                .by("id_hash", &id_hash)
+                .once(&mut tx)
+                .await?;
+            if !recorded {
+                return refuse(&page, AppError::LinkInvalid);
+            }
+            if let (true, Some(until)) = (held, hold_until.filter(|u| t < *u)) {
+                // The link is used; the change waits for the hold or the owner's confirmation.
+                let waiting = flow::advance(RegistrationStep::MailSent, RegistrationStep::Waiting)
+                    .clear("confirm_token_hash")
+                    .by("id_hash", &id_hash)
+                    .once(&mut tx)
+                    .await?;
+                if !waiting {
+                    return refuse(&page, AppError::LinkInvalid);
+                }
+                tx.commit().await?;
+                return Ok(format!("/register/pending?at={until}"));
+            }
+            match store::apply(&mut tx, &state.settings, &id_hash, RegistrationStep::MailSent, t).await {
+                Ok(()) => {
+                    tx.commit().await?;
+                    Ok(String::from(routes::DONE))
+                }
+                Err(e) => {
+                    drop(tx);
+                    if matches!(e, AppError::AccountUnavailable | AppError::FlowExpired) {
+                        close_flow(&state, &id_hash).await?;
+                    }
+                    let back = if matches!(
+                        e,
+                        AppError::Invalid { .. } | AppError::AccountUnavailable | AppError::FlowExpired
+                    ) {
+                        routes::START
+                    } else {
+                        &page
+                    };
+                    refuse(back, e)
+                }
+            }
         }
-    }
+        .await,
+    )
 }
 
 /// A flow that can never complete (its account is disabled) ends.
 #[cfg(feature = "ssr")]
 async fn close_flow(state: &crate::ssr::AppState, id_hash: &str) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE registration_flows SET step = 'cancelled', confirm_token_hash = NULL,
-            owner_confirm_hash = NULL, owner_cancel_hash = NULL
-         WHERE id_hash = $1 AND step IN ('mail_sent', 'waiting')",
-    )
-    .bind(id_hash)
-    .execute(state.db.pool())
-    .await?;
+    use super::RegistrationStep::*;
+    let mut conn = state.db.pool().acquire().await?;
+    crate::ssr::flow::advance_from(&[MailSent, Waiting], Cancelled)
+        .clear("confirm_token_hash")
+        .clear("owner_confirm_hash")
+        .clear("owner_cancel_hash")
+        .by("id_hash", id_hash)
+        .rows(&mut conn)
+        .await?;
     Ok(())
 }
 
@@ -897,10 +566,11 @@ pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
     crate::ssr::set_referrer_policy_no_referrer();
     let state = crate::ssr::state()?;
     let hash = sha256_hex(token.trim());
-    let row: Option<(Option<String>, String, i64)> = sqlx::query_as(
+    let row: Option<(Option<String>, String, i64)> = sqlx::query_as(&format!(
         "SELECT owner_confirm_hash, itscom_id, hold_until FROM registration_flows
-         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND step IN ('mail_sent', 'waiting')",
-    )
+         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND {}",
+        crate::ssr::flow::step_in(&[super::RegistrationStep::MailSent, super::RegistrationStep::Waiting])
+    ))
     .bind(&hash)
     .fetch_optional(state.db.pool())
     .await?;
@@ -923,94 +593,104 @@ pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
 /// cancelling ends this request and every pending one of the customer.
 #[server(endpoint = "register/review/submit")]
 pub async fn review_reregistration(token: String) -> Result<String, AppError> {
+    use super::RegistrationStep;
     use crate::ssr::auth::{client_address, sha256_hex};
     use crate::ssr::events::{record, Event, Subject};
-    use crate::ssr::{fail_form, now, proceed};
+    use crate::ssr::{flow, now, refuse, respond};
 
     let state = crate::ssr::state()?;
     let t = now();
     let token = token.trim().to_string();
     let page = format!("/register/review?token={token}");
-    let hash = sha256_hex(&token);
-    let mut tx = state.db.pool().begin().await?;
-    // Write first, the customer first (see complete_registration).
-    sqlx::query(
+    respond(
+        &page.clone(),
+        async move {
+            let hash = sha256_hex(&token);
+            let mut tx = state.db.pool().begin().await?;
+            // Write first, the customer first (see complete_registration).
+            let pending = flow::step_in(&[RegistrationStep::MailSent, RegistrationStep::Waiting]);
+            sqlx::query(&format!(
         "UPDATE customers SET name = name WHERE customer_no IN (SELECT customer_no FROM registration_flows
-         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND step IN ('mail_sent', 'waiting'))",
-    )
-    .bind(&hash)
-    .execute(&mut *tx)
-    .await?;
-    let row: Option<OwnerReviewFlow> = sqlx::query_as(
-        "SELECT id_hash, customer_no, owner_confirm_hash, step, account_id FROM registration_flows
-         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND step IN ('mail_sent', 'waiting')",
-    )
-    .bind(&hash)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(OwnerReviewFlow {
-        id_hash,
-        customer_no,
-        owner_confirm_hash: confirm_hash,
-        step,
-        account_id: Some(account_id),
-    }) = row
-    else {
-        return fail_form(&page, AppError::LinkInvalid);
-    };
-    // Single use: whoever clears the links first decides.
-    let claimed = sqlx::query(
-        "UPDATE registration_flows SET owner_confirm_hash = NULL, owner_cancel_hash = NULL,
+         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND {pending})"
+    ))
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await?;
+            let row: Option<OwnerReviewFlow> = sqlx::query_as(&format!(
+                "SELECT id_hash, customer_no, owner_confirm_hash, step, account_id FROM registration_flows
+         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND {pending}"
+            ))
+            .bind(&hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(OwnerReviewFlow {
+                id_hash,
+                customer_no,
+                owner_confirm_hash: confirm_hash,
+                step,
+                account_id: Some(account_id),
+            }) = row
+            else {
+                return refuse(&page, AppError::LinkInvalid);
+            };
+            // Single use: whoever clears the links first decides.
+            let claimed = sqlx::query(
+                "UPDATE registration_flows SET owner_confirm_hash = NULL, owner_cancel_hash = NULL,
             owner_confirmed_at = CASE WHEN $2 = 1 THEN $3 ELSE owner_confirmed_at END
          WHERE id_hash = $1 AND (owner_confirm_hash IS NOT NULL OR owner_cancel_hash IS NOT NULL)",
-    )
-    .bind(&id_hash)
-    .bind(i64::from(confirm_hash.as_deref() == Some(hash.as_str())))
-    .bind(t)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if claimed != 1 {
-        return fail_form(&page, AppError::LinkInvalid);
-    }
-    let client = client_address();
-    if confirm_hash.as_deref() == Some(hash.as_str()) {
-        record(
-            &mut tx,
-            Event::ReregistrationConfirmed,
-            Subject::Account(&account_id),
-            &client,
-            serde_json::json!({}),
-            t,
-        )
-        .await?;
-        if step == "waiting" {
-            if let Err(e) = server::apply(&mut tx, &state.settings, &id_hash, "waiting", t).await {
-                drop(tx);
-                if e == AppError::Internal {
-                    return Err(e);
-                }
-                close_flow(&state, &id_hash).await?;
-                return proceed("/register/reviewed?result=unavailable");
+            )
+            .bind(&id_hash)
+            .bind(i64::from(confirm_hash.as_deref() == Some(hash.as_str())))
+            .bind(t)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed != 1 {
+                return refuse(&page, AppError::LinkInvalid);
             }
+            let client = client_address();
+            if confirm_hash.as_deref() == Some(hash.as_str()) {
+                record(
+                    &mut tx,
+                    Event::ReregistrationConfirmed,
+                    Subject::Account(&account_id),
+                    &client,
+                    serde_json::json!({}),
+                    t,
+                )
+                .await?;
+                if step == RegistrationStep::Waiting {
+                    if let Err(e) =
+                        store::apply(&mut tx, &state.settings, &id_hash, RegistrationStep::Waiting, t).await
+                    {
+                        drop(tx);
+                        if e == AppError::Internal {
+                            return Err(e.into());
+                        }
+                        close_flow(&state, &id_hash).await?;
+                        return Ok(String::from("/register/reviewed?result=unavailable"));
+                    }
+                    tx.commit().await?;
+                    return Ok(String::from("/register/reviewed?result=applied"));
+                }
+                tx.commit().await?;
+                return Ok(String::from("/register/reviewed?result=confirmed"));
+            }
+            crate::ssr::auth::cancel_registrations(&mut tx, &customer_no).await?;
+            record(
+                &mut tx,
+                Event::ReregistrationCancelled,
+                Subject::Account(&account_id),
+                &client,
+                serde_json::json!({}),
+                t,
+            )
+            .await?;
             tx.commit().await?;
-            return proceed("/register/reviewed?result=applied");
+            Ok(String::from("/register/reviewed?result=cancelled"))
         }
-        tx.commit().await?;
-        return proceed("/register/reviewed?result=confirmed");
-    }
-    crate::ssr::auth::cancel_registrations(&mut tx, &customer_no).await?;
-    record(
-        &mut tx,
-        Event::ReregistrationCancelled,
-        Subject::Account(&account_id),
-        &client,
-        serde_json::json!({}),
-        t,
+        .await,
     )
-    .await?;
-    tx.commit().await?;
-    proceed("/register/reviewed?result=cancelled")
 }
 
 /// Put into effect every re-registration whose hold is over and that nobody
@@ -1018,7 +698,8 @@ pub async fn review_reregistration(token: String) -> Result<String, AppError> {
 #[cfg(feature = "ssr")]
 pub async fn apply_due_reregistrations(state: &crate::ssr::AppState, now: i64) -> Result<usize, AppError> {
     let due: Vec<(String,)> =
-        sqlx::query_as("SELECT id_hash FROM registration_flows WHERE step = 'waiting' AND hold_until <= $1")
+        sqlx::query_as("SELECT id_hash FROM registration_flows WHERE step = $1 AND hold_until <= $2")
+            .bind(super::RegistrationStep::Waiting)
             .bind(now)
             .fetch_all(state.db.pool())
             .await?;
@@ -1033,7 +714,7 @@ pub async fn apply_due_reregistrations(state: &crate::ssr::AppState, now: i64) -
         .bind(&id_hash)
         .execute(&mut *tx)
         .await?;
-        match server::apply(&mut tx, &state.settings, &id_hash, "waiting", now).await {
+        match store::apply(&mut tx, &state.settings, &id_hash, super::RegistrationStep::Waiting, now).await {
             Ok(()) => {
                 tx.commit().await?;
                 applied += 1;
@@ -1059,7 +740,7 @@ pub async fn apply_due_reregistrations(state: &crate::ssr::AppState, now: i64) -
 
 /// The step this browser's registration flow is at, if any.
 #[server(endpoint = "register/step")]
-pub async fn registration_step() -> Result<Option<String>, AppError> {
+pub async fn registration_step() -> Result<Option<super::RegistrationStep>, AppError> {
     // A completed flow is at step 'done', which no page waits for.
-    crate::ssr::flow_step("registration_flows", server::FLOW_COOKIE).await
+    crate::ssr::flow::browser_step(store::FLOW_COOKIE).await
 }

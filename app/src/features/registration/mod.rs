@@ -8,6 +8,9 @@
 
 mod api;
 mod page;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub(crate) mod store;
 
 pub use api::*;
 pub use page::{
@@ -16,6 +19,20 @@ pub use page::{
 };
 
 use serde::{Deserialize, Serialize};
+
+crate::flow_steps! {
+    /// The steps of a registration (`registration_flows.step`): STEP 2 starts it at `Additional` or
+    /// `Credentials`; the mailed link moves it from `MailSent` to `Done`, or to `Waiting` while a
+    /// re-registration is held for the account's owner.
+    pub enum RegistrationStep in "registration_flows" {
+        Additional = "additional",
+        Credentials = "credentials",
+        MailSent = "mail_sent",
+        Waiting = "waiting",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+}
 
 /// What the confirmation page shows before the customer completes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,13 +2,13 @@ use super::api::{
     get_confirmation, get_owner_review, registration_step, CompleteRegistration, ReviewReregistration,
     SubmitCredentials, VerifyAdditional, VerifyContract,
 };
-use crate::components::form::{
-    field_error, form_error, go_on_success, Field, FormAlert, RequireStep, Submit,
-};
+use super::{routes, RegistrationStep};
+use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
 use crate::components::status::{ErrorNotice, Loading};
 use crate::domain::password::{parse_new, strength, NewPasswordError, Strength};
 use crate::domain::{FieldError, ItscomId};
 use crate::error::AppError;
+use crate::flow::AtStep;
 use crate::i18n::{field_message, format_datetime, t, use_locale, Locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -62,8 +62,7 @@ pub fn FactorChoice(locale: Locale, error: Option<String>) -> impl IntoView {
 pub fn RegisterPage() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<VerifyContract>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     let factor_error = field_error(tx, error, "factor");
     view! {
         <h1 class="page-title">{tx.reg_title}</h1>
@@ -92,12 +91,11 @@ pub fn RegisterPage() -> impl IntoView {
 pub fn AdditionalPage() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<VerifyAdditional>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     let factor_error = field_error(tx, error, "factor");
     view! {
         <h1 class="page-title">{tx.reg_title}</h1>
-        <RequireStep restart="/register" fetch=registration_step step="additional">
+        <AtStep step=RegistrationStep::Additional restart=routes::START current=Resource::new(|| (), |_| registration_step()) let:_step>
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.reg_additional}</h2>
                 <p class="mb-4">{tx.reg_additional_lead}</p>
@@ -117,7 +115,7 @@ pub fn AdditionalPage() -> impl IntoView {
                     <Submit label=tx.confirm/>
                 </ActionForm>
             </section>
-        </RequireStep>
+        </AtStep>
     }
 }
 
@@ -126,11 +124,11 @@ pub fn AdditionalPage() -> impl IntoView {
 pub fn CredentialsPage() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<SubmitCredentials>::new();
-    let error = form_error(action);
+    let error = form_error();
     let server = move |field| field_error(tx, error, field).get_untracked();
     view! {
         <h1 class="page-title">{tx.reg_title}</h1>
-        <RequireStep restart="/register" fetch=registration_step step="credentials">
+        <AtStep step=RegistrationStep::Credentials restart=routes::START current=Resource::new(|| (), |_| registration_step()) let:_step>
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.reg_step3}</h2>
                 <p class="mb-4">{tx.reg_step3_lead}</p>
@@ -141,7 +139,7 @@ pub fn CredentialsPage() -> impl IntoView {
                     <div><Submit label=tx.next/></div>
                 </ActionForm>
             </section>
-        </RequireStep>
+        </AtStep>
     }
 }
 
@@ -224,7 +222,7 @@ pub fn SentPage() -> impl IntoView {
     let tx = t();
     view! {
         <h1 class="page-title">{tx.reg_title}</h1>
-        <RequireStep restart="/register" fetch=registration_step step="mail_sent">
+        <AtStep step=RegistrationStep::MailSent restart=routes::START current=Resource::new(|| (), |_| registration_step()) let:_step>
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.reg_sent}</h2>
                 <p class="mb-3 leading-relaxed" data-testid="sent">{tx.reg_sent_body}</p>
@@ -232,7 +230,7 @@ pub fn SentPage() -> impl IntoView {
                 <p class="mt-3 text-sm text-slate-600">{tx.reg_sent_reregistration}</p>
                 <p class="mt-4"><a class="link" href="/register">{tx.start_over}</a></p>
             </section>
-        </RequireStep>
+        </AtStep>
     }
 }
 
@@ -245,8 +243,7 @@ pub fn ConfirmPage() -> impl IntoView {
     let token = move || query.read().get("token").unwrap_or_default();
     let confirmation = Resource::new(token, get_confirmation);
     let action = ServerAction::<CompleteRegistration>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     view! {
         <h1 class="page-title">{tx.reg_confirm}</h1>
         <Suspense fallback=|| view! { <Loading/> }>
@@ -339,8 +336,7 @@ pub fn ReviewPage() -> impl IntoView {
     let token = move || query.read().get("token").unwrap_or_default();
     let review = Resource::new(token, get_owner_review);
     let action = ServerAction::<ReviewReregistration>::new();
-    go_on_success(action);
-    let error = form_error(action);
+    let error = form_error();
     view! {
         <h1 class="page-title">{tx.rev_title}</h1>
         <Suspense fallback=|| view! { <Loading/> }>

@@ -254,14 +254,14 @@ pub async fn cancel_registrations(
     conn: &mut crate::ssr::db::Conn,
     customer_no: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE registration_flows SET step = 'cancelled', confirm_token_hash = NULL,
-            owner_confirm_hash = NULL, owner_cancel_hash = NULL
-         WHERE customer_no = $1 AND step IN ('additional', 'credentials', 'mail_sent', 'waiting')",
-    )
-    .bind(customer_no)
-    .execute(conn)
-    .await?;
+    use crate::features::registration::RegistrationStep::*;
+    crate::ssr::flow::advance_from(&[Additional, Credentials, MailSent, Waiting], Cancelled)
+        .clear("confirm_token_hash")
+        .clear("owner_confirm_hash")
+        .clear("owner_cancel_hash")
+        .by("customer_no", customer_no)
+        .rows(conn)
+        .await?;
     Ok(())
 }
 
@@ -272,13 +272,15 @@ pub async fn cancel_pending(
     account_id: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE id_changes SET step = 'cancelled', link_hash = NULL, cancel_hash = NULL
-         WHERE account_id = $1 AND step IN ('confirm', 'mailed')",
-    )
-    .bind(account_id)
-    .execute(&mut *conn)
-    .await?;
+    use crate::features::account::IdChangeStep;
+    use crate::features::recovery::RecoveryStep;
+    use crate::ssr::flow;
+    flow::advance_from(&[IdChangeStep::Confirm, IdChangeStep::Mailed], IdChangeStep::Cancelled)
+        .clear("link_hash")
+        .clear("cancel_hash")
+        .by("account_id", account_id)
+        .rows(conn)
+        .await?;
     let customer: Option<(String,)> = sqlx::query_as("SELECT customer_no FROM accounts WHERE id = $1")
         .bind(account_id)
         .fetch_optional(&mut *conn)
@@ -286,14 +288,14 @@ pub async fn cancel_pending(
     if let Some((customer_no,)) = customer {
         cancel_registrations(conn, &customer_no).await?;
     }
-    sqlx::query(
-        "UPDATE recovery_flows SET step = 'failed', code_hash = NULL, link_hash = NULL, expires_at = $2
-         WHERE account_id = $1 AND step IN ('code', 'question', 'mailed', 'password')",
-    )
-    .bind(account_id)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    use RecoveryStep::{Code, Mailed, Password, Question};
+    flow::advance_from(&[Code, Question, Mailed, Password], RecoveryStep::Failed)
+        .clear("code_hash")
+        .clear("link_hash")
+        .set("expires_at", now)
+        .by("account_id", account_id)
+        .rows(conn)
+        .await?;
     Ok(())
 }
 

@@ -1,0 +1,11 @@
+//! The mailbox screens' paths, for the router's links, the server functions' next
+//! pages and the tests.
+
+/// メールアドレス: the list.
+pub const LIST: &str = "/mail";
+/// Step 1, the wizard's start (and where an out-of-order step is sent).
+pub const NEW: &str = "/mail/new";
+pub const SUBDOMAIN: &str = "/mail/new/subdomain";
+pub const TERMS: &str = "/mail/new/terms";
+pub const CONFIRM: &str = "/mail/new/confirm";
+pub const DONE: &str = "/mail/new/done";

@@ -1,0 +1,131 @@
+//! Recovery's server-only parts: the budgets, the decoy path for unknown IDs, the code's
+//! stored form, and the flow as stored.
+
+use crate::error::AppError;
+use crate::ssr::auth::{
+    request_cookie, sha256_hex,
+    throttle::{Counting, Policy},
+};
+use crate::ssr::db::Conn;
+
+pub const FLOW_COOKIE: &str = "mypage_recovery";
+pub const FLOW_SECS: i64 = 30 * 60;
+pub const CODE_SECS: i64 = 10 * 60;
+pub const MAX_ATTEMPTS: i64 = 5;
+/// Path A: the mailed link works for 30 minutes.
+pub const LINK_SECS: i64 = 30 * 60;
+/// The share of iTSCOM IDs without an account whose screens take path A, in 256ths.
+/// An outsider who sees the secret question cannot tell a legacy account from an
+/// unknown ID; the choice per ID is fixed (keyed by a server secret) so asking
+/// twice shows the same path.
+pub const DECOY_QUESTION_SHARE: u8 = 64;
+
+/// The name of the server secret behind [`decoy_method`].
+pub const DECOY_SECRET: &str = "recovery-decoy";
+
+/// The path the screens of an iTSCOM ID without an account take.
+pub fn decoy_method(secret: &str, key: &str) -> &'static str {
+    let digest = sha256_hex(&format!("{secret}\u{0}{key}"));
+    let first = u8::from_str_radix(&digest[..2], 16).unwrap_or(0);
+    if first < DECOY_QUESTION_SHARE {
+        "question"
+    } else {
+        "code"
+    }
+}
+
+/// A wrong code or answer counts as a failed login of the account (and is
+/// recorded; 100 in a row lock the login until a reset).
+pub async fn count_failed_login(
+    conn: &mut Conn,
+    state: &crate::ssr::AppState,
+    account_id: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::ssr::auth::throttle;
+    let (key,): (String,) = sqlx::query_as("SELECT itscom_id_key FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, now).await?;
+    let client = crate::ssr::auth::client_address();
+    crate::features::login::failed_login(
+        conn,
+        state,
+        crate::ssr::events::Event::RecoveryFailed,
+        Some(account_id),
+        &key,
+        &client,
+        now,
+    )
+    .await
+}
+
+/// Every recovery step, per client address: 50 in 15 minutes, like login (path A's
+/// answers cost an argon2 hash each: no free CPU lever for strangers).
+pub const RECOVERY_CLIENT: Policy = Policy {
+    scope: "recovery-client",
+    counting: Counting::PerWindow { window_secs: 900 },
+    free_attempts: 50,
+    step_secs: 30,
+    max_wait_secs: 900,
+};
+
+/// Codes per typed iTSCOM ID (so per account): at most 20 attempts a day, whatever
+/// the flows. Keyed by the ID's key for an unknown ID too, so the limit looks
+/// the same either way.
+pub const CODE_PER_ACCOUNT: Policy = Policy {
+    scope: "recovery-code-account",
+    counting: Counting::PerWindow { window_secs: 86_400 },
+    free_attempts: 20,
+    step_secs: 86_400,
+    max_wait_secs: 86_400,
+};
+
+/// Reserve one recovery step for this client; false when it must wait.
+pub async fn client_may_try(conn: &mut Conn, now: i64) -> Result<bool, AppError> {
+    use crate::ssr::auth::{client_address, throttle};
+    Ok(throttle::reserve(conn, &RECOVERY_CLIENT, &client_address(), now).await?.go())
+}
+
+/// Recovery starts per typed ID: 5 an hour, so no one floods a mailbox with codes.
+/// Past it the screens stay the same and no mail goes out.
+pub const START_PER_ID: Policy = Policy {
+    scope: "recovery-id",
+    counting: Counting::PerWindow { window_secs: 3600 },
+    free_attempts: 5,
+    step_secs: 300,
+    max_wait_secs: 3600,
+};
+
+/// The code's stored form: keyed by the browser's flow token, so the database row
+/// alone does not reveal it and the code only works in the browser that asked.
+pub fn code_hash(token: &str, code: &str) -> String {
+    sha256_hex(&format!("{token}\u{0}{code}"))
+}
+
+pub struct Flow {
+    pub token: String,
+    pub id_hash: String,
+    pub account_id: Option<String>,
+    pub code_hash: Option<String>,
+    pub code_expires_at: i64,
+    /// SHA-256 of the typed ID's key: the per-ID budgets' subject.
+    pub id_key_hash: Option<String>,
+}
+
+pub async fn current_flow(conn: &mut Conn, step: super::RecoveryStep, now: i64) -> Result<Flow, AppError> {
+    let token = request_cookie(FLOW_COOKIE).ok_or(AppError::FlowExpired)?;
+    type Row = (String, Option<String>, Option<String>, i64, Option<String>);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id_hash, account_id, code_hash, code_expires_at, id_key_hash FROM recovery_flows
+         WHERE id_hash = $1 AND step = $2 AND expires_at > $3",
+    )
+    .bind(sha256_hex(&token))
+    .bind(step)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    let (id_hash, account_id, code_hash, code_expires_at, id_key_hash) = row.ok_or(AppError::FlowExpired)?;
+    Ok(Flow { token, id_hash, account_id, code_hash, code_expires_at, id_key_hash })
+}

@@ -1,0 +1,18 @@
+//! The registration screens' paths, for the pages' links, the server functions' next pages and the tests.
+
+/// STEP 2, 契約者認証: the start (and where a flow out of order is sent).
+pub const START: &str = "/register";
+/// 追加認証情報, when several customers match.
+pub const ADDITIONAL: &str = "/register/additional";
+/// STEP 3.
+pub const CREDENTIALS: &str = "/register/credentials";
+pub const SENT: &str = "/register/sent";
+/// The mailed link (`?token=…`).
+pub const CONFIRM: &str = "/register/confirm";
+/// A re-registration held for the account's owner (`?at=…`).
+pub const PENDING: &str = "/register/pending";
+pub const DONE: &str = "/register/done";
+/// The owner's link about a re-registration (`?token=…`).
+pub const REVIEW: &str = "/register/review";
+/// The owner's answer taken (`?result=…`).
+pub const REVIEWED: &str = "/register/reviewed";

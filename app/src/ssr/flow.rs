@@ -1,0 +1,200 @@
+//! The flow machine (after zero2prod's `idempotency/`): a flow's row moves from step to
+//! step only by one guarded `UPDATE … SET step = <to> … WHERE <key> = … AND step IN
+//! (<from>)`. Whoever updates first wins: a double submit, a replayed link or a second
+//! tab finds the row no longer at `<from>` and is refused ([`Guarded::once`] is false).
+//! Single-use links are claimed the same way, clearing their hash in the same
+//! statement ([`Update::claim`]).
+//!
+//! ```ignore
+//! let moved = flow::advance(MailboxStep::Subdomain, MailboxStep::Terms)
+//!     .set("subdomain", chosen)
+//!     .by("id", &draft.id)
+//!     .once(&mut conn)
+//!     .await?;
+//! ```
+//! Column names are `&'static str` written in the code, never input; every value is a
+//! bound parameter.
+
+use crate::flow::Step;
+use crate::ssr::db::Conn;
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Arguments, Encode, Type};
+
+/// A step change being written: the `SET` part.
+#[must_use = "a step change does nothing until it is keyed with `by` or `claim` and run"]
+pub struct Update<'q, S: Step> {
+    sql: String,
+    args: AnyArguments<'q>,
+    from: Vec<S>,
+}
+
+/// A step change keyed to its row: the `WHERE` part, ready to run.
+#[must_use = "a step change does nothing until it is run"]
+pub struct Guarded<'q> {
+    sql: String,
+    args: AnyArguments<'q>,
+}
+
+/// `from` → `to`.
+pub fn advance<'q, S: Step>(from: S, to: S) -> Update<'q, S> {
+    advance_from(&[from], to)
+}
+
+/// Any of `from` → `to` (a cancel, which ends a flow at whichever step it was).
+pub fn advance_from<'q, S: Step>(from: &[S], to: S) -> Update<'q, S> {
+    let mut update = Update {
+        sql: format!("UPDATE {} SET step = ", S::TABLE),
+        args: AnyArguments::default(),
+        from: from.to_vec(),
+    };
+    update.push_bind(to.as_str());
+    update
+}
+
+/// Stays at `at`, but takes the row's write lock first, inside a transaction: what
+/// follows runs only while the flow is at `at`, and any concurrent step change waits for
+/// this transaction (SQLite: a transaction that writes first cannot be overtaken).
+pub fn hold<'q, S: Step>(at: S) -> Update<'q, S> {
+    Update {
+        sql: format!("UPDATE {} SET step = step", S::TABLE),
+        args: AnyArguments::default(),
+        from: vec![at],
+    }
+}
+
+fn bind<'q>(sql: &mut String, args: &mut AnyArguments<'q>, value: impl 'q + Encode<'q, Any> + Type<Any>) {
+    // Binding our own column types to `Any` cannot fail (no value is out of range).
+    args.add(value).expect("bind a flow column");
+    sql.push('$');
+    sql.push_str(&args.len().to_string());
+}
+
+impl<'q, S: Step> Update<'q, S> {
+    fn push_bind(&mut self, value: impl 'q + Encode<'q, Any> + Type<Any>) {
+        bind(&mut self.sql, &mut self.args, value);
+    }
+
+    /// Also `column = value`.
+    pub fn set(mut self, column: &'static str, value: impl 'q + Encode<'q, Any> + Type<Any>) -> Self {
+        self.sql.push_str(", ");
+        self.sql.push_str(column);
+        self.sql.push_str(" = ");
+        self.push_bind(value);
+        self
+    }
+
+    /// Also `column = NULL` (a secret the flow no longer needs).
+    pub fn clear(mut self, column: &'static str) -> Self {
+        self.sql.push_str(", ");
+        self.sql.push_str(column);
+        self.sql.push_str(" = NULL");
+        self
+    }
+
+    /// The row whose `key` column is `value`, while it is at one of the `from` steps.
+    pub fn by(mut self, key: &'static str, value: impl 'q + Encode<'q, Any> + Type<Any>) -> Guarded<'q> {
+        self.sql.push_str(" WHERE ");
+        self.sql.push_str(key);
+        self.sql.push_str(" = ");
+        self.push_bind(value);
+        self.sql.push_str(" AND step IN (");
+        for (i, step) in std::mem::take(&mut self.from).into_iter().enumerate() {
+            if i > 0 {
+                self.sql.push_str(", ");
+            }
+            self.push_bind(step.as_str());
+        }
+        self.sql.push(')');
+        Guarded { sql: self.sql, args: self.args }
+    }
+
+    /// Claims a single-use link: the row whose `link` hash column is `hash`, at a `from`
+    /// step; the hash is cleared in the same statement, so the link works once.
+    pub fn claim(self, link: &'static str, hash: impl 'q + Encode<'q, Any> + Type<Any>) -> Guarded<'q> {
+        self.clear(link).by(link, hash)
+    }
+}
+
+impl<'q> Guarded<'q> {
+    /// Also `<condition> <value>`, e.g. `.and("expires_at >", now)`.
+    pub fn and(mut self, condition: &'static str, value: impl 'q + Encode<'q, Any> + Type<Any>) -> Self {
+        self.sql.push_str(" AND ");
+        self.sql.push_str(condition);
+        self.sql.push(' ');
+        bind(&mut self.sql, &mut self.args, value);
+        self
+    }
+
+    /// Also a condition without a value, e.g. `"completed_at IS NULL"`.
+    pub fn and_sql(mut self, condition: &'static str) -> Self {
+        self.sql.push_str(" AND ");
+        self.sql.push_str(condition);
+        self
+    }
+
+    /// Runs it; how many rows moved.
+    pub async fn rows(self, conn: &mut Conn) -> Result<u64, sqlx::Error> {
+        let sql = self.sql;
+        Ok(sqlx::query_with(&sql, self.args).execute(conn).await?.rows_affected())
+    }
+
+    /// Runs it; whether this call moved the one row (false: another request did first,
+    /// or the flow is elsewhere).
+    pub async fn once(self, conn: &mut Conn) -> Result<bool, sqlx::Error> {
+        Ok(self.rows(conn).await? == 1)
+    }
+
+    #[cfg(test)]
+    fn sql(&self) -> &str {
+        &self.sql
+    }
+}
+
+/// The step of this browser's flow (registration, recovery): the row of the flow's
+/// table keyed by the SHA-256 of cookie `cookie`, while it has not expired.
+pub async fn browser_step<S: Step>(cookie: &str) -> Result<Option<S>, crate::error::AppError> {
+    let Some(token) = crate::ssr::auth::request_cookie(cookie) else { return Ok(None) };
+    let state = crate::ssr::state()?;
+    let row: Option<(String,)> =
+        sqlx::query_as(&format!("SELECT step FROM {} WHERE id_hash = $1 AND expires_at > $2", S::TABLE))
+            .bind(crate::ssr::auth::sha256_hex(&token))
+            .bind(crate::ssr::now())
+            .fetch_optional(state.db.pool())
+            .await?;
+    Ok(row.and_then(|(s,)| S::parse(&s)))
+}
+
+/// `step IN ('a', 'b')` for a query that filters on several steps of a flow (the
+/// strings are the enum's, never input).
+pub fn step_in<S: Step>(steps: &[S]) -> String {
+    let list: Vec<String> = steps.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    format!("step IN ({})", list.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::mailboxes::MailboxStep;
+
+    #[test]
+    fn a_step_change_is_one_guarded_update_with_every_value_bound() {
+        let q = advance(MailboxStep::Subdomain, MailboxStep::Terms).set("subdomain", "k07").by("id", "d1");
+        assert_eq!(
+            q.sql(),
+            "UPDATE mailbox_drafts SET step = $1, subdomain = $2 WHERE id = $3 AND step IN ($4)"
+        );
+        let q = advance_from(&[MailboxStep::Terms, MailboxStep::Confirm], MailboxStep::Cancelled)
+            .claim("link_hash", "h")
+            .and("expires_at >", 5_i64);
+        assert_eq!(
+            q.sql(),
+            "UPDATE mailbox_drafts SET step = $1, link_hash = NULL WHERE link_hash = $2 AND step IN ($3, $4) AND expires_at > $5"
+        );
+        let q = hold(MailboxStep::Confirm).by("id", "d1").and_sql("mailbox_id IS NULL");
+        assert_eq!(
+            q.sql(),
+            "UPDATE mailbox_drafts SET step = step WHERE id = $1 AND step IN ($2) AND mailbox_id IS NULL"
+        );
+        assert_eq!(step_in(&[MailboxStep::Done, MailboxStep::Cancelled]), "step IN ('done', 'cancelled')");
+    }
+}
