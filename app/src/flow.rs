@@ -91,8 +91,8 @@ impl<S: Step> HasStep<S> for S {
 /// Renders `children` with the flow's view only when the flow of this browser or
 /// session is at `step`, as `current` reports (`Ok(None)`: no flow under way). Any other
 /// request, a step skipped, replayed, or expired, is sent to `restart` with the
-/// "expired or out of order" message (a 302: the routes render `SsrMode::Async`). A
-/// server error shows its notice.
+/// "expired or out of order" message (a 302: the routes render `SsrMode::Async`; its
+/// body says so too, with a link back). A server error shows its notice.
 #[component]
 pub fn AtStep<S, T, V>(
     step: S,
@@ -114,8 +114,12 @@ where
                 Ok(_) => {
                     #[cfg(feature = "ssr")]
                     crate::ssr::redirect_page(&format!("{restart}?error={}", AppError::FlowExpired.query_code()));
-                    let _ = restart;
-                    view! { <Loading/> }.into_any()
+                    // The redirect's own page says it too, with the way back.
+                    let tx = crate::i18n::t();
+                    view! {
+                        <p class="alert alert-error" role="alert">{tx.err_flow_expired}</p>
+                        <p class="mt-4"><a class="link" href=restart>{tx.start_over}</a></p>
+                    }.into_any()
                 }
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}

@@ -145,25 +145,6 @@ fn with_error(page: &str, error: &AppError) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_refusal_carries_its_code_in_the_page_url() {
-        let e = AppError::VerificationFailed;
-        assert_eq!(with_error("/register", &e), "/register?error=verification");
-        assert_eq!(
-            with_error("/register/confirm?token=ab", &e),
-            "/register/confirm?token=ab&error=verification"
-        );
-        assert_eq!(
-            with_error("/login?next=/mail%3Fx%3D1", &e),
-            "/login?error=verification&next=/mail%3Fx%3D1"
-        );
-    }
-}
-
 /// A write refused by a unique index, mapped to what the customer is told (after
 /// realworld-axum-sqlx's `on_constraint`): every other database error is internal.
 pub trait OnUnique<T> {
@@ -193,4 +174,23 @@ pub fn set_no_store() {
 /// Unix seconds now.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_carries_its_code_in_the_page_url() {
+        let e = AppError::VerificationFailed;
+        assert_eq!(with_error("/register", &e), "/register?error=verification");
+        assert_eq!(
+            with_error("/register/confirm?token=ab", &e),
+            "/register/confirm?token=ab&error=verification"
+        );
+        assert_eq!(
+            with_error("/login?next=/mail%3Fx%3D1", &e),
+            "/login?error=verification&next=/mail%3Fx%3D1"
+        );
+    }
 }

@@ -95,6 +95,7 @@ pub async fn get_id_change_draft() -> Result<Option<IdChangeDraft>, AppError> {
             .fetch_one(&mut *conn)
             .await?;
     Ok(Some(IdChangeDraft {
+        step: draft.step,
         current_id: account.itscom_id.clone(),
         new_id: draft.new_id,
         contact_email,

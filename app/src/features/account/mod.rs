@@ -10,6 +10,7 @@ mod page;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub(crate) mod store;
+pub mod texts;
 
 pub use api::*;
 pub use page::{
@@ -44,11 +45,18 @@ pub struct AccountOverview {
 /// The ID change this session is drafting, at its confirmation step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IdChangeDraft {
+    pub step: IdChangeStep,
     pub current_id: String,
     pub new_id: String,
     pub contact_email: Option<String>,
     /// The login is older than 5 minutes: the current password is asked again.
     pub needs_password: bool,
+}
+
+impl crate::flow::HasStep<IdChangeStep> for IdChangeDraft {
+    fn step(&self) -> IdChangeStep {
+        self.step
+    }
 }
 
 /// What a mailed confirmation link will change.

@@ -10,8 +10,10 @@ pub const LINK_SECS: i64 = 24 * 60 * 60;
 /// A login older than this asks for the password again before the change.
 pub const REAUTH_SECS: i64 = 5 * 60;
 
+#[derive(sqlx::FromRow)]
 pub struct Draft {
     pub id: String,
+    pub step: super::IdChangeStep,
     pub new_id: String,
     pub new_id_key: String,
 }
@@ -22,8 +24,8 @@ pub async fn current_draft(
     account: &CurrentAccount,
     now: i64,
 ) -> Result<Option<Draft>, AppError> {
-    let row: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT id, new_itscom_id, new_id_key FROM id_changes
+    Ok(sqlx::query_as(
+        "SELECT id, step, new_itscom_id AS new_id, new_id_key FROM id_changes
          WHERE account_id = $1 AND session_hash = $2 AND step = $3 AND expires_at > $4
          ORDER BY created_at DESC",
     )
@@ -32,6 +34,5 @@ pub async fn current_draft(
     .bind(super::IdChangeStep::Confirm)
     .bind(now)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(id, new_id, new_id_key)| Draft { id, new_id, new_id_key }))
+    .await?)
 }

@@ -3,6 +3,7 @@
 mod api;
 mod page;
 pub mod routes;
+pub mod texts;
 
 #[cfg(feature = "ssr")]
 pub use api::failed_login;

@@ -4,17 +4,17 @@ use crate::components::form::{ShowPassword, SubmitButton};
 use crate::components::status::{ErrorNotice, Loading};
 use crate::context::UserResource;
 use crate::error::AppError;
-use crate::i18n::{t, Texts};
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
 /// The login screen's words for a failed login (one message for an unknown ID and a
 /// wrong password); None for any other code in the URL.
-fn failure_message(tx: &'static Texts, failure: &AppError) -> Option<&'static str> {
+fn failure_message(tf: &'static super::texts::LoginTexts, failure: &AppError) -> Option<&'static str> {
     match failure {
-        AppError::InvalidCredentials => Some(tx.login_error_credentials),
-        AppError::TooManyAttempts => Some(tx.login_error_throttled),
-        AppError::Locked => Some(tx.login_error_locked),
+        AppError::InvalidCredentials => Some(tf.error_credentials),
+        AppError::TooManyAttempts => Some(tf.error_throttled),
+        AppError::Locked => Some(tf.error_locked),
         _ => None,
     }
 }
@@ -24,6 +24,7 @@ fn failure_message(tx: &'static Texts, failure: &AppError) -> Option<&'static st
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
     let action = ServerAction::<Login>::new();
@@ -33,12 +34,12 @@ pub fn LoginPage() -> impl IntoView {
             .read()
             .get("error")
             .and_then(|c| AppError::from_query_code(&c))
-            .and_then(|e| failure_message(tx, &e))
+            .and_then(|e| failure_message(tf, &e))
     };
     view! {
-        <h1 class="page-title">{tx.login_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <div class="card max-w-xl">
-            <p class="mb-4">{tx.login_lead}</p>
+            <p class="mb-4">{tf.lead}</p>
             <Show when=move || failure().is_some()>
                 <p id="login-error" class="alert alert-error mb-4" role="alert">
                     {failure}
@@ -63,7 +64,7 @@ pub fn LoginPage() -> impl IntoView {
                     <ShowPassword targets=vec!["password".into()] label=tx.show_password.into()/>
                 </div>
                 <div class="flex flex-wrap gap-3">
-                    <SubmitButton label=tx.login_title.into() submitting=tx.submitting.into()/>
+                    <SubmitButton label=tf.title.into() submitting=tx.submitting.into()/>
                     <button type="reset" class="btn-ghost">{tx.reset}</button>
                 </div>
             </ActionForm>

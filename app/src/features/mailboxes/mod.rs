@@ -20,6 +20,7 @@ mod page;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub(crate) mod store;
+pub mod texts;
 
 pub use api::*;
 pub use page::{

@@ -8,14 +8,14 @@ use crate::components::status::ErrorNotice;
 use crate::domain::mailbox::LocalPart;
 use crate::features::login::RequireLogin;
 use crate::flow::AtStep;
-use crate::i18n::{field_message, t, use_locale, Locale, Texts};
+use crate::i18n::{field_message, t, use_locale, Locale};
 use leptos::prelude::*;
 
-fn on_off(tx: &'static Texts, on: bool) -> &'static str {
+fn on_off(tf: &'static super::texts::MailboxTexts, on: bool) -> &'static str {
     if on {
-        tx.mb_on
+        tf.on
     } else {
-        tx.mb_off
+        tf.off
     }
 }
 
@@ -23,15 +23,16 @@ fn on_off(tx: &'static Texts, on: bool) -> &'static str {
 #[component]
 pub fn MailboxListPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let list = Resource::new(|| (), |_| get_mailbox_list());
     let toggle = ServerAction::<SetVirusCheck>::new();
     let toggle_error = form_error();
     view! {
-        <h1 class="page-title">{tx.mb_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <RequireLogin>
             {move || list.get().map(|r| match r {
                 Ok(l) if !l.eligible => view! {
-                    <p class="alert alert-info max-w-2xl" data-testid="not-eligible">{tx.mb_not_eligible}</p>
+                    <p class="alert alert-info max-w-2xl" data-testid="not-eligible">{tf.not_eligible}</p>
                 }.into_any(),
                 Ok(l) => {
                     let n = l.mailboxes.len() as i64;
@@ -40,10 +41,10 @@ pub fn MailboxListPage() -> impl IntoView {
                         <section class="card max-w-3xl">
                             <FormAlert error=toggle_error/>
                             <p class="mb-3 text-sm text-slate-700" data-testid="mailbox-count">
-                                {(tx.mb_count)(n, l.limit)}
+                                {(tf.count)(n, l.limit)}
                             </p>
                             {if l.mailboxes.is_empty() {
-                                view! { <p class="mb-4">{tx.mb_none}</p> }.into_any()
+                                view! { <p class="mb-4">{tf.none}</p> }.into_any()
                             } else {
                                 view! {
                                     <ul class="mb-4 divide-y divide-slate-200" data-testid="mailboxes">
@@ -54,7 +55,7 @@ pub fn MailboxListPage() -> impl IntoView {
                             {if at_limit {
                                 view! { <p class="alert alert-info" data-testid="mailbox-limit">{tx.mb_limit_reached}</p> }.into_any()
                             } else {
-                                view! { <a class="btn" href="/mail/new">{tx.mb_new}</a> }.into_any()
+                                view! { <a class="btn" href="/mail/new">{tf.new}</a> }.into_any()
                             }}
                         </section>
                     }.into_any()
@@ -68,17 +69,17 @@ pub fn MailboxListPage() -> impl IntoView {
 /// One mailbox: its address and virus check, with the switch.
 #[component]
 fn MailboxItem(mailbox: MailboxRow, action: ServerAction<SetVirusCheck>) -> impl IntoView {
-    let tx = t();
+    let tf = super::texts::t();
     let next = if mailbox.virus_check { "off" } else { "on" };
-    let label = if mailbox.virus_check { tx.mb_turn_off } else { tx.mb_turn_on };
+    let label = if mailbox.virus_check { tf.turn_off } else { tf.turn_on };
     view! {
         <li class="flex flex-wrap items-center justify-between gap-3 py-3">
             <div class="min-w-0">
                 <p class="break-all font-bold" data-testid="mailbox-address">{mailbox.address.clone()}</p>
                 <p class="text-sm text-slate-700">
-                    {tx.mb_virus} ": "
+                    {tf.virus} ": "
                     <span class=if mailbox.virus_check { "badge badge-ok" } else { "badge badge-warn" } data-testid="virus-state">
-                        {on_off(tx, mailbox.virus_check)}
+                        {on_off(tf, mailbox.virus_check)}
                     </span>
                 </p>
             </div>
@@ -86,8 +87,8 @@ fn MailboxItem(mailbox: MailboxRow, action: ServerAction<SetVirusCheck>) -> impl
                 <input type="hidden" name="mailbox_id" value=mailbox.id.clone()/>
                 <input type="hidden" name="virus_check" value=next/>
                 <button type="submit" class="btn-ghost" disabled=move || action.pending().get()
-                    aria-label=format!("{} {} {}", mailbox.address, tx.mb_virus, label)>
-                    {tx.mb_virus} " " {label}
+                    aria-label=format!("{} {} {}", mailbox.address, tf.virus, label)>
+                    {tf.virus} " " {label}
                 </button>
             </ActionForm>
         </li>
@@ -98,14 +99,15 @@ fn MailboxItem(mailbox: MailboxRow, action: ServerAction<SetVirusCheck>) -> impl
 #[component]
 pub fn MailboxNewPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let action = ServerAction::<StartMailbox>::new();
     let error = form_error();
     let server = field_error(tx, error, "local_part");
     view! {
-        <h1 class="page-title">{tx.mb_new_title}</h1>
+        <h1 class="page-title">{tf.new_title}</h1>
         <RequireLogin>
             <section class="card max-w-2xl">
-                <p class="mb-4">{tx.mb_step1_lead}</p>
+                <p class="mb-4">{tf.step1_lead}</p>
                 <FormAlert error=error/>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                     <LocalPartField locale=use_locale() error=server.get_untracked()/>
@@ -124,6 +126,7 @@ pub fn MailboxNewPage() -> impl IntoView {
 #[island]
 pub fn LocalPartField(locale: Locale, error: Option<String>) -> impl IntoView {
     let tx = locale.texts();
+    let tf = super::texts::of(locale);
     let typed = RwSignal::new(String::new());
     let shown = Signal::derive(move || {
         let v = typed.get();
@@ -133,7 +136,7 @@ pub fn LocalPartField(locale: Locale, error: Option<String>) -> impl IntoView {
         LocalPart::parse(&v).err().map(|e| field_message(tx, "local_part", e))
     });
     view! {
-        <Field id="local_part" label=tx.mb_address hint=tx.mb_local_hint autocomplete="off" maxlength="20"
+        <Field id="local_part" label=tf.address hint=tf.local_hint autocomplete="off" maxlength="20"
             error=shown on_input=Callback::new(move |v| typed.set(v))/>
     }
 }
@@ -142,6 +145,7 @@ pub fn LocalPartField(locale: Locale, error: Option<String>) -> impl IntoView {
 #[component]
 pub fn MailboxSubdomainPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let draft = Resource::new(|| (), |_| get_mailbox_draft());
     let choose = ServerAction::<ChooseSubdomain>::new();
     let more = ServerAction::<MoreCandidates>::new();
@@ -149,17 +153,17 @@ pub fn MailboxSubdomainPage() -> impl IntoView {
     let error = form_error();
     let sub_error = field_error(tx, error, "subdomain");
     view! {
-        <h1 class="page-title">{tx.mb_new_title}</h1>
+        <h1 class="page-title">{tf.new_title}</h1>
         <RequireLogin><AtStep step=MailboxStep::Subdomain restart=routes::NEW current=draft children=move |d: MailboxDraftView| {
             let none = d.offered.is_empty();
             view! {
                 <section class="card max-w-2xl">
-                    <p class="mb-4">{tx.mb_step2_lead}</p>
+                    <p class="mb-4">{tf.step2_lead}</p>
                     <FormAlert error=error/>
-                    {none.then(|| view! { <p class="alert alert-error mb-4" role="alert">{tx.mb_no_candidates}</p> })}
+                    {none.then(|| view! { <p class="alert alert-error mb-4" role="alert">{tf.no_candidates}</p> })}
                     <ActionForm action=choose attr:class="space-y-4">
                         <fieldset aria-describedby=move || sub_error.get().map(|_| "subdomain-error")>
-                            <legend class="field-label">{tx.mb_candidates}</legend>
+                            <legend class="field-label">{tf.candidates}</legend>
                             {d.offered.iter().map(|s| {
                                 let address = format!("{}@{}.{}", d.local_part, s, d.domain);
                                 view! {
@@ -175,7 +179,7 @@ pub fn MailboxSubdomainPage() -> impl IntoView {
                         })}
                         // Beside the candidates, but it submits the other form (`form=`).
                         <button type="submit" form="more-candidates" class="btn-ghost"
-                            disabled=move || more.pending().get()>{tx.mb_more}</button>
+                            disabled=move || more.pending().get()>{tf.more}</button>
                         <div><Submit label=tx.next/></div>
                     </ActionForm>
                     <ActionForm action=more attr:id="more-candidates"><span hidden></span></ActionForm>
@@ -190,33 +194,34 @@ pub fn MailboxSubdomainPage() -> impl IntoView {
 #[component]
 pub fn MailboxTermsPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let draft = Resource::new(|| (), |_| get_mailbox_draft());
     let action = ServerAction::<ChooseVirusCheck>::new();
     let error = form_error();
     let virus_error = field_error(tx, error, "virus_check");
     view! {
-        <h1 class="page-title">{tx.mb_new_title}</h1>
+        <h1 class="page-title">{tf.new_title}</h1>
         <RequireLogin><AtStep step=MailboxStep::Terms restart=routes::NEW current=draft children=move |_d: MailboxDraftView| view! {
             <section class="card max-w-2xl">
-                <p class="mb-4">{tx.mb_step3_lead}</p>
+                <p class="mb-4">{tf.step3_lead}</p>
                 <FormAlert error=error/>
-                <h2 class="card-title">{tx.mb_terms_title}</h2>
+                <h2 class="card-title">{tf.terms_title}</h2>
                 <div class="mb-4 max-h-48 space-y-2 overflow-y-auto rounded border border-slate-300 p-3 text-sm leading-relaxed"
-                    tabindex="0" role="region" aria-label=tx.mb_terms_title data-testid="terms">
-                    <p>{tx.mb_terms_1}</p><p>{tx.mb_terms_2}</p><p>{tx.mb_terms_3}</p><p>{tx.mb_terms_4}</p>
+                    tabindex="0" role="region" aria-label=tf.terms_title data-testid="terms">
+                    <p>{tf.terms_1}</p><p>{tf.terms_2}</p><p>{tf.terms_3}</p><p>{tf.terms_4}</p>
                 </div>
                 <ActionForm action=action attr:class="space-y-4">
                     <fieldset aria-describedby=move || virus_error.get().map(|_| "virus_check-error")>
-                        <legend class="field-label">{tx.mb_virus}</legend>
+                        <legend class="field-label">{tf.virus}</legend>
                         <div class="flex gap-6">
                             <label class="flex min-h-11 cursor-pointer items-center gap-2">
-                                <input type="radio" name="virus_check" value="on" class="h-5 w-5"/>{tx.mb_on}
+                                <input type="radio" name="virus_check" value="on" class="h-5 w-5"/>{tf.on}
                             </label>
                             <label class="flex min-h-11 cursor-pointer items-center gap-2">
-                                <input type="radio" name="virus_check" value="off" class="h-5 w-5"/>{tx.mb_off}
+                                <input type="radio" name="virus_check" value="off" class="h-5 w-5"/>{tf.off}
                             </label>
                         </div>
-                        <p class="text-sm text-slate-600">{tx.mb_virus_note}</p>
+                        <p class="text-sm text-slate-600">{tf.virus_note}</p>
                     </fieldset>
                     {move || virus_error.get().map(|m| view! {
                         <p id="virus_check-error" class="text-sm font-bold text-red-700">{m}</p>
@@ -232,22 +237,23 @@ pub fn MailboxTermsPage() -> impl IntoView {
 #[component]
 pub fn MailboxConfirmPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let draft = Resource::new(|| (), |_| get_mailbox_draft());
     let action = ServerAction::<RegisterMailbox>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tx.mb_new_title}</h1>
+        <h1 class="page-title">{tf.new_title}</h1>
         <RequireLogin><AtStep step=MailboxStep::Confirm restart=routes::NEW current=draft children=move |d: MailboxDraftView| view! {
             <section class="card max-w-2xl">
-                <p class="mb-4">{tx.mb_step4_lead}</p>
+                <p class="mb-4">{tf.step4_lead}</p>
                 <FormAlert error=error/>
                 <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-                    <dt class="font-bold">{tx.mb_address}</dt>
+                    <dt class="font-bold">{tf.address}</dt>
                     <dd class="break-all" data-testid="summary-address">
                         {format!("{}@{}.{}", d.local_part, d.subdomain.clone().unwrap_or_default(), d.domain)}
                     </dd>
-                    <dt class="font-bold">{tx.mb_virus}</dt>
-                    <dd data-testid="summary-virus">{on_off(tx, d.virus_check.unwrap_or(false))}</dd>
+                    <dt class="font-bold">{tf.virus}</dt>
+                    <dd data-testid="summary-virus">{on_off(tf, d.virus_check.unwrap_or(false))}</dd>
                 </dl>
                 <ActionForm action=action>
                     <Submit label=tx.register/>
@@ -261,45 +267,45 @@ pub fn MailboxConfirmPage() -> impl IntoView {
 /// `/mail/new/done`: step 5, the completion, shown once; `印刷画面へ`.
 #[component]
 pub fn MailboxDonePage() -> impl IntoView {
-    let tx = t();
+    let tf = super::texts::t();
     let done = Resource::new(|| (), |_| take_mailbox_completion());
     view! {
-        <h1 class="page-title">{tx.mb_new_title}</h1>
+        <h1 class="page-title">{tf.new_title}</h1>
         <RequireLogin>
             {move || done.get().map(|r| match r {
                 Ok(Some(c)) => view! {
                     <section class="card max-w-2xl print-sheet">
-                        <h2 class="card-title">{tx.mb_done_title}</h2>
-                        <p class="alert alert-error mb-4 font-bold" role="alert" data-testid="done-warning">{tx.mb_done_warning}</p>
+                        <h2 class="card-title">{tf.done_title}</h2>
+                        <p class="alert alert-error mb-4 font-bold" role="alert" data-testid="done-warning">{tf.done_warning}</p>
                         <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-                            <dt class="font-bold">{tx.mb_address}</dt>
+                            <dt class="font-bold">{tf.address}</dt>
                             <dd class="break-all" data-testid="done-address">{c.address.clone()}</dd>
-                            <dt class="font-bold">{tx.mb_password}</dt>
+                            <dt class="font-bold">{tf.password}</dt>
                             <dd class="font-mono text-lg tracking-wider" data-testid="done-password">{c.password.clone()}</dd>
-                            <dt class="font-bold">{tx.mb_incoming}</dt>
+                            <dt class="font-bold">{tf.incoming}</dt>
                             <dd class="break-words">
                                 {c.incoming_server.clone()}
                                 {c.incoming_ports.split(" / ").map(|p| view! {
-                                    <span class="block text-sm">{tx.mb_port} ": " <span class="whitespace-nowrap">{p.to_string()}</span></span>
+                                    <span class="block text-sm">{tf.port} ": " <span class="whitespace-nowrap">{p.to_string()}</span></span>
                                 }).collect_view()}
                             </dd>
-                            <dt class="font-bold">{tx.mb_outgoing}</dt>
+                            <dt class="font-bold">{tf.outgoing}</dt>
                             <dd class="break-words">
                                 {c.outgoing_server.clone()}
-                                <span class="block text-sm">{tx.mb_port} ": " <span class="whitespace-nowrap">{c.outgoing_port.clone()}</span></span>
+                                <span class="block text-sm">{tf.port} ": " <span class="whitespace-nowrap">{c.outgoing_port.clone()}</span></span>
                             </dd>
-                            <dt class="font-bold">{tx.mb_virus}</dt>
-                            <dd data-testid="done-virus">{on_off(tx, c.virus_check)}</dd>
+                            <dt class="font-bold">{tf.virus}</dt>
+                            <dd data-testid="done-virus">{on_off(tf, c.virus_check)}</dd>
                         </dl>
                         <div class="no-print flex flex-wrap items-center gap-4">
-                            <PrintButton label=tx.mb_print.into()/>
-                            <a class="link" href="/mail">{tx.mb_to_list}</a>
+                            <PrintButton label=tf.print.into()/>
+                            <a class="link" href="/mail">{tf.to_list}</a>
                         </div>
                     </section>
                 }.into_any(),
                 Ok(None) => view! {
-                    <p class="alert alert-info" data-testid="done-gone">{tx.mb_done_gone}</p>
-                    <p class="mt-4"><a class="link" href="/mail">{tx.mb_to_list}</a></p>
+                    <p class="alert alert-info" data-testid="done-gone">{tf.done_gone}</p>
+                    <p class="mt-4"><a class="link" href="/mail">{tf.to_list}</a></p>
                 }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}

@@ -15,16 +15,17 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn RecoveryChoicePage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let action = ServerAction::<ChooseRecovery>::new();
     let error = form_error();
     let choice_error = field_error(tx, error, "choice");
     view! {
-        <h1 class="page-title">{tx.rec_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <section class="card max-w-2xl">
             <ActionForm action=action attr:class="space-y-4">
                 <fieldset aria-describedby=move || choice_error.get().map(|_| "choice-error")>
-                    <legend class="field-label">{tx.rec_choose}</legend>
-                    {[("password", tx.rec_password_unknown), ("id", tx.rec_id_unknown)].into_iter().map(|(value, label)| view! {
+                    <legend class="field-label">{tf.choose}</legend>
+                    {[("password", tf.password_unknown), ("id", tf.id_unknown)].into_iter().map(|(value, label)| view! {
                         <label class="flex min-h-11 cursor-pointer items-center gap-2">
                             <input type="radio" name="choice" value=value class="h-5 w-5"/>
                             {label}
@@ -44,13 +45,14 @@ pub fn RecoveryChoicePage() -> impl IntoView {
 #[component]
 pub fn RecoveryIdentifyPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let action = ServerAction::<StartRecovery>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tx.rec_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <section class="card max-w-2xl">
-            <h2 class="card-title">{tx.rec_identify}</h2>
-            <p class="mb-4">{tx.rec_identify_lead}</p>
+            <h2 class="card-title">{tf.identify}</h2>
+            <p class="mb-4">{tf.identify_lead}</p>
             <FormAlert error=error/>
             <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                 <Field id="itscom_id" label=tx.itscom_id_label input_type="email" autocomplete="username"
@@ -65,22 +67,23 @@ pub fn RecoveryIdentifyPage() -> impl IntoView {
 #[component]
 pub fn RecoveryCodePage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let action = ServerAction::<VerifyRecoveryCode>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tx.rec_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <AtStep step=RecoveryStep::Code restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
             <section class="card max-w-2xl">
-                <h2 class="card-title">{tx.rec_code_title}</h2>
-                <p class="mb-4 leading-relaxed">{tx.rec_code_lead}</p>
+                <h2 class="card-title">{tf.code_title}</h2>
+                <p class="mb-4 leading-relaxed">{tf.code_lead}</p>
                 <FormAlert error=error/>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
-                    <Field id="code" label=tx.rec_code_label inputmode="numeric" autocomplete="one-time-code"
+                    <Field id="code" label=tf.code_label inputmode="numeric" autocomplete="one-time-code"
                         maxlength="6" error=field_error(tx, error, "code")/>
                     <Submit label=tx.next/>
                 </ActionForm>
                 <p class="mt-6 text-sm leading-relaxed text-slate-700">
-                    {tx.rec_cannot_receive} " " <a class="link" href="/register">{tx.register_link}</a>
+                    {tf.cannot_receive} " " <a class="link" href="/register">{tx.register_link}</a>
                 </p>
             </section>
         </AtStep>
@@ -108,13 +111,13 @@ fn NewPasswordForm() -> impl IntoView {
 /// `/recovery/password`: the new password (path B).
 #[component]
 pub fn RecoveryPasswordPage() -> impl IntoView {
-    let tx = t();
+    let tf = super::texts::t();
     view! {
-        <h1 class="page-title">{tx.rec_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <AtStep step=RecoveryStep::Password restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
             <section class="card max-w-2xl">
-                <h2 class="card-title">{tx.rec_password_title}</h2>
-                <p class="mb-4">{tx.rec_password_lead}</p>
+                <h2 class="card-title">{tf.password_title}</h2>
+                <p class="mb-4">{tf.password_lead}</p>
                 <NewPasswordForm/>
             </section>
         </AtStep>
@@ -125,14 +128,15 @@ pub fn RecoveryPasswordPage() -> impl IntoView {
 #[component]
 fn QuestionAndAnswer(error: Signal<Option<AppError>>) -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let question_error = field_error(tx, error, "question");
     view! {
         <div>
-            <label for="question" class="field-label">{tx.rec_question_label}</label>
+            <label for="question" class="field-label">{tf.question_label}</label>
             <select id="question" name="question" class="field-input" required
                 aria-invalid=move || question_error.get().map(|_| "true")
                 aria-describedby=move || question_error.get().map(|_| "question-error")>
-                <option value="">{tx.rec_question_placeholder}</option>
+                <option value="">{tf.question_placeholder}</option>
                 {SecretQuestion::ALL.into_iter().map(|q| view! {
                     <option value=q.code()>{question_text(tx, q)}</option>
                 }).collect_view()}
@@ -141,7 +145,7 @@ fn QuestionAndAnswer(error: Signal<Option<AppError>>) -> impl IntoView {
                 <p id="question-error" class="mt-1 text-sm font-bold text-red-700">{m}</p>
             })}
         </div>
-        <Field id="answer" label=tx.rec_answer_label hint=tx.rec_answer_hint autocomplete="off"
+        <Field id="answer" label=tf.answer_label hint=tf.answer_hint autocomplete="off"
             maxlength=ANSWER_MAX_STR error=field_error(tx, error, "answer")/>
     }
 }
@@ -153,14 +157,15 @@ const _: () = assert!(ANSWER_MAX == 50, "keep the maxlength attribute in step wi
 #[component]
 pub fn RecoveryQuestionPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let action = ServerAction::<SubmitRecoveryQuestion>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tx.rec_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <AtStep step=RecoveryStep::Question restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
             <section class="card max-w-2xl">
-                <h2 class="card-title">{tx.rec_question_title}</h2>
-                <p class="mb-4 leading-relaxed">{tx.rec_question_lead}</p>
+                <h2 class="card-title">{tf.question_title}</h2>
+                <p class="mb-4 leading-relaxed">{tf.question_lead}</p>
                 <FormAlert error=error/>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                     <QuestionAndAnswer error=error/>
@@ -175,13 +180,14 @@ pub fn RecoveryQuestionPage() -> impl IntoView {
 #[component]
 pub fn RecoverySentPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     view! {
-        <h1 class="page-title">{tx.rec_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <AtStep step=RecoveryStep::Mailed restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
             <section class="card max-w-2xl">
-                <h2 class="card-title">{tx.rec_sent_title}</h2>
-                <p class="mb-4 leading-relaxed" data-testid="recovery-sent">{tx.rec_sent_body}</p>
-                <p class="text-sm text-slate-600">{tx.rec_sent_note}</p>
+                <h2 class="card-title">{tf.sent_title}</h2>
+                <p class="mb-4 leading-relaxed" data-testid="recovery-sent">{tf.sent_body}</p>
+                <p class="text-sm text-slate-600">{tf.sent_note}</p>
                 <p class="mt-4"><a class="link" href="/recovery">{tx.start_over}</a></p>
             </section>
         </AtStep>
@@ -193,25 +199,26 @@ pub fn RecoverySentPage() -> impl IntoView {
 #[component]
 pub fn RecoveryVerifyPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let link = Resource::new(token, recovery_link_status);
     let action = ServerAction::<VerifyRecoveryAnswer>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tx.rec_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <Suspense fallback=|| view! { <Loading/> }>
             {move || link.get().map(|r| match r {
                 Ok(()) => view! {
                     <section class="card max-w-2xl">
-                        <h2 class="card-title">{tx.rec_identify}</h2>
-                        <p class="mb-2 leading-relaxed">{tx.rec_verify_lead}</p>
-                        <p class="mb-4 text-sm text-slate-600">{tx.rec_answers_left}</p>
+                        <h2 class="card-title">{tf.identify}</h2>
+                        <p class="mb-2 leading-relaxed">{tf.verify_lead}</p>
+                        <p class="mb-4 text-sm text-slate-600">{tf.answers_left}</p>
                         <FormAlert error=error/>
                         <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                             <input type="hidden" name="token" value=token/>
                             <QuestionAndAnswer error=error/>
-                            <Submit label=tx.rec_reissue/>
+                            <Submit label=tf.reissue/>
                         </ActionForm>
                     </section>
                 }.into_any(),
@@ -229,13 +236,14 @@ pub fn RecoveryVerifyPage() -> impl IntoView {
 #[component]
 pub fn RecoveryReissuePage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let identity = Resource::new(|| (), |_| recovery_identity());
     view! {
-        <h1 class="page-title">{tx.rec_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <AtStep step=RecoveryStep::Password restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
             <section class="card max-w-2xl">
-                <h2 class="card-title">{tx.rec_reissue}</h2>
-                <p class="mb-4">{tx.rec_reissue_lead}</p>
+                <h2 class="card-title">{tf.reissue}</h2>
+                <p class="mb-4">{tf.reissue_lead}</p>
                 <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
                     <dt class="font-bold">{tx.itscom_id_label}</dt>
                     <dd data-testid="reissued-id" class="break-all">
@@ -254,11 +262,12 @@ pub fn RecoveryReissuePage() -> impl IntoView {
 #[component]
 pub fn RecoveryDonePage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     view! {
-        <h1 class="page-title">{tx.rec_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <section class="card max-w-2xl">
             <h2 class="card-title">{tx.reg_done}</h2>
-            <p class="mb-4" data-testid="recovery-done">{tx.rec_done_body}</p>
+            <p class="mb-4" data-testid="recovery-done">{tf.done_body}</p>
             <a class="btn" href="/login">{tx.to_login}</a>
         </section>
     }

@@ -17,24 +17,24 @@ use leptos_router::hooks::use_query_map;
 /// the choice as it is made (an island; without JavaScript the label stays generic).
 #[island]
 pub fn FactorChoice(locale: Locale, error: Option<String>) -> impl IntoView {
-    let tx = locale.texts();
+    let tf = super::texts::of(locale);
     let factor = RwSignal::new(String::new());
     let factor_label = move || match factor.get().as_str() {
-        "customer_no" => tx.reg_customer_no,
-        "bank" => tx.reg_bank,
-        "card" => tx.reg_card,
-        "equipment" => tx.reg_equipment,
-        _ => tx.reg_factor_value,
+        "customer_no" => tf.customer_no,
+        "bank" => tf.bank,
+        "card" => tf.card,
+        "equipment" => tf.equipment,
+        _ => tf.factor_value,
     };
     let has_error = error.is_some();
     // Its own spacing: the form's `space-y-5` reaches only the island element.
     view! {
         <div class="space-y-5">
         <fieldset aria-describedby="factor-hint">
-            <legend class="field-label">{tx.reg_factor}</legend>
-            <p id="factor-hint" class="mb-2 text-sm text-slate-600">{tx.reg_factor_hint}</p>
+            <legend class="field-label">{tf.factor}</legend>
+            <p id="factor-hint" class="mb-2 text-sm text-slate-600">{tf.factor_hint}</p>
             <div class="grid gap-1 sm:grid-cols-2">
-                {[("customer_no", tx.reg_customer_no), ("bank", tx.reg_bank), ("card", tx.reg_card), ("equipment", tx.reg_equipment)]
+                {[("customer_no", tf.customer_no), ("bank", tf.bank), ("card", tf.card), ("equipment", tf.equipment)]
                     .into_iter().map(|(value, label)| view! {
                         <label class="flex min-h-11 cursor-pointer items-center gap-2 rounded border border-slate-200 px-3">
                             <input type="radio" name="factor_kind" value=value class="h-5 w-5"
@@ -61,24 +61,25 @@ pub fn FactorChoice(locale: Locale, error: Option<String>) -> impl IntoView {
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let action = ServerAction::<VerifyContract>::new();
     let error = form_error();
     let factor_error = field_error(tx, error, "factor");
     view! {
-        <h1 class="page-title">{tx.reg_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <section class="card max-w-2xl">
-            <h2 class="card-title">{tx.reg_step2}</h2>
-            <p class="mb-4">{tx.reg_step2_lead}</p>
+            <h2 class="card-title">{tf.step2}</h2>
+            <p class="mb-4">{tf.step2_lead}</p>
             <FormAlert error=error/>
             <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
-                <Field id="kana" label=tx.reg_kana hint=tx.reg_kana_hint autocomplete="name"
+                <Field id="kana" label=tf.kana hint=tf.kana_hint autocomplete="name"
                     error=field_error(tx, error, "kana")/>
-                <Field id="phone" label=tx.reg_phone hint=tx.reg_phone_hint input_type="tel" autocomplete="tel"
+                <Field id="phone" label=tf.phone hint=tf.phone_hint input_type="tel" autocomplete="tel"
                     error=field_error(tx, error, "phone")/>
                 <FactorChoice locale=use_locale() error=factor_error.get_untracked()/>
                 <details class="rounded border border-slate-200 bg-slate-50 p-3 text-sm">
-                    <summary class="min-h-11 cursor-pointer content-center font-bold">{tx.reg_equipment_where}</summary>
-                    <p class="mt-2 leading-relaxed">{tx.reg_equipment_help}</p>
+                    <summary class="min-h-11 cursor-pointer content-center font-bold">{tf.equipment_where}</summary>
+                    <p class="mt-2 leading-relaxed">{tf.equipment_help}</p>
                 </details>
                 <Submit label=tx.confirm/>
             </ActionForm>
@@ -90,28 +91,29 @@ pub fn RegisterPage() -> impl IntoView {
 #[component]
 pub fn AdditionalPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let action = ServerAction::<VerifyAdditional>::new();
     let error = form_error();
     let factor_error = field_error(tx, error, "factor");
     view! {
-        <h1 class="page-title">{tx.reg_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <AtStep step=RegistrationStep::Additional restart=routes::START current=Resource::new(|| (), |_| registration_step()) let:_step>
             <section class="card max-w-2xl">
-                <h2 class="card-title">{tx.reg_additional}</h2>
-                <p class="mb-4">{tx.reg_additional_lead}</p>
+                <h2 class="card-title">{tf.additional}</h2>
+                <p class="mb-4">{tf.additional_lead}</p>
                 <FormAlert error=error/>
                 <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
                     <fieldset>
-                        <legend class="field-label">{tx.reg_additional}</legend>
-                        {[("customer_no", tx.reg_customer_no), ("equipment", tx.reg_equipment)].into_iter().map(|(value, label)| view! {
+                        <legend class="field-label">{tf.additional}</legend>
+                        {[("customer_no", tf.customer_no), ("equipment", tf.equipment)].into_iter().map(|(value, label)| view! {
                             <label class="flex min-h-11 cursor-pointer items-center gap-2">
                                 <input type="radio" name="factor_kind" value=value class="h-5 w-5"/>
                                 {label}
                             </label>
                         }).collect_view()}
                     </fieldset>
-                    <Field id="factor_value" label=tx.reg_factor_value maxlength="20" error=factor_error/>
-                    <p class="text-sm text-slate-600">{tx.reg_equipment_help}</p>
+                    <Field id="factor_value" label=tf.factor_value maxlength="20" error=factor_error/>
+                    <p class="text-sm text-slate-600">{tf.equipment_help}</p>
                     <Submit label=tx.confirm/>
                 </ActionForm>
             </section>
@@ -123,15 +125,16 @@ pub fn AdditionalPage() -> impl IntoView {
 #[component]
 pub fn CredentialsPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let action = ServerAction::<SubmitCredentials>::new();
     let error = form_error();
     let server = move |field| field_error(tx, error, field).get_untracked();
     view! {
-        <h1 class="page-title">{tx.reg_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <AtStep step=RegistrationStep::Credentials restart=routes::START current=Resource::new(|| (), |_| registration_step()) let:_step>
             <section class="card max-w-2xl">
-                <h2 class="card-title">{tx.reg_step3}</h2>
-                <p class="mb-4">{tx.reg_step3_lead}</p>
+                <h2 class="card-title">{tf.step3}</h2>
+                <p class="mb-4">{tf.step3_lead}</p>
                 <FormAlert error=error/>
                 <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
                     <CredentialFields locale=use_locale() id_error=server("itscom_id")
@@ -154,6 +157,7 @@ pub fn CredentialFields(
     again_error: Option<String>,
 ) -> impl IntoView {
     let tx = locale.texts();
+    let tf = super::texts::of(locale);
     let id = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
@@ -193,7 +197,7 @@ pub fn CredentialFields(
     // Its own spacing: the form's `space-y-5` reaches only the island element.
     view! {
         <div class="space-y-5">
-        <Field id="itscom_id" label=tx.itscom_id_label hint=tx.reg_id_hint input_type="email"
+        <Field id="itscom_id" label=tx.itscom_id_label hint=tf.id_hint input_type="email"
             autocomplete="username" inputmode="email" maxlength="100"
             error=id_live on_input=Callback::new(move |v| id.set(v))/>
         <Field id="password" label=tx.password_label hint=tx.reg_password_hint input_type="password"
@@ -220,14 +224,15 @@ pub fn CredentialFields(
 #[component]
 pub fn SentPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     view! {
-        <h1 class="page-title">{tx.reg_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <AtStep step=RegistrationStep::MailSent restart=routes::START current=Resource::new(|| (), |_| registration_step()) let:_step>
             <section class="card max-w-2xl">
                 <h2 class="card-title">{tx.reg_sent}</h2>
-                <p class="mb-3 leading-relaxed" data-testid="sent">{tx.reg_sent_body}</p>
+                <p class="mb-3 leading-relaxed" data-testid="sent">{tf.sent_body}</p>
                 <p class="text-sm text-slate-600">{tx.reg_sent_note}</p>
-                <p class="mt-3 text-sm text-slate-600">{tx.reg_sent_reregistration}</p>
+                <p class="mt-3 text-sm text-slate-600">{tf.sent_reregistration}</p>
                 <p class="mt-4"><a class="link" href="/register">{tx.start_over}</a></p>
             </section>
         </AtStep>
@@ -238,6 +243,7 @@ pub fn SentPage() -> impl IntoView {
 #[component]
 pub fn ConfirmPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let locale = use_locale();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
@@ -245,17 +251,17 @@ pub fn ConfirmPage() -> impl IntoView {
     let action = ServerAction::<CompleteRegistration>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tx.reg_confirm}</h1>
+        <h1 class="page-title">{tf.confirm}</h1>
         <Suspense fallback=|| view! { <Loading/> }>
             {move || confirmation.get().map(|r| match r {
                 Ok(c) => {
                     let choose = c.contact_options.len() > 1;
                     view! {
                         <section class="card max-w-2xl">
-                            <p class="mb-4">{tx.reg_confirm_lead}</p>
+                            <p class="mb-4">{tf.confirm_lead}</p>
                             {c.takes_effect_at.map(|at| view! {
                                 <p class="alert mb-4" data-testid="held">
-                                    {(tx.reg_held_notice)(&format_datetime(locale, at))}
+                                    {(tf.held_notice)(&format_datetime(locale, at))}
                                 </p>
                             })}
                             <FormAlert error=error/>
@@ -267,7 +273,7 @@ pub fn ConfirmPage() -> impl IntoView {
                                 <input type="hidden" name="token" value=token/>
                                 {choose.then(|| view! {
                                     <fieldset>
-                                        <legend class="field-label">{tx.reg_contact_choose}</legend>
+                                        <legend class="field-label">{tf.contact_choose}</legend>
                                         {c.contact_options.iter().enumerate().map(|(i, a)| view! {
                                             <label class="flex min-h-11 cursor-pointer items-center gap-2">
                                                 <input type="radio" name="contact" value=i.to_string() checked=i == 0 class="h-5 w-5"/>
@@ -295,11 +301,12 @@ pub fn ConfirmPage() -> impl IntoView {
 #[component]
 pub fn DonePage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     view! {
-        <h1 class="page-title">{tx.reg_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <section class="card max-w-2xl">
             <h2 class="card-title">{tx.reg_done}</h2>
-            <p class="mb-4 leading-relaxed" data-testid="done">{tx.reg_done_body}</p>
+            <p class="mb-4 leading-relaxed" data-testid="done">{tf.done_body}</p>
             <a class="btn" href="/login">{tx.to_login}</a>
         </section>
     }
@@ -310,15 +317,16 @@ pub fn DonePage() -> impl IntoView {
 #[component]
 pub fn PendingPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let locale = use_locale();
     let query = use_query_map();
     let at = move || query.read().get("at").and_then(|a| a.parse::<i64>().ok());
     view! {
-        <h1 class="page-title">{tx.reg_title}</h1>
+        <h1 class="page-title">{tf.title}</h1>
         <section class="card max-w-2xl">
-            <h2 class="card-title">{tx.reg_pending_title}</h2>
+            <h2 class="card-title">{tf.pending_title}</h2>
             <p class="mb-4 leading-relaxed" data-testid="pending">
-                {move || at().map(|at| (tx.reg_pending_body)(&format_datetime(locale, at)))}
+                {move || at().map(|at| (tf.pending_body)(&format_datetime(locale, at)))}
             </p>
             <a class="btn" href="/login">{tx.to_login}</a>
         </section>
@@ -331,6 +339,7 @@ pub fn PendingPage() -> impl IntoView {
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let locale = use_locale();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
@@ -338,21 +347,21 @@ pub fn ReviewPage() -> impl IntoView {
     let action = ServerAction::<ReviewReregistration>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tx.rev_title}</h1>
+        <h1 class="page-title">{tf.review_title}</h1>
         <Suspense fallback=|| view! { <Loading/> }>
             {move || review.get().map(|r| match r {
                 Ok(r) => view! {
                     <section class="card max-w-2xl">
-                        <p class="mb-4 leading-relaxed">{if r.confirm { tx.rev_lead_confirm } else { tx.rev_lead_cancel }}</p>
+                        <p class="mb-4 leading-relaxed">{if r.confirm { tf.review_lead_confirm } else { tf.review_lead_cancel }}</p>
                         <FormAlert error=error/>
                         <dl class="mb-4 grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[auto_1fr] sm:gap-y-2">
-                            <dt class="font-bold">{tx.rev_new_id}</dt><dd class="mb-2 break-all sm:mb-0">{r.new_id.clone()}</dd>
-                            <dt class="font-bold">{tx.rev_requested_at}</dt><dd class="mb-2 sm:mb-0">{format_datetime(locale, r.requested_at)}</dd>
-                            <dt class="font-bold">{tx.rev_takes_effect}</dt><dd class="mb-2 sm:mb-0">{format_datetime(locale, r.takes_effect_at)}</dd>
+                            <dt class="font-bold">{tf.review_new_id}</dt><dd class="mb-2 break-all sm:mb-0">{r.new_id.clone()}</dd>
+                            <dt class="font-bold">{tf.review_requested_at}</dt><dd class="mb-2 sm:mb-0">{format_datetime(locale, r.requested_at)}</dd>
+                            <dt class="font-bold">{tf.review_takes_effect}</dt><dd class="mb-2 sm:mb-0">{format_datetime(locale, r.takes_effect_at)}</dd>
                         </dl>
                         <ActionForm action=action>
                             <input type="hidden" name="token" value=token/>
-                            <Submit label=if r.confirm { tx.rev_confirm_button } else { tx.rev_cancel_button }/>
+                            <Submit label=if r.confirm { tf.review_confirm_button } else { tf.review_cancel_button }/>
                         </ActionForm>
                     </section>
                 }.into_any(),
@@ -369,15 +378,16 @@ pub fn ReviewPage() -> impl IntoView {
 #[component]
 pub fn ReviewedPage() -> impl IntoView {
     let tx = t();
+    let tf = super::texts::t();
     let query = use_query_map();
     let message = move || match query.read().get("result").as_deref() {
-        Some("applied") => tx.rev_done_applied,
-        Some("cancelled") => tx.rev_done_cancelled,
+        Some("applied") => tf.review_done_applied,
+        Some("cancelled") => tf.review_done_cancelled,
         Some("unavailable") => tx.err_account_unavailable,
-        _ => tx.rev_done_confirmed,
+        _ => tf.review_done_confirmed,
     };
     view! {
-        <h1 class="page-title">{tx.rev_title}</h1>
+        <h1 class="page-title">{tf.review_title}</h1>
         <section class="card max-w-2xl">
             <p class="mb-4 leading-relaxed" data-testid="reviewed">{message}</p>
             <a class="btn" href="/login">{tx.to_login}</a>
