@@ -47,10 +47,24 @@ pub fn field_error(
 }
 
 #[component]
-pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn FormAlert(
+    error: Signal<Option<AppError>>,
+    /// The page's fields, when a later step can send a field's error back here (to the
+    /// flow's start): an error of a field not on the page is then shown above the form.
+    #[prop(optional)]
+    fields: Option<&'static [&'static str]>,
+) -> impl IntoView {
     let tx = t();
+    let message = move |e: AppError| -> Option<String> {
+        match (&e, fields) {
+            (AppError::Invalid { field, error }, Some(fields)) if !fields.contains(&field.as_str()) => {
+                Some(field_message(tx, field, *error))
+            }
+            _ => form_message(tx, &e).map(str::to_string),
+        }
+    };
     view! {
-        {move || error.get().and_then(|e| form_message(tx, &e)).map(|m| view! {
+        {move || error.get().and_then(message).map(|m| view! {
             <p id="form-error" class="alert alert-error mb-4" role="alert">{m}</p>
         })}
     }

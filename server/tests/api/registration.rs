@@ -380,6 +380,30 @@ async fn customer_100000001_registers_confirms_by_mail_and_logs_in(backend: Back
     assert_eq!(contact.as_deref(), Some("taro@example.jp"));
 }
 
+async fn an_id_another_account_takes_before_the_link_is_opened_is_refused_clearly(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await;
+    assert_eq!(credentials(&app, &c, "taro@example.jp", "Yamada-2026x").await, "/register/sent");
+    let token = mailed_token(&app, "taro@example.jp").await.expect("the mail carries a link");
+    // Meanwhile Ichiro's account becomes taro@example.jp (his own ID change, say).
+    sqlx::query(
+        "UPDATE accounts SET itscom_id = $1, itscom_id_key = $2 WHERE itscom_id = 'ichiro@example.net'",
+    )
+    .bind("taro@example.jp")
+    .bind(app::domain::ItscomId::key_of_raw("taro@example.jp"))
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let done = post_from(&app, &app.new_browser(), "/api/register/complete", &[("token", &token)]).await;
+    assert_eq!(done, "/register?error=itscom_id.taken", "the unique index decides, with a field message");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE customer_no = '100000001'").await, 0);
+    let (_, body) = app.get_text_with(&c, &done).await;
+    assert!(body.contains("このiTSCOM IDは使用できません。"), "the start page says why");
+    let (_, plain) = app.get_text_with(&c, "/register").await;
+    assert!(!plain.contains("このiTSCOM IDは使用できません。"));
+}
+
 async fn hiragana_and_full_width_input_verifies(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = app.new_browser();
@@ -679,6 +703,7 @@ async fn re_registration_replaces_id_and_password_ends_sessions_and_tells_the_ol
 
 on_both_databases!(
     customer_100000001_registers_confirms_by_mail_and_logs_in,
+    an_id_another_account_takes_before_the_link_is_opened_is_refused_clearly,
     hiragana_and_full_width_input_verifies,
     any_wrong_detail_gets_the_same_neutral_answer,
     malformed_input_gets_a_field_message,

@@ -70,7 +70,7 @@ pub fn RegisterPage() -> impl IntoView {
         <section class="card max-w-2xl">
             <h2 class="card-title">{tf.step2}</h2>
             <p class="mb-4">{tf.step2_lead}</p>
-            <FormAlert error=error/>
+            <FormAlert error=error fields=&["kana", "phone", "factor"]/>
             <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
                 <Field id="kana" label=tf.kana hint=tf.kana_hint autocomplete="name"
                     error=field_error(tx, error, "kana")/>

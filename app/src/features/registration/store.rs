@@ -280,14 +280,11 @@ pub async fn apply(
         // this flow was a first registration and may not replace it unguarded.
         _ => return Err(AppError::FlowExpired),
     };
-    if let Err(e) = written {
-        return Err(if crate::ssr::db::is_unique_violation(&e) {
-            // Another customer took this ID after the mail was sent.
-            AppError::invalid("itscom_id", crate::domain::FieldError::Taken)
-        } else {
-            AppError::internal(e)
-        });
-    }
+    // Another customer took this ID after the mail was sent.
+    crate::ssr::OnUnique::on_unique(
+        written,
+        AppError::invalid("itscom_id", crate::domain::FieldError::Taken),
+    )?;
     sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
         .bind(&customer_no)
         .bind(&contact)
