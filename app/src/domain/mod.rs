@@ -2,6 +2,7 @@
 //! browser and the server build, so both validate with the same code.
 
 pub mod auth_code;
+pub mod billing;
 pub mod common_passwords;
 pub mod customer_number;
 pub mod itscom_id;

@@ -1,0 +1,248 @@
+//! The billing engine's rules (SPEC §2, issue 12), pure: months and days, 日割り
+//! (proration by days), and the consumption tax a qualified invoice (適格請求書) states:
+//! computed once per invoice per rate on the tax-included total of that rate, rounded
+//! down. The monthly run (`server bill`) reads the contracts, asks these functions for
+//! the lines, and stores them; an issued month is never rewritten.
+
+use super::Yen;
+use serde::{Deserialize, Serialize};
+
+/// A calendar date (Japan), as stored: `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+/// A billing month: `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Month {
+    pub year: i32,
+    pub month: u8,
+}
+
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+impl Month {
+    /// `2026-11`; None for anything else (no sign, two-digit month 01–12).
+    pub fn parse(s: &str) -> Option<Month> {
+        let (y, m) = s.split_once('-')?;
+        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let (year, month) = (y.parse().ok()?, m.parse().ok()?);
+        (1..=12).contains(&month).then_some(Month { year, month })
+    }
+
+    pub fn days(self) -> u8 {
+        match self.month {
+            4 | 6 | 9 | 11 => 30,
+            2 if is_leap(self.year) => 29,
+            2 => 28,
+            _ => 31,
+        }
+    }
+
+    pub fn first(self) -> Date {
+        Date { year: self.year, month: self.month, day: 1 }
+    }
+
+    pub fn last(self) -> Date {
+        Date { year: self.year, month: self.month, day: self.days() }
+    }
+
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month { year: self.year + 1, month: 1 }
+        } else {
+            Month { year: self.year, month: self.month + 1 }
+        }
+    }
+
+    pub fn previous(self) -> Month {
+        if self.month == 1 {
+            Month { year: self.year - 1, month: 12 }
+        } else {
+            Month { year: self.year, month: self.month - 1 }
+        }
+    }
+
+    pub fn of(date: Date) -> Month {
+        Month { year: date.year, month: date.month }
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl Date {
+    /// `2026-11-25`; None for anything else, or a day the month does not have.
+    pub fn parse(s: &str) -> Option<Date> {
+        let (ym, d) = s.rsplit_once('-')?;
+        let month = Month::parse(ym)?;
+        if d.len() != 2 || !d.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let day: u8 = d.parse().ok()?;
+        (1..=month.days()).contains(&day).then_some(Date { year: month.year, month: month.month, day })
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// The days of `month` on which a service that started on `start` and ended on `end`
+/// (its last day, inclusive; None while it runs) was in force.
+pub fn days_in_force(month: Month, start: Date, end: Option<Date>) -> u8 {
+    let from = start.max(month.first());
+    let to = end.map_or(month.last(), |e| e.min(month.last()));
+    if from > to {
+        0
+    } else {
+        to.day - from.day + 1
+    }
+}
+
+/// 日割り: the part of a tax-included monthly fee for `days` of a month of `of_days`,
+/// rounded down (a whole month is the whole fee).
+pub fn prorate(fee: Yen, days: u8, of_days: u8) -> Yen {
+    if days >= of_days {
+        fee
+    } else {
+        Yen(fee.0 * i64::from(days) / i64::from(of_days))
+    }
+}
+
+/// Consumption tax rates in percent. Telecom services are at the standard rate; the
+/// reduced rate exists for completeness of the per-rate statement.
+pub const STANDARD_RATE: i64 = 10;
+pub const REDUCED_RATE: i64 = 8;
+
+/// One line of an invoice: tax-included amount at a rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    pub description: String,
+    pub amount: Yen,
+    pub rate: i64,
+}
+
+/// Per rate: the tax-included total of its lines and the consumption tax contained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateTotal {
+    pub rate: i64,
+    pub total: Yen,
+    pub tax: Yen,
+}
+
+/// The totals of an invoice's lines: the tax is computed once per rate on that rate's
+/// total (never per line), rounded down; rates in descending order.
+pub fn totals(lines: &[Line]) -> (Yen, Vec<RateTotal>) {
+    let mut rates: Vec<i64> = lines.iter().map(|l| l.rate).collect();
+    rates.sort_unstable_by(|a, b| b.cmp(a));
+    rates.dedup();
+    let per_rate: Vec<RateTotal> = rates
+        .into_iter()
+        .map(|rate| {
+            let total: Yen = lines.iter().filter(|l| l.rate == rate).map(|l| l.amount).sum();
+            RateTotal { rate, total, tax: total.included_tax(rate) }
+        })
+        .collect();
+    (per_rate.iter().map(|r| r.total).sum(), per_rate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn months_and_dates_parse_only_real_ones() {
+        assert_eq!(Month::parse("2026-11"), Some(Month { year: 2026, month: 11 }));
+        for bad in ["2026-13", "2026-00", "26-11", "2026-1", "2026/11", "+026-11", ""] {
+            assert_eq!(Month::parse(bad), None, "{bad}");
+        }
+        assert_eq!(d("2028-02-29").to_string(), "2028-02-29");
+        assert_eq!(Date::parse("2026-02-29"), None, "2026 is not a leap year");
+        assert_eq!(Date::parse("2100-02-29"), None, "nor is 2100");
+        assert!(Date::parse("2000-02-29").is_some());
+        assert_eq!(Date::parse("2026-04-31"), None);
+        assert_eq!(Month::parse("2026-12").unwrap().next().to_string(), "2027-01");
+        assert_eq!(Month::parse("2026-01").unwrap().previous().to_string(), "2025-12");
+    }
+
+    #[test]
+    fn days_in_force_count_both_ends() {
+        let nov = Month::parse("2026-11").unwrap();
+        assert_eq!(days_in_force(nov, d("2020-01-01"), None), 30);
+        assert_eq!(days_in_force(nov, d("2026-11-16"), None), 15, "16th to 30th");
+        assert_eq!(days_in_force(nov, d("2026-11-01"), Some(d("2026-11-15"))), 15);
+        assert_eq!(days_in_force(nov, d("2026-11-30"), None), 1);
+        assert_eq!(days_in_force(nov, d("2026-12-01"), None), 0, "not yet started");
+        assert_eq!(days_in_force(nov, d("2020-01-01"), Some(d("2026-10-31"))), 0, "already ended");
+    }
+
+    #[test]
+    fn proration_rounds_down_and_a_whole_month_is_the_fee() {
+        assert_eq!(prorate(Yen(6380), 30, 30), Yen(6380));
+        assert_eq!(prorate(Yen(6380), 15, 30), Yen(3190));
+        assert_eq!(prorate(Yen(6380), 1, 31), Yen(205), "205.8 → 205");
+        assert_eq!(prorate(Yen(6380), 0, 30), Yen(0));
+    }
+
+    #[test]
+    fn the_tax_is_once_per_rate_on_its_total_rounded_down() {
+        // Per line it would be 57 + 57 = 114; on the total 1,254 × 10 / 110 = 114.
+        let lines = vec![
+            Line { description: "a".into(), amount: Yen(627), rate: STANDARD_RATE },
+            Line { description: "b".into(), amount: Yen(627), rate: STANDARD_RATE },
+            Line { description: "c".into(), amount: Yen(108), rate: REDUCED_RATE },
+        ];
+        let (total, per_rate) = totals(&lines);
+        assert_eq!(total, Yen(1362));
+        assert_eq!(per_rate[0], RateTotal { rate: 10, total: Yen(1254), tax: Yen(114) });
+        assert_eq!(per_rate[1], RateTotal { rate: 8, total: Yen(108), tax: Yen(8) });
+        // 627 alone: 57.0 exactly; 628: 57.09 → 57; 639: 58.09 → 58.
+        assert_eq!(Yen(627).included_tax(10), Yen(57));
+        assert_eq!(Yen(628).included_tax(10), Yen(57));
+        assert_eq!(Yen(639).included_tax(10), Yen(58));
+    }
+
+    proptest! {
+        #[test]
+        fn lines_sum_to_the_total(amounts in proptest::collection::vec((0i64..200_000, any::<bool>()), 0..20)) {
+            let lines: Vec<Line> = amounts.iter().map(|(a, reduced)| Line {
+                description: String::new(),
+                amount: Yen(*a),
+                rate: if *reduced { REDUCED_RATE } else { STANDARD_RATE },
+            }).collect();
+            let (total, per_rate) = totals(&lines);
+            prop_assert_eq!(total, lines.iter().map(|l| l.amount).sum::<Yen>());
+            for r in per_rate {
+                prop_assert!(r.tax.0 * (100 + r.rate) <= r.total.0 * r.rate, "rounded down");
+                prop_assert!((r.tax.0 + 1) * (100 + r.rate) > r.total.0 * r.rate, "by less than one yen");
+            }
+        }
+
+        #[test]
+        fn two_halves_of_a_month_never_bill_more_than_the_fee(fee in 0i64..100_000, days in 1u8..=31, split in 0u8..=31) {
+            let split = split.min(days);
+            let whole = prorate(Yen(fee), days, days);
+            let parts = prorate(Yen(fee), split, days).0 + prorate(Yen(fee), days - split, days).0;
+            prop_assert_eq!(whole, Yen(fee));
+            prop_assert!(parts <= fee && parts >= fee - 1, "{} of {}", parts, fee);
+        }
+    }
+}
