@@ -17,6 +17,8 @@ commands:
   migrate                apply database migrations and exit
   seed-demo [--if-empty] load the demo data of SPEC §7 (idempotent); with --if-empty
                          only when the database holds no customer
+  bill --month YYYY-MM   issue that month's invoices from the contracts (idempotent:
+                         a month already issued for a customer is left as it is)
   help                   show this text
 
 configuration (environment): DATABASE_URL, PUBLIC_URL, SMTP_URL, MYPAGE_ENV,
@@ -43,6 +45,13 @@ async fn main() -> ExitCode {
         ("migrate", None) => migrate(&settings).await,
         ("seed-demo", None) => seed_demo(&settings, false).await,
         ("seed-demo", Some("--if-empty")) => seed_demo(&settings, true).await,
+        ("bill", Some("--month")) => match args.get(2).and_then(|m| app::domain::billing::Month::parse(m)) {
+            Some(month) if args.len() == 3 => bill(&settings, month).await,
+            _ => {
+                eprintln!("server: bill needs --month YYYY-MM\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         _ => {
             eprintln!("server: unknown command {:?}\n\n{USAGE}", args.join(" "));
             return ExitCode::from(2);
@@ -76,6 +85,15 @@ async fn connect(settings: &Settings) -> Result<Db, Error> {
 async fn migrate(settings: &Settings) -> Result<(), Error> {
     connect(settings).await?.close().await;
     tracing::info!("migrations applied");
+    Ok(())
+}
+
+async fn bill(settings: &Settings, month: app::domain::billing::Month) -> Result<(), Error> {
+    let db = connect(settings).await?;
+    let report = app::features::billing::store::issue_month(&db, month).await?;
+    tracing::info!(%month, issued = report.issued, already_issued = report.already_issued, "billing run");
+    println!("{month}: {} invoices issued, {} already issued", report.issued, report.already_issued);
+    db.close().await;
     Ok(())
 }
 

@@ -94,6 +94,17 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The day before (the last day of a plan that changed on `self`).
+    pub fn previous_day(self) -> Date {
+        if self.day > 1 {
+            Date { day: self.day - 1, ..self }
+        } else {
+            Month::of(self).previous().last()
+        }
+    }
+}
+
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -181,6 +192,10 @@ mod tests {
         assert_eq!(Date::parse("2026-04-31"), None);
         assert_eq!(Month::parse("2026-12").unwrap().next().to_string(), "2027-01");
         assert_eq!(Month::parse("2026-01").unwrap().previous().to_string(), "2025-12");
+        assert_eq!(d("2026-11-16").previous_day(), d("2026-11-15"));
+        assert_eq!(d("2026-03-01").previous_day(), d("2026-02-28"));
+        assert_eq!(d("2028-03-01").previous_day(), d("2028-02-29"));
+        assert_eq!(d("2027-01-01").previous_day(), d("2026-12-31"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod common;
 
 mod account;
 mod app_shell;
+mod billing;
 mod demo_data;
 mod enumeration;
 mod health;

@@ -1,0 +1,239 @@
+//! The billing engine (the monthly run, `server bill --month YYYY-MM`): each customer's
+//! invoice for a month, computed from what they had that month, each service at the
+//! plan in force on each day (日割り for part of a month), equipment rental, usage and
+//! adjustments; the consumption tax once per rate (`domain::billing`). Idempotent: a
+//! month already issued for a customer is left as it is, never rewritten.
+
+use crate::domain::billing::{days_in_force, prorate, totals, Date, Line, Month, STANDARD_RATE};
+use crate::domain::Yen;
+use crate::ssr::db::{Conn, Db};
+
+/// What a run did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RunReport {
+    /// Invoices written by this run.
+    pub issued: u64,
+    /// Customers whose invoice for the month existed already (left unchanged).
+    pub already_issued: u64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    id: String,
+    kind: String,
+    plan_name: String,
+    monthly_fee: i64,
+    started_on: String,
+    ended_on: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlanChange {
+    changed_on: String,
+    from_plan: Option<String>,
+}
+
+/// One invoice line as the run computed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComputedLine {
+    pub line: Line,
+    pub service_id: Option<String>,
+    /// Prorated: (days billed, days of the month).
+    pub days: Option<(u8, u8)>,
+}
+
+fn bad_data(what: String) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("billing: {what}"))
+}
+
+fn date(s: &str) -> Result<Date, sqlx::Error> {
+    Date::parse(s).ok_or_else(|| bad_data(format!("not a date: {s:?}")))
+}
+
+/// A plan's name and monthly fee, from the catalogue.
+async fn plan(conn: &mut Conn, code: &str) -> Result<(String, i64), sqlx::Error> {
+    let row: Option<(String, i64)> = sqlx::query_as("SELECT name, monthly_fee FROM plans WHERE code = $1")
+        .bind(code)
+        .fetch_optional(conn)
+        .await?;
+    row.ok_or_else(|| bad_data(format!("plan {code:?} is not in the catalogue")))
+}
+
+/// The lines of `customer_no`'s invoice for `month`, in the order they are printed:
+/// services (internet, TV, phone), equipment, usage, adjustments.
+pub async fn compute_lines(
+    conn: &mut Conn,
+    customer_no: &str,
+    month: Month,
+) -> Result<Vec<ComputedLine>, sqlx::Error> {
+    let of_days = month.days();
+    let mut lines = Vec::new();
+    let services: Vec<ServiceRow> = sqlx::query_as(
+        "SELECT id, kind, plan_name, monthly_fee, started_on, ended_on FROM services
+         WHERE customer_no = $1 ORDER BY CASE kind WHEN 'internet' THEN 0 WHEN 'tv' THEN 1 ELSE 2 END, started_on, id",
+    )
+    .bind(customer_no)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut service_days = Vec::new();
+    for s in &services {
+        let (start, end) = (date(&s.started_on)?, s.ended_on.as_deref().map(date).transpose()?);
+        service_days.push((s.id.clone(), s.kind.clone(), days_in_force(month, start, end)));
+        let changes: Vec<PlanChange> = sqlx::query_as(
+            "SELECT changed_on, from_plan FROM service_changes
+             WHERE service_id = $1 AND change_kind = 'plan_change' ORDER BY changed_on, id",
+        )
+        .bind(&s.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        // The plan periods: the first change's `from` plan from the start, each change's
+        // `to` plan from its day, and the plan on the contract now after the last.
+        let mut periods: Vec<(Date, Option<Date>, Option<String>)> = Vec::new();
+        let mut from = start;
+        for c in &changes {
+            let on = date(&c.changed_on)?;
+            periods.push((from, Some(on.previous_day()), c.from_plan.clone()));
+            from = on;
+        }
+        periods.push((from, None, None));
+        for (p_start, p_end, code) in periods {
+            let p_end = match (p_end, end) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let days = days_in_force(month, p_start, p_end);
+            if days == 0 {
+                continue;
+            }
+            let (name, fee) = match code {
+                Some(code) => plan(conn, &code).await?,
+                None => (s.plan_name.clone(), s.monthly_fee),
+            };
+            lines.push(ComputedLine {
+                line: Line {
+                    description: name,
+                    amount: prorate(Yen(fee), days, of_days),
+                    rate: STANDARD_RATE,
+                },
+                service_id: Some(s.id.clone()),
+                days: (days < of_days).then_some((days, of_days)),
+            });
+        }
+    }
+    let equipment: Vec<(String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT kind, service_id, monthly_fee FROM equipment WHERE customer_no = $1 AND monthly_fee > 0
+         ORDER BY equipment_id",
+    )
+    .bind(customer_no)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (kind, service_id, fee) in equipment {
+        // Rented with its service: billed for the days the service was in force.
+        let days = service_days
+            .iter()
+            .find(|(id, ..)| Some(id) == service_id.as_ref())
+            .map_or(of_days, |(_, _, d)| *d);
+        if days == 0 {
+            continue;
+        }
+        let description = match kind.as_str() {
+            "stb" => "STBレンタル料",
+            "hitpot" => "Hit potレンタル料",
+            _ => "モデムレンタル料",
+        };
+        lines.push(ComputedLine {
+            line: Line {
+                description: description.into(),
+                amount: prorate(Yen(fee), days, of_days),
+                rate: STANDARD_RATE,
+            },
+            service_id,
+            days: (days < of_days).then_some((days, of_days)),
+        });
+    }
+    let items: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT description, amount, rate FROM billing_items WHERE customer_no = $1 AND billing_month = $2
+         ORDER BY CASE kind WHEN 'usage' THEN 0 ELSE 1 END, id",
+    )
+    .bind(customer_no)
+    .bind(month.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    for (description, amount, rate) in items {
+        lines.push(ComputedLine {
+            line: Line { description, amount: Yen(amount), rate },
+            service_id: None,
+            days: None,
+        });
+    }
+    Ok(lines)
+}
+
+/// Issue `month`'s invoice for every customer who had a service in force in it.
+pub async fn issue_month(db: &Db, month: Month) -> Result<RunReport, sqlx::Error> {
+    let (first, last) = (month.first().to_string(), month.last().to_string());
+    let customers: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT customer_no FROM services
+         WHERE started_on <= $2 AND (ended_on IS NULL OR ended_on >= $1) ORDER BY customer_no",
+    )
+    .bind(&first)
+    .bind(&last)
+    .fetch_all(db.pool())
+    .await?;
+    let mut report = RunReport::default();
+    for (customer_no,) in customers {
+        if issue_one(db, &customer_no, month).await? {
+            report.issued += 1;
+        } else {
+            report.already_issued += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// One customer's invoice for `month`, in one transaction; false when it was issued
+/// before (nothing changes).
+pub async fn issue_one(db: &Db, customer_no: &str, month: Month) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    let id = format!("inv-{customer_no}-{month}");
+    let lines = compute_lines(&mut tx, customer_no, month).await?;
+    let plain: Vec<Line> = lines.iter().map(|l| l.line.clone()).collect();
+    let (total, per_rate) = totals(&plain);
+    let tax: Yen = per_rate.iter().map(|r| r.tax).sum();
+    // The unique (customer, month) decides: a second run, or two at once, write nothing.
+    let inserted = sqlx::query(
+        "INSERT INTO invoices (id, customer_no, billing_month, issued_on, due_on, total, tax, status, paid_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'unpaid', NULL) ON CONFLICT DO NOTHING",
+    )
+    .bind(&id)
+    .bind(customer_no)
+    .bind(month.to_string())
+    .bind(Date { day: 10, ..month.first() }.to_string())
+    .bind(Date { day: 27, ..month.first() }.to_string())
+    .bind(total.0)
+    .bind(tax.0)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted != 1 {
+        return Ok(false);
+    }
+    for (n, l) in lines.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO invoice_lines (invoice_id, line_no, description, amount, rate, service_id, days, of_days)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&id)
+        .bind(n as i64 + 1)
+        .bind(&l.line.description)
+        .bind(l.line.amount.0)
+        .bind(l.line.rate)
+        .bind(&l.service_id)
+        .bind(l.days.map(|(d, _)| i64::from(d)))
+        .bind(l.days.map(|(_, of)| i64::from(of)))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,154 @@
+//! The billing engine (issue 12): invoices computed from the contracts, prorated by
+//! days, tax once per rate, idempotent, never rewritten.
+
+use crate::common::*;
+use app::domain::billing::Month;
+use app::features::billing::store::{issue_month, RunReport};
+
+async fn exec(app: &TestApp, sql: &str) {
+    sqlx::query(sql).execute(app.db.pool()).await.unwrap();
+}
+
+/// Customer 900000001: internet (300M → 1G on 2026-10-16), TV from 2026-11-16 with a
+/// rented STB, phone until 2026-11-10, a call charge and a correction in November.
+async fn a_customer(app: &TestApp) {
+    exec(
+        app,
+        "INSERT INTO plans (code, kind, name, monthly_fee) VALUES
+        ('net-300m', 'internet', 'インターネット 300Mコース', 5280),
+        ('net-1g', 'internet', 'インターネット 1Gコース', 6380)",
+    )
+    .await;
+    exec(
+        app,
+        "INSERT INTO customers (customer_no, name, name_kana, kana_key, postal_code, address, created_at)
+        VALUES ('900000001', '試験 花子', 'シケン ハナコ', 'シケンハナコ', '100-0001', '東京都千代田区', 0)",
+    )
+    .await;
+    exec(app, "INSERT INTO services (id, customer_no, kind, plan_code, plan_name, monthly_fee, installation_address, started_on, ended_on) VALUES
+        ('s-net', '900000001', 'internet', 'net-1g', 'インターネット 1Gコース', 6380, 'x', '2019-04-01', NULL),
+        ('s-tv', '900000001', 'tv', 'tv-standard', 'テレビ スタンダードプラン', 5478, 'x', '2026-11-16', NULL),
+        ('s-tel', '900000001', 'phone', 'phone-basic', 'ケーブルプラス電話', 1463, 'x', '2019-04-01', '2026-11-10')").await;
+    exec(app, "INSERT INTO service_changes (id, customer_no, service_id, changed_on, change_kind, from_plan, to_plan)
+        VALUES ('c1', '900000001', 's-net', '2026-10-16', 'plan_change', 'net-300m', 'net-1g')").await;
+    exec(
+        app,
+        "INSERT INTO equipment (equipment_id, customer_no, service_id, kind, model, monthly_fee)
+        VALUES ('STB9000001', '900000001', 's-tv', 'stb', 'STB-4K', 550)",
+    )
+    .await;
+    exec(
+        app,
+        "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount) VALUES
+        ('u1', '900000001', '2026-11', 'usage', '通話料', 320),
+        ('a1', '900000001', '2026-11', 'adjustment', '調整（10月分の誤り）', -100)",
+    )
+    .await;
+}
+
+async fn lines(app: &TestApp, month: &str) -> Vec<(String, i64, Option<i64>, Option<i64>)> {
+    sqlx::query_as(
+        "SELECT l.description, l.amount, l.days, l.of_days FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+         WHERE i.customer_no = '900000001' AND i.billing_month = $1 ORDER BY l.line_no",
+    )
+    .bind(month)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap()
+}
+
+fn month(s: &str) -> Month {
+    Month::parse(s).unwrap()
+}
+
+async fn a_month_is_billed_from_what_the_customer_had_each_day(backend: Backend) {
+    let app = spawn_app(backend).await;
+    a_customer(&app).await;
+    assert_eq!(
+        issue_month(&app.db, month("2026-11")).await.unwrap(),
+        RunReport { issued: 1, already_issued: 0 }
+    );
+    let nov = lines(&app, "2026-11").await;
+    let expect: Vec<(String, i64, Option<i64>, Option<i64>)> = vec![
+        ("インターネット 1Gコース".into(), 6380, None, None),
+        // 16th to 30th: 15 of 30 days; 5,478 × 15 / 30.
+        ("テレビ スタンダードプラン".into(), 2739, Some(15), Some(30)),
+        // 1st to 10th: 1,463 × 10 / 30 = 487.67, rounded down.
+        ("ケーブルプラス電話".into(), 487, Some(10), Some(30)),
+        ("STBレンタル料".into(), 275, Some(15), Some(30)),
+        ("通話料".into(), 320, None, None),
+        ("調整（10月分の誤り）".into(), -100, None, None),
+    ];
+    assert_eq!(nov, expect);
+    let (total, tax): (i64, i64) = sqlx::query_as(
+        "SELECT total, tax FROM invoices WHERE customer_no = '900000001' AND billing_month = '2026-11'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(total, 10_101);
+    assert_eq!(tax, 918, "floor(10,101 × 10 / 110), once on the total");
+}
+
+async fn a_plan_change_is_two_prorated_lines(backend: Backend) {
+    let app = spawn_app(backend).await;
+    a_customer(&app).await;
+    issue_month(&app.db, month("2026-10")).await.unwrap();
+    let oct = lines(&app, "2026-10").await;
+    assert_eq!(
+        oct[..2],
+        [
+            // 1st to 15th of 31 days at 5,280; 16th to 31st at 6,380.
+            ("インターネット 300Mコース".to_string(), 2554, Some(15), Some(31)),
+            ("インターネット 1Gコース".to_string(), 3292, Some(16), Some(31)),
+        ]
+    );
+    assert_eq!(oct.len(), 3, "and the phone, all month; no TV yet: {oct:?}");
+    issue_month(&app.db, month("2026-09")).await.unwrap();
+    assert_eq!(lines(&app, "2026-09").await[0], ("インターネット 300Mコース".to_string(), 5280, None, None));
+}
+
+async fn a_second_run_changes_nothing_and_an_issued_month_is_never_rewritten(backend: Backend) {
+    let app = spawn_app(backend).await;
+    a_customer(&app).await;
+    issue_month(&app.db, month("2026-11")).await.unwrap();
+    let before = lines(&app, "2026-11").await;
+    // The contract changes afterwards; the month stays as issued.
+    exec(&app, "UPDATE services SET monthly_fee = 9999 WHERE id = 's-net'").await;
+    exec(
+        &app,
+        "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount)
+        VALUES ('a2', '900000001', '2026-11', 'adjustment', '後からの調整', -500)",
+    )
+    .await;
+    assert_eq!(
+        issue_month(&app.db, month("2026-11")).await.unwrap(),
+        RunReport { issued: 0, already_issued: 1 }
+    );
+    assert_eq!(lines(&app, "2026-11").await, before);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM invoices").await, 1);
+    // Two runs at once: one invoice.
+    let (a, b) = tokio::join!(issue_month(&app.db, month("2026-12")), issue_month(&app.db, month("2026-12")));
+    assert_eq!(a.unwrap().issued + b.unwrap().issued, 1);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM invoices WHERE billing_month = '2026-12'").await, 1);
+}
+
+async fn only_customers_with_a_service_that_month_are_billed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    a_customer(&app).await;
+    // Everything ended before December 2030.
+    exec(&app, "UPDATE services SET ended_on = '2030-11-30'").await;
+    assert_eq!(issue_month(&app.db, month("2030-12")).await.unwrap(), RunReport::default());
+    // A plan missing from the catalogue fails the run loudly instead of billing a guess.
+    exec(&app, "DELETE FROM plans WHERE code = 'net-300m'").await;
+    let e = issue_month(&app.db, month("2026-10")).await.unwrap_err();
+    assert!(e.to_string().contains("net-300m"), "{e}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM invoices").await, 0, "nothing half-written");
+}
+
+on_both_databases!(
+    a_month_is_billed_from_what_the_customer_had_each_day,
+    a_plan_change_is_two_prorated_lines,
+    a_second_run_changes_nothing_and_an_issued_month_is_never_rewritten,
+    only_customers_with_a_service_that_month_are_billed,
+);
