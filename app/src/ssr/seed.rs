@@ -1,12 +1,14 @@
 //! The demo data of SPEC §7, loaded by `server seed-demo` and by the run command on an
 //! empty database. Idempotent: rows have fixed ids and are inserted with
-//! `ON CONFLICT DO NOTHING`; invoices are generated only for a customer without any.
+//! `ON CONFLICT DO NOTHING`; the 12 months of invoices are issued by the billing engine
+//! itself (`features::billing::store`), which leaves a month already issued as it is.
 //! Everything here is fictitious.
 
 use super::auth::password;
 use super::db::{Conn, Db};
 use super::now;
-use crate::domain::{KatakanaName, PhoneNumber, Yen};
+use crate::domain::billing::Month;
+use crate::domain::{KatakanaName, PhoneNumber};
 
 struct DemoService {
     kind: &'static str,
@@ -174,10 +176,19 @@ pub async fn seed_demo_at(db: &Db, mail_domain: &str, at: i64) -> Result<SeedRep
     let mut report = SeedReport::default();
     let ts = now();
     for c in CUSTOMERS {
-        report.customers_added += insert_customer(&mut tx, c, ts, &hashes, mail_domain).await?;
-        report.invoices_added += insert_invoices(&mut tx, c, at).await?;
+        report.customers_added += insert_customer(&mut tx, c, ts, at, &hashes, mail_domain).await?;
+        insert_usage(&mut tx, c, at).await?;
     }
+    insert_plans(&mut tx).await?;
     tx.commit().await?;
+    // The 12 months of invoices, by the billing engine itself (a month issued before
+    // is left as it is).
+    let months: Vec<Month> =
+        last_twelve_months(at).into_iter().map(|(year, month)| Month { year, month }).collect();
+    for month in &months {
+        report.invoices_added += crate::features::billing::store::issue_month(db, *month).await?.issued;
+    }
+    settle_demo_invoices(db, &months).await?;
     Ok(report)
 }
 
@@ -185,6 +196,7 @@ async fn insert_customer(
     conn: &mut Conn,
     c: &DemoCustomer,
     ts: i64,
+    at: i64,
     hashes: &[(&str, String)],
     mail_domain: &str,
 ) -> Result<u64, sqlx::Error> {
@@ -236,19 +248,24 @@ async fn insert_customer(
         .bind(s.started_on)
         .execute(&mut *conn)
         .await?;
-        insert_change(conn, c.no, &id, "start", s.started_on, None, Some(s.plan_name), 0).await?;
+        // (佐藤 花子 started on 300M, see below.)
+        let first_plan =
+            if c.no == "100000002" && s.kind == "internet" { INTERNET_300M.plan_code } else { s.plan_code };
+        insert_change(conn, c.no, &id, "start", s.started_on, None, Some(first_plan), 0).await?;
     }
-    // 佐藤 花子 moved from 300M to 1G: the history shows the plan change.
+    // 佐藤 花子 moved from 300M to 1G on the 16th, four months back: the history shows
+    // the plan change, and that month's invoice bills each plan for its days.
     if c.no == "100000002" {
         let id = service_id(c.no, "internet");
+        let on = plan_change_day(at);
         insert_change(
             conn,
             c.no,
             &id,
             "plan_change",
-            "2023-06-01",
-            Some(INTERNET_300M.plan_name),
-            Some(INTERNET_1G.plan_name),
+            &on,
+            Some(INTERNET_300M.plan_code),
+            Some(INTERNET_1G.plan_code),
             1,
         )
         .await?;
@@ -257,15 +274,18 @@ async fn insert_customer(
     let (eq_id, eq_kind, eq_model) = c.equipment;
     let eq_service =
         c.services.iter().find(|s| s.kind == "tv").or(c.services.first()).map(|s| service_id(c.no, s.kind));
+    // A set-top box rented for TV: STBレンタル料.
+    let rental = if eq_kind == "stb" && c.services.iter().any(|s| s.kind == "tv") { STB_RENTAL } else { 0 };
     sqlx::query(
-        "INSERT INTO equipment (equipment_id, customer_no, service_id, kind, model)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        "INSERT INTO equipment (equipment_id, customer_no, service_id, kind, model, monthly_fee)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
     )
     .bind(eq_id)
     .bind(c.no)
     .bind(eq_service)
     .bind(eq_kind)
     .bind(eq_model)
+    .bind(rental)
     .execute(&mut *conn)
     .await?;
 
@@ -379,60 +399,73 @@ pub fn last_twelve_months(at: i64) -> Vec<(i32, u8)> {
     (index - 11..=index).map(|i| (i.div_euclid(12), (i.rem_euclid(12) + 1) as u8)).collect()
 }
 
-async fn insert_invoices(conn: &mut Conn, c: &DemoCustomer, at: i64) -> Result<u64, sqlx::Error> {
-    let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM invoices WHERE customer_no = $1")
-        .bind(c.no)
-        .fetch_one(&mut *conn)
-        .await?;
-    if existing > 0 {
-        return Ok(0);
-    }
-    let months = last_twelve_months(at);
-    let last = months.len() - 1;
-    for (i, (y, m)) in months.into_iter().enumerate() {
-        let billing_month = format!("{y:04}-{m:02}");
-        let id = format!("inv-{}-{billing_month}", c.no);
-        let mut lines: Vec<(String, i64)> =
-            c.services.iter().map(|s| (s.plan_name.to_string(), s.fee)).collect();
-        if c.services.iter().any(|s| s.kind == "phone") {
-            // Call charges vary month to month; deterministic so reseeding matches.
-            lines.push(("通話料".into(), 180 + (i64::from(m) * 137 + i64::from(y)) % 900));
-        }
-        if c.equipment.1 == "stb" && c.services.iter().any(|s| s.kind == "tv") {
-            lines.push(("STBレンタル料".into(), 550));
-        }
-        let total: Yen = lines.iter().map(|(_, a)| Yen(*a)).sum();
-        let unpaid = i == last;
-        let due_on = format!("{y:04}-{m:02}-27");
+/// The 16th of the month four months before the month of `at`: 佐藤 花子's plan change.
+fn plan_change_day(at: i64) -> String {
+    let (year, month) = last_twelve_months(at)[7];
+    format!("{year:04}-{month:02}-16")
+}
+
+/// STBレンタル料 a month (tax included).
+const STB_RENTAL: i64 = 550;
+
+/// The plan catalogue (SPEC §7's plans and the 10G course).
+async fn insert_plans(conn: &mut Conn) -> Result<(), sqlx::Error> {
+    let ten_g = DemoService {
+        plan_code: "net-10g",
+        plan_name: "インターネット 10Gコース",
+        fee: 7_480,
+        ..INTERNET_1G
+    };
+    for p in [INTERNET_300M, INTERNET_1G, ten_g, TV, PHONE] {
         sqlx::query(
-            "INSERT INTO invoices (id, customer_no, billing_month, issued_on, due_on, total, tax, status, paid_on)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+            "INSERT INTO plans (code, kind, name, monthly_fee) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )
-        .bind(&id)
-        .bind(c.no)
-        .bind(&billing_month)
-        .bind(format!("{y:04}-{m:02}-10"))
-        .bind(&due_on)
-        .bind(total.0)
-        .bind(total.included_tax(10).0)
-        .bind(if unpaid { "unpaid" } else { "paid" })
-        .bind(if unpaid { None } else { Some(due_on.clone()) })
+        .bind(p.plan_code)
+        .bind(p.kind)
+        .bind(p.plan_name)
+        .bind(p.fee)
         .execute(&mut *conn)
         .await?;
-        for (n, (desc, amount)) in lines.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO invoice_lines (invoice_id, line_no, description, amount)
-                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            )
-            .bind(&id)
-            .bind(n as i64 + 1)
-            .bind(desc)
-            .bind(*amount)
-            .execute(&mut *conn)
-            .await?;
-        }
     }
-    Ok(12)
+    Ok(())
+}
+
+/// 通話料 for phone subscribers, each of the 12 months (as the phone system would
+/// report them; deterministic, so reseeding matches).
+async fn insert_usage(conn: &mut Conn, c: &DemoCustomer, at: i64) -> Result<(), sqlx::Error> {
+    if !c.services.iter().any(|s| s.kind == "phone") {
+        return Ok(());
+    }
+    for (y, m) in last_twelve_months(at) {
+        sqlx::query(
+            "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount)
+             VALUES ($1, $2, $3, 'usage', '通話料', $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(format!("use-{}-{y:04}-{m:02}", c.no))
+        .bind(c.no)
+        .bind(format!("{y:04}-{m:02}"))
+        .bind(180 + (i64::from(m) * 137 + i64::from(y)) % 900)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The demo's payments: every month paid on its due date but the latest (お支払い予定),
+/// and 鈴木 一郎's bank debit two months back failed (未払い).
+async fn settle_demo_invoices(db: &Db, months: &[Month]) -> Result<(), sqlx::Error> {
+    let latest = months.last().map(ToString::to_string).unwrap_or_default();
+    let failed = months.len().checked_sub(3).map(|i| months[i].to_string()).unwrap_or_default();
+    sqlx::query(
+        "UPDATE invoices SET status = 'paid', paid_on = due_on
+         WHERE customer_no LIKE '10000000_' AND billing_month < $1 AND status = 'unpaid'
+           AND NOT (customer_no = '100000003' AND billing_month = $2)",
+    )
+    .bind(&latest)
+    .bind(&failed)
+    .execute(db.pool())
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

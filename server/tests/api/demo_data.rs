@@ -19,8 +19,36 @@ async fn the_demo_data_of_spec_section_7_is_loaded(backend: Backend) {
         count(&app, "SELECT COUNT(*) FROM invoices i WHERE total <> (SELECT SUM(amount) FROM invoice_lines l WHERE l.invoice_id = i.id)").await,
         0
     );
-    // 佐藤 花子 has a plan change in her history.
+    // 佐藤 花子 has a plan change in her history, and its month bills each plan for its
+    // days (the invoices come from the billing engine).
     assert!(count(&app, "SELECT COUNT(*) FROM service_changes WHERE customer_no = '100000002' AND change_kind = 'plan_change'").await >= 1);
+    let prorated: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT i.billing_month, l.description, l.days, l.of_days FROM invoice_lines l
+         JOIN invoices i ON i.id = l.invoice_id
+         WHERE i.customer_no = '100000002' AND l.days IS NOT NULL ORDER BY l.line_no",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(prorated.len(), 2, "{prorated:?}");
+    assert_eq!(prorated[0].0, prorated[1].0, "one month");
+    assert_eq!(prorated[0].1, "インターネット 300Mコース");
+    assert_eq!(prorated[1].1, "インターネット 1Gコース");
+    assert_eq!(prorated[0].2 + prorated[1].2, prorated[0].3, "the month's days, split");
+    // Every month is paid but the latest (お支払い予定), and 鈴木 一郎 has one older month
+    // unpaid after a failed bank debit (未払い).
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM invoices WHERE status = 'unpaid'").await, 5 + 1);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM invoices WHERE status = 'unpaid' AND customer_no = '100000003'
+                     AND billing_month < (SELECT MAX(billing_month) FROM invoices)"
+        )
+        .await,
+        1
+    );
+    // Each invoice states its tax once: floor(total × 10 / 110).
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM invoices WHERE tax <> total * 10 / 110").await, 0);
 
     let mailboxes: Vec<(String,)> =
         sqlx::query_as("SELECT address FROM mailboxes WHERE customer_no = '100000002' ORDER BY address")

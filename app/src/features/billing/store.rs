@@ -196,28 +196,35 @@ pub async fn issue_month(db: &Db, month: Month) -> Result<RunReport, sqlx::Error
 pub async fn issue_one(db: &Db, customer_no: &str, month: Month) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool().begin().await?;
     let id = format!("inv-{customer_no}-{month}");
-    let lines = compute_lines(&mut tx, customer_no, month).await?;
-    let plain: Vec<Line> = lines.iter().map(|l| l.line.clone()).collect();
-    let (total, per_rate) = totals(&plain);
-    let tax: Yen = per_rate.iter().map(|r| r.tax).sum();
-    // The unique (customer, month) decides: a second run, or two at once, write nothing.
+    // The invoice first, its amounts last: the unique (customer, month) decides before
+    // anything is read (a second run, or two at once, write nothing), and the write lock
+    // is taken first (SQLite: a transaction that reads first cannot write once another
+    // writer has committed meanwhile).
     let inserted = sqlx::query(
         "INSERT INTO invoices (id, customer_no, billing_month, issued_on, due_on, total, tax, status, paid_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'unpaid', NULL) ON CONFLICT DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, 0, 0, 'unpaid', NULL) ON CONFLICT DO NOTHING",
     )
     .bind(&id)
     .bind(customer_no)
     .bind(month.to_string())
     .bind(Date { day: 10, ..month.first() }.to_string())
     .bind(Date { day: 27, ..month.first() }.to_string())
-    .bind(total.0)
-    .bind(tax.0)
     .execute(&mut *tx)
     .await?
     .rows_affected();
     if inserted != 1 {
         return Ok(false);
     }
+    let lines = compute_lines(&mut tx, customer_no, month).await?;
+    let plain: Vec<Line> = lines.iter().map(|l| l.line.clone()).collect();
+    let (total, per_rate) = totals(&plain);
+    let tax: Yen = per_rate.iter().map(|r| r.tax).sum();
+    sqlx::query("UPDATE invoices SET total = $2, tax = $3 WHERE id = $1")
+        .bind(&id)
+        .bind(total.0)
+        .bind(tax.0)
+        .execute(&mut *tx)
+        .await?;
     for (n, l) in lines.iter().enumerate() {
         sqlx::query(
             "INSERT INTO invoice_lines (invoice_id, line_no, description, amount, rate, service_id, days, of_days)
