@@ -90,7 +90,7 @@ async fn migrate(settings: &Settings) -> Result<(), Error> {
 
 async fn bill(settings: &Settings, month: app::domain::billing::Month) -> Result<(), Error> {
     let db = connect(settings).await?;
-    let report = app::features::billing::store::issue_month(&db, month).await?;
+    let report = app::features::billing::store::issue_month(&db, month, Some(settings)).await?;
     tracing::info!(%month, issued = report.issued, already_issued = report.already_issued, "billing run");
     println!("{month}: {} invoices issued, {} already issued", report.issued, report.already_issued);
     db.close().await;

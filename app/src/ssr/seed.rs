@@ -186,7 +186,7 @@ pub async fn seed_demo_at(db: &Db, mail_domain: &str, at: i64) -> Result<SeedRep
     let months: Vec<Month> =
         last_twelve_months(at).into_iter().map(|(year, month)| Month { year, month }).collect();
     for month in &months {
-        report.invoices_added += crate::features::billing::store::issue_month(db, *month).await?.issued;
+        report.invoices_added += crate::features::billing::store::issue_month(db, *month, None).await?.issued;
     }
     settle_demo_invoices(db, &months).await?;
     Ok(report)

@@ -65,7 +65,7 @@ async fn a_month_is_billed_from_what_the_customer_had_each_day(backend: Backend)
     let app = spawn_app(backend).await;
     a_customer(&app).await;
     assert_eq!(
-        issue_month(&app.db, month("2026-11")).await.unwrap(),
+        issue_month(&app.db, month("2026-11"), None).await.unwrap(),
         RunReport { issued: 1, already_issued: 0 }
     );
     let nov = lines(&app, "2026-11").await;
@@ -93,7 +93,7 @@ async fn a_month_is_billed_from_what_the_customer_had_each_day(backend: Backend)
 async fn a_plan_change_is_two_prorated_lines(backend: Backend) {
     let app = spawn_app(backend).await;
     a_customer(&app).await;
-    issue_month(&app.db, month("2026-10")).await.unwrap();
+    issue_month(&app.db, month("2026-10"), None).await.unwrap();
     let oct = lines(&app, "2026-10").await;
     assert_eq!(
         oct[..2],
@@ -104,14 +104,14 @@ async fn a_plan_change_is_two_prorated_lines(backend: Backend) {
         ]
     );
     assert_eq!(oct.len(), 3, "and the phone, all month; no TV yet: {oct:?}");
-    issue_month(&app.db, month("2026-09")).await.unwrap();
+    issue_month(&app.db, month("2026-09"), None).await.unwrap();
     assert_eq!(lines(&app, "2026-09").await[0], ("インターネット 300Mコース".to_string(), 5280, None, None));
 }
 
 async fn a_second_run_changes_nothing_and_an_issued_month_is_never_rewritten(backend: Backend) {
     let app = spawn_app(backend).await;
     a_customer(&app).await;
-    issue_month(&app.db, month("2026-11")).await.unwrap();
+    issue_month(&app.db, month("2026-11"), None).await.unwrap();
     let before = lines(&app, "2026-11").await;
     // The contract changes afterwards; the month stays as issued.
     exec(&app, "UPDATE services SET monthly_fee = 9999 WHERE id = 's-net'").await;
@@ -122,13 +122,16 @@ async fn a_second_run_changes_nothing_and_an_issued_month_is_never_rewritten(bac
     )
     .await;
     assert_eq!(
-        issue_month(&app.db, month("2026-11")).await.unwrap(),
+        issue_month(&app.db, month("2026-11"), None).await.unwrap(),
         RunReport { issued: 0, already_issued: 1 }
     );
     assert_eq!(lines(&app, "2026-11").await, before);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM invoices").await, 1);
     // Two runs at once: one invoice.
-    let (a, b) = tokio::join!(issue_month(&app.db, month("2026-12")), issue_month(&app.db, month("2026-12")));
+    let (a, b) = tokio::join!(
+        issue_month(&app.db, month("2026-12"), None),
+        issue_month(&app.db, month("2026-12"), None)
+    );
     assert_eq!(a.unwrap().issued + b.unwrap().issued, 1);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM invoices WHERE billing_month = '2026-12'").await, 1);
 }
@@ -138,15 +141,44 @@ async fn only_customers_with_a_service_that_month_are_billed(backend: Backend) {
     a_customer(&app).await;
     // Everything ended before December 2030.
     exec(&app, "UPDATE services SET ended_on = '2030-11-30'").await;
-    assert_eq!(issue_month(&app.db, month("2030-12")).await.unwrap(), RunReport::default());
+    assert_eq!(issue_month(&app.db, month("2030-12"), None).await.unwrap(), RunReport::default());
     // A plan missing from the catalogue fails the run loudly instead of billing a guess.
     exec(&app, "DELETE FROM plans WHERE code = 'net-300m'").await;
-    let e = issue_month(&app.db, month("2026-10")).await.unwrap_err();
+    let e = issue_month(&app.db, month("2026-10"), None).await.unwrap_err();
     assert!(e.to_string().contains("net-300m"), "{e}");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM invoices").await, 0, "nothing half-written");
 }
 
+async fn each_account_holder_is_mailed_the_issued_total_with_a_link(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    // The month after the demo's twelve.
+    let (latest,): (String,) =
+        sqlx::query_as("SELECT MAX(billing_month) FROM invoices").fetch_one(app.db.pool()).await.unwrap();
+    let next = Month::parse(&latest).unwrap().next();
+    let settings = test_settings("sqlite::memory:", &[]);
+    let report = issue_month(&app.db, next, Some(&settings)).await.unwrap();
+    assert_eq!(report.issued, 5);
+    let (total,): (i64,) =
+        sqlx::query_as("SELECT total FROM invoices WHERE customer_no = '100000002' AND billing_month = $1")
+            .bind(next.to_string())
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let mails = outbox_mails_to(&app, "billing.issued", "hanako@example.com").await;
+    assert_eq!(mails.len(), 1, "one mail to 佐藤 花子's contact address");
+    let mail = &mails[0];
+    assert!(mail.subject.contains("ご請求金額確定のお知らせ"), "{}", mail.subject);
+    assert!(mail.text.contains(&format!("{}円", app::domain::Yen(total).grouped())), "{}", mail.text);
+    assert!(mail.text.contains(&format!("/billing?month={next}")), "{}", mail.text);
+    assert!(!mail.text.contains("4242"), "no card data");
+    // Only account holders are mailed (2 of the 5 customers); a second run mails nothing.
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'billing.issued'").await, 2);
+    issue_month(&app.db, next, Some(&settings)).await.unwrap();
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'billing.issued'").await, 2);
+}
+
 on_both_databases!(
+    each_account_holder_is_mailed_the_issued_total_with_a_link,
     a_month_is_billed_from_what_the_customer_had_each_day,
     a_plan_change_is_two_prorated_lines,
     a_second_run_changes_nothing_and_an_issued_month_is_never_rewritten,

@@ -4,3 +4,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod texts;
+
+/// The path of ご請求明細の確認 (`?month=YYYY-MM` selects a month).
+pub const INVOICES_PATH: &str = "/billing";

@@ -6,6 +6,7 @@
 
 use crate::domain::billing::{days_in_force, prorate, totals, Date, Line, Month, STANDARD_RATE};
 use crate::domain::Yen;
+use crate::ssr::config::Settings;
 use crate::ssr::db::{Conn, Db};
 
 /// What a run did.
@@ -169,8 +170,10 @@ pub async fn compute_lines(
     Ok(lines)
 }
 
-/// Issue `month`'s invoice for every customer who had a service in force in it.
-pub async fn issue_month(db: &Db, month: Month) -> Result<RunReport, sqlx::Error> {
+/// Issue `month`'s invoice for every customer who had a service in force in it. With
+/// `notify`, each customer with an account is mailed ご請求金額確定のお知らせ (through
+/// the outbox, in the invoice's transaction); the demo data is issued without mail.
+pub async fn issue_month(db: &Db, month: Month, notify: Option<&Settings>) -> Result<RunReport, sqlx::Error> {
     let (first, last) = (month.first().to_string(), month.last().to_string());
     let customers: Vec<(String,)> = sqlx::query_as(
         "SELECT DISTINCT customer_no FROM services
@@ -182,7 +185,7 @@ pub async fn issue_month(db: &Db, month: Month) -> Result<RunReport, sqlx::Error
     .await?;
     let mut report = RunReport::default();
     for (customer_no,) in customers {
-        if issue_one(db, &customer_no, month).await? {
+        if issue_one(db, &customer_no, month, notify).await? {
             report.issued += 1;
         } else {
             report.already_issued += 1;
@@ -193,13 +196,19 @@ pub async fn issue_month(db: &Db, month: Month) -> Result<RunReport, sqlx::Error
 
 /// One customer's invoice for `month`, in one transaction; false when it was issued
 /// before (nothing changes).
-pub async fn issue_one(db: &Db, customer_no: &str, month: Month) -> Result<bool, sqlx::Error> {
+pub async fn issue_one(
+    db: &Db,
+    customer_no: &str,
+    month: Month,
+    notify: Option<&Settings>,
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool().begin().await?;
     let id = format!("inv-{customer_no}-{month}");
     // The invoice first, its amounts last: the unique (customer, month) decides before
     // anything is read (a second run, or two at once, write nothing), and the write lock
     // is taken first (SQLite: a transaction that reads first cannot write once another
     // writer has committed meanwhile).
+    let due_on = Date { day: 27, ..month.first() }.to_string();
     let inserted = sqlx::query(
         "INSERT INTO invoices (id, customer_no, billing_month, issued_on, due_on, total, tax, status, paid_on)
          VALUES ($1, $2, $3, $4, $5, 0, 0, 'unpaid', NULL) ON CONFLICT DO NOTHING",
@@ -208,7 +217,7 @@ pub async fn issue_one(db: &Db, customer_no: &str, month: Month) -> Result<bool,
     .bind(customer_no)
     .bind(month.to_string())
     .bind(Date { day: 10, ..month.first() }.to_string())
-    .bind(Date { day: 27, ..month.first() }.to_string())
+    .bind(&due_on)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -240,6 +249,30 @@ pub async fn issue_one(db: &Db, customer_no: &str, month: Month) -> Result<bool,
         .bind(l.days.map(|(_, of)| i64::from(of)))
         .execute(&mut *tx)
         .await?;
+    }
+    if let Some(settings) = notify {
+        let account: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM accounts WHERE customer_no = $1 AND state = 'active'")
+                .bind(customer_no)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some((account_id,)) = account {
+            let target = crate::ssr::db::customers::notice_target(&mut tx, &account_id).await?;
+            let link = settings
+                .public_url
+                .join(&format!("{}?month={month}", super::INVOICES_PATH))
+                .map_err(|e| bad_data(e.to_string()))?;
+            let mail = crate::ssr::mail::templates::invoice_issued(
+                settings,
+                target.locale,
+                &target.to,
+                &month.to_string(),
+                total,
+                &due_on,
+                link.as_str(),
+            );
+            crate::ssr::mail::enqueue(&mut tx, "billing.issued", &mail, crate::ssr::now()).await?;
+        }
     }
     tx.commit().await?;
     Ok(true)

@@ -4,7 +4,7 @@
 //! input are escaped in HTML; subjects never carry line breaks (no header injection).
 
 use super::Mail;
-use crate::features::{account, login, mailboxes, recovery, registration};
+use crate::features::{account, billing, login, mailboxes, recovery, registration};
 use crate::i18n::Locale;
 use crate::ssr::config::Settings;
 
@@ -185,6 +185,23 @@ pub fn login_locked(settings: &Settings, locale: Locale, to: &str, at: i64) -> M
     wrap(settings, locale, to, w.mail_locked_subject, &(w.mail_locked)(&format_time(locale, at)))
 }
 
+/// ご請求金額確定のお知らせ: a month's invoice is issued (month `YYYY-MM`, total, due
+/// date `YYYY-MM-DD`, a link to it). Never card data.
+pub fn invoice_issued(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    month: &str,
+    total: crate::domain::Yen,
+    due_on: &str,
+    link: &str,
+) -> Mail {
+    let w = billing::texts::of(locale);
+    let month = crate::i18n::format_month(locale, month);
+    let total = crate::i18n::format_yen(locale.texts(), total);
+    wrap(settings, locale, to, w.mail_issued_subject, &(w.mail_issued)(&month, &total, due_on, link))
+}
+
 /// To the contact address at the moment an ID change is requested, with a link that
 /// cancels it.
 pub fn id_change_requested(
@@ -260,6 +277,18 @@ mod tests {
                 (
                     id_change_requested(&s, locale, "t@x", "NEW-3", 1_795_583_100, "NO-2"),
                     vec!["NEW-3", "NO-2"],
+                ),
+                (
+                    invoice_issued(
+                        &s,
+                        locale,
+                        "t@x",
+                        "2026-11",
+                        crate::domain::Yen(12_345),
+                        "2026-11-27",
+                        "LINK-4",
+                    ),
+                    vec!["12,345", "2026-11-27", "LINK-4", "2026"],
                 ),
             ];
             for (mail, values) in mails {
