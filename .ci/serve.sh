@@ -4,6 +4,8 @@
 # http://127.0.0.1:3000 with live reload.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# The invoices' PDF font (IPAex Gothic).
+ensure_apt fonts-ipaexfont-gothic
 ensure_rust_tools
 ensure_npm
 

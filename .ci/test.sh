@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/.ci/pg.sh"
 
 started=$(date +%s)
-ensure_apt chromium postgresql fonts-noto-cjk python3 python3-aiosmtpd
+ensure_apt chromium postgresql fonts-noto-cjk fonts-ipaexfont-gothic poppler-utils python3 python3-aiosmtpd
 ensure_rust_tools
 ensure_npm
 

@@ -40,6 +40,9 @@ pub enum AppError {
     /// A per-contract limit (mailboxes) is reached.
     #[error("limit reached")]
     LimitReached,
+    /// The card company refused the card (the payment gateway's answer).
+    #[error("card declined")]
+    PaymentDeclined,
     /// Something failed on the server; the cause was logged there.
     #[error("internal error")]
     Internal,
@@ -52,7 +55,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotFound | AppError::LinkInvalid => 404,
-            AppError::VerificationFailed => 422,
+            AppError::VerificationFailed | AppError::PaymentDeclined => 422,
             AppError::FlowExpired | AppError::LimitReached => 409,
             AppError::Unauthorized | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
@@ -85,6 +88,7 @@ impl AppError {
             AppError::InvalidCredentials => "credentials".into(),
             AppError::Locked => "locked".into(),
             AppError::AccountUnavailable => "unavailable".into(),
+            AppError::PaymentDeclined => "declined".into(),
             _ => "internal".into(),
         }
     }
@@ -99,6 +103,7 @@ impl AppError {
             "credentials" => AppError::InvalidCredentials,
             "locked" => AppError::Locked,
             "unavailable" => AppError::AccountUnavailable,
+            "declined" => AppError::PaymentDeclined,
             "internal" => AppError::Internal,
             c => {
                 let (field, code) = c.split_once('.')?;
@@ -168,6 +173,7 @@ mod tests {
             AppError::AccountUnavailable,
             AppError::InvalidCredentials,
             AppError::LimitReached,
+            AppError::PaymentDeclined,
         ] {
             assert_eq!(AppError::from_query_code(&e.query_code()), Some(e));
         }

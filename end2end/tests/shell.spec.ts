@@ -11,11 +11,11 @@ test.describe('app shell', () => {
     for (const heading of ['料金', 'ご契約・手続き', '各種設定', 'ヘルプ']) {
       await expect(menu.getByRole('heading', { name: heading })).toBeVisible();
     }
-    const invoices = menu.getByText('ご請求明細の確認');
-    await expect(invoices).toBeVisible();
     // Not yet available: shown, marked, and not a link.
-    await expect(menu.getByRole('link', { name: 'ご請求明細の確認' })).toHaveCount(0);
+    await expect(menu.getByText('ご契約情報確認・変更')).toBeVisible();
+    await expect(menu.getByRole('link', { name: 'ご契約情報確認・変更' })).toHaveCount(0);
     await expect(menu.getByText('準備中').first()).toBeVisible();
+    await expect(menu.getByRole('link', { name: 'ご請求明細の確認' })).toHaveAttribute('href', '/billing');
     // Built screens are links.
     await expect(menu.getByRole('link', { name: 'お客さま情報確認・変更' })).toHaveAttribute('href', '/account');
     await expectNoHorizontalScroll(page);

@@ -2,6 +2,7 @@
 //! over this; integration tests build the same [`Application`] on port 0.
 
 pub mod telemetry;
+pub mod test_gateway;
 
 use app::ssr::{config::Settings, db::Db, security, AppState};
 use app::{shell, App};
@@ -70,7 +71,8 @@ impl Application {
         };
         // The dummy hash for unknown IDs is built now, not on the first login.
         tokio::task::spawn_blocking(app::ssr::auth::password::warm_up);
-        let state = AppState { leptos_options, db, settings: Arc::new(settings) };
+        let payment_gateway = Arc::new(test_gateway::TestGateway::new(db.clone()));
+        let state = AppState { leptos_options, db, settings: Arc::new(settings), payment_gateway };
         let router = router(state.clone());
         Ok(Self { listener, router, state, mail_worker })
     }
@@ -124,6 +126,15 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .route("/healthz", get(healthz))
+        // Invoice and receipt PDFs: plain routes behind the session (not pages).
+        .route("/billing/{month}/{file}", get(app::features::billing::pdf::download))
+        // The payment gateway sends the customer back here (a plain route: it redirects).
+        .route(
+            app::features::billing::routes::PAYMENT_RETURN,
+            get(app::features::billing::payment::gateway_return),
+        )
+        // The built-in test payment gateway's hosted card page (its own prefix).
+        .nest(test_gateway::PREFIX, test_gateway::routes(state.db.clone()))
         .route("/sw.js", get(service_worker))
         .leptos_routes_with_context(
             &state,

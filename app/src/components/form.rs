@@ -31,6 +31,7 @@ pub fn form_message(tx: &'static Texts, e: &AppError) -> Option<&'static str> {
         AppError::LinkInvalid => Some(tx.err_link_invalid),
         AppError::InvalidCredentials => Some(tx.rec_code_wrong),
         AppError::LimitReached => Some(tx.mb_limit_reached),
+        AppError::PaymentDeclined => Some(tx.err_payment_declined),
         _ => Some(tx.error_generic),
     }
 }

@@ -20,8 +20,14 @@ pub const MENUS: &[MenuSection] = &[
         letter: 'A',
         label: |t| t.menu_billing,
         items: &[
-            MenuItem { label: |t| t.menu_billing_invoices, href: None },
-            MenuItem { label: |t| t.menu_billing_payment, href: None },
+            MenuItem {
+                label: |t| t.menu_billing_invoices,
+                href: Some(crate::features::billing::routes::INVOICES),
+            },
+            MenuItem {
+                label: |t| t.menu_billing_payment,
+                href: Some(crate::features::billing::routes::PAYMENT),
+            },
         ],
     },
     MenuSection {

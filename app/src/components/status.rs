@@ -17,6 +17,11 @@ pub fn Loading() -> impl IntoView {
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let tx = t();
+    // A page whose thing does not exist (or is another customer's) answers 404.
+    #[cfg(feature = "ssr")]
+    if matches!(error, AppError::NotFound) {
+        crate::ssr::set_status(404);
+    }
     let message = match error {
         AppError::NotFound => tx.page_not_found,
         _ => tx.error_generic,

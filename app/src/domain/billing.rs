@@ -133,6 +133,94 @@ pub fn prorate(fee: Yen, days: u8, of_days: u8) -> Yen {
     }
 }
 
+impl Date {
+    /// The date in Japan of a moment (unix seconds): civil-from-days (H. Hinnant).
+    pub fn of_unix_jst(unix: i64) -> Date {
+        let days = (unix + 9 * 3600).div_euclid(86_400);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date { year: year as i32, month: month as u8, day: day as u8 }
+    }
+}
+
+/// What the customer sees of an invoice's payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvoiceStatus {
+    /// お支払い予定: not paid, the payment date not passed.
+    Scheduled,
+    /// お支払い済み.
+    Paid,
+    /// 未払い: not paid after the payment date (a failed debit or card charge).
+    Overdue,
+}
+
+impl InvoiceStatus {
+    /// The status of an invoice paid or not, due on `due_on`, seen on `today`: unpaid
+    /// on its payment date is still お支払い予定 (the debit runs that day).
+    pub fn of(paid: bool, due_on: Date, today: Date) -> InvoiceStatus {
+        if paid {
+            InvoiceStatus::Paid
+        } else if today > due_on {
+            InvoiceStatus::Overdue
+        } else {
+            InvoiceStatus::Scheduled
+        }
+    }
+}
+
+/// How one line compares with the previous month's invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LineChange {
+    /// On this invoice, not on the previous one.
+    New { description: String, amount: Yen },
+    /// On the previous invoice, not on this one.
+    Ended { description: String, amount: Yen },
+    /// On both, for a different amount.
+    Changed { description: String, before: Yen, after: Yen },
+}
+
+/// Why this month's total differs from the previous month's: the lines that are new,
+/// ended or changed, matched by description (lines of the same description summed),
+/// in the order of this invoice, then the ended ones in the previous invoice's order.
+pub fn explain_change(previous: &[Line], current: &[Line]) -> Vec<LineChange> {
+    fn summed(lines: &[Line]) -> Vec<(String, Yen)> {
+        let mut out: Vec<(String, Yen)> = Vec::new();
+        for l in lines {
+            match out.iter_mut().find(|(d, _)| *d == l.description) {
+                Some((_, a)) => *a = *a + l.amount,
+                None => out.push((l.description.clone(), l.amount)),
+            }
+        }
+        out
+    }
+    let (before, after) = (summed(previous), summed(current));
+    let mut changes = Vec::new();
+    for (description, amount) in &after {
+        match before.iter().find(|(d, _)| d == description) {
+            None => changes.push(LineChange::New { description: description.clone(), amount: *amount }),
+            Some((_, was)) if was != amount => changes.push(LineChange::Changed {
+                description: description.clone(),
+                before: *was,
+                after: *amount,
+            }),
+            Some(_) => {}
+        }
+    }
+    for (description, amount) in &before {
+        if !after.iter().any(|(d, _)| d == description) {
+            changes.push(LineChange::Ended { description: description.clone(), amount: *amount });
+        }
+    }
+    changes
+}
+
 /// Consumption tax rates in percent. Telecom services are at the standard rate; the
 /// reduced rate exists for completeness of the per-rate statement.
 pub const STANDARD_RATE: i64 = 10;
@@ -259,5 +347,49 @@ mod tests {
             prop_assert_eq!(whole, Yen(fee));
             prop_assert!(parts <= fee && parts >= fee - 1, "{} of {}", parts, fee);
         }
+    }
+
+    #[test]
+    fn the_date_in_japan_turns_at_midnight_jst() {
+        // 2026-11-25T14:59:59Z is 23:59:59 in Japan; a second later it is the 26th.
+        assert_eq!(Date::of_unix_jst(1_795_618_799), Date { year: 2026, month: 11, day: 25 });
+        assert_eq!(Date::of_unix_jst(1_795_618_800), Date { year: 2026, month: 11, day: 26 });
+        assert_eq!(Date::of_unix_jst(0), Date { year: 1970, month: 1, day: 1 });
+        assert_eq!(Date::of_unix_jst(951_782_400 - 9 * 3600), Date { year: 2000, month: 2, day: 29 });
+    }
+
+    #[test]
+    fn unpaid_is_scheduled_through_the_payment_date_and_overdue_the_day_after() {
+        let due = Date { year: 2026, month: 10, day: 27 };
+        let day = |d| Date { year: 2026, month: 10, day: d };
+        assert_eq!(InvoiceStatus::of(false, due, day(26)), InvoiceStatus::Scheduled);
+        assert_eq!(InvoiceStatus::of(false, due, day(27)), InvoiceStatus::Scheduled);
+        assert_eq!(InvoiceStatus::of(false, due, day(28)), InvoiceStatus::Overdue);
+        assert_eq!(InvoiceStatus::of(true, due, day(28)), InvoiceStatus::Paid);
+        assert_eq!(InvoiceStatus::of(true, due, day(1)), InvoiceStatus::Paid);
+    }
+
+    #[test]
+    fn the_change_names_new_ended_and_changed_lines_and_not_the_same_ones() {
+        let l = |d: &str, a: i64| Line { description: d.into(), amount: Yen(a), rate: STANDARD_RATE };
+        let previous = [l("300M", 5_280), l("TV", 3_300), l("通話料", 330), l("通話料", 110)];
+        let current = [l("300M", 2_640), l("1G", 3_190), l("TV", 3_300), l("通話料", 440)];
+        assert_eq!(
+            explain_change(&previous, &current),
+            vec![
+                LineChange::Changed { description: "300M".into(), before: Yen(5_280), after: Yen(2_640) },
+                LineChange::New { description: "1G".into(), amount: Yen(3_190) },
+            ],
+            "通話料 summed to the same 440 is no change"
+        );
+        assert_eq!(
+            explain_change(&current, &[l("1G", 6_380), l("TV", 3_300)]),
+            vec![
+                LineChange::Changed { description: "1G".into(), before: Yen(3_190), after: Yen(6_380) },
+                LineChange::Ended { description: "300M".into(), amount: Yen(2_640) },
+                LineChange::Ended { description: "通話料".into(), amount: Yen(440) },
+            ]
+        );
+        assert!(explain_change(&current, &current).is_empty());
     }
 }

@@ -141,8 +141,6 @@ mod texts {
         pub customer_number: &'static str,
         pub this_month_bill: &'static str,
         pub billing_month: &'static str,
-        pub payment_status_paid: &'static str,
-        pub payment_status_unpaid: &'static str,
         pub no_invoice_yet: &'static str,
         pub services_under_contract: &'static str,
         pub service_internet: &'static str,
@@ -197,6 +195,7 @@ mod texts {
         pub reg_done: &'static str,
         pub err_locked: &'static str,
         pub err_account_unavailable: &'static str,
+        pub err_payment_declined: &'static str,
         pub to_login: &'static str,
         pub start_over: &'static str,
         pub rec_code_wrong: &'static str,
@@ -282,6 +281,17 @@ pub fn format_yen(texts: &Texts, yen: crate::domain::Yen) -> String {
     format!("{}{}{}", texts.yen_prefix, yen.grouped(), texts.yen_suffix)
 }
 
+/// "2026年11月27日" or "27 Nov 2026" from "2026-11-27".
+pub fn format_date(locale: Locale, yyyy_mm_dd: &str) -> String {
+    match yyyy_mm_dd.rsplit_once('-').map(|(ym, d)| (ym, d.parse::<u8>())) {
+        Some((ym, Ok(day))) => match locale {
+            Locale::Ja => format!("{}{day}日", format_month(locale, ym)),
+            Locale::En => format!("{day} {}", format_month(locale, ym)),
+        },
+        _ => yyyy_mm_dd.to_string(),
+    }
+}
+
 /// "2026年10月" or "Oct 2026" from "2026-10".
 pub fn format_month(locale: Locale, yyyy_mm: &str) -> String {
     const EN_MONTHS: [&str; 12] =
@@ -305,6 +315,13 @@ pub fn format_month(locale: Locale, yyyy_mm: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::Yen;
+
+    #[test]
+    fn dates_are_written_per_locale() {
+        assert_eq!(format_date(Locale::Ja, "2026-11-27"), "2026年11月27日");
+        assert_eq!(format_date(Locale::En, "2026-11-07"), "7 Nov 2026");
+        assert_eq!(format_date(Locale::Ja, "garbage"), "garbage");
+    }
 
     #[test]
     fn the_lang_cookie_chooses_the_locale_and_japanese_is_the_default() {

@@ -66,6 +66,37 @@ pub struct Settings {
     pub request_timeout_secs: u64,
     /// `MAILBOX_LIMIT` (default 5): mailboxes per internet contract.
     pub mailbox_limit: i64,
+    /// The issuer a qualified invoice (適格請求書) names: `INVOICE_ISSUER_NAME` and
+    /// `INVOICE_REGISTRATION_NO` (`T` and 13 digits whose first is the check digit of
+    /// the other 12, as the National Tax Agency assigns them).
+    pub invoice_issuer: InvoiceIssuer,
+    /// `PDF_FONT_PATH` (default Debian's IPAex Gothic): the TrueType font of the PDFs.
+    pub pdf_font_path: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceIssuer {
+    pub name: String,
+    pub registration_no: String,
+}
+
+/// The demo issuer (a registration number of the right form, not a real one).
+pub const DEFAULT_ISSUER_NAME: &str = "イッツ・コミュニケーションズ株式会社（デモ）";
+pub const DEFAULT_REGISTRATION_NO: &str = "T9234567890123";
+pub const DEFAULT_PDF_FONT_PATH: &str = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
+
+/// Whether `no` is a qualified-invoice registration number: `T`, then 13 digits whose
+/// first is 9 − (Σ digit × (1 or 2, alternating from the last) mod 9) over the other 12.
+pub fn is_registration_no(no: &str) -> bool {
+    let Some(digits) = no.strip_prefix('T') else {
+        return false;
+    };
+    if digits.len() != 13 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let d: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
+    let sum: u32 = d[1..].iter().rev().enumerate().map(|(n, v)| v * if n % 2 == 0 { 1 } else { 2 }).sum();
+    d[0] == 9 - sum % 9
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,7 +229,28 @@ impl Settings {
         let request_timeout_secs = positive("REQUEST_TIMEOUT_SECS", 30)? as u64;
         let mailbox_limit = positive("MAILBOX_LIMIT", crate::domain::mailbox::DEFAULT_LIMIT as i64)?;
 
+        let invoice_issuer = InvoiceIssuer {
+            name: get("INVOICE_ISSUER_NAME")
+                .map(|v| v.trim().to_string())
+                .unwrap_or_else(|| DEFAULT_ISSUER_NAME.into()),
+            registration_no: get("INVOICE_REGISTRATION_NO")
+                .map(|v| v.trim().to_string())
+                .unwrap_or_else(|| DEFAULT_REGISTRATION_NO.into()),
+        };
+        if invoice_issuer.name.chars().count() > 100 || invoice_issuer.name.chars().any(char::is_control) {
+            return Err(err("INVOICE_ISSUER_NAME", "must be a name of at most 100 characters on one line"));
+        }
+        if !is_registration_no(&invoice_issuer.registration_no) {
+            return Err(err(
+                "INVOICE_REGISTRATION_NO",
+                "must be T and 13 digits with a valid check digit (the first digit), e.g. T8700110005901",
+            ));
+        }
+        let pdf_font_path = get("PDF_FONT_PATH").unwrap_or_else(|| DEFAULT_PDF_FONT_PATH.into()).into();
+
         Ok(Self {
+            invoice_issuer,
+            pdf_font_path,
             request_timeout_secs,
             mailbox_limit,
             mail_from,
@@ -239,6 +291,29 @@ mod tests {
         assert_eq!(s.trusted_proxy_hops, 0);
         assert_eq!(s.reregistration_hold_secs, 72 * 3600);
         assert_eq!(s.mailbox_limit, 5);
+        assert_eq!(s.invoice_issuer.registration_no, DEFAULT_REGISTRATION_NO);
+        assert!(s.pdf_font_path.ends_with("ipaexg.ttf"));
+    }
+
+    #[test]
+    fn a_registration_number_needs_t_13_digits_and_its_check_digit() {
+        assert!(is_registration_no(DEFAULT_REGISTRATION_NO));
+        // The National Tax Agency's example corporate number 8700110005901 (国税庁).
+        assert!(is_registration_no("T8700110005901"));
+        assert!(!is_registration_no("T7700110005901"), "wrong check digit");
+        assert!(!is_registration_no("8700110005901"), "no T");
+        assert!(!is_registration_no("T870011000590"), "12 digits");
+        assert!(!is_registration_no("T87001100059012"), "14 digits");
+        assert!(!is_registration_no("T870011000590A"));
+        let s = settings(&[
+            ("INVOICE_REGISTRATION_NO", "T8700110005901"),
+            ("INVOICE_ISSUER_NAME", "テスト株式会社"),
+        ])
+        .unwrap();
+        assert_eq!(
+            s.invoice_issuer,
+            InvoiceIssuer { name: "テスト株式会社".into(), registration_no: "T8700110005901".into() }
+        );
     }
 
     #[test]
@@ -256,6 +331,8 @@ mod tests {
             ("TRUSTED_PROXY_HOPS", "-1"),
             ("TRUSTED_PROXY_HOPS", "11"),
             ("REREGISTRATION_HOLD_HOURS", "0"),
+            ("INVOICE_REGISTRATION_NO", "T1234567890124"),
+            ("INVOICE_ISSUER_NAME", "a\nb"),
         ] {
             let e = settings(&[(var, value)]).unwrap_err();
             assert_eq!(e.var, var, "{value}");

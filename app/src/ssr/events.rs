@@ -25,6 +25,8 @@ pub enum Event {
     IdChangeRequested,
     IdChangeCancelled,
     IdChanged,
+    /// お支払い方法の変更: the payment method became a card (brand and last 4 in detail).
+    PaymentMethodChanged,
 }
 
 impl Event {
@@ -45,6 +47,7 @@ impl Event {
             Event::IdChangeRequested => "account.id_change_requested",
             Event::IdChangeCancelled => "account.id_change_cancelled",
             Event::IdChanged => "account.id_changed",
+            Event::PaymentMethodChanged => "billing.payment_method_changed",
         }
     }
 }

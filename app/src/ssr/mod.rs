@@ -9,6 +9,7 @@ pub mod events;
 pub mod flow;
 pub mod mail;
 pub mod maintenance;
+pub mod payment;
 pub mod security;
 pub mod seed;
 
@@ -22,6 +23,8 @@ pub struct AppState {
     pub leptos_options: leptos::config::LeptosOptions,
     pub db: db::Db,
     pub settings: Arc<config::Settings>,
+    /// Where cards are entered and kept (the built-in test gateway by default).
+    pub payment_gateway: Arc<dyn payment::PaymentGateway>,
 }
 
 /// The shared state, from a server function or a component rendering on the server.

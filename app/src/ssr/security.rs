@@ -98,8 +98,11 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request<Bo
         .is_some_and(|v| v.starts_with("text/html"));
     let ok = res.status().is_success();
     let h = res.headers_mut();
+    // A response that forbids storing itself (a personal download) keeps it.
+    let no_store = h.get(header::CACHE_CONTROL).is_some_and(|v| v.as_bytes() == b"no-store");
     if let Some(policy) =
         cache_policy(&path, server_function, logged_in, is_html, ok, state.leptos_options.hash_files)
+            .filter(|_| !no_store)
     {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }

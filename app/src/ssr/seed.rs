@@ -86,7 +86,7 @@ const CUSTOMERS: &[DemoCustomer] = &[
         phones: &["045-987-6543", "090-1111-2222"],
         postal_code: "225-0002",
         address: "神奈川県横浜市青葉区美しが丘九丁目99番2号",
-        pays_by: ("card", "VISA", "4242"),
+        pays_by: ("card", "Visa", "4242"),
         equipment: ("HP00000002", "hitpot", "Hit pot"),
         services: &[
             DemoService { started_on: "2019-04-01", ..INTERNET_1G },
@@ -188,7 +188,7 @@ pub async fn seed_demo_at(db: &Db, mail_domain: &str, at: i64) -> Result<SeedRep
     for month in &months {
         report.invoices_added += crate::features::billing::store::issue_month(db, *month, None).await?.issued;
     }
-    settle_demo_invoices(db, &months).await?;
+    settle_demo_invoices(db, &months, crate::domain::billing::Date::of_unix_jst(at)).await?;
     Ok(report)
 }
 
@@ -451,17 +451,21 @@ async fn insert_usage(conn: &mut Conn, c: &DemoCustomer, at: i64) -> Result<(), 
     Ok(())
 }
 
-/// The demo's payments: every month paid on its due date but the latest (お支払い予定),
-/// and 鈴木 一郎's bank debit two months back failed (未払い).
-async fn settle_demo_invoices(db: &Db, months: &[Month]) -> Result<(), sqlx::Error> {
-    let latest = months.last().map(ToString::to_string).unwrap_or_default();
+/// The demo's payments: every month whose payment date (the 27th of the next month)
+/// has come is paid on it; the others are お支払い予定 (always the latest, and the one
+/// before until the 27th); 鈴木 一郎's bank debit two months back failed (未払い).
+async fn settle_demo_invoices(
+    db: &Db,
+    months: &[Month],
+    today: crate::domain::billing::Date,
+) -> Result<(), sqlx::Error> {
     let failed = months.len().checked_sub(3).map(|i| months[i].to_string()).unwrap_or_default();
     sqlx::query(
         "UPDATE invoices SET status = 'paid', paid_on = due_on
-         WHERE customer_no LIKE '10000000_' AND billing_month < $1 AND status = 'unpaid'
+         WHERE customer_no LIKE '10000000_' AND due_on <= $1 AND status = 'unpaid'
            AND NOT (customer_no = '100000003' AND billing_month = $2)",
     )
-    .bind(&latest)
+    .bind(today.to_string())
     .bind(&failed)
     .execute(db.pool())
     .await?;

@@ -35,17 +35,32 @@ async fn the_demo_data_of_spec_section_7_is_loaded(backend: Backend) {
     assert_eq!(prorated[0].1, "インターネット 300Mコース");
     assert_eq!(prorated[1].1, "インターネット 1Gコース");
     assert_eq!(prorated[0].2 + prorated[1].2, prorated[0].3, "the month's days, split");
-    // Every month is paid but the latest (お支払い予定), and 鈴木 一郎 has one older month
-    // unpaid after a failed bank debit (未払い).
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM invoices WHERE status = 'unpaid'").await, 5 + 1);
+    // Every month whose payment date (the 27th of the next month) has come is paid, but
+    // 鈴木 一郎's one month after a failed bank debit (未払い); the latest is お支払い予定.
+    let today = app::domain::billing::Date::of_unix_jst(app::ssr::now()).to_string();
+    let unpaid_past_due: Vec<(String, String)> = sqlx::query_as(
+        "SELECT customer_no, billing_month FROM invoices WHERE status = 'unpaid' AND due_on < $1",
+    )
+    .bind(&today)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(unpaid_past_due.len(), 1, "{unpaid_past_due:?}");
+    assert_eq!(unpaid_past_due[0].0, "100000003");
+    let paid_early: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM invoices WHERE status = 'paid' AND due_on > $1")
+            .bind(&today)
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert!(paid_early.is_empty(), "{paid_early:?}");
     assert_eq!(
         count(
             &app,
-            "SELECT COUNT(*) FROM invoices WHERE status = 'unpaid' AND customer_no = '100000003'
-                     AND billing_month < (SELECT MAX(billing_month) FROM invoices)"
+            "SELECT COUNT(*) FROM invoices WHERE status = 'unpaid' AND billing_month = (SELECT MAX(billing_month) FROM invoices)"
         )
         .await,
-        1
+        5
     );
     // Each invoice states its tax once: floor(total × 10 / 110).
     assert_eq!(count(&app, "SELECT COUNT(*) FROM invoices WHERE tax <> total * 10 / 110").await, 0);

@@ -8,6 +8,7 @@ mod common;
 mod account;
 mod app_shell;
 mod billing;
+mod billing_screens;
 mod demo_data;
 mod enumeration;
 mod health;

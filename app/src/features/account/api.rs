@@ -99,7 +99,7 @@ pub async fn get_id_change_draft() -> Result<Option<IdChangeDraft>, AppError> {
         current_id: account.itscom_id.clone(),
         new_id: draft.new_id,
         contact_email,
-        needs_password: t - account.logged_in_at > store::REAUTH_SECS,
+        needs_password: crate::ssr::auth::needs_password(&account, t),
     }))
 }
 
@@ -110,7 +110,7 @@ pub async fn get_id_change_draft() -> Result<Option<IdChangeDraft>, AppError> {
 pub async fn submit_id_change(contact: Option<String>, password: Option<String>) -> Result<String, AppError> {
     use super::IdChangeStep::*;
     use crate::domain::FieldError;
-    use crate::ssr::auth::{password as pw, random_token, sha256_hex, throttle};
+    use crate::ssr::auth::{random_token, sha256_hex};
     use crate::ssr::mail::{enqueue, templates};
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::ID_CONFIRM;
@@ -129,26 +129,7 @@ pub async fn submit_id_change(contact: Option<String>, password: Option<String>)
                 Some("keep") => false,
                 _ => return refuse(PAGE, AppError::invalid("contact", FieldError::Required)),
             };
-            if t - account.logged_in_at > store::REAUTH_SECS {
-                let password = password.unwrap_or_default();
-                if password.is_empty() {
-                    return refuse(PAGE, AppError::invalid("current_password", FieldError::Required));
-                }
-                let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
-                if throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &key, t).await?
-                    != throttle::Verdict::Go
-                {
-                    return refuse(PAGE, AppError::TooManyAttempts);
-                }
-                let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM accounts WHERE id = $1")
-                    .bind(&account.account_id)
-                    .fetch_one(&mut *conn)
-                    .await?;
-                if !pw::verify_async(password, Some(hash)).await {
-                    return refuse(PAGE, AppError::invalid("current_password", FieldError::Mismatch));
-                }
-                throttle::reset(&mut conn, &throttle::LOGIN_ACCOUNT, &key).await?;
-            }
+            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
             drop(conn);
             let token = random_token();
             let mut tx = state.db.pool().begin().await?;

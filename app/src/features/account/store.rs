@@ -7,8 +7,6 @@ use crate::ssr::db::Conn;
 /// A draft lives 30 minutes; a mailed link 24 hours.
 pub const DRAFT_SECS: i64 = 30 * 60;
 pub const LINK_SECS: i64 = 24 * 60 * 60;
-/// A login older than this asks for the password again before the change.
-pub const REAUTH_SECS: i64 = 5 * 60;
 
 #[derive(sqlx::FromRow)]
 pub struct Draft {

@@ -4,7 +4,10 @@
 //! adjustments; the consumption tax once per rate (`domain::billing`). Idempotent: a
 //! month already issued for a customer is left as it is, never rewritten.
 
-use crate::domain::billing::{days_in_force, prorate, totals, Date, Line, Month, STANDARD_RATE};
+use super::{BillingOverview, MonthSummary, PaymentMethod, RateSummary, Statement, StatementLine};
+use crate::domain::billing::{
+    days_in_force, explain_change, prorate, totals, Date, InvoiceStatus, Line, Month, STANDARD_RATE,
+};
 use crate::domain::Yen;
 use crate::ssr::config::Settings;
 use crate::ssr::db::{Conn, Db};
@@ -208,7 +211,8 @@ pub async fn issue_one(
     // anything is read (a second run, or two at once, write nothing), and the write lock
     // is taken first (SQLite: a transaction that reads first cannot write once another
     // writer has committed meanwhile).
-    let due_on = Date { day: 27, ..month.first() }.to_string();
+    // Issued on the 10th; paid on the 27th of the next month (口座振替・カード).
+    let due_on = Date { day: 27, ..month.next().first() }.to_string();
     let inserted = sqlx::query(
         "INSERT INTO invoices (id, customer_no, billing_month, issued_on, due_on, total, tax, status, paid_on)
          VALUES ($1, $2, $3, $4, $5, 0, 0, 'unpaid', NULL) ON CONFLICT DO NOTHING",
@@ -228,12 +232,28 @@ pub async fn issue_one(
     let plain: Vec<Line> = lines.iter().map(|l| l.line.clone()).collect();
     let (total, per_rate) = totals(&plain);
     let tax: Yen = per_rate.iter().map(|r| r.tax).sum();
-    sqlx::query("UPDATE invoices SET total = $2, tax = $3 WHERE id = $1")
-        .bind(&id)
-        .bind(total.0)
-        .bind(tax.0)
-        .execute(&mut *tx)
-        .await?;
+    // Paid by the method in force now: a change made before the run is used by it.
+    let (pay_kind, pay_name, pay_last4, exp) = match payment_method(&mut tx, customer_no).await? {
+        Some(PaymentMethod::Bank { bank, last4 }) => (Some("bank"), bank, Some(last4), None),
+        Some(PaymentMethod::Card { brand, last4, exp_month, exp_year }) => {
+            (Some("card"), Some(brand), Some(last4), Some((i64::from(exp_month), i64::from(exp_year))))
+        }
+        None => (None, None, None, None),
+    };
+    sqlx::query(
+        "UPDATE invoices SET total = $2, tax = $3, pay_kind = $4, pay_name = $5, pay_last4 = $6,
+         pay_exp_month = $7, pay_exp_year = $8 WHERE id = $1",
+    )
+    .bind(&id)
+    .bind(total.0)
+    .bind(tax.0)
+    .bind(pay_kind)
+    .bind(pay_name)
+    .bind(pay_last4)
+    .bind(exp.map(|e| e.0))
+    .bind(exp.map(|e| e.1))
+    .execute(&mut *tx)
+    .await?;
     for (n, l) in lines.iter().enumerate() {
         sqlx::query(
             "INSERT INTO invoice_lines (invoice_id, line_no, description, amount, rate, service_id, days, of_days)
@@ -276,4 +296,206 @@ pub async fn issue_one(
     }
     tx.commit().await?;
     Ok(true)
+}
+
+#[derive(sqlx::FromRow)]
+struct InvoiceRow {
+    billing_month: String,
+    issued_on: String,
+    due_on: String,
+    total: i64,
+    status: String,
+    paid_on: Option<String>,
+    pay_kind: Option<String>,
+    pay_name: Option<String>,
+    pay_last4: Option<String>,
+    pay_exp_month: Option<i64>,
+    pay_exp_year: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    description: String,
+    amount: i64,
+    rate: i64,
+    days: Option<i64>,
+    of_days: Option<i64>,
+}
+
+fn status_of(row: &InvoiceRow, today: Date) -> Result<InvoiceStatus, sqlx::Error> {
+    Ok(InvoiceStatus::of(row.status == "paid", date(&row.due_on)?, today))
+}
+
+/// The customer's invoices, newest first, at most `limit`.
+pub async fn months(
+    conn: &mut Conn,
+    customer_no: &str,
+    limit: i64,
+    today: Date,
+) -> Result<Vec<MonthSummary>, sqlx::Error> {
+    let rows: Vec<InvoiceRow> = sqlx::query_as(
+        "SELECT billing_month, issued_on, due_on, total, status, paid_on, pay_kind, pay_name, pay_last4, pay_exp_month, pay_exp_year
+         FROM invoices WHERE customer_no = $1 ORDER BY billing_month DESC LIMIT $2",
+    )
+    .bind(customer_no)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(MonthSummary {
+                month: r.billing_month.clone(),
+                total: Yen(r.total),
+                status: status_of(r, today)?,
+            })
+        })
+        .collect()
+}
+
+async fn lines_of(
+    conn: &mut Conn,
+    customer_no: &str,
+    month: &str,
+) -> Result<Vec<StatementLine>, sqlx::Error> {
+    let rows: Vec<LineRow> = sqlx::query_as(
+        "SELECT l.description, l.amount, l.rate, l.days, l.of_days FROM invoice_lines l
+         JOIN invoices i ON i.id = l.invoice_id
+         WHERE i.customer_no = $1 AND i.billing_month = $2 ORDER BY l.line_no",
+    )
+    .bind(customer_no)
+    .bind(month)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StatementLine {
+            description: r.description,
+            amount: Yen(r.amount),
+            rate: r.rate,
+            days: r.days.zip(r.of_days).map(|(d, of)| (d as u8, of as u8)),
+        })
+        .collect())
+}
+
+fn plain(lines: &[StatementLine]) -> Vec<Line> {
+    lines
+        .iter()
+        .map(|l| Line { description: l.description.clone(), amount: l.amount, rate: l.rate })
+        .collect()
+}
+
+/// `customer_no`'s statement for `month`, None when that customer has no invoice for
+/// it (another customer's month is the same None: a 404 either way).
+pub async fn statement(
+    conn: &mut Conn,
+    customer_no: &str,
+    month: Month,
+    today: Date,
+) -> Result<Option<Statement>, sqlx::Error> {
+    let row: Option<InvoiceRow> = sqlx::query_as(
+        "SELECT billing_month, issued_on, due_on, total, status, paid_on, pay_kind, pay_name, pay_last4, pay_exp_month, pay_exp_year
+         FROM invoices WHERE customer_no = $1 AND billing_month = $2",
+    )
+    .bind(customer_no)
+    .bind(month.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let lines = lines_of(conn, customer_no, &row.billing_month).await?;
+    let (_, per_rate) = totals(&plain(&lines));
+    let previous_month = month.previous().to_string();
+    let previous: Option<(i64,)> =
+        sqlx::query_as("SELECT total FROM invoices WHERE customer_no = $1 AND billing_month = $2")
+            .bind(customer_no)
+            .bind(&previous_month)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let changes = match previous {
+        Some(_) => {
+            explain_change(&plain(&lines_of(conn, customer_no, &previous_month).await?), &plain(&lines))
+        }
+        None => Vec::new(),
+    };
+    let payment = match (row.pay_kind.as_deref(), row.pay_last4.clone()) {
+        (Some("bank"), Some(last4)) => Some(PaymentMethod::Bank { bank: row.pay_name.clone(), last4 }),
+        (Some("card"), Some(last4)) => Some(PaymentMethod::Card {
+            brand: row.pay_name.clone().unwrap_or_default(),
+            last4,
+            exp_month: row.pay_exp_month.unwrap_or_default() as u8,
+            exp_year: row.pay_exp_year.unwrap_or_default() as u16,
+        }),
+        _ => None,
+    };
+    Ok(Some(Statement {
+        status: status_of(&row, today)?,
+        month: row.billing_month,
+        issued_on: row.issued_on,
+        due_on: row.due_on,
+        paid_on: row.paid_on,
+        rates: per_rate.iter().map(|r| RateSummary { rate: r.rate, total: r.total, tax: r.tax }).collect(),
+        total: Yen(row.total),
+        lines,
+        payment,
+        previous: previous.map(|(t,)| (previous_month, Yen(t))),
+        changes,
+    }))
+}
+
+/// ご請求明細の確認 for `customer_no`: the last 12 months and the statement of `month`
+/// (the newest when None). None when `month` is not one of the customer's invoices.
+pub async fn overview(
+    conn: &mut Conn,
+    customer_no: &str,
+    month: Option<Month>,
+    today: Date,
+) -> Result<Option<BillingOverview>, sqlx::Error> {
+    let months = months(conn, customer_no, 12, today).await?;
+    let wanted = match month {
+        Some(m) => Some(m),
+        None => months.first().and_then(|m| Month::parse(&m.month)),
+    };
+    let selected = match wanted {
+        Some(m) => match statement(conn, customer_no, m, today).await? {
+            Some(s) => Some(s),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    Ok(Some(BillingOverview { months, selected }))
+}
+
+#[derive(sqlx::FromRow)]
+struct PaymentRow {
+    kind: String,
+    bank_name: Option<String>,
+    account_last4: Option<String>,
+    card_brand: Option<String>,
+    card_last4: Option<String>,
+    card_exp_month: Option<i64>,
+    card_exp_year: Option<i64>,
+}
+
+/// The customer's payment method now.
+pub async fn payment_method(
+    conn: &mut Conn,
+    customer_no: &str,
+) -> Result<Option<PaymentMethod>, sqlx::Error> {
+    let row: Option<PaymentRow> = sqlx::query_as(
+        "SELECT kind, bank_name, account_last4, card_brand, card_last4, card_exp_month, card_exp_year
+         FROM payment_methods WHERE customer_no = $1",
+    )
+    .bind(customer_no)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.and_then(|r| match r.kind.as_str() {
+        "bank" => Some(PaymentMethod::Bank { bank: r.bank_name, last4: r.account_last4? }),
+        _ => Some(PaymentMethod::Card {
+            brand: r.card_brand.unwrap_or_default(),
+            last4: r.card_last4?,
+            exp_month: r.card_exp_month.unwrap_or_default() as u8,
+            exp_year: r.card_exp_year.unwrap_or_default() as u16,
+        }),
+    }))
 }

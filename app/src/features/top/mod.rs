@@ -15,7 +15,8 @@ pub struct TopSummary {
     pub customer_no: String,
     pub name: String,
     pub services: Vec<ServiceSummary>,
-    pub latest_invoice: Option<InvoiceSummary>,
+    /// The newest invoice (this month's bill).
+    pub latest_invoice: Option<crate::features::billing::MonthSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,13 +25,4 @@ pub struct ServiceSummary {
     pub kind: String,
     pub plan_name: String,
     pub monthly_fee: Yen,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InvoiceSummary {
-    /// `YYYY-MM`
-    pub billing_month: String,
-    pub total: Yen,
-    pub paid: bool,
-    pub due_on: String,
 }

@@ -2,6 +2,10 @@ use super::api::get_top_summary;
 use super::TopSummary;
 use crate::components::card::Card;
 use crate::components::status::ErrorNotice;
+use crate::features::billing::{
+    self,
+    page::{status_class, status_label},
+};
 use crate::features::login::RequireLogin;
 use crate::i18n::{format_month, format_yen, t, use_locale};
 use leptos::prelude::*;
@@ -27,6 +31,7 @@ pub fn TopPage() -> impl IntoView {
 #[component]
 pub fn TopSummaryView(summary: TopSummary) -> impl IntoView {
     let tx = t();
+    let tb = billing::texts::t();
     let locale = use_locale();
     let service_label = move |kind: &str| match kind {
         "internet" => tx.service_internet,
@@ -50,12 +55,11 @@ pub fn TopSummaryView(summary: TopSummary) -> impl IntoView {
                             {format_yen(tx, inv.total)}
                         </p>
                         <p class="mt-1 text-sm text-slate-600">
-                            {tx.billing_month} ": " {format_month(locale, &inv.billing_month)}
+                            {tx.billing_month} ": " {format_month(locale, &inv.month)}
                         </p>
                         <p class="mt-2">
-                            <span class=if inv.paid { "badge badge-ok" } else { "badge badge-warn" }>
-                                {if inv.paid { tx.payment_status_paid } else { tx.payment_status_unpaid }}
-                            </span>
+                            <span class=status_class(inv.status)>{status_label(tb, inv.status)}</span>
+                            <a class="link ml-3 text-sm" href=billing::routes::INVOICES>{tb.title}</a>
                         </p>
                     }.into_any(),
                     None => view! { <p>{tx.no_invoice_yet}</p> }.into_any(),

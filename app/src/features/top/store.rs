@@ -1,6 +1,6 @@
 //! The top page's queries (server only).
 
-use super::{InvoiceSummary, ServiceSummary, TopSummary};
+use super::{ServiceSummary, TopSummary};
 use crate::domain::Yen;
 use crate::ssr::db::Conn;
 
@@ -28,19 +28,9 @@ pub async fn top_summary(conn: &mut Conn, customer_no: &str) -> Result<Option<To
     .map(|(kind, plan_name, fee)| ServiceSummary { kind, plan_name, monthly_fee: Yen(fee) })
     .collect();
 
-    let latest_invoice = sqlx::query_as::<_, (String, i64, String, String)>(
-        "SELECT billing_month, total, status, due_on FROM invoices
-         WHERE customer_no = $1 ORDER BY billing_month DESC LIMIT 1",
-    )
-    .bind(&customer_no)
-    .fetch_optional(&mut *conn)
-    .await?
-    .map(|(billing_month, total, status, due_on)| InvoiceSummary {
-        billing_month,
-        total: Yen(total),
-        paid: status == "paid",
-        due_on,
-    });
+    let today = crate::domain::billing::Date::of_unix_jst(crate::ssr::now());
+    let latest_invoice =
+        crate::features::billing::store::months(conn, &customer_no, 1, today).await?.into_iter().next();
 
     Ok(Some(TopSummary { customer_no, name, services, latest_invoice }))
 }

@@ -124,13 +124,58 @@ pub async fn require_login() -> Result<CurrentAccount, AppError> {
     }
 }
 
+/// How long a login counts as recent: an older one must give the password again before
+/// a change that matters (the ID, the payment method).
+pub const REAUTH_SECS: i64 = 5 * 60;
+
+/// Whether `account` must give its password again at `now`.
+pub fn needs_password(account: &CurrentAccount, now: i64) -> bool {
+    now - account.logged_in_at > REAUTH_SECS
+}
+
+/// The password again, when the login is older than [`REAUTH_SECS`]: missing or wrong
+/// is the field's error (`current_password`), and each try spends the account's login
+/// budget (a stolen session cannot guess the password without limit).
+pub async fn confirm_password(
+    conn: &mut crate::ssr::db::Conn,
+    account: &CurrentAccount,
+    password: Option<String>,
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::domain::FieldError;
+    if !needs_password(account, now) {
+        return Ok(());
+    }
+    let password = password.unwrap_or_default();
+    if password.is_empty() {
+        return Err(AppError::invalid("current_password", FieldError::Required));
+    }
+    let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
+    if throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, now).await? != throttle::Verdict::Go {
+        return Err(AppError::TooManyAttempts);
+    }
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM accounts WHERE id = $1")
+        .bind(&account.account_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if !password::verify_async(password, Some(hash)).await {
+        return Err(AppError::invalid("current_password", FieldError::Mismatch));
+    }
+    throttle::reset(conn, &throttle::LOGIN_ACCOUNT, &key).await?;
+    Ok(())
+}
+
 /// The client's address, for throttling and the security log: the peer address, or,
 /// behind `TRUSTED_PROXY_HOPS` proxies, the `X-Forwarded-For` entry that many from the
 /// right (the entries further left are the client's own writing). An IPv6 client is
 /// named by its /64: one household or phone holds a whole /64.
 pub fn client_address() -> String {
     let hops = state().map(|s| s.settings.trusted_proxy_hops).unwrap_or(0);
-    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    client_address_of(leptos::prelude::use_context::<http::request::Parts>().as_ref(), hops)
+}
+
+/// [`client_address`] of a request's parts, for the plain routes.
+pub fn client_address_of(parts: Option<&http::request::Parts>, hops: usize) -> String {
     let peer = parts.as_ref().and_then(|p| {
         p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())
     });

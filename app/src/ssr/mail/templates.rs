@@ -202,6 +202,13 @@ pub fn invoice_issued(
     wrap(settings, locale, to, w.mail_issued_subject, &(w.mail_issued)(&month, &total, due_on, link))
 }
 
+/// お支払い方法変更のお知らせ: to the contact address, the new method (as printed:
+/// brand and last 4 only) and when.
+pub fn payment_method_changed(settings: &Settings, locale: Locale, to: &str, method: &str, at: i64) -> Mail {
+    let w = billing::texts::of(locale);
+    wrap(settings, locale, to, w.mail_payment_subject, &(w.mail_payment)(method, &format_time(locale, at)))
+}
+
 /// To the contact address at the moment an ID change is requested, with a link that
 /// cancels it.
 pub fn id_change_requested(

@@ -1,0 +1,64 @@
+use super::{BillingOverview, PaymentOverview};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// ご請求明細の確認: the logged-in customer's last 12 months and the statement of
+/// `month` (`YYYY-MM`; the newest when empty). A month that is not one of theirs, or
+/// not a month at all, is `NotFound`: the same answer as another customer's.
+#[server(endpoint = "billing/overview")]
+pub async fn get_billing(month: Option<String>) -> Result<BillingOverview, AppError> {
+    use crate::domain::billing::{Date, Month};
+    let account = crate::ssr::auth::require_login().await?;
+    let month = match month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        None => None,
+        Some(m) => Some(Month::parse(m).ok_or(AppError::NotFound)?),
+    };
+    let state = crate::ssr::state()?;
+    let mut conn = state.db.pool().acquire().await?;
+    let today = Date::of_unix_jst(crate::ssr::now());
+    super::store::overview(&mut conn, &account.customer_no, month, today).await?.ok_or(AppError::NotFound)
+}
+
+/// お支払い方法の確認・変更: the logged-in customer's payment method.
+#[server(endpoint = "billing/payment")]
+pub async fn get_payment() -> Result<PaymentOverview, AppError> {
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(PaymentOverview {
+        method: super::store::payment_method(&mut conn, &account.customer_no).await?,
+        needs_password: crate::ssr::auth::needs_password(&account, crate::ssr::now()),
+    })
+}
+
+/// `クレジットカードを登録する`: (the password again after 5 minutes) opens the
+/// gateway's card page for a new setup bound to this session, and sends the customer
+/// there. No card data passes here.
+#[server(endpoint = "billing/payment/start")]
+pub async fn start_card_change(password: Option<String>) -> Result<String, AppError> {
+    use crate::ssr::respond;
+    respond(
+        super::routes::PAYMENT,
+        async move {
+            let account = crate::ssr::auth::require_login().await?;
+            let state = crate::ssr::state()?;
+            let t = crate::ssr::now();
+            let mut conn = state.db.pool().acquire().await?;
+            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+            let setup = super::payment::open_setup(&mut conn, &account, t).await?;
+            drop(conn);
+            let return_url = state
+                .settings
+                .public_url
+                .join(super::routes::PAYMENT_RETURN)
+                .map_err(|e| AppError::internal(format!("return URL: {e}")))?;
+            let page = state
+                .payment_gateway
+                .begin(&setup, return_url.as_str())
+                .await
+                .map_err(|e| AppError::internal(format!("payment gateway: {e}")))?;
+            Ok(page)
+        }
+        .await,
+    )
+}

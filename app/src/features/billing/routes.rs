@@ -1,0 +1,18 @@
+//! The billing screens' paths, for links, the server functions' next pages and tests.
+
+/// ご請求明細の確認 (`?month=YYYY-MM` selects a month).
+pub const INVOICES: &str = "/billing";
+/// お支払い方法の確認・変更.
+pub const PAYMENT: &str = "/billing/payment";
+/// Where the payment gateway sends the customer back (a plain route).
+pub const PAYMENT_RETURN: &str = "/billing/payment/return";
+
+/// The invoice PDF of `month` (`YYYY-MM`), a plain route behind the session.
+pub fn invoice_pdf(month: &str) -> String {
+    format!("/billing/{month}/invoice.pdf")
+}
+
+/// The receipt (領収書) PDF of a paid `month`.
+pub fn receipt_pdf(month: &str) -> String {
+    format!("/billing/{month}/receipt.pdf")
+}

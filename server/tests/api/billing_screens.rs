@@ -1,0 +1,444 @@
+//! ご請求明細の確認, the invoice and receipt PDFs, and お支払い方法の確認・変更 through
+//! the test gateway's hosted page (issue 12).
+
+use crate::common::*;
+
+const HANAKO: (&str, &str) = ("hanako@example.com", "Hanako_2024");
+const ICHIRO: (&str, &str) = ("ichiro@example.net", "Ichiro_2020");
+
+async fn browser_of(app: &TestApp, (id, password): (&str, &str)) -> reqwest::Client {
+    let c = app.new_browser();
+    assert_eq!(location(&app.login_from(&c, id, password).await), "/");
+    c
+}
+
+async fn months_of(app: &TestApp, customer_no: &str) -> Vec<(String, i64, String)> {
+    sqlx::query_as("SELECT billing_month, total, status FROM invoices WHERE customer_no = $1 ORDER BY billing_month DESC")
+        .bind(customer_no)
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+}
+
+fn yen(n: i64) -> String {
+    format!("{}円", app::domain::Yen(n).grouped())
+}
+
+async fn the_statement_lists_twelve_months_the_lines_the_tax_and_what_changed(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = browser_of(&app, HANAKO).await;
+    let months = months_of(&app, "100000002").await;
+    assert_eq!(months.len(), 12);
+    let (status, body) = app.get_text_with(&c, "/billing").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("ご請求明細の確認") && body.contains("data-testid=\"billing-chart\""));
+    assert_eq!(body.matches("<rect").count(), 12, "one bar a month");
+    // Newest first, the newest selected: お支払い予定 (not yet due), the others paid.
+    let (latest, total, _) = &months[0];
+    assert!(body.contains(&format!("data-month=\"{latest}\"")));
+    assert!(body.contains(&yen(*total)));
+    assert!(body.contains("お支払い予定") && body.contains("お支払い済み"));
+    assert!(body.contains("消費税（10%）") && body.contains(&yen(total * 10 / 110)), "tax once on the total");
+    assert!(body.contains("クレジットカード（Visa ****4242"), "paid by the card on record");
+    // The month of the plan change: two prorated lines, and the change named.
+    let (change_month,): (String,) = sqlx::query_as(
+        "SELECT i.billing_month FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+         WHERE i.customer_no = '100000002' AND l.days IS NOT NULL ORDER BY i.billing_month LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let (status, body) = app.get_text_with(&c, &format!("/billing?month={change_month}")).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("日割り"), "prorated lines say so");
+    assert!(
+        body.contains("前月からの変化") && body.contains("追加") && body.contains("インターネット 1Gコース")
+    );
+    assert!(body.contains("変更") && body.contains("インターネット 300Mコース"));
+}
+
+async fn an_unpaid_month_says_so_and_how_to_pay(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = browser_of(&app, ICHIRO).await;
+    let months = months_of(&app, "100000003").await;
+    // The failed debit: unpaid two months back (its payment date long past).
+    let (unpaid, _, status) = &months[2];
+    assert_eq!(status, "unpaid");
+    let (status, body) = app.get_text_with(&c, &format!("/billing?month={unpaid}")).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("data-testid=\"overdue-help\"") && body.contains("0120-109199"));
+    assert!(body.contains("未払い"));
+    assert!(body.contains("口座振替（デモ銀行 口座番号 ****5678）"));
+    // Paid months have no such notice.
+    let (paid, _, _) = months.iter().find(|(_, _, s)| s == "paid").unwrap();
+    let (_, body) = app.get_text_with(&c, &format!("/billing?month={paid}")).await;
+    assert!(!body.contains("overdue-help"));
+}
+
+async fn another_customers_month_is_the_same_404_as_no_month(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    // 鈴木 一郎 has a month 佐藤 花子 does not.
+    sqlx::query(
+        "INSERT INTO invoices (id, customer_no, billing_month, issued_on, due_on, total, tax, status, paid_on)
+         VALUES ('inv-x', '100000003', '2019-01', '2019-01-10', '2019-01-27', 1100, 100, 'paid', '2019-01-27')",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let hanako = browser_of(&app, HANAKO).await;
+    let ichiro = browser_of(&app, ICHIRO).await;
+    assert_eq!(app.get_text_with(&ichiro, "/billing?month=2019-01").await.0, 200, "its owner sees it");
+    let (s1, foreign) = app.get_text_with(&hanako, "/billing?month=2019-01").await;
+    let (s2, missing) = app.get_text_with(&hanako, "/billing?month=2018-01").await;
+    let (s3, _) = app.get_text_with(&hanako, "/billing?month=2019-13").await;
+    assert_eq!((s1, s2, s3), (404, 404, 404));
+    let main = |page: &str| page[page.find("<main").unwrap()..page.find("</main>").unwrap()].to_string();
+    assert_eq!(main(&foreign), main(&missing), "nothing tells them apart");
+    assert!(main(&foreign).contains("ページが見つかりません"));
+    for path in
+        ["/billing/2019-01/invoice.pdf", "/billing/2019-01/receipt.pdf", "/billing/2018-01/invoice.pdf"]
+    {
+        let res = hanako.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+        assert_eq!(res.text().await.unwrap(), "not found");
+    }
+    let res = ichiro.get(app.url("/billing/2019-01/receipt.pdf")).send().await.unwrap();
+    assert_eq!(res.status(), 200, "its owner gets it");
+    for path in ["/billing/abc/invoice.pdf", "/billing/2019-01/other.pdf"] {
+        assert_eq!(ichiro.get(app.url(path)).send().await.unwrap().status(), 404, "{path}");
+    }
+    // Logged out: the page sends to the login, the PDF answers 401.
+    let stranger = app.new_browser();
+    let res = stranger.get(app.url("/billing")).send().await.unwrap();
+    assert_eq!(res.status(), 302);
+    assert!(location(&res).starts_with("/login"));
+    assert_eq!(stranger.get(app.url("/billing/2019-01/invoice.pdf")).send().await.unwrap().status(), 401);
+}
+
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("mypage-pdf-{}", app::ssr::crypto::random_token()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("doc.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", file.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (Debian poppler-utils) is installed by the test command");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+async fn the_invoice_pdf_is_a_qualified_invoice_and_paid_months_have_a_receipt(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = browser_of(&app, HANAKO).await;
+    let months = months_of(&app, "100000002").await;
+    let (latest, total, _) = &months[0];
+    let res = c.get(app.url(&format!("/billing/{latest}/invoice.pdf"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let header = |name: &str| res.headers().get(name).unwrap().to_str().unwrap().to_string();
+    assert_eq!(header("content-type"), "application/pdf");
+    assert_eq!(header("cache-control"), "no-store");
+    let (y, m) = latest.split_once('-').unwrap();
+    let m: u8 = m.parse().unwrap();
+    let disposition = header("content-disposition");
+    assert!(
+        disposition.starts_with(&format!("attachment; filename=\"invoice-{latest}.pdf\"; filename*=UTF-8''"))
+    );
+    assert!(
+        disposition.contains(&format!("%E8%AB%8B%E6%B1%82%E6%9B%B8_{y}%E5%B9%B4{m}%E6%9C%88.pdf")),
+        "請求書_{y}年{m}月.pdf: {disposition}"
+    );
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = pdf_text(&bytes);
+    for want in
+        ["適格請求書", "T9234567890123", "佐藤 花子", &yen(*total), "消費税（10%）", &yen(total * 10 / 110)]
+    {
+        assert!(text.contains(want), "{want} in\n{text}");
+    }
+    // The latest month is not paid yet: no receipt. A paid month has one.
+    assert_eq!(c.get(app.url(&format!("/billing/{latest}/receipt.pdf"))).send().await.unwrap().status(), 404);
+    let (paid, paid_total, _) = months.iter().find(|(_, _, s)| s == "paid").unwrap();
+    let res = c.get(app.url(&format!("/billing/{paid}/receipt.pdf"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let text = pdf_text(&res.bytes().await.unwrap());
+    for want in ["領収書", "T9234567890123", "佐藤 花子", &yen(*paid_total), "上記正に領収いたしました"]
+    {
+        assert!(text.contains(want), "{want} in\n{text}");
+    }
+}
+
+/// The card page's form path from お支払い方法の確認・変更, as a browser follows it.
+async fn open_card_page(app: &TestApp, c: &reqwest::Client, form: &[(&str, &str)]) -> String {
+    let page = post_from(app, c, "/api/billing/payment/start", form).await;
+    assert!(page.starts_with("/pgw/test/pay/"), "{page}");
+    let (status, body) = app.get_text_with(c, &page).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("カード番号") && body.contains("autocomplete=\"cc-number\""));
+    page
+}
+
+/// Enter a card on the gateway's page; returns the My Page path it sends back to.
+async fn enter_card(app: &TestApp, c: &reqwest::Client, page: &str, number: &str) -> String {
+    let res = c
+        .post(app.url(page))
+        .header("Accept", "text/html")
+        .form(&[("number", number), ("exp_month", "12"), ("exp_year", "30"), ("cvc", "123")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    let back = location(&res);
+    let back = back.strip_prefix("http://127.0.0.1:3000").expect("to PUBLIC_URL").to_string();
+    assert!(back.starts_with("/billing/payment/return?"), "{back}");
+    back
+}
+
+async fn all_text_in_the_database(app: &TestApp) -> String {
+    let tables: Vec<(String,)> = if app.database_url.starts_with("sqlite") {
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap()
+    } else {
+        sqlx::query_as(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()",
+        )
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+    };
+    let mut all = String::new();
+    for (table,) in tables {
+        let columns: Vec<(String,)> = if app.database_url.starts_with("sqlite") {
+            sqlx::query_as("SELECT name FROM pragma_table_info($1)")
+                .bind(&table)
+                .fetch_all(app.db.pool())
+                .await
+                .unwrap()
+        } else {
+            sqlx::query_as(
+                "SELECT column_name::text FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = $1",
+            )
+            .bind(&table)
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap()
+        };
+        for (column,) in columns {
+            // SQLite: as bytes (a blob is not UTF-8), read leniently.
+            let values: Vec<Option<String>> = if app.database_url.starts_with("sqlite") {
+                let raw: Vec<(Option<Vec<u8>>,)> =
+                    sqlx::query_as(&format!("SELECT CAST({column} AS BLOB) FROM {table}"))
+                        .fetch_all(app.db.pool())
+                        .await
+                        .unwrap();
+                raw.into_iter().map(|(v,)| v.map(|b| String::from_utf8_lossy(&b).into_owned())).collect()
+            } else {
+                let text: Vec<(Option<String>,)> =
+                    sqlx::query_as(&format!("SELECT CAST({column} AS TEXT) FROM {table}"))
+                        .fetch_all(app.db.pool())
+                        .await
+                        .unwrap();
+                text.into_iter().map(|(v,)| v).collect()
+            };
+            for v in values {
+                all.push_str(&v.unwrap_or_default());
+                all.push('\n');
+            }
+        }
+    }
+    assert!(all.contains("hanako@example.com"), "the scan reads text columns");
+    all
+}
+
+async fn a_card_change_goes_through_the_gateway_and_keeps_only_brand_last4_and_expiry(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = browser_of(&app, HANAKO).await;
+    let (_, body) = app.get_text_with(&c, "/billing/payment").await;
+    assert!(body.contains("クレジットカード（Visa ****4242"), "the method now");
+    assert!(body.contains("口座振替依頼書"), "a bank change is a paper form, and the page says so");
+    assert!(!body.contains("現在のパスワード"), "a fresh login is not asked again");
+    let page = open_card_page(&app, &c, &[]).await;
+    // Field messages on the gateway's page; nothing settled.
+    let res = c
+        .post(app.url(&page))
+        .form(&[("number", "4242 4242 4242 4241"), ("exp_month", "13"), ("exp_year", "30"), ("cvc", "12")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("カード番号に誤りがあります")
+            && body.contains("有効期限を")
+            && body.contains("セキュリティコード")
+    );
+    let back = enter_card(&app, &c, &page, "5555 5555 5555 4444").await;
+    let res = c.get(app.url(&back)).send().await.unwrap();
+    assert_eq!(location(&res), "/billing/payment?changed=1");
+    let (_, body) = app.get_text_with(&c, "/billing/payment?changed=1").await;
+    assert!(body.contains("Mastercard ****4444 有効期限 12/2030"), "{body}");
+    assert!(body.contains("data-testid=\"payment-changed\""));
+    // Replayed (the back button, a doubled redirect): nothing more happens.
+    let res = c.get(app.url(&back)).send().await.unwrap();
+    assert_eq!(location(&res), "/billing/payment?error=expired");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'billing.payment_method_changed'")
+            .await,
+        1
+    );
+    let mails = outbox_mails_to(&app, "billing.payment_method_changed", "hanako@example.com").await;
+    assert_eq!(mails.len(), 1, "one notice to the contact address");
+    assert!(mails[0].subject.contains("お支払い方法変更のお知らせ") && mails[0].text.contains("****4444"));
+    // Only brand, last 4, expiry and the token are kept, nowhere the number.
+    let (brand, last4, m, y, token): (String, String, i64, i64, String) = sqlx::query_as(
+        "SELECT card_brand, card_last4, card_exp_month, card_exp_year, card_token FROM payment_methods
+         WHERE customer_no = '100000002'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!((brand.as_str(), last4.as_str(), m, y), ("Mastercard", "4444", 12, 2030));
+    assert!(token.starts_with("tok_test_"));
+    let everything = all_text_in_the_database(&app).await;
+    let logs = logs();
+    for number in ["5555555555554444", "5555 5555 5555 4444", "4242424242424241"] {
+        assert!(!everything.contains(number), "{number} stored");
+        assert!(!logs.contains(number), "{number} logged");
+    }
+    // The next invoice is paid by the new card.
+    let (latest,): (String,) =
+        sqlx::query_as("SELECT MAX(billing_month) FROM invoices").fetch_one(app.db.pool()).await.unwrap();
+    let next = app::domain::billing::Month::parse(&latest).unwrap().next();
+    app::features::billing::store::issue_month(&app.db, next, None).await.unwrap();
+    let (kind, name, last4): (String, String, String) = sqlx::query_as(
+        "SELECT pay_kind, pay_name, pay_last4 FROM invoices WHERE customer_no = '100000002' AND billing_month = $1",
+    )
+    .bind(next.to_string())
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!((kind.as_str(), name.as_str(), last4.as_str()), ("card", "Mastercard", "4444"));
+}
+
+async fn a_declined_card_a_forged_return_and_another_session_change_nothing(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = browser_of(&app, HANAKO).await;
+    let unchanged =
+        || async { scalar(&app, "SELECT COUNT(*) FROM payment_methods WHERE card_last4 = '4242'").await };
+    // Declined: a clear message, the method as it was.
+    let page = open_card_page(&app, &c, &[]).await;
+    let back = enter_card(&app, &c, &page, "4000 0000 0000 0002").await;
+    let res = c.get(app.url(&back)).send().await.unwrap();
+    assert_eq!(location(&res), "/billing/payment?error=declined");
+    let (_, body) = app.get_text_with(&c, "/billing/payment?error=declined").await;
+    assert!(body.contains("カード会社でお取り扱いできないカードでした"));
+    assert_eq!(unchanged().await, 1);
+    // A forged signature, and the right return from another session of the same
+    // customer: refused, and the genuine return still works afterwards.
+    let page = open_card_page(&app, &c, &[]).await;
+    let back = enter_card(&app, &c, &page, "3530 1113 3330 0000").await;
+    let flipped = if back.ends_with('0') { '1' } else { '0' };
+    let forged = format!("{}{flipped}", &back[..back.len() - 1]);
+    assert_eq!(location(&c.get(app.url(&forged)).send().await.unwrap()), "/billing/payment?error=expired");
+    let other = browser_of(&app, HANAKO).await;
+    assert_eq!(location(&other.get(app.url(&back)).send().await.unwrap()), "/billing/payment?error=expired");
+    let ichiro = browser_of(&app, ICHIRO).await;
+    assert_eq!(location(&ichiro.get(app.url(&back)).send().await.unwrap()), "/billing/payment?error=expired");
+    assert_eq!(unchanged().await, 1);
+    assert_eq!(location(&c.get(app.url(&back)).send().await.unwrap()), "/billing/payment?changed=1");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payment_methods WHERE card_brand = 'JCB'").await, 1);
+    // Cancelled on the gateway's page: back, unchanged.
+    let page = open_card_page(&app, &c, &[]).await;
+    let res = c.post(app.url(&format!("{page}/cancel"))).send().await.unwrap();
+    let back = location(&res).strip_prefix("http://127.0.0.1:3000").unwrap().to_string();
+    assert_eq!(location(&c.get(app.url(&back)).send().await.unwrap()), "/billing/payment");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payment_methods WHERE card_brand = 'JCB'").await, 1);
+}
+
+async fn an_old_login_gives_the_password_before_the_card_page(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = browser_of(&app, ICHIRO).await;
+    sqlx::query("UPDATE sessions SET created_at = $1")
+        .bind(app::ssr::now() - 310)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let (_, body) = app.get_text_with(&c, "/billing/payment").await;
+    assert!(body.contains("現在のパスワード"));
+    assert!(body.contains("口座振替（デモ銀行 口座番号 ****5678）"));
+    let start = |form: Vec<(&'static str, &'static str)>| {
+        let c = c.clone();
+        let app = &app;
+        async move { post_from(app, &c, "/api/billing/payment/start", &form).await }
+    };
+    assert_eq!(start(vec![]).await, "/billing/payment?error=current_password.required");
+    assert_eq!(
+        start(vec![("password", "Wrong_pass1")]).await,
+        "/billing/payment?error=current_password.mismatch"
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payment_setups").await, 0);
+    assert!(start(vec![("password", "Ichiro_2020")]).await.starts_with("/pgw/test/pay/"));
+    // A bank payer becomes a card payer.
+    let page = open_card_page(&app, &c, &[("password", "Ichiro_2020")]).await;
+    let back = enter_card(&app, &c, &page, "4242424242424242").await;
+    assert_eq!(location(&c.get(app.url(&back)).send().await.unwrap()), "/billing/payment?changed=1");
+    let (kind, bank): (String, Option<String>) =
+        sqlx::query_as("SELECT kind, account_last4 FROM payment_methods WHERE customer_no = '100000003'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!((kind.as_str(), bank), ("card", None));
+}
+
+async fn a_doubled_card_entry_and_return_change_the_method_once(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = browser_of(&app, HANAKO).await;
+    let page = open_card_page(&app, &c, &[]).await;
+    // The card form submitted twice at once: one result, sent back to both.
+    let form = [("number", "5555555555554444"), ("exp_month", "12"), ("exp_year", "30"), ("cvc", "123")];
+    let backs = at_once(&app, &[c.clone(), c.clone()], &page, &form).await;
+    assert_eq!(backs[0], backs[1], "the same signed result");
+    let back = backs[0].strip_prefix("http://127.0.0.1:3000").unwrap().to_string();
+    // The return arrives four times at once (a doubled redirect, reloads).
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let (c, url) = (c.clone(), app.url(&back));
+            tokio::spawn(async move { location(&c.get(url).send().await.unwrap()) })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    answers.sort();
+    assert_eq!(
+        answers,
+        vec![
+            "/billing/payment?changed=1".to_string(),
+            "/billing/payment?error=expired".into(),
+            "/billing/payment?error=expired".into(),
+            "/billing/payment?error=expired".into(),
+        ]
+    );
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'billing.payment_method_changed'")
+            .await,
+        1
+    );
+    assert_eq!(outbox_mails_to(&app, "billing.payment_method_changed", "hanako@example.com").await.len(), 1);
+}
+
+on_both_databases!(
+    a_doubled_card_entry_and_return_change_the_method_once,
+    the_statement_lists_twelve_months_the_lines_the_tax_and_what_changed,
+    an_unpaid_month_says_so_and_how_to_pay,
+    another_customers_month_is_the_same_404_as_no_month,
+    the_invoice_pdf_is_a_qualified_invoice_and_paid_months_have_a_receipt,
+    a_card_change_goes_through_the_gateway_and_keeps_only_brand_last4_and_expiry,
+    a_declined_card_a_forged_return_and_another_session_change_nothing,
+    an_old_login_gives_the_password_before_the_card_page,
+);
