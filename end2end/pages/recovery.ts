@@ -1,3 +1,4 @@
+import { rememberPassword } from './accounts';
 import { expect, type Page } from '@playwright/test';
 import { waitForMail } from './mail';
 
@@ -26,4 +27,5 @@ export async function resetPasswordByCode(page: Page, itscomId: string, password
   await page.getByLabel('認証コード').fill(mail.text.match(/認証コード: (\d{6})/)![1]);
   await page.getByRole('button', { name: '次へ' }).click();
   await setNewPassword(page, password);
+  rememberPassword(itscomId, password);
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { expect, test } from '../fixtures';
 import { LoginPage } from '../pages/login';
-import { resetPasswordByCode } from '../pages/recovery';
+import { currentPassword } from '../pages/accounts';
 import { Shell, expectNoHorizontalScroll, screenshot } from '../pages/shell';
 
 // 料金 (SPEC §2 menu A, issue 12): the statement with its chart, the PDF, the unpaid
@@ -74,11 +74,9 @@ async function enterCard(page: import('@playwright/test').Page, number: string) 
 }
 
 // Changes hanako's card (and back): tagged @changes-account (see playwright.config.ts);
-// sets a password of its own first, as the other tests of that tag do.
+// logs in with the password the other tests of that tag left (pages/accounts.ts).
 test('佐藤 花子 changes her card to the Mastercard test card, a declined card is refused, and without JavaScript back to Visa @changes-account', async ({ page, browser }, info) => {
-  test.setTimeout(90_000);
-  const password = `Hanako-c-${info.project.name}-26`;
-  await resetPasswordByCode(page, 'hanako@example.com', password);
+  const password = currentPassword('hanako@example.com');
   const login = new LoginPage(page);
   await login.goto('/billing/payment');
   await login.login('hanako@example.com', password);

@@ -1,4 +1,5 @@
 import { expect, test } from '../fixtures';
+import { rememberPassword } from '../pages/accounts';
 import { LoginPage } from '../pages/login';
 import { linkIn, waitForMail } from '../pages/mail';
 import { identify, setNewPassword } from '../pages/recovery';
@@ -26,6 +27,7 @@ test.describe('forgotten password', () => {
     await page.getByLabel('認証コード').fill(code);
     await page.getByRole('button', { name: '次へ' }).click();
     await setNewPassword(page, password);
+    rememberPassword('hanako@example.com', password);
     await page.getByRole('link', { name: 'ログイン画面へ' }).click();
     await new LoginPage(page).login('hanako@example.com', password);
     await expect(page.getByTestId('customer-name')).toContainText('佐藤 花子');
@@ -60,6 +62,7 @@ test.describe('forgotten password', () => {
     await expect(page.getByTestId('reissued-id')).toHaveText('ichiro@example.net');
     await screenshot(page, info, 'recovery-reissue');
     await setNewPassword(page, password);
+    rememberPassword('ichiro@example.net', password);
 
     // The link worked once.
     await page.goto(linkIn(mail));
