@@ -7,6 +7,7 @@ use crate::features::account::{
     IdChangeDonePage, IdChangePage, IdChangeSentPage, IdChangeVerifyPage,
 };
 use crate::features::billing::{BillingPage, PaymentPage};
+use crate::features::contract::{ContractPage, HistoryPage};
 use crate::features::dev::{DevIndexPage, DevMailboxPage, DevPreviewPage};
 use crate::features::login::LoginPage;
 use crate::features::mailboxes::{
@@ -129,6 +130,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/id/cancelled") view=IdChangeCancelledPage ssr=SsrMode::Async/>
                     <Route path=path!("/billing") view=BillingPage ssr=SsrMode::Async/>
                     <Route path=path!("/billing/payment") view=PaymentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/contract") view=ContractPage ssr=SsrMode::Async/>
+                    <Route path=path!("/contract/history") view=HistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail") view=MailboxListPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail/new") view=MailboxNewPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail/new/subdomain") view=MailboxSubdomainPage ssr=SsrMode::Async/>

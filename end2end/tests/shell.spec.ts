@@ -12,8 +12,8 @@ test.describe('app shell', () => {
       await expect(menu.getByRole('heading', { name: heading })).toBeVisible();
     }
     // Not yet available: shown, marked, and not a link.
-    await expect(menu.getByText('ご契約情報確認・変更')).toBeVisible();
-    await expect(menu.getByRole('link', { name: 'ご契約情報確認・変更' })).toHaveCount(0);
+    await expect(menu.getByText('お友だち紹介')).toBeVisible();
+    await expect(menu.getByRole('link', { name: 'お友だち紹介' })).toHaveCount(0);
     await expect(menu.getByText('準備中').first()).toBeVisible();
     await expect(menu.getByRole('link', { name: 'ご請求明細の確認' })).toHaveAttribute('href', '/billing');
     // Built screens are links.

@@ -128,6 +128,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         // Invoice and receipt PDFs: plain routes behind the session (not pages).
         .route("/billing/{month}/{file}", get(app::features::billing::pdf::download))
+        .route(app::features::contract::routes::DOCUMENT, get(app::features::contract::pdf::download))
         // The payment gateway sends the customer back here (a plain route: it redirects).
         .route(
             app::features::billing::routes::PAYMENT_RETURN,

@@ -34,9 +34,18 @@ pub const MENUS: &[MenuSection] = &[
         letter: 'B',
         label: |t| t.menu_contract,
         items: &[
-            MenuItem { label: |t| t.menu_contract_info, href: None },
-            MenuItem { label: |t| t.menu_contract_history, href: None },
-            MenuItem { label: |t| t.menu_contract_document, href: None },
+            MenuItem {
+                label: |t| t.menu_contract_info,
+                href: Some(crate::features::contract::routes::CONTRACT),
+            },
+            MenuItem {
+                label: |t| t.menu_contract_history,
+                href: Some(crate::features::contract::routes::HISTORY),
+            },
+            MenuItem {
+                label: |t| t.menu_contract_document,
+                href: Some(crate::features::contract::routes::DOCUMENT),
+            },
             MenuItem { label: |t| t.menu_contract_referral, href: None },
             MenuItem { label: |t| t.menu_contract_option_channels, href: None },
         ],

@@ -4,6 +4,7 @@
 pub mod auth_code;
 pub mod billing;
 pub mod common_passwords;
+pub mod contract;
 pub mod customer_number;
 pub mod itscom_id;
 pub mod kana;

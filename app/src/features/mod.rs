@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod billing;
+pub mod contract;
 pub mod dev;
 pub mod login;
 pub mod mailboxes;

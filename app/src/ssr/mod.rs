@@ -10,6 +10,7 @@ pub mod flow;
 pub mod mail;
 pub mod maintenance;
 pub mod payment;
+pub mod pdf;
 pub mod security;
 pub mod seed;
 

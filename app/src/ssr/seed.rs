@@ -417,13 +417,22 @@ async fn insert_plans(conn: &mut Conn) -> Result<(), sqlx::Error> {
         ..INTERNET_1G
     };
     for p in [INTERNET_300M, INTERNET_1G, ten_g, TV, PHONE] {
+        // Internet and TV: 2-year contracts (更新月 every 24 months from the start).
+        let (term, fee) = match p.kind {
+            "internet" => (24_i64, 11_000_i64),
+            "tv" => (24, 5_500),
+            _ => (0, 0),
+        };
         sqlx::query(
-            "INSERT INTO plans (code, kind, name, monthly_fee) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            "INSERT INTO plans (code, kind, name, monthly_fee, term_months, early_termination_fee)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         )
         .bind(p.plan_code)
         .bind(p.kind)
         .bind(p.plan_name)
         .bind(p.fee)
+        .bind(term)
+        .bind(fee)
         .execute(&mut *conn)
         .await?;
     }

@@ -115,20 +115,6 @@ async fn another_customers_month_is_the_same_404_as_no_month(backend: Backend) {
     assert_eq!(stranger.get(app.url("/billing/2019-01/invoice.pdf")).send().await.unwrap().status(), 401);
 }
 
-fn pdf_text(bytes: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("mypage-pdf-{}", app::ssr::crypto::random_token()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("doc.pdf");
-    std::fs::write(&file, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", file.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (Debian poppler-utils) is installed by the test command");
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
 async fn the_invoice_pdf_is_a_qualified_invoice_and_paid_months_have_a_receipt(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = browser_of(&app, HANAKO).await;

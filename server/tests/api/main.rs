@@ -9,6 +9,7 @@ mod account;
 mod app_shell;
 mod billing;
 mod billing_screens;
+mod contract;
 mod demo_data;
 mod enumeration;
 mod health;

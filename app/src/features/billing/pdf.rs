@@ -10,15 +10,12 @@ use crate::domain::billing::{Date, InvoiceStatus, Month};
 use crate::i18n::{format_date, format_month, format_yen, Locale};
 use crate::ssr::auth::CurrentAccount;
 use crate::ssr::config::InvoiceIssuer;
+use crate::ssr::pdf::{self, not_found};
 use crate::ssr::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use http::{header, HeaderMap, HeaderValue, StatusCode};
+use http::{header, HeaderMap, StatusCode};
 use serde::Serialize;
-use std::sync::{Arc, OnceLock};
-use typst_as_lib::TypstEngine;
-
-const TEMPLATE: &str = include_str!("pdf/invoice.typ");
 
 /// Which document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,14 +30,6 @@ pub struct Recipient {
     pub name: String,
     pub address: String,
     pub customer_no: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum PdfError {
-    #[error("the PDF font {path} could not be read: {source}")]
-    Font { path: String, source: std::io::Error },
-    #[error("typst: {0}")]
-    Layout(String),
 }
 
 #[derive(Serialize)]
@@ -107,23 +96,6 @@ struct Fact {
     value: String,
 }
 
-/// The typst engine with the template and the font, built once (the font is read from
-/// `PDF_FONT_PATH` on the first document).
-fn engine(font_path: &std::path::Path) -> Result<&'static TypstEngine, PdfError> {
-    static ENGINE: OnceLock<TypstEngine> = OnceLock::new();
-    if let Some(engine) = ENGINE.get() {
-        return Ok(engine);
-    }
-    let font = std::fs::read(font_path)
-        .map_err(|source| PdfError::Font { path: font_path.display().to_string(), source })?;
-    Ok(ENGINE.get_or_init(|| {
-        TypstEngine::builder()
-            .fonts([font])
-            .with_static_source_file_resolver([("invoice.typ", TEMPLATE)])
-            .build()
-    }))
-}
-
 /// The document as PDF bytes (blocking: run it off the async threads).
 pub fn render(
     document: Document,
@@ -132,15 +104,8 @@ pub fn render(
     issuer: &InvoiceIssuer,
     locale: Locale,
     font_path: &std::path::Path,
-) -> Result<Vec<u8>, PdfError> {
-    let data = document_data(document, statement, recipient, issuer, locale);
-    let json = serde_json::to_string(&data).map_err(|e| PdfError::Layout(e.to_string()))?;
-    let mut inputs = typst::foundations::Dict::new();
-    inputs.insert("data".into(), typst::foundations::IntoValue::into_value(json));
-    let compiled =
-        engine(font_path)?.compile_with_input::<_, _, typst_layout::PagedDocument>("invoice.typ", inputs);
-    let doc = compiled.output.map_err(|e| PdfError::Layout(format!("{e:?}")))?;
-    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|e| PdfError::Layout(format!("{e:?}")))
+) -> Result<Vec<u8>, pdf::PdfError> {
+    pdf::render("invoice.typ", &document_data(document, statement, recipient, issuer, locale), font_path)
 }
 
 fn document_data<'a>(
@@ -232,24 +197,6 @@ fn document_data<'a>(
     }
 }
 
-/// `attachment; filename="<ascii>"; filename*=UTF-8''<percent-encoded>` (RFC 6266 with
-/// RFC 5987's encoding: every byte outside attr-char as %XX).
-pub fn content_disposition(ascii_fallback: &str, name: &str) -> String {
-    let mut encoded = String::with_capacity(name.len() * 3);
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            encoded.push(b as char);
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    format!("attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{encoded}")
-}
-
-fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-store")], "not found").into_response()
-}
-
 /// `GET /billing/{month}/{file}`: the PDF of one of the logged-in customer's months.
 pub async fn download(
     State(state): State<AppState>,
@@ -294,67 +241,26 @@ pub async fn download(
         address: format!("〒{postal_code} {address}"),
         customer_no: account.customer_no.clone(),
     };
-    let settings = Arc::clone(&state.settings);
-    let statement = Arc::new(statement);
-    let rendered = {
-        let statement = Arc::clone(&statement);
-        tokio::task::spawn_blocking(move || {
-            render(
-                document,
-                &statement,
-                &recipient,
-                &settings.invoice_issuer,
-                locale,
-                &settings.pdf_font_path,
-            )
-        })
-        .await
+    let settings = std::sync::Arc::clone(&state.settings);
+    let tb = texts::of(locale);
+    let month_label = format_month(locale, &statement.month);
+    let (ascii, name) = match document {
+        Document::Invoice => (format!("invoice-{month}.pdf"), (tb.pdf_invoice_file)(&month_label)),
+        Document::Receipt => (format!("receipt-{month}.pdf"), (tb.pdf_receipt_file)(&month_label)),
     };
-    let bytes = match rendered {
-        Ok(Ok(bytes)) => bytes,
+    let rendered = tokio::task::spawn_blocking(move || {
+        render(document, &statement, &recipient, &settings.invoice_issuer, locale, &settings.pdf_font_path)
+    })
+    .await;
+    match rendered {
+        Ok(Ok(bytes)) => pdf::download(bytes, &ascii, &name),
         Ok(Err(e)) => {
             tracing::error!(error = %e, "could not make a PDF");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
         Err(e) => {
             tracing::error!(error = %e, "the PDF task failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
-    };
-    let tb = texts::of(locale);
-    let (ascii, name) = match document {
-        Document::Invoice => {
-            (format!("invoice-{month}.pdf"), (tb.pdf_invoice_file)(&format_month(locale, &statement.month)))
-        }
-        Document::Receipt => {
-            (format!("receipt-{month}.pdf"), (tb.pdf_receipt_file)(&format_month(locale, &statement.month)))
-        }
-    };
-    let disposition = HeaderValue::from_str(&content_disposition(&ascii, &name))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_file_name_is_ascii_for_old_clients_and_utf8_percent_encoded() {
-        assert_eq!(
-            content_disposition("invoice-2026-11.pdf", "請求書_2026年11月.pdf"),
-            "attachment; filename=\"invoice-2026-11.pdf\"; \
-             filename*=UTF-8''%E8%AB%8B%E6%B1%82%E6%9B%B8_2026%E5%B9%B411%E6%9C%88.pdf"
-        );
-        assert!(content_disposition("a.pdf", "a b\"c.pdf").ends_with("UTF-8''a%20b%22c.pdf"));
     }
 }

@@ -1,0 +1,138 @@
+//! 契約内容確認書 (the contract document) as PDF: the customer, the installation
+//! address, each service with plan, fee, start, term and 更新月, the devices, the
+//! payment method (masked) and the main terms; `GET /contract/document.pdf` behind
+//! the session, made on request (the same typst engine and font as the invoices).
+
+use super::{texts, ContractOverview};
+use crate::features::billing::page::describe_payment;
+use crate::i18n::{format_date, format_month, format_yen, Locale};
+use crate::ssr::auth::CurrentAccount;
+use crate::ssr::pdf;
+use crate::ssr::AppState;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use http::{header, HeaderMap, StatusCode};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Row {
+    label: &'static str,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct ServiceData {
+    kind: &'static str,
+    plan: String,
+    fee: String,
+    facts: Vec<Row>,
+}
+
+#[derive(Serialize)]
+struct Labels {
+    issued_on: &'static str,
+    terms_title: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct Data {
+    lang: &'static str,
+    title: &'static str,
+    issuer: String,
+    issued_on: String,
+    labels: Labels,
+    holder: Vec<Row>,
+    columns: [&'static str; 3],
+    services: Vec<ServiceData>,
+    terms: &'static [&'static str],
+}
+
+/// The document's content for `contract`, issued on `today` (`YYYY-MM-DD`).
+pub fn document_data(contract: &ContractOverview, issuer: &str, today: &str, locale: Locale) -> Data {
+    let tx = locale.texts();
+    let tc = texts::of(locale);
+    let tb = crate::features::billing::texts::of(locale);
+    let mut holder = vec![
+        Row { label: tc.holder, value: contract.name.clone() },
+        Row { label: tc.customer_no, value: contract.customer_no.clone() },
+        Row { label: tc.address, value: format!("〒{} {}", contract.postal_code, contract.address) },
+    ];
+    if let Some(p) = &contract.payment {
+        holder.push(Row { label: tc.payment, value: describe_payment(tb, p) });
+    }
+    let services = contract
+        .services
+        .iter()
+        .map(|s| {
+            let mut facts = vec![
+                Row { label: tc.started_on, value: format_date(locale, &s.started_on) },
+                Row {
+                    label: tc.term,
+                    value: s.term_months.map_or_else(|| tc.no_term.to_string(), |n| (tc.term_months)(n)),
+                },
+            ];
+            if let Some(m) = &s.renewal_month {
+                facts.push(Row {
+                    label: tc.renewal,
+                    value: format!(
+                        "{}（{}）",
+                        format_month(locale, m),
+                        (tc.renewal_help)(&format_yen(tx, s.early_termination_fee))
+                    ),
+                });
+            }
+            for d in &s.devices {
+                facts.push(Row { label: tc.devices, value: super::page::device_text(tc, d) });
+            }
+            facts.push(Row { label: tc.installation_address, value: s.installation_address.clone() });
+            ServiceData {
+                kind: super::page::kind_name(tx, &s.kind),
+                plan: s.plan_name.clone(),
+                fee: format_yen(tx, s.monthly_fee),
+                facts,
+            }
+        })
+        .collect();
+    Data {
+        lang: locale.code(),
+        title: tc.pdf_title,
+        issuer: issuer.to_string(),
+        issued_on: format_date(locale, today),
+        labels: Labels { issued_on: tc.pdf_issued_on, terms_title: tc.pdf_terms_title },
+        holder,
+        columns: [tc.col_service, tc.plan, tc.monthly_fee],
+        services,
+        terms: tc.pdf_terms,
+    }
+}
+
+/// `GET /contract/document.pdf`: the logged-in customer's contract document.
+pub async fn download(
+    State(state): State<AppState>,
+    account: CurrentAccount,
+    headers: HeaderMap,
+) -> Response {
+    let locale = Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()));
+    let today = crate::domain::billing::Date::of_unix_jst(crate::ssr::now());
+    let found = async {
+        let mut conn = state.db.pool().acquire().await?;
+        super::store::overview(&mut conn, &account.customer_no, today).await
+    }
+    .await;
+    let contract = match found {
+        Ok(Some(c)) => c,
+        Ok(None) => return pdf::not_found(),
+        Err(e) => {
+            let _logged = crate::error::AppError::from(e);
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let data = document_data(&contract, &state.settings.invoice_issuer.name, &today.to_string(), locale);
+    match pdf::render_blocking("contract.typ", data, state.settings.pdf_font_path.clone()).await {
+        Ok(bytes) => {
+            let tc = texts::of(locale);
+            pdf::download(bytes, &format!("contract-{}.pdf", account.customer_no), tc.pdf_file)
+        }
+        Err(response) => response,
+    }
+}

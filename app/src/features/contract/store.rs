@@ -1,0 +1,193 @@
+//! The contract's queries: services with their terms and devices, and the timeline.
+
+use super::{ContractOverview, ContractService, Device, History, HistoryEntry, HistoryEvent};
+use crate::domain::billing::{Date, Month};
+use crate::domain::contract::next_renewal;
+use crate::domain::Yen;
+use crate::ssr::db::Conn;
+
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    id: String,
+    kind: String,
+    plan_name: String,
+    monthly_fee: i64,
+    started_on: String,
+    ended_on: Option<String>,
+    installation_address: String,
+    term_months: Option<i64>,
+    early_termination_fee: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlanChangeRow {
+    service_id: String,
+    changed_on: String,
+    kind: String,
+    from_name: Option<String>,
+    to_name: Option<String>,
+}
+
+fn month_of(date: &str) -> Option<Month> {
+    Date::parse(date).map(Month::of)
+}
+
+/// The customer's services in force on `today` (internet, TV, phone), with devices.
+pub async fn overview(
+    conn: &mut Conn,
+    customer_no: &str,
+    today: Date,
+) -> Result<Option<ContractOverview>, sqlx::Error> {
+    let customer: Option<(String, String, String)> =
+        sqlx::query_as("SELECT name, postal_code, address FROM customers WHERE customer_no = $1")
+            .bind(customer_no)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((name, postal_code, address)) = customer else {
+        return Ok(None);
+    };
+    let rows: Vec<ServiceRow> = sqlx::query_as(
+        "SELECT s.id, s.kind, s.plan_name, s.monthly_fee, s.started_on, s.ended_on, s.installation_address,
+                p.term_months, p.early_termination_fee
+         FROM services s LEFT JOIN plans p ON p.code = s.plan_code
+         WHERE s.customer_no = $1
+         ORDER BY CASE s.kind WHEN 'internet' THEN 0 WHEN 'tv' THEN 1 ELSE 2 END, s.started_on, s.id",
+    )
+    .bind(customer_no)
+    .fetch_all(&mut *conn)
+    .await?;
+    let devices: Vec<(String, Option<String>, String, String)> = sqlx::query_as(
+        "SELECT equipment_id, service_id, kind, model FROM equipment WHERE customer_no = $1 ORDER BY equipment_id",
+    )
+    .bind(customer_no)
+    .fetch_all(&mut *conn)
+    .await?;
+    let today_s = today.to_string();
+    let mut services = Vec::new();
+    for r in rows.into_iter().filter(|r| r.ended_on.as_deref().is_none_or(|e| e >= today_s.as_str())) {
+        let term = r.term_months.filter(|t| *t > 0).map(|t| t as u32);
+        let renewal = match (term, month_of(&r.started_on)) {
+            (Some(t), Some(start)) => next_renewal(start, t, Month::of(today)).map(|m| m.to_string()),
+            _ => None,
+        };
+        // Devices with no service of their own go with the TV (an STB or a Hit pot).
+        let mine = devices
+            .iter()
+            .filter(|(_, sid, ..)| sid.as_deref() == Some(r.id.as_str()) || (sid.is_none() && r.kind == "tv"))
+            .map(|(id, _, kind, model)| Device { id: id.clone(), kind: kind.clone(), model: model.clone() })
+            .collect();
+        services.push(ContractService {
+            id: r.id,
+            kind: r.kind,
+            plan_name: r.plan_name,
+            monthly_fee: Yen(r.monthly_fee),
+            started_on: r.started_on,
+            term_months: term,
+            renewal_month: renewal,
+            early_termination_fee: Yen(r.early_termination_fee.unwrap_or(0)),
+            installation_address: r.installation_address,
+            devices: mine,
+        });
+    }
+    let payment = crate::features::billing::store::payment_method(conn, customer_no).await?;
+    Ok(Some(ContractOverview {
+        name,
+        customer_no: customer_no.into(),
+        postal_code,
+        address,
+        services,
+        payment,
+    }))
+}
+
+/// サービス加入・変更履歴 of `customer_no` (and its account), newest first; with
+/// `filter`, only that service's entries (an id that is not the customer's: none).
+pub async fn history(
+    conn: &mut Conn,
+    customer_no: &str,
+    account_id: &str,
+    filter: Option<String>,
+) -> Result<History, sqlx::Error> {
+    let services: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, kind, plan_name, started_on, ended_on FROM services WHERE customer_no = $1 ORDER BY started_on, id",
+    )
+    .bind(customer_no)
+    .fetch_all(&mut *conn)
+    .await?;
+    let changes: Vec<PlanChangeRow> = sqlx::query_as(
+        "SELECT c.service_id, c.changed_on, s.kind, fp.name AS from_name, tp.name AS to_name FROM service_changes c
+         JOIN services s ON s.id = c.service_id
+         LEFT JOIN plans fp ON fp.code = c.from_plan LEFT JOIN plans tp ON tp.code = c.to_plan
+         WHERE c.customer_no = $1 AND c.change_kind = 'plan_change'",
+    )
+    .bind(customer_no)
+    .fetch_all(&mut *conn)
+    .await?;
+    let events: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT kind, detail, created_at FROM account_events
+         WHERE account_id = $1 AND kind IN ('billing.payment_method_changed', 'account.id_changed')",
+    )
+    .bind(account_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mailboxes: Vec<(String, i64)> =
+        sqlx::query_as("SELECT address, created_at FROM mailboxes WHERE customer_no = $1")
+            .bind(customer_no)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut entries = Vec::new();
+    for (id, kind, plan, started, ended) in &services {
+        entries.push(HistoryEntry {
+            date: started.clone(),
+            event: HistoryEvent::ServiceStarted { kind: kind.clone(), plan: plan.clone() },
+            service_id: Some(id.clone()),
+        });
+        if let Some(ended) = ended {
+            entries.push(HistoryEntry {
+                date: ended.clone(),
+                event: HistoryEvent::ServiceEnded { kind: kind.clone(), plan: plan.clone() },
+                service_id: Some(id.clone()),
+            });
+        }
+    }
+    for c in changes {
+        entries.push(HistoryEntry {
+            date: c.changed_on,
+            event: HistoryEvent::PlanChanged {
+                kind: c.kind,
+                from: c.from_name.unwrap_or_default(),
+                to: c.to_name.unwrap_or_default(),
+            },
+            service_id: Some(c.service_id),
+        });
+    }
+    for (kind, detail, at) in events {
+        let date = Date::of_unix_jst(at).to_string();
+        let event = if kind == "account.id_changed" {
+            HistoryEvent::IdChanged
+        } else {
+            let d: serde_json::Value = serde_json::from_str(&detail).unwrap_or_default();
+            let field = |k: &str| d.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            HistoryEvent::PaymentChanged { brand: field("brand"), last4: field("last4") }
+        };
+        entries.push(HistoryEntry { date, event, service_id: None });
+    }
+    let internet = services.iter().find(|s| s.1 == "internet").map(|s| s.0.clone());
+    for (address, at) in mailboxes {
+        entries.push(HistoryEntry {
+            date: Date::of_unix_jst(at).to_string(),
+            event: HistoryEvent::MailboxCreated { address },
+            service_id: internet.clone(),
+        });
+    }
+    // Newest first; a stable order within a day (the order they were added above).
+    entries.sort_by(|a, b| b.date.cmp(&a.date));
+    if let Some(f) = &filter {
+        entries.retain(|e| e.service_id.as_deref() == Some(f.as_str()));
+    }
+    Ok(History {
+        entries,
+        services: services.into_iter().map(|(id, kind, plan, ..)| (id, kind, plan)).collect(),
+        filter,
+    })
+}
