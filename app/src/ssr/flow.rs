@@ -125,13 +125,6 @@ impl<'q> Guarded<'q> {
         self
     }
 
-    /// Also a condition without a value, e.g. `"completed_at IS NULL"`.
-    pub fn and_sql(mut self, condition: &'static str) -> Self {
-        self.sql.push_str(" AND ");
-        self.sql.push_str(condition);
-        self
-    }
-
     /// Runs it; how many rows moved.
     pub async fn rows(self, conn: &mut Conn) -> Result<u64, sqlx::Error> {
         let sql = self.sql;
@@ -190,11 +183,8 @@ mod tests {
             q.sql(),
             "UPDATE mailbox_drafts SET step = $1, link_hash = NULL WHERE link_hash = $2 AND step IN ($3, $4) AND expires_at > $5"
         );
-        let q = hold(MailboxStep::Confirm).by("id", "d1").and_sql("mailbox_id IS NULL");
-        assert_eq!(
-            q.sql(),
-            "UPDATE mailbox_drafts SET step = step WHERE id = $1 AND step IN ($2) AND mailbox_id IS NULL"
-        );
+        let q = hold(MailboxStep::Confirm).by("id", "d1");
+        assert_eq!(q.sql(), "UPDATE mailbox_drafts SET step = step WHERE id = $1 AND step IN ($2)");
         assert_eq!(step_in(&[MailboxStep::Done, MailboxStep::Cancelled]), "step IN ('done', 'cancelled')");
     }
 }
