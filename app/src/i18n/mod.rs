@@ -62,19 +62,9 @@ pub fn use_locale() -> Locale {
 /// `2026年11月25日 14:05` / `2026-11-25 14:05 JST`. Pure arithmetic, so the browser
 /// and the server (mails, pages) write it alike.
 pub fn format_datetime(locale: Locale, unix: i64) -> String {
-    let local = unix + 9 * 3600;
-    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let secs = (unix + 9 * 3600).rem_euclid(86_400);
     let (hour, minute) = (secs / 3600, secs % 3600 / 60);
-    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let crate::domain::billing::Date { year, month, day } = crate::domain::billing::Date::of_unix_jst(unix);
     match locale {
         Locale::Ja => format!("{year}年{month}月{day}日 {hour:02}:{minute:02}"),
         Locale::En => format!("{year}-{month:02}-{day:02} {hour:02}:{minute:02} JST"),

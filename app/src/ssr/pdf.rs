@@ -87,22 +87,21 @@ pub fn not_found() -> axum::response::Response {
     (http::StatusCode::NOT_FOUND, [(http::header::CACHE_CONTROL, "no-store")], "not found").into_response()
 }
 
-/// Render on the blocking pool; a failure is logged and answered 503 (the font
-/// missing) or 500.
+/// Make a PDF on the blocking pool (`make` is CPU work); a failure is logged and
+/// answered 503 (the font missing, a layout error) or 500.
 pub async fn render_blocking(
-    template: &'static str,
-    data: impl serde::Serialize + Send + 'static,
-    font_path: std::path::PathBuf,
+    what: &'static str,
+    make: impl FnOnce() -> Result<Vec<u8>, PdfError> + Send + 'static,
 ) -> Result<Vec<u8>, axum::response::Response> {
     use axum::response::IntoResponse;
-    match tokio::task::spawn_blocking(move || render(template, &data, &font_path)).await {
+    match tokio::task::spawn_blocking(make).await {
         Ok(Ok(bytes)) => Ok(bytes),
         Ok(Err(e)) => {
-            tracing::error!(error = %e, template, "could not make a PDF");
+            tracing::error!(error = %e, what, "could not make a PDF");
             Err(http::StatusCode::SERVICE_UNAVAILABLE.into_response())
         }
         Err(e) => {
-            tracing::error!(error = %e, template, "the PDF task failed");
+            tracing::error!(error = %e, what, "the PDF task failed");
             Err(http::StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
     }

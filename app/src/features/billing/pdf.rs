@@ -248,19 +248,12 @@ pub async fn download(
         Document::Invoice => (format!("invoice-{month}.pdf"), (tb.pdf_invoice_file)(&month_label)),
         Document::Receipt => (format!("receipt-{month}.pdf"), (tb.pdf_receipt_file)(&month_label)),
     };
-    let rendered = tokio::task::spawn_blocking(move || {
+    let made = pdf::render_blocking("invoice", move || {
         render(document, &statement, &recipient, &settings.invoice_issuer, locale, &settings.pdf_font_path)
     })
     .await;
-    match rendered {
-        Ok(Ok(bytes)) => pdf::download(bytes, &ascii, &name),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "could not make a PDF");
-            StatusCode::SERVICE_UNAVAILABLE.into_response()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "the PDF task failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+    match made {
+        Ok(bytes) => pdf::download(bytes, &ascii, &name),
+        Err(response) => response,
     }
 }

@@ -298,6 +298,11 @@ pub async fn issue_one(
     Ok(true)
 }
 
+/// The columns of [`InvoiceRow`].
+const INVOICE_COLUMNS: &str =
+    "billing_month, issued_on, due_on, total, status, paid_on, pay_kind, pay_name, \
+    pay_last4, pay_exp_month, pay_exp_year";
+
 #[derive(sqlx::FromRow)]
 struct InvoiceRow {
     billing_month: String,
@@ -333,10 +338,9 @@ pub async fn months(
     limit: i64,
     today: Date,
 ) -> Result<Vec<MonthSummary>, sqlx::Error> {
-    let rows: Vec<InvoiceRow> = sqlx::query_as(
-        "SELECT billing_month, issued_on, due_on, total, status, paid_on, pay_kind, pay_name, pay_last4, pay_exp_month, pay_exp_year
-         FROM invoices WHERE customer_no = $1 ORDER BY billing_month DESC LIMIT $2",
-    )
+    let rows: Vec<InvoiceRow> = sqlx::query_as(&format!(
+        "SELECT {INVOICE_COLUMNS} FROM invoices WHERE customer_no = $1 ORDER BY billing_month DESC LIMIT $2"
+    ))
     .bind(customer_no)
     .bind(limit)
     .fetch_all(conn)
@@ -392,10 +396,9 @@ pub async fn statement(
     month: Month,
     today: Date,
 ) -> Result<Option<Statement>, sqlx::Error> {
-    let row: Option<InvoiceRow> = sqlx::query_as(
-        "SELECT billing_month, issued_on, due_on, total, status, paid_on, pay_kind, pay_name, pay_last4, pay_exp_month, pay_exp_year
-         FROM invoices WHERE customer_no = $1 AND billing_month = $2",
-    )
+    let row: Option<InvoiceRow> = sqlx::query_as(&format!(
+        "SELECT {INVOICE_COLUMNS} FROM invoices WHERE customer_no = $1 AND billing_month = $2"
+    ))
     .bind(customer_no)
     .bind(month.to_string())
     .fetch_optional(&mut *conn)

@@ -128,7 +128,8 @@ pub async fn download(
         }
     };
     let data = document_data(&contract, &state.settings.invoice_issuer.name, &today.to_string(), locale);
-    match pdf::render_blocking("contract.typ", data, state.settings.pdf_font_path.clone()).await {
+    let font = state.settings.pdf_font_path.clone();
+    match pdf::render_blocking("contract", move || pdf::render("contract.typ", &data, &font)).await {
         Ok(bytes) => {
             let tc = texts::of(locale);
             pdf::download(bytes, &format!("contract-{}.pdf", account.customer_no), tc.pdf_file)
