@@ -3,11 +3,11 @@
 use crate::components::layout::Layout;
 use crate::context::{PagePrefs, UserResource};
 use crate::features::account::{
-    AccountEditPage, AccountPage, IdChangeCancelPage, IdChangeCancelledPage, IdChangeConfirmPage,
-    IdChangeDonePage, IdChangePage, IdChangeSentPage, IdChangeVerifyPage,
+    AccountEditPage, AccountPage, ContactVerifyPage, IdChangeCancelPage, IdChangeCancelledPage,
+    IdChangeConfirmPage, IdChangeDonePage, IdChangePage, IdChangeSentPage, IdChangeVerifyPage,
 };
 use crate::features::billing::{BillingPage, PaymentPage};
-use crate::features::contract::{ContractPage, HistoryPage};
+use crate::features::contract::{ContractPage, HistoryPage, PlanChangePage};
 use crate::features::dev::{DevIndexPage, DevMailboxPage, DevPreviewPage};
 use crate::features::login::LoginPage;
 use crate::features::mailboxes::{
@@ -19,6 +19,7 @@ use crate::features::recovery::{
     RecoveryChoicePage, RecoveryCodePage, RecoveryDonePage, RecoveryIdentifyPage, RecoveryPasswordPage,
     RecoveryQuestionPage, RecoveryReissuePage, RecoverySentPage, RecoveryVerifyPage,
 };
+use crate::features::referral::{InvitePage, ReferralPage};
 use crate::features::registration::{
     AdditionalPage, ConfirmPage, CredentialsPage, DonePage, PendingPage, RegisterPage, ReviewPage,
     ReviewedPage, SentPage,
@@ -121,6 +122,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/recovery/password") view=RecoveryPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/edit") view=AccountEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/contact/verify") view=ContactVerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/id") view=IdChangePage ssr=SsrMode::Async/>
                     <Route path=path!("/account/id/confirm") view=IdChangeConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/id/sent") view=IdChangeSentPage ssr=SsrMode::Async/>
@@ -132,6 +134,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/billing/payment") view=PaymentPage ssr=SsrMode::Async/>
                     <Route path=path!("/contract") view=ContractPage ssr=SsrMode::Async/>
                     <Route path=path!("/contract/history") view=HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/contract/change") view=PlanChangePage ssr=SsrMode::Async/>
+                    <Route path=path!("/contract/referral") view=ReferralPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async/>
                     <Route path=path!("/mail") view=MailboxListPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail/new") view=MailboxNewPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail/new/subdomain") view=MailboxSubdomainPage ssr=SsrMode::Async/>

@@ -43,6 +43,9 @@ pub enum AppError {
     /// The card company refused the card (the payment gateway's answer).
     #[error("card declined")]
     PaymentDeclined,
+    /// One request at a time (a plan change under way for the service).
+    #[error("a request is under way")]
+    Pending,
     /// Something failed on the server; the cause was logged there.
     #[error("internal error")]
     Internal,
@@ -56,7 +59,7 @@ impl AppError {
         match self {
             AppError::NotFound | AppError::LinkInvalid => 404,
             AppError::VerificationFailed | AppError::PaymentDeclined => 422,
-            AppError::FlowExpired | AppError::LimitReached => 409,
+            AppError::FlowExpired | AppError::LimitReached | AppError::Pending => 409,
             AppError::Unauthorized | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::Invalid { .. } => 422,
@@ -89,6 +92,7 @@ impl AppError {
             AppError::Locked => "locked".into(),
             AppError::AccountUnavailable => "unavailable".into(),
             AppError::PaymentDeclined => "declined".into(),
+            AppError::Pending => "pending".into(),
             _ => "internal".into(),
         }
     }
@@ -104,6 +108,7 @@ impl AppError {
             "locked" => AppError::Locked,
             "unavailable" => AppError::AccountUnavailable,
             "declined" => AppError::PaymentDeclined,
+            "pending" => AppError::Pending,
             "internal" => AppError::Internal,
             c => {
                 let (field, code) = c.split_once('.')?;

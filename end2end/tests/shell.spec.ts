@@ -12,12 +12,13 @@ test.describe('app shell', () => {
       await expect(menu.getByRole('heading', { name: heading })).toBeVisible();
     }
     // Not yet available: shown, marked, and not a link.
-    await expect(menu.getByText('お友だち紹介')).toBeVisible();
-    await expect(menu.getByRole('link', { name: 'お友だち紹介' })).toHaveCount(0);
+    await expect(menu.getByText('オプションチャンネル')).toBeVisible();
+    await expect(menu.getByRole('link', { name: 'オプションチャンネル' })).toHaveCount(0);
     await expect(menu.getByText('準備中').first()).toBeVisible();
     await expect(menu.getByRole('link', { name: 'ご請求明細の確認' })).toHaveAttribute('href', '/billing');
     // Built screens are links.
     await expect(menu.getByRole('link', { name: 'お客さま情報確認・変更' })).toHaveAttribute('href', '/account');
+    await expect(menu.getByRole('link', { name: 'お友だち紹介' })).toHaveAttribute('href', '/contract/referral');
     await expectNoHorizontalScroll(page);
     await screenshot(page, info, 'shell');
   });

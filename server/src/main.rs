@@ -19,6 +19,13 @@ commands:
                          only when the database holds no customer
   bill --month YYYY-MM   issue that month's invoices from the contracts (idempotent:
                          a month already issued for a customer is left as it is)
+  plan-requests          list the open plan change requests (受付, 処理中)
+  plan-requests --process ID
+                         take request ID up (受付 → 処理中; the customer can no longer
+                         cancel it), mailing the customer
+  plan-requests --complete ID
+                         complete request ID (→ 完了): the new plan is in force from its
+                         date, billed by the next runs; mails the customer
   help                   show this text
 
 configuration (environment): DATABASE_URL, PUBLIC_URL, SMTP_URL, MYPAGE_ENV,
@@ -49,6 +56,14 @@ async fn main() -> ExitCode {
             Some(month) if args.len() == 3 => bill(&settings, month).await,
             _ => {
                 eprintln!("server: bill needs --month YYYY-MM\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
+        ("plan-requests", None) => plan_requests(&settings, None).await,
+        ("plan-requests", Some(op @ ("--process" | "--complete"))) => match args.get(2) {
+            Some(id) if args.len() == 3 => plan_requests(&settings, Some((op, id))).await,
+            _ => {
+                eprintln!("server: plan-requests {op} needs a request ID\n\n{USAGE}");
                 return ExitCode::from(2);
             }
         },
@@ -93,6 +108,54 @@ async fn bill(settings: &Settings, month: app::domain::billing::Month) -> Result
     let report = app::features::billing::store::issue_month(&db, month, Some(settings)).await?;
     tracing::info!(%month, issued = report.issued, already_issued = report.already_issued, "billing run");
     println!("{month}: {} invoices issued, {} already issued", report.issued, report.already_issued);
+    db.close().await;
+    Ok(())
+}
+
+/// What the back office does with plan change requests: list the open ones, take one
+/// up, complete one.
+async fn plan_requests(settings: &Settings, op: Option<(&str, &String)>) -> Result<(), Error> {
+    use app::features::contract::plan_change::{self, Operated};
+    let db = connect(settings).await?;
+    let now = app::ssr::now();
+    match op {
+        None => {
+            let open = plan_change::open_requests(&db).await?;
+            if open.is_empty() {
+                println!("no open plan change requests");
+            }
+            for (customer_no, r) in open {
+                println!(
+                    "{}\t{}\t{}\t{}\t{} -> {}\t{}\tfrom {}\trequested {}",
+                    r.id,
+                    app::flow::Step::as_str(r.step),
+                    customer_no,
+                    r.service_id,
+                    r.from_name,
+                    r.to_name,
+                    r.monthly_fee.grouped(),
+                    r.effective_on,
+                    r.requested_on
+                );
+            }
+        }
+        Some((op, id)) => {
+            let done = if op == "--process" {
+                plan_change::process(&db, settings, id, now).await?
+            } else {
+                plan_change::complete(&db, settings, id, now).await?
+            };
+            match done {
+                Operated::Moved => {
+                    println!("{id}: {}", if op == "--process" { "processing" } else { "done" })
+                }
+                Operated::NotOpen => {
+                    db.close().await;
+                    return Err(format!("no open request {id} (or not at a step it can leave)").into());
+                }
+            }
+        }
+    }
     db.close().await;
     Ok(())
 }

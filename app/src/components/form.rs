@@ -32,6 +32,7 @@ pub fn form_message(tx: &'static Texts, e: &AppError) -> Option<&'static str> {
         AppError::InvalidCredentials => Some(tx.rec_code_wrong),
         AppError::LimitReached => Some(tx.mb_limit_reached),
         AppError::PaymentDeclined => Some(tx.err_payment_declined),
+        AppError::Pending => Some(tx.err_pending),
         _ => Some(tx.error_generic),
     }
 }

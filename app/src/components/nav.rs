@@ -46,7 +46,10 @@ pub const MENUS: &[MenuSection] = &[
                 label: |t| t.menu_contract_document,
                 href: Some(crate::features::contract::routes::DOCUMENT),
             },
-            MenuItem { label: |t| t.menu_contract_referral, href: None },
+            MenuItem {
+                label: |t| t.menu_contract_referral,
+                href: Some(crate::features::referral::routes::REFERRAL),
+            },
             MenuItem { label: |t| t.menu_contract_option_channels, href: None },
         ],
     },

@@ -34,11 +34,36 @@ impl PhoneNumber {
     pub fn digits(&self) -> &str {
         &self.0
     }
+
+    /// As printed, hyphenated: mobiles and IP phones 3-4-4 (090-1111-2222), toll-free
+    /// 0120-xxx-xxx, Tokyo and Osaka 2-4-4 (03-1234-5678), other fixed lines 3-3-4
+    /// (045-987-6543). Areas with longer codes read 3-3-4 as well: a display, never
+    /// matched on.
+    pub fn display(digits: &str) -> String {
+        let d = digits;
+        let split = |a: usize, b: usize| format!("{}-{}-{}", &d[..a], &d[a..b], &d[b..]);
+        match d.len() {
+            11 => split(3, 7),
+            10 if d.starts_with("0120") => split(4, 7),
+            10 if d.starts_with("03") || d.starts_with("06") => split(2, 6),
+            10 => split(3, 6),
+            _ => d.to_string(),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_print_hyphenated_by_kind() {
+        assert_eq!(PhoneNumber::display("0312345678"), "03-1234-5678");
+        assert_eq!(PhoneNumber::display("0459876543"), "045-987-6543");
+        assert_eq!(PhoneNumber::display("09011112222"), "090-1111-2222");
+        assert_eq!(PhoneNumber::display("0120109199"), "0120-109-199");
+        assert_eq!(PhoneNumber::display("123"), "123");
+    }
 
     #[test]
     fn hyphens_spaces_and_full_width_digits_are_ignored() {

@@ -8,5 +8,6 @@ pub mod login;
 pub mod mailboxes;
 pub mod preferences;
 pub mod recovery;
+pub mod referral;
 pub mod registration;
 pub mod top;

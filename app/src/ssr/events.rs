@@ -27,6 +27,17 @@ pub enum Event {
     IdChanged,
     /// お支払い方法の変更: the payment method became a card (brand and last 4 in detail).
     PaymentMethodChanged,
+    /// プラン変更: requested (受付), cancelled by the customer, completed (in force from
+    /// its date).
+    PlanChangeRequested,
+    PlanChangeCancelled,
+    PlanChanged,
+    /// お客さま情報: a phone number added or removed, the contact address changed (or a
+    /// change to another address mailed for confirmation).
+    PhoneAdded,
+    PhoneRemoved,
+    ContactChangeRequested,
+    ContactChanged,
 }
 
 impl Event {
@@ -48,6 +59,13 @@ impl Event {
             Event::IdChangeCancelled => "account.id_change_cancelled",
             Event::IdChanged => "account.id_changed",
             Event::PaymentMethodChanged => "billing.payment_method_changed",
+            Event::PlanChangeRequested => "contract.plan_change_requested",
+            Event::PlanChangeCancelled => "contract.plan_change_cancelled",
+            Event::PlanChanged => "contract.plan_changed",
+            Event::PhoneAdded => "account.phone_added",
+            Event::PhoneRemoved => "account.phone_removed",
+            Event::ContactChangeRequested => "account.contact_change_requested",
+            Event::ContactChanged => "account.contact_changed",
         }
     }
 }

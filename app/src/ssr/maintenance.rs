@@ -45,13 +45,14 @@ pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::Ap
             step_in(&[Done, Cancelled]),
         )
     };
-    let statements: [(&str, &[i64]); 8] = [
+    let statements: [(&str, &[i64]); 9] = [
         ("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2", &[now, idle_before]),
         (&registrations, &[now, finished_before]),
         ("DELETE FROM recovery_flows WHERE expires_at <= $1", &[now]),
         ("DELETE FROM id_changes WHERE expires_at <= $1", &[now]),
         ("DELETE FROM mailbox_drafts WHERE expires_at <= $1", &[now]),
         ("DELETE FROM payment_setups WHERE expires_at <= $1", &[now]),
+        ("DELETE FROM contact_changes WHERE expires_at <= $1", &[now]),
         ("DELETE FROM throttle WHERE purge_after <= $1 AND blocked_until <= $1", &[now]),
         (
             "DELETE FROM account_events

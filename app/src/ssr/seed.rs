@@ -180,6 +180,7 @@ pub async fn seed_demo_at(db: &Db, mail_domain: &str, at: i64) -> Result<SeedRep
         insert_usage(&mut tx, c, at).await?;
     }
     insert_plans(&mut tx).await?;
+    insert_referrals(&mut tx, at, ts).await?;
     tx.commit().await?;
     // The 12 months of invoices, by the billing engine itself (a month issued before
     // is left as it is).
@@ -405,6 +406,49 @@ fn plan_change_day(at: i64) -> String {
     format!("{year:04}-{month:02}-16")
 }
 
+/// 佐藤 花子's referral code and two referrals: one rewarded (a friend's internet,
+/// connected and rewarded in the months after), one just applied (a friend's TV).
+async fn insert_referrals(conn: &mut Conn, at: i64, ts: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO referral_codes (customer_no, code, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind("100000002")
+        .bind("HANAK7Q4")
+        .bind(ts)
+        .execute(&mut *conn)
+        .await?;
+    let months = last_twelve_months(at);
+    let day = |i: usize, d: u8| format!("{:04}-{:02}-{d:02}", months[i].0, months[i].1);
+    let reward = crate::features::referral::REWARD.0;
+    let rows = [
+        (
+            "ref-100000002-1",
+            "ス**** 様",
+            "internet",
+            day(6, 12),
+            Some(day(7, 3)),
+            Some(day(8, 10)),
+            "rewarded",
+        ),
+        ("ref-100000002-2", "タ**** 様", "tv", day(11, 1), None, None, "applied"),
+    ];
+    for (id, mask, kind, applied, connected, rewarded, state) in rows {
+        sqlx::query(
+            "INSERT INTO referrals (id, referrer_no, friend_mask, service_kind, applied_on, connected_on, rewarded_on,
+                reward, state) VALUES ($1, '100000002', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(mask)
+        .bind(kind)
+        .bind(applied)
+        .bind(connected)
+        .bind(rewarded)
+        .bind(reward)
+        .bind(state)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// STBレンタル料 a month (tax included).
 const STB_RENTAL: i64 = 550;
 
@@ -416,7 +460,19 @@ async fn insert_plans(conn: &mut Conn) -> Result<(), sqlx::Error> {
         fee: 7_480,
         ..INTERNET_1G
     };
-    for p in [INTERNET_300M, INTERNET_1G, ten_g, TV, PHONE] {
+    let tv_light =
+        DemoService { plan_code: "tv-light", plan_name: "テレビ ライトプラン", fee: 3_278, ..TV };
+    let tv_premium =
+        DemoService {
+            plan_code: "tv-premium", plan_name: "テレビ プレミアムプラン", fee: 7_678, ..TV
+        };
+    let phone_flat = DemoService {
+        plan_code: "phone-flat",
+        plan_name: "ケーブルプラス電話 かけ放題",
+        fee: 2_948,
+        ..PHONE
+    };
+    for p in [INTERNET_300M, INTERNET_1G, ten_g, tv_light, TV, tv_premium, PHONE, phone_flat] {
         // Internet and TV: 2-year contracts (更新月 every 24 months from the start).
         let (term, fee) = match p.kind {
             "internet" => (24_i64, 11_000_i64),

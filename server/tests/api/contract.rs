@@ -115,7 +115,242 @@ async fn the_contract_document_names_the_customer_each_plan_and_the_renewal_mont
     assert_eq!(app.new_browser().get(app.url("/contract/document.pdf")).send().await.unwrap().status(), 401);
 }
 
+const NET: &str = "svc-100000002-internet";
+const TV: &str = "svc-100000002-tv";
+
+/// The first of next month in Japan, as the pages print it, and as stored.
+fn next_first() -> (String, String) {
+    let m = Month::of(Date::of_unix_jst(app::ssr::now())).plus(1);
+    (format!("{}年{}月1日", m.year, m.month), m.first().to_string())
+}
+
+/// The confirmation page of `service` → `plan`: its body and one-time key.
+async fn confirmation(app: &TestApp, c: &reqwest::Client, service: &str, plan: &str) -> (String, String) {
+    let (status, body) =
+        app.get_text_with(c, &format!("/contract/change?service={service}&plan={plan}")).await;
+    assert_eq!(status, 200);
+    let at = body.find("name=\"key\"").expect("the confirmation's key");
+    let rest = &body[at..];
+    let v = &rest[rest.find("value=\"").unwrap() + 7..];
+    (body.clone(), v[..v.find('"').unwrap()].to_string())
+}
+
+/// Requests `service` → `plan` as the customer would; the 受付番号.
+async fn request(app: &TestApp, c: &reqwest::Client, service: &str, plan: &str) -> String {
+    let (_, key) = confirmation(app, c, service, plan).await;
+    let to = post_from(
+        app,
+        c,
+        "/api/contract/plan/request",
+        &[("service", service), ("plan", plan), ("key", &key)],
+    )
+    .await;
+    to.strip_prefix("/contract?requested=").unwrap_or_else(|| panic!("{to}")).to_string()
+}
+
+async fn step_of(app: &TestApp, id: &str) -> String {
+    let (step,): (String,) = sqlx::query_as("SELECT step FROM plan_requests WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    step
+}
+
+async fn a_plan_change_is_quoted_requested_once_and_cancelled_by_its_owner_only(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let (_, body) = app.get_text_with(&c, "/contract").await;
+    assert_eq!(body.matches("data-testid=\"plan-change-link\"").count(), 2, "internet and TV");
+    // The plans of the service's kind, not its own.
+    let (status, body) = app.get_text_with(&c, &format!("/contract/change?service={NET}")).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("インターネット 300Mコース") && body.contains("インターネット 10Gコース"));
+    assert!(body.contains("7,480円") && !body.contains("テレビ ライトプラン"));
+    assert_eq!(body.matches("data-testid=\"plan-option\"").count(), 2, "not 1G, the plan it has");
+    // The quote: 10G from the 1st of next month, a full first month, no fee (dearer).
+    let (first, first_iso) = next_first();
+    let (body, key) = confirmation(&app, &c, NET, "net-10g").await;
+    let quote = &body[body.find("data-testid=\"plan-quote\"").unwrap()..];
+    for want in ["インターネット 10Gコース", "7,480円", first.as_str(), "かかりません"] {
+        assert!(quote.contains(want), "{want}");
+    }
+    // A plan of another kind, or none such: the choice again with the message; no key.
+    for bad in ["tv-premium", "net-1g", "nothing"] {
+        let (_, body) = app.get_text_with(&c, &format!("/contract/change?service={NET}&plan={bad}")).await;
+        assert!(body.contains("このサービスでは選択できないプランです"), "{bad}");
+        assert!(!body.contains("name=\"key\""), "{bad}");
+    }
+    let to = post_from(
+        &app,
+        &c,
+        "/api/contract/plan/request",
+        &[("service", NET), ("plan", "tv-premium"), ("key", &key)],
+    )
+    .await;
+    assert_eq!(to, format!("/contract/change?service={NET}&error=plan.invalid_format"));
+    // Another customer's service: its page is the 404; a request for it is refused.
+    let (status, _) = app.get_text_with(&c, "/contract/change?service=svc-100000003-internet").await;
+    assert_eq!(status, 404);
+    let to = post_from(
+        &app,
+        &c,
+        "/api/contract/plan/request",
+        &[("service", "svc-100000003-internet"), ("plan", "net-1g"), ("key", &key)],
+    )
+    .await;
+    assert!(to.starts_with("/contract?error="), "{to}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 0);
+    // A second tab's confirmation, opened before the request below is made.
+    let (_, again) = confirmation(&app, &c, NET, "net-300m").await;
+    // A double submit of the confirmation: one request, both sent to it.
+    let form = [("service", NET), ("plan", "net-10g"), ("key", key.as_str())];
+    let answers = at_once(&app, &[c.clone(), c.clone()], "/api/contract/plan/request", &form).await;
+    assert_eq!(answers[0], answers[1], "{answers:?}");
+    let id = answers[0].strip_prefix("/contract?requested=").expect("requested").to_string();
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 1);
+    let (effective, fee, step): (String, i64, String) =
+        sqlx::query_as("SELECT effective_on, termination_fee, step FROM plan_requests WHERE id = $1")
+            .bind(&id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!((effective.as_str(), fee, step.as_str()), (first_iso.as_str(), 0, "received"));
+    let mails = outbox_mails_to(&app, "contract.plan_request.received", "hanako@example.com").await;
+    assert_eq!(mails.len(), 1, "one notice");
+    assert!(mails[0].text.contains(&id) && mails[0].text.contains("インターネット 10Gコース"));
+    assert!(event_kinds(&app).await.contains(&"contract.plan_change_requested".to_string()));
+    // One open request a service: the other tab's confirmation is refused.
+    let to = post_from(
+        &app,
+        &c,
+        "/api/contract/plan/request",
+        &[("service", NET), ("plan", "net-300m"), ("key", &again)],
+    )
+    .await;
+    assert_eq!(to, "/contract?error=pending");
+    let (_, body) = app.get_text_with(&c, &format!("/contract/change?service={NET}")).await;
+    assert!(body.contains("手続き中のプラン変更のお申し込みがあります"));
+    // The contract shows it, 受付, with its number.
+    let (_, body) = app.get_text_with(&c, "/contract").await;
+    let open = &body[body.find("data-testid=\"plan-request\"").unwrap()..];
+    assert!(open.contains("受付") && open.contains(&id));
+    // Another customer cannot cancel it.
+    let ichiro = app.new_browser();
+    assert_eq!(location(&app.login_from(&ichiro, "ichiro@example.net", "Ichiro_2020").await), "/");
+    assert_eq!(
+        post_from(&app, &ichiro, "/api/contract/plan/cancel", &[("id", &id)]).await,
+        "/contract?error=expired"
+    );
+    assert_eq!(step_of(&app, &id).await, "received");
+    // Its owner can, once.
+    assert_eq!(
+        post_from(&app, &c, "/api/contract/plan/cancel", &[("id", &id)]).await,
+        "/contract?cancelled=1"
+    );
+    assert_eq!(step_of(&app, &id).await, "cancelled");
+    assert_eq!(
+        post_from(&app, &c, "/api/contract/plan/cancel", &[("id", &id)]).await,
+        "/contract?error=expired"
+    );
+    assert_eq!(outbox_mails_to(&app, "contract.plan_request.cancelled", "hanako@example.com").await.len(), 1);
+    let (_, body) = app.get_text_with(&c, "/contract/history").await;
+    assert!(body.contains(&format!("インターネット 1Gコース → インターネット 10Gコース、受付番号 {id}")));
+    assert!(body.contains("取消"));
+    // Cancelled, the service can be changed again.
+    request(&app, &c, NET, "net-300m").await;
+}
+
+/// `server plan-requests …` on this test's database.
+fn operator(app: &TestApp, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", &app.database_url)
+        .env("MYPAGE_ENV", "development")
+        .env("RUST_LOG", "error")
+        .arg("plan-requests")
+        .args(args)
+        .output()
+        .expect("run server");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+async fn the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan_from_its_date(
+    backend: Backend,
+) {
+    use app::features::billing::store::compute_lines;
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let (first, first_iso) = next_first();
+    let up = request(&app, &c, NET, "net-10g").await;
+    // A cheaper TV plan outside the 更新月: the quote says the fee, and it is kept.
+    let renewal = next_renewal(Month::parse("2019-04").unwrap(), 24, Month::parse(&first_iso[..7]).unwrap());
+    let (body, _) = confirmation(&app, &c, TV, "tv-light").await;
+    let down = request(&app, &c, TV, "tv-light").await;
+    let inside = renewal != Month::parse(&first_iso[..7]);
+    if inside {
+        assert!(body[body.find("data-testid=\"quote-termination\"").unwrap()..].contains("5,500円"));
+    }
+    let (ok, out) = operator(&app, &[]);
+    assert!(ok, "{out}");
+    assert!(out.contains(&up) && out.contains(&down) && out.contains("received"), "{out}");
+    // 処理中: the customer can no longer cancel it.
+    let (ok, out) = operator(&app, &["--process", &up]);
+    assert!(ok && out.contains("processing"), "{out}");
+    assert_eq!(
+        post_from(&app, &c, "/api/contract/plan/cancel", &[("id", &up)]).await,
+        "/contract?error=expired"
+    );
+    let (ok, out) = operator(&app, &["--complete", &up]);
+    assert!(ok && out.contains("done"), "{out}");
+    let (ok, out) = operator(&app, &["--complete", &down]);
+    assert!(ok, "{out}");
+    // Completed twice, or unknown: refused.
+    let (ok, _) = operator(&app, &["--complete", &up]);
+    assert!(!ok);
+    let (ok, _) = operator(&app, &["--process", "P0000000000"]);
+    assert!(!ok);
+    assert_eq!(step_of(&app, &up).await, "done");
+    for topic in ["contract.plan_request.processing", "contract.plan_request.done"] {
+        assert_eq!(
+            outbox_mails_to(&app, topic, "hanako@example.com").await.len(),
+            if topic.ends_with("done") { 2 } else { 1 },
+            "{topic}"
+        );
+    }
+    // Today the old plans are in force; the page says what changes and when.
+    let (_, body) = app.get_text_with(&c, "/contract").await;
+    assert!(body.contains("インターネット 1Gコース") && body.contains("6,380円"));
+    assert!(body.contains(&format!("{first}から インターネット 10Gコース に変更されます。")), "scheduled");
+    assert!(!body.contains("data-testid=\"plan-request\""), "no open request");
+    let (_, history) = app.get_text_with(&c, "/contract/history").await;
+    assert!(history.contains("予定"));
+    // The billing engine: this month the old plan, from the effective month the new one.
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    let this = Month::of(Date::of_unix_jst(app::ssr::now()));
+    let lines = compute_lines(&mut conn, "100000002", this).await.unwrap();
+    let names: Vec<_> = lines.iter().map(|l| (l.line.description.as_str(), l.line.amount.0)).collect();
+    assert!(
+        names.contains(&("インターネット 1Gコース", 6_380))
+            && names.contains(&("テレビ スタンダードプラン", 5_478)),
+        "{names:?}"
+    );
+    let lines = compute_lines(&mut conn, "100000002", this.plus(1)).await.unwrap();
+    let names: Vec<_> =
+        lines.iter().map(|l| (l.line.description.as_str(), l.line.amount.0, l.line.rate)).collect();
+    assert!(names.contains(&("インターネット 10Gコース", 7_480, 10)), "{names:?}");
+    assert!(names.contains(&("テレビ ライトプラン", 3_278, 10)), "{names:?}");
+    assert!(!names.iter().any(|n| n.0.contains("1Gコース") || n.0.contains("スタンダード")), "{names:?}");
+    assert_eq!(names.iter().any(|n| n == &("契約解除料（不課税）", 5_500, 0)), inside, "{names:?}");
+}
+
 on_both_databases!(
+    a_plan_change_is_quoted_requested_once_and_cancelled_by_its_owner_only,
+    the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan_from_its_date,
     the_contract_lists_each_service_with_its_term_and_renewal_month,
     the_history_is_newest_first_and_filters_by_the_customers_own_services,
     the_contract_document_names_the_customer_each_plan_and_the_renewal_month,

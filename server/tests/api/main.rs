@@ -16,6 +16,8 @@ mod health;
 mod login;
 mod mail;
 mod mailboxes;
+mod profile;
 mod recovery;
+mod referral;
 mod registration;
 mod trust;

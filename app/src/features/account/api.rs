@@ -13,11 +13,37 @@ pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
     let account = crate::ssr::auth::require_login().await?;
     let state = crate::ssr::state()?;
     let mut conn = state.db.pool().acquire().await?;
-    let (name, contact_email): (String, Option<String>) =
-        sqlx::query_as("SELECT name, contact_email FROM customers WHERE customer_no = $1")
+    let (name, name_kana, postal_code, address, contact_email): (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT name, name_kana, postal_code, address, contact_email FROM customers WHERE customer_no = $1",
+    )
+    .bind(&account.customer_no)
+    .fetch_one(&mut *conn)
+    .await?;
+    let phones: Vec<(String,)> =
+        sqlx::query_as("SELECT phone FROM customer_phones WHERE customer_no = $1 ORDER BY phone")
             .bind(&account.customer_no)
-            .fetch_one(&mut *conn)
+            .fetch_all(&mut *conn)
             .await?;
+    let mailboxes: Vec<(String,)> =
+        sqlx::query_as("SELECT address FROM mailboxes WHERE customer_no = $1 ORDER BY created_at, address")
+            .bind(&account.customer_no)
+            .fetch_all(&mut *conn)
+            .await?;
+    let pending_contact: Option<(String,)> = sqlx::query_as(
+        "SELECT new_email FROM contact_changes WHERE account_id = $1 AND step = $2 AND expires_at > $3
+         ORDER BY created_at DESC",
+    )
+    .bind(&account.account_id)
+    .bind(super::ContactStep::Mailed)
+    .bind(crate::ssr::now())
+    .fetch_optional(&mut *conn)
+    .await?;
     let pending: Option<(String,)> = sqlx::query_as(
         "SELECT new_itscom_id FROM id_changes
          WHERE account_id = $1 AND step = $2 AND expires_at > $3 ORDER BY created_at DESC",
@@ -28,11 +54,18 @@ pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
     .fetch_optional(&mut *conn)
     .await?;
     Ok(AccountOverview {
+        needs_password: crate::ssr::auth::needs_password(&account, crate::ssr::now()),
         customer_no: account.customer_no,
         name,
+        name_kana,
+        postal_code,
+        address,
+        phones: phones.into_iter().map(|(p,)| crate::domain::PhoneNumber::display(&p)).collect(),
         itscom_id: account.itscom_id,
         contact_email,
+        mailboxes: mailboxes.into_iter().map(|(m,)| m).collect(),
         pending_id: pending.map(|(id,)| id),
+        pending_contact: pending_contact.map(|(m,)| m),
     })
 }
 

@@ -7,6 +7,7 @@
 
 mod api;
 mod page;
+mod profile;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub(crate) mod store;
@@ -14,9 +15,10 @@ pub mod texts;
 
 pub use api::*;
 pub use page::{
-    AccountEditPage, AccountPage, IdChangeCancelPage, IdChangeCancelledPage, IdChangeConfirmPage,
-    IdChangeDonePage, IdChangePage, IdChangeSentPage, IdChangeVerifyPage,
+    AccountEditPage, AccountPage, ContactVerifyPage, IdChangeCancelPage, IdChangeCancelledPage,
+    IdChangeConfirmPage, IdChangeDonePage, IdChangePage, IdChangeSentPage, IdChangeVerifyPage,
 };
+pub use profile::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -31,15 +33,47 @@ crate::flow_steps! {
     }
 }
 
+crate::flow_steps! {
+    /// A change of the contact address to one that is not the customer's own mailbox
+    /// (`contact_changes.step`): `Mailed` a link, `Done` by it, or `Cancelled` (a newer
+    /// request, a password reset).
+    pub enum ContactStep in "contact_changes" {
+        Mailed = "mailed",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+}
+
+/// At most this many phone numbers on a contract.
+pub const MAX_PHONES: usize = 3;
+
 /// お客さま情報: what the customer sees about their account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountOverview {
     pub customer_no: String,
     pub name: String,
+    pub name_kana: String,
+    pub postal_code: String,
+    pub address: String,
+    /// As printed (hyphenated), in the order registered.
+    pub phones: Vec<String>,
     pub itscom_id: String,
     pub contact_email: Option<String>,
+    /// The customer's own mailboxes: a contact address they can switch to at once.
+    pub mailboxes: Vec<String>,
     /// A new iTSCOM ID waiting for its confirmation link.
     pub pending_id: Option<String>,
+    /// A new contact address waiting for its confirmation link.
+    pub pending_contact: Option<String>,
+    /// The login is older than 5 minutes: changes ask for the password again.
+    pub needs_password: bool,
+}
+
+/// What a contact address link will change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactLink {
+    pub current: Option<String>,
+    pub new_email: String,
 }
 
 /// The ID change this session is drafting, at its confirmation step.

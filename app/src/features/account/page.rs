@@ -2,6 +2,7 @@ use super::api::{
     get_account_overview, get_id_change_cancel, get_id_change_draft, get_id_change_link, CancelIdChange,
     ConfirmIdChange, StartIdChange, SubmitIdChange,
 };
+use super::profile::{get_contact_link, AddPhone, ChangeContact, ConfirmContactChange, RemovePhone};
 use super::{routes, IdChangeStep};
 use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
 use crate::components::status::{ErrorNotice, Loading};
@@ -25,37 +26,207 @@ fn Row(
     }
 }
 
-/// `/account`: お客さま情報確認・変更.
+/// `/account`: お客さま情報確認・変更. Name, kana, address (changed with documents: the
+/// page says which), the phone numbers (add, remove), the contact address (one of the
+/// customer's mailboxes at once, another by a mailed link) and the account information.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let tx = t();
     let tf = super::texts::t();
     let overview = Resource::new(|| (), |_| get_account_overview());
+    let query = use_query_map();
+    let error = form_error();
+    let add = ServerAction::<AddPhone>::new();
+    let remove = ServerAction::<RemovePhone>::new();
+    let contact = ServerAction::<ChangeContact>::new();
+    let done = move || query.read().get("done");
     view! {
         <h1 class="page-title">{tx.menu_settings_customer}</h1>
         <RequireLogin>
+            {move || done().and_then(|d| match d.as_str() {
+                "phone_added" => Some(tf.phone_added.to_string()),
+                "phone_removed" => Some(tf.phone_removed.to_string()),
+                "contact_changed" => Some(tf.contact_changed.to_string()),
+                _ => None,
+            }).map(|m| view! { <p class="alert alert-info mb-4 max-w-2xl" role="status" data-testid="account-done">{m}</p> })}
             {move || overview.get().map(|r| match r {
-                Ok(o) => view! {
-                    <section class="card max-w-2xl">
-                        <h2 class="card-title">{tf.info}</h2>
-                        <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-                            <Row label=tx.reg_name value=format!("{} {}", o.name, tx.honorific)/>
-                            <Row label=tx.customer_number value=o.customer_no.clone()/>
-                            <Row label=tx.itscom_id_label value=o.itscom_id.clone() testid="account-id"/>
-                            <Row label=tx.reg_contact_label value=o.contact_email.clone().unwrap_or_default()
-                                testid="account-contact"/>
-                        </dl>
-                        {o.pending_id.clone().map(|id| view! {
-                            <p class="alert alert-info mb-4" data-testid="pending-id">
-                                {(tf.pending)(&id)}
-                            </p>
-                        })}
-                        <a class="btn" href="/account/edit">{tf.edit_button}</a>
-                    </section>
-                }.into_any(),
+                Ok(o) => {
+                    let password = o.needs_password;
+                    let phone_error = field_error(tx, error, "phone");
+                    let last_error = field_error(tx, error, "remove_phone");
+                    let email_error = field_error(tx, error, "contact_email");
+                    let choice_error = field_error(tx, error, "contact");
+                    let can_remove = o.phones.len() > 1;
+                    let can_add = o.phones.len() < super::MAX_PHONES;
+                    let current = o.contact_email.clone().unwrap_or_default();
+                    view! {
+                        <div class="max-w-2xl space-y-4">
+                            {move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. })).map(|e| view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> })}
+                            <section class="card">
+                                <h2 class="card-title">{tf.info}</h2>
+                                <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                                    <Row label=tx.reg_name value=format!("{} {}", o.name, tx.honorific)/>
+                                    <Row label=tf.kana value=o.name_kana.clone()/>
+                                    <Row label=tx.customer_number value=o.customer_no.clone()/>
+                                    <Row label=tf.address value=format!("〒{} {}", o.postal_code, o.address)/>
+                                    <Row label=tx.itscom_id_label value=o.itscom_id.clone() testid="account-id"/>
+                                </dl>
+                                {o.pending_id.clone().map(|id| view! {
+                                    <p class="alert alert-info mb-4" data-testid="pending-id">
+                                        {(tf.pending)(&id)}
+                                    </p>
+                                })}
+                                <a class="btn" href="/account/edit">{tf.edit_button}</a>
+                            </section>
+                            <section class="card" id="phones">
+                                <h2 class="card-title">{tf.phones_title}</h2>
+                                <p class="mb-3 text-sm text-slate-700">{tf.phones_lead}</p>
+                                {move || last_error.get().map(|m| view! { <p class="alert alert-error mb-3" role="alert">{m}</p> })}
+                                <ul class="mb-4 divide-y divide-slate-200" data-testid="phones">
+                                    {o.phones.clone().into_iter().map(|p| view! {
+                                        <li class="flex flex-wrap items-center justify-between gap-2 py-2">
+                                            <span class="font-bold tabular-nums" data-testid="phone">{p.clone()}</span>
+                                            {can_remove.then(|| view! {
+                                                <details>
+                                                    <summary class="btn-ghost cursor-pointer" aria-label=format!("{} {}", p, tf.phone_remove)>{tf.phone_remove}</summary>
+                                                    <ActionForm action=remove attr:class="mt-2 space-y-2">
+                                                        <input type="hidden" name="phone" value=p.clone()/>
+                                                        {password.then(|| view! {
+                                                            <PasswordField id="remove-password" error=field_error(tx, error, "current_password")/>
+                                                        })}
+                                                        <Submit label=tf.phone_remove/>
+                                                    </ActionForm>
+                                                </details>
+                                            })}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                                {if can_add {
+                                    view! {
+                                        <ActionForm action=add attr:class="space-y-3" attr:novalidate="">
+                                            <Field id="phone" label=tf.phone_add input_type="tel" autocomplete="tel-national"
+                                                inputmode="tel" maxlength="20" hint=tf.phone_hint error=phone_error/>
+                                            {password.then(|| view! {
+                                                <PasswordField id="password" error=field_error(tx, error, "current_password")/>
+                                            })}
+                                            <Submit label=tf.phone_add_button/>
+                                        </ActionForm>
+                                    }.into_any()
+                                } else {
+                                    view! { <p class="text-sm">{tf.phone_max}</p> }.into_any()
+                                }}
+                                {(!can_remove).then(|| view! { <p class="mt-2 text-sm text-slate-600">{tf.phone_last}</p> })}
+                            </section>
+                            <section class="card" id="contact">
+                                <h2 class="card-title">{tf.contact_title}</h2>
+                                <p class="mb-2 text-sm text-slate-700">{tf.contact_lead}</p>
+                                <p class="mb-3 break-all font-bold" data-testid="account-contact">{current.clone()}</p>
+                                {o.pending_contact.clone().map(|to| view! {
+                                    <p class="alert alert-info mb-3" data-testid="pending-contact">{(tf.contact_pending)(&to)}</p>
+                                })}
+                                {(done().as_deref() == Some("contact_mailed")).then(|| o.pending_contact.clone()).flatten().map(|to| view! {
+                                    <p class="alert alert-info mb-3" role="status" data-testid="contact-mailed">{(tf.contact_mailed)(&to)}</p>
+                                })}
+                                <ActionForm action=contact attr:class="space-y-3" attr:novalidate="">
+                                    <fieldset>
+                                        <legend class="field-label">{tf.contact_choose}</legend>
+                                        {move || choice_error.get().map(|m| view! { <p class="mb-2 text-sm font-bold text-red-700" role="alert">{m}</p> })}
+                                        <div class="space-y-2">
+                                            {o.mailboxes.iter().filter(|m| **m != current).map(|m| view! {
+                                                <label class="flex min-h-11 cursor-pointer items-center gap-3 rounded border border-slate-300 px-3 py-2">
+                                                    <input type="radio" name="contact" value=m.clone()/>
+                                                    <span class="break-all">{m.clone()}</span>
+                                                </label>
+                                            }).collect_view()}
+                                            <label class="flex min-h-11 cursor-pointer items-center gap-3 rounded border border-slate-300 px-3 py-2">
+                                                <input type="radio" name="contact" value="other" checked=o.mailboxes.iter().all(|m| *m == current)/>
+                                                <span>{tf.contact_other}</span>
+                                            </label>
+                                        </div>
+                                    </fieldset>
+                                    <Field id="email" label=tf.contact_other input_type="email" autocomplete="email"
+                                        maxlength="254" hint=tf.contact_other_hint error=email_error/>
+                                    {password.then(|| view! {
+                                        <PasswordField id="contact-password" error=field_error(tx, error, "current_password")/>
+                                    })}
+                                    <Submit label=tf.contact_button/>
+                                </ActionForm>
+                            </section>
+                            <section class="card">
+                                <h2 class="card-title">{tf.documents_title}</h2>
+                                <p class="mb-2">{tf.documents_lead}</p>
+                                <ul class="mb-3 list-disc space-y-1 pl-6 text-sm" data-testid="documents">
+                                    {tf.documents.iter().map(|d| view! { <li>{*d}</li> }).collect_view()}
+                                </ul>
+                                <p class="font-bold">{tf.documents_contact}</p>
+                            </section>
+                        </div>
+                    }.into_any()
+                }
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}
         </RequireLogin>
+    }
+}
+
+/// The current password again (the login is older than 5 minutes), named `password`
+/// for the server function whatever its element id.
+#[component]
+fn PasswordField(id: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+    let tx = t();
+    view! {
+        <div>
+            <label for=id class="field-label">{tx.current_password}</label>
+            <input id=id name="password" type="password" class="field-input" autocomplete="current-password"
+                maxlength="32" aria-invalid=move || error.get().map(|_| "true")/>
+            {move || error.get().map(|m| view! { <p class="mt-1 text-sm font-bold text-red-700">{m}</p> })}
+        </div>
+    }
+}
+
+/// `/account/contact/verify?token=…`: what the link will change; `変更を確定する`
+/// (`?done=1` once confirmed). Works without a login: the mail is opened anywhere.
+#[component]
+pub fn ContactVerifyPage() -> impl IntoView {
+    let tx = t();
+    let tf = super::texts::t();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let done = move || query.read().get("done").is_some();
+    let link = Resource::new(token, get_contact_link);
+    let action = ServerAction::<ConfirmContactChange>::new();
+    let error = form_error();
+    view! {
+        <h1 class="page-title">{tf.contact_verify_title}</h1>
+        <Show when=done fallback=move || view! {
+            <Suspense fallback=|| view! { <Loading/> }>
+                {move || link.get().map(|r| match r {
+                    Ok(l) => view! {
+                        <section class="card max-w-2xl">
+                            <p class="mb-4">{tf.contact_verify_lead}</p>
+                            <FormAlert error=error/>
+                            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                                <Row label=tf.contact_current value=l.current.clone().unwrap_or_default()/>
+                                <Row label=tf.contact_choose value=l.new_email.clone() testid="new-contact"/>
+                            </dl>
+                            <ActionForm action=action>
+                                <input type="hidden" name="token" value=token/>
+                                <Submit label=tf.contact_verify_button/>
+                            </ActionForm>
+                        </section>
+                    }.into_any(),
+                    Err(AppError::LinkInvalid) => view! {
+                        <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                })}
+            </Suspense>
+        }>
+            <section class="card max-w-2xl">
+                <p class="mb-4" data-testid="contact-done">{tf.contact_done}</p>
+                <a class="btn" href="/">{tx.to_top}</a>
+            </section>
+        </Show>
     }
 }
 

@@ -3,6 +3,8 @@
 /// お客さま情報.
 pub const OVERVIEW: &str = "/account";
 pub const EDIT: &str = "/account/edit";
+/// The link mailed to a new contact address (`?token=…`; `?done=1` once confirmed).
+pub const CONTACT_VERIFY: &str = "/account/contact/verify";
 /// The ID change: the new ID (and where a draft out of order is sent).
 pub const ID: &str = "/account/id";
 pub const ID_CONFIRM: &str = "/account/id/confirm";

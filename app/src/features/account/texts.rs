@@ -49,6 +49,52 @@ pub struct AccountTexts {
     pub mail_id_requested_subject: &'static str,
     #[cfg(feature = "ssr")]
     pub mail_id_requested: fn(&str, &str, &str) -> Vec<String>,
+    pub kana: &'static str,
+    pub address: &'static str,
+    pub documents_title: &'static str,
+    pub documents_lead: &'static str,
+    pub documents: &'static [&'static str],
+    pub documents_contact: &'static str,
+    pub phones_title: &'static str,
+    pub phones_lead: &'static str,
+    pub phone_remove: &'static str,
+    pub phone_add: &'static str,
+    pub phone_add_button: &'static str,
+    pub phone_hint: &'static str,
+    pub phone_last: &'static str,
+    pub phone_max: &'static str,
+    pub phone_added: &'static str,
+    pub phone_removed: &'static str,
+    pub contact_title: &'static str,
+    pub contact_lead: &'static str,
+    pub contact_choose: &'static str,
+    pub contact_other: &'static str,
+    pub contact_other_hint: &'static str,
+    pub contact_button: &'static str,
+    pub contact_changed: &'static str,
+    pub contact_mailed: fn(&str) -> String,
+    pub contact_pending: fn(&str) -> String,
+    pub contact_verify_title: &'static str,
+    pub contact_verify_lead: &'static str,
+    pub contact_verify_button: &'static str,
+    pub contact_done: &'static str,
+    pub contact_current: &'static str,
+    #[cfg(feature = "ssr")]
+    pub mail_profile_subject: &'static str,
+    #[cfg(feature = "ssr")]
+    pub mail_profile: fn(&str, &str) -> Vec<String>,
+    #[cfg(feature = "ssr")]
+    pub what_phone_added: fn(&str) -> String,
+    #[cfg(feature = "ssr")]
+    pub what_phone_removed: fn(&str) -> String,
+    #[cfg(feature = "ssr")]
+    pub what_contact_changed: fn(&str) -> String,
+    #[cfg(feature = "ssr")]
+    pub what_contact_requested: fn(&str) -> String,
+    #[cfg(feature = "ssr")]
+    pub mail_contact_confirm_subject: &'static str,
+    #[cfg(feature = "ssr")]
+    pub mail_contact_confirm: fn(&str) -> Vec<String>,
 }
 
 pub const JA: AccountTexts = AccountTexts {
@@ -105,6 +151,52 @@ pub const JA: AccountTexts = AccountTexts {
         format!("日時: {when}"),
         format!("お心当たりのない場合は、以下のURLからお申し込みを取り消し、パスワードを変更してください:\n{cancel_link}"),
     ],
+    kana: "フリガナ",
+    address: "ご住所（設置場所）",
+    documents_title: "お名前・ご住所の変更",
+    documents_lead: "お名前・ご住所はマイページでは変更できません。確認書類が必要なため、次の方法でお手続きください。",
+    documents: &["ご住所の変更（お引越し）: 機器の移設工事が必要です。カスタマーセンターにご連絡ください。新しいご住所が記載された本人確認書類（運転免許証、マイナンバーカード、住民票の写しなど）が必要です。", "お名前の変更（ご結婚など）: 変更後のお名前が確認できる書類（運転免許証、健康保険証、戸籍抄本など）の写しを、カスタマーセンターからお送りする変更届に添えてご返送ください。", "ご契約者の変更（名義変更）: 名義変更届と、新旧ご契約者それぞれの本人確認書類が必要です。"],
+    documents_contact: "イッツコム カスタマーセンター 0120-109199（9:30～18:00）",
+    phones_title: "登録電話番号",
+    phones_lead: "ご本人確認に使う電話番号です。3件まで登録でき、1件以上が必要です。",
+    phone_remove: "削除",
+    phone_add: "電話番号を追加",
+    phone_add_button: "追加する",
+    phone_hint: "市外局番から入力してください（例: 090-1234-5678）。",
+    phone_last: "最後の1件は削除できません。別の番号を追加してから削除してください。",
+    phone_max: "登録できる電話番号は3件までです。追加するには、先に1件削除してください。",
+    phone_added: "電話番号を追加しました。",
+    phone_removed: "電話番号を削除しました。",
+    contact_title: "連絡先メールアドレス",
+    contact_lead: "お知らせや、パスワード再設定の確認コードをお送りするアドレスです。",
+    contact_choose: "新しい連絡先",
+    contact_other: "その他のメールアドレス",
+    contact_other_hint: "入力したアドレスに確認メールをお送りします。メールのURLを開くと変更されます（24時間有効）。",
+    contact_button: "連絡先を変更する",
+    contact_changed: "連絡先メールアドレスを変更しました。",
+    contact_mailed: |to| format!("{to} 宛に確認メールをお送りしました。メールのURLを開くと変更が確定します。"),
+    contact_pending: |to| format!("{to} への変更を確認中です（確認メールのURLを開くと変更されます）。"),
+    contact_verify_title: "連絡先メールアドレスの変更",
+    contact_verify_lead: "以下のとおり連絡先メールアドレスを変更します。よろしければ「変更を確定する」を押してください。",
+    contact_verify_button: "変更を確定する",
+    contact_done: "連絡先メールアドレスを変更しました。今後のお知らせはこのアドレスにお送りします。",
+    contact_current: "現在の連絡先",
+    #[cfg(feature = "ssr")]
+    mail_profile_subject: "お客さま情報変更のお知らせ",
+    #[cfg(feature = "ssr")]
+    mail_profile: |what, when| vec![format!("マイページでお客さま情報が変更されました。\n{what}"), format!("日時: {when}"), "お心当たりのない場合は、パスワードを変更のうえ、カスタマーセンター（0120-109199　9:30～18:00）にご連絡ください。".to_string()],
+    #[cfg(feature = "ssr")]
+    what_phone_added: |p| format!("電話番号 {p} を追加しました。"),
+    #[cfg(feature = "ssr")]
+    what_phone_removed: |p| format!("電話番号 {p} を削除しました。"),
+    #[cfg(feature = "ssr")]
+    what_contact_changed: |to| format!("連絡先メールアドレスを {to} に変更しました。今後のお知らせは新しいアドレスにお送りします。"),
+    #[cfg(feature = "ssr")]
+    what_contact_requested: |to| format!("連絡先メールアドレスを {to} に変更するお申し込みがありました。新しいアドレスで確認されると変更されます。"),
+    #[cfg(feature = "ssr")]
+    mail_contact_confirm_subject: "連絡先メールアドレスの確認",
+    #[cfg(feature = "ssr")]
+    mail_contact_confirm: |link| vec!["マイページの連絡先メールアドレスをこのアドレスに変更するお申し込みがありました。以下のURLを開き、変更を確定してください（24時間有効）。".to_string(), link.to_string(), "お心当たりのない場合は、このメールを破棄してください。変更されません。".to_string()],
 };
 
 pub const EN: AccountTexts = AccountTexts {
@@ -161,6 +253,52 @@ pub const EN: AccountTexts = AccountTexts {
         format!("When: {when}"),
         format!("If this was not you, cancel the request here and change your password:\n{cancel_link}"),
     ],
+    kana: "Name (kana)",
+    address: "Address (installation)",
+    documents_title: "Changing your name or address",
+    documents_lead: "Your name and address cannot be changed in My Page: they need documents. Please proceed as follows.",
+    documents: &["Moving house: the equipment must be moved. Call the customer center, with an identity document showing the new address (driving licence, My Number card, certificate of residence).", "A new name (marriage and so on): return the change form the customer center sends you with a copy of a document showing the new name (driving licence, health insurance card, family register extract).", "A new contract holder: a transfer form and identity documents of both the current and the new holder."],
+    documents_contact: "iTSCOM customer center 0120-109199 (9:30–18:00)",
+    phones_title: "Phone numbers",
+    phones_lead: "Used to confirm it is you. Up to 3; at least one is needed.",
+    phone_remove: "Remove",
+    phone_add: "Add a phone number",
+    phone_add_button: "Add",
+    phone_hint: "With the area code (e.g. 090-1234-5678).",
+    phone_last: "The last number cannot be removed: add another first.",
+    phone_max: "You have 3 numbers, the most there can be: remove one to add another.",
+    phone_added: "The phone number is added.",
+    phone_removed: "The phone number is removed.",
+    contact_title: "Contact email address",
+    contact_lead: "Where we send notices and password reset codes.",
+    contact_choose: "New contact address",
+    contact_other: "Another email address",
+    contact_other_hint: "We send a confirmation mail to it; the change is made when its link is opened (valid 24 hours).",
+    contact_button: "Change the contact address",
+    contact_changed: "The contact address is changed.",
+    contact_mailed: |to| format!("We have sent a confirmation mail to {to}. The change is made when its link is opened."),
+    contact_pending: |to| format!("A change to {to} waits for its confirmation link."),
+    contact_verify_title: "Change of contact address",
+    contact_verify_lead: "The contact address changes as below. Press Confirm the change.",
+    contact_verify_button: "Confirm the change",
+    contact_done: "The contact address is changed: notices now go to this address.",
+    contact_current: "Current contact address",
+    #[cfg(feature = "ssr")]
+    mail_profile_subject: "Your customer information changed",
+    #[cfg(feature = "ssr")]
+    mail_profile: |what, when| vec![format!("Your customer information was changed in My Page.\n{what}"), format!("When: {when}"), "If this was not you, change your password and call the customer center (0120-109199, 9:30–18:00).".to_string()],
+    #[cfg(feature = "ssr")]
+    what_phone_added: |p| format!("Phone number {p} added."),
+    #[cfg(feature = "ssr")]
+    what_phone_removed: |p| format!("Phone number {p} removed."),
+    #[cfg(feature = "ssr")]
+    what_contact_changed: |to| format!("The contact address is now {to}; notices go there from now on."),
+    #[cfg(feature = "ssr")]
+    what_contact_requested: |to| format!("A change of the contact address to {to} was asked; it is made once the new address confirms."),
+    #[cfg(feature = "ssr")]
+    mail_contact_confirm_subject: "Confirm your contact address",
+    #[cfg(feature = "ssr")]
+    mail_contact_confirm: |link| vec!["A change of a My Page contact address to this address was asked. Open the link to confirm it (valid 24 hours).".to_string(), link.to_string(), "If this was not you, ignore this mail: nothing changes.".to_string()],
 };
 
 /// The texts of `locale`.

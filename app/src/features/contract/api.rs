@@ -21,10 +21,172 @@ pub async fn get_history(service: Option<String>) -> Result<History, AppError> {
     let state = crate::ssr::state()?;
     let mut conn = state.db.pool().acquire().await?;
     let filter = service.filter(|s| !s.trim().is_empty());
-    let history = super::store::history(&mut conn, &account.customer_no, &account.account_id, filter).await?;
+    let today = crate::domain::billing::Date::of_unix_jst(crate::ssr::now());
+    let history =
+        super::store::history(&mut conn, &account.customer_no, &account.account_id, filter, today).await?;
     // A service that is not the customer's is not found, as any other.
     if history.filter.as_ref().is_some_and(|f| !history.services.iter().any(|(id, ..)| id == f)) {
         return Err(AppError::NotFound);
     }
     Ok(history)
+}
+
+/// The page of a plan change step, for its service (and chosen plan).
+pub fn change_page(service: &str, plan: Option<&str>) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => char::from(b).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    match plan {
+        Some(p) => format!("{}?service={}&plan={}", super::routes::CHANGE, enc(service), enc(p)),
+        None => format!("{}?service={}", super::routes::CHANGE, enc(service)),
+    }
+}
+
+/// プラン変更のお申し込み: the customer's service `service`, the plans it may change to
+/// and, with `plan`, the quote (new fee, effective date, first month, 契約解除料). Another
+/// customer's service, or one not in force, is `NotFound`.
+#[server(endpoint = "contract/plan")]
+pub async fn get_plan_change(service: String, plan: Option<String>) -> Result<super::PlanChange, AppError> {
+    use crate::domain::billing::{Date, Month};
+    use crate::domain::contract::quote_change;
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let today = Date::of_unix_jst(t);
+    let mut conn = state.db.pool().acquire().await?;
+    let service = super::store::services(&mut conn, &account.customer_no, today)
+        .await?
+        .into_iter()
+        .find(|s| s.id == service)
+        .ok_or(AppError::NotFound)?;
+    let options = super::store::plan_options(&mut conn, &service.kind, &service.plan_code).await?;
+    let plan = plan.filter(|p| !p.trim().is_empty());
+    let chosen = plan.as_ref().and_then(|p| options.iter().find(|o| &o.code == p)).cloned().map(|o| {
+        let started = Date::parse(&service.started_on).map(Month::of).unwrap_or(Month::of(today));
+        let quote = quote_change(
+            today,
+            started,
+            service.term_months.unwrap_or(0),
+            service.monthly_fee,
+            o.monthly_fee,
+            service.early_termination_fee,
+        );
+        (o, quote)
+    });
+    Ok(super::PlanChange {
+        invalid_plan: plan.is_some() && chosen.is_none(),
+        submit_key: if chosen.is_some() { crate::ssr::auth::random_token() } else { String::new() },
+        needs_password: crate::ssr::auth::needs_password(&account, t),
+        service,
+        options,
+        chosen,
+    })
+}
+
+/// `申し込む`: (the password again after 5 minutes) the request for `service` to
+/// change to `plan`, with the quote computed again here. A second submit of the same
+/// confirmation (`key`) finds the request the first made; a service with an open
+/// request, a plan not offered for it, or a service not the customer's is refused.
+#[server(endpoint = "contract/plan/request")]
+pub async fn request_plan_change(
+    service: String,
+    plan: String,
+    key: String,
+    password: Option<String>,
+) -> Result<String, AppError> {
+    use super::plan_change::{write, NewRequest, Written};
+    use crate::domain::billing::{Date, Month};
+    use crate::domain::contract::quote_change;
+    use crate::domain::FieldError;
+    use crate::ssr::{refuse, respond};
+    let page = change_page(&service, Some(&plan));
+    respond(
+        &page,
+        async {
+            let account = crate::ssr::auth::require_login().await?;
+            let state = crate::ssr::state()?;
+            let t = crate::ssr::now();
+            let today = Date::of_unix_jst(t);
+            let done = |id: &str| format!("{}?requested={id}", super::routes::CONTRACT);
+            if key.len() < 16 || key.len() > 64 {
+                return refuse(&change_page(&service, None), AppError::FlowExpired);
+            }
+            let mut conn = state.db.pool().acquire().await?;
+            let found = super::store::services(&mut conn, &account.customer_no, today)
+                .await?
+                .into_iter()
+                .find(|s| s.id == service);
+            let Some(svc) = found else { return refuse(super::routes::CONTRACT, AppError::NotFound) };
+            let options = super::store::plan_options(&mut conn, &svc.kind, &svc.plan_code).await?;
+            let Some(option) = options.into_iter().find(|o| o.code == plan) else {
+                return refuse(
+                    &change_page(&service, None),
+                    AppError::invalid("plan", FieldError::InvalidFormat),
+                );
+            };
+            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+            drop(conn);
+            let started = Date::parse(&svc.started_on).map(Month::of).unwrap_or(Month::of(today));
+            let quote = quote_change(
+                today,
+                started,
+                svc.term_months.unwrap_or(0),
+                svc.monthly_fee,
+                option.monthly_fee,
+                svc.early_termination_fee,
+            );
+            let client = crate::ssr::auth::client_address();
+            let request = NewRequest {
+                customer_no: &account.customer_no,
+                account_id: &account.account_id,
+                service_id: &svc.id,
+                from_plan: &svc.plan_code,
+                to_plan: &option.code,
+                monthly_fee: option.monthly_fee.0,
+                effective_on: quote.effective_on,
+                termination_fee: quote.termination_fee.0,
+                submit_key: &key,
+            };
+            match write(&state.db, &state.settings, request, &client, t).await? {
+                Written::New(id) | Written::Again(id) => Ok(done(&id)),
+                Written::Open => refuse(super::routes::CONTRACT, AppError::Pending),
+            }
+        }
+        .await,
+    )
+}
+
+/// `お申し込みを取り消す`: the customer's request `id`, while it is 受付.
+#[server(endpoint = "contract/plan/cancel")]
+pub async fn cancel_plan_request(id: String) -> Result<String, AppError> {
+    use crate::ssr::{refuse, respond};
+    respond(
+        super::routes::CONTRACT,
+        async {
+            let account = crate::ssr::auth::require_login().await?;
+            let state = crate::ssr::state()?;
+            let client = crate::ssr::auth::client_address();
+            let cancelled = super::plan_change::cancel(
+                &state.db,
+                &state.settings,
+                &account.customer_no,
+                &account.account_id,
+                &id,
+                &client,
+                crate::ssr::now(),
+            )
+            .await?;
+            if cancelled {
+                Ok(format!("{}?cancelled=1", super::routes::CONTRACT))
+            } else {
+                refuse(super::routes::CONTRACT, AppError::FlowExpired)
+            }
+        }
+        .await,
+    )
 }

@@ -1,21 +1,24 @@
 //! ご契約・手続き (SPEC §2 menu B): ご契約情報確認・変更 (what the customer has: each
 //! service with its plan, fee, start, term and 更新月, equipment and installation
 //! address), サービス加入・変更履歴 (one timeline of every change) and
-//! 契約内容確認書のダウンロード (the contract document as PDF). Plan change requests and
-//! お友だち紹介 come next (issue 13).
+//! 契約内容確認書のダウンロード (the contract document as PDF), プラン変更のお申し込み
+//! (a preview, a request on the flow machine the back office completes).
 
 mod api;
-mod page;
+pub mod page;
 #[cfg(feature = "ssr")]
 pub mod pdf;
+#[cfg(feature = "ssr")]
+pub mod plan_change;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod texts;
 
 pub use api::*;
-pub use page::{ContractPage, HistoryPage};
+pub use page::{ContractPage, HistoryPage, PlanChangePage};
 
+use crate::domain::contract::PlanChangeQuote;
 use crate::domain::Yen;
 use crate::features::billing::PaymentMethod;
 use serde::{Deserialize, Serialize};
@@ -46,6 +49,62 @@ pub struct ContractService {
     pub early_termination_fee: Yen,
     pub installation_address: String,
     pub devices: Vec<Device>,
+    /// The plan's code (the catalogue's).
+    pub plan_code: String,
+    /// A completed change not yet in force: (the new plan's name, `YYYY-MM-DD`).
+    pub scheduled: Option<(String, String)>,
+    /// The open plan change request (受付 or 処理中), if any.
+    pub request: Option<PlanRequest>,
+}
+
+crate::flow_steps! {
+    /// A plan change request: 受付 → 処理中 → 完了, or 取消 while 受付.
+    pub enum PlanRequestStep in "plan_requests" {
+        Received = "received",
+        Processing = "processing",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+}
+
+/// A plan the service may change to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanOption {
+    pub code: String,
+    pub name: String,
+    pub monthly_fee: Yen,
+}
+
+/// A plan change request as the customer (and the notices) see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanRequest {
+    /// 受付番号.
+    pub id: String,
+    pub service_id: String,
+    pub kind: String,
+    pub from_name: String,
+    pub to_name: String,
+    pub monthly_fee: Yen,
+    pub effective_on: String,
+    pub termination_fee: Yen,
+    pub step: PlanRequestStep,
+    /// `YYYY-MM-DD` (Japan).
+    pub requested_on: String,
+}
+
+/// プラン変更のお申し込み: the service, the plans it may change to, and, once one is
+/// chosen, the quote and what the confirmation needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanChange {
+    pub service: ContractService,
+    pub options: Vec<PlanOption>,
+    /// The plan chosen (the confirmation step), with its quote.
+    pub chosen: Option<(PlanOption, PlanChangeQuote)>,
+    /// The plan asked for is not one of `options`.
+    pub invalid_plan: bool,
+    pub needs_password: bool,
+    /// The confirmation's one-time key (a double submit makes one request).
+    pub submit_key: String,
 }
 
 /// ご契約情報確認・変更.
@@ -74,6 +133,17 @@ pub enum HistoryEvent {
     MailboxCreated { address: String },
     /// The iTSCOM ID changed.
     IdChanged,
+    /// A plan change was requested (kind, from, to, effective `YYYY-MM-DD`, 受付番号).
+    PlanRequested { kind: String, from: String, to: String, effective_on: String, id: String },
+}
+
+/// Where an entry of the timeline stands.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum EntryState {
+    Done,
+    /// A change completed but in force from a later date.
+    Scheduled,
+    Request(PlanRequestStep),
 }
 
 /// One entry of サービス加入・変更履歴.
@@ -84,6 +154,7 @@ pub struct HistoryEntry {
     pub event: HistoryEvent,
     /// The service it belongs to, if any (the filter).
     pub service_id: Option<String>,
+    pub state: EntryState,
 }
 
 /// サービス加入・変更履歴: newest first, and the services to filter by.

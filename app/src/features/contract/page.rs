@@ -1,7 +1,11 @@
-use super::api::{get_contract, get_history};
-use super::texts::ContractTexts;
-use super::{routes, ContractService, HistoryEntry, HistoryEvent};
+use super::api::{
+    change_page, get_contract, get_history, get_plan_change, CancelPlanRequest, RequestPlanChange,
+};
+use super::texts::{state_name, ContractTexts};
+use super::{routes, ContractService, EntryState, HistoryEntry, HistoryEvent, PlanRequest, PlanRequestStep};
+use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
 use crate::components::status::ErrorNotice;
+use crate::error::AppError;
 use crate::features::billing::page::describe_payment;
 use crate::features::login::RequireLogin;
 use crate::i18n::{format_date, format_month, format_yen, t, use_locale, Texts};
@@ -32,9 +36,27 @@ pub fn ContractPage() -> impl IntoView {
     let tc = super::texts::t();
     let tb = crate::features::billing::texts::t();
     let contract = Resource::new(|| (), |_| get_contract());
+    let query = use_query_map();
+    let error = form_error();
+    let cancel = ServerAction::<CancelPlanRequest>::new();
     view! {
         <h1 class="page-title">{tc.title}</h1>
         <RequireLogin>
+            {move || query.read().get("requested").map(|id| view! {
+                <p class="alert alert-info mb-4 max-w-3xl" role="status" data-testid="plan-requested">{(tc.requested_ok)(&id)}</p>
+            })}
+            {move || query.read().get("cancelled").map(|_| view! {
+                <p class="alert alert-info mb-4 max-w-3xl" role="status" data-testid="plan-cancelled">{tc.cancelled_ok}</p>
+            })}
+            {move || error.get().map(|e| view! {
+                <p class="alert alert-error mb-4 max-w-3xl" role="alert" data-testid="contract-error">
+                    {match e {
+                        AppError::Pending => tc.err_pending,
+                        AppError::FlowExpired => tc.err_not_cancellable,
+                        e => crate::components::form::form_message(t(), &e).unwrap_or(t().error_generic),
+                    }}
+                </p>
+            })}
             {move || contract.get().map(|r| match r {
                 Ok(c) => view! {
                     <div class="max-w-3xl space-y-4">
@@ -52,7 +74,7 @@ pub fn ContractPage() -> impl IntoView {
                         {if c.services.is_empty() {
                             view! { <p class="card">{tc.no_services}</p> }.into_any()
                         } else {
-                            c.services.into_iter().map(|s| view! { <ServiceCard service=s/> }).collect_view().into_any()
+                            c.services.into_iter().map(|s| view! { <ServiceCard service=s cancel=cancel/> }).collect_view().into_any()
                         }}
                         <section class="card">
                             <h2 class="card-title">{tc.document}</h2>
@@ -71,7 +93,7 @@ pub fn ContractPage() -> impl IntoView {
 }
 
 #[component]
-fn ServiceCard(service: ContractService) -> impl IntoView {
+fn ServiceCard(service: ContractService, cancel: ServerAction<CancelPlanRequest>) -> impl IntoView {
     let tc = super::texts::t();
     let tx = t();
     let locale = use_locale();
@@ -106,7 +128,171 @@ fn ServiceCard(service: ContractService) -> impl IntoView {
                 })}
                 <dt class="font-bold">{tc.installation_address}</dt><dd>{s.installation_address.clone()}</dd>
             </dl>
+            {s.scheduled.clone().map(|(plan, date)| view! {
+                <p class="mt-3 text-sm font-bold" data-testid="plan-scheduled">{(tc.scheduled)(&plan, &format_date(locale, &date))}</p>
+            })}
+            {match s.request.clone() {
+                Some(r) => view! { <RequestBox request=r cancel=cancel/> }.into_any(),
+                None if s.scheduled.is_none() => view! {
+                    <a class="btn-ghost mt-3 inline-block print:hidden" href=change_page(&s.id, None) data-testid="plan-change-link">
+                        {tc.change_link}
+                    </a>
+                }.into_any(),
+                None => ().into_any(),
+            }}
         </section>
+    }
+}
+
+/// The open request of a service: its state and, while 受付, the cancel (behind a
+/// disclosure that asks once more; no JavaScript needed).
+#[component]
+fn RequestBox(request: PlanRequest, cancel: ServerAction<CancelPlanRequest>) -> impl IntoView {
+    let tc = super::texts::t();
+    let tx = t();
+    let locale = use_locale();
+    let r = request;
+    view! {
+        <div class="mt-3 rounded border border-sky-300 bg-sky-50 p-3 text-sm" data-testid="plan-request">
+            <p class="font-bold">
+                {tc.request_title} " "
+                <span class="badge badge-info" data-testid="plan-request-state">{state_name(tc, r.step)}</span>
+            </p>
+            <dl class="mt-1 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+                <dt>{tc.request_id}</dt><dd data-testid="plan-request-id">{r.id.clone()}</dd>
+                <dt>{tc.requested_on}</dt><dd>{format_date(locale, &r.requested_on)}</dd>
+                <dt>{tc.change_choose}</dt><dd>{r.to_name.clone()} "（" {format_yen(tx, r.monthly_fee)} "）"</dd>
+                <dt>{tc.effective_on}</dt><dd>{format_date(locale, &r.effective_on)}</dd>
+            </dl>
+            {(r.step == PlanRequestStep::Received).then(|| view! {
+                <details class="mt-2 print:hidden">
+                    <summary class="link cursor-pointer py-2" data-testid="plan-cancel-open">{tc.cancel_request}</summary>
+                    <ActionForm action=cancel attr:class="mt-2 flex flex-wrap items-center gap-3">
+                        <input type="hidden" name="id" value=r.id.clone()/>
+                        <span>{tc.cancel_confirm}</span>
+                        <Submit label=tc.cancel_request/>
+                    </ActionForm>
+                </details>
+            })}
+        </div>
+    }
+}
+
+/// `/contract/change?service=<id>[&plan=<code>]`: プラン変更のお申し込み. Without a plan,
+/// the plans the service may change to (`確認`, a plain GET form); with one, the quote
+/// and the summary with `申し込む` (the password again after 5 minutes).
+#[component]
+pub fn PlanChangePage() -> impl IntoView {
+    let tc = super::texts::t();
+    let tx = t();
+    let locale = use_locale();
+    let query = use_query_map();
+    let args = move || {
+        let q = query.read();
+        (q.get("service").unwrap_or_default(), q.get("plan"))
+    };
+    let change = Resource::new(args, |(service, plan)| get_plan_change(service, plan));
+    let action = ServerAction::<RequestPlanChange>::new();
+    let error = form_error();
+    view! {
+        <h1 class="page-title">{tc.change_title}</h1>
+        <RequireLogin>
+            {move || change.get().map(|r| match r {
+                Ok(c) => {
+                    let s = c.service.clone();
+                    let current = view! {
+                        <section class="card">
+                            <h2 class="card-title flex flex-wrap items-center gap-2">
+                                <span class="badge badge-info">{kind_name(tx, &s.kind)}</span>
+                                <span>{tc.change_current} ": " {s.plan_name.clone()}</span>
+                            </h2>
+                            <p class="text-sm">{tc.monthly_fee} " " <span class="tabular-nums">{format_yen(tx, s.monthly_fee)}</span></p>
+                            {s.renewal_month.clone().map(|m| view! {
+                                <p class="text-sm">{tc.renewal} " " {format_month(locale, &m)}</p>
+                            })}
+                        </section>
+                    };
+                    let body = if s.request.is_some() {
+                        view! { <p class="alert alert-error" role="alert">{tc.err_pending}</p> }.into_any()
+                    } else if let Some((plan, quote)) = c.chosen.clone() {
+                        let (days, of_days) = quote.first_month_days;
+                        view! {
+                            <section class="card">
+                                <h2 class="card-title">{tc.summary_title}</h2>
+                                <p class="mb-3">{tc.summary_lead}</p>
+                                <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2" data-testid="plan-quote">
+                                    <dt class="font-bold">{tc.change_current}</dt><dd>{s.plan_name.clone()}</dd>
+                                    <dt class="font-bold">{tc.change_choose}</dt><dd data-testid="quote-plan">{plan.name.clone()}</dd>
+                                    <dt class="font-bold">{tc.new_fee}</dt>
+                                    <dd class="tabular-nums" data-testid="quote-fee">{format_yen(tx, plan.monthly_fee)}</dd>
+                                    <dt class="font-bold">{tc.effective_on}</dt>
+                                    <dd data-testid="quote-effective">{format_date(locale, &quote.effective_on.to_string())}</dd>
+                                    <dt class="font-bold">{tc.first_month}</dt>
+                                    <dd class="tabular-nums" data-testid="quote-first-month">
+                                        {format_yen(tx, quote.first_month)}
+                                        <span class="ml-2 text-xs text-slate-600">{(crate::features::billing::texts::t().prorated)(days, of_days)}</span>
+                                    </dd>
+                                    <dt class="font-bold">{tc.termination_fee}</dt>
+                                    <dd data-testid="quote-termination">
+                                        {if quote.termination_fee.0 > 0 { format_yen(tx, quote.termination_fee) } else { tc.termination_none.to_string() }}
+                                        <span class="block text-xs text-slate-600">{tc.termination_why}</span>
+                                    </dd>
+                                </dl>
+                                <FormAlert error=error/>
+                                <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                                    <input type="hidden" name="service" value=s.id.clone()/>
+                                    <input type="hidden" name="plan" value=plan.code.clone()/>
+                                    <input type="hidden" name="key" value=c.submit_key.clone()/>
+                                    {c.needs_password.then(|| view! {
+                                        <p class="text-sm text-slate-700">{tc.password_lead}</p>
+                                        <Field id="password" label=tx.current_password input_type="password"
+                                            autocomplete="current-password" maxlength="32"
+                                            error=field_error(tx, error, "current_password")/>
+                                    })}
+                                    <div class="flex flex-wrap items-center gap-4">
+                                        <Submit label=tc.apply/>
+                                        <a class="link" href=change_page(&s.id, None)>{tx.back}</a>
+                                    </div>
+                                </ActionForm>
+                            </section>
+                        }.into_any()
+                    } else if c.options.is_empty() {
+                        view! { <p class="card">{tc.change_none}</p> }.into_any()
+                    } else {
+                        let invalid = c.invalid_plan || error.get().is_some_and(|e| matches!(e, AppError::Invalid { ref field, .. } if field == "plan"));
+                        view! {
+                            <section class="card">
+                                <p class="mb-3">{tc.change_lead}</p>
+                                <form method="get" action=routes::CHANGE class="space-y-4">
+                                    <input type="hidden" name="service" value=s.id.clone()/>
+                                    <fieldset aria-describedby=invalid.then_some("plan-error")>
+                                        <legend class="field-label">{tc.change_choose}</legend>
+                                        {invalid.then(|| view! {
+                                            <p id="plan-error" class="mb-2 text-sm font-bold text-red-700" role="alert">{tc.change_invalid}</p>
+                                        })}
+                                        <div class="space-y-2">
+                                            {c.options.iter().enumerate().map(|(i, o)| view! {
+                                                <label class="flex min-h-11 cursor-pointer items-center gap-3 rounded border border-slate-300 px-3 py-2">
+                                                    <input type="radio" name="plan" value=o.code.clone() required checked=i == 0 data-testid="plan-option"/>
+                                                    <span class="flex-1">{o.name.clone()}</span>
+                                                    <span class="tabular-nums">{format_yen(tx, o.monthly_fee)}</span>
+                                                </label>
+                                            }).collect_view()}
+                                        </div>
+                                    </fieldset>
+                                    <div class="flex flex-wrap items-center gap-4">
+                                        <button type="submit" class="btn">{tc.change_confirm}</button>
+                                        <a class="link" href=routes::CONTRACT>{tx.back}</a>
+                                    </div>
+                                </form>
+                            </section>
+                        }.into_any()
+                    };
+                    view! { <div class="max-w-2xl space-y-4">{current}{body}</div> }.into_any()
+                }
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </RequireLogin>
     }
 }
 
@@ -129,6 +315,25 @@ pub fn describe(tc: &'static ContractTexts, tx: &'static Texts, e: &HistoryEntry
         HistoryEvent::PaymentChanged { brand, last4 } => (tc.payment_changed)(brand, last4),
         HistoryEvent::MailboxCreated { address } => (tc.mailbox_created)(address),
         HistoryEvent::IdChanged => tc.id_changed.to_string(),
+        HistoryEvent::PlanRequested { kind, from, to, id, .. } => {
+            (tc.plan_requested)(kind_name(tx, kind), from, to, id)
+        }
+    }
+}
+
+/// An entry's state as printed, with its badge.
+fn entry_state(tc: &'static ContractTexts, state: EntryState) -> (&'static str, &'static str) {
+    match state {
+        EntryState::Done => (tc.history_done, "badge badge-ok"),
+        EntryState::Scheduled => (tc.state_scheduled, "badge badge-info"),
+        EntryState::Request(step) => (
+            state_name(tc, step),
+            match step {
+                PlanRequestStep::Done => "badge badge-ok",
+                PlanRequestStep::Cancelled => "badge bg-slate-100 text-slate-700",
+                _ => "badge badge-info",
+            },
+        ),
     }
 }
 
@@ -181,7 +386,10 @@ pub fn HistoryPage() -> impl IntoView {
                                                 <tr>
                                                     <td class="whitespace-nowrap py-2 pr-2 align-top">{format_date(locale, &e.date)}</td>
                                                     <td class="py-2 pr-2 align-top">{describe(tc, tx, e)}</td>
-                                                    <td class="whitespace-nowrap py-2 align-top"><span class="badge badge-ok">{tc.history_done}</span></td>
+                                                    <td class="whitespace-nowrap py-2 align-top">{
+                                                        let (label, class) = entry_state(tc, e.state);
+                                                        view! { <span class=class>{label}</span> }
+                                                    }</td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>

@@ -6,3 +6,5 @@ pub const CONTRACT: &str = "/contract";
 pub const HISTORY: &str = "/contract/history";
 /// 契約内容確認書 (PDF, a plain route behind the session).
 pub const DOCUMENT: &str = "/contract/document.pdf";
+/// プラン変更のお申し込み (`?service=<id>`, then `&plan=<code>` for the confirmation).
+pub const CHANGE: &str = "/contract/change";

@@ -1,6 +1,9 @@
 //! The contract's queries: services with their terms and devices, and the timeline.
 
-use super::{ContractOverview, ContractService, Device, History, HistoryEntry, HistoryEvent};
+use super::{
+    ContractOverview, ContractService, Device, EntryState, History, HistoryEntry, HistoryEvent, PlanOption,
+    PlanRequest, PlanRequestStep,
+};
 use crate::domain::billing::{Date, Month};
 use crate::domain::contract::next_renewal;
 use crate::domain::Yen;
@@ -10,6 +13,7 @@ use crate::ssr::db::Conn;
 struct ServiceRow {
     id: String,
     kind: String,
+    plan_code: String,
     plan_name: String,
     monthly_fee: i64,
     started_on: String,
@@ -26,6 +30,70 @@ struct PlanChangeRow {
     kind: String,
     from_name: Option<String>,
     to_name: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: String,
+    service_id: String,
+    kind: String,
+    from_name: String,
+    to_name: String,
+    monthly_fee: i64,
+    effective_on: String,
+    termination_fee: i64,
+    step: PlanRequestStep,
+    created_at: i64,
+}
+
+/// The customer's plan change requests, newest first; with `open_only`, those still
+/// 受付 or 処理中 (one a service at most).
+pub async fn requests(
+    conn: &mut Conn,
+    customer_no: &str,
+    open_only: bool,
+) -> Result<Vec<PlanRequest>, sqlx::Error> {
+    let open = crate::ssr::flow::step_in(&[PlanRequestStep::Received, PlanRequestStep::Processing]);
+    let sql = format!(
+        "SELECT r.id, r.service_id, s.kind, fp.name AS from_name, tp.name AS to_name, r.monthly_fee, r.effective_on,
+                r.termination_fee, r.step, r.created_at
+         FROM plan_requests r JOIN services s ON s.id = r.service_id
+         JOIN plans fp ON fp.code = r.from_plan JOIN plans tp ON tp.code = r.to_plan
+         WHERE r.customer_no = $1 {} ORDER BY r.created_at DESC, r.id",
+        if open_only { format!("AND r.{open}") } else { String::new() }
+    );
+    let rows: Vec<RequestRow> = sqlx::query_as(&sql).bind(customer_no).fetch_all(conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PlanRequest {
+            id: r.id,
+            service_id: r.service_id,
+            kind: r.kind,
+            from_name: r.from_name,
+            to_name: r.to_name,
+            monthly_fee: Yen(r.monthly_fee),
+            effective_on: r.effective_on,
+            termination_fee: Yen(r.termination_fee),
+            step: r.step,
+            requested_on: Date::of_unix_jst(r.created_at).to_string(),
+        })
+        .collect())
+}
+
+/// The plans of `kind` in the catalogue other than `current`, cheapest first.
+pub async fn plan_options(
+    conn: &mut Conn,
+    kind: &str,
+    current: &str,
+) -> Result<Vec<PlanOption>, sqlx::Error> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT code, name, monthly_fee FROM plans WHERE kind = $1 AND code <> $2 ORDER BY monthly_fee, code",
+    )
+    .bind(kind)
+    .bind(current)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(code, name, fee)| PlanOption { code, name, monthly_fee: Yen(fee) }).collect())
 }
 
 fn month_of(date: &str) -> Option<Month> {
@@ -46,8 +114,27 @@ pub async fn overview(
     let Some((name, postal_code, address)) = customer else {
         return Ok(None);
     };
+    let services = services(conn, customer_no, today).await?;
+    let payment = crate::features::billing::store::payment_method(conn, customer_no).await?;
+    Ok(Some(ContractOverview {
+        name,
+        customer_no: customer_no.into(),
+        postal_code,
+        address,
+        services,
+        payment,
+    }))
+}
+
+/// The customer's services in force on `today`, each at the plan in force that day
+/// (a completed change from a later date is `scheduled`), with its open request.
+pub async fn services(
+    conn: &mut Conn,
+    customer_no: &str,
+    today: Date,
+) -> Result<Vec<ContractService>, sqlx::Error> {
     let rows: Vec<ServiceRow> = sqlx::query_as(
-        "SELECT s.id, s.kind, s.plan_name, s.monthly_fee, s.started_on, s.ended_on, s.installation_address,
+        "SELECT s.id, s.kind, s.plan_code, s.plan_name, s.monthly_fee, s.started_on, s.ended_on, s.installation_address,
                 p.term_months, p.early_termination_fee
          FROM services s LEFT JOIN plans p ON p.code = s.plan_code
          WHERE s.customer_no = $1
@@ -63,6 +150,18 @@ pub async fn overview(
     .fetch_all(&mut *conn)
     .await?;
     let today_s = today.to_string();
+    // Completed changes from a later date: the plan in force today is their `from`.
+    let later: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT c.service_id, c.changed_on, fp.code, fp.name, fp.monthly_fee, tp.name FROM service_changes c
+         JOIN plans fp ON fp.code = c.from_plan JOIN plans tp ON tp.code = c.to_plan
+         WHERE c.customer_no = $1 AND c.change_kind = 'plan_change' AND c.changed_on > $2
+         ORDER BY c.changed_on DESC",
+    )
+    .bind(customer_no)
+    .bind(&today_s)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut open = requests(conn, customer_no, true).await?;
     let mut services = Vec::new();
     for r in rows.into_iter().filter(|r| r.ended_on.as_deref().is_none_or(|e| e >= today_s.as_str())) {
         let term = r.term_months.filter(|t| *t > 0).map(|t| t as u32);
@@ -76,28 +175,31 @@ pub async fn overview(
             .filter(|(_, sid, ..)| sid.as_deref() == Some(r.id.as_str()) || (sid.is_none() && r.kind == "tv"))
             .map(|(id, _, kind, model)| Device { id: id.clone(), kind: kind.clone(), model: model.clone() })
             .collect();
+        let (mut plan_code, mut plan_name, mut fee, mut scheduled) =
+            (r.plan_code, r.plan_name, r.monthly_fee, None);
+        // The earliest later change says what is in force today (rows newest first).
+        for (_, on, code, name, from_fee, to) in later.iter().filter(|c| c.0 == r.id) {
+            (plan_code, plan_name, fee) = (code.clone(), name.clone(), *from_fee);
+            scheduled = Some((to.clone(), on.clone()));
+        }
+        let request = open.iter().position(|q| q.service_id == r.id).map(|i| open.swap_remove(i));
         services.push(ContractService {
             id: r.id,
             kind: r.kind,
-            plan_name: r.plan_name,
-            monthly_fee: Yen(r.monthly_fee),
+            plan_name,
+            monthly_fee: Yen(fee),
             started_on: r.started_on,
             term_months: term,
             renewal_month: renewal,
             early_termination_fee: Yen(r.early_termination_fee.unwrap_or(0)),
             installation_address: r.installation_address,
             devices: mine,
+            plan_code,
+            scheduled,
+            request,
         });
     }
-    let payment = crate::features::billing::store::payment_method(conn, customer_no).await?;
-    Ok(Some(ContractOverview {
-        name,
-        customer_no: customer_no.into(),
-        postal_code,
-        address,
-        services,
-        payment,
-    }))
+    Ok(services)
 }
 
 /// サービス加入・変更履歴 of `customer_no` (and its account), newest first; with
@@ -107,7 +209,9 @@ pub async fn history(
     customer_no: &str,
     account_id: &str,
     filter: Option<String>,
+    today: Date,
 ) -> Result<History, sqlx::Error> {
+    let today = today.to_string();
     let services: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
         "SELECT id, kind, plan_name, started_on, ended_on FROM services WHERE customer_no = $1 ORDER BY started_on, id",
     )
@@ -141,17 +245,20 @@ pub async fn history(
             date: started.clone(),
             event: HistoryEvent::ServiceStarted { kind: kind.clone(), plan: plan.clone() },
             service_id: Some(id.clone()),
+            state: EntryState::Done,
         });
         if let Some(ended) = ended {
             entries.push(HistoryEntry {
                 date: ended.clone(),
                 event: HistoryEvent::ServiceEnded { kind: kind.clone(), plan: plan.clone() },
                 service_id: Some(id.clone()),
+                state: if *ended > today { EntryState::Scheduled } else { EntryState::Done },
             });
         }
     }
     for c in changes {
         entries.push(HistoryEntry {
+            state: if c.changed_on > today { EntryState::Scheduled } else { EntryState::Done },
             date: c.changed_on,
             event: HistoryEvent::PlanChanged {
                 kind: c.kind,
@@ -170,7 +277,21 @@ pub async fn history(
             let field = |k: &str| d.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
             HistoryEvent::PaymentChanged { brand: field("brand"), last4: field("last4") }
         };
-        entries.push(HistoryEntry { date, event, service_id: None });
+        entries.push(HistoryEntry { date, event, service_id: None, state: EntryState::Done });
+    }
+    for r in requests(conn, customer_no, false).await? {
+        entries.push(HistoryEntry {
+            date: r.requested_on,
+            event: HistoryEvent::PlanRequested {
+                kind: r.kind,
+                from: r.from_name,
+                to: r.to_name,
+                effective_on: r.effective_on,
+                id: r.id,
+            },
+            service_id: Some(r.service_id),
+            state: EntryState::Request(r.step),
+        });
     }
     let internet = services.iter().find(|s| s.1 == "internet").map(|s| s.0.clone());
     for (address, at) in mailboxes {
@@ -178,6 +299,7 @@ pub async fn history(
             date: Date::of_unix_jst(at).to_string(),
             event: HistoryEvent::MailboxCreated { address },
             service_id: internet.clone(),
+            state: EntryState::Done,
         });
     }
     // Newest first; a stable order within a day (the order they were added above).

@@ -326,6 +326,12 @@ pub async fn cancel_pending(
         .by("account_id", account_id)
         .rows(conn)
         .await?;
+    use crate::features::account::ContactStep;
+    flow::advance(ContactStep::Mailed, ContactStep::Cancelled)
+        .clear("link_hash")
+        .by("account_id", account_id)
+        .rows(conn)
+        .await?;
     let customer: Option<(String,)> = sqlx::query_as("SELECT customer_no FROM accounts WHERE id = $1")
         .bind(account_id)
         .fetch_optional(&mut *conn)

@@ -224,6 +224,44 @@ pub fn id_change_requested(
     wrap(settings, locale, to, w.mail_id_requested_subject, &paragraphs)
 }
 
+/// お客さま情報変更のお知らせ: to the contact address in force before the change, what
+/// changed (`what`, already in the locale's words) and when.
+pub fn profile_changed(settings: &Settings, locale: Locale, to: &str, what: &str, at: i64) -> Mail {
+    let w = account::texts::of(locale);
+    wrap(settings, locale, to, w.mail_profile_subject, &(w.mail_profile)(what, &format_time(locale, at)))
+}
+
+/// To a new contact address: the single-use link that confirms it (24 hours).
+pub fn contact_confirm(settings: &Settings, locale: Locale, to: &str, link: &str) -> Mail {
+    let w = account::texts::of(locale);
+    wrap(settings, locale, to, w.mail_contact_confirm_subject, &(w.mail_contact_confirm)(link))
+}
+
+/// プラン変更のお申し込み: the request's step now (受付, 処理中, 完了, 取消) and what it
+/// changes, to the contact address.
+pub fn plan_request_notice(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    request: &crate::features::contract::PlanRequest,
+) -> Mail {
+    use crate::features::contract::{page::kind_name, texts};
+    let w = texts::of(locale);
+    let state = texts::state_name(w, request.step);
+    let fee = crate::i18n::format_yen(locale.texts(), request.monthly_fee);
+    let date = crate::i18n::format_date(locale, &request.effective_on);
+    let details = (w.mail_plan_details)(
+        &request.id,
+        kind_name(locale.texts(), &request.kind),
+        &request.from_name,
+        &request.to_name,
+        &fee,
+        &date,
+    );
+    let paragraphs = [(w.mail_plan_lead)(request.step).to_string(), details, w.mail_plan_footer.to_string()];
+    wrap(settings, locale, to, &(w.mail_plan_subject)(state), &paragraphs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,323 @@
+//! お客さま情報の変更 (issue 13): phone numbers (the PhoneNumber rules; 1 to
+//! [`MAX_PHONES`](super::MAX_PHONES) kept) and the contact address (one of the
+//! customer's own mailboxes at once; another address once it confirms by a mailed
+//! single-use link). Each change asks for the password again after 5 minutes and mails a
+//! notice to the contact address in force before it. Name and address are not edited
+//! here: they need documents (the page says which).
+
+use super::ContactLink;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The page a change returns to, with what happened (`?done=…`).
+#[cfg(feature = "ssr")]
+fn back(what: &str) -> String {
+    let section = if what.starts_with("phone") { "phones" } else { "contact" };
+    format!("{}?done={what}#{section}", super::routes::OVERVIEW)
+}
+
+/// The notice of `what` (in the customer's words) to the contact address in force now,
+/// and the event, in `tx`.
+#[cfg(feature = "ssr")]
+async fn notice(
+    tx: &mut crate::ssr::db::Conn,
+    account_id: &str,
+    event: crate::ssr::events::Event,
+    what: impl Fn(&'static super::texts::AccountTexts) -> String,
+    t: i64,
+) -> Result<(), sqlx::Error> {
+    let state = crate::ssr::state().map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
+    let words = what(super::texts::of(target.locale));
+    let mail =
+        crate::ssr::mail::templates::profile_changed(&state.settings, target.locale, &target.to, &words, t);
+    crate::ssr::mail::enqueue(tx, event.name(), &mail, t).await?;
+    crate::ssr::events::account_event(tx, event, account_id, t).await
+}
+
+/// `追加する`: a phone number on the contract (the PhoneNumber rules; not one it has;
+/// at most [`super::MAX_PHONES`]).
+#[server(endpoint = "account/phone/add")]
+pub async fn add_phone(phone: String, password: Option<String>) -> Result<String, AppError> {
+    use crate::domain::{FieldError, PhoneNumber};
+    use crate::ssr::{refuse, respond};
+    let page = super::routes::OVERVIEW;
+    respond(
+        page,
+        async {
+            let account = crate::ssr::auth::require_login().await?;
+            let state = crate::ssr::state()?;
+            let t = crate::ssr::now();
+            let number = PhoneNumber::parse(&phone).map_err(|e| AppError::invalid("phone", e))?;
+            let mut conn = state.db.pool().acquire().await?;
+            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+            drop(conn);
+            let mut tx = state.db.pool().begin().await?;
+            // Written first, then counted in the same transaction: two adds at once
+            // cannot both pass the limit (the second waits for the first's lock).
+            let added = sqlx::query(
+                "INSERT INTO customer_phones (customer_no, phone) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(&account.customer_no)
+            .bind(number.digits())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if added == 0 {
+                return refuse(page, AppError::invalid("phone", FieldError::Taken));
+            }
+            let (count,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM customer_phones WHERE customer_no = $1")
+                    .bind(&account.customer_no)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if count > super::MAX_PHONES as i64 {
+                tx.rollback().await?;
+                return refuse(page, AppError::invalid("phone", FieldError::Exhausted));
+            }
+            let shown = PhoneNumber::display(number.digits());
+            let event = crate::ssr::events::Event::PhoneAdded;
+            notice(&mut tx, &account.account_id, event, |w| (w.what_phone_added)(&shown), t).await?;
+            tx.commit().await?;
+            Ok(back("phone_added"))
+        }
+        .await,
+    )
+}
+
+/// `削除`: one of the contract's phone numbers, never the last.
+#[server(endpoint = "account/phone/remove")]
+pub async fn remove_phone(phone: String, password: Option<String>) -> Result<String, AppError> {
+    use crate::domain::{FieldError, PhoneNumber};
+    use crate::ssr::{refuse, respond};
+    let page = super::routes::OVERVIEW;
+    respond(
+        page,
+        async {
+            let account = crate::ssr::auth::require_login().await?;
+            let state = crate::ssr::state()?;
+            let t = crate::ssr::now();
+            let number = PhoneNumber::parse(&phone).map_err(|e| AppError::invalid("phone", e))?;
+            let mut conn = state.db.pool().acquire().await?;
+            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+            drop(conn);
+            let mut tx = state.db.pool().begin().await?;
+            let removed = sqlx::query("DELETE FROM customer_phones WHERE customer_no = $1 AND phone = $2")
+                .bind(&account.customer_no)
+                .bind(number.digits())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if removed == 0 {
+                return refuse(page, AppError::NotFound);
+            }
+            let (left,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM customer_phones WHERE customer_no = $1")
+                    .bind(&account.customer_no)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if left == 0 {
+                tx.rollback().await?;
+                return refuse(page, AppError::invalid("remove_phone", FieldError::Required));
+            }
+            let shown = PhoneNumber::display(number.digits());
+            let event = crate::ssr::events::Event::PhoneRemoved;
+            notice(&mut tx, &account.account_id, event, |w| (w.what_phone_removed)(&shown), t).await?;
+            tx.commit().await?;
+            Ok(back("phone_removed"))
+        }
+        .await,
+    )
+}
+
+/// Confirmation mails to other addresses: 5 an hour per account, so no one uses My
+/// Page to flood a stranger's mailbox.
+#[cfg(feature = "ssr")]
+pub const CONTACT_MAILS: crate::ssr::auth::throttle::Policy = crate::ssr::auth::throttle::Policy {
+    scope: "contact-mail",
+    counting: crate::ssr::auth::throttle::Counting::PerWindow { window_secs: 3600 },
+    free_attempts: 5,
+    step_secs: 300,
+    max_wait_secs: 3600,
+};
+
+/// `連絡先を変更する`: `contact` is one of the customer's mailboxes (changed at once) or
+/// `other` with `email` (a link mailed there; changed when it is opened).
+#[server(endpoint = "account/contact")]
+pub async fn change_contact(
+    contact: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+) -> Result<String, AppError> {
+    use super::ContactStep;
+    use crate::domain::{FieldError, ItscomId};
+    use crate::ssr::auth::{random_token, sha256_hex, throttle};
+    use crate::ssr::events::Event;
+    use crate::ssr::{flow, refuse, respond};
+    let page = super::routes::OVERVIEW;
+    respond(
+        page,
+        async {
+            let account = crate::ssr::auth::require_login().await?;
+            let state = crate::ssr::state()?;
+            let t = crate::ssr::now();
+            let mut conn = state.db.pool().acquire().await?;
+            let (current,): (Option<String>,) =
+                sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
+                    .bind(&account.customer_no)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            let choice = contact.unwrap_or_default();
+            let (to, own) = if choice == "other" {
+                let typed = ItscomId::parse(email.as_deref().unwrap_or_default())
+                    .map_err(|e| AppError::invalid("contact_email", e))?;
+                (typed.as_str().to_string(), false)
+            } else if choice.is_empty() {
+                return refuse(page, AppError::invalid("contact", FieldError::Required));
+            } else {
+                let mine: Option<(String,)> =
+                    sqlx::query_as("SELECT address FROM mailboxes WHERE customer_no = $1 AND address = $2")
+                        .bind(&account.customer_no)
+                        .bind(&choice)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                match mine {
+                    Some((address,)) => (address, true),
+                    None => return refuse(page, AppError::invalid("contact", FieldError::Required)),
+                }
+            };
+            if current.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&to)) {
+                return refuse(page, AppError::invalid("contact_email", FieldError::Unchanged));
+            }
+            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+            if !own && throttle::reserve(&mut conn, &CONTACT_MAILS, &account.account_id, t).await? != throttle::Verdict::Go
+            {
+                return refuse(page, AppError::TooManyAttempts);
+            }
+            drop(conn);
+            let mut tx = state.db.pool().begin().await?;
+            // Any change still waiting for its link is superseded by this one.
+            flow::advance(ContactStep::Mailed, ContactStep::Cancelled)
+                .clear("link_hash")
+                .by("account_id", &account.account_id)
+                .rows(&mut tx)
+                .await?;
+            if own {
+                // The notice goes to the address in force before the change.
+                notice(&mut tx, &account.account_id, Event::ContactChanged, |w| (w.what_contact_changed)(&to), t)
+                    .await?;
+                sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
+                    .bind(&account.customer_no)
+                    .bind(&to)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                return Ok(back("contact_changed"));
+            }
+            let token = random_token();
+            sqlx::query(
+                "INSERT INTO contact_changes (id, account_id, customer_no, new_email, link_hash, step, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(crate::ssr::db::new_id())
+            .bind(&account.account_id)
+            .bind(&account.customer_no)
+            .bind(&to)
+            .bind(sha256_hex(&token))
+            .bind(ContactStep::Mailed)
+            .bind(t)
+            .bind(t + super::store::LINK_SECS)
+            .execute(&mut *tx)
+            .await?;
+            let target = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?;
+            let link = state
+                .settings
+                .public_url
+                .join(&format!("{}?token={token}", super::routes::CONTACT_VERIFY))
+                .map_err(AppError::internal)?;
+            let mail = crate::ssr::mail::templates::contact_confirm(&state.settings, target.locale, &to, link.as_str());
+            crate::ssr::mail::enqueue(&mut tx, "account.contact_confirm", &mail, t).await?;
+            notice(
+                &mut tx,
+                &account.account_id,
+                Event::ContactChangeRequested,
+                |w| (w.what_contact_requested)(&to),
+                t,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(back("contact_mailed"))
+        }
+        .await,
+    )
+}
+
+/// What a contact-address link will change (reading changes nothing).
+#[server(endpoint = "account/contact/link")]
+pub async fn get_contact_link(token: String) -> Result<ContactLink, AppError> {
+    use crate::ssr::auth::sha256_hex;
+    crate::ssr::set_referrer_policy_no_referrer();
+    let state = crate::ssr::state()?;
+    let row: Option<(Option<String>, String)> = sqlx::query_as(
+        "SELECT c.contact_email, x.new_email FROM contact_changes x JOIN customers c ON c.customer_no = x.customer_no
+         WHERE x.link_hash = $1 AND x.step = $2 AND x.expires_at > $3",
+    )
+    .bind(sha256_hex(token.trim()))
+    .bind(super::ContactStep::Mailed)
+    .bind(crate::ssr::now())
+    .fetch_optional(state.db.pool())
+    .await?;
+    let Some((current, new_email)) = row else {
+        crate::ssr::set_status(404);
+        return Err(AppError::LinkInvalid);
+    };
+    Ok(ContactLink { current, new_email })
+}
+
+/// `変更を確定する`: the new address confirms, once (the link's hash is cleared as it is
+/// claimed); the notice goes to the address in force before.
+#[server(endpoint = "account/contact/confirm")]
+pub async fn confirm_contact_change(token: String) -> Result<String, AppError> {
+    use super::ContactStep;
+    use crate::ssr::auth::sha256_hex;
+    use crate::ssr::events::Event;
+    use crate::ssr::{flow, refuse, respond};
+    let token = token.trim().to_string();
+    let page = format!("{}?token={token}", super::routes::CONTACT_VERIFY);
+    respond(
+        &page.clone(),
+        async move {
+            let state = crate::ssr::state()?;
+            let t = crate::ssr::now();
+            let hash = sha256_hex(&token);
+            let mut tx = state.db.pool().begin().await?;
+            // Read the change before its hash is cleared by the claim below; the claim
+            // (write) decides whether it is used, and the read is repeated under it.
+            let claimed = flow::advance(ContactStep::Mailed, ContactStep::Done)
+                .set("link_hash", format!("used:{hash}"))
+                .by("link_hash", hash.clone())
+                .and("expires_at >", t)
+                .once(&mut tx)
+                .await?;
+            if !claimed {
+                return refuse(&page, AppError::LinkInvalid);
+            }
+            let (account_id, customer_no, new_email): (String, String, String) = sqlx::query_as(
+                "SELECT account_id, customer_no, new_email FROM contact_changes WHERE link_hash = $1",
+            )
+            .bind(format!("used:{hash}"))
+            .fetch_one(&mut *tx)
+            .await?;
+            notice(&mut tx, &account_id, Event::ContactChanged, |w| (w.what_contact_changed)(&new_email), t)
+                .await?;
+            sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
+                .bind(&customer_no)
+                .bind(&new_email)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(format!("{}?done=1", super::routes::CONTACT_VERIFY))
+        }
+        .await,
+    )
+}

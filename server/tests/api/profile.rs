@@ -1,0 +1,196 @@
+//! お客さま情報の変更 (issue 13): phone numbers and the contact address.
+
+use crate::common::*;
+
+async fn logged_in(app: &TestApp, id: &str, password: &str) -> reqwest::Client {
+    let c = app.new_browser();
+    assert_eq!(location(&app.login_from(&c, id, password).await), "/");
+    c
+}
+
+async fn phones_of(app: &TestApp, customer_no: &str) -> Vec<String> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT phone FROM customer_phones WHERE customer_no = $1 ORDER BY phone")
+            .bind(customer_no)
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    rows.into_iter().map(|(p,)| p).collect()
+}
+
+async fn contact_of(app: &TestApp, customer_no: &str) -> String {
+    let (c,): (String,) = sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
+        .bind(customer_no)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    c
+}
+
+async fn phones_are_added_and_removed_within_one_to_three_with_a_notice_each(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (status, body) = app.get_text_with(&c, "/account").await;
+    assert_eq!(status, 200);
+    for want in [
+        "サトウ ハナコ",
+        "〒225-0002",
+        "045-987-6543",
+        "090-1111-2222",
+        "お名前・ご住所の変更",
+        "本人確認書類",
+    ] {
+        assert!(body.contains(want), "{want}");
+    }
+    let add = |p: &'static str| {
+        let (app, c) = (&app, c.clone());
+        async move { post_from(app, &c, "/api/account/phone/add", &[("phone", p)]).await }
+    };
+    for (bad, code) in [
+        ("12345", "invalid_format"),
+        ("", "required"),
+        ("045-987-6543", "taken"),
+        ("０４５９８７６５４３", "taken"),
+    ] {
+        assert_eq!(add(bad).await, format!("/account?error=phone.{code}"), "{bad:?}");
+    }
+    // Full-width digits and hyphens of any kind are the PhoneNumber rules' business.
+    assert_eq!(add("０９０ー３３３３ー４４４４").await, "/account?done=phone_added#phones");
+    assert_eq!(phones_of(&app, "100000002").await, ["0459876543", "09011112222", "09033334444"]);
+    let notices = outbox_mails_to(&app, "account.phone_added", "hanako@example.com").await;
+    assert_eq!(notices.len(), 1);
+    assert!(notices[0].text.contains("090-3333-4444"));
+    // A fourth: refused, nothing written.
+    assert_eq!(add("03-5555-6666").await, "/account?error=phone.exhausted");
+    assert_eq!(phones_of(&app, "100000002").await.len(), 3);
+    let (_, body) = app.get_text_with(&c, "/account").await;
+    assert!(body.contains("登録できる電話番号は3件までです"));
+    // Removing one: done, with its notice.
+    let to = post_from(&app, &c, "/api/account/phone/remove", &[("phone", "090-3333-4444")]).await;
+    assert_eq!(to, "/account?done=phone_removed#phones");
+    assert_eq!(outbox_mails_to(&app, "account.phone_removed", "hanako@example.com").await.len(), 1);
+    // 鈴木 一郎 has one: it stays; hanako's numbers are not his to remove.
+    let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let to = post_from(&app, &ichiro, "/api/account/phone/remove", &[("phone", "044-555-0101")]).await;
+    assert_eq!(to, "/account?error=remove_phone.required");
+    assert_eq!(phones_of(&app, "100000003").await, ["0445550101"]);
+    let (_, body) = app.get_text_with(&ichiro, "/account?error=remove_phone.required").await;
+    assert!(body.contains("電話番号は1件以上必要です"));
+    post_from(&app, &ichiro, "/api/account/phone/remove", &[("phone", "090-1111-2222")]).await;
+    assert_eq!(phones_of(&app, "100000002").await, ["0459876543", "09011112222"]);
+    // Past 5 minutes the password is asked again.
+    sqlx::query("UPDATE sessions SET created_at = $1")
+        .bind(app::ssr::now() - 310)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(add("090-7777-8888").await, "/account?error=current_password.required");
+    let to = post_from(
+        &app,
+        &c,
+        "/api/account/phone/add",
+        &[("phone", "090-7777-8888"), ("password", "Hanako_2024")],
+    )
+    .await;
+    assert_eq!(to, "/account?done=phone_added#phones");
+    // Not logged in: the login page, nothing written.
+    let res = app
+        .new_browser()
+        .post(app.url("/api/account/phone/add"))
+        .header("Accept", "text/html")
+        .form(&[("phone", "090-1234-0000")])
+        .send()
+        .await
+        .unwrap();
+    assert!(location(&res).starts_with("/login"), "{}", location(&res));
+    assert_eq!(phones_of(&app, "100000002").await.len(), 3);
+}
+
+async fn the_contact_address_changes_to_a_mailbox_at_once_and_to_another_address_by_its_link(
+    backend: Backend,
+) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let change = |form: Vec<(&'static str, &'static str)>| {
+        let (app, c) = (&app, c.clone());
+        async move { post_from(app, &c, "/api/account/contact", &form).await }
+    };
+    // Not a choice, another customer's mailbox, a malformed or the same address.
+    assert_eq!(change(vec![]).await, "/account?error=contact.required");
+    assert_eq!(change(vec![("contact", "somebody@c01.itscom.net")]).await, "/account?error=contact.required");
+    assert_eq!(
+        change(vec![("contact", "other"), ("email", "not-an-address")]).await,
+        "/account?error=contact_email.invalid_format"
+    );
+    assert_eq!(
+        change(vec![("contact", "other"), ("email", "HANAKO@example.com")]).await,
+        "/account?error=contact_email.unchanged"
+    );
+    assert_eq!(contact_of(&app, "100000002").await, "hanako@example.com");
+    // One of her mailboxes: at once; the notice goes to the address before.
+    assert_eq!(
+        change(vec![("contact", "hanako@a01.itscom.net")]).await,
+        "/account?done=contact_changed#contact"
+    );
+    assert_eq!(contact_of(&app, "100000002").await, "hanako@a01.itscom.net");
+    let told = outbox_mails_to(&app, "account.contact_changed", "hanako@example.com").await;
+    assert_eq!(told.len(), 1);
+    assert!(told[0].text.contains("hanako@a01.itscom.net"));
+    // Another address: a link to it, a notice to the address in force; nothing changes yet.
+    assert_eq!(
+        change(vec![("contact", "other"), ("email", "hanako.new@example.org")]).await,
+        "/account?done=contact_mailed#contact"
+    );
+    assert_eq!(contact_of(&app, "100000002").await, "hanako@a01.itscom.net");
+    assert_eq!(
+        outbox_mails_to(&app, "account.contact_change_requested", "hanako@a01.itscom.net").await.len(),
+        1
+    );
+    let (_, body) = app.get_text_with(&c, "/account").await;
+    assert!(body.contains("hanako.new@example.org への変更を確認中です"));
+    let mail = outbox_mails_to(&app, "account.contact_confirm", "hanako.new@example.org").await;
+    assert_eq!(mail.len(), 1);
+    let link = link_path(&mail[0], "/account/contact/verify?token=").expect("the link");
+    // The link works in any browser (the mail may be read on another device), once.
+    let other = app.new_browser();
+    let (status, body) = app.get_text_with(&other, &link).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("hanako.new@example.org") && body.contains("hanako@a01.itscom.net"));
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    let answers =
+        at_once(&app, &[other.clone(), other.clone()], "/api/account/contact/confirm", &[("token", &token)])
+            .await;
+    assert!(answers.contains(&"/account/contact/verify?done=1".to_string()), "{answers:?}");
+    assert_eq!(answers.iter().filter(|a| a.contains("error=link")).count(), 1, "{answers:?}");
+    assert_eq!(contact_of(&app, "100000002").await, "hanako.new@example.org");
+    assert_eq!(outbox_mails_to(&app, "account.contact_changed", "hanako@a01.itscom.net").await.len(), 1);
+    let (status, _) = app.get_text_with(&other, &link).await;
+    assert_eq!(status, 404, "used");
+    // A newer request supersedes an older link.
+    change(vec![("contact", "other"), ("email", "first@example.org")]).await;
+    change(vec![("contact", "other"), ("email", "second@example.org")]).await;
+    let first = link_path(
+        &outbox_mails_to(&app, "account.contact_confirm", "first@example.org").await[0],
+        "/account/contact/verify?token=",
+    )
+    .unwrap();
+    assert_eq!(app.get_text_with(&other, &first).await.0, 404);
+    // Confirmation mails to other addresses: 5 an hour (3 sent so far).
+    for (i, to) in ["c4@example.org", "c5@example.org"].into_iter().enumerate() {
+        assert_eq!(
+            change(vec![("contact", "other"), ("email", to)]).await,
+            "/account?done=contact_mailed#contact",
+            "{i}"
+        );
+    }
+    assert_eq!(
+        change(vec![("contact", "other"), ("email", "c6@example.org")]).await,
+        "/account?error=throttled"
+    );
+    assert!(outbox_mails_to(&app, "account.contact_confirm", "c6@example.org").await.is_empty());
+}
+
+on_both_databases!(
+    phones_are_added_and_removed_within_one_to_three_with_a_notice_each,
+    the_contact_address_changes_to_a_mailbox_at_once_and_to_another_address_by_its_link,
+);
