@@ -34,7 +34,7 @@ test.describe('contract', () => {
     const history = page.getByTestId('history');
     await expect(history).toContainText('コース変更（インターネット 300Mコース → インターネット 1Gコース）');
     await expect(history).toContainText('テレビ ご利用開始');
-    await page.getByTestId('history-filter').selectOption({ label: 'インターネット インターネット 1Gコース' });
+    await page.getByTestId('history-filter').selectOption({ label: 'インターネット 1Gコース' });
     await page.getByRole('button', { name: '表示する' }).click();
     await expect(history).toContainText('コース変更');
     await expect(history).not.toContainText('テレビ ご利用開始');

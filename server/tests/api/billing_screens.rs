@@ -418,7 +418,27 @@ async fn a_doubled_card_entry_and_return_change_the_method_once(backend: Backend
     assert_eq!(outbox_mails_to(&app, "billing.payment_method_changed", "hanako@example.com").await.len(), 1);
 }
 
+async fn card_setups_are_limited_to_ten_an_hour_per_account(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    app.login_from(&c, "hanako@example.com", "Hanako_2024").await;
+    for i in 0..10 {
+        let to = post_from(&app, &c, "/api/billing/payment/start", &[]).await;
+        assert!(to.starts_with("/pgw/test/pay/"), "{i}: {to}");
+    }
+    assert_eq!(
+        post_from(&app, &c, "/api/billing/payment/start", &[]).await,
+        "/billing/payment?error=throttled"
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payment_setups").await, 10);
+    // Another account has its own budget.
+    let ichiro = app.new_browser();
+    app.login_from(&ichiro, "ichiro@example.net", "Ichiro_2020").await;
+    assert!(post_from(&app, &ichiro, "/api/billing/payment/start", &[]).await.starts_with("/pgw/test/pay/"));
+}
+
 on_both_databases!(
+    card_setups_are_limited_to_ten_an_hour_per_account,
     a_doubled_card_entry_and_return_change_the_method_once,
     the_statement_lists_twelve_months_the_lines_the_tax_and_what_changed,
     an_unpaid_month_says_so_and_how_to_pay,

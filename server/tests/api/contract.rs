@@ -68,6 +68,8 @@ async fn the_history_is_newest_first_and_filters_by_the_customers_own_services(b
     assert_eq!(status, 200);
     assert!(body.contains("インターネット コース変更（インターネット 300Mコース → インターネット 1Gコース）"));
     assert!(body.contains("テレビ ご利用開始（テレビ スタンダードプラン）"));
+    // The internet started on the plan its change left.
+    assert!(body.contains("インターネット ご利用開始（インターネット 300Mコース）"));
     assert!(body.contains("メールアドレスの登録（hanako@a01.itscom.net）"));
     assert!(body.contains("お支払い方法の変更（クレジットカード Mastercard ****4444）"));
     // Newest first: the payment change (today) before the plan change, before the starts.
@@ -286,6 +288,8 @@ async fn the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
     let (first, first_iso) = next_first();
+    // A tab left open on another change's confirmation (used after the completion).
+    let (_, stale_key) = confirmation(&app, &c, NET, "net-300m").await;
     let up = request(&app, &c, NET, "net-10g").await;
     // A cheaper TV plan outside the 更新月: the quote says the fee, and it is kept.
     let renewal = next_renewal(Month::parse("2019-04").unwrap(), 24, Month::parse(&first_iso[..7]).unwrap());
@@ -329,6 +333,13 @@ async fn the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan
     assert!(!body.contains("data-testid=\"plan-request\""), "no open request");
     let (_, history) = app.get_text_with(&c, "/contract/history").await;
     assert!(history.contains("予定"));
+    // Until it is in force, no other change: it would start from the plan the service
+    // is leaving.
+    let (_, page) = app.get_text_with(&c, &format!("/contract/change?service={NET}&plan=net-300m")).await;
+    assert!(page.contains("変更済みのプランの適用開始前のため") && !page.contains("name=\"key\""));
+    let form = [("service", NET), ("plan", "net-300m"), ("key", stale_key.as_str())];
+    assert_eq!(post_from(&app, &c, "/api/contract/plan/request", &form).await, "/contract?error=pending");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 2);
     // The billing engine: this month the old plan, from the effective month the new one.
     let mut conn = app.db.pool().acquire().await.unwrap();
     let this = Month::of(Date::of_unix_jst(app::ssr::now()));

@@ -45,6 +45,13 @@ pub async fn start_card_change(password: Option<String>) -> Result<String, AppEr
             let t = crate::ssr::now();
             let mut conn = state.db.pool().acquire().await?;
             crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+            use crate::ssr::auth::throttle;
+            let budget =
+                throttle::reserve(&mut conn, &super::payment::SETUPS_PER_ACCOUNT, &account.account_id, t)
+                    .await?;
+            if budget != throttle::Verdict::Go {
+                return Err(AppError::TooManyAttempts.into());
+            }
             let setup = super::payment::open_setup(&mut conn, &account, t).await?;
             drop(conn);
             let return_url = state

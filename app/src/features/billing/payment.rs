@@ -14,6 +14,16 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 
+/// Card setups an account may open: 10 an hour (each one creates a session at the
+/// gateway; a stolen session must not flood it, nor test cards there without limit).
+pub const SETUPS_PER_ACCOUNT: crate::ssr::auth::throttle::Policy = crate::ssr::auth::throttle::Policy {
+    scope: "card-setup",
+    counting: crate::ssr::auth::throttle::Counting::PerWindow { window_secs: 3600 },
+    free_attempts: 10,
+    step_secs: 300,
+    max_wait_secs: 3600,
+};
+
 /// A setup waits at the gateway at most this long.
 pub const SETUP_SECS: i64 = 30 * 60;
 

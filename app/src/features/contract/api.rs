@@ -122,6 +122,11 @@ pub async fn request_plan_change(
                 .into_iter()
                 .find(|s| s.id == service);
             let Some(svc) = found else { return refuse(super::routes::CONTRACT, AppError::NotFound) };
+            // A completed change not yet in force: the next change waits for it (it
+            // would start from a plan the service will no longer have).
+            if svc.scheduled.is_some() {
+                return refuse(super::routes::CONTRACT, AppError::Pending);
+            }
             let options = super::store::plan_options(&mut conn, &svc.kind, &svc.plan_code).await?;
             let Some(option) = options.into_iter().find(|o| o.code == plan) else {
                 return refuse(

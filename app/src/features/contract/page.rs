@@ -212,8 +212,9 @@ pub fn PlanChangePage() -> impl IntoView {
                             })}
                         </section>
                     };
-                    let body = if s.request.is_some() {
-                        view! { <p class="alert alert-error" role="alert">{tc.err_pending}</p> }.into_any()
+                    let body = if s.request.is_some() || s.scheduled.is_some() {
+                        let why = if s.request.is_some() { tc.err_pending } else { tc.err_scheduled };
+                        view! { <p class="alert alert-error" role="alert">{why}</p> }.into_any()
                     } else if let Some((plan, quote)) = c.chosen.clone() {
                         let (days, of_days) = quote.first_month_days;
                         view! {
@@ -360,9 +361,9 @@ pub fn HistoryPage() -> impl IntoView {
                                     {tc.history_filter}
                                     <select name="service" class="field-input mt-1" data-testid="history-filter">
                                         <option value="">{tc.history_all}</option>
-                                        {h.services.iter().map(|(id, kind, plan)| view! {
+                                        {h.services.iter().map(|(id, _kind, plan)| view! {
                                             <option value=id.clone() selected=*id == filter>
-                                                {kind_name(tx, kind)} " " {plan.clone()}
+                                                {plan.clone()}
                                             </option>
                                         }).collect_view()}
                                     </select>

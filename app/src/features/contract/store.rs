@@ -241,9 +241,16 @@ pub async fn history(
             .await?;
     let mut entries = Vec::new();
     for (id, kind, plan, started, ended) in &services {
+        // It started on the plan its first change left (the plan now, if none).
+        let first_plan = changes
+            .iter()
+            .filter(|c| &c.service_id == id)
+            .min_by(|a, b| a.changed_on.cmp(&b.changed_on))
+            .and_then(|c| c.from_name.clone())
+            .unwrap_or_else(|| plan.clone());
         entries.push(HistoryEntry {
             date: started.clone(),
-            event: HistoryEvent::ServiceStarted { kind: kind.clone(), plan: plan.clone() },
+            event: HistoryEvent::ServiceStarted { kind: kind.clone(), plan: first_plan },
             service_id: Some(id.clone()),
             state: EntryState::Done,
         });

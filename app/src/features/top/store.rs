@@ -1,7 +1,6 @@
 //! The top page's queries (server only).
 
 use super::{ServiceSummary, TopSummary};
-use crate::domain::Yen;
 use crate::ssr::db::Conn;
 
 /// The top-page summary of one customer, or None when there is no such customer.
@@ -16,19 +15,15 @@ pub async fn top_summary(conn: &mut Conn, customer_no: &str) -> Result<Option<To
         return Ok(None);
     };
 
-    let services = sqlx::query_as::<_, (String, String, i64)>(
-        "SELECT kind, plan_name, monthly_fee FROM services
-         WHERE customer_no = $1 AND ended_on IS NULL
-         ORDER BY CASE kind WHEN 'internet' THEN 1 WHEN 'tv' THEN 2 ELSE 3 END",
-    )
-    .bind(&customer_no)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|(kind, plan_name, fee)| ServiceSummary { kind, plan_name, monthly_fee: Yen(fee) })
-    .collect();
-
+    // The services in force today, each at the plan in force today (one query for the
+    // contract page and this summary).
     let today = crate::domain::billing::Date::of_unix_jst(crate::ssr::now());
+    let services = crate::features::contract::store::services(conn, &customer_no, today)
+        .await?
+        .into_iter()
+        .map(|s| ServiceSummary { kind: s.kind, plan_name: s.plan_name, monthly_fee: s.monthly_fee })
+        .collect();
+
     let latest_invoice =
         crate::features::billing::store::months(conn, &customer_no, 1, today).await?.into_iter().next();
 
