@@ -6,6 +6,7 @@ use crate::features::account::{
     AccountEditPage, AccountPage, ContactVerifyPage, IdChangeCancelPage, IdChangeCancelledPage,
     IdChangeConfirmPage, IdChangeDonePage, IdChangePage, IdChangeSentPage, IdChangeVerifyPage,
 };
+use crate::features::addons::{AddonApplyPage, ChannelsPage, SecurityPage};
 use crate::features::billing::{BillingPage, PaymentPage};
 use crate::features::contract::{ContractPage, HistoryPage, PlanChangePage};
 use crate::features::dev::{DevIndexPage, DevMailboxPage, DevPreviewPage};
@@ -137,6 +138,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contract/change") view=PlanChangePage ssr=SsrMode::Async/>
                     <Route path=path!("/contract/referral") view=ReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async/>
+                    <Route path=path!("/contract/channels") view=ChannelsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/security") view=SecurityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/addons/apply") view=AddonApplyPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail") view=MailboxListPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail/new") view=MailboxNewPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail/new/subdomain") view=MailboxSubdomainPage ssr=SsrMode::Async/>

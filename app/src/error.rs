@@ -93,6 +93,7 @@ impl AppError {
             AppError::AccountUnavailable => "unavailable".into(),
             AppError::PaymentDeclined => "declined".into(),
             AppError::Pending => "pending".into(),
+            AppError::Forbidden => "forbidden".into(),
             _ => "internal".into(),
         }
     }
@@ -109,6 +110,7 @@ impl AppError {
             "unavailable" => AppError::AccountUnavailable,
             "declined" => AppError::PaymentDeclined,
             "pending" => AppError::Pending,
+            "forbidden" => AppError::Forbidden,
             "internal" => AppError::Internal,
             c => {
                 let (field, code) = c.split_once('.')?;

@@ -12,8 +12,8 @@ test.describe('app shell', () => {
       await expect(menu.getByRole('heading', { name: heading })).toBeVisible();
     }
     // Not yet available: shown, marked, and not a link.
-    await expect(menu.getByText('オプションチャンネル')).toBeVisible();
-    await expect(menu.getByRole('link', { name: 'オプションチャンネル' })).toHaveCount(0);
+    await expect(menu.getByText('お問い合わせ・サポート')).toBeVisible();
+    await expect(menu.getByRole('link', { name: 'お問い合わせ・サポート' })).toHaveCount(0);
     await expect(menu.getByText('準備中').first()).toBeVisible();
     await expect(menu.getByRole('link', { name: 'ご請求明細の確認' })).toHaveAttribute('href', '/billing');
     // Built screens are links.

@@ -50,7 +50,10 @@ pub const MENUS: &[MenuSection] = &[
                 label: |t| t.menu_contract_referral,
                 href: Some(crate::features::referral::routes::REFERRAL),
             },
-            MenuItem { label: |t| t.menu_contract_option_channels, href: None },
+            MenuItem {
+                label: |t| t.menu_contract_option_channels,
+                href: Some(crate::features::addons::routes::CHANNELS),
+            },
         ],
     },
     MenuSection {
@@ -59,7 +62,10 @@ pub const MENUS: &[MenuSection] = &[
         items: &[
             MenuItem { label: |t| t.menu_settings_customer, href: Some("/account") },
             MenuItem { label: |t| t.menu_settings_mail, href: Some("/mail") },
-            MenuItem { label: |t| t.menu_settings_security, href: None },
+            MenuItem {
+                label: |t| t.menu_settings_security,
+                href: Some(crate::features::addons::routes::SECURITY),
+            },
         ],
     },
     MenuSection {

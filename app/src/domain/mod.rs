@@ -1,6 +1,7 @@
 //! Domain types: each parses raw input into a valid value. Compiled into both the
 //! browser and the server build, so both validate with the same code.
 
+pub mod addon;
 pub mod auth_code;
 pub mod billing;
 pub mod common_passwords;

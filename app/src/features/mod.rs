@@ -1,6 +1,7 @@
 //! One folder per flow or menu: its pages, its server functions (api.rs) and state.
 
 pub mod account;
+pub mod addons;
 pub mod billing;
 pub mod contract;
 pub mod dev;

@@ -38,6 +38,9 @@ pub enum Event {
     PhoneRemoved,
     ContactChangeRequested,
     ContactChanged,
+    /// An add-on subscribed to, or cancelled (to the end of the month or its term).
+    AddonSubscribed,
+    AddonCancelled,
 }
 
 impl Event {
@@ -66,6 +69,8 @@ impl Event {
             Event::PhoneRemoved => "account.phone_removed",
             Event::ContactChangeRequested => "account.contact_change_requested",
             Event::ContactChanged => "account.contact_changed",
+            Event::AddonSubscribed => "addon.subscribed",
+            Event::AddonCancelled => "addon.cancelled",
         }
     }
 }

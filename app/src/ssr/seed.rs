@@ -181,6 +181,7 @@ pub async fn seed_demo_at(db: &Db, mail_domain: &str, at: i64) -> Result<SeedRep
     }
     insert_plans(&mut tx).await?;
     insert_referrals(&mut tx, at, ts).await?;
+    insert_addons(&mut tx).await?;
     tx.commit().await?;
     // The 12 months of invoices, by the billing engine itself (a month issued before
     // is left as it is).
@@ -443,6 +444,37 @@ async fn insert_referrals(conn: &mut Conn, at: i64, ts: i64) -> Result<(), sqlx:
         .bind(rewarded)
         .bind(reward)
         .bind(state)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The add-on catalogue: the security service (SPEC §4) and fictional option channels.
+async fn insert_addons(conn: &mut Conn) -> Result<(), sqlx::Error> {
+    /// (code, kind, name, genre, fee, minimum months, requires, devices)
+    type DemoAddon = (&'static str, &'static str, &'static str, &'static str, i64, i64, &'static str, i64);
+    let rows: [DemoAddon; 6] = [
+        ("norton", "security", "マルチデバイスセキュリティ with Norton Security", "", 627, 0, "internet", 3),
+        ("ch-cinema", "channel", "シネマプラス", "映画", 880, 0, "tv", 0),
+        ("ch-sports", "channel", "スポーツワイド", "スポーツ", 1_320, 6, "tv", 0),
+        ("ch-kids", "channel", "キッズアニメチャンネル", "アニメ・キッズ", 550, 0, "tv", 0),
+        ("ch-jazz", "channel", "ジャズ＆クラシック", "音楽", 440, 0, "tv", 0),
+        ("ch-docs", "channel", "ドキュメンタリーワールド", "ドキュメンタリー", 770, 3, "tv", 0),
+    ];
+    for (code, kind, name, genre, fee, min, requires, devices) in rows {
+        sqlx::query(
+            "INSERT INTO addons (code, kind, name, genre, monthly_fee, min_months, requires, devices)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+        )
+        .bind(code)
+        .bind(kind)
+        .bind(name)
+        .bind(genre)
+        .bind(fee)
+        .bind(min)
+        .bind(requires)
+        .bind(devices)
         .execute(&mut *conn)
         .await?;
     }

@@ -6,6 +6,7 @@
 mod common;
 
 mod account;
+mod addons;
 mod app_shell;
 mod billing;
 mod billing_screens;

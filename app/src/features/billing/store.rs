@@ -155,6 +155,25 @@ pub async fn compute_lines(
             days: (days < of_days).then_some((days, of_days)),
         });
     }
+    // Add-ons (security, option channels) for the days they were in force.
+    let addons: Vec<(String, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT a.name, a.monthly_fee, s.started_on, s.ended_on FROM addon_subscriptions s
+         JOIN addons a ON a.code = s.addon_code WHERE s.customer_no = $1 ORDER BY s.started_on, s.id",
+    )
+    .bind(customer_no)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (name, fee, started, ended) in addons {
+        let days = days_in_force(month, date(&started)?, ended.as_deref().map(date).transpose()?);
+        if days == 0 {
+            continue;
+        }
+        lines.push(ComputedLine {
+            line: Line { description: name, amount: prorate(Yen(fee), days, of_days), rate: STANDARD_RATE },
+            service_id: None,
+            days: (days < of_days).then_some((days, of_days)),
+        });
+    }
     let items: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT description, amount, rate FROM billing_items WHERE customer_no = $1 AND billing_month = $2
          ORDER BY CASE kind WHEN 'usage' THEN 0 ELSE 1 END, id",

@@ -122,19 +122,47 @@ pub struct ContractOverview {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum HistoryEvent {
     /// A service began (kind, plan).
-    ServiceStarted { kind: String, plan: String },
+    ServiceStarted {
+        kind: String,
+        plan: String,
+    },
     /// A service ended (kind, plan).
-    ServiceEnded { kind: String, plan: String },
+    ServiceEnded {
+        kind: String,
+        plan: String,
+    },
     /// A plan changed (kind, from, to).
-    PlanChanged { kind: String, from: String, to: String },
+    PlanChanged {
+        kind: String,
+        from: String,
+        to: String,
+    },
     /// The payment method became a card (brand, last 4).
-    PaymentChanged { brand: String, last4: String },
+    PaymentChanged {
+        brand: String,
+        last4: String,
+    },
     /// A mailbox was created (address).
-    MailboxCreated { address: String },
+    MailboxCreated {
+        address: String,
+    },
     /// The iTSCOM ID changed.
     IdChanged,
+    /// An add-on (security, an option channel) started, or ended.
+    AddonStarted {
+        name: String,
+    },
+    AddonEnded {
+        name: String,
+    },
     /// A plan change was requested (kind, from, to, effective `YYYY-MM-DD`, 受付番号).
-    PlanRequested { kind: String, from: String, to: String, effective_on: String, id: String },
+    PlanRequested {
+        kind: String,
+        from: String,
+        to: String,
+        effective_on: String,
+        id: String,
+    },
 }
 
 /// Where an entry of the timeline stands.

@@ -316,6 +316,8 @@ pub fn describe(tc: &'static ContractTexts, tx: &'static Texts, e: &HistoryEntry
         HistoryEvent::PaymentChanged { brand, last4 } => (tc.payment_changed)(brand, last4),
         HistoryEvent::MailboxCreated { address } => (tc.mailbox_created)(address),
         HistoryEvent::IdChanged => tc.id_changed.to_string(),
+        HistoryEvent::AddonStarted { name } => (tc.addon_started)(name),
+        HistoryEvent::AddonEnded { name } => (tc.addon_ended)(name),
         HistoryEvent::PlanRequested { kind, from, to, id, .. } => {
             (tc.plan_requested)(kind_name(tx, kind), from, to, id)
         }

@@ -301,6 +301,31 @@ pub async fn history(
         });
     }
     let internet = services.iter().find(|s| s.1 == "internet").map(|s| s.0.clone());
+    // Add-ons belong to the service they need (security: internet; channels: TV).
+    let addons: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT a.name, a.requires, s.started_on, s.ended_on FROM addon_subscriptions s
+         JOIN addons a ON a.code = s.addon_code WHERE s.customer_no = $1",
+    )
+    .bind(customer_no)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (name, requires, started, ended) in addons {
+        let service_id = services.iter().find(|s| s.1 == requires).map(|s| s.0.clone());
+        if let Some(ended) = ended {
+            entries.push(HistoryEntry {
+                state: if ended > today { EntryState::Scheduled } else { EntryState::Done },
+                date: ended,
+                event: HistoryEvent::AddonEnded { name: name.clone() },
+                service_id: service_id.clone(),
+            });
+        }
+        entries.push(HistoryEntry {
+            date: started,
+            event: HistoryEvent::AddonStarted { name },
+            service_id,
+            state: EntryState::Done,
+        });
+    }
     for (address, at) in mailboxes {
         entries.push(HistoryEntry {
             date: Date::of_unix_jst(at).to_string(),

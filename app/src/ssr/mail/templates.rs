@@ -237,6 +237,27 @@ pub fn contact_confirm(settings: &Settings, locale: Locale, to: &str, link: &str
     wrap(settings, locale, to, w.mail_contact_confirm_subject, &(w.mail_contact_confirm)(link))
 }
 
+/// オプションサービスのお申し込み / 解約: the add-on, its fee and its first day
+/// (`applied`) or last day, to the contact address.
+pub fn addon_notice(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    name: &str,
+    fee: crate::domain::Yen,
+    applied: bool,
+    date: &str,
+) -> Mail {
+    let w = crate::features::addons::texts::of(locale);
+    let date = crate::i18n::format_date(locale, date);
+    if applied {
+        let fee = crate::i18n::format_yen(locale.texts(), fee);
+        wrap(settings, locale, to, w.mail_applied_subject, &(w.mail_applied)(name, &fee, &date))
+    } else {
+        wrap(settings, locale, to, w.mail_cancelled_subject, &(w.mail_cancelled)(name, &date))
+    }
+}
+
 /// プラン変更のお申し込み: the request's step now (受付, 処理中, 完了, 取消) and what it
 /// changes, to the contact address.
 pub fn plan_request_notice(

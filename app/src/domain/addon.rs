@@ -1,0 +1,69 @@
+//! Add-ons (SPEC §4 and the option channels of §2, issue 14): a subscription starts on
+//! the day it is applied for (the first month prorated by the billing engine) and a
+//! cancel takes effect at the end of the month, or at the end of the minimum term
+//! (最低利用期間) when that is later: the months up to it are still billed, which the
+//! page says before the customer cancels.
+
+use super::billing::{days_in_force, prorate, Date, Month};
+use super::Yen;
+
+/// The last day in force of a subscription that started on `started` with a minimum
+/// term of `min_months` (counted from its first month; 0: none), cancelled on `today`.
+pub fn cancel_end(started: Date, min_months: u32, today: Date) -> Date {
+    let this_month = Month::of(today);
+    let term_end = Month::of(started).plus(min_months as i32 - 1);
+    if min_months > 0 && term_end > this_month {
+        term_end.last()
+    } else {
+        this_month.last()
+    }
+}
+
+/// What cancelling on `today` costs beyond this month: the months still billed up to
+/// the end of the minimum term, at `fee` each.
+pub fn cancel_cost(started: Date, min_months: u32, today: Date, fee: Yen) -> Yen {
+    let months = Month::of(today).months_until(Month::of(cancel_end(started, min_months, today)));
+    Yen(fee.0 * i64::from(months.max(0)))
+}
+
+/// The first month of a subscription started on `on`: the amount billed and (days, of
+/// the month's days).
+pub fn first_month(fee: Yen, on: Date) -> (Yen, (u8, u8)) {
+    let month = Month::of(on);
+    let days = days_in_force(month, on, None);
+    (prorate(fee, days, month.days()), (days, month.days()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_cancel_ends_the_month_or_the_minimum_term_whichever_is_later() {
+        // No minimum term: the end of this month, the last day included.
+        assert_eq!(cancel_end(d("2026-11-10"), 0, d("2026-11-26")), d("2026-11-30"));
+        assert_eq!(cancel_end(d("2026-01-10"), 0, d("2026-02-28")), d("2026-02-28"));
+        // 6 months from 2026-09 run to 2027-02: cancelled in November, billed to then.
+        assert_eq!(cancel_end(d("2026-09-15"), 6, d("2026-11-26")), d("2027-02-28"));
+        assert_eq!(cancel_cost(d("2026-09-15"), 6, d("2026-11-26"), Yen(1_320)), Yen(3 * 1_320));
+        // In the term's last month: the end of this month, nothing more.
+        assert_eq!(cancel_end(d("2026-09-15"), 6, d("2027-02-01")), d("2027-02-28"));
+        assert_eq!(cancel_cost(d("2026-09-15"), 6, d("2027-02-01"), Yen(1_320)), Yen(0));
+        // After it: the month's end.
+        assert_eq!(cancel_end(d("2026-09-15"), 6, d("2027-03-05")), d("2027-03-31"));
+        // A one-month term is the start month itself.
+        assert_eq!(cancel_end(d("2026-11-02"), 1, d("2026-11-02")), d("2026-11-30"));
+        assert_eq!(cancel_cost(d("2026-11-02"), 0, d("2026-11-02"), Yen(627)), Yen(0));
+    }
+
+    #[test]
+    fn the_first_month_is_prorated_from_the_day_applied() {
+        assert_eq!(first_month(Yen(627), d("2026-11-01")), (Yen(627), (30, 30)));
+        assert_eq!(first_month(Yen(627), d("2026-11-16")), (Yen(313), (15, 30)));
+        assert_eq!(first_month(Yen(627), d("2026-11-30")), (Yen(20), (1, 30)));
+    }
+}

@@ -1,0 +1,164 @@
+use super::{AddonOverview, AddonQuote};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// An add-on screen: the add-ons of `kind` (`security`, `channel`) and the customer's
+/// subscriptions.
+#[server(endpoint = "addons/list")]
+pub async fn get_addons(kind: String) -> Result<AddonOverview, AppError> {
+    if kind != "security" && kind != "channel" {
+        return Err(AppError::NotFound);
+    }
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let today = crate::domain::billing::Date::of_unix_jst(crate::ssr::now());
+    let mut conn = state.db.pool().acquire().await?;
+    let (eligible, addons) = super::store::catalogue(&mut conn, &account.customer_no, &kind, today).await?;
+    Ok(AddonOverview { eligible, addons })
+}
+
+/// The application of add-on `code`: what it is and costs, from today. Not offered
+/// (no such add-on, or the customer lacks the service it needs, or has it already):
+/// `NotFound` / `Pending`.
+#[server(endpoint = "addons/quote")]
+pub async fn get_addon_quote(code: String) -> Result<AddonQuote, AppError> {
+    use crate::domain::addon::{cancel_end, first_month};
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let today = crate::domain::billing::Date::of_unix_jst(t);
+    let mut conn = state.db.pool().acquire().await?;
+    let (eligible, addon) =
+        super::store::one(&mut conn, &account.customer_no, &code, today).await?.ok_or(AppError::NotFound)?;
+    if !eligible {
+        return Err(AppError::Forbidden);
+    }
+    if addon.subscription.is_some() {
+        return Err(AppError::Pending);
+    }
+    let (first, days) = first_month(addon.monthly_fee, today);
+    Ok(AddonQuote {
+        starts_on: today.to_string(),
+        first_month: first,
+        first_month_days: days,
+        earliest_end: (addon.min_months > 0).then(|| cancel_end(today, addon.min_months, today).to_string()),
+        needs_password: crate::ssr::auth::needs_password(&account, t),
+        submit_key: crate::ssr::auth::random_token(),
+        addon,
+    })
+}
+
+/// `申し込む`: subscribes to `code` from today (the terms agreed to, the password again
+/// after 5 minutes). A second submit of the same confirmation (`key`) is the same
+/// subscription; an add-on in force already, or one the customer may not have, is
+/// refused.
+#[server(endpoint = "addons/apply")]
+pub async fn apply_addon(
+    code: String,
+    key: String,
+    agree: Option<String>,
+    password: Option<String>,
+) -> Result<String, AppError> {
+    use super::store::Subscribed;
+    use crate::domain::FieldError;
+    use crate::ssr::{refuse, respond};
+    let page = format!("{}&agree=1", super::routes::apply(&code));
+    respond(
+        &page,
+        async {
+            let account = crate::ssr::auth::require_login().await?;
+            let state = crate::ssr::state()?;
+            let t = crate::ssr::now();
+            let today = crate::domain::billing::Date::of_unix_jst(t);
+            if key.len() < 16 || key.len() > 64 {
+                return refuse(&super::routes::apply(&code), AppError::FlowExpired);
+            }
+            if agree.as_deref() != Some("1") {
+                return refuse(
+                    &super::routes::apply(&code),
+                    AppError::invalid("agree", FieldError::Required),
+                );
+            }
+            let mut conn = state.db.pool().acquire().await?;
+            let Some((eligible, addon)) =
+                super::store::one(&mut conn, &account.customer_no, &code, today).await?
+            else {
+                return refuse(super::routes::CHANNELS, AppError::NotFound);
+            };
+            let home = super::routes::home(&addon.kind);
+            if !eligible {
+                return refuse(home, AppError::Forbidden);
+            }
+            let again: Option<(String,)> = sqlx::query_as(
+                "SELECT id FROM addon_subscriptions WHERE submit_key = $1 AND customer_no = $2",
+            )
+            .bind(&key)
+            .bind(&account.customer_no)
+            .fetch_optional(&mut *conn)
+            .await?;
+            let done = format!("{home}?applied={}", addon.code);
+            if again.is_some() {
+                return Ok(done);
+            }
+            // In force already (active, or cancelled but not yet ended).
+            if addon.subscription.is_some() {
+                return refuse(home, AppError::Pending);
+            }
+            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+            drop(conn);
+            let client = crate::ssr::auth::client_address();
+            let outcome = super::store::subscribe(
+                &state.db,
+                &state.settings,
+                &account.customer_no,
+                &account.account_id,
+                &addon,
+                &key,
+                &client,
+                today,
+                t,
+            )
+            .await?;
+            match outcome {
+                Subscribed::New | Subscribed::Again => Ok(done),
+                Subscribed::Already => refuse(home, AppError::Pending),
+            }
+        }
+        .await,
+    )
+}
+
+/// `解約する`: the customer's subscription `id`, in force to the end of the month (or of
+/// its minimum term).
+#[server(endpoint = "addons/cancel")]
+pub async fn cancel_addon(id: String, kind: String) -> Result<String, AppError> {
+    use crate::ssr::{refuse, respond};
+    let home = super::routes::home(&kind);
+    respond(
+        home,
+        async {
+            let account = crate::ssr::auth::require_login().await?;
+            let state = crate::ssr::state()?;
+            let t = crate::ssr::now();
+            let today = crate::domain::billing::Date::of_unix_jst(t);
+            let client = crate::ssr::auth::client_address();
+            let done = super::store::cancel(
+                &state.db,
+                &state.settings,
+                &account.customer_no,
+                &account.account_id,
+                &id,
+                &client,
+                today,
+                t,
+            )
+            .await?;
+            if done {
+                Ok(format!("{home}?cancelled=1"))
+            } else {
+                refuse(home, AppError::FlowExpired)
+            }
+        }
+        .await,
+    )
+}

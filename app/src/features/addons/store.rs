@@ -1,0 +1,268 @@
+//! The add-on catalogue and subscriptions.
+
+use super::{Addon, AddonStep, Subscription};
+use crate::domain::addon::{cancel_cost, cancel_end};
+use crate::domain::billing::Date;
+use crate::domain::Yen;
+use crate::ssr::config::Settings;
+use crate::ssr::db::{Conn, Db};
+use crate::ssr::events::{self, Event, Subject};
+use crate::ssr::flow;
+
+#[derive(sqlx::FromRow)]
+struct AddonRow {
+    code: String,
+    kind: String,
+    name: String,
+    genre: String,
+    monthly_fee: i64,
+    min_months: i64,
+    devices: i64,
+    requires: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SubscriptionRow {
+    id: String,
+    addon_code: String,
+    step: AddonStep,
+    started_on: String,
+    ended_on: Option<String>,
+    licence_key: Option<String>,
+}
+
+/// Whether the customer has a service of `kind` in force on `today`.
+pub async fn has_service(
+    conn: &mut Conn,
+    customer_no: &str,
+    kind: &str,
+    today: Date,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM services WHERE customer_no = $1 AND kind = $2 AND started_on <= $3
+         AND (ended_on IS NULL OR ended_on >= $3)",
+    )
+    .bind(customer_no)
+    .bind(kind)
+    .bind(today.to_string())
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// The add-ons of `kind` (`security`, `channel`) with the customer's subscription in
+/// force to each (active, or cancelled but not yet ended), and whether the customer
+/// may subscribe (has the service the add-ons need).
+pub async fn catalogue(
+    conn: &mut Conn,
+    customer_no: &str,
+    kind: &str,
+    today: Date,
+) -> Result<(bool, Vec<Addon>), sqlx::Error> {
+    let rows: Vec<AddonRow> = sqlx::query_as(
+        "SELECT code, kind, name, genre, monthly_fee, min_months, devices, requires FROM addons
+         WHERE kind = $1 ORDER BY monthly_fee, code",
+    )
+    .bind(kind)
+    .fetch_all(&mut *conn)
+    .await?;
+    let requires = rows.first().map(|r| r.requires.clone()).unwrap_or_else(|| "internet".into());
+    let eligible = has_service(conn, customer_no, &requires, today).await?;
+    let subs: Vec<SubscriptionRow> = sqlx::query_as(
+        "SELECT s.id, s.addon_code, s.step, s.started_on, s.ended_on, s.licence_key FROM addon_subscriptions s
+         JOIN addons a ON a.code = s.addon_code
+         WHERE s.customer_no = $1 AND a.kind = $2 AND (s.ended_on IS NULL OR s.ended_on >= $3)
+         ORDER BY s.started_on DESC, s.id",
+    )
+    .bind(customer_no)
+    .bind(kind)
+    .bind(today.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let addons = rows
+        .into_iter()
+        .map(|r| {
+            let fee = Yen(r.monthly_fee);
+            let min = r.min_months.max(0) as u32;
+            let subscription = subs.iter().find(|s| s.addon_code == r.code).map(|s| {
+                let started = Date::parse(&s.started_on).unwrap_or(today);
+                Subscription {
+                    id: s.id.clone(),
+                    step: s.step,
+                    started_on: s.started_on.clone(),
+                    ended_on: s.ended_on.clone(),
+                    licence_key: s.licence_key.clone(),
+                    cancel_end: cancel_end(started, min, today).to_string(),
+                    cancel_cost: cancel_cost(started, min, today, fee),
+                }
+            });
+            Addon {
+                code: r.code,
+                kind: r.kind,
+                name: r.name,
+                genre: r.genre,
+                monthly_fee: fee,
+                min_months: min,
+                devices: r.devices.max(0) as u32,
+                subscription,
+            }
+        })
+        .collect();
+    Ok((eligible, addons))
+}
+
+/// The add-on `code` as the customer sees it (None: no such add-on), with whether they
+/// may subscribe.
+pub async fn one(
+    conn: &mut Conn,
+    customer_no: &str,
+    code: &str,
+    today: Date,
+) -> Result<Option<(bool, Addon)>, sqlx::Error> {
+    let kind: Option<(String,)> = sqlx::query_as("SELECT kind FROM addons WHERE code = $1")
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some((kind,)) = kind else { return Ok(None) };
+    let (eligible, addons) = catalogue(conn, customer_no, &kind, today).await?;
+    Ok(addons.into_iter().find(|a| a.code == code).map(|a| (eligible, a)))
+}
+
+/// A licence key: 5 groups of 5 from an alphabet without look-alikes.
+fn licence_key() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    let alphabet = crate::features::referral::CODE_ALPHABET;
+    (0..5)
+        .map(|_| (0..5).map(|_| char::from(alphabet[rng.gen_range(0..alphabet.len())])).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// How writing a subscription went.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Subscribed {
+    New,
+    /// The same confirmation was submitted before.
+    Again,
+    /// The customer has this add-on in force already.
+    Already,
+}
+
+/// Subscribes the account's customer to `addon` from `today`, with the event and the
+/// notice, in one transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn subscribe(
+    db: &Db,
+    settings: &Settings,
+    customer_no: &str,
+    account_id: &str,
+    addon: &super::Addon,
+    submit_key: &str,
+    client: &str,
+    today: Date,
+    now: i64,
+) -> Result<Subscribed, sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    let id = crate::ssr::db::new_id();
+    let key = (addon.kind == "security").then(licence_key);
+    // Any conflict (the key, or this add-on active already) writes nothing.
+    let written = sqlx::query(
+        "INSERT INTO addon_subscriptions (id, customer_no, account_id, addon_code, step, started_on, licence_key,
+            submit_key, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+    )
+    .bind(&id)
+    .bind(customer_no)
+    .bind(account_id)
+    .bind(&addon.code)
+    .bind(AddonStep::Active)
+    .bind(today.to_string())
+    .bind(key)
+    .bind(submit_key)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if written == 0 {
+        tx.rollback().await?;
+        let again: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM addon_subscriptions WHERE submit_key = $1 AND customer_no = $2")
+                .bind(submit_key)
+                .bind(customer_no)
+                .fetch_optional(db.pool())
+                .await?;
+        return Ok(if again.is_some() { Subscribed::Again } else { Subscribed::Already });
+    }
+    let detail = serde_json::json!({ "addon": addon.code });
+    events::record(&mut tx, Event::AddonSubscribed, Subject::Account(account_id), client, detail, now)
+        .await?;
+    notify(&mut tx, settings, account_id, addon, true, &today.to_string(), now).await?;
+    tx.commit().await?;
+    Ok(Subscribed::New)
+}
+
+/// Cancels the customer's active subscription `id`: in force until `ends_on` (the end
+/// of the month or of the minimum term); false when it is not theirs or not active.
+#[allow(clippy::too_many_arguments)]
+pub async fn cancel(
+    db: &Db,
+    settings: &Settings,
+    customer_no: &str,
+    account_id: &str,
+    id: &str,
+    client: &str,
+    today: Date,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    let code: Option<(String,)> =
+        sqlx::query_as("SELECT addon_code FROM addon_subscriptions WHERE id = $1 AND customer_no = $2")
+            .bind(id)
+            .bind(customer_no)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((code,)) = code else { return Ok(false) };
+    let Some((_, addon)) = one(&mut conn, customer_no, &code, today).await? else { return Ok(false) };
+    let Some(sub) = addon.subscription.as_ref().filter(|s| s.id == id) else { return Ok(false) };
+    drop(conn);
+    let mut tx = db.pool().begin().await?;
+    let moved = flow::advance(AddonStep::Active, AddonStep::Cancelled)
+        .set("ended_on", sub.cancel_end.clone())
+        .set("cancelled_at", now)
+        .by("id", id)
+        .and("customer_no =", customer_no)
+        .once(&mut tx)
+        .await?;
+    if !moved {
+        return Ok(false);
+    }
+    let detail = serde_json::json!({ "addon": code, "ends_on": sub.cancel_end });
+    events::record(&mut tx, Event::AddonCancelled, Subject::Account(account_id), client, detail, now).await?;
+    notify(&mut tx, settings, account_id, &addon, false, &sub.cancel_end, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn notify(
+    tx: &mut Conn,
+    settings: &Settings,
+    account_id: &str,
+    addon: &Addon,
+    applied: bool,
+    date: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
+    let mail = crate::ssr::mail::templates::addon_notice(
+        settings,
+        target.locale,
+        &target.to,
+        &addon.name,
+        addon.monthly_fee,
+        applied,
+        date,
+    );
+    let topic = if applied { "addon.subscribed" } else { "addon.cancelled" };
+    crate::ssr::mail::enqueue(tx, topic, &mail, now).await
+}

@@ -1,0 +1,157 @@
+//! Add-ons (issue 14): the security service and option channels.
+
+use crate::common::*;
+use app::domain::billing::{Date, Month};
+
+async fn logged_in(app: &TestApp, id: &str, password: &str) -> reqwest::Client {
+    let c = app.new_browser();
+    assert_eq!(location(&app.login_from(&c, id, password).await), "/");
+    c
+}
+
+/// The summary page's one-time key for `code`.
+async fn summary_key(app: &TestApp, c: &reqwest::Client, code: &str) -> (String, String) {
+    let (status, body) = app.get_text_with(c, &format!("/addons/apply?code={code}&agree=1")).await;
+    assert_eq!(status, 200, "{code}");
+    let at = body.find("name=\"key\"").expect("the summary's key");
+    let v = &body[at..];
+    let v = &v[v.find("value=\"").unwrap() + 7..];
+    (body.clone(), v[..v.find('"').unwrap()].to_string())
+}
+
+fn today() -> Date {
+    Date::of_unix_jst(app::ssr::now())
+}
+
+async fn lines(app: &TestApp, customer_no: &str, month: Month) -> Vec<(String, i64)> {
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    app::features::billing::store::compute_lines(&mut conn, customer_no, month)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.line.description, l.line.amount.0))
+        .collect()
+}
+
+const NORTON: &str = "マルチデバイスセキュリティ with Norton Security";
+
+async fn the_security_service_is_applied_for_once_shown_to_its_owner_and_cancelled_at_the_month_end(
+    backend: Backend,
+) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (status, body) = app.get_text_with(&c, "/settings/security").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("627円") && body.contains("3台まで") && body.contains("WEBカメラ保護"));
+    assert!(body.contains("data-testid=\"addon-apply\"") && !body.contains("data-testid=\"licence-key\""));
+    // The terms first; the summary quotes the first month from today.
+    let (_, terms) = app.get_text_with(&c, "/addons/apply?code=norton").await;
+    assert!(terms.contains("利用規約に同意する") && !terms.contains("name=\"key\""));
+    let (summary, key) = summary_key(&app, &c, "norton").await;
+    let (first, _) = app::domain::addon::first_month(app::domain::Yen(627), today());
+    assert!(summary.contains(&format!("{}円", first.grouped())), "first month {first:?}");
+    // Without the consent: refused, nothing written.
+    let to = post_from(&app, &c, "/api/addons/apply", &[("code", "norton"), ("key", &key)]).await;
+    assert_eq!(to, "/addons/apply?code=norton&error=agree.required");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM addon_subscriptions").await, 0);
+    // A double submit: one subscription.
+    let form = [("code", "norton"), ("key", key.as_str()), ("agree", "1")];
+    let answers = at_once(&app, &[c.clone(), c.clone()], "/api/addons/apply", &form).await;
+    assert_eq!(answers, ["/settings/security?applied=norton", "/settings/security?applied=norton"]);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM addon_subscriptions").await, 1);
+    assert_eq!(outbox_mails_to(&app, "addon.subscribed", "hanako@example.com").await.len(), 1);
+    assert!(event_kinds(&app).await.contains(&"addon.subscribed".to_string()));
+    let (_, body) = app.get_text_with(&c, "/settings/security").await;
+    let (licence,): (String,) =
+        sqlx::query_as("SELECT licence_key FROM addon_subscriptions").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(licence.len(), 29, "{licence}");
+    assert!(body.contains(&licence) && body.contains("インストール方法") && body.contains("Android"));
+    // A second subscription: no summary, no key.
+    let (_, page) = app.get_text_with(&c, "/addons/apply?code=norton&agree=1").await;
+    assert!(page.contains("すでにご利用中です") && !page.contains("name=\"key\""));
+    // Nobody else sees the key; another customer cannot cancel it.
+    let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let (_, theirs) = app.get_text_with(&ichiro, "/settings/security").await;
+    assert!(!theirs.contains(&licence) && theirs.contains("data-testid=\"addon-apply\""));
+    let (id,): (String,) =
+        sqlx::query_as("SELECT id FROM addon_subscriptions").fetch_one(app.db.pool()).await.unwrap();
+    let to = post_from(&app, &ichiro, "/api/addons/cancel", &[("id", &id), ("kind", "security")]).await;
+    assert_eq!(to, "/settings/security?error=expired");
+    // The fee is on this month's bill (prorated) and the next.
+    let this = Month::of(today());
+    assert!(lines(&app, "100000002", this).await.contains(&(NORTON.to_string(), first.0)));
+    assert!(lines(&app, "100000002", this.plus(1)).await.contains(&(NORTON.to_string(), 627)));
+    // Cancelled: in force to the end of this month, billed no more after.
+    let (_, body) = app.get_text_with(&c, "/settings/security").await;
+    assert!(body.contains("その後は料金がかかりません"));
+    assert_eq!(
+        post_from(&app, &c, "/api/addons/cancel", &[("id", &id), ("kind", "security")]).await,
+        "/settings/security?cancelled=1"
+    );
+    let (ended,): (String,) =
+        sqlx::query_as("SELECT ended_on FROM addon_subscriptions").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(ended, this.last().to_string());
+    assert!(!lines(&app, "100000002", this.plus(1)).await.iter().any(|l| l.0 == NORTON));
+    assert_eq!(outbox_mails_to(&app, "addon.cancelled", "hanako@example.com").await.len(), 1);
+    assert_eq!(
+        post_from(&app, &c, "/api/addons/cancel", &[("id", &id), ("kind", "security")]).await,
+        "/settings/security?error=expired"
+    );
+    let (_, body) = app.get_text_with(&c, "/settings/security").await;
+    assert!(body.contains("で解約予定"));
+}
+
+async fn option_channels_are_for_tv_subscribers_and_a_minimum_term_is_billed_to_its_end(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    // 鈴木 一郎 has no TV: told why, and refused.
+    let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let (_, body) = app.get_text_with(&ichiro, "/contract/channels").await;
+    assert!(
+        body.contains("テレビサービスのご契約がないため") && !body.contains("data-testid=\"addon-apply\"")
+    );
+    let (_, body) = app.get_text_with(&ichiro, "/addons/apply?code=ch-sports&agree=1").await;
+    assert!(body.contains("このサービスはお申し込みいただけません") && !body.contains("name=\"key\""));
+    let form = [("code", "ch-sports"), ("key", "0123456789abcdef0123"), ("agree", "1")];
+    assert_eq!(
+        post_from(&app, &ichiro, "/api/addons/apply", &form).await,
+        "/contract/channels?error=forbidden"
+    );
+    // Unknown add-on: not found.
+    assert_eq!(app.get_text_with(&ichiro, "/addons/apply?code=nothing").await.0, 404);
+    // 佐藤 花子: スポーツワイド, 6 months minimum.
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, body) = app.get_text_with(&c, "/contract/channels").await;
+    assert_eq!(body.matches("data-testid=\"addon\"").count(), 5);
+    let (summary, key) = summary_key(&app, &c, "ch-sports").await;
+    let this = Month::of(today());
+    let term_end = this.plus(5).last();
+    assert!(summary.contains("6か月"));
+    let form = [("code", "ch-sports"), ("key", key.as_str()), ("agree", "1")];
+    assert_eq!(post_from(&app, &c, "/api/addons/apply", &form).await, "/contract/channels?applied=ch-sports");
+    // Cancelling now costs the five months after this one: said before, billed after.
+    let (_, body) = app.get_text_with(&c, "/contract/channels").await;
+    assert!(body.contains("6,600円"), "5 × 1,320円");
+    let (id,): (String,) =
+        sqlx::query_as("SELECT id FROM addon_subscriptions").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(
+        post_from(&app, &c, "/api/addons/cancel", &[("id", &id), ("kind", "channel")]).await,
+        "/contract/channels?cancelled=1"
+    );
+    let (ended,): (String,) =
+        sqlx::query_as("SELECT ended_on FROM addon_subscriptions").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(ended, term_end.to_string());
+    assert!(lines(&app, "100000002", this.plus(5)).await.contains(&("スポーツワイド".to_string(), 1_320)));
+    assert!(!lines(&app, "100000002", this.plus(6)).await.iter().any(|l| l.0 == "スポーツワイド"));
+    // Still in force: not applied for again until it ends.
+    let (_, body) = app.get_text_with(&c, "/addons/apply?code=ch-sports&agree=1").await;
+    assert!(body.contains("すでにご利用中です"));
+    // The history: started today, ending (予定) at the term's end, under the TV.
+    let (_, history) = app.get_text_with(&c, "/contract/history?service=svc-100000002-tv").await;
+    assert!(history.contains("オプションサービスのお申し込み（スポーツワイド）"));
+    assert!(history.contains("オプションサービスの解約（スポーツワイド）") && history.contains("予定"));
+}
+
+on_both_databases!(
+    the_security_service_is_applied_for_once_shown_to_its_owner_and_cancelled_at_the_month_end,
+    option_channels_are_for_tv_subscribers_and_a_minimum_term_is_billed_to_its_end,
+);
