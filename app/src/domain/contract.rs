@@ -67,8 +67,14 @@ pub fn quote_change(
     let month = Month::of(effective_on);
     let (_, first_month) = split_month(old_fee, new_fee, effective_on);
     let days = days_in_force(month, effective_on, None);
+    // Judged by the month of the request, as customers read 更新月: a change asked for
+    // in the 更新月 is free.
     let downgrade = new_fee < old_fee;
-    let fee = if downgrade && inside_term(started, term_months, month) { termination_fee } else { Yen(0) };
+    let fee = if downgrade && inside_term(started, term_months, Month::of(today)) {
+        termination_fee
+    } else {
+        Yen(0)
+    };
     PlanChangeQuote {
         effective_on,
         first_month,
@@ -134,10 +140,14 @@ mod tests {
         // 1G → 300M: cheaper, and 2026-12 is not the 更新月 (2027-04): the fee.
         let q = quote_change(d("2026-11-30"), start, 24, Yen(6_380), Yen(5_280), Yen(11_000));
         assert_eq!(q.termination_fee, Yen(11_000));
-        // Requested in 2027-03, effective in the 更新月 2027-04: no fee.
+        // Requested in the 更新月 2027-04 (effective 2027-05-01): no fee; the month
+        // before it (effective in 2027-04): the fee.
+        let q = quote_change(d("2027-04-30"), start, 24, Yen(6_380), Yen(5_280), Yen(11_000));
+        assert_eq!(q.effective_on, d("2027-05-01"));
+        assert_eq!(q.termination_fee, Yen(0));
         let q = quote_change(d("2027-03-31"), start, 24, Yen(6_380), Yen(5_280), Yen(11_000));
         assert_eq!(q.effective_on, d("2027-04-01"));
-        assert_eq!(q.termination_fee, Yen(0));
+        assert_eq!(q.termination_fee, Yen(11_000));
         // December → January crosses the year; no term, no fee.
         let q = quote_change(d("2026-12-01"), start, 0, Yen(6_380), Yen(5_280), Yen(11_000));
         assert_eq!(q.effective_on, d("2027-01-01"));

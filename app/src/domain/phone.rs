@@ -41,6 +41,9 @@ impl PhoneNumber {
     /// matched on.
     pub fn display(digits: &str) -> String {
         let d = digits;
+        if !d.bytes().all(|b| b.is_ascii_digit()) {
+            return d.to_string();
+        }
         let split = |a: usize, b: usize| format!("{}-{}-{}", &d[..a], &d[a..b], &d[b..]);
         match d.len() {
             11 => split(3, 7),
@@ -63,6 +66,11 @@ mod tests {
         assert_eq!(PhoneNumber::display("09011112222"), "090-1111-2222");
         assert_eq!(PhoneNumber::display("0120109199"), "0120-109-199");
         assert_eq!(PhoneNumber::display("123"), "123");
+        assert_eq!(
+            PhoneNumber::display("０３１２３４５６７"),
+            "０３１２３４５６７",
+            "never sliced inside a character"
+        );
     }
 
     #[test]

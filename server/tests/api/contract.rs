@@ -126,27 +126,34 @@ fn next_first() -> (String, String) {
     (format!("{}年{}月1日", m.year, m.month), m.first().to_string())
 }
 
-/// The confirmation page of `service` → `plan`: its body and one-time key.
+/// The value of the hidden field `name` of a page.
+fn hidden(body: &str, name: &str) -> String {
+    let at = body.find(&format!("name=\"{name}\"")).unwrap_or_else(|| panic!("field {name}"));
+    let rest = &body[at..];
+    let v = &rest[rest.find("value=\"").unwrap() + 7..];
+    v[..v.find('"').unwrap()].to_string()
+}
+
+/// The confirmation page of `service` → `plan`: its body and its one-time key and quote
+/// (`key|quoted`, as the form sends them).
 async fn confirmation(app: &TestApp, c: &reqwest::Client, service: &str, plan: &str) -> (String, String) {
     let (status, body) =
         app.get_text_with(c, &format!("/contract/change?service={service}&plan={plan}")).await;
     assert_eq!(status, 200);
-    let at = body.find("name=\"key\"").expect("the confirmation's key");
-    let rest = &body[at..];
-    let v = &rest[rest.find("value=\"").unwrap() + 7..];
-    (body.clone(), v[..v.find('"').unwrap()].to_string())
+    let (key, quoted) = (hidden(&body, "key"), hidden(&body, "quoted"));
+    (body, format!("{key}|{quoted}"))
+}
+
+/// The request form of a confirmation (`key|quoted` from [`confirmation`]).
+fn form<'a>(service: &'a str, plan: &'a str, confirmed: &'a str) -> [(&'a str, &'a str); 4] {
+    let (key, quoted) = confirmed.split_once('|').unwrap();
+    [("service", service), ("plan", plan), ("key", key), ("quoted", quoted)]
 }
 
 /// Requests `service` → `plan` as the customer would; the 受付番号.
 async fn request(app: &TestApp, c: &reqwest::Client, service: &str, plan: &str) -> String {
     let (_, key) = confirmation(app, c, service, plan).await;
-    let to = post_from(
-        app,
-        c,
-        "/api/contract/plan/request",
-        &[("service", service), ("plan", plan), ("key", &key)],
-    )
-    .await;
+    let to = post_from(app, c, "/api/contract/plan/request", &form(service, plan, &key)).await;
     to.strip_prefix("/contract?requested=").unwrap_or_else(|| panic!("{to}")).to_string()
 }
 
@@ -183,31 +190,28 @@ async fn a_plan_change_is_quoted_requested_once_and_cancelled_by_its_owner_only(
         assert!(body.contains("このサービスでは選択できないプランです"), "{bad}");
         assert!(!body.contains("name=\"key\""), "{bad}");
     }
-    let to = post_from(
-        &app,
-        &c,
-        "/api/contract/plan/request",
-        &[("service", NET), ("plan", "tv-premium"), ("key", &key)],
-    )
-    .await;
+    let to = post_from(&app, &c, "/api/contract/plan/request", &form(NET, "tv-premium", &key)).await;
     assert_eq!(to, format!("/contract/change?service={NET}&error=plan.invalid_format"));
     // Another customer's service: its page is the 404; a request for it is refused.
     let (status, _) = app.get_text_with(&c, "/contract/change?service=svc-100000003-internet").await;
     assert_eq!(status, 404);
-    let to = post_from(
-        &app,
-        &c,
-        "/api/contract/plan/request",
-        &[("service", "svc-100000003-internet"), ("plan", "net-1g"), ("key", &key)],
-    )
-    .await;
+    let to =
+        post_from(&app, &c, "/api/contract/plan/request", &form("svc-100000003-internet", "net-1g", &key))
+            .await;
     assert!(to.starts_with("/contract?error="), "{to}");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 0);
     // A second tab's confirmation, opened before the request below is made.
     let (_, again) = confirmation(&app, &c, NET, "net-300m").await;
     // A double submit of the confirmation: one request, both sent to it.
-    let form = [("service", NET), ("plan", "net-10g"), ("key", key.as_str())];
-    let answers = at_once(&app, &[c.clone(), c.clone()], "/api/contract/plan/request", &form).await;
+    // A quote that changed since it was shown (or none) is refused, nothing written.
+    let (bare_key, _) = key.split_once('|').unwrap();
+    let stale = [("service", NET), ("plan", "net-10g"), ("key", bare_key), ("quoted", "2000-01-01:0")];
+    let to = post_from(&app, &c, "/api/contract/plan/request", &stale).await;
+    assert_eq!(to, format!("/contract/change?service={NET}&plan=net-10g&error=expired"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 0);
+    let answers =
+        at_once(&app, &[c.clone(), c.clone()], "/api/contract/plan/request", &form(NET, "net-10g", &key))
+            .await;
     assert_eq!(answers[0], answers[1], "{answers:?}");
     let id = answers[0].strip_prefix("/contract?requested=").expect("requested").to_string();
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 1);
@@ -223,13 +227,7 @@ async fn a_plan_change_is_quoted_requested_once_and_cancelled_by_its_owner_only(
     assert!(mails[0].text.contains(&id) && mails[0].text.contains("インターネット 10Gコース"));
     assert!(event_kinds(&app).await.contains(&"contract.plan_change_requested".to_string()));
     // One open request a service: the other tab's confirmation is refused.
-    let to = post_from(
-        &app,
-        &c,
-        "/api/contract/plan/request",
-        &[("service", NET), ("plan", "net-300m"), ("key", &again)],
-    )
-    .await;
+    let to = post_from(&app, &c, "/api/contract/plan/request", &form(NET, "net-300m", &again)).await;
     assert_eq!(to, "/contract?error=pending");
     let (_, body) = app.get_text_with(&c, &format!("/contract/change?service={NET}")).await;
     assert!(body.contains("手続き中のプラン変更のお申し込みがあります"));
@@ -251,9 +249,10 @@ async fn a_plan_change_is_quoted_requested_once_and_cancelled_by_its_owner_only(
         "/contract?cancelled=1"
     );
     assert_eq!(step_of(&app, &id).await, "cancelled");
+    // A second click answers as the first (one mail, below).
     assert_eq!(
         post_from(&app, &c, "/api/contract/plan/cancel", &[("id", &id)]).await,
-        "/contract?error=expired"
+        "/contract?cancelled=1"
     );
     assert_eq!(outbox_mails_to(&app, "contract.plan_request.cancelled", "hanako@example.com").await.len(), 1);
     let (_, body) = app.get_text_with(&c, "/contract/history").await;
@@ -287,15 +286,17 @@ async fn the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan
     use app::features::billing::store::compute_lines;
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
-    let (first, first_iso) = next_first();
+    let (first, _) = next_first();
     // A tab left open on another change's confirmation (used after the completion).
     let (_, stale_key) = confirmation(&app, &c, NET, "net-300m").await;
     let up = request(&app, &c, NET, "net-10g").await;
     // A cheaper TV plan outside the 更新月: the quote says the fee, and it is kept.
-    let renewal = next_renewal(Month::parse("2019-04").unwrap(), 24, Month::parse(&first_iso[..7]).unwrap());
+    // (Judged by the month of the request: today's.)
+    let today = Month::of(Date::of_unix_jst(app::ssr::now()));
+    let renewal = next_renewal(Month::parse("2019-04").unwrap(), 24, today);
     let (body, _) = confirmation(&app, &c, TV, "tv-light").await;
     let down = request(&app, &c, TV, "tv-light").await;
-    let inside = renewal != Month::parse(&first_iso[..7]);
+    let inside = renewal != Some(today);
     if inside {
         assert!(body[body.find("data-testid=\"quote-termination\"").unwrap()..].contains("5,500円"));
     }
@@ -337,8 +338,8 @@ async fn the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan
     // is leaving.
     let (_, page) = app.get_text_with(&c, &format!("/contract/change?service={NET}&plan=net-300m")).await;
     assert!(page.contains("変更済みのプランの適用開始前のため") && !page.contains("name=\"key\""));
-    let form = [("service", NET), ("plan", "net-300m"), ("key", stale_key.as_str())];
-    assert_eq!(post_from(&app, &c, "/api/contract/plan/request", &form).await, "/contract?error=pending");
+    let to = post_from(&app, &c, "/api/contract/plan/request", &form(NET, "net-300m", &stale_key)).await;
+    assert_eq!(to, "/contract?error=pending");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 2);
     // The billing engine: this month the old plan, from the effective month the new one.
     let mut conn = app.db.pool().acquire().await.unwrap();

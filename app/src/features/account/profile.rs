@@ -35,6 +35,17 @@ async fn notice(
     crate::ssr::events::account_event(tx, event, account_id, t).await
 }
 
+/// Takes the customer row's write lock for the rest of the transaction (a write first:
+/// SQLite then also cannot be overtaken).
+#[cfg(feature = "ssr")]
+async fn lock_customer(tx: &mut crate::ssr::db::Conn, customer_no: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET customer_no = customer_no WHERE customer_no = $1")
+        .bind(customer_no)
+        .execute(tx)
+        .await
+        .map(|_| ())
+}
+
 /// `追加する`: a phone number on the contract (the PhoneNumber rules; not one it has;
 /// at most [`super::MAX_PHONES`]).
 #[server(endpoint = "account/phone/add")]
@@ -53,8 +64,10 @@ pub async fn add_phone(phone: String, password: Option<String>) -> Result<String
             crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
             drop(conn);
             let mut tx = state.db.pool().begin().await?;
-            // Written first, then counted in the same transaction: two adds at once
-            // cannot both pass the limit (the second waits for the first's lock).
+            // The customer's row locked first: two adds (or removes) at once are taken
+            // one after the other, so the count below sees the other's row (PostgreSQL
+            // would otherwise let two different numbers pass the limit together).
+            lock_customer(&mut tx, &account.customer_no).await?;
             let added = sqlx::query(
                 "INSERT INTO customer_phones (customer_no, phone) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             )
@@ -102,6 +115,7 @@ pub async fn remove_phone(phone: String, password: Option<String>) -> Result<Str
             crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
             drop(conn);
             let mut tx = state.db.pool().begin().await?;
+            lock_customer(&mut tx, &account.customer_no).await?;
             let removed = sqlx::query("DELETE FROM customer_phones WHERE customer_no = $1 AND phone = $2")
                 .bind(&account.customer_no)
                 .bind(number.digits())
@@ -252,6 +266,15 @@ pub async fn change_contact(
     )
 }
 
+/// `hanako@example.com` → `ha***@example.com`.
+#[cfg(feature = "ssr")]
+fn mask_email(address: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().take(2).collect::<String>()),
+        None => "***".into(),
+    }
+}
+
 /// What a contact-address link will change (reading changes nothing).
 #[server(endpoint = "account/contact/link")]
 pub async fn get_contact_link(token: String) -> Result<ContactLink, AppError> {
@@ -271,7 +294,9 @@ pub async fn get_contact_link(token: String) -> Result<ContactLink, AppError> {
         crate::ssr::set_status(404);
         return Err(AppError::LinkInvalid);
     };
-    Ok(ContactLink { current, new_email })
+    // Whoever holds the link (a mistyped address is a stranger's) sees the current
+    // address masked.
+    Ok(ContactLink { current: current.map(|c| mask_email(&c)), new_email })
 }
 
 /// `変更を確定する`: the new address confirms, once (the link's hash is cleared as it is

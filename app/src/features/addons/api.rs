@@ -153,7 +153,16 @@ pub async fn cancel_addon(id: String, kind: String) -> Result<String, AppError> 
                 t,
             )
             .await?;
-            if done {
+            // Cancelled already by this customer (a double click): the same answer.
+            let already: Option<(String,)> = sqlx::query_as(
+                "SELECT id FROM addon_subscriptions WHERE id = $1 AND customer_no = $2 AND step = $3",
+            )
+            .bind(&id)
+            .bind(&account.customer_no)
+            .bind(super::AddonStep::Cancelled)
+            .fetch_optional(state.db.pool())
+            .await?;
+            if done || already.is_some() {
                 Ok(format!("{home}?cancelled=1"))
             } else {
                 refuse(home, AppError::FlowExpired)

@@ -47,6 +47,11 @@ pub fn change_page(service: &str, plan: Option<&str>) -> String {
     }
 }
 
+/// The quote as the confirmation page carries it back: its date and fee.
+pub fn quote_key(quote: &crate::domain::contract::PlanChangeQuote) -> String {
+    format!("{}:{}", quote.effective_on, quote.termination_fee.0)
+}
+
 /// プラン変更のお申し込み: the customer's service `service`, the plans it may change to
 /// and, with `plan`, the quote (new fee, effective date, first month, 契約解除料). Another
 /// customer's service, or one not in force, is `NotFound`.
@@ -97,6 +102,7 @@ pub async fn request_plan_change(
     service: String,
     plan: String,
     key: String,
+    quoted: Option<String>,
     password: Option<String>,
 ) -> Result<String, AppError> {
     use super::plan_change::{write, NewRequest, Written};
@@ -145,6 +151,11 @@ pub async fn request_plan_change(
                 option.monthly_fee,
                 svc.early_termination_fee,
             );
+            // What the customer confirmed is what is requested: a quote that changed
+            // meanwhile (past midnight at a month's end) is shown again.
+            if quoted.as_deref() != Some(quote_key(&quote).as_str()) {
+                return refuse(&change_page(&service, Some(&plan)), AppError::FlowExpired);
+            }
             let client = crate::ssr::auth::client_address();
             let request = NewRequest {
                 customer_no: &account.customer_no,
@@ -186,7 +197,16 @@ pub async fn cancel_plan_request(id: String) -> Result<String, AppError> {
                 crate::ssr::now(),
             )
             .await?;
-            if cancelled {
+            // Cancelled already by this customer (a double click): the same answer.
+            let already: Option<(String,)> = sqlx::query_as(
+                "SELECT id FROM plan_requests WHERE id = $1 AND customer_no = $2 AND step = $3",
+            )
+            .bind(&id)
+            .bind(&account.customer_no)
+            .bind(super::PlanRequestStep::Cancelled)
+            .fetch_optional(state.db.pool())
+            .await?;
+            if cancelled || already.is_some() {
                 Ok(format!("{}?cancelled=1", super::routes::CONTRACT))
             } else {
                 refuse(super::routes::CONTRACT, AppError::FlowExpired)

@@ -42,7 +42,7 @@ pub fn ContractPage() -> impl IntoView {
     view! {
         <h1 class="page-title">{tc.title}</h1>
         <RequireLogin>
-            {move || query.read().get("requested").map(|id| view! {
+            {move || query.read().get("requested").filter(|id| id.len() == 11 && id.starts_with('P') && id[1..].bytes().all(|b| b.is_ascii_digit())).map(|id| view! {
                 <p class="alert alert-info mb-4 max-w-3xl" role="status" data-testid="plan-requested">{(tc.requested_ok)(&id)}</p>
             })}
             {move || query.read().get("cancelled").map(|_| view! {
@@ -244,6 +244,7 @@ pub fn PlanChangePage() -> impl IntoView {
                                     <input type="hidden" name="service" value=s.id.clone()/>
                                     <input type="hidden" name="plan" value=plan.code.clone()/>
                                     <input type="hidden" name="key" value=c.submit_key.clone()/>
+                                    <input type="hidden" name="quoted" value=super::api::quote_key(&quote)/>
                                     {c.needs_password.then(|| view! {
                                         <p class="text-sm text-slate-700">{tc.password_lead}</p>
                                         <Field id="password" label=tx.current_password input_type="password"
