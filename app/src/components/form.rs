@@ -75,7 +75,11 @@ pub fn FormAlert(
 /// A labelled text field with its hint and error, tied together for assistive tech.
 #[component]
 pub fn Field(
-    id: &'static str,
+    #[prop(into)] id: String,
+    /// The form field's name, when it is not the id (two forms on a page sending the
+    /// same field).
+    #[prop(optional)]
+    name: Option<&'static str>,
     label: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = "text")] input_type: &'static str,
@@ -107,9 +111,9 @@ pub fn Field(
     };
     view! {
         <div>
-            <label for=id class="field-label">{label}</label>
+            <label for=id.clone() class="field-label">{label}</label>
             {hint.map(|h| view! { <p id=hint_id.clone() class="mb-1 text-sm text-slate-600">{h}</p> })}
-            <input id=id name=id type=kind class="field-input" autocomplete=autocomplete inputmode=inputmode
+            <input name=name.map(str::to_string).unwrap_or_else(|| id.clone()) id=id type=kind class="field-input" autocomplete=autocomplete inputmode=inputmode
                 maxlength=maxlength required
                 aria-invalid=move || error.get().map(|_| "true")
                 aria-describedby=described

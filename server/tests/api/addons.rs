@@ -3,20 +3,12 @@
 use crate::common::*;
 use app::domain::billing::{Date, Month};
 
-async fn logged_in(app: &TestApp, id: &str, password: &str) -> reqwest::Client {
-    let c = app.new_browser();
-    assert_eq!(location(&app.login_from(&c, id, password).await), "/");
-    c
-}
-
 /// The summary page's one-time key for `code`.
 async fn summary_key(app: &TestApp, c: &reqwest::Client, code: &str) -> (String, String) {
     let (status, body) = app.get_text_with(c, &format!("/addons/apply?code={code}&agree=1")).await;
     assert_eq!(status, 200, "{code}");
-    let at = body.find("name=\"key\"").expect("the summary's key");
-    let v = &body[at..];
-    let v = &v[v.find("value=\"").unwrap() + 7..];
-    (body.clone(), v[..v.find('"').unwrap()].to_string())
+    let key = hidden(&body, "key");
+    (body, key)
 }
 
 fn today() -> Date {

@@ -5,9 +5,7 @@ use app::domain::billing::{Date, Month};
 use app::domain::contract::next_renewal;
 
 async fn hanako(app: &TestApp) -> reqwest::Client {
-    let c = app.new_browser();
-    assert_eq!(location(&app.login_from(&c, "hanako@example.com", "Hanako_2024").await), "/");
-    c
+    logged_in(app, "hanako@example.com", "Hanako_2024").await
 }
 
 /// 佐藤 花子's internet and TV started 2019-04 on 24-month terms: the next 更新月 from today.
@@ -126,14 +124,6 @@ fn next_first() -> (String, String) {
     (format!("{}年{}月1日", m.year, m.month), m.first().to_string())
 }
 
-/// The value of the hidden field `name` of a page.
-fn hidden(body: &str, name: &str) -> String {
-    let at = body.find(&format!("name=\"{name}\"")).unwrap_or_else(|| panic!("field {name}"));
-    let rest = &body[at..];
-    let v = &rest[rest.find("value=\"").unwrap() + 7..];
-    v[..v.find('"').unwrap()].to_string()
-}
-
 /// The confirmation page of `service` → `plan`: its body and its one-time key and quote
 /// (`key|quoted`, as the form sends them).
 async fn confirmation(app: &TestApp, c: &reqwest::Client, service: &str, plan: &str) -> (String, String) {
@@ -236,8 +226,7 @@ async fn a_plan_change_is_quoted_requested_once_and_cancelled_by_its_owner_only(
     let open = &body[body.find("data-testid=\"plan-request\"").unwrap()..];
     assert!(open.contains("受付") && open.contains(&id));
     // Another customer cannot cancel it.
-    let ichiro = app.new_browser();
-    assert_eq!(location(&app.login_from(&ichiro, "ichiro@example.net", "Ichiro_2020").await), "/");
+    let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
     assert_eq!(
         post_from(&app, &ichiro, "/api/contract/plan/cancel", &[("id", &id)]).await,
         "/contract?error=expired"

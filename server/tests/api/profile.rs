@@ -2,12 +2,6 @@
 
 use crate::common::*;
 
-async fn logged_in(app: &TestApp, id: &str, password: &str) -> reqwest::Client {
-    let c = app.new_browser();
-    assert_eq!(location(&app.login_from(&c, id, password).await), "/");
-    c
-}
-
 async fn phones_of(app: &TestApp, customer_no: &str) -> Vec<String> {
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT phone FROM customer_phones WHERE customer_no = $1 ORDER BY phone")

@@ -92,7 +92,7 @@ pub fn AccountPage() -> impl IntoView {
                                                     <ActionForm action=remove attr:class="mt-2 space-y-2">
                                                         <input type="hidden" name="phone" value=p.clone()/>
                                                         {password.then(|| view! {
-                                                            <PasswordField id="remove-password" error=field_error(tx, error, "current_password")/>
+                                                            <Field id=format!("remove-password-{}", p.replace('-', "")) name="password" label=tx.current_password input_type="password" autocomplete="current-password" maxlength="32" error=field_error(tx, error, "current_password")/>
                                                         })}
                                                         <Submit label=tf.phone_remove/>
                                                     </ActionForm>
@@ -107,7 +107,7 @@ pub fn AccountPage() -> impl IntoView {
                                             <Field id="phone" label=tf.phone_add input_type="tel" autocomplete="tel-national"
                                                 inputmode="tel" maxlength="20" hint=tf.phone_hint error=phone_error/>
                                             {password.then(|| view! {
-                                                <PasswordField id="password" error=field_error(tx, error, "current_password")/>
+                                                <Field id="password" name="password" label=tx.current_password input_type="password" autocomplete="current-password" maxlength="32" error=field_error(tx, error, "current_password")/>
                                             })}
                                             <Submit label=tf.phone_add_button/>
                                         </ActionForm>
@@ -147,7 +147,7 @@ pub fn AccountPage() -> impl IntoView {
                                     <Field id="email" label=tf.contact_other input_type="email" autocomplete="email"
                                         maxlength="254" hint=tf.contact_other_hint error=email_error/>
                                     {password.then(|| view! {
-                                        <PasswordField id="contact-password" error=field_error(tx, error, "current_password")/>
+                                        <Field id="contact-password" name="password" label=tx.current_password input_type="password" autocomplete="current-password" maxlength="32" error=field_error(tx, error, "current_password")/>
                                     })}
                                     <Submit label=tf.contact_button/>
                                 </ActionForm>
@@ -166,21 +166,6 @@ pub fn AccountPage() -> impl IntoView {
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}
         </RequireLogin>
-    }
-}
-
-/// The current password again (the login is older than 5 minutes), named `password`
-/// for the server function whatever its element id.
-#[component]
-fn PasswordField(id: &'static str, error: Signal<Option<String>>) -> impl IntoView {
-    let tx = t();
-    view! {
-        <div>
-            <label for=id class="field-label">{tx.current_password}</label>
-            <input id=id name="password" type="password" class="field-input" autocomplete="current-password"
-                maxlength="32" aria-invalid=move || error.get().map(|_| "true")/>
-            {move || error.get().map(|m| view! { <p class="mt-1 text-sm font-bold text-red-700">{m}</p> })}
-        </div>
     }
 }
 

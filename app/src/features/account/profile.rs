@@ -50,98 +50,77 @@ async fn lock_customer(tx: &mut crate::ssr::db::Conn, customer_no: &str) -> Resu
 /// at most [`super::MAX_PHONES`]).
 #[server(endpoint = "account/phone/add")]
 pub async fn add_phone(phone: String, password: Option<String>) -> Result<String, AppError> {
-    use crate::domain::{FieldError, PhoneNumber};
-    use crate::ssr::{refuse, respond};
-    let page = super::routes::OVERVIEW;
-    respond(
-        page,
-        async {
-            let account = crate::ssr::auth::require_login().await?;
-            let state = crate::ssr::state()?;
-            let t = crate::ssr::now();
-            let number = PhoneNumber::parse(&phone).map_err(|e| AppError::invalid("phone", e))?;
-            let mut conn = state.db.pool().acquire().await?;
-            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
-            drop(conn);
-            let mut tx = state.db.pool().begin().await?;
-            // The customer's row locked first: two adds (or removes) at once are taken
-            // one after the other, so the count below sees the other's row (PostgreSQL
-            // would otherwise let two different numbers pass the limit together).
-            lock_customer(&mut tx, &account.customer_no).await?;
-            let added = sqlx::query(
-                "INSERT INTO customer_phones (customer_no, phone) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            )
-            .bind(&account.customer_no)
-            .bind(number.digits())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if added == 0 {
-                return refuse(page, AppError::invalid("phone", FieldError::Taken));
-            }
-            let (count,): (i64,) =
-                sqlx::query_as("SELECT COUNT(*) FROM customer_phones WHERE customer_no = $1")
-                    .bind(&account.customer_no)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if count > super::MAX_PHONES as i64 {
-                tx.rollback().await?;
-                return refuse(page, AppError::invalid("phone", FieldError::Exhausted));
-            }
-            let shown = PhoneNumber::display(number.digits());
-            let event = crate::ssr::events::Event::PhoneAdded;
-            notice(&mut tx, &account.account_id, event, |w| (w.what_phone_added)(&shown), t).await?;
-            tx.commit().await?;
-            Ok(back("phone_added"))
-        }
-        .await,
-    )
+    crate::ssr::respond(super::routes::OVERVIEW, change_phones(phone, password, true).await)
 }
 
 /// `削除`: one of the contract's phone numbers, never the last.
 #[server(endpoint = "account/phone/remove")]
 pub async fn remove_phone(phone: String, password: Option<String>) -> Result<String, AppError> {
+    crate::ssr::respond(super::routes::OVERVIEW, change_phones(phone, password, false).await)
+}
+
+/// Adds (`adding`) or removes `phone`, keeping 1 to [`super::MAX_PHONES`], with the
+/// notice; the password again after 5 minutes.
+#[cfg(feature = "ssr")]
+async fn change_phones(phone: String, password: Option<String>, adding: bool) -> crate::ssr::Answer {
     use crate::domain::{FieldError, PhoneNumber};
-    use crate::ssr::{refuse, respond};
+    use crate::ssr::events::Event;
+    use crate::ssr::refuse;
     let page = super::routes::OVERVIEW;
-    respond(
-        page,
-        async {
-            let account = crate::ssr::auth::require_login().await?;
-            let state = crate::ssr::state()?;
-            let t = crate::ssr::now();
-            let number = PhoneNumber::parse(&phone).map_err(|e| AppError::invalid("phone", e))?;
-            let mut conn = state.db.pool().acquire().await?;
-            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
-            drop(conn);
-            let mut tx = state.db.pool().begin().await?;
-            lock_customer(&mut tx, &account.customer_no).await?;
-            let removed = sqlx::query("DELETE FROM customer_phones WHERE customer_no = $1 AND phone = $2")
-                .bind(&account.customer_no)
-                .bind(number.digits())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if removed == 0 {
-                return refuse(page, AppError::NotFound);
-            }
-            let (left,): (i64,) =
-                sqlx::query_as("SELECT COUNT(*) FROM customer_phones WHERE customer_no = $1")
-                    .bind(&account.customer_no)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if left == 0 {
-                tx.rollback().await?;
-                return refuse(page, AppError::invalid("remove_phone", FieldError::Required));
-            }
-            let shown = PhoneNumber::display(number.digits());
-            let event = crate::ssr::events::Event::PhoneRemoved;
-            notice(&mut tx, &account.account_id, event, |w| (w.what_phone_removed)(&shown), t).await?;
-            tx.commit().await?;
-            Ok(back("phone_removed"))
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let number = PhoneNumber::parse(&phone).map_err(|e| AppError::invalid("phone", e))?;
+    let mut conn = state.db.pool().acquire().await?;
+    crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+    drop(conn);
+    let mut tx = state.db.pool().begin().await?;
+    // The customer's row locked first: two changes at once are taken one after the
+    // other, so the count below sees the other's row (PostgreSQL would otherwise let two
+    // different numbers pass the limit together).
+    lock_customer(&mut tx, &account.customer_no).await?;
+    let sql = if adding {
+        "INSERT INTO customer_phones (customer_no, phone) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+    } else {
+        "DELETE FROM customer_phones WHERE customer_no = $1 AND phone = $2"
+    };
+    let changed = sqlx::query(sql)
+        .bind(&account.customer_no)
+        .bind(number.digits())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        // Adding one it has; removing one it has not.
+        let error = if adding { AppError::invalid("phone", FieldError::Taken) } else { AppError::NotFound };
+        return refuse(page, error);
+    }
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customer_phones WHERE customer_no = $1")
+        .bind(&account.customer_no)
+        .fetch_one(&mut *tx)
+        .await?;
+    if count > super::MAX_PHONES as i64 || count == 0 {
+        tx.rollback().await?;
+        let error = if adding {
+            AppError::invalid("phone", FieldError::Exhausted)
+        } else {
+            AppError::invalid("remove_phone", FieldError::Required)
+        };
+        return refuse(page, error);
+    }
+    let shown = PhoneNumber::display(number.digits());
+    let (event, done) =
+        if adding { (Event::PhoneAdded, "phone_added") } else { (Event::PhoneRemoved, "phone_removed") };
+    let what = |w: &'static super::texts::AccountTexts| {
+        if adding {
+            (w.what_phone_added)(&shown)
+        } else {
+            (w.what_phone_removed)(&shown)
         }
-        .await,
-    )
+    };
+    notice(&mut tx, &account.account_id, event, what, t).await?;
+    tx.commit().await?;
+    Ok(back(done))
 }
 
 /// Confirmation mails to other addresses: 5 an hour per account, so no one uses My

@@ -33,14 +33,7 @@ pub async fn get_history(service: Option<String>) -> Result<History, AppError> {
 
 /// The page of a plan change step, for its service (and chosen plan).
 pub fn change_page(service: &str, plan: Option<&str>) -> String {
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => char::from(b).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
+    let enc = crate::features::login::encode_query_value;
     match plan {
         Some(p) => format!("{}?service={}&plan={}", super::routes::CHANGE, enc(service), enc(p)),
         None => format!("{}?service={}", super::routes::CHANGE, enc(service)),
@@ -57,8 +50,7 @@ pub fn quote_key(quote: &crate::domain::contract::PlanChangeQuote) -> String {
 /// customer's service, or one not in force, is `NotFound`.
 #[server(endpoint = "contract/plan")]
 pub async fn get_plan_change(service: String, plan: Option<String>) -> Result<super::PlanChange, AppError> {
-    use crate::domain::billing::{Date, Month};
-    use crate::domain::contract::quote_change;
+    use crate::domain::billing::Date;
     let account = crate::ssr::auth::require_login().await?;
     let state = crate::ssr::state()?;
     let t = crate::ssr::now();
@@ -72,15 +64,7 @@ pub async fn get_plan_change(service: String, plan: Option<String>) -> Result<su
     let options = super::store::plan_options(&mut conn, &service.kind, &service.plan_code).await?;
     let plan = plan.filter(|p| !p.trim().is_empty());
     let chosen = plan.as_ref().and_then(|p| options.iter().find(|o| &o.code == p)).cloned().map(|o| {
-        let started = Date::parse(&service.started_on).map(Month::of).unwrap_or(Month::of(today));
-        let quote = quote_change(
-            today,
-            started,
-            service.term_months.unwrap_or(0),
-            service.monthly_fee,
-            o.monthly_fee,
-            service.early_termination_fee,
-        );
+        let quote = service.quote(&o, today);
         (o, quote)
     });
     Ok(super::PlanChange {
@@ -106,8 +90,7 @@ pub async fn request_plan_change(
     password: Option<String>,
 ) -> Result<String, AppError> {
     use super::plan_change::{write, NewRequest, Written};
-    use crate::domain::billing::{Date, Month};
-    use crate::domain::contract::quote_change;
+    use crate::domain::billing::Date;
     use crate::domain::FieldError;
     use crate::ssr::{refuse, respond};
     let page = change_page(&service, Some(&plan));
@@ -142,15 +125,7 @@ pub async fn request_plan_change(
             };
             crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
             drop(conn);
-            let started = Date::parse(&svc.started_on).map(Month::of).unwrap_or(Month::of(today));
-            let quote = quote_change(
-                today,
-                started,
-                svc.term_months.unwrap_or(0),
-                svc.monthly_fee,
-                option.monthly_fee,
-                svc.early_termination_fee,
-            );
+            let quote = svc.quote(&option, today);
             // What the customer confirmed is what is requested: a quote that changed
             // meanwhile (past midnight at a month's end) is shown again.
             if quoted.as_deref() != Some(quote_key(&quote).as_str()) {

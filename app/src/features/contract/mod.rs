@@ -57,6 +57,28 @@ pub struct ContractService {
     pub request: Option<PlanRequest>,
 }
 
+impl ContractService {
+    /// What changing this service to `to`, asked for on `today`, costs (the domain
+    /// rule, `domain::contract::quote_change`).
+    pub fn quote(&self, to: &PlanOption, today: crate::domain::billing::Date) -> PlanChangeQuote {
+        use crate::domain::billing::{Date, Month};
+        let started = Date::parse(&self.started_on).map(Month::of).unwrap_or(Month::of(today));
+        crate::domain::contract::quote_change(
+            today,
+            started,
+            self.term_months.unwrap_or(0),
+            self.monthly_fee,
+            to.monthly_fee,
+            self.early_termination_fee,
+        )
+    }
+}
+
+/// Whether `s` is a 受付番号 as requests are numbered: `P` and 10 digits.
+pub fn is_request_number(s: &str) -> bool {
+    s.len() == 11 && s.starts_with('P') && s[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
 crate::flow_steps! {
     /// A plan change request: 受付 → 処理中 → 完了, or 取消 while 受付.
     pub enum PlanRequestStep in "plan_requests" {

@@ -42,7 +42,7 @@ pub fn ContractPage() -> impl IntoView {
     view! {
         <h1 class="page-title">{tc.title}</h1>
         <RequireLogin>
-            {move || query.read().get("requested").filter(|id| id.len() == 11 && id.starts_with('P') && id[1..].bytes().all(|b| b.is_ascii_digit())).map(|id| view! {
+            {move || query.read().get("requested").filter(|id| super::is_request_number(id)).map(|id| view! {
                 <p class="alert alert-info mb-4 max-w-3xl" role="status" data-testid="plan-requested">{(tc.requested_ok)(&id)}</p>
             })}
             {move || query.read().get("cancelled").map(|_| view! {

@@ -37,10 +37,22 @@ pub enum Written {
     Open,
 }
 
-/// A 受付番号: `P` and 10 digits.
+/// A new 受付番号 (see [`super::is_request_number`]).
 fn new_request_id() -> String {
     let n = u64::from_be_bytes(rand::random::<[u8; 8]>()) % 10_000_000_000;
     format!("P{n:010}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn new_request_numbers_are_request_numbers() {
+        for _ in 0..100 {
+            assert!(super::super::is_request_number(&super::new_request_id()));
+        }
+        assert!(!super::super::is_request_number("P123"));
+        assert!(!super::super::is_request_number("Pabcdefghij"));
+    }
 }
 
 /// The request's row id for `submit_key` of `customer_no`, if it was written.
@@ -242,31 +254,14 @@ pub async fn complete(db: &Db, settings: &Settings, id: &str, now: i64) -> Resul
 /// request).
 pub async fn open_requests(db: &Db) -> Result<Vec<(String, PlanRequest)>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
-    let open = flow::step_in(&[PlanRequestStep::Received, PlanRequestStep::Processing]);
-    let customers: Vec<(String,)> = sqlx::query_as(&format!(
-        "SELECT DISTINCT customer_no FROM plan_requests WHERE {open} ORDER BY customer_no"
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut all = Vec::new();
-    for (customer_no,) in customers {
-        for r in super::store::requests(&mut conn, &customer_no, true).await? {
-            all.push((customer_no.clone(), r));
-        }
-    }
-    all.sort_by(|a, b| (&a.1.requested_on, &a.1.id).cmp(&(&b.1.requested_on, &b.1.id)));
-    Ok(all)
+    let rows = super::store::requests_with_owner(&mut conn, super::store::Requests::AllOpen).await?;
+    Ok(rows.into_iter().map(|(customer_no, _, r)| (customer_no, r)).collect())
 }
 
 /// The notice of the request's step now, to the contact address in force.
 async fn notify(tx: &mut Conn, settings: &Settings, id: &str, now: i64) -> Result<(), sqlx::Error> {
-    let (customer_no, account_id): (String, String) =
-        sqlx::query_as("SELECT customer_no, account_id FROM plan_requests WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-    let requests = super::store::requests(tx, &customer_no, false).await?;
-    let Some(request) = requests.into_iter().find(|r| r.id == id) else {
+    let found = super::store::requests_with_owner(tx, super::store::Requests::Id(id)).await?;
+    let Some((_, account_id, request)) = found.into_iter().next() else {
         return Err(sqlx::Error::RowNotFound);
     };
     let target = crate::ssr::db::customers::notice_target(tx, &account_id).await?;

@@ -35,6 +35,8 @@ struct PlanChangeRow {
 #[derive(sqlx::FromRow)]
 struct RequestRow {
     id: String,
+    customer_no: String,
+    account_id: String,
     service_id: String,
     kind: String,
     from_name: String,
@@ -46,6 +48,65 @@ struct RequestRow {
     created_at: i64,
 }
 
+/// Which plan change requests to read.
+pub enum Requests<'a> {
+    /// A customer's, newest first; with `open_only`, those still 受付 or 処理中.
+    Of { customer_no: &'a str, open_only: bool },
+    /// One, by its 受付番号.
+    Id(&'a str),
+    /// Every open one, oldest first (the operator's list).
+    AllOpen,
+}
+
+/// The requests asked for, each with its (customer no., account id): one query.
+pub async fn requests_with_owner(
+    conn: &mut Conn,
+    which: Requests<'_>,
+) -> Result<Vec<(String, String, PlanRequest)>, sqlx::Error> {
+    let open = crate::ssr::flow::step_in(&[PlanRequestStep::Received, PlanRequestStep::Processing]);
+    let (filter, order, bind) = match which {
+        Requests::Of { customer_no, open_only: true } => {
+            (format!("r.customer_no = $1 AND r.{open}"), "DESC", Some(customer_no))
+        }
+        Requests::Of { customer_no, open_only: false } => {
+            ("r.customer_no = $1".to_string(), "DESC", Some(customer_no))
+        }
+        Requests::Id(id) => ("r.id = $1".to_string(), "DESC", Some(id)),
+        Requests::AllOpen => (format!("r.{open}"), "ASC", None),
+    };
+    let sql = format!(
+        "SELECT r.id, r.customer_no, r.account_id, r.service_id, s.kind, fp.name AS from_name, tp.name AS to_name,
+                r.monthly_fee, r.effective_on, r.termination_fee, r.step, r.created_at
+         FROM plan_requests r JOIN services s ON s.id = r.service_id
+         JOIN plans fp ON fp.code = r.from_plan JOIN plans tp ON tp.code = r.to_plan
+         WHERE {filter} ORDER BY r.created_at {order}, r.id"
+    );
+    let mut query = sqlx::query_as::<_, RequestRow>(&sql);
+    if let Some(value) = bind {
+        query = query.bind(value);
+    }
+    Ok(query
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let request = PlanRequest {
+                id: r.id,
+                service_id: r.service_id,
+                kind: r.kind,
+                from_name: r.from_name,
+                to_name: r.to_name,
+                monthly_fee: Yen(r.monthly_fee),
+                effective_on: r.effective_on,
+                termination_fee: Yen(r.termination_fee),
+                step: r.step,
+                requested_on: Date::of_unix_jst(r.created_at).to_string(),
+            };
+            (r.customer_no, r.account_id, request)
+        })
+        .collect())
+}
+
 /// The customer's plan change requests, newest first; with `open_only`, those still
 /// 受付 or 処理中 (one a service at most).
 pub async fn requests(
@@ -53,31 +114,8 @@ pub async fn requests(
     customer_no: &str,
     open_only: bool,
 ) -> Result<Vec<PlanRequest>, sqlx::Error> {
-    let open = crate::ssr::flow::step_in(&[PlanRequestStep::Received, PlanRequestStep::Processing]);
-    let sql = format!(
-        "SELECT r.id, r.service_id, s.kind, fp.name AS from_name, tp.name AS to_name, r.monthly_fee, r.effective_on,
-                r.termination_fee, r.step, r.created_at
-         FROM plan_requests r JOIN services s ON s.id = r.service_id
-         JOIN plans fp ON fp.code = r.from_plan JOIN plans tp ON tp.code = r.to_plan
-         WHERE r.customer_no = $1 {} ORDER BY r.created_at DESC, r.id",
-        if open_only { format!("AND r.{open}") } else { String::new() }
-    );
-    let rows: Vec<RequestRow> = sqlx::query_as(&sql).bind(customer_no).fetch_all(conn).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| PlanRequest {
-            id: r.id,
-            service_id: r.service_id,
-            kind: r.kind,
-            from_name: r.from_name,
-            to_name: r.to_name,
-            monthly_fee: Yen(r.monthly_fee),
-            effective_on: r.effective_on,
-            termination_fee: Yen(r.termination_fee),
-            step: r.step,
-            requested_on: Date::of_unix_jst(r.created_at).to_string(),
-        })
-        .collect())
+    let rows = requests_with_owner(conn, Requests::Of { customer_no, open_only }).await?;
+    Ok(rows.into_iter().map(|(_, _, r)| r).collect())
 }
 
 /// The plans of `kind` in the catalogue other than `current`, cheapest first.

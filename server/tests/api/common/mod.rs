@@ -240,6 +240,21 @@ pub async fn post_from(app: &TestApp, client: &reqwest::Client, path: &str, form
     location(&res)
 }
 
+/// A browser logged in as `id`.
+pub async fn logged_in(app: &TestApp, id: &str, password: &str) -> reqwest::Client {
+    let c = app.new_browser();
+    assert_eq!(location(&app.login_from(&c, id, password).await), "/");
+    c
+}
+
+/// The value of the form field `name` of a page (a hidden input's).
+pub fn hidden(body: &str, name: &str) -> String {
+    let at = body.find(&format!("name=\"{name}\"")).unwrap_or_else(|| panic!("field {name}"));
+    let rest = &body[at..];
+    let v = &rest[rest.find("value=\"").unwrap() + 7..];
+    v[..v.find('"').unwrap()].to_string()
+}
+
 /// The `Set-Cookie` headers of a response.
 pub fn set_cookies(res: &reqwest::Response) -> Vec<String> {
     res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect()
