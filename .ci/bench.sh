@@ -4,7 +4,8 @@
 # phone emulation (Pixel 7, empty cache, brotli), the largest build file, and the SSR
 # throughput of /login against a bare axum route returning the same bytes from the
 # same binary (a ratio measured in one run), with p50/p99 latencies, and the time to
-# make the PDFs (an invoice, the contract document) on request.
+# make the PDFs (an invoice, the contract document) on request, and what the speed
+# test's endpoints deliver on the loopback.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_apt chromium wrk
@@ -34,7 +35,7 @@ for (const x of r) {
 
 log "build files (raw / brotli as served)"
 largest=0; largest_name=
-for f in "$ROOT"/target/site/pkg/*.{wasm,js,css}; do
+for f in "$ROOT"/target/site/pkg/*.{wasm,js,css} "$ROOT"/target/site/meter/*.{wasm,js}; do
   [ -f "$f" ] || continue
   br=$(stat -c %s "$f.br")
   printf '%-44s %9s B raw %8s B br\n' "$(basename "$f")" "$(stat -c %s "$f")" "$br"
@@ -74,3 +75,11 @@ for path in "/billing/$month/invoice.pdf" /contract/document.pdf; do
   out=$(wrk -t1 -c1 -d5s --latency -H "Cookie: $session" "http://$addr$path")
   printf '%-34s %12s %10s %10s %10s\n' "$path" "$(rps "$out")" "$(pct "$out" 50%)" "$(pct "$out" 90%)" "$(pct "$out" 99%)"
 done
+
+log "speed test endpoints on the loopback (one 32 MiB download stream; ping latency, wrk, 1 connection, 5 s)"
+ticket=$(curl -fs -X POST -H "Cookie: $session" -H 'Accept: application/json' -H 'Sec-Fetch-Site: same-origin' \
+  "http://$addr/api/speedtest/start" | sed -n 's/.*"ticket":"\([0-9a-f]*\)".*/\1/p')
+speed=$(curl -fs -o /dev/null -w '%{speed_download}' -H "Cookie: $session" "http://$addr/speedtest/download?t=$ticket&size=32")
+awk -v b="$speed" 'BEGIN { printf "download stream: %.0f MB/s (%.1f Gbit/s) of random bytes from one connection\n", b / 1e6, b * 8 / 1e9 }'
+out=$(wrk -t1 -c1 -d5s --latency -H "Cookie: $session" "http://$addr/speedtest/ping?t=$ticket")
+printf 'ping endpoint: %s requests/s, p50 %s, p99 %s\n' "$(rps "$out")" "$(pct "$out" 50%)" "$(pct "$out" 99%)"

@@ -9,9 +9,11 @@ ensure_rust_tools
 ensure_npm
 
 log "release build (server + WASM + CSS, hashed and precompressed)"
+build_meter
 cargo leptos build --release --precompress
 
 shopt -s nullglob
-for f in "$ROOT"/target/site/pkg/*.wasm "$ROOT"/target/site/pkg/*.js "$ROOT"/target/site/pkg/*.css; do
+for f in "$ROOT"/target/site/pkg/*.wasm "$ROOT"/target/site/pkg/*.js "$ROOT"/target/site/pkg/*.css \
+  "$ROOT"/target/site/meter/*.wasm "$ROOT"/target/site/meter/*.js; do
   printf '%-40s %8s B raw %8s B br\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(stat -c %s "$f.br" 2>/dev/null || echo -)"
 done

@@ -59,3 +59,30 @@ ensure_npm() {
     npm ci --no-audit --no-fund
   fi
 }
+
+# The speed test's measuring module (frontend/meter): a small WASM of its own that the
+# speed test page alone loads, so no other page's first load carries it. Written with
+# content-hashed names into public/meter/ (ignored by git), which cargo-leptos copies
+# into the site on every build and watch, and precompresses in release builds;
+# public/meter/manifest.txt names the files for the server. Run it before
+# `cargo leptos build`.
+build_meter() {
+  local out="$ROOT/public/meter" tmp wasm_hash js_hash
+  tmp="$(mktemp -d)"
+  log "speed test module (frontend/meter)"
+  CARGO_TARGET_DIR="$CARGO_TARGET_DIR/front" \
+    cargo build -p meter --lib --target wasm32-unknown-unknown --profile wasm-release
+  wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name meter \
+    "$CARGO_TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/meter.wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$tmp/meter_bg.wasm" -o "$tmp/meter_bg.wasm"
+  wasm_hash="$(sha256sum "$tmp/meter_bg.wasm" | cut -c1-20)"
+  js_hash="$(sha256sum "$tmp/meter.js" | cut -c1-20)"
+  rm -rf "$out"
+  mkdir -p "$out"
+  cp "$tmp/meter.js" "$out/meter.$js_hash.js"
+  cp "$tmp/meter_bg.wasm" "$out/meter.$wasm_hash.wasm"
+  printf 'js: meter.%s.js\nwasm: meter.%s.wasm\n' "$js_hash" "$wasm_hash" > "$out/manifest.txt"
+  rm -rf "$tmp"
+}

@@ -10,6 +10,7 @@ ensure_rust_tools
 ensure_npm
 
 log "building"
+build_meter
 cargo leptos build
 
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/mypage.db}"

@@ -17,6 +17,8 @@ log "lints (clippy on the server and the browser builds; warnings are errors)"
 cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/front" \
   cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+CARGO_TARGET_DIR="$CARGO_TARGET_DIR/front" \
+  cargo clippy -p meter --target wasm32-unknown-unknown -- -D warnings
 
 log "unit tests (app: domain, i18n, configuration, database helpers)"
 cargo test -p app --features ssr --lib

@@ -10,6 +10,7 @@ use crate::features::addons::{AddonApplyPage, ChannelsPage, SecurityPage};
 use crate::features::billing::{BillingPage, PaymentPage};
 use crate::features::contract::{ContractPage, HistoryPage, PlanChangePage};
 use crate::features::dev::{DevIndexPage, DevMailboxPage, DevPreviewPage};
+use crate::features::help::HelpPage;
 use crate::features::login::LoginPage;
 use crate::features::mailboxes::{
     MailboxConfirmPage, MailboxDonePage, MailboxListPage, MailboxNewPage, MailboxSubdomainPage,
@@ -25,6 +26,7 @@ use crate::features::registration::{
     AdditionalPage, ConfirmPage, CredentialsPage, DonePage, PendingPage, RegisterPage, ReviewPage,
     ReviewedPage, SentPage,
 };
+use crate::features::speedtest::SpeedTestPage;
 use crate::features::top::TopPage;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -141,6 +143,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contract/channels") view=ChannelsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/security") view=SecurityPage ssr=SsrMode::Async/>
                     <Route path=path!("/addons/apply") view=AddonApplyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/help/speedtest") view=SpeedTestPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail") view=MailboxListPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail/new") view=MailboxNewPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail/new/subdomain") view=MailboxSubdomainPage ssr=SsrMode::Async/>

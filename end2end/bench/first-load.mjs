@@ -16,7 +16,8 @@ const launchOptions = {
     '--disable-sync', '--no-first-run', '--disable-quic'],
 };
 const ROUTES_PUBLIC = ['/login', '/register', '/recovery'];
-const ROUTES_LOGGED_IN = ['/', '/account', '/mail', '/mail/new'];
+// /help/speedtest: with the measuring module it loads (its own WASM, this page only).
+const ROUTES_LOGGED_IN = ['/', '/account', '/mail', '/mail/new', '/help/speedtest'];
 
 /** Loads `path` in `page` and returns the bytes of every response the page received. */
 export async function measure(page, path) {

@@ -136,6 +136,13 @@ pub fn router(state: AppState) -> Router {
         )
         // The built-in test payment gateway's hosted card page (its own prefix).
         .nest(test_gateway::PREFIX, test_gateway::routes(state.db.clone()))
+        // The speed test's measuring endpoints (streams: plain routes, ticket + session).
+        .route(app::features::speedtest::routes::DOWNLOAD, get(app::features::speedtest::endpoints::download))
+        .route(
+            app::features::speedtest::routes::UPLOAD,
+            axum::routing::post(app::features::speedtest::endpoints::upload),
+        )
+        .route(app::features::speedtest::routes::PING, get(app::features::speedtest::endpoints::ping))
         .route("/sw.js", get(service_worker))
         .leptos_routes_with_context(
             &state,

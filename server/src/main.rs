@@ -26,6 +26,9 @@ commands:
   plan-requests --complete ID
                          complete request ID (→ 完了): the new plan is in force from its
                          date, billed by the next runs; mails the customer
+  inquiries              list the inquiries waiting for an answer (受付済み)
+  inquiries --answered REF
+                         mark inquiry REF answered (the customer's list says 回答済み)
   help                   show this text
 
 configuration (environment): DATABASE_URL, PUBLIC_URL, SMTP_URL, MYPAGE_ENV,
@@ -64,6 +67,14 @@ async fn main() -> ExitCode {
             Some(id) if args.len() == 3 => plan_requests(&settings, Some((op, id))).await,
             _ => {
                 eprintln!("server: plan-requests {op} needs a request ID\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
+        ("inquiries", None) => inquiries(&settings, None).await,
+        ("inquiries", Some("--answered")) => match args.get(2) {
+            Some(reference) if args.len() == 3 => inquiries(&settings, Some(reference)).await,
+            _ => {
+                eprintln!("server: inquiries --answered needs a reference number\n\n{USAGE}");
                 return ExitCode::from(2);
             }
         },
@@ -158,6 +169,40 @@ async fn plan_requests(settings: &Settings, op: Option<(&str, &String)>) -> Resu
     }
     db.close().await;
     Ok(())
+}
+
+/// What the support centre does with inquiries from the form: list those waiting,
+/// mark one answered (the answer itself goes by mail or phone).
+async fn inquiries(settings: &Settings, answered: Option<&String>) -> Result<(), Error> {
+    use app::features::help::store;
+    let db = connect(settings).await?;
+    let result = match answered {
+        None => {
+            let open = store::open_inquiries(&db).await?;
+            if open.is_empty() {
+                println!("no inquiries waiting for an answer");
+            }
+            for i in open {
+                // One line each: the message's first line, at most 60 characters.
+                let first: String = i.message.lines().next().unwrap_or_default().chars().take(60).collect();
+                println!(
+                    "{}\t{}\t{}\t{}\t{first}",
+                    i.reference_no,
+                    app::i18n::format_datetime(app::i18n::Locale::Ja, i.created_at),
+                    i.customer_no,
+                    i.category
+                );
+            }
+            Ok(())
+        }
+        Some(reference) if store::mark_answered(&db, reference).await? => {
+            println!("{reference}: answered");
+            Ok(())
+        }
+        Some(reference) => Err(format!("no inquiry {reference} waiting for an answer").into()),
+    };
+    db.close().await;
+    result
 }
 
 async fn seed_demo(settings: &Settings, only_if_empty: bool) -> Result<(), Error> {

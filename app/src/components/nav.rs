@@ -72,8 +72,11 @@ pub const MENUS: &[MenuSection] = &[
         letter: 'D',
         label: |t| t.menu_help,
         items: &[
-            MenuItem { label: |t| t.menu_help_support, href: None },
-            MenuItem { label: |t| t.menu_help_speedtest, href: None },
+            MenuItem { label: |t| t.menu_help_support, href: Some(crate::features::help::routes::HELP) },
+            MenuItem {
+                label: |t| t.menu_help_speedtest,
+                href: Some(crate::features::speedtest::routes::SPEEDTEST),
+            },
         ],
     },
 ];

@@ -7,6 +7,7 @@ pub mod billing;
 pub mod common_passwords;
 pub mod contract;
 pub mod customer_number;
+pub mod inquiry;
 pub mod itscom_id;
 pub mod kana;
 pub mod mailbox;
@@ -15,6 +16,7 @@ pub mod password;
 pub mod phone;
 pub mod redirect;
 pub mod secret_question;
+pub mod speedtest;
 pub mod verification;
 pub mod yen;
 

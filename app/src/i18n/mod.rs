@@ -227,7 +227,9 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
     use crate::domain::FieldError as E;
     match (field, error) {
         ("subdomain", E::Required) => texts.err_sub_choose.into(),
-        ("virus_check" | "contact" | "choice" | "question", E::Required) => texts.err_choose.into(),
+        ("virus_check" | "contact" | "choice" | "question" | "category", E::Required) => {
+            texts.err_choose.into()
+        }
         ("remove_phone", E::Required) => texts.err_phone_last.into(),
         (_, E::Required) => texts.err_required.into(),
         ("itscom_id", E::InvalidCharacters) => texts.err_id_characters.into(),

@@ -72,6 +72,12 @@ pub struct Settings {
     pub invoice_issuer: InvoiceIssuer,
     /// `PDF_FONT_PATH` (default Debian's IPAex Gothic): the TrueType font of the PDFs.
     pub pdf_font_path: std::path::PathBuf,
+    /// The contacts of お問い合わせ・サポート, the guide's by default:
+    /// `SUPPORT_INTERNET_PHONE` (0120-125607), `SUPPORT_INTERNET_PHONE_IP` (042-716-9617,
+    /// from international or IP phones), `SUPPORT_GENERAL_PHONE` (0120-109199),
+    /// `SUPPORT_GENERAL_HOURS` (9:30～18:00), `SUPPORT_MAIL` (support@itscom.jp),
+    /// `SUPPORT_HOURS_URL` (the opening-hours page).
+    pub support: crate::features::help::SupportContacts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,7 +254,47 @@ impl Settings {
         }
         let pdf_font_path = get("PDF_FONT_PATH").unwrap_or_else(|| DEFAULT_PDF_FONT_PATH.into()).into();
 
+        let phone = |var: &'static str, default: &str| -> Result<String, ConfigError> {
+            let v = get(var).map(|v| v.trim().to_string()).unwrap_or_else(|| default.into());
+            let digits = v.chars().filter(char::is_ascii_digit).count();
+            if (10..=11).contains(&digits) && v.chars().all(|c| c.is_ascii_digit() || c == '-') {
+                Ok(v)
+            } else {
+                Err(err(var, "must be a Japanese phone number of 10 or 11 digits, hyphens allowed"))
+            }
+        };
+        let defaults = crate::features::help::SupportContacts::default();
+        let support = crate::features::help::SupportContacts {
+            internet_phone: phone("SUPPORT_INTERNET_PHONE", &defaults.internet_phone)?,
+            internet_phone_ip: phone("SUPPORT_INTERNET_PHONE_IP", &defaults.internet_phone_ip)?,
+            general_phone: phone("SUPPORT_GENERAL_PHONE", &defaults.general_phone)?,
+            general_hours: match get("SUPPORT_GENERAL_HOURS") {
+                None => defaults.general_hours.clone(),
+                Some(v) if v.chars().count() <= 40 && !v.chars().any(char::is_control) => {
+                    v.trim().to_string()
+                }
+                Some(_) => {
+                    return Err(err("SUPPORT_GENERAL_HOURS", "must be at most 40 characters on one line"))
+                }
+            },
+            mail: match get("SUPPORT_MAIL") {
+                None => defaults.mail.clone(),
+                Some(v) => crate::domain::ItscomId::parse(v.trim())
+                    .map(|m| m.as_str().to_string())
+                    .map_err(|_| err("SUPPORT_MAIL", "must be a mail address such as support@itscom.jp"))?,
+            },
+            hours_url: match get("SUPPORT_HOURS_URL") {
+                None => defaults.hours_url.clone(),
+                Some(v) => url::Url::parse(v.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    .map(String::from)
+                    .ok_or_else(|| err("SUPPORT_HOURS_URL", "must be an absolute http:// or https:// URL"))?,
+            },
+        };
+
         Ok(Self {
+            support,
             invoice_issuer,
             pdf_font_path,
             request_timeout_secs,
@@ -293,6 +339,16 @@ mod tests {
         assert_eq!(s.mailbox_limit, 5);
         assert_eq!(s.invoice_issuer.registration_no, DEFAULT_REGISTRATION_NO);
         assert!(s.pdf_font_path.ends_with("ipaexg.ttf"));
+        assert_eq!(s.support.internet_phone, "0120-125607");
+        assert_eq!(s.support.internet_phone_ip, "042-716-9617");
+        assert_eq!(s.support.general_phone, "0120-109199");
+        assert_eq!(s.support.mail, "support@itscom.jp");
+        let s = settings(&[("SUPPORT_INTERNET_PHONE", "0120-000-111"), ("SUPPORT_MAIL", "help@example.jp")])
+            .unwrap();
+        assert_eq!(
+            (s.support.internet_phone.as_str(), s.support.mail.as_str()),
+            ("0120-000-111", "help@example.jp")
+        );
     }
 
     #[test]
@@ -333,6 +389,10 @@ mod tests {
             ("REREGISTRATION_HOLD_HOURS", "0"),
             ("INVOICE_REGISTRATION_NO", "T1234567890124"),
             ("INVOICE_ISSUER_NAME", "a\nb"),
+            ("SUPPORT_INTERNET_PHONE", "0120-12560"),
+            ("SUPPORT_GENERAL_PHONE", "tel:0120109199"),
+            ("SUPPORT_MAIL", "support"),
+            ("SUPPORT_HOURS_URL", "javascript:alert(1)"),
         ] {
             let e = settings(&[(var, value)]).unwrap_err();
             assert_eq!(e.var, var, "{value}");

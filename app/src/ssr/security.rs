@@ -149,8 +149,14 @@ fn cache_policy(
         Some("no-store")
     } else if path.starts_with("/pkg/") {
         Some(if hashed_names { "public, max-age=31536000, immutable" } else { "no-cache" })
+    } else if path.starts_with("/meter/meter.") {
+        // The speed test's module: its names always carry their content's hash.
+        Some("public, max-age=31536000, immutable")
     } else if path.starts_with("/icons/") {
         Some("public, max-age=86400")
+    } else if path.starts_with("/speedtest/") {
+        // The speed test's bytes: never kept by anything.
+        Some("no-store")
     } else if path == "/sw.js" {
         None
     } else {
@@ -169,6 +175,12 @@ mod tests {
         assert_eq!(cache_policy("/pkg/mypage.abc.wasm", false, true, false, true, true), year);
         assert_eq!(cache_policy("/pkg/mypage.wasm", false, false, false, true, false), Some("no-cache"));
         assert_eq!(cache_policy("/pkg/missing.wasm", false, false, false, false, true), Some("no-store"));
+        // The speed test's module (always content-hashed) and its bytes (never kept).
+        assert_eq!(
+            cache_policy("/meter/meter.0d4ab567d868b3b405b4.wasm", false, true, false, true, false),
+            year
+        );
+        assert_eq!(cache_policy("/speedtest/download", false, true, false, true, true), Some("no-store"));
         assert_eq!(cache_policy("/api/login", true, false, false, true, true), Some("no-store"));
         assert_eq!(cache_policy("/", false, true, true, true, true), Some("no-store"));
         assert_eq!(cache_policy("/login", false, false, true, true, true), Some("private, no-cache"));

@@ -13,9 +13,10 @@ async fn the_top_page_is_japanese_by_default_with_the_four_menus(backend: Backen
     {
         assert!(body.contains(menu), "menu {menu} missing");
     }
-    // Screens that do not exist yet are marked, not linked.
-    assert!(body.contains("準備中"));
-    assert!(body.contains(r#"aria-disabled="true""#));
+    // Every screen of the menus exists now: each is a link, none is marked 準備中.
+    assert!(!body.contains("準備中"));
+    assert!(body.contains(r#"href="/help""#) && body.contains("お問い合わせ・サポート"));
+    assert!(body.contains(r#"href="/help/speedtest""#));
     assert!(body.contains(r#"<main id="main""#), "main landmark");
     assert!(body.contains("本文へスキップ"));
 }

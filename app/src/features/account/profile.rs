@@ -35,17 +35,6 @@ async fn notice(
     crate::ssr::events::account_event(tx, event, account_id, t).await
 }
 
-/// Takes the customer row's write lock for the rest of the transaction (a write first:
-/// SQLite then also cannot be overtaken).
-#[cfg(feature = "ssr")]
-async fn lock_customer(tx: &mut crate::ssr::db::Conn, customer_no: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE customers SET customer_no = customer_no WHERE customer_no = $1")
-        .bind(customer_no)
-        .execute(tx)
-        .await
-        .map(|_| ())
-}
-
 /// `追加する`: a phone number on the contract (the PhoneNumber rules; not one it has;
 /// at most [`super::MAX_PHONES`]).
 #[server(endpoint = "account/phone/add")]
@@ -78,7 +67,7 @@ async fn change_phones(phone: String, password: Option<String>, adding: bool) ->
     // The customer's row locked first: two changes at once are taken one after the
     // other, so the count below sees the other's row (PostgreSQL would otherwise let two
     // different numbers pass the limit together).
-    lock_customer(&mut tx, &account.customer_no).await?;
+    crate::ssr::db::customers::lock(&mut tx, &account.customer_no).await?;
     let sql = if adding {
         "INSERT INTO customer_phones (customer_no, phone) VALUES ($1, $2) ON CONFLICT DO NOTHING"
     } else {

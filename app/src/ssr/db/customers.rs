@@ -32,3 +32,14 @@ pub async fn notice_target(conn: &mut Conn, account_id: &str) -> Result<NoticeTa
         locale: crate::i18n::Locale::from_code(&locale).unwrap_or_default(),
     })
 }
+
+/// Takes the customer row's write lock for the rest of the transaction (a write first:
+/// SQLite then also cannot be overtaken), so limits counted per customer hold when two
+/// requests run at once.
+pub async fn lock(tx: &mut Conn, customer_no: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET customer_no = customer_no WHERE customer_no = $1")
+        .bind(customer_no)
+        .execute(tx)
+        .await
+        .map(|_| ())
+}

@@ -283,6 +283,32 @@ pub fn plan_request_notice(
     wrap(settings, locale, to, &(w.mail_plan_subject)(state), &paragraphs)
 }
 
+/// お問い合わせ受付のお知らせ: the reference number, the category, the message and the
+/// attached speed test, to the contact address.
+pub fn inquiry_receipt(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    reference: &str,
+    category: crate::domain::inquiry::InquiryCategory,
+    message: &str,
+    speed_test: Option<&crate::features::speedtest::SpeedResult>,
+) -> Mail {
+    use crate::domain::speedtest::format_mbps;
+    let w = crate::features::help::texts::of(locale);
+    let attached = speed_test
+        .map(|s| {
+            (w.attached_result)(
+                &crate::i18n::format_datetime(locale, s.finished_at),
+                &format_mbps(s.measured.download_kbps),
+                &format_mbps(s.measured.upload_kbps),
+            )
+        })
+        .unwrap_or_default();
+    let body = (w.mail_body)(reference, (w.category_name)(category), message, &attached);
+    wrap(settings, locale, to, w.mail_subject, &body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,74 @@
+use super::HelpOverview;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// お問い合わせ・サポート: the contacts, the customer's inquiries and the speed test
+/// results they may attach.
+#[server(endpoint = "help/overview")]
+pub async fn get_help() -> Result<HelpOverview, AppError> {
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let mut conn = state.db.pool().acquire().await?;
+    let inquiries = super::store::inquiries(&mut conn, &account.customer_no, 20).await?;
+    let results = crate::features::speedtest::store::results(&mut conn, &account.customer_no, 10).await?;
+    let limit_reached = super::store::sent_last_hour(&mut conn, &account.account_id, crate::ssr::now())
+        .await?
+        >= super::store::PER_HOUR;
+    Ok(HelpOverview { contacts: state.settings.support.clone(), inquiries, results, limit_reached })
+}
+
+/// `送信する`: an inquiry (a category of the list, 1–2,000 characters, optionally one
+/// of the customer's own speed test results); at most 5 an hour per account.
+#[server(endpoint = "help/inquiry")]
+pub async fn send_inquiry(
+    category: String,
+    message: String,
+    result: Option<String>,
+) -> Result<String, AppError> {
+    use super::store::Sent;
+    use crate::domain::inquiry::{InquiryCategory, InquiryMessage};
+    use crate::domain::FieldError;
+    use crate::ssr::{refuse, respond};
+    let page = super::routes::HELP;
+    respond(
+        page,
+        async {
+            let account = crate::ssr::auth::require_login().await?;
+            let state = crate::ssr::state()?;
+            let t = crate::ssr::now();
+            let category = InquiryCategory::parse(&category).map_err(|e| AppError::invalid("category", e))?;
+            let message = InquiryMessage::parse(&message).map_err(|e| AppError::invalid("message", e))?;
+            let mut conn = state.db.pool().acquire().await?;
+            let speed_test = match result.as_deref().filter(|r| !r.is_empty()) {
+                None => None,
+                // Only a result of the customer's own (another's is refused as if it
+                // did not exist).
+                Some(id) => {
+                    match crate::features::speedtest::store::result(&mut conn, &account.customer_no, id)
+                        .await?
+                    {
+                        Some(r) => Some(r),
+                        None => return refuse(page, AppError::invalid("result", FieldError::InvalidFormat)),
+                    }
+                }
+            };
+            drop(conn);
+            let sent = super::store::send(
+                &state.db,
+                &state.settings,
+                &account.customer_no,
+                &account.account_id,
+                category,
+                &message,
+                speed_test.as_ref(),
+                t,
+            )
+            .await?;
+            match sent {
+                Sent::Received(reference) => Ok(format!("{page}?sent={reference}")),
+                Sent::Limit => refuse(page, AppError::TooManyAttempts),
+            }
+        }
+        .await,
+    )
+}

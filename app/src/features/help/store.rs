@@ -1,0 +1,193 @@
+//! Inquiries: written with their receipt mail and the support system's event, listed.
+
+use super::{Inquiry, InquiryStep};
+use crate::domain::inquiry::{reference_number, InquiryCategory, InquiryMessage};
+use crate::features::speedtest::SpeedResult;
+use crate::ssr::config::Settings;
+use crate::ssr::db::{Conn, Db};
+
+/// Inquiries an account may send: 5 an hour (counted from the inquiries themselves,
+/// so the form can say so before anything is typed in vain).
+pub const PER_HOUR: i64 = 5;
+
+/// The account's inquiries of the last hour.
+pub async fn sent_last_hour(conn: &mut Conn, account_id: &str, now: i64) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM inquiries WHERE account_id = $1 AND created_at > $2")
+            .bind(account_id)
+            .bind(now - 3_600)
+            .fetch_one(conn)
+            .await?;
+    Ok(n)
+}
+
+#[derive(sqlx::FromRow)]
+struct InquiryRow {
+    reference_no: String,
+    created_at: i64,
+    category: String,
+    message: String,
+    step: InquiryStep,
+    speed_test_id: Option<String>,
+}
+
+/// The customer's inquiries, newest first, with the speed test each attached.
+pub async fn inquiries(conn: &mut Conn, customer_no: &str, limit: i64) -> Result<Vec<Inquiry>, sqlx::Error> {
+    let rows: Vec<InquiryRow> = sqlx::query_as(
+        "SELECT reference_no, created_at, category, message, step, speed_test_id FROM inquiries
+         WHERE customer_no = $1 ORDER BY created_ms DESC, reference_no DESC LIMIT $2",
+    )
+    .bind(customer_no)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let speed_test = match &r.speed_test_id {
+            Some(id) => crate::features::speedtest::store::result(conn, customer_no, id).await?,
+            None => None,
+        };
+        out.push(Inquiry {
+            reference_no: r.reference_no,
+            created_at: r.created_at,
+            category: InquiryCategory::parse(&r.category).unwrap_or(InquiryCategory::Other),
+            message: r.message,
+            step: r.step,
+            speed_test,
+        });
+    }
+    Ok(out)
+}
+
+/// `now` (unix seconds) in milliseconds: the clock's milliseconds while it is still that
+/// second, else the second's start.
+fn now_ms(now: i64) -> i64 {
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default();
+    if wall / 1_000 == now {
+        wall
+    } else {
+        now * 1_000
+    }
+}
+
+/// How writing an inquiry went.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// Its reference number.
+    Received(String),
+    /// The hour's budget is spent.
+    Limit,
+}
+
+/// Writes the account's inquiry with its receipt mail and the event for the support
+/// system, in one transaction that first locks the customer row (two at once cannot
+/// pass the hour's limit together).
+#[allow(clippy::too_many_arguments)]
+pub async fn send(
+    db: &Db,
+    settings: &Settings,
+    customer_no: &str,
+    account_id: &str,
+    category: InquiryCategory,
+    message: &InquiryMessage,
+    speed_test: Option<&SpeedResult>,
+    now: i64,
+) -> Result<Sent, sqlx::Error> {
+    use rand::Rng;
+    let mut tx = db.pool().begin().await?;
+    crate::ssr::db::customers::lock(&mut tx, customer_no).await?;
+    if sent_last_hour(&mut tx, account_id, now).await? >= PER_HOUR {
+        tx.rollback().await?;
+        return Ok(Sent::Limit);
+    }
+    let today = crate::domain::billing::Date::of_unix_jst(now).to_string();
+    let id = crate::ssr::db::new_id();
+    // A random number of the day; a clash (one in a million a pair) takes another.
+    let mut reference = String::new();
+    for _ in 0..5 {
+        let candidate = reference_number(&today, rand::thread_rng().gen_range(0..1_000_000));
+        let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM inquiries WHERE reference_no = $1")
+            .bind(&candidate)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_none() {
+            reference = candidate;
+            break;
+        }
+    }
+    if reference.is_empty() {
+        return Err(sqlx::Error::Protocol("no free inquiry reference number".into()));
+    }
+    sqlx::query(
+        "INSERT INTO inquiries (id, reference_no, customer_no, account_id, category, message, speed_test_id, step,
+            created_at, created_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&id)
+    .bind(&reference)
+    .bind(customer_no)
+    .bind(account_id)
+    .bind(category.as_str())
+    .bind(message.as_str())
+    .bind(speed_test.map(|s| s.id.clone()))
+    .bind(InquiryStep::Received)
+    .bind(now)
+    .bind(now_ms(now))
+    .execute(&mut *tx)
+    .await?;
+    // For the support centre's system (it reads the inquiry by its id).
+    let event = serde_json::json!({
+        "inquiry": id,
+        "reference_no": reference,
+        "customer_no": customer_no,
+        "category": category.as_str(),
+    });
+    crate::ssr::mail::enqueue_event(&mut tx, "help.inquiry_received", &event, now).await?;
+    let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
+    let mail = crate::ssr::mail::templates::inquiry_receipt(
+        settings,
+        target.locale,
+        &target.to,
+        &reference,
+        category,
+        message.as_str(),
+        speed_test,
+    );
+    crate::ssr::mail::enqueue(&mut tx, "help.inquiry_receipt", &mail, now).await?;
+    tx.commit().await?;
+    Ok(Sent::Received(reference))
+}
+
+/// An inquiry waiting for its answer, for the support centre's list.
+#[derive(Debug, sqlx::FromRow)]
+pub struct OpenInquiry {
+    pub reference_no: String,
+    pub created_at: i64,
+    pub customer_no: String,
+    pub category: String,
+    pub message: String,
+}
+
+/// The inquiries not yet answered, oldest first.
+pub async fn open_inquiries(db: &Db) -> Result<Vec<OpenInquiry>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT reference_no, created_at, customer_no, category, message FROM inquiries
+         WHERE step = $1 ORDER BY created_ms, reference_no",
+    )
+    .bind(InquiryStep::Received)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Marks inquiry `reference` answered (the customer's list says 回答済み): false when
+/// there is no such inquiry waiting.
+pub async fn mark_answered(db: &Db, reference: &str) -> Result<bool, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    crate::ssr::flow::advance(InquiryStep::Received, InquiryStep::Answered)
+        .by("reference_no", reference.to_string())
+        .once(&mut conn)
+        .await
+}

@@ -1,0 +1,261 @@
+//! The measuring endpoints: plain routes (not server functions: they stream), each
+//! opened by a running test's ticket (`?t=`) *and* the session cookie that started it.
+//!
+//! - `GET /speedtest/download?t=…&size=MiB`: incompressible random bytes (a fresh
+//!   ChaCha stream, never a repeated block), `Content-Encoding: identity` (the
+//!   compression layer leaves it alone) and `no-store`; at most 32 MiB a request, and
+//!   the stream ends when the ticket does.
+//! - `POST /speedtest/upload?t=…`: a sink; the body is read and dropped, at most
+//!   32 MiB a request (413 beyond).
+//! - `GET /speedtest/ping?t=…`: an empty 200.
+//!
+//! Abuse answers: 401 without a valid ticket and session, 429 beyond 8 streams at once
+//! for a ticket, 413 for an upload over the cap. The ticket is checked in the database
+//! once per server process and then kept in memory until it expires, so a ping costs
+//! no query (its time would be measured as latency).
+
+use super::store;
+use crate::ssr::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{header, HeaderMap, HeaderValue, StatusCode};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Largest download a request asks for, and its default.
+pub const DOWNLOAD_MAX_MIB: u64 = 32;
+pub const DOWNLOAD_DEFAULT_MIB: u64 = 16;
+/// Largest upload body a request may send.
+pub const UPLOAD_MAX_BYTES: u64 = 32 * 1024 * 1024;
+/// Streams (downloads and uploads) a ticket may have open at once: the method's 6,
+/// and room for a restarted one whose predecessor is still closing.
+pub const MAX_STREAMS: u32 = 8;
+/// The bytes of one body chunk.
+const CHUNK: usize = 64 * 1024;
+
+/// A running test as the endpoints know it.
+#[derive(Debug, Clone)]
+struct Ticket {
+    session_hash: String,
+    expires_at: i64,
+    streams: Arc<AtomicU32>,
+}
+
+fn tickets() -> &'static Mutex<HashMap<String, Ticket>> {
+    static TICKETS: OnceLock<Mutex<HashMap<String, Ticket>>> = OnceLock::new();
+    TICKETS.get_or_init(Default::default)
+}
+
+/// Forgets a finished test's ticket in this process (other processes drop theirs when
+/// it expires).
+pub fn forget(ticket: &str) {
+    let hash = crate::ssr::auth::sha256_hex(ticket);
+    if let Ok(mut map) = tickets().lock() {
+        map.remove(&hash);
+    }
+}
+
+/// The ticket of the request, if it is running, unexpired and was started by the
+/// session whose cookie the request carries.
+async fn authorize(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+) -> Result<Ticket, Response> {
+    let unauthorized =
+        || (StatusCode::UNAUTHORIZED, no_store(), "speed test ticket or session missing").into_response();
+    let ticket = query.get("t").filter(|t| t.len() == 64).ok_or_else(unauthorized)?;
+    let name = crate::ssr::auth::session::cookie_name(&state.settings);
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .find_map(|v| crate::cookies::find(v.to_str().ok(), name).map(str::to_owned))
+        .ok_or_else(unauthorized)?;
+    let session_hash = crate::ssr::auth::sha256_hex(&cookie);
+    let hash = crate::ssr::auth::sha256_hex(ticket);
+    let now = crate::ssr::now();
+    let cached = tickets().lock().ok().and_then(|map| map.get(&hash).cloned());
+    let found = match cached {
+        Some(t) => Some(t),
+        None => {
+            let row = async {
+                let mut conn = state.db.pool().acquire().await?;
+                store::ticket(&mut conn, &hash, now).await
+            }
+            .await
+            .map_err(|e| {
+                let _logged = crate::error::AppError::from(e);
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            })?;
+            row.map(|r| {
+                let t = Ticket {
+                    session_hash: r.session_hash,
+                    expires_at: r.expires_at,
+                    streams: Default::default(),
+                };
+                if let Ok(mut map) = tickets().lock() {
+                    map.retain(|_, v| v.expires_at > now);
+                    // Another request of this test may have cached it meanwhile: keep
+                    // that one (its stream count).
+                    return map.entry(hash.clone()).or_insert(t).clone();
+                }
+                t
+            })
+        }
+    };
+    match found {
+        Some(t) if t.expires_at > now && t.session_hash == session_hash => Ok(t),
+        _ => Err(unauthorized()),
+    }
+}
+
+fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
+    [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]
+}
+
+/// One open stream of a ticket; closing it (dropping) frees its place.
+struct StreamSlot(Arc<AtomicU32>);
+
+impl StreamSlot {
+    fn take(ticket: &Ticket) -> Option<Self> {
+        let streams = ticket.streams.clone();
+        let open = streams.fetch_add(1, Ordering::SeqCst) + 1;
+        let slot = StreamSlot(streams);
+        (open <= MAX_STREAMS).then_some(slot)
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn too_many() -> Response {
+    (StatusCode::TOO_MANY_REQUESTS, no_store(), "too many speed test streams").into_response()
+}
+
+/// `GET /speedtest/ping?t=…`: nothing, as fast as it can be said.
+pub async fn ping(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match authorize(&state, &headers, &query).await {
+        Ok(_) => (StatusCode::OK, no_store(), "").into_response(),
+        Err(r) => r,
+    }
+}
+
+/// `GET /speedtest/download?t=…&size=MiB`: `size` MiB (1–32, default 16) of random
+/// bytes.
+pub async fn download(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    use rand::{RngCore, SeedableRng};
+    let ticket = match authorize(&state, &headers, &query).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let Some(slot) = StreamSlot::take(&ticket) else { return too_many() };
+    let mib = query
+        .get("size")
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(DOWNLOAD_DEFAULT_MIB)
+        .clamp(1, DOWNLOAD_MAX_MIB);
+    let total = mib * 1024 * 1024;
+    let Ok(rng) = rand::rngs::StdRng::from_rng(rand::rngs::OsRng) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let expires_at = ticket.expires_at;
+    // (bytes left, generator, the stream's place): the place is freed when the body
+    // is dropped, finished or not.
+    let body = futures_util::stream::unfold((total, rng, slot), move |(left, mut rng, slot)| async move {
+        if left == 0 || crate::ssr::now() >= expires_at {
+            return None;
+        }
+        let n = (left as usize).min(CHUNK);
+        let mut chunk = vec![0u8; n];
+        rng.fill_bytes(&mut chunk);
+        Some((Ok::<Bytes, std::io::Error>(Bytes::from(chunk)), (left - n as u64, rng, slot)))
+    });
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream")),
+            // Never compressed (the compression layer skips an encoded response), never
+            // kept nor transformed by anything on the way.
+            (header::CONTENT_ENCODING, HeaderValue::from_static("identity")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (header::CONTENT_LENGTH, HeaderValue::from(total)),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response()
+}
+
+/// `POST /speedtest/upload?t=…`: reads the body and drops it; 413 over the cap.
+pub async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    body: Body,
+) -> Response {
+    use futures_util::StreamExt;
+    let ticket = match authorize(&state, &headers, &query).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let too_large =
+        || (StatusCode::PAYLOAD_TOO_LARGE, no_store(), "speed test upload too large").into_response();
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > UPLOAD_MAX_BYTES) {
+        return too_large();
+    }
+    let Some(_slot) = StreamSlot::take(&ticket) else { return too_many() };
+    let mut received: u64 = 0;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(bytes) => {
+                received += bytes.len() as u64;
+                if received > UPLOAD_MAX_BYTES {
+                    return too_large();
+                }
+            }
+            // The browser stopped sending (the phase ended): nothing to answer.
+            Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+        }
+    }
+    (StatusCode::OK, no_store(), "").into_response()
+}
+
+/// The measuring module's files as the build named them (`meter/manifest.txt` in the
+/// site root: `js: <file>` and `wasm: <file>` lines), read once per site root; None
+/// when it was not built.
+pub fn meter_files(options: &leptos::config::LeptosOptions) -> Option<super::MeterFiles> {
+    static FILES: OnceLock<Mutex<HashMap<String, Option<super::MeterFiles>>>> = OnceLock::new();
+    let root = options.site_root.to_string();
+    let mut files = FILES.get_or_init(Default::default).lock().ok()?;
+    files
+        .entry(root.clone())
+        .or_insert_with(|| {
+            let manifest =
+                std::fs::read_to_string(std::path::Path::new(&root).join("meter/manifest.txt")).ok()?;
+            let file = |key: &str| {
+                manifest.lines().find_map(|l| l.strip_prefix(key).map(|f| f.trim().to_string())).filter(|f| {
+                    !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+                })
+            };
+            Some(super::MeterFiles {
+                js: format!("/meter/{}", file("js:")?),
+                wasm: format!("/meter/{}", file("wasm:")?),
+            })
+        })
+        .clone()
+}

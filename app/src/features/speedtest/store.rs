@@ -1,0 +1,210 @@
+//! Speed tests: started (a ticket), finished (the figures), listed.
+
+use super::{SpeedResult, SpeedStep};
+use crate::domain::speedtest::Measured;
+use crate::ssr::db::{Conn, Db};
+use crate::ssr::flow;
+
+/// A ticket opens the endpoints this long: a full test takes about 35 s (ping, 15 s
+/// down, 15 s up); an abandoned one stops counting as running after this.
+pub const TICKET_SECS: i64 = 60;
+
+/// Tests an account may start: 10 an hour (each one sends and takes up to some
+/// hundreds of megabytes; a stolen session must not turn the portal into a traffic
+/// generator).
+pub const TESTS_PER_ACCOUNT: crate::ssr::auth::throttle::Policy = crate::ssr::auth::throttle::Policy {
+    scope: "speed-test",
+    counting: crate::ssr::auth::throttle::Counting::PerWindow { window_secs: 3600 },
+    free_attempts: 10,
+    step_secs: 300,
+    max_wait_secs: 3600,
+};
+
+/// The internet plan in force for the customer on `today`: (name, nominal Mbps).
+pub async fn plan(
+    conn: &mut Conn,
+    customer_no: &str,
+    today: crate::domain::billing::Date,
+) -> Result<Option<(String, Option<i64>)>, sqlx::Error> {
+    let services = crate::features::contract::store::services(conn, customer_no, today).await?;
+    Ok(services
+        .into_iter()
+        .find(|s| s.kind == "internet")
+        .map(|s| (s.plan_name, crate::domain::speedtest::plan_mbps(&s.plan_code))))
+}
+
+/// How a start went.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Started {
+    /// The ticket (given to the browser once; stored hashed).
+    Ticket(String),
+    /// Another test of the account's is running.
+    Busy,
+}
+
+/// Starts a test for the account's session: one running at a time (an abandoned one
+/// stops counting when its ticket expires).
+pub async fn start(
+    db: &Db,
+    account: &crate::ssr::auth::CurrentAccount,
+    plan: Option<(String, Option<i64>)>,
+    now: i64,
+) -> Result<Started, sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    flow::advance(SpeedStep::Running, SpeedStep::Expired)
+        .by("account_id", &account.account_id)
+        .and("expires_at <", now)
+        .rows(&mut tx)
+        .await?;
+    let ticket = crate::ssr::auth::random_token();
+    let (plan_name, plan_mbps) = match plan {
+        Some((name, mbps)) => (Some(name), mbps),
+        None => (None, None),
+    };
+    let written = sqlx::query(
+        "INSERT INTO speed_tests (id, account_id, customer_no, session_hash, ticket_hash, step, started_at,
+            expires_at, plan_name, plan_mbps)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+    )
+    .bind(crate::ssr::db::new_id())
+    .bind(&account.account_id)
+    .bind(&account.customer_no)
+    .bind(&account.session_hash)
+    .bind(crate::ssr::auth::sha256_hex(&ticket))
+    .bind(SpeedStep::Running)
+    .bind(now)
+    .bind(now + TICKET_SECS)
+    .bind(plan_name)
+    .bind(plan_mbps)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(if written == 1 { Started::Ticket(ticket) } else { Started::Busy })
+}
+
+/// A running test's ticket as the endpoints check it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TicketRow {
+    pub account_id: String,
+    pub session_hash: String,
+    pub expires_at: i64,
+}
+
+/// The running, unexpired test of `ticket_hash`.
+pub async fn ticket(conn: &mut Conn, ticket_hash: &str, now: i64) -> Result<Option<TicketRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT account_id, session_hash, expires_at FROM speed_tests
+         WHERE ticket_hash = $1 AND step = $2 AND expires_at > $3",
+    )
+    .bind(ticket_hash)
+    .bind(SpeedStep::Running)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Stores the figures of the account's running test `ticket` and ends it: its id.
+/// The same ticket sent again (a retried request) answers with the same id; a ticket
+/// not the account's, expired, or never issued: None.
+pub async fn finish(
+    db: &Db,
+    account_id: &str,
+    ticket: &str,
+    m: Measured,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let hash = crate::ssr::auth::sha256_hex(ticket);
+    let mut conn = db.pool().acquire().await?;
+    // A few seconds' grace: the upload may end just as the ticket does. Whether this
+    // call or an earlier one (a retry) finished it, the id is read below.
+    flow::advance(SpeedStep::Running, SpeedStep::Done)
+        .set("download_kbps", m.download_kbps)
+        .set("upload_kbps", m.upload_kbps)
+        .set("ping_us", m.ping_us)
+        .set("jitter_us", m.jitter_us)
+        .set("loaded_us", m.loaded_us)
+        .set("finished_at", now)
+        .by("ticket_hash", hash.clone())
+        .and("account_id =", account_id.to_string())
+        .and("expires_at >", now - 10)
+        .once(&mut conn)
+        .await?;
+    let id: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM speed_tests WHERE ticket_hash = $1 AND account_id = $2 AND step = $3")
+            .bind(&hash)
+            .bind(account_id)
+            .bind(SpeedStep::Done)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(id.map(|(id,)| id))
+}
+
+#[derive(sqlx::FromRow)]
+struct ResultRow {
+    id: String,
+    finished_at: i64,
+    download_kbps: i64,
+    upload_kbps: i64,
+    ping_us: i64,
+    jitter_us: i64,
+    loaded_us: Option<i64>,
+    plan_name: Option<String>,
+    plan_mbps: Option<i64>,
+}
+
+impl From<ResultRow> for SpeedResult {
+    fn from(r: ResultRow) -> Self {
+        SpeedResult {
+            id: r.id,
+            finished_at: r.finished_at,
+            measured: Measured {
+                download_kbps: r.download_kbps,
+                upload_kbps: r.upload_kbps,
+                ping_us: r.ping_us,
+                jitter_us: r.jitter_us,
+                loaded_us: r.loaded_us,
+            },
+            plan_name: r.plan_name,
+            plan_mbps: r.plan_mbps,
+        }
+    }
+}
+
+const RESULT_COLUMNS: &str =
+    "id, finished_at, download_kbps, upload_kbps, ping_us, jitter_us, loaded_us, plan_name, plan_mbps";
+
+/// The customer's finished tests, newest first, at most `limit`.
+pub async fn results(
+    conn: &mut Conn,
+    customer_no: &str,
+    limit: i64,
+) -> Result<Vec<SpeedResult>, sqlx::Error> {
+    let rows: Vec<ResultRow> = sqlx::query_as(&format!(
+        "SELECT {RESULT_COLUMNS} FROM speed_tests WHERE customer_no = $1 AND step = $2
+         ORDER BY finished_at DESC, id LIMIT $3"
+    ))
+    .bind(customer_no)
+    .bind(SpeedStep::Done)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(SpeedResult::from).collect())
+}
+
+/// The customer's finished test `id` (None: no such test, or not theirs).
+pub async fn result(
+    conn: &mut Conn,
+    customer_no: &str,
+    id: &str,
+) -> Result<Option<SpeedResult>, sqlx::Error> {
+    let row: Option<ResultRow> = sqlx::query_as(&format!(
+        "SELECT {RESULT_COLUMNS} FROM speed_tests WHERE id = $1 AND customer_no = $2 AND step = $3"
+    ))
+    .bind(id)
+    .bind(customer_no)
+    .bind(SpeedStep::Done)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(SpeedResult::from))
+}

@@ -1,0 +1,100 @@
+import { expect, test } from '../fixtures';
+import { currentPassword } from '../pages/accounts';
+import { LoginPage } from '../pages/login';
+import { waitForMail } from '../pages/mail';
+import { Shell, expectNoHorizontalScroll, screenshot } from '../pages/shell';
+
+// お問い合わせ・サポート and イッツコム 通信速度測定 (issue 14).
+
+test('the support numbers are tel: links and an inquiry is sent without JavaScript too @core', async ({ page }, info) => {
+  // The speed test's module is loaded by the speed test page only.
+  const meter: string[] = [];
+  page.on('request', (r) => r.url().includes('/meter/meter.') && meter.push(r.url()));
+  const login = new LoginPage(page);
+  await login.goto('/help');
+  await login.login('ichiro@example.net', currentPassword('ichiro@example.net'));
+  await expect(page.getByTestId('tel-internet')).toHaveAttribute('href', 'tel:0120125607');
+  await expect(page.getByTestId('tel-internet-ip')).toHaveText('042-716-9617');
+  await expect(page.getByTestId('tel-general')).toHaveAttribute('href', 'tel:0120109199');
+  await expect(page.getByTestId('support-mail')).toHaveAttribute('href', 'mailto:support@itscom.jp');
+  await page.getByLabel('お問い合わせの種類').selectOption('billing');
+  await page.getByLabel('お問い合わせ内容').fill(`請求書の見方を教えてください（${info.project.name}）。`);
+  await page.getByRole('button', { name: '送信する' }).click();
+  await expect(page.getByTestId('inquiry-sent')).toContainText(/受付番号は Q\d{6}-\d{6} です/);
+  await expect(page.getByTestId('inquiry').filter({ hasText: info.project.name }).first()).toContainText('料金・お支払い');
+  await expectNoHorizontalScroll(page);
+  await screenshot(page, info, 'help');
+  expect(meter, 'no page but the speed test loads the measuring module').toEqual([]);
+});
+
+test('the speed test needs JavaScript and says so without it @core', async ({ page, javaScriptEnabled }) => {
+  const login = new LoginPage(page);
+  await login.goto('/help/speedtest');
+  await login.login('ichiro@example.net', currentPassword('ichiro@example.net'));
+  await expect(page.getByTestId('speed-plan')).toContainText('インターネット 300Mコース（最大300Mbps）');
+  if (javaScriptEnabled) {
+    await expect(page.getByTestId('speed-start')).toBeEnabled();
+  } else {
+    await expect(page.getByTestId('speed-noscript')).toContainText('速度測定にはJavaScriptが必要です。');
+    await expect(page.getByTestId('speedtest')).toBeHidden();
+  }
+});
+
+test('a measuring module that cannot be fetched is said at the meter, and nothing starts', async ({ page }) => {
+  await page.route(/\/meter\/meter\.[0-9a-f]+\.wasm/, (route) => route.abort());
+  const login = new LoginPage(page);
+  await login.goto('/help/speedtest');
+  await login.login('ichiro@example.net', currentPassword('ichiro@example.net'));
+  await expect(page.getByTestId('speed-error')).toHaveText('測定の準備ができませんでした。ページを再読み込みしてください。');
+  await expect(page.getByTestId('speed-start')).toBeDisabled();
+});
+
+// One test at a time for 佐藤 花子 (one running speed test per account): tagged
+// @changes-account, desktop then phone.
+test('佐藤 花子 runs a short speed test, sees it saved and compared with her plan, and attaches it to an inquiry @changes-account', async ({ page }, info) => {
+  test.setTimeout(90_000);
+  const id = 'hanako@example.com';
+  const meter: string[] = [];
+  page.on('request', (r) => r.url().includes('/meter/meter.') && meter.push(r.url()));
+  const login = new LoginPage(page);
+  await login.goto('/');
+  await login.login(id, currentPassword(id));
+  const menu = await new Shell(page).openMenu();
+  await menu.getByRole('link', { name: 'イッツコム 通信速度測定' }).click();
+  await expect(page.getByTestId('speed-plan')).toContainText('インターネット 1Gコース（最大1Gbps）');
+  // A short test (3 s a direction) against the loopback server.
+  await page.goto('/help/speedtest?duration=3');
+  const before = await page.getByTestId('speed-history-row').count();
+  const start = page.getByTestId('speed-start');
+  // The measuring code is its own chunk: the button works once it is loaded.
+  await expect(start).toHaveAttribute('data-hydrated', '');
+  expect(meter.some((u) => /\/meter\/meter\.[0-9a-f]+\.wasm$/.test(u)), 'the measuring module').toBe(true);
+  await start.click();
+  await expect(page.getByTestId('speed-phase')).toContainText('測定中');
+  await expect(page.getByTestId('live-ping')).not.toHaveText('–');
+  await screenshot(page, info, 'speedtest-running');
+  await expect(page.getByTestId('speed-result')).toBeVisible({ timeout: 45_000 });
+  const figure = async (testid: string) => parseFloat((await page.getByTestId(testid).textContent()) ?? '0');
+  expect(await figure('result-download')).toBeGreaterThan(0);
+  expect(await figure('result-upload')).toBeGreaterThan(0);
+  await expect(page.getByTestId('result-vs-plan')).toContainText('ご契約のインターネット 1Gコースの最大速度に対して');
+  await expect(page.getByTestId('result-grade')).toHaveText(/^(A\+|A|B|C|D|F)$/);
+  await expect(page.getByTestId('speed-history-row')).toHaveCount(before + 1);
+  await expectNoHorizontalScroll(page);
+  await screenshot(page, info, 'speedtest-result');
+  // One click attaches it to an inquiry.
+  await page.getByTestId('result-attach').click();
+  await expect(page.locator('#result')).not.toHaveValue('');
+  await page.getByLabel('お問い合わせの種類').selectOption('internet');
+  await page.getByLabel('お問い合わせ内容').fill('夜になると速度が落ちます。測定結果を添付します。');
+  const since = Date.now();
+  await page.getByRole('button', { name: '送信する' }).click();
+  const sent = page.getByTestId('inquiry-sent');
+  await expect(sent).toContainText('受付番号は');
+  const reference = ((await sent.textContent()) ?? '').match(/Q\d{6}-\d{6}/)![0];
+  await expect(page.getByTestId('inquiry').first()).toContainText(reference);
+  await expect(page.getByTestId('inquiry-attached').first()).toContainText('下り');
+  const mail = await waitForMail(id, 'お問い合わせ受付のお知らせ', since);
+  expect(mail.text).toContain(reference);
+  expect(mail.text).toContain('添付した測定結果');
+});

@@ -1,0 +1,209 @@
+//! お問い合わせ・サポート (issue 14): the contacts from configuration, the inquiry form's
+//! rules, the receipt mail, the list, the hour's limit and attached speed tests.
+
+use crate::common::*;
+
+/// The reference number a redirect after an inquiry names.
+fn sent_reference(to: &str) -> String {
+    let reference = to.strip_prefix("/help?sent=").unwrap_or_else(|| panic!("sent: {to}"));
+    assert!(app::domain::inquiry::is_reference_number(reference), "{reference}");
+    reference.to_string()
+}
+
+async fn the_contacts_are_tel_links_from_configuration(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (status, page) = app.get_text_with(&c, "/help").await;
+    assert_eq!(status, 200);
+    for part in [
+        "href=\"tel:0120125607\"",
+        ">0120-125607<",
+        "href=\"tel:0427169617\"",
+        "href=\"tel:0120109199\"",
+        "受付時間 9:30～18:00",
+        "href=\"mailto:support@itscom.jp\"",
+        "インターネット・サポートセンター",
+    ] {
+        assert!(page.contains(part), "{part}");
+    }
+    // The menu leads here and to the speed test (no longer 準備中).
+    assert!(page.contains("href=\"/help/speedtest\"") && page.contains("href=\"/help\""));
+    let app = spawn_app_with_demo_data_and(
+        backend,
+        &[("SUPPORT_INTERNET_PHONE", "0120-000-111"), ("SUPPORT_MAIL", "help@example.jp")],
+    )
+    .await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, page) = app.get_text_with(&c, "/help").await;
+    assert!(page.contains("href=\"tel:0120000111\"") && page.contains(">0120-000-111<"));
+    assert!(page.contains("mailto:help@example.jp") && !page.contains("0120-125607"));
+    // Not logged in: the login page first.
+    let res = app.get("/help").await;
+    assert_eq!(res.status(), 302);
+    assert!(location(&res).starts_with("/login?next="));
+}
+
+async fn an_inquiry_is_checked_stored_with_a_reference_number_mailed_and_listed_for_its_owner_only(
+    backend: Backend,
+) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let send = |category: &'static str, message: String| {
+        let c = c.clone();
+        let app = &app;
+        async move {
+            post_from(app, &c, "/api/help/inquiry", &[("category", category), ("message", &message)]).await
+        }
+    };
+    // Each rule, both sides of its edge.
+    assert_eq!(send("", "回線が遅いです".into()).await, "/help?error=category.required");
+    assert_eq!(send("admin", "回線が遅いです".into()).await, "/help?error=category.required");
+    assert_eq!(send("internet", " \n ".into()).await, "/help?error=message.required");
+    assert_eq!(send("internet", "あ".repeat(2_001)).await, "/help?error=message.too_long_2000");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM inquiries").await, 0);
+    let full = sent_reference(&send("billing", "あ".repeat(2_000)).await);
+    let to = send("internet", "夜になると回線が遅くなります。\n確認をお願いします。".into()).await;
+    let reference = sent_reference(&to);
+    assert_ne!(full, reference);
+    // The receipt names the number, category and message; the support system gets
+    // its event.
+    let mails = outbox_mails_to(&app, "help.inquiry_receipt", "hanako@example.com").await;
+    assert_eq!(mails.len(), 2);
+    let receipt = mails.iter().find(|m| m.text.contains(&reference)).expect("the receipt");
+    assert!(receipt.subject.contains("お問い合わせ受付のお知らせ"));
+    assert!(receipt.text.contains("お問い合わせの種類: インターネット"));
+    assert!(receipt.text.contains("夜になると回線が遅くなります。"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'help.inquiry_received'").await, 2);
+    // Listed, newest first, with the confirmation.
+    let (_, page) = app.get_text_with(&c, &to).await;
+    assert!(page.contains(&format!("受付番号は {reference} です")));
+    let (_, page) = app.get_text_with(&c, "/help").await;
+    assert_eq!(page.matches("data-testid=\"inquiry\"").count(), 2);
+    assert!(page.find(&reference).unwrap() < page.find(&full).unwrap());
+    // Another customer sees none of them, and no confirmation for a made-up number.
+    let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let (_, theirs) = app.get_text_with(&ichiro, &to).await;
+    assert!(!theirs.contains("夜になると") && !theirs.contains("data-testid=\"inquiry\""));
+    let (_, page) = app.get_text_with(&c, "/help?sent=<script>").await;
+    assert!(!page.contains("data-testid=\"inquiry-sent\""));
+}
+
+async fn five_inquiries_an_hour_and_the_sixth_is_refused_before_it_is_typed(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    for n in 0..5 {
+        let to = post_from(
+            &app,
+            &c,
+            "/api/help/inquiry",
+            &[("category", "other"), ("message", &format!("質問 {n}"))],
+        )
+        .await;
+        sent_reference(&to);
+    }
+    let (_, page) = app.get_text_with(&c, "/help").await;
+    assert!(page.contains("data-testid=\"inquiry-limit\"") && !page.contains("data-testid=\"inquiry-form\""));
+    let to = post_from(&app, &c, "/api/help/inquiry", &[("category", "other"), ("message", "6件目")]).await;
+    assert_eq!(to, "/help?error=throttled");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM inquiries").await, 5);
+    // Another account has its own five.
+    let hanako = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    sent_reference(
+        &post_from(&app, &hanako, "/api/help/inquiry", &[("category", "tv"), ("message", "録画")]).await,
+    );
+    // An hour later the budget is back.
+    sqlx::query("UPDATE inquiries SET created_at = created_at - 3600").execute(app.db.pool()).await.unwrap();
+    sent_reference(
+        &post_from(&app, &c, "/api/help/inquiry", &[("category", "other"), ("message", "翌時間")]).await,
+    );
+}
+
+async fn a_speed_test_of_ones_own_is_attached_and_anothers_is_refused(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    // A finished test of hers.
+    let res =
+        c.post(app.url("/api/speedtest/start")).header("Accept", "application/json").send().await.unwrap();
+    let ticket = res.json::<serde_json::Value>().await.unwrap()["ticket"].as_str().unwrap().to_string();
+    let res = c
+        .post(app.url("/api/speedtest/finish"))
+        .header("Accept", "application/json")
+        .form(&[
+            ("ticket", ticket.as_str()),
+            ("download_kbps", "87650"),
+            ("upload_kbps", "43210"),
+            ("ping_us", "5000"),
+            ("jitter_us", "700"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let id = res.json::<String>().await.unwrap();
+    // Opened from the result: chosen in the form.
+    let (_, page) = app.get_text_with(&c, &format!("/help?result={id}")).await;
+    assert!(page.contains(&format!("value=\"{id}\" selected")), "preselected");
+    // Another customer cannot attach it (nor learn that it exists).
+    let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let form = [("category", "internet"), ("message", "遅い"), ("result", id.as_str())];
+    assert_eq!(
+        post_from(&app, &ichiro, "/api/help/inquiry", &form).await,
+        "/help?error=result.invalid_format"
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM inquiries").await, 0);
+    // Its owner can: in the list and in the receipt.
+    let reference = sent_reference(&post_from(&app, &c, "/api/help/inquiry", &form).await);
+    let (_, page) = app.get_text_with(&c, "/help").await;
+    assert!(
+        page.contains("data-testid=\"inquiry-attached\"") && page.contains("下り 87.6 Mbps／上り 43.2 Mbps")
+    );
+    let mails = outbox_mails_to(&app, "help.inquiry_receipt", "hanako@example.com").await;
+    assert!(mails[0].text.contains(&reference) && mails[0].text.contains("下り 87.6 Mbps"));
+}
+
+/// `server inquiries …` on this test's database.
+fn operator(app: &TestApp, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", &app.database_url)
+        .env("MYPAGE_ENV", "development")
+        .env("RUST_LOG", "error")
+        .arg("inquiries")
+        .args(args)
+        .output()
+        .expect("run server");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+async fn the_support_centre_lists_the_waiting_inquiries_and_marks_one_answered(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (ok, out) = operator(&app, &[]);
+    assert!(ok && out.contains("no inquiries waiting"), "{out}");
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let form = [("category", "tv"), ("message", "録画予約ができません。\n詳しくは…")];
+    let reference = sent_reference(&post_from(&app, &c, "/api/help/inquiry", &form).await);
+    let (ok, out) = operator(&app, &[]);
+    assert!(ok, "{out}");
+    assert!(out.contains(&reference) && out.contains("100000002") && out.contains("録画予約ができません。"));
+    assert!(!out.contains("詳しくは"), "the first line only");
+    let (ok, out) = operator(&app, &["--answered", &reference]);
+    assert!(ok && out.contains("answered"), "{out}");
+    let (_, page) = app.get_text_with(&c, "/help").await;
+    assert!(page.contains("回答済み"));
+    // Not twice, not an unknown number.
+    assert!(!operator(&app, &["--answered", &reference]).0);
+    assert!(!operator(&app, &["--answered", "Q000000-000000"]).0);
+    assert!(operator(&app, &[]).1.contains("no inquiries waiting"));
+}
+
+on_both_databases!(
+    the_support_centre_lists_the_waiting_inquiries_and_marks_one_answered,
+    the_contacts_are_tel_links_from_configuration,
+    an_inquiry_is_checked_stored_with_a_reference_number_mailed_and_listed_for_its_owner_only,
+    five_inquiries_an_hour_and_the_sixth_is_refused_before_it_is_typed,
+    a_speed_test_of_ones_own_is_attached_and_anothers_is_refused,
+);

@@ -1,0 +1,223 @@
+//! イッツコム 通信速度測定 (issue 14): the ticket, the measuring endpoints and their
+//! limits, the stored results and who sees them.
+
+use crate::common::*;
+
+/// A server function called as the measuring island calls it (fetch, JSON answer).
+async fn call(app: &TestApp, c: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let res = c
+        .post(app.url(path))
+        .header("Accept", "application/json")
+        .header("Sec-Fetch-Site", "same-origin")
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// A new test's ticket.
+async fn start(app: &TestApp, c: &reqwest::Client) -> String {
+    let (status, body) = call(app, c, "/api/speedtest/start", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let ticket = v["ticket"].as_str().unwrap().to_string();
+    assert_eq!(ticket.len(), 64);
+    ticket
+}
+
+const FIGURES: [(&str, &str); 5] = [
+    ("download_kbps", "512300"),
+    ("upload_kbps", "98700"),
+    ("ping_us", "3400"),
+    ("jitter_us", "500"),
+    ("loaded_us", "45000"),
+];
+
+/// Finishes `ticket` with FIGURES: the status and the result's id (JSON string).
+async fn finish(app: &TestApp, c: &reqwest::Client, ticket: &str) -> (u16, String) {
+    let mut form = vec![("ticket", ticket)];
+    form.extend(FIGURES);
+    let (status, body) = call(app, c, "/api/speedtest/finish", &form).await;
+    (status, body.trim_matches('"').to_string())
+}
+
+async fn endpoint(c: &reqwest::Client, app: &TestApp, path: &str) -> reqwest::Response {
+    c.get(app.url(path)).header("Accept-Encoding", "br, gzip").send().await.unwrap()
+}
+
+async fn a_test_runs_behind_its_ticket_and_its_session_and_its_endpoints_say_no_clearly(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    // Not logged in: no ticket.
+    assert_eq!(call(&app, &app.new_browser(), "/api/speedtest/start", &[]).await.0, 401);
+    let ticket = start(&app, &c).await;
+    // One running test per account: a second start (another tab) is refused.
+    assert_eq!(call(&app, &c, "/api/speedtest/start", &[]).await.0, 409);
+
+    // Ping: empty, never stored.
+    let res = endpoint(&c, &app, &format!("/speedtest/ping?t={ticket}")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert!(res.bytes().await.unwrap().is_empty());
+    // Without the ticket, with a made-up one, without the session, or from another
+    // customer's session: 401.
+    assert_eq!(endpoint(&c, &app, "/speedtest/ping").await.status(), 401);
+    assert_eq!(endpoint(&c, &app, &format!("/speedtest/ping?t={}", "0".repeat(64))).await.status(), 401);
+    assert_eq!(
+        endpoint(&app.new_browser(), &app, &format!("/speedtest/ping?t={ticket}")).await.status(),
+        401
+    );
+    let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    assert_eq!(
+        endpoint(&ichiro, &app, &format!("/speedtest/download?t={ticket}&size=1")).await.status(),
+        401
+    );
+
+    // Download: the size asked for, random bytes, never compressed (the client
+    // accepts br and gzip) nor stored.
+    let res = endpoint(&c, &app, &format!("/speedtest/download?t={ticket}&size=1")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "identity");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(bytes.len(), 1024 * 1024);
+    let chunk = 64 * 1024;
+    assert_ne!(bytes[..chunk], bytes[chunk..2 * chunk], "no block repeats");
+    let mut seen = [false; 256];
+    bytes[..chunk].iter().for_each(|b| seen[*b as usize] = true);
+    assert!(seen.iter().all(|s| *s), "every byte value in 64 KiB of random bytes");
+    // A size beyond the cap is the cap.
+    let res = endpoint(&c, &app, &format!("/speedtest/download?t={ticket}&size=1000")).await;
+    assert_eq!(res.headers()["content-length"], (32 * 1024 * 1024).to_string().as_str());
+    drop(res);
+
+    // Upload: a sink up to 32 MiB a request; 413 beyond.
+    let up = |body: Vec<u8>| {
+        c.post(app.url(&format!("/speedtest/upload?t={ticket}")))
+            .header("Sec-Fetch-Site", "same-origin")
+            .header("Content-Type", "application/octet-stream")
+            .body(body)
+            .send()
+    };
+    assert_eq!(up(vec![7u8; 1024 * 1024]).await.unwrap().status(), 200);
+    assert_eq!(up(vec![7u8; 32 * 1024 * 1024 + 1]).await.unwrap().status(), 413);
+
+    // At most 8 streams at once for a ticket: the ninth is 429.
+    let mut open = Vec::new();
+    for _ in 0..8 {
+        let res = endpoint(&c, &app, &format!("/speedtest/download?t={ticket}&size=32")).await;
+        assert_eq!(res.status(), 200);
+        open.push(res);
+    }
+    assert_eq!(endpoint(&c, &app, &format!("/speedtest/download?t={ticket}&size=1")).await.status(), 429);
+    drop(open);
+
+    // Figures out of range are not stored; another customer cannot finish this test.
+    let mut bad = vec![("ticket", ticket.as_str())];
+    bad.extend(FIGURES.iter().map(|(k, v)| (*k, if *k == "download_kbps" { "100000001" } else { *v })));
+    assert_eq!(call(&app, &c, "/api/speedtest/finish", &bad).await.0, 422);
+    assert_eq!(finish(&app, &ichiro, &ticket).await.0, 409);
+    // Finished: the id; a retried finish answers the same id.
+    let (status, id) = finish(&app, &c, &ticket).await;
+    assert_eq!(status, 200, "{id}");
+    assert_eq!(finish(&app, &c, &ticket).await, (200, id.clone()));
+    // The ticket no longer opens anything.
+    assert_eq!(endpoint(&c, &app, &format!("/speedtest/ping?t={ticket}")).await.status(), 401);
+
+    // The result, against the plan (1Gコース: 512 Mbps is 51 %) and, the first test,
+    // without history; latency under load graded (45 − 3.4 ms: B).
+    let (status, page) = app.get_text_with(&c, &format!("/help/speedtest?result={id}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("data-testid=\"result-download\">512<"), "{page}");
+    assert!(page.contains("インターネット 1Gコース（最大1Gbps）"));
+    assert!(page.contains("下りは約51%です"));
+    assert!(page.contains("はじめての測定です"));
+    assert!(page.contains("data-testid=\"result-grade\" class=\"badge badge-info\">B<"));
+    assert!(page.contains(&format!("/help?result={id}#inquiry")));
+    // Another customer: the same 404 as a result that never was, and none in their
+    // history.
+    let (status, theirs) = app.get_text_with(&ichiro, &format!("/help/speedtest?result={id}")).await;
+    assert_eq!(status, 404);
+    assert!(!theirs.contains("512"));
+    let (_, theirs) = app.get_text_with(&ichiro, "/help/speedtest").await;
+    assert!(
+        theirs.contains("data-testid=\"speed-history-none\"") && theirs.contains("インターネット 300Mコース")
+    );
+    assert_eq!(app.get_text_with(&c, "/help/speedtest?result=nothing").await.0, 404);
+
+    // A second test compares with the first.
+    let ticket = start(&app, &c).await;
+    let mut form = vec![("ticket", ticket.as_str())];
+    form.extend(FIGURES.iter().map(|(k, v)| (*k, if *k == "download_kbps" { "256150" } else { *v })));
+    let (status, body) = call(&app, &c, "/api/speedtest/finish", &form).await;
+    assert_eq!(status, 200);
+    let (_, page) =
+        app.get_text_with(&c, &format!("/help/speedtest?result={}", body.trim_matches('"'))).await;
+    assert!(page.contains("これまでの測定（中央値）より50%遅い結果です"), "{page}");
+    assert_eq!(page.matches("data-testid=\"speed-history-row\"").count(), 2);
+}
+
+async fn an_abandoned_test_stops_blocking_when_its_ticket_expires_and_ten_tests_an_hour_are_allowed(
+    backend: Backend,
+) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let abandoned = start(&app, &c).await;
+    assert_eq!(call(&app, &c, "/api/speedtest/start", &[]).await.0, 409);
+    // Its minute is over (the browser was closed mid-test).
+    sqlx::query("UPDATE speed_tests SET expires_at = $1")
+        .bind(app::ssr::now() - 1)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let ticket = start(&app, &c).await;
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM speed_tests WHERE step = 'expired'").await, 1);
+    assert_eq!(finish(&app, &c, &abandoned).await.0, 409, "an expired ticket stores nothing");
+    assert_eq!(finish(&app, &c, &ticket).await.0, 200);
+    // Refused starts (409 above) cost nothing: 2 used; 8 more pass, the 11th is 429.
+    for _ in 0..8 {
+        let t = start(&app, &c).await;
+        assert_eq!(finish(&app, &c, &t).await.0, 200);
+    }
+    let (status, body) = call(&app, &c, "/api/speedtest/start", &[]).await;
+    assert_eq!(status, 429, "{body}");
+    // The history keeps the finished ones (9), newest first.
+    let (_, page) = app.get_text_with(&c, "/help/speedtest").await;
+    assert_eq!(page.matches("data-testid=\"speed-history-row\"").count(), 9);
+}
+
+on_both_databases!(
+    a_test_runs_behind_its_ticket_and_its_session_and_its_endpoints_say_no_clearly,
+    an_abandoned_test_stops_blocking_when_its_ticket_expires_and_ten_tests_an_hour_are_allowed,
+);
+
+/// The page loads the measuring module the build named (its own file, with this
+/// response's CSP nonce); the files are kept for a year (their names are hashes).
+#[tokio::test]
+async fn the_speed_test_page_alone_loads_the_measuring_module_with_its_nonce() {
+    let _shared = crate::common::TIMING.read().await;
+    let site = std::env::temp_dir().join(format!("mypage-site-{}", app::ssr::db::new_id()));
+    std::fs::create_dir_all(site.join("meter")).unwrap();
+    std::fs::write(site.join("meter/manifest.txt"), "js: meter.0123abcd.js\nwasm: meter.4567ef.wasm\n")
+        .unwrap();
+    std::fs::write(site.join("meter/meter.4567ef.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let app = spawn_app_serving(Backend::Sqlite, &[], site.to_str().unwrap()).await;
+    app::ssr::seed::seed_demo(&app.db, "itscom.net").await.unwrap();
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let res = c.get(app.url("/help/speedtest")).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+    let page = res.text().await.unwrap();
+    assert!(page.contains(&format!(
+        "<script type=\"module\" nonce=\"{nonce}\">import(\"/meter/meter.0123abcd.js\")"
+    )));
+    assert!(page.contains("module_or_path:\"/meter/meter.4567ef.wasm\""));
+    // Not on the other pages.
+    let (_, help) = app.get_text_with(&c, "/help").await;
+    assert!(!help.contains("/meter/meter."));
+    let res = c.get(app.url("/meter/meter.4567ef.wasm")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    std::fs::remove_dir_all(site).unwrap();
+}
