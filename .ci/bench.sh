@@ -83,3 +83,6 @@ speed=$(curl -fs -o /dev/null -w '%{speed_download}' -H "Cookie: $session" "http
 awk -v b="$speed" 'BEGIN { printf "download stream: %.0f MB/s (%.1f Gbit/s) of random bytes from one connection\n", b / 1e6, b * 8 / 1e9 }'
 out=$(wrk -t1 -c1 -d5s --latency -H "Cookie: $session" "http://$addr/speedtest/ping?t=$ticket")
 printf 'ping endpoint: %s requests/s, p50 %s, p99 %s\n' "$(rps "$out")" "$(pct "$out" 50%)" "$(pct "$out" 99%)"
+# Finished, so a second run finds no test of hers running.
+curl -fs -o /dev/null -X POST -H "Cookie: $session" -H 'Accept: application/json' -H 'Sec-Fetch-Site: same-origin' \
+  -d "ticket=$ticket&download_kbps=1&upload_kbps=1&ping_us=1&jitter_us=1" "http://$addr/api/speedtest/finish"

@@ -68,7 +68,10 @@ ensure_npm() {
 # `cargo leptos build`.
 build_meter() {
   local out="$ROOT/public/meter" tmp wasm_hash js_hash
-  tmp="$(mktemp -d)"
+  # A fixed work folder beside the build output: nothing left in /tmp when a step fails.
+  tmp="$CARGO_TARGET_DIR/meter-bindgen"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
   log "speed test module (frontend/meter)"
   CARGO_TARGET_DIR="$CARGO_TARGET_DIR/front" \
     cargo build -p meter --lib --target wasm32-unknown-unknown --profile wasm-release
@@ -84,5 +87,4 @@ build_meter() {
   cp "$tmp/meter.js" "$out/meter.$js_hash.js"
   cp "$tmp/meter_bg.wasm" "$out/meter.$wasm_hash.wasm"
   printf 'js: meter.%s.js\nwasm: meter.%s.wasm\n' "$js_hash" "$wasm_hash" > "$out/manifest.txt"
-  rm -rf "$tmp"
 }

@@ -15,6 +15,7 @@ CREATE TABLE speed_tests (
     started_at      BIGINT NOT NULL,
     expires_at      BIGINT NOT NULL,
     finished_at     BIGINT,
+    finished_ms     BIGINT,                        -- the same in ms: the history's order
     -- The internet plan in force when it ran (for the comparison): its name and
     -- nominal speed (NULL: no internet service).
     plan_name       TEXT,
@@ -26,7 +27,7 @@ CREATE TABLE speed_tests (
     loaded_us       BIGINT
 );
 CREATE UNIQUE INDEX speed_tests_running_idx ON speed_tests (account_id) WHERE step = 'running';
-CREATE INDEX speed_tests_customer_idx ON speed_tests (customer_no, finished_at);
+CREATE INDEX speed_tests_customer_idx ON speed_tests (customer_no, finished_ms);
 
 -- An inquiry from the form: its reference number (in the receipt mail), category,
 -- message and, when the customer attached one, a speed test of theirs.

@@ -160,10 +160,16 @@ pub fn router(state: AppState) -> Router {
         // quality that keeps rendering fast, else gzip); the build's files arrive
         // already compressed (`.br`/`.gz` beside them) and pass through untouched, as do
         // images.
-        .layer(
+        // The speed test's random bytes (application/octet-stream) are never compressed:
+        // they would not shrink, and the measurement must count what went over the wire.
+        .layer({
+            use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
             tower_http::compression::CompressionLayer::new()
-                .quality(tower_http::compression::CompressionLevel::Precise(4)),
-        )
+                .quality(tower_http::compression::CompressionLevel::Precise(4))
+                .compress_when(
+                    DefaultPredicate::new().and(NotForContentType::const_new("application/octet-stream")),
+                )
+        })
         .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
         // One span a request: whatever is logged while it runs (an internal error and

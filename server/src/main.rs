@@ -183,8 +183,18 @@ async fn inquiries(settings: &Settings, answered: Option<&String>) -> Result<(),
                 println!("no inquiries waiting for an answer");
             }
             for i in open {
-                // One line each: the message's first line, at most 60 characters.
-                let first: String = i.message.lines().next().unwrap_or_default().chars().take(60).collect();
+                // One line each: the message's first line, at most 60 characters, with
+                // tabs and invisible or direction-changing characters (which would shift
+                // the columns or disguise the text) shown as spaces.
+                let first: String = i
+                    .message
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(60)
+                    .map(|c| if c.is_control() || is_format_char(c) { ' ' } else { c })
+                    .collect();
                 println!(
                     "{}\t{}\t{}\t{}\t{first}",
                     i.reference_no,
@@ -203,6 +213,11 @@ async fn inquiries(settings: &Settings, answered: Option<&String>) -> Result<(),
     };
     db.close().await;
     result
+}
+
+/// Unicode format characters: zero-width and bidirectional controls.
+fn is_format_char(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 async fn seed_demo(settings: &Settings, only_if_empty: bool) -> Result<(), Error> {

@@ -7,7 +7,7 @@
 //! - Speed sampled every 200 ms: bytes ÷ elapsed × 8 × 1.06 (protocol overhead).
 //! - Warm-up: the first 1.5 s (download) / 3 s (upload) are discarded: at the end of
 //!   the grace time the counters and the clock start again.
-//! - At most 15 s a direction.
+//! - At most 15 s a direction, counted from the end of the grace time.
 //! - Ping: 10 sequential requests, the first discarded, the minimum reported; jitter
 //!   from the differences of consecutive pings, smoothed (0.3/0.7 when rising,
 //!   0.8/0.2 when falling).
@@ -20,7 +20,7 @@ pub struct Direction {
     pub stagger_ms: f64,
     /// Discarded at the start (the connection's slow start).
     pub grace_ms: f64,
-    /// The whole measurement, grace included.
+    /// The measurement after the grace time.
     pub max_ms: f64,
 }
 
@@ -50,9 +50,10 @@ impl Direction {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meter {
     dir: Direction,
-    /// When counting (re)started: the first stream's start, then the end of the grace.
+    /// When counting (re)started: the first stream's start, then the end of the grace
+    /// (the time limit and the progress count from here).
     since: f64,
-    /// When the measurement started (for the time limit and the progress).
+    /// When the measurement started (for the grace time).
     began: f64,
     bytes: f64,
     grace_done: bool,
@@ -64,7 +65,7 @@ pub struct Meter {
 pub struct Sample {
     /// Megabits a second so far (0 during the grace time).
     pub mbps: f64,
-    /// 0–1 of the direction's time.
+    /// 0–1 of the direction's time (0 during the grace time).
     pub progress: f64,
     /// The time is up: stop the streams; `mbps` is the result.
     pub done: bool,
@@ -90,25 +91,24 @@ impl Meter {
     /// start again, if anything was counted: a link that had sent nothing yet keeps
     /// its clock), then computes the speed since.
     pub fn sample(&mut self, now: f64) -> Sample {
-        let total = now - self.began;
         if !self.grace_done {
-            if total > self.dir.grace_ms {
+            if now - self.began > self.dir.grace_ms {
                 if self.bytes > 0.0 {
                     self.since = now;
                     self.bytes = 0.0;
                 }
                 self.grace_done = true;
             }
-        } else {
-            let t = now - self.since;
-            if t >= SAMPLE_MS {
-                self.mbps = mbps(self.bytes, t);
-            }
+            return Sample { mbps: self.mbps, progress: 0.0, done: false };
+        }
+        let t = now - self.since;
+        if t >= SAMPLE_MS {
+            self.mbps = mbps(self.bytes, t);
         }
         Sample {
             mbps: self.mbps,
-            progress: (total / self.dir.max_ms).clamp(0.0, 1.0),
-            done: total >= self.dir.max_ms,
+            progress: (t / self.dir.max_ms).clamp(0.0, 1.0),
+            done: t >= self.dir.max_ms,
         }
     }
 }
@@ -301,7 +301,10 @@ mod tests {
         // A fast start (slow start's burst) inside the grace time does not count.
         m.add(50_000_000.0);
         let s = m.sample(1_400.0);
-        assert_eq!((s.mbps, s.done), (0.0, false));
+        assert_eq!((s.mbps, s.progress, s.done), (0.0, 0.0, false));
+        assert!(!m.grace_done());
+        // The grace time ends after 1.5 s, not at it.
+        m.sample(1_500.0);
         assert!(!m.grace_done());
         // The grace ends at the first sample after 1.5 s: counters reset there.
         m.sample(1_600.0);
@@ -310,8 +313,11 @@ mod tests {
         m.add(1_000_000.0);
         let s = m.sample(2_600.0);
         assert!((s.mbps - 8.48).abs() < 1e-9, "{}", s.mbps);
-        // Up at 15 s.
+        // 15 s measured after the grace time: not up at 15 s from the start, up at 16.6 s.
         let s = m.sample(15_000.0);
+        assert!(!s.done);
+        assert!((s.progress - 13_400.0 / 15_000.0).abs() < 1e-12);
+        let s = m.sample(16_600.0);
         assert!(s.done);
         assert_eq!(s.progress, 1.0);
     }

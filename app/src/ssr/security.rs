@@ -155,8 +155,8 @@ fn cache_policy(
     } else if path.starts_with("/icons/") {
         Some("public, max-age=86400")
     } else if path.starts_with("/speedtest/") {
-        // The speed test's bytes: never kept by anything.
-        Some("no-store")
+        // The speed test's bytes: never kept nor transformed by anything.
+        Some("no-store, no-transform")
     } else if path == "/sw.js" {
         None
     } else {
@@ -180,7 +180,10 @@ mod tests {
             cache_policy("/meter/meter.0d4ab567d868b3b405b4.wasm", false, true, false, true, false),
             year
         );
-        assert_eq!(cache_policy("/speedtest/download", false, true, false, true, true), Some("no-store"));
+        assert_eq!(
+            cache_policy("/speedtest/download", false, true, false, true, true),
+            Some("no-store, no-transform")
+        );
         assert_eq!(cache_policy("/api/login", true, false, false, true, true), Some("no-store"));
         assert_eq!(cache_policy("/", false, true, true, true, true), Some("no-store"));
         assert_eq!(cache_policy("/login", false, false, true, true, true), Some("private, no-cache"));

@@ -23,6 +23,8 @@ use web_sys::{Element, ProgressEvent, XmlHttpRequest};
 /// MiB a download request asks for; MiB an upload request sends.
 const DOWNLOAD_MIB: u32 = 16;
 const UPLOAD_MIB: u32 = 8;
+/// Failed streams (network errors, refusals) a phase survives.
+const MAX_FAILURES: u32 = 10;
 /// The paths (the server's `features::speedtest::routes` and server functions).
 const START: &str = "/api/speedtest/start";
 const FINISH: &str = "/api/speedtest/finish";
@@ -351,6 +353,8 @@ struct Streams {
     url: String,
     blob: Option<web_sys::Blob>,
     stopped: Cell<bool>,
+    /// The server refused a stream (401): the ticket is over, the phase fails.
+    refused: Cell<bool>,
     /// Bytes counted since the last sample.
     bytes: Cell<f64>,
     failures: Cell<u32>,
@@ -388,20 +392,23 @@ impl Streams {
                 }
             })
         };
+        // A stream that ended: the next one in its place. One the server refused (401:
+        // the ticket is over) ends the phase; another failure (a network error, a
+        // 429) is retried after a pause, at most MAX_FAILURES times a phase.
         let ended = {
             let me = self.clone();
-            Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
-                me.release(&e);
-                me.open()
-            })
-        };
-        let failed = {
-            let me = self.clone();
-            Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
-                me.release(&e);
-                me.failures.set(me.failures.get() + 1);
-                if me.failures.get() < 50 {
-                    me.open();
+            Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| match me.release(&e) {
+                Some(200) => me.open(),
+                Some(401) => me.refused.set(true),
+                _ => {
+                    me.failures.set(me.failures.get() + 1);
+                    if me.failures.get() < MAX_FAILURES {
+                        let me = me.clone();
+                        wasm_bindgen_futures::spawn_local(async move {
+                            sleep(250.0).await;
+                            me.open();
+                        });
+                    }
                 }
             })
         };
@@ -417,7 +424,7 @@ impl Streams {
             }
         }
         xhr.set_onload(Some(ended.as_ref().unchecked_ref()));
-        xhr.set_onerror(Some(failed.as_ref().unchecked_ref()));
+        xhr.set_onerror(Some(ended.as_ref().unchecked_ref()));
         let sent = match (&self.kind, &self.blob) {
             (Kind::Upload, Some(blob)) => xhr.send_with_opt_blob(Some(blob)),
             _ => xhr.send(),
@@ -426,14 +433,15 @@ impl Streams {
             return;
         }
         self.xhrs.borrow_mut().push(xhr);
-        self.handlers.borrow_mut().extend([progress, ended, failed]);
+        self.handlers.borrow_mut().extend([progress, ended]);
     }
 
-    /// Lets go of an ended request (its target), so its response's bytes are freed.
-    fn release(&self, e: &ProgressEvent) {
-        if let Some(done) = e.target().and_then(|t| t.dyn_into::<XmlHttpRequest>().ok()) {
-            self.xhrs.borrow_mut().retain(|x| x != &done);
-        }
+    /// Lets go of an ended request (its target), so its response's bytes are freed:
+    /// its status (0 for a network error).
+    fn release(&self, e: &ProgressEvent) -> Option<u16> {
+        let done = e.target().and_then(|t| t.dyn_into::<XmlHttpRequest>().ok())?;
+        self.xhrs.borrow_mut().retain(|x| x != &done);
+        done.status().ok()
     }
 
     /// Stops every stream: handlers detached first, so none runs after its closure is
@@ -484,6 +492,7 @@ async fn transfer(kind: Kind, dir: Direction, ticket: &str, page: &Page) -> Opti
         url,
         blob,
         stopped: Cell::new(false),
+        refused: Cell::new(false),
         bytes: Cell::new(0.0),
         failures: Cell::new(0),
         xhrs: RefCell::new(Vec::new()),
@@ -539,14 +548,14 @@ async fn transfer(kind: Kind, dir: Direction, ticket: &str, page: &Page) -> Opti
         page.speed(s.mbps);
         page.progress(progress, s.progress);
         page.figure(live, meter.grace_done().then_some(s.mbps));
-        if s.done {
+        if s.done || streams.refused.get() || streams.failures.get() >= MAX_FAILURES {
             break s.mbps;
         }
     };
-    let failures = streams.failures.get();
+    let failed = streams.refused.get() || streams.failures.get() >= MAX_FAILURES;
     streams.stop();
     page.speed(0.0);
     let samples = loaded.borrow().clone();
-    // Nothing got through at all: no figure to report.
-    (speed > 0.0 || failures == 0).then_some((speed, samples))
+    // Refused, or failing again and again: no figure to report.
+    (!failed).then_some((speed, samples))
 }

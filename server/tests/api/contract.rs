@@ -251,24 +251,6 @@ async fn a_plan_change_is_quoted_requested_once_and_cancelled_by_its_owner_only(
     request(&app, &c, NET, "net-300m").await;
 }
 
-/// `server plan-requests …` on this test's database.
-fn operator(app: &TestApp, args: &[&str]) -> (bool, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", &app.database_url)
-        .env("MYPAGE_ENV", "development")
-        .env("RUST_LOG", "error")
-        .arg("plan-requests")
-        .args(args)
-        .output()
-        .expect("run server");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
-}
-
 async fn the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan_from_its_date(
     backend: Backend,
 ) {
@@ -289,24 +271,24 @@ async fn the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan
     if inside {
         assert!(body[body.find("data-testid=\"quote-termination\"").unwrap()..].contains("5,500円"));
     }
-    let (ok, out) = operator(&app, &[]);
+    let (ok, out) = operator(&app, "plan-requests", &[]);
     assert!(ok, "{out}");
     assert!(out.contains(&up) && out.contains(&down) && out.contains("received"), "{out}");
     // 処理中: the customer can no longer cancel it.
-    let (ok, out) = operator(&app, &["--process", &up]);
+    let (ok, out) = operator(&app, "plan-requests", &["--process", &up]);
     assert!(ok && out.contains("processing"), "{out}");
     assert_eq!(
         post_from(&app, &c, "/api/contract/plan/cancel", &[("id", &up)]).await,
         "/contract?error=expired"
     );
-    let (ok, out) = operator(&app, &["--complete", &up]);
+    let (ok, out) = operator(&app, "plan-requests", &["--complete", &up]);
     assert!(ok && out.contains("done"), "{out}");
-    let (ok, out) = operator(&app, &["--complete", &down]);
+    let (ok, out) = operator(&app, "plan-requests", &["--complete", &down]);
     assert!(ok, "{out}");
     // Completed twice, or unknown: refused.
-    let (ok, _) = operator(&app, &["--complete", &up]);
+    let (ok, _) = operator(&app, "plan-requests", &["--complete", &up]);
     assert!(!ok);
-    let (ok, _) = operator(&app, &["--process", "P0000000000"]);
+    let (ok, _) = operator(&app, "plan-requests", &["--process", "P0000000000"]);
     assert!(!ok);
     assert_eq!(step_of(&app, &up).await, "done");
     for topic in ["contract.plan_request.processing", "contract.plan_request.done"] {

@@ -36,6 +36,9 @@ pub fn HelpPage() -> impl IntoView {
 #[component]
 fn Help(o: HelpOverview, sent: Option<String>, chosen: String) -> impl IntoView {
     let th = super::texts::t();
+    // Only a number of this customer's own inquiries is confirmed (a link with another
+    // number, made up or someone else's, confirms nothing).
+    let sent = sent.filter(|r| o.inquiries.iter().any(|i| &i.reference_no == r));
     view! {
         <div class="max-w-3xl space-y-4">
             {sent.map(|r| view! { <p class="alert alert-info" role="status" data-testid="inquiry-sent">{(th.sent)(&r)}</p> })}
@@ -68,14 +71,16 @@ fn Contacts(c: SupportContacts) -> impl IntoView {
                 <h2 class="card-title">{th.general_line}</h2>
                 <p><a class="link text-2xl font-bold tabular-nums" href=tel(&c.general_phone) data-testid="tel-general">{c.general_phone.clone()}</a></p>
                 <p class="text-sm">{(th.hours)(&c.general_hours)}</p>
-                <p class="text-sm"><a class="link" href="#inquiry">{th.web_always}</a></p>
+                <p class="text-sm"><a class="link inline-flex min-h-11 items-center" href="#inquiry">{th.web_always}</a></p>
             </div>
             <div>
                 <h2 class="card-title">{th.mail}</h2>
                 <p><a class="link break-all" href=format!("mailto:{}", c.mail) data-testid="support-mail">{c.mail.clone()}</a></p>
             </div>
             <div class="self-end">
-                <a class="link" href=c.hours_url.clone() target="_blank" rel="noopener noreferrer" data-testid="hours-link">{th.hours_link}</a>
+                <a class="link inline-flex min-h-11 items-center" href=c.hours_url.clone() target="_blank" rel="noopener noreferrer" data-testid="hours-link">
+                    {th.hours_link}{th.new_window}
+                </a>
             </div>
         </section>
     }
@@ -152,7 +157,7 @@ fn InquiryForm(o: HelpOverview, chosen: String) -> impl IntoView {
                                         aria-describedby=described(None, "result", result_error)>
                                         <option value="">{th.attach_none}</option>
                                         {o.results.iter().map(|r| {
-                                            let label = (th.attached_result)(
+                                            let label = (th.result_option)(
                                                 &format_datetime(locale, r.finished_at),
                                                 &format_mbps(r.measured.download_kbps),
                                                 &format_mbps(r.measured.upload_kbps),

@@ -59,20 +59,6 @@ pub async fn inquiries(conn: &mut Conn, customer_no: &str, limit: i64) -> Result
     Ok(out)
 }
 
-/// `now` (unix seconds) in milliseconds: the clock's milliseconds while it is still that
-/// second, else the second's start.
-fn now_ms(now: i64) -> i64 {
-    let wall = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default();
-    if wall / 1_000 == now {
-        wall
-    } else {
-        now * 1_000
-    }
-}
-
 /// How writing an inquiry went.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Sent {
@@ -105,39 +91,37 @@ pub async fn send(
     }
     let today = crate::domain::billing::Date::of_unix_jst(now).to_string();
     let id = crate::ssr::db::new_id();
-    // A random number of the day; a clash (one in a million a pair) takes another.
-    let mut reference = String::new();
+    // A random number of the day; a clash (one in a million a pair, or two processes
+    // drawing the same at once) writes nothing and draws again.
+    let mut reference = None;
     for _ in 0..5 {
         let candidate = reference_number(&today, rand::thread_rng().gen_range(0..1_000_000));
-        let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM inquiries WHERE reference_no = $1")
-            .bind(&candidate)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_none() {
-            reference = candidate;
+        let written = sqlx::query(
+            "INSERT INTO inquiries (id, reference_no, customer_no, account_id, category, message, speed_test_id,
+                step, created_at, created_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (reference_no) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(&candidate)
+        .bind(customer_no)
+        .bind(account_id)
+        .bind(category.as_str())
+        .bind(message.as_str())
+        .bind(speed_test.map(|s| s.id.clone()))
+        .bind(InquiryStep::Received)
+        .bind(now)
+        .bind(crate::ssr::now_ms())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if written == 1 {
+            reference = Some(candidate);
             break;
         }
     }
-    if reference.is_empty() {
+    let Some(reference) = reference else {
         return Err(sqlx::Error::Protocol("no free inquiry reference number".into()));
-    }
-    sqlx::query(
-        "INSERT INTO inquiries (id, reference_no, customer_no, account_id, category, message, speed_test_id, step,
-            created_at, created_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&id)
-    .bind(&reference)
-    .bind(customer_no)
-    .bind(account_id)
-    .bind(category.as_str())
-    .bind(message.as_str())
-    .bind(speed_test.map(|s| s.id.clone()))
-    .bind(InquiryStep::Received)
-    .bind(now)
-    .bind(now_ms(now))
-    .execute(&mut *tx)
-    .await?;
+    };
     // For the support centre's system (it reads the inquiry by its id).
     let event = serde_json::json!({
         "inquiry": id,

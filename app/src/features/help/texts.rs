@@ -37,10 +37,14 @@ pub struct HelpTexts {
     pub state_received: &'static str,
     pub state_answered: &'static str,
     pub attached_result: fn(&str, &str, &str) -> String,
+    /// A result as the form offers it: when, and its figures.
+    pub result_option: fn(&str, &str, &str) -> String,
+    pub new_window: &'static str,
     #[cfg(feature = "ssr")]
     pub mail_subject: &'static str,
     #[cfg(feature = "ssr")]
-    pub mail_body: fn(&str, &str, &str, &str) -> Vec<String>,
+    /// (reference, category, message, attached result, general line, its hours).
+    pub mail_body: fn(&str, &str, &str, &str, &str, &str) -> Vec<String>,
 }
 
 pub const JA: HelpTexts = HelpTexts {
@@ -60,7 +64,7 @@ pub const JA: HelpTexts = HelpTexts {
     faq_speed: "通信速度が遅いと感じたら、まず通信速度測定をお試しください。結果をお問い合わせに添えると、ご案内がスムーズです。",
     speedtest_link: "イッツコム 通信速度測定へ",
     form_title: "お問い合わせフォーム",
-    form_lead: "内容を確認のうえ、ご登録の連絡先メールアドレスまたはお電話でご回答します。受付番号をお控えください。",
+    form_lead: "内容を確認のうえ、ご登録の連絡先メールアドレスまたはお電話で回答いたします。受付番号をお控えください。",
     category: "お問い合わせの種類",
     choose: "選択してください",
     category_name: |c| match c {
@@ -85,11 +89,13 @@ pub const JA: HelpTexts = HelpTexts {
     received_at: "受付日時",
     state_received: "受付済み",
     state_answered: "回答済み",
-    attached_result: |when, down, up| format!("添付した測定結果: {when}　下り {down} Mbps／上り {up} Mbps"),
+    attached_result: |when, down, up| format!("添付した測定結果：{when}　下り {down} Mbps／上り {up} Mbps"),
+    result_option: |when, down, up| format!("{when}　下り {down} Mbps／上り {up} Mbps"),
+    new_window: "（新しいウィンドウで開きます）",
     #[cfg(feature = "ssr")]
     mail_subject: "お問い合わせ受付のお知らせ",
     #[cfg(feature = "ssr")]
-    mail_body: |reference, category, message, attached| {
+    mail_body: |reference, category, message, attached, phone, hours| {
         let mut v = vec![
             "マイページからのお問い合わせを受け付けました。内容を確認のうえ、ご回答いたします。".to_string(),
             format!("受付番号: {reference}\nお問い合わせの種類: {category}"),
@@ -98,7 +104,7 @@ pub const JA: HelpTexts = HelpTexts {
         if !attached.is_empty() {
             v.push(attached.to_string());
         }
-        v.push("お問い合わせの際は受付番号をお伝えください。お心当たりのない場合は、イッツコム カスタマーセンター（0120-109199　9:30～18:00）にご連絡ください。".to_string());
+        v.push(format!("お問い合わせの際は受付番号をお伝えください。お心当たりのない場合は、イッツコム カスタマーセンター（{phone}　{hours}）にご連絡ください。"));
         v
     },
 };
@@ -146,10 +152,12 @@ pub const EN: HelpTexts = HelpTexts {
     state_received: "Received",
     state_answered: "Answered",
     attached_result: |when, down, up| format!("Attached speed test: {when}, download {down} Mbps / upload {up} Mbps"),
+    result_option: |when, down, up| format!("{when}: download {down} Mbps / upload {up} Mbps"),
+    new_window: " (opens in a new window)",
     #[cfg(feature = "ssr")]
     mail_subject: "Your inquiry is received",
     #[cfg(feature = "ssr")]
-    mail_body: |reference, category, message, attached| {
+    mail_body: |reference, category, message, attached, phone, hours| {
         let mut v = vec![
             "We received your inquiry from My Page and will answer it.".to_string(),
             format!("Reference number: {reference}\nSubject: {category}"),
@@ -158,7 +166,7 @@ pub const EN: HelpTexts = HelpTexts {
         if !attached.is_empty() {
             v.push(attached.to_string());
         }
-        v.push("Please quote the reference number when you contact us. If this was not you, call the iTSCOM customer center (0120-109199, 9:30–18:00).".to_string());
+        v.push(format!("Please quote the reference number when you contact us. If this was not you, call the iTSCOM customer center ({phone}, {hours})."));
         v
     },
 };

@@ -23,7 +23,7 @@ pub async fn get_speed_overview(result: Option<String>) -> Result<SpeedOverview,
     let change = shown.as_ref().and_then(|s| {
         let earlier: Vec<i64> = history
             .iter()
-            .filter(|h| h.finished_at < s.finished_at || (h.finished_at == s.finished_at && h.id > s.id))
+            .filter(|h| h.finished_ms < s.finished_ms)
             .map(|h| h.measured.download_kbps)
             .collect();
         change_from_history(s.measured.download_kbps, &earlier)
@@ -47,14 +47,17 @@ pub async fn start_speed_test() -> Result<SpeedTicket, AppError> {
     let today = crate::domain::billing::Date::of_unix_jst(t);
     let mut conn = state.db.pool().acquire().await?;
     let plan = super::store::plan(&mut conn, &account.customer_no, today).await?;
-    // A running test is refused before it costs a place in the hour's budget.
-    let running: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM speed_tests WHERE account_id = $1 AND step = $2 AND expires_at > $3")
-            .bind(&account.account_id)
-            .bind(super::SpeedStep::Running)
-            .bind(t)
-            .fetch_optional(&mut *conn)
-            .await?;
+    // A test running in another session is refused before it costs a place in the
+    // hour's budget (this session's own is replaced by the new one).
+    let running: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM speed_tests WHERE account_id = $1 AND step = $2 AND expires_at > $3 AND session_hash <> $4",
+    )
+    .bind(&account.account_id)
+    .bind(super::SpeedStep::Running)
+    .bind(t)
+    .bind(&account.session_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
     let refuse = |e: AppError| {
         crate::ssr::set_status(e.status());
         Err(e)

@@ -2,17 +2,16 @@
 //! opened by a running test's ticket (`?t=`) *and* the session cookie that started it.
 //!
 //! - `GET /speedtest/download?t=…&size=MiB`: incompressible random bytes (a fresh
-//!   ChaCha stream, never a repeated block), `Content-Encoding: identity` (the
-//!   compression layer leaves it alone) and `no-store`; at most 32 MiB a request, and
-//!   the stream ends when the ticket does.
+//!   ChaCha stream, never a repeated block), never compressed (the compression layer
+//!   leaves `application/octet-stream` alone) and `no-store, no-transform`; at most
+//!   32 MiB a request, and the stream ends when the ticket does.
 //! - `POST /speedtest/upload?t=…`: a sink; the body is read and dropped, at most
 //!   32 MiB a request (413 beyond).
 //! - `GET /speedtest/ping?t=…`: an empty 200.
 //!
-//! Abuse answers: 401 without a valid ticket and session, 429 beyond 8 streams at once
-//! for a ticket, 413 for an upload over the cap. The ticket is checked in the database
-//! once per server process and then kept in memory until it expires, so a ping costs
-//! no query (its time would be measured as latency).
+//! Abuse answers: 401 without a valid ticket and live session, 429 beyond 8 streams at
+//! once for a ticket (counted per server process: behind a load balancer of N
+//! processes a ticket may hold up to 8 in each), 413 for an upload over the cap.
 
 use super::store;
 use crate::ssr::AppState;
@@ -51,18 +50,26 @@ fn tickets() -> &'static Mutex<HashMap<String, Ticket>> {
 /// Forgets a finished test's ticket in this process (other processes drop theirs when
 /// it expires).
 pub fn forget(ticket: &str) {
-    let hash = crate::ssr::auth::sha256_hex(ticket);
+    forget_hash(&crate::ssr::auth::sha256_hex(ticket));
+}
+
+fn forget_hash(hash: &str) {
     if let Ok(mut map) = tickets().lock() {
-        map.remove(&hash);
+        map.remove(hash);
     }
 }
 
 /// The ticket of the request, if it is running, unexpired and was started by the
-/// session whose cookie the request carries.
+/// session whose cookie the request carries, which is still alive. `fresh`: checked in
+/// the database now (downloads and uploads: one query per stream of megabytes, and a
+/// test finished or a session ended in another server process stops them at once);
+/// otherwise (pings) as this process checked it last, so a ping costs no query (its
+/// time would be measured as latency).
 async fn authorize(
     state: &AppState,
     headers: &HeaderMap,
     query: &HashMap<String, String>,
+    fresh: bool,
 ) -> Result<Ticket, Response> {
     let unauthorized =
         || (StatusCode::UNAUTHORIZED, no_store(), "speed test ticket or session missing").into_response();
@@ -78,31 +85,37 @@ async fn authorize(
     let now = crate::ssr::now();
     let cached = tickets().lock().ok().and_then(|map| map.get(&hash).cloned());
     let found = match cached {
-        Some(t) => Some(t),
-        None => {
+        Some(t) if !fresh => Some(t),
+        cached => {
             let row = async {
                 let mut conn = state.db.pool().acquire().await?;
-                store::ticket(&mut conn, &hash, now).await
+                store::ticket(&mut conn, &hash, &session_hash, now).await
             }
             .await
             .map_err(|e| {
                 let _logged = crate::error::AppError::from(e);
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()
             })?;
-            row.map(|r| {
-                let t = Ticket {
-                    session_hash: r.session_hash,
-                    expires_at: r.expires_at,
-                    streams: Default::default(),
-                };
-                if let Ok(mut map) = tickets().lock() {
+            match (row, cached) {
+                (None, _) => {
+                    forget_hash(&hash);
+                    None
+                }
+                (Some(_), Some(t)) => Some(t),
+                (Some(r), None) => {
+                    let t = Ticket {
+                        session_hash: r.session_hash,
+                        expires_at: r.expires_at,
+                        streams: Default::default(),
+                    };
+                    let mut map =
+                        tickets().lock().map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
                     map.retain(|_, v| v.expires_at > now);
                     // Another request of this test may have cached it meanwhile: keep
                     // that one (its stream count).
-                    return map.entry(hash.clone()).or_insert(t).clone();
+                    Some(map.entry(hash.clone()).or_insert(t).clone())
                 }
-                t
-            })
+            }
         }
     };
     match found {
@@ -111,8 +124,12 @@ async fn authorize(
     }
 }
 
+/// Nothing of the speed test is kept or changed on the way (the security layer's
+/// policy for `/speedtest/` says the same).
+pub const NO_STORE: &str = "no-store, no-transform";
+
 fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
-    [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]
+    [(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE))]
 }
 
 /// One open stream of a ticket; closing it (dropping) frees its place.
@@ -143,7 +160,7 @@ pub async fn ping(
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    match authorize(&state, &headers, &query).await {
+    match authorize(&state, &headers, &query, false).await {
         Ok(_) => (StatusCode::OK, no_store(), "").into_response(),
         Err(r) => r,
     }
@@ -157,7 +174,7 @@ pub async fn download(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     use rand::{RngCore, SeedableRng};
-    let ticket = match authorize(&state, &headers, &query).await {
+    let ticket = match authorize(&state, &headers, &query, true).await {
         Ok(t) => t,
         Err(r) => return r,
     };
@@ -187,10 +204,9 @@ pub async fn download(
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream")),
-            // Never compressed (the compression layer skips an encoded response), never
-            // kept nor transformed by anything on the way.
-            (header::CONTENT_ENCODING, HeaderValue::from_static("identity")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            // Never compressed: the server's compression leaves application/octet-stream
+            // alone; `no-transform` asks the same of anything on the way.
+            (header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE)),
             (header::CONTENT_LENGTH, HeaderValue::from(total)),
         ],
         Body::from_stream(body),
@@ -206,7 +222,7 @@ pub async fn upload(
     body: Body,
 ) -> Response {
     use futures_util::StreamExt;
-    let ticket = match authorize(&state, &headers, &query).await {
+    let ticket = match authorize(&state, &headers, &query, true).await {
         Ok(t) => t,
         Err(r) => return r,
     };
@@ -237,25 +253,32 @@ pub async fn upload(
 
 /// The measuring module's files as the build named them (`meter/manifest.txt` in the
 /// site root: `js: <file>` and `wasm: <file>` lines), read once per site root; None
-/// when it was not built.
+/// (logged, and read again next time) when it was not built.
 pub fn meter_files(options: &leptos::config::LeptosOptions) -> Option<super::MeterFiles> {
-    static FILES: OnceLock<Mutex<HashMap<String, Option<super::MeterFiles>>>> = OnceLock::new();
+    static FILES: OnceLock<Mutex<HashMap<String, super::MeterFiles>>> = OnceLock::new();
     let root = options.site_root.to_string();
-    let mut files = FILES.get_or_init(Default::default).lock().ok()?;
-    files
-        .entry(root.clone())
-        .or_insert_with(|| {
-            let manifest =
-                std::fs::read_to_string(std::path::Path::new(&root).join("meter/manifest.txt")).ok()?;
-            let file = |key: &str| {
-                manifest.lines().find_map(|l| l.strip_prefix(key).map(|f| f.trim().to_string())).filter(|f| {
-                    !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-                })
-            };
-            Some(super::MeterFiles {
-                js: format!("/meter/{}", file("js:")?),
-                wasm: format!("/meter/{}", file("wasm:")?),
+    let mut known = FILES.get_or_init(Default::default).lock().ok()?;
+    if let Some(files) = known.get(&root) {
+        return Some(files.clone());
+    }
+    let read = || {
+        let manifest =
+            std::fs::read_to_string(std::path::Path::new(&root).join("meter/manifest.txt")).ok()?;
+        let file = |key: &str| {
+            manifest.lines().find_map(|l| l.strip_prefix(key).map(|f| f.trim().to_string())).filter(|f| {
+                !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
             })
+        };
+        Some(super::MeterFiles {
+            js: format!("/meter/{}", file("js:")?),
+            wasm: format!("/meter/{}", file("wasm:")?),
         })
-        .clone()
+    };
+    match read() {
+        Some(files) => Some(known.entry(root).or_insert(files).clone()),
+        None => {
+            tracing::warn!(site_root = %root, "the speed test's module is not built (meter/manifest.txt): run build_meter");
+            None
+        }
+    }
 }

@@ -40,8 +40,9 @@ crate::flow_steps! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpeedResult {
     pub id: String,
-    /// When it finished (unix seconds).
+    /// When it finished (unix seconds; and milliseconds, for the order).
     pub finished_at: i64,
+    pub finished_ms: i64,
     pub measured: Measured,
     /// The internet plan in force then (None: no internet service).
     pub plan_name: Option<String>,

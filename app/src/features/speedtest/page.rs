@@ -58,9 +58,10 @@ fn Overview(o: SpeedOverview, seconds: u32) -> impl IntoView {
             <p>{ts.lead}</p>
             <p><span class="font-bold">{ts.plan} ": "</span><span data-testid="speed-plan">{plan}</span></p>
             {o.shown.clone().map(|s| view! { <ResultCard result=s change=o.change_from_history/> })}
-            <section class="card print:hidden">
+            <section class="card print:hidden" aria-labelledby="meter-title">
+                <h2 id="meter-title" class="card-title">{ts.meter_title}</h2>
                 <noscript><p class="alert alert-error" role="alert" data-testid="speed-noscript">{ts.noscript}</p></noscript>
-                <MeterView seconds=seconds scale_mbps=o.plan_mbps.unwrap_or(1_000)/>
+                <MeterView seconds=seconds scale_mbps=o.plan_mbps.unwrap_or(1_000) available=o.meter.is_some()/>
                 {o.meter.clone().map(|m| view! { <MeterScript js=m.js wasm=m.wasm/> })}
                 <p class="mt-3 text-sm text-slate-600">{ts.note}</p>
             </section>
@@ -167,7 +168,7 @@ fn History(history: Vec<SpeedResult>, locale: Locale) -> impl IntoView {
                     <tbody>
                         {history.into_iter().map(|h| view! {
                             <tr class="border-b border-slate-200" data-testid="speed-history-row">
-                                <td class="py-1 pr-2"><a class="link" href=super::routes::result(&h.id)>{format_datetime(locale, h.finished_at)}</a></td>
+                                <td class="py-1 pr-2"><a class="link inline-flex min-h-11 items-center" href=super::routes::result(&h.id)>{format_datetime(locale, h.finished_at)}</a></td>
                                 <td class="py-1 pr-2 text-right tabular-nums">{format_mbps(h.measured.download_kbps)} " " {ts.mbps}</td>
                                 <td class="py-1 pr-2 text-right tabular-nums">{format_mbps(h.measured.upload_kbps)} " " {ts.mbps}</td>
                                 <td class="py-1 text-right tabular-nums">{format_ms(h.measured.ping_us)} " " {ts.ms}</td>
@@ -221,7 +222,7 @@ fn chart_svg(history: &[SpeedResult]) -> String {
 /// figures and the start button (disabled until the measuring module enables it). Its
 /// words and settings are `data-*` attributes the module reads.
 #[component]
-fn MeterView(seconds: u32, scale_mbps: i64) -> impl IntoView {
+fn MeterView(seconds: u32, scale_mbps: i64, available: bool) -> impl IntoView {
     let ts = super::texts::t();
     let figure = |label: &'static str, unit: &'static str, id: &'static str| {
         view! {
@@ -274,7 +275,11 @@ fn MeterView(seconds: u32, scale_mbps: i64) -> impl IntoView {
                 {figure(ts.jitter, ts.ms, "live-jitter")}
                 {figure(ts.loaded, ts.ms, "live-loaded")}
             </dl>
-            <p id="speed-error" class="alert alert-error mt-3" role="alert" data-testid="speed-error" hidden></p>
+            // Without the module (not built) the page says so at once, as when it
+            // cannot be fetched.
+            <p id="speed-error" class="alert alert-error mt-3" role="alert" data-testid="speed-error" hidden=available>
+                {(!available).then_some(ts.err_load)}
+            </p>
             <button type="button" id="speed-start" class="btn js-only mt-4" data-testid="speed-start" disabled>{ts.start}</button>
         </div>
     }

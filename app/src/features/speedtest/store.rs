@@ -42,8 +42,9 @@ pub enum Started {
     Busy,
 }
 
-/// Starts a test for the account's session: one running at a time (an abandoned one
-/// stops counting when its ticket expires).
+/// Starts a test for the account's session: one running at a time. An abandoned one
+/// stops counting when its ticket expires, and at once for the session that started it
+/// (a reload, or a test that failed in this browser: its ticket dies with it).
 pub async fn start(
     db: &Db,
     account: &crate::ssr::auth::CurrentAccount,
@@ -54,6 +55,11 @@ pub async fn start(
     flow::advance(SpeedStep::Running, SpeedStep::Expired)
         .by("account_id", &account.account_id)
         .and("expires_at <", now)
+        .rows(&mut tx)
+        .await?;
+    flow::advance(SpeedStep::Running, SpeedStep::Expired)
+        .by("account_id", &account.account_id)
+        .and("session_hash =", account.session_hash.clone())
         .rows(&mut tx)
         .await?;
     let ticket = crate::ssr::auth::random_token();
@@ -91,13 +97,22 @@ pub struct TicketRow {
     pub expires_at: i64,
 }
 
-/// The running, unexpired test of `ticket_hash`.
-pub async fn ticket(conn: &mut Conn, ticket_hash: &str, now: i64) -> Result<Option<TicketRow>, sqlx::Error> {
+/// The running, unexpired test of `ticket_hash` started by the session `session_hash`,
+/// while that session is alive (not logged out, not ended by a password reset).
+pub async fn ticket(
+    conn: &mut Conn,
+    ticket_hash: &str,
+    session_hash: &str,
+    now: i64,
+) -> Result<Option<TicketRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT account_id, session_hash, expires_at FROM speed_tests
-         WHERE ticket_hash = $1 AND step = $2 AND expires_at > $3",
+        "SELECT t.account_id, t.session_hash, t.expires_at FROM speed_tests t
+         JOIN sessions s ON s.id_hash = t.session_hash
+         WHERE t.ticket_hash = $1 AND t.session_hash = $2 AND t.step = $3 AND t.expires_at > $4
+           AND s.expires_at > $4",
     )
     .bind(ticket_hash)
+    .bind(session_hash)
     .bind(SpeedStep::Running)
     .bind(now)
     .fetch_optional(conn)
@@ -125,6 +140,7 @@ pub async fn finish(
         .set("jitter_us", m.jitter_us)
         .set("loaded_us", m.loaded_us)
         .set("finished_at", now)
+        .set("finished_ms", crate::ssr::now_ms())
         .by("ticket_hash", hash.clone())
         .and("account_id =", account_id.to_string())
         .and("expires_at >", now - 10)
@@ -144,6 +160,7 @@ pub async fn finish(
 struct ResultRow {
     id: String,
     finished_at: i64,
+    finished_ms: i64,
     download_kbps: i64,
     upload_kbps: i64,
     ping_us: i64,
@@ -158,6 +175,7 @@ impl From<ResultRow> for SpeedResult {
         SpeedResult {
             id: r.id,
             finished_at: r.finished_at,
+            finished_ms: r.finished_ms,
             measured: Measured {
                 download_kbps: r.download_kbps,
                 upload_kbps: r.upload_kbps,
@@ -172,7 +190,7 @@ impl From<ResultRow> for SpeedResult {
 }
 
 const RESULT_COLUMNS: &str =
-    "id, finished_at, download_kbps, upload_kbps, ping_us, jitter_us, loaded_us, plan_name, plan_mbps";
+    "id, finished_at, finished_ms, download_kbps, upload_kbps, ping_us, jitter_us, loaded_us, plan_name, plan_mbps";
 
 /// The customer's finished tests, newest first, at most `limit`.
 pub async fn results(
@@ -182,7 +200,7 @@ pub async fn results(
 ) -> Result<Vec<SpeedResult>, sqlx::Error> {
     let rows: Vec<ResultRow> = sqlx::query_as(&format!(
         "SELECT {RESULT_COLUMNS} FROM speed_tests WHERE customer_no = $1 AND step = $2
-         ORDER BY finished_at DESC, id LIMIT $3"
+         ORDER BY finished_ms DESC, id LIMIT $3"
     ))
     .bind(customer_no)
     .bind(SpeedStep::Done)

@@ -10,6 +10,7 @@ pub struct SpeedTexts {
     pub plan_value: fn(&str, Option<&str>) -> String,
     pub no_plan: &'static str,
     pub noscript: &'static str,
+    pub meter_title: &'static str,
     pub start: &'static str,
     pub again: &'static str,
     pub phase_ping: &'static str,
@@ -49,7 +50,7 @@ pub struct SpeedTexts {
 
 pub const JA: SpeedTexts = SpeedTexts {
     title: "イッツコム 通信速度測定",
-    lead: "お使いの端末とマイページのサーバーとの間の通信速度（下り・上り）と応答時間を測定します。測定には30秒ほどかかり、数百MBのデータを送受信します。",
+    lead: "お使いの端末とマイページのサーバーとの間の通信速度（下り・上り）と応答時間を測定します。測定には40秒ほどかかり、回線の速さに応じたデータ量（1Gコースでは数GB）を送受信します。",
     note: "測定結果はお使いの端末・Wi-Fi・時間帯などの影響を受けます。より正確に測るには、ほかの通信を止め、LANケーブルで接続した端末で測定してください。",
     plan: "ご契約プラン",
     plan_value: |name, mbps| match mbps {
@@ -58,6 +59,7 @@ pub const JA: SpeedTexts = SpeedTexts {
     },
     no_plan: "インターネットサービスのご契約がありません（測定はできます）。",
     noscript: "速度測定にはJavaScriptが必要です。ブラウザの設定でJavaScriptを有効にしてください。",
+    meter_title: "測定する",
     start: "測定開始",
     again: "もう一度測定する",
     phase_ping: "応答時間を測定中",
@@ -102,7 +104,7 @@ pub const JA: SpeedTexts = SpeedTexts {
 
 pub const EN: SpeedTexts = SpeedTexts {
     title: "iTSCOM speed test",
-    lead: "Measures the speed (download and upload) and response time between your device and the My Page server. It takes about 30 seconds and sends and receives some hundreds of megabytes.",
+    lead: "Measures the speed (download and upload) and response time between your device and the My Page server. It takes about 40 seconds and moves as much data as your line allows (several gigabytes on a 1G plan).",
     note: "Results depend on your device, Wi-Fi and the time of day. For the most accurate figure, stop other traffic and test on a device connected by LAN cable.",
     plan: "Your plan",
     plan_value: |name, mbps| match mbps {
@@ -111,6 +113,7 @@ pub const EN: SpeedTexts = SpeedTexts {
     },
     no_plan: "You have no internet service (you can still run the test).",
     noscript: "The speed test needs JavaScript. Please enable JavaScript in your browser.",
+    meter_title: "Run a test",
     start: "Start",
     again: "Test again",
     phase_ping: "Measuring response time",

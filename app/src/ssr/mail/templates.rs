@@ -305,7 +305,15 @@ pub fn inquiry_receipt(
             )
         })
         .unwrap_or_default();
-    let body = (w.mail_body)(reference, (w.category_name)(category), message, &attached);
+    let support = &settings.support;
+    let body = (w.mail_body)(
+        reference,
+        (w.category_name)(category),
+        message,
+        &attached,
+        &support.general_phone,
+        &support.general_hours,
+    );
     wrap(settings, locale, to, w.mail_subject, &body)
 }
 

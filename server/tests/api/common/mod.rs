@@ -425,3 +425,22 @@ pub fn pdf_text(bytes: &[u8]) -> String {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// `server <command> <args…>` (an operator's command) on this test's database: whether
+/// it succeeded, and what it printed.
+pub fn operator(app: &TestApp, command: &str, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", &app.database_url)
+        .env("MYPAGE_ENV", "development")
+        .env("RUST_LOG", "error")
+        .arg(command)
+        .args(args)
+        .output()
+        .expect("run server");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
