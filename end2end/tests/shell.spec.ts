@@ -1,3 +1,7 @@
+import { chromium } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { expect, test } from '../fixtures';
 import { Shell, expectNoHorizontalScroll, screenshot } from '../pages/shell';
 
@@ -123,6 +127,58 @@ test.describe('PWA', () => {
       expect(img.ok()).toBeTruthy();
       expect(img.headers()['content-type']).toBe('image/png');
     }
+  });
+
+  test('Chromium finds nothing that stops the install (Page.getInstallabilityErrors)', async ({ baseURL }) => {
+    // A persistent profile: Chromium never offers to install from an incognito one,
+    // which is what a test's fresh context is.
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mypage-install-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${baseURL}/login`);
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      const cdp = await context.newCDPSession(page);
+      await expect
+        .poll(async () => (await cdp.send('Page.getInstallabilityErrors')).installabilityErrors, { timeout: 15_000 })
+        .toEqual([]);
+      const manifest = await cdp.send('Page.getAppManifest');
+      expect(manifest.errors).toEqual([]);
+    } finally {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    }
+  });
+
+  test('a new release is offered with a reload, which brings it', async ({ page }) => {
+    const shell = new Shell(page);
+    await shell.goto('/login');
+    await shell.hydrated();
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+    // The release before: a worker from another script (a worker's identity is its
+    // script), which takes over this page.
+    await page.evaluate(() => navigator.serviceWorker.register('/sw.js?release=before').then(() => undefined));
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ''))
+      .toContain('release=before');
+    // The page as customers had it open; meanwhile the release changed: the page
+    // registers the current worker, which takes over, and the page says so.
+    await page.reload();
+    await shell.hydrated();
+    const banner = page.getByTestId('update-banner');
+    await expect(banner).toBeVisible();
+    await expect(banner).toContainText('新しいバージョンがあります。');
+    await page.getByRole('button', { name: '再読み込み' }).click();
+    await page.waitForLoadState('load');
+    await shell.hydrated();
+    // On the new release now: nothing more to offer.
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ''))
+      .toMatch(/\/sw\.js$/);
+    await expect(banner).toBeHidden();
   });
 
   test('offline, a page shows the offline screen, and no page or API response is cached', async ({ page, context }) => {

@@ -52,6 +52,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                 {children()}
             </main>
         </div>
+        // Shown by the WASM entry when a new release's service worker takes over this
+        // page (frontend/src/lib.rs): the page keeps running the old code until reloaded.
+        <div id="update-banner" class="update-banner" role="status" data-testid="update-banner" hidden>
+            <p>{tx.update_available}</p>
+            <button type="button" id="update-reload" class="btn">{tx.update_reload}</button>
+        </div>
         <footer class="site-footer">
             <p>{tx.footer_note}</p>
             <p>"© " {prefs.brand.clone()}</p>

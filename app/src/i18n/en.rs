@@ -6,6 +6,8 @@ pub const EN: Texts = Texts {
     main_menu: "Main menu",
     open_menu: "Menu",
     not_yet_available: "Coming soon",
+    update_available: "A new version is available.",
+    update_reload: "Reload",
     language: "Language",
     switch_language: "日本語",
     font_size: "Text size",

@@ -7,6 +7,8 @@ pub const JA: Texts = Texts {
     main_menu: "メインメニュー",
     open_menu: "メニュー",
     not_yet_available: "準備中",
+    update_available: "新しいバージョンがあります。",
+    update_reload: "再読み込み",
     language: "言語",
     switch_language: "English",
     font_size: "文字サイズ",

@@ -87,6 +87,8 @@ mod texts {
         pub main_menu: &'static str,
         pub open_menu: &'static str,
         pub not_yet_available: &'static str,
+        pub update_available: &'static str,
+        pub update_reload: &'static str,
         pub language: &'static str,
         pub switch_language: &'static str,
         pub font_size: &'static str,

@@ -102,15 +102,39 @@ async fn the_web_app_manifest_declares_an_installable_app() {
     let sizes: Vec<&str> =
         manifest["icons"].as_array().unwrap().iter().map(|i| i["sizes"].as_str().unwrap()).collect();
     assert!(sizes.contains(&"192x192") && sizes.contains(&"512x512"));
-    for icon in manifest["icons"].as_array().unwrap() {
-        let path = format!("{}/../public{}", env!("CARGO_MANIFEST_DIR"), icon["src"].as_str().unwrap());
+    assert_eq!((manifest["id"].as_str(), manifest["scope"].as_str()), (Some("/"), Some("/")));
+    // Each image is a PNG of the size the manifest says (IHDR: width and height at
+    // bytes 16..24).
+    let png_size = |src: &str| {
+        let path = format!("{}/../public{src}", env!("CARGO_MANIFEST_DIR"));
         let bytes = std::fs::read(&path).unwrap_or_else(|_| panic!("{path} exists"));
         assert_eq!(&bytes[1..4], b"PNG");
-        // PNG IHDR: width and height at bytes 16..24.
         let w = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
-        let size = icon["sizes"].as_str().unwrap();
-        assert_eq!(format!("{w}x{w}"), size);
+        let h = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+        format!("{w}x{h}")
+    };
+    for icon in manifest["icons"].as_array().unwrap() {
+        assert_eq!(png_size(icon["src"].as_str().unwrap()), icon["sizes"].as_str().unwrap());
     }
+    let purposes: Vec<&str> =
+        manifest["icons"].as_array().unwrap().iter().map(|i| i["purpose"].as_str().unwrap()).collect();
+    assert_eq!(purposes.iter().filter(|p| **p == "maskable").count(), 2, "maskable icons");
+    // Screenshots for the richer install dialog: one narrow (phone), one wide.
+    let screenshots = manifest["screenshots"].as_array().unwrap();
+    let factors: Vec<&str> = screenshots.iter().map(|s| s["form_factor"].as_str().unwrap()).collect();
+    assert_eq!(factors, ["narrow", "wide"]);
+    for s in screenshots {
+        assert_eq!(png_size(s["src"].as_str().unwrap()), s["sizes"].as_str().unwrap());
+        assert!(s["label"].is_string());
+    }
+    // Shortcuts to the two screens customers open most from the home screen.
+    let shortcuts: Vec<(&str, &str)> = manifest["shortcuts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["url"].as_str().unwrap()))
+        .collect();
+    assert_eq!(shortcuts, [("ご請求明細の確認", "/billing"), ("イッツコム 通信速度測定", "/help/speedtest")]);
 }
 
 #[tokio::test]
