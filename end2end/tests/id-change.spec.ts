@@ -85,6 +85,8 @@ test('@core a bad new iTSCOM ID gets a field message', async ({ page }, info) =>
   await page.getByLabel('新しいiTSCOM ID').fill('not-an-address');
   await page.getByRole('button', { name: '次へ' }).click();
   await expect(page.locator('#new_itscom_id-error')).toBeVisible();
+  // The page comes back with the focus on the field in error.
+  await expect(page.getByLabel('新しいiTSCOM ID')).toBeFocused();
   await page.getByLabel('新しいiTSCOM ID').fill('ICHIRO@example.net');
   await page.getByRole('button', { name: '次へ' }).click();
   await expect(page.locator('#new_itscom_id-error')).toHaveText('現在のiTSCOM IDと同じです。');

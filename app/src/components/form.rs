@@ -113,8 +113,10 @@ pub fn Field(
         <div>
             <label for=id.clone() class="field-label">{label}</label>
             {hint.map(|h| view! { <p id=hint_id.clone() class="mb-1 text-sm text-slate-600">{h}</p> })}
+            // A form sent back with this field's error (one error at a time comes back)
+            // opens with the focus on it, for keyboard and screen-reader users.
             <input name=name.map(str::to_string).unwrap_or_else(|| id.clone()) id=id type=kind class="field-input" autocomplete=autocomplete inputmode=inputmode
-                maxlength=maxlength required
+                maxlength=maxlength required autofocus=move || error.get().is_some()
                 aria-invalid=move || error.get().map(|_| "true")
                 aria-describedby=described
                 on:input=move |ev| if let Some(cb) = on_input { cb.run(event_target_value(&ev)) }/>

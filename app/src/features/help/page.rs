@@ -125,6 +125,7 @@ fn InquiryForm(o: HelpOverview, chosen: String) -> impl IntoView {
                         <div>
                             <label for="category" class="field-label">{th.category}</label>
                             <select id="category" name="category" class="field-input" required
+                                autofocus=move || category_error.get().is_some()
                                 aria-invalid=move || category_error.get().map(|_| "true")
                                 aria-describedby=described(None, "category", category_error)>
                                 <option value="">{th.choose}</option>
@@ -138,6 +139,7 @@ fn InquiryForm(o: HelpOverview, chosen: String) -> impl IntoView {
                             <label for="message" class="field-label">{th.message}</label>
                             <p id="message-hint" class="mb-1 text-sm text-slate-600">{th.message_hint}</p>
                             <textarea id="message" name="message" class="field-input min-h-40" rows="8" required
+                                autofocus=move || message_error.get().is_some()
                                 maxlength=MESSAGE_MAX.to_string()
                                 aria-invalid=move || message_error.get().map(|_| "true")
                                 aria-describedby=described(Some("message-hint"), "message", message_error)></textarea>
@@ -153,6 +155,7 @@ fn InquiryForm(o: HelpOverview, chosen: String) -> impl IntoView {
                                 view! {
                                     <label for="result" class="field-label">{th.attach}</label>
                                     <select id="result" name="result" class="field-input"
+                                        autofocus=move || result_error.get().is_some()
                                         aria-invalid=move || result_error.get().map(|_| "true")
                                         aria-describedby=described(None, "result", result_error)>
                                         <option value="">{th.attach_none}</option>
