@@ -28,35 +28,66 @@ struct InquiryRow {
     category: String,
     message: String,
     step: InquiryStep,
-    speed_test_id: Option<String>,
+    /// The attached test's columns (NULL without one).
+    id: Option<String>,
+    finished_at: Option<i64>,
+    finished_ms: Option<i64>,
+    download_kbps: Option<i64>,
+    upload_kbps: Option<i64>,
+    ping_us: Option<i64>,
+    jitter_us: Option<i64>,
+    loaded_us: Option<i64>,
+    plan_name: Option<String>,
+    plan_mbps: Option<i64>,
 }
 
-/// The customer's inquiries, newest first, with the speed test each attached.
+impl InquiryRow {
+    /// The attached speed test, when there is one.
+    fn speed_test(&self) -> Option<SpeedResult> {
+        use crate::features::speedtest::store::ResultRow;
+        let row = ResultRow {
+            id: self.id.clone()?,
+            finished_at: self.finished_at?,
+            finished_ms: self.finished_ms?,
+            download_kbps: self.download_kbps?,
+            upload_kbps: self.upload_kbps?,
+            ping_us: self.ping_us?,
+            jitter_us: self.jitter_us?,
+            loaded_us: self.loaded_us,
+            plan_name: self.plan_name.clone(),
+            plan_mbps: self.plan_mbps,
+        };
+        Some(row.into())
+    }
+}
+
+/// The customer's inquiries, newest first, with the speed test each attached (one
+/// query: the test joined, only a finished one of the same customer's).
 pub async fn inquiries(conn: &mut Conn, customer_no: &str, limit: i64) -> Result<Vec<Inquiry>, sqlx::Error> {
     let rows: Vec<InquiryRow> = sqlx::query_as(
-        "SELECT reference_no, created_at, category, message, step, speed_test_id FROM inquiries
-         WHERE customer_no = $1 ORDER BY created_ms DESC, reference_no DESC LIMIT $2",
+        "SELECT i.reference_no, i.created_at, i.category, i.message, i.step,
+                t.id, t.finished_at, t.finished_ms, t.download_kbps, t.upload_kbps, t.ping_us, t.jitter_us,
+                t.loaded_us, t.plan_name, t.plan_mbps
+         FROM inquiries i
+         LEFT JOIN speed_tests t ON t.id = i.speed_test_id AND t.customer_no = i.customer_no AND t.step = $3
+         WHERE i.customer_no = $1 ORDER BY i.created_ms DESC, i.reference_no DESC LIMIT $2",
     )
     .bind(customer_no)
     .bind(limit)
-    .fetch_all(&mut *conn)
+    .bind(crate::features::speedtest::SpeedStep::Done)
+    .fetch_all(conn)
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let speed_test = match &r.speed_test_id {
-            Some(id) => crate::features::speedtest::store::result(conn, customer_no, id).await?,
-            None => None,
-        };
-        out.push(Inquiry {
+    Ok(rows
+        .into_iter()
+        .map(|r| Inquiry {
+            speed_test: r.speed_test(),
             reference_no: r.reference_no,
             created_at: r.created_at,
             category: InquiryCategory::parse(&r.category).unwrap_or(InquiryCategory::Other),
             message: r.message,
             step: r.step,
-            speed_test,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// How writing an inquiry went.

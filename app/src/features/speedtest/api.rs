@@ -46,7 +46,6 @@ pub async fn start_speed_test() -> Result<SpeedTicket, AppError> {
     let t = crate::ssr::now();
     let today = crate::domain::billing::Date::of_unix_jst(t);
     let mut conn = state.db.pool().acquire().await?;
-    let plan = super::store::plan(&mut conn, &account.customer_no, today).await?;
     // A test running in another session is refused before it costs a place in the
     // hour's budget (this session's own is replaced by the new one).
     let running: Option<(String,)> = sqlx::query_as(
@@ -58,10 +57,6 @@ pub async fn start_speed_test() -> Result<SpeedTicket, AppError> {
     .bind(&account.session_hash)
     .fetch_optional(&mut *conn)
     .await?;
-    let refuse = |e: AppError| {
-        crate::ssr::set_status(e.status());
-        Err(e)
-    };
     if running.is_some() {
         return refuse(AppError::Pending);
     }
@@ -70,6 +65,8 @@ pub async fn start_speed_test() -> Result<SpeedTicket, AppError> {
     {
         return refuse(AppError::TooManyAttempts);
     }
+    // The plan (for the comparison) only for a test that starts.
+    let plan = super::store::plan(&mut conn, &account.customer_no, today).await?;
     drop(conn);
     match super::store::start(&state.db, &account, plan, t).await? {
         super::store::Started::Ticket(ticket) => Ok(SpeedTicket { ticket }),
@@ -93,19 +90,22 @@ pub async fn finish_speed_test(
     use crate::domain::FieldError;
     let account = crate::ssr::auth::require_login().await?;
     let state = crate::ssr::state()?;
-    let fail = |e: AppError| {
-        crate::ssr::set_status(e.status());
-        Err(e)
-    };
     let Some(measured) = (Measured { download_kbps, upload_kbps, ping_us, jitter_us, loaded_us }).check()
     else {
-        return fail(AppError::invalid("measured", FieldError::InvalidFormat));
+        return refuse(AppError::invalid("measured", FieldError::InvalidFormat));
     };
     let done =
         super::store::finish(&state.db, &account.account_id, &ticket, measured, crate::ssr::now()).await?;
     super::endpoints::forget(&ticket);
     match done {
         Some(id) => Ok(id),
-        None => fail(AppError::FlowExpired),
+        None => refuse(AppError::FlowExpired),
     }
+}
+
+/// A refusal to the measuring code (a fetch): its status, and the error.
+#[cfg(feature = "ssr")]
+fn refuse<T>(e: AppError) -> Result<T, AppError> {
+    crate::ssr::set_status(e.status());
+    Err(e)
 }

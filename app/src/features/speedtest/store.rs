@@ -156,18 +156,19 @@ pub async fn finish(
     Ok(id.map(|(id,)| id))
 }
 
+/// A finished test as stored (also read joined to the inquiries that attach one).
 #[derive(sqlx::FromRow)]
-struct ResultRow {
-    id: String,
-    finished_at: i64,
-    finished_ms: i64,
-    download_kbps: i64,
-    upload_kbps: i64,
-    ping_us: i64,
-    jitter_us: i64,
-    loaded_us: Option<i64>,
-    plan_name: Option<String>,
-    plan_mbps: Option<i64>,
+pub struct ResultRow {
+    pub id: String,
+    pub finished_at: i64,
+    pub finished_ms: i64,
+    pub download_kbps: i64,
+    pub upload_kbps: i64,
+    pub ping_us: i64,
+    pub jitter_us: i64,
+    pub loaded_us: Option<i64>,
+    pub plan_name: Option<String>,
+    pub plan_mbps: Option<i64>,
 }
 
 impl From<ResultRow> for SpeedResult {
