@@ -7,7 +7,10 @@ import { test as base, expect } from '@playwright/test';
  * and console errors of those kinds, and checks there were none when the test ends.
  */
 export const test = base.extend<{ page: import('@playwright/test').Page }>({
-  page: async ({ page }, use) => {
+  page: async ({ page, baseURL }, use) => {
+    // Japanese, as chosen: a login without a choice takes the account's language,
+    // which a test walking the English screens sets for the demo account meanwhile.
+    await page.context().addCookies([{ name: 'lang', value: 'ja', url: baseURL! }]);
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
     page.on('console', (m) => {

@@ -2,6 +2,7 @@
 
 use crate::components::layout::Layout;
 use crate::context::{PagePrefs, UserResource};
+use crate::features::accessibility::AccessibilityPage;
 use crate::features::account::{
     AccountEditPage, AccountPage, ContactVerifyPage, IdChangeCancelPage, IdChangeCancelledPage,
     IdChangeConfirmPage, IdChangeDonePage, IdChangePage, IdChangeSentPage, IdChangeVerifyPage,
@@ -71,6 +72,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="description" content=prefs.locale.texts().meta_description/>
                 <meta name="theme-color" content="#00766c"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="icon" type="image/png" sizes="192x192" href="/icons/icon-192.png"/>
@@ -144,6 +146,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/security") view=SecurityPage ssr=SsrMode::Async/>
                     <Route path=path!("/addons/apply") view=AddonApplyPage ssr=SsrMode::Async/>
                     <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/accessibility") view=AccessibilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/help/speedtest") view=SpeedTestPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail") view=MailboxListPage ssr=SsrMode::Async/>
                     <Route path=path!("/mail/new") view=MailboxNewPage ssr=SsrMode::Async/>
@@ -175,6 +178,6 @@ fn NotFound() -> impl IntoView {
     view! {
         <h1 class="page-title">{tx.page_not_found}</h1>
         <p class="mb-4">{tx.page_not_found_body}</p>
-        <a class="link" href="/">{tx.back_to_top}</a>
+        <a class="link link-action" href="/">{tx.back_to_top}</a>
     }
 }

@@ -118,7 +118,7 @@ where
                     let tx = crate::i18n::t();
                     view! {
                         <p class="alert alert-error" role="alert">{tx.err_flow_expired}</p>
-                        <p class="mt-4"><a class="link" href=restart>{tx.start_over}</a></p>
+                        <p class="mt-4"><a class="link link-action" href=restart>{tx.start_over}</a></p>
                     }.into_any()
                 }
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),

@@ -1,5 +1,6 @@
 import { expect, test } from '../fixtures';
 import { LoginPage } from '../pages/login';
+import { expectPrintsOnA4 } from '../pages/print';
 import { expectNoHorizontalScroll, screenshot } from '../pages/shell';
 
 // Hanako (demo 100000002, internet) keeps her password in these projects; each run
@@ -54,6 +55,7 @@ test.describe('mailboxes', () => {
     await expect(page.getByRole('button', { name: '印刷画面へ' })).toBeHidden();
     await screenshot(page, info, 'mail-print');
     await page.emulateMedia({ media: 'screen' });
+    if (info.project.name === 'desktop') await expectPrintsOnA4(page, info, 'mail-done', [address, password]);
 
     // Once only: a reload shows no password.
     await page.reload();

@@ -26,7 +26,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <Transition fallback=|| ()>
                         {move || user.get().and_then(|r| r.ok()).flatten().map(|u| view! {
                             <span class="hidden text-sm text-slate-700 md:inline" data-testid="user-name">
-                                {u.name} " " {tx.honorific}
+                                <span lang="ja">{u.name}</span> " " {tx.honorific}
                             </span>
                             <LogoutButton/>
                         })}
@@ -60,6 +60,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </div>
         <footer class="site-footer">
             <p>{tx.footer_note}</p>
+            <p><a class="link link-action" href=crate::features::accessibility::routes::POLICY>{tx.accessibility_policy}</a></p>
             <p>"© " {prefs.brand.clone()}</p>
         </footer>
     }

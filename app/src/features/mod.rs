@@ -1,5 +1,6 @@
 //! One folder per flow or menu: its pages, its server functions (api.rs) and state.
 
+pub mod accessibility;
 pub mod account;
 pub mod addons;
 pub mod billing;

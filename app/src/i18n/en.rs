@@ -1,6 +1,7 @@
 use super::Texts;
 
 pub const EN: Texts = Texts {
+    locale: super::Locale::En,
     brand_suffix: "My Page",
     skip_to_content: "Skip to content",
     main_menu: "Main menu",
@@ -16,6 +17,8 @@ pub const EN: Texts = Texts {
     top_page: "Top page",
     login: "Log in",
     footer_note: "Everything on this site is fictitious demo data.",
+    accessibility_policy: "Accessibility policy",
+    meta_description: "My Page for iTSCOM customers: invoices, payment method, your contract and its changes, mail addresses and a speed test.",
     #[cfg(feature = "ssr")]
     mail_footer: "This address cannot receive replies. If this was not you, please contact our support centre.",
     page_not_found: "Page not found",

@@ -2,6 +2,7 @@ use super::Texts;
 
 /// Japanese: the wording of the provider's printed guide (SPEC §2).
 pub const JA: Texts = Texts {
+    locale: super::Locale::Ja,
     brand_suffix: "マイページ",
     skip_to_content: "本文へスキップ",
     main_menu: "メインメニュー",
@@ -17,6 +18,8 @@ pub const JA: Texts = Texts {
     top_page: "トップページ",
     login: "ログイン",
     footer_note: "このサイトの内容はすべて架空のデモデータです。",
+    accessibility_policy: "アクセシビリティ方針",
+    meta_description: "イッツコムをご契約のお客さまのマイページ。ご請求明細、お支払い方法、ご契約内容の確認・変更、メールアドレスの登録、通信速度測定ができます。",
     #[cfg(feature = "ssr")]
     mail_footer: "このメールは送信専用です。お心当たりのない場合は、お手数ですがサポートセンターまでご連絡ください。",
     page_not_found: "ページが見つかりません",

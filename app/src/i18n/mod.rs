@@ -53,13 +53,21 @@ impl Locale {
     }
 }
 
+/// An aside in parentheses after a word: `（…）` in Japanese, ` (…)` in English.
+pub fn parenthesized(locale: Locale, inner: &str) -> String {
+    match locale {
+        Locale::Ja => format!("（{inner}）"),
+        Locale::En => format!(" ({inner})"),
+    }
+}
+
 /// The locale of the page being rendered (provided by the App component).
 pub fn use_locale() -> Locale {
     use_context::<Locale>().unwrap_or_default()
 }
 
 /// A moment (unix seconds) in Japan time, as the locale writes it:
-/// `2026年11月25日 14:05` / `2026-11-25 14:05 JST`. Pure arithmetic, so the browser
+/// `2026年11月25日 14:05` / `25 Nov 2026 14:05 JST`. Pure arithmetic, so the browser
 /// and the server (mails, pages) write it alike.
 pub fn format_datetime(locale: Locale, unix: i64) -> String {
     let secs = (unix + 9 * 3600).rem_euclid(86_400);
@@ -67,7 +75,10 @@ pub fn format_datetime(locale: Locale, unix: i64) -> String {
     let crate::domain::billing::Date { year, month, day } = crate::domain::billing::Date::of_unix_jst(unix);
     match locale {
         Locale::Ja => format!("{year}年{month}月{day}日 {hour:02}:{minute:02}"),
-        Locale::En => format!("{year}-{month:02}-{day:02} {hour:02}:{minute:02} JST"),
+        Locale::En => format!(
+            "{} {hour:02}:{minute:02} JST",
+            format_date(locale, &format!("{year}-{month:02}-{day:02}"))
+        ),
     }
 }
 
@@ -81,6 +92,8 @@ mod texts {
     /// A text with values in it is a function of them (`|n| format!(…)`), so a missing
     /// or misspelt value is a compile error, not a `{n}` shown to the customer.
     pub struct Texts {
+        /// The locale this table is for.
+        pub locale: super::Locale,
         // Shell and navigation
         pub brand_suffix: &'static str,
         pub skip_to_content: &'static str,
@@ -97,6 +110,9 @@ mod texts {
         pub top_page: &'static str,
         pub login: &'static str,
         pub footer_note: &'static str,
+        pub accessibility_policy: &'static str,
+        /// `<meta name="description">` of every page.
+        pub meta_description: &'static str,
         /// The footer of every mail (the features' tables hold the mails' own words).
         #[cfg(feature = "ssr")]
         pub mail_footer: &'static str,
@@ -280,6 +296,45 @@ pub fn question_text(texts: &Texts, q: crate::domain::secret_question::SecretQue
     }
 }
 
+/// The provider's catalogue in English: plans, add-ons, channel genres and invoice items.
+/// The database keeps them in Japanese, as the printed guide and the issued invoices
+/// do; a page, mail or PDF in English shows these instead. A name not listed here (a
+/// product an operator adds) stays Japanese: add it here with the product.
+const CATALOGUE_EN: &[(&str, &str)] = &[
+    ("インターネット 300Mコース", "Internet 300M plan"),
+    ("インターネット 1Gコース", "Internet 1G plan"),
+    ("インターネット 10Gコース", "Internet 10G plan"),
+    ("テレビ ライトプラン", "TV Light plan"),
+    ("テレビ スタンダードプラン", "TV Standard plan"),
+    ("テレビ プレミアムプラン", "TV Premium plan"),
+    ("ケーブルプラス電話", "Cable Plus Phone"),
+    ("ケーブルプラス電話 かけ放題", "Cable Plus Phone, unlimited calls"),
+    ("マルチデバイスセキュリティ with Norton Security", "Multi-device security with Norton Security"),
+    ("シネマプラス", "Cinema Plus"),
+    ("スポーツワイド", "Sports Wide"),
+    ("キッズアニメチャンネル", "Kids Anime Channel"),
+    ("ジャズ＆クラシック", "Jazz & Classics"),
+    ("ドキュメンタリーワールド", "Documentary World"),
+    ("映画", "Movies"),
+    ("スポーツ", "Sports"),
+    ("アニメ・キッズ", "Anime and kids"),
+    ("音楽", "Music"),
+    ("ドキュメンタリー", "Documentaries"),
+    ("STBレンタル料", "STB rental"),
+    ("Hit potレンタル料", "Hit pot rental"),
+    ("モデムレンタル料", "Modem rental"),
+    ("通話料", "Call charges"),
+    ("調整", "Adjustment"),
+];
+
+/// A catalogue name (plan, add-on, genre, invoice item) as the locale shows it.
+pub fn catalogue_name(locale: Locale, ja: &str) -> String {
+    match locale {
+        Locale::En => CATALOGUE_EN.iter().find(|(j, _)| *j == ja).map_or(ja, |(_, en)| en).to_string(),
+        Locale::Ja => ja.to_string(),
+    }
+}
+
 /// "6,380円" or "¥6,380".
 pub fn format_yen(texts: &Texts, yen: crate::domain::Yen) -> String {
     format!("{}{}{}", texts.yen_prefix, yen.grouped(), texts.yen_suffix)
@@ -319,6 +374,16 @@ pub fn format_month(locale: Locale, yyyy_mm: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::Yen;
+
+    #[test]
+    fn catalogue_names_are_english_in_english_and_unknown_names_stay() {
+        assert_eq!(catalogue_name(Locale::En, "インターネット 1Gコース"), "Internet 1G plan");
+        assert_eq!(catalogue_name(Locale::Ja, "インターネット 1Gコース"), "インターネット 1Gコース");
+        assert_eq!(catalogue_name(Locale::En, "新しいプラン"), "新しいプラン");
+        for (ja, en) in CATALOGUE_EN {
+            assert!(!ja.is_empty() && en.is_ascii(), "{ja} → {en}");
+        }
+    }
 
     #[test]
     fn dates_are_written_per_locale() {
@@ -374,10 +439,10 @@ mod tests {
     fn moments_are_written_in_japan_time() {
         // 2026-11-25 05:05 UTC is 14:05 in Japan; 15:00 UTC is already the next day there.
         assert_eq!(format_datetime(Locale::Ja, 1_795_583_100), "2026年11月25日 14:05");
-        assert_eq!(format_datetime(Locale::En, 1_795_583_100), "2026-11-25 14:05 JST");
+        assert_eq!(format_datetime(Locale::En, 1_795_583_100), "25 Nov 2026 14:05 JST");
         assert_eq!(format_datetime(Locale::Ja, 1_795_618_800), "2026年11月26日 00:00");
         // A leap day and the epoch.
-        assert_eq!(format_datetime(Locale::En, 1_709_164_800), "2024-02-29 09:00 JST");
+        assert_eq!(format_datetime(Locale::En, 1_709_164_800), "29 Feb 2024 09:00 JST");
         assert_eq!(format_datetime(Locale::Ja, 0), "1970年1月1日 09:00");
     }
 }

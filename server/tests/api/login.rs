@@ -412,6 +412,56 @@ async fn a_customer_using_english_gets_mail_in_english(backend: Backend) {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE locale = 'en'").await, 1);
 }
 
+async fn the_language_chosen_while_logged_in_follows_the_account_to_another_browser(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let first = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let res = first
+        .post(app.url("/api/preferences/locale"))
+        .header("Accept", "text/html")
+        .header("Sec-Fetch-Site", "same-origin")
+        .form(&[("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection() || res.status().is_success(), "{}", res.status());
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE locale = 'en'").await, 1);
+    // Another browser, which never chose: its login sets the account's language and the
+    // top page opens in English.
+    let second = app.new_browser();
+    let res = app.login_from(&second, "hanako@example.com", "Hanako_2024").await;
+    let cookies: Vec<_> =
+        res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    assert!(cookies.iter().any(|c| c.starts_with("lang=en")), "{cookies:?}");
+    let (_, body) = app.get_text_with(&second, "/").await;
+    assert!(body.contains(r#"<html lang="en""#), "{body}");
+    // Back to Japanese in English's browser: the account follows, and a third browser
+    // opens in Japanese.
+    first
+        .post(app.url("/api/preferences/locale"))
+        .header("Accept", "text/html")
+        .header("Sec-Fetch-Site", "same-origin")
+        .form(&[("lang", "ja")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE locale = 'en'").await, 0);
+    let third = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, body) = app.get_text_with(&third, "/").await;
+    assert!(body.contains(r#"<html lang="ja""#));
+    // A browser that chose keeps its choice (and the account takes it).
+    let res = app
+        .client
+        .post(app.url("/api/login"))
+        .header("Accept", "text/html")
+        .header("Cookie", "lang=en")
+        .form(&[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res), "/");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE locale = 'en'").await, 1);
+}
+
 async fn a_failed_login_mails_nothing_and_logs_no_password(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     app.login("hanako@example.com", "Wrong_pass-7731").await;
@@ -517,6 +567,7 @@ on_both_databases!(
     pages_carry_the_security_headers_and_a_csp_nonce,
     a_login_from_a_new_browser_mails_a_notice_once,
     a_customer_using_english_gets_mail_in_english,
+    the_language_chosen_while_logged_in_follows_the_account_to_another_browser,
     a_failed_login_mails_nothing_and_logs_no_password,
 );
 

@@ -19,10 +19,13 @@ fn Row(
     label: &'static str,
     #[prop(into)] value: String,
     #[prop(optional)] testid: &'static str,
+    /// `ja` for a name or an address, which stays Japanese on an English page.
+    #[prop(optional)]
+    lang: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         <dt class="font-bold">{label}</dt>
-        <dd class="break-all" data-testid=(!testid.is_empty()).then_some(testid)>{value}</dd>
+        <dd class="break-all" lang=lang data-testid=(!testid.is_empty()).then_some(testid)>{value}</dd>
     }
 }
 
@@ -65,10 +68,10 @@ pub fn AccountPage() -> impl IntoView {
                             <section class="card">
                                 <h2 class="card-title">{tf.info}</h2>
                                 <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-                                    <Row label=tx.reg_name value=format!("{} {}", o.name, tx.honorific)/>
-                                    <Row label=tf.kana value=o.name_kana.clone()/>
+                                    <Row label=tx.reg_name value=format!("{} {}", o.name, tx.honorific).trim_end().to_string() lang="ja"/>
+                                    <Row label=tf.kana value=o.name_kana.clone() lang="ja"/>
                                     <Row label=tx.customer_number value=o.customer_no.clone()/>
-                                    <Row label=tf.address value=format!("〒{} {}", o.postal_code, o.address)/>
+                                    <Row label=tf.address value=format!("〒{} {}", o.postal_code, o.address) lang="ja"/>
                                     <Row label=tx.itscom_id_label value=o.itscom_id.clone() testid="account-id"/>
                                 </dl>
                                 {o.pending_id.clone().map(|id| view! {
@@ -228,20 +231,20 @@ pub fn AccountEditPage() -> impl IntoView {
                 Ok(o) => view! {
                     <section class="card max-w-2xl">
                         <dl class="divide-y divide-slate-200">
-                            <div class="flex flex-wrap items-center justify-between gap-2 py-3">
-                                <div>
-                                    <dt class="font-bold">{tx.itscom_id_label}</dt>
-                                    <dd class="break-all">{o.itscom_id.clone()}</dd>
-                                </div>
-                                <a class="btn-ghost" href="/account/id"
-                                    aria-label=format!("{} {}", tx.itscom_id_label, tf.change)>{tf.change}</a>
+                            <div class="py-3">
+                                <dt class="font-bold">{tx.itscom_id_label}</dt>
+                                <dd class="flex flex-wrap items-center justify-between gap-2">
+                                    <span class="break-all">{o.itscom_id.clone()}</span>
+                                    <a class="btn-ghost" href="/account/id"
+                                        aria-label=format!("{} {}", tx.itscom_id_label, tf.change)>{tf.change}</a>
+                                </dd>
                             </div>
                             <div class="py-3">
                                 <dt class="font-bold">{tx.reg_contact_label}</dt>
                                 <dd class="break-all">{o.contact_email.clone().unwrap_or_default()}</dd>
                             </div>
                         </dl>
-                        <p class="mt-4"><a class="link" href="/account">{tx.back}</a></p>
+                        <p class="mt-4"><a class="link link-action" href="/account">{tx.back}</a></p>
                     </section>
                 }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -276,7 +279,7 @@ pub fn IdChangePage() -> impl IntoView {
                         error=field_error(tx, error, "new_itscom_id")/>
                     <div class="flex flex-wrap items-center gap-4">
                         <Submit label=tx.next/>
-                        <a class="link" href="/account/edit">{tx.back}</a>
+                        <a class="link link-action" href="/account/edit">{tx.back}</a>
                     </div>
                 </ActionForm>
             </section>
@@ -328,7 +331,7 @@ pub fn IdChangeConfirmPage() -> impl IntoView {
                             })}
                             <div class="flex flex-wrap items-center gap-4">
                                 <Submit label=tx.register/>
-                                <a class="link" href="/account/id">{tx.back}</a>
+                                <a class="link link-action" href="/account/id">{tx.back}</a>
                             </div>
                         </ActionForm>
                     </section>
@@ -348,7 +351,7 @@ pub fn IdChangeSentPage() -> impl IntoView {
             <h2 class="card-title">{tx.reg_sent}</h2>
             <p class="mb-4 leading-relaxed" data-testid="id-change-sent">{tf.id_sent_body}</p>
             <p class="text-sm text-slate-600">{tx.reg_sent_note}</p>
-            <p class="mt-4"><a class="link" href="/account">{tx.menu_settings_customer}</a></p>
+            <p class="mt-4"><a class="link link-action" href="/account">{tx.menu_settings_customer}</a></p>
         </section>
     }
 }
@@ -387,7 +390,7 @@ pub fn IdChangeVerifyPage() -> impl IntoView {
                 }.into_any(),
                 Err(AppError::LinkInvalid) => view! {
                     <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
-                    <p class="mt-4"><a class="link" href="/account">{tx.menu_settings_customer}</a></p>
+                    <p class="mt-4"><a class="link link-action" href="/account">{tx.menu_settings_customer}</a></p>
                 }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}

@@ -5,7 +5,7 @@ use crate::components::form::{field_error, form_error, form_message, Field, Form
 use crate::components::status::ErrorNotice;
 use crate::error::AppError;
 use crate::features::login::RequireLogin;
-use crate::i18n::{format_date, format_yen, t, use_locale};
+use crate::i18n::{catalogue_name, format_date, format_yen, t, use_locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -17,8 +17,9 @@ fn Outcome(addons: Vec<Addon>) -> impl IntoView {
     let error = form_error();
     let applied = query.read_untracked().get("applied");
     let cancelled = query.read_untracked().get("cancelled").is_some();
-    let applied =
-        applied.and_then(|code| addons.iter().find(|a| a.code == code).map(|a| (ta.applied)(&a.name)));
+    let applied = applied.and_then(|code| {
+        addons.iter().find(|a| a.code == code).map(|a| (ta.applied)(&catalogue_name(use_locale(), &a.name)))
+    });
     view! {
         {applied.map(|m| view! { <p class="alert alert-info" role="status" data-testid="addon-applied">{m}</p> })}
         {cancelled.then(|| view! { <p class="alert alert-info" role="status" data-testid="addon-cancelled">{ta.cancelled}</p> })}
@@ -180,11 +181,11 @@ pub fn ChannelsPage() -> impl IntoView {
                                 view! {
                                     <li class="card" data-testid="addon" data-code=a.code.clone()>
                                         <h2 class="card-title flex flex-wrap items-center gap-2">
-                                            <span>{a.name.clone()}</span>
+                                            <span>{catalogue_name(locale, &a.name)}</span>
                                             {sub.as_ref().map(|s| state_badge(ta, s, locale))}
                                         </h2>
                                         <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-                                            <dt class="font-bold">{ta.genre}</dt><dd>{a.genre.clone()}</dd>
+                                            <dt class="font-bold">{ta.genre}</dt><dd>{catalogue_name(locale, &a.genre)}</dd>
                                             <dt class="font-bold">{ta.fee}</dt><dd class="tabular-nums">{format_yen(tx, a.monthly_fee)}</dd>
                                             <dt class="font-bold">{ta.min_term}</dt>
                                             <dd>{if a.min_months > 0 { (ta.min_term_n)(a.min_months) } else { ta.no_min_term.to_string() }}</dd>
@@ -194,12 +195,12 @@ pub fn ChannelsPage() -> impl IntoView {
                                         </dl>
                                         {match sub {
                                             Some(s) if s.step == AddonStep::Active => view! {
-                                                <CancelBox sub=s kind=a.kind.clone() label=format!("{} {}", a.name, ta.cancel)/>
+                                                <CancelBox sub=s kind=a.kind.clone() label=format!("{} {}", catalogue_name(locale, &a.name), ta.cancel)/>
                                             }.into_any(),
                                             Some(_) => ().into_any(),
                                             None if o.eligible => view! {
                                                 <a class="btn-ghost mt-3 inline-flex" href=routes::apply(&a.code)
-                                                    aria-label=format!("{} {}", a.name, ta.apply) data-testid="addon-apply">{ta.apply}</a>
+                                                    aria-label=format!("{} {}", catalogue_name(locale, &a.name), ta.apply) data-testid="addon-apply">{ta.apply}</a>
                                             }.into_any(),
                                             None => ().into_any(),
                                         }}
@@ -236,7 +237,7 @@ pub fn AddonApplyPage() -> impl IntoView {
                     let home = routes::home(&a.kind);
                     let agree_error = field_error(tx, error, "agree");
                     view! {
-                        <h1 class="page-title">{(ta.apply_title)(&a.name)}</h1>
+                        <h1 class="page-title">{(ta.apply_title)(&catalogue_name(use_locale(), &a.name))}</h1>
                         <div class="max-w-2xl space-y-4">
                             {if agreed() {
                                 let (days, of_days) = q.first_month_days;
@@ -273,7 +274,7 @@ pub fn AddonApplyPage() -> impl IntoView {
                                             })}
                                             <div class="flex flex-wrap items-center gap-4">
                                                 <Submit label=ta.submit/>
-                                                <a class="link" href=routes::apply(&a.code)>{tx.back}</a>
+                                                <a class="link link-action" href=routes::apply(&a.code)>{tx.back}</a>
                                             </div>
                                         </ActionForm>
                                     </section>
@@ -298,7 +299,7 @@ pub fn AddonApplyPage() -> impl IntoView {
                                             })}
                                             <div class="flex flex-wrap items-center gap-4">
                                                 <button type="submit" class="btn">{ta.next}</button>
-                                                <a class="link" href=home>{tx.back}</a>
+                                                <a class="link link-action" href=home>{tx.back}</a>
                                             </div>
                                         </form>
                                     </section>

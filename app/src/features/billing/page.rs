@@ -6,7 +6,7 @@ use crate::components::status::ErrorNotice;
 use crate::domain::billing::{InvoiceStatus, LineChange};
 use crate::domain::Yen;
 use crate::features::login::RequireLogin;
-use crate::i18n::{format_date, format_month, format_yen, t, use_locale, Locale};
+use crate::i18n::{catalogue_name, format_date, format_month, format_yen, t, use_locale, Locale};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -170,7 +170,7 @@ fn MonthTable(months: Vec<MonthSummary>, selected: String) -> impl IntoView {
                         view! {
                             <tr class=if current { "bg-brand-50" } else { "" }>
                                 <th scope="row" class="py-2 pr-2 text-left font-normal">
-                                    <a class="link" href=href aria-current=current.then_some("page")>
+                                    <a class="link link-action" href=href aria-current=current.then_some("page")>
                                         {format_month(locale, &m.month)}
                                     </a>
                                 </th>
@@ -226,7 +226,7 @@ fn StatementView(statement: Statement) -> impl IntoView {
                     {s.lines.iter().map(|l| view! {
                         <tr>
                             <td class="py-2 pr-2">
-                                {l.description.clone()}
+                                {catalogue_name(locale, &l.description)}
                                 {l.days.map(|(d, of)| view! { <span class="ml-2 text-xs text-slate-600">{(tb.prorated)(d, of)}</span> })}
                             </td>
                             <td class="py-2 text-right tabular-nums">{format_yen(tx, l.amount)}</td>
@@ -290,15 +290,15 @@ fn Changes(statement: Statement) -> impl IntoView {
         .map(|c| {
             let (tag, class, text) = match c {
                 LineChange::New { description, amount } => {
-                    (tb.change_new, "badge badge-info", format!("{description} {}", format_yen(tx, *amount)))
+                    (tb.change_new, "badge badge-info", format!("{} {}", catalogue_name(tx.locale, description), format_yen(tx, *amount)))
                 }
                 LineChange::Ended { description, amount } => {
-                    (tb.change_ended, "badge badge-warn", format!("{description} {}", format_yen(tx, *amount)))
+                    (tb.change_ended, "badge badge-warn", format!("{} {}", catalogue_name(tx.locale, description), format_yen(tx, *amount)))
                 }
                 LineChange::Changed { description, before, after } => (
                     tb.change_changed,
                     "badge badge-info",
-                    format!("{description} {} → {}", format_yen(tx, *before), format_yen(tx, *after)),
+                    format!("{} {} → {}", catalogue_name(tx.locale, description), format_yen(tx, *before), format_yen(tx, *after)),
                 ),
             };
             view! { <li class="flex flex-wrap items-baseline gap-2"><span class=class>{tag}</span><span>{text}</span></li> }
@@ -364,7 +364,7 @@ pub fn PaymentPage() -> impl IntoView {
                                 <h2 class="card-title">{tb.payment_bank_title}</h2>
                                 <p data-testid="payment-bank-form">{tb.payment_bank_body}</p>
                             </section>
-                            <a class="link" href=routes::INVOICES>{tb.title}</a>
+                            <a class="link link-action" href=routes::INVOICES>{tb.title}</a>
                         </div>
                     }.into_any()
                 }

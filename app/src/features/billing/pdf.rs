@@ -7,7 +7,7 @@
 
 use super::{texts, Statement};
 use crate::domain::billing::{Date, InvoiceStatus, Month};
-use crate::i18n::{format_date, format_month, format_yen, Locale};
+use crate::i18n::{catalogue_name, format_date, format_month, format_yen, Locale};
 use crate::ssr::auth::CurrentAccount;
 use crate::ssr::config::InvoiceIssuer;
 use crate::ssr::pdf::{self, not_found};
@@ -178,7 +178,7 @@ fn document_data<'a>(
             .lines
             .iter()
             .map(|l| LineData {
-                description: l.description.clone(),
+                description: catalogue_name(locale, &l.description),
                 note: l.days.map(|(d, of)| (tb.prorated)(d, of)).unwrap_or_default(),
                 amount: yen(l.amount),
             })

@@ -247,7 +247,7 @@ pub const EN: BillingTexts = BillingTexts {
     payment_password_lead: "Your login is more than 5 minutes old: enter your current password.",
     payment_to_gateway: "Continue to card entry",
     payment_bank_title: "To pay by bank debit",
-    payment_bank_body: "A change to bank debit, or of the debited account, is made on paper (the bank debit request form, 口座振替依頼書). Ask the iTSCOM customer center (0120-109199, 9:30–18:00) for it. Once you return it filled in and stamped, the change applies after the bank's processing (from the invoice one or two months later).",
+    payment_bank_body: "A change to bank debit, or of the debited account, is made on paper (the bank debit request form). Ask the iTSCOM customer center (0120-109199, 9:30–18:00) for it. Once you return it filled in and stamped, the change applies after the bank's processing (from the invoice one or two months later).",
     bank: |bank, last4| if bank.is_empty() { format!("Bank debit (account ****{last4})") } else { format!("Bank debit ({bank}, account ****{last4})") },
     card: |brand, last4, exp| format!("Credit card ({brand} ****{last4}, expires {exp})"),
     #[cfg(feature = "ssr")]

@@ -8,7 +8,9 @@ use crate::components::status::ErrorNotice;
 use crate::error::AppError;
 use crate::features::billing::page::describe_payment;
 use crate::features::login::RequireLogin;
-use crate::i18n::{format_date, format_month, format_yen, t, use_locale, Texts};
+use crate::i18n::{
+    catalogue_name, format_date, format_month, format_yen, parenthesized, t, use_locale, Texts,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -62,9 +64,9 @@ pub fn ContractPage() -> impl IntoView {
                     <div class="max-w-3xl space-y-4">
                         <section class="card">
                             <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-                                <dt class="font-bold">{tc.holder}</dt><dd data-testid="contract-holder">{c.name.clone()}</dd>
+                                <dt class="font-bold">{tc.holder}</dt><dd data-testid="contract-holder" lang="ja">{c.name.clone()}</dd>
                                 <dt class="font-bold">{tc.customer_no}</dt><dd>{c.customer_no.clone()}</dd>
-                                <dt class="font-bold">{tc.address}</dt><dd>"〒" {c.postal_code.clone()} " " {c.address.clone()}</dd>
+                                <dt class="font-bold">{tc.address}</dt><dd lang="ja">"〒" {c.postal_code.clone()} " " {c.address.clone()}</dd>
                                 {c.payment.as_ref().map(|p| view! {
                                     <dt class="font-bold">{tc.payment}</dt><dd>{describe_payment(tb, p)}</dd>
                                 })}
@@ -102,7 +104,7 @@ fn ServiceCard(service: ContractService, cancel: ServerAction<CancelPlanRequest>
         <section class="card" data-testid="contract-service" data-kind=s.kind.clone()>
             <h2 class="card-title flex flex-wrap items-center gap-2">
                 <span class="badge badge-info">{kind_name(tx, &s.kind)}</span>
-                <span>{s.plan_name.clone()}</span>
+                <span>{catalogue_name(locale, &s.plan_name)}</span>
             </h2>
             <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
                 <dt class="font-bold">{tc.monthly_fee}</dt><dd class="tabular-nums">{format_yen(tx, s.monthly_fee)}</dd>
@@ -126,7 +128,7 @@ fn ServiceCard(service: ContractService, cancel: ServerAction<CancelPlanRequest>
                         </ul>
                     </dd>
                 })}
-                <dt class="font-bold">{tc.installation_address}</dt><dd>{s.installation_address.clone()}</dd>
+                <dt class="font-bold">{tc.installation_address}</dt><dd lang="ja">{s.installation_address.clone()}</dd>
             </dl>
             {s.scheduled.clone().map(|(plan, date)| view! {
                 <p class="mt-3 text-sm font-bold" data-testid="plan-scheduled">{(tc.scheduled)(&plan, &format_date(locale, &date))}</p>
@@ -161,7 +163,7 @@ fn RequestBox(request: PlanRequest, cancel: ServerAction<CancelPlanRequest>) -> 
             <dl class="mt-1 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
                 <dt>{tc.request_id}</dt><dd data-testid="plan-request-id">{r.id.clone()}</dd>
                 <dt>{tc.requested_on}</dt><dd>{format_date(locale, &r.requested_on)}</dd>
-                <dt>{tc.change_choose}</dt><dd>{r.to_name.clone()} "（" {format_yen(tx, r.monthly_fee)} "）"</dd>
+                <dt>{tc.change_choose}</dt><dd>{catalogue_name(locale, &r.to_name)} {parenthesized(locale, &format_yen(tx, r.monthly_fee))}</dd>
                 <dt>{tc.effective_on}</dt><dd>{format_date(locale, &r.effective_on)}</dd>
             </dl>
             {(r.step == PlanRequestStep::Received).then(|| view! {
@@ -204,7 +206,7 @@ pub fn PlanChangePage() -> impl IntoView {
                         <section class="card">
                             <h2 class="card-title flex flex-wrap items-center gap-2">
                                 <span class="badge badge-info">{kind_name(tx, &s.kind)}</span>
-                                <span>{tc.change_current} ": " {s.plan_name.clone()}</span>
+                                <span>{tc.change_current} ": " {catalogue_name(locale, &s.plan_name)}</span>
                             </h2>
                             <p class="text-sm">{tc.monthly_fee} " " <span class="tabular-nums">{format_yen(tx, s.monthly_fee)}</span></p>
                             {s.renewal_month.clone().map(|m| view! {
@@ -222,8 +224,8 @@ pub fn PlanChangePage() -> impl IntoView {
                                 <h2 class="card-title">{tc.summary_title}</h2>
                                 <p class="mb-3">{tc.summary_lead}</p>
                                 <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2" data-testid="plan-quote">
-                                    <dt class="font-bold">{tc.change_current}</dt><dd>{s.plan_name.clone()}</dd>
-                                    <dt class="font-bold">{tc.change_choose}</dt><dd data-testid="quote-plan">{plan.name.clone()}</dd>
+                                    <dt class="font-bold">{tc.change_current}</dt><dd>{catalogue_name(locale, &s.plan_name)}</dd>
+                                    <dt class="font-bold">{tc.change_choose}</dt><dd data-testid="quote-plan">{catalogue_name(locale, &plan.name)}</dd>
                                     <dt class="font-bold">{tc.new_fee}</dt>
                                     <dd class="tabular-nums" data-testid="quote-fee">{format_yen(tx, plan.monthly_fee)}</dd>
                                     <dt class="font-bold">{tc.effective_on}</dt>
@@ -253,7 +255,7 @@ pub fn PlanChangePage() -> impl IntoView {
                                     })}
                                     <div class="flex flex-wrap items-center gap-4">
                                         <Submit label=tc.apply/>
-                                        <a class="link" href=change_page(&s.id, None)>{tx.back}</a>
+                                        <a class="link link-action" href=change_page(&s.id, None)>{tx.back}</a>
                                     </div>
                                 </ActionForm>
                             </section>
@@ -276,7 +278,7 @@ pub fn PlanChangePage() -> impl IntoView {
                                             {c.options.iter().enumerate().map(|(i, o)| view! {
                                                 <label class="flex min-h-11 cursor-pointer items-center gap-3 rounded border border-slate-300 px-3 py-2">
                                                     <input type="radio" name="plan" value=o.code.clone() required checked=i == 0 data-testid="plan-option"/>
-                                                    <span class="flex-1">{o.name.clone()}</span>
+                                                    <span class="flex-1">{catalogue_name(locale, &o.name)}</span>
                                                     <span class="tabular-nums">{format_yen(tx, o.monthly_fee)}</span>
                                                 </label>
                                             }).collect_view()}
@@ -284,7 +286,7 @@ pub fn PlanChangePage() -> impl IntoView {
                                     </fieldset>
                                     <div class="flex flex-wrap items-center gap-4">
                                         <button type="submit" class="btn">{tc.change_confirm}</button>
-                                        <a class="link" href=routes::CONTRACT>{tx.back}</a>
+                                        <a class="link link-action" href=routes::CONTRACT>{tx.back}</a>
                                     </div>
                                 </form>
                             </section>
@@ -301,26 +303,40 @@ pub fn PlanChangePage() -> impl IntoView {
 /// A device as printed: its kind, its model when that says more, and its ID.
 pub fn device_text(tc: &'static ContractTexts, d: &super::Device) -> String {
     let kind = device_name(tc, &d.kind);
+    let id = parenthesized(tc.locale, &d.id);
     if kind.contains(d.model.as_str()) {
-        format!("{kind}（{}）", d.id)
+        format!("{kind}{id}")
     } else {
-        format!("{kind} {}（{}）", d.model, d.id)
+        format!("{kind} {}{id}", d.model)
     }
 }
 
 /// The words of one history entry.
 pub fn describe(tc: &'static ContractTexts, tx: &'static Texts, e: &HistoryEntry) -> String {
+    let name = |n: &str| catalogue_name(tx.locale, n);
+    let (plan, from, to, addon) = match &e.event {
+        HistoryEvent::ServiceStarted { plan, .. } | HistoryEvent::ServiceEnded { plan, .. } => {
+            (name(plan), String::new(), String::new(), String::new())
+        }
+        HistoryEvent::PlanChanged { from, to, .. } | HistoryEvent::PlanRequested { from, to, .. } => {
+            (String::new(), name(from), name(to), String::new())
+        }
+        HistoryEvent::AddonStarted { name: n } | HistoryEvent::AddonEnded { name: n } => {
+            (String::new(), String::new(), String::new(), name(n))
+        }
+        _ => Default::default(),
+    };
     match &e.event {
-        HistoryEvent::ServiceStarted { kind, plan } => (tc.started)(kind_name(tx, kind), plan),
-        HistoryEvent::ServiceEnded { kind, plan } => (tc.ended)(kind_name(tx, kind), plan),
-        HistoryEvent::PlanChanged { kind, from, to } => (tc.plan_changed)(kind_name(tx, kind), from, to),
+        HistoryEvent::ServiceStarted { kind, .. } => (tc.started)(kind_name(tx, kind), &plan),
+        HistoryEvent::ServiceEnded { kind, .. } => (tc.ended)(kind_name(tx, kind), &plan),
+        HistoryEvent::PlanChanged { kind, .. } => (tc.plan_changed)(kind_name(tx, kind), &from, &to),
         HistoryEvent::PaymentChanged { brand, last4 } => (tc.payment_changed)(brand, last4),
         HistoryEvent::MailboxCreated { address } => (tc.mailbox_created)(address),
         HistoryEvent::IdChanged => tc.id_changed.to_string(),
-        HistoryEvent::AddonStarted { name } => (tc.addon_started)(name),
-        HistoryEvent::AddonEnded { name } => (tc.addon_ended)(name),
-        HistoryEvent::PlanRequested { kind, from, to, id, .. } => {
-            (tc.plan_requested)(kind_name(tx, kind), from, to, id)
+        HistoryEvent::AddonStarted { .. } => (tc.addon_started)(&addon),
+        HistoryEvent::AddonEnded { .. } => (tc.addon_ended)(&addon),
+        HistoryEvent::PlanRequested { kind, id, .. } => {
+            (tc.plan_requested)(kind_name(tx, kind), &from, &to, id)
         }
     }
 }
@@ -366,7 +382,7 @@ pub fn HistoryPage() -> impl IntoView {
                                         <option value="">{tc.history_all}</option>
                                         {h.services.iter().map(|(id, _kind, plan)| view! {
                                             <option value=id.clone() selected=*id == filter>
-                                                {plan.clone()}
+                                                {catalogue_name(tx.locale, plan)}
                                             </option>
                                         }).collect_view()}
                                     </select>
@@ -400,7 +416,7 @@ pub fn HistoryPage() -> impl IntoView {
                                     </table>
                                 }.into_any()
                             }}
-                            <a class="link mt-4 inline-block" href=routes::CONTRACT>{tc.title}</a>
+                            <a class="link link-action mt-4" href=routes::CONTRACT>{tc.title}</a>
                         </section>
                     }.into_any()
                 }

@@ -75,9 +75,12 @@ pub fn document_data(contract: &ContractOverview, issuer: &str, today: &str, loc
                 facts.push(Row {
                     label: tc.renewal,
                     value: format!(
-                        "{}（{}）",
+                        "{}{}",
                         format_month(locale, m),
-                        (tc.renewal_help)(&format_yen(tx, s.early_termination_fee))
+                        crate::i18n::parenthesized(
+                            locale,
+                            &(tc.renewal_help)(&format_yen(tx, s.early_termination_fee))
+                        )
                     ),
                 });
             }
@@ -87,7 +90,7 @@ pub fn document_data(contract: &ContractOverview, issuer: &str, today: &str, loc
             facts.push(Row { label: tc.installation_address, value: s.installation_address.clone() });
             ServiceData {
                 kind: super::page::kind_name(tx, &s.kind),
-                plan: s.plan_name.clone(),
+                plan: crate::i18n::catalogue_name(locale, &s.plan_name),
                 fee: format_yen(tx, s.monthly_fee),
                 facts,
             }

@@ -5,6 +5,8 @@ use super::PlanRequestStep;
 use crate::i18n::Locale;
 
 pub struct ContractTexts {
+    /// The locale this table is for.
+    pub locale: Locale,
     pub title: &'static str,
     pub lead: &'static str,
     pub holder: &'static str,
@@ -108,6 +110,7 @@ pub struct ContractTexts {
 }
 
 pub const JA: ContractTexts = ContractTexts {
+    locale: Locale::Ja,
     title: "ご契約情報確認・変更",
     lead: "現在ご契約中のサービスです。料金はすべて税込です。",
     holder: "ご契約者",
@@ -218,6 +221,7 @@ pub const JA: ContractTexts = ContractTexts {
 };
 
 pub const EN: ContractTexts = ContractTexts {
+    locale: Locale::En,
     title: "Your contract",
     lead: "The services you have now. All prices include tax.",
     holder: "Contract holder",

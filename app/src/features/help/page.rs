@@ -46,7 +46,7 @@ fn Help(o: HelpOverview, sent: Option<String>, chosen: String) -> impl IntoView 
             <Contacts c=o.contacts.clone()/>
             <section class="card">
                 <p>{th.faq_speed}</p>
-                <p class="mt-2"><a class="link" href=crate::features::speedtest::routes::SPEEDTEST>{th.speedtest_link}</a></p>
+                <p class="mt-2"><a class="link link-action" href=crate::features::speedtest::routes::SPEEDTEST>{th.speedtest_link}</a></p>
             </section>
             <InquiryForm o=o.clone() chosen=chosen/>
             <Inquiries list=o.inquiries.clone()/>
@@ -61,7 +61,7 @@ fn Contacts(c: SupportContacts) -> impl IntoView {
         <section class="card grid gap-4 sm:grid-cols-2" data-testid="contacts">
             <div>
                 <h2 class="card-title">{th.internet_center}</h2>
-                <p><a class="link text-2xl font-bold tabular-nums" href=tel(&c.internet_phone) data-testid="tel-internet">{c.internet_phone.clone()}</a></p>
+                <p><a class="link link-action text-2xl font-bold tabular-nums" href=tel(&c.internet_phone) data-testid="tel-internet">{c.internet_phone.clone()}</a></p>
                 <p class="text-sm">{th.internet_center_ip} " "
                     <a class="link font-bold tabular-nums" href=tel(&c.internet_phone_ip) data-testid="tel-internet-ip">{c.internet_phone_ip.clone()}</a>
                 </p>
@@ -69,13 +69,13 @@ fn Contacts(c: SupportContacts) -> impl IntoView {
             </div>
             <div>
                 <h2 class="card-title">{th.general_line}</h2>
-                <p><a class="link text-2xl font-bold tabular-nums" href=tel(&c.general_phone) data-testid="tel-general">{c.general_phone.clone()}</a></p>
+                <p><a class="link link-action text-2xl font-bold tabular-nums" href=tel(&c.general_phone) data-testid="tel-general">{c.general_phone.clone()}</a></p>
                 <p class="text-sm">{(th.hours)(&c.general_hours)}</p>
                 <p class="text-sm"><a class="link inline-flex min-h-11 items-center" href="#inquiry">{th.web_always}</a></p>
             </div>
             <div>
                 <h2 class="card-title">{th.mail}</h2>
-                <p><a class="link break-all" href=format!("mailto:{}", c.mail) data-testid="support-mail">{c.mail.clone()}</a></p>
+                <p><a class="link link-action break-all" href=format!("mailto:{}", c.mail) data-testid="support-mail">{c.mail.clone()}</a></p>
             </div>
             <div class="self-end">
                 <a class="link inline-flex min-h-11 items-center" href=c.hours_url.clone() target="_blank" rel="noopener noreferrer" data-testid="hours-link">

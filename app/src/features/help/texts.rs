@@ -120,7 +120,7 @@ pub const EN: HelpTexts = HelpTexts {
     ],
     web_always: "On the web 24 hours a day (the inquiry form on this page)",
     general_line: "iTSCOM customer center (general)",
-    hours: |h| format!("Open {h}"),
+    hours: |h| format!("Open {}", h.replace('～', "–")),
     hours_link: "See our website for the opening hours",
     mail: "By mail",
     faq_speed: "If your connection feels slow, run the speed test first. Attaching its result to your inquiry helps us help you.",

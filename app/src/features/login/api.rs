@@ -127,6 +127,17 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
             let page_locale = auth::request_cookie(crate::i18n::Locale::COOKIE)
                 .and_then(|c| crate::i18n::Locale::from_code(&c));
             let locale = page_locale.or_else(|| crate::i18n::Locale::from_code(&locale)).unwrap_or_default();
+            if page_locale.is_none() {
+                // A browser that never chose opens in the account's language.
+                let cookie = auth::cookie(
+                    settings,
+                    crate::i18n::Locale::COOKIE,
+                    locale.code(),
+                    Some(31_536_000),
+                    false,
+                );
+                auth::set_cookie(&cookie);
+            }
             if let Some(l) = page_locale {
                 sqlx::query("UPDATE accounts SET locale = $2 WHERE id = $1")
                     .bind(&account_id)

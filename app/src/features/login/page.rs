@@ -51,6 +51,7 @@ pub fn LoginPage() -> impl IntoView {
                     <label for="itscom_id" class="field-label">{tx.itscom_id_label}</label>
                     <input id="itscom_id" name="itscom_id" type="email" class="field-input"
                         autocomplete="username" inputmode="email" required maxlength="100"
+                        autofocus=move || failure().is_some()
                         aria-describedby=move || failure().map(|_| "login-error")
                         aria-invalid=move || failure().map(|_| "true")/>
                 </div>

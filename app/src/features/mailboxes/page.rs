@@ -113,7 +113,7 @@ pub fn MailboxNewPage() -> impl IntoView {
                     <LocalPartField locale=use_locale() error=server.get_untracked()/>
                     <div class="flex flex-wrap items-center gap-4">
                         <Submit label=tx.next/>
-                        <a class="link" href="/mail">{tx.back}</a>
+                        <a class="link link-action" href="/mail">{tx.back}</a>
                     </div>
                 </ActionForm>
             </section>
@@ -183,7 +183,7 @@ pub fn MailboxSubdomainPage() -> impl IntoView {
                         <div><Submit label=tx.next/></div>
                     </ActionForm>
                     <ActionForm action=more attr:id="more-candidates"><span hidden></span></ActionForm>
-                    <p class="mt-4"><a class="link" href="/mail/new">{tx.start_over}</a></p>
+                    <p class="mt-4"><a class="link link-action" href="/mail/new">{tx.start_over}</a></p>
                 </section>
             }.into_any()
         }/></RequireLogin>
@@ -258,7 +258,7 @@ pub fn MailboxConfirmPage() -> impl IntoView {
                 <ActionForm action=action>
                     <Submit label=tx.register/>
                 </ActionForm>
-                <p class="mt-4"><a class="link" href="/mail/new">{tx.start_over}</a></p>
+                <p class="mt-4"><a class="link link-action" href="/mail/new">{tx.start_over}</a></p>
             </section>
         }/></RequireLogin>
     }
@@ -299,13 +299,13 @@ pub fn MailboxDonePage() -> impl IntoView {
                         </dl>
                         <div class="no-print flex flex-wrap items-center gap-4">
                             <PrintButton label=tf.print.into()/>
-                            <a class="link" href="/mail">{tf.to_list}</a>
+                            <a class="link link-action" href="/mail">{tf.to_list}</a>
                         </div>
                     </section>
                 }.into_any(),
                 Ok(None) => view! {
                     <p class="alert alert-info" data-testid="done-gone">{tf.done_gone}</p>
-                    <p class="mt-4"><a class="link" href="/mail">{tf.to_list}</a></p>
+                    <p class="mt-4"><a class="link link-action" href="/mail">{tf.to_list}</a></p>
                 }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}

@@ -10,8 +10,10 @@ pub const FONT_SIZE_COOKIE: &str = "fs";
 /// The `<html>` class that enlarges the root font size.
 pub const FONT_LARGE_CLASS: &str = "font-large";
 
-/// Remember the chosen language. The form posts here and the server redirects back,
-/// which renders every text anew.
+/// Remember the chosen language: in this browser (a cookie) and, when logged in, for
+/// the account, so its mails are in that language and its next login in another
+/// browser opens in it. The form posts here and the server redirects back, which
+/// renders every text anew.
 #[server(endpoint = "preferences/locale")]
 pub async fn set_locale(lang: String) -> Result<(), AppError> {
     let locale = Locale::from_code(&lang).ok_or_else(|| {
@@ -22,6 +24,13 @@ pub async fn set_locale(lang: String) -> Result<(), AppError> {
     let cookie =
         crate::ssr::auth::cookie(&state.settings, Locale::COOKIE, locale.code(), Some(31_536_000), false);
     crate::ssr::auth::set_cookie(&cookie);
+    if let Some(account) = crate::ssr::auth::current_account().await? {
+        sqlx::query("UPDATE accounts SET locale = $2 WHERE id = $1")
+            .bind(&account.account_id)
+            .bind(locale.code())
+            .execute(state.db.pool())
+            .await?;
+    }
     Ok(())
 }
 

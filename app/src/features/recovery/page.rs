@@ -188,7 +188,7 @@ pub fn RecoverySentPage() -> impl IntoView {
                 <h2 class="card-title">{tf.sent_title}</h2>
                 <p class="mb-4 leading-relaxed" data-testid="recovery-sent">{tf.sent_body}</p>
                 <p class="text-sm text-slate-600">{tf.sent_note}</p>
-                <p class="mt-4"><a class="link" href="/recovery">{tx.start_over}</a></p>
+                <p class="mt-4"><a class="link link-action" href="/recovery">{tx.start_over}</a></p>
             </section>
         </AtStep>
     }
@@ -224,7 +224,7 @@ pub fn RecoveryVerifyPage() -> impl IntoView {
                 }.into_any(),
                 Err(AppError::LinkInvalid) => view! {
                     <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
-                    <p class="mt-4"><a class="link" href="/recovery">{tx.start_over}</a></p>
+                    <p class="mt-4"><a class="link link-action" href="/recovery">{tx.start_over}</a></p>
                 }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}

@@ -38,7 +38,7 @@ pub fn ReferralPage() -> impl IntoView {
                                 </div>
                                 <div>
                                     <h2 class="card-title">{tr.link}</h2>
-                                    <p class="break-all"><a class="link" href=o.link.clone() data-testid="referral-link">{o.link.clone()}</a></p>
+                                    <p class="break-all"><a class="link link-action" href=o.link.clone() data-testid="referral-link">{o.link.clone()}</a></p>
                                 </div>
                             </div>
                             <figure class="justify-self-center text-center">
@@ -84,7 +84,11 @@ fn ReferralRow(referral: Referral) -> impl IntoView {
         Some(d) if r.state == ReferralState::Rewarded => {
             (tr.reward_given)(&format_yen(tx, r.reward), &format_date(locale, d))
         }
-        _ => format!("{}（{}）", format_yen(tx, r.reward), tr.reward_after),
+        _ => format!(
+            "{}{}",
+            format_yen(tx, r.reward),
+            crate::i18n::parenthesized(use_locale(), tr.reward_after)
+        ),
     };
     view! {
         <li class="grid gap-1 py-3 sm:grid-cols-[9rem_1fr_auto] sm:items-start sm:gap-4" data-testid="referral">
@@ -92,7 +96,7 @@ fn ReferralRow(referral: Referral) -> impl IntoView {
                 <span class="sr-only">{tr.col_applied} </span>{format_date(locale, &r.applied_on)}
             </p>
             <div>
-                <p class="font-bold">{r.friend.clone()} <span class="font-normal">"（" {kind_name(tx, &r.service_kind)} "）"</span></p>
+                <p class="font-bold"><span lang="ja">{r.friend.clone()}</span> <span class="font-normal">{crate::i18n::parenthesized(use_locale(), kind_name(tx, &r.service_kind))}</span></p>
                 <p class="text-sm"><span class="text-slate-700">{tr.col_reward} ": "</span>{reward}</p>
             </div>
             <p><span class=class>{label}</span></p>

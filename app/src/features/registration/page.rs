@@ -233,7 +233,7 @@ pub fn SentPage() -> impl IntoView {
                 <p class="mb-3 leading-relaxed" data-testid="sent">{tf.sent_body}</p>
                 <p class="text-sm text-slate-600">{tx.reg_sent_note}</p>
                 <p class="mt-3 text-sm text-slate-600">{tf.sent_reregistration}</p>
-                <p class="mt-4"><a class="link" href="/register">{tx.start_over}</a></p>
+                <p class="mt-4"><a class="link link-action" href="/register">{tx.start_over}</a></p>
             </section>
         </AtStep>
     }
@@ -266,7 +266,7 @@ pub fn ConfirmPage() -> impl IntoView {
                             })}
                             <FormAlert error=error/>
                             <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-                                <dt class="font-bold">{tx.reg_name}</dt><dd>{c.name.clone()} " " {tx.honorific}</dd>
+                                <dt class="font-bold">{tx.reg_name}</dt><dd><span lang="ja">{c.name.clone()}</span> " " {tx.honorific}</dd>
                                 <dt class="font-bold">{tx.itscom_id_label}</dt><dd data-testid="new-id">{c.itscom_id.clone()}</dd>
                             </dl>
                             <ActionForm action=action attr:class="space-y-4">
@@ -289,7 +289,7 @@ pub fn ConfirmPage() -> impl IntoView {
                 }
                 Err(AppError::LinkInvalid) => view! {
                     <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
-                    <p class="mt-4"><a class="link" href="/register">{tx.start_over}</a></p>
+                    <p class="mt-4"><a class="link link-action" href="/register">{tx.start_over}</a></p>
                 }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}

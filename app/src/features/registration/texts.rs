@@ -161,7 +161,7 @@ pub const EN: RegistrationTexts = RegistrationTexts {
     step2: "STEP 2 Contract holder verification",
     step2_lead: "Enter the contract holder's details and press Confirm.",
     kana: "Contract holder's name (katakana)",
-    kana_hint: "e.g. ヤマダ タロウ (hiragana also accepted)",
+    kana_hint: "In katakana, as on your contract (hiragana is accepted too)",
     phone: "Registered phone number",
     phone_hint: "e.g. 03-1234-5678 (hyphens optional)",
     factor: "Payment or equipment detail",

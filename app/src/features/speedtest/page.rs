@@ -3,7 +3,7 @@ use super::{SpeedOverview, SpeedResult};
 use crate::components::status::ErrorNotice;
 use crate::domain::speedtest::{bufferbloat_grade, format_mbps, format_ms, share_of_plan};
 use crate::features::login::RequireLogin;
-use crate::i18n::{format_datetime, use_locale, Locale};
+use crate::i18n::{catalogue_name, format_datetime, use_locale, Locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -36,7 +36,7 @@ pub fn SpeedTestPage() -> impl IntoView {
                     crate::ssr::set_status(404);
                     view! {
                         <p class="alert alert-error max-w-3xl" role="alert" data-testid="speed-unknown">{ts.unknown_result}</p>
-                        <a class="link" href=super::routes::SPEEDTEST>{ts.title}</a>
+                        <a class="link link-action" href=super::routes::SPEEDTEST>{ts.title}</a>
                     }.into_any()
                 }
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -50,7 +50,7 @@ fn Overview(o: SpeedOverview, seconds: u32) -> impl IntoView {
     let ts = super::texts::t();
     let locale = use_locale();
     let plan = match (&o.plan_name, o.plan_mbps) {
-        (Some(name), mbps) => (ts.plan_value)(name, mbps.map(plan_speed).as_deref()),
+        (Some(name), mbps) => (ts.plan_value)(&catalogue_name(locale, name), mbps.map(plan_speed).as_deref()),
         (None, _) => ts.no_plan.to_string(),
     };
     view! {
@@ -78,7 +78,9 @@ fn ResultCard(result: SpeedResult, change: Option<i64>) -> impl IntoView {
     let locale = use_locale();
     let m = result.measured;
     let vs_plan = match (&result.plan_name, result.plan_mbps) {
-        (Some(name), Some(mbps)) => Some((ts.vs_plan)(name, share_of_plan(m.download_kbps, mbps))),
+        (Some(name), Some(mbps)) => {
+            Some((ts.vs_plan)(&catalogue_name(locale, name), share_of_plan(m.download_kbps, mbps)))
+        }
         _ => None,
     };
     let vs_history = match change {

@@ -7,7 +7,7 @@ use crate::features::billing::{
     page::{status_class, status_label},
 };
 use crate::features::login::RequireLogin;
-use crate::i18n::{format_month, format_yen, t, use_locale};
+use crate::i18n::{catalogue_name, format_month, format_yen, t, use_locale};
 use leptos::prelude::*;
 
 /// `/`: the logged-in customer's top page.
@@ -41,7 +41,7 @@ pub fn TopSummaryView(summary: TopSummary) -> impl IntoView {
     view! {
         <div class="mb-6 flex flex-wrap items-baseline justify-between gap-2">
             <h1 class="page-title mb-0" data-testid="customer-name">
-                {summary.name.clone()} " " {tx.honorific}
+                <span lang="ja">{summary.name.clone()}</span> " " {tx.honorific}
             </h1>
             <p class="text-sm text-slate-600">
                 {tx.customer_number} ": " <span data-testid="customer-no">{summary.customer_no.clone()}</span>
@@ -71,7 +71,7 @@ pub fn TopSummaryView(summary: TopSummary) -> impl IntoView {
                         <li class="flex flex-wrap justify-between gap-x-4 py-2">
                             <span>
                                 <span class="badge badge-info mr-2">{service_label(&s.kind)}</span>
-                                {s.plan_name.clone()}
+                                {catalogue_name(use_locale(), &s.plan_name)}
                             </span>
                             <span class="tabular-nums text-slate-700">
                                 {format_yen(tx, s.monthly_fee)} {tx.per_month_tax_included}

@@ -28,7 +28,7 @@ pub fn one_line(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
-/// Japan time, "2026年11月25日 14:05" or "2026-11-25 14:05 JST".
+/// Japan time, "2026年11月25日 14:05" or "25 Nov 2026 14:05 JST".
 pub fn format_time(locale: Locale, unix: i64) -> String {
     crate::i18n::format_datetime(locale, unix)
 }
@@ -250,6 +250,7 @@ pub fn addon_notice(
 ) -> Mail {
     let w = crate::features::addons::texts::of(locale);
     let date = crate::i18n::format_date(locale, date);
+    let name = &crate::i18n::catalogue_name(locale, name);
     if applied {
         let fee = crate::i18n::format_yen(locale.texts(), fee);
         wrap(settings, locale, to, w.mail_applied_subject, &(w.mail_applied)(name, &fee, &date))
@@ -274,8 +275,8 @@ pub fn plan_request_notice(
     let details = (w.mail_plan_details)(
         &request.id,
         kind_name(locale.texts(), &request.kind),
-        &request.from_name,
-        &request.to_name,
+        &crate::i18n::catalogue_name(locale, &request.from_name),
+        &crate::i18n::catalogue_name(locale, &request.to_name),
         &fee,
         &date,
     );
@@ -406,6 +407,6 @@ mod tests {
     fn times_are_japan_time() {
         // 2026-11-25 05:05 UTC = 14:05 JST
         assert_eq!(format_time(Locale::Ja, 1_795_583_100), "2026年11月25日 14:05");
-        assert_eq!(format_time(Locale::En, 1_795_583_100), "2026-11-25 14:05 JST");
+        assert_eq!(format_time(Locale::En, 1_795_583_100), "25 Nov 2026 14:05 JST");
     }
 }
