@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): installs what is missing, then runs every test:
 # unit, integration on SQLite and on a throwaway PostgreSQL, and the Playwright suite
-# (desktop, phone, JavaScript disabled) against the release build.
+# (desktop, phone, JavaScript disabled) against the release build, and Lighthouse.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/.ci/pg.sh"
 
@@ -34,5 +34,8 @@ bash "$ROOT/.ci/build.sh"
 log "end-to-end tests (Playwright in Debian's Chromium)"
 export SERVER_BIN="$CARGO_TARGET_DIR/release/server"
 npx playwright test -c end2end/playwright.config.ts
+
+log "Lighthouse (mobile) on /login and / logged in"
+LIGHTHOUSE_NO_BUILD=1 bash "$ROOT/.ci/lighthouse.sh"
 
 log "all tests passed in $(( $(date +%s) - started )) s"
