@@ -1,5 +1,6 @@
 import { expect, type Page, type TestInfo } from '@playwright/test';
 import * as path from 'node:path';
+import { audit } from './audit';
 
 /** The page frame shared by every screen: header, menus, preferences. */
 export class Shell {
@@ -35,8 +36,17 @@ export class Shell {
   }
 }
 
-/** A full-page screenshot kept as an artifact, named by screen and project. */
+/**
+ * A full-page screenshot kept as an artifact, named by screen and project. Every
+ * screen a flow test shows this way is also audited (axe WCAG 2.1 A/AA, 44 px touch
+ * targets) where JavaScript runs, so the screens after a mailed link or a posted step
+ * are checked too; print views and the development pages are not product screens.
+ */
 export async function screenshot(page: Page, info: TestInfo, name: string) {
+  if (info.project.use.javaScriptEnabled !== false && !/print|^dev-|^gateway|^preview/.test(name)) {
+    await page.waitForLoadState('load');
+    await audit(page, `${name} (${info.project.name})`, false);
+  }
   await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
   await page.screenshot({ path: path.resolve(__dirname, '../screenshots', info.project.name, `${name}.png`), fullPage: true });
 }

@@ -375,6 +375,41 @@ mod tests {
     use super::*;
     use crate::domain::Yen;
 
+    /// Every English table (the shell's and each feature's `EN`) is read as source: a
+    /// Japanese string left in one fails here, whether or not a test walks its screen.
+    #[test]
+    fn the_english_tables_hold_no_japanese() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = vec![src.join("i18n/en.rs")];
+        for entry in std::fs::read_dir(src.join("features")).unwrap() {
+            let texts = entry.unwrap().path().join("texts.rs");
+            if texts.exists() {
+                files.push(texts);
+            }
+        }
+        // The language switch names Japanese in Japanese (rendered with lang="ja"); the
+        // help page turns the configured hours' "～" into "–".
+        let allowed = ["switch_language: \"日本語\"", "h.replace('～'"];
+        let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}');
+        let mut found = Vec::new();
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            let start = text.find("EN: ").unwrap_or_else(|| panic!("no EN table in {}", file.display()));
+            let table = &text[start..];
+            let table = &table[..table.find("\n};").unwrap_or(table.len())];
+            for line in table.lines().map(str::trim) {
+                if line.starts_with("//") || allowed.iter().any(|a| line.contains(a)) {
+                    continue;
+                }
+                if line.chars().any(japanese) {
+                    found.push(format!("{}: {line}", file.display()));
+                }
+            }
+        }
+        assert!(files.len() > 10, "{files:?}");
+        assert!(found.is_empty(), "Japanese in English tables:\n{}", found.join("\n"));
+    }
+
     #[test]
     fn catalogue_names_are_english_in_english_and_unknown_names_stay() {
         assert_eq!(catalogue_name(Locale::En, "インターネット 1Gコース"), "Internet 1G plan");

@@ -63,7 +63,9 @@ pub const JA: AccessibilityTexts = AccessibilityTexts {
         ("入力エラー時のフォーカス移動", "エラーのある最初の入力欄へ", "合格"),
         ("Lighthouse（モバイル設定）", "ログイン画面、ログイン後のトップページ", "アクセシビリティ 100"),
     ],
-    screens: |n| format!("試験した画面: {n}画面（入力エラーの表示を含む）。"),
+    screens: |n| {
+        format!("日本語と英語で巡回する画面: {n}画面（入力エラーの表示を含む）。このほか、手続きの途中の画面（メールのURLから開く画面を含む）も、それぞれの手続きの試験で同じ検査をしています。")
+    },
     known_title: "既知の制限",
     known: &[
         "イッツコム 通信速度測定は JavaScript が必要です。JavaScript を無効にしている場合は、その旨を表示します。",
@@ -102,7 +104,9 @@ pub const EN: AccessibilityTexts = AccessibilityTexts {
         ("Focus on a failed submit", "Moves to the first field in error", "Passed"),
         ("Lighthouse (mobile settings)", "The login screen and the top page after login", "Accessibility 100"),
     ],
-    screens: |n| format!("Screens tested: {n} (including forms showing their errors)."),
+    screens: |n| {
+        format!("Screens walked in Japanese and English: {n} (including forms showing their errors). The screens in the middle of each procedure (also those opened from a link in a mail) get the same checks in that procedure's tests.")
+    },
     known_title: "Known limitations",
     known: &[
         "The iTSCOM speed test needs JavaScript. Without it, the page says so.",

@@ -179,7 +179,12 @@ fn document_data<'a>(
             .iter()
             .map(|l| LineData {
                 description: catalogue_name(locale, &l.description),
-                note: l.days.map(|(d, of)| (tb.prorated)(d, of)).unwrap_or_default(),
+                note: l
+                    .days
+                    .map(|(d, of)| {
+                        crate::i18n::parenthesized(locale, &(tb.prorated)(d, of)).trim_start().to_string()
+                    })
+                    .unwrap_or_default(),
                 amount: yen(l.amount),
             })
             .collect(),

@@ -168,7 +168,7 @@ fn RequestBox(request: PlanRequest, cancel: ServerAction<CancelPlanRequest>) -> 
             </dl>
             {(r.step == PlanRequestStep::Received).then(|| view! {
                 <details class="mt-2 print:hidden">
-                    <summary class="link cursor-pointer py-2" data-testid="plan-cancel-open">{tc.cancel_request}</summary>
+                    <summary class="link min-h-11 cursor-pointer content-center" data-testid="plan-cancel-open">{tc.cancel_request}</summary>
                     <ActionForm action=cancel attr:class="mt-2 flex flex-wrap items-center gap-3">
                         <input type="hidden" name="id" value=r.id.clone()/>
                         <span>{tc.cancel_confirm}</span>

@@ -181,7 +181,7 @@ pub const EN: RegistrationTexts = RegistrationTexts {
     sent_body: "We have sent a confirmation mail to the iTSCOM ID (email address) you entered. Open the link in it within 24 hours to finish registering.",
     confirm: "Register / confirm your iTSCOM ID",
     confirm_lead: "The following will be registered. Press Next to continue.",
-    contact_choose: "連絡先メールアドレスを選択してください。",
+    contact_choose: "Choose the contact mail address.",
     done_body: "Your iTSCOM ID is registered. Log in with it and your password.",
     sent_reregistration: "If you already have an iTSCOM ID, its current contact address is told as well; the new iTSCOM ID and password then take effect when that address confirms, or from the time shown on the confirmation page.",
     held_notice: |at| format!("This contract already has an iTSCOM ID. For your safety its current contact address has been told. Unless \"This is me\" is chosen there, the new iTSCOM ID and password take effect from {at} (never, if the request is cancelled). Addresses on record are shown partly hidden."),
