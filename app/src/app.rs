@@ -4,8 +4,9 @@ use crate::components::layout::Layout;
 use crate::context::{PagePrefs, UserResource};
 use crate::features::accessibility::AccessibilityPage;
 use crate::features::account::{
-    AccountEditPage, AccountPage, ContactVerifyPage, IdChangeCancelPage, IdChangeCancelledPage,
-    IdChangeConfirmPage, IdChangeDonePage, IdChangePage, IdChangeSentPage, IdChangeVerifyPage,
+    AccountEditPage, AccountPage, ContactRevertPage, ContactVerifyPage, IdChangeCancelPage,
+    IdChangeCancelledPage, IdChangeConfirmPage, IdChangeDonePage, IdChangePage, IdChangeSentPage,
+    IdChangeVerifyPage,
 };
 use crate::features::addons::{AddonApplyPage, ChannelsPage, SecurityPage};
 use crate::features::billing::{BillingPage, PaymentPage};
@@ -25,7 +26,7 @@ use crate::features::recovery::{
 use crate::features::referral::{InvitePage, ReferralPage};
 use crate::features::registration::{
     AdditionalPage, ConfirmPage, CredentialsPage, DonePage, PendingPage, RegisterPage, ReviewPage,
-    ReviewedPage, SentPage,
+    ReviewedPage, SentPage, StopPage,
 };
 use crate::features::speedtest::SpeedTestPage;
 use crate::features::top::TopPage;
@@ -121,6 +122,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register/pending") view=PendingPage ssr=SsrMode::Async/>
                     <Route path=path!("/register/review") view=ReviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/register/reviewed") view=ReviewedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register/stop") view=StopPage ssr=SsrMode::Async/>
                     <Route path=path!("/recovery") view=RecoveryChoicePage ssr=SsrMode::Async/>
                     <Route path=path!("/recovery/identify") view=RecoveryIdentifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/recovery/code") view=RecoveryCodePage ssr=SsrMode::Async/>
@@ -128,6 +130,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/edit") view=AccountEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/contact/verify") view=ContactVerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/contact/revert") view=ContactRevertPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/id") view=IdChangePage ssr=SsrMode::Async/>
                     <Route path=path!("/account/id/confirm") view=IdChangeConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/id/sent") view=IdChangeSentPage ssr=SsrMode::Async/>

@@ -46,6 +46,15 @@ pub enum AppError {
     /// One request at a time (a plan change under way for the service).
     #[error("a request is under way")]
     Pending,
+    /// Not offered right now (no payment gateway configured, the PDF renderer busy, the
+    /// database away): a 503 that says to try later or to call the support centre.
+    #[error("service unavailable")]
+    ServiceUnavailable,
+    /// The provider stopped this path for the customer (a re-registration refused by the
+    /// account's owner, verification locked after 100 failures in a row): only the
+    /// support centre can help.
+    #[error("support centre needed")]
+    SupportNeeded,
     /// Something failed on the server; the cause was logged there.
     #[error("internal error")]
     Internal,
@@ -64,7 +73,8 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::Invalid { .. } => 422,
             AppError::TooManyAttempts | AppError::Locked => 429,
-            AppError::AccountUnavailable => 403,
+            AppError::AccountUnavailable | AppError::SupportNeeded => 403,
+            AppError::ServiceUnavailable => 503,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -94,6 +104,8 @@ impl AppError {
             AppError::PaymentDeclined => "declined".into(),
             AppError::Pending => "pending".into(),
             AppError::Forbidden => "forbidden".into(),
+            AppError::ServiceUnavailable => "service".into(),
+            AppError::SupportNeeded => "support".into(),
             _ => "internal".into(),
         }
     }
@@ -111,6 +123,8 @@ impl AppError {
             "declined" => AppError::PaymentDeclined,
             "pending" => AppError::Pending,
             "forbidden" => AppError::Forbidden,
+            "service" => AppError::ServiceUnavailable,
+            "support" => AppError::SupportNeeded,
             "internal" => AppError::Internal,
             c => {
                 let (field, code) = c.split_once('.')?;
@@ -181,6 +195,8 @@ mod tests {
             AppError::InvalidCredentials,
             AppError::LimitReached,
             AppError::PaymentDeclined,
+            AppError::ServiceUnavailable,
+            AppError::SupportNeeded,
         ] {
             assert_eq!(AppError::from_query_code(&e.query_code()), Some(e));
         }

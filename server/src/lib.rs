@@ -4,7 +4,11 @@
 pub mod telemetry;
 pub mod test_gateway;
 
-use app::ssr::{config::Settings, db::Db, security, AppState};
+use app::ssr::{
+    config::{GatewayChoice, Settings},
+    db::Db,
+    security, AppState,
+};
 use app::{shell, App};
 use axum::serve::ListenerExt;
 use axum::{
@@ -53,6 +57,15 @@ pub struct Application {
 impl Application {
     /// Connect to the database, migrate it and bind the listener.
     pub async fn build(settings: Settings, leptos_options: LeptosOptions) -> Result<Self, Error> {
+        // Development serves every mailed code at /dev/mailbox: never on a network.
+        if !settings.env.is_production() && !leptos_options.site_addr.ip().is_loopback() {
+            return Err(format!(
+                "configuration error in LEPTOS_SITE_ADDR: MYPAGE_ENV=development listens on a loopback \
+                 address only, not {}",
+                leptos_options.site_addr
+            )
+            .into());
+        }
         let db = Db::connect(settings.database_url.expose()).await?;
         db.migrate().await?;
         let listener = TcpListener::bind(leptos_options.site_addr).await?;
@@ -71,7 +84,14 @@ impl Application {
         };
         // The dummy hash for unknown IDs is built now, not on the first login.
         tokio::task::spawn_blocking(app::ssr::auth::password::warm_up);
-        let payment_gateway = Arc::new(test_gateway::TestGateway::new(db.clone()));
+        let payment_gateway: Option<Arc<dyn app::ssr::payment::PaymentGateway>> =
+            match &settings.payment_gateway {
+                GatewayChoice::None => None,
+                GatewayChoice::Test => Some(Arc::new(test_gateway::TestGateway::new(db.clone()))),
+                GatewayChoice::GmoLinkPlus(gmo) => {
+                    Some(Arc::new(app::ssr::payment::gmo::GmoLinkPlus::new(gmo.clone())))
+                }
+            };
         let state = AppState { leptos_options, db, settings: Arc::new(settings), payment_gateway };
         let router = router(state.clone());
         Ok(Self { listener, router, state, mail_worker })
@@ -124,6 +144,23 @@ pub fn router(state: AppState) -> Router {
     if !state.settings.env.is_production() {
         router = router.route(BARE_LOGIN_PATH, get(bare_login));
     }
+    if state.settings.payment_gateway == GatewayChoice::Test {
+        // The built-in test payment gateway's hosted card page (its own prefix), in
+        // development only: production refuses to start with it.
+        router = router.nest(test_gateway::PREFIX, test_gateway::routes(state.db.clone()));
+    }
+    let timeout = tower_http::timeout::TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        std::time::Duration::from_secs(state.settings.request_timeout_secs),
+    );
+    // The one form post taken from another site: a gateway's page posts its signed
+    // result here (no session comes with it; the result itself is the proof).
+    let from_gateway = Router::new()
+        .route(
+            app::features::billing::routes::PAYMENT_RESULT,
+            axum::routing::post(app::features::billing::payment::gateway_result),
+        )
+        .layer(timeout);
     router
         .route("/healthz", get(healthz))
         // Invoice and receipt PDFs: plain routes behind the session (not pages).
@@ -134,8 +171,6 @@ pub fn router(state: AppState) -> Router {
             app::features::billing::routes::PAYMENT_RETURN,
             get(app::features::billing::payment::gateway_return),
         )
-        // The built-in test payment gateway's hosted card page (its own prefix).
-        .nest(test_gateway::PREFIX, test_gateway::routes(state.db.clone()))
         // The speed test's measuring endpoints (streams: plain routes, ticket + session).
         .route(app::features::speedtest::routes::DOWNLOAD, get(app::features::speedtest::endpoints::download))
         .route(
@@ -152,10 +187,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // No request may hang forever: after REQUEST_TIMEOUT_SECS the client gets 408.
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            std::time::Duration::from_secs(state.settings.request_timeout_secs),
-        ))
+        .layer(timeout)
         // Pages and server-function answers are compressed as they go out (brotli at a
         // quality that keeps rendering fast, else gzip); the build's files arrive
         // already compressed (`.br`/`.gz` beside them) and pass through untouched, as do
@@ -171,6 +203,7 @@ pub fn router(state: AppState) -> Router {
                 )
         })
         .layer(middleware::from_fn(security::refuse_cross_site))
+        .merge(from_gateway)
         .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
         // One span a request: whatever is logged while it runs (an internal error and
         // its causes) names the method and path, that is the page or the server

@@ -29,6 +29,11 @@ commands:
   inquiries              list the inquiries waiting for an answer (受付済み)
   inquiries --answered REF
                          mark inquiry REF answered (the customer's list says 回答済み)
+  registration-unlock --customer NO
+                         open registration again for customer NO after 100 failed
+                         contract verifications in a row locked it
+  registration-unlock --name KANA --phone PHONE
+                         the same for a name (katakana) and phone number
   help                   show this text
 
 configuration (environment): DATABASE_URL, PUBLIC_URL, SMTP_URL, MYPAGE_ENV,
@@ -70,6 +75,18 @@ async fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        ("registration-unlock", Some("--customer")) if args.len() == 3 => {
+            registration_unlock(&settings, Some(&args[2]), None).await
+        }
+        ("registration-unlock", Some("--name")) if args.len() == 5 && args[3] == "--phone" => {
+            registration_unlock(&settings, None, Some((&args[2], &args[4]))).await
+        }
+        ("registration-unlock", _) => {
+            eprintln!(
+                "server: registration-unlock needs --customer NO, or --name KANA --phone PHONE\n\n{USAGE}"
+            );
+            return ExitCode::from(2);
+        }
         ("inquiries", None) => inquiries(&settings, None).await,
         ("inquiries", Some("--answered")) => match args.get(2) {
             Some(reference) if args.len() == 3 => inquiries(&settings, Some(reference)).await,
@@ -213,6 +230,43 @@ async fn inquiries(settings: &Settings, answered: Option<&String>) -> Result<(),
     };
     db.close().await;
     result
+}
+
+/// Opens contract verification again for a customer record, or a name and phone, that
+/// 100 failures in a row locked (the customer called the support centre).
+async fn registration_unlock(
+    settings: &Settings,
+    customer: Option<&str>,
+    name_phone: Option<(&str, &str)>,
+) -> Result<(), Error> {
+    use app::domain::{CustomerNumber, KatakanaName, PhoneNumber};
+    let customer = match customer {
+        Some(c) => {
+            Some(CustomerNumber::parse(c).map_err(|_| format!("{c:?} is not a customer number (9 digits)"))?)
+        }
+        None => None,
+    };
+    let name_phone = match name_phone {
+        Some((kana, phone)) => {
+            let kana =
+                KatakanaName::parse(kana).map_err(|_| format!("{kana:?} is not a name in katakana"))?;
+            let phone = PhoneNumber::parse(phone).map_err(|_| format!("{phone:?} is not a phone number"))?;
+            Some((kana.match_key(), phone.digits().to_string()))
+        }
+        None => None,
+    };
+    let db = connect(settings).await?;
+    let mut conn = db.pool().acquire().await?;
+    let unlocked = app::features::registration::unlock(
+        &mut conn,
+        customer.as_ref().map(|c| c.as_str()),
+        name_phone.as_ref().map(|(k, p)| (k.as_str(), p.as_str())),
+    )
+    .await?;
+    drop(conn);
+    db.close().await;
+    println!("{}", if unlocked { "registration opened again" } else { "nothing was locked" });
+    Ok(())
 }
 
 /// Unicode format characters: zero-width and bidirectional controls.

@@ -11,7 +11,7 @@
 
 use app::domain::billing::{Date, Month};
 use app::ssr::db::Db;
-use app::ssr::payment::{BoxFuture, CardToken, GatewayError, Outcome, PaymentGateway};
+use app::ssr::payment::{BoxFuture, CardToken, Completion, GatewayError, Outcome, PaymentGateway, Setup};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -62,11 +62,13 @@ fn unavailable(e: sqlx::Error) -> GatewayError {
 }
 
 impl PaymentGateway for TestGateway {
-    fn begin<'a>(
-        &'a self,
-        merchant_ref: &'a str,
-        return_url: &'a str,
-    ) -> BoxFuture<'a, Result<String, GatewayError>> {
+    /// My Page's own origin: nothing to allow.
+    fn origin(&self) -> Option<String> {
+        None
+    }
+
+    fn begin<'a>(&'a self, setup: Setup<'a>) -> BoxFuture<'a, Result<String, GatewayError>> {
+        let (merchant_ref, return_url) = (setup.reference, setup.return_url);
         Box::pin(async move {
             let id = app::ssr::crypto::random_token();
             let t = app::ssr::now();
@@ -94,12 +96,12 @@ impl PaymentGateway for TestGateway {
 
     fn complete<'a>(
         &'a self,
-        merchant_ref: &'a str,
         query: &'a HashMap<String, String>,
-    ) -> BoxFuture<'a, Result<Outcome, GatewayError>> {
+    ) -> BoxFuture<'a, Result<Completion, GatewayError>> {
         Box::pin(async move {
             let field = |k: &str| query.get(k).map(String::as_str).unwrap_or_default();
-            let (result, status, sig) = (field("result"), field("status"), field("sig"));
+            let (merchant_ref, result, status, sig) =
+                (field("ref"), field("result"), field("status"), field("sig"));
             // Compared as a MAC (constant time), not as strings.
             let given: Option<Vec<u8>> = (sig.len() == 64 && sig.is_ascii())
                 .then(|| (0..32).map(|i| u8::from_str_radix(&sig[2 * i..2 * i + 2], 16).ok()).collect())
@@ -133,7 +135,7 @@ impl PaymentGateway for TestGateway {
             .fetch_one(self.db.pool())
             .await
             .map_err(unavailable)?;
-            Ok(match (outcome.as_str(), brand, last4, m, y, token) {
+            let outcome = match (outcome.as_str(), brand, last4, m, y, token) {
                 ("approved", Some(brand), Some(last4), Some(m), Some(y), Some(token)) => {
                     Outcome::Approved(CardToken {
                         token,
@@ -145,7 +147,8 @@ impl PaymentGateway for TestGateway {
                 }
                 ("declined", ..) => Outcome::Declined,
                 _ => Outcome::Cancelled,
-            })
+            };
+            Ok(Completion { reference: merchant_ref.to_string(), outcome })
         })
     }
 }
@@ -178,15 +181,7 @@ async fn session(gw: &TestGateway, id: &str) -> Result<Option<Session>, sqlx::Er
 
 /// The card's brand from its number (IIN ranges), None when the gateway takes none.
 pub fn brand(number: &str) -> Option<&'static str> {
-    let prefix = |n: usize| number.get(..n).and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
-    match number.len() {
-        16 if number.starts_with('4') => Some("Visa"),
-        16 if (51..=55).contains(&prefix(2)) || (2221..=2720).contains(&prefix(4)) => Some("Mastercard"),
-        16 if (3528..=3589).contains(&prefix(4)) => Some("JCB"),
-        15 if matches!(prefix(2), 34 | 37) => Some("American Express"),
-        14 if matches!(prefix(2), 36 | 38 | 39) || (300..=305).contains(&prefix(3)) => Some("Diners Club"),
-        _ => None,
-    }
+    app::domain::card::brand(number, number.len())
 }
 
 /// The Luhn check digit test.

@@ -33,6 +33,8 @@ pub fn form_message(tx: &'static Texts, e: &AppError) -> Option<&'static str> {
         AppError::LimitReached => Some(tx.mb_limit_reached),
         AppError::PaymentDeclined => Some(tx.err_payment_declined),
         AppError::Pending => Some(tx.err_pending),
+        AppError::ServiceUnavailable => Some(tx.err_service_unavailable),
+        AppError::SupportNeeded => Some(tx.err_support_needed),
         _ => Some(tx.error_generic),
     }
 }
@@ -68,6 +70,10 @@ pub fn FormAlert(
     view! {
         {move || error.get().and_then(message).map(|m| view! {
             <p id="form-error" class="alert alert-error mb-4" role="alert">{m}</p>
+        })}
+        // Where only the support centre can help, its number.
+        {move || matches!(error.get(), Some(AppError::SupportNeeded)).then(|| view! {
+            <crate::components::status::SupportLine/>
         })}
     }
 }

@@ -28,3 +28,25 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     };
     view! { <p class="alert alert-error" role="alert">{message}</p> }
 }
+
+/// The support centre's general line and its hours (configuration), as a `tel:` link:
+/// shown where only the support centre can help. Rendered on the server (pages are not
+/// hydrated; the WASM never runs it).
+#[component]
+pub fn SupportLine() -> impl IntoView {
+    let tx = t();
+    #[cfg(feature = "ssr")]
+    let line = crate::ssr::state()
+        .ok()
+        .map(|s| (s.settings.support.general_phone.clone(), s.settings.support.general_hours.clone()));
+    #[cfg(not(feature = "ssr"))]
+    let line: Option<(String, String)> = None;
+    line.map(|(phone, hours)| {
+        let href = format!("tel:{}", phone.chars().filter(char::is_ascii_digit).collect::<String>());
+        view! {
+            <p class="mt-2" data-testid="support-line">
+                {tx.support_centre} " " <a class="link link-action" href=href>{phone}</a> " " {(tx.support_hours)(&hours)}
+            </p>
+        }
+    })
+}

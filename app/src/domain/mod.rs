@@ -4,6 +4,7 @@
 pub mod addon;
 pub mod auth_code;
 pub mod billing;
+pub mod card;
 pub mod common_passwords;
 pub mod contract;
 pub mod customer_number;

@@ -201,6 +201,29 @@ pub struct Measured {
 pub const MAX_KBPS: i64 = 100_000_000;
 pub const MAX_US: i64 = 60_000_000;
 
+/// A reported speed below this needs no proof from the server's count (a slow line, or a
+/// test too short to move much).
+pub const UNPROVEN_KBPS: i64 = 1_000;
+
+/// Whether a speed the browser reported (kbps, with LibreSpeed's ×1.06 for overhead, over
+/// its window after the warm-up) agrees with what the server itself moved in that
+/// direction: `bytes` from the first stream's start to the last one's end
+/// (`window_ms`). The server's average includes the warm-up and the gaps between
+/// streams, and the last aborted streams may not be counted yet, so it may fall below
+/// the browser's figure by some tens of percent; a report of more than twice it (plus
+/// [`UNPROVEN_KBPS`]) is one the count contradicts.
+pub fn server_count_agrees(reported_kbps: i64, bytes: i64, window_ms: i64) -> bool {
+    if reported_kbps <= UNPROVEN_KBPS {
+        return true;
+    }
+    if bytes <= 0 || window_ms <= 0 {
+        return false;
+    }
+    // bits per millisecond are kilobits per second.
+    let server_kbps = bytes.saturating_mul(8) / window_ms;
+    reported_kbps <= server_kbps.saturating_mul(2).saturating_add(UNPROVEN_KBPS)
+}
+
 impl Measured {
     /// The figures as sent, or None when one is out of range (a broken or forged
     /// report is not stored).
@@ -423,5 +446,16 @@ mod tests {
         assert_eq!(format_mbps(9_876), "9.87");
         assert_eq!(format_ms(3_456), "3.5");
         assert_eq!(format_ms(12_600), "13");
+    }
+
+    #[test]
+    fn a_reported_speed_must_agree_with_the_servers_own_count() {
+        // 100 Mbps for 10 s is 125,000,000 bytes.
+        assert!(server_count_agrees(100_000, 125_000_000, 10_000));
+        assert!(server_count_agrees(190_000, 125_000_000, 10_000), "within twice");
+        assert!(!server_count_agrees(250_000, 125_000_000, 10_000), "more than twice");
+        assert!(!server_count_agrees(50_000, 0, 0), "nothing moved");
+        assert!(server_count_agrees(900, 0, 0), "a slow line needs no proof");
+        assert!(!server_count_agrees(1_001, 0, 10_000));
     }
 }

@@ -78,6 +78,35 @@ pub struct Settings {
     /// `SUPPORT_GENERAL_HOURS` (9:30～18:00), `SUPPORT_MAIL` (support@itscom.jp),
     /// `SUPPORT_HOURS_URL` (the opening-hours page).
     pub support: crate::features::help::SupportContacts,
+    /// `PAYMENT_GATEWAY`: where cards are entered (see [`GatewayChoice`]).
+    pub payment_gateway: GatewayChoice,
+}
+
+/// The payment gateway a change to a card goes through (`PAYMENT_GATEWAY`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GatewayChoice {
+    /// `none` (production's default): no change to a card online; the page says so and
+    /// names the support centre.
+    None,
+    /// `test`: the built-in test gateway and its pages (`/pgw/test/…`), development only
+    /// (its default there).
+    Test,
+    /// `gmo-linkplus`: GMO Payment Gateway's リンクタイプPlus card edit page.
+    GmoLinkPlus(GmoSettings),
+}
+
+/// GMO-PG リンクタイプPlus: `GMO_LINKPLUS_URL` (default `https://link.mul-pay.jp`; the
+/// test environment is `https://stg.link.mul-pay.jp`), `GMO_SHOP_ID`, `GMO_SHOP_PASS`
+/// (the shop password: it keys the request's and the result's hash), `GMO_CONFIG_ID`
+/// (the 設定ID registered in the shop's admin screen) and `GMO_MEMBER_PREFIX` (default
+/// `MP`: a customer's member ID at the gateway is the prefix and the customer number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GmoSettings {
+    pub base_url: url::Url,
+    pub shop_id: String,
+    pub shop_pass: Secret<String>,
+    pub config_id: String,
+    pub member_prefix: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,7 +322,23 @@ impl Settings {
             },
         };
 
+        let payment_gateway = gateway_choice(&get, env)?;
+        // Development serves every mailed code at /dev/mailbox: never on a network.
+        let listen = get("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let listen = listen
+            .trim()
+            .parse::<std::net::SocketAddr>()
+            .map_err(|_| err("LEPTOS_SITE_ADDR", "must be an address and port such as 127.0.0.1:3000"))?;
+        if env == Environment::Development && !listen.ip().is_loopback() {
+            return Err(err(
+                "LEPTOS_SITE_ADDR",
+                "MYPAGE_ENV=development serves every mailed code at /dev/mailbox: listen on a loopback \
+                 address only (127.0.0.1, ::1)",
+            ));
+        }
+
         Ok(Self {
+            payment_gateway,
             support,
             invoice_issuer,
             pdf_font_path,
@@ -310,6 +355,76 @@ impl Settings {
             brand,
             mail_domain,
         })
+    }
+}
+
+/// `PAYMENT_GATEWAY` and the chosen gateway's settings. The test gateway is refused in
+/// production: it takes any card it is shown and its tokens charge nothing.
+fn gateway_choice(
+    get: &impl Fn(&str) -> Option<String>,
+    env: Environment,
+) -> Result<GatewayChoice, ConfigError> {
+    let err = |var: &'static str, message: &str| ConfigError { var, message: message.into() };
+    let chosen = get("PAYMENT_GATEWAY").map(|v| v.trim().to_ascii_lowercase());
+    match chosen.as_deref() {
+        None if env == Environment::Development => Ok(GatewayChoice::Test),
+        None | Some("none") => Ok(GatewayChoice::None),
+        Some("test") if env == Environment::Development => Ok(GatewayChoice::Test),
+        Some("test") => Err(err(
+            "PAYMENT_GATEWAY",
+            "`test` is the built-in test gateway, for MYPAGE_ENV=development only: in production set \
+             `gmo-linkplus` (with GMO_SHOP_ID, GMO_SHOP_PASS, GMO_CONFIG_ID) or leave it unset (no card \
+             change online)",
+        )),
+        Some("gmo-linkplus") => {
+            let required = |var: &'static str| {
+                get(var)
+                    .map(|v| v.trim().to_string())
+                    .ok_or_else(|| err(var, "is required with PAYMENT_GATEWAY=gmo-linkplus"))
+            };
+            let base = get("GMO_LINKPLUS_URL").unwrap_or_else(|| "https://link.mul-pay.jp".into());
+            let base_url = url::Url::parse(base.trim())
+                .ok()
+                .filter(|u| {
+                    u.host().is_some() && (u.scheme() == "https" || (u.scheme() == "http" && is_loopback(u)))
+                })
+                .ok_or_else(|| {
+                    err("GMO_LINKPLUS_URL", "must be an https:// URL such as https://link.mul-pay.jp")
+                })?;
+            let shop_id = required("GMO_SHOP_ID")?;
+            let config_id = required("GMO_CONFIG_ID")?;
+            let shop_pass = required("GMO_SHOP_PASS")?;
+            let token_like = |v: &str, max: usize| {
+                !v.is_empty()
+                    && v.len() <= max
+                    && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            };
+            if !token_like(&shop_id, 13) {
+                return Err(err(
+                    "GMO_SHOP_ID",
+                    "must be the shop ID (up to 13 letters and digits), e.g. tshop00012345",
+                ));
+            }
+            if !token_like(&config_id, 64) {
+                return Err(err(
+                    "GMO_CONFIG_ID",
+                    "must be the 設定ID registered at the gateway (letters, digits, - _ .)",
+                ));
+            }
+            let member_prefix =
+                get("GMO_MEMBER_PREFIX").map(|v| v.trim().to_string()).unwrap_or_else(|| "MP".into());
+            if !token_like(&member_prefix, 20) {
+                return Err(err("GMO_MEMBER_PREFIX", "must be up to 20 letters, digits, - _ ."));
+            }
+            Ok(GatewayChoice::GmoLinkPlus(GmoSettings {
+                base_url,
+                shop_id,
+                shop_pass: Secret::new(shop_pass),
+                config_id,
+                member_prefix,
+            }))
+        }
+        Some(_) => Err(err("PAYMENT_GATEWAY", "must be `gmo-linkplus`, `none` or (development only) `test`")),
     }
 }
 
@@ -436,6 +551,72 @@ mod tests {
         let s = settings(&[("TRUSTED_PROXY_HOPS", "2"), ("REREGISTRATION_HOLD_HOURS", "1")]).unwrap();
         assert_eq!(s.trusted_proxy_hops, 2);
         assert_eq!(s.reregistration_hold_secs, 3600);
+    }
+
+    #[test]
+    fn the_test_gateway_is_for_development_only_and_production_may_have_none() {
+        assert_eq!(
+            settings(&[]).unwrap().payment_gateway,
+            GatewayChoice::None,
+            "production: none by default"
+        );
+        assert_eq!(settings(&[("MYPAGE_ENV", "development")]).unwrap().payment_gateway, GatewayChoice::Test);
+        let e = settings(&[("PAYMENT_GATEWAY", "test")]).unwrap_err();
+        assert_eq!(e.var, "PAYMENT_GATEWAY");
+        assert!(e.to_string().contains("PAYMENT_GATEWAY") && e.to_string().contains("development"), "{e}");
+        assert_eq!(
+            settings(&[("MYPAGE_ENV", "development"), ("PAYMENT_GATEWAY", "none")]).unwrap().payment_gateway,
+            GatewayChoice::None
+        );
+        assert_eq!(settings(&[("PAYMENT_GATEWAY", "stripe")]).unwrap_err().var, "PAYMENT_GATEWAY");
+    }
+
+    #[test]
+    fn the_gmo_gateway_needs_its_shop_and_setting_ids() {
+        let full = [
+            ("PAYMENT_GATEWAY", "gmo-linkplus"),
+            ("GMO_SHOP_ID", "tshop00012345"),
+            ("GMO_SHOP_PASS", "hunter2pass"),
+            ("GMO_CONFIG_ID", "mypage-card"),
+        ];
+        let s = settings(&full).unwrap();
+        match &s.payment_gateway {
+            GatewayChoice::GmoLinkPlus(g) => {
+                assert_eq!(g.base_url.as_str(), "https://link.mul-pay.jp/");
+                assert_eq!(
+                    (g.shop_id.as_str(), g.config_id.as_str(), g.member_prefix.as_str()),
+                    ("tshop00012345", "mypage-card", "MP")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!format!("{s:?}").contains("hunter2pass"), "the shop password is a secret");
+        for missing in ["GMO_SHOP_ID", "GMO_SHOP_PASS", "GMO_CONFIG_ID"] {
+            let some: Vec<_> = full.iter().copied().filter(|(k, _)| *k != missing).collect();
+            assert_eq!(settings(&some).unwrap_err().var, missing);
+        }
+        let plain_http = [full.as_slice(), &[("GMO_LINKPLUS_URL", "http://link.example.jp")]].concat();
+        assert_eq!(settings(&plain_http).unwrap_err().var, "GMO_LINKPLUS_URL");
+        let loopback = [full.as_slice(), &[("GMO_LINKPLUS_URL", "http://127.0.0.1:4000")]].concat();
+        assert!(settings(&loopback).is_ok(), "a local stand-in in tests");
+        let bad_shop = [&full[..1], &[("GMO_SHOP_ID", "shop id!"), full[2], full[3]]].concat();
+        assert_eq!(settings(&bad_shop).unwrap_err().var, "GMO_SHOP_ID");
+    }
+
+    #[test]
+    fn development_listens_on_the_loopback_only() {
+        for local in ["127.0.0.1:3000", "[::1]:3000", "127.0.0.5:80"] {
+            assert!(
+                settings(&[("MYPAGE_ENV", "development"), ("LEPTOS_SITE_ADDR", local)]).is_ok(),
+                "{local}"
+            );
+        }
+        for open in ["0.0.0.0:3000", "192.168.1.10:3000", "[::]:3000"] {
+            let e = settings(&[("MYPAGE_ENV", "development"), ("LEPTOS_SITE_ADDR", open)]).unwrap_err();
+            assert_eq!(e.var, "LEPTOS_SITE_ADDR", "{open}");
+            assert!(settings(&[("LEPTOS_SITE_ADDR", open)]).is_ok(), "production listens anywhere");
+        }
+        assert_eq!(settings(&[("LEPTOS_SITE_ADDR", "nowhere")]).unwrap_err().var, "LEPTOS_SITE_ADDR");
     }
 
     #[test]

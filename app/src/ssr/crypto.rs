@@ -8,6 +8,12 @@ pub fn sha256_hex(input: &str) -> String {
     Sha256::digest(input.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether two strings are equal, in time that depends only on their lengths (for
+/// comparing a signature or hash someone sent with the one expected).
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// A random token of 256 bits from the OS CSPRNG, hex.
 pub fn random_token() -> String {
     use rand::RngCore;

@@ -38,6 +38,12 @@ pub enum Event {
     PhoneRemoved,
     ContactChangeRequested,
     ContactChanged,
+    /// A change of the contact address taken back by the link mailed to the address it
+    /// replaced (every session ended).
+    ContactReverted,
+    /// A first registration stopped by the contact address on record (`この登録に
+    /// 心当たりがない`): the account is disabled.
+    RegistrationStopped,
     /// An add-on subscribed to, or cancelled (to the end of the month or its term).
     AddonSubscribed,
     AddonCancelled,
@@ -69,6 +75,8 @@ impl Event {
             Event::PhoneRemoved => "account.phone_removed",
             Event::ContactChangeRequested => "account.contact_change_requested",
             Event::ContactChanged => "account.contact_changed",
+            Event::ContactReverted => "account.contact_reverted",
+            Event::RegistrationStopped => "registration.stopped",
             Event::AddonSubscribed => "addon.subscribed",
             Event::AddonCancelled => "addon.cancelled",
         }

@@ -45,7 +45,7 @@ pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::Ap
             step_in(&[Done, Cancelled]),
         )
     };
-    let statements: [(&str, &[i64]); 9] = [
+    let statements: [(&str, &[i64]); 12] = [
         ("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2", &[now, idle_before]),
         (&registrations, &[now, finished_before]),
         ("DELETE FROM recovery_flows WHERE expires_at <= $1", &[now]),
@@ -53,7 +53,15 @@ pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::Ap
         ("DELETE FROM mailbox_drafts WHERE expires_at <= $1", &[now]),
         ("DELETE FROM payment_setups WHERE expires_at <= $1", &[now]),
         ("DELETE FROM contact_changes WHERE expires_at <= $1", &[now]),
-        ("DELETE FROM throttle WHERE purge_after <= $1 AND blocked_until <= $1", &[now]),
+        ("DELETE FROM contact_reverts WHERE expires_at <= $1", &[finished_before]),
+        ("DELETE FROM account_stops WHERE expires_at <= $1", &[finished_before]),
+        // The stand-in rows of requests for unknown IDs (born delivered, never sent).
+        ("DELETE FROM outbox WHERE topic = 'decoy' AND created_at <= $1", &[finished_before]),
+        // A lock (100 failures in a row) stays until it is opened, whatever its age.
+        (
+            "DELETE FROM throttle WHERE purge_after <= $1 AND blocked_until <= $1 AND failures < $2",
+            &[now, crate::ssr::auth::throttle::LOCK_AFTER],
+        ),
         (
             "DELETE FROM account_events
              WHERE (account_id IS NULL AND customer_no IS NULL OR kind = 'login.throttled') AND created_at <= $1",

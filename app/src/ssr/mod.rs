@@ -24,8 +24,9 @@ pub struct AppState {
     pub leptos_options: leptos::config::LeptosOptions,
     pub db: db::Db,
     pub settings: Arc<config::Settings>,
-    /// Where cards are entered and kept (the built-in test gateway by default).
-    pub payment_gateway: Arc<dyn payment::PaymentGateway>,
+    /// Where cards are entered and kept (`PAYMENT_GATEWAY`); None: no change to a card
+    /// online.
+    pub payment_gateway: Option<Arc<dyn payment::PaymentGateway>>,
 }
 
 /// The shared state, from a server function or a component rendering on the server.

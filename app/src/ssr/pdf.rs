@@ -3,15 +3,44 @@
 //! TrueType font of `PDF_FONT_PATH` (IPAex Gothic). Each document is a typst template
 //! fed its data as one JSON string (`sys.inputs.data`), so no value is ever evaluated
 //! as markup. The engine and the font are loaded once, on the first document; call
-//! [`render`] off the async threads (it is CPU work).
+//! [`render`] off the async threads (it is CPU work), through [`render_blocking`]:
+//! at most as many renders at once as the machine has cores (the others wait up to
+//! [`QUEUE_WAIT`], then get a busy answer), each ended at [`RENDER_LIMIT`] (typst has
+//! no cancellation of its own: the world it lays out against stops it at its next
+//! look-up of a font, which layout makes for every run of text), and a per-account rate
+//! ([`PER_ACCOUNT`]).
 
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 use typst_as_lib::TypstEngine;
 
+/// How long a request waits for a free renderer before it is told the service is busy.
+pub const QUEUE_WAIT: Duration = Duration::from_secs(3);
+/// How long one document may take to lay out before it is stopped.
+pub const RENDER_LIMIT: Duration = Duration::from_secs(10);
+
+/// PDFs an account may have made: 30 in 10 minutes (each costs a core for some
+/// milliseconds; a script on a stolen session must not keep the renderers busy).
+pub const PER_ACCOUNT: crate::ssr::auth::throttle::Policy = crate::ssr::auth::throttle::Policy {
+    scope: "pdf-account",
+    counting: crate::ssr::auth::throttle::Counting::PerWindow { window_secs: 600 },
+    free_attempts: 30,
+    step_secs: 60,
+    max_wait_secs: 600,
+};
+
 /// The templates, by file name.
+#[cfg(not(test))]
 const TEMPLATES: [(&str, &str); 2] = [
     ("invoice.typ", include_str!("../features/billing/pdf/invoice.typ")),
     ("contract.typ", include_str!("../features/contract/contract.typ")),
+];
+/// The templates, and one of a line of text for the tests.
+#[cfg(test)]
+const TEMPLATES: [(&str, &str); 3] = [
+    ("invoice.typ", include_str!("../features/billing/pdf/invoice.typ")),
+    ("contract.typ", include_str!("../features/contract/contract.typ")),
+    ("probe.typ", "#let d = json(bytes(sys.inputs.data))\n#d.text"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +49,63 @@ pub enum PdfError {
     Font { path: String, source: std::io::Error },
     #[error("typst: {0}")]
     Layout(String),
+    #[error("the layout took longer than its limit and was stopped")]
+    TimedOut,
+}
+
+/// The payload a render unwinds with when its time is up.
+struct TimeUp;
+
+thread_local! {
+    /// The deadline of the render on this thread ([`render_blocking`] sets it).
+    static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// A render's world with a deadline: its font look-up (made for every run of text)
+/// stops the layout once the time is up.
+struct Timed<'a> {
+    world: typst_as_lib::TypstWorld<'a>,
+    deadline: Instant,
+}
+
+impl typst::World for Timed<'_> {
+    fn library(&self) -> &typst::utils::LazyHash<typst::Library> {
+        self.world.library()
+    }
+    fn book(&self) -> &typst::utils::LazyHash<typst::text::FontBook> {
+        self.world.book()
+    }
+    fn main(&self) -> typst::syntax::FileId {
+        self.world.main()
+    }
+    fn source(&self, id: typst::syntax::FileId) -> typst::diag::FileResult<typst::syntax::Source> {
+        self.world.source(id)
+    }
+    fn file(&self, id: typst::syntax::FileId) -> typst::diag::FileResult<typst::foundations::Bytes> {
+        self.world.file(id)
+    }
+    fn font(&self, index: usize) -> Option<typst::text::Font> {
+        if Instant::now() >= self.deadline {
+            std::panic::panic_any(TimeUp);
+        }
+        self.world.font(index)
+    }
+    fn today(&self, offset: Option<typst::foundations::Duration>) -> Option<typst::foundations::Datetime> {
+        self.world.today(offset)
+    }
+}
+
+/// A stopped render is not a crash: the panic hook stays silent for it.
+fn quiet_time_up() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !info.payload().is::<TimeUp>() {
+                previous(info);
+            }
+        }));
+    });
 }
 
 fn engine(font_path: &std::path::Path) -> Result<&'static TypstEngine, PdfError> {
@@ -43,8 +129,24 @@ pub fn render(
     let json = serde_json::to_string(data).map_err(|e| PdfError::Layout(e.to_string()))?;
     let mut inputs = typst::foundations::Dict::new();
     inputs.insert("data".into(), typst::foundations::IntoValue::into_value(json));
-    let compiled =
-        engine(font_path)?.compile_with_input::<_, _, typst_layout::PagedDocument>(template, inputs);
+    let deadline = DEADLINE.with(|d| d.get()).unwrap_or_else(|| Instant::now() + RENDER_LIMIT);
+    let world = engine(font_path)?
+        .world_builder(template)
+        .with_inputs(inputs)
+        .build()
+        .map_err(|e| PdfError::Layout(format!("{e:?}")))?;
+    quiet_time_up();
+    let timed = Timed { world, deadline };
+    let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        typst::compile::<typst_layout::PagedDocument>(&timed)
+    }));
+    // As the engine does after each document: its memo cache is not kept.
+    typst::comemo::evict(0);
+    let compiled = match compiled {
+        Ok(compiled) => compiled,
+        Err(payload) if payload.is::<TimeUp>() => return Err(PdfError::TimedOut),
+        Err(payload) => std::panic::resume_unwind(payload),
+    };
     let doc = compiled.output.map_err(|e| PdfError::Layout(format!("{e:?}")))?;
     typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|e| PdfError::Layout(format!("{e:?}")))
 }
@@ -87,14 +189,80 @@ pub fn not_found() -> axum::response::Response {
     (http::StatusCode::NOT_FOUND, [(http::header::CACHE_CONTROL, "no-store")], "not found").into_response()
 }
 
-/// Make a PDF on the blocking pool (`make` is CPU work); a failure is logged and
-/// answered 503 (the font missing, a layout error) or 500.
+/// The renderers: as many as the machine has cores.
+fn renderers() -> &'static std::sync::Arc<tokio::sync::Semaphore> {
+    static RENDERERS: OnceLock<std::sync::Arc<tokio::sync::Semaphore>> = OnceLock::new();
+    RENDERERS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        std::sync::Arc::new(tokio::sync::Semaphore::new(cores))
+    })
+}
+
+/// "Busy, try again shortly": 503 with `Retry-After`, in both languages (a download
+/// link is followed without a page around it).
+pub fn busy() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        http::StatusCode::SERVICE_UNAVAILABLE,
+        [(http::header::RETRY_AFTER, "5"), (http::header::CACHE_CONTROL, "no-store")],
+        [(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "ただいま混み合っています。しばらくしてから再度お試しください。\nThe service is busy. Please try again in a moment.\n",
+    )
+        .into_response()
+}
+
+/// Whether `account_id` may have another PDF made now ([`PER_ACCOUNT`]): else 429.
+pub async fn account_may_render(
+    db: &crate::ssr::db::Db,
+    account_id: &str,
+) -> Result<(), axum::response::Response> {
+    use axum::response::IntoResponse;
+    let verdict = async {
+        let mut conn = db.pool().acquire().await?;
+        crate::ssr::auth::throttle::reserve(&mut conn, &PER_ACCOUNT, account_id, crate::ssr::now()).await
+    }
+    .await;
+    match verdict {
+        Ok(v) if v.go() => Ok(()),
+        Ok(_) => Err((
+            http::StatusCode::TOO_MANY_REQUESTS,
+            [(http::header::RETRY_AFTER, "60"), (http::header::CACHE_CONTROL, "no-store")],
+            "too many documents: try again in a few minutes",
+        )
+            .into_response()),
+        Err(e) => {
+            let _logged = crate::error::AppError::from(e);
+            Err(http::StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+    }
+}
+
+/// Make a PDF on the blocking pool (`make` is CPU work), once a renderer is free
+/// (waiting at most [`QUEUE_WAIT`]: then [`busy`]), stopped at [`RENDER_LIMIT`]; a
+/// failure is logged and answered 503 (the font missing, a layout error, the time up)
+/// or 500.
 pub async fn render_blocking(
     what: &'static str,
     make: impl FnOnce() -> Result<Vec<u8>, PdfError> + Send + 'static,
 ) -> Result<Vec<u8>, axum::response::Response> {
     use axum::response::IntoResponse;
-    match tokio::task::spawn_blocking(make).await {
+    let Ok(Ok(permit)) = tokio::time::timeout(QUEUE_WAIT, renderers().clone().acquire_owned()).await else {
+        tracing::warn!(what, "every PDF renderer is busy: answered busy");
+        return Err(busy());
+    };
+    let deadline = Instant::now() + RENDER_LIMIT;
+    let made = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        DEADLINE.with(|d| d.set(Some(deadline)));
+        let made = make();
+        DEADLINE.with(|d| d.set(None));
+        made
+    });
+    match made.await {
+        Ok(Err(PdfError::TimedOut)) => {
+            tracing::error!(what, limit_secs = RENDER_LIMIT.as_secs(), "a PDF took too long and was stopped");
+            Err(busy())
+        }
         Ok(Ok(bytes)) => Ok(bytes),
         Ok(Err(e)) => {
             tracing::error!(error = %e, what, "could not make a PDF");
@@ -119,5 +287,22 @@ mod tests {
              filename*=UTF-8''%E8%AB%8B%E6%B1%82%E6%9B%B8_2026%E5%B9%B411%E6%9C%88.pdf"
         );
         assert!(content_disposition("a.pdf", "a b\"c.pdf").ends_with("UTF-8''a%20b%22c.pdf"));
+    }
+
+    #[test]
+    fn a_render_past_its_deadline_stops_and_the_next_one_works() {
+        let font = std::path::Path::new(crate::ssr::config::DEFAULT_PDF_FONT_PATH);
+        if !font.is_file() {
+            panic!("the test command installs fonts-ipaexfont-gothic ({})", font.display());
+        }
+        let text = serde_json::json!({ "text": "ご請求金額確定のお知らせ" });
+        assert!(render("probe.typ", &text, font).is_ok_and(|pdf| pdf.starts_with(b"%PDF")));
+        // Its time up before it starts laying out text: it stops at the first look-up.
+        DEADLINE.with(|d| d.set(Some(Instant::now() - Duration::from_secs(1))));
+        let stopped = render("probe.typ", &text, font);
+        DEADLINE.with(|d| d.set(None));
+        assert!(matches!(stopped, Err(PdfError::TimedOut)), "{stopped:?}");
+        let after = render("probe.typ", &text, font);
+        assert!(after.is_ok_and(|pdf| pdf.starts_with(b"%PDF")), "the engine still works");
     }
 }

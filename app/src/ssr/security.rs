@@ -43,15 +43,21 @@ pub async fn refuse_cross_site(req: Request<Body>, next: Next) -> Response {
 
 /// The Content-Security-Policy of a rendered page: scripts only by this response's
 /// nonce (and what they load), WASM allowed, no framing, no plugins, no <base>.
-pub fn page_csp(nonce: &str, dev_reload: Option<u32>) -> String {
+/// `form_to`: another origin a form may lead to (the payment gateway's card page, which
+/// the card change's form reaches by a redirect).
+pub fn page_csp(nonce: &str, dev_reload: Option<u32>, form_to: Option<&str>) -> String {
     let connect = match dev_reload {
         Some(port) => format!("'self' ws://127.0.0.1:{port} ws://localhost:{port}"),
+        None => "'self'".into(),
+    };
+    let form_action = match form_to {
+        Some(origin) => format!("'self' {origin}"),
         None => "'self'".into(),
     };
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src {connect}; \
-         worker-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+         worker-src 'self'; manifest-src 'self'; form-action {form_action}; frame-ancestors 'none'; \
          object-src 'none'; base-uri 'none'"
     )
 }
@@ -109,7 +115,8 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request<Bo
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         let csp = if is_html {
             let reload = (!state.settings.env.is_production()).then_some(state.leptos_options.reload_port);
-            HeaderValue::from_str(&page_csp(&nonce, reload)).ok()
+            let gateway = state.payment_gateway.as_ref().and_then(|g| g.origin());
+            HeaderValue::from_str(&page_csp(&nonce, reload, gateway.as_deref())).ok()
         } else {
             None
         };
@@ -229,12 +236,15 @@ mod tests {
 
     #[test]
     fn the_page_csp_uses_the_nonce_and_forbids_framing() {
-        let csp = page_csp("abc", None);
+        let csp = page_csp("abc", None, None);
         assert!(csp.contains("script-src 'nonce-abc' 'strict-dynamic' 'wasm-unsafe-eval'"));
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(csp.contains("object-src 'none'"));
         assert!(csp.contains("base-uri 'none'"));
         assert!(!csp.contains("ws://"));
-        assert!(page_csp("abc", Some(3001)).contains("ws://127.0.0.1:3001"));
+        assert!(page_csp("abc", Some(3001), None).contains("ws://127.0.0.1:3001"));
+        assert!(csp.contains("form-action 'self';"));
+        assert!(page_csp("abc", None, Some("https://link.mul-pay.jp"))
+            .contains("form-action 'self' https://link.mul-pay.jp;"));
     }
 }

@@ -181,65 +181,6 @@ async fn enter_card(app: &TestApp, c: &reqwest::Client, page: &str, number: &str
     back
 }
 
-async fn all_text_in_the_database(app: &TestApp) -> String {
-    let tables: Vec<(String,)> = if app.database_url.starts_with("sqlite") {
-        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap()
-    } else {
-        sqlx::query_as(
-            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()",
-        )
-        .fetch_all(app.db.pool())
-        .await
-        .unwrap()
-    };
-    let mut all = String::new();
-    for (table,) in tables {
-        let columns: Vec<(String,)> = if app.database_url.starts_with("sqlite") {
-            sqlx::query_as("SELECT name FROM pragma_table_info($1)")
-                .bind(&table)
-                .fetch_all(app.db.pool())
-                .await
-                .unwrap()
-        } else {
-            sqlx::query_as(
-                "SELECT column_name::text FROM information_schema.columns
-                 WHERE table_schema = current_schema() AND table_name = $1",
-            )
-            .bind(&table)
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap()
-        };
-        for (column,) in columns {
-            // SQLite: as bytes (a blob is not UTF-8), read leniently.
-            let values: Vec<Option<String>> = if app.database_url.starts_with("sqlite") {
-                let raw: Vec<(Option<Vec<u8>>,)> =
-                    sqlx::query_as(&format!("SELECT CAST({column} AS BLOB) FROM {table}"))
-                        .fetch_all(app.db.pool())
-                        .await
-                        .unwrap();
-                raw.into_iter().map(|(v,)| v.map(|b| String::from_utf8_lossy(&b).into_owned())).collect()
-            } else {
-                let text: Vec<(Option<String>,)> =
-                    sqlx::query_as(&format!("SELECT CAST({column} AS TEXT) FROM {table}"))
-                        .fetch_all(app.db.pool())
-                        .await
-                        .unwrap();
-                text.into_iter().map(|(v,)| v).collect()
-            };
-            for v in values {
-                all.push_str(&v.unwrap_or_default());
-                all.push('\n');
-            }
-        }
-    }
-    assert!(all.contains("hanako@example.com"), "the scan reads text columns");
-    all
-}
-
 async fn a_card_change_goes_through_the_gateway_and_keeps_only_brand_last4_and_expiry(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = browser_of(&app, HANAKO).await;

@@ -133,6 +133,7 @@ async fn a_speed_test_of_ones_own_is_attached_and_anothers_is_refused(backend: B
     let res =
         c.post(app.url("/api/speedtest/start")).header("Accept", "application/json").send().await.unwrap();
     let ticket = res.json::<serde_json::Value>().await.unwrap()["ticket"].as_str().unwrap().to_string();
+    speed_counted(&app, &ticket, 88, 44).await;
     let res = c
         .post(app.url("/api/speedtest/finish"))
         .header("Accept", "application/json")

@@ -157,6 +157,8 @@ async fn a_test_runs_behind_its_ticket_and_its_session_and_its_endpoints_say_no_
     assert_eq!(call(&app, &c, "/api/speedtest/finish", &bad).await.0, 422);
     assert_eq!(finish(&app, &ichiro, &ticket).await.0, 409);
     // Finished: the id; a retried finish answers the same id.
+    // (What a real test at these speeds would have left the server's count at.)
+    speed_counted(&app, &ticket, 520, 100).await;
     let (status, id) = finish(&app, &c, &ticket).await;
     assert_eq!(status, 200, "{id}");
     assert_eq!(finish(&app, &c, &ticket).await, (200, id.clone()));
@@ -247,7 +249,58 @@ async fn an_abandoned_test_stops_blocking_when_its_ticket_expires_and_ten_tests_
     assert_eq!(endpoint(&c, &app, &format!("/speedtest/download?t={last}&size=1")).await.status(), 401);
 }
 
+async fn the_server_counts_what_it_moved_and_a_report_it_contradicts_is_unverified(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (c, _) = logged_in_with_cookie(&app).await;
+    let ticket = start(&app, &c).await;
+    for _ in 0..2 {
+        let res = endpoint(&c, &app, &format!("/speedtest/download?t={ticket}&size=1")).await;
+        assert_eq!(res.bytes().await.unwrap().len(), 1024 * 1024);
+    }
+    let res = c
+        .post(app.url(&format!("/speedtest/upload?t={ticket}")))
+        .header("Sec-Fetch-Site", "same-origin")
+        .header("Content-Type", "application/octet-stream")
+        .body(vec![7u8; 3 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let counted = |column: &'static str| {
+        let (app, ticket) = (&app, ticket.clone());
+        async move {
+            let (n,): (i64,) =
+                sqlx::query_as(&format!("SELECT {column} FROM speed_tests WHERE ticket_hash = $1"))
+                    .bind(app::ssr::crypto::sha256_hex(&ticket))
+                    .fetch_one(app.db.pool())
+                    .await
+                    .unwrap();
+            n
+        }
+    };
+    assert_eq!(counted("bytes_down").await, 2 * 1024 * 1024, "every byte it sent");
+    assert_eq!(counted("bytes_up").await, 3 * 1024 * 1024, "every byte it received");
+    // 512 Mbps reported over a count of 2 MiB in 10 s (1.7 Mbps): contradicted.
+    sqlx::query(
+        "UPDATE speed_tests SET down_first_ms = down_last_ms - 10000, up_first_ms = up_last_ms - 10000",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let (status, id) = finish(&app, &c, &ticket).await;
+    assert_eq!(status, 200);
+    let (_, page) = app.get_text_with(&c, &format!("/help/speedtest?result={id}")).await;
+    assert!(page.contains("data-testid=\"result-unverified\""), "{page}");
+    assert!(!page.contains(&format!("/help?result={id}#inquiry")), "no link to attach it");
+    // Nor can it be attached by hand, nor is it offered.
+    let (_, help) = app.get_text_with(&c, "/help").await;
+    assert!(!help.contains(&format!("value=\"{id}\"")));
+    let form = [("category", "internet"), ("message", "遅い"), ("result", id.as_str())];
+    assert_eq!(post_from(&app, &c, "/api/help/inquiry", &form).await, "/help?error=result.invalid_format");
+}
+
 on_both_databases!(
+    the_server_counts_what_it_moved_and_a_report_it_contradicts_is_unverified,
     a_test_runs_behind_its_ticket_and_its_session_and_its_endpoints_say_no_clearly,
     an_abandoned_test_stops_blocking_when_its_ticket_expires_and_ten_tests_an_hour_are_allowed,
 );

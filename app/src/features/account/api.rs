@@ -163,6 +163,15 @@ pub async fn submit_id_change(contact: Option<String>, password: Option<String>)
                 _ => return refuse(PAGE, AppError::invalid("contact", FieldError::Required)),
             };
             crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+            // A mail goes to the typed address: 5 an hour per account and per address.
+            {
+                use crate::ssr::auth::throttle::{reserve, MAILS_TO_ADDRESS};
+                if !(reserve(&mut conn, &store::ID_CHANGE_MAILS, &account.account_id, t).await?.go()
+                    && reserve(&mut conn, &MAILS_TO_ADDRESS, &draft.new_id_key, t).await?.go())
+                {
+                    return refuse(PAGE, AppError::TooManyAttempts);
+                }
+            }
             drop(conn);
             let token = random_token();
             let mut tx = state.db.pool().begin().await?;
@@ -215,15 +224,23 @@ pub async fn submit_id_change(contact: Option<String>, password: Option<String>)
                 .public_url
                 .join(&format!("/account/id/cancel?token={cancel_token}"))
                 .map_err(AppError::internal)?;
-            let notice = templates::id_change_requested(
-                &state.settings,
-                locale,
-                &target.to,
-                &draft.new_id,
+            crate::ssr::mail::enqueue_each(
+                &mut tx,
+                "account.id_change_requested",
+                target.security_recipients(),
+                |to| {
+                    templates::id_change_requested(
+                        &state.settings,
+                        locale,
+                        to,
+                        &draft.new_id,
+                        t,
+                        cancel_link.as_str(),
+                    )
+                },
                 t,
-                cancel_link.as_str(),
-            );
-            enqueue(&mut tx, "account.id_change_requested", &notice, t).await?;
+            )
+            .await?;
             crate::ssr::events::account_event(
                 &mut tx,
                 crate::ssr::events::Event::IdChangeRequested,
@@ -243,6 +260,7 @@ pub async fn submit_id_change(contact: Option<String>, password: Option<String>)
 pub async fn get_id_change_link(token: String) -> Result<IdChangeLink, AppError> {
     use crate::ssr::crypto::sha256_hex;
     crate::ssr::set_referrer_policy_no_referrer();
+    crate::ssr::set_no_store();
     let state = crate::ssr::state()?;
     let row: Option<(String, String, i64)> = sqlx::query_as(
         "SELECT a.itscom_id, x.new_itscom_id, x.sets_contact FROM id_changes x
@@ -269,7 +287,7 @@ pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
     use super::IdChangeStep::*;
     use crate::domain::FieldError;
     use crate::ssr::crypto::sha256_hex;
-    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::mail::templates;
     use crate::ssr::{flow, now, refuse, respond, BackTo, OnUnique};
 
     /// The change a link confirms, with the account it changes.
@@ -334,23 +352,35 @@ pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
             .await;
             // Another account took this ID after the mail was sent.
             changed.on_unique(AppError::invalid("new_itscom_id", FieldError::Taken)).back_to(&page)?;
+            let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
             if sets_contact != 0 {
-                sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
-                    .bind(&customer_no)
-                    .bind(&new_id)
-                    .execute(&mut *tx)
-                    .await?;
+                // The address before is mailed a link that takes the contact change back.
+                let previous = old_contact.clone().unwrap_or_else(|| old_id.clone());
+                store::set_contact(
+                    &mut tx,
+                    &state.settings,
+                    &account_id,
+                    &customer_no,
+                    &previous,
+                    &new_id,
+                    locale,
+                    t,
+                )
+                .await?;
             }
             // Recoveries and registrations started for the old ID end with it.
             crate::ssr::auth::cancel_pending(&mut tx, &account_id, t).await?;
             crate::ssr::events::account_event(&mut tx, crate::ssr::events::Event::IdChanged, &account_id, t)
                 .await?;
-            let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
+            // The contact address before the change hears of it (and, for 7 days after a
+            // change of the contact address, the ones before that).
             let to = old_contact.unwrap_or(old_id);
-            enqueue(
+            let also = crate::ssr::db::customers::previous_contacts(&mut tx, &customer_no, &to, t).await?;
+            crate::ssr::mail::enqueue_each(
                 &mut tx,
                 "account.id_changed",
-                &templates::id_changed_notice(&state.settings, locale, &to, &new_id, t),
+                std::iter::once(to.as_str()).chain(also.iter().map(String::as_str)),
+                |to| templates::id_changed_notice(&state.settings, locale, to, &new_id, t),
                 t,
             )
             .await?;
@@ -368,6 +398,7 @@ pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
 pub async fn get_id_change_cancel(token: String) -> Result<IdChangeLink, AppError> {
     use crate::ssr::crypto::sha256_hex;
     crate::ssr::set_referrer_policy_no_referrer();
+    crate::ssr::set_no_store();
     let state = crate::ssr::state()?;
     let row: Option<(String, String, i64)> = sqlx::query_as(
         "SELECT a.itscom_id, x.new_itscom_id, COALESCE(x.sets_contact, 0) FROM id_changes x

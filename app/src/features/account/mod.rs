@@ -15,8 +15,9 @@ pub mod texts;
 
 pub use api::*;
 pub use page::{
-    AccountEditPage, AccountPage, ContactVerifyPage, IdChangeCancelPage, IdChangeCancelledPage,
-    IdChangeConfirmPage, IdChangeDonePage, IdChangePage, IdChangeSentPage, IdChangeVerifyPage,
+    AccountEditPage, AccountPage, ContactRevertPage, ContactVerifyPage, IdChangeCancelPage,
+    IdChangeCancelledPage, IdChangeConfirmPage, IdChangeDonePage, IdChangePage, IdChangeSentPage,
+    IdChangeVerifyPage,
 };
 pub use profile::*;
 
@@ -74,6 +75,14 @@ pub struct AccountOverview {
 pub struct ContactLink {
     pub current: Option<String>,
     pub new_email: String,
+}
+
+/// What a revert link restores: the address the change replaced, and the one in force
+/// now (masked).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactRevertLink {
+    pub restore: String,
+    pub current: Option<String>,
 }
 
 /// The ID change this session is drafting, at its confirmation step.

@@ -2,7 +2,10 @@ use super::api::{
     get_account_overview, get_id_change_cancel, get_id_change_draft, get_id_change_link, CancelIdChange,
     ConfirmIdChange, StartIdChange, SubmitIdChange,
 };
-use super::profile::{get_contact_link, AddPhone, ChangeContact, ConfirmContactChange, RemovePhone};
+use super::profile::{
+    get_contact_link, get_contact_revert, AddPhone, ChangeContact, ConfirmContactChange, RemovePhone,
+    RevertContactChange,
+};
 use super::{routes, IdChangeStep};
 use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
 use crate::components::status::{ErrorNotice, Loading};
@@ -461,5 +464,51 @@ pub fn IdChangeCancelledPage() -> impl IntoView {
             <p class="mb-4 leading-relaxed" data-testid="id-change-cancelled">{tf.id_cancelled_body}</p>
             <a class="btn" href="/login">{tx.to_login}</a>
         </section>
+    }
+}
+
+/// 変更を取り消す: the link mailed to the contact address a change replaced (no login:
+/// the link is the proof). Says what is restored, asks before it acts.
+#[component]
+pub fn ContactRevertPage() -> impl IntoView {
+    let tx = t();
+    let tf = super::texts::t();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let done = move || query.read().get("done").is_some();
+    let link = Resource::new(token, get_contact_revert);
+    let action = ServerAction::<RevertContactChange>::new();
+    let error = form_error();
+    view! {
+        <h1 class="page-title">{tf.revert_title}</h1>
+        <Show when=done fallback=move || view! {
+            <Suspense fallback=|| view! { <Loading/> }>
+                {move || link.get().map(|r| match r {
+                    Ok(l) => view! {
+                        <section class="card max-w-2xl">
+                            <p class="mb-4">{tf.revert_lead}</p>
+                            <FormAlert error=error/>
+                            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                                <Row label=tf.revert_restore value=l.restore.clone() testid="revert-restore"/>
+                                <Row label=tf.contact_current value=l.current.clone().unwrap_or_default()/>
+                            </dl>
+                            <ActionForm action=action>
+                                <input type="hidden" name="token" value=token/>
+                                <Submit label=tf.revert_button/>
+                            </ActionForm>
+                        </section>
+                    }.into_any(),
+                    Err(AppError::LinkInvalid) => view! {
+                        <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                })}
+            </Suspense>
+        }>
+            <section class="card max-w-2xl">
+                <p class="mb-4" data-testid="revert-done">{tf.revert_done}</p>
+                <a class="btn" href=crate::features::recovery::routes::START>{tf.revert_to_recovery}</a>
+            </section>
+        </Show>
     }
 }

@@ -29,9 +29,14 @@ async fn notice(
     let state = crate::ssr::state().map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
     let words = what(super::texts::of(target.locale));
-    let mail =
-        crate::ssr::mail::templates::profile_changed(&state.settings, target.locale, &target.to, &words, t);
-    crate::ssr::mail::enqueue(tx, event.name(), &mail, t).await?;
+    crate::ssr::mail::enqueue_each(
+        tx,
+        event.name(),
+        target.security_recipients(),
+        |to| crate::ssr::mail::templates::profile_changed(&state.settings, target.locale, to, &words, t),
+        t,
+    )
+    .await?;
     crate::ssr::events::account_event(tx, event, account_id, t).await
 }
 
@@ -172,7 +177,13 @@ pub async fn change_contact(
                 return refuse(page, AppError::invalid("contact_email", FieldError::Unchanged));
             }
             crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
-            if !own && throttle::reserve(&mut conn, &CONTACT_MAILS, &account.account_id, t).await? != throttle::Verdict::Go
+            // Mails to a typed address: 5 an hour per account and per address.
+            let mails_allowed = own
+                || (throttle::reserve(&mut conn, &CONTACT_MAILS, &account.account_id, t).await?.go()
+                    && throttle::reserve(&mut conn, &throttle::MAILS_TO_ADDRESS, &to.to_ascii_lowercase(), t)
+                        .await?
+                        .go());
+            if !mails_allowed
             {
                 return refuse(page, AppError::TooManyAttempts);
             }
@@ -185,14 +196,19 @@ pub async fn change_contact(
                 .rows(&mut tx)
                 .await?;
             if own {
-                // The notice goes to the address in force before the change.
-                notice(&mut tx, &account.account_id, Event::ContactChanged, |w| (w.what_contact_changed)(&to), t)
-                    .await?;
-                sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
-                    .bind(&account.customer_no)
-                    .bind(&to)
-                    .execute(&mut *tx)
-                    .await?;
+                // The address in force before the change is mailed a link that takes it back.
+                let target = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?;
+                super::store::set_contact(
+                    &mut tx,
+                    &state.settings,
+                    &account.account_id,
+                    &account.customer_no,
+                    &target.to,
+                    &to,
+                    target.locale,
+                    t,
+                )
+                .await?;
                 tx.commit().await?;
                 return Ok(back("contact_changed"));
             }
@@ -248,6 +264,7 @@ fn mask_email(address: &str) -> String {
 pub async fn get_contact_link(token: String) -> Result<ContactLink, AppError> {
     use crate::ssr::auth::sha256_hex;
     crate::ssr::set_referrer_policy_no_referrer();
+    crate::ssr::set_no_store();
     let state = crate::ssr::state()?;
     let row: Option<(Option<String>, String)> = sqlx::query_as(
         "SELECT c.contact_email, x.new_email FROM contact_changes x JOIN customers c ON c.customer_no = x.customer_no
@@ -273,7 +290,6 @@ pub async fn get_contact_link(token: String) -> Result<ContactLink, AppError> {
 pub async fn confirm_contact_change(token: String) -> Result<String, AppError> {
     use super::ContactStep;
     use crate::ssr::auth::sha256_hex;
-    use crate::ssr::events::Event;
     use crate::ssr::{flow, refuse, respond};
     let token = token.trim().to_string();
     let page = format!("{}?token={token}", super::routes::CONTACT_VERIFY);
@@ -301,15 +317,72 @@ pub async fn confirm_contact_change(token: String) -> Result<String, AppError> {
             .bind(format!("used:{hash}"))
             .fetch_one(&mut *tx)
             .await?;
-            notice(&mut tx, &account_id, Event::ContactChanged, |w| (w.what_contact_changed)(&new_email), t)
-                .await?;
-            sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
-                .bind(&customer_no)
-                .bind(&new_email)
-                .execute(&mut *tx)
-                .await?;
+            // The address in force before is mailed a link that takes the change back.
+            let target = crate::ssr::db::customers::notice_target(&mut tx, &account_id).await?;
+            super::store::set_contact(
+                &mut tx,
+                &state.settings,
+                &account_id,
+                &customer_no,
+                &target.to,
+                &new_email,
+                target.locale,
+                t,
+            )
+            .await?;
             tx.commit().await?;
             Ok(format!("{}?done=1", super::routes::CONTACT_VERIFY))
+        }
+        .await,
+    )
+}
+
+/// What a revert link (mailed to the contact address a change replaced) will restore;
+/// the current address masked (reading changes nothing).
+#[server(endpoint = "account/contact/revert/link")]
+pub async fn get_contact_revert(token: String) -> Result<super::ContactRevertLink, AppError> {
+    crate::ssr::set_referrer_policy_no_referrer();
+    crate::ssr::set_no_store();
+    let state = crate::ssr::state()?;
+    let mut conn = state.db.pool().acquire().await?;
+    let Some(r) = super::store::revert_link(&mut conn, token.trim(), crate::ssr::now()).await? else {
+        crate::ssr::set_status(404);
+        return Err(AppError::LinkInvalid);
+    };
+    Ok(super::ContactRevertLink { restore: r.previous_email, current: r.current.map(|c| mask_email(&c)) })
+}
+
+/// `変更を取り消す`: the contact address is the one the change replaced again, every
+/// session of the account ends (and every pending change), the restored address is
+/// told. No login needed: the link mailed to that address is the proof.
+#[server(endpoint = "account/contact/revert")]
+pub async fn revert_contact_change(token: String) -> Result<String, AppError> {
+    use crate::ssr::{refuse, respond};
+    let token = token.trim().to_string();
+    let page = format!("{}?token={token}", super::routes::CONTACT_REVERT);
+    respond(
+        &page.clone(),
+        async move {
+            let state = crate::ssr::state()?;
+            let t = crate::ssr::now();
+            let mut tx = state.db.pool().begin().await?;
+            let Some(r) = super::store::revert(&mut tx, &token, t).await? else {
+                return refuse(&page, AppError::LinkInvalid);
+            };
+            crate::ssr::events::account_event(
+                &mut tx,
+                crate::ssr::events::Event::ContactReverted,
+                &r.account_id,
+                t,
+            )
+            .await?;
+            let locale = crate::i18n::Locale::from_code(&r.locale).unwrap_or_default();
+            let mail =
+                crate::ssr::mail::templates::contact_reverted(&state.settings, locale, &r.previous_email, t);
+            crate::ssr::mail::enqueue(&mut tx, "account.contact_reverted", &mail, t).await?;
+            tx.commit().await?;
+            tracing::info!(customer = %r.customer_no, "contact address change taken back");
+            Ok(format!("{}?done=1", super::routes::CONTACT_REVERT))
         }
         .await,
     )

@@ -5,6 +5,9 @@ pub const OVERVIEW: &str = "/account";
 pub const EDIT: &str = "/account/edit";
 /// The link mailed to a new contact address (`?token=…`; `?done=1` once confirmed).
 pub const CONTACT_VERIFY: &str = "/account/contact/verify";
+/// The link mailed to the contact address a change replaced (`?token=…`; `?done=1`
+/// once taken back).
+pub const CONTACT_REVERT: &str = "/account/contact/revert";
 /// The ID change: the new ID (and where a draft out of order is sent).
 pub const ID: &str = "/account/id";
 pub const ID_CONFIRM: &str = "/account/id/confirm";

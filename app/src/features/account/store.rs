@@ -8,6 +8,15 @@ use crate::ssr::db::Conn;
 pub const DRAFT_SECS: i64 = 30 * 60;
 pub const LINK_SECS: i64 = 24 * 60 * 60;
 
+/// ID changes an account may submit (each mails the typed address): 5 an hour.
+pub const ID_CHANGE_MAILS: crate::ssr::auth::throttle::Policy = crate::ssr::auth::throttle::Policy {
+    scope: "id-change-mail",
+    counting: crate::ssr::auth::throttle::Counting::PerWindow { window_secs: 3600 },
+    free_attempts: 5,
+    step_secs: 300,
+    max_wait_secs: 3600,
+};
+
 #[derive(sqlx::FromRow)]
 pub struct Draft {
     pub id: String,
@@ -33,4 +42,128 @@ pub async fn current_draft(
     .bind(now)
     .fetch_optional(conn)
     .await?)
+}
+
+/// A change of the contact address can be taken back by the address it replaced for
+/// this long, which meanwhile also gets the account's security notices.
+pub const REVERT_SECS: i64 = 7 * 86_400;
+
+/// The contact address of `customer_no` becomes `new`, in `tx`. When it replaces
+/// another (`previous`), that address is mailed at once with a single-use link that
+/// takes the change back, valid [`REVERT_SECS`], and gets the account's security
+/// notices as long.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_contact(
+    tx: &mut Conn,
+    settings: &crate::ssr::config::Settings,
+    account_id: &str,
+    customer_no: &str,
+    previous: &str,
+    new: &str,
+    locale: crate::i18n::Locale,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
+        .bind(customer_no)
+        .bind(new)
+        .execute(&mut *tx)
+        .await?;
+    if previous.eq_ignore_ascii_case(new) {
+        return Ok(());
+    }
+    let token = crate::ssr::auth::random_token();
+    sqlx::query(
+        "INSERT INTO contact_reverts (id, account_id, customer_no, previous_email, new_email, revert_hash, step,
+            created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8)",
+    )
+    .bind(crate::ssr::db::new_id())
+    .bind(account_id)
+    .bind(customer_no)
+    .bind(previous)
+    .bind(new)
+    .bind(crate::ssr::auth::sha256_hex(&token))
+    .bind(now)
+    .bind(now + REVERT_SECS)
+    .execute(&mut *tx)
+    .await?;
+    let link = settings
+        .public_url
+        .join(&format!("{}?token={token}", super::routes::CONTACT_REVERT))
+        .map_err(AppError::internal)?;
+    let mail =
+        crate::ssr::mail::templates::contact_changed(settings, locale, previous, new, now, link.as_str());
+    crate::ssr::mail::enqueue(tx, "account.contact_changed", &mail, now).await?;
+    crate::ssr::events::account_event(tx, crate::ssr::events::Event::ContactChanged, account_id, now).await?;
+    Ok(())
+}
+
+/// An open revert link, as its page shows it.
+#[derive(sqlx::FromRow)]
+pub struct Revert {
+    pub account_id: String,
+    pub customer_no: String,
+    pub previous_email: String,
+    pub current: Option<String>,
+    pub locale: String,
+}
+
+/// The open change a revert link takes back (reading changes nothing).
+pub async fn revert_link(conn: &mut Conn, token: &str, now: i64) -> Result<Option<Revert>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.account_id, r.customer_no, r.previous_email, c.contact_email AS current, a.locale
+         FROM contact_reverts r JOIN customers c ON c.customer_no = r.customer_no
+         JOIN accounts a ON a.id = r.account_id
+         WHERE r.revert_hash = $1 AND r.step = 'open' AND r.expires_at > $2",
+    )
+    .bind(crate::ssr::auth::sha256_hex(token))
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Takes the change of `token` back, once: the contact address is the one it replaced
+/// again, every other open revert link of the account ends (the address that was put
+/// in cannot take the restore back), and so does every session and pending change.
+/// None when the link is unknown, used or expired.
+pub async fn revert(tx: &mut Conn, token: &str, now: i64) -> Result<Option<Revert>, AppError> {
+    let hash = crate::ssr::auth::sha256_hex(token);
+    let used = format!("used:{hash}");
+    // Write first (the claim), so parallel clicks queue and one wins; the used link's
+    // hash is kept marked, to read the row back.
+    let claimed = sqlx::query(
+        "UPDATE contact_reverts SET step = 'reverted', revert_hash = $3
+         WHERE revert_hash = $1 AND step = 'open' AND expires_at > $2",
+    )
+    .bind(&hash)
+    .bind(now)
+    .bind(&used)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if claimed != 1 {
+        return Ok(None);
+    }
+    let row: Revert = sqlx::query_as(
+        "SELECT r.account_id, r.customer_no, r.previous_email, c.contact_email AS current, a.locale
+         FROM contact_reverts r JOIN customers c ON c.customer_no = r.customer_no
+         JOIN accounts a ON a.id = r.account_id
+         WHERE r.revert_hash = $1",
+    )
+    .bind(&used)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE contact_reverts SET step = 'reverted', revert_hash = NULL WHERE account_id = $1 AND step = 'open'",
+    )
+    .bind(&row.account_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
+        .bind(&row.customer_no)
+        .bind(&row.previous_email)
+        .execute(&mut *tx)
+        .await?;
+    crate::ssr::auth::end_for_security(tx, &row.account_id, now).await?;
+    Ok(Some(row))
 }

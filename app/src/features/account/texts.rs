@@ -95,6 +95,25 @@ pub struct AccountTexts {
     pub mail_contact_confirm_subject: &'static str,
     #[cfg(feature = "ssr")]
     pub mail_contact_confirm: fn(&str) -> Vec<String>,
+    /// 連絡先メールアドレスの変更の取り消し (the link mailed to the address before a
+    /// change).
+    pub revert_title: &'static str,
+    pub revert_lead: &'static str,
+    pub revert_restore: &'static str,
+    pub revert_button: &'static str,
+    pub revert_done: &'static str,
+    pub revert_to_recovery: &'static str,
+    /// Mail to the address before a change of the contact address (new address, when,
+    /// the link that takes it back).
+    #[cfg(feature = "ssr")]
+    pub mail_contact_changed_subject: &'static str,
+    #[cfg(feature = "ssr")]
+    pub mail_contact_changed: fn(&str, &str, &str) -> Vec<String>,
+    /// Mail to the address restored by the link (when).
+    #[cfg(feature = "ssr")]
+    pub mail_contact_reverted_subject: &'static str,
+    #[cfg(feature = "ssr")]
+    pub mail_contact_reverted: fn(&str) -> Vec<String>,
 }
 
 pub const JA: AccountTexts = AccountTexts {
@@ -197,6 +216,30 @@ pub const JA: AccountTexts = AccountTexts {
     mail_contact_confirm_subject: "連絡先メールアドレスの確認",
     #[cfg(feature = "ssr")]
     mail_contact_confirm: |link| vec!["マイページの連絡先メールアドレスをこのアドレスに変更するお申し込みがありました。以下のURLを開き、変更を確定してください（24時間有効）。".to_string(), link.to_string(), "お心当たりのない場合は、このメールを破棄してください。変更されません。".to_string()],
+    revert_title: "連絡先メールアドレスの変更の取り消し",
+    revert_lead: "連絡先メールアドレスを元のアドレスに戻し、すべての端末からログアウトします。よろしければ「変更を取り消す」を押してください。",
+    revert_restore: "元に戻すアドレス",
+    revert_button: "変更を取り消す",
+    revert_done: "連絡先メールアドレスを元に戻し、すべての端末からログアウトしました。お心当たりのない変更があった場合は、パスワードを再設定してください。",
+    revert_to_recovery: "パスワードを再設定する",
+    #[cfg(feature = "ssr")]
+    mail_contact_changed_subject: "連絡先メールアドレス変更のお知らせ",
+    #[cfg(feature = "ssr")]
+    mail_contact_changed: |to, when, link| vec![
+        format!("マイページの連絡先メールアドレスが {to} に変更されました。"),
+        format!("日時: {when}"),
+        "お心当たりのない場合は、7日以内に以下のURLを開き「変更を取り消す」を押してください。連絡先メールアドレスがこのアドレスに戻り、すべての端末からログアウトされます。".to_string(),
+        link.to_string(),
+        "変更から7日間は、パスワード再設定の認証コードなどの大切なお知らせを、このアドレスにもお送りします。".to_string(),
+    ],
+    #[cfg(feature = "ssr")]
+    mail_contact_reverted_subject: "連絡先メールアドレスを元に戻しました",
+    #[cfg(feature = "ssr")]
+    mail_contact_reverted: |when| vec![
+        "マイページの連絡先メールアドレスをこのアドレスに戻し、すべての端末からログアウトしました。".to_string(),
+        format!("日時: {when}"),
+        "お心当たりのない変更があった場合は、マイページのログイン画面の「ID,またはパスワードをお忘れですか?」からパスワードを再設定してください。".to_string(),
+    ],
 };
 
 pub const EN: AccountTexts = AccountTexts {
@@ -299,6 +342,30 @@ pub const EN: AccountTexts = AccountTexts {
     mail_contact_confirm_subject: "Confirm your contact address",
     #[cfg(feature = "ssr")]
     mail_contact_confirm: |link| vec!["A change of a My Page contact address to this address was asked. Open the link to confirm it (valid 24 hours).".to_string(), link.to_string(), "If this was not you, ignore this mail: nothing changes.".to_string()],
+    revert_title: "Take back the change of your contact email address",
+    revert_lead: "Your contact email address goes back to the previous one and every device is logged out. Press \"Take back the change\" to do so.",
+    revert_restore: "Address to restore",
+    revert_button: "Take back the change",
+    revert_done: "Your contact email address is back to the previous one and every device has been logged out. If you did not make the change, reset your password.",
+    revert_to_recovery: "Reset your password",
+    #[cfg(feature = "ssr")]
+    mail_contact_changed_subject: "Your contact email address was changed",
+    #[cfg(feature = "ssr")]
+    mail_contact_changed: |to, when, link| vec![
+        format!("The contact email address of your My Page account was changed to {to}."),
+        format!("When: {when}"),
+        "If you did not make this change, open the link below within 7 days and press \"Take back the change\": your contact address goes back to this address and every device is logged out.".to_string(),
+        link.to_string(),
+        "For 7 days after the change, important notices such as password reset codes are also sent to this address.".to_string(),
+    ],
+    #[cfg(feature = "ssr")]
+    mail_contact_reverted_subject: "Your contact email address was restored",
+    #[cfg(feature = "ssr")]
+    mail_contact_reverted: |when| vec![
+        "The contact email address of your My Page account is this address again, and every device has been logged out.".to_string(),
+        format!("When: {when}"),
+        "If you did not make the change, reset your password from \"Forgot your ID or password?\" on the My Page login screen.".to_string(),
+    ],
 };
 
 /// The texts of `locale`.

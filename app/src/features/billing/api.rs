@@ -28,6 +28,9 @@ pub async fn get_payment() -> Result<PaymentOverview, AppError> {
     Ok(PaymentOverview {
         method: super::store::payment_method(&mut conn, &account.customer_no).await?,
         needs_password: crate::ssr::auth::needs_password(&account, crate::ssr::now()),
+        card_online: state.payment_gateway.is_some(),
+        support_phone: state.settings.support.general_phone.clone(),
+        support_hours: state.settings.support.general_hours.clone(),
     })
 }
 
@@ -42,6 +45,8 @@ pub async fn start_card_change(password: Option<String>) -> Result<String, AppEr
         async move {
             let account = crate::ssr::auth::require_login().await?;
             let state = crate::ssr::state()?;
+            // No gateway configured: no change to a card online (the page says so).
+            let gateway = state.payment_gateway.clone().ok_or(AppError::ServiceUnavailable)?;
             let t = crate::ssr::now();
             let mut conn = state.db.pool().acquire().await?;
             crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
@@ -54,16 +59,29 @@ pub async fn start_card_change(password: Option<String>) -> Result<String, AppEr
             }
             let setup = super::payment::open_setup(&mut conn, &account, t).await?;
             drop(conn);
-            let return_url = state
-                .settings
-                .public_url
-                .join(super::routes::PAYMENT_RETURN)
-                .map_err(|e| AppError::internal(format!("return URL: {e}")))?;
-            let page = state
-                .payment_gateway
-                .begin(&setup, return_url.as_str())
-                .await
-                .map_err(|e| AppError::internal(format!("payment gateway: {e}")))?;
+            let url = |path: &str| {
+                state
+                    .settings
+                    .public_url
+                    .join(path)
+                    .map_err(|e| AppError::internal(format!("return URL: {e}")))
+            };
+            let (return_url, result_url) =
+                (url(super::routes::PAYMENT_RETURN)?, url(super::routes::PAYMENT_RESULT)?);
+            let locale = crate::ssr::auth::request_cookie(crate::i18n::Locale::COOKIE)
+                .and_then(|c| crate::i18n::Locale::from_code(&c))
+                .unwrap_or_default();
+            let setup = crate::ssr::payment::Setup {
+                reference: &setup,
+                customer_no: &account.customer_no,
+                return_url: return_url.as_str(),
+                result_url: result_url.as_str(),
+                locale,
+            };
+            let page = gateway.begin(setup).await.map_err(|e| {
+                tracing::error!(error = %e, "payment gateway: could not open its card page");
+                AppError::ServiceUnavailable
+            })?;
             Ok(page)
         }
         .await,

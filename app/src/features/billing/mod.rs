@@ -109,4 +109,10 @@ crate::flow_steps! {
 pub struct PaymentOverview {
     pub method: Option<PaymentMethod>,
     pub needs_password: bool,
+    /// Whether a payment gateway is configured: without one a change to a card is not
+    /// offered online, and the page names the support centre's line instead.
+    pub card_online: bool,
+    /// The support centre's general line and its hours (configuration).
+    pub support_phone: String,
+    pub support_hours: String,
 }

@@ -347,18 +347,33 @@ pub fn PaymentPage() -> impl IntoView {
                             </section>
                             <section class="card">
                                 <h2 class="card-title">{if is_card { tb.payment_to_other_card } else { tb.payment_to_card }}</h2>
-                                <p class="mb-2">{tb.payment_card_lead}</p>
-                                <p class="mb-4 text-sm text-slate-700">{tb.payment_card_safety}</p>
+                                {o.card_online.then(|| view! {
+                                    <p class="mb-2">{tb.payment_card_lead}</p>
+                                    <p class="mb-4 text-sm text-slate-700">{tb.payment_card_safety}</p>
+                                })}
                                 <FormAlert error=error/>
-                                <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
-                                    {o.needs_password.then(|| view! {
-                                        <p class="text-sm text-slate-700">{tb.payment_password_lead}</p>
-                                        <Field id="password" label=tx.current_password input_type="password"
-                                            autocomplete="current-password" maxlength="32"
-                                            error=field_error(tx, error, "current_password")/>
-                                    })}
-                                    <Submit label=tb.payment_to_gateway/>
-                                </ActionForm>
+                                {if o.card_online {
+                                    view! {
+                                        <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                                            {o.needs_password.then(|| view! {
+                                                <p class="text-sm text-slate-700">{tb.payment_password_lead}</p>
+                                                <Field id="password" label=tx.current_password input_type="password"
+                                                    autocomplete="current-password" maxlength="32"
+                                                    error=field_error(tx, error, "current_password")/>
+                                            })}
+                                            <Submit label=tb.payment_to_gateway/>
+                                        </ActionForm>
+                                    }.into_any()
+                                } else {
+                                    let href = crate::features::help::tel(&o.support_phone);
+                                    view! {
+                                        <div class="alert alert-info" data-testid="payment-card-offline">
+                                            <p>{tb.payment_card_offline}</p>
+                                            <p>{(tb.payment_card_offline_call)(&o.support_phone, &o.support_hours)}</p>
+                                            <p class="mt-2"><a class="link link-action" href=href>{o.support_phone.clone()}</a></p>
+                                        </div>
+                                    }.into_any()
+                                }}
                             </section>
                             <section class="card">
                                 <h2 class="card-title">{tb.payment_bank_title}</h2>

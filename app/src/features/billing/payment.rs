@@ -1,8 +1,10 @@
 //! お支払い方法の変更 to a card, on My Page's side: a setup bound to the session opens
 //! the gateway's page (`api::start_card_change`); the gateway sends the customer back
-//! to [`gateway_return`], which has the gateway verify and redeem its result, once, and
-//! keeps brand, last 4, expiry and token only. A replayed or doubled return changes
-//! the method once: the gateway's result is single-use and the setup moves on once.
+//! to [`gateway_return`] with its result in the query (checked and redeemed there), or
+//! posts it from its own page to [`gateway_result`] (checked and recorded there, then
+//! the browser goes on to [`gateway_return`]). Either way the setup keeps brand, last
+//! 4, expiry and token only, and settles once: a replayed or doubled return changes
+//! the method once.
 
 use super::{routes, PaymentMethod, PaymentStep};
 use crate::ssr::auth::CurrentAccount;
@@ -50,8 +52,38 @@ fn back(query: &str) -> Response {
     Redirect::to(&format!("{}{query}", routes::PAYMENT)).into_response()
 }
 
-/// `GET /billing/payment/return?ref=…&result=…&status=…&sig=…`: where the gateway sends
-/// the customer back. Only the session that opened the setup, before it expires.
+/// A gateway's result recorded on its setup (by [`gateway_result`]) until the browser
+/// comes back with the session that opened it.
+#[derive(sqlx::FromRow)]
+struct Recorded {
+    result_outcome: Option<String>,
+    card_brand: Option<String>,
+    card_last4: Option<String>,
+    card_exp_month: Option<i64>,
+    card_exp_year: Option<i64>,
+    card_token: Option<String>,
+}
+
+impl Recorded {
+    fn outcome(self) -> Option<Outcome> {
+        Some(match self.result_outcome.as_deref()? {
+            "approved" => Outcome::Approved(CardToken {
+                token: self.card_token?,
+                brand: self.card_brand?,
+                last4: self.card_last4?,
+                exp_month: u8::try_from(self.card_exp_month?).ok()?,
+                exp_year: u16::try_from(self.card_exp_year?).ok()?,
+            }),
+            "declined" => Outcome::Declined,
+            _ => Outcome::Cancelled,
+        })
+    }
+}
+
+/// `GET /billing/payment/return?ref=…[&result…]`: where the customer's browser comes
+/// back. Only the session that opened the setup, before it expires. The result is in
+/// the query (a gateway that returns by GET: checked and redeemed here) or was posted
+/// by the gateway's page to [`gateway_result`] a moment before (recorded there).
 pub async fn gateway_return(
     State(state): State<AppState>,
     account: CurrentAccount,
@@ -60,13 +92,14 @@ pub async fn gateway_return(
 ) -> Response {
     let t = crate::ssr::now();
     let client = crate::ssr::auth::client_address_of(Some(&parts), state.settings.trusted_proxy_hops);
-    let Some(reference) = query.get("ref").cloned() else {
+    let (Some(gateway), Some(reference)) = (state.payment_gateway.clone(), query.get("ref").cloned()) else {
         return back("?error=expired");
     };
-    let waiting: Result<Option<(String,)>, sqlx::Error> = async {
+    let waiting: Result<Option<Recorded>, sqlx::Error> = async {
         let mut conn = state.db.pool().acquire().await?;
         sqlx::query_as(
-            "SELECT id FROM payment_setups
+            "SELECT result_outcome, card_brand, card_last4, card_exp_month, card_exp_year, card_token
+             FROM payment_setups
              WHERE id = $1 AND account_id = $2 AND session_hash = $3 AND step = $4 AND expires_at > $5",
         )
         .bind(&reference)
@@ -78,24 +111,85 @@ pub async fn gateway_return(
         .await
     }
     .await;
-    match waiting {
-        Ok(Some(_)) => {}
+    let recorded = match waiting {
+        Ok(Some(r)) => r,
         // Settled already (a replay, the second of a double return), another session's,
         // or expired: nothing changes.
         Ok(None) => return back("?error=expired"),
         Err(e) => return internal(e),
-    }
-    let outcome = match state.payment_gateway.complete(&reference, &query).await {
-        Ok(outcome) => outcome,
-        Err(e @ (GatewayError::BadSignature | GatewayError::NotRedeemable)) => {
-            tracing::warn!(error = %e, "payment return refused");
-            return back("?error=expired");
+    };
+    let outcome = if query.len() > 1 {
+        match gateway.complete(&query).await {
+            Ok(done) if done.reference == reference => done.outcome,
+            Ok(_) | Err(GatewayError::BadSignature | GatewayError::NotRedeemable) => {
+                tracing::warn!("payment return refused: not the gateway's result for this setup");
+                return back("?error=expired");
+            }
+            Err(e) => return internal(e),
         }
-        Err(e) => return internal(e),
+    } else {
+        match recorded.outcome() {
+            Some(outcome) => outcome,
+            // Back without a result (the browser's Back button): nothing to settle yet.
+            None => return back(""),
+        }
     };
     match settle(&state, &account, &client, &reference, outcome, t).await {
         Ok(Some(query)) => back(query),
         Ok(None) => back("?error=expired"),
+        Err(e) => internal(e),
+    }
+}
+
+/// `POST /billing/payment/result`: a gateway's signed result, posted by the browser
+/// from the gateway's page (a cross-site form: no session cookie comes with it). The
+/// result is checked and recorded on its setup, once, and the browser is sent on to
+/// [`gateway_return`], where the session that opened the setup settles it.
+pub async fn gateway_result(
+    State(state): State<AppState>,
+    axum::Form(params): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let Some(gateway) = state.payment_gateway.clone() else {
+        return back("?error=expired");
+    };
+    let done = match gateway.complete(&params).await {
+        Ok(done) => done,
+        Err(e @ (GatewayError::BadSignature | GatewayError::NotRedeemable)) => {
+            tracing::warn!(error = %e, "payment result refused");
+            return back("?error=expired");
+        }
+        Err(e) => return internal(e),
+    };
+    let (outcome, card) = match &done.outcome {
+        Outcome::Approved(card) => ("approved", Some(card)),
+        Outcome::Declined => ("declined", None),
+        Outcome::Cancelled => ("cancelled", None),
+    };
+    let recorded = async {
+        let mut conn = state.db.pool().acquire().await?;
+        sqlx::query(
+            "UPDATE payment_setups SET result_at = $2, result_outcome = $3, card_brand = $4, card_last4 = $5,
+                card_exp_month = $6, card_exp_year = $7, card_token = $8
+             WHERE id = $1 AND step = $9 AND result_at IS NULL AND expires_at > $2",
+        )
+        .bind(&done.reference)
+        .bind(crate::ssr::now())
+        .bind(outcome)
+        .bind(card.map(|c| c.brand.clone()))
+        .bind(card.map(|c| c.last4.clone()))
+        .bind(card.map(|c| i64::from(c.exp_month)))
+        .bind(card.map(|c| i64::from(c.exp_year)))
+        .bind(card.map(|c| c.token.clone()))
+        .bind(PaymentStep::AtGateway)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    }
+    .await;
+    match recorded {
+        Ok(1) => Redirect::to(&format!("{}?ref={}", routes::PAYMENT_RETURN, done.reference)).into_response(),
+        // A replayed result, or one for a setup that ended or never was.
+        Ok(_) => back("?error=expired"),
         Err(e) => internal(e),
     }
 }
@@ -122,7 +216,13 @@ async fn settle(
         Outcome::Declined => (PaymentStep::Declined, "?error=declined"),
         Outcome::Cancelled => (PaymentStep::Cancelled, ""),
     };
-    if !flow::advance(PaymentStep::AtGateway, to).by("id", reference).once(&mut tx).await? {
+    // The recorded result (its token) is not kept once settled.
+    if !flow::advance(PaymentStep::AtGateway, to)
+        .clear("card_token")
+        .by("id", reference)
+        .once(&mut tx)
+        .await?
+    {
         return Ok(None);
     }
     if let Outcome::Approved(card) = outcome {
@@ -174,12 +274,20 @@ async fn use_card(
         exp_year: card.exp_year,
     };
     let described = super::page::describe_payment(super::texts::of(target.locale), &method);
-    let mail = crate::ssr::mail::templates::payment_method_changed(
-        &state.settings,
-        target.locale,
-        &target.to,
-        &described,
+    crate::ssr::mail::enqueue_each(
+        tx,
+        "billing.payment_method_changed",
+        target.security_recipients(),
+        |to| {
+            crate::ssr::mail::templates::payment_method_changed(
+                &state.settings,
+                target.locale,
+                to,
+                &described,
+                t,
+            )
+        },
         t,
-    );
-    crate::ssr::mail::enqueue(tx, "billing.payment_method_changed", &mail, t).await
+    )
+    .await
 }

@@ -253,6 +253,9 @@ pub async fn download(
         Document::Invoice => (format!("invoice-{month}.pdf"), (tb.pdf_invoice_file)(&month_label)),
         Document::Receipt => (format!("receipt-{month}.pdf"), (tb.pdf_receipt_file)(&month_label)),
     };
+    if let Err(refused) = pdf::account_may_render(&state.db, &account.account_id).await {
+        return refused;
+    }
     let made = pdf::render_blocking("invoice", move || {
         render(document, &statement, &recipient, &settings.invoice_issuer, locale, &settings.pdf_font_path)
     })

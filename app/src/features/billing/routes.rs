@@ -4,8 +4,12 @@
 pub const INVOICES: &str = "/billing";
 /// お支払い方法の確認・変更.
 pub const PAYMENT: &str = "/billing/payment";
-/// Where the payment gateway sends the customer back (a plain route).
+/// Where the payment gateway sends the customer back (a plain route, GET, with the
+/// session).
 pub const PAYMENT_RETURN: &str = "/billing/payment/return";
+/// Where a gateway's page posts its signed result (a plain route, POST, cross-site:
+/// the one form post the portal takes from another site).
+pub const PAYMENT_RESULT: &str = "/billing/payment/result";
 
 /// The invoice PDF of `month` (`YYYY-MM`), a plain route behind the session.
 pub fn invoice_pdf(month: &str) -> String {

@@ -57,6 +57,10 @@ pub struct BillingTexts {
     pub payment_card_safety: &'static str,
     pub payment_password_lead: &'static str,
     pub payment_to_gateway: &'static str,
+    /// No payment gateway configured: a change to a card is not offered online (the
+    /// support line and its hours follow).
+    pub payment_card_offline: &'static str,
+    pub payment_card_offline_call: fn(&str, &str) -> String,
     pub payment_bank_title: &'static str,
     pub payment_bank_body: &'static str,
     /// 口座振替 (bank or empty, last 4).
@@ -150,6 +154,8 @@ pub const JA: BillingTexts = BillingTexts {
     payment_card_safety: "カード番号とセキュリティコードは決済代行会社の画面でのみ入力し、マイページには保存されません。マイページに残るのはカードの種類、下4桁、有効期限だけです。",
     payment_password_lead: "前回のログインから5分以上経過しているため、現在のパスワードを入力してください。",
     payment_to_gateway: "カード情報の入力へ進む",
+    payment_card_offline: "クレジットカードへの変更は、現在オンラインではお受けしておりません。",
+    payment_card_offline_call: |phone, hours| format!("お手数ですが、カスタマーセンター（{phone}、受付時間 {hours}）へお電話でお申し付けください。"),
     payment_bank_title: "口座振替をご希望の場合",
     payment_bank_body: "口座振替への変更や、お引き落とし口座の変更は、書面（口座振替依頼書）でのお手続きとなります。イッツコム カスタマーセンター（0120-109199　9:30～18:00）へご請求ください。ご記入・お届け印の押印のうえご返送いただくと、金融機関の手続き後（1～2か月後のご請求から）切り替わります。",
     bank: |bank, last4| if bank.is_empty() { format!("口座振替（口座番号 ****{last4}）") } else { format!("口座振替（{bank} 口座番号 ****{last4}）") },
@@ -246,6 +252,8 @@ pub const EN: BillingTexts = BillingTexts {
     payment_card_safety: "The card number and security code are entered only on the payment company's page and are never stored in My Page: it keeps only the card's brand, last 4 digits and expiry.",
     payment_password_lead: "Your login is more than 5 minutes old: enter your current password.",
     payment_to_gateway: "Continue to card entry",
+    payment_card_offline: "A change to a credit card cannot be made online at the moment.",
+    payment_card_offline_call: |phone, h| format!("Please call our customer center ({phone}, open {}) to make the change by phone.", h.replace('～', "–")),
     payment_bank_title: "To pay by bank debit",
     payment_bank_body: "A change to bank debit, or of the debited account, is made on paper (the bank debit request form). Ask the iTSCOM customer center (0120-109199, 9:30–18:00) for it. Once you return it filled in and stamped, the change applies after the bank's processing (from the invoice one or two months later).",
     bank: |bank, last4| if bank.is_empty() { format!("Bank debit (account ****{last4})") } else { format!("Bank debit ({bank}, account ****{last4})") },

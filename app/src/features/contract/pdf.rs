@@ -132,6 +132,9 @@ pub async fn download(
     };
     let data = document_data(&contract, &state.settings.invoice_issuer.name, &today.to_string(), locale);
     let font = state.settings.pdf_font_path.clone();
+    if let Err(refused) = pdf::account_may_render(&state.db, &account.account_id).await {
+        return refused;
+    }
     match pdf::render_blocking("contract", move || pdf::render("contract.typ", &data, &font)).await {
         Ok(bytes) => {
             let tc = texts::of(locale);

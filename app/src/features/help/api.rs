@@ -10,7 +10,12 @@ pub async fn get_help() -> Result<HelpOverview, AppError> {
     let state = crate::ssr::state()?;
     let mut conn = state.db.pool().acquire().await?;
     let inquiries = super::store::inquiries(&mut conn, &account.customer_no, 20).await?;
-    let results = crate::features::speedtest::store::results(&mut conn, &account.customer_no, 10).await?;
+    // Only results the server's own count agrees with can be attached.
+    let results = crate::features::speedtest::store::results(&mut conn, &account.customer_no, 10)
+        .await?
+        .into_iter()
+        .filter(|r| r.verified)
+        .collect();
     let limit_reached = super::store::sent_last_hour(&mut conn, &account.account_id, crate::ssr::now())
         .await?
         >= super::store::PER_HOUR;
@@ -43,12 +48,13 @@ pub async fn send_inquiry(
                 None => None,
                 // Only a result of the customer's own (another's is refused as if it
                 // did not exist).
+                // Nor one the server's own count contradicts: not evidence.
                 Some(id) => {
                     match crate::features::speedtest::store::result(&mut conn, &account.customer_no, id)
                         .await?
                     {
-                        Some(r) => Some(r),
-                        None => return refuse(page, AppError::invalid("result", FieldError::InvalidFormat)),
+                        Some(r) if r.verified => Some(r),
+                        _ => return refuse(page, AppError::invalid("result", FieldError::InvalidFormat)),
                     }
                 }
             };

@@ -39,6 +39,7 @@ struct InquiryRow {
     loaded_us: Option<i64>,
     plan_name: Option<String>,
     plan_mbps: Option<i64>,
+    verified: Option<i64>,
 }
 
 impl InquiryRow {
@@ -56,6 +57,7 @@ impl InquiryRow {
             loaded_us: self.loaded_us,
             plan_name: self.plan_name.clone(),
             plan_mbps: self.plan_mbps,
+            verified: self.verified,
         };
         Some(row.into())
     }
@@ -67,7 +69,7 @@ pub async fn inquiries(conn: &mut Conn, customer_no: &str, limit: i64) -> Result
     let rows: Vec<InquiryRow> = sqlx::query_as(
         "SELECT i.reference_no, i.created_at, i.category, i.message, i.step,
                 t.id, t.finished_at, t.finished_ms, t.download_kbps, t.upload_kbps, t.ping_us, t.jitter_us,
-                t.loaded_us, t.plan_name, t.plan_mbps
+                t.loaded_us, t.plan_name, t.plan_mbps, t.verified
          FROM inquiries i
          LEFT JOIN speed_tests t ON t.id = i.speed_test_id AND t.customer_no = i.customer_no AND t.step = $3
          WHERE i.customer_no = $1 ORDER BY i.created_ms DESC, i.reference_no DESC LIMIT $2",

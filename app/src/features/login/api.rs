@@ -29,7 +29,7 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
     use crate::domain::{redirect::safe_next, ItscomId};
     use crate::ssr::auth::{self, password as pw, session, throttle};
     use crate::ssr::events::{record, Event, Subject};
-    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::mail::templates;
     use crate::ssr::now;
     use serde_json::json;
 
@@ -100,8 +100,14 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
             throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &id_key).await?;
             throttle::forgive(&mut tx, &throttle::LOGIN_CLIENT, &client).await?;
             // The customer proved the account: a registration budget a stranger spent on their
-            // name and phone opens again.
-            throttle::reset(&mut tx, &crate::features::registration::VERIFY_CUSTOMER, &customer_no).await?;
+            // name and phone opens again (a lock after 100 in a row stays: the owner's login is
+            // no proof that the guesses stopped).
+            throttle::reset_unless_locked(
+                &mut tx,
+                &crate::features::registration::VERIFY_CUSTOMER,
+                &customer_no,
+            )
+            .await?;
             // A fresh session ID at every login; the old one (if any) ends.
             if let Some(old) = auth::request_cookie(session::cookie_name(settings)) {
                 session::delete(&mut tx, &old).await?;
@@ -147,8 +153,17 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
             }
             if !known {
                 let to = contact.unwrap_or_else(|| itscom_id.clone());
-                let mail = templates::new_browser_login(settings, locale, &to, &itscom_id, t);
-                enqueue(&mut tx, "login.new_browser", &mail, t).await?;
+                // And, for 7 days after a change of the contact address, the ones before.
+                let also =
+                    crate::ssr::db::customers::previous_contacts(&mut tx, &customer_no, &to, t).await?;
+                crate::ssr::mail::enqueue_each(
+                    &mut tx,
+                    "login.new_browser",
+                    std::iter::once(to.as_str()).chain(also.iter().map(String::as_str)),
+                    |to| templates::new_browser_login(settings, locale, to, &itscom_id, t),
+                    t,
+                )
+                .await?;
             }
             tx.commit().await?;
 
@@ -187,8 +202,14 @@ pub async fn failed_login(
         record(&mut tx, Event::LoginLocked, Subject::Account(account_id), client, serde_json::json!({}), now)
             .await?;
         let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
-        let mail = crate::ssr::mail::templates::login_locked(&state.settings, target.locale, &target.to, now);
-        crate::ssr::mail::enqueue(&mut tx, "login.locked", &mail, now).await?;
+        crate::ssr::mail::enqueue_each(
+            &mut tx,
+            "login.locked",
+            target.security_recipients(),
+            |to| crate::ssr::mail::templates::login_locked(&state.settings, target.locale, to, now),
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())

@@ -145,7 +145,9 @@ pub async fn get_mailbox_draft() -> Result<Option<MailboxDraftView>, AppError> {
     let state = crate::ssr::state()?;
     let mut conn = state.db.pool().acquire().await?;
     let draft = store::current_draft(&mut conn, &account, crate::ssr::now()).await?;
+    let needs_password = crate::ssr::auth::needs_password(&account, crate::ssr::now());
     Ok(draft.filter(|d| d.step != MailboxStep::Done).map(|d| MailboxDraftView {
+        needs_password,
         step: d.step,
         local_part: d.local_part,
         domain: state.settings.mail_domain.clone(),
@@ -244,7 +246,7 @@ pub async fn choose_virus_check(virus_check: Option<String>) -> Result<String, A
 /// Step 4, `登録`: creates the mailbox once, whatever the number of clicks. The
 /// database's unique address decides a race: the loser gets fresh candidates.
 #[server(endpoint = "mail/new/register")]
-pub async fn register_mailbox() -> Result<String, AppError> {
+pub async fn register_mailbox(password: Option<String>) -> Result<String, AppError> {
     use crate::domain::mailbox::{address, LocalPart, Subdomain as Sub};
     use crate::domain::FieldError;
     use crate::ssr::auth::{cookie, password as pw, set_cookie};
@@ -256,11 +258,15 @@ pub async fn register_mailbox() -> Result<String, AppError> {
         let t = now();
         let draft = {
             let mut conn = state.db.pool().acquire().await?;
-            match store::current_draft(&mut conn, &account, t).await? {
+            let draft = match store::current_draft(&mut conn, &account, t).await? {
                 Some(d) if d.step == Done => return Ok(routes::DONE.into()), // a retried 登録
                 Some(d) if d.step == Confirm => d,
                 _ => return refuse(routes::NEW, AppError::FlowExpired),
-            }
+            };
+            // A mailbox can become the contact address at once: the password again
+            // after 5 minutes, like the other changes that matter.
+            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+            draft
         };
         let (Ok(local), Some(Ok(sub)), Some(virus)) = (
             LocalPart::parse(&draft.local_part),

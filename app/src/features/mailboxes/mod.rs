@@ -72,6 +72,8 @@ pub struct MailboxDraftView {
     pub offered: Vec<String>,
     pub subdomain: Option<String>,
     pub virus_check: Option<bool>,
+    /// The login is older than 5 minutes: 登録 asks for the password again.
+    pub needs_password: bool,
 }
 
 impl crate::flow::HasStep<MailboxStep> for MailboxDraftView {

@@ -255,7 +255,13 @@ pub fn MailboxConfirmPage() -> impl IntoView {
                     <dt class="font-bold">{tf.virus}</dt>
                     <dd data-testid="summary-virus">{on_off(tf, d.virus_check.unwrap_or(false))}</dd>
                 </dl>
-                <ActionForm action=action>
+                <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                    {d.needs_password.then(|| view! {
+                        <p class="text-sm text-slate-700">{tf.password_lead}</p>
+                        <Field id="password" label=tx.current_password input_type="password"
+                            autocomplete="current-password" maxlength="32"
+                            error=field_error(tx, error, "current_password")/>
+                    })}
                     <Submit label=tx.register/>
                 </ActionForm>
                 <p class="mt-4"><a class="link link-action" href="/mail/new">{tx.start_over}</a></p>

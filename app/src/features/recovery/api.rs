@@ -29,7 +29,7 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
     use super::RecoveryStep;
     use crate::domain::ItscomId;
     use crate::ssr::auth::{random_token, set_cookie, sha256_hex, throttle};
-    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::mail::templates;
     use crate::ssr::{now, refuse, respond};
     respond(routes::IDENTIFY, async move {
 
@@ -50,7 +50,11 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
         tx.commit().await?;
         return refuse(routes::IDENTIFY, AppError::TooManyAttempts);
     }
-    let allowed = throttle::reserve(&mut tx, &store::START_PER_ID, &key, t).await?.go();
+    // Per typed ID and client (a stranger spends only their own), under a larger cap per
+    // ID whoever asks.
+    let client = crate::ssr::auth::client_address();
+    let allowed = throttle::reserve(&mut tx, &store::START_PER_ID_CLIENT, &format!("{key}|{client}"), t).await?.go()
+        && throttle::reserve(&mut tx, &store::START_PER_ID, &key, t).await?.go();
     let account: Option<(String, String)> = sqlx::query_as(
         "SELECT a.id, a.recovery_method FROM accounts a
          WHERE a.itscom_id_key = $1 AND a.state = 'active'",
@@ -83,21 +87,34 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
     .bind(sha256_hex(&key))
     .execute(&mut *tx)
     .await?;
-    if let Some((account_id, _)) = &account {
-        crate::ssr::events::record(
+    // The same statements whether or not an account stands behind the ID (the time a
+    // request takes must not tell): the event (of no one, for an unknown ID), the
+    // look-up of where the mail goes, and the mail (a stand-in row for an unknown ID).
+    let subject = match &account {
+        Some((account_id, _)) => crate::ssr::events::Subject::Account(account_id),
+        None => crate::ssr::events::Subject::Unknown,
+    };
+    let started = crate::ssr::events::Event::RecoveryStarted;
+    crate::ssr::events::record(&mut tx, started, subject, &client, serde_json::json!({ "method": method }), t).await?;
+    if code_method {
+        let looked_up = crate::ssr::db::customers::notice_target_of(
             &mut tx,
-            crate::ssr::events::Event::RecoveryStarted,
-            crate::ssr::events::Subject::Account(account_id),
-            &crate::ssr::auth::client_address(),
-            serde_json::json!({ "method": method }),
-            t,
+            account.as_ref().map_or("-", |(account_id, _)| account_id.as_str()),
         )
         .await?;
-        if code_method {
+        match looked_up {
             // The stored contact address (else the stored ID), never what was typed.
-            let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
-            let mail = templates::recovery_code(&state.settings, target.locale, &target.to, &code);
-            enqueue(&mut tx, "recovery.code", &mail, t).await?;
+            Some(target) => {
+                crate::ssr::mail::enqueue_each(
+                    &mut tx,
+                    "recovery.code",
+                    target.security_recipients(),
+                    |to| templates::recovery_code(&state.settings, target.locale, to, &code),
+                    t,
+                )
+                .await?
+            }
+            None => crate::ssr::mail::enqueue_decoy(&mut tx, t).await?,
         }
     }
     tx.commit().await?;
@@ -137,10 +154,13 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
             };
             // Per client, and per account a day (20 codes, whatever the flows).
             let per_account = flow.id_key_hash.clone().unwrap_or_else(|| flow.id_hash.clone());
+            let client = crate::ssr::auth::client_address();
+            use crate::ssr::auth::throttle::reserve;
             if !store::client_may_try(&mut conn, t).await?
-                || !crate::ssr::auth::throttle::reserve(&mut conn, &store::CODE_PER_ACCOUNT, &per_account, t)
+                || !reserve(&mut conn, &store::CODE_PER_ACCOUNT, &format!("{per_account}|{client}"), t)
                     .await?
                     .go()
+                || !reserve(&mut conn, &store::CODE_PER_ID, &per_account, t).await?.go()
             {
                 return refuse(PAGE, AppError::TooManyAttempts);
             }
@@ -204,7 +224,7 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
     use super::RecoveryStep;
     use crate::domain::secret_question::{SecretAnswer, SecretQuestion};
     use crate::ssr::auth::{password as pw, random_token, sha256_hex};
-    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::mail::templates;
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::QUESTION;
     respond(
@@ -253,13 +273,14 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
                     .public_url
                     .join(&format!("/recovery/verify?token={link_token}"))
                     .map_err(AppError::internal)?;
-                let mail = templates::recovery_question_link(
-                    &state.settings,
-                    target.locale,
-                    &target.to,
-                    link.as_str(),
-                );
-                enqueue(&mut tx, "recovery.link", &mail, t).await?;
+                crate::ssr::mail::enqueue_each(
+                    &mut tx,
+                    "recovery.link",
+                    target.security_recipients(),
+                    |to| templates::recovery_question_link(&state.settings, target.locale, to, link.as_str()),
+                    t,
+                )
+                .await?;
             }
             tx.commit().await?;
             Ok(String::from(routes::SENT))
@@ -391,6 +412,8 @@ pub async fn verify_recovery_answer(
 /// reached the password step for.
 #[server(endpoint = "recovery/identity")]
 pub async fn recovery_identity() -> Result<String, AppError> {
+    // The page shows the iTSCOM ID to a visitor: no cache keeps it.
+    crate::ssr::set_no_store();
     let state = crate::ssr::state()?;
     let mut conn = state.db.pool().acquire().await?;
     let flow = store::current_flow(&mut conn, super::RecoveryStep::Password, crate::ssr::now()).await?;
@@ -409,7 +432,7 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
     use crate::domain::password::{parse_new, NewPasswordError};
     use crate::domain::FieldError;
     use crate::ssr::auth::{password as pw, throttle};
-    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::mail::templates;
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::PASSWORD;
     respond(
@@ -463,8 +486,14 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
                 t,
             )
             .await?;
-            let mail = templates::password_reset_notice(&state.settings, target.locale, &target.to, t);
-            enqueue(&mut tx, "recovery.done", &mail, t).await?;
+            crate::ssr::mail::enqueue_each(
+                &mut tx,
+                "recovery.done",
+                target.security_recipients(),
+                |to| templates::password_reset_notice(&state.settings, target.locale, to, t),
+                t,
+            )
+            .await?;
             tx.commit().await?;
             crate::ssr::auth::set_cookie(&crate::ssr::auth::cookie(
                 &state.settings,

@@ -71,13 +71,24 @@ pub const RECOVERY_CLIENT: Policy = Policy {
     max_wait_secs: 900,
 };
 
-/// Codes per typed iTSCOM ID (so per account): at most 20 attempts a day, whatever
-/// the flows. Keyed by the ID's key for an unknown ID too, so the limit looks
-/// the same either way.
+/// Codes per typed iTSCOM ID (so per account) and client address: at most 20 attempts
+/// a day, whatever the flows, so a stranger who knows the address spends their own
+/// budget, not the owner's. Keyed by the ID's key for an unknown ID too, so the limit
+/// looks the same either way.
 pub const CODE_PER_ACCOUNT: Policy = Policy {
     scope: "recovery-code-account",
     counting: Counting::PerWindow { window_secs: 86_400 },
     free_attempts: 20,
+    step_secs: 86_400,
+    max_wait_secs: 86_400,
+};
+
+/// Codes per typed iTSCOM ID whoever tries: 100 attempts a day (a guess is one in a
+/// million; this caps many clients together).
+pub const CODE_PER_ID: Policy = Policy {
+    scope: "recovery-code-id",
+    counting: Counting::PerWindow { window_secs: 86_400 },
+    free_attempts: 100,
     step_secs: 86_400,
     max_wait_secs: 86_400,
 };
@@ -88,12 +99,23 @@ pub async fn client_may_try(conn: &mut Conn, now: i64) -> Result<bool, AppError>
     Ok(throttle::reserve(conn, &RECOVERY_CLIENT, &client_address(), now).await?.go())
 }
 
-/// Recovery starts per typed ID: 5 an hour, so no one floods a mailbox with codes.
-/// Past it the screens stay the same and no mail goes out.
+/// Recovery starts per typed ID and client address: 5 an hour, so no one floods a
+/// mailbox with codes. Past it the screens stay the same and no mail goes out.
+pub const START_PER_ID_CLIENT: Policy = Policy {
+    scope: "recovery-id-client",
+    counting: Counting::PerWindow { window_secs: 3600 },
+    free_attempts: 5,
+    step_secs: 300,
+    max_wait_secs: 3600,
+};
+
+/// Recovery starts per typed ID whoever asks: 20 an hour. A stranger from one address
+/// spends only their own 5 ([`START_PER_ID_CLIENT`]): keeping the owner from getting a
+/// code takes this many from several addresses within the hour.
 pub const START_PER_ID: Policy = Policy {
     scope: "recovery-id",
     counting: Counting::PerWindow { window_secs: 3600 },
-    free_attempts: 5,
+    free_attempts: 20,
     step_secs: 300,
     max_wait_secs: 3600,
 };

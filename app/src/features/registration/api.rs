@@ -49,11 +49,15 @@ pub async fn verify_contract(
     let mut conn = state.db.pool().acquire().await?;
     // Counted per client, per name + phone, and per customer record they name.
     let named = store::named_customers(&mut conn, &kana.match_key(), phone.digits()).await?;
-    if !throttle::reserve(&mut conn, &VERIFY_CLIENT, &client_address(), t).await?.go()
-        || !throttle::reserve(&mut conn, &VERIFY_SUBJECT, &subject, t).await?.go()
-        || !store::reserve_customers(&mut conn, &named, t).await?
-    {
+    if !throttle::reserve(&mut conn, &VERIFY_CLIENT, &client_address(), t).await?.go() {
         return refuse(PAGE, AppError::TooManyAttempts);
+    }
+    // 100 failures in a row (per name + phone, per customer record): the support centre.
+    if let Some(e) = store::refused(throttle::reserve(&mut conn, &VERIFY_SUBJECT, &subject, t).await?) {
+        return refuse(PAGE, e);
+    }
+    if let Some(e) = store::refused(store::reserve_customers(&mut conn, &named, t).await?) {
+        return refuse(PAGE, e);
     }
     let matches = matching_customers(&mut conn, &kana.match_key(), phone.digits(), &factor).await?;
     if matches.is_empty() {
@@ -66,6 +70,10 @@ pub async fn verify_contract(
     throttle::forgive(&mut conn, &VERIFY_CLIENT, &client_address()).await?;
     let (step, customer_no, candidates, next) = match matches.as_slice() {
         [] => return refuse(PAGE, AppError::VerificationFailed),
+        // Its owner refused a re-registration within the last 7 days: the support centre.
+        [(no, false)] if store::existing_account(&mut conn, no, t).await?.1 => {
+            return refuse(PAGE, AppError::SupportNeeded)
+        }
         [(no, false)] => (RegistrationStep::Credentials, Some(no.clone()), None, routes::CREDENTIALS),
         several => (
             RegistrationStep::Additional,
@@ -136,9 +144,11 @@ pub async fn verify_additional(
                 flow.candidates.as_deref().unwrap_or_default().split(',').map(str::to_owned).collect();
             if !throttle::reserve(&mut conn, &VERIFY_CLIENT, &client_address(), t).await?.go()
                 || !throttle::reserve(&mut conn, &VERIFY_SUBJECT, &flow.id_hash, t).await?.go()
-                || !store::reserve_customers(&mut conn, &named, t).await?
             {
                 return refuse(PAGE, AppError::TooManyAttempts);
+            }
+            if let Some(e) = store::refused(store::reserve_customers(&mut conn, &named, t).await?) {
+                return refuse(PAGE, e);
             }
             let candidates: Vec<&str> = named.iter().map(String::as_str).collect();
             let mut found = None;
@@ -167,6 +177,9 @@ pub async fn verify_additional(
             };
             store::settle_customers(&mut conn, &named, std::slice::from_ref(&customer_no)).await?;
             throttle::forgive(&mut conn, &VERIFY_CLIENT, &client_address()).await?;
+            if store::existing_account(&mut conn, &customer_no, t).await?.1 {
+                return refuse(PAGE, AppError::SupportNeeded);
+            }
             flow::advance(RegistrationStep::Additional, RegistrationStep::Credentials)
                 .set("customer_no", &customer_no)
                 .clear("candidates")
@@ -211,10 +224,26 @@ pub async fn submit_credentials(
             let t = now();
             let flow = {
                 let mut conn = state.db.pool().acquire().await?;
-                match store::current_flow(&mut conn, RegistrationStep::Credentials, t).await {
+                let flow = match store::current_flow(&mut conn, RegistrationStep::Credentials, t).await {
                     Ok(f) => f,
                     Err(e) => return refuse(routes::START, e),
+                };
+                let customer_no = flow.customer_no.clone().ok_or(AppError::FlowExpired)?;
+                let (account, blocked) = store::existing_account(&mut conn, &customer_no, t).await?;
+                if blocked {
+                    return refuse(PAGE, AppError::SupportNeeded);
                 }
+                // Each STEP 3 mails the typed address (5 an hour per customer and per
+                // address) and, for a re-registration, the owner (3 a day).
+                use crate::ssr::auth::throttle::{reserve, MAILS_TO_ADDRESS};
+                if !(reserve(&mut conn, &store::REGISTRATION_MAILS, &customer_no, t).await?.go()
+                    && reserve(&mut conn, &MAILS_TO_ADDRESS, &id.key(), t).await?.go()
+                    && (account.is_none()
+                        || reserve(&mut conn, &store::REREGISTRATIONS_PER_DAY, &customer_no, t).await?.go()))
+                {
+                    return refuse(PAGE, AppError::TooManyAttempts);
+                }
+                flow
             };
             let customer_no = flow.customer_no.clone().ok_or(AppError::FlowExpired)?;
             let hash = pw::hash_async(new_password.expose().to_string()).await;
@@ -294,18 +323,27 @@ pub async fn submit_credentials(
                         .join(&format!("/register/review?token={token}"))
                         .map_err(AppError::internal)
                 };
-                let mail = templates::reregistration_requested(
-                    &state.settings,
-                    target.locale,
-                    &target.to,
-                    id.as_str(),
+                let (confirm_link, cancel_link) = (link(&owner_confirm)?, link(&owner_cancel)?);
+                crate::ssr::mail::enqueue_each(
+                    &mut tx,
+                    "registration.review",
+                    target.security_recipients(),
+                    |to| {
+                        templates::reregistration_requested(
+                            &state.settings,
+                            target.locale,
+                            to,
+                            id.as_str(),
+                            t,
+                            &browser,
+                            hold_until,
+                            confirm_link.as_str(),
+                            cancel_link.as_str(),
+                        )
+                    },
                     t,
-                    &browser,
-                    hold_until,
-                    link(&owner_confirm)?.as_str(),
-                    link(&owner_cancel)?.as_str(),
-                );
-                enqueue(&mut tx, "registration.review", &mail, t).await?;
+                )
+                .await?;
                 crate::ssr::events::record(
                     &mut tx,
                     crate::ssr::events::Event::ReregistrationRequested,
@@ -366,6 +404,7 @@ pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
     use crate::ssr::crypto::sha256_hex;
     let state = crate::ssr::state()?;
     crate::ssr::set_referrer_policy_no_referrer();
+    crate::ssr::set_no_store();
     let mut conn = state.db.pool().acquire().await?;
     let row: Option<ConfirmLink> = sqlx::query_as(
         "SELECT f.itscom_id, c.name, c.customer_no, f.account_id, f.hold_until, f.owner_confirmed_at
@@ -390,8 +429,11 @@ pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
         return Err(AppError::LinkInvalid);
     };
     let held = account.is_some() && confirmed.is_none();
+    // Whoever opens the link may be a stranger who knew the contract's details: the
+    // addresses already on the contract are shown masked, for a first registration as
+    // for a re-registration, unless the account's contact address confirmed it.
     let mut contact_options = contact_options(&mut conn, &customer_no, &itscom_id).await?;
-    if held {
+    if account.is_none() || held {
         for option in contact_options.iter_mut().skip(1) {
             *option = super::mask_address(option);
         }
@@ -677,6 +719,8 @@ pub async fn review_reregistration(token: String) -> Result<String, AppError> {
                 return Ok(String::from("/register/reviewed?result=confirmed"));
             }
             crate::ssr::auth::cancel_registrations(&mut tx, &customer_no).await?;
+            // No new re-registration for 7 days: whoever tried must call the support centre.
+            store::block_reregistration(&mut tx, &customer_no, t).await?;
             record(
                 &mut tx,
                 Event::ReregistrationCancelled,
@@ -743,4 +787,50 @@ pub async fn apply_due_reregistrations(state: &crate::ssr::AppState, now: i64) -
 pub async fn registration_step() -> Result<Option<super::RegistrationStep>, AppError> {
     // A completed flow is at step 'done', which no page waits for.
     crate::ssr::flow::browser_step(store::FLOW_COOKIE).await
+}
+
+/// What a stop link (mailed to the contact address on record when a first
+/// registration completed) is about: the account's ID masked, when (reading changes
+/// nothing).
+#[server(endpoint = "register/stop/link")]
+pub async fn get_registration_stop(token: String) -> Result<super::RegistrationStop, AppError> {
+    crate::ssr::set_referrer_policy_no_referrer();
+    crate::ssr::set_no_store();
+    let state = crate::ssr::state()?;
+    let mut conn = state.db.pool().acquire().await?;
+    let Some(stop) = store::stop_link(&mut conn, token.trim(), crate::ssr::now()).await? else {
+        crate::ssr::set_status(404);
+        return Err(AppError::LinkInvalid);
+    };
+    Ok(super::RegistrationStop {
+        itscom_id: super::mask_address(&stop.itscom_id),
+        registered_at: stop.created_at,
+    })
+}
+
+/// `この登録を停止する`: the account is disabled (the support centre opens it again) and
+/// every session of it ends. No login needed: the link mailed to the contract's own
+/// address is the proof.
+#[server(endpoint = "register/stop")]
+pub async fn stop_registration(token: String) -> Result<String, AppError> {
+    use crate::ssr::{refuse, respond};
+    let token = token.trim().to_string();
+    let page = format!("{}?token={token}", routes::STOP);
+    respond(
+        &page.clone(),
+        async move {
+            let state = crate::ssr::state()?;
+            let t = crate::ssr::now();
+            let mut tx = state.db.pool().begin().await?;
+            let Some(account_id) = store::stop(&mut tx, &token, t).await? else {
+                return refuse(&page, AppError::LinkInvalid);
+            };
+            crate::ssr::events::account_event(&mut tx, crate::ssr::events::Event::RegistrationStopped, &account_id, t)
+                .await?;
+            tx.commit().await?;
+            tracing::info!(account = %account_id, "a first registration was stopped from the contact address on record");
+            Ok(format!("{}?done=1", routes::STOP))
+        }
+        .await,
+    )
 }

@@ -16,8 +16,10 @@ pub mod texts;
 pub use api::*;
 pub use page::{
     AdditionalPage, ConfirmPage, CredentialsPage, DonePage, PendingPage, RegisterPage, ReviewPage,
-    ReviewedPage, SentPage,
+    ReviewedPage, SentPage, StopPage,
 };
+#[cfg(feature = "ssr")]
+pub use store::unlock;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,9 +42,9 @@ crate::flow_steps! {
 pub struct Confirmation {
     pub itscom_id: String,
     pub name: String,
-    /// The contact addresses to choose from: the new ID first, then those on record
-    /// (masked while a re-registration is not confirmed by the account's contact
-    /// address). The form sends the index.
+    /// The contact addresses to choose from: the new ID first, then those on record,
+    /// masked (whoever opens the link may not own them) unless the account's contact
+    /// address confirmed a re-registration. The form sends the index.
     pub contact_options: Vec<String>,
     /// A re-registration: when it takes effect unless the account's contact address
     /// confirms first (None: at once).
@@ -62,6 +64,13 @@ pub struct OwnerReview {
 
 /// An address shown to someone who may not own it: `ha****@example.com` (the first
 /// two characters of the local part, one when it is that short, and the domain).
+/// A first registration as its stop link shows it: the ID masked, when.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RegistrationStop {
+    pub itscom_id: String,
+    pub registered_at: i64,
+}
+
 pub fn mask_address(address: &str) -> String {
     let (local, domain) = address.split_once('@').unwrap_or((address, ""));
     let keep = if local.chars().count() > 2 { 2 } else { 1 };

@@ -1,6 +1,6 @@
 use super::api::{
-    get_confirmation, get_owner_review, registration_step, CompleteRegistration, ReviewReregistration,
-    SubmitCredentials, VerifyAdditional, VerifyContract,
+    get_confirmation, get_owner_review, get_registration_stop, registration_step, CompleteRegistration,
+    ReviewReregistration, StopRegistration, SubmitCredentials, VerifyAdditional, VerifyContract,
 };
 use super::{routes, RegistrationStep};
 use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
@@ -392,5 +392,53 @@ pub fn ReviewedPage() -> impl IntoView {
             <p class="mb-4 leading-relaxed" data-testid="reviewed">{message}</p>
             <a class="btn" href="/login">{tx.to_login}</a>
         </section>
+    }
+}
+
+/// この登録に心当たりがない: the link mailed to the contact address on record when a
+/// first registration completed (no login: the link is the proof). Shows the account
+/// (its ID masked), asks before it acts, then names the support centre.
+#[component]
+pub fn StopPage() -> impl IntoView {
+    let tx = t();
+    let tf = super::texts::t();
+    let locale = use_locale();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let done = move || query.read().get("done").is_some();
+    let stop = Resource::new(token, get_registration_stop);
+    let action = ServerAction::<StopRegistration>::new();
+    let error = form_error();
+    view! {
+        <h1 class="page-title">{tf.stop_title}</h1>
+        <Show when=done fallback=move || view! {
+            <Suspense fallback=|| view! { <Loading/> }>
+                {move || stop.get().map(|r| match r {
+                    Ok(s) => view! {
+                        <section class="card max-w-2xl">
+                            <p class="mb-4 leading-relaxed">{tf.stop_lead}</p>
+                            <FormAlert error=error/>
+                            <dl class="mb-4 grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[auto_1fr] sm:gap-y-2">
+                                <dt class="font-bold">{tf.stop_id}</dt><dd class="mb-2 break-all sm:mb-0" data-testid="stop-id">{s.itscom_id.clone()}</dd>
+                                <dt class="font-bold">{tf.stop_at}</dt><dd class="mb-2 sm:mb-0">{format_datetime(locale, s.registered_at)}</dd>
+                            </dl>
+                            <ActionForm action=action>
+                                <input type="hidden" name="token" value=token/>
+                                <Submit label=tf.stop_button/>
+                            </ActionForm>
+                        </section>
+                    }.into_any(),
+                    Err(AppError::LinkInvalid) => view! {
+                        <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                })}
+            </Suspense>
+        }>
+            <section class="card max-w-2xl">
+                <p class="mb-2" data-testid="stop-done">{tf.stop_done}</p>
+                <crate::components::status::SupportLine/>
+            </section>
+        </Show>
     }
 }

@@ -16,3 +16,6 @@ pub const DONE: &str = "/register/done";
 pub const REVIEW: &str = "/register/review";
 /// The owner's answer taken (`?result=…`).
 pub const REVIEWED: &str = "/register/reviewed";
+/// The link mailed to the contact address on record when a first registration
+/// completes (`?token=…`; `?done=1` once stopped).
+pub const STOP: &str = "/register/stop";

@@ -24,10 +24,11 @@ pub const VERIFY_CLIENT: Policy = Policy {
 };
 /// Verification, per name + phone: failures in a row (never forgotten with time),
 /// 5 free, then a growing wait, so guessing the last 4 digits (10,000 values) is
-/// not feasible.
+/// not feasible; 100 in a row end registration for that name and phone (an operator
+/// opens it again: `server registration-unlock`).
 pub const VERIFY_SUBJECT: Policy = Policy {
     scope: "register-subject",
-    counting: Counting::Consecutive { lock_after: None },
+    counting: Counting::Consecutive { lock_after: Some(crate::ssr::auth::throttle::LOCK_AFTER) },
     free_attempts: 5,
     step_secs: 60,
     max_wait_secs: 900,
@@ -107,6 +108,13 @@ pub async fn matching_customers(
     Ok(rows.into_iter().map(|(no, req)| (no, req != 0)).collect())
 }
 
+/// The language the request's page is in (the customer's choice), Japanese without one.
+fn request_locale() -> crate::i18n::Locale {
+    request_cookie(crate::i18n::Locale::COOKIE)
+        .and_then(|c| crate::i18n::Locale::from_code(&c))
+        .unwrap_or_default()
+}
+
 /// What the per-customer counters are kept under when a name and phone match no
 /// customer: the same statements run, so the time taken does not tell whether they
 /// belong to a customer.
@@ -133,15 +141,158 @@ pub async fn named_customers(
     Ok(rows.into_iter().map(|(c,)| c).collect())
 }
 
-/// Reserve one verification attempt for each of `customers`; false when any of
-/// them must wait (or is locked).
-pub async fn reserve_customers(conn: &mut Conn, customers: &[String], now: i64) -> Result<bool, sqlx::Error> {
-    use crate::ssr::auth::throttle;
-    let mut all = true;
+/// Reserve one verification attempt for each of `customers`: the worst verdict (a
+/// lock before a wait before a go).
+pub async fn reserve_customers(
+    conn: &mut Conn,
+    customers: &[String],
+    now: i64,
+) -> Result<crate::ssr::auth::throttle::Verdict, sqlx::Error> {
+    use crate::ssr::auth::throttle::{self, Verdict};
+    let mut worst = Verdict::Go;
     for c in customers {
-        all &= throttle::reserve(conn, &VERIFY_CUSTOMER, c, now).await?.go();
+        worst = match (worst, throttle::reserve(conn, &VERIFY_CUSTOMER, c, now).await?) {
+            (Verdict::Locked, _) | (_, Verdict::Locked) => Verdict::Locked,
+            (Verdict::Wait { seconds }, _) | (_, Verdict::Wait { seconds }) => Verdict::Wait { seconds },
+            _ => Verdict::Go,
+        };
     }
-    Ok(all)
+    Ok(worst)
+}
+
+/// The refusal of a verification budget's verdict: a lock (100 failures in a row)
+/// needs the support centre; a wait is "try again later".
+pub fn refused(verdict: crate::ssr::auth::throttle::Verdict) -> Option<AppError> {
+    use crate::ssr::auth::throttle::Verdict;
+    match verdict {
+        Verdict::Go => None,
+        Verdict::Wait { .. } => Some(AppError::TooManyAttempts),
+        Verdict::Locked => Some(AppError::SupportNeeded),
+    }
+}
+
+/// After the account's owner answered `心当たりがない` to a re-registration, no new one
+/// starts for the customer for this long (the screen names the support centre).
+pub const REREGISTRATION_BLOCK_SECS: i64 = 7 * 86_400;
+
+/// Re-registrations (STEP 3 for a customer who has an account: each mails the owner)
+/// a customer may submit: 3 a day.
+pub const REREGISTRATIONS_PER_DAY: Policy = Policy {
+    scope: "reregistration-customer",
+    counting: Counting::PerWindow { window_secs: 86_400 },
+    free_attempts: 3,
+    step_secs: 86_400,
+    max_wait_secs: 86_400,
+};
+
+/// STEP 3s of a customer (each mails the typed ID): 5 an hour.
+pub const REGISTRATION_MAILS: Policy = Policy {
+    scope: "registration-mail",
+    counting: Counting::PerWindow { window_secs: 3600 },
+    free_attempts: 5,
+    step_secs: 300,
+    max_wait_secs: 3600,
+};
+
+/// The customer's account, if it has one, and whether a re-registration of it is
+/// refused now (its owner answered `心当たりがない` within the last 7 days).
+pub async fn existing_account(
+    conn: &mut Conn,
+    customer_no: &str,
+    now: i64,
+) -> Result<(Option<String>, bool), sqlx::Error> {
+    let row: Option<(Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT a.id, c.reregistration_blocked_until FROM customers c
+         LEFT JOIN accounts a ON a.customer_no = c.customer_no WHERE c.customer_no = $1",
+    )
+    .bind(customer_no)
+    .fetch_optional(conn)
+    .await?;
+    Ok(match row {
+        Some((account, until)) => {
+            let blocked = account.is_some() && until.is_some_and(|u| u > now);
+            (account, blocked)
+        }
+        None => (None, false),
+    })
+}
+
+/// The owner answered `心当たりがない`: no re-registration of the customer for
+/// [`REREGISTRATION_BLOCK_SECS`].
+pub async fn block_reregistration(conn: &mut Conn, customer_no: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET reregistration_blocked_until = $2 WHERE customer_no = $1")
+        .bind(customer_no)
+        .bind(now + REREGISTRATION_BLOCK_SECS)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A stop link lives this long.
+pub const STOP_SECS: i64 = 7 * 86_400;
+
+/// A first registration's account as its stop link shows it.
+#[derive(sqlx::FromRow)]
+pub struct Stop {
+    pub itscom_id: String,
+    pub created_at: i64,
+}
+
+/// The account a stop link is about, while it is open (reading changes nothing).
+pub async fn stop_link(conn: &mut Conn, token: &str, now: i64) -> Result<Option<Stop>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.itscom_id, s.created_at FROM account_stops s JOIN accounts a ON a.id = s.account_id
+         WHERE s.stop_hash = $1 AND s.used_at IS NULL AND s.expires_at > $2 AND a.state = 'active'",
+    )
+    .bind(sha256_hex(token))
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Stops the account of a stop link, once: disabled (only the support centre opens it
+/// again), every session and pending change ended. None: the link is unknown, used or
+/// expired.
+pub async fn stop(tx: &mut Conn, token: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
+    let hash = sha256_hex(token);
+    let claimed: Option<(String,)> = sqlx::query_as(
+        "UPDATE account_stops SET used_at = $2, stop_hash = NULL
+         WHERE stop_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING account_id",
+    )
+    .bind(&hash)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((account_id,)) = claimed else { return Ok(None) };
+    sqlx::query("UPDATE accounts SET state = 'disabled', updated_at = $2 WHERE id = $1")
+        .bind(&account_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    crate::ssr::auth::end_for_security(tx, &account_id, now).await?;
+    Ok(Some(account_id))
+}
+
+/// Opens registration again for a customer record (or a name and phone) locked after
+/// 100 failed verifications in a row: the operator's `server registration-unlock`.
+/// Whether anything was locked.
+pub async fn unlock(
+    conn: &mut Conn,
+    customer_no: Option<&str>,
+    name_phone: Option<(&str, &str)>,
+) -> Result<bool, sqlx::Error> {
+    use crate::ssr::auth::throttle;
+    let mut any = false;
+    if let Some(c) = customer_no {
+        any |= throttle::failures(conn, &VERIFY_CUSTOMER, c).await? > 0;
+        throttle::reset(conn, &VERIFY_CUSTOMER, c).await?;
+    }
+    if let Some((kana_key, phone)) = name_phone {
+        let subject = format!("{kana_key}|{phone}");
+        any |= throttle::failures(conn, &VERIFY_SUBJECT, &subject).await? > 0;
+        throttle::reset(conn, &VERIFY_SUBJECT, &subject).await?;
+    }
+    Ok(any)
 }
 
 /// The verification succeeded for `matched`: its count ends; the other records of
@@ -186,9 +337,15 @@ pub async fn customers_failed(
             .await?;
             if let Some((Some(to), locale)) = row {
                 let locale = locale.and_then(|l| crate::i18n::Locale::from_code(&l)).unwrap_or_default();
-                let mail =
-                    crate::ssr::mail::templates::verification_failures_notice(settings, locale, &to, now);
-                crate::ssr::mail::enqueue(conn, "registration.failures", &mail, now).await?;
+                let also = crate::ssr::db::customers::previous_contacts(conn, c, &to, now).await?;
+                crate::ssr::mail::enqueue_each(
+                    conn,
+                    "registration.failures",
+                    std::iter::once(to.as_str()).chain(also.iter().map(String::as_str)),
+                    |to| crate::ssr::mail::templates::verification_failures_notice(settings, locale, to, now),
+                    now,
+                )
+                .await?;
             }
         }
     }
@@ -237,6 +394,12 @@ pub async fn apply(
     .fetch_one(&mut *tx)
     .await?;
     let key = crate::domain::ItscomId::key_of_raw(&itscom_id);
+    let (on_record,): (Option<String>,) =
+        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
+            .bind(&customer_no)
+            .fetch_one(&mut *tx)
+            .await?;
+    let new_account_id = crate::ssr::db::new_id();
     /// id, state, contact address, locale, iTSCOM ID
     type Existing = (String, String, Option<String>, String, String);
     let existing: Option<Existing> = sqlx::query_as(
@@ -268,7 +431,7 @@ pub async fn apply(
                     created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, 'code', $6, $6)",
         )
-        .bind(crate::ssr::db::new_id())
+        .bind(&new_account_id)
         .bind(&customer_no)
         .bind(&itscom_id)
         .bind(&key)
@@ -293,7 +456,7 @@ pub async fn apply(
     let client = requested_from.unwrap_or_default();
     // A new password: the login budget of the new ID (and of the old one) opens again.
     crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &key).await?;
-    crate::ssr::auth::throttle::reset(tx, &VERIFY_CUSTOMER, &customer_no).await?;
+    crate::ssr::auth::throttle::reset_unless_locked(tx, &VERIFY_CUSTOMER, &customer_no).await?;
     match existing {
         Some((account_id, _, previous_contact, locale, old_id)) => {
             let old_key = crate::domain::ItscomId::key_of_raw(&old_id);
@@ -302,8 +465,16 @@ pub async fn apply(
             crate::ssr::auth::end_for_security(tx, &account_id, now).await?;
             if let Some(previous) = previous_contact {
                 let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
-                let mail = templates::registration_replaced(settings, locale, &previous, now);
-                enqueue(tx, "registration.replaced", &mail, now).await?;
+                let also =
+                    crate::ssr::db::customers::previous_contacts(tx, &customer_no, &previous, now).await?;
+                crate::ssr::mail::enqueue_each(
+                    tx,
+                    "registration.replaced",
+                    std::iter::once(previous.as_str()).chain(also.iter().map(String::as_str)),
+                    |to| templates::registration_replaced(settings, locale, to, now),
+                    now,
+                )
+                .await?;
             }
             record(
                 tx,
@@ -318,6 +489,36 @@ pub async fn apply(
         None => {
             // Any other registration of this customer still under way ends here.
             crate::ssr::auth::cancel_registrations(tx, &customer_no).await?;
+            // STEP 2 asks only for what a stranger may know: the contact address on record
+            // (the contract's) hears of the new account, with a link that stops it.
+            if let Some(to) = on_record {
+                let token = crate::ssr::auth::random_token();
+                sqlx::query(
+                    "INSERT INTO account_stops (id, account_id, stop_hash, created_at, expires_at)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(crate::ssr::db::new_id())
+                .bind(&new_account_id)
+                .bind(sha256_hex(&token))
+                .bind(now)
+                .bind(now + STOP_SECS)
+                .execute(&mut *tx)
+                .await?;
+                let link = settings
+                    .public_url
+                    .join(&format!("{}?token={token}", super::routes::STOP))
+                    .map_err(AppError::internal)?;
+                let locale = request_locale();
+                let mail = templates::registration_created(
+                    settings,
+                    locale,
+                    &to,
+                    &super::mask_address(&itscom_id),
+                    now,
+                    link.as_str(),
+                );
+                enqueue(tx, "registration.created", &mail, now).await?;
+            }
             record(
                 tx,
                 Event::Registered,

@@ -56,6 +56,20 @@ pub struct RegistrationTexts {
     #[cfg(feature = "ssr")]
     pub mail_taken: fn() -> Vec<String>,
     /// Mail to the previous contact address: ID and password registered anew (when).
+    /// この登録に心当たりがない: the link mailed to the contact address on record when a
+    /// first registration completes.
+    pub stop_title: &'static str,
+    pub stop_lead: &'static str,
+    pub stop_id: &'static str,
+    pub stop_at: &'static str,
+    pub stop_button: &'static str,
+    pub stop_done: &'static str,
+    /// Mail to the contact address on record: an account was created (the ID masked,
+    /// when, the link that stops it).
+    #[cfg(feature = "ssr")]
+    pub mail_created_subject: &'static str,
+    #[cfg(feature = "ssr")]
+    pub mail_created: fn(&str, &str, &str) -> Vec<String>,
     #[cfg(feature = "ssr")]
     pub mail_replaced_subject: &'static str,
     #[cfg(feature = "ssr")]
@@ -127,6 +141,22 @@ pub const JA: RegistrationTexts = RegistrationTexts {
     mail_taken: || vec![
         "このメールアドレスをiTSCOM IDとして登録するお手続きがありましたが、このアドレスはすでにiTSCOM IDとして登録されているため、登録できませんでした。".into(),
         "お客さまご自身のお手続きであれば、登録済みのiTSCOM IDでログインしてください。お心当たりのない場合は、このメールを破棄してください。".into(),
+    ],
+    stop_title: "iTSCOM IDの登録の停止",
+    stop_lead: "以下のiTSCOM IDの登録にお心当たりがない場合は「この登録を停止する」を押してください。このアカウントは利用できなくなり、すべての端末からログアウトされます。",
+    stop_id: "登録されたiTSCOM ID",
+    stop_at: "登録日時",
+    stop_button: "この登録を停止する",
+    stop_done: "登録を停止しました。このアカウントは利用できません。改めてご登録いただくには、お手数ですがサポートセンターへお電話ください。",
+    #[cfg(feature = "ssr")]
+    mail_created_subject: "iTSCOM IDが登録されました",
+    #[cfg(feature = "ssr")]
+    mail_created: |id, when, link| vec![
+        format!("このメールアドレスが連絡先として登録されているご契約で、マイページのiTSCOM ID（{id}）が新しく登録されました。"),
+        format!("日時: {when}"),
+        "お心当たりのない場合は、7日以内に以下のURLを開き「この登録を停止する」を押してください。登録されたアカウントは利用できなくなります。".to_string(),
+        link.to_string(),
+        "お心当たりがある場合は、このメールを破棄してください。".to_string(),
     ],
     #[cfg(feature = "ssr")]
     mail_replaced_subject: "iTSCOM IDとパスワードが再登録されました",
@@ -210,6 +240,22 @@ pub const EN: RegistrationTexts = RegistrationTexts {
     mail_taken: || vec![
         "Someone asked to register this address as an iTSCOM ID, but it is already one, so nothing was changed.".into(),
         "If this was you, log in with your existing iTSCOM ID. If not, please ignore this mail.".into(),
+    ],
+    stop_title: "Stop an iTSCOM ID registration",
+    stop_lead: "If you did not register the iTSCOM ID below, press \"Stop this registration\": the account can no longer be used and every device is logged out.",
+    stop_id: "Registered iTSCOM ID",
+    stop_at: "Registered",
+    stop_button: "Stop this registration",
+    stop_done: "The registration is stopped: the account can no longer be used. To register again, please call our support centre.",
+    #[cfg(feature = "ssr")]
+    mail_created_subject: "An iTSCOM ID was registered",
+    #[cfg(feature = "ssr")]
+    mail_created: |id, when, link| vec![
+        format!("A My Page iTSCOM ID ({id}) was registered for the contract that has this address as its contact address."),
+        format!("When: {when}"),
+        "If this was not you, open the link below within 7 days and press \"Stop this registration\": the account can then no longer be used.".to_string(),
+        link.to_string(),
+        "If it was you, you can ignore this mail.".to_string(),
     ],
     #[cfg(feature = "ssr")]
     mail_replaced_subject: "Your iTSCOM ID and password were registered anew",

@@ -37,6 +37,8 @@ const CHUNK: usize = 64 * 1024;
 /// A running test as the endpoints know it.
 #[derive(Debug, Clone)]
 struct Ticket {
+    /// The ticket's stored hash (the test's key).
+    hash: String,
     session_hash: String,
     expires_at: i64,
     streams: Arc<AtomicU32>,
@@ -104,6 +106,7 @@ async fn authorize(
                 (Some(_), Some(t)) => Some(t),
                 (Some(r), None) => {
                     let t = Ticket {
+                        hash: hash.clone(),
                         session_hash: r.session_hash,
                         expires_at: r.expires_at,
                         streams: Default::default(),
@@ -150,6 +153,68 @@ impl Drop for StreamSlot {
     }
 }
 
+/// What one stream moved, added to its test's count in the database when the stream
+/// ends, finished or dropped (the browser aborts streams at a phase's end): so the
+/// server's own count of a test is every stream's, in every process.
+struct Tally {
+    db: crate::ssr::db::Db,
+    ticket_hash: String,
+    direction: store::Direction,
+    bytes: u64,
+    first_ms: i64,
+}
+
+impl Tally {
+    fn new(state: &AppState, ticket: &Ticket, direction: store::Direction) -> Self {
+        Tally {
+            db: state.db.clone(),
+            ticket_hash: ticket.hash.clone(),
+            direction,
+            bytes: 0,
+            first_ms: crate::ssr::now_ms(),
+        }
+    }
+
+    /// The count as it stands, written now (an upload answers after it is written, so
+    /// the browser's finish sees it).
+    async fn save(mut self) {
+        let bytes = std::mem::take(&mut self.bytes);
+        save(&self.db, &self.ticket_hash, self.direction, bytes, self.first_ms).await;
+    }
+}
+
+async fn save(
+    db: &crate::ssr::db::Db,
+    ticket_hash: &str,
+    direction: store::Direction,
+    bytes: u64,
+    first_ms: i64,
+) {
+    if bytes == 0 {
+        return;
+    }
+    let last_ms = crate::ssr::now_ms();
+    let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+    if let Err(e) = store::add_bytes(db, ticket_hash, direction, bytes, first_ms, last_ms).await {
+        tracing::warn!(error = %e, "speed test: could not count a stream's bytes");
+    }
+}
+
+impl Drop for Tally {
+    fn drop(&mut self) {
+        let bytes = std::mem::take(&mut self.bytes);
+        if bytes == 0 {
+            return;
+        }
+        // A dropped stream (the browser went on): written in the background.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let (db, hash, direction, first) =
+                (self.db.clone(), self.ticket_hash.clone(), self.direction, self.first_ms);
+            runtime.spawn(async move { save(&db, &hash, direction, bytes, first).await });
+        }
+    }
+}
+
 fn too_many() -> Response {
     (StatusCode::TOO_MANY_REQUESTS, no_store(), "too many speed test streams").into_response()
 }
@@ -189,17 +254,26 @@ pub async fn download(
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let expires_at = ticket.expires_at;
-    // (bytes left, generator, the stream's place): the place is freed when the body
-    // is dropped, finished or not.
-    let body = futures_util::stream::unfold((total, rng, slot), move |(left, mut rng, slot)| async move {
-        if left == 0 || crate::ssr::now() >= expires_at {
-            return None;
-        }
-        let n = (left as usize).min(CHUNK);
-        let mut chunk = vec![0u8; n];
-        rng.fill_bytes(&mut chunk);
-        Some((Ok::<Bytes, std::io::Error>(Bytes::from(chunk)), (left - n as u64, rng, slot)))
-    });
+    let tally = Tally::new(&state, &ticket, store::Direction::Down);
+    // (bytes left, generator, the stream's place, its count): the place is freed and
+    // the count written when the body is dropped, finished or not. A chunk counts once
+    // it is handed on to be sent.
+    let body = futures_util::stream::unfold(
+        (total, rng, slot, tally),
+        move |(left, mut rng, slot, mut tally)| async move {
+            if left == 0 || crate::ssr::now() >= expires_at {
+                // Written before the body ends: a finish that follows sees it.
+                tally.save().await;
+                drop(slot);
+                return None;
+            }
+            let n = (left as usize).min(CHUNK);
+            let mut chunk = vec![0u8; n];
+            rng.fill_bytes(&mut chunk);
+            tally.bytes += n as u64;
+            Some((Ok::<Bytes, std::io::Error>(Bytes::from(chunk)), (left - n as u64, rng, slot, tally)))
+        },
+    );
     (
         StatusCode::OK,
         [
@@ -234,20 +308,25 @@ pub async fn upload(
         return too_large();
     }
     let Some(_slot) = StreamSlot::take(&ticket) else { return too_many() };
-    let mut received: u64 = 0;
+    let mut tally = Tally::new(&state, &ticket, store::Direction::Up);
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         match chunk {
             Ok(bytes) => {
-                received += bytes.len() as u64;
-                if received > UPLOAD_MAX_BYTES {
+                tally.bytes += bytes.len() as u64;
+                if tally.bytes > UPLOAD_MAX_BYTES {
+                    tally.save().await;
                     return too_large();
                 }
             }
             // The browser stopped sending (the phase ended): nothing to answer.
-            Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+            Err(_) => {
+                tally.save().await;
+                return StatusCode::BAD_REQUEST.into_response();
+            }
         }
     }
+    tally.save().await;
     (StatusCode::OK, no_store(), "").into_response()
 }
 

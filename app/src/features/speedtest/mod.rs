@@ -47,6 +47,10 @@ pub struct SpeedResult {
     /// The internet plan in force then (None: no internet service).
     pub plan_name: Option<String>,
     pub plan_mbps: Option<i64>,
+    /// Whether the server's own count of the bytes it moved agrees with the reported
+    /// speeds: an unverified result is shown as such and cannot be attached to an
+    /// inquiry.
+    pub verified: bool,
 }
 
 /// 通信速度測定: the plan in force, the customer's results (newest first) and, when

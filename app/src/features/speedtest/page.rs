@@ -115,9 +115,15 @@ fn ResultCard(result: SpeedResult, change: Option<i64>) -> impl IntoView {
                 <p class="text-xs text-slate-600">{ts.vs_plan_note}</p>
             })}
             <p class="mt-2" data-testid="result-vs-history">{vs_history}</p>
-            <p class="mt-3 print:hidden">
-                <a class="btn-ghost" href=crate::features::help::routes::with_result(&result.id) data-testid="result-attach">{ts.attach}</a>
-            </p>
+            {if result.verified {
+                view! {
+                    <p class="mt-3 print:hidden">
+                        <a class="btn-ghost" href=crate::features::help::routes::with_result(&result.id) data-testid="result-attach">{ts.attach}</a>
+                    </p>
+                }.into_any()
+            } else {
+                view! { <p class="alert mt-3" data-testid="result-unverified">{ts.unverified}</p> }.into_any()
+            }}
         </section>
     }
 }

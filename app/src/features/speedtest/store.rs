@@ -89,6 +89,54 @@ pub async fn start(
     Ok(if written == 1 { Started::Ticket(ticket) } else { Started::Busy })
 }
 
+/// Which way bytes went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Down,
+    Up,
+}
+
+/// Adds what one stream moved (`bytes`, from `first_ms` to `last_ms`) to its test's
+/// count: every stream of every server process adds its own, so the count is the
+/// cluster's.
+pub async fn add_bytes(
+    db: &Db,
+    ticket_hash: &str,
+    direction: Direction,
+    bytes: i64,
+    first_ms: i64,
+    last_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let (count, first, last) = match direction {
+        Direction::Down => ("bytes_down", "down_first_ms", "down_last_ms"),
+        Direction::Up => ("bytes_up", "up_first_ms", "up_last_ms"),
+    };
+    sqlx::query(&format!(
+        "UPDATE speed_tests SET {count} = {count} + $2,
+            {first} = CASE WHEN {first} IS NULL OR {first} > $3 THEN $3 ELSE {first} END,
+            {last} = CASE WHEN {last} IS NULL OR {last} < $4 THEN $4 ELSE {last} END
+         WHERE ticket_hash = $1"
+    ))
+    .bind(ticket_hash)
+    .bind(bytes)
+    .bind(first_ms)
+    .bind(last_ms)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The server's count of a test, as [`finish`] checks the report against it.
+#[derive(sqlx::FromRow)]
+struct Counted {
+    bytes_down: i64,
+    bytes_up: i64,
+    down_first_ms: Option<i64>,
+    down_last_ms: Option<i64>,
+    up_first_ms: Option<i64>,
+    up_last_ms: Option<i64>,
+}
+
 /// A running test's ticket as the endpoints check it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TicketRow {
@@ -146,13 +194,37 @@ pub async fn finish(
         .and("expires_at >", now - 10)
         .once(&mut conn)
         .await?;
-    let id: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM speed_tests WHERE ticket_hash = $1 AND account_id = $2 AND step = $3")
-            .bind(&hash)
-            .bind(account_id)
-            .bind(SpeedStep::Done)
-            .fetch_optional(&mut *conn)
-            .await?;
+    // The report against the server's own count of the bytes it sent and received: one
+    // the count contradicts is kept, marked unverified (never evidence for an inquiry).
+    let counted: Option<Counted> = sqlx::query_as(
+        "SELECT bytes_down, bytes_up, down_first_ms, down_last_ms, up_first_ms, up_last_ms
+         FROM speed_tests WHERE ticket_hash = $1 AND account_id = $2 AND step = $3",
+    )
+    .bind(&hash)
+    .bind(account_id)
+    .bind(SpeedStep::Done)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(c) = counted else { return Ok(None) };
+    let window = |first: Option<i64>, last: Option<i64>| last.zip(first).map_or(0, |(l, f)| l - f);
+    let verified = crate::domain::speedtest::server_count_agrees(
+        m.download_kbps,
+        c.bytes_down,
+        window(c.down_first_ms, c.down_last_ms),
+    ) && crate::domain::speedtest::server_count_agrees(
+        m.upload_kbps,
+        c.bytes_up,
+        window(c.up_first_ms, c.up_last_ms),
+    );
+    let id: Option<(String,)> = sqlx::query_as(
+        "UPDATE speed_tests SET verified = $4 WHERE ticket_hash = $1 AND account_id = $2 AND step = $3 RETURNING id",
+    )
+    .bind(&hash)
+    .bind(account_id)
+    .bind(SpeedStep::Done)
+    .bind(i64::from(verified))
+    .fetch_optional(&mut *conn)
+    .await?;
     Ok(id.map(|(id,)| id))
 }
 
@@ -169,6 +241,7 @@ pub struct ResultRow {
     pub loaded_us: Option<i64>,
     pub plan_name: Option<String>,
     pub plan_mbps: Option<i64>,
+    pub verified: Option<i64>,
 }
 
 impl From<ResultRow> for SpeedResult {
@@ -186,12 +259,14 @@ impl From<ResultRow> for SpeedResult {
             },
             plan_name: r.plan_name,
             plan_mbps: r.plan_mbps,
+            // Results from before the server counted are not judged.
+            verified: r.verified != Some(0),
         }
     }
 }
 
-const RESULT_COLUMNS: &str =
-    "id, finished_at, finished_ms, download_kbps, upload_kbps, ping_us, jitter_us, loaded_us, plan_name, plan_mbps";
+const RESULT_COLUMNS: &str = "id, finished_at, finished_ms, download_kbps, upload_kbps, ping_us, jitter_us, \
+     loaded_us, plan_name, plan_mbps, verified";
 
 /// The customer's finished tests, newest first, at most `limit`.
 pub async fn results(

@@ -198,7 +198,10 @@ pub fn client_address_of(parts: Option<&http::request::Parts>, hops: usize) -> S
 }
 
 /// The client among the peer and the forwarded entries (see [`client_address`]). With
-/// fewer entries than proxies, or an entry that is no address, the peer is taken.
+/// fewer entries than proxies the peer is taken. An entry may carry a port (`ip:port`,
+/// `[v6]:port`) or brackets (`[v6]`); one that is no address at all is logged, and the
+/// request counts as coming from the nearest trusted hop that names one (the entry to
+/// its right, else the peer): never a key a client can vary at will.
 pub fn client_ip(
     peer: Option<std::net::IpAddr>,
     forwarded: &[String],
@@ -207,7 +210,25 @@ pub fn client_ip(
     if hops == 0 || forwarded.len() < hops {
         return peer;
     }
-    forwarded[forwarded.len() - hops].parse().ok().or(peer)
+    let at = forwarded.len() - hops;
+    if let Some(ip) = parse_forwarded(&forwarded[at]) {
+        return Some(ip);
+    }
+    tracing::warn!(
+        entry = %forwarded[at].chars().filter(|c| !c.is_control()).take(64).collect::<String>(),
+        "an X-Forwarded-For entry is no address: the request counts as its nearest trusted hop's"
+    );
+    forwarded[at + 1..].iter().find_map(|e| parse_forwarded(e)).or(peer)
+}
+
+/// An `X-Forwarded-For` entry: `ip`, `ip:port`, `[v6]` or `[v6]:port`.
+pub fn parse_forwarded(entry: &str) -> Option<std::net::IpAddr> {
+    let entry = entry.trim();
+    entry
+        .parse::<std::net::IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| entry.strip_prefix('[')?.strip_suffix(']')?.parse().ok())
 }
 
 /// How a client address is counted: IPv4 as is, IPv6 by its /64.
@@ -289,7 +310,8 @@ pub async fn clear_customer_budgets(
         .fetch_optional(&mut *conn)
         .await?;
     if let Some((customer_no,)) = row {
-        throttle::reset(conn, &crate::features::registration::VERIFY_CUSTOMER, &customer_no).await?;
+        throttle::reset_unless_locked(conn, &crate::features::registration::VERIFY_CUSTOMER, &customer_no)
+            .await?;
     }
     Ok(())
 }
@@ -368,6 +390,21 @@ mod tests {
         assert_eq!(client_ip(peer, &list, 2), Some("6.6.6.6".parse().unwrap()));
         assert_eq!(client_ip(peer, &list, 3), peer, "fewer entries than proxies");
         assert_eq!(client_ip(peer, &fwd(&["not-an-ip"]), 1), peer);
+    }
+
+    #[test]
+    fn forwarded_entries_with_ports_are_read_and_garbage_falls_to_the_nearest_hop() {
+        let peer: Option<IpAddr> = Some("10.0.0.5".parse().unwrap());
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        assert_eq!(client_ip(peer, &fwd(&["203.0.113.7:51234"]), 1), ip("203.0.113.7"));
+        assert_eq!(client_ip(peer, &fwd(&["[2001:db8::7]:443"]), 1), ip("2001:db8::7"));
+        assert_eq!(client_ip(peer, &fwd(&["[2001:db8::8]"]), 1), ip("2001:db8::8"));
+        assert_eq!(client_ip(peer, &fwd(&["2001:db8::9"]), 1), ip("2001:db8::9"));
+        // Two proxies: the client's entry is garbage; the first proxy's own address
+        // (what the second proxy appended) is taken, not the peer shared by everyone.
+        assert_eq!(client_ip(peer, &fwd(&["x", "unknown", "198.51.100.4"]), 2), ip("198.51.100.4"));
+        assert_eq!(client_ip(peer, &fwd(&["unknown", "bogus"]), 2), peer);
+        assert_eq!(parse_forwarded("203.0.113.7:notaport"), None);
     }
 
     #[test]

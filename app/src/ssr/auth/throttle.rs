@@ -90,6 +90,18 @@ pub const LOGIN_CLIENT: Policy = Policy {
     max_wait_secs: 900,
 };
 
+/// Mails to an address someone typed (a new contact address, a new iTSCOM ID, STEP 3's
+/// ID): 5 an hour per address, whoever asks, so no one can use the provider's domain
+/// to flood a stranger's mailbox. Each flow also caps its own asker (per account or
+/// customer).
+pub const MAILS_TO_ADDRESS: Policy = Policy {
+    scope: "mails-to-address",
+    counting: Counting::PerWindow { window_secs: 3600 },
+    free_attempts: 5,
+    step_secs: 300,
+    max_wait_secs: 3600,
+};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     /// Go ahead and check the secret.
@@ -124,10 +136,10 @@ pub async fn reserve(
     let n = "CASE WHEN throttle.window_start + $3 <= $2 THEN 1 ELSE throttle.failures + 1 END";
     let sql = format!(
         "INSERT INTO throttle (key, failures, window_start, blocked_until, purge_after)
-         VALUES ($1, 1, $2, CASE WHEN 1 >= $4 THEN $2 + $5 ELSE 0 END, $2 + $8)
+         VALUES ($1, 1, $2, CASE WHEN 1 >= $4 THEN $2 + $5 ELSE 0 END, CASE WHEN 1 >= $7 THEN $9 ELSE $2 + $8 END)
          ON CONFLICT (key) DO UPDATE SET
             failures = {n},
-            purge_after = $2 + $8,
+            purge_after = CASE WHEN {n} >= $7 THEN $9 ELSE $2 + $8 END,
             window_start = CASE WHEN throttle.window_start + $3 <= $2 THEN $2 ELSE throttle.window_start END,
             blocked_until = CASE
                 WHEN {n} < $4 THEN 0
@@ -145,6 +157,8 @@ pub async fn reserve(
         .bind(policy.max_wait_secs)
         .bind(policy.lock_after())
         .bind(policy.keep_secs())
+        // A lock is kept until it is opened (a password reset, an operator): never purged.
+        .bind(NEVER)
         .fetch_optional(&mut *conn)
         .await?;
     if reserved.is_some() {
@@ -196,6 +210,18 @@ pub async fn notice_due(
 /// The secret was right: forget the subject's failures.
 pub async fn reset(conn: &mut Conn, policy: &Policy, subject: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM throttle WHERE key = $1").bind(key(policy, subject)).execute(conn).await?;
+    Ok(())
+}
+
+/// The owner proved the account (a login, a password reset), which forgives failures
+/// in a row, but is no proof that someone else's guesses stopped: a subject locked
+/// for good (`lock_after` failures in a row) stays locked, for an operator to open.
+pub async fn reset_unless_locked(conn: &mut Conn, policy: &Policy, subject: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM throttle WHERE key = $1 AND failures < $2")
+        .bind(key(policy, subject))
+        .bind(policy.lock_after())
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -11,26 +11,76 @@ pub async fn list_brief(conn: &mut Conn) -> Result<Vec<(String, String)>, sqlx::
 }
 
 /// Where an account's mail goes: its contact address (the iTSCOM ID when none is
-/// on record), in the account's language.
+/// on record), in the account's language; and, for 7 days after a change of the
+/// contact address, the addresses it replaced (`also`): security notices, recovery
+/// codes and re-registration links go there too, so a takeover through the contact
+/// address is seen by the owner.
 pub struct NoticeTarget {
     pub itscom_id: String,
     pub to: String,
+    pub also: Vec<String>,
     pub locale: crate::i18n::Locale,
 }
 
+impl NoticeTarget {
+    /// Where a security notice goes: the contact address and, for 7 days after a
+    /// change, the ones before it.
+    pub fn security_recipients(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.to.as_str()).chain(self.also.iter().map(String::as_str))
+    }
+}
+
 pub async fn notice_target(conn: &mut Conn, account_id: &str) -> Result<NoticeTarget, sqlx::Error> {
-    let (itscom_id, contact, locale): (String, Option<String>, String) = sqlx::query_as(
-        "SELECT a.itscom_id, c.contact_email, a.locale FROM accounts a
+    notice_target_of(conn, account_id).await?.ok_or(sqlx::Error::RowNotFound)
+}
+
+/// [`notice_target`], None for an account that does not exist: the same statements
+/// either way (the second looks up the addresses of a customer that is not there).
+pub async fn notice_target_of(
+    conn: &mut Conn,
+    account_id: &str,
+) -> Result<Option<NoticeTarget>, sqlx::Error> {
+    let row: Option<(String, Option<String>, String, String)> = sqlx::query_as(
+        "SELECT a.itscom_id, c.contact_email, a.locale, a.customer_no FROM accounts a
          JOIN customers c ON c.customer_no = a.customer_no WHERE a.id = $1",
     )
     .bind(account_id)
-    .fetch_one(conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(NoticeTarget {
-        to: contact.unwrap_or_else(|| itscom_id.clone()),
+    let customer_no = row.as_ref().map_or("-", |r| r.3.as_str()).to_string();
+    let current = row.as_ref().map(|r| r.1.clone().unwrap_or_else(|| r.0.clone())).unwrap_or_default();
+    let also = previous_contacts(conn, &customer_no, &current, crate::ssr::now()).await?;
+    Ok(row.map(|(itscom_id, _, locale, _)| NoticeTarget {
+        to: current,
+        also,
         itscom_id,
         locale: crate::i18n::Locale::from_code(&locale).unwrap_or_default(),
-    })
+    }))
+}
+
+/// The addresses a customer's contact address replaced in the last 7 days (changes not
+/// taken back), other than `current`, oldest first.
+pub async fn previous_contacts(
+    conn: &mut Conn,
+    customer_no: &str,
+    current: &str,
+    now: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT previous_email FROM contact_reverts
+         WHERE customer_no = $1 AND step = 'open' AND expires_at > $2 ORDER BY created_at",
+    )
+    .bind(customer_no)
+    .bind(now)
+    .fetch_all(conn)
+    .await?;
+    let mut out: Vec<String> = Vec::new();
+    for (address,) in rows {
+        if !address.eq_ignore_ascii_case(current) && !out.iter().any(|a| a.eq_ignore_ascii_case(&address)) {
+            out.push(address);
+        }
+    }
+    Ok(out)
 }
 
 /// Takes the customer row's write lock for the rest of the transaction (a write first:

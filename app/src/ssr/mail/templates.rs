@@ -85,6 +85,20 @@ pub fn registration_attempt_on_taken_id(settings: &Settings, locale: Locale, to:
     wrap(settings, locale, to, w.mail_confirm_subject, &(w.mail_taken)())
 }
 
+/// To the contact address on record when a first registration completes: an account
+/// was created (its ID masked), when, and the link that stops it (7 days).
+pub fn registration_created(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    id: &str,
+    at: i64,
+    link: &str,
+) -> Mail {
+    let w = registration::texts::of(locale);
+    wrap(settings, locale, to, w.mail_created_subject, &(w.mail_created)(id, &format_time(locale, at), link))
+}
+
 /// To the previous contact address: the account's ID and password were registered anew.
 pub fn registration_replaced(settings: &Settings, locale: Locale, to: &str, at: i64) -> Mail {
     let w = registration::texts::of(locale);
@@ -229,6 +243,33 @@ pub fn id_change_requested(
 pub fn profile_changed(settings: &Settings, locale: Locale, to: &str, what: &str, at: i64) -> Mail {
     let w = account::texts::of(locale);
     wrap(settings, locale, to, w.mail_profile_subject, &(w.mail_profile)(what, &format_time(locale, at)))
+}
+
+/// To the contact address a change replaced: the new address, when, and the single-use
+/// link that takes the change back (7 days).
+pub fn contact_changed(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    new: &str,
+    at: i64,
+    link: &str,
+) -> Mail {
+    let w = account::texts::of(locale);
+    let paragraphs = (w.mail_contact_changed)(new, &format_time(locale, at), link);
+    wrap(settings, locale, to, w.mail_contact_changed_subject, &paragraphs)
+}
+
+/// To the contact address a revert link restored: every device is logged out.
+pub fn contact_reverted(settings: &Settings, locale: Locale, to: &str, at: i64) -> Mail {
+    let w = account::texts::of(locale);
+    wrap(
+        settings,
+        locale,
+        to,
+        w.mail_contact_reverted_subject,
+        &(w.mail_contact_reverted)(&format_time(locale, at)),
+    )
 }
 
 /// To a new contact address: the single-use link that confirms it (24 hours).

@@ -3,6 +3,7 @@
 //! named by `TEST_POSTGRES_URL` (the test command starts one).
 #![allow(dead_code)]
 
+pub mod gmo;
 pub mod smtp;
 
 use app::ssr::{config::Settings, db::Db, seed};
@@ -443,4 +444,83 @@ pub fn operator(app: &TestApp, command: &str, args: &[&str]) -> (bool, String) {
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
     )
+}
+
+/// Every text value of every table, one a line: tests check that a card number (or
+/// another secret) is stored nowhere.
+pub async fn all_text_in_the_database(app: &TestApp) -> String {
+    let tables: Vec<(String,)> = if app.database_url.starts_with("sqlite") {
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap()
+    } else {
+        sqlx::query_as(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()",
+        )
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+    };
+    let mut all = String::new();
+    for (table,) in tables {
+        let columns: Vec<(String,)> = if app.database_url.starts_with("sqlite") {
+            sqlx::query_as("SELECT name FROM pragma_table_info($1)")
+                .bind(&table)
+                .fetch_all(app.db.pool())
+                .await
+                .unwrap()
+        } else {
+            sqlx::query_as(
+                "SELECT column_name::text FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = $1",
+            )
+            .bind(&table)
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap()
+        };
+        for (column,) in columns {
+            // SQLite: as bytes (a blob is not UTF-8), read leniently.
+            let values: Vec<Option<String>> = if app.database_url.starts_with("sqlite") {
+                let raw: Vec<(Option<Vec<u8>>,)> =
+                    sqlx::query_as(&format!("SELECT CAST({column} AS BLOB) FROM {table}"))
+                        .fetch_all(app.db.pool())
+                        .await
+                        .unwrap();
+                raw.into_iter().map(|(v,)| v.map(|b| String::from_utf8_lossy(&b).into_owned())).collect()
+            } else {
+                let text: Vec<(Option<String>,)> =
+                    sqlx::query_as(&format!("SELECT CAST({column} AS TEXT) FROM {table}"))
+                        .fetch_all(app.db.pool())
+                        .await
+                        .unwrap();
+                text.into_iter().map(|(v,)| v).collect()
+            };
+            for v in values {
+                all.push_str(&v.unwrap_or_default());
+                all.push('\n');
+            }
+        }
+    }
+    assert!(all.contains("hanako@example.com"), "the scan reads text columns");
+    all
+}
+
+/// The server's own count of the running speed test of `ticket` as a real test at
+/// `down_mbps` / `up_mbps` for 10 s each would have left it (tests that send made-up
+/// figures without moving the bytes).
+pub async fn speed_counted(app: &TestApp, ticket: &str, down_mbps: i64, up_mbps: i64) {
+    sqlx::query(
+        "UPDATE speed_tests SET bytes_down = $2, down_first_ms = $4, down_last_ms = $5,
+            bytes_up = $3, up_first_ms = $4, up_last_ms = $5 WHERE ticket_hash = $1",
+    )
+    .bind(app::ssr::crypto::sha256_hex(ticket))
+    .bind(down_mbps * 1_250_000)
+    .bind(up_mbps * 1_250_000)
+    .bind(app::ssr::now_ms() - 10_000)
+    .bind(app::ssr::now_ms())
+    .execute(app.db.pool())
+    .await
+    .unwrap();
 }

@@ -1,0 +1,255 @@
+//! The payment gateway chosen by configuration (issue 24, 1): the test gateway only in
+//! development, none in production unless one is configured (the page then says a
+//! card change is not online), and GMO-PG's リンクタイプPlus card edit against a local
+//! stand-in that speaks its protocol, with no card number ever in the portal.
+
+use crate::common::gmo::{self, GmoStandin};
+use crate::common::*;
+
+const CARD: &str = "4242424242424242";
+
+/// The app with demo data, pointed at a fresh GMO-PG stand-in.
+async fn app_with_gmo(backend: Backend) -> (TestApp, GmoStandin) {
+    let standin = gmo::start().await;
+    let settings = standin.settings();
+    let extra: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    (spawn_app_with_demo_data_and(backend, &extra).await, standin)
+}
+
+/// From お支払い方法の確認・変更 to the stand-in's card page: its URL.
+async fn to_gateway(app: &TestApp, c: &reqwest::Client, standin: &GmoStandin) -> String {
+    let res = c
+        .post(app.url("/api/billing/payment/start"))
+        .header("Accept", "text/html")
+        .form(&[("password", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    let url = location(&res);
+    assert!(url.starts_with(&format!("{}/v1/plus/{}/member/", standin.base, gmo::SHOP_ID)), "{url}");
+    let page = c.get(&url).send().await.unwrap();
+    assert_eq!(page.status(), 200, "the stand-in took the request's hash");
+    url
+}
+
+/// The card entered on the stand-in's page: the signed result its auto-submitting form
+/// posts, and where to.
+async fn enter(standin: &GmoStandin, number: &str) -> (String, String) {
+    // The stand-in's card form posts to /pay/{sid}, its latest page's.
+    let body = reqwest::Client::new()
+        .post(format!("{}{}", standin.base, standin.last_pay_path()))
+        .form(&[("number", number), ("exp_month", "12"), ("exp_year", "30"), ("cvc", "123")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    posted_result(&body)
+}
+
+/// The action and `result` of the auto-submitting form a gateway page answers with.
+fn posted_result(body: &str) -> (String, String) {
+    let action = body.split("action=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_string();
+    let result =
+        body.split("name=\"result\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_string();
+    (action, result)
+}
+
+/// The result posted back by the browser from the gateway's page: a cross-site form,
+/// which brings no session cookie (SameSite=Lax). Where it is sent on.
+async fn post_result(app: &TestApp, action: &str, result: &str, standin: &GmoStandin) -> (u16, String) {
+    let path = action.strip_prefix("http://127.0.0.1:3000").expect("the portal's PUBLIC_URL");
+    assert_eq!(path, "/billing/payment/result");
+    let res = app
+        .new_browser()
+        .post(app.url(path))
+        .header("Accept", "text/html")
+        .header("Sec-Fetch-Site", "cross-site")
+        .header("Origin", standin.base.clone())
+        .form(&[("result", result)])
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), location(&res))
+}
+
+async fn card_of(app: &TestApp, customer_no: &str) -> Option<(String, String, i64, i64, String)> {
+    sqlx::query_as(
+        "SELECT card_brand, card_last4, card_exp_month, card_exp_year, card_token FROM payment_methods
+         WHERE customer_no = $1 AND kind = 'card'",
+    )
+    .bind(customer_no)
+    .fetch_optional(app.db.pool())
+    .await
+    .unwrap()
+}
+
+async fn a_card_change_through_gmo_linkplus_keeps_the_card_number_out_of_the_portal(backend: Backend) {
+    let (app, standin) = app_with_gmo(backend).await;
+    let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    // Pages may lead a form to the gateway's card page (CSP form-action).
+    let res = c.get(app.url("/billing/payment")).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains(&format!("form-action 'self' {};", standin.base)), "{csp}");
+    to_gateway(&app, &c, &standin).await;
+    let edits = standin.edits();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].member_id, "MP100000003", "the customer's member ID at the gateway");
+    assert_eq!(edits[0].ret_url, "http://127.0.0.1:3000/billing/payment/result");
+    assert_eq!(edits[0].lang, "ja");
+    let (action, result) = enter(&standin, CARD).await;
+    let (status, next) = post_result(&app, &action, &result, &standin).await;
+    assert_eq!(status, 303, "the cross-site result post is taken (not refused as cross-site)");
+    assert!(next.starts_with("/billing/payment/return?ref="), "{next}");
+    // Only the session that opened the setup settles it.
+    let stranger = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    assert_eq!(
+        location(&stranger.get(app.url(&next)).send().await.unwrap()),
+        "/billing/payment?error=expired"
+    );
+    assert_eq!(location(&c.get(app.url(&next)).send().await.unwrap()), "/billing/payment?changed=1");
+    let (brand, last4, m, y, token) = card_of(&app, "100000003").await.expect("a card now");
+    assert_eq!((brand.as_str(), last4.as_str(), m, y), ("Visa", "4242", 12, 2030));
+    assert_eq!(token, format!("gmo:MP100000003:0"));
+    // Once: the same return again changes nothing.
+    assert_eq!(location(&c.get(app.url(&next)).send().await.unwrap()), "/billing/payment?error=expired");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'billing.payment_method_changed'")
+            .await,
+        1
+    );
+    // The card number never reached the portal: not in the database, not in the logs.
+    let everything = all_text_in_the_database(&app).await;
+    let logs = logs();
+    for number in [CARD, "4242 4242 4242 4242", "4242-4242-4242-4242"] {
+        assert!(!everything.contains(number), "{number} stored");
+        assert!(!logs.contains(number), "{number} logged");
+    }
+    assert!(
+        !everything.contains(gmo::SHOP_PASS) && !logs.contains(gmo::SHOP_PASS),
+        "the shop password is a secret"
+    );
+}
+
+async fn a_replayed_tampered_declined_or_cancelled_gmo_result_changes_nothing(backend: Backend) {
+    let (app, standin) = app_with_gmo(backend).await;
+    let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    to_gateway(&app, &c, &standin).await;
+    let (action, result) = enter(&standin, CARD).await;
+    // Tampered: another card in the same envelope, the hash left as it was.
+    let (text, hash) = result.rsplit_once('.').unwrap();
+    let mut json: serde_json::Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE, text).unwrap(),
+    )
+    .unwrap();
+    json["memberresult"]["CardNo"] = "555555******4444".into();
+    let forged = format!(
+        "{}.{hash}",
+        base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE, json.to_string())
+    );
+    assert_eq!(
+        post_result(&app, &action, &forged, &standin).await,
+        (303, "/billing/payment?error=expired".into())
+    );
+    // Signed with another shop's password.
+    let other = format!("{text}.{}", "0".repeat(64));
+    assert_eq!(post_result(&app, &action, &other, &standin).await.1, "/billing/payment?error=expired");
+    assert_eq!(post_result(&app, &action, "garbage", &standin).await.1, "/billing/payment?error=expired");
+    assert!(card_of(&app, "100000003").await.is_none(), "nothing changed");
+    // The real result once; the same result posted again (a replay) is refused.
+    let (_, next) = post_result(&app, &action, &result, &standin).await;
+    assert!(next.starts_with("/billing/payment/return?ref="));
+    assert_eq!(post_result(&app, &action, &result, &standin).await.1, "/billing/payment?error=expired");
+    assert_eq!(location(&c.get(app.url(&next)).send().await.unwrap()), "/billing/payment?changed=1");
+    // A result for a setup that never was (signed, but naming no setup of ours).
+    let stray = gmo::sign(
+        &serde_json::json!({"memberresult": {"MemberID": "MP100000003", "Cardeditno": "nosuchsetup",
+        "CardSeq": "1", "CardNo": "555555******4444", "Expire": "3012", "Brand": "MASTER"}}),
+    );
+    assert_eq!(post_result(&app, &action, &stray, &standin).await.1, "/billing/payment?error=expired");
+    assert_eq!(card_of(&app, "100000003").await.unwrap().1, "4242");
+    // Declined by the card company, then cancelled on the gateway's page: the card stays.
+    to_gateway(&app, &c, &standin).await;
+    let (action, declined) = enter(&standin, server::test_gateway::DECLINED_CARD).await;
+    let (_, next) = post_result(&app, &action, &declined, &standin).await;
+    assert_eq!(location(&c.get(app.url(&next)).send().await.unwrap()), "/billing/payment?error=declined");
+    to_gateway(&app, &c, &standin).await;
+    let body = reqwest::Client::new()
+        .post(format!("{}{}/cancel", standin.base, standin.last_pay_path()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let (action, cancelled) = posted_result(&body);
+    let (_, next) = post_result(&app, &action, &cancelled, &standin).await;
+    assert_eq!(location(&c.get(app.url(&next)).send().await.unwrap()), "/billing/payment");
+    assert_eq!(card_of(&app, "100000003").await.unwrap().1, "4242");
+    assert_eq!(standin.refused(), 0, "every request the portal made carried a valid hash");
+}
+
+async fn without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists(backend: Backend) {
+    let app = spawn_app_with_demo_data_and(backend, &[("PAYMENT_GATEWAY", "none")]).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, body) = app.get_text_with(&c, "/billing/payment").await;
+    assert!(body.contains("data-testid=\"payment-card-offline\""), "{body}");
+    assert!(body.contains("オンラインではお受けしておりません") && body.contains("0120-109199"));
+    assert!(!body.contains("カード情報の入力へ進む"), "no button to a card page");
+    assert_eq!(
+        post_from(&app, &c, "/api/billing/payment/start", &[]).await,
+        "/billing/payment?error=service"
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payment_setups").await, 0);
+    assert_eq!(
+        app.get("/pgw/test/pay/anything").await.status(),
+        404,
+        "the test gateway's pages are not mounted"
+    );
+    // In development the test gateway is the default, and its pages exist.
+    let dev = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&dev, "hanako@example.com", "Hanako_2024").await;
+    assert!(post_from(&dev, &c, "/api/billing/payment/start", &[]).await.starts_with("/pgw/test/pay/"));
+}
+
+on_both_databases!(
+    a_card_change_through_gmo_linkplus_keeps_the_card_number_out_of_the_portal,
+    a_replayed_tampered_declined_or_cancelled_gmo_result_changes_nothing,
+    without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists,
+);
+
+/// `server` with `vars` (and nothing else of this process's environment): its exit
+/// status and what it printed.
+fn server_with(vars: &[(&str, &str)]) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(vars.iter().copied())
+        .arg("migrate")
+        .output()
+        .expect("run server");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn production_refuses_to_start_with_the_test_gateway_and_names_the_setting() {
+    let (code, said) = server_with(&[("PAYMENT_GATEWAY", "test"), ("DATABASE_URL", "sqlite::memory:")]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("PAYMENT_GATEWAY") && said.contains("development"), "{said}");
+}
+
+#[test]
+fn development_refuses_to_listen_beyond_the_loopback() {
+    let (code, said) = server_with(&[
+        ("MYPAGE_ENV", "development"),
+        ("LEPTOS_SITE_ADDR", "0.0.0.0:3000"),
+        ("DATABASE_URL", "sqlite::memory:"),
+    ]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("LEPTOS_SITE_ADDR"), "{said}");
+}
