@@ -11,6 +11,10 @@ pub mod error;
 pub mod features;
 pub mod flow;
 pub mod i18n;
+/// The demo data (SPEC §7): the customers, contracts and 12 months of invoices of every
+/// feature, above them all (server only).
+#[cfg(feature = "ssr")]
+pub mod seed;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

@@ -4,7 +4,8 @@
 //! The app runs in-process on SQLite with the demo data; the load generator shares
 //! the machine (and the tokio runtime), so absolute numbers are a floor.
 
-use app::ssr::{auth::password, config::Settings, seed};
+use app::seed;
+use app::ssr::{auth::password, config::Settings};
 use leptos::config::LeptosOptions;
 use server::Application;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -92,7 +92,13 @@ impl Application {
                     Some(Arc::new(app::ssr::payment::gmo::GmoLinkPlus::new(gmo.clone())))
                 }
             };
-        let state = AppState { leptos_options, db, settings: Arc::new(settings), payment_gateway };
+        let state = AppState {
+            leptos_options,
+            db,
+            settings: Arc::new(settings),
+            payment_gateway,
+            registry: &app::features::REGISTRY,
+        };
         let router = router(state.clone());
         Ok(Self { listener, router, state, mail_worker })
     }

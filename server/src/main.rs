@@ -1,7 +1,8 @@
 //! `server [serve|migrate|seed-demo [--if-empty]|help]`: configuration from the
 //! environment (see README), then the chosen command.
 
-use app::ssr::{config::Settings, db::Db, seed};
+use app::seed;
+use app::ssr::{config::Settings, db::Db};
 use server::{leptos_options, shutdown_signal, telemetry, Application, Error};
 use std::process::ExitCode;
 

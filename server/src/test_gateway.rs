@@ -285,7 +285,7 @@ pub fn check_card(
 }
 
 fn escape(s: &str) -> String {
-    app::ssr::mail::templates::escape_html(s)
+    app::ssr::mail::escape_html(s)
 }
 
 fn no_store(html: String, status: StatusCode) -> Response {

@@ -5,3 +5,4 @@ pub mod form;
 pub mod layout;
 pub mod nav;
 pub mod status;
+pub mod step;

@@ -42,7 +42,7 @@ pub fn SupportLine() -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let line: Option<(String, String)> = None;
     line.map(|(phone, hours)| {
-        let href = format!("tel:{}", phone.chars().filter(char::is_ascii_digit).collect::<String>());
+        let href = crate::domain::support::tel(&phone);
         view! {
             <p class="mt-2" data-testid="support-line">
                 {tx.support_centre} " " <a class="link link-action" href=href>{phone}</a> " " {(tx.support_hours)(&hours)}

@@ -18,6 +18,7 @@ pub mod phone;
 pub mod redirect;
 pub mod secret_question;
 pub mod speedtest;
+pub mod support;
 pub mod verification;
 pub mod yen;
 

@@ -15,3 +15,240 @@ pub mod referral;
 pub mod registration;
 pub mod speedtest;
 pub mod top;
+
+/// Every flow's table, for the layers below: the maintenance task deletes what each
+/// lets go of, and a security change of an account ends what each has pending. A new
+/// flow adds its `FLOW` here.
+#[cfg(feature = "ssr")]
+pub const FLOWS: &[&crate::ssr::flow::FlowTable] = &[
+    &registration::RegistrationStep::FLOW,
+    &registration::STOPS,
+    &recovery::RecoveryStep::FLOW,
+    &account::IdChangeStep::FLOW,
+    &account::ContactStep::FLOW,
+    &account::RevertStep::FLOW,
+    &mailboxes::MailboxStep::FLOW,
+    &billing::PaymentStep::FLOW,
+];
+
+/// The features' scheduled work, run by the maintenance task (once per tick).
+#[cfg(feature = "ssr")]
+pub const JOBS: &[crate::ssr::maintenance::Job] = &[crate::ssr::maintenance::Job {
+    name: "held re-registrations",
+    run: |state, now| Box::pin(registration::apply_due_reregistrations(state, now)),
+}];
+
+/// What the server hands the layers below (`AppState::registry`).
+#[cfg(feature = "ssr")]
+pub static REGISTRY: crate::ssr::maintenance::Registry =
+    crate::ssr::maintenance::Registry { flows: FLOWS, jobs: JOBS };
+
+/// After a security change of an account (password reset, re-registration, the
+/// contact address taken back, a stopped registration): every session ends, and so does
+/// every change still pending for it, so that nothing started by someone else before
+/// the change completes after it.
+#[cfg(feature = "ssr")]
+pub async fn end_for_security(
+    conn: &mut crate::ssr::db::Conn,
+    account_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    crate::ssr::auth::session::end_all(&mut *conn, account_id).await?;
+    cancel_pending(conn, account_id, now).await
+}
+
+/// Every change still pending for an account (ID and contact changes, registration
+/// flows of its customer, recoveries: each flow of [`FLOWS`] that says how its rows
+/// end) ends: after its ID changed, or with [`end_for_security`].
+#[cfg(feature = "ssr")]
+pub async fn cancel_pending(
+    conn: &mut crate::ssr::db::Conn,
+    account_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let customer_no = crate::ssr::db::customers::of_account(conn, account_id).await?.unwrap_or_default();
+    crate::ssr::flow::end_pending(conn, FLOWS, account_id, &customer_no, now).await
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use crate::i18n::Locale;
+    use crate::ssr::config::Settings;
+
+    fn settings() -> Settings {
+        Settings::from_lookup(|_| None).unwrap()
+    }
+
+    #[test]
+    fn every_mail_carries_its_values_in_both_languages() {
+        let s = settings();
+        for locale in Locale::ALL {
+            let when = crate::ssr::mail::format_time(locale, 1_795_583_100);
+            let mails = [
+                (
+                    crate::features::login::mail::new_browser_login(&s, locale, "t@x", "ID-1", 1_795_583_100),
+                    vec!["ID-1", when.as_str()],
+                ),
+                (
+                    crate::features::registration::mail::registration_confirm(&s, locale, "t@x", "LINK-1"),
+                    vec!["LINK-1"],
+                ),
+                (
+                    crate::features::registration::mail::registration_attempt_on_taken_id(&s, locale, "t@x"),
+                    vec![],
+                ),
+                (
+                    crate::features::registration::mail::registration_replaced(
+                        &s,
+                        locale,
+                        "t@x",
+                        1_795_583_100,
+                    ),
+                    vec![when.as_str()],
+                ),
+                (crate::features::recovery::mail::recovery_code(&s, locale, "t@x", "123456"), vec!["123456"]),
+                (
+                    crate::features::recovery::mail::recovery_question_link(&s, locale, "t@x", "LINK-2"),
+                    vec!["LINK-2"],
+                ),
+                (
+                    crate::features::account::mail::id_change_confirm(&s, locale, "t@x", "LINK-3"),
+                    vec!["LINK-3"],
+                ),
+                (crate::features::account::mail::id_change_attempt_on_taken_id(&s, locale, "t@x"), vec![]),
+                (
+                    crate::features::account::mail::id_changed_notice(
+                        &s,
+                        locale,
+                        "t@x",
+                        "NEW-1",
+                        1_795_583_100,
+                    ),
+                    vec!["NEW-1", when.as_str()],
+                ),
+                (
+                    crate::features::mailboxes::mail::mailbox_created(&s, locale, "t@x", "ADDR-1", true),
+                    vec!["ADDR-1", "ON"],
+                ),
+                (
+                    crate::features::mailboxes::mail::mailbox_virus_check(&s, locale, "t@x", "ADDR-2", false),
+                    vec!["ADDR-2", "OFF"],
+                ),
+                (
+                    crate::features::recovery::mail::password_reset_notice(&s, locale, "t@x", 1_795_583_100),
+                    vec![when.as_str()],
+                ),
+                (
+                    crate::features::registration::mail::reregistration_requested(
+                        &s,
+                        locale,
+                        "t@x",
+                        "NEW-2",
+                        1_795_583_100,
+                        "BR-1",
+                        0,
+                        "YES-1",
+                        "NO-1",
+                    ),
+                    vec!["NEW-2", "BR-1", "YES-1", "NO-1", when.as_str()],
+                ),
+                (
+                    crate::features::registration::mail::verification_failures_notice(
+                        &s,
+                        locale,
+                        "t@x",
+                        1_795_583_100,
+                    ),
+                    vec![when.as_str()],
+                ),
+                (
+                    crate::features::login::mail::login_locked(&s, locale, "t@x", 1_795_583_100),
+                    vec![when.as_str()],
+                ),
+                (
+                    crate::features::account::mail::id_change_requested(
+                        &s,
+                        locale,
+                        "t@x",
+                        "NEW-3",
+                        1_795_583_100,
+                        "NO-2",
+                    ),
+                    vec!["NEW-3", "NO-2"],
+                ),
+                (
+                    crate::features::billing::mail::invoice_issued(
+                        &s,
+                        locale,
+                        "t@x",
+                        "2026-11",
+                        crate::domain::Yen(12_345),
+                        "2026-11-27",
+                        "LINK-4",
+                    ),
+                    vec!["12,345", "2026-11-27", "LINK-4", "2026"],
+                ),
+            ];
+            for (mail, values) in mails {
+                assert!(mail.subject.len() > "【iTSCOM マイページ】".len(), "{}", mail.subject);
+                assert!(mail.text.contains(locale.texts().mail_footer), "{}", mail.subject);
+                for v in values {
+                    assert!(mail.text.contains(v) && mail.html.contains(v), "{} lacks {v}", mail.subject);
+                }
+                assert!(!mail.text.contains('{'), "no placeholder left: {}", mail.text);
+            }
+        }
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod steps {
+    use crate::flow::Step;
+
+    /// The steps a table's migrations allow: the last `CHECK (step IN (…))` written for it.
+    fn allowed_steps(table: &str) -> Vec<String> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations");
+        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        let mut found = Vec::new();
+        for file in files {
+            let sql = std::fs::read_to_string(&file).unwrap();
+            for create in sql.split("CREATE TABLE ").skip(1) {
+                let name = create.split_whitespace().next().unwrap_or_default();
+                // A table rebuilt by a later migration is created as `<table>_v2`, then renamed.
+                if name.trim_end_matches("_v2") != table {
+                    continue;
+                }
+                let list = create.split("CHECK (step IN (").nth(1).and_then(|r| r.split("))").next());
+                if let Some(list) = list {
+                    found = list.split(',').map(|s| s.trim().trim_matches('\'').to_string()).collect();
+                }
+            }
+        }
+        found
+    }
+
+    fn matches_migrations<S: Step>() {
+        let ours: Vec<String> = S::ALL.iter().map(|s| s.as_str().to_string()).collect();
+        assert_eq!(ours, allowed_steps(S::TABLE), "{} steps", S::TABLE);
+        for s in S::ALL {
+            assert_eq!(S::parse(s.as_str()), Some(*s));
+        }
+        assert_eq!(S::parse("bogus"), None);
+    }
+
+    #[test]
+    fn every_flow_has_the_steps_its_table_allows() {
+        matches_migrations::<super::registration::RegistrationStep>();
+        matches_migrations::<super::recovery::RecoveryStep>();
+        matches_migrations::<super::account::IdChangeStep>();
+        matches_migrations::<super::account::ContactStep>();
+        matches_migrations::<super::account::RevertStep>();
+        matches_migrations::<super::mailboxes::MailboxStep>();
+        matches_migrations::<super::billing::PaymentStep>();
+        matches_migrations::<super::contract::PlanRequestStep>();
+        matches_migrations::<super::addons::AddonStep>();
+        matches_migrations::<super::help::InquiryStep>();
+        matches_migrations::<super::speedtest::SpeedStep>();
+    }
+}

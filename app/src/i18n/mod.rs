@@ -374,6 +374,16 @@ pub fn format_month(locale: Locale, yyyy_mm: &str) -> String {
     }
 }
 
+/// A service's kind in the shell's words (インターネット, テレビ, 電話): the contract's
+/// pages, its PDF and mails, and the referrals name services so.
+pub fn service_kind_name(tx: &'static Texts, kind: &str) -> &'static str {
+    match kind {
+        "internet" => tx.service_internet,
+        "tv" => tx.service_tv,
+        _ => tx.service_phone,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

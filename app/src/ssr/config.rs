@@ -77,7 +77,7 @@ pub struct Settings {
     /// from international or IP phones), `SUPPORT_GENERAL_PHONE` (0120-109199),
     /// `SUPPORT_GENERAL_HOURS` (9:30～18:00), `SUPPORT_MAIL` (support@itscom.jp),
     /// `SUPPORT_HOURS_URL` (the opening-hours page).
-    pub support: crate::features::help::SupportContacts,
+    pub support: crate::domain::support::SupportContacts,
     /// `PAYMENT_GATEWAY`: where cards are entered (see [`GatewayChoice`]).
     pub payment_gateway: GatewayChoice,
 }
@@ -292,8 +292,8 @@ impl Settings {
                 Err(err(var, "must be a Japanese phone number of 10 or 11 digits, hyphens allowed"))
             }
         };
-        let defaults = crate::features::help::SupportContacts::default();
-        let support = crate::features::help::SupportContacts {
+        let defaults = crate::domain::support::SupportContacts::default();
+        let support = crate::domain::support::SupportContacts {
             internet_phone: phone("SUPPORT_INTERNET_PHONE", &defaults.internet_phone)?,
             internet_phone_ip: phone("SUPPORT_INTERNET_PHONE_IP", &defaults.internet_phone_ip)?,
             general_phone: phone("SUPPORT_GENERAL_PHONE", &defaults.general_phone)?,

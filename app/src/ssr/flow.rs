@@ -164,10 +164,120 @@ pub fn step_in<S: Step>(steps: &[S]) -> String {
     format!("step IN ({})", list.join(", "))
 }
 
+/// A flow's table as the layers below the features see it (each feature declares its
+/// own with [`flow_steps!`](crate::flow_steps)'s `flow { … }`, and `features::FLOWS`
+/// lists them all): what ends its pending rows when an account changes hands, and when
+/// its rows may be deleted. Nothing here names a feature.
+#[derive(Debug)]
+pub struct FlowTable {
+    pub table: &'static str,
+    /// How a security change of an account ends its rows still under way (None: they
+    /// end with the session they are bound to).
+    pub ends: Option<Ends>,
+    /// When the maintenance task deletes its rows.
+    pub purge: &'static [Purge],
+}
+
+/// Pending rows ended: `pending` steps move to `to`, their secret columns cleared.
+#[derive(Debug)]
+pub struct Ends {
+    pub pending: &'static [&'static str],
+    pub to: &'static str,
+    /// Whose rows: the account's (`account_id`), or its customer's (`customer_no`: a
+    /// registration is the customer's before there is an account).
+    pub key: Key,
+    pub clearing: &'static [&'static str],
+    /// Also `expires_at = now` (the row stops counting as live at once).
+    pub expire_now: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Account,
+    Customer,
+}
+
+/// Rows whose time `column` lies `keep_secs` or more in the past, at any step (`steps`
+/// empty) or only at these.
+#[derive(Debug)]
+pub struct Purge {
+    pub column: &'static str,
+    pub steps: &'static [&'static str],
+    pub keep_secs: i64,
+}
+
+impl Purge {
+    /// Rows past their `expires_at`.
+    pub const EXPIRED: Purge = Purge { column: "expires_at", steps: &[], keep_secs: 0 };
+}
+
+/// Ends every pending row of `flows` for the account `account_id` of customer
+/// `customer_no`, in `conn` (the caller's transaction).
+pub async fn end_pending(
+    conn: &mut Conn,
+    flows: &[&FlowTable],
+    account_id: &str,
+    customer_no: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    for flow in flows {
+        let Some(ends) = &flow.ends else { continue };
+        let mut sql = format!("UPDATE {} SET step = $1", flow.table);
+        for column in ends.clearing {
+            sql.push_str(&format!(", {column} = NULL"));
+        }
+        if ends.expire_now {
+            sql.push_str(", expires_at = $3");
+        }
+        let key = match ends.key {
+            Key::Account => "account_id",
+            Key::Customer => "customer_no",
+        };
+        let pending: Vec<String> = ends.pending.iter().map(|s| format!("'{s}'")).collect();
+        sql.push_str(&format!(" WHERE {key} = $2 AND step IN ({})", pending.join(", ")));
+        let mut q = sqlx::query(&sql).bind(ends.to).bind(if ends.key == Key::Account {
+            account_id
+        } else {
+            customer_no
+        });
+        if ends.expire_now {
+            q = q.bind(now);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Deletes what `flows` let go of at `now`: how many rows.
+pub async fn purge(db: &crate::ssr::db::Db, flows: &[&FlowTable], now: i64) -> Result<u64, sqlx::Error> {
+    let mut deleted = 0;
+    for flow in flows {
+        for rule in flow.purge {
+            let mut sql = format!("DELETE FROM {} WHERE {} <= $1", flow.table, rule.column);
+            if !rule.steps.is_empty() {
+                let steps: Vec<String> = rule.steps.iter().map(|s| format!("'{s}'")).collect();
+                sql.push_str(&format!(" AND step IN ({})", steps.join(", ")));
+            }
+            deleted += sqlx::query(&sql).bind(now - rule.keep_secs).execute(db.pool()).await?.rows_affected();
+        }
+    }
+    Ok(deleted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::features::mailboxes::MailboxStep;
+
+    crate::flow_steps! {
+        /// A wizard of the tests' own.
+        pub enum MailboxStep in "mailbox_drafts" {
+            Subdomain = "subdomain",
+            Terms = "terms",
+            Confirm = "confirm",
+            Done = "done",
+            Cancelled = "cancelled",
+        }
+    }
 
     #[test]
     fn a_step_change_is_one_guarded_update_with_every_value_bound() {

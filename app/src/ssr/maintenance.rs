@@ -1,7 +1,8 @@
-//! The server's one background task (besides the mail worker): every minute it puts
-//! held re-registrations into effect when their hold is over, and deletes what has
-//! expired: sessions, finished or expired flows and drafts, idle throttle rows, and
-//! month-old security events a flood could write at will.
+//! The server's one background task (besides the mail worker): every minute it runs
+//! the features' scheduled jobs (held re-registrations put into effect) and deletes
+//! what has expired: sessions, what each flow's table lets go of (the features'
+//! `FLOWS`, handed over in `AppState::registry`), idle throttle rows, and month-old
+//! security events a flood could write at will.
 //! Every server process runs it; each step is a guarded statement, so two processes
 //! running it at once do the work once.
 
@@ -18,45 +19,42 @@ pub const KEEP_FINISHED_SECS: i64 = 86_400;
 /// throttled attempts) are kept this long; an account's other events stay.
 pub const KEEP_NOISE_SECS: i64 = 30 * 86_400;
 
+/// A feature's scheduled work: run once a tick, it returns how many things it put
+/// into effect.
+pub struct Job {
+    pub name: &'static str,
+    pub run: for<'a> fn(&'a AppState, i64) -> JobFuture<'a>,
+}
+
+pub type JobFuture<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, crate::error::AppError>> + Send + 'a>>;
+
+/// What the features hand this layer (through `AppState`): their flows' tables and their
+/// scheduled jobs. The layer names no feature.
+pub struct Registry {
+    pub flows: &'static [&'static crate::ssr::flow::FlowTable],
+    pub jobs: &'static [Job],
+}
+
 /// What one run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Report {
+    /// What the features' jobs put into effect (today: held re-registrations).
     pub reregistrations_applied: usize,
     pub rows_deleted: u64,
 }
 
 /// One run at time `now` (tests pass a time in the future).
 pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::AppError> {
-    let reregistrations_applied =
-        crate::features::registration::apply_due_reregistrations(state, now).await?;
+    let mut reregistrations_applied = 0;
+    for job in state.registry.jobs {
+        reregistrations_applied += (job.run)(state, now).await?;
+    }
     let idle_before = now - state.settings.session.idle_secs;
     let finished_before = now - KEEP_FINISHED_SECS;
     let events_before = now - KEEP_NOISE_SECS;
-    let registrations = {
-        use crate::features::registration::RegistrationStep::*;
-        use crate::ssr::flow::step_in;
-        format!(
-            "DELETE FROM registration_flows
-             WHERE ({} AND expires_at <= $1)
-                OR ({} AND confirm_expires_at <= $1)
-                OR ({} AND created_at <= $2)",
-            step_in(&[Additional, Credentials]),
-            step_in(&[MailSent]),
-            step_in(&[Done, Cancelled]),
-        )
-    };
-    let statements: [(&str, &[i64]); 12] = [
+    let statements: [(&str, &[i64]); 4] = [
         ("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2", &[now, idle_before]),
-        (&registrations, &[now, finished_before]),
-        ("DELETE FROM recovery_flows WHERE expires_at <= $1", &[now]),
-        ("DELETE FROM id_changes WHERE expires_at <= $1", &[now]),
-        ("DELETE FROM mailbox_drafts WHERE expires_at <= $1", &[now]),
-        ("DELETE FROM payment_setups WHERE expires_at <= $1", &[now]),
-        ("DELETE FROM contact_changes WHERE expires_at <= $1", &[now]),
-        ("DELETE FROM contact_reverts WHERE expires_at <= $1", &[finished_before]),
-        ("DELETE FROM account_stops WHERE expires_at <= $1", &[finished_before]),
-        // The stand-in rows of requests for unknown IDs (born delivered, never sent).
-        ("DELETE FROM outbox WHERE topic = 'decoy' AND created_at <= $1", &[finished_before]),
         // A lock (100 failures in a row) stays until it is opened, whatever its age.
         (
             "DELETE FROM throttle WHERE purge_after <= $1 AND blocked_until <= $1 AND failures < $2",
@@ -67,8 +65,10 @@ pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::Ap
              WHERE (account_id IS NULL AND customer_no IS NULL OR kind = 'login.throttled') AND created_at <= $1",
             &[events_before],
         ),
+        // The stand-in rows of requests for unknown IDs (born delivered, never sent).
+        ("DELETE FROM outbox WHERE topic = 'decoy' AND created_at <= $1", &[finished_before]),
     ];
-    let mut rows_deleted = 0;
+    let mut rows_deleted = crate::ssr::flow::purge(&state.db, state.registry.flows, now).await?;
     for (sql, binds) in statements {
         let mut q = sqlx::query(sql);
         for b in binds {

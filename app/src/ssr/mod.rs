@@ -12,7 +12,6 @@ pub mod maintenance;
 pub mod payment;
 pub mod pdf;
 pub mod security;
-pub mod seed;
 
 use crate::error::AppError;
 use std::sync::Arc;
@@ -27,6 +26,9 @@ pub struct AppState {
     /// Where cards are entered and kept (`PAYMENT_GATEWAY`); None: no change to a card
     /// online.
     pub payment_gateway: Option<Arc<dyn payment::PaymentGateway>>,
+    /// What the features register with this layer: their flows' tables and scheduled
+    /// jobs (`features::REGISTRY`).
+    pub registry: &'static maintenance::Registry,
 }
 
 /// The shared state, from a server function or a component rendering on the server.
@@ -190,6 +192,40 @@ pub fn now_ms() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The server layer is below the features: nothing under `ssr/` names one (the
+    /// features register what it needs: their flows' tables, jobs, mails, templates).
+    #[test]
+    fn the_server_layer_imports_no_feature() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ssr"), &mut files);
+        assert!(files.len() > 15, "{files:?}");
+        // (Spelt apart, so this test does not find itself.)
+        let (path, folder) = (["features", "::"].concat(), ["features", "/"].concat());
+        let mut found = Vec::new();
+        for file in &files {
+            for (n, line) in std::fs::read_to_string(file).unwrap().lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") {
+                    continue;
+                }
+                if code.contains(&path) || code.contains(&folder) {
+                    found.push(format!("{}:{}: {code}", file.display(), n + 1));
+                }
+            }
+        }
+        assert!(found.is_empty(), "ssr/ names a feature:\n{}", found.join("\n"));
+    }
 
     #[test]
     fn a_refusal_carries_its_code_in_the_page_url() {

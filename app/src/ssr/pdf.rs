@@ -1,4 +1,5 @@
-//! PDFs in Japanese (invoices, receipts, the contract document): typst lays them out
+//! PDFs in Japanese (a feature's documents: invoices, receipts, the contract document,
+//! each a [`Template`] of the feature's): typst lays them out
 //! (its own line breaker handles Japanese; tables break across pages), in the one
 //! TrueType font of `PDF_FONT_PATH` (IPAex Gothic). Each document is a typst template
 //! fed its data as one JSON string (`sys.inputs.data`), so no value is ever evaluated
@@ -10,7 +11,8 @@
 //! look-up of a font, which layout makes for every run of text), and a per-account rate
 //! ([`PER_ACCOUNT`]).
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use typst_as_lib::TypstEngine;
 
@@ -29,19 +31,13 @@ pub const PER_ACCOUNT: crate::ssr::auth::throttle::Policy = crate::ssr::auth::th
     max_wait_secs: 600,
 };
 
-/// The templates, by file name.
-#[cfg(not(test))]
-const TEMPLATES: [(&str, &str); 2] = [
-    ("invoice.typ", include_str!("../features/billing/pdf/invoice.typ")),
-    ("contract.typ", include_str!("../features/contract/contract.typ")),
-];
-/// The templates, and one of a line of text for the tests.
-#[cfg(test)]
-const TEMPLATES: [(&str, &str); 3] = [
-    ("invoice.typ", include_str!("../features/billing/pdf/invoice.typ")),
-    ("contract.typ", include_str!("../features/contract/contract.typ")),
-    ("probe.typ", "#let d = json(bytes(sys.inputs.data))\n#d.text"),
-];
+/// A typst template of a feature's document (its file name, for typst's diagnostics,
+/// and its source): the feature owns it, this layer lays it out.
+#[derive(Debug)]
+pub struct Template {
+    pub name: &'static str,
+    pub source: &'static str,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
@@ -108,21 +104,36 @@ fn quiet_time_up() {
     });
 }
 
-fn engine(font_path: &std::path::Path) -> Result<&'static TypstEngine, PdfError> {
-    static ENGINE: OnceLock<TypstEngine> = OnceLock::new();
-    if let Some(engine) = ENGINE.get() {
-        return Ok(engine);
+/// The engine of `template`, made on its first document: the font is read once and
+/// shared by every template's engine.
+fn engine(template: &'static Template, font_path: &std::path::Path) -> Result<Arc<TypstEngine>, PdfError> {
+    static FONT: OnceLock<typst::foundations::Bytes> = OnceLock::new();
+    static ENGINES: OnceLock<Mutex<HashMap<&'static str, Arc<TypstEngine>>>> = OnceLock::new();
+    let engines = ENGINES.get_or_init(Default::default);
+    if let Some(engine) = engines.lock().unwrap_or_else(|e| e.into_inner()).get(template.name) {
+        return Ok(engine.clone());
     }
-    let font = std::fs::read(font_path)
-        .map_err(|source| PdfError::Font { path: font_path.display().to_string(), source })?;
-    Ok(ENGINE.get_or_init(|| {
-        TypstEngine::builder().fonts([font]).with_static_source_file_resolver(TEMPLATES).build()
-    }))
+    let font = match FONT.get() {
+        Some(font) => font.clone(),
+        None => {
+            let bytes = std::fs::read(font_path)
+                .map_err(|source| PdfError::Font { path: font_path.display().to_string(), source })?;
+            FONT.get_or_init(|| typst::foundations::Bytes::new(bytes)).clone()
+        }
+    };
+    let built = Arc::new(
+        TypstEngine::builder()
+            .fonts([font])
+            .with_static_source_file_resolver([(template.name, template.source)])
+            .build(),
+    );
+    let mut engines = engines.lock().unwrap_or_else(|e| e.into_inner());
+    Ok(engines.entry(template.name).or_insert(built).clone())
 }
 
 /// `template` laid out with `data` (serialized to JSON), as PDF bytes.
 pub fn render(
-    template: &str,
+    template: &'static Template,
     data: &impl serde::Serialize,
     font_path: &std::path::Path,
 ) -> Result<Vec<u8>, PdfError> {
@@ -130,8 +141,9 @@ pub fn render(
     let mut inputs = typst::foundations::Dict::new();
     inputs.insert("data".into(), typst::foundations::IntoValue::into_value(json));
     let deadline = DEADLINE.with(|d| d.get()).unwrap_or_else(|| Instant::now() + RENDER_LIMIT);
-    let world = engine(font_path)?
-        .world_builder(template)
+    let engine = engine(template, font_path)?;
+    let world = engine
+        .world_builder(template.name)
         .with_inputs(inputs)
         .build()
         .map_err(|e| PdfError::Layout(format!("{e:?}")))?;
@@ -295,14 +307,16 @@ mod tests {
         if !font.is_file() {
             panic!("the test command installs fonts-ipaexfont-gothic ({})", font.display());
         }
+        static PROBE: Template =
+            Template { name: "probe.typ", source: "#let d = json(bytes(sys.inputs.data))\n#d.text" };
         let text = serde_json::json!({ "text": "ご請求金額確定のお知らせ" });
-        assert!(render("probe.typ", &text, font).is_ok_and(|pdf| pdf.starts_with(b"%PDF")));
+        assert!(render(&PROBE, &text, font).is_ok_and(|pdf| pdf.starts_with(b"%PDF")));
         // Its time up before it starts laying out text: it stops at the first look-up.
         DEADLINE.with(|d| d.set(Some(Instant::now() - Duration::from_secs(1))));
-        let stopped = render("probe.typ", &text, font);
+        let stopped = render(&PROBE, &text, font);
         DEADLINE.with(|d| d.set(None));
         assert!(matches!(stopped, Err(PdfError::TimedOut)), "{stopped:?}");
-        let after = render("probe.typ", &text, font);
+        let after = render(&PROBE, &text, font);
         assert!(after.is_ok_and(|pdf| pdf.starts_with(b"%PDF")), "the engine still works");
     }
 }

@@ -60,7 +60,7 @@ async fn the_preview_of_an_unknown_customer_is_not_found(backend: Backend) {
 
 async fn the_preview_does_not_exist_in_production(backend: Backend) {
     let app = spawn_app_with(backend, &[("MYPAGE_ENV", "production")]).await;
-    app::ssr::seed::seed_demo(&app.db, "itscom.net").await.unwrap();
+    app::seed::seed_demo(&app.db, "itscom.net").await.unwrap();
     let (status, body) = app.get_text("/dev/preview/100000002").await;
     assert_eq!(status, 404);
     assert!(!body.contains("佐藤 花子"));

@@ -1,7 +1,7 @@
 //! `seed-demo`: SPEC §7 exactly, idempotently, on both databases.
 
 use crate::common::*;
-use app::ssr::seed;
+use app::seed;
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql).fetch_one(app.db.pool()).await.unwrap();

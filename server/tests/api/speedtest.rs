@@ -316,7 +316,7 @@ async fn the_speed_test_page_alone_loads_the_measuring_module_with_its_nonce() {
         .unwrap();
     std::fs::write(site.join("meter/meter.4567ef.wasm"), b"\0asm\x01\0\0\0").unwrap();
     let app = spawn_app_serving(Backend::Sqlite, &[], site.to_str().unwrap()).await;
-    app::ssr::seed::seed_demo(&app.db, "itscom.net").await.unwrap();
+    app::seed::seed_demo(&app.db, "itscom.net").await.unwrap();
     let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
     let res = c.get(app.url("/help/speedtest")).send().await.unwrap();
     let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();

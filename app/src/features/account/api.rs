@@ -141,10 +141,11 @@ pub async fn get_id_change_draft() -> Result<Option<IdChangeDraft>, AppError> {
 /// held by another account gets the same screens and a mail without a link.
 #[server(endpoint = "account/id/submit")]
 pub async fn submit_id_change(contact: Option<String>, password: Option<String>) -> Result<String, AppError> {
+    use super::mail;
     use super::IdChangeStep::*;
     use crate::domain::FieldError;
     use crate::ssr::auth::{random_token, sha256_hex};
-    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::mail::enqueue;
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::ID_CONFIRM;
     respond(
@@ -201,14 +202,14 @@ pub async fn submit_id_change(contact: Option<String>, password: Option<String>)
                 .await?;
             let locale = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?.locale;
             let mail = if taken {
-                templates::id_change_attempt_on_taken_id(&state.settings, locale, &draft.new_id)
+                mail::id_change_attempt_on_taken_id(&state.settings, locale, &draft.new_id)
             } else {
                 let link = state
                     .settings
                     .public_url
                     .join(&format!("/account/id/verify?token={token}"))
                     .map_err(AppError::internal)?;
-                templates::id_change_confirm(&state.settings, locale, &draft.new_id, link.as_str())
+                mail::id_change_confirm(&state.settings, locale, &draft.new_id, link.as_str())
             };
             enqueue(&mut tx, "account.id_change", &mail, t).await?;
             // The contact address hears of it now, with a link that cancels it.
@@ -229,7 +230,7 @@ pub async fn submit_id_change(contact: Option<String>, password: Option<String>)
                 "account.id_change_requested",
                 target.security_recipients(),
                 |to| {
-                    templates::id_change_requested(
+                    mail::id_change_requested(
                         &state.settings,
                         locale,
                         to,
@@ -284,10 +285,10 @@ pub async fn get_id_change_link(token: String) -> Result<IdChangeLink, AppError>
 /// change is told.
 #[server(endpoint = "account/id/confirm")]
 pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
+    use super::mail;
     use super::IdChangeStep::*;
     use crate::domain::FieldError;
     use crate::ssr::crypto::sha256_hex;
-    use crate::ssr::mail::templates;
     use crate::ssr::{flow, now, refuse, respond, BackTo, OnUnique};
 
     /// The change a link confirms, with the account it changes.
@@ -369,7 +370,7 @@ pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
                 .await?;
             }
             // Recoveries and registrations started for the old ID end with it.
-            crate::ssr::auth::cancel_pending(&mut tx, &account_id, t).await?;
+            crate::features::cancel_pending(&mut tx, &account_id, t).await?;
             crate::ssr::events::account_event(&mut tx, crate::ssr::events::Event::IdChanged, &account_id, t)
                 .await?;
             // The contact address before the change hears of it (and, for 7 days after a
@@ -380,7 +381,7 @@ pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
                 &mut tx,
                 "account.id_changed",
                 std::iter::once(to.as_str()).chain(also.iter().map(String::as_str)),
-                |to| templates::id_changed_notice(&state.settings, locale, to, &new_id, t),
+                |to| mail::id_changed_notice(&state.settings, locale, to, &new_id, t),
                 t,
             )
             .await?;

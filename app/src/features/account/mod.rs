@@ -6,6 +6,8 @@
 //! screens and a mail without a link, so the change reveals nothing.
 
 mod api;
+#[cfg(feature = "ssr")]
+pub mod mail;
 mod page;
 mod profile;
 pub mod routes;
@@ -32,6 +34,10 @@ crate::flow_steps! {
         Done = "done",
         Cancelled = "cancelled",
     }
+    flow {
+        ends: [Confirm, Mailed] => Cancelled, by Account, clearing ["link_hash", "cancel_hash"], expire_now: false,
+        purge: [crate::ssr::flow::Purge::EXPIRED],
+    }
 }
 
 crate::flow_steps! {
@@ -42,6 +48,27 @@ crate::flow_steps! {
         Mailed = "mailed",
         Done = "done",
         Cancelled = "cancelled",
+    }
+    flow {
+        ends: [Mailed] => Cancelled, by Account, clearing ["link_hash"], expire_now: false,
+        purge: [crate::ssr::flow::Purge::EXPIRED],
+    }
+}
+
+crate::flow_steps! {
+    /// A change of the contact address as the address it replaced can take it back
+    /// (`contact_reverts.step`): `Open` for 7 days (its link, and copies of security
+    /// notices to that address), `Reverted` once used or closed by another revert.
+    pub enum RevertStep in "contact_reverts" {
+        Open = "open",
+        Reverted = "reverted",
+    }
+    flow {
+        purge: [crate::ssr::flow::Purge {
+            column: "expires_at",
+            steps: &[],
+            keep_secs: crate::ssr::maintenance::KEEP_FINISHED_SECS,
+        }],
     }
 }
 

@@ -9,9 +9,9 @@ use super::profile::{
 use super::{routes, IdChangeStep};
 use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
 use crate::components::status::{ErrorNotice, Loading};
+use crate::components::step::AtStep;
 use crate::error::AppError;
 use crate::features::login::RequireLogin;
-use crate::flow::AtStep;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

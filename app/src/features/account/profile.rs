@@ -33,7 +33,7 @@ async fn notice(
         tx,
         event.name(),
         target.security_recipients(),
-        |to| crate::ssr::mail::templates::profile_changed(&state.settings, target.locale, to, &words, t),
+        |to| super::mail::profile_changed(&state.settings, target.locale, to, &words, t),
         t,
     )
     .await?;
@@ -233,7 +233,7 @@ pub async fn change_contact(
                 .public_url
                 .join(&format!("{}?token={token}", super::routes::CONTACT_VERIFY))
                 .map_err(AppError::internal)?;
-            let mail = crate::ssr::mail::templates::contact_confirm(&state.settings, target.locale, &to, link.as_str());
+            let mail = super::mail::contact_confirm(&state.settings, target.locale, &to, link.as_str());
             crate::ssr::mail::enqueue(&mut tx, "account.contact_confirm", &mail, t).await?;
             notice(
                 &mut tx,
@@ -377,8 +377,7 @@ pub async fn revert_contact_change(token: String) -> Result<String, AppError> {
             )
             .await?;
             let locale = crate::i18n::Locale::from_code(&r.locale).unwrap_or_default();
-            let mail =
-                crate::ssr::mail::templates::contact_reverted(&state.settings, locale, &r.previous_email, t);
+            let mail = super::mail::contact_reverted(&state.settings, locale, &r.previous_email, t);
             crate::ssr::mail::enqueue(&mut tx, "account.contact_reverted", &mail, t).await?;
             tx.commit().await?;
             tracing::info!(customer = %r.customer_no, "contact address change taken back");

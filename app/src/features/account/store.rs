@@ -91,8 +91,7 @@ pub async fn set_contact(
         .public_url
         .join(&format!("{}?token={token}", super::routes::CONTACT_REVERT))
         .map_err(AppError::internal)?;
-    let mail =
-        crate::ssr::mail::templates::contact_changed(settings, locale, previous, new, now, link.as_str());
+    let mail = super::mail::contact_changed(settings, locale, previous, new, now, link.as_str());
     crate::ssr::mail::enqueue(tx, "account.contact_changed", &mail, now).await?;
     crate::ssr::events::account_event(tx, crate::ssr::events::Event::ContactChanged, account_id, now).await?;
     Ok(())
@@ -164,6 +163,6 @@ pub async fn revert(tx: &mut Conn, token: &str, now: i64) -> Result<Option<Rever
         .bind(&row.previous_email)
         .execute(&mut *tx)
         .await?;
-    crate::ssr::auth::end_for_security(tx, &row.account_id, now).await?;
+    crate::features::end_for_security(tx, &row.account_id, now).await?;
     Ok(Some(row))
 }

@@ -6,6 +6,8 @@
 //! billing engine, each change in the history and mailed to the contact address.
 
 mod api;
+#[cfg(feature = "ssr")]
+pub mod mail;
 mod page;
 pub mod routes;
 #[cfg(feature = "ssr")]

@@ -254,7 +254,7 @@ async fn notify(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
-    let mail = crate::ssr::mail::templates::addon_notice(
+    let mail = super::mail::addon_notice(
         settings,
         target.locale,
         &target.to,

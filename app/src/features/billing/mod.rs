@@ -4,6 +4,8 @@
 //! お支払い方法の確認・変更 (`payment`: a card entered on the gateway's hosted page only).
 
 mod api;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod payment;
@@ -100,6 +102,9 @@ crate::flow_steps! {
         Done = "done",
         Declined = "declined",
         Cancelled = "cancelled",
+    }
+    flow {
+        purge: [crate::ssr::flow::Purge::EXPIRED],
     }
 }
 

@@ -27,15 +27,7 @@ pub fn status_class(status: InvoiceStatus) -> &'static str {
     }
 }
 
-/// How a payment method is written on the statement and the payment screen.
-pub fn describe_payment(tb: &BillingTexts, method: &PaymentMethod) -> String {
-    match method {
-        PaymentMethod::Bank { bank, last4 } => (tb.bank)(bank.as_deref().unwrap_or_default(), last4),
-        PaymentMethod::Card { brand, last4, exp_month, exp_year } => {
-            (tb.card)(brand, last4, &format!("{exp_month:02}/{exp_year}"))
-        }
-    }
-}
+use super::texts::describe_payment;
 
 /// `/billing?month=YYYY-MM`: ご請求明細の確認. The last 12 months as a chart and a
 /// table, and the selected month's statement (the newest by default). A month that is

@@ -273,20 +273,12 @@ async fn use_card(
         exp_month: card.exp_month,
         exp_year: card.exp_year,
     };
-    let described = super::page::describe_payment(super::texts::of(target.locale), &method);
+    let described = super::texts::describe_payment(super::texts::of(target.locale), &method);
     crate::ssr::mail::enqueue_each(
         tx,
         "billing.payment_method_changed",
         target.security_recipients(),
-        |to| {
-            crate::ssr::mail::templates::payment_method_changed(
-                &state.settings,
-                target.locale,
-                to,
-                &described,
-                t,
-            )
-        },
+        |to| super::mail::payment_method_changed(&state.settings, target.locale, to, &described, t),
         t,
     )
     .await

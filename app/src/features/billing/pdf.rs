@@ -17,6 +17,10 @@ use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, StatusCode};
 use serde::Serialize;
 
+/// The invoice's and the receipt's layout.
+pub static TEMPLATE: pdf::Template =
+    pdf::Template { name: "invoice.typ", source: include_str!("pdf/invoice.typ") };
+
 /// Which document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Document {
@@ -105,7 +109,7 @@ pub fn render(
     locale: Locale,
     font_path: &std::path::Path,
 ) -> Result<Vec<u8>, pdf::PdfError> {
-    pdf::render("invoice.typ", &document_data(document, statement, recipient, issuer, locale), font_path)
+    pdf::render(&TEMPLATE, &document_data(document, statement, recipient, issuer, locale), font_path)
 }
 
 fn document_data<'a>(
@@ -124,7 +128,7 @@ fn document_data<'a>(
         Document::Invoice => {
             facts.push(Fact { label: tb.due_on, value: format_date(locale, &s.due_on) });
             if let Some(p) = &s.payment {
-                facts.push(Fact { label: tb.payment_method, value: super::page::describe_payment(tb, p) });
+                facts.push(Fact { label: tb.payment_method, value: super::texts::describe_payment(tb, p) });
             }
             (
                 tb.pdf_invoice_title.to_string(),
@@ -138,7 +142,7 @@ fn document_data<'a>(
             let paid_on = s.paid_on.clone().unwrap_or_default();
             facts.push(Fact { label: tb.paid_on, value: format_date(locale, &paid_on) });
             if let Some(p) = &s.payment {
-                facts.push(Fact { label: tb.payment_method, value: super::page::describe_payment(tb, p) });
+                facts.push(Fact { label: tb.payment_method, value: super::texts::describe_payment(tb, p) });
             }
             (
                 tb.pdf_receipt_title.to_string(),

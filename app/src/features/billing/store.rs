@@ -301,7 +301,7 @@ pub async fn issue_one(
                 .public_url
                 .join(&format!("{}?month={month}", super::INVOICES_PATH))
                 .map_err(|e| bad_data(e.to_string()))?;
-            let mail = crate::ssr::mail::templates::invoice_issued(
+            let mail = super::mail::invoice_issued(
                 settings,
                 target.locale,
                 &target.to,

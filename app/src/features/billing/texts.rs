@@ -4,6 +4,17 @@
 
 use crate::i18n::Locale;
 
+/// How a payment method is written on the statement, the payment screen, the PDFs and
+/// the mails.
+pub fn describe_payment(tb: &BillingTexts, method: &super::PaymentMethod) -> String {
+    match method {
+        super::PaymentMethod::Bank { bank, last4 } => (tb.bank)(bank.as_deref().unwrap_or_default(), last4),
+        super::PaymentMethod::Card { brand, last4, exp_month, exp_year } => {
+            (tb.card)(brand, last4, &format!("{exp_month:02}/{exp_year}"))
+        }
+    }
+}
+
 pub struct BillingTexts {
     pub title: &'static str,
     pub none: &'static str,

@@ -5,6 +5,8 @@
 //! (a preview, a request on the flow machine the back office completes).
 
 mod api;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod pdf;

@@ -6,7 +6,7 @@ use super::{routes, ContractService, EntryState, HistoryEntry, HistoryEvent, Pla
 use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
 use crate::components::status::ErrorNotice;
 use crate::error::AppError;
-use crate::features::billing::page::describe_payment;
+use crate::features::billing::texts::describe_payment;
 use crate::features::login::RequireLogin;
 use crate::i18n::{
     catalogue_name, format_date, format_month, format_yen, parenthesized, t, use_locale, Texts,
@@ -14,13 +14,7 @@ use crate::i18n::{
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-pub fn kind_name(tx: &'static Texts, kind: &str) -> &'static str {
-    match kind {
-        "internet" => tx.service_internet,
-        "tv" => tx.service_tv,
-        _ => tx.service_phone,
-    }
-}
+pub use crate::i18n::service_kind_name as kind_name;
 
 pub fn device_name(tc: &'static ContractTexts, kind: &str) -> &'static str {
     match kind {

@@ -4,7 +4,7 @@
 //! the session, made on request (the same typst engine and font as the invoices).
 
 use super::{texts, ContractOverview};
-use crate::features::billing::page::describe_payment;
+use crate::features::billing::texts::describe_payment;
 use crate::i18n::{format_date, format_month, format_yen, Locale};
 use crate::ssr::auth::CurrentAccount;
 use crate::ssr::pdf;
@@ -13,6 +13,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, StatusCode};
 use serde::Serialize;
+
+/// The contract document's layout.
+pub static TEMPLATE: pdf::Template =
+    pdf::Template { name: "contract.typ", source: include_str!("contract.typ") };
 
 #[derive(Serialize)]
 struct Row {
@@ -135,7 +139,7 @@ pub async fn download(
     if let Err(refused) = pdf::account_may_render(&state.db, &account.account_id).await {
         return refused;
     }
-    match pdf::render_blocking("contract", move || pdf::render("contract.typ", &data, &font)).await {
+    match pdf::render_blocking("contract", move || pdf::render(&TEMPLATE, &data, &font)).await {
         Ok(bytes) => {
             let tc = texts::of(locale);
             pdf::download(bytes, &format!("contract-{}.pdf", account.customer_no), tc.pdf_file)

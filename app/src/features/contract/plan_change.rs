@@ -265,8 +265,7 @@ async fn notify(tx: &mut Conn, settings: &Settings, id: &str, now: i64) -> Resul
         return Err(sqlx::Error::RowNotFound);
     };
     let target = crate::ssr::db::customers::notice_target(tx, &account_id).await?;
-    let mail =
-        crate::ssr::mail::templates::plan_request_notice(settings, target.locale, &target.to, &request);
+    let mail = super::mail::plan_request_notice(settings, target.locale, &target.to, &request);
     let kind = format!("contract.plan_request.{}", crate::flow::Step::as_str(request.step));
     crate::ssr::mail::enqueue(tx, &kind, &mail, now).await
 }

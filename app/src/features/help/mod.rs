@@ -6,6 +6,8 @@
 //! inquiries listed. At most 5 inquiries an hour per account.
 
 mod api;
+#[cfg(feature = "ssr")]
+pub mod mail;
 mod page;
 pub mod routes;
 #[cfg(feature = "ssr")]
@@ -16,6 +18,7 @@ pub use api::*;
 pub use page::HelpPage;
 
 use crate::domain::inquiry::InquiryCategory;
+pub use crate::domain::support::{tel, SupportContacts};
 use crate::features::speedtest::SpeedResult;
 use serde::{Deserialize, Serialize};
 
@@ -26,40 +29,6 @@ crate::flow_steps! {
         Received = "received",
         Answered = "answered",
     }
-}
-
-/// The support centre's contacts (configuration: `SUPPORT_*`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SupportContacts {
-    /// インターネット・サポートセンター.
-    pub internet_phone: String,
-    /// The same from international or IP phones.
-    pub internet_phone_ip: String,
-    /// The general line (カスタマーセンター) and its hours.
-    pub general_phone: String,
-    pub general_hours: String,
-    pub mail: String,
-    /// The page of the opening hours.
-    pub hours_url: String,
-}
-
-impl Default for SupportContacts {
-    /// The provider's printed guide's.
-    fn default() -> Self {
-        Self {
-            internet_phone: "0120-125607".into(),
-            internet_phone_ip: "042-716-9617".into(),
-            general_phone: "0120-109199".into(),
-            general_hours: "9:30～18:00".into(),
-            mail: "support@itscom.jp".into(),
-            hours_url: "https://www.itscom.co.jp/support/supportcenter/".into(),
-        }
-    }
-}
-
-/// `tel:` link of a printed number (digits only).
-pub fn tel(number: &str) -> String {
-    format!("tel:{}", number.chars().filter(char::is_ascii_digit).collect::<String>())
 }
 
 /// An inquiry of the customer's.
@@ -83,13 +52,4 @@ pub struct HelpOverview {
     /// The hour's 5 inquiries are sent: the form says so instead of taking a message
     /// it would refuse.
     pub limit_reached: bool,
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn tel_links_are_the_digits() {
-        assert_eq!(super::tel("0120-125607"), "tel:0120125607");
-        assert_eq!(super::tel("042-716-9617"), "tel:0427169617");
-    }
 }

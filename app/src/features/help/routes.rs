@@ -4,8 +4,6 @@
 /// test result to the form).
 pub const HELP: &str = "/help";
 
-/// The help page with speed test result `id` chosen in the inquiry form.
-pub fn with_result(id: &str) -> String {
-    let safe: String = id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-    format!("{HELP}?result={safe}#inquiry")
-}
+/// The help page with speed test result `id` chosen in the inquiry form (the speed
+/// test's own link to it: help builds on the speed test, not the other way round).
+pub use crate::features::speedtest::routes::attach_to_inquiry as with_result;

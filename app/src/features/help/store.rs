@@ -164,7 +164,7 @@ pub async fn send(
     });
     crate::ssr::mail::enqueue_event(&mut tx, "help.inquiry_received", &event, now).await?;
     let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
-    let mail = crate::ssr::mail::templates::inquiry_receipt(
+    let mail = super::mail::inquiry_receipt(
         settings,
         target.locale,
         &target.to,

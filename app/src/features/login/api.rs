@@ -26,10 +26,10 @@ pub async fn current_user() -> Result<Option<UserBrief>, AppError> {
 /// JavaScript) is redirected there, or back to the login page with the failure.
 #[server(endpoint = "login")]
 pub async fn login(itscom_id: String, password: String, next: Option<String>) -> Result<String, AppError> {
+    use super::mail;
     use crate::domain::{redirect::safe_next, ItscomId};
     use crate::ssr::auth::{self, password as pw, session, throttle};
     use crate::ssr::events::{record, Event, Subject};
-    use crate::ssr::mail::templates;
     use crate::ssr::now;
     use serde_json::json;
 
@@ -160,7 +160,7 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
                     &mut tx,
                     "login.new_browser",
                     std::iter::once(to.as_str()).chain(also.iter().map(String::as_str)),
-                    |to| templates::new_browser_login(settings, locale, to, &itscom_id, t),
+                    |to| mail::new_browser_login(settings, locale, to, &itscom_id, t),
                     t,
                 )
                 .await?;
@@ -206,7 +206,7 @@ pub async fn failed_login(
             &mut tx,
             "login.locked",
             target.security_recipients(),
-            |to| crate::ssr::mail::templates::login_locked(&state.settings, target.locale, to, now),
+            |to| super::mail::login_locked(&state.settings, target.locale, to, now),
             now,
         )
         .await?;

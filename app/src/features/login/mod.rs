@@ -1,6 +1,8 @@
 //! Login and logout (SPEC §1.2), and the current user of a page.
 
 mod api;
+#[cfg(feature = "ssr")]
+pub mod mail;
 mod page;
 pub mod routes;
 pub mod texts;

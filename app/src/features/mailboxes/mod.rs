@@ -16,6 +16,8 @@
 //! receives its hash by the provisioning API, out of this portal's scope.
 
 mod api;
+#[cfg(feature = "ssr")]
+pub mod mail;
 mod page;
 pub mod routes;
 #[cfg(feature = "ssr")]
@@ -59,6 +61,9 @@ crate::flow_steps! {
         Confirm = "confirm",
         Done = "done",
         Cancelled = "cancelled",
+    }
+    flow {
+        purge: [crate::ssr::flow::Purge::EXPIRED],
     }
 }
 

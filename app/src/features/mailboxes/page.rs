@@ -5,9 +5,9 @@ use super::api::{
 use super::{routes, MailboxDraftView, MailboxRow, MailboxStep};
 use crate::components::form::{field_error, form_error, Field, FormAlert, PrintButton, Submit};
 use crate::components::status::ErrorNotice;
+use crate::components::step::AtStep;
 use crate::domain::mailbox::LocalPart;
 use crate::features::login::RequireLogin;
-use crate::flow::AtStep;
 use crate::i18n::{field_message, t, use_locale, Locale};
 use leptos::prelude::*;
 

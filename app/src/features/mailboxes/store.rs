@@ -72,7 +72,8 @@ pub async fn report(
     virus_check: bool,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    use crate::ssr::mail::{enqueue, enqueue_event, templates};
+    use super::mail;
+    use crate::ssr::mail::{enqueue, enqueue_event};
     let event = serde_json::json!({
         "event": match change {
             Change::Created => "mailbox.created",
@@ -87,8 +88,8 @@ pub async fn report(
     let target = crate::ssr::db::customers::notice_target(conn, &account.account_id).await?;
     let (locale, to) = (target.locale, target.to.as_str());
     let mail = match change {
-        Change::Created => templates::mailbox_created(settings, locale, to, address, virus_check),
-        Change::VirusCheck => templates::mailbox_virus_check(settings, locale, to, address, virus_check),
+        Change::Created => mail::mailbox_created(settings, locale, to, address, virus_check),
+        Change::VirusCheck => mail::mailbox_virus_check(settings, locale, to, address, virus_check),
     };
     enqueue(conn, "mailbox.notice", &mail, now).await
 }

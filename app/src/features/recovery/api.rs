@@ -26,10 +26,10 @@ pub async fn choose_recovery(choice: Option<String>) -> Result<String, AppError>
 /// question (path A), every other ID to the mailed code (path B).
 #[server(endpoint = "recovery/start")]
 pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
+    use super::mail;
     use super::RecoveryStep;
     use crate::domain::ItscomId;
     use crate::ssr::auth::{random_token, set_cookie, sha256_hex, throttle};
-    use crate::ssr::mail::templates;
     use crate::ssr::{now, refuse, respond};
     respond(routes::IDENTIFY, async move {
 
@@ -109,7 +109,7 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
                     &mut tx,
                     "recovery.code",
                     target.security_recipients(),
-                    |to| templates::recovery_code(&state.settings, target.locale, to, &code),
+                    |to| mail::recovery_code(&state.settings, target.locale, to, &code),
                     t,
                 )
                 .await?
@@ -221,10 +221,10 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
 /// account stands behind the flow, so both take the same time.
 #[server(endpoint = "recovery/question")]
 pub async fn submit_recovery_question(question: String, answer: String) -> Result<String, AppError> {
+    use super::mail;
     use super::RecoveryStep;
     use crate::domain::secret_question::{SecretAnswer, SecretQuestion};
     use crate::ssr::auth::{password as pw, random_token, sha256_hex};
-    use crate::ssr::mail::templates;
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::QUESTION;
     respond(
@@ -277,7 +277,7 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
                     &mut tx,
                     "recovery.link",
                     target.security_recipients(),
-                    |to| templates::recovery_question_link(&state.settings, target.locale, to, link.as_str()),
+                    |to| mail::recovery_question_link(&state.settings, target.locale, to, link.as_str()),
                     t,
                 )
                 .await?;
@@ -428,11 +428,11 @@ pub async fn recovery_identity() -> Result<String, AppError> {
 /// The new password: ends every session of the account and mails a notice.
 #[server(endpoint = "recovery/password")]
 pub async fn set_recovered_password(password: String, password_again: String) -> Result<String, AppError> {
+    use super::mail;
     use super::RecoveryStep;
     use crate::domain::password::{parse_new, NewPasswordError};
     use crate::domain::FieldError;
     use crate::ssr::auth::{password as pw, throttle};
-    use crate::ssr::mail::templates;
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::PASSWORD;
     respond(
@@ -475,10 +475,10 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
                 .await?;
             // Every session ends, and so does every pending change (ID change, re-registration,
             // other recoveries) started before the reset.
-            crate::ssr::auth::end_for_security(&mut tx, &account_id, t).await?;
+            crate::features::end_for_security(&mut tx, &account_id, t).await?;
             let key = crate::domain::ItscomId::key_of_raw(&target.itscom_id);
             throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &key).await?;
-            crate::ssr::auth::clear_customer_budgets(&mut tx, &account_id).await?;
+            crate::features::registration::clear_customer_budgets(&mut tx, &account_id).await?;
             crate::ssr::events::account_event(
                 &mut tx,
                 crate::ssr::events::Event::PasswordReset,
@@ -490,7 +490,7 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
                 &mut tx,
                 "recovery.done",
                 target.security_recipients(),
-                |to| templates::password_reset_notice(&state.settings, target.locale, to, t),
+                |to| mail::password_reset_notice(&state.settings, target.locale, to, t),
                 t,
             )
             .await?;

@@ -6,6 +6,8 @@
 //! path tells an outsider nothing.
 
 mod api;
+#[cfg(feature = "ssr")]
+pub mod mail;
 mod page;
 pub mod routes;
 #[cfg(feature = "ssr")]
@@ -28,5 +30,10 @@ crate::flow_steps! {
         Password = "password",
         Done = "done",
         Failed = "failed",
+    }
+    flow {
+        // A security change of its account fails every recovery under way at once.
+        ends: [Code, Question, Mailed, Password] => Failed, by Account, clearing ["code_hash", "link_hash"], expire_now: true,
+        purge: [crate::ssr::flow::Purge::EXPIRED],
     }
 }

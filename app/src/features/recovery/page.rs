@@ -5,9 +5,9 @@ use super::api::{
 use super::{routes, RecoveryStep};
 use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
 use crate::components::status::{ErrorNotice, Loading};
+use crate::components::step::AtStep;
 use crate::domain::secret_question::{SecretQuestion, ANSWER_MAX};
 use crate::error::AppError;
-use crate::flow::AtStep;
 use crate::i18n::{question_text, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

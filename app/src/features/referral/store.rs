@@ -94,7 +94,7 @@ pub fn qr_svg(link: &str, label: &str) -> Result<String, String> {
         Some(i) => &svg[i..],
         None => return Err("QR renderer gave no <svg>".into()),
     };
-    let label = crate::ssr::mail::templates::escape_html(label);
+    let label = crate::ssr::mail::escape_html(label);
     Ok(svg.replacen(
         "<svg",
         &format!("<svg role=\"img\" aria-label=\"{label}\" data-testid=\"referral-qr\""),

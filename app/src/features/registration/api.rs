@@ -199,11 +199,12 @@ pub async fn submit_credentials(
     password: String,
     password_again: String,
 ) -> Result<String, AppError> {
+    use super::mail;
     use super::RegistrationStep;
     use crate::domain::password::{parse_new, NewPasswordError};
     use crate::domain::{FieldError, ItscomId};
     use crate::ssr::auth::{password as pw, random_token, sha256_hex};
-    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::mail::enqueue;
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::CREDENTIALS;
     respond(
@@ -302,14 +303,14 @@ pub async fn submit_credentials(
                 return refuse(routes::START, AppError::FlowExpired);
             }
             let mail = if taken {
-                templates::registration_attempt_on_taken_id(&state.settings, locale, id.as_str())
+                mail::registration_attempt_on_taken_id(&state.settings, locale, id.as_str())
             } else {
                 let link = state
                     .settings
                     .public_url
                     .join(&format!("/register/confirm?token={token}"))
                     .map_err(AppError::internal)?;
-                templates::registration_confirm(&state.settings, locale, id.as_str(), link.as_str())
+                mail::registration_confirm(&state.settings, locale, id.as_str(), link.as_str())
             };
             enqueue(&mut tx, "registration.confirm", &mail, t).await?;
             // (A taken ID can never complete: nothing for the owner to confirm or cancel.)
@@ -329,7 +330,7 @@ pub async fn submit_credentials(
                     "registration.review",
                     target.security_recipients(),
                     |to| {
-                        templates::reregistration_requested(
+                        mail::reregistration_requested(
                             &state.settings,
                             target.locale,
                             to,
@@ -718,7 +719,7 @@ pub async fn review_reregistration(token: String) -> Result<String, AppError> {
                 tx.commit().await?;
                 return Ok(String::from("/register/reviewed?result=confirmed"));
             }
-            crate::ssr::auth::cancel_registrations(&mut tx, &customer_no).await?;
+            store::cancel_registrations(&mut tx, &customer_no).await?;
             // No new re-registration for 7 days: whoever tried must call the support centre.
             store::block_reregistration(&mut tx, &customer_no, t).await?;
             record(

@@ -7,6 +7,8 @@
 //! `/register/confirm?token=…` → `/register/done`.
 
 mod api;
+#[cfg(feature = "ssr")]
+pub mod mail;
 mod page;
 pub mod routes;
 #[cfg(feature = "ssr")]
@@ -19,7 +21,7 @@ pub use page::{
     ReviewedPage, SentPage, StopPage,
 };
 #[cfg(feature = "ssr")]
-pub use store::unlock;
+pub use store::{cancel_registrations, clear_customer_budgets, unlock, STOPS};
 
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +36,20 @@ crate::flow_steps! {
         Waiting = "waiting",
         Done = "done",
         Cancelled = "cancelled",
+    }
+    flow {
+        // A security change of its account ends every registration of the customer.
+        ends: [Additional, Credentials, MailSent, Waiting] => Cancelled, by Customer,
+            clearing ["confirm_token_hash", "owner_confirm_hash", "owner_cancel_hash"], expire_now: false,
+        purge: [
+            crate::ssr::flow::Purge { column: "expires_at", steps: &[Self::Additional.code(), Self::Credentials.code()], keep_secs: 0 },
+            crate::ssr::flow::Purge { column: "confirm_expires_at", steps: &[Self::MailSent.code()], keep_secs: 0 },
+            crate::ssr::flow::Purge {
+                column: "created_at",
+                steps: &[Self::Done.code(), Self::Cancelled.code()],
+                keep_secs: crate::ssr::maintenance::KEEP_FINISHED_SECS,
+            },
+        ],
     }
 }
 

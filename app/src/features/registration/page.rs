@@ -5,10 +5,10 @@ use super::api::{
 use super::{routes, RegistrationStep};
 use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
 use crate::components::status::{ErrorNotice, Loading};
+use crate::components::step::AtStep;
 use crate::domain::password::{parse_new, strength, NewPasswordError, Strength};
 use crate::domain::{FieldError, ItscomId};
 use crate::error::AppError;
-use crate::flow::AtStep;
 use crate::i18n::{field_message, format_datetime, t, use_locale, Locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -269,7 +269,7 @@ pub async fn stop(tx: &mut Conn, token: &str, now: i64) -> Result<Option<String>
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    crate::ssr::auth::end_for_security(tx, &account_id, now).await?;
+    crate::features::end_for_security(tx, &account_id, now).await?;
     Ok(Some(account_id))
 }
 
@@ -342,7 +342,7 @@ pub async fn customers_failed(
                     conn,
                     "registration.failures",
                     std::iter::once(to.as_str()).chain(also.iter().map(String::as_str)),
-                    |to| crate::ssr::mail::templates::verification_failures_notice(settings, locale, to, now),
+                    |to| super::mail::verification_failures_notice(settings, locale, to, now),
                     now,
                 )
                 .await?;
@@ -365,9 +365,10 @@ pub async fn apply(
     from: RegistrationStep,
     now: i64,
 ) -> Result<(), crate::error::AppError> {
+    use super::mail;
     use crate::error::AppError;
     use crate::ssr::events::{record, Event, Subject};
-    use crate::ssr::mail::{enqueue, templates};
+    use crate::ssr::mail::enqueue;
     let claimed = crate::ssr::flow::advance(from, RegistrationStep::Done)
         .set("completed_at", now)
         .clear("confirm_token_hash")
@@ -462,7 +463,7 @@ pub async fn apply(
             let old_key = crate::domain::ItscomId::key_of_raw(&old_id);
             crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &old_key)
                 .await?;
-            crate::ssr::auth::end_for_security(tx, &account_id, now).await?;
+            crate::features::end_for_security(tx, &account_id, now).await?;
             if let Some(previous) = previous_contact {
                 let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
                 let also =
@@ -471,7 +472,7 @@ pub async fn apply(
                     tx,
                     "registration.replaced",
                     std::iter::once(previous.as_str()).chain(also.iter().map(String::as_str)),
-                    |to| templates::registration_replaced(settings, locale, to, now),
+                    |to| mail::registration_replaced(settings, locale, to, now),
                     now,
                 )
                 .await?;
@@ -488,7 +489,7 @@ pub async fn apply(
         }
         None => {
             // Any other registration of this customer still under way ends here.
-            crate::ssr::auth::cancel_registrations(tx, &customer_no).await?;
+            cancel_registrations(tx, &customer_no).await?;
             // STEP 2 asks only for what a stranger may know: the contact address on record
             // (the contract's) hears of the new account, with a link that stops it.
             if let Some(to) = on_record {
@@ -509,7 +510,7 @@ pub async fn apply(
                     .join(&format!("{}?token={token}", super::routes::STOP))
                     .map_err(AppError::internal)?;
                 let locale = request_locale();
-                let mail = templates::registration_created(
+                let mail = mail::registration_created(
                     settings,
                     locale,
                     &to,
@@ -536,5 +537,44 @@ pub async fn apply(
         .execute(&mut *tx)
         .await?;
     tracing::info!(customer = %customer_no, "iTSCOM ID registered");
+    Ok(())
+}
+
+/// The stop links' rows: deleted a day after they expire.
+pub const STOPS: crate::ssr::flow::FlowTable = crate::ssr::flow::FlowTable {
+    table: "account_stops",
+    ends: None,
+    purge: &[crate::ssr::flow::Purge {
+        column: "expires_at",
+        steps: &[],
+        keep_secs: crate::ssr::maintenance::KEEP_FINISHED_SECS,
+    }],
+};
+
+/// Every registration of a customer still under way ends (its links with it).
+pub async fn cancel_registrations(conn: &mut Conn, customer_no: &str) -> Result<(), sqlx::Error> {
+    use RegistrationStep::*;
+    crate::ssr::flow::advance_from(&[Additional, Credentials, MailSent, Waiting], Cancelled)
+        .clear("confirm_token_hash")
+        .clear("owner_confirm_hash")
+        .clear("owner_cancel_hash")
+        .by("customer_no", customer_no)
+        .rows(conn)
+        .await?;
+    Ok(())
+}
+
+/// The account's owner proved it (a password reset; login and re-registration reset it
+/// from the customer number they already hold): the registration budget of its
+/// customer record (which strangers who know the name and phone can spend) opens again,
+/// unless 100 failures in a row locked it.
+pub async fn clear_customer_budgets(conn: &mut Conn, account_id: &str) -> Result<(), sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT customer_no FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if let Some((customer_no,)) = row {
+        crate::ssr::auth::throttle::reset_unless_locked(conn, &VERIFY_CUSTOMER, &customer_no).await?;
+    }
     Ok(())
 }

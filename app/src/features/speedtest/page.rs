@@ -118,7 +118,7 @@ fn ResultCard(result: SpeedResult, change: Option<i64>) -> impl IntoView {
             {if result.verified {
                 view! {
                     <p class="mt-3 print:hidden">
-                        <a class="btn-ghost" href=crate::features::help::routes::with_result(&result.id) data-testid="result-attach">{ts.attach}</a>
+                        <a class="btn-ghost" href=super::routes::attach_to_inquiry(&result.id) data-testid="result-attach">{ts.attach}</a>
                     </p>
                 }.into_any()
             } else {

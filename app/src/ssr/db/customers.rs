@@ -93,3 +93,12 @@ pub async fn lock(tx: &mut Conn, customer_no: &str) -> Result<(), sqlx::Error> {
         .await
         .map(|_| ())
 }
+
+/// The customer number of an account, if it exists.
+pub async fn of_account(conn: &mut Conn, account_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT customer_no FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|(c,)| c))
+}

@@ -1,11 +1,62 @@
 //! Outgoing mail through the outbox: a mail is a row written in the same transaction
-//! as the change that causes it; the worker delivers it after commit.
+//! as the change that causes it; the worker delivers it after commit. Each feature
+//! writes its own mails (its `mail.rs`, from its texts); this layer keeps their frame
+//! ([`wrap`]: the brand in the subject, the footer, HTML with every value escaped,
+//! subjects on one line) and the outbox.
 
-pub mod templates;
 pub mod worker;
 
+use crate::i18n::Locale;
+use crate::ssr::config::Settings;
 use crate::ssr::db::{new_id, Conn};
 use serde::{Deserialize, Serialize};
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A subject on one line: control characters (CR, LF…) become spaces.
+pub fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// Japan time, "2026年11月25日 14:05" or "25 Nov 2026 14:05 JST".
+pub fn format_time(locale: Locale, unix: i64) -> String {
+    crate::i18n::format_datetime(locale, unix)
+}
+
+/// A mail in the portal's frame: `【brand マイページ】subject` on one line, the
+/// paragraphs, the footer; plain text and HTML with every value escaped.
+pub fn wrap(settings: &Settings, locale: Locale, to: &str, subject: &str, paragraphs: &[String]) -> Mail {
+    let brand = &settings.brand;
+    let site = settings.public_url.as_str();
+    let tx = locale.texts();
+    let (footer, product) = (tx.mail_footer, tx.brand_suffix);
+    let subject = one_line(&format!("【{brand} {product}】{subject}"));
+    let text = format!("{}\n\n--\n{footer}\n{brand} {product} {site}\n", paragraphs.join("\n\n"));
+    let html_paragraphs: String =
+        paragraphs.iter().map(|p| format!("<p>{}</p>", escape_html(p).replace('\n', "<br>"))).collect();
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><body style=\"font-family:sans-serif;line-height:1.7\">{html_paragraphs}\
+         <hr><p style=\"color:#555;font-size:12px\">{footer}<br>{brand} {product} <a href=\"{site}\">{site}</a></p></body></html>",
+        lang = locale.code(),
+        footer = escape_html(footer),
+        brand = escape_html(brand),
+        site = escape_html(site),
+    );
+    Mail { to: to.to_string(), subject, text, html }
+}
 
 /// A mail as stored in the outbox (JSON payload).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,4 +174,16 @@ pub async fn list_recent(conn: &mut Conn, limit: i64) -> Result<Vec<StoredMail>,
             })
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_japan_time() {
+        // 2026-11-25 05:05 UTC = 14:05 JST
+        assert_eq!(format_time(Locale::Ja, 1_795_583_100), "2026年11月25日 14:05");
+        assert_eq!(format_time(Locale::En, 1_795_583_100), "25 Nov 2026 14:05 JST");
+    }
 }

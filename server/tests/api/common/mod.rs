@@ -6,7 +6,8 @@
 pub mod gmo;
 pub mod smtp;
 
-use app::ssr::{config::Settings, db::Db, seed};
+use app::seed;
+use app::ssr::{config::Settings, db::Db};
 use leptos::config::LeptosOptions;
 use server::Application;
 use std::collections::HashMap;

@@ -4,11 +4,11 @@
 //! itself (`features::billing::store`), which leaves a month already issued as it is.
 //! Everything here is fictitious.
 
-use super::auth::password;
-use super::db::{Conn, Db};
-use super::now;
 use crate::domain::billing::Month;
 use crate::domain::{KatakanaName, PhoneNumber};
+use crate::ssr::auth::password;
+use crate::ssr::db::{Conn, Db};
+use crate::ssr::now;
 
 struct DemoService {
     kind: &'static str,
