@@ -1,15 +1,8 @@
 -- Issue 24: the second trust review.
 
--- A card change's result as a gateway posts it from its own page (a cross-site form:
--- no session comes with it): recorded on the setup, once, until the browser that
--- opened the setup comes back and settles it. The token is cleared when it settles.
-ALTER TABLE payment_setups ADD COLUMN result_at BIGINT;
-ALTER TABLE payment_setups ADD COLUMN result_outcome TEXT;
-ALTER TABLE payment_setups ADD COLUMN card_brand TEXT;
-ALTER TABLE payment_setups ADD COLUMN card_last4 TEXT;
-ALTER TABLE payment_setups ADD COLUMN card_exp_month BIGINT;
-ALTER TABLE payment_setups ADD COLUMN card_exp_year BIGINT;
-ALTER TABLE payment_setups ADD COLUMN card_token TEXT;
+-- A lock (100 failures in a row) is kept until it is opened: rows written before
+-- reserve() marked locks as never to be purged.
+UPDATE throttle SET purge_after = 1000000000000 WHERE failures >= 100;
 
 -- Every change of a customer's contact address: the address before it is mailed a
 -- single-use `変更を取り消す` link (stored hashed) that restores it and ends every
@@ -24,6 +17,9 @@ CREATE TABLE contact_reverts (
     revert_hash     TEXT UNIQUE,
     step            TEXT NOT NULL CHECK (step IN ('open', 'reverted')),
     created_at      BIGINT NOT NULL,
+    -- The same instant in ms: a revert ends the changes made after it (two in one
+    -- second keep their order).
+    created_ms      BIGINT NOT NULL,
     expires_at      BIGINT NOT NULL
 );
 CREATE INDEX contact_reverts_customer_idx ON contact_reverts (customer_no, expires_at);
@@ -34,10 +30,12 @@ ALTER TABLE customers ADD COLUMN reregistration_blocked_until BIGINT;
 
 -- A first registration (no account before) mails the contact address on record, if
 -- any, with a single-use `この登録に心当たりがない` link (stored hashed) that stops the
--- new account (disabled: the support centre opens it again) and ends its sessions.
+-- new account (disabled: the support centre opens it again), ends its sessions and
+-- puts that address back as the contact address (`on_record`).
 CREATE TABLE account_stops (
     id              TEXT PRIMARY KEY,
     account_id      TEXT NOT NULL REFERENCES accounts (id),
+    on_record       TEXT NOT NULL,
     stop_hash       TEXT UNIQUE,
     created_at      BIGINT NOT NULL,
     expires_at      BIGINT NOT NULL,

@@ -67,6 +67,11 @@ impl PaymentGateway for TestGateway {
         None
     }
 
+    /// It sends the browser back with its signed result in the query.
+    fn returns_by_query(&self) -> bool {
+        true
+    }
+
     fn begin<'a>(&'a self, setup: Setup<'a>) -> BoxFuture<'a, Result<String, GatewayError>> {
         let (merchant_ref, return_url) = (setup.reference, setup.return_url);
         Box::pin(async move {
@@ -148,7 +153,7 @@ impl PaymentGateway for TestGateway {
                 ("declined", ..) => Outcome::Declined,
                 _ => Outcome::Cancelled,
             };
-            Ok(Completion { reference: merchant_ref.to_string(), outcome })
+            Ok(Completion { reference: merchant_ref.to_string(), outcome, member: None })
         })
     }
 }

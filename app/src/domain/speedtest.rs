@@ -201,27 +201,26 @@ pub struct Measured {
 pub const MAX_KBPS: i64 = 100_000_000;
 pub const MAX_US: i64 = 60_000_000;
 
-/// A reported speed below this needs no proof from the server's count (a slow line, or a
-/// test too short to move much).
-pub const UNPROVEN_KBPS: i64 = 1_000;
+/// The slack of the comparison below (a slow line, or a test too short to move much).
+pub const SLACK_KBPS: i64 = 1_000;
 
 /// Whether a speed the browser reported (kbps, with LibreSpeed's ×1.06 for overhead, over
 /// its window after the warm-up) agrees with what the server itself moved in that
 /// direction: `bytes` from the first stream's start to the last one's end
 /// (`window_ms`). The server's average includes the warm-up and the gaps between
 /// streams, and the last aborted streams may not be counted yet, so it may fall below
-/// the browser's figure by some tens of percent; a report of more than twice it (plus
-/// [`UNPROVEN_KBPS`]) is one the count contradicts.
+/// the browser's figure by some tens of percent; a report of more than twice it, or of
+/// less than half of it (a line reported slower than the server saw it go: an
+/// inquiry's evidence is usually of slowness), each with [`SLACK_KBPS`] to spare, is one
+/// the count contradicts, and so is any report with nothing counted.
 pub fn server_count_agrees(reported_kbps: i64, bytes: i64, window_ms: i64) -> bool {
-    if reported_kbps <= UNPROVEN_KBPS {
-        return true;
-    }
     if bytes <= 0 || window_ms <= 0 {
         return false;
     }
     // bits per millisecond are kilobits per second.
     let server_kbps = bytes.saturating_mul(8) / window_ms;
-    reported_kbps <= server_kbps.saturating_mul(2).saturating_add(UNPROVEN_KBPS)
+    reported_kbps <= server_kbps.saturating_mul(2).saturating_add(SLACK_KBPS)
+        && reported_kbps.saturating_mul(2).saturating_add(SLACK_KBPS) >= server_kbps
 }
 
 impl Measured {
@@ -454,8 +453,15 @@ mod tests {
         assert!(server_count_agrees(100_000, 125_000_000, 10_000));
         assert!(server_count_agrees(190_000, 125_000_000, 10_000), "within twice");
         assert!(!server_count_agrees(250_000, 125_000_000, 10_000), "more than twice");
+        assert!(server_count_agrees(60_000, 125_000_000, 10_000), "within half");
+        assert!(
+            !server_count_agrees(40_000, 125_000_000, 10_000),
+            "reported slower than the server saw it go"
+        );
         assert!(!server_count_agrees(50_000, 0, 0), "nothing moved");
-        assert!(server_count_agrees(900, 0, 0), "a slow line needs no proof");
-        assert!(!server_count_agrees(1_001, 0, 10_000));
+        assert!(!server_count_agrees(900, 0, 10_000), "not even a slow line without a count");
+        // A slow line: 0.8 Mbps for 10 s is 1,000,000 bytes.
+        assert!(server_count_agrees(800, 1_000_000, 10_000));
+        assert!(server_count_agrees(100, 1_000_000, 10_000), "within the slack");
     }
 }

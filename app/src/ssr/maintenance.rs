@@ -55,11 +55,9 @@ pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::Ap
     let events_before = now - KEEP_NOISE_SECS;
     let statements: [(&str, &[i64]); 4] = [
         ("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2", &[now, idle_before]),
-        // A lock (100 failures in a row) stays until it is opened, whatever its age.
-        (
-            "DELETE FROM throttle WHERE purge_after <= $1 AND blocked_until <= $1 AND failures < $2",
-            &[now, crate::ssr::auth::throttle::LOCK_AFTER],
-        ),
+        // A lock (100 failures in a row) is never due: reserve() sets it so, and it stays
+        // until it is opened, whatever its age.
+        ("DELETE FROM throttle WHERE purge_after <= $1 AND blocked_until <= $1", &[now]),
         (
             "DELETE FROM account_events
              WHERE (account_id IS NULL AND customer_no IS NULL OR kind = 'login.throttled') AND created_at <= $1",

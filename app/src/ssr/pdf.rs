@@ -239,7 +239,8 @@ pub async fn account_may_render(
         Ok(_) => Err((
             http::StatusCode::TOO_MANY_REQUESTS,
             [(http::header::RETRY_AFTER, "60"), (http::header::CACHE_CONTROL, "no-store")],
-            "too many documents: try again in a few minutes",
+            [(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "書類の作成回数が上限に達しました。数分後に再度お試しください。\nToo many documents: please try again in a few minutes.\n",
         )
             .into_response()),
         Err(e) => {
@@ -318,5 +319,26 @@ mod tests {
         assert!(matches!(stopped, Err(PdfError::TimedOut)), "{stopped:?}");
         let after = render(&PROBE, &text, font);
         assert!(after.is_ok_and(|pdf| pdf.starts_with(b"%PDF")), "the engine still works");
+    }
+
+    #[tokio::test]
+    async fn past_the_renderers_a_request_waits_then_hears_busy() {
+        // Every renderer taken (as many as cores): the next document waits its while,
+        // then is answered 503 with Retry-After, and never runs.
+        let all = renderers().available_permits() as u32;
+        let _taken = renderers().clone().acquire_many_owned(all).await.unwrap();
+        let started = Instant::now();
+        let ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = ran.clone();
+        let answer = render_blocking("test", move || {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            Ok(Vec::new())
+        })
+        .await;
+        let response = answer.expect_err("busy");
+        assert_eq!(response.status(), http::StatusCode::SERVICE_UNAVAILABLE);
+        assert!(response.headers().contains_key(http::header::RETRY_AFTER));
+        assert!(started.elapsed() >= QUEUE_WAIT, "it waited for a renderer first");
+        assert!(!ran.load(std::sync::atomic::Ordering::SeqCst), "the render never ran");
     }
 }

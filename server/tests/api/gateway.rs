@@ -103,18 +103,22 @@ async fn a_card_change_through_gmo_linkplus_keeps_the_card_number_out_of_the_por
     let (status, next) = post_result(&app, &action, &result, &standin).await;
     assert_eq!(status, 303, "the cross-site result post is taken (not refused as cross-site)");
     assert!(next.starts_with("/billing/payment/return?ref="), "{next}");
-    // Only the session that opened the setup settles it.
+    // Settled by the gateway's post alone (the card is the gateway's from now on, whether
+    // or not the browser comes back).
+    let (brand, last4, m, y, token) = card_of(&app, "100000003").await.expect("a card now");
+    assert_eq!((brand.as_str(), last4.as_str(), m, y), ("Visa", "4242", 12, 2030));
+    assert_eq!(token, format!("gmo:MP100000003:0"));
+    // Only the session that opened the setup is told how it went.
     let stranger = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
     assert_eq!(
         location(&stranger.get(app.url(&next)).send().await.unwrap()),
         "/billing/payment?error=expired"
     );
     assert_eq!(location(&c.get(app.url(&next)).send().await.unwrap()), "/billing/payment?changed=1");
-    let (brand, last4, m, y, token) = card_of(&app, "100000003").await.expect("a card now");
-    assert_eq!((brand.as_str(), last4.as_str(), m, y), ("Visa", "4242", 12, 2030));
-    assert_eq!(token, format!("gmo:MP100000003:0"));
-    // Once: the same return again changes nothing.
-    assert_eq!(location(&c.get(app.url(&next)).send().await.unwrap()), "/billing/payment?error=expired");
+    // A signed result in the return's query is not taken (GMO-PG posts it; a result in
+    // a URL would be logged on the way).
+    let in_query = format!("{next}&result={}", "x".repeat(8));
+    assert_eq!(location(&c.get(app.url(&in_query)).send().await.unwrap()), "/billing/payment?changed=1");
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'billing.payment_method_changed'")
             .await,
@@ -191,6 +195,30 @@ async fn a_replayed_tampered_declined_or_cancelled_gmo_result_changes_nothing(ba
     assert_eq!(standin.refused(), 0, "every request the portal made carried a valid hash");
 }
 
+async fn a_gmo_result_for_another_customer_or_an_expired_setup_changes_nothing(backend: Backend) {
+    let (app, standin) = app_with_gmo(backend).await;
+    let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    to_gateway(&app, &c, &standin).await;
+    let edit = standin.edits().pop().unwrap();
+    // Signed by the gateway, for this setup, but naming another customer's member ID.
+    let foreign = gmo::sign(
+        &serde_json::json!({"memberresult": {"MemberID": "MP100000002", "Cardeditno": edit.cardeditno,
+        "CardSeq": "0", "CardNo": "555555******4444", "Expire": "3012", "Brand": "MASTER"}}),
+    );
+    let action = edit.ret_url.clone();
+    assert_eq!(post_result(&app, &action, &foreign, &standin).await.1, "/billing/payment?error=expired");
+    assert!(card_of(&app, "100000003").await.is_none());
+    // The setup's own result, once the setup has expired: nothing either.
+    let (action, result) = enter(&standin, CARD).await;
+    sqlx::query("UPDATE payment_setups SET expires_at = $1")
+        .bind(app::ssr::now() - 1)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(post_result(&app, &action, &result, &standin).await.1, "/billing/payment?error=expired");
+    assert!(card_of(&app, "100000003").await.is_none());
+}
+
 async fn without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists(backend: Backend) {
     let app = spawn_app_with_demo_data_and(backend, &[("PAYMENT_GATEWAY", "none")]).await;
     let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
@@ -217,6 +245,7 @@ async fn without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists(
 on_both_databases!(
     a_card_change_through_gmo_linkplus_keeps_the_card_number_out_of_the_portal,
     a_replayed_tampered_declined_or_cancelled_gmo_result_changes_nothing,
+    a_gmo_result_for_another_customer_or_an_expired_setup_changes_nothing,
     without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists,
 );
 

@@ -121,6 +121,37 @@ async fn a_contact_change_mails_the_previous_address_a_link_that_restores_it_and
     );
 }
 
+async fn a_later_change_cannot_take_the_owners_revert_away(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let attacker = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    // A → a01 (the owner's link R1 to A), a01 → b03 (R2 to a01, which the attacker reads).
+    post_from(&app, &attacker, "/api/account/contact", &[("contact", "hanako@a01.itscom.net")]).await;
+    post_from(&app, &attacker, "/api/account/contact", &[("contact", "sato-family@b03.itscom.net")]).await;
+    let r1 = revert_link(&app, "hanako@example.com").await;
+    let r2 = revert_link(&app, "hanako@a01.itscom.net").await;
+    // The owner heard of the second change too.
+    assert_eq!(outbox_mails_to(&app, "account.contact_changed_notice", "hanako@example.com").await.len(), 1);
+    // The attacker takes the second change back: the contact is a01 again, but the
+    // owner's older link stays, and she still gets the account's codes.
+    let token = |l: &str| l.split("token=").nth(1).unwrap().to_string();
+    let revert = |t: String| {
+        let app = &app;
+        async move { post_from(app, &app.new_browser(), "/api/account/contact/revert", &[("token", &t)]).await }
+    };
+    assert_eq!(revert(token(&r2)).await, "/account/contact/revert?done=1");
+    assert_eq!(contact_of(&app, "100000002").await, "hanako@a01.itscom.net");
+    post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    assert_eq!(outbox_mails_to(&app, "recovery.code", "hanako@example.com").await.len(), 1, "the copy");
+    assert_eq!(revert(token(&r1)).await, "/account/contact/revert?done=1");
+    assert_eq!(contact_of(&app, "100000002").await, "hanako@example.com");
+    // The address the owner's revert replaced is told (after the mail of its own restore).
+    let told = outbox_mails_to(&app, "account.contact_reverted", "hanako@a01.itscom.net").await;
+    assert_eq!(told.len(), 2);
+    assert!(told
+        .iter()
+        .any(|m| m.text.contains("hanako@example.com") && !m.text.contains("/account/contact/revert")));
+}
+
 async fn for_seven_days_codes_owner_links_and_notices_also_go_to_the_previous_address(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let attacker = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
@@ -477,7 +508,19 @@ async fn recovery_budgets_are_per_id_and_client_so_a_stranger_cannot_starve_the_
     }
     assert_eq!(codes().await, 20);
     start("203.0.113.10").await;
-    assert_eq!(codes().await, 20);
+    assert_eq!(codes().await, 20, "past the cap per ID, a browser the account never used gets none");
+    // The owner, from a browser she has logged in from before, is not held by it.
+    let owner = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let res = owner
+        .post(app.url("/api/recovery/start"))
+        .header("Accept", "text/html")
+        .header("X-Forwarded-For", "203.0.113.11")
+        .form(&[("itscom_id", "hanako@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res), "/recovery/code");
+    assert_eq!(codes().await, 21, "the owner still gets her code");
 }
 
 async fn the_verification_budgets_lock_at_one_hundred_and_a_login_does_not_open_them(backend: Backend) {
@@ -621,9 +664,43 @@ async fn a_forwarded_address_with_a_port_is_the_client(backend: Backend) {
     assert_eq!(named("2001:db8::/64").await, 1);
 }
 
+async fn an_account_may_have_thirty_pdfs_made_in_ten_minutes(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (account,): (String,) = sqlx::query_as("SELECT id FROM accounts WHERE customer_no = '100000002'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    // 29 made already in this window.
+    {
+        let mut conn = app.db.pool().acquire().await.unwrap();
+        for _ in 0..29 {
+            app::ssr::auth::throttle::reserve(
+                &mut conn,
+                &app::ssr::pdf::PER_ACCOUNT,
+                &account,
+                app::ssr::now(),
+            )
+            .await
+            .unwrap();
+        }
+    }
+    let res = c.get(app.url("/contract/document.pdf")).send().await.unwrap();
+    assert_eq!(res.status(), 200, "the 30th");
+    let res = c.get(app.url("/contract/document.pdf")).send().await.unwrap();
+    assert_eq!(res.status(), 429, "the 31st");
+    assert!(res.headers().contains_key("retry-after"));
+    let body = res.text().await.unwrap();
+    assert!(body.contains("数分後") && body.contains("few minutes"), "{body}");
+    // Another account is not held by it.
+    let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    assert_eq!(ichiro.get(app.url("/contract/document.pdf")).send().await.unwrap().status(), 200);
+}
+
 on_both_databases!(
     creating_a_mailbox_asks_for_the_password_after_five_minutes,
     a_contact_change_mails_the_previous_address_a_link_that_restores_it_and_ends_every_session,
+    a_later_change_cannot_take_the_owners_revert_away,
     for_seven_days_codes_owner_links_and_notices_also_go_to_the_previous_address,
     after_not_me_the_customer_cannot_re_register_for_seven_days,
     a_re_registration_step_3_is_limited_to_three_a_day_per_customer,
@@ -635,4 +712,5 @@ on_both_databases!(
     pages_for_visitors_with_personal_data_are_not_stored,
     a_recovery_start_writes_the_same_rows_for_an_unknown_id_as_for_a_known_one,
     a_forwarded_address_with_a_port_is_the_client,
+    an_account_may_have_thirty_pdfs_made_in_ten_minutes,
 );

@@ -299,7 +299,29 @@ async fn the_server_counts_what_it_moved_and_a_report_it_contradicts_is_unverifi
     assert_eq!(post_from(&app, &c, "/api/help/inquiry", &form).await, "/help?error=result.invalid_format");
 }
 
+async fn a_result_reported_slower_than_the_server_saw_it_go_is_unverified(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (c, _) = logged_in_with_cookie(&app).await;
+    let ticket = start(&app, &c).await;
+    // The server moved 600 Mbps' worth down and 120 Mbps' worth up; the report says
+    // 512 / 98.7 down and up: agreed. The same count with a report of 5 Mbps down: not.
+    speed_counted(&app, &ticket, 1_200, 120).await;
+    let (status, id) = finish(&app, &c, &ticket).await;
+    assert_eq!(status, 200);
+    let (_, page) = app.get_text_with(&c, &format!("/help/speedtest?result={id}")).await;
+    assert!(
+        page.contains("data-testid=\"result-unverified\""),
+        "512 Mbps reported, 1.2 Gbps counted: understated"
+    );
+    let ticket = start(&app, &c).await;
+    speed_counted(&app, &ticket, 600, 120).await;
+    let (_, id) = finish(&app, &c, &ticket).await;
+    let (_, page) = app.get_text_with(&c, &format!("/help/speedtest?result={id}")).await;
+    assert!(!page.contains("data-testid=\"result-unverified\""), "{page}");
+}
+
 on_both_databases!(
+    a_result_reported_slower_than_the_server_saw_it_go_is_unverified,
     the_server_counts_what_it_moved_and_a_report_it_contradicts_is_unverified,
     a_test_runs_behind_its_ticket_and_its_session_and_its_endpoints_say_no_clearly,
     an_abandoned_test_stops_blocking_when_its_ticket_expires_and_ten_tests_an_hour_are_allowed,

@@ -379,6 +379,15 @@ pub async fn revert_contact_change(token: String) -> Result<String, AppError> {
             let locale = crate::i18n::Locale::from_code(&r.locale).unwrap_or_default();
             let mail = super::mail::contact_reverted(&state.settings, locale, &r.previous_email, t);
             crate::ssr::mail::enqueue(&mut tx, "account.contact_reverted", &mail, t).await?;
+            // The address it replaced is told too (without a link): it is no longer the
+            // contact address.
+            if let Some(replaced) =
+                r.current.as_deref().filter(|c| !c.eq_ignore_ascii_case(&r.previous_email))
+            {
+                let words = (super::texts::of(locale).what_contact_changed)(&r.previous_email);
+                let mail = super::mail::profile_changed(&state.settings, locale, replaced, &words, t);
+                crate::ssr::mail::enqueue(&mut tx, "account.contact_reverted", &mail, t).await?;
+            }
             tx.commit().await?;
             tracing::info!(customer = %r.customer_no, "contact address change taken back");
             Ok(format!("{}?done=1", super::routes::CONTACT_REVERT))

@@ -71,11 +71,19 @@ pub async fn set_contact(
     if previous.eq_ignore_ascii_case(new) {
         return Ok(());
     }
+    // The addresses replaced within the last 7 days (their own links still open) hear
+    // of this change too: a second change must not hide the first one's owner.
+    let earlier = crate::ssr::db::customers::previous_contacts(tx, customer_no, previous, now).await?;
+    for to in earlier.iter().filter(|a| !a.eq_ignore_ascii_case(new)) {
+        let words = (super::texts::of(locale).what_contact_changed)(new);
+        let mail = super::mail::profile_changed(settings, locale, to, &words, now);
+        crate::ssr::mail::enqueue(tx, "account.contact_changed_notice", &mail, now).await?;
+    }
     let token = crate::ssr::auth::random_token();
     sqlx::query(
         "INSERT INTO contact_reverts (id, account_id, customer_no, previous_email, new_email, revert_hash, step,
-            created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8)",
+            created_at, created_ms, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9)",
     )
     .bind(crate::ssr::db::new_id())
     .bind(account_id)
@@ -84,6 +92,7 @@ pub async fn set_contact(
     .bind(new)
     .bind(crate::ssr::auth::sha256_hex(&token))
     .bind(now)
+    .bind(crate::ssr::now_ms())
     .bind(now + REVERT_SECS)
     .execute(&mut *tx)
     .await?;
@@ -105,12 +114,13 @@ pub struct Revert {
     pub previous_email: String,
     pub current: Option<String>,
     pub locale: String,
+    pub created_ms: i64,
 }
 
 /// The open change a revert link takes back (reading changes nothing).
 pub async fn revert_link(conn: &mut Conn, token: &str, now: i64) -> Result<Option<Revert>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT r.account_id, r.customer_no, r.previous_email, c.contact_email AS current, a.locale
+        "SELECT r.account_id, r.customer_no, r.previous_email, c.contact_email AS current, a.locale, r.created_ms
          FROM contact_reverts r JOIN customers c ON c.customer_no = r.customer_no
          JOIN accounts a ON a.id = r.account_id
          WHERE r.revert_hash = $1 AND r.step = 'open' AND r.expires_at > $2",
@@ -122,12 +132,22 @@ pub async fn revert_link(conn: &mut Conn, token: &str, now: i64) -> Result<Optio
 }
 
 /// Takes the change of `token` back, once: the contact address is the one it replaced
-/// again, every other open revert link of the account ends (the address that was put
-/// in cannot take the restore back), and so does every session and pending change.
-/// None when the link is unknown, used or expired.
+/// again; the changes made after it end with it (their links too: an address put in
+/// later cannot take the restore back), while older changes keep their links and
+/// copies; every session and pending change of the account ends. None when the link
+/// is unknown, used or expired.
 pub async fn revert(tx: &mut Conn, token: &str, now: i64) -> Result<Option<Revert>, AppError> {
     let hash = crate::ssr::auth::sha256_hex(token);
     let used = format!("used:{hash}");
+    // The customer's row first: a change of the contact address under way (it writes
+    // that row) commits before the account's revert links are read below.
+    sqlx::query(
+        "UPDATE customers SET customer_no = customer_no
+         WHERE customer_no IN (SELECT customer_no FROM contact_reverts WHERE revert_hash = $1)",
+    )
+    .bind(&hash)
+    .execute(&mut *tx)
+    .await?;
     // Write first (the claim), so parallel clicks queue and one wins; the used link's
     // hash is kept marked, to read the row back.
     let claimed = sqlx::query(
@@ -144,7 +164,7 @@ pub async fn revert(tx: &mut Conn, token: &str, now: i64) -> Result<Option<Rever
         return Ok(None);
     }
     let row: Revert = sqlx::query_as(
-        "SELECT r.account_id, r.customer_no, r.previous_email, c.contact_email AS current, a.locale
+        "SELECT r.account_id, r.customer_no, r.previous_email, c.contact_email AS current, a.locale, r.created_ms
          FROM contact_reverts r JOIN customers c ON c.customer_no = r.customer_no
          JOIN accounts a ON a.id = r.account_id
          WHERE r.revert_hash = $1",
@@ -153,9 +173,11 @@ pub async fn revert(tx: &mut Conn, token: &str, now: i64) -> Result<Option<Rever
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query(
-        "UPDATE contact_reverts SET step = 'reverted', revert_hash = NULL WHERE account_id = $1 AND step = 'open'",
+        "UPDATE contact_reverts SET step = 'reverted', revert_hash = NULL
+         WHERE account_id = $1 AND step = 'open' AND created_ms >= $2",
     )
     .bind(&row.account_id)
+    .bind(row.created_ms)
     .execute(&mut *tx)
     .await?;
     sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")

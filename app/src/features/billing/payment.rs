@@ -1,10 +1,11 @@
 //! お支払い方法の変更 to a card, on My Page's side: a setup bound to the session opens
-//! the gateway's page (`api::start_card_change`); the gateway sends the customer back
-//! to [`gateway_return`] with its result in the query (checked and redeemed there), or
-//! posts it from its own page to [`gateway_result`] (checked and recorded there, then
-//! the browser goes on to [`gateway_return`]). Either way the setup keeps brand, last
-//! 4, expiry and token only, and settles once: a replayed or doubled return changes
-//! the method once.
+//! the gateway's page (`api::start_card_change`, the password again after 5 minutes);
+//! the gateway sends the customer back to [`gateway_return`] with its result in the
+//! query (checked, redeemed and settled there, for that session only), or posts it
+//! from its own page to [`gateway_result`] (checked and settled there at once for the
+//! setup's customer; the browser then goes on to [`gateway_return`]). Either way the
+//! setup keeps brand, last 4, expiry and token only, and settles once: a replayed or
+//! doubled return changes the method once.
 
 use super::{routes, PaymentMethod, PaymentStep};
 use crate::ssr::auth::CurrentAccount;
@@ -52,38 +53,31 @@ fn back(query: &str) -> Response {
     Redirect::to(&format!("{}{query}", routes::PAYMENT)).into_response()
 }
 
-/// A gateway's result recorded on its setup (by [`gateway_result`]) until the browser
-/// comes back with the session that opened it.
+/// Whose a setup is: what a result settles it for.
 #[derive(sqlx::FromRow)]
-struct Recorded {
-    result_outcome: Option<String>,
-    card_brand: Option<String>,
-    card_last4: Option<String>,
-    card_exp_month: Option<i64>,
-    card_exp_year: Option<i64>,
-    card_token: Option<String>,
+struct Owner {
+    account_id: String,
+    customer_no: String,
 }
 
-impl Recorded {
-    fn outcome(self) -> Option<Outcome> {
-        Some(match self.result_outcome.as_deref()? {
-            "approved" => Outcome::Approved(CardToken {
-                token: self.card_token?,
-                brand: self.card_brand?,
-                last4: self.card_last4?,
-                exp_month: u8::try_from(self.card_exp_month?).ok()?,
-                exp_year: u16::try_from(self.card_exp_year?).ok()?,
-            }),
-            "declined" => Outcome::Declined,
-            _ => Outcome::Cancelled,
-        })
-    }
+/// The setup `reference` while it waits at the gateway (not expired), and whose it is.
+async fn waiting(state: &AppState, reference: &str, now: i64) -> Result<Option<Owner>, sqlx::Error> {
+    let mut conn = state.db.pool().acquire().await?;
+    sqlx::query_as(
+        "SELECT account_id, customer_no FROM payment_setups WHERE id = $1 AND step = $2 AND expires_at > $3",
+    )
+    .bind(reference)
+    .bind(PaymentStep::AtGateway)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await
 }
 
 /// `GET /billing/payment/return?ref=…[&result…]`: where the customer's browser comes
-/// back. Only the session that opened the setup, before it expires. The result is in
-/// the query (a gateway that returns by GET: checked and redeemed here) or was posted
-/// by the gateway's page to [`gateway_result`] a moment before (recorded there).
+/// back, with the session that opened the setup (another session's, or an expired
+/// setup: nothing). A gateway that returns its result in the query (the test gateway)
+/// has it checked, redeemed and settled here; one that posts it from its own page has
+/// had it settled by [`gateway_result`] a moment before, and this says how it went.
 pub async fn gateway_return(
     State(state): State<AppState>,
     account: CurrentAccount,
@@ -95,46 +89,47 @@ pub async fn gateway_return(
     let (Some(gateway), Some(reference)) = (state.payment_gateway.clone(), query.get("ref").cloned()) else {
         return back("?error=expired");
     };
-    let waiting: Result<Option<Recorded>, sqlx::Error> = async {
+    let step: Result<Option<(PaymentStep,)>, sqlx::Error> = async {
         let mut conn = state.db.pool().acquire().await?;
         sqlx::query_as(
-            "SELECT result_outcome, card_brand, card_last4, card_exp_month, card_exp_year, card_token
-             FROM payment_setups
-             WHERE id = $1 AND account_id = $2 AND session_hash = $3 AND step = $4 AND expires_at > $5",
+            "SELECT step FROM payment_setups WHERE id = $1 AND account_id = $2 AND session_hash = $3 AND expires_at > $4",
         )
         .bind(&reference)
         .bind(&account.account_id)
         .bind(&account.session_hash)
-        .bind(PaymentStep::AtGateway)
         .bind(t)
         .fetch_optional(&mut *conn)
         .await
     }
     .await;
-    let recorded = match waiting {
-        Ok(Some(r)) => r,
-        // Settled already (a replay, the second of a double return), another session's,
-        // or expired: nothing changes.
+    let step = match step {
+        Ok(Some((step,))) => step,
+        // Another session's, or expired: nothing changes.
         Ok(None) => return back("?error=expired"),
         Err(e) => return internal(e),
     };
-    let outcome = if query.len() > 1 {
-        match gateway.complete(&query).await {
-            Ok(done) if done.reference == reference => done.outcome,
-            Ok(_) | Err(GatewayError::BadSignature | GatewayError::NotRedeemable) => {
-                tracing::warn!("payment return refused: not the gateway's result for this setup");
-                return back("?error=expired");
-            }
-            Err(e) => return internal(e),
+    if !(gateway.returns_by_query() && query.len() > 1) {
+        // Settled from the gateway's own post (or not yet: back without a result).
+        return match step {
+            PaymentStep::Done => back("?changed=1"),
+            PaymentStep::Declined => back("?error=declined"),
+            _ => back(""),
+        };
+    }
+    if step != PaymentStep::AtGateway {
+        // A replay, the second of a double return: settled already.
+        return back("?error=expired");
+    }
+    let outcome = match gateway.complete(&query).await {
+        Ok(done) if done.reference == reference => done.outcome,
+        Ok(_) | Err(GatewayError::BadSignature | GatewayError::NotRedeemable) => {
+            tracing::warn!("payment return refused: not the gateway's result for this setup");
+            return back("?error=expired");
         }
-    } else {
-        match recorded.outcome() {
-            Some(outcome) => outcome,
-            // Back without a result (the browser's Back button): nothing to settle yet.
-            None => return back(""),
-        }
+        Err(e) => return internal(e),
     };
-    match settle(&state, &account, &client, &reference, outcome, t).await {
+    let owner = Owner { account_id: account.account_id.clone(), customer_no: account.customer_no.clone() };
+    match settle(&state, &owner, &client, &reference, outcome, t).await {
         Ok(Some(query)) => back(query),
         Ok(None) => back("?error=expired"),
         Err(e) => internal(e),
@@ -143,12 +138,17 @@ pub async fn gateway_return(
 
 /// `POST /billing/payment/result`: a gateway's signed result, posted by the browser
 /// from the gateway's page (a cross-site form: no session cookie comes with it). The
-/// result is checked and recorded on its setup, once, and the browser is sent on to
-/// [`gateway_return`], where the session that opened the setup settles it.
+/// result is checked (signature, the setup it names, the customer it is for) and
+/// settled at once, once: the card is the gateway's from this moment, whether or not
+/// the browser comes back. The browser is sent on to [`gateway_return`], which says
+/// how it went to the session that opened the setup.
 pub async fn gateway_result(
     State(state): State<AppState>,
+    parts: http::request::Parts,
     axum::Form(params): axum::Form<HashMap<String, String>>,
 ) -> Response {
+    let t = crate::ssr::now();
+    let client = crate::ssr::auth::client_address_of(Some(&parts), state.settings.trusted_proxy_hops);
     let Some(gateway) = state.payment_gateway.clone() else {
         return back("?error=expired");
     };
@@ -160,36 +160,22 @@ pub async fn gateway_result(
         }
         Err(e) => return internal(e),
     };
-    let (outcome, card) = match &done.outcome {
-        Outcome::Approved(card) => ("approved", Some(card)),
-        Outcome::Declined => ("declined", None),
-        Outcome::Cancelled => ("cancelled", None),
-    };
-    let recorded = async {
-        let mut conn = state.db.pool().acquire().await?;
-        sqlx::query(
-            "UPDATE payment_setups SET result_at = $2, result_outcome = $3, card_brand = $4, card_last4 = $5,
-                card_exp_month = $6, card_exp_year = $7, card_token = $8
-             WHERE id = $1 AND step = $9 AND result_at IS NULL AND expires_at > $2",
-        )
-        .bind(&done.reference)
-        .bind(crate::ssr::now())
-        .bind(outcome)
-        .bind(card.map(|c| c.brand.clone()))
-        .bind(card.map(|c| c.last4.clone()))
-        .bind(card.map(|c| i64::from(c.exp_month)))
-        .bind(card.map(|c| i64::from(c.exp_year)))
-        .bind(card.map(|c| c.token.clone()))
-        .bind(PaymentStep::AtGateway)
-        .execute(&mut *conn)
-        .await
-        .map(|r| r.rows_affected())
-    }
-    .await;
-    match recorded {
-        Ok(1) => Redirect::to(&format!("{}?ref={}", routes::PAYMENT_RETURN, done.reference)).into_response(),
+    let owner = match waiting(&state, &done.reference, t).await {
+        Ok(Some(owner)) => owner,
         // A replayed result, or one for a setup that ended or never was.
-        Ok(_) => back("?error=expired"),
+        Ok(None) => return back("?error=expired"),
+        Err(e) => return internal(e),
+    };
+    // The card is kept under the customer the setup is for, nobody else.
+    if done.member.is_some() && done.member != gateway.member_id(&owner.customer_no) {
+        tracing::warn!("payment result refused: it names another customer than its setup's");
+        return back("?error=expired");
+    }
+    match settle(&state, &owner, &client, &done.reference, done.outcome, t).await {
+        Ok(Some(_)) => {
+            Redirect::to(&format!("{}?ref={}", routes::PAYMENT_RETURN, done.reference)).into_response()
+        }
+        Ok(None) => back("?error=expired"),
         Err(e) => internal(e),
     }
 }
@@ -204,7 +190,7 @@ fn internal(e: impl std::fmt::Display) -> Response {
 /// and the notice to the contact address.
 async fn settle(
     state: &AppState,
-    account: &CurrentAccount,
+    owner: &Owner,
     client: &str,
     reference: &str,
     outcome: Outcome,
@@ -216,17 +202,11 @@ async fn settle(
         Outcome::Declined => (PaymentStep::Declined, "?error=declined"),
         Outcome::Cancelled => (PaymentStep::Cancelled, ""),
     };
-    // The recorded result (its token) is not kept once settled.
-    if !flow::advance(PaymentStep::AtGateway, to)
-        .clear("card_token")
-        .by("id", reference)
-        .once(&mut tx)
-        .await?
-    {
+    if !flow::advance(PaymentStep::AtGateway, to).by("id", reference).once(&mut tx).await? {
         return Ok(None);
     }
     if let Outcome::Approved(card) = outcome {
-        use_card(&mut tx, state, account, client, &card, t).await?;
+        use_card(&mut tx, state, owner, client, &card, t).await?;
     }
     tx.commit().await?;
     Ok(Some(answer))
@@ -235,7 +215,7 @@ async fn settle(
 async fn use_card(
     tx: &mut Conn,
     state: &AppState,
-    account: &CurrentAccount,
+    account: &Owner,
     client: &str,
     card: &CardToken,
     t: i64,

@@ -216,8 +216,7 @@ pub async fn failed_login(
 }
 
 /// A long-lived random cookie naming this browser (stored hashed per account).
-#[cfg(feature = "ssr")]
-const DEVICE_COOKIE: &str = "mypage_device";
+pub const DEVICE_COOKIE: &str = "mypage_device";
 
 /// Log out: the session ends on the server, and the cookie is removed.
 #[server(endpoint = "logout")]

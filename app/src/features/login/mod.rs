@@ -9,7 +9,7 @@ pub mod texts;
 
 #[cfg(feature = "ssr")]
 pub use api::failed_login;
-pub use api::{current_user, login, logout, CurrentUser, Login, Logout, UserBrief};
+pub use api::{current_user, login, logout, CurrentUser, Login, Logout, UserBrief, DEVICE_COOKIE};
 pub use page::{LoginPage, LogoutButton, RequireLogin};
 
 /// Percent-encode a path for a query value.

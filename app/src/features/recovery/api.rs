@@ -50,11 +50,6 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
         tx.commit().await?;
         return refuse(routes::IDENTIFY, AppError::TooManyAttempts);
     }
-    // Per typed ID and client (a stranger spends only their own), under a larger cap per
-    // ID whoever asks.
-    let client = crate::ssr::auth::client_address();
-    let allowed = throttle::reserve(&mut tx, &store::START_PER_ID_CLIENT, &format!("{key}|{client}"), t).await?.go()
-        && throttle::reserve(&mut tx, &store::START_PER_ID, &key, t).await?.go();
     let account: Option<(String, String)> = sqlx::query_as(
         "SELECT a.id, a.recovery_method FROM accounts a
          WHERE a.itscom_id_key = $1 AND a.state = 'active'",
@@ -62,6 +57,18 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
     .bind(&key)
     .fetch_optional(&mut *tx)
     .await?;
+    // Per typed ID and client (a stranger spends only their own), under a larger cap per
+    // ID whoever asks, which a browser the account has logged in from before is not held
+    // by (strangers from many addresses must not keep the owner from a code).
+    let client = crate::ssr::auth::client_address();
+    let known_browser = store::known_browser(
+        &mut tx,
+        account.as_ref().map_or("-", |(id, _)| id.as_str()),
+        crate::ssr::auth::request_cookie(crate::features::login::DEVICE_COOKIE).as_deref(),
+    )
+    .await?;
+    let allowed = throttle::reserve(&mut tx, &store::START_PER_ID_CLIENT, &format!("{key}|{client}"), t).await?.go()
+        && (known_browser || throttle::reserve(&mut tx, &store::START_PER_ID, &key, t).await?.go());
     let method = match &account {
         Some((_, m)) if m == "legacy_question" => "question",
         Some(_) => "code",
@@ -294,6 +301,7 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
 pub async fn recovery_link_status(token: String) -> Result<(), AppError> {
     use crate::ssr::crypto::sha256_hex;
     crate::ssr::set_referrer_policy_no_referrer();
+    crate::ssr::set_no_store();
     let state = crate::ssr::state()?;
     let row: Option<(i64,)> = sqlx::query_as(
         "SELECT attempts FROM recovery_flows

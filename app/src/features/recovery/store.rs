@@ -151,3 +151,19 @@ pub async fn current_flow(conn: &mut Conn, step: super::RecoveryStep, now: i64) 
     let (id_hash, account_id, code_hash, code_expires_at, id_key_hash) = row.ok_or(AppError::FlowExpired)?;
     Ok(Flow { token, id_hash, account_id, code_hash, code_expires_at, id_key_hash })
 }
+
+/// Whether the browser's device cookie (set at login) names one the account has logged
+/// in from. Asked for unknown IDs too (`account_id` "-"): the same statement either way.
+pub async fn known_browser(
+    conn: &mut Conn,
+    account_id: &str,
+    device: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM known_devices WHERE account_id = $1 AND device_hash = $2")
+            .bind(account_id)
+            .bind(sha256_hex(device.unwrap_or_default()))
+            .fetch_one(conn)
+            .await?;
+    Ok(device.is_some() && n > 0)
+}

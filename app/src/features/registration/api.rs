@@ -607,6 +607,7 @@ async fn close_flow(state: &crate::ssr::AppState, id_hash: &str) -> Result<(), A
 pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
     use crate::ssr::crypto::sha256_hex;
     crate::ssr::set_referrer_policy_no_referrer();
+    crate::ssr::set_no_store();
     let state = crate::ssr::state()?;
     let hash = sha256_hex(token.trim());
     let row: Option<(Option<String>, String, i64)> = sqlx::query_as(&format!(

@@ -108,13 +108,6 @@ pub async fn matching_customers(
     Ok(rows.into_iter().map(|(no, req)| (no, req != 0)).collect())
 }
 
-/// The language the request's page is in (the customer's choice), Japanese without one.
-fn request_locale() -> crate::i18n::Locale {
-    request_cookie(crate::i18n::Locale::COOKIE)
-        .and_then(|c| crate::i18n::Locale::from_code(&c))
-        .unwrap_or_default()
-}
-
 /// What the per-customer counters are kept under when a name and phone match no
 /// customer: the same statements run, so the time taken does not tell whether they
 /// belong to a customer.
@@ -218,8 +211,19 @@ pub async fn existing_account(
 }
 
 /// The owner answered `心当たりがない`: no re-registration of the customer for
-/// [`REREGISTRATION_BLOCK_SECS`].
+/// [`REREGISTRATION_BLOCK_SECS`]; unless the contact address changed within the last 7
+/// days (whoever answered may hold the new address, not be the owner, and must not
+/// keep the owner from registering anew).
 pub async fn block_reregistration(conn: &mut Conn, customer_no: &str, now: i64) -> Result<(), sqlx::Error> {
+    let current: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
+            .bind(customer_no)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let current = current.and_then(|(c,)| c).unwrap_or_default();
+    if !crate::ssr::db::customers::previous_contacts(conn, customer_no, &current, now).await?.is_empty() {
+        return Ok(());
+    }
     sqlx::query("UPDATE customers SET reregistration_blocked_until = $2 WHERE customer_no = $1")
         .bind(customer_no)
         .bind(now + REREGISTRATION_BLOCK_SECS)
@@ -251,19 +255,26 @@ pub async fn stop_link(conn: &mut Conn, token: &str, now: i64) -> Result<Option<
 }
 
 /// Stops the account of a stop link, once: disabled (only the support centre opens it
-/// again), every session and pending change ended. None: the link is unknown, used or
-/// expired.
+/// again), every session and pending change ended, and the contact address on record
+/// before it put back. None: the link is unknown, used or expired.
 pub async fn stop(tx: &mut Conn, token: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
     let hash = sha256_hex(token);
-    let claimed: Option<(String,)> = sqlx::query_as(
+    let claimed: Option<(String, String)> = sqlx::query_as(
         "UPDATE account_stops SET used_at = $2, stop_hash = NULL
-         WHERE stop_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING account_id",
+         WHERE stop_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING account_id, on_record",
     )
     .bind(&hash)
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((account_id,)) = claimed else { return Ok(None) };
+    let Some((account_id, on_record)) = claimed else { return Ok(None) };
+    sqlx::query(
+        "UPDATE customers SET contact_email = $2 WHERE customer_no IN (SELECT customer_no FROM accounts WHERE id = $1)",
+    )
+    .bind(&account_id)
+    .bind(&on_record)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("UPDATE accounts SET state = 'disabled', updated_at = $2 WHERE id = $1")
         .bind(&account_id)
         .bind(now)
@@ -449,11 +460,33 @@ pub async fn apply(
         written,
         AppError::invalid("itscom_id", crate::domain::FieldError::Taken),
     )?;
-    sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
-        .bind(&customer_no)
-        .bind(&contact)
-        .execute(&mut *tx)
-        .await?;
+    match &existing {
+        // A re-registration's new contact address: the one it replaces gets the link that
+        // takes the change back, and for 7 days the account's security notices (the
+        // owner may have been away while a stranger's re-registration ran out its hold).
+        Some((account_id, _, previous_contact, locale, old_id)) => {
+            let previous = previous_contact.clone().unwrap_or_else(|| old_id.clone());
+            let locale = crate::i18n::Locale::from_code(locale).unwrap_or_default();
+            crate::features::account::store::set_contact(
+                tx,
+                settings,
+                account_id,
+                &customer_no,
+                &previous,
+                &contact,
+                locale,
+                now,
+            )
+            .await?;
+        }
+        None => {
+            sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
+                .bind(&customer_no)
+                .bind(&contact)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
     let client = requested_from.unwrap_or_default();
     // A new password: the login budget of the new ID (and of the old one) opens again.
     crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &key).await?;
@@ -495,11 +528,12 @@ pub async fn apply(
             if let Some(to) = on_record {
                 let token = crate::ssr::auth::random_token();
                 sqlx::query(
-                    "INSERT INTO account_stops (id, account_id, stop_hash, created_at, expires_at)
-                     VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO account_stops (id, account_id, on_record, stop_hash, created_at, expires_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(crate::ssr::db::new_id())
                 .bind(&new_account_id)
+                .bind(&to)
                 .bind(sha256_hex(&token))
                 .bind(now)
                 .bind(now + STOP_SECS)
@@ -509,7 +543,8 @@ pub async fn apply(
                     .public_url
                     .join(&format!("{}?token={token}", super::routes::STOP))
                     .map_err(AppError::internal)?;
-                let locale = request_locale();
+                // The recipient has no account yet: the language of the contract's papers.
+                let locale = crate::i18n::Locale::Ja;
                 let mail = mail::registration_created(
                     settings,
                     locale,

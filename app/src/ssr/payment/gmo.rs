@@ -37,7 +37,7 @@ impl GmoLinkPlus {
     }
 
     /// The customer's member ID at the gateway.
-    pub fn member_id(&self, customer_no: &str) -> String {
+    fn member(&self, customer_no: &str) -> String {
         format!("{}{customer_no}", self.settings.member_prefix)
     }
 
@@ -96,20 +96,25 @@ pub fn read_result(json: &serde_json::Value) -> Result<Completion, GatewayError>
     if reference.is_empty() {
         return Err(GatewayError::BadSignature);
     }
+    let member = Some(field("MemberID")).filter(|m| !m.is_empty());
     let (err_code, err_info) = (field("ErrCode"), field("ErrInfo"));
     if !err_code.is_empty() || !err_info.is_empty() {
         // 42G…: the card company refused the card; anything else is the gateway's or
         // the setting's fault, not the customer's.
         if err_info.split('|').any(|code| code.trim().starts_with("42G")) {
-            return Ok(Completion { reference, outcome: Outcome::Declined });
+            return Ok(Completion { reference, outcome: Outcome::Declined, member });
         }
         return Err(GatewayError::Unavailable(format!("GMO-PG error {err_code} {err_info}")));
     }
-    let (member, seq, number, expire) =
+    let (member_id, seq, number, expire) =
         (field("MemberID"), field("CardSeq"), field("CardNo"), field("Expire"));
     let result_word = field("Result").to_ascii_uppercase();
-    if seq.is_empty() || matches!(result_word.as_str(), "CANCEL" | "PAYSTART" | "EDITSTART") {
-        return Ok(Completion { reference, outcome: Outcome::Cancelled });
+    if matches!(result_word.as_str(), "CANCEL" | "PAYSTART" | "EDITSTART") {
+        return Ok(Completion { reference, outcome: Outcome::Cancelled, member });
+    }
+    if seq.is_empty() {
+        // Neither an error nor a card nor a cancel: nothing to trust.
+        return Err(GatewayError::Unavailable("GMO-PG result without a card and without an error".into()));
     }
     let digits: String = number.chars().filter(|c| c.is_ascii_digit() || *c == '*').collect();
     let last4: String = digits.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
@@ -118,11 +123,13 @@ pub fn read_result(json: &serde_json::Value) -> Result<Completion, GatewayError>
     let expiry = (expire.len() == 4 && expire.chars().all(|c| c.is_ascii_digit()))
         .then(|| (expire[2..].parse::<u8>().ok(), expire[..2].parse::<u16>().ok()))
         .and_then(|(m, y)| Some((m.filter(|m| (1..=12).contains(m))?, 2000 + y?)));
-    match (brand, expiry, last4.len() == 4 && last4.chars().all(|c| c.is_ascii_digit()), member.is_empty()) {
+    match (brand, expiry, last4.len() == 4 && last4.chars().all(|c| c.is_ascii_digit()), member_id.is_empty())
+    {
         (Some(brand), Some((exp_month, exp_year)), true, false) => Ok(Completion {
             reference,
+            member,
             outcome: Outcome::Approved(CardToken {
-                token: format!("gmo:{member}:{seq}"),
+                token: format!("gmo:{member_id}:{seq}"),
                 brand: brand.to_string(),
                 last4,
                 exp_month,
@@ -138,12 +145,16 @@ impl PaymentGateway for GmoLinkPlus {
         Some(self.settings.base_url.origin().ascii_serialization())
     }
 
+    fn member_id(&self, customer_no: &str) -> Option<String> {
+        Some(self.member(customer_no))
+    }
+
     fn begin<'a>(&'a self, setup: Setup<'a>) -> BoxFuture<'a, Result<String, GatewayError>> {
         Box::pin(async move {
             let params = serde_json::json!({
                 "configid": self.settings.config_id,
                 "member": {
-                    "MemberID": self.member_id(setup.customer_no),
+                    "MemberID": self.member(setup.customer_no),
                     "Cardeditno": setup.reference,
                     "RetUrl": setup.result_url,
                     "CardMaxCnt": 1,

@@ -71,12 +71,28 @@ pub struct Setup<'a> {
 pub struct Completion {
     pub reference: String,
     pub outcome: Outcome,
+    /// The customer at the gateway the result is for, when the gateway names one: it
+    /// must be the setup's ([`PaymentGateway::member_id`]).
+    pub member: Option<String>,
 }
 
 pub trait PaymentGateway: Send + Sync {
     /// The origin of the gateway's card page, when it is not My Page's own: pages allow
     /// forms to lead there (CSP `form-action`).
     fn origin(&self) -> Option<String>;
+
+    /// Whether the gateway returns its result in the return's query (the browser's GET);
+    /// otherwise only its posted form is taken (a result in a URL would be logged by
+    /// whatever proxies it).
+    fn returns_by_query(&self) -> bool {
+        false
+    }
+
+    /// The customer's name at the gateway, when it keeps cards under one: a result for
+    /// another is refused.
+    fn member_id(&self, _customer_no: &str) -> Option<String> {
+        None
+    }
 
     /// Open the hosted card page for `setup`: the URL to send the customer to. The
     /// gateway sends them back with its result.
