@@ -13,15 +13,21 @@ ensure_npm
 log "formatting"
 cargo fmt --all --check
 
+log "every query of a feature in its store.rs"
+if grep -rn "sqlx::query" app/src/features --include=*.rs | grep -v "/store.rs:"; then
+  echo "the queries above are outside a feature's store.rs" >&2
+  exit 1
+fi
+
 log "lints (clippy on the server and the browser builds; warnings are errors)"
-cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+cargo clippy -p app -p server -p speedtest-rules --features app/ssr --all-targets -- -D warnings
 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/front" \
   cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/front" \
   cargo clippy -p meter --target wasm32-unknown-unknown -- -D warnings
 
-log "unit tests (app: domain, i18n, configuration, database helpers)"
-cargo test -p app --features ssr --lib
+log "unit tests (app: domain, i18n, configuration, database helpers; the speed test's rules)"
+cargo test -p app -p speedtest-rules --features app/ssr --lib
 
 log "integration tests on SQLite and PostgreSQL"
 trap pg_stop EXIT

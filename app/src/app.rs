@@ -31,11 +31,12 @@ use crate::features::registration::{
 use crate::features::speedtest::SpeedTestPage;
 use crate::features::top::TopPage;
 use crate::i18n::t;
+use crate::paths::PagePath;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    SsrMode,
 };
 
 /// The stylesheet's path, with the content hash `npm run build` put in its name (read
@@ -111,62 +112,62 @@ pub fn App() -> impl IntoView {
                     // 404, and goes out as one body (no streamed fragments to patch in with
                     // JavaScript, which islands pages do not need, and compressed in one go:
                     // a streamed page cost 4× the compression of the same bytes at once).
-                    <Route path=path!("/") view=TopPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
-                    <Route path=path!("/register/additional") view=AdditionalPage ssr=SsrMode::Async/>
-                    <Route path=path!("/register/credentials") view=CredentialsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/register/sent") view=SentPage ssr=SsrMode::Async/>
-                    <Route path=path!("/register/confirm") view=ConfirmPage ssr=SsrMode::Async/>
-                    <Route path=path!("/register/done") view=DonePage ssr=SsrMode::Async/>
-                    <Route path=path!("/register/pending") view=PendingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/register/review") view=ReviewPage ssr=SsrMode::Async/>
-                    <Route path=path!("/register/reviewed") view=ReviewedPage ssr=SsrMode::Async/>
-                    <Route path=path!("/register/stop") view=StopPage ssr=SsrMode::Async/>
-                    <Route path=path!("/recovery") view=RecoveryChoicePage ssr=SsrMode::Async/>
-                    <Route path=path!("/recovery/identify") view=RecoveryIdentifyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/recovery/code") view=RecoveryCodePage ssr=SsrMode::Async/>
-                    <Route path=path!("/recovery/password") view=RecoveryPasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/edit") view=AccountEditPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/contact/verify") view=ContactVerifyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/contact/revert") view=ContactRevertPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/id") view=IdChangePage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/id/confirm") view=IdChangeConfirmPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/id/sent") view=IdChangeSentPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/id/verify") view=IdChangeVerifyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/id/done") view=IdChangeDonePage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/id/cancel") view=IdChangeCancelPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/id/cancelled") view=IdChangeCancelledPage ssr=SsrMode::Async/>
-                    <Route path=path!("/billing") view=BillingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/billing/payment") view=PaymentPage ssr=SsrMode::Async/>
-                    <Route path=path!("/contract") view=ContractPage ssr=SsrMode::Async/>
-                    <Route path=path!("/contract/history") view=HistoryPage ssr=SsrMode::Async/>
-                    <Route path=path!("/contract/change") view=PlanChangePage ssr=SsrMode::Async/>
-                    <Route path=path!("/contract/referral") view=ReferralPage ssr=SsrMode::Async/>
-                    <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async/>
-                    <Route path=path!("/contract/channels") view=ChannelsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings/security") view=SecurityPage ssr=SsrMode::Async/>
-                    <Route path=path!("/addons/apply") view=AddonApplyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async/>
-                    <Route path=path!("/accessibility") view=AccessibilityPage ssr=SsrMode::Async/>
-                    <Route path=path!("/help/speedtest") view=SpeedTestPage ssr=SsrMode::Async/>
-                    <Route path=path!("/mail") view=MailboxListPage ssr=SsrMode::Async/>
-                    <Route path=path!("/mail/new") view=MailboxNewPage ssr=SsrMode::Async/>
-                    <Route path=path!("/mail/new/subdomain") view=MailboxSubdomainPage ssr=SsrMode::Async/>
-                    <Route path=path!("/mail/new/terms") view=MailboxTermsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/mail/new/confirm") view=MailboxConfirmPage ssr=SsrMode::Async/>
-                    <Route path=path!("/mail/new/done") view=MailboxDonePage ssr=SsrMode::Async/>
-                    <Route path=path!("/recovery/question") view=RecoveryQuestionPage ssr=SsrMode::Async/>
-                    <Route path=path!("/recovery/sent") view=RecoverySentPage ssr=SsrMode::Async/>
-                    <Route path=path!("/recovery/verify") view=RecoveryVerifyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/recovery/reissue") view=RecoveryReissuePage ssr=SsrMode::Async/>
-                    <Route path=path!("/recovery/done") view=RecoveryDonePage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::top::routes::TOP) view=TopPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::login::routes::LOGIN) view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::registration::routes::START) view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::registration::routes::ADDITIONAL) view=AdditionalPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::registration::routes::CREDENTIALS) view=CredentialsPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::registration::routes::SENT) view=SentPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::registration::routes::CONFIRM) view=ConfirmPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::registration::routes::DONE) view=DonePage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::registration::routes::PENDING) view=PendingPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::registration::routes::REVIEW) view=ReviewPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::registration::routes::REVIEWED) view=ReviewedPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::registration::routes::STOP) view=StopPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::recovery::routes::START) view=RecoveryChoicePage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::recovery::routes::IDENTIFY) view=RecoveryIdentifyPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::recovery::routes::CODE) view=RecoveryCodePage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::recovery::routes::PASSWORD) view=RecoveryPasswordPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::account::routes::OVERVIEW) view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::account::routes::EDIT) view=AccountEditPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::account::routes::CONTACT_VERIFY) view=ContactVerifyPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::account::routes::CONTACT_REVERT) view=ContactRevertPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::account::routes::ID) view=IdChangePage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::account::routes::ID_CONFIRM) view=IdChangeConfirmPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::account::routes::ID_SENT) view=IdChangeSentPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::account::routes::ID_VERIFY) view=IdChangeVerifyPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::account::routes::ID_DONE) view=IdChangeDonePage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::account::routes::ID_CANCEL) view=IdChangeCancelPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::account::routes::ID_CANCELLED) view=IdChangeCancelledPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::billing::routes::INVOICES) view=BillingPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::billing::routes::PAYMENT) view=PaymentPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::contract::routes::CONTRACT) view=ContractPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::contract::routes::HISTORY) view=HistoryPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::contract::routes::CHANGE) view=PlanChangePage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::referral::routes::REFERRAL) view=ReferralPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::referral::routes::INVITE) view=InvitePage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::addons::routes::CHANNELS) view=ChannelsPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::addons::routes::SECURITY) view=SecurityPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::addons::routes::APPLY) view=AddonApplyPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::help::routes::HELP) view=HelpPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::accessibility::routes::POLICY) view=AccessibilityPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::speedtest::routes::SPEEDTEST) view=SpeedTestPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::mailboxes::routes::LIST) view=MailboxListPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::mailboxes::routes::NEW) view=MailboxNewPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::mailboxes::routes::SUBDOMAIN) view=MailboxSubdomainPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::mailboxes::routes::TERMS) view=MailboxTermsPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::mailboxes::routes::CONFIRM) view=MailboxConfirmPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::mailboxes::routes::DONE) view=MailboxDonePage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::recovery::routes::QUESTION) view=RecoveryQuestionPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::recovery::routes::SENT) view=RecoverySentPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::recovery::routes::VERIFY) view=RecoveryVerifyPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::recovery::routes::REISSUE) view=RecoveryReissuePage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::recovery::routes::DONE) view=RecoveryDonePage ssr=SsrMode::Async/>
                     // Async: the response waits for the data, so a missing customer (or
                     // production) answers with a real 404 status.
-                    <Route path=path!("/dev") view=DevIndexPage ssr=SsrMode::Async/>
-                    <Route path=path!("/dev/preview/:customer_no") view=DevPreviewPage ssr=SsrMode::Async/>
-                    <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::dev::routes::INDEX) view=DevIndexPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::dev::routes::PREVIEW) view=DevPreviewPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::dev::routes::MAILBOX) view=DevMailboxPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>
@@ -181,6 +182,6 @@ fn NotFound() -> impl IntoView {
     view! {
         <h1 class="page-title">{tx.page_not_found}</h1>
         <p class="mb-4">{tx.page_not_found_body}</p>
-        <a class="link link-action" href="/">{tx.back_to_top}</a>
+        <a class="link link-action" href=crate::features::top::routes::TOP>{tx.back_to_top}</a>
     }
 }

@@ -55,6 +55,9 @@ pub enum AppError {
     /// support centre can help.
     #[error("support centre needed")]
     SupportNeeded,
+    /// A request body larger than the route takes (the speed test's uploads).
+    #[error("too large")]
+    TooLarge,
     /// Something failed on the server; the cause was logged there.
     #[error("internal error")]
     Internal,
@@ -75,6 +78,7 @@ impl AppError {
             AppError::TooManyAttempts | AppError::Locked => 429,
             AppError::AccountUnavailable | AppError::SupportNeeded => 403,
             AppError::ServiceUnavailable => 503,
+            AppError::TooLarge => 413,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -106,6 +110,7 @@ impl AppError {
             AppError::Forbidden => "forbidden".into(),
             AppError::ServiceUnavailable => "service".into(),
             AppError::SupportNeeded => "support".into(),
+            AppError::TooLarge => "too_large".into(),
             _ => "internal".into(),
         }
     }
@@ -125,6 +130,7 @@ impl AppError {
             "forbidden" => AppError::Forbidden,
             "service" => AppError::ServiceUnavailable,
             "support" => AppError::SupportNeeded,
+            "too_large" => AppError::TooLarge,
             "internal" => AppError::Internal,
             c => {
                 let (field, code) = c.split_once('.')?;
@@ -160,6 +166,47 @@ pub fn cause_chain(e: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     out
+}
+
+/// The answer of a plain route (a PDF, the speed test's streams, the payment gateway's
+/// return) that cannot do what was asked: the variant's status, a short line in both
+/// languages (a download link or a stream has no page around it), never stored, and
+/// for a busy or refused-for-now answer when to try again. Server functions answer
+/// through `ssr::respond` instead.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use http::header;
+        let status =
+            http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let text = match &self {
+            AppError::NotFound => "見つかりません。\nNot found.\n",
+            AppError::Unauthorized => "ログインしてください。\nPlease log in.\n",
+            AppError::TooManyAttempts => {
+                "回数が上限に達しました。数分後に再度お試しください。\nToo many requests: please try again in a few minutes.\n"
+            }
+            AppError::ServiceUnavailable => {
+                "ただいま混み合っています。しばらくしてから再度お試しください。\nThe service is busy. Please try again in a moment.\n"
+            }
+            AppError::TooLarge => "送信されたデータが大きすぎます。\nThe request is too large.\n",
+            _ => "エラーが発生しました。\nSomething went wrong.\n",
+        };
+        let mut response = (
+            status,
+            [(header::CACHE_CONTROL, "no-store"), (header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            text,
+        )
+            .into_response();
+        let retry = match self {
+            AppError::ServiceUnavailable => Some("5"),
+            AppError::TooManyAttempts => Some("60"),
+            _ => None,
+        };
+        if let Some(secs) = retry {
+            response.headers_mut().insert(header::RETRY_AFTER, http::HeaderValue::from_static(secs));
+        }
+        response
+    }
 }
 
 #[cfg(feature = "ssr")]

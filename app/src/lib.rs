@@ -11,6 +11,7 @@ pub mod error;
 pub mod features;
 pub mod flow;
 pub mod i18n;
+pub mod paths;
 /// The demo data (SPEC §7): the customers, contracts and 12 months of invoices of every
 /// feature, above them all (server only).
 #[cfg(feature = "ssr")]

@@ -170,7 +170,7 @@ pub fn router(state: AppState) -> Router {
     router
         .route("/healthz", get(healthz))
         // Invoice and receipt PDFs: plain routes behind the session (not pages).
-        .route("/billing/{month}/{file}", get(app::features::billing::pdf::download))
+        .route(app::features::billing::routes::PDF_ROUTE, get(app::features::billing::pdf::download))
         .route(app::features::contract::routes::DOCUMENT, get(app::features::contract::pdf::download))
         // The payment gateway sends the customer back here (a plain route: it redirects).
         .route(
@@ -248,7 +248,8 @@ async fn bare_login(State(state): State<AppState>) -> impl IntoResponse {
     static BODY: OnceCell<axum::body::Bytes> = OnceCell::const_new();
     let body = BODY
         .get_or_try_init(|| async {
-            let request = axum::http::Request::get("/login").body(axum::body::Body::empty())?;
+            let request = axum::http::Request::get(app::features::login::routes::LOGIN)
+                .body(axum::body::Body::empty())?;
             let response = router(state).oneshot(request).await?;
             Ok::<_, Error>(axum::body::to_bytes(response.into_body(), usize::MAX).await?)
         })

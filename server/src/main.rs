@@ -1,8 +1,14 @@
-//! `server [serve|migrate|seed-demo [--if-empty]|help]`: configuration from the
-//! environment (see README), then the chosen command.
+//! `server [COMMAND]`: the portal (`serve`, the default) and the operator's commands,
+//! parsed by clap (`server --help`, `server COMMAND --help`), configuration from the
+//! environment (see README). Exit status: 0 done, 1 the command failed (the message
+//! says why), 2 a usage or configuration error (the message names the argument or the
+//! variable).
 
+use app::domain::billing::Month;
+use app::domain::{CustomerNumber, KatakanaName, PhoneNumber};
 use app::seed;
 use app::ssr::{config::Settings, db::Db};
+use clap::{CommandFactory, Parser, Subcommand};
 use server::{leptos_options, shutdown_signal, telemetry, Application, Error};
 use std::process::ExitCode;
 
@@ -11,41 +17,119 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: server [COMMAND]
+/// The help's layout: lower-case `usage:` as operators' tools print it.
+const HELP: &str = "{about-with-newline}\nusage: {usage}\n\n{all-args}{after-help}";
 
-commands:
-  serve                  serve the portal (default)
-  migrate                apply database migrations and exit
-  seed-demo [--if-empty] load the demo data of SPEC §7 (idempotent); with --if-empty
-                         only when the database holds no customer
-  bill --month YYYY-MM   issue that month's invoices from the contracts (idempotent:
-                         a month already issued for a customer is left as it is)
-  plan-requests          list the open plan change requests (受付, 処理中)
-  plan-requests --process ID
-                         take request ID up (受付 → 処理中; the customer can no longer
-                         cancel it), mailing the customer
-  plan-requests --complete ID
-                         complete request ID (→ 完了): the new plan is in force from its
-                         date, billed by the next runs; mails the customer
-  inquiries              list the inquiries waiting for an answer (受付済み)
-  inquiries --answered REF
-                         mark inquiry REF answered (the customer's list says 回答済み)
-  registration-unlock --customer NO
-                         open registration again for customer NO after 100 failed
-                         contract verifications in a row locked it
-  registration-unlock --name KANA --phone PHONE
-                         the same for a name (katakana) and phone number
-  help                   show this text
+const CONFIGURATION: &str = "Configuration comes from the environment: DATABASE_URL, PUBLIC_URL, SMTP_URL, \
+MYPAGE_ENV, PAYMENT_GATEWAY, MYPAGE_BRAND, MYPAGE_MAIL_DOMAIN, LEPTOS_SITE_ADDR, LEPTOS_SITE_ROOT, RUST_LOG \
+and the others the README lists. Exit status: 0 done, 1 the command failed, 2 a usage or configuration error.";
 
-configuration (environment): DATABASE_URL, PUBLIC_URL, SMTP_URL, MYPAGE_ENV,
-MYPAGE_BRAND, MYPAGE_MAIL_DOMAIN, LEPTOS_SITE_ADDR, LEPTOS_SITE_ROOT, RUST_LOG";
+/// My Page (マイページ): the portal's server and its operator commands.
+#[derive(Parser)]
+#[command(name = "server", version, help_template = HELP, after_help = CONFIGURATION)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+#[command(help_template = HELP)]
+enum Command {
+    /// Serve the portal (the default): SIGTERM or Ctrl-C finishes the requests in flight,
+    /// then stops.
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Load the demo data of SPEC §7 (idempotent).
+    SeedDemo {
+        /// Only into a database that holds no customer.
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Issue a month's invoices from the contracts and mail each account holder; a month
+    /// already issued for a customer is left as it is (run it again safely).
+    Bill {
+        /// The month, YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Month,
+    },
+    /// List the open plan change requests (受付, 処理中), or move one on.
+    PlanRequests {
+        /// Take request ID up (受付 → 処理中: the customer can no longer cancel it), mailing the customer.
+        #[arg(long, value_name = "ID", conflicts_with = "complete")]
+        process: Option<String>,
+        /// Complete request ID (→ 完了): the new plan is in force from its date, billed by the next runs.
+        #[arg(long, value_name = "ID")]
+        complete: Option<String>,
+        /// The list as JSON (an array of objects), for scripts.
+        #[arg(long, conflicts_with_all = ["process", "complete"])]
+        json: bool,
+    },
+    /// List the inquiries waiting for an answer (受付済み), oldest first, or mark one answered.
+    Inquiries {
+        /// Mark inquiry REF answered (the customer's list then says 回答済み).
+        #[arg(long, value_name = "REF")]
+        answered: Option<String>,
+        /// The list as JSON (an array of objects), for scripts.
+        #[arg(long, conflicts_with = "answered")]
+        json: bool,
+    },
+    /// Open contract verification again after 100 failures in a row locked it (for a
+    /// customer record, or a name and phone number): the customer called the support centre.
+    RegistrationUnlock {
+        /// The customer number (9 digits).
+        #[arg(long, value_name = "NO", value_parser = parse_customer, required_unless_present = "name", conflicts_with = "name")]
+        customer: Option<CustomerNumber>,
+        /// The name in katakana (with --phone).
+        #[arg(long, value_name = "KANA", value_parser = parse_kana, requires = "phone")]
+        name: Option<KatakanaName>,
+        /// A phone number on the contract (with --name).
+        #[arg(long, value_name = "PHONE", value_parser = parse_phone, requires = "name")]
+        phone: Option<PhoneNumber>,
+    },
+    /// Print a completion script for a shell (e.g. `server completions bash >
+    /// /etc/bash_completion.d/server`).
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+}
+
+fn parse_month(s: &str) -> Result<Month, String> {
+    Month::parse(s).ok_or_else(|| "a month is YYYY-MM, e.g. 2026-11".into())
+}
+
+fn parse_customer(s: &str) -> Result<CustomerNumber, String> {
+    CustomerNumber::parse(s).map_err(|_| "a customer number is 9 digits".into())
+}
+
+fn parse_kana(s: &str) -> Result<KatakanaName, String> {
+    KatakanaName::parse(s).map_err(|_| "a name in full-width katakana, e.g. \"ヤマダ タロウ\"".into())
+}
+
+fn parse_phone(s: &str) -> Result<PhoneNumber, String> {
+    PhoneNumber::parse(s).map_err(|_| "a phone number with its area code, e.g. 03-1234-5678".into())
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = args.first().map(String::as_str).unwrap_or("serve");
-    if matches!(command, "help" | "--help" | "-h") {
-        println!("{USAGE}");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version on stdout (0); a usage error on stderr (2), its usage line
+            // lower-case as operators' tools write it.
+            let text = e.render().to_string().replacen("Usage:", "usage:", 1);
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Completions { shell } = command {
+        clap_complete::generate(shell, &mut Cli::command(), "server", &mut std::io::stdout());
         return ExitCode::SUCCESS;
     }
     let settings = match Settings::from_env() {
@@ -56,58 +140,44 @@ async fn main() -> ExitCode {
         }
     };
     telemetry::init(settings.env);
-    let result = match (command, args.get(1).map(String::as_str)) {
-        ("serve", None) => serve(settings).await,
-        ("migrate", None) => migrate(&settings).await,
-        ("seed-demo", None) => seed_demo(&settings, false).await,
-        ("seed-demo", Some("--if-empty")) => seed_demo(&settings, true).await,
-        ("bill", Some("--month")) => match args.get(2).and_then(|m| app::domain::billing::Month::parse(m)) {
-            Some(month) if args.len() == 3 => bill(&settings, month).await,
-            _ => {
-                eprintln!("server: bill needs --month YYYY-MM\n\n{USAGE}");
-                return ExitCode::from(2);
-            }
+    let name = command_name(&command);
+    let result = match command {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => migrate(&settings).await,
+        Command::SeedDemo { if_empty } => seed_demo(&settings, if_empty).await,
+        Command::Bill { month } => bill(&settings, month).await,
+        Command::PlanRequests { process, complete, json } => match (process, complete) {
+            (Some(id), _) => plan_request_step(&settings, &id, true).await,
+            (_, Some(id)) => plan_request_step(&settings, &id, false).await,
+            (None, None) => plan_requests(&settings, json).await,
         },
-        ("plan-requests", None) => plan_requests(&settings, None).await,
-        ("plan-requests", Some(op @ ("--process" | "--complete"))) => match args.get(2) {
-            Some(id) if args.len() == 3 => plan_requests(&settings, Some((op, id))).await,
-            _ => {
-                eprintln!("server: plan-requests {op} needs a request ID\n\n{USAGE}");
-                return ExitCode::from(2);
-            }
-        },
-        ("registration-unlock", Some("--customer")) if args.len() == 3 => {
-            registration_unlock(&settings, Some(&args[2]), None).await
+        Command::Inquiries { answered: Some(reference), .. } => inquiry_answered(&settings, &reference).await,
+        Command::Inquiries { answered: None, json } => inquiries(&settings, json).await,
+        Command::RegistrationUnlock { customer, name, phone } => {
+            registration_unlock(&settings, customer, name.zip(phone)).await
         }
-        ("registration-unlock", Some("--name")) if args.len() == 5 && args[3] == "--phone" => {
-            registration_unlock(&settings, None, Some((&args[2], &args[4]))).await
-        }
-        ("registration-unlock", _) => {
-            eprintln!(
-                "server: registration-unlock needs --customer NO, or --name KANA --phone PHONE\n\n{USAGE}"
-            );
-            return ExitCode::from(2);
-        }
-        ("inquiries", None) => inquiries(&settings, None).await,
-        ("inquiries", Some("--answered")) => match args.get(2) {
-            Some(reference) if args.len() == 3 => inquiries(&settings, Some(reference)).await,
-            _ => {
-                eprintln!("server: inquiries --answered needs a reference number\n\n{USAGE}");
-                return ExitCode::from(2);
-            }
-        },
-        _ => {
-            eprintln!("server: unknown command {:?}\n\n{USAGE}", args.join(" "));
-            return ExitCode::from(2);
-        }
+        Command::Completions { .. } => unreachable!("answered above"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!(error = %e, "server: {command} failed");
-            eprintln!("server: {command} failed: {e}");
+            tracing::error!(error = %e, "server: {name} failed");
+            eprintln!("server: {name} failed: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Serve => "serve",
+        Command::Migrate => "migrate",
+        Command::SeedDemo { .. } => "seed-demo",
+        Command::Bill { .. } => "bill",
+        Command::PlanRequests { .. } => "plan-requests",
+        Command::Inquiries { .. } => "inquiries",
+        Command::RegistrationUnlock { .. } => "registration-unlock",
+        Command::Completions { .. } => "completions",
     }
 }
 
@@ -132,7 +202,7 @@ async fn migrate(settings: &Settings) -> Result<(), Error> {
     Ok(())
 }
 
-async fn bill(settings: &Settings, month: app::domain::billing::Month) -> Result<(), Error> {
+async fn bill(settings: &Settings, month: Month) -> Result<(), Error> {
     let db = connect(settings).await?;
     let report = app::features::billing::store::issue_month(&db, month, Some(settings)).await?;
     tracing::info!(%month, issued = report.issued, already_issued = report.already_issued, "billing run");
@@ -141,121 +211,144 @@ async fn bill(settings: &Settings, month: app::domain::billing::Month) -> Result
     Ok(())
 }
 
-/// What the back office does with plan change requests: list the open ones, take one
-/// up, complete one.
-async fn plan_requests(settings: &Settings, op: Option<(&str, &String)>) -> Result<(), Error> {
-    use app::features::contract::plan_change::{self, Operated};
+/// The back office's list of open plan change requests: a line each (tab-separated),
+/// or a JSON array.
+async fn plan_requests(settings: &Settings, json: bool) -> Result<(), Error> {
+    use app::features::contract::plan_change;
     let db = connect(settings).await?;
-    let now = app::ssr::now();
-    match op {
-        None => {
-            let open = plan_change::open_requests(&db).await?;
-            if open.is_empty() {
-                println!("no open plan change requests");
-            }
-            for (customer_no, r) in open {
-                println!(
-                    "{}\t{}\t{}\t{}\t{} -> {}\t{}\tfrom {}\trequested {}",
-                    r.id,
-                    app::flow::Step::as_str(r.step),
-                    customer_no,
-                    r.service_id,
-                    r.from_name,
-                    r.to_name,
-                    r.monthly_fee.grouped(),
-                    r.effective_on,
-                    r.requested_on
-                );
-            }
-        }
-        Some((op, id)) => {
-            let done = if op == "--process" {
-                plan_change::process(&db, settings, id, now).await?
-            } else {
-                plan_change::complete(&db, settings, id, now).await?
-            };
-            match done {
-                Operated::Moved => {
-                    println!("{id}: {}", if op == "--process" { "processing" } else { "done" })
-                }
-                Operated::NotOpen => {
-                    db.close().await;
-                    return Err(format!("no open request {id} (or not at a step it can leave)").into());
-                }
-            }
-        }
-    }
+    let open = plan_change::open_requests(&db).await?;
     db.close().await;
+    if json {
+        let rows: Vec<serde_json::Value> = open
+            .iter()
+            .map(|(customer_no, r)| {
+                serde_json::json!({
+                    "id": r.id,
+                    "step": app::flow::Step::as_str(r.step),
+                    "customer_no": customer_no,
+                    "service_id": r.service_id,
+                    "from_plan": r.from_name,
+                    "to_plan": r.to_name,
+                    "monthly_fee": r.monthly_fee.0,
+                    "effective_on": r.effective_on,
+                    "requested_on": r.requested_on,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+        return Ok(());
+    }
+    if open.is_empty() {
+        println!("no open plan change requests");
+    }
+    for (customer_no, r) in open {
+        println!(
+            "{}\t{}\t{}\t{}\t{} -> {}\t{}\tfrom {}\trequested {}",
+            r.id,
+            app::flow::Step::as_str(r.step),
+            customer_no,
+            r.service_id,
+            r.from_name,
+            r.to_name,
+            r.monthly_fee.grouped(),
+            r.effective_on,
+            r.requested_on
+        );
+    }
     Ok(())
 }
 
-/// What the support centre does with inquiries from the form: list those waiting,
-/// mark one answered (the answer itself goes by mail or phone).
-async fn inquiries(settings: &Settings, answered: Option<&String>) -> Result<(), Error> {
-    use app::features::help::store;
+/// Takes plan change request `id` up (`process`) or completes it.
+async fn plan_request_step(settings: &Settings, id: &str, process: bool) -> Result<(), Error> {
+    use app::features::contract::plan_change::{self, Operated};
     let db = connect(settings).await?;
-    let result = match answered {
-        None => {
-            let open = store::open_inquiries(&db).await?;
-            if open.is_empty() {
-                println!("no inquiries waiting for an answer");
-            }
-            for i in open {
-                // One line each: the message's first line, at most 60 characters, with
-                // tabs and invisible or direction-changing characters (which would shift
-                // the columns or disguise the text) shown as spaces.
-                let first: String = i
-                    .message
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .chars()
-                    .take(60)
-                    .map(|c| if c.is_control() || is_format_char(c) { ' ' } else { c })
-                    .collect();
-                println!(
-                    "{}\t{}\t{}\t{}\t{first}",
-                    i.reference_no,
-                    app::i18n::format_datetime(app::i18n::Locale::Ja, i.created_at),
-                    i.customer_no,
-                    i.category
-                );
-            }
-            Ok(())
-        }
-        Some(reference) if store::mark_answered(&db, reference).await? => {
-            println!("{reference}: answered");
-            Ok(())
-        }
-        Some(reference) => Err(format!("no inquiry {reference} waiting for an answer").into()),
+    let now = app::ssr::now();
+    let done = if process {
+        plan_change::process(&db, settings, id, now).await
+    } else {
+        plan_change::complete(&db, settings, id, now).await
     };
     db.close().await;
-    result
+    match done? {
+        Operated::Moved => {
+            println!("{id}: {}", if process { "processing" } else { "done" });
+            Ok(())
+        }
+        Operated::NotOpen => Err(format!("no open request {id} (or not at a step it can leave)").into()),
+    }
+}
+
+/// What the support centre sees of the inquiries waiting for an answer: a line each
+/// (tab-separated), or a JSON array.
+async fn inquiries(settings: &Settings, json: bool) -> Result<(), Error> {
+    use app::features::help::store;
+    let db = connect(settings).await?;
+    let open = store::open_inquiries(&db).await?;
+    db.close().await;
+    if json {
+        let rows: Vec<serde_json::Value> = open
+            .iter()
+            .map(|i| {
+                serde_json::json!({
+                    "reference_no": i.reference_no,
+                    "created_at": i.created_at,
+                    "customer_no": i.customer_no,
+                    "category": i.category,
+                    "message": i.message,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+        return Ok(());
+    }
+    if open.is_empty() {
+        println!("no inquiries waiting for an answer");
+    }
+    for i in open {
+        // One line each: the message's first line, at most 60 characters, with tabs and
+        // invisible or direction-changing characters (which would shift the columns or
+        // disguise the text) shown as spaces.
+        let first: String = i
+            .message
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(60)
+            .map(|c| if c.is_control() || is_format_char(c) { ' ' } else { c })
+            .collect();
+        println!(
+            "{}\t{}\t{}\t{}\t{first}",
+            i.reference_no,
+            app::i18n::format_datetime(app::i18n::Locale::Ja, i.created_at),
+            i.customer_no,
+            i.category
+        );
+    }
+    Ok(())
+}
+
+/// Marks inquiry `reference` answered (the answer itself goes by mail or phone).
+async fn inquiry_answered(settings: &Settings, reference: &str) -> Result<(), Error> {
+    let db = connect(settings).await?;
+    let marked = app::features::help::store::mark_answered(&db, reference).await;
+    db.close().await;
+    if marked? {
+        println!("{reference}: answered");
+        Ok(())
+    } else {
+        Err(format!("no inquiry {reference} waiting for an answer").into())
+    }
 }
 
 /// Opens contract verification again for a customer record, or a name and phone, that
 /// 100 failures in a row locked (the customer called the support centre).
 async fn registration_unlock(
     settings: &Settings,
-    customer: Option<&str>,
-    name_phone: Option<(&str, &str)>,
+    customer: Option<CustomerNumber>,
+    name_phone: Option<(KatakanaName, PhoneNumber)>,
 ) -> Result<(), Error> {
-    use app::domain::{CustomerNumber, KatakanaName, PhoneNumber};
-    let customer = match customer {
-        Some(c) => {
-            Some(CustomerNumber::parse(c).map_err(|_| format!("{c:?} is not a customer number (9 digits)"))?)
-        }
-        None => None,
-    };
-    let name_phone = match name_phone {
-        Some((kana, phone)) => {
-            let kana =
-                KatakanaName::parse(kana).map_err(|_| format!("{kana:?} is not a name in katakana"))?;
-            let phone = PhoneNumber::parse(phone).map_err(|_| format!("{phone:?} is not a phone number"))?;
-            Some((kana.match_key(), phone.digits().to_string()))
-        }
-        None => None,
-    };
+    let name_phone = name_phone.map(|(kana, phone)| (kana.match_key(), phone.digits().to_string()));
     let db = connect(settings).await?;
     let mut conn = db.pool().acquire().await?;
     let unlocked = app::features::registration::unlock(
@@ -289,4 +382,14 @@ async fn seed_demo(settings: &Settings, only_if_empty: bool) -> Result<(), Error
     }
     db.close().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
 }

@@ -16,7 +16,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <a href="#main" class="skip-link">{tx.skip_to_content}</a>
         <header class="site-header">
             <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-2">
-                <a href="/" class="brand" aria-label=format!("{} {} {}", prefs.brand, tx.brand_suffix, tx.top_page)>
+                <a href=crate::features::top::routes::TOP class="brand" aria-label=format!("{} {} {}", prefs.brand, tx.brand_suffix, tx.top_page)>
                     <span class="brand-name">{prefs.brand.clone()}</span>
                     <span class="brand-suffix">{tx.brand_suffix}</span>
                 </a>

@@ -60,8 +60,14 @@ pub const MENUS: &[MenuSection] = &[
         letter: 'C',
         label: |t| t.menu_settings,
         items: &[
-            MenuItem { label: |t| t.menu_settings_customer, href: Some("/account") },
-            MenuItem { label: |t| t.menu_settings_mail, href: Some("/mail") },
+            MenuItem {
+                label: |t| t.menu_settings_customer,
+                href: Some(crate::features::account::routes::OVERVIEW),
+            },
+            MenuItem {
+                label: |t| t.menu_settings_mail,
+                href: Some(crate::features::mailboxes::routes::LIST),
+            },
             MenuItem {
                 label: |t| t.menu_settings_security,
                 href: Some(crate::features::addons::routes::SECURITY),

@@ -41,7 +41,7 @@ pub const JOBS: &[crate::ssr::maintenance::Job] = &[crate::ssr::maintenance::Job
 /// What the server hands the layers below (`AppState::registry`).
 #[cfg(feature = "ssr")]
 pub static REGISTRY: crate::ssr::maintenance::Registry =
-    crate::ssr::maintenance::Registry { flows: FLOWS, jobs: JOBS };
+    crate::ssr::maintenance::Registry { flows: FLOWS, jobs: JOBS, login: login::routes::LOGIN };
 
 /// After a security change of an account (password reset, re-registration, the
 /// contact address taken back, a stopped registration): every session ends, and so does

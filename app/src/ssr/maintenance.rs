@@ -34,6 +34,8 @@ pub type JobFuture<'a> =
 pub struct Registry {
     pub flows: &'static [&'static crate::ssr::flow::FlowTable],
     pub jobs: &'static [Job],
+    /// The login page, where a request without a session is sent.
+    pub login: &'static str,
 }
 
 /// What one run did.

@@ -198,7 +198,7 @@ pub fn download(bytes: Vec<u8>, ascii_name: &str, name: &str) -> axum::response:
 /// The same answer for "not yours" and "not there".
 pub fn not_found() -> axum::response::Response {
     use axum::response::IntoResponse;
-    (http::StatusCode::NOT_FOUND, [(http::header::CACHE_CONTROL, "no-store")], "not found").into_response()
+    crate::error::AppError::NotFound.into_response()
 }
 
 /// The renderers: as many as the machine has cores.
@@ -214,13 +214,7 @@ fn renderers() -> &'static std::sync::Arc<tokio::sync::Semaphore> {
 /// link is followed without a page around it).
 pub fn busy() -> axum::response::Response {
     use axum::response::IntoResponse;
-    (
-        http::StatusCode::SERVICE_UNAVAILABLE,
-        [(http::header::RETRY_AFTER, "5"), (http::header::CACHE_CONTROL, "no-store")],
-        [(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "ただいま混み合っています。しばらくしてから再度お試しください。\nThe service is busy. Please try again in a moment.\n",
-    )
-        .into_response()
+    crate::error::AppError::ServiceUnavailable.into_response()
 }
 
 /// Whether `account_id` may have another PDF made now ([`PER_ACCOUNT`]): else 429.
@@ -236,17 +230,8 @@ pub async fn account_may_render(
     .await;
     match verdict {
         Ok(v) if v.go() => Ok(()),
-        Ok(_) => Err((
-            http::StatusCode::TOO_MANY_REQUESTS,
-            [(http::header::RETRY_AFTER, "60"), (http::header::CACHE_CONTROL, "no-store")],
-            [(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            "書類の作成回数が上限に達しました。数分後に再度お試しください。\nToo many documents: please try again in a few minutes.\n",
-        )
-            .into_response()),
-        Err(e) => {
-            let _logged = crate::error::AppError::from(e);
-            Err(http::StatusCode::INTERNAL_SERVER_ERROR.into_response())
-        }
+        Ok(_) => Err(crate::error::AppError::TooManyAttempts.into_response()),
+        Err(e) => Err(crate::error::AppError::from(e).into_response()),
     }
 }
 
@@ -279,11 +264,11 @@ pub async fn render_blocking(
         Ok(Ok(bytes)) => Ok(bytes),
         Ok(Err(e)) => {
             tracing::error!(error = %e, what, "could not make a PDF");
-            Err(http::StatusCode::SERVICE_UNAVAILABLE.into_response())
+            Err(crate::error::AppError::ServiceUnavailable.into_response())
         }
         Err(e) => {
             tracing::error!(error = %e, what, "the PDF task failed");
-            Err(http::StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            Err(crate::error::AppError::Internal.into_response())
         }
     }
 }

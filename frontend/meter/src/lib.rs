@@ -6,14 +6,11 @@
 //! meanwhile), upload, then the figures stored and the result page opened.
 //!
 //! XHR streams counted by their progress events, timers as futures, and the rules of
-//! `app::domain::speedtest` (the same file, compiled in here: a dependency on `app`
-//! would link every island of the portal into this module) applied every 200 ms.
-
-#[path = "../../../app/src/domain/speedtest.rs"]
-#[allow(dead_code)]
-mod rules;
+//! the `speedtest-rules` crate (the portal's too: a dependency on `app` would link every
+//! island of the portal into this module) applied every 200 ms.
 
 use rules::{Direction, Measured, Meter, Pings};
+use speedtest_rules as rules;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;

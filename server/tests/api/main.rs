@@ -10,6 +10,7 @@ mod addons;
 mod app_shell;
 mod billing;
 mod billing_screens;
+mod cli;
 mod contract;
 mod demo_data;
 mod enumeration;

@@ -8,7 +8,8 @@ use super::profile::{
 };
 use super::{routes, IdChangeStep};
 use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
-use crate::components::status::{ErrorNotice, Loading};
+use crate::components::link::LinkPage;
+use crate::components::status::ErrorNotice;
 use crate::components::step::AtStep;
 use crate::error::AppError;
 use crate::features::login::RequireLogin;
@@ -82,7 +83,7 @@ pub fn AccountPage() -> impl IntoView {
                                         {(tf.pending)(&id)}
                                     </p>
                                 })}
-                                <a class="btn" href="/account/edit">{tf.edit_button}</a>
+                                <a class="btn" href=super::routes::EDIT>{tf.edit_button}</a>
                             </section>
                             <section class="card" id="phones">
                                 <h2 class="card-title">{tf.phones_title}</h2>
@@ -181,43 +182,27 @@ pub fn AccountPage() -> impl IntoView {
 pub fn ContactVerifyPage() -> impl IntoView {
     let tx = t();
     let tf = super::texts::t();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let done = move || query.read().get("done").is_some();
-    let link = Resource::new(token, get_contact_link);
     let action = ServerAction::<ConfirmContactChange>::new();
     let error = form_error();
+    let done = move || {
+        view! {
+            <p class="mb-4" data-testid="contact-done">{tf.contact_done}</p>
+            <a class="btn" href=crate::features::top::routes::TOP>{tx.to_top}</a>
+        }
+    };
     view! {
-        <h1 class="page-title">{tf.contact_verify_title}</h1>
-        <Show when=done fallback=move || view! {
-            <Suspense fallback=|| view! { <Loading/> }>
-                {move || link.get().map(|r| match r {
-                    Ok(l) => view! {
-                        <section class="card max-w-2xl">
-                            <p class="mb-4">{tf.contact_verify_lead}</p>
-                            <FormAlert error=error/>
-                            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-                                <Row label=tf.contact_current value=l.current.clone().unwrap_or_default()/>
-                                <Row label=tf.contact_choose value=l.new_email.clone() testid="new-contact"/>
-                            </dl>
-                            <ActionForm action=action>
-                                <input type="hidden" name="token" value=token/>
-                                <Submit label=tf.contact_verify_button/>
-                            </ActionForm>
-                        </section>
-                    }.into_any(),
-                    Err(AppError::LinkInvalid) => view! {
-                        <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                })}
-            </Suspense>
-        }>
-            <section class="card max-w-2xl">
-                <p class="mb-4" data-testid="contact-done">{tf.contact_done}</p>
-                <a class="btn" href="/">{tx.to_top}</a>
-            </section>
-        </Show>
+        <LinkPage title=tf.contact_verify_title load=get_contact_link done=done children=move |l, token| view! {
+            <p class="mb-4">{tf.contact_verify_lead}</p>
+            <FormAlert error=error/>
+            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                <Row label=tf.contact_current value=l.current.clone().unwrap_or_default()/>
+                <Row label=tf.contact_choose value=l.new_email.clone() testid="new-contact"/>
+            </dl>
+            <ActionForm action=action>
+                <input type="hidden" name="token" value=token/>
+                <Submit label=tf.contact_verify_button/>
+            </ActionForm>
+        }/>
     }
 }
 
@@ -238,7 +223,7 @@ pub fn AccountEditPage() -> impl IntoView {
                                 <dt class="font-bold">{tx.itscom_id_label}</dt>
                                 <dd class="flex flex-wrap items-center justify-between gap-2">
                                     <span class="break-all">{o.itscom_id.clone()}</span>
-                                    <a class="btn-ghost" href="/account/id"
+                                    <a class="btn-ghost" href=super::routes::ID
                                         aria-label=format!("{} {}", tx.itscom_id_label, tf.change)>{tf.change}</a>
                                 </dd>
                             </div>
@@ -247,7 +232,7 @@ pub fn AccountEditPage() -> impl IntoView {
                                 <dd class="break-all">{o.contact_email.clone().unwrap_or_default()}</dd>
                             </div>
                         </dl>
-                        <p class="mt-4"><a class="link link-action" href="/account">{tx.back}</a></p>
+                        <p class="mt-4"><a class="link link-action" href=super::routes::OVERVIEW>{tx.back}</a></p>
                     </section>
                 }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -282,7 +267,7 @@ pub fn IdChangePage() -> impl IntoView {
                         error=field_error(tx, error, "new_itscom_id")/>
                     <div class="flex flex-wrap items-center gap-4">
                         <Submit label=tx.next/>
-                        <a class="link link-action" href="/account/edit">{tx.back}</a>
+                        <a class="link link-action" href=super::routes::EDIT>{tx.back}</a>
                     </div>
                 </ActionForm>
             </section>
@@ -334,7 +319,7 @@ pub fn IdChangeConfirmPage() -> impl IntoView {
                             })}
                             <div class="flex flex-wrap items-center gap-4">
                                 <Submit label=tx.register/>
-                                <a class="link link-action" href="/account/id">{tx.back}</a>
+                                <a class="link link-action" href=super::routes::ID>{tx.back}</a>
                             </div>
                         </ActionForm>
                     </section>
@@ -354,7 +339,7 @@ pub fn IdChangeSentPage() -> impl IntoView {
             <h2 class="card-title">{tx.reg_sent}</h2>
             <p class="mb-4 leading-relaxed" data-testid="id-change-sent">{tf.id_sent_body}</p>
             <p class="text-sm text-slate-600">{tx.reg_sent_note}</p>
-            <p class="mt-4"><a class="link link-action" href="/account">{tx.menu_settings_customer}</a></p>
+            <p class="mt-4"><a class="link link-action" href=super::routes::OVERVIEW>{tx.menu_settings_customer}</a></p>
         </section>
     }
 }
@@ -364,40 +349,26 @@ pub fn IdChangeSentPage() -> impl IntoView {
 pub fn IdChangeVerifyPage() -> impl IntoView {
     let tx = t();
     let tf = super::texts::t();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let link = Resource::new(token, get_id_change_link);
     let action = ServerAction::<ConfirmIdChange>::new();
     let error = form_error();
     let taken = field_error(tx, error, "new_itscom_id");
     view! {
-        <h1 class="page-title">{tf.id_title}</h1>
-        <Suspense fallback=|| view! { <Loading/> }>
-            {move || link.get().map(|r| match r {
-                Ok(l) => view! {
-                    <section class="card max-w-2xl">
-                        <p class="mb-4">{tf.id_verify_lead}</p>
-                        <FormAlert error=error/>
-                        {move || taken.get().map(|m| view! { <p class="alert alert-error mb-4" role="alert">{m}</p> })}
-                        <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-                            <Row label=tf.id_current value=l.current_id.clone()/>
-                            <Row label=tf.id_new value=l.new_id.clone() testid="new-id"/>
-                            <Row label=tx.reg_contact_label
-                                value=if l.sets_contact { tf.id_contact_will_change } else { tf.id_contact_unchanged }/>
-                        </dl>
-                        <ActionForm action=action>
-                            <input type="hidden" name="token" value=token/>
-                            <Submit label=tf.id_verify_button/>
-                        </ActionForm>
-                    </section>
-                }.into_any(),
-                Err(AppError::LinkInvalid) => view! {
-                    <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
-                    <p class="mt-4"><a class="link link-action" href="/account">{tx.menu_settings_customer}</a></p>
-                }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
-        </Suspense>
+        <LinkPage title=tf.id_title load=get_id_change_link restart=(routes::OVERVIEW, tx.menu_settings_customer)
+            children=move |l, token| view! {
+                <p class="mb-4">{tf.id_verify_lead}</p>
+                <FormAlert error=error/>
+                {move || taken.get().map(|m| view! { <p class="alert alert-error mb-4" role="alert">{m}</p> })}
+                <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                    <Row label=tf.id_current value=l.current_id.clone()/>
+                    <Row label=tf.id_new value=l.new_id.clone() testid="new-id"/>
+                    <Row label=tx.reg_contact_label
+                        value=if l.sets_contact { tf.id_contact_will_change } else { tf.id_contact_unchanged }/>
+                </dl>
+                <ActionForm action=action>
+                    <input type="hidden" name="token" value=token/>
+                    <Submit label=tf.id_verify_button/>
+                </ActionForm>
+            }/>
     }
 }
 
@@ -411,7 +382,7 @@ pub fn IdChangeDonePage() -> impl IntoView {
         <section class="card max-w-2xl">
             <h2 class="card-title">{tx.reg_done}</h2>
             <p class="mb-4 leading-relaxed" data-testid="id-change-done">{tf.id_done_body}</p>
-            <a class="btn" href="/">{tx.to_top}</a>
+            <a class="btn" href=crate::features::top::routes::TOP>{tx.to_top}</a>
         </section>
     }
 }
@@ -419,37 +390,22 @@ pub fn IdChangeDonePage() -> impl IntoView {
 /// `/account/id/cancel?token=…`: from the mail to the contact address, `変更を取り消す`.
 #[component]
 pub fn IdChangeCancelPage() -> impl IntoView {
-    let tx = t();
     let tf = super::texts::t();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let link = Resource::new(token, get_id_change_cancel);
     let action = ServerAction::<CancelIdChange>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tf.id_title}</h1>
-        <Suspense fallback=|| view! { <Loading/> }>
-            {move || link.get().map(|r| match r {
-                Ok(l) => view! {
-                    <section class="card max-w-2xl">
-                        <p class="mb-4">{tf.id_cancel_lead}</p>
-                        <FormAlert error=error/>
-                        <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-                            <Row label=tf.id_current value=l.current_id.clone()/>
-                            <Row label=tf.id_new value=l.new_id.clone() testid="new-id"/>
-                        </dl>
-                        <ActionForm action=action>
-                            <input type="hidden" name="token" value=token/>
-                            <Submit label=tf.id_cancel_button/>
-                        </ActionForm>
-                    </section>
-                }.into_any(),
-                Err(AppError::LinkInvalid) => view! {
-                    <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
-                }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
-        </Suspense>
+        <LinkPage title=tf.id_title load=get_id_change_cancel children=move |l, token| view! {
+            <p class="mb-4">{tf.id_cancel_lead}</p>
+            <FormAlert error=error/>
+            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                <Row label=tf.id_current value=l.current_id.clone()/>
+                <Row label=tf.id_new value=l.new_id.clone() testid="new-id"/>
+            </dl>
+            <ActionForm action=action>
+                <input type="hidden" name="token" value=token/>
+                <Submit label=tf.id_cancel_button/>
+            </ActionForm>
+        }/>
     }
 }
 
@@ -462,7 +418,7 @@ pub fn IdChangeCancelledPage() -> impl IntoView {
         <h1 class="page-title">{tf.id_title}</h1>
         <section class="card max-w-2xl">
             <p class="mb-4 leading-relaxed" data-testid="id-change-cancelled">{tf.id_cancelled_body}</p>
-            <a class="btn" href="/login">{tx.to_login}</a>
+            <a class="btn" href=crate::features::login::routes::LOGIN>{tx.to_login}</a>
         </section>
     }
 }
@@ -471,44 +427,27 @@ pub fn IdChangeCancelledPage() -> impl IntoView {
 /// the link is the proof). Says what is restored, asks before it acts.
 #[component]
 pub fn ContactRevertPage() -> impl IntoView {
-    let tx = t();
     let tf = super::texts::t();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let done = move || query.read().get("done").is_some();
-    let link = Resource::new(token, get_contact_revert);
     let action = ServerAction::<RevertContactChange>::new();
     let error = form_error();
+    let done = move || {
+        view! {
+            <p class="mb-4" data-testid="revert-done">{tf.revert_done}</p>
+            <a class="btn" href=crate::features::recovery::routes::START>{tf.revert_to_recovery}</a>
+        }
+    };
     view! {
-        <h1 class="page-title">{tf.revert_title}</h1>
-        <Show when=done fallback=move || view! {
-            <Suspense fallback=|| view! { <Loading/> }>
-                {move || link.get().map(|r| match r {
-                    Ok(l) => view! {
-                        <section class="card max-w-2xl">
-                            <p class="mb-4">{tf.revert_lead}</p>
-                            <FormAlert error=error/>
-                            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-                                <Row label=tf.revert_restore value=l.restore.clone() testid="revert-restore"/>
-                                <Row label=tf.contact_current value=l.current.clone().unwrap_or_default()/>
-                            </dl>
-                            <ActionForm action=action>
-                                <input type="hidden" name="token" value=token/>
-                                <Submit label=tf.revert_button/>
-                            </ActionForm>
-                        </section>
-                    }.into_any(),
-                    Err(AppError::LinkInvalid) => view! {
-                        <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                })}
-            </Suspense>
-        }>
-            <section class="card max-w-2xl">
-                <p class="mb-4" data-testid="revert-done">{tf.revert_done}</p>
-                <a class="btn" href=crate::features::recovery::routes::START>{tf.revert_to_recovery}</a>
-            </section>
-        </Show>
+        <LinkPage title=tf.revert_title load=get_contact_revert done=done children=move |l, token| view! {
+            <p class="mb-4">{tf.revert_lead}</p>
+            <FormAlert error=error/>
+            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                <Row label=tf.revert_restore value=l.restore.clone() testid="revert-restore"/>
+                <Row label=tf.contact_current value=l.current.clone().unwrap_or_default()/>
+            </dl>
+            <ActionForm action=action>
+                <input type="hidden" name="token" value=token/>
+                <Submit label=tf.revert_button/>
+            </ActionForm>
+        }/>
     }
 }

@@ -73,26 +73,17 @@ async fn change_phones(phone: String, password: Option<String>, adding: bool) ->
     // other, so the count below sees the other's row (PostgreSQL would otherwise let two
     // different numbers pass the limit together).
     crate::ssr::db::customers::lock(&mut tx, &account.customer_no).await?;
-    let sql = if adding {
-        "INSERT INTO customer_phones (customer_no, phone) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+    let changed = if adding {
+        super::store::insert_phone(&mut tx, &account.customer_no, number.digits()).await?
     } else {
-        "DELETE FROM customer_phones WHERE customer_no = $1 AND phone = $2"
+        super::store::delete_phone(&mut tx, &account.customer_no, number.digits()).await?
     };
-    let changed = sqlx::query(sql)
-        .bind(&account.customer_no)
-        .bind(number.digits())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if changed == 0 {
+    if !changed {
         // Adding one it has; removing one it has not.
         let error = if adding { AppError::invalid("phone", FieldError::Taken) } else { AppError::NotFound };
         return refuse(page, error);
     }
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customer_phones WHERE customer_no = $1")
-        .bind(&account.customer_no)
-        .fetch_one(&mut *tx)
-        .await?;
+    let count = super::store::phone_count(&mut tx, &account.customer_no).await?;
     if count > super::MAX_PHONES as i64 || count == 0 {
         tx.rollback().await?;
         let error = if adding {
@@ -136,118 +127,139 @@ pub async fn change_contact(
     email: Option<String>,
     password: Option<String>,
 ) -> Result<String, AppError> {
-    use super::ContactStep;
-    use crate::domain::{FieldError, ItscomId};
-    use crate::ssr::auth::{random_token, sha256_hex, throttle};
-    use crate::ssr::events::Event;
-    use crate::ssr::{flow, refuse, respond};
+    crate::ssr::respond(super::routes::OVERVIEW, change_contact_to(contact, email, password).await)
+}
+
+/// The change's checks (the address, the password, the mail budget), then the change.
+#[cfg(feature = "ssr")]
+async fn change_contact_to(
+    contact: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+) -> crate::ssr::Answer {
+    use crate::domain::FieldError;
+    use crate::ssr::auth::throttle;
+    use crate::ssr::refuse;
     let page = super::routes::OVERVIEW;
-    respond(
-        page,
-        async {
-            let account = crate::ssr::auth::require_login().await?;
-            let state = crate::ssr::state()?;
-            let t = crate::ssr::now();
-            let mut conn = state.db.pool().acquire().await?;
-            let (current,): (Option<String>,) =
-                sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
-                    .bind(&account.customer_no)
-                    .fetch_one(&mut *conn)
-                    .await?;
-            let choice = contact.unwrap_or_default();
-            let (to, own) = if choice == "other" {
-                let typed = ItscomId::parse(email.as_deref().unwrap_or_default())
-                    .map_err(|e| AppError::invalid("contact_email", e))?;
-                (typed.as_str().to_string(), false)
-            } else if choice.is_empty() {
-                return refuse(page, AppError::invalid("contact", FieldError::Required));
-            } else {
-                let mine: Option<(String,)> =
-                    sqlx::query_as("SELECT address FROM mailboxes WHERE customer_no = $1 AND address = $2")
-                        .bind(&account.customer_no)
-                        .bind(&choice)
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                match mine {
-                    Some((address,)) => (address, true),
-                    None => return refuse(page, AppError::invalid("contact", FieldError::Required)),
-                }
-            };
-            if current.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&to)) {
-                return refuse(page, AppError::invalid("contact_email", FieldError::Unchanged));
-            }
-            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
-            // Mails to a typed address: 5 an hour per account and per address.
-            let mails_allowed = own
-                || (throttle::reserve(&mut conn, &CONTACT_MAILS, &account.account_id, t).await?.go()
-                    && throttle::reserve(&mut conn, &throttle::MAILS_TO_ADDRESS, &to.to_ascii_lowercase(), t)
-                        .await?
-                        .go());
-            if !mails_allowed
-            {
-                return refuse(page, AppError::TooManyAttempts);
-            }
-            drop(conn);
-            let mut tx = state.db.pool().begin().await?;
-            // Any change still waiting for its link is superseded by this one.
-            flow::advance(ContactStep::Mailed, ContactStep::Cancelled)
-                .clear("link_hash")
-                .by("account_id", &account.account_id)
-                .rows(&mut tx)
-                .await?;
-            if own {
-                // The address in force before the change is mailed a link that takes it back.
-                let target = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?;
-                super::store::set_contact(
-                    &mut tx,
-                    &state.settings,
-                    &account.account_id,
-                    &account.customer_no,
-                    &target.to,
-                    &to,
-                    target.locale,
-                    t,
-                )
-                .await?;
-                tx.commit().await?;
-                return Ok(back("contact_changed"));
-            }
-            let token = random_token();
-            sqlx::query(
-                "INSERT INTO contact_changes (id, account_id, customer_no, new_email, link_hash, step, created_at, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(crate::ssr::db::new_id())
-            .bind(&account.account_id)
-            .bind(&account.customer_no)
-            .bind(&to)
-            .bind(sha256_hex(&token))
-            .bind(ContactStep::Mailed)
-            .bind(t)
-            .bind(t + super::store::LINK_SECS)
-            .execute(&mut *tx)
-            .await?;
-            let target = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?;
-            let link = state
-                .settings
-                .public_url
-                .join(&format!("{}?token={token}", super::routes::CONTACT_VERIFY))
-                .map_err(AppError::internal)?;
-            let mail = super::mail::contact_confirm(&state.settings, target.locale, &to, link.as_str());
-            crate::ssr::mail::enqueue(&mut tx, "account.contact_confirm", &mail, t).await?;
-            notice(
-                &mut tx,
-                &account.account_id,
-                Event::ContactChangeRequested,
-                |w| (w.what_contact_requested)(&to),
-                t,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(back("contact_mailed"))
-        }
-        .await,
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let mut conn = state.db.pool().acquire().await?;
+    let current = super::store::contact_email(&mut conn, &account.customer_no).await?;
+    let (to, own) = chosen_contact(&mut conn, &account.customer_no, contact, email).await?;
+    if current.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&to)) {
+        return refuse(page, AppError::invalid("contact_email", FieldError::Unchanged));
+    }
+    crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+    // Mails to a typed address: 5 an hour per account and per address.
+    let mails_allowed = own
+        || (throttle::reserve(&mut conn, &CONTACT_MAILS, &account.account_id, t).await?.go()
+            && throttle::reserve(&mut conn, &throttle::MAILS_TO_ADDRESS, &to.to_ascii_lowercase(), t)
+                .await?
+                .go());
+    if !mails_allowed {
+        return refuse(page, AppError::TooManyAttempts);
+    }
+    drop(conn);
+    write_contact_change(&state, &account, &to, own, t).await
+}
+
+/// The change to `to`, superseding any waiting one: at once to an own mailbox (`own`),
+/// by a mailed link to another address; in one transaction.
+#[cfg(feature = "ssr")]
+async fn write_contact_change(
+    state: &crate::ssr::AppState,
+    account: &crate::ssr::auth::CurrentAccount,
+    to: &str,
+    own: bool,
+    t: i64,
+) -> crate::ssr::Answer {
+    use super::ContactStep;
+    let mut tx = state.db.pool().begin().await?;
+    // Any change still waiting for its link is superseded by this one.
+    crate::ssr::flow::advance(ContactStep::Mailed, ContactStep::Cancelled)
+        .clear("link_hash")
+        .by("account_id", &account.account_id)
+        .rows(&mut tx)
+        .await?;
+    if own {
+        // The address in force before the change is mailed a link that takes it back.
+        let target = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?;
+        super::store::set_contact(
+            &mut tx,
+            &state.settings,
+            &account.account_id,
+            &account.customer_no,
+            &target.to,
+            to,
+            target.locale,
+            t,
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(back("contact_changed"));
+    }
+    mail_contact_link(&mut tx, state, account, to, t).await?;
+    tx.commit().await?;
+    Ok(back("contact_mailed"))
+}
+
+/// The address `contact` chooses: (one of the customer's mailboxes, true), or (the
+/// typed `email` when `contact` is `other`, false).
+#[cfg(feature = "ssr")]
+async fn chosen_contact(
+    conn: &mut crate::ssr::db::Conn,
+    customer_no: &str,
+    contact: Option<String>,
+    email: Option<String>,
+) -> Result<(String, bool), crate::ssr::Refusal> {
+    use crate::domain::{FieldError, ItscomId};
+    use crate::ssr::refuse;
+    let page = super::routes::OVERVIEW;
+    let choice = contact.unwrap_or_default();
+    if choice == "other" {
+        let typed = ItscomId::parse(email.as_deref().unwrap_or_default())
+            .map_err(|e| AppError::invalid("contact_email", e))?;
+        return Ok((typed.as_str().to_string(), false));
+    }
+    if choice.is_empty() {
+        return refuse(page, AppError::invalid("contact", FieldError::Required));
+    }
+    match super::store::own_mailbox(conn, customer_no, &choice).await? {
+        Some(address) => Ok((address, true)),
+        None => refuse(page, AppError::invalid("contact", FieldError::Required)),
+    }
+}
+
+/// The change to `to` waits for the link mailed there; the contact address in force is
+/// told, in `tx`.
+#[cfg(feature = "ssr")]
+async fn mail_contact_link(
+    tx: &mut crate::ssr::db::Conn,
+    state: &crate::ssr::AppState,
+    account: &crate::ssr::auth::CurrentAccount,
+    to: &str,
+    t: i64,
+) -> Result<(), AppError> {
+    let token = crate::ssr::auth::random_token();
+    super::store::insert_contact_change(tx, account, to, &token, t).await?;
+    let target = crate::ssr::db::customers::notice_target(tx, &account.account_id).await?;
+    let link = state
+        .settings
+        .public_url
+        .join(&format!("{}?token={token}", super::routes::CONTACT_VERIFY))
+        .map_err(AppError::internal)?;
+    let mail = super::mail::contact_confirm(&state.settings, target.locale, to, link.as_str());
+    crate::ssr::mail::enqueue(tx, "account.contact_confirm", &mail, t).await?;
+    notice(
+        tx,
+        &account.account_id,
+        crate::ssr::events::Event::ContactChangeRequested,
+        |w| (w.what_contact_requested)(to),
+        t,
     )
+    .await?;
+    Ok(())
 }
 
 /// `hanako@example.com` → `ha***@example.com`.
@@ -262,20 +274,12 @@ fn mask_email(address: &str) -> String {
 /// What a contact-address link will change (reading changes nothing).
 #[server(endpoint = "account/contact/link")]
 pub async fn get_contact_link(token: String) -> Result<ContactLink, AppError> {
-    use crate::ssr::auth::sha256_hex;
     crate::ssr::set_referrer_policy_no_referrer();
     crate::ssr::set_no_store();
     let state = crate::ssr::state()?;
-    let row: Option<(Option<String>, String)> = sqlx::query_as(
-        "SELECT c.contact_email, x.new_email FROM contact_changes x JOIN customers c ON c.customer_no = x.customer_no
-         WHERE x.link_hash = $1 AND x.step = $2 AND x.expires_at > $3",
-    )
-    .bind(sha256_hex(token.trim()))
-    .bind(super::ContactStep::Mailed)
-    .bind(crate::ssr::now())
-    .fetch_optional(state.db.pool())
-    .await?;
-    let Some((current, new_email)) = row else {
+    let mut conn = state.db.pool().acquire().await?;
+    let link = super::store::contact_link(&mut conn, token.trim(), crate::ssr::now()).await?;
+    let Some((current, new_email)) = link else {
         crate::ssr::set_status(404);
         return Err(AppError::LinkInvalid);
     };
@@ -311,21 +315,16 @@ pub async fn confirm_contact_change(token: String) -> Result<String, AppError> {
             if !claimed {
                 return refuse(&page, AppError::LinkInvalid);
             }
-            let (account_id, customer_no, new_email): (String, String, String) = sqlx::query_as(
-                "SELECT account_id, customer_no, new_email FROM contact_changes WHERE link_hash = $1",
-            )
-            .bind(format!("used:{hash}"))
-            .fetch_one(&mut *tx)
-            .await?;
+            let change = super::store::claimed_contact_change(&mut tx, format!("used:{hash}")).await?;
             // The address in force before is mailed a link that takes the change back.
-            let target = crate::ssr::db::customers::notice_target(&mut tx, &account_id).await?;
+            let target = crate::ssr::db::customers::notice_target(&mut tx, &change.account_id).await?;
             super::store::set_contact(
                 &mut tx,
                 &state.settings,
-                &account_id,
-                &customer_no,
+                &change.account_id,
+                &change.customer_no,
                 &target.to,
-                &new_email,
+                &change.new_email,
                 target.locale,
                 t,
             )

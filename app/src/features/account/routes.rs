@@ -18,3 +18,13 @@ pub const ID_DONE: &str = "/account/id/done";
 /// The cancel link mailed to the old address (`?token=…`).
 pub const ID_CANCEL: &str = "/account/id/cancel";
 pub const ID_CANCELLED: &str = "/account/id/cancelled";
+
+/// The link mailed to the new address of an ID change (`token`).
+pub fn id_verify(token: &str) -> String {
+    format!("{ID_VERIFY}?token={token}")
+}
+
+/// The cancel link mailed to the contact address of an ID change (`token`).
+pub fn id_cancel(token: &str) -> String {
+    format!("{ID_CANCEL}?token={token}")
+}

@@ -1,8 +1,93 @@
-//! The ID change's server-only parts: the draft as stored and its lifetimes.
+//! The account's server-only parts: what the overview reads, the ID change (its draft,
+//! links and lifetimes), the contact address's changes and reverts, the phone numbers.
 
+use super::{ContactStep, IdChangeStep};
+use crate::domain::ItscomId;
 use crate::error::AppError;
-use crate::ssr::auth::CurrentAccount;
+use crate::ssr::auth::{sha256_hex, CurrentAccount};
 use crate::ssr::db::Conn;
+
+/// The customer's name, address and contact address, as the overview shows them.
+#[derive(sqlx::FromRow)]
+pub struct Customer {
+    pub name: String,
+    pub name_kana: String,
+    pub postal_code: String,
+    pub address: String,
+    pub contact_email: Option<String>,
+}
+
+/// The customer's name, address and contact address.
+pub async fn customer(conn: &mut Conn, customer_no: &str) -> Result<Customer, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT name, name_kana, postal_code, address, contact_email FROM customers WHERE customer_no = $1",
+    )
+    .bind(customer_no)
+    .fetch_one(conn)
+    .await
+}
+
+/// The customer's contact address (none: the iTSCOM ID is used).
+pub async fn contact_email(conn: &mut Conn, customer_no: &str) -> Result<Option<String>, sqlx::Error> {
+    let (contact_email,): (Option<String>,) =
+        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
+            .bind(customer_no)
+            .fetch_one(conn)
+            .await?;
+    Ok(contact_email)
+}
+
+/// The customer's phone numbers (digits), in order.
+pub async fn phones(conn: &mut Conn, customer_no: &str) -> Result<Vec<String>, sqlx::Error> {
+    let phones: Vec<(String,)> =
+        sqlx::query_as("SELECT phone FROM customer_phones WHERE customer_no = $1 ORDER BY phone")
+            .bind(customer_no)
+            .fetch_all(conn)
+            .await?;
+    Ok(phones.into_iter().map(|(p,)| p).collect())
+}
+
+/// The customer's mailbox addresses, oldest first.
+pub async fn mailboxes(conn: &mut Conn, customer_no: &str) -> Result<Vec<String>, sqlx::Error> {
+    let mailboxes: Vec<(String,)> =
+        sqlx::query_as("SELECT address FROM mailboxes WHERE customer_no = $1 ORDER BY created_at, address")
+            .bind(customer_no)
+            .fetch_all(conn)
+            .await?;
+    Ok(mailboxes.into_iter().map(|(m,)| m).collect())
+}
+
+/// The new address of the account's contact change waiting for its link.
+pub async fn pending_contact(
+    conn: &mut Conn,
+    account_id: &str,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let pending: Option<(String,)> = sqlx::query_as(
+        "SELECT new_email FROM contact_changes WHERE account_id = $1 AND step = $2 AND expires_at > $3
+         ORDER BY created_at DESC",
+    )
+    .bind(account_id)
+    .bind(ContactStep::Mailed)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(pending.map(|(m,)| m))
+}
+
+/// The new ID of the account's change waiting for its link.
+pub async fn pending_id(conn: &mut Conn, account_id: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
+    let pending: Option<(String,)> = sqlx::query_as(
+        "SELECT new_itscom_id FROM id_changes
+         WHERE account_id = $1 AND step = $2 AND expires_at > $3 ORDER BY created_at DESC",
+    )
+    .bind(account_id)
+    .bind(IdChangeStep::Mailed)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(pending.map(|(id,)| id))
+}
 
 /// A draft lives 30 minutes; a mailed link 24 hours.
 pub const DRAFT_SECS: i64 = 30 * 60;
@@ -25,6 +110,30 @@ pub struct Draft {
     pub new_id_key: String,
 }
 
+/// Writes this session's draft of a change to `new_id`, at its confirmation step.
+pub async fn insert_draft(
+    conn: &mut Conn,
+    account: &CurrentAccount,
+    new_id: &ItscomId,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO id_changes (id, account_id, session_hash, new_itscom_id, new_id_key, step, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(crate::ssr::db::new_id())
+    .bind(&account.account_id)
+    .bind(&account.session_hash)
+    .bind(new_id.as_str())
+    .bind(new_id.key())
+    .bind(IdChangeStep::Confirm)
+    .bind(now)
+    .bind(now + DRAFT_SECS)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The draft of this session at its confirmation step.
 pub async fn current_draft(
     conn: &mut Conn,
@@ -38,10 +147,244 @@ pub async fn current_draft(
     )
     .bind(&account.account_id)
     .bind(&account.session_hash)
-    .bind(super::IdChangeStep::Confirm)
+    .bind(IdChangeStep::Confirm)
     .bind(now)
     .fetch_optional(conn)
     .await?)
+}
+
+/// Whether an account holds the ID of `id_key`.
+pub async fn id_taken(conn: &mut Conn, id_key: &str) -> Result<bool, sqlx::Error> {
+    let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM accounts WHERE itscom_id_key = $1")
+        .bind(id_key)
+        .fetch_optional(conn)
+        .await?;
+    Ok(taken.is_some())
+}
+
+/// Stores the hash of the cancel link `token` mailed for change `id`.
+pub async fn set_cancel_link(conn: &mut Conn, id: &str, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE id_changes SET cancel_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(sha256_hex(token))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A waiting ID change as its mailed links show it: the account's ID, the new one,
+/// whether the contact address changes too (0 or 1).
+#[derive(sqlx::FromRow)]
+pub struct ChangeLink {
+    pub itscom_id: String,
+    pub new_itscom_id: String,
+    pub sets_contact: i64,
+}
+
+impl From<ChangeLink> for super::IdChangeLink {
+    fn from(r: ChangeLink) -> Self {
+        super::IdChangeLink {
+            current_id: r.itscom_id,
+            new_id: r.new_itscom_id,
+            sets_contact: r.sets_contact != 0,
+        }
+    }
+}
+
+/// The change a confirmation link `token` is for, while it waits (reading changes nothing).
+pub async fn confirm_link(conn: &mut Conn, token: &str, now: i64) -> Result<Option<ChangeLink>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.itscom_id, x.new_itscom_id, x.sets_contact FROM id_changes x
+         JOIN accounts a ON a.id = x.account_id
+         WHERE x.link_hash = $1 AND x.step = $2 AND x.expires_at > $3",
+    )
+    .bind(sha256_hex(token))
+    .bind(IdChangeStep::Mailed)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The change a cancel link `token` is for, while it waits (reading changes nothing).
+pub async fn cancel_link(conn: &mut Conn, token: &str) -> Result<Option<ChangeLink>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.itscom_id, x.new_itscom_id, COALESCE(x.sets_contact, 0) AS sets_contact FROM id_changes x
+         JOIN accounts a ON a.id = x.account_id
+         WHERE x.cancel_hash = $1 AND x.step = $2",
+    )
+    .bind(sha256_hex(token))
+    .bind(IdChangeStep::Mailed)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The waiting change of cancel link `token`: (its id, its account).
+pub async fn change_of_cancel_link(
+    conn: &mut Conn,
+    token: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, account_id FROM id_changes WHERE cancel_hash = $1 AND step = $2")
+        .bind(sha256_hex(token))
+        .bind(IdChangeStep::Mailed)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The change a confirmation link confirms, with the account it changes.
+#[derive(sqlx::FromRow)]
+pub struct Confirming {
+    pub account_id: String,
+    pub new_id: String,
+    pub new_id_key: String,
+    pub sets_contact: i64,
+    pub customer_no: String,
+    pub old_id: String,
+    pub old_contact: Option<String>,
+    pub locale: String,
+}
+
+/// The change of confirmation link `token` (claimed or not), with its account.
+pub async fn confirming(conn: &mut Conn, token: &str) -> Result<Confirming, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT x.account_id, x.new_itscom_id AS new_id, x.new_id_key, x.sets_contact, a.customer_no,
+                a.itscom_id AS old_id, c.contact_email AS old_contact, a.locale
+         FROM id_changes x JOIN accounts a ON a.id = x.account_id
+         JOIN customers c ON c.customer_no = a.customer_no
+         WHERE x.link_hash = $1",
+    )
+    .bind(sha256_hex(token))
+    .fetch_one(conn)
+    .await
+}
+
+/// The account's iTSCOM ID becomes `new_id` (a unique violation: another account
+/// holds it).
+pub async fn change_id(
+    conn: &mut Conn,
+    account_id: &str,
+    new_id: &str,
+    new_id_key: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET itscom_id = $2, itscom_id_key = $3, updated_at = $4 WHERE id = $1")
+        .bind(account_id)
+        .bind(new_id)
+        .bind(new_id_key)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Adds `phone` (digits) to the customer's numbers: false when it is there already.
+pub async fn insert_phone(conn: &mut Conn, customer_no: &str, phone: &str) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query(
+        "INSERT INTO customer_phones (customer_no, phone) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(customer_no)
+    .bind(phone)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(changed != 0)
+}
+
+/// Removes `phone` (digits) from the customer's numbers: false when it is not one.
+pub async fn delete_phone(conn: &mut Conn, customer_no: &str, phone: &str) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query("DELETE FROM customer_phones WHERE customer_no = $1 AND phone = $2")
+        .bind(customer_no)
+        .bind(phone)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(changed != 0)
+}
+
+/// How many phone numbers the customer has.
+pub async fn phone_count(conn: &mut Conn, customer_no: &str) -> Result<i64, sqlx::Error> {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customer_phones WHERE customer_no = $1")
+        .bind(customer_no)
+        .fetch_one(conn)
+        .await?;
+    Ok(count)
+}
+
+/// `address` when it is one of the customer's mailboxes (as stored).
+pub async fn own_mailbox(
+    conn: &mut Conn,
+    customer_no: &str,
+    address: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let mine: Option<(String,)> =
+        sqlx::query_as("SELECT address FROM mailboxes WHERE customer_no = $1 AND address = $2")
+            .bind(customer_no)
+            .bind(address)
+            .fetch_optional(conn)
+            .await?;
+    Ok(mine.map(|(address,)| address))
+}
+
+/// A change of the contact address to `new_email`, waiting for the link `token` (stored
+/// hashed) mailed there.
+pub async fn insert_contact_change(
+    conn: &mut Conn,
+    account: &CurrentAccount,
+    new_email: &str,
+    token: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO contact_changes (id, account_id, customer_no, new_email, link_hash, step, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(crate::ssr::db::new_id())
+    .bind(&account.account_id)
+    .bind(&account.customer_no)
+    .bind(new_email)
+    .bind(sha256_hex(token))
+    .bind(ContactStep::Mailed)
+    .bind(now)
+    .bind(now + LINK_SECS)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The contact address in force and the one a contact-address link would set, while the
+/// link waits (reading changes nothing).
+pub async fn contact_link(
+    conn: &mut Conn,
+    token: &str,
+    now: i64,
+) -> Result<Option<(Option<String>, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.contact_email, x.new_email FROM contact_changes x JOIN customers c ON c.customer_no = x.customer_no
+         WHERE x.link_hash = $1 AND x.step = $2 AND x.expires_at > $3",
+    )
+    .bind(sha256_hex(token))
+    .bind(ContactStep::Mailed)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A contact-address change whose link was claimed.
+#[derive(sqlx::FromRow)]
+pub struct ClaimedContact {
+    pub account_id: String,
+    pub customer_no: String,
+    pub new_email: String,
+}
+
+/// The contact-address change whose link hash the claim marked as `used_hash`.
+pub async fn claimed_contact_change(
+    conn: &mut Conn,
+    used_hash: String,
+) -> Result<ClaimedContact, sqlx::Error> {
+    sqlx::query_as("SELECT account_id, customer_no, new_email FROM contact_changes WHERE link_hash = $1")
+        .bind(used_hash)
+        .fetch_one(conn)
+        .await
 }
 
 /// A change of the contact address can be taken back by the address it replaced for

@@ -79,33 +79,12 @@ pub async fn apply_addon(
                     AppError::invalid("agree", FieldError::Required),
                 );
             }
-            let mut conn = state.db.pool().acquire().await?;
-            let Some((eligible, addon)) =
-                super::store::one(&mut conn, &account.customer_no, &code, today).await?
-            else {
-                return refuse(super::routes::CHANNELS, AppError::NotFound);
-            };
+            let (addon, again) = applicable(&state, &account, &code, &key, password, t).await?;
             let home = super::routes::home(&addon.kind);
-            if !eligible {
-                return refuse(home, AppError::Forbidden);
-            }
-            let again: Option<(String,)> = sqlx::query_as(
-                "SELECT id FROM addon_subscriptions WHERE submit_key = $1 AND customer_no = $2",
-            )
-            .bind(&key)
-            .bind(&account.customer_no)
-            .fetch_optional(&mut *conn)
-            .await?;
             let done = format!("{home}?applied={}", addon.code);
-            if again.is_some() {
+            if again {
                 return Ok(done);
             }
-            // In force already (active, or cancelled but not yet ended).
-            if addon.subscription.is_some() {
-                return refuse(home, AppError::Pending);
-            }
-            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
-            drop(conn);
             let client = crate::ssr::auth::client_address();
             let outcome = super::store::subscribe(
                 &state.db,
@@ -126,6 +105,41 @@ pub async fn apply_addon(
         }
         .await,
     )
+}
+
+/// The add-on `code` as the customer may apply for it, and whether confirmation `key`
+/// made its subscription before (then nothing more is checked). Refused: no such
+/// add-on, one the customer may not have, one in force already; the password again
+/// after 5 minutes.
+#[cfg(feature = "ssr")]
+async fn applicable(
+    state: &crate::ssr::AppState,
+    account: &crate::ssr::auth::CurrentAccount,
+    code: &str,
+    key: &str,
+    password: Option<String>,
+    t: i64,
+) -> Result<(super::Addon, bool), crate::ssr::Refusal> {
+    use crate::ssr::refuse;
+    let today = crate::domain::billing::Date::of_unix_jst(t);
+    let mut conn = state.db.pool().acquire().await?;
+    let Some((eligible, addon)) = super::store::one(&mut conn, &account.customer_no, code, today).await?
+    else {
+        return refuse(super::routes::CHANNELS, AppError::NotFound);
+    };
+    let home = super::routes::home(&addon.kind);
+    if !eligible {
+        return refuse(home, AppError::Forbidden);
+    }
+    if super::store::submitted(&mut conn, &account.customer_no, key).await? {
+        return Ok((addon, true));
+    }
+    // In force already (active, or cancelled but not yet ended).
+    if addon.subscription.is_some() {
+        return refuse(home, AppError::Pending);
+    }
+    crate::ssr::auth::confirm_password(&mut conn, account, password, t).await?;
+    Ok((addon, false))
 }
 
 /// `解約する`: the customer's subscription `id`, in force to the end of the month (or of
@@ -154,15 +168,9 @@ pub async fn cancel_addon(id: String, kind: String) -> Result<String, AppError> 
             )
             .await?;
             // Cancelled already by this customer (a double click): the same answer.
-            let already: Option<(String,)> = sqlx::query_as(
-                "SELECT id FROM addon_subscriptions WHERE id = $1 AND customer_no = $2 AND step = $3",
-            )
-            .bind(&id)
-            .bind(&account.customer_no)
-            .bind(super::AddonStep::Cancelled)
-            .fetch_optional(state.db.pool())
-            .await?;
-            if done || already.is_some() {
+            let mut conn = state.db.pool().acquire().await?;
+            let already = super::store::is_cancelled(&mut conn, &id, &account.customer_no).await?;
+            if done || already {
                 Ok(format!("{home}?cancelled=1"))
             } else {
                 refuse(home, AppError::FlowExpired)

@@ -128,6 +128,29 @@ pub async fn one(
     Ok(addons.into_iter().find(|a| a.code == code).map(|a| (eligible, a)))
 }
 
+/// Whether the customer's confirmation `submit_key` made a subscription already.
+pub async fn submitted(conn: &mut Conn, customer_no: &str, submit_key: &str) -> Result<bool, sqlx::Error> {
+    let again: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM addon_subscriptions WHERE submit_key = $1 AND customer_no = $2")
+            .bind(submit_key)
+            .bind(customer_no)
+            .fetch_optional(conn)
+            .await?;
+    Ok(again.is_some())
+}
+
+/// Whether the customer's subscription `id` is cancelled.
+pub async fn is_cancelled(conn: &mut Conn, id: &str, customer_no: &str) -> Result<bool, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM addon_subscriptions WHERE id = $1 AND customer_no = $2 AND step = $3")
+            .bind(id)
+            .bind(customer_no)
+            .bind(AddonStep::Cancelled)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.is_some())
+}
+
 /// A licence key: 5 groups of 5 from an alphabet without look-alikes.
 fn licence_key() -> String {
     use rand::Rng;
@@ -186,13 +209,9 @@ pub async fn subscribe(
     .rows_affected();
     if written == 0 {
         tx.rollback().await?;
-        let again: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM addon_subscriptions WHERE submit_key = $1 AND customer_no = $2")
-                .bind(submit_key)
-                .bind(customer_no)
-                .fetch_optional(db.pool())
-                .await?;
-        return Ok(if again.is_some() { Subscribed::Again } else { Subscribed::Already });
+        let mut conn = db.pool().acquire().await?;
+        let again = submitted(&mut conn, customer_no, submit_key).await?;
+        return Ok(if again { Subscribed::Again } else { Subscribed::Already });
     }
     let detail = serde_json::json!({ "addon": addon.code });
     events::record(&mut tx, Event::AddonSubscribed, Subject::Account(account_id), client, detail, now)

@@ -7,6 +7,7 @@
 //! setup keeps brand, last 4, expiry and token only, and settles once: a replayed or
 //! doubled return changes the method once.
 
+use super::store::{self, Owner};
 use super::{routes, PaymentMethod, PaymentStep};
 use crate::ssr::auth::CurrentAccount;
 use crate::ssr::db::Conn;
@@ -33,19 +34,7 @@ pub const SETUP_SECS: i64 = 30 * 60;
 /// A new setup for `account`'s session: its reference for the gateway.
 pub async fn open_setup(conn: &mut Conn, account: &CurrentAccount, now: i64) -> Result<String, sqlx::Error> {
     let id = crate::ssr::auth::random_token();
-    sqlx::query(
-        "INSERT INTO payment_setups (id, account_id, customer_no, session_hash, step, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&id)
-    .bind(&account.account_id)
-    .bind(&account.customer_no)
-    .bind(&account.session_hash)
-    .bind(PaymentStep::AtGateway)
-    .bind(now)
-    .bind(now + SETUP_SECS)
-    .execute(conn)
-    .await?;
+    store::insert_setup(conn, &id, account, now, now + SETUP_SECS).await?;
     Ok(id)
 }
 
@@ -53,24 +42,10 @@ fn back(query: &str) -> Response {
     Redirect::to(&format!("{}{query}", routes::PAYMENT)).into_response()
 }
 
-/// Whose a setup is: what a result settles it for.
-#[derive(sqlx::FromRow)]
-struct Owner {
-    account_id: String,
-    customer_no: String,
-}
-
 /// The setup `reference` while it waits at the gateway (not expired), and whose it is.
 async fn waiting(state: &AppState, reference: &str, now: i64) -> Result<Option<Owner>, sqlx::Error> {
     let mut conn = state.db.pool().acquire().await?;
-    sqlx::query_as(
-        "SELECT account_id, customer_no FROM payment_setups WHERE id = $1 AND step = $2 AND expires_at > $3",
-    )
-    .bind(reference)
-    .bind(PaymentStep::AtGateway)
-    .bind(now)
-    .fetch_optional(&mut *conn)
-    .await
+    store::waiting_setup(&mut conn, reference, now).await
 }
 
 /// `GET /billing/payment/return?ref=…[&result…]`: where the customer's browser comes
@@ -89,21 +64,13 @@ pub async fn gateway_return(
     let (Some(gateway), Some(reference)) = (state.payment_gateway.clone(), query.get("ref").cloned()) else {
         return back("?error=expired");
     };
-    let step: Result<Option<(PaymentStep,)>, sqlx::Error> = async {
+    let step: Result<Option<PaymentStep>, sqlx::Error> = async {
         let mut conn = state.db.pool().acquire().await?;
-        sqlx::query_as(
-            "SELECT step FROM payment_setups WHERE id = $1 AND account_id = $2 AND session_hash = $3 AND expires_at > $4",
-        )
-        .bind(&reference)
-        .bind(&account.account_id)
-        .bind(&account.session_hash)
-        .bind(t)
-        .fetch_optional(&mut *conn)
-        .await
+        store::setup_step(&mut conn, &reference, &account, t).await
     }
     .await;
     let step = match step {
-        Ok(Some((step,))) => step,
+        Ok(Some(step)) => step,
         // Another session's, or expired: nothing changes.
         Ok(None) => return back("?error=expired"),
         Err(e) => return internal(e),
@@ -220,23 +187,7 @@ async fn use_card(
     card: &CardToken,
     t: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO payment_methods (customer_no, kind, bank_name, account_last4, card_brand, card_last4,
-            card_exp_month, card_exp_year, card_token, updated_at)
-         VALUES ($1, 'card', NULL, NULL, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (customer_no) DO UPDATE SET kind = 'card', bank_name = NULL, account_last4 = NULL,
-            card_brand = $2, card_last4 = $3, card_exp_month = $4, card_exp_year = $5, card_token = $6,
-            updated_at = $7",
-    )
-    .bind(&account.customer_no)
-    .bind(&card.brand)
-    .bind(&card.last4)
-    .bind(i64::from(card.exp_month))
-    .bind(i64::from(card.exp_year))
-    .bind(&card.token)
-    .bind(t)
-    .execute(&mut *tx)
-    .await?;
+    store::set_card(tx, &account.customer_no, card, t).await?;
     events::record(
         tx,
         Event::PaymentMethodChanged,

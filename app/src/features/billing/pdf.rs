@@ -14,7 +14,7 @@ use crate::ssr::pdf::{self, not_found};
 use crate::ssr::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use http::{header, HeaderMap, StatusCode};
+use http::{header, HeaderMap};
 use serde::Serialize;
 
 /// The invoice's and the receipt's layout.
@@ -223,33 +223,14 @@ pub async fn download(
     };
     let locale = Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()));
     let today = Date::of_unix_jst(crate::ssr::now());
-    let found = async {
-        let mut conn = state.db.pool().acquire().await?;
-        let statement = super::store::statement(&mut conn, &account.customer_no, month, today).await?;
-        let recipient: Option<(String, String, String)> =
-            sqlx::query_as("SELECT name, postal_code, address FROM customers WHERE customer_no = $1")
-                .bind(&account.customer_no)
-                .fetch_optional(&mut *conn)
-                .await?;
-        Ok::<_, sqlx::Error>(statement.zip(recipient))
-    }
-    .await;
-    let (statement, (name, postal_code, address)) = match found {
+    let (statement, recipient) = match statement_for(&state, &account.customer_no, month, today).await {
         Ok(Some(found)) => found,
         Ok(None) => return not_found(),
-        Err(e) => {
-            let _logged = crate::error::AppError::from(e);
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(e) => return crate::error::AppError::from(e).into_response(),
     };
     if document == Document::Receipt && statement.status != InvoiceStatus::Paid {
         return not_found();
     }
-    let recipient = Recipient {
-        name,
-        address: format!("〒{postal_code} {address}"),
-        customer_no: account.customer_no.clone(),
-    };
     let settings = std::sync::Arc::clone(&state.settings);
     let tb = texts::of(locale);
     let month_label = format_month(locale, &statement.month);
@@ -268,4 +249,25 @@ pub async fn download(
         Ok(bytes) => pdf::download(bytes, &ascii, &name),
         Err(response) => response,
     }
+}
+
+/// The customer's statement of `month` and whom it is addressed to (None: no invoice of
+/// theirs for that month).
+async fn statement_for(
+    state: &AppState,
+    customer_no: &str,
+    month: Month,
+    today: Date,
+) -> Result<Option<(Statement, Recipient)>, sqlx::Error> {
+    let mut conn = state.db.pool().acquire().await?;
+    let statement = super::store::statement(&mut conn, customer_no, month, today).await?;
+    let addressee = super::store::addressee(&mut conn, customer_no).await?;
+    Ok(statement.zip(addressee).map(|(statement, a)| {
+        let recipient = Recipient {
+            name: a.name,
+            address: format!("〒{} {}", a.postal_code, a.address),
+            customer_no: customer_no.to_string(),
+        };
+        (statement, recipient)
+    }))
 }

@@ -20,3 +20,6 @@ pub fn invoice_pdf(month: &str) -> String {
 pub fn receipt_pdf(month: &str) -> String {
     format!("/billing/{month}/receipt.pdf")
 }
+
+/// The route of the invoice and receipt PDFs (axum's syntax: `/billing/2026-11/invoice.pdf`).
+pub const PDF_ROUTE: &str = "/billing/{month}/{file}";

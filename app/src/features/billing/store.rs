@@ -4,13 +4,17 @@
 //! adjustments; the consumption tax once per rate (`domain::billing`). Idempotent: a
 //! month already issued for a customer is left as it is, never rewritten.
 
-use super::{BillingOverview, MonthSummary, PaymentMethod, RateSummary, Statement, StatementLine};
+use super::{
+    BillingOverview, MonthSummary, PaymentMethod, PaymentStep, RateSummary, Statement, StatementLine,
+};
 use crate::domain::billing::{
     days_in_force, explain_change, prorate, totals, Date, InvoiceStatus, Line, Month, STANDARD_RATE,
 };
 use crate::domain::Yen;
+use crate::ssr::auth::CurrentAccount;
 use crate::ssr::config::Settings;
 use crate::ssr::db::{Conn, Db};
+use crate::ssr::payment::CardToken;
 
 /// What a run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -35,6 +39,31 @@ struct ServiceRow {
 struct PlanChange {
     changed_on: String,
     from_plan: Option<String>,
+}
+
+/// Rented equipment with a fee.
+#[derive(sqlx::FromRow)]
+struct EquipmentRow {
+    kind: String,
+    service_id: Option<String>,
+    monthly_fee: i64,
+}
+
+/// An add-on subscription with its add-on's name and fee.
+#[derive(sqlx::FromRow)]
+struct AddonRow {
+    name: String,
+    monthly_fee: i64,
+    started_on: String,
+    ended_on: Option<String>,
+}
+
+/// A usage or adjustment item of the month.
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    description: String,
+    amount: i64,
+    rate: i64,
 }
 
 /// One invoice line as the run computed it.
@@ -124,14 +153,14 @@ pub async fn compute_lines(
             });
         }
     }
-    let equipment: Vec<(String, Option<String>, i64)> = sqlx::query_as(
+    let equipment: Vec<EquipmentRow> = sqlx::query_as(
         "SELECT kind, service_id, monthly_fee FROM equipment WHERE customer_no = $1 AND monthly_fee > 0
          ORDER BY equipment_id",
     )
     .bind(customer_no)
     .fetch_all(&mut *conn)
     .await?;
-    for (kind, service_id, fee) in equipment {
+    for EquipmentRow { kind, service_id, monthly_fee: fee } in equipment {
         // Rented with its service: billed for the days the service was in force.
         let days = service_days
             .iter()
@@ -156,14 +185,14 @@ pub async fn compute_lines(
         });
     }
     // Add-ons (security, option channels) for the days they were in force.
-    let addons: Vec<(String, i64, String, Option<String>)> = sqlx::query_as(
+    let addons: Vec<AddonRow> = sqlx::query_as(
         "SELECT a.name, a.monthly_fee, s.started_on, s.ended_on FROM addon_subscriptions s
          JOIN addons a ON a.code = s.addon_code WHERE s.customer_no = $1 ORDER BY s.started_on, s.id",
     )
     .bind(customer_no)
     .fetch_all(&mut *conn)
     .await?;
-    for (name, fee, started, ended) in addons {
+    for AddonRow { name, monthly_fee: fee, started_on: started, ended_on: ended } in addons {
         let days = days_in_force(month, date(&started)?, ended.as_deref().map(date).transpose()?);
         if days == 0 {
             continue;
@@ -174,7 +203,7 @@ pub async fn compute_lines(
             days: (days < of_days).then_some((days, of_days)),
         });
     }
-    let items: Vec<(String, i64, i64)> = sqlx::query_as(
+    let items: Vec<ItemRow> = sqlx::query_as(
         "SELECT description, amount, rate FROM billing_items WHERE customer_no = $1 AND billing_month = $2
          ORDER BY CASE kind WHEN 'usage' THEN 0 ELSE 1 END, id",
     )
@@ -182,7 +211,7 @@ pub async fn compute_lines(
     .bind(month.to_string())
     .fetch_all(&mut *conn)
     .await?;
-    for (description, amount, rate) in items {
+    for ItemRow { description, amount, rate } in items {
         lines.push(ComputedLine {
             line: Line { description, amount: Yen(amount), rate },
             service_id: None,
@@ -520,4 +549,110 @@ pub async fn payment_method(
             exp_year: r.card_exp_year.unwrap_or_default() as u16,
         }),
     }))
+}
+
+/// Whom an invoice is addressed to: the customer's name and address.
+#[derive(sqlx::FromRow)]
+pub struct Addressee {
+    pub name: String,
+    pub postal_code: String,
+    pub address: String,
+}
+
+/// The customer's name and address (None: no such customer).
+pub async fn addressee(conn: &mut Conn, customer_no: &str) -> Result<Option<Addressee>, sqlx::Error> {
+    sqlx::query_as("SELECT name, postal_code, address FROM customers WHERE customer_no = $1")
+        .bind(customer_no)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Writes a card setup `id` for `account`'s session, waiting at the gateway until
+/// `expires_at`.
+pub async fn insert_setup(
+    conn: &mut Conn,
+    id: &str,
+    account: &CurrentAccount,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO payment_setups (id, account_id, customer_no, session_hash, step, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(&account.account_id)
+    .bind(&account.customer_no)
+    .bind(&account.session_hash)
+    .bind(PaymentStep::AtGateway)
+    .bind(now)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whose a setup is: what a result settles it for.
+#[derive(sqlx::FromRow)]
+pub struct Owner {
+    pub account_id: String,
+    pub customer_no: String,
+}
+
+/// The setup `reference` while it waits at the gateway (not expired), and whose it is.
+pub async fn waiting_setup(conn: &mut Conn, reference: &str, now: i64) -> Result<Option<Owner>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT account_id, customer_no FROM payment_setups WHERE id = $1 AND step = $2 AND expires_at > $3",
+    )
+    .bind(reference)
+    .bind(PaymentStep::AtGateway)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The step of `account`'s session's setup `reference`, unless it expired.
+pub async fn setup_step(
+    conn: &mut Conn,
+    reference: &str,
+    account: &CurrentAccount,
+    now: i64,
+) -> Result<Option<PaymentStep>, sqlx::Error> {
+    let row: Option<(PaymentStep,)> = sqlx::query_as(
+        "SELECT step FROM payment_setups WHERE id = $1 AND account_id = $2 AND session_hash = $3 AND expires_at > $4",
+    )
+    .bind(reference)
+    .bind(&account.account_id)
+    .bind(&account.session_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(step,)| step))
+}
+
+/// Makes `card` the customer's payment method (the bank account, if any, forgotten).
+pub async fn set_card(
+    conn: &mut Conn,
+    customer_no: &str,
+    card: &CardToken,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO payment_methods (customer_no, kind, bank_name, account_last4, card_brand, card_last4,
+            card_exp_month, card_exp_year, card_token, updated_at)
+         VALUES ($1, 'card', NULL, NULL, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (customer_no) DO UPDATE SET kind = 'card', bank_name = NULL, account_last4 = NULL,
+            card_brand = $2, card_last4 = $3, card_exp_month = $4, card_exp_year = $5, card_token = $6,
+            updated_at = $7",
+    )
+    .bind(customer_no)
+    .bind(&card.brand)
+    .bind(&card.last4)
+    .bind(i64::from(card.exp_month))
+    .bind(i64::from(card.exp_year))
+    .bind(&card.token)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

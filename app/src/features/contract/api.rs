@@ -91,7 +91,6 @@ pub async fn request_plan_change(
 ) -> Result<String, AppError> {
     use super::plan_change::{write, NewRequest, Written};
     use crate::domain::billing::Date;
-    use crate::domain::FieldError;
     use crate::ssr::{refuse, respond};
     let page = change_page(&service, Some(&plan));
     respond(
@@ -105,26 +104,7 @@ pub async fn request_plan_change(
             if key.len() < 16 || key.len() > 64 {
                 return refuse(&change_page(&service, None), AppError::FlowExpired);
             }
-            let mut conn = state.db.pool().acquire().await?;
-            let found = super::store::services(&mut conn, &account.customer_no, today)
-                .await?
-                .into_iter()
-                .find(|s| s.id == service);
-            let Some(svc) = found else { return refuse(super::routes::CONTRACT, AppError::NotFound) };
-            // A completed change not yet in force: the next change waits for it (it
-            // would start from a plan the service will no longer have).
-            if svc.scheduled.is_some() {
-                return refuse(super::routes::CONTRACT, AppError::Pending);
-            }
-            let options = super::store::plan_options(&mut conn, &svc.kind, &svc.plan_code).await?;
-            let Some(option) = options.into_iter().find(|o| o.code == plan) else {
-                return refuse(
-                    &change_page(&service, None),
-                    AppError::invalid("plan", FieldError::InvalidFormat),
-                );
-            };
-            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
-            drop(conn);
+            let (svc, option) = changeable(&state, &account, &service, &plan, password, t).await?;
             let quote = svc.quote(&option, today);
             // What the customer confirmed is what is requested: a quote that changed
             // meanwhile (past midnight at a month's end) is shown again.
@@ -152,6 +132,40 @@ pub async fn request_plan_change(
     )
 }
 
+/// The customer's service `service` (in force on the day of `t`) and its plan option
+/// `plan`, once the password is given again (after 5 minutes). Refused: a service not
+/// the customer's, one with a completed change not yet in force, a plan not offered.
+#[cfg(feature = "ssr")]
+async fn changeable(
+    state: &crate::ssr::AppState,
+    account: &crate::ssr::auth::CurrentAccount,
+    service: &str,
+    plan: &str,
+    password: Option<String>,
+    t: i64,
+) -> Result<(super::ContractService, super::PlanOption), crate::ssr::Refusal> {
+    use crate::domain::FieldError;
+    use crate::ssr::refuse;
+    let today = crate::domain::billing::Date::of_unix_jst(t);
+    let mut conn = state.db.pool().acquire().await?;
+    let found = super::store::services(&mut conn, &account.customer_no, today)
+        .await?
+        .into_iter()
+        .find(|s| s.id == service);
+    let Some(svc) = found else { return refuse(super::routes::CONTRACT, AppError::NotFound) };
+    // A completed change not yet in force: the next change waits for it (it
+    // would start from a plan the service will no longer have).
+    if svc.scheduled.is_some() {
+        return refuse(super::routes::CONTRACT, AppError::Pending);
+    }
+    let options = super::store::plan_options(&mut conn, &svc.kind, &svc.plan_code).await?;
+    let Some(option) = options.into_iter().find(|o| o.code == plan) else {
+        return refuse(&change_page(service, None), AppError::invalid("plan", FieldError::InvalidFormat));
+    };
+    crate::ssr::auth::confirm_password(&mut conn, account, password, t).await?;
+    Ok((svc, option))
+}
+
 /// `お申し込みを取り消す`: the customer's request `id`, while it is 受付.
 #[server(endpoint = "contract/plan/cancel")]
 pub async fn cancel_plan_request(id: String) -> Result<String, AppError> {
@@ -173,15 +187,9 @@ pub async fn cancel_plan_request(id: String) -> Result<String, AppError> {
             )
             .await?;
             // Cancelled already by this customer (a double click): the same answer.
-            let already: Option<(String,)> = sqlx::query_as(
-                "SELECT id FROM plan_requests WHERE id = $1 AND customer_no = $2 AND step = $3",
-            )
-            .bind(&id)
-            .bind(&account.customer_no)
-            .bind(super::PlanRequestStep::Cancelled)
-            .fetch_optional(state.db.pool())
-            .await?;
-            if cancelled || already.is_some() {
+            let mut conn = state.db.pool().acquire().await?;
+            let already = super::store::is_cancelled(&mut conn, &id, &account.customer_no).await?;
+            if cancelled || already {
                 Ok(format!("{}?cancelled=1", super::routes::CONTRACT))
             } else {
                 refuse(super::routes::CONTRACT, AppError::FlowExpired)

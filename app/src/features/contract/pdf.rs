@@ -11,7 +11,7 @@ use crate::ssr::pdf;
 use crate::ssr::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use http::{header, HeaderMap, StatusCode};
+use http::{header, HeaderMap};
 use serde::Serialize;
 
 /// The contract document's layout.
@@ -129,10 +129,7 @@ pub async fn download(
     let contract = match found {
         Ok(Some(c)) => c,
         Ok(None) => return pdf::not_found(),
-        Err(e) => {
-            let _logged = crate::error::AppError::from(e);
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(e) => return crate::error::AppError::from(e).into_response(),
     };
     let data = document_data(&contract, &state.settings.invoice_issuer.name, &today.to_string(), locale);
     let font = state.settings.pdf_font_path.clone();

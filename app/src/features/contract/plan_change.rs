@@ -6,6 +6,7 @@
 //! effective date and the new plan onto the service: the billing run bills each plan
 //! for its days from there.
 
+use super::store::{self, OwnedRequest, Requests};
 use super::{PlanRequest, PlanRequestStep};
 use crate::domain::billing::{Date, Month};
 use crate::ssr::config::Settings;
@@ -13,18 +14,7 @@ use crate::ssr::db::{Conn, Db};
 use crate::ssr::events::{self, Event, Subject};
 use crate::ssr::flow;
 
-/// A request as it is written.
-pub struct NewRequest<'a> {
-    pub customer_no: &'a str,
-    pub account_id: &'a str,
-    pub service_id: &'a str,
-    pub from_plan: &'a str,
-    pub to_plan: &'a str,
-    pub monthly_fee: i64,
-    pub effective_on: Date,
-    pub termination_fee: i64,
-    pub submit_key: &'a str,
-}
+pub use super::store::NewRequest;
 
 /// How writing a request went.
 #[derive(Debug, PartialEq, Eq)]
@@ -55,17 +45,6 @@ mod tests {
     }
 }
 
-/// The request's row id for `submit_key` of `customer_no`, if it was written.
-async fn by_key(conn: &mut Conn, customer_no: &str, key: &str) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM plan_requests WHERE submit_key = $1 AND customer_no = $2")
-            .bind(key)
-            .bind(customer_no)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map(|(id,)| id))
-}
-
 /// Writes the request (受付), its event and the notice, in one transaction.
 pub async fn write(
     db: &Db,
@@ -75,37 +54,17 @@ pub async fn write(
     now: i64,
 ) -> Result<Written, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
-    if let Some(id) = by_key(&mut conn, request.customer_no, request.submit_key).await? {
+    if let Some(id) = store::request_by_key(&mut conn, request.customer_no, request.submit_key).await? {
         return Ok(Written::Again(id));
     }
     drop(conn);
     let id = new_request_id();
     let mut tx = db.pool().begin().await?;
     // Any conflict (the key, or an open request of the service) writes nothing.
-    let written = sqlx::query(
-        "INSERT INTO plan_requests (id, customer_no, account_id, service_id, from_plan, to_plan, monthly_fee,
-            effective_on, termination_fee, step, submit_key, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT DO NOTHING",
-    )
-    .bind(&id)
-    .bind(request.customer_no)
-    .bind(request.account_id)
-    .bind(request.service_id)
-    .bind(request.from_plan)
-    .bind(request.to_plan)
-    .bind(request.monthly_fee)
-    .bind(request.effective_on.to_string())
-    .bind(request.termination_fee)
-    .bind(PlanRequestStep::Received)
-    .bind(request.submit_key)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if written == 0 {
+    if !store::insert_request(&mut tx, &id, &request, now).await? {
         tx.rollback().await?;
         let mut conn = db.pool().acquire().await?;
-        return Ok(match by_key(&mut conn, request.customer_no, request.submit_key).await? {
+        return Ok(match store::request_by_key(&mut conn, request.customer_no, request.submit_key).await? {
             Some(id) => Written::Again(id),
             None => Written::Open,
         });
@@ -192,59 +151,28 @@ pub async fn complete(db: &Db, settings: &Settings, id: &str, now: i64) -> Resul
     {
         return Ok(Operated::NotOpen);
     }
-    let (customer_no, account_id, service_id, from, to, effective_on, fee): (
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-    ) = sqlx::query_as(
-        "SELECT customer_no, account_id, service_id, from_plan, to_plan, effective_on, termination_fee
-         FROM plan_requests WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO service_changes (id, customer_no, service_id, changed_on, change_kind, from_plan, to_plan)
-         VALUES ($1, $2, $3, $4, 'plan_change', $5, $6)",
-    )
-    .bind(format!("chg-{id}"))
-    .bind(&customer_no)
-    .bind(&service_id)
-    .bind(&effective_on)
-    .bind(&from)
-    .bind(&to)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE services SET plan_code = $1, plan_name = (SELECT name FROM plans WHERE code = $1),
-            monthly_fee = (SELECT monthly_fee FROM plans WHERE code = $1) WHERE id = $2",
-    )
-    .bind(&to)
-    .bind(&service_id)
-    .execute(&mut *tx)
-    .await?;
+    let change = store::requested_change(&mut tx, id).await?;
+    store::insert_plan_change(&mut tx, id, &change).await?;
+    store::set_plan(&mut tx, &change.service_id, &change.to_plan).await?;
+    let fee = change.termination_fee;
     if fee > 0 {
-        let month = Date::parse(&effective_on).map(Month::of).map(|m| m.to_string()).unwrap_or_default();
-        // 不課税 (not a taxable sale): rate 0.
-        sqlx::query(
-            "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount, rate)
-             VALUES ($1, $2, $3, 'adjustment', $4, $5, 0)",
-        )
-        .bind(format!("etf-{id}"))
-        .bind(&customer_no)
-        .bind(month)
-        .bind(super::texts::of(crate::i18n::Locale::Ja).termination_line)
-        .bind(fee)
-        .execute(&mut *tx)
-        .await?;
+        let month =
+            Date::parse(&change.effective_on).map(Month::of).map(|m| m.to_string()).unwrap_or_default();
+        let description = super::texts::of(crate::i18n::Locale::Ja).termination_line;
+        store::insert_termination_fee(&mut tx, id, &change.customer_no, &month, description, fee).await?;
     }
-    let detail = serde_json::json!({ "request": id, "service": service_id, "from": from, "to": to });
-    events::record(&mut tx, Event::PlanChanged, Subject::Account(&account_id), "operator", detail, now)
-        .await?;
+    let detail = serde_json::json!({
+        "request": id, "service": change.service_id, "from": change.from_plan, "to": change.to_plan,
+    });
+    events::record(
+        &mut tx,
+        Event::PlanChanged,
+        Subject::Account(&change.account_id),
+        "operator",
+        detail,
+        now,
+    )
+    .await?;
     notify(&mut tx, settings, id, now).await?;
     tx.commit().await?;
     Ok(Operated::Moved)
@@ -254,14 +182,14 @@ pub async fn complete(db: &Db, settings: &Settings, id: &str, now: i64) -> Resul
 /// request).
 pub async fn open_requests(db: &Db) -> Result<Vec<(String, PlanRequest)>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
-    let rows = super::store::requests_with_owner(&mut conn, super::store::Requests::AllOpen).await?;
-    Ok(rows.into_iter().map(|(customer_no, _, r)| (customer_no, r)).collect())
+    let rows = store::requests_with_owner(&mut conn, Requests::AllOpen).await?;
+    Ok(rows.into_iter().map(|r| (r.customer_no, r.request)).collect())
 }
 
 /// The notice of the request's step now, to the contact address in force.
 async fn notify(tx: &mut Conn, settings: &Settings, id: &str, now: i64) -> Result<(), sqlx::Error> {
-    let found = super::store::requests_with_owner(tx, super::store::Requests::Id(id)).await?;
-    let Some((_, account_id, request)) = found.into_iter().next() else {
+    let found = store::requests_with_owner(tx, Requests::Id(id)).await?;
+    let Some(OwnedRequest { account_id, request, .. }) = found.into_iter().next() else {
         return Err(sqlx::Error::RowNotFound);
     };
     let target = crate::ssr::db::customers::notice_target(tx, &account_id).await?;

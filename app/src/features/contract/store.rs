@@ -48,6 +48,73 @@ struct RequestRow {
     created_at: i64,
 }
 
+/// A plan of the catalogue.
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    code: String,
+    name: String,
+    monthly_fee: i64,
+}
+
+/// The customer's name and address.
+#[derive(sqlx::FromRow)]
+struct CustomerRow {
+    name: String,
+    postal_code: String,
+    address: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct DeviceRow {
+    equipment_id: String,
+    service_id: Option<String>,
+    kind: String,
+    model: String,
+}
+
+/// A completed plan change from a later date: the plan it leaves (in force until then)
+/// and the name of the plan it goes to.
+#[derive(sqlx::FromRow)]
+struct LaterChangeRow {
+    service_id: String,
+    changed_on: String,
+    from_code: String,
+    from_name: String,
+    from_fee: i64,
+    to_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct HistoryServiceRow {
+    id: String,
+    kind: String,
+    plan_name: String,
+    started_on: String,
+    ended_on: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    kind: String,
+    detail: String,
+    created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct AddonRow {
+    name: String,
+    requires: String,
+    started_on: String,
+    ended_on: Option<String>,
+}
+
+/// A plan change request with whose it is.
+pub struct OwnedRequest {
+    pub customer_no: String,
+    pub account_id: String,
+    pub request: PlanRequest,
+}
+
 /// Which plan change requests to read.
 pub enum Requests<'a> {
     /// A customer's, newest first; with `open_only`, those still 受付 or 処理中.
@@ -58,11 +125,11 @@ pub enum Requests<'a> {
     AllOpen,
 }
 
-/// The requests asked for, each with its (customer no., account id): one query.
+/// The requests asked for, each with its customer no. and account id: one query.
 pub async fn requests_with_owner(
     conn: &mut Conn,
     which: Requests<'_>,
-) -> Result<Vec<(String, String, PlanRequest)>, sqlx::Error> {
+) -> Result<Vec<OwnedRequest>, sqlx::Error> {
     let open = crate::ssr::flow::step_in(&[PlanRequestStep::Received, PlanRequestStep::Processing]);
     let (filter, order, bind) = match which {
         Requests::Of { customer_no, open_only: true } => {
@@ -102,7 +169,7 @@ pub async fn requests_with_owner(
                 step: r.step,
                 requested_on: Date::of_unix_jst(r.created_at).to_string(),
             };
-            (r.customer_no, r.account_id, request)
+            OwnedRequest { customer_no: r.customer_no, account_id: r.account_id, request }
         })
         .collect())
 }
@@ -115,7 +182,7 @@ pub async fn requests(
     open_only: bool,
 ) -> Result<Vec<PlanRequest>, sqlx::Error> {
     let rows = requests_with_owner(conn, Requests::Of { customer_no, open_only }).await?;
-    Ok(rows.into_iter().map(|(_, _, r)| r).collect())
+    Ok(rows.into_iter().map(|r| r.request).collect())
 }
 
 /// The plans of `kind` in the catalogue other than `current`, cheapest first.
@@ -124,14 +191,17 @@ pub async fn plan_options(
     kind: &str,
     current: &str,
 ) -> Result<Vec<PlanOption>, sqlx::Error> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+    let rows: Vec<PlanRow> = sqlx::query_as(
         "SELECT code, name, monthly_fee FROM plans WHERE kind = $1 AND code <> $2 ORDER BY monthly_fee, code",
     )
     .bind(kind)
     .bind(current)
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|(code, name, fee)| PlanOption { code, name, monthly_fee: Yen(fee) }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| PlanOption { code: r.code, name: r.name, monthly_fee: Yen(r.monthly_fee) })
+        .collect())
 }
 
 fn month_of(date: &str) -> Option<Month> {
@@ -144,12 +214,12 @@ pub async fn overview(
     customer_no: &str,
     today: Date,
 ) -> Result<Option<ContractOverview>, sqlx::Error> {
-    let customer: Option<(String, String, String)> =
+    let customer: Option<CustomerRow> =
         sqlx::query_as("SELECT name, postal_code, address FROM customers WHERE customer_no = $1")
             .bind(customer_no)
             .fetch_optional(&mut *conn)
             .await?;
-    let Some((name, postal_code, address)) = customer else {
+    let Some(CustomerRow { name, postal_code, address }) = customer else {
         return Ok(None);
     };
     let services = services(conn, customer_no, today).await?;
@@ -181,7 +251,7 @@ pub async fn services(
     .bind(customer_no)
     .fetch_all(&mut *conn)
     .await?;
-    let devices: Vec<(String, Option<String>, String, String)> = sqlx::query_as(
+    let devices: Vec<DeviceRow> = sqlx::query_as(
         "SELECT equipment_id, service_id, kind, model FROM equipment WHERE customer_no = $1 ORDER BY equipment_id",
     )
     .bind(customer_no)
@@ -189,8 +259,9 @@ pub async fn services(
     .await?;
     let today_s = today.to_string();
     // Completed changes from a later date: the plan in force today is their `from`.
-    let later: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
-        "SELECT c.service_id, c.changed_on, fp.code, fp.name, fp.monthly_fee, tp.name FROM service_changes c
+    let later: Vec<LaterChangeRow> = sqlx::query_as(
+        "SELECT c.service_id, c.changed_on, fp.code AS from_code, fp.name AS from_name, fp.monthly_fee AS from_fee,
+                tp.name AS to_name FROM service_changes c
          JOIN plans fp ON fp.code = c.from_plan JOIN plans tp ON tp.code = c.to_plan
          WHERE c.customer_no = $1 AND c.change_kind = 'plan_change' AND c.changed_on > $2
          ORDER BY c.changed_on DESC",
@@ -210,15 +281,18 @@ pub async fn services(
         // Devices with no service of their own go with the TV (an STB or a Hit pot).
         let mine = devices
             .iter()
-            .filter(|(_, sid, ..)| sid.as_deref() == Some(r.id.as_str()) || (sid.is_none() && r.kind == "tv"))
-            .map(|(id, _, kind, model)| Device { id: id.clone(), kind: kind.clone(), model: model.clone() })
+            .filter(|d| {
+                let sid = &d.service_id;
+                sid.as_deref() == Some(r.id.as_str()) || (sid.is_none() && r.kind == "tv")
+            })
+            .map(|d| Device { id: d.equipment_id.clone(), kind: d.kind.clone(), model: d.model.clone() })
             .collect();
         let (mut plan_code, mut plan_name, mut fee, mut scheduled) =
             (r.plan_code, r.plan_name, r.monthly_fee, None);
         // The earliest later change says what is in force today (rows newest first).
-        for (_, on, code, name, from_fee, to) in later.iter().filter(|c| c.0 == r.id) {
-            (plan_code, plan_name, fee) = (code.clone(), name.clone(), *from_fee);
-            scheduled = Some((to.clone(), on.clone()));
+        for c in later.iter().filter(|c| c.service_id == r.id) {
+            (plan_code, plan_name, fee) = (c.from_code.clone(), c.from_name.clone(), c.from_fee);
+            scheduled = Some((c.to_name.clone(), c.changed_on.clone()));
         }
         let request = open.iter().position(|q| q.service_id == r.id).map(|i| open.swap_remove(i));
         services.push(ContractService {
@@ -250,7 +324,7 @@ pub async fn history(
     today: Date,
 ) -> Result<History, sqlx::Error> {
     let today = today.to_string();
-    let services: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
+    let services: Vec<HistoryServiceRow> = sqlx::query_as(
         "SELECT id, kind, plan_name, started_on, ended_on FROM services WHERE customer_no = $1 ORDER BY started_on, id",
     )
     .bind(customer_no)
@@ -265,7 +339,7 @@ pub async fn history(
     .bind(customer_no)
     .fetch_all(&mut *conn)
     .await?;
-    let events: Vec<(String, String, i64)> = sqlx::query_as(
+    let events: Vec<EventRow> = sqlx::query_as(
         "SELECT kind, detail, created_at FROM account_events
          WHERE account_id = $1 AND kind IN ('billing.payment_method_changed', 'account.id_changed')",
     )
@@ -278,7 +352,7 @@ pub async fn history(
             .fetch_all(&mut *conn)
             .await?;
     let mut entries = Vec::new();
-    for (id, kind, plan, started, ended) in &services {
+    for HistoryServiceRow { id, kind, plan_name: plan, started_on: started, ended_on: ended } in &services {
         // It started on the plan its first change left (the plan now, if none).
         let first_plan = changes
             .iter()
@@ -313,7 +387,7 @@ pub async fn history(
             service_id: Some(c.service_id),
         });
     }
-    for (kind, detail, at) in events {
+    for EventRow { kind, detail, created_at: at } in events {
         let date = Date::of_unix_jst(at).to_string();
         let event = if kind == "account.id_changed" {
             HistoryEvent::IdChanged
@@ -338,17 +412,17 @@ pub async fn history(
             state: EntryState::Request(r.step),
         });
     }
-    let internet = services.iter().find(|s| s.1 == "internet").map(|s| s.0.clone());
+    let internet = services.iter().find(|s| s.kind == "internet").map(|s| s.id.clone());
     // Add-ons belong to the service they need (security: internet; channels: TV).
-    let addons: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+    let addons: Vec<AddonRow> = sqlx::query_as(
         "SELECT a.name, a.requires, s.started_on, s.ended_on FROM addon_subscriptions s
          JOIN addons a ON a.code = s.addon_code WHERE s.customer_no = $1",
     )
     .bind(customer_no)
     .fetch_all(&mut *conn)
     .await?;
-    for (name, requires, started, ended) in addons {
-        let service_id = services.iter().find(|s| s.1 == requires).map(|s| s.0.clone());
+    for AddonRow { name, requires, started_on: started, ended_on: ended } in addons {
+        let service_id = services.iter().find(|s| s.kind == requires).map(|s| s.id.clone());
         if let Some(ended) = ended {
             entries.push(HistoryEntry {
                 state: if ended > today { EntryState::Scheduled } else { EntryState::Done },
@@ -379,7 +453,161 @@ pub async fn history(
     }
     Ok(History {
         entries,
-        services: services.into_iter().map(|(id, kind, plan, ..)| (id, kind, plan)).collect(),
+        services: services.into_iter().map(|s| (s.id, s.kind, s.plan_name)).collect(),
         filter,
     })
+}
+
+/// Whether the customer's request `id` is cancelled.
+pub async fn is_cancelled(conn: &mut Conn, id: &str, customer_no: &str) -> Result<bool, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM plan_requests WHERE id = $1 AND customer_no = $2 AND step = $3")
+            .bind(id)
+            .bind(customer_no)
+            .bind(PlanRequestStep::Cancelled)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.is_some())
+}
+
+/// A request as it is written.
+pub struct NewRequest<'a> {
+    pub customer_no: &'a str,
+    pub account_id: &'a str,
+    pub service_id: &'a str,
+    pub from_plan: &'a str,
+    pub to_plan: &'a str,
+    pub monthly_fee: i64,
+    pub effective_on: Date,
+    pub termination_fee: i64,
+    pub submit_key: &'a str,
+}
+
+/// The request's row id for `submit_key` of `customer_no`, if it was written.
+pub async fn request_by_key(
+    conn: &mut Conn,
+    customer_no: &str,
+    key: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM plan_requests WHERE submit_key = $1 AND customer_no = $2")
+            .bind(key)
+            .bind(customer_no)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Writes `request` as `id` (受付): false when a conflict (its key, or an open request
+/// of the service) wrote nothing.
+pub async fn insert_request(
+    conn: &mut Conn,
+    id: &str,
+    request: &NewRequest<'_>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let written = sqlx::query(
+        "INSERT INTO plan_requests (id, customer_no, account_id, service_id, from_plan, to_plan, monthly_fee,
+            effective_on, termination_fee, step, submit_key, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(request.customer_no)
+    .bind(request.account_id)
+    .bind(request.service_id)
+    .bind(request.from_plan)
+    .bind(request.to_plan)
+    .bind(request.monthly_fee)
+    .bind(request.effective_on.to_string())
+    .bind(request.termination_fee)
+    .bind(PlanRequestStep::Received)
+    .bind(request.submit_key)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(written != 0)
+}
+
+/// What a request changes, as completing it writes it into the contract.
+#[derive(sqlx::FromRow)]
+pub struct RequestedChange {
+    pub customer_no: String,
+    pub account_id: String,
+    pub service_id: String,
+    pub from_plan: String,
+    pub to_plan: String,
+    pub effective_on: String,
+    pub termination_fee: i64,
+}
+
+/// The change request `id` asks for.
+pub async fn requested_change(conn: &mut Conn, id: &str) -> Result<RequestedChange, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT customer_no, account_id, service_id, from_plan, to_plan, effective_on, termination_fee
+         FROM plan_requests WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await
+}
+
+/// Writes request `request_id`'s `change` into the service's history, from its
+/// effective date.
+pub async fn insert_plan_change(
+    conn: &mut Conn,
+    request_id: &str,
+    change: &RequestedChange,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO service_changes (id, customer_no, service_id, changed_on, change_kind, from_plan, to_plan)
+         VALUES ($1, $2, $3, $4, 'plan_change', $5, $6)",
+    )
+    .bind(format!("chg-{request_id}"))
+    .bind(&change.customer_no)
+    .bind(&change.service_id)
+    .bind(&change.effective_on)
+    .bind(&change.from_plan)
+    .bind(&change.to_plan)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Puts service `service_id` on plan `plan_code`, with the catalogue's name and fee.
+pub async fn set_plan(conn: &mut Conn, service_id: &str, plan_code: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE services SET plan_code = $1, plan_name = (SELECT name FROM plans WHERE code = $1),
+            monthly_fee = (SELECT monthly_fee FROM plans WHERE code = $1) WHERE id = $2",
+    )
+    .bind(plan_code)
+    .bind(service_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Puts request `request_id`'s 契約解除料 `fee` on the customer's invoice of `month`
+/// (`YYYY-MM`) as an adjustment described `description`.
+pub async fn insert_termination_fee(
+    conn: &mut Conn,
+    request_id: &str,
+    customer_no: &str,
+    month: &str,
+    description: &str,
+    fee: i64,
+) -> Result<(), sqlx::Error> {
+    // 不課税 (not a taxable sale): rate 0.
+    sqlx::query(
+        "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount, rate)
+             VALUES ($1, $2, $3, 'adjustment', $4, $5, 0)",
+    )
+    .bind(format!("etf-{request_id}"))
+    .bind(customer_no)
+    .bind(month)
+    .bind(description)
+    .bind(fee)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

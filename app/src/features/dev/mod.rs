@@ -3,6 +3,7 @@
 mod api;
 mod mailbox;
 mod page;
+pub mod routes;
 pub use api::{get_preview_summary, list_demo_customers, list_dev_mail};
 pub use mailbox::DevMailboxPage;
 pub use page::{DevIndexPage, DevPreviewPage};

@@ -21,7 +21,7 @@ pub fn DevIndexPage() -> impl IntoView {
                         <ul class="divide-y divide-slate-200">
                             {list.into_iter().map(|(no, name)| view! {
                                 <li class="py-2">
-                                    <a class="link inline-block min-h-11 py-2" href=format!("/dev/preview/{no}")>
+                                    <a class="link inline-block min-h-11 py-2" href=super::routes::preview(&no)>
                                         {no.clone()} " " {name}
                                     </a>
                                 </li>

@@ -15,10 +15,8 @@ pub async fn current_user() -> Result<Option<UserBrief>, AppError> {
         return Ok(None);
     };
     let state = crate::ssr::state()?;
-    let (name,): (String,) = sqlx::query_as("SELECT name FROM customers WHERE customer_no = $1")
-        .bind(&account.customer_no)
-        .fetch_one(state.db.pool())
-        .await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let name = super::store::customer_name(&mut conn, &account.customer_no).await?;
     Ok(Some(UserBrief { name, itscom_id: account.itscom_id }))
 }
 
@@ -26,154 +24,154 @@ pub async fn current_user() -> Result<Option<UserBrief>, AppError> {
 /// JavaScript) is redirected there, or back to the login page with the failure.
 #[server(endpoint = "login")]
 pub async fn login(itscom_id: String, password: String, next: Option<String>) -> Result<String, AppError> {
-    use super::mail;
-    use crate::domain::{redirect::safe_next, ItscomId};
-    use crate::ssr::auth::{self, password as pw, session, throttle};
-    use crate::ssr::events::{record, Event, Subject};
-    use crate::ssr::now;
-    use serde_json::json;
-
-    let next = safe_next(next.as_deref());
+    let next = crate::domain::redirect::safe_next(next.as_deref());
     // A failure goes back to the login page, with the way on.
     let page = super::login_url(&next);
-    crate::ssr::respond(
-        &page,
-        async move {
-            let state = crate::ssr::state()?;
-            // Any text counts as an ID here: an invalid one behaves exactly like an unknown one.
-            let id_key = ItscomId::key_of_raw(&itscom_id);
-            let client = auth::client_address();
-            let t = now();
+    crate::ssr::respond(&page, log_in(itscom_id, password, next).await)
+}
 
-            let (account, verdict) = {
-                let mut conn = state.db.pool().acquire().await?;
-                let account = sqlx::query_as::<_, (String, String, String, String, Option<String>, String)>(
-                    "SELECT a.id, a.password_hash, a.itscom_id, a.locale, c.contact_email, a.customer_no
-             FROM accounts a JOIN customers c ON c.customer_no = a.customer_no
-             WHERE a.itscom_id_key = $1 AND a.state = 'active'",
-                )
-                .bind(&id_key)
-                .fetch_optional(&mut *conn)
-                .await?;
-                let mut verdict = throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await?;
-                if verdict.go() {
-                    verdict = throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key, t).await?;
-                }
-                (account, verdict)
-            }; // the connection goes back to the pool before the slow hash
-            let account_id = account.as_ref().map(|a| a.0.clone());
-            if !verdict.go() {
-                // Recorded for unknown IDs too: the same work either way.
-                let subject = account_id.as_deref().map_or(Subject::Unknown, Subject::Account);
-                let mut conn = state.db.pool().acquire().await?;
-                record(&mut conn, Event::LoginThrottled, subject, &client, json!({}), t).await?;
-                return Err(if verdict == throttle::Verdict::Locked {
-                    AppError::Locked
-                } else {
-                    AppError::TooManyAttempts
-                }
-                .into());
-            }
+/// The budgets, then the password; a login that passes both starts its session and
+/// goes on to `next`.
+#[cfg(feature = "ssr")]
+async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr::Answer {
+    use crate::domain::ItscomId;
+    use crate::ssr::auth::{self, password as pw, throttle};
+    use crate::ssr::events::{record, Event, Subject};
+    let state = crate::ssr::state()?;
+    // Any text counts as an ID here: an invalid one behaves exactly like an unknown one.
+    let id_key = ItscomId::key_of_raw(&itscom_id);
+    let client = auth::client_address();
+    let t = crate::ssr::now();
 
-            let hash = account.as_ref().map(|a| a.1.clone());
-            if !pw::verify_async(password, hash).await {
-                // The same statements whether or not the ID exists (no timing difference).
-                let mut conn = state.db.pool().acquire().await?;
-                failed_login(
-                    &mut conn,
-                    &state,
-                    Event::LoginFailed,
-                    account_id.as_deref(),
-                    &id_key,
-                    &client,
-                    t,
-                )
-                .await?;
-                return Err(AppError::InvalidCredentials.into());
-            }
-            let Some((account_id, _, itscom_id, locale, contact, customer_no)) = account else {
-                return Err(AppError::InvalidCredentials.into()); // unreachable: no hash never verifies
-            };
-
-            let settings = &state.settings;
-            let mut tx = state.db.pool().begin().await?;
-            throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &id_key).await?;
-            throttle::forgive(&mut tx, &throttle::LOGIN_CLIENT, &client).await?;
-            // The customer proved the account: a registration budget a stranger spent on their
-            // name and phone opens again (a lock after 100 in a row stays: the owner's login is
-            // no proof that the guesses stopped).
-            throttle::reset_unless_locked(
-                &mut tx,
-                &crate::features::registration::VERIFY_CUSTOMER,
-                &customer_no,
-            )
-            .await?;
-            // A fresh session ID at every login; the old one (if any) ends.
-            if let Some(old) = auth::request_cookie(session::cookie_name(settings)) {
-                session::delete(&mut tx, &old).await?;
-            }
-            let token = session::create(&mut tx, &account_id, t, &settings.session).await?;
-
-            // A browser not seen with this account before: remember it and tell the customer.
-            let device = auth::request_cookie(DEVICE_COOKIE)
-                .filter(|d| d.len() == 64 && d.chars().all(|c| c.is_ascii_hexdigit()));
-            let device = device.unwrap_or_else(auth::random_token);
-            let known = sqlx::query(
-                "INSERT INTO known_devices (account_id, device_hash, first_seen_at) VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING",
-            )
-            .bind(&account_id)
-            .bind(auth::sha256_hex(&device))
-            .bind(t)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 0;
-            // Mail in the language the customer uses the portal in (remembered from this login).
-            let page_locale = auth::request_cookie(crate::i18n::Locale::COOKIE)
-                .and_then(|c| crate::i18n::Locale::from_code(&c));
-            let locale = page_locale.or_else(|| crate::i18n::Locale::from_code(&locale)).unwrap_or_default();
-            if page_locale.is_none() {
-                // A browser that never chose opens in the account's language.
-                let cookie = auth::cookie(
-                    settings,
-                    crate::i18n::Locale::COOKIE,
-                    locale.code(),
-                    Some(31_536_000),
-                    false,
-                );
-                auth::set_cookie(&cookie);
-            }
-            if let Some(l) = page_locale {
-                sqlx::query("UPDATE accounts SET locale = $2 WHERE id = $1")
-                    .bind(&account_id)
-                    .bind(l.code())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            if !known {
-                let to = contact.unwrap_or_else(|| itscom_id.clone());
-                // And, for 7 days after a change of the contact address, the ones before.
-                let also =
-                    crate::ssr::db::customers::previous_contacts(&mut tx, &customer_no, &to, t).await?;
-                crate::ssr::mail::enqueue_each(
-                    &mut tx,
-                    "login.new_browser",
-                    std::iter::once(to.as_str()).chain(also.iter().map(String::as_str)),
-                    |to| mail::new_browser_login(settings, locale, to, &itscom_id, t),
-                    t,
-                )
-                .await?;
-            }
-            tx.commit().await?;
-
-            auth::set_cookie(&session::cookie(settings, &token));
-            auth::set_cookie(&auth::cookie(settings, DEVICE_COOKIE, &device, Some(34_560_000), true));
-            tracing::info!(account = %account_id, new_browser = !known, "login");
-            Ok(next)
+    let (account, verdict) = {
+        let mut conn = state.db.pool().acquire().await?;
+        let account = super::store::active_account(&mut conn, &id_key).await?;
+        let mut verdict = throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await?;
+        if verdict.go() {
+            verdict = throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key, t).await?;
         }
-        .await,
+        (account, verdict)
+    }; // the connection goes back to the pool before the slow hash
+    let account_id = account.as_ref().map(|a| a.id.clone());
+    if !verdict.go() {
+        // Recorded for unknown IDs too: the same work either way.
+        let subject = account_id.as_deref().map_or(Subject::Unknown, Subject::Account);
+        let mut conn = state.db.pool().acquire().await?;
+        record(&mut conn, Event::LoginThrottled, subject, &client, serde_json::json!({}), t).await?;
+        return Err(if verdict == throttle::Verdict::Locked {
+            AppError::Locked
+        } else {
+            AppError::TooManyAttempts
+        }
+        .into());
+    }
+
+    let hash = account.as_ref().map(|a| a.password_hash.clone());
+    if !pw::verify_async(password, hash).await {
+        // The same statements whether or not the ID exists (no timing difference).
+        let mut conn = state.db.pool().acquire().await?;
+        failed_login(&mut conn, &state, Event::LoginFailed, account_id.as_deref(), &id_key, &client, t)
+            .await?;
+        return Err(AppError::InvalidCredentials.into());
+    }
+    let Some(account) = account else {
+        return Err(AppError::InvalidCredentials.into()); // unreachable: no hash never verifies
+    };
+    start_session(&state, &account, &id_key, &client, t).await?;
+    Ok(next)
+}
+
+/// The proven login: its budgets forgiven, a fresh session, the browser remembered
+/// (the customer told of a new one), the cookies set.
+#[cfg(feature = "ssr")]
+async fn start_session(
+    state: &crate::ssr::AppState,
+    account: &super::store::LoginAccount,
+    id_key: &str,
+    client: &str,
+    t: i64,
+) -> Result<(), AppError> {
+    use crate::ssr::auth::{self, session, throttle};
+    let settings = &state.settings;
+    let mut tx = state.db.pool().begin().await?;
+    throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, id_key).await?;
+    throttle::forgive(&mut tx, &throttle::LOGIN_CLIENT, client).await?;
+    // The customer proved the account: a registration budget a stranger spent on their
+    // name and phone opens again (a lock after 100 in a row stays: the owner's login is
+    // no proof that the guesses stopped).
+    throttle::reset_unless_locked(
+        &mut tx,
+        &crate::features::registration::VERIFY_CUSTOMER,
+        &account.customer_no,
     )
+    .await?;
+    // A fresh session ID at every login; the old one (if any) ends.
+    if let Some(old) = auth::request_cookie(session::cookie_name(settings)) {
+        session::delete(&mut tx, &old).await?;
+    }
+    let token = session::create(&mut tx, &account.id, t, &settings.session).await?;
+
+    // A browser not seen with this account before: remember it and tell the customer.
+    let device = auth::request_cookie(DEVICE_COOKIE)
+        .filter(|d| d.len() == 64 && d.chars().all(|c| c.is_ascii_hexdigit()));
+    let device = device.unwrap_or_else(auth::random_token);
+    let known = super::store::remember_device(&mut tx, &account.id, &device, t).await?;
+    let locale = login_locale(&mut tx, settings, account).await?;
+    if !known {
+        tell_of_new_browser(&mut tx, settings, account, locale, t).await?;
+    }
+    tx.commit().await?;
+
+    auth::set_cookie(&session::cookie(settings, &token));
+    auth::set_cookie(&auth::cookie(settings, DEVICE_COOKIE, &device, Some(34_560_000), true));
+    tracing::info!(account = %account.id, new_browser = !known, "login");
+    Ok(())
+}
+
+/// The language of the login's mails: the browser's choice (remembered for the account),
+/// else the account's (which the browser then opens in).
+#[cfg(feature = "ssr")]
+async fn login_locale(
+    tx: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    account: &super::store::LoginAccount,
+) -> Result<crate::i18n::Locale, sqlx::Error> {
+    use crate::i18n::Locale;
+    use crate::ssr::auth;
+    // Mail in the language the customer uses the portal in (remembered from this login).
+    let page_locale = auth::request_cookie(Locale::COOKIE).and_then(|c| Locale::from_code(&c));
+    let locale = page_locale.or_else(|| Locale::from_code(&account.locale)).unwrap_or_default();
+    if page_locale.is_none() {
+        // A browser that never chose opens in the account's language.
+        let cookie = auth::cookie(settings, Locale::COOKIE, locale.code(), Some(31_536_000), false);
+        auth::set_cookie(&cookie);
+    }
+    if let Some(l) = page_locale {
+        super::store::set_locale(tx, &account.id, l.code()).await?;
+    }
+    Ok(locale)
+}
+
+/// The contact address hears of a login from a new browser, in `tx`.
+#[cfg(feature = "ssr")]
+async fn tell_of_new_browser(
+    tx: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    account: &super::store::LoginAccount,
+    locale: crate::i18n::Locale,
+    t: i64,
+) -> Result<(), sqlx::Error> {
+    let to = account.contact_email.clone().unwrap_or_else(|| account.itscom_id.clone());
+    // And, for 7 days after a change of the contact address, the ones before.
+    let also = crate::ssr::db::customers::previous_contacts(tx, &account.customer_no, &to, t).await?;
+    crate::ssr::mail::enqueue_each(
+        tx,
+        "login.new_browser",
+        std::iter::once(to.as_str()).chain(also.iter().map(String::as_str)),
+        |to| super::mail::new_browser_login(settings, locale, to, &account.itscom_id, t),
+        t,
+    )
+    .await
 }
 
 /// A wrong password (or recovery code or answer) for an account: recorded; at

@@ -5,6 +5,8 @@ mod api;
 pub mod mail;
 mod page;
 pub mod routes;
+#[cfg(feature = "ssr")]
+pub(crate) mod store;
 pub mod texts;
 
 #[cfg(feature = "ssr")]
@@ -26,7 +28,7 @@ pub fn encode_query_value(s: &str) -> String {
 
 /// `/login?next=…` for a page that needs login.
 pub fn login_url(next: &str) -> String {
-    format!("/login?next={}", encode_query_value(next))
+    format!("{}?next={}", routes::LOGIN, encode_query_value(next))
 }
 
 #[cfg(test)]

@@ -70,8 +70,8 @@ pub fn LoginPage() -> impl IntoView {
                 </div>
             </ActionForm>
             <ul class="mt-6 space-y-1 text-sm">
-                <li><a class="menu-item" href="/register">{tx.register_link}</a></li>
-                <li><a class="menu-item" href="/recovery">{tx.forgot_link}</a></li>
+                <li><a class="menu-item" href=crate::features::registration::routes::START>{tx.register_link}</a></li>
+                <li><a class="menu-item" href=crate::features::recovery::routes::START>{tx.forgot_link}</a></li>
             </ul>
         </div>
     }

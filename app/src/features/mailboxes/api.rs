@@ -15,26 +15,8 @@ pub async fn get_mailbox_list() -> Result<MailboxList, AppError> {
     let Some(service_id) = store::internet_service(&mut conn, &account.customer_no).await? else {
         return Ok(MailboxList { eligible: false, limit: state.settings.mailbox_limit, mailboxes: vec![] });
     };
-    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT id, address, virus_check, created_at FROM mailboxes WHERE service_id = $1
-         ORDER BY created_at, address",
-    )
-    .bind(&service_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(MailboxList {
-        eligible: true,
-        limit: state.settings.mailbox_limit,
-        mailboxes: rows
-            .into_iter()
-            .map(|(id, address, virus, created_at)| super::MailboxRow {
-                id,
-                address,
-                virus_check: virus != 0,
-                created_at,
-            })
-            .collect(),
-    })
+    let mailboxes = store::mailboxes(&mut conn, &service_id).await?;
+    Ok(MailboxList { eligible: true, limit: state.settings.mailbox_limit, mailboxes })
 }
 
 /// Switch a mailbox's virus check (any time): an event for the mail system and a
@@ -55,27 +37,13 @@ pub async fn set_virus_check(mailbox_id: String, virus_check: String) -> Result<
             let state = crate::ssr::state()?;
             let t = now();
             let mut tx = state.db.pool().begin().await?;
-            let changed: Option<(String,)> = sqlx::query_as(
-            "UPDATE mailboxes SET virus_check = $3 WHERE id = $1 AND customer_no = $2 AND virus_check <> $3
-             RETURNING address",
-        )
-        .bind(&mailbox_id)
-        .bind(&account.customer_no)
-        .bind(i64::from(on))
-        .fetch_optional(&mut *tx)
-        .await?;
-            if let Some((address,)) = changed {
+            let changed = store::switch_virus_check(&mut tx, &mailbox_id, &account.customer_no, on).await?;
+            if let Some(address) = changed {
                 store::report(&mut tx, &state.settings, &account, store::Change::VirusCheck, &address, on, t)
                     .await?;
             } else {
                 // Not this customer's mailbox, or already so: nothing changes.
-                let (mine,): (i64,) =
-                    sqlx::query_as("SELECT COUNT(*) FROM mailboxes WHERE id = $1 AND customer_no = $2")
-                        .bind(&mailbox_id)
-                        .bind(&account.customer_no)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                if mine == 0 {
+                if !store::belongs_to(&mut tx, &mailbox_id, &account.customer_no).await? {
                     return Err(AppError::NotFound.into());
                 }
             }
@@ -93,49 +61,37 @@ pub async fn start_mailbox(local_part: String) -> Result<String, AppError> {
     use crate::domain::FieldError;
     use crate::ssr::{flow, now, respond};
     use MailboxStep::*;
-    respond(routes::NEW, async move {
-        let account = crate::ssr::auth::require_login().await?;
-        let local = LocalPart::parse(&local_part).map_err(|e| AppError::invalid("local_part", e))?;
-        let state = crate::ssr::state()?;
-        let t = now();
-        let mut tx = state.db.pool().begin().await?;
-        let Some(service_id) = store::internet_service(&mut tx, &account.customer_no).await? else {
-            return Err(AppError::Forbidden.into());
-        };
-        if store::count(&mut tx, &service_id).await? >= state.settings.mailbox_limit {
-            return Err(AppError::LimitReached.into());
+    respond(
+        routes::NEW,
+        async move {
+            let account = crate::ssr::auth::require_login().await?;
+            let local = LocalPart::parse(&local_part).map_err(|e| AppError::invalid("local_part", e))?;
+            let state = crate::ssr::state()?;
+            let t = now();
+            let mut tx = state.db.pool().begin().await?;
+            let Some(service_id) = store::internet_service(&mut tx, &account.customer_no).await? else {
+                return Err(AppError::Forbidden.into());
+            };
+            if store::count(&mut tx, &service_id).await? >= state.settings.mailbox_limit {
+                return Err(AppError::LimitReached.into());
+            }
+            let id = crate::ssr::db::new_id();
+            let offered = store::next_candidates(&mut tx, &id, local.as_str(), &[]).await?;
+            if offered.is_empty() {
+                return Err(AppError::invalid("local_part", FieldError::Exhausted).into());
+            }
+            // One draft a session: starting again drops this session's unfinished one.
+            flow::advance_from(&[Subdomain, Terms, Confirm], Cancelled)
+                .by("account_id", &account.account_id)
+                .and("session_hash =", &account.session_hash)
+                .rows(&mut tx)
+                .await?;
+            store::create_draft(&mut tx, &id, &account, &service_id, local.as_str(), &offered, t).await?;
+            tx.commit().await?;
+            Ok(routes::SUBDOMAIN.into())
         }
-        let id = crate::ssr::db::new_id();
-        let offered = store::next_candidates(&mut tx, &id, local.as_str(), &[]).await?;
-        if offered.is_empty() {
-            return Err(AppError::invalid("local_part", FieldError::Exhausted).into());
-        }
-        // One draft a session: starting again drops this session's unfinished one.
-        flow::advance_from(&[Subdomain, Terms, Confirm], Cancelled)
-            .by("account_id", &account.account_id)
-            .and("session_hash =", &account.session_hash)
-            .rows(&mut tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO mailbox_drafts (id, account_id, session_hash, service_id, step, local_part, offered, shown,
-                created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
-        )
-        .bind(&id)
-        .bind(&account.account_id)
-        .bind(&account.session_hash)
-        .bind(&service_id)
-        .bind(Subdomain)
-        .bind(local.as_str())
-        .bind(offered.join(","))
-        .bind(t)
-        .bind(t + store::DRAFT_SECS)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(routes::SUBDOMAIN.into())
-    }
-    .await)
+        .await,
+    )
 }
 
 /// The wizard's state for its screens (steps 2–4).
@@ -248,113 +204,154 @@ pub async fn choose_virus_check(virus_check: Option<String>) -> Result<String, A
 #[server(endpoint = "mail/new/register")]
 pub async fn register_mailbox(password: Option<String>) -> Result<String, AppError> {
     use crate::domain::mailbox::{address, LocalPart, Subdomain as Sub};
-    use crate::domain::FieldError;
     use crate::ssr::auth::{cookie, password as pw, set_cookie};
-    use crate::ssr::{flow, now, refuse, respond, OnUnique};
-    use MailboxStep::*;
-    respond(routes::CONFIRM, async move {
-        let account = crate::ssr::auth::require_login().await?;
-        let state = crate::ssr::state()?;
-        let t = now();
-        let draft = {
-            let mut conn = state.db.pool().acquire().await?;
-            let draft = match store::current_draft(&mut conn, &account, t).await? {
-                Some(d) if d.step == Done => return Ok(routes::DONE.into()), // a retried 登録
-                Some(d) if d.step == Confirm => d,
-                _ => return refuse(routes::NEW, AppError::FlowExpired),
+    use crate::ssr::{now, refuse, respond};
+    respond(
+        routes::CONFIRM,
+        async move {
+            let account = crate::ssr::auth::require_login().await?;
+            let state = crate::ssr::state()?;
+            let t = now();
+            let Some(draft) = draft_to_register(&state, &account, password, t).await? else {
+                return Ok(routes::DONE.into()); // a retried 登録
             };
-            // A mailbox can become the contact address at once: the password again
-            // after 5 minutes, like the other changes that matter.
-            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
-            draft
-        };
-        let (Ok(local), Some(Ok(sub)), Some(virus)) = (
-            LocalPart::parse(&draft.local_part),
-            draft.subdomain.as_deref().map(Sub::parse),
-            draft.virus_check,
-        ) else {
-            return refuse(routes::NEW, AppError::FlowExpired);
-        };
-        let address = address(&local, sub, &state.settings.mail_domain);
-        let password = store::initial_password();
-        let hash = pw::hash_async(password.clone()).await;
-        let (key, sealed) = crate::ssr::crypto::seal(&password);
-        drop(password);
+            let (Ok(local), Some(Ok(sub)), Some(virus)) = (
+                LocalPart::parse(&draft.local_part),
+                draft.subdomain.as_deref().map(Sub::parse),
+                draft.virus_check,
+            ) else {
+                return refuse(routes::NEW, AppError::FlowExpired);
+            };
+            let address = address(&local, sub, &state.settings.mail_domain);
+            let password = store::initial_password();
+            let hash = pw::hash_async(password.clone()).await;
+            let (key, sealed) = crate::ssr::crypto::seal(&password);
+            drop(password);
+            let (mailbox_id, sub) = (crate::ssr::db::new_id(), sub.to_string());
+            let mailbox = store::NewMailbox {
+                id: &mailbox_id,
+                customer_no: &account.customer_no,
+                service_id: &draft.service_id,
+                local_part: local.as_str(),
+                subdomain: &sub,
+                address: &address,
+                password_hash: &hash,
+                virus_check: virus,
+            };
+            if write_mailbox(&state, &account, &draft, &mailbox, &sealed, t).await? {
+                set_cookie(&cookie(
+                    &state.settings,
+                    store::REVEAL_COOKIE,
+                    &key,
+                    Some(store::REVEAL_SECS),
+                    true,
+                ));
+                tracing::info!(customer = %account.customer_no, %address, "mailbox registered");
+            }
+            Ok(routes::DONE.into())
+        }
+        .await,
+    )
+}
 
-        let mut tx = state.db.pool().begin().await?;
-        // Lock the contract: registrations for one contract go one at a time (the limit
-        // and the idempotent 登録 hold under parallel clicks).
-        sqlx::query("UPDATE services SET plan_code = plan_code WHERE id = $1")
-            .bind(&draft.service_id)
-            .execute(&mut *tx)
-            .await?;
-        let (step,): (MailboxStep,) = sqlx::query_as("SELECT step FROM mailbox_drafts WHERE id = $1")
-            .bind(&draft.id)
-            .fetch_one(&mut *tx)
-            .await?;
-        match step {
-            Done => {
-                tx.commit().await?;
-                return Ok(routes::DONE.into());
-            }
-            Confirm => {}
-            _ => return refuse(routes::NEW, AppError::FlowExpired),
+/// This session's draft at `Confirm`, the password given again (after 5 minutes); None
+/// when it was registered already.
+#[cfg(feature = "ssr")]
+async fn draft_to_register(
+    state: &crate::ssr::AppState,
+    account: &crate::ssr::auth::CurrentAccount,
+    password: Option<String>,
+    t: i64,
+) -> Result<Option<store::Draft>, crate::ssr::Refusal> {
+    use crate::ssr::refuse;
+    use MailboxStep::*;
+    let mut conn = state.db.pool().acquire().await?;
+    let draft = match store::current_draft(&mut conn, account, t).await? {
+        Some(d) if d.step == Done => return Ok(None),
+        Some(d) if d.step == Confirm => d,
+        _ => return refuse(routes::NEW, AppError::FlowExpired),
+    };
+    // A mailbox can become the contact address at once: the password again
+    // after 5 minutes, like the other changes that matter.
+    crate::ssr::auth::confirm_password(&mut conn, account, password, t).await?;
+    Ok(Some(draft))
+}
+
+/// 登録's transaction: `mailbox` written (the limit checked), the draft at `Done` with
+/// the sealed password, the event and the notice. True when this call wrote it, false
+/// when an earlier 登録 had; an address taken meanwhile goes back to fresh candidates.
+#[cfg(feature = "ssr")]
+async fn write_mailbox(
+    state: &crate::ssr::AppState,
+    account: &crate::ssr::auth::CurrentAccount,
+    draft: &store::Draft,
+    mailbox: &store::NewMailbox<'_>,
+    sealed: &str,
+    t: i64,
+) -> Result<bool, crate::ssr::Refusal> {
+    use crate::domain::FieldError;
+    use crate::ssr::{flow, refuse, OnUnique};
+    use MailboxStep::*;
+    let mut tx = state.db.pool().begin().await?;
+    // Lock the contract: registrations for one contract go one at a time (the limit
+    // and the idempotent 登録 hold under parallel clicks).
+    store::lock_service(&mut tx, &draft.service_id).await?;
+    match store::draft_step(&mut tx, &draft.id).await? {
+        Done => {
+            tx.commit().await?;
+            return Ok(false);
         }
-        if store::count(&mut tx, &draft.service_id).await? >= state.settings.mailbox_limit {
-            return Err(AppError::LimitReached.into());
-        }
-        let mailbox_id = crate::ssr::db::new_id();
-        let taken = AppError::invalid("subdomain", FieldError::Taken);
-        let inserted = sqlx::query(
-            "INSERT INTO mailboxes (id, customer_no, service_id, local_part, subdomain, address, password_hash,
-                virus_check, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&mailbox_id)
-        .bind(&account.customer_no)
-        .bind(&draft.service_id)
-        .bind(local.as_str())
-        .bind(sub.to_string())
-        .bind(&address)
-        .bind(&hash)
-        .bind(i64::from(virus))
-        .bind(t)
-        .execute(&mut *tx)
-        .await
-        .on_unique(taken.clone());
-        match inserted {
-            Err(e) if e == taken => {
-                drop(tx);
-                // Someone else registered this address a moment ago: fresh candidates.
-                let mut conn = state.db.pool().acquire().await?;
-                let shown = [draft.shown.clone(), vec![sub.to_string()]].concat();
-                let next = store::next_candidates(&mut conn, &draft.id, local.as_str(), &shown).await?;
-                let all_shown = [shown, next.clone()].concat();
-                flow::advance(Confirm, Subdomain)
-                    .clear("subdomain")
-                    .set("offered", next.join(","))
-                    .set("shown", all_shown.join(","))
-                    .by("id", &draft.id)
-                    .rows(&mut conn)
-                    .await?;
-                return refuse(routes::SUBDOMAIN, taken);
-            }
-            other => other?,
-        };
-        flow::advance(Confirm, Done)
-            .set("mailbox_id", &mailbox_id)
-            .set("sealed_password", &sealed)
-            .set("expires_at", t + store::REVEAL_SECS)
-            .by("id", &draft.id)
-            .rows(&mut tx)
-            .await?;
-        store::report(&mut tx, &state.settings, &account, store::Change::Created, &address, virus, t).await?;
-        tx.commit().await?;
-        set_cookie(&cookie(&state.settings, store::REVEAL_COOKIE, &key, Some(store::REVEAL_SECS), true));
-        tracing::info!(customer = %account.customer_no, %address, "mailbox registered");
-        Ok(routes::DONE.into())
+        Confirm => {}
+        _ => return refuse(routes::NEW, AppError::FlowExpired),
     }
-    .await)
+    if store::count(&mut tx, &draft.service_id).await? >= state.settings.mailbox_limit {
+        return Err(AppError::LimitReached.into());
+    }
+    let taken = AppError::invalid("subdomain", FieldError::Taken);
+    let inserted = store::insert_mailbox(&mut tx, mailbox, t).await.on_unique(taken.clone());
+    match inserted {
+        Err(e) if e == taken => {
+            drop(tx);
+            // Someone else registered this address a moment ago: fresh candidates.
+            offer_again(state, draft, mailbox).await?;
+            return refuse(routes::SUBDOMAIN, taken);
+        }
+        other => other?,
+    };
+    flow::advance(Confirm, Done)
+        .set("mailbox_id", mailbox.id)
+        .set("sealed_password", sealed)
+        .set("expires_at", t + store::REVEAL_SECS)
+        .by("id", &draft.id)
+        .rows(&mut tx)
+        .await?;
+    let (address, virus) = (mailbox.address, mailbox.virus_check);
+    store::report(&mut tx, &state.settings, account, store::Change::Created, address, virus, t).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Back to step 2 with the next candidates, `mailbox`'s sub-domain counted as shown.
+#[cfg(feature = "ssr")]
+async fn offer_again(
+    state: &crate::ssr::AppState,
+    draft: &store::Draft,
+    mailbox: &store::NewMailbox<'_>,
+) -> Result<(), sqlx::Error> {
+    use crate::ssr::flow;
+    use MailboxStep::*;
+    let mut conn = state.db.pool().acquire().await?;
+    let shown = [draft.shown.clone(), vec![mailbox.subdomain.to_string()]].concat();
+    let next = store::next_candidates(&mut conn, &draft.id, mailbox.local_part, &shown).await?;
+    let all_shown = [shown, next.clone()].concat();
+    flow::advance(Confirm, Subdomain)
+        .clear("subdomain")
+        .set("offered", next.join(","))
+        .set("shown", all_shown.join(","))
+        .by("id", &draft.id)
+        .rows(&mut conn)
+        .await?;
+    Ok(())
 }
 
 /// Step 5: the completion, handed out once. The sealed password is opened with the
@@ -370,39 +367,18 @@ pub async fn take_mailbox_completion() -> Result<Option<MailboxCompletion>, AppE
     let Some(key) = request_cookie(store::REVEAL_COOKIE) else { return Ok(None) };
     set_cookie(&cookie(&state.settings, store::REVEAL_COOKIE, "", Some(0), true));
     let mut conn = state.db.pool().acquire().await?;
-    let found: Option<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, sealed_password, mailbox_id, virus_check FROM mailbox_drafts
-         WHERE account_id = $1 AND session_hash = $2 AND step = $3 AND sealed_password IS NOT NULL
-            AND expires_at > $4",
-    )
-    .bind(&account.account_id)
-    .bind(&account.session_hash)
-    .bind(MailboxStep::Done)
-    .bind(t)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((draft_id, sealed, mailbox_id, virus)) = found else { return Ok(None) };
+    let Some(found) = store::sealed_completion(&mut conn, &account, t).await? else { return Ok(None) };
     // Whoever clears it shows it: two tabs at once, one gets it.
-    let cleared = sqlx::query(
-        "UPDATE mailbox_drafts SET sealed_password = NULL WHERE id = $1 AND sealed_password IS NOT NULL",
-    )
-    .bind(&draft_id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if cleared != 1 {
+    if !store::clear_sealed(&mut conn, &found.id).await? {
         return Ok(None);
     }
-    let Some(password) = crate::ssr::crypto::open(&key, &sealed) else { return Ok(None) };
-    let (address,): (String,) = sqlx::query_as("SELECT address FROM mailboxes WHERE id = $1")
-        .bind(&mailbox_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let Some(password) = crate::ssr::crypto::open(&key, &found.sealed_password) else { return Ok(None) };
+    let address = store::address_of(&mut conn, &found.mailbox_id).await?;
     let domain = &state.settings.mail_domain;
     Ok(Some(MailboxCompletion {
         address,
         password,
-        virus_check: virus != 0,
+        virus_check: found.virus_check != 0,
         incoming_server: format!("mail.{domain}"),
         incoming_ports: "POP3 995 (SSL/TLS) / IMAP 993 (SSL/TLS)".into(),
         outgoing_server: format!("smtp.{domain}"),

@@ -55,7 +55,7 @@ pub fn MailboxListPage() -> impl IntoView {
                             {if at_limit {
                                 view! { <p class="alert alert-info" data-testid="mailbox-limit">{tx.mb_limit_reached}</p> }.into_any()
                             } else {
-                                view! { <a class="btn" href="/mail/new">{tf.new}</a> }.into_any()
+                                view! { <a class="btn" href=super::routes::NEW>{tf.new}</a> }.into_any()
                             }}
                         </section>
                     }.into_any()
@@ -113,7 +113,7 @@ pub fn MailboxNewPage() -> impl IntoView {
                     <LocalPartField locale=use_locale() error=server.get_untracked()/>
                     <div class="flex flex-wrap items-center gap-4">
                         <Submit label=tx.next/>
-                        <a class="link link-action" href="/mail">{tx.back}</a>
+                        <a class="link link-action" href=super::routes::LIST>{tx.back}</a>
                     </div>
                 </ActionForm>
             </section>
@@ -183,7 +183,7 @@ pub fn MailboxSubdomainPage() -> impl IntoView {
                         <div><Submit label=tx.next/></div>
                     </ActionForm>
                     <ActionForm action=more attr:id="more-candidates"><span hidden></span></ActionForm>
-                    <p class="mt-4"><a class="link link-action" href="/mail/new">{tx.start_over}</a></p>
+                    <p class="mt-4"><a class="link link-action" href=super::routes::NEW>{tx.start_over}</a></p>
                 </section>
             }.into_any()
         }/></RequireLogin>
@@ -264,7 +264,7 @@ pub fn MailboxConfirmPage() -> impl IntoView {
                     })}
                     <Submit label=tx.register/>
                 </ActionForm>
-                <p class="mt-4"><a class="link link-action" href="/mail/new">{tx.start_over}</a></p>
+                <p class="mt-4"><a class="link link-action" href=super::routes::NEW>{tx.start_over}</a></p>
             </section>
         }/></RequireLogin>
     }
@@ -305,13 +305,13 @@ pub fn MailboxDonePage() -> impl IntoView {
                         </dl>
                         <div class="no-print flex flex-wrap items-center gap-4">
                             <PrintButton label=tf.print.into()/>
-                            <a class="link link-action" href="/mail">{tf.to_list}</a>
+                            <a class="link link-action" href=super::routes::LIST>{tf.to_list}</a>
                         </div>
                     </section>
                 }.into_any(),
                 Ok(None) => view! {
                     <p class="alert alert-info" data-testid="done-gone">{tf.done_gone}</p>
-                    <p class="mt-4"><a class="link link-action" href="/mail">{tf.to_list}</a></p>
+                    <p class="mt-4"><a class="link link-action" href=super::routes::LIST>{tf.to_list}</a></p>
                 }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}

@@ -56,6 +56,193 @@ pub async fn next_candidates(
         .collect())
 }
 
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    id: String,
+    address: String,
+    virus_check: i64,
+    created_at: i64,
+}
+
+/// The mailboxes of the contract `service_id`, oldest first.
+pub async fn mailboxes(conn: &mut Conn, service_id: &str) -> Result<Vec<super::MailboxRow>, sqlx::Error> {
+    let rows: Vec<ListedRow> = sqlx::query_as(
+        "SELECT id, address, virus_check, created_at FROM mailboxes WHERE service_id = $1
+         ORDER BY created_at, address",
+    )
+    .bind(service_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| super::MailboxRow {
+            id: r.id,
+            address: r.address,
+            virus_check: r.virus_check != 0,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+/// Switches the customer's mailbox `mailbox_id` to `on`: its address, or None when it
+/// is not theirs or is so already.
+pub async fn switch_virus_check(
+    conn: &mut Conn,
+    mailbox_id: &str,
+    customer_no: &str,
+    on: bool,
+) -> Result<Option<String>, sqlx::Error> {
+    let changed: Option<(String,)> = sqlx::query_as(
+        "UPDATE mailboxes SET virus_check = $3 WHERE id = $1 AND customer_no = $2 AND virus_check <> $3
+             RETURNING address",
+    )
+    .bind(mailbox_id)
+    .bind(customer_no)
+    .bind(i64::from(on))
+    .fetch_optional(conn)
+    .await?;
+    Ok(changed.map(|(address,)| address))
+}
+
+/// Whether mailbox `mailbox_id` is the customer's.
+pub async fn belongs_to(conn: &mut Conn, mailbox_id: &str, customer_no: &str) -> Result<bool, sqlx::Error> {
+    let (mine,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM mailboxes WHERE id = $1 AND customer_no = $2")
+        .bind(mailbox_id)
+        .bind(customer_no)
+        .fetch_one(conn)
+        .await?;
+    Ok(mine != 0)
+}
+
+/// Writes a new draft `id` for the session at `Subdomain`, offering `offered`.
+pub async fn create_draft(
+    conn: &mut Conn,
+    id: &str,
+    account: &CurrentAccount,
+    service_id: &str,
+    local_part: &str,
+    offered: &[String],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO mailbox_drafts (id, account_id, session_hash, service_id, step, local_part, offered, shown,
+                created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
+    )
+    .bind(id)
+    .bind(&account.account_id)
+    .bind(&account.session_hash)
+    .bind(service_id)
+    .bind(MailboxStep::Subdomain)
+    .bind(local_part)
+    .bind(offered.join(","))
+    .bind(now)
+    .bind(now + DRAFT_SECS)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Locks the contract `service_id`'s row until the transaction ends.
+pub async fn lock_service(conn: &mut Conn, service_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE services SET plan_code = plan_code WHERE id = $1")
+        .bind(service_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The step of draft `draft_id`.
+pub async fn draft_step(conn: &mut Conn, draft_id: &str) -> Result<MailboxStep, sqlx::Error> {
+    let (step,): (MailboxStep,) = sqlx::query_as("SELECT step FROM mailbox_drafts WHERE id = $1")
+        .bind(draft_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(step)
+}
+
+/// A mailbox as it is written.
+pub struct NewMailbox<'a> {
+    pub id: &'a str,
+    pub customer_no: &'a str,
+    pub service_id: &'a str,
+    pub local_part: &'a str,
+    pub subdomain: &'a str,
+    pub address: &'a str,
+    pub password_hash: &'a str,
+    pub virus_check: bool,
+}
+
+/// Writes `mailbox` (a unique violation: its address is taken).
+pub async fn insert_mailbox(conn: &mut Conn, mailbox: &NewMailbox<'_>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO mailboxes (id, customer_no, service_id, local_part, subdomain, address, password_hash,
+                virus_check, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(mailbox.id)
+    .bind(mailbox.customer_no)
+    .bind(mailbox.service_id)
+    .bind(mailbox.local_part)
+    .bind(mailbox.subdomain)
+    .bind(mailbox.address)
+    .bind(mailbox.password_hash)
+    .bind(i64::from(mailbox.virus_check))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A completed draft whose sealed password waits for the completion screen.
+#[derive(sqlx::FromRow)]
+pub struct Sealed {
+    pub id: String,
+    pub sealed_password: String,
+    pub mailbox_id: String,
+    pub virus_check: i64,
+}
+
+/// This session's completed draft with its password still sealed in it (unexpired).
+pub async fn sealed_completion(
+    conn: &mut Conn,
+    account: &CurrentAccount,
+    now: i64,
+) -> Result<Option<Sealed>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, sealed_password, mailbox_id, virus_check FROM mailbox_drafts
+         WHERE account_id = $1 AND session_hash = $2 AND step = $3 AND sealed_password IS NOT NULL
+            AND expires_at > $4",
+    )
+    .bind(&account.account_id)
+    .bind(&account.session_hash)
+    .bind(MailboxStep::Done)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Removes draft `draft_id`'s sealed password: true for the one call that removed it.
+pub async fn clear_sealed(conn: &mut Conn, draft_id: &str) -> Result<bool, sqlx::Error> {
+    let cleared = sqlx::query(
+        "UPDATE mailbox_drafts SET sealed_password = NULL WHERE id = $1 AND sealed_password IS NOT NULL",
+    )
+    .bind(draft_id)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(cleared == 1)
+}
+
+/// The address of mailbox `mailbox_id`.
+pub async fn address_of(conn: &mut Conn, mailbox_id: &str) -> Result<String, sqlx::Error> {
+    let (address,): (String,) = sqlx::query_as("SELECT address FROM mailboxes WHERE id = $1")
+        .bind(mailbox_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(address)
+}
+
 pub enum Change {
     Created,
     VirusCheck,

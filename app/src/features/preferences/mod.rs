@@ -25,11 +25,8 @@ pub async fn set_locale(lang: String) -> Result<(), AppError> {
         crate::ssr::auth::cookie(&state.settings, Locale::COOKIE, locale.code(), Some(31_536_000), false);
     crate::ssr::auth::set_cookie(&cookie);
     if let Some(account) = crate::ssr::auth::current_account().await? {
-        sqlx::query("UPDATE accounts SET locale = $2 WHERE id = $1")
-            .bind(&account.account_id)
-            .bind(locale.code())
-            .execute(state.db.pool())
-            .await?;
+        let mut conn = state.db.pool().acquire().await?;
+        crate::features::login::store::set_locale(&mut conn, &account.account_id, locale.code()).await?;
     }
     Ok(())
 }

@@ -26,49 +26,80 @@ pub async fn choose_recovery(choice: Option<String>) -> Result<String, AppError>
 /// question (path A), every other ID to the mailed code (path B).
 #[server(endpoint = "recovery/start")]
 pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
-    use super::mail;
     use super::RecoveryStep;
     use crate::domain::ItscomId;
-    use crate::ssr::auth::{random_token, set_cookie, sha256_hex, throttle};
+    use crate::ssr::auth::{random_token, set_cookie};
     use crate::ssr::{now, refuse, respond};
-    respond(routes::IDENTIFY, async move {
-
-    if let Err(e) = ItscomId::parse(&itscom_id) {
-        return refuse(routes::IDENTIFY, AppError::invalid("itscom_id", e));
-    }
-    let key = ItscomId::key_of_raw(&itscom_id);
-    let state = crate::ssr::state()?;
-    let decoy = store::decoy_method(&state.db.server_secret(store::DECOY_SECRET).await?, &key);
-    let t = now();
-    let token = random_token();
-    let code = {
-        use rand::Rng;
-        format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000))
-    };
-    let mut tx = state.db.pool().begin().await?;
-    if !store::client_may_try(&mut tx, t).await? {
-        tx.commit().await?;
-        return refuse(routes::IDENTIFY, AppError::TooManyAttempts);
-    }
-    let account: Option<(String, String)> = sqlx::query_as(
-        "SELECT a.id, a.recovery_method FROM accounts a
-         WHERE a.itscom_id_key = $1 AND a.state = 'active'",
+    respond(
+        routes::IDENTIFY,
+        async move {
+            if let Err(e) = ItscomId::parse(&itscom_id) {
+                return refuse(routes::IDENTIFY, AppError::invalid("itscom_id", e));
+            }
+            let key = ItscomId::key_of_raw(&itscom_id);
+            let state = crate::ssr::state()?;
+            let decoy = store::decoy_method(&state.db.server_secret(store::DECOY_SECRET).await?, &key);
+            let t = now();
+            let token = random_token();
+            let code = {
+                use rand::Rng;
+                format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000))
+            };
+            let mut tx = state.db.pool().begin().await?;
+            if !store::client_may_try(&mut tx, t).await? {
+                tx.commit().await?;
+                return refuse(routes::IDENTIFY, AppError::TooManyAttempts);
+            }
+            let (account_id, method) = recovery_account(&mut tx, &key, decoy, t).await?;
+            let code_method = method == "code";
+            let flow = store::NewFlow {
+                token: &token,
+                account_id: account_id.clone(),
+                method,
+                step: if code_method { RecoveryStep::Code } else { RecoveryStep::Question },
+                code_hash: code_method.then(|| store::code_hash(&token, &code)),
+                id_key: &key,
+            };
+            store::start_flow(&mut tx, flow, t).await?;
+            announce_recovery(&mut tx, &state.settings, account_id.as_deref(), method, &code, t).await?;
+            tx.commit().await?;
+            set_cookie(&crate::ssr::auth::cookie(
+                &state.settings,
+                store::FLOW_COOKIE,
+                &token,
+                Some(store::FLOW_SECS),
+                true,
+            ));
+            Ok(String::from(if code_method { routes::CODE } else { routes::QUESTION }))
+        }
+        .await,
     )
-    .bind(&key)
-    .fetch_optional(&mut *tx)
-    .await?;
+}
+
+/// The active account a recovery of the ID of `key` is bound to (none past the
+/// hourly limits), and the path its screens take (`decoy` for an unknown ID).
+#[cfg(feature = "ssr")]
+async fn recovery_account(
+    tx: &mut crate::ssr::db::Conn,
+    key: &str,
+    decoy: &'static str,
+    t: i64,
+) -> Result<(Option<String>, &'static str), sqlx::Error> {
+    use crate::ssr::auth::throttle;
+    let account = store::active_account(tx, key).await?;
     // Per typed ID and client (a stranger spends only their own), under a larger cap per
     // ID whoever asks, which a browser the account has logged in from before is not held
     // by (strangers from many addresses must not keep the owner from a code).
     let client = crate::ssr::auth::client_address();
     let known_browser = store::known_browser(
-        &mut tx,
+        tx,
         account.as_ref().map_or("-", |(id, _)| id.as_str()),
         crate::ssr::auth::request_cookie(crate::features::login::DEVICE_COOKIE).as_deref(),
     )
     .await?;
-    let allowed = throttle::reserve(&mut tx, &store::START_PER_ID_CLIENT, &format!("{key}|{client}"), t).await?.go()
-        && (known_browser || throttle::reserve(&mut tx, &store::START_PER_ID, &key, t).await?.go());
+    let allowed =
+        throttle::reserve(tx, &store::START_PER_ID_CLIENT, &format!("{key}|{client}"), t).await?.go()
+            && (known_browser || throttle::reserve(tx, &store::START_PER_ID, key, t).await?.go());
     let method = match &account {
         Some((_, m)) if m == "legacy_question" => "question",
         Some(_) => "code",
@@ -76,65 +107,47 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
     };
     // Past the hourly limit the flow is bound to no account: same screens, no mail,
     // and nothing to guess.
-    let account = account.filter(|_| allowed);
-    let code_method = method == "code";
-    sqlx::query(
-        "INSERT INTO recovery_flows
-            (id_hash, account_id, method, step, code_hash, code_expires_at, created_at, expires_at, id_key_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(sha256_hex(&token))
-    .bind(account.as_ref().map(|a| a.0.clone()))
-    .bind(method)
-    .bind(if code_method { RecoveryStep::Code } else { RecoveryStep::Question })
-    .bind(code_method.then(|| store::code_hash(&token, &code)))
-    .bind(t + store::CODE_SECS)
-    .bind(t)
-    .bind(t + store::FLOW_SECS)
-    .bind(sha256_hex(&key))
-    .execute(&mut *tx)
-    .await?;
+    Ok((account.filter(|_| allowed).map(|(account_id, _)| account_id), method))
+}
+
+/// A recovery's start: its event and, on path B, the code's mail.
+#[cfg(feature = "ssr")]
+async fn announce_recovery(
+    tx: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    account_id: Option<&str>,
+    method: &str,
+    code: &str,
+    t: i64,
+) -> Result<(), sqlx::Error> {
+    use crate::ssr::events::{record, Event, Subject};
     // The same statements whether or not an account stands behind the ID (the time a
     // request takes must not tell): the event (of no one, for an unknown ID), the
     // look-up of where the mail goes, and the mail (a stand-in row for an unknown ID).
-    let subject = match &account {
-        Some((account_id, _)) => crate::ssr::events::Subject::Account(account_id),
-        None => crate::ssr::events::Subject::Unknown,
+    let subject = match account_id {
+        Some(account_id) => Subject::Account(account_id),
+        None => Subject::Unknown,
     };
-    let started = crate::ssr::events::Event::RecoveryStarted;
-    crate::ssr::events::record(&mut tx, started, subject, &client, serde_json::json!({ "method": method }), t).await?;
-    if code_method {
-        let looked_up = crate::ssr::db::customers::notice_target_of(
-            &mut tx,
-            account.as_ref().map_or("-", |(account_id, _)| account_id.as_str()),
-        )
-        .await?;
+    let client = crate::ssr::auth::client_address();
+    record(tx, Event::RecoveryStarted, subject, &client, serde_json::json!({ "method": method }), t).await?;
+    if method == "code" {
+        let looked_up = crate::ssr::db::customers::notice_target_of(tx, account_id.unwrap_or("-")).await?;
         match looked_up {
             // The stored contact address (else the stored ID), never what was typed.
             Some(target) => {
                 crate::ssr::mail::enqueue_each(
-                    &mut tx,
+                    tx,
                     "recovery.code",
                     target.security_recipients(),
-                    |to| mail::recovery_code(&state.settings, target.locale, to, &code),
+                    |to| super::mail::recovery_code(settings, target.locale, to, code),
                     t,
                 )
                 .await?
             }
-            None => crate::ssr::mail::enqueue_decoy(&mut tx, t).await?,
+            None => crate::ssr::mail::enqueue_decoy(tx, t).await?,
         }
     }
-    tx.commit().await?;
-    set_cookie(&crate::ssr::auth::cookie(
-        &state.settings,
-        store::FLOW_COOKIE,
-        &token,
-        Some(store::FLOW_SECS),
-        true,
-    ));
-    Ok(String::from(if code_method { routes::CODE } else { routes::QUESTION }))
-    }
-    .await)
+    Ok(())
 }
 
 /// 認証コード: 10 minutes, 5 attempts (counted atomically), single use. Wrong codes
@@ -159,47 +172,18 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
                 Ok(f) => f,
                 Err(e) => return refuse(routes::IDENTIFY, e),
             };
-            // Per client, and per account a day (20 codes, whatever the flows).
-            let per_account = flow.id_key_hash.clone().unwrap_or_else(|| flow.id_hash.clone());
-            let client = crate::ssr::auth::client_address();
-            use crate::ssr::auth::throttle::reserve;
-            if !store::client_may_try(&mut conn, t).await?
-                || !reserve(&mut conn, &store::CODE_PER_ACCOUNT, &format!("{per_account}|{client}"), t)
-                    .await?
-                    .go()
-                || !reserve(&mut conn, &store::CODE_PER_ID, &per_account, t).await?.go()
-            {
+            if !code_may_try(&mut conn, &flow, t).await? {
                 return refuse(PAGE, AppError::TooManyAttempts);
             }
             // Count the attempt first, atomically: parallel guesses cannot exceed the limit.
-            let counted: Option<(i64,)> = sqlx::query_as(
-                "UPDATE recovery_flows SET attempts = attempts + 1
-         WHERE id_hash = $1 AND step = $2 AND attempts < $3 RETURNING attempts",
-            )
-            .bind(&flow.id_hash)
-            .bind(RecoveryStep::Code)
-            .bind(store::MAX_ATTEMPTS)
-            .fetch_optional(&mut *conn)
-            .await?;
-            let Some((attempt,)) = counted else {
+            let Some(attempt) = store::count_code_attempt(&mut conn, &flow.id_hash).await? else {
                 return refuse(routes::IDENTIFY, AppError::FlowExpired);
             };
             let right = flow.account_id.is_some()
                 && t < flow.code_expires_at
                 && flow.code_hash.as_deref() == Some(store::code_hash(&flow.token, code.expose()).as_str());
             if !right {
-                if let Some(account_id) = &flow.account_id {
-                    store::count_failed_login(&mut conn, &state, account_id, t).await?;
-                }
-                return if attempt >= store::MAX_ATTEMPTS {
-                    flow::advance(RecoveryStep::Code, RecoveryStep::Failed)
-                        .by("id_hash", &flow.id_hash)
-                        .rows(&mut conn)
-                        .await?;
-                    refuse(routes::IDENTIFY, AppError::FlowExpired)
-                } else {
-                    refuse(PAGE, AppError::InvalidCredentials)
-                };
+                return wrong_code(&mut conn, &state, &flow, attempt, t).await;
             }
             // Single use: the code step ends here.
             let moved = flow::advance(RecoveryStep::Code, RecoveryStep::Password)
@@ -223,28 +207,79 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
     )
 }
 
+/// Whether this client may try a code for the flow now.
+#[cfg(feature = "ssr")]
+async fn code_may_try(conn: &mut crate::ssr::db::Conn, flow: &store::Flow, t: i64) -> Result<bool, AppError> {
+    use crate::ssr::auth::throttle::reserve;
+    // Per client, and per account a day (20 codes, whatever the flows).
+    let per_account = flow.id_key_hash.clone().unwrap_or_else(|| flow.id_hash.clone());
+    let client = crate::ssr::auth::client_address();
+    Ok(store::client_may_try(conn, t).await?
+        && reserve(conn, &store::CODE_PER_ACCOUNT, &format!("{per_account}|{client}"), t).await?.go()
+        && reserve(conn, &store::CODE_PER_ID, &per_account, t).await?.go())
+}
+
+/// A wrong code: a failed login of the account; the last attempt ends the flow.
+#[cfg(feature = "ssr")]
+async fn wrong_code(
+    conn: &mut crate::ssr::db::Conn,
+    state: &crate::ssr::AppState,
+    flow: &store::Flow,
+    attempt: i64,
+    t: i64,
+) -> crate::ssr::Answer {
+    use super::RecoveryStep;
+    use crate::ssr::refuse;
+    if let Some(account_id) = &flow.account_id {
+        store::count_failed_login(conn, state, account_id, t).await?;
+    }
+    if attempt >= store::MAX_ATTEMPTS {
+        crate::ssr::flow::advance(RecoveryStep::Code, RecoveryStep::Failed)
+            .by("id_hash", &flow.id_hash)
+            .rows(conn)
+            .await?;
+        refuse(routes::IDENTIFY, AppError::FlowExpired)
+    } else {
+        refuse(routes::CODE, AppError::InvalidCredentials)
+    }
+}
+
+/// The secret question and its answer, parsed (a refusal goes back to `page`).
+#[cfg(feature = "ssr")]
+fn parse_secret(
+    page: &str,
+    question: &str,
+    answer: &str,
+) -> Result<
+    (crate::domain::secret_question::SecretQuestion, crate::domain::secret_question::SecretAnswer),
+    crate::ssr::Refusal,
+> {
+    use crate::domain::secret_question::{SecretAnswer, SecretQuestion};
+    use crate::ssr::refuse;
+    let question = match SecretQuestion::parse(question) {
+        Ok(q) => q,
+        Err(e) => return refuse(page, AppError::invalid("question", e)),
+    };
+    let answer = match SecretAnswer::parse(answer) {
+        Ok(a) => a,
+        Err(e) => return refuse(page, AppError::invalid("answer", e)),
+    };
+    Ok((question, answer))
+}
+
 /// 合言葉登録 (path A): the question and answer this recovery is bound to; mails the
 /// single-use link to the contact address. The answer is hashed whether or not an
 /// account stands behind the flow, so both take the same time.
 #[server(endpoint = "recovery/question")]
 pub async fn submit_recovery_question(question: String, answer: String) -> Result<String, AppError> {
-    use super::mail;
     use super::RecoveryStep;
-    use crate::domain::secret_question::{SecretAnswer, SecretQuestion};
     use crate::ssr::auth::{password as pw, random_token, sha256_hex};
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::QUESTION;
     respond(
         PAGE,
         async move {
-            let question = match SecretQuestion::parse(&question) {
-                Ok(q) => q,
-                Err(e) => return refuse(PAGE, AppError::invalid("question", e)),
-            };
-            let answer = match SecretAnswer::parse(&answer) {
-                Ok(a) => a,
-                Err(e) => return refuse(PAGE, AppError::invalid("answer", e)),
-            };
+            let (question, answer) = parse_secret(PAGE, &question, &answer)?;
             let state = crate::ssr::state()?;
             let t = now();
             let flow = {
@@ -274,20 +309,7 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
                 return refuse(routes::IDENTIFY, AppError::FlowExpired);
             }
             if let Some(account_id) = &flow.account_id {
-                let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
-                let link = state
-                    .settings
-                    .public_url
-                    .join(&format!("/recovery/verify?token={link_token}"))
-                    .map_err(AppError::internal)?;
-                crate::ssr::mail::enqueue_each(
-                    &mut tx,
-                    "recovery.link",
-                    target.security_recipients(),
-                    |to| mail::recovery_question_link(&state.settings, target.locale, to, link.as_str()),
-                    t,
-                )
-                .await?;
+                mail_answer_link(&mut tx, &state.settings, account_id, &link_token, t).await?;
             }
             tx.commit().await?;
             Ok(String::from(routes::SENT))
@@ -296,28 +318,40 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
     )
 }
 
+/// Path A's single-use link, mailed to the account's contact address.
+#[cfg(feature = "ssr")]
+async fn mail_answer_link(
+    tx: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    account_id: &str,
+    link_token: &str,
+    t: i64,
+) -> Result<(), AppError> {
+    let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
+    let link = settings.public_url.join(&routes::verify(link_token)).map_err(AppError::internal)?;
+    crate::ssr::mail::enqueue_each(
+        tx,
+        "recovery.link",
+        target.security_recipients(),
+        |to| super::mail::recovery_question_link(settings, target.locale, to, link.as_str()),
+        t,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Whether a mailed path-A link can still be used (reading changes nothing).
 #[server(endpoint = "recovery/link")]
 pub async fn recovery_link_status(token: String) -> Result<(), AppError> {
-    use crate::ssr::crypto::sha256_hex;
     crate::ssr::set_referrer_policy_no_referrer();
     crate::ssr::set_no_store();
     let state = crate::ssr::state()?;
-    let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT attempts FROM recovery_flows
-         WHERE link_hash = $1 AND step = $2 AND expires_at > $3 AND account_id IS NOT NULL",
-    )
-    .bind(sha256_hex(token.trim()))
-    .bind(super::RecoveryStep::Mailed)
-    .bind(crate::ssr::now())
-    .fetch_optional(state.db.pool())
-    .await?;
-    match row {
-        Some(_) => Ok(()),
-        None => {
-            crate::ssr::set_status(404);
-            Err(AppError::LinkInvalid)
-        }
+    let mut conn = state.db.pool().acquire().await?;
+    if store::link_open(&mut conn, token.trim(), crate::ssr::now()).await? {
+        Ok(())
+    } else {
+        crate::ssr::set_status(404);
+        Err(AppError::LinkInvalid)
     }
 }
 
@@ -330,25 +364,15 @@ pub async fn verify_recovery_answer(
     question: String,
     answer: String,
 ) -> Result<String, AppError> {
-    use super::RecoveryStep;
-    use crate::domain::secret_question::{SecretAnswer, SecretQuestion};
-    use crate::domain::FieldError;
-    use crate::ssr::auth::{password as pw, random_token, set_cookie, sha256_hex};
-    use crate::ssr::{flow, now, refuse, respond};
+    use crate::ssr::auth::{password as pw, sha256_hex};
+    use crate::ssr::{now, refuse, respond};
 
     let token = token.trim().to_string();
-    let page = format!("/recovery/verify?token={token}");
+    let page = routes::verify(&token);
     respond(
         &page.clone(),
         async move {
-            let question = match SecretQuestion::parse(&question) {
-                Ok(q) => q,
-                Err(e) => return refuse(&page, AppError::invalid("question", e)),
-            };
-            let answer = match SecretAnswer::parse(&answer) {
-                Ok(a) => a,
-                Err(e) => return refuse(&page, AppError::invalid("answer", e)),
-            };
+            let (question, answer) = parse_secret(&page, &question, &answer)?;
             let state = crate::ssr::state()?;
             let t = now();
             let link_hash = sha256_hex(&token);
@@ -357,63 +381,83 @@ pub async fn verify_recovery_answer(
                 return refuse(&page, AppError::TooManyAttempts);
             }
             // Count the attempt first, atomically: parallel guesses cannot exceed the limit.
-            /// attempts, question, answer_hash, account_id
-            type Counted = (i64, Option<String>, Option<String>, Option<String>);
-            let counted: Option<Counted> = sqlx::query_as(
-                "UPDATE recovery_flows SET attempts = attempts + 1
-         WHERE link_hash = $1 AND step = $2 AND attempts < $3 AND expires_at > $4
-            AND account_id IS NOT NULL
-         RETURNING attempts, question, answer_hash, account_id",
-            )
-            .bind(&link_hash)
-            .bind(RecoveryStep::Mailed)
-            .bind(store::MAX_ATTEMPTS)
-            .bind(t)
-            .fetch_optional(&mut *conn)
-            .await?;
-            let Some((attempt, stored_question, answer_hash, Some(account_id))) = counted else {
+            let counted = store::count_answer_attempt(&mut conn, &link_hash, t).await?;
+            let Some(store::CountedAnswer {
+                attempts: attempt,
+                question: stored_question,
+                answer_hash,
+                account_id: Some(account_id),
+            }) = counted
+            else {
                 return refuse(&page, AppError::LinkInvalid);
             };
             let answer_matches = pw::verify_async(answer.secret_for(question), answer_hash).await;
             if !(answer_matches && stored_question.as_deref() == Some(question.code())) {
-                store::count_failed_login(&mut conn, &state, &account_id, t).await?;
-                if attempt >= store::MAX_ATTEMPTS {
-                    flow::advance(RecoveryStep::Mailed, RecoveryStep::Failed)
-                        .by("link_hash", &link_hash)
-                        .rows(&mut conn)
-                        .await?;
-                    return refuse(&page, AppError::LinkInvalid);
-                }
-                return refuse(&page, AppError::invalid("answer", FieldError::Mismatch));
+                return wrong_answer(&mut conn, &state, &page, &link_hash, &account_id, attempt, t).await;
             }
-            // Single use: the link ends here, and the flow moves to this browser.
-            let browser_token = random_token();
-            let moved = flow::advance(RecoveryStep::Mailed, RecoveryStep::Password)
-                .set("id_hash", sha256_hex(&browser_token))
-                .set("expires_at", t + store::FLOW_SECS)
-                .claim("link_hash", &link_hash)
-                .once(&mut conn)
-                .await?;
-            if !moved {
-                return refuse(&page, AppError::LinkInvalid);
-            }
-            crate::ssr::auth::throttle::forgive(
-                &mut conn,
-                &store::RECOVERY_CLIENT,
-                &crate::ssr::auth::client_address(),
-            )
-            .await?;
-            set_cookie(&crate::ssr::auth::cookie(
-                &state.settings,
-                store::FLOW_COOKIE,
-                &browser_token,
-                Some(store::FLOW_SECS),
-                true,
-            ));
-            Ok(String::from(routes::REISSUE))
+            move_to_browser(&mut conn, &state.settings, &page, &link_hash, t).await
         }
         .await,
     )
+}
+
+/// A right answer: the link ends, and the recovery moves to this browser (its cookie).
+#[cfg(feature = "ssr")]
+async fn move_to_browser(
+    conn: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    page: &str,
+    link_hash: &str,
+    t: i64,
+) -> crate::ssr::Answer {
+    use super::RecoveryStep;
+    use crate::ssr::auth::{random_token, set_cookie, sha256_hex};
+    // Single use: the link ends here, and the flow moves to this browser.
+    let browser_token = random_token();
+    let moved = crate::ssr::flow::advance(RecoveryStep::Mailed, RecoveryStep::Password)
+        .set("id_hash", sha256_hex(&browser_token))
+        .set("expires_at", t + store::FLOW_SECS)
+        .claim("link_hash", link_hash)
+        .once(conn)
+        .await?;
+    if !moved {
+        return crate::ssr::refuse(page, AppError::LinkInvalid);
+    }
+    crate::ssr::auth::throttle::forgive(conn, &store::RECOVERY_CLIENT, &crate::ssr::auth::client_address())
+        .await?;
+    set_cookie(&crate::ssr::auth::cookie(
+        settings,
+        store::FLOW_COOKIE,
+        &browser_token,
+        Some(store::FLOW_SECS),
+        true,
+    ));
+    Ok(String::from(routes::REISSUE))
+}
+
+/// A wrong answer (or question): a failed login of the account; the last attempt ends
+/// the link.
+#[cfg(feature = "ssr")]
+async fn wrong_answer(
+    conn: &mut crate::ssr::db::Conn,
+    state: &crate::ssr::AppState,
+    page: &str,
+    link_hash: &str,
+    account_id: &str,
+    attempt: i64,
+    t: i64,
+) -> crate::ssr::Answer {
+    use super::RecoveryStep;
+    use crate::ssr::refuse;
+    store::count_failed_login(conn, state, account_id, t).await?;
+    if attempt >= store::MAX_ATTEMPTS {
+        crate::ssr::flow::advance(RecoveryStep::Mailed, RecoveryStep::Failed)
+            .by("link_hash", link_hash)
+            .rows(conn)
+            .await?;
+        return refuse(page, AppError::LinkInvalid);
+    }
+    refuse(page, AppError::invalid("answer", crate::domain::FieldError::Mismatch))
 }
 
 /// ID・パスワード再発行 (path A): the iTSCOM ID of the account this browser's recovery
@@ -426,21 +470,17 @@ pub async fn recovery_identity() -> Result<String, AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let flow = store::current_flow(&mut conn, super::RecoveryStep::Password, crate::ssr::now()).await?;
     let account_id = flow.account_id.ok_or(AppError::FlowExpired)?;
-    let (itscom_id,): (String,) = sqlx::query_as("SELECT itscom_id FROM accounts WHERE id = $1")
-        .bind(&account_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let itscom_id = store::itscom_id(&mut conn, &account_id).await?;
     Ok(itscom_id)
 }
 
 /// The new password: ends every session of the account and mails a notice.
 #[server(endpoint = "recovery/password")]
 pub async fn set_recovered_password(password: String, password_again: String) -> Result<String, AppError> {
-    use super::mail;
     use super::RecoveryStep;
     use crate::domain::password::{parse_new, NewPasswordError};
     use crate::domain::FieldError;
-    use crate::ssr::auth::{password as pw, throttle};
+    use crate::ssr::auth::password as pw;
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::PASSWORD;
     respond(
@@ -448,16 +488,7 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
         async move {
             let state = crate::ssr::state()?;
             let t = now();
-            let (flow, target) = {
-                let mut conn = state.db.pool().acquire().await?;
-                let flow = match store::current_flow(&mut conn, RecoveryStep::Password, t).await {
-                    Ok(f) => f,
-                    Err(e) => return refuse(routes::IDENTIFY, e),
-                };
-                let account_id = flow.account_id.clone().ok_or(AppError::FlowExpired)?;
-                let target = crate::ssr::db::customers::notice_target(&mut conn, &account_id).await?;
-                (flow, target)
-            };
+            let (flow, target) = password_flow(&state, t).await?;
             let new_password = match parse_new(&password, &password_again, Some(&target.itscom_id)) {
                 Ok(p) => p,
                 Err(NewPasswordError::Password(e)) => return refuse(PAGE, AppError::invalid("password", e)),
@@ -475,33 +506,7 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
             {
                 return refuse(routes::IDENTIFY, AppError::FlowExpired);
             }
-            sqlx::query("UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE id = $1")
-                .bind(&account_id)
-                .bind(hash)
-                .bind(t)
-                .execute(&mut *tx)
-                .await?;
-            // Every session ends, and so does every pending change (ID change, re-registration,
-            // other recoveries) started before the reset.
-            crate::features::end_for_security(&mut tx, &account_id, t).await?;
-            let key = crate::domain::ItscomId::key_of_raw(&target.itscom_id);
-            throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &key).await?;
-            crate::features::registration::clear_customer_budgets(&mut tx, &account_id).await?;
-            crate::ssr::events::account_event(
-                &mut tx,
-                crate::ssr::events::Event::PasswordReset,
-                &account_id,
-                t,
-            )
-            .await?;
-            crate::ssr::mail::enqueue_each(
-                &mut tx,
-                "recovery.done",
-                target.security_recipients(),
-                |to| mail::password_reset_notice(&state.settings, target.locale, to, t),
-                t,
-            )
-            .await?;
+            reset_password(&mut tx, &state.settings, &account_id, &target, hash, t).await?;
             tx.commit().await?;
             crate::ssr::auth::set_cookie(&crate::ssr::auth::cookie(
                 &state.settings,
@@ -514,6 +519,53 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
         }
         .await,
     )
+}
+
+/// This browser's recovery at the password step, and where its account's notices go
+/// (read outside the transaction).
+#[cfg(feature = "ssr")]
+async fn password_flow(
+    state: &crate::ssr::AppState,
+    t: i64,
+) -> Result<(store::Flow, crate::ssr::db::customers::NoticeTarget), crate::ssr::Refusal> {
+    let mut conn = state.db.pool().acquire().await?;
+    let flow = match store::current_flow(&mut conn, super::RecoveryStep::Password, t).await {
+        Ok(f) => f,
+        Err(e) => return crate::ssr::refuse(routes::IDENTIFY, e),
+    };
+    let account_id = flow.account_id.clone().ok_or(AppError::FlowExpired)?;
+    let target = crate::ssr::db::customers::notice_target(&mut conn, &account_id).await?;
+    Ok((flow, target))
+}
+
+/// The recovered account's new password, in the recovery's transaction: the account's
+/// budgets open again, the event is recorded and its contact address told.
+#[cfg(feature = "ssr")]
+async fn reset_password(
+    tx: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    account_id: &str,
+    target: &crate::ssr::db::customers::NoticeTarget,
+    password_hash: String,
+    t: i64,
+) -> Result<(), sqlx::Error> {
+    use crate::ssr::auth::throttle;
+    store::set_password(tx, account_id, password_hash, t).await?;
+    // Every session ends, and so does every pending change (ID change, re-registration,
+    // other recoveries) started before the reset.
+    crate::features::end_for_security(tx, account_id, t).await?;
+    let key = crate::domain::ItscomId::key_of_raw(&target.itscom_id);
+    throttle::reset(tx, &throttle::LOGIN_ACCOUNT, &key).await?;
+    crate::features::registration::clear_customer_budgets(tx, account_id).await?;
+    crate::ssr::events::account_event(tx, crate::ssr::events::Event::PasswordReset, account_id, t).await?;
+    crate::ssr::mail::enqueue_each(
+        tx,
+        "recovery.done",
+        target.security_recipients(),
+        |to| super::mail::password_reset_notice(settings, target.locale, to, t),
+        t,
+    )
+    .await
 }
 
 /// The step this browser's recovery is at, if any.

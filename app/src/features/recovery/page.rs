@@ -4,13 +4,12 @@ use super::api::{
 };
 use super::{routes, RecoveryStep};
 use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
-use crate::components::status::{ErrorNotice, Loading};
+use crate::components::link::LinkPage;
 use crate::components::step::AtStep;
 use crate::domain::secret_question::{SecretQuestion, ANSWER_MAX};
 use crate::error::AppError;
 use crate::i18n::{question_text, t};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn RecoveryChoicePage() -> impl IntoView {
@@ -83,7 +82,7 @@ pub fn RecoveryCodePage() -> impl IntoView {
                     <Submit label=tx.next/>
                 </ActionForm>
                 <p class="mt-6 text-sm leading-relaxed text-slate-700">
-                    {tf.cannot_receive} " " <a class="link" href="/register">{tx.register_link}</a>
+                    {tf.cannot_receive} " " <a class="link" href=crate::features::registration::routes::START>{tx.register_link}</a>
                 </p>
             </section>
         </AtStep>
@@ -188,7 +187,7 @@ pub fn RecoverySentPage() -> impl IntoView {
                 <h2 class="card-title">{tf.sent_title}</h2>
                 <p class="mb-4 leading-relaxed" data-testid="recovery-sent">{tf.sent_body}</p>
                 <p class="text-sm text-slate-600">{tf.sent_note}</p>
-                <p class="mt-4"><a class="link link-action" href="/recovery">{tx.start_over}</a></p>
+                <p class="mt-4"><a class="link link-action" href=super::routes::START>{tx.start_over}</a></p>
             </section>
         </AtStep>
     }
@@ -200,35 +199,20 @@ pub fn RecoverySentPage() -> impl IntoView {
 pub fn RecoveryVerifyPage() -> impl IntoView {
     let tx = t();
     let tf = super::texts::t();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let link = Resource::new(token, recovery_link_status);
     let action = ServerAction::<VerifyRecoveryAnswer>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tf.title}</h1>
-        <Suspense fallback=|| view! { <Loading/> }>
-            {move || link.get().map(|r| match r {
-                Ok(()) => view! {
-                    <section class="card max-w-2xl">
-                        <h2 class="card-title">{tf.identify}</h2>
-                        <p class="mb-2 leading-relaxed">{tf.verify_lead}</p>
-                        <p class="mb-4 text-sm text-slate-600">{tf.answers_left}</p>
-                        <FormAlert error=error/>
-                        <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
-                            <input type="hidden" name="token" value=token/>
-                            <QuestionAndAnswer error=error/>
-                            <Submit label=tf.reissue/>
-                        </ActionForm>
-                    </section>
-                }.into_any(),
-                Err(AppError::LinkInvalid) => view! {
-                    <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
-                    <p class="mt-4"><a class="link link-action" href="/recovery">{tx.start_over}</a></p>
-                }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
-        </Suspense>
+        <LinkPage title=tf.title load=recovery_link_status restart=(routes::START, tx.start_over) children=move |(), token| view! {
+            <h2 class="card-title">{tf.identify}</h2>
+            <p class="mb-2 leading-relaxed">{tf.verify_lead}</p>
+            <p class="mb-4 text-sm text-slate-600">{tf.answers_left}</p>
+            <FormAlert error=error/>
+            <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                <input type="hidden" name="token" value=token/>
+                <QuestionAndAnswer error=error/>
+                <Submit label=tf.reissue/>
+            </ActionForm>
+        }/>
     }
 }
 
@@ -268,7 +252,7 @@ pub fn RecoveryDonePage() -> impl IntoView {
         <section class="card max-w-2xl">
             <h2 class="card-title">{tx.reg_done}</h2>
             <p class="mb-4" data-testid="recovery-done">{tf.done_body}</p>
-            <a class="btn" href="/login">{tx.to_login}</a>
+            <a class="btn" href=crate::features::login::routes::LOGIN>{tx.to_login}</a>
         </section>
     }
 }

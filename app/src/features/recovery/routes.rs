@@ -16,3 +16,8 @@ pub const VERIFY: &str = "/recovery/verify";
 pub const PASSWORD: &str = "/recovery/password";
 pub const DONE: &str = "/recovery/done";
 pub const REISSUE: &str = "/recovery/reissue";
+
+/// Path A's mailed link (`token`).
+pub fn verify(token: &str) -> String {
+    format!("{VERIFY}?token={token}")
+}

@@ -126,6 +126,7 @@ pub fn code_hash(token: &str, code: &str) -> String {
     sha256_hex(&format!("{token}\u{0}{code}"))
 }
 
+/// This browser's recovery as its steps read it.
 pub struct Flow {
     pub token: String,
     pub id_hash: String,
@@ -136,10 +137,20 @@ pub struct Flow {
     pub id_key_hash: Option<String>,
 }
 
+/// A recovery's row, as [`Flow`] holds it.
+#[derive(sqlx::FromRow)]
+struct FlowRow {
+    id_hash: String,
+    account_id: Option<String>,
+    code_hash: Option<String>,
+    code_expires_at: i64,
+    id_key_hash: Option<String>,
+}
+
+/// The recovery of this browser at `step`, or FlowExpired.
 pub async fn current_flow(conn: &mut Conn, step: super::RecoveryStep, now: i64) -> Result<Flow, AppError> {
     let token = request_cookie(FLOW_COOKIE).ok_or(AppError::FlowExpired)?;
-    type Row = (String, Option<String>, Option<String>, i64, Option<String>);
-    let row: Option<Row> = sqlx::query_as(
+    let row: Option<FlowRow> = sqlx::query_as(
         "SELECT id_hash, account_id, code_hash, code_expires_at, id_key_hash FROM recovery_flows
          WHERE id_hash = $1 AND step = $2 AND expires_at > $3",
     )
@@ -148,8 +159,139 @@ pub async fn current_flow(conn: &mut Conn, step: super::RecoveryStep, now: i64) 
     .bind(now)
     .fetch_optional(conn)
     .await?;
-    let (id_hash, account_id, code_hash, code_expires_at, id_key_hash) = row.ok_or(AppError::FlowExpired)?;
+    let FlowRow { id_hash, account_id, code_hash, code_expires_at, id_key_hash } =
+        row.ok_or(AppError::FlowExpired)?;
     Ok(Flow { token, id_hash, account_id, code_hash, code_expires_at, id_key_hash })
+}
+
+/// The active account of the iTSCOM ID of `key`, if any: (id, recovery method).
+pub async fn active_account(conn: &mut Conn, key: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, a.recovery_method FROM accounts a
+         WHERE a.itscom_id_key = $1 AND a.state = 'active'",
+    )
+    .bind(key)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A recovery as its start writes it.
+pub struct NewFlow<'a> {
+    /// The browser's flow token (stored hashed).
+    pub token: &'a str,
+    /// None for an unknown ID, and past the hourly limit.
+    pub account_id: Option<String>,
+    /// "code" (path B) or "question" (path A).
+    pub method: &'a str,
+    pub step: super::RecoveryStep,
+    pub code_hash: Option<String>,
+    /// The typed ID's key (stored hashed: the per-ID budgets' subject).
+    pub id_key: &'a str,
+}
+
+/// Starts this browser's recovery.
+pub async fn start_flow(conn: &mut Conn, flow: NewFlow<'_>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO recovery_flows
+            (id_hash, account_id, method, step, code_hash, code_expires_at, created_at, expires_at, id_key_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(sha256_hex(flow.token))
+    .bind(flow.account_id)
+    .bind(flow.method)
+    .bind(flow.step)
+    .bind(flow.code_hash)
+    .bind(now + CODE_SECS)
+    .bind(now)
+    .bind(now + FLOW_SECS)
+    .bind(sha256_hex(flow.id_key))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Counts one code attempt of flow `id_hash`, atomically: the attempts so far, or None
+/// when the flow is past the code step or out of attempts.
+pub async fn count_code_attempt(conn: &mut Conn, id_hash: &str) -> Result<Option<i64>, sqlx::Error> {
+    let counted: Option<(i64,)> = sqlx::query_as(
+        "UPDATE recovery_flows SET attempts = attempts + 1
+         WHERE id_hash = $1 AND step = $2 AND attempts < $3 RETURNING attempts",
+    )
+    .bind(id_hash)
+    .bind(super::RecoveryStep::Code)
+    .bind(MAX_ATTEMPTS)
+    .fetch_optional(conn)
+    .await?;
+    Ok(counted.map(|(attempts,)| attempts))
+}
+
+/// Whether the mailed path-A link `token` can still be used (reading changes nothing).
+pub async fn link_open(conn: &mut Conn, token: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT attempts FROM recovery_flows
+         WHERE link_hash = $1 AND step = $2 AND expires_at > $3 AND account_id IS NOT NULL",
+    )
+    .bind(sha256_hex(token))
+    .bind(super::RecoveryStep::Mailed)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// A path-A link's attempt, counted: what the answer is checked against.
+#[derive(sqlx::FromRow)]
+pub struct CountedAnswer {
+    pub attempts: i64,
+    pub question: Option<String>,
+    pub answer_hash: Option<String>,
+    pub account_id: Option<String>,
+}
+
+/// Counts one answer attempt of the link `link_hash`, atomically: None when the link is
+/// used, expired, bound to no account or out of attempts.
+pub async fn count_answer_attempt(
+    conn: &mut Conn,
+    link_hash: &str,
+    now: i64,
+) -> Result<Option<CountedAnswer>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE recovery_flows SET attempts = attempts + 1
+         WHERE link_hash = $1 AND step = $2 AND attempts < $3 AND expires_at > $4
+            AND account_id IS NOT NULL
+         RETURNING attempts, question, answer_hash, account_id",
+    )
+    .bind(link_hash)
+    .bind(super::RecoveryStep::Mailed)
+    .bind(MAX_ATTEMPTS)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The account's iTSCOM ID.
+pub async fn itscom_id(conn: &mut Conn, account_id: &str) -> Result<String, sqlx::Error> {
+    let (itscom_id,): (String,) = sqlx::query_as("SELECT itscom_id FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(itscom_id)
+}
+
+/// The account's new password (its hash).
+pub async fn set_password(
+    conn: &mut Conn,
+    account_id: &str,
+    hash: String,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE id = $1")
+        .bind(account_id)
+        .bind(hash)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Whether the browser's device cookie (set at login) names one the account has logged

@@ -18,95 +18,156 @@ pub async fn verify_contract(
     factor_kind: Option<String>,
     factor_value: String,
 ) -> Result<String, AppError> {
-    use super::RegistrationStep;
-    use crate::domain::{verification::Factor, KatakanaName, PhoneNumber};
-    use crate::ssr::auth::{client_address, random_token, set_cookie, sha256_hex, throttle};
-    use crate::ssr::{now, refuse, respond};
-    const PAGE: &str = routes::START;
-    respond(PAGE, async move {
+    use crate::ssr::auth::{random_token, set_cookie, throttle};
+    use crate::ssr::{now, respond};
+    respond(
+        routes::START,
+        async move {
+            let (kana, phone, factor) = parse_holder(&kana, &phone, factor_kind.as_deref(), &factor_value)?;
+            let state = crate::ssr::state()?;
+            let t = now();
+            let subject = format!("{}|{}", kana.match_key(), phone.digits());
+            let mut conn = state.db.pool().acquire().await?;
+            let matches =
+                verified_customers(&mut conn, &state.settings, &kana, &phone, &factor, &subject, t).await?;
+            let next = next_after_verification(&mut conn, &matches, t).await?;
+            throttle::reset(&mut conn, &VERIFY_SUBJECT, &subject).await?;
+            let token = random_token();
+            store::start_flow(
+                &mut conn,
+                &token,
+                next.step,
+                next.customer_no,
+                next.candidates,
+                factor.kind(),
+                t,
+            )
+            .await?;
+            set_cookie(&crate::ssr::auth::cookie(
+                &state.settings,
+                store::FLOW_COOKIE,
+                &token,
+                Some(store::FLOW_SECS),
+                true,
+            ));
+            Ok(String::from(next.page))
+        }
+        .await,
+    )
+}
 
-    let kana = match KatakanaName::parse(&kana) {
+/// STEP 2's fields, parsed: the name, the phone number and the factor.
+#[cfg(feature = "ssr")]
+fn parse_holder(
+    kana: &str,
+    phone: &str,
+    factor_kind: Option<&str>,
+    factor_value: &str,
+) -> Result<
+    (crate::domain::KatakanaName, crate::domain::PhoneNumber, crate::domain::verification::Factor),
+    crate::ssr::Refusal,
+> {
+    use crate::domain::{verification::Factor, KatakanaName, PhoneNumber};
+    use crate::ssr::refuse;
+    const PAGE: &str = routes::START;
+    let kana = match KatakanaName::parse(kana) {
         Ok(k) => k,
         Err(e) => return refuse(PAGE, AppError::invalid("kana", e)),
     };
-    let phone = match PhoneNumber::parse(&phone) {
+    let phone = match PhoneNumber::parse(phone) {
         Ok(p) => p,
         Err(e) => return refuse(PAGE, AppError::invalid("phone", e)),
     };
-    let factor = match factor_kind.as_deref() {
+    let factor = match factor_kind {
         None | Some("") => {
             return refuse(PAGE, AppError::invalid("factor", crate::domain::FieldError::Required))
         }
-        Some(kind) => match Factor::parse(kind, &factor_value) {
+        Some(kind) => match Factor::parse(kind, factor_value) {
             Ok(f) => f,
             Err(e) => return refuse(PAGE, AppError::invalid("factor", e)),
         },
     };
+    Ok((kana, phone, factor))
+}
 
-    let state = crate::ssr::state()?;
-    let t = now();
-    let subject = format!("{}|{}", kana.match_key(), phone.digits());
-    let mut conn = state.db.pool().acquire().await?;
+/// STEP 2's verification within its budgets: the customers (and whether each needs
+/// 追加認証情報) that name, phone and factor match; `subject` is the name + phone.
+#[cfg(feature = "ssr")]
+async fn verified_customers(
+    conn: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    kana: &crate::domain::KatakanaName,
+    phone: &crate::domain::PhoneNumber,
+    factor: &crate::domain::verification::Factor,
+    subject: &str,
+    t: i64,
+) -> Result<Vec<(String, bool)>, crate::ssr::Refusal> {
+    use crate::ssr::auth::{client_address, throttle};
+    use crate::ssr::refuse;
+    const PAGE: &str = routes::START;
     // Counted per client, per name + phone, and per customer record they name.
-    let named = store::named_customers(&mut conn, &kana.match_key(), phone.digits()).await?;
-    if !throttle::reserve(&mut conn, &VERIFY_CLIENT, &client_address(), t).await?.go() {
+    let named = store::named_customers(conn, &kana.match_key(), phone.digits()).await?;
+    if !throttle::reserve(conn, &VERIFY_CLIENT, &client_address(), t).await?.go() {
         return refuse(PAGE, AppError::TooManyAttempts);
     }
     // 100 failures in a row (per name + phone, per customer record): the support centre.
-    if let Some(e) = store::refused(throttle::reserve(&mut conn, &VERIFY_SUBJECT, &subject, t).await?) {
+    if let Some(e) = store::refused(throttle::reserve(conn, &VERIFY_SUBJECT, subject, t).await?) {
         return refuse(PAGE, e);
     }
-    if let Some(e) = store::refused(store::reserve_customers(&mut conn, &named, t).await?) {
+    if let Some(e) = store::refused(store::reserve_customers(conn, &named, t).await?) {
         return refuse(PAGE, e);
     }
-    let matches = matching_customers(&mut conn, &kana.match_key(), phone.digits(), &factor).await?;
+    let matches = matching_customers(conn, &kana.match_key(), phone.digits(), factor).await?;
     if matches.is_empty() {
-        store::customers_failed(&mut conn, &state.settings, &named, t).await?;
+        store::customers_failed(conn, settings, &named, t).await?;
         return refuse(PAGE, AppError::VerificationFailed);
     }
     let matched: Vec<String> = matches.iter().map(|(n, _)| n.clone()).collect();
-    store::settle_customers(&mut conn, &named, &matched).await?;
+    store::settle_customers(conn, &named, &matched).await?;
     // A success does not count against a shared client address (an office, a NAT).
-    throttle::forgive(&mut conn, &VERIFY_CLIENT, &client_address()).await?;
-    let (step, customer_no, candidates, next) = match matches.as_slice() {
-        [] => return refuse(PAGE, AppError::VerificationFailed),
+    throttle::forgive(conn, &VERIFY_CLIENT, &client_address()).await?;
+    Ok(matches)
+}
+
+/// Where a verified STEP 2 leads: the flow's first step, its customer (one match) or
+/// its candidates (several, comma-separated), and the next page.
+#[cfg(feature = "ssr")]
+struct Verified {
+    step: super::RegistrationStep,
+    customer_no: Option<String>,
+    candidates: Option<String>,
+    page: &'static str,
+}
+
+/// One customer goes on to STEP 3 (unless its owner refused a re-registration lately),
+/// several to 追加認証情報.
+#[cfg(feature = "ssr")]
+async fn next_after_verification(
+    conn: &mut crate::ssr::db::Conn,
+    matches: &[(String, bool)],
+    t: i64,
+) -> Result<Verified, crate::ssr::Refusal> {
+    use super::RegistrationStep;
+    use crate::ssr::refuse;
+    Ok(match matches {
+        [] => return refuse(routes::START, AppError::VerificationFailed),
         // Its owner refused a re-registration within the last 7 days: the support centre.
-        [(no, false)] if store::existing_account(&mut conn, no, t).await?.1 => {
-            return refuse(PAGE, AppError::SupportNeeded)
+        [(no, false)] if store::existing_account(conn, no, t).await?.1 => {
+            return refuse(routes::START, AppError::SupportNeeded)
         }
-        [(no, false)] => (RegistrationStep::Credentials, Some(no.clone()), None, routes::CREDENTIALS),
-        several => (
-            RegistrationStep::Additional,
-            None,
-            Some(several.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(",")),
-            routes::ADDITIONAL,
-        ),
-    };
-    throttle::reset(&mut conn, &VERIFY_SUBJECT, &subject).await?;
-    let token = random_token();
-    sqlx::query(
-        "INSERT INTO registration_flows (id_hash, step, customer_no, candidates, factor_used, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(sha256_hex(&token))
-    .bind(step)
-    .bind(customer_no)
-    .bind(candidates)
-    .bind(factor.kind())
-    .bind(t)
-    .bind(t + store::FLOW_SECS)
-    .execute(&mut *conn)
-    .await?;
-    set_cookie(&crate::ssr::auth::cookie(
-        &state.settings,
-        store::FLOW_COOKIE,
-        &token,
-        Some(store::FLOW_SECS),
-        true,
-    ));
-    Ok(String::from(next))
-    }
-    .await)
+        [(no, false)] => Verified {
+            step: RegistrationStep::Credentials,
+            customer_no: Some(no.clone()),
+            candidates: None,
+            page: routes::CREDENTIALS,
+        },
+        several => Verified {
+            step: RegistrationStep::Additional,
+            customer_no: None,
+            candidates: Some(several.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(",")),
+            page: routes::ADDITIONAL,
+        },
+    })
 }
 
 /// 追加認証情報: the customer number or equipment ID not used before singles out one
@@ -117,7 +178,6 @@ pub async fn verify_additional(
     factor_value: String,
 ) -> Result<String, AppError> {
     use super::RegistrationStep;
-    use crate::domain::verification::Factor;
     use crate::ssr::auth::{client_address, throttle};
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::ADDITIONAL;
@@ -131,15 +191,8 @@ pub async fn verify_additional(
                 Ok(f) => f,
                 Err(e) => return refuse(routes::START, e),
             };
-            let kind = factor_kind.unwrap_or_default();
-            // Only a customer number or an equipment ID, and not the kind already used.
-            if !matches!(kind.as_str(), "customer_no" | "equipment") || kind == flow.factor_used {
-                return refuse(PAGE, AppError::invalid("factor", crate::domain::FieldError::Required));
-            }
-            let factor = match Factor::parse(&kind, &factor_value) {
-                Ok(f) => f,
-                Err(e) => return refuse(PAGE, AppError::invalid("factor", e)),
-            };
+            let factor =
+                additional_factor(factor_kind.unwrap_or_default(), &factor_value, &flow.factor_used)?;
             let named: Vec<String> =
                 flow.candidates.as_deref().unwrap_or_default().split(',').map(str::to_owned).collect();
             if !throttle::reserve(&mut conn, &VERIFY_CLIENT, &client_address(), t).await?.go()
@@ -150,28 +203,7 @@ pub async fn verify_additional(
             if let Some(e) = store::refused(store::reserve_customers(&mut conn, &named, t).await?) {
                 return refuse(PAGE, e);
             }
-            let candidates: Vec<&str> = named.iter().map(String::as_str).collect();
-            let mut found = None;
-            for no in &candidates {
-                let ok = match &factor {
-                    Factor::CustomerNumber(n) => n.as_str() == *no,
-                    Factor::Equipment(e) => {
-                        let (n,): (i64,) = sqlx::query_as(
-                            "SELECT COUNT(*) FROM equipment WHERE customer_no = $1 AND equipment_id = $2",
-                        )
-                        .bind(*no)
-                        .bind(e.as_str())
-                        .fetch_one(&mut *conn)
-                        .await?;
-                        n > 0
-                    }
-                    _ => false,
-                };
-                if ok {
-                    found = Some(no.to_string());
-                }
-            }
-            let Some(customer_no) = found else {
+            let Some(customer_no) = singled_out(&mut conn, &named, &factor).await? else {
                 store::customers_failed(&mut conn, &state.settings, &named, t).await?;
                 return refuse(PAGE, AppError::VerificationFailed);
             };
@@ -192,6 +224,49 @@ pub async fn verify_additional(
     )
 }
 
+/// 追加認証情報's factor, parsed: `kind` must be the customer number or the equipment ID,
+/// and not the kind STEP 2 used (`used`).
+#[cfg(feature = "ssr")]
+fn additional_factor(
+    kind: String,
+    value: &str,
+    used: &str,
+) -> Result<crate::domain::verification::Factor, crate::ssr::Refusal> {
+    use crate::domain::verification::Factor;
+    use crate::ssr::refuse;
+    const PAGE: &str = routes::ADDITIONAL;
+    // Only a customer number or an equipment ID, and not the kind already used.
+    if !matches!(kind.as_str(), "customer_no" | "equipment") || kind == used {
+        return refuse(PAGE, AppError::invalid("factor", crate::domain::FieldError::Required));
+    }
+    match Factor::parse(&kind, value) {
+        Ok(f) => Ok(f),
+        Err(e) => refuse(PAGE, AppError::invalid("factor", e)),
+    }
+}
+
+/// The customer among `candidates` that `factor` names (every candidate is asked).
+#[cfg(feature = "ssr")]
+async fn singled_out(
+    conn: &mut crate::ssr::db::Conn,
+    candidates: &[String],
+    factor: &crate::domain::verification::Factor,
+) -> Result<Option<String>, sqlx::Error> {
+    use crate::domain::verification::Factor;
+    let mut found = None;
+    for no in candidates {
+        let ok = match factor {
+            Factor::CustomerNumber(n) => n.as_str() == no.as_str(),
+            Factor::Equipment(e) => store::has_equipment(conn, no, e.as_str()).await?,
+            _ => false,
+        };
+        if ok {
+            found = Some(no.to_string());
+        }
+    }
+    Ok(found)
+}
+
 /// STEP 3: the iTSCOM ID and password; mails the confirmation link.
 #[server(endpoint = "register/credentials")]
 pub async fn submit_credentials(
@@ -199,53 +274,17 @@ pub async fn submit_credentials(
     password: String,
     password_again: String,
 ) -> Result<String, AppError> {
-    use super::mail;
     use super::RegistrationStep;
-    use crate::domain::password::{parse_new, NewPasswordError};
-    use crate::domain::{FieldError, ItscomId};
-    use crate::ssr::auth::{password as pw, random_token, sha256_hex};
-    use crate::ssr::mail::enqueue;
+    use crate::ssr::auth::{password as pw, random_token};
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::CREDENTIALS;
     respond(
         PAGE,
         async move {
-            let id = match ItscomId::parse(&itscom_id) {
-                Ok(id) => id,
-                Err(e) => return refuse(PAGE, AppError::invalid("itscom_id", e)),
-            };
-            let new_password = match parse_new(&password, &password_again, Some(id.as_str())) {
-                Ok(p) => p,
-                Err(NewPasswordError::Password(e)) => return refuse(PAGE, AppError::invalid("password", e)),
-                Err(NewPasswordError::Mismatch) => {
-                    return refuse(PAGE, AppError::invalid("password_again", FieldError::Mismatch))
-                }
-            };
+            let (id, new_password) = parse_credentials(&itscom_id, &password, &password_again)?;
             let state = crate::ssr::state()?;
             let t = now();
-            let flow = {
-                let mut conn = state.db.pool().acquire().await?;
-                let flow = match store::current_flow(&mut conn, RegistrationStep::Credentials, t).await {
-                    Ok(f) => f,
-                    Err(e) => return refuse(routes::START, e),
-                };
-                let customer_no = flow.customer_no.clone().ok_or(AppError::FlowExpired)?;
-                let (account, blocked) = store::existing_account(&mut conn, &customer_no, t).await?;
-                if blocked {
-                    return refuse(PAGE, AppError::SupportNeeded);
-                }
-                // Each STEP 3 mails the typed address (5 an hour per customer and per
-                // address) and, for a re-registration, the owner (3 a day).
-                use crate::ssr::auth::throttle::{reserve, MAILS_TO_ADDRESS};
-                if !(reserve(&mut conn, &store::REGISTRATION_MAILS, &customer_no, t).await?.go()
-                    && reserve(&mut conn, &MAILS_TO_ADDRESS, &id.key(), t).await?.go()
-                    && (account.is_none()
-                        || reserve(&mut conn, &store::REREGISTRATIONS_PER_DAY, &customer_no, t).await?.go()))
-                {
-                    return refuse(PAGE, AppError::TooManyAttempts);
-                }
-                flow
-            };
+            let flow = credentials_flow(&state, &id, t).await?;
             let customer_no = flow.customer_no.clone().ok_or(AppError::FlowExpired)?;
             let hash = pw::hash_async(new_password.expose().to_string()).await;
             let token = random_token();
@@ -256,105 +295,11 @@ pub async fn submit_credentials(
             if !flow::hold(RegistrationStep::Credentials).by("id_hash", &flow.id_hash).once(&mut tx).await? {
                 return refuse(routes::START, AppError::FlowExpired);
             }
-            // An ID held by another customer's account: the screen is the same, the mail says
-            // someone tried, and carries no link.
-            let holder: Option<(String,)> =
-                sqlx::query_as("SELECT customer_no FROM accounts WHERE itscom_id_key = $1")
-                    .bind(id.key())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let taken = holder.is_some_and(|(no,)| no != customer_no);
-            // The customer's own account, if any: this is then a re-registration, held until
-            // its contact address confirms or the hold is over.
-            let existing: Option<(String,)> =
-                sqlx::query_as("SELECT id FROM accounts WHERE customer_no = $1")
-                    .bind(&customer_no)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let existing = existing.map(|(id,)| id);
-            let hold_until = t + state.settings.reregistration_hold_secs;
-            let (owner_confirm, owner_cancel) = (random_token(), random_token());
-            let client = crate::ssr::auth::client_address();
-            let browser = crate::ssr::auth::browser_summary();
-            let locale = crate::ssr::auth::request_cookie(crate::i18n::Locale::COOKIE)
-                .and_then(|c| crate::i18n::Locale::from_code(&c))
-                .unwrap_or_default();
-            let updated = flow::advance(RegistrationStep::Credentials, RegistrationStep::MailSent)
-                .set("itscom_id", id.as_str())
-                .set("password_hash", if taken { None } else { Some(hash) })
-                .set("confirm_token_hash", if taken { None } else { Some(sha256_hex(&token)) })
-                .set("confirm_expires_at", t + store::LINK_SECS)
-                .set("account_id", existing.clone())
-                .set("hold_until", existing.as_ref().map(|_| hold_until))
-                // The owner's links exist only when they are mailed (a taken ID never completes).
-                .set(
-                    "owner_confirm_hash",
-                    existing.as_ref().filter(|_| !taken).map(|_| sha256_hex(&owner_confirm)),
-                )
-                .set(
-                    "owner_cancel_hash",
-                    existing.as_ref().filter(|_| !taken).map(|_| sha256_hex(&owner_cancel)),
-                )
-                .set("requested_from", client.clone())
-                .by("id_hash", &flow.id_hash)
-                .once(&mut tx)
-                .await?;
-            if !updated {
+            let request = credentials_request(&mut tx, &state.settings, id, &customer_no, token, t).await?;
+            if !record_request(&mut tx, &flow.id_hash, &request, hash, t).await? {
                 return refuse(routes::START, AppError::FlowExpired);
             }
-            let mail = if taken {
-                mail::registration_attempt_on_taken_id(&state.settings, locale, id.as_str())
-            } else {
-                let link = state
-                    .settings
-                    .public_url
-                    .join(&format!("/register/confirm?token={token}"))
-                    .map_err(AppError::internal)?;
-                mail::registration_confirm(&state.settings, locale, id.as_str(), link.as_str())
-            };
-            enqueue(&mut tx, "registration.confirm", &mail, t).await?;
-            // (A taken ID can never complete: nothing for the owner to confirm or cancel.)
-            if let (Some(account_id), false) = (&existing, taken) {
-                // The account's owner hears of it now, before anything changes.
-                let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
-                let link = |token: &str| {
-                    state
-                        .settings
-                        .public_url
-                        .join(&format!("/register/review?token={token}"))
-                        .map_err(AppError::internal)
-                };
-                let (confirm_link, cancel_link) = (link(&owner_confirm)?, link(&owner_cancel)?);
-                crate::ssr::mail::enqueue_each(
-                    &mut tx,
-                    "registration.review",
-                    target.security_recipients(),
-                    |to| {
-                        mail::reregistration_requested(
-                            &state.settings,
-                            target.locale,
-                            to,
-                            id.as_str(),
-                            t,
-                            &browser,
-                            hold_until,
-                            confirm_link.as_str(),
-                            cancel_link.as_str(),
-                        )
-                    },
-                    t,
-                )
-                .await?;
-                crate::ssr::events::record(
-                    &mut tx,
-                    crate::ssr::events::Event::ReregistrationRequested,
-                    crate::ssr::events::Subject::Account(account_id),
-                    &client,
-                    serde_json::json!({ "browser": browser, "takes_effect_at": hold_until }),
-                    t,
-                )
-                .await?;
-            }
+            mail_request(&mut tx, &state.settings, &request, t).await?;
             tx.commit().await?;
             Ok(String::from(routes::SENT))
         }
@@ -362,39 +307,226 @@ pub async fn submit_credentials(
     )
 }
 
-/// A pending registration found by its confirmation link, with its customer's name.
+/// STEP 3's fields, parsed: the ID, and the new password (typed twice).
 #[cfg(feature = "ssr")]
-#[derive(sqlx::FromRow)]
-struct ConfirmLink {
-    itscom_id: String,
-    name: String,
-    customer_no: String,
-    account_id: Option<String>,
-    hold_until: Option<i64>,
-    owner_confirmed_at: Option<i64>,
+fn parse_credentials(
+    itscom_id: &str,
+    password: &str,
+    password_again: &str,
+) -> Result<(crate::domain::ItscomId, crate::domain::Password), crate::ssr::Refusal> {
+    use crate::domain::password::{parse_new, NewPasswordError};
+    use crate::domain::{FieldError, ItscomId};
+    use crate::ssr::refuse;
+    const PAGE: &str = routes::CREDENTIALS;
+    let id = match ItscomId::parse(itscom_id) {
+        Ok(id) => id,
+        Err(e) => return refuse(PAGE, AppError::invalid("itscom_id", e)),
+    };
+    let new_password = match parse_new(password, password_again, Some(id.as_str())) {
+        Ok(p) => p,
+        Err(NewPasswordError::Password(e)) => return refuse(PAGE, AppError::invalid("password", e)),
+        Err(NewPasswordError::Mismatch) => {
+            return refuse(PAGE, AppError::invalid("password_again", FieldError::Mismatch))
+        }
+    };
+    Ok((id, new_password))
 }
 
-/// A pending registration as its completion reads it.
+/// This browser's flow at STEP 3, when its customer may send one now (read outside the
+/// transaction).
 #[cfg(feature = "ssr")]
-#[derive(sqlx::FromRow)]
-struct ConfirmingFlow {
-    id_hash: String,
-    customer_no: String,
-    itscom_id: String,
-    account_id: Option<String>,
-    hold_until: Option<i64>,
-    owner_confirmed_at: Option<i64>,
+async fn credentials_flow(
+    state: &crate::ssr::AppState,
+    id: &crate::domain::ItscomId,
+    t: i64,
+) -> Result<store::Flow, crate::ssr::Refusal> {
+    use crate::ssr::auth::throttle::{reserve, MAILS_TO_ADDRESS};
+    use crate::ssr::refuse;
+    const PAGE: &str = routes::CREDENTIALS;
+    let mut conn = state.db.pool().acquire().await?;
+    let flow = match store::current_flow(&mut conn, super::RegistrationStep::Credentials, t).await {
+        Ok(f) => f,
+        Err(e) => return refuse(routes::START, e),
+    };
+    let customer_no = flow.customer_no.clone().ok_or(AppError::FlowExpired)?;
+    let (account, blocked) = store::existing_account(&mut conn, &customer_no, t).await?;
+    if blocked {
+        return refuse(PAGE, AppError::SupportNeeded);
+    }
+    // Each STEP 3 mails the typed address (5 an hour per customer and per
+    // address) and, for a re-registration, the owner (3 a day).
+    if !(reserve(&mut conn, &store::REGISTRATION_MAILS, &customer_no, t).await?.go()
+        && reserve(&mut conn, &MAILS_TO_ADDRESS, &id.key(), t).await?.go()
+        && (account.is_none()
+            || reserve(&mut conn, &store::REREGISTRATIONS_PER_DAY, &customer_no, t).await?.go()))
+    {
+        return refuse(PAGE, AppError::TooManyAttempts);
+    }
+    Ok(flow)
 }
 
-/// A held re-registration as the account owner's review reads it.
+/// A STEP 3 being written: what its flow stores and its mails say.
 #[cfg(feature = "ssr")]
-#[derive(sqlx::FromRow)]
-struct OwnerReviewFlow {
-    id_hash: String,
-    customer_no: String,
-    owner_confirm_hash: Option<String>,
-    step: super::RegistrationStep,
-    account_id: Option<String>,
+struct CredentialsRequest {
+    id: crate::domain::ItscomId,
+    /// The ID is held by another customer's account.
+    taken: bool,
+    /// The customer's own account: a re-registration, held until `hold_until`.
+    existing: Option<String>,
+    hold_until: i64,
+    /// The confirmation link's token, and the owner's two (mailed; stored hashed).
+    token: String,
+    owner_confirm: String,
+    owner_cancel: String,
+    client: String,
+    browser: String,
+    locale: crate::i18n::Locale,
+}
+
+/// Who holds the typed ID and whether the customer has an account, read inside STEP 3's
+/// transaction, with the owner's tokens and where the request comes from.
+#[cfg(feature = "ssr")]
+async fn credentials_request(
+    tx: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    id: crate::domain::ItscomId,
+    customer_no: &str,
+    token: String,
+    t: i64,
+) -> Result<CredentialsRequest, sqlx::Error> {
+    use crate::ssr::auth::random_token;
+    // An ID held by another customer's account: the screen is the same, the mail says
+    // someone tried, and carries no link.
+    let holder = store::id_holder(tx, &id.key()).await?;
+    let taken = holder.is_some_and(|no| no != customer_no);
+    // The customer's own account, if any: this is then a re-registration, held until
+    // its contact address confirms or the hold is over.
+    let existing = store::customer_account(tx, customer_no).await?;
+    let hold_until = t + settings.reregistration_hold_secs;
+    let (owner_confirm, owner_cancel) = (random_token(), random_token());
+    let client = crate::ssr::auth::client_address();
+    let browser = crate::ssr::auth::browser_summary();
+    let locale = crate::ssr::auth::request_cookie(crate::i18n::Locale::COOKIE)
+        .and_then(|c| crate::i18n::Locale::from_code(&c))
+        .unwrap_or_default();
+    Ok(CredentialsRequest {
+        id,
+        taken,
+        existing,
+        hold_until,
+        token,
+        owner_confirm,
+        owner_cancel,
+        client,
+        browser,
+        locale,
+    })
+}
+
+/// Moves the flow on to the mail with what STEP 3 asked: false when it was no longer
+/// at STEP 3. A taken ID stores nothing that could complete.
+#[cfg(feature = "ssr")]
+async fn record_request(
+    tx: &mut crate::ssr::db::Conn,
+    id_hash: &str,
+    r: &CredentialsRequest,
+    password_hash: String,
+    t: i64,
+) -> Result<bool, sqlx::Error> {
+    use super::RegistrationStep;
+    use crate::ssr::auth::sha256_hex;
+    crate::ssr::flow::advance(RegistrationStep::Credentials, RegistrationStep::MailSent)
+        .set("itscom_id", r.id.as_str())
+        .set("password_hash", if r.taken { None } else { Some(password_hash) })
+        .set("confirm_token_hash", if r.taken { None } else { Some(sha256_hex(&r.token)) })
+        .set("confirm_expires_at", t + store::LINK_SECS)
+        .set("account_id", r.existing.clone())
+        .set("hold_until", r.existing.as_ref().map(|_| r.hold_until))
+        // The owner's links exist only when they are mailed (a taken ID never completes).
+        .set(
+            "owner_confirm_hash",
+            r.existing.as_ref().filter(|_| !r.taken).map(|_| sha256_hex(&r.owner_confirm)),
+        )
+        .set(
+            "owner_cancel_hash",
+            r.existing.as_ref().filter(|_| !r.taken).map(|_| sha256_hex(&r.owner_cancel)),
+        )
+        .set("requested_from", r.client.clone())
+        .by("id_hash", id_hash)
+        .once(tx)
+        .await
+}
+
+/// STEP 3's mails: the typed address gets the confirmation link (for a taken ID, word
+/// that someone tried), and the account's owner, for a re-registration, the links to
+/// confirm or cancel it.
+#[cfg(feature = "ssr")]
+async fn mail_request(
+    tx: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    r: &CredentialsRequest,
+    t: i64,
+) -> Result<(), AppError> {
+    use super::mail;
+    let mail = if r.taken {
+        mail::registration_attempt_on_taken_id(settings, r.locale, r.id.as_str())
+    } else {
+        let token = &r.token;
+        let link = settings.public_url.join(&routes::confirm(token)).map_err(AppError::internal)?;
+        mail::registration_confirm(settings, r.locale, r.id.as_str(), link.as_str())
+    };
+    crate::ssr::mail::enqueue(tx, "registration.confirm", &mail, t).await?;
+    // (A taken ID can never complete: nothing for the owner to confirm or cancel.)
+    if let (Some(account_id), false) = (&r.existing, r.taken) {
+        // The account's owner hears of it now, before anything changes.
+        notify_owner(tx, settings, account_id, r, t).await?;
+    }
+    Ok(())
+}
+
+/// A re-registration requested: its account's owner gets the links to confirm or
+/// cancel it, and the event is recorded.
+#[cfg(feature = "ssr")]
+async fn notify_owner(
+    tx: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    account_id: &str,
+    r: &CredentialsRequest,
+    t: i64,
+) -> Result<(), AppError> {
+    let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
+    let link = |token: &str| settings.public_url.join(&routes::review(token)).map_err(AppError::internal);
+    let (confirm_link, cancel_link) = (link(&r.owner_confirm)?, link(&r.owner_cancel)?);
+    crate::ssr::mail::enqueue_each(
+        tx,
+        "registration.review",
+        target.security_recipients(),
+        |to| {
+            super::mail::reregistration_requested(
+                settings,
+                target.locale,
+                to,
+                r.id.as_str(),
+                t,
+                &r.browser,
+                r.hold_until,
+                confirm_link.as_str(),
+                cancel_link.as_str(),
+            )
+        },
+        t,
+    )
+    .await?;
+    crate::ssr::events::record(
+        tx,
+        crate::ssr::events::Event::ReregistrationRequested,
+        crate::ssr::events::Subject::Account(account_id),
+        &r.client,
+        serde_json::json!({ "browser": r.browser, "takes_effect_at": r.hold_until }),
+        t,
+    )
+    .await?;
+    Ok(())
 }
 
 /// The confirmation page's content for a mailed token (reading never changes state).
@@ -402,22 +534,12 @@ struct OwnerReviewFlow {
 /// address has confirmed: the person re-registering may be a stranger.
 #[server(endpoint = "register/confirmation")]
 pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
-    use crate::ssr::crypto::sha256_hex;
     let state = crate::ssr::state()?;
     crate::ssr::set_referrer_policy_no_referrer();
     crate::ssr::set_no_store();
     let mut conn = state.db.pool().acquire().await?;
-    let row: Option<ConfirmLink> = sqlx::query_as(
-        "SELECT f.itscom_id, c.name, c.customer_no, f.account_id, f.hold_until, f.owner_confirmed_at
-         FROM registration_flows f JOIN customers c ON c.customer_no = f.customer_no
-         WHERE f.confirm_token_hash = $1 AND f.step = $2 AND f.confirm_expires_at > $3",
-    )
-    .bind(sha256_hex(token.trim()))
-    .bind(super::RegistrationStep::MailSent)
-    .bind(crate::ssr::now())
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(ConfirmLink {
+    let row = store::confirm_link(&mut conn, token.trim(), crate::ssr::now()).await?;
+    let Some(store::ConfirmLink {
         itscom_id,
         name,
         customer_no,
@@ -433,40 +555,13 @@ pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
     // Whoever opens the link may be a stranger who knew the contract's details: the
     // addresses already on the contract are shown masked, for a first registration as
     // for a re-registration, unless the account's contact address confirmed it.
-    let mut contact_options = contact_options(&mut conn, &customer_no, &itscom_id).await?;
+    let mut contact_options = store::contact_options(&mut conn, &customer_no, &itscom_id).await?;
     if account.is_none() || held {
         for option in contact_options.iter_mut().skip(1) {
             *option = super::mask_address(option);
         }
     }
     Ok(Confirmation { itscom_id, name, contact_options, takes_effect_at: hold_until.filter(|_| held) })
-}
-
-/// The new ID first, then the addresses already on the customer's record (the current
-/// contact address and the provider mailboxes), without repeats.
-#[cfg(feature = "ssr")]
-async fn contact_options(
-    conn: &mut crate::ssr::db::Conn,
-    customer_no: &str,
-    itscom_id: &str,
-) -> Result<Vec<String>, sqlx::Error> {
-    let mut options = vec![itscom_id.to_string()];
-    let (contact,): (Option<String>,) =
-        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
-            .bind(customer_no)
-            .fetch_one(&mut *conn)
-            .await?;
-    let mailboxes: Vec<(String,)> =
-        sqlx::query_as("SELECT address FROM mailboxes WHERE customer_no = $1 ORDER BY address")
-            .bind(customer_no)
-            .fetch_all(&mut *conn)
-            .await?;
-    for a in contact.into_iter().chain(mailboxes.into_iter().map(|(a,)| a)) {
-        if !options.iter().any(|o| o.eq_ignore_ascii_case(&a)) {
-            options.push(a);
-        }
-    }
-    Ok(options)
 }
 
 /// Complete the registration from the mailed link (`次へ`): once, even when opened
@@ -477,13 +572,12 @@ async fn contact_options(
 #[server(endpoint = "register/complete")]
 pub async fn complete_registration(token: String, contact: Option<String>) -> Result<String, AppError> {
     use super::RegistrationStep;
-    use crate::ssr::crypto::sha256_hex;
     use crate::ssr::{flow, now, refuse, respond};
 
     let state = crate::ssr::state()?;
     let t = now();
     let token = token.trim().to_string();
-    let page = format!("/register/confirm?token={token}");
+    let page = routes::confirm(&token);
     respond(
         &page.clone(),
         async move {
@@ -491,54 +585,18 @@ pub async fn complete_registration(token: String, contact: Option<String>) -> Re
             // Write first, and the customer first: the customer's row lock (PostgreSQL) or the
             // write lock (SQLite) is taken before anything is read, so parallel openings queue
             // instead of failing, and two completions of one customer never deadlock.
-            let locked = sqlx::query(
-        "UPDATE customers SET name = name WHERE customer_no IN (SELECT customer_no FROM registration_flows
-         WHERE confirm_token_hash = $1 AND step = $2 AND confirm_expires_at > $3)",
-    )
-    .bind(sha256_hex(&token))
-    .bind(RegistrationStep::MailSent)
-    .bind(t)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-            if locked != 1 {
+            if store::lock_link_customer(&mut tx, &token, t).await? != 1 {
                 return refuse(&page, AppError::LinkInvalid);
             }
-            let row: Option<ConfirmingFlow> = sqlx::query_as(
-                "SELECT id_hash, customer_no, itscom_id, account_id, hold_until, owner_confirmed_at
-         FROM registration_flows
-         WHERE confirm_token_hash = $1 AND step = $2 AND confirm_expires_at > $3",
-            )
-            .bind(sha256_hex(&token))
-            .bind(RegistrationStep::MailSent)
-            .bind(t)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(ConfirmingFlow {
-                id_hash,
-                customer_no,
-                itscom_id,
-                account_id: account,
-                hold_until,
-                owner_confirmed_at: confirmed,
-            }) = row
-            else {
+            let Some(pending) = store::confirming_flow(&mut tx, &token, t).await? else {
                 return refuse(&page, AppError::LinkInvalid);
             };
-            let held = account.is_some() && confirmed.is_none();
-            let options = contact_options(&mut tx, &customer_no, &itscom_id).await?;
-            let chosen = match contact.as_deref().map(str::trim) {
-                None | Some("") if options.len() == 1 => Some(options[0].clone()),
-                Some(c) => match c.parse::<usize>() {
-                    Ok(i) => options.get(i).cloned(),
-                    Err(_) if !held => options.iter().find(|o| o.as_str() == c).cloned(),
-                    Err(_) => None,
-                },
-                None => None,
-            };
-            let Some(contact) = chosen else {
+            let held = pending.account_id.is_some() && pending.owner_confirmed_at.is_none();
+            let options = store::contact_options(&mut tx, &pending.customer_no, &pending.itscom_id).await?;
+            let Some(contact) = chosen_contact(contact.as_deref(), &options, held) else {
                 return refuse(&page, AppError::invalid("contact", crate::domain::FieldError::Required));
             };
+            let id_hash = pending.id_hash;
             let recorded = flow::advance(RegistrationStep::MailSent, RegistrationStep::MailSent)
                 .set("contact", &contact)
                 .by("id_hash", &id_hash)
@@ -547,7 +605,7 @@ pub async fn complete_registration(token: String, contact: Option<String>) -> Re
             if !recorded {
                 return refuse(&page, AppError::LinkInvalid);
             }
-            if let (true, Some(until)) = (held, hold_until.filter(|u| t < *u)) {
+            if let (true, Some(until)) = (held, pending.hold_until.filter(|u| t < *u)) {
                 // The link is used; the change waits for the hold or the owner's confirmation.
                 let waiting = flow::advance(RegistrationStep::MailSent, RegistrationStep::Waiting)
                     .clear("confirm_token_hash")
@@ -558,32 +616,60 @@ pub async fn complete_registration(token: String, contact: Option<String>) -> Re
                     return refuse(&page, AppError::LinkInvalid);
                 }
                 tx.commit().await?;
-                return Ok(format!("/register/pending?at={until}"));
+                return Ok(routes::pending(until));
             }
-            match store::apply(&mut tx, &state.settings, &id_hash, RegistrationStep::MailSent, t).await {
-                Ok(()) => {
-                    tx.commit().await?;
-                    Ok(String::from(routes::DONE))
-                }
-                Err(e) => {
-                    drop(tx);
-                    if matches!(e, AppError::AccountUnavailable | AppError::FlowExpired) {
-                        close_flow(&state, &id_hash).await?;
-                    }
-                    let back = if matches!(
-                        e,
-                        AppError::Invalid { .. } | AppError::AccountUnavailable | AppError::FlowExpired
-                    ) {
-                        routes::START
-                    } else {
-                        &page
-                    };
-                    refuse(back, e)
-                }
-            }
+            apply_confirmed(&state, tx, &id_hash, &page, t).await
         }
         .await,
     )
+}
+
+/// The address `contact` names among `options`: its index, or (unless the change is
+/// `held`) the address itself; none needed when there is only one.
+#[cfg(feature = "ssr")]
+fn chosen_contact(contact: Option<&str>, options: &[String], held: bool) -> Option<String> {
+    match contact.map(str::trim) {
+        None | Some("") if options.len() == 1 => Some(options[0].clone()),
+        Some(c) => match c.parse::<usize>() {
+            Ok(i) => options.get(i).cloned(),
+            Err(_) if !held => options.iter().find(|o| o.as_str() == c).cloned(),
+            Err(_) => None,
+        },
+        None => None,
+    }
+}
+
+/// Puts a confirmed registration into effect and commits; a flow that can never
+/// complete ends, and its refusal leads back to STEP 2.
+#[cfg(feature = "ssr")]
+async fn apply_confirmed(
+    state: &crate::ssr::AppState,
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
+    id_hash: &str,
+    page: &str,
+    t: i64,
+) -> crate::ssr::Answer {
+    match store::apply(&mut tx, &state.settings, id_hash, super::RegistrationStep::MailSent, t).await {
+        Ok(()) => {
+            tx.commit().await?;
+            Ok(String::from(routes::DONE))
+        }
+        Err(e) => {
+            drop(tx);
+            if matches!(e, AppError::AccountUnavailable | AppError::FlowExpired) {
+                close_flow(state, id_hash).await?;
+            }
+            let back = if matches!(
+                e,
+                AppError::Invalid { .. } | AppError::AccountUnavailable | AppError::FlowExpired
+            ) {
+                routes::START
+            } else {
+                page
+            };
+            crate::ssr::refuse(back, e)
+        }
+    }
 }
 
 /// A flow that can never complete (its account is disabled) ends.
@@ -610,24 +696,17 @@ pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
     crate::ssr::set_no_store();
     let state = crate::ssr::state()?;
     let hash = sha256_hex(token.trim());
-    let row: Option<(Option<String>, String, i64)> = sqlx::query_as(&format!(
-        "SELECT owner_confirm_hash, itscom_id, hold_until FROM registration_flows
-         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND {}",
-        crate::ssr::flow::step_in(&[super::RegistrationStep::MailSent, super::RegistrationStep::Waiting])
-    ))
-    .bind(&hash)
-    .fetch_optional(state.db.pool())
-    .await?;
-    let Some((confirm_hash, new_id, takes_effect_at)) = row else {
+    let mut conn = state.db.pool().acquire().await?;
+    let Some(link) = store::owner_review_link(&mut conn, &hash).await? else {
         crate::ssr::set_status(404);
         return Err(AppError::LinkInvalid);
     };
     Ok(OwnerReview {
-        confirm: confirm_hash.as_deref() == Some(hash.as_str()),
-        new_id,
+        confirm: link.owner_confirm_hash.as_deref() == Some(hash.as_str()),
+        new_id: link.itscom_id,
         // STEP 3, as the mail says: the hold runs from it.
-        requested_at: takes_effect_at - state.settings.reregistration_hold_secs,
-        takes_effect_at,
+        requested_at: link.hold_until - state.settings.reregistration_hold_secs,
+        takes_effect_at: link.hold_until,
     })
 }
 
@@ -637,37 +716,22 @@ pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
 /// cancelling ends this request and every pending one of the customer.
 #[server(endpoint = "register/review/submit")]
 pub async fn review_reregistration(token: String) -> Result<String, AppError> {
-    use super::RegistrationStep;
     use crate::ssr::auth::{client_address, sha256_hex};
-    use crate::ssr::events::{record, Event, Subject};
-    use crate::ssr::{flow, now, refuse, respond};
+    use crate::ssr::{now, refuse, respond};
 
     let state = crate::ssr::state()?;
     let t = now();
     let token = token.trim().to_string();
-    let page = format!("/register/review?token={token}");
+    let page = routes::review(&token);
     respond(
         &page.clone(),
         async move {
             let hash = sha256_hex(&token);
             let mut tx = state.db.pool().begin().await?;
             // Write first, the customer first (see complete_registration).
-            let pending = flow::step_in(&[RegistrationStep::MailSent, RegistrationStep::Waiting]);
-            sqlx::query(&format!(
-        "UPDATE customers SET name = name WHERE customer_no IN (SELECT customer_no FROM registration_flows
-         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND {pending})"
-    ))
-            .bind(&hash)
-            .execute(&mut *tx)
-            .await?;
-            let row: Option<OwnerReviewFlow> = sqlx::query_as(&format!(
-                "SELECT id_hash, customer_no, owner_confirm_hash, step, account_id FROM registration_flows
-         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND {pending}"
-            ))
-            .bind(&hash)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(OwnerReviewFlow {
+            store::lock_review_customer(&mut tx, &hash).await?;
+            let row = store::owner_review_flow(&mut tx, &hash).await?;
+            let Some(store::OwnerReviewFlow {
                 id_hash,
                 customer_no,
                 owner_confirm_hash: confirm_hash,
@@ -677,89 +741,93 @@ pub async fn review_reregistration(token: String) -> Result<String, AppError> {
             else {
                 return refuse(&page, AppError::LinkInvalid);
             };
+            let confirm = confirm_hash.as_deref() == Some(hash.as_str());
             // Single use: whoever clears the links first decides.
-            let claimed = sqlx::query(
-                "UPDATE registration_flows SET owner_confirm_hash = NULL, owner_cancel_hash = NULL,
-            owner_confirmed_at = CASE WHEN $2 = 1 THEN $3 ELSE owner_confirmed_at END
-         WHERE id_hash = $1 AND (owner_confirm_hash IS NOT NULL OR owner_cancel_hash IS NOT NULL)",
-            )
-            .bind(&id_hash)
-            .bind(i64::from(confirm_hash.as_deref() == Some(hash.as_str())))
-            .bind(t)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if claimed != 1 {
+            if !store::claim_owner_links(&mut tx, &id_hash, confirm, t).await? {
                 return refuse(&page, AppError::LinkInvalid);
             }
             let client = client_address();
-            if confirm_hash.as_deref() == Some(hash.as_str()) {
-                record(
-                    &mut tx,
-                    Event::ReregistrationConfirmed,
-                    Subject::Account(&account_id),
-                    &client,
-                    serde_json::json!({}),
-                    t,
-                )
-                .await?;
-                if step == RegistrationStep::Waiting {
-                    if let Err(e) =
-                        store::apply(&mut tx, &state.settings, &id_hash, RegistrationStep::Waiting, t).await
-                    {
-                        drop(tx);
-                        if e == AppError::Internal {
-                            return Err(e.into());
-                        }
-                        close_flow(&state, &id_hash).await?;
-                        return Ok(String::from("/register/reviewed?result=unavailable"));
-                    }
-                    tx.commit().await?;
-                    return Ok(String::from("/register/reviewed?result=applied"));
-                }
-                tx.commit().await?;
-                return Ok(String::from("/register/reviewed?result=confirmed"));
+            if confirm {
+                return owner_confirmed(&state, tx, &id_hash, &account_id, step, &client, t).await;
             }
-            store::cancel_registrations(&mut tx, &customer_no).await?;
-            // No new re-registration for 7 days: whoever tried must call the support centre.
-            store::block_reregistration(&mut tx, &customer_no, t).await?;
-            record(
-                &mut tx,
-                Event::ReregistrationCancelled,
-                Subject::Account(&account_id),
-                &client,
-                serde_json::json!({}),
-                t,
-            )
-            .await?;
+            owner_cancelled(&mut tx, &customer_no, &account_id, &client, t).await?;
             tx.commit().await?;
-            Ok(String::from("/register/reviewed?result=cancelled"))
+            Ok(routes::reviewed("cancelled"))
         }
         .await,
     )
+}
+
+/// `これは自分です`: recorded and committed; a re-registration already waiting for it
+/// takes effect now (one that never can ends).
+#[cfg(feature = "ssr")]
+async fn owner_confirmed(
+    state: &crate::ssr::AppState,
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
+    id_hash: &str,
+    account_id: &str,
+    step: super::RegistrationStep,
+    client: &str,
+    t: i64,
+) -> crate::ssr::Answer {
+    use super::RegistrationStep;
+    use crate::ssr::events::{record, Event, Subject};
+    record(
+        &mut tx,
+        Event::ReregistrationConfirmed,
+        Subject::Account(account_id),
+        client,
+        serde_json::json!({}),
+        t,
+    )
+    .await?;
+    if step == RegistrationStep::Waiting {
+        if let Err(e) = store::apply(&mut tx, &state.settings, id_hash, RegistrationStep::Waiting, t).await {
+            drop(tx);
+            if e == AppError::Internal {
+                return Err(e.into());
+            }
+            close_flow(state, id_hash).await?;
+            return Ok(routes::reviewed("unavailable"));
+        }
+        tx.commit().await?;
+        return Ok(routes::reviewed("applied"));
+    }
+    tx.commit().await?;
+    Ok(routes::reviewed("confirmed"))
+}
+
+/// `心当たりがない`: every pending registration of the customer ends, and the event is
+/// recorded.
+#[cfg(feature = "ssr")]
+async fn owner_cancelled(
+    tx: &mut crate::ssr::db::Conn,
+    customer_no: &str,
+    account_id: &str,
+    client: &str,
+    t: i64,
+) -> Result<(), sqlx::Error> {
+    use crate::ssr::events::{record, Event, Subject};
+    store::cancel_registrations(tx, customer_no).await?;
+    // No new re-registration for 7 days: whoever tried must call the support centre.
+    store::block_reregistration(tx, customer_no, t).await?;
+    record(tx, Event::ReregistrationCancelled, Subject::Account(account_id), client, serde_json::json!({}), t)
+        .await
 }
 
 /// Put into effect every re-registration whose hold is over and that nobody
 /// cancelled (run by the server's maintenance task). Returns how many took effect.
 #[cfg(feature = "ssr")]
 pub async fn apply_due_reregistrations(state: &crate::ssr::AppState, now: i64) -> Result<usize, AppError> {
-    let due: Vec<(String,)> =
-        sqlx::query_as("SELECT id_hash FROM registration_flows WHERE step = $1 AND hold_until <= $2")
-            .bind(super::RegistrationStep::Waiting)
-            .bind(now)
-            .fetch_all(state.db.pool())
-            .await?;
+    let due = {
+        let mut conn = state.db.pool().acquire().await?;
+        store::due_reregistrations(&mut conn, now).await?
+    };
     let mut applied = 0;
-    for (id_hash,) in due {
+    for id_hash in due {
         let mut tx = state.db.pool().begin().await?;
         // The customer first (see complete_registration).
-        sqlx::query(
-            "UPDATE customers SET name = name
-             WHERE customer_no IN (SELECT customer_no FROM registration_flows WHERE id_hash = $1)",
-        )
-        .bind(&id_hash)
-        .execute(&mut *tx)
-        .await?;
+        store::lock_flow_customer(&mut tx, &id_hash).await?;
         match store::apply(&mut tx, &state.settings, &id_hash, super::RegistrationStep::Waiting, now).await {
             Ok(()) => {
                 tx.commit().await?;

@@ -4,11 +4,10 @@ use super::api::{
 };
 use super::{routes, RegistrationStep};
 use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
-use crate::components::status::{ErrorNotice, Loading};
+use crate::components::link::LinkPage;
 use crate::components::step::AtStep;
 use crate::domain::password::{parse_new, strength, NewPasswordError, Strength};
 use crate::domain::{FieldError, ItscomId};
-use crate::error::AppError;
 use crate::i18n::{field_message, format_datetime, t, use_locale, Locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -233,7 +232,7 @@ pub fn SentPage() -> impl IntoView {
                 <p class="mb-3 leading-relaxed" data-testid="sent">{tf.sent_body}</p>
                 <p class="text-sm text-slate-600">{tx.reg_sent_note}</p>
                 <p class="mt-3 text-sm text-slate-600">{tf.sent_reregistration}</p>
-                <p class="mt-4"><a class="link link-action" href="/register">{tx.start_over}</a></p>
+                <p class="mt-4"><a class="link link-action" href=super::routes::START>{tx.start_over}</a></p>
             </section>
         </AtStep>
     }
@@ -245,55 +244,38 @@ pub fn ConfirmPage() -> impl IntoView {
     let tx = t();
     let tf = super::texts::t();
     let locale = use_locale();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let confirmation = Resource::new(token, get_confirmation);
     let action = ServerAction::<CompleteRegistration>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tf.confirm}</h1>
-        <Suspense fallback=|| view! { <Loading/> }>
-            {move || confirmation.get().map(|r| match r {
-                Ok(c) => {
-                    let choose = c.contact_options.len() > 1;
-                    view! {
-                        <section class="card max-w-2xl">
-                            <p class="mb-4">{tf.confirm_lead}</p>
-                            {c.takes_effect_at.map(|at| view! {
-                                <p class="alert mb-4" data-testid="held">
-                                    {(tf.held_notice)(&format_datetime(locale, at))}
-                                </p>
-                            })}
-                            <FormAlert error=error/>
-                            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-                                <dt class="font-bold">{tx.reg_name}</dt><dd><span lang="ja">{c.name.clone()}</span> " " {tx.honorific}</dd>
-                                <dt class="font-bold">{tx.itscom_id_label}</dt><dd data-testid="new-id">{c.itscom_id.clone()}</dd>
-                            </dl>
-                            <ActionForm action=action attr:class="space-y-4">
-                                <input type="hidden" name="token" value=token/>
-                                {choose.then(|| view! {
-                                    <fieldset>
-                                        <legend class="field-label">{tf.contact_choose}</legend>
-                                        {c.contact_options.iter().enumerate().map(|(i, a)| view! {
-                                            <label class="flex min-h-11 cursor-pointer items-center gap-2">
-                                                <input type="radio" name="contact" value=i.to_string() checked=i == 0 class="h-5 w-5"/>
-                                                {a.clone()}
-                                            </label>
-                                        }).collect_view()}
-                                    </fieldset>
-                                })}
-                                <Submit label=tx.next/>
-                            </ActionForm>
-                        </section>
-                    }.into_any()
-                }
-                Err(AppError::LinkInvalid) => view! {
-                    <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
-                    <p class="mt-4"><a class="link link-action" href="/register">{tx.start_over}</a></p>
-                }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
-        </Suspense>
+        <LinkPage title=tf.confirm load=get_confirmation restart=(routes::START, tx.start_over) children=move |c, token| {
+            let choose = c.contact_options.len() > 1;
+            view! {
+                <p class="mb-4">{tf.confirm_lead}</p>
+                {c.takes_effect_at.map(|at| view! {
+                    <p class="alert mb-4" data-testid="held">{(tf.held_notice)(&format_datetime(locale, at))}</p>
+                })}
+                <FormAlert error=error/>
+                <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                    <dt class="font-bold">{tx.reg_name}</dt><dd><span lang="ja">{c.name.clone()}</span> " " {tx.honorific}</dd>
+                    <dt class="font-bold">{tx.itscom_id_label}</dt><dd data-testid="new-id">{c.itscom_id.clone()}</dd>
+                </dl>
+                <ActionForm action=action attr:class="space-y-4">
+                    <input type="hidden" name="token" value=token/>
+                    {choose.then(|| view! {
+                        <fieldset>
+                            <legend class="field-label">{tf.contact_choose}</legend>
+                            {c.contact_options.iter().enumerate().map(|(i, a)| view! {
+                                <label class="flex min-h-11 cursor-pointer items-center gap-2">
+                                    <input type="radio" name="contact" value=i.to_string() checked=i == 0 class="h-5 w-5"/>
+                                    {a.clone()}
+                                </label>
+                            }).collect_view()}
+                        </fieldset>
+                    })}
+                    <Submit label=tx.next/>
+                </ActionForm>
+            }
+        }/>
     }
 }
 
@@ -307,7 +289,7 @@ pub fn DonePage() -> impl IntoView {
         <section class="card max-w-2xl">
             <h2 class="card-title">{tx.reg_done}</h2>
             <p class="mb-4 leading-relaxed" data-testid="done">{tf.done_body}</p>
-            <a class="btn" href="/login">{tx.to_login}</a>
+            <a class="btn" href=crate::features::login::routes::LOGIN>{tx.to_login}</a>
         </section>
     }
 }
@@ -328,7 +310,7 @@ pub fn PendingPage() -> impl IntoView {
             <p class="mb-4 leading-relaxed" data-testid="pending">
                 {move || at().map(|at| (tf.pending_body)(&format_datetime(locale, at)))}
             </p>
-            <a class="btn" href="/login">{tx.to_login}</a>
+            <a class="btn" href=crate::features::login::routes::LOGIN>{tx.to_login}</a>
         </section>
     }
 }
@@ -338,39 +320,24 @@ pub fn PendingPage() -> impl IntoView {
 /// so a mail scanner opening the link does nothing).
 #[component]
 pub fn ReviewPage() -> impl IntoView {
-    let tx = t();
     let tf = super::texts::t();
     let locale = use_locale();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let review = Resource::new(token, get_owner_review);
     let action = ServerAction::<ReviewReregistration>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tf.review_title}</h1>
-        <Suspense fallback=|| view! { <Loading/> }>
-            {move || review.get().map(|r| match r {
-                Ok(r) => view! {
-                    <section class="card max-w-2xl">
-                        <p class="mb-4 leading-relaxed">{if r.confirm { tf.review_lead_confirm } else { tf.review_lead_cancel }}</p>
-                        <FormAlert error=error/>
-                        <dl class="mb-4 grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[auto_1fr] sm:gap-y-2">
-                            <dt class="font-bold">{tf.review_new_id}</dt><dd class="mb-2 break-all sm:mb-0">{r.new_id.clone()}</dd>
-                            <dt class="font-bold">{tf.review_requested_at}</dt><dd class="mb-2 sm:mb-0">{format_datetime(locale, r.requested_at)}</dd>
-                            <dt class="font-bold">{tf.review_takes_effect}</dt><dd class="mb-2 sm:mb-0">{format_datetime(locale, r.takes_effect_at)}</dd>
-                        </dl>
-                        <ActionForm action=action>
-                            <input type="hidden" name="token" value=token/>
-                            <Submit label=if r.confirm { tf.review_confirm_button } else { tf.review_cancel_button }/>
-                        </ActionForm>
-                    </section>
-                }.into_any(),
-                Err(AppError::LinkInvalid) => view! {
-                    <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
-                }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
-        </Suspense>
+        <LinkPage title=tf.review_title load=get_owner_review children=move |r, token| view! {
+            <p class="mb-4 leading-relaxed">{if r.confirm { tf.review_lead_confirm } else { tf.review_lead_cancel }}</p>
+            <FormAlert error=error/>
+            <Facts facts=vec![
+                (tf.review_new_id, r.new_id.clone()),
+                (tf.review_requested_at, format_datetime(locale, r.requested_at)),
+                (tf.review_takes_effect, format_datetime(locale, r.takes_effect_at)),
+            ]/>
+            <ActionForm action=action>
+                <input type="hidden" name="token" value=token/>
+                <Submit label=if r.confirm { tf.review_confirm_button } else { tf.review_cancel_button }/>
+            </ActionForm>
+        }/>
     }
 }
 
@@ -390,7 +357,7 @@ pub fn ReviewedPage() -> impl IntoView {
         <h1 class="page-title">{tf.review_title}</h1>
         <section class="card max-w-2xl">
             <p class="mb-4 leading-relaxed" data-testid="reviewed">{message}</p>
-            <a class="btn" href="/login">{tx.to_login}</a>
+            <a class="btn" href=crate::features::login::routes::LOGIN>{tx.to_login}</a>
         </section>
     }
 }
@@ -400,45 +367,37 @@ pub fn ReviewedPage() -> impl IntoView {
 /// (its ID masked), asks before it acts, then names the support centre.
 #[component]
 pub fn StopPage() -> impl IntoView {
-    let tx = t();
     let tf = super::texts::t();
     let locale = use_locale();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let done = move || query.read().get("done").is_some();
-    let stop = Resource::new(token, get_registration_stop);
     let action = ServerAction::<StopRegistration>::new();
     let error = form_error();
+    let done = move || {
+        view! {
+            <p class="mb-2" data-testid="stop-done">{tf.stop_done}</p>
+            <crate::components::status::SupportLine/>
+        }
+    };
     view! {
-        <h1 class="page-title">{tf.stop_title}</h1>
-        <Show when=done fallback=move || view! {
-            <Suspense fallback=|| view! { <Loading/> }>
-                {move || stop.get().map(|r| match r {
-                    Ok(s) => view! {
-                        <section class="card max-w-2xl">
-                            <p class="mb-4 leading-relaxed">{tf.stop_lead}</p>
-                            <FormAlert error=error/>
-                            <dl class="mb-4 grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[auto_1fr] sm:gap-y-2">
-                                <dt class="font-bold">{tf.stop_id}</dt><dd class="mb-2 break-all sm:mb-0" data-testid="stop-id">{s.itscom_id.clone()}</dd>
-                                <dt class="font-bold">{tf.stop_at}</dt><dd class="mb-2 sm:mb-0">{format_datetime(locale, s.registered_at)}</dd>
-                            </dl>
-                            <ActionForm action=action>
-                                <input type="hidden" name="token" value=token/>
-                                <Submit label=tf.stop_button/>
-                            </ActionForm>
-                        </section>
-                    }.into_any(),
-                    Err(AppError::LinkInvalid) => view! {
-                        <p class="alert alert-error" role="alert">{tx.err_link_invalid}</p>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                })}
-            </Suspense>
-        }>
-            <section class="card max-w-2xl">
-                <p class="mb-2" data-testid="stop-done">{tf.stop_done}</p>
-                <crate::components::status::SupportLine/>
-            </section>
-        </Show>
+        <LinkPage title=tf.stop_title load=get_registration_stop done=done children=move |s, token| view! {
+            <p class="mb-4 leading-relaxed">{tf.stop_lead}</p>
+            <FormAlert error=error/>
+            <Facts facts=vec![(tf.stop_id, s.itscom_id.clone()), (tf.stop_at, format_datetime(locale, s.registered_at))]/>
+            <ActionForm action=action>
+                <input type="hidden" name="token" value=token/>
+                <Submit label=tf.stop_button/>
+            </ActionForm>
+        }/>
+    }
+}
+
+/// What a link is about, a term and its value a row (stacked on a phone).
+#[component]
+fn Facts(facts: Vec<(&'static str, String)>) -> impl IntoView {
+    view! {
+        <dl class="mb-4 grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[auto_1fr] sm:gap-y-2">
+            {facts.into_iter().map(|(term, value)| view! {
+                <dt class="font-bold">{term}</dt><dd class="mb-2 break-all sm:mb-0">{value}</dd>
+            }).collect_view()}
+        </dl>
     }
 }

@@ -19,3 +19,24 @@ pub const REVIEWED: &str = "/register/reviewed";
 /// The link mailed to the contact address on record when a first registration
 /// completes (`?token=…`; `?done=1` once stopped).
 pub const STOP: &str = "/register/stop";
+
+/// The mailed link of a registration (`token`).
+pub fn confirm(token: &str) -> String {
+    format!("{CONFIRM}?token={token}")
+}
+
+/// The owner's link about a re-registration (`token`).
+pub fn review(token: &str) -> String {
+    format!("{REVIEW}?token={token}")
+}
+
+/// A re-registration held until `at` (unix seconds).
+pub fn pending(at: i64) -> String {
+    format!("{PENDING}?at={at}")
+}
+
+/// The owner's answer taken: `result` is `applied`, `confirmed`, `cancelled` or
+/// `unavailable`.
+pub fn reviewed(result: &str) -> String {
+    format!("{REVIEWED}?result={result}")
+}

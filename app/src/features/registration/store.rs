@@ -46,6 +46,8 @@ pub const VERIFY_CUSTOMER: Policy = Policy {
 /// day at most).
 pub const NOTICE_AFTER: i64 = 10;
 
+/// This browser's flow before its mail: what STEP 2 found.
+#[derive(sqlx::FromRow)]
 pub struct Flow {
     pub id_hash: String,
     pub customer_no: Option<String>,
@@ -56,7 +58,7 @@ pub struct Flow {
 /// The flow of this browser at `step`, or FlowExpired.
 pub async fn current_flow(conn: &mut Conn, step: RegistrationStep, now: i64) -> Result<Flow, AppError> {
     let token = request_cookie(FLOW_COOKIE).ok_or(AppError::FlowExpired)?;
-    let row: Option<(String, Option<String>, Option<String>, String)> = sqlx::query_as(
+    let row: Option<Flow> = sqlx::query_as(
         "SELECT id_hash, customer_no, candidates, factor_used FROM registration_flows
          WHERE id_hash = $1 AND step = $2 AND expires_at > $3 AND completed_at IS NULL",
     )
@@ -65,8 +67,68 @@ pub async fn current_flow(conn: &mut Conn, step: RegistrationStep, now: i64) -> 
     .bind(now)
     .fetch_optional(&mut *conn)
     .await?;
-    let (id_hash, customer_no, candidates, factor_used) = row.ok_or(AppError::FlowExpired)?;
-    Ok(Flow { id_hash, customer_no, candidates, factor_used })
+    row.ok_or(AppError::FlowExpired)
+}
+
+/// Starts this browser's flow (`token` is its cookie) at `step`: STEP 2 found one
+/// customer, or the `candidates` (comma-separated) to single out.
+pub async fn start_flow(
+    conn: &mut Conn,
+    token: &str,
+    step: RegistrationStep,
+    customer_no: Option<String>,
+    candidates: Option<String>,
+    factor_used: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO registration_flows (id_hash, step, customer_no, candidates, factor_used, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(sha256_hex(token))
+    .bind(step)
+    .bind(customer_no)
+    .bind(candidates)
+    .bind(factor_used)
+    .bind(now)
+    .bind(now + FLOW_SECS)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether `equipment_id` is the customer's.
+pub async fn has_equipment(
+    conn: &mut Conn,
+    customer_no: &str,
+    equipment_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM equipment WHERE customer_no = $1 AND equipment_id = $2")
+            .bind(customer_no)
+            .bind(equipment_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(n > 0)
+}
+
+/// The customer whose account holds the iTSCOM ID of `key`, if any.
+pub async fn id_holder(conn: &mut Conn, key: &str) -> Result<Option<String>, sqlx::Error> {
+    let holder: Option<(String,)> =
+        sqlx::query_as("SELECT customer_no FROM accounts WHERE itscom_id_key = $1")
+            .bind(key)
+            .fetch_optional(conn)
+            .await?;
+    Ok(holder.map(|(no,)| no))
+}
+
+/// The customer's account, if it has one.
+pub async fn customer_account(conn: &mut Conn, customer_no: &str) -> Result<Option<String>, sqlx::Error> {
+    let existing: Option<(String,)> = sqlx::query_as("SELECT id FROM accounts WHERE customer_no = $1")
+        .bind(customer_no)
+        .fetch_optional(conn)
+        .await?;
+    Ok(existing.map(|(id,)| id))
 }
 
 /// The customers among `candidates` (or all) matching name, phone and a factor.
@@ -232,6 +294,185 @@ pub async fn block_reregistration(conn: &mut Conn, customer_no: &str, now: i64) 
     Ok(())
 }
 
+/// A pending registration found by its confirmation link, with its customer's name.
+#[derive(sqlx::FromRow)]
+pub struct ConfirmLink {
+    pub itscom_id: String,
+    pub name: String,
+    pub customer_no: String,
+    pub account_id: Option<String>,
+    pub hold_until: Option<i64>,
+    pub owner_confirmed_at: Option<i64>,
+}
+
+/// The pending registration of confirmation link `token`, while the link is open
+/// (reading changes nothing).
+pub async fn confirm_link(
+    conn: &mut Conn,
+    token: &str,
+    now: i64,
+) -> Result<Option<ConfirmLink>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT f.itscom_id, c.name, c.customer_no, f.account_id, f.hold_until, f.owner_confirmed_at
+         FROM registration_flows f JOIN customers c ON c.customer_no = f.customer_no
+         WHERE f.confirm_token_hash = $1 AND f.step = $2 AND f.confirm_expires_at > $3",
+    )
+    .bind(sha256_hex(token))
+    .bind(RegistrationStep::MailSent)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The new ID first, then the addresses already on the customer's record (the current
+/// contact address and the provider mailboxes), without repeats.
+pub async fn contact_options(
+    conn: &mut Conn,
+    customer_no: &str,
+    itscom_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut options = vec![itscom_id.to_string()];
+    let (contact,): (Option<String>,) =
+        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
+            .bind(customer_no)
+            .fetch_one(&mut *conn)
+            .await?;
+    let mailboxes: Vec<(String,)> =
+        sqlx::query_as("SELECT address FROM mailboxes WHERE customer_no = $1 ORDER BY address")
+            .bind(customer_no)
+            .fetch_all(&mut *conn)
+            .await?;
+    for a in contact.into_iter().chain(mailboxes.into_iter().map(|(a,)| a)) {
+        if !options.iter().any(|o| o.eq_ignore_ascii_case(&a)) {
+            options.push(a);
+        }
+    }
+    Ok(options)
+}
+
+/// Takes the write lock of the customer of confirmation link `token` while the link is
+/// open: how many customers were locked (0: the link is not open).
+pub async fn lock_link_customer(conn: &mut Conn, token: &str, now: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE customers SET name = name WHERE customer_no IN (SELECT customer_no FROM registration_flows
+         WHERE confirm_token_hash = $1 AND step = $2 AND confirm_expires_at > $3)",
+    )
+    .bind(sha256_hex(token))
+    .bind(RegistrationStep::MailSent)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
+/// A pending registration as its completion reads it.
+#[derive(sqlx::FromRow)]
+pub struct ConfirmingFlow {
+    pub id_hash: String,
+    pub customer_no: String,
+    pub itscom_id: String,
+    pub account_id: Option<String>,
+    pub hold_until: Option<i64>,
+    pub owner_confirmed_at: Option<i64>,
+}
+
+/// The pending registration of confirmation link `token`, while the link is open.
+pub async fn confirming_flow(
+    conn: &mut Conn,
+    token: &str,
+    now: i64,
+) -> Result<Option<ConfirmingFlow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id_hash, customer_no, itscom_id, account_id, hold_until, owner_confirmed_at
+         FROM registration_flows
+         WHERE confirm_token_hash = $1 AND step = $2 AND confirm_expires_at > $3",
+    )
+    .bind(sha256_hex(token))
+    .bind(RegistrationStep::MailSent)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A held re-registration as a link mailed to the account's owner shows it.
+#[derive(sqlx::FromRow)]
+pub struct OwnerReviewLink {
+    pub owner_confirm_hash: Option<String>,
+    pub itscom_id: String,
+    pub hold_until: i64,
+}
+
+/// The pending re-registration whose owner's link (confirm or cancel) hashes to `hash`
+/// (reading changes nothing).
+pub async fn owner_review_link(conn: &mut Conn, hash: &str) -> Result<Option<OwnerReviewLink>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT owner_confirm_hash, itscom_id, hold_until FROM registration_flows
+         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND {}",
+        crate::ssr::flow::step_in(&[RegistrationStep::MailSent, RegistrationStep::Waiting])
+    ))
+    .bind(hash)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Takes the write lock of the customer whose pending re-registration the owner's link
+/// `hash` is about (nothing when there is none).
+pub async fn lock_review_customer(conn: &mut Conn, hash: &str) -> Result<(), sqlx::Error> {
+    let pending = crate::ssr::flow::step_in(&[RegistrationStep::MailSent, RegistrationStep::Waiting]);
+    sqlx::query(&format!(
+        "UPDATE customers SET name = name WHERE customer_no IN (SELECT customer_no FROM registration_flows
+         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND {pending})"
+    ))
+    .bind(hash)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A held re-registration as the account owner's review reads it.
+#[derive(sqlx::FromRow)]
+pub struct OwnerReviewFlow {
+    pub id_hash: String,
+    pub customer_no: String,
+    pub owner_confirm_hash: Option<String>,
+    pub step: RegistrationStep,
+    pub account_id: Option<String>,
+}
+
+/// The pending re-registration the owner's link `hash` is about.
+pub async fn owner_review_flow(conn: &mut Conn, hash: &str) -> Result<Option<OwnerReviewFlow>, sqlx::Error> {
+    let pending = crate::ssr::flow::step_in(&[RegistrationStep::MailSent, RegistrationStep::Waiting]);
+    sqlx::query_as(&format!(
+        "SELECT id_hash, customer_no, owner_confirm_hash, step, account_id FROM registration_flows
+         WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND {pending}"
+    ))
+    .bind(hash)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Clears both of the owner's links of flow `id_hash` (noting the time when the owner
+/// `confirmed`): false when they were cleared already (single use: the first decides).
+pub async fn claim_owner_links(
+    conn: &mut Conn,
+    id_hash: &str,
+    confirmed: bool,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let claimed = sqlx::query(
+        "UPDATE registration_flows SET owner_confirm_hash = NULL, owner_cancel_hash = NULL,
+            owner_confirmed_at = CASE WHEN $2 = 1 THEN $3 ELSE owner_confirmed_at END
+         WHERE id_hash = $1 AND (owner_confirm_hash IS NOT NULL OR owner_cancel_hash IS NOT NULL)",
+    )
+    .bind(id_hash)
+    .bind(i64::from(confirmed))
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(claimed == 1)
+}
+
 /// A stop link lives this long.
 pub const STOP_SECS: i64 = 7 * 86_400;
 
@@ -363,6 +604,51 @@ pub async fn customers_failed(
     Ok(())
 }
 
+/// The re-registrations whose hold is over by `now` (and that nobody cancelled).
+pub async fn due_reregistrations(conn: &mut Conn, now: i64) -> Result<Vec<String>, sqlx::Error> {
+    let due: Vec<(String,)> =
+        sqlx::query_as("SELECT id_hash FROM registration_flows WHERE step = $1 AND hold_until <= $2")
+            .bind(super::RegistrationStep::Waiting)
+            .bind(now)
+            .fetch_all(conn)
+            .await?;
+    Ok(due.into_iter().map(|(id_hash,)| id_hash).collect())
+}
+
+/// Takes the write lock of flow `id_hash`'s customer.
+pub async fn lock_flow_customer(conn: &mut Conn, id_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE customers SET name = name
+             WHERE customer_no IN (SELECT customer_no FROM registration_flows WHERE id_hash = $1)",
+    )
+    .bind(id_hash)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A registration being put into effect, as STEP 3 and its link left it.
+#[derive(sqlx::FromRow)]
+struct Applying {
+    customer_no: String,
+    itscom_id: String,
+    password_hash: String,
+    contact: String,
+    account_id: Option<String>,
+    requested_from: Option<String>,
+}
+
+/// The customer's account as a re-registration replacing it reads it.
+#[derive(sqlx::FromRow)]
+struct Existing {
+    id: String,
+    state: String,
+    /// The contact address on record.
+    contact_email: Option<String>,
+    locale: String,
+    itscom_id: String,
+}
+
 /// Put a registration into effect (the flow must be at `from`): creates the account,
 /// or replaces the ID and password of the customer's account (never re-activating a
 /// disabled one), sets the contact address, and, for a replacement, ends every
@@ -376,10 +662,6 @@ pub async fn apply(
     from: RegistrationStep,
     now: i64,
 ) -> Result<(), crate::error::AppError> {
-    use super::mail;
-    use crate::error::AppError;
-    use crate::ssr::events::{record, Event, Subject};
-    use crate::ssr::mail::enqueue;
     let claimed = crate::ssr::flow::advance(from, RegistrationStep::Done)
         .set("completed_at", now)
         .clear("confirm_token_hash")
@@ -391,49 +673,69 @@ pub async fn apply(
     if !claimed {
         return Err(AppError::LinkInvalid);
     }
-    let (customer_no, itscom_id, password_hash, contact, flow_account, requested_from): (
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    ) = sqlx::query_as(
+    let flow: Applying = sqlx::query_as(
         "SELECT customer_no, itscom_id, password_hash, contact, account_id, requested_from
          FROM registration_flows WHERE id_hash = $1",
     )
     .bind(id_hash)
     .fetch_one(&mut *tx)
     .await?;
-    let key = crate::domain::ItscomId::key_of_raw(&itscom_id);
+    let key = crate::domain::ItscomId::key_of_raw(&flow.itscom_id);
     let (on_record,): (Option<String>,) =
         sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
-            .bind(&customer_no)
+            .bind(&flow.customer_no)
             .fetch_one(&mut *tx)
             .await?;
     let new_account_id = crate::ssr::db::new_id();
-    /// id, state, contact address, locale, iTSCOM ID
-    type Existing = (String, String, Option<String>, String, String);
     let existing: Option<Existing> = sqlx::query_as(
         "SELECT a.id, a.state, c.contact_email, a.locale, a.itscom_id FROM accounts a
          JOIN customers c ON c.customer_no = a.customer_no WHERE a.customer_no = $1",
     )
-    .bind(&customer_no)
+    .bind(&flow.customer_no)
     .fetch_optional(&mut *tx)
     .await?;
-    let written = match (&existing, &flow_account) {
-        (Some((account_id, state, ..)), Some(expected)) if account_id == expected => {
-            if state != "active" {
+    write_account(tx, &flow, existing.as_ref(), &key, &new_account_id, now).await?;
+    set_registered_contact(tx, settings, &flow, existing.as_ref(), now).await?;
+    let client = flow.requested_from.clone().unwrap_or_default();
+    // A new password: the login budget of the new ID (and of the old one) opens again.
+    crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &key).await?;
+    crate::ssr::auth::throttle::reset_unless_locked(tx, &VERIFY_CUSTOMER, &flow.customer_no).await?;
+    match existing {
+        Some(existing) => replaced(tx, settings, &flow.customer_no, existing, &client, now).await?,
+        None => created(tx, settings, &flow, &new_account_id, on_record, &client, now).await?,
+    }
+    // The new password's hash is in the account now; the flow keeps none.
+    sqlx::query("UPDATE registration_flows SET password_hash = NULL WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(&mut *tx)
+        .await?;
+    tracing::info!(customer = %flow.customer_no, "iTSCOM ID registered");
+    Ok(())
+}
+
+/// The registration's ID and password: the customer's account replaced (the one STEP 3
+/// saw, while active), or a new account (when STEP 3 saw none and there is none).
+async fn write_account(
+    tx: &mut Conn,
+    flow: &Applying,
+    existing: Option<&Existing>,
+    key: &str,
+    new_account_id: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let written = match (existing, &flow.account_id) {
+        (Some(existing), Some(expected)) if existing.id == *expected => {
+            if existing.state != "active" {
                 return Err(AppError::AccountUnavailable);
             }
             sqlx::query(
                 "UPDATE accounts SET itscom_id = $2, itscom_id_key = $3, password_hash = $4, updated_at = $5
                  WHERE id = $1 AND state = 'active'",
             )
-            .bind(account_id)
-            .bind(&itscom_id)
-            .bind(&key)
-            .bind(&password_hash)
+            .bind(&existing.id)
+            .bind(&flow.itscom_id)
+            .bind(key)
+            .bind(&flow.password_hash)
             .bind(now)
             .execute(&mut *tx)
             .await
@@ -443,11 +745,11 @@ pub async fn apply(
                     created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, 'code', $6, $6)",
         )
-        .bind(&new_account_id)
-        .bind(&customer_no)
-        .bind(&itscom_id)
-        .bind(&key)
-        .bind(&password_hash)
+        .bind(new_account_id)
+        .bind(&flow.customer_no)
+        .bind(&flow.itscom_id)
+        .bind(key)
+        .bind(&flow.password_hash)
         .bind(now)
         .execute(&mut *tx)
         .await,
@@ -460,20 +762,31 @@ pub async fn apply(
         written,
         AppError::invalid("itscom_id", crate::domain::FieldError::Taken),
     )?;
-    match &existing {
+    Ok(())
+}
+
+/// The contact address chosen at the link goes on the customer's record.
+async fn set_registered_contact(
+    tx: &mut Conn,
+    settings: &crate::ssr::config::Settings,
+    flow: &Applying,
+    existing: Option<&Existing>,
+    now: i64,
+) -> Result<(), AppError> {
+    match existing {
         // A re-registration's new contact address: the one it replaces gets the link that
         // takes the change back, and for 7 days the account's security notices (the
         // owner may have been away while a stranger's re-registration ran out its hold).
-        Some((account_id, _, previous_contact, locale, old_id)) => {
-            let previous = previous_contact.clone().unwrap_or_else(|| old_id.clone());
-            let locale = crate::i18n::Locale::from_code(locale).unwrap_or_default();
+        Some(existing) => {
+            let previous = existing.contact_email.clone().unwrap_or_else(|| existing.itscom_id.clone());
+            let locale = crate::i18n::Locale::from_code(&existing.locale).unwrap_or_default();
             crate::features::account::store::set_contact(
                 tx,
                 settings,
-                account_id,
-                &customer_no,
+                &existing.id,
+                &flow.customer_no,
                 &previous,
-                &contact,
+                &flow.contact,
                 locale,
                 now,
             )
@@ -481,97 +794,98 @@ pub async fn apply(
         }
         None => {
             sqlx::query("UPDATE customers SET contact_email = $2 WHERE customer_no = $1")
-                .bind(&customer_no)
-                .bind(&contact)
+                .bind(&flow.customer_no)
+                .bind(&flow.contact)
                 .execute(&mut *tx)
                 .await?;
         }
     }
-    let client = requested_from.unwrap_or_default();
-    // A new password: the login budget of the new ID (and of the old one) opens again.
-    crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &key).await?;
-    crate::ssr::auth::throttle::reset_unless_locked(tx, &VERIFY_CUSTOMER, &customer_no).await?;
-    match existing {
-        Some((account_id, _, previous_contact, locale, old_id)) => {
-            let old_key = crate::domain::ItscomId::key_of_raw(&old_id);
-            crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &old_key)
-                .await?;
-            crate::features::end_for_security(tx, &account_id, now).await?;
-            if let Some(previous) = previous_contact {
-                let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
-                let also =
-                    crate::ssr::db::customers::previous_contacts(tx, &customer_no, &previous, now).await?;
-                crate::ssr::mail::enqueue_each(
-                    tx,
-                    "registration.replaced",
-                    std::iter::once(previous.as_str()).chain(also.iter().map(String::as_str)),
-                    |to| mail::registration_replaced(settings, locale, to, now),
-                    now,
-                )
-                .await?;
-            }
-            record(
-                tx,
-                Event::Reregistered,
-                Subject::Account(&account_id),
-                &client,
-                serde_json::json!({}),
-                now,
-            )
-            .await?;
-        }
-        None => {
-            // Any other registration of this customer still under way ends here.
-            cancel_registrations(tx, &customer_no).await?;
-            // STEP 2 asks only for what a stranger may know: the contact address on record
-            // (the contract's) hears of the new account, with a link that stops it.
-            if let Some(to) = on_record {
-                let token = crate::ssr::auth::random_token();
-                sqlx::query(
-                    "INSERT INTO account_stops (id, account_id, on_record, stop_hash, created_at, expires_at)
+    Ok(())
+}
+
+/// After a re-registration: the old ID's login budget opens again, every session and
+/// pending change of the account ends, the previous contact address is told, and the
+/// event is recorded.
+async fn replaced(
+    tx: &mut Conn,
+    settings: &crate::ssr::config::Settings,
+    customer_no: &str,
+    existing: Existing,
+    client: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::ssr::events::{record, Event, Subject};
+    let Existing { id: account_id, contact_email: previous_contact, locale, itscom_id: old_id, .. } =
+        existing;
+    let old_key = crate::domain::ItscomId::key_of_raw(&old_id);
+    crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &old_key).await?;
+    crate::features::end_for_security(tx, &account_id, now).await?;
+    if let Some(previous) = previous_contact {
+        let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
+        let also = crate::ssr::db::customers::previous_contacts(tx, customer_no, &previous, now).await?;
+        crate::ssr::mail::enqueue_each(
+            tx,
+            "registration.replaced",
+            std::iter::once(previous.as_str()).chain(also.iter().map(String::as_str)),
+            |to| super::mail::registration_replaced(settings, locale, to, now),
+            now,
+        )
+        .await?;
+    }
+    record(tx, Event::Reregistered, Subject::Account(&account_id), client, serde_json::json!({}), now)
+        .await?;
+    Ok(())
+}
+
+/// After a first registration: the customer's other registrations end, the contact
+/// address on record hears of the new account (with a link that stops it), and the
+/// event is recorded.
+async fn created(
+    tx: &mut Conn,
+    settings: &crate::ssr::config::Settings,
+    flow: &Applying,
+    account_id: &str,
+    on_record: Option<String>,
+    client: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::ssr::events::{record, Event, Subject};
+    // Any other registration of this customer still under way ends here.
+    cancel_registrations(tx, &flow.customer_no).await?;
+    // STEP 2 asks only for what a stranger may know: the contact address on record
+    // (the contract's) hears of the new account, with a link that stops it.
+    if let Some(to) = on_record {
+        let token = crate::ssr::auth::random_token();
+        sqlx::query(
+            "INSERT INTO account_stops (id, account_id, on_record, stop_hash, created_at, expires_at)
                      VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(crate::ssr::db::new_id())
-                .bind(&new_account_id)
-                .bind(&to)
-                .bind(sha256_hex(&token))
-                .bind(now)
-                .bind(now + STOP_SECS)
-                .execute(&mut *tx)
-                .await?;
-                let link = settings
-                    .public_url
-                    .join(&format!("{}?token={token}", super::routes::STOP))
-                    .map_err(AppError::internal)?;
-                // The recipient has no account yet: the language of the contract's papers.
-                let locale = crate::i18n::Locale::Ja;
-                let mail = mail::registration_created(
-                    settings,
-                    locale,
-                    &to,
-                    &super::mask_address(&itscom_id),
-                    now,
-                    link.as_str(),
-                );
-                enqueue(tx, "registration.created", &mail, now).await?;
-            }
-            record(
-                tx,
-                Event::Registered,
-                Subject::Customer(&customer_no),
-                &client,
-                serde_json::json!({}),
-                now,
-            )
-            .await?;
-        }
-    }
-    // The new password's hash is in the account now; the flow keeps none.
-    sqlx::query("UPDATE registration_flows SET password_hash = NULL WHERE id_hash = $1")
-        .bind(id_hash)
+        )
+        .bind(crate::ssr::db::new_id())
+        .bind(account_id)
+        .bind(&to)
+        .bind(sha256_hex(&token))
+        .bind(now)
+        .bind(now + STOP_SECS)
         .execute(&mut *tx)
         .await?;
-    tracing::info!(customer = %customer_no, "iTSCOM ID registered");
+        let link = settings
+            .public_url
+            .join(&format!("{}?token={token}", super::routes::STOP))
+            .map_err(AppError::internal)?;
+        // The recipient has no account yet: the language of the contract's papers.
+        let locale = crate::i18n::Locale::Ja;
+        let mail = super::mail::registration_created(
+            settings,
+            locale,
+            &to,
+            &super::mask_address(&flow.itscom_id),
+            now,
+            link.as_str(),
+        );
+        crate::ssr::mail::enqueue(tx, "registration.created", &mail, now).await?;
+    }
+    record(tx, Event::Registered, Subject::Customer(&flow.customer_no), client, serde_json::json!({}), now)
+        .await?;
     Ok(())
 }
 

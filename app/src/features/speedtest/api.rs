@@ -48,16 +48,7 @@ pub async fn start_speed_test() -> Result<SpeedTicket, AppError> {
     let mut conn = state.db.pool().acquire().await?;
     // A test running in another session is refused before it costs a place in the
     // hour's budget (this session's own is replaced by the new one).
-    let running: Option<(String,)> = sqlx::query_as(
-        "SELECT id FROM speed_tests WHERE account_id = $1 AND step = $2 AND expires_at > $3 AND session_hash <> $4",
-    )
-    .bind(&account.account_id)
-    .bind(super::SpeedStep::Running)
-    .bind(t)
-    .bind(&account.session_hash)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if running.is_some() {
+    if super::store::running_elsewhere(&mut conn, &account, t).await? {
         return refuse(AppError::Pending);
     }
     if throttle::reserve(&mut conn, &super::store::TESTS_PER_ACCOUNT, &account.account_id, t).await?

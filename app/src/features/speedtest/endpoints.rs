@@ -73,8 +73,7 @@ async fn authorize(
     query: &HashMap<String, String>,
     fresh: bool,
 ) -> Result<Ticket, Response> {
-    let unauthorized =
-        || (StatusCode::UNAUTHORIZED, no_store(), "speed test ticket or session missing").into_response();
+    let unauthorized = || (no_store(), crate::error::AppError::Unauthorized).into_response();
     let ticket = query.get("t").filter(|t| t.len() == 64).ok_or_else(unauthorized)?;
     let name = crate::ssr::auth::session::cookie_name(&state.settings);
     let cookie = headers
@@ -94,10 +93,7 @@ async fn authorize(
                 store::ticket(&mut conn, &hash, &session_hash, now).await
             }
             .await
-            .map_err(|e| {
-                let _logged = crate::error::AppError::from(e);
-                StatusCode::INTERNAL_SERVER_ERROR.into_response()
-            })?;
+            .map_err(|e| crate::error::AppError::from(e).into_response())?;
             match (row, cached) {
                 (None, _) => {
                     forget_hash(&hash);
@@ -112,7 +108,7 @@ async fn authorize(
                         streams: Default::default(),
                     };
                     let mut map =
-                        tickets().lock().map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+                        tickets().lock().map_err(|_| crate::error::AppError::Internal.into_response())?;
                     map.retain(|_, v| v.expires_at > now);
                     // Another request of this test may have cached it meanwhile: keep
                     // that one (its stream count).
@@ -216,7 +212,7 @@ impl Drop for Tally {
 }
 
 fn too_many() -> Response {
-    (StatusCode::TOO_MANY_REQUESTS, no_store(), "too many speed test streams").into_response()
+    (no_store(), crate::error::AppError::TooManyAttempts).into_response()
 }
 
 /// `GET /speedtest/ping?t=…`: nothing, as fast as it can be said.
@@ -251,7 +247,7 @@ pub async fn download(
         .clamp(1, DOWNLOAD_MAX_MIB);
     let total = mib * 1024 * 1024;
     let Ok(rng) = rand::rngs::StdRng::from_rng(rand::rngs::OsRng) else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return crate::error::AppError::internal("no random generator").into_response();
     };
     let expires_at = ticket.expires_at;
     let tally = Tally::new(&state, &ticket, store::Direction::Down);
@@ -300,8 +296,7 @@ pub async fn upload(
         Ok(t) => t,
         Err(r) => return r,
     };
-    let too_large =
-        || (StatusCode::PAYLOAD_TOO_LARGE, no_store(), "speed test upload too large").into_response();
+    let too_large = || (no_store(), crate::error::AppError::TooLarge).into_response();
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > UPLOAD_MAX_BYTES) {
@@ -322,7 +317,11 @@ pub async fn upload(
             // The browser stopped sending (the phase ended): nothing to answer.
             Err(_) => {
                 tally.save().await;
-                return StatusCode::BAD_REQUEST.into_response();
+                return (
+                    no_store(),
+                    crate::error::AppError::invalid("body", crate::domain::FieldError::InvalidFormat),
+                )
+                    .into_response();
             }
         }
     }

@@ -33,6 +33,24 @@ pub async fn plan(
         .map(|s| (s.plan_name, crate::domain::speedtest::plan_mbps(&s.plan_code))))
 }
 
+/// Whether a test of the account's runs in another session than `account`'s.
+pub async fn running_elsewhere(
+    conn: &mut Conn,
+    account: &crate::ssr::auth::CurrentAccount,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let running: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM speed_tests WHERE account_id = $1 AND step = $2 AND expires_at > $3 AND session_hash <> $4",
+    )
+    .bind(&account.account_id)
+    .bind(SpeedStep::Running)
+    .bind(now)
+    .bind(&account.session_hash)
+    .fetch_optional(conn)
+    .await?;
+    Ok(running.is_some())
+}
+
 /// How a start went.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Started {

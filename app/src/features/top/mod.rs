@@ -2,6 +2,7 @@
 
 mod api;
 mod page;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub use api::get_top_summary;

@@ -84,7 +84,7 @@ pub fn TopSummaryView(summary: TopSummary) -> impl IntoView {
                 <p class="text-slate-600">{tx.no_notices}</p>
             </Card>
             <Card title=tx.menu_settings_customer>
-                <a class="btn" href="/account">{tx.change_customer_info}</a>
+                <a class="btn" href=crate::features::account::routes::OVERVIEW>{tx.change_customer_info}</a>
             </Card>
         </div>
     }

@@ -24,9 +24,10 @@ pub struct CurrentAccount {
 
 /// The logged-in account as an axum extractor, for the plain routes (downloads, the
 /// speed test) that are not server functions: the session of the request's cookie, or
-/// 401 (500 when the database fails, logged).
+/// `Unauthorized` (401; `Internal` when the database fails, logged), answered as
+/// `AppError` answers a plain route.
 impl axum::extract::FromRequestParts<crate::ssr::AppState> for CurrentAccount {
-    type Rejection = http::StatusCode;
+    type Rejection = AppError;
 
     async fn from_request_parts(
         parts: &mut http::request::Parts,
@@ -38,16 +39,11 @@ impl axum::extract::FromRequestParts<crate::ssr::AppState> for CurrentAccount {
             .get_all(http::header::COOKIE)
             .iter()
             .find_map(|v| crate::cookies::find(v.to_str().ok(), name).map(str::to_owned))
-            .ok_or(http::StatusCode::UNAUTHORIZED)?;
-        let internal = |e: sqlx::Error| {
-            let _logged = AppError::from(e);
-            http::StatusCode::INTERNAL_SERVER_ERROR
-        };
-        let mut conn = state.db.pool().acquire().await.map_err(internal)?;
+            .ok_or(AppError::Unauthorized)?;
+        let mut conn = state.db.pool().acquire().await?;
         session::lookup(&mut conn, &token, now(), &state.settings.session)
-            .await
-            .map_err(internal)?
-            .ok_or(http::StatusCode::UNAUTHORIZED)
+            .await?
+            .ok_or(AppError::Unauthorized)
     }
 }
 
@@ -114,7 +110,7 @@ pub async fn require_login() -> Result<CurrentAccount, AppError> {
             // decides (a 302 to the login screen with the way back).
             if crate::ssr::is_server_function_call() {
                 if crate::ssr::is_plain_form_post() {
-                    crate::ssr::redirect_page("/login");
+                    crate::ssr::redirect_page(state()?.registry.login);
                 } else {
                     crate::ssr::set_status(401);
                 }

@@ -1,0 +1,73 @@
+//! The operator's command line (issue 25): `--help` for every command, typed arguments
+//! refused as usage errors (exit 2), JSON for the listings, completions on request.
+
+use crate::common::*;
+
+fn server(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .args(args)
+        .output()
+        .expect("run server");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_command_has_its_help_and_bad_arguments_are_usage_errors() {
+    let (code, help, _) = server(&["--help"]);
+    assert_eq!(code, Some(0));
+    let commands = [
+        "serve",
+        "migrate",
+        "seed-demo",
+        "bill",
+        "plan-requests",
+        "inquiries",
+        "registration-unlock",
+        "completions",
+    ];
+    for command in commands {
+        assert!(help.contains(command), "{command} in\n{help}");
+        let (code, own, _) = server(&[command, "--help"]);
+        assert_eq!(code, Some(0), "{command} --help");
+        assert!(own.contains(&format!("usage: server {command}")), "{own}");
+    }
+    for bad in [
+        &["bill", "--month", "2026-13"][..],
+        &["bill"],
+        &["plan-requests", "--process", "P1", "--complete", "P2"],
+        &["registration-unlock"],
+        &["registration-unlock", "--customer", "12345"],
+        &["registration-unlock", "--name", "ヤマダ タロウ"],
+        &["inquiries", "--answered"],
+    ] {
+        let (code, _, said) = server(bad);
+        assert_eq!(code, Some(2), "{bad:?}: {said}");
+        assert!(said.contains("error:"), "{bad:?}: {said}");
+    }
+    let (code, script, _) = server(&["completions", "bash"]);
+    assert_eq!(code, Some(0));
+    assert!(script.contains("_server()") && script.contains("plan-requests"));
+}
+
+async fn the_listings_print_json_for_scripts(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    post_from(&app, &c, "/api/help/inquiry", &[("category", "other"), ("message", "一行目\n二行目")]).await;
+    let (ok, out) = operator(&app, "inquiries", &["--json"]);
+    assert!(ok, "{out}");
+    let list: serde_json::Value = serde_json::from_str(out.trim()).expect("JSON");
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{out}");
+    assert_eq!(list[0]["customer_no"], "100000002");
+    assert_eq!(list[0]["message"], "一行目\n二行目", "the whole message, escaped as JSON");
+    let (ok, out) = operator(&app, "plan-requests", &["--json"]);
+    assert!(ok, "{out}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(out.trim()).expect("JSON"), serde_json::json!([]));
+}
+
+on_both_databases!(the_listings_print_json_for_scripts);
