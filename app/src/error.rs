@@ -180,7 +180,8 @@ impl axum::response::IntoResponse for AppError {
         let status =
             http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
         let text = match &self {
-            AppError::NotFound => "見つかりません。\nNot found.\n",
+            // A link to nothing: kept to the two words the routes have always answered.
+            AppError::NotFound => "not found",
             AppError::Unauthorized => "ログインしてください。\nPlease log in.\n",
             AppError::TooManyAttempts => {
                 "回数が上限に達しました。数分後に再度お試しください。\nToo many requests: please try again in a few minutes.\n"
