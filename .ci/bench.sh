@@ -12,15 +12,7 @@ ensure_apt chromium wrk
 bash "$ROOT/.ci/build.sh" >/dev/null
 
 addr="${BENCH_ADDR:-127.0.0.1:3200}"
-dir="$(mktemp -d)"
-export DATABASE_URL="sqlite://$dir/bench.db" MYPAGE_ENV=development PUBLIC_URL="http://$addr"
-export LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT="$ROOT/target/site" RUST_LOG=warn
-server="$CARGO_TARGET_DIR/release/server"
-"$server" seed-demo >/dev/null
-"$server" serve >"$dir/server.log" 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 100); do curl -fs "http://$addr/healthz" >/dev/null && break; sleep 0.1; done
+serve_demo "$addr"
 
 log "first load per route (Pixel 7, empty cache, Accept-Encoding: br, gzip)"
 node "$ROOT/end2end/bench/first-load.mjs" "http://$addr" >"$dir/first-load.json"

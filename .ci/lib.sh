@@ -88,3 +88,18 @@ build_meter() {
   cp "$tmp/meter_bg.wasm" "$out/meter.$wasm_hash.wasm"
   printf 'js: meter.%s.js\nwasm: meter.%s.wasm\n' "$js_hash" "$wasm_hash" > "$out/manifest.txt"
 }
+
+# The release build serving the demo data on a fresh SQLite database at $1
+# (host:port), in development mode, until the script exits; $dir is its scratch
+# folder (removed on exit, its log in $dir/server.log), $pid its process.
+serve_demo() {
+  local addr="$1"
+  dir="$(mktemp -d)"
+  export DATABASE_URL="sqlite://$dir/demo.db" MYPAGE_ENV=development PUBLIC_URL="http://$addr"
+  export LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT="$ROOT/target/site" RUST_LOG=warn
+  "$CARGO_TARGET_DIR/release/server" seed-demo >/dev/null
+  "$CARGO_TARGET_DIR/release/server" serve >"$dir/server.log" 2>&1 &
+  pid=$!
+  trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
+  for _ in $(seq 100); do curl -fs "http://$addr/healthz" >/dev/null && break; sleep 0.1; done
+}

@@ -14,17 +14,9 @@ ensure_npm
 
 addr="${LIGHTHOUSE_ADDR:-127.0.0.1:3300}"
 out="$ROOT/end2end/lighthouse"
-dir="$(mktemp -d)"
 rm -rf "$out"
 mkdir -p "$out"
-export DATABASE_URL="sqlite://$dir/lighthouse.db" MYPAGE_ENV=development PUBLIC_URL="http://$addr"
-export LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT="$ROOT/target/site" RUST_LOG=warn
-server="$CARGO_TARGET_DIR/release/server"
-"$server" seed-demo >/dev/null
-"$server" serve >"$dir/server.log" 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 100); do curl -fs "http://$addr/healthz" >/dev/null && break; sleep 0.1; done
+serve_demo "$addr"
 
 # A session of 佐藤 花子's, logged in as the form does (its cookie goes with each
 # request Lighthouse makes for /).

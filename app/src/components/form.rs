@@ -133,6 +133,28 @@ pub fn Field(
     }
 }
 
+/// The account password asked again before a costly or security-relevant change (the
+/// login is older than 5 minutes: `needed`), with what it is for (`lead`); its error
+/// comes back as the field `current_password`. `id` tells two such fields on a page
+/// apart (the form field is `password` either way).
+#[component]
+pub fn PasswordAgain(
+    needed: bool,
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] lead: Option<&'static str>,
+    #[prop(default = "password".into(), into)] id: String,
+) -> impl IntoView {
+    let tx = t();
+    needed.then(|| {
+        view! {
+            {lead.map(|lead| view! { <p class="text-sm text-slate-700">{lead}</p> })}
+            <Field id=id name="password" label=tx.current_password input_type="password"
+                autocomplete="current-password" maxlength="32"
+                error=field_error(tx, error, "current_password")/>
+        }
+    })
+}
+
 /// A form's submit button: sends once (see [`SubmitButton`]).
 #[component]
 pub fn Submit(label: &'static str) -> impl IntoView {

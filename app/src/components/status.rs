@@ -13,6 +13,27 @@ pub fn Loading() -> impl IntoView {
     }
 }
 
+/// What `resource` loaded, shown by `children`, or its error ([`ErrorNotice`]); inside
+/// the page's `<Suspense>` (every page under `RequireLogin` has one), which shows
+/// [`Loading`] meanwhile.
+#[component]
+pub fn Loaded<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    children: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    let children = StoredValue::new(children);
+    move || {
+        resource.get().map(|r| match r {
+            Ok(data) => children.with_value(|c| c(data)).into_any(),
+            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+        })
+    }
+}
+
 /// A failed load, in words the customer can act on.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {

@@ -42,3 +42,29 @@ where
         </Suspense>
     }
 }
+
+/// A flow's screen as most are: the flow's heading, and at `step` (else as [`AtStep`])
+/// a card titled `title` around `children`.
+#[component]
+pub fn StepCard<S, T>(
+    heading: &'static str,
+    title: &'static str,
+    step: S,
+    restart: &'static str,
+    current: Resource<Result<Option<T>, AppError>>,
+    children: ChildrenFn,
+) -> impl IntoView
+where
+    S: Step,
+    T: HasStep<S> + Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    view! {
+        <h1 class="page-title">{heading}</h1>
+        <AtStep step=step restart=restart current=current let:_flow>
+            <section class="card max-w-2xl">
+                <h2 class="card-title">{title}</h2>
+                {children()}
+            </section>
+        </AtStep>
+    }
+}

@@ -164,11 +164,13 @@ impl<T> OnUnique<T> for Result<T, sqlx::Error> {
     }
 }
 
-/// Pages whose URL carries a secret token are not to leak it in `Referer`.
-pub fn set_referrer_policy_no_referrer() {
+/// A page whose URL carries a mailed link's token: the token does not leak in `Referer`,
+/// and no cache keeps the page (it shows personal data to whoever holds the link).
+pub fn set_link_page_headers() {
     if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         res.insert_header(http::header::REFERRER_POLICY, http::HeaderValue::from_static("no-referrer"));
     }
+    set_no_store();
 }
 
 /// The response is not to be stored by any cache (pages showing a secret once).

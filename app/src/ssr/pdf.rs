@@ -23,13 +23,8 @@ pub const RENDER_LIMIT: Duration = Duration::from_secs(10);
 
 /// PDFs an account may have made: 30 in 10 minutes (each costs a core for some
 /// milliseconds; a script on a stolen session must not keep the renderers busy).
-pub const PER_ACCOUNT: crate::ssr::auth::throttle::Policy = crate::ssr::auth::throttle::Policy {
-    scope: "pdf-account",
-    counting: crate::ssr::auth::throttle::Counting::PerWindow { window_secs: 600 },
-    free_attempts: 30,
-    step_secs: 60,
-    max_wait_secs: 600,
-};
+pub const PER_ACCOUNT: crate::ssr::auth::throttle::Policy =
+    crate::ssr::auth::throttle::Policy::per_window("pdf-account", 600).free(30).then_wait(60, 600);
 
 /// A typst template of a feature's document (its file name, for typst's diagnostics,
 /// and its source): the feature owns it, this layer lays it out.

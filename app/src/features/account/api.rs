@@ -192,23 +192,23 @@ async fn tell_of_id_change(
     let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
     let cancel_link =
         state.settings.public_url.join(&routes::id_cancel(&cancel_token)).map_err(AppError::internal)?;
-    crate::ssr::mail::enqueue_each(
-        tx,
-        "account.id_change_requested",
-        target.security_recipients(),
-        |to| {
-            super::mail::id_change_requested(
-                &state.settings,
-                locale,
-                to,
-                &draft.new_id,
-                t,
-                cancel_link.as_str(),
-            )
-        },
-        t,
-    )
-    .await?;
+    target
+        .notify(
+            tx,
+            "account.id_change_requested",
+            |to| {
+                super::mail::id_change_requested(
+                    &state.settings,
+                    locale,
+                    to,
+                    &draft.new_id,
+                    t,
+                    cancel_link.as_str(),
+                )
+            },
+            t,
+        )
+        .await?;
     crate::ssr::events::account_event(tx, crate::ssr::events::Event::IdChangeRequested, account_id, t)
         .await?;
     Ok(())
@@ -217,8 +217,7 @@ async fn tell_of_id_change(
 /// What a mailed link will change (reading changes nothing).
 #[server(endpoint = "account/id/link")]
 pub async fn get_id_change_link(token: String) -> Result<IdChangeLink, AppError> {
-    crate::ssr::set_referrer_policy_no_referrer();
-    crate::ssr::set_no_store();
+    crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
     let mut conn = state.db.pool().acquire().await?;
     let Some(link) = store::confirm_link(&mut conn, token.trim(), crate::ssr::now()).await? else {
@@ -315,8 +314,7 @@ async fn tell_of_id_changed(
 /// (reading changes nothing).
 #[server(endpoint = "account/id/cancel/link")]
 pub async fn get_id_change_cancel(token: String) -> Result<IdChangeLink, AppError> {
-    crate::ssr::set_referrer_policy_no_referrer();
-    crate::ssr::set_no_store();
+    crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
     let mut conn = state.db.pool().acquire().await?;
     let Some(link) = store::cancel_link(&mut conn, token.trim()).await? else {

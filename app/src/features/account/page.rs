@@ -7,9 +7,9 @@ use super::profile::{
     RevertContactChange,
 };
 use super::{routes, IdChangeStep};
-use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
+use crate::components::form::{field_error, form_error, Field, FormAlert, PasswordAgain, Submit};
 use crate::components::link::LinkPage;
-use crate::components::status::ErrorNotice;
+use crate::components::status::Loaded;
 use crate::components::step::AtStep;
 use crate::error::AppError;
 use crate::features::login::RequireLogin;
@@ -56,122 +56,113 @@ pub fn AccountPage() -> impl IntoView {
                 "contact_changed" => Some(tf.contact_changed.to_string()),
                 _ => None,
             }).map(|m| view! { <p class="alert alert-info mb-4 max-w-2xl" role="status" data-testid="account-done">{m}</p> })}
-            {move || overview.get().map(|r| match r {
-                Ok(o) => {
-                    let password = o.needs_password;
-                    let phone_error = field_error(tx, error, "phone");
-                    let last_error = field_error(tx, error, "remove_phone");
-                    let email_error = field_error(tx, error, "contact_email");
-                    let choice_error = field_error(tx, error, "contact");
-                    let can_remove = o.phones.len() > 1;
-                    let can_add = o.phones.len() < super::MAX_PHONES;
-                    let current = o.contact_email.clone().unwrap_or_default();
-                    view! {
-                        <div class="max-w-2xl space-y-4">
-                            {move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. })).map(|e| view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> })}
-                            <section class="card">
-                                <h2 class="card-title">{tf.info}</h2>
-                                <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-                                    <Row label=tx.reg_name value=format!("{} {}", o.name, tx.honorific).trim_end().to_string() lang="ja"/>
-                                    <Row label=tf.kana value=o.name_kana.clone() lang="ja"/>
-                                    <Row label=tx.customer_number value=o.customer_no.clone()/>
-                                    <Row label=tf.address value=format!("〒{} {}", o.postal_code, o.address) lang="ja"/>
-                                    <Row label=tx.itscom_id_label value=o.itscom_id.clone() testid="account-id"/>
-                                </dl>
-                                {o.pending_id.clone().map(|id| view! {
-                                    <p class="alert alert-info mb-4" data-testid="pending-id">
-                                        {(tf.pending)(&id)}
-                                    </p>
-                                })}
-                                <a class="btn" href=super::routes::EDIT>{tf.edit_button}</a>
-                            </section>
-                            <section class="card" id="phones">
-                                <h2 class="card-title">{tf.phones_title}</h2>
-                                <p class="mb-3 text-sm text-slate-700">{tf.phones_lead}</p>
-                                {move || last_error.get().map(|m| view! { <p class="alert alert-error mb-3" role="alert">{m}</p> })}
-                                <ul class="mb-4 divide-y divide-slate-200" data-testid="phones">
-                                    {o.phones.clone().into_iter().map(|p| view! {
-                                        <li class="flex flex-wrap items-center justify-between gap-2 py-2">
-                                            <span class="font-bold tabular-nums" data-testid="phone">{p.clone()}</span>
-                                            {can_remove.then(|| view! {
-                                                <details>
-                                                    <summary class="btn-ghost cursor-pointer" aria-label=format!("{} {}", p, tf.phone_remove)>{tf.phone_remove}</summary>
-                                                    <ActionForm action=remove attr:class="mt-2 space-y-2">
-                                                        <input type="hidden" name="phone" value=p.clone()/>
-                                                        {password.then(|| view! {
-                                                            <Field id=format!("remove-password-{}", p.replace('-', "")) name="password" label=tx.current_password input_type="password" autocomplete="current-password" maxlength="32" error=field_error(tx, error, "current_password")/>
-                                                        })}
-                                                        <Submit label=tf.phone_remove/>
-                                                    </ActionForm>
-                                                </details>
-                                            })}
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                                {if can_add {
-                                    view! {
-                                        <ActionForm action=add attr:class="space-y-3" attr:novalidate="">
-                                            <Field id="phone" label=tf.phone_add input_type="tel" autocomplete="tel-national"
-                                                inputmode="tel" maxlength="20" hint=tf.phone_hint error=phone_error/>
-                                            {password.then(|| view! {
-                                                <Field id="password" name="password" label=tx.current_password input_type="password" autocomplete="current-password" maxlength="32" error=field_error(tx, error, "current_password")/>
-                                            })}
-                                            <Submit label=tf.phone_add_button/>
-                                        </ActionForm>
-                                    }.into_any()
-                                } else {
-                                    view! { <p class="text-sm">{tf.phone_max}</p> }.into_any()
-                                }}
-                                {(!can_remove).then(|| view! { <p class="mt-2 text-sm text-slate-600">{tf.phone_last}</p> })}
-                            </section>
-                            <section class="card" id="contact">
-                                <h2 class="card-title">{tf.contact_title}</h2>
-                                <p class="mb-2 text-sm text-slate-700">{tf.contact_lead}</p>
-                                <p class="mb-3 break-all font-bold" data-testid="account-contact">{current.clone()}</p>
-                                {o.pending_contact.clone().map(|to| view! {
-                                    <p class="alert alert-info mb-3" data-testid="pending-contact">{(tf.contact_pending)(&to)}</p>
-                                })}
-                                {(done().as_deref() == Some("contact_mailed")).then(|| o.pending_contact.clone()).flatten().map(|to| view! {
-                                    <p class="alert alert-info mb-3" role="status" data-testid="contact-mailed">{(tf.contact_mailed)(&to)}</p>
-                                })}
-                                <ActionForm action=contact attr:class="space-y-3" attr:novalidate="">
-                                    <fieldset>
-                                        <legend class="field-label">{tf.contact_choose}</legend>
-                                        {move || choice_error.get().map(|m| view! { <p class="mb-2 text-sm font-bold text-red-700" role="alert">{m}</p> })}
-                                        <div class="space-y-2">
-                                            {o.mailboxes.iter().filter(|m| **m != current).map(|m| view! {
-                                                <label class="flex min-h-11 cursor-pointer items-center gap-3 rounded border border-slate-300 px-3 py-2">
-                                                    <input type="radio" name="contact" value=m.clone()/>
-                                                    <span class="break-all">{m.clone()}</span>
-                                                </label>
-                                            }).collect_view()}
+            <Loaded resource=overview children=move |o| {
+                let password = o.needs_password;
+                let phone_error = field_error(tx, error, "phone");
+                let last_error = field_error(tx, error, "remove_phone");
+                let email_error = field_error(tx, error, "contact_email");
+                let choice_error = field_error(tx, error, "contact");
+                let can_remove = o.phones.len() > 1;
+                let can_add = o.phones.len() < super::MAX_PHONES;
+                let current = o.contact_email.clone().unwrap_or_default();
+                view! {
+                    <div class="max-w-2xl space-y-4">
+                        {move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. })).map(|e| view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> })}
+                        <section class="card">
+                            <h2 class="card-title">{tf.info}</h2>
+                            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                                <Row label=tx.reg_name value=format!("{} {}", o.name, tx.honorific).trim_end().to_string() lang="ja"/>
+                                <Row label=tf.kana value=o.name_kana.clone() lang="ja"/>
+                                <Row label=tx.customer_number value=o.customer_no.clone()/>
+                                <Row label=tf.address value=format!("〒{} {}", o.postal_code, o.address) lang="ja"/>
+                                <Row label=tx.itscom_id_label value=o.itscom_id.clone() testid="account-id"/>
+                            </dl>
+                            {o.pending_id.clone().map(|id| view! {
+                                <p class="alert alert-info mb-4" data-testid="pending-id">
+                                    {(tf.pending)(&id)}
+                                </p>
+                            })}
+                            <a class="btn" href=super::routes::EDIT>{tf.edit_button}</a>
+                        </section>
+                        <section class="card" id="phones">
+                            <h2 class="card-title">{tf.phones_title}</h2>
+                            <p class="mb-3 text-sm text-slate-700">{tf.phones_lead}</p>
+                            {move || last_error.get().map(|m| view! { <p class="alert alert-error mb-3" role="alert">{m}</p> })}
+                            <ul class="mb-4 divide-y divide-slate-200" data-testid="phones">
+                                {o.phones.clone().into_iter().map(|p| view! {
+                                    <li class="flex flex-wrap items-center justify-between gap-2 py-2">
+                                        <span class="font-bold tabular-nums" data-testid="phone">{p.clone()}</span>
+                                        {can_remove.then(|| view! {
+                                            <details>
+                                                <summary class="btn-ghost cursor-pointer" aria-label=format!("{} {}", p, tf.phone_remove)>{tf.phone_remove}</summary>
+                                                <ActionForm action=remove attr:class="mt-2 space-y-2">
+                                                    <input type="hidden" name="phone" value=p.clone()/>
+                                                    <PasswordAgain needed=password id=format!("remove-password-{}", p.replace('-', "")) error=error/>
+                                                    <Submit label=tf.phone_remove/>
+                                                </ActionForm>
+                                            </details>
+                                        })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            {if can_add {
+                                view! {
+                                    <ActionForm action=add attr:class="space-y-3" attr:novalidate="">
+                                        <Field id="phone" label=tf.phone_add input_type="tel" autocomplete="tel-national"
+                                            inputmode="tel" maxlength="20" hint=tf.phone_hint error=phone_error/>
+                                        <PasswordAgain needed=password error=error/>
+                                        <Submit label=tf.phone_add_button/>
+                                    </ActionForm>
+                                }.into_any()
+                            } else {
+                                view! { <p class="text-sm">{tf.phone_max}</p> }.into_any()
+                            }}
+                            {(!can_remove).then(|| view! { <p class="mt-2 text-sm text-slate-600">{tf.phone_last}</p> })}
+                        </section>
+                        <section class="card" id="contact">
+                            <h2 class="card-title">{tf.contact_title}</h2>
+                            <p class="mb-2 text-sm text-slate-700">{tf.contact_lead}</p>
+                            <p class="mb-3 break-all font-bold" data-testid="account-contact">{current.clone()}</p>
+                            {o.pending_contact.clone().map(|to| view! {
+                                <p class="alert alert-info mb-3" data-testid="pending-contact">{(tf.contact_pending)(&to)}</p>
+                            })}
+                            {(done().as_deref() == Some("contact_mailed")).then(|| o.pending_contact.clone()).flatten().map(|to| view! {
+                                <p class="alert alert-info mb-3" role="status" data-testid="contact-mailed">{(tf.contact_mailed)(&to)}</p>
+                            })}
+                            <ActionForm action=contact attr:class="space-y-3" attr:novalidate="">
+                                <fieldset>
+                                    <legend class="field-label">{tf.contact_choose}</legend>
+                                    {move || choice_error.get().map(|m| view! { <p class="mb-2 text-sm font-bold text-red-700" role="alert">{m}</p> })}
+                                    <div class="space-y-2">
+                                        {o.mailboxes.iter().filter(|m| **m != current).map(|m| view! {
                                             <label class="flex min-h-11 cursor-pointer items-center gap-3 rounded border border-slate-300 px-3 py-2">
-                                                <input type="radio" name="contact" value="other" checked=o.mailboxes.iter().all(|m| *m == current)/>
-                                                <span>{tf.contact_other}</span>
+                                                <input type="radio" name="contact" value=m.clone()/>
+                                                <span class="break-all">{m.clone()}</span>
                                             </label>
-                                        </div>
-                                    </fieldset>
-                                    <Field id="email" label=tf.contact_other input_type="email" autocomplete="email"
-                                        maxlength="254" hint=tf.contact_other_hint error=email_error/>
-                                    {password.then(|| view! {
-                                        <Field id="contact-password" name="password" label=tx.current_password input_type="password" autocomplete="current-password" maxlength="32" error=field_error(tx, error, "current_password")/>
-                                    })}
-                                    <Submit label=tf.contact_button/>
-                                </ActionForm>
-                            </section>
-                            <section class="card">
-                                <h2 class="card-title">{tf.documents_title}</h2>
-                                <p class="mb-2">{tf.documents_lead}</p>
-                                <ul class="mb-3 list-disc space-y-1 pl-6 text-sm" data-testid="documents">
-                                    {tf.documents.iter().map(|d| view! { <li>{*d}</li> }).collect_view()}
-                                </ul>
-                                <p class="font-bold">{tf.documents_contact}</p>
-                            </section>
-                        </div>
-                    }.into_any()
-                }
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
+                                        }).collect_view()}
+                                        <label class="flex min-h-11 cursor-pointer items-center gap-3 rounded border border-slate-300 px-3 py-2">
+                                            <input type="radio" name="contact" value="other" checked=o.mailboxes.iter().all(|m| *m == current)/>
+                                            <span>{tf.contact_other}</span>
+                                        </label>
+                                    </div>
+                                </fieldset>
+                                <Field id="email" label=tf.contact_other input_type="email" autocomplete="email"
+                                    maxlength="254" hint=tf.contact_other_hint error=email_error/>
+                                <PasswordAgain needed=password id="contact-password" error=error/>
+                                <Submit label=tf.contact_button/>
+                            </ActionForm>
+                        </section>
+                        <section class="card">
+                            <h2 class="card-title">{tf.documents_title}</h2>
+                            <p class="mb-2">{tf.documents_lead}</p>
+                            <ul class="mb-3 list-disc space-y-1 pl-6 text-sm" data-testid="documents">
+                                {tf.documents.iter().map(|d| view! { <li>{*d}</li> }).collect_view()}
+                            </ul>
+                            <p class="font-bold">{tf.documents_contact}</p>
+                        </section>
+                    </div>
+                }.into_any()
+            }/>
         </RequireLogin>
     }
 }
@@ -215,28 +206,25 @@ pub fn AccountEditPage() -> impl IntoView {
     view! {
         <h1 class="page-title">{tf.edit_title}</h1>
         <RequireLogin>
-            {move || overview.get().map(|r| match r {
-                Ok(o) => view! {
-                    <section class="card max-w-2xl">
-                        <dl class="divide-y divide-slate-200">
-                            <div class="py-3">
-                                <dt class="font-bold">{tx.itscom_id_label}</dt>
-                                <dd class="flex flex-wrap items-center justify-between gap-2">
-                                    <span class="break-all">{o.itscom_id.clone()}</span>
-                                    <a class="btn-ghost" href=super::routes::ID
-                                        aria-label=format!("{} {}", tx.itscom_id_label, tf.change)>{tf.change}</a>
-                                </dd>
-                            </div>
-                            <div class="py-3">
-                                <dt class="font-bold">{tx.reg_contact_label}</dt>
-                                <dd class="break-all">{o.contact_email.clone().unwrap_or_default()}</dd>
-                            </div>
-                        </dl>
-                        <p class="mt-4"><a class="link link-action" href=super::routes::OVERVIEW>{tx.back}</a></p>
-                    </section>
-                }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
+            <Loaded resource=overview children=move |o| view! {
+                <section class="card max-w-2xl">
+                    <dl class="divide-y divide-slate-200">
+                        <div class="py-3">
+                            <dt class="font-bold">{tx.itscom_id_label}</dt>
+                            <dd class="flex flex-wrap items-center justify-between gap-2">
+                                <span class="break-all">{o.itscom_id.clone()}</span>
+                                <a class="btn-ghost" href=super::routes::ID
+                                    aria-label=format!("{} {}", tx.itscom_id_label, tf.change)>{tf.change}</a>
+                            </dd>
+                        </div>
+                        <div class="py-3">
+                            <dt class="font-bold">{tx.reg_contact_label}</dt>
+                            <dd class="break-all">{o.contact_email.clone().unwrap_or_default()}</dd>
+                        </div>
+                    </dl>
+                    <p class="mt-4"><a class="link link-action" href=super::routes::OVERVIEW>{tx.back}</a></p>
+                </section>
+            }/>
         </RequireLogin>
     }
 }
@@ -311,12 +299,7 @@ pub fn IdChangeConfirmPage() -> impl IntoView {
                             {move || contact_error.get().map(|m| view! {
                                 <p id="contact-error" class="text-sm font-bold text-red-700">{m}</p>
                             })}
-                            {d.needs_password.then(|| view! {
-                                <p class="text-sm text-slate-700">{tf.id_password_lead}</p>
-                                <Field id="password" label=tx.current_password input_type="password"
-                                    autocomplete="current-password" maxlength="32"
-                                    error=field_error(tx, error, "current_password")/>
-                            })}
+                            <PasswordAgain needed=d.needs_password lead=tf.id_password_lead error=error/>
                             <div class="flex flex-wrap items-center gap-4">
                                 <Submit label=tx.register/>
                                 <a class="link link-action" href=super::routes::ID>{tx.back}</a>

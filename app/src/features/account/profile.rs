@@ -29,14 +29,14 @@ async fn notice(
     let state = crate::ssr::state().map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
     let words = what(super::texts::of(target.locale));
-    crate::ssr::mail::enqueue_each(
-        tx,
-        event.name(),
-        target.security_recipients(),
-        |to| super::mail::profile_changed(&state.settings, target.locale, to, &words, t),
-        t,
-    )
-    .await?;
+    target
+        .notify(
+            tx,
+            event.name(),
+            |to| super::mail::profile_changed(&state.settings, target.locale, to, &words, t),
+            t,
+        )
+        .await?;
     crate::ssr::events::account_event(tx, event, account_id, t).await
 }
 
@@ -111,13 +111,8 @@ async fn change_phones(phone: String, password: Option<String>, adding: bool) ->
 /// Confirmation mails to other addresses: 5 an hour per account, so no one uses My
 /// Page to flood a stranger's mailbox.
 #[cfg(feature = "ssr")]
-pub const CONTACT_MAILS: crate::ssr::auth::throttle::Policy = crate::ssr::auth::throttle::Policy {
-    scope: "contact-mail",
-    counting: crate::ssr::auth::throttle::Counting::PerWindow { window_secs: 3600 },
-    free_attempts: 5,
-    step_secs: 300,
-    max_wait_secs: 3600,
-};
+pub const CONTACT_MAILS: crate::ssr::auth::throttle::Policy =
+    crate::ssr::auth::throttle::Policy::per_window("contact-mail", 3600).free(5).then_wait(300, 3600);
 
 /// `連絡先を変更する`: `contact` is one of the customer's mailboxes (changed at once) or
 /// `other` with `email` (a link mailed there; changed when it is opened).
@@ -274,8 +269,7 @@ fn mask_email(address: &str) -> String {
 /// What a contact-address link will change (reading changes nothing).
 #[server(endpoint = "account/contact/link")]
 pub async fn get_contact_link(token: String) -> Result<ContactLink, AppError> {
-    crate::ssr::set_referrer_policy_no_referrer();
-    crate::ssr::set_no_store();
+    crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
     let mut conn = state.db.pool().acquire().await?;
     let link = super::store::contact_link(&mut conn, token.trim(), crate::ssr::now()).await?;
@@ -340,8 +334,7 @@ pub async fn confirm_contact_change(token: String) -> Result<String, AppError> {
 /// the current address masked (reading changes nothing).
 #[server(endpoint = "account/contact/revert/link")]
 pub async fn get_contact_revert(token: String) -> Result<super::ContactRevertLink, AppError> {
-    crate::ssr::set_referrer_policy_no_referrer();
-    crate::ssr::set_no_store();
+    crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
     let mut conn = state.db.pool().acquire().await?;
     let Some(r) = super::store::revert_link(&mut conn, token.trim(), crate::ssr::now()).await? else {

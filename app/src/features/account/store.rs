@@ -94,13 +94,8 @@ pub const DRAFT_SECS: i64 = 30 * 60;
 pub const LINK_SECS: i64 = 24 * 60 * 60;
 
 /// ID changes an account may submit (each mails the typed address): 5 an hour.
-pub const ID_CHANGE_MAILS: crate::ssr::auth::throttle::Policy = crate::ssr::auth::throttle::Policy {
-    scope: "id-change-mail",
-    counting: crate::ssr::auth::throttle::Counting::PerWindow { window_secs: 3600 },
-    free_attempts: 5,
-    step_secs: 300,
-    max_wait_secs: 3600,
-};
+pub const ID_CHANGE_MAILS: crate::ssr::auth::throttle::Policy =
+    crate::ssr::auth::throttle::Policy::per_window("id-change-mail", 3600).free(5).then_wait(300, 3600);
 
 #[derive(sqlx::FromRow)]
 pub struct Draft {

@@ -1,8 +1,8 @@
 use super::api::{get_addon_quote, get_addons, ApplyAddon, CancelAddon};
 use super::texts::AddonTexts;
 use super::{routes, Addon, AddonStep, Subscription};
-use crate::components::form::{field_error, form_error, form_message, Field, FormAlert, Submit};
-use crate::components::status::ErrorNotice;
+use crate::components::form::{field_error, form_error, form_message, FormAlert, PasswordAgain, Submit};
+use crate::components::status::{ErrorNotice, Loaded};
 use crate::error::AppError;
 use crate::features::login::RequireLogin;
 use crate::i18n::{catalogue_name, format_date, format_yen, t, use_locale};
@@ -80,78 +80,75 @@ pub fn SecurityPage() -> impl IntoView {
     view! {
         <h1 class="page-title">{ta.security_title}</h1>
         <RequireLogin>
-            {move || overview.get().map(|r| match r {
-                Ok(o) => {
-                    let addon = o.addons.first().cloned();
-                    view! {
-                        <div class="max-w-3xl space-y-4">
-                            <Outcome addons=o.addons.clone()/>
-                            {addon.map(|a| {
-                                let sub = a.subscription.clone();
-                                view! {
-                                    <section class="card" data-testid="addon" data-code=a.code.clone()>
-                                        <h2 class="card-title flex flex-wrap items-center gap-2">
-                                            <span>{ta.security_name}</span>
-                                            {sub.as_ref().map(|s| state_badge(ta, s, locale))}
-                                        </h2>
-                                        <p class="mb-3">{ta.security_lead}</p>
-                                        <dl class="mb-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
-                                            <dt class="font-bold">{ta.fee}</dt>
-                                            <dd class="tabular-nums" data-testid="addon-fee">{format_yen(tx, a.monthly_fee)}</dd>
-                                            <dt class="font-bold">{ta.devices}</dt>
-                                            <dd data-testid="addon-devices">{(ta.devices_n)(a.devices)}</dd>
-                                            {sub.as_ref().map(|s| view! {
-                                                <dt class="font-bold">{ta.started_on}</dt>
-                                                <dd>{format_date(locale, &s.started_on)}</dd>
+            <Loaded resource=overview children=move |o| {
+                let addon = o.addons.first().cloned();
+                view! {
+                    <div class="max-w-3xl space-y-4">
+                        <Outcome addons=o.addons.clone()/>
+                        {addon.map(|a| {
+                            let sub = a.subscription.clone();
+                            view! {
+                                <section class="card" data-testid="addon" data-code=a.code.clone()>
+                                    <h2 class="card-title flex flex-wrap items-center gap-2">
+                                        <span>{ta.security_name}</span>
+                                        {sub.as_ref().map(|s| state_badge(ta, s, locale))}
+                                    </h2>
+                                    <p class="mb-3">{ta.security_lead}</p>
+                                    <dl class="mb-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+                                        <dt class="font-bold">{ta.fee}</dt>
+                                        <dd class="tabular-nums" data-testid="addon-fee">{format_yen(tx, a.monthly_fee)}</dd>
+                                        <dt class="font-bold">{ta.devices}</dt>
+                                        <dd data-testid="addon-devices">{(ta.devices_n)(a.devices)}</dd>
+                                        {sub.as_ref().map(|s| view! {
+                                            <dt class="font-bold">{ta.started_on}</dt>
+                                            <dd>{format_date(locale, &s.started_on)}</dd>
+                                        })}
+                                    </dl>
+                                    <p class="text-sm">{ta.os_title}</p>
+                                    {match (sub.clone(), o.eligible) {
+                                        (Some(s), _) => view! {
+                                            <div class="mt-3 rounded border border-slate-300 p-3">
+                                                <p class="font-bold">{ta.licence_key}</p>
+                                                <p class="break-all font-mono text-lg tracking-wider" data-testid="licence-key">
+                                                    {s.licence_key.clone().unwrap_or_default()}
+                                                </p>
+                                                <p class="text-xs text-slate-600">{ta.licence_help}</p>
+                                            </div>
+                                            {(s.step == AddonStep::Active).then(|| view! {
+                                                <CancelBox sub=s.clone() kind=a.kind.clone() label=format!("{} {}", ta.security_name, ta.cancel)/>
                                             })}
-                                        </dl>
-                                        <p class="text-sm">{ta.os_title}</p>
-                                        {match (sub.clone(), o.eligible) {
-                                            (Some(s), _) => view! {
-                                                <div class="mt-3 rounded border border-slate-300 p-3">
-                                                    <p class="font-bold">{ta.licence_key}</p>
-                                                    <p class="break-all font-mono text-lg tracking-wider" data-testid="licence-key">
-                                                        {s.licence_key.clone().unwrap_or_default()}
-                                                    </p>
-                                                    <p class="text-xs text-slate-600">{ta.licence_help}</p>
-                                                </div>
-                                                {(s.step == AddonStep::Active).then(|| view! {
-                                                    <CancelBox sub=s.clone() kind=a.kind.clone() label=format!("{} {}", ta.security_name, ta.cancel)/>
-                                                })}
-                                            }.into_any(),
-                                            (None, true) => view! {
-                                                <a class="btn mt-3" href=routes::apply(&a.code) data-testid="addon-apply">{ta.apply}</a>
-                                            }.into_any(),
-                                            (None, false) => view! {
-                                                <p class="alert alert-info mt-3" data-testid="addon-not-eligible">{ta.security_not_eligible}</p>
-                                            }.into_any(),
-                                        }}
+                                        }.into_any(),
+                                        (None, true) => view! {
+                                            <a class="btn mt-3" href=routes::apply(&a.code) data-testid="addon-apply">{ta.apply}</a>
+                                        }.into_any(),
+                                        (None, false) => view! {
+                                            <p class="alert alert-info mt-3" data-testid="addon-not-eligible">{ta.security_not_eligible}</p>
+                                        }.into_any(),
+                                    }}
+                                </section>
+                                <section class="card">
+                                    <h2 class="card-title">{ta.security_features_title}</h2>
+                                    <ul class="list-disc space-y-1 pl-6">
+                                        {ta.security_features.iter().map(|f| view! { <li>{*f}</li> }).collect_view()}
+                                    </ul>
+                                    <p class="mt-2 text-sm text-slate-600">{ta.security_os_note}</p>
+                                </section>
+                                {sub.is_some().then(|| view! {
+                                    <section class="card" data-testid="install-guide">
+                                        <h2 class="card-title">{ta.install_title}</h2>
+                                        {ta.install.iter().map(|(os, steps)| view! {
+                                            <h3 class="mt-3 font-bold">{*os}</h3>
+                                            <ol class="list-decimal space-y-1 pl-6 text-sm">
+                                                {steps.iter().map(|s| view! { <li>{*s}</li> }).collect_view()}
+                                            </ol>
+                                        }).collect_view()}
                                     </section>
-                                    <section class="card">
-                                        <h2 class="card-title">{ta.security_features_title}</h2>
-                                        <ul class="list-disc space-y-1 pl-6">
-                                            {ta.security_features.iter().map(|f| view! { <li>{*f}</li> }).collect_view()}
-                                        </ul>
-                                        <p class="mt-2 text-sm text-slate-600">{ta.security_os_note}</p>
-                                    </section>
-                                    {sub.is_some().then(|| view! {
-                                        <section class="card" data-testid="install-guide">
-                                            <h2 class="card-title">{ta.install_title}</h2>
-                                            {ta.install.iter().map(|(os, steps)| view! {
-                                                <h3 class="mt-3 font-bold">{*os}</h3>
-                                                <ol class="list-decimal space-y-1 pl-6 text-sm">
-                                                    {steps.iter().map(|s| view! { <li>{*s}</li> }).collect_view()}
-                                                </ol>
-                                            }).collect_view()}
-                                        </section>
-                                    })}
-                                }
-                            })}
-                        </div>
-                    }.into_any()
-                }
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
+                                })}
+                            }
+                        })}
+                    </div>
+                }.into_any()
+            }/>
         </RequireLogin>
     }
 }
@@ -167,51 +164,48 @@ pub fn ChannelsPage() -> impl IntoView {
     view! {
         <h1 class="page-title">{ta.channels_title}</h1>
         <RequireLogin>
-            {move || overview.get().map(|r| match r {
-                Ok(o) => view! {
-                    <div class="max-w-3xl space-y-4">
-                        <Outcome addons=o.addons.clone()/>
-                        <p>{ta.channels_lead}</p>
-                        {(!o.eligible).then(|| view! {
-                            <p class="alert alert-info" data-testid="addon-not-eligible">{ta.channels_not_eligible}</p>
-                        })}
-                        <ul class="space-y-3">
-                            {o.addons.iter().map(|a| {
-                                let sub = a.subscription.clone();
-                                view! {
-                                    <li class="card" data-testid="addon" data-code=a.code.clone()>
-                                        <h2 class="card-title flex flex-wrap items-center gap-2">
-                                            <span>{catalogue_name(locale, &a.name)}</span>
-                                            {sub.as_ref().map(|s| state_badge(ta, s, locale))}
-                                        </h2>
-                                        <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-                                            <dt class="font-bold">{ta.genre}</dt><dd>{catalogue_name(locale, &a.genre)}</dd>
-                                            <dt class="font-bold">{ta.fee}</dt><dd class="tabular-nums">{format_yen(tx, a.monthly_fee)}</dd>
-                                            <dt class="font-bold">{ta.min_term}</dt>
-                                            <dd>{if a.min_months > 0 { (ta.min_term_n)(a.min_months) } else { ta.no_min_term.to_string() }}</dd>
-                                            {sub.as_ref().map(|s| view! {
-                                                <dt class="font-bold">{ta.started_on}</dt><dd>{format_date(locale, &s.started_on)}</dd>
-                                            })}
-                                        </dl>
-                                        {match sub {
-                                            Some(s) if s.step == AddonStep::Active => view! {
-                                                <CancelBox sub=s kind=a.kind.clone() label=format!("{} {}", catalogue_name(locale, &a.name), ta.cancel)/>
-                                            }.into_any(),
-                                            Some(_) => ().into_any(),
-                                            None if o.eligible => view! {
-                                                <a class="btn-ghost mt-3 inline-flex" href=routes::apply(&a.code)
-                                                    aria-label=format!("{} {}", catalogue_name(locale, &a.name), ta.apply) data-testid="addon-apply">{ta.apply}</a>
-                                            }.into_any(),
-                                            None => ().into_any(),
-                                        }}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    </div>
-                }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
+            <Loaded resource=overview children=move |o| view! {
+                <div class="max-w-3xl space-y-4">
+                    <Outcome addons=o.addons.clone()/>
+                    <p>{ta.channels_lead}</p>
+                    {(!o.eligible).then(|| view! {
+                        <p class="alert alert-info" data-testid="addon-not-eligible">{ta.channels_not_eligible}</p>
+                    })}
+                    <ul class="space-y-3">
+                        {o.addons.iter().map(|a| {
+                            let sub = a.subscription.clone();
+                            view! {
+                                <li class="card" data-testid="addon" data-code=a.code.clone()>
+                                    <h2 class="card-title flex flex-wrap items-center gap-2">
+                                        <span>{catalogue_name(locale, &a.name)}</span>
+                                        {sub.as_ref().map(|s| state_badge(ta, s, locale))}
+                                    </h2>
+                                    <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+                                        <dt class="font-bold">{ta.genre}</dt><dd>{catalogue_name(locale, &a.genre)}</dd>
+                                        <dt class="font-bold">{ta.fee}</dt><dd class="tabular-nums">{format_yen(tx, a.monthly_fee)}</dd>
+                                        <dt class="font-bold">{ta.min_term}</dt>
+                                        <dd>{if a.min_months > 0 { (ta.min_term_n)(a.min_months) } else { ta.no_min_term.to_string() }}</dd>
+                                        {sub.as_ref().map(|s| view! {
+                                            <dt class="font-bold">{ta.started_on}</dt><dd>{format_date(locale, &s.started_on)}</dd>
+                                        })}
+                                    </dl>
+                                    {match sub {
+                                        Some(s) if s.step == AddonStep::Active => view! {
+                                            <CancelBox sub=s kind=a.kind.clone() label=format!("{} {}", catalogue_name(locale, &a.name), ta.cancel)/>
+                                        }.into_any(),
+                                        Some(_) => ().into_any(),
+                                        None if o.eligible => view! {
+                                            <a class="btn-ghost mt-3 inline-flex" href=routes::apply(&a.code)
+                                                aria-label=format!("{} {}", catalogue_name(locale, &a.name), ta.apply) data-testid="addon-apply">{ta.apply}</a>
+                                        }.into_any(),
+                                        None => ().into_any(),
+                                    }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }/>
         </RequireLogin>
     }
 }
@@ -266,12 +260,7 @@ pub fn AddonApplyPage() -> impl IntoView {
                                             <input type="hidden" name="code" value=a.code.clone()/>
                                             <input type="hidden" name="key" value=q.submit_key.clone()/>
                                             <input type="hidden" name="agree" value="1"/>
-                                            {q.needs_password.then(|| view! {
-                                                <p class="text-sm text-slate-700">{ta.password_lead}</p>
-                                                <Field id="password" label=tx.current_password input_type="password"
-                                                    autocomplete="current-password" maxlength="32"
-                                                    error=field_error(tx, error, "current_password")/>
-                                            })}
+                                            <PasswordAgain needed=q.needs_password lead=ta.password_lead error=error/>
                                             <div class="flex flex-wrap items-center gap-4">
                                                 <Submit label=ta.submit/>
                                                 <a class="link link-action" href=routes::apply(&a.code)>{tx.back}</a>

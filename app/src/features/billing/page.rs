@@ -1,8 +1,8 @@
 use super::api::{get_billing, get_payment, StartCardChange};
 use super::texts::BillingTexts;
 use super::{routes, BillingOverview, MonthSummary, PaymentMethod, Statement};
-use crate::components::form::{field_error, form_error, Field, FormAlert, PrintButton, Submit};
-use crate::components::status::ErrorNotice;
+use crate::components::form::{form_error, FormAlert, PasswordAgain, PrintButton, Submit};
+use crate::components::status::{ErrorNotice, Loaded};
 use crate::domain::billing::{InvoiceStatus, LineChange};
 use crate::domain::Yen;
 use crate::features::login::RequireLogin;
@@ -310,7 +310,6 @@ fn Changes(statement: Statement) -> impl IntoView {
 /// change of bank account is a paper form, and the page says how to get it.
 #[component]
 pub fn PaymentPage() -> impl IntoView {
-    let tx = t();
     let tb = super::texts::t();
     let query = use_query_map();
     let changed = move || query.read().get("changed").is_some();
@@ -320,63 +319,55 @@ pub fn PaymentPage() -> impl IntoView {
     view! {
         <h1 class="page-title">{tb.payment_title}</h1>
         <RequireLogin>
-            {move || overview.get().map(|r| match r {
-                Ok(o) => {
-                    let is_card = matches!(o.method, Some(PaymentMethod::Card { .. }));
-                    view! {
-                        <div class="max-w-2xl space-y-4">
-                            {changed().then(|| view! {
-                                <p class="alert alert-info" role="status" data-testid="payment-changed">{tb.payment_changed}</p>
-                            })}
-                            <section class="card">
-                                <h2 class="card-title">{tb.payment_current}</h2>
-                                <p class="text-lg" data-testid="payment-current">
-                                    {match &o.method {
-                                        Some(m) => describe_payment(tb, m),
-                                        None => tb.payment_none.to_string(),
-                                    }}
-                                </p>
-                            </section>
-                            <section class="card">
-                                <h2 class="card-title">{if is_card { tb.payment_to_other_card } else { tb.payment_to_card }}</h2>
-                                {o.card_online.then(|| view! {
-                                    <p class="mb-2">{tb.payment_card_lead}</p>
-                                    <p class="mb-4 text-sm text-slate-700">{tb.payment_card_safety}</p>
-                                })}
-                                <FormAlert error=error/>
-                                {if o.card_online {
-                                    view! {
-                                        <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
-                                            {o.needs_password.then(|| view! {
-                                                <p class="text-sm text-slate-700">{tb.payment_password_lead}</p>
-                                                <Field id="password" label=tx.current_password input_type="password"
-                                                    autocomplete="current-password" maxlength="32"
-                                                    error=field_error(tx, error, "current_password")/>
-                                            })}
-                                            <Submit label=tb.payment_to_gateway/>
-                                        </ActionForm>
-                                    }.into_any()
-                                } else {
-                                    let href = crate::features::help::tel(&o.support_phone);
-                                    view! {
-                                        <div class="alert alert-info" data-testid="payment-card-offline">
-                                            <p>{tb.payment_card_offline}</p>
-                                            <p>{(tb.payment_card_offline_call)(&o.support_phone, &o.support_hours)}</p>
-                                            <p class="mt-2"><a class="link link-action" href=href>{o.support_phone.clone()}</a></p>
-                                        </div>
-                                    }.into_any()
+            <Loaded resource=overview children=move |o| {
+                let is_card = matches!(o.method, Some(PaymentMethod::Card { .. }));
+                view! {
+                    <div class="max-w-2xl space-y-4">
+                        {changed().then(|| view! {
+                            <p class="alert alert-info" role="status" data-testid="payment-changed">{tb.payment_changed}</p>
+                        })}
+                        <section class="card">
+                            <h2 class="card-title">{tb.payment_current}</h2>
+                            <p class="text-lg" data-testid="payment-current">
+                                {match &o.method {
+                                    Some(m) => describe_payment(tb, m),
+                                    None => tb.payment_none.to_string(),
                                 }}
-                            </section>
-                            <section class="card">
-                                <h2 class="card-title">{tb.payment_bank_title}</h2>
-                                <p data-testid="payment-bank-form">{tb.payment_bank_body}</p>
-                            </section>
-                            <a class="link link-action" href=routes::INVOICES>{tb.title}</a>
-                        </div>
-                    }.into_any()
-                }
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
+                            </p>
+                        </section>
+                        <section class="card">
+                            <h2 class="card-title">{if is_card { tb.payment_to_other_card } else { tb.payment_to_card }}</h2>
+                            {o.card_online.then(|| view! {
+                                <p class="mb-2">{tb.payment_card_lead}</p>
+                                <p class="mb-4 text-sm text-slate-700">{tb.payment_card_safety}</p>
+                            })}
+                            <FormAlert error=error/>
+                            {if o.card_online {
+                                view! {
+                                    <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                                        <PasswordAgain needed=o.needs_password lead=tb.payment_password_lead error=error/>
+                                        <Submit label=tb.payment_to_gateway/>
+                                    </ActionForm>
+                                }.into_any()
+                            } else {
+                                let href = crate::features::help::tel(&o.support_phone);
+                                view! {
+                                    <div class="alert alert-info" data-testid="payment-card-offline">
+                                        <p>{tb.payment_card_offline}</p>
+                                        <p>{(tb.payment_card_offline_call)(&o.support_phone, &o.support_hours)}</p>
+                                        <p class="mt-2"><a class="link link-action" href=href>{o.support_phone.clone()}</a></p>
+                                    </div>
+                                }.into_any()
+                            }}
+                        </section>
+                        <section class="card">
+                            <h2 class="card-title">{tb.payment_bank_title}</h2>
+                            <p data-testid="payment-bank-form">{tb.payment_bank_body}</p>
+                        </section>
+                        <a class="link link-action" href=routes::INVOICES>{tb.title}</a>
+                    </div>
+                }.into_any()
+            }/>
         </RequireLogin>
     }
 }

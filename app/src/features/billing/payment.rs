@@ -20,13 +20,8 @@ use std::collections::HashMap;
 
 /// Card setups an account may open: 10 an hour (each one creates a session at the
 /// gateway; a stolen session must not flood it, nor test cards there without limit).
-pub const SETUPS_PER_ACCOUNT: crate::ssr::auth::throttle::Policy = crate::ssr::auth::throttle::Policy {
-    scope: "card-setup",
-    counting: crate::ssr::auth::throttle::Counting::PerWindow { window_secs: 3600 },
-    free_attempts: 10,
-    step_secs: 300,
-    max_wait_secs: 3600,
-};
+pub const SETUPS_PER_ACCOUNT: crate::ssr::auth::throttle::Policy =
+    crate::ssr::auth::throttle::Policy::per_window("card-setup", 3600).free(10).then_wait(300, 3600);
 
 /// A setup waits at the gateway at most this long.
 pub const SETUP_SECS: i64 = 30 * 60;
@@ -205,12 +200,12 @@ async fn use_card(
         exp_year: card.exp_year,
     };
     let described = super::texts::describe_payment(super::texts::of(target.locale), &method);
-    crate::ssr::mail::enqueue_each(
-        tx,
-        "billing.payment_method_changed",
-        target.security_recipients(),
-        |to| super::mail::payment_method_changed(&state.settings, target.locale, to, &described, t),
-        t,
-    )
-    .await
+    target
+        .notify(
+            tx,
+            "billing.payment_method_changed",
+            |to| super::mail::payment_method_changed(&state.settings, target.locale, to, &described, t),
+            t,
+        )
+        .await
 }

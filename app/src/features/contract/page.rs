@@ -3,8 +3,8 @@ use super::api::{
 };
 use super::texts::{state_name, ContractTexts};
 use super::{routes, ContractService, EntryState, HistoryEntry, HistoryEvent, PlanRequest, PlanRequestStep};
-use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
-use crate::components::status::ErrorNotice;
+use crate::components::form::{form_error, FormAlert, PasswordAgain, Submit};
+use crate::components::status::Loaded;
 use crate::error::AppError;
 use crate::features::billing::texts::describe_payment;
 use crate::features::login::RequireLogin;
@@ -53,37 +53,34 @@ pub fn ContractPage() -> impl IntoView {
                     }}
                 </p>
             })}
-            {move || contract.get().map(|r| match r {
-                Ok(c) => view! {
-                    <div class="max-w-3xl space-y-4">
-                        <section class="card">
-                            <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-                                <dt class="font-bold">{tc.holder}</dt><dd data-testid="contract-holder" lang="ja">{c.name.clone()}</dd>
-                                <dt class="font-bold">{tc.customer_no}</dt><dd>{c.customer_no.clone()}</dd>
-                                <dt class="font-bold">{tc.address}</dt><dd lang="ja">"〒" {c.postal_code.clone()} " " {c.address.clone()}</dd>
-                                {c.payment.as_ref().map(|p| view! {
-                                    <dt class="font-bold">{tc.payment}</dt><dd>{describe_payment(tb, p)}</dd>
-                                })}
-                            </dl>
-                        </section>
-                        <p class="text-sm text-slate-700">{tc.lead}</p>
-                        {if c.services.is_empty() {
-                            view! { <p class="card">{tc.no_services}</p> }.into_any()
-                        } else {
-                            c.services.into_iter().map(|s| view! { <ServiceCard service=s cancel=cancel/> }).collect_view().into_any()
-                        }}
-                        <section class="card">
-                            <h2 class="card-title">{tc.document}</h2>
-                            <p class="mb-3">{tc.document_lead}</p>
-                            <div class="flex flex-wrap gap-2">
-                                <a class="btn" href=routes::DOCUMENT data-testid="contract-pdf" download>{tc.document}</a>
-                                <a class="btn-ghost" href=routes::HISTORY>{tc.history_link}</a>
-                            </div>
-                        </section>
-                    </div>
-                }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
+            <Loaded resource=contract children=move |c| view! {
+                <div class="max-w-3xl space-y-4">
+                    <section class="card">
+                        <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+                            <dt class="font-bold">{tc.holder}</dt><dd data-testid="contract-holder" lang="ja">{c.name.clone()}</dd>
+                            <dt class="font-bold">{tc.customer_no}</dt><dd>{c.customer_no.clone()}</dd>
+                            <dt class="font-bold">{tc.address}</dt><dd lang="ja">"〒" {c.postal_code.clone()} " " {c.address.clone()}</dd>
+                            {c.payment.as_ref().map(|p| view! {
+                                <dt class="font-bold">{tc.payment}</dt><dd>{describe_payment(tb, p)}</dd>
+                            })}
+                        </dl>
+                    </section>
+                    <p class="text-sm text-slate-700">{tc.lead}</p>
+                    {if c.services.is_empty() {
+                        view! { <p class="card">{tc.no_services}</p> }.into_any()
+                    } else {
+                        c.services.into_iter().map(|s| view! { <ServiceCard service=s cancel=cancel/> }).collect_view().into_any()
+                    }}
+                    <section class="card">
+                        <h2 class="card-title">{tc.document}</h2>
+                        <p class="mb-3">{tc.document_lead}</p>
+                        <div class="flex flex-wrap gap-2">
+                            <a class="btn" href=routes::DOCUMENT data-testid="contract-pdf" download>{tc.document}</a>
+                            <a class="btn-ghost" href=routes::HISTORY>{tc.history_link}</a>
+                        </div>
+                    </section>
+                </div>
+            }/>
         </RequireLogin>
     }
 }
@@ -193,103 +190,95 @@ pub fn PlanChangePage() -> impl IntoView {
     view! {
         <h1 class="page-title">{tc.change_title}</h1>
         <RequireLogin>
-            {move || change.get().map(|r| match r {
-                Ok(c) => {
-                    let s = c.service.clone();
-                    let current = view! {
+            <Loaded resource=change children=move |c| {
+                let s = c.service.clone();
+                let current = view! {
+                    <section class="card">
+                        <h2 class="card-title flex flex-wrap items-center gap-2">
+                            <span class="badge badge-info">{kind_name(tx, &s.kind)}</span>
+                            <span>{tc.change_current} ": " {catalogue_name(locale, &s.plan_name)}</span>
+                        </h2>
+                        <p class="text-sm">{tc.monthly_fee} " " <span class="tabular-nums">{format_yen(tx, s.monthly_fee)}</span></p>
+                        {s.renewal_month.clone().map(|m| view! {
+                            <p class="text-sm">{tc.renewal} " " {format_month(locale, &m)}</p>
+                        })}
+                    </section>
+                };
+                let body = if s.request.is_some() || s.scheduled.is_some() {
+                    let why = if s.request.is_some() { tc.err_pending } else { tc.err_scheduled };
+                    view! { <p class="alert alert-error" role="alert">{why}</p> }.into_any()
+                } else if let Some((plan, quote)) = c.chosen.clone() {
+                    let (days, of_days) = quote.first_month_days;
+                    view! {
                         <section class="card">
-                            <h2 class="card-title flex flex-wrap items-center gap-2">
-                                <span class="badge badge-info">{kind_name(tx, &s.kind)}</span>
-                                <span>{tc.change_current} ": " {catalogue_name(locale, &s.plan_name)}</span>
-                            </h2>
-                            <p class="text-sm">{tc.monthly_fee} " " <span class="tabular-nums">{format_yen(tx, s.monthly_fee)}</span></p>
-                            {s.renewal_month.clone().map(|m| view! {
-                                <p class="text-sm">{tc.renewal} " " {format_month(locale, &m)}</p>
-                            })}
+                            <h2 class="card-title">{tc.summary_title}</h2>
+                            <p class="mb-3">{tc.summary_lead}</p>
+                            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2" data-testid="plan-quote">
+                                <dt class="font-bold">{tc.change_current}</dt><dd>{catalogue_name(locale, &s.plan_name)}</dd>
+                                <dt class="font-bold">{tc.change_choose}</dt><dd data-testid="quote-plan">{catalogue_name(locale, &plan.name)}</dd>
+                                <dt class="font-bold">{tc.new_fee}</dt>
+                                <dd class="tabular-nums" data-testid="quote-fee">{format_yen(tx, plan.monthly_fee)}</dd>
+                                <dt class="font-bold">{tc.effective_on}</dt>
+                                <dd data-testid="quote-effective">{format_date(locale, &quote.effective_on.to_string())}</dd>
+                                <dt class="font-bold">{tc.first_month}</dt>
+                                <dd class="tabular-nums" data-testid="quote-first-month">
+                                    {format_yen(tx, quote.first_month)}
+                                    <span class="ml-2 text-xs text-slate-600">{(crate::features::billing::texts::t().prorated)(days, of_days)}</span>
+                                </dd>
+                                <dt class="font-bold">{tc.termination_fee}</dt>
+                                <dd data-testid="quote-termination">
+                                    {if quote.termination_fee.0 > 0 { format_yen(tx, quote.termination_fee) } else { tc.termination_none.to_string() }}
+                                    <span class="block text-xs text-slate-600">{tc.termination_why}</span>
+                                </dd>
+                            </dl>
+                            <FormAlert error=error/>
+                            <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                                <input type="hidden" name="service" value=s.id.clone()/>
+                                <input type="hidden" name="plan" value=plan.code.clone()/>
+                                <input type="hidden" name="key" value=c.submit_key.clone()/>
+                                <input type="hidden" name="quoted" value=super::api::quote_key(&quote)/>
+                                <PasswordAgain needed=c.needs_password lead=tc.password_lead error=error/>
+                                <div class="flex flex-wrap items-center gap-4">
+                                    <Submit label=tc.apply/>
+                                    <a class="link link-action" href=change_page(&s.id, None)>{tx.back}</a>
+                                </div>
+                            </ActionForm>
                         </section>
-                    };
-                    let body = if s.request.is_some() || s.scheduled.is_some() {
-                        let why = if s.request.is_some() { tc.err_pending } else { tc.err_scheduled };
-                        view! { <p class="alert alert-error" role="alert">{why}</p> }.into_any()
-                    } else if let Some((plan, quote)) = c.chosen.clone() {
-                        let (days, of_days) = quote.first_month_days;
-                        view! {
-                            <section class="card">
-                                <h2 class="card-title">{tc.summary_title}</h2>
-                                <p class="mb-3">{tc.summary_lead}</p>
-                                <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2" data-testid="plan-quote">
-                                    <dt class="font-bold">{tc.change_current}</dt><dd>{catalogue_name(locale, &s.plan_name)}</dd>
-                                    <dt class="font-bold">{tc.change_choose}</dt><dd data-testid="quote-plan">{catalogue_name(locale, &plan.name)}</dd>
-                                    <dt class="font-bold">{tc.new_fee}</dt>
-                                    <dd class="tabular-nums" data-testid="quote-fee">{format_yen(tx, plan.monthly_fee)}</dd>
-                                    <dt class="font-bold">{tc.effective_on}</dt>
-                                    <dd data-testid="quote-effective">{format_date(locale, &quote.effective_on.to_string())}</dd>
-                                    <dt class="font-bold">{tc.first_month}</dt>
-                                    <dd class="tabular-nums" data-testid="quote-first-month">
-                                        {format_yen(tx, quote.first_month)}
-                                        <span class="ml-2 text-xs text-slate-600">{(crate::features::billing::texts::t().prorated)(days, of_days)}</span>
-                                    </dd>
-                                    <dt class="font-bold">{tc.termination_fee}</dt>
-                                    <dd data-testid="quote-termination">
-                                        {if quote.termination_fee.0 > 0 { format_yen(tx, quote.termination_fee) } else { tc.termination_none.to_string() }}
-                                        <span class="block text-xs text-slate-600">{tc.termination_why}</span>
-                                    </dd>
-                                </dl>
-                                <FormAlert error=error/>
-                                <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
-                                    <input type="hidden" name="service" value=s.id.clone()/>
-                                    <input type="hidden" name="plan" value=plan.code.clone()/>
-                                    <input type="hidden" name="key" value=c.submit_key.clone()/>
-                                    <input type="hidden" name="quoted" value=super::api::quote_key(&quote)/>
-                                    {c.needs_password.then(|| view! {
-                                        <p class="text-sm text-slate-700">{tc.password_lead}</p>
-                                        <Field id="password" label=tx.current_password input_type="password"
-                                            autocomplete="current-password" maxlength="32"
-                                            error=field_error(tx, error, "current_password")/>
+                    }.into_any()
+                } else if c.options.is_empty() {
+                    view! { <p class="card">{tc.change_none}</p> }.into_any()
+                } else {
+                    let invalid = c.invalid_plan || error.get().is_some_and(|e| matches!(e, AppError::Invalid { ref field, .. } if field == "plan"));
+                    view! {
+                        <section class="card">
+                            <p class="mb-3">{tc.change_lead}</p>
+                            <form method="get" action=routes::CHANGE class="space-y-4">
+                                <input type="hidden" name="service" value=s.id.clone()/>
+                                <fieldset aria-describedby=invalid.then_some("plan-error")>
+                                    <legend class="field-label">{tc.change_choose}</legend>
+                                    {invalid.then(|| view! {
+                                        <p id="plan-error" class="mb-2 text-sm font-bold text-red-700" role="alert">{tc.change_invalid}</p>
                                     })}
-                                    <div class="flex flex-wrap items-center gap-4">
-                                        <Submit label=tc.apply/>
-                                        <a class="link link-action" href=change_page(&s.id, None)>{tx.back}</a>
+                                    <div class="space-y-2">
+                                        {c.options.iter().enumerate().map(|(i, o)| view! {
+                                            <label class="flex min-h-11 cursor-pointer items-center gap-3 rounded border border-slate-300 px-3 py-2">
+                                                <input type="radio" name="plan" value=o.code.clone() required checked=i == 0 data-testid="plan-option"/>
+                                                <span class="flex-1">{catalogue_name(locale, &o.name)}</span>
+                                                <span class="tabular-nums">{format_yen(tx, o.monthly_fee)}</span>
+                                            </label>
+                                        }).collect_view()}
                                     </div>
-                                </ActionForm>
-                            </section>
-                        }.into_any()
-                    } else if c.options.is_empty() {
-                        view! { <p class="card">{tc.change_none}</p> }.into_any()
-                    } else {
-                        let invalid = c.invalid_plan || error.get().is_some_and(|e| matches!(e, AppError::Invalid { ref field, .. } if field == "plan"));
-                        view! {
-                            <section class="card">
-                                <p class="mb-3">{tc.change_lead}</p>
-                                <form method="get" action=routes::CHANGE class="space-y-4">
-                                    <input type="hidden" name="service" value=s.id.clone()/>
-                                    <fieldset aria-describedby=invalid.then_some("plan-error")>
-                                        <legend class="field-label">{tc.change_choose}</legend>
-                                        {invalid.then(|| view! {
-                                            <p id="plan-error" class="mb-2 text-sm font-bold text-red-700" role="alert">{tc.change_invalid}</p>
-                                        })}
-                                        <div class="space-y-2">
-                                            {c.options.iter().enumerate().map(|(i, o)| view! {
-                                                <label class="flex min-h-11 cursor-pointer items-center gap-3 rounded border border-slate-300 px-3 py-2">
-                                                    <input type="radio" name="plan" value=o.code.clone() required checked=i == 0 data-testid="plan-option"/>
-                                                    <span class="flex-1">{catalogue_name(locale, &o.name)}</span>
-                                                    <span class="tabular-nums">{format_yen(tx, o.monthly_fee)}</span>
-                                                </label>
-                                            }).collect_view()}
-                                        </div>
-                                    </fieldset>
-                                    <div class="flex flex-wrap items-center gap-4">
-                                        <button type="submit" class="btn">{tc.change_confirm}</button>
-                                        <a class="link link-action" href=routes::CONTRACT>{tx.back}</a>
-                                    </div>
-                                </form>
-                            </section>
-                        }.into_any()
-                    };
-                    view! { <div class="max-w-2xl space-y-4">{current}{body}</div> }.into_any()
-                }
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
+                                </fieldset>
+                                <div class="flex flex-wrap items-center gap-4">
+                                    <button type="submit" class="btn">{tc.change_confirm}</button>
+                                    <a class="link link-action" href=routes::CONTRACT>{tx.back}</a>
+                                </div>
+                            </form>
+                        </section>
+                    }.into_any()
+                };
+                view! { <div class="max-w-2xl space-y-4">{current}{body}</div> }.into_any()
+            }/>
         </RequireLogin>
     }
 }
@@ -364,58 +353,55 @@ pub fn HistoryPage() -> impl IntoView {
     view! {
         <h1 class="page-title">{tc.history_title}</h1>
         <RequireLogin>
-            {move || history.get().map(|r| match r {
-                Ok(h) => {
-                    let filter = h.filter.clone().unwrap_or_default();
-                    view! {
-                        <section class="card max-w-3xl">
-                            <form method="get" action=routes::HISTORY class="mb-4 flex flex-wrap items-end gap-2 print:hidden">
-                                <label class="flex flex-col text-sm font-bold">
-                                    {tc.history_filter}
-                                    <select name="service" class="field-input mt-1" data-testid="history-filter">
-                                        <option value="">{tc.history_all}</option>
-                                        {h.services.iter().map(|(id, _kind, plan)| view! {
-                                            <option value=id.clone() selected=*id == filter>
-                                                {catalogue_name(tx.locale, plan)}
-                                            </option>
-                                        }).collect_view()}
-                                    </select>
-                                </label>
-                                <button type="submit" class="btn-ghost">{tc.history_show}</button>
-                            </form>
-                            {if h.entries.is_empty() {
-                                view! { <p>{tc.history_none}</p> }.into_any()
-                            } else {
-                                view! {
-                                    <table class="w-full text-sm" data-testid="history">
-                                        <thead>
-                                            <tr class="border-b border-slate-300 text-left">
-                                                <th scope="col" class="py-1 pr-2">{tc.col_date}</th>
-                                                <th scope="col" class="py-1 pr-2">{tc.col_event}</th>
-                                                <th scope="col" class="py-1">{tc.col_state}</th>
+            <Loaded resource=history children=move |h| {
+                let filter = h.filter.clone().unwrap_or_default();
+                view! {
+                    <section class="card max-w-3xl">
+                        <form method="get" action=routes::HISTORY class="mb-4 flex flex-wrap items-end gap-2 print:hidden">
+                            <label class="flex flex-col text-sm font-bold">
+                                {tc.history_filter}
+                                <select name="service" class="field-input mt-1" data-testid="history-filter">
+                                    <option value="">{tc.history_all}</option>
+                                    {h.services.iter().map(|(id, _kind, plan)| view! {
+                                        <option value=id.clone() selected=*id == filter>
+                                            {catalogue_name(tx.locale, plan)}
+                                        </option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                            <button type="submit" class="btn-ghost">{tc.history_show}</button>
+                        </form>
+                        {if h.entries.is_empty() {
+                            view! { <p>{tc.history_none}</p> }.into_any()
+                        } else {
+                            view! {
+                                <table class="w-full text-sm" data-testid="history">
+                                    <thead>
+                                        <tr class="border-b border-slate-300 text-left">
+                                            <th scope="col" class="py-1 pr-2">{tc.col_date}</th>
+                                            <th scope="col" class="py-1 pr-2">{tc.col_event}</th>
+                                            <th scope="col" class="py-1">{tc.col_state}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody class="divide-y divide-slate-200">
+                                        {h.entries.iter().map(|e| view! {
+                                            <tr>
+                                                <td class="whitespace-nowrap py-2 pr-2 align-top">{format_date(locale, &e.date)}</td>
+                                                <td class="py-2 pr-2 align-top">{describe(tc, tx, e)}</td>
+                                                <td class="whitespace-nowrap py-2 align-top">{
+                                                    let (label, class) = entry_state(tc, e.state);
+                                                    view! { <span class=class>{label}</span> }
+                                                }</td>
                                             </tr>
-                                        </thead>
-                                        <tbody class="divide-y divide-slate-200">
-                                            {h.entries.iter().map(|e| view! {
-                                                <tr>
-                                                    <td class="whitespace-nowrap py-2 pr-2 align-top">{format_date(locale, &e.date)}</td>
-                                                    <td class="py-2 pr-2 align-top">{describe(tc, tx, e)}</td>
-                                                    <td class="whitespace-nowrap py-2 align-top">{
-                                                        let (label, class) = entry_state(tc, e.state);
-                                                        view! { <span class=class>{label}</span> }
-                                                    }</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                }.into_any()
-                            }}
-                            <a class="link link-action mt-4" href=routes::CONTRACT>{tc.title}</a>
-                        </section>
-                    }.into_any()
-                }
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any()
+                        }}
+                        <a class="link link-action mt-4" href=routes::CONTRACT>{tc.title}</a>
+                    </section>
+                }.into_any()
+            }/>
         </RequireLogin>
     }
 }

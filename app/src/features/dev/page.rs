@@ -1,6 +1,6 @@
 use super::api::{get_preview_summary, list_demo_customers};
 use crate::components::card::Card;
-use crate::components::status::{ErrorNotice, Loading};
+use crate::components::status::{Loaded, Loading};
 use crate::features::top::TopSummaryView;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -16,20 +16,17 @@ pub fn DevIndexPage() -> impl IntoView {
         <p class="mb-4">{tx.dev_preview_body}</p>
         <Card title=tx.customer_number>
             <Suspense fallback=|| view! { <Loading/> }>
-                {move || customers.get().map(|r| match r {
-                    Ok(list) => view! {
-                        <ul class="divide-y divide-slate-200">
-                            {list.into_iter().map(|(no, name)| view! {
-                                <li class="py-2">
-                                    <a class="link inline-block min-h-11 py-2" href=super::routes::preview(&no)>
-                                        {no.clone()} " " {name}
-                                    </a>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                })}
+                <Loaded resource=customers children=move |list| view! {
+                    <ul class="divide-y divide-slate-200">
+                        {list.into_iter().map(|(no, name)| view! {
+                            <li class="py-2">
+                                <a class="link inline-block min-h-11 py-2" href=super::routes::preview(&no)>
+                                    {no.clone()} " " {name}
+                                </a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }/>
             </Suspense>
         </Card>
     }
@@ -43,10 +40,7 @@ pub fn DevPreviewPage() -> impl IntoView {
     let summary = Resource::new(customer_no, get_preview_summary);
     view! {
         <Suspense fallback=|| view! { <Loading/> }>
-            {move || summary.get().map(|r| match r {
-                Ok(s) => view! { <TopSummaryView summary=s/> }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
+            <Loaded resource=summary children=move |s| view! { <TopSummaryView summary=s/> }/>
         </Suspense>
     }
 }

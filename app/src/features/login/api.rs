@@ -200,14 +200,14 @@ pub async fn failed_login(
         record(&mut tx, Event::LoginLocked, Subject::Account(account_id), client, serde_json::json!({}), now)
             .await?;
         let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
-        crate::ssr::mail::enqueue_each(
-            &mut tx,
-            "login.locked",
-            target.security_recipients(),
-            |to| super::mail::login_locked(&state.settings, target.locale, to, now),
-            now,
-        )
-        .await?;
+        target
+            .notify(
+                &mut tx,
+                "login.locked",
+                |to| super::mail::login_locked(&state.settings, target.locale, to, now),
+                now,
+            )
+            .await?;
     }
     tx.commit().await?;
     Ok(())

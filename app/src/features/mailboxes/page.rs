@@ -3,7 +3,9 @@ use super::api::{
     MoreCandidates, RegisterMailbox, SetVirusCheck, StartMailbox,
 };
 use super::{routes, MailboxDraftView, MailboxRow, MailboxStep};
-use crate::components::form::{field_error, form_error, Field, FormAlert, PrintButton, Submit};
+use crate::components::form::{
+    field_error, form_error, Field, FormAlert, PasswordAgain, PrintButton, Submit,
+};
 use crate::components::status::ErrorNotice;
 use crate::components::step::AtStep;
 use crate::domain::mailbox::LocalPart;
@@ -256,12 +258,7 @@ pub fn MailboxConfirmPage() -> impl IntoView {
                     <dd data-testid="summary-virus">{on_off(tf, d.virus_check.unwrap_or(false))}</dd>
                 </dl>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
-                    {d.needs_password.then(|| view! {
-                        <p class="text-sm text-slate-700">{tf.password_lead}</p>
-                        <Field id="password" label=tx.current_password input_type="password"
-                            autocomplete="current-password" maxlength="32"
-                            error=field_error(tx, error, "current_password")/>
-                    })}
+                    <PasswordAgain needed=d.needs_password lead=tf.password_lead error=error/>
                     <Submit label=tx.register/>
                 </ActionForm>
                 <p class="mt-4"><a class="link link-action" href=super::routes::NEW>{tx.start_over}</a></p>

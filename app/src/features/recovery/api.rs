@@ -135,14 +135,14 @@ async fn announce_recovery(
         match looked_up {
             // The stored contact address (else the stored ID), never what was typed.
             Some(target) => {
-                crate::ssr::mail::enqueue_each(
-                    tx,
-                    "recovery.code",
-                    target.security_recipients(),
-                    |to| super::mail::recovery_code(settings, target.locale, to, code),
-                    t,
-                )
-                .await?
+                target
+                    .notify(
+                        tx,
+                        "recovery.code",
+                        |to| super::mail::recovery_code(settings, target.locale, to, code),
+                        t,
+                    )
+                    .await?
             }
             None => crate::ssr::mail::enqueue_decoy(tx, t).await?,
         }
@@ -329,22 +329,21 @@ async fn mail_answer_link(
 ) -> Result<(), AppError> {
     let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
     let link = settings.public_url.join(&routes::verify(link_token)).map_err(AppError::internal)?;
-    crate::ssr::mail::enqueue_each(
-        tx,
-        "recovery.link",
-        target.security_recipients(),
-        |to| super::mail::recovery_question_link(settings, target.locale, to, link.as_str()),
-        t,
-    )
-    .await?;
+    target
+        .notify(
+            tx,
+            "recovery.link",
+            |to| super::mail::recovery_question_link(settings, target.locale, to, link.as_str()),
+            t,
+        )
+        .await?;
     Ok(())
 }
 
 /// Whether a mailed path-A link can still be used (reading changes nothing).
 #[server(endpoint = "recovery/link")]
 pub async fn recovery_link_status(token: String) -> Result<(), AppError> {
-    crate::ssr::set_referrer_policy_no_referrer();
-    crate::ssr::set_no_store();
+    crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
     let mut conn = state.db.pool().acquire().await?;
     if store::link_open(&mut conn, token.trim(), crate::ssr::now()).await? {
@@ -558,14 +557,14 @@ async fn reset_password(
     throttle::reset(tx, &throttle::LOGIN_ACCOUNT, &key).await?;
     crate::features::registration::clear_customer_budgets(tx, account_id).await?;
     crate::ssr::events::account_event(tx, crate::ssr::events::Event::PasswordReset, account_id, t).await?;
-    crate::ssr::mail::enqueue_each(
-        tx,
-        "recovery.done",
-        target.security_recipients(),
-        |to| super::mail::password_reset_notice(settings, target.locale, to, t),
-        t,
-    )
-    .await
+    target
+        .notify(
+            tx,
+            "recovery.done",
+            |to| super::mail::password_reset_notice(settings, target.locale, to, t),
+            t,
+        )
+        .await
 }
 
 /// The step this browser's recovery is at, if any.

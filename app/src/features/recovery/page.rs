@@ -5,7 +5,7 @@ use super::api::{
 use super::{routes, RecoveryStep};
 use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
 use crate::components::link::LinkPage;
-use crate::components::step::AtStep;
+use crate::components::step::StepCard;
 use crate::domain::secret_question::{SecretQuestion, ANSWER_MAX};
 use crate::error::AppError;
 use crate::i18n::{question_text, t};
@@ -70,22 +70,18 @@ pub fn RecoveryCodePage() -> impl IntoView {
     let action = ServerAction::<VerifyRecoveryCode>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tf.title}</h1>
-        <AtStep step=RecoveryStep::Code restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
-            <section class="card max-w-2xl">
-                <h2 class="card-title">{tf.code_title}</h2>
-                <p class="mb-4 leading-relaxed">{tf.code_lead}</p>
-                <FormAlert error=error/>
-                <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
-                    <Field id="code" label=tf.code_label inputmode="numeric" autocomplete="one-time-code"
-                        maxlength="6" error=field_error(tx, error, "code")/>
-                    <Submit label=tx.next/>
-                </ActionForm>
-                <p class="mt-6 text-sm leading-relaxed text-slate-700">
-                    {tf.cannot_receive} " " <a class="link" href=crate::features::registration::routes::START>{tx.register_link}</a>
-                </p>
-            </section>
-        </AtStep>
+        <StepCard heading=tf.title title=tf.code_title step=RecoveryStep::Code restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step())>
+            <p class="mb-4 leading-relaxed">{tf.code_lead}</p>
+            <FormAlert error=error/>
+            <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                <Field id="code" label=tf.code_label inputmode="numeric" autocomplete="one-time-code"
+                    maxlength="6" error=field_error(tx, error, "code")/>
+                <Submit label=tx.next/>
+            </ActionForm>
+            <p class="mt-6 text-sm leading-relaxed text-slate-700">
+                {tf.cannot_receive} " " <a class="link" href=crate::features::registration::routes::START>{tx.register_link}</a>
+            </p>
+        </StepCard>
     }
 }
 
@@ -112,14 +108,10 @@ fn NewPasswordForm() -> impl IntoView {
 pub fn RecoveryPasswordPage() -> impl IntoView {
     let tf = super::texts::t();
     view! {
-        <h1 class="page-title">{tf.title}</h1>
-        <AtStep step=RecoveryStep::Password restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
-            <section class="card max-w-2xl">
-                <h2 class="card-title">{tf.password_title}</h2>
-                <p class="mb-4">{tf.password_lead}</p>
-                <NewPasswordForm/>
-            </section>
-        </AtStep>
+        <StepCard heading=tf.title title=tf.password_title step=RecoveryStep::Password restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step())>
+            <p class="mb-4">{tf.password_lead}</p>
+            <NewPasswordForm/>
+        </StepCard>
     }
 }
 
@@ -160,18 +152,14 @@ pub fn RecoveryQuestionPage() -> impl IntoView {
     let action = ServerAction::<SubmitRecoveryQuestion>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tf.title}</h1>
-        <AtStep step=RecoveryStep::Question restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
-            <section class="card max-w-2xl">
-                <h2 class="card-title">{tf.question_title}</h2>
-                <p class="mb-4 leading-relaxed">{tf.question_lead}</p>
-                <FormAlert error=error/>
-                <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
-                    <QuestionAndAnswer error=error/>
-                    <Submit label=tx.next/>
-                </ActionForm>
-            </section>
-        </AtStep>
+        <StepCard heading=tf.title title=tf.question_title step=RecoveryStep::Question restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step())>
+            <p class="mb-4 leading-relaxed">{tf.question_lead}</p>
+            <FormAlert error=error/>
+            <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                <QuestionAndAnswer error=error/>
+                <Submit label=tx.next/>
+            </ActionForm>
+        </StepCard>
     }
 }
 
@@ -181,15 +169,11 @@ pub fn RecoverySentPage() -> impl IntoView {
     let tx = t();
     let tf = super::texts::t();
     view! {
-        <h1 class="page-title">{tf.title}</h1>
-        <AtStep step=RecoveryStep::Mailed restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
-            <section class="card max-w-2xl">
-                <h2 class="card-title">{tf.sent_title}</h2>
-                <p class="mb-4 leading-relaxed" data-testid="recovery-sent">{tf.sent_body}</p>
-                <p class="text-sm text-slate-600">{tf.sent_note}</p>
-                <p class="mt-4"><a class="link link-action" href=super::routes::START>{tx.start_over}</a></p>
-            </section>
-        </AtStep>
+        <StepCard heading=tf.title title=tf.sent_title step=RecoveryStep::Mailed restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step())>
+            <p class="mb-4 leading-relaxed" data-testid="recovery-sent">{tf.sent_body}</p>
+            <p class="text-sm text-slate-600">{tf.sent_note}</p>
+            <p class="mt-4"><a class="link link-action" href=super::routes::START>{tx.start_over}</a></p>
+        </StepCard>
     }
 }
 
@@ -223,22 +207,18 @@ pub fn RecoveryReissuePage() -> impl IntoView {
     let tf = super::texts::t();
     let identity = Resource::new(|| (), |_| recovery_identity());
     view! {
-        <h1 class="page-title">{tf.title}</h1>
-        <AtStep step=RecoveryStep::Password restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step()) let:_step>
-            <section class="card max-w-2xl">
-                <h2 class="card-title">{tf.reissue}</h2>
-                <p class="mb-4">{tf.reissue_lead}</p>
-                <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-                    <dt class="font-bold">{tx.itscom_id_label}</dt>
-                    <dd data-testid="reissued-id" class="break-all">
-                        <Suspense fallback=|| "…">
-                            {move || identity.get().map(|r| r.unwrap_or_default())}
-                        </Suspense>
-                    </dd>
-                </dl>
-                <NewPasswordForm/>
-            </section>
-        </AtStep>
+        <StepCard heading=tf.title title=tf.reissue step=RecoveryStep::Password restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step())>
+            <p class="mb-4">{tf.reissue_lead}</p>
+            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                <dt class="font-bold">{tx.itscom_id_label}</dt>
+                <dd data-testid="reissued-id" class="break-all">
+                    <Suspense fallback=|| "…">
+                        {move || identity.get().map(|r| r.unwrap_or_default())}
+                    </Suspense>
+                </dd>
+            </dl>
+            <NewPasswordForm/>
+        </StepCard>
     }
 }
 

@@ -2,10 +2,7 @@
 //! stored form, and the flow as stored.
 
 use crate::error::AppError;
-use crate::ssr::auth::{
-    request_cookie, sha256_hex,
-    throttle::{Counting, Policy},
-};
+use crate::ssr::auth::{request_cookie, sha256_hex, throttle::Policy};
 use crate::ssr::db::Conn;
 
 pub const FLOW_COOKIE: &str = "mypage_recovery";
@@ -63,35 +60,19 @@ pub async fn count_failed_login(
 
 /// Every recovery step, per client address: 50 in 15 minutes, like login (path A's
 /// answers cost an argon2 hash each: no free CPU lever for strangers).
-pub const RECOVERY_CLIENT: Policy = Policy {
-    scope: "recovery-client",
-    counting: Counting::PerWindow { window_secs: 900 },
-    free_attempts: 50,
-    step_secs: 30,
-    max_wait_secs: 900,
-};
+pub const RECOVERY_CLIENT: Policy = Policy::per_window("recovery-client", 900).free(50).then_wait(30, 900);
 
 /// Codes per typed iTSCOM ID (so per account) and client address: at most 20 attempts
 /// a day, whatever the flows, so a stranger who knows the address spends their own
 /// budget, not the owner's. Keyed by the ID's key for an unknown ID too, so the limit
 /// looks the same either way.
-pub const CODE_PER_ACCOUNT: Policy = Policy {
-    scope: "recovery-code-account",
-    counting: Counting::PerWindow { window_secs: 86_400 },
-    free_attempts: 20,
-    step_secs: 86_400,
-    max_wait_secs: 86_400,
-};
+pub const CODE_PER_ACCOUNT: Policy =
+    Policy::per_window("recovery-code-account", 86_400).free(20).then_wait(86_400, 86_400);
 
 /// Codes per typed iTSCOM ID whoever tries: 100 attempts a day (a guess is one in a
 /// million; this caps many clients together).
-pub const CODE_PER_ID: Policy = Policy {
-    scope: "recovery-code-id",
-    counting: Counting::PerWindow { window_secs: 86_400 },
-    free_attempts: 100,
-    step_secs: 86_400,
-    max_wait_secs: 86_400,
-};
+pub const CODE_PER_ID: Policy =
+    Policy::per_window("recovery-code-id", 86_400).free(100).then_wait(86_400, 86_400);
 
 /// Reserve one recovery step for this client; false when it must wait.
 pub async fn client_may_try(conn: &mut Conn, now: i64) -> Result<bool, AppError> {
@@ -101,24 +82,13 @@ pub async fn client_may_try(conn: &mut Conn, now: i64) -> Result<bool, AppError>
 
 /// Recovery starts per typed ID and client address: 5 an hour, so no one floods a
 /// mailbox with codes. Past it the screens stay the same and no mail goes out.
-pub const START_PER_ID_CLIENT: Policy = Policy {
-    scope: "recovery-id-client",
-    counting: Counting::PerWindow { window_secs: 3600 },
-    free_attempts: 5,
-    step_secs: 300,
-    max_wait_secs: 3600,
-};
+pub const START_PER_ID_CLIENT: Policy =
+    Policy::per_window("recovery-id-client", 3600).free(5).then_wait(300, 3600);
 
 /// Recovery starts per typed ID whoever asks: 20 an hour. A stranger from one address
 /// spends only their own 5 ([`START_PER_ID_CLIENT`]): keeping the owner from getting a
 /// code takes this many from several addresses within the hour.
-pub const START_PER_ID: Policy = Policy {
-    scope: "recovery-id",
-    counting: Counting::PerWindow { window_secs: 3600 },
-    free_attempts: 20,
-    step_secs: 300,
-    max_wait_secs: 3600,
-};
+pub const START_PER_ID: Policy = Policy::per_window("recovery-id", 3600).free(20).then_wait(300, 3600);
 
 /// The code's stored form: keyed by the browser's flow token, so the database row
 /// alone does not reveal it and the code only works in the browser that asked.

@@ -1,7 +1,7 @@
 use super::api::{get_invite, get_referrals};
 use super::texts::ReferralTexts;
 use super::{Referral, ReferralState};
-use crate::components::status::ErrorNotice;
+use crate::components::status::Loaded;
 use crate::features::login::RequireLogin;
 use crate::i18n::service_kind_name as kind_name;
 use crate::i18n::{format_date, format_yen, t, use_locale};
@@ -26,49 +26,46 @@ pub fn ReferralPage() -> impl IntoView {
     view! {
         <h1 class="page-title">{tr.title}</h1>
         <RequireLogin>
-            {move || overview.get().map(|r| match r {
-                Ok(o) => view! {
-                    <div class="max-w-3xl space-y-4">
-                        <p>{tr.lead}</p>
-                        <section class="card grid gap-4 sm:grid-cols-[1fr_auto]">
-                            <div class="min-w-0 space-y-3">
-                                <div>
-                                    <h2 class="card-title">{tr.code}</h2>
-                                    <p class="font-mono text-2xl font-bold tracking-widest" data-testid="referral-code">{o.code.clone()}</p>
-                                </div>
-                                <div>
-                                    <h2 class="card-title">{tr.link}</h2>
-                                    <p class="break-all"><a class="link link-action" href=o.link.clone() data-testid="referral-link">{o.link.clone()}</a></p>
-                                </div>
+            <Loaded resource=overview children=move |o| view! {
+                <div class="max-w-3xl space-y-4">
+                    <p>{tr.lead}</p>
+                    <section class="card grid gap-4 sm:grid-cols-[1fr_auto]">
+                        <div class="min-w-0 space-y-3">
+                            <div>
+                                <h2 class="card-title">{tr.code}</h2>
+                                <p class="font-mono text-2xl font-bold tracking-widest" data-testid="referral-code">{o.code.clone()}</p>
                             </div>
-                            <figure class="justify-self-center text-center">
-                                <div class="h-48 w-48 [&>svg]:h-full [&>svg]:w-full" inner_html=o.qr_svg.clone()></div>
-                                <figcaption class="mt-1 max-w-48 text-xs text-slate-600">{tr.qr_help}</figcaption>
-                            </figure>
-                        </section>
-                        <section class="card">
-                            <h2 class="card-title">{tr.how_title}</h2>
-                            <ol class="list-decimal space-y-1 pl-6">
-                                {(tr.how)(&format_yen(tx, o.reward_each)).into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
-                            </ol>
-                        </section>
-                        <section class="card">
-                            <h2 class="card-title">{tr.list_title}</h2>
-                            {if o.referrals.is_empty() {
-                                view! { <p>{tr.none}</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="divide-y divide-slate-200" data-testid="referrals">
-                                        {o.referrals.iter().map(|r| view! { <ReferralRow referral=r.clone()/> }).collect_view()}
-                                    </ul>
-                                    <p class="mt-3 font-bold" data-testid="referral-total">{(tr.total)(&format_yen(tx, o.rewarded_total))}</p>
-                                }.into_any()
-                            }}
-                        </section>
-                    </div>
-                }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
+                            <div>
+                                <h2 class="card-title">{tr.link}</h2>
+                                <p class="break-all"><a class="link link-action" href=o.link.clone() data-testid="referral-link">{o.link.clone()}</a></p>
+                            </div>
+                        </div>
+                        <figure class="justify-self-center text-center">
+                            <div class="h-48 w-48 [&>svg]:h-full [&>svg]:w-full" inner_html=o.qr_svg.clone()></div>
+                            <figcaption class="mt-1 max-w-48 text-xs text-slate-600">{tr.qr_help}</figcaption>
+                        </figure>
+                    </section>
+                    <section class="card">
+                        <h2 class="card-title">{tr.how_title}</h2>
+                        <ol class="list-decimal space-y-1 pl-6">
+                            {(tr.how)(&format_yen(tx, o.reward_each)).into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
+                        </ol>
+                    </section>
+                    <section class="card">
+                        <h2 class="card-title">{tr.list_title}</h2>
+                        {if o.referrals.is_empty() {
+                            view! { <p>{tr.none}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="divide-y divide-slate-200" data-testid="referrals">
+                                    {o.referrals.iter().map(|r| view! { <ReferralRow referral=r.clone()/> }).collect_view()}
+                                </ul>
+                                <p class="mt-3 font-bold" data-testid="referral-total">{(tr.total)(&format_yen(tx, o.rewarded_total))}</p>
+                            }.into_any()
+                        }}
+                    </section>
+                </div>
+            }/>
         </RequireLogin>
     }
 }

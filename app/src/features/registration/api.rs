@@ -497,26 +497,26 @@ async fn notify_owner(
     let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
     let link = |token: &str| settings.public_url.join(&routes::review(token)).map_err(AppError::internal);
     let (confirm_link, cancel_link) = (link(&r.owner_confirm)?, link(&r.owner_cancel)?);
-    crate::ssr::mail::enqueue_each(
-        tx,
-        "registration.review",
-        target.security_recipients(),
-        |to| {
-            super::mail::reregistration_requested(
-                settings,
-                target.locale,
-                to,
-                r.id.as_str(),
-                t,
-                &r.browser,
-                r.hold_until,
-                confirm_link.as_str(),
-                cancel_link.as_str(),
-            )
-        },
-        t,
-    )
-    .await?;
+    target
+        .notify(
+            tx,
+            "registration.review",
+            |to| {
+                super::mail::reregistration_requested(
+                    settings,
+                    target.locale,
+                    to,
+                    r.id.as_str(),
+                    t,
+                    &r.browser,
+                    r.hold_until,
+                    confirm_link.as_str(),
+                    cancel_link.as_str(),
+                )
+            },
+            t,
+        )
+        .await?;
     crate::ssr::events::record(
         tx,
         crate::ssr::events::Event::ReregistrationRequested,
@@ -535,8 +535,7 @@ async fn notify_owner(
 #[server(endpoint = "register/confirmation")]
 pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
     let state = crate::ssr::state()?;
-    crate::ssr::set_referrer_policy_no_referrer();
-    crate::ssr::set_no_store();
+    crate::ssr::set_link_page_headers();
     let mut conn = state.db.pool().acquire().await?;
     let row = store::confirm_link(&mut conn, token.trim(), crate::ssr::now()).await?;
     let Some(store::ConfirmLink {
@@ -692,8 +691,7 @@ async fn close_flow(state: &crate::ssr::AppState, id_hash: &str) -> Result<(), A
 #[server(endpoint = "register/review")]
 pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
     use crate::ssr::crypto::sha256_hex;
-    crate::ssr::set_referrer_policy_no_referrer();
-    crate::ssr::set_no_store();
+    crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
     let hash = sha256_hex(token.trim());
     let mut conn = state.db.pool().acquire().await?;
@@ -864,8 +862,7 @@ pub async fn registration_step() -> Result<Option<super::RegistrationStep>, AppE
 /// nothing).
 #[server(endpoint = "register/stop/link")]
 pub async fn get_registration_stop(token: String) -> Result<super::RegistrationStop, AppError> {
-    crate::ssr::set_referrer_policy_no_referrer();
-    crate::ssr::set_no_store();
+    crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
     let mut conn = state.db.pool().acquire().await?;
     let Some(stop) = store::stop_link(&mut conn, token.trim(), crate::ssr::now()).await? else {

@@ -5,7 +5,7 @@ use super::api::{
 use super::{routes, RegistrationStep};
 use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
 use crate::components::link::LinkPage;
-use crate::components::step::AtStep;
+use crate::components::step::StepCard;
 use crate::domain::password::{parse_new, strength, NewPasswordError, Strength};
 use crate::domain::{FieldError, ItscomId};
 use crate::i18n::{field_message, format_datetime, t, use_locale, Locale};
@@ -95,28 +95,24 @@ pub fn AdditionalPage() -> impl IntoView {
     let error = form_error();
     let factor_error = field_error(tx, error, "factor");
     view! {
-        <h1 class="page-title">{tf.title}</h1>
-        <AtStep step=RegistrationStep::Additional restart=routes::START current=Resource::new(|| (), |_| registration_step()) let:_step>
-            <section class="card max-w-2xl">
-                <h2 class="card-title">{tf.additional}</h2>
-                <p class="mb-4">{tf.additional_lead}</p>
-                <FormAlert error=error/>
-                <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
-                    <fieldset>
-                        <legend class="field-label">{tf.additional}</legend>
-                        {[("customer_no", tf.customer_no), ("equipment", tf.equipment)].into_iter().map(|(value, label)| view! {
-                            <label class="flex min-h-11 cursor-pointer items-center gap-2">
-                                <input type="radio" name="factor_kind" value=value class="h-5 w-5"/>
-                                {label}
-                            </label>
-                        }).collect_view()}
-                    </fieldset>
-                    <Field id="factor_value" label=tf.factor_value maxlength="20" error=factor_error/>
-                    <p class="text-sm text-slate-600">{tf.equipment_help}</p>
-                    <Submit label=tx.confirm/>
-                </ActionForm>
-            </section>
-        </AtStep>
+        <StepCard heading=tf.title title=tf.additional step=RegistrationStep::Additional restart=routes::START current=Resource::new(|| (), |_| registration_step())>
+            <p class="mb-4">{tf.additional_lead}</p>
+            <FormAlert error=error/>
+            <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
+                <fieldset>
+                    <legend class="field-label">{tf.additional}</legend>
+                    {[("customer_no", tf.customer_no), ("equipment", tf.equipment)].into_iter().map(|(value, label)| view! {
+                        <label class="flex min-h-11 cursor-pointer items-center gap-2">
+                            <input type="radio" name="factor_kind" value=value class="h-5 w-5"/>
+                            {label}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <Field id="factor_value" label=tf.factor_value maxlength="20" error=factor_error/>
+                <p class="text-sm text-slate-600">{tf.equipment_help}</p>
+                <Submit label=tx.confirm/>
+            </ActionForm>
+        </StepCard>
     }
 }
 
@@ -129,19 +125,15 @@ pub fn CredentialsPage() -> impl IntoView {
     let error = form_error();
     let server = move |field| field_error(tx, error, field).get_untracked();
     view! {
-        <h1 class="page-title">{tf.title}</h1>
-        <AtStep step=RegistrationStep::Credentials restart=routes::START current=Resource::new(|| (), |_| registration_step()) let:_step>
-            <section class="card max-w-2xl">
-                <h2 class="card-title">{tf.step3}</h2>
-                <p class="mb-4">{tf.step3_lead}</p>
-                <FormAlert error=error/>
-                <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
-                    <CredentialFields locale=use_locale() id_error=server("itscom_id")
-                        password_error=server("password") again_error=server("password_again")/>
-                    <div><Submit label=tx.next/></div>
-                </ActionForm>
-            </section>
-        </AtStep>
+        <StepCard heading=tf.title title=tf.step3 step=RegistrationStep::Credentials restart=routes::START current=Resource::new(|| (), |_| registration_step())>
+            <p class="mb-4">{tf.step3_lead}</p>
+            <FormAlert error=error/>
+            <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
+                <CredentialFields locale=use_locale() id_error=server("itscom_id")
+                    password_error=server("password") again_error=server("password_again")/>
+                <div><Submit label=tx.next/></div>
+            </ActionForm>
+        </StepCard>
     }
 }
 
@@ -225,16 +217,12 @@ pub fn SentPage() -> impl IntoView {
     let tx = t();
     let tf = super::texts::t();
     view! {
-        <h1 class="page-title">{tf.title}</h1>
-        <AtStep step=RegistrationStep::MailSent restart=routes::START current=Resource::new(|| (), |_| registration_step()) let:_step>
-            <section class="card max-w-2xl">
-                <h2 class="card-title">{tx.reg_sent}</h2>
-                <p class="mb-3 leading-relaxed" data-testid="sent">{tf.sent_body}</p>
-                <p class="text-sm text-slate-600">{tx.reg_sent_note}</p>
-                <p class="mt-3 text-sm text-slate-600">{tf.sent_reregistration}</p>
-                <p class="mt-4"><a class="link link-action" href=super::routes::START>{tx.start_over}</a></p>
-            </section>
-        </AtStep>
+        <StepCard heading=tf.title title=tx.reg_sent step=RegistrationStep::MailSent restart=routes::START current=Resource::new(|| (), |_| registration_step())>
+            <p class="mb-3 leading-relaxed" data-testid="sent">{tf.sent_body}</p>
+            <p class="text-sm text-slate-600">{tx.reg_sent_note}</p>
+            <p class="mt-3 text-sm text-slate-600">{tf.sent_reregistration}</p>
+            <p class="mt-4"><a class="link link-action" href=super::routes::START>{tx.start_over}</a></p>
+        </StepCard>
     }
 }
 

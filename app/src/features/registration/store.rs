@@ -3,10 +3,7 @@
 
 use super::RegistrationStep;
 use crate::error::AppError;
-use crate::ssr::auth::{
-    request_cookie, sha256_hex,
-    throttle::{Counting, Policy},
-};
+use crate::ssr::auth::{request_cookie, sha256_hex, throttle::Policy};
 use crate::ssr::db::Conn;
 
 pub const FLOW_COOKIE: &str = "mypage_reg";
@@ -15,33 +12,21 @@ pub const FLOW_SECS: i64 = 3600;
 pub const LINK_SECS: i64 = 24 * 3600;
 
 /// Verification, per client address: 20 tries an hour, then waits.
-pub const VERIFY_CLIENT: Policy = Policy {
-    scope: "register-client",
-    counting: Counting::PerWindow { window_secs: 3600 },
-    free_attempts: 20,
-    step_secs: 60,
-    max_wait_secs: 900,
-};
+pub const VERIFY_CLIENT: Policy = Policy::per_window("register-client", 3600).free(20).then_wait(60, 900);
 /// Verification, per name + phone: failures in a row (never forgotten with time),
 /// 5 free, then a growing wait, so guessing the last 4 digits (10,000 values) is
 /// not feasible; 100 in a row end registration for that name and phone (an operator
 /// opens it again: `server registration-unlock`).
-pub const VERIFY_SUBJECT: Policy = Policy {
-    scope: "register-subject",
-    counting: Counting::Consecutive { lock_after: Some(crate::ssr::auth::throttle::LOCK_AFTER) },
-    free_attempts: 5,
-    step_secs: 60,
-    max_wait_secs: 900,
-};
+pub const VERIFY_SUBJECT: Policy =
+    Policy::in_a_row("register-subject", Some(crate::ssr::auth::throttle::LOCK_AFTER))
+        .free(5)
+        .then_wait(60, 900);
 /// Verification, per customer record (whatever name or phone form was typed):
 /// failures in a row; 100 end registration for that customer (support can help).
-pub const VERIFY_CUSTOMER: Policy = Policy {
-    scope: "register-customer",
-    counting: Counting::Consecutive { lock_after: Some(crate::ssr::auth::throttle::LOCK_AFTER) },
-    free_attempts: 5,
-    step_secs: 60,
-    max_wait_secs: 900,
-};
+pub const VERIFY_CUSTOMER: Policy =
+    Policy::in_a_row("register-customer", Some(crate::ssr::auth::throttle::LOCK_AFTER))
+        .free(5)
+        .then_wait(60, 900);
 /// After this many failures in a row the customer's contact address is told (once a
 /// day at most).
 pub const NOTICE_AFTER: i64 = 10;
@@ -232,22 +217,12 @@ pub const REREGISTRATION_BLOCK_SECS: i64 = 7 * 86_400;
 
 /// Re-registrations (STEP 3 for a customer who has an account: each mails the owner)
 /// a customer may submit: 3 a day.
-pub const REREGISTRATIONS_PER_DAY: Policy = Policy {
-    scope: "reregistration-customer",
-    counting: Counting::PerWindow { window_secs: 86_400 },
-    free_attempts: 3,
-    step_secs: 86_400,
-    max_wait_secs: 86_400,
-};
+pub const REREGISTRATIONS_PER_DAY: Policy =
+    Policy::per_window("reregistration-customer", 86_400).free(3).then_wait(86_400, 86_400);
 
 /// STEP 3s of a customer (each mails the typed ID): 5 an hour.
-pub const REGISTRATION_MAILS: Policy = Policy {
-    scope: "registration-mail",
-    counting: Counting::PerWindow { window_secs: 3600 },
-    free_attempts: 5,
-    step_secs: 300,
-    max_wait_secs: 3600,
-};
+pub const REGISTRATION_MAILS: Policy =
+    Policy::per_window("registration-mail", 3600).free(5).then_wait(300, 3600);
 
 /// The customer's account, if it has one, and whether a re-registration of it is
 /// refused now (its owner answered `心当たりがない` within the last 7 days).

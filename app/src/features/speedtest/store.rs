@@ -12,13 +12,8 @@ pub const TICKET_SECS: i64 = 60;
 /// Tests an account may start: 10 an hour (each one sends and takes up to some
 /// hundreds of megabytes; a stolen session must not turn the portal into a traffic
 /// generator).
-pub const TESTS_PER_ACCOUNT: crate::ssr::auth::throttle::Policy = crate::ssr::auth::throttle::Policy {
-    scope: "speed-test",
-    counting: crate::ssr::auth::throttle::Counting::PerWindow { window_secs: 3600 },
-    free_attempts: 10,
-    step_secs: 300,
-    max_wait_secs: 3600,
-};
+pub const TESTS_PER_ACCOUNT: crate::ssr::auth::throttle::Policy =
+    crate::ssr::auth::throttle::Policy::per_window("speed-test", 3600).free(10).then_wait(300, 3600);
 
 /// The internet plan in force for the customer on `today`: (name, nominal Mbps).
 pub async fn plan(

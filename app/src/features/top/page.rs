@@ -1,7 +1,7 @@
 use super::api::get_top_summary;
 use super::TopSummary;
 use crate::components::card::Card;
-use crate::components::status::ErrorNotice;
+use crate::components::status::Loaded;
 use crate::features::billing::{
     self,
     page::{status_class, status_label},
@@ -19,10 +19,7 @@ pub fn TopPage() -> impl IntoView {
     let summary = Resource::new(|| (), |_| get_top_summary());
     view! {
         <RequireLogin>
-            {move || summary.get().map(|r| match r {
-                Ok(s) => view! { <TopSummaryView summary=s/> }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-            })}
+            <Loaded resource=summary children=move |s| view! { <TopSummaryView summary=s/> }/>
         </RequireLogin>
     }
 }

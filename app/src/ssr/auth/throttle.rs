@@ -42,6 +42,31 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// A rate: failures within a window of `window_secs` (a client address, a day).
+    pub const fn per_window(scope: &'static str, window_secs: i64) -> Self {
+        Policy::new(scope, Counting::PerWindow { window_secs })
+    }
+
+    /// A budget: failures in a row until a success; `lock_after` of them end it.
+    pub const fn in_a_row(scope: &'static str, lock_after: Option<i64>) -> Self {
+        Policy::new(scope, Counting::Consecutive { lock_after })
+    }
+
+    const fn new(scope: &'static str, counting: Counting) -> Self {
+        Policy { scope, counting, free_attempts: 0, step_secs: 0, max_wait_secs: 0 }
+    }
+
+    /// This many attempts before any wait.
+    pub const fn free(self, free_attempts: i64) -> Self {
+        Policy { free_attempts, ..self }
+    }
+
+    /// Past the free attempts, each waits `step_secs` longer than the one before, at
+    /// most `max_wait_secs`.
+    pub const fn then_wait(self, step_secs: i64, max_wait_secs: i64) -> Self {
+        Policy { step_secs, max_wait_secs, ..self }
+    }
+
     fn window_secs(&self) -> i64 {
         match self.counting {
             Counting::Consecutive { .. } => NEVER,
@@ -74,33 +99,17 @@ pub const LOCK_AFTER: i64 = 100;
 
 /// Login, per account: 5 free, then +30 s each, at most 15 minutes; 100 in a row lock
 /// the login until the password is reset.
-pub const LOGIN_ACCOUNT: Policy = Policy {
-    scope: "login-account",
-    counting: Counting::Consecutive { lock_after: Some(LOCK_AFTER) },
-    free_attempts: 5,
-    step_secs: 30,
-    max_wait_secs: 900,
-};
+pub const LOGIN_ACCOUNT: Policy =
+    Policy::in_a_row("login-account", Some(LOCK_AFTER)).free(5).then_wait(30, 900);
 /// Login, per client address: a larger budget (an office or a carrier NAT shares one).
-pub const LOGIN_CLIENT: Policy = Policy {
-    scope: "login-client",
-    counting: Counting::PerWindow { window_secs: 900 },
-    free_attempts: 50,
-    step_secs: 30,
-    max_wait_secs: 900,
-};
+pub const LOGIN_CLIENT: Policy = Policy::per_window("login-client", 900).free(50).then_wait(30, 900);
 
 /// Mails to an address someone typed (a new contact address, a new iTSCOM ID, STEP 3's
 /// ID): 5 an hour per address, whoever asks, so no one can use the provider's domain
 /// to flood a stranger's mailbox. Each flow also caps its own asker (per account or
 /// customer).
-pub const MAILS_TO_ADDRESS: Policy = Policy {
-    scope: "mails-to-address",
-    counting: Counting::PerWindow { window_secs: 3600 },
-    free_attempts: 5,
-    step_secs: 300,
-    max_wait_secs: 3600,
-};
+pub const MAILS_TO_ADDRESS: Policy =
+    Policy::per_window("mails-to-address", 3600).free(5).then_wait(300, 3600);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {

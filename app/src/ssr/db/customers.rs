@@ -28,6 +28,18 @@ impl NoticeTarget {
     pub fn security_recipients(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.to.as_str()).chain(self.also.iter().map(String::as_str))
     }
+
+    /// Queue a security notice, made by `mail` for each of the
+    /// [`security_recipients`](Self::security_recipients).
+    pub async fn notify(
+        &self,
+        conn: &mut Conn,
+        topic: &str,
+        mail: impl Fn(&str) -> crate::ssr::mail::Mail,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        crate::ssr::mail::enqueue_each(conn, topic, self.security_recipients(), mail, now).await
+    }
 }
 
 pub async fn notice_target(conn: &mut Conn, account_id: &str) -> Result<NoticeTarget, sqlx::Error> {
