@@ -78,11 +78,7 @@ async fn the_new_id_takes_effect_only_when_the_new_address_confirms(backend: Bac
     assert_eq!(location(&app.login_from(&app.new_browser(), NEW_ID, "Hanako_2024").await), "/");
     assert!(location(&app.login_from(&app.new_browser(), "hanako@example.com", "Hanako_2024").await)
         .contains("error=credentials"));
-    let (contact,): (Option<String>,) =
-        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = '100000002'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let contact = contact_email(&app, "100000002").await;
     assert_eq!(contact.as_deref(), Some(NEW_ID), "the contact address changed too, as chosen");
     let notices = outbox_mails_to(&app, "account.id_changed", "hanako@example.com").await;
     assert_eq!(notices.len(), 1, "the old contact address is told");
@@ -107,18 +103,13 @@ async fn keeping_the_contact_address_keeps_it(backend: Backend) {
         post_from(&app, &c, "/api/account/id/confirm", &[("token", &token)]).await,
         "/account/id/done"
     );
-    let (contact,): (Option<String>,) =
-        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = '100000002'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let contact = contact_email(&app, "100000002").await;
     assert_eq!(contact.as_deref(), Some("hanako@example.com"));
     assert_eq!(outbox_mails_to(&app, "account.id_changed", "hanako@example.com").await.len(), 1);
 }
 
 async fn bad_input_gets_field_messages(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     app.login_from(&c, "hanako@example.com", "Hanako_2024").await;
     let long = format!("{}@example.jp", "a".repeat(89)); // 100 characters
     let too_long = format!("{}@example.jp", "a".repeat(90)); // 101
@@ -150,19 +141,12 @@ async fn bad_input_gets_field_messages(backend: Backend) {
 }
 
 async fn a_login_older_than_five_minutes_asks_for_the_password(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     app.login_from(&c, "hanako@example.com", "Hanako_2024").await;
     post_from(&app, &c, "/api/account/id/start", &[("new_itscom_id", NEW_ID)]).await;
     let age = |secs: i64| {
-        let pool = app.db.pool().clone();
-        async move {
-            sqlx::query("UPDATE sessions SET created_at = $1")
-                .bind(app::ssr::now() - secs)
-                .execute(&pool)
-                .await
-                .unwrap();
-        }
+        let app = &app;
+        async move { exec_at(app, "UPDATE sessions SET created_at = $1", app::ssr::now() - secs).await }
     };
     // 4 minutes 50 seconds: not asked.
     age(290).await;
@@ -264,11 +248,7 @@ async fn a_draft_belongs_to_the_session_that_made_it(backend: Backend) {
         post_from(&app, &a, "/api/account/id/submit", &[("contact", "new")]).await,
         "/account/id/sent"
     );
-    sqlx::query("UPDATE id_changes SET expires_at = $1")
-        .bind(app::ssr::now() - 1)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    exec_at(&app, "UPDATE id_changes SET expires_at = $1", app::ssr::now() - 1).await;
     let link = confirm_link(&app, NEW_ID).await;
     assert_eq!(app.get_text_with(&b, &link).await.0, 404);
 }
@@ -304,10 +284,7 @@ async fn a_password_reset_cancels_a_pending_id_change(backend: Backend) {
     hanako_changes_id(&app, NEW_ID, "new").await;
     let link = confirm_link(&app, NEW_ID).await;
     // The owner resets the password (path B): everything pending ends with the sessions.
-    let c = app.new_browser();
-    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
-    let mails = outbox_mails_to(&app, "recovery.code", "hanako@example.com").await;
-    let code = mails[0].text.split("認証コード: ").nth(1).unwrap()[..6].to_string();
+    let (c, code) = hanako_gets_a_code(&app).await;
     assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
     let pw = [("password", "New-hanako-77"), ("password_again", "New-hanako-77")];
     assert_eq!(post_from(&app, &c, "/api/recovery/password", &pw).await, "/recovery/done");

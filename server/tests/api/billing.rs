@@ -5,10 +5,6 @@ use crate::common::*;
 use app::domain::billing::Month;
 use app::features::billing::store::{issue_month, RunReport};
 
-async fn exec(app: &TestApp, sql: &str) {
-    sqlx::query(sql).execute(app.db.pool()).await.unwrap();
-}
-
 /// Customer 900000001: internet (300M → 1G on 2026-10-16), TV from 2026-11-16 with a
 /// rented STB, phone until 2026-11-10, a call charge and a correction in November.
 async fn a_customer(app: &TestApp) {

@@ -289,11 +289,7 @@ async fn a_declined_card_a_forged_return_and_another_session_change_nothing(back
 async fn an_old_login_gives_the_password_before_the_card_page(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = browser_of(&app, ICHIRO).await;
-    sqlx::query("UPDATE sessions SET created_at = $1")
-        .bind(app::ssr::now() - 310)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    age_logins(&app).await;
     let (_, body) = app.get_text_with(&c, "/billing/payment").await;
     assert!(body.contains("現在のパスワード"));
     assert!(body.contains("口座振替（デモ銀行 口座番号 ****5678）"));
@@ -360,8 +356,7 @@ async fn a_doubled_card_entry_and_return_change_the_method_once(backend: Backend
 }
 
 async fn card_setups_are_limited_to_ten_an_hour_per_account(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     app.login_from(&c, "hanako@example.com", "Hanako_2024").await;
     for i in 0..10 {
         let to = post_from(&app, &c, "/api/billing/payment/start", &[]).await;

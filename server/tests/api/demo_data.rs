@@ -22,14 +22,13 @@ async fn the_demo_data_of_spec_section_7_is_loaded(backend: Backend) {
     // 佐藤 花子 has a plan change in her history, and its month bills each plan for its
     // days (the invoices come from the billing engine).
     assert!(count(&app, "SELECT COUNT(*) FROM service_changes WHERE customer_no = '100000002' AND change_kind = 'plan_change'").await >= 1);
-    let prorated: Vec<(String, String, i64, i64)> = sqlx::query_as(
+    let prorated: Vec<(String, String, i64, i64)> = rows(
+        &app,
         "SELECT i.billing_month, l.description, l.days, l.of_days FROM invoice_lines l
          JOIN invoices i ON i.id = l.invoice_id
          WHERE i.customer_no = '100000002' AND l.days IS NOT NULL ORDER BY l.line_no",
     )
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap();
+    .await;
     assert_eq!(prorated.len(), 2, "{prorated:?}");
     assert_eq!(prorated[0].0, prorated[1].0, "one month");
     assert_eq!(prorated[0].1, "インターネット 300Mコース");
@@ -38,21 +37,12 @@ async fn the_demo_data_of_spec_section_7_is_loaded(backend: Backend) {
     // Every month whose payment date (the 27th of the next month) has come is paid, but
     // 鈴木 一郎's one month after a failed bank debit (未払い); the latest is お支払い予定.
     let today = app::domain::billing::Date::of_unix_jst(app::ssr::now()).to_string();
-    let unpaid_past_due: Vec<(String, String)> = sqlx::query_as(
-        "SELECT customer_no, billing_month FROM invoices WHERE status = 'unpaid' AND due_on < $1",
-    )
-    .bind(&today)
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap();
+    let past_due = "SELECT customer_no, billing_month FROM invoices WHERE status = 'unpaid' AND due_on < $1";
+    let unpaid_past_due: Vec<(String, String)> = rows_for(&app, past_due, &today).await;
     assert_eq!(unpaid_past_due.len(), 1, "{unpaid_past_due:?}");
     assert_eq!(unpaid_past_due[0].0, "100000003");
     let paid_early: Vec<(String,)> =
-        sqlx::query_as("SELECT id FROM invoices WHERE status = 'paid' AND due_on > $1")
-            .bind(&today)
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
+        rows_for(&app, "SELECT id FROM invoices WHERE status = 'paid' AND due_on > $1", &today).await;
     assert!(paid_early.is_empty(), "{paid_early:?}");
     assert_eq!(
         count(
@@ -66,10 +56,7 @@ async fn the_demo_data_of_spec_section_7_is_loaded(backend: Backend) {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM invoices WHERE tax <> total * 10 / 110").await, 0);
 
     let mailboxes: Vec<(String,)> =
-        sqlx::query_as("SELECT address FROM mailboxes WHERE customer_no = '100000002' ORDER BY address")
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
+        rows(&app, "SELECT address FROM mailboxes WHERE customer_no = '100000002' ORDER BY address").await;
     assert_eq!(
         mailboxes,
         vec![("hanako@a01.itscom.net".to_string(),), ("sato-family@b03.itscom.net".to_string(),)]
@@ -77,22 +64,18 @@ async fn the_demo_data_of_spec_section_7_is_loaded(backend: Backend) {
 
     // Phones are stored without hyphens; 佐藤 花子 has two.
     let phones: Vec<(String,)> =
-        sqlx::query_as("SELECT phone FROM customer_phones WHERE customer_no = '100000002' ORDER BY phone")
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
+        rows(&app, "SELECT phone FROM customer_phones WHERE customer_no = '100000002' ORDER BY phone").await;
     assert_eq!(phones, vec![("0459876543".to_string(),), ("09011112222".to_string(),)]);
 }
 
 async fn demo_passwords_are_stored_only_as_argon2id_hashes(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+    let rows: Vec<(String, String, String, String)> = rows(
+        &app,
         "SELECT a.itscom_id, a.password_hash, a.recovery_method, c.contact_email
          FROM accounts a JOIN customers c ON c.customer_no = a.customer_no ORDER BY a.customer_no",
     )
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap();
+    .await;
     let expected = [
         ("hanako@example.com", "Hanako_2024", "code"),
         ("ichiro@example.net", "Ichiro_2020", "legacy_question"),

@@ -18,13 +18,7 @@ async fn app_with_gmo(backend: Backend) -> (TestApp, GmoStandin) {
 
 /// From お支払い方法の確認・変更 to the stand-in's card page: its URL.
 async fn to_gateway(app: &TestApp, c: &reqwest::Client, standin: &GmoStandin) -> String {
-    let res = c
-        .post(app.url("/api/billing/payment/start"))
-        .header("Accept", "text/html")
-        .form(&[("password", "")])
-        .send()
-        .await
-        .unwrap();
+    let res = app.post_with(c, "/api/billing/payment/start", &[HTML], &[("password", "")]).await;
     assert_eq!(res.status(), 302);
     let url = location(&res);
     assert!(url.starts_with(&format!("{}/v1/plus/{}/member/", standin.base, gmo::SHOP_ID)), "{url}");
@@ -37,16 +31,15 @@ async fn to_gateway(app: &TestApp, c: &reqwest::Client, standin: &GmoStandin) ->
 /// posts, and where to.
 async fn enter(standin: &GmoStandin, number: &str) -> (String, String) {
     // The stand-in's card form posts to /pay/{sid}, its latest page's.
-    let body = reqwest::Client::new()
-        .post(format!("{}{}", standin.base, standin.last_pay_path()))
-        .form(&[("number", number), ("exp_month", "12"), ("exp_year", "30"), ("cvc", "123")])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    posted_result(&body)
+    let card = [("number", number), ("exp_month", "12"), ("exp_year", "30"), ("cvc", "123")];
+    posted_result(&on_the_pay_page(standin, "", &card).await)
+}
+
+/// What the stand-in's latest card page answers a POST of `form` to its path and
+/// `then` (its card form, or `/cancel`).
+async fn on_the_pay_page(standin: &GmoStandin, then: &str, form: &[(&str, &str)]) -> String {
+    let url = format!("{}{}{then}", standin.base, standin.last_pay_path());
+    reqwest::Client::new().post(url).form(form).send().await.unwrap().text().await.unwrap()
 }
 
 /// The action and `result` of the auto-submitting form a gateway page answers with.
@@ -62,16 +55,8 @@ fn posted_result(body: &str) -> (String, String) {
 async fn post_result(app: &TestApp, action: &str, result: &str, standin: &GmoStandin) -> (u16, String) {
     let path = action.strip_prefix("http://127.0.0.1:3000").expect("the portal's PUBLIC_URL");
     assert_eq!(path, "/billing/payment/result");
-    let res = app
-        .new_browser()
-        .post(app.url(path))
-        .header("Accept", "text/html")
-        .header("Sec-Fetch-Site", "cross-site")
-        .header("Origin", standin.base.clone())
-        .form(&[("result", result)])
-        .send()
-        .await
-        .unwrap();
+    let headers = [HTML, ("Sec-Fetch-Site", "cross-site"), ("Origin", &standin.base)];
+    let res = app.post_with(&app.new_browser(), path, &headers, &[("result", result)]).await;
     (res.status().as_u16(), location(&res))
 }
 
@@ -180,14 +165,7 @@ async fn a_replayed_tampered_declined_or_cancelled_gmo_result_changes_nothing(ba
     let (_, next) = post_result(&app, &action, &declined, &standin).await;
     assert_eq!(location(&c.get(app.url(&next)).send().await.unwrap()), "/billing/payment?error=declined");
     to_gateway(&app, &c, &standin).await;
-    let body = reqwest::Client::new()
-        .post(format!("{}{}/cancel", standin.base, standin.last_pay_path()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = on_the_pay_page(&standin, "/cancel", &[]).await;
     let (action, cancelled) = posted_result(&body);
     let (_, next) = post_result(&app, &action, &cancelled, &standin).await;
     assert_eq!(location(&c.get(app.url(&next)).send().await.unwrap()), "/billing/payment");
@@ -210,11 +188,7 @@ async fn a_gmo_result_for_another_customer_or_an_expired_setup_changes_nothing(b
     assert!(card_of(&app, "100000003").await.is_none());
     // The setup's own result, once the setup has expired: nothing either.
     let (action, result) = enter(&standin, CARD).await;
-    sqlx::query("UPDATE payment_setups SET expires_at = $1")
-        .bind(app::ssr::now() - 1)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    exec_at(&app, "UPDATE payment_setups SET expires_at = $1", app::ssr::now() - 1).await;
     assert_eq!(post_result(&app, &action, &result, &standin).await.1, "/billing/payment?error=expired");
     assert!(card_of(&app, "100000003").await.is_none());
 }

@@ -117,10 +117,10 @@ async fn five_inquiries_an_hour_and_the_sixth_is_refused_before_it_is_typed(back
         &post_from(&app, &hanako, "/api/help/inquiry", &[("category", "tv"), ("message", "録画")]).await,
     );
     // Inside the hour they still count; an hour later the budget is back.
-    sqlx::query("UPDATE inquiries SET created_at = created_at - 3500").execute(app.db.pool()).await.unwrap();
+    exec(&app, "UPDATE inquiries SET created_at = created_at - 3500").await;
     let to = post_from(&app, &c, "/api/help/inquiry", &[("category", "other"), ("message", "まだ")]).await;
     assert_eq!(to, "/help?error=throttled");
-    sqlx::query("UPDATE inquiries SET created_at = created_at - 100").execute(app.db.pool()).await.unwrap();
+    exec(&app, "UPDATE inquiries SET created_at = created_at - 100").await;
     sent_reference(
         &post_from(&app, &c, "/api/help/inquiry", &[("category", "other"), ("message", "翌時間")]).await,
     );
@@ -130,23 +130,17 @@ async fn a_speed_test_of_ones_own_is_attached_and_anothers_is_refused(backend: B
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
     // A finished test of hers.
-    let res =
-        c.post(app.url("/api/speedtest/start")).header("Accept", "application/json").send().await.unwrap();
+    let res = app.post_with(&c, "/api/speedtest/start", &[JSON], &[] as &[(&str, &str)]).await;
     let ticket = res.json::<serde_json::Value>().await.unwrap()["ticket"].as_str().unwrap().to_string();
     speed_counted(&app, &ticket, 88, 44).await;
-    let res = c
-        .post(app.url("/api/speedtest/finish"))
-        .header("Accept", "application/json")
-        .form(&[
-            ("ticket", ticket.as_str()),
-            ("download_kbps", "87650"),
-            ("upload_kbps", "43210"),
-            ("ping_us", "5000"),
-            ("jitter_us", "700"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let figures = [
+        ("ticket", ticket.as_str()),
+        ("download_kbps", "87650"),
+        ("upload_kbps", "43210"),
+        ("ping_us", "5000"),
+        ("jitter_us", "700"),
+    ];
+    let res = app.post_with(&c, "/api/speedtest/finish", &[JSON], &figures).await;
     assert_eq!(res.status(), 200);
     let id = res.json::<String>().await.unwrap();
     // Opened from the result: chosen in the form.

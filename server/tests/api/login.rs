@@ -3,6 +3,25 @@
 use crate::common::*;
 use app::ssr::auth::session;
 
+/// 佐藤 花子's login form, with her right password.
+const HANAKO: [(&str, &str); 2] = [("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")];
+
+/// 佐藤 花子's right password sent from the app's browser with these headers only.
+async fn hanako_login_with(app: &TestApp, headers: &[(&str, &str)]) -> reqwest::Response {
+    app.post_with(&app.client, "/api/login", headers, &HANAKO).await
+}
+
+/// The top page opened from another browser that presents the session cookie `token`.
+async fn top_page_with_session(app: &TestApp, token: &str) -> reqwest::Response {
+    let cookie = format!("mypage_session={token}");
+    app.new_browser().get(app.url("/")).header("Cookie", cookie).send().await.unwrap()
+}
+
+/// The language chosen (the menu's switch) in browser `c`, logged in.
+async fn choose_language(app: &TestApp, c: &reqwest::Client, lang: &str) -> reqwest::Response {
+    app.post_with(c, "/api/preferences/locale", &[HTML, SAME_ORIGIN], &[("lang", lang)]).await
+}
+
 async fn the_right_password_starts_a_session_and_opens_the_top_page(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let res = app.login("hanako@example.com", "Hanako_2024").await;
@@ -87,12 +106,7 @@ async fn a_page_behind_login_sends_to_the_login_screen_and_back(backend: Backend
     let res = app.get("/").await;
     assert_eq!(res.status(), 302);
     assert_eq!(location(&res), "/login?next=/");
-    let res = app
-        .post_form(
-            "/api/login",
-            &[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024"), ("next", "/")],
-        )
-        .await;
+    let res = app.post_form("/api/login", &[HANAKO[0], HANAKO[1], ("next", "/")]).await;
     assert_eq!(location(&res), "/");
 }
 
@@ -100,13 +114,8 @@ async fn login_never_sends_the_customer_to_another_site(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     for next in ["https://evil.example/", "//evil.example", "/\\evil.example"] {
         let client = app.new_browser();
-        let res = client
-            .post(app.url("/api/login"))
-            .header("Accept", "text/html")
-            .form(&[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024"), ("next", next)])
-            .send()
-            .await
-            .unwrap();
+        let form = [HANAKO[0], HANAKO[1], ("next", next)];
+        let res = app.post_with(&client, "/api/login", &[HTML], &form).await;
         assert_eq!(location(&res), "/", "next={next}");
     }
 }
@@ -136,9 +145,7 @@ async fn a_hundred_parallel_wrong_attempts_are_throttled_and_then_even_the_right
     assert_eq!(evaluated + refused, 100, "every answer is 401 or 429: {statuses:?}");
     assert!(evaluated <= 5, "at most the free budget is evaluated, got {evaluated}");
     assert!(evaluated >= 1);
-    let res = app
-        .post_fetch("/api/login", &[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")])
-        .await;
+    let res = app.post_fetch("/api/login", &HANAKO).await;
     assert_eq!(res.status(), 429, "during the wait the right password is refused too");
     let res = app.login("hanako@example.com", "Hanako_2024").await;
     assert_eq!(location(&res), "/login?error=throttled&next=/");
@@ -159,7 +166,7 @@ async fn the_wait_ends_and_a_success_clears_the_count(backend: Backend) {
         "/login?error=throttled&next=/"
     );
     // Let the block run out (as if the wait had passed).
-    sqlx::query("UPDATE throttle SET blocked_until = 0").execute(app.db.pool()).await.unwrap();
+    exec(&app, "UPDATE throttle SET blocked_until = 0").await;
     assert_eq!(location(&app.login("hanako@example.com", "Hanako_2024").await), "/");
     // The account's count is cleared: five more mistakes are allowed again.
     for _ in 0..4 {
@@ -186,15 +193,9 @@ async fn one_client_address_trying_many_ids_is_throttled(backend: Backend) {
 async fn an_idle_session_expires_after_thirty_minutes(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     app.login("hanako@example.com", "Hanako_2024").await;
-    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 29 * 60")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    exec(&app, "UPDATE sessions SET last_seen_at = last_seen_at - 29 * 60").await;
     assert_eq!(app.get("/").await.status(), 200, "29 minutes idle is still fine");
-    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 31 * 60")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    exec(&app, "UPDATE sessions SET last_seen_at = last_seen_at - 31 * 60").await;
     let res = app.get("/").await;
     assert_eq!(res.status(), 302);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 0, "the expired session is deleted");
@@ -205,9 +206,9 @@ async fn a_session_ends_twelve_hours_after_login_however_active(backend: Backend
     app.login("hanako@example.com", "Hanako_2024").await;
     let now = app::ssr::now();
     // A minute before the end: still on (a margin for a slow machine, not the rule).
-    sqlx::query("UPDATE sessions SET expires_at = $1").bind(now + 60).execute(app.db.pool()).await.unwrap();
+    exec_at(&app, "UPDATE sessions SET expires_at = $1", now + 60).await;
     assert_eq!(app.get("/").await.status(), 200);
-    sqlx::query("UPDATE sessions SET expires_at = $1").bind(now).execute(app.db.pool()).await.unwrap();
+    exec_at(&app, "UPDATE sessions SET expires_at = $1", now).await;
     assert_eq!(app.get("/").await.status(), 302);
     let (abs,): (i64,) = (12 * 3600,);
     assert_eq!(abs, app::ssr::config::Settings::from_lookup(|_| None).unwrap().session.absolute_secs);
@@ -222,13 +223,7 @@ async fn after_logout_the_old_cookie_no_longer_works(backend: Backend) {
     assert_eq!(location(&res), "/login");
     assert!(set_cookies(&res).iter().any(|c| c.starts_with("mypage_session=;") && c.contains("Max-Age=0")));
     // Replaying the old cookie from another client: the server has ended the session.
-    let replay = app
-        .new_browser()
-        .get(app.url("/"))
-        .header("Cookie", format!("mypage_session={token}"))
-        .send()
-        .await
-        .unwrap();
+    let replay = top_page_with_session(&app, &token).await;
     assert_eq!(replay.status(), 302);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 0);
 }
@@ -240,13 +235,7 @@ async fn each_login_gets_a_new_session_id_and_ends_the_previous_one(backend: Bac
     let second =
         cookie_value(&app.login("hanako@example.com", "Hanako_2024").await, "mypage_session").unwrap();
     assert_ne!(first, second);
-    let old = app
-        .new_browser()
-        .get(app.url("/"))
-        .header("Cookie", format!("mypage_session={first}"))
-        .send()
-        .await
-        .unwrap();
+    let old = top_page_with_session(&app, &first).await;
     assert_eq!(old.status(), 302);
     // Only a hash of the token is stored.
     let stored: Vec<(String,)> =
@@ -291,35 +280,12 @@ async fn in_production_the_cookie_is_secure_with_the_host_prefix(backend: Backen
 
 async fn a_cross_site_post_is_refused_with_403(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let form = [("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")];
-    let fetch_metadata = app
-        .client
-        .post(app.url("/api/login"))
-        .header("Sec-Fetch-Site", "cross-site")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let fetch_metadata = hanako_login_with(&app, &[("Sec-Fetch-Site", "cross-site")]).await;
     assert_eq!(fetch_metadata.status(), 403);
-    let origin = app
-        .client
-        .post(app.url("/api/login"))
-        .header("Origin", "https://evil.example")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let origin = hanako_login_with(&app, &[("Origin", "https://evil.example")]).await;
     assert_eq!(origin.status(), 403);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 0);
-    let same = app
-        .client
-        .post(app.url("/api/login"))
-        .header("Origin", app.address.clone())
-        .header("Accept", "text/html")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let same = hanako_login_with(&app, &[("Origin", &app.address), HTML]).await;
     assert_eq!(same.status(), 302);
 }
 
@@ -379,12 +345,7 @@ async fn a_login_from_a_new_browser_mails_a_notice_once(backend: Backend) {
     let other = app.new_browser();
     app.login_from(&other, "hanako@example.com", "Hanako_2024").await;
     assert_eq!(scalar(&app, notices).await, 2);
-    let (payload,): (String,) =
-        sqlx::query_as("SELECT payload FROM outbox WHERE topic = 'login.new_browser' LIMIT 1")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    let mail: app::ssr::mail::Mail = serde_json::from_str(&payload).unwrap();
+    let mail = first_mail(&app, "login.new_browser").await;
     assert_eq!(mail.to, "hanako@example.com");
     assert!(mail.subject.contains("新しいブラウザからのログイン"));
     assert!(!mail.text.contains("Hanako_2024"), "never a password in a mail");
@@ -392,22 +353,9 @@ async fn a_login_from_a_new_browser_mails_a_notice_once(backend: Backend) {
 
 async fn a_customer_using_english_gets_mail_in_english(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let res = app
-        .client
-        .post(app.url("/api/login"))
-        .header("Accept", "text/html")
-        .header("Cookie", "lang=en")
-        .form(&[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")])
-        .send()
-        .await
-        .unwrap();
+    let res = hanako_login_with(&app, &[HTML, ("Cookie", "lang=en")]).await;
     assert_eq!(location(&res), "/");
-    let (payload,): (String,) =
-        sqlx::query_as("SELECT payload FROM outbox WHERE topic = 'login.new_browser'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    let mail: app::ssr::mail::Mail = serde_json::from_str(&payload).unwrap();
+    let mail = first_mail(&app, "login.new_browser").await;
     assert!(mail.subject.contains("New sign-in from a browser"), "{}", mail.subject);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE locale = 'en'").await, 1);
 }
@@ -415,14 +363,7 @@ async fn a_customer_using_english_gets_mail_in_english(backend: Backend) {
 async fn the_language_chosen_while_logged_in_follows_the_account_to_another_browser(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let first = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
-    let res = first
-        .post(app.url("/api/preferences/locale"))
-        .header("Accept", "text/html")
-        .header("Sec-Fetch-Site", "same-origin")
-        .form(&[("lang", "en")])
-        .send()
-        .await
-        .unwrap();
+    let res = choose_language(&app, &first, "en").await;
     assert!(res.status().is_redirection() || res.status().is_success(), "{}", res.status());
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE locale = 'en'").await, 1);
     // Another browser, which never chose: its login sets the account's language and the
@@ -436,28 +377,13 @@ async fn the_language_chosen_while_logged_in_follows_the_account_to_another_brow
     assert!(body.contains(r#"<html lang="en""#), "{body}");
     // Back to Japanese in English's browser: the account follows, and a third browser
     // opens in Japanese.
-    first
-        .post(app.url("/api/preferences/locale"))
-        .header("Accept", "text/html")
-        .header("Sec-Fetch-Site", "same-origin")
-        .form(&[("lang", "ja")])
-        .send()
-        .await
-        .unwrap();
+    choose_language(&app, &first, "ja").await;
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE locale = 'en'").await, 0);
     let third = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
     let (_, body) = app.get_text_with(&third, "/").await;
     assert!(body.contains(r#"<html lang="ja""#));
     // A browser that chose keeps its choice (and the account takes it).
-    let res = app
-        .client
-        .post(app.url("/api/login"))
-        .header("Accept", "text/html")
-        .header("Cookie", "lang=en")
-        .form(&[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")])
-        .send()
-        .await
-        .unwrap();
+    let res = hanako_login_with(&app, &[HTML, ("Cookie", "lang=en")]).await;
     assert_eq!(location(&res), "/");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE locale = 'en'").await, 1);
 }
@@ -480,10 +406,7 @@ async fn a_hundred_failures_in_a_row_need_a_password_reset_and_the_owner_is_told
             let l = location(&app.login("hanako@example.com", "Wrong_pass").await);
             assert_eq!(l, "/login?error=credentials&next=/", "attempt {i}");
             // As if every wait had passed and a day with it: the count stays.
-            sqlx::query("UPDATE throttle SET blocked_until = 0, window_start = window_start - 86400")
-                .execute(app.db.pool())
-                .await
-                .unwrap();
+            pass_throttle_waits(app, 86_400).await;
         }
     };
     for i in 0..99 {
@@ -495,13 +418,8 @@ async fn a_hundred_failures_in_a_row_need_a_password_reset_and_the_owner_is_told
     assert_eq!(told.len(), 1, "the contact address is told at the 100th");
     // Now even the right password needs a reset first, however long one waits.
     assert_eq!(location(&app.login("hanako@example.com", "Hanako_2024").await), "/login?error=locked&next=/");
-    sqlx::query("UPDATE throttle SET blocked_until = 0, window_start = window_start - 8640000")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-    let res = app
-        .post_fetch("/api/login", &[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024")])
-        .await;
+    pass_throttle_waits(&app, 8_640_000).await;
+    let res = app.post_fetch("/api/login", &HANAKO).await;
     assert_eq!(res.status(), 429);
     let (_, body) = app.get_text("/login?error=locked").await;
     assert!(body.contains("パスワードを再設定してください"));
@@ -512,12 +430,7 @@ async fn a_hundred_failures_in_a_row_need_a_password_reset_and_the_owner_is_told
         post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await,
         "/recovery/code"
     );
-    let code = outbox_mails_to(&app, "recovery.code", "hanako@example.com").await[0]
-        .text
-        .split("認証コード: ")
-        .nth(1)
-        .unwrap()[..6]
-        .to_string();
+    let code = mailed_code(&app, "hanako@example.com").await.unwrap();
     assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
     let pw = [("password", "New-hanako-77"), ("password_again", "New-hanako-77")];
     assert_eq!(post_from(&app, &c, "/api/recovery/password", &pw).await, "/recovery/done");

@@ -71,13 +71,7 @@ async fn customers_without_internet_are_told_why(backend: Backend) {
     assert_eq!(status, 200);
     assert!(body.contains("インターネットサービスをご契約のお客さまのみ"));
     assert!(!body.contains("href=\"/mail/new\""));
-    let res = c
-        .post(app.url("/api/mail/new/start"))
-        .header("Accept", "application/json")
-        .form(&[("local_part", "misaki")])
-        .send()
-        .await
-        .unwrap();
+    let res = app.post_with(&c, "/api/mail/new/start", &[JSON], &[("local_part", "misaki")]).await;
     assert_eq!(res.status(), 403);
 }
 
@@ -317,10 +311,7 @@ async fn fifty_customers_racing_for_one_address_get_it_once(backend: Backend) {
         browsers.push(c);
     }
     // Every draft offers k07 (candidates are shuffled per draft).
-    sqlx::query("UPDATE mailbox_drafts SET offered = 'k07', shown = 'k07'")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    exec(&app, "UPDATE mailbox_drafts SET offered = 'k07', shown = 'k07'").await;
     for c in &browsers {
         assert_eq!(
             post_from(&app, c, "/api/mail/new/subdomain", &[("subdomain", "k07")]).await,
@@ -370,13 +361,9 @@ async fn the_virus_check_can_be_switched_and_is_reported(backend: Backend) {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE kind = 'event'").await, 1);
     // Someone else's mailbox: not found, unchanged.
     let i = browser_of(&app, "ichiro@example.net", "Ichiro_2020").await;
-    let res = i
-        .post(app.url("/api/mail/virus-check"))
-        .header("Accept", "application/json")
-        .form(&[("mailbox_id", id), ("virus_check", "on")])
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .post_with(&i, "/api/mail/virus-check", &[JSON], &[("mailbox_id", id), ("virus_check", "on")])
+        .await;
     assert_eq!(res.status(), 404);
     assert_eq!(scalar(&app, "SELECT virus_check FROM mailboxes WHERE id = 'mbx-hanako-a01'").await, 0);
     assert_eq!(

@@ -3,22 +3,9 @@
 use crate::common::*;
 
 async fn phones_of(app: &TestApp, customer_no: &str) -> Vec<String> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT phone FROM customer_phones WHERE customer_no = $1 ORDER BY phone")
-            .bind(customer_no)
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
+    let sql = "SELECT phone FROM customer_phones WHERE customer_no = $1 ORDER BY phone";
+    let rows: Vec<(String,)> = rows_for(app, sql, customer_no).await;
     rows.into_iter().map(|(p,)| p).collect()
-}
-
-async fn contact_of(app: &TestApp, customer_no: &str) -> String {
-    let (c,): (String,) = sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
-        .bind(customer_no)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
-    c
 }
 
 async fn phones_are_added_and_removed_within_one_to_three_with_a_notice_each(backend: Backend) {
@@ -73,11 +60,7 @@ async fn phones_are_added_and_removed_within_one_to_three_with_a_notice_each(bac
     post_from(&app, &ichiro, "/api/account/phone/remove", &[("phone", "090-1111-2222")]).await;
     assert_eq!(phones_of(&app, "100000002").await, ["0459876543", "09011112222"]);
     // Past 5 minutes the password is asked again.
-    sqlx::query("UPDATE sessions SET created_at = $1")
-        .bind(app::ssr::now() - 310)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    age_logins(&app).await;
     assert_eq!(add("090-7777-8888").await, "/account?error=current_password.required");
     let to = post_from(
         &app,
@@ -89,13 +72,8 @@ async fn phones_are_added_and_removed_within_one_to_three_with_a_notice_each(bac
     assert_eq!(to, "/account?done=phone_added#phones");
     // Not logged in: the login page, nothing written.
     let res = app
-        .new_browser()
-        .post(app.url("/api/account/phone/add"))
-        .header("Accept", "text/html")
-        .form(&[("phone", "090-1234-0000")])
-        .send()
-        .await
-        .unwrap();
+        .post_with(&app.new_browser(), "/api/account/phone/add", &[HTML], &[("phone", "090-1234-0000")])
+        .await;
     assert!(location(&res).starts_with("/login"), "{}", location(&res));
     assert_eq!(phones_of(&app, "100000002").await.len(), 3);
 }

@@ -3,12 +3,6 @@
 
 use crate::common::*;
 
-/// The code from the newest code mail to `to`.
-async fn mailed_code(app: &TestApp, to: &str) -> Option<String> {
-    let mails = outbox_mails_to(app, "recovery.code", to).await;
-    mails.first().and_then(|m| m.text.split("認証コード: ").nth(1).map(|r| r[..6].to_string()))
-}
-
 /// The link of the newest path-A mail to `to`.
 async fn mailed_link(app: &TestApp, to: &str) -> Option<String> {
     let mails = outbox_mails_to(app, "recovery.link", to).await;
@@ -166,11 +160,7 @@ async fn the_right_answer_twice_at_once_resets_once(backend: Backend) {
 async fn an_expired_link_is_refused(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let (_, link) = ichiro_asks(&app, "first_pet", "Pochi").await;
-    sqlx::query("UPDATE recovery_flows SET expires_at = $1")
-        .bind(app::ssr::now() - 1)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    exec_at(&app, "UPDATE recovery_flows SET expires_at = $1", app::ssr::now() - 1).await;
     let (status, body) = app.get_text_with(&app.new_browser(), &link).await;
     assert_eq!(status, 404);
     assert!(body.contains("このURLは無効です"));
@@ -188,11 +178,8 @@ async fn an_expired_link_is_refused(backend: Backend) {
 
 async fn an_unknown_id_on_path_a_gets_the_same_screens_and_no_mail(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let unknown_id = unknown_id_taking(&app, "question").await;
-    let known = app.new_browser();
-    let unknown = app.new_browser();
-    let a = post_from(&app, &known, "/api/recovery/start", &[("itscom_id", "ichiro@example.net")]).await;
-    let b = post_from(&app, &unknown, "/api/recovery/start", &[("itscom_id", &unknown_id)]).await;
+    let (unknown_id, [known, unknown], [a, b]) =
+        started_side_by_side(&app, "ichiro@example.net", "question").await;
     assert_eq!((a.as_str(), b.as_str()), ("/recovery/question", "/recovery/question"));
     assert!(same_page(&app, &known, &unknown, "/recovery/question").await);
     let form = [("question", "first_pet"), ("answer", "Pochi")];
@@ -202,8 +189,7 @@ async fn an_unknown_id_on_path_a_gets_the_same_screens_and_no_mail(backend: Back
     assert!(same_page(&app, &known, &unknown, "/recovery/sent").await);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.link'").await, 1);
     // The same unknown ID takes the same path every time.
-    let again =
-        post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", &unknown_id)]).await;
+    let again = recovery_started(&app, &unknown_id).await;
     assert_eq!(again, "/recovery/question");
     let other = unknown_id_taking(&app, "code").await;
     assert_eq!(
@@ -213,8 +199,7 @@ async fn an_unknown_id_on_path_a_gets_the_same_screens_and_no_mail(backend: Back
 }
 
 async fn question_page_input_is_checked(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "ichiro@example.net")]).await;
     let fifty = "あ".repeat(50);
     let fifty_one = "あ".repeat(51);
@@ -231,6 +216,21 @@ async fn question_page_input_is_checked(backend: Backend) {
         );
     }
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.link'").await, 1);
+}
+
+/// A recovery started for `known_id` and, side by side, for an unknown ID that takes the
+/// same path (`method`), each from a browser of its own: the unknown ID, the two
+/// browsers (known, unknown) and where each start led.
+async fn started_side_by_side(
+    app: &TestApp,
+    known_id: &str,
+    method: &str,
+) -> (String, [reqwest::Client; 2], [String; 2]) {
+    let unknown_id = unknown_id_taking(app, method).await;
+    let (known, unknown) = (app.new_browser(), app.new_browser());
+    let a = post_from(app, &known, "/api/recovery/start", &[("itscom_id", known_id)]).await;
+    let b = post_from(app, &unknown, "/api/recovery/start", &[("itscom_id", &unknown_id)]).await;
+    (unknown_id, [known, unknown], [a, b])
 }
 
 /// Whether `path` renders the same for two browsers (apart from the CSP nonce).
@@ -250,9 +250,7 @@ async fn same_page(app: &TestApp, a: &reqwest::Client, b: &reqwest::Client, path
 
 async fn the_right_code_on_the_fifth_attempt_still_works(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
-    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
-    let code = mailed_code(&app, "hanako@example.com").await.unwrap();
+    let (c, code) = hanako_gets_a_code(&app).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..4 {
         post_from(&app, &c, "/api/recovery/code", &[("code", wrong)]).await;
@@ -262,9 +260,7 @@ async fn the_right_code_on_the_fifth_attempt_still_works(backend: Backend) {
 
 async fn one_code_submitted_twice_at_once_resets_once(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
-    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
-    let code = mailed_code(&app, "hanako@example.com").await.unwrap();
+    let (c, code) = hanako_gets_a_code(&app).await;
     let same_browser = vec![c.clone(); 4];
     let answers = at_once(&app, &same_browser, "/api/recovery/code", &[("code", &code)]).await;
     assert_eq!(answers.iter().filter(|a| *a == "/recovery/password").count(), 1, "{answers:?}");
@@ -275,8 +271,7 @@ async fn one_code_submitted_twice_at_once_resets_once(backend: Backend) {
 }
 
 async fn the_choice_leads_to_path_b_or_to_re_registration(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     assert_eq!(
         post_from(&app, &c, "/api/recovery/choose", &[("choice", "password")]).await,
         "/recovery/identify"
@@ -328,9 +323,7 @@ async fn path_b_resets_the_password_ends_sessions_and_mails_a_notice(backend: Ba
 
 async fn five_wrong_codes_end_the_recovery(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
-    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
-    let code = mailed_code(&app, "hanako@example.com").await.unwrap();
+    let (c, code) = hanako_gets_a_code(&app).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..4 {
         assert_eq!(
@@ -349,8 +342,7 @@ async fn five_wrong_codes_end_the_recovery(backend: Backend) {
 }
 
 async fn parallel_guesses_never_exceed_five_attempts(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
     // 20 parallel guesses from the browser that asked (sharing its flow cookie).
     let tasks: Vec<_> = (0..20)
@@ -377,14 +369,8 @@ async fn parallel_guesses_never_exceed_five_attempts(backend: Backend) {
 
 async fn an_expired_code_is_refused(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
-    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
-    let code = mailed_code(&app, "hanako@example.com").await.unwrap();
-    sqlx::query("UPDATE recovery_flows SET code_expires_at = $1")
-        .bind(app::ssr::now() - 1)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    let (c, code) = hanako_gets_a_code(&app).await;
+    exec_at(&app, "UPDATE recovery_flows SET code_expires_at = $1", app::ssr::now() - 1).await;
     assert_eq!(
         post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await,
         "/recovery/code?error=credentials"
@@ -393,9 +379,7 @@ async fn an_expired_code_is_refused(backend: Backend) {
 
 async fn the_code_only_works_in_the_browser_that_asked(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
-    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
-    let code = mailed_code(&app, "hanako@example.com").await.unwrap();
+    let (_asker, code) = hanako_gets_a_code(&app).await;
     let other = app.new_browser();
     assert_eq!(
         post_from(&app, &other, "/api/recovery/code", &[("code", &code)]).await,
@@ -405,11 +389,7 @@ async fn the_code_only_works_in_the_browser_that_asked(backend: Backend) {
 
 async fn an_unknown_id_gets_the_same_screens_and_no_mail(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let unknown_id = unknown_id_taking(&app, "code").await;
-    let known = app.new_browser();
-    let unknown = app.new_browser();
-    let a = post_from(&app, &known, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
-    let b = post_from(&app, &unknown, "/api/recovery/start", &[("itscom_id", &unknown_id)]).await;
+    let (_, [known, unknown], [a, b]) = started_side_by_side(&app, "hanako@example.com", "code").await;
     assert_eq!(a, b);
     assert!(
         same_page(&app, &known, &unknown, "/recovery/code").await,
@@ -425,8 +405,7 @@ async fn an_unknown_id_gets_the_same_screens_and_no_mail(backend: Backend) {
 async fn recovery_mail_is_limited_per_id(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     for _ in 0..8 {
-        post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", "hanako@example.com")])
-            .await;
+        recovery_started(&app, "hanako@example.com").await;
     }
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.code'").await,
@@ -472,7 +451,7 @@ async fn twenty_codes_a_day_per_account_whatever_the_flows(backend: Backend) {
         }
     }
     // The 21st code of the day is refused before it is looked at, even the right one.
-    sqlx::query("DELETE FROM outbox WHERE topic = 'recovery.code'").execute(app.db.pool()).await.unwrap();
+    exec(&app, "DELETE FROM outbox WHERE topic = 'recovery.code'").await;
     let c = app.new_browser();
     assert_eq!(
         post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await,
@@ -484,45 +463,29 @@ async fn twenty_codes_a_day_per_account_whatever_the_flows(backend: Backend) {
         "/recovery/code?error=throttled"
     );
     // A day later it works.
-    sqlx::query("UPDATE throttle SET blocked_until = 0, window_start = window_start - 86400")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    pass_throttle_waits(&app, 86_400).await;
     assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
 }
 
 async fn one_client_may_start_fifty_recoveries_in_fifteen_minutes(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     for i in 0..50 {
-        let l = post_from(
-            &app,
-            &app.new_browser(),
-            "/api/recovery/start",
-            &[("itscom_id", &format!("user{i}@example.com"))],
-        )
-        .await;
+        let l = recovery_started(&app, &format!("user{i}@example.com")).await;
         assert!(!l.contains("error"), "{i}: {l}");
     }
-    let l =
-        post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", "hanako@example.com")])
-            .await;
+    let l = recovery_started(&app, "hanako@example.com").await;
     assert_eq!(l, "/recovery/identify?error=throttled");
     assert!(outbox_mails_to(&app, "recovery.code", "hanako@example.com").await.is_empty());
 }
 
 async fn path_a_answers_cost_no_hash_past_the_client_limit(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     assert_eq!(
         post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "ichiro@example.net")]).await,
         "/recovery/question"
     );
     // The client's budget is spent (by 50 steps, as if by a flood).
-    sqlx::query("UPDATE throttle SET failures = 50, blocked_until = $1")
-        .bind(app::ssr::now() + 600)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    exec_at(&app, "UPDATE throttle SET failures = 50, blocked_until = $1", app::ssr::now() + 600).await;
     let l =
         post_from(&app, &c, "/api/recovery/question", &[("question", "birth_town"), ("answer", "Setagaya")])
             .await;
@@ -532,11 +495,8 @@ async fn path_a_answers_cost_no_hash_past_the_client_limit(backend: Backend) {
 
 async fn the_code_goes_to_the_stored_id_not_the_typed_one(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    sqlx::query("UPDATE customers SET contact_email = NULL WHERE customer_no = '100000002'")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-    post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", "HANAKO@Example.COM")]).await;
+    exec(&app, "UPDATE customers SET contact_email = NULL WHERE customer_no = '100000002'").await;
+    recovery_started(&app, "HANAKO@Example.COM").await;
     assert_eq!(outbox_mails_to(&app, "recovery.code", "hanako@example.com").await.len(), 1);
     assert!(outbox_mails_to(&app, "recovery.code", "HANAKO@Example.COM").await.is_empty());
 }

@@ -5,8 +5,7 @@ use crate::common::*;
 async fn the_referral_page_shows_the_code_its_qr_code_and_the_referrals_to_their_owner_only(
     backend: Backend,
 ) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     assert_eq!(location(&app.login_from(&c, "hanako@example.com", "Hanako_2024").await), "/");
     let (status, body) = app.get_text_with(&c, "/contract/referral").await;
     assert_eq!(status, 200);

@@ -1,50 +1,35 @@
 //! First login: iTSCOM ID registration and re-registration (SPEC §1.3, issue 4).
 
 use crate::common::*;
-
-async fn verify(
-    app: &TestApp,
-    client: &reqwest::Client,
-    kana: &str,
-    phone: &str,
-    kind: &str,
-    value: &str,
-) -> String {
-    let res = client
-        .post(app.url("/api/register/verify"))
-        .header("Accept", "text/html")
-        .form(&[("kana", kana), ("phone", phone), ("factor_kind", kind), ("factor_value", value)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 302);
-    location(&res)
-}
-
-async fn credentials(app: &TestApp, client: &reqwest::Client, id: &str, password: &str) -> String {
-    post_from(
-        app,
-        client,
-        "/api/register/credentials",
-        &[("itscom_id", id), ("password", password), ("password_again", password)],
-    )
-    .await
-}
+use app::ssr::auth::throttle::LOGIN_ACCOUNT;
 
 /// The confirmation link's token from the newest mail to `to`.
 async fn mailed_token(app: &TestApp, to: &str) -> Option<String> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT payload FROM outbox WHERE topic = 'registration.confirm' ORDER BY created_at DESC",
-    )
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap();
-    let mail = rows
-        .into_iter()
-        .map(|(p,)| serde_json::from_str::<app::ssr::mail::Mail>(&p).unwrap())
-        .find(|m| m.to == to)
-        .expect("a mail to the new ID");
+    let mails = outbox_mails_to(app, "registration.confirm", to).await;
+    let mail = mails.into_iter().next().expect("a mail to the new ID");
     mail.text.split("token=").nth(1).map(|rest| rest.split_whitespace().next().unwrap().to_string())
+}
+
+/// 次へ on the confirmation page of `token` from `client`, with the contact address
+/// chosen (its index among those offered), if one is: where it leads.
+async fn complete(app: &TestApp, client: &reqwest::Client, token: &str, contact: Option<&str>) -> String {
+    let mut form = vec![("token", token)];
+    form.extend(contact.map(|index| ("contact", index)));
+    post_from(app, client, "/api/register/complete", &form).await
+}
+
+/// The owner's answer, by the review mail's `link` (これは自分です or 心当たりがない),
+/// from `client`: where it leads.
+async fn review(app: &TestApp, client: &reqwest::Client, link: &str) -> String {
+    post_from(app, client, "/api/register/review/submit", &[("token", token_of(link))]).await
+}
+
+/// STEP 2 and 3 for 山田 太郎 (demo 100000001) to taro@example.jp from browser `c`: the
+/// token of the link mailed to him.
+async fn taro_is_mailed_a_link(app: &TestApp, c: &reqwest::Client) -> String {
+    taro_verifies(app, c).await;
+    credentials(app, c, "taro@example.jp", "Yamada-2026x").await;
+    mailed_token(app, "taro@example.jp").await.unwrap()
 }
 
 /// The two links of the newest mail to Hanako's contact address about a
@@ -103,17 +88,9 @@ async fn a_re_registration_is_held_72_hours_masked_and_its_owner_told_at_once(ba
         assert!(!body.contains(secret), "{secret} shown to the re-registrant");
     }
     // Guessing an address does not get around the mask: only the index counts.
-    let guessed = post_from(
-        &app,
-        &app.new_browser(),
-        "/api/register/complete",
-        &[("token", &token), ("contact", "hanako@a01.itscom.net")],
-    )
-    .await;
+    let guessed = complete(&app, &app.new_browser(), &token, Some("hanako@a01.itscom.net")).await;
     assert!(guessed.ends_with("error=contact.required"), "{guessed}");
-    let pending =
-        post_from(&app, &app.new_browser(), "/api/register/complete", &[("token", &token), ("contact", "0")])
-            .await;
+    let pending = complete(&app, &app.new_browser(), &token, Some("0")).await;
     let at: i64 = pending.strip_prefix("/register/pending?at=").expect(&pending).parse().unwrap();
     assert!((started + 72 * 3600..=app::ssr::now() + 72 * 3600).contains(&at), "{at}");
     let (_, body) = app.get_text(&pending).await;
@@ -124,7 +101,7 @@ async fn a_re_registration_is_held_72_hours_masked_and_its_owner_told_at_once(ba
     assert_eq!(location(&app.login_from(&app.new_browser(), "hanako@example.com", "Hanako_2024").await), "/");
     assert!(location(&app.login_from(&app.new_browser(), "stranger@example.org", "Sato-hana-99").await)
         .contains("error=credentials"));
-    let again = post_from(&app, &app.new_browser(), "/api/register/complete", &[("token", &token)]).await;
+    let again = complete(&app, &app.new_browser(), &token, None).await;
     assert!(again.ends_with("error=link"), "{again}");
 
     // An hour before the hold ends, still nothing; at its end it takes effect. (The
@@ -158,8 +135,7 @@ async fn a_re_registration_is_held_72_hours_masked_and_its_owner_told_at_once(ba
 }
 
 async fn the_owner_confirming_first_lets_the_link_complete_at_once(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     hanako_reregisters(&app, &c, "hanako.new@example.jp").await;
     let (confirm, cancel) = review_links(&app).await;
     // Opening the link changes nothing (a mail scanner may open it); the button does.
@@ -175,22 +151,21 @@ async fn the_owner_confirming_first_lets_the_link_complete_at_once(backend: Back
     );
     // Either link works once: both are used now.
     for link in [&confirm, &cancel] {
-        let l = post_from(&app, &b, "/api/register/review/submit", &[("token", token_of(link))]).await;
+        let l = review(&app, &b, link).await;
         assert!(l.ends_with("error=link"), "{l}");
     }
     let token = mailed_token(&app, "hanako.new@example.jp").await.unwrap();
-    let done = post_from(&app, &b, "/api/register/complete", &[("token", &token), ("contact", "0")]).await;
+    let done = complete(&app, &b, &token, Some("0")).await;
     assert_eq!(done, "/register/done");
     assert_eq!(location(&app.login("hanako.new@example.jp", "Sato-hana-99").await), "/");
     assert!(event_kinds(&app).await.contains(&"registration.reregistration_confirmed".to_string()));
 }
 
 async fn confirming_after_the_link_was_opened_applies_at_once(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     hanako_reregisters(&app, &c, "hanako.new@example.jp").await;
     let token = mailed_token(&app, "hanako.new@example.jp").await.unwrap();
-    let pending = post_from(&app, &c, "/api/register/complete", &[("token", &token), ("contact", "0")]).await;
+    let pending = complete(&app, &c, &token, Some("0")).await;
     assert!(pending.starts_with("/register/pending?at="), "{pending}");
     let (confirm, _) = review_links(&app).await;
     assert_eq!(
@@ -208,8 +183,7 @@ async fn the_owner_cancelling_ends_every_pending_request_for_good(backend: Backe
     let (_, cancel) = review_links(&app).await;
     hanako_reregisters(&app, &second, "two@example.org").await;
     let one = mailed_token(&app, "one@example.org").await.unwrap();
-    let pending =
-        post_from(&app, &first, "/api/register/complete", &[("token", &one), ("contact", "0")]).await;
+    let pending = complete(&app, &first, &one, Some("0")).await;
     let at: i64 = pending.strip_prefix("/register/pending?at=").unwrap().parse().unwrap();
     assert_eq!(
         post_from(&app, &app.new_browser(), "/api/register/review/submit", &[("token", token_of(&cancel))])
@@ -220,7 +194,7 @@ async fn the_owner_cancelling_ends_every_pending_request_for_good(backend: Backe
     assert!(body.contains("お申し込みを取り消しました。"));
     // The other request (its own links and all) is over too; the hold passing does nothing.
     let two = mailed_token(&app, "two@example.org").await.unwrap();
-    let l = post_from(&app, &second, "/api/register/complete", &[("token", &two), ("contact", "0")]).await;
+    let l = complete(&app, &second, &two, Some("0")).await;
     assert!(l.ends_with("error=link"), "{l}");
     assert_eq!(maintenance_at(&app, at + 365 * 86_400).await.reregistrations_applied, 0);
     assert_eq!(location(&app.login("hanako@example.com", "Hanako_2024").await), "/");
@@ -230,19 +204,7 @@ async fn the_owner_cancelling_ends_every_pending_request_for_good(backend: Backe
 async fn a_re_registration_opens_a_locked_login(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     // 100 failures in a row: login is locked.
-    {
-        let mut conn = app.db.pool().acquire().await.unwrap();
-        for i in 0..100 {
-            app::ssr::auth::throttle::reserve(
-                &mut conn,
-                &app::ssr::auth::throttle::LOGIN_ACCOUNT,
-                "hanako@example.com",
-                i * 100_000,
-            )
-            .await
-            .unwrap();
-        }
-    }
+    spend_budget(&app, &LOGIN_ACCOUNT, "hanako@example.com", (0..100).map(|i| i * 100_000)).await;
     assert_eq!(location(&app.login("hanako@example.com", "Hanako_2024").await), "/login?error=locked&next=/");
     // The owner re-registers the same ID with a new password and confirms.
     let c = app.new_browser();
@@ -252,7 +214,7 @@ async fn a_re_registration_opens_a_locked_login(backend: Backend) {
     );
     assert_eq!(credentials(&app, &c, "hanako@example.com", "Sato-hana-99").await, "/register/sent");
     let (confirm, _) = review_links(&app).await;
-    post_from(&app, &c, "/api/register/review/submit", &[("token", token_of(&confirm))]).await;
+    review(&app, &c, &confirm).await;
     let token = mailed_token(&app, "hanako@example.com").await.unwrap();
     assert_eq!(
         post_from(&app, &c, "/api/register/complete", &[("token", &token), ("contact", "0")]).await,
@@ -263,17 +225,14 @@ async fn a_re_registration_opens_a_locked_login(backend: Backend) {
 
 async fn a_disabled_account_is_never_re_activated(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    sqlx::query("UPDATE accounts SET state = 'disabled' WHERE customer_no = '100000002'")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    exec(&app, "UPDATE accounts SET state = 'disabled' WHERE customer_no = '100000002'").await;
     // Confirmed by the contact address, then completed: refused clearly.
     let c = app.new_browser();
     hanako_reregisters(&app, &c, "hanako.new@example.jp").await;
     let (confirm, _) = review_links(&app).await;
-    post_from(&app, &c, "/api/register/review/submit", &[("token", token_of(&confirm))]).await;
+    review(&app, &c, &confirm).await;
     let token = mailed_token(&app, "hanako.new@example.jp").await.unwrap();
-    let l = post_from(&app, &c, "/api/register/complete", &[("token", &token), ("contact", "0")]).await;
+    let l = complete(&app, &c, &token, Some("0")).await;
     assert_eq!(l, "/register?error=unavailable");
     let (_, body) = app.get_text(&l).await;
     assert!(body.contains("サポートセンターへお問い合わせください"));
@@ -281,8 +240,7 @@ async fn a_disabled_account_is_never_re_activated(backend: Backend) {
     let c2 = app.new_browser();
     hanako_reregisters(&app, &c2, "hanako.other@example.jp").await;
     let token = mailed_token(&app, "hanako.other@example.jp").await.unwrap();
-    let pending =
-        post_from(&app, &c2, "/api/register/complete", &[("token", &token), ("contact", "0")]).await;
+    let pending = complete(&app, &c2, &token, Some("0")).await;
     let at: i64 = pending.strip_prefix("/register/pending?at=").unwrap().parse().unwrap();
     assert_eq!(maintenance_at(&app, at).await.reregistrations_applied, 0);
     let (state, id): (String, String) =
@@ -294,8 +252,7 @@ async fn a_disabled_account_is_never_re_activated(backend: Backend) {
 }
 
 async fn failures_for_one_customer_count_in_a_row_and_tell_the_customer_once_a_day(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     // Either registered phone names the same customer record.
     let phones = ["045-987-6543", "090-1111-2222"];
     let fail = |i: usize| {
@@ -305,10 +262,7 @@ async fn failures_for_one_customer_count_in_a_row_and_tell_the_customer_once_a_d
             assert_eq!(l, "/register?error=verification", "attempt {i}");
             // As if the wait had passed, and a whole day with it: a rate window would
             // start counting again; failures in a row do not.
-            sqlx::query("UPDATE throttle SET blocked_until = 0, window_start = window_start - 86400")
-                .execute(app.db.pool())
-                .await
-                .unwrap();
+            pass_throttle_waits(app, 86_400).await;
         }
     };
     for i in 0..9 {
@@ -350,8 +304,7 @@ async fn failures_for_one_customer_count_in_a_row_and_tell_the_customer_once_a_d
 }
 
 async fn customer_100000001_registers_confirms_by_mail_and_logs_in(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     assert_eq!(
         verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await,
         "/register/credentials"
@@ -369,21 +322,16 @@ async fn customer_100000001_registers_confirms_by_mail_and_logs_in(backend: Back
     assert!(body.contains("taro@example.jp") && body.contains("山田 太郎"));
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE itscom_id = 'taro@example.jp'").await, 0);
     // 次へ completes (from any browser: the link is the proof).
-    let done = post_from(&app, &app.new_browser(), "/api/register/complete", &[("token", &token)]).await;
+    let done = complete(&app, &app.new_browser(), &token, None).await;
     assert_eq!(done, "/register/done");
     assert_eq!(location(&app.login("taro@example.jp", "Yamada-2026x").await), "/");
-    let (contact,): (Option<String>,) =
-        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = '100000001'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let contact = contact_email(&app, "100000001").await;
     assert_eq!(contact.as_deref(), Some("taro@example.jp"));
 }
 
 async fn an_id_another_account_takes_before_the_link_is_opened_is_refused_clearly(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
-    verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await;
+    let (app, c) = demo_app_and_browser(backend).await;
+    taro_verifies(&app, &c).await;
     assert_eq!(credentials(&app, &c, "taro@example.jp", "Yamada-2026x").await, "/register/sent");
     let token = mailed_token(&app, "taro@example.jp").await.expect("the mail carries a link");
     // Meanwhile Ichiro's account becomes taro@example.jp (his own ID change, say).
@@ -395,7 +343,7 @@ async fn an_id_another_account_takes_before_the_link_is_opened_is_refused_clearl
     .execute(app.db.pool())
     .await
     .unwrap();
-    let done = post_from(&app, &app.new_browser(), "/api/register/complete", &[("token", &token)]).await;
+    let done = complete(&app, &app.new_browser(), &token, None).await;
     assert_eq!(done, "/register?error=itscom_id.taken", "the unique index decides, with a field message");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE customer_no = '100000001'").await, 0);
     let (_, body) = app.get_text_with(&c, &done).await;
@@ -405,8 +353,7 @@ async fn an_id_another_account_takes_before_the_link_is_opened_is_refused_clearl
 }
 
 async fn hiragana_and_full_width_input_verifies(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     let next =
         verify(&app, &c, "やまだ　たろう", "０３－１２３４－５６７８", "equipment", "ｓｔｂ００００００１")
             .await;
@@ -419,8 +366,7 @@ async fn hiragana_and_full_width_input_verifies(backend: Backend) {
 }
 
 async fn any_wrong_detail_gets_the_same_neutral_answer(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     let answers = [
         verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "9999").await,
         verify(&app, &c, "ヤマダ タロウ", "03-9999-9999", "bank", "1234").await,
@@ -436,8 +382,7 @@ async fn any_wrong_detail_gets_the_same_neutral_answer(backend: Backend) {
 }
 
 async fn malformed_input_gets_a_field_message(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     assert_eq!(verify(&app, &c, "", "03-1234-5678", "bank", "1234").await, "/register?error=kana.required");
     assert_eq!(
         verify(&app, &c, "山田", "03-1234-5678", "bank", "1234").await,
@@ -458,8 +403,7 @@ async fn malformed_input_gets_a_field_message(backend: Backend) {
 }
 
 async fn two_matching_customers_need_additional_verification(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     assert_eq!(
         verify(&app, &c, "タナカ ミサキ", "03-2222-3333", "card", "1881").await,
         "/register/additional"
@@ -499,8 +443,7 @@ async fn two_matching_customers_need_additional_verification(backend: Backend) {
 }
 
 async fn guessing_the_last_four_digits_is_throttled(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     for guess in ["0000", "0001", "0002", "0003"] {
         assert_eq!(
             verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", guess).await,
@@ -521,12 +464,11 @@ async fn guessing_the_last_four_digits_is_throttled(backend: Backend) {
 }
 
 async fn steps_cannot_be_skipped_or_replayed(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     assert_eq!(credentials(&app, &c, "x@example.jp", "Good-pass-77").await, "/register?error=expired");
     let res = get_page(&c, &app.url("/register/credentials")).await;
     assert_eq!(location(&res), "/register?error=expired");
-    verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await;
+    taro_verifies(&app, &c).await;
     assert_eq!(
         post_from(
             &app,
@@ -543,9 +485,8 @@ async fn steps_cannot_be_skipped_or_replayed(backend: Backend) {
 }
 
 async fn the_password_rules_hold_on_the_server(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
-    verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await;
+    let (app, c) = demo_app_and_browser(backend).await;
+    taro_verifies(&app, &c).await;
     let cases = [
         (("taro@example", "Good-pass-77", "Good-pass-77"), "itscom_id.invalid_format"),
         (("taro@example.jp", "password1", "password1"), "password.common"),
@@ -568,31 +509,12 @@ async fn the_password_rules_hold_on_the_server(backend: Backend) {
 }
 
 async fn the_link_works_once_even_when_opened_twice_at_the_same_moment(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
-    verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await;
-    credentials(&app, &c, "taro@example.jp", "Yamada-2026x").await;
-    let token = mailed_token(&app, "taro@example.jp").await.unwrap();
-    let attempts: Vec<_> = (0..8)
-        .map(|_| {
-            let client = app.new_browser();
-            let url = app.url("/api/register/complete");
-            let token = token.clone();
-            tokio::spawn(async move {
-                let res = client
-                    .post(url)
-                    .header("Accept", "text/html")
-                    .form(&[("token", token.as_str())])
-                    .send()
-                    .await
-                    .unwrap();
-                location(&res)
-            })
-        })
-        .collect();
+    let (app, c) = demo_app_and_browser(backend).await;
+    let token = taro_is_mailed_a_link(&app, &c).await;
+    let browsers: Vec<_> = (0..8).map(|_| app.new_browser()).collect();
+    let attempts = at_once(&app, &browsers, "/api/register/complete", &[("token", &token)]).await;
     let mut done = 0;
-    for a in attempts {
-        let l = a.await.unwrap();
+    for l in attempts {
         if l == "/register/done" {
             done += 1;
         } else {
@@ -607,32 +529,20 @@ async fn the_link_works_once_even_when_opened_twice_at_the_same_moment(backend: 
 }
 
 async fn an_expired_link_does_nothing(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
-    verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await;
-    credentials(&app, &c, "taro@example.jp", "Yamada-2026x").await;
-    let token = mailed_token(&app, "taro@example.jp").await.unwrap();
-    sqlx::query("UPDATE registration_flows SET confirm_expires_at = $1")
-        .bind(app::ssr::now() - 1)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-    let l = post_from(&app, &app.new_browser(), "/api/register/complete", &[("token", &token)]).await;
+    let (app, c) = demo_app_and_browser(backend).await;
+    let token = taro_is_mailed_a_link(&app, &c).await;
+    exec_at(&app, "UPDATE registration_flows SET confirm_expires_at = $1", app::ssr::now() - 1).await;
+    let l = complete(&app, &app.new_browser(), &token, None).await;
     assert!(l.ends_with("error=link"));
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE customer_no = '100000001'").await, 0);
 }
 
 async fn an_id_used_by_another_account_looks_the_same_and_mails_no_link(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
-    verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await;
+    let (app, c) = demo_app_and_browser(backend).await;
+    taro_verifies(&app, &c).await;
     assert_eq!(credentials(&app, &c, "Hanako@example.com", "Yamada-2026x").await, "/register/sent");
     assert_eq!(mailed_token(&app, "Hanako@example.com").await, None, "no link in the mail");
-    let (payload,): (String,) =
-        sqlx::query_as("SELECT payload FROM outbox WHERE topic = 'registration.confirm'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let payload = first_payload(&app, "registration.confirm").await;
     assert!(payload.contains("すでにiTSCOM IDとして登録されている"));
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM registration_flows WHERE confirm_token_hash IS NOT NULL").await,
@@ -686,18 +596,9 @@ async fn re_registration_replaces_id_and_password_ends_sessions_and_tells_the_ol
     assert!(location(&app.login("hanako@example.com", "Hanako_2024").await).contains("error=credentials"));
     assert_eq!(location(&app.login("hanako.new@example.jp", "Sato-hana-99").await), "/");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE customer_no = '100000002'").await, 1);
-    let (payload,): (String,) =
-        sqlx::query_as("SELECT payload FROM outbox WHERE topic = 'registration.replaced'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    let mail: app::ssr::mail::Mail = serde_json::from_str(&payload).unwrap();
+    let mail = first_mail(&app, "registration.replaced").await;
     assert_eq!(mail.to, "hanako@example.com", "the previous contact address is told");
-    let (contact,): (Option<String>,) =
-        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = '100000002'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let contact = contact_email(&app, "100000002").await;
     assert_eq!(contact.as_deref(), Some("hanako@a01.itscom.net"));
 }
 

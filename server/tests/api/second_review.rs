@@ -3,26 +3,8 @@
 //! and mail, and the smaller holes. Each test failed before its fix.
 
 use crate::common::*;
-
-async fn contact_of(app: &TestApp, customer_no: &str) -> String {
-    let (c,): (Option<String>,) =
-        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
-            .bind(customer_no)
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    c.unwrap_or_default()
-}
-
-/// Makes every session's login older than the 5 minutes after which a change that
-/// matters asks for the password again.
-async fn age_logins(app: &TestApp) {
-    sqlx::query("UPDATE sessions SET created_at = $1")
-        .bind(app::ssr::now() - 310)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-}
+use app::features::registration::{VERIFY_CUSTOMER, VERIFY_SUBJECT};
+use app::ssr::auth::throttle::LOGIN_ACCOUNT;
 
 /// Walks the mailbox wizard to its 確認 step for `local` (the first candidate).
 async fn mailbox_to_confirm(app: &TestApp, c: &reqwest::Client, local: &str) {
@@ -140,7 +122,7 @@ async fn a_later_change_cannot_take_the_owners_revert_away(backend: Backend) {
     };
     assert_eq!(revert(token(&r2)).await, "/account/contact/revert?done=1");
     assert_eq!(contact_of(&app, "100000002").await, "hanako@a01.itscom.net");
-    post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    recovery_started(&app, "hanako@example.com").await;
     assert_eq!(outbox_mails_to(&app, "recovery.code", "hanako@example.com").await.len(), 1, "the copy");
     assert_eq!(revert(token(&r1)).await, "/account/contact/revert?done=1");
     assert_eq!(contact_of(&app, "100000002").await, "hanako@example.com");
@@ -157,30 +139,15 @@ async fn for_seven_days_codes_owner_links_and_notices_also_go_to_the_previous_ad
     let attacker = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
     post_from(&app, &attacker, "/api/account/contact", &[("contact", "hanako@a01.itscom.net")]).await;
     // A recovery code: to the new contact address and to the one before.
-    post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    recovery_started(&app, "hanako@example.com").await;
     for to in ["hanako@a01.itscom.net", "hanako@example.com"] {
         assert_eq!(outbox_mails_to(&app, "recovery.code", to).await.len(), 1, "{to}");
     }
     // A re-registration's owner links: to both.
     let c = app.new_browser();
-    let verified = post_from(
-        &app,
-        &c,
-        "/api/register/verify",
-        &[
-            ("kana", "サトウ ハナコ"),
-            ("phone", "090-1111-2222"),
-            ("factor_kind", "card"),
-            ("factor_value", "4242"),
-        ],
-    )
-    .await;
+    let verified = hanako_verifies(&app, &c).await;
     assert_eq!(verified, "/register/credentials");
-    let form = [
-        ("itscom_id", "hanako.back@example.jp"),
-        ("password", "Sato-hana-99"),
-        ("password_again", "Sato-hana-99"),
-    ];
+    let form = credentials_form("hanako.back@example.jp", "Sato-hana-99");
     assert_eq!(post_from(&app, &c, "/api/register/credentials", &form).await, "/register/sent");
     for to in ["hanako@a01.itscom.net", "hanako@example.com"] {
         let mails = outbox_mails_to(&app, "registration.review", to).await;
@@ -193,45 +160,19 @@ async fn for_seven_days_codes_owner_links_and_notices_also_go_to_the_previous_ad
         assert_eq!(outbox_mails_to(&app, "account.phone_added", to).await.len(), 1, "{to}");
     }
     // Seven days on, only the contact address in force.
-    sqlx::query("UPDATE contact_reverts SET expires_at = $1")
-        .bind(app::ssr::now() - 1)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-    post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    exec_at(&app, "UPDATE contact_reverts SET expires_at = $1", app::ssr::now() - 1).await;
+    recovery_started(&app, "hanako@example.com").await;
     assert_eq!(outbox_mails_to(&app, "recovery.code", "hanako@a01.itscom.net").await.len(), 2);
     assert_eq!(outbox_mails_to(&app, "recovery.code", "hanako@example.com").await.len(), 1);
 }
 
-/// STEP 2 for Hanako (100000002, who has an account).
-async fn hanako_verifies(app: &TestApp, c: &reqwest::Client) -> String {
-    post_from(
-        app,
-        c,
-        "/api/register/verify",
-        &[
-            ("kana", "サトウ ハナコ"),
-            ("phone", "090-1111-2222"),
-            ("factor_kind", "card"),
-            ("factor_value", "4242"),
-        ],
-    )
-    .await
-}
-
+/// STEP 3 of Hanako's re-registration to `id`.
 async fn step3(app: &TestApp, c: &reqwest::Client, id: &str) -> String {
-    post_from(
-        app,
-        c,
-        "/api/register/credentials",
-        &[("itscom_id", id), ("password", "Sato-hana-99"), ("password_again", "Sato-hana-99")],
-    )
-    .await
+    credentials(app, c, id, "Sato-hana-99").await
 }
 
 async fn after_not_me_the_customer_cannot_re_register_for_seven_days(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = app.new_browser();
+    let (app, c) = demo_app_and_browser(backend).await;
     assert_eq!(hanako_verifies(&app, &c).await, "/register/credentials");
     assert_eq!(step3(&app, &c, "stranger@example.jp").await, "/register/sent");
     let mails = outbox_mails_to(&app, "registration.review", "hanako@example.com").await;
@@ -255,43 +196,19 @@ async fn after_not_me_the_customer_cannot_re_register_for_seven_days(backend: Ba
     );
     assert!(body.contains("0120-109199"), "the support centre's number");
     // A flow that reached STEP 3 before is refused there too.
-    sqlx::query("UPDATE customers SET reregistration_blocked_until = NULL")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    exec(&app, "UPDATE customers SET reregistration_blocked_until = NULL").await;
     let before = app.new_browser();
     assert_eq!(hanako_verifies(&app, &before).await, "/register/credentials");
-    sqlx::query("UPDATE customers SET reregistration_blocked_until = $1 WHERE customer_no = '100000002'")
-        .bind(app::ssr::now() + 3600)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    let hanako_blocked =
+        "UPDATE customers SET reregistration_blocked_until = $1 WHERE customer_no = '100000002'";
+    exec_at(&app, hanako_blocked, app::ssr::now() + 3600).await;
     assert_eq!(step3(&app, &before, "stranger2@example.jp").await, "/register/credentials?error=support");
     // Seven days on, it may start again.
-    sqlx::query("UPDATE customers SET reregistration_blocked_until = $1")
-        .bind(app::ssr::now() - 1)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    exec_at(&app, "UPDATE customers SET reregistration_blocked_until = $1", app::ssr::now() - 1).await;
     assert_eq!(hanako_verifies(&app, &app.new_browser()).await, "/register/credentials");
     // A customer without an account is not held by it.
-    sqlx::query("UPDATE customers SET reregistration_blocked_until = $1")
-        .bind(app::ssr::now() + 3600)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-    let taro = post_from(
-        &app,
-        &app.new_browser(),
-        "/api/register/verify",
-        &[
-            ("kana", "ヤマダ タロウ"),
-            ("phone", "03-1234-5678"),
-            ("factor_kind", "bank"),
-            ("factor_value", "1234"),
-        ],
-    )
-    .await;
+    exec_at(&app, "UPDATE customers SET reregistration_blocked_until = $1", app::ssr::now() + 3600).await;
+    let taro = taro_verifies(&app, &app.new_browser()).await;
     assert_eq!(taro, "/register/credentials");
 }
 
@@ -340,49 +257,19 @@ async fn mails_to_a_typed_address_are_capped_per_asker_and_per_address(backend: 
         assert_eq!(change_id(ichiro.clone(), "victim@example.org".into()).await, "/account/id/sent");
     }
     let c = app.new_browser();
-    let taro = post_from(
-        &app,
-        &c,
-        "/api/register/verify",
-        &[
-            ("kana", "ヤマダ タロウ"),
-            ("phone", "03-1234-5678"),
-            ("factor_kind", "bank"),
-            ("factor_value", "1234"),
-        ],
-    )
-    .await;
+    let taro = taro_verifies(&app, &c).await;
     assert_eq!(taro, "/register/credentials");
-    let form = [
-        ("itscom_id", "victim@example.org"),
-        ("password", "Yamada-taro-1"),
-        ("password_again", "Yamada-taro-1"),
-    ];
+    let form = credentials_form("victim@example.org", "Yamada-taro-1");
     assert_eq!(
         post_from(&app, &c, "/api/register/credentials", &form).await,
         "/register/credentials?error=throttled"
     );
     // STEP 3 itself: 5 an hour per customer, whatever the address.
     for i in 0..5 {
-        let form = [
-            ("itscom_id", format!("taro{i}@example.org")),
-            ("password", "Yamada-taro-1".into()),
-            ("password_again", "Yamada-taro-1".into()),
-        ];
-        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let id = format!("taro{i}@example.org");
+        let form = credentials_form(&id, "Yamada-taro-1");
         let c = app.new_browser();
-        post_from(
-            &app,
-            &c,
-            "/api/register/verify",
-            &[
-                ("kana", "ヤマダ タロウ"),
-                ("phone", "03-1234-5678"),
-                ("factor_kind", "bank"),
-                ("factor_value", "1234"),
-            ],
-        )
-        .await;
+        taro_verifies(&app, &c).await;
         let l = post_from(&app, &c, "/api/register/credentials", &form).await;
         assert_eq!(l, if i < 4 { "/register/sent" } else { "/register/credentials?error=throttled" }, "{i}");
     }
@@ -390,30 +277,14 @@ async fn mails_to_a_typed_address_are_capped_per_asker_and_per_address(backend: 
 
 async fn a_first_registration_masks_the_contract_addresses_and_tells_the_address_on_record(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    sqlx::query(
+    exec(
+        &app,
         "UPDATE customers SET contact_email = 'taro.yamada@example.org' WHERE customer_no = '100000001'",
     )
-    .execute(app.db.pool())
-    .await
-    .unwrap();
-    let c = app.new_browser();
-    post_from(
-        &app,
-        &c,
-        "/api/register/verify",
-        &[
-            ("kana", "ヤマダ タロウ"),
-            ("phone", "03-1234-5678"),
-            ("factor_kind", "bank"),
-            ("factor_value", "1234"),
-        ],
-    )
     .await;
-    let form = [
-        ("itscom_id", "impostor@example.jp"),
-        ("password", "Yamada-taro-1"),
-        ("password_again", "Yamada-taro-1"),
-    ];
+    let c = app.new_browser();
+    taro_verifies(&app, &c).await;
+    let form = credentials_form("impostor@example.jp", "Yamada-taro-1");
     assert_eq!(post_from(&app, &c, "/api/register/credentials", &form).await, "/register/sent");
     let mail = outbox_mails_to(&app, "registration.confirm", "impostor@example.jp").await;
     let link = link_path(&mail[0], "/register/confirm?token=").unwrap();
@@ -456,42 +327,36 @@ async fn a_first_registration_masks_the_contract_addresses_and_tells_the_address
 
 async fn a_locked_login_stays_locked_after_the_maintenance_task_runs(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    {
-        let mut conn = app.db.pool().acquire().await.unwrap();
-        let now = app::ssr::now();
-        for i in 0..100 {
-            app::ssr::auth::throttle::reserve(
-                &mut conn,
-                &app::ssr::auth::throttle::LOGIN_ACCOUNT,
-                "hanako@example.com",
-                now - 100 * 86_400 + i * 3_600,
-            )
-            .await
-            .unwrap();
-        }
-    }
+    let now = app::ssr::now();
+    spend_budget(
+        &app,
+        &LOGIN_ACCOUNT,
+        "hanako@example.com",
+        (0..100).map(|i| now - 100 * 86_400 + i * 3_600),
+    )
+    .await;
     assert_eq!(location(&app.login("hanako@example.com", "Hanako_2024").await), "/login?error=locked&next=/");
     // The last attempt was long ago: an idle row of failures would be deleted by now.
     maintenance_at(&app, app::ssr::now() + 91 * 86_400).await;
     assert_eq!(location(&app.login("hanako@example.com", "Hanako_2024").await), "/login?error=locked&next=/");
 }
 
+/// Hanako's recovery started from `browser` behind one proxy, which names the client
+/// `forwarded`.
+async fn hanako_recovery_behind_a_proxy(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    forwarded: &str,
+) -> reqwest::Response {
+    let form = [("itscom_id", "hanako@example.com")];
+    app.post_with(browser, "/api/recovery/start", &[HTML, ("X-Forwarded-For", forwarded)], &form).await
+}
+
 async fn recovery_budgets_are_per_id_and_client_so_a_stranger_cannot_starve_the_owner(backend: Backend) {
     let app = spawn_app_with_demo_data_and(backend, &[("TRUSTED_PROXY_HOPS", "1")]).await;
     let start = |client: &'static str| {
         let app = &app;
-        async move {
-            let res = app
-                .new_browser()
-                .post(app.url("/api/recovery/start"))
-                .header("Accept", "text/html")
-                .header("X-Forwarded-For", client)
-                .form(&[("itscom_id", "hanako@example.com")])
-                .send()
-                .await
-                .unwrap();
-            location(&res)
-        }
+        async move { hanako_recovery_behind_a_proxy(app, &app.new_browser(), client).await }
     };
     let codes = || scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.code'");
     for _ in 0..8 {
@@ -511,33 +376,14 @@ async fn recovery_budgets_are_per_id_and_client_so_a_stranger_cannot_starve_the_
     assert_eq!(codes().await, 20, "past the cap per ID, a browser the account never used gets none");
     // The owner, from a browser she has logged in from before, is not held by it.
     let owner = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
-    let res = owner
-        .post(app.url("/api/recovery/start"))
-        .header("Accept", "text/html")
-        .header("X-Forwarded-For", "203.0.113.11")
-        .form(&[("itscom_id", "hanako@example.com")])
-        .send()
-        .await
-        .unwrap();
+    let res = hanako_recovery_behind_a_proxy(&app, &owner, "203.0.113.11").await;
     assert_eq!(location(&res), "/recovery/code");
     assert_eq!(codes().await, 21, "the owner still gets her code");
 }
 
 async fn the_verification_budgets_lock_at_one_hundred_and_a_login_does_not_open_them(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    {
-        let mut conn = app.db.pool().acquire().await.unwrap();
-        for i in 0..100 {
-            app::ssr::auth::throttle::reserve(
-                &mut conn,
-                &app::features::registration::VERIFY_CUSTOMER,
-                "100000002",
-                i * 100_000,
-            )
-            .await
-            .unwrap();
-        }
-    }
+    spend_budget(&app, &VERIFY_CUSTOMER, "100000002", (0..100).map(|i| i * 100_000)).await;
     // The owner's login is no proof that the guesses stopped: still locked.
     logged_in(&app, "hanako@example.com", "Hanako_2024").await;
     let c = app.new_browser();
@@ -548,19 +394,7 @@ async fn the_verification_budgets_lock_at_one_hundred_and_a_login_does_not_open_
     assert!(said.contains("opened again"), "{said}");
     assert_eq!(hanako_verifies(&app, &c).await, "/register/credentials");
     // Per name and phone likewise (a name+phone that matches nobody locks alike).
-    {
-        let mut conn = app.db.pool().acquire().await.unwrap();
-        for i in 0..100 {
-            app::ssr::auth::throttle::reserve(
-                &mut conn,
-                &app::features::registration::VERIFY_SUBJECT,
-                "サトウハナコ|09011112222",
-                i * 100_000,
-            )
-            .await
-            .unwrap();
-        }
-    }
+    spend_budget(&app, &VERIFY_SUBJECT, "サトウハナコ|09011112222", (0..100).map(|i| i * 100_000)).await;
     assert_eq!(hanako_verifies(&app, &c).await, "/register?error=support");
     let (ok, said) =
         operator(&app, "registration-unlock", &["--name", "サトウ ハナコ", "--phone", "090-1111-2222"]);
@@ -610,10 +444,10 @@ async fn a_recovery_start_writes_the_same_rows_for_an_unknown_id_as_for_a_known_
         )
     };
     let before = rows().await;
-    post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    recovery_started(&app, "hanako@example.com").await;
     let known = rows().await;
     let unknown_id = unknown_id_taking(&app, "code").await;
-    post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", &unknown_id)]).await;
+    recovery_started(&app, &unknown_id).await;
     let unknown = rows().await;
     let grew = |a: (i64, i64, i64), b: (i64, i64, i64)| (b.0 - a.0, b.1 - a.1, b.2 - a.2);
     assert_eq!(grew(before, known), (1, 1, 1), "an event, a mail, a flow");
@@ -631,21 +465,8 @@ async fn a_recovery_start_writes_the_same_rows_for_an_unknown_id_as_for_a_known_
 
 async fn a_forwarded_address_with_a_port_is_the_client(backend: Backend) {
     let app = spawn_app_with_demo_data_and(backend, &[("TRUSTED_PROXY_HOPS", "1")]).await;
-    let fail = |forwarded: &'static str| {
-        let app = &app;
-        async move {
-            let res = app
-                .client
-                .post(app.url("/api/login"))
-                .header("Accept", "text/html")
-                .header("X-Forwarded-For", forwarded)
-                .form(&[("itscom_id", "nobody@example.com"), ("password", "Wrong_pass1")])
-                .send()
-                .await
-                .unwrap();
-            location(&res)
-        }
-    };
+    let fail =
+        |forwarded: &'static str| login_behind_a_proxy(&app, "nobody@example.com", "Wrong_pass1", forwarded);
     fail("203.0.113.7:40001").await;
     fail("[2001:db8::7]:443").await;
     let named = |client: &'static str| {
@@ -672,19 +493,7 @@ async fn an_account_may_have_thirty_pdfs_made_in_ten_minutes(backend: Backend) {
         .await
         .unwrap();
     // 29 made already in this window.
-    {
-        let mut conn = app.db.pool().acquire().await.unwrap();
-        for _ in 0..29 {
-            app::ssr::auth::throttle::reserve(
-                &mut conn,
-                &app::ssr::pdf::PER_ACCOUNT,
-                &account,
-                app::ssr::now(),
-            )
-            .await
-            .unwrap();
-        }
-    }
+    spend_budget(&app, &app::ssr::pdf::PER_ACCOUNT, &account, (0..29).map(|_| app::ssr::now())).await;
     let res = c.get(app.url("/contract/document.pdf")).send().await.unwrap();
     assert_eq!(res.status(), 200, "the 30th");
     let res = c.get(app.url("/contract/document.pdf")).send().await.unwrap();

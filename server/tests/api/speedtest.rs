@@ -5,15 +5,16 @@ use crate::common::*;
 
 /// A server function called as the measuring island calls it (fetch, JSON answer).
 async fn call(app: &TestApp, c: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> (u16, String) {
-    let res = c
-        .post(app.url(path))
-        .header("Accept", "application/json")
-        .header("Sec-Fetch-Site", "same-origin")
-        .form(form)
-        .send()
-        .await
-        .unwrap();
+    let res = app.fetch_from(c, path, form).await;
     (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// `bytes` sent to the upload sink of `ticket`, as the measuring module sends them.
+async fn upload(app: &TestApp, c: &reqwest::Client, ticket: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let url = app.url(&format!("/speedtest/upload?t={ticket}"));
+    let req =
+        c.post(url).header(SAME_ORIGIN.0, SAME_ORIGIN.1).header("Content-Type", "application/octet-stream");
+    req.body(bytes).send().await.unwrap()
 }
 
 /// A new test's ticket.
@@ -129,14 +130,7 @@ async fn a_test_runs_behind_its_ticket_and_its_session_and_its_endpoints_say_no_
 
     // Upload: a sink up to 32 MiB a request (exactly 32 MiB is taken); 413 beyond,
     // said before the body is read (a raw request that declares one byte more).
-    let res = c
-        .post(app.url(&format!("/speedtest/upload?t={ticket}")))
-        .header("Sec-Fetch-Site", "same-origin")
-        .header("Content-Type", "application/octet-stream")
-        .body(vec![7u8; 32 * 1024 * 1024])
-        .send()
-        .await
-        .unwrap();
+    let res = upload(&app, &c, &ticket, vec![7u8; 32 * 1024 * 1024]).await;
     assert_eq!(res.status(), 200);
     let head = raw_upload_head(&app, &ticket, &cookie, 32 * 1024 * 1024 + 1).await;
     assert!(head.starts_with("HTTP/1.1 413"), "{head}");
@@ -215,11 +209,7 @@ async fn an_abandoned_test_stops_blocking_when_its_ticket_expires_and_ten_tests_
     // From another browser: refused while it runs (and the refusal costs no start).
     assert_eq!(call(&app, &other, "/api/speedtest/start", &[]).await.0, 409);
     // Its minute is over (the browser was closed mid-test).
-    sqlx::query("UPDATE speed_tests SET expires_at = $1")
-        .bind(app::ssr::now() - 1)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    exec_at(&app, "UPDATE speed_tests SET expires_at = $1", app::ssr::now() - 1).await;
     assert_eq!(endpoint(&c, &app, &format!("/speedtest/download?t={abandoned}&size=1")).await.status(), 401);
     let ticket = start(&app, &other).await;
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM speed_tests WHERE step = 'expired'").await, 2);
@@ -237,15 +227,11 @@ async fn an_abandoned_test_stops_blocking_when_its_ticket_expires_and_ten_tests_
     assert_eq!(page.matches("data-testid=\"speed-history-row\"").count(), 8);
     // A session that ended on the server (a logout elsewhere, a password reset) opens
     // nothing, even with its running test's ticket and its cookie.
-    sqlx::query("UPDATE speed_tests SET expires_at = $1")
-        .bind(app::ssr::now() - 1)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM throttle").execute(app.db.pool()).await.unwrap();
+    exec_at(&app, "UPDATE speed_tests SET expires_at = $1", app::ssr::now() - 1).await;
+    exec(&app, "DELETE FROM throttle").await;
     let last = start(&app, &c).await;
     assert_eq!(endpoint(&c, &app, &format!("/speedtest/download?t={last}&size=1")).await.status(), 200);
-    sqlx::query("DELETE FROM sessions").execute(app.db.pool()).await.unwrap();
+    exec(&app, "DELETE FROM sessions").await;
     assert_eq!(endpoint(&c, &app, &format!("/speedtest/download?t={last}&size=1")).await.status(), 401);
 }
 
@@ -257,14 +243,7 @@ async fn the_server_counts_what_it_moved_and_a_report_it_contradicts_is_unverifi
         let res = endpoint(&c, &app, &format!("/speedtest/download?t={ticket}&size=1")).await;
         assert_eq!(res.bytes().await.unwrap().len(), 1024 * 1024);
     }
-    let res = c
-        .post(app.url(&format!("/speedtest/upload?t={ticket}")))
-        .header("Sec-Fetch-Site", "same-origin")
-        .header("Content-Type", "application/octet-stream")
-        .body(vec![7u8; 3 * 1024 * 1024])
-        .send()
-        .await
-        .unwrap();
+    let res = upload(&app, &c, &ticket, vec![7u8; 3 * 1024 * 1024]).await;
     assert_eq!(res.status(), 200);
     let counted = |column: &'static str| {
         let (app, ticket) = (&app, ticket.clone());
@@ -281,12 +260,11 @@ async fn the_server_counts_what_it_moved_and_a_report_it_contradicts_is_unverifi
     assert_eq!(counted("bytes_down").await, 2 * 1024 * 1024, "every byte it sent");
     assert_eq!(counted("bytes_up").await, 3 * 1024 * 1024, "every byte it received");
     // 512 Mbps reported over a count of 2 MiB in 10 s (1.7 Mbps): contradicted.
-    sqlx::query(
+    exec(
+        &app,
         "UPDATE speed_tests SET down_first_ms = down_last_ms - 10000, up_first_ms = up_last_ms - 10000",
     )
-    .execute(app.db.pool())
-    .await
-    .unwrap();
+    .await;
     let (status, id) = finish(&app, &c, &ticket).await;
     assert_eq!(status, 200);
     let (_, page) = app.get_text_with(&c, &format!("/help/speedtest?result={id}")).await;

@@ -4,17 +4,9 @@
 
 use crate::common::*;
 
+/// A wrong password for `id` from the client `forwarded` names (behind a proxy or not).
 async fn login_from_forwarded(app: &TestApp, id: &str, forwarded: &str) -> String {
-    let res = app
-        .client
-        .post(app.url("/api/login"))
-        .header("Accept", "text/html")
-        .header("X-Forwarded-For", forwarded)
-        .form(&[("itscom_id", id), ("password", "Wrong_pass")])
-        .send()
-        .await
-        .unwrap();
-    location(&res)
+    login_behind_a_proxy(app, id, "Wrong_pass", forwarded).await
 }
 
 async fn without_proxies_a_forwarded_header_changes_nothing(backend: Backend) {
@@ -111,7 +103,7 @@ async fn the_maintenance_task_deletes_what_has_expired_and_keeps_budgets(backend
     let t = app::ssr::now();
     app.login("hanako@example.com", "Hanako_2024").await; // a session
     app.login("ichiro@example.net", "Wrong_pass").await; // a failure: per client, per account
-    post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    recovery_started(&app, "hanako@example.com").await;
     let count = |table: &'static str| {
         let app = &app;
         async move { scalar(app, &format!("SELECT COUNT(*) FROM {table}")).await }

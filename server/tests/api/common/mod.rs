@@ -5,6 +5,9 @@
 
 pub mod gmo;
 pub mod smtp;
+mod steps;
+
+pub use steps::*;
 
 use app::seed;
 use app::ssr::{config::Settings, db::Db};
@@ -17,6 +20,13 @@ pub enum Backend {
     Sqlite,
     Postgres,
 }
+
+/// `Accept` of a plain form post (a browser without JavaScript: the answer is a redirect).
+pub const HTML: (&str, &str) = ("Accept", "text/html");
+/// `Accept` of the hydrated page's fetch (the answer is JSON).
+pub const JSON: (&str, &str) = ("Accept", "application/json");
+/// The Fetch Metadata header a browser sends with a request from the portal's own page.
+pub const SAME_ORIGIN: (&str, &str) = ("Sec-Fetch-Site", "same-origin");
 
 pub struct TestApp {
     pub address: String,
@@ -51,28 +61,40 @@ impl TestApp {
         get_page(&self.client, &self.url(path)).await
     }
 
+    /// POST `form` to `path` from `client` with these headers and no others: the
+    /// request every other POST of the tests is a case of.
+    pub async fn post_with<F: serde::Serialize + ?Sized>(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        headers: &[(&str, &str)],
+        form: &F,
+    ) -> reqwest::Response {
+        let mut req = client.post(self.url(path));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        req.form(form).send().await.expect("request failed")
+    }
+
     /// POST a form as a browser without JavaScript does (Accept: text/html, same origin).
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .header("Accept", "text/html")
-            .header("Sec-Fetch-Site", "same-origin")
-            .form(form)
-            .send()
-            .await
-            .expect("request failed")
+        self.post_with(&self.client, path, &[HTML, SAME_ORIGIN], form).await
     }
 
     /// POST a form as the hydrated page does (fetch, JSON answer).
     pub async fn post_fetch(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .header("Accept", "application/json")
-            .header("Sec-Fetch-Site", "same-origin")
-            .form(form)
-            .send()
-            .await
-            .expect("request failed")
+        self.fetch_from(&self.client, path, form).await
+    }
+
+    /// POST a form as the hydrated page does, from another browser (`client`).
+    pub async fn fetch_from(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.post_with(client, path, &[JSON, SAME_ORIGIN], form).await
     }
 
     /// Log in without JavaScript; returns the response (302 on success).
@@ -82,23 +104,12 @@ impl TestApp {
 
     /// Log in without JavaScript from another browser (`client`, its own cookie jar).
     pub async fn login_from(&self, client: &reqwest::Client, id: &str, password: &str) -> reqwest::Response {
-        client
-            .post(self.url("/api/login"))
-            .header("Accept", "text/html")
-            .form(&[("itscom_id", id), ("password", password)])
-            .send()
-            .await
-            .expect("request failed")
+        self.post_with(client, "/api/login", &[HTML], &[("itscom_id", id), ("password", password)]).await
     }
 
     /// A second browser on the same app: its own cookie jar.
     pub fn new_browser(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .cookie_store(true)
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .expect("client")
+        browser()
     }
 
     /// GET with another browser's cookies.
@@ -185,18 +196,31 @@ pub async fn spawn_app_serving(backend: Backend, extra: &[(&str, &str)], site_ro
     tokio::spawn(app.run_until(async move {
         let _ = rx.await;
     }));
-    let client = reqwest::Client::builder()
+    let client = browser();
+    TestApp { address, client, db, state, database_url, shutdown: Some(tx), sqlite_file }
+}
+
+/// A browser of its own (cookie jar), which does not follow redirects (tests read them).
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
         .timeout(std::time::Duration::from_secs(10))
         .build()
-        .expect("client");
-    TestApp { address, client, db, state, database_url, shutdown: Some(tx), sqlite_file }
+        .expect("client")
 }
 
 /// The app with the demo data of SPEC §7 loaded.
 pub async fn spawn_app_with_demo_data(backend: Backend) -> TestApp {
     spawn_app_with_demo_data_and(backend, &[]).await
+}
+
+/// The app with the demo data, and a browser of its own that nobody has logged in from
+/// (a visitor: registration and recovery start here).
+pub async fn demo_app_and_browser(backend: Backend) -> (TestApp, reqwest::Client) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    (app, c)
 }
 
 /// The app with demo data and extra configuration.
@@ -237,7 +261,7 @@ pub async fn event_kinds(app: &TestApp) -> Vec<String> {
 /// POST a form without JavaScript from `client` (a browser); expects a redirect and
 /// returns where it points.
 pub async fn post_from(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> String {
-    let res = client.post(app.url(path)).header("Accept", "text/html").form(form).send().await.unwrap();
+    let res = app.post_with(client, path, &[HTML], form).await;
     assert_eq!(res.status(), 302, "{path}");
     location(&res)
 }
@@ -333,14 +357,26 @@ pub async fn unknown_id_taking(app: &TestApp, method: &str) -> String {
         .expect("some unknown ID takes each path")
 }
 
+/// The rows `sql` selects.
+pub async fn rows<T>(app: &TestApp, sql: &str) -> Vec<T>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    sqlx::query_as(sql).fetch_all(app.db.pool()).await.unwrap()
+}
+
+/// The rows `sql` selects with `$1` bound to `bind`.
+pub async fn rows_for<T>(app: &TestApp, sql: &str, bind: &str) -> Vec<T>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    sqlx::query_as(sql).bind(bind).fetch_all(app.db.pool()).await.unwrap()
+}
+
 /// The mails of `topic` queued for `to`, newest first.
 pub async fn outbox_mails_to(app: &TestApp, topic: &str, to: &str) -> Vec<app::ssr::mail::Mail> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT payload FROM outbox WHERE topic = $1 ORDER BY created_at DESC")
-            .bind(topic)
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
+    let sql = "SELECT payload FROM outbox WHERE topic = $1 ORDER BY created_at DESC";
+    let rows: Vec<(String,)> = rows_for(app, sql, topic).await;
     rows.into_iter()
         .map(|(p,)| serde_json::from_str::<app::ssr::mail::Mail>(&p).unwrap())
         .filter(|m| m.to == to)
