@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { currentPassword } from './accounts';
 
 /** The login screen (SPEC §1.2). */
 export class LoginPage {
@@ -37,4 +38,13 @@ export class LoginPage {
   async ready(javaScriptEnabled: boolean) {
     if (javaScriptEnabled) await expect(this.page.getByTestId('font-large')).toBeEnabled();
   }
+}
+
+/** Opens `path` as `itscomId`, through the login it asks for, with the account's
+ * password as it is now. */
+export async function logInAt(page: Page, path: string, itscomId: string): Promise<LoginPage> {
+  const login = new LoginPage(page);
+  await login.goto(path);
+  await login.login(itscomId, currentPassword(itscomId));
+  return login;
 }

@@ -1,6 +1,5 @@
 import { expect, test } from '../fixtures';
-import { currentPassword } from '../pages/accounts';
-import { LoginPage } from '../pages/login';
+import { logInAt } from '../pages/login';
 import { Shell, expectNoHorizontalScroll, screenshot } from '../pages/shell';
 
 // Add-ons (issue 14). A subscription stays in force to the end of the month after a
@@ -11,9 +10,7 @@ const who = (project: string) =>
 
 test('a customer applies for the security service, sees 627円 and 3 devices and the licence key, and cancels it @changes-account', async ({ page }, info) => {
   const id = who(info.project.name);
-  const login = new LoginPage(page);
-  await login.goto('/');
-  await login.login(id, currentPassword(id));
+  await logInAt(page, '/', id);
   const menu = await new Shell(page).openMenu();
   await menu.getByRole('link', { name: 'インターネットセキュリティサービスの設定・変更' }).click();
   await expect(page.getByTestId('addon-fee')).toHaveText('627円');
@@ -41,9 +38,7 @@ test('a customer applies for the security service, sees 627円 and 3 devices and
 
 test('佐藤 花子 applies for an option channel and sees it on the list @changes-account', async ({ page }, info) => {
   const channel = info.project.name.startsWith('desktop') ? 'シネマプラス' : 'キッズアニメチャンネル';
-  const login = new LoginPage(page);
-  await login.goto('/contract/channels');
-  await login.login('hanako@example.com', currentPassword('hanako@example.com'));
+  await logInAt(page, '/contract/channels', 'hanako@example.com');
   const card = page.getByTestId('addon').filter({ hasText: channel });
   await card.getByTestId('addon-apply').click();
   await page.getByLabel('利用規約に同意する').check();

@@ -1,15 +1,13 @@
 import { expect, test } from '../fixtures';
 import { currentPassword } from '../pages/accounts';
-import { LoginPage } from '../pages/login';
+import { logInAt } from '../pages/login';
 import { linkIn, waitForMail } from '../pages/mail';
 import { expectNoHorizontalScroll, screenshot } from '../pages/shell';
 
 // Changes hanako's contact address and ends every session of hers: tagged
 // @changes-account (see playwright.config.ts), run alone after every other test.
 test('a change of the contact address is taken back by the address it replaced @changes-account', async ({ page }, info) => {
-  const login = new LoginPage(page);
-  await login.goto('/account');
-  await login.login('hanako@example.com', currentPassword('hanako@example.com'));
+  const login = await logInAt(page, '/account', 'hanako@example.com');
   await expect(page.getByTestId('account-contact')).toHaveText('hanako@example.com');
   const since = Date.now();
   await page.locator('input[name=contact][value="hanako@a01.itscom.net"]').check();

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import { expect, test } from '../fixtures';
-import { currentPassword } from '../pages/accounts';
-import { LoginPage } from '../pages/login';
+import { LoginPage, logInAt } from '../pages/login';
 import { Shell, expectNoHorizontalScroll, screenshot } from '../pages/shell';
 
 // ご契約・手続き (SPEC §2 menu B, issue 13): what 佐藤 花子 has, the contract document
@@ -72,9 +71,7 @@ test.describe('contract', () => {
 // @changes-account (one at a time, after the other tests; see playwright.config.ts),
 // and each leaves it as it found it.
 test('佐藤 花子 requests 1G → 10G with the preview and cancels the request @changes-account', async ({ page }, info) => {
-  const login = new LoginPage(page);
-  await login.goto('/contract');
-  await login.login('hanako@example.com', currentPassword('hanako@example.com'));
+  await logInAt(page, '/contract', 'hanako@example.com');
   const internet = page.getByTestId('contract-service').first();
   await internet.getByTestId('plan-change-link').click();
   await expect(page.getByRole('heading', { name: 'プラン変更のお申し込み', level: 1 })).toBeVisible();
@@ -108,9 +105,7 @@ test('佐藤 花子 requests 1G → 10G with the preview and cancels the request
 });
 
 test('佐藤 花子 adds a phone number and removes it again @changes-account', async ({ page }, info) => {
-  const login = new LoginPage(page);
-  await login.goto('/account');
-  await login.login('hanako@example.com', currentPassword('hanako@example.com'));
+  await logInAt(page, '/account', 'hanako@example.com');
   await expect(page.getByTestId('phone')).toHaveCount(2);
   await expect(page.getByTestId('documents')).toContainText('本人確認書類');
   // A mistyped number is refused at the field.

@@ -1,6 +1,5 @@
 import { expect, test } from '../fixtures';
-import { currentPassword } from '../pages/accounts';
-import { LoginPage } from '../pages/login';
+import { logInAt } from '../pages/login';
 import { waitForMail } from '../pages/mail';
 import { Shell, expectNoHorizontalScroll, screenshot } from '../pages/shell';
 
@@ -10,9 +9,7 @@ test('the support numbers are tel: links and an inquiry is sent without JavaScri
   // The speed test's module is loaded by the speed test page only.
   const meter: string[] = [];
   page.on('request', (r) => r.url().includes('/meter/meter.') && meter.push(r.url()));
-  const login = new LoginPage(page);
-  await login.goto('/help');
-  await login.login('ichiro@example.net', currentPassword('ichiro@example.net'));
+  await logInAt(page, '/help', 'ichiro@example.net');
   await expect(page.getByTestId('tel-internet')).toHaveAttribute('href', 'tel:0120125607');
   await expect(page.getByTestId('tel-internet-ip')).toHaveText('042-716-9617');
   await expect(page.getByTestId('tel-general')).toHaveAttribute('href', 'tel:0120109199');
@@ -28,9 +25,7 @@ test('the support numbers are tel: links and an inquiry is sent without JavaScri
 });
 
 test('the speed test needs JavaScript and says so without it @core', async ({ page, javaScriptEnabled }) => {
-  const login = new LoginPage(page);
-  await login.goto('/help/speedtest');
-  await login.login('ichiro@example.net', currentPassword('ichiro@example.net'));
+  await logInAt(page, '/help/speedtest', 'ichiro@example.net');
   await expect(page.getByTestId('speed-plan')).toContainText('インターネット 300Mコース（最大300Mbps）');
   if (javaScriptEnabled) {
     await expect(page.getByTestId('speed-start')).toBeEnabled();
@@ -42,9 +37,7 @@ test('the speed test needs JavaScript and says so without it @core', async ({ pa
 
 test('a measuring module that cannot be fetched is said at the meter, and nothing starts', async ({ page }) => {
   await page.route(/\/meter\/meter\.[0-9a-f]+\.wasm/, (route) => route.abort());
-  const login = new LoginPage(page);
-  await login.goto('/help/speedtest');
-  await login.login('ichiro@example.net', currentPassword('ichiro@example.net'));
+  await logInAt(page, '/help/speedtest', 'ichiro@example.net');
   await expect(page.getByTestId('speed-error')).toHaveText('測定の準備ができませんでした。ページを再読み込みしてください。');
   await expect(page.getByTestId('speed-start')).toBeDisabled();
 });
@@ -56,9 +49,7 @@ test('佐藤 花子 runs a short speed test, sees it saved and compared with her
   const id = 'hanako@example.com';
   const meter: string[] = [];
   page.on('request', (r) => r.url().includes('/meter/meter.') && meter.push(r.url()));
-  const login = new LoginPage(page);
-  await login.goto('/');
-  await login.login(id, currentPassword(id));
+  await logInAt(page, '/', id);
   const menu = await new Shell(page).openMenu();
   await menu.getByRole('link', { name: 'イッツコム 通信速度測定' }).click();
   await expect(page.getByTestId('speed-plan')).toContainText('インターネット 1Gコース（最大1Gbps）');
