@@ -1,18 +1,19 @@
 //! Internationalisation: Japanese by default, English available.
 //!
-//! Every string the UI shows is a field of [`Texts`]; each locale is one `const`
-//! table, so a key missing in any language is a compile error, and screens add keys
-//! rather than literals. The locale is chosen per request on the server (cookie
-//! `lang`), written into `<html lang>`, and read back from there when the WASM
-//! hydrates, so both renders agree.
+//! Every string the UI shows is a field of [`Texts`] or of a feature's texts table.
+//! Each text is one row of its [`texts!`](crate::texts) table, its Japanese and its
+//! English side by side, so a text missing in either language is a compile error, and
+//! screens add texts rather than literals. The locale is chosen per request on the
+//! server (cookie `lang`), written into `<html lang>`, and read back from there when
+//! the WASM hydrates, so both renders agree.
 
-mod en;
-mod ja;
+pub mod table;
+mod texts;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use texts::Texts;
+pub use texts::{t, Texts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
 pub enum Locale {
@@ -41,10 +42,7 @@ impl Locale {
     }
 
     pub fn texts(self) -> &'static Texts {
-        match self {
-            Locale::Ja => &ja::JA,
-            Locale::En => &en::EN,
-        }
+        texts::of(self)
     }
 
     /// The locale named by a `Cookie` header, Japanese when absent or unknown.
@@ -79,168 +77,6 @@ pub fn format_datetime(locale: Locale, unix: i64) -> String {
             "{} {hour:02}:{minute:02} JST",
             format_date(locale, &format!("{year}-{month:02}-{day:02}"))
         ),
-    }
-}
-
-/// The texts of the page being rendered.
-pub fn t() -> &'static Texts {
-    use_locale().texts()
-}
-
-mod texts {
-    /// Every text on every screen. Grouped by screen; add a field, then both tables.
-    /// A text with values in it is a function of them (`|n| format!(…)`), so a missing
-    /// or misspelt value is a compile error, not a `{n}` shown to the customer.
-    pub struct Texts {
-        /// The locale this table is for.
-        pub locale: super::Locale,
-        // Shell and navigation
-        pub brand_suffix: &'static str,
-        pub skip_to_content: &'static str,
-        pub main_menu: &'static str,
-        pub open_menu: &'static str,
-        pub not_yet_available: &'static str,
-        pub update_available: &'static str,
-        pub update_reload: &'static str,
-        pub language: &'static str,
-        pub switch_language: &'static str,
-        pub font_size: &'static str,
-        pub font_size_normal: &'static str,
-        pub font_size_large: &'static str,
-        pub top_page: &'static str,
-        pub login: &'static str,
-        pub footer_note: &'static str,
-        pub accessibility_policy: &'static str,
-        /// `<meta name="description">` of every page.
-        pub meta_description: &'static str,
-        /// The footer of every mail (the features' tables hold the mails' own words).
-        #[cfg(feature = "ssr")]
-        pub mail_footer: &'static str,
-        pub page_not_found: &'static str,
-        pub page_not_found_body: &'static str,
-        pub back_to_top: &'static str,
-        pub loading: &'static str,
-        pub error_generic: &'static str,
-
-        // Menus (SPEC §2)
-        pub menu_billing: &'static str,
-        pub menu_billing_invoices: &'static str,
-        pub menu_billing_payment: &'static str,
-        pub menu_contract: &'static str,
-        pub menu_contract_info: &'static str,
-        pub menu_contract_history: &'static str,
-        pub menu_contract_document: &'static str,
-        pub menu_contract_referral: &'static str,
-        pub menu_contract_option_channels: &'static str,
-        pub menu_settings: &'static str,
-        pub menu_settings_customer: &'static str,
-        pub menu_settings_mail: &'static str,
-        pub menu_settings_security: &'static str,
-        pub menu_help: &'static str,
-        pub menu_help_support: &'static str,
-        pub menu_help_speedtest: &'static str,
-
-        // Landing (before login)
-        pub dev_preview_title: &'static str,
-        pub dev_preview_body: &'static str,
-
-        // Top page summary
-        pub honorific: &'static str,
-        pub customer_number: &'static str,
-        pub this_month_bill: &'static str,
-        pub billing_month: &'static str,
-        pub no_invoice_yet: &'static str,
-        pub services_under_contract: &'static str,
-        pub service_internet: &'static str,
-        pub service_tv: &'static str,
-        pub service_phone: &'static str,
-        pub monthly_fee: &'static str,
-        pub per_month_tax_included: &'static str,
-        pub notices: &'static str,
-        pub no_notices: &'static str,
-        pub change_customer_info: &'static str,
-        pub customer_not_found: &'static str,
-        pub itscom_id_label: &'static str,
-        pub password_label: &'static str,
-        pub show_password: &'static str,
-        pub reset: &'static str,
-        pub register_link: &'static str,
-        pub forgot_link: &'static str,
-        pub logout: &'static str,
-        pub submitting: &'static str,
-        pub err_required: &'static str,
-        pub err_too_short: fn(usize) -> String,
-        pub err_too_long: fn(usize) -> String,
-        pub err_invalid_characters: &'static str,
-        pub err_invalid_format: &'static str,
-        pub err_id_characters: &'static str,
-        pub err_id_format: &'static str,
-        pub err_password_characters: &'static str,
-        pub err_common: &'static str,
-        pub err_same_as_id: &'static str,
-        pub err_mismatch: &'static str,
-        pub err_kana_characters: &'static str,
-        pub err_phone_format: &'static str,
-        pub err_digits4: &'static str,
-        pub err_customer_no: &'static str,
-        pub err_choose_factor: &'static str,
-        pub err_flow_expired: &'static str,
-        pub err_link_invalid: &'static str,
-        pub err_throttled: &'static str,
-        pub err_verification: &'static str,
-        pub confirm: &'static str,
-        pub next: &'static str,
-        pub reg_password_hint: &'static str,
-        pub password_again: &'static str,
-        pub strength: &'static str,
-        pub strength_weak: &'static str,
-        pub strength_fair: &'static str,
-        pub strength_strong: &'static str,
-        pub reg_sent: &'static str,
-        pub reg_sent_note: &'static str,
-        pub reg_name: &'static str,
-        pub reg_contact_label: &'static str,
-        pub reg_done: &'static str,
-        pub err_locked: &'static str,
-        pub err_account_unavailable: &'static str,
-        pub err_service_unavailable: &'static str,
-        pub err_support_needed: &'static str,
-        pub support_centre: &'static str,
-        pub support_hours: fn(&str) -> String,
-        pub err_payment_declined: &'static str,
-        pub err_pending: &'static str,
-        pub err_phone_taken: &'static str,
-        pub err_phone_max: &'static str,
-        pub err_phone_last: &'static str,
-        pub err_contact_unchanged: &'static str,
-        pub to_login: &'static str,
-        pub start_over: &'static str,
-        pub rec_code_wrong: &'static str,
-        pub rec_answer_wrong: &'static str,
-        pub rec_q_mother_maiden_name: &'static str,
-        pub rec_q_first_pet: &'static str,
-        pub rec_q_elementary_school: &'static str,
-        pub rec_q_childhood_nickname: &'static str,
-        pub rec_q_favourite_food: &'static str,
-        pub rec_q_birth_town: &'static str,
-        pub current_password: &'static str,
-        pub register: &'static str,
-        pub back: &'static str,
-        pub to_top: &'static str,
-        pub err_unchanged: &'static str,
-        pub err_taken: &'static str,
-        pub err_current_password: &'static str,
-        pub mb_limit_reached: &'static str,
-        pub err_local_edge: &'static str,
-        pub err_local_characters: &'static str,
-        pub err_local_exhausted: &'static str,
-        pub err_local_reserved: &'static str,
-        pub err_sub_taken: &'static str,
-        pub err_sub_exhausted: &'static str,
-        pub err_sub_choose: &'static str,
-        pub err_choose: &'static str,
-        pub yen_prefix: &'static str,
-        pub yen_suffix: &'static str,
     }
 }
 
@@ -389,39 +225,23 @@ mod tests {
     use super::*;
     use crate::domain::Yen;
 
-    /// Every English table (the shell's and each feature's `EN`) is read as source: a
-    /// Japanese string left in one fails here, whether or not a test walks its screen.
+    /// Every table is a `texts!` table, whose tests read its English values for
+    /// Japanese left in one.
     #[test]
-    fn the_english_tables_hold_no_japanese() {
+    fn every_table_is_written_with_texts() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut files = vec![src.join("i18n/en.rs")];
+        let mut files = vec![src.join("i18n/texts.rs")];
         for entry in std::fs::read_dir(src.join("features")).unwrap() {
             let texts = entry.unwrap().path().join("texts.rs");
             if texts.exists() {
                 files.push(texts);
             }
         }
-        // The language switch names Japanese in Japanese (rendered with lang="ja"); the
-        // help page turns the configured hours' "～" into "–".
-        let allowed = ["switch_language: \"日本語\"", "h.replace('～'"];
-        let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}');
-        let mut found = Vec::new();
+        assert!(files.len() > 10, "{files:?}");
         for file in &files {
             let text = std::fs::read_to_string(file).unwrap();
-            let start = text.find("EN: ").unwrap_or_else(|| panic!("no EN table in {}", file.display()));
-            let table = &text[start..];
-            let table = &table[..table.find("\n};").unwrap_or(table.len())];
-            for line in table.lines().map(str::trim) {
-                if line.starts_with("//") || allowed.iter().any(|a| line.contains(a)) {
-                    continue;
-                }
-                if line.chars().any(japanese) {
-                    found.push(format!("{}: {line}", file.display()));
-                }
-            }
+            assert!(text.contains("crate::texts! {"), "{} is not a texts! table", file.display());
         }
-        assert!(files.len() > 10, "{files:?}");
-        assert!(found.is_empty(), "Japanese in English tables:\n{}", found.join("\n"));
     }
 
     #[test]

@@ -1,86 +1,58 @@
-//! The words of the login screens, Japanese and English: one table per language,
-//! the wording of the provider's printed guide (SPEC). A text with values in it is a
+//! The words of the login screens, Japanese and English side by side,
+//! in the wording of the provider's printed guide (SPEC). A text with values in it is a
 //! function of them, so a missing value is a compile error. Words shared by several
 //! features (errors, labels) are in `crate::i18n`.
 
-use crate::i18n::Locale;
-
-pub struct LoginTexts {
-    pub title: &'static str,
-    pub lead: &'static str,
-    pub error_credentials: &'static str,
-    pub error_throttled: &'static str,
-    pub error_locked: &'static str,
-    /// Mail: a login from a browser not used before (iTSCOM ID, when).
-    #[cfg(feature = "ssr")]
-    pub mail_new_browser_subject: &'static str,
-    #[cfg(feature = "ssr")]
-    pub mail_new_browser: fn(&str, &str) -> Vec<String>,
-    /// Mail: login suspended after repeated wrong passwords (when).
-    #[cfg(feature = "ssr")]
-    pub mail_locked_subject: &'static str,
-    #[cfg(feature = "ssr")]
-    pub mail_locked: fn(&str) -> Vec<String>,
-}
-
-pub const JA: LoginTexts = LoginTexts {
-    title: "ログイン",
-    lead: "iTSCOM IDとパスワードを入力して、ログインしてください。",
-    error_credentials: "iTSCOM IDまたはパスワードが正しくありません。",
-    error_throttled:
-        "ログインの試行回数が上限を超えました。しばらく時間をおいてから、再度お試しください。",
-    error_locked: "誤ったパスワードが繰り返し入力されたため、ログインを停止しています。「ID,またはパスワードをお忘れですか?」からパスワードを再設定してください。",
-    #[cfg(feature = "ssr")]
-    mail_new_browser_subject: "新しいブラウザからのログインがありました",
-    #[cfg(feature = "ssr")]
-    mail_new_browser: |id, when| vec![
-        format!("iTSCOM ID {id} で、これまでに使われていないブラウザからマイページへのログインがありました。"),
-        format!("日時: {when}"),
-        "お客さまご自身のログインであれば、このメールへの対応は不要です。お心当たりのない場合は、すぐにパスワードを変更し、サポートセンターまでご連絡ください。".into(),
-    ],
-    #[cfg(feature = "ssr")]
-    mail_locked_subject: "ログインを一時停止しました",
-    #[cfg(feature = "ssr")]
-    mail_locked: |when| vec![
-        "お客さまのiTSCOM IDで、誤ったパスワードによるログインが繰り返されたため、ログインを停止しました。".into(),
-        format!("日時: {when}"),
-        "マイページのログイン画面の「ID,またはパスワードをお忘れですか?」からパスワードを再設定すると、再びログインできます。".into(),
-    ],
-};
-
-pub const EN: LoginTexts = LoginTexts {
-    title: "Log in",
-    lead: "Enter your iTSCOM ID and password to log in.",
-    error_credentials: "The iTSCOM ID or password is not correct.",
-    error_throttled: "Too many login attempts. Please wait a while and try again.",
-    error_locked: "Login is suspended after repeated wrong passwords. Reset your password from \"Forgot your ID or password?\".",
-    #[cfg(feature = "ssr")]
-    mail_new_browser_subject: "New sign-in from a browser",
-    #[cfg(feature = "ssr")]
-    mail_new_browser: |id, when| vec![
-        format!("Your iTSCOM ID {id} was used to log in to My Page from a browser not used before."),
-        format!("When: {when}"),
-        "If this was you, there is nothing to do. If not, change your password at once and contact our support centre.".into(),
-    ],
-    #[cfg(feature = "ssr")]
-    mail_locked_subject: "Login suspended",
-    #[cfg(feature = "ssr")]
-    mail_locked: |when| vec![
-        "Login with your iTSCOM ID has been suspended after repeated wrong passwords.".into(),
-        format!("When: {when}"),
-        "Reset your password from \"Forgot your ID or password?\" on the login screen to log in again.".into(),
-    ],
-};
-
-/// The texts of `locale`.
-pub fn of(locale: Locale) -> &'static LoginTexts {
-    match locale {
-        Locale::Ja => &JA,
-        Locale::En => &EN,
+crate::texts! {
+    pub struct LoginTexts {
+        title =
+            "ログイン",
+            "Log in";
+        lead =
+            "iTSCOM IDとパスワードを入力して、ログインしてください。",
+            "Enter your iTSCOM ID and password to log in.";
+        error_credentials =
+            "iTSCOM IDまたはパスワードが正しくありません。",
+            "The iTSCOM ID or password is not correct.";
+        error_throttled =
+            "ログインの試行回数が上限を超えました。しばらく時間をおいてから、再度お試しください。",
+            "Too many login attempts. Please wait a while and try again.";
+        error_locked =
+            "誤ったパスワードが繰り返し入力されたため、ログインを停止しています。「ID,またはパスワードをお忘れですか?」からパスワードを再設定してください。",
+            "Login is suspended after repeated wrong passwords. Reset your password from \"Forgot your ID or password?\".";
+        /// Mail: a login from a browser not used before (iTSCOM ID, when).
+        #[cfg(feature = "ssr")]
+        mail_new_browser_subject =
+            "新しいブラウザからのログインがありました",
+            "New sign-in from a browser";
+        #[cfg(feature = "ssr")]
+        mail_new_browser: fn(&str, &str) -> Vec<String> =
+            |id, when| vec![
+                format!("iTSCOM ID {id} で、これまでに使われていないブラウザからマイページへのログインがありました。"),
+                format!("日時: {when}"),
+                "お客さまご自身のログインであれば、このメールへの対応は不要です。お心当たりのない場合は、すぐにパスワードを変更し、サポートセンターまでご連絡ください。".into(),
+            ],
+            |id, when| vec![
+                format!("Your iTSCOM ID {id} was used to log in to My Page from a browser not used before."),
+                format!("When: {when}"),
+                "If this was you, there is nothing to do. If not, change your password at once and contact our support centre.".into(),
+            ];
+        /// Mail: login suspended after repeated wrong passwords (when).
+        #[cfg(feature = "ssr")]
+        mail_locked_subject =
+            "ログインを一時停止しました",
+            "Login suspended";
+        #[cfg(feature = "ssr")]
+        mail_locked: fn(&str) -> Vec<String> =
+            |when| vec![
+                "お客さまのiTSCOM IDで、誤ったパスワードによるログインが繰り返されたため、ログインを停止しました。".into(),
+                format!("日時: {when}"),
+                "マイページのログイン画面の「ID,またはパスワードをお忘れですか?」からパスワードを再設定すると、再びログインできます。".into(),
+            ],
+            |when| vec![
+                "Login with your iTSCOM ID has been suspended after repeated wrong passwords.".into(),
+                format!("When: {when}"),
+                "Reset your password from \"Forgot your ID or password?\" on the login screen to log in again.".into(),
+            ];
     }
-}
-
-/// The texts of the page being rendered.
-pub fn t() -> &'static LoginTexts {
-    of(crate::i18n::use_locale())
 }
