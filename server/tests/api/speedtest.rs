@@ -52,27 +52,48 @@ async fn logged_in_with_cookie(app: &TestApp) -> (reqwest::Client, String) {
     (c, format!("{name}={value}"))
 }
 
+/// A raw connection (a small receive buffer: what the server sends waits in the
+/// kernel's buffers, so a 32 MiB body cannot be taken in whole by them) that sent
+/// `request`, and the status line and headers it answered.
+async fn raw_head(app: &TestApp, request: &str) -> (tokio::net::TcpStream, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr: std::net::SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(16 * 1024).unwrap();
+    let mut tcp = socket.connect(addr).await.unwrap();
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1];
+    // Byte by byte: nothing of the body is read.
+    while !head.ends_with(b"\r\n\r\n") {
+        if tcp.read(&mut buf).await.unwrap() == 0 {
+            break;
+        }
+        head.push(buf[0]);
+    }
+    (tcp, String::from_utf8_lossy(&head).into_owned())
+}
+
 /// The status line and headers of an upload that declares `length` bytes and sends
 /// none (over a raw connection: a client library would send the body first).
 async fn raw_upload_head(app: &TestApp, ticket: &str, cookie: &str, length: u64) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let host = app.address.trim_start_matches("http://").to_string();
-    let mut tcp = tokio::net::TcpStream::connect(&host).await.unwrap();
+    let host = app.address.trim_start_matches("http://");
     let request = format!(
         "POST /speedtest/upload?t={ticket} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n\
          Sec-Fetch-Site: same-origin\r\nContent-Type: application/octet-stream\r\nContent-Length: {length}\r\n\r\n"
     );
-    tcp.write_all(request.as_bytes()).await.unwrap();
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = tcp.read(&mut buf).await.unwrap();
-        if n == 0 {
-            break;
-        }
-        head.extend_from_slice(&buf[..n]);
-    }
-    String::from_utf8_lossy(&head).into_owned()
+    raw_head(app, &request).await.1
+}
+
+/// A 32 MiB download whose headers were read and whose body is not: its stream stays
+/// open while the connection does (a client library may buffer a body as large as
+/// the kernel lets it, and a stream whose body was all sent is closed).
+async fn open_download(app: &TestApp, ticket: &str, cookie: &str) -> (tokio::net::TcpStream, String) {
+    let host = app.address.trim_start_matches("http://");
+    let request = format!(
+        "GET /speedtest/download?t={ticket}&size=32 HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n\r\n"
+    );
+    raw_head(app, &request).await
 }
 
 async fn endpoint(c: &reqwest::Client, app: &TestApp, path: &str) -> reqwest::Response {
@@ -138,9 +159,9 @@ async fn a_test_runs_behind_its_ticket_and_its_session_and_its_endpoints_say_no_
     // At most 8 streams at once for a ticket: the ninth is 429.
     let mut open = Vec::new();
     for _ in 0..8 {
-        let res = endpoint(&c, &app, &format!("/speedtest/download?t={ticket}&size=32")).await;
-        assert_eq!(res.status(), 200);
-        open.push(res);
+        let (tcp, head) = open_download(&app, &ticket, &cookie).await;
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        open.push(tcp);
     }
     assert_eq!(endpoint(&c, &app, &format!("/speedtest/download?t={ticket}&size=1")).await.status(), 429);
     drop(open);
