@@ -68,9 +68,10 @@ export function receivedMail(): ReceivedMail[] {
  * Waits for a mail to `to` whose subject contains `subject`, received at or after
  * `since` (ms since the epoch; a flow run twice gets its own mail), and returns it.
  */
-export async function waitForMail(to: string, subject: string, since = 0): Promise<ReceivedMail> {
+export async function waitForMail(to: string, subject: string | RegExp, since = 0): Promise<ReceivedMail> {
   let found: ReceivedMail | undefined;
-  const matches = (m: ReceivedMail) => m.to.includes(to) && m.subject.includes(subject) && m.received >= since - 1000;
+  const about = (s: string) => (typeof subject === 'string' ? s.includes(subject) : subject.test(s));
+  const matches = (m: ReceivedMail) => m.to.includes(to) && about(m.subject) && m.received >= since - 1000;
   await expect
     .poll(() => (found = receivedMail().filter(matches).sort((a, b) => b.received - a.received)[0]), {
       timeout: 20_000,

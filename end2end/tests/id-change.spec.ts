@@ -23,7 +23,9 @@ async function askForNewId(page: Page, newId: string, contact: '設定する' | 
 
 /** Opens the mailed link and confirms. */
 async function confirmByMail(page: Page, newId: string, since: number) {
-  const mail = await waitForMail(newId, 'iTSCOM IDの変更', since);
+  // The link to confirm, not the notice with the link to cancel (iTSCOM IDの変更のお申し込み)
+  // that goes to the contact address and, for 7 days after it changed, the one before.
+  const mail = await waitForMail(newId, /iTSCOM IDの変更$/, since);
   await page.goto(linkIn(mail));
   await expect(page.getByTestId('new-id')).toHaveText(newId);
   return mail;
