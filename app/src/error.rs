@@ -46,10 +46,15 @@ pub enum AppError {
     /// One request at a time (a plan change under way for the service).
     #[error("a request is under way")]
     Pending,
-    /// Not offered right now (no payment gateway configured, the PDF renderer busy, the
-    /// database away): a 503 that says to try later or to call the support centre.
+    /// Not offered right now (no payment gateway configured, the PDF renderer busy): a
+    /// 503 that says to try later or to call the support centre.
     #[error("service unavailable")]
     ServiceUnavailable,
+    /// The database cannot be reached now (restarting, overloaded, its connections all
+    /// taken for longer than the pool waits): a 503 within seconds, with `Retry-After`,
+    /// that says to try again shortly. Nothing was written.
+    #[error("busy or under maintenance")]
+    Busy,
     /// The provider stopped this path for the customer (a re-registration refused by the
     /// account's owner, verification locked after 100 failures in a row): only the
     /// support centre can help.
@@ -77,7 +82,7 @@ impl AppError {
             AppError::Invalid { .. } => 422,
             AppError::TooManyAttempts | AppError::Locked => 429,
             AppError::AccountUnavailable | AppError::SupportNeeded => 403,
-            AppError::ServiceUnavailable => 503,
+            AppError::ServiceUnavailable | AppError::Busy => 503,
             AppError::TooLarge => 413,
             AppError::Internal | AppError::Transport(_) => 500,
         }
@@ -109,6 +114,7 @@ impl AppError {
             AppError::Pending => "pending".into(),
             AppError::Forbidden => "forbidden".into(),
             AppError::ServiceUnavailable => "service".into(),
+            AppError::Busy => "busy".into(),
             AppError::SupportNeeded => "support".into(),
             AppError::TooLarge => "too_large".into(),
             _ => "internal".into(),
@@ -129,6 +135,7 @@ impl AppError {
             "pending" => AppError::Pending,
             "forbidden" => AppError::Forbidden,
             "service" => AppError::ServiceUnavailable,
+            "busy" => AppError::Busy,
             "support" => AppError::SupportNeeded,
             "too_large" => AppError::TooLarge,
             "internal" => AppError::Internal,
@@ -189,6 +196,9 @@ impl axum::response::IntoResponse for AppError {
             AppError::ServiceUnavailable => {
                 "ただいま混み合っています。しばらくしてから再度お試しください。\nThe service is busy. Please try again in a moment.\n"
             }
+            AppError::Busy => {
+                "ただいま混み合っているか、メンテナンス中です。しばらくしてから再度お試しください。\nThe service is busy or under maintenance. Please try again in a moment.\n"
+            }
             AppError::TooLarge => "送信されたデータが大きすぎます。\nThe request is too large.\n",
             _ => "エラーが発生しました。\nSomething went wrong.\n",
         };
@@ -199,7 +209,7 @@ impl axum::response::IntoResponse for AppError {
         )
             .into_response();
         let retry = match self {
-            AppError::ServiceUnavailable => Some("5"),
+            AppError::ServiceUnavailable | AppError::Busy => Some("5"),
             AppError::TooManyAttempts => Some("60"),
             _ => None,
         };
@@ -213,7 +223,29 @@ impl axum::response::IntoResponse for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        if is_unavailable(&e) {
+            tracing::warn!(error = %cause_chain(&e), "database unavailable");
+            return AppError::Busy;
+        }
         AppError::internal(cause_chain(&e))
+    }
+}
+
+/// Whether `e` says the database cannot be reached now rather than that the statement
+/// is wrong: no pooled connection within the wait, a connection lost or refused, the
+/// server shutting down or starting (PostgreSQL classes 08 and 57P), SQLite's lock
+/// held past its busy timeout.
+#[cfg(feature = "ssr")]
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+            true
+        }
+        sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(d) => d.code().is_some_and(|c| {
+            c.starts_with("08") || c.starts_with("57P") || matches!(c.as_ref(), "5" | "6" | "517" | "262")
+        }),
+        _ => false,
     }
 }
 
@@ -244,6 +276,7 @@ mod tests {
             AppError::LimitReached,
             AppError::PaymentDeclined,
             AppError::ServiceUnavailable,
+            AppError::Busy,
             AppError::SupportNeeded,
         ] {
             assert_eq!(AppError::from_query_code(&e.query_code()), Some(e));

@@ -22,6 +22,7 @@ use axum::{
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -66,7 +67,7 @@ impl Application {
             )
             .into());
         }
-        let db = Db::connect(settings.database_url.expose()).await?;
+        let db = Db::connect_with(settings.database_url.expose(), settings.pool).await?;
         db.migrate().await?;
         let listener = TcpListener::bind(leptos_options.site_addr).await?;
         // Without SMTP_URL, mail stays in the outbox (readable at /dev/mailbox).
@@ -98,6 +99,7 @@ impl Application {
             settings: Arc::new(settings),
             payment_gateway,
             registry: &app::features::REGISTRY,
+            draining: Default::default(),
         };
         let router = router(state.clone());
         Ok(Self { listener, router, state, mail_worker })
@@ -111,12 +113,39 @@ impl Application {
         &self.state
     }
 
-    /// Serve until `shutdown` completes, then finish the requests in flight.
+    /// Serve until `shutdown` completes; then drain (`/readyz` answers 503 for
+    /// `SHUTDOWN_DRAIN_SECS` while requests are still served), stop accepting, and give
+    /// the requests in flight `SHUTDOWN_GRACE_SECS` to finish; the mail worker hands
+    /// back the mails it claimed and has not sent.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        use std::sync::atomic::Ordering;
         let db = self.state.db.clone();
+        let draining = self.state.draining.clone();
+        let drain = std::time::Duration::from_secs(self.state.settings.shutdown_drain_secs);
+        let grace = std::time::Duration::from_secs(self.state.settings.shutdown_grace_secs);
+        let (closing, closed) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async move {
+            shutdown.await;
+            draining.store(true, Ordering::SeqCst);
+            if !drain.is_zero() {
+                tracing::info!(
+                    seconds = drain.as_secs(),
+                    "draining: /readyz answers 503, requests still served"
+                );
+                tokio::time::sleep(drain).await;
+            }
+            tracing::info!("no new connections; finishing the requests in flight");
+            let _ = closing.send(());
+        };
+        let grace_over = async move {
+            if closed.await.is_err() {
+                return std::future::pending().await;
+            }
+            tokio::time::sleep(grace).await;
+        };
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
         let maintenance = tokio::spawn(app::ssr::maintenance::run(self.state.clone(), stopped.clone()));
         let worker = self.mail_worker.map(|w| tokio::spawn(w.run(stopped)));
@@ -127,9 +156,15 @@ impl Application {
                 tracing::warn!(error = %e, "could not set TCP_NODELAY");
             }
         });
-        let result = axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let serve = axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown);
+        let result = tokio::select! {
+            result = serve.into_future() => result,
+            () = grace_over => {
+                tracing::warn!(seconds = grace.as_secs(), "requests still in flight after the grace: closing them");
+                Ok(())
+            }
+        };
         let _ = stop_worker.send(true);
         if let Some(worker) = worker {
             let _ = worker.await;
@@ -169,6 +204,7 @@ pub fn router(state: AppState) -> Router {
         .layer(timeout);
     router
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         // Invoice and receipt PDFs: plain routes behind the session (not pages).
         .route(app::features::billing::routes::PDF_ROUTE, get(app::features::billing::pdf::download))
         .route(app::features::contract::routes::DOCUMENT, get(app::features::contract::pdf::download))
@@ -263,14 +299,28 @@ async fn bare_login(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// 200 when the database answers, 503 when it does not.
-async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
-        Err(e) => {
-            tracing::error!(error = %e, "health check: database does not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+/// Liveness: 200 while the process runs and answers (nothing else is checked: a
+/// database away is not a reason to restart it).
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness, what a load balancer checks: 200 when this process should get requests
+/// (not draining, and the database answers within a second at the schema this build
+/// migrated to), else 503 at once.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let unavailable = |why| (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], why);
+    if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        return unavailable("draining");
+    }
+    match tokio::time::timeout(std::time::Duration::from_secs(1), state.db.is_migrated()).await {
+        Ok(Ok(true)) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok"),
+        Ok(Ok(false)) => unavailable("not migrated"),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness: the database does not answer");
+            unavailable("database unavailable")
         }
+        Err(_) => unavailable("database unavailable"),
     }
 }
 

@@ -34,6 +34,7 @@ pub fn form_message(tx: &'static Texts, e: &AppError) -> Option<&'static str> {
         AppError::PaymentDeclined => Some(tx.err_payment_declined),
         AppError::Pending => Some(tx.err_pending),
         AppError::ServiceUnavailable => Some(tx.err_service_unavailable),
+        AppError::Busy => Some(tx.err_busy),
         AppError::SupportNeeded => Some(tx.err_support_needed),
         _ => Some(tx.error_generic),
     }

@@ -38,13 +38,21 @@ where
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let tx = t();
-    // A page whose thing does not exist (or is another customer's) answers 404.
+    // A page whose thing does not exist (or is another customer's) answers 404; one
+    // that cannot reach the database now, 503 with when to try again (a balancer or a
+    // crawler reads the status, the customer the words).
     #[cfg(feature = "ssr")]
-    if matches!(error, AppError::NotFound) {
-        crate::ssr::set_status(404);
+    match error {
+        AppError::NotFound => crate::ssr::set_status(404),
+        AppError::Busy => {
+            crate::ssr::set_status(503);
+            crate::ssr::set_retry_after(5);
+        }
+        _ => {}
     }
     let message = match error {
         AppError::NotFound => tx.page_not_found,
+        AppError::Busy => tx.err_busy,
         _ => tx.error_generic,
     };
     view! { <p class="alert alert-error" role="alert">{message}</p> }

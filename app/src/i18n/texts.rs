@@ -321,6 +321,10 @@ crate::texts! {
         err_service_unavailable =
             "現在、このお手続きはご利用いただけません。しばらく時間をおいてから再度お試しいただくか、サポートセンターへお問い合わせください。",
             "This procedure is not available at the moment. Please try again later or contact our support centre.";
+        /// The database cannot be reached for now (a 503 page or a form's message).
+        err_busy =
+            "ただいま混み合っているか、メンテナンス中です。しばらく時間をおいてから、再度お試しください。",
+            "The service is busy or under maintenance. Please wait a moment and try again.";
         err_support_needed =
             "このお手続きはオンラインでは続けられません。お手数ですが、サポートセンターへお電話ください。",
             "This procedure cannot continue online. Please call our support centre.";

@@ -64,6 +64,19 @@ pub struct Settings {
     pub mail_from: String,
     /// `REQUEST_TIMEOUT_SECS` (default 30): a request not answered by then gets 408.
     pub request_timeout_secs: u64,
+    /// The database pool of this process: `DATABASE_POOL_SIZE` connections at most
+    /// (default 16 on PostgreSQL, 8 on SQLite; N processes hold up to N times as many
+    /// of PostgreSQL's `max_connections`), and `DATABASE_WAIT_SECS` (default 2): a
+    /// request waits that long for a connection, then answers 503 (the database is
+    /// restarting or overloaded) instead of hanging.
+    pub pool: crate::ssr::db::PoolSettings,
+    /// `SHUTDOWN_DRAIN_SECS` (default 0): after SIGTERM, `/readyz` answers 503 this long
+    /// while the process still serves, so a load balancer stops sending it requests
+    /// first (deploy/ sets 3: its health checks run every second, two to fail).
+    pub shutdown_drain_secs: u64,
+    /// `SHUTDOWN_GRACE_SECS` (default 20): then the process stops accepting and gives
+    /// the requests in flight this long to finish before it exits.
+    pub shutdown_grace_secs: u64,
     /// `MAILBOX_LIMIT` (default 5): mailboxes per internet contract.
     pub mailbox_limit: i64,
     /// The issuer a qualified invoice (適格請求書) names: `INVOICE_ISSUER_NAME` and
@@ -262,6 +275,25 @@ impl Settings {
         }
 
         let request_timeout_secs = positive("REQUEST_TIMEOUT_SECS", 30)? as u64;
+        let pool =
+            crate::ssr::db::PoolSettings {
+                max_connections: match get("DATABASE_POOL_SIZE") {
+                    None => None,
+                    Some(v) => {
+                        Some(v.trim().parse::<u32>().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(
+                            || err("DATABASE_POOL_SIZE", "must be a whole number from 1 to 1000"),
+                        )?)
+                    }
+                },
+                acquire_timeout: std::time::Duration::from_secs(positive("DATABASE_WAIT_SECS", 2)? as u64),
+            };
+        let shutdown_drain_secs = match get("SHUTDOWN_DRAIN_SECS") {
+            None => 0,
+            Some(v) => v.trim().parse::<u64>().ok().filter(|n| *n <= 300).ok_or_else(|| {
+                err("SHUTDOWN_DRAIN_SECS", "must be a whole number of seconds from 0 to 300")
+            })?,
+        };
+        let shutdown_grace_secs = positive("SHUTDOWN_GRACE_SECS", 20)? as u64;
         let mailbox_limit = positive("MAILBOX_LIMIT", crate::domain::mailbox::DEFAULT_LIMIT as i64)?;
 
         let invoice_issuer = InvoiceIssuer {
@@ -343,6 +375,9 @@ impl Settings {
             invoice_issuer,
             pdf_font_path,
             request_timeout_secs,
+            pool,
+            shutdown_drain_secs,
+            shutdown_grace_secs,
             mailbox_limit,
             mail_from,
             session,
@@ -513,6 +548,29 @@ mod tests {
             assert_eq!(e.var, var, "{value}");
             assert!(e.to_string().contains(var));
         }
+    }
+
+    #[test]
+    fn the_pool_and_the_shutdown_take_their_bounds_and_no_more() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.pool.max_connections, None, "the backend's default");
+        assert_eq!(s.pool.acquire_timeout, std::time::Duration::from_secs(2));
+        assert_eq!((s.shutdown_drain_secs, s.shutdown_grace_secs), (0, 20));
+        for (var, good, bad) in [
+            ("DATABASE_POOL_SIZE", ["1", "1000"], ["0", "1001"]),
+            ("DATABASE_WAIT_SECS", ["1", "60"], ["0", "x"]),
+            ("SHUTDOWN_DRAIN_SECS", ["0", "300"], ["301", "-1"]),
+            ("SHUTDOWN_GRACE_SECS", ["1", "120"], ["0", "1.5"]),
+        ] {
+            for value in good {
+                assert!(settings(&[(var, value)]).is_ok(), "{var}={value}");
+            }
+            for value in bad {
+                assert_eq!(settings(&[(var, value)]).unwrap_err().var, var, "{var}={value}");
+            }
+        }
+        let s = settings(&[("DATABASE_POOL_SIZE", "40"), ("SHUTDOWN_DRAIN_SECS", "3")]).unwrap();
+        assert_eq!((s.pool.max_connections, s.shutdown_drain_secs), (Some(40), 3));
     }
 
     #[test]

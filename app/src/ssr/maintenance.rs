@@ -3,8 +3,10 @@
 //! what has expired: sessions, what each flow's table lets go of (the features'
 //! `FLOWS`, handed over in `AppState::registry`), idle throttle rows, and month-old
 //! security events a flood could write at will.
-//! Every server process runs it; each step is a guarded statement, so two processes
-//! running it at once do the work once.
+//! Every server process runs the loop, and one of them does a given tick: the one that
+//! takes the lease `maintenance` for the period (a process killed mid-tick holds it no
+//! longer). Each step is a guarded statement anyway, so a tick done twice changes
+//! nothing more.
 
 use crate::ssr::{now, AppState};
 use std::time::Duration;
@@ -79,11 +81,31 @@ pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::Ap
     Ok(Report { reregistrations_applied, rows_deleted })
 }
 
-/// Run [`tick`] every [`PERIOD`] until `stop` turns true.
+/// The lease a tick is done under.
+pub const LEASE: &str = "maintenance";
+
+/// [`tick`] at `now` if this process (`holder`) takes the lease for the period: None
+/// when another process has it.
+pub async fn tick_once_per_cluster(
+    state: &AppState,
+    holder: &str,
+    now: i64,
+) -> Result<Option<Report>, crate::error::AppError> {
+    // A little under the period: the next tick, wherever it runs, finds it free.
+    let until = now + PERIOD.as_secs() as i64 - 5;
+    if !crate::ssr::db::take_lease(&state.db, LEASE, holder, now, until).await? {
+        return Ok(None);
+    }
+    tick(state, now).await.map(Some)
+}
+
+/// Run [`tick_once_per_cluster`] every [`PERIOD`] until `stop` turns true.
 pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let holder = crate::ssr::auth::random_token();
     loop {
-        match tick(&state, now()).await {
-            Ok(r) if r != Report::default() => {
+        match tick_once_per_cluster(&state, &holder, now()).await {
+            Ok(None) => {}
+            Ok(Some(r)) if r != Report::default() => {
                 tracing::info!(applied = r.reregistrations_applied, deleted = r.rows_deleted, "maintenance")
             }
             Ok(_) => {}

@@ -29,6 +29,9 @@ pub struct AppState {
     /// What the features register with this layer: their flows' tables and scheduled
     /// jobs (`features::REGISTRY`).
     pub registry: &'static maintenance::Registry,
+    /// Set once the process was told to stop: `/readyz` then answers 503, so a load
+    /// balancer sends its requests elsewhere while it finishes.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The shared state, from a server function or a component rendering on the server.
@@ -171,6 +174,13 @@ pub fn set_link_page_headers() {
         res.insert_header(http::header::REFERRER_POLICY, http::HeaderValue::from_static("no-referrer"));
     }
     set_no_store();
+}
+
+/// When to ask again, in seconds (`Retry-After`, with a 503).
+pub fn set_retry_after(secs: u32) {
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+    }
 }
 
 /// The response is not to be stored by any cache (pages showing a secret once).

@@ -1,24 +1,37 @@
-//! `GET /healthz`, configuration errors, graceful shutdown.
+//! `GET /healthz` (alive) and `/readyz` (should get requests), configuration errors,
+//! graceful shutdown.
 
 use crate::common::*;
 
-async fn healthz_answers_200_when_the_database_answers(backend: Backend) {
+async fn healthz_and_readyz_answer_200_when_the_database_answers(backend: Backend) {
     let app = spawn_app(backend).await;
     let (status, body) = app.get_text("/healthz").await;
     assert_eq!(status, 200);
     assert_eq!(body, "ok");
+    assert_eq!(app.get_text("/readyz").await, (200, "ok".into()));
 }
 
-async fn healthz_answers_503_when_the_database_does_not(backend: Backend) {
+async fn readyz_answers_503_and_healthz_200_when_the_database_does_not(backend: Backend) {
     let app = spawn_app(backend).await;
     app.db.close().await;
-    let (status, _) = app.get_text("/healthz").await;
-    assert_eq!(status, 503);
+    let (status, body) = app.get_text("/readyz").await;
+    assert_eq!((status, body.as_str()), (503, "database unavailable"));
+    assert_eq!(app.get_text("/healthz").await.0, 200, "alive: no reason to restart it");
+}
+
+async fn readyz_answers_503_on_a_database_not_migrated_this_far(backend: Backend) {
+    let app = spawn_app(backend).await;
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(app.get_text("/readyz").await, (503, "not migrated".into()));
 }
 
 on_both_databases!(
-    healthz_answers_200_when_the_database_answers,
-    healthz_answers_503_when_the_database_does_not,
+    healthz_and_readyz_answer_200_when_the_database_answers,
+    readyz_answers_503_and_healthz_200_when_the_database_does_not,
+    readyz_answers_503_on_a_database_not_migrated_this_far,
 );
 
 fn server_binary() -> std::process::Command {
@@ -56,6 +69,7 @@ async fn the_server_binary_serves_and_stops_cleanly_on_sigterm() {
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("LEPTOS_OUTPUT_NAME", "mypage")
         .env("RUST_LOG", "info")
+        .env("SHUTDOWN_DRAIN_SECS", "2")
         .arg("serve")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -75,6 +89,13 @@ async fn the_server_binary_serves_and_stops_cleanly_on_sigterm() {
 
     let kill = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
+    // Draining: the balancer's check fails while requests are still served.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let ready = reqwest::get(format!("http://{addr}/readyz")).await.unwrap();
+    assert_eq!(ready.status(), 503);
+    assert_eq!(ready.text().await.unwrap(), "draining");
+    let page = reqwest::get(format!("http://{addr}/login")).await.unwrap();
+    assert_eq!(page.status(), 200, "still served while draining");
     let status = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
     assert!(status.success(), "exit status after SIGTERM: {status:?}");
     if let Some(f) = file {

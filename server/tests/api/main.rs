@@ -14,6 +14,7 @@ mod cli;
 mod contract;
 mod demo_data;
 mod enumeration;
+mod faults;
 mod gateway;
 mod health;
 mod help;

@@ -49,10 +49,11 @@ impl Worker {
         self
     }
 
-    /// Deliver until `shutdown` turns true.
+    /// Deliver until `shutdown` turns true; the mails claimed and not yet sent then go
+    /// back to the outbox for another worker (the one being sent is finished first).
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         loop {
-            let sent = match self.deliver_due().await {
+            let sent = match self.deliver_due_until(&shutdown).await {
                 Ok(n) => n,
                 Err(e) => {
                     tracing::warn!(error = %e, "outbox: claiming mail failed");
@@ -73,6 +74,12 @@ impl Worker {
 
     /// Claim and send one batch of due mails; returns how many were handled.
     pub async fn deliver_due(&self) -> Result<usize, sqlx::Error> {
+        self.deliver_due_until(&watch::channel(false).1).await
+    }
+
+    /// [`deliver_due`](Self::deliver_due), handing back what is left of the batch once
+    /// `stop` turns true.
+    pub async fn deliver_due_until(&self, stop: &watch::Receiver<bool>) -> Result<usize, sqlx::Error> {
         let t = now();
         let claimed: Vec<(String, String, i64)> = sqlx::query_as(
             "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
@@ -89,7 +96,14 @@ impl Worker {
         .fetch_all(self.db.pool())
         .await?;
         let n = claimed.len();
-        for (id, payload, attempts) in claimed {
+        let mut claimed = claimed.into_iter();
+        while let Some((id, payload, attempts)) = claimed.next() {
+            if *stop.borrow() {
+                let rest: Vec<String> = std::iter::once(id).chain(claimed.map(|(id, ..)| id)).collect();
+                self.hand_back(&rest).await?;
+                tracing::info!(mails = rest.len(), "outbox: stopping; claimed mails handed back");
+                return Ok(n);
+            }
             let result = match serde_json::from_str::<Mail>(&payload) {
                 Ok(mail) => self.send(&mail).await,
                 Err(e) => Err(format!("unreadable payload: {e}")),
@@ -133,6 +147,19 @@ impl Worker {
             }
         }
         Ok(n)
+    }
+
+    /// Mails claimed and not sent, released at once (their attempt not counted).
+    async fn hand_back(&self, ids: &[String]) -> Result<(), sqlx::Error> {
+        for id in ids {
+            sqlx::query(
+                "UPDATE outbox SET locked_until = NULL, attempts = attempts - 1 WHERE id = $1 AND sent_at IS NULL",
+            )
+            .bind(id)
+            .execute(self.db.pool())
+            .await?;
+        }
+        Ok(())
     }
 
     async fn send(&self, mail: &Mail) -> Result<(), String> {

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod gmo;
+pub mod proxy;
 pub mod smtp;
 mod steps;
 
@@ -158,6 +159,10 @@ pub fn test_settings(database_url: &str, extra: &[(&str, &str)]) -> Settings {
     vars.insert("MYPAGE_ENV".into(), "development".into());
     // Short: a request that hangs fails its test quickly (408).
     vars.insert("REQUEST_TIMEOUT_SECS".into(), "5".into());
+    // Many tests share two cores: a request may wait for a pooled connection longer
+    // than in production before the app calls the database away (faults.rs tests
+    // that answer with the production wait).
+    vars.insert("DATABASE_WAIT_SECS".into(), "10".into());
     for (k, v) in extra {
         vars.insert((*k).into(), (*v).into());
     }
@@ -185,8 +190,20 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
 
 /// The app serving static files from `site_root`.
 pub async fn spawn_app_serving(backend: Backend, extra: &[(&str, &str)], site_root: &str) -> TestApp {
-    capture_logs();
     let (database_url, sqlite_file) = fresh_database(backend).await;
+    spawn_app_on(&database_url, sqlite_file, extra, site_root).await
+}
+
+/// The app on the database at `database_url` (a fresh one: see [`fresh_database`]),
+/// reached there through whatever is at that address (a [`proxy::TcpProxy`]).
+pub async fn spawn_app_on(
+    database_url: &str,
+    sqlite_file: Option<std::path::PathBuf>,
+    extra: &[(&str, &str)],
+    site_root: &str,
+) -> TestApp {
+    capture_logs();
+    let database_url = database_url.to_string();
     let settings = test_settings(&database_url, extra);
     let app = Application::build(settings, test_leptos_options(site_root)).await.expect("build app");
     let address = format!("http://{}", app.local_addr());

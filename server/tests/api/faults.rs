@@ -1,0 +1,131 @@
+//! Faults an operator meets (issue 26 §5, in process): the database away and back, the
+//! maintenance tick once per cluster, a stopping mail worker handing its mails back.
+//! The multi-process faults (kill -9 behind haproxy, PostgreSQL restarted, SMTP down
+//! under load) are in `npm run loadtest -- --faults`.
+
+use crate::common::proxy::TcpProxy;
+use crate::common::smtp::SmtpSink;
+use crate::common::*;
+use std::time::{Duration, Instant};
+
+const SITE_ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");
+
+/// PostgreSQL behind a proxy that can take it away: the app waits the production 2 s
+/// for a connection.
+async fn app_behind_a_proxy() -> (TestApp, TcpProxy) {
+    let (url, _) = fresh_database(Backend::Postgres).await;
+    let target = url::Url::parse(&url).unwrap();
+    let proxy = TcpProxy::start(format!("{}:{}", target.host_str().unwrap(), target.port().unwrap())).await;
+    let app = spawn_app_on(&proxy.in_front_of(&url), None, &[("DATABASE_WAIT_SECS", "2")], SITE_ROOT).await;
+    app::seed::seed_demo(&app.db, "itscom.net").await.expect("seed demo data");
+    (app, proxy)
+}
+
+#[tokio::test]
+async fn with_the_database_away_pages_answer_a_branded_503_within_3_seconds_and_recover_without_a_restart() {
+    let _timing = crate::common::TIMING.write().await;
+    let (app, proxy) = app_behind_a_proxy().await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    assert_eq!(app.get_text_with(&c, "/account").await.0, 200);
+
+    proxy.cut();
+    let started = Instant::now();
+    let res = c.get(app.url("/account")).send().await.unwrap();
+    let took = started.elapsed();
+    assert_eq!(res.status(), 503, "a page that needs the database");
+    assert!(took < Duration::from_secs(3), "answered in {took:?}");
+    assert_eq!(res.headers()["retry-after"], "5");
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("ただいま混み合っているか、メンテナンス中です"),
+        "the portal's own page, in Japanese"
+    );
+    // English for a visitor who chose it.
+    let en = app.new_browser();
+    let res = en.get(app.url("/login")).header("Cookie", "lang=en").send().await.unwrap();
+    assert_eq!(res.status(), 200, "the login page needs no database to show");
+    // A form post: sent back to its page with the message, not a 500.
+    let post = app.post_with(&c, "/api/account/phone/add", &[HTML], &[("phone", "03-1234-5678")]).await;
+    assert!(post.status().is_redirection(), "{}", post.status());
+    assert!(location(&post).ends_with("error=busy"), "{}", location(&post));
+    // The balancer's check fails fast; the process is alive.
+    let started = Instant::now();
+    let (status, _) = app.get_text("/readyz").await;
+    assert_eq!(status, 503);
+    assert!(started.elapsed() < Duration::from_millis(1500), "readyz took {:?}", started.elapsed());
+    assert_eq!(app.get_text("/healthz").await, (200, "ok".into()));
+
+    proxy.restore();
+    let back = Instant::now();
+    loop {
+        let (status, _) = app.get_text_with(&c, "/account").await;
+        if status == 200 {
+            break;
+        }
+        assert!(back.elapsed() < Duration::from_secs(5), "still {status} 5 s after the database returned");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.get_text("/readyz").await.0, 200);
+    assert_eq!(app.get_text_with(&c, "/account").await.0, 200, "the session survived");
+}
+
+async fn one_process_takes_the_maintenance_tick_and_another_takes_it_once_the_lease_ends(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // An hour on: the app's own maintenance loop took the lease at start-up, for now.
+    let t = app::ssr::now() + 3600;
+    let tick = |holder: &'static str, at: i64| {
+        let state = app.state.clone();
+        async move { app::ssr::maintenance::tick_once_per_cluster(&state, holder, at).await.unwrap() }
+    };
+    assert!(tick("a", t).await.is_some(), "the first process does the tick");
+    assert!(tick("b", t).await.is_none(), "the second one, the same minute, does not");
+    assert!(tick("b", t + 30).await.is_none(), "nor half a minute later");
+    // Process a died with the lease: it ends before the next period.
+    assert!(tick("b", t + 60).await.is_some(), "the next tick is b's");
+    assert!(tick("a", t + 61).await.is_none());
+}
+
+async fn a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_sends_each_once(
+    backend: Backend,
+) {
+    use app::ssr::mail::worker::Worker;
+    let app = spawn_app(backend).await;
+    let sink = SmtpSink::start();
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    for n in 0..3 {
+        let mail = app::ssr::mail::Mail {
+            to: format!("m{n}@example.com"),
+            subject: format!("mail {n}"),
+            text: "text".into(),
+            html: "<p>html</p>".into(),
+        };
+        app::ssr::mail::enqueue(&mut conn, "test", &mail, app::ssr::now()).await.unwrap();
+    }
+    drop(conn);
+    let url = url::Url::parse(&sink.url()).unwrap();
+    let worker =
+        || Worker::new(app.db.clone(), &url, "noreply@itscom.net", Duration::from_millis(10)).unwrap();
+    let (stop, stopped) = tokio::sync::watch::channel(true);
+    // Told to stop as it claimed its batch: nothing is sent, nothing stays claimed.
+    assert_eq!(worker().deliver_due_until(&stopped).await.unwrap(), 3);
+    let held: Vec<(Option<i64>, i64)> =
+        sqlx::query_as("SELECT locked_until, attempts FROM outbox WHERE kind = 'mail' AND sent_at IS NULL")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(held, vec![(None, 0); 3], "handed back, the attempt not counted");
+    drop(stop);
+    assert_eq!(worker().deliver_due().await.unwrap(), 3);
+    let received = sink.wait_for(3, 10).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received = if received.len() == 3 { sink.messages() } else { received };
+    let mut subjects: Vec<&str> =
+        received.iter().filter_map(|m| m.lines().find_map(|l| l.strip_prefix("Subject: "))).collect();
+    subjects.sort();
+    assert_eq!(subjects, ["mail 0", "mail 1", "mail 2"], "each once");
+}
+
+on_both_databases!(
+    one_process_takes_the_maintenance_tick_and_another_takes_it_once_the_lease_ends,
+    a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_sends_each_once,
+);
