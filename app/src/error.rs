@@ -60,9 +60,15 @@ pub enum AppError {
     /// support centre can help.
     #[error("support centre needed")]
     SupportNeeded,
-    /// A request body larger than the route takes (the speed test's uploads).
+    /// A request body larger than the route takes (the speed test's uploads, a server
+    /// function's form over the body limit).
     #[error("too large")]
     TooLarge,
+    /// A request that cannot be read as its server function's arguments: a field
+    /// missing or given twice, a number that is not one, a body that is not UTF-8. No
+    /// page of the portal sends such a form: a 400, never the function's body.
+    #[error("malformed request")]
+    BadRequest,
     /// Something failed on the server; the cause was logged there.
     #[error("internal error")]
     Internal,
@@ -84,6 +90,7 @@ impl AppError {
             AppError::AccountUnavailable | AppError::SupportNeeded => 403,
             AppError::ServiceUnavailable | AppError::Busy => 503,
             AppError::TooLarge => 413,
+            AppError::BadRequest => 400,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -117,6 +124,7 @@ impl AppError {
             AppError::Busy => "busy".into(),
             AppError::SupportNeeded => "support".into(),
             AppError::TooLarge => "too_large".into(),
+            AppError::BadRequest => "bad_request".into(),
             _ => "internal".into(),
         }
     }
@@ -138,6 +146,7 @@ impl AppError {
             "busy" => AppError::Busy,
             "support" => AppError::SupportNeeded,
             "too_large" => AppError::TooLarge,
+            "bad_request" => AppError::BadRequest,
             "internal" => AppError::Internal,
             c => {
                 let (field, code) = c.split_once('.')?;
@@ -157,8 +166,20 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// On the server, what the server-function layer reports is the request's fault: its
+    /// body could not be read as the function's arguments (a 400; over the body limit, a
+    /// 413), not a failure of the server's (`Transport`, a 500). In the browser it is the
+    /// request that failed (`Transport`).
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(e) if e.contains("length limit exceeded") => AppError::TooLarge,
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest,
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 
@@ -208,15 +229,21 @@ impl axum::response::IntoResponse for AppError {
             text,
         )
             .into_response();
-        let retry = match self {
-            AppError::ServiceUnavailable | AppError::Busy => Some("5"),
-            AppError::TooManyAttempts => Some("60"),
-            _ => None,
-        };
-        if let Some(secs) = retry {
+        if let Some(secs) = self.retry_after() {
             response.headers_mut().insert(header::RETRY_AFTER, http::HeaderValue::from_static(secs));
         }
         response
+    }
+}
+
+impl AppError {
+    /// The seconds a client is asked to wait before it tries again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<&'static str> {
+        match self {
+            AppError::ServiceUnavailable | AppError::Busy => Some("5"),
+            AppError::TooManyAttempts => Some("60"),
+            _ => None,
+        }
     }
 }
 
@@ -278,6 +305,8 @@ mod tests {
             AppError::ServiceUnavailable,
             AppError::Busy,
             AppError::SupportNeeded,
+            AppError::TooLarge,
+            AppError::BadRequest,
         ] {
             assert_eq!(AppError::from_query_code(&e.query_code()), Some(e));
         }

@@ -228,6 +228,8 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // A server function's error answers with its own status (4xx but `Internal`).
+        .layer(middleware::from_fn(app::ssr::server_fn_error_status))
         // No request may hang forever: after REQUEST_TIMEOUT_SECS the client gets 408.
         .layer(timeout)
         // Pages and server-function answers are compressed as they go out (brotli at a

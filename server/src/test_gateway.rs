@@ -380,7 +380,13 @@ fn form(id: &str, number: &str, month: &str, year: &str, errors: &CardErrors) ->
     )
 }
 
+/// The live session of a page's `id`. An id that is not one of the gateway's (64 hex
+/// digits: `random_token`) is no session: never sent to the database (PostgreSQL
+/// refuses a NUL in a text, a failure of the database's, not an unknown page).
 async fn live(gw: &TestGateway, id: &str) -> Result<Option<Session>, Response> {
+    if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
     match session(gw, id).await {
         Ok(Some(s)) if s.expires_at > app::ssr::now() => Ok(Some(s)),
         Ok(_) => Ok(None),

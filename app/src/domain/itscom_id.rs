@@ -44,9 +44,15 @@ impl ItscomId {
     }
 
     /// The key of any typed text, valid or not: lets throttling and look-ups treat an
-    /// invalid ID exactly like an unknown one.
+    /// invalid ID exactly like an unknown one. A control character (no ID has one) is
+    /// kept as U+FFFD: the key of a NUL is still a text PostgreSQL takes (it refuses
+    /// `\0` in a text), and still no one's.
     pub fn key_of_raw(raw: &str) -> String {
-        normalize::fold_width(raw).trim().to_ascii_lowercase()
+        normalize::fold_width(raw)
+            .trim()
+            .chars()
+            .map(|c| if c.is_control() { char::REPLACEMENT_CHARACTER } else { c.to_ascii_lowercase() })
+            .collect()
     }
 }
 
@@ -91,6 +97,13 @@ mod tests {
             ItscomId::parse(&format!("{local}a@ex.jp")).unwrap_err(),
             FieldError::TooLong { max: MAX_LEN }
         );
+    }
+
+    #[test]
+    fn the_key_of_any_text_is_one_a_database_takes() {
+        assert_eq!(ItscomId::key_of_raw(" Hanako@Example.COM "), "hanako@example.com");
+        assert_eq!(ItscomId::key_of_raw("a\u{0}b@x.jp"), "a\u{fffd}b@x.jp");
+        assert!(!ItscomId::key_of_raw("\u{0}\u{7}\u{1b}").contains(|c: char| c.is_control()));
     }
 
     #[test]

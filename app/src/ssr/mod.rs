@@ -144,6 +144,39 @@ pub fn respond(page: &str, answer: Answer) -> Result<String, AppError> {
     }
 }
 
+/// Middleware: a server function's error answers with its variant's status (and its
+/// `Retry-After`, if it has one). The
+/// server-function layer answers every error 500 unless the function set another (as
+/// [`respond`] and `require_login` do): a lookup refused (`NotFound`, `FlowExpired`…) or
+/// arguments that could not be read (`BadRequest`, `TooLarge`) are the request's fault,
+/// and say so (4xx); only `Internal` stays a 500.
+pub async fn server_fn_error_status(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
+    let res = next.run(req).await;
+    if !res.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // An error is a short JSON value (its variant); anything longer is left as it is.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        if parts.status == http::StatusCode::INTERNAL_SERVER_ERROR {
+            if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+                parts.status = status;
+            }
+        }
+        if let Some(secs) = error.retry_after() {
+            parts.headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from_static(secs));
+        }
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 /// `page` with the error code in its query: appended, but before a way on (`?next=…`,
 /// the login page's), which stays last.
 fn with_error(page: &str, error: &AppError) -> String {

@@ -48,6 +48,11 @@ async fn with_the_database_away_pages_answer_a_branded_503_within_3_seconds_and_
     let post = app.post_with(&c, "/api/account/phone/add", &[HTML], &[("phone", "03-1234-5678")]).await;
     assert!(post.status().is_redirection(), "{}", post.status());
     assert!(location(&post).ends_with("error=busy"), "{}", location(&post));
+    // The same call from the page's script: the error as JSON, 503 and Retry-After.
+    let res = app.fetch_from(&c, "/api/account/phone/add", &[("phone", "03-1234-5678")]).await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers()["retry-after"], "5");
+    assert_eq!(res.json::<app::error::AppError>().await.unwrap(), app::error::AppError::Busy);
     // The balancer's check fails fast; the process is alive.
     let started = Instant::now();
     let (status, _) = app.get_text("/readyz").await;

@@ -15,6 +15,7 @@ mod contract;
 mod demo_data;
 mod enumeration;
 mod faults;
+mod fuzz;
 mod gateway;
 mod health;
 mod help;
