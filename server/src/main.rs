@@ -48,10 +48,21 @@ enum Command {
     },
     /// Issue a month's invoices from the contracts and mail each account holder; a month
     /// already issued for a customer is left as it is (run it again safely).
+    ///
+    /// The customers are walked in windows of customer numbers, each window one
+    /// transaction; progress (invoices issued, rate, time left) goes to stderr every few
+    /// seconds. On PostgreSQL several processes can run the same month at once and share
+    /// the work; a run that was stopped (even killed) is finished by running it again.
     Bill {
         /// The month, YYYY-MM.
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
         month: Month,
+        /// Customer numbers a window (one transaction).
+        #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=1000))]
+        batch_size: u64,
+        /// A pause after each window, in milliseconds (spares a database serving customers meanwhile).
+        #[arg(long, value_name = "MS", default_value_t = 0)]
+        pause_ms: u64,
     },
     /// List the open plan change requests (受付, 処理中), or move one on.
     PlanRequests {
@@ -145,7 +156,7 @@ async fn main() -> ExitCode {
         Command::Serve => serve(settings).await,
         Command::Migrate => migrate(&settings).await,
         Command::SeedDemo { if_empty } => seed_demo(&settings, if_empty).await,
-        Command::Bill { month } => bill(&settings, month).await,
+        Command::Bill { month, batch_size, pause_ms } => bill(&settings, month, batch_size, pause_ms).await,
         Command::PlanRequests { process, complete, json } => match (process, complete) {
             (Some(id), _) => plan_request_step(&settings, &id, true).await,
             (_, Some(id)) => plan_request_step(&settings, &id, false).await,
@@ -202,13 +213,80 @@ async fn migrate(settings: &Settings) -> Result<(), Error> {
     Ok(())
 }
 
-async fn bill(settings: &Settings, month: Month) -> Result<(), Error> {
+async fn bill(settings: &Settings, month: Month, batch_size: u64, pause_ms: u64) -> Result<(), Error> {
+    use app::features::billing::store::{issue_month_with, RunOptions};
     let db = connect(settings).await?;
-    let report = app::features::billing::store::issue_month(&db, month, Some(settings)).await?;
+    let options =
+        RunOptions { batch_size: batch_size as usize, pause: std::time::Duration::from_millis(pause_ms) };
+    let mut ticker = Ticker::new();
+    let report = issue_month_with(&db, month, Some(settings), &options, |p| {
+        if ticker.due() {
+            let elapsed = ticker.elapsed();
+            // Time left from how far the walk is through the customer numbers: every
+            // process's windows move it, so it holds with several processes at once.
+            let left = (p.walked > 0.0).then(|| elapsed * (1.0 - p.walked) / p.walked);
+            eprintln!(
+                "bill {month}: {} issued here of {} to issue ({} already issued), {}/s, {:.0} % walked{}",
+                grouped(p.issued),
+                grouped(p.to_issue),
+                grouped(p.already_issued),
+                grouped((p.issued as f64 / elapsed.max(0.001)) as u64),
+                p.walked * 100.0,
+                left.map(|s| format!(", about {s:.0} s left")).unwrap_or_default(),
+            );
+        }
+    })
+    .await?;
     tracing::info!(%month, issued = report.issued, already_issued = report.already_issued, "billing run");
+    eprintln!(
+        "bill {month}: done in {:.1} s ({}/s)",
+        ticker.elapsed(),
+        grouped((report.issued as f64 / ticker.elapsed().max(0.001)) as u64)
+    );
     println!("{month}: {} invoices issued, {} already issued", report.issued, report.already_issued);
     db.close().await;
     Ok(())
+}
+
+/// When a long command tells its progress (stderr, every few seconds).
+struct Ticker {
+    started: std::time::Instant,
+    last: std::time::Instant,
+}
+
+impl Ticker {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+    fn new() -> Self {
+        let now = std::time::Instant::now();
+        Ticker { started: now, last: now }
+    }
+
+    fn due(&mut self) -> bool {
+        let due = self.last.elapsed() >= Self::EVERY;
+        if due {
+            self.last = std::time::Instant::now();
+        }
+        due
+    }
+
+    /// Seconds since the start.
+    fn elapsed(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+}
+
+/// 12345 → "12,345".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The back office's list of open plan change requests: a line each (tab-separated),
@@ -391,5 +469,13 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(100_000_000), "100,000,000");
     }
 }

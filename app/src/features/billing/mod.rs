@@ -5,6 +5,8 @@
 
 mod api;
 #[cfg(feature = "ssr")]
+pub mod engine;
+#[cfg(feature = "ssr")]
 pub mod mail;
 pub mod page;
 #[cfg(feature = "ssr")]

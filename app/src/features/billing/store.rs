@@ -1,78 +1,70 @@
-//! The billing engine (the monthly run, `server bill --month YYYY-MM`): each customer's
-//! invoice for a month, computed from what they had that month, each service at the
-//! plan in force on each day (日割り for part of a month), equipment rental, usage and
-//! adjustments; the consumption tax once per rate (`domain::billing`). Idempotent: a
-//! month already issued for a customer is left as it is, never rewritten.
+//! The billing engine's queries and the monthly run (`server bill --month YYYY-MM`):
+//! each customer's invoice for a month, computed by [`super::engine`] from what they had
+//! that month. Idempotent: a month already issued for a customer is left as it is,
+//! never rewritten.
+//!
+//! The run at a provider's scale (issue 26): it walks the customers in windows of
+//! customer numbers (keyset: `customer_no > cursor`, never a list of them all), and
+//! per window, in one transaction, claims the customers with a service in force and no
+//! invoice for the month yet, loads their contracts with one query a table, and writes
+//! their invoices, lines and mails with multi-row statements. On PostgreSQL the claim
+//! locks the customer rows `FOR NO KEY UPDATE SKIP LOCKED` until the window's invoices
+//! are committed, so several processes share the work; a second pass with waiting
+//! locks then picks up whatever the first skipped (rows another run or a customer's
+//! own change held). Each invoice is inserted `ON CONFLICT DO NOTHING` on (customer,
+//! month): the final guard. A run killed at any point leaves whole windows; the next
+//! one skips the customers already invoiced in its claim query.
 
+use super::engine::{self, Contract, Item, Plans};
 use super::{
     BillingOverview, MonthSummary, PaymentMethod, PaymentStep, RateSummary, Statement, StatementLine,
 };
-use crate::domain::billing::{
-    days_in_force, explain_change, prorate, totals, Date, InvoiceStatus, Line, Month, STANDARD_RATE,
-};
+use crate::domain::billing::{explain_change, totals, Date, InvoiceStatus, Line, Month};
 use crate::domain::Yen;
 use crate::ssr::auth::CurrentAccount;
 use crate::ssr::config::Settings;
-use crate::ssr::db::{Conn, Db};
+use crate::ssr::db::bulk::{bind_all, placeholders, Insert, Value};
+use crate::ssr::db::{Backend, Conn, Db};
 use crate::ssr::payment::CardToken;
+use std::collections::{HashMap, HashSet};
+
+pub use super::engine::ComputedLine;
 
 /// What a run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RunReport {
     /// Invoices written by this run.
     pub issued: u64,
-    /// Customers whose invoice for the month existed already (left unchanged).
+    /// Customers whose invoice for the month existed already (left unchanged): when the
+    /// run started, or written meanwhile by another run.
     pub already_issued: u64,
 }
 
-#[derive(sqlx::FromRow)]
-struct ServiceRow {
-    id: String,
-    kind: String,
-    plan_name: String,
-    monthly_fee: i64,
-    started_on: String,
-    ended_on: Option<String>,
+/// How a run goes through the customers.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Customer numbers a window (a transaction).
+    pub batch_size: usize,
+    /// A pause after each window (spares a database serving customers meanwhile).
+    pub pause: std::time::Duration,
 }
 
-#[derive(sqlx::FromRow)]
-struct PlanChange {
-    changed_on: String,
-    from_plan: Option<String>,
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions { batch_size: 500, pause: std::time::Duration::ZERO }
+    }
 }
 
-/// Rented equipment with a fee.
-#[derive(sqlx::FromRow)]
-struct EquipmentRow {
-    kind: String,
-    service_id: Option<String>,
-    monthly_fee: i64,
-}
-
-/// An add-on subscription with its add-on's name and fee.
-#[derive(sqlx::FromRow)]
-struct AddonRow {
-    name: String,
-    monthly_fee: i64,
-    started_on: String,
-    ended_on: Option<String>,
-}
-
-/// A usage or adjustment item of the month.
-#[derive(sqlx::FromRow)]
-struct ItemRow {
-    description: String,
-    amount: i64,
-    rate: i64,
-}
-
-/// One invoice line as the run computed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ComputedLine {
-    pub line: Line,
-    pub service_id: Option<String>,
-    /// Prorated: (days billed, days of the month).
-    pub days: Option<(u8, u8)>,
+/// Where a run is, after each window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub issued: u64,
+    pub already_issued: u64,
+    /// Customers with a service in force and no invoice when the run started.
+    pub to_issue: u64,
+    /// How far through the customer numbers the walk is, 0 to 1 (what every process
+    /// walking at once covered: a window another process claimed is passed over).
+    pub walked: f64,
 }
 
 fn bad_data(what: String) -> sqlx::Error {
@@ -83,267 +75,519 @@ fn date(s: &str) -> Result<Date, sqlx::Error> {
     Date::parse(s).ok_or_else(|| bad_data(format!("not a date: {s:?}")))
 }
 
-/// A plan's name and monthly fee, from the catalogue.
-async fn plan(conn: &mut Conn, code: &str) -> Result<(String, i64), sqlx::Error> {
-    let row: Option<(String, i64)> = sqlx::query_as("SELECT name, monthly_fee FROM plans WHERE code = $1")
-        .bind(code)
-        .fetch_optional(conn)
-        .await?;
-    row.ok_or_else(|| bad_data(format!("plan {code:?} is not in the catalogue")))
+fn unknown_plan(e: engine::UnknownPlan) -> sqlx::Error {
+    bad_data(format!("plan {:?} is not in the catalogue", e.0))
+}
+
+/// The plan catalogue (a few dozen rows), read once a run.
+pub async fn catalogue(conn: &mut Conn) -> Result<Plans, sqlx::Error> {
+    let rows: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT code, name, monthly_fee FROM plans").fetch_all(conn).await?;
+    Ok(rows.into_iter().map(|(code, name, fee)| (code, (name, fee))).collect())
+}
+
+/// A query over a list of customers: `{in}` in `sql` becomes their placeholders,
+/// numbered after the `before` parameters bound first. (Sent unprepared: a batch's
+/// length varies, and a cached statement for each length would only crowd the cache.)
+fn over(sql: &str, before: usize, customers: &[String]) -> String {
+    sql.replace("{in}", &placeholders(before + 1, customers.len()))
+}
+
+fn texts(customers: &[String]) -> Vec<Value> {
+    customers.iter().map(|c| Value::from(c.as_str())).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    customer_no: String,
+    id: String,
+    kind: String,
+    plan_name: String,
+    monthly_fee: i64,
+    started_on: String,
+    ended_on: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlanChangeRow {
+    service_id: String,
+    changed_on: String,
+    from_plan: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct EquipmentRow {
+    customer_no: String,
+    kind: String,
+    service_id: Option<String>,
+    monthly_fee: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct AddonRow {
+    customer_no: String,
+    name: String,
+    monthly_fee: i64,
+    started_on: String,
+    ended_on: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    customer_no: String,
+    description: String,
+    amount: i64,
+    rate: i64,
+}
+
+/// The contracts of `customers` (a batch): one query a table, each list in the order
+/// the invoice prints it. A customer without any row gets an empty contract.
+pub async fn contracts(
+    conn: &mut Conn,
+    customers: &[String],
+) -> Result<HashMap<String, Contract>, sqlx::Error> {
+    let mut out: HashMap<String, Contract> =
+        customers.iter().map(|c| (c.clone(), Contract::default())).collect();
+    if customers.is_empty() {
+        return Ok(out);
+    }
+    let sql = over(
+        "SELECT customer_no, id, kind, plan_name, monthly_fee, started_on, ended_on FROM services
+         WHERE customer_no IN ({in})
+         ORDER BY customer_no, CASE kind WHEN 'internet' THEN 0 WHEN 'tv' THEN 1 ELSE 2 END, started_on, id",
+        0,
+        customers,
+    );
+    let services: Vec<ServiceRow> =
+        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(&mut *conn).await?;
+    let sql = over(
+        "SELECT sc.service_id, sc.changed_on, sc.from_plan FROM service_changes sc
+         JOIN services s ON s.id = sc.service_id
+         WHERE s.customer_no IN ({in}) AND sc.change_kind = 'plan_change'
+         ORDER BY sc.service_id, sc.changed_on, sc.id",
+        0,
+        customers,
+    );
+    let changes: Vec<PlanChangeRow> =
+        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(&mut *conn).await?;
+    let mut changes_of: HashMap<String, Vec<(Date, Option<String>)>> = HashMap::new();
+    for c in changes {
+        changes_of.entry(c.service_id).or_default().push((date(&c.changed_on)?, c.from_plan));
+    }
+    for s in services {
+        let contract = out.entry(s.customer_no).or_default();
+        contract.services.push(engine::Service {
+            plan_changes: changes_of.remove(&s.id).unwrap_or_default(),
+            id: s.id,
+            kind: s.kind,
+            plan_name: s.plan_name,
+            monthly_fee: s.monthly_fee,
+            started_on: date(&s.started_on)?,
+            ended_on: s.ended_on.as_deref().map(date).transpose()?,
+        });
+    }
+    let sql = over(
+        "SELECT customer_no, kind, service_id, monthly_fee FROM equipment
+         WHERE customer_no IN ({in}) AND monthly_fee > 0 ORDER BY customer_no, equipment_id",
+        0,
+        customers,
+    );
+    let equipment: Vec<EquipmentRow> =
+        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(&mut *conn).await?;
+    for e in equipment {
+        out.entry(e.customer_no).or_default().equipment.push(engine::Equipment {
+            kind: e.kind,
+            service_id: e.service_id,
+            monthly_fee: e.monthly_fee,
+        });
+    }
+    let sql = over(
+        "SELECT s.customer_no, a.name, a.monthly_fee, s.started_on, s.ended_on FROM addon_subscriptions s
+         JOIN addons a ON a.code = s.addon_code WHERE s.customer_no IN ({in})
+         ORDER BY s.customer_no, s.started_on, s.id",
+        0,
+        customers,
+    );
+    let addons: Vec<AddonRow> =
+        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(&mut *conn).await?;
+    for a in addons {
+        out.entry(a.customer_no).or_default().addons.push(engine::Addon {
+            name: a.name,
+            monthly_fee: a.monthly_fee,
+            started_on: date(&a.started_on)?,
+            ended_on: a.ended_on.as_deref().map(date).transpose()?,
+        });
+    }
+    Ok(out)
+}
+
+/// The usage and adjustment items of `month` for `customers`, usage first.
+pub async fn items(
+    conn: &mut Conn,
+    customers: &[String],
+    month: Month,
+) -> Result<HashMap<String, Vec<Item>>, sqlx::Error> {
+    let mut out: HashMap<String, Vec<Item>> = HashMap::new();
+    if customers.is_empty() {
+        return Ok(out);
+    }
+    let sql = over(
+        "SELECT customer_no, description, amount, rate FROM billing_items
+         WHERE billing_month = $1 AND customer_no IN ({in})
+         ORDER BY customer_no, CASE kind WHEN 'usage' THEN 0 ELSE 1 END, id",
+        1,
+        customers,
+    );
+    let mut values = vec![Value::from(month.to_string())];
+    values.extend(texts(customers));
+    let rows: Vec<ItemRow> =
+        bind_all(sqlx::query_as(&sql), &values).persistent(false).fetch_all(conn).await?;
+    for r in rows {
+        out.entry(r.customer_no).or_default().push(Item {
+            description: r.description,
+            amount: r.amount,
+            rate: r.rate,
+        });
+    }
+    Ok(out)
 }
 
 /// The lines of `customer_no`'s invoice for `month`, in the order they are printed:
-/// services (internet, TV, phone), equipment, usage, adjustments.
+/// services (internet, TV, phone), equipment, add-ons, usage, adjustments.
 pub async fn compute_lines(
     conn: &mut Conn,
     customer_no: &str,
     month: Month,
 ) -> Result<Vec<ComputedLine>, sqlx::Error> {
-    let of_days = month.days();
-    let mut lines = Vec::new();
-    let services: Vec<ServiceRow> = sqlx::query_as(
-        "SELECT id, kind, plan_name, monthly_fee, started_on, ended_on FROM services
-         WHERE customer_no = $1 ORDER BY CASE kind WHEN 'internet' THEN 0 WHEN 'tv' THEN 1 ELSE 2 END, started_on, id",
-    )
-    .bind(customer_no)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut service_days = Vec::new();
-    for s in &services {
-        let (start, end) = (date(&s.started_on)?, s.ended_on.as_deref().map(date).transpose()?);
-        service_days.push((s.id.clone(), s.kind.clone(), days_in_force(month, start, end)));
-        let changes: Vec<PlanChange> = sqlx::query_as(
-            "SELECT changed_on, from_plan FROM service_changes
-             WHERE service_id = $1 AND change_kind = 'plan_change' ORDER BY changed_on, id",
-        )
-        .bind(&s.id)
-        .fetch_all(&mut *conn)
-        .await?;
-        // The plan periods: the first change's `from` plan from the start, each change's
-        // `to` plan from its day, and the plan on the contract now after the last.
-        let mut periods: Vec<(Date, Option<Date>, Option<String>)> = Vec::new();
-        let mut from = start;
-        for c in &changes {
-            let on = date(&c.changed_on)?;
-            periods.push((from, Some(on.previous_day()), c.from_plan.clone()));
-            from = on;
-        }
-        periods.push((from, None, None));
-        for (p_start, p_end, code) in periods {
-            let p_end = match (p_end, end) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            let days = days_in_force(month, p_start, p_end);
-            if days == 0 {
-                continue;
+    let plans = catalogue(conn).await?;
+    let one = [customer_no.to_string()];
+    let contract = contracts(conn, &one).await?.remove(customer_no).unwrap_or_default();
+    let items = items(conn, &one, month).await?.remove(customer_no).unwrap_or_default();
+    engine::lines(&contract, &items, month, &plans).map_err(unknown_plan)
+}
+
+/// An invoice to write: its lines, how it is paid, and whether it is paid already
+/// (on its payment date; the synthetic data's past months).
+pub struct NewInvoice {
+    pub customer_no: String,
+    pub month: Month,
+    pub lines: Vec<ComputedLine>,
+    pub payment: Option<PaymentMethod>,
+    pub paid: bool,
+}
+
+impl NewInvoice {
+    pub fn id(&self) -> String {
+        format!("inv-{}-{}", self.customer_no, self.month)
+    }
+
+    /// Issued on the 10th of its month.
+    pub fn issued_on(month: Month) -> Date {
+        Date { day: 10, ..month.first() }
+    }
+
+    /// Paid on the 27th of the next month (口座振替・カード).
+    pub fn due_on(month: Month) -> Date {
+        Date { day: 27, ..month.next().first() }
+    }
+}
+
+/// Writes `invoices` with their lines, multi-row, each `ON CONFLICT DO NOTHING` on its
+/// (customer, month): an invoice that exists already is left as it is, lines and all.
+/// Returns the ids of the invoices written.
+pub async fn write_invoices(
+    conn: &mut Conn,
+    invoices: &[NewInvoice],
+) -> Result<HashSet<String>, sqlx::Error> {
+    let mut rows = Insert::new(
+        "invoices (id, customer_no, billing_month, issued_on, due_on, total, tax, status, paid_on, pay_kind, \
+         pay_name, pay_last4, pay_exp_month, pay_exp_year)",
+        "ON CONFLICT DO NOTHING",
+    );
+    for inv in invoices {
+        let (total, tax) = engine::total_and_tax(&inv.lines);
+        let due_on = NewInvoice::due_on(inv.month).to_string();
+        // The payment method in force now: a change made before the run is used by it.
+        let (kind, name, last4, exp) = match &inv.payment {
+            Some(PaymentMethod::Bank { bank, last4 }) => {
+                (Some("bank"), bank.clone(), Some(last4.clone()), None)
             }
-            let (name, fee) = match code {
-                Some(code) => plan(conn, &code).await?,
-                None => (s.plan_name.clone(), s.monthly_fee),
-            };
-            lines.push(ComputedLine {
-                line: Line {
-                    description: name,
-                    amount: prorate(Yen(fee), days, of_days),
-                    rate: STANDARD_RATE,
-                },
-                service_id: Some(s.id.clone()),
-                days: (days < of_days).then_some((days, of_days)),
-            });
-        }
-    }
-    let equipment: Vec<EquipmentRow> = sqlx::query_as(
-        "SELECT kind, service_id, monthly_fee FROM equipment WHERE customer_no = $1 AND monthly_fee > 0
-         ORDER BY equipment_id",
-    )
-    .bind(customer_no)
-    .fetch_all(&mut *conn)
-    .await?;
-    for EquipmentRow { kind, service_id, monthly_fee: fee } in equipment {
-        // Rented with its service: billed for the days the service was in force.
-        let days = service_days
-            .iter()
-            .find(|(id, ..)| Some(id) == service_id.as_ref())
-            .map_or(of_days, |(_, _, d)| *d);
-        if days == 0 {
-            continue;
-        }
-        let description = match kind.as_str() {
-            "stb" => "STBレンタル料",
-            "hitpot" => "Hit potレンタル料",
-            _ => "モデムレンタル料",
+            Some(PaymentMethod::Card { brand, last4, exp_month, exp_year }) => (
+                Some("card"),
+                Some(brand.clone()),
+                Some(last4.clone()),
+                Some((i64::from(*exp_month), i64::from(*exp_year))),
+            ),
+            None => (None, None, None, None),
         };
-        lines.push(ComputedLine {
-            line: Line {
-                description: description.into(),
-                amount: prorate(Yen(fee), days, of_days),
-                rate: STANDARD_RATE,
-            },
-            service_id,
-            days: (days < of_days).then_some((days, of_days)),
-        });
+        rows.row([
+            inv.id().into(),
+            inv.customer_no.as_str().into(),
+            inv.month.to_string().into(),
+            NewInvoice::issued_on(inv.month).to_string().into(),
+            due_on.as_str().into(),
+            total.0.into(),
+            tax.0.into(),
+            (if inv.paid { "paid" } else { "unpaid" }).into(),
+            inv.paid.then_some(due_on.as_str()).into(),
+            kind.into(),
+            name.into(),
+            last4.into(),
+            exp.map(|e| e.0).into(),
+            exp.map(|e| e.1).into(),
+        ]);
     }
-    // Add-ons (security, option channels) for the days they were in force.
-    let addons: Vec<AddonRow> = sqlx::query_as(
-        "SELECT a.name, a.monthly_fee, s.started_on, s.ended_on FROM addon_subscriptions s
-         JOIN addons a ON a.code = s.addon_code WHERE s.customer_no = $1 ORDER BY s.started_on, s.id",
-    )
-    .bind(customer_no)
-    .fetch_all(&mut *conn)
-    .await?;
-    for AddonRow { name, monthly_fee: fee, started_on: started, ended_on: ended } in addons {
-        let days = days_in_force(month, date(&started)?, ended.as_deref().map(date).transpose()?);
-        if days == 0 {
+    if rows.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let written: HashSet<String> = rows.returning(&mut *conn, "id").await?.into_iter().collect();
+    let mut lines = Insert::new(
+        "invoice_lines (invoice_id, line_no, description, amount, rate, service_id, days, of_days)",
+        "",
+    );
+    for inv in invoices {
+        let id = inv.id();
+        if !written.contains(&id) {
             continue;
         }
-        lines.push(ComputedLine {
-            line: Line { description: name, amount: prorate(Yen(fee), days, of_days), rate: STANDARD_RATE },
-            service_id: None,
-            days: (days < of_days).then_some((days, of_days)),
-        });
+        for (n, l) in inv.lines.iter().enumerate() {
+            lines.row([
+                id.as_str().into(),
+                (n as i64 + 1).into(),
+                l.line.description.as_str().into(),
+                l.line.amount.0.into(),
+                l.line.rate.into(),
+                l.service_id.clone().into(),
+                l.days.map(|(d, _)| i64::from(d)).into(),
+                l.days.map(|(_, of)| i64::from(of)).into(),
+            ]);
+        }
     }
-    let items: Vec<ItemRow> = sqlx::query_as(
-        "SELECT description, amount, rate FROM billing_items WHERE customer_no = $1 AND billing_month = $2
-         ORDER BY CASE kind WHEN 'usage' THEN 0 ELSE 1 END, id",
-    )
-    .bind(customer_no)
-    .bind(month.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
-    for ItemRow { description, amount, rate } in items {
-        lines.push(ComputedLine {
-            line: Line { description, amount: Yen(amount), rate },
-            service_id: None,
-            days: None,
-        });
+    if !lines.is_empty() {
+        lines.execute(conn).await?;
     }
-    Ok(lines)
+    Ok(written)
+}
+
+/// Customers `c` with a service in force between `$1` (the month's first day) and `$2`
+/// (its last): who gets an invoice.
+const IN_FORCE: &str = "EXISTS (SELECT 1 FROM services s WHERE s.customer_no = c.customer_no \
+    AND s.started_on <= $2 AND (s.ended_on IS NULL OR s.ended_on >= $1))";
+
+/// Customers `c` without an invoice for month `$3`.
+const NOT_INVOICED: &str =
+    "NOT EXISTS (SELECT 1 FROM invoices i WHERE i.customer_no = c.customer_no AND i.billing_month = $3)";
+
+/// How a window's customers are claimed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Claim {
+    /// SQLite: the window's transaction holds the database's write lock already.
+    Plain,
+    /// PostgreSQL, first pass: rows another transaction holds are left to it.
+    SkipLocked,
+    /// PostgreSQL, second pass: waits for them (another run's window, a customer's own
+    /// change) and takes what is still not invoiced.
+    Wait,
+}
+
+impl Claim {
+    fn lock(self) -> &'static str {
+        match self {
+            Claim::Plain => "",
+            Claim::SkipLocked => " FOR NO KEY UPDATE SKIP LOCKED",
+            Claim::Wait => " FOR NO KEY UPDATE",
+        }
+    }
 }
 
 /// Issue `month`'s invoice for every customer who had a service in force in it. With
 /// `notify`, each customer with an account is mailed ご請求金額確定のお知らせ (through
 /// the outbox, in the invoice's transaction); the demo data is issued without mail.
 pub async fn issue_month(db: &Db, month: Month, notify: Option<&Settings>) -> Result<RunReport, sqlx::Error> {
+    issue_month_with(db, month, notify, &RunOptions::default(), |_| {}).await
+}
+
+/// [`issue_month`] in windows of `options.batch_size` customer numbers, telling
+/// `progress` after each.
+pub async fn issue_month_with(
+    db: &Db,
+    month: Month,
+    notify: Option<&Settings>,
+    options: &RunOptions,
+    mut progress: impl FnMut(&Progress),
+) -> Result<RunReport, sqlx::Error> {
     let (first, last) = (month.first().to_string(), month.last().to_string());
-    let customers: Vec<(String,)> = sqlx::query_as(
-        "SELECT DISTINCT customer_no FROM services
-         WHERE started_on <= $2 AND (ended_on IS NULL OR ended_on >= $1) ORDER BY customer_no",
-    )
+    let mut conn = db.pool().acquire().await?;
+    let plans = catalogue(&mut conn).await?;
+    // Once a run (linear in the customers, like the run itself): how many to issue, and
+    // how many are issued already.
+    let (in_force, issued_before): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT COUNT(*), COUNT(i.id) FROM customers c
+         LEFT JOIN invoices i ON i.customer_no = c.customer_no AND i.billing_month = $3
+         WHERE {IN_FORCE}"
+    ))
     .bind(&first)
     .bind(&last)
-    .fetch_all(db.pool())
+    .bind(month.to_string())
+    .fetch_one(&mut *conn)
     .await?;
-    let mut report = RunReport::default();
-    for (customer_no,) in customers {
-        if issue_one(db, &customer_no, month, notify).await? {
-            report.issued += 1;
-        } else {
-            report.already_issued += 1;
+    let (lowest, highest): (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT MIN(customer_no), MAX(customer_no) FROM customers")
+            .fetch_one(&mut *conn)
+            .await?;
+    drop(conn);
+    let span = lowest.as_deref().and_then(number).zip(highest.as_deref().and_then(number));
+    let mut report = RunReport { issued: 0, already_issued: issued_before as u64 };
+    let to_issue = (in_force - issued_before).max(0) as u64;
+    let passes: &[Claim] = match db.backend() {
+        Backend::Sqlite => &[Claim::Plain],
+        Backend::Postgres => &[Claim::SkipLocked, Claim::Wait],
+    };
+    let batch_size = options.batch_size.max(1);
+    for &claim in passes {
+        let mut cursor = String::new();
+        loop {
+            let mut tx = db.begin_write().await?;
+            // The window: the next `batch_size` customer numbers (an index range, whatever
+            // the plan: its cost does not grow with the table).
+            let (end,): (Option<String>,) = sqlx::query_as(
+                "SELECT MAX(customer_no) FROM
+                 (SELECT customer_no FROM customers WHERE customer_no > $1 ORDER BY customer_no LIMIT $2) w",
+            )
+            .bind(&cursor)
+            .bind(batch_size as i64)
+            .fetch_one(&mut *tx)
+            .await?;
+            let Some(end) = end else {
+                tx.commit().await?;
+                break;
+            };
+            let claimed: Vec<(String,)> = sqlx::query_as(&format!(
+                "SELECT c.customer_no FROM customers c
+                 WHERE c.customer_no > $4 AND c.customer_no <= $5 AND {IN_FORCE} AND {NOT_INVOICED}
+                 ORDER BY c.customer_no{}",
+                claim.lock()
+            ))
+            .bind(&first)
+            .bind(&last)
+            .bind(month.to_string())
+            .bind(&cursor)
+            .bind(&end)
+            .fetch_all(&mut *tx)
+            .await?;
+            let claimed: Vec<String> = claimed.into_iter().map(|(c,)| c).collect();
+            let written = issue_claimed(&mut tx, &claimed, month, &plans, notify).await?;
+            tx.commit().await?;
+            report.issued += written;
+            report.already_issued += claimed.len() as u64 - written;
+            let walked = match (claim, span, number(&end)) {
+                (Claim::Wait, ..) => 1.0,
+                (_, Some((lo, hi)), Some(at)) if hi > lo => (at.saturating_sub(lo)) as f64 / (hi - lo) as f64,
+                _ => 0.0,
+            };
+            progress(&Progress {
+                issued: report.issued,
+                already_issued: report.already_issued,
+                to_issue,
+                walked,
+            });
+            cursor = end;
+            if !options.pause.is_zero() {
+                tokio::time::sleep(options.pause).await;
+            }
         }
     }
     Ok(report)
 }
 
-/// One customer's invoice for `month`, in one transaction; false when it was issued
-/// before (nothing changes).
-pub async fn issue_one(
-    db: &Db,
-    customer_no: &str,
+/// A customer number as a number (for the walk's progress).
+fn number(customer_no: &str) -> Option<u64> {
+    customer_no.parse().ok()
+}
+
+/// The invoices of the `claimed` customers for `month`, in the caller's transaction;
+/// returns how many were written (the others existed already).
+async fn issue_claimed(
+    tx: &mut Conn,
+    claimed: &[String],
     month: Month,
+    plans: &Plans,
     notify: Option<&Settings>,
-) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
-    let id = format!("inv-{customer_no}-{month}");
-    // The invoice first, its amounts last: the unique (customer, month) decides before
-    // anything is read (a second run, or two at once, write nothing), and the write lock
-    // is taken first (SQLite: a transaction that reads first cannot write once another
-    // writer has committed meanwhile).
-    // Issued on the 10th; paid on the 27th of the next month (口座振替・カード).
-    let due_on = Date { day: 27, ..month.next().first() }.to_string();
-    let inserted = sqlx::query(
-        "INSERT INTO invoices (id, customer_no, billing_month, issued_on, due_on, total, tax, status, paid_on)
-         VALUES ($1, $2, $3, $4, $5, 0, 0, 'unpaid', NULL) ON CONFLICT DO NOTHING",
-    )
-    .bind(&id)
-    .bind(customer_no)
-    .bind(month.to_string())
-    .bind(Date { day: 10, ..month.first() }.to_string())
-    .bind(&due_on)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if inserted != 1 {
-        return Ok(false);
+) -> Result<u64, sqlx::Error> {
+    if claimed.is_empty() {
+        return Ok(0);
     }
-    let lines = compute_lines(&mut tx, customer_no, month).await?;
-    let plain: Vec<Line> = lines.iter().map(|l| l.line.clone()).collect();
-    let (total, per_rate) = totals(&plain);
-    let tax: Yen = per_rate.iter().map(|r| r.tax).sum();
-    // Paid by the method in force now: a change made before the run is used by it.
-    let (pay_kind, pay_name, pay_last4, exp) = match payment_method(&mut tx, customer_no).await? {
-        Some(PaymentMethod::Bank { bank, last4 }) => (Some("bank"), bank, Some(last4), None),
-        Some(PaymentMethod::Card { brand, last4, exp_month, exp_year }) => {
-            (Some("card"), Some(brand), Some(last4), Some((i64::from(exp_month), i64::from(exp_year))))
-        }
-        None => (None, None, None, None),
-    };
-    sqlx::query(
-        "UPDATE invoices SET total = $2, tax = $3, pay_kind = $4, pay_name = $5, pay_last4 = $6,
-         pay_exp_month = $7, pay_exp_year = $8 WHERE id = $1",
-    )
-    .bind(&id)
-    .bind(total.0)
-    .bind(tax.0)
-    .bind(pay_kind)
-    .bind(pay_name)
-    .bind(pay_last4)
-    .bind(exp.map(|e| e.0))
-    .bind(exp.map(|e| e.1))
-    .execute(&mut *tx)
-    .await?;
-    for (n, l) in lines.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO invoice_lines (invoice_id, line_no, description, amount, rate, service_id, days, of_days)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&id)
-        .bind(n as i64 + 1)
-        .bind(&l.line.description)
-        .bind(l.line.amount.0)
-        .bind(l.line.rate)
-        .bind(&l.service_id)
-        .bind(l.days.map(|(d, _)| i64::from(d)))
-        .bind(l.days.map(|(_, of)| i64::from(of)))
-        .execute(&mut *tx)
-        .await?;
+    let mut contracts = contracts(tx, claimed).await?;
+    let mut items = items(tx, claimed, month).await?;
+    let mut payments = payment_methods(tx, claimed).await?;
+    let mut invoices = Vec::with_capacity(claimed.len());
+    for customer_no in claimed {
+        let contract = contracts.remove(customer_no).unwrap_or_default();
+        let items = items.remove(customer_no).unwrap_or_default();
+        invoices.push(NewInvoice {
+            customer_no: customer_no.clone(),
+            month,
+            lines: engine::lines(&contract, &items, month, plans).map_err(unknown_plan)?,
+            payment: payments.remove(customer_no),
+            paid: false,
+        });
     }
+    let written = write_invoices(tx, &invoices).await?;
     if let Some(settings) = notify {
-        let account: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM accounts WHERE customer_no = $1 AND state = 'active'")
-                .bind(customer_no)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some((account_id,)) = account {
-            let target = crate::ssr::db::customers::notice_target(&mut tx, &account_id).await?;
-            let link = settings
-                .public_url
-                .join(&format!("{}?month={month}", super::INVOICES_PATH))
-                .map_err(|e| bad_data(e.to_string()))?;
-            let mail = super::mail::invoice_issued(
-                settings,
-                target.locale,
-                &target.to,
-                &month.to_string(),
-                total,
-                &due_on,
-                link.as_str(),
-            );
-            crate::ssr::mail::enqueue(&mut tx, "billing.issued", &mail, crate::ssr::now()).await?;
+        let issued: Vec<String> =
+            invoices.iter().filter(|i| written.contains(&i.id())).map(|i| i.customer_no.clone()).collect();
+        let recipients = mail_recipients(tx, &issued).await?;
+        let due_on = NewInvoice::due_on(month).to_string();
+        let link = settings
+            .public_url
+            .join(&format!("{}?month={month}", super::INVOICES_PATH))
+            .map_err(|e| bad_data(e.to_string()))?;
+        let mut mails = Vec::new();
+        for inv in invoices.iter().filter(|i| written.contains(&i.id())) {
+            if let Some((to, locale)) = recipients.get(&inv.customer_no) {
+                let (total, _) = engine::total_and_tax(&inv.lines);
+                mails.push(super::mail::invoice_issued(
+                    settings,
+                    *locale,
+                    to,
+                    &month.to_string(),
+                    total,
+                    &due_on,
+                    link.as_str(),
+                ));
+            }
         }
+        crate::ssr::mail::enqueue_many(tx, "billing.issued", &mails, crate::ssr::now()).await?;
     }
-    tx.commit().await?;
-    Ok(true)
+    Ok(written.len() as u64)
+}
+
+/// Where each of `customers`' invoice mail goes: the active account's contact address
+/// (its iTSCOM ID when none), in the account's language. Customers without an active
+/// account are not in the map.
+async fn mail_recipients(
+    conn: &mut Conn,
+    customers: &[String],
+) -> Result<HashMap<String, (String, crate::i18n::Locale)>, sqlx::Error> {
+    if customers.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = over(
+        "SELECT a.customer_no, a.itscom_id, c.contact_email, a.locale FROM accounts a
+         JOIN customers c ON c.customer_no = a.customer_no
+         WHERE a.customer_no IN ({in}) AND a.state = 'active'",
+        0,
+        customers,
+    );
+    let rows: Vec<(String, String, Option<String>, String)> =
+        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(customer_no, itscom_id, contact, locale)| {
+            let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
+            (customer_no, (contact.unwrap_or(itscom_id), locale))
+        })
+        .collect())
 }
 
 /// The columns of [`InvoiceRow`].
@@ -519,6 +763,7 @@ pub async fn overview(
 
 #[derive(sqlx::FromRow)]
 struct PaymentRow {
+    customer_no: String,
     kind: String,
     bank_name: Option<String>,
     account_last4: Option<String>,
@@ -528,27 +773,52 @@ struct PaymentRow {
     card_exp_year: Option<i64>,
 }
 
+const PAYMENT_COLUMNS: &str =
+    "customer_no, kind, bank_name, account_last4, card_brand, card_last4, card_exp_month, card_exp_year";
+
+impl PaymentRow {
+    fn method(self) -> Option<PaymentMethod> {
+        match self.kind.as_str() {
+            "bank" => Some(PaymentMethod::Bank { bank: self.bank_name, last4: self.account_last4? }),
+            _ => Some(PaymentMethod::Card {
+                brand: self.card_brand.unwrap_or_default(),
+                last4: self.card_last4?,
+                exp_month: self.card_exp_month.unwrap_or_default() as u8,
+                exp_year: self.card_exp_year.unwrap_or_default() as u16,
+            }),
+        }
+    }
+}
+
 /// The customer's payment method now.
 pub async fn payment_method(
     conn: &mut Conn,
     customer_no: &str,
 ) -> Result<Option<PaymentMethod>, sqlx::Error> {
-    let row: Option<PaymentRow> = sqlx::query_as(
-        "SELECT kind, bank_name, account_last4, card_brand, card_last4, card_exp_month, card_exp_year
-         FROM payment_methods WHERE customer_no = $1",
-    )
-    .bind(customer_no)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.and_then(|r| match r.kind.as_str() {
-        "bank" => Some(PaymentMethod::Bank { bank: r.bank_name, last4: r.account_last4? }),
-        _ => Some(PaymentMethod::Card {
-            brand: r.card_brand.unwrap_or_default(),
-            last4: r.card_last4?,
-            exp_month: r.card_exp_month.unwrap_or_default() as u8,
-            exp_year: r.card_exp_year.unwrap_or_default() as u16,
-        }),
-    }))
+    let row: Option<PaymentRow> =
+        sqlx::query_as(&format!("SELECT {PAYMENT_COLUMNS} FROM payment_methods WHERE customer_no = $1"))
+            .bind(customer_no)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.and_then(PaymentRow::method))
+}
+
+/// The payment methods of `customers` (a batch of the run).
+async fn payment_methods(
+    conn: &mut Conn,
+    customers: &[String],
+) -> Result<HashMap<String, PaymentMethod>, sqlx::Error> {
+    if customers.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = over(
+        &format!("SELECT {PAYMENT_COLUMNS} FROM payment_methods WHERE customer_no IN ({{in}})"),
+        0,
+        customers,
+    );
+    let rows: Vec<PaymentRow> =
+        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(conn).await?;
+    Ok(rows.into_iter().filter_map(|r| Some((r.customer_no.clone(), r.method()?))).collect())
 }
 
 /// Whom an invoice is addressed to: the customer's name and address.

@@ -3,6 +3,7 @@
 //! live beside the table or aggregate they serve; each takes a connection so the
 //! server function that calls it owns the transaction.
 
+pub mod bulk;
 pub mod customers;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -139,6 +140,17 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A transaction that writes: on SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`, waiting up to the busy timeout), so what it reads first cannot be
+    /// overtaken by another writer before it writes (a deferred transaction would then
+    /// fail); PostgreSQL locks rows as it goes.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     pub fn backend(&self) -> Backend {

@@ -73,6 +73,31 @@ pub async fn enqueue(conn: &mut Conn, topic: &str, mail: &Mail, now: i64) -> Res
     insert(conn, topic, payload, now, None).await
 }
 
+/// Queue `mails` in the outbox on `conn` with multi-row statements (the billing run's
+/// batch of invoice mails).
+pub async fn enqueue_many(conn: &mut Conn, topic: &str, mails: &[Mail], now: i64) -> Result<(), sqlx::Error> {
+    let mut rows = crate::ssr::db::bulk::Insert::new(
+        "outbox (id, kind, topic, payload, created_at, available_at, attempts)",
+        "",
+    );
+    for mail in mails {
+        let payload = serde_json::to_string(mail).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        rows.row([
+            new_id().into(),
+            "mail".into(),
+            topic.into(),
+            payload.into(),
+            now.into(),
+            now.into(),
+            0_i64.into(),
+        ]);
+    }
+    if !rows.is_empty() {
+        rows.execute(conn).await?;
+    }
+    Ok(())
+}
+
 async fn insert(
     conn: &mut Conn,
     topic: &str,
