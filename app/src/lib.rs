@@ -18,6 +18,9 @@ pub mod paths;
 pub mod seed;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+/// Synthetic customers for load tests and the billing benchmark (`server seed-load`).
+#[cfg(feature = "ssr")]
+pub mod synthetic;
 
 pub use app::{shell, App};
 

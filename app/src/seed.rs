@@ -451,7 +451,7 @@ async fn insert_referrals(conn: &mut Conn, at: i64, ts: i64) -> Result<(), sqlx:
 }
 
 /// The add-on catalogue: the security service (SPEC §4) and fictional option channels.
-async fn insert_addons(conn: &mut Conn) -> Result<(), sqlx::Error> {
+pub(crate) async fn insert_addons(conn: &mut Conn) -> Result<(), sqlx::Error> {
     /// (code, kind, name, genre, fee, minimum months, requires, devices)
     type DemoAddon = (&'static str, &'static str, &'static str, &'static str, i64, i64, &'static str, i64);
     let rows: [DemoAddon; 6] = [
@@ -482,10 +482,10 @@ async fn insert_addons(conn: &mut Conn) -> Result<(), sqlx::Error> {
 }
 
 /// STBレンタル料 a month (tax included).
-const STB_RENTAL: i64 = 550;
+pub(crate) const STB_RENTAL: i64 = 550;
 
 /// The plan catalogue (SPEC §7's plans and the 10G course).
-async fn insert_plans(conn: &mut Conn) -> Result<(), sqlx::Error> {
+pub(crate) async fn insert_plans(conn: &mut Conn) -> Result<(), sqlx::Error> {
     let ten_g = DemoService {
         plan_code: "net-10g",
         plan_name: "インターネット 10Gコース",

@@ -64,6 +64,22 @@ enum Command {
         #[arg(long, value_name = "MS", default_value_t = 0)]
         pause_ms: u64,
     },
+    /// Write N synthetic customers for load tests and the billing benchmark: numbers
+    /// 800000001 onward, each with 1–3 services, equipment, a payment method, 12 months of
+    /// invoices from the billing engine, and an account load000001@example.com, … whose
+    /// password is Load-Test-2026.
+    ///
+    /// Refused on a database that holds any customer that is not synthetic (the demo data,
+    /// real customers). Customers already there are left as they are: running it again
+    /// adds only the missing ones.
+    SeedLoad {
+        /// How many: customers 800000001 to 800000000 + N.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=99_999_999))]
+        customers: u64,
+        /// What names, addresses and contracts are drawn from (the same seed, the same customers).
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+    },
     /// List the open plan change requests (受付, 処理中), or move one on.
     PlanRequests {
         /// Take request ID up (受付 → 処理中: the customer can no longer cancel it), mailing the customer.
@@ -157,6 +173,7 @@ async fn main() -> ExitCode {
         Command::Migrate => migrate(&settings).await,
         Command::SeedDemo { if_empty } => seed_demo(&settings, if_empty).await,
         Command::Bill { month, batch_size, pause_ms } => bill(&settings, month, batch_size, pause_ms).await,
+        Command::SeedLoad { customers, seed } => seed_load(&settings, customers, seed).await,
         Command::PlanRequests { process, complete, json } => match (process, complete) {
             (Some(id), _) => plan_request_step(&settings, &id, true).await,
             (_, Some(id)) => plan_request_step(&settings, &id, false).await,
@@ -185,6 +202,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Migrate => "migrate",
         Command::SeedDemo { .. } => "seed-demo",
         Command::Bill { .. } => "bill",
+        Command::SeedLoad { .. } => "seed-load",
         Command::PlanRequests { .. } => "plan-requests",
         Command::Inquiries { .. } => "inquiries",
         Command::RegistrationUnlock { .. } => "registration-unlock",
@@ -245,6 +263,50 @@ async fn bill(settings: &Settings, month: Month, batch_size: u64, pause_ms: u64)
     );
     println!("{month}: {} invoices issued, {} already issued", report.issued, report.already_issued);
     db.close().await;
+    Ok(())
+}
+
+/// Synthetic customers 1 to `customers` (`app::synthetic`).
+async fn seed_load(settings: &Settings, customers: u64, seed: u64) -> Result<(), Error> {
+    use app::synthetic::{self, LoadOptions};
+    let db = connect(settings).await?;
+    let options = LoadOptions { customers, seed, batch_size: 500 };
+    let mut ticker = Ticker::new();
+    let result = synthetic::seed_load(&db, &options, |done, of| {
+        if ticker.due() {
+            let rate = done as f64 / ticker.elapsed().max(0.001);
+            eprintln!(
+                "seed-load: {} of {} customers, {}/s, about {:.0} s left",
+                grouped(done),
+                grouped(of),
+                grouped(rate as u64),
+                (of - done) as f64 / rate.max(0.001)
+            );
+        }
+    })
+    .await;
+    db.close().await;
+    let report = result?;
+    tracing::info!(
+        written = report.written,
+        already_there = report.already_there,
+        "synthetic customers loaded"
+    );
+    println!(
+        "seed-load: synthetic customers {}–{} (seed {seed}): {} written, {} already there, {} invoices, in {:.1} s",
+        synthetic::customer_no(1),
+        synthetic::customer_no(customers),
+        report.written,
+        report.already_there,
+        report.invoices,
+        ticker.elapsed()
+    );
+    println!(
+        "log in as {} … {} with the password {}",
+        synthetic::login_id(1),
+        synthetic::login_id(customers),
+        synthetic::PASSWORD
+    );
     Ok(())
 }
 

@@ -19,6 +19,7 @@ mod fuzz;
 mod gateway;
 mod health;
 mod help;
+mod load;
 mod login;
 mod mail;
 mod mailboxes;
