@@ -1,5 +1,6 @@
 //! Faults an operator meets (issue 26 §5, in process): the database away and back, the
-//! maintenance tick once per cluster, a stopping mail worker handing its mails back.
+//! maintenance tick once per cluster, a stopping mail worker handing its mails back, a
+//! customer whose requests alternate between two processes of one database.
 //! The multi-process faults (kill -9 behind haproxy, PostgreSQL restarted, SMTP down
 //! under load) are in `npm run loadtest -- --faults`.
 
@@ -130,7 +131,47 @@ async fn a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_send
     assert_eq!(subjects, ["mail 0", "mail 1", "mail 2"], "each once");
 }
 
+/// Two processes of one database, as behind the load balancer: sessions, writes,
+/// throttles and logout are the database's, so a customer whose requests alternate
+/// between them does not notice.
+async fn a_customer_whose_requests_alternate_between_two_processes_never_notices(backend: Backend) {
+    let a = spawn_app_with_demo_data(backend).await;
+    let b = spawn_app_on(&a.database_url, None, &[], SITE_ROOT).await;
+    // One browser: its cookie jar sends the session to both (cookies ignore the port).
+    let c = logged_in(&a, "hanako@example.com", "Hanako_2024").await;
+    let (status, body) = b.get_text_with(&c, "/account").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("佐藤"), "the other process knows her session");
+    // A write on one is read on the other.
+    assert_eq!(
+        post_from(&b, &c, "/api/account/phone/add", &[("phone", "090-3333-4444")]).await,
+        "/account?done=phone_added#phones"
+    );
+    assert!(a.get_text_with(&c, "/account").await.1.contains("090-3333-4444"));
+    assert_eq!(
+        post_from(&a, &c, "/api/account/phone/add", &[("phone", "090-3333-4444")]).await,
+        "/account?error=phone.taken",
+        "a rule that reads the other process's write"
+    );
+    // Failed logins are counted once for the cluster: 5 free in a row, alternating,
+    // then the sixth waits, on either process.
+    let stranger = a.new_browser();
+    for i in 0..5 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        let res = app.login_from(&stranger, "ichiro@example.net", "wrong-password-1").await;
+        assert_eq!(location(&res), "/login?error=credentials&next=/", "attempt {i}");
+    }
+    let res = b.login_from(&stranger, "ichiro@example.net", "wrong-password-1").await;
+    assert_eq!(location(&res), "/login?error=throttled&next=/");
+    // Logout on one ends the session on both.
+    assert_eq!(b.post_with(&c, "/api/logout", &[HTML, SAME_ORIGIN], &[("", ""); 0]).await.status(), 302);
+    let res = c.get(a.url("/account")).send().await.unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert!(location(&res).starts_with("/login"), "{}", location(&res));
+}
+
 on_both_databases!(
     one_process_takes_the_maintenance_tick_and_another_takes_it_once_the_lease_ends,
     a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_sends_each_once,
+    a_customer_whose_requests_alternate_between_two_processes_never_notices,
 );
