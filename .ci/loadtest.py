@@ -68,7 +68,8 @@ def at(text):
 
 windows = []  # (name, start, end, kinds tolerated in it)
 POST_502 = "form post in flight on a killed process (haproxy's branded 502 page)"
-DB_503 = {"503 from the portal (branded, Retry-After)", "503 from haproxy (branded page)"}
+DB_503 = {"503 from the portal (branded, Retry-After)", "503 from haproxy (branded page)",
+          "form post answered busy (its page, error=busy)", "form post failed without a message (redirect to /)"}
 if a.faults and events:
     if at("PostgreSQL stopped"):
         windows.append(("PostgreSQL down 10 s (+5 s)", at("PostgreSQL stopped"), at("PostgreSQL started") + 5, DB_503))

@@ -211,7 +211,15 @@ fn judge(
     }
     let to_login = location.starts_with("/login");
     Err(match status {
+        // A plain form post the portal could not do: back to its page with the message.
+        302 | 303 if location.contains("error=busy") => {
+            ("form post answered busy (its page, error=busy)".into(), true)
+        }
         302 | 303 if to_login => ("logged out (sent to the login page)".into(), false),
+        // The logout's failure has no page of its own: leptos_axum sends it to "/".
+        302 | 303 if post && location == "/" => {
+            ("form post failed without a message (redirect to /)".into(), true)
+        }
         200 if body.contains(LOGIN_FORM) => ("logged out (the login page served)".into(), false),
         502 if post && body.contains(HAPROXY_PAGE) => {
             ("form post in flight on a killed process (haproxy's branded 502 page)".into(), true)
