@@ -187,7 +187,7 @@ faults_run() {
 log "$users simulated customers for ${run_secs} s (after a ramp of ${ramp_secs} s)$([ $faults = 1 ] && echo ', with faults')"
 t0="$(now)"
 : >"$work/faults.log"
-export LOADTEST_SUMMARY="$work/summary.json"
+export LOADTEST_SUMMARY="$work/summary.json" LOADTEST_STEADY_AFTER=$(( ramp_secs + 30 ))
 "$loadtest" --host "http://127.0.0.1:$lb_port" --users "$users" --increase-rate "$rate" \
   --run-time "$run_secs" --quiet --goose-log "$work/goose.log" \
   >"$work/loadtest.out" 2>&1 &

@@ -155,7 +155,15 @@ async fn call(
                 Err(e) => Err(("answer cut off".to_string(), false, e.to_string())),
                 Ok(bytes) => {
                     let elapsed = t0.elapsed().as_micros().min(u32::MAX as u128) as u32;
-                    record().lock().unwrap().durations.entry(step).or_default().push(elapsed);
+                    let mut r = record().lock().unwrap();
+                    r.durations.entry(step).or_default().push(elapsed);
+                    // Logins once the ramp's queue (every customer's first login at
+                    // once) is over: what a customer waits in the steady state.
+                    if step == "login" && started().elapsed().as_secs() > steady_after() {
+                        r.durations.entry("login (steady, after the ramp)").or_default().push(elapsed);
+                        r.counts.entry("login (steady, after the ramp)").or_default().0 += 1;
+                    }
+                    drop(r);
                     let pdf = bytes.starts_with(b"%PDF");
                     let body = if pdf { String::new() } else { String::from_utf8_lossy(&bytes).into_owned() };
                     match judge(expect, status, &location, &body, pdf, form.is_some(), &retry_after) {
@@ -252,6 +260,9 @@ fn client_for(n: u64) -> reqwest::ClientBuilder {
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(60))
         .pool_max_idle_per_host(2)
+        // Below haproxy's `timeout http-keep-alive 10s`: a connection it is closing is
+        // not reused (a browser retries such a request; reqwest does not).
+        .pool_idle_timeout(Duration::from_secs(8))
         .user_agent("mypage-loadtest")
 }
 
@@ -295,6 +306,11 @@ fn count_error(kind: &str, tolerated: bool, example: String) {
     let mut r = record().lock().unwrap();
     r.errors.entry(kind.to_string()).or_insert((0, tolerated, example)).0 += 1;
     r.timeline.push((unix_now(), kind.to_string()));
+}
+
+/// Seconds after which the ramp's logins are over (`LOADTEST_STEADY_AFTER`, default 60).
+fn steady_after() -> u64 {
+    std::env::var("LOADTEST_STEADY_AFTER").ok().and_then(|v| v.parse().ok()).unwrap_or(60)
 }
 
 fn unix_now() -> f64 {
