@@ -63,7 +63,7 @@ fault() { printf '%s %s\n' "$(now)" "$*" >>"$work/faults.log"; printf '  [%6s s]
 
 cleanup() {
   set +e
-  for p in $(cat "$work"/pid.* 2>/dev/null) ${lb_pid:-} ${smtp_pid:-} ${lite_pid:-}; do kill -TERM "$p" 2>/dev/null; done
+  for p in $(cat "$work"/pid.* 2>/dev/null) ${lb_pid:-} ${lite_pid:-}; do kill -TERM "$p" 2>/dev/null; done
   wait 2>/dev/null
   pg_stop
   if [ -n "${LOADTEST_KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
@@ -75,7 +75,7 @@ smtp_port="$(port)"
 start_smtp() {
   /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$work/maildir" \
     >>"$work/smtp.log" 2>&1 &
-  smtp_pid=$!
+  echo $! >"$work/pid.smtp"
   for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null && return; sleep 0.1; done
 }
 start_smtp
@@ -170,7 +170,8 @@ faults_run() {
   gone "$(pid_of 0)"
   fault "app1 killed (-9)"
   sleep_until $(( third + 10 ))
-  kill -TERM "$smtp_pid"; wait "$smtp_pid" 2>/dev/null || true
+  kill -TERM "$(pid_of smtp)"
+  gone "$(pid_of smtp)"
   fault "SMTP sink stopped"
   sleep 60
   start_smtp
