@@ -5,7 +5,9 @@
 //! three services from the demo's plan catalogue (some started within the year, some
 //! with a plan change, a few ended), equipment, a payment method, 通話料 for phone
 //! subscribers, an account `load{n:06}@example.com` with the one password
-//! [`PASSWORD`] (hashed once: every account shares the hash), and the 12 months of
+//! [`PASSWORD`] (hashed once: every account shares the hash), a mailbox
+//! `load{n:06}@l01.<mail domain>` on each internet service (virus check on; the load
+//! test switches it), and the 12 months of
 //! invoices ending with this month, computed by the billing engine
 //! (`features::billing::engine`) from that contract.
 //!
@@ -48,6 +50,8 @@ pub struct LoadOptions {
     pub seed: u64,
     /// Customers a transaction.
     pub batch_size: u64,
+    /// The provider's mail domain (`MYPAGE_MAIL_DOMAIN`): the mailboxes' addresses.
+    pub mail_domain: String,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -130,7 +134,8 @@ pub async fn seed_load_at(
             .filter(|n| !there.contains(&customer_no(*n)))
             .map(|n| Synthetic::generate(options.seed, n, &catalogue, &calendar))
             .collect();
-        report.invoices += write(&mut tx, &customers, &plans, &calendar, &hash, at).await?;
+        report.invoices +=
+            write(&mut tx, &customers, &plans, &calendar, &hash, &options.mail_domain, at).await?;
         tx.commit().await?;
         report.written += customers.len() as u64;
         report.already_there += there.len() as u64;
@@ -508,6 +513,7 @@ async fn write(
     plans: &Plans,
     calendar: &Calendar,
     hash: &str,
+    mail_domain: &str,
     now: i64,
 ) -> Result<u64, sqlx::Error> {
     if customers.is_empty() {
@@ -538,6 +544,11 @@ async fn write(
     );
     let mut accounts = Insert::new(
         "accounts (id, customer_no, itscom_id, itscom_id_key, password_hash, recovery_method, created_at, updated_at)",
+        "ON CONFLICT DO NOTHING",
+    );
+    let mut mailboxes = Insert::new(
+        "mailboxes (id, customer_no, service_id, local_part, subdomain, address, password_hash, virus_check, \
+         created_at)",
         "ON CONFLICT DO NOTHING",
     );
     let mut usage = Insert::new(
@@ -656,6 +667,21 @@ async fn write(
             now.into(),
             now.into(),
         ]);
+        // A mailbox on the internet service (an unusable password hash, as the demo's).
+        if let Some(internet) = c.services.iter().find(|s| s.kind == "internet") {
+            let local = format!("load{:06}", c.n);
+            mailboxes.row([
+                format!("mbx-{no}").into(),
+                no.into(),
+                internet.id.as_str().into(),
+                local.as_str().into(),
+                "l01".into(),
+                format!("{local}@l01.{mail_domain}").into(),
+                "!".into(),
+                1_i64.into(),
+                now.into(),
+            ]);
+        }
         for (month, amount) in &c.usage {
             usage.row([
                 format!("use-{no}-{month}").into(),
@@ -671,7 +697,7 @@ async fn write(
                 .map_err(|e| sqlx::Error::Protocol(format!("plan {:?} is not in the catalogue", e.0)))?,
         );
     }
-    for insert in [rows, phones, services, changes, equipment, payments, accounts, usage] {
+    for insert in [rows, phones, services, changes, equipment, payments, accounts, mailboxes, usage] {
         insert.execute(&mut *tx).await?;
     }
     Ok(write_invoices(tx, &invoices).await?.len() as u64)

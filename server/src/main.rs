@@ -270,7 +270,7 @@ async fn bill(settings: &Settings, month: Month, batch_size: u64, pause_ms: u64)
 async fn seed_load(settings: &Settings, customers: u64, seed: u64) -> Result<(), Error> {
     use app::synthetic::{self, LoadOptions};
     let db = connect(settings).await?;
-    let options = LoadOptions { customers, seed, batch_size: 500 };
+    let options = LoadOptions { customers, seed, batch_size: 500, mail_domain: settings.mail_domain.clone() };
     let mut ticker = Ticker::new();
     let result = synthetic::seed_load(&db, &options, |done, of| {
         if ticker.due() {

@@ -167,6 +167,21 @@ async fn synthetic_customers_are_valid_billed_by_the_engine_log_in_and_are_refus
     let (status, page) = app.get_text_with(&c, "/billing").await;
     assert_eq!(status, 200);
     assert!(page.contains("円"), "the invoices are listed");
+    // A mailbox on each internet service, whose virus check the load test switches.
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM mailboxes").await,
+        scalar(&app, "SELECT COUNT(*) FROM services WHERE kind = 'internet'").await
+    );
+    let with: Vec<(String, String)> =
+        rows(&app, "SELECT customer_no, id FROM mailboxes ORDER BY customer_no LIMIT 1").await;
+    let (no, mailbox) = &with[0];
+    let n: u64 = no.parse::<u64>().unwrap() - app::synthetic::NUMBER_BASE;
+    let c = logged_in(&app, &app::synthetic::login_id(n), PASSWORD).await;
+    let (_, list) = app.get_text_with(&c, "/mail").await;
+    assert!(list.contains(&format!("load{n:06}@l01.itscom.net")), "listed");
+    let form = [("mailbox_id", mailbox.as_str()), ("virus_check", "off")];
+    assert_eq!(post_from(&app, &c, "/api/mail/virus-check", &form).await, "/mail");
+    assert_eq!(scalar(&app, &format!("SELECT virus_check FROM mailboxes WHERE id = '{mailbox}'")).await, 0);
     // Again: nothing added.
     let (code, out, err) = server_on(&app, &["seed-load", "--customers", "200", "--seed", "7"]);
     assert_eq!(code, Some(0), "{out}{err}");
