@@ -54,6 +54,10 @@ async fn with_the_database_away_pages_answer_a_branded_503_within_3_seconds_and_
     assert_eq!(res.status(), 503);
     assert_eq!(res.headers()["retry-after"], "5");
     assert_eq!(res.json::<app::error::AppError>().await.unwrap(), app::error::AppError::Busy);
+    // A logout that cannot end the session says so (it is not a silent return to the
+    // top page, still logged in).
+    let out = app.post_with(&c, "/api/logout", &[HTML, SAME_ORIGIN], &[("", ""); 0]).await;
+    assert_eq!(location(&out), "/?error=busy");
     // The balancer's check fails fast; the process is alive.
     let started = Instant::now();
     let (status, _) = app.get_text("/readyz").await;
@@ -73,6 +77,12 @@ async fn with_the_database_away_pages_answer_a_branded_503_within_3_seconds_and_
     }
     assert_eq!(app.get_text("/readyz").await.0, 200);
     assert_eq!(app.get_text_with(&c, "/account").await.0, 200, "the session survived");
+    let (status, top) = app.get_text_with(&c, "/?error=busy").await;
+    assert_eq!(status, 200);
+    assert!(
+        top.contains("ただいま混み合っているか、メンテナンス中です"),
+        "the logout's message on the top page"
+    );
 }
 
 async fn one_process_takes_the_maintenance_tick_and_another_takes_it_once_the_lease_ends(backend: Backend) {

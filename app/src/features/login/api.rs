@@ -221,9 +221,19 @@ pub const DEVICE_COOKIE: &str = "mypage_device";
 pub async fn logout() -> Result<(), AppError> {
     use crate::ssr::auth::{self, session};
     let state = crate::ssr::state()?;
-    if let Some(token) = auth::request_cookie(session::cookie_name(&state.settings)) {
-        let mut conn = state.db.pool().acquire().await?;
-        session::delete(&mut conn, &token).await?;
+    let ended: Result<(), AppError> = async {
+        if let Some(token) = auth::request_cookie(session::cookie_name(&state.settings)) {
+            let mut conn = state.db.pool().acquire().await?;
+            session::delete(&mut conn, &token).await?;
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(error) = ended {
+        // The session could not be ended (the database away): still logged in, and
+        // told so on the page a login lands on (never a silent return to it).
+        let landing = crate::domain::redirect::safe_next(None);
+        return crate::ssr::respond(&landing, Err(error.into())).map(|_| ());
     }
     auth::set_cookie(&session::clearing_cookie(&state.settings));
     if crate::ssr::is_plain_form_post() {

@@ -1,6 +1,7 @@
 use super::api::get_top_summary;
 use super::TopSummary;
 use crate::components::card::Card;
+use crate::components::form::{form_error, FormAlert};
 use crate::components::status::Loaded;
 use crate::features::billing::{
     self,
@@ -19,6 +20,8 @@ pub fn TopPage() -> impl IntoView {
     let summary = Resource::new(|| (), |_| get_top_summary());
     view! {
         <RequireLogin>
+            // A logout that could not end the session (the database away) comes back here.
+            <FormAlert error=form_error()/>
             <Loaded resource=summary children=move |s| view! { <TopSummaryView summary=s/> }/>
         </RequireLogin>
     }
