@@ -28,6 +28,9 @@ use crate::features::registration::{
     AdditionalPage, ConfirmPage, CredentialsPage, DonePage, PendingPage, RegisterPage, ReviewPage,
     ReviewedPage, SentPage, StopPage,
 };
+use crate::features::security::{
+    ActivityPage, LoginSecurityPage, LoginTwoStepPage, RecoveryCodesPage, TwoStepSetupPage,
+};
 use crate::features::speedtest::SpeedTestPage;
 use crate::features::top::TopPage;
 use crate::i18n::t;
@@ -114,6 +117,11 @@ pub fn App() -> impl IntoView {
                     // a streamed page cost 4× the compression of the same bytes at once).
                     <Route path=PagePath(crate::features::top::routes::TOP) view=TopPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::login::routes::LOGIN) view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::security::routes::LOGIN_TWO_STEP) view=LoginTwoStepPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::security::routes::SECURITY) view=LoginSecurityPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::security::routes::TWO_STEP) view=TwoStepSetupPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::security::routes::RECOVERY_CODES) view=RecoveryCodesPage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::security::routes::ACTIVITY) view=ActivityPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::registration::routes::START) view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::registration::routes::ADDITIONAL) view=AdditionalPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::registration::routes::CREDENTIALS) view=CredentialsPage ssr=SsrMode::Async/>

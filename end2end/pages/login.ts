@@ -15,7 +15,7 @@ export class LoginPage {
     return this.page.getByLabel('パスワードを表示');
   }
   get submit() {
-    return this.page.getByRole('button', { name: 'ログイン' });
+    return this.page.getByRole('button', { name: 'ログイン', exact: true });
   }
   get reset() {
     return this.page.getByRole('button', { name: 'リセット' });

@@ -10,13 +10,15 @@ import type { Page } from '@playwright/test';
 // changes); screens after a mailed link are audited by the flow tests that reach them.
 
 /** Reached by URL before login. */
-const PUBLIC = ['/login', '/register', '/recovery', '/recovery/identify', '/accessibility', '/no-such-page'];
+const PUBLIC = ['/login', '/login/two-step', '/register', '/recovery', '/recovery/identify', '/accessibility', '/no-such-page'];
 /** Reached by URL once logged in (as 佐藤 花子, demo 100000002). */
 const PRIVATE = [
   '/',
   '/account',
   '/account/edit',
   '/account/id',
+  '/account/security',
+  '/account/security/activity',
   '/billing',
   '/billing/payment',
   '/contract',

@@ -19,7 +19,7 @@ for (const [name, options] of [
   await page.goto(`${base}/login`);
   await page.getByLabel('iTSCOM ID').fill('hanako@example.com');
   await page.getByLabel('パスワード', { exact: true }).fill('Hanako_2024');
-  await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'ログイン' }).click()]);
+  await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'ログイン', exact: true }).click()]);
   await page.screenshot({ path: new URL(`../../public/screenshots/${name}.png`, import.meta.url).pathname });
   await context.close();
 }

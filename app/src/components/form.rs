@@ -149,11 +149,44 @@ pub fn PasswordAgain(
     needed.then(|| {
         view! {
             {lead.map(|lead| view! { <p class="text-sm text-slate-700">{lead}</p> })}
-            <Field id=id name="password" label=tx.current_password input_type="password"
-                autocomplete="current-password" maxlength="32"
-                error=field_error(tx, error, "current_password")/>
+            <div data-password-field="">
+                <Field id=id name="password" label=tx.current_password input_type="password"
+                    autocomplete="current-password" maxlength="32"
+                    error=field_error(tx, error, "current_password")/>
+            </div>
+            {passkey_confirm(tx)}
         }
     })
+}
+
+/// `パスキーで確認` under a password asked again, for a customer with a passkey
+/// (step-up). Rendered on the server only: its words stay out of the WASM.
+#[cfg(feature = "ssr")]
+fn passkey_confirm(tx: &'static Texts) -> impl IntoView {
+    let has_passkey = use_context::<crate::context::UserResource>()
+        .and_then(|u| u.0.get_untracked())
+        .and_then(Result::ok)
+        .flatten()
+        .is_some_and(|u| u.has_passkey);
+    has_passkey.then(|| view! {
+        <div data-passkey-verify="" data-err-failed=tx.passkey_confirm_failed data-done=tx.passkey_confirmed>
+            <p class="text-sm font-bold text-red-700" role="alert" data-passkey-error="" hidden></p>
+            <p class="text-sm font-bold" role="status" data-passkey-done="" hidden></p>
+            <button type="button" class="btn-ghost js-only" data-passkey-confirm="" data-testid="passkey-confirm" hidden>{tx.passkey_confirm}</button>
+        </div>
+        <PasskeyScript/>
+    })
+}
+
+#[cfg(not(feature = "ssr"))]
+fn passkey_confirm(_: &'static Texts) -> impl IntoView {}
+
+/// The browser side of passkeys (`/passkey.js`, with this response's CSP nonce): only
+/// on the pages that use it (login, the security centre, a password asked again of a
+/// customer with a passkey). Its messages come from the elements' `data-*`.
+#[component]
+pub fn PasskeyScript() -> impl IntoView {
+    view! { <script type="module" src="/passkey.js" nonce=leptos::nonce::use_nonce()></script> }
 }
 
 /// A form's submit button: sends once (see [`SubmitButton`]).

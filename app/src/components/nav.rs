@@ -72,6 +72,10 @@ pub const MENUS: &[MenuSection] = &[
                 label: |t| t.menu_settings_security,
                 href: Some(crate::features::addons::routes::SECURITY),
             },
+            MenuItem {
+                label: |t| t.menu_settings_login_security,
+                href: Some(crate::features::security::routes::SECURITY),
+            },
         ],
     },
     MenuSection {

@@ -19,6 +19,7 @@ pub mod redirect;
 pub mod secret_question;
 pub mod speedtest;
 pub mod support;
+pub mod two_step;
 pub mod verification;
 pub mod yen;
 

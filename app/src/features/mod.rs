@@ -13,6 +13,7 @@ pub mod preferences;
 pub mod recovery;
 pub mod referral;
 pub mod registration;
+pub mod security;
 pub mod speedtest;
 pub mod top;
 
@@ -86,8 +87,15 @@ mod tests {
             let when = crate::ssr::mail::format_time(locale, 1_795_583_100);
             let mails = [
                 (
-                    crate::features::login::mail::new_browser_login(&s, locale, "t@x", "ID-1", 1_795_583_100),
-                    vec!["ID-1", when.as_str()],
+                    crate::features::login::mail::new_browser_login(
+                        &s,
+                        locale,
+                        "t@x",
+                        "ID-1",
+                        1_795_583_100,
+                        "PLACE-1",
+                    ),
+                    vec!["ID-1", when.as_str(), "PLACE-1", "/account/security"],
                 ),
                 (
                     crate::features::registration::mail::registration_confirm(&s, locale, "t@x", "LINK-1"),
@@ -103,6 +111,7 @@ mod tests {
                         locale,
                         "t@x",
                         1_795_583_100,
+                        true,
                     ),
                     vec![when.as_str()],
                 ),

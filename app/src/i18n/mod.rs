@@ -89,6 +89,10 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
             texts.err_choose.into()
         }
         ("remove_phone", E::Required) => texts.err_phone_last.into(),
+        #[cfg(feature = "ssr")]
+        ("otp", E::InvalidFormat | E::InvalidCharacters) => texts.err_code_format.into(),
+        #[cfg(feature = "ssr")]
+        ("otp", E::Mismatch) => texts.err_code_wrong.into(),
         (_, E::Required) => texts.err_required.into(),
         ("itscom_id", E::InvalidCharacters) => texts.err_id_characters.into(),
         ("itscom_id", E::InvalidFormat) => texts.err_id_format.into(),

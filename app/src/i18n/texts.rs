@@ -125,6 +125,9 @@ crate::texts! {
         menu_settings_security =
             "インターネットセキュリティサービスの設定・変更",
             "Internet security service";
+        menu_settings_login_security =
+            "ログイン・セキュリティ設定",
+            "Sign-in and security";
         menu_help =
             "ヘルプ",
             "Help";
@@ -216,6 +219,28 @@ crate::texts! {
         err_required =
             "入力してください。",
             "Please fill this in.";
+        // Server only (the pages render on the server; no island shows them, so the
+        // WASM does not carry them).
+        #[cfg(feature = "ssr")]
+        passkey_confirm =
+            "パスキーで確認",
+            "Confirm with a passkey";
+        #[cfg(feature = "ssr")]
+        passkey_confirmed =
+            "パスキーで確認しました。パスワードの入力は不要です。",
+            "Confirmed with your passkey: no password needed.";
+        #[cfg(feature = "ssr")]
+        passkey_confirm_failed =
+            "パスキーで確認できませんでした。パスワードを入力してください。",
+            "The passkey did not confirm it. Enter your password.";
+        #[cfg(feature = "ssr")]
+        err_code_format =
+            "認証アプリの6桁の数字、または10文字のリカバリーコードを入力してください。",
+            "Enter the 6 digits of your app or a 10-character recovery code.";
+        #[cfg(feature = "ssr")]
+        err_code_wrong =
+            "確認コードが正しくありません。認証アプリに表示されている最新のコードを入力してください。",
+            "The code is not correct. Enter the newest code your app shows.";
         err_too_short: fn(usize) -> String =
             |n| format!("{n}文字以上で入力してください。"),
             |n| format!("Enter at least {n} characters.");

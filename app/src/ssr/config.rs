@@ -93,6 +93,12 @@ pub struct Settings {
     pub support: crate::domain::support::SupportContacts,
     /// `PAYMENT_GATEWAY`: where cards are entered (see [`GatewayChoice`]).
     pub payment_gateway: GatewayChoice,
+    /// `SEAL_KEY`: 64 hex digits (256 bits), the same on every process: seals the
+    /// secrets the server must read again (authenticator apps' secrets), so that a copy
+    /// of the database alone does not hold them. Unset in production: two-step
+    /// verification is not offered (the security page says so); development uses a
+    /// fixed key of its own.
+    pub seal_key: Option<Secret<String>>,
 }
 
 /// The payment gateway a change to a card goes through (`PAYMENT_GATEWAY`).
@@ -369,7 +375,17 @@ impl Settings {
             ));
         }
 
+        let seal_key = match get("SEAL_KEY").map(|v| v.trim().to_ascii_lowercase()) {
+            Some(k) if k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()) => Some(Secret::new(k)),
+            Some(_) => return Err(err("SEAL_KEY", "must be 64 hex digits (e.g. `openssl rand -hex 32`)")),
+            None if env == Environment::Development => {
+                Some(Secret::new(crate::ssr::crypto::sha256_hex("mypage development seal key")))
+            }
+            None => None,
+        };
+
         Ok(Self {
+            seal_key,
             payment_gateway,
             support,
             invoice_issuer,
@@ -539,6 +555,8 @@ mod tests {
             ("REREGISTRATION_HOLD_HOURS", "0"),
             ("INVOICE_REGISTRATION_NO", "T1234567890124"),
             ("INVOICE_ISSUER_NAME", "a\nb"),
+            ("SEAL_KEY", "not-hex"),
+            ("SEAL_KEY", "abcd"),
             ("SUPPORT_INTERNET_PHONE", "0120-12560"),
             ("SUPPORT_GENERAL_PHONE", "tel:0120109199"),
             ("SUPPORT_MAIL", "support"),

@@ -44,6 +44,31 @@ pub fn open(key_hex: &str, sealed_hex: &str) -> Option<String> {
     String::from_utf8(plain).ok()
 }
 
+/// Seal `secret` with the server's key (`SEAL_KEY`) and a fresh random nonce: the
+/// nonce and the sealed text, hex. For secrets the server reads again.
+pub fn seal_with(key_hex: &str, secret: &str) -> String {
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+    use rand::RngCore;
+    let key = hex_bytes(key_hex).filter(|k| k.len() == 32).expect("SEAL_KEY is 64 hex digits");
+    let mut nonce = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let cipher = ChaCha20Poly1305::new(Key::from_slice(&key));
+    let sealed = cipher.encrypt(Nonce::from_slice(&nonce), secret.as_bytes()).expect("sealing");
+    nonce.iter().chain(sealed.iter()).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Open what [`seal_with`] sealed; `None` for another key or damaged text.
+pub fn open_with(key_hex: &str, sealed_hex: &str) -> Option<String> {
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+    let key = hex_bytes(key_hex).filter(|k| k.len() == 32)?;
+    let bytes = hex_bytes(sealed_hex).filter(|b| b.len() > 12)?;
+    let cipher = ChaCha20Poly1305::new(Key::from_slice(&key));
+    let plain = cipher.decrypt(Nonce::from_slice(&bytes[..12]), &bytes[12..]).ok()?;
+    String::from_utf8(plain).ok()
+}
+
 fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
     if !hex.len().is_multiple_of(2) {
         return None;
@@ -54,6 +79,21 @@ fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_sealed_with_the_server_key_open_only_with_it_and_never_seal_alike() {
+        let key = sha256_hex("k1");
+        let a = seal_with(&key, "JBSWY3DPEHPK3PXP");
+        let b = seal_with(&key, "JBSWY3DPEHPK3PXP");
+        assert_ne!(a, b, "a fresh nonce each time");
+        assert!(!a.contains("JBSWY3DP"));
+        assert_eq!(open_with(&key, &a).as_deref(), Some("JBSWY3DPEHPK3PXP"));
+        assert_eq!(open_with(&sha256_hex("k2"), &a), None);
+        let mut damaged = a.clone();
+        damaged.replace_range(30..32, if &a[30..32] == "00" { "11" } else { "00" });
+        assert_eq!(open_with(&key, &damaged), None);
+        assert_eq!(open_with(&key, "00"), None);
+    }
 
     #[test]
     fn sealed_secrets_open_only_with_their_key() {

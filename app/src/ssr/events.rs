@@ -8,6 +8,8 @@ use crate::ssr::db::Conn;
 /// What happened. The names are the `kind` column and the `event` field of the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
+    /// A login that started a session (its method and browser in detail).
+    LoggedIn,
     LoginFailed,
     LoginThrottled,
     /// 100 failures in a row: login needs a password reset.
@@ -47,11 +49,27 @@ pub enum Event {
     /// An add-on subscribed to, or cancelled (to the end of the month or its term).
     AddonSubscribed,
     AddonCancelled,
+    /// ログイン中の端末: one session ended by the customer, or every other one.
+    SessionEnded,
+    OtherSessionsEnded,
+    /// 2段階認証: turned on, turned off, new recovery codes, a wrong code at login.
+    TwoStepEnabled,
+    TwoStepDisabled,
+    RecoveryCodesRenewed,
+    TwoStepFailed,
+    /// The mails of logins from new browsers turned on or off.
+    NewBrowserMailChanged,
+    /// A mailbox registered (its address in detail).
+    MailboxCreated,
+    /// パスキー: registered, deleted.
+    PasskeyAdded,
+    PasskeyRemoved,
 }
 
 impl Event {
     pub fn name(self) -> &'static str {
         match self {
+            Event::LoggedIn => "login.succeeded",
             Event::LoginFailed => "login.failed",
             Event::LoginThrottled => "login.throttled",
             Event::LoginLocked => "login.locked",
@@ -79,6 +97,16 @@ impl Event {
             Event::RegistrationStopped => "registration.stopped",
             Event::AddonSubscribed => "addon.subscribed",
             Event::AddonCancelled => "addon.cancelled",
+            Event::SessionEnded => "security.session_ended",
+            Event::OtherSessionsEnded => "security.other_sessions_ended",
+            Event::TwoStepEnabled => "security.two_step_enabled",
+            Event::TwoStepDisabled => "security.two_step_disabled",
+            Event::RecoveryCodesRenewed => "security.recovery_codes_renewed",
+            Event::TwoStepFailed => "login.two_step_failed",
+            Event::NewBrowserMailChanged => "security.new_browser_mail_changed",
+            Event::MailboxCreated => "mailbox.created",
+            Event::PasskeyAdded => "security.passkey_added",
+            Event::PasskeyRemoved => "security.passkey_removed",
         }
     }
 }
@@ -122,7 +150,8 @@ pub async fn record(
         "INSERT INTO account_events (id, account_id, customer_no, kind, client, detail, created_at)
          VALUES ($1, $2, COALESCE($3, (SELECT customer_no FROM accounts WHERE id = $2)), $4, $5, $6, $7)",
     )
-    .bind(crate::ssr::db::new_id())
+    // Ordered: the activity lists the events of one second in the order they happened.
+    .bind(crate::ssr::db::new_ordered_id())
     .bind(account)
     .bind(customer)
     .bind(event.name())
@@ -134,8 +163,8 @@ pub async fn record(
     Ok(())
 }
 
-/// The common case: `event` for an account, from this request's client, with no
-/// detail.
+/// The common case: `event` for an account, from this request's client and browser
+/// (the account's セキュリティ履歴 shows where it came from).
 pub async fn account_event(
     conn: &mut Conn,
     event: Event,
@@ -143,5 +172,21 @@ pub async fn account_event(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let client = crate::ssr::auth::client_address();
-    record(conn, event, Subject::Account(account_id), &client, serde_json::json!({}), now).await
+    let detail = serde_json::json!({ "browser": crate::ssr::auth::browser_summary() });
+    record(conn, event, Subject::Account(account_id), &client, detail, now).await
+}
+
+/// `event` for an account, and its security notice: `mail` (in the account's language,
+/// to an address) goes to the contact address and, for 7 days after a change of it, the
+/// ones before; in the caller's transaction.
+pub async fn notify_account(
+    conn: &mut Conn,
+    event: Event,
+    account_id: &str,
+    mail: impl Fn(crate::i18n::Locale, &str) -> crate::ssr::mail::Mail,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let target = crate::ssr::db::customers::notice_target(conn, account_id).await?;
+    target.notify(conn, event.name(), |to| mail(target.locale, to), now).await?;
+    account_event(conn, event, account_id, now).await
 }

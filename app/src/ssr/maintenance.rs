@@ -57,8 +57,10 @@ pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::Ap
     let idle_before = now - state.settings.session.idle_secs;
     let finished_before = now - KEEP_FINISHED_SECS;
     let events_before = now - KEEP_NOISE_SECS;
-    let statements: [(&str, &[i64]); 4] = [
+    let statements: [(&str, &[i64]); 6] = [
         ("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2", &[now, idle_before]),
+        ("DELETE FROM login_challenges WHERE expires_at <= $1", &[now]),
+        ("DELETE FROM webauthn_ceremonies WHERE expires_at <= $1", &[now]),
         // A lock (100 failures in a row) is never due: reserve() sets it so, and it stays
         // until it is opened, whatever its age.
         ("DELETE FROM throttle WHERE purge_after <= $1 AND blocked_until <= $1", &[now]),

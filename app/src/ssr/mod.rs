@@ -11,6 +11,7 @@ pub mod mail;
 pub mod maintenance;
 pub mod payment;
 pub mod pdf;
+pub mod qr;
 pub mod security;
 
 use crate::error::AppError;

@@ -1129,7 +1129,14 @@ impl Fuzz {
             )
             .await;
             if let Some((id,)) = account.first() {
-                self.session = app::ssr::auth::session::create(&mut conn, id, now, settings).await.unwrap();
+                use app::ssr::auth::session::{Method, Origin};
+                let origin = Origin {
+                    user_agent: "fuzz".into(),
+                    client: "127.0.0.1".into(),
+                    method: Method::Password,
+                };
+                self.session =
+                    app::ssr::auth::session::create(&mut conn, id, now, settings, &origin).await.unwrap();
             }
         }
     }

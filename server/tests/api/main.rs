@@ -28,5 +28,6 @@ mod recovery;
 mod referral;
 mod registration;
 mod second_review;
+mod security;
 mod speedtest;
 mod trust;

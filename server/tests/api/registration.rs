@@ -4,7 +4,7 @@ use crate::common::*;
 use app::ssr::auth::throttle::LOGIN_ACCOUNT;
 
 /// The confirmation link's token from the newest mail to `to`.
-async fn mailed_token(app: &TestApp, to: &str) -> Option<String> {
+pub(crate) async fn mailed_token(app: &TestApp, to: &str) -> Option<String> {
     let mails = outbox_mails_to(app, "registration.confirm", to).await;
     let mail = mails.into_iter().next().expect("a mail to the new ID");
     mail.text.split("token=").nth(1).map(|rest| rest.split_whitespace().next().unwrap().to_string())
@@ -12,7 +12,12 @@ async fn mailed_token(app: &TestApp, to: &str) -> Option<String> {
 
 /// 次へ on the confirmation page of `token` from `client`, with the contact address
 /// chosen (its index among those offered), if one is: where it leads.
-async fn complete(app: &TestApp, client: &reqwest::Client, token: &str, contact: Option<&str>) -> String {
+pub(crate) async fn complete(
+    app: &TestApp,
+    client: &reqwest::Client,
+    token: &str,
+    contact: Option<&str>,
+) -> String {
     let mut form = vec![("token", token)];
     form.extend(contact.map(|index| ("contact", index)));
     post_from(app, client, "/api/register/complete", &form).await
@@ -51,7 +56,7 @@ fn token_of(link: &str) -> &str {
 }
 
 /// STEP 2 and 3 for Hanako (demo 100000002, who has an account) from browser `c`.
-async fn hanako_reregisters(app: &TestApp, c: &reqwest::Client, new_id: &str) {
+pub(crate) async fn hanako_reregisters(app: &TestApp, c: &reqwest::Client, new_id: &str) {
     assert_eq!(
         verify(app, c, "サトウ ハナコ", "090-1111-2222", "card", "4242").await,
         "/register/credentials"

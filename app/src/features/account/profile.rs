@@ -27,17 +27,10 @@ async fn notice(
     t: i64,
 ) -> Result<(), sqlx::Error> {
     let state = crate::ssr::state().map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-    let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
-    let words = what(super::texts::of(target.locale));
-    target
-        .notify(
-            tx,
-            event.name(),
-            |to| super::mail::profile_changed(&state.settings, target.locale, to, &words, t),
-            t,
-        )
-        .await?;
-    crate::ssr::events::account_event(tx, event, account_id, t).await
+    let mail = |locale, to: &str| {
+        super::mail::profile_changed(&state.settings, locale, to, &what(super::texts::of(locale)), t)
+    };
+    crate::ssr::events::notify_account(tx, event, account_id, mail, t).await
 }
 
 /// `追加する`: a phone number on the contract (the PhoneNumber rules; not one it has;

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 pub struct UserBrief {
     pub name: String,
     pub itscom_id: String,
+    /// A passkey can stand in for the password asked again (step-up).
+    pub has_passkey: bool,
 }
 
 /// The logged-in customer of this request, if any.
@@ -16,8 +18,9 @@ pub async fn current_user() -> Result<Option<UserBrief>, AppError> {
     };
     let state = crate::ssr::state()?;
     let mut conn = state.db.pool().acquire().await?;
-    let name = super::store::customer_name(&mut conn, &account.customer_no).await?;
-    Ok(Some(UserBrief { name, itscom_id: account.itscom_id }))
+    let (name, has_passkey) =
+        super::store::customer_brief(&mut conn, &account.customer_no, &account.account_id).await?;
+    Ok(Some(UserBrief { name, itscom_id: account.itscom_id, has_passkey }))
 }
 
 /// Log in. Returns where to go next (a same-site path). A plain form post (no
@@ -77,21 +80,40 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     let Some(account) = account else {
         return Err(AppError::InvalidCredentials.into()); // unreachable: no hash never verifies
     };
-    start_session(&state, &account, &id_key, &client, t).await?;
+    // Two-step verification on: the login waits for its code; no session yet.
+    if account.two_step != 0 {
+        let mut conn = state.db.pool().acquire().await?;
+        let step =
+            crate::features::security::await_second_step(&mut conn, &state.settings, &account.id, &next, t)
+                .await?;
+        return Ok(step);
+    }
+    start_session(&state, &account, &id_key, &client, t, auth::session::Method::Password).await?;
     Ok(next)
+}
+
+/// The active account `account_id`, as a login starts it (the second step's).
+#[cfg(feature = "ssr")]
+pub(crate) async fn account_by_id(
+    conn: &mut crate::ssr::db::Conn,
+    account_id: &str,
+) -> Result<Option<super::store::LoginAccount>, sqlx::Error> {
+    super::store::active_account_by_id(conn, account_id).await
 }
 
 /// The proven login: its budgets forgiven, a fresh session, the browser remembered
 /// (the customer told of a new one), the cookies set.
 #[cfg(feature = "ssr")]
-async fn start_session(
+pub(crate) async fn start_session(
     state: &crate::ssr::AppState,
     account: &super::store::LoginAccount,
     id_key: &str,
     client: &str,
     t: i64,
+    method: crate::ssr::auth::session::Method,
 ) -> Result<(), AppError> {
     use crate::ssr::auth::{self, session, throttle};
+    use crate::ssr::events::{record, Event, Subject};
     let settings = &state.settings;
     let mut tx = state.db.pool().begin().await?;
     throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, id_key).await?;
@@ -109,7 +131,11 @@ async fn start_session(
     if let Some(old) = auth::request_cookie(session::cookie_name(settings)) {
         session::delete(&mut tx, &old).await?;
     }
-    let token = session::create(&mut tx, &account.id, t, &settings.session).await?;
+    let origin = session::Origin::of_request(method);
+    let token = session::create(&mut tx, &account.id, t, &settings.session, &origin).await?;
+    let browser = auth::describe_user_agent(&origin.user_agent);
+    let detail = serde_json::json!({ "method": method.name(), "browser": browser });
+    record(&mut tx, Event::LoggedIn, Subject::Account(&account.id), client, detail, t).await?;
 
     // A browser not seen with this account before: remember it and tell the customer.
     let device = auth::request_cookie(DEVICE_COOKIE)
@@ -117,7 +143,7 @@ async fn start_session(
     let device = device.unwrap_or_else(auth::random_token);
     let known = super::store::remember_device(&mut tx, &account.id, &device, t).await?;
     let locale = login_locale(&mut tx, settings, account).await?;
-    if !known {
+    if !known && account.new_browser_mail != 0 {
         tell_of_new_browser(&mut tx, settings, account, locale, t).await?;
     }
     tx.commit().await?;
@@ -164,11 +190,13 @@ async fn tell_of_new_browser(
     let to = account.contact_email.clone().unwrap_or_else(|| account.itscom_id.clone());
     // And, for 7 days after a change of the contact address, the ones before.
     let also = crate::ssr::db::customers::previous_contacts(tx, &account.customer_no, &to, t).await?;
+    let client = crate::domain::two_step::shorten_client(&crate::ssr::auth::client_address());
+    let place = &format!("{} ({client})", crate::ssr::auth::browser_summary());
     crate::ssr::mail::enqueue_each(
         tx,
         "login.new_browser",
         std::iter::once(to.as_str()).chain(also.iter().map(String::as_str)),
-        |to| super::mail::new_browser_login(settings, locale, to, &account.itscom_id, t),
+        |to| super::mail::new_browser_login(settings, locale, to, &account.itscom_id, t, place),
         t,
     )
     .await
@@ -193,7 +221,8 @@ pub async fn failed_login(
     // On the caller's connection: a request holding one never waits for a second.
     let mut tx = conn.begin().await?;
     let subject = account_id.map_or(Subject::Unknown, Subject::Account);
-    record(&mut tx, event, subject, client, serde_json::json!({}), now).await?;
+    let detail = serde_json::json!({ "browser": crate::ssr::auth::browser_summary() });
+    record(&mut tx, event, subject, client, detail, now).await?;
     let due =
         throttle::notice_due(&mut tx, &throttle::LOGIN_ACCOUNT, id_key, throttle::LOCK_AFTER, now).await?;
     if let (true, Some(account_id)) = (due, account_id) {

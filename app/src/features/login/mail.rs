@@ -6,15 +6,29 @@ use crate::i18n::Locale;
 use crate::ssr::config::Settings;
 use crate::ssr::mail::{format_time, wrap, Mail};
 
-/// A login from a browser this account has not used before.
-pub fn new_browser_login(settings: &Settings, locale: Locale, to: &str, itscom_id: &str, at: i64) -> Mail {
+/// A login from a browser this account has not used before: when, from where
+/// (`place`: browser, OS and the shortened address), and the link to the security
+/// centre.
+pub fn new_browser_login(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    itscom_id: &str,
+    at: i64,
+    place: &str,
+) -> Mail {
     let w = super::texts::of(locale);
+    let link = settings
+        .public_url
+        .join(crate::features::security::routes::SECURITY)
+        .map(String::from)
+        .unwrap_or_default();
     wrap(
         settings,
         locale,
         to,
         w.mail_new_browser_subject,
-        &(w.mail_new_browser)(itscom_id, &format_time(locale, at)),
+        &(w.mail_new_browser)(itscom_id, &format_time(locale, at), place, &link),
     )
 }
 
@@ -34,14 +48,15 @@ mod tests {
 
     #[test]
     fn subjects_never_carry_line_breaks() {
-        let m = new_browser_login(&settings(), Locale::Ja, "a@example.com", "evil\r\nBcc: x@example.com", 0);
+        let m =
+            new_browser_login(&settings(), Locale::Ja, "a@example.com", "evil\r\nBcc: x@example.com", 0, "-");
         assert!(!m.subject.contains('\n') && !m.subject.contains('\r'));
         assert!(m.subject.starts_with("【iTSCOM マイページ】"));
     }
 
     #[test]
     fn user_text_is_escaped_in_html_but_kept_in_text() {
-        let m = new_browser_login(&settings(), Locale::En, "a@example.com", "<b>x</b>@example.com", 0);
+        let m = new_browser_login(&settings(), Locale::En, "a@example.com", "<b>x</b>@example.com", 0, "-");
         assert!(m.html.contains("&lt;b&gt;x&lt;/b&gt;"));
         assert!(!m.html.contains("<b>x</b>"));
         assert!(m.text.contains("<b>x</b>@example.com"));

@@ -69,11 +69,26 @@ pub fn LoginPage() -> impl IntoView {
                     <button type="reset" class="btn-ghost">{tx.reset}</button>
                 </div>
             </ActionForm>
+            <PasskeyLogin next=next()/>
             <ul class="mt-6 space-y-1 text-sm">
                 <li><a class="menu-item" href=crate::features::registration::routes::START>{tx.register_link}</a></li>
                 <li><a class="menu-item" href=crate::features::recovery::routes::START>{tx.forgot_link}</a></li>
             </ul>
         </div>
+    }
+}
+
+/// `パスキーでログイン`: shown by `/passkey.js` where the browser supports passkeys (no
+/// ID typed: the browser offers the passkeys it holds for this site).
+#[component]
+fn PasskeyLogin(next: String) -> impl IntoView {
+    let ts = crate::features::security::texts::t();
+    view! {
+        <div class="mt-4" data-passkey-login="" data-next=next data-err-failed=ts.login_passkey_failed>
+            <p class="text-sm font-bold text-red-700" role="alert" data-passkey-error="" hidden></p>
+            <button type="button" class="btn-ghost js-only" data-passkey-signin="" data-testid="passkey-login" hidden>{ts.login_passkey}</button>
+        </div>
+        <crate::components::form::PasskeyScript/>
     }
 }
 

@@ -3,13 +3,22 @@
 
 use crate::ssr::db::Conn;
 
-/// The customer's name.
-pub async fn customer_name(conn: &mut Conn, customer_no: &str) -> Result<String, sqlx::Error> {
-    let (name,): (String,) = sqlx::query_as("SELECT name FROM customers WHERE customer_no = $1")
-        .bind(customer_no)
-        .fetch_one(conn)
-        .await?;
-    Ok(name)
+/// The customer's name, and whether the account has a passkey (which may stand in for
+/// a password asked again): one statement on every page's way.
+pub async fn customer_brief(
+    conn: &mut Conn,
+    customer_no: &str,
+    account_id: &str,
+) -> Result<(String, bool), sqlx::Error> {
+    let (name, passkeys): (String, i64) = sqlx::query_as(
+        "SELECT name, CASE WHEN EXISTS (SELECT 1 FROM passkeys WHERE account_id = $2) THEN 1 ELSE 0 END
+         FROM customers WHERE customer_no = $1",
+    )
+    .bind(customer_no)
+    .bind(account_id)
+    .fetch_one(conn)
+    .await?;
+    Ok((name, passkeys != 0))
 }
 
 /// An active account, as a login checks and starts it.
@@ -22,18 +31,40 @@ pub struct LoginAccount {
     pub locale: String,
     pub contact_email: Option<String>,
     pub customer_no: String,
+    /// Whether a login from a new browser is mailed (1) or not (0).
+    pub new_browser_mail: i64,
+    /// Whether two-step verification is on (1): a password login then waits for a code.
+    pub two_step: i64,
+}
+
+/// A [`LoginAccount`] of an active account whose column `by` is `value` (one
+/// statement, whatever the login needs next).
+async fn active_account_by(
+    conn: &mut Conn,
+    by: &str,
+    value: &str,
+) -> Result<Option<LoginAccount>, sqlx::Error> {
+    let sql = format!(
+        "SELECT a.id, a.password_hash, a.itscom_id, a.locale, c.contact_email, a.customer_no, a.new_browser_mail,
+                CASE WHEN EXISTS (SELECT 1 FROM totp_factors t WHERE t.account_id = a.id AND t.enabled_at IS NOT NULL)
+                     THEN 1 ELSE 0 END AS two_step
+             FROM accounts a JOIN customers c ON c.customer_no = a.customer_no
+             WHERE a.{by} = $1 AND a.state = 'active'"
+    );
+    sqlx::query_as(&sql).bind(value).fetch_optional(conn).await
 }
 
 /// The active account of the iTSCOM ID key `id_key`.
 pub async fn active_account(conn: &mut Conn, id_key: &str) -> Result<Option<LoginAccount>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.id, a.password_hash, a.itscom_id, a.locale, c.contact_email, a.customer_no
-             FROM accounts a JOIN customers c ON c.customer_no = a.customer_no
-             WHERE a.itscom_id_key = $1 AND a.state = 'active'",
-    )
-    .bind(id_key)
-    .fetch_optional(conn)
-    .await
+    active_account_by(conn, "itscom_id_key", id_key).await
+}
+
+/// The active account `account_id` (a login at its second step).
+pub async fn active_account_by_id(
+    conn: &mut Conn,
+    account_id: &str,
+) -> Result<Option<LoginAccount>, sqlx::Error> {
+    active_account_by(conn, "id", account_id).await
 }
 
 /// Remembers the browser `device` (stored hashed) for the account: whether it was

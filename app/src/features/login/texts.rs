@@ -26,16 +26,20 @@ crate::texts! {
             "新しいブラウザからのログインがありました",
             "New sign-in from a browser";
         #[cfg(feature = "ssr")]
-        mail_new_browser: fn(&str, &str) -> Vec<String> =
-            |id, when| vec![
+        mail_new_browser: fn(&str, &str, &str, &str) -> Vec<String> =
+            |id, when, place, link| vec![
                 format!("iTSCOM ID {id} で、これまでに使われていないブラウザからマイページへのログインがありました。"),
                 format!("日時: {when}"),
+                format!("端末・接続元: {place}"),
                 "お客さまご自身のログインであれば、このメールへの対応は不要です。お心当たりのない場合は、すぐにパスワードを変更し、サポートセンターまでご連絡ください。".into(),
+                format!("ログイン中の端末の確認・ログアウト、このお知らせの停止は、ログイン・セキュリティ設定から行えます: {link}"),
             ],
-            |id, when| vec![
+            |id, when, place, link| vec![
                 format!("Your iTSCOM ID {id} was used to log in to My Page from a browser not used before."),
                 format!("When: {when}"),
+                format!("Device and address: {place}"),
                 "If this was you, there is nothing to do. If not, change your password at once and contact our support centre.".into(),
+                format!("See and sign out the signed-in devices, or stop these notices, in Sign-in and security: {link}"),
             ];
         /// Mail: login suspended after repeated wrong passwords (when).
         #[cfg(feature = "ssr")]

@@ -243,6 +243,7 @@ pub async fn address_of(conn: &mut Conn, mailbox_id: &str) -> Result<String, sql
     Ok(address)
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Change {
     Created,
     VirusCheck,
@@ -272,6 +273,21 @@ pub async fn report(
         "at": now,
     });
     enqueue_event(conn, super::EVENT_TOPIC, &event, now).await?;
+    if change == Change::Created {
+        // In the account's セキュリティ履歴.
+        let client = crate::ssr::auth::client_address();
+        let detail = serde_json::json!({ "address": address });
+        let subject = crate::ssr::events::Subject::Account(&account.account_id);
+        crate::ssr::events::record(
+            conn,
+            crate::ssr::events::Event::MailboxCreated,
+            subject,
+            &client,
+            detail,
+            now,
+        )
+        .await?;
+    }
     let target = crate::ssr::db::customers::notice_target(conn, &account.account_id).await?;
     let (locale, to) = (target.locale, target.to.as_str());
     let mail = match change {

@@ -79,25 +79,7 @@ pub async fn referrals(conn: &mut Conn, customer_no: &str) -> Result<Vec<Referra
         .collect()
 }
 
-/// The QR code of `link` as an inline `<svg>` (no XML prolog), labelled for screen
-/// readers; error correction M, dark on white, with the quiet zone.
+/// The QR code of `link` as an inline `<svg>`, labelled for screen readers.
 pub fn qr_svg(link: &str, label: &str) -> Result<String, String> {
-    let code = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| format!("QR code of the referral link: {e}"))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(200, 200)
-        .dark_color(qrcode::render::svg::Color("#000000"))
-        .light_color(qrcode::render::svg::Color("#ffffff"))
-        .build();
-    let svg = match svg.find("<svg") {
-        Some(i) => &svg[i..],
-        None => return Err("QR renderer gave no <svg>".into()),
-    };
-    let label = crate::ssr::mail::escape_html(label);
-    Ok(svg.replacen(
-        "<svg",
-        &format!("<svg role=\"img\" aria-label=\"{label}\" data-testid=\"referral-qr\""),
-        1,
-    ))
+    crate::ssr::qr::svg(link, label, "referral-qr")
 }

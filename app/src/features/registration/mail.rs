@@ -32,10 +32,21 @@ pub fn registration_created(
     wrap(settings, locale, to, w.mail_created_subject, &(w.mail_created)(id, &format_time(locale, at), link))
 }
 
-/// To the previous contact address: the account's ID and password were registered anew.
-pub fn registration_replaced(settings: &Settings, locale: Locale, to: &str, at: i64) -> Mail {
+/// To the previous contact address: the account's ID and password were registered anew
+/// (and, `factors_removed`, its two-step verification turned off).
+pub fn registration_replaced(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    at: i64,
+    factors_removed: bool,
+) -> Mail {
     let w = super::texts::of(locale);
-    wrap(settings, locale, to, w.mail_replaced_subject, &(w.mail_replaced)(&format_time(locale, at)))
+    let mut paragraphs = (w.mail_replaced)(&format_time(locale, at));
+    if factors_removed {
+        paragraphs.insert(1, w.mail_replaced_factors.to_string());
+    }
+    wrap(settings, locale, to, w.mail_replaced_subject, &paragraphs)
 }
 
 /// To the account's contact address, at STEP 3 of a re-registration (before anything

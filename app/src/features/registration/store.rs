@@ -795,6 +795,10 @@ async fn replaced(
     let old_key = crate::domain::ItscomId::key_of_raw(&old_id);
     crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &old_key).await?;
     crate::features::end_for_security(tx, &account_id, now).await?;
+    // Whoever lost every factor re-registers through the contract check: the factors
+    // they lost go with the old ID (the owner's mail says so).
+    let factors_removed = crate::features::security::store::remove(tx, &account_id).await?
+        | (crate::features::security::store::delete_passkeys(tx, &account_id).await? > 0);
     if let Some(previous) = previous_contact {
         let locale = crate::i18n::Locale::from_code(&locale).unwrap_or_default();
         let also = crate::ssr::db::customers::previous_contacts(tx, customer_no, &previous, now).await?;
@@ -802,7 +806,7 @@ async fn replaced(
             tx,
             "registration.replaced",
             std::iter::once(previous.as_str()).chain(also.iter().map(String::as_str)),
-            |to| super::mail::registration_replaced(settings, locale, to, now),
+            |to| super::mail::registration_replaced(settings, locale, to, now, factors_removed),
             now,
         )
         .await?;

@@ -215,6 +215,11 @@ crate::texts! {
                 format!("When: {when}"),
                 "If this was not you, contact our support centre at once.".into(),
             ];
+        /// Added to that mail when the account had two-step verification (or passkeys).
+        #[cfg(feature = "ssr")]
+        mail_replaced_factors =
+            "あわせて、パスキーと2段階認証の設定（認証アプリとリカバリーコード）を解除しました。必要な場合は、ログイン後に「ログイン・セキュリティ設定」から設定し直してください。",
+            "Passkeys and two-step verification (the authenticator app and its recovery codes) were removed with it. Set them up again under Sign-in and security after you log in, if you wish.";
         /// Mail to the account's contact address at STEP 3 of a re-registration (new ID,
         /// when, browser, takes effect, confirm link, cancel link).
         #[cfg(feature = "ssr")]

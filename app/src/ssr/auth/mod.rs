@@ -15,7 +15,8 @@ pub struct CurrentAccount {
     pub account_id: String,
     pub customer_no: String,
     pub itscom_id: String,
-    /// When this session logged in (unix seconds): recent-login checks use it.
+    /// When this session last proved its owner (unix seconds): its login, or a passkey
+    /// since (step-up). Recent-login checks use it.
     pub logged_in_at: i64,
     /// The session's stored id (the SHA-256 of its cookie token): binds multi-step
     /// changes to the session that started them.
@@ -138,10 +139,22 @@ pub async fn confirm_password(
     password: Option<String>,
     now: i64,
 ) -> Result<(), AppError> {
-    use crate::domain::FieldError;
     if !needs_password(account, now) {
         return Ok(());
     }
+    check_password(conn, account, password, now).await
+}
+
+/// The account's password, however recent the login (turning two-step verification
+/// off, new recovery codes): missing or wrong is the field's error (`current_password`),
+/// each try in the account's login budget.
+pub async fn check_password(
+    conn: &mut crate::ssr::db::Conn,
+    account: &CurrentAccount,
+    password: Option<String>,
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::domain::FieldError;
     let password = password.unwrap_or_default();
     if password.is_empty() {
         return Err(AppError::invalid("current_password", FieldError::Required));
@@ -159,6 +172,15 @@ pub async fn confirm_password(
     }
     throttle::reset(conn, &throttle::LOGIN_ACCOUNT, &key).await?;
     Ok(())
+}
+
+/// This request's `User-Agent` (empty when it sent none).
+pub fn user_agent() -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        })
+        .unwrap_or_default()
 }
 
 /// The client's address, for throttling and the security log: the peer address, or,
@@ -253,30 +275,25 @@ pub fn browser_summary() -> String {
     describe_user_agent(&ua)
 }
 
+/// A browser and its OS as a customer names them ("Chrome / Android", "Safari / iOS"),
+/// read by woothee (the maintained parser of the woothee project, its rules compiled
+/// in); `?` for a part it does not know.
 pub fn describe_user_agent(ua: &str) -> String {
-    let browser = [
-        ("Edg/", "Edge"),
-        ("OPR/", "Opera"),
-        ("Firefox/", "Firefox"),
-        ("Chrome/", "Chrome"),
-        ("CriOS/", "Chrome"),
-        ("Safari/", "Safari"),
-    ]
-    .iter()
-    .find(|(token, _)| ua.contains(token))
-    .map_or("?", |(_, name)| name);
-    let os = [
-        ("Android", "Android"),
-        ("iPhone", "iOS"),
-        ("iPad", "iPadOS"),
-        ("Windows", "Windows"),
-        ("Mac OS X", "macOS"),
-        ("CrOS", "ChromeOS"),
-        ("Linux", "Linux"),
-    ]
-    .iter()
-    .find(|(token, _)| ua.contains(token))
-    .map_or("?", |(_, name)| name);
+    let parsed = woothee::parser::Parser::new().parse(ua);
+    let known = |s: &str| !s.is_empty() && s != woothee::woothee::VALUE_UNKNOWN;
+    let (browser, os) = match &parsed {
+        Some(r) => (
+            if known(r.name) { r.name.to_string() } else { "?".into() },
+            match r.os {
+                "iPhone" | "iPod" => "iOS".to_string(),
+                "iPad" => "iPadOS".to_string(),
+                "Mac OSX" => "macOS".to_string(),
+                os if known(os) => os.to_string(),
+                _ => "?".into(),
+            },
+        ),
+        None => ("?".into(), "?".into()),
+    };
     format!("{browser} / {os}")
 }
 

@@ -25,25 +25,125 @@ pub fn clearing_cookie(settings: &Settings) -> String {
     super::cookie(settings, cookie_name(settings), "", Some(0), true)
 }
 
+/// How a session signed in, as ログイン中の端末 shows it (the `method` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Password,
+    /// The password and a code of the authenticator app (or a recovery code).
+    TwoStep,
+    Passkey,
+}
+
+impl Method {
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Password => "password",
+            Method::TwoStep => "two_step",
+            Method::Passkey => "passkey",
+        }
+    }
+}
+
+/// What the devices page shows of a session: the browser's User-Agent (at most 300
+/// characters kept), the client address and the sign-in method.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub user_agent: String,
+    pub client: String,
+    pub method: Method,
+}
+
+impl Origin {
+    /// This request's browser and client, signing in by `method`.
+    pub fn of_request(method: Method) -> Self {
+        Origin { user_agent: super::user_agent(), client: super::client_address(), method }
+    }
+}
+
 /// Start a session for `account_id`; returns the token for the cookie.
 pub async fn create(
     conn: &mut Conn,
     account_id: &str,
     now: i64,
     cfg: &SessionSettings,
+    origin: &Origin,
 ) -> Result<String, sqlx::Error> {
     let token = random_token();
     sqlx::query(
-        "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, expires_at)
-         VALUES ($1, $2, $3, $3, $4)",
+        "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, expires_at, public_id,
+                               user_agent, client, method)
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8)",
     )
     .bind(sha256_hex(&token))
     .bind(account_id)
     .bind(now)
     .bind(now + cfg.absolute_secs)
+    .bind(crate::ssr::db::new_id())
+    .bind(origin.user_agent.chars().take(300).collect::<String>())
+    .bind(&origin.client)
+    .bind(origin.method.name())
     .execute(conn)
     .await?;
     Ok(token)
+}
+
+/// A live session of an account, as ログイン中の端末 lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Listed {
+    pub public_id: String,
+    pub id_hash: String,
+    pub user_agent: String,
+    pub client: String,
+    pub method: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+/// The account's sessions still within their limits, the latest active first.
+pub async fn list(
+    conn: &mut Conn,
+    account_id: &str,
+    now: i64,
+    cfg: &SessionSettings,
+) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COALESCE(public_id, id_hash) AS public_id, id_hash, COALESCE(user_agent, '') AS user_agent,
+                COALESCE(client, '') AS client, method, created_at, last_seen_at
+         FROM sessions WHERE account_id = $1 AND expires_at > $2 AND last_seen_at > $3
+         ORDER BY last_seen_at DESC, created_at DESC",
+    )
+    .bind(account_id)
+    .bind(now)
+    .bind(now - cfg.idle_secs)
+    .fetch_all(conn)
+    .await
+}
+
+/// End the account's session `public_id` (never another account's): the stored id of
+/// the one ended, if any.
+pub async fn end_one(
+    conn: &mut Conn,
+    account_id: &str,
+    public_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let ended: Option<(String,)> = sqlx::query_as(
+        "DELETE FROM sessions WHERE account_id = $1 AND COALESCE(public_id, id_hash) = $2 RETURNING id_hash",
+    )
+    .bind(account_id)
+    .bind(public_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(ended.map(|(h,)| h))
+}
+
+/// End every session of the account but `keep_hash` (this browser's): how many ended.
+pub async fn end_others(conn: &mut Conn, account_id: &str, keep_hash: &str) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2")
+        .bind(account_id)
+        .bind(keep_hash)
+        .execute(conn)
+        .await?
+        .rows_affected())
 }
 
 /// A session with its account, as `lookup` reads it.
@@ -53,6 +153,7 @@ struct SessionRow {
     customer_no: String,
     itscom_id: String,
     created_at: i64,
+    verified_at: Option<i64>,
     last_seen_at: i64,
     expires_at: i64,
     state: String,
@@ -71,15 +172,23 @@ pub async fn lookup(
     }
     let id_hash = sha256_hex(token);
     let row: Option<SessionRow> = sqlx::query_as(
-        "SELECT a.id AS account_id, a.customer_no, a.itscom_id, s.created_at, s.last_seen_at, s.expires_at,
-                a.state
+        "SELECT a.id AS account_id, a.customer_no, a.itscom_id, s.created_at, s.verified_at, s.last_seen_at,
+                s.expires_at, a.state
          FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1",
     )
     .bind(&id_hash)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(SessionRow { account_id, customer_no, itscom_id, created_at, last_seen_at, expires_at, state }) =
-        row
+    let Some(SessionRow {
+        account_id,
+        customer_no,
+        itscom_id,
+        created_at,
+        verified_at,
+        last_seen_at,
+        expires_at,
+        state,
+    }) = row
     else {
         return Ok(None);
     };
@@ -98,9 +207,20 @@ pub async fn lookup(
         account_id,
         customer_no,
         itscom_id,
-        logged_in_at: created_at,
+        logged_in_at: created_at.max(verified_at.unwrap_or(0)),
         session_hash: id_hash,
     }))
+}
+
+/// The session `id_hash` proved its owner again (a passkey) at `now`: the sensitive
+/// changes of the next 5 minutes ask no password.
+pub async fn verified(conn: &mut Conn, id_hash: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET verified_at = $2 WHERE id_hash = $1")
+        .bind(id_hash)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// End one session (logout).

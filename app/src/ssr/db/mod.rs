@@ -195,6 +195,17 @@ pub fn new_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// An identifier for rows that are read in the order they were written (the account's
+/// activity, newest first): the time in microseconds (14 hex digits), then 64 random
+/// bits, so that two rows of the same second still sort by when they were made.
+pub fn new_ordered_id() -> String {
+    use rand::RngCore;
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64);
+    format!("{micros:014x}{:016x}", rand::rngs::OsRng.next_u64())
+}
+
 /// Take the lease `name` for `holder` until `until` if no one holds it at `now` (or
 /// `holder` does): true when taken. One statement, so two processes asking at once get
 /// one yes.

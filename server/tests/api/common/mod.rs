@@ -3,6 +3,7 @@
 //! named by `TEST_POSTGRES_URL` (the test command starts one).
 #![allow(dead_code)]
 
+pub mod authenticator;
 pub mod gmo;
 pub mod proxy;
 pub mod smtp;

@@ -1,0 +1,825 @@
+//! The security centre's server functions. Each reads and changes only the account of
+//! its own session; a change of the sign-in settings asks for the password (and, to
+//! turn two-step verification off or renew its codes, a code as well) and mails the
+//! contact address.
+
+use super::{Activity, SecurityOverview, TwoStepSetup};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The cookie of a login waiting for its second step (five minutes).
+pub const CHALLENGE_COOKIE: &str = "mypage_login_step";
+/// The cookie holding the key of the recovery codes until their page shows them.
+pub const CODES_COOKIE: &str = "mypage_codes";
+/// How long a login waits for its second step.
+pub const CHALLENGE_SECS: i64 = 300;
+
+/// ログイン・セキュリティ設定: two-step verification, the devices, the notice setting.
+#[server(endpoint = "security/overview")]
+pub async fn get_security_overview() -> Result<SecurityOverview, AppError> {
+    use super::{Device, TwoStep};
+    use crate::ssr::auth::{self, session};
+    let account = auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let mut conn = state.db.pool().acquire().await?;
+    let two_step = match (
+        state.settings.seal_key.is_some(),
+        super::store::two_step_on(&mut conn, &account.account_id).await?,
+    ) {
+        (_, true) => {
+            TwoStep::On { codes_left: super::store::codes_left(&mut conn, &account.account_id).await? }
+        }
+        (true, false) => TwoStep::Off,
+        (false, false) => TwoStep::Unavailable,
+    };
+    let devices = session::list(&mut conn, &account.account_id, t, &state.settings.session)
+        .await?
+        .into_iter()
+        .map(|s| Device {
+            current: s.id_hash == account.session_hash,
+            id: s.public_id,
+            browser: auth::describe_user_agent(&s.user_agent),
+            from: crate::domain::two_step::shorten_client(&s.client),
+            method: s.method,
+            signed_in_at: s.created_at,
+            last_active_at: s.last_seen_at,
+        })
+        .collect();
+    let new_browser_mail = super::store::new_browser_mail(&mut conn, &account.account_id).await?;
+    let passkeys = super::store::passkeys(&mut conn, &account.account_id)
+        .await?
+        .into_iter()
+        .map(|p| super::PasskeyView {
+            id: p.id,
+            name: p.name,
+            created_at: p.created_at,
+            last_used_at: p.last_used_at,
+        })
+        .collect();
+    Ok(SecurityOverview {
+        passkeys,
+        two_step,
+        devices,
+        new_browser_mail,
+        needs_password: auth::needs_password(&account, t),
+    })
+}
+
+/// `ログアウトさせる`: one of the account's sessions ends on the server at once (its
+/// browser's next request, on any process, is a logged-out one).
+#[server(endpoint = "security/session/end")]
+pub async fn end_session(id: String) -> Result<String, AppError> {
+    crate::ssr::respond(super::routes::SECURITY, end_one(id).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn end_one(id: String) -> crate::ssr::Answer {
+    use crate::ssr::auth::{self, session};
+    use crate::ssr::events::Event;
+    let account = auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let mut tx = state.db.pool().begin().await?;
+    let ended =
+        if id.len() > 64 { None } else { session::end_one(&mut tx, &account.account_id, &id).await? };
+    let Some(ended) = ended else {
+        // Another account's session, or one already ended: nothing to end here.
+        return crate::ssr::refuse(super::routes::SECURITY, AppError::FlowExpired);
+    };
+    crate::ssr::events::account_event(&mut tx, Event::SessionEnded, &account.account_id, t).await?;
+    tx.commit().await?;
+    if ended == account.session_hash {
+        // This browser's own session: it is logged out now.
+        auth::set_cookie(&session::clearing_cookie(&state.settings));
+        return Ok(crate::features::login::routes::LOGIN.to_string());
+    }
+    Ok(super::routes::done("session_ended", "devices"))
+}
+
+/// `他の端末をすべてログアウト`: every session of the account but this one ends.
+#[server(endpoint = "security/sessions/end-others")]
+pub async fn end_other_sessions() -> Result<String, AppError> {
+    crate::ssr::respond(super::routes::SECURITY, end_others().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn end_others() -> crate::ssr::Answer {
+    use crate::ssr::events::{record, Event, Subject};
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let mut tx = state.db.pool().begin().await?;
+    let ended =
+        crate::ssr::auth::session::end_others(&mut tx, &account.account_id, &account.session_hash).await?;
+    let client = crate::ssr::auth::client_address();
+    let detail = serde_json::json!({ "ended": ended, "browser": crate::ssr::auth::browser_summary() });
+    record(&mut tx, Event::OtherSessionsEnded, Subject::Account(&account.account_id), &client, detail, t)
+        .await?;
+    tx.commit().await?;
+    Ok(format!("{}?done=others_ended&n={ended}#devices", super::routes::SECURITY))
+}
+
+/// ログインのお知らせメール: `on` or `off`.
+#[server(endpoint = "security/notices")]
+pub async fn set_notices(notices: String) -> Result<String, AppError> {
+    crate::ssr::respond(super::routes::SECURITY, save_notices(notices).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn save_notices(notices: String) -> crate::ssr::Answer {
+    use crate::domain::FieldError;
+    use crate::ssr::events::{record, Event, Subject};
+    let account = crate::ssr::auth::require_login().await?;
+    let on = match notices.as_str() {
+        "on" => true,
+        "off" => false,
+        _ => {
+            return crate::ssr::refuse(
+                super::routes::SECURITY,
+                AppError::invalid("notices", FieldError::Required),
+            )
+        }
+    };
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let mut tx = state.db.pool().begin().await?;
+    if super::store::set_new_browser_mail(&mut tx, &account.account_id, on).await? {
+        let client = crate::ssr::auth::client_address();
+        let detail = serde_json::json!({ "on": on, "browser": crate::ssr::auth::browser_summary() });
+        record(
+            &mut tx,
+            Event::NewBrowserMailChanged,
+            Subject::Account(&account.account_id),
+            &client,
+            detail,
+            t,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(super::routes::done("notices", "notices"))
+}
+
+/// `2段階認証を設定する`: a new secret waits for its first code (the password again
+/// after 5 minutes).
+#[server(endpoint = "security/two-step/start")]
+pub async fn start_two_step(password: Option<String>) -> Result<String, AppError> {
+    crate::ssr::respond(super::routes::SECURITY, begin_setup(password).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn begin_setup(password: Option<String>) -> crate::ssr::Answer {
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let key = state.settings.seal_key.as_ref().ok_or(AppError::ServiceUnavailable)?;
+    let t = crate::ssr::now();
+    let mut conn = state.db.pool().acquire().await?;
+    crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+    let sealed = crate::ssr::crypto::seal_with(key.expose(), &super::totp::new_secret());
+    if !super::store::put_pending(&mut conn, &account.account_id, &sealed, t).await? {
+        // On already: nothing to set up.
+        return Ok(super::routes::SECURITY.to_string());
+    }
+    Ok(super::routes::TWO_STEP.to_string())
+}
+
+/// The setup under way: the key and its QR code; None when none waits.
+#[server(endpoint = "security/two-step/setup")]
+pub async fn get_two_step_setup() -> Result<Option<TwoStepSetup>, AppError> {
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let mut conn = state.db.pool().acquire().await?;
+    let Some(factor) = super::store::factor(&mut conn, &account.account_id).await? else { return Ok(None) };
+    if factor.enabled_at.is_some() {
+        return Ok(None);
+    }
+    let secret = open_secret(&state.settings, &factor.secret)?;
+    let totp = super::totp::generator(&secret, &state.settings.brand, &account.itscom_id)
+        .ok_or_else(|| AppError::internal("a stored TOTP secret does not decode"))?;
+    let label = super::texts::t().setup_qr_label;
+    let qr_svg = crate::ssr::qr::svg(&totp.get_url(), label, "two-step-qr").map_err(AppError::internal)?;
+    Ok(Some(TwoStepSetup { key: super::totp::grouped(&secret), qr_svg }))
+}
+
+/// The app's secret, opened with the server's key.
+#[cfg(feature = "ssr")]
+fn open_secret(settings: &crate::ssr::config::Settings, sealed: &str) -> Result<String, AppError> {
+    let key = settings.seal_key.as_ref().ok_or(AppError::ServiceUnavailable)?;
+    crate::ssr::crypto::open_with(key.expose(), sealed)
+        .ok_or_else(|| AppError::internal("a TOTP secret does not open with SEAL_KEY"))
+}
+
+/// `設定する`: the first code of the app turns two-step verification on, and 10
+/// recovery codes are made, to be shown once.
+#[server(endpoint = "security/two-step/confirm")]
+pub async fn confirm_two_step(otp: String) -> Result<String, AppError> {
+    crate::ssr::respond(super::routes::TWO_STEP, turn_on(otp).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn turn_on(code: String) -> crate::ssr::Answer {
+    use crate::domain::two_step::SecondFactor;
+    use crate::domain::FieldError;
+    use crate::ssr::auth::throttle;
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let code = match SecondFactor::parse(&code).map_err(|e| AppError::invalid("otp", e))? {
+        SecondFactor::Totp(c) => c,
+        SecondFactor::Recovery(_) => return Err(AppError::invalid("otp", FieldError::InvalidFormat).into()),
+    };
+    let mut tx = state.db.pool().begin().await?;
+    let Some(factor) =
+        super::store::factor(&mut tx, &account.account_id).await?.filter(|f| f.enabled_at.is_none())
+    else {
+        return crate::ssr::refuse(super::routes::SECURITY, AppError::FlowExpired);
+    };
+    let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
+    if !throttle::reserve(&mut tx, &throttle::LOGIN_ACCOUNT, &key, t).await?.go() {
+        return Err(AppError::TooManyAttempts.into());
+    }
+    let secret = open_secret(&state.settings, &factor.secret)?;
+    let step = super::totp::generator(&secret, &state.settings.brand, &account.itscom_id)
+        .and_then(|totp| super::totp::matched_step(&totp, &code, t));
+    let Some(step) = step else {
+        tx.commit().await?; // the reserved attempt stays counted
+        return Err(AppError::invalid("otp", FieldError::Mismatch).into());
+    };
+    throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &key).await?;
+    if !super::store::enable(&mut tx, &account.account_id, step, t).await? {
+        return crate::ssr::refuse(super::routes::SECURITY, AppError::FlowExpired);
+    }
+    new_codes(&mut tx, &state.settings, &account.account_id).await?;
+    changed(
+        &mut tx,
+        &account.account_id,
+        crate::ssr::events::Event::TwoStepEnabled,
+        |w| w.done_two_step_on,
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(super::routes::RECOVERY_CODES.to_string())
+}
+
+/// A new set of recovery codes in `tx`: stored hashed; their text sealed with a key
+/// only this browser holds (a cookie) until their page shows them once.
+#[cfg(feature = "ssr")]
+async fn new_codes(
+    tx: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    account_id: &str,
+) -> Result<(), AppError> {
+    let codes = super::totp::new_recovery_codes();
+    let hashes: Vec<String> = codes.iter().map(|c| super::totp::recovery_hash(account_id, c)).collect();
+    let (key, sealed) = crate::ssr::crypto::seal(&codes.join(" "));
+    super::store::replace_codes(tx, account_id, &hashes, &sealed).await?;
+    crate::ssr::auth::set_cookie(&crate::ssr::auth::cookie(settings, CODES_COOKIE, &key, Some(600), true));
+    Ok(())
+}
+
+/// The event of a change to the sign-in settings, and the mail that tells the contact
+/// address (and, for 7 days after a change, the ones before), in `tx`.
+#[cfg(feature = "ssr")]
+async fn changed(
+    tx: &mut crate::ssr::db::Conn,
+    account_id: &str,
+    event: crate::ssr::events::Event,
+    what: fn(&'static super::texts::SecurityTexts) -> &'static str,
+    t: i64,
+) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    let mail = |locale, to: &str| {
+        super::mail::sign_in_changed(&state.settings, locale, to, what(super::texts::of(locale)), t)
+    };
+    Ok(crate::ssr::events::notify_account(tx, event, account_id, mail, t).await?)
+}
+
+/// The recovery codes just made, once (printed form); None once shown, or for another
+/// browser.
+#[server(endpoint = "security/two-step/codes")]
+pub async fn get_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
+    use crate::ssr::auth;
+    let account = auth::require_login().await?;
+    // Not kept by the browser's cache: Back must not bring the codes back.
+    crate::ssr::set_no_store();
+    let state = crate::ssr::state()?;
+    let Some(key) = auth::request_cookie(CODES_COOKIE) else { return Ok(None) };
+    let mut conn = state.db.pool().acquire().await?;
+    let Some(sealed) =
+        super::store::factor(&mut conn, &account.account_id).await?.and_then(|f| f.codes_sealed)
+    else {
+        return Ok(None);
+    };
+    let Some(text) = crate::ssr::crypto::open(&key, &sealed) else { return Ok(None) };
+    if !super::store::take_sealed_codes(&mut conn, &account.account_id, &sealed).await? {
+        return Ok(None);
+    }
+    auth::set_cookie(&auth::cookie(&state.settings, CODES_COOKIE, "", Some(0), true));
+    Ok(Some(text.split(' ').map(crate::domain::two_step::print_recovery).collect()))
+}
+
+/// `2段階認証を解除する`: the password and a code (or a recovery code).
+#[server(endpoint = "security/two-step/off")]
+pub async fn disable_two_step(password: Option<String>, otp: String) -> Result<String, AppError> {
+    crate::ssr::respond(super::routes::SECURITY, with_both_factors(password, otp, false).await)
+}
+
+/// `リカバリーコードを作り直す`: the password and a code; the old codes stop working.
+#[server(endpoint = "security/two-step/renew")]
+pub async fn renew_recovery_codes(password: Option<String>, otp: String) -> Result<String, AppError> {
+    crate::ssr::respond(super::routes::SECURITY, with_both_factors(password, otp, true).await)
+}
+
+/// Turns two-step verification off, or (`renew`) makes new recovery codes, after the
+/// password and a code.
+#[cfg(feature = "ssr")]
+async fn with_both_factors(password: Option<String>, code: String, renew: bool) -> crate::ssr::Answer {
+    use crate::ssr::events::Event;
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let mut conn = state.db.pool().acquire().await?;
+    crate::ssr::auth::check_password(&mut conn, &account, password, t).await?;
+    second_factor(&mut conn, &state, &account.account_id, &account.itscom_id, &code, t).await?;
+    drop(conn);
+    let mut tx = state.db.pool().begin().await?;
+    if renew {
+        new_codes(&mut tx, &state.settings, &account.account_id).await?;
+        changed(&mut tx, &account.account_id, Event::RecoveryCodesRenewed, |w| w.codes_renew, t).await?;
+        tx.commit().await?;
+        return Ok(super::routes::RECOVERY_CODES.to_string());
+    }
+    super::store::remove(&mut tx, &account.account_id).await?;
+    changed(&mut tx, &account.account_id, Event::TwoStepDisabled, |w| w.done_two_step_off, t).await?;
+    tx.commit().await?;
+    Ok(super::routes::done("two_step_off", "two-step"))
+}
+
+/// The code typed at a second step (the app's, a step not used before; or a recovery
+/// code, once), in the account's consecutive-failure budget: a wrong one is recorded
+/// and counts toward the lock at 100 in a row.
+#[cfg(feature = "ssr")]
+pub(crate) async fn second_factor(
+    conn: &mut crate::ssr::db::Conn,
+    state: &crate::ssr::AppState,
+    account_id: &str,
+    itscom_id: &str,
+    raw: &str,
+    t: i64,
+) -> Result<(), AppError> {
+    use crate::domain::two_step::SecondFactor;
+    use crate::domain::FieldError;
+    use crate::ssr::auth::throttle;
+    let factor = SecondFactor::parse(raw).map_err(|e| AppError::invalid("otp", e))?;
+    let key = crate::domain::ItscomId::key_of_raw(itscom_id);
+    let client = crate::ssr::auth::client_address();
+    match throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, t).await? {
+        throttle::Verdict::Go => {}
+        throttle::Verdict::Locked => return Err(AppError::Locked),
+        _ => return Err(AppError::TooManyAttempts),
+    }
+    let passed = match factor {
+        SecondFactor::Totp(code) => {
+            let stored = super::store::factor(conn, account_id).await?.filter(|f| f.enabled_at.is_some());
+            let step = match stored {
+                Some(f) => {
+                    let secret = open_secret(&state.settings, &f.secret)?;
+                    super::totp::generator(&secret, &state.settings.brand, itscom_id)
+                        .and_then(|totp| super::totp::matched_step(&totp, &code, t))
+                }
+                None => None,
+            };
+            match step {
+                Some(step) => super::store::take_step(conn, account_id, step).await?,
+                None => false,
+            }
+        }
+        SecondFactor::Recovery(code) => {
+            super::store::use_code(conn, account_id, &super::totp::recovery_hash(account_id, &code), t)
+                .await?
+        }
+    };
+    if !passed {
+        crate::features::login::failed_login(
+            conn,
+            state,
+            crate::ssr::events::Event::TwoStepFailed,
+            Some(account_id),
+            &key,
+            &client,
+            t,
+        )
+        .await?;
+        return Err(AppError::invalid("otp", FieldError::Mismatch));
+    }
+    throttle::reset(conn, &throttle::LOGIN_ACCOUNT, &key).await?;
+    Ok(())
+}
+
+/// A login whose password was right, for an account with two-step verification: it
+/// waits (five minutes, its own cookie) for the second step; no session yet.
+#[cfg(feature = "ssr")]
+pub(crate) async fn await_second_step(
+    conn: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    account_id: &str,
+    next: &str,
+    t: i64,
+) -> Result<String, AppError> {
+    use crate::ssr::auth;
+    let token = auth::random_token();
+    super::store::open_challenge(conn, &auth::sha256_hex(&token), account_id, t, t + CHALLENGE_SECS).await?;
+    auth::set_cookie(&auth::cookie(settings, CHALLENGE_COOKIE, &token, Some(CHALLENGE_SECS), true));
+    Ok(super::routes::login_two_step(next))
+}
+
+/// Whether this browser has a login waiting for its second step.
+#[server(endpoint = "login/two-step/state")]
+pub async fn get_login_step() -> Result<bool, AppError> {
+    let Some(token) = crate::ssr::auth::request_cookie(CHALLENGE_COOKIE) else { return Ok(false) };
+    let state = crate::ssr::state()?;
+    let mut conn = state.db.pool().acquire().await?;
+    let hash = crate::ssr::auth::sha256_hex(&token);
+    Ok(super::store::challenge_account(&mut conn, &hash, crate::ssr::now()).await?.is_some())
+}
+
+/// The login's second step: the app's code or a recovery code. A right one starts the
+/// session (a two-step login) and goes on to `next`.
+#[server(endpoint = "login/two-step")]
+pub async fn login_second_step(otp: String, next: Option<String>) -> Result<String, AppError> {
+    let next = crate::domain::redirect::safe_next(next.as_deref());
+    let page = super::routes::login_two_step(&next);
+    crate::ssr::respond(&page, finish_login(otp, next).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
+    use crate::ssr::auth::{self, session::Method, throttle};
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let client = auth::client_address();
+    let token = auth::request_cookie(CHALLENGE_COOKIE).unwrap_or_default();
+    let hash = auth::sha256_hex(&token);
+    let mut conn = state.db.pool().acquire().await?;
+    let account_id = super::store::challenge_account(&mut conn, &hash, t).await?;
+    let account = match account_id {
+        Some(id) => crate::features::login::account_by_id(&mut conn, &id).await?,
+        None => None,
+    };
+    let Some(account) = account else {
+        return Err(AppError::FlowExpired.into());
+    };
+    if !throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await?.go() {
+        return Err(AppError::TooManyAttempts.into());
+    }
+    second_factor(&mut conn, &state, &account.id, &account.itscom_id, &code, t).await?;
+    if !super::store::close_challenge(&mut conn, &hash).await? {
+        return Err(AppError::FlowExpired.into());
+    }
+    drop(conn);
+    auth::set_cookie(&auth::cookie(&state.settings, CHALLENGE_COOKIE, "", Some(0), true));
+    let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
+    crate::features::login::start_session(&state, &account, &id_key, &client, t, Method::TwoStep).await?;
+    Ok(next)
+}
+
+/// セキュリティ履歴: a page of the account's own events of the last 12 months.
+#[server(endpoint = "security/activity")]
+pub async fn get_activity(kind: String, page: u32) -> Result<Activity, AppError> {
+    use super::{ActivityEntry, ActivityFilter, ACTIVITY_DAYS, ACTIVITY_PAGE};
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let filter = ActivityFilter::from_code(&kind);
+    let page = page.min(1_000);
+    let kinds: Vec<&str> = match filter {
+        ActivityFilter::All => ActivityFilter::ALL.iter().flat_map(|f| f.kinds().iter().copied()).collect(),
+        f => f.kinds().to_vec(),
+    };
+    let since = crate::ssr::now() - ACTIVITY_DAYS * 86_400;
+    let mut conn = state.db.pool().acquire().await?;
+    let limit = i64::from(ACTIVITY_PAGE) + 1;
+    let offset = i64::from(page) * i64::from(ACTIVITY_PAGE);
+    let mut rows = super::store::events(&mut conn, &account.account_id, since, &kinds, limit, offset).await?;
+    let has_older = rows.len() > ACTIVITY_PAGE as usize;
+    rows.truncate(ACTIVITY_PAGE as usize);
+    let entries = rows
+        .into_iter()
+        .map(|r| {
+            let detail: serde_json::Value = serde_json::from_str(&r.detail).unwrap_or_default();
+            ActivityEntry {
+                // A browser the parser could not name at all is left out.
+                browser: detail
+                    .get("browser")
+                    .and_then(|b| b.as_str())
+                    .filter(|b| *b != "? / ?")
+                    .map(str::to_owned),
+                from: crate::domain::two_step::shorten_client(&r.client),
+                kind: r.kind,
+                at: r.created_at,
+            }
+        })
+        .collect();
+    Ok(Activity { entries, page, has_older, filter })
+}
+
+/// `パスキーを登録する`, its start (called by the page's script): the options for the
+/// browser's `navigator.credentials.create()`, as JSON; the ceremony's state waits in
+/// the database (the password again after 5 minutes).
+#[server(endpoint = "security/passkey/register/start")]
+pub async fn passkey_register_start(password: Option<String>) -> Result<String, AppError> {
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let mut conn = state.db.pool().acquire().await?;
+    crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+    let rp = super::passkey::relying_party(&state.settings)?;
+    let existing = super::store::passkeys(&mut conn, &account.account_id).await?;
+    let exclude = existing
+        .iter()
+        .filter_map(|p| serde_json::from_str::<webauthn_rs::prelude::Passkey>(&p.passkey).ok())
+        .map(|p| p.cred_id().clone())
+        .collect();
+    let user = super::passkey::user_handle(&account.account_id);
+    let (options, registration) = rp
+        .start_passkey_registration(user, &account.itscom_id, &account.itscom_id, Some(exclude))
+        .map_err(|e| AppError::internal(format!("passkey registration start: {e}")))?;
+    // A passkey logs in without an ID typed: the credential must be discoverable.
+    let mut options = serde_json::to_value(&options).map_err(AppError::internal)?;
+    options["publicKey"]["authenticatorSelection"]["residentKey"] = "required".into();
+    options["publicKey"]["authenticatorSelection"]["requireResidentKey"] = true.into();
+    let saved = serde_json::to_string(&registration).map_err(AppError::internal)?;
+    open_ceremony(&mut conn, &state.settings, Some(&account.account_id), "register", &saved, t).await?;
+    Ok(options.to_string())
+}
+
+/// A ceremony's state kept for its finish, named by a cookie of this browser.
+#[cfg(feature = "ssr")]
+async fn open_ceremony(
+    conn: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    account_id: Option<&str>,
+    kind: &str,
+    saved: &str,
+    t: i64,
+) -> Result<(), AppError> {
+    use super::passkey::{CEREMONY_COOKIE, CEREMONY_SECS};
+    use crate::ssr::auth;
+    let token = auth::random_token();
+    super::store::open_ceremony(conn, &auth::sha256_hex(&token), account_id, kind, saved, t + CEREMONY_SECS)
+        .await?;
+    auth::set_cookie(&auth::cookie(settings, CEREMONY_COOKIE, &token, Some(CEREMONY_SECS), true));
+    Ok(())
+}
+
+/// This browser's ceremony of `kind`, taken (used once).
+#[cfg(feature = "ssr")]
+async fn take_ceremony(
+    conn: &mut crate::ssr::db::Conn,
+    kind: &str,
+    t: i64,
+) -> Result<Option<(Option<String>, String)>, AppError> {
+    let token = crate::ssr::auth::request_cookie(super::passkey::CEREMONY_COOKIE).unwrap_or_default();
+    Ok(super::store::take_ceremony(conn, &crate::ssr::auth::sha256_hex(&token), kind, t).await?)
+}
+
+/// `パスキーを登録する`, its finish: the browser's new credential (JSON), checked against
+/// the ceremony this account started; saved with the browser's name. Where to go next.
+#[server(endpoint = "security/passkey/register/finish")]
+pub async fn passkey_register_finish(credential: String) -> Result<String, AppError> {
+    crate::ssr::respond(super::routes::SECURITY, add_passkey(credential).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn add_passkey(credential: String) -> crate::ssr::Answer {
+    use crate::ssr::events::Event;
+    use crate::ssr::OnUnique;
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let mut tx = state.db.pool().begin().await?;
+    let Some((Some(owner), saved)) = take_ceremony(&mut tx, "register", t).await? else {
+        return Err(AppError::FlowExpired.into());
+    };
+    if owner != account.account_id {
+        return Err(AppError::FlowExpired.into());
+    }
+    let registration: webauthn_rs::prelude::PasskeyRegistration =
+        serde_json::from_str(&saved).map_err(AppError::internal)?;
+    let response: webauthn_rs::prelude::RegisterPublicKeyCredential =
+        serde_json::from_str(&credential).map_err(|_| AppError::BadRequest)?;
+    let rp = super::passkey::relying_party(&state.settings)?;
+    let passkey = rp.finish_passkey_registration(&response, &registration).map_err(|e| {
+        tracing::info!(error = %e, "a passkey registration was refused");
+        AppError::VerificationFailed
+    })?;
+    let credential_id = super::passkey::credential_key(passkey.cred_id().as_ref());
+    let name = crate::ssr::auth::browser_summary();
+    let json = serde_json::to_string(&passkey).map_err(AppError::internal)?;
+    super::store::insert_passkey(&mut tx, &account.account_id, &credential_id, &json, &name, t)
+        .await
+        .on_unique(AppError::VerificationFailed)?;
+    changed(&mut tx, &account.account_id, Event::PasskeyAdded, |w| w.done_passkey_added, t).await?;
+    tx.commit().await?;
+    Ok(super::routes::done("passkey_added", "passkeys"))
+}
+
+/// `名前を変更`: the account's passkey `id` gets `name`.
+#[server(endpoint = "security/passkey/rename")]
+pub async fn rename_passkey(id: String, name: String) -> Result<String, AppError> {
+    crate::ssr::respond(super::routes::SECURITY, rename(id, name).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn rename(id: String, name: String) -> crate::ssr::Answer {
+    let account = crate::ssr::auth::require_login().await?;
+    let name =
+        crate::domain::two_step::passkey_name(&name).map_err(|e| AppError::invalid("passkey_name", e))?;
+    let state = crate::ssr::state()?;
+    let mut conn = state.db.pool().acquire().await?;
+    if !super::store::rename_passkey(&mut conn, &account.account_id, &id, &name).await? {
+        return Err(AppError::FlowExpired.into());
+    }
+    Ok(super::routes::done("passkey_renamed", "passkeys"))
+}
+
+/// `削除`: the account's passkey `id` (the password again after 5 minutes).
+#[server(endpoint = "security/passkey/delete")]
+pub async fn delete_passkey(id: String, password: Option<String>) -> Result<String, AppError> {
+    crate::ssr::respond(super::routes::SECURITY, remove_passkey(id, password).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn remove_passkey(id: String, password: Option<String>) -> crate::ssr::Answer {
+    use crate::ssr::events::Event;
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let mut conn = state.db.pool().acquire().await?;
+    crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+    drop(conn);
+    let mut tx = state.db.pool().begin().await?;
+    if !super::store::delete_passkey(&mut tx, &account.account_id, &id).await? {
+        return Err(AppError::FlowExpired.into());
+    }
+    changed(&mut tx, &account.account_id, Event::PasskeyRemoved, |w| w.done_passkey_removed, t).await?;
+    tx.commit().await?;
+    Ok(super::routes::done("passkey_removed", "passkeys"))
+}
+
+/// `パスキーでログイン`, its start (called by the login page's script): the options for
+/// `navigator.credentials.get()` with no credential named (the browser offers the
+/// passkeys it holds for this site), as JSON.
+#[server(endpoint = "login/passkey/start")]
+pub async fn passkey_login_start() -> Result<String, AppError> {
+    use crate::ssr::auth::throttle;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let mut conn = state.db.pool().acquire().await?;
+    // Each start writes a row: it spends the client's login budget like a login.
+    if !throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &crate::ssr::auth::client_address(), t)
+        .await?
+        .go()
+    {
+        return Err(AppError::TooManyAttempts);
+    }
+    let rp = super::passkey::relying_party(&state.settings)?;
+    let (mut options, authentication) = rp
+        .start_discoverable_authentication()
+        .map_err(|e| AppError::internal(format!("passkey login start: {e}")))?;
+    // A button press, not the login field's autofill: the browser asks at once.
+    options.mediation = None;
+    let saved = serde_json::to_string(&authentication).map_err(AppError::internal)?;
+    open_ceremony(&mut conn, &state.settings, None, "login", &saved, t).await?;
+    serde_json::to_string(&options).map_err(AppError::internal)
+}
+
+/// `パスキーでログイン`, its finish: the browser's assertion (JSON). A right one is a
+/// full login with two factors (no code asked); the passkey's counter and backup state
+/// are saved. Where to go next.
+#[server(endpoint = "login/passkey/finish")]
+pub async fn passkey_login_finish(credential: String, next: Option<String>) -> Result<String, AppError> {
+    let next = crate::domain::redirect::safe_next(next.as_deref());
+    let page = crate::features::login::login_url(&next);
+    crate::ssr::respond(&page, passkey_login(credential, next).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn passkey_login(credential: String, next: String) -> crate::ssr::Answer {
+    use crate::ssr::auth::{self, session::Method};
+    use crate::ssr::events::{record, Event, Subject};
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let client = auth::client_address();
+    let mut conn = state.db.pool().acquire().await?;
+    let Some((_, saved)) = take_ceremony(&mut conn, "login", t).await? else {
+        return Err(AppError::FlowExpired.into());
+    };
+    let authentication: webauthn_rs::prelude::DiscoverableAuthentication =
+        serde_json::from_str(&saved).map_err(AppError::internal)?;
+    let response: webauthn_rs::prelude::PublicKeyCredential =
+        serde_json::from_str(&credential).map_err(|_| AppError::BadRequest)?;
+    let rp = super::passkey::relying_party(&state.settings)?;
+    let (user, credential_id) =
+        rp.identify_discoverable_authentication(&response).map_err(|_| AppError::InvalidCredentials)?;
+    let stored =
+        super::store::passkey_of_credential(&mut conn, &super::passkey::credential_key(credential_id))
+            .await?;
+    // A credential this portal does not know, or one presented under another account's
+    // user handle: no login.
+    let Some(row) = stored.filter(|r| super::passkey::user_handle(&r.account_id) == user) else {
+        record(
+            &mut conn,
+            Event::LoginFailed,
+            Subject::Unknown,
+            &client,
+            serde_json::json!({ "passkey": true }),
+            t,
+        )
+        .await?;
+        return Err(AppError::InvalidCredentials.into());
+    };
+    let mut passkey: webauthn_rs::prelude::Passkey =
+        serde_json::from_str(&row.passkey).map_err(AppError::internal)?;
+    let result = match rp.finish_discoverable_authentication_v2(&response, authentication, &passkey) {
+        Ok(result) => result,
+        Err(e) => {
+            tracing::info!(error = %e, "a passkey assertion was refused");
+            let detail = serde_json::json!({ "passkey": true, "browser": auth::browser_summary() });
+            record(&mut conn, Event::LoginFailed, Subject::Account(&row.account_id), &client, detail, t)
+                .await?;
+            return Err(AppError::InvalidCredentials.into());
+        }
+    };
+    passkey.update_credential(&result);
+    let json = serde_json::to_string(&passkey).map_err(AppError::internal)?;
+    super::store::passkey_used(&mut conn, &row.id, &json, t).await?;
+    let Some(account) = crate::features::login::account_by_id(&mut conn, &row.account_id).await? else {
+        return Err(AppError::InvalidCredentials.into());
+    };
+    drop(conn);
+    let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
+    crate::features::login::start_session(&state, &account, &id_key, &client, t, Method::Passkey).await?;
+    Ok(next)
+}
+
+/// `パスキーで確認` (step-up), its start: the options for `navigator.credentials.get()`
+/// naming the account's passkeys, as JSON. An account without one: not found.
+#[server(endpoint = "security/passkey/verify/start")]
+pub async fn passkey_verify_start() -> Result<String, AppError> {
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let mut conn = state.db.pool().acquire().await?;
+    let passkeys: Vec<webauthn_rs::prelude::Passkey> = super::store::passkeys(&mut conn, &account.account_id)
+        .await?
+        .iter()
+        .filter_map(|p| serde_json::from_str(&p.passkey).ok())
+        .collect();
+    if passkeys.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let rp = super::passkey::relying_party(&state.settings)?;
+    let (options, authentication) = rp
+        .start_passkey_authentication(&passkeys)
+        .map_err(|e| AppError::internal(format!("passkey step-up start: {e}")))?;
+    let saved = serde_json::to_string(&authentication).map_err(AppError::internal)?;
+    open_ceremony(&mut conn, &state.settings, Some(&account.account_id), "verify", &saved, t).await?;
+    serde_json::to_string(&options).map_err(AppError::internal)
+}
+
+/// `パスキーで確認`, its finish: a passkey of this account proves its owner again; the
+/// changes of the next 5 minutes ask no password.
+#[server(endpoint = "security/passkey/verify/finish")]
+pub async fn passkey_verify_finish(credential: String) -> Result<(), AppError> {
+    let account = crate::ssr::auth::require_login().await?;
+    let state = crate::ssr::state()?;
+    let t = crate::ssr::now();
+    let mut conn = state.db.pool().acquire().await?;
+    let Some((Some(owner), saved)) = take_ceremony(&mut conn, "verify", t).await? else {
+        return Err(AppError::FlowExpired);
+    };
+    if owner != account.account_id {
+        return Err(AppError::FlowExpired);
+    }
+    let authentication: webauthn_rs::prelude::PasskeyAuthentication =
+        serde_json::from_str(&saved).map_err(AppError::internal)?;
+    let response: webauthn_rs::prelude::PublicKeyCredential =
+        serde_json::from_str(&credential).map_err(|_| AppError::BadRequest)?;
+    let rp = super::passkey::relying_party(&state.settings)?;
+    let result = rp.finish_passkey_authentication(&response, &authentication).map_err(|e| {
+        tracing::info!(error = %e, "a passkey step-up was refused");
+        AppError::invalid("current_password", crate::domain::FieldError::Mismatch)
+    })?;
+    let key = super::passkey::credential_key(result.cred_id().as_ref());
+    if let Some(row) = super::store::passkey_of_credential(&mut conn, &key).await? {
+        let mut passkey: webauthn_rs::prelude::Passkey =
+            serde_json::from_str(&row.passkey).map_err(AppError::internal)?;
+        passkey.update_credential(&result);
+        let json = serde_json::to_string(&passkey).map_err(AppError::internal)?;
+        super::store::passkey_used(&mut conn, &row.id, &json, t).await?;
+    }
+    crate::ssr::auth::session::verified(&mut conn, &account.session_hash, t).await?;
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! The security centre's mail: a change of the sign-in settings, to the contact address
+//! (words from this feature's `texts`, in the common frame of [`crate::ssr::mail::wrap`]).
+
+use crate::i18n::Locale;
+use crate::ssr::config::Settings;
+use crate::ssr::mail::{format_time, wrap, Mail};
+
+/// Two-step verification turned on or off, new recovery codes: what, when, and the
+/// link to ログイン・セキュリティ設定.
+pub fn sign_in_changed(settings: &Settings, locale: Locale, to: &str, what: &str, at: i64) -> Mail {
+    let w = super::texts::of(locale);
+    let link = settings.public_url.join(super::routes::SECURITY).map(String::from).unwrap_or_default();
+    wrap(
+        settings,
+        locale,
+        to,
+        w.mail_changed_subject,
+        &(w.mail_changed)(what, &format_time(locale, at), &link),
+    )
+}

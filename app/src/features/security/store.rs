@@ -1,0 +1,403 @@
+//! The security centre's queries: the authenticator app's factor, recovery codes,
+//! logins waiting for their second step, the notice setting and the activity.
+
+use crate::ssr::db::Conn;
+
+/// The account's authenticator app (its secret still sealed).
+#[derive(sqlx::FromRow)]
+pub struct Factor {
+    pub secret: String,
+    pub enabled_at: Option<i64>,
+    pub codes_sealed: Option<String>,
+}
+
+pub async fn factor(conn: &mut Conn, account_id: &str) -> Result<Option<Factor>, sqlx::Error> {
+    sqlx::query_as("SELECT secret, enabled_at, codes_sealed FROM totp_factors WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Whether a login of the account needs its second step.
+pub async fn two_step_on(conn: &mut Conn, account_id: &str) -> Result<bool, sqlx::Error> {
+    Ok(factor(conn, account_id).await?.is_some_and(|f| f.enabled_at.is_some()))
+}
+
+/// A new secret waiting for its first code (one that waited before is replaced; one in
+/// force stays: false).
+pub async fn put_pending(
+    conn: &mut Conn,
+    account_id: &str,
+    sealed: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM totp_factors WHERE account_id = $1 AND enabled_at IS NULL")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(sqlx::query(
+        "INSERT INTO totp_factors (account_id, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(account_id)
+    .bind(sealed)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// The waiting secret comes into force at `step` (its first code), once.
+pub async fn enable(conn: &mut Conn, account_id: &str, step: i64, now: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE totp_factors SET enabled_at = $3, last_step = $2 WHERE account_id = $1 AND enabled_at IS NULL",
+    )
+    .bind(account_id)
+    .bind(step)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Takes the time step `step` for a login or a change: false when it (or a later one)
+/// was taken already. One guarded update, so two requests with one code cannot both
+/// pass.
+pub async fn take_step(conn: &mut Conn, account_id: &str, step: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE totp_factors SET last_step = $2
+         WHERE account_id = $1 AND last_step < $2 AND enabled_at IS NOT NULL",
+    )
+    .bind(account_id)
+    .bind(step)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// The recovery codes become `hashes` (the old ones stop working), and their sealed
+/// text waits for the page that shows them once.
+pub async fn replace_codes(
+    conn: &mut Conn,
+    account_id: &str,
+    hashes: &[String],
+    sealed: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    for hash in hashes {
+        sqlx::query("INSERT INTO recovery_codes (account_id, code_hash) VALUES ($1, $2)")
+            .bind(account_id)
+            .bind(hash)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("UPDATE totp_factors SET codes_sealed = $2 WHERE account_id = $1")
+        .bind(account_id)
+        .bind(sealed)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Uses the recovery code of `hash`, once: false when it is not one or was used.
+pub async fn use_code(conn: &mut Conn, account_id: &str, hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE recovery_codes SET used_at = $3 WHERE account_id = $1 AND code_hash = $2 AND used_at IS NULL",
+    )
+    .bind(account_id)
+    .bind(hash)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+pub async fn codes_left(conn: &mut Conn, account_id: &str) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL")
+            .bind(account_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(n)
+}
+
+/// The sealed codes for their one showing, taken away as they are read: false for a
+/// second reader.
+pub async fn take_sealed_codes(conn: &mut Conn, account_id: &str, sealed: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("UPDATE totp_factors SET codes_sealed = NULL WHERE account_id = $1 AND codes_sealed = $2")
+        .bind(account_id)
+        .bind(sealed)
+        .execute(conn)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// Two-step verification off: the app's secret and every recovery code go.
+pub async fn remove(conn: &mut Conn, account_id: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM login_challenges WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(sqlx::query("DELETE FROM totp_factors WHERE account_id = $1")
+        .bind(account_id)
+        .execute(conn)
+        .await?
+        .rows_affected()
+        > 0)
+}
+
+/// A login waiting for its second step (the cookie's hash), until `expires_at`.
+pub async fn open_challenge(
+    conn: &mut Conn,
+    id_hash: &str,
+    account_id: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO login_challenges (id_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id_hash)
+    .bind(account_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The account of a login waiting for its second step, if it has not expired.
+pub async fn challenge_account(
+    conn: &mut Conn,
+    id_hash: &str,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT account_id FROM login_challenges WHERE id_hash = $1 AND expires_at > $2")
+            .bind(id_hash)
+            .bind(now)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(a,)| a))
+}
+
+/// The waiting login is done (or given up): false when another request took it.
+pub async fn close_challenge(conn: &mut Conn, id_hash: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM login_challenges WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(conn)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// Whether logins from new browsers are mailed.
+pub async fn new_browser_mail(conn: &mut Conn, account_id: &str) -> Result<bool, sqlx::Error> {
+    let (on,): (i64,) = sqlx::query_as("SELECT new_browser_mail FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(on != 0)
+}
+
+/// Turns the mails of logins from new browsers on or off: whether it changed.
+pub async fn set_new_browser_mail(conn: &mut Conn, account_id: &str, on: bool) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("UPDATE accounts SET new_browser_mail = $2 WHERE id = $1 AND new_browser_mail <> $2")
+        .bind(account_id)
+        .bind(i64::from(on))
+        .execute(conn)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// One event of the account, as the activity page reads it.
+#[derive(sqlx::FromRow)]
+pub struct EventRow {
+    pub kind: String,
+    pub client: String,
+    pub detail: String,
+    pub created_at: i64,
+}
+
+/// The account's own events since `since` of `kinds`, newest first, `limit` from
+/// `offset`. Rows of no account (the login flood's unknown IDs) are never among them.
+pub async fn events(
+    conn: &mut Conn,
+    account_id: &str,
+    since: i64,
+    kinds: &[&str],
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    let placeholders: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 5)).collect();
+    let sql = format!(
+        "SELECT kind, client, detail, created_at FROM account_events
+         WHERE account_id = $1 AND created_at >= $2 AND kind IN ({})
+         ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query_as(&sql).bind(account_id).bind(since).bind(limit).bind(offset);
+    for kind in kinds {
+        q = q.bind(*kind);
+    }
+    q.fetch_all(conn).await
+}
+
+/// A passkey of an account.
+#[derive(sqlx::FromRow)]
+pub struct PasskeyRow {
+    pub id: String,
+    pub account_id: String,
+    pub passkey: String,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+const PASSKEY_COLUMNS: &str = "id, account_id, passkey, name, created_at, last_used_at";
+
+/// The account's passkeys, oldest first.
+pub async fn passkeys(conn: &mut Conn, account_id: &str) -> Result<Vec<PasskeyRow>, sqlx::Error> {
+    let sql = format!("SELECT {PASSKEY_COLUMNS} FROM passkeys WHERE account_id = $1 ORDER BY created_at, id");
+    sqlx::query_as(&sql).bind(account_id).fetch_all(conn).await
+}
+
+/// The passkey of a credential id (base64url), whoever's it is.
+pub async fn passkey_of_credential(
+    conn: &mut Conn,
+    credential_id: &str,
+) -> Result<Option<PasskeyRow>, sqlx::Error> {
+    let sql = format!("SELECT {PASSKEY_COLUMNS} FROM passkeys WHERE credential_id = $1");
+    sqlx::query_as(&sql).bind(credential_id).fetch_optional(conn).await
+}
+
+/// A new passkey for the account (its credential id unique across accounts).
+pub async fn insert_passkey(
+    conn: &mut Conn,
+    account_id: &str,
+    credential_id: &str,
+    passkey: &str,
+    name: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO passkeys (id, account_id, credential_id, passkey, name, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(crate::ssr::db::new_id())
+    .bind(account_id)
+    .bind(credential_id)
+    .bind(passkey)
+    .bind(name)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A passkey used at `now`: its sign counter and backup state saved (`passkey`).
+pub async fn passkey_used(conn: &mut Conn, id: &str, passkey: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE passkeys SET passkey = $2, last_used_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(passkey)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Renames the account's passkey `id` (never another account's): whether it was there.
+pub async fn rename_passkey(
+    conn: &mut Conn,
+    account_id: &str,
+    id: &str,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("UPDATE passkeys SET name = $3 WHERE account_id = $1 AND id = $2")
+        .bind(account_id)
+        .bind(id)
+        .bind(name)
+        .execute(conn)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// Deletes the account's passkey `id` (never another account's): whether it was there.
+pub async fn delete_passkey(conn: &mut Conn, account_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM passkeys WHERE account_id = $1 AND id = $2")
+        .bind(account_id)
+        .bind(id)
+        .execute(conn)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// Every passkey of the account goes (a re-registration).
+pub async fn delete_passkeys(conn: &mut Conn, account_id: &str) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM passkeys WHERE account_id = $1")
+        .bind(account_id)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}
+
+/// A WebAuthn ceremony under way (its cookie's hash), until `expires_at`.
+pub async fn open_ceremony(
+    conn: &mut Conn,
+    id_hash: &str,
+    account_id: Option<&str>,
+    kind: &str,
+    state: &str,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO webauthn_ceremonies (id_hash, account_id, kind, state, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id_hash)
+    .bind(account_id)
+    .bind(kind)
+    .bind(state)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The ceremony's account and state, taken (used once): None when there is none of
+/// `kind`, it expired, or another request took it.
+pub async fn take_ceremony(
+    conn: &mut Conn,
+    id_hash: &str,
+    kind: &str,
+    now: i64,
+) -> Result<Option<(Option<String>, String)>, sqlx::Error> {
+    let row: Option<(Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT account_id, state, expires_at FROM webauthn_ceremonies WHERE id_hash = $1 AND kind = $2",
+    )
+    .bind(id_hash)
+    .bind(kind)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((account_id, state, expires_at)) = row else { return Ok(None) };
+    let taken = sqlx::query("DELETE FROM webauthn_ceremonies WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(conn)
+        .await?
+        .rows_affected()
+        == 1;
+    Ok((taken && expires_at > now).then_some((account_id, state)))
+}

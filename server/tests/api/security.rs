@@ -1,0 +1,644 @@
+//! ログイン・セキュリティ設定 (issue 27): two-step verification, the login's second
+//! step, signed-in devices, the notice mails of new browsers and the activity. The
+//! authenticator app here is `totp-rs` used directly, apart from the portal's module.
+
+use crate::common::*;
+
+const HANAKO: (&str, &str) = ("hanako@example.com", "Hanako_2024");
+const ICHIRO: (&str, &str) = ("ichiro@example.net", "Ichiro_2020");
+
+/// The text of the element with `data-testid="{id}"`.
+fn testid_text(body: &str, id: &str) -> String {
+    let at = body.find(&format!("data-testid=\"{id}\"")).unwrap_or_else(|| panic!("{id} in page"));
+    let start = at + body[at..].find('>').unwrap() + 1;
+    let end = start + body[start..].find('<').unwrap();
+    body[start..end].to_string()
+}
+
+/// The texts of every element with `data-testid="{id}"`.
+fn testid_texts(body: &str, id: &str) -> Vec<String> {
+    body.match_indices(&format!("data-testid=\"{id}\""))
+        .map(|(i, _)| {
+            let start = i + body[i..].find('>').unwrap() + 1;
+            body[start..].split('<').next().unwrap().to_string()
+        })
+        .collect()
+}
+
+/// The authenticator app holding `key` (as the setup page prints it).
+fn app_of(key: &str) -> totp_rs::TOTP {
+    let secret = totp_rs::Secret::Encoded(key.replace(' ', "")).to_bytes().expect("base32 key");
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret, None, "t".into()).unwrap()
+}
+
+/// The app's code for the time step `offset` steps from now.
+fn code(app: &totp_rs::TOTP, offset: i64) -> String {
+    app.generate((app::ssr::now() + offset * 30) as u64)
+}
+
+/// Two-step verification set up for `c` (logged in): its app and recovery codes.
+async fn turn_on(app: &TestApp, c: &reqwest::Client) -> (totp_rs::TOTP, Vec<String>) {
+    assert_eq!(post_from(app, c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
+    let (status, body) = app.get_text_with(c, "/account/security/two-step").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("data-testid=\"two-step-qr\""), "a QR code");
+    let totp = app_of(&testid_text(&body, "two-step-key"));
+    let to = post_from(app, c, "/api/security/two-step/confirm", &[("otp", &code(&totp, -1))]).await;
+    assert_eq!(to, "/account/security/two-step/codes");
+    let (_, body) = app.get_text_with(c, "/account/security/two-step/codes").await;
+    let codes = testid_texts(&body, "recovery-code");
+    (totp, codes)
+}
+
+async fn two_step_verification_turns_on_with_a_first_code_and_each_login_then_asks_for_one(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (_, body) = app.get_text_with(&c, "/account/security").await;
+    assert!(body.contains("ログイン・セキュリティ設定") && body.contains("2段階認証は設定されていません。"));
+    // The menu leads there.
+    assert!(body.contains("href=\"/account/security\""));
+
+    assert_eq!(post_from(&app, &c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
+    let (_, body) = app.get_text_with(&c, "/account/security/two-step").await;
+    let totp = app_of(&testid_text(&body, "two-step-key"));
+    // Wrong, malformed, or a recovery code where the first code is due: refused.
+    let confirm = |code: String| {
+        let (app, c) = (&app, c.clone());
+        async move { post_from(app, &c, "/api/security/two-step/confirm", &[("otp", &code)]).await }
+    };
+    let wrong = format!("{:06}", (code(&totp, 0).parse::<u32>().unwrap() + 1) % 1_000_000);
+    assert_eq!(confirm(wrong).await, "/account/security/two-step?error=otp.mismatch");
+    assert_eq!(confirm("12345".into()).await, "/account/security/two-step?error=otp.invalid_format");
+    assert_eq!(confirm("".into()).await, "/account/security/two-step?error=otp.required");
+    assert_eq!(confirm("ABCDE-FGHJK".into()).await, "/account/security/two-step?error=otp.invalid_format");
+    let (_, body) = app.get_text_with(&c, "/account/security/two-step?error=otp.mismatch").await;
+    assert!(body.contains("確認コードが正しくありません"));
+    // Another customer has no setup to see.
+    let ichiro = logged_in(&app, ICHIRO.0, ICHIRO.1).await;
+    let (_, body) = app.get_text_with(&ichiro, "/account/security/two-step").await;
+    assert!(body.contains("data-testid=\"setup-none\"") && !body.contains("two-step-key"));
+
+    assert_eq!(confirm(code(&totp, 0)).await, "/account/security/two-step/codes");
+    // The recovery codes: 10, shown once, to this browser only.
+    let (_, other_view) = app.get_text_with(&ichiro, "/account/security/two-step/codes").await;
+    assert!(other_view.contains("data-testid=\"codes-gone\""));
+    let (_, body) = app.get_text_with(&c, "/account/security/two-step/codes").await;
+    let codes = testid_texts(&body, "recovery-code");
+    assert_eq!(codes.len(), 10);
+    assert!(codes.iter().all(|c| c.len() == 11 && c.as_bytes()[5] == b'-'), "{codes:?}");
+    let (_, again) = app.get_text_with(&c, "/account/security/two-step/codes").await;
+    assert!(again.contains("data-testid=\"codes-gone\"") && !again.contains(&codes[0]));
+    // Stored hashed; the secret sealed.
+    let everything = all_text_in_the_database(&app).await;
+    for code in &codes {
+        assert!(!everything.contains(code.replace('-', "").as_str()), "a recovery code in the clear");
+    }
+    assert!(!everything.contains(&totp.get_secret_base32()), "the app's secret in the clear");
+    assert_eq!(outbox_mails_to(&app, "security.two_step_enabled", HANAKO.0).await.len(), 1);
+    let (_, body) = app.get_text_with(&c, "/account/security").await;
+    assert!(body.contains("2段階認証は有効です。") && body.contains("残り10個"));
+
+    // A login now stops after the password: no session until the code.
+    let b = app.new_browser();
+    let res = app.login_from(&b, HANAKO.0, HANAKO.1).await;
+    assert_eq!(location(&res), "/login/two-step?next=/");
+    assert!(cookie_value(&res, "mypage_session").is_none(), "no session yet");
+    assert!(location(&app.post_with(&b, "/api/account/phone/add", &[HTML], &[("phone", "")]).await)
+        .starts_with("/login"));
+    let (_, page) = app.get_text_with(&b, "/login/two-step?next=/").await;
+    assert!(
+        page.contains("name=\"otp\"") && page.contains("認証アプリに表示されている6桁の確認コード"),
+        "{page}"
+    );
+    let second = |b: reqwest::Client, code: String| {
+        let app = &app;
+        async move { post_from(app, &b, "/api/login/two-step", &[("otp", &code), ("next", "/")]).await }
+    };
+    assert_eq!(second(b.clone(), "00000".into()).await, "/login/two-step?error=otp.invalid_format&next=/");
+    let used = code(&totp, 0); // taken by the setup a moment ago
+    assert_eq!(
+        second(b.clone(), used.clone()).await,
+        "/login/two-step?error=otp.mismatch&next=/",
+        "replayed"
+    );
+    assert_eq!(second(b.clone(), code(&totp, 1)).await, "/");
+    let (status, body) = app.get_text_with(&b, "/account/security").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("data-testid=\"device-method\">2段階認証<"), "the method is shown");
+    // The same code at another login: refused (its time step is used).
+    let b2 = app.new_browser();
+    assert_eq!(location(&app.login_from(&b2, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    assert_eq!(second(b2.clone(), code(&totp, 1)).await, "/login/two-step?error=otp.mismatch&next=/");
+    // A recovery code, once (any case, with or without the hyphen).
+    let lower = codes[3].to_lowercase();
+    assert_eq!(second(b2.clone(), lower.clone()).await, "/");
+    let b3 = app.new_browser();
+    app.login_from(&b3, HANAKO.0, HANAKO.1).await;
+    assert_eq!(second(b3.clone(), lower).await, "/login/two-step?error=otp.mismatch&next=/", "used once");
+    // Each wrong code is in the account's activity (a malformed one never reached it).
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.two_step_failed'").await,
+        3
+    );
+    // A browser with no login waiting (or a waiting one expired) starts again.
+    let stranger = app.new_browser();
+    let to =
+        post_from(&app, &stranger, "/api/login/two-step", &[("otp", &code(&totp, 0)), ("next", "/")]).await;
+    assert_eq!(to, "/login/two-step?error=expired&next=/");
+    let (_, body) = app.get_text_with(&stranger, &to).await;
+    assert!(body.contains("data-testid=\"login-step-expired\""));
+    exec_at(&app, "UPDATE login_challenges SET expires_at = $1", app::ssr::now() - 1).await;
+    assert_eq!(second(b3.clone(), code(&totp, 2)).await, "/login/two-step?error=expired&next=/");
+    // A password reset by mail leaves two-step verification on: the mail must not
+    // become the only factor.
+    let (r, mailed) = hanako_gets_a_code(&app).await;
+    assert_eq!(post_from(&app, &r, "/api/recovery/code", &[("code", &mailed)]).await, "/recovery/password");
+    let pw = [("password", "New-hanako-77"), ("password_again", "New-hanako-77")];
+    assert_eq!(post_from(&app, &r, "/api/recovery/password", &pw).await, "/recovery/done");
+    assert_eq!(location(&app.login(HANAKO.0, "New-hanako-77").await), "/login/two-step?next=/");
+}
+
+async fn second_steps_spend_the_login_budget_and_lock_at_one_hundred_in_a_row(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    let b = app.new_browser();
+    app.login_from(&b, HANAKO.0, HANAKO.1).await;
+    let wrong = format!("{:06}", (code(&totp, 0).parse::<u32>().unwrap() + 500_000) % 1_000_000);
+    let mut answers = Vec::new();
+    for _ in 0..7 {
+        answers.push(post_from(&app, &b, "/api/login/two-step", &[("otp", &wrong), ("next", "/")]).await);
+    }
+    assert!(answers.iter().any(|a| a.contains("error=throttled")), "{answers:?}");
+    // 100 in a row lock the login until a password reset, and the owner is told.
+    let mut wrong_codes = answers.iter().filter(|a| a.contains("otp.mismatch")).count();
+    while outbox_mails_to(&app, "login.locked", HANAKO.0).await.is_empty() {
+        assert!(wrong_codes < 100, "no lock after {wrong_codes} wrong codes");
+        pass_throttle_waits(&app, 86_400).await;
+        post_from(&app, &b, "/api/login/two-step", &[("otp", &wrong), ("next", "/")]).await;
+        wrong_codes += 1;
+    }
+    // The password's own attempt (its second step never came) is one of the 100.
+    assert_eq!(wrong_codes, 99);
+    assert_eq!(outbox_mails_to(&app, "login.locked", HANAKO.0).await.len(), 1);
+    pass_throttle_waits(&app, 86_400).await;
+    let to = post_from(&app, &b, "/api/login/two-step", &[("otp", &code(&totp, 0)), ("next", "/")]).await;
+    assert!(to.contains("error=locked"), "{to}");
+}
+
+async fn turning_it_off_or_renewing_the_codes_needs_the_password_and_a_code(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, codes) = turn_on(&app, &c).await;
+    let off = |fields: Vec<(&'static str, String)>| {
+        let (app, c) = (&app, c.clone());
+        async move {
+            let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post_from(app, &c, "/api/security/two-step/off", &form).await
+        }
+    };
+    // The password is asked even right after the login.
+    assert_eq!(off(vec![("otp", code(&totp, 1))]).await, "/account/security?error=current_password.required");
+    assert_eq!(
+        off(vec![("password", "Wrong_9999".into()), ("otp", code(&totp, 1))]).await,
+        "/account/security?error=current_password.mismatch"
+    );
+    assert_eq!(
+        off(vec![("password", HANAKO.1.into()), ("otp", "".into())]).await,
+        "/account/security?error=otp.required"
+    );
+    // New codes: the old ones stop working.
+    let to = post_from(
+        &app,
+        &c,
+        "/api/security/two-step/renew",
+        &[("password", HANAKO.1), ("otp", codes[0].as_str())],
+    )
+    .await;
+    assert_eq!(to, "/account/security/two-step/codes");
+    assert_eq!(outbox_mails_to(&app, "security.recovery_codes_renewed", HANAKO.0).await.len(), 1);
+    assert_eq!(
+        off(vec![("password", HANAKO.1.into()), ("otp", codes[1].clone())]).await,
+        "/account/security?error=otp.mismatch",
+        "an old code"
+    );
+    assert_eq!(
+        off(vec![("password", HANAKO.1.into()), ("otp", code(&totp, 1))]).await,
+        "/account/security?done=two_step_off#two-step"
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 0);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM recovery_codes").await, 0);
+    assert_eq!(outbox_mails_to(&app, "security.two_step_disabled", HANAKO.0).await.len(), 1);
+    assert_eq!(location(&app.login(HANAKO.0, HANAKO.1).await), "/", "the password alone again");
+    // Not logged in: nothing changes.
+    let res = app.post_with(&app.new_browser(), "/api/security/two-step/start", &[HTML], &[("x", "")]).await;
+    assert!(location(&res).starts_with("/login"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 0);
+}
+
+async fn devices_are_listed_and_ended_by_their_owner_only(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let phone_ua = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
+    let desk = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let phone = app.new_browser();
+    let res = phone
+        .post(app.url("/api/login"))
+        .header("Accept", "text/html")
+        .header("User-Agent", phone_ua)
+        .form(&[("itscom_id", HANAKO.0), ("password", HANAKO.1)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res), "/");
+    let (_, body) = app.get_text_with(&desk, "/account/security").await;
+    assert_eq!(body.matches("data-testid=\"device\"").count(), 2);
+    assert_eq!(body.matches("data-testid=\"this-device\"").count(), 1);
+    assert!(
+        body.contains("Chrome / Android") && body.contains("127.0.0.*"),
+        "browser and the shortened address"
+    );
+    let phone_id = hidden(&body, "id");
+    // 鈴木 一郎 cannot end hanako's session, whatever id he sends.
+    let ichiro = logged_in(&app, ICHIRO.0, ICHIRO.1).await;
+    let to = post_from(&app, &ichiro, "/api/security/session/end", &[("id", &phone_id)]).await;
+    assert_eq!(to, "/account/security?error=expired");
+    assert_eq!(app.get_text_with(&phone, "/account").await.0, 200, "still logged in");
+    let (_, his) = app.get_text_with(&ichiro, "/account/security").await;
+    assert!(!his.contains(&phone_id) && !his.contains("Chrome / Android"));
+    // The owner ends it: the phone's next request is logged out.
+    let to = post_from(&app, &desk, "/api/security/session/end", &[("id", &phone_id)]).await;
+    assert_eq!(to, "/account/security?done=session_ended#devices");
+    let res = phone.get(app.url("/account")).send().await.unwrap();
+    assert!(location(&res).starts_with("/login"), "{}", location(&res));
+    // Every other device at once.
+    let b1 = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let b2 = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let to = post_from(&app, &desk, "/api/security/sessions/end-others", &[]).await;
+    assert_eq!(to, "/account/security?done=others_ended&n=2#devices");
+    for b in [&b1, &b2] {
+        assert!(location(&b.get(app.url("/account")).send().await.unwrap()).starts_with("/login"));
+    }
+    assert_eq!(app.get_text_with(&desk, "/account").await.0, 200, "this one stays");
+    assert_eq!(app.get_text_with(&ichiro, "/account").await.0, 200, "another account's stay");
+    let (_, body) = app.get_text_with(&desk, "/account/security?done=others_ended&n=2").await;
+    assert!(body.contains("他の端末（2台）をログアウトさせました。"));
+    assert!(body.contains("ほかにログインしている端末はありません。"));
+}
+
+async fn new_browser_notices_tell_where_and_can_be_turned_off(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let mails = outbox_mails_to(&app, "login.new_browser", HANAKO.0).await;
+    assert_eq!(mails.len(), 1);
+    assert!(
+        mails[0].text.contains("127.0.0.*") && mails[0].text.contains("/account/security"),
+        "{}",
+        mails[0].text
+    );
+    for (bad, code) in [("maybe", "notices.required"), ("", "notices.required")] {
+        assert_eq!(
+            post_from(&app, &c, "/api/security/notices", &[("notices", bad)]).await,
+            format!("/account/security?error={code}")
+        );
+    }
+    assert_eq!(
+        post_from(&app, &c, "/api/security/notices", &[("notices", "off")]).await,
+        "/account/security?done=notices#notices"
+    );
+    logged_in(&app, HANAKO.0, HANAKO.1).await;
+    assert_eq!(outbox_mails_to(&app, "login.new_browser", HANAKO.0).await.len(), 1, "off: no mail");
+    post_from(&app, &c, "/api/security/notices", &[("notices", "on")]).await;
+    logged_in(&app, HANAKO.0, HANAKO.1).await;
+    assert_eq!(outbox_mails_to(&app, "login.new_browser", HANAKO.0).await.len(), 2, "on again");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'security.new_browser_mail_changed'")
+            .await,
+        2
+    );
+}
+
+async fn the_activity_shows_the_accounts_own_events_newest_first_by_kind_and_page(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    app.login(HANAKO.0, "Wrong_secret_1").await;
+    app.login("nobody@example.com", "Wrong_secret_2").await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    post_from(&app, &c, "/api/account/phone/add", &[("phone", "090-3333-4444")]).await;
+    // One second apart, as a customer's steps are.
+    for (kind, ago) in [("login.failed", 20), ("login.succeeded", 10), ("account.phone_added", 0)] {
+        exec_at(
+            &app,
+            &format!("UPDATE account_events SET created_at = $1 WHERE kind = '{kind}'"),
+            app::ssr::now() - ago,
+        )
+        .await;
+    }
+    let (status, body) = app.get_text_with(&c, "/account/security/activity").await;
+    assert_eq!(status, 200);
+    let kinds: Vec<&str> = body
+        .match_indices("data-kind=\"")
+        .map(|(i, m)| body[i + m.len()..].split('"').next().unwrap())
+        .collect();
+    assert_eq!(kinds, ["account.phone_added", "login.succeeded", "login.failed"], "newest first");
+    // Steps of the same second (a sign-out of the other devices, then a login) keep the
+    // order they happened in.
+    exec_at(&app, "UPDATE account_events SET created_at = $1", app::ssr::now()).await;
+    let (_, same_second) = app.get_text_with(&c, "/account/security/activity").await;
+    let kinds_now: Vec<&str> = same_second
+        .match_indices("data-kind=\"")
+        .map(|(i, m)| same_second[i + m.len()..].split('"').next().unwrap())
+        .collect();
+    assert_eq!(kinds_now, kinds, "newest first within a second too");
+    assert!(body.contains("ログインに失敗（パスワード違い）") && body.contains("電話番号を追加"));
+    assert!(!body.contains("nobody@example.com") && !body.contains("Wrong_secret"));
+    // By kind.
+    let (_, logins) = app.get_text_with(&c, "/account/security/activity?kind=logins").await;
+    assert_eq!(logins.matches("data-testid=\"activity-entry\"").count(), 2);
+    let (_, services) = app.get_text_with(&c, "/account/security/activity?kind=services").await;
+    assert!(services.contains("data-testid=\"activity-none\""));
+    let (status, _) = app.get_text_with(&c, "/account/security/activity?kind=%27%20OR%201%3D1&page=x").await;
+    assert_eq!(status, 200, "an unknown kind shows all");
+    // In English.
+    let en = app.new_browser();
+    assert_eq!(location(&app.login_from(&en, HANAKO.0, HANAKO.1).await), "/");
+    app.post_with(&en, "/api/preferences/locale", &[HTML, SAME_ORIGIN], &[("lang", "en")]).await;
+    let (_, body) = app.get_text_with(&en, "/account/security/activity").await;
+    assert!(
+        body.contains("Failed sign-in (wrong password)") && body.contains("Security activity"),
+        "in English"
+    );
+    // 鈴木 一郎 sees none of hanako's; the unknown ID's row is nobody's.
+    let ichiro = logged_in(&app, ICHIRO.0, ICHIRO.1).await;
+    let (_, his) = app.get_text_with(&ichiro, "/account/security/activity").await;
+    assert!(!his.contains("電話番号を追加") && !his.contains("パスワード違い"));
+    assert_eq!(his.matches("data-testid=\"activity-entry\"").count(), 1, "his own login only");
+    // 20 a page; older than 12 months not shown.
+    for i in 0..25 {
+        exec_at(
+            &app,
+            &format!(
+                "INSERT INTO account_events (id, account_id, customer_no, kind, client, detail, created_at)
+                 SELECT 'old{i}', id, customer_no, 'login.succeeded', '203.0.113.7', '{{}}', $1 FROM accounts WHERE itscom_id = 'hanako@example.com'"
+            ),
+            app::ssr::now() - 86_400 * (i + 1),
+        )
+        .await;
+    }
+    exec_at(
+        &app,
+        "INSERT INTO account_events (id, account_id, customer_no, kind, client, detail, created_at)
+         SELECT 'ancient', id, customer_no, 'account.phone_removed', '203.0.113.7', '{}', $1 FROM accounts WHERE itscom_id = 'hanako@example.com'",
+        app::ssr::now() - 86_400 * 400,
+    )
+    .await;
+    let (_, first) = app.get_text_with(&c, "/account/security/activity").await;
+    assert_eq!(first.matches("data-testid=\"activity-entry\"").count(), 20);
+    assert!(first.contains("data-testid=\"activity-older\""));
+    let (_, second) = app.get_text_with(&c, "/account/security/activity?kind=all&page=1").await;
+    let n = second.matches("data-testid=\"activity-entry\"").count();
+    assert_eq!(n, 25 + 4 - 20, "the rest, nothing older than 12 months");
+    assert!(second.contains("203.0.113.*") && !second.contains("203.0.113.7"));
+    assert!(!second.contains("data-testid=\"activity-older\""));
+    // Not logged in: the login page.
+    let res = app.new_browser().get(app.url("/account/security/activity")).send().await.unwrap();
+    assert!(location(&res).starts_with("/login"));
+}
+
+async fn a_re_registration_removes_two_step_verification_and_says_so(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    turn_on(&app, &c).await;
+    add_passkey(&app, &c, 3).await;
+    // Lost phone and codes: the contract check, held 72 hours and announced.
+    let r = app.new_browser();
+    crate::registration::hanako_reregisters(&app, &r, "stranger@example.org").await;
+    let token = crate::registration::mailed_token(&app, "stranger@example.org").await.unwrap();
+    let pending = crate::registration::complete(&app, &app.new_browser(), &token, Some("0")).await;
+    let at: i64 = pending.strip_prefix("/register/pending?at=").expect(&pending).parse().unwrap();
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 1, "nothing before the hold ends");
+    assert_eq!(maintenance_at(&app, at).await.reregistrations_applied, 1);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 0);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM recovery_codes").await, 0);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM passkeys").await, 0);
+    let told = outbox_mails_to(&app, "registration.replaced", HANAKO.0).await;
+    assert!(
+        told[0].text.contains("パスキーと2段階認証の設定（認証アプリとリカバリーコード）を解除しました"),
+        "{}",
+        told[0].text
+    );
+    // The new ID logs in with its password alone.
+    assert_eq!(
+        location(&app.login_from(&app.new_browser(), "stranger@example.org", "Sato-hana-99").await),
+        "/"
+    );
+}
+
+/// The portal's relying party in development on 127.0.0.1: `localhost`, same port.
+const ORIGIN: &str = "http://localhost:3000";
+
+/// A JSON answer of a server function called as the page's script does.
+async fn script_call(app: &TestApp, c: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let res = app.fetch_from(c, path, form).await;
+    let status = res.status().as_u16();
+    let body = res.text().await.unwrap();
+    (status, serde_json::from_str::<String>(&body).unwrap_or(body))
+}
+
+/// A passkey registered for the logged-in browser `c`.
+async fn add_passkey(
+    app: &TestApp,
+    c: &reqwest::Client,
+    seed: u8,
+) -> crate::common::authenticator::SoftPasskey {
+    let mut key = crate::common::authenticator::SoftPasskey::new(ORIGIN, seed);
+    let (status, options) = script_call(app, c, "/api/security/passkey/register/start", &[]).await;
+    assert_eq!(status, 200, "{options}");
+    let credential = key.register(&options);
+    let (status, next) =
+        script_call(app, c, "/api/security/passkey/register/finish", &[("credential", &credential)]).await;
+    assert_eq!((status, next.as_str()), (200, "/account/security?done=passkey_added#passkeys"));
+    key
+}
+
+/// A passkey login from browser `b` with `make` answering the options: status and body.
+async fn passkey_login(
+    app: &TestApp,
+    b: &reqwest::Client,
+    make: impl FnOnce(&str) -> String,
+) -> (u16, String) {
+    let (status, options) = script_call(app, b, "/api/login/passkey/start", &[]).await;
+    assert_eq!(status, 200, "{options}");
+    let assertion = make(&options);
+    script_call(app, b, "/api/login/passkey/finish", &[("credential", &assertion), ("next", "/billing")])
+        .await
+}
+
+async fn a_passkey_registers_logs_in_without_an_id_and_skips_the_code(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    // Two-step verification on: a passkey login still asks no code.
+    turn_on(&app, &c).await;
+    let (_, body) = app.get_text_with(&c, "/account/security").await;
+    assert!(body.contains("data-testid=\"passkeys-none\"") && body.contains("src=\"/passkey.js\""));
+    let mut key = add_passkey(&app, &c, 1).await;
+    assert_eq!(outbox_mails_to(&app, "security.passkey_added", HANAKO.0).await.len(), 1);
+    let (_, body) = app.get_text_with(&c, "/account/security").await;
+    assert_eq!(body.matches("data-testid=\"passkey\"").count(), 1);
+    assert!(body.contains("未使用"));
+    // A passkey login: no ID, no password, no code (it is two factors); a full login.
+    let b = app.new_browser();
+    let (status, next) = passkey_login(&app, &b, |o| key.assert(o)).await;
+    assert_eq!((status, next.as_str()), (200, "/billing"));
+    assert_eq!(app.get_text_with(&b, "/billing").await.0, 200);
+    let (_, body) = app.get_text_with(&b, "/account/security").await;
+    assert!(body.contains("data-testid=\"device-method\">パスキー<"));
+    assert!(!body.contains("未使用"), "its last use is shown");
+    let stored: Vec<(String,)> = rows(&app, "SELECT passkey FROM passkeys").await;
+    assert!(stored[0].0.contains("\"counter\":1"), "the sign counter is saved: {}", stored[0].0);
+    // Rename (the name's rules) and delete (the password after 5 minutes).
+    let id = hidden(&body[body.find("data-testid=\"passkey\"").unwrap()..], "id");
+    for (name, code) in [("", "required"), (&"あ".repeat(41)[..], "too_long_40")] {
+        let to = post_from(&app, &b, "/api/security/passkey/rename", &[("id", &id), ("name", name)]).await;
+        assert_eq!(to, format!("/account/security?error=passkey_name.{code}"));
+    }
+    let to =
+        post_from(&app, &b, "/api/security/passkey/rename", &[("id", &id), ("name", " 花子のiPhone ")]).await;
+    assert_eq!(to, "/account/security?done=passkey_renamed#passkeys");
+    let (_, body) = app.get_text_with(&b, "/account/security").await;
+    assert!(body.contains("花子のiPhone"));
+    // 鈴木 一郎 can neither rename nor delete it.
+    let ichiro = logged_in(&app, ICHIRO.0, ICHIRO.1).await;
+    let to = post_from(&app, &ichiro, "/api/security/passkey/delete", &[("id", &id)]).await;
+    assert_eq!(to, "/account/security?error=expired");
+    let to = post_from(&app, &ichiro, "/api/security/passkey/rename", &[("id", &id), ("name", "x")]).await;
+    assert_eq!(to, "/account/security?error=expired");
+    let (_, his) = app.get_text_with(&ichiro, "/account/security").await;
+    assert!(!his.contains("花子のiPhone"));
+    age_logins(&app).await;
+    let to = post_from(&app, &b, "/api/security/passkey/delete", &[("id", &id)]).await;
+    assert_eq!(to, "/account/security?error=current_password.required");
+    let to =
+        post_from(&app, &b, "/api/security/passkey/delete", &[("id", &id), ("password", HANAKO.1)]).await;
+    assert_eq!(to, "/account/security?done=passkey_removed#passkeys");
+    // Deleted: the login refuses it.
+    let (status, _) = passkey_login(&app, &app.new_browser(), |o| key.assert(o)).await;
+    assert_eq!(status, 401);
+    let kinds = event_kinds(&app).await;
+    for kind in ["security.passkey_added", "security.passkey_removed"] {
+        assert!(kinds.contains(&kind.to_string()), "{kind}");
+    }
+}
+
+async fn a_replayed_foreign_or_cloned_passkey_assertion_logs_no_one_in(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let hanako = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let mut key = add_passkey(&app, &hanako, 1).await;
+    let ichiro = logged_in(&app, ICHIRO.0, ICHIRO.1).await;
+    let mut his = add_passkey(&app, &ichiro, 2).await;
+
+    // Replayed: the same assertion a second time (its ceremony is used up), or into a
+    // new ceremony (its challenge is another).
+    let b = app.new_browser();
+    let (_, options) = script_call(&app, &b, "/api/login/passkey/start", &[]).await;
+    let assertion = key.assert(&options);
+    let finish = [("credential", assertion.as_str()), ("next", "/")];
+    assert_eq!(script_call(&app, &b, "/api/login/passkey/finish", &finish).await.0, 200);
+    let again = app.new_browser();
+    assert_ne!(script_call(&app, &again, "/api/login/passkey/finish", &finish).await.0, 200, "no ceremony");
+    script_call(&app, &again, "/api/login/passkey/start", &[]).await;
+    let (status, _) = script_call(&app, &again, "/api/login/passkey/finish", &finish).await;
+    assert_eq!(status, 401, "another ceremony's challenge");
+    assert!(location(&again.get(app.url("/account")).send().await.unwrap()).starts_with("/login"));
+
+    // Foreign: hanako's credential answering with ichiro's user handle; ichiro's key
+    // claiming hanako's credential id; a credential the portal never saw.
+    let (status, _) =
+        passkey_login(&app, &app.new_browser(), |o| key.assert_as(o, &his.user_handle.clone())).await;
+    assert_eq!(status, 401);
+    his.credential_id = key.credential_id.clone();
+    let (status, _) =
+        passkey_login(&app, &app.new_browser(), |o| his.assert_as(o, &key.user_handle.clone())).await;
+    assert_eq!(status, 401, "a signature by another key");
+    let mut stranger = crate::common::authenticator::SoftPasskey::new(ORIGIN, 9);
+    stranger.user_handle = key.user_handle.clone();
+    let (status, _) = passkey_login(&app, &app.new_browser(), |o| stranger.assert(o)).await;
+    assert_eq!(status, 401);
+    // Another site's assertion (a phishing page's origin): refused.
+    let mut phished = crate::common::authenticator::SoftPasskey::new("http://localhost.evil.example:3000", 1);
+    phished.user_handle = key.user_handle.clone();
+    phished.counter = 50;
+    let (status, _) = passkey_login(&app, &app.new_browser(), |o| phished.assert(o)).await;
+    assert_eq!(status, 401, "another origin");
+    // Cloned: a counter not above the one saved.
+    key.counter = 0;
+    let (status, _) = passkey_login(&app, &app.new_browser(), |o| key.assert(o)).await;
+    assert_eq!(status, 401, "a counter that went back");
+    // The right one still works, and every refusal is on record.
+    key.counter = 10;
+    let (status, _) = passkey_login(&app, &app.new_browser(), |o| key.assert(o)).await;
+    assert_eq!(status, 200);
+    assert!(scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.failed'").await >= 4);
+    // Not logged in: no passkey can be added.
+    let (status, _) =
+        script_call(&app, &app.new_browser(), "/api/security/passkey/register/start", &[]).await;
+    assert_eq!(status, 401);
+}
+
+async fn a_passkey_stands_in_for_the_password_asked_again(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let ichiro = logged_in(&app, ICHIRO.0, ICHIRO.1).await;
+    let mut key = add_passkey(&app, &c, 4).await;
+    age_logins(&app).await;
+    let add = |c: reqwest::Client, phone: &'static str| {
+        let app = &app;
+        async move { post_from(app, &c, "/api/account/phone/add", &[("phone", phone)]).await }
+    };
+    assert_eq!(add(c.clone(), "090-3333-4444").await, "/account?error=current_password.required");
+    let (_, page) = app.get_text_with(&c, "/account").await;
+    assert!(page.contains("data-testid=\"passkey-confirm\"") && page.contains("src=\"/passkey.js\""));
+    let (_, his) = app.get_text_with(&ichiro, "/account").await;
+    assert!(
+        !his.contains("passkey-confirm") && !his.contains("/passkey.js"),
+        "no passkey, no button, no script"
+    );
+    // Without a passkey there is nothing to confirm with.
+    assert_eq!(script_call(&app, &ichiro, "/api/security/passkey/verify/start", &[]).await.0, 404);
+    // Hanako's passkey: the next 5 minutes ask no password.
+    let (status, options) = script_call(&app, &c, "/api/security/passkey/verify/start", &[]).await;
+    assert_eq!(status, 200);
+    assert!(options.contains("allowCredentials"), "her passkeys are named: {options}");
+    let assertion = key.assert(&options);
+    let (status, _) =
+        script_call(&app, &c, "/api/security/passkey/verify/finish", &[("credential", &assertion)]).await;
+    assert_eq!(status, 200);
+    assert_eq!(add(c.clone(), "090-3333-4444").await, "/account?done=phone_added#phones");
+    // Ichiro's session is not confirmed by hanako's key, in a ceremony of his own.
+    exec_at(&app, "UPDATE sessions SET created_at = $1", app::ssr::now()).await;
+    let mut his_key = add_passkey(&app, &ichiro, 5).await;
+    age_logins(&app).await;
+    let (_, options) = script_call(&app, &ichiro, "/api/security/passkey/verify/start", &[]).await;
+    let foreign = key.assert(&options);
+    let (status, _) =
+        script_call(&app, &ichiro, "/api/security/passkey/verify/finish", &[("credential", &foreign)]).await;
+    assert_ne!(status, 200);
+    assert_eq!(add(ichiro.clone(), "090-5555-6666").await, "/account?error=current_password.required");
+    // His own works once; replayed, it does not.
+    let (_, options) = script_call(&app, &ichiro, "/api/security/passkey/verify/start", &[]).await;
+    let own = his_key.assert(&options);
+    let finish = [("credential", own.as_str())];
+    assert_eq!(script_call(&app, &ichiro, "/api/security/passkey/verify/finish", &finish).await.0, 200);
+    assert_ne!(script_call(&app, &ichiro, "/api/security/passkey/verify/finish", &finish).await.0, 200);
+}
+
+on_both_databases!(
+    a_passkey_stands_in_for_the_password_asked_again,
+    a_passkey_registers_logs_in_without_an_id_and_skips_the_code,
+    a_replayed_foreign_or_cloned_passkey_assertion_logs_no_one_in,
+    a_re_registration_removes_two_step_verification_and_says_so,
+    two_step_verification_turns_on_with_a_first_code_and_each_login_then_asks_for_one,
+    second_steps_spend_the_login_budget_and_lock_at_one_hundred_in_a_row,
+    turning_it_off_or_renewing_the_codes_needs_the_password_and_a_code,
+    devices_are_listed_and_ended_by_their_owner_only,
+    new_browser_notices_tell_where_and_can_be_turned_off,
+    the_activity_shows_the_accounts_own_events_newest_first_by_kind_and_page,
+);
