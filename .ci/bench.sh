@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks (`npm run bench`): builds the release (`npm run build`), serves it on
 # a fresh demo database, and prints one table: the first-load bytes per route in a
-# phone emulation (Pixel 7, empty cache, brotli), the largest build file, and the SSR
+# phone emulation (Pixel 7, empty cache, brotli; the service worker allowed and
+# blocked), the build files and the main WASM's largest parts (twiggy), and the SSR
 # throughput of /login against a bare axum route returning the same bytes from the
 # same binary (a ratio measured in one run), with p50/p99 latencies, and the time to
 # make the PDFs (an invoice, the contract document) on request, and what the speed
@@ -14,15 +15,17 @@ bash "$ROOT/.ci/build.sh" >/dev/null
 addr="${BENCH_ADDR:-127.0.0.1:3200}"
 serve_demo "$addr"
 
-log "first load per route (Pixel 7, empty cache, Accept-Encoding: br, gzip)"
+log "first load per route (Pixel 7, empty cache, Accept-Encoding: br, gzip; the service worker allowed, as on a phone, and blocked)"
 node "$ROOT/end2end/bench/first-load.mjs" "http://$addr" >"$dir/first-load.json"
 node -e '
 const r = require(process.argv[1]);
 const kb = (n) => (n / 1000).toFixed(1).padStart(7) + " KB";
-console.log("route".padEnd(14) + "measured".padEnd(14) + "bytes on the wire   (largest files)");
+console.log("route".padEnd(18) + "measured".padEnd(14) + "worker".padEnd(10) + "bytes on the wire  requests   (largest files)");
 for (const x of r) {
-  const top = x.files.sort((a, b) => b.bytes - a.bytes).slice(0, 3).map((f) => `${f.url.split("?")[0]} ${(f.bytes / 1000).toFixed(1)}`).join(", ");
-  console.log(x.path.padEnd(14) + x.kind.padEnd(14) + kb(x.bytes) + "   (" + top + ")");
+  const top = x.files.sort((a, b) => b.bytes - a.bytes).slice(0, 3)
+    .map((f) => `${f.url.split("?")[0]}${f.by === "worker" ? " (worker)" : ""} ${(f.bytes / 1000).toFixed(1)}`).join(", ");
+  console.log(x.path.padEnd(18) + x.kind.padEnd(14) + x.mode.replace("worker ", "").padEnd(10) + kb(x.bytes)
+    + String(x.requests).padStart(10) + "   (" + top + ")");
 }' "$dir/first-load.json"
 
 log "build files (raw / brotli as served)"
@@ -34,6 +37,13 @@ for f in "$ROOT"/target/site/pkg/*.{wasm,js,css} "$ROOT"/target/site/meter/*.{wa
   if [ "$br" -gt "$largest" ]; then largest=$br; largest_name=$(basename "$f"); fi
 done
 echo "largest file: $largest_name, $largest B brotli"
+
+log "the main WASM's largest contributors (twiggy top: the module as rustc wrote it, before wasm-bindgen and wasm-opt)"
+ensure_twiggy
+module="$CARGO_TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/frontend.wasm"
+printf 'main WASM as served: %s B raw, %s B brotli; as rustc wrote it (with names): %s B\n' \
+  "$(stat -c %s "$ROOT"/target/site/pkg/*.wasm)" "$(stat -c %s "$ROOT"/target/site/pkg/*.wasm.br)" "$(stat -c %s "$module")"
+twiggy top -n 25 "$module"
 
 log "SSR throughput: /login vs a bare route returning the same bytes (wrk, 16 connections, 3 rounds of 5 s each, interleaved)"
 # On a 2-core machine shared with wrk, one 10 s pair of runs varied by ±10 points from

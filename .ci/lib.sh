@@ -12,6 +12,7 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 CARGO_LEPTOS_VERSION=0.3.10
 # Must equal the exact `wasm-bindgen = "=…"` pin in Cargo.toml.
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)"
+TWIGGY_VERSION=0.8.0
 
 log() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -49,6 +50,15 @@ ensure_rust_tools() {
     log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (once)"
     # Not --locked: its lock file wants a webpki-roots release the registry lacks.
     env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+# twiggy, the code size profiler `npm run bench` reads the main WASM with (from
+# crates.io, built once like the other tools).
+ensure_twiggy() {
+  if ! twiggy --version 2>/dev/null | grep -q "$TWIGGY_VERSION"; then
+    log "installing twiggy $TWIGGY_VERSION (once)"
+    env -u CARGO_TARGET_DIR cargo install twiggy --locked --version "$TWIGGY_VERSION"
   fi
 }
 
