@@ -80,7 +80,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="description" content=prefs.locale.texts().meta_description/>
                 <meta name="theme-color" content="#00766c"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
-                <link rel="icon" type="image/png" sizes="192x192" href="/icons/icon-192.png"/>
+                // The tab's icon: a vector of 250 bytes (the PNGs are for installing, in the manifest).
+                <link rel="icon" type="image/svg+xml" sizes="any" href="/icons/icon.svg"/>
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
                 <meta name="apple-mobile-web-app-capable" content="yes"/>
                 <AutoReload options=options.clone()/>

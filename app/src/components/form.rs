@@ -94,9 +94,13 @@ pub fn Field(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] maxlength: Option<&'static str>,
     #[prop(into)] error: Signal<Option<String>>,
-    #[prop(optional)] on_input: Option<Callback<String>>,
-    #[prop(optional, into)] reveal: Option<Signal<bool>>,
+    /// The domain rule checking the field as typed inside [`LiveChecks`] (`itscom_id`,
+    /// `password`, `password_again`, `local_part`), with its messages
+    /// ([`crate::i18n::field_messages`]).
+    #[prop(optional)]
+    check: Option<(&'static str, String)>,
 ) -> impl IntoView {
+    let (check, messages) = check.unzip();
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described = {
@@ -112,21 +116,17 @@ pub fn Field(
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
-    let kind = move || match reveal {
-        Some(r) if r.get() => "text",
-        _ => input_type,
-    };
     view! {
         <div>
             <label for=id.clone() class="field-label">{label}</label>
             {hint.map(|h| view! { <p id=hint_id.clone() class="mb-1 text-sm text-slate-600">{h}</p> })}
             // A form sent back with this field's error (one error at a time comes back)
             // opens with the focus on it, for keyboard and screen-reader users.
-            <input name=name.map(str::to_string).unwrap_or_else(|| id.clone()) id=id type=kind class="field-input" autocomplete=autocomplete inputmode=inputmode
+            <input name=name.map(str::to_string).unwrap_or_else(|| id.clone()) id=id type=input_type class="field-input" autocomplete=autocomplete inputmode=inputmode
                 maxlength=maxlength required autofocus=move || error.get().is_some()
+                data-check=check data-messages=messages
                 aria-invalid=move || error.get().map(|_| "true")
-                aria-describedby=described
-                on:input=move |ev| if let Some(cb) = on_input { cb.run(event_target_value(&ev)) }/>
+                aria-describedby=described/>
             {move || error.get().map(|m| view! {
                 <p id=error_id.clone() class="mt-1 text-sm font-bold text-red-700">{m}</p>
             })}
@@ -192,16 +192,21 @@ pub fn PasskeyScript() -> impl IntoView {
 /// A form's submit button: sends once (see [`SubmitButton`]).
 #[component]
 pub fn Submit(label: &'static str) -> impl IntoView {
-    view! { <SubmitButton label=label.into() submitting=t().submitting.into()/> }
+    view! { <SubmitButton><span data-busy=t().submitting>{label}</span></SubmitButton> }
 }
+
+// The islands below carry no words and take no props: the server renders their words
+// (as children, or in `data-*` attributes they read when they need them), so the WASM
+// holds neither the text tables nor a JSON decoder for props.
 
 /// A submit button that sends its form once: after the first press it is disabled and
 /// says 送信中…, so a double click does not post a step twice (the second post would
 /// find the step already taken and show "expired" for a request that went through).
 /// Enabled again when the page comes back from the back/forward cache. Without
-/// JavaScript it is a plain submit button.
+/// JavaScript it is a plain submit button. Its label is its child
+/// `<span data-busy="送信中…">…</span>` ([`Submit`]).
 #[island]
-pub fn SubmitButton(label: String, submitting: String) -> impl IntoView {
+pub fn SubmitButton(children: Children) -> impl IntoView {
     let pending = RwSignal::new(false);
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -217,24 +222,54 @@ pub fn SubmitButton(label: String, submitting: String) -> impl IntoView {
         }
     });
     let _ = window_event_listener(leptos::ev::pageshow, move |_| pending.set(false));
+    Effect::new(move |_| {
+        let busy = pending.get();
+        if let Some(label) = button.get().and_then(|b| b.query_selector("[data-busy]").ok().flatten()) {
+            swap_words(&label, busy);
+        }
+    });
     view! {
         <button type="submit" class="btn" node_ref=button aria-disabled=move || pending.get().then_some("true")
             data-hydrated=move || hydrated.get().then_some("")
             on:click=move |ev| if pending.get_untracked() { ev.prevent_default() }>
-            {move || if pending.get() { submitting.clone() } else { label.clone() }}
+            {children()}
         </button>
     }
 }
 
-/// パスワードを表示: a checkbox showing the password fields `targets` (element ids) as
-/// text. An island (it needs JavaScript, and is hidden without it); the form's reset
-/// hides them again.
+/// A label's words while busy (its `data-busy`) or again as they were.
+fn swap_words(label: &web_sys::Element, busy: bool) {
+    match (busy, label.get_attribute("data-idle")) {
+        (true, None) => {
+            let _ = label.set_attribute("data-idle", &label.text_content().unwrap_or_default());
+            label.set_text_content(label.get_attribute("data-busy").as_deref());
+        }
+        (false, Some(idle)) => {
+            label.set_text_content(Some(&idle));
+            let _ = label.remove_attribute("data-idle");
+        }
+        _ => {}
+    }
+}
+
+/// パスワードを表示 for the password fields `targets` (their ids, separated by spaces).
+#[component]
+pub fn PasswordToggle(targets: &'static str) -> impl IntoView {
+    view! { <ShowPassword><span data-targets=targets>{t().show_password}</span></ShowPassword> }
+}
+
+/// パスワードを表示: a checkbox showing the password fields named by its label's
+/// `data-targets` (element ids; [`PasswordToggle`]) as text. An island (it needs
+/// JavaScript, and is hidden without it); the form's reset hides them again.
 #[island]
-pub fn ShowPassword(targets: Vec<String>, label: String) -> impl IntoView {
+pub fn ShowPassword(children: Children) -> impl IntoView {
     let shown = RwSignal::new(false);
+    let label = NodeRef::<leptos::html::Label>::new();
     Effect::new(move |_| {
         let kind = if shown.get() { "text" } else { "password" };
-        for id in &targets {
+        let targets = label.get().and_then(|l| l.query_selector("[data-targets]").ok().flatten());
+        for id in targets.and_then(|t| t.get_attribute("data-targets")).unwrap_or_default().split_whitespace()
+        {
             if let Some(input) = document().get_element_by_id(id) {
                 let _ = input.set_attribute("type", kind);
             }
@@ -243,21 +278,206 @@ pub fn ShowPassword(targets: Vec<String>, label: String) -> impl IntoView {
     // `reset` bubbles: any form reset on the page hides the passwords again.
     let _ = window_event_listener(leptos::ev::reset, move |_| shown.set(false));
     view! {
-        <label class="js-only mt-2 inline-flex min-h-11 cursor-pointer items-center gap-2">
+        <label class="js-only mt-2 inline-flex min-h-11 cursor-pointer items-center gap-2" node_ref=label>
             <input type="checkbox" class="h-5 w-5" data-testid="show-password"
                 prop:checked=move || shown.get()
                 on:change=move |ev| shown.set(event_target_checked(&ev))/>
-            {label}
+            {children()}
         </label>
     }
 }
 
-/// A button printing the page (for the pages customers keep on paper).
+/// A button printing the page (for the pages customers keep on paper); its words are
+/// its children.
 #[island]
-pub fn PrintButton(label: String) -> impl IntoView {
+pub fn PrintButton(children: Children) -> impl IntoView {
     view! {
         <button type="button" class="btn js-only" on:click=move |_| { let _ = window().print(); }>
-            {label}
+            {children()}
         </button>
+    }
+}
+
+/// Fields checked as typed by the same domain rules the server applies: every
+/// `input[data-check]` inside (see [`Field`]'s `check`) shows the message of its rule's
+/// error under it (`aria-invalid`, `aria-describedby`), or the server's message of a
+/// failed post again while it is empty; a `[data-strength-meter]` shows the password's
+/// strength; a radio button's `data-label` becomes the words of the element its
+/// `data-label-for` names. Without JavaScript the server checks them on posting.
+#[island]
+pub fn LiveChecks(children: Children) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(root) = root.get() {
+            live::attach(root.into());
+        }
+    });
+    view! { <div node_ref=root>{children()}</div> }
+}
+
+#[cfg(feature = "hydrate")]
+mod live {
+    use crate::domain::itscom_id::ItscomId;
+    use crate::domain::mailbox::LocalPart;
+    use crate::domain::password::{parse_new, strength, NewPasswordError, Strength};
+    use crate::domain::FieldError;
+    use crate::i18n::message_in;
+    use leptos::prelude::{document, window_event_listener};
+    use wasm_bindgen::JsCast;
+    use web_sys::{Element, HtmlInputElement};
+
+    pub fn attach(root: Element) {
+        // The server's message of a failed post, shown again while the field is empty.
+        for input in inputs(&root) {
+            if let Some(p) = document().get_element_by_id(&format!("{}-error", input.id())) {
+                let _ = input.set_attribute("data-server-error", &p.text_content().unwrap_or_default());
+            }
+        }
+        let checked = root.clone();
+        let _ = window_event_listener(leptos::ev::input, move |ev| {
+            if inside(&checked, ev.target()) {
+                check_all(&checked);
+            }
+        });
+        let _ = window_event_listener(leptos::ev::change, move |ev| {
+            let Some(radio) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+            if let (true, Some(words), Some(target)) = (
+                inside(&root, ev.target()),
+                radio.get_attribute("data-label"),
+                radio.get_attribute("data-label-for"),
+            ) {
+                if let Ok(Some(label)) = root.query_selector(&format!("[for='{target}']")) {
+                    label.set_text_content(Some(&words));
+                }
+            }
+        });
+    }
+
+    fn inside(root: &Element, target: Option<web_sys::EventTarget>) -> bool {
+        target.and_then(|t| t.dyn_into::<web_sys::Node>().ok()).is_some_and(|n| root.contains(Some(&n)))
+    }
+
+    fn inputs(root: &Element) -> Vec<HtmlInputElement> {
+        let Ok(list) = root.query_selector_all("input[data-check]") else { return Vec::new() };
+        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
+    }
+
+    fn value_of(root: &Element, id: &str) -> String {
+        root.query_selector(&format!("#{id}"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+            .map(|i| i.value())
+            .unwrap_or_default()
+    }
+
+    /// The error of `value` by the field's rule, as the server would find it.
+    fn problem(root: &Element, rule: &str, value: &str) -> Option<FieldError> {
+        match rule {
+            "itscom_id" => ItscomId::parse(value).err(),
+            "local_part" => LocalPart::parse(value).err(),
+            "password" => match parse_new(value, value, Some(&value_of(root, "itscom_id"))) {
+                Err(NewPasswordError::Password(e)) => Some(e),
+                _ => None,
+            },
+            "password_again" => (value != value_of(root, "password")).then_some(FieldError::Mismatch),
+            _ => None,
+        }
+    }
+
+    fn check_all(root: &Element) {
+        for input in inputs(root) {
+            let value = input.value();
+            let message = if value.is_empty() {
+                input.get_attribute("data-server-error")
+            } else {
+                let rule = input.get_attribute("data-check").unwrap_or_default();
+                let messages = input.get_attribute("data-messages").unwrap_or_default();
+                problem(root, &rule, &value).and_then(|e| message_in(&messages, e).map(str::to_string))
+            };
+            show(&input, message);
+        }
+        meter(root);
+    }
+
+    /// The field's message under it, tied to it for assistive tech; or none.
+    fn show(input: &HtmlInputElement, message: Option<String>) {
+        let error_id = format!("{}-error", input.id());
+        let existing = document().get_element_by_id(&error_id);
+        let mut described: Vec<String> = input
+            .get_attribute("aria-describedby")
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter(|id| *id != error_id)
+            .map(String::from)
+            .collect();
+        match message {
+            Some(message) => {
+                let p = match existing {
+                    Some(p) => p,
+                    None => {
+                        let Ok(p) = document().create_element("p") else { return };
+                        p.set_id(&error_id);
+                        p.set_class_name("mt-1 text-sm font-bold text-red-700");
+                        let _ = input.after_with_node_1(&p);
+                        p
+                    }
+                };
+                p.set_text_content(Some(&message));
+                let _ = input.set_attribute("aria-invalid", "true");
+                described.push(error_id);
+            }
+            None => {
+                if let Some(p) = existing {
+                    p.remove();
+                }
+                let _ = input.remove_attribute("aria-invalid");
+            }
+        }
+        let _ = if described.is_empty() {
+            input.remove_attribute("aria-describedby")
+        } else {
+            input.set_attribute("aria-describedby", &described.join(" "))
+        };
+    }
+
+    /// パスワード強度: its words from the meter's `data-*`, redrawn when the level changes.
+    fn meter(root: &Element) {
+        let Ok(Some(meter)) = root.query_selector("[data-strength-meter]") else { return };
+        let value = value_of(root, "password");
+        let level = (!value.is_empty()).then(|| match strength(&value) {
+            Strength::Weak => ("weak", "w-1/3 bg-red-500"),
+            Strength::Fair => ("fair", "w-2/3 bg-amber-500"),
+            Strength::Strong => ("strong", "w-full bg-emerald-600"),
+        });
+        let name = level.map(|(name, _)| name).unwrap_or_default();
+        if meter.get_attribute("data-level").as_deref() == Some(name) {
+            return;
+        }
+        let _ = meter.set_attribute("data-level", name);
+        meter.set_text_content(None);
+        let Some((name, bar)) = level else { return };
+        let element = |tag: &str, class: &str| {
+            let e = document().create_element(tag).ok()?;
+            e.set_class_name(class);
+            Some(e)
+        };
+        let words = |key: &str| meter.get_attribute(&format!("data-{key}")).unwrap_or_default();
+        let (Some(p), Some(strong), Some(track), Some(fill)) = (
+            element("p", "text-sm"),
+            element("strong", ""),
+            element("div", "mt-1 h-2 w-full rounded bg-slate-200"),
+            element("div", &format!("h-2 rounded {bar}")),
+        ) else {
+            return;
+        };
+        let _ = p.set_attribute("data-testid", "strength");
+        p.set_text_content(Some(&format!("{}: ", words("label"))));
+        strong.set_text_content(Some(&words(name)));
+        let _ = p.append_child(&strong);
+        let _ = track.append_child(&fill);
+        let _ = meter.append_child(&p);
+        let _ = meter.append_child(&track);
     }
 }

@@ -21,7 +21,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand-suffix">{tx.brand_suffix}</span>
                 </a>
                 <div class="flex flex-wrap items-center justify-end gap-2">
-                    <FontSizeControl initial_large=prefs.font_large/>
+                    <FontSizeControl/>
                     <LanguageSwitch/>
                     <Transition fallback=|| ()>
                         {move || user.get().and_then(|r| r.ok()).flatten().map(|u| view! {

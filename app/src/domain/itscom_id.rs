@@ -11,6 +11,16 @@ pub const MAX_LEN: usize = 100;
 pub struct ItscomId(String);
 
 impl ItscomId {
+    /// Every error [`parse`](Self::parse) gives: the messages an island checking the
+    /// field as typed is given (tested below).
+    pub const ERRORS: &'static [FieldError] = &[
+        FieldError::Required,
+        FieldError::TooShort { min: MIN_LEN },
+        FieldError::TooLong { max: MAX_LEN },
+        FieldError::InvalidCharacters,
+        FieldError::InvalidFormat,
+    ];
+
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         // Full-width input is folded (customers type on Japanese IMEs); spaces at the
         // ends are dropped, spaces inside are an error like any other character.
@@ -75,6 +85,13 @@ fn is_email_form(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_error_list_names_every_error_parse_gives_and_only_those() {
+        let given: Vec<_> =
+            crate::domain::edge_inputs().iter().filter_map(|s| ItscomId::parse(s).err()).collect();
+        crate::domain::assert_lists_exactly(ItscomId::ERRORS, &given);
+    }
 
     #[test]
     fn ordinary_addresses_parse_and_compare_case_insensitively() {

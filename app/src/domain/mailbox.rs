@@ -42,6 +42,17 @@ pub const RESERVED: &[&str] = &[
 pub struct LocalPart(String);
 
 impl LocalPart {
+    /// Every error [`parse`](Self::parse) gives: the messages an island checking the
+    /// field as typed is given (tested below).
+    pub const ERRORS: &'static [FieldError] = &[
+        FieldError::Required,
+        FieldError::InvalidCharacters,
+        FieldError::TooShort { min: LOCAL_MIN },
+        FieldError::TooLong { max: LOCAL_MAX },
+        FieldError::InvalidFormat,
+        FieldError::Reserved,
+    ];
+
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let s = normalize::fold_width(raw.trim()).to_ascii_lowercase();
         if s.is_empty() {
@@ -110,6 +121,13 @@ pub fn address(local: &LocalPart, sub: Subdomain, domain: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_error_list_names_every_error_parse_gives_and_only_those() {
+        let given: Vec<_> =
+            crate::domain::edge_inputs().iter().filter_map(|s| LocalPart::parse(s).err()).collect();
+        crate::domain::assert_lists_exactly(LocalPart::ERRORS, &given);
+    }
 
     #[test]
     fn reserved_names_are_refused_in_any_case_or_width() {

@@ -103,6 +103,58 @@ impl FieldError {
     }
 }
 
+/// Inputs at every edge of the text rules, for the tests that a rule's list of errors
+/// (`ERRORS`: what an island checking the field as typed gets messages for) names every
+/// error the rule gives, and only those.
+#[cfg(test)]
+pub(crate) fn edge_inputs() -> Vec<String> {
+    let mut inputs: Vec<String> = [
+        "",
+        " ",
+        "a",
+        "ab",
+        "abc",
+        "abcd",
+        "a@b",
+        "a@b.c",
+        "hanako_1",
+        "hanako_1@example.com",
+        "password",
+        "123456",
+        "Hanako_2024",
+        "ｈａｎａｋｏ",
+        "ａｂｕｓｅ",
+        "postmaster",
+        "-abc",
+        "abc_",
+        "a b c",
+        "a@@example",
+        "花子",
+        "abc!",
+        "%+/:=@^_-a1",
+        "hanako.example.com",
+        ".hanako@example.com",
+    ]
+    .map(String::from)
+    .to_vec();
+    for n in [3, 5, 6, 19, 20, 21, 31, 32, 33, 99, 100, 101] {
+        inputs.push("a".repeat(n));
+        inputs.push(format!("{}@example.com", "b".repeat(n)));
+    }
+    inputs
+}
+
+/// Fails unless `listed` holds every error of `given` and each listed one was given.
+#[cfg(test)]
+pub(crate) fn assert_lists_exactly(listed: &[FieldError], given: &[FieldError]) {
+    for e in given {
+        assert!(listed.contains(e), "{e:?} is given but not listed");
+    }
+    for e in listed {
+        assert!(given.contains(e), "{e:?} is listed but never given");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::FieldError;

@@ -21,6 +21,17 @@ pub fn is_allowed_char(c: char) -> bool {
 }
 
 impl Password {
+    /// Every error of a new password's first entry ([`parse_new`]): the messages an
+    /// island checking the field as typed is given (tested below).
+    pub const NEW_ERRORS: &'static [FieldError] = &[
+        FieldError::Required,
+        FieldError::InvalidCharacters,
+        FieldError::TooShort { min: MIN_LEN },
+        FieldError::TooLong { max: MAX_LEN },
+        FieldError::Common,
+        FieldError::SameAsId,
+    ];
+
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         if raw.is_empty() {
             return Err(FieldError::Required);
@@ -132,6 +143,18 @@ pub fn strength(raw: &str) -> Strength {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_error_list_names_every_error_of_a_new_password_and_only_those() {
+        let given: Vec<_> = crate::domain::edge_inputs()
+            .iter()
+            .filter_map(|s| match parse_new(s, s, Some("hanako_1@example.com")) {
+                Err(NewPasswordError::Password(e)) => Some(e),
+                _ => None,
+            })
+            .collect();
+        crate::domain::assert_lists_exactly(Password::NEW_ERRORS, &given);
+    }
 
     #[test]
     fn a_new_password_must_be_uncommon_not_the_id_and_typed_twice_alike() {

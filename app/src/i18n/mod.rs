@@ -127,6 +127,25 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
     }
 }
 
+/// The messages of a field checked as typed in the browser, as its `data-messages`
+/// attribute: for each error its domain rule can give (the rule's `ERRORS`), a line of
+/// the error's code, a tab and the message in the page's language. The server writes
+/// them into the page, so the WASM carries no text tables.
+pub fn field_messages(texts: &Texts, field: &str, errors: &[crate::domain::FieldError]) -> String {
+    errors
+        .iter()
+        .map(|&e| format!("{}\t{}", e.code(), field_message(texts, field, e)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The message of `error` in a `data-messages` attribute ([`field_messages`]); `None`
+/// for an error the rule does not list (its tests keep the lists whole).
+pub fn message_in(messages: &str, error: crate::domain::FieldError) -> Option<&str> {
+    let code = error.code();
+    messages.lines().find_map(|line| line.split_once('\t').filter(|(c, _)| *c == code).map(|(_, m)| m))
+}
+
 /// The wording of a secret question.
 pub fn question_text(texts: &Texts, q: crate::domain::secret_question::SecretQuestion) -> &'static str {
     use crate::domain::secret_question::SecretQuestion as Q;
@@ -228,6 +247,22 @@ pub fn service_kind_name(tx: &'static Texts, kind: &str) -> &'static str {
 mod tests {
     use super::*;
     use crate::domain::Yen;
+
+    #[test]
+    fn field_messages_give_the_message_of_each_listed_error_in_the_locale() {
+        use crate::domain::{itscom_id::ItscomId, FieldError};
+        let ja = field_messages(Locale::Ja.texts(), "itscom_id", ItscomId::ERRORS);
+        let en = field_messages(Locale::En.texts(), "itscom_id", ItscomId::ERRORS);
+        for &e in ItscomId::ERRORS {
+            assert_eq!(message_in(&ja, e), Some(field_message(Locale::Ja.texts(), "itscom_id", e).as_str()));
+            assert_eq!(message_in(&en, e), Some(field_message(Locale::En.texts(), "itscom_id", e).as_str()));
+        }
+        assert_eq!(message_in(&ja, FieldError::TooShort { min: 4 }), Some("4文字以上で入力してください。"));
+        assert_ne!(message_in(&ja, FieldError::Required), message_in(&en, FieldError::Required));
+        // Not a rule of this field, or another bound: nothing.
+        assert_eq!(message_in(&ja, FieldError::Reserved), None);
+        assert_eq!(message_in(&ja, FieldError::TooShort { min: 5 }), None);
+    }
 
     /// Every table is a `texts!` table, whose tests read its English values for
     /// Japanese left in one.

@@ -252,7 +252,7 @@ fn StatementView(statement: Statement) -> impl IntoView {
                 {paid.then(|| view! {
                     <a class="btn-ghost" href=routes::receipt_pdf(&s.month) data-testid="receipt-pdf" download>{tb.pdf_receipt}</a>
                 })}
-                <PrintButton label=tb.print.to_string()/>
+                <PrintButton>{tb.print}</PrintButton>
             </div>
         </section>
     }

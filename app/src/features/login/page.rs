@@ -1,6 +1,6 @@
 use super::api::{Login, Logout};
 use super::login_url;
-use crate::components::form::{ShowPassword, SubmitButton};
+use crate::components::form::{PasswordToggle, Submit};
 use crate::components::status::{ErrorNotice, Loading};
 use crate::context::UserResource;
 use crate::error::AppError;
@@ -62,10 +62,10 @@ pub fn LoginPage() -> impl IntoView {
                         autocomplete="current-password" required maxlength="128"
                         aria-describedby=move || failure().map(|_| "login-error")
                         aria-invalid=move || failure().map(|_| "true")/>
-                    <ShowPassword targets=vec!["password".into()] label=tx.show_password.into()/>
+                    <PasswordToggle targets="password"/>
                 </div>
                 <div class="flex flex-wrap gap-3">
-                    <SubmitButton label=tf.title.into() submitting=tx.submitting.into()/>
+                    <Submit label=tf.title/>
                     <button type="reset" class="btn-ghost">{tx.reset}</button>
                 </div>
             </ActionForm>

@@ -4,13 +4,13 @@ use super::api::{
 };
 use super::{routes, MailboxDraftView, MailboxRow, MailboxStep};
 use crate::components::form::{
-    field_error, form_error, Field, FormAlert, PasswordAgain, PrintButton, Submit,
+    field_error, form_error, Field, FormAlert, LiveChecks, PasswordAgain, PrintButton, Submit,
 };
 use crate::components::status::ErrorNotice;
 use crate::components::step::AtStep;
 use crate::domain::mailbox::LocalPart;
 use crate::features::login::RequireLogin;
-use crate::i18n::{field_message, t, use_locale, Locale};
+use crate::i18n::{field_messages, t};
 use leptos::prelude::*;
 
 fn on_off(tf: &'static super::texts::MailboxTexts, on: bool) -> &'static str {
@@ -112,7 +112,7 @@ pub fn MailboxNewPage() -> impl IntoView {
                 <p class="mb-4">{tf.step1_lead}</p>
                 <FormAlert error=error/>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
-                    <LocalPartField locale=use_locale() error=server.get_untracked()/>
+                    <LocalPartField error=server.get_untracked()/>
                     <div class="flex flex-wrap items-center gap-4">
                         <Submit label=tx.next/>
                         <a class="link link-action" href=super::routes::LIST>{tx.back}</a>
@@ -123,23 +123,17 @@ pub fn MailboxNewPage() -> impl IntoView {
     }
 }
 
-/// The local part, checked as typed by the same rules as the server (an island); the
-/// server's message of a failed post shows until the field is typed in.
-#[island]
-pub fn LocalPartField(locale: Locale, error: Option<String>) -> impl IntoView {
-    let tx = locale.texts();
-    let tf = super::texts::of(locale);
-    let typed = RwSignal::new(String::new());
-    let shown = Signal::derive(move || {
-        let v = typed.get();
-        if v.is_empty() {
-            return error.clone();
-        }
-        LocalPart::parse(&v).err().map(|e| field_message(tx, "local_part", e))
-    });
+/// The local part, checked as typed by the same rules as the server ([`LiveChecks`]);
+/// the server's message of a failed post shows until the field is typed in.
+#[component]
+pub fn LocalPartField(error: Option<String>) -> impl IntoView {
+    let tf = super::texts::t();
+    let messages = field_messages(t(), "local_part", LocalPart::ERRORS);
     view! {
-        <Field id="local_part" label=tf.address hint=tf.local_hint autocomplete="off" maxlength="20"
-            error=shown on_input=Callback::new(move |v| typed.set(v))/>
+        <LiveChecks>
+            <Field id="local_part" label=tf.address hint=tf.local_hint autocomplete="off" maxlength="20"
+                error=Signal::stored(error) check=("local_part", messages)/>
+        </LiveChecks>
     }
 }
 
@@ -301,7 +295,7 @@ pub fn MailboxDonePage() -> impl IntoView {
                             <dd data-testid="done-virus">{on_off(tf, c.virus_check)}</dd>
                         </dl>
                         <div class="no-print flex flex-wrap items-center gap-4">
-                            <PrintButton label=tf.print.into()/>
+                            <PrintButton>{tf.print}</PrintButton>
                             <a class="link link-action" href=super::routes::LIST>{tf.to_list}</a>
                         </div>
                     </section>

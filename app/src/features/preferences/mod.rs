@@ -53,24 +53,30 @@ pub fn LanguageSwitch() -> impl IntoView {
 
 /// 文字サイズ 標準 / 大きく, placed in the header.
 #[component]
-pub fn FontSizeControl(initial_large: bool) -> impl IntoView {
-    let tx = t();
-    view! {
-        <FontSizeButtons initial_large group=tx.font_size.into() normal=tx.font_size_normal.into()
-            large_label=tx.font_size_large.into()/>
-    }
+pub fn FontSizeControl() -> impl IntoView {
+    view! { <FontSizeButtons/> }
 }
 
 /// The buttons themselves: an island, so the only code the browser runs for them. Needs
-/// JavaScript: disabled until the WASM has hydrated them, hidden without it. Its words
-/// come with it (the island carries no text tables).
+/// JavaScript: disabled until the WASM has hydrated them, hidden without it. It takes no
+/// props and carries no words: the server renders them (the page's language, the
+/// size its cookie asks for) and the browser keeps them as they are, reading the size
+/// from `<html class>`.
 #[island]
-pub fn FontSizeButtons(
-    initial_large: bool,
-    group: String,
-    normal: String,
-    large_label: String,
-) -> impl IntoView {
+pub fn FontSizeButtons() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let (initial_large, group, normal, large_label) = {
+        let tx = t();
+        let large = use_context::<crate::context::PagePrefs>().is_some_and(|p| p.font_large);
+        (large, tx.font_size, tx.font_size_normal, tx.font_size_large)
+    };
+    #[cfg(not(feature = "ssr"))]
+    let (initial_large, group, normal, large_label) = (
+        document().document_element().is_some_and(|html| html.class_list().contains(FONT_LARGE_CLASS)),
+        "",
+        "",
+        "",
+    );
     let hydrated = RwSignal::new(false);
     let large = RwSignal::new(initial_large);
     Effect::new(move |_| hydrated.set(true));
@@ -79,7 +85,7 @@ pub fn FontSizeButtons(
         #[cfg(feature = "hydrate")]
         apply_font_size(want_large);
     };
-    let shown_group = group.clone();
+    let shown_group = group;
     view! {
         <div class="js-only flex items-center gap-1 text-sm" role="group" aria-label=group>
             <span class="hidden sm:inline text-slate-600 mr-1" aria-hidden="true">{shown_group}</span>

@@ -3,28 +3,23 @@ use super::api::{
     ReviewReregistration, StopRegistration, SubmitCredentials, VerifyAdditional, VerifyContract,
 };
 use super::{routes, RegistrationStep};
-use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
+use crate::components::form::{
+    field_error, form_error, Field, FormAlert, LiveChecks, PasswordToggle, Submit,
+};
 use crate::components::link::LinkPage;
 use crate::components::step::StepCard;
-use crate::domain::password::{parse_new, strength, NewPasswordError, Strength};
+use crate::domain::password::Password;
 use crate::domain::{FieldError, ItscomId};
-use crate::i18n::{field_message, format_datetime, t, use_locale, Locale};
+use crate::i18n::{field_messages, format_datetime, t, use_locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// STEP 2's third item: which detail the customer gives, and its value, labelled after
-/// the choice as it is made (an island; without JavaScript the label stays generic).
-#[island]
-pub fn FactorChoice(locale: Locale, error: Option<String>) -> impl IntoView {
-    let tf = super::texts::of(locale);
-    let factor = RwSignal::new(String::new());
-    let factor_label = move || match factor.get().as_str() {
-        "customer_no" => tf.customer_no,
-        "bank" => tf.bank,
-        "card" => tf.card,
-        "equipment" => tf.equipment,
-        _ => tf.factor_value,
-    };
+/// the choice as it is made (in [`LiveChecks`]; without JavaScript the label stays
+/// generic).
+#[component]
+pub fn FactorChoice(error: Option<String>) -> impl IntoView {
+    let tf = super::texts::t();
     let has_error = error.is_some();
     // Its own spacing: the form's `space-y-5` reaches only the island element.
     view! {
@@ -37,14 +32,14 @@ pub fn FactorChoice(locale: Locale, error: Option<String>) -> impl IntoView {
                     .into_iter().map(|(value, label)| view! {
                         <label class="flex min-h-11 cursor-pointer items-center gap-2 rounded border border-slate-200 px-3">
                             <input type="radio" name="factor_kind" value=value class="h-5 w-5"
-                                on:change=move |_| factor.set(value.to_string())/>
+                                data-label=label data-label-for="factor_value"/>
                             {label}
                         </label>
                     }).collect_view()}
             </div>
         </fieldset>
         <div>
-            <label for="factor_value" class="field-label">{factor_label}</label>
+            <label for="factor_value" class="field-label">{tf.factor_value}</label>
             <input id="factor_value" name="factor_value" class="field-input" required maxlength="20"
                 autocomplete="off"
                 aria-invalid=has_error.then_some("true")
@@ -75,7 +70,7 @@ pub fn RegisterPage() -> impl IntoView {
                     error=field_error(tx, error, "kana")/>
                 <Field id="phone" label=tf.phone hint=tf.phone_hint input_type="tel" autocomplete="tel"
                     error=field_error(tx, error, "phone")/>
-                <FactorChoice locale=use_locale() error=factor_error.get_untracked()/>
+                <LiveChecks><FactorChoice error=factor_error.get_untracked()/></LiveChecks>
                 <details class="rounded border border-slate-200 bg-slate-50 p-3 text-sm">
                     <summary class="min-h-11 cursor-pointer content-center font-bold">{tf.equipment_where}</summary>
                     <p class="mt-2 leading-relaxed">{tf.equipment_help}</p>
@@ -129,7 +124,7 @@ pub fn CredentialsPage() -> impl IntoView {
             <p class="mb-4">{tf.step3_lead}</p>
             <FormAlert error=error/>
             <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
-                <CredentialFields locale=use_locale() id_error=server("itscom_id")
+                <CredentialFields id_error=server("itscom_id")
                     password_error=server("password") again_error=server("password_again")/>
                 <div><Submit label=tx.next/></div>
             </ActionForm>
@@ -138,76 +133,35 @@ pub fn CredentialsPage() -> impl IntoView {
 }
 
 /// STEP 3's fields: the iTSCOM ID and the password twice, checked as typed by the same
-/// domain rules the server applies, with the strength meter (an island). The server's
-/// messages of a failed post show until the field is typed in.
-#[island]
+/// domain rules the server applies, with the strength meter ([`LiveChecks`]). The
+/// server's messages of a failed post show until the field is typed in.
+#[component]
 pub fn CredentialFields(
-    locale: Locale,
     id_error: Option<String>,
     password_error: Option<String>,
     again_error: Option<String>,
 ) -> impl IntoView {
-    let tx = locale.texts();
-    let tf = super::texts::of(locale);
-    let id = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let again = RwSignal::new(String::new());
-    let show = RwSignal::new(false);
-    let id_live = Signal::derive(move || {
-        let v = id.get();
-        if v.is_empty() {
-            return id_error.clone();
-        }
-        ItscomId::parse(&v).err().map(|e| field_message(tx, "itscom_id", e))
-    });
-    let pw_live = Signal::derive(move || {
-        let v = password.get();
-        if v.is_empty() {
-            return password_error.clone();
-        }
-        match parse_new(&v, &v, Some(&id.get())) {
-            Err(NewPasswordError::Password(e)) => Some(field_message(tx, "password", e)),
-            _ => None,
-        }
-    });
-    let again_live = Signal::derive(move || {
-        let v = again.get();
-        if v.is_empty() {
-            return again_error.clone();
-        }
-        (v != password.get()).then(|| field_message(tx, "password_again", FieldError::Mismatch))
-    });
-    let meter = move || {
-        let v = password.get();
-        (!v.is_empty()).then(|| match strength(&v) {
-            Strength::Weak => (tx.strength_weak, "w-1/3 bg-red-500"),
-            Strength::Fair => (tx.strength_fair, "w-2/3 bg-amber-500"),
-            Strength::Strong => (tx.strength_strong, "w-full bg-emerald-600"),
-        })
-    };
-    // Its own spacing: the form's `space-y-5` reaches only the island element.
+    let tx = t();
+    let tf = super::texts::t();
+    let messages = |field, errors| field_messages(tx, field, errors);
     view! {
+        <LiveChecks>
+        // Its own spacing: the form's `space-y-5` reaches only the island element.
         <div class="space-y-5">
         <Field id="itscom_id" label=tx.itscom_id_label hint=tf.id_hint input_type="email"
             autocomplete="username" inputmode="email" maxlength="100"
-            error=id_live on_input=Callback::new(move |v| id.set(v))/>
+            error=Signal::stored(id_error) check=("itscom_id", messages("itscom_id", ItscomId::ERRORS))/>
         <Field id="password" label=tx.password_label hint=tx.reg_password_hint input_type="password"
-            autocomplete="new-password" maxlength="32" reveal=show
-            error=pw_live on_input=Callback::new(move |v| password.set(v))/>
-        <div class="js-only" aria-live="polite">
-            {move || meter().map(|(label, bar)| view! {
-                <p class="text-sm" data-testid="strength">{tx.strength} ": " <strong>{label}</strong></p>
-                <div class="mt-1 h-2 w-full rounded bg-slate-200"><div class=format!("h-2 rounded {bar}")></div></div>
-            })}
-        </div>
+            autocomplete="new-password" maxlength="32"
+            error=Signal::stored(password_error) check=("password", messages("password", Password::NEW_ERRORS))/>
+        <div class="js-only" aria-live="polite" data-strength-meter="" data-label=tx.strength
+            data-weak=tx.strength_weak data-fair=tx.strength_fair data-strong=tx.strength_strong></div>
         <Field id="password_again" label=tx.password_again input_type="password"
-            autocomplete="new-password" maxlength="32" reveal=show
-            error=again_live on_input=Callback::new(move |v| again.set(v))/>
-        <label class="js-only inline-flex min-h-11 cursor-pointer items-center gap-2">
-            <input type="checkbox" class="h-5 w-5" on:change=move |ev| show.set(event_target_checked(&ev))/>
-            {tx.show_password}
-        </label>
+            autocomplete="new-password" maxlength="32"
+            error=Signal::stored(again_error) check=("password_again", messages("password_again", &[FieldError::Mismatch]))/>
         </div>
+        </LiveChecks>
+        <PasswordToggle targets="password password_again"/>
     }
 }
 

@@ -343,7 +343,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                             {codes.into_iter().map(|c| view! { <li class="rounded bg-slate-100 p-2 text-center" data-testid="recovery-code">{c}</li> }).collect_view()}
                         </ol>
                         <div class="no-print flex flex-wrap items-center gap-4">
-                            <PrintButton label=tr.print.into()/>
+                            <PrintButton>{tr.print}</PrintButton>
                             <a class="link link-action" href=routes::SECURITY>{tr.back}</a>
                         </div>
                     </div>
