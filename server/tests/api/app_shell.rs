@@ -77,7 +77,33 @@ async fn an_unknown_path_is_a_404_page_in_the_shell(backend: Backend) {
     assert!(body.contains("トップページへ戻る"));
 }
 
+/// The islands take no props (one would bring a JSON decoder into the WASM) and carry
+/// no words: the server writes them into the page, in its language.
+async fn the_islands_take_no_props_and_the_server_writes_their_words(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (_, ja) = app.get_text("/login").await;
+    let res = app.client.get(app.url("/login")).header("Cookie", "lang=en").send().await.unwrap();
+    let en = res.text().await.unwrap();
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (status, mailbox) = app.get_text_with(&c, "/mail/new").await;
+    assert_eq!(status, 200);
+    let (_, register) = app.get_text("/register").await;
+    for body in [&ja, &en, &mailbox, &register] {
+        assert!(body.contains("<leptos-island"), "{body}");
+        assert!(!body.contains("data-props"), "an island with props:\n{body}");
+    }
+    assert!(ja.contains(r#"data-busy="送信中…""#) && en.contains(r#"data-busy="Sending…""#));
+    assert!(ja.contains(r#"data-targets="password""#) && ja.contains("パスワードを表示"));
+    // The checked field's messages, each after its error's code.
+    assert!(mailbox.contains(r#"data-check="local_part""#));
+    assert!(mailbox.contains("too_short_3\t3文字以上で入力してください。"), "{mailbox}");
+    assert!(mailbox.contains("reserved\t"));
+    // STEP 2's choice: each kind names the label it gives the value.
+    assert!(register.contains(r#"data-label-for="factor_value""#));
+}
+
 on_both_databases!(
+    the_islands_take_no_props_and_the_server_writes_their_words,
     the_top_page_is_japanese_by_default_with_the_four_menus,
     the_lang_cookie_switches_the_page_to_english,
     the_preview_shows_the_customers_own_summary_from_the_database,
