@@ -43,7 +43,8 @@ ensure_twiggy
 module="$CARGO_TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/frontend.wasm"
 printf 'main WASM as served: %s B raw, %s B brotli; as rustc wrote it (with names): %s B\n' \
   "$(stat -c %s "$ROOT"/target/site/pkg/*.wasm)" "$(stat -c %s "$ROOT"/target/site/pkg/*.wasm.br)" "$(stat -c %s "$module")"
-twiggy top -n 25 "$module"
+# The custom sections (names, wasm-bindgen's descriptors) are not served: code and data only.
+twiggy top -n 40 "$module" | grep -v "custom section\|subsection"
 
 log "SSR throughput: /login vs a bare route returning the same bytes (wrk, 16 connections, 3 rounds of 5 s each, interleaved)"
 # On a 2-core machine shared with wrk, one 10 s pair of runs varied by ±10 points from
@@ -64,18 +65,23 @@ done
 printf '%s\n' "${ratios[@]}" | sort -n | awk '{ r[NR] = $1 } END {
   printf "ratio /login ÷ bare: median %.0f %% (rounds %.0f–%.0f %%; target ≥ 50 %%)\n", r[2], r[1], r[3] }'
 
-log "PDFs made on request: 佐藤 花子's invoice and contract document (wrk, 1 connection, 5 s each; target p95 ≤ 300 ms)"
+log "PDFs made on request: 佐藤 花子's invoice and contract document (12 in a row each; target p95 ≤ 300 ms)"
 jar="$dir/cookies"
 curl -fs -c "$jar" -o /dev/null -H 'Accept: text/html' -H 'Sec-Fetch-Site: same-origin' \
   -d 'itscom_id=hanako@example.com&password=Hanako_2024&next=/' "http://$addr/api/login"
 session=$(awk '$6 ~ /session/ {print $6 "=" $7}' "$jar" | head -1)
 month=$(TZ=Asia/Tokyo date +%Y-%m)
-printf '%-34s %12s %10s %10s %10s\n' "document" "requests/s" "p50" "p90" "p99"
+# Timed one by one with curl, not wrk: an account may have 30 PDFs made in 10 minutes
+# (issue 24), and wrk would time the refusals after the 30th. 1 + 12 of each is 26.
+printf '%-34s %8s %10s %10s %10s\n' "document" "made" "p50" "p90" "slowest"
 for path in "/billing/$month/invoice.pdf" /contract/document.pdf; do
   # The first request loads the font and the engine; it is not counted.
   curl -fs -o /dev/null -H "Cookie: $session" "http://$addr$path"
-  out=$(wrk -t1 -c1 -d5s --latency -H "Cookie: $session" "http://$addr$path")
-  printf '%-34s %12s %10s %10s %10s\n' "$path" "$(rps "$out")" "$(pct "$out" 50%)" "$(pct "$out" 90%)" "$(pct "$out" 99%)"
+  times=$(for _ in $(seq 12); do
+    curl -fs -o /dev/null -w '%{time_total}\n' -H "Cookie: $session" "http://$addr$path"
+  done | sort -n)
+  awk -v path="$path" '{ t[NR] = $1 * 1000 } END {
+    printf "%-34s %8d %8.1fms %8.1fms %8.1fms\n", path, NR, t[int(NR * 0.5 + 0.5)], t[int(NR * 0.9 + 0.5)], t[NR] }' <<<"$times"
 done
 
 log "speed test endpoints on the loopback (one 32 MiB download stream; ping latency, wrk, 1 connection, 5 s)"
