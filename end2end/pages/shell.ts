@@ -22,7 +22,9 @@ export class Shell {
   /** The visible main menu: the side navigation on desktop, the phone menu on phones. */
   async openMenu() {
     const phoneMenu = this.page.locator('details.phone-menu');
-    if (await phoneMenu.isVisible()) {
+    // Which menu by the window's width (the `md` breakpoint, 768 px), not by what is
+    // visible: a page just navigated to, its stylesheet not yet applied, shows both.
+    if ((this.page.viewportSize()?.width ?? 1280) < 768) {
       if (!(await phoneMenu.evaluate((d) => (d as HTMLDetailsElement).open))) {
         await phoneMenu.locator('summary').click();
       }

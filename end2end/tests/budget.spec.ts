@@ -34,8 +34,15 @@ test.describe('download budget', () => {
     page.context().on('requestfinished', async (r) => {
       if (!r.serviceWorker()) return;
       lastWorkerEvent = Date.now();
-      const s = await r.sizes();
-      const headers = (await r.response())?.headers() ?? {};
+      const response = await r.response();
+      const headers = response?.headers() ?? {};
+      // The sizes as the worker's network saw them; if the worker has stopped meanwhile
+      // (Chromium may stop an idle one), its body's length and its header lines.
+      const s = await r.sizes().catch(async () => ({
+        responseBodySize: Number(headers['content-length'] ?? (await response?.body().catch(() => null))?.length ?? 0),
+        responseHeadersSize: (await response?.headersArray().catch(() => []) ?? [])
+          .reduce((n, h) => n + h.name.length + h.value.length + 4, 20),
+      }));
       workerFiles.push({ url: r.url(), bytes: s.responseHeadersSize + s.responseBodySize, headers, worker: true });
     });
     await page.goto('/login', { waitUntil: 'networkidle' });
