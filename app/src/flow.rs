@@ -19,11 +19,13 @@ pub trait Step:
     }
 }
 
-/// Declares a flow's step enum, stored in `$table.step` as the given strings:
+/// Declares a flow's step enum, stored in `$table.step` as each variant's name in snake
+/// case (`AtGateway` is `at_gateway`; a unit test holds every flow to its migration's
+/// `CHECK (step IN (…))`):
 /// ```ignore
 /// flow_steps! {
 ///     /// The mailbox wizard.
-///     pub enum MailboxStep in "mailbox_drafts" { Subdomain = "subdomain", Done = "done" }
+///     pub enum MailboxStep in "mailbox_drafts" { Subdomain, Done }
 /// }
 /// ```
 /// On the server the enum binds and decodes as its string (`sqlx` `Any`). A flow whose
@@ -31,7 +33,7 @@ pub trait Step:
 /// says so after it, and gets `FLOW` (see `ssr::flow::FlowTable`):
 /// ```ignore
 /// flow_steps! {
-///     pub enum IdChangeStep in "id_changes" { Confirm = "confirm", Mailed = "mailed", … }
+///     pub enum IdChangeStep in "id_changes" { Confirm, Mailed, Done, Cancelled }
 ///     flow {
 ///         ends: [Confirm, Mailed] => Cancelled, by Account, clearing ["link_hash"], expire_now: false,
 ///         purge: [Purge::EXPIRED],
@@ -41,14 +43,14 @@ pub trait Step:
 #[macro_export]
 macro_rules! flow_steps {
     ($(#[$m:meta])* pub enum $name:ident in $table:literal {
-        $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)?
+        $($(#[$vm:meta])* $v:ident),+ $(,)?
     }
     flow {
         $(ends: [$($p:ident),+] => $to:ident, by $key:ident, clearing [$($c:literal),*], expire_now: $expire:literal,)?
         purge: [$($rule:expr),* $(,)?] $(,)?
     }) => {
         $crate::flow_steps! {
-            $(#[$m])* pub enum $name in $table { $($(#[$vm])* $v = $s),+ }
+            $(#[$m])* pub enum $name in $table { $($(#[$vm])* $v),+ }
         }
 
         #[cfg(feature = "ssr")]
@@ -73,7 +75,7 @@ macro_rules! flow_steps {
         })
     };
     ($(#[$m:meta])* pub enum $name:ident in $table:literal {
-        $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)?
+        $($(#[$vm:meta])* $v:ident),+ $(,)?
     }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -82,7 +84,16 @@ macro_rules! flow_steps {
         impl $name {
             /// The step as stored (usable in constants: a flow's table declares its steps).
             pub const fn code(self) -> &'static str {
-                match self { $(Self::$v => $s),+ }
+                match self {
+                    $(Self::$v => {
+                        const NAME: [u8; $crate::flow::snake_len(stringify!($v))] =
+                            $crate::flow::snake(stringify!($v));
+                        match core::str::from_utf8(&NAME) {
+                            Ok(name) => name,
+                            Err(_) => panic!("a step's name is ASCII"),
+                        }
+                    }),+
+                }
             }
         }
 
@@ -124,6 +135,42 @@ macro_rules! flow_steps {
     };
 }
 
+/// The length of a variant's name in snake case (see [`snake`]).
+#[doc(hidden)]
+pub const fn snake_len(name: &str) -> usize {
+    let b = name.as_bytes();
+    let (mut n, mut i) = (b.len(), 1);
+    while i < b.len() {
+        if b[i].is_ascii_uppercase() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// A variant's name in snake case, at compile time: `MailSent` → `mail_sent`.
+#[doc(hidden)]
+pub const fn snake<const N: usize>(name: &str) -> [u8; N] {
+    let b = name.as_bytes();
+    let mut out = [0u8; N];
+    let (mut i, mut o) = (0, 0);
+    while i < b.len() {
+        if b[i].is_ascii_uppercase() {
+            if i > 0 {
+                out[o] = b'_';
+                o += 1;
+            }
+            out[o] = b[i].to_ascii_lowercase();
+        } else {
+            out[o] = b[i];
+        }
+        o += 1;
+        i += 1;
+    }
+    out
+}
+
 /// What a page reads to know where its flow is: the step itself, or a view of the
 /// flow that carries it (the mailbox draft).
 pub trait HasStep<S: Step> {
@@ -133,5 +180,21 @@ pub trait HasStep<S: Step> {
 impl<S: Step> HasStep<S> for S {
     fn step(&self) -> S {
         *self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_variant_is_stored_as_its_name_in_snake_case() {
+        crate::flow_steps! {
+            pub enum Demo in "demo" { AtGateway, Done, MailSent2 }
+        }
+        use super::Step;
+        assert_eq!(Demo::AtGateway.as_str(), "at_gateway");
+        assert_eq!(Demo::Done.code(), "done");
+        assert_eq!(Demo::MailSent2.as_str(), "mail_sent2");
+        assert_eq!(Demo::parse("at_gateway"), Some(Demo::AtGateway));
+        assert_eq!(Demo::parse("AtGateway"), None);
     }
 }

@@ -148,13 +148,13 @@ impl<'q> Guarded<'q> {
 pub async fn browser_step<S: Step>(cookie: &str) -> Result<Option<S>, crate::error::AppError> {
     let Some(token) = crate::ssr::auth::request_cookie(cookie) else { return Ok(None) };
     let state = crate::ssr::state()?;
-    let row: Option<(String,)> =
-        sqlx::query_as(&format!("SELECT step FROM {} WHERE id_hash = $1 AND expires_at > $2", S::TABLE))
+    let row: Option<String> =
+        sqlx::query_scalar(&format!("SELECT step FROM {} WHERE id_hash = $1 AND expires_at > $2", S::TABLE))
             .bind(crate::ssr::auth::sha256_hex(&token))
             .bind(crate::ssr::now())
             .fetch_optional(state.db.pool())
             .await?;
-    Ok(row.and_then(|(s,)| S::parse(&s)))
+    Ok(row.and_then(|s| S::parse(&s)))
 }
 
 /// `step IN ('a', 'b')` for a query that filters on several steps of a flow (the
@@ -270,13 +270,7 @@ mod tests {
 
     crate::flow_steps! {
         /// A wizard of the tests' own.
-        pub enum MailboxStep in "mailbox_drafts" {
-            Subdomain = "subdomain",
-            Terms = "terms",
-            Confirm = "confirm",
-            Done = "done",
-            Cancelled = "cancelled",
-        }
+        pub enum MailboxStep in "mailbox_drafts" { Subdomain, Terms, Confirm, Done, Cancelled }
     }
 
     #[test]

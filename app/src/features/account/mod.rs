@@ -28,12 +28,7 @@ use serde::{Deserialize, Serialize};
 crate::flow_steps! {
     /// The steps of an iTSCOM ID change (`id_changes.step`): drafted at `Confirm`, `Mailed` to the
     /// new address, `Done` by its link, or `Cancelled`.
-    pub enum IdChangeStep in "id_changes" {
-        Confirm = "confirm",
-        Mailed = "mailed",
-        Done = "done",
-        Cancelled = "cancelled",
-    }
+    pub enum IdChangeStep in "id_changes" { Confirm, Mailed, Done, Cancelled }
     flow {
         ends: [Confirm, Mailed] => Cancelled, by Account, clearing ["link_hash", "cancel_hash"], expire_now: false,
         purge: [crate::ssr::flow::Purge::EXPIRED],
@@ -44,11 +39,7 @@ crate::flow_steps! {
     /// A change of the contact address to one that is not the customer's own mailbox
     /// (`contact_changes.step`): `Mailed` a link, `Done` by it, or `Cancelled` (a newer
     /// request, a password reset).
-    pub enum ContactStep in "contact_changes" {
-        Mailed = "mailed",
-        Done = "done",
-        Cancelled = "cancelled",
-    }
+    pub enum ContactStep in "contact_changes" { Mailed, Done, Cancelled }
     flow {
         ends: [Mailed] => Cancelled, by Account, clearing ["link_hash"], expire_now: false,
         purge: [crate::ssr::flow::Purge::EXPIRED],
@@ -59,10 +50,7 @@ crate::flow_steps! {
     /// A change of the contact address as the address it replaced can take it back
     /// (`contact_reverts.step`): `Open` for 7 days (its link, and copies of security
     /// notices to that address), `Reverted` once used or closed by another revert.
-    pub enum RevertStep in "contact_reverts" {
-        Open = "open",
-        Reverted = "reverted",
-    }
+    pub enum RevertStep in "contact_reverts" { Open, Reverted }
     flow {
         purge: [crate::ssr::flow::Purge {
             column: "expires_at",

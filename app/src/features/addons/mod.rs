@@ -22,10 +22,7 @@ use serde::{Deserialize, Serialize};
 
 crate::flow_steps! {
     /// A subscription: `Active`, or `Cancelled` (in force until its `ended_on`).
-    pub enum AddonStep in "addon_subscriptions" {
-        Active = "active",
-        Cancelled = "cancelled",
-    }
+    pub enum AddonStep in "addon_subscriptions" { Active, Cancelled }
 }
 
 /// A subscription of the customer's.

@@ -99,12 +99,7 @@ pub struct BillingOverview {
 crate::flow_steps! {
     /// A change to a card (`payment_setups.step`): the customer is at the gateway's
     /// page until the return settles it, once.
-    pub enum PaymentStep in "payment_setups" {
-        AtGateway = "at_gateway",
-        Done = "done",
-        Declined = "declined",
-        Cancelled = "cancelled",
-    }
+    pub enum PaymentStep in "payment_setups" { AtGateway, Done, Declined, Cancelled }
     flow {
         purge: [crate::ssr::flow::Purge::EXPIRED],
     }

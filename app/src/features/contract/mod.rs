@@ -83,12 +83,7 @@ pub fn is_request_number(s: &str) -> bool {
 
 crate::flow_steps! {
     /// A plan change request: 受付 → 処理中 → 完了, or 取消 while 受付.
-    pub enum PlanRequestStep in "plan_requests" {
-        Received = "received",
-        Processing = "processing",
-        Done = "done",
-        Cancelled = "cancelled",
-    }
+    pub enum PlanRequestStep in "plan_requests" { Received, Processing, Done, Cancelled }
 }
 
 /// A plan the service may change to.

@@ -25,10 +25,7 @@ use serde::{Deserialize, Serialize};
 crate::flow_steps! {
     /// An inquiry: `Received` (受付済み) until the support centre answers outside My
     /// Page (`Answered`).
-    pub enum InquiryStep in "inquiries" {
-        Received = "received",
-        Answered = "answered",
-    }
+    pub enum InquiryStep in "inquiries" { Received, Answered }
 }
 
 /// An inquiry of the customer's.

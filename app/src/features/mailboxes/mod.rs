@@ -55,13 +55,7 @@ pub struct MailboxList {
 crate::flow_steps! {
     /// The wizard's steps (`mailbox_drafts.step`): メールアドレス (step 1) starts a draft at
     /// `Subdomain`; `Done` holds the sealed password for the completion screen.
-    pub enum MailboxStep in "mailbox_drafts" {
-        Subdomain = "subdomain",
-        Terms = "terms",
-        Confirm = "confirm",
-        Done = "done",
-        Cancelled = "cancelled",
-    }
+    pub enum MailboxStep in "mailbox_drafts" { Subdomain, Terms, Confirm, Done, Cancelled }
     flow {
         purge: [crate::ssr::flow::Purge::EXPIRED],
     }

@@ -23,14 +23,7 @@ pub use page::{
 crate::flow_steps! {
     /// The steps of a password recovery (`recovery_flows.step`): path B `Code` → `Password`, path A
     /// `Question` → `Mailed` (the link) → `Password`; then `Done`, or `Failed` (too many tries).
-    pub enum RecoveryStep in "recovery_flows" {
-        Code = "code",
-        Question = "question",
-        Mailed = "mailed",
-        Password = "password",
-        Done = "done",
-        Failed = "failed",
-    }
+    pub enum RecoveryStep in "recovery_flows" { Code, Question, Mailed, Password, Done, Failed }
     flow {
         // A security change of its account fails every recovery under way at once.
         ends: [Code, Question, Mailed, Password] => Failed, by Account, clearing ["code_hash", "link_hash"], expire_now: true,

@@ -30,12 +30,7 @@ crate::flow_steps! {
     /// `Credentials`; the mailed link moves it from `MailSent` to `Done`, or to `Waiting` while a
     /// re-registration is held for the account's owner.
     pub enum RegistrationStep in "registration_flows" {
-        Additional = "additional",
-        Credentials = "credentials",
-        MailSent = "mail_sent",
-        Waiting = "waiting",
-        Done = "done",
-        Cancelled = "cancelled",
+        Additional, Credentials, MailSent, Waiting, Done, Cancelled
     }
     flow {
         // A security change of its account ends every registration of the customer.

@@ -29,11 +29,7 @@ use serde::{Deserialize, Serialize};
 crate::flow_steps! {
     /// A speed test: `Running` (its ticket opens the endpoints), then `Done` with its
     /// figures, or `Expired` (abandoned: never finished in time).
-    pub enum SpeedStep in "speed_tests" {
-        Running = "running",
-        Done = "done",
-        Expired = "expired",
-    }
+    pub enum SpeedStep in "speed_tests" { Running, Done, Expired }
 }
 
 /// A finished test of the customer's.
