@@ -10,3 +10,56 @@ pub fn Card(title: &'static str, children: Children) -> impl IntoView {
         </section>
     }
 }
+
+/// A table of records, as every list of the portal shows one: headings `(label, figures)`
+/// (a column of figures is right-aligned), the rows as `children`, scrolling sideways
+/// on a narrow screen.
+#[component]
+pub fn DataTable(
+    testid: &'static str,
+    columns: Vec<(&'static str, bool)>,
+    children: Children,
+) -> impl IntoView {
+    let last = columns.len().saturating_sub(1);
+    view! {
+        <div class="overflow-x-auto">
+            <table class="w-full text-sm" data-testid=testid>
+                <thead>
+                    <tr class="border-b border-slate-300 text-left">
+                        {columns.into_iter().enumerate().map(|(i, (label, figures))| {
+                            let class = match (i == last, figures) {
+                                (false, false) => "py-1 pr-2",
+                                (false, true) => "py-1 pr-2 text-right",
+                                (true, false) => "py-1",
+                                (true, true) => "py-1 text-right",
+                            };
+                            view! { <th scope="col" class=class>{label}</th> }
+                        }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-200">{children()}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A flow's last screen: its heading, a card (titled when `title` is given) saying what
+/// happened (`children`, in a paragraph marked `testid`) and the way on (`to`: a path
+/// and its label).
+#[component]
+pub fn Outcome(
+    heading: &'static str,
+    #[prop(optional)] title: Option<&'static str>,
+    testid: &'static str,
+    to: (&'static str, &'static str),
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <h1 class="page-title">{heading}</h1>
+        <section class="card max-w-2xl">
+            {title.map(|title| view! { <h2 class="card-title">{title}</h2> })}
+            <p class="mb-4 leading-relaxed" data-testid=testid>{children()}</p>
+            <a class="btn" href=to.0>{to.1}</a>
+        </section>
+    }
+}

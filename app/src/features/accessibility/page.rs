@@ -1,4 +1,5 @@
 use super::texts::t;
+use crate::components::card::DataTable;
 use leptos::prelude::*;
 
 /// `/accessibility`: the policy, before or after login, printable.
@@ -25,16 +26,8 @@ pub fn AccessibilityPage() -> impl IntoView {
             <section class="card" aria-labelledby="a11y-results">
                 <h2 id="a11y-results" class="card-title">{ta.results_title}</h2>
                 <p class="mb-3">{ta.results_lead}</p>
-                <div class="overflow-x-auto">
-                    <table class="w-full text-sm" data-testid="a11y-results">
-                        <thead>
-                            <tr class="border-b border-slate-300 text-left">
-                                <th scope="col" class="py-1 pr-2">{ta.col_test}</th>
-                                <th scope="col" class="py-1 pr-2">{ta.col_scope}</th>
-                                <th scope="col" class="py-1">{ta.col_result}</th>
-                            </tr>
-                        </thead>
-                        <tbody class="divide-y divide-slate-200">
+                <DataTable testid="a11y-results"
+                    columns=vec![(ta.col_test, false), (ta.col_scope, false), (ta.col_result, false)]>
                             {ta.results.iter().map(|(test, scope, result)| view! {
                                 <tr>
                                     <th scope="row" class="py-2 pr-2 text-left font-normal">{*test}</th>
@@ -42,9 +35,7 @@ pub fn AccessibilityPage() -> impl IntoView {
                                     <td class="py-2">{*result}</td>
                                 </tr>
                             }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                </DataTable>
                 <p class="mt-3 text-sm" data-testid="a11y-screens">{(ta.screens)(super::texts::SCREENS)}</p>
             </section>
             <section class="card" aria-labelledby="a11y-known">

@@ -7,12 +7,15 @@ use super::profile::{
     RevertContactChange,
 };
 use super::{routes, IdChangeStep};
+use crate::components::card::Outcome;
 use crate::components::form::{field_error, form_error, Field, FormAlert, PasswordAgain, Submit};
 use crate::components::link::LinkPage;
 use crate::components::status::Loaded;
 use crate::components::step::AtStep;
 use crate::error::AppError;
+use crate::features::login::routes::LOGIN;
 use crate::features::login::RequireLogin;
+use crate::features::top::routes::TOP;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -178,7 +181,7 @@ pub fn ContactVerifyPage() -> impl IntoView {
     let done = move || {
         view! {
             <p class="mb-4" data-testid="contact-done">{tf.contact_done}</p>
-            <a class="btn" href=crate::features::top::routes::TOP>{tx.to_top}</a>
+            <a class="btn" href=TOP>{tx.to_top}</a>
         }
     };
     view! {
@@ -361,12 +364,9 @@ pub fn IdChangeDonePage() -> impl IntoView {
     let tx = t();
     let tf = super::texts::t();
     view! {
-        <h1 class="page-title">{tf.id_title}</h1>
-        <section class="card max-w-2xl">
-            <h2 class="card-title">{tx.reg_done}</h2>
-            <p class="mb-4 leading-relaxed" data-testid="id-change-done">{tf.id_done_body}</p>
-            <a class="btn" href=crate::features::top::routes::TOP>{tx.to_top}</a>
-        </section>
+        <Outcome heading=tf.id_title title=tx.reg_done testid="id-change-done" to=(TOP, tx.to_top)>
+            {tf.id_done_body}
+        </Outcome>
     }
 }
 
@@ -398,11 +398,9 @@ pub fn IdChangeCancelledPage() -> impl IntoView {
     let tx = t();
     let tf = super::texts::t();
     view! {
-        <h1 class="page-title">{tf.id_title}</h1>
-        <section class="card max-w-2xl">
-            <p class="mb-4 leading-relaxed" data-testid="id-change-cancelled">{tf.id_cancelled_body}</p>
-            <a class="btn" href=crate::features::login::routes::LOGIN>{tx.to_login}</a>
-        </section>
+        <Outcome heading=tf.id_title testid="id-change-cancelled" to=(LOGIN, tx.to_login)>
+            {tf.id_cancelled_body}
+        </Outcome>
     }
 }
 

@@ -3,6 +3,7 @@ use super::api::{
 };
 use super::texts::{state_name, ContractTexts};
 use super::{routes, ContractService, EntryState, HistoryEntry, HistoryEvent, PlanRequest, PlanRequestStep};
+use crate::components::card::DataTable;
 use crate::components::form::{form_error, FormAlert, PasswordAgain, Submit};
 use crate::components::status::Loaded;
 use crate::error::AppError;
@@ -375,15 +376,8 @@ pub fn HistoryPage() -> impl IntoView {
                             view! { <p>{tc.history_none}</p> }.into_any()
                         } else {
                             view! {
-                                <table class="w-full text-sm" data-testid="history">
-                                    <thead>
-                                        <tr class="border-b border-slate-300 text-left">
-                                            <th scope="col" class="py-1 pr-2">{tc.col_date}</th>
-                                            <th scope="col" class="py-1 pr-2">{tc.col_event}</th>
-                                            <th scope="col" class="py-1">{tc.col_state}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody class="divide-y divide-slate-200">
+                                <DataTable testid="history"
+                                    columns=vec![(tc.col_date, false), (tc.col_event, false), (tc.col_state, false)]>
                                         {h.entries.iter().map(|e| view! {
                                             <tr>
                                                 <td class="whitespace-nowrap py-2 pr-2 align-top">{format_date(locale, &e.date)}</td>
@@ -394,8 +388,7 @@ pub fn HistoryPage() -> impl IntoView {
                                                 }</td>
                                             </tr>
                                         }).collect_view()}
-                                    </tbody>
-                                </table>
+                                </DataTable>
                             }.into_any()
                         }}
                         <a class="link link-action mt-4" href=routes::CONTRACT>{tc.title}</a>

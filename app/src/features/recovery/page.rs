@@ -3,11 +3,13 @@ use super::api::{
     StartRecovery, SubmitRecoveryQuestion, VerifyRecoveryAnswer, VerifyRecoveryCode,
 };
 use super::{routes, RecoveryStep};
+use crate::components::card::Outcome;
 use crate::components::form::{field_error, form_error, Field, FormAlert, Submit};
 use crate::components::link::LinkPage;
 use crate::components::step::StepCard;
 use crate::domain::secret_question::{SecretQuestion, ANSWER_MAX};
 use crate::error::AppError;
+use crate::features::login::routes::LOGIN;
 use crate::i18n::{question_text, t};
 use leptos::prelude::*;
 
@@ -228,11 +230,8 @@ pub fn RecoveryDonePage() -> impl IntoView {
     let tx = t();
     let tf = super::texts::t();
     view! {
-        <h1 class="page-title">{tf.title}</h1>
-        <section class="card max-w-2xl">
-            <h2 class="card-title">{tx.reg_done}</h2>
-            <p class="mb-4" data-testid="recovery-done">{tf.done_body}</p>
-            <a class="btn" href=crate::features::login::routes::LOGIN>{tx.to_login}</a>
-        </section>
+        <Outcome heading=tf.title title=tx.reg_done testid="recovery-done" to=(LOGIN, tx.to_login)>
+            {tf.done_body}
+        </Outcome>
     }
 }

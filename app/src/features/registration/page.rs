@@ -3,6 +3,7 @@ use super::api::{
     ReviewReregistration, StopRegistration, SubmitCredentials, VerifyAdditional, VerifyContract,
 };
 use super::{routes, RegistrationStep};
+use crate::components::card::Outcome;
 use crate::components::form::{
     field_error, form_error, Field, FormAlert, LiveChecks, PasswordToggle, Submit,
 };
@@ -10,6 +11,7 @@ use crate::components::link::LinkPage;
 use crate::components::step::StepCard;
 use crate::domain::password::Password;
 use crate::domain::{FieldError, ItscomId};
+use crate::features::login::routes::LOGIN;
 use crate::i18n::{field_messages, format_datetime, t, use_locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -227,12 +229,7 @@ pub fn DonePage() -> impl IntoView {
     let tx = t();
     let tf = super::texts::t();
     view! {
-        <h1 class="page-title">{tf.title}</h1>
-        <section class="card max-w-2xl">
-            <h2 class="card-title">{tx.reg_done}</h2>
-            <p class="mb-4 leading-relaxed" data-testid="done">{tf.done_body}</p>
-            <a class="btn" href=crate::features::login::routes::LOGIN>{tx.to_login}</a>
-        </section>
+        <Outcome heading=tf.title title=tx.reg_done testid="done" to=(LOGIN, tx.to_login)>{tf.done_body}</Outcome>
     }
 }
 
@@ -246,14 +243,9 @@ pub fn PendingPage() -> impl IntoView {
     let query = use_query_map();
     let at = move || query.read().get("at").and_then(|a| a.parse::<i64>().ok());
     view! {
-        <h1 class="page-title">{tf.title}</h1>
-        <section class="card max-w-2xl">
-            <h2 class="card-title">{tf.pending_title}</h2>
-            <p class="mb-4 leading-relaxed" data-testid="pending">
-                {move || at().map(|at| (tf.pending_body)(&format_datetime(locale, at)))}
-            </p>
-            <a class="btn" href=crate::features::login::routes::LOGIN>{tx.to_login}</a>
-        </section>
+        <Outcome heading=tf.title title=tf.pending_title testid="pending" to=(LOGIN, tx.to_login)>
+            {move || at().map(|at| (tf.pending_body)(&format_datetime(locale, at)))}
+        </Outcome>
     }
 }
 
@@ -296,11 +288,7 @@ pub fn ReviewedPage() -> impl IntoView {
         _ => tf.review_done_confirmed,
     };
     view! {
-        <h1 class="page-title">{tf.review_title}</h1>
-        <section class="card max-w-2xl">
-            <p class="mb-4 leading-relaxed" data-testid="reviewed">{message}</p>
-            <a class="btn" href=crate::features::login::routes::LOGIN>{tx.to_login}</a>
-        </section>
+        <Outcome heading=tf.review_title testid="reviewed" to=(LOGIN, tx.to_login)>{message}</Outcome>
     }
 }
 

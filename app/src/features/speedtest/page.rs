@@ -1,5 +1,6 @@
 use super::api::get_speed_overview;
 use super::{SpeedOverview, SpeedResult};
+use crate::components::card::DataTable;
 use crate::components::status::ErrorNotice;
 use crate::domain::speedtest::{bufferbloat_grade, format_mbps, format_ms, share_of_plan};
 use crate::features::login::RequireLogin;
@@ -163,28 +164,17 @@ fn History(history: Vec<SpeedResult>, locale: Locale) -> impl IntoView {
                     <span><span class="inline-block h-2 w-3 bg-amber-500" aria-hidden="true"></span> {ts.upload}</span>
                 </figcaption>
             </figure>
-            <div class="overflow-x-auto">
-                <table class="w-full text-sm" data-testid="speed-history">
-                    <thead>
-                        <tr class="border-b border-slate-300 text-left">
-                            <th scope="col" class="py-1 pr-2">{ts.col_when}</th>
-                            <th scope="col" class="py-1 pr-2 text-right">{ts.download}</th>
-                            <th scope="col" class="py-1 pr-2 text-right">{ts.upload}</th>
-                            <th scope="col" class="py-1 text-right">{ts.ping}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
+            <DataTable testid="speed-history"
+                columns=vec![(ts.col_when, false), (ts.download, true), (ts.upload, true), (ts.ping, true)]>
                         {history.into_iter().map(|h| view! {
-                            <tr class="border-b border-slate-200" data-testid="speed-history-row">
+                            <tr data-testid="speed-history-row">
                                 <td class="py-1 pr-2"><a class="link inline-flex min-h-11 items-center" href=super::routes::result(&h.id)>{format_datetime(locale, h.finished_at)}</a></td>
                                 <td class="py-1 pr-2 text-right tabular-nums">{format_mbps(h.measured.download_kbps)} " " {ts.mbps}</td>
                                 <td class="py-1 pr-2 text-right tabular-nums">{format_mbps(h.measured.upload_kbps)} " " {ts.mbps}</td>
                                 <td class="py-1 text-right tabular-nums">{format_ms(h.measured.ping_us)} " " {ts.ms}</td>
                             </tr>
                         }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            </DataTable>
         </section>
     }
     .into_any()
