@@ -37,10 +37,7 @@ pub fn first_month(fee: Yen, on: Date) -> (Yen, (u8, u8)) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> Date {
-        Date::parse(s).unwrap()
-    }
+    use crate::domain::billing::lit::d;
 
     #[test]
     fn a_cancel_ends_the_month_or_the_minimum_term_whichever_is_later() {

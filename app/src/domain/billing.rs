@@ -258,14 +258,25 @@ pub fn totals(lines: &[Line]) -> (Yen, Vec<RateTotal>) {
     (per_rate.iter().map(|r| r.total).sum(), per_rate)
 }
 
+/// Dates and months written out, for the tests of the billing rules.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
+pub(crate) mod lit {
+    use super::{Date, Month};
 
-    fn d(s: &str) -> Date {
+    pub fn d(s: &str) -> Date {
         Date::parse(s).unwrap()
     }
+
+    pub fn m(s: &str) -> Month {
+        Month::parse(s).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lit::d;
+    use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn months_and_dates_parse_only_real_ones() {

@@ -95,10 +95,7 @@ pub fn split_month(old_fee: Yen, new_fee: Yen, on: Date) -> (Yen, Yen) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn m(s: &str) -> Month {
-        Month::parse(s).unwrap()
-    }
+    use crate::domain::billing::lit::{d, m};
 
     #[test]
     fn months_add_across_years_both_ways() {
@@ -123,10 +120,6 @@ mod tests {
         assert!(inside_term(start, 24, m("2027-03")));
         assert!(inside_term(start, 24, m("2027-05")));
         assert!(!inside_term(start, 0, m("2027-05")));
-    }
-
-    fn d(s: &str) -> Date {
-        Date::parse(s).unwrap()
     }
 
     #[test]
