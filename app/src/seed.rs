@@ -148,7 +148,7 @@ pub struct SeedReport {
 
 /// True when the database holds no customer at all (the run command seeds then).
 pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customers").fetch_one(db.pool()).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(db.pool()).await?;
     Ok(n == 0)
 }
 

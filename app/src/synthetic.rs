@@ -96,8 +96,8 @@ pub async fn seed_load_at(
     if options.customers > MAX_CUSTOMERS {
         return Err(LoadError::TooMany);
     }
-    let real: Option<(String,)> =
-        sqlx::query_as("SELECT customer_no FROM customers WHERE synthetic = 0 LIMIT 1")
+    let real: Option<String> =
+        sqlx::query_scalar("SELECT customer_no FROM customers WHERE synthetic = 0 LIMIT 1")
             .fetch_optional(db.pool())
             .await?;
     if real.is_some() {
@@ -123,13 +123,14 @@ pub async fn seed_load_at(
     while from <= options.customers {
         let to = (from + batch - 1).min(options.customers);
         let mut tx = db.begin_write().await?;
-        let there: Vec<(String,)> =
-            sqlx::query_as("SELECT customer_no FROM customers WHERE customer_no >= $1 AND customer_no <= $2")
-                .bind(customer_no(from))
-                .bind(customer_no(to))
-                .fetch_all(&mut *tx)
-                .await?;
-        let there: std::collections::HashSet<String> = there.into_iter().map(|(c,)| c).collect();
+        let there: Vec<String> = sqlx::query_scalar(
+            "SELECT customer_no FROM customers WHERE customer_no >= $1 AND customer_no <= $2",
+        )
+        .bind(customer_no(from))
+        .bind(customer_no(to))
+        .fetch_all(&mut *tx)
+        .await?;
+        let there: std::collections::HashSet<String> = there.into_iter().collect();
         let customers: Vec<Synthetic> = (from..=to)
             .filter(|n| !there.contains(&customer_no(*n)))
             .map(|n| Synthetic::generate(options.seed, n, &catalogue, &calendar))

@@ -29,32 +29,26 @@ pub async fn customer(conn: &mut Conn, customer_no: &str) -> Result<Customer, sq
 
 /// The customer's contact address (none: the iTSCOM ID is used).
 pub async fn contact_email(conn: &mut Conn, customer_no: &str) -> Result<Option<String>, sqlx::Error> {
-    let (contact_email,): (Option<String>,) =
-        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
-            .bind(customer_no)
-            .fetch_one(conn)
-            .await?;
-    Ok(contact_email)
+    sqlx::query_scalar("SELECT contact_email FROM customers WHERE customer_no = $1")
+        .bind(customer_no)
+        .fetch_one(conn)
+        .await
 }
 
 /// The customer's phone numbers (digits), in order.
 pub async fn phones(conn: &mut Conn, customer_no: &str) -> Result<Vec<String>, sqlx::Error> {
-    let phones: Vec<(String,)> =
-        sqlx::query_as("SELECT phone FROM customer_phones WHERE customer_no = $1 ORDER BY phone")
-            .bind(customer_no)
-            .fetch_all(conn)
-            .await?;
-    Ok(phones.into_iter().map(|(p,)| p).collect())
+    sqlx::query_scalar("SELECT phone FROM customer_phones WHERE customer_no = $1 ORDER BY phone")
+        .bind(customer_no)
+        .fetch_all(conn)
+        .await
 }
 
 /// The customer's mailbox addresses, oldest first.
 pub async fn mailboxes(conn: &mut Conn, customer_no: &str) -> Result<Vec<String>, sqlx::Error> {
-    let mailboxes: Vec<(String,)> =
-        sqlx::query_as("SELECT address FROM mailboxes WHERE customer_no = $1 ORDER BY created_at, address")
-            .bind(customer_no)
-            .fetch_all(conn)
-            .await?;
-    Ok(mailboxes.into_iter().map(|(m,)| m).collect())
+    sqlx::query_scalar("SELECT address FROM mailboxes WHERE customer_no = $1 ORDER BY created_at, address")
+        .bind(customer_no)
+        .fetch_all(conn)
+        .await
 }
 
 /// The new address of the account's contact change waiting for its link.
@@ -63,7 +57,7 @@ pub async fn pending_contact(
     account_id: &str,
     now: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    let pending: Option<(String,)> = sqlx::query_as(
+    sqlx::query_scalar(
         "SELECT new_email FROM contact_changes WHERE account_id = $1 AND step = $2 AND expires_at > $3
          ORDER BY created_at DESC",
     )
@@ -71,13 +65,12 @@ pub async fn pending_contact(
     .bind(ContactStep::Mailed)
     .bind(now)
     .fetch_optional(conn)
-    .await?;
-    Ok(pending.map(|(m,)| m))
+    .await
 }
 
 /// The new ID of the account's change waiting for its link.
 pub async fn pending_id(conn: &mut Conn, account_id: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
-    let pending: Option<(String,)> = sqlx::query_as(
+    sqlx::query_scalar(
         "SELECT new_itscom_id FROM id_changes
          WHERE account_id = $1 AND step = $2 AND expires_at > $3 ORDER BY created_at DESC",
     )
@@ -85,8 +78,7 @@ pub async fn pending_id(conn: &mut Conn, account_id: &str, now: i64) -> Result<O
     .bind(IdChangeStep::Mailed)
     .bind(now)
     .fetch_optional(conn)
-    .await?;
-    Ok(pending.map(|(id,)| id))
+    .await
 }
 
 /// A draft lives 30 minutes; a mailed link 24 hours.
@@ -150,7 +142,7 @@ pub async fn current_draft(
 
 /// Whether an account holds the ID of `id_key`.
 pub async fn id_taken(conn: &mut Conn, id_key: &str) -> Result<bool, sqlx::Error> {
-    let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM accounts WHERE itscom_id_key = $1")
+    let taken: Option<String> = sqlx::query_scalar("SELECT id FROM accounts WHERE itscom_id_key = $1")
         .bind(id_key)
         .fetch_optional(conn)
         .await?;
@@ -297,11 +289,10 @@ pub async fn delete_phone(conn: &mut Conn, customer_no: &str, phone: &str) -> Re
 
 /// How many phone numbers the customer has.
 pub async fn phone_count(conn: &mut Conn, customer_no: &str) -> Result<i64, sqlx::Error> {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customer_phones WHERE customer_no = $1")
+    sqlx::query_scalar("SELECT COUNT(*) FROM customer_phones WHERE customer_no = $1")
         .bind(customer_no)
         .fetch_one(conn)
-        .await?;
-    Ok(count)
+        .await
 }
 
 /// `address` when it is one of the customer's mailboxes (as stored).
@@ -310,13 +301,11 @@ pub async fn own_mailbox(
     customer_no: &str,
     address: &str,
 ) -> Result<Option<String>, sqlx::Error> {
-    let mine: Option<(String,)> =
-        sqlx::query_as("SELECT address FROM mailboxes WHERE customer_no = $1 AND address = $2")
-            .bind(customer_no)
-            .bind(address)
-            .fetch_optional(conn)
-            .await?;
-    Ok(mine.map(|(address,)| address))
+    sqlx::query_scalar("SELECT address FROM mailboxes WHERE customer_no = $1 AND address = $2")
+        .bind(customer_no)
+        .bind(address)
+        .fetch_optional(conn)
+        .await
 }
 
 /// A change of the contact address to `new_email`, waiting for the link `token` (stored

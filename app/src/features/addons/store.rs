@@ -38,7 +38,7 @@ pub async fn has_service(
     kind: &str,
     today: Date,
 ) -> Result<bool, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as(
+    let row: Option<String> = sqlx::query_scalar(
         "SELECT id FROM services WHERE customer_no = $1 AND kind = $2 AND started_on <= $3
          AND (ended_on IS NULL OR ended_on >= $3)",
     )
@@ -119,19 +119,19 @@ pub async fn one(
     code: &str,
     today: Date,
 ) -> Result<Option<(bool, Addon)>, sqlx::Error> {
-    let kind: Option<(String,)> = sqlx::query_as("SELECT kind FROM addons WHERE code = $1")
+    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM addons WHERE code = $1")
         .bind(code)
         .fetch_optional(&mut *conn)
         .await?;
-    let Some((kind,)) = kind else { return Ok(None) };
+    let Some(kind) = kind else { return Ok(None) };
     let (eligible, addons) = catalogue(conn, customer_no, &kind, today).await?;
     Ok(addons.into_iter().find(|a| a.code == code).map(|a| (eligible, a)))
 }
 
 /// Whether the customer's confirmation `submit_key` made a subscription already.
 pub async fn submitted(conn: &mut Conn, customer_no: &str, submit_key: &str) -> Result<bool, sqlx::Error> {
-    let again: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM addon_subscriptions WHERE submit_key = $1 AND customer_no = $2")
+    let again: Option<String> =
+        sqlx::query_scalar("SELECT id FROM addon_subscriptions WHERE submit_key = $1 AND customer_no = $2")
             .bind(submit_key)
             .bind(customer_no)
             .fetch_optional(conn)
@@ -141,13 +141,14 @@ pub async fn submitted(conn: &mut Conn, customer_no: &str, submit_key: &str) -> 
 
 /// Whether the customer's subscription `id` is cancelled.
 pub async fn is_cancelled(conn: &mut Conn, id: &str, customer_no: &str) -> Result<bool, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM addon_subscriptions WHERE id = $1 AND customer_no = $2 AND step = $3")
-            .bind(id)
-            .bind(customer_no)
-            .bind(AddonStep::Cancelled)
-            .fetch_optional(conn)
-            .await?;
+    let row: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM addon_subscriptions WHERE id = $1 AND customer_no = $2 AND step = $3",
+    )
+    .bind(id)
+    .bind(customer_no)
+    .bind(AddonStep::Cancelled)
+    .fetch_optional(conn)
+    .await?;
     Ok(row.is_some())
 }
 
@@ -235,13 +236,13 @@ pub async fn cancel(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
-    let code: Option<(String,)> =
-        sqlx::query_as("SELECT addon_code FROM addon_subscriptions WHERE id = $1 AND customer_no = $2")
+    let code: Option<String> =
+        sqlx::query_scalar("SELECT addon_code FROM addon_subscriptions WHERE id = $1 AND customer_no = $2")
             .bind(id)
             .bind(customer_no)
             .fetch_optional(&mut *conn)
             .await?;
-    let Some((code,)) = code else { return Ok(false) };
+    let Some(code) = code else { return Ok(false) };
     let Some((_, addon)) = one(&mut conn, customer_no, &code, today).await? else { return Ok(false) };
     let Some(sub) = addon.subscription.as_ref().filter(|s| s.id == id) else { return Ok(false) };
     drop(conn);

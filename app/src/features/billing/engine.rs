@@ -187,10 +187,7 @@ pub fn total_and_tax(lines: &[ComputedLine]) -> (Yen, Yen) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> Date {
-        Date::parse(s).unwrap()
-    }
+    use crate::domain::billing::lit::d;
 
     #[test]
     fn a_plan_change_bills_each_plan_for_its_days_and_equipment_follows_its_service() {

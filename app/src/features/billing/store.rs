@@ -450,7 +450,7 @@ pub async fn issue_month_with(
             let mut tx = db.begin_write().await?;
             // The window: the next `batch_size` customer numbers (an index range, whatever
             // the plan: its cost does not grow with the table).
-            let (end,): (Option<String>,) = sqlx::query_as(
+            let end: Option<String> = sqlx::query_scalar(
                 "SELECT MAX(customer_no) FROM
                  (SELECT customer_no FROM customers WHERE customer_no > $1 ORDER BY customer_no LIMIT $2) w",
             )
@@ -462,7 +462,7 @@ pub async fn issue_month_with(
                 tx.commit().await?;
                 break;
             };
-            let claimed: Vec<(String,)> = sqlx::query_as(&format!(
+            let claimed: Vec<String> = sqlx::query_scalar(&format!(
                 "SELECT c.customer_no FROM customers c
                  WHERE c.customer_no > $4 AND c.customer_no <= $5 AND {IN_FORCE} AND {NOT_INVOICED}
                  ORDER BY c.customer_no{}",
@@ -475,7 +475,7 @@ pub async fn issue_month_with(
             .bind(&end)
             .fetch_all(&mut *tx)
             .await?;
-            let claimed: Vec<String> = claimed.into_iter().map(|(c,)| c).collect();
+            let claimed: Vec<String> = claimed.into_iter().collect();
             let written = issue_claimed(&mut tx, &claimed, month, &plans, notify).await?;
             tx.commit().await?;
             report.issued += written;
@@ -701,8 +701,8 @@ pub async fn statement(
     let lines = lines_of(conn, customer_no, &row.billing_month).await?;
     let (_, per_rate) = totals(&plain(&lines));
     let previous_month = month.previous().to_string();
-    let previous: Option<(i64,)> =
-        sqlx::query_as("SELECT total FROM invoices WHERE customer_no = $1 AND billing_month = $2")
+    let previous: Option<i64> =
+        sqlx::query_scalar("SELECT total FROM invoices WHERE customer_no = $1 AND billing_month = $2")
             .bind(customer_no)
             .bind(&previous_month)
             .fetch_optional(&mut *conn)
@@ -733,7 +733,7 @@ pub async fn statement(
         total: Yen(row.total),
         lines,
         payment,
-        previous: previous.map(|(t,)| (previous_month, Yen(t))),
+        previous: previous.map(|t| (previous_month, Yen(t))),
         changes,
     }))
 }
@@ -888,7 +888,7 @@ pub async fn setup_step(
     account: &CurrentAccount,
     now: i64,
 ) -> Result<Option<PaymentStep>, sqlx::Error> {
-    let row: Option<(PaymentStep,)> = sqlx::query_as(
+    sqlx::query_scalar(
         "SELECT step FROM payment_setups WHERE id = $1 AND account_id = $2 AND session_hash = $3 AND expires_at > $4",
     )
     .bind(reference)
@@ -896,8 +896,7 @@ pub async fn setup_step(
     .bind(&account.session_hash)
     .bind(now)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(step,)| step))
+    .await
 }
 
 /// Makes `card` the customer's payment method (the bank account, if any, forgotten).

@@ -460,8 +460,8 @@ pub async fn history(
 
 /// Whether the customer's request `id` is cancelled.
 pub async fn is_cancelled(conn: &mut Conn, id: &str, customer_no: &str) -> Result<bool, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM plan_requests WHERE id = $1 AND customer_no = $2 AND step = $3")
+    let row: Option<String> =
+        sqlx::query_scalar("SELECT id FROM plan_requests WHERE id = $1 AND customer_no = $2 AND step = $3")
             .bind(id)
             .bind(customer_no)
             .bind(PlanRequestStep::Cancelled)
@@ -489,13 +489,11 @@ pub async fn request_by_key(
     customer_no: &str,
     key: &str,
 ) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM plan_requests WHERE submit_key = $1 AND customer_no = $2")
-            .bind(key)
-            .bind(customer_no)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map(|(id,)| id))
+    sqlx::query_scalar("SELECT id FROM plan_requests WHERE submit_key = $1 AND customer_no = $2")
+        .bind(key)
+        .bind(customer_no)
+        .fetch_optional(conn)
+        .await
 }
 
 /// Writes `request` as `id` (受付): false when a conflict (its key, or an open request

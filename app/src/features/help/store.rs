@@ -12,13 +12,11 @@ pub const PER_HOUR: i64 = 5;
 
 /// The account's inquiries of the last hour.
 pub async fn sent_last_hour(conn: &mut Conn, account_id: &str, now: i64) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM inquiries WHERE account_id = $1 AND created_at > $2")
-            .bind(account_id)
-            .bind(now - 3_600)
-            .fetch_one(conn)
-            .await?;
-    Ok(n)
+    sqlx::query_scalar("SELECT COUNT(*) FROM inquiries WHERE account_id = $1 AND created_at > $2")
+        .bind(account_id)
+        .bind(now - 3_600)
+        .fetch_one(conn)
+        .await
 }
 
 #[derive(sqlx::FromRow)]

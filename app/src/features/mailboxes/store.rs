@@ -12,22 +12,20 @@ pub const REVEAL_COOKIE: &str = "mypage_mailbox_reveal";
 
 /// The customer's internet service (the contract mailboxes belong to), if any.
 pub async fn internet_service(conn: &mut Conn, customer_no: &str) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as(
+    sqlx::query_scalar(
         "SELECT id FROM services WHERE customer_no = $1 AND kind = 'internet' AND ended_on IS NULL
          ORDER BY started_on LIMIT 1",
     )
     .bind(customer_no)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(id,)| id))
+    .await
 }
 
 pub async fn count(conn: &mut Conn, service_id: &str) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM mailboxes WHERE service_id = $1")
+    sqlx::query_scalar("SELECT COUNT(*) FROM mailboxes WHERE service_id = $1")
         .bind(service_id)
         .fetch_one(conn)
-        .await?;
-    Ok(n)
+        .await
 }
 
 /// The next candidates for `local` in this draft's own order (a shuffle keyed by
@@ -39,7 +37,7 @@ pub async fn next_candidates(
     local: &str,
     shown: &[String],
 ) -> Result<Vec<String>, sqlx::Error> {
-    let taken: Vec<(String,)> = sqlx::query_as("SELECT subdomain FROM mailboxes WHERE local_part = $1")
+    let taken: Vec<String> = sqlx::query_scalar("SELECT subdomain FROM mailboxes WHERE local_part = $1")
         .bind(local)
         .fetch_all(conn)
         .await?;
@@ -51,7 +49,7 @@ pub async fn next_candidates(
     Ok(order
         .into_iter()
         .map(|(_, s)| s)
-        .filter(|s| !shown.contains(s) && !taken.iter().any(|(t,)| t == s))
+        .filter(|s| !shown.contains(s) && !taken.iter().any(|t| t == s))
         .take(CANDIDATES)
         .collect())
 }
@@ -92,7 +90,7 @@ pub async fn switch_virus_check(
     customer_no: &str,
     on: bool,
 ) -> Result<Option<String>, sqlx::Error> {
-    let changed: Option<(String,)> = sqlx::query_as(
+    sqlx::query_scalar(
         "UPDATE mailboxes SET virus_check = $3 WHERE id = $1 AND customer_no = $2 AND virus_check <> $3
              RETURNING address",
     )
@@ -100,13 +98,12 @@ pub async fn switch_virus_check(
     .bind(customer_no)
     .bind(i64::from(on))
     .fetch_optional(conn)
-    .await?;
-    Ok(changed.map(|(address,)| address))
+    .await
 }
 
 /// Whether mailbox `mailbox_id` is the customer's.
 pub async fn belongs_to(conn: &mut Conn, mailbox_id: &str, customer_no: &str) -> Result<bool, sqlx::Error> {
-    let (mine,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM mailboxes WHERE id = $1 AND customer_no = $2")
+    let mine: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mailboxes WHERE id = $1 AND customer_no = $2")
         .bind(mailbox_id)
         .bind(customer_no)
         .fetch_one(conn)
@@ -236,11 +233,7 @@ pub async fn clear_sealed(conn: &mut Conn, draft_id: &str) -> Result<bool, sqlx:
 
 /// The address of mailbox `mailbox_id`.
 pub async fn address_of(conn: &mut Conn, mailbox_id: &str) -> Result<String, sqlx::Error> {
-    let (address,): (String,) = sqlx::query_as("SELECT address FROM mailboxes WHERE id = $1")
-        .bind(mailbox_id)
-        .fetch_one(conn)
-        .await?;
-    Ok(address)
+    sqlx::query_scalar("SELECT address FROM mailboxes WHERE id = $1").bind(mailbox_id).fetch_one(conn).await
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

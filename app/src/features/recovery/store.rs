@@ -40,7 +40,7 @@ pub async fn count_failed_login(
     now: i64,
 ) -> Result<(), AppError> {
     use crate::ssr::auth::throttle;
-    let (key,): (String,) = sqlx::query_as("SELECT itscom_id_key FROM accounts WHERE id = $1")
+    let key: String = sqlx::query_scalar("SELECT itscom_id_key FROM accounts WHERE id = $1")
         .bind(account_id)
         .fetch_one(&mut *conn)
         .await?;
@@ -183,7 +183,7 @@ pub async fn start_flow(conn: &mut Conn, flow: NewFlow<'_>, now: i64) -> Result<
 /// Counts one code attempt of flow `id_hash`, atomically: the attempts so far, or None
 /// when the flow is past the code step or out of attempts.
 pub async fn count_code_attempt(conn: &mut Conn, id_hash: &str) -> Result<Option<i64>, sqlx::Error> {
-    let counted: Option<(i64,)> = sqlx::query_as(
+    sqlx::query_scalar(
         "UPDATE recovery_flows SET attempts = attempts + 1
          WHERE id_hash = $1 AND step = $2 AND attempts < $3 RETURNING attempts",
     )
@@ -191,13 +191,12 @@ pub async fn count_code_attempt(conn: &mut Conn, id_hash: &str) -> Result<Option
     .bind(super::RecoveryStep::Code)
     .bind(MAX_ATTEMPTS)
     .fetch_optional(conn)
-    .await?;
-    Ok(counted.map(|(attempts,)| attempts))
+    .await
 }
 
 /// Whether the mailed path-A link `token` can still be used (reading changes nothing).
 pub async fn link_open(conn: &mut Conn, token: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as(
+    let row: Option<i64> = sqlx::query_scalar(
         "SELECT attempts FROM recovery_flows
          WHERE link_hash = $1 AND step = $2 AND expires_at > $3 AND account_id IS NOT NULL",
     )
@@ -241,11 +240,7 @@ pub async fn count_answer_attempt(
 
 /// The account's iTSCOM ID.
 pub async fn itscom_id(conn: &mut Conn, account_id: &str) -> Result<String, sqlx::Error> {
-    let (itscom_id,): (String,) = sqlx::query_as("SELECT itscom_id FROM accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_one(conn)
-        .await?;
-    Ok(itscom_id)
+    sqlx::query_scalar("SELECT itscom_id FROM accounts WHERE id = $1").bind(account_id).fetch_one(conn).await
 }
 
 /// The account's new password (its hash).
@@ -271,8 +266,8 @@ pub async fn known_browser(
     account_id: &str,
     device: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM known_devices WHERE account_id = $1 AND device_hash = $2")
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM known_devices WHERE account_id = $1 AND device_hash = $2")
             .bind(account_id)
             .bind(sha256_hex(device.unwrap_or_default()))
             .fetch_one(conn)

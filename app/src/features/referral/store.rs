@@ -14,12 +14,12 @@ fn new_code() -> String {
 /// concurrent first use, is retried / read back).
 pub async fn code_of(conn: &mut Conn, customer_no: &str, now: i64) -> Result<String, sqlx::Error> {
     for _ in 0..5 {
-        let existing: Option<(String,)> =
-            sqlx::query_as("SELECT code FROM referral_codes WHERE customer_no = $1")
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT code FROM referral_codes WHERE customer_no = $1")
                 .bind(customer_no)
                 .fetch_optional(&mut *conn)
                 .await?;
-        if let Some((code,)) = existing {
+        if let Some(code) = existing {
             return Ok(code);
         }
         sqlx::query(
@@ -35,7 +35,7 @@ pub async fn code_of(conn: &mut Conn, customer_no: &str, now: i64) -> Result<Str
 }
 
 pub async fn code_exists(conn: &mut Conn, code: &str) -> Result<bool, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT customer_no FROM referral_codes WHERE code = $1")
+    let row: Option<String> = sqlx::query_scalar("SELECT customer_no FROM referral_codes WHERE code = $1")
         .bind(code)
         .fetch_optional(conn)
         .await?;

@@ -88,8 +88,8 @@ pub async fn has_equipment(
     customer_no: &str,
     equipment_id: &str,
 ) -> Result<bool, sqlx::Error> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM equipment WHERE customer_no = $1 AND equipment_id = $2")
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM equipment WHERE customer_no = $1 AND equipment_id = $2")
             .bind(customer_no)
             .bind(equipment_id)
             .fetch_one(conn)
@@ -99,21 +99,18 @@ pub async fn has_equipment(
 
 /// The customer whose account holds the iTSCOM ID of `key`, if any.
 pub async fn id_holder(conn: &mut Conn, key: &str) -> Result<Option<String>, sqlx::Error> {
-    let holder: Option<(String,)> =
-        sqlx::query_as("SELECT customer_no FROM accounts WHERE itscom_id_key = $1")
-            .bind(key)
-            .fetch_optional(conn)
-            .await?;
-    Ok(holder.map(|(no,)| no))
+    sqlx::query_scalar("SELECT customer_no FROM accounts WHERE itscom_id_key = $1")
+        .bind(key)
+        .fetch_optional(conn)
+        .await
 }
 
 /// The customer's account, if it has one.
 pub async fn customer_account(conn: &mut Conn, customer_no: &str) -> Result<Option<String>, sqlx::Error> {
-    let existing: Option<(String,)> = sqlx::query_as("SELECT id FROM accounts WHERE customer_no = $1")
+    sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = $1")
         .bind(customer_no)
         .fetch_optional(conn)
-        .await?;
-    Ok(existing.map(|(id,)| id))
+        .await
 }
 
 /// The customers among `candidates` (or all) matching name, phone and a factor.
@@ -167,7 +164,7 @@ pub async fn named_customers(
     kana_key: &str,
     phone: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+    let rows: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT c.customer_no FROM customers c JOIN customer_phones p ON p.customer_no = c.customer_no
          WHERE c.kana_key = $1 AND p.phone = $2 ORDER BY c.customer_no",
     )
@@ -178,7 +175,7 @@ pub async fn named_customers(
     if rows.is_empty() {
         return Ok(vec![format!("{STAND_IN}{kana_key}|{phone}")]);
     }
-    Ok(rows.into_iter().map(|(c,)| c).collect())
+    Ok(rows)
 }
 
 /// Reserve one verification attempt for each of `customers`: the worst verdict (a
@@ -252,12 +249,12 @@ pub async fn existing_account(
 /// days (whoever answered may hold the new address, not be the owner, and must not
 /// keep the owner from registering anew).
 pub async fn block_reregistration(conn: &mut Conn, customer_no: &str, now: i64) -> Result<(), sqlx::Error> {
-    let current: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
+    let current: Option<Option<String>> =
+        sqlx::query_scalar("SELECT contact_email FROM customers WHERE customer_no = $1")
             .bind(customer_no)
             .fetch_optional(&mut *conn)
             .await?;
-    let current = current.and_then(|(c,)| c).unwrap_or_default();
+    let current = current.flatten().unwrap_or_default();
     if !crate::ssr::db::customers::previous_contacts(conn, customer_no, &current, now).await?.is_empty() {
         return Ok(());
     }
@@ -307,17 +304,17 @@ pub async fn contact_options(
     itscom_id: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
     let mut options = vec![itscom_id.to_string()];
-    let (contact,): (Option<String>,) =
-        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
+    let contact: Option<String> =
+        sqlx::query_scalar("SELECT contact_email FROM customers WHERE customer_no = $1")
             .bind(customer_no)
             .fetch_one(&mut *conn)
             .await?;
-    let mailboxes: Vec<(String,)> =
-        sqlx::query_as("SELECT address FROM mailboxes WHERE customer_no = $1 ORDER BY address")
+    let mailboxes: Vec<String> =
+        sqlx::query_scalar("SELECT address FROM mailboxes WHERE customer_no = $1 ORDER BY address")
             .bind(customer_no)
             .fetch_all(&mut *conn)
             .await?;
-    for a in contact.into_iter().chain(mailboxes.into_iter().map(|(a,)| a)) {
+    for a in contact.into_iter().chain(mailboxes.into_iter()) {
         if !options.iter().any(|o| o.eq_ignore_ascii_case(&a)) {
             options.push(a);
         }
@@ -581,13 +578,11 @@ pub async fn customers_failed(
 
 /// The re-registrations whose hold is over by `now` (and that nobody cancelled).
 pub async fn due_reregistrations(conn: &mut Conn, now: i64) -> Result<Vec<String>, sqlx::Error> {
-    let due: Vec<(String,)> =
-        sqlx::query_as("SELECT id_hash FROM registration_flows WHERE step = $1 AND hold_until <= $2")
-            .bind(super::RegistrationStep::Waiting)
-            .bind(now)
-            .fetch_all(conn)
-            .await?;
-    Ok(due.into_iter().map(|(id_hash,)| id_hash).collect())
+    sqlx::query_scalar("SELECT id_hash FROM registration_flows WHERE step = $1 AND hold_until <= $2")
+        .bind(super::RegistrationStep::Waiting)
+        .bind(now)
+        .fetch_all(conn)
+        .await
 }
 
 /// Takes the write lock of flow `id_hash`'s customer.
@@ -656,8 +651,8 @@ pub async fn apply(
     .fetch_one(&mut *tx)
     .await?;
     let key = crate::domain::ItscomId::key_of_raw(&flow.itscom_id);
-    let (on_record,): (Option<String>,) =
-        sqlx::query_as("SELECT contact_email FROM customers WHERE customer_no = $1")
+    let on_record: Option<String> =
+        sqlx::query_scalar("SELECT contact_email FROM customers WHERE customer_no = $1")
             .bind(&flow.customer_no)
             .fetch_one(&mut *tx)
             .await?;
@@ -897,11 +892,11 @@ pub async fn cancel_registrations(conn: &mut Conn, customer_no: &str) -> Result<
 /// customer record (which strangers who know the name and phone can spend) opens again,
 /// unless 100 failures in a row locked it.
 pub async fn clear_customer_budgets(conn: &mut Conn, account_id: &str) -> Result<(), sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT customer_no FROM accounts WHERE id = $1")
+    let row: Option<String> = sqlx::query_scalar("SELECT customer_no FROM accounts WHERE id = $1")
         .bind(account_id)
         .fetch_optional(&mut *conn)
         .await?;
-    if let Some((customer_no,)) = row {
+    if let Some(customer_no) = row {
         crate::ssr::auth::throttle::reset_unless_locked(conn, &VERIFY_CUSTOMER, &customer_no).await?;
     }
     Ok(())

@@ -119,12 +119,10 @@ pub async fn use_code(conn: &mut Conn, account_id: &str, hash: &str, now: i64) -
 }
 
 pub async fn codes_left(conn: &mut Conn, account_id: &str) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL")
-            .bind(account_id)
-            .fetch_one(conn)
-            .await?;
-    Ok(n)
+    sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL")
+        .bind(account_id)
+        .fetch_one(conn)
+        .await
 }
 
 /// The sealed codes for their one showing, taken away as they are read: false for a
@@ -183,13 +181,11 @@ pub async fn challenge_account(
     id_hash: &str,
     now: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT account_id FROM login_challenges WHERE id_hash = $1 AND expires_at > $2")
-            .bind(id_hash)
-            .bind(now)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map(|(a,)| a))
+    sqlx::query_scalar("SELECT account_id FROM login_challenges WHERE id_hash = $1 AND expires_at > $2")
+        .bind(id_hash)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
 }
 
 /// The waiting login is done (or given up): false when another request took it.
@@ -204,7 +200,7 @@ pub async fn close_challenge(conn: &mut Conn, id_hash: &str) -> Result<bool, sql
 
 /// Whether logins from new browsers are mailed.
 pub async fn new_browser_mail(conn: &mut Conn, account_id: &str) -> Result<bool, sqlx::Error> {
-    let (on,): (i64,) = sqlx::query_as("SELECT new_browser_mail FROM accounts WHERE id = $1")
+    let on: i64 = sqlx::query_scalar("SELECT new_browser_mail FROM accounts WHERE id = $1")
         .bind(account_id)
         .fetch_one(conn)
         .await?;

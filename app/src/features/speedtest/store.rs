@@ -34,7 +34,7 @@ pub async fn running_elsewhere(
     account: &crate::ssr::auth::CurrentAccount,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let running: Option<(String,)> = sqlx::query_as(
+    let running: Option<String> = sqlx::query_scalar(
         "SELECT id FROM speed_tests WHERE account_id = $1 AND step = $2 AND expires_at > $3 AND session_hash <> $4",
     )
     .bind(&account.account_id)
@@ -229,7 +229,7 @@ pub async fn finish(
         c.bytes_up,
         window(c.up_first_ms, c.up_last_ms),
     );
-    let id: Option<(String,)> = sqlx::query_as(
+    sqlx::query_scalar(
         "UPDATE speed_tests SET verified = $4 WHERE ticket_hash = $1 AND account_id = $2 AND step = $3 RETURNING id",
     )
     .bind(&hash)
@@ -237,8 +237,7 @@ pub async fn finish(
     .bind(SpeedStep::Done)
     .bind(i64::from(verified))
     .fetch_optional(&mut *conn)
-    .await?;
-    Ok(id.map(|(id,)| id))
+    .await
 }
 
 /// A finished test as stored (also read joined to the inquiries that attach one).

@@ -163,7 +163,7 @@ pub async fn check_password(
     if throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, now).await? != throttle::Verdict::Go {
         return Err(AppError::TooManyAttempts);
     }
-    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM accounts WHERE id = $1")
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM accounts WHERE id = $1")
         .bind(&account.account_id)
         .fetch_one(&mut *conn)
         .await?;

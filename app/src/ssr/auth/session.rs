@@ -126,14 +126,13 @@ pub async fn end_one(
     account_id: &str,
     public_id: &str,
 ) -> Result<Option<String>, sqlx::Error> {
-    let ended: Option<(String,)> = sqlx::query_as(
+    sqlx::query_scalar(
         "DELETE FROM sessions WHERE account_id = $1 AND COALESCE(public_id, id_hash) = $2 RETURNING id_hash",
     )
     .bind(account_id)
     .bind(public_id)
     .fetch_optional(conn)
-    .await?;
-    Ok(ended.map(|(h,)| h))
+    .await
 }
 
 /// End every session of the account but `keep_hash` (this browser's): how many ended.

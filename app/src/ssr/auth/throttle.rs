@@ -157,7 +157,7 @@ pub async fn reserve(
          WHERE throttle.blocked_until <= $2 AND throttle.failures < $7
          RETURNING failures"
     );
-    let reserved: Option<(i64,)> = sqlx::query_as(&sql)
+    let reserved: Option<i64> = sqlx::query_scalar(&sql)
         .bind(&key)
         .bind(now)
         .bind(policy.window_secs())
@@ -186,11 +186,11 @@ pub async fn reserve(
 
 /// The subject's failures counted now (0 when none).
 pub async fn failures(conn: &mut Conn, policy: &Policy, subject: &str) -> Result<i64, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT failures FROM throttle WHERE key = $1")
+    let row: Option<i64> = sqlx::query_scalar("SELECT failures FROM throttle WHERE key = $1")
         .bind(key(policy, subject))
         .fetch_optional(conn)
         .await?;
-    Ok(row.map_or(0, |(n,)| n))
+    Ok(row.unwrap_or(0))
 }
 
 /// Whether someone should be told now that `subject` has at least `threshold`

@@ -140,7 +140,7 @@ impl Insert {
             let sql = self.sql(rows, Some(column));
             let got: Vec<(String,)> =
                 bind_all(sqlx::query_as(&sql), chunk).persistent(rows == per).fetch_all(&mut *conn).await?;
-            written.extend(got.into_iter().map(|(v,)| v));
+            written.extend(got.into_iter().map(|(value,)| value));
         }
         Ok(written)
     }

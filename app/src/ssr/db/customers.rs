@@ -78,7 +78,7 @@ pub async fn previous_contacts(
     current: &str,
     now: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+    let rows: Vec<String> = sqlx::query_scalar(
         "SELECT previous_email FROM contact_reverts
          WHERE customer_no = $1 AND step = 'open' AND expires_at > $2 ORDER BY created_at",
     )
@@ -87,7 +87,7 @@ pub async fn previous_contacts(
     .fetch_all(conn)
     .await?;
     let mut out: Vec<String> = Vec::new();
-    for (address,) in rows {
+    for address in rows {
         if !address.eq_ignore_ascii_case(current) && !out.iter().any(|a| a.eq_ignore_ascii_case(&address)) {
             out.push(address);
         }
@@ -108,9 +108,8 @@ pub async fn lock(tx: &mut Conn, customer_no: &str) -> Result<(), sqlx::Error> {
 
 /// The customer number of an account, if it exists.
 pub async fn of_account(conn: &mut Conn, account_id: &str) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT customer_no FROM accounts WHERE id = $1")
+    sqlx::query_scalar("SELECT customer_no FROM accounts WHERE id = $1")
         .bind(account_id)
         .fetch_optional(conn)
-        .await?;
-    Ok(row.map(|(c,)| c))
+        .await
 }

@@ -130,7 +130,7 @@ impl Db {
         .bind(crate::ssr::now())
         .execute(&self.pool)
         .await?;
-        let (value,): (String,) = sqlx::query_as("SELECT value FROM server_secrets WHERE name = $1")
+        let value: String = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
             .bind(name)
             .fetch_one(&self.pool)
             .await?;
