@@ -186,7 +186,6 @@ pub async fn notify_account(
     mail: impl Fn(crate::i18n::Locale, &str) -> crate::ssr::mail::Mail,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let target = crate::ssr::db::customers::notice_target(conn, account_id).await?;
-    target.notify(conn, event.name(), |to| mail(target.locale, to), now).await?;
+    crate::ssr::db::customers::notify(conn, account_id, event.name(), mail, now).await?;
     account_event(conn, event, account_id, now).await
 }

@@ -10,9 +10,8 @@ use super::store;
 /// お客さま情報: name, customer number, iTSCOM ID, contact address, a pending change.
 #[server(endpoint = "account/overview")]
 pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
+    let mut conn = state.db.conn().await?;
     let customer = store::customer(&mut conn, &account.customer_no).await?;
     let phones = store::phones(&mut conn, &account.customer_no).await?;
     let mailboxes = store::mailboxes(&mut conn, &account.customer_no).await?;
@@ -54,7 +53,7 @@ pub async fn start_id_change(new_itscom_id: String) -> Result<String, AppError> 
             }
             let state = crate::ssr::state()?;
             let t = now();
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             // One draft at a time: an earlier unfinished one is dropped.
             flow::advance(Confirm, Cancelled).by("account_id", &account.account_id).rows(&mut tx).await?;
             store::insert_draft(&mut tx, &account, &id, t).await?;
@@ -69,10 +68,9 @@ pub async fn start_id_change(new_itscom_id: String) -> Result<String, AppError> 
 /// password is asked again.
 #[server(endpoint = "account/id/draft")]
 pub async fn get_id_change_draft() -> Result<Option<IdChangeDraft>, AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let Some(draft) = store::current_draft(&mut conn, &account, t).await? else {
         return Ok(None);
     };
@@ -101,10 +99,9 @@ async fn submit_id(contact: Option<String>, password: Option<String>) -> crate::
     use crate::domain::FieldError;
     use crate::ssr::{now, refuse};
     const PAGE: &str = routes::ID_CONFIRM;
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = now();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let Some(draft) = store::current_draft(&mut conn, &account, t).await? else {
         return refuse(routes::ID, AppError::FlowExpired);
     };
@@ -142,7 +139,7 @@ async fn mail_id_change(
     use crate::ssr::auth::{random_token, sha256_hex};
     use crate::ssr::{flow, refuse};
     let token = random_token();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     // Write first (SQLite: a transaction that reads first cannot write once another
     // writer has committed meanwhile).
     flow::hold(Confirm).by("id", &draft.id).rows(&mut tx).await?;
@@ -171,7 +168,7 @@ async fn mail_id_change(
         super::mail::id_change_confirm(&state.settings, locale, &draft.new_id, link.as_str())
     };
     crate::ssr::mail::enqueue(&mut tx, "account.id_change", &mail, t).await?;
-    tell_of_id_change(&mut tx, state, &account.account_id, draft, locale, t).await?;
+    tell_of_id_change(&mut tx, state, &account.account_id, draft, t).await?;
     tx.commit().await?;
     Ok(String::from(routes::ID_SENT))
 }
@@ -184,34 +181,17 @@ async fn tell_of_id_change(
     state: &crate::ssr::AppState,
     account_id: &str,
     draft: &store::Draft,
-    locale: crate::i18n::Locale,
     t: i64,
 ) -> Result<(), AppError> {
     let cancel_token = crate::ssr::auth::random_token();
     store::set_cancel_link(tx, &draft.id, &cancel_token).await?;
-    let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
     let cancel_link =
         state.settings.public_url.join(&routes::id_cancel(&cancel_token)).map_err(AppError::internal)?;
-    target
-        .notify(
-            tx,
-            "account.id_change_requested",
-            |to| {
-                super::mail::id_change_requested(
-                    &state.settings,
-                    locale,
-                    to,
-                    &draft.new_id,
-                    t,
-                    cancel_link.as_str(),
-                )
-            },
-            t,
-        )
-        .await?;
-    crate::ssr::events::account_event(tx, crate::ssr::events::Event::IdChangeRequested, account_id, t)
-        .await?;
-    Ok(())
+    let mail = |locale, to: &str| {
+        super::mail::id_change_requested(&state.settings, locale, to, &draft.new_id, t, cancel_link.as_str())
+    };
+    let event = crate::ssr::events::Event::IdChangeRequested;
+    Ok(crate::ssr::events::notify_account(tx, event, account_id, mail, t).await?)
 }
 
 /// What a mailed link will change (reading changes nothing).
@@ -219,7 +199,7 @@ async fn tell_of_id_change(
 pub async fn get_id_change_link(token: String) -> Result<IdChangeLink, AppError> {
     crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let Some(link) = store::confirm_link(&mut conn, token.trim(), crate::ssr::now()).await? else {
         crate::ssr::set_status(404);
         return Err(AppError::LinkInvalid);
@@ -246,7 +226,7 @@ async fn confirm_id(state: &crate::ssr::AppState, token: &str, page: &str, t: i6
     use crate::domain::FieldError;
     use crate::ssr::crypto::sha256_hex;
     use crate::ssr::{flow, refuse, BackTo, OnUnique};
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     // The single use: whoever flips the step first completes.
     let claimed = flow::advance(Mailed, Done)
         .set("completed_at", t)
@@ -316,7 +296,7 @@ async fn tell_of_id_changed(
 pub async fn get_id_change_cancel(token: String) -> Result<IdChangeLink, AppError> {
     crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let Some(link) = store::cancel_link(&mut conn, token.trim()).await? else {
         crate::ssr::set_status(404);
         return Err(AppError::LinkInvalid);
@@ -337,7 +317,7 @@ pub async fn cancel_id_change(token: String) -> Result<String, AppError> {
     respond(
         &routes::id_cancel(&token),
         async move {
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             // Write first, so parallel clicks queue (SQLite's write lock, PostgreSQL's row lock).
             flow::hold(Mailed).by("cancel_hash", sha256_hex(&token)).rows(&mut tx).await?;
             let Some((id, account_id)) = store::change_of_cancel_link(&mut tx, &token).await? else {

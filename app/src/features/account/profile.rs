@@ -54,14 +54,13 @@ async fn change_phones(phone: String, password: Option<String>, adding: bool) ->
     use crate::ssr::events::Event;
     use crate::ssr::refuse;
     let page = super::routes::OVERVIEW;
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let number = PhoneNumber::parse(&phone).map_err(|e| AppError::invalid("phone", e))?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
     drop(conn);
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     // The customer's row locked first: two changes at once are taken one after the
     // other, so the count below sees the other's row (PostgreSQL would otherwise let two
     // different numbers pass the limit together).
@@ -129,10 +128,9 @@ async fn change_contact_to(
     use crate::ssr::auth::throttle;
     use crate::ssr::refuse;
     let page = super::routes::OVERVIEW;
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let current = super::store::contact_email(&mut conn, &account.customer_no).await?;
     let (to, own) = chosen_contact(&mut conn, &account.customer_no, contact, email).await?;
     if current.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&to)) {
@@ -163,7 +161,7 @@ async fn write_contact_change(
     t: i64,
 ) -> crate::ssr::Answer {
     use super::ContactStep;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     // Any change still waiting for its link is superseded by this one.
     crate::ssr::flow::advance(ContactStep::Mailed, ContactStep::Cancelled)
         .clear("link_hash")
@@ -264,7 +262,7 @@ fn mask_email(address: &str) -> String {
 pub async fn get_contact_link(token: String) -> Result<ContactLink, AppError> {
     crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let link = super::store::contact_link(&mut conn, token.trim(), crate::ssr::now()).await?;
     let Some((current, new_email)) = link else {
         crate::ssr::set_status(404);
@@ -290,7 +288,7 @@ pub async fn confirm_contact_change(token: String) -> Result<String, AppError> {
             let state = crate::ssr::state()?;
             let t = crate::ssr::now();
             let hash = sha256_hex(&token);
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             // Read the change before its hash is cleared by the claim below; the claim
             // (write) decides whether it is used, and the read is repeated under it.
             let claimed = flow::advance(ContactStep::Mailed, ContactStep::Done)
@@ -329,7 +327,7 @@ pub async fn confirm_contact_change(token: String) -> Result<String, AppError> {
 pub async fn get_contact_revert(token: String) -> Result<super::ContactRevertLink, AppError> {
     crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let Some(r) = super::store::revert_link(&mut conn, token.trim(), crate::ssr::now()).await? else {
         crate::ssr::set_status(404);
         return Err(AppError::LinkInvalid);
@@ -350,7 +348,7 @@ pub async fn revert_contact_change(token: String) -> Result<String, AppError> {
         async move {
             let state = crate::ssr::state()?;
             let t = crate::ssr::now();
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             let Some(r) = super::store::revert(&mut tx, &token, t).await? else {
                 return refuse(&page, AppError::LinkInvalid);
             };

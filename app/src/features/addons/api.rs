@@ -9,10 +9,9 @@ pub async fn get_addons(kind: String) -> Result<AddonOverview, AppError> {
     if kind != "security" && kind != "channel" {
         return Err(AppError::NotFound);
     }
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let today = crate::domain::billing::Date::of_unix_jst(crate::ssr::now());
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let (eligible, addons) = super::store::catalogue(&mut conn, &account.customer_no, &kind, today).await?;
     Ok(AddonOverview { eligible, addons })
 }
@@ -23,11 +22,10 @@ pub async fn get_addons(kind: String) -> Result<AddonOverview, AppError> {
 #[server(endpoint = "addons/quote")]
 pub async fn get_addon_quote(code: String) -> Result<AddonQuote, AppError> {
     use crate::domain::addon::{cancel_end, first_month};
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let today = crate::domain::billing::Date::of_unix_jst(t);
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let (eligible, addon) =
         super::store::one(&mut conn, &account.customer_no, &code, today).await?.ok_or(AppError::NotFound)?;
     if !eligible {
@@ -66,8 +64,7 @@ pub async fn apply_addon(
     respond(
         &page,
         async {
-            let account = crate::ssr::auth::require_login().await?;
-            let state = crate::ssr::state()?;
+            let (account, state) = crate::ssr::auth::signed_in().await?;
             let t = crate::ssr::now();
             let today = crate::domain::billing::Date::of_unix_jst(t);
             if key.len() < 16 || key.len() > 64 {
@@ -122,7 +119,7 @@ async fn applicable(
 ) -> Result<(super::Addon, bool), crate::ssr::Refusal> {
     use crate::ssr::refuse;
     let today = crate::domain::billing::Date::of_unix_jst(t);
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let Some((eligible, addon)) = super::store::one(&mut conn, &account.customer_no, code, today).await?
     else {
         return refuse(super::routes::CHANNELS, AppError::NotFound);
@@ -151,8 +148,7 @@ pub async fn cancel_addon(id: String, kind: String) -> Result<String, AppError> 
     respond(
         home,
         async {
-            let account = crate::ssr::auth::require_login().await?;
-            let state = crate::ssr::state()?;
+            let (account, state) = crate::ssr::auth::signed_in().await?;
             let t = crate::ssr::now();
             let today = crate::domain::billing::Date::of_unix_jst(t);
             let client = crate::ssr::auth::client_address();
@@ -168,7 +164,7 @@ pub async fn cancel_addon(id: String, kind: String) -> Result<String, AppError> 
             )
             .await?;
             // Cancelled already by this customer (a double click): the same answer.
-            let mut conn = state.db.pool().acquire().await?;
+            let mut conn = state.db.conn().await?;
             let already = super::store::is_cancelled(&mut conn, &id, &account.customer_no).await?;
             if done || already {
                 Ok(format!("{home}?cancelled=1"))

@@ -273,16 +273,9 @@ async fn notify(
     date: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
-    let mail = super::mail::addon_notice(
-        settings,
-        target.locale,
-        &target.to,
-        &addon.name,
-        addon.monthly_fee,
-        applied,
-        date,
-    );
     let topic = if applied { "addon.subscribed" } else { "addon.cancelled" };
-    crate::ssr::mail::enqueue(tx, topic, &mail, now).await
+    let mail = |locale, to: &str| {
+        super::mail::addon_notice(settings, locale, to, &addon.name, addon.monthly_fee, applied, date)
+    };
+    crate::ssr::db::customers::mail_owner(tx, account_id, topic, mail, now).await
 }

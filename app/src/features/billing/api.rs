@@ -14,7 +14,7 @@ pub async fn get_billing(month: Option<String>) -> Result<BillingOverview, AppEr
         Some(m) => Some(Month::parse(m).ok_or(AppError::NotFound)?),
     };
     let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let today = Date::of_unix_jst(crate::ssr::now());
     super::store::overview(&mut conn, &account.customer_no, month, today).await?.ok_or(AppError::NotFound)
 }
@@ -22,9 +22,8 @@ pub async fn get_billing(month: Option<String>) -> Result<BillingOverview, AppEr
 /// お支払い方法の確認・変更: the logged-in customer's payment method.
 #[server(endpoint = "billing/payment")]
 pub async fn get_payment() -> Result<PaymentOverview, AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
+    let mut conn = state.db.conn().await?;
     Ok(PaymentOverview {
         method: super::store::payment_method(&mut conn, &account.customer_no).await?,
         needs_password: crate::ssr::auth::needs_password(&account, crate::ssr::now()),
@@ -43,12 +42,11 @@ pub async fn start_card_change(password: Option<String>) -> Result<String, AppEr
     respond(
         super::routes::PAYMENT,
         async move {
-            let account = crate::ssr::auth::require_login().await?;
-            let state = crate::ssr::state()?;
+            let (account, state) = crate::ssr::auth::signed_in().await?;
             // No gateway configured: no change to a card online (the page says so).
             let gateway = state.payment_gateway.clone().ok_or(AppError::ServiceUnavailable)?;
             let t = crate::ssr::now();
-            let mut conn = state.db.pool().acquire().await?;
+            let mut conn = state.db.conn().await?;
             crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
             use crate::ssr::auth::throttle;
             let budget =

@@ -39,7 +39,7 @@ fn back(query: &str) -> Response {
 
 /// The setup `reference` while it waits at the gateway (not expired), and whose it is.
 async fn waiting(state: &AppState, reference: &str, now: i64) -> Result<Option<Owner>, sqlx::Error> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     store::waiting_setup(&mut conn, reference, now).await
 }
 
@@ -60,7 +60,7 @@ pub async fn gateway_return(
         return back("?error=expired");
     };
     let step: Result<Option<PaymentStep>, sqlx::Error> = async {
-        let mut conn = state.db.pool().acquire().await?;
+        let mut conn = state.db.conn().await?;
         store::setup_step(&mut conn, &reference, &account, t).await
     }
     .await;
@@ -158,7 +158,7 @@ async fn settle(
     outcome: Outcome,
     t: i64,
 ) -> Result<Option<&'static str>, sqlx::Error> {
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let (to, answer) = match &outcome {
         Outcome::Approved(_) => (PaymentStep::Done, "?changed=1"),
         Outcome::Declined => (PaymentStep::Declined, "?error=declined"),
@@ -192,20 +192,16 @@ async fn use_card(
         t,
     )
     .await?;
-    let target = crate::ssr::db::customers::notice_target(tx, &account.account_id).await?;
     let method = PaymentMethod::Card {
         brand: card.brand.clone(),
         last4: card.last4.clone(),
         exp_month: card.exp_month,
         exp_year: card.exp_year,
     };
-    let described = super::texts::describe_payment(super::texts::of(target.locale), &method);
-    target
-        .notify(
-            tx,
-            "billing.payment_method_changed",
-            |to| super::mail::payment_method_changed(&state.settings, target.locale, to, &described, t),
-            t,
-        )
+    let mail = |locale, to: &str| {
+        let described = super::texts::describe_payment(super::texts::of(locale), &method);
+        super::mail::payment_method_changed(&state.settings, locale, to, &described, t)
+    };
+    crate::ssr::db::customers::notify(tx, &account.account_id, Event::PaymentMethodChanged.name(), mail, t)
         .await
 }

@@ -259,7 +259,7 @@ async fn statement_for(
     month: Month,
     today: Date,
 ) -> Result<Option<(Statement, Recipient)>, sqlx::Error> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let statement = super::store::statement(&mut conn, customer_no, month, today).await?;
     let addressee = super::store::addressee(&mut conn, customer_no).await?;
     Ok(statement.zip(addressee).map(|(statement, a)| {

@@ -5,9 +5,8 @@ use leptos::prelude::*;
 /// ご契約情報確認・変更: the logged-in customer's services, terms and devices.
 #[server(endpoint = "contract/overview")]
 pub async fn get_contract() -> Result<ContractOverview, AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
+    let mut conn = state.db.conn().await?;
     let today = crate::domain::billing::Date::of_unix_jst(crate::ssr::now());
     super::store::overview(&mut conn, &account.customer_no, today)
         .await?
@@ -17,9 +16,8 @@ pub async fn get_contract() -> Result<ContractOverview, AppError> {
 /// サービス加入・変更履歴, optionally for one of the customer's services.
 #[server(endpoint = "contract/history")]
 pub async fn get_history(service: Option<String>) -> Result<History, AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
+    let mut conn = state.db.conn().await?;
     let filter = service.filter(|s| !s.trim().is_empty());
     let today = crate::domain::billing::Date::of_unix_jst(crate::ssr::now());
     let history =
@@ -51,11 +49,10 @@ pub fn quote_key(quote: &crate::domain::contract::PlanChangeQuote) -> String {
 #[server(endpoint = "contract/plan")]
 pub async fn get_plan_change(service: String, plan: Option<String>) -> Result<super::PlanChange, AppError> {
     use crate::domain::billing::Date;
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let today = Date::of_unix_jst(t);
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let service = super::store::services(&mut conn, &account.customer_no, today)
         .await?
         .into_iter()
@@ -96,8 +93,7 @@ pub async fn request_plan_change(
     respond(
         &page,
         async {
-            let account = crate::ssr::auth::require_login().await?;
-            let state = crate::ssr::state()?;
+            let (account, state) = crate::ssr::auth::signed_in().await?;
             let t = crate::ssr::now();
             let today = Date::of_unix_jst(t);
             let done = |id: &str| format!("{}?requested={id}", super::routes::CONTRACT);
@@ -147,7 +143,7 @@ async fn changeable(
     use crate::domain::FieldError;
     use crate::ssr::refuse;
     let today = crate::domain::billing::Date::of_unix_jst(t);
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let found = super::store::services(&mut conn, &account.customer_no, today)
         .await?
         .into_iter()
@@ -173,8 +169,7 @@ pub async fn cancel_plan_request(id: String) -> Result<String, AppError> {
     respond(
         super::routes::CONTRACT,
         async {
-            let account = crate::ssr::auth::require_login().await?;
-            let state = crate::ssr::state()?;
+            let (account, state) = crate::ssr::auth::signed_in().await?;
             let client = crate::ssr::auth::client_address();
             let cancelled = super::plan_change::cancel(
                 &state.db,
@@ -187,7 +182,7 @@ pub async fn cancel_plan_request(id: String) -> Result<String, AppError> {
             )
             .await?;
             // Cancelled already by this customer (a double click): the same answer.
-            let mut conn = state.db.pool().acquire().await?;
+            let mut conn = state.db.conn().await?;
             let already = super::store::is_cancelled(&mut conn, &id, &account.customer_no).await?;
             if cancelled || already {
                 Ok(format!("{}?cancelled=1", super::routes::CONTRACT))

@@ -122,7 +122,7 @@ pub async fn download(
     let locale = Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()));
     let today = crate::domain::billing::Date::of_unix_jst(crate::ssr::now());
     let found = async {
-        let mut conn = state.db.pool().acquire().await?;
+        let mut conn = state.db.conn().await?;
         super::store::overview(&mut conn, &account.customer_no, today).await
     }
     .await;

@@ -192,8 +192,7 @@ async fn notify(tx: &mut Conn, settings: &Settings, id: &str, now: i64) -> Resul
     let Some(OwnedRequest { account_id, request, .. }) = found.into_iter().next() else {
         return Err(sqlx::Error::RowNotFound);
     };
-    let target = crate::ssr::db::customers::notice_target(tx, &account_id).await?;
-    let mail = super::mail::plan_request_notice(settings, target.locale, &target.to, &request);
     let kind = format!("contract.plan_request.{}", crate::flow::Step::as_str(request.step));
-    crate::ssr::mail::enqueue(tx, &kind, &mail, now).await
+    let mail = |locale, to: &str| super::mail::plan_request_notice(settings, locale, to, &request);
+    crate::ssr::db::customers::mail_owner(tx, &account_id, &kind, mail, now).await
 }

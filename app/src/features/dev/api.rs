@@ -16,7 +16,7 @@ fn require_development() -> Result<crate::ssr::AppState, AppError> {
 #[server(endpoint = "dev/customers")]
 pub async fn list_demo_customers() -> Result<Vec<(String, String)>, AppError> {
     let state = require_development()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     Ok(crate::ssr::db::customers::list_brief(&mut conn).await?)
 }
 
@@ -28,7 +28,7 @@ pub async fn get_preview_summary(customer_no: String) -> Result<TopSummary, AppE
         crate::ssr::set_status(422);
         AppError::Invalid { field: "customer_no".into(), error }
     })?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     match crate::features::top::store::top_summary(&mut conn, customer_no.as_str()).await? {
         Some(summary) => Ok(summary),
         None => {
@@ -42,7 +42,7 @@ pub async fn get_preview_summary(customer_no: String) -> Result<TopSummary, AppE
 #[server(endpoint = "dev/mail")]
 pub async fn list_dev_mail() -> Result<Vec<crate::features::dev::DevMail>, AppError> {
     let state = require_development()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     Ok(crate::ssr::mail::list_recent(&mut conn, 100)
         .await?
         .into_iter()

@@ -6,9 +6,8 @@ use leptos::prelude::*;
 /// results they may attach.
 #[server(endpoint = "help/overview")]
 pub async fn get_help() -> Result<HelpOverview, AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
+    let mut conn = state.db.conn().await?;
     let inquiries = super::store::inquiries(&mut conn, &account.customer_no, 20).await?;
     // Only results the server's own count agrees with can be attached.
     let results = crate::features::speedtest::store::results(&mut conn, &account.customer_no, 10)
@@ -38,12 +37,11 @@ pub async fn send_inquiry(
     respond(
         page,
         async {
-            let account = crate::ssr::auth::require_login().await?;
-            let state = crate::ssr::state()?;
+            let (account, state) = crate::ssr::auth::signed_in().await?;
             let t = crate::ssr::now();
             let category = InquiryCategory::parse(&category).map_err(|e| AppError::invalid("category", e))?;
             let message = InquiryMessage::parse(&message).map_err(|e| AppError::invalid("message", e))?;
-            let mut conn = state.db.pool().acquire().await?;
+            let mut conn = state.db.conn().await?;
             let speed_test = match result.as_deref().filter(|r| !r.is_empty()) {
                 None => None,
                 // Only a result of the customer's own (another's is refused as if it

@@ -161,17 +161,10 @@ pub async fn send(
         "category": category.as_str(),
     });
     crate::ssr::mail::enqueue_event(&mut tx, "help.inquiry_received", &event, now).await?;
-    let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
-    let mail = super::mail::inquiry_receipt(
-        settings,
-        target.locale,
-        &target.to,
-        &reference,
-        category,
-        message.as_str(),
-        speed_test,
-    );
-    crate::ssr::mail::enqueue(&mut tx, "help.inquiry_receipt", &mail, now).await?;
+    let mail = |locale, to: &str| {
+        super::mail::inquiry_receipt(settings, locale, to, &reference, category, message.as_str(), speed_test)
+    };
+    crate::ssr::db::customers::mail_owner(&mut tx, account_id, "help.inquiry_receipt", mail, now).await?;
     tx.commit().await?;
     Ok(Sent::Received(reference))
 }

@@ -17,7 +17,7 @@ pub async fn current_user() -> Result<Option<UserBrief>, AppError> {
         return Ok(None);
     };
     let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let (name, has_passkey) =
         super::store::customer_brief(&mut conn, &account.customer_no, &account.account_id).await?;
     Ok(Some(UserBrief { name, itscom_id: account.itscom_id, has_passkey }))
@@ -47,7 +47,7 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     let t = crate::ssr::now();
 
     let (account, verdict) = {
-        let mut conn = state.db.pool().acquire().await?;
+        let mut conn = state.db.conn().await?;
         let account = super::store::active_account(&mut conn, &id_key).await?;
         let mut verdict = throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await?;
         if verdict.go() {
@@ -59,7 +59,7 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     if !verdict.go() {
         // Recorded for unknown IDs too: the same work either way.
         let subject = account_id.as_deref().map_or(Subject::Unknown, Subject::Account);
-        let mut conn = state.db.pool().acquire().await?;
+        let mut conn = state.db.conn().await?;
         record(&mut conn, Event::LoginThrottled, subject, &client, serde_json::json!({}), t).await?;
         return Err(if verdict == throttle::Verdict::Locked {
             AppError::Locked
@@ -72,7 +72,7 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     let hash = account.as_ref().map(|a| a.password_hash.clone());
     if !pw::verify_async(password, hash).await {
         // The same statements whether or not the ID exists (no timing difference).
-        let mut conn = state.db.pool().acquire().await?;
+        let mut conn = state.db.conn().await?;
         failed_login(&mut conn, &state, Event::LoginFailed, account_id.as_deref(), &id_key, &client, t)
             .await?;
         return Err(AppError::InvalidCredentials.into());
@@ -82,7 +82,7 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     };
     // Two-step verification on: the login waits for its code; no session yet.
     if account.two_step != 0 {
-        let mut conn = state.db.pool().acquire().await?;
+        let mut conn = state.db.conn().await?;
         let step =
             crate::features::security::await_second_step(&mut conn, &state.settings, &account.id, &next, t)
                 .await?;
@@ -115,7 +115,7 @@ pub(crate) async fn start_session(
     use crate::ssr::auth::{self, session, throttle};
     use crate::ssr::events::{record, Event, Subject};
     let settings = &state.settings;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, id_key).await?;
     throttle::forgive(&mut tx, &throttle::LOGIN_CLIENT, client).await?;
     // The customer proved the account: a registration budget a stranger spent on their
@@ -228,15 +228,8 @@ pub async fn failed_login(
     if let (true, Some(account_id)) = (due, account_id) {
         record(&mut tx, Event::LoginLocked, Subject::Account(account_id), client, serde_json::json!({}), now)
             .await?;
-        let target = crate::ssr::db::customers::notice_target(&mut tx, account_id).await?;
-        target
-            .notify(
-                &mut tx,
-                "login.locked",
-                |to| super::mail::login_locked(&state.settings, target.locale, to, now),
-                now,
-            )
-            .await?;
+        let mail = |locale, to: &str| super::mail::login_locked(&state.settings, locale, to, now);
+        crate::ssr::db::customers::notify(&mut tx, account_id, Event::LoginLocked.name(), mail, now).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -252,7 +245,7 @@ pub async fn logout() -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let ended: Result<(), AppError> = async {
         if let Some(token) = auth::request_cookie(session::cookie_name(&state.settings)) {
-            let mut conn = state.db.pool().acquire().await?;
+            let mut conn = state.db.conn().await?;
             session::delete(&mut conn, &token).await?;
         }
         Ok(())

@@ -9,9 +9,8 @@ use leptos::prelude::*;
 /// メールアドレス: the customer's mailboxes (or why there are none).
 #[server(endpoint = "mail/list")]
 pub async fn get_mailbox_list() -> Result<MailboxList, AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
+    let mut conn = state.db.conn().await?;
     let Some(service_id) = store::internet_service(&mut conn, &account.customer_no).await? else {
         return Ok(MailboxList { eligible: false, limit: state.settings.mailbox_limit, mailboxes: vec![] });
     };
@@ -36,7 +35,7 @@ pub async fn set_virus_check(mailbox_id: String, virus_check: String) -> Result<
             };
             let state = crate::ssr::state()?;
             let t = now();
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             let changed = store::switch_virus_check(&mut tx, &mailbox_id, &account.customer_no, on).await?;
             if let Some(address) = changed {
                 store::report(&mut tx, &state.settings, &account, store::Change::VirusCheck, &address, on, t)
@@ -68,7 +67,7 @@ pub async fn start_mailbox(local_part: String) -> Result<String, AppError> {
             let local = LocalPart::parse(&local_part).map_err(|e| AppError::invalid("local_part", e))?;
             let state = crate::ssr::state()?;
             let t = now();
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             let Some(service_id) = store::internet_service(&mut tx, &account.customer_no).await? else {
                 return Err(AppError::Forbidden.into());
             };
@@ -97,9 +96,8 @@ pub async fn start_mailbox(local_part: String) -> Result<String, AppError> {
 /// The wizard's state for its screens (steps 2–4).
 #[server(endpoint = "mail/new/draft")]
 pub async fn get_mailbox_draft() -> Result<Option<MailboxDraftView>, AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
+    let mut conn = state.db.conn().await?;
     let draft = store::current_draft(&mut conn, &account, crate::ssr::now()).await?;
     let needs_password = crate::ssr::auth::needs_password(&account, crate::ssr::now());
     Ok(draft.filter(|d| d.step != MailboxStep::Done).map(|d| MailboxDraftView {
@@ -122,9 +120,8 @@ pub async fn more_candidates() -> Result<String, AppError> {
     respond(
         routes::SUBDOMAIN,
         async move {
-            let account = crate::ssr::auth::require_login().await?;
-            let state = crate::ssr::state()?;
-            let mut conn = state.db.pool().acquire().await?;
+            let (account, state) = crate::ssr::auth::signed_in().await?;
+            let mut conn = state.db.conn().await?;
             let draft = store::draft_at(&mut conn, &account, Subdomain, now()).await.back_to(routes::NEW)?;
             let next = store::next_candidates(&mut conn, &draft.id, &draft.local_part, &draft.shown).await?;
             if next.is_empty() {
@@ -158,7 +155,7 @@ pub async fn choose_subdomain(subdomain: Option<String>) -> Result<String, AppEr
                 .map_err(|e| AppError::invalid("subdomain", e))?
                 .to_string();
             let state = crate::ssr::state()?;
-            let mut conn = state.db.pool().acquire().await?;
+            let mut conn = state.db.conn().await?;
             let draft = store::draft_at(&mut conn, &account, Subdomain, now()).await.back_to(routes::NEW)?;
             if !draft.offered.contains(&sub) {
                 return Err(AppError::invalid("subdomain", FieldError::InvalidFormat).into());
@@ -186,7 +183,7 @@ pub async fn choose_virus_check(virus_check: Option<String>) -> Result<String, A
                 _ => return Err(AppError::invalid("virus_check", FieldError::Required).into()),
             };
             let state = crate::ssr::state()?;
-            let mut conn = state.db.pool().acquire().await?;
+            let mut conn = state.db.conn().await?;
             let draft = store::draft_at(&mut conn, &account, Terms, now()).await.back_to(routes::NEW)?;
             flow::advance(Terms, Confirm)
                 .set("virus_check", i64::from(on))
@@ -209,8 +206,7 @@ pub async fn register_mailbox(password: Option<String>) -> Result<String, AppErr
     respond(
         routes::CONFIRM,
         async move {
-            let account = crate::ssr::auth::require_login().await?;
-            let state = crate::ssr::state()?;
+            let (account, state) = crate::ssr::auth::signed_in().await?;
             let t = now();
             let Some(draft) = draft_to_register(&state, &account, password, t).await? else {
                 return Ok(routes::DONE.into()); // a retried 登録
@@ -265,7 +261,7 @@ async fn draft_to_register(
 ) -> Result<Option<store::Draft>, crate::ssr::Refusal> {
     use crate::ssr::refuse;
     use MailboxStep::*;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let draft = match store::current_draft(&mut conn, account, t).await? {
         Some(d) if d.step == Done => return Ok(None),
         Some(d) if d.step == Confirm => d,
@@ -292,7 +288,7 @@ async fn write_mailbox(
     use crate::domain::FieldError;
     use crate::ssr::{flow, refuse, OnUnique};
     use MailboxStep::*;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     // Lock the contract: registrations for one contract go one at a time (the limit
     // and the idempotent 登録 hold under parallel clicks).
     store::lock_service(&mut tx, &draft.service_id).await?;
@@ -340,7 +336,7 @@ async fn offer_again(
 ) -> Result<(), sqlx::Error> {
     use crate::ssr::flow;
     use MailboxStep::*;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let shown = [draft.shown.clone(), vec![mailbox.subdomain.to_string()]].concat();
     let next = store::next_candidates(&mut conn, &draft.id, mailbox.local_part, &shown).await?;
     let all_shown = [shown, next.clone()].concat();
@@ -366,7 +362,7 @@ pub async fn take_mailbox_completion() -> Result<Option<MailboxCompletion>, AppE
     let t = crate::ssr::now();
     let Some(key) = request_cookie(store::REVEAL_COOKIE) else { return Ok(None) };
     set_cookie(&cookie(&state.settings, store::REVEAL_COOKIE, "", Some(0), true));
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let Some(found) = store::sealed_completion(&mut conn, &account, t).await? else { return Ok(None) };
     // Whoever clears it shows it: two tabs at once, one gets it.
     if !store::clear_sealed(&mut conn, &found.id).await? {

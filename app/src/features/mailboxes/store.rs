@@ -254,7 +254,7 @@ pub async fn report(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     use super::mail;
-    use crate::ssr::mail::{enqueue, enqueue_event};
+    use crate::ssr::mail::enqueue_event;
     let event = serde_json::json!({
         "event": match change {
             Change::Created => "mailbox.created",
@@ -281,13 +281,11 @@ pub async fn report(
         )
         .await?;
     }
-    let target = crate::ssr::db::customers::notice_target(conn, &account.account_id).await?;
-    let (locale, to) = (target.locale, target.to.as_str());
-    let mail = match change {
+    let mail = |locale, to: &str| match change {
         Change::Created => mail::mailbox_created(settings, locale, to, address, virus_check),
         Change::VirusCheck => mail::mailbox_virus_check(settings, locale, to, address, virus_check),
     };
-    enqueue(conn, "mailbox.notice", &mail, now).await
+    crate::ssr::db::customers::mail_owner(conn, &account.account_id, "mailbox.notice", mail, now).await
 }
 
 pub fn split(list: &str) -> Vec<String> {

@@ -25,7 +25,7 @@ pub async fn set_locale(lang: String) -> Result<(), AppError> {
         crate::ssr::auth::cookie(&state.settings, Locale::COOKIE, locale.code(), Some(31_536_000), false);
     crate::ssr::auth::set_cookie(&cookie);
     if let Some(account) = crate::ssr::auth::current_account().await? {
-        let mut conn = state.db.pool().acquire().await?;
+        let mut conn = state.db.conn().await?;
         crate::features::login::store::set_locale(&mut conn, &account.account_id, locale.code()).await?;
     }
     Ok(())

@@ -45,7 +45,7 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
                 use rand::Rng;
                 format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000))
             };
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             if !store::client_may_try(&mut tx, t).await? {
                 tx.commit().await?;
                 return refuse(routes::IDENTIFY, AppError::TooManyAttempts);
@@ -167,7 +167,7 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
             };
             let state = crate::ssr::state()?;
             let t = now();
-            let mut conn = state.db.pool().acquire().await?;
+            let mut conn = state.db.conn().await?;
             let flow = match store::current_flow(&mut conn, RecoveryStep::Code, t).await {
                 Ok(f) => f,
                 Err(e) => return refuse(routes::IDENTIFY, e),
@@ -283,7 +283,7 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
             let state = crate::ssr::state()?;
             let t = now();
             let flow = {
-                let mut conn = state.db.pool().acquire().await?;
+                let mut conn = state.db.conn().await?;
                 let flow = match store::current_flow(&mut conn, RecoveryStep::Question, t).await {
                     Ok(f) => f,
                     Err(e) => return refuse(routes::IDENTIFY, e),
@@ -296,7 +296,7 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
             };
             let answer_hash = pw::hash_async(answer.secret_for(question)).await;
             let link_token = random_token();
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             let updated = flow::advance(RecoveryStep::Question, RecoveryStep::Mailed)
                 .set("question", question.code())
                 .set("answer_hash", &answer_hash)
@@ -327,17 +327,9 @@ async fn mail_answer_link(
     link_token: &str,
     t: i64,
 ) -> Result<(), AppError> {
-    let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
     let link = settings.public_url.join(&routes::verify(link_token)).map_err(AppError::internal)?;
-    target
-        .notify(
-            tx,
-            "recovery.link",
-            |to| super::mail::recovery_question_link(settings, target.locale, to, link.as_str()),
-            t,
-        )
-        .await?;
-    Ok(())
+    let mail = |locale, to: &str| super::mail::recovery_question_link(settings, locale, to, link.as_str());
+    Ok(crate::ssr::db::customers::notify(tx, account_id, "recovery.link", mail, t).await?)
 }
 
 /// Whether a mailed path-A link can still be used (reading changes nothing).
@@ -345,7 +337,7 @@ async fn mail_answer_link(
 pub async fn recovery_link_status(token: String) -> Result<(), AppError> {
     crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     if store::link_open(&mut conn, token.trim(), crate::ssr::now()).await? {
         Ok(())
     } else {
@@ -375,7 +367,7 @@ pub async fn verify_recovery_answer(
             let state = crate::ssr::state()?;
             let t = now();
             let link_hash = sha256_hex(&token);
-            let mut conn = state.db.pool().acquire().await?;
+            let mut conn = state.db.conn().await?;
             if !store::client_may_try(&mut conn, t).await? {
                 return refuse(&page, AppError::TooManyAttempts);
             }
@@ -466,7 +458,7 @@ pub async fn recovery_identity() -> Result<String, AppError> {
     // The page shows the iTSCOM ID to a visitor: no cache keeps it.
     crate::ssr::set_no_store();
     let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let flow = store::current_flow(&mut conn, super::RecoveryStep::Password, crate::ssr::now()).await?;
     let account_id = flow.account_id.ok_or(AppError::FlowExpired)?;
     let itscom_id = store::itscom_id(&mut conn, &account_id).await?;
@@ -497,7 +489,7 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
             };
             let hash = pw::hash_async(new_password.expose().to_string()).await;
             let account_id = flow.account_id.clone().ok_or(AppError::FlowExpired)?;
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             if !flow::advance(RecoveryStep::Password, RecoveryStep::Done)
                 .by("id_hash", &flow.id_hash)
                 .once(&mut tx)
@@ -527,7 +519,7 @@ async fn password_flow(
     state: &crate::ssr::AppState,
     t: i64,
 ) -> Result<(store::Flow, crate::ssr::db::customers::NoticeTarget), crate::ssr::Refusal> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let flow = match store::current_flow(&mut conn, super::RecoveryStep::Password, t).await {
         Ok(f) => f,
         Err(e) => return crate::ssr::refuse(routes::IDENTIFY, e),

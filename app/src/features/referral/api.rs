@@ -6,9 +6,8 @@ use leptos::prelude::*;
 /// referrals.
 #[server(endpoint = "referral/overview")]
 pub async fn get_referrals() -> Result<ReferralOverview, AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
+    let mut conn = state.db.conn().await?;
     let code = super::store::code_of(&mut conn, &account.customer_no, crate::ssr::now()).await?;
     let link = state
         .settings
@@ -35,7 +34,7 @@ pub async fn get_referrals() -> Result<ReferralOverview, AppError> {
 pub async fn get_invite(code: String) -> Result<String, AppError> {
     let code = super::normalize_code(&code).ok_or(AppError::NotFound)?;
     let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     if super::store::code_exists(&mut conn, &code).await? {
         Ok(super::print_code(&code))
     } else {

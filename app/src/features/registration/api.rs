@@ -27,7 +27,7 @@ pub async fn verify_contract(
             let state = crate::ssr::state()?;
             let t = now();
             let subject = format!("{}|{}", kana.match_key(), phone.digits());
-            let mut conn = state.db.pool().acquire().await?;
+            let mut conn = state.db.conn().await?;
             let matches =
                 verified_customers(&mut conn, &state.settings, &kana, &phone, &factor, &subject, t).await?;
             let next = next_after_verification(&mut conn, &matches, t).await?;
@@ -186,7 +186,7 @@ pub async fn verify_additional(
         async move {
             let state = crate::ssr::state()?;
             let t = now();
-            let mut conn = state.db.pool().acquire().await?;
+            let mut conn = state.db.conn().await?;
             let flow = match store::current_flow(&mut conn, RegistrationStep::Additional, t).await {
                 Ok(f) => f,
                 Err(e) => return refuse(routes::START, e),
@@ -289,7 +289,7 @@ pub async fn submit_credentials(
             let hash = pw::hash_async(new_password.expose().to_string()).await;
             let token = random_token();
 
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             // Write first (SQLite: a transaction that reads first cannot write once another
             // writer has committed meanwhile).
             if !flow::hold(RegistrationStep::Credentials).by("id_hash", &flow.id_hash).once(&mut tx).await? {
@@ -343,7 +343,7 @@ async fn credentials_flow(
     use crate::ssr::auth::throttle::{reserve, MAILS_TO_ADDRESS};
     use crate::ssr::refuse;
     const PAGE: &str = routes::CREDENTIALS;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let flow = match store::current_flow(&mut conn, super::RegistrationStep::Credentials, t).await {
         Ok(f) => f,
         Err(e) => return refuse(routes::START, e),
@@ -494,29 +494,28 @@ async fn notify_owner(
     r: &CredentialsRequest,
     t: i64,
 ) -> Result<(), AppError> {
-    let target = crate::ssr::db::customers::notice_target(tx, account_id).await?;
     let link = |token: &str| settings.public_url.join(&routes::review(token)).map_err(AppError::internal);
     let (confirm_link, cancel_link) = (link(&r.owner_confirm)?, link(&r.owner_cancel)?);
-    target
-        .notify(
-            tx,
-            "registration.review",
-            |to| {
-                super::mail::reregistration_requested(
-                    settings,
-                    target.locale,
-                    to,
-                    r.id.as_str(),
-                    t,
-                    &r.browser,
-                    r.hold_until,
-                    confirm_link.as_str(),
-                    cancel_link.as_str(),
-                )
-            },
-            t,
-        )
-        .await?;
+    crate::ssr::db::customers::notify(
+        tx,
+        account_id,
+        "registration.review",
+        |locale, to| {
+            super::mail::reregistration_requested(
+                settings,
+                locale,
+                to,
+                r.id.as_str(),
+                t,
+                &r.browser,
+                r.hold_until,
+                confirm_link.as_str(),
+                cancel_link.as_str(),
+            )
+        },
+        t,
+    )
+    .await?;
     crate::ssr::events::record(
         tx,
         crate::ssr::events::Event::ReregistrationRequested,
@@ -536,7 +535,7 @@ async fn notify_owner(
 pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
     let state = crate::ssr::state()?;
     crate::ssr::set_link_page_headers();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let row = store::confirm_link(&mut conn, token.trim(), crate::ssr::now()).await?;
     let Some(store::ConfirmLink {
         itscom_id,
@@ -580,7 +579,7 @@ pub async fn complete_registration(token: String, contact: Option<String>) -> Re
     respond(
         &page.clone(),
         async move {
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             // Write first, and the customer first: the customer's row lock (PostgreSQL) or the
             // write lock (SQLite) is taken before anything is read, so parallel openings queue
             // instead of failing, and two completions of one customer never deadlock.
@@ -675,7 +674,7 @@ async fn apply_confirmed(
 #[cfg(feature = "ssr")]
 async fn close_flow(state: &crate::ssr::AppState, id_hash: &str) -> Result<(), AppError> {
     use super::RegistrationStep::*;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     crate::ssr::flow::advance_from(&[MailSent, Waiting], Cancelled)
         .clear("confirm_token_hash")
         .clear("owner_confirm_hash")
@@ -694,7 +693,7 @@ pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
     crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
     let hash = sha256_hex(token.trim());
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let Some(link) = store::owner_review_link(&mut conn, &hash).await? else {
         crate::ssr::set_status(404);
         return Err(AppError::LinkInvalid);
@@ -725,7 +724,7 @@ pub async fn review_reregistration(token: String) -> Result<String, AppError> {
         &page.clone(),
         async move {
             let hash = sha256_hex(&token);
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             // Write first, the customer first (see complete_registration).
             store::lock_review_customer(&mut tx, &hash).await?;
             let row = store::owner_review_flow(&mut tx, &hash).await?;
@@ -818,12 +817,12 @@ async fn owner_cancelled(
 #[cfg(feature = "ssr")]
 pub async fn apply_due_reregistrations(state: &crate::ssr::AppState, now: i64) -> Result<usize, AppError> {
     let due = {
-        let mut conn = state.db.pool().acquire().await?;
+        let mut conn = state.db.conn().await?;
         store::due_reregistrations(&mut conn, now).await?
     };
     let mut applied = 0;
     for id_hash in due {
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin().await?;
         // The customer first (see complete_registration).
         store::lock_flow_customer(&mut tx, &id_hash).await?;
         match store::apply(&mut tx, &state.settings, &id_hash, super::RegistrationStep::Waiting, now).await {
@@ -864,7 +863,7 @@ pub async fn registration_step() -> Result<Option<super::RegistrationStep>, AppE
 pub async fn get_registration_stop(token: String) -> Result<super::RegistrationStop, AppError> {
     crate::ssr::set_link_page_headers();
     let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let Some(stop) = store::stop_link(&mut conn, token.trim(), crate::ssr::now()).await? else {
         crate::ssr::set_status(404);
         return Err(AppError::LinkInvalid);
@@ -888,7 +887,7 @@ pub async fn stop_registration(token: String) -> Result<String, AppError> {
         async move {
             let state = crate::ssr::state()?;
             let t = crate::ssr::now();
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             let Some(account_id) = store::stop(&mut tx, &token, t).await? else {
                 return refuse(&page, AppError::LinkInvalid);
             };

@@ -19,10 +19,9 @@ pub const CHALLENGE_SECS: i64 = 300;
 pub async fn get_security_overview() -> Result<SecurityOverview, AppError> {
     use super::{Device, TwoStep};
     use crate::ssr::auth::{self, session};
-    let account = auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = auth::signed_in().await?;
     let t = crate::ssr::now();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let two_step = match (
         state.settings.seal_key.is_some(),
         super::store::two_step_on(&mut conn, &account.account_id).await?,
@@ -77,10 +76,9 @@ pub async fn end_session(id: String) -> Result<String, AppError> {
 async fn end_one(id: String) -> crate::ssr::Answer {
     use crate::ssr::auth::{self, session};
     use crate::ssr::events::Event;
-    let account = auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = auth::signed_in().await?;
     let t = crate::ssr::now();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let ended =
         if id.len() > 64 { None } else { session::end_one(&mut tx, &account.account_id, &id).await? };
     let Some(ended) = ended else {
@@ -106,10 +104,9 @@ pub async fn end_other_sessions() -> Result<String, AppError> {
 #[cfg(feature = "ssr")]
 async fn end_others() -> crate::ssr::Answer {
     use crate::ssr::events::{record, Event, Subject};
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let ended =
         crate::ssr::auth::session::end_others(&mut tx, &account.account_id, &account.session_hash).await?;
     let client = crate::ssr::auth::client_address();
@@ -143,7 +140,7 @@ async fn save_notices(notices: String) -> crate::ssr::Answer {
     };
     let state = crate::ssr::state()?;
     let t = crate::ssr::now();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     if super::store::set_new_browser_mail(&mut tx, &account.account_id, on).await? {
         let client = crate::ssr::auth::client_address();
         let detail = serde_json::json!({ "on": on, "browser": crate::ssr::auth::browser_summary() });
@@ -170,11 +167,10 @@ pub async fn start_two_step(password: Option<String>) -> Result<String, AppError
 
 #[cfg(feature = "ssr")]
 async fn begin_setup(password: Option<String>) -> crate::ssr::Answer {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let key = state.settings.seal_key.as_ref().ok_or(AppError::ServiceUnavailable)?;
     let t = crate::ssr::now();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
     let sealed = crate::ssr::crypto::seal_with(key.expose(), &super::totp::new_secret());
     if !super::store::put_pending(&mut conn, &account.account_id, &sealed, t).await? {
@@ -187,9 +183,8 @@ async fn begin_setup(password: Option<String>) -> crate::ssr::Answer {
 /// The setup under way: the key and its QR code; None when none waits.
 #[server(endpoint = "security/two-step/setup")]
 pub async fn get_two_step_setup() -> Result<Option<TwoStepSetup>, AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
+    let mut conn = state.db.conn().await?;
     let Some(factor) = super::store::factor(&mut conn, &account.account_id).await? else { return Ok(None) };
     if factor.enabled_at.is_some() {
         return Ok(None);
@@ -222,14 +217,13 @@ async fn turn_on(code: String) -> crate::ssr::Answer {
     use crate::domain::two_step::SecondFactor;
     use crate::domain::FieldError;
     use crate::ssr::auth::throttle;
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let code = match SecondFactor::parse(&code).map_err(|e| AppError::invalid("otp", e))? {
         SecondFactor::Totp(c) => c,
         SecondFactor::Recovery(_) => return Err(AppError::invalid("otp", FieldError::InvalidFormat).into()),
     };
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let Some(factor) =
         super::store::factor(&mut tx, &account.account_id).await?.filter(|f| f.enabled_at.is_none())
     else {
@@ -306,7 +300,7 @@ pub async fn get_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
     crate::ssr::set_no_store();
     let state = crate::ssr::state()?;
     let Some(key) = auth::request_cookie(CODES_COOKIE) else { return Ok(None) };
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let Some(sealed) =
         super::store::factor(&mut conn, &account.account_id).await?.and_then(|f| f.codes_sealed)
     else {
@@ -337,14 +331,13 @@ pub async fn renew_recovery_codes(password: Option<String>, otp: String) -> Resu
 #[cfg(feature = "ssr")]
 async fn with_both_factors(password: Option<String>, code: String, renew: bool) -> crate::ssr::Answer {
     use crate::ssr::events::Event;
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     crate::ssr::auth::check_password(&mut conn, &account, password, t).await?;
     second_factor(&mut conn, &state, &account.account_id, &account.itscom_id, &code, t).await?;
     drop(conn);
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     if renew {
         new_codes(&mut tx, &state.settings, &account.account_id).await?;
         changed(&mut tx, &account.account_id, Event::RecoveryCodesRenewed, |w| w.codes_renew, t).await?;
@@ -440,7 +433,7 @@ pub(crate) async fn await_second_step(
 pub async fn get_login_step() -> Result<bool, AppError> {
     let Some(token) = crate::ssr::auth::request_cookie(CHALLENGE_COOKIE) else { return Ok(false) };
     let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let hash = crate::ssr::auth::sha256_hex(&token);
     Ok(super::store::challenge_account(&mut conn, &hash, crate::ssr::now()).await?.is_some())
 }
@@ -462,7 +455,7 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
     let client = auth::client_address();
     let token = auth::request_cookie(CHALLENGE_COOKIE).unwrap_or_default();
     let hash = auth::sha256_hex(&token);
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let account_id = super::store::challenge_account(&mut conn, &hash, t).await?;
     let account = match account_id {
         Some(id) => crate::features::login::account_by_id(&mut conn, &id).await?,
@@ -489,8 +482,7 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
 #[server(endpoint = "security/activity")]
 pub async fn get_activity(kind: String, page: u32) -> Result<Activity, AppError> {
     use super::{ActivityEntry, ActivityFilter, ACTIVITY_DAYS, ACTIVITY_PAGE};
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let filter = ActivityFilter::from_code(&kind);
     let page = page.min(1_000);
     let kinds: Vec<&str> = match filter {
@@ -498,7 +490,7 @@ pub async fn get_activity(kind: String, page: u32) -> Result<Activity, AppError>
         f => f.kinds().to_vec(),
     };
     let since = crate::ssr::now() - ACTIVITY_DAYS * 86_400;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let limit = i64::from(ACTIVITY_PAGE) + 1;
     let offset = i64::from(page) * i64::from(ACTIVITY_PAGE);
     let mut rows = super::store::events(&mut conn, &account.account_id, since, &kinds, limit, offset).await?;
@@ -529,10 +521,9 @@ pub async fn get_activity(kind: String, page: u32) -> Result<Activity, AppError>
 /// the database (the password again after 5 minutes).
 #[server(endpoint = "security/passkey/register/start")]
 pub async fn passkey_register_start(password: Option<String>) -> Result<String, AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
     let rp = super::passkey::relying_party(&state.settings)?;
     let existing = super::store::passkeys(&mut conn, &account.account_id).await?;
@@ -595,10 +586,9 @@ pub async fn passkey_register_finish(credential: String) -> Result<String, AppEr
 async fn add_passkey(credential: String) -> crate::ssr::Answer {
     use crate::ssr::events::Event;
     use crate::ssr::OnUnique;
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let Some((Some(owner), saved)) = take_ceremony(&mut tx, "register", t).await? else {
         return Err(AppError::FlowExpired.into());
     };
@@ -637,7 +627,7 @@ async fn rename(id: String, name: String) -> crate::ssr::Answer {
     let name =
         crate::domain::two_step::passkey_name(&name).map_err(|e| AppError::invalid("passkey_name", e))?;
     let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     if !super::store::rename_passkey(&mut conn, &account.account_id, &id, &name).await? {
         return Err(AppError::FlowExpired.into());
     }
@@ -653,13 +643,12 @@ pub async fn delete_passkey(id: String, password: Option<String>) -> Result<Stri
 #[cfg(feature = "ssr")]
 async fn remove_passkey(id: String, password: Option<String>) -> crate::ssr::Answer {
     use crate::ssr::events::Event;
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
     drop(conn);
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     if !super::store::delete_passkey(&mut tx, &account.account_id, &id).await? {
         return Err(AppError::FlowExpired.into());
     }
@@ -676,7 +665,7 @@ pub async fn passkey_login_start() -> Result<String, AppError> {
     use crate::ssr::auth::throttle;
     let state = crate::ssr::state()?;
     let t = crate::ssr::now();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     // Each start writes a row: it spends the client's login budget like a login.
     if !throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &crate::ssr::auth::client_address(), t)
         .await?
@@ -712,7 +701,7 @@ async fn passkey_login(credential: String, next: String) -> crate::ssr::Answer {
     let state = crate::ssr::state()?;
     let t = crate::ssr::now();
     let client = auth::client_address();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let Some((_, saved)) = take_ceremony(&mut conn, "login", t).await? else {
         return Err(AppError::FlowExpired.into());
     };
@@ -768,10 +757,9 @@ async fn passkey_login(credential: String, next: String) -> crate::ssr::Answer {
 /// naming the account's passkeys, as JSON. An account without one: not found.
 #[server(endpoint = "security/passkey/verify/start")]
 pub async fn passkey_verify_start() -> Result<String, AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let passkeys: Vec<webauthn_rs::prelude::Passkey> = super::store::passkeys(&mut conn, &account.account_id)
         .await?
         .iter()
@@ -793,10 +781,9 @@ pub async fn passkey_verify_start() -> Result<String, AppError> {
 /// changes of the next 5 minutes ask no password.
 #[server(endpoint = "security/passkey/verify/finish")]
 pub async fn passkey_verify_finish(credential: String) -> Result<(), AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let Some((Some(owner), saved)) = take_ceremony(&mut conn, "verify", t).await? else {
         return Err(AppError::FlowExpired);
     };

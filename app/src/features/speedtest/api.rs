@@ -7,10 +7,9 @@ use leptos::prelude::*;
 #[server(endpoint = "speedtest/overview")]
 pub async fn get_speed_overview(result: Option<String>) -> Result<SpeedOverview, AppError> {
     use crate::domain::speedtest::change_from_history;
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let today = crate::domain::billing::Date::of_unix_jst(crate::ssr::now());
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     let plan = super::store::plan(&mut conn, &account.customer_no, today).await?;
     let history = super::store::results(&mut conn, &account.customer_no, super::HISTORY).await?;
     let shown = match result.filter(|r| !r.is_empty()) {
@@ -41,11 +40,10 @@ pub async fn get_speed_overview(result: Option<String>) -> Result<SpeedOverview,
 #[server(endpoint = "speedtest/start")]
 pub async fn start_speed_test() -> Result<SpeedTicket, AppError> {
     use crate::ssr::auth::throttle;
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let today = crate::domain::billing::Date::of_unix_jst(t);
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     // A test running in another session is refused before it costs a place in the
     // hour's budget (this session's own is replaced by the new one).
     if super::store::running_elsewhere(&mut conn, &account, t).await? {
@@ -79,8 +77,7 @@ pub async fn finish_speed_test(
 ) -> Result<String, AppError> {
     use crate::domain::speedtest::Measured;
     use crate::domain::FieldError;
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
     let Some(measured) = (Measured { download_kbps, upload_kbps, ping_us, jitter_us, loaded_us }).check()
     else {
         return refuse(AppError::invalid("measured", FieldError::InvalidFormat));

@@ -89,7 +89,7 @@ async fn authorize(
         Some(t) if !fresh => Some(t),
         cached => {
             let row = async {
-                let mut conn = state.db.pool().acquire().await?;
+                let mut conn = state.db.conn().await?;
                 store::ticket(&mut conn, &hash, &session_hash, now).await
             }
             .await

@@ -5,9 +5,8 @@ use leptos::prelude::*;
 /// The logged-in customer's top-page summary.
 #[server(endpoint = "top/summary")]
 pub async fn get_top_summary() -> Result<TopSummary, AppError> {
-    let account = crate::ssr::auth::require_login().await?;
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.pool().acquire().await?;
+    let (account, state) = crate::ssr::auth::signed_in().await?;
+    let mut conn = state.db.conn().await?;
     crate::features::top::store::top_summary(&mut conn, &account.customer_no)
         .await?
         .ok_or_else(|| AppError::internal("an account without its customer"))

@@ -41,7 +41,7 @@ impl axum::extract::FromRequestParts<crate::ssr::AppState> for CurrentAccount {
             .iter()
             .find_map(|v| crate::cookies::find(v.to_str().ok(), name).map(str::to_owned))
             .ok_or(AppError::Unauthorized)?;
-        let mut conn = state.db.pool().acquire().await?;
+        let mut conn = state.db.conn().await?;
         session::lookup(&mut conn, &token, now(), &state.settings.session)
             .await?
             .ok_or(AppError::Unauthorized)
@@ -97,12 +97,19 @@ pub async fn current_account() -> Result<Option<CurrentAccount>, AppError> {
     let Some(token) = request_cookie(cookie_name) else {
         return Ok(None);
     };
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.conn().await?;
     Ok(session::lookup(&mut conn, &token, now(), &state.settings.session).await?)
 }
 
 /// The logged-in account, or `Unauthorized`: a 401 for a fetch, a redirect to the
 /// login screen for a plain form post.
+/// The logged-in customer ([`require_login`]) and the app's state: what a customer's
+/// server function starts from.
+pub async fn signed_in() -> Result<(CurrentAccount, crate::ssr::AppState), AppError> {
+    let account = require_login().await?;
+    Ok((account, crate::ssr::state()?))
+}
+
 pub async fn require_login() -> Result<CurrentAccount, AppError> {
     match current_account().await? {
         Some(account) => Ok(account),

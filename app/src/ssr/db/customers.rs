@@ -46,6 +46,34 @@ pub async fn notice_target(conn: &mut Conn, account_id: &str) -> Result<NoticeTa
     notice_target_of(conn, account_id).await?.ok_or(sqlx::Error::RowNotFound)
 }
 
+/// Queue a security notice of account `account_id` as `topic`: `mail` (in the
+/// account's language, to an address) for each of its
+/// [`security_recipients`](NoticeTarget::security_recipients); in the caller's
+/// transaction.
+pub async fn notify(
+    conn: &mut Conn,
+    account_id: &str,
+    topic: &str,
+    mail: impl Fn(crate::i18n::Locale, &str) -> crate::ssr::mail::Mail,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let target = notice_target(conn, account_id).await?;
+    target.notify(conn, topic, |to| mail(target.locale, to), now).await
+}
+
+/// Queue a notice of account `account_id` as `topic`: `mail` (in the account's
+/// language, to an address) to its contact address only; in the caller's transaction.
+pub async fn mail_owner(
+    conn: &mut Conn,
+    account_id: &str,
+    topic: &str,
+    mail: impl FnOnce(crate::i18n::Locale, &str) -> crate::ssr::mail::Mail,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let target = notice_target(conn, account_id).await?;
+    crate::ssr::mail::enqueue(conn, topic, &mail(target.locale, &target.to), now).await
+}
+
 /// [`notice_target`], None for an account that does not exist: the same statements
 /// either way (the second looks up the addresses of a customer that is not there).
 pub async fn notice_target_of(

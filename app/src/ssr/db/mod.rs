@@ -94,6 +94,16 @@ impl Db {
         Ok(Self { pool, backend, secrets: SecretCache::default() })
     }
 
+    /// A connection of the pool (waiting up to the pool's acquire timeout).
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    /// A transaction on a connection of the pool.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         MIGRATOR.run(&self.pool).await
     }
