@@ -172,7 +172,7 @@ pub async fn seed_demo_at(db: &Db, mail_domain: &str, at: i64) -> Result<SeedRep
         }
     }
 
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let mut report = SeedReport::default();
     let ts = now();
     for c in CUSTOMERS {

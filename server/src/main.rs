@@ -490,7 +490,7 @@ async fn registration_unlock(
 ) -> Result<(), Error> {
     let name_phone = name_phone.map(|(kana, phone)| (kana.match_key(), phone.digits().to_string()));
     let db = connect(settings).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.conn().await?;
     let unlocked = app::features::registration::unlock(
         &mut conn,
         customer.as_ref().map(|c| c.as_str()),

@@ -467,11 +467,7 @@ async fn submit(
     .bind(token)
     .execute(gw.db.pool())
     .await;
-    if let Err(e) = settled {
-        tracing::error!(error = %e, "test gateway: database");
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    }
-    after_settle(&gw, &id).await
+    after_settle(&gw, &id, settled).await
 }
 
 async fn cancel(State(gw): State<TestGateway>, Path(id): Path<String>) -> Response {
@@ -487,14 +483,19 @@ async fn cancel(State(gw): State<TestGateway>, Path(id): Path<String>) -> Respon
     .bind(app::ssr::crypto::random_token())
     .execute(gw.db.pool())
     .await;
+    after_settle(&gw, &id, settled).await
+}
+
+/// Back to the merchant once the session's outcome is written (`settled`).
+async fn after_settle(
+    gw: &TestGateway,
+    id: &str,
+    settled: Result<sqlx::any::AnyQueryResult, sqlx::Error>,
+) -> Response {
     if let Err(e) = settled {
         tracing::error!(error = %e, "test gateway: database");
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
-    after_settle(&gw, &id).await
-}
-
-async fn after_settle(gw: &TestGateway, id: &str) -> Response {
     match live(gw, id).await {
         Ok(Some(s)) => back_to_merchant(gw, &s).await,
         Ok(None) => expired(),

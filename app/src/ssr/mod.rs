@@ -243,18 +243,11 @@ mod tests {
     /// features register what it needs: their flows' tables, jobs, mails, templates).
     #[test]
     fn the_server_layer_imports_no_feature() {
-        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    sources(&path, out);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    out.push(path);
-                }
-            }
-        }
-        let mut files = Vec::new();
-        sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ssr"), &mut files);
+        let files: Vec<_> = walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/ssr"))
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .collect();
         assert!(files.len() > 15, "{files:?}");
         // (Spelt apart, so this test does not find itself.)
         let (path, folder) = (["features", "::"].concat(), ["features", "/"].concat());

@@ -219,7 +219,7 @@ pub async fn account_may_render(
 ) -> Result<(), axum::response::Response> {
     use axum::response::IntoResponse;
     let verdict = async {
-        let mut conn = db.pool().acquire().await?;
+        let mut conn = db.conn().await?;
         crate::ssr::auth::throttle::reserve(&mut conn, &PER_ACCOUNT, account_id, crate::ssr::now()).await
     }
     .await;

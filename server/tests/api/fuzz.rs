@@ -95,21 +95,9 @@ struct Endpoint {
 /// A server function's argument names and types, from its source: `endpoint` →
 /// fields (every `#[server(endpoint = "…")]` of `app/src`).
 fn server_fn_signatures() -> BTreeMap<String, Vec<Field>> {
-    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                sources(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"), &mut files);
     let marker = "#[server(endpoint = \"";
     let mut out = BTreeMap::new();
-    for file in files {
+    for file in app_sources() {
         let text = std::fs::read_to_string(&file).unwrap();
         let mut rest = text.as_str();
         while let Some(at) = rest.find(marker) {
@@ -154,23 +142,24 @@ fn server_fn_signatures() -> BTreeMap<String, Vec<Field>> {
     out
 }
 
+/// The Rust sources of `app/src`.
+fn app_sources() -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../app/src"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect()
+}
+
 /// The query keys the pages and plain routes read (`.get("…")` in `app/src`).
 fn query_keys() -> Vec<String> {
     let mut keys = BTreeSet::new();
-    let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).unwrap();
-                for piece in text.split(".get(\"").skip(1) {
-                    let key = &piece[..piece.find('"').unwrap_or(0)];
-                    if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-                        keys.insert(key.to_string());
-                    }
-                }
+    for path in app_sources() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for piece in text.split(".get(\"").skip(1) {
+            let key = &piece[..piece.find('"').unwrap_or(0)];
+            if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                keys.insert(key.to_string());
             }
         }
     }

@@ -187,7 +187,7 @@ pub async fn subscribe(
     today: Date,
     now: i64,
 ) -> Result<Subscribed, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let id = crate::ssr::db::new_id();
     let key = (addon.kind == "security").then(licence_key);
     // Any conflict (the key, or this add-on active already) writes nothing.
@@ -210,7 +210,7 @@ pub async fn subscribe(
     .rows_affected();
     if written == 0 {
         tx.rollback().await?;
-        let mut conn = db.pool().acquire().await?;
+        let mut conn = db.conn().await?;
         let again = submitted(&mut conn, customer_no, submit_key).await?;
         return Ok(if again { Subscribed::Again } else { Subscribed::Already });
     }
@@ -235,7 +235,7 @@ pub async fn cancel(
     today: Date,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.conn().await?;
     let code: Option<String> =
         sqlx::query_scalar("SELECT addon_code FROM addon_subscriptions WHERE id = $1 AND customer_no = $2")
             .bind(id)
@@ -246,7 +246,7 @@ pub async fn cancel(
     let Some((_, addon)) = one(&mut conn, customer_no, &code, today).await? else { return Ok(false) };
     let Some(sub) = addon.subscription.as_ref().filter(|s| s.id == id) else { return Ok(false) };
     drop(conn);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let moved = flow::advance(AddonStep::Active, AddonStep::Cancelled)
         .set("ended_on", sub.cancel_end.clone())
         .set("cancelled_at", now)

@@ -417,7 +417,7 @@ pub async fn issue_month_with(
     mut progress: impl FnMut(&Progress),
 ) -> Result<RunReport, sqlx::Error> {
     let (first, last) = (month.first().to_string(), month.last().to_string());
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.conn().await?;
     let plans = catalogue(&mut conn).await?;
     // Once a run (linear in the customers, like the run itself): how many to issue, and
     // how many are issued already.

@@ -53,17 +53,17 @@ pub async fn write(
     client: &str,
     now: i64,
 ) -> Result<Written, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.conn().await?;
     if let Some(id) = store::request_by_key(&mut conn, request.customer_no, request.submit_key).await? {
         return Ok(Written::Again(id));
     }
     drop(conn);
     let id = new_request_id();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     // Any conflict (the key, or an open request of the service) writes nothing.
     if !store::insert_request(&mut tx, &id, &request, now).await? {
         tx.rollback().await?;
-        let mut conn = db.pool().acquire().await?;
+        let mut conn = db.conn().await?;
         return Ok(match store::request_by_key(&mut conn, request.customer_no, request.submit_key).await? {
             Some(id) => Written::Again(id),
             None => Written::Open,
@@ -97,7 +97,7 @@ pub async fn cancel(
     client: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let moved = flow::advance(PlanRequestStep::Received, PlanRequestStep::Cancelled)
         .set("updated_at", now)
         .by("id", id)
@@ -125,7 +125,7 @@ pub enum Operated {
 
 /// 受付 → 処理中 (the customer can no longer cancel it), with the notice.
 pub async fn process(db: &Db, settings: &Settings, id: &str, now: i64) -> Result<Operated, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     if !flow::advance(PlanRequestStep::Received, PlanRequestStep::Processing)
         .set("updated_at", now)
         .by("id", id)
@@ -142,7 +142,7 @@ pub async fn process(db: &Db, settings: &Settings, id: &str, now: i64) -> Result
 /// 受付 or 処理中 → 完了: the change is written into the contract from its effective
 /// date (and 契約解除料, when quoted, onto that month's invoice), with the notice.
 pub async fn complete(db: &Db, settings: &Settings, id: &str, now: i64) -> Result<Operated, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     if !flow::advance_from(&[PlanRequestStep::Received, PlanRequestStep::Processing], PlanRequestStep::Done)
         .set("updated_at", now)
         .by("id", id)
@@ -181,7 +181,7 @@ pub async fn complete(db: &Db, settings: &Settings, id: &str, now: i64) -> Resul
 /// Every open request (受付, 処理中), oldest first, for the operator: (customer no.,
 /// request).
 pub async fn open_requests(db: &Db) -> Result<Vec<(String, PlanRequest)>, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.conn().await?;
     let rows = store::requests_with_owner(&mut conn, Requests::AllOpen).await?;
     Ok(rows.into_iter().map(|r| (r.customer_no, r.request)).collect())
 }

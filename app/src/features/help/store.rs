@@ -114,7 +114,7 @@ pub async fn send(
     now: i64,
 ) -> Result<Sent, sqlx::Error> {
     use rand::Rng;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     crate::ssr::db::customers::lock(&mut tx, customer_no).await?;
     if sent_last_hour(&mut tx, account_id, now).await? >= PER_HOUR {
         tx.rollback().await?;
@@ -193,7 +193,7 @@ pub async fn open_inquiries(db: &Db) -> Result<Vec<OpenInquiry>, sqlx::Error> {
 /// Marks inquiry `reference` answered (the customer's list says 回答済み): false when
 /// there is no such inquiry waiting.
 pub async fn mark_answered(db: &Db, reference: &str) -> Result<bool, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.conn().await?;
     crate::ssr::flow::advance(InquiryStep::Received, InquiryStep::Answered)
         .by("reference_no", reference.to_string())
         .once(&mut conn)

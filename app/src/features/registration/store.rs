@@ -314,7 +314,7 @@ pub async fn contact_options(
             .bind(customer_no)
             .fetch_all(&mut *conn)
             .await?;
-    for a in contact.into_iter().chain(mailboxes.into_iter()) {
+    for a in contact.into_iter().chain(mailboxes) {
         if !options.iter().any(|o| o.eq_ignore_ascii_case(&a)) {
             options.push(a);
         }

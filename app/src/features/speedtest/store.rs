@@ -64,7 +64,7 @@ pub async fn start(
     plan: Option<(String, Option<i64>)>,
     now: i64,
 ) -> Result<Started, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     flow::advance(SpeedStep::Running, SpeedStep::Expired)
         .by("account_id", &account.account_id)
         .and("expires_at <", now)
@@ -191,7 +191,7 @@ pub async fn finish(
     now: i64,
 ) -> Result<Option<String>, sqlx::Error> {
     let hash = crate::ssr::auth::sha256_hex(ticket);
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.conn().await?;
     // A few seconds' grace: the upload may end just as the ticket does. Whether this
     // call or an earlier one (a retry) finished it, the id is read below.
     flow::advance(SpeedStep::Running, SpeedStep::Done)
