@@ -301,6 +301,13 @@ crate::texts! {
         confirm =
             "確認",
             "Confirm";
+        /// Above a password asked again because the login is older than 5 minutes.
+        password_again_lead =
+            "前回のログインから5分以上経過しているため、現在のパスワードを入力してください。",
+            "Your login is more than 5 minutes old: enter your current password.";
+        print =
+            "印刷する",
+            "Print";
         next =
             "次へ",
             "Next";

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 pub fn AccessibilityPage() -> impl IntoView {
     let ta = t();
     view! {
-        <h1 class="page-title">{ta.title}</h1>
+        <h1 class="page-title">{crate::i18n::t().accessibility_policy}</h1>
         <div class="max-w-3xl space-y-4">
             <section class="card" aria-labelledby="a11y-policy">
                 <h2 id="a11y-policy" class="card-title">{ta.policy_title}</h2>

@@ -6,9 +6,6 @@ pub const SCREENS: usize = 31;
 
 crate::texts! {
     pub struct AccessibilityTexts {
-        title =
-            "アクセシビリティ方針",
-            "Accessibility policy";
         policy_title =
             "方針",
             "Policy";

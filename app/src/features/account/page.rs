@@ -302,7 +302,7 @@ pub fn IdChangeConfirmPage() -> impl IntoView {
                             {move || contact_error.get().map(|m| view! {
                                 <p id="contact-error" class="text-sm font-bold text-red-700">{m}</p>
                             })}
-                            <PasswordAgain needed=d.needs_password lead=tf.id_password_lead error=error/>
+                            <PasswordAgain needed=d.needs_password lead=tx.password_again_lead error=error/>
                             <div class="flex flex-wrap items-center gap-4">
                                 <Submit label=tx.register/>
                                 <a class="link link-action" href=super::routes::ID>{tx.back}</a>

@@ -47,9 +47,6 @@ crate::texts! {
         id_contact_keep =
             "設定しない",
             "No, keep the current one";
-        id_password_lead =
-            "前回のログインから5分以上経過しているため、現在のパスワードを入力してください。",
-            "Your login is more than 5 minutes old: enter your current password.";
         id_sent_body =
             "新しいiTSCOM ID宛に確認メールを送信しました。メールに記載のURLを24時間以内に開くと、変更が確定します。確定するまでは、現在のiTSCOM IDでログインしてください。",
             "We have sent a confirmation mail to the new iTSCOM ID. The change takes effect when you open its link within 24 hours; until then, log in with your current iTSCOM ID.";

@@ -64,7 +64,7 @@ fn state_badge(ta: &'static AddonTexts, sub: &Subscription, locale: crate::i18n:
         (AddonStep::Cancelled, Some(end)) => view! {
             <span class="badge badge-warn" data-testid="addon-state">{(ta.ends_on)(&format_date(locale, end))}</span>
         }.into_any(),
-        _ => view! { <span class="badge badge-ok" data-testid="addon-state">{ta.state_active}</span> }.into_any(),
+        _ => view! { <span class="badge badge-ok" data-testid="addon-state">{ta.subscribed}</span> }.into_any(),
     }
 }
 
@@ -78,7 +78,7 @@ pub fn SecurityPage() -> impl IntoView {
     let locale = use_locale();
     let overview = Resource::new(|| (), |_| get_addons("security".into()));
     view! {
-        <h1 class="page-title">{ta.security_title}</h1>
+        <h1 class="page-title">{tx.menu_settings_security}</h1>
         <RequireLogin>
             <Loaded resource=overview children=move |o| {
                 let addon = o.addons.first().cloned();
@@ -162,7 +162,7 @@ pub fn ChannelsPage() -> impl IntoView {
     let locale = use_locale();
     let overview = Resource::new(|| (), |_| get_addons("channel".into()));
     view! {
-        <h1 class="page-title">{ta.channels_title}</h1>
+        <h1 class="page-title">{tx.menu_contract_option_channels}</h1>
         <RequireLogin>
             <Loaded resource=overview children=move |o| view! {
                 <div class="max-w-3xl space-y-4">
@@ -262,7 +262,7 @@ pub fn AddonApplyPage() -> impl IntoView {
                                             <input type="hidden" name="agree" value="1"/>
                                             <PasswordAgain needed=q.needs_password lead=ta.password_lead error=error/>
                                             <div class="flex flex-wrap items-center gap-4">
-                                                <Submit label=ta.submit/>
+                                                <Submit label=ta.apply/>
                                                 <a class="link link-action" href=routes::apply(&a.code)>{tx.back}</a>
                                             </div>
                                         </ActionForm>
@@ -287,7 +287,7 @@ pub fn AddonApplyPage() -> impl IntoView {
                                                 <p class="text-sm font-bold text-red-700" role="alert">{ta.agree_required}</p>
                                             })}
                                             <div class="flex flex-wrap items-center gap-4">
-                                                <button type="submit" class="btn">{ta.next}</button>
+                                                <button type="submit" class="btn">{tx.next}</button>
                                                 <a class="link link-action" href=home>{tx.back}</a>
                                             </div>
                                         </form>
@@ -305,7 +305,7 @@ pub fn AddonApplyPage() -> impl IntoView {
                     };
                     match message {
                         Some(m) => view! {
-                            <h1 class="page-title">{ta.channels_title}</h1>
+                            <h1 class="page-title">{tx.menu_contract_option_channels}</h1>
                             <p class="alert alert-error max-w-2xl" role="alert" data-testid="addon-error">{m}</p>
                         }.into_any(),
                         None => view! { <ErrorNotice error=e/> }.into_any(),

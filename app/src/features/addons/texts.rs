@@ -3,9 +3,6 @@
 
 crate::texts! {
     pub struct AddonTexts {
-        security_title =
-            "インターネットセキュリティサービスの設定・変更",
-            "Internet security service";
         security_name =
             "マルチデバイスセキュリティ with Norton Security",
             "Multi-device security with Norton Security";
@@ -41,9 +38,6 @@ crate::texts! {
         security_not_eligible =
             "インターネットセキュリティサービスは、イッツコムのインターネットサービスをご契約のお客さまがお申し込みいただけます。現在インターネットサービスのご契約がないため、お申し込みいただけません。",
             "The internet security service is for iTSCOM internet subscribers. You have no internet service, so you cannot apply.";
-        channels_title =
-            "オプションチャンネル",
-            "Option channels";
         channels_lead =
             "テレビサービスに追加してご覧いただける有料チャンネルです。お申し込みの当日からご覧いただけ、初月は日割りです。解約後も月末（最低利用期間があるチャンネルはその満了月の末日）までご覧いただけます。",
             "Paid channels added to your TV service. Watch from the day you apply (the first month is prorated); after a cancel, until the end of the month (or of the minimum term).";
@@ -164,9 +158,6 @@ crate::texts! {
         agree_required =
             "お申し込みには利用規約への同意が必要です。",
             "You must agree to the terms to apply.";
-        next =
-            "次へ",
-            "Next";
         summary_title =
             "お申し込み内容の確認",
             "Check your application";
@@ -182,12 +173,6 @@ crate::texts! {
         password_lead =
             "お申し込みの前に、パスワードを入力してください。",
             "Enter your password to apply.";
-        submit =
-            "申し込む",
-            "Apply";
-        state_active =
-            "ご利用中",
-            "Subscribed";
         state_cancelled =
             "解約予定",
             "Ending";

@@ -252,7 +252,7 @@ fn StatementView(statement: Statement) -> impl IntoView {
                 {paid.then(|| view! {
                     <a class="btn-ghost" href=routes::receipt_pdf(&s.month) data-testid="receipt-pdf" download>{tb.pdf_receipt}</a>
                 })}
-                <PrintButton>{tb.print}</PrintButton>
+                <PrintButton>{tx.print}</PrintButton>
             </div>
         </section>
     }
@@ -310,6 +310,7 @@ fn Changes(statement: Statement) -> impl IntoView {
 /// change of bank account is a paper form, and the page says how to get it.
 #[component]
 pub fn PaymentPage() -> impl IntoView {
+    let tx = t();
     let tb = super::texts::t();
     let query = use_query_map();
     let changed = move || query.read().get("changed").is_some();
@@ -317,7 +318,7 @@ pub fn PaymentPage() -> impl IntoView {
     let action = ServerAction::<StartCardChange>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tb.payment_title}</h1>
+        <h1 class="page-title">{tx.menu_billing_payment}</h1>
         <RequireLogin>
             <Loaded resource=overview children=move |o| {
                 let is_card = matches!(o.method, Some(PaymentMethod::Card { .. }));
@@ -345,7 +346,7 @@ pub fn PaymentPage() -> impl IntoView {
                             {if o.card_online {
                                 view! {
                                     <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
-                                        <PasswordAgain needed=o.needs_password lead=tb.payment_password_lead error=error/>
+                                        <PasswordAgain needed=o.needs_password lead=tx.password_again_lead error=error/>
                                         <Submit label=tb.payment_to_gateway/>
                                     </ActionForm>
                                 }.into_any()

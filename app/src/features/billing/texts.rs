@@ -124,12 +124,6 @@ crate::texts! {
         pdf_receipt =
             "領収書（PDF）",
             "Receipt (PDF)";
-        print =
-            "印刷する",
-            "Print";
-        payment_title =
-            "お支払い方法の確認・変更",
-            "Payment method";
         payment_current =
             "現在のお支払い方法",
             "Your payment method";
@@ -151,9 +145,6 @@ crate::texts! {
         payment_card_safety =
             "カード番号とセキュリティコードは決済代行会社の画面でのみ入力し、マイページには保存されません。マイページに残るのはカードの種類、下4桁、有効期限だけです。",
             "The card number and security code are entered only on the payment company's page and are never stored in My Page: it keeps only the card's brand, last 4 digits and expiry.";
-        payment_password_lead =
-            "前回のログインから5分以上経過しているため、現在のパスワードを入力してください。",
-            "Your login is more than 5 minutes old: enter your current password.";
         payment_to_gateway =
             "カード情報の入力へ進む",
             "Continue to card entry";

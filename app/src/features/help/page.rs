@@ -14,13 +14,13 @@ use leptos_router::hooks::use_query_map;
 /// the page is opened with `?result=`); the customer's inquiries.
 #[component]
 pub fn HelpPage() -> impl IntoView {
-    let th = super::texts::t();
+    let tx = t();
     let query = use_query_map();
     let overview = Resource::new(|| (), |_| get_help());
     let sent = query.read_untracked().get("sent").filter(|r| is_reference_number(r));
     let chosen = query.read_untracked().get("result").unwrap_or_default();
     view! {
-        <h1 class="page-title">{th.title}</h1>
+        <h1 class="page-title">{tx.menu_help_support}</h1>
         <RequireLogin>
             {
                 let (sent, chosen) = (sent.clone(), chosen.clone());

@@ -5,9 +5,6 @@ use crate::domain::inquiry::InquiryCategory;
 
 crate::texts! {
     pub struct HelpTexts {
-        title =
-            "お問い合わせ・サポート",
-            "Contact and support";
         lead =
             "ご不明な点やトラブルは、お電話またはこのページのお問い合わせフォームからご連絡ください。",
             "For questions or trouble, call us or use the inquiry form on this page.";

@@ -252,7 +252,7 @@ pub fn MailboxConfirmPage() -> impl IntoView {
                     <dd data-testid="summary-virus">{on_off(tf, d.virus_check.unwrap_or(false))}</dd>
                 </dl>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
-                    <PasswordAgain needed=d.needs_password lead=tf.password_lead error=error/>
+                    <PasswordAgain needed=d.needs_password lead=tx.password_again_lead error=error/>
                     <Submit label=tx.register/>
                 </ActionForm>
                 <p class="mt-4"><a class="link link-action" href=super::routes::NEW>{tx.start_over}</a></p>

@@ -83,10 +83,6 @@ crate::texts! {
         step4_lead =
             "表示された内容で間違いがないか確認し、「登録」を押してください。",
             "Check the details and press Register.";
-        /// 登録 asks for the password again (the login is older than 5 minutes).
-        password_lead =
-            "前回のログインから5分以上経過しているため、現在のパスワードを入力してください。",
-            "Your login is more than 5 minutes old: enter your current password.";
         done_title =
             "登録完了",
             "Registered";

@@ -24,7 +24,7 @@ pub fn ReferralPage() -> impl IntoView {
     let tx = t();
     let overview = Resource::new(|| (), |_| get_referrals());
     view! {
-        <h1 class="page-title">{tr.title}</h1>
+        <h1 class="page-title">{tx.menu_contract_referral}</h1>
         <RequireLogin>
             <Loaded resource=overview children=move |o| view! {
                 <div class="max-w-3xl space-y-4">

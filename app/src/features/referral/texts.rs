@@ -2,9 +2,6 @@
 
 crate::texts! {
     pub struct ReferralTexts {
-        title =
-            "お友だち紹介",
-            "Refer a friend";
         lead =
             "ご家族やお友だちにイッツコムをご紹介ください。紹介コードを添えてお申し込みいただき、開通されると、ご紹介者さまに特典をお贈りします。",
             "Recommend iTSCOM to family and friends. When they apply with your referral code and their service is connected, you receive a reward.";

@@ -57,7 +57,7 @@ pub fn LoginSecurityPage() -> impl IntoView {
         })
     };
     view! {
-        <h1 class="page-title">{tr.title}</h1>
+        <h1 class="page-title">{t().menu_settings_login_security}</h1>
         <RequireLogin>
             {move || done().map(|m| view! { <p class="alert alert-info mb-4 max-w-3xl" role="status" data-testid="security-done">{m}</p> })}
             <Loaded resource=overview children=move |o| view! {
@@ -343,7 +343,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                             {codes.into_iter().map(|c| view! { <li class="rounded bg-slate-100 p-2 text-center" data-testid="recovery-code">{c}</li> }).collect_view()}
                         </ol>
                         <div class="no-print flex flex-wrap items-center gap-4">
-                            <PrintButton>{tr.print}</PrintButton>
+                            <PrintButton>{t().print}</PrintButton>
                             <a class="link link-action" href=routes::SECURITY>{tr.back}</a>
                         </div>
                     </div>

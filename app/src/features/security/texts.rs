@@ -3,9 +3,6 @@
 
 crate::texts! {
     pub struct SecurityTexts {
-        title =
-            "ログイン・セキュリティ設定",
-            "Sign-in and security";
         lead =
             "ログインの方法と、このiTSCOM IDでログインしている端末、これまでの操作の履歴を確認できます。",
             "Check how you sign in, the devices signed in with this iTSCOM ID and what has been done with it.";
@@ -142,9 +139,6 @@ crate::texts! {
         codes_gone =
             "リカバリーコードはすでに表示しました。お手元にない場合は、ログイン・セキュリティ設定で作り直してください。",
             "The recovery codes were shown already. If you do not have them, make new ones in Sign-in and security.";
-        print =
-            "印刷する",
-            "Print";
         back =
             "ログイン・セキュリティ設定へ戻る",
             "Back to Sign-in and security";
