@@ -2,6 +2,7 @@
 
 use crate::components::layout::Layout;
 use crate::context::{PagePrefs, UserResource};
+use crate::cookies::FONT_LARGE_CLASS;
 use crate::features::accessibility::AccessibilityPage;
 use crate::features::account::{
     AccountEditPage, AccountPage, ContactRevertPage, ContactVerifyPage, IdChangeCancelPage,
@@ -18,7 +19,6 @@ use crate::features::mailboxes::{
     MailboxConfirmPage, MailboxDonePage, MailboxListPage, MailboxNewPage, MailboxSubdomainPage,
     MailboxTermsPage,
 };
-use crate::features::preferences::FONT_LARGE_CLASS;
 use crate::features::recovery::{
     RecoveryChoicePage, RecoveryCodePage, RecoveryDonePage, RecoveryIdentifyPage, RecoveryPasswordPage,
     RecoveryQuestionPage, RecoveryReissuePage, RecoverySentPage, RecoveryVerifyPage,

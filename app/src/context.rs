@@ -1,10 +1,10 @@
 //! What every page's components may ask for: the page's preferences and the
 //! logged-in user. Features depend on this module, not on each other.
 
+#[cfg(not(feature = "ssr"))]
+use crate::cookies::FONT_LARGE_CLASS;
 use crate::error::AppError;
 use crate::features::login::{current_user, UserBrief};
-#[cfg(not(feature = "ssr"))]
-use crate::features::preferences::FONT_LARGE_CLASS;
 use crate::i18n::Locale;
 use leptos::prelude::*;
 
@@ -28,7 +28,7 @@ impl PagePrefs {
             .unwrap_or_else(|| "iTSCOM".into());
         Self {
             locale: Locale::from_cookie_header(cookies.as_deref()),
-            font_large: crate::features::preferences::font_large_from_cookie_header(cookies.as_deref()),
+            font_large: crate::cookies::font_large_from_cookie_header(cookies.as_deref()),
             brand,
         }
     }

@@ -5,10 +5,8 @@ use crate::error::AppError;
 use crate::i18n::{t, use_locale, Locale};
 use leptos::prelude::*;
 
-/// The cookie holding the text size: `large` or absent.
-pub const FONT_SIZE_COOKIE: &str = "fs";
-/// The `<html>` class that enlarges the root font size.
-pub const FONT_LARGE_CLASS: &str = "font-large";
+#[cfg(not(feature = "ssr"))]
+use crate::cookies::{FONT_LARGE_CLASS, FONT_SIZE_COOKIE};
 
 /// Remember the chosen language: in this browser (a cookie) and, when logged in, for
 /// the account, so its mails are in that language and its next login in another
@@ -120,23 +118,5 @@ fn apply_font_size(large: bool) {
             format!("{FONT_SIZE_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax")
         };
         let _ = html.set_cookie(&cookie);
-    }
-}
-
-/// Whether a `Cookie` header asks for large text.
-pub fn font_large_from_cookie_header(header: Option<&str>) -> bool {
-    crate::cookies::find(header, FONT_SIZE_COOKIE) == Some("large")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_fs_equals_large_asks_for_large_text() {
-        assert!(font_large_from_cookie_header(Some("lang=ja; fs=large")));
-        assert!(!font_large_from_cookie_header(Some("fs=")));
-        assert!(!font_large_from_cookie_header(Some("xfs=large")));
-        assert!(!font_large_from_cookie_header(None));
     }
 }
