@@ -475,7 +475,6 @@ pub async fn issue_month_with(
             .bind(&end)
             .fetch_all(&mut *tx)
             .await?;
-            let claimed: Vec<String> = claimed.into_iter().collect();
             let written = issue_claimed(&mut tx, &claimed, month, &plans, notify).await?;
             tx.commit().await?;
             report.issued += written;

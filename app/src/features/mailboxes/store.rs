@@ -151,11 +151,7 @@ pub async fn lock_service(conn: &mut Conn, service_id: &str) -> Result<(), sqlx:
 
 /// The step of draft `draft_id`.
 pub async fn draft_step(conn: &mut Conn, draft_id: &str) -> Result<MailboxStep, sqlx::Error> {
-    let (step,): (MailboxStep,) = sqlx::query_as("SELECT step FROM mailbox_drafts WHERE id = $1")
-        .bind(draft_id)
-        .fetch_one(conn)
-        .await?;
-    Ok(step)
+    sqlx::query_scalar("SELECT step FROM mailbox_drafts WHERE id = $1").bind(draft_id).fetch_one(conn).await
 }
 
 /// A mailbox as it is written.

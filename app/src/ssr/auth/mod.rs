@@ -101,8 +101,6 @@ pub async fn current_account() -> Result<Option<CurrentAccount>, AppError> {
     Ok(session::lookup(&mut conn, &token, now(), &state.settings.session).await?)
 }
 
-/// The logged-in account, or `Unauthorized`: a 401 for a fetch, a redirect to the
-/// login screen for a plain form post.
 /// The logged-in customer ([`require_login`]) and the app's state: what a customer's
 /// server function starts from.
 pub async fn signed_in() -> Result<(CurrentAccount, crate::ssr::AppState), AppError> {
@@ -110,6 +108,8 @@ pub async fn signed_in() -> Result<(CurrentAccount, crate::ssr::AppState), AppEr
     Ok((account, crate::ssr::state()?))
 }
 
+/// The logged-in account, or `Unauthorized`: a 401 for a fetch, a redirect to the
+/// login screen for a plain form post.
 pub async fn require_login() -> Result<CurrentAccount, AppError> {
     match current_account().await? {
         Some(account) => Ok(account),
