@@ -145,6 +145,35 @@ pub fn respond(page: &str, answer: Answer) -> Result<String, AppError> {
     }
 }
 
+/// What a mailed link's form post works with: its token (as typed, trimmed), the
+/// link's page (where a refusal goes back to), the app's state and the time.
+pub struct Link {
+    pub token: String,
+    pub page: String,
+    pub state: AppState,
+    pub t: i64,
+}
+
+/// A mailed link's form post, written once (the pages' side is `LinkPage`): `act`
+/// is given the [`Link`] of `token`, whose page `page_of` names, and its answer goes to
+/// [`respond`] with that page.
+pub async fn link_action<Fut>(
+    token: String,
+    page_of: impl Fn(&str) -> String,
+    act: impl FnOnce(Link) -> Fut,
+) -> Result<String, AppError>
+where
+    Fut: std::future::Future<Output = Answer>,
+{
+    let token = token.trim().to_string();
+    let page = page_of(&token);
+    let answer = async {
+        let link = Link { token, page: page.clone(), state: state()?, t: now() };
+        act(link).await
+    };
+    respond(&page, answer.await)
+}
+
 /// Middleware: a server function's error answers with its variant's status (and its
 /// `Retry-After`, if it has one). The
 /// server-function layer answers every error 500 unless the function set another (as

@@ -212,11 +212,10 @@ pub async fn get_id_change_link(token: String) -> Result<IdChangeLink, AppError>
 /// change is told.
 #[server(endpoint = "account/id/confirm")]
 pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
-    let state = crate::ssr::state()?;
-    let t = crate::ssr::now();
-    let token = token.trim().to_string();
-    let page = routes::id_verify(&token);
-    crate::ssr::respond(&page, confirm_id(&state, &token, &page, t).await)
+    crate::ssr::link_action(token, routes::id_verify, |l| async move {
+        confirm_id(&l.state, &l.token, &l.page, l.t).await
+    })
+    .await
 }
 
 /// Claims the link `token` and makes its change, in one transaction.
@@ -310,18 +309,16 @@ pub async fn get_id_change_cancel(token: String) -> Result<IdChangeLink, AppErro
 pub async fn cancel_id_change(token: String) -> Result<String, AppError> {
     use super::IdChangeStep::*;
     use crate::ssr::crypto::sha256_hex;
-    use crate::ssr::{flow, now, refuse, respond};
-    let state = crate::ssr::state()?;
-    let t = now();
-    let token = token.trim().to_string();
-    respond(
-        &routes::id_cancel(&token),
-        async move {
+    use crate::ssr::{flow, refuse};
+    crate::ssr::link_action(
+        token,
+        routes::id_cancel,
+        |crate::ssr::Link { token, page, state, t }| async move {
             let mut tx = state.db.begin().await?;
             // Write first, so parallel clicks queue (SQLite's write lock, PostgreSQL's row lock).
             flow::hold(Mailed).by("cancel_hash", sha256_hex(&token)).rows(&mut tx).await?;
             let Some((id, account_id)) = store::change_of_cancel_link(&mut tx, &token).await? else {
-                return refuse(&routes::id_cancel(&token), AppError::LinkInvalid);
+                return refuse(&page, AppError::LinkInvalid);
             };
             let cancelled = flow::advance(Mailed, Cancelled)
                 .clear("link_hash")
@@ -330,7 +327,7 @@ pub async fn cancel_id_change(token: String) -> Result<String, AppError> {
                 .once(&mut tx)
                 .await?;
             if !cancelled {
-                return refuse(&routes::id_cancel(&token), AppError::LinkInvalid);
+                return refuse(&page, AppError::LinkInvalid);
             }
             crate::ssr::events::account_event(
                 &mut tx,
@@ -341,7 +338,7 @@ pub async fn cancel_id_change(token: String) -> Result<String, AppError> {
             .await?;
             tx.commit().await?;
             Ok(String::from(routes::ID_CANCELLED))
-        }
-        .await,
+        },
     )
+    .await
 }

@@ -230,11 +230,8 @@ async fn mail_contact_link(
     let token = crate::ssr::auth::random_token();
     super::store::insert_contact_change(tx, account, to, &token, t).await?;
     let target = crate::ssr::db::customers::notice_target(tx, &account.account_id).await?;
-    let link = state
-        .settings
-        .public_url
-        .join(&format!("{}?token={token}", super::routes::CONTACT_VERIFY))
-        .map_err(AppError::internal)?;
+    let link =
+        state.settings.public_url.join(&super::routes::contact_verify(&token)).map_err(AppError::internal)?;
     let mail = super::mail::contact_confirm(&state.settings, target.locale, to, link.as_str());
     crate::ssr::mail::enqueue(tx, "account.contact_confirm", &mail, t).await?;
     notice(
@@ -279,14 +276,11 @@ pub async fn get_contact_link(token: String) -> Result<ContactLink, AppError> {
 pub async fn confirm_contact_change(token: String) -> Result<String, AppError> {
     use super::ContactStep;
     use crate::ssr::auth::sha256_hex;
-    use crate::ssr::{flow, refuse, respond};
-    let token = token.trim().to_string();
-    let page = format!("{}?token={token}", super::routes::CONTACT_VERIFY);
-    respond(
-        &page.clone(),
-        async move {
-            let state = crate::ssr::state()?;
-            let t = crate::ssr::now();
+    use crate::ssr::{flow, refuse};
+    crate::ssr::link_action(
+        token,
+        super::routes::contact_verify,
+        |crate::ssr::Link { token, page, state, t }| async move {
             let hash = sha256_hex(&token);
             let mut tx = state.db.begin().await?;
             // Read the change before its hash is cleared by the claim below; the claim
@@ -316,9 +310,9 @@ pub async fn confirm_contact_change(token: String) -> Result<String, AppError> {
             .await?;
             tx.commit().await?;
             Ok(format!("{}?done=1", super::routes::CONTACT_VERIFY))
-        }
-        .await,
+        },
     )
+    .await
 }
 
 /// What a revert link (mailed to the contact address a change replaced) will restore;
@@ -340,14 +334,11 @@ pub async fn get_contact_revert(token: String) -> Result<super::ContactRevertLin
 /// told. No login needed: the link mailed to that address is the proof.
 #[server(endpoint = "account/contact/revert")]
 pub async fn revert_contact_change(token: String) -> Result<String, AppError> {
-    use crate::ssr::{refuse, respond};
-    let token = token.trim().to_string();
-    let page = format!("{}?token={token}", super::routes::CONTACT_REVERT);
-    respond(
-        &page.clone(),
-        async move {
-            let state = crate::ssr::state()?;
-            let t = crate::ssr::now();
+    use crate::ssr::refuse;
+    crate::ssr::link_action(
+        token,
+        super::routes::contact_revert,
+        |crate::ssr::Link { token, page, state, t }| async move {
             let mut tx = state.db.begin().await?;
             let Some(r) = super::store::revert(&mut tx, &token, t).await? else {
                 return refuse(&page, AppError::LinkInvalid);
@@ -374,7 +365,7 @@ pub async fn revert_contact_change(token: String) -> Result<String, AppError> {
             tx.commit().await?;
             tracing::info!(customer = %r.customer_no, "contact address change taken back");
             Ok(format!("{}?done=1", super::routes::CONTACT_REVERT))
-        }
-        .await,
+        },
     )
+    .await
 }

@@ -24,6 +24,16 @@ pub fn id_verify(token: &str) -> String {
     format!("{ID_VERIFY}?token={token}")
 }
 
+/// The link mailed to a new contact address (`token`).
+pub fn contact_verify(token: &str) -> String {
+    format!("{CONTACT_VERIFY}?token={token}")
+}
+
+/// The link mailed to the contact address a change replaced (`token`).
+pub fn contact_revert(token: &str) -> String {
+    format!("{CONTACT_REVERT}?token={token}")
+}
+
 /// The cancel link mailed to the contact address of an ID change (`token`).
 pub fn id_cancel(token: &str) -> String {
     format!("{ID_CANCEL}?token={token}")

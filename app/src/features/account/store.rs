@@ -423,10 +423,8 @@ pub async fn set_contact(
     .bind(now + REVERT_SECS)
     .execute(&mut *tx)
     .await?;
-    let link = settings
-        .public_url
-        .join(&format!("{}?token={token}", super::routes::CONTACT_REVERT))
-        .map_err(AppError::internal)?;
+    let link =
+        settings.public_url.join(&super::routes::contact_revert(&token)).map_err(AppError::internal)?;
     let mail = super::mail::contact_changed(settings, locale, previous, new, now, link.as_str());
     crate::ssr::mail::enqueue(tx, "account.contact_changed", &mail, now).await?;
     crate::ssr::events::account_event(tx, crate::ssr::events::Event::ContactChanged, account_id, now).await?;

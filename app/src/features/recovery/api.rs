@@ -356,40 +356,32 @@ pub async fn verify_recovery_answer(
     answer: String,
 ) -> Result<String, AppError> {
     use crate::ssr::auth::{password as pw, sha256_hex};
-    use crate::ssr::{now, refuse, respond};
-
-    let token = token.trim().to_string();
-    let page = routes::verify(&token);
-    respond(
-        &page.clone(),
-        async move {
-            let (question, answer) = parse_secret(&page, &question, &answer)?;
-            let state = crate::ssr::state()?;
-            let t = now();
-            let link_hash = sha256_hex(&token);
-            let mut conn = state.db.conn().await?;
-            if !store::client_may_try(&mut conn, t).await? {
-                return refuse(&page, AppError::TooManyAttempts);
-            }
-            // Count the attempt first, atomically: parallel guesses cannot exceed the limit.
-            let counted = store::count_answer_attempt(&mut conn, &link_hash, t).await?;
-            let Some(store::CountedAnswer {
-                attempts: attempt,
-                question: stored_question,
-                answer_hash,
-                account_id: Some(account_id),
-            }) = counted
-            else {
-                return refuse(&page, AppError::LinkInvalid);
-            };
-            let answer_matches = pw::verify_async(answer.secret_for(question), answer_hash).await;
-            if !(answer_matches && stored_question.as_deref() == Some(question.code())) {
-                return wrong_answer(&mut conn, &state, &page, &link_hash, &account_id, attempt, t).await;
-            }
-            move_to_browser(&mut conn, &state.settings, &page, &link_hash, t).await
+    use crate::ssr::refuse;
+    crate::ssr::link_action(token, routes::verify, |crate::ssr::Link { token, page, state, t }| async move {
+        let (question, answer) = parse_secret(&page, &question, &answer)?;
+        let link_hash = sha256_hex(&token);
+        let mut conn = state.db.conn().await?;
+        if !store::client_may_try(&mut conn, t).await? {
+            return refuse(&page, AppError::TooManyAttempts);
         }
-        .await,
-    )
+        // Count the attempt first, atomically: parallel guesses cannot exceed the limit.
+        let counted = store::count_answer_attempt(&mut conn, &link_hash, t).await?;
+        let Some(store::CountedAnswer {
+            attempts: attempt,
+            question: stored_question,
+            answer_hash,
+            account_id: Some(account_id),
+        }) = counted
+        else {
+            return refuse(&page, AppError::LinkInvalid);
+        };
+        let answer_matches = pw::verify_async(answer.secret_for(question), answer_hash).await;
+        if !(answer_matches && stored_question.as_deref() == Some(question.code())) {
+            return wrong_answer(&mut conn, &state, &page, &link_hash, &account_id, attempt, t).await;
+        }
+        move_to_browser(&mut conn, &state.settings, &page, &link_hash, t).await
+    })
+    .await
 }
 
 /// A right answer: the link ends, and the recovery moves to this browser (its cookie).

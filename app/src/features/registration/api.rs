@@ -570,56 +570,48 @@ pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
 #[server(endpoint = "register/complete")]
 pub async fn complete_registration(token: String, contact: Option<String>) -> Result<String, AppError> {
     use super::RegistrationStep;
-    use crate::ssr::{flow, now, refuse, respond};
-
-    let state = crate::ssr::state()?;
-    let t = now();
-    let token = token.trim().to_string();
-    let page = routes::confirm(&token);
-    respond(
-        &page.clone(),
-        async move {
-            let mut tx = state.db.begin().await?;
-            // Write first, and the customer first: the customer's row lock (PostgreSQL) or the
-            // write lock (SQLite) is taken before anything is read, so parallel openings queue
-            // instead of failing, and two completions of one customer never deadlock.
-            if store::lock_link_customer(&mut tx, &token, t).await? != 1 {
-                return refuse(&page, AppError::LinkInvalid);
-            }
-            let Some(pending) = store::confirming_flow(&mut tx, &token, t).await? else {
-                return refuse(&page, AppError::LinkInvalid);
-            };
-            let held = pending.account_id.is_some() && pending.owner_confirmed_at.is_none();
-            let options = store::contact_options(&mut tx, &pending.customer_no, &pending.itscom_id).await?;
-            let Some(contact) = chosen_contact(contact.as_deref(), &options, held) else {
-                return refuse(&page, AppError::invalid("contact", crate::domain::FieldError::Required));
-            };
-            let id_hash = pending.id_hash;
-            let recorded = flow::advance(RegistrationStep::MailSent, RegistrationStep::MailSent)
-                .set("contact", &contact)
+    use crate::ssr::{flow, refuse};
+    crate::ssr::link_action(token, routes::confirm, |crate::ssr::Link { token, page, state, t }| async move {
+        let mut tx = state.db.begin().await?;
+        // Write first, and the customer first: the customer's row lock (PostgreSQL) or the
+        // write lock (SQLite) is taken before anything is read, so parallel openings queue
+        // instead of failing, and two completions of one customer never deadlock.
+        if store::lock_link_customer(&mut tx, &token, t).await? != 1 {
+            return refuse(&page, AppError::LinkInvalid);
+        }
+        let Some(pending) = store::confirming_flow(&mut tx, &token, t).await? else {
+            return refuse(&page, AppError::LinkInvalid);
+        };
+        let held = pending.account_id.is_some() && pending.owner_confirmed_at.is_none();
+        let options = store::contact_options(&mut tx, &pending.customer_no, &pending.itscom_id).await?;
+        let Some(contact) = chosen_contact(contact.as_deref(), &options, held) else {
+            return refuse(&page, AppError::invalid("contact", crate::domain::FieldError::Required));
+        };
+        let id_hash = pending.id_hash;
+        let recorded = flow::advance(RegistrationStep::MailSent, RegistrationStep::MailSent)
+            .set("contact", &contact)
+            .by("id_hash", &id_hash)
+            .once(&mut tx)
+            .await?;
+        if !recorded {
+            return refuse(&page, AppError::LinkInvalid);
+        }
+        if let (true, Some(until)) = (held, pending.hold_until.filter(|u| t < *u)) {
+            // The link is used; the change waits for the hold or the owner's confirmation.
+            let waiting = flow::advance(RegistrationStep::MailSent, RegistrationStep::Waiting)
+                .clear("confirm_token_hash")
                 .by("id_hash", &id_hash)
                 .once(&mut tx)
                 .await?;
-            if !recorded {
+            if !waiting {
                 return refuse(&page, AppError::LinkInvalid);
             }
-            if let (true, Some(until)) = (held, pending.hold_until.filter(|u| t < *u)) {
-                // The link is used; the change waits for the hold or the owner's confirmation.
-                let waiting = flow::advance(RegistrationStep::MailSent, RegistrationStep::Waiting)
-                    .clear("confirm_token_hash")
-                    .by("id_hash", &id_hash)
-                    .once(&mut tx)
-                    .await?;
-                if !waiting {
-                    return refuse(&page, AppError::LinkInvalid);
-                }
-                tx.commit().await?;
-                return Ok(routes::pending(until));
-            }
-            apply_confirmed(&state, tx, &id_hash, &page, t).await
+            tx.commit().await?;
+            return Ok(routes::pending(until));
         }
-        .await,
-    )
+        apply_confirmed(&state, tx, &id_hash, &page, t).await
+    })
+    .await
 }
 
 /// The address `contact` names among `options`: its index, or (unless the change is
@@ -714,45 +706,37 @@ pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
 #[server(endpoint = "register/review/submit")]
 pub async fn review_reregistration(token: String) -> Result<String, AppError> {
     use crate::ssr::auth::{client_address, sha256_hex};
-    use crate::ssr::{now, refuse, respond};
-
-    let state = crate::ssr::state()?;
-    let t = now();
-    let token = token.trim().to_string();
-    let page = routes::review(&token);
-    respond(
-        &page.clone(),
-        async move {
-            let hash = sha256_hex(&token);
-            let mut tx = state.db.begin().await?;
-            // Write first, the customer first (see complete_registration).
-            store::lock_review_customer(&mut tx, &hash).await?;
-            let row = store::owner_review_flow(&mut tx, &hash).await?;
-            let Some(store::OwnerReviewFlow {
-                id_hash,
-                customer_no,
-                owner_confirm_hash: confirm_hash,
-                step,
-                account_id: Some(account_id),
-            }) = row
-            else {
-                return refuse(&page, AppError::LinkInvalid);
-            };
-            let confirm = confirm_hash.as_deref() == Some(hash.as_str());
-            // Single use: whoever clears the links first decides.
-            if !store::claim_owner_links(&mut tx, &id_hash, confirm, t).await? {
-                return refuse(&page, AppError::LinkInvalid);
-            }
-            let client = client_address();
-            if confirm {
-                return owner_confirmed(&state, tx, &id_hash, &account_id, step, &client, t).await;
-            }
-            owner_cancelled(&mut tx, &customer_no, &account_id, &client, t).await?;
-            tx.commit().await?;
-            Ok(routes::reviewed("cancelled"))
+    use crate::ssr::refuse;
+    crate::ssr::link_action(token, routes::review, |crate::ssr::Link { token, page, state, t }| async move {
+        let hash = sha256_hex(&token);
+        let mut tx = state.db.begin().await?;
+        // Write first, the customer first (see complete_registration).
+        store::lock_review_customer(&mut tx, &hash).await?;
+        let row = store::owner_review_flow(&mut tx, &hash).await?;
+        let Some(store::OwnerReviewFlow {
+            id_hash,
+            customer_no,
+            owner_confirm_hash: confirm_hash,
+            step,
+            account_id: Some(account_id),
+        }) = row
+        else {
+            return refuse(&page, AppError::LinkInvalid);
+        };
+        let confirm = confirm_hash.as_deref() == Some(hash.as_str());
+        // Single use: whoever clears the links first decides.
+        if !store::claim_owner_links(&mut tx, &id_hash, confirm, t).await? {
+            return refuse(&page, AppError::LinkInvalid);
         }
-        .await,
-    )
+        let client = client_address();
+        if confirm {
+            return owner_confirmed(&state, tx, &id_hash, &account_id, step, &client, t).await;
+        }
+        owner_cancelled(&mut tx, &customer_no, &account_id, &client, t).await?;
+        tx.commit().await?;
+        Ok(routes::reviewed("cancelled"))
+    })
+    .await
 }
 
 /// `これは自分です`: recorded and committed; a re-registration already waiting for it
@@ -879,14 +863,8 @@ pub async fn get_registration_stop(token: String) -> Result<super::RegistrationS
 /// address is the proof.
 #[server(endpoint = "register/stop")]
 pub async fn stop_registration(token: String) -> Result<String, AppError> {
-    use crate::ssr::{refuse, respond};
-    let token = token.trim().to_string();
-    let page = format!("{}?token={token}", routes::STOP);
-    respond(
-        &page.clone(),
-        async move {
-            let state = crate::ssr::state()?;
-            let t = crate::ssr::now();
+    use crate::ssr::refuse;
+    crate::ssr::link_action(token, routes::stop, |crate::ssr::Link { token, page, state, t }| async move {
             let mut tx = state.db.begin().await?;
             let Some(account_id) = store::stop(&mut tx, &token, t).await? else {
                 return refuse(&page, AppError::LinkInvalid);
@@ -896,7 +874,6 @@ pub async fn stop_registration(token: String) -> Result<String, AppError> {
             tx.commit().await?;
             tracing::info!(account = %account_id, "a first registration was stopped from the contact address on record");
             Ok(format!("{}?done=1", routes::STOP))
-        }
-        .await,
-    )
+    })
+    .await
 }

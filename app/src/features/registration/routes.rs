@@ -30,6 +30,11 @@ pub fn review(token: &str) -> String {
     format!("{REVIEW}?token={token}")
 }
 
+/// The stop link mailed to the contact address on record (`token`).
+pub fn stop(token: &str) -> String {
+    format!("{STOP}?token={token}")
+}
+
 /// A re-registration held until `at` (unix seconds).
 pub fn pending(at: i64) -> String {
     format!("{PENDING}?at={at}")
