@@ -14,7 +14,7 @@ use crate::components::status::Loaded;
 use crate::components::step::AtStep;
 use crate::error::AppError;
 use crate::features::login::routes::LOGIN;
-use crate::features::login::RequireLogin;
+use crate::features::login::MemberPage;
 use crate::features::top::routes::TOP;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -51,8 +51,7 @@ pub fn AccountPage() -> impl IntoView {
     let contact = ServerAction::<ChangeContact>::new();
     let done = move || query.read().get("done");
     view! {
-        <h1 class="page-title">{tx.menu_settings_customer}</h1>
-        <RequireLogin>
+        <MemberPage title=tx.menu_settings_customer>
             {move || done().and_then(|d| match d.as_str() {
                 "phone_added" => Some(tf.phone_added.to_string()),
                 "phone_removed" => Some(tf.phone_removed.to_string()),
@@ -166,7 +165,7 @@ pub fn AccountPage() -> impl IntoView {
                     </div>
                 }.into_any()
             }/>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 
@@ -207,8 +206,7 @@ pub fn AccountEditPage() -> impl IntoView {
     let tf = super::texts::t();
     let overview = Resource::new(|| (), |_| get_account_overview());
     view! {
-        <h1 class="page-title">{tf.edit_title}</h1>
-        <RequireLogin>
+        <MemberPage title=tf.edit_title>
             <Loaded resource=overview children=move |o| view! {
                 <section class="card max-w-2xl">
                     <dl class="divide-y divide-slate-200">
@@ -228,7 +226,7 @@ pub fn AccountEditPage() -> impl IntoView {
                     <p class="mt-4"><a class="link link-action" href=super::routes::OVERVIEW>{tx.back}</a></p>
                 </section>
             }/>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 
@@ -241,8 +239,7 @@ pub fn IdChangePage() -> impl IntoView {
     let action = ServerAction::<StartIdChange>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tf.id_title}</h1>
-        <RequireLogin>
+        <MemberPage title=tf.id_title>
             <section class="card max-w-2xl">
                 <p class="mb-4">{tf.id_lead}</p>
                 <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
@@ -262,7 +259,7 @@ pub fn IdChangePage() -> impl IntoView {
                     </div>
                 </ActionForm>
             </section>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 
@@ -277,8 +274,7 @@ pub fn IdChangeConfirmPage() -> impl IntoView {
     let error = form_error();
     let contact_error = field_error(tx, error, "contact");
     view! {
-        <h1 class="page-title">{tf.id_title}</h1>
-        <RequireLogin>
+        <MemberPage title=tf.id_title>
             <AtStep step=IdChangeStep::Confirm restart=routes::ID current=draft let:d>
                     <section class="card max-w-2xl">
                         <p class="mb-4">{tf.id_confirm_lead}</p>
@@ -310,7 +306,7 @@ pub fn IdChangeConfirmPage() -> impl IntoView {
                         </ActionForm>
                     </section>
             </AtStep>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 

@@ -4,7 +4,7 @@ use super::{routes, Addon, AddonStep, Subscription};
 use crate::components::form::{field_error, form_error, form_message, FormAlert, PasswordAgain, Submit};
 use crate::components::status::{ErrorNotice, Loaded};
 use crate::error::AppError;
-use crate::features::login::RequireLogin;
+use crate::features::login::{MemberPage, RequireLogin};
 use crate::i18n::{catalogue_name, format_date, format_yen, t, use_locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -78,8 +78,7 @@ pub fn SecurityPage() -> impl IntoView {
     let locale = use_locale();
     let overview = Resource::new(|| (), |_| get_addons("security".into()));
     view! {
-        <h1 class="page-title">{tx.menu_settings_security}</h1>
-        <RequireLogin>
+        <MemberPage title=tx.menu_settings_security>
             <Loaded resource=overview children=move |o| {
                 let addon = o.addons.first().cloned();
                 view! {
@@ -149,7 +148,7 @@ pub fn SecurityPage() -> impl IntoView {
                     </div>
                 }.into_any()
             }/>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 
@@ -162,8 +161,7 @@ pub fn ChannelsPage() -> impl IntoView {
     let locale = use_locale();
     let overview = Resource::new(|| (), |_| get_addons("channel".into()));
     view! {
-        <h1 class="page-title">{tx.menu_contract_option_channels}</h1>
-        <RequireLogin>
+        <MemberPage title=tx.menu_contract_option_channels>
             <Loaded resource=overview children=move |o| view! {
                 <div class="max-w-3xl space-y-4">
                     <Outcome addons=o.addons.clone()/>
@@ -206,7 +204,7 @@ pub fn ChannelsPage() -> impl IntoView {
                     </ul>
                 </div>
             }/>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 

@@ -5,7 +5,7 @@ use crate::components::form::{form_error, FormAlert, PasswordAgain, PrintButton,
 use crate::components::status::{ErrorNotice, Loaded};
 use crate::domain::billing::{InvoiceStatus, LineChange};
 use crate::domain::Yen;
-use crate::features::login::RequireLogin;
+use crate::features::login::MemberPage;
 use crate::i18n::{catalogue_name, format_date, format_month, format_yen, t, use_locale, Locale};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -39,14 +39,13 @@ pub fn BillingPage() -> impl IntoView {
     let month = move || query.read().get("month");
     let overview = Resource::new(month, get_billing);
     view! {
-        <h1 class="page-title">{tb.title}</h1>
-        <RequireLogin>
+        <MemberPage title=tb.title>
             {move || overview.get().map(|r| match r {
                 Ok(o) if o.months.is_empty() => view! { <p class="card" data-testid="no-invoices">{tb.none}</p> }.into_any(),
                 Ok(o) => view! { <Overview overview=o/> }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}
-        </RequireLogin>
+        </MemberPage>
     }
 }
 
@@ -318,8 +317,7 @@ pub fn PaymentPage() -> impl IntoView {
     let action = ServerAction::<StartCardChange>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tx.menu_billing_payment}</h1>
-        <RequireLogin>
+        <MemberPage title=tx.menu_billing_payment>
             <Loaded resource=overview children=move |o| {
                 let is_card = matches!(o.method, Some(PaymentMethod::Card { .. }));
                 view! {
@@ -369,6 +367,6 @@ pub fn PaymentPage() -> impl IntoView {
                     </div>
                 }.into_any()
             }/>
-        </RequireLogin>
+        </MemberPage>
     }
 }

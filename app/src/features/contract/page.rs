@@ -8,7 +8,7 @@ use crate::components::form::{form_error, FormAlert, PasswordAgain, Submit};
 use crate::components::status::Loaded;
 use crate::error::AppError;
 use crate::features::billing::texts::describe_payment;
-use crate::features::login::RequireLogin;
+use crate::features::login::MemberPage;
 use crate::i18n::{
     catalogue_name, format_date, format_month, format_yen, parenthesized, t, use_locale, Texts,
 };
@@ -37,8 +37,7 @@ pub fn ContractPage() -> impl IntoView {
     let error = form_error();
     let cancel = ServerAction::<CancelPlanRequest>::new();
     view! {
-        <h1 class="page-title">{tc.title}</h1>
-        <RequireLogin>
+        <MemberPage title=tc.title>
             {move || query.read().get("requested").filter(|id| super::is_request_number(id)).map(|id| view! {
                 <p class="alert alert-info mb-4 max-w-3xl" role="status" data-testid="plan-requested">{(tc.requested_ok)(&id)}</p>
             })}
@@ -82,7 +81,7 @@ pub fn ContractPage() -> impl IntoView {
                     </section>
                 </div>
             }/>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 
@@ -189,8 +188,7 @@ pub fn PlanChangePage() -> impl IntoView {
     let action = ServerAction::<RequestPlanChange>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tc.change_title}</h1>
-        <RequireLogin>
+        <MemberPage title=tc.change_title>
             <Loaded resource=change children=move |c| {
                 let s = c.service.clone();
                 let current = view! {
@@ -280,7 +278,7 @@ pub fn PlanChangePage() -> impl IntoView {
                 };
                 view! { <div class="max-w-2xl space-y-4">{current}{body}</div> }.into_any()
             }/>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 
@@ -352,8 +350,7 @@ pub fn HistoryPage() -> impl IntoView {
     let service = move || query.read().get("service");
     let history = Resource::new(service, get_history);
     view! {
-        <h1 class="page-title">{tc.history_title}</h1>
-        <RequireLogin>
+        <MemberPage title=tc.history_title>
             <Loaded resource=history children=move |h| {
                 let filter = h.filter.clone().unwrap_or_default();
                 view! {
@@ -395,6 +392,6 @@ pub fn HistoryPage() -> impl IntoView {
                     </section>
                 }.into_any()
             }/>
-        </RequireLogin>
+        </MemberPage>
     }
 }

@@ -4,7 +4,7 @@ use crate::components::form::{field_error, form_error, FormAlert, Submit};
 use crate::components::status::ErrorNotice;
 use crate::domain::inquiry::{is_reference_number, InquiryCategory, MESSAGE_MAX};
 use crate::domain::speedtest::format_mbps;
-use crate::features::login::RequireLogin;
+use crate::features::login::MemberPage;
 use crate::i18n::{format_datetime, t, use_locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -20,8 +20,7 @@ pub fn HelpPage() -> impl IntoView {
     let sent = query.read_untracked().get("sent").filter(|r| is_reference_number(r));
     let chosen = query.read_untracked().get("result").unwrap_or_default();
     view! {
-        <h1 class="page-title">{tx.menu_help_support}</h1>
-        <RequireLogin>
+        <MemberPage title=tx.menu_help_support>
             {
                 let (sent, chosen) = (sent.clone(), chosen.clone());
                 move || overview.get().map(|r| match r {
@@ -29,7 +28,7 @@ pub fn HelpPage() -> impl IntoView {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 })
             }
-        </RequireLogin>
+        </MemberPage>
     }
 }
 

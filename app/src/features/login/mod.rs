@@ -14,7 +14,7 @@ pub use api::failed_login;
 #[cfg(feature = "ssr")]
 pub(crate) use api::{account_by_id, start_session};
 pub use api::{current_user, login, logout, CurrentUser, Login, Logout, UserBrief, DEVICE_COOKIE};
-pub use page::{LoginPage, LogoutButton, RequireLogin};
+pub use page::{LoginPage, LogoutButton, MemberPage, RequireLogin};
 
 /// Percent-encode a path for a query value.
 pub fn encode_query_value(s: &str) -> String {

@@ -104,6 +104,16 @@ pub fn LogoutButton() -> impl IntoView {
     }
 }
 
+/// A logged-in customer's page: its heading `title`, then `children` inside
+/// [`RequireLogin`].
+#[component]
+pub fn MemberPage(title: &'static str, children: ChildrenFn) -> impl IntoView {
+    view! {
+        <h1 class="page-title">{title}</h1>
+        <RequireLogin>{children()}</RequireLogin>
+    }
+}
+
 /// Renders `children` for a logged-in customer; anyone else goes to the login screen,
 /// and comes back here after logging in. Routes using it render with
 /// `SsrMode::Async`, so the redirect is a real 302.

@@ -9,7 +9,7 @@ use crate::components::form::{
 use crate::components::status::ErrorNotice;
 use crate::components::step::AtStep;
 use crate::domain::mailbox::LocalPart;
-use crate::features::login::RequireLogin;
+use crate::features::login::MemberPage;
 use crate::i18n::{field_messages, t};
 use leptos::prelude::*;
 
@@ -30,8 +30,7 @@ pub fn MailboxListPage() -> impl IntoView {
     let toggle = ServerAction::<SetVirusCheck>::new();
     let toggle_error = form_error();
     view! {
-        <h1 class="page-title">{tf.title}</h1>
-        <RequireLogin>
+        <MemberPage title=tf.title>
             {move || list.get().map(|r| match r {
                 Ok(l) if !l.eligible => view! {
                     <p class="alert alert-info max-w-2xl" data-testid="not-eligible">{tf.not_eligible}</p>
@@ -64,7 +63,7 @@ pub fn MailboxListPage() -> impl IntoView {
                 }
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}
-        </RequireLogin>
+        </MemberPage>
     }
 }
 
@@ -106,8 +105,7 @@ pub fn MailboxNewPage() -> impl IntoView {
     let error = form_error();
     let server = field_error(tx, error, "local_part");
     view! {
-        <h1 class="page-title">{tf.new_title}</h1>
-        <RequireLogin>
+        <MemberPage title=tf.new_title>
             <section class="card max-w-2xl">
                 <p class="mb-4">{tf.step1_lead}</p>
                 <FormAlert error=error/>
@@ -119,7 +117,7 @@ pub fn MailboxNewPage() -> impl IntoView {
                     </div>
                 </ActionForm>
             </section>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 
@@ -149,8 +147,7 @@ pub fn MailboxSubdomainPage() -> impl IntoView {
     let error = form_error();
     let sub_error = field_error(tx, error, "subdomain");
     view! {
-        <h1 class="page-title">{tf.new_title}</h1>
-        <RequireLogin><AtStep step=MailboxStep::Subdomain restart=routes::NEW current=draft children=move |d: MailboxDraftView| {
+        <MemberPage title=tf.new_title><AtStep step=MailboxStep::Subdomain restart=routes::NEW current=draft children=move |d: MailboxDraftView| {
             let none = d.offered.is_empty();
             view! {
                 <section class="card max-w-2xl">
@@ -182,7 +179,7 @@ pub fn MailboxSubdomainPage() -> impl IntoView {
                     <p class="mt-4"><a class="link link-action" href=super::routes::NEW>{tx.start_over}</a></p>
                 </section>
             }.into_any()
-        }/></RequireLogin>
+        }/></MemberPage>
     }
 }
 
@@ -196,8 +193,7 @@ pub fn MailboxTermsPage() -> impl IntoView {
     let error = form_error();
     let virus_error = field_error(tx, error, "virus_check");
     view! {
-        <h1 class="page-title">{tf.new_title}</h1>
-        <RequireLogin><AtStep step=MailboxStep::Terms restart=routes::NEW current=draft children=move |_d: MailboxDraftView| view! {
+        <MemberPage title=tf.new_title><AtStep step=MailboxStep::Terms restart=routes::NEW current=draft children=move |_d: MailboxDraftView| view! {
             <section class="card max-w-2xl">
                 <p class="mb-4">{tf.step3_lead}</p>
                 <FormAlert error=error/>
@@ -225,7 +221,7 @@ pub fn MailboxTermsPage() -> impl IntoView {
                     <Submit label=tx.confirm/>
                 </ActionForm>
             </section>
-        }/></RequireLogin>
+        }/></MemberPage>
     }
 }
 
@@ -238,8 +234,7 @@ pub fn MailboxConfirmPage() -> impl IntoView {
     let action = ServerAction::<RegisterMailbox>::new();
     let error = form_error();
     view! {
-        <h1 class="page-title">{tf.new_title}</h1>
-        <RequireLogin><AtStep step=MailboxStep::Confirm restart=routes::NEW current=draft children=move |d: MailboxDraftView| view! {
+        <MemberPage title=tf.new_title><AtStep step=MailboxStep::Confirm restart=routes::NEW current=draft children=move |d: MailboxDraftView| view! {
             <section class="card max-w-2xl">
                 <p class="mb-4">{tf.step4_lead}</p>
                 <FormAlert error=error/>
@@ -257,7 +252,7 @@ pub fn MailboxConfirmPage() -> impl IntoView {
                 </ActionForm>
                 <p class="mt-4"><a class="link link-action" href=super::routes::NEW>{tx.start_over}</a></p>
             </section>
-        }/></RequireLogin>
+        }/></MemberPage>
     }
 }
 
@@ -267,8 +262,7 @@ pub fn MailboxDonePage() -> impl IntoView {
     let tf = super::texts::t();
     let done = Resource::new(|| (), |_| take_mailbox_completion());
     view! {
-        <h1 class="page-title">{tf.new_title}</h1>
-        <RequireLogin>
+        <MemberPage title=tf.new_title>
             {move || done.get().map(|r| match r {
                 Ok(Some(c)) => view! {
                     <section class="card max-w-2xl print-sheet">
@@ -306,6 +300,6 @@ pub fn MailboxDonePage() -> impl IntoView {
                 }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}
-        </RequireLogin>
+        </MemberPage>
     }
 }

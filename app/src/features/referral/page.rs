@@ -2,7 +2,7 @@ use super::api::{get_invite, get_referrals};
 use super::texts::ReferralTexts;
 use super::{Referral, ReferralState};
 use crate::components::status::Loaded;
-use crate::features::login::RequireLogin;
+use crate::features::login::MemberPage;
 use crate::i18n::service_kind_name as kind_name;
 use crate::i18n::{format_date, format_yen, t, use_locale};
 use leptos::prelude::*;
@@ -24,8 +24,7 @@ pub fn ReferralPage() -> impl IntoView {
     let tx = t();
     let overview = Resource::new(|| (), |_| get_referrals());
     view! {
-        <h1 class="page-title">{tx.menu_contract_referral}</h1>
-        <RequireLogin>
+        <MemberPage title=tx.menu_contract_referral>
             <Loaded resource=overview children=move |o| view! {
                 <div class="max-w-3xl space-y-4">
                     <p>{tr.lead}</p>
@@ -66,7 +65,7 @@ pub fn ReferralPage() -> impl IntoView {
                     </section>
                 </div>
             }/>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 

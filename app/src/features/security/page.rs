@@ -10,7 +10,7 @@ use crate::components::form::{
 };
 use crate::components::status::Loaded;
 use crate::error::AppError;
-use crate::features::login::RequireLogin;
+use crate::features::login::MemberPage;
 use crate::i18n::{format_datetime, t, use_locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -57,8 +57,7 @@ pub fn LoginSecurityPage() -> impl IntoView {
         })
     };
     view! {
-        <h1 class="page-title">{t().menu_settings_login_security}</h1>
-        <RequireLogin>
+        <MemberPage title={t().menu_settings_login_security}>
             {move || done().map(|m| view! { <p class="alert alert-info mb-4 max-w-3xl" role="status" data-testid="security-done">{m}</p> })}
             <Loaded resource=overview children=move |o| view! {
                 <div class="max-w-3xl space-y-4">
@@ -75,7 +74,7 @@ pub fn LoginSecurityPage() -> impl IntoView {
                     </section>
                 </div>
             }/>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 
@@ -290,8 +289,7 @@ pub fn TwoStepSetupPage() -> impl IntoView {
     let error = form_error();
     let confirm = ServerAction::<ConfirmTwoStep>::new();
     view! {
-        <h1 class="page-title">{tr.setup_title}</h1>
-        <RequireLogin>
+        <MemberPage title=tr.setup_title>
             <Loaded resource=setup children=move |s| match s {
                 None => view! {
                     <div class="card max-w-2xl space-y-3">
@@ -316,7 +314,7 @@ pub fn TwoStepSetupPage() -> impl IntoView {
                     </div>
                 }.into_any(),
             }/>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 
@@ -326,8 +324,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
     let tr = super::texts::t();
     let codes = Resource::new(|| (), |_| get_recovery_codes());
     view! {
-        <h1 class="page-title">{tr.codes_title}</h1>
-        <RequireLogin>
+        <MemberPage title=tr.codes_title>
             <Loaded resource=codes children=move |c| match c {
                 None => view! {
                     <div class="card max-w-2xl space-y-3">
@@ -349,7 +346,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                     </div>
                 }.into_any(),
             }/>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 
@@ -373,8 +370,7 @@ pub fn ActivityPage() -> impl IntoView {
         ActivityFilter::Services => tr.activity_services,
     };
     view! {
-        <h1 class="page-title">{tr.activity_title}</h1>
-        <RequireLogin>
+        <MemberPage title=tr.activity_title>
             <Loaded resource=activity children=move |a| view! {
                 <div class="max-w-3xl space-y-4">
                     <p>{tr.activity_lead}</p>
@@ -418,7 +414,7 @@ pub fn ActivityPage() -> impl IntoView {
                     <a class="link link-action" href=routes::SECURITY>{tr.back}</a>
                 </div>
             }/>
-        </RequireLogin>
+        </MemberPage>
     }
 }
 

@@ -3,7 +3,7 @@ use super::{SpeedOverview, SpeedResult};
 use crate::components::card::DataTable;
 use crate::components::status::ErrorNotice;
 use crate::domain::speedtest::{bufferbloat_grade, format_mbps, format_ms, share_of_plan};
-use crate::features::login::RequireLogin;
+use crate::features::login::MemberPage;
 use crate::i18n::{catalogue_name, format_datetime, use_locale, Locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -28,8 +28,7 @@ pub fn SpeedTestPage() -> impl IntoView {
     let seconds =
         query.read_untracked().get("duration").and_then(|d| d.parse::<u32>().ok()).unwrap_or(15).clamp(2, 15);
     view! {
-        <h1 class="page-title">{ts.title}</h1>
-        <RequireLogin>
+        <MemberPage title=ts.title>
             {move || overview.get().map(|r| match r {
                 Ok(o) => view! { <Overview o=o seconds=seconds/> }.into_any(),
                 Err(crate::error::AppError::NotFound) => {
@@ -42,7 +41,7 @@ pub fn SpeedTestPage() -> impl IntoView {
                 }
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}
-        </RequireLogin>
+        </MemberPage>
     }
 }
 
