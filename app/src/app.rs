@@ -1,6 +1,5 @@
 //! The HTML shell, the root component and the routes.
 
-use crate::components::layout::Layout;
 use crate::context::{PagePrefs, UserResource};
 use crate::cookies::FONT_LARGE_CLASS;
 use crate::features::accessibility::AccessibilityPage;
@@ -33,6 +32,7 @@ use crate::features::security::{
 };
 use crate::features::speedtest::SpeedTestPage;
 use crate::features::top::TopPage;
+use crate::frame::layout::Layout;
 use crate::i18n::t;
 use crate::paths::PagePath;
 use leptos::prelude::*;

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod features;
 pub mod flow;
+pub mod frame;
 pub mod i18n;
 pub mod paths;
 /// The demo data (SPEC §7): the customers, contracts and 12 months of invoices of every
