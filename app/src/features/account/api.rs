@@ -160,7 +160,10 @@ async fn mail_id_change(
         .and("id <>", &draft.id)
         .rows(&mut tx)
         .await?;
-    let locale = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?.locale;
+    // Where the account's notices go, looked up once: its language for the mail to the
+    // new address, its recipients for the notice below.
+    let target = crate::ssr::db::customers::notice_target(&mut tx, &account.account_id).await?;
+    let locale = target.locale;
     let mail = if taken {
         super::mail::id_change_attempt_on_taken_id(&state.settings, locale, &draft.new_id)
     } else {
@@ -168,7 +171,7 @@ async fn mail_id_change(
         super::mail::id_change_confirm(&state.settings, locale, &draft.new_id, link.as_str())
     };
     crate::ssr::mail::enqueue(&mut tx, "account.id_change", &mail, t).await?;
-    tell_of_id_change(&mut tx, state, &account.account_id, draft, t).await?;
+    tell_of_id_change(&mut tx, state, &account.account_id, &target, draft, t).await?;
     tx.commit().await?;
     Ok(String::from(routes::ID_SENT))
 }
@@ -180,18 +183,27 @@ async fn tell_of_id_change(
     tx: &mut crate::ssr::db::Conn,
     state: &crate::ssr::AppState,
     account_id: &str,
+    target: &crate::ssr::db::customers::NoticeTarget,
     draft: &store::Draft,
     t: i64,
 ) -> Result<(), AppError> {
+    use crate::ssr::events::{account_event, Event};
     let cancel_token = crate::ssr::auth::random_token();
     store::set_cancel_link(tx, &draft.id, &cancel_token).await?;
     let cancel_link =
         state.settings.public_url.join(&routes::id_cancel(&cancel_token)).map_err(AppError::internal)?;
-    let mail = |locale, to: &str| {
-        super::mail::id_change_requested(&state.settings, locale, to, &draft.new_id, t, cancel_link.as_str())
+    let mail = |to: &str| {
+        super::mail::id_change_requested(
+            &state.settings,
+            target.locale,
+            to,
+            &draft.new_id,
+            t,
+            cancel_link.as_str(),
+        )
     };
-    let event = crate::ssr::events::Event::IdChangeRequested;
-    Ok(crate::ssr::events::notify_account(tx, event, account_id, mail, t).await?)
+    target.notify(tx, Event::IdChangeRequested.name(), mail, t).await?;
+    Ok(account_event(tx, Event::IdChangeRequested, account_id, t).await?)
 }
 
 /// What a mailed link will change (reading changes nothing).
