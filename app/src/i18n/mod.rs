@@ -1,8 +1,9 @@
 //! Internationalisation: Japanese by default, English available.
 //!
 //! Every string the UI shows is a field of [`Texts`] or of a feature's texts table.
-//! Each text is one row of its [`texts!`](crate::texts) table, its Japanese and its
-//! English side by side, so a text missing in either language is a compile error, and
+//! Each text is one row of its [`texts!`](crate::texts) table (a feature's
+//! `texts.toml`), its Japanese and its English side by side, so a text missing in either
+//! language is a compile error, and
 //! screens add texts rather than literals. The locale is chosen per request on the
 //! server (cookie `lang`), written into `<html lang>`, and read back from there when
 //! the WASM hydrates, so both renders agree.

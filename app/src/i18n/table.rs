@@ -1,15 +1,20 @@
 //! [`texts!`](crate::texts): a table of texts in which each text is written once, its
-//! Japanese and its English side by side.
+//! Japanese and its English side by side. The words are data: a feature's rows are in
+//! its `texts.toml`, which `app/build.rs` writes into rows of this macro (its comment
+//! gives the file's form), so a translator edits words without touching Rust and the
+//! compiler still checks each one.
 
 /// Declares a table of texts: its struct, one `pub` field a text, the `const` tables
 /// `JA` and `EN`, and `of(locale)` (the table of a locale) and `t()` (the table of the
-/// page being rendered). Each row is a text: its name, its type unless it is
-/// `&'static str`, then its Japanese and its English value, each on lines of its own
-/// (so the rows look alike, and a change to one language changes its own lines):
+/// page being rendered). A table is declared with its data file,
+/// `pub struct AddonTexts in "texts.toml" { … }`, whose rows join the Rust rows written
+/// between the braces: those are the texts that need code (a `match`, a computed
+/// value). A Rust row is a text: its name, its type unless it is `&'static str`, then
+/// its Japanese and its English value, each on lines of its own:
 /// ```ignore
 /// crate::texts! {
 ///     /// The words of the add-on screens.
-///     pub struct AddonTexts {
+///     pub struct AddonTexts in "texts.toml" {
 ///         security_title =
 ///             "セキュリティ",
 ///             "Security";
@@ -30,6 +35,14 @@
 /// (`assert_english` below).
 #[macro_export]
 macro_rules! texts {
+    // A table whose rows are (also) in a data file, written into Rust by `app/build.rs`.
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident in $file:literal { $($rows:tt)* }
+    ) => {
+        include!(concat!(env!("OUT_DIR"), "/texts/", stringify!($name), ".rs"));
+        texts_from_toml! { $(#[$meta])* $vis struct $name { $($rows)* } }
+    };
     (
         $(#[$meta:meta])*
         $vis:vis struct $name:ident {

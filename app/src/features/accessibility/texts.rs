@@ -5,64 +5,7 @@
 pub const SCREENS: usize = 31;
 
 crate::texts! {
-    pub struct AccessibilityTexts {
-        policy_title =
-            "方針",
-            "Policy";
-        policy: &'static [&'static str] =
-            &[
-                "イッツコム マイページは、ご高齢のお客さまや障害のあるお客さまを含む、すべてのお客さまがパソコン・スマートフォンから支障なくご利用いただけることを目指します。",
-                "画面読み上げソフト、キーボードだけの操作、文字の拡大、スマートフォンのタッチ操作でご利用いただけるよう、日本産業規格 JIS X 8341-3:2016 に基づいて制作・試験します。",
-            ],
-            &[
-                "iTSCOM My Page aims to be usable by every customer, including older customers and customers with disabilities, on a computer or a phone.",
-                "It is built and tested to the Japanese Industrial Standard JIS X 8341-3:2016, so that it works with screen readers, with the keyboard alone, with enlarged text and with touch.",
-            ];
-        target_title =
-            "目標とする適合レベルと対象範囲",
-            "Target level and scope";
-        standard =
-            "規格",
-            "Standard";
-        level =
-            "適合レベル",
-            "Conformance level";
-        level_value =
-            "AA（WCAG 2.1 の A・AA 達成基準を含む）",
-            "AA (including the WCAG 2.1 level A and AA success criteria)";
-        degree =
-            "対応度",
-            "Degree";
-        degree_value =
-            "一部準拠（自動試験による。すべての達成基準を人が確かめる試験は、まだ行っていません）",
-            "Partially conforming (by automated tests; a manual test of every success criterion has not been done yet)";
-        scope =
-            "対象範囲",
-            "Scope";
-        scope_value =
-            "マイページのすべてのURL（ログイン前・ログイン後の全画面）",
-            "Every My Page URL (every screen, before and after login)";
-        date =
-            "試験日",
-            "Tested on";
-        date_value =
-            "2026年11月26日",
-            "26 Nov 2026";
-        results_title =
-            "試験結果",
-            "Test results";
-        results_lead =
-            "リリースごとに、次の自動試験を実際のブラウザ（Chromium）で行い、すべて合格したものだけを公開しています。",
-            "Each release runs these automated tests in a real browser (Chromium) and is published only when all of them pass.";
-        col_test =
-            "試験",
-            "Test";
-        col_scope =
-            "対象",
-            "Covers";
-        col_result =
-            "結果",
-            "Result";
+    pub struct AccessibilityTexts in "texts.toml" {
         /// (test, what it covers, result)
         results: &'static [(&'static str, &'static str, &'static str)] =
             &[
@@ -86,23 +29,5 @@ crate::texts! {
             |n| {
                 format!("Screens walked in Japanese and English: {n} (including forms showing their errors). The screens in the middle of each procedure (also those opened from a link in a mail) get the same checks in that procedure's tests.")
             };
-        known_title =
-            "既知の制限",
-            "Known limitations";
-        known: &'static [&'static str] =
-            &[
-                "イッツコム 通信速度測定は JavaScript が必要です。JavaScript を無効にしている場合は、その旨を表示します。",
-                "ダウンロードしていただく PDF（ご請求明細、ご契約内容確認書）は、試験の対象外です。同じ内容は画面でもご確認いただけます。",
-            ],
-            &[
-                "The iTSCOM speed test needs JavaScript. Without it, the page says so.",
-                "The PDFs you download (invoices, the contract summary) are not covered by these tests. The same information is on the screens.",
-            ];
-        contact_title =
-            "お問い合わせ",
-            "Contact";
-        contact =
-            "ご利用にあたってお気づきの点は、お問い合わせ・サポートからお知らせください。",
-            "If something is hard to use, please tell us through Support and inquiries.";
     }
 }
