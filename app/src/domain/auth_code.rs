@@ -8,11 +8,7 @@ pub const LEN: usize = 6;
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthCode(String);
 
-impl std::fmt::Debug for AuthCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AuthCode(…)")
-    }
-}
+crate::redacted_debug!(AuthCode);
 
 impl AuthCode {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {

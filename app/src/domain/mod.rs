@@ -103,6 +103,19 @@ impl FieldError {
     }
 }
 
+/// `Debug` that names the type and hides its value (`Password(…)`), for the types that
+/// hold a secret: it never reaches a log.
+#[macro_export]
+macro_rules! redacted_debug {
+    ($ty:ident) => {
+        impl std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($ty), "(…)"))
+            }
+        }
+    };
+}
+
 /// Inputs at every edge of the text rules, for the tests that a rule's list of errors
 /// (`ERRORS`: what an island checking the field as typed gets messages for) names every
 /// error the rule gives, and only those.

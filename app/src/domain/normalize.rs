@@ -80,6 +80,22 @@ pub fn remove_spaces(input: &str) -> String {
     input.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// A short text on one line (a passkey's name, a secret answer), already trimmed:
+/// required, no control character, at most `max` characters.
+pub fn one_line(s: &str, max: usize) -> Result<&str, super::FieldError> {
+    use super::FieldError;
+    if s.is_empty() {
+        return Err(FieldError::Required);
+    }
+    if s.chars().any(char::is_control) {
+        return Err(FieldError::InvalidCharacters);
+    }
+    if s.chars().count() > max {
+        return Err(FieldError::TooLong { max });
+    }
+    Ok(s)
+}
+
 /// A number typed in digits of either width, spaces ignored: exactly `len` digits.
 pub fn fixed_digits(raw: &str, len: usize) -> Result<String, super::FieldError> {
     use super::FieldError;

@@ -10,11 +10,7 @@ pub const MAX_LEN: usize = 32;
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Password(String);
 
-impl std::fmt::Debug for Password {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Password(…)")
-    }
-}
+crate::redacted_debug!(Password);
 
 pub fn is_allowed_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '%' | '+' | '/' | ':' | '=' | '@' | '^' | '_' | '-')

@@ -56,26 +56,12 @@ pub const ANSWER_MAX: usize = 50;
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretAnswer(String);
 
-impl std::fmt::Debug for SecretAnswer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SecretAnswer(…)")
-    }
-}
+crate::redacted_debug!(SecretAnswer);
 
 impl SecretAnswer {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let folded: String = normalize::fold_width(raw).to_lowercase();
-        let s = folded.trim();
-        if s.is_empty() {
-            return Err(FieldError::Required);
-        }
-        if s.chars().any(char::is_control) {
-            return Err(FieldError::InvalidCharacters);
-        }
-        if s.chars().count() > ANSWER_MAX {
-            return Err(FieldError::TooLong { max: ANSWER_MAX });
-        }
-        Ok(Self(s.to_string()))
+        Ok(Self(normalize::one_line(folded.trim(), ANSWER_MAX)?.to_string()))
     }
 
     /// The string that is hashed and compared: the question code and the normalised

@@ -66,17 +66,7 @@ impl SecondFactor {
 pub const PASSKEY_NAME_MAX: usize = 40;
 
 pub fn passkey_name(raw: &str) -> Result<String, FieldError> {
-    let name = raw.trim();
-    if name.is_empty() {
-        return Err(FieldError::Required);
-    }
-    if name.chars().any(char::is_control) {
-        return Err(FieldError::InvalidCharacters);
-    }
-    if name.chars().count() > PASSKEY_NAME_MAX {
-        return Err(FieldError::TooLong { max: PASSKEY_NAME_MAX });
-    }
-    Ok(name.to_string())
+    super::normalize::one_line(raw.trim(), PASSKEY_NAME_MAX).map(str::to_string)
 }
 
 /// A recovery code as printed: `ABCDE-FGHJK`.

@@ -30,11 +30,7 @@ pub struct Db {
 #[derive(Clone, Default)]
 struct SecretCache(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<&'static str, String>>>);
 
-impl std::fmt::Debug for SecretCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SecretCache(…)")
-    }
-}
+crate::redacted_debug!(SecretCache);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
