@@ -124,9 +124,13 @@ pub fn refuse<T>(page: &str, error: AppError) -> Result<T, Refusal> {
 /// path; a refusal sends a plain post back to its page with the error code in the URL
 /// (`?error=…`, which the page shows at the field or above the form) and gives a fetch
 /// the error with its status. `Unauthorized` is answered by `require_login` already
-/// (to the login screen).
-pub fn respond(page: &str, answer: Answer) -> Result<String, AppError> {
-    match answer {
+/// (to the login screen). The answer is the form's work, an `async` block:
+/// `respond(PAGE, async move { … }).await`.
+pub async fn respond(
+    page: &str,
+    answer: impl std::future::Future<Output = Answer>,
+) -> Result<String, AppError> {
+    match answer.await {
         Ok(next) => {
             if is_plain_form_post() {
                 redirect_page(&next);
@@ -171,7 +175,7 @@ where
         let link = Link { token, page: page.clone(), state: state()?, t: now() };
         act(link).await
     };
-    respond(&page, answer.await)
+    respond(&page, answer).await
 }
 
 /// Middleware: a server function's error answers with its variant's status (and its

@@ -40,28 +40,25 @@ pub async fn start_id_change(new_itscom_id: String) -> Result<String, AppError> 
     use crate::domain::{FieldError, ItscomId};
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::ID;
-    respond(
-        PAGE,
-        async move {
-            let account = crate::ssr::auth::require_login().await?;
-            let id = match ItscomId::parse(&new_itscom_id) {
-                Ok(id) => id,
-                Err(e) => return refuse(PAGE, AppError::invalid("new_itscom_id", e)),
-            };
-            if id.key() == ItscomId::key_of_raw(&account.itscom_id) {
-                return refuse(PAGE, AppError::invalid("new_itscom_id", FieldError::Unchanged));
-            }
-            let state = crate::ssr::state()?;
-            let t = now();
-            let mut tx = state.db.begin().await?;
-            // One draft at a time: an earlier unfinished one is dropped.
-            flow::advance(Confirm, Cancelled).by("account_id", &account.account_id).rows(&mut tx).await?;
-            store::insert_draft(&mut tx, &account, &id, t).await?;
-            tx.commit().await?;
-            Ok(String::from(routes::ID_CONFIRM))
+    respond(PAGE, async move {
+        let account = crate::ssr::auth::require_login().await?;
+        let id = match ItscomId::parse(&new_itscom_id) {
+            Ok(id) => id,
+            Err(e) => return refuse(PAGE, AppError::invalid("new_itscom_id", e)),
+        };
+        if id.key() == ItscomId::key_of_raw(&account.itscom_id) {
+            return refuse(PAGE, AppError::invalid("new_itscom_id", FieldError::Unchanged));
         }
-        .await,
-    )
+        let state = crate::ssr::state()?;
+        let t = now();
+        let mut tx = state.db.begin().await?;
+        // One draft at a time: an earlier unfinished one is dropped.
+        flow::advance(Confirm, Cancelled).by("account_id", &account.account_id).rows(&mut tx).await?;
+        store::insert_draft(&mut tx, &account, &id, t).await?;
+        tx.commit().await?;
+        Ok(String::from(routes::ID_CONFIRM))
+    })
+    .await
 }
 
 /// The confirmation step's content: the IDs, the contact address, whether the
@@ -89,7 +86,7 @@ pub async fn get_id_change_draft() -> Result<Option<IdChangeDraft>, AppError> {
 /// held by another account gets the same screens and a mail without a link.
 #[server(endpoint = "account/id/submit")]
 pub async fn submit_id_change(contact: Option<String>, password: Option<String>) -> Result<String, AppError> {
-    crate::ssr::respond(routes::ID_CONFIRM, submit_id(contact, password).await)
+    crate::ssr::respond(routes::ID_CONFIRM, submit_id(contact, password)).await
 }
 
 /// The submit's checks (the draft, the choice, the password, the mail budget), then

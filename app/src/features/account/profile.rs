@@ -37,13 +37,13 @@ async fn notice(
 /// at most [`super::MAX_PHONES`]).
 #[server(endpoint = "account/phone/add")]
 pub async fn add_phone(phone: String, password: Option<String>) -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::OVERVIEW, change_phones(phone, password, true).await)
+    crate::ssr::respond(super::routes::OVERVIEW, change_phones(phone, password, true)).await
 }
 
 /// `削除`: one of the contract's phone numbers, never the last.
 #[server(endpoint = "account/phone/remove")]
 pub async fn remove_phone(phone: String, password: Option<String>) -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::OVERVIEW, change_phones(phone, password, false).await)
+    crate::ssr::respond(super::routes::OVERVIEW, change_phones(phone, password, false)).await
 }
 
 /// Adds (`adding`) or removes `phone`, keeping 1 to [`super::MAX_PHONES`], with the
@@ -114,7 +114,7 @@ pub async fn change_contact(
     email: Option<String>,
     password: Option<String>,
 ) -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::OVERVIEW, change_contact_to(contact, email, password).await)
+    crate::ssr::respond(super::routes::OVERVIEW, change_contact_to(contact, email, password)).await
 }
 
 /// The change's checks (the address, the password, the mail budget), then the change.

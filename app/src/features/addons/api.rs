@@ -61,47 +61,30 @@ pub async fn apply_addon(
     use crate::domain::FieldError;
     use crate::ssr::{refuse, respond};
     let page = format!("{}&agree=1", super::routes::apply(&code));
-    respond(
-        &page,
-        async {
-            let (account, state) = crate::ssr::auth::signed_in().await?;
-            let t = crate::ssr::now();
-            let today = crate::domain::billing::Date::of_unix_jst(t);
-            if key.len() < 16 || key.len() > 64 {
-                return refuse(&super::routes::apply(&code), AppError::FlowExpired);
-            }
-            if agree.as_deref() != Some("1") {
-                return refuse(
-                    &super::routes::apply(&code),
-                    AppError::invalid("agree", FieldError::Required),
-                );
-            }
-            let (addon, again) = applicable(&state, &account, &code, &key, password, t).await?;
-            let home = super::routes::home(&addon.kind);
-            let done = format!("{home}?applied={}", addon.code);
-            if again {
-                return Ok(done);
-            }
-            let client = crate::ssr::auth::client_address();
-            let outcome = super::store::subscribe(
-                &state.db,
-                &state.settings,
-                &account.customer_no,
-                &account.account_id,
-                &addon,
-                &key,
-                &client,
-                today,
-                t,
-            )
-            .await?;
-            match outcome {
-                Subscribed::New | Subscribed::Again => Ok(done),
-                Subscribed::Already => refuse(home, AppError::Pending),
-            }
+    respond(&page, async {
+        let (account, state) = crate::ssr::auth::signed_in().await?;
+        let t = crate::ssr::now();
+        let today = crate::domain::billing::Date::of_unix_jst(t);
+        if key.len() < 16 || key.len() > 64 {
+            return refuse(&super::routes::apply(&code), AppError::FlowExpired);
         }
-        .await,
-    )
+        if agree.as_deref() != Some("1") {
+            return refuse(&super::routes::apply(&code), AppError::invalid("agree", FieldError::Required));
+        }
+        let (addon, again) = applicable(&state, &account, &code, &key, password, t).await?;
+        let home = super::routes::home(&addon.kind);
+        let done = format!("{home}?applied={}", addon.code);
+        if again {
+            return Ok(done);
+        }
+        let client = crate::ssr::auth::client_address();
+        let outcome = super::store::subscribe(&state, &account, &addon, &key, &client, today, t).await?;
+        match outcome {
+            Subscribed::New | Subscribed::Again => Ok(done),
+            Subscribed::Already => refuse(home, AppError::Pending),
+        }
+    })
+    .await
 }
 
 /// The add-on `code` as the customer may apply for it, and whether confirmation `key`
@@ -145,33 +128,20 @@ async fn applicable(
 pub async fn cancel_addon(id: String, kind: String) -> Result<String, AppError> {
     use crate::ssr::{refuse, respond};
     let home = super::routes::home(&kind);
-    respond(
-        home,
-        async {
-            let (account, state) = crate::ssr::auth::signed_in().await?;
-            let t = crate::ssr::now();
-            let today = crate::domain::billing::Date::of_unix_jst(t);
-            let client = crate::ssr::auth::client_address();
-            let done = super::store::cancel(
-                &state.db,
-                &state.settings,
-                &account.customer_no,
-                &account.account_id,
-                &id,
-                &client,
-                today,
-                t,
-            )
-            .await?;
-            // Cancelled already by this customer (a double click): the same answer.
-            let mut conn = state.db.conn().await?;
-            let already = super::store::is_cancelled(&mut conn, &id, &account.customer_no).await?;
-            if done || already {
-                Ok(format!("{home}?cancelled=1"))
-            } else {
-                refuse(home, AppError::FlowExpired)
-            }
+    respond(home, async {
+        let (account, state) = crate::ssr::auth::signed_in().await?;
+        let t = crate::ssr::now();
+        let today = crate::domain::billing::Date::of_unix_jst(t);
+        let client = crate::ssr::auth::client_address();
+        let done = super::store::cancel(&state, &account, &id, &client, today, t).await?;
+        // Cancelled already by this customer (a double click): the same answer.
+        let mut conn = state.db.conn().await?;
+        let already = super::store::is_cancelled(&mut conn, &id, &account.customer_no).await?;
+        if done || already {
+            Ok(format!("{home}?cancelled=1"))
+        } else {
+            refuse(home, AppError::FlowExpired)
         }
-        .await,
-    )
+    })
+    .await
 }

@@ -4,10 +4,12 @@ use super::{Addon, AddonStep, Subscription};
 use crate::domain::addon::{cancel_cost, cancel_end};
 use crate::domain::billing::Date;
 use crate::domain::Yen;
+use crate::ssr::auth::CurrentAccount;
 use crate::ssr::config::Settings;
-use crate::ssr::db::{Conn, Db};
+use crate::ssr::db::Conn;
 use crate::ssr::events::{self, Event, Subject};
 use crate::ssr::flow;
+use crate::ssr::AppState;
 
 #[derive(sqlx::FromRow)]
 struct AddonRow {
@@ -175,19 +177,16 @@ pub enum Subscribed {
 
 /// Subscribes the account's customer to `addon` from `today`, with the event and the
 /// notice, in one transaction.
-#[allow(clippy::too_many_arguments)]
 pub async fn subscribe(
-    db: &Db,
-    settings: &Settings,
-    customer_no: &str,
-    account_id: &str,
+    state: &AppState,
+    account: &CurrentAccount,
     addon: &super::Addon,
     submit_key: &str,
     client: &str,
     today: Date,
     now: i64,
 ) -> Result<Subscribed, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = state.db.begin().await?;
     let id = crate::ssr::db::new_id();
     let key = (addon.kind == "security").then(licence_key);
     // Any conflict (the key, or this add-on active already) writes nothing.
@@ -197,8 +196,8 @@ pub async fn subscribe(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
     )
     .bind(&id)
-    .bind(customer_no)
-    .bind(account_id)
+    .bind(&account.customer_no)
+    .bind(&account.account_id)
     .bind(&addon.code)
     .bind(AddonStep::Active)
     .bind(today.to_string())
@@ -210,56 +209,70 @@ pub async fn subscribe(
     .rows_affected();
     if written == 0 {
         tx.rollback().await?;
-        let mut conn = db.conn().await?;
-        let again = submitted(&mut conn, customer_no, submit_key).await?;
+        let mut conn = state.db.conn().await?;
+        let again = submitted(&mut conn, &account.customer_no, submit_key).await?;
         return Ok(if again { Subscribed::Again } else { Subscribed::Already });
     }
     let detail = serde_json::json!({ "addon": addon.code });
-    events::record(&mut tx, Event::AddonSubscribed, Subject::Account(account_id), client, detail, now)
-        .await?;
-    notify(&mut tx, settings, account_id, addon, true, &today.to_string(), now).await?;
+    events::record(
+        &mut tx,
+        Event::AddonSubscribed,
+        Subject::Account(&account.account_id),
+        client,
+        detail,
+        now,
+    )
+    .await?;
+    notify(&mut tx, &state.settings, &account.account_id, addon, true, &today.to_string(), now).await?;
     tx.commit().await?;
     Ok(Subscribed::New)
 }
 
 /// Cancels the customer's active subscription `id`: in force until `ends_on` (the end
 /// of the month or of the minimum term); false when it is not theirs or not active.
-#[allow(clippy::too_many_arguments)]
 pub async fn cancel(
-    db: &Db,
-    settings: &Settings,
-    customer_no: &str,
-    account_id: &str,
+    state: &AppState,
+    account: &CurrentAccount,
     id: &str,
     client: &str,
     today: Date,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut conn = db.conn().await?;
+    let mut conn = state.db.conn().await?;
     let code: Option<String> =
         sqlx::query_scalar("SELECT addon_code FROM addon_subscriptions WHERE id = $1 AND customer_no = $2")
             .bind(id)
-            .bind(customer_no)
+            .bind(&account.customer_no)
             .fetch_optional(&mut *conn)
             .await?;
     let Some(code) = code else { return Ok(false) };
-    let Some((_, addon)) = one(&mut conn, customer_no, &code, today).await? else { return Ok(false) };
+    let Some((_, addon)) = one(&mut conn, &account.customer_no, &code, today).await? else {
+        return Ok(false);
+    };
     let Some(sub) = addon.subscription.as_ref().filter(|s| s.id == id) else { return Ok(false) };
     drop(conn);
-    let mut tx = db.begin().await?;
+    let mut tx = state.db.begin().await?;
     let moved = flow::advance(AddonStep::Active, AddonStep::Cancelled)
         .set("ended_on", sub.cancel_end.clone())
         .set("cancelled_at", now)
         .by("id", id)
-        .and("customer_no =", customer_no)
+        .and("customer_no =", &account.customer_no)
         .once(&mut tx)
         .await?;
     if !moved {
         return Ok(false);
     }
     let detail = serde_json::json!({ "addon": code, "ends_on": sub.cancel_end });
-    events::record(&mut tx, Event::AddonCancelled, Subject::Account(account_id), client, detail, now).await?;
-    notify(&mut tx, settings, account_id, &addon, false, &sub.cancel_end, now).await?;
+    events::record(
+        &mut tx,
+        Event::AddonCancelled,
+        Subject::Account(&account.account_id),
+        client,
+        detail,
+        now,
+    )
+    .await?;
+    notify(&mut tx, &state.settings, &account.account_id, &addon, false, &sub.cancel_end, now).await?;
     tx.commit().await?;
     Ok(true)
 }

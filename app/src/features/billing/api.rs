@@ -39,49 +39,41 @@ pub async fn get_payment() -> Result<PaymentOverview, AppError> {
 #[server(endpoint = "billing/payment/start")]
 pub async fn start_card_change(password: Option<String>) -> Result<String, AppError> {
     use crate::ssr::respond;
-    respond(
-        super::routes::PAYMENT,
-        async move {
-            let (account, state) = crate::ssr::auth::signed_in().await?;
-            // No gateway configured: no change to a card online (the page says so).
-            let gateway = state.payment_gateway.clone().ok_or(AppError::ServiceUnavailable)?;
-            let t = crate::ssr::now();
-            let mut conn = state.db.conn().await?;
-            crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
-            use crate::ssr::auth::throttle;
-            let budget =
-                throttle::reserve(&mut conn, &super::payment::SETUPS_PER_ACCOUNT, &account.account_id, t)
-                    .await?;
-            if budget != throttle::Verdict::Go {
-                return Err(AppError::TooManyAttempts.into());
-            }
-            let setup = super::payment::open_setup(&mut conn, &account, t).await?;
-            drop(conn);
-            let url = |path: &str| {
-                state
-                    .settings
-                    .public_url
-                    .join(path)
-                    .map_err(|e| AppError::internal(format!("return URL: {e}")))
-            };
-            let (return_url, result_url) =
-                (url(super::routes::PAYMENT_RETURN)?, url(super::routes::PAYMENT_RESULT)?);
-            let locale = crate::ssr::auth::request_cookie(crate::i18n::Locale::COOKIE)
-                .and_then(|c| crate::i18n::Locale::from_code(&c))
-                .unwrap_or_default();
-            let setup = crate::ssr::payment::Setup {
-                reference: &setup,
-                customer_no: &account.customer_no,
-                return_url: return_url.as_str(),
-                result_url: result_url.as_str(),
-                locale,
-            };
-            let page = gateway.begin(setup).await.map_err(|e| {
-                tracing::error!(error = %e, "payment gateway: could not open its card page");
-                AppError::ServiceUnavailable
-            })?;
-            Ok(page)
+    respond(super::routes::PAYMENT, async move {
+        let (account, state) = crate::ssr::auth::signed_in().await?;
+        // No gateway configured: no change to a card online (the page says so).
+        let gateway = state.payment_gateway.clone().ok_or(AppError::ServiceUnavailable)?;
+        let t = crate::ssr::now();
+        let mut conn = state.db.conn().await?;
+        crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+        use crate::ssr::auth::throttle;
+        let budget =
+            throttle::reserve(&mut conn, &super::payment::SETUPS_PER_ACCOUNT, &account.account_id, t).await?;
+        if budget != throttle::Verdict::Go {
+            return Err(AppError::TooManyAttempts.into());
         }
-        .await,
-    )
+        let setup = super::payment::open_setup(&mut conn, &account, t).await?;
+        drop(conn);
+        let url = |path: &str| {
+            state.settings.public_url.join(path).map_err(|e| AppError::internal(format!("return URL: {e}")))
+        };
+        let (return_url, result_url) =
+            (url(super::routes::PAYMENT_RETURN)?, url(super::routes::PAYMENT_RESULT)?);
+        let locale = crate::ssr::auth::request_cookie(crate::i18n::Locale::COOKIE)
+            .and_then(|c| crate::i18n::Locale::from_code(&c))
+            .unwrap_or_default();
+        let setup = crate::ssr::payment::Setup {
+            reference: &setup,
+            customer_no: &account.customer_no,
+            return_url: return_url.as_str(),
+            result_url: result_url.as_str(),
+            locale,
+        };
+        let page = gateway.begin(setup).await.map_err(|e| {
+            tracing::error!(error = %e, "payment gateway: could not open its card page");
+            AppError::ServiceUnavailable
+        })?;
+        Ok(page)
+    })
+    .await
 }

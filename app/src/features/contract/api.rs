@@ -90,42 +90,39 @@ pub async fn request_plan_change(
     use crate::domain::billing::Date;
     use crate::ssr::{refuse, respond};
     let page = change_page(&service, Some(&plan));
-    respond(
-        &page,
-        async {
-            let (account, state) = crate::ssr::auth::signed_in().await?;
-            let t = crate::ssr::now();
-            let today = Date::of_unix_jst(t);
-            let done = |id: &str| format!("{}?requested={id}", super::routes::CONTRACT);
-            if key.len() < 16 || key.len() > 64 {
-                return refuse(&change_page(&service, None), AppError::FlowExpired);
-            }
-            let (svc, option) = changeable(&state, &account, &service, &plan, password, t).await?;
-            let quote = svc.quote(&option, today);
-            // What the customer confirmed is what is requested: a quote that changed
-            // meanwhile (past midnight at a month's end) is shown again.
-            if quoted.as_deref() != Some(quote_key(&quote).as_str()) {
-                return refuse(&change_page(&service, Some(&plan)), AppError::FlowExpired);
-            }
-            let client = crate::ssr::auth::client_address();
-            let request = NewRequest {
-                customer_no: &account.customer_no,
-                account_id: &account.account_id,
-                service_id: &svc.id,
-                from_plan: &svc.plan_code,
-                to_plan: &option.code,
-                monthly_fee: option.monthly_fee.0,
-                effective_on: quote.effective_on,
-                termination_fee: quote.termination_fee.0,
-                submit_key: &key,
-            };
-            match write(&state.db, &state.settings, request, &client, t).await? {
-                Written::New(id) | Written::Again(id) => Ok(done(&id)),
-                Written::Open => refuse(super::routes::CONTRACT, AppError::Pending),
-            }
+    respond(&page, async {
+        let (account, state) = crate::ssr::auth::signed_in().await?;
+        let t = crate::ssr::now();
+        let today = Date::of_unix_jst(t);
+        let done = |id: &str| format!("{}?requested={id}", super::routes::CONTRACT);
+        if key.len() < 16 || key.len() > 64 {
+            return refuse(&change_page(&service, None), AppError::FlowExpired);
         }
-        .await,
-    )
+        let (svc, option) = changeable(&state, &account, &service, &plan, password, t).await?;
+        let quote = svc.quote(&option, today);
+        // What the customer confirmed is what is requested: a quote that changed
+        // meanwhile (past midnight at a month's end) is shown again.
+        if quoted.as_deref() != Some(quote_key(&quote).as_str()) {
+            return refuse(&change_page(&service, Some(&plan)), AppError::FlowExpired);
+        }
+        let client = crate::ssr::auth::client_address();
+        let request = NewRequest {
+            customer_no: &account.customer_no,
+            account_id: &account.account_id,
+            service_id: &svc.id,
+            from_plan: &svc.plan_code,
+            to_plan: &option.code,
+            monthly_fee: option.monthly_fee.0,
+            effective_on: quote.effective_on,
+            termination_fee: quote.termination_fee.0,
+            submit_key: &key,
+        };
+        match write(&state.db, &state.settings, request, &client, t).await? {
+            Written::New(id) | Written::Again(id) => Ok(done(&id)),
+            Written::Open => refuse(super::routes::CONTRACT, AppError::Pending),
+        }
+    })
+    .await
 }
 
 /// The customer's service `service` (in force on the day of `t`) and its plan option
@@ -166,30 +163,18 @@ async fn changeable(
 #[server(endpoint = "contract/plan/cancel")]
 pub async fn cancel_plan_request(id: String) -> Result<String, AppError> {
     use crate::ssr::{refuse, respond};
-    respond(
-        super::routes::CONTRACT,
-        async {
-            let (account, state) = crate::ssr::auth::signed_in().await?;
-            let client = crate::ssr::auth::client_address();
-            let cancelled = super::plan_change::cancel(
-                &state.db,
-                &state.settings,
-                &account.customer_no,
-                &account.account_id,
-                &id,
-                &client,
-                crate::ssr::now(),
-            )
-            .await?;
-            // Cancelled already by this customer (a double click): the same answer.
-            let mut conn = state.db.conn().await?;
-            let already = super::store::is_cancelled(&mut conn, &id, &account.customer_no).await?;
-            if cancelled || already {
-                Ok(format!("{}?cancelled=1", super::routes::CONTRACT))
-            } else {
-                refuse(super::routes::CONTRACT, AppError::FlowExpired)
-            }
+    respond(super::routes::CONTRACT, async {
+        let (account, state) = crate::ssr::auth::signed_in().await?;
+        let client = crate::ssr::auth::client_address();
+        let cancelled = super::plan_change::cancel(&state, &account, &id, &client, crate::ssr::now()).await?;
+        // Cancelled already by this customer (a double click): the same answer.
+        let mut conn = state.db.conn().await?;
+        let already = super::store::is_cancelled(&mut conn, &id, &account.customer_no).await?;
+        if cancelled || already {
+            Ok(format!("{}?cancelled=1", super::routes::CONTRACT))
+        } else {
+            refuse(super::routes::CONTRACT, AppError::FlowExpired)
         }
-        .await,
-    )
+    })
+    .await
 }

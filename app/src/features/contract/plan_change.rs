@@ -9,10 +9,12 @@
 use super::store::{self, OwnedRequest, Requests};
 use super::{PlanRequest, PlanRequestStep};
 use crate::domain::billing::{Date, Month};
+use crate::ssr::auth::CurrentAccount;
 use crate::ssr::config::Settings;
 use crate::ssr::db::{Conn, Db};
 use crate::ssr::events::{self, Event, Subject};
 use crate::ssr::flow;
+use crate::ssr::AppState;
 
 pub use super::store::NewRequest;
 
@@ -89,28 +91,33 @@ pub async fn write(
 /// The customer cancels their request while it is 受付; false when it is not theirs or
 /// no longer 受付 (the back office has taken it up, or it ended).
 pub async fn cancel(
-    db: &Db,
-    settings: &Settings,
-    customer_no: &str,
-    account_id: &str,
+    state: &AppState,
+    account: &CurrentAccount,
     id: &str,
     client: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = state.db.begin().await?;
     let moved = flow::advance(PlanRequestStep::Received, PlanRequestStep::Cancelled)
         .set("updated_at", now)
         .by("id", id)
-        .and("customer_no =", customer_no)
+        .and("customer_no =", &account.customer_no)
         .once(&mut tx)
         .await?;
     if !moved {
         return Ok(false);
     }
     let detail = serde_json::json!({ "request": id });
-    events::record(&mut tx, Event::PlanChangeCancelled, Subject::Account(account_id), client, detail, now)
-        .await?;
-    notify(&mut tx, settings, id, now).await?;
+    events::record(
+        &mut tx,
+        Event::PlanChangeCancelled,
+        Subject::Account(&account.account_id),
+        client,
+        detail,
+        now,
+    )
+    .await?;
+    notify(&mut tx, &state.settings, id, now).await?;
     tx.commit().await?;
     Ok(true)
 }

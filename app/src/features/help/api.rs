@@ -34,45 +34,40 @@ pub async fn send_inquiry(
     use crate::domain::FieldError;
     use crate::ssr::{refuse, respond};
     let page = super::routes::HELP;
-    respond(
-        page,
-        async {
-            let (account, state) = crate::ssr::auth::signed_in().await?;
-            let t = crate::ssr::now();
-            let category = InquiryCategory::parse(&category).map_err(|e| AppError::invalid("category", e))?;
-            let message = InquiryMessage::parse(&message).map_err(|e| AppError::invalid("message", e))?;
-            let mut conn = state.db.conn().await?;
-            let speed_test = match result.as_deref().filter(|r| !r.is_empty()) {
-                None => None,
-                // Only a result of the customer's own (another's is refused as if it
-                // did not exist).
-                // Nor one the server's own count contradicts: not evidence.
-                Some(id) => {
-                    match crate::features::speedtest::store::result(&mut conn, &account.customer_no, id)
-                        .await?
-                    {
-                        Some(r) if r.verified => Some(r),
-                        _ => return refuse(page, AppError::invalid("result", FieldError::InvalidFormat)),
-                    }
+    respond(page, async {
+        let (account, state) = crate::ssr::auth::signed_in().await?;
+        let t = crate::ssr::now();
+        let category = InquiryCategory::parse(&category).map_err(|e| AppError::invalid("category", e))?;
+        let message = InquiryMessage::parse(&message).map_err(|e| AppError::invalid("message", e))?;
+        let mut conn = state.db.conn().await?;
+        let speed_test = match result.as_deref().filter(|r| !r.is_empty()) {
+            None => None,
+            // Only a result of the customer's own (another's is refused as if it
+            // did not exist).
+            // Nor one the server's own count contradicts: not evidence.
+            Some(id) => {
+                match crate::features::speedtest::store::result(&mut conn, &account.customer_no, id).await? {
+                    Some(r) if r.verified => Some(r),
+                    _ => return refuse(page, AppError::invalid("result", FieldError::InvalidFormat)),
                 }
-            };
-            drop(conn);
-            let sent = super::store::send(
-                &state.db,
-                &state.settings,
-                &account.customer_no,
-                &account.account_id,
-                category,
-                &message,
-                speed_test.as_ref(),
-                t,
-            )
-            .await?;
-            match sent {
-                Sent::Received(reference) => Ok(format!("{page}?sent={reference}")),
-                Sent::Limit => refuse(page, AppError::TooManyAttempts),
             }
+        };
+        drop(conn);
+        let sent = super::store::send(
+            &state.db,
+            &state.settings,
+            &account.customer_no,
+            &account.account_id,
+            category,
+            &message,
+            speed_test.as_ref(),
+            t,
+        )
+        .await?;
+        match sent {
+            Sent::Received(reference) => Ok(format!("{page}?sent={reference}")),
+            Sent::Limit => refuse(page, AppError::TooManyAttempts),
         }
-        .await,
-    )
+    })
+    .await
 }

@@ -30,7 +30,7 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
     let next = crate::domain::redirect::safe_next(next.as_deref());
     // A failure goes back to the login page, with the way on.
     let page = super::login_url(&next);
-    crate::ssr::respond(&page, log_in(itscom_id, password, next).await)
+    crate::ssr::respond(&page, log_in(itscom_id, password, next)).await
 }
 
 /// The budgets, then the password; a login that passes both starts its session and
@@ -255,7 +255,7 @@ pub async fn logout() -> Result<(), AppError> {
         // The session could not be ended (the database away): still logged in, and
         // told so on the page a login lands on (never a silent return to it).
         let landing = crate::domain::redirect::safe_next(None);
-        return crate::ssr::respond(&landing, Err(error.into())).map(|_| ());
+        return crate::ssr::respond(&landing, std::future::ready(Err(error.into()))).await.map(|_| ());
     }
     auth::set_cookie(&session::clearing_cookie(&state.settings));
     if crate::ssr::is_plain_form_post() {

@@ -24,33 +24,30 @@ pub async fn get_mailbox_list() -> Result<MailboxList, AppError> {
 pub async fn set_virus_check(mailbox_id: String, virus_check: String) -> Result<String, AppError> {
     use crate::domain::FieldError;
     use crate::ssr::{now, respond};
-    respond(
-        routes::LIST,
-        async move {
-            let account = crate::ssr::auth::require_login().await?;
-            let on = match virus_check.as_str() {
-                "on" => true,
-                "off" => false,
-                _ => return Err(AppError::invalid("virus_check", FieldError::Required).into()),
-            };
-            let state = crate::ssr::state()?;
-            let t = now();
-            let mut tx = state.db.begin().await?;
-            let changed = store::switch_virus_check(&mut tx, &mailbox_id, &account.customer_no, on).await?;
-            if let Some(address) = changed {
-                store::report(&mut tx, &state.settings, &account, store::Change::VirusCheck, &address, on, t)
-                    .await?;
-            } else {
-                // Not this customer's mailbox, or already so: nothing changes.
-                if !store::belongs_to(&mut tx, &mailbox_id, &account.customer_no).await? {
-                    return Err(AppError::NotFound.into());
-                }
+    respond(routes::LIST, async move {
+        let account = crate::ssr::auth::require_login().await?;
+        let on = match virus_check.as_str() {
+            "on" => true,
+            "off" => false,
+            _ => return Err(AppError::invalid("virus_check", FieldError::Required).into()),
+        };
+        let state = crate::ssr::state()?;
+        let t = now();
+        let mut tx = state.db.begin().await?;
+        let changed = store::switch_virus_check(&mut tx, &mailbox_id, &account.customer_no, on).await?;
+        if let Some(address) = changed {
+            store::report(&mut tx, &state.settings, &account, store::Change::VirusCheck, &address, on, t)
+                .await?;
+        } else {
+            // Not this customer's mailbox, or already so: nothing changes.
+            if !store::belongs_to(&mut tx, &mailbox_id, &account.customer_no).await? {
+                return Err(AppError::NotFound.into());
             }
-            tx.commit().await?;
-            Ok(routes::LIST.into())
         }
-        .await,
-    )
+        tx.commit().await?;
+        Ok(routes::LIST.into())
+    })
+    .await
 }
 
 /// Step 1, `メールアドレス`, `次へ`: starts a draft with the first three candidates.
@@ -60,37 +57,34 @@ pub async fn start_mailbox(local_part: String) -> Result<String, AppError> {
     use crate::domain::FieldError;
     use crate::ssr::{flow, now, respond};
     use MailboxStep::*;
-    respond(
-        routes::NEW,
-        async move {
-            let account = crate::ssr::auth::require_login().await?;
-            let local = LocalPart::parse(&local_part).map_err(|e| AppError::invalid("local_part", e))?;
-            let state = crate::ssr::state()?;
-            let t = now();
-            let mut tx = state.db.begin().await?;
-            let Some(service_id) = store::internet_service(&mut tx, &account.customer_no).await? else {
-                return Err(AppError::Forbidden.into());
-            };
-            if store::count(&mut tx, &service_id).await? >= state.settings.mailbox_limit {
-                return Err(AppError::LimitReached.into());
-            }
-            let id = crate::ssr::db::new_id();
-            let offered = store::next_candidates(&mut tx, &id, local.as_str(), &[]).await?;
-            if offered.is_empty() {
-                return Err(AppError::invalid("local_part", FieldError::Exhausted).into());
-            }
-            // One draft a session: starting again drops this session's unfinished one.
-            flow::advance_from(&[Subdomain, Terms, Confirm], Cancelled)
-                .by("account_id", &account.account_id)
-                .and("session_hash =", &account.session_hash)
-                .rows(&mut tx)
-                .await?;
-            store::create_draft(&mut tx, &id, &account, &service_id, local.as_str(), &offered, t).await?;
-            tx.commit().await?;
-            Ok(routes::SUBDOMAIN.into())
+    respond(routes::NEW, async move {
+        let account = crate::ssr::auth::require_login().await?;
+        let local = LocalPart::parse(&local_part).map_err(|e| AppError::invalid("local_part", e))?;
+        let state = crate::ssr::state()?;
+        let t = now();
+        let mut tx = state.db.begin().await?;
+        let Some(service_id) = store::internet_service(&mut tx, &account.customer_no).await? else {
+            return Err(AppError::Forbidden.into());
+        };
+        if store::count(&mut tx, &service_id).await? >= state.settings.mailbox_limit {
+            return Err(AppError::LimitReached.into());
         }
-        .await,
-    )
+        let id = crate::ssr::db::new_id();
+        let offered = store::next_candidates(&mut tx, &id, local.as_str(), &[]).await?;
+        if offered.is_empty() {
+            return Err(AppError::invalid("local_part", FieldError::Exhausted).into());
+        }
+        // One draft a session: starting again drops this session's unfinished one.
+        flow::advance_from(&[Subdomain, Terms, Confirm], Cancelled)
+            .by("account_id", &account.account_id)
+            .and("session_hash =", &account.session_hash)
+            .rows(&mut tx)
+            .await?;
+        store::create_draft(&mut tx, &id, &account, &service_id, local.as_str(), &offered, t).await?;
+        tx.commit().await?;
+        Ok(routes::SUBDOMAIN.into())
+    })
+    .await
 }
 
 /// The wizard's state for its screens (steps 2–4).
@@ -117,27 +111,24 @@ pub async fn more_candidates() -> Result<String, AppError> {
     use crate::domain::FieldError;
     use crate::ssr::{flow, now, respond, BackTo};
     use MailboxStep::*;
-    respond(
-        routes::SUBDOMAIN,
-        async move {
-            let (account, state) = crate::ssr::auth::signed_in().await?;
-            let mut conn = state.db.conn().await?;
-            let draft = store::draft_at(&mut conn, &account, Subdomain, now()).await.back_to(routes::NEW)?;
-            let next = store::next_candidates(&mut conn, &draft.id, &draft.local_part, &draft.shown).await?;
-            if next.is_empty() {
-                return Err(AppError::invalid("subdomain", FieldError::Exhausted).into());
-            }
-            let shown = [draft.shown, next.clone()].concat();
-            flow::advance(Subdomain, Subdomain)
-                .set("offered", next.join(","))
-                .set("shown", shown.join(","))
-                .by("id", &draft.id)
-                .rows(&mut conn)
-                .await?;
-            Ok(routes::SUBDOMAIN.into())
+    respond(routes::SUBDOMAIN, async move {
+        let (account, state) = crate::ssr::auth::signed_in().await?;
+        let mut conn = state.db.conn().await?;
+        let draft = store::draft_at(&mut conn, &account, Subdomain, now()).await.back_to(routes::NEW)?;
+        let next = store::next_candidates(&mut conn, &draft.id, &draft.local_part, &draft.shown).await?;
+        if next.is_empty() {
+            return Err(AppError::invalid("subdomain", FieldError::Exhausted).into());
         }
-        .await,
-    )
+        let shown = [draft.shown, next.clone()].concat();
+        flow::advance(Subdomain, Subdomain)
+            .set("offered", next.join(","))
+            .set("shown", shown.join(","))
+            .by("id", &draft.id)
+            .rows(&mut conn)
+            .await?;
+        Ok(routes::SUBDOMAIN.into())
+    })
+    .await
 }
 
 /// Step 2, `次へ`: one of the candidates on screen.
@@ -147,24 +138,21 @@ pub async fn choose_subdomain(subdomain: Option<String>) -> Result<String, AppEr
     use crate::domain::FieldError;
     use crate::ssr::{flow, now, respond, BackTo};
     use MailboxStep::*;
-    respond(
-        routes::SUBDOMAIN,
-        async move {
-            let account = crate::ssr::auth::require_login().await?;
-            let sub = Sub::parse(subdomain.as_deref().unwrap_or_default())
-                .map_err(|e| AppError::invalid("subdomain", e))?
-                .to_string();
-            let state = crate::ssr::state()?;
-            let mut conn = state.db.conn().await?;
-            let draft = store::draft_at(&mut conn, &account, Subdomain, now()).await.back_to(routes::NEW)?;
-            if !draft.offered.contains(&sub) {
-                return Err(AppError::invalid("subdomain", FieldError::InvalidFormat).into());
-            }
-            flow::advance(Subdomain, Terms).set("subdomain", sub).by("id", &draft.id).rows(&mut conn).await?;
-            Ok(routes::TERMS.into())
+    respond(routes::SUBDOMAIN, async move {
+        let account = crate::ssr::auth::require_login().await?;
+        let sub = Sub::parse(subdomain.as_deref().unwrap_or_default())
+            .map_err(|e| AppError::invalid("subdomain", e))?
+            .to_string();
+        let state = crate::ssr::state()?;
+        let mut conn = state.db.conn().await?;
+        let draft = store::draft_at(&mut conn, &account, Subdomain, now()).await.back_to(routes::NEW)?;
+        if !draft.offered.contains(&sub) {
+            return Err(AppError::invalid("subdomain", FieldError::InvalidFormat).into());
         }
-        .await,
-    )
+        flow::advance(Subdomain, Terms).set("subdomain", sub).by("id", &draft.id).rows(&mut conn).await?;
+        Ok(routes::TERMS.into())
+    })
+    .await
 }
 
 /// Step 3, `確認`: the terms read, the virus check `ON` or `OFF`.
@@ -173,27 +161,24 @@ pub async fn choose_virus_check(virus_check: Option<String>) -> Result<String, A
     use crate::domain::FieldError;
     use crate::ssr::{flow, now, respond, BackTo};
     use MailboxStep::*;
-    respond(
-        routes::TERMS,
-        async move {
-            let account = crate::ssr::auth::require_login().await?;
-            let on = match virus_check.as_deref() {
-                Some("on") => true,
-                Some("off") => false,
-                _ => return Err(AppError::invalid("virus_check", FieldError::Required).into()),
-            };
-            let state = crate::ssr::state()?;
-            let mut conn = state.db.conn().await?;
-            let draft = store::draft_at(&mut conn, &account, Terms, now()).await.back_to(routes::NEW)?;
-            flow::advance(Terms, Confirm)
-                .set("virus_check", i64::from(on))
-                .by("id", &draft.id)
-                .rows(&mut conn)
-                .await?;
-            Ok(routes::CONFIRM.into())
-        }
-        .await,
-    )
+    respond(routes::TERMS, async move {
+        let account = crate::ssr::auth::require_login().await?;
+        let on = match virus_check.as_deref() {
+            Some("on") => true,
+            Some("off") => false,
+            _ => return Err(AppError::invalid("virus_check", FieldError::Required).into()),
+        };
+        let state = crate::ssr::state()?;
+        let mut conn = state.db.conn().await?;
+        let draft = store::draft_at(&mut conn, &account, Terms, now()).await.back_to(routes::NEW)?;
+        flow::advance(Terms, Confirm)
+            .set("virus_check", i64::from(on))
+            .by("id", &draft.id)
+            .rows(&mut conn)
+            .await?;
+        Ok(routes::CONFIRM.into())
+    })
+    .await
 }
 
 /// Step 4, `登録`: creates the mailbox once, whatever the number of clicks. The
@@ -203,51 +188,42 @@ pub async fn register_mailbox(password: Option<String>) -> Result<String, AppErr
     use crate::domain::mailbox::{address, LocalPart, Subdomain as Sub};
     use crate::ssr::auth::{cookie, password as pw, set_cookie};
     use crate::ssr::{now, refuse, respond};
-    respond(
-        routes::CONFIRM,
-        async move {
-            let (account, state) = crate::ssr::auth::signed_in().await?;
-            let t = now();
-            let Some(draft) = draft_to_register(&state, &account, password, t).await? else {
-                return Ok(routes::DONE.into()); // a retried 登録
-            };
-            let (Ok(local), Some(Ok(sub)), Some(virus)) = (
-                LocalPart::parse(&draft.local_part),
-                draft.subdomain.as_deref().map(Sub::parse),
-                draft.virus_check,
-            ) else {
-                return refuse(routes::NEW, AppError::FlowExpired);
-            };
-            let address = address(&local, sub, &state.settings.mail_domain);
-            let password = store::initial_password();
-            let hash = pw::hash_async(password.clone()).await;
-            let (key, sealed) = crate::ssr::crypto::seal(&password);
-            drop(password);
-            let (mailbox_id, sub) = (crate::ssr::db::new_id(), sub.to_string());
-            let mailbox = store::NewMailbox {
-                id: &mailbox_id,
-                customer_no: &account.customer_no,
-                service_id: &draft.service_id,
-                local_part: local.as_str(),
-                subdomain: &sub,
-                address: &address,
-                password_hash: &hash,
-                virus_check: virus,
-            };
-            if write_mailbox(&state, &account, &draft, &mailbox, &sealed, t).await? {
-                set_cookie(&cookie(
-                    &state.settings,
-                    store::REVEAL_COOKIE,
-                    &key,
-                    Some(store::REVEAL_SECS),
-                    true,
-                ));
-                tracing::info!(customer = %account.customer_no, %address, "mailbox registered");
-            }
-            Ok(routes::DONE.into())
+    respond(routes::CONFIRM, async move {
+        let (account, state) = crate::ssr::auth::signed_in().await?;
+        let t = now();
+        let Some(draft) = draft_to_register(&state, &account, password, t).await? else {
+            return Ok(routes::DONE.into()); // a retried 登録
+        };
+        let (Ok(local), Some(Ok(sub)), Some(virus)) = (
+            LocalPart::parse(&draft.local_part),
+            draft.subdomain.as_deref().map(Sub::parse),
+            draft.virus_check,
+        ) else {
+            return refuse(routes::NEW, AppError::FlowExpired);
+        };
+        let address = address(&local, sub, &state.settings.mail_domain);
+        let password = store::initial_password();
+        let hash = pw::hash_async(password.clone()).await;
+        let (key, sealed) = crate::ssr::crypto::seal(&password);
+        drop(password);
+        let (mailbox_id, sub) = (crate::ssr::db::new_id(), sub.to_string());
+        let mailbox = store::NewMailbox {
+            id: &mailbox_id,
+            customer_no: &account.customer_no,
+            service_id: &draft.service_id,
+            local_part: local.as_str(),
+            subdomain: &sub,
+            address: &address,
+            password_hash: &hash,
+            virus_check: virus,
+        };
+        if write_mailbox(&state, &account, &draft, &mailbox, &sealed, t).await? {
+            set_cookie(&cookie(&state.settings, store::REVEAL_COOKIE, &key, Some(store::REVEAL_SECS), true));
+            tracing::info!(customer = %account.customer_no, %address, "mailbox registered");
         }
-        .await,
-    )
+        Ok(routes::DONE.into())
+    })
+    .await
 }
 
 /// This session's draft at `Confirm`, the password given again (after 5 minutes); None

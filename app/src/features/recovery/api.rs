@@ -17,7 +17,7 @@ pub async fn choose_recovery(choice: Option<String>) -> Result<String, AppError>
         Some("id") => Ok(crate::features::registration::routes::START.into()),
         _ => Err(AppError::invalid("choice", crate::domain::FieldError::Required).into()),
     };
-    crate::ssr::respond(routes::START, next)
+    crate::ssr::respond(routes::START, std::future::ready(next)).await
 }
 
 /// 本人認証: start a recovery for the typed ID. Whatever the ID, existing or not, the
@@ -30,50 +30,47 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
     use crate::domain::ItscomId;
     use crate::ssr::auth::{random_token, set_cookie};
     use crate::ssr::{now, refuse, respond};
-    respond(
-        routes::IDENTIFY,
-        async move {
-            if let Err(e) = ItscomId::parse(&itscom_id) {
-                return refuse(routes::IDENTIFY, AppError::invalid("itscom_id", e));
-            }
-            let key = ItscomId::key_of_raw(&itscom_id);
-            let state = crate::ssr::state()?;
-            let decoy = store::decoy_method(&state.db.server_secret(store::DECOY_SECRET).await?, &key);
-            let t = now();
-            let token = random_token();
-            let code = {
-                use rand::Rng;
-                format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000))
-            };
-            let mut tx = state.db.begin().await?;
-            if !store::client_may_try(&mut tx, t).await? {
-                tx.commit().await?;
-                return refuse(routes::IDENTIFY, AppError::TooManyAttempts);
-            }
-            let (account_id, method) = recovery_account(&mut tx, &key, decoy, t).await?;
-            let code_method = method == "code";
-            let flow = store::NewFlow {
-                token: &token,
-                account_id: account_id.clone(),
-                method,
-                step: if code_method { RecoveryStep::Code } else { RecoveryStep::Question },
-                code_hash: code_method.then(|| store::code_hash(&token, &code)),
-                id_key: &key,
-            };
-            store::start_flow(&mut tx, flow, t).await?;
-            announce_recovery(&mut tx, &state.settings, account_id.as_deref(), method, &code, t).await?;
-            tx.commit().await?;
-            set_cookie(&crate::ssr::auth::cookie(
-                &state.settings,
-                store::FLOW_COOKIE,
-                &token,
-                Some(store::FLOW_SECS),
-                true,
-            ));
-            Ok(String::from(if code_method { routes::CODE } else { routes::QUESTION }))
+    respond(routes::IDENTIFY, async move {
+        if let Err(e) = ItscomId::parse(&itscom_id) {
+            return refuse(routes::IDENTIFY, AppError::invalid("itscom_id", e));
         }
-        .await,
-    )
+        let key = ItscomId::key_of_raw(&itscom_id);
+        let state = crate::ssr::state()?;
+        let decoy = store::decoy_method(&state.db.server_secret(store::DECOY_SECRET).await?, &key);
+        let t = now();
+        let token = random_token();
+        let code = {
+            use rand::Rng;
+            format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000))
+        };
+        let mut tx = state.db.begin().await?;
+        if !store::client_may_try(&mut tx, t).await? {
+            tx.commit().await?;
+            return refuse(routes::IDENTIFY, AppError::TooManyAttempts);
+        }
+        let (account_id, method) = recovery_account(&mut tx, &key, decoy, t).await?;
+        let code_method = method == "code";
+        let flow = store::NewFlow {
+            token: &token,
+            account_id: account_id.clone(),
+            method,
+            step: if code_method { RecoveryStep::Code } else { RecoveryStep::Question },
+            code_hash: code_method.then(|| store::code_hash(&token, &code)),
+            id_key: &key,
+        };
+        store::start_flow(&mut tx, flow, t).await?;
+        announce_recovery(&mut tx, &state.settings, account_id.as_deref(), method, &code, t).await?;
+        tx.commit().await?;
+        set_cookie(&crate::ssr::auth::cookie(
+            &state.settings,
+            store::FLOW_COOKIE,
+            &token,
+            Some(store::FLOW_SECS),
+            true,
+        ));
+        Ok(String::from(if code_method { routes::CODE } else { routes::QUESTION }))
+    })
+    .await
 }
 
 /// The active account a recovery of the ID of `key` is bound to (none past the
@@ -158,53 +155,50 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
     use crate::domain::auth_code::AuthCode;
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::CODE;
-    respond(
-        PAGE,
-        async move {
-            let code = match AuthCode::parse(&code) {
-                Ok(c) => c,
-                Err(e) => return refuse(PAGE, AppError::invalid("code", e)),
-            };
-            let state = crate::ssr::state()?;
-            let t = now();
-            let mut conn = state.db.conn().await?;
-            let flow = match store::current_flow(&mut conn, RecoveryStep::Code, t).await {
-                Ok(f) => f,
-                Err(e) => return refuse(routes::IDENTIFY, e),
-            };
-            if !code_may_try(&mut conn, &flow, t).await? {
-                return refuse(PAGE, AppError::TooManyAttempts);
-            }
-            // Count the attempt first, atomically: parallel guesses cannot exceed the limit.
-            let Some(attempt) = store::count_code_attempt(&mut conn, &flow.id_hash).await? else {
-                return refuse(routes::IDENTIFY, AppError::FlowExpired);
-            };
-            let right = flow.account_id.is_some()
-                && t < flow.code_expires_at
-                && flow.code_hash.as_deref() == Some(store::code_hash(&flow.token, code.expose()).as_str());
-            if !right {
-                return wrong_code(&mut conn, &state, &flow, attempt, t).await;
-            }
-            // Single use: the code step ends here.
-            let moved = flow::advance(RecoveryStep::Code, RecoveryStep::Password)
-                .clear("code_hash")
-                .by("id_hash", &flow.id_hash)
-                .once(&mut conn)
-                .await?;
-            if !moved {
-                return refuse(routes::IDENTIFY, AppError::FlowExpired);
-            }
-            // A success does not count against a shared client address.
-            crate::ssr::auth::throttle::forgive(
-                &mut conn,
-                &store::RECOVERY_CLIENT,
-                &crate::ssr::auth::client_address(),
-            )
-            .await?;
-            Ok(String::from(routes::PASSWORD))
+    respond(PAGE, async move {
+        let code = match AuthCode::parse(&code) {
+            Ok(c) => c,
+            Err(e) => return refuse(PAGE, AppError::invalid("code", e)),
+        };
+        let state = crate::ssr::state()?;
+        let t = now();
+        let mut conn = state.db.conn().await?;
+        let flow = match store::current_flow(&mut conn, RecoveryStep::Code, t).await {
+            Ok(f) => f,
+            Err(e) => return refuse(routes::IDENTIFY, e),
+        };
+        if !code_may_try(&mut conn, &flow, t).await? {
+            return refuse(PAGE, AppError::TooManyAttempts);
         }
-        .await,
-    )
+        // Count the attempt first, atomically: parallel guesses cannot exceed the limit.
+        let Some(attempt) = store::count_code_attempt(&mut conn, &flow.id_hash).await? else {
+            return refuse(routes::IDENTIFY, AppError::FlowExpired);
+        };
+        let right = flow.account_id.is_some()
+            && t < flow.code_expires_at
+            && flow.code_hash.as_deref() == Some(store::code_hash(&flow.token, code.expose()).as_str());
+        if !right {
+            return wrong_code(&mut conn, &state, &flow, attempt, t).await;
+        }
+        // Single use: the code step ends here.
+        let moved = flow::advance(RecoveryStep::Code, RecoveryStep::Password)
+            .clear("code_hash")
+            .by("id_hash", &flow.id_hash)
+            .once(&mut conn)
+            .await?;
+        if !moved {
+            return refuse(routes::IDENTIFY, AppError::FlowExpired);
+        }
+        // A success does not count against a shared client address.
+        crate::ssr::auth::throttle::forgive(
+            &mut conn,
+            &store::RECOVERY_CLIENT,
+            &crate::ssr::auth::client_address(),
+        )
+        .await?;
+        Ok(String::from(routes::PASSWORD))
+    })
+    .await
 }
 
 /// Whether this client may try a code for the flow now.
@@ -276,46 +270,43 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
     use crate::ssr::auth::{password as pw, random_token, sha256_hex};
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::QUESTION;
-    respond(
-        PAGE,
-        async move {
-            let (question, answer) = parse_secret(PAGE, &question, &answer)?;
-            let state = crate::ssr::state()?;
-            let t = now();
-            let flow = {
-                let mut conn = state.db.conn().await?;
-                let flow = match store::current_flow(&mut conn, RecoveryStep::Question, t).await {
-                    Ok(f) => f,
-                    Err(e) => return refuse(routes::IDENTIFY, e),
-                };
-                // Before the hash: each costs a core for ≈20 ms.
-                if !store::client_may_try(&mut conn, t).await? {
-                    return refuse(PAGE, AppError::TooManyAttempts);
-                }
-                flow
+    respond(PAGE, async move {
+        let (question, answer) = parse_secret(PAGE, &question, &answer)?;
+        let state = crate::ssr::state()?;
+        let t = now();
+        let flow = {
+            let mut conn = state.db.conn().await?;
+            let flow = match store::current_flow(&mut conn, RecoveryStep::Question, t).await {
+                Ok(f) => f,
+                Err(e) => return refuse(routes::IDENTIFY, e),
             };
-            let answer_hash = pw::hash_async(answer.secret_for(question)).await;
-            let link_token = random_token();
-            let mut tx = state.db.begin().await?;
-            let updated = flow::advance(RecoveryStep::Question, RecoveryStep::Mailed)
-                .set("question", question.code())
-                .set("answer_hash", &answer_hash)
-                .set("link_hash", flow.account_id.as_ref().map(|_| sha256_hex(&link_token)))
-                .set("expires_at", t + store::LINK_SECS)
-                .by("id_hash", &flow.id_hash)
-                .once(&mut tx)
-                .await?;
-            if !updated {
-                return refuse(routes::IDENTIFY, AppError::FlowExpired);
+            // Before the hash: each costs a core for ≈20 ms.
+            if !store::client_may_try(&mut conn, t).await? {
+                return refuse(PAGE, AppError::TooManyAttempts);
             }
-            if let Some(account_id) = &flow.account_id {
-                mail_answer_link(&mut tx, &state.settings, account_id, &link_token, t).await?;
-            }
-            tx.commit().await?;
-            Ok(String::from(routes::SENT))
+            flow
+        };
+        let answer_hash = pw::hash_async(answer.secret_for(question)).await;
+        let link_token = random_token();
+        let mut tx = state.db.begin().await?;
+        let updated = flow::advance(RecoveryStep::Question, RecoveryStep::Mailed)
+            .set("question", question.code())
+            .set("answer_hash", &answer_hash)
+            .set("link_hash", flow.account_id.as_ref().map(|_| sha256_hex(&link_token)))
+            .set("expires_at", t + store::LINK_SECS)
+            .by("id_hash", &flow.id_hash)
+            .once(&mut tx)
+            .await?;
+        if !updated {
+            return refuse(routes::IDENTIFY, AppError::FlowExpired);
         }
-        .await,
-    )
+        if let Some(account_id) = &flow.account_id {
+            mail_answer_link(&mut tx, &state.settings, account_id, &link_token, t).await?;
+        }
+        tx.commit().await?;
+        Ok(String::from(routes::SENT))
+    })
+    .await
 }
 
 /// Path A's single-use link, mailed to the account's contact address.
@@ -466,42 +457,39 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
     use crate::ssr::auth::password as pw;
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::PASSWORD;
-    respond(
-        PAGE,
-        async move {
-            let state = crate::ssr::state()?;
-            let t = now();
-            let (flow, target) = password_flow(&state, t).await?;
-            let new_password = match parse_new(&password, &password_again, Some(&target.itscom_id)) {
-                Ok(p) => p,
-                Err(NewPasswordError::Password(e)) => return refuse(PAGE, AppError::invalid("password", e)),
-                Err(NewPasswordError::Mismatch) => {
-                    return refuse(PAGE, AppError::invalid("password_again", FieldError::Mismatch))
-                }
-            };
-            let hash = pw::hash_async(new_password.expose().to_string()).await;
-            let account_id = flow.account_id.clone().ok_or(AppError::FlowExpired)?;
-            let mut tx = state.db.begin().await?;
-            if !flow::advance(RecoveryStep::Password, RecoveryStep::Done)
-                .by("id_hash", &flow.id_hash)
-                .once(&mut tx)
-                .await?
-            {
-                return refuse(routes::IDENTIFY, AppError::FlowExpired);
+    respond(PAGE, async move {
+        let state = crate::ssr::state()?;
+        let t = now();
+        let (flow, target) = password_flow(&state, t).await?;
+        let new_password = match parse_new(&password, &password_again, Some(&target.itscom_id)) {
+            Ok(p) => p,
+            Err(NewPasswordError::Password(e)) => return refuse(PAGE, AppError::invalid("password", e)),
+            Err(NewPasswordError::Mismatch) => {
+                return refuse(PAGE, AppError::invalid("password_again", FieldError::Mismatch))
             }
-            reset_password(&mut tx, &state.settings, &account_id, &target, hash, t).await?;
-            tx.commit().await?;
-            crate::ssr::auth::set_cookie(&crate::ssr::auth::cookie(
-                &state.settings,
-                store::FLOW_COOKIE,
-                "",
-                Some(0),
-                true,
-            ));
-            Ok(String::from(routes::DONE))
+        };
+        let hash = pw::hash_async(new_password.expose().to_string()).await;
+        let account_id = flow.account_id.clone().ok_or(AppError::FlowExpired)?;
+        let mut tx = state.db.begin().await?;
+        if !flow::advance(RecoveryStep::Password, RecoveryStep::Done)
+            .by("id_hash", &flow.id_hash)
+            .once(&mut tx)
+            .await?
+        {
+            return refuse(routes::IDENTIFY, AppError::FlowExpired);
         }
-        .await,
-    )
+        reset_password(&mut tx, &state.settings, &account_id, &target, hash, t).await?;
+        tx.commit().await?;
+        crate::ssr::auth::set_cookie(&crate::ssr::auth::cookie(
+            &state.settings,
+            store::FLOW_COOKIE,
+            "",
+            Some(0),
+            true,
+        ));
+        Ok(String::from(routes::DONE))
+    })
+    .await
 }
 
 /// This browser's recovery at the password step, and where its account's notices go

@@ -20,40 +20,29 @@ pub async fn verify_contract(
 ) -> Result<String, AppError> {
     use crate::ssr::auth::{random_token, set_cookie, throttle};
     use crate::ssr::{now, respond};
-    respond(
-        routes::START,
-        async move {
-            let (kana, phone, factor) = parse_holder(&kana, &phone, factor_kind.as_deref(), &factor_value)?;
-            let state = crate::ssr::state()?;
-            let t = now();
-            let subject = format!("{}|{}", kana.match_key(), phone.digits());
-            let mut conn = state.db.conn().await?;
-            let matches =
-                verified_customers(&mut conn, &state.settings, &kana, &phone, &factor, &subject, t).await?;
-            let next = next_after_verification(&mut conn, &matches, t).await?;
-            throttle::reset(&mut conn, &VERIFY_SUBJECT, &subject).await?;
-            let token = random_token();
-            store::start_flow(
-                &mut conn,
-                &token,
-                next.step,
-                next.customer_no,
-                next.candidates,
-                factor.kind(),
-                t,
-            )
+    respond(routes::START, async move {
+        let (kana, phone, factor) = parse_holder(&kana, &phone, factor_kind.as_deref(), &factor_value)?;
+        let state = crate::ssr::state()?;
+        let t = now();
+        let subject = format!("{}|{}", kana.match_key(), phone.digits());
+        let mut conn = state.db.conn().await?;
+        let matches =
+            verified_customers(&mut conn, &state.settings, &kana, &phone, &factor, &subject, t).await?;
+        let next = next_after_verification(&mut conn, &matches, t).await?;
+        throttle::reset(&mut conn, &VERIFY_SUBJECT, &subject).await?;
+        let token = random_token();
+        store::start_flow(&mut conn, &token, next.step, next.customer_no, next.candidates, factor.kind(), t)
             .await?;
-            set_cookie(&crate::ssr::auth::cookie(
-                &state.settings,
-                store::FLOW_COOKIE,
-                &token,
-                Some(store::FLOW_SECS),
-                true,
-            ));
-            Ok(String::from(next.page))
-        }
-        .await,
-    )
+        set_cookie(&crate::ssr::auth::cookie(
+            &state.settings,
+            store::FLOW_COOKIE,
+            &token,
+            Some(store::FLOW_SECS),
+            true,
+        ));
+        Ok(String::from(next.page))
+    })
+    .await
 }
 
 /// STEP 2's fields, parsed: the name, the phone number and the factor.
@@ -181,47 +170,43 @@ pub async fn verify_additional(
     use crate::ssr::auth::{client_address, throttle};
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::ADDITIONAL;
-    respond(
-        PAGE,
-        async move {
-            let state = crate::ssr::state()?;
-            let t = now();
-            let mut conn = state.db.conn().await?;
-            let flow = match store::current_flow(&mut conn, RegistrationStep::Additional, t).await {
-                Ok(f) => f,
-                Err(e) => return refuse(routes::START, e),
-            };
-            let factor =
-                additional_factor(factor_kind.unwrap_or_default(), &factor_value, &flow.factor_used)?;
-            let named: Vec<String> =
-                flow.candidates.as_deref().unwrap_or_default().split(',').map(str::to_owned).collect();
-            if !throttle::reserve(&mut conn, &VERIFY_CLIENT, &client_address(), t).await?.go()
-                || !throttle::reserve(&mut conn, &VERIFY_SUBJECT, &flow.id_hash, t).await?.go()
-            {
-                return refuse(PAGE, AppError::TooManyAttempts);
-            }
-            if let Some(e) = store::refused(store::reserve_customers(&mut conn, &named, t).await?) {
-                return refuse(PAGE, e);
-            }
-            let Some(customer_no) = singled_out(&mut conn, &named, &factor).await? else {
-                store::customers_failed(&mut conn, &state.settings, &named, t).await?;
-                return refuse(PAGE, AppError::VerificationFailed);
-            };
-            store::settle_customers(&mut conn, &named, std::slice::from_ref(&customer_no)).await?;
-            throttle::forgive(&mut conn, &VERIFY_CLIENT, &client_address()).await?;
-            if store::existing_account(&mut conn, &customer_no, t).await?.1 {
-                return refuse(PAGE, AppError::SupportNeeded);
-            }
-            flow::advance(RegistrationStep::Additional, RegistrationStep::Credentials)
-                .set("customer_no", &customer_no)
-                .clear("candidates")
-                .by("id_hash", &flow.id_hash)
-                .rows(&mut conn)
-                .await?;
-            Ok(String::from(routes::CREDENTIALS))
+    respond(PAGE, async move {
+        let state = crate::ssr::state()?;
+        let t = now();
+        let mut conn = state.db.conn().await?;
+        let flow = match store::current_flow(&mut conn, RegistrationStep::Additional, t).await {
+            Ok(f) => f,
+            Err(e) => return refuse(routes::START, e),
+        };
+        let factor = additional_factor(factor_kind.unwrap_or_default(), &factor_value, &flow.factor_used)?;
+        let named: Vec<String> =
+            flow.candidates.as_deref().unwrap_or_default().split(',').map(str::to_owned).collect();
+        if !throttle::reserve(&mut conn, &VERIFY_CLIENT, &client_address(), t).await?.go()
+            || !throttle::reserve(&mut conn, &VERIFY_SUBJECT, &flow.id_hash, t).await?.go()
+        {
+            return refuse(PAGE, AppError::TooManyAttempts);
         }
-        .await,
-    )
+        if let Some(e) = store::refused(store::reserve_customers(&mut conn, &named, t).await?) {
+            return refuse(PAGE, e);
+        }
+        let Some(customer_no) = singled_out(&mut conn, &named, &factor).await? else {
+            store::customers_failed(&mut conn, &state.settings, &named, t).await?;
+            return refuse(PAGE, AppError::VerificationFailed);
+        };
+        store::settle_customers(&mut conn, &named, std::slice::from_ref(&customer_no)).await?;
+        throttle::forgive(&mut conn, &VERIFY_CLIENT, &client_address()).await?;
+        if store::existing_account(&mut conn, &customer_no, t).await?.1 {
+            return refuse(PAGE, AppError::SupportNeeded);
+        }
+        flow::advance(RegistrationStep::Additional, RegistrationStep::Credentials)
+            .set("customer_no", &customer_no)
+            .clear("candidates")
+            .by("id_hash", &flow.id_hash)
+            .rows(&mut conn)
+            .await?;
+        Ok(String::from(routes::CREDENTIALS))
+    })
+    .await
 }
 
 /// 追加認証情報's factor, parsed: `kind` must be the customer number or the equipment ID,
@@ -278,33 +263,30 @@ pub async fn submit_credentials(
     use crate::ssr::auth::{password as pw, random_token};
     use crate::ssr::{flow, now, refuse, respond};
     const PAGE: &str = routes::CREDENTIALS;
-    respond(
-        PAGE,
-        async move {
-            let (id, new_password) = parse_credentials(&itscom_id, &password, &password_again)?;
-            let state = crate::ssr::state()?;
-            let t = now();
-            let flow = credentials_flow(&state, &id, t).await?;
-            let customer_no = flow.customer_no.clone().ok_or(AppError::FlowExpired)?;
-            let hash = pw::hash_async(new_password.expose().to_string()).await;
-            let token = random_token();
+    respond(PAGE, async move {
+        let (id, new_password) = parse_credentials(&itscom_id, &password, &password_again)?;
+        let state = crate::ssr::state()?;
+        let t = now();
+        let flow = credentials_flow(&state, &id, t).await?;
+        let customer_no = flow.customer_no.clone().ok_or(AppError::FlowExpired)?;
+        let hash = pw::hash_async(new_password.expose().to_string()).await;
+        let token = random_token();
 
-            let mut tx = state.db.begin().await?;
-            // Write first (SQLite: a transaction that reads first cannot write once another
-            // writer has committed meanwhile).
-            if !flow::hold(RegistrationStep::Credentials).by("id_hash", &flow.id_hash).once(&mut tx).await? {
-                return refuse(routes::START, AppError::FlowExpired);
-            }
-            let request = credentials_request(&mut tx, &state.settings, id, &customer_no, token, t).await?;
-            if !record_request(&mut tx, &flow.id_hash, &request, hash, t).await? {
-                return refuse(routes::START, AppError::FlowExpired);
-            }
-            mail_request(&mut tx, &state.settings, &request, t).await?;
-            tx.commit().await?;
-            Ok(String::from(routes::SENT))
+        let mut tx = state.db.begin().await?;
+        // Write first (SQLite: a transaction that reads first cannot write once another
+        // writer has committed meanwhile).
+        if !flow::hold(RegistrationStep::Credentials).by("id_hash", &flow.id_hash).once(&mut tx).await? {
+            return refuse(routes::START, AppError::FlowExpired);
         }
-        .await,
-    )
+        let request = credentials_request(&mut tx, &state.settings, id, &customer_no, token, t).await?;
+        if !record_request(&mut tx, &flow.id_hash, &request, hash, t).await? {
+            return refuse(routes::START, AppError::FlowExpired);
+        }
+        mail_request(&mut tx, &state.settings, &request, t).await?;
+        tx.commit().await?;
+        Ok(String::from(routes::SENT))
+    })
+    .await
 }
 
 /// STEP 3's fields, parsed: the ID, and the new password (typed twice).

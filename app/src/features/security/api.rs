@@ -69,7 +69,7 @@ pub async fn get_security_overview() -> Result<SecurityOverview, AppError> {
 /// browser's next request, on any process, is a logged-out one).
 #[server(endpoint = "security/session/end")]
 pub async fn end_session(id: String) -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::SECURITY, end_one(id).await)
+    crate::ssr::respond(super::routes::SECURITY, end_one(id)).await
 }
 
 #[cfg(feature = "ssr")]
@@ -98,7 +98,7 @@ async fn end_one(id: String) -> crate::ssr::Answer {
 /// `他の端末をすべてログアウト`: every session of the account but this one ends.
 #[server(endpoint = "security/sessions/end-others")]
 pub async fn end_other_sessions() -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::SECURITY, end_others().await)
+    crate::ssr::respond(super::routes::SECURITY, end_others()).await
 }
 
 #[cfg(feature = "ssr")]
@@ -120,7 +120,7 @@ async fn end_others() -> crate::ssr::Answer {
 /// ログインのお知らせメール: `on` or `off`.
 #[server(endpoint = "security/notices")]
 pub async fn set_notices(notices: String) -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::SECURITY, save_notices(notices).await)
+    crate::ssr::respond(super::routes::SECURITY, save_notices(notices)).await
 }
 
 #[cfg(feature = "ssr")]
@@ -162,7 +162,7 @@ async fn save_notices(notices: String) -> crate::ssr::Answer {
 /// after 5 minutes).
 #[server(endpoint = "security/two-step/start")]
 pub async fn start_two_step(password: Option<String>) -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::SECURITY, begin_setup(password).await)
+    crate::ssr::respond(super::routes::SECURITY, begin_setup(password)).await
 }
 
 #[cfg(feature = "ssr")]
@@ -209,7 +209,7 @@ fn open_secret(settings: &crate::ssr::config::Settings, sealed: &str) -> Result<
 /// recovery codes are made, to be shown once.
 #[server(endpoint = "security/two-step/confirm")]
 pub async fn confirm_two_step(otp: String) -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::TWO_STEP, turn_on(otp).await)
+    crate::ssr::respond(super::routes::TWO_STEP, turn_on(otp)).await
 }
 
 #[cfg(feature = "ssr")]
@@ -317,13 +317,13 @@ pub async fn get_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
 /// `2段階認証を解除する`: the password and a code (or a recovery code).
 #[server(endpoint = "security/two-step/off")]
 pub async fn disable_two_step(password: Option<String>, otp: String) -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::SECURITY, with_both_factors(password, otp, false).await)
+    crate::ssr::respond(super::routes::SECURITY, with_both_factors(password, otp, false)).await
 }
 
 /// `リカバリーコードを作り直す`: the password and a code; the old codes stop working.
 #[server(endpoint = "security/two-step/renew")]
 pub async fn renew_recovery_codes(password: Option<String>, otp: String) -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::SECURITY, with_both_factors(password, otp, true).await)
+    crate::ssr::respond(super::routes::SECURITY, with_both_factors(password, otp, true)).await
 }
 
 /// Turns two-step verification off, or (`renew`) makes new recovery codes, after the
@@ -444,7 +444,7 @@ pub async fn get_login_step() -> Result<bool, AppError> {
 pub async fn login_second_step(otp: String, next: Option<String>) -> Result<String, AppError> {
     let next = crate::domain::redirect::safe_next(next.as_deref());
     let page = super::routes::login_two_step(&next);
-    crate::ssr::respond(&page, finish_login(otp, next).await)
+    crate::ssr::respond(&page, finish_login(otp, next)).await
 }
 
 #[cfg(feature = "ssr")]
@@ -579,7 +579,7 @@ async fn take_ceremony(
 /// the ceremony this account started; saved with the browser's name. Where to go next.
 #[server(endpoint = "security/passkey/register/finish")]
 pub async fn passkey_register_finish(credential: String) -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::SECURITY, add_passkey(credential).await)
+    crate::ssr::respond(super::routes::SECURITY, add_passkey(credential)).await
 }
 
 #[cfg(feature = "ssr")]
@@ -618,7 +618,7 @@ async fn add_passkey(credential: String) -> crate::ssr::Answer {
 /// `名前を変更`: the account's passkey `id` gets `name`.
 #[server(endpoint = "security/passkey/rename")]
 pub async fn rename_passkey(id: String, name: String) -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::SECURITY, rename(id, name).await)
+    crate::ssr::respond(super::routes::SECURITY, rename(id, name)).await
 }
 
 #[cfg(feature = "ssr")]
@@ -637,7 +637,7 @@ async fn rename(id: String, name: String) -> crate::ssr::Answer {
 /// `削除`: the account's passkey `id` (the password again after 5 minutes).
 #[server(endpoint = "security/passkey/delete")]
 pub async fn delete_passkey(id: String, password: Option<String>) -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::SECURITY, remove_passkey(id, password).await)
+    crate::ssr::respond(super::routes::SECURITY, remove_passkey(id, password)).await
 }
 
 #[cfg(feature = "ssr")]
@@ -691,7 +691,7 @@ pub async fn passkey_login_start() -> Result<String, AppError> {
 pub async fn passkey_login_finish(credential: String, next: Option<String>) -> Result<String, AppError> {
     let next = crate::domain::redirect::safe_next(next.as_deref());
     let page = crate::features::login::login_url(&next);
-    crate::ssr::respond(&page, passkey_login(credential, next).await)
+    crate::ssr::respond(&page, passkey_login(credential, next)).await
 }
 
 #[cfg(feature = "ssr")]
