@@ -178,6 +178,26 @@ where
     respond(&page, answer).await
 }
 
+/// What a mailed link's page reads (reading changes nothing), written once: the link
+/// page's headers are set, and `read` finds the link's row from the token (trimmed) at
+/// this moment. A link that finds nothing (unknown, used or expired) is `LinkInvalid`,
+/// answered 404.
+pub async fn read_link<T>(
+    token: &str,
+    read: impl AsyncFnOnce(&mut db::Conn, &str, i64) -> Result<Option<T>, sqlx::Error>,
+) -> Result<(T, AppState), AppError> {
+    set_link_page_headers();
+    let state = state()?;
+    let mut conn = state.db.conn().await?;
+    match read(&mut conn, token.trim(), now()).await? {
+        Some(row) => Ok((row, state)),
+        None => {
+            set_status(404);
+            Err(AppError::LinkInvalid)
+        }
+    }
+}
+
 /// Middleware: a server function's error answers with its variant's status (and its
 /// `Retry-After`, if it has one). The
 /// server-function layer answers every error 500 unless the function set another (as

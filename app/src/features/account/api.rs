@@ -206,13 +206,7 @@ async fn tell_of_id_change(
 /// What a mailed link will change (reading changes nothing).
 #[server(endpoint = "account/id/link")]
 pub async fn get_id_change_link(token: String) -> Result<IdChangeLink, AppError> {
-    crate::ssr::set_link_page_headers();
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.conn().await?;
-    let Some(link) = store::confirm_link(&mut conn, token.trim(), crate::ssr::now()).await? else {
-        crate::ssr::set_status(404);
-        return Err(AppError::LinkInvalid);
-    };
+    let (link, _) = crate::ssr::read_link(&token, store::confirm_link).await?;
     Ok(link.into())
 }
 
@@ -302,13 +296,8 @@ async fn tell_of_id_changed(
 /// (reading changes nothing).
 #[server(endpoint = "account/id/cancel/link")]
 pub async fn get_id_change_cancel(token: String) -> Result<IdChangeLink, AppError> {
-    crate::ssr::set_link_page_headers();
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.conn().await?;
-    let Some(link) = store::cancel_link(&mut conn, token.trim()).await? else {
-        crate::ssr::set_status(404);
-        return Err(AppError::LinkInvalid);
-    };
+    let (link, _) =
+        crate::ssr::read_link(&token, async |conn, token, _| store::cancel_link(conn, token).await).await?;
     Ok(link.into())
 }
 

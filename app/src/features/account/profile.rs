@@ -257,14 +257,7 @@ fn mask_email(address: &str) -> String {
 /// What a contact-address link will change (reading changes nothing).
 #[server(endpoint = "account/contact/link")]
 pub async fn get_contact_link(token: String) -> Result<ContactLink, AppError> {
-    crate::ssr::set_link_page_headers();
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.conn().await?;
-    let link = super::store::contact_link(&mut conn, token.trim(), crate::ssr::now()).await?;
-    let Some((current, new_email)) = link else {
-        crate::ssr::set_status(404);
-        return Err(AppError::LinkInvalid);
-    };
+    let ((current, new_email), _) = crate::ssr::read_link(&token, super::store::contact_link).await?;
     // Whoever holds the link (a mistyped address is a stranger's) sees the current
     // address masked.
     Ok(ContactLink { current: current.map(|c| mask_email(&c)), new_email })
@@ -319,13 +312,7 @@ pub async fn confirm_contact_change(token: String) -> Result<String, AppError> {
 /// the current address masked (reading changes nothing).
 #[server(endpoint = "account/contact/revert/link")]
 pub async fn get_contact_revert(token: String) -> Result<super::ContactRevertLink, AppError> {
-    crate::ssr::set_link_page_headers();
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.conn().await?;
-    let Some(r) = super::store::revert_link(&mut conn, token.trim(), crate::ssr::now()).await? else {
-        crate::ssr::set_status(404);
-        return Err(AppError::LinkInvalid);
-    };
+    let (r, _) = crate::ssr::read_link(&token, super::store::revert_link).await?;
     Ok(super::ContactRevertLink { restore: r.previous_email, current: r.current.map(|c| mask_email(&c)) })
 }
 

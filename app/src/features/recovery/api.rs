@@ -326,15 +326,8 @@ async fn mail_answer_link(
 /// Whether a mailed path-A link can still be used (reading changes nothing).
 #[server(endpoint = "recovery/link")]
 pub async fn recovery_link_status(token: String) -> Result<(), AppError> {
-    crate::ssr::set_link_page_headers();
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.conn().await?;
-    if store::link_open(&mut conn, token.trim(), crate::ssr::now()).await? {
-        Ok(())
-    } else {
-        crate::ssr::set_status(404);
-        Err(AppError::LinkInvalid)
-    }
+    let open = async |conn: &mut _, token: &_, t| Ok(store::link_open(conn, token, t).await?.then_some(()));
+    crate::ssr::read_link(&token, open).await.map(|_| ())
 }
 
 /// The mailed link's page (path A): the same question and answer again. Neither the

@@ -515,22 +515,17 @@ async fn notify_owner(
 /// address has confirmed: the person re-registering may be a stranger.
 #[server(endpoint = "register/confirmation")]
 pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
-    let state = crate::ssr::state()?;
-    crate::ssr::set_link_page_headers();
-    let mut conn = state.db.conn().await?;
-    let row = store::confirm_link(&mut conn, token.trim(), crate::ssr::now()).await?;
-    let Some(store::ConfirmLink {
+    let (link, state) = crate::ssr::read_link(&token, store::confirm_link).await?;
+    let store::ConfirmLink {
         itscom_id,
         name,
         customer_no,
         account_id: account,
         hold_until,
         owner_confirmed_at: confirmed,
-    }) = row
-    else {
-        crate::ssr::set_status(404);
-        return Err(AppError::LinkInvalid);
-    };
+        ..
+    } = link;
+    let mut conn = state.db.conn().await?;
     let held = account.is_some() && confirmed.is_none();
     // Whoever opens the link may be a stranger who knew the contract's details: the
     // addresses already on the contract are shown masked, for a first registration as
@@ -561,7 +556,7 @@ pub async fn complete_registration(token: String, contact: Option<String>) -> Re
         if store::lock_link_customer(&mut tx, &token, t).await? != 1 {
             return refuse(&page, AppError::LinkInvalid);
         }
-        let Some(pending) = store::confirming_flow(&mut tx, &token, t).await? else {
+        let Some(pending) = store::confirm_link(&mut tx, &token, t).await? else {
             return refuse(&page, AppError::LinkInvalid);
         };
         let held = pending.account_id.is_some() && pending.owner_confirmed_at.is_none();
@@ -664,14 +659,9 @@ async fn close_flow(state: &crate::ssr::AppState, id_hash: &str) -> Result<(), A
 #[server(endpoint = "register/review")]
 pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
     use crate::ssr::crypto::sha256_hex;
-    crate::ssr::set_link_page_headers();
-    let state = crate::ssr::state()?;
     let hash = sha256_hex(token.trim());
-    let mut conn = state.db.conn().await?;
-    let Some(link) = store::owner_review_link(&mut conn, &hash).await? else {
-        crate::ssr::set_status(404);
-        return Err(AppError::LinkInvalid);
-    };
+    let (link, state) =
+        crate::ssr::read_link(&token, async |conn, _, _| store::owner_review_link(conn, &hash).await).await?;
     Ok(OwnerReview {
         confirm: link.owner_confirm_hash.as_deref() == Some(hash.as_str()),
         new_id: link.itscom_id,
@@ -827,13 +817,7 @@ pub async fn registration_step() -> Result<Option<super::RegistrationStep>, AppE
 /// nothing).
 #[server(endpoint = "register/stop/link")]
 pub async fn get_registration_stop(token: String) -> Result<super::RegistrationStop, AppError> {
-    crate::ssr::set_link_page_headers();
-    let state = crate::ssr::state()?;
-    let mut conn = state.db.conn().await?;
-    let Some(stop) = store::stop_link(&mut conn, token.trim(), crate::ssr::now()).await? else {
-        crate::ssr::set_status(404);
-        return Err(AppError::LinkInvalid);
-    };
+    let (stop, _) = crate::ssr::read_link(&token, store::stop_link).await?;
     Ok(super::RegistrationStop {
         itscom_id: super::mask_address(&stop.itscom_id),
         registered_at: stop.created_at,

@@ -266,9 +266,11 @@ pub async fn block_reregistration(conn: &mut Conn, customer_no: &str, now: i64) 
     Ok(())
 }
 
-/// A pending registration found by its confirmation link, with its customer's name.
+/// A pending registration found by its confirmation link, with its customer's name: what
+/// the link's page shows and its completion reads.
 #[derive(sqlx::FromRow)]
 pub struct ConfirmLink {
+    pub id_hash: String,
     pub itscom_id: String,
     pub name: String,
     pub customer_no: String,
@@ -278,14 +280,14 @@ pub struct ConfirmLink {
 }
 
 /// The pending registration of confirmation link `token`, while the link is open
-/// (reading changes nothing).
+/// (reading changes nothing; the completion reads it again inside its transaction).
 pub async fn confirm_link(
     conn: &mut Conn,
     token: &str,
     now: i64,
 ) -> Result<Option<ConfirmLink>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT f.itscom_id, c.name, c.customer_no, f.account_id, f.hold_until, f.owner_confirmed_at
+        "SELECT f.id_hash, f.itscom_id, c.name, c.customer_no, f.account_id, f.hold_until, f.owner_confirmed_at
          FROM registration_flows f JOIN customers c ON c.customer_no = f.customer_no
          WHERE f.confirm_token_hash = $1 AND f.step = $2 AND f.confirm_expires_at > $3",
     )
@@ -335,35 +337,6 @@ pub async fn lock_link_customer(conn: &mut Conn, token: &str, now: i64) -> Resul
     .execute(conn)
     .await?
     .rows_affected())
-}
-
-/// A pending registration as its completion reads it.
-#[derive(sqlx::FromRow)]
-pub struct ConfirmingFlow {
-    pub id_hash: String,
-    pub customer_no: String,
-    pub itscom_id: String,
-    pub account_id: Option<String>,
-    pub hold_until: Option<i64>,
-    pub owner_confirmed_at: Option<i64>,
-}
-
-/// The pending registration of confirmation link `token`, while the link is open.
-pub async fn confirming_flow(
-    conn: &mut Conn,
-    token: &str,
-    now: i64,
-) -> Result<Option<ConfirmingFlow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id_hash, customer_no, itscom_id, account_id, hold_until, owner_confirmed_at
-         FROM registration_flows
-         WHERE confirm_token_hash = $1 AND step = $2 AND confirm_expires_at > $3",
-    )
-    .bind(sha256_hex(token))
-    .bind(RegistrationStep::MailSent)
-    .bind(now)
-    .fetch_optional(conn)
-    .await
 }
 
 /// A held re-registration as a link mailed to the account's owner shows it.
