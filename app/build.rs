@@ -26,14 +26,22 @@
 //! ja = ["…", "…"]
 //! en = ["…", "…"]
 //! ```
-//! A mail without values has `args = ""`. A text that needs code (a `match`, a computed
-//! value) is a Rust row in the `texts.rs`.
+//! A mail without values has `args = ""`. Every value is written in each language's
+//! text, else the build fails (a translator who drops `{link}` would send a mail
+//! without its link); a text without `args` holds no `{` or `}`. Names are Rust
+//! names and the values' types are `&str`, `usize`, `u8`, `u32` or `i64`: the file is
+//! words, never code. A text that needs code (a `match`, a computed value) is a Rust
+//! row in the `texts.rs`. Any mistake stops the build with the file and the row.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+/// The types a text's values may have.
+const ARG_TYPES: [&str; 5] = ["&str", "usize", "u8", "u32", "i64"];
 
 fn main() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let src = manifest.join("src");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("texts");
     std::fs::create_dir_all(&out).unwrap();
     println!("cargo::rerun-if-changed=src/i18n");
@@ -43,13 +51,20 @@ fn main() {
         std::fs::read_dir(src.join("features")).unwrap().map(|e| e.unwrap().path()).collect();
     features.sort();
     dirs.extend(features);
+    let mut names = std::collections::BTreeSet::new();
     for dir in dirs {
         let rs = dir.join("texts.rs");
         let Ok(code) = std::fs::read_to_string(&rs) else { continue };
-        println!("cargo::rerun-if-changed={}", rs.display());
-        let Some((name, file)) = declared(&code) else { continue };
+        let Some((name, file)) = declared(&code) else {
+            assert!(
+                !dir.join("texts.toml").exists(),
+                "{}: texts.toml, but no `pub struct Name in \"texts.toml\"` in texts.rs",
+                dir.display()
+            );
+            continue;
+        };
+        assert!(names.insert(name.clone()), "{}: a second table named {name}", rs.display());
         let toml = dir.join(file);
-        println!("cargo::rerun-if-changed={}", toml.display());
         let text = std::fs::read_to_string(&toml).unwrap_or_else(|e| panic!("{}: {e}", toml.display()));
         let rows = rows(&text).unwrap_or_else(|e| panic!("{}: {e}", toml.display()));
         let generated = format!(
@@ -58,7 +73,7 @@ fn main() {
              ($(#[$meta:meta])* $vis:vis struct $name:ident {{ $($rows:tt)* }}) => {{\n        \
              $crate::texts! {{ $(#[$meta])* $vis struct $name {{ $($rows)*\n{rows}        }} }}\n    \
              }};\n}}\n",
-            toml.strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap().display()
+            toml.strip_prefix(&manifest).unwrap().display()
         );
         let path = out.join(format!("{name}.rs"));
         if std::fs::read_to_string(&path).ok().as_deref() != Some(generated.as_str()) {
@@ -67,15 +82,20 @@ fn main() {
     }
 }
 
-/// `struct Name in "file"` in a `texts.rs`.
+/// `pub struct Name in "file"`, the line that declares a `texts.rs`'s table.
 fn declared(code: &str) -> Option<(String, String)> {
-    let at = code.find("crate::texts! {")?;
-    let rest = &code[at..];
-    let rest = &rest[rest.find("struct ")? + "struct ".len()..];
-    let (name, rest) = rest.split_once(char::is_whitespace)?;
-    let rest = rest.trim_start().strip_prefix("in ")?.trim_start().strip_prefix('"')?;
-    let (file, _) = rest.split_once('"')?;
-    Some((name.to_string(), file.to_string()))
+    code.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("pub struct ")?;
+        let (name, rest) = rest.split_once(" in \"")?;
+        let (file, _) = rest.split_once('"')?;
+        is_name(name).then(|| (name.to_string(), file.to_string()))
+    })
+}
+
+/// A Rust name as a text's or a value's name: lower case, digits and `_`.
+fn is_name(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// The Rust rows of a `texts.toml`.
@@ -83,6 +103,9 @@ fn rows(text: &str) -> Result<String, String> {
     let table: toml::Table = text.parse().map_err(|e| format!("{e}"))?;
     let mut out = String::new();
     for (field, row) in &table {
+        if !is_name(field) || field.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return Err(format!("[{field}]: a text's name is lower case letters, digits and _"));
+        }
         let row = row.as_table().ok_or(format!("{field}: a row is a table [{field}]"))?;
         for key in row.keys() {
             if !["ja", "en", "args", "ssr"].contains(&key.as_str()) {
@@ -95,19 +118,19 @@ fn rows(text: &str) -> Result<String, String> {
         };
         let args = match row.get("args") {
             None => None,
-            Some(v) => Some(Args::parse(v.as_str().ok_or(format!("{field}: args is a string"))?)?),
+            Some(v) => Some(
+                Args::parse(v.as_str().ok_or("args is a string".to_string())?)
+                    .map_err(|e| format!("{field}: {e}"))?,
+            ),
         };
         let [ja, en] = ["ja", "en"].map(|lang| row.get(lang).ok_or(format!("{field}: no {lang}")));
         let (ja, en) = (ja?, en?);
-        if let Some(args) = &args {
-            for text in [ja, en].into_iter().flat_map(|v| match v {
+        for (lang, value) in [("ja", ja), ("en", en)] {
+            let texts: Vec<&str> = match value {
                 toml::Value::Array(items) => items.iter().filter_map(|i| i.as_str()).collect(),
-                v => v.as_str().into_iter().collect::<Vec<_>>(),
-            }) {
-                if let Some(name) = names(text).into_iter().find(|n| !args.0.iter().any(|(a, _)| a == n)) {
-                    return Err(format!("{field}: {{{name}}} is not one of its args"));
-                }
-            }
+                v => v.as_str().into_iter().collect(),
+            };
+            check_values(args.as_ref(), &texts).map_err(|e| format!("{field}.{lang}: {e}"))?;
         }
         let (ty, ja, en) = match (&args, ja, en) {
             (None, toml::Value::String(ja), toml::Value::String(en)) => (None, literal(ja), literal(en)),
@@ -124,14 +147,14 @@ fn rows(text: &str) -> Result<String, String> {
             ),
             (Some(args), toml::Value::String(ja), toml::Value::String(en)) => (
                 Some(format!("fn({}) -> String", args.types())),
-                args.closure(&[ja.as_str()], format_text(args, ja)),
-                args.closure(&[en.as_str()], format_text(args, en)),
+                args.closure(format_text(args, ja)),
+                args.closure(format_text(args, en)),
             ),
             (Some(args), toml::Value::Array(ja), toml::Value::Array(en)) => {
                 let (ja, en) = (strings(field, ja)?, strings(field, en)?);
                 let paragraphs = |texts: &[&str]| {
                     let items: Vec<String> = texts.iter().map(|t| format_text(args, t)).collect();
-                    args.closure(texts, format!("vec![{}]", items.join(", ")))
+                    args.closure(format!("vec![{}]", items.join(", ")))
                 };
                 (Some(format!("fn({}) -> Vec<String>", args.types())), paragraphs(&ja), paragraphs(&en))
             }
@@ -144,6 +167,30 @@ fn rows(text: &str) -> Result<String, String> {
         writeln!(out, "            {field}{ty} = {ja}, {en};").unwrap();
     }
     Ok(out)
+}
+
+/// A text names only its values, each `{name}`, and every value (but a `_name`) in each
+/// language; a text without values holds no brace.
+fn check_values(args: Option<&Args>, texts: &[&str]) -> Result<(), String> {
+    let Some(args) = args else {
+        return match texts.iter().find(|t| t.contains(['{', '}'])) {
+            Some(t) => Err(format!("`{t}` has a brace, but the text has no args")),
+            None => Ok(()),
+        };
+    };
+    for name in texts.iter().flat_map(|t| names(t)) {
+        if !args.0.iter().any(|(a, _)| a == name) {
+            return Err(format!(
+                "{{{name}}} is not one of its args (a value is written {{name}}, no format)"
+            ));
+        }
+    }
+    for (arg, _) in &args.0 {
+        if !arg.starts_with('_') && !texts.iter().any(|t| names(t).contains(&arg.as_str())) {
+            return Err(format!("the value {arg} is not written in this language's text"));
+        }
+    }
+    Ok(())
 }
 
 fn strings<'a>(field: &str, values: &'a [toml::Value]) -> Result<Vec<&'a str>, String> {
@@ -164,8 +211,10 @@ impl Args {
             .split(',')
             .filter(|a| !a.trim().is_empty())
             .map(|a| match a.split_once(':') {
-                Some((name, ty)) => Ok((name.trim().to_string(), ty.trim().to_string())),
-                None => Err(format!("args: `{a}` is not `name: type`")),
+                Some((name, ty)) if is_name(name.trim()) && ARG_TYPES.contains(&ty.trim()) => {
+                    Ok((name.trim().to_string(), ty.trim().to_string()))
+                }
+                _ => Err(format!("args: `{}` is not `name: type`, a type one of {ARG_TYPES:?}", a.trim())),
             })
             .collect::<Result<_, _>>()?;
         Ok(Args(args))
@@ -175,19 +224,9 @@ impl Args {
         self.0.iter().map(|(_, ty)| ty.as_str()).collect::<Vec<_>>().join(", ")
     }
 
-    /// `|a, _b| body`: a value no text of this language names is `_`-prefixed.
-    fn closure(&self, texts: &[&str], body: String) -> String {
-        let params: Vec<String> = self
-            .0
-            .iter()
-            .map(|(name, _)| {
-                if texts.iter().any(|t| names(t).contains(&name.as_str())) {
-                    name.clone()
-                } else {
-                    format!("_{name}")
-                }
-            })
-            .collect();
+    /// `|a, b| body` (every value is named in the text: `check_values`).
+    fn closure(&self, body: String) -> String {
+        let params: Vec<&str> = self.0.iter().map(|(name, _)| name.as_str()).collect();
         format!("|{}| {body}", params.join(", "))
     }
 }

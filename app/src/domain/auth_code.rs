@@ -8,7 +8,7 @@ pub const LEN: usize = 6;
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthCode(String);
 
-crate::redacted_debug!(AuthCode);
+crate::domain::redacted_debug!(AuthCode);
 
 impl AuthCode {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {

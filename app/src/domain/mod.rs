@@ -105,16 +105,16 @@ impl FieldError {
 
 /// `Debug` that names the type and hides its value (`Password(…)`), for the types that
 /// hold a secret: it never reaches a log.
-#[macro_export]
 macro_rules! redacted_debug {
     ($ty:ident) => {
-        impl std::fmt::Debug for $ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::core::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(concat!(stringify!($ty), "(…)"))
             }
         }
     };
 }
+pub(crate) use redacted_debug;
 
 /// Inputs at every edge of the text rules, for the tests that a rule's list of errors
 /// (`ERRORS`: what an island checking the field as typed gets messages for) names every

@@ -10,7 +10,7 @@ pub const MAX_LEN: usize = 32;
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Password(String);
 
-crate::redacted_debug!(Password);
+crate::domain::redacted_debug!(Password);
 
 pub fn is_allowed_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '%' | '+' | '/' | ':' | '=' | '@' | '^' | '_' | '-')

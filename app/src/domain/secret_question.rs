@@ -56,7 +56,7 @@ pub const ANSWER_MAX: usize = 50;
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretAnswer(String);
 
-crate::redacted_debug!(SecretAnswer);
+crate::domain::redacted_debug!(SecretAnswer);
 
 impl SecretAnswer {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {

@@ -7,25 +7,25 @@
 /// Declares a table of texts: its struct, one `pub` field a text, the `const` tables
 /// `JA` and `EN`, and `of(locale)` (the table of a locale) and `t()` (the table of the
 /// page being rendered). A table is declared with its data file,
-/// `pub struct AddonTexts in "texts.toml" { … }`, whose rows join the Rust rows written
-/// between the braces: those are the texts that need code (a `match`, a computed
-/// value). A Rust row is a text: its name, its type unless it is `&'static str`, then
-/// its Japanese and its English value, each on lines of its own:
+/// `pub struct AddonTexts in "texts.toml" { … }` (the file beside the `texts.rs`, which
+/// `app/build.rs` finds by this line), whose rows join the Rust rows written between
+/// the braces: those are only the texts that need code (a `match`, a computed value).
+/// A Rust row is a text: its name, its type unless it is `&'static str`, then its
+/// Japanese and its English value, each on lines of its own:
 /// ```ignore
 /// crate::texts! {
 ///     /// The words of the add-on screens.
 ///     pub struct AddonTexts in "texts.toml" {
-///         security_title =
-///             "セキュリティ",
-///             "Security";
-///         /// A text with values in it is a function of them.
-///         devices_n: fn(u32) -> String =
-///             |n| format!("{n}台まで"),
-///             |n| format!("Up to {n}");
-///         #[cfg(feature = "ssr")]
-///         mail_subject =
-///             "オプションサービスのお申し込み",
-///             "Your option service application";
+///         /// The cancel confirmation (last day, what the months after this one cost).
+///         cancel_confirm: fn(&str, Option<&str>) -> String =
+///             |end, cost| match cost {
+///                 Some(cost) => format!("{end}までの料金（{cost}）がかかります。解約しますか？"),
+///                 None => format!("{end}までご利用いただけます。解約しますか？"),
+///             },
+///             |end, cost| match cost {
+///                 Some(cost) => format!("Cancelling still costs the fees to {end} ({cost}). Cancel?"),
+///                 None => format!("You can use it until {end}. Cancel?"),
+///             };
 ///     }
 /// }
 /// ```

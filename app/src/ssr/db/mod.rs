@@ -30,7 +30,7 @@ pub struct Db {
 #[derive(Clone, Default)]
 struct SecretCache(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<&'static str, String>>>);
 
-crate::redacted_debug!(SecretCache);
+crate::domain::redacted_debug!(SecretCache);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
