@@ -28,7 +28,7 @@ pub async fn choose_recovery(choice: Option<String>) -> Result<String, AppError>
 pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
     use super::RecoveryStep;
     use crate::domain::ItscomId;
-    use crate::ssr::auth::{random_token, set_cookie};
+    use crate::ssr::auth::{random_token, set_flow_cookie};
     use crate::ssr::{now, refuse, respond};
     respond(routes::IDENTIFY, async move {
         if let Err(e) = ItscomId::parse(&itscom_id) {
@@ -61,13 +61,7 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
         store::start_flow(&mut tx, flow, t).await?;
         announce_recovery(&mut tx, &state.settings, account_id.as_deref(), method, &code, t).await?;
         tx.commit().await?;
-        set_cookie(&crate::ssr::auth::cookie(
-            &state.settings,
-            store::FLOW_COOKIE,
-            &token,
-            Some(store::FLOW_SECS),
-            true,
-        ));
+        set_flow_cookie(&state.settings, store::FLOW_COOKIE, &token, store::FLOW_SECS);
         Ok(String::from(if code_method { routes::CODE } else { routes::QUESTION }))
     })
     .await
@@ -378,7 +372,7 @@ async fn move_to_browser(
     t: i64,
 ) -> crate::ssr::Answer {
     use super::RecoveryStep;
-    use crate::ssr::auth::{random_token, set_cookie, sha256_hex};
+    use crate::ssr::auth::{random_token, set_flow_cookie, sha256_hex};
     // Single use: the link ends here, and the flow moves to this browser.
     let browser_token = random_token();
     let moved = crate::ssr::flow::advance(RecoveryStep::Mailed, RecoveryStep::Password)
@@ -392,13 +386,7 @@ async fn move_to_browser(
     }
     crate::ssr::auth::throttle::forgive(conn, &store::RECOVERY_CLIENT, &crate::ssr::auth::client_address())
         .await?;
-    set_cookie(&crate::ssr::auth::cookie(
-        settings,
-        store::FLOW_COOKIE,
-        &browser_token,
-        Some(store::FLOW_SECS),
-        true,
-    ));
+    set_flow_cookie(settings, store::FLOW_COOKIE, &browser_token, store::FLOW_SECS);
     Ok(String::from(routes::REISSUE))
 }
 
@@ -473,13 +461,7 @@ pub async fn set_recovered_password(password: String, password_again: String) ->
         }
         reset_password(&mut tx, &state.settings, &account_id, &target, hash, t).await?;
         tx.commit().await?;
-        crate::ssr::auth::set_cookie(&crate::ssr::auth::cookie(
-            &state.settings,
-            store::FLOW_COOKIE,
-            "",
-            Some(0),
-            true,
-        ));
+        crate::ssr::auth::set_flow_cookie(&state.settings, store::FLOW_COOKIE, "", 0);
         Ok(String::from(routes::DONE))
     })
     .await

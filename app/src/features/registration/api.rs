@@ -18,7 +18,7 @@ pub async fn verify_contract(
     factor_kind: Option<String>,
     factor_value: String,
 ) -> Result<String, AppError> {
-    use crate::ssr::auth::{random_token, set_cookie, throttle};
+    use crate::ssr::auth::{random_token, set_flow_cookie, throttle};
     use crate::ssr::{now, respond};
     respond(routes::START, async move {
         let (kana, phone, factor) = parse_holder(&kana, &phone, factor_kind.as_deref(), &factor_value)?;
@@ -33,13 +33,7 @@ pub async fn verify_contract(
         let token = random_token();
         store::start_flow(&mut conn, &token, next.step, next.customer_no, next.candidates, factor.kind(), t)
             .await?;
-        set_cookie(&crate::ssr::auth::cookie(
-            &state.settings,
-            store::FLOW_COOKIE,
-            &token,
-            Some(store::FLOW_SECS),
-            true,
-        ));
+        set_flow_cookie(&state.settings, store::FLOW_COOKIE, &token, store::FLOW_SECS);
         Ok(String::from(next.page))
     })
     .await

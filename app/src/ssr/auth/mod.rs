@@ -81,6 +81,12 @@ pub fn cookie(
     c
 }
 
+/// Sets a flow's browser cookie `name` (HttpOnly) to its `token` for `secs`, the time
+/// the flow may take; an empty token and 0 seconds remove it.
+pub fn set_flow_cookie(settings: &crate::ssr::config::Settings, name: &str, token: &str, secs: i64) {
+    set_cookie(&cookie(settings, name, token, Some(secs), true));
+}
+
 /// Add a `Set-Cookie` header to the current response.
 pub fn set_cookie(cookie: &str) {
     if let (Some(res), Ok(value)) =
