@@ -61,8 +61,13 @@ impl InquiryMessage {
             return Err(FieldError::TooLong { max: MESSAGE_MAX });
         }
         // Control characters other than line breaks and tabs have no place in a message
-        // (they would reach the support staff's tools and the receipt mail).
-        if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        // (they would reach the support staff's tools and the receipt mail), nor do
+        // bidirectional controls, which would show the staff the words in another
+        // order than the customer's. A zero-width space pasted with a text is harmless.
+        if text
+            .chars()
+            .any(|c| (c.is_control() && c != '\n' && c != '\t') || super::normalize::is_bidi_control(c))
+        {
             return Err(FieldError::InvalidCharacters);
         }
         Ok(Self(text.to_string()))
@@ -109,6 +114,21 @@ mod tests {
         assert!(InquiryMessage::parse(&format!("  {full}\n")).is_ok());
         assert_eq!(InquiryMessage::parse("回線が\r\n遅い").unwrap().as_str(), "回線が\n遅い");
         assert_eq!(InquiryMessage::parse("a\u{0}b"), Err(FieldError::InvalidCharacters));
+    }
+
+    #[test]
+    fn a_message_refuses_bidirectional_controls_but_keeps_a_pasted_zero_width_space() {
+        for bidi in ['\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{200F}'] {
+            assert_eq!(
+                InquiryMessage::parse(&format!("料金{bidi}が違う")),
+                Err(FieldError::InvalidCharacters),
+                "{bidi:?}"
+            );
+        }
+        assert_eq!(
+            InquiryMessage::parse("料金\u{200B}が違う\n\t明細").unwrap().as_str(),
+            "料金\u{200B}が違う\n\t明細"
+        );
     }
 
     #[test]

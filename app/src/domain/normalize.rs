@@ -80,14 +80,31 @@ pub fn remove_spaces(input: &str) -> String {
     input.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// The bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069):
+/// invisible characters that make a text show in another order than it is stored
+/// ("Trojan Source"), so a name or a message could read one way on a screen and
+/// another in the data. A customer's text never needs them: Japanese and English
+/// need no overrides.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A character nobody sees and no short text needs: a bidirectional control, the
+/// zero-width space, the word joiner or the byte-order mark. (The zero-width joiner,
+/// which an emoji sequence such as 👨‍👩‍👧 is made of, is not one of them.)
+pub fn is_invisible(c: char) -> bool {
+    is_bidi_control(c) || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+}
+
 /// A short text on one line (a passkey's name, a secret answer), already trimmed:
-/// required, no control character, at most `max` characters.
+/// required, no control or [invisible](is_invisible) character, at most `max`
+/// characters.
 pub fn one_line(s: &str, max: usize) -> Result<&str, super::FieldError> {
     use super::FieldError;
     if s.is_empty() {
         return Err(FieldError::Required);
     }
-    if s.chars().any(char::is_control) {
+    if s.chars().any(|c| c.is_control() || is_invisible(c)) {
         return Err(FieldError::InvalidCharacters);
     }
     if s.chars().count() > max {
@@ -176,6 +193,28 @@ mod tests {
         assert_eq!(fold_width("ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｃｏｍ"), "hanako@example.com");
         assert_eq!(fold_width("０３－１２３４\u{3000}５６７８"), "03-1234 5678");
         assert_eq!(fold_width("①ﬁ"), "①ﬁ", "other compatibility characters are left as typed");
+    }
+
+    #[test]
+    fn a_one_line_text_refuses_invisible_characters_but_not_an_emoji_sequence() {
+        use crate::domain::FieldError;
+        for hidden in
+            ['\u{202E}', '\u{2066}', '\u{200F}', '\u{061C}', '\u{200B}', '\u{2060}', '\u{FEFF}', '\u{7}']
+        {
+            assert_eq!(
+                one_line(&format!("iPad{hidden}dapi"), 40),
+                Err(FieldError::InvalidCharacters),
+                "{hidden:?}"
+            );
+        }
+        assert_eq!(
+            one_line("家族の👨\u{200D}👩\u{200D}👧 iPad", 40),
+            Ok("家族の👨\u{200D}👩\u{200D}👧 iPad")
+        );
+        assert_eq!(one_line("山田のiPhone", 40), Ok("山田のiPhone"));
+        assert_eq!(one_line(&"あ".repeat(40), 40).map(str::len), Ok(120));
+        assert_eq!(one_line(&"あ".repeat(41), 40), Err(FieldError::TooLong { max: 40 }));
+        assert_eq!(one_line("", 40), Err(FieldError::Required));
     }
 
     #[test]

@@ -504,6 +504,10 @@ async fn a_passkey_registers_logs_in_without_an_id_and_skips_the_code(backend: B
         let to = post_from(&app, &b, "/api/security/passkey/rename", &[("id", &id), ("name", name)]).await;
         assert_eq!(to, format!("/account/security?error=passkey_name.{code}"));
     }
+    // A right-to-left override would show the name in another order than it is stored.
+    let to = post_from(&app, &b, "/api/security/passkey/rename", &[("id", &id), ("name", "gpj.\u{202E}exe")])
+        .await;
+    assert_eq!(to, "/account/security?error=passkey_name.invalid_characters");
     let to =
         post_from(&app, &b, "/api/security/passkey/rename", &[("id", &id), ("name", " 花子のiPhone ")]).await;
     assert_eq!(to, "/account/security?done=passkey_renamed#passkeys");
