@@ -127,26 +127,26 @@ pub fn App() -> impl IntoView {
                     <Route path=PagePath(crate::features::registration::routes::ADDITIONAL) view=AdditionalPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::registration::routes::CREDENTIALS) view=CredentialsPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::registration::routes::SENT) view=SentPage ssr=SsrMode::Async/>
-                    <Route path=PagePath(crate::features::registration::routes::CONFIRM) view=ConfirmPage ssr=SsrMode::Async/>
+                    <Route path=crate::features::registration::routes::CONFIRM.path() view=ConfirmPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::registration::routes::DONE) view=DonePage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::registration::routes::PENDING) view=PendingPage ssr=SsrMode::Async/>
-                    <Route path=PagePath(crate::features::registration::routes::REVIEW) view=ReviewPage ssr=SsrMode::Async/>
+                    <Route path=crate::features::registration::routes::REVIEW.path() view=ReviewPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::registration::routes::REVIEWED) view=ReviewedPage ssr=SsrMode::Async/>
-                    <Route path=PagePath(crate::features::registration::routes::STOP) view=StopPage ssr=SsrMode::Async/>
+                    <Route path=crate::features::registration::routes::STOP.path() view=StopPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::recovery::routes::START) view=RecoveryChoicePage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::recovery::routes::IDENTIFY) view=RecoveryIdentifyPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::recovery::routes::CODE) view=RecoveryCodePage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::recovery::routes::PASSWORD) view=RecoveryPasswordPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::account::routes::OVERVIEW) view=AccountPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::account::routes::EDIT) view=AccountEditPage ssr=SsrMode::Async/>
-                    <Route path=PagePath(crate::features::account::routes::CONTACT_VERIFY) view=ContactVerifyPage ssr=SsrMode::Async/>
-                    <Route path=PagePath(crate::features::account::routes::CONTACT_REVERT) view=ContactRevertPage ssr=SsrMode::Async/>
+                    <Route path=crate::features::account::routes::CONTACT_VERIFY.path() view=ContactVerifyPage ssr=SsrMode::Async/>
+                    <Route path=crate::features::account::routes::CONTACT_REVERT.path() view=ContactRevertPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::account::routes::ID) view=IdChangePage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::account::routes::ID_CONFIRM) view=IdChangeConfirmPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::account::routes::ID_SENT) view=IdChangeSentPage ssr=SsrMode::Async/>
-                    <Route path=PagePath(crate::features::account::routes::ID_VERIFY) view=IdChangeVerifyPage ssr=SsrMode::Async/>
+                    <Route path=crate::features::account::routes::ID_VERIFY.path() view=IdChangeVerifyPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::account::routes::ID_DONE) view=IdChangeDonePage ssr=SsrMode::Async/>
-                    <Route path=PagePath(crate::features::account::routes::ID_CANCEL) view=IdChangeCancelPage ssr=SsrMode::Async/>
+                    <Route path=crate::features::account::routes::ID_CANCEL.path() view=IdChangeCancelPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::account::routes::ID_CANCELLED) view=IdChangeCancelledPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::billing::routes::INVOICES) view=BillingPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::billing::routes::PAYMENT) view=PaymentPage ssr=SsrMode::Async/>
@@ -169,7 +169,7 @@ pub fn App() -> impl IntoView {
                     <Route path=PagePath(crate::features::mailboxes::routes::DONE) view=MailboxDonePage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::recovery::routes::QUESTION) view=RecoveryQuestionPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::recovery::routes::SENT) view=RecoverySentPage ssr=SsrMode::Async/>
-                    <Route path=PagePath(crate::features::recovery::routes::VERIFY) view=RecoveryVerifyPage ssr=SsrMode::Async/>
+                    <Route path=crate::features::recovery::routes::VERIFY.path() view=RecoveryVerifyPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::recovery::routes::REISSUE) view=RecoveryReissuePage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::recovery::routes::DONE) view=RecoveryDonePage ssr=SsrMode::Async/>
                     // Async: the response waits for the data, so a missing customer (or

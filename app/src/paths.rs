@@ -8,6 +8,31 @@ use leptos_router::{ParamSegment, PartialPathMatch, PathSegment, PossibleRouteMa
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PagePath(pub &'static str);
 
+/// The page of a link the portal mails (`/register/confirm`, `/account/id/cancel`…),
+/// written once as a constant in its feature's `routes.rs`. The mail carries it with
+/// its token (`?token=…`, through `Settings::mailed_link` on the server), the link's
+/// form post goes back to that page when it is refused (`ssr::link_action`), and it
+/// says `?done=1` once its action is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailedLink(pub &'static str);
+
+impl MailedLink {
+    /// The path, for the route table.
+    pub const fn path(self) -> PagePath {
+        PagePath(self.0)
+    }
+
+    /// The page of `token`.
+    pub fn page(self, token: &str) -> String {
+        format!("{}?token={token}", self.0)
+    }
+
+    /// The page once the link's action is taken.
+    pub fn done(self) -> String {
+        format!("{}?done=1", self.0)
+    }
+}
+
 impl PagePath {
     fn parts(&self) -> impl Iterator<Item = &'static str> {
         self.0.split('/').filter(|part| !part.is_empty())
@@ -55,6 +80,14 @@ mod tests {
             let params = m.params().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
             (matched, rest, params)
         })
+    }
+
+    #[test]
+    fn a_mailed_link_is_its_page_with_the_token() {
+        const LINK: MailedLink = MailedLink("/register/confirm");
+        assert_eq!(LINK.page("abc-123_x"), "/register/confirm?token=abc-123_x");
+        assert_eq!(LINK.done(), "/register/confirm?done=1");
+        assert_eq!(LINK.path(), PagePath("/register/confirm"));
     }
 
     #[test]

@@ -187,6 +187,16 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/mypage.db";
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
 
 impl Settings {
+    /// A mailed link as it goes into the mail: `PUBLIC_URL` joined with the link's page
+    /// of `token`.
+    pub fn mailed_link(
+        &self,
+        link: crate::paths::MailedLink,
+        token: &str,
+    ) -> Result<url::Url, crate::error::AppError> {
+        self.public_url.join(&link.page(token)).map_err(crate::error::AppError::internal)
+    }
+
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|k| std::env::var(k).ok())
     }

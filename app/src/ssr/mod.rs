@@ -159,18 +159,18 @@ pub struct Link {
 }
 
 /// A mailed link's form post, written once (the pages' side is `LinkPage`): `act`
-/// is given the [`Link`] of `token`, whose page `page_of` names, and its answer goes to
+/// is given the [`Link`] of `token` on the page of `link`, and its answer goes to
 /// [`respond`] with that page.
 pub async fn link_action<Fut>(
     token: String,
-    page_of: impl Fn(&str) -> String,
+    link: crate::paths::MailedLink,
     act: impl FnOnce(Link) -> Fut,
 ) -> Result<String, AppError>
 where
     Fut: std::future::Future<Output = Answer>,
 {
     let token = token.trim().to_string();
-    let page = page_of(&token);
+    let page = link.page(&token);
     let answer = async {
         let link = Link { token, page: page.clone(), state: state()?, t: now() };
         act(link).await

@@ -164,7 +164,7 @@ async fn mail_id_change(
     let mail = if taken {
         super::mail::id_change_attempt_on_taken_id(&state.settings, locale, &draft.new_id)
     } else {
-        let link = state.settings.public_url.join(&routes::id_verify(&token)).map_err(AppError::internal)?;
+        let link = state.settings.mailed_link(routes::ID_VERIFY, &token)?;
         super::mail::id_change_confirm(&state.settings, locale, &draft.new_id, link.as_str())
     };
     crate::ssr::mail::enqueue(&mut tx, "account.id_change", &mail, t).await?;
@@ -187,8 +187,7 @@ async fn tell_of_id_change(
     use crate::ssr::events::{account_event, Event};
     let cancel_token = crate::ssr::auth::random_token();
     store::set_cancel_link(tx, &draft.id, &cancel_token).await?;
-    let cancel_link =
-        state.settings.public_url.join(&routes::id_cancel(&cancel_token)).map_err(AppError::internal)?;
+    let cancel_link = state.settings.mailed_link(routes::ID_CANCEL, &cancel_token)?;
     let mail = |to: &str| {
         super::mail::id_change_requested(
             &state.settings,
@@ -215,7 +214,7 @@ pub async fn get_id_change_link(token: String) -> Result<IdChangeLink, AppError>
 /// change is told.
 #[server(endpoint = "account/id/confirm")]
 pub async fn confirm_id_change(token: String) -> Result<String, AppError> {
-    crate::ssr::link_action(token, routes::id_verify, |l| async move {
+    crate::ssr::link_action(token, routes::ID_VERIFY, |l| async move {
         confirm_id(&l.state, &l.token, &l.page, l.t).await
     })
     .await
@@ -310,7 +309,7 @@ pub async fn cancel_id_change(token: String) -> Result<String, AppError> {
     use crate::ssr::{flow, refuse};
     crate::ssr::link_action(
         token,
-        routes::id_cancel,
+        routes::ID_CANCEL,
         |crate::ssr::Link { token, page, state, t }| async move {
             let mut tx = state.db.begin().await?;
             // Write first, so parallel clicks queue (SQLite's write lock, PostgreSQL's row lock).

@@ -230,8 +230,7 @@ async fn mail_contact_link(
     let token = crate::ssr::auth::random_token();
     super::store::insert_contact_change(tx, account, to, &token, t).await?;
     let target = crate::ssr::db::customers::notice_target(tx, &account.account_id).await?;
-    let link =
-        state.settings.public_url.join(&super::routes::contact_verify(&token)).map_err(AppError::internal)?;
+    let link = state.settings.mailed_link(super::routes::CONTACT_VERIFY, &token)?;
     let mail = super::mail::contact_confirm(&state.settings, target.locale, to, link.as_str());
     crate::ssr::mail::enqueue(tx, "account.contact_confirm", &mail, t).await?;
     notice(
@@ -272,7 +271,7 @@ pub async fn confirm_contact_change(token: String) -> Result<String, AppError> {
     use crate::ssr::{flow, refuse};
     crate::ssr::link_action(
         token,
-        super::routes::contact_verify,
+        super::routes::CONTACT_VERIFY,
         |crate::ssr::Link { token, page, state, t }| async move {
             let hash = sha256_hex(&token);
             let mut tx = state.db.begin().await?;
@@ -302,7 +301,7 @@ pub async fn confirm_contact_change(token: String) -> Result<String, AppError> {
             )
             .await?;
             tx.commit().await?;
-            Ok(format!("{}?done=1", super::routes::CONTACT_VERIFY))
+            Ok(super::routes::CONTACT_VERIFY.done())
         },
     )
     .await
@@ -324,7 +323,7 @@ pub async fn revert_contact_change(token: String) -> Result<String, AppError> {
     use crate::ssr::refuse;
     crate::ssr::link_action(
         token,
-        super::routes::contact_revert,
+        super::routes::CONTACT_REVERT,
         |crate::ssr::Link { token, page, state, t }| async move {
             let mut tx = state.db.begin().await?;
             let Some(r) = super::store::revert(&mut tx, &token, t).await? else {
@@ -351,7 +350,7 @@ pub async fn revert_contact_change(token: String) -> Result<String, AppError> {
             }
             tx.commit().await?;
             tracing::info!(customer = %r.customer_no, "contact address change taken back");
-            Ok(format!("{}?done=1", super::routes::CONTACT_REVERT))
+            Ok(super::routes::CONTACT_REVERT.done())
         },
     )
     .await

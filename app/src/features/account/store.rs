@@ -423,8 +423,7 @@ pub async fn set_contact(
     .bind(now + REVERT_SECS)
     .execute(&mut *tx)
     .await?;
-    let link =
-        settings.public_url.join(&super::routes::contact_revert(&token)).map_err(AppError::internal)?;
+    let link = settings.mailed_link(super::routes::CONTACT_REVERT, &token)?;
     let mail = super::mail::contact_changed(settings, locale, previous, new, now, link.as_str());
     crate::ssr::mail::enqueue(tx, "account.contact_changed", &mail, now).await?;
     crate::ssr::events::account_event(tx, crate::ssr::events::Event::ContactChanged, account_id, now).await?;

@@ -312,7 +312,7 @@ async fn mail_answer_link(
     link_token: &str,
     t: i64,
 ) -> Result<(), AppError> {
-    let link = settings.public_url.join(&routes::verify(link_token)).map_err(AppError::internal)?;
+    let link = settings.mailed_link(routes::VERIFY, link_token)?;
     let mail = |locale, to: &str| super::mail::recovery_question_link(settings, locale, to, link.as_str());
     Ok(crate::ssr::db::customers::notify(tx, account_id, "recovery.link", mail, t).await?)
 }
@@ -335,7 +335,7 @@ pub async fn verify_recovery_answer(
 ) -> Result<String, AppError> {
     use crate::ssr::auth::{password as pw, sha256_hex};
     use crate::ssr::refuse;
-    crate::ssr::link_action(token, routes::verify, |crate::ssr::Link { token, page, state, t }| async move {
+    crate::ssr::link_action(token, routes::VERIFY, |crate::ssr::Link { token, page, state, t }| async move {
         let (question, answer) = parse_secret(&page, &question, &answer)?;
         let link_hash = sha256_hex(&token);
         let mut conn = state.db.conn().await?;

@@ -1,5 +1,7 @@
 //! The recovery screens' paths, for the pages' links, the server functions' next pages and the tests.
 
+use crate::paths::MailedLink;
+
 /// ID or password unknown: the choice.
 pub const START: &str = "/recovery";
 /// 本人認証 (and where a flow out of order is sent).
@@ -11,13 +13,8 @@ pub const QUESTION: &str = "/recovery/question";
 /// Path A: the link is mailed.
 pub const SENT: &str = "/recovery/sent";
 /// Path A: the mailed link (`?token=…`).
-pub const VERIFY: &str = "/recovery/verify";
+pub const VERIFY: MailedLink = MailedLink("/recovery/verify");
 /// The new password.
 pub const PASSWORD: &str = "/recovery/password";
 pub const DONE: &str = "/recovery/done";
 pub const REISSUE: &str = "/recovery/reissue";
-
-/// Path A's mailed link (`token`).
-pub fn verify(token: &str) -> String {
-    format!("{VERIFY}?token={token}")
-}

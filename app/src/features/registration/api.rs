@@ -448,7 +448,7 @@ async fn mail_request(
         mail::registration_attempt_on_taken_id(settings, r.locale, r.id.as_str())
     } else {
         let token = &r.token;
-        let link = settings.public_url.join(&routes::confirm(token)).map_err(AppError::internal)?;
+        let link = settings.mailed_link(routes::CONFIRM, token)?;
         mail::registration_confirm(settings, r.locale, r.id.as_str(), link.as_str())
     };
     crate::ssr::mail::enqueue(tx, "registration.confirm", &mail, t).await?;
@@ -470,7 +470,7 @@ async fn notify_owner(
     r: &CredentialsRequest,
     t: i64,
 ) -> Result<(), AppError> {
-    let link = |token: &str| settings.public_url.join(&routes::review(token)).map_err(AppError::internal);
+    let link = |token: &str| settings.mailed_link(routes::REVIEW, token);
     let (confirm_link, cancel_link) = (link(&r.owner_confirm)?, link(&r.owner_cancel)?);
     crate::ssr::db::customers::notify(
         tx,
@@ -542,7 +542,7 @@ pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
 pub async fn complete_registration(token: String, contact: Option<String>) -> Result<String, AppError> {
     use super::RegistrationStep;
     use crate::ssr::{flow, refuse};
-    crate::ssr::link_action(token, routes::confirm, |crate::ssr::Link { token, page, state, t }| async move {
+    crate::ssr::link_action(token, routes::CONFIRM, |crate::ssr::Link { token, page, state, t }| async move {
         let mut tx = state.db.begin().await?;
         // Write first, and the customer first: the customer's row lock (PostgreSQL) or the
         // write lock (SQLite) is taken before anything is read, so parallel openings queue
@@ -673,7 +673,7 @@ pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
 pub async fn review_reregistration(token: String) -> Result<String, AppError> {
     use crate::ssr::auth::{client_address, sha256_hex};
     use crate::ssr::refuse;
-    crate::ssr::link_action(token, routes::review, |crate::ssr::Link { token, page, state, t }| async move {
+    crate::ssr::link_action(token, routes::REVIEW, |crate::ssr::Link { token, page, state, t }| async move {
         let hash = sha256_hex(&token);
         let mut tx = state.db.begin().await?;
         // Write first, the customer first (see complete_registration).
@@ -824,7 +824,7 @@ pub async fn get_registration_stop(token: String) -> Result<super::RegistrationS
 #[server(endpoint = "register/stop")]
 pub async fn stop_registration(token: String) -> Result<String, AppError> {
     use crate::ssr::refuse;
-    crate::ssr::link_action(token, routes::stop, |crate::ssr::Link { token, page, state, t }| async move {
+    crate::ssr::link_action(token, routes::STOP, |crate::ssr::Link { token, page, state, t }| async move {
             let mut tx = state.db.begin().await?;
             let Some(account_id) = store::stop(&mut tx, &token, t).await? else {
                 return refuse(&page, AppError::LinkInvalid);
@@ -833,7 +833,7 @@ pub async fn stop_registration(token: String) -> Result<String, AppError> {
                 .await?;
             tx.commit().await?;
             tracing::info!(account = %account_id, "a first registration was stopped from the contact address on record");
-            Ok(format!("{}?done=1", routes::STOP))
+            Ok(routes::STOP.done())
     })
     .await
 }

@@ -1,5 +1,7 @@
 //! The registration screens' paths, for the pages' links, the server functions' next pages and the tests.
 
+use crate::paths::MailedLink;
+
 /// STEP 2, 契約者認証: the start (and where a flow out of order is sent).
 pub const START: &str = "/register";
 /// 追加認証情報, when several customers match.
@@ -8,32 +10,17 @@ pub const ADDITIONAL: &str = "/register/additional";
 pub const CREDENTIALS: &str = "/register/credentials";
 pub const SENT: &str = "/register/sent";
 /// The mailed link (`?token=…`).
-pub const CONFIRM: &str = "/register/confirm";
+pub const CONFIRM: MailedLink = MailedLink("/register/confirm");
 /// A re-registration held for the account's owner (`?at=…`).
 pub const PENDING: &str = "/register/pending";
 pub const DONE: &str = "/register/done";
 /// The owner's link about a re-registration (`?token=…`).
-pub const REVIEW: &str = "/register/review";
+pub const REVIEW: MailedLink = MailedLink("/register/review");
 /// The owner's answer taken (`?result=…`).
 pub const REVIEWED: &str = "/register/reviewed";
 /// The link mailed to the contact address on record when a first registration
 /// completes (`?token=…`; `?done=1` once stopped).
-pub const STOP: &str = "/register/stop";
-
-/// The mailed link of a registration (`token`).
-pub fn confirm(token: &str) -> String {
-    format!("{CONFIRM}?token={token}")
-}
-
-/// The owner's link about a re-registration (`token`).
-pub fn review(token: &str) -> String {
-    format!("{REVIEW}?token={token}")
-}
-
-/// The stop link mailed to the contact address on record (`token`).
-pub fn stop(token: &str) -> String {
-    format!("{STOP}?token={token}")
-}
+pub const STOP: MailedLink = MailedLink("/register/stop");
 
 /// A re-registration held until `at` (unix seconds).
 pub fn pending(at: i64) -> String {

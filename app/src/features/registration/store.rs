@@ -815,7 +815,7 @@ async fn created(
         .bind(now + STOP_SECS)
         .execute(&mut *tx)
         .await?;
-        let link = settings.public_url.join(&super::routes::stop(&token)).map_err(AppError::internal)?;
+        let link = settings.mailed_link(super::routes::STOP, &token)?;
         // The recipient has no account yet: the language of the contract's papers.
         let locale = crate::i18n::Locale::Ja;
         let mail = super::mail::registration_created(
