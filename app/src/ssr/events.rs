@@ -120,6 +120,13 @@ pub enum Subject<'a> {
     Unknown,
 }
 
+impl<'a> Subject<'a> {
+    /// The signed-in account of the request.
+    pub fn signed_in(account: &'a crate::ssr::auth::CurrentAccount) -> Self {
+        Subject::Account(&account.account_id)
+    }
+}
+
 /// Record `event` for `subject`, from `client`, in the caller's transaction.
 pub async fn record(
     conn: &mut Conn,

@@ -214,15 +214,7 @@ pub async fn subscribe(
         return Ok(if again { Subscribed::Again } else { Subscribed::Already });
     }
     let detail = serde_json::json!({ "addon": addon.code });
-    events::record(
-        &mut tx,
-        Event::AddonSubscribed,
-        Subject::Account(&account.account_id),
-        client,
-        detail,
-        now,
-    )
-    .await?;
+    events::record(&mut tx, Event::AddonSubscribed, Subject::signed_in(account), client, detail, now).await?;
     notify(&mut tx, &state.settings, &account.account_id, addon, true, &today.to_string(), now).await?;
     tx.commit().await?;
     Ok(Subscribed::New)
@@ -263,15 +255,7 @@ pub async fn cancel(
         return Ok(false);
     }
     let detail = serde_json::json!({ "addon": code, "ends_on": sub.cancel_end });
-    events::record(
-        &mut tx,
-        Event::AddonCancelled,
-        Subject::Account(&account.account_id),
-        client,
-        detail,
-        now,
-    )
-    .await?;
+    events::record(&mut tx, Event::AddonCancelled, Subject::signed_in(account), client, detail, now).await?;
     notify(&mut tx, &state.settings, &account.account_id, &addon, false, &sub.cancel_end, now).await?;
     tx.commit().await?;
     Ok(true)

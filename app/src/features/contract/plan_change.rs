@@ -108,15 +108,8 @@ pub async fn cancel(
         return Ok(false);
     }
     let detail = serde_json::json!({ "request": id });
-    events::record(
-        &mut tx,
-        Event::PlanChangeCancelled,
-        Subject::Account(&account.account_id),
-        client,
-        detail,
-        now,
-    )
-    .await?;
+    events::record(&mut tx, Event::PlanChangeCancelled, Subject::signed_in(account), client, detail, now)
+        .await?;
     notify(&mut tx, &state.settings, id, now).await?;
     tx.commit().await?;
     Ok(true)

@@ -266,7 +266,7 @@ pub async fn report(
         // In the account's セキュリティ履歴.
         let client = crate::ssr::auth::client_address();
         let detail = serde_json::json!({ "address": address });
-        let subject = crate::ssr::events::Subject::Account(&account.account_id);
+        let subject = crate::ssr::events::Subject::signed_in(account);
         crate::ssr::events::record(
             conn,
             crate::ssr::events::Event::MailboxCreated,

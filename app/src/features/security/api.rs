@@ -111,8 +111,7 @@ async fn end_others() -> crate::ssr::Answer {
         crate::ssr::auth::session::end_others(&mut tx, &account.account_id, &account.session_hash).await?;
     let client = crate::ssr::auth::client_address();
     let detail = serde_json::json!({ "ended": ended, "browser": crate::ssr::auth::browser_summary() });
-    record(&mut tx, Event::OtherSessionsEnded, Subject::Account(&account.account_id), &client, detail, t)
-        .await?;
+    record(&mut tx, Event::OtherSessionsEnded, Subject::signed_in(&account), &client, detail, t).await?;
     tx.commit().await?;
     Ok(format!("{}?done=others_ended&n={ended}#devices", super::routes::SECURITY))
 }
@@ -144,15 +143,8 @@ async fn save_notices(notices: String) -> crate::ssr::Answer {
     if super::store::set_new_browser_mail(&mut tx, &account.account_id, on).await? {
         let client = crate::ssr::auth::client_address();
         let detail = serde_json::json!({ "on": on, "browser": crate::ssr::auth::browser_summary() });
-        record(
-            &mut tx,
-            Event::NewBrowserMailChanged,
-            Subject::Account(&account.account_id),
-            &client,
-            detail,
-            t,
-        )
-        .await?;
+        record(&mut tx, Event::NewBrowserMailChanged, Subject::signed_in(&account), &client, detail, t)
+            .await?;
     }
     tx.commit().await?;
     Ok(super::routes::done("notices", "notices"))
