@@ -351,50 +351,63 @@ fn grouped(n: u64) -> String {
     out
 }
 
-/// The back office's list of open plan change requests: a line each (tab-separated),
-/// or a JSON array.
+/// A listing command's output: a line each (tab-separated), or with `--json` one JSON
+/// array for scripts; an empty text listing says so in words.
+fn print_listing<T>(
+    rows: &[T],
+    json: bool,
+    empty: &str,
+    as_json: impl Fn(&T) -> serde_json::Value,
+    as_line: impl Fn(&T) -> String,
+) {
+    if json {
+        println!("{}", serde_json::Value::Array(rows.iter().map(as_json).collect()));
+    } else if rows.is_empty() {
+        println!("{empty}");
+    } else {
+        for row in rows {
+            println!("{}", as_line(row));
+        }
+    }
+}
+
+/// The back office's list of open plan change requests.
 async fn plan_requests(settings: &Settings, json: bool) -> Result<(), Error> {
     use app::features::contract::plan_change;
     let db = connect(settings).await?;
     let open = plan_change::open_requests(&db).await?;
     db.close().await;
-    if json {
-        let rows: Vec<serde_json::Value> = open
-            .iter()
-            .map(|(customer_no, r)| {
-                serde_json::json!({
-                    "id": r.id,
-                    "step": app::flow::Step::as_str(r.step),
-                    "customer_no": customer_no,
-                    "service_id": r.service_id,
-                    "from_plan": r.from_name,
-                    "to_plan": r.to_name,
-                    "monthly_fee": r.monthly_fee.0,
-                    "effective_on": r.effective_on,
-                    "requested_on": r.requested_on,
-                })
+    print_listing(
+        &open,
+        json,
+        "no open plan change requests",
+        |(customer_no, r)| {
+            serde_json::json!({
+                "id": r.id,
+                "step": app::flow::Step::as_str(r.step),
+                "customer_no": customer_no,
+                "service_id": r.service_id,
+                "from_plan": r.from_name,
+                "to_plan": r.to_name,
+                "monthly_fee": r.monthly_fee.0,
+                "effective_on": r.effective_on,
+                "requested_on": r.requested_on,
             })
-            .collect();
-        println!("{}", serde_json::Value::Array(rows));
-        return Ok(());
-    }
-    if open.is_empty() {
-        println!("no open plan change requests");
-    }
-    for (customer_no, r) in open {
-        println!(
-            "{}\t{}\t{}\t{}\t{} -> {}\t{}\tfrom {}\trequested {}",
-            r.id,
-            app::flow::Step::as_str(r.step),
-            customer_no,
-            r.service_id,
-            r.from_name,
-            r.to_name,
-            r.monthly_fee.grouped(),
-            r.effective_on,
-            r.requested_on
-        );
-    }
+        },
+        |(customer_no, r)| {
+            format!(
+                "{}\t{}\t{customer_no}\t{}\t{} -> {}\t{}\tfrom {}\trequested {}",
+                r.id,
+                app::flow::Step::as_str(r.step),
+                r.service_id,
+                r.from_name,
+                r.to_name,
+                r.monthly_fee.grouped(),
+                r.effective_on,
+                r.requested_on
+            )
+        },
+    );
     Ok(())
 }
 
@@ -418,53 +431,42 @@ async fn plan_request_step(settings: &Settings, id: &str, process: bool) -> Resu
     }
 }
 
-/// What the support centre sees of the inquiries waiting for an answer: a line each
-/// (tab-separated), or a JSON array.
+/// What the support centre sees of the inquiries waiting for an answer.
 async fn inquiries(settings: &Settings, json: bool) -> Result<(), Error> {
     use app::features::help::store;
     let db = connect(settings).await?;
     let open = store::open_inquiries(&db).await?;
     db.close().await;
-    if json {
-        let rows: Vec<serde_json::Value> = open
-            .iter()
-            .map(|i| {
-                serde_json::json!({
-                    "reference_no": i.reference_no,
-                    "created_at": i.created_at,
-                    "customer_no": i.customer_no,
-                    "category": i.category,
-                    "message": i.message,
-                })
+    print_listing(
+        &open,
+        json,
+        "no inquiries waiting for an answer",
+        |i| {
+            serde_json::json!({
+                "reference_no": i.reference_no,
+                "created_at": i.created_at,
+                "customer_no": i.customer_no,
+                "category": i.category,
+                "message": i.message,
             })
-            .collect();
-        println!("{}", serde_json::Value::Array(rows));
-        return Ok(());
-    }
-    if open.is_empty() {
-        println!("no inquiries waiting for an answer");
-    }
-    for i in open {
-        // One line each: the message's first line, at most 60 characters, with tabs and
-        // invisible or direction-changing characters (which would shift the columns or
-        // disguise the text) shown as spaces.
-        let first: String = i
-            .message
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .take(60)
-            .map(|c| if c.is_control() || is_format_char(c) { ' ' } else { c })
-            .collect();
-        println!(
-            "{}\t{}\t{}\t{}\t{first}",
-            i.reference_no,
-            app::i18n::format_datetime(app::i18n::Locale::Ja, i.created_at),
-            i.customer_no,
-            i.category
-        );
-    }
+        },
+        |i| {
+            // The message's first line, at most 60 characters, with tabs and invisible
+            // or direction-changing characters (which would shift the columns or
+            // disguise the text) shown as spaces.
+            let first: String = i
+                .message
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(60)
+                .map(|c| if c.is_control() || is_format_char(c) { ' ' } else { c })
+                .collect();
+            let at = app::i18n::format_datetime(app::i18n::Locale::Ja, i.created_at);
+            format!("{}\t{at}\t{}\t{}\t{first}", i.reference_no, i.customer_no, i.category)
+        },
+    );
     Ok(())
 }
 
