@@ -509,22 +509,25 @@ async fn notify_owner(
 /// address has confirmed: the person re-registering may be a stranger.
 #[server(endpoint = "register/confirmation")]
 pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
-    let (link, state) = crate::ssr::read_link(&token, store::confirm_link).await?;
+    // The link and the addresses on the contract, on one connection.
+    let ((link, mut contact_options), _) = crate::ssr::read_link(&token, async |conn, token, t| {
+        let Some(link) = store::confirm_link(conn, token, t).await? else { return Ok(None) };
+        let options = store::contact_options(conn, &link.customer_no, &link.itscom_id).await?;
+        Ok(Some((link, options)))
+    })
+    .await?;
     let store::ConfirmLink {
         itscom_id,
         name,
-        customer_no,
         account_id: account,
         hold_until,
         owner_confirmed_at: confirmed,
         ..
     } = link;
-    let mut conn = state.db.conn().await?;
     let held = account.is_some() && confirmed.is_none();
     // Whoever opens the link may be a stranger who knew the contract's details: the
     // addresses already on the contract are shown masked, for a first registration as
     // for a re-registration, unless the account's contact address confirmed it.
-    let mut contact_options = store::contact_options(&mut conn, &customer_no, &itscom_id).await?;
     if account.is_none() || held {
         for option in contact_options.iter_mut().skip(1) {
             *option = super::mask_address(option);
