@@ -505,9 +505,11 @@ async fn registration_unlock(
     Ok(())
 }
 
-/// Unicode format characters: zero-width and bidirectional controls.
+/// What would shift a listing's columns or disguise its text: the characters nobody
+/// sees (the domain's list, the bidirectional controls among them), the zero-width
+/// joiners and the line and paragraph separators.
 fn is_format_char(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    app::domain::normalize::is_invisible(c) || matches!(c, '\u{200C}'..='\u{200D}' | '\u{2028}'..='\u{2029}')
 }
 
 async fn seed_demo(settings: &Settings, only_if_empty: bool) -> Result<(), Error> {

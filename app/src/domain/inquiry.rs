@@ -2,7 +2,7 @@
 //! list; the message is 1–2,000 characters once trimmed (counted as characters, so a
 //! Japanese message gets the same 2,000 as an English one), with line breaks kept.
 
-use super::FieldError;
+use super::{normalize, FieldError};
 
 /// The longest message, in characters.
 pub const MESSAGE_MAX: usize = 2_000;
@@ -61,13 +61,13 @@ impl InquiryMessage {
             return Err(FieldError::TooLong { max: MESSAGE_MAX });
         }
         // Control characters other than line breaks and tabs have no place in a message
-        // (they would reach the support staff's tools and the receipt mail), nor do
-        // bidirectional controls, which would show the staff the words in another
-        // order than the customer's. A zero-width space pasted with a text is harmless.
-        if text
-            .chars()
-            .any(|c| (c.is_control() && c != '\n' && c != '\t') || super::normalize::is_bidi_control(c))
-        {
+        // (they would reach the support staff's tools and the receipt mail), nor do the
+        // bidirectional overrides, which would show the staff the words in another
+        // order than the customer's. The invisible marks that come with pasted text
+        // (a zero-width space, a left-to-right mark in a copied date) are harmless.
+        let refused =
+            |c: char| (c.is_control() && c != '\n' && c != '\t') || normalize::is_bidi_reordering(c);
+        if text.chars().any(refused) {
             return Err(FieldError::InvalidCharacters);
         }
         Ok(Self(text.to_string()))
@@ -117,18 +117,20 @@ mod tests {
     }
 
     #[test]
-    fn a_message_refuses_bidirectional_controls_but_keeps_a_pasted_zero_width_space() {
-        for bidi in ['\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{200F}'] {
+    fn a_message_refuses_bidirectional_overrides_but_keeps_pasted_invisible_marks() {
+        for bidi in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}'] {
             assert_eq!(
                 InquiryMessage::parse(&format!("料金{bidi}が違う")),
                 Err(FieldError::InvalidCharacters),
                 "{bidi:?}"
             );
         }
-        assert_eq!(
-            InquiryMessage::parse("料金\u{200B}が違う\n\t明細").unwrap().as_str(),
-            "料金\u{200B}が違う\n\t明細"
-        );
+        for kept in
+            ['\u{2029}', '\u{202F}', '\u{2065}', '\u{206A}', '\u{200B}', '\u{200E}', '\u{200F}', '\u{061C}']
+        {
+            let text = format!("料金{kept}が違う\n\t明細");
+            assert_eq!(InquiryMessage::parse(&text).unwrap().as_str(), text, "{kept:?}");
+        }
     }
 
     #[test]

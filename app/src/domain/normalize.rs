@@ -80,31 +80,39 @@ pub fn remove_spaces(input: &str) -> String {
     input.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// The bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069):
-/// invisible characters that make a text show in another order than it is stored
-/// ("Trojan Source"), so a name or a message could read one way on a screen and
-/// another in the data. A customer's text never needs them: Japanese and English
-/// need no overrides.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+/// The bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+/// U+2066–U+2069): invisible characters that show a run of text in another order than
+/// it is stored ("Trojan Source"), so a name or a message could read one way on a
+/// screen and another in the data. Japanese and English text never needs them.
+pub fn is_bidi_reordering(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// A character nobody sees and no short text needs: a bidirectional control, the
-/// zero-width space, the word joiner or the byte-order mark. (The zero-width joiner,
-/// which an emoji sequence such as 👨‍👩‍👧 is made of, is not one of them.)
+/// A character nobody sees and no short text needs: the bidirectional
+/// [reordering](is_bidi_reordering) controls and marks (U+061C, U+200E, U+200F), the
+/// zero-width space, the word joiner, the invisible operators (U+2061–U+2064), the
+/// byte-order mark, and the blank "letters" used to make a name look empty (the Hangul
+/// fillers U+115F, U+1160, U+3164, U+FFA0, and U+180E). Kept out on purpose, as
+/// emoji are made of them: the zero-width joiner and non-joiner (👨‍👩‍👧), the variation
+/// selectors (❤️) and the tag characters (subdivision flags).
 pub fn is_invisible(c: char) -> bool {
-    is_bidi_control(c) || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+    is_bidi_reordering(c)
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{2060}'
+                ..='\u{2064}' | '\u{FEFF}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{180E}'
+        )
 }
 
 /// A short text on one line (a passkey's name, a secret answer), already trimmed:
-/// required, no control or [invisible](is_invisible) character, at most `max`
-/// characters.
+/// required, no control character, line or paragraph separator (U+2028, U+2029) or
+/// [invisible](is_invisible) character, at most `max` characters.
 pub fn one_line(s: &str, max: usize) -> Result<&str, super::FieldError> {
     use super::FieldError;
     if s.is_empty() {
         return Err(FieldError::Required);
     }
-    if s.chars().any(|c| c.is_control() || is_invisible(c)) {
+    if s.chars().any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_invisible(c)) {
         return Err(FieldError::InvalidCharacters);
     }
     if s.chars().count() > max {
@@ -198,19 +206,28 @@ mod tests {
     #[test]
     fn a_one_line_text_refuses_invisible_characters_but_not_an_emoji_sequence() {
         use crate::domain::FieldError;
-        for hidden in
-            ['\u{202E}', '\u{2066}', '\u{200F}', '\u{061C}', '\u{200B}', '\u{2060}', '\u{FEFF}', '\u{7}']
-        {
+        // Each range's ends are refused; the characters just outside them are not.
+        let refused = [
+            '\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}', '\u{061C}', '\u{200B}', '\u{200E}', '\u{200F}',
+            '\u{2060}', '\u{2064}', '\u{FEFF}', '\u{115F}', '\u{1160}', '\u{3164}', '\u{FFA0}', '\u{180E}',
+            '\u{2028}', '\u{2029}', '\u{7}',
+        ];
+        for hidden in refused {
             assert_eq!(
                 one_line(&format!("iPad{hidden}dapi"), 40),
                 Err(FieldError::InvalidCharacters),
                 "{hidden:?}"
             );
         }
+        for kept in ['\u{200C}', '\u{200D}', '\u{202F}', '\u{2065}', '\u{206A}', '\u{FE0F}', '\u{3000}'] {
+            assert!(one_line(&format!("iPad{kept}2"), 40).is_ok(), "{kept:?}");
+        }
         assert_eq!(
             one_line("家族の👨\u{200D}👩\u{200D}👧 iPad", 40),
             Ok("家族の👨\u{200D}👩\u{200D}👧 iPad")
         );
+        let flag = "❤\u{FE0F}と🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}";
+        assert!(one_line(flag, 40).is_ok(), "a variation selector and a flag's tags");
         assert_eq!(one_line("山田のiPhone", 40), Ok("山田のiPhone"));
         assert_eq!(one_line(&"あ".repeat(40), 40).map(str::len), Ok(120));
         assert_eq!(one_line(&"あ".repeat(41), 40), Err(FieldError::TooLong { max: 40 }));

@@ -100,6 +100,10 @@ mod tests {
         assert!(SecretAnswer::parse(&"あ".repeat(ANSWER_MAX)).is_ok());
         assert_eq!(SecretAnswer::parse(&"あ".repeat(ANSWER_MAX + 1)), Err(FieldError::TooLong { max: 50 }));
         assert_eq!(SecretAnswer::parse("a\u{7}b"), Err(FieldError::InvalidCharacters));
+        // An invisible character would make an answer nobody can type again.
+        assert_eq!(SecretAnswer::parse("ポチ\u{200B}"), Err(FieldError::InvalidCharacters));
+        assert_eq!(SecretAnswer::parse("\u{202E}ポチ"), Err(FieldError::InvalidCharacters));
+        assert!(SecretAnswer::parse("ポチ🐕\u{200D}🦺").is_ok());
     }
 
     #[test]

@@ -70,4 +70,30 @@ async fn the_listings_print_json_for_scripts(backend: Backend) {
     assert_eq!(serde_json::from_str::<serde_json::Value>(out.trim()).expect("JSON"), serde_json::json!([]));
 }
 
-on_both_databases!(the_listings_print_json_for_scripts);
+async fn the_text_listings_say_when_empty_and_show_invisible_characters_as_spaces(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (ok, out) = operator(&app, "inquiries", &[]);
+    assert!(ok, "{out}");
+    assert_eq!(out.trim(), "no inquiries waiting for an answer");
+    let (ok, out) = operator(&app, "plan-requests", &[]);
+    assert!(ok, "{out}");
+    assert_eq!(out.trim(), "no open plan change requests");
+    // A zero-width space and a left-to-right mark come with pasted text and are kept
+    // in the message; the support centre's listing shows them as spaces.
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let message = "請求\u{200B}額が\u{200E}違う\n二行目";
+    let to = post_from(&app, &c, "/api/help/inquiry", &[("category", "billing"), ("message", message)]).await;
+    assert!(to.starts_with("/help?sent="), "{to}");
+    let (ok, out) = operator(&app, "inquiries", &["--json"]);
+    assert!(ok, "{out}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(out.trim()).expect("JSON")[0]["message"], message);
+    let (ok, out) = operator(&app, "inquiries", &[]);
+    assert!(ok, "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.trim_end().ends_with("\t請求 額が 違う"), "{out:?}");
+}
+
+on_both_databases!(
+    the_listings_print_json_for_scripts,
+    the_text_listings_say_when_empty_and_show_invisible_characters_as_spaces
+);
