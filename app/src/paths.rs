@@ -22,9 +22,19 @@ impl MailedLink {
         PagePath(self.0)
     }
 
-    /// The page of `token`.
+    /// The page of `token`. A token is hex, as the portal makes them; anything else a
+    /// form posts is percent-encoded, so it stays the token's value and cannot add to
+    /// the page's query.
     pub fn page(self, token: &str) -> String {
-        format!("{}?token={token}", self.0)
+        let mut page = format!("{}?token=", self.0);
+        for b in token.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                page.push(char::from(b));
+            } else {
+                page.push_str(&format!("%{b:02X}"));
+            }
+        }
+        page
     }
 
     /// The page once the link's action is taken.
@@ -86,6 +96,10 @@ mod tests {
     fn a_mailed_link_is_its_page_with_the_token() {
         const LINK: MailedLink = MailedLink("/register/confirm");
         assert_eq!(LINK.page("abc-123_x"), "/register/confirm?token=abc-123_x");
+        assert_eq!(
+            LINK.page("a b?x=1&error=é\n"),
+            "/register/confirm?token=a%20b%3Fx%3D1%26error%3D%C3%A9%0A"
+        );
         assert_eq!(LINK.done(), "/register/confirm?done=1");
         assert_eq!(LINK.path(), PagePath("/register/confirm"));
     }

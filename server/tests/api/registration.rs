@@ -540,6 +540,10 @@ async fn an_expired_link_does_nothing(backend: Backend) {
     let l = complete(&app, &app.new_browser(), &token, None).await;
     assert!(l.ends_with("error=link"));
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE customer_no = '100000001'").await, 0);
+    // Its page says so, as for a used or an unknown link.
+    let (status, body) = app.get_text(&format!("/register/confirm?token={token}")).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("このURLは無効です。"));
 }
 
 async fn an_id_used_by_another_account_looks_the_same_and_mails_no_link(backend: Backend) {
