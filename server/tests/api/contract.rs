@@ -274,6 +274,16 @@ async fn the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan
     let (ok, out) = operator(&app, "plan-requests", &[]);
     assert!(ok, "{out}");
     assert!(out.contains(&up) && out.contains(&down) && out.contains("received"), "{out}");
+    // The same two for scripts, a JSON object each.
+    let (ok, out) = operator(&app, "plan-requests", &["--json"]);
+    assert!(ok, "{out}");
+    let list: serde_json::Value = serde_json::from_str(out.trim()).expect("JSON");
+    let listed = list.as_array().expect("an array");
+    assert_eq!(listed.len(), 2, "{out}");
+    let upgrade = listed.iter().find(|r| r["id"] == up.as_str()).expect("the upgrade");
+    assert_eq!(upgrade["step"], "received");
+    assert_eq!(upgrade["customer_no"], "100000002");
+    assert!(upgrade["monthly_fee"].as_i64().is_some_and(|fee| fee > 0), "{upgrade}");
     // 処理中: the customer can no longer cancel it.
     let (ok, out) = operator(&app, "plan-requests", &["--process", &up]);
     assert!(ok && out.contains("processing"), "{out}");
