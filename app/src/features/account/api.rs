@@ -42,10 +42,7 @@ pub async fn start_id_change(new_itscom_id: String) -> Result<String, AppError> 
     const PAGE: &str = routes::ID;
     respond(PAGE, async move {
         let account = crate::ssr::auth::require_login().await?;
-        let id = match ItscomId::parse(&new_itscom_id) {
-            Ok(id) => id,
-            Err(e) => return refuse(PAGE, AppError::invalid("new_itscom_id", e)),
-        };
+        let id = ItscomId::parse(&new_itscom_id).map_err(|e| AppError::invalid("new_itscom_id", e))?;
         if id.key() == ItscomId::key_of_raw(&account.itscom_id) {
             return refuse(PAGE, AppError::invalid("new_itscom_id", FieldError::Unchanged));
         }

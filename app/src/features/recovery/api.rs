@@ -147,20 +147,14 @@ async fn announce_recovery(
 pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
     use super::RecoveryStep;
     use crate::domain::auth_code::AuthCode;
-    use crate::ssr::{flow, now, refuse, respond};
+    use crate::ssr::{flow, now, refuse, respond, BackTo};
     const PAGE: &str = routes::CODE;
     respond(PAGE, async move {
-        let code = match AuthCode::parse(&code) {
-            Ok(c) => c,
-            Err(e) => return refuse(PAGE, AppError::invalid("code", e)),
-        };
+        let code = AuthCode::parse(&code).map_err(|e| AppError::invalid("code", e))?;
         let state = crate::ssr::state()?;
         let t = now();
         let mut conn = state.db.conn().await?;
-        let flow = match store::current_flow(&mut conn, RecoveryStep::Code, t).await {
-            Ok(f) => f,
-            Err(e) => return refuse(routes::IDENTIFY, e),
-        };
+        let flow = store::current_flow(&mut conn, RecoveryStep::Code, t).await.back_to(routes::IDENTIFY)?;
         if !code_may_try(&mut conn, &flow, t).await? {
             return refuse(PAGE, AppError::TooManyAttempts);
         }
@@ -262,7 +256,7 @@ fn parse_secret(
 pub async fn submit_recovery_question(question: String, answer: String) -> Result<String, AppError> {
     use super::RecoveryStep;
     use crate::ssr::auth::{password as pw, random_token, sha256_hex};
-    use crate::ssr::{flow, now, refuse, respond};
+    use crate::ssr::{flow, now, refuse, respond, BackTo};
     const PAGE: &str = routes::QUESTION;
     respond(PAGE, async move {
         let (question, answer) = parse_secret(PAGE, &question, &answer)?;
@@ -270,10 +264,8 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
         let t = now();
         let flow = {
             let mut conn = state.db.conn().await?;
-            let flow = match store::current_flow(&mut conn, RecoveryStep::Question, t).await {
-                Ok(f) => f,
-                Err(e) => return refuse(routes::IDENTIFY, e),
-            };
+            let flow =
+                store::current_flow(&mut conn, RecoveryStep::Question, t).await.back_to(routes::IDENTIFY)?;
             // Before the hash: each costs a core for ≈20 ms.
             if !store::client_may_try(&mut conn, t).await? {
                 return refuse(PAGE, AppError::TooManyAttempts);

@@ -162,16 +162,14 @@ pub async fn verify_additional(
 ) -> Result<String, AppError> {
     use super::RegistrationStep;
     use crate::ssr::auth::{client_address, throttle};
-    use crate::ssr::{flow, now, refuse, respond};
+    use crate::ssr::{flow, now, refuse, respond, BackTo};
     const PAGE: &str = routes::ADDITIONAL;
     respond(PAGE, async move {
         let state = crate::ssr::state()?;
         let t = now();
         let mut conn = state.db.conn().await?;
-        let flow = match store::current_flow(&mut conn, RegistrationStep::Additional, t).await {
-            Ok(f) => f,
-            Err(e) => return refuse(routes::START, e),
-        };
+        let flow =
+            store::current_flow(&mut conn, RegistrationStep::Additional, t).await.back_to(routes::START)?;
         let factor = additional_factor(factor_kind.unwrap_or_default(), &factor_value, &flow.factor_used)?;
         let named: Vec<String> =
             flow.candidates.as_deref().unwrap_or_default().split(',').map(str::to_owned).collect();
@@ -317,13 +315,12 @@ async fn credentials_flow(
     t: i64,
 ) -> Result<store::Flow, crate::ssr::Refusal> {
     use crate::ssr::auth::throttle::{reserve, MAILS_TO_ADDRESS};
-    use crate::ssr::refuse;
+    use crate::ssr::{refuse, BackTo};
     const PAGE: &str = routes::CREDENTIALS;
     let mut conn = state.db.conn().await?;
-    let flow = match store::current_flow(&mut conn, super::RegistrationStep::Credentials, t).await {
-        Ok(f) => f,
-        Err(e) => return refuse(routes::START, e),
-    };
+    let flow = store::current_flow(&mut conn, super::RegistrationStep::Credentials, t)
+        .await
+        .back_to(routes::START)?;
     let customer_no = flow.customer_no.clone().ok_or(AppError::FlowExpired)?;
     let (account, blocked) = store::existing_account(&mut conn, &customer_no, t).await?;
     if blocked {
