@@ -52,7 +52,16 @@ pub struct InquiryMessage(String);
 
 impl InquiryMessage {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let text = raw.replace("\r\n", "\n").replace('\r', "\n");
+        // The bidirectional overrides and isolates would show the staff the words in
+        // another order than the customer's; they are invisible, so they are taken
+        // out rather than refused: a refused post would cost the customer the message
+        // for a character they cannot see.
+        let text: String = raw
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .chars()
+            .filter(|&c| !normalize::is_bidi_reordering(c))
+            .collect();
         let text = text.trim();
         if text.is_empty() {
             return Err(FieldError::Required);
@@ -61,13 +70,10 @@ impl InquiryMessage {
             return Err(FieldError::TooLong { max: MESSAGE_MAX });
         }
         // Control characters other than line breaks and tabs have no place in a message
-        // (they would reach the support staff's tools and the receipt mail), nor do the
-        // bidirectional overrides, which would show the staff the words in another
-        // order than the customer's. The invisible marks that come with pasted text
-        // (a zero-width space, a left-to-right mark in a copied date) are harmless.
-        let refused =
-            |c: char| (c.is_control() && c != '\n' && c != '\t') || normalize::is_bidi_reordering(c);
-        if text.chars().any(refused) {
+        // (they would reach the support staff's tools and the receipt mail). The
+        // invisible marks that come with pasted text (a zero-width space, a
+        // left-to-right mark in a copied date) are harmless and kept.
+        if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
             return Err(FieldError::InvalidCharacters);
         }
         Ok(Self(text.to_string()))
@@ -117,14 +123,15 @@ mod tests {
     }
 
     #[test]
-    fn a_message_refuses_bidirectional_overrides_but_keeps_pasted_invisible_marks() {
+    fn a_message_loses_its_bidirectional_overrides_but_keeps_pasted_invisible_marks() {
         for bidi in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}'] {
             assert_eq!(
-                InquiryMessage::parse(&format!("料金{bidi}が違う")),
-                Err(FieldError::InvalidCharacters),
+                InquiryMessage::parse(&format!("料金{bidi}が違う")).unwrap().as_str(),
+                "料金が違う",
                 "{bidi:?}"
             );
         }
+        assert_eq!(InquiryMessage::parse("\u{202E} \u{2066}"), Err(FieldError::Required), "nothing but them");
         for kept in
             ['\u{2029}', '\u{202F}', '\u{2065}', '\u{206A}', '\u{200B}', '\u{200E}', '\u{200F}', '\u{061C}']
         {

@@ -79,10 +79,12 @@ async fn the_text_listings_say_when_empty_and_show_invisible_characters_as_space
     assert!(ok, "{out}");
     assert_eq!(out.trim(), "no open plan change requests");
     // A zero-width space and a left-to-right mark come with pasted text and are kept
-    // in the message; the support centre's listing shows them as spaces.
+    // in the message; the support centre's listing shows them as spaces. A
+    // right-to-left override is taken out: the message is sent, in the order typed.
     let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
     let message = "請求\u{200B}額が\u{200E}違う\n二行目";
-    let to = post_from(&app, &c, "/api/help/inquiry", &[("category", "billing"), ("message", message)]).await;
+    let posted = format!("\u{202E}{message}");
+    let to = post_from(&app, &c, "/api/help/inquiry", &[("category", "billing"), ("message", &posted)]).await;
     assert!(to.starts_with("/help?sent="), "{to}");
     let (ok, out) = operator(&app, "inquiries", &["--json"]);
     assert!(ok, "{out}");
