@@ -87,6 +87,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <link rel="stylesheet" id="leptos" href=stylesheet_href(&options)/>
                 <HydrationScripts options islands=true/>
+                // What a form holds survives its refusal (`public/draft.js`; every page
+                // has a form: the language switch).
+                <script type="module" src="/draft.js" nonce=leptos::nonce::use_nonce()></script>
                 <MetaTags/>
                 // Controls that need JavaScript (text size) are hidden without it.
                 <noscript><style>".js-only{display:none!important}"</style></noscript>

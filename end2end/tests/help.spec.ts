@@ -24,6 +24,21 @@ test('the support numbers are tel: links and an inquiry is sent without JavaScri
   expect(meter, 'no page but the speed test loads the measuring module').toEqual([]);
 });
 
+test('an inquiry refused for a character the form cannot take comes back as it was typed', async ({ page }) => {
+  await logInAt(page, '/help', 'ichiro@example.net');
+  // A control character pasted with the text: refused, with the field's message.
+  const message = `ルーターのランプが赤く点滅しています。\u0007\n昨夜から繋がりません。`;
+  await page.getByLabel('お問い合わせの種類').selectOption('internet');
+  await page.getByLabel('お問い合わせ内容').fill(message);
+  const send = page.getByRole('button', { name: '送信する' });
+  await expect(send).toHaveAttribute('data-hydrated', '');
+  await send.click();
+  await expect(page.locator('#message-error')).toBeVisible();
+  await expect(page.getByLabel('お問い合わせ内容')).toHaveValue(message);
+  await expect(page.getByLabel('お問い合わせの種類')).toHaveValue('internet');
+  await expect(page.getByTestId('inquiry-sent')).toHaveCount(0);
+});
+
 test('the speed test needs JavaScript and says so without it @core', async ({ page, javaScriptEnabled }) => {
   await logInAt(page, '/help/speedtest', 'ichiro@example.net');
   await expect(page.getByTestId('speed-plan')).toContainText('インターネット 300Mコース（最大300Mbps）');

@@ -80,6 +80,63 @@ test.describe('registration', () => {
     await expect(page.getByText('パスワードが一致しません。')).toBeVisible();
   });
 
+  test('what was typed comes back with a refused form, but no password or verification detail', async ({ page }) => {
+    const kana = page.getByLabel('ご契約者氏名(カナ)');
+    const phone = page.getByLabel('登録済みの電話番号');
+    const choice = page.getByRole('radio', { name: 'お客さま番号' });
+    const confirm = page.getByRole('button', { name: '確認' });
+    await page.goto('/register');
+    await kana.fill('ヤマダ タロウ');
+    await phone.fill('03-12');
+    await choice.check();
+    await page.locator('#factor_value').fill('100000001');
+    await expect(confirm).toHaveAttribute('data-hydrated', '');
+    await confirm.click();
+    // Refused for the phone number: the name and the choice are there as typed, the
+    // phone number too (to be corrected), the verification detail is not.
+    await expect(page.locator('#phone-error')).toBeVisible();
+    await expect(confirm).toHaveAttribute('data-hydrated', '');
+    await expect(kana).toHaveValue('ヤマダ タロウ');
+    await expect(phone).toHaveValue('03-12');
+    await expect(choice).toBeChecked();
+    await expect(page.locator('#factor_value')).toHaveValue('');
+    // A draft is read once: the same page loaded again is empty.
+    await page.reload();
+    await expect(confirm).toHaveAttribute('data-hydrated', '');
+    await expect(page.locator('#phone-error')).toBeVisible();
+    await expect(kana).toHaveValue('');
+    await expect(choice).not.toBeChecked();
+
+    const reg = new RegistrationPages(page);
+    await reg.verify('ヤマダ タロウ', '0312345678', 'お客さま番号', '100000001');
+    await expect(page.getByRole('heading', { name: 'STEP 3 iTSCOM IDの登録' })).toBeVisible();
+    // The draft went with the post that went through.
+    expect(await page.evaluate(() => sessionStorage.getItem('draft'))).toBeNull();
+    const id = page.getByLabel('iTSCOM ID');
+    const next = page.getByRole('button', { name: '次へ' });
+    const fill = async () => {
+      await id.fill('kept@example.jp');
+      await page.getByLabel('パスワード', { exact: true }).fill('Cable-portal-2026');
+      await page.getByLabel('パスワード再入力').fill('Cable-portal-2025');
+      await expect(next).toHaveAttribute('data-hydrated', '');
+    };
+    // What a draft holds, seen by holding the post back (a listener after the draft's
+    // stops it): the ID, never a password.
+    await fill();
+    await page.evaluate(() => addEventListener('submit', (e) => e.preventDefault()));
+    await next.click();
+    await expect.poll(() => page.evaluate(() => sessionStorage.getItem('draft'))).toContain('kept%40example.jp');
+    expect(await page.evaluate(() => sessionStorage.getItem('draft'))).not.toContain('Cable-portal');
+    await page.reload();
+    await fill();
+    await next.click();
+    await expect(page.locator('#password_again-error')).toBeVisible();
+    await expect(next).toHaveAttribute('data-hydrated', '');
+    await expect(id).toHaveValue('kept@example.jp');
+    await expect(page.getByLabel('パスワード', { exact: true })).toHaveValue('');
+    await expect(page.getByLabel('パスワード再入力')).toHaveValue('');
+  });
+
   test('re-registering an account waits for its contact address, and 心当たりがない cancels it', async ({ page }, info) => {
     // Desktop re-registers Hanako, phone Ichiro: cancelling ends every pending request
     // of the customer, so no two projects share one (JavaScript-off runs the core only).

@@ -10,8 +10,9 @@ use leptos_router::hooks::use_query_map;
 
 /// The error of the page's form, as its server function's one exit ([`respond`]) sent
 /// it back in the URL (`?error=…`). Forms are plain posts (the pages render on the
-/// server only; islands are the only code in the browser), so this is the one way an
-/// error comes back, with JavaScript or without.
+/// server only; islands are the only WASM in the browser), so this is the one way an
+/// error comes back, with JavaScript or without. The page is rendered anew, empty:
+/// `public/draft.js` puts back what its form held (not its passwords or secrets).
 ///
 /// [`respond`]: ../../ssr/fn.respond.html
 pub fn form_error() -> Signal<Option<AppError>> {

@@ -102,7 +102,25 @@ async fn the_islands_take_no_props_and_the_server_writes_their_words(backend: Ba
     assert!(register.contains(r#"data-label-for="factor_value""#));
 }
 
+/// Every page brings `/draft.js` (what a form held comes back with its refusal) once,
+/// with the response's CSP nonce (else the browser would not run it): public, logged
+/// in, refused, and not found.
+async fn every_page_brings_the_draft_script_once_with_its_nonce(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    for path in ["/login", "/register?error=phone.invalid_format", "/help", "/no/such/page"] {
+        let res = c.get(app.url(path)).send().await.unwrap();
+        let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+        let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+        let body = res.text().await.unwrap();
+        let tag = format!(r#"<script type="module" src="/draft.js" nonce="{nonce}"></script>"#);
+        assert_eq!(body.matches(&tag).count(), 1, "{path}: {body}");
+        assert_eq!(body.matches("/draft.js").count(), 1, "{path}");
+    }
+}
+
 on_both_databases!(
+    every_page_brings_the_draft_script_once_with_its_nonce,
     the_islands_take_no_props_and_the_server_writes_their_words,
     the_top_page_is_japanese_by_default_with_the_four_menus,
     the_lang_cookie_switches_the_page_to_english,
@@ -161,6 +179,22 @@ async fn the_web_app_manifest_declares_an_installable_app() {
         .map(|s| (s["name"].as_str().unwrap(), s["url"].as_str().unwrap()))
         .collect();
     assert_eq!(shortcuts, [("ご請求明細の確認", "/billing"), ("イッツコム 通信速度測定", "/help/speedtest")]);
+}
+
+#[tokio::test]
+async fn the_draft_script_is_served_as_javascript_asked_again_each_time() {
+    let _shared = crate::common::TIMING.read().await;
+    let site = std::env::temp_dir().join(format!("mypage-site-{}", app::ssr::db::new_id()));
+    std::fs::create_dir_all(&site).unwrap();
+    let draft = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../public/draft.js")).unwrap();
+    std::fs::write(site.join("draft.js"), &draft).unwrap();
+    let app = spawn_app_serving(Backend::Sqlite, &[], site.to_str().unwrap()).await;
+    let res = app.get("/draft.js").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert_eq!(res.text().await.unwrap(), draft);
+    std::fs::remove_dir_all(site).unwrap();
 }
 
 #[tokio::test]
