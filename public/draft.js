@@ -3,7 +3,7 @@
 // ?error=…, rendered anew and empty. So this keeps a draft of the form as it is sent, in
 // the tab's sessionStorage, and puts it back when that form's page comes back refused:
 // a 2,000-character inquiry or a registration's name is not typed again because one
-// field was wrong. Loaded by the pages with a form (components::form::Submit).
+// field was wrong. Every page loads it (app::shell): each has a form.
 //
 // Never kept: passwords, hidden fields (a link's token), files, and every field the page
 // marks as not to be remembered (autocomplete off, one-time-code, cc-…: a verification
@@ -18,12 +18,21 @@ const FIELDS =
   'textarea[name]:not([autocomplete=off]),select[name]:not([autocomplete=off])';
 const choice = (f) => f.type === 'radio' || f.type === 'checkbox';
 
+// A form by its action and its place among the page's forms with that action (one
+// rename form a passkey: the draft of one is not put into another).
+const formKey = (form) => {
+  const action = form.getAttribute('action') || '';
+  const same = [...document.forms].filter((f) => (f.getAttribute('action') || '') === action);
+  return `${action}#${same.indexOf(form)}`;
+};
+
 addEventListener('submit', (ev) => {
   const form = ev.target;
   if (ev.defaultPrevented || !(form instanceof HTMLFormElement)) return;
-  const draft = new URLSearchParams([[FORM, form.getAttribute('action') || '']]);
+  const draft = new URLSearchParams([[FORM, formKey(form)]]);
   for (const f of form.querySelectorAll(FIELDS)) {
-    if (f.value && (!choice(f) || f.checked)) draft.append(f.name, f.value);
+    // A choice when ticked; any other field as it is, empty too (cleared on purpose).
+    if (!choice(f) || f.checked) draft.append(f.name, f.value);
   }
   try {
     sessionStorage.setItem(KEY, draft);
@@ -35,11 +44,14 @@ addEventListener('submit', (ev) => {
 try {
   const draft = new URLSearchParams(sessionStorage.getItem(KEY) || '');
   sessionStorage.removeItem(KEY);
-  const form = [...document.forms].find((f) => f.getAttribute('action') === draft.get(FORM));
+  const form = [...document.forms].find((f) => formKey(f) === draft.get(FORM));
   if (form && new URLSearchParams(location.search).has('error')) {
+    const nth = {};
     for (const f of form.querySelectorAll(FIELDS)) {
       if (!choice(f)) {
-        if (draft.has(f.name)) f.value = draft.get(f.name);
+        // Fields of one name in their order.
+        const value = draft.getAll(f.name)[(nth[f.name] = (nth[f.name] ?? -1) + 1)];
+        if (value !== undefined) f.value = value;
       } else if (f.checked !== draft.getAll(f.name).includes(f.value)) {
         // A choice is as it was sent (a box left unticked is not in the draft), and
         // what follows it (a label naming it) hears of it.
@@ -49,3 +61,5 @@ try {
     }
   }
 } catch {}
+// Ready (what the end-to-end tests wait for before they send a form).
+document.documentElement.dataset.draft = '';

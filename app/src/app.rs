@@ -63,6 +63,14 @@ fn stylesheet_href(options: &LeptosOptions) -> &'static str {
     })
 }
 
+/// What a form holds survives its refusal (`public/draft.js`, for every page: each has
+/// a form, the language switch at least). Fetched at once by a page that came back
+/// refused or that follows a post (a draft waits for it), else at the first focus in a
+/// field: a first visit to /login does not download it (its 100 KB budget).
+pub const DRAFT_LOADER: &str = "try{const d=()=>import('/draft.js');\
+    location.search.includes('error=')||sessionStorage.getItem('draft')?d():\
+    addEventListener('focusin',d,{once:true})}catch(e){}";
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // This request's CSP nonce (the security middleware chose it and sets the header),
     // for Leptos to write on its scripts.
@@ -87,9 +95,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <link rel="stylesheet" id="leptos" href=stylesheet_href(&options)/>
                 <HydrationScripts options islands=true/>
-                // What a form holds survives its refusal (`public/draft.js`; every page
-                // has a form: the language switch).
-                <script type="module" src="/draft.js" nonce=leptos::nonce::use_nonce()></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=DRAFT_LOADER></script>
                 <MetaTags/>
                 // Controls that need JavaScript (text size) are hidden without it.
                 <noscript><style>".js-only{display:none!important}"</style></noscript>

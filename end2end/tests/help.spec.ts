@@ -32,7 +32,9 @@ test('an inquiry refused for a character the form cannot take comes back as it w
   await page.getByLabel('お問い合わせ内容').fill(message);
   const send = page.getByRole('button', { name: '送信する' });
   await expect(send).toHaveAttribute('data-hydrated', '');
+  await expect(page.locator('html')).toHaveAttribute('data-draft', '');
   await send.click();
+  await expect(page).toHaveURL(/[?&]error=message/);
   await expect(page.locator('#message-error')).toBeVisible();
   await expect(page.getByLabel('お問い合わせ内容')).toHaveValue(message);
   await expect(page.getByLabel('お問い合わせの種類')).toHaveValue('internet');

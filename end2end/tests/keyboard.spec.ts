@@ -10,11 +10,15 @@ test('login with the keyboard alone', async ({ page }) => {
   await page.goto('/login');
   await typeInto(page, page.locator('#itscom_id'), 'hanako@example.com');
   await typeInto(page, page.locator('#password'), 'Wrong-password-0');
+  // The form's draft is kept as it is sent (its script comes with the first focus).
+  await expect(page.locator('html')).toHaveAttribute('data-draft', '');
   await press(page, page.getByRole('button', { name: 'ログイン', exact: true }));
   await expect(page.getByRole('alert')).toBeVisible();
-  // Sent back empty, with the focus on the first field in error.
+  // Sent back with the ID as typed and no password, the focus on the first field in
+  // error.
   await expect(page.locator('#itscom_id')).toBeFocused();
-  await page.keyboard.type('hanako@example.com');
+  await expect(page.locator('#itscom_id')).toHaveValue('hanako@example.com');
+  await expect(page.locator('#password')).toHaveValue('');
   await typeInto(page, page.locator('#password'), 'Hanako_2024');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('customer-name')).toContainText('佐藤 花子');

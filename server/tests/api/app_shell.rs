@@ -102,10 +102,10 @@ async fn the_islands_take_no_props_and_the_server_writes_their_words(backend: Ba
     assert!(register.contains(r#"data-label-for="factor_value""#));
 }
 
-/// Every page brings `/draft.js` (what a form held comes back with its refusal) once,
-/// with the response's CSP nonce (else the browser would not run it): public, logged
-/// in, refused, and not found.
-async fn every_page_brings_the_draft_script_once_with_its_nonce(backend: Backend) {
+/// Every page brings the loader of `/draft.js` (what a form held comes back with its
+/// refusal) once, with the response's CSP nonce (else the browser would not run it):
+/// public, logged in, refused, and not found.
+async fn every_page_brings_the_draft_loader_once_with_its_nonce(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
     for path in ["/login", "/register?error=phone.invalid_format", "/help", "/no/such/page"] {
@@ -113,14 +113,14 @@ async fn every_page_brings_the_draft_script_once_with_its_nonce(backend: Backend
         let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
         let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
         let body = res.text().await.unwrap();
-        let tag = format!(r#"<script type="module" src="/draft.js" nonce="{nonce}"></script>"#);
+        let tag = format!(r#"<script nonce="{nonce}">{}</script>"#, app::app::DRAFT_LOADER);
         assert_eq!(body.matches(&tag).count(), 1, "{path}: {body}");
         assert_eq!(body.matches("/draft.js").count(), 1, "{path}");
     }
 }
 
 on_both_databases!(
-    every_page_brings_the_draft_script_once_with_its_nonce,
+    every_page_brings_the_draft_loader_once_with_its_nonce,
     the_islands_take_no_props_and_the_server_writes_their_words,
     the_top_page_is_japanese_by_default_with_the_four_menus,
     the_lang_cookie_switches_the_page_to_english,

@@ -105,7 +105,7 @@ pub fn AdditionalPage() -> impl IntoView {
                         </label>
                     }).collect_view()}
                 </fieldset>
-                <Field id="factor_value" label=tf.factor_value maxlength="20" error=factor_error/>
+                <Field id="factor_value" label=tf.factor_value autocomplete="off" maxlength="20" error=factor_error/>
                 <p class="text-sm text-slate-600">{tf.equipment_help}</p>
                 <Submit label=tx.confirm/>
             </ActionForm>
