@@ -65,11 +65,13 @@ fn stylesheet_href(options: &LeptosOptions) -> &'static str {
 
 /// What a form holds survives its refusal (`public/draft.js`, for every page: each has
 /// a form, the language switch at least). Fetched at once by a page that came back
-/// refused or that follows a post (a draft waits for it), else at the first focus in a
-/// field: a first visit to /login does not download it (its 100 KB budget).
+/// refused (its draft to put back), else at the first focus in a field (to keep one as
+/// the form is sent); a page not refused drops a waiting draft here (its post went
+/// through), without fetching the script. A first visit to /login, and the page after
+/// a post that went through, do not download it.
 pub const DRAFT_LOADER: &str = "try{const d=()=>import('/draft.js');\
-    location.search.includes('error=')||sessionStorage.getItem('draft')?d():\
-    addEventListener('focusin',d,{once:true})}catch(e){}";
+    location.search.includes('error=')?d():\
+    (sessionStorage.removeItem('draft'),addEventListener('focusin',d,{once:true}))}catch(e){}";
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // This request's CSP nonce (the security middleware chose it and sets the header),

@@ -114,8 +114,7 @@ test.describe('registration', () => {
     const reg = new RegistrationPages(page);
     await reg.verify('ヤマダ タロウ', '0312345678', 'お客さま番号', '100000001');
     await expect(page.getByRole('heading', { name: 'STEP 3 iTSCOM IDの登録' })).toBeVisible();
-    // The draft went with the post that went through.
-    await ready();
+    // The draft went with the post that went through (the loader runs in the head).
     expect(await page.evaluate(() => sessionStorage.getItem('draft'))).toBeNull();
     const id = page.getByLabel('iTSCOM ID');
     const next = page.getByRole('button', { name: '次へ' });
