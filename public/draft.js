@@ -1,12 +1,14 @@
 // What a form holds survives its refusal: kept in the tab's sessionStorage as the form
 // is sent, put back when the same form comes back with ?error=. Never a password, a
-// hidden field, a file, or a field marked autocomplete off, one-time-code or cc-…. One
-// draft, taken by the next page. Loaded by app::DRAFT_LOADER; see README ("one exit").
+// hidden field, a file, or a field marked autocomplete off (unless data-draft=keep),
+// one-time-code or cc-…. One draft, taken by the next page. Loaded by
+// app::DRAFT_LOADER; see README ("one exit").
 const KEY = 'draft';
 const FORM = 'draft:form';
 const FIELDS =
   'input[name]:not([type=password]):not([type=hidden]):not([type=file]):not([type=submit])' +
   ':not([autocomplete=off]):not([autocomplete=one-time-code]):not([autocomplete$=-password]):not([autocomplete^=cc-]),' +
+  'input[name][autocomplete=off][data-draft=keep]:not([type=password]):not([type=hidden]),' +
   'textarea[name]:not([autocomplete=off]),select[name]:not([autocomplete=off])';
 const choice = (f) => f.type === 'radio' || f.type === 'checkbox';
 

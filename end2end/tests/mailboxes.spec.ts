@@ -83,8 +83,14 @@ test.describe('mailboxes', () => {
       ['ab', '3文字以上で入力してください。'],
     ]) {
       await field.fill(value);
+      // The refused page, not the one posted from (whose live check shows the same words).
+      const refused = page.waitForEvent('load');
       await page.getByRole('button', { name: '次へ' }).click();
+      await refused;
       await expect(page.locator('#local_part-error')).toHaveText(message);
+      // Put back as typed, to be corrected (once the draft's script has run).
+      await expect(page.locator('html')).toHaveAttribute('data-draft', '');
+      await expect(field).toHaveValue(value);
     }
     await expect(field).toHaveAttribute('aria-invalid', 'true');
     await screenshot(page, info, 'mail-local-error');

@@ -104,6 +104,9 @@ test.describe('registration', () => {
     await expect(phone).toHaveValue('03-12');
     await expect(choice).toBeChecked();
     await expect(page.locator('#factor_value')).toHaveValue('');
+    // The field is named after the choice put back, whether the page woke before or after.
+    await expect(confirm).toHaveAttribute('data-hydrated', '');
+    await expect(page.locator('label[for=factor_value]')).toHaveText('お客さま番号');
     // A draft is read once: the same page loaded again is empty.
     await page.reload();
     await ready();

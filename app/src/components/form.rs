@@ -100,6 +100,10 @@ pub fn Field(
     /// ([`crate::i18n::field_messages`]).
     #[prop(optional)]
     check: Option<(&'static str, String)>,
+    /// Put back after a refused post though `autocomplete` is off (a value with no
+    /// secret that the browser should not suggest): `public/draft.js`.
+    #[prop(optional)]
+    keep: bool,
 ) -> impl IntoView {
     let (check, messages) = check.unzip();
     let hint_id = format!("{id}-hint");
@@ -125,7 +129,7 @@ pub fn Field(
             // opens with the focus on it, for keyboard and screen-reader users.
             <input name=name.map(str::to_string).unwrap_or_else(|| id.clone()) id=id type=input_type class="field-input" autocomplete=autocomplete inputmode=inputmode
                 maxlength=maxlength required autofocus=move || error.get().is_some()
-                data-check=check data-messages=messages
+                data-check=check data-messages=messages data-draft=keep.then_some("keep")
                 aria-invalid=move || error.get().map(|_| "true")
                 aria-describedby=described/>
             {move || error.get().map(|m| view! {
@@ -341,18 +345,29 @@ mod live {
                 check_all(&checked);
             }
         });
+        // A choice already made when this runs (a refused form's draft put back before
+        // the page woke up) names its field as one made now does.
+        if let Ok(list) = root.query_selector_all("input[data-label]:checked") {
+            (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).for_each(|r| relabel(&root, &r));
+        }
         let _ = window_event_listener(leptos::ev::change, move |ev| {
             let Some(radio) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-            if let (true, Some(words), Some(target)) = (
-                inside(&root, ev.target()),
-                radio.get_attribute("data-label"),
-                radio.get_attribute("data-label-for"),
-            ) {
-                if let Ok(Some(label)) = root.query_selector(&format!("[for='{target}']")) {
-                    label.set_text_content(Some(&words));
-                }
+            if inside(&root, ev.target()) {
+                relabel(&root, &radio);
             }
         });
+    }
+
+    /// A radio button's `data-label` becomes the words of the label of the field its
+    /// `data-label-for` names.
+    fn relabel(root: &Element, radio: &Element) {
+        if let (Some(words), Some(target)) =
+            (radio.get_attribute("data-label"), radio.get_attribute("data-label-for"))
+        {
+            if let Ok(Some(label)) = root.query_selector(&format!("[for='{target}']")) {
+                label.set_text_content(Some(&words));
+            }
+        }
     }
 
     fn inside(root: &Element, target: Option<web_sys::EventTarget>) -> bool {

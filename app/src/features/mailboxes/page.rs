@@ -130,7 +130,7 @@ pub fn LocalPartField(error: Option<String>) -> impl IntoView {
     view! {
         <LiveChecks>
             <Field id="local_part" label=tf.address hint=tf.local_hint autocomplete="off" maxlength="20"
-                error=Signal::stored(error) check=("local_part", messages)/>
+                keep=true error=Signal::stored(error) check=("local_part", messages)/>
         </LiveChecks>
     }
 }
