@@ -46,7 +46,8 @@ pub static REGISTRY: crate::ssr::maintenance::Registry =
 
 /// After a security change of an account (password reset, re-registration, the
 /// contact address taken back, a stopped registration): every session ends, and so does
-/// every change still pending for it, so that nothing started by someone else before
+/// a login waiting for its second step, a passkey ceremony and every change still
+/// pending for it, so that nothing started by someone else before
 /// the change completes after it.
 #[cfg(feature = "ssr")]
 pub async fn end_for_security(
@@ -55,6 +56,7 @@ pub async fn end_for_security(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     crate::ssr::auth::session::end_all(&mut *conn, account_id).await?;
+    security::store::end_waiting(&mut *conn, account_id).await?;
     cancel_pending(conn, account_id, now).await
 }
 

@@ -240,6 +240,58 @@ async fn turning_it_off_or_renewing_the_codes_needs_the_password_and_a_code(back
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 0);
 }
 
+/// A stolen session that knows the password cannot guess the code without end: the right
+/// password does not forgive the wrong codes before it (it did, each request wiping the
+/// count), so the budget fills as at the login, and locks at 100 in a row.
+async fn a_right_password_does_not_forgive_the_wrong_codes_of_turning_it_off(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    let wrong = format!("{:06}", (code(&totp, 0).parse::<u32>().unwrap() + 500_000) % 1_000_000);
+    let off = [("password", HANAKO.1), ("otp", wrong.as_str())];
+    let mut answers = Vec::new();
+    for _ in 0..7 {
+        answers.push(post_from(&app, &c, "/api/security/two-step/off", &off).await);
+    }
+    assert_eq!(answers[0], "/account/security?error=otp.mismatch");
+    assert!(answers.iter().any(|a| a.contains("error=throttled")), "{answers:?}");
+    // One attempt a request, as one login is: the 100th wrong code in a row locks.
+    let mut wrong_codes = answers.iter().filter(|a| a.contains("otp.mismatch")).count();
+    while outbox_mails_to(&app, "login.locked", HANAKO.0).await.is_empty() {
+        assert!(wrong_codes < 100, "no lock after {wrong_codes} wrong codes");
+        pass_throttle_waits(&app, 86_400).await;
+        let to = post_from(&app, &c, "/api/security/two-step/off", &off).await;
+        assert_eq!(to, "/account/security?error=otp.mismatch");
+        wrong_codes += 1;
+    }
+    assert_eq!(wrong_codes, 100);
+    pass_throttle_waits(&app, 86_400).await;
+    let right = [("password", HANAKO.1), ("otp", &code(&totp, 0))];
+    let to = post_from(&app, &c, "/api/security/two-step/off", &right).await;
+    assert!(to.contains("error=locked") || to.contains("error=throttled"), "{to}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 1, "still on");
+}
+
+/// A security change (a password reset, a re-registration…) ends a login waiting for its
+/// second step with the sessions: a password typed before it cannot finish a login after.
+async fn a_security_change_ends_a_login_waiting_for_its_code(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    let b = app.new_browser();
+    assert_eq!(location(&app.login_from(&b, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM login_challenges").await, 1);
+    let (account,): (String,) =
+        rows(&app, "SELECT id FROM accounts WHERE itscom_id = 'hanako@example.com'").await.remove(0);
+    let mut tx = app.db.begin().await.unwrap();
+    app::features::end_for_security(&mut tx, &account, app::ssr::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM login_challenges").await, 0);
+    let to = post_from(&app, &b, "/api/login/two-step", &[("otp", &code(&totp, 1)), ("next", "/")]).await;
+    assert_ne!(to, "/", "no login");
+    assert!(location(&get_page(&b, &app.url("/account")).await).starts_with("/login"), "no session");
+}
+
 async fn devices_are_listed_and_ended_by_their_owner_only(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let phone_ua = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
@@ -646,6 +698,8 @@ on_both_databases!(
     two_step_verification_turns_on_with_a_first_code_and_each_login_then_asks_for_one,
     second_steps_spend_the_login_budget_and_lock_at_one_hundred_in_a_row,
     turning_it_off_or_renewing_the_codes_needs_the_password_and_a_code,
+    a_right_password_does_not_forgive_the_wrong_codes_of_turning_it_off,
+    a_security_change_ends_a_login_waiting_for_its_code,
     devices_are_listed_and_ended_by_their_owner_only,
     new_browser_notices_tell_where_and_can_be_turned_off,
     the_activity_shows_the_accounts_own_events_newest_first_by_kind_and_page,

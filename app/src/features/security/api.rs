@@ -326,8 +326,11 @@ async fn with_both_factors(password: Option<String>, code: String, renew: bool) 
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let mut conn = state.db.conn().await?;
-    crate::ssr::auth::check_password(&mut conn, &account, password, t).await?;
-    second_factor(&mut conn, &state, &account.account_id, &account.itscom_id, &code, t).await?;
+    // One attempt of the login budget for both: the password's, kept until the code
+    // passes (were the password to forgive it, the wrong codes before would be wiped).
+    crate::ssr::auth::password_first_of_two(&mut conn, &account, password, t).await?;
+    let (id, itscom_id) = (&account.account_id, &account.itscom_id);
+    check_second_factor(&mut conn, &state, (id, itscom_id), &code, Attempt::Reserved, t).await?;
     drop(conn);
     let mut tx = state.db.begin().await?;
     if renew {
@@ -354,16 +357,40 @@ pub(crate) async fn second_factor(
     raw: &str,
     t: i64,
 ) -> Result<(), AppError> {
+    check_second_factor(conn, state, (account_id, itscom_id), raw, Attempt::ToReserve, t).await
+}
+
+/// Whether a second factor's attempt of the login budget is still to be reserved, or
+/// was by the password checked before it in the same request.
+#[cfg(feature = "ssr")]
+#[derive(PartialEq)]
+enum Attempt {
+    ToReserve,
+    Reserved,
+}
+
+/// [`second_factor`], its attempt reserved here or already.
+#[cfg(feature = "ssr")]
+async fn check_second_factor(
+    conn: &mut crate::ssr::db::Conn,
+    state: &crate::ssr::AppState,
+    (account_id, itscom_id): (&str, &str),
+    raw: &str,
+    attempt: Attempt,
+    t: i64,
+) -> Result<(), AppError> {
     use crate::domain::two_step::SecondFactor;
     use crate::domain::FieldError;
     use crate::ssr::auth::throttle;
     let factor = SecondFactor::parse(raw).map_err(|e| AppError::invalid("otp", e))?;
     let key = crate::domain::ItscomId::key_of_raw(itscom_id);
     let client = crate::ssr::auth::client_address();
-    match throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, t).await? {
-        throttle::Verdict::Go => {}
-        throttle::Verdict::Locked => return Err(AppError::Locked),
-        _ => return Err(AppError::TooManyAttempts),
+    if attempt == Attempt::ToReserve {
+        match throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, t).await? {
+            throttle::Verdict::Go => {}
+            throttle::Verdict::Locked => return Err(AppError::Locked),
+            _ => return Err(AppError::TooManyAttempts),
+        }
     }
     let passed = match factor {
         SecondFactor::Totp(code) => {

@@ -155,6 +155,21 @@ pub async fn remove(conn: &mut Conn, account_id: &str) -> Result<bool, sqlx::Err
         > 0)
 }
 
+/// After a security change (see `features::end_for_security`): a login waiting for its
+/// second step and a passkey ceremony under way end with the sessions, so a password
+/// typed before a reset cannot finish a login after it.
+pub async fn end_waiting(conn: &mut Conn, account_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_challenges WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM webauthn_ceremonies WHERE account_id = $1")
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// A login waiting for its second step (the cookie's hash), until `expires_at`.
 pub async fn open_challenge(
     conn: &mut Conn,

@@ -158,10 +158,27 @@ pub async fn confirm_password(
     check_password(conn, account, password, now).await
 }
 
-/// The account's password, however recent the login (turning two-step verification
-/// off, new recovery codes): missing or wrong is the field's error (`current_password`),
-/// each try in the account's login budget.
+/// The account's password, however recent the login: missing or wrong is the field's
+/// error (`current_password`), each try in the account's login budget, which a right
+/// one forgives.
 pub async fn check_password(
+    conn: &mut crate::ssr::db::Conn,
+    account: &CurrentAccount,
+    password: Option<String>,
+    now: i64,
+) -> Result<(), AppError> {
+    password_first_of_two(conn, account, password, now).await?;
+    let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
+    throttle::reset(conn, &throttle::LOGIN_ACCOUNT, &key).await?;
+    Ok(())
+}
+
+/// [`check_password`] as the first of two factors (turning two-step verification off,
+/// new recovery codes): its attempt is the request's one, and a right password does not
+/// forgive it; the second factor checked after it does. Were the password to forgive
+/// it, every request would wipe the count of wrong codes before it and they could be
+/// guessed without end.
+pub async fn password_first_of_two(
     conn: &mut crate::ssr::db::Conn,
     account: &CurrentAccount,
     password: Option<String>,
@@ -183,7 +200,6 @@ pub async fn check_password(
     if !password::verify_async(password, Some(hash)).await {
         return Err(AppError::invalid("current_password", FieldError::Mismatch));
     }
-    throttle::reset(conn, &throttle::LOGIN_ACCOUNT, &key).await?;
     Ok(())
 }
 
