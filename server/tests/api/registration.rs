@@ -447,6 +447,32 @@ async fn two_matching_customers_need_additional_verification(backend: Backend) {
     assert_eq!(customer.as_deref(), Some("100000005"));
 }
 
+/// STEP 2 again (several matches) does not wipe the wrong details given at 追加認証情報:
+/// they count per customer in a row (it reset them, so they could be guessed 5 at a
+/// time without end).
+async fn starting_again_keeps_the_wrong_additional_details_counted(backend: Backend) {
+    let (app, c) = demo_app_and_browser(backend).await;
+    let mut answers = Vec::new();
+    for round in 0..3 {
+        answers.push(verify(&app, &c, "タナカ ミサキ", "03-2222-3333", "card", "1881").await);
+        for guess in 0..3 {
+            let value = format!("STB00009{round}{guess}");
+            let form = [("factor_kind", "equipment"), ("factor_value", value.as_str())];
+            answers.push(post_from(&app, &c, "/api/register/additional", &form).await);
+        }
+    }
+    assert_eq!(
+        answers[..4],
+        [
+            "/register/additional",
+            "/register/additional?error=verification",
+            "/register/additional?error=verification",
+            "/register/additional?error=verification"
+        ]
+    );
+    assert!(answers[4..].iter().any(|a| a.contains("error=throttled")), "{answers:?}");
+}
+
 async fn guessing_the_last_four_digits_is_throttled(backend: Backend) {
     let (app, c) = demo_app_and_browser(backend).await;
     for guess in ["0000", "0001", "0002", "0003"] {
@@ -618,6 +644,7 @@ on_both_databases!(
     any_wrong_detail_gets_the_same_neutral_answer,
     malformed_input_gets_a_field_message,
     two_matching_customers_need_additional_verification,
+    starting_again_keeps_the_wrong_additional_details_counted,
     guessing_the_last_four_digits_is_throttled,
     steps_cannot_be_skipped_or_replayed,
     the_password_rules_hold_on_the_server,

@@ -29,7 +29,13 @@ pub async fn verify_contract(
         let matches =
             verified_customers(&mut conn, &state.settings, &kana, &phone, &factor, &subject, t).await?;
         let next = next_after_verification(&mut conn, &matches, t).await?;
-        throttle::reset(&mut conn, &VERIFY_SUBJECT, &subject).await?;
+        // Several matches are no proof yet: only this attempt is given back, so starting
+        // again never wipes the wrong details of 追加認証情報 (they count per customer).
+        if next.customer_no.is_some() {
+            throttle::reset(&mut conn, &VERIFY_SUBJECT, &subject).await?;
+        } else {
+            throttle::forgive(&mut conn, &VERIFY_SUBJECT, &subject).await?;
+        }
         let token = random_token();
         store::start_flow(&mut conn, &token, next.step, next.customer_no, next.candidates, factor.kind(), t)
             .await?;
@@ -105,7 +111,12 @@ async fn verified_customers(
         store::customers_failed(conn, settings, &named, t).await?;
         return refuse(PAGE, AppError::VerificationFailed);
     }
-    let matched: Vec<String> = matches.iter().map(|(n, _)| n.clone()).collect();
+    // One match going on to STEP 3 proves its customer; one that needs 追加認証情報, or
+    // several, only give this attempt back (as the name + phone's, in the caller).
+    let matched: Vec<String> = match matches.as_slice() {
+        [(one, false)] => vec![one.clone()],
+        _ => Vec::new(),
+    };
     store::settle_customers(conn, &named, &matched).await?;
     // A success does not count against a shared client address (an office, a NAT).
     throttle::forgive(conn, &VERIFY_CLIENT, &client_address()).await?;
