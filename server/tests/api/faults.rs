@@ -141,6 +141,51 @@ async fn a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_send
     assert_eq!(subjects, ["mail 0", "mail 1", "mail 2"], "each once");
 }
 
+/// A batch's claim runs out while its first mail waits on a slow SMTP server, and
+/// another worker takes the rest: the first worker leaves them, so each is sent once.
+async fn a_mail_whose_claim_ran_out_is_left_to_the_worker_that_took_it(backend: Backend) {
+    use app::ssr::mail::worker::Worker;
+    let app = spawn_app(backend).await;
+    let sink = SmtpSink::start();
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    let t = app::ssr::now();
+    for n in 0..3 {
+        let mail = app::ssr::mail::Mail {
+            to: format!("m{n}@example.com"),
+            subject: format!("mail {n}"),
+            text: "text".into(),
+            html: "<p>html</p>".into(),
+        };
+        // Oldest first: mail 0 is the batch's first.
+        app::ssr::mail::enqueue(&mut conn, "test", &mail, t - 10 + n).await.unwrap();
+    }
+    drop(conn);
+    let slow = TcpProxy::start(format!("127.0.0.1:{}", sink.port)).await;
+    slow.hold();
+    let slow_url = url::Url::parse(&format!("smtp://{}", slow.addr)).unwrap();
+    let a = Worker::new(app.db.clone(), &slow_url, "noreply@itscom.net", Duration::from_millis(10)).unwrap();
+    let first = tokio::spawn(async move { a.deliver_due().await.unwrap() });
+    // Worker a claimed all three and is sending mail 0, which waits.
+    while slow.accepted() == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The claim of mails 1 and 2 runs out, and worker b takes and sends them.
+    exec_at(&app, "UPDATE outbox SET locked_until = $1 WHERE payload NOT LIKE '%mail 0%'", t - 1).await;
+    let url = url::Url::parse(&sink.url()).unwrap();
+    let b = Worker::new(app.db.clone(), &url, "noreply@itscom.net", Duration::from_millis(10)).unwrap();
+    assert_eq!(b.deliver_due().await.unwrap(), 2);
+    slow.release();
+    assert_eq!(first.await.unwrap(), 3, "a claimed three");
+    let received = sink.wait_for(3, 10).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received = if received.len() == 3 { sink.messages() } else { received };
+    let mut subjects: Vec<&str> =
+        received.iter().filter_map(|m| m.lines().find_map(|l| l.strip_prefix("Subject: "))).collect();
+    subjects.sort();
+    assert_eq!(subjects, ["mail 0", "mail 1", "mail 2"], "each once");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await, 0);
+}
+
 /// Two processes of one database, as behind the load balancer: sessions, writes,
 /// throttles and logout are the database's, so a customer whose requests alternate
 /// between them does not notice.
@@ -183,5 +228,6 @@ async fn a_customer_whose_requests_alternate_between_two_processes_never_notices
 on_both_databases!(
     one_process_takes_the_maintenance_tick_and_another_takes_it_once_the_lease_ends,
     a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_sends_each_once,
+    a_mail_whose_claim_ran_out_is_left_to_the_worker_that_took_it,
     a_customer_whose_requests_alternate_between_two_processes_never_notices,
 );

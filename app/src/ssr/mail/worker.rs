@@ -2,7 +2,10 @@
 //! over SMTP, marks them sent, or schedules a retry with backoff. Several workers
 //! (several server processes) never send one mail twice: a claim is one UPDATE that
 //! re-checks the lease on the row it takes. A worker that dies mid-send leaves its
-//! lease to expire, and the mail is retried (at least once, never lost).
+//! lease to expire, and the mail is retried (at least once, never lost). A batch's
+//! leases run out while its first mails are sent, so each mail's lease is renewed just
+//! before its send, only while it is still this worker's (else another worker has it
+//! and this one leaves it), and a send is bounded by [`SEND_LIMIT`], well inside it.
 
 use super::Mail;
 use crate::ssr::db::Db;
@@ -15,6 +18,9 @@ use tokio::sync::watch;
 /// How long a claimed mail stays reserved for its worker.
 const LEASE_SECS: i64 = 120;
 const BATCH: i64 = 10;
+/// The longest one mail's send may take, whatever the SMTP server does (lettre's
+/// timeout is per network operation, and a send is several).
+pub const SEND_LIMIT: Duration = Duration::from_secs(60);
 
 pub struct Worker {
     db: Db,
@@ -81,31 +87,52 @@ impl Worker {
     /// `stop` turns true.
     pub async fn deliver_due_until(&self, stop: &watch::Receiver<bool>) -> Result<usize, sqlx::Error> {
         let t = now();
-        let claimed: Vec<(String, String, i64)> = sqlx::query_as(
+        let held = t + LEASE_SECS;
+        let mut claimed: Vec<(String, String, i64, i64)> = sqlx::query_as(
             "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
              WHERE id IN (SELECT id FROM outbox
                           WHERE kind = 'mail' AND sent_at IS NULL AND available_at <= $2
                             AND (locked_until IS NULL OR locked_until <= $2)
                           ORDER BY created_at LIMIT $3)
                AND sent_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
-             RETURNING id, payload, attempts",
+             RETURNING id, payload, attempts, created_at",
         )
-        .bind(t + LEASE_SECS)
+        .bind(held)
         .bind(t)
         .bind(BATCH)
         .fetch_all(self.db.pool())
         .await?;
+        // Oldest first (RETURNING keeps no order).
+        claimed.sort_by_key(|(.., created_at)| *created_at);
         let n = claimed.len();
         let mut claimed = claimed.into_iter();
-        while let Some((id, payload, attempts)) = claimed.next() {
+        while let Some((id, payload, attempts, _)) = claimed.next() {
             if *stop.borrow() {
                 let rest: Vec<String> = std::iter::once(id).chain(claimed.map(|(id, ..)| id)).collect();
                 self.hand_back(&rest).await?;
                 tracing::info!(mails = rest.len(), "outbox: stopping; claimed mails handed back");
                 return Ok(n);
             }
+            // The claim may have run out while the mails before it were sent: renewed for
+            // this send if still ours, else left to the worker that holds it now.
+            let renewed = sqlx::query(
+                "UPDATE outbox SET locked_until = $3 WHERE id = $1 AND locked_until = $2 AND sent_at IS NULL",
+            )
+            .bind(&id)
+            .bind(held)
+            .bind(now() + LEASE_SECS)
+            .execute(self.db.pool())
+            .await?
+            .rows_affected();
+            if renewed == 0 {
+                tracing::warn!(outbox_id = %id, "outbox: a claimed mail's lease ran out before its turn; left to the worker holding it");
+                continue;
+            }
             let result = match serde_json::from_str::<Mail>(&payload) {
-                Ok(mail) => self.send(&mail).await,
+                Ok(mail) => match tokio::time::timeout(SEND_LIMIT, self.send(&mail)).await {
+                    Ok(sent) => sent,
+                    Err(_) => Err(format!("no answer from the SMTP server within {SEND_LIMIT:?}")),
+                },
                 Err(e) => Err(format!("unreadable payload: {e}")),
             };
             match result {

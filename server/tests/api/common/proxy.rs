@@ -1,9 +1,10 @@
-//! A TCP proxy between the app and its database, to take the database away and give it
-//! back as a restart or a network fault would: `cut()` closes every connection through
-//! it and refuses new ones; `restore()` lets them through again.
+//! A TCP proxy between the app and its database (or its SMTP server), to take it away
+//! and give it back as a restart or a network fault would: `cut()` closes every
+//! connection through it and refuses new ones; `restore()` lets them through again;
+//! `hold()` keeps new connections waiting, unanswered, until `release()`.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
@@ -11,6 +12,8 @@ use tokio::task::JoinHandle;
 pub struct TcpProxy {
     pub addr: SocketAddr,
     cut: Arc<AtomicBool>,
+    held: Arc<AtomicBool>,
+    accepted: Arc<AtomicUsize>,
     links: Arc<Mutex<Vec<JoinHandle<()>>>>,
     accept: JoinHandle<()>,
 }
@@ -21,8 +24,9 @@ impl TcpProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
         let addr = listener.local_addr().unwrap();
         let cut = Arc::new(AtomicBool::new(false));
+        let (held, accepted) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
         let links: Arc<Mutex<Vec<JoinHandle<()>>>> = Default::default();
-        let (c, l) = (cut.clone(), links.clone());
+        let (c, h, a, l) = (cut.clone(), held.clone(), accepted.clone(), links.clone());
         let accept = tokio::spawn(async move {
             loop {
                 let Ok((mut client, _)) = listener.accept().await else { return };
@@ -30,8 +34,12 @@ impl TcpProxy {
                     drop(client); // refused: closed at once
                     continue;
                 }
-                let target = target.clone();
+                a.fetch_add(1, Ordering::SeqCst);
+                let (target, h) = (target.clone(), h.clone());
                 let link = tokio::spawn(async move {
+                    while h.load(Ordering::SeqCst) {
+                        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    }
                     if let Ok(mut server) = TcpStream::connect(&target).await {
                         let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
                     }
@@ -39,7 +47,7 @@ impl TcpProxy {
                 l.lock().unwrap().push(link);
             }
         });
-        Self { addr, cut, links, accept }
+        Self { addr, cut, held, accepted, links, accept }
     }
 
     /// The database is away: every connection through the proxy is closed, new ones
@@ -54,6 +62,21 @@ impl TcpProxy {
     /// The database is back.
     pub fn restore(&self) {
         self.cut.store(false, Ordering::SeqCst);
+    }
+
+    /// New connections wait, unanswered, as behind a server that does not answer.
+    pub fn hold(&self) {
+        self.held.store(true, Ordering::SeqCst);
+    }
+
+    /// The waiting connections go through.
+    pub fn release(&self) {
+        self.held.store(false, Ordering::SeqCst);
+    }
+
+    /// How many connections it has let in.
+    pub fn accepted(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
     }
 
     /// `url` (a database URL) with its host and port replaced by the proxy's.
