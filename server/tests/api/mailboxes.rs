@@ -268,6 +268,27 @@ async fn the_completion_is_only_for_the_browser_that_registered(backend: Backend
     assert!(password_on(&body).is_some());
 }
 
+/// A key that does not open the sealed password (a stale cookie) does not clear it: it is
+/// opened first, so the browser holding the right key can still be shown it.
+async fn a_key_that_does_not_open_the_completion_leaves_it(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    up_to_confirm(&app, &c, "stale-key", "on").await;
+    assert_eq!(post_from(&app, &c, "/api/mail/new/register", &[]).await, "/mail/new/done");
+    let sealed = "SELECT COUNT(*) FROM mailbox_drafts WHERE sealed_password IS NOT NULL";
+    assert_eq!(scalar(&app, sealed).await, 1);
+    // Sealed under another key than this browser's cookie holds.
+    let (_, other) = app::ssr::crypto::seal("Another-pass1");
+    sqlx::query("UPDATE mailbox_drafts SET sealed_password = $1 WHERE sealed_password IS NOT NULL")
+        .bind(&other)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let (_, body) = app.get_text_with(&c, "/mail/new/done").await;
+    assert!(password_on(&body).is_none());
+    assert_eq!(scalar(&app, sealed).await, 1, "kept for the browser with the right key");
+}
+
 async fn five_is_the_limit(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
@@ -380,6 +401,7 @@ on_both_databases!(
     when_candidates_run_out_the_customer_is_told,
     the_wizard_registers_once_and_shows_the_password_once,
     the_completion_is_only_for_the_browser_that_registered,
+    a_key_that_does_not_open_the_completion_leaves_it,
     five_is_the_limit,
     the_limit_holds_when_two_tabs_register_at_once,
     fifty_customers_racing_for_one_address_get_it_once,

@@ -327,7 +327,7 @@ async fn offer_again(
 }
 
 /// Step 5: the completion, handed out once. The sealed password is opened with the
-/// browser's key and removed in the same step; a reload or another tab gets `None`.
+/// browser's key, then removed; a reload or another tab gets `None`.
 #[server(endpoint = "mail/new/done")]
 pub async fn take_mailbox_completion() -> Result<Option<MailboxCompletion>, AppError> {
     use crate::ssr::auth::{cookie, request_cookie, set_cookie};
@@ -340,11 +340,13 @@ pub async fn take_mailbox_completion() -> Result<Option<MailboxCompletion>, AppE
     set_cookie(&cookie(&state.settings, store::REVEAL_COOKIE, "", Some(0), true));
     let mut conn = state.db.conn().await?;
     let Some(found) = store::sealed_completion(&mut conn, &account, t).await? else { return Ok(None) };
+    // Opened before it is cleared: a key that does not open it (a stale cookie) leaves
+    // it for the browser holding the right one, until it expires.
+    let Some(password) = crate::ssr::crypto::open(&key, &found.sealed_password) else { return Ok(None) };
     // Whoever clears it shows it: two tabs at once, one gets it.
     if !store::clear_sealed(&mut conn, &found.id).await? {
         return Ok(None);
     }
-    let Some(password) = crate::ssr::crypto::open(&key, &found.sealed_password) else { return Ok(None) };
     let address = store::address_of(&mut conn, &found.mailbox_id).await?;
     let domain = &state.settings.mail_domain;
     Ok(Some(MailboxCompletion {
