@@ -185,7 +185,34 @@ async fn the_support_centre_lists_the_waiting_inquiries_and_marks_one_answered(b
     assert!(operator(&app, "inquiries", &[]).1.contains("no inquiries waiting"));
 }
 
+/// The form sent again (a double click without the page's script, a retry after no
+/// answer came) is one inquiry: the same reference, one receipt, one of the hour's five.
+async fn the_same_form_sent_again_is_one_inquiry(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, page) = app.get_text_with(&c, "/help").await;
+    let at = page.find("name=\"key\" value=\"").expect("the form's key") + 18;
+    let key = page[at..at + page[at..].find('"').unwrap()].to_string();
+    assert_eq!(key.len(), 64, "{key}");
+    let form = [("category", "internet"), ("message", "つながりません"), ("key", key.as_str())];
+    let answers = at_once(&app, &vec![c.clone(); 3], "/api/help/inquiry", &form).await;
+    let reference = sent_reference(&answers[0]);
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+    assert_eq!(post_from(&app, &c, "/api/help/inquiry", &form).await, answers[0], "a retry later");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM inquiries").await, 1);
+    let receipts = outbox_mails_to(&app, "help.inquiry_receipt", "hanako@example.com").await;
+    assert_eq!(receipts.len(), 1);
+    assert!(receipts[0].text.contains(&reference));
+    // A new page is a new form; another account's form is its own, whatever its key.
+    let (_, again) = app.get_text_with(&c, "/help").await;
+    assert!(!again.contains(&key), "a fresh key");
+    let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    assert_ne!(sent_reference(&post_from(&app, &ichiro, "/api/help/inquiry", &form).await), reference);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM inquiries").await, 2);
+}
+
 on_both_databases!(
+    the_same_form_sent_again_is_one_inquiry,
     the_support_centre_lists_the_waiting_inquiries_and_marks_one_answered,
     the_contacts_are_tel_links_from_configuration,
     an_inquiry_is_checked_stored_with_a_reference_number_mailed_and_listed_for_its_owner_only,

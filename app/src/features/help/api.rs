@@ -18,16 +18,25 @@ pub async fn get_help() -> Result<HelpOverview, AppError> {
     let limit_reached = super::store::sent_last_hour(&mut conn, &account.account_id, crate::ssr::now())
         .await?
         >= super::store::PER_HOUR;
-    Ok(HelpOverview { contacts: state.settings.support.clone(), inquiries, results, limit_reached })
+    let submit_key = crate::ssr::auth::random_token();
+    Ok(HelpOverview {
+        contacts: state.settings.support.clone(),
+        inquiries,
+        results,
+        limit_reached,
+        submit_key,
+    })
 }
 
 /// `送信する`: an inquiry (a category of the list, 1–2,000 characters, optionally one
-/// of the customer's own speed test results); at most 5 an hour per account.
+/// of the customer's own speed test results); at most 5 an hour per account. The same
+/// form sent again (`key`) answers with the inquiry it sent.
 #[server(endpoint = "help/inquiry")]
 pub async fn send_inquiry(
     category: String,
     message: String,
     result: Option<String>,
+    key: Option<String>,
 ) -> Result<String, AppError> {
     use super::store::Sent;
     use crate::domain::inquiry::{InquiryCategory, InquiryMessage};
@@ -61,6 +70,7 @@ pub async fn send_inquiry(
             category,
             &message,
             speed_test.as_ref(),
+            key.as_deref().filter(|k| !k.is_empty() && k.len() <= 64),
             t,
         )
         .await?;

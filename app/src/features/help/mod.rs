@@ -49,4 +49,6 @@ pub struct HelpOverview {
     /// The hour's 5 inquiries are sent: the form says so instead of taking a message
     /// it would refuse.
     pub limit_reached: bool,
+    /// The form's key: sent twice (a double click, a retry), it is one inquiry.
+    pub submit_key: String,
 }

@@ -171,6 +171,7 @@ fn InquiryForm(o: HelpOverview, chosen: String) -> impl IntoView {
                                 }.into_any()
                             }}
                         </div>
+                        <input type="hidden" name="key" value=o.submit_key.clone()/>
                         <Submit label=th.submit/>
                     </ActionForm>
                 }.into_any()

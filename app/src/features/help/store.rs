@@ -111,11 +111,26 @@ pub async fn send(
     category: InquiryCategory,
     message: &InquiryMessage,
     speed_test: Option<&SpeedResult>,
+    submit_key: Option<&str>,
     now: i64,
 ) -> Result<Sent, sqlx::Error> {
     use rand::Rng;
     let mut tx = db.begin().await?;
     crate::ssr::db::customers::lock(&mut tx, customer_no).await?;
+    // The same form again, after the lock (so after a first one committed): its inquiry.
+    if let Some(key) = submit_key {
+        let sent: Option<String> = sqlx::query_scalar(
+            "SELECT reference_no FROM inquiries WHERE account_id = $1 AND submit_key = $2",
+        )
+        .bind(account_id)
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(reference) = sent {
+            tx.rollback().await?;
+            return Ok(Sent::Received(reference));
+        }
+    }
     if sent_last_hour(&mut tx, account_id, now).await? >= PER_HOUR {
         tx.rollback().await?;
         return Ok(Sent::Limit);
@@ -129,8 +144,8 @@ pub async fn send(
         let candidate = reference_number(&today, rand::thread_rng().gen_range(0..1_000_000));
         let written = sqlx::query(
             "INSERT INTO inquiries (id, reference_no, customer_no, account_id, category, message, speed_test_id,
-                step, created_at, created_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (reference_no) DO NOTHING",
+                step, created_at, created_ms, submit_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (reference_no) DO NOTHING",
         )
         .bind(&id)
         .bind(&candidate)
@@ -142,6 +157,7 @@ pub async fn send(
         .bind(InquiryStep::Received)
         .bind(now)
         .bind(crate::ssr::now_ms())
+        .bind(submit_key)
         .execute(&mut *tx)
         .await?
         .rows_affected();
