@@ -88,9 +88,12 @@ test.describe('mailboxes', () => {
       await page.getByRole('button', { name: '次へ' }).click();
       await refused;
       await expect(page.locator('#local_part-error')).toHaveText(message);
-      // Put back as typed, to be corrected (once the draft's script has run).
-      await expect(page.locator('html')).toHaveAttribute('data-draft', '');
-      await expect(field).toHaveValue(value);
+      // Put back as typed, to be corrected (once the draft's script has run; without
+      // JavaScript the page comes back with the message alone).
+      if (info.project.use.javaScriptEnabled !== false) {
+        await expect(page.locator('html')).toHaveAttribute('data-draft', '');
+        await expect(field).toHaveValue(value);
+      }
     }
     await expect(field).toHaveAttribute('aria-invalid', 'true');
     await screenshot(page, info, 'mail-local-error');

@@ -101,12 +101,8 @@ async fn one_process_takes_the_maintenance_tick_and_another_takes_it_once_the_le
     assert!(tick("a", t + 61).await.is_none());
 }
 
-async fn a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_sends_each_once(
-    backend: Backend,
-) {
-    use app::ssr::mail::worker::Worker;
-    let app = spawn_app(backend).await;
-    let sink = SmtpSink::start();
+/// Mails "mail 0" to "mail 2" queued, each at the time `at` gives its number.
+async fn queue_three(app: &TestApp, at: impl Fn(i64) -> i64) {
     let mut conn = app.db.pool().acquire().await.unwrap();
     for n in 0..3 {
         let mail = app::ssr::mail::Mail {
@@ -115,9 +111,30 @@ async fn a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_send
             text: "text".into(),
             html: "<p>html</p>".into(),
         };
-        app::ssr::mail::enqueue(&mut conn, "test", &mail, app::ssr::now()).await.unwrap();
+        app::ssr::mail::enqueue(&mut conn, "test", &mail, at(n)).await.unwrap();
     }
-    drop(conn);
+}
+
+/// The subjects the sink received once three came (and a moment for a fourth), sorted.
+async fn three_received(sink: &SmtpSink) -> Vec<String> {
+    let received = sink.wait_for(3, 10).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received = if received.len() == 3 { sink.messages() } else { received };
+    let mut subjects: Vec<String> = received
+        .iter()
+        .filter_map(|m| m.lines().find_map(|l| l.strip_prefix("Subject: ")).map(str::to_owned))
+        .collect();
+    subjects.sort();
+    subjects
+}
+
+async fn a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_sends_each_once(
+    backend: Backend,
+) {
+    use app::ssr::mail::worker::Worker;
+    let app = spawn_app(backend).await;
+    let sink = SmtpSink::start();
+    queue_three(&app, |_| app::ssr::now()).await;
     let url = url::Url::parse(&sink.url()).unwrap();
     let worker =
         || Worker::new(app.db.clone(), &url, "noreply@itscom.net", Duration::from_millis(10)).unwrap();
@@ -132,12 +149,7 @@ async fn a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_send
     assert_eq!(held, vec![(None, 0); 3], "handed back, the attempt not counted");
     drop(stop);
     assert_eq!(worker().deliver_due().await.unwrap(), 3);
-    let received = sink.wait_for(3, 10).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let received = if received.len() == 3 { sink.messages() } else { received };
-    let mut subjects: Vec<&str> =
-        received.iter().filter_map(|m| m.lines().find_map(|l| l.strip_prefix("Subject: "))).collect();
-    subjects.sort();
+    let subjects = three_received(&sink).await;
     assert_eq!(subjects, ["mail 0", "mail 1", "mail 2"], "each once");
 }
 
@@ -147,19 +159,9 @@ async fn a_mail_whose_claim_ran_out_is_left_to_the_worker_that_took_it(backend: 
     use app::ssr::mail::worker::Worker;
     let app = spawn_app(backend).await;
     let sink = SmtpSink::start();
-    let mut conn = app.db.pool().acquire().await.unwrap();
     let t = app::ssr::now();
-    for n in 0..3 {
-        let mail = app::ssr::mail::Mail {
-            to: format!("m{n}@example.com"),
-            subject: format!("mail {n}"),
-            text: "text".into(),
-            html: "<p>html</p>".into(),
-        };
-        // Oldest first: mail 0 is the batch's first.
-        app::ssr::mail::enqueue(&mut conn, "test", &mail, t - 10 + n).await.unwrap();
-    }
-    drop(conn);
+    // Oldest first: mail 0 is the batch's first.
+    queue_three(&app, |n| t - 10 + n).await;
     let slow = TcpProxy::start(format!("127.0.0.1:{}", sink.port)).await;
     slow.hold();
     let slow_url = url::Url::parse(&format!("smtp://{}", slow.addr)).unwrap();
@@ -176,12 +178,7 @@ async fn a_mail_whose_claim_ran_out_is_left_to_the_worker_that_took_it(backend: 
     assert_eq!(b.deliver_due().await.unwrap(), 2);
     slow.release();
     assert_eq!(first.await.unwrap(), 3, "a claimed three");
-    let received = sink.wait_for(3, 10).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let received = if received.len() == 3 { sink.messages() } else { received };
-    let mut subjects: Vec<&str> =
-        received.iter().filter_map(|m| m.lines().find_map(|l| l.strip_prefix("Subject: "))).collect();
-    subjects.sort();
+    let subjects = three_received(&sink).await;
     assert_eq!(subjects, ["mail 0", "mail 1", "mail 2"], "each once");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await, 0);
 }

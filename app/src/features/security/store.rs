@@ -159,14 +159,10 @@ pub async fn remove(conn: &mut Conn, account_id: &str) -> Result<bool, sqlx::Err
 /// second step and a passkey ceremony under way end with the sessions, so a password
 /// typed before a reset cannot finish a login after it.
 pub async fn end_waiting(conn: &mut Conn, account_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_challenges WHERE account_id = $1")
-        .bind(account_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM webauthn_ceremonies WHERE account_id = $1")
-        .bind(account_id)
-        .execute(conn)
-        .await?;
+    for table in ["login_challenges", "webauthn_ceremonies"] {
+        let sql = format!("DELETE FROM {table} WHERE account_id = $1");
+        sqlx::query(&sql).bind(account_id).execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
