@@ -18,7 +18,7 @@ pub async fn verify_contract(
     factor_kind: Option<String>,
     factor_value: String,
 ) -> Result<String, AppError> {
-    use crate::ssr::auth::{random_token, set_flow_cookie, throttle};
+    use crate::ssr::auth::{random_token, set_flow_cookie};
     use crate::ssr::{now, respond};
     respond(routes::START, async move {
         let (kana, phone, factor) = parse_holder(&kana, &phone, factor_kind.as_deref(), &factor_value)?;
@@ -29,13 +29,6 @@ pub async fn verify_contract(
         let matches =
             verified_customers(&mut conn, &state.settings, &kana, &phone, &factor, &subject, t).await?;
         let next = next_after_verification(&mut conn, &matches, t).await?;
-        // Several matches are no proof yet: only this attempt is given back, so starting
-        // again never wipes the wrong details of 追加認証情報 (they count per customer).
-        if next.customer_no.is_some() {
-            throttle::reset(&mut conn, &VERIFY_SUBJECT, &subject).await?;
-        } else {
-            throttle::forgive(&mut conn, &VERIFY_SUBJECT, &subject).await?;
-        }
         let token = random_token();
         store::start_flow(&mut conn, &token, next.step, next.customer_no, next.candidates, factor.kind(), t)
             .await?;
@@ -111,13 +104,20 @@ async fn verified_customers(
         store::customers_failed(conn, settings, &named, t).await?;
         return refuse(PAGE, AppError::VerificationFailed);
     }
-    // One match going on to STEP 3 proves its customer; one that needs 追加認証情報, or
-    // several, only give this attempt back (as the name + phone's, in the caller).
-    let matched: Vec<String> = match matches.as_slice() {
-        [(one, false)] => vec![one.clone()],
-        _ => Vec::new(),
+    // One match going on to STEP 3 proves its customer and the name + phone. One that
+    // needs 追加認証情報, or several, are no proof yet: only this attempt is given back,
+    // so starting again never wipes the wrong details guessed there (they count per
+    // customer).
+    let proven: &[String] = match matches.as_slice() {
+        [(one, false)] => std::slice::from_ref(one),
+        _ => &[],
     };
-    store::settle_customers(conn, &named, &matched).await?;
+    if proven.is_empty() {
+        throttle::forgive(conn, &VERIFY_SUBJECT, subject).await?;
+    } else {
+        throttle::reset(conn, &VERIFY_SUBJECT, subject).await?;
+    }
+    store::settle_customers(conn, &named, proven).await?;
     // A success does not count against a shared client address (an office, a NAT).
     throttle::forgive(conn, &VERIFY_CLIENT, &client_address()).await?;
     Ok(matches)

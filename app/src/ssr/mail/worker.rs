@@ -109,7 +109,7 @@ impl Worker {
         while let Some((id, payload, attempts, _)) = claimed.next() {
             if *stop.borrow() {
                 let rest: Vec<String> = std::iter::once(id).chain(claimed.map(|(id, ..)| id)).collect();
-                self.hand_back(&rest).await?;
+                self.hand_back(&rest, held).await?;
                 tracing::info!(mails = rest.len(), "outbox: stopping; claimed mails handed back");
                 return Ok(n);
             }
@@ -176,13 +176,16 @@ impl Worker {
         Ok(n)
     }
 
-    /// Mails claimed and not sent, released at once (their attempt not counted).
-    async fn hand_back(&self, ids: &[String]) -> Result<(), sqlx::Error> {
+    /// Mails claimed and not sent, released at once (their attempt not counted): those
+    /// whose claim `held` is still this worker's, not one another worker took since.
+    async fn hand_back(&self, ids: &[String], held: i64) -> Result<(), sqlx::Error> {
         for id in ids {
             sqlx::query(
-                "UPDATE outbox SET locked_until = NULL, attempts = attempts - 1 WHERE id = $1 AND sent_at IS NULL",
+                "UPDATE outbox SET locked_until = NULL, attempts = attempts - 1
+                 WHERE id = $1 AND locked_until = $2 AND sent_at IS NULL",
             )
             .bind(id)
+            .bind(held)
             .execute(self.db.pool())
             .await?;
         }
