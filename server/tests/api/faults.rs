@@ -183,6 +183,58 @@ async fn a_mail_whose_claim_ran_out_is_left_to_the_worker_that_took_it(backend: 
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await, 0);
 }
 
+/// A worker told to stop hands back the rest of its batch, but not a mail whose claim
+/// ran out and that another worker holds now: else a third worker could take it from
+/// that one, and the mail would go twice.
+async fn a_stopping_worker_hands_back_only_the_mails_it_still_holds(backend: Backend) {
+    use app::ssr::mail::worker::Worker;
+    let app = spawn_app(backend).await;
+    let sink = SmtpSink::start();
+    let t = app::ssr::now();
+    queue_three(&app, |n| t - 10 + n).await;
+    let worker = |proxy: &TcpProxy| {
+        let url = url::Url::parse(&format!("smtp://{}", proxy.addr)).unwrap();
+        Worker::new(app.db.clone(), &url, "noreply@itscom.net", Duration::from_millis(10)).unwrap()
+    };
+    let (slow_a, slow_b) = (
+        TcpProxy::start(format!("127.0.0.1:{}", sink.port)).await,
+        TcpProxy::start(format!("127.0.0.1:{}", sink.port)).await,
+    );
+    slow_a.hold();
+    slow_b.hold();
+    // Worker a claims all three and waits on mail 0.
+    let (stop_a, stopped_a) = tokio::sync::watch::channel(false);
+    let a = worker(&slow_a);
+    let first = tokio::spawn(async move { a.deliver_due_until(&stopped_a).await.unwrap() });
+    while slow_a.accepted() == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // A later second, as a lease that ran out is: worker b's claim is not a's.
+    let seen = app::ssr::now();
+    while app::ssr::now() == seen {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The claim of mails 1 and 2 runs out; worker b takes them and waits on mail 1.
+    exec_at(&app, "UPDATE outbox SET locked_until = $1 WHERE payload NOT LIKE '%mail 0%'", t - 1).await;
+    let b = worker(&slow_b);
+    let second = tokio::spawn(async move { b.deliver_due().await.unwrap() });
+    while slow_b.accepted() == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Worker a is told to stop: it sends mail 0 and hands back what is still its own.
+    stop_a.send(true).unwrap();
+    slow_a.release();
+    assert_eq!(first.await.unwrap(), 3, "a claimed three");
+    let url = url::Url::parse(&sink.url()).unwrap();
+    let c = Worker::new(app.db.clone(), &url, "noreply@itscom.net", Duration::from_millis(10)).unwrap();
+    assert_eq!(c.deliver_due().await.unwrap(), 0, "nothing was handed back that b holds");
+    slow_b.release();
+    assert_eq!(second.await.unwrap(), 2, "b claimed two");
+    let subjects = three_received(&sink).await;
+    assert_eq!(subjects, ["mail 0", "mail 1", "mail 2"], "each once");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await, 0);
+}
+
 /// Two processes of one database, as behind the load balancer: sessions, writes,
 /// throttles and logout are the database's, so a customer whose requests alternate
 /// between them does not notice.
@@ -226,5 +278,6 @@ on_both_databases!(
     one_process_takes_the_maintenance_tick_and_another_takes_it_once_the_lease_ends,
     a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_sends_each_once,
     a_mail_whose_claim_ran_out_is_left_to_the_worker_that_took_it,
+    a_stopping_worker_hands_back_only_the_mails_it_still_holds,
     a_customer_whose_requests_alternate_between_two_processes_never_notices,
 );
