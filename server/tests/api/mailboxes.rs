@@ -268,6 +268,40 @@ async fn the_completion_is_only_for_the_browser_that_registered(backend: Backend
     assert!(password_on(&body).is_some());
 }
 
+/// 登録's answer is lost (a double click without the script: the browser drops the
+/// first answer; or the process died after writing it) and 登録 is sent again: the
+/// mailbox was made once, and the browser is still shown its password, as it holds
+/// the key from the step before.
+async fn a_registration_whose_answer_was_lost_still_shows_its_password(backend: Backend) {
+    use reqwest::cookie::CookieStore;
+    let app = spawn_app_with_demo_data(backend).await;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_provider(jar.clone())
+        .build()
+        .unwrap();
+    assert_eq!(location(&app.login_from(&c, "hanako@example.com", "Hanako_2024").await), "/");
+    let sub = up_to_confirm(&app, &c, "lost-answer", "on").await;
+    // The first 登録, sent with the browser's cookies; its answer (and its cookies) lost.
+    let cookies = jar.cookies(&url::Url::parse(&app.url("/")).unwrap()).expect("the browser's cookies");
+    let sent = [HTML, SAME_ORIGIN, ("Cookie", cookies.to_str().unwrap())];
+    let lost = app.post_with(&app.new_browser(), "/api/mail/new/register", &sent, &[("", ""); 0]).await;
+    assert_eq!(location(&lost), "/mail/new/done");
+    // 登録 again from the browser: made already, made once.
+    assert_eq!(post_from(&app, &c, "/api/mail/new/register", &[]).await, "/mail/new/done");
+    let address = format!("lost-answer@{sub}.itscom.net");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM mailboxes WHERE local_part = 'lost-answer'").await, 1);
+    let (_, body) = app.get_text_with(&c, "/mail/new/done").await;
+    let password = password_on(&body).expect("the password is shown to the browser that registered");
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM mailboxes WHERE address = $1")
+        .bind(&address)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert!(app::ssr::auth::password::verify(&password, &hash), "the mailbox's own password");
+}
+
 /// A key that does not open the sealed password (a stale cookie) does not clear it: it is
 /// opened first, so the browser holding the right key can still be shown it.
 async fn a_key_that_does_not_open_the_completion_leaves_it(backend: Backend) {
@@ -402,6 +436,7 @@ on_both_databases!(
     the_wizard_registers_once_and_shows_the_password_once,
     the_completion_is_only_for_the_browser_that_registered,
     a_key_that_does_not_open_the_completion_leaves_it,
+    a_registration_whose_answer_was_lost_still_shows_its_password,
     five_is_the_limit,
     the_limit_holds_when_two_tabs_register_at_once,
     fifty_customers_racing_for_one_address_get_it_once,

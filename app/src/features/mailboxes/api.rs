@@ -176,6 +176,10 @@ pub async fn choose_virus_check(virus_check: Option<String>) -> Result<String, A
             .by("id", &draft.id)
             .rows(&mut conn)
             .await?;
+        // The key 登録 will seal the password with, in this browser before 登録 is
+        // sent: a 登録 whose answer never arrived (a double click, a retry after a
+        // dead process) is still opened by the key the browser already holds.
+        give_reveal_key(&state.settings, &crate::ssr::crypto::random_token(), store::DRAFT_SECS);
         Ok(routes::CONFIRM.into())
     })
     .await
@@ -186,7 +190,7 @@ pub async fn choose_virus_check(virus_check: Option<String>) -> Result<String, A
 #[server(endpoint = "mail/new/register")]
 pub async fn register_mailbox(password: Option<String>) -> Result<String, AppError> {
     use crate::domain::mailbox::{address, LocalPart, Subdomain as Sub};
-    use crate::ssr::auth::{cookie, password as pw, set_cookie};
+    use crate::ssr::auth::password as pw;
     use crate::ssr::{now, refuse, respond};
     respond(routes::CONFIRM, async move {
         let (account, state) = crate::ssr::auth::signed_in().await?;
@@ -204,7 +208,10 @@ pub async fn register_mailbox(password: Option<String>) -> Result<String, AppErr
         let address = address(&local, sub, &state.settings.mail_domain);
         let password = store::initial_password();
         let hash = pw::hash_async(password.clone()).await;
-        let (key, sealed) = crate::ssr::crypto::seal(&password);
+        // Sealed with the browser's key from step 3 (a fresh one if it has none): every
+        // 登録 of this draft, answered or not, is opened by the key the browser holds.
+        let key = reveal_key().unwrap_or_else(crate::ssr::crypto::random_token);
+        let sealed = crate::ssr::crypto::seal_with(&key, &password);
         drop(password);
         let (mailbox_id, sub) = (crate::ssr::db::new_id(), sub.to_string());
         let mailbox = store::NewMailbox {
@@ -218,7 +225,7 @@ pub async fn register_mailbox(password: Option<String>) -> Result<String, AppErr
             virus_check: virus,
         };
         if write_mailbox(&state, &account, &draft, &mailbox, &sealed, t).await? {
-            set_cookie(&cookie(&state.settings, store::REVEAL_COOKIE, &key, Some(store::REVEAL_SECS), true));
+            give_reveal_key(&state.settings, &key, store::REVEAL_SECS);
             tracing::info!(customer = %account.customer_no, %address, "mailbox registered");
         }
         Ok(routes::DONE.into())
@@ -330,19 +337,18 @@ async fn offer_again(
 /// browser's key, then removed; a reload or another tab gets `None`.
 #[server(endpoint = "mail/new/done")]
 pub async fn take_mailbox_completion() -> Result<Option<MailboxCompletion>, AppError> {
-    use crate::ssr::auth::{cookie, request_cookie, set_cookie};
     let account = crate::ssr::auth::require_login().await?;
     // Not kept by the browser's cache: Back must not bring the password back.
     crate::ssr::set_no_store();
     let state = crate::ssr::state()?;
     let t = crate::ssr::now();
-    let Some(key) = request_cookie(store::REVEAL_COOKIE) else { return Ok(None) };
-    set_cookie(&cookie(&state.settings, store::REVEAL_COOKIE, "", Some(0), true));
+    let Some(key) = reveal_key() else { return Ok(None) };
+    give_reveal_key(&state.settings, "", 0);
     let mut conn = state.db.conn().await?;
     let Some(found) = store::sealed_completion(&mut conn, &account, t).await? else { return Ok(None) };
     // Opened before it is cleared: a key that does not open it (a stale cookie) leaves
     // it for the browser holding the right one, until it expires.
-    let Some(password) = crate::ssr::crypto::open(&key, &found.sealed_password) else { return Ok(None) };
+    let Some(password) = crate::ssr::crypto::open_with(&key, &found.sealed_password) else { return Ok(None) };
     // Whoever clears it shows it: two tabs at once, one gets it.
     if !store::clear_sealed(&mut conn, &found.id).await? {
         return Ok(None);
@@ -358,4 +364,18 @@ pub async fn take_mailbox_completion() -> Result<Option<MailboxCompletion>, AppE
         outgoing_server: format!("smtp.{domain}"),
         outgoing_port: "587 (STARTTLS)".into(),
     }))
+}
+
+/// The browser's key to the sealed initial password, if it holds a well-formed one.
+#[cfg(feature = "ssr")]
+fn reveal_key() -> Option<String> {
+    crate::ssr::auth::request_cookie(store::REVEAL_COOKIE)
+        .filter(|k| k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Gives the browser `key` for `secs` (`""` and 0: takes it back).
+#[cfg(feature = "ssr")]
+fn give_reveal_key(settings: &crate::ssr::config::Settings, key: &str, secs: i64) {
+    use crate::ssr::auth::{cookie, set_cookie};
+    set_cookie(&cookie(settings, store::REVEAL_COOKIE, key, Some(secs), true));
 }
