@@ -319,8 +319,36 @@ async fn a_result_reported_slower_than_the_server_saw_it_go_is_unverified(backen
     assert!(!page.contains("data-testid=\"result-unverified\""), "{page}");
 }
 
+/// A result is judged once, on the figures it was ended with: the same ticket sent
+/// again with other figures (agreeing with the count) neither changes them nor turns
+/// the verdict to verified.
+async fn a_ticket_sent_again_cannot_verify_figures_it_did_not_send(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (c, _) = logged_in_with_cookie(&app).await;
+    let ticket = start(&app, &c).await;
+    speed_counted(&app, &ticket, 600, 120).await;
+    // Ended with 5 Mbps down where the server moved 600: understated, unverified.
+    let mut slow = vec![("ticket", ticket.as_str())];
+    slow.extend(FIGURES.iter().map(|&(k, v)| if k == "download_kbps" { (k, "5000") } else { (k, v) }));
+    let (status, id) = call(&app, &c, "/api/speedtest/finish", &slow).await;
+    assert_eq!(status, 200, "{id}");
+    let id = id.trim_matches('"').to_string();
+    // Sent again with the figures the count agrees with: the same result, as it was.
+    assert_eq!(finish(&app, &c, &ticket).await, (200, id.clone()));
+    let stored: (i64, Option<i64>) =
+        sqlx::query_as("SELECT download_kbps, verified FROM speed_tests WHERE id = $1")
+            .bind(&id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(stored, (5000, Some(0)), "the figures it ended with, judged once");
+    let (_, page) = app.get_text_with(&c, &format!("/help/speedtest?result={id}")).await;
+    assert!(page.contains("data-testid=\"result-unverified\""), "{page}");
+}
+
 on_both_databases!(
     a_result_reported_slower_than_the_server_saw_it_go_is_unverified,
+    a_ticket_sent_again_cannot_verify_figures_it_did_not_send,
     the_server_counts_what_it_moved_and_a_report_it_contradicts_is_unverified,
     a_test_runs_behind_its_ticket_and_its_session_and_its_endpoints_say_no_clearly,
     an_abandoned_test_stops_blocking_when_its_ticket_expires_and_ten_tests_an_hour_are_allowed,

@@ -181,8 +181,8 @@ pub async fn ticket(
 }
 
 /// Stores the figures of the account's running test `ticket` and ends it: its id.
-/// The same ticket sent again (a retried request) answers with the same id; a ticket
-/// not the account's, expired, or never issued: None.
+/// The same ticket sent again (a retried request) answers with the same id and changes
+/// nothing; a ticket not the account's, expired, or never issued: None.
 pub async fn finish(
     db: &Db,
     account_id: &str,
@@ -191,10 +191,12 @@ pub async fn finish(
     now: i64,
 ) -> Result<Option<String>, sqlx::Error> {
     let hash = crate::ssr::auth::sha256_hex(ticket);
-    let mut conn = db.conn().await?;
-    // A few seconds' grace: the upload may end just as the ticket does. Whether this
-    // call or an earlier one (a retry) finished it, the id is read below.
-    flow::advance(SpeedStep::Running, SpeedStep::Done)
+    // One transaction: the figures and their verdict are written together, by the call
+    // that ends the test, or not at all (a retry cannot rewrite the verdict of figures
+    // it did not send, and a process dying between the two leaves no result unjudged).
+    let mut tx = db.begin().await?;
+    // A few seconds' grace: the upload may end just as the ticket does.
+    let ended = flow::advance(SpeedStep::Running, SpeedStep::Done)
         .set("download_kbps", m.download_kbps)
         .set("upload_kbps", m.upload_kbps)
         .set("ping_us", m.ping_us)
@@ -205,39 +207,46 @@ pub async fn finish(
         .by("ticket_hash", hash.clone())
         .and("account_id =", account_id.to_string())
         .and("expires_at >", now - 10)
-        .once(&mut conn)
+        .once(&mut tx)
         .await?;
-    // The report against the server's own count of the bytes it sent and received: one
-    // the count contradicts is kept, marked unverified (never evidence for an inquiry).
-    let counted: Option<Counted> = sqlx::query_as(
-        "SELECT bytes_down, bytes_up, down_first_ms, down_last_ms, up_first_ms, up_last_ms
-         FROM speed_tests WHERE ticket_hash = $1 AND account_id = $2 AND step = $3",
+    if ended {
+        // The report against the server's own count of the bytes it sent and received
+        // (no longer counted once the test is done): one the count contradicts is kept,
+        // marked unverified (never evidence for an inquiry).
+        let c: Counted = sqlx::query_as(
+            "SELECT bytes_down, bytes_up, down_first_ms, down_last_ms, up_first_ms, up_last_ms
+             FROM speed_tests WHERE ticket_hash = $1",
+        )
+        .bind(&hash)
+        .fetch_one(&mut *tx)
+        .await?;
+        let window = |first: Option<i64>, last: Option<i64>| last.zip(first).map_or(0, |(l, f)| l - f);
+        let verified = crate::domain::speedtest::server_count_agrees(
+            m.download_kbps,
+            c.bytes_down,
+            window(c.down_first_ms, c.down_last_ms),
+        ) && crate::domain::speedtest::server_count_agrees(
+            m.upload_kbps,
+            c.bytes_up,
+            window(c.up_first_ms, c.up_last_ms),
+        );
+        sqlx::query("UPDATE speed_tests SET verified = $2 WHERE ticket_hash = $1")
+            .bind(&hash)
+            .bind(i64::from(verified))
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Whether this call or an earlier one (a retry) ended it, its id.
+    let id = sqlx::query_scalar(
+        "SELECT id FROM speed_tests WHERE ticket_hash = $1 AND account_id = $2 AND step = $3",
     )
     .bind(&hash)
     .bind(account_id)
     .bind(SpeedStep::Done)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(&mut *tx)
     .await?;
-    let Some(c) = counted else { return Ok(None) };
-    let window = |first: Option<i64>, last: Option<i64>| last.zip(first).map_or(0, |(l, f)| l - f);
-    let verified = crate::domain::speedtest::server_count_agrees(
-        m.download_kbps,
-        c.bytes_down,
-        window(c.down_first_ms, c.down_last_ms),
-    ) && crate::domain::speedtest::server_count_agrees(
-        m.upload_kbps,
-        c.bytes_up,
-        window(c.up_first_ms, c.up_last_ms),
-    );
-    sqlx::query_scalar(
-        "UPDATE speed_tests SET verified = $4 WHERE ticket_hash = $1 AND account_id = $2 AND step = $3 RETURNING id",
-    )
-    .bind(&hash)
-    .bind(account_id)
-    .bind(SpeedStep::Done)
-    .bind(i64::from(verified))
-    .fetch_optional(&mut *conn)
-    .await
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// A finished test as stored (also read joined to the inquiries that attach one).
