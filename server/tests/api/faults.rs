@@ -235,6 +235,44 @@ async fn a_stopping_worker_hands_back_only_the_mails_it_still_holds(backend: Bac
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await, 0);
 }
 
+/// A process dies after the SMTP server took a mail and before it wrote it sent: the
+/// mail goes again (at least once), with the same Message-ID, its outbox row's, so the
+/// mail system can recognise the second as the first.
+async fn a_mail_sent_again_after_a_death_carries_the_same_message_id(backend: Backend) {
+    use app::ssr::mail::worker::Worker;
+    let app = spawn_app(backend).await;
+    let sink = SmtpSink::start();
+    queue_three(&app, |_| app::ssr::now()).await;
+    let url = url::Url::parse(&sink.url()).unwrap();
+    let worker = Worker::new(app.db.clone(), &url, "noreply@itscom.net", Duration::from_millis(10)).unwrap();
+    assert_eq!(worker.deliver_due().await.unwrap(), 3);
+    exec(&app, "UPDATE outbox SET sent_at = NULL, locked_until = NULL").await;
+    assert_eq!(worker.deliver_due().await.unwrap(), 3);
+    let received = sink.wait_for(6, 10).await;
+    assert_eq!(received.len(), 6);
+    let header = |m: &String, name: &str| {
+        m.lines()
+            .find_map(|l| {
+                l.split_once(": ").filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.to_owned())
+            })
+            .unwrap_or_default()
+    };
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, payload FROM outbox WHERE kind = 'mail'")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 3);
+    for (id, payload) in rows {
+        let subject = serde_json::from_str::<serde_json::Value>(&payload).unwrap()["subject"].to_string();
+        let ids: Vec<String> = received
+            .iter()
+            .filter(|m| format!("{:?}", header(m, "Subject")) == subject)
+            .map(|m| header(m, "Message-ID"))
+            .collect();
+        assert_eq!(ids, vec![format!("<{id}@itscom.net>"); 2], "{subject}: twice, as one mail");
+    }
+}
+
 /// Two processes of one database, as behind the load balancer: sessions, writes,
 /// throttles and logout are the database's, so a customer whose requests alternate
 /// between them does not notice.
@@ -279,5 +317,6 @@ on_both_databases!(
     a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_sends_each_once,
     a_mail_whose_claim_ran_out_is_left_to_the_worker_that_took_it,
     a_stopping_worker_hands_back_only_the_mails_it_still_holds,
+    a_mail_sent_again_after_a_death_carries_the_same_message_id,
     a_customer_whose_requests_alternate_between_two_processes_never_notices,
 );

@@ -2,7 +2,8 @@
 //! over SMTP, marks them sent, or schedules a retry with backoff. Several workers
 //! (several server processes) never send one mail twice: a claim is one UPDATE that
 //! re-checks the lease on the row it takes. A worker that dies mid-send leaves its
-//! lease to expire, and the mail is retried (at least once, never lost). A batch's
+//! lease to expire, and the mail is retried (at least once, never lost; with the same
+//! Message-ID, its outbox row's, so the mail system can tell it is one). A batch's
 //! leases run out while its first mails are sent, so each mail's lease is renewed just
 //! before its send, only while it is still this worker's (else another worker has it
 //! and this one leaves it), and a send is bounded by [`SEND_LIMIT`], well inside it.
@@ -129,7 +130,7 @@ impl Worker {
                 continue;
             }
             let result = match serde_json::from_str::<Mail>(&payload) {
-                Ok(mail) => match tokio::time::timeout(SEND_LIMIT, self.send(&mail)).await {
+                Ok(mail) => match tokio::time::timeout(SEND_LIMIT, self.send(&id, &mail)).await {
                     Ok(sent) => sent,
                     Err(_) => Err(format!("no answer from the SMTP server within {SEND_LIMIT:?}")),
                 },
@@ -192,9 +193,13 @@ impl Worker {
         Ok(())
     }
 
-    async fn send(&self, mail: &Mail) -> Result<(), String> {
+    /// Sends `mail`, the outbox row `id`. Its Message-ID is the row's, the same at
+    /// every attempt: a mail sent again after a process died between the SMTP server's
+    /// yes and `sent_at` can be recognised as the same mail by the mail system.
+    async fn send(&self, id: &str, mail: &Mail) -> Result<(), String> {
         let to: Mailbox = mail.to.parse().map_err(|e| format!("bad recipient: {e}"))?;
         let message = Message::builder()
+            .message_id(Some(format!("<{id}@{}>", self.from.email.domain())))
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
