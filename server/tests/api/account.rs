@@ -253,6 +253,26 @@ async fn a_draft_belongs_to_the_session_that_made_it(backend: Backend) {
     assert_eq!(app.get_text_with(&b, &link).await.0, 404);
 }
 
+/// 登録 sent again (four at once from one browser, as a double click without the
+/// script; then once more, as a retry after no answer) is answered as the first was:
+/// one link mailed, one notice.
+async fn a_submit_sent_again_is_answered_as_the_first_and_mailed_once(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    assert_eq!(location(&app.login_from(&c, "hanako@example.com", "Hanako_2024").await), "/");
+    post_from(&app, &c, "/api/account/id/start", &[("new_itscom_id", NEW_ID)]).await;
+    let answers = at_once(&app, &vec![c.clone(); 4], "/api/account/id/submit", &[("contact", "new")]).await;
+    assert_eq!(answers, vec!["/account/id/sent"; 4]);
+    assert_eq!(
+        post_from(&app, &c, "/api/account/id/submit", &[("contact", "new")]).await,
+        "/account/id/sent"
+    );
+    assert_eq!(outbox_mails_to(&app, "account.id_change", NEW_ID).await.len(), 1);
+    assert_eq!(outbox_mails_to(&app, "account.id_change_requested", "hanako@example.com").await.len(), 1);
+    let link = confirm_link(&app, NEW_ID).await;
+    assert_eq!(app.get_text_with(&c, &link).await.0, 200, "the one link is live");
+}
+
 async fn the_contact_address_is_told_at_submit_and_can_cancel(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     hanako_changes_id(&app, NEW_ID, "new").await;
@@ -304,6 +324,7 @@ async fn a_password_reset_cancels_a_pending_id_change(backend: Backend) {
 }
 
 on_both_databases!(
+    a_submit_sent_again_is_answered_as_the_first_and_mailed_once,
     the_contact_address_is_told_at_submit_and_can_cancel,
     a_password_reset_cancels_a_pending_id_change,
     the_account_pages_need_a_login_and_show_the_account,

@@ -97,6 +97,9 @@ async fn submit_id(contact: Option<String>, password: Option<String>) -> crate::
     let t = now();
     let mut conn = state.db.conn().await?;
     let Some(draft) = store::current_draft(&mut conn, &account, t).await? else {
+        if store::mailed_already(&mut conn, &account, t).await? {
+            return Ok(routes::ID_SENT.into()); // sent again: mailed once
+        }
         return refuse(routes::ID, AppError::FlowExpired);
     };
     let sets_contact = match contact.as_deref() {
@@ -146,6 +149,10 @@ async fn mail_id_change(
         .once(&mut tx)
         .await?;
     if !updated {
+        // The same submit at once from this session (a double click) mailed it first.
+        if store::mailed_already(&mut tx, account, t).await? {
+            return Ok(routes::ID_SENT.into());
+        }
         return refuse(routes::ID, AppError::FlowExpired);
     }
     // Any earlier change still waiting for its link is superseded.

@@ -140,6 +140,25 @@ pub async fn current_draft(
     .await?)
 }
 
+/// Whether this session's newest change is mailed, its link waiting: a submit sent
+/// again (a double click, a retry after no answer) is answered as the first was.
+pub async fn mailed_already(
+    conn: &mut Conn,
+    account: &CurrentAccount,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let step: Option<IdChangeStep> = sqlx::query_scalar(
+        "SELECT step FROM id_changes WHERE account_id = $1 AND session_hash = $2 AND expires_at > $3
+         ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(&account.account_id)
+    .bind(&account.session_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(step == Some(IdChangeStep::Mailed))
+}
+
 /// Whether an account holds the ID of `id_key`.
 pub async fn id_taken(conn: &mut Conn, id_key: &str) -> Result<bool, sqlx::Error> {
     let taken: Option<String> = sqlx::query_scalar("SELECT id FROM accounts WHERE itscom_id_key = $1")
