@@ -164,7 +164,40 @@ async fn the_contact_address_changes_to_a_mailbox_at_once_and_to_another_address
     assert!(outbox_mails_to(&app, "account.contact_confirm", "c6@example.org").await.is_empty());
 }
 
+/// A change to another address sent again (four at once from one browser, as a
+/// double click without the script; then a retry) is mailed once: its link is not
+/// made invalid by a second.
+async fn a_contact_change_sent_again_is_mailed_once_and_its_link_works(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let form = [("contact", "other"), ("email", "hanako.twice@example.org")];
+    let answers = at_once(&app, &vec![c.clone(); 4], "/api/account/contact", &form).await;
+    assert_eq!(answers, vec!["/account?done=contact_mailed#contact"; 4]);
+    let form = [("contact", "other"), ("email", "Hanako.Twice@example.org")];
+    assert_eq!(
+        post_from(&app, &c, "/api/account/contact", &form).await,
+        "/account?done=contact_mailed#contact"
+    );
+    let mails = outbox_mails_to(&app, "account.contact_confirm", "hanako.twice@example.org").await;
+    assert_eq!(mails.len(), 1, "one link mailed");
+    assert_eq!(
+        outbox_mails_to(&app, "account.contact_change_requested", "hanako@example.com").await.len(),
+        1
+    );
+    let link = link_path(&mails[0], "/account/contact/verify?token=").expect("the link");
+    assert_eq!(app.get_text_with(&c, &link).await.0, 200, "the link mailed works");
+    // A minute later, the same address again is a new request: a new link.
+    exec_at(&app, "UPDATE contact_changes SET created_at = $1", app::ssr::now() - 61).await;
+    let form = [("contact", "other"), ("email", "hanako.twice@example.org")];
+    assert_eq!(
+        post_from(&app, &c, "/api/account/contact", &form).await,
+        "/account?done=contact_mailed#contact"
+    );
+    assert_eq!(outbox_mails_to(&app, "account.contact_confirm", "hanako.twice@example.org").await.len(), 2);
+}
+
 on_both_databases!(
+    a_contact_change_sent_again_is_mailed_once_and_its_link_works,
     phones_are_added_and_removed_within_one_to_three_with_a_notice_each,
     the_contact_address_changes_to_a_mailbox_at_once_and_to_another_address_by_its_link,
 );

@@ -137,6 +137,9 @@ async fn change_contact_to(
         return refuse(page, AppError::invalid("contact_email", FieldError::Unchanged));
     }
     crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+    if !own && super::store::mailed_just_now(&mut conn, &account.account_id, &to, t).await? {
+        return Ok(back("contact_mailed")); // sent again: mailed once
+    }
     // Mails to a typed address: 5 an hour per account and per address.
     let mails_allowed = own
         || (throttle::reserve(&mut conn, &CONTACT_MAILS, &account.account_id, t).await?.go()
@@ -162,6 +165,12 @@ async fn write_contact_change(
 ) -> crate::ssr::Answer {
     use super::ContactStep;
     let mut tx = state.db.begin().await?;
+    // One change of the customer's at a time: the same change sent twice at once is
+    // mailed once (the second finds the first), and two links never both wait.
+    crate::ssr::db::customers::lock(&mut tx, &account.customer_no).await?;
+    if !own && super::store::mailed_just_now(&mut tx, &account.account_id, to, t).await? {
+        return Ok(back("contact_mailed"));
+    }
     // Any change still waiting for its link is superseded by this one.
     crate::ssr::flow::advance(ContactStep::Mailed, ContactStep::Cancelled)
         .clear("link_hash")

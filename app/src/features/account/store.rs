@@ -327,6 +327,33 @@ pub async fn own_mailbox(
         .await
 }
 
+/// How long a change to the same address counts as the same request sent again.
+pub const SAME_CHANGE_SECS: i64 = 60;
+
+/// Whether this account's link to `to` was mailed within [`SAME_CHANGE_SECS`] and still
+/// waits: the same change sent again (a double click, a retry after no answer) is the
+/// one already mailed, not a second mail that would make the first link invalid.
+pub async fn mailed_just_now(
+    conn: &mut Conn,
+    account_id: &str,
+    to: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM contact_changes
+         WHERE account_id = $1 AND LOWER(new_email) = LOWER($2) AND step = $3 AND created_at > $4
+           AND expires_at > $5",
+    )
+    .bind(account_id)
+    .bind(to)
+    .bind(ContactStep::Mailed)
+    .bind(now - SAME_CHANGE_SECS)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(waiting > 0)
+}
+
 /// A change of the contact address to `new_email`, waiting for the link `token` (stored
 /// hashed) mailed there.
 pub async fn insert_contact_change(
