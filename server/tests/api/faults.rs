@@ -128,16 +128,40 @@ async fn three_received(sink: &SmtpSink) -> Vec<String> {
     subjects
 }
 
+/// The three queued mails arrived, each once, and none is left unsent.
+async fn each_sent_once(app: &TestApp, sink: &SmtpSink) {
+    assert_eq!(three_received(sink).await, ["mail 0", "mail 1", "mail 2"], "each once");
+    assert_eq!(scalar(app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await, 0);
+}
+
+/// A mail worker of `app` sending through the SMTP server at `smtp` (`host:port`).
+fn worker_via(app: &TestApp, smtp: impl std::fmt::Display) -> app::ssr::mail::worker::Worker {
+    let url = url::Url::parse(&format!("smtp://{smtp}")).unwrap();
+    app::ssr::mail::worker::Worker::new(app.db.clone(), &url, "noreply@itscom.net", Duration::from_millis(10))
+        .unwrap()
+}
+
+/// A slow way to `sink`: its connections wait, unanswered, until released.
+async fn held_way_to(sink: &SmtpSink) -> TcpProxy {
+    let proxy = TcpProxy::start(format!("127.0.0.1:{}", sink.port)).await;
+    proxy.hold();
+    proxy
+}
+
+/// Until a worker is sending through `proxy` (and waits there).
+async fn sending_through(proxy: &TcpProxy) {
+    while proxy.accepted() == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 async fn a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_sends_each_once(
     backend: Backend,
 ) {
-    use app::ssr::mail::worker::Worker;
     let app = spawn_app(backend).await;
     let sink = SmtpSink::start();
     queue_three(&app, |_| app::ssr::now()).await;
-    let url = url::Url::parse(&sink.url()).unwrap();
-    let worker =
-        || Worker::new(app.db.clone(), &url, "noreply@itscom.net", Duration::from_millis(10)).unwrap();
+    let worker = || worker_via(&app, format!("127.0.0.1:{}", sink.port));
     let (stop, stopped) = tokio::sync::watch::channel(true);
     // Told to stop as it claimed its batch: nothing is sent, nothing stays claimed.
     assert_eq!(worker().deliver_due_until(&stopped).await.unwrap(), 3);
@@ -156,25 +180,19 @@ async fn a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_send
 /// A batch's claim runs out while its first mail waits on a slow SMTP server, and
 /// another worker takes the rest: the first worker leaves them, so each is sent once.
 async fn a_mail_whose_claim_ran_out_is_left_to_the_worker_that_took_it(backend: Backend) {
-    use app::ssr::mail::worker::Worker;
     let app = spawn_app(backend).await;
     let sink = SmtpSink::start();
     let t = app::ssr::now();
     // Oldest first: mail 0 is the batch's first.
     queue_three(&app, |n| t - 10 + n).await;
-    let slow = TcpProxy::start(format!("127.0.0.1:{}", sink.port)).await;
-    slow.hold();
-    let slow_url = url::Url::parse(&format!("smtp://{}", slow.addr)).unwrap();
-    let a = Worker::new(app.db.clone(), &slow_url, "noreply@itscom.net", Duration::from_millis(10)).unwrap();
+    let slow = held_way_to(&sink).await;
+    let a = worker_via(&app, slow.addr);
     let first = tokio::spawn(async move { a.deliver_due().await.unwrap() });
     // Worker a claimed all three and is sending mail 0, which waits.
-    while slow.accepted() == 0 {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    sending_through(&slow).await;
     // The claim of mails 1 and 2 runs out, and worker b takes and sends them.
     exec_at(&app, "UPDATE outbox SET locked_until = $1 WHERE payload NOT LIKE '%mail 0%'", t - 1).await;
-    let url = url::Url::parse(&sink.url()).unwrap();
-    let b = Worker::new(app.db.clone(), &url, "noreply@itscom.net", Duration::from_millis(10)).unwrap();
+    let b = worker_via(&app, format!("127.0.0.1:{}", sink.port));
     assert_eq!(b.deliver_due().await.unwrap(), 2);
     slow.release();
     assert_eq!(first.await.unwrap(), 3, "a claimed three");
@@ -187,28 +205,16 @@ async fn a_mail_whose_claim_ran_out_is_left_to_the_worker_that_took_it(backend: 
 /// ran out and that another worker holds now: else a third worker could take it from
 /// that one, and the mail would go twice.
 async fn a_stopping_worker_hands_back_only_the_mails_it_still_holds(backend: Backend) {
-    use app::ssr::mail::worker::Worker;
     let app = spawn_app(backend).await;
     let sink = SmtpSink::start();
     let t = app::ssr::now();
     queue_three(&app, |n| t - 10 + n).await;
-    let worker = |proxy: &TcpProxy| {
-        let url = url::Url::parse(&format!("smtp://{}", proxy.addr)).unwrap();
-        Worker::new(app.db.clone(), &url, "noreply@itscom.net", Duration::from_millis(10)).unwrap()
-    };
-    let (slow_a, slow_b) = (
-        TcpProxy::start(format!("127.0.0.1:{}", sink.port)).await,
-        TcpProxy::start(format!("127.0.0.1:{}", sink.port)).await,
-    );
-    slow_a.hold();
-    slow_b.hold();
+    let (slow_a, slow_b) = (held_way_to(&sink).await, held_way_to(&sink).await);
     // Worker a claims all three and waits on mail 0.
     let (stop_a, stopped_a) = tokio::sync::watch::channel(false);
-    let a = worker(&slow_a);
+    let a = worker_via(&app, slow_a.addr);
     let first = tokio::spawn(async move { a.deliver_due_until(&stopped_a).await.unwrap() });
-    while slow_a.accepted() == 0 {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    sending_through(&slow_a).await;
     // A later second, as a lease that ran out is: worker b's claim is not a's.
     let seen = app::ssr::now();
     while app::ssr::now() == seen {
@@ -216,35 +222,28 @@ async fn a_stopping_worker_hands_back_only_the_mails_it_still_holds(backend: Bac
     }
     // The claim of mails 1 and 2 runs out; worker b takes them and waits on mail 1.
     exec_at(&app, "UPDATE outbox SET locked_until = $1 WHERE payload NOT LIKE '%mail 0%'", t - 1).await;
-    let b = worker(&slow_b);
+    let b = worker_via(&app, slow_b.addr);
     let second = tokio::spawn(async move { b.deliver_due().await.unwrap() });
-    while slow_b.accepted() == 0 {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    sending_through(&slow_b).await;
     // Worker a is told to stop: it sends mail 0 and hands back what is still its own.
     stop_a.send(true).unwrap();
     slow_a.release();
     assert_eq!(first.await.unwrap(), 3, "a claimed three");
-    let url = url::Url::parse(&sink.url()).unwrap();
-    let c = Worker::new(app.db.clone(), &url, "noreply@itscom.net", Duration::from_millis(10)).unwrap();
+    let c = worker_via(&app, format!("127.0.0.1:{}", sink.port));
     assert_eq!(c.deliver_due().await.unwrap(), 0, "nothing was handed back that b holds");
     slow_b.release();
     assert_eq!(second.await.unwrap(), 2, "b claimed two");
-    let subjects = three_received(&sink).await;
-    assert_eq!(subjects, ["mail 0", "mail 1", "mail 2"], "each once");
-    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await, 0);
+    each_sent_once(&app, &sink).await;
 }
 
 /// A process dies after the SMTP server took a mail and before it wrote it sent: the
 /// mail goes again (at least once), with the same Message-ID, its outbox row's, so the
 /// mail system can recognise the second as the first.
 async fn a_mail_sent_again_after_a_death_carries_the_same_message_id(backend: Backend) {
-    use app::ssr::mail::worker::Worker;
     let app = spawn_app(backend).await;
     let sink = SmtpSink::start();
     queue_three(&app, |_| app::ssr::now()).await;
-    let url = url::Url::parse(&sink.url()).unwrap();
-    let worker = Worker::new(app.db.clone(), &url, "noreply@itscom.net", Duration::from_millis(10)).unwrap();
+    let worker = worker_via(&app, format!("127.0.0.1:{}", sink.port));
     assert_eq!(worker.deliver_due().await.unwrap(), 3);
     exec(&app, "UPDATE outbox SET sent_at = NULL, locked_until = NULL").await;
     assert_eq!(worker.deliver_due().await.unwrap(), 3);
