@@ -2,6 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { chromium } from './chromium';
 
 // Base URL from the environment (BASE_URL), else a server this config starts itself:
 // the release build on a fresh demo database at E2E_ADDR (default 127.0.0.1:3100).
@@ -11,18 +12,6 @@ const baseURL = process.env.BASE_URL ?? `http://${addr}`;
 // (A folder that does not exist yet: aiosmtpd then creates it as a Maildir.)
 process.env.E2E_MAILDIR ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mypage-e2e-mail-')), 'maildir');
 
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-};
 
 const desktop = { browserName: 'chromium' as const, viewport: { width: 1280, height: 800 } };
 const phone = { ...devices['Pixel 7'], browserName: 'chromium' as const };

@@ -69,7 +69,14 @@ fn stylesheet_href(options: &LeptosOptions) -> &'static str {
 /// the form is sent); a page not refused drops a waiting draft here (its post went
 /// through), without fetching the script. A first visit to /login, and the page after
 /// a post that went through, do not download it.
-pub const DRAFT_LOADER: &str = "try{const d=()=>import('/draft.js');\
+/// And a page the browser brings back from its back/forward cache (Back after a
+/// logout, on a phone handed on; Chromium keeps even `no-store` pages there) is loaded
+/// again if it was a logged-in customer's (it has the logout form: the server then
+/// answers for whoever is logged in now), else shown with its password fields empty.
+pub const DRAFT_LOADER: &str = "addEventListener('pageshow',e=>{if(e.persisted)\
+    document.querySelector('[data-logout]')?location.reload():\
+    document.querySelectorAll('input[type=password]').forEach(i=>i.value='')});\
+    try{const d=()=>import('/draft.js');\
     location.search.includes('error=')?d():\
     (sessionStorage.removeItem('draft'),addEventListener('focusin',d,{once:true}))}catch(e){}";
 

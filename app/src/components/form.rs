@@ -80,6 +80,15 @@ pub fn FormAlert(
     }
 }
 
+/// The page being rendered holds a password field: its answer is not stored (`no-store`),
+/// so the browser does not bring it back, typed password and all, from its caches (its
+/// back/forward cache: Back on a phone handed on after a logout). Pages of a logged-in
+/// customer are so already; this is for /login and the pages that set a password.
+pub fn never_stored() {
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_no_store();
+}
+
 /// A labelled text field with its hint and error, tied together for assistive tech.
 #[component]
 pub fn Field(
@@ -105,6 +114,9 @@ pub fn Field(
     #[prop(optional)]
     keep: bool,
 ) -> impl IntoView {
+    if input_type == "password" {
+        never_stored();
+    }
     let (check, messages) = check.unzip();
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");

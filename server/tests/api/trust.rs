@@ -98,6 +98,21 @@ async fn personal_responses_are_never_stored(backend: Backend) {
     }
 }
 
+/// A page with a password field is never stored, logged in or not, so no cache (the
+/// back/forward cache of a phone handed on) brings a typed password back; a visitor's
+/// page without one may be kept by the browser, asking each time.
+async fn a_page_with_a_password_field_is_never_stored(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    for path in ["/login", "/login?next=%2Faccount", "/login?error=credentials"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+    }
+    let res = app.get("/register").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "private, no-cache", "no password there");
+}
+
 async fn the_maintenance_task_deletes_what_has_expired_and_keeps_budgets(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let t = app::ssr::now();
@@ -132,6 +147,7 @@ async fn the_maintenance_task_deletes_what_has_expired_and_keeps_budgets(backend
 }
 
 on_both_databases!(
+    a_page_with_a_password_field_is_never_stored,
     without_proxies_a_forwarded_header_changes_nothing,
     behind_one_proxy_the_client_is_the_rightmost_forwarded_address,
     ipv6_clients_behind_a_proxy_are_counted_per_64,

@@ -1,6 +1,6 @@
 use super::api::{Login, Logout};
 use super::login_url;
-use crate::components::form::{PasswordToggle, Submit};
+use crate::components::form::{never_stored, PasswordToggle, Submit};
 use crate::components::status::{ErrorNotice, Loading};
 use crate::context::UserResource;
 use crate::error::AppError;
@@ -28,6 +28,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
     let action = ServerAction::<Login>::new();
+    never_stored();
     // After a failed post the failure arrives in the URL.
     let failure = move || {
         query
@@ -98,7 +99,8 @@ pub fn LogoutButton() -> impl IntoView {
     let tx = t();
     let action = ServerAction::<Logout>::new();
     view! {
-        <ActionForm action=action attr:class="inline">
+        // `data-logout`: a page with it is a logged-in customer's (the shell's script).
+        <ActionForm action=action attr:class="inline" attr:data-logout="">
             <button type="submit" class="btn-ghost" data-testid="logout">{tx.logout}</button>
         </ActionForm>
     }
