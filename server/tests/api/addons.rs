@@ -144,7 +144,50 @@ async fn option_channels_are_for_tv_subscribers_and_a_minimum_term_is_billed_to_
     assert!(history.contains("オプションサービスの解約（スポーツワイド）") && history.contains("予定"));
 }
 
+/// The lines of `customer_no`'s invoice for `month` as it was issued (stored).
+async fn invoiced(app: &TestApp, customer_no: &str, month: Month) -> Vec<(String, i64)> {
+    sqlx::query_as(
+        "SELECT l.description, l.amount FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+         WHERE i.customer_no = $1 AND i.billing_month = $2 ORDER BY l.line_no",
+    )
+    .bind(customer_no)
+    .bind(month.to_string())
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap()
+}
+
+/// Applied for in a month already invoiced (the demo data's current month is): that
+/// month's invoice stays as issued, and its days are on the next invoice, once, beside
+/// the next add-on's; the add-ons' full fees from then on.
+async fn add_ons_from_a_month_already_invoiced_are_billed_on_the_next_invoice(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let this = Month::of(today());
+    let before = invoiced(&app, "100000002", this).await;
+    assert!(!before.is_empty(), "this month is invoiced in the demo data");
+    for code in ["norton", "ch-kids"] {
+        let (_, key) = summary_key(&app, &c, code).await;
+        let form = [("code", code), ("key", key.as_str()), ("agree", "1")];
+        assert!(post_from(&app, &c, "/api/addons/apply", &form).await.contains("applied="), "{code}");
+    }
+    assert_eq!(invoiced(&app, "100000002", this).await, before, "an issued month is never rewritten");
+    app::features::billing::store::issue_month(&app.db, this.next(), None).await.unwrap();
+    let next = invoiced(&app, "100000002", this.next()).await;
+    let (norton, _) = app::domain::addon::first_month(app::domain::Yen(627), today());
+    let (kids, _) = app::domain::addon::first_month(app::domain::Yen(550), today());
+    let label = app::i18n::format_month(app::i18n::Locale::Ja, &this.to_string());
+    let difference = format!("ご契約変更による差額（{label}分）");
+    let corrections: Vec<i64> = next.iter().filter(|l| l.0 == difference).map(|l| l.1).collect();
+    assert_eq!(corrections.iter().sum::<i64>(), norton.0 + kids.0, "{next:?}");
+    assert!(
+        next.contains(&(NORTON.to_string(), 627))
+            && next.contains(&("キッズアニメチャンネル".to_string(), 550))
+    );
+}
+
 on_both_databases!(
+    add_ons_from_a_month_already_invoiced_are_billed_on_the_next_invoice,
     the_security_service_is_applied_for_once_shown_to_its_owner_and_cancelled_at_the_month_end,
     option_channels_are_for_tv_subscribers_and_a_minimum_term_is_billed_to_its_end,
 );

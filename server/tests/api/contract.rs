@@ -341,7 +341,57 @@ async fn the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan
     assert_eq!(names.iter().any(|n| n == &("契約解除料（不課税）", 5_500, 0)), inside, "{names:?}");
 }
 
+/// Plan changes completed after their month was invoiced: that invoice stays as issued;
+/// the difference of each plan (up and down) and 契約解除料 are on the next invoice, and
+/// the new plans bill in full from then on.
+async fn plan_changes_completed_after_their_month_was_invoiced_are_settled_on_the_next(backend: Backend) {
+    use app::features::billing::store::issue_month;
+    use app::features::contract::plan_change::complete;
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let today = Month::of(Date::of_unix_jst(app::ssr::now()));
+    let (effective, after) = (today.plus(1), today.plus(2));
+    let up = request(&app, &c, NET, "net-10g").await;
+    let (body, _) = confirmation(&app, &c, TV, "tv-light").await;
+    let inside = body[body.find("data-testid=\"quote-termination\"").unwrap()..].contains("5,500円");
+    let down = request(&app, &c, TV, "tv-light").await;
+    // The effective month is invoiced (the old plans) before the back office completes.
+    issue_month(&app.db, effective, None).await.unwrap();
+    let stored = |month: Month| {
+        let app = &app;
+        async move {
+            let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+                "SELECT l.description, l.amount, l.rate FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+                 WHERE i.customer_no = '100000002' AND i.billing_month = $1 ORDER BY l.line_no",
+            )
+            .bind(month.to_string())
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+            rows
+        }
+    };
+    let issued = stored(effective).await;
+    assert!(issued.contains(&("インターネット 1Gコース".to_string(), 6_380, 10)), "{issued:?}");
+    for id in [&up, &down] {
+        let done = complete(&app.db, &app.state.settings, id, app::ssr::now()).await.unwrap();
+        assert_eq!(done, app::features::contract::plan_change::Operated::Moved);
+    }
+    assert_eq!(stored(effective).await, issued, "an issued month is never rewritten");
+    issue_month(&app.db, after, None).await.unwrap();
+    let next = stored(after).await;
+    let label = app::i18n::format_month(app::i18n::Locale::Ja, &effective.to_string());
+    let difference = format!("ご契約変更による差額（{label}分）");
+    let settled: i64 = next.iter().filter(|l| l.0 == difference && l.2 == 10).map(|l| l.1).sum();
+    // 1G 6,380 → 10G 7,480 (+1,100); スタンダード 5,478 → ライト 3,278 (−2,200).
+    assert_eq!(settled, 1_100 - 2_200, "{next:?}");
+    assert_eq!(next.iter().any(|l| l == &("契約解除料（不課税）".to_string(), 5_500, 0)), inside, "{next:?}");
+    assert!(next.contains(&("インターネット 10Gコース".to_string(), 7_480, 10)), "{next:?}");
+    assert!(next.contains(&("テレビ ライトプラン".to_string(), 3_278, 10)), "{next:?}");
+}
+
 on_both_databases!(
+    plan_changes_completed_after_their_month_was_invoiced_are_settled_on_the_next,
     a_plan_change_is_quoted_requested_once_and_cancelled_by_its_owner_only,
     the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan_from_its_date,
     the_contract_lists_each_service_with_its_term_and_renewal_month,

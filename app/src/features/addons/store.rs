@@ -2,7 +2,7 @@
 
 use super::{Addon, AddonStep, Subscription};
 use crate::domain::addon::{cancel_cost, cancel_end};
-use crate::domain::billing::Date;
+use crate::domain::billing::{Date, Month};
 use crate::domain::Yen;
 use crate::ssr::auth::CurrentAccount;
 use crate::ssr::config::Settings;
@@ -187,6 +187,9 @@ pub async fn subscribe(
     now: i64,
 ) -> Result<Subscribed, sqlx::Error> {
     let mut tx = state.db.begin().await?;
+    // The customer's row first, as the billing run's window takes it: this month's
+    // invoice is written before this or after it, never beside it.
+    crate::ssr::db::customers::lock(&mut tx, &account.customer_no).await?;
     let id = crate::ssr::db::new_id();
     let key = (addon.kind == "security").then(licence_key);
     // Any conflict (the key, or this add-on active already) writes nothing.
@@ -213,6 +216,8 @@ pub async fn subscribe(
         let again = submitted(&mut conn, &account.customer_no, submit_key).await?;
         return Ok(if again { Subscribed::Again } else { Subscribed::Already });
     }
+    // From today: a month invoiced already gets its days on the next invoice.
+    crate::features::billing::store::true_up(&mut tx, &account.customer_no, Month::of(today)).await?;
     let detail = serde_json::json!({ "addon": addon.code });
     events::record(&mut tx, Event::AddonSubscribed, Subject::signed_in(account), client, detail, now).await?;
     notify(&mut tx, &state.settings, &account.account_id, addon, true, &today.to_string(), now).await?;
@@ -244,6 +249,7 @@ pub async fn cancel(
     let Some(sub) = addon.subscription.as_ref().filter(|s| s.id == id) else { return Ok(false) };
     drop(conn);
     let mut tx = state.db.begin().await?;
+    crate::ssr::db::customers::lock(&mut tx, &account.customer_no).await?;
     let moved = flow::advance(AddonStep::Active, AddonStep::Cancelled)
         .set("ended_on", sub.cancel_end.clone())
         .set("cancelled_at", now)
@@ -254,6 +260,8 @@ pub async fn cancel(
     if !moved {
         return Ok(false);
     }
+    // A month invoiced already that it no longer runs in is credited on the next one.
+    crate::features::billing::store::true_up(&mut tx, &account.customer_no, Month::of(today)).await?;
     let detail = serde_json::json!({ "addon": code, "ends_on": sub.cancel_end });
     events::record(&mut tx, Event::AddonCancelled, Subject::signed_in(account), client, detail, now).await?;
     notify(&mut tx, &state.settings, &account.account_id, &addon, false, &sub.cancel_end, now).await?;

@@ -266,6 +266,77 @@ pub async fn compute_lines(
     engine::lines(&contract, &items, month, &plans).map_err(unknown_plan)
 }
 
+/// The first month from `from` on for which `customer_no` has no invoice yet (after
+/// the latest issued): where a charge for a month already issued goes.
+pub async fn open_month(conn: &mut Conn, customer_no: &str, from: Month) -> Result<Month, sqlx::Error> {
+    let latest: Option<String> = sqlx::query_scalar(
+        "SELECT MAX(billing_month) FROM invoices WHERE customer_no = $1 AND billing_month >= $2",
+    )
+    .bind(customer_no)
+    .bind(from.to_string())
+    .fetch_one(conn)
+    .await?;
+    Ok(latest.as_deref().and_then(Month::parse).map_or(from, Month::next))
+}
+
+/// After a change to `customer_no`'s contract that takes effect in `from`: each month
+/// from then on already issued, which the contract now computes differently, is
+/// corrected by an adjustment per tax rate on the first month not yet issued (an
+/// issued month is never rewritten; earlier corrections of it are counted). In the
+/// change's transaction, after the customer's row lock, which the billing run's
+/// window takes too: a change and a run of its month go one after the other.
+pub async fn true_up(conn: &mut Conn, customer_no: &str, from: Month) -> Result<(), sqlx::Error> {
+    let issued: Vec<String> = sqlx::query_scalar(
+        "SELECT billing_month FROM invoices WHERE customer_no = $1 AND billing_month >= $2 ORDER BY billing_month",
+    )
+    .bind(customer_no)
+    .bind(from.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(open) = issued.last().and_then(|m| Month::parse(m)).map(Month::next) else {
+        return Ok(());
+    };
+    let words = super::texts::of(crate::i18n::Locale::Ja).correction_line;
+    for month in issued {
+        let mut due: std::collections::BTreeMap<i64, i64> = Default::default();
+        for l in compute_lines(conn, customer_no, Month::parse(&month).unwrap_or(from)).await? {
+            *due.entry(l.line.rate).or_default() += l.line.amount.0;
+        }
+        // What the month's invoice billed, and what earlier corrections of it added.
+        let billed: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT l.rate, l.amount FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+             WHERE i.customer_no = $1 AND i.billing_month = $2
+             UNION ALL
+             SELECT rate, amount FROM billing_items WHERE customer_no = $1 AND corrects_month = $2",
+        )
+        .bind(customer_no)
+        .bind(&month)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (rate, amount) in billed {
+            *due.entry(rate).or_default() -= amount;
+        }
+        let label = crate::i18n::format_month(crate::i18n::Locale::Ja, &month);
+        for (rate, difference) in due.into_iter().filter(|(_, d)| *d != 0) {
+            sqlx::query(
+                "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount, rate,
+                    corrects_month)
+                 VALUES ($1, $2, $3, 'adjustment', $4, $5, $6, $7)",
+            )
+            .bind(crate::ssr::db::new_id())
+            .bind(customer_no)
+            .bind(open.to_string())
+            .bind(format!("{words}（{label}分）"))
+            .bind(difference)
+            .bind(rate)
+            .bind(&month)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// An invoice to write: its lines, how it is paid, and whether it is paid already
 /// (on its payment date; the synthetic data's past months).
 pub struct NewInvoice {

@@ -9,6 +9,7 @@
 use super::store::{self, OwnedRequest, Requests};
 use super::{PlanRequest, PlanRequestStep};
 use crate::domain::billing::{Date, Month};
+use crate::features::billing::store as billing;
 use crate::ssr::auth::CurrentAccount;
 use crate::ssr::config::Settings;
 use crate::ssr::db::{Conn, Db};
@@ -152,15 +153,22 @@ pub async fn complete(db: &Db, settings: &Settings, id: &str, now: i64) -> Resul
         return Ok(Operated::NotOpen);
     }
     let change = store::requested_change(&mut tx, id).await?;
+    // The customer's row, as the billing run's window takes it: the effective month's
+    // invoice is written before this or after it, never beside it.
+    crate::ssr::db::customers::lock(&mut tx, &change.customer_no).await?;
     store::insert_plan_change(&mut tx, id, &change).await?;
     store::set_plan(&mut tx, &change.service_id, &change.to_plan).await?;
+    let effective =
+        Date::parse(&change.effective_on).map(Month::of).unwrap_or(Month::of(Date::of_unix_jst(now)));
     let fee = change.termination_fee;
     if fee > 0 {
-        let month =
-            Date::parse(&change.effective_on).map(Month::of).map(|m| m.to_string()).unwrap_or_default();
+        // On the effective month's invoice, or the first not issued yet.
+        let month = billing::open_month(&mut tx, &change.customer_no, effective).await?.to_string();
         let description = super::texts::of(crate::i18n::Locale::Ja).termination_line;
         store::insert_termination_fee(&mut tx, id, &change.customer_no, &month, description, fee).await?;
     }
+    // Completed after its month was invoiced: the difference on the next invoice.
+    billing::true_up(&mut tx, &change.customer_no, effective).await?;
     let detail = serde_json::json!({
         "request": id, "service": change.service_id, "from": change.from_plan, "to": change.to_plan,
     });
