@@ -156,6 +156,39 @@ async fn the_invoice_pdf_is_a_qualified_invoice_and_paid_months_have_a_receipt(b
 }
 
 /// The card page's form path from お支払い方法の確認・変更, as a browser follows it.
+/// 契約解除料 is outside consumption tax: the statement and the invoice PDF print it as
+/// 不課税 with no tax row, never as a 0% rate; the taxable lines keep theirs.
+async fn a_non_taxable_fee_is_printed_as_such_not_as_a_zero_rate(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (latest,): (String,) =
+        sqlx::query_as("SELECT MAX(billing_month) FROM invoices WHERE customer_no = '100000002'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let next = app::domain::billing::Month::parse(&latest).unwrap().next();
+    sqlx::query(
+        "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount, rate)
+         VALUES ('etf-test', '100000002', $1, 'adjustment', '契約解除料（不課税）', 5500, 0)",
+    )
+    .bind(next.to_string())
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    app::features::billing::store::issue_month(&app.db, next, None).await.unwrap();
+    let c = browser_of(&app, HANAKO).await;
+    let (status, body) = app.get_text_with(&c, &format!("/billing?month={next}")).await;
+    assert_eq!(status, 200);
+    let res = c.get(app.url(&format!("/billing/{next}/invoice.pdf"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let pdf = pdf_text(&res.bytes().await.unwrap());
+    for (what, text) in [("statement", body.as_str()), ("PDF", pdf.as_str())] {
+        assert!(text.contains("不課税") && text.contains("5,500"), "{what}: {text}");
+        let zero_rate = text.replace("10%対象", "").contains("0%対象");
+        assert!(!zero_rate && !text.contains("消費税（0%）"), "{what}: {text}");
+        assert!(text.contains("10%対象（税込）") && text.contains("消費税（10%）"), "{what}: {text}");
+    }
+}
+
 async fn open_card_page(app: &TestApp, c: &reqwest::Client, form: &[(&str, &str)]) -> String {
     let page = post_from(app, c, "/api/billing/payment/start", form).await;
     assert!(page.starts_with("/pgw/test/pay/"), "{page}");
@@ -374,6 +407,7 @@ async fn card_setups_are_limited_to_ten_an_hour_per_account(backend: Backend) {
 }
 
 on_both_databases!(
+    a_non_taxable_fee_is_printed_as_such_not_as_a_zero_rate,
     card_setups_are_limited_to_ten_an_hour_per_account,
     a_doubled_card_entry_and_return_change_the_method_once,
     the_statement_lists_twelve_months_the_lines_the_tax_and_what_changed,

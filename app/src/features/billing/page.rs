@@ -1,5 +1,5 @@
 use super::api::{get_billing, get_payment, StartCardChange};
-use super::texts::BillingTexts;
+use super::texts::{rate_label, BillingTexts};
 use super::{routes, BillingOverview, MonthSummary, PaymentMethod, Statement};
 use crate::components::form::{form_error, FormAlert, PasswordAgain, PrintButton, Submit};
 use crate::components::status::{ErrorNotice, Loaded};
@@ -229,15 +229,19 @@ fn StatementView(statement: Statement) -> impl IntoView {
                         <th scope="row" class="py-1 text-left font-normal">{tb.subtotal}</th>
                         <td class="py-1 text-right tabular-nums">{format_yen(tx, subtotal)}</td>
                     </tr>
+                    // Per rate its total and its tax; what is outside the tax (rate 0,
+                    // 契約解除料) is 不課税, with no tax row.
                     {s.rates.iter().map(|r| view! {
                         <tr>
-                            <th scope="row" class="py-1 text-left font-normal">{(tb.rate_total)(r.rate)}</th>
+                            <th scope="row" class="py-1 text-left font-normal">{rate_label(tb, r.rate)}</th>
                             <td class="py-1 text-right tabular-nums">{format_yen(tx, r.total)}</td>
                         </tr>
-                        <tr>
-                            <th scope="row" class="py-1 text-left font-normal">{(tb.rate_tax)(r.rate)}</th>
-                            <td class="py-1 text-right tabular-nums" data-testid="statement-tax">{format_yen(tx, r.tax)}</td>
-                        </tr>
+                        {(r.rate != 0).then(|| view! {
+                            <tr>
+                                <th scope="row" class="py-1 text-left font-normal">{(tb.rate_tax)(r.rate)}</th>
+                                <td class="py-1 text-right tabular-nums" data-testid="statement-tax">{format_yen(tx, r.tax)}</td>
+                            </tr>
+                        })}
                     }).collect_view()}
                     <tr class="border-t border-slate-300 text-base font-bold">
                         <th scope="row" class="py-2 text-left">{tb.total}</th>

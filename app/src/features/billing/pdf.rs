@@ -196,9 +196,10 @@ fn document_data<'a>(
             .rates
             .iter()
             .map(|r| RateData {
-                label: (tb.rate_total)(r.rate),
+                label: super::texts::rate_label(tb, r.rate),
                 total: yen(r.total),
-                tax_label: (tb.rate_tax)(r.rate),
+                // 不課税 has no tax row (the template leaves it out when empty).
+                tax_label: if r.rate == 0 { String::new() } else { (tb.rate_tax)(r.rate) },
                 tax: yen(r.tax),
             })
             .collect(),

@@ -13,6 +13,15 @@ pub fn describe_payment(tb: &BillingTexts, method: &super::PaymentMethod) -> Str
     }
 }
 
+/// The label of a rate's total: `10%対象（税込）`, or `不課税` for what is outside the tax.
+pub fn rate_label(tb: &BillingTexts, rate: i64) -> String {
+    if rate == 0 {
+        tb.non_taxable.to_string()
+    } else {
+        (tb.rate_total)(rate)
+    }
+}
+
 crate::texts! {
     pub struct BillingTexts in "texts.toml" {
         payment_card_offline_call: fn(&str, &str) -> String =
