@@ -367,6 +367,20 @@ async fn parallel_guesses_never_exceed_five_attempts(backend: Backend) {
     assert_eq!(attempts, 5);
 }
 
+/// The mailed code lasts 10 minutes (SPEC §1.4): stored so from the moment it is sent,
+/// and still taken two seconds before its end (after it: [`an_expired_code_is_refused`]).
+async fn the_code_lasts_ten_minutes_and_works_to_its_end(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let before = app::ssr::now();
+    let (c, code) = hanako_gets_a_code(&app).await;
+    let after = app::ssr::now();
+    let ends =
+        scalar(&app, "SELECT code_expires_at FROM recovery_flows WHERE code_expires_at IS NOT NULL").await;
+    assert!((before + 600..=after + 600).contains(&ends), "{ends} is 10 minutes after {before}..{after}");
+    exec_at(&app, "UPDATE recovery_flows SET code_expires_at = $1", app::ssr::now() + 2).await;
+    assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
+}
+
 async fn an_expired_code_is_refused(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let (c, code) = hanako_gets_a_code(&app).await;
@@ -502,6 +516,7 @@ async fn the_code_goes_to_the_stored_id_not_the_typed_one(backend: Backend) {
 }
 
 on_both_databases!(
+    the_code_lasts_ten_minutes_and_works_to_its_end,
     twenty_codes_a_day_per_account_whatever_the_flows,
     an_unknown_id_meets_the_daily_code_limit_alike,
     one_client_may_start_fifty_recoveries_in_fifteen_minutes,

@@ -559,6 +559,25 @@ async fn the_link_works_once_even_when_opened_twice_at_the_same_moment(backend: 
     assert!(body.contains("このURLは無効です。"));
 }
 
+/// The confirmation link lasts 24 hours (SPEC §1.3): stored so from the moment it is
+/// mailed, and still completes two seconds before its end (after it:
+/// [`an_expired_link_does_nothing`]).
+async fn the_link_lasts_twenty_four_hours_and_works_to_its_end(backend: Backend) {
+    let (app, c) = demo_app_and_browser(backend).await;
+    let before = app::ssr::now();
+    let token = taro_is_mailed_a_link(&app, &c).await;
+    let after = app::ssr::now();
+    let ends = scalar(
+        &app,
+        "SELECT confirm_expires_at FROM registration_flows WHERE confirm_expires_at IS NOT NULL",
+    )
+    .await;
+    assert!((before + 86_400..=after + 86_400).contains(&ends), "{ends} is 24 hours after {before}..{after}");
+    exec_at(&app, "UPDATE registration_flows SET confirm_expires_at = $1", app::ssr::now() + 2).await;
+    assert_eq!(complete(&app, &app.new_browser(), &token, None).await, "/register/done");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE customer_no = '100000001'").await, 1);
+}
+
 async fn an_expired_link_does_nothing(backend: Backend) {
     let (app, c) = demo_app_and_browser(backend).await;
     let token = taro_is_mailed_a_link(&app, &c).await;
@@ -638,6 +657,7 @@ async fn re_registration_replaces_id_and_password_ends_sessions_and_tells_the_ol
 }
 
 on_both_databases!(
+    the_link_lasts_twenty_four_hours_and_works_to_its_end,
     customer_100000001_registers_confirms_by_mail_and_logs_in,
     an_id_another_account_takes_before_the_link_is_opened_is_refused_clearly,
     hiragana_and_full_width_input_verifies,

@@ -588,6 +588,33 @@ async fn a_passkey_registers_logs_in_without_an_id_and_skips_the_code(backend: B
     }
 }
 
+/// Adding a passkey asks for the password once the login is older than 5 minutes (a
+/// session someone else holds must not keep the account with a passkey of its own):
+/// at 290 s not asked; at 310 s refused without it and with a wrong one, nothing saved;
+/// with it, added.
+async fn a_passkey_added_after_five_minutes_asks_for_the_password(backend: Backend) {
+    const START: &str = "/api/security/passkey/register/start";
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    exec_at(&app, "UPDATE sessions SET created_at = $1", app::ssr::now() - 290).await;
+    assert_eq!(script_call(&app, &c, START, &[]).await.0, 200, "at 290 s: not asked");
+    age_logins(&app).await;
+    for form in [&[][..], &[("password", "Wrong-pass-1")][..]] {
+        let (status, body) = script_call(&app, &c, START, form).await;
+        assert_ne!(status, 200, "{form:?}: {body}");
+        assert!(body.contains("current_password"), "{form:?}: {body}");
+    }
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM passkeys").await, 0);
+    let mut key = crate::common::authenticator::SoftPasskey::new(ORIGIN, 7);
+    let (status, options) = script_call(&app, &c, START, &[("password", HANAKO.1)]).await;
+    assert_eq!(status, 200, "{options}");
+    let credential = key.register(&options);
+    let finish = [("credential", credential.as_str())];
+    let (status, next) = script_call(&app, &c, "/api/security/passkey/register/finish", &finish).await;
+    assert_eq!((status, next.as_str()), (200, "/account/security?done=passkey_added#passkeys"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM passkeys").await, 1);
+}
+
 async fn a_replayed_foreign_or_cloned_passkey_assertion_logs_no_one_in(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let hanako = logged_in(&app, HANAKO.0, HANAKO.1).await;
@@ -691,6 +718,7 @@ async fn a_passkey_stands_in_for_the_password_asked_again(backend: Backend) {
 }
 
 on_both_databases!(
+    a_passkey_added_after_five_minutes_asks_for_the_password,
     a_passkey_stands_in_for_the_password_asked_again,
     a_passkey_registers_logs_in_without_an_id_and_skips_the_code,
     a_replayed_foreign_or_cloned_passkey_assertion_logs_no_one_in,
