@@ -146,6 +146,25 @@ async fn five_wrong_answers_end_path_a_and_count_as_failed_logins(backend: Backe
     );
 }
 
+/// Path A's five answers (SPEC §1.4) at the edge the other way: after four wrong ones
+/// the right answer on the fifth still goes on to the new password.
+async fn the_right_answer_on_the_fifth_try_still_works(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (_, link) = ichiro_asks(&app, "favourite_food", "ramen").await;
+    let token = token_of(&link).to_string();
+    let c = app.new_browser();
+    for (n, a) in ["udon", "soba", "curry", "sushi", "ramen"].into_iter().enumerate() {
+        let form = [("token", token.as_str()), ("question", "favourite_food"), ("answer", a)];
+        let to = post_from(&app, &c, "/api/recovery/answer", &form).await;
+        let want = if a == "ramen" {
+            "/recovery/reissue".to_string()
+        } else {
+            format!("{link}&error=answer.mismatch")
+        };
+        assert_eq!(to, want, "try {}", n + 1);
+    }
+}
+
 async fn the_right_answer_twice_at_once_resets_once(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let (_, link) = ichiro_asks(&app, "childhood_nickname", "Ichi").await;
@@ -516,6 +535,7 @@ async fn the_code_goes_to_the_stored_id_not_the_typed_one(backend: Backend) {
 }
 
 on_both_databases!(
+    the_right_answer_on_the_fifth_try_still_works,
     the_code_lasts_ten_minutes_and_works_to_its_end,
     twenty_codes_a_day_per_account_whatever_the_flows,
     an_unknown_id_meets_the_daily_code_limit_alike,

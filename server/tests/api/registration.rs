@@ -494,6 +494,27 @@ async fn guessing_the_last_four_digits_is_throttled(backend: Backend) {
     );
 }
 
+/// STEP 2's budgets at their edges (SPEC §1.3): per name + phone the fifth wrong detail
+/// is still answered and the sixth waits; per client address 20 tries an hour are
+/// answered, whoever they name, and the 21st waits.
+async fn step_two_budgets_hold_at_their_edges(backend: Backend) {
+    let (app, c) = demo_app_and_browser(backend).await;
+    for guess in ["0000", "0001", "0002", "0003", "0004"] {
+        let to = verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", guess).await;
+        assert_eq!(to, "/register?error=verification", "{guess}");
+    }
+    let to = verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await;
+    assert_eq!(to, "/register?error=throttled", "the sixth, even right");
+    // One client address, a person a try (no name + phone budget is reached).
+    let (app, c) = demo_app_and_browser(backend).await;
+    for n in 0..20 {
+        let to = verify(&app, &c, "スズキ ジロウ", &format!("03-5555-00{n:02}"), "bank", "0000").await;
+        assert_eq!(to, "/register?error=verification", "try {}", n + 1);
+    }
+    let to = verify(&app, &c, "スズキ ジロウ", "03-5555-0099", "bank", "0000").await;
+    assert_eq!(to, "/register?error=throttled", "the 21st this hour");
+}
+
 async fn steps_cannot_be_skipped_or_replayed(backend: Backend) {
     let (app, c) = demo_app_and_browser(backend).await;
     assert_eq!(credentials(&app, &c, "x@example.jp", "Good-pass-77").await, "/register?error=expired");
@@ -657,6 +678,7 @@ async fn re_registration_replaces_id_and_password_ends_sessions_and_tells_the_ol
 }
 
 on_both_databases!(
+    step_two_budgets_hold_at_their_edges,
     the_link_lasts_twenty_four_hours_and_works_to_its_end,
     customer_100000001_registers_confirms_by_mail_and_logs_in,
     an_id_another_account_takes_before_the_link_is_opened_is_refused_clearly,

@@ -92,6 +92,19 @@ mod tests {
         assert_eq!(matched_step(&totp, "000000", 1_111_111_109), None);
     }
 
+    /// One 30 s step of skew either way (SPEC §1.6, RFC 6238's recommendation), and not
+    /// two: the window's edges both ways.
+    #[test]
+    fn a_code_is_taken_one_step_early_or_late_and_not_two() {
+        let secret = totp_rs::Secret::Raw(b"12345678901234567890".to_vec()).to_encoded().to_string();
+        let totp = generator(&secret, "iTSCOM", "a@example.com").unwrap();
+        let at = 1_111_111_109; // the code's step starts at 1_111_111_080
+        let step = at / 30;
+        for (now, want) in [(at - 30, Some(step)), (at + 30, Some(step)), (at - 60, None), (at + 60, None)] {
+            assert_eq!(matched_step(&totp, "081804", now), want, "at {now}");
+        }
+    }
+
     #[test]
     fn secrets_are_160_bits_and_recovery_codes_ten_distinct_of_the_alphabet() {
         let s = new_secret();
