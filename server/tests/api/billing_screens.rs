@@ -57,6 +57,22 @@ async fn the_statement_lists_twelve_months_the_lines_the_tax_and_what_changed(ba
     assert!(body.contains("変更") && body.contains("インターネット 300Mコース"));
 }
 
+/// The chart shows the last 12 months (SPEC §2) at the edge the other way: with a 13th
+/// invoice, still 12 bars, the oldest left out and the new month in.
+async fn a_thirteenth_month_leaves_the_oldest_out_of_the_chart(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let months = months_of(&app, "100000002").await;
+    let (newest, oldest) = (months[0].0.clone(), months[11].0.clone());
+    let next = app::domain::billing::Month::parse(&newest).unwrap().next();
+    app::features::billing::store::issue_month(&app.db, next, None).await.unwrap();
+    assert_eq!(months_of(&app, "100000002").await.len(), 13);
+    let c = browser_of(&app, HANAKO).await;
+    let (_, body) = app.get_text_with(&c, "/billing").await;
+    assert_eq!(body.matches("<rect").count(), 12, "one bar a month, twelve months");
+    assert!(body.contains(&format!("data-month=\"{next}\"")), "the new month");
+    assert!(!body.contains(&format!("data-month=\"{oldest}\"")), "the oldest left out");
+}
+
 async fn an_unpaid_month_says_so_and_how_to_pay(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = browser_of(&app, ICHIRO).await;
@@ -407,6 +423,7 @@ async fn card_setups_are_limited_to_ten_an_hour_per_account(backend: Backend) {
 }
 
 on_both_databases!(
+    a_thirteenth_month_leaves_the_oldest_out_of_the_chart,
     a_non_taxable_fee_is_printed_as_such_not_as_a_zero_rate,
     card_setups_are_limited_to_ten_an_hour_per_account,
     a_doubled_card_entry_and_return_change_the_method_once,
