@@ -459,6 +459,27 @@ async fn the_activity_shows_the_accounts_own_events_newest_first_by_kind_and_pag
     assert!(location(&res).starts_with("/login"));
 }
 
+/// セキュリティ履歴 covers 12 months (SPEC §1.6) at its edge: an event 364 days old
+/// is listed, one 366 days old is not.
+async fn the_activity_reaches_back_twelve_months_and_no_further(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let ichiro = logged_in(&app, ICHIRO.0, ICHIRO.1).await;
+    for (id, days) in [("edge-in", 364), ("edge-out", 366)] {
+        exec_at(
+            &app,
+            &format!(
+                "INSERT INTO account_events (id, account_id, customer_no, kind, client, detail, created_at)
+                 SELECT '{id}', id, customer_no, 'login.succeeded', '203.0.113.7', '{{}}', $1 FROM accounts
+                 WHERE itscom_id = 'ichiro@example.net'"
+            ),
+            app::ssr::now() - 86_400 * days,
+        )
+        .await;
+    }
+    let (_, page) = app.get_text_with(&ichiro, "/account/security/activity").await;
+    assert_eq!(page.matches("data-testid=\"activity-entry\"").count(), 2, "today's login and 364 days ago");
+}
+
 async fn a_re_registration_removes_two_step_verification_and_says_so(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
@@ -718,6 +739,7 @@ async fn a_passkey_stands_in_for_the_password_asked_again(backend: Backend) {
 }
 
 on_both_databases!(
+    the_activity_reaches_back_twelve_months_and_no_further,
     a_passkey_added_after_five_minutes_asks_for_the_password,
     a_passkey_stands_in_for_the_password_asked_again,
     a_passkey_registers_logs_in_without_an_id_and_skips_the_code,
