@@ -144,17 +144,9 @@ async fn option_channels_are_for_tv_subscribers_and_a_minimum_term_is_billed_to_
     assert!(history.contains("オプションサービスの解約（スポーツワイド）") && history.contains("予定"));
 }
 
-/// The lines of `customer_no`'s invoice for `month` as it was issued (stored).
+/// The lines of `customer_no`'s invoice for `month` as it was issued: description, amount.
 async fn invoiced(app: &TestApp, customer_no: &str, month: Month) -> Vec<(String, i64)> {
-    sqlx::query_as(
-        "SELECT l.description, l.amount FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
-         WHERE i.customer_no = $1 AND i.billing_month = $2 ORDER BY l.line_no",
-    )
-    .bind(customer_no)
-    .bind(month.to_string())
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap()
+    invoiced_lines(app, customer_no, month).await.into_iter().map(|(d, amount, _)| (d, amount)).collect()
 }
 
 /// Applied for in a month already invoiced (the demo data's current month is): that

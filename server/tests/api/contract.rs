@@ -357,20 +357,7 @@ async fn plan_changes_completed_after_their_month_was_invoiced_are_settled_on_th
     let down = request(&app, &c, TV, "tv-light").await;
     // The effective month is invoiced (the old plans) before the back office completes.
     issue_month(&app.db, effective, None).await.unwrap();
-    let stored = |month: Month| {
-        let app = &app;
-        async move {
-            let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-                "SELECT l.description, l.amount, l.rate FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
-                 WHERE i.customer_no = '100000002' AND i.billing_month = $1 ORDER BY l.line_no",
-            )
-            .bind(month.to_string())
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
-            rows
-        }
-    };
+    let stored = |month: Month| invoiced_lines(&app, "100000002", month);
     let issued = stored(effective).await;
     assert!(issued.contains(&("インターネット 1Gコース".to_string(), 6_380, 10)), "{issued:?}");
     for id in [&up, &down] {

@@ -293,13 +293,14 @@ pub async fn true_up(conn: &mut Conn, customer_no: &str, from: Month) -> Result<
     .bind(from.to_string())
     .fetch_all(&mut *conn)
     .await?;
-    let Some(open) = issued.last().and_then(|m| Month::parse(m)).map(Month::next) else {
+    let issued: Vec<Month> = issued.iter().filter_map(|m| Month::parse(m)).collect();
+    let Some(open) = issued.last().map(|m| m.next()) else {
         return Ok(());
     };
     let words = super::texts::of(crate::i18n::Locale::Ja).correction_line;
     for month in issued {
         let mut due: std::collections::BTreeMap<i64, i64> = Default::default();
-        for l in compute_lines(conn, customer_no, Month::parse(&month).unwrap_or(from)).await? {
+        for l in compute_lines(conn, customer_no, month).await? {
             *due.entry(l.line.rate).or_default() += l.line.amount.0;
         }
         // What the month's invoice billed, and what earlier corrections of it added.
@@ -310,13 +311,13 @@ pub async fn true_up(conn: &mut Conn, customer_no: &str, from: Month) -> Result<
              SELECT rate, amount FROM billing_items WHERE customer_no = $1 AND corrects_month = $2",
         )
         .bind(customer_no)
-        .bind(&month)
+        .bind(month.to_string())
         .fetch_all(&mut *conn)
         .await?;
         for (rate, amount) in billed {
             *due.entry(rate).or_default() -= amount;
         }
-        let label = crate::i18n::format_month(crate::i18n::Locale::Ja, &month);
+        let label = crate::i18n::format_month(crate::i18n::Locale::Ja, &month.to_string());
         for (rate, difference) in due.into_iter().filter(|(_, d)| *d != 0) {
             sqlx::query(
                 "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount, rate,
@@ -329,7 +330,7 @@ pub async fn true_up(conn: &mut Conn, customer_no: &str, from: Month) -> Result<
             .bind(format!("{words}（{label}分）"))
             .bind(difference)
             .bind(rate)
-            .bind(&month)
+            .bind(month.to_string())
             .execute(&mut *conn)
             .await?;
         }

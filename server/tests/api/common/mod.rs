@@ -262,6 +262,24 @@ pub async fn get_page_text(client: &reqwest::Client, url: &str) -> (u16, String)
     (status, res.text().await.expect("the page body arrives whole"))
 }
 
+/// The lines of `customer_no`'s invoice for `month` as it was issued (stored), in
+/// order: description, amount, tax rate.
+pub async fn invoiced_lines(
+    app: &TestApp,
+    customer_no: &str,
+    month: app::domain::billing::Month,
+) -> Vec<(String, i64, i64)> {
+    sqlx::query_as(
+        "SELECT l.description, l.amount, l.rate FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+         WHERE i.customer_no = $1 AND i.billing_month = $2 ORDER BY l.line_no",
+    )
+    .bind(customer_no)
+    .bind(month.to_string())
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap()
+}
+
 /// The maintenance task's run at `now` (the hold of a re-registration, purges).
 pub async fn maintenance_at(app: &TestApp, now: i64) -> app::ssr::maintenance::Report {
     app::ssr::maintenance::tick(&app.state, now).await.expect("maintenance run")
