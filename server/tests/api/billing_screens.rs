@@ -171,6 +171,50 @@ async fn the_invoice_pdf_is_a_qualified_invoice_and_paid_months_have_a_receipt(b
     }
 }
 
+/// An invoice is printed as it was issued: after the back office records a move and a new
+/// name, the issued months' invoice and receipt still carry the old ones, the next month's
+/// the new; an invoice issued before addressees were kept reads as the customer is now.
+async fn an_issued_invoice_keeps_the_name_and_address_it_was_issued_to(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = browser_of(&app, HANAKO).await;
+    let months = months_of(&app, "100000002").await;
+    let (latest, _, _) = &months[0];
+    let (paid, _, _) = months.iter().find(|(_, _, s)| s == "paid").unwrap();
+    sqlx::query(
+        "UPDATE customers SET name = '田中 花子', postal_code = '100-0005',
+         address = '東京都千代田区丸の内九丁目9番9号' WHERE customer_no = '100000002'",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let pdf = |path: String| {
+        let (app, c) = (&app, &c);
+        async move {
+            let res = c.get(app.url(&path)).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            pdf_text(&res.bytes().await.unwrap())
+        }
+    };
+    for path in [format!("/billing/{latest}/invoice.pdf"), format!("/billing/{paid}/receipt.pdf")] {
+        let text = pdf(path.clone()).await;
+        assert!(text.contains("佐藤 花子") && text.contains("〒225-0002"), "{path}:\n{text}");
+        assert!(!text.contains("田中") && !text.contains("100-0005"), "{path}:\n{text}");
+    }
+    let next = app::domain::billing::Month::parse(latest).unwrap().next();
+    app::features::billing::store::issue_month(&app.db, next, None).await.unwrap();
+    let text = pdf(format!("/billing/{next}/invoice.pdf")).await;
+    assert!(text.contains("田中 花子") && text.contains("〒100-0005"), "{text}");
+    assert!(!text.contains("佐藤") && !text.contains("225-0002"), "{text}");
+    // Issued before the addressee was kept: as the customer is now.
+    sqlx::query("UPDATE invoices SET to_name = NULL, to_postal_code = NULL, to_address = NULL WHERE customer_no = '100000002' AND billing_month = $1")
+        .bind(latest)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let text = pdf(format!("/billing/{latest}/invoice.pdf")).await;
+    assert!(text.contains("田中 花子") && text.contains("〒100-0005"), "{text}");
+}
+
 /// The card page's form path from お支払い方法の確認・変更, as a browser follows it.
 /// 契約解除料 is outside consumption tax: the statement and the invoice PDF print it as
 /// 不課税 with no tax row, never as a 0% rate; the taxable lines keep theirs.
@@ -424,6 +468,7 @@ async fn card_setups_are_limited_to_ten_an_hour_per_account(backend: Backend) {
 
 on_both_databases!(
     a_thirteenth_month_leaves_the_oldest_out_of_the_chart,
+    an_issued_invoice_keeps_the_name_and_address_it_was_issued_to,
     a_non_taxable_fee_is_printed_as_such_not_as_a_zero_rate,
     card_setups_are_limited_to_ten_an_hour_per_account,
     a_doubled_card_entry_and_return_change_the_method_once,

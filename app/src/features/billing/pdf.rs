@@ -262,7 +262,7 @@ async fn statement_for(
 ) -> Result<Option<(Statement, Recipient)>, sqlx::Error> {
     let mut conn = state.db.conn().await?;
     let statement = super::store::statement(&mut conn, customer_no, month, today).await?;
-    let addressee = super::store::addressee(&mut conn, customer_no).await?;
+    let addressee = super::store::addressee(&mut conn, customer_no, month).await?;
     Ok(statement.zip(addressee).map(|(statement, a)| {
         let recipient = Recipient {
             name: a.name,

@@ -373,10 +373,16 @@ pub async fn write_invoices(
 ) -> Result<HashSet<String>, sqlx::Error> {
     let mut rows = Insert::new(
         "invoices (id, customer_no, billing_month, issued_on, due_on, total, tax, status, paid_on, pay_kind, \
-         pay_name, pay_last4, pay_exp_month, pay_exp_year)",
+         pay_name, pay_last4, pay_exp_month, pay_exp_year, to_name, to_postal_code, to_address)",
         "ON CONFLICT DO NOTHING",
     );
+    // Whom each is addressed to, as the customer is now: kept with the invoice.
+    let mut customers: Vec<String> = invoices.iter().map(|i| i.customer_no.clone()).collect();
+    customers.sort_unstable();
+    customers.dedup();
+    let addressees = addressees(&mut *conn, &customers).await?;
     for inv in invoices {
+        let to = addressees.get(&inv.customer_no);
         let (total, tax) = engine::total_and_tax(&inv.lines);
         let due_on = NewInvoice::due_on(inv.month).to_string();
         // The payment method in force now: a change made before the run is used by it.
@@ -407,6 +413,9 @@ pub async fn write_invoices(
             last4.into(),
             exp.map(|e| e.0).into(),
             exp.map(|e| e.1).into(),
+            to.map(|a| a.name.as_str()).into(),
+            to.map(|a| a.postal_code.as_str()).into(),
+            to.map(|a| a.address.as_str()).into(),
         ]);
     }
     if rows.is_empty() {
@@ -895,17 +904,48 @@ async fn payment_methods(
 /// Whom an invoice is addressed to: the customer's name and address.
 #[derive(sqlx::FromRow)]
 pub struct Addressee {
+    pub customer_no: String,
     pub name: String,
     pub postal_code: String,
     pub address: String,
 }
 
-/// The customer's name and address (None: no such customer).
-pub async fn addressee(conn: &mut Conn, customer_no: &str) -> Result<Option<Addressee>, sqlx::Error> {
-    sqlx::query_as("SELECT name, postal_code, address FROM customers WHERE customer_no = $1")
-        .bind(customer_no)
-        .fetch_optional(conn)
-        .await
+/// The names and addresses of `customers` now (a batch of the run).
+async fn addressees(
+    conn: &mut Conn,
+    customers: &[String],
+) -> Result<HashMap<String, Addressee>, sqlx::Error> {
+    if customers.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = over(
+        "SELECT customer_no, name, postal_code, address FROM customers WHERE customer_no IN ({in})",
+        0,
+        customers,
+    );
+    let rows: Vec<Addressee> =
+        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(conn).await?;
+    Ok(rows.into_iter().map(|a| (a.customer_no.clone(), a)).collect())
+}
+
+/// Whom the customer's invoice of `month` is addressed to: as at its issue (as the
+/// customer is now for an invoice issued before that was kept). None: no such invoice.
+pub async fn addressee(
+    conn: &mut Conn,
+    customer_no: &str,
+    month: Month,
+) -> Result<Option<Addressee>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.customer_no, COALESCE(i.to_name, c.name) AS name,
+                COALESCE(i.to_postal_code, c.postal_code) AS postal_code,
+                COALESCE(i.to_address, c.address) AS address
+         FROM invoices i JOIN customers c ON c.customer_no = i.customer_no
+         WHERE i.customer_no = $1 AND i.billing_month = $2",
+    )
+    .bind(customer_no)
+    .bind(month.to_string())
+    .fetch_optional(conn)
+    .await
 }
 
 /// Writes a card setup `id` for `account`'s session, waiting at the gateway until
