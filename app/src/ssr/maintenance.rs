@@ -1,8 +1,8 @@
 //! The server's one background task (besides the mail worker): every minute it runs
 //! the features' scheduled jobs (held re-registrations put into effect) and deletes
 //! what has expired: sessions, what each flow's table lets go of (the features'
-//! `FLOWS`, handed over in `AppState::registry`), idle throttle rows, and month-old
-//! security events a flood could write at will.
+//! `FLOWS`, handed over in `AppState::registry`), idle throttle rows, month-old
+//! security events a flood could write at will, and mails sent a month ago.
 //! Every server process runs the loop, and one of them does a given tick: the one that
 //! takes the lease `maintenance` for the period (a process killed mid-tick holds it no
 //! longer). Each step is a guarded statement anyway, so a tick done twice changes
@@ -20,6 +20,10 @@ pub const KEEP_FINISHED_SECS: i64 = 86_400;
 /// Security events that a flood can write at will (failed logins of unknown IDs,
 /// throttled attempts) are kept this long; an account's other events stay.
 pub const KEEP_NOISE_SECS: i64 = 30 * 86_400;
+
+/// Sent mails stay in the outbox this long (an operator asked "was it sent?" can look),
+/// then go: the queue does not grow with every mail ever sent.
+pub const KEEP_SENT_MAIL_SECS: i64 = 30 * 86_400;
 
 /// A feature's scheduled work: run once a tick, it returns how many things it put
 /// into effect.
@@ -54,33 +58,48 @@ pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::Ap
     for job in state.registry.jobs {
         reregistrations_applied += (job.run)(state, now).await?;
     }
-    let idle_before = now - state.settings.session.idle_secs;
-    let finished_before = now - KEEP_FINISHED_SECS;
-    let events_before = now - KEEP_NOISE_SECS;
-    let statements: [(&str, &[i64]); 6] = [
-        ("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2", &[now, idle_before]),
-        ("DELETE FROM login_challenges WHERE expires_at <= $1", &[now]),
-        ("DELETE FROM webauthn_ceremonies WHERE expires_at <= $1", &[now]),
-        // A lock (100 failures in a row) is never due: reserve() sets it so, and it stays
-        // until it is opened, whatever its age.
-        ("DELETE FROM throttle WHERE purge_after <= $1 AND blocked_until <= $1", &[now]),
-        (
-            "DELETE FROM account_events
-             WHERE (account_id IS NULL AND customer_no IS NULL OR kind = 'login.throttled') AND created_at <= $1",
-            &[events_before],
-        ),
-        // The stand-in rows of requests for unknown IDs (born delivered, never sent).
-        ("DELETE FROM outbox WHERE topic = 'decoy' AND created_at <= $1", &[finished_before]),
-    ];
+    let statements = purges(now, state.settings.session.idle_secs);
     let mut rows_deleted = crate::ssr::flow::purge(&state.db, state.registry.flows, now).await?;
     for (sql, binds) in statements {
         let mut q = sqlx::query(sql);
         for b in binds {
-            q = q.bind(*b);
+            q = q.bind(b);
         }
         rows_deleted += q.execute(state.db.pool()).await?.rows_affected();
     }
     Ok(Report { reregistrations_applied, rows_deleted })
+}
+
+/// The deletes of a tick at `now` besides the flows', each with its values. Each is
+/// served by an index on the column it compares (a test reads their plans), so a tick
+/// costs what it deletes, not the size of the tables.
+pub fn purges(now: i64, session_idle_secs: i64) -> Vec<(&'static str, Vec<i64>)> {
+    let idle_before = now - session_idle_secs;
+    let finished_before = now - KEEP_FINISHED_SECS;
+    let events_before = now - KEEP_NOISE_SECS;
+    vec![
+        ("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2", vec![now, idle_before]),
+        ("DELETE FROM login_challenges WHERE expires_at <= $1", vec![now]),
+        ("DELETE FROM webauthn_ceremonies WHERE expires_at <= $1", vec![now]),
+        // A lock (100 failures in a row) is never due: reserve() sets it so, and it stays
+        // until it is opened, whatever its age.
+        ("DELETE FROM throttle WHERE purge_after <= $1 AND blocked_until <= $1", vec![now]),
+        // Events of no account and no customer (failed logins of unknown IDs), and
+        // throttled attempts: two deletes, each along its own index.
+        (
+            "DELETE FROM account_events WHERE account_id IS NULL AND customer_no IS NULL AND created_at <= $1
+            ",
+            vec![events_before],
+        ),
+        (
+            "DELETE FROM account_events WHERE kind = 'login.throttled' AND created_at <= $1",
+            vec![events_before],
+        ),
+        // The stand-in rows of requests for unknown IDs (born delivered, never sent).
+        ("DELETE FROM outbox WHERE topic = 'decoy' AND created_at <= $1", vec![finished_before]),
+        // Mails sent a month ago: the outbox is a queue, not an archive.
+        ("DELETE FROM outbox WHERE kind = 'mail' AND sent_at <= $1", vec![now - KEEP_SENT_MAIL_SECS]),
+    ]
 }
 
 /// The lease a tick is done under.

@@ -27,6 +27,7 @@ mod profile;
 mod recovery;
 mod referral;
 mod registration;
+mod scale;
 mod second_review;
 mod security;
 mod speedtest;

@@ -40,6 +40,16 @@ pub enum WorkerError {
     From(String),
 }
 
+/// Claims a batch (`$3` mails) due at `$2` until `$1`, oldest first: along the index of
+/// the mails not sent, whatever the number sent before them.
+pub const CLAIM: &str = "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
+     WHERE id IN (SELECT id FROM outbox
+                  WHERE kind = 'mail' AND sent_at IS NULL AND available_at <= $2
+                    AND (locked_until IS NULL OR locked_until <= $2)
+                  ORDER BY created_at LIMIT $3)
+       AND sent_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
+     RETURNING id, payload, attempts, created_at";
+
 impl Worker {
     pub fn new(db: Db, smtp_url: &url::Url, from: &str, poll: Duration) -> Result<Self, WorkerError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url.as_str())
@@ -89,20 +99,8 @@ impl Worker {
     pub async fn deliver_due_until(&self, stop: &watch::Receiver<bool>) -> Result<usize, sqlx::Error> {
         let t = now();
         let held = t + LEASE_SECS;
-        let mut claimed: Vec<(String, String, i64, i64)> = sqlx::query_as(
-            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
-             WHERE id IN (SELECT id FROM outbox
-                          WHERE kind = 'mail' AND sent_at IS NULL AND available_at <= $2
-                            AND (locked_until IS NULL OR locked_until <= $2)
-                          ORDER BY created_at LIMIT $3)
-               AND sent_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
-             RETURNING id, payload, attempts, created_at",
-        )
-        .bind(held)
-        .bind(t)
-        .bind(BATCH)
-        .fetch_all(self.db.pool())
-        .await?;
+        let mut claimed: Vec<(String, String, i64, i64)> =
+            sqlx::query_as(CLAIM).bind(held).bind(t).bind(BATCH).fetch_all(self.db.pool()).await?;
         // Oldest first (RETURNING keeps no order).
         claimed.sort_by_key(|(.., created_at)| *created_at);
         let n = claimed.len();

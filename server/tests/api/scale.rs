@@ -1,0 +1,167 @@
+//! What stays cheap as the tables grow: the statements every process runs each minute
+//! (maintenance's deletes, the mail worker's claim) and on hot pages are served by an
+//! index, never a walk of the whole table. Read from the database's own plan: SQLite's
+//! `EXPLAIN QUERY PLAN`, PostgreSQL's `EXPLAIN` with sequential scans priced out (so a
+//! sequential scan in the plan means no index can serve it).
+
+use crate::common::*;
+
+/// The plan's lines for `sql` with `binds`.
+async fn plan(app: &TestApp, sql: &str, binds: &[i64]) -> Vec<String> {
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    let explain = match app.db.backend() {
+        app::ssr::db::Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
+        app::ssr::db::Backend::Postgres => {
+            sqlx::query("SET enable_seqscan = off").execute(&mut *conn).await.unwrap();
+            format!("EXPLAIN {sql}")
+        }
+    };
+    let mut q = sqlx::query(&explain);
+    for b in binds {
+        q = q.bind(*b);
+    }
+    let rows = q.fetch_all(&mut *conn).await.unwrap();
+    if app.db.backend() == app::ssr::db::Backend::Postgres {
+        sqlx::query("RESET enable_seqscan").execute(&mut *conn).await.unwrap();
+    }
+    use sqlx::Row;
+    rows.iter()
+        .map(|r| match app.db.backend() {
+            app::ssr::db::Backend::Sqlite => r.get::<String, _>(3),
+            app::ssr::db::Backend::Postgres => r.get::<String, _>(0),
+        })
+        .collect()
+}
+
+/// A line of `plan` that reads a whole table or a whole index, if any: PostgreSQL's
+/// sequential scan, SQLite's `SCAN` (but along a partial index, which holds only the
+/// rows asked for, as the mail worker's claim walks the mails not sent).
+async fn full_scan(app: &TestApp, plan: &[String]) -> Option<String> {
+    for line in plan.iter().map(|l| l.trim_start()) {
+        if line.contains("Seq Scan on ") {
+            return Some(line.to_string());
+        }
+        if let Some(scan) = line.strip_prefix("SCAN ") {
+            let index = scan.split(" USING ").nth(1).and_then(|u| u.split_whitespace().last());
+            let partial: Option<String> = match index {
+                Some(name) => {
+                    sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1")
+                        .bind(name)
+                        .fetch_optional(app.db.pool())
+                        .await
+                        .unwrap()
+                }
+                None => None,
+            };
+            if !partial.is_some_and(|sql| sql.contains(" WHERE ")) {
+                return Some(line.to_string());
+            }
+        }
+    }
+    None
+}
+
+async fn every_statement_of_a_maintenance_tick_and_the_mail_claim_uses_an_index(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let now = app::ssr::now();
+    let mut statements = app::ssr::maintenance::purges(now, 1_800);
+    statements.push((app::ssr::mail::worker::CLAIM, vec![now + 120, now, 10]));
+    // The flows a stranger can start without logging in are purged by their expiry.
+    statements.push(("DELETE FROM recovery_flows WHERE expires_at <= $1", vec![now]));
+    assert!(statements.len() >= 10);
+    for (sql, binds) in &statements {
+        let plan = plan(&app, sql, binds).await;
+        assert!(!plan.is_empty(), "{sql}");
+        assert_eq!(full_scan(&app, &plan).await, None, "{sql}\n{}", plan.join("\n"));
+    }
+}
+
+async fn the_hot_pages_queries_use_an_index(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // As mailboxes::store::{count, mailboxes}, help::store::{sent_last_hour,
+    // open_inquiries} and speedtest::store's start, with their values.
+    for sql in [
+        "SELECT COUNT(*) FROM mailboxes WHERE service_id = 'svc-1'",
+        "SELECT id, address FROM mailboxes WHERE service_id = 'svc-1' ORDER BY created_at, address",
+        "SELECT COUNT(*) FROM inquiries WHERE account_id = 'acc-1' AND created_at > 0",
+        "SELECT reference_no FROM inquiries WHERE step = 'received' ORDER BY created_ms, reference_no",
+        "SELECT id FROM speed_tests WHERE account_id = 'acc-1' AND step = 'running' AND expires_at > 0",
+    ] {
+        let plan = plan(&app, sql, &[]).await;
+        assert_eq!(full_scan(&app, &plan).await, None, "{sql}\n{}", plan.join("\n"));
+    }
+    // The check can fail: a column no index holds is a whole-table read.
+    let sql = "SELECT COUNT(*) FROM inquiries WHERE message = 'x'";
+    let plan = plan(&app, sql, &[]).await;
+    assert!(full_scan(&app, &plan).await.is_some(), "{sql}\n{}", plan.join("\n"));
+}
+
+/// A tick deletes what its statements name and nothing else: a mail sent a month ago
+/// goes, a newer one and one not sent yet stay; of the events, the noise goes after 30
+/// days (unknown IDs' failures, throttled attempts, split in two deletes now) and an
+/// account's own events stay.
+async fn a_tick_lets_sent_mail_and_noise_go_after_a_month_and_keeps_the_rest(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let t = app::ssr::now();
+    let day = 86_400;
+    for (id, kind, sent_at) in
+        [("sent-old", "mail", Some(t)), ("unsent", "mail", None), ("ev", "event", None)]
+    {
+        sqlx::query(
+            "INSERT INTO outbox (id, kind, topic, payload, created_at, available_at, attempts, sent_at)
+             VALUES ($1, $2, 'test', '{}', $3, $3, 0, $4)",
+        )
+        .bind(id)
+        .bind(kind)
+        .bind(t)
+        .bind(sent_at)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    }
+    let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    for (id, account_id, kind) in [
+        ("e-unknown", None, "login.failed"),
+        ("e-throttled", Some(account.as_str()), "login.throttled"),
+        ("e-own", Some(account.as_str()), "login.succeeded"),
+    ] {
+        sqlx::query(
+            "INSERT INTO account_events (id, account_id, kind, client, detail, created_at)
+             VALUES ($1, $2, $3, '192.0.2.1', '{}', $4)",
+        )
+        .bind(id)
+        .bind(account_id)
+        .bind(kind)
+        .bind(t)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    }
+    let ids = |table: &'static str| {
+        let app = &app;
+        async move {
+            let ids: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT id FROM {table} WHERE id IN ('sent-old', 'unsent', 'ev', 'e-unknown', 'e-throttled', 'e-own') ORDER BY id"
+            ))
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+            ids
+        }
+    };
+    maintenance_at(&app, t + 29 * day).await;
+    assert_eq!(ids("outbox").await, ["ev", "sent-old", "unsent"]);
+    assert_eq!(ids("account_events").await, ["e-own", "e-throttled", "e-unknown"]);
+    maintenance_at(&app, t + 31 * day).await;
+    assert_eq!(ids("outbox").await, ["ev", "unsent"], "sent a month ago: gone");
+    assert_eq!(ids("account_events").await, ["e-own"], "the noise: gone");
+}
+
+on_both_databases!(
+    every_statement_of_a_maintenance_tick_and_the_mail_claim_uses_an_index,
+    the_hot_pages_queries_use_an_index,
+    a_tick_lets_sent_mail_and_noise_go_after_a_month_and_keeps_the_rest,
+);
