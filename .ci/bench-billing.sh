@@ -63,7 +63,7 @@ for n in "${sizes[@]}"; do
   "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE $psql_db" postgres
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/$psql_db"
   measure "seed-pg-$n" "$work/server" seed-load --customers "$n"
-  measure "bill-pg-$n" "$work/server" bill --month "$next"
+  measure "bill-pg-$n" "$work/server" bill --ahead --month "$next"
   tail -n 2 "$work/bill-pg-$n.err" | sed 's/^/  /'
   row PostgreSQL "$n" "pg-$n"
 done
@@ -72,16 +72,16 @@ n="${sizes[0]}"
 log "SQLite, $n customers: seed-load, then bill $next"
 export DATABASE_URL="sqlite://$work/bench.db"
 measure "seed-sqlite-$n" "$work/server" seed-load --customers "$n"
-measure "bill-sqlite-$n" "$work/server" bill --month "$next"
+measure "bill-sqlite-$n" "$work/server" bill --ahead --month "$next"
 row SQLite "$n" "sqlite-$n"
 
 n="${sizes[-1]}"
 log "PostgreSQL, $n customers: two bill processes at once for $after"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/bench_$n"
 started=$(date +%s.%N)
-measure "two-a" "$work/server" bill --month "$after" &
+measure "two-a" "$work/server" bill --ahead --month "$after" &
 first=$!
-measure "two-b" "$work/server" bill --month "$after" &
+measure "two-b" "$work/server" bill --ahead --month "$after" &
 second=$!
 wait "$first"
 wait "$second"

@@ -40,7 +40,7 @@ enum Command {
     Serve,
     /// Apply the database migrations and exit.
     Migrate,
-    /// Load the demo data of SPEC §7 (idempotent).
+    /// Load the demo data of SPEC §7 (idempotent). Refused with MYPAGE_ENV=production.
     SeedDemo {
         /// Only into a database that holds no customer.
         #[arg(long)]
@@ -63,14 +63,18 @@ enum Command {
         /// A pause after each window, in milliseconds (spares a database serving customers meanwhile).
         #[arg(long, value_name = "MS", default_value_t = 0)]
         pause_ms: u64,
+        /// Bill a month that has not begun (tests and benchmarks): without it such a month
+        /// is refused, since its invoices could never be taken back.
+        #[arg(long)]
+        ahead: bool,
     },
     /// Write N synthetic customers for load tests and the billing benchmark: numbers
     /// 800000001 onward, each with 1–3 services, equipment, a payment method, 12 months of
     /// invoices from the billing engine, and an account load000001@example.com, … whose
     /// password is Load-Test-2026.
     ///
-    /// Refused on a database that holds any customer that is not synthetic (the demo data,
-    /// real customers). Customers already there are left as they are: running it again
+    /// Refused with MYPAGE_ENV=production, and on a database that holds any customer that
+    /// is not synthetic (the demo data, real customers). Customers already there are left as they are: running it again
     /// adds only the missing ones.
     SeedLoad {
         /// How many: customers 800000001 to 800000000 + N.
@@ -172,7 +176,9 @@ async fn main() -> ExitCode {
         Command::Serve => serve(settings).await,
         Command::Migrate => migrate(&settings).await,
         Command::SeedDemo { if_empty } => seed_demo(&settings, if_empty).await,
-        Command::Bill { month, batch_size, pause_ms } => bill(&settings, month, batch_size, pause_ms).await,
+        Command::Bill { month, batch_size, pause_ms, ahead } => {
+            bill(&settings, month, batch_size, pause_ms, ahead).await
+        }
         Command::SeedLoad { customers, seed } => seed_load(&settings, customers, seed).await,
         Command::PlanRequests { process, complete, json } => match (process, complete) {
             (Some(id), _) => plan_request_step(&settings, &id, true).await,
@@ -231,8 +237,22 @@ async fn migrate(settings: &Settings) -> Result<(), Error> {
     Ok(())
 }
 
-async fn bill(settings: &Settings, month: Month, batch_size: u64, pause_ms: u64) -> Result<(), Error> {
+async fn bill(
+    settings: &Settings,
+    month: Month,
+    batch_size: u64,
+    pause_ms: u64,
+    ahead: bool,
+) -> Result<(), Error> {
     use app::features::billing::store::{issue_month_with, RunOptions};
+    let this_month = Month::of(app::domain::billing::Date::of_unix_jst(app::ssr::now()));
+    if month > this_month && !ahead {
+        return Err(format!(
+            "{month} has not begun (this month is {this_month}, Japan time): nothing was issued; \
+             --ahead bills it anyway"
+        )
+        .into());
+    }
     let db = connect(settings).await?;
     let options =
         RunOptions { batch_size: batch_size as usize, pause: std::time::Duration::from_millis(pause_ms) };
@@ -269,6 +289,7 @@ async fn bill(settings: &Settings, month: Month, batch_size: u64, pause_ms: u64)
 /// Synthetic customers 1 to `customers` (`app::synthetic`).
 async fn seed_load(settings: &Settings, customers: u64, seed: u64) -> Result<(), Error> {
     use app::synthetic::{self, LoadOptions};
+    not_in_production(settings)?;
     let db = connect(settings).await?;
     let options = LoadOptions { customers, seed, batch_size: 500, mail_domain: settings.mail_domain.clone() };
     let mut ticker = Ticker::new();
@@ -512,7 +533,19 @@ fn is_format_char(c: char) -> bool {
     app::domain::normalize::is_invisible(c) || matches!(c, '\u{200C}'..='\u{200D}' | '\u{2028}'..='\u{2029}')
 }
 
+/// The demo and synthetic data publish their logins and issue invoices without mail:
+/// never into a production database.
+fn not_in_production(settings: &Settings) -> Result<(), Error> {
+    if settings.env.is_production() {
+        return Err("refused with MYPAGE_ENV=production: it publishes its logins' passwords and issues \
+                    invoices without mail; load it into a development database (MYPAGE_ENV=development)"
+            .into());
+    }
+    Ok(())
+}
+
 async fn seed_demo(settings: &Settings, only_if_empty: bool) -> Result<(), Error> {
+    not_in_production(settings)?;
     let db = connect(settings).await?;
     if only_if_empty && !seed::is_empty(&db).await? {
         tracing::info!("database already holds customers: demo data not loaded");

@@ -200,7 +200,7 @@ async fn two_bill_runs_at_once_issue_each_invoice_once_and_share_the_work(backen
     let app = spawn_app(backend).await;
     seed_load(&app, 200);
     let month = next_month();
-    let args = ["bill", "--month", &month, "--batch-size", "5", "--pause-ms", "20"];
+    let args = ["bill", "--ahead", "--month", &month, "--batch-size", "5", "--pause-ms", "20"];
     let (a, b) = (start_server(&app, &args), start_server(&app, &args));
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
     let (out_a, out_b) = (String::from_utf8_lossy(&a.stdout), String::from_utf8_lossy(&b.stdout));
@@ -215,7 +215,8 @@ async fn a_bill_run_killed_mid_way_is_finished_by_the_next_without_a_duplicate_o
     let app = spawn_app(backend).await;
     seed_load(&app, 200);
     let month = next_month();
-    let mut run = start_server(&app, &["bill", "--month", &month, "--batch-size", "5", "--pause-ms", "40"]);
+    let mut run =
+        start_server(&app, &["bill", "--ahead", "--month", &month, "--batch-size", "5", "--pause-ms", "40"]);
     let count = format!("SELECT COUNT(*) FROM invoices WHERE billing_month = '{month}'");
     let started = std::time::Instant::now();
     while scalar(&app, &count).await == 0 {
@@ -227,7 +228,7 @@ async fn a_bill_run_killed_mid_way_is_finished_by_the_next_without_a_duplicate_o
     let before = scalar(&app, &count).await;
     assert!(before > 0 && before < 200, "killed mid-way: {before}");
     // The next run issues the rest: each customer once.
-    let (code, out, err) = server_on(&app, &["bill", "--month", &month]);
+    let (code, out, err) = server_on(&app, &["bill", "--ahead", "--month", &month]);
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(
         out.contains(&format!("{month}: {} invoices issued, {before} already issued", 200 - before)),
@@ -236,8 +237,36 @@ async fn a_bill_run_killed_mid_way_is_finished_by_the_next_without_a_duplicate_o
     one_whole_invoice_each(&app, &month, 200).await;
 }
 
+/// What cannot be taken back is refused: the demo and synthetic data in production (they
+/// publish their passwords and issue invoices without mail), a month not begun without
+/// `--ahead`. Each exits 1 with the reason and writes nothing; this month is billed.
+async fn seed_data_in_production_and_a_month_not_begun_are_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for args in [&["seed-demo"][..], &["seed-load", "--customers", "10"]] {
+        let out = server_command(&app, args).env("MYPAGE_ENV", "production").output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(&format!("{} failed: refused with MYPAGE_ENV=production", args[0])), "{err}");
+        assert_eq!(scalar(&app, "SELECT COUNT(*) FROM customers").await, 0, "{args:?}");
+    }
+    seed_load(&app, 20);
+    let next = next_month();
+    let (code, out, err) = server_on(&app, &["bill", "--month", &next]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(err.contains(&format!("bill failed: {next} has not begun")) && err.contains("--ahead"), "{err}");
+    assert_eq!(
+        scalar(&app, &format!("SELECT COUNT(*) FROM invoices WHERE billing_month = '{next}'")).await,
+        0
+    );
+    let this = Month::of(Date::of_unix_jst(app::ssr::now())).to_string();
+    let (code, out, err) = server_on(&app, &["bill", "--month", &this]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains(&format!("{this}: 0 invoices issued, 20 already issued")), "{out}");
+}
+
 on_both_databases!(
     synthetic_customers_are_valid_billed_by_the_engine_log_in_and_are_refused_beside_the_demo_data,
     two_bill_runs_at_once_issue_each_invoice_once_and_share_the_work,
     a_bill_run_killed_mid_way_is_finished_by_the_next_without_a_duplicate_or_a_gap,
+    seed_data_in_production_and_a_month_not_begun_are_refused,
 );
