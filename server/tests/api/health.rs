@@ -28,7 +28,32 @@ async fn readyz_answers_503_on_a_database_not_migrated_this_far(backend: Backend
     assert_eq!(app.get_text("/readyz").await, (503, "not migrated".into()));
 }
 
+/// A rolling deploy: the next release has migrated the database further. A process of
+/// this one (restarting, or a rollback) still migrates, starts and is ready; before, it
+/// refused to start on a migration it did not know.
+async fn a_database_the_next_release_migrated_further_still_serves_this_one(backend: Backend) {
+    let app = spawn_app(backend).await;
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+         VALUES (99991231000099, 'the next release', TRUE, $1, 0)",
+    )
+    .bind(vec![0_u8; 48])
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let out = server_binary()
+        .env("DATABASE_URL", &app.database_url)
+        .env("MYPAGE_ENV", "development")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    app.db.migrate().await.expect("a process starting migrates");
+    assert_eq!(app.get_text("/readyz").await, (200, "ok".into()));
+}
+
 on_both_databases!(
+    a_database_the_next_release_migrated_further_still_serves_this_one,
     healthz_and_readyz_answer_200_when_the_database_answers,
     readyz_answers_503_and_healthz_200_when_the_database_does_not,
     readyz_answers_503_on_a_database_not_migrated_this_far,

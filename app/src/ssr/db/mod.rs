@@ -32,7 +32,16 @@ struct SecretCache(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<&'s
 
 crate::domain::redacted_debug!(SecretCache);
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+/// The migrations this build knows. A database may hold later ones: during a rolling
+/// deploy the next release migrates while this one still serves, and a process of this
+/// one restarting then (or a rollback) must start. That holds because migrations only
+/// add (tables, nullable or defaulted columns, indexes) and never rename or drop what a
+/// release reads.
+static MIGRATOR: std::sync::LazyLock<sqlx::migrate::Migrator> = std::sync::LazyLock::new(|| {
+    let mut migrator = sqlx::migrate!("../migrations");
+    migrator.set_ignore_missing(true);
+    migrator
+});
 
 /// How a process's pool holds and waits for connections (`Settings::pool`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,6 +249,43 @@ pub async fn take_lease(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rolling-deploy rule [`MIGRATOR`] relies on: from migration 24 on (the first
+    /// after the previous release could be running beside the next) a migration only
+    /// adds. A rename or a dropped table or column would break the release still serving.
+    #[test]
+    fn migrations_from_the_rolling_deploy_rule_on_only_add() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let version: u64 = name.split('_').next().unwrap().parse().unwrap();
+            if version < 20261219000024 {
+                continue;
+            }
+            let sql: String = std::fs::read_to_string(&path)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .to_uppercase();
+            for taken in ["DROP TABLE", "DROP COLUMN", "RENAME", "ALTER COLUMN"] {
+                assert!(!sql.contains(taken), "{name}: {taken}");
+            }
+            // A column the release still serving does not write must be nullable or
+            // have a default.
+            for statement in sql.split(';').filter(|s| s.contains("ADD COLUMN")) {
+                assert!(
+                    !statement.contains("NOT NULL") || statement.contains("DEFAULT"),
+                    "{name}: {statement}"
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked >= 2, "migrations 24 and 25 at least");
+    }
 
     #[test]
     fn sqlite_urls_get_create_mode() {
