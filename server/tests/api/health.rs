@@ -28,6 +28,21 @@ async fn readyz_answers_503_on_a_database_not_migrated_this_far(backend: Backend
     assert_eq!(app.get_text("/readyz").await, (503, "not migrated".into()));
 }
 
+/// Every connection of the pool busy (a rush) is not a database away: the process stays
+/// ready, so the load balancer does not take every busy process out at once. Before, the
+/// check waited for a pool connection and answered 503.
+async fn readyz_answers_200_while_every_pool_connection_is_busy(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let max = app.db.pool().options().get_max_connections();
+    let mut held = Vec::new();
+    for _ in 0..max {
+        held.push(app.db.pool().acquire().await.unwrap());
+    }
+    assert_eq!(app.db.pool().num_idle(), 0);
+    assert_eq!(app.get_text("/readyz").await, (200, "ok".into()), "{max} connections held");
+    drop(held);
+}
+
 /// A rolling deploy: the next release has migrated the database further. A process of
 /// this one (restarting, or a rollback) still migrates, starts and is ready; before, it
 /// refused to start on a migration it did not know.
@@ -53,6 +68,7 @@ async fn a_database_the_next_release_migrated_further_still_serves_this_one(back
 }
 
 on_both_databases!(
+    readyz_answers_200_while_every_pool_connection_is_busy,
     a_database_the_next_release_migrated_further_still_serves_this_one,
     healthz_and_readyz_answer_200_when_the_database_answers,
     readyz_answers_503_and_healthz_200_when_the_database_does_not,

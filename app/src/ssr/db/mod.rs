@@ -22,6 +22,10 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    /// One connection of its own for the readiness check: a pool busy with customers'
+    /// requests is not a database away, and a load balancer that took every busy
+    /// process out at once would turn a rush into an outage.
+    probe: AnyPool,
     backend: Backend,
     secrets: SecretCache,
 }
@@ -74,6 +78,10 @@ impl Db {
             (url.to_string(), Backend::Postgres)
         };
         let options = AnyConnectOptions::from_str(&url)?;
+        let probe = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(std::time::Duration::from_secs(1))
+            .connect_lazy_with(options.clone());
         let pool = AnyPoolOptions::new()
             .max_connections(pool.max_connections.unwrap_or(match backend {
                 // SQLite serialises writers anyway; a few readers in WAL mode suffice.
@@ -96,7 +104,7 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Self { pool, backend, secrets: SecretCache::default() })
+        Ok(Self { pool, probe, backend, secrets: SecretCache::default() })
     }
 
     /// A connection of the pool (waiting up to the pool's acquire timeout).
@@ -121,11 +129,12 @@ impl Db {
     /// Whether the database answers and holds every migration this build knows (a
     /// process started before the schema was migrated, or on a database another
     /// build migrated less far, is not ready).
+    /// Asked on the probe's own connection, not the pool's.
     pub async fn is_migrated(&self) -> Result<bool, sqlx::Error> {
         let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
         let applied: Option<i64> =
             sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
-                .fetch_one(&self.pool)
+                .fetch_one(&self.probe)
                 .await?;
         Ok(applied.unwrap_or(0) >= latest)
     }
@@ -173,6 +182,7 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        self.probe.close().await;
         self.pool.close().await;
     }
 }
