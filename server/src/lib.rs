@@ -203,8 +203,8 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(timeout);
     router
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+        .route(HEALTHZ, get(healthz))
+        .route(READYZ, get(readyz))
         // Invoice and receipt PDFs: plain routes behind the session (not pages).
         .route(app::features::billing::routes::PDF_ROUTE, get(app::features::billing::pdf::download))
         .route(app::features::contract::routes::DOCUMENT, get(app::features::contract::pdf::download))
@@ -250,17 +250,64 @@ pub fn router(state: AppState) -> Router {
         .merge(from_gateway)
         .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
         // One span a request: whatever is logged while it runs (an internal error and
-        // its causes) names the method and path, that is the page or the server
-        // function (`/api/<endpoint>`). Never the query: it may carry a link's token.
+        // its causes) names the request's id, method and path, that is the page or the
+        // server function (`/api/<endpoint>`). Never the query: it may carry a link's
+        // token. Its end is the access log line: status and time taken.
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                    // The load balancer's checks (every second, each process) have no
+                    // span and no line, or the log would be mostly them.
+                    if matches!(req.uri().path(), HEALTHZ | READYZ) {
+                        return tracing::Span::none();
+                    }
+                    let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+                    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
                 })
                 .on_request(())
-                .on_response(()),
+                .on_response(
+                    |res: &axum::response::Response, latency: std::time::Duration, span: &tracing::Span| {
+                        if !span.is_none() {
+                            tracing::info!(
+                                status = res.status().as_u16(),
+                                latency = %format!("{} ms", latency.as_millis()),
+                                "finished processing request"
+                            );
+                        }
+                    },
+                ),
         )
+        .layer(middleware::from_fn(request_id))
         .with_state(state)
+}
+
+const HEALTHZ: &str = "/healthz";
+const READYZ: &str = "/readyz";
+
+/// The header that names a request in the logs, the load balancer's and this one's.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Gives each request an id (the load balancer's, when it sent a plausible one: at most
+/// 64 letters, digits and `-_.:`), logged with everything the request logs and sent
+/// back, so a customer's "it failed at 14:05" and a log line can be matched.
+async fn request_id(
+    mut req: axum::http::Request<axum::body::Body>,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let given = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).filter(|v| {
+        !v.is_empty()
+            && v.len() <= 64
+            && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+    });
+    let id = match given {
+        Some(id) => id.to_string(),
+        None => app::ssr::crypto::random_token()[..32].to_string(),
+    };
+    let value = axum::http::HeaderValue::from_str(&id).expect("checked or hex");
+    req.headers_mut().insert(REQUEST_ID, value.clone());
+    let mut res = next.run(req).await;
+    res.headers_mut().insert(REQUEST_ID, value);
+    res
 }
 
 /// The app's routes, generated once per process. Generating them renders the app

@@ -99,6 +99,79 @@ fn an_unknown_command_prints_usage_and_fails() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage: server"));
 }
 
+/// Each request has an id: the load balancer's when plausible, else one of its own. It
+/// comes back in `x-request-id` and names the request's access log line (status, time
+/// taken), in production's JSON.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_request_has_an_id_sent_back_and_logged_with_its_status_and_time() {
+    let _shared = crate::common::TIMING.read().await;
+    use std::io::{BufRead, BufReader};
+    let (database_url, file) = fresh_database(Backend::Sqlite).await;
+    let mut child = server_binary()
+        .env("DATABASE_URL", &database_url)
+        .env("MYPAGE_ENV", "production")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("LEPTOS_OUTPUT_NAME", "mypage")
+        .env("RUST_LOG", "info")
+        .arg("serve")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start server");
+    let (lines_tx, lines_rx) = std::sync::mpsc::channel::<String>();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let next_line = || lines_rx.recv_timeout(std::time::Duration::from_secs(10)).expect("a log line");
+    let addr = loop {
+        let line = next_line();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split(|c: char| c == '"' || c.is_whitespace()).next().unwrap().to_string();
+        }
+    };
+    let client = reqwest::Client::new();
+    let id_of = |res: &reqwest::Response| res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let (a, b) = (
+        client.get(format!("http://{addr}/healthz")).send().await.unwrap(),
+        client.get(format!("http://{addr}/healthz")).send().await.unwrap(),
+    );
+    let (a, b) = (id_of(&a), id_of(&b));
+    assert!(a.len() == 32 && a.bytes().all(|c| c.is_ascii_hexdigit()) && a != b, "{a} {b}");
+    let given =
+        client.get(format!("http://{addr}/login")).header("x-request-id", "lb-7f3a:2").send().await.unwrap();
+    assert_eq!(id_of(&given), "lb-7f3a:2", "the load balancer's");
+    for bad in ["has space", &"x".repeat(65), "<script>"] {
+        let res =
+            client.get(format!("http://{addr}/healthz")).header("x-request-id", bad).send().await.unwrap();
+        let id = id_of(&res);
+        assert!(id != bad && id.len() == 32, "{bad:?} replaced: {id}");
+    }
+    let mut before = Vec::new();
+    let logged = loop {
+        let line = next_line();
+        if line.contains("lb-7f3a:2") {
+            break line;
+        }
+        before.push(line);
+    };
+    let entry: serde_json::Value = serde_json::from_str(&logged).expect("a JSON line");
+    assert_eq!(entry["status"], 200, "{logged}");
+    assert!(entry["latency"].as_str().is_some_and(|l| l.ends_with(" ms")), "{logged}");
+    assert!(logged.contains("\"/login\""), "{logged}");
+    // The load balancer's checks are not logged: only the page's line named a request.
+    let _ = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let rest: Vec<String> =
+        std::iter::from_fn(|| lines_rx.recv_timeout(std::time::Duration::from_secs(5)).ok()).collect();
+    assert!(!before.iter().chain(&rest).any(|l| l.contains("/healthz")), "{before:?} {rest:?}");
+    let _ = tokio::task::spawn_blocking(move || child.wait()).await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
 #[tokio::test]
 async fn the_server_binary_serves_and_stops_cleanly_on_sigterm() {
     let _shared = crate::common::TIMING.read().await;
