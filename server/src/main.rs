@@ -170,7 +170,8 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(settings.env);
+    let to = if matches!(command, Command::Serve) { telemetry::To::Stdout } else { telemetry::To::Stderr };
+    telemetry::init(settings.env, to);
     let name = command_name(&command);
     let result = match command {
         Command::Serve => serve(settings).await,
@@ -195,7 +196,10 @@ async fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!(error = %e, "server: {name} failed");
+            // A service's log gets the failure too; a command's log is stderr already.
+            if to == telemetry::To::Stdout {
+                tracing::error!(error = %e, "server: {name} failed");
+            }
             eprintln!("server: {name} failed: {e}");
             ExitCode::FAILURE
         }

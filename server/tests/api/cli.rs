@@ -95,7 +95,36 @@ async fn the_text_listings_say_when_empty_and_show_invisible_characters_as_space
     assert!(out.trim_end().ends_with("\t請求 額が 違う"), "{out:?}");
 }
 
+/// A command's stdout is its answer alone: its log (every query at `debug`, in
+/// production's JSON) goes to stderr, so `--json` stays JSON for a script. A `RUST_LOG`
+/// it cannot read is said, not silently replaced.
+async fn a_commands_log_goes_to_stderr_and_its_answer_alone_to_stdout(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for (env, filter) in
+        [("production", "debug"), ("development", "debug"), ("production", "info,=nonsense[")]
+    {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", &app.database_url)
+            .env("MYPAGE_ENV", env)
+            .env("RUST_LOG", filter)
+            .args(["inquiries", "--json"])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{stderr}");
+        assert_eq!(stdout.trim(), "[]", "{env} {filter}: stdout is the answer alone\n{stdout}");
+        if filter == "debug" {
+            assert!(stderr.contains("PRAGMA") || stderr.contains("SELECT"), "the log, on stderr: {stderr}");
+        } else {
+            assert!(stderr.contains("RUST_LOG") && stderr.contains("cannot be read"), "{stderr}");
+        }
+    }
+}
+
 on_both_databases!(
+    a_commands_log_goes_to_stderr_and_its_answer_alone_to_stdout,
     the_listings_print_json_for_scripts,
     the_text_listings_say_when_empty_and_show_invisible_characters_as_spaces
 );
