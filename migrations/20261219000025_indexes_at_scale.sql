@@ -22,8 +22,10 @@ CREATE INDEX IF NOT EXISTS outbox_mail_due_idx ON outbox (created_at) WHERE kind
 CREATE INDEX IF NOT EXISTS outbox_sent_idx ON outbox (sent_at) WHERE sent_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS outbox_decoy_idx ON outbox (created_at) WHERE topic = 'decoy';
 
--- Pages: a contract's mailboxes, the hour's inquiries of an account, an account's
+-- Pages: an account's events of some kinds (ご契約内容の変更履歴 reads two kinds of
+-- them; logins are most of the rest), a contract's mailboxes, the hour's inquiries of an account, an account's
 -- speed tests, and the operator's list of inquiries waiting for an answer.
+CREATE INDEX IF NOT EXISTS account_events_account_kind_idx ON account_events (account_id, kind, created_at);
 CREATE INDEX IF NOT EXISTS mailboxes_service_idx ON mailboxes (service_id, created_at);
 CREATE INDEX IF NOT EXISTS inquiries_account_idx ON inquiries (account_id, created_at);
 CREATE INDEX IF NOT EXISTS speed_tests_account_idx ON speed_tests (account_id, step);

@@ -78,9 +78,12 @@ async fn every_statement_of_a_maintenance_tick_and_the_mail_claim_uses_an_index(
 
 async fn the_hot_pages_queries_use_an_index(backend: Backend) {
     let app = spawn_app(backend).await;
-    // As mailboxes::store::{count, mailboxes}, help::store::{sent_last_hour,
-    // open_inquiries} and speedtest::store's start, with their values.
+    // As contract::store's history, mailboxes::store::{count, mailboxes},
+    // help::store::{sent_last_hour, open_inquiries} and speedtest::store's start, with
+    // their values.
     for sql in [
+        "SELECT kind, detail, created_at FROM account_events
+         WHERE account_id = 'acc-1' AND kind IN ('billing.payment_method_changed', 'account.id_changed')",
         "SELECT COUNT(*) FROM mailboxes WHERE service_id = 'svc-1'",
         "SELECT id, address FROM mailboxes WHERE service_id = 'svc-1' ORDER BY created_at, address",
         "SELECT COUNT(*) FROM inquiries WHERE account_id = 'acc-1' AND created_at > 0",
