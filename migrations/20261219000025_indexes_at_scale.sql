@@ -13,12 +13,8 @@ CREATE INDEX IF NOT EXISTS recovery_flows_expires_idx ON recovery_flows (expires
 CREATE INDEX IF NOT EXISTS webauthn_ceremonies_expires_idx ON webauthn_ceremonies (expires_at);
 CREATE INDEX IF NOT EXISTS login_challenges_expires_idx ON login_challenges (expires_at);
 
--- The mail worker's claim walks the mails not sent oldest first and stops at its batch
--- (a billing run queues one a customer: the index it had, on (sent_at, available_at),
--- made it sort every one of them on each claim). The mails sent are purged after a
--- month along their own index, and the stand-in rows after a day.
-DROP INDEX IF EXISTS outbox_pending_idx;
-CREATE INDEX IF NOT EXISTS outbox_mail_due_idx ON outbox (created_at) WHERE kind = 'mail' AND sent_at IS NULL;
+-- The mails sent are purged after a month along their own index, and the stand-in rows
+-- after a day (the mail worker's claim gets its index in migration 26).
 CREATE INDEX IF NOT EXISTS outbox_sent_idx ON outbox (sent_at) WHERE sent_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS outbox_decoy_idx ON outbox (created_at) WHERE topic = 'decoy';
 

@@ -2,7 +2,7 @@
 //! the features' scheduled jobs (held re-registrations put into effect) and deletes
 //! what has expired: sessions, what each flow's table lets go of (the features'
 //! `FLOWS`, handed over in `AppState::registry`), idle throttle rows, month-old
-//! security events a flood could write at will, and mails sent a month ago.
+//! security events a flood could write at will, and mails sent or given up a month ago.
 //! Every server process runs the loop, and one of them does a given tick: the one that
 //! takes the lease `maintenance` for the period (a process killed mid-tick holds it no
 //! longer). Each step is a guarded statement anyway, so a tick done twice changes
@@ -21,7 +21,7 @@ pub const KEEP_FINISHED_SECS: i64 = 86_400;
 /// throttled attempts) are kept this long; an account's other events stay.
 pub const KEEP_NOISE_SECS: i64 = 30 * 86_400;
 
-/// Sent mails stay in the outbox this long (an operator asked "was it sent?" can look),
+/// Sent (or given up) mails stay in the outbox this long (an operator asked "was it sent?" can look),
 /// then go: the queue does not grow with every mail ever sent.
 pub const KEEP_SENT_MAIL_SECS: i64 = 30 * 86_400;
 
@@ -97,8 +97,9 @@ pub fn purges(now: i64, session_idle_secs: i64) -> Vec<(&'static str, Vec<i64>)>
         ),
         // The stand-in rows of requests for unknown IDs (born delivered, never sent).
         ("DELETE FROM outbox WHERE topic = 'decoy' AND created_at <= $1", vec![finished_before]),
-        // Mails sent a month ago: the outbox is a queue, not an archive.
+        // Mails sent, or given up, a month ago: the outbox is a queue, not an archive.
         ("DELETE FROM outbox WHERE kind = 'mail' AND sent_at <= $1", vec![now - KEEP_SENT_MAIL_SECS]),
+        ("DELETE FROM outbox WHERE kind = 'mail' AND failed_at <= $1", vec![now - KEEP_SENT_MAIL_SECS]),
     ]
 }
 

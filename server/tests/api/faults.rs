@@ -155,6 +155,65 @@ async fn sending_through(proxy: &TcpProxy) {
     }
 }
 
+/// A mail the SMTP server refuses for good (550: no such user) is given up at once:
+/// marked failed with the server's words, never tried again, its body cleared; the
+/// others go out. Before, it was tried again every hour for ever.
+async fn a_mail_refused_for_good_is_given_up_and_the_others_go_out(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sink = SmtpSink::refusing("gone");
+    queue_three(&app, |_| app::ssr::now()).await;
+    let gone = app::ssr::mail::Mail {
+        to: "gone@example.com".into(),
+        subject: "to nobody".into(),
+        text: "a code".into(),
+        html: "<p>a code</p>".into(),
+    };
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    app::ssr::mail::enqueue(&mut conn, "test", &gone, app::ssr::now()).await.unwrap();
+    drop(conn);
+    let worker = worker_via(&app, format!("127.0.0.1:{}", sink.port));
+    assert_eq!(worker.deliver_due().await.unwrap(), 4);
+    assert_eq!(three_received(&sink).await, ["mail 0", "mail 1", "mail 2"], "each once");
+    let (attempts, error, payload): (i64, String, String) = sqlx::query_as(
+        "SELECT attempts, last_error, payload FROM outbox WHERE failed_at IS NOT NULL AND sent_at IS NULL",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(attempts, 1);
+    assert!(error.contains("550") && error.contains("no such user"), "{error}");
+    assert!(!payload.contains("a code"), "{payload}");
+    assert_eq!(worker.deliver_due().await.unwrap(), 0, "not tried again");
+    assert_eq!(sink.messages().len(), 3);
+}
+
+/// A mail that could not be sent (the SMTP server away) is tried again with backoff,
+/// and given up once it is three days old.
+async fn a_mail_not_sent_in_three_days_is_given_up_a_younger_one_waits_for_its_retry(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut sink = SmtpSink::start();
+    sink.stop();
+    let t = app::ssr::now();
+    let limit = app::ssr::mail::worker::GIVE_UP_AFTER_SECS;
+    queue_three(&app, |n| if n == 0 { t - limit - 1 } else { t - limit + 600 }).await;
+    let worker = worker_via(&app, format!("127.0.0.1:{}", sink.port));
+    assert_eq!(worker.deliver_due().await.unwrap(), 3);
+    let rows: Vec<(Option<i64>, String)> =
+        sqlx::query_as("SELECT failed_at, last_error FROM outbox ORDER BY created_at, id")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert!(rows[0].0.is_some() && rows[0].1.starts_with("not sent in 3 days"), "{:?}", rows[0]);
+    for row in &rows[1..] {
+        assert!(row.0.is_none() && !row.1.starts_with("not sent"), "retried, not given up: {row:?}");
+    }
+    // Back: the two waiting go out on their retry, the one given up does not.
+    sink.restart();
+    sqlx::query("UPDATE outbox SET available_at = 0").execute(app.db.pool()).await.unwrap();
+    assert_eq!(worker.deliver_due().await.unwrap(), 2);
+    assert_eq!(sink.wait_for(2, 10).await.len(), 2);
+}
+
 async fn a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_sends_each_once(
     backend: Backend,
 ) {
@@ -318,4 +377,6 @@ on_both_databases!(
     a_stopping_worker_hands_back_only_the_mails_it_still_holds,
     a_mail_sent_again_after_a_death_carries_the_same_message_id,
     a_customer_whose_requests_alternate_between_two_processes_never_notices,
+    a_mail_refused_for_good_is_given_up_and_the_others_go_out,
+    a_mail_not_sent_in_three_days_is_given_up_a_younger_one_waits_for_its_retry,
 );

@@ -7,6 +7,8 @@
 //! leases run out while its first mails are sent, so each mail's lease is renewed just
 //! before its send, only while it is still this worker's (else another worker has it
 //! and this one leaves it), and a send is bounded by [`SEND_LIMIT`], well inside it.
+//! A mail refused for good (5xx), or not sent for [`GIVE_UP_AFTER_SECS`], is given up:
+//! logged as an error, marked `failed_at`, never tried again.
 
 use super::Mail;
 use crate::ssr::db::Db;
@@ -19,6 +21,19 @@ use tokio::sync::watch;
 /// How long a claimed mail stays reserved for its worker.
 const LEASE_SECS: i64 = 120;
 const BATCH: i64 = 10;
+/// A mail not sent this long after it was queued is given up: its codes and links
+/// expired long before, and an SMTP server away for three days is an operator's matter.
+pub const GIVE_UP_AFTER_SECS: i64 = 3 * 86_400;
+
+/// Why a send failed, and whether trying again can help.
+#[derive(Debug)]
+enum Failure {
+    /// The SMTP server was away, slow, or refused for now (4xx).
+    Retry(String),
+    /// Refused for good (5xx: no such recipient, say), or a mail that cannot be built.
+    GiveUp(String),
+}
+
 /// The longest one mail's send may take, whatever the SMTP server does (lettre's
 /// timeout is per network operation, and a send is several).
 pub const SEND_LIMIT: Duration = Duration::from_secs(60);
@@ -44,7 +59,7 @@ pub enum WorkerError {
 /// the mails not sent, whatever the number sent before them.
 pub const CLAIM: &str = "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
      WHERE id IN (SELECT id FROM outbox
-                  WHERE kind = 'mail' AND sent_at IS NULL AND available_at <= $2
+                  WHERE kind = 'mail' AND sent_at IS NULL AND failed_at IS NULL AND available_at <= $2
                     AND (locked_until IS NULL OR locked_until <= $2)
                   ORDER BY created_at LIMIT $3)
        AND sent_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
@@ -69,11 +84,17 @@ impl Worker {
     /// Deliver until `shutdown` turns true; the mails claimed and not yet sent then go
     /// back to the outbox for another worker (the one being sent is finished first).
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        // While the database is away each failed claim waits twice as long, up to 30 s.
+        let mut wait = self.poll;
         loop {
             let sent = match self.deliver_due_until(&shutdown).await {
-                Ok(n) => n,
+                Ok(n) => {
+                    wait = self.poll;
+                    n
+                }
                 Err(e) => {
-                    tracing::warn!(error = %e, "outbox: claiming mail failed");
+                    tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "outbox: claiming mail failed");
+                    wait = (wait * 2).min(Duration::from_secs(30));
                     0
                 }
             };
@@ -82,7 +103,7 @@ impl Worker {
             }
             if sent == 0 {
                 tokio::select! {
-                    _ = tokio::time::sleep(self.poll) => {}
+                    _ = tokio::time::sleep(wait) => {}
                     _ = shutdown.changed() => return,
                 }
             }
@@ -105,7 +126,7 @@ impl Worker {
         claimed.sort_by_key(|(.., created_at)| *created_at);
         let n = claimed.len();
         let mut claimed = claimed.into_iter();
-        while let Some((id, payload, attempts, _)) = claimed.next() {
+        while let Some((id, payload, attempts, created_at)) = claimed.next() {
             if *stop.borrow() {
                 let rest: Vec<String> = std::iter::once(id).chain(claimed.map(|(id, ..)| id)).collect();
                 self.hand_back(&rest, held).await?;
@@ -130,23 +151,21 @@ impl Worker {
             let result = match serde_json::from_str::<Mail>(&payload) {
                 Ok(mail) => match tokio::time::timeout(SEND_LIMIT, self.send(&id, &mail)).await {
                     Ok(sent) => sent,
-                    Err(_) => Err(format!("no answer from the SMTP server within {SEND_LIMIT:?}")),
+                    Err(_) => {
+                        Err(Failure::Retry(format!("no answer from the SMTP server within {SEND_LIMIT:?}")))
+                    }
                 },
-                Err(e) => Err(format!("unreadable payload: {e}")),
+                Err(e) => Err(Failure::GiveUp(format!("unreadable payload: {e}"))),
+            };
+            let result = match result {
+                Err(Failure::Retry(e)) if now() - created_at >= GIVE_UP_AFTER_SECS => {
+                    Err(Failure::GiveUp(format!("not sent in {} days: {e}", GIVE_UP_AFTER_SECS / 86_400)))
+                }
+                other => other,
             };
             match result {
                 Ok(()) => {
-                    // Sent: codes and links leave the database; recipient, subject, topic
-                    // and time stay.
-                    let kept = if self.keep_sent_bodies {
-                        payload.clone()
-                    } else {
-                        serde_json::from_str::<Mail>(&payload)
-                            .map(|m| Mail { text: String::new(), html: String::new(), ..m })
-                            .ok()
-                            .and_then(|m| serde_json::to_string(&m).ok())
-                            .unwrap_or_else(|| "{}".into())
-                    };
+                    let kept = self.kept(&payload);
                     sqlx::query(
                         "UPDATE outbox SET sent_at = $2, locked_until = NULL, last_error = NULL, payload = $3
                          WHERE id = $1",
@@ -158,7 +177,20 @@ impl Worker {
                     .await?;
                     tracing::info!(outbox_id = %id, "mail sent");
                 }
-                Err(e) => {
+                Err(Failure::GiveUp(e)) => {
+                    tracing::error!(outbox_id = %id, attempts, error = %e, "mail given up: not sent, not tried again");
+                    sqlx::query(
+                        "UPDATE outbox SET failed_at = $2, locked_until = NULL, last_error = $3, payload = $4
+                         WHERE id = $1",
+                    )
+                    .bind(&id)
+                    .bind(now())
+                    .bind(e)
+                    .bind(self.kept(&payload))
+                    .execute(self.db.pool())
+                    .await?;
+                }
+                Err(Failure::Retry(e)) => {
                     let delay = retry_delay(attempts);
                     tracing::warn!(outbox_id = %id, attempts, retry_in_secs = delay, error = %e, "mail not sent; will retry");
                     sqlx::query(
@@ -173,6 +205,19 @@ impl Worker {
             }
         }
         Ok(n)
+    }
+
+    /// What stays of a mail sent or given up: recipient, subject, topic and time; its
+    /// codes and links leave the database (development keeps them for /dev/mailbox).
+    fn kept(&self, payload: &str) -> String {
+        if self.keep_sent_bodies {
+            return payload.to_string();
+        }
+        serde_json::from_str::<Mail>(payload)
+            .map(|m| Mail { text: String::new(), html: String::new(), ..m })
+            .ok()
+            .and_then(|m| serde_json::to_string(&m).ok())
+            .unwrap_or_else(|| "{}".into())
     }
 
     /// Mails claimed and not sent, released at once (their attempt not counted): those
@@ -194,8 +239,8 @@ impl Worker {
     /// Sends `mail`, the outbox row `id`. Its Message-ID is the row's, the same at
     /// every attempt: a mail sent again after a process died between the SMTP server's
     /// yes and `sent_at` can be recognised as the same mail by the mail system.
-    async fn send(&self, id: &str, mail: &Mail) -> Result<(), String> {
-        let to: Mailbox = mail.to.parse().map_err(|e| format!("bad recipient: {e}"))?;
+    async fn send(&self, id: &str, mail: &Mail) -> Result<(), Failure> {
+        let to: Mailbox = mail.to.parse().map_err(|e| Failure::GiveUp(format!("bad recipient: {e}")))?;
         let message = Message::builder()
             .message_id(Some(format!("<{id}@{}>", self.from.email.domain())))
             .from(self.from.clone())
@@ -206,8 +251,14 @@ impl Worker {
                     .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text.clone()))
                     .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.html.clone())),
             )
-            .map_err(|e| e.to_string())?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+            .map_err(|e| Failure::GiveUp(e.to_string()))?;
+        self.transport.send(message).await.map(|_| ()).map_err(|e| {
+            if e.is_permanent() {
+                Failure::GiveUp(e.to_string())
+            } else {
+                Failure::Retry(e.to_string())
+            }
+        })
     }
 }
 

@@ -9,7 +9,23 @@ pub struct SmtpSink {
     pub port: u16,
     dir: PathBuf,
     child: Option<Child>,
+    /// Recipients refused for good (550 at RCPT TO), by local part.
+    refuse: Option<String>,
 }
+
+/// aiosmtpd's Maildir handler, refusing one local part as a mail system refuses an
+/// address it does not have.
+const REFUSING: &str = r#"
+import os
+from aiosmtpd.handlers import Mailbox
+
+class Refusing(Mailbox):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.split("@")[0] == os.environ["SMTP_REFUSE"]:
+            return "550 5.1.1 <%s>: no such user here" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+"#;
 
 /// A free local port (bound, then released).
 fn free_port() -> u16 {
@@ -19,7 +35,15 @@ fn free_port() -> u16 {
 impl SmtpSink {
     pub fn start() -> Self {
         let dir = std::env::temp_dir().join(format!("mypage-smtp-{}", app::ssr::db::new_id()));
-        let mut sink = Self { port: free_port(), dir, child: None };
+        let mut sink = Self { port: free_port(), dir, child: None, refuse: None };
+        sink.restart();
+        sink
+    }
+
+    /// As [`start`](Self::start), refusing for good every mail to `local@…`.
+    pub fn refusing(local: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("mypage-smtp-{}", app::ssr::db::new_id()));
+        let mut sink = Self { port: free_port(), dir, child: None, refuse: Some(local.into()) };
         sink.restart();
         sink
     }
@@ -32,16 +56,19 @@ impl SmtpSink {
     pub fn restart(&mut self) {
         let python =
             if std::path::Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
-        let child = Command::new(python)
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{}", self.port),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
+        let mut command = Command::new(python);
+        let handler = match &self.refuse {
+            None => "aiosmtpd.handlers.Mailbox",
+            Some(local) => {
+                let code = self.dir.with_extension("py");
+                std::fs::create_dir_all(&code).unwrap();
+                std::fs::write(code.join("refusing.py"), REFUSING).unwrap();
+                command.env("PYTHONPATH", &code).env("SMTP_REFUSE", local);
+                "refusing.Refusing"
+            }
+        };
+        let child = command
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port), "-c", handler])
             .arg(&self.dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -94,5 +121,6 @@ impl Drop for SmtpSink {
     fn drop(&mut self) {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = std::fs::remove_dir_all(self.dir.with_extension("py"));
     }
 }
