@@ -222,6 +222,9 @@ fn command_name(command: &Command) -> &'static str {
 
 async fn serve(settings: Settings) -> Result<(), Error> {
     let options = leptos_options()?;
+    for warning in settings.production_warnings() {
+        tracing::warn!("configuration: {warning}");
+    }
     let env = settings.env;
     let app = Application::build(settings, options).await?;
     tracing::info!(addr = %app.local_addr(), environment = ?env, "serving My Page on http://{}", app.local_addr());

@@ -187,6 +187,47 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/mypage.db";
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
 
 impl Settings {
+    /// What a production server still has at a demo or missing value, one sentence each
+    /// naming the variable: said at start-up (a warning each), so an operator sees on
+    /// the first day what customers would otherwise find (links to 127.0.0.1, mail that
+    /// never leaves, a demo issuer on a qualified invoice). Empty in development.
+    pub fn production_warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if !self.env.is_production() {
+            return warnings;
+        }
+        if is_loopback(&self.public_url) || self.public_url.scheme() != "https" {
+            warnings.push(format!(
+                "PUBLIC_URL is {}: mailed links and the payment gateway's return lead there; set the \
+                 portal's public https:// address",
+                self.public_url
+            ));
+        }
+        if self.smtp_url.is_none() {
+            warnings.push(
+                "SMTP_URL is unset: no mail leaves (codes, notices, invoices wait in the outbox)".into(),
+            );
+        }
+        if self.invoice_issuer.name == DEFAULT_ISSUER_NAME
+            || self.invoice_issuer.registration_no == DEFAULT_REGISTRATION_NO
+        {
+            warnings.push(
+                "INVOICE_ISSUER_NAME / INVOICE_REGISTRATION_NO are the demo's: the invoices name a demo issuer and \
+                 registration number"
+                    .into(),
+            );
+        }
+        if self.seal_key.is_none() {
+            warnings.push("SEAL_KEY is unset: two-step verification is not offered".into());
+        }
+        if let GatewayChoice::GmoLinkPlus(gmo) = &self.payment_gateway {
+            if gmo.base_url.host_str().is_some_and(|h| h.starts_with("stg.")) {
+                warnings.push(format!("GMO_LINKPLUS_URL is GMO-PG's test environment ({})", gmo.base_url));
+            }
+        }
+        warnings
+    }
+
     /// A mailed link as it goes into the mail: `PUBLIC_URL` joined with the link's page
     /// of `token`.
     pub fn mailed_link(
@@ -498,6 +539,44 @@ mod tests {
         let map: HashMap<String, String> =
             pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn production_at_its_defaults_is_warned_of_each_and_a_full_configuration_not() {
+        let warned = |pairs: &[(&str, &str)]| -> Vec<String> {
+            settings(pairs)
+                .unwrap()
+                .production_warnings()
+                .iter()
+                .map(|w| w.split_whitespace().next().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(warned(&[]), ["PUBLIC_URL", "SMTP_URL", "INVOICE_ISSUER_NAME", "SEAL_KEY"]);
+        let full = [
+            ("PUBLIC_URL", "https://mypage.example.jp"),
+            ("SMTP_URL", "smtp://mail.example.jp:587"),
+            ("INVOICE_ISSUER_NAME", "イッツ・コミュニケーションズ株式会社"),
+            ("INVOICE_REGISTRATION_NO", "T8700110005901"),
+            ("SEAL_KEY", &"ab".repeat(32)),
+            ("PAYMENT_GATEWAY", "gmo-linkplus"),
+            ("GMO_SHOP_ID", "tshop00012345"),
+            ("GMO_SHOP_PASS", "hunter2pass"),
+            ("GMO_CONFIG_ID", "mypage-card"),
+        ];
+        assert!(warned(&full).is_empty(), "{:?}", warned(&full));
+        // Each value on its own: an https address on the loopback, plain http, the
+        // gateway's test environment.
+        for (var, value) in [
+            ("PUBLIC_URL", "https://127.0.0.1"),
+            ("PUBLIC_URL", "http://mypage.example.jp"),
+            ("GMO_LINKPLUS_URL", "https://stg.link.mul-pay.jp"),
+        ] {
+            let one: Vec<(&str, &str)> =
+                full.iter().copied().filter(|(k, _)| *k != var).chain([(var, value)]).collect();
+            assert_eq!(warned(&one), [var], "{var}={value}");
+        }
+        // Development is never warned: it is the demo.
+        assert!(warned(&[("MYPAGE_ENV", "development")]).is_empty());
     }
 
     #[test]

@@ -128,7 +128,7 @@ async fn each_request_has_an_id_sent_back_and_logged_with_its_status_and_time() 
     let next_line = || lines_rx.recv_timeout(std::time::Duration::from_secs(10)).expect("a log line");
     let addr = loop {
         let line = next_line();
-        if let Some(rest) = line.split("http://").nth(1) {
+        if let Some(rest) = line.split("serving My Page on http://").nth(1) {
             break rest.split(|c: char| c == '"' || c.is_whitespace()).next().unwrap().to_string();
         }
     };
