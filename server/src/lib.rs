@@ -67,7 +67,10 @@ impl Application {
             )
             .into());
         }
-        let db = Db::connect_with(settings.database_url.expose(), settings.pool).await?;
+        let url = settings.database_url.expose();
+        let db = Db::connect_with(url, settings.pool)
+            .await
+            .map_err(|e| format!("database {}: {e}", Db::describe(url)))?;
         db.migrate().await?;
         let listener = TcpListener::bind(leptos_options.site_addr).await?;
         // Without SMTP_URL, mail stays in the outbox (readable at /dev/mailbox).

@@ -233,7 +233,8 @@ async fn serve(settings: Settings) -> Result<(), Error> {
 }
 
 async fn connect(settings: &Settings) -> Result<Db, Error> {
-    let db = Db::connect(settings.database_url.expose()).await?;
+    let url = settings.database_url.expose();
+    let db = Db::connect(url).await.map_err(|e| format!("database {}: {e}", Db::describe(url)))?;
     db.migrate().await?;
     Ok(db)
 }

@@ -92,6 +92,31 @@ fn a_bad_configuration_value_stops_start_up_with_a_message_naming_the_variable()
     }
 }
 
+/// A database that cannot be reached stops start-up with where it was looked for (never
+/// the password) and why, not only "pool timed out".
+#[test]
+fn an_unreachable_database_is_named_with_the_reason() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("postgres://portal:s3cret-pw@127.0.0.1:{port}/mypage");
+    for command in ["serve", "migrate"] {
+        let out = server_binary()
+            .env("DATABASE_URL", &url)
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("LEPTOS_OUTPUT_NAME", "mypage")
+            .env("DATABASE_WAIT_SECS", "1")
+            .arg(command)
+            .output()
+            .expect("run server");
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("database postgres://portal@127.0.0.1:{port}/mypage: ")),
+            "{stderr}"
+        );
+        assert!(stderr.contains("refused") && !stderr.contains("s3cret"), "{stderr}");
+    }
+}
+
 #[test]
 fn an_unknown_command_prints_usage_and_fails() {
     let out = server_binary().arg("frobnicate").output().expect("run server");

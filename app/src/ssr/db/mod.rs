@@ -102,9 +102,33 @@ impl Db {
                     Ok(())
                 })
             })
-            .connect_with(options)
-            .await?;
+            .connect_with(options.clone())
+            .await;
+        let pool = match pool {
+            Ok(pool) => pool,
+            // The pool says only that it waited: one connection of its own says why
+            // (refused, no such host, a wrong password).
+            Err(sqlx::Error::PoolTimedOut) => {
+                return Err(match sqlx::ConnectOptions::connect(&options).await {
+                    Err(cause) => cause,
+                    Ok(_) => sqlx::Error::PoolTimedOut,
+                })
+            }
+            Err(e) => return Err(e),
+        };
         Ok(Self { pool, probe, backend, secrets: SecretCache::default() })
+    }
+
+    /// Where `url` leads, without its password: what an operator reads in a message.
+    pub fn describe(url: &str) -> String {
+        match url::Url::parse(url) {
+            Ok(mut u) => {
+                let _ = u.set_password(None);
+                u.set_query(None);
+                u.to_string()
+            }
+            Err(_) => url.split(['?', '@']).next().unwrap_or_default().to_string(),
+        }
     }
 
     /// A connection of the pool (waiting up to the pool's acquire timeout).
