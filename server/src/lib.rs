@@ -169,11 +169,26 @@ impl Application {
             }
         };
         let _ = stop_worker.send(true);
-        if let Some(worker) = worker {
-            let _ = worker.await;
+        // The mail worker finishes the send under way and hands back the rest; a tick
+        // under way finishes. Not for ever: a send held by a silent SMTP server, or a
+        // statement held by a lock, is abandoned after WIND_DOWN (that mail's lease
+        // ends, and another worker sends it, with the same Message-ID).
+        let aborts = [worker.as_ref().map(|w| w.abort_handle()), Some(maintenance.abort_handle())];
+        let wound_down = tokio::time::timeout(WIND_DOWN, async {
+            if let Some(worker) = worker {
+                let _ = worker.await;
+            }
+            let _ = maintenance.await;
+            db.close().await;
+        })
+        .await;
+        if wound_down.is_err() {
+            tracing::warn!(
+                seconds = WIND_DOWN.as_secs(),
+                "the mail worker or maintenance still busy: stopped"
+            );
+            aborts.into_iter().flatten().for_each(|a| a.abort());
         }
-        let _ = maintenance.await;
-        db.close().await;
         result
     }
 }
@@ -283,6 +298,9 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(request_id))
         .with_state(state)
 }
+
+/// After the grace, how long the mail worker and the maintenance task have to finish.
+pub const WIND_DOWN: std::time::Duration = std::time::Duration::from_secs(10);
 
 const HEALTHZ: &str = "/healthz";
 const READYZ: &str = "/readyz";

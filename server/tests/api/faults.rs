@@ -155,6 +155,53 @@ async fn sending_through(proxy: &TcpProxy) {
     }
 }
 
+/// A process told to stop while its mail worker waits on a silent SMTP server does not
+/// wait for the send's own limit (60 s): after the grace the worker has WIND_DOWN, then
+/// it is stopped. The mail is not marked sent: another worker sends it once its lease
+/// ends.
+async fn a_stopping_process_does_not_wait_for_a_send_held_by_a_silent_smtp_server(backend: Backend) {
+    let sink = SmtpSink::start();
+    let proxy = held_way_to(&sink).await;
+    let (database_url, file) = fresh_database(backend).await;
+    let smtp = format!("smtp://{}", proxy.addr);
+    let settings = test_settings(&database_url, &[("SMTP_URL", smtp.as_str()), ("SHUTDOWN_GRACE_SECS", "1")]);
+    let app = server::Application::build(settings, test_leptos_options("target/site")).await.unwrap();
+    let db = app.state().db.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let mail = app::ssr::mail::Mail {
+        to: "m@example.com".into(),
+        subject: "held".into(),
+        text: "t".into(),
+        html: "h".into(),
+    };
+    let mut conn = db.pool().acquire().await.unwrap();
+    app::ssr::mail::enqueue(&mut conn, "test", &mail, app::ssr::now()).await.unwrap();
+    drop(conn);
+    sending_through(&proxy).await;
+    let asked = std::time::Instant::now();
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(40), running)
+        .await
+        .expect("stopped well before the send's own 60 s")
+        .unwrap()
+        .unwrap();
+    let took = asked.elapsed();
+    assert!(took >= server::WIND_DOWN, "the send under way had its wind-down: {took:?}");
+    let check = app::ssr::db::Db::connect(&database_url).await.unwrap();
+    let unsent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+        .fetch_one(check.pool())
+        .await
+        .unwrap();
+    assert_eq!(unsent, 1, "not marked sent: it goes again when its lease ends");
+    check.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
 /// A mail the SMTP server refuses for good (550: no such user) is given up at once:
 /// marked failed with the server's words, never tried again, its body cleared; the
 /// others go out. Before, it was tried again every hour for ever.
@@ -378,5 +425,6 @@ on_both_databases!(
     a_mail_sent_again_after_a_death_carries_the_same_message_id,
     a_customer_whose_requests_alternate_between_two_processes_never_notices,
     a_mail_refused_for_good_is_given_up_and_the_others_go_out,
+    a_stopping_process_does_not_wait_for_a_send_held_by_a_silent_smtp_server,
     a_mail_not_sent_in_three_days_is_given_up_a_younger_one_waits_for_its_retry,
 );
