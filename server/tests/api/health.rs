@@ -124,6 +124,22 @@ fn an_unknown_command_prints_usage_and_fails() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage: server"));
 }
 
+/// `server serve` on `database_url` on a free port, logging at `info` to its stdout
+/// (piped), with `env` besides.
+fn serving(database_url: &str, env: &[(&str, &str)]) -> std::process::Child {
+    server_binary()
+        .env("DATABASE_URL", database_url)
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("LEPTOS_OUTPUT_NAME", "mypage")
+        .env("RUST_LOG", "info")
+        .envs(env.iter().copied())
+        .arg("serve")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start server")
+}
+
 /// Each request has an id: the load balancer's when plausible, else one of its own. It
 /// comes back in `x-request-id` and names the request's access log line (status, time
 /// taken), in production's JSON.
@@ -132,17 +148,7 @@ async fn each_request_has_an_id_sent_back_and_logged_with_its_status_and_time() 
     let _shared = crate::common::TIMING.read().await;
     use std::io::{BufRead, BufReader};
     let (database_url, file) = fresh_database(Backend::Sqlite).await;
-    let mut child = server_binary()
-        .env("DATABASE_URL", &database_url)
-        .env("MYPAGE_ENV", "production")
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("LEPTOS_OUTPUT_NAME", "mypage")
-        .env("RUST_LOG", "info")
-        .arg("serve")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start server");
+    let mut child = serving(&database_url, &[("MYPAGE_ENV", "production")]);
     let (lines_tx, lines_rx) = std::sync::mpsc::channel::<String>();
     let stdout = child.stdout.take().unwrap();
     std::thread::spawn(move || {
@@ -202,18 +208,7 @@ async fn the_server_binary_serves_and_stops_cleanly_on_sigterm() {
     let _shared = crate::common::TIMING.read().await;
     use std::io::{BufRead, BufReader};
     let (database_url, file) = fresh_database(Backend::Sqlite).await;
-    let mut child = server_binary()
-        .env("DATABASE_URL", &database_url)
-        .env("MYPAGE_ENV", "development")
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("LEPTOS_OUTPUT_NAME", "mypage")
-        .env("RUST_LOG", "info")
-        .env("SHUTDOWN_DRAIN_SECS", "2")
-        .arg("serve")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start server");
+    let mut child = serving(&database_url, &[("MYPAGE_ENV", "development"), ("SHUTDOWN_DRAIN_SECS", "2")]);
     // The start-up log line carries the bound address.
     let stdout = child.stdout.take().unwrap();
     let addr = BufReader::new(stdout)

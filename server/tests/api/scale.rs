@@ -107,41 +107,22 @@ async fn a_tick_lets_sent_mail_and_noise_go_after_a_month_and_keeps_the_rest(bac
     let app = spawn_app_with_demo_data(backend).await;
     let t = app::ssr::now();
     let day = 86_400;
-    for (id, kind, sent_at) in
-        [("sent-old", "mail", Some(t)), ("unsent", "mail", None), ("ev", "event", None)]
-    {
-        sqlx::query(
-            "INSERT INTO outbox (id, kind, topic, payload, created_at, available_at, attempts, sent_at)
-             VALUES ($1, $2, 'test', '{}', $3, $3, 0, $4)",
-        )
-        .bind(id)
-        .bind(kind)
-        .bind(t)
-        .bind(sent_at)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-    }
     let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    for (id, account_id, kind) in [
-        ("e-unknown", None, "login.failed"),
-        ("e-throttled", Some(account.as_str()), "login.throttled"),
-        ("e-own", Some(account.as_str()), "login.succeeded"),
+    let outbox =
+        "INSERT INTO outbox (id, kind, topic, payload, created_at, available_at, attempts, sent_at) VALUES";
+    let events = "INSERT INTO account_events (id, account_id, kind, client, detail, created_at) VALUES";
+    for row in [
+        format!("{outbox} ('sent-old', 'mail', 'test', '{{}}', {t}, {t}, 0, {t})"),
+        format!("{outbox} ('unsent', 'mail', 'test', '{{}}', {t}, {t}, 0, NULL)"),
+        format!("{outbox} ('ev', 'event', 'test', '{{}}', {t}, {t}, 0, NULL)"),
+        format!("{events} ('e-unknown', NULL, 'login.failed', '192.0.2.1', '{{}}', {t})"),
+        format!("{events} ('e-throttled', '{account}', 'login.throttled', '192.0.2.1', '{{}}', {t})"),
+        format!("{events} ('e-own', '{account}', 'login.succeeded', '192.0.2.1', '{{}}', {t})"),
     ] {
-        sqlx::query(
-            "INSERT INTO account_events (id, account_id, kind, client, detail, created_at)
-             VALUES ($1, $2, $3, '192.0.2.1', '{}', $4)",
-        )
-        .bind(id)
-        .bind(account_id)
-        .bind(kind)
-        .bind(t)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+        sqlx::query(&row).execute(app.db.pool()).await.unwrap();
     }
     let ids = |table: &'static str| {
         let app = &app;

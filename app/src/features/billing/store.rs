@@ -86,15 +86,26 @@ pub async fn catalogue(conn: &mut Conn) -> Result<Plans, sqlx::Error> {
     Ok(rows.into_iter().map(|(code, name, fee)| (code, (name, fee))).collect())
 }
 
-/// A query over a list of customers: `{in}` in `sql` becomes their placeholders,
-/// numbered after the `before` parameters bound first. (Sent unprepared: a batch's
-/// length varies, and a cached statement for each length would only crowd the cache.)
-fn over(sql: &str, before: usize, customers: &[String]) -> String {
-    sql.replace("{in}", &placeholders(before + 1, customers.len()))
-}
-
-fn texts(customers: &[String]) -> Vec<Value> {
-    customers.iter().map(|c| Value::from(c.as_str())).collect()
+/// The rows of a query over a batch of customers: `{in}` in `sql` becomes their
+/// placeholders, numbered after the values of `first`, bound first. None for no
+/// customer. (Sent unprepared: a batch's length varies, and a cached statement for each
+/// length would only crowd the cache.)
+async fn over<T>(
+    conn: &mut Conn,
+    sql: &str,
+    first: &[Value],
+    customers: &[String],
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    if customers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = sql.replace("{in}", &placeholders(first.len() + 1, customers.len()));
+    let values: Vec<Value> =
+        first.iter().cloned().chain(customers.iter().map(|c| Value::from(c.as_str()))).collect();
+    bind_all(sqlx::query_as(&sql), &values).persistent(false).fetch_all(conn).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -151,25 +162,25 @@ pub async fn contracts(
     if customers.is_empty() {
         return Ok(out);
     }
-    let sql = over(
+    let services: Vec<ServiceRow> = over(
+        &mut *conn,
         "SELECT customer_no, id, kind, plan_name, monthly_fee, started_on, ended_on FROM services
          WHERE customer_no IN ({in})
          ORDER BY customer_no, CASE kind WHEN 'internet' THEN 0 WHEN 'tv' THEN 1 ELSE 2 END, started_on, id",
-        0,
+        &[],
         customers,
-    );
-    let services: Vec<ServiceRow> =
-        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(&mut *conn).await?;
-    let sql = over(
+    )
+    .await?;
+    let changes: Vec<PlanChangeRow> = over(
+        &mut *conn,
         "SELECT sc.service_id, sc.changed_on, sc.from_plan FROM service_changes sc
          JOIN services s ON s.id = sc.service_id
          WHERE s.customer_no IN ({in}) AND sc.change_kind = 'plan_change'
          ORDER BY sc.service_id, sc.changed_on, sc.id",
-        0,
+        &[],
         customers,
-    );
-    let changes: Vec<PlanChangeRow> =
-        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(&mut *conn).await?;
+    )
+    .await?;
     let mut changes_of: HashMap<String, Vec<(Date, Option<String>)>> = HashMap::new();
     for c in changes {
         changes_of.entry(c.service_id).or_default().push((date(&c.changed_on)?, c.from_plan));
@@ -186,14 +197,14 @@ pub async fn contracts(
             ended_on: s.ended_on.as_deref().map(date).transpose()?,
         });
     }
-    let sql = over(
+    let equipment: Vec<EquipmentRow> = over(
+        &mut *conn,
         "SELECT customer_no, kind, service_id, monthly_fee FROM equipment
          WHERE customer_no IN ({in}) AND monthly_fee > 0 ORDER BY customer_no, equipment_id",
-        0,
+        &[],
         customers,
-    );
-    let equipment: Vec<EquipmentRow> =
-        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(&mut *conn).await?;
+    )
+    .await?;
     for e in equipment {
         out.entry(e.customer_no).or_default().equipment.push(engine::Equipment {
             kind: e.kind,
@@ -201,15 +212,15 @@ pub async fn contracts(
             monthly_fee: e.monthly_fee,
         });
     }
-    let sql = over(
+    let addons: Vec<AddonRow> = over(
+        &mut *conn,
         "SELECT s.customer_no, a.name, a.monthly_fee, s.started_on, s.ended_on FROM addon_subscriptions s
          JOIN addons a ON a.code = s.addon_code WHERE s.customer_no IN ({in})
          ORDER BY s.customer_no, s.started_on, s.id",
-        0,
+        &[],
         customers,
-    );
-    let addons: Vec<AddonRow> =
-        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(&mut *conn).await?;
+    )
+    .await?;
     for a in addons {
         out.entry(a.customer_no).or_default().addons.push(engine::Addon {
             name: a.name,
@@ -231,17 +242,15 @@ pub async fn items(
     if customers.is_empty() {
         return Ok(out);
     }
-    let sql = over(
+    let rows: Vec<ItemRow> = over(
+        conn,
         "SELECT customer_no, description, amount, rate FROM billing_items
          WHERE billing_month = $1 AND customer_no IN ({in})
          ORDER BY customer_no, CASE kind WHEN 'usage' THEN 0 ELSE 1 END, id",
-        1,
+        &[Value::from(month.to_string())],
         customers,
-    );
-    let mut values = vec![Value::from(month.to_string())];
-    values.extend(texts(customers));
-    let rows: Vec<ItemRow> =
-        bind_all(sqlx::query_as(&sql), &values).persistent(false).fetch_all(conn).await?;
+    )
+    .await?;
     for r in rows {
         out.entry(r.customer_no).or_default().push(Item {
             description: r.description,
@@ -380,7 +389,16 @@ pub async fn write_invoices(
     let mut customers: Vec<String> = invoices.iter().map(|i| i.customer_no.clone()).collect();
     customers.sort_unstable();
     customers.dedup();
-    let addressees = addressees(&mut *conn, &customers).await?;
+    let addressees: HashMap<String, Addressee> = over::<Addressee>(
+        &mut *conn,
+        "SELECT customer_no, name, postal_code, address FROM customers WHERE customer_no IN ({in})",
+        &[],
+        &customers,
+    )
+    .await?
+    .into_iter()
+    .map(|a| (a.customer_no.clone(), a))
+    .collect();
     for inv in invoices {
         let to = addressees.get(&inv.customer_no);
         let (total, tax) = engine::total_and_tax(&inv.lines);
@@ -649,18 +667,15 @@ async fn mail_recipients(
     conn: &mut Conn,
     customers: &[String],
 ) -> Result<HashMap<String, (String, crate::i18n::Locale)>, sqlx::Error> {
-    if customers.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let sql = over(
+    let rows: Vec<(String, String, Option<String>, String)> = over(
+        &mut *conn,
         "SELECT a.customer_no, a.itscom_id, c.contact_email, a.locale FROM accounts a
          JOIN customers c ON c.customer_no = a.customer_no
          WHERE a.customer_no IN ({in}) AND a.state = 'active'",
-        0,
+        &[],
         customers,
-    );
-    let rows: Vec<(String, String, Option<String>, String)> =
-        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(conn).await?;
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(customer_no, itscom_id, contact, locale)| {
@@ -888,16 +903,13 @@ async fn payment_methods(
     conn: &mut Conn,
     customers: &[String],
 ) -> Result<HashMap<String, PaymentMethod>, sqlx::Error> {
-    if customers.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let sql = over(
+    let rows: Vec<PaymentRow> = over(
+        &mut *conn,
         &format!("SELECT {PAYMENT_COLUMNS} FROM payment_methods WHERE customer_no IN ({{in}})"),
-        0,
+        &[],
         customers,
-    );
-    let rows: Vec<PaymentRow> =
-        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(conn).await?;
+    )
+    .await?;
     Ok(rows.into_iter().filter_map(|r| Some((r.customer_no.clone(), r.method()?))).collect())
 }
 
@@ -908,24 +920,6 @@ pub struct Addressee {
     pub name: String,
     pub postal_code: String,
     pub address: String,
-}
-
-/// The names and addresses of `customers` now (a batch of the run).
-async fn addressees(
-    conn: &mut Conn,
-    customers: &[String],
-) -> Result<HashMap<String, Addressee>, sqlx::Error> {
-    if customers.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let sql = over(
-        "SELECT customer_no, name, postal_code, address FROM customers WHERE customer_no IN ({in})",
-        0,
-        customers,
-    );
-    let rows: Vec<Addressee> =
-        bind_all(sqlx::query_as(&sql), &texts(customers)).persistent(false).fetch_all(conn).await?;
-    Ok(rows.into_iter().map(|a| (a.customer_no.clone(), a)).collect())
 }
 
 /// Whom the customer's invoice of `month` is addressed to: as at its issue (as the
