@@ -64,10 +64,11 @@ async fn full_scan(app: &TestApp, plan: &[String]) -> Option<String> {
 async fn every_statement_of_a_maintenance_tick_and_the_mail_claim_uses_an_index(backend: Backend) {
     let app = spawn_app(backend).await;
     let now = app::ssr::now();
-    let mut statements = app::ssr::maintenance::purges(now, 1_800);
-    statements.push((app::ssr::mail::worker::CLAIM, vec![now + 120, now, 10]));
+    let mut statements: Vec<(String, Vec<i64>)> =
+        app::ssr::maintenance::deletions(now, 1_800).into_iter().map(|d| (d.sql(), d.binds)).collect();
+    statements.push((app::ssr::mail::worker::CLAIM.into(), vec![now + 120, now, 10]));
     // The flows a stranger can start without logging in are purged by their expiry.
-    statements.push(("DELETE FROM recovery_flows WHERE expires_at <= $1", vec![now]));
+    statements.push(("DELETE FROM recovery_flows WHERE expires_at <= $1".into(), vec![now]));
     assert!(statements.len() >= 10);
     for (sql, binds) in &statements {
         let plan = plan(&app, sql, binds).await;
@@ -144,8 +145,43 @@ async fn a_tick_lets_sent_mail_and_noise_go_after_a_month_and_keeps_the_rest(bac
     assert_eq!(ids("account_events").await, ["e-own"], "the noise: gone");
 }
 
+/// A backlog larger than a statement's batch (the first tick after a long stop, or the
+/// year of sent mail there was when this retention began) goes in batches: one tick
+/// deletes it all here, each statement at most BATCH rows, and what is not due stays.
+async fn a_backlog_goes_in_batches_and_what_is_not_due_stays(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let t = app::ssr::now();
+    let n = 2 * app::ssr::maintenance::BATCH + 500;
+    sqlx::query(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})
+         INSERT INTO outbox (id, kind, topic, payload, created_at, available_at, attempts, sent_at)
+         SELECT 'old-' || i, 'mail', 'test', '{{}}', {t}, {t}, 1, {t} FROM n"
+    ))
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    sqlx::query(&format!(
+        "INSERT INTO outbox (id, kind, topic, payload, created_at, available_at, attempts, sent_at)
+         VALUES ('recent', 'mail', 'test', '{{}}', {t}, {t}, 1, {t} + 2 * 86400)"
+    ))
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    // A month on (the app's own tick, now, finds nothing due).
+    let report = maintenance_at(&app, t + 31 * 86_400).await;
+    assert_eq!(report.rows_deleted, n as u64, "{report:?}");
+    let left: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM outbox").fetch_all(app.db.pool()).await.unwrap();
+    assert_eq!(left, ["recent"]);
+    // Each statement names its batch.
+    for d in app::ssr::maintenance::deletions(t, 1_800) {
+        assert!(d.sql().ends_with(&format!("LIMIT {})", app::ssr::maintenance::BATCH)), "{}", d.sql());
+    }
+}
+
 on_both_databases!(
     every_statement_of_a_maintenance_tick_and_the_mail_claim_uses_an_index,
     the_hot_pages_queries_use_an_index,
     a_tick_lets_sent_mail_and_noise_go_after_a_month_and_keeps_the_rest,
+    a_backlog_goes_in_batches_and_what_is_not_due_stays,
 );
