@@ -428,3 +428,50 @@ on_both_databases!(
     a_stopping_process_does_not_wait_for_a_send_held_by_a_silent_smtp_server,
     a_mail_not_sent_in_three_days_is_given_up_a_younger_one_waits_for_its_retry,
 );
+
+/// A deploy's migration waiting for a table lock (a long transaction reads the table)
+/// gives up after its lock wait and tries again, so a customer's query on that table,
+/// queued behind the migration's `ALTER TABLE`, waits that long at most instead of
+/// until the long transaction ends; once it ends, the migration goes through. Before,
+/// the query waited out the long transaction (here: its statement timeout).
+#[tokio::test]
+async fn a_migration_waiting_for_a_table_lock_does_not_hold_up_that_tables_queries() {
+    let _timing = crate::common::TIMING.write().await;
+    let app = spawn_app(Backend::Postgres).await;
+    // The database as before migration 26, which adds a column to the outbox.
+    for sql in [
+        "ALTER TABLE outbox DROP COLUMN failed_at CASCADE",
+        "DELETE FROM _sqlx_migrations WHERE version = 20261219000026",
+    ] {
+        sqlx::query(sql).execute(app.db.pool()).await.unwrap();
+    }
+    let mut long = app.db.begin().await.unwrap();
+    sqlx::query("SELECT COUNT(*) FROM outbox").execute(&mut *long).await.unwrap();
+
+    let db = app.db.clone();
+    let migrating =
+        tokio::spawn(
+            async move { db.migrate_waiting(Duration::from_millis(500), Duration::from_secs(60)).await },
+        );
+    // Until the migration asks for the outbox and waits.
+    let waiting = "SELECT COUNT(*) FROM pg_locks WHERE NOT granted AND relation = 'outbox'::regclass";
+    let asked = Instant::now();
+    while scalar(&app, waiting).await == 0 {
+        assert!(asked.elapsed() < Duration::from_secs(20), "the migration never asked for the outbox");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let mut customer = app.db.conn().await.unwrap();
+    sqlx::query("SET statement_timeout = 15000").execute(&mut *customer).await.unwrap();
+    let read = sqlx::query("SELECT COUNT(*) FROM outbox WHERE kind = 'mail'").execute(&mut *customer).await;
+    assert!(read.is_ok(), "the query behind the waiting migration: {read:?}");
+    assert!(!migrating.is_finished(), "the migration waits for the long transaction");
+
+    long.commit().await.unwrap();
+    tokio::time::timeout(Duration::from_secs(30), migrating)
+        .await
+        .expect("the migration goes through once the long transaction ends")
+        .unwrap()
+        .expect("migrated");
+    assert!(app.db.is_migrated().await.unwrap());
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL").await, 0);
+}

@@ -47,6 +47,24 @@ static MIGRATOR: std::sync::LazyLock<sqlx::migrate::Migrator> = std::sync::LazyL
     migrator
 });
 
+/// How long a migration's statement waits for a lock on PostgreSQL ([`Db::migrate`]):
+/// customers' queries on the table it changes wait behind it at most this long.
+pub const MIGRATION_LOCK_WAIT: Duration = Duration::from_secs(3);
+
+/// How long [`Db::migrate`] goes on trying before start-up stops with the error.
+pub const MIGRATION_PATIENCE: Duration = Duration::from_secs(600);
+
+/// PostgreSQL's `lock_not_available` (55P03): `lock_timeout` ran out.
+fn waited_for_a_lock(e: &sqlx::migrate::MigrateError) -> bool {
+    use sqlx::migrate::MigrateError;
+    let (MigrateError::Execute(sqlx::Error::Database(db))
+    | MigrateError::ExecuteMigration(sqlx::Error::Database(db), _)) = e
+    else {
+        return false;
+    };
+    db.code().as_deref() == Some("55P03")
+}
+
 /// How a process's pool holds and waits for connections (`Settings::pool`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolSettings {
@@ -141,8 +159,58 @@ impl Db {
         self.pool.begin().await
     }
 
+    /// Apply the migrations this build knows and the database lacks, waiting for
+    /// table locks as [`Db::migrate_waiting`] does, with [`MIGRATION_LOCK_WAIT`] and
+    /// [`MIGRATION_PATIENCE`].
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        MIGRATOR.run(&self.pool).await
+        self.migrate_waiting(MIGRATION_LOCK_WAIT, MIGRATION_PATIENCE).await
+    }
+
+    /// On PostgreSQL a migration's statement waits at most `lock_wait` for a lock. An
+    /// `ALTER TABLE` waiting behind a long transaction (an operator's open `psql`, a
+    /// report) would otherwise hold up every customer's query on that table, queued
+    /// behind it, until that transaction ends. Given up, the whole run is tried again
+    /// (the migration's own transaction rolled back), waiting longer each time, for
+    /// `patience` in all; then start-up stops with the error. The migrations' own lock
+    /// (another process migrating) is waited for in the same way.
+    /// SQLite's writers wait on its busy timeout, as every other write does.
+    pub async fn migrate_waiting(
+        &self,
+        lock_wait: Duration,
+        patience: Duration,
+    ) -> Result<(), sqlx::migrate::MigrateError> {
+        // `run_direct`: sqlx's own way round `Acquire`'s lifetimes, so a migration can
+        // run in a spawned task.
+        if self.backend == Backend::Sqlite {
+            return MIGRATOR.run_direct(&mut *self.pool.acquire().await?).await;
+        }
+        let started = std::time::Instant::now();
+        let mut pause = Duration::from_millis(500);
+        loop {
+            // A connection of its own, closed after: a run that stopped half-way keeps
+            // the migrations' advisory lock and this session's lock_timeout.
+            let mut conn = self.pool.acquire().await?.detach();
+            let result = async {
+                sqlx::query(&format!("SET lock_timeout = {}", lock_wait.as_millis().max(1)))
+                    .execute(&mut conn)
+                    .await?;
+                MIGRATOR.run_direct(&mut conn).await
+            }
+            .await;
+            let _ = sqlx::Connection::close(conn).await;
+            match result {
+                Err(e) if waited_for_a_lock(&e) && started.elapsed() + pause < patience => {
+                    tracing::warn!(
+                        error = %e,
+                        "a migration waited {lock_wait:?} for a lock held by a long transaction or by \
+                         another process migrating; trying again in {pause:?}"
+                    );
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(30));
+                }
+                result => return result,
+            }
+        }
     }
 
     /// `SELECT 1`: does the database answer?
