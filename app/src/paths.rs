@@ -26,21 +26,27 @@ impl MailedLink {
     /// form posts is percent-encoded, so it stays the token's value and cannot add to
     /// the page's query.
     pub fn page(self, token: &str) -> String {
-        let mut page = format!("{}?token=", self.0);
-        for b in token.bytes() {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-                page.push(char::from(b));
-            } else {
-                page.push_str(&format!("%{b:02X}"));
-            }
-        }
-        page
+        format!("{}?token={}", self.0, encode(token))
     }
 
     /// The page once the link's action is taken.
     pub fn done(self) -> String {
         format!("{}?done=1", self.0)
     }
+}
+
+/// `value` for a query: unreserved characters as they are, every other byte
+/// percent-encoded, so it cannot add to the query.
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 impl PagePath {

@@ -427,7 +427,88 @@ async fn the_virus_check_can_be_switched_and_is_reported(backend: Backend) {
     );
 }
 
+/// SPEC §3: up to 5 mailboxes per internet contract. A customer with a second internet
+/// contract sees each contract's mailboxes apart and adds to either, 5 each; another
+/// customer's contract, or one that has ended, is not found.
+async fn each_internet_contract_has_its_own_five(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let first: String =
+        sqlx::query_scalar("SELECT id FROM services WHERE customer_no = '100000002' AND kind = 'internet'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    for (id, customer, ended) in
+        [("svc-second", "100000002", None), ("svc-ended", "100000002", Some("2026-01-31"))]
+    {
+        sqlx::query(
+            "INSERT INTO services (id, customer_no, kind, plan_code, plan_name, monthly_fee,
+                installation_address, started_on, ended_on)
+             VALUES ($1, $2, 'internet', 'net-1g', 'インターネット 1Gコース', 5280, '東京都世田谷区1-2-3', '2026-02-01', $3)",
+        )
+        .bind(id)
+        .bind(customer)
+        .bind(ended)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    }
+    let other: String =
+        sqlx::query_scalar("SELECT id FROM services WHERE customer_no = '100000001' AND kind = 'internet'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let c = hanako(&app).await;
+    let (_, body) = app.get_text_with(&c, "/mail").await;
+    assert_eq!(body.matches("data-testid=\"mailbox-contract\"").count(), 2, "the ended one is not listed");
+    assert!(body.contains("（設置場所: 東京都世田谷区1-2-3）"));
+    assert!(body.contains("登録数: 2 / 5") && body.contains("登録数: 0 / 5"));
+    assert!(body.contains(&format!("href=\"/mail/new?service={first}\"")));
+    assert!(body.contains("href=\"/mail/new?service=svc-second\""));
+
+    for service in [other.as_str(), "svc-ended"] {
+        let res = app
+            .post_with(&c, "/api/mail/new/start", &[JSON], &[("local_part", "second"), ("service", service)])
+            .await;
+        assert_eq!(res.status(), 404, "{service}");
+    }
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM mailbox_drafts").await, 0);
+    assert_eq!(
+        post_from(&app, &c, "/api/mail/new/start", &[("local_part", "second"), ("service", "svc-second")])
+            .await,
+        "/mail/new/subdomain"
+    );
+    let (_, page) = app.get_text_with(&c, "/mail/new?service=svc-second").await;
+    assert!(page.contains("name=\"service\" value=\"svc-second\""), "step 1 carries the contract");
+    // Five on the second contract, while the first keeps its two.
+    for local in ["second-1", "second-2", "second-3", "second-4", "second-5"] {
+        assert_eq!(
+            post_from(&app, &c, "/api/mail/new/start", &[("local_part", local), ("service", "svc-second")])
+                .await,
+            "/mail/new/subdomain"
+        );
+        let sub = offered(&app, &c).await.remove(0);
+        post_from(&app, &c, "/api/mail/new/subdomain", &[("subdomain", &sub)]).await;
+        post_from(&app, &c, "/api/mail/new/terms", &[("virus_check", "on")]).await;
+        assert_eq!(post_from(&app, &c, "/api/mail/new/register", &[]).await, "/mail/new/done", "{local}");
+    }
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM mailboxes WHERE service_id = 'svc-second'").await, 5);
+    assert_eq!(
+        post_from(&app, &c, "/api/mail/new/start", &[("local_part", "sixth"), ("service", "svc-second")])
+            .await,
+        "/mail/new?service=svc-second&error=limit"
+    );
+    // The first contract still takes its third.
+    assert_eq!(
+        post_from(&app, &c, "/api/mail/new/start", &[("local_part", "third"), ("service", &first)]).await,
+        "/mail/new/subdomain"
+    );
+    let (_, body) = app.get_text_with(&c, "/mail").await;
+    assert!(body.contains("登録数: 2 / 5") && body.contains("登録数: 5 / 5"));
+    assert_eq!(body.matches("data-testid=\"mailbox-limit\"").count(), 1);
+}
+
 on_both_databases!(
+    each_internet_contract_has_its_own_five,
     the_list_shows_the_mailboxes_and_their_virus_check,
     customers_without_internet_are_told_why,
     local_parts_are_checked_at_both_edges,

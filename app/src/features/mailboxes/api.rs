@@ -11,11 +11,12 @@ use leptos::prelude::*;
 pub async fn get_mailbox_list() -> Result<MailboxList, AppError> {
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let mut conn = state.db.conn().await?;
-    let Some(service_id) = store::internet_service(&mut conn, &account.customer_no).await? else {
-        return Ok(MailboxList { eligible: false, limit: state.settings.mailbox_limit, mailboxes: vec![] });
-    };
-    let mailboxes = store::mailboxes(&mut conn, &service_id).await?;
-    Ok(MailboxList { eligible: true, limit: state.settings.mailbox_limit, mailboxes })
+    let mut contracts = Vec::new();
+    for contract in store::internet_services(&mut conn, &account.customer_no).await? {
+        let mailboxes = store::mailboxes(&mut conn, &contract.service_id).await?;
+        contracts.push((contract, mailboxes));
+    }
+    Ok(MailboxList { limit: state.settings.mailbox_limit, contracts })
 }
 
 /// Switch a mailbox's virus check (any time): an event for the mail system and a
@@ -50,21 +51,33 @@ pub async fn set_virus_check(mailbox_id: String, virus_check: String) -> Result<
     .await
 }
 
-/// Step 1, `メールアドレス`, `次へ`: starts a draft with the first three candidates.
+/// Step 1, `メールアドレス`, `次へ`: starts a draft with the first three candidates,
+/// for internet contract `service` (none: the customer's first).
 #[server(endpoint = "mail/new/start")]
-pub async fn start_mailbox(local_part: String) -> Result<String, AppError> {
+pub async fn start_mailbox(local_part: String, service: Option<String>) -> Result<String, AppError> {
     use crate::domain::mailbox::LocalPart;
     use crate::domain::FieldError;
     use crate::ssr::{flow, now, respond};
     use MailboxStep::*;
-    respond(routes::NEW, async move {
+    let service = service.filter(|s| !s.is_empty());
+    respond(&routes::new_for(service.as_deref()), async move {
         let account = crate::ssr::auth::require_login().await?;
         let local = LocalPart::parse(&local_part).map_err(|e| AppError::invalid("local_part", e))?;
         let state = crate::ssr::state()?;
         let t = now();
         let mut tx = state.db.begin().await?;
-        let Some(service_id) = store::internet_service(&mut tx, &account.customer_no).await? else {
+        let contracts = store::internet_services(&mut tx, &account.customer_no).await?;
+        if contracts.is_empty() {
             return Err(AppError::Forbidden.into());
+        }
+        // Another customer's contract, or one that has ended: not found, as any id not
+        // the customer's.
+        let Some(service_id) = contracts
+            .into_iter()
+            .map(|c| c.service_id)
+            .find(|id| service.as_deref().is_none_or(|wanted| wanted == id))
+        else {
+            return Err(AppError::NotFound.into());
         };
         if store::count(&mut tx, &service_id).await? >= state.settings.mailbox_limit {
             return Err(AppError::LimitReached.into());

@@ -43,13 +43,21 @@ pub struct MailboxRow {
     pub created_at: i64,
 }
 
-/// メールアドレス: the list, or why there is none.
+/// An internet contract in force: its mailboxes count against its own limit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct MailboxContract {
+    pub service_id: String,
+    pub plan_name: String,
+    pub installation_address: String,
+}
+
+/// メールアドレス: the mailboxes of each internet contract (none: only internet
+/// subscribers have mailboxes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MailboxList {
-    /// Only internet subscribers have mailboxes.
-    pub eligible: bool,
     pub limit: i64,
-    pub mailboxes: Vec<MailboxRow>,
+    pub contracts: Vec<(MailboxContract, Vec<MailboxRow>)>,
 }
 
 crate::flow_steps! {

@@ -12,6 +12,7 @@ use crate::domain::mailbox::LocalPart;
 use crate::features::login::MemberPage;
 use crate::i18n::{field_messages, t};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 fn on_off(tf: &'static super::texts::MailboxTexts, on: bool) -> &'static str {
     if on {
@@ -32,34 +33,44 @@ pub fn MailboxListPage() -> impl IntoView {
     view! {
         <MemberPage title=tf.title>
             {move || list.get().map(|r| match r {
-                Ok(l) if !l.eligible => view! {
+                Ok(l) if l.contracts.is_empty() => view! {
                     <p class="alert alert-info max-w-2xl" data-testid="not-eligible">{tf.not_eligible}</p>
                 }.into_any(),
                 Ok(l) => {
-                    let n = l.mailboxes.len() as i64;
-                    let at_limit = n >= l.limit;
-                    view! {
-                        <section class="card max-w-3xl">
-                            <FormAlert error=toggle_error/>
-                            <p class="mb-3 text-sm text-slate-700" data-testid="mailbox-count">
-                                {(tf.count)(n, l.limit)}
-                            </p>
-                            {if l.mailboxes.is_empty() {
-                                view! { <p class="mb-4">{tf.none}</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="mb-4 divide-y divide-slate-200" data-testid="mailboxes">
-                                        {l.mailboxes.into_iter().map(|m| view! { <MailboxItem mailbox=m action=toggle/> }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
-                            {if at_limit {
-                                view! { <p class="alert alert-info" data-testid="mailbox-limit">{tx.mb_limit_reached}</p> }.into_any()
-                            } else {
-                                view! { <a class="btn" href=super::routes::NEW>{tf.new}</a> }.into_any()
-                            }}
-                        </section>
-                    }.into_any()
+                    // Each contract its own card, named when there is more than one.
+                    let named = l.contracts.len() > 1;
+                    let limit = l.limit;
+                    l.contracts.into_iter().map(|(contract, mailboxes)| {
+                        let n = mailboxes.len() as i64;
+                        let new = if named { super::routes::new_for(Some(&contract.service_id)) } else { super::routes::NEW.to_string() };
+                        view! {
+                            <section class="card max-w-3xl mb-6" data-testid="mailbox-contract">
+                                {named.then(|| view! {
+                                    <h2 class="mb-2 text-lg font-bold break-words">
+                                        {(tf.contract)(&contract.plan_name, &contract.installation_address)}
+                                    </h2>
+                                })}
+                                <FormAlert error=toggle_error/>
+                                <p class="mb-3 text-sm text-slate-700" data-testid="mailbox-count">
+                                    {(tf.count)(n, limit)}
+                                </p>
+                                {if mailboxes.is_empty() {
+                                    view! { <p class="mb-4">{tf.none}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="mb-4 divide-y divide-slate-200" data-testid="mailboxes">
+                                            {mailboxes.into_iter().map(|m| view! { <MailboxItem mailbox=m action=toggle/> }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }}
+                                {if n >= limit {
+                                    view! { <p class="alert alert-info" data-testid="mailbox-limit">{tx.mb_limit_reached}</p> }.into_any()
+                                } else {
+                                    view! { <a class="btn" href=new>{tf.new}</a> }.into_any()
+                                }}
+                            </section>
+                        }
+                    }).collect_view().into_any()
                 }
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}
@@ -104,12 +115,15 @@ pub fn MailboxNewPage() -> impl IntoView {
     let action = ServerAction::<StartMailbox>::new();
     let error = form_error();
     let server = field_error(tx, error, "local_part");
+    // The internet contract, for a customer with more than one (the list's link).
+    let service = StoredValue::new(use_query_map().with_untracked(|q| q.get("service")).unwrap_or_default());
     view! {
         <MemberPage title=tf.new_title>
             <section class="card max-w-2xl">
                 <p class="mb-4">{tf.step1_lead}</p>
                 <FormAlert error=error/>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                    <input type="hidden" name="service" value=service.get_value()/>
                     <LocalPartField error=server.get_untracked()/>
                     <div class="flex flex-wrap items-center gap-4">
                         <Submit label=tx.next/>

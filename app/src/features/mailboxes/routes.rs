@@ -5,6 +5,13 @@
 pub const LIST: &str = "/mail";
 /// Step 1, the wizard's start (and where an out-of-order step is sent).
 pub const NEW: &str = "/mail/new";
+/// Step 1 for internet contract `service` (a customer with more than one).
+pub fn new_for(service: Option<&str>) -> String {
+    match service {
+        Some(id) => format!("{NEW}?service={}", crate::paths::encode(id)),
+        None => NEW.to_string(),
+    }
+}
 pub const SUBDOMAIN: &str = "/mail/new/subdomain";
 pub const TERMS: &str = "/mail/new/terms";
 pub const CONFIRM: &str = "/mail/new/confirm";

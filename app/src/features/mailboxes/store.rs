@@ -10,14 +10,19 @@ pub const DRAFT_SECS: i64 = 30 * 60;
 pub const REVEAL_SECS: i64 = 10 * 60;
 pub const REVEAL_COOKIE: &str = "mypage_mailbox_reveal";
 
-/// The customer's internet service (the contract mailboxes belong to), if any.
-pub async fn internet_service(conn: &mut Conn, customer_no: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT id FROM services WHERE customer_no = $1 AND kind = 'internet' AND ended_on IS NULL
-         ORDER BY started_on LIMIT 1",
+/// The customer's internet contracts in force, oldest first: each has its own
+/// mailboxes, up to the limit each.
+pub async fn internet_services(
+    conn: &mut Conn,
+    customer_no: &str,
+) -> Result<Vec<super::MailboxContract>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id AS service_id, plan_name, installation_address FROM services
+         WHERE customer_no = $1 AND kind = 'internet' AND ended_on IS NULL
+         ORDER BY started_on, id",
     )
     .bind(customer_no)
-    .fetch_optional(conn)
+    .fetch_all(conn)
     .await
 }
 
