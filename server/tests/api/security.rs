@@ -272,6 +272,37 @@ async fn a_right_password_does_not_forgive_the_wrong_codes_of_turning_it_off(bac
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 1, "still on");
 }
 
+/// Nor does a right password given at another change: the wrong codes of turning two-step
+/// off stay counted across a passkey removal's password check, so a stolen session
+/// that knows the password cannot wipe the count between every four guesses. Before,
+/// the password check reset the account's whole budget.
+async fn a_right_password_elsewhere_does_not_wipe_the_count_of_wrong_codes(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    age_logins(&app).await;
+    let wrong = format!("{:06}", (code(&totp, 0).parse::<u32>().unwrap() + 500_000) % 1_000_000);
+    let off = [("password", HANAKO.1), ("otp", wrong.as_str())];
+    for _ in 0..4 {
+        assert_eq!(
+            post_from(&app, &c, "/api/security/two-step/off", &off).await,
+            "/account/security?error=otp.mismatch"
+        );
+    }
+    let elsewhere = [("id", "no-such-passkey"), ("password", HANAKO.1)];
+    assert_eq!(
+        post_from(&app, &c, "/api/security/passkey/delete", &elsewhere).await,
+        "/account/security?error=expired",
+        "the password was right"
+    );
+    let mut answers = Vec::new();
+    for _ in 0..2 {
+        answers.push(post_from(&app, &c, "/api/security/two-step/off", &off).await);
+    }
+    assert!(answers.iter().any(|a| a.contains("error=throttled")), "{answers:?}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 1, "still on");
+}
+
 /// A security change (a password reset, a re-registration…) ends a login waiting for its
 /// second step with the sessions: a password typed before it cannot finish a login after.
 async fn a_security_change_ends_a_login_waiting_for_its_code(backend: Backend) {
@@ -749,6 +780,7 @@ on_both_databases!(
     second_steps_spend_the_login_budget_and_lock_at_one_hundred_in_a_row,
     turning_it_off_or_renewing_the_codes_needs_the_password_and_a_code,
     a_right_password_does_not_forgive_the_wrong_codes_of_turning_it_off,
+    a_right_password_elsewhere_does_not_wipe_the_count_of_wrong_codes,
     a_security_change_ends_a_login_waiting_for_its_code,
     devices_are_listed_and_ended_by_their_owner_only,
     new_browser_notices_tell_where_and_can_be_turned_off,

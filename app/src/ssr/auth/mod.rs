@@ -159,8 +159,10 @@ pub async fn confirm_password(
 }
 
 /// The account's password, however recent the login: missing or wrong is the field's
-/// error (`current_password`), each try in the account's login budget, which a right
-/// one forgives.
+/// error (`current_password`), each try in the account's login budget. A right one
+/// takes back its own try only: the budget also counts the second factor's wrong
+/// codes, and a right password at one change must not wipe the wrong codes sent to
+/// another (they could then be guessed without end, a password between every four).
 pub async fn check_password(
     conn: &mut crate::ssr::db::Conn,
     account: &CurrentAccount,
@@ -169,7 +171,7 @@ pub async fn check_password(
 ) -> Result<(), AppError> {
     password_first_of_two(conn, account, password, now).await?;
     let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
-    throttle::reset(conn, &throttle::LOGIN_ACCOUNT, &key).await?;
+    throttle::forgive(conn, &throttle::LOGIN_ACCOUNT, &key).await?;
     Ok(())
 }
 
