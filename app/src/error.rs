@@ -125,6 +125,7 @@ impl AppError {
             AppError::SupportNeeded => "support".into(),
             AppError::TooLarge => "too_large".into(),
             AppError::BadRequest => "bad_request".into(),
+            AppError::NotFound => "not_found".into(),
             _ => "internal".into(),
         }
     }
@@ -147,6 +148,7 @@ impl AppError {
             "support" => AppError::SupportNeeded,
             "too_large" => AppError::TooLarge,
             "bad_request" => AppError::BadRequest,
+            "not_found" => AppError::NotFound,
             "internal" => AppError::Internal,
             c => {
                 let (field, code) = c.split_once('.')?;
@@ -254,8 +256,21 @@ impl From<sqlx::Error> for AppError {
             tracing::warn!(error = %cause_chain(&e), "database unavailable");
             return AppError::Busy;
         }
+        if is_unstorable_text(&e) {
+            // A NUL in an id or a key (PostgreSQL keeps none in a text; SQLite does):
+            // the request is malformed, not the server broken.
+            tracing::info!(error = %cause_chain(&e), "a value the database cannot hold as text");
+            return AppError::BadRequest;
+        }
         AppError::internal(cause_chain(&e))
     }
+}
+
+/// PostgreSQL's `character_not_in_repertoire` (22021, a NUL in a text) and
+/// `untranslatable_character` (22P05): the value sent cannot be a text at all.
+#[cfg(feature = "ssr")]
+fn is_unstorable_text(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.code().is_some_and(|c| matches!(c.as_ref(), "22021" | "22P05")))
 }
 
 /// Whether `e` says the database cannot be reached now rather than that the statement
@@ -286,6 +301,14 @@ mod tests {
         let io = std::io::Error::other("disk full");
         let e = sqlx::Error::Io(io);
         assert!(cause_chain(&e).contains("disk full"), "{}", cause_chain(&e));
+    }
+
+    /// Not found had no code of its own: a form post was sent back with `internal`, and
+    /// shown as the server's trouble.
+    #[test]
+    fn not_found_round_trips_through_its_own_url_code() {
+        assert_eq!(AppError::NotFound.query_code(), "not_found");
+        assert_eq!(AppError::from_query_code("not_found"), Some(AppError::NotFound));
     }
 
     #[test]

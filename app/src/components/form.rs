@@ -28,7 +28,9 @@ pub fn form_message(tx: &'static Texts, e: &AppError) -> Option<&'static str> {
         AppError::TooManyAttempts => Some(tx.err_throttled),
         AppError::Locked => Some(tx.err_locked),
         AppError::AccountUnavailable => Some(tx.err_account_unavailable),
-        AppError::FlowExpired => Some(tx.err_flow_expired),
+        // Not found (another customer's id, or one gone since the page was shown) is
+        // an old page's post: start again, as for an expired one.
+        AppError::FlowExpired | AppError::NotFound => Some(tx.err_flow_expired),
         AppError::LinkInvalid => Some(tx.err_link_invalid),
         AppError::InvalidCredentials => Some(tx.rec_code_wrong),
         AppError::LimitReached => Some(tx.mb_limit_reached),

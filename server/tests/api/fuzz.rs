@@ -1392,6 +1392,29 @@ async fn a_login_id_with_a_nul_is_an_unknown_id(backend: Backend) {
     assert!(location(&res).starts_with("/login?error=credentials"), "{}", location(&res));
 }
 
+/// A NUL in an id or a key of a signed-in customer's call reached PostgreSQL (which
+/// refuses it in a text) as an internal error: a 500, or `?error=internal` for a form.
+/// It is a malformed request (400) there, as not found (404) on SQLite: never a 500.
+async fn an_id_with_a_nul_is_a_bad_request_not_a_server_error(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let customer = logged_in(&app, CUSTOMER_ID, CUSTOMER_PASSWORD).await;
+    for (path, fields) in [
+        ("/api/addons/quote", &[("code", "\0")][..]),
+        ("/api/addons/cancel", &[("id", "a\0b"), ("kind", "channel")]),
+        ("/api/speedtest/overview", &[("result", "\0")]),
+        ("/api/mail/virus-check", &[("mailbox_id", "a\0b"), ("virus_check", "on")]),
+        ("/api/contract/plan/cancel", &[("id", "\0")]),
+        ("/api/security/session/end", &[("id", "\0")]),
+        ("/api/security/passkey/rename", &[("id", "\0"), ("name", "x")]),
+    ] {
+        let res = app.fetch_from(&customer, path, fields).await;
+        let status = res.status().as_u16();
+        assert!(matches!(status, 400 | 404 | 409), "{path}: {status} {}", res.text().await.unwrap());
+        let to = post_from(&app, &customer, path, fields).await;
+        assert!(!to.contains("error=internal"), "{path}: {to}");
+    }
+}
+
 /// A NUL in the test gateway's page id reached PostgreSQL: a 503. Not one of its ids:
 /// the page has expired (404), nothing asked of the database.
 async fn the_test_gateway_takes_an_id_not_its_own_as_expired(backend: Backend) {
@@ -1408,5 +1431,6 @@ on_both_databases!(
     a_server_function_call_over_the_body_limit_is_a_413,
     a_refused_server_function_call_answers_its_errors_status,
     a_login_id_with_a_nul_is_an_unknown_id,
+    an_id_with_a_nul_is_a_bad_request_not_a_server_error,
     the_test_gateway_takes_an_id_not_its_own_as_expired,
 );
