@@ -1415,6 +1415,29 @@ async fn an_id_with_a_nul_is_a_bad_request_not_a_server_error(backend: Backend) 
     }
 }
 
+/// Values of a page's link are anyone's to write. A far `?at=` on the re-registration's
+/// pending page overflowed the date's arithmetic (a panic in this build), and any text
+/// as `?n=` stood in the security page's status line as the portal's own words.
+async fn values_of_a_pages_link_cannot_become_its_words(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    for at in ["9223372036854775807", "-9223372036854775808", "99999999999"] {
+        let (status, body) = app.get_text(&format!("/register/pending?at={at}")).await;
+        assert_eq!(status, 200, "{at}");
+        assert!(body.contains("data-testid=\"pending\"") && !body.contains("年"), "{at}: no date");
+    }
+    let (_, body) = app.get_text("/register/pending?at=1795583100").await;
+    assert!(body.contains("2026年11月25日 14:05"), "a moment of this century is shown");
+    let customer = logged_in(&app, CUSTOMER_ID, CUSTOMER_PASSWORD).await;
+    let (status, body) = app
+        .get_text_with(
+            &customer,
+            "/account/security?done=others_ended&n=%E4%B8%8D%E6%AD%A3%E3%82%A2%E3%82%AF%E3%82%BB%E3%82%B9",
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(!body.contains("不正アクセス"));
+}
+
 /// A NUL in the test gateway's page id reached PostgreSQL: a 503. Not one of its ids:
 /// the page has expired (404), nothing asked of the database.
 async fn the_test_gateway_takes_an_id_not_its_own_as_expired(backend: Backend) {
@@ -1432,5 +1455,6 @@ on_both_databases!(
     a_refused_server_function_call_answers_its_errors_status,
     a_login_id_with_a_nul_is_an_unknown_id,
     an_id_with_a_nul_is_a_bad_request_not_a_server_error,
+    values_of_a_pages_link_cannot_become_its_words,
     the_test_gateway_takes_an_id_not_its_own_as_expired,
 );

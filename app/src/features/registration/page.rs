@@ -233,6 +233,11 @@ pub fn DonePage() -> impl IntoView {
     }
 }
 
+/// 2020-01-01 and 2100-01-01 (unix seconds): the hold's end a pending page shows lies
+/// between them.
+const PLAUSIBLE_FROM: i64 = 1_577_836_800;
+const PLAUSIBLE_UNTIL: i64 = 4_102_444_800;
+
 /// `/register/pending?at=…`: a re-registration waits for its hold (or the account's
 /// confirmation).
 #[component]
@@ -241,7 +246,15 @@ pub fn PendingPage() -> impl IntoView {
     let tf = super::texts::t();
     let locale = use_locale();
     let query = use_query_map();
-    let at = move || query.read().get("at").and_then(|a| a.parse::<i64>().ok());
+    // A moment of this century only: the link is anyone's to write, and a far one
+    // overflowed the date's arithmetic (a panic in a debug build, a wrapped date else).
+    let at = move || {
+        query
+            .read()
+            .get("at")
+            .and_then(|a| a.parse::<i64>().ok())
+            .filter(|a| (PLAUSIBLE_FROM..PLAUSIBLE_UNTIL).contains(a))
+    };
     view! {
         <Outcome heading=tf.title title=tf.pending_title testid="pending" to=(LOGIN, tx.to_login)>
             {move || at().map(|at| (tf.pending_body)(&format_datetime(locale, at)))}

@@ -47,7 +47,11 @@ pub fn LoginSecurityPage() -> impl IntoView {
         let q = query.read();
         q.get("done").and_then(|d| match d.as_str() {
             "session_ended" => Some(tr.done_session_ended.to_string()),
-            "others_ended" => Some((tr.done_others_ended)(&q.get("n").unwrap_or_default())),
+            // A count only: the link is anyone's to write, and its words would be the
+            // portal's own in this status line.
+            "others_ended" => {
+                q.get("n").and_then(|n| n.parse::<u32>().ok()).map(|n| (tr.done_others_ended)(&n.to_string()))
+            }
             "notices" => Some(tr.done_notices.to_string()),
             "two_step_off" => Some(tr.done_two_step_off.to_string()),
             "passkey_added" => Some(tr.done_passkey_added.to_string()),
