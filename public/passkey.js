@@ -43,7 +43,10 @@ function wire(box, button, run) {
       await run();
     } catch (e) {
       const p = box.querySelector('[data-passkey-error]');
-      p.textContent = (/current_password/.test(e.message) && box.dataset.errPassword) || box.dataset.errFailed;
+      p.textContent =
+        (/current_password/.test(e.message) && box.dataset.errPassword) ||
+        (/"otp"|TooManyAttempts|Locked/.test(e.message) && box.dataset.errOtp) ||
+        box.dataset.errFailed;
       p.hidden = false;
       button.disabled = false;
     }
@@ -53,7 +56,9 @@ function wire(box, button, run) {
 const register = document.querySelector('[data-passkey-register]');
 wire(register, register?.querySelector('[data-passkey-add]'), async () => {
   const password = register.querySelector('#passkey-password');
-  location.assign(await ceremony('security/passkey/register/start', 'security/passkey/register/finish', password ? { password: password.value } : {}));
+  const otp = register.querySelector('#passkey-otp');
+  const fields = { ...(password && { password: password.value }), ...(otp && { otp: otp.value }) };
+  location.assign(await ceremony('security/passkey/register/start', 'security/passkey/register/finish', fields));
 });
 
 const login = document.querySelector('[data-passkey-login]');

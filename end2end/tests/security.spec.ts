@@ -1,29 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { expect, test } from '../fixtures';
 import { currentPassword } from '../pages/accounts';
 import { logInAt } from '../pages/login';
+import { totp } from '../pages/totp';
 import { waitForMail } from '../pages/mail';
 import { expectNoHorizontalScroll, screenshot } from '../pages/shell';
 import type { Page } from '@playwright/test';
-
-/** RFC 4648 base32 (the key as the setup page prints it, spaces ignored). */
-function base32(key: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of key.replace(/\s/g, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** The authenticator app: RFC 6238 (HMAC-SHA-1, 6 digits, 30 s) for `step` steps from now. */
-function totp(key: string, step = 0): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30) + step));
-  const mac = createHmac('sha1', base32(key)).update(counter).digest();
-  const at = mac[mac.length - 1] & 15;
-  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 async function secondStep(page: Page, code: string) {
   await expect(page).toHaveURL(/\/login\/two-step/);

@@ -514,8 +514,8 @@ async fn the_activity_reaches_back_twelve_months_and_no_further(backend: Backend
 async fn a_re_registration_removes_two_step_verification_and_says_so(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
-    turn_on(&app, &c).await;
-    add_passkey(&app, &c, 3).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    add_passkey_with(&app, &c, 3, &[("otp", &code(&totp, 0))]).await;
     // Lost phone and codes: the contract check, held 72 hours and announced.
     let r = app.new_browser();
     crate::registration::hanako_reregisters(&app, &r, "stranger@example.org").await;
@@ -557,8 +557,18 @@ async fn add_passkey(
     c: &reqwest::Client,
     seed: u8,
 ) -> crate::common::authenticator::SoftPasskey {
+    add_passkey_with(app, c, seed, &[]).await
+}
+
+/// [`add_passkey`] with what its start asks for (`otp` with two-step verification on).
+async fn add_passkey_with(
+    app: &TestApp,
+    c: &reqwest::Client,
+    seed: u8,
+    form: &[(&str, &str)],
+) -> crate::common::authenticator::SoftPasskey {
     let mut key = crate::common::authenticator::SoftPasskey::new(ORIGIN, seed);
-    let (status, options) = script_call(app, c, "/api/security/passkey/register/start", &[]).await;
+    let (status, options) = script_call(app, c, "/api/security/passkey/register/start", form).await;
     assert_eq!(status, 200, "{options}");
     let credential = key.register(&options);
     let (status, next) =
@@ -584,10 +594,10 @@ async fn a_passkey_registers_logs_in_without_an_id_and_skips_the_code(backend: B
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
     // Two-step verification on: a passkey login still asks no code.
-    turn_on(&app, &c).await;
+    let (totp, _) = turn_on(&app, &c).await;
     let (_, body) = app.get_text_with(&c, "/account/security").await;
     assert!(body.contains("data-testid=\"passkeys-none\"") && body.contains("src=\"/passkey.js\""));
-    let mut key = add_passkey(&app, &c, 1).await;
+    let mut key = add_passkey_with(&app, &c, 1, &[("otp", &code(&totp, 0))]).await;
     assert_eq!(outbox_mails_to(&app, "security.passkey_added", HANAKO.0).await.len(), 1);
     let (_, body) = app.get_text_with(&c, "/account/security").await;
     assert_eq!(body.matches("data-testid=\"passkey\"").count(), 1);
@@ -638,6 +648,34 @@ async fn a_passkey_registers_logs_in_without_an_id_and_skips_the_code(backend: B
     for kind in ["security.passkey_added", "security.passkey_removed"] {
         assert!(kinds.contains(&kind.to_string()), "{kind}");
     }
+}
+
+/// With two-step verification on, adding a passkey asks for a code too, however recent
+/// the login: a passkey logs in alone and outlives a password reset, so a stolen
+/// session (or one a phishing proxy took over) must not add one with the password
+/// only. Refused without a code and with a wrong one, nothing started; with the code,
+/// added; after 5 minutes the password and the code.
+async fn with_two_step_on_adding_a_passkey_asks_for_a_code(backend: Backend) {
+    const START: &str = "/api/security/passkey/register/start";
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    let (_, body) = app.get_text_with(&c, "/account/security").await;
+    assert!(body.contains("id=\"passkey-otp\""), "the page asks for the code");
+    let wrong = format!("{:06}", (code(&totp, 0).parse::<u32>().unwrap() + 500_000) % 1_000_000);
+    for form in [&[][..], &[("otp", wrong.as_str())][..]] {
+        let (status, body) = script_call(&app, &c, START, form).await;
+        assert_eq!(status, 422, "{form:?}: {body}");
+        assert!(body.contains("\"otp\""), "{form:?}: {body}");
+    }
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM webauthn_ceremonies").await, 0);
+    add_passkey_with(&app, &c, 5, &[("otp", &code(&totp, 0))]).await;
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM passkeys").await, 1);
+    age_logins(&app).await;
+    let (status, body) = script_call(&app, &c, START, &[("otp", &code(&totp, 1))]).await;
+    assert!(status == 422 && body.contains("current_password"), "{status}: {body}");
+    add_passkey_with(&app, &c, 6, &[("password", HANAKO.1), ("otp", &code(&totp, 1))]).await;
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM passkeys").await, 2);
 }
 
 /// Adding a passkey asks for the password once the login is older than 5 minutes (a
@@ -781,6 +819,7 @@ on_both_databases!(
     turning_it_off_or_renewing_the_codes_needs_the_password_and_a_code,
     a_right_password_does_not_forgive_the_wrong_codes_of_turning_it_off,
     a_right_password_elsewhere_does_not_wipe_the_count_of_wrong_codes,
+    with_two_step_on_adding_a_passkey_asks_for_a_code,
     a_security_change_ends_a_login_waiting_for_its_code,
     devices_are_listed_and_ended_by_their_owner_only,
     new_browser_notices_tell_where_and_can_be_turned_off,

@@ -537,13 +537,33 @@ pub async fn get_activity(kind: String, page: u32) -> Result<Activity, AppError>
 
 /// `パスキーを登録する`, its start (called by the page's script): the options for the
 /// browser's `navigator.credentials.create()`, as JSON; the ceremony's state waits in
-/// the database (the password again after 5 minutes).
+/// the database (the password again after 5 minutes). With two-step verification on,
+/// a code too, however recent the login: a passkey logs in alone, without the password
+/// or a code, and outlives a password reset, so a stolen session must not be able to
+/// add one with the password only.
 #[server(endpoint = "security/passkey/register/start")]
-pub async fn passkey_register_start(password: Option<String>) -> Result<String, AppError> {
+pub async fn passkey_register_start(
+    password: Option<String>,
+    otp: Option<String>,
+) -> Result<String, AppError> {
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let mut conn = state.db.conn().await?;
-    crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+    if super::store::two_step_on(&mut conn, &account.account_id).await? {
+        let code = otp.unwrap_or_default();
+        if code.trim().is_empty() {
+            return Err(AppError::invalid("otp", crate::domain::FieldError::Required));
+        }
+        let (id, itscom_id) = (&account.account_id, &account.itscom_id);
+        if crate::ssr::auth::needs_password(&account, t) {
+            crate::ssr::auth::password_first_of_two(&mut conn, &account, password, t).await?;
+            check_second_factor(&mut conn, &state, (id, itscom_id), &code, Attempt::Reserved, t).await?;
+        } else {
+            second_factor(&mut conn, &state, id, itscom_id, &code, t).await?;
+        }
+    } else {
+        crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+    }
     let rp = super::passkey::relying_party(&state.settings)?;
     let existing = super::store::passkeys(&mut conn, &account.account_id).await?;
     let exclude = existing

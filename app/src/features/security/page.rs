@@ -67,7 +67,8 @@ pub fn LoginSecurityPage() -> impl IntoView {
                 <div class="max-w-3xl space-y-4">
                     <p>{tr.lead}</p>
                     {move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. })).map(|e| view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> })}
-                    <PasskeysSection passkeys=o.passkeys.clone() needs_password=o.needs_password error=error/>
+                    <PasskeysSection passkeys=o.passkeys.clone() needs_password=o.needs_password
+                        needs_code=matches!(o.two_step, TwoStep::On { .. }) error=error/>
                     <TwoStepSection state=o.two_step.clone() needs_password=o.needs_password error=error/>
                     <DevicesSection devices=o.devices.clone()/>
                     <NoticesSection on=o.new_browser_mail/>
@@ -86,6 +87,8 @@ pub fn LoginSecurityPage() -> impl IntoView {
 fn PasskeysSection(
     passkeys: Vec<PasskeyView>,
     needs_password: bool,
+    /// Two-step verification is on: adding a passkey asks for a code too.
+    needs_code: bool,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let tr = super::texts::t();
@@ -94,7 +97,7 @@ fn PasskeysSection(
     let delete = ServerAction::<DeletePasskey>::new();
     view! {
         <section class="card" id="passkeys" data-passkey-register=""
-            data-err-failed=tr.passkey_failed data-err-password=tr.passkey_password>
+            data-err-failed=tr.passkey_failed data-err-password=tr.passkey_password data-err-otp=tr.passkey_code>
             <h2 class="card-title">{tr.passkeys_title}</h2>
             <p class="mb-3 text-sm text-slate-700">{tr.passkeys_lead}</p>
             {if passkeys.is_empty() {
@@ -142,6 +145,14 @@ fn PasskeysSection(
                     <div>
                         <label for="passkey-password" class="field-label">{t().current_password}</label>
                         <input id="passkey-password" type="password" class="field-input" autocomplete="current-password" maxlength="32"/>
+                    </div>
+                })}
+                {needs_code.then(|| view! {
+                    <div>
+                        <label for="passkey-otp" class="field-label">{tr.code_label}</label>
+                        <p id="passkey-otp-hint" class="mb-1 text-sm text-slate-600">{tr.code_hint}</p>
+                        <input id="passkey-otp" type="text" class="field-input" autocomplete="one-time-code"
+                            inputmode="text" maxlength="20" aria-describedby="passkey-otp-hint"/>
                     </div>
                 })}
                 <p class="text-sm font-bold text-red-700" role="alert" data-passkey-error="" hidden></p>
