@@ -303,6 +303,30 @@ async fn a_right_password_elsewhere_does_not_wipe_the_count_of_wrong_codes(backe
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 1, "still on");
 }
 
+/// A setup under way belongs to the session that started it: another session of the
+/// same account (a stolen one) neither sees its key nor confirms it with the right
+/// code, which would have kept a copy of the new factor and taken its recovery codes.
+async fn a_two_step_setup_is_seen_and_confirmed_by_its_own_session_only(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let owner = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let other = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    assert_eq!(
+        post_from(&app, &owner, "/api/security/two-step/start", &[]).await,
+        "/account/security/two-step"
+    );
+    let (_, body) = app.get_text_with(&owner, "/account/security/two-step").await;
+    let totp = app_of(&testid_text(&body, "two-step-key"));
+    let (_, theirs) = app.get_text_with(&other, "/account/security/two-step").await;
+    assert!(theirs.contains("data-testid=\"setup-none\"") && !theirs.contains("two-step-key"));
+    let to = post_from(&app, &other, "/api/security/two-step/confirm", &[("otp", &code(&totp, 0))]).await;
+    assert_eq!(to, "/account/security?error=expired");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors WHERE enabled_at IS NOT NULL").await, 0);
+    let to = post_from(&app, &owner, "/api/security/two-step/confirm", &[("otp", &code(&totp, 0))]).await;
+    assert_eq!(to, "/account/security/two-step/codes");
+    let (_, codes) = app.get_text_with(&owner, "/account/security/two-step/codes").await;
+    assert_eq!(testid_texts(&codes, "recovery-code").len(), 10);
+}
+
 /// A security change (a password reset, a re-registration…) ends a login waiting for its
 /// second step with the sessions: a password typed before it cannot finish a login after.
 async fn a_security_change_ends_a_login_waiting_for_its_code(backend: Backend) {
@@ -820,6 +844,7 @@ on_both_databases!(
     a_right_password_does_not_forgive_the_wrong_codes_of_turning_it_off,
     a_right_password_elsewhere_does_not_wipe_the_count_of_wrong_codes,
     with_two_step_on_adding_a_passkey_asks_for_a_code,
+    a_two_step_setup_is_seen_and_confirmed_by_its_own_session_only,
     a_security_change_ends_a_login_waiting_for_its_code,
     devices_are_listed_and_ended_by_their_owner_only,
     new_browser_notices_tell_where_and_can_be_turned_off,

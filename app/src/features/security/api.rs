@@ -165,22 +165,21 @@ async fn begin_setup(password: Option<String>) -> crate::ssr::Answer {
     let mut conn = state.db.conn().await?;
     crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
     let sealed = crate::ssr::crypto::seal_with(key.expose(), &super::totp::new_secret());
-    if !super::store::put_pending(&mut conn, &account.account_id, &sealed, t).await? {
+    if !super::store::put_pending(&mut conn, &account.account_id, &account.session_hash, &sealed, t).await? {
         // On already: nothing to set up.
         return Ok(super::routes::SECURITY.to_string());
     }
     Ok(super::routes::TWO_STEP.to_string())
 }
 
-/// The setup under way: the key and its QR code; None when none waits.
+/// The setup under way in this session: the key and its QR code; None when none waits
+/// (another session's setup is not shown: its key is a second factor in the making).
 #[server(endpoint = "security/two-step/setup")]
 pub async fn get_two_step_setup() -> Result<Option<TwoStepSetup>, AppError> {
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let mut conn = state.db.conn().await?;
-    let Some(factor) = super::store::factor(&mut conn, &account.account_id).await? else { return Ok(None) };
-    if factor.enabled_at.is_some() {
-        return Ok(None);
-    }
+    let factor = super::store::factor(&mut conn, &account.account_id).await?;
+    let Some(factor) = factor.and_then(|f| f.pending_in(&account.session_hash)) else { return Ok(None) };
     let secret = open_secret(&state.settings, &factor.secret)?;
     let totp = super::totp::generator(&secret, &state.settings.brand, &account.itscom_id)
         .ok_or_else(|| AppError::internal("a stored TOTP secret does not decode"))?;
@@ -216,9 +215,8 @@ async fn turn_on(code: String) -> crate::ssr::Answer {
         SecondFactor::Recovery(_) => return Err(AppError::invalid("otp", FieldError::InvalidFormat).into()),
     };
     let mut tx = state.db.begin().await?;
-    let Some(factor) =
-        super::store::factor(&mut tx, &account.account_id).await?.filter(|f| f.enabled_at.is_none())
-    else {
+    let factor = super::store::factor(&mut tx, &account.account_id).await?;
+    let Some(factor) = factor.and_then(|f| f.pending_in(&account.session_hash)) else {
         return crate::ssr::refuse(super::routes::SECURITY, AppError::FlowExpired);
     };
     let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
@@ -233,7 +231,7 @@ async fn turn_on(code: String) -> crate::ssr::Answer {
         return Err(AppError::invalid("otp", FieldError::Mismatch).into());
     };
     throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &key).await?;
-    if !super::store::enable(&mut tx, &account.account_id, step, t).await? {
+    if !super::store::enable(&mut tx, &account.account_id, &account.session_hash, step, t).await? {
         return crate::ssr::refuse(super::routes::SECURITY, AppError::FlowExpired);
     }
     new_codes(&mut tx, &state.settings, &account.account_id).await?;

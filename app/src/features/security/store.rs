@@ -9,13 +9,24 @@ pub struct Factor {
     pub secret: String,
     pub enabled_at: Option<i64>,
     pub codes_sealed: Option<String>,
+    /// Before it is on: the session that started its setup (its hash).
+    pub pending_session: Option<String>,
+}
+
+impl Factor {
+    /// The setup waiting for its first code in session `session_hash`, if this is it.
+    pub fn pending_in(self, session_hash: &str) -> Option<Factor> {
+        (self.enabled_at.is_none() && self.pending_session.as_deref() == Some(session_hash)).then_some(self)
+    }
 }
 
 pub async fn factor(conn: &mut Conn, account_id: &str) -> Result<Option<Factor>, sqlx::Error> {
-    sqlx::query_as("SELECT secret, enabled_at, codes_sealed FROM totp_factors WHERE account_id = $1")
-        .bind(account_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as(
+        "SELECT secret, enabled_at, codes_sealed, pending_session FROM totp_factors WHERE account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Whether a login of the account needs its second step.
@@ -23,11 +34,12 @@ pub async fn two_step_on(conn: &mut Conn, account_id: &str) -> Result<bool, sqlx
     Ok(factor(conn, account_id).await?.is_some_and(|f| f.enabled_at.is_some()))
 }
 
-/// A new secret waiting for its first code (one that waited before is replaced; one in
-/// force stays: false).
+/// A new secret waiting for its first code in session `session_hash` (one that waited
+/// before, in any session, is replaced; one in force stays: false).
 pub async fn put_pending(
     conn: &mut Conn,
     account_id: &str,
+    session_hash: &str,
     sealed: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -36,25 +48,36 @@ pub async fn put_pending(
         .execute(&mut *conn)
         .await?;
     Ok(sqlx::query(
-        "INSERT INTO totp_factors (account_id, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        "INSERT INTO totp_factors (account_id, secret, created_at, pending_session) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
     )
     .bind(account_id)
     .bind(sealed)
     .bind(now)
+    .bind(session_hash)
     .execute(conn)
     .await?
     .rows_affected()
         == 1)
 }
 
-/// The waiting secret comes into force at `step` (its first code), once.
-pub async fn enable(conn: &mut Conn, account_id: &str, step: i64, now: i64) -> Result<bool, sqlx::Error> {
+/// The secret waiting in session `session_hash` comes into force at `step` (its first
+/// code), once.
+pub async fn enable(
+    conn: &mut Conn,
+    account_id: &str,
+    session_hash: &str,
+    step: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
-        "UPDATE totp_factors SET enabled_at = $3, last_step = $2 WHERE account_id = $1 AND enabled_at IS NULL",
+        "UPDATE totp_factors SET enabled_at = $3, last_step = $2, pending_session = NULL
+         WHERE account_id = $1 AND enabled_at IS NULL AND pending_session = $4",
     )
     .bind(account_id)
     .bind(step)
     .bind(now)
+    .bind(session_hash)
     .execute(conn)
     .await?
     .rows_affected()
