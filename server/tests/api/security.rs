@@ -428,6 +428,37 @@ async fn new_browser_notices_tell_where_and_can_be_turned_off(backend: Backend) 
     );
 }
 
+/// Turning the new-browser notices off asks for the password after 5 minutes, and is
+/// mailed to the account (the last such mail): a moment at an unlocked phone silenced
+/// them before, without a word. Turning them on asks nothing.
+async fn turning_the_notices_off_asks_for_the_password_and_is_mailed(backend: Backend) {
+    const NOTICES: &str = "/api/security/notices";
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    age_logins(&app).await;
+    for form in [&[("notices", "off")][..], &[("notices", "off"), ("password", "Wrong-pass-1")][..]] {
+        let to = post_from(&app, &c, NOTICES, form).await;
+        assert!(to.starts_with("/account/security?error=current_password."), "{form:?}: {to}");
+    }
+    let (_, page) = app.get_text_with(&c, "/account/security").await;
+    assert!(page.contains("id=\"notices-password\""), "the form asks for it");
+    assert!(outbox_mails_to(&app, "security.new_browser_mail_changed", HANAKO.0).await.is_empty());
+    let off = [("notices", "off"), ("password", HANAKO.1)];
+    assert_eq!(post_from(&app, &c, NOTICES, &off).await, "/account/security?done=notices#notices");
+    let mails = outbox_mails_to(&app, "security.new_browser_mail_changed", HANAKO.0).await;
+    assert_eq!(mails.len(), 1);
+    assert!(
+        mails[0].text.contains("新しい端末からのログインのお知らせメールを停止しました。"),
+        "{}",
+        mails[0].text
+    );
+    assert_eq!(
+        post_from(&app, &c, NOTICES, &[("notices", "on")]).await,
+        "/account/security?done=notices#notices"
+    );
+    assert_eq!(outbox_mails_to(&app, "security.new_browser_mail_changed", HANAKO.0).await.len(), 1);
+}
+
 async fn the_activity_shows_the_accounts_own_events_newest_first_by_kind_and_page(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     app.login(HANAKO.0, "Wrong_secret_1").await;
@@ -845,6 +876,7 @@ on_both_databases!(
     a_right_password_elsewhere_does_not_wipe_the_count_of_wrong_codes,
     with_two_step_on_adding_a_passkey_asks_for_a_code,
     a_two_step_setup_is_seen_and_confirmed_by_its_own_session_only,
+    turning_the_notices_off_asks_for_the_password_and_is_mailed,
     a_security_change_ends_a_login_waiting_for_its_code,
     devices_are_listed_and_ended_by_their_owner_only,
     new_browser_notices_tell_where_and_can_be_turned_off,

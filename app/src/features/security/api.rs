@@ -116,14 +116,16 @@ async fn end_others() -> crate::ssr::Answer {
     Ok(format!("{}?done=others_ended&n={ended}#devices", super::routes::SECURITY))
 }
 
-/// ログインのお知らせメール: `on` or `off`.
+/// ログインのお知らせメール: `on` or `off`. Turning them off asks for the password after
+/// 5 minutes and is mailed (the last such mail): a moment at an unlocked phone must
+/// not silence the mails that would tell of later logins with a stolen password.
 #[server(endpoint = "security/notices")]
-pub async fn set_notices(notices: String) -> Result<String, AppError> {
-    crate::ssr::respond(super::routes::SECURITY, save_notices(notices)).await
+pub async fn set_notices(notices: String, password: Option<String>) -> Result<String, AppError> {
+    crate::ssr::respond(super::routes::SECURITY, save_notices(notices, password)).await
 }
 
 #[cfg(feature = "ssr")]
-async fn save_notices(notices: String) -> crate::ssr::Answer {
+async fn save_notices(notices: String, password: Option<String>) -> crate::ssr::Answer {
     use crate::domain::FieldError;
     use crate::ssr::events::{record, Event, Subject};
     let account = crate::ssr::auth::require_login().await?;
@@ -139,12 +141,24 @@ async fn save_notices(notices: String) -> crate::ssr::Answer {
     };
     let state = crate::ssr::state()?;
     let t = crate::ssr::now();
+    if !on {
+        let mut conn = state.db.conn().await?;
+        crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+    }
     let mut tx = state.db.begin().await?;
     if super::store::set_new_browser_mail(&mut tx, &account.account_id, on).await? {
         let client = crate::ssr::auth::client_address();
         let detail = serde_json::json!({ "on": on, "browser": crate::ssr::auth::browser_summary() });
         record(&mut tx, Event::NewBrowserMailChanged, Subject::signed_in(&account), &client, detail, t)
             .await?;
+        if !on {
+            let mail = |locale, to: &str| {
+                let what = super::texts::of(locale).notices_stopped;
+                super::mail::sign_in_changed(&state.settings, locale, to, what, t)
+            };
+            let topic = Event::NewBrowserMailChanged.name();
+            crate::ssr::db::customers::notify(&mut tx, &account.account_id, topic, mail, t).await?;
+        }
     }
     tx.commit().await?;
     Ok(super::routes::done("notices", "notices"))

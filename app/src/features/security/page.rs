@@ -71,7 +71,7 @@ pub fn LoginSecurityPage() -> impl IntoView {
                         needs_code=matches!(o.two_step, TwoStep::On { .. }) error=error/>
                     <TwoStepSection state=o.two_step.clone() needs_password=o.needs_password error=error/>
                     <DevicesSection devices=o.devices.clone()/>
-                    <NoticesSection on=o.new_browser_mail/>
+                    <NoticesSection on=o.new_browser_mail needs_password=o.needs_password error=error/>
                     <section class="card">
                         <h2 class="card-title">{tr.activity_title}</h2>
                         <p class="mb-3 text-sm text-slate-700">{tr.activity_lead}</p>
@@ -271,7 +271,7 @@ fn DevicesSection(devices: Vec<Device>) -> impl IntoView {
 }
 
 #[component]
-fn NoticesSection(on: bool) -> impl IntoView {
+fn NoticesSection(on: bool, needs_password: bool, error: Signal<Option<AppError>>) -> impl IntoView {
     let tr = super::texts::t();
     let save = ServerAction::<SetNotices>::new();
     view! {
@@ -289,6 +289,8 @@ fn NoticesSection(on: bool) -> impl IntoView {
                         </label>
                     </div>
                 </fieldset>
+                // Asked when they are turned off (a change to on needs none).
+                <PasswordAgain needed=needs_password error=error id="notices-password"/>
                 <Submit label=tr.notices_save/>
             </ActionForm>
         </section>
