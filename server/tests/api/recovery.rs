@@ -557,7 +557,29 @@ async fn the_code_goes_to_the_stored_id_not_the_typed_one(backend: Backend) {
     assert!(outbox_mails_to(&app, "recovery.code", "HANAKO@Example.COM").await.is_empty());
 }
 
+/// Five wrong codes count against the typed ID's login budget whether or not it has an
+/// account, so a login after them answers alike. Before, an account's answered
+/// "throttled" and an unknown ID's "credentials": seven requests told a stranger
+/// whether an ID exists.
+async fn wrong_codes_count_against_an_unknown_id_as_against_an_account(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let unknown = unknown_id_taking(&app, "code").await;
+    let mut logins = Vec::new();
+    for id in ["hanako@example.com", unknown.as_str()] {
+        let c = app.new_browser();
+        let to = post_from(&app, &c, "/api/recovery/start", &[("itscom_id", id)]).await;
+        assert_eq!(to, "/recovery/code", "{id}");
+        for _ in 0..5 {
+            post_from(&app, &c, "/api/recovery/code", &[("code", "000000")]).await;
+        }
+        logins.push(location(&app.login(id, "Wrong-pass-9").await));
+    }
+    assert_eq!(logins[0], logins[1], "an account and an unknown ID alike");
+    assert!(logins[0].contains("error=throttled"), "{logins:?}");
+}
+
 on_both_databases!(
+    wrong_codes_count_against_an_unknown_id_as_against_an_account,
     the_twentieth_code_of_the_day_is_still_taken,
     the_right_answer_on_the_fifth_try_still_works,
     the_code_lasts_ten_minutes_and_works_to_its_end,

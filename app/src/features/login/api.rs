@@ -73,8 +73,8 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     if !pw::verify_async(password, hash).await {
         // The same statements whether or not the ID exists (no timing difference).
         let mut conn = state.db.conn().await?;
-        failed_login(&mut conn, &state, Event::LoginFailed, account_id.as_deref(), &id_key, &client, t)
-            .await?;
+        let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &id_key);
+        failed_login(&mut conn, &state, Event::LoginFailed, account_id.as_deref(), &row, &client, t).await?;
         return Err(AppError::InvalidCredentials.into());
     }
     let Some(account) = account else {
@@ -204,14 +204,15 @@ async fn tell_of_new_browser(
 
 /// A wrong password (or recovery code or answer) for an account: recorded; at
 /// [`throttle::LOCK_AFTER`] failures in a row the contact address is told that login
-/// now needs a password reset (once a day at most).
+/// now needs a password reset (once a day at most). `row` is the typed ID's login budget, its throttle row
+/// ([`row_of`](crate::ssr::auth::throttle::row_of)): a flow keeps the row, not the ID.
 #[cfg(feature = "ssr")]
 pub async fn failed_login(
     conn: &mut crate::ssr::db::Conn,
     state: &crate::ssr::AppState,
     event: crate::ssr::events::Event,
     account_id: Option<&str>,
-    id_key: &str,
+    row: &str,
     client: &str,
     now: i64,
 ) -> Result<(), AppError> {
@@ -223,8 +224,7 @@ pub async fn failed_login(
     let subject = account_id.map_or(Subject::Unknown, Subject::Account);
     let detail = serde_json::json!({ "browser": crate::ssr::auth::browser_summary() });
     record(&mut tx, event, subject, client, detail, now).await?;
-    let due =
-        throttle::notice_due(&mut tx, &throttle::LOGIN_ACCOUNT, id_key, throttle::LOCK_AFTER, now).await?;
+    let due = throttle::notice_due_row(&mut tx, row, throttle::LOCK_AFTER, now).await?;
     if let (true, Some(account_id)) = (due, account_id) {
         record(&mut tx, Event::LoginLocked, Subject::Account(account_id), client, serde_json::json!({}), now)
             .await?;

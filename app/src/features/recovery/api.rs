@@ -212,9 +212,7 @@ async fn wrong_code(
 ) -> crate::ssr::Answer {
     use super::RecoveryStep;
     use crate::ssr::refuse;
-    if let Some(account_id) = &flow.account_id {
-        store::count_failed_login(conn, state, account_id, t).await?;
-    }
+    store::count_failed_login(conn, state, flow.account_id.as_deref(), flow.login_row.as_deref(), t).await?;
     if attempt >= store::MAX_ATTEMPTS {
         crate::ssr::flow::advance(RecoveryStep::Code, RecoveryStep::Failed)
             .by("id_hash", &flow.id_hash)
@@ -396,7 +394,7 @@ async fn wrong_answer(
 ) -> crate::ssr::Answer {
     use super::RecoveryStep;
     use crate::ssr::refuse;
-    store::count_failed_login(conn, state, account_id, t).await?;
+    store::count_failed_login(conn, state, Some(account_id), None, t).await?;
     if attempt >= store::MAX_ATTEMPTS {
         crate::ssr::flow::advance(RecoveryStep::Mailed, RecoveryStep::Failed)
             .by("link_hash", link_hash)

@@ -31,27 +31,38 @@ pub fn decoy_method(secret: &str, key: &str) -> &'static str {
     }
 }
 
-/// A wrong code or answer counts as a failed login of the account (and is
-/// recorded; 100 in a row lock the login until a reset).
+/// A wrong code or answer counts as a failed login of the typed ID (and is recorded;
+/// 100 in a row lock the login until a reset). `login_row` is the flow's own row of
+/// that budget: kept for an unknown ID too, so its wrong codes count alike and a login
+/// after them answers as for an account. Without it (a flow from before it was kept),
+/// the account's row, read.
 pub async fn count_failed_login(
     conn: &mut Conn,
     state: &crate::ssr::AppState,
-    account_id: &str,
+    account_id: Option<&str>,
+    login_row: Option<&str>,
     now: i64,
 ) -> Result<(), AppError> {
     use crate::ssr::auth::throttle;
-    let key: String = sqlx::query_scalar("SELECT itscom_id_key FROM accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, now).await?;
+    let row = match (login_row, account_id) {
+        (Some(row), _) => row.to_string(),
+        (None, Some(account_id)) => {
+            let key: String = sqlx::query_scalar("SELECT itscom_id_key FROM accounts WHERE id = $1")
+                .bind(account_id)
+                .fetch_one(&mut *conn)
+                .await?;
+            throttle::row_of(&throttle::LOGIN_ACCOUNT, &key)
+        }
+        (None, None) => return Ok(()),
+    };
+    throttle::reserve_row(conn, &throttle::LOGIN_ACCOUNT, &row, now).await?;
     let client = crate::ssr::auth::client_address();
     crate::features::login::failed_login(
         conn,
         state,
         crate::ssr::events::Event::RecoveryFailed,
-        Some(account_id),
-        &key,
+        account_id,
+        &row,
         &client,
         now,
     )
@@ -105,6 +116,8 @@ pub struct Flow {
     pub code_expires_at: i64,
     /// SHA-256 of the typed ID's key: the per-ID budgets' subject.
     pub id_key_hash: Option<String>,
+    /// The typed ID's login budget (its throttle row).
+    pub login_row: Option<String>,
 }
 
 /// A recovery's row, as [`Flow`] holds it.
@@ -115,13 +128,14 @@ struct FlowRow {
     code_hash: Option<String>,
     code_expires_at: i64,
     id_key_hash: Option<String>,
+    login_row: Option<String>,
 }
 
 /// The recovery of this browser at `step`, or FlowExpired.
 pub async fn current_flow(conn: &mut Conn, step: super::RecoveryStep, now: i64) -> Result<Flow, AppError> {
     let token = request_cookie(FLOW_COOKIE).ok_or(AppError::FlowExpired)?;
     let row: Option<FlowRow> = sqlx::query_as(
-        "SELECT id_hash, account_id, code_hash, code_expires_at, id_key_hash FROM recovery_flows
+        "SELECT id_hash, account_id, code_hash, code_expires_at, id_key_hash, login_row FROM recovery_flows
          WHERE id_hash = $1 AND step = $2 AND expires_at > $3",
     )
     .bind(sha256_hex(&token))
@@ -129,9 +143,9 @@ pub async fn current_flow(conn: &mut Conn, step: super::RecoveryStep, now: i64) 
     .bind(now)
     .fetch_optional(conn)
     .await?;
-    let FlowRow { id_hash, account_id, code_hash, code_expires_at, id_key_hash } =
+    let FlowRow { id_hash, account_id, code_hash, code_expires_at, id_key_hash, login_row } =
         row.ok_or(AppError::FlowExpired)?;
-    Ok(Flow { token, id_hash, account_id, code_hash, code_expires_at, id_key_hash })
+    Ok(Flow { token, id_hash, account_id, code_hash, code_expires_at, id_key_hash, login_row })
 }
 
 /// The active account of the iTSCOM ID of `key`, if any: (id, recovery method).
@@ -163,8 +177,9 @@ pub struct NewFlow<'a> {
 pub async fn start_flow(conn: &mut Conn, flow: NewFlow<'_>, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO recovery_flows
-            (id_hash, account_id, method, step, code_hash, code_expires_at, created_at, expires_at, id_key_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            (id_hash, account_id, method, step, code_hash, code_expires_at, created_at, expires_at, id_key_hash,
+             login_row)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(sha256_hex(flow.token))
     .bind(flow.account_id)
@@ -175,6 +190,7 @@ pub async fn start_flow(conn: &mut Conn, flow: NewFlow<'_>, now: i64) -> Result<
     .bind(now)
     .bind(now + FLOW_SECS)
     .bind(sha256_hex(flow.id_key))
+    .bind(crate::ssr::auth::throttle::row_of(&crate::ssr::auth::throttle::LOGIN_ACCOUNT, flow.id_key))
     .execute(conn)
     .await?;
     Ok(())

@@ -426,12 +426,13 @@ async fn check_second_factor(
         }
     };
     if !passed {
+        let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &key);
         crate::features::login::failed_login(
             conn,
             state,
             crate::ssr::events::Event::TwoStepFailed,
             Some(account_id),
-            &key,
+            &row,
             &client,
             t,
         )

@@ -132,6 +132,12 @@ fn key(policy: &Policy, subject: &str) -> String {
     sha256_hex(&format!("{}\u{0}{subject}", policy.scope))
 }
 
+/// The row `subject` is counted in under `policy`: what a flow keeps to count against
+/// it later without keeping the subject itself (a typed ID, say).
+pub fn row_of(policy: &Policy, subject: &str) -> String {
+    key(policy, subject)
+}
+
 /// Reserve one attempt for `subject` at time `now`.
 pub async fn reserve(
     conn: &mut Conn,
@@ -139,7 +145,16 @@ pub async fn reserve(
     subject: &str,
     now: i64,
 ) -> Result<Verdict, sqlx::Error> {
-    let key = key(policy, subject);
+    reserve_row(conn, policy, &key(policy, subject), now).await
+}
+
+/// [`reserve`] in the row [`row_of`] named.
+pub async fn reserve_row(
+    conn: &mut Conn,
+    policy: &Policy,
+    key: &str,
+    now: i64,
+) -> Result<Verdict, sqlx::Error> {
     // `n` is the failure count after this attempt; when it reaches the free budget the
     // block starts: (n - free + 1) steps, capped.
     let n = "CASE WHEN throttle.window_start + $3 <= $2 THEN 1 ELSE throttle.failures + 1 END";
@@ -158,7 +173,7 @@ pub async fn reserve(
          RETURNING failures"
     );
     let reserved: Option<i64> = sqlx::query_scalar(&sql)
-        .bind(&key)
+        .bind(key)
         .bind(now)
         .bind(policy.window_secs())
         .bind(policy.free_attempts)
@@ -175,7 +190,7 @@ pub async fn reserve(
     }
     let (failures, blocked_until): (i64, i64) =
         sqlx::query_as("SELECT failures, blocked_until FROM throttle WHERE key = $1")
-            .bind(&key)
+            .bind(key)
             .fetch_one(&mut *conn)
             .await?;
     if failures >= policy.lock_after() {
@@ -203,11 +218,21 @@ pub async fn notice_due(
     threshold: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
+    notice_due_row(conn, &key(policy, subject), threshold, now).await
+}
+
+/// [`notice_due`] for the row [`row_of`] named.
+pub async fn notice_due_row(
+    conn: &mut Conn,
+    key: &str,
+    threshold: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE throttle SET noticed_at = $2
          WHERE key = $1 AND failures >= $3 AND (noticed_at IS NULL OR noticed_at + 86400 <= $2)",
     )
-    .bind(key(policy, subject))
+    .bind(key)
     .bind(now)
     .bind(threshold)
     .execute(conn)
