@@ -59,8 +59,11 @@ pub struct SecretAnswer(String);
 crate::domain::redacted_debug!(SecretAnswer);
 
 impl SecretAnswer {
+    /// Compared as SPEC §1.4 says: NFKC, case-folded, spaces trimmed (half-width kana
+    /// with its marks composed first, as every typed text is).
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let folded: String = normalize::fold_width(raw).to_lowercase();
+        use unicode_normalization::UnicodeNormalization;
+        let folded: String = normalize::fold_width(raw).nfkc().collect::<String>().to_lowercase();
         Ok(Self(normalize::one_line(folded.trim(), ANSWER_MAX)?.to_string()))
     }
 
@@ -74,6 +77,18 @@ impl SecretAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// SPEC §1.4's NFKC: a kana typed with a combining mark, a circled digit and a
+    /// ligature compare as their plain forms (they did not, with width folding alone).
+    #[test]
+    fn answers_compare_after_nfkc() {
+        let same = |a: &str, b: &str| SecretAnswer::parse(a).unwrap() == SecretAnswer::parse(b).unwrap();
+        assert!(same("カ\u{3099}ラス", "ガラス"));
+        assert!(same("①②", "12"));
+        assert!(same("ﬁsh", "FISH"));
+        assert!(same("ｶﾞﾗｽ", "ガラス"));
+        assert!(!same("ガラス", "カラス"), "a different word stays different");
+    }
 
     #[test]
     fn every_question_round_trips_through_its_code() {
