@@ -126,6 +126,7 @@ impl AppError {
             AppError::TooLarge => "too_large".into(),
             AppError::BadRequest => "bad_request".into(),
             AppError::NotFound => "not_found".into(),
+            AppError::Unauthorized => "session".into(),
             _ => "internal".into(),
         }
     }
@@ -149,6 +150,7 @@ impl AppError {
             "too_large" => AppError::TooLarge,
             "bad_request" => AppError::BadRequest,
             "not_found" => AppError::NotFound,
+            "session" => AppError::Unauthorized,
             "internal" => AppError::Internal,
             c => {
                 let (field, code) = c.split_once('.')?;
@@ -309,6 +311,14 @@ mod tests {
     fn not_found_round_trips_through_its_own_url_code() {
         assert_eq!(AppError::NotFound.query_code(), "not_found");
         assert_eq!(AppError::from_query_code("not_found"), Some(AppError::NotFound));
+    }
+
+    /// A session ended while a form was open has its own code (the login screen says
+    /// why); it was `internal`, shown as the server's trouble.
+    #[test]
+    fn an_ended_session_round_trips_through_its_own_url_code() {
+        assert_eq!(AppError::Unauthorized.query_code(), "session");
+        assert_eq!(AppError::from_query_code("session"), Some(AppError::Unauthorized));
     }
 
     #[test]

@@ -35,12 +35,12 @@ impl MailedLink {
     }
 }
 
-/// `value` for a query: unreserved characters as they are, every other byte
-/// percent-encoded, so it cannot add to the query.
+/// `value` for a query (a token, a path as `?next=`): unreserved characters and `/` as
+/// they are, every other byte percent-encoded, so it cannot add to the query.
 pub fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
             out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -39,6 +39,7 @@ pub fn form_message(tx: &'static Texts, e: &AppError) -> Option<&'static str> {
         AppError::ServiceUnavailable => Some(tx.err_service_unavailable),
         AppError::Busy => Some(tx.err_busy),
         AppError::SupportNeeded => Some(tx.err_support_needed),
+        AppError::Unauthorized => Some(tx.err_session_ended),
         _ => Some(tx.error_generic),
     }
 }

@@ -123,8 +123,10 @@ pub fn refuse<T>(page: &str, error: AppError) -> Result<T, Refusal> {
 /// on success a plain form post is redirected to the next page and a fetch gets its
 /// path; a refusal sends a plain post back to its page with the error code in the URL
 /// (`?error=…`, which the page shows at the field or above the form) and gives a fetch
-/// the error with its status. `Unauthorized` is answered by `require_login` already
-/// (to the login screen). The answer is the form's work, an `async` block:
+/// the error with its status. `Unauthorized` sends a plain post to the login screen
+/// (`require_login`); when a session ended while the form was open, that screen says
+/// why and leads back to the form's page. A fetch gets 401, its page says so above the
+/// form, and what was typed stays in it. The answer is the form's work, an `async` block:
 /// `respond(PAGE, async move { … }).await`.
 pub async fn respond(
     page: &str,
@@ -137,7 +139,18 @@ pub async fn respond(
             }
             Ok(next)
         }
-        Err(Refusal { error: AppError::Unauthorized, .. }) => Err(AppError::Unauthorized),
+        Err(Refusal { error: AppError::Unauthorized, .. }) => {
+            // A session that ended (its cookie still sent): said, and back to the form
+            // after the login. No session at all: the bare login screen.
+            let state = state()?;
+            let ended = auth::request_cookie(auth::session::cookie_name(&state.settings)).is_some();
+            if is_plain_form_post() && ended {
+                let back = crate::paths::encode(page);
+                let code = AppError::Unauthorized.query_code();
+                redirect_page(&format!("{}?error={code}&next={back}", state.registry.login));
+            }
+            Err(AppError::Unauthorized)
+        }
         Err(Refusal { error, back }) => {
             if is_plain_form_post() {
                 redirect_page(&with_error(back.as_deref().unwrap_or(page), &error));

@@ -211,7 +211,38 @@ async fn the_same_form_sent_again_is_one_inquiry(backend: Backend) {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM inquiries").await, 2);
 }
 
+/// A form sent after the session ended: a plain post goes to the login screen, which
+/// says why, and leads back to the form's page; the page's script gets 401 and says
+/// so above the form (what was typed stays in it). Before, a plain post went to a bare
+/// login screen that said nothing, and the page after it was the top page.
+async fn a_form_sent_after_the_session_ended_says_so_and_leads_back(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    sqlx::query("DELETE FROM sessions").execute(app.db.pool()).await.unwrap();
+    let form = [("category", "other"), ("message", "長いお問い合わせ")];
+    assert_eq!(post_from(&app, &c, "/api/help/inquiry", &form).await, "/login?error=session&next=/help");
+    let (status, page) = app.get_text_with(&c, "/login?error=session&next=/help").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("ログインの有効期限が切れたため、送信できませんでした。"),
+        "the login screen says why"
+    );
+    let res = app.fetch_from(&c, "/api/help/inquiry", &form).await;
+    assert_eq!(res.status(), 401);
+    let login = app
+        .post_with(
+            &c,
+            "/api/login",
+            &[HTML, SAME_ORIGIN],
+            &[("itscom_id", "hanako@example.com"), ("password", "Hanako_2024"), ("next", "/help")],
+        )
+        .await;
+    assert_eq!(location(&login), "/help", "back to the form's page");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM inquiries").await, 0, "nothing was sent");
+}
+
 on_both_databases!(
+    a_form_sent_after_the_session_ended_says_so_and_leads_back,
     the_same_form_sent_again_is_one_inquiry,
     the_support_centre_lists_the_waiting_inquiries_and_marks_one_answered,
     the_contacts_are_tel_links_from_configuration,

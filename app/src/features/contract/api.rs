@@ -31,7 +31,7 @@ pub async fn get_history(service: Option<String>) -> Result<History, AppError> {
 
 /// The page of a plan change step, for its service (and chosen plan).
 pub fn change_page(service: &str, plan: Option<&str>) -> String {
-    let enc = crate::features::login::encode_query_value;
+    let enc = crate::paths::encode;
     match plan {
         Some(p) => format!("{}?service={}&plan={}", super::routes::CHANGE, enc(service), enc(p)),
         None => format!("{}?service={}", super::routes::CHANGE, enc(service)),

@@ -16,21 +16,9 @@ pub(crate) use api::{account_by_id, start_session};
 pub use api::{current_user, login, logout, CurrentUser, Login, Logout, UserBrief, DEVICE_COOKIE};
 pub use page::{LoginPage, LogoutButton, MemberPage, RequireLogin};
 
-/// Percent-encode a path for a query value.
-pub fn encode_query_value(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// `/login?next=…` for a page that needs login.
 pub fn login_url(next: &str) -> String {
-    format!("{}?next={}", routes::LOGIN, encode_query_value(next))
+    format!("{}?next={}", routes::LOGIN, crate::paths::encode(next))
 }
 
 #[cfg(test)]

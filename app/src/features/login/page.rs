@@ -9,12 +9,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
 /// The login screen's words for a failed login (one message for an unknown ID and a
-/// wrong password); None for any other code in the URL.
+/// wrong password), or for a form sent after the session ended (`session`); None for
+/// any other code in the URL.
 fn failure_message(tf: &'static super::texts::LoginTexts, failure: &AppError) -> Option<&'static str> {
     match failure {
         AppError::InvalidCredentials => Some(tf.error_credentials),
         AppError::TooManyAttempts => Some(tf.error_throttled),
         AppError::Locked => Some(tf.error_locked),
+        AppError::Unauthorized => Some(t().err_session_ended),
         _ => None,
     }
 }

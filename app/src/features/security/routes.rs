@@ -23,5 +23,5 @@ pub fn activity(kind: &str, page: u32) -> String {
 
 /// The second step of a login, with the way on.
 pub fn login_two_step(next: &str) -> String {
-    format!("{LOGIN_TWO_STEP}?next={}", crate::features::login::encode_query_value(next))
+    format!("{LOGIN_TWO_STEP}?next={}", crate::paths::encode(next))
 }
