@@ -227,6 +227,7 @@ async fn a_form_sent_after_the_session_ended_says_so_and_leads_back(backend: Bac
         page.contains("ログインの有効期限が切れたため、送信できませんでした。"),
         "the login screen says why"
     );
+    assert!(!page.contains("aria-invalid"), "without marking the fields, which are not at fault");
     let res = app.fetch_from(&c, "/api/help/inquiry", &form).await;
     assert_eq!(res.status(), 401);
     let login = app

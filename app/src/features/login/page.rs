@@ -9,14 +9,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
 /// The login screen's words for a failed login (one message for an unknown ID and a
-/// wrong password), or for a form sent after the session ended (`session`); None for
-/// any other code in the URL.
+/// wrong password); None for any other code in the URL.
 fn failure_message(tf: &'static super::texts::LoginTexts, failure: &AppError) -> Option<&'static str> {
     match failure {
         AppError::InvalidCredentials => Some(tf.error_credentials),
         AppError::TooManyAttempts => Some(tf.error_throttled),
         AppError::Locked => Some(tf.error_locked),
-        AppError::Unauthorized => Some(t().err_session_ended),
         _ => None,
     }
 }
@@ -47,6 +45,11 @@ pub fn LoginPage() -> impl IntoView {
                 <p id="login-error" class="alert alert-error mb-4" role="alert">
                     {failure}
                 </p>
+            </Show>
+            // A form sent after its session ended came here (`?error=session`): why,
+            // without marking the fields, which are not at fault.
+            <Show when=move || query.read().get("error").as_deref() == Some("session")>
+                <p class="alert alert-info mb-4" role="status" data-testid="session-ended">{tx.err_session_ended}</p>
             </Show>
             <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                 <input type="hidden" name="next" value=next/>

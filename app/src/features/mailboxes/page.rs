@@ -40,17 +40,17 @@ pub fn MailboxListPage() -> impl IntoView {
                     // Each contract its own card, named when there is more than one.
                     let named = l.contracts.len() > 1;
                     let limit = l.limit;
-                    l.contracts.into_iter().map(|(contract, mailboxes)| {
+                    let cards = l.contracts.into_iter().map(|(contract, mailboxes)| {
                         let n = mailboxes.len() as i64;
                         let new = if named { super::routes::new_for(Some(&contract.service_id)) } else { super::routes::NEW.to_string() };
+                        let title = (tf.contract)(&contract.plan_name, &contract.installation_address);
+                        // Each 新規登録 says for which contract, where there are several.
+                        let new_label = named.then(|| format!("{} {}", title, tf.new));
                         view! {
                             <section class="card max-w-3xl mb-6" data-testid="mailbox-contract">
                                 {named.then(|| view! {
-                                    <h2 class="mb-2 text-lg font-bold break-words">
-                                        {(tf.contract)(&contract.plan_name, &contract.installation_address)}
-                                    </h2>
+                                    <h2 class="mb-2 text-lg font-bold break-words">{title.clone()}</h2>
                                 })}
-                                <FormAlert error=toggle_error/>
                                 <p class="mb-3 text-sm text-slate-700" data-testid="mailbox-count">
                                     {(tf.count)(n, limit)}
                                 </p>
@@ -66,11 +66,12 @@ pub fn MailboxListPage() -> impl IntoView {
                                 {if n >= limit {
                                     view! { <p class="alert alert-info" data-testid="mailbox-limit">{tx.mb_limit_reached}</p> }.into_any()
                                 } else {
-                                    view! { <a class="btn" href=new>{tf.new}</a> }.into_any()
+                                    view! { <a class="btn" href=new aria-label=new_label>{tf.new}</a> }.into_any()
                                 }}
                             </section>
                         }
-                    }).collect_view().into_any()
+                    }).collect_view();
+                    view! { <FormAlert error=toggle_error/> {cards} }.into_any()
                 }
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}
