@@ -41,8 +41,15 @@ pub const JOBS: &[crate::ssr::maintenance::Job] = &[crate::ssr::maintenance::Job
 
 /// What the server hands the layers below (`AppState::registry`).
 #[cfg(feature = "ssr")]
-pub static REGISTRY: crate::ssr::maintenance::Registry =
-    crate::ssr::maintenance::Registry { flows: FLOWS, jobs: JOBS, login: login::routes::LOGIN };
+pub static REGISTRY: crate::ssr::maintenance::Registry = crate::ssr::maintenance::Registry {
+    flows: FLOWS,
+    jobs: JOBS,
+    login: login::routes::LOGIN,
+    failed_password: |conn, state, account_id, row, client, now| {
+        let event = crate::ssr::events::Event::LoginFailed;
+        Box::pin(login::failed_login(conn, state, event, Some(account_id), row, client, now))
+    },
+};
 
 /// After a security change of an account (password reset, re-registration, the
 /// contact address taken back, a stopped registration): every session ends, and so does

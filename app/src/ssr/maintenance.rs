@@ -42,7 +42,15 @@ pub struct Registry {
     pub jobs: &'static [Job],
     /// The login page, where a request without a session is sent.
     pub login: &'static str,
+    /// A wrong password given again at a change (`ssr::auth::password_first_of_two`):
+    /// recorded and counted toward the login's lock, as a wrong password at login is
+    /// (account, the login budget's throttle row, client address, time).
+    pub failed_password:
+        for<'a> fn(&'a mut crate::ssr::db::Conn, &'a AppState, &'a str, &'a str, &'a str, i64) -> Hook<'a>,
 }
+
+pub type Hook<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), crate::error::AppError>> + Send + 'a>>;
 
 /// What one run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

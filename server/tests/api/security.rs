@@ -459,6 +459,28 @@ async fn turning_the_notices_off_asks_for_the_password_and_is_mailed(backend: Ba
     assert_eq!(outbox_mails_to(&app, "security.new_browser_mail_changed", HANAKO.0).await.len(), 1);
 }
 
+/// A wrong password given again at a change is recorded as a failed login and counts
+/// toward the lock, whose mail the owner gets, as at login: a stolen session guessing
+/// the password there left no trace, and a lock reached so was never mailed.
+async fn wrong_passwords_at_a_change_are_recorded_and_the_lock_is_mailed(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    age_logins(&app).await;
+    let wrong = [("id", "no-such-passkey"), ("password", "Wrong-pass-1")];
+    let to = post_from(&app, &c, "/api/security/passkey/delete", &wrong).await;
+    assert_eq!(to, "/account/security?error=current_password.mismatch");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.failed'").await, 1);
+    let mut tries = 1;
+    while outbox_mails_to(&app, "login.locked", HANAKO.0).await.is_empty() {
+        assert!(tries < 100, "no lock after {tries} wrong passwords");
+        pass_throttle_waits(&app, 86_400).await;
+        post_from(&app, &c, "/api/security/passkey/delete", &wrong).await;
+        tries += 1;
+    }
+    assert_eq!(tries, 100, "the lock comes at 100 in a row, as at login");
+    assert!(location(&app.login(HANAKO.0, HANAKO.1).await).contains("error=locked"));
+}
+
 async fn the_activity_shows_the_accounts_own_events_newest_first_by_kind_and_page(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     app.login(HANAKO.0, "Wrong_secret_1").await;
@@ -877,6 +899,7 @@ on_both_databases!(
     with_two_step_on_adding_a_passkey_asks_for_a_code,
     a_two_step_setup_is_seen_and_confirmed_by_its_own_session_only,
     turning_the_notices_off_asks_for_the_password_and_is_mailed,
+    wrong_passwords_at_a_change_are_recorded_and_the_lock_is_mailed,
     a_security_change_ends_a_login_waiting_for_its_code,
     devices_are_listed_and_ended_by_their_owner_only,
     new_browser_notices_tell_where_and_can_be_turned_off,

@@ -200,6 +200,12 @@ pub async fn password_first_of_two(
         .fetch_one(&mut *conn)
         .await?;
     if !password::verify_async(password, Some(hash)).await {
+        // Recorded, and the owner told at the lock, as a wrong password at login: a
+        // stolen session guessing here left no trace before.
+        let state = super::state()?;
+        let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &key);
+        let client = client_address();
+        (state.registry.failed_password)(conn, &state, &account.account_id, &row, &client, now).await?;
         return Err(AppError::invalid("current_password", FieldError::Mismatch));
     }
     Ok(())
