@@ -44,8 +44,10 @@ function wire(box, button, run) {
     } catch (e) {
       const p = box.querySelector('[data-passkey-error]');
       p.textContent =
+        (/TooManyAttempts/.test(e.message) && box.dataset.errThrottled) ||
+        (/Locked/.test(e.message) && box.dataset.errLocked) ||
         (/current_password/.test(e.message) && box.dataset.errPassword) ||
-        (/"otp"|TooManyAttempts|Locked/.test(e.message) && box.dataset.errOtp) ||
+        (/"otp"/.test(e.message) && box.dataset.errOtp) ||
         box.dataset.errFailed;
       p.hidden = false;
       button.disabled = false;

@@ -481,6 +481,25 @@ async fn wrong_passwords_at_a_change_are_recorded_and_the_lock_is_mailed(backend
     assert!(location(&app.login(HANAKO.0, HANAKO.1).await).contains("error=locked"));
 }
 
+/// Past the free attempts, a right password given again at a change leaves no wait
+/// behind it: before, the block its own try set outlived it, and the next change
+/// answered "throttled" until the customer logged in again.
+async fn a_right_password_past_the_free_attempts_leaves_no_wait_behind(backend: Backend) {
+    const DELETE: &str = "/api/security/passkey/delete";
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    age_logins(&app).await;
+    for _ in 0..5 {
+        let to = post_from(&app, &c, DELETE, &[("id", "x"), ("password", "Wrong-pass-1")]).await;
+        assert_eq!(to, "/account/security?error=current_password.mismatch");
+    }
+    pass_throttle_waits(&app, 0).await;
+    for i in 0..2 {
+        let to = post_from(&app, &c, DELETE, &[("id", "x"), ("password", HANAKO.1)]).await;
+        assert_eq!(to, "/account/security?error=expired", "right password {i}: accepted, no such passkey");
+    }
+}
+
 async fn the_activity_shows_the_accounts_own_events_newest_first_by_kind_and_page(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     app.login(HANAKO.0, "Wrong_secret_1").await;
@@ -900,6 +919,7 @@ on_both_databases!(
     a_two_step_setup_is_seen_and_confirmed_by_its_own_session_only,
     turning_the_notices_off_asks_for_the_password_and_is_mailed,
     wrong_passwords_at_a_change_are_recorded_and_the_lock_is_mailed,
+    a_right_password_past_the_free_attempts_leaves_no_wait_behind,
     a_security_change_ends_a_login_waiting_for_its_code,
     devices_are_listed_and_ended_by_their_owner_only,
     new_browser_notices_tell_where_and_can_be_turned_off,

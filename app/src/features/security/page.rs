@@ -97,7 +97,9 @@ fn PasskeysSection(
     let delete = ServerAction::<DeletePasskey>::new();
     view! {
         <section class="card" id="passkeys" data-passkey-register=""
-            data-err-failed=tr.passkey_failed data-err-password=tr.passkey_password data-err-otp=tr.passkey_code>
+            data-err-failed=tr.passkey_failed data-err-password=tr.passkey_password
+            data-err-otp=needs_code.then_some(tr.passkey_code)
+            data-err-throttled=t().err_throttled data-err-locked=t().err_locked>
             <h2 class="card-title">{tr.passkeys_title}</h2>
             <p class="mb-3 text-sm text-slate-700">{tr.passkeys_lead}</p>
             {if passkeys.is_empty() {
@@ -277,7 +279,7 @@ fn NoticesSection(on: bool, needs_password: bool, error: Signal<Option<AppError>
     view! {
         <section class="card" id="notices">
             <h2 class="card-title">{tr.notices_title}</h2>
-            <ActionForm action=save attr:class="space-y-3">
+            <ActionForm action=save attr:class="space-y-3" attr:novalidate="">
                 <fieldset>
                     <legend class="mb-2 text-sm text-slate-700">{tr.notices_lead}</legend>
                     <div class="space-y-2">

@@ -259,16 +259,15 @@ pub async fn reset_unless_locked(conn: &mut Conn, policy: &Policy, subject: &str
     Ok(())
 }
 
-/// The secret was right for a shared subject (a client address): take back this one
-/// attempt only, lifting a block it caused.
+/// The secret was right: take back this one attempt only (the failures before it stay
+/// counted), lifting the block it set. Its reservation went through, so no block was in
+/// force before it; and one it set would otherwise outlive it: past the free attempts
+/// every right password would leave a wait behind for the next change.
 pub async fn forgive(conn: &mut Conn, policy: &Policy, subject: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE throttle SET failures = failures - 1,
-            blocked_until = CASE WHEN failures - 1 < $2 THEN 0 ELSE blocked_until END
-         WHERE key = $1 AND failures > 0",
+        "UPDATE throttle SET failures = failures - 1, blocked_until = 0 WHERE key = $1 AND failures > 0",
     )
     .bind(key(policy, subject))
-    .bind(policy.free_attempts)
     .execute(conn)
     .await?;
     Ok(())
