@@ -475,3 +475,30 @@ async fn a_migration_waiting_for_a_table_lock_does_not_hold_up_that_tables_queri
     assert!(app.db.is_migrated().await.unwrap());
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL").await, 0);
 }
+
+/// A process whose peer is migrating waits for it however long its migration takes
+/// (an index built for minutes), rather than giving up after the lock wait and the
+/// patience: the processes take turns on a lock of their own, outside the lock wait.
+#[tokio::test]
+async fn a_process_waits_out_a_peers_long_migration() {
+    let _timing = crate::common::TIMING.write().await;
+    let app = spawn_app(Backend::Postgres).await;
+    let mut peer = app.db.conn().await.unwrap().detach();
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(app::ssr::db::MIGRATING)
+        .execute(&mut peer)
+        .await
+        .unwrap();
+    let db = app.db.clone();
+    let migrating = tokio::spawn(async move {
+        db.migrate_waiting(Duration::from_millis(200), Duration::from_millis(500)).await
+    });
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(!migrating.is_finished(), "still waiting for the peer, past the lock wait and the patience");
+    sqlx::Connection::close(peer).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(30), migrating)
+        .await
+        .expect("migrates once the peer is done")
+        .unwrap()
+        .expect("migrated");
+}

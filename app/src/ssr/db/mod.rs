@@ -47,6 +47,11 @@ static MIGRATOR: std::sync::LazyLock<sqlx::migrate::Migrator> = std::sync::LazyL
     migrator
 });
 
+/// The advisory lock the processes of a cluster take in turn to migrate, waited for
+/// without a limit (a peer's migration may build an index for minutes); sqlx's own
+/// lock, taken under the lock wait, is then never held by another.
+pub const MIGRATING: i64 = 0x6d79_7061_6765; // "mypage"
+
 /// How long a migration's statement waits for a lock on PostgreSQL ([`Db::migrate`]):
 /// customers' queries on the table it changes wait behind it at most this long.
 pub const MIGRATION_LOCK_WAIT: Duration = Duration::from_secs(3);
@@ -171,8 +176,9 @@ impl Db {
     /// report) would otherwise hold up every customer's query on that table, queued
     /// behind it, until that transaction ends. Given up, the whole run is tried again
     /// (the migration's own transaction rolled back), waiting longer each time, for
-    /// `patience` in all; then start-up stops with the error. The migrations' own lock
-    /// (another process migrating) is waited for in the same way.
+    /// `patience` in all; then start-up stops with the error. Another process migrating
+    /// is waited for as before, however long its migration takes: the processes take
+    /// turns on a lock of their own ([`MIGRATING`]) before the lock wait applies.
     /// SQLite's writers wait on its busy timeout, as every other write does.
     pub async fn migrate_waiting(
         &self,
@@ -187,10 +193,11 @@ impl Db {
         let started = std::time::Instant::now();
         let mut pause = Duration::from_millis(500);
         loop {
-            // A connection of its own, closed after: a run that stopped half-way keeps
-            // the migrations' advisory lock and this session's lock_timeout.
+            // A connection of its own, closed after: a run stopped half-way would keep
+            // its advisory locks and this session's lock_timeout in the pool.
             let mut conn = self.pool.acquire().await?.detach();
             let result = async {
+                sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATING).execute(&mut conn).await?;
                 sqlx::query(&format!("SET lock_timeout = {}", lock_wait.as_millis().max(1)))
                     .execute(&mut conn)
                     .await?;
