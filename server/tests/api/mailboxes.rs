@@ -471,6 +471,11 @@ async fn each_internet_contract_has_its_own_five(backend: Backend) {
             .await;
         assert_eq!(res.status(), 404, "{service}");
     }
+    // Without a contract chosen (the page's empty field, or none), back to the list to
+    // choose one: not the first contract unasked.
+    for form in [&[("local_part", "second"), ("service", "")][..], &[("local_part", "second")][..]] {
+        assert_eq!(post_from(&app, &c, "/api/mail/new/start", form).await, "/mail?error=expired", "{form:?}");
+    }
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM mailbox_drafts").await, 0);
     assert_eq!(
         post_from(&app, &c, "/api/mail/new/start", &[("local_part", "second"), ("service", "svc-second")])

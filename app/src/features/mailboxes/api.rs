@@ -70,6 +70,12 @@ pub async fn start_mailbox(local_part: String, service: Option<String>) -> Resul
         if contracts.is_empty() {
             return Err(AppError::Forbidden.into());
         }
+        // With several contracts, one is chosen on the list (its 新規登録): a step 1
+        // reached without it (a restart, an expired draft, the path typed) would
+        // otherwise put the mailbox on the first contract unasked.
+        if service.is_none() && contracts.len() > 1 {
+            return crate::ssr::refuse(routes::LIST, AppError::FlowExpired);
+        }
         // Another customer's contract, or one that has ended: not found, as any id not
         // the customer's.
         let Some(service_id) = contracts
