@@ -578,7 +578,31 @@ async fn wrong_codes_count_against_an_unknown_id_as_against_an_account(backend: 
     assert!(logins[0].contains("error=throttled"), "{logins:?}");
 }
 
+/// Past the hourly limit of starts a recovery is bound to no account, and its wrong
+/// codes count for no ID, known or unknown alike: a lock reached by them would have
+/// reached no owner's mail (a review of the change above found it).
+async fn wrong_codes_past_the_hourly_limit_count_for_no_id(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let unknown = unknown_id_taking(&app, "code").await;
+    let mut logins = Vec::new();
+    for id in ["hanako@example.com", unknown.as_str()] {
+        for _ in 0..5 {
+            post_from(&app, &app.new_browser(), "/api/recovery/start", &[("itscom_id", id)]).await;
+        }
+        let c = app.new_browser();
+        assert_eq!(post_from(&app, &c, "/api/recovery/start", &[("itscom_id", id)]).await, "/recovery/code");
+        for _ in 0..5 {
+            post_from(&app, &c, "/api/recovery/code", &[("code", "000000")]).await;
+        }
+        logins.push(location(&app.login(id, "Wrong-pass-9").await));
+    }
+    assert_eq!(logins[0], logins[1], "an account and an unknown ID alike");
+    assert!(logins[0].contains("error=credentials"), "{logins:?}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'recovery.failed'").await, 0);
+}
+
 on_both_databases!(
+    wrong_codes_past_the_hourly_limit_count_for_no_id,
     wrong_codes_count_against_an_unknown_id_as_against_an_account,
     the_twentieth_code_of_the_day_is_still_taken,
     the_right_answer_on_the_fifth_try_still_works,

@@ -48,7 +48,7 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
             tx.commit().await?;
             return refuse(routes::IDENTIFY, AppError::TooManyAttempts);
         }
-        let (account_id, method) = recovery_account(&mut tx, &key, decoy, t).await?;
+        let (account_id, method, allowed) = recovery_account(&mut tx, &key, decoy, t).await?;
         let code_method = method == "code";
         let flow = store::NewFlow {
             token: &token,
@@ -57,6 +57,7 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
             step: if code_method { RecoveryStep::Code } else { RecoveryStep::Question },
             code_hash: code_method.then(|| store::code_hash(&token, &code)),
             id_key: &key,
+            counts: allowed,
         };
         store::start_flow(&mut tx, flow, t).await?;
         announce_recovery(&mut tx, &state.settings, account_id.as_deref(), method, &code, t).await?;
@@ -68,14 +69,15 @@ pub async fn start_recovery(itscom_id: String) -> Result<String, AppError> {
 }
 
 /// The active account a recovery of the ID of `key` is bound to (none past the
-/// hourly limits), and the path its screens take (`decoy` for an unknown ID).
+/// hourly limits), the path its screens take (`decoy` for an unknown ID), and whether
+/// it is within those limits (its wrong codes count against the ID's login budget).
 #[cfg(feature = "ssr")]
 async fn recovery_account(
     tx: &mut crate::ssr::db::Conn,
     key: &str,
     decoy: &'static str,
     t: i64,
-) -> Result<(Option<String>, &'static str), sqlx::Error> {
+) -> Result<(Option<String>, &'static str, bool), sqlx::Error> {
     use crate::ssr::auth::throttle;
     let account = store::active_account(tx, key).await?;
     // Per typed ID and client (a stranger spends only their own), under a larger cap per
@@ -97,8 +99,9 @@ async fn recovery_account(
         None => decoy,
     };
     // Past the hourly limit the flow is bound to no account: same screens, no mail,
-    // and nothing to guess.
-    Ok((account.filter(|_| allowed).map(|(account_id, _)| account_id), method))
+    // nothing to guess, and (for any ID alike) nothing counted: a lock reached by such
+    // codes would reach no owner's mail.
+    Ok((account.filter(|_| allowed).map(|(account_id, _)| account_id), method, allowed))
 }
 
 /// A recovery's start: its event and, on path B, the code's mail.
@@ -142,7 +145,7 @@ async fn announce_recovery(
 }
 
 /// 認証コード: 10 minutes, 5 attempts (counted atomically), single use. Wrong codes
-/// also count as failed logins for the account.
+/// also count as failed logins of the typed ID, whether or not it has an account.
 #[server(endpoint = "recovery/code")]
 pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
     use super::RecoveryStep;

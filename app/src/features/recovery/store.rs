@@ -171,6 +171,8 @@ pub struct NewFlow<'a> {
     pub code_hash: Option<String>,
     /// The typed ID's key (stored hashed: the per-ID budgets' subject).
     pub id_key: &'a str,
+    /// Within the hourly limits: its wrong codes count against the ID's login budget.
+    pub counts: bool,
 }
 
 /// Starts this browser's recovery.
@@ -190,7 +192,7 @@ pub async fn start_flow(conn: &mut Conn, flow: NewFlow<'_>, now: i64) -> Result<
     .bind(now)
     .bind(now + FLOW_SECS)
     .bind(sha256_hex(flow.id_key))
-    .bind(crate::ssr::auth::throttle::row_of(&crate::ssr::auth::throttle::LOGIN_ACCOUNT, flow.id_key))
+    .bind(flow.counts.then(|| crate::ssr::auth::throttle::row_of(&crate::ssr::auth::throttle::LOGIN_ACCOUNT, flow.id_key)))
     .execute(conn)
     .await?;
     Ok(())
