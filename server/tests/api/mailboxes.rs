@@ -494,6 +494,9 @@ async fn each_internet_contract_has_its_own_five(backend: Backend) {
         let sub = offered(&app, &c).await.remove(0);
         post_from(&app, &c, "/api/mail/new/subdomain", &[("subdomain", &sub)]).await;
         post_from(&app, &c, "/api/mail/new/terms", &[("virus_check", "on")]).await;
+        let (_, confirm) = app.get_text_with(&c, "/mail/new/confirm").await;
+        assert!(confirm.contains("data-testid=\"summary-contract\""), "確認 names the contract");
+        assert!(confirm.contains("インターネット 1Gコース（設置場所: 東京都世田谷区1-2-3）"));
         assert_eq!(post_from(&app, &c, "/api/mail/new/register", &[]).await, "/mail/new/done", "{local}");
     }
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM mailboxes WHERE service_id = 'svc-second'").await, 5);

@@ -113,8 +113,15 @@ pub async fn get_mailbox_draft() -> Result<Option<MailboxDraftView>, AppError> {
     let mut conn = state.db.conn().await?;
     let draft = store::current_draft(&mut conn, &account, crate::ssr::now()).await?;
     let needs_password = crate::ssr::auth::needs_password(&account, crate::ssr::now());
-    Ok(draft.filter(|d| d.step != MailboxStep::Done).map(|d| MailboxDraftView {
+    let Some(d) = draft.filter(|d| d.step != MailboxStep::Done) else { return Ok(None) };
+    let contracts = store::internet_services(&mut conn, &account.customer_no).await?;
+    let contract = (contracts.len() > 1)
+        .then(|| contracts.into_iter().find(|c| c.service_id == d.service_id))
+        .flatten()
+        .map(|c| (c.plan_name, c.installation_address));
+    Ok(Some(MailboxDraftView {
         needs_password,
+        contract,
         step: d.step,
         local_part: d.local_part,
         domain: state.settings.mail_domain.clone(),

@@ -81,6 +81,9 @@ pub struct MailboxDraftView {
     pub virus_check: Option<bool>,
     /// The login is older than 5 minutes: 登録 asks for the password again.
     pub needs_password: bool,
+    /// The internet contract (plan, 設置場所), named where the customer has more than
+    /// one.
+    pub contract: Option<(String, String)>,
 }
 
 impl crate::flow::HasStep<MailboxStep> for MailboxDraftView {

@@ -260,6 +260,10 @@ pub fn MailboxConfirmPage() -> impl IntoView {
                     </dd>
                     <dt class="font-bold">{tf.virus}</dt>
                     <dd data-testid="summary-virus">{on_off(tf, d.virus_check.unwrap_or(false))}</dd>
+                    {d.contract.clone().map(|(plan, address)| view! {
+                        <dt class="font-bold">{tf.contract_label}</dt>
+                        <dd class="break-words" data-testid="summary-contract">{(tf.contract)(&plan, &address)}</dd>
+                    })}
                 </dl>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                     <PasswordAgain needed=d.needs_password lead=tx.password_again_lead error=error/>
