@@ -338,11 +338,7 @@ async fn with_both_factors(password: Option<String>, code: String, renew: bool) 
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let mut conn = state.db.conn().await?;
-    // One attempt of the login budget for both: the password's, kept until the code
-    // passes (were the password to forgive it, the wrong codes before would be wiped).
-    crate::ssr::auth::password_first_of_two(&mut conn, &account, password, t).await?;
-    let (id, itscom_id) = (&account.account_id, &account.itscom_id);
-    check_second_factor(&mut conn, &state, (id, itscom_id), &code, Attempt::Reserved, t).await?;
+    both_factors(&mut conn, &state, &account, password, &code, t).await?;
     drop(conn);
     let mut tx = state.db.begin().await?;
     if renew {
@@ -355,6 +351,23 @@ async fn with_both_factors(password: Option<String>, code: String, renew: bool) 
     changed(&mut tx, &account.account_id, Event::TwoStepDisabled, |w| w.done_two_step_off, t).await?;
     tx.commit().await?;
     Ok(super::routes::done("two_step_off", "two-step"))
+}
+
+/// The password and a code, in one attempt of the login budget: the password's, kept
+/// until the code passes (were the password to forgive it, the wrong codes before would
+/// be wiped).
+#[cfg(feature = "ssr")]
+async fn both_factors(
+    conn: &mut crate::ssr::db::Conn,
+    state: &crate::ssr::AppState,
+    account: &crate::ssr::auth::CurrentAccount,
+    password: Option<String>,
+    code: &str,
+    t: i64,
+) -> Result<(), AppError> {
+    crate::ssr::auth::password_first_of_two(conn, account, password, t).await?;
+    let (id, itscom_id) = (&account.account_id, &account.itscom_id);
+    check_second_factor(conn, state, (id, itscom_id), code, Attempt::Reserved, t).await
 }
 
 /// The code typed at a second step (the app's, a step not used before; or a recovery
@@ -567,12 +580,10 @@ pub async fn passkey_register_start(
         if code.trim().is_empty() {
             return Err(AppError::invalid("otp", crate::domain::FieldError::Required));
         }
-        let (id, itscom_id) = (&account.account_id, &account.itscom_id);
         if crate::ssr::auth::needs_password(&account, t) {
-            crate::ssr::auth::password_first_of_two(&mut conn, &account, password, t).await?;
-            check_second_factor(&mut conn, &state, (id, itscom_id), &code, Attempt::Reserved, t).await?;
+            both_factors(&mut conn, &state, &account, password, &code, t).await?;
         } else {
-            second_factor(&mut conn, &state, id, itscom_id, &code, t).await?;
+            second_factor(&mut conn, &state, &account.account_id, &account.itscom_id, &code, t).await?;
         }
     } else {
         crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
