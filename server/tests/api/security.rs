@@ -774,6 +774,46 @@ async fn with_two_step_on_adding_a_passkey_asks_for_a_code(backend: Backend) {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM passkeys").await, 2);
 }
 
+/// The browser's prompt cancelled: 追加 pressed again in the same browser with the
+/// same code goes on (the code, taken once, proved at the ceremony's start stands for
+/// the rest of its 5 minutes), and is no wrong try. Not in another browser of the
+/// same account, and not once the first ceremony's 5 minutes are over.
+async fn a_passkey_prompt_cancelled_can_be_tried_again_with_the_same_code(backend: Backend) {
+    const START: &str = "/api/security/passkey/register/start";
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let other = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    let otp = code(&totp, 0);
+    let (status, first) = script_call(&app, &c, START, &[("otp", &otp)]).await;
+    assert_eq!(status, 200, "{first}");
+    // The prompt cancelled; pressed again with what the fields still hold.
+    let (status, options) = script_call(&app, &c, START, &[("otp", &otp)]).await;
+    assert_eq!(status, 200, "the same code again: {options}");
+    assert_ne!(options, first, "a new challenge");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.failed'").await, 0);
+    let ends: Vec<(i64,)> = rows(&app, "SELECT expires_at FROM webauthn_ceremonies").await;
+    assert_eq!(ends.len(), 1, "the first ceremony is replaced");
+    assert!(ends[0].0 <= app::ssr::now() + 300);
+    let mut key = crate::common::authenticator::SoftPasskey::new(ORIGIN, 8);
+    let credential = key.register(&options);
+    let (status, next) =
+        script_call(&app, &c, "/api/security/passkey/register/finish", &[("credential", &credential)]).await;
+    assert_eq!((status, next.as_str()), (200, "/account/security?done=passkey_added#passkeys"));
+    // Finished: the next one asks for a code again.
+    let (status, body) = script_call(&app, &c, START, &[]).await;
+    assert!(status == 422 && body.contains("\"otp\""), "{status}: {body}");
+    // Another browser of the account has no ceremony of its own to go on with.
+    let (status, _) = script_call(&app, &c, START, &[("otp", &code(&totp, 1))]).await;
+    assert_eq!(status, 200);
+    let (status, body) = script_call(&app, &other, START, &[]).await;
+    assert!(status == 422 && body.contains("\"otp\""), "{status}: {body}");
+    // The first ceremony's 5 minutes over: a code again.
+    exec_at(&app, "UPDATE webauthn_ceremonies SET expires_at = $1", app::ssr::now() - 1).await;
+    let (status, body) = script_call(&app, &c, START, &[]).await;
+    assert!(status == 422 && body.contains("\"otp\""), "{status}: {body}");
+}
+
 /// Adding a passkey asks for the password once the login is older than 5 minutes (a
 /// session someone else holds must not keep the account with a passkey of its own):
 /// at 290 s not asked; at 310 s refused without it and with a wrong one, nothing saved;
@@ -916,6 +956,7 @@ on_both_databases!(
     a_right_password_does_not_forgive_the_wrong_codes_of_turning_it_off,
     a_right_password_elsewhere_does_not_wipe_the_count_of_wrong_codes,
     with_two_step_on_adding_a_passkey_asks_for_a_code,
+    a_passkey_prompt_cancelled_can_be_tried_again_with_the_same_code,
     a_two_step_setup_is_seen_and_confirmed_by_its_own_session_only,
     turning_the_notices_off_asks_for_the_password_and_is_mailed,
     wrong_passwords_at_a_change_are_recorded_and_the_lock_is_mailed,

@@ -566,7 +566,10 @@ pub async fn get_activity(kind: String, page: u32) -> Result<Activity, AppError>
 /// the database (the password again after 5 minutes). With two-step verification on,
 /// a code too, however recent the login: a passkey logs in alone, without the password
 /// or a code, and outlives a password reset, so a stolen session must not be able to
-/// add one with the password only.
+/// add one with the password only. Started again in this browser while its ceremony
+/// is open (the browser's prompt cancelled or failed), the code it proved stands for
+/// the rest of that ceremony's 5 minutes: a code is taken once, so asking for it again
+/// would refuse the right one and count it as a wrong try.
 #[server(endpoint = "security/passkey/register/start")]
 pub async fn passkey_register_start(
     password: Option<String>,
@@ -575,7 +578,11 @@ pub async fn passkey_register_start(
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let mut conn = state.db.conn().await?;
-    if super::store::two_step_on(&mut conn, &account.account_id).await? {
+    let open = take_ceremony(&mut conn, "register", t)
+        .await?
+        .filter(|c| c.account_id.as_deref() == Some(account.account_id.as_str()));
+    let until = open.as_ref().map_or(t + super::passkey::CEREMONY_SECS, |c| c.expires_at);
+    if open.is_none() && super::store::two_step_on(&mut conn, &account.account_id).await? {
         let code = otp.unwrap_or_default();
         if code.trim().is_empty() {
             return Err(AppError::invalid("otp", crate::domain::FieldError::Required));
@@ -604,11 +611,13 @@ pub async fn passkey_register_start(
     options["publicKey"]["authenticatorSelection"]["residentKey"] = "required".into();
     options["publicKey"]["authenticatorSelection"]["requireResidentKey"] = true.into();
     let saved = serde_json::to_string(&registration).map_err(AppError::internal)?;
-    open_ceremony(&mut conn, &state.settings, Some(&account.account_id), "register", &saved, t).await?;
+    open_ceremony(&mut conn, &state.settings, Some(&account.account_id), "register", &saved, (t, until))
+        .await?;
     Ok(options.to_string())
 }
 
-/// A ceremony's state kept for its finish, named by a cookie of this browser.
+/// A ceremony's state kept for its finish, named by a cookie of this browser: from `t`
+/// until `until`.
 #[cfg(feature = "ssr")]
 async fn open_ceremony(
     conn: &mut crate::ssr::db::Conn,
@@ -616,14 +625,13 @@ async fn open_ceremony(
     account_id: Option<&str>,
     kind: &str,
     saved: &str,
-    t: i64,
+    (t, until): (i64, i64),
 ) -> Result<(), AppError> {
-    use super::passkey::{CEREMONY_COOKIE, CEREMONY_SECS};
+    use super::passkey::CEREMONY_COOKIE;
     use crate::ssr::auth;
     let token = auth::random_token();
-    super::store::open_ceremony(conn, &auth::sha256_hex(&token), account_id, kind, saved, t + CEREMONY_SECS)
-        .await?;
-    auth::set_cookie(&auth::cookie(settings, CEREMONY_COOKIE, &token, Some(CEREMONY_SECS), true));
+    super::store::open_ceremony(conn, &auth::sha256_hex(&token), account_id, kind, saved, until).await?;
+    auth::set_cookie(&auth::cookie(settings, CEREMONY_COOKIE, &token, Some(until - t), true));
     Ok(())
 }
 
@@ -633,7 +641,7 @@ async fn take_ceremony(
     conn: &mut crate::ssr::db::Conn,
     kind: &str,
     t: i64,
-) -> Result<Option<(Option<String>, String)>, AppError> {
+) -> Result<Option<super::store::Ceremony>, AppError> {
     let token = crate::ssr::auth::request_cookie(super::passkey::CEREMONY_COOKIE).unwrap_or_default();
     Ok(super::store::take_ceremony(conn, &crate::ssr::auth::sha256_hex(&token), kind, t).await?)
 }
@@ -652,7 +660,9 @@ async fn add_passkey(credential: String) -> crate::ssr::Answer {
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let mut tx = state.db.begin().await?;
-    let Some((Some(owner), saved)) = take_ceremony(&mut tx, "register", t).await? else {
+    let Some(super::store::Ceremony { account_id: Some(owner), state: saved, .. }) =
+        take_ceremony(&mut tx, "register", t).await?
+    else {
         return Err(AppError::FlowExpired.into());
     };
     if owner != account.account_id {
@@ -743,7 +753,8 @@ pub async fn passkey_login_start() -> Result<String, AppError> {
     // A button press, not the login field's autofill: the browser asks at once.
     options.mediation = None;
     let saved = serde_json::to_string(&authentication).map_err(AppError::internal)?;
-    open_ceremony(&mut conn, &state.settings, None, "login", &saved, t).await?;
+    open_ceremony(&mut conn, &state.settings, None, "login", &saved, (t, t + super::passkey::CEREMONY_SECS))
+        .await?;
     serde_json::to_string(&options).map_err(AppError::internal)
 }
 
@@ -765,7 +776,8 @@ async fn passkey_login(credential: String, next: String) -> crate::ssr::Answer {
     let t = crate::ssr::now();
     let client = auth::client_address();
     let mut conn = state.db.conn().await?;
-    let Some((_, saved)) = take_ceremony(&mut conn, "login", t).await? else {
+    let Some(super::store::Ceremony { state: saved, .. }) = take_ceremony(&mut conn, "login", t).await?
+    else {
         return Err(AppError::FlowExpired.into());
     };
     let authentication: webauthn_rs::prelude::DiscoverableAuthentication =
@@ -836,7 +848,15 @@ pub async fn passkey_verify_start() -> Result<String, AppError> {
         .start_passkey_authentication(&passkeys)
         .map_err(|e| AppError::internal(format!("passkey step-up start: {e}")))?;
     let saved = serde_json::to_string(&authentication).map_err(AppError::internal)?;
-    open_ceremony(&mut conn, &state.settings, Some(&account.account_id), "verify", &saved, t).await?;
+    open_ceremony(
+        &mut conn,
+        &state.settings,
+        Some(&account.account_id),
+        "verify",
+        &saved,
+        (t, t + super::passkey::CEREMONY_SECS),
+    )
+    .await?;
     serde_json::to_string(&options).map_err(AppError::internal)
 }
 
@@ -847,7 +867,9 @@ pub async fn passkey_verify_finish(credential: String) -> Result<(), AppError> {
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let mut conn = state.db.conn().await?;
-    let Some((Some(owner), saved)) = take_ceremony(&mut conn, "verify", t).await? else {
+    let Some(super::store::Ceremony { account_id: Some(owner), state: saved, .. }) =
+        take_ceremony(&mut conn, "verify", t).await?
+    else {
         return Err(AppError::FlowExpired);
     };
     if owner != account.account_id {

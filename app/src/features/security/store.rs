@@ -407,27 +407,35 @@ pub async fn open_ceremony(
     Ok(())
 }
 
-/// The ceremony's account and state, taken (used once): None when there is none of
-/// `kind`, it expired, or another request took it.
+/// A WebAuthn ceremony as its finish (or a retried start) takes it.
+#[derive(sqlx::FromRow)]
+pub struct Ceremony {
+    pub account_id: Option<String>,
+    pub state: String,
+    pub expires_at: i64,
+}
+
+/// The ceremony, taken (used once): None when there is none of `kind`, it expired, or
+/// another request took it.
 pub async fn take_ceremony(
     conn: &mut Conn,
     id_hash: &str,
     kind: &str,
     now: i64,
-) -> Result<Option<(Option<String>, String)>, sqlx::Error> {
-    let row: Option<(Option<String>, String, i64)> = sqlx::query_as(
+) -> Result<Option<Ceremony>, sqlx::Error> {
+    let row: Option<Ceremony> = sqlx::query_as(
         "SELECT account_id, state, expires_at FROM webauthn_ceremonies WHERE id_hash = $1 AND kind = $2",
     )
     .bind(id_hash)
     .bind(kind)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((account_id, state, expires_at)) = row else { return Ok(None) };
+    let Some(ceremony) = row else { return Ok(None) };
     let taken = sqlx::query("DELETE FROM webauthn_ceremonies WHERE id_hash = $1")
         .bind(id_hash)
         .execute(conn)
         .await?
         .rows_affected()
         == 1;
-    Ok((taken && expires_at > now).then_some((account_id, state)))
+    Ok((taken && ceremony.expires_at > now).then_some(ceremony))
 }
