@@ -2,7 +2,9 @@
 //! the features' scheduled jobs (held re-registrations put into effect) and deletes
 //! what has expired: sessions, what each flow's table lets go of (the features'
 //! `FLOWS`, handed over in `AppState::registry`), idle throttle rows, month-old
-//! security events a flood could write at will, and mails sent or given up a month ago.
+//! security events a flood could write at will, an account's events after 400 days
+//! (but the two kinds its contract history lists), and mails sent or given up a month
+//! ago.
 //! Every server process runs the loop, and one of them does a given tick: the one that
 //! takes the lease `maintenance` for the period (a process killed mid-tick holds it no
 //! longer). Each step is a guarded statement anyway, so a tick done twice changes
@@ -18,8 +20,19 @@ pub const PERIOD: Duration = Duration::from_secs(60);
 pub const KEEP_FINISHED_SECS: i64 = 86_400;
 
 /// Security events that a flood can write at will (failed logins of unknown IDs,
-/// throttled attempts) are kept this long; an account's other events stay.
+/// throttled attempts), and those of no account (a failed contract check of a
+/// customer's, with the guesser's address), are kept this long.
 pub const KEEP_NOISE_SECS: i64 = 30 * 86_400;
+
+/// An account's other events are kept this long (セキュリティ履歴 shows 12 months; a
+/// month over for a case being looked at), then go with their client addresses:
+/// all but [`KEPT_FOR_GOOD`].
+pub const KEEP_EVENTS_SECS: i64 = 400 * 86_400;
+
+/// The kinds of event kept for as long as the contract lasts: ご契約内容の変更履歴
+/// lists them. The tick's delete (and its index, migration 29) names them so.
+pub const KEPT_FOR_GOOD: [crate::ssr::events::Event; 2] =
+    [crate::ssr::events::Event::IdChanged, crate::ssr::events::Event::PaymentMethodChanged];
 
 /// Sent (or given up) mails stay in the outbox this long (an operator asked "was it sent?" can look),
 /// then go: the queue does not grow with every mail ever sent.
@@ -122,6 +135,7 @@ pub fn deletions(now: i64, session_idle_secs: i64) -> Vec<Deletion> {
     let idle_before = now - session_idle_secs;
     let finished_before = now - KEEP_FINISHED_SECS;
     let events_before = now - KEEP_NOISE_SECS;
+    let expired_before = now - KEEP_EVENTS_SECS;
     let sent_before = now - KEEP_SENT_MAIL_SECS;
     let delete = |table, key, when, binds| Deletion { table, key, when, binds };
     vec![
@@ -131,15 +145,17 @@ pub fn deletions(now: i64, session_idle_secs: i64) -> Vec<Deletion> {
         // A lock (100 failures in a row) is never due: reserve() sets it so, and it stays
         // until it is opened, whatever its age.
         delete("throttle", "key", "purge_after <= $1 AND blocked_until <= $1", vec![now]),
-        // Events of no account and no customer (failed logins of unknown IDs), and
-        // throttled attempts: two deletes, each along its own index.
+        // Events of no account (failed logins of unknown IDs, failed contract checks),
+        // and throttled attempts: two deletes, each along its own index.
+        delete("account_events", "id", "account_id IS NULL AND created_at <= $1", vec![events_before]),
+        delete("account_events", "id", "kind = 'login.throttled' AND created_at <= $1", vec![events_before]),
+        // The rest after 400 days, but for the kinds kept for good (KEPT_FOR_GOOD).
         delete(
             "account_events",
             "id",
-            "account_id IS NULL AND customer_no IS NULL AND created_at <= $1",
-            vec![events_before],
+            "kind NOT IN ('account.id_changed', 'billing.payment_method_changed') AND created_at <= $1",
+            vec![expired_before],
         ),
-        delete("account_events", "id", "kind = 'login.throttled' AND created_at <= $1", vec![events_before]),
         // The stand-in rows of requests for unknown IDs (born delivered, never sent).
         delete("outbox", "id", "topic = 'decoy' AND created_at <= $1", vec![finished_before]),
         // Mails sent, or given up, a month ago: the outbox is a queue, not an archive.
@@ -185,5 +201,26 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
         if *stop.borrow() {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kinds kept for good are named alike by the tick's delete and by the partial
+    /// index it walks (SQLite uses that index only for the same words).
+    #[test]
+    fn the_events_delete_and_its_index_name_the_kinds_kept_for_good() {
+        let mut names: Vec<&str> = KEPT_FOR_GOOD.iter().map(|e| e.name()).collect();
+        names.sort_unstable();
+        let words = format!("kind NOT IN ('{}')", names.join("', '"));
+        let delete = deletions(0, 1_800)
+            .into_iter()
+            .find(|d| d.binds == [-KEEP_EVENTS_SECS])
+            .expect("the 400-day delete");
+        assert_eq!(delete.when, format!("{words} AND created_at <= $1"));
+        let migration = include_str!("../../../migrations/20261219000029_events_retention.sql");
+        assert!(migration.contains(&format!("WHERE {words};")), "{migration}");
     }
 }

@@ -145,6 +145,55 @@ async fn a_tick_lets_sent_mail_and_noise_go_after_a_month_and_keeps_the_rest(bac
     assert_eq!(ids("account_events").await, ["e-own"], "the noise: gone");
 }
 
+/// An account's events go after 400 days, with their client addresses, but for the two
+/// kinds ご契約内容の変更履歴 lists (kept for good); an event of no account (a failed
+/// contract check of a customer's, with the guesser's address) after 30 days. Each
+/// edge both ways.
+async fn an_accounts_events_go_after_400_days_but_the_contract_historys(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let t = app::ssr::now();
+    let day = 86_400;
+    let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let events =
+        "INSERT INTO account_events (id, account_id, customer_no, kind, client, detail, created_at) VALUES";
+    for row in [
+        format!("{events} ('e-login', '{account}', '100000002', 'login.succeeded', '192.0.2.1', '{{}}', {t})"),
+        format!("{events} ('e-plan', '{account}', '100000002', 'contract.plan_changed', '192.0.2.1', '{{}}', {t})"),
+        format!(
+            "{events} ('e-pay', '{account}', '100000002', 'billing.payment_method_changed', '192.0.2.1', '{{}}', {t})"
+        ),
+        format!("{events} ('e-id', '{account}', '100000002', 'account.id_changed', '192.0.2.1', '{{}}', {t})"),
+        format!(
+            "{events} ('e-check', NULL, '100000004', 'registration.verification_failed', '192.0.2.9', '{{}}', {t})"
+        ),
+    ] {
+        sqlx::query(&row).execute(app.db.pool()).await.unwrap();
+    }
+    let ids = || {
+        let app = &app;
+        async move {
+            let ids: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM account_events WHERE id IN ('e-login', 'e-plan', 'e-pay', 'e-id', 'e-check') ORDER BY id",
+            )
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+            ids
+        }
+    };
+    maintenance_at(&app, t + 29 * day).await;
+    assert_eq!(ids().await, ["e-check", "e-id", "e-login", "e-pay", "e-plan"]);
+    maintenance_at(&app, t + 31 * day).await;
+    assert_eq!(ids().await, ["e-id", "e-login", "e-pay", "e-plan"], "no account's: gone after 30 days");
+    maintenance_at(&app, t + 399 * day).await;
+    assert_eq!(ids().await, ["e-id", "e-login", "e-pay", "e-plan"]);
+    maintenance_at(&app, t + 401 * day).await;
+    assert_eq!(ids().await, ["e-id", "e-pay"], "after 400 days, the contract history's only");
+}
+
 /// A backlog larger than a statement's batch (the first tick after a long stop, or the
 /// year of sent mail there was when this retention began) goes in batches: one tick
 /// deletes it all here, each statement at most BATCH rows, and what is not due stays.
@@ -183,5 +232,6 @@ on_both_databases!(
     every_statement_of_a_maintenance_tick_and_the_mail_claim_uses_an_index,
     the_hot_pages_queries_use_an_index,
     a_tick_lets_sent_mail_and_noise_go_after_a_month_and_keeps_the_rest,
+    an_accounts_events_go_after_400_days_but_the_contract_historys,
     a_backlog_goes_in_batches_and_what_is_not_due_stays,
 );
