@@ -251,6 +251,18 @@ async fn the_wizard_registers_once_and_shows_the_password_once(backend: Backend)
     assert_eq!(event["customer_no"], "100000002");
     assert_eq!(event["virus_check"], false);
     assert!(event["at"].as_i64().unwrap() > 0);
+    // セキュリティ履歴's entry names the browser, not the address (the mailbox's own row
+    // has it): neither the events nor the security log copy it.
+    let details: Vec<String> =
+        sqlx::query_scalar("SELECT detail FROM account_events WHERE kind = 'mailbox.created'")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(details.len(), 1);
+    assert!(details[0].contains("\"browser\"") && !details[0].contains(&address), "{}", details[0]);
+    let logged: Vec<String> =
+        logs().lines().filter(|l| l.contains("mailbox.created")).map(str::to_owned).collect();
+    assert!(!logged.is_empty() && logged.iter().all(|l| !l.contains(&address)), "{logged:?}");
     let notices = outbox_mails_to(&app, "mailbox.notice", "hanako@example.com").await;
     assert_eq!(notices.len(), 1);
     assert!(notices[0].text.contains(&address) && notices[0].text.contains("OFF"));

@@ -268,16 +268,12 @@ pub async fn report(
     });
     enqueue_event(conn, super::EVENT_TOPIC, &event, now).await?;
     if change == Change::Created {
-        // In the account's セキュリティ履歴.
-        let client = crate::ssr::auth::client_address();
-        let detail = serde_json::json!({ "address": address });
-        let subject = crate::ssr::events::Subject::signed_in(account);
-        crate::ssr::events::record(
+        // In the account's セキュリティ履歴, with the browser as every entry there (the
+        // address is the mailbox's own row's: not copied into the log and the events).
+        crate::ssr::events::account_event(
             conn,
             crate::ssr::events::Event::MailboxCreated,
-            subject,
-            &client,
-            detail,
+            &account.account_id,
             now,
         )
         .await?;
