@@ -198,7 +198,11 @@ if [ "$faults" = 1 ]; then
   faults_pid=$!
 fi
 wait "$goose_pid" || { cat "$work/loadtest.out"; exit 1; }
-[ "$faults" = 1 ] && { wait "$faults_pid" || true; }
+# A schedule that stopped part-way injected less than the table would claim: a failure.
+if [ "$faults" = 1 ] && ! wait "$faults_pid"; then
+  echo "the fault schedule failed part-way (see $work/faults.log): not every fault was injected" >&2
+  exit 1
+fi
 
 log "waiting for the outbox to drain (every mail sent; at most 4 minutes)"
 for _ in $(seq 240); do
@@ -242,6 +246,7 @@ if [ "$faults" = 1 ]; then
     --quiet --goose-log "$work/lite-goose.log" >"$work/lite.out" 2>&1 &
   lite_goose=$!
   sleep 20
+  killed_at="$(now)"
   kill -KILL "$lite_pid"
   gone "$lite_pid"
   echo "  SQLite process killed (-9) under the write load"
@@ -249,7 +254,7 @@ if [ "$faults" = 1 ]; then
   start_lite
   echo "  started again, ready in $(since "$t_restart") s (no repair step: it opened the file as it was)"
   wait "$lite_goose" || true
-  lite_args=(--sqlite "$lite" --sqlite-summary "$work/lite-summary.json")
+  lite_args=(--sqlite "$lite" --sqlite-summary "$work/lite-summary.json" --sqlite-killed-at "$killed_at")
 fi
 
 log "result"
