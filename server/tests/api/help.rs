@@ -82,7 +82,9 @@ async fn an_inquiry_is_checked_stored_with_a_reference_number_mailed_and_listed_
     assert!(page.find(&reference).unwrap() < page.find(&full).unwrap());
     // Another customer sees none of them, and no confirmation for a made-up number.
     let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
-    let (_, theirs) = app.get_text_with(&ichiro, &to).await;
+    let (status, theirs) = app.get_text_with(&ichiro, &to).await;
+    // His own page, shown (so what it lacks is not an error page's lack).
+    assert!(status == 200 && theirs.contains("data-testid=\"inquiry-form\""), "{status}");
     assert!(!theirs.contains("夜になると") && !theirs.contains("data-testid=\"inquiry\""));
     // Only her own numbers are confirmed: not a made-up one, not malformed input, not
     // another customer's (his own page confirms nothing of hers).

@@ -374,7 +374,9 @@ async fn devices_are_listed_and_ended_by_their_owner_only(backend: Backend) {
     let to = post_from(&app, &ichiro, "/api/security/session/end", &[("id", &phone_id)]).await;
     assert_eq!(to, "/account/security?error=expired");
     assert_eq!(app.get_text_with(&phone, "/account").await.0, 200, "still logged in");
-    let (_, his) = app.get_text_with(&ichiro, "/account/security").await;
+    let (status, his) = app.get_text_with(&ichiro, "/account/security").await;
+    // His own page, shown (so what it lacks is not an error page's lack).
+    assert!(status == 200 && his.contains("data-testid=\"devices\""), "{status}");
     assert!(!his.contains(&phone_id) && !his.contains("Chrome / Android"));
     // The owner ends it: the phone's next request is logged out.
     let to = post_from(&app, &desk, "/api/security/session/end", &[("id", &phone_id)]).await;
@@ -729,7 +731,9 @@ async fn a_passkey_registers_logs_in_without_an_id_and_skips_the_code(backend: B
     assert_eq!(to, "/account/security?error=expired");
     let to = post_from(&app, &ichiro, "/api/security/passkey/rename", &[("id", &id), ("name", "x")]).await;
     assert_eq!(to, "/account/security?error=expired");
-    let (_, his) = app.get_text_with(&ichiro, "/account/security").await;
+    let (status, his) = app.get_text_with(&ichiro, "/account/security").await;
+    // His own page, shown (so what it lacks is not an error page's lack).
+    assert!(status == 200 && his.contains("data-testid=\"devices\""), "{status}");
     assert!(!his.contains("花子のiPhone"));
     age_logins(&app).await;
     let to = post_from(&app, &b, "/api/security/passkey/delete", &[("id", &id)]).await;
