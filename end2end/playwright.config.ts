@@ -20,7 +20,8 @@ export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
   fullyParallel: true,
-  forbidOnly: !!process.env.CI,
+  // A stray test.only would run one test and pass: refused everywhere, not only in CI.
+  forbidOnly: true,
   retries: process.env.CI ? 1 : 0,
   workers: 2,
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],

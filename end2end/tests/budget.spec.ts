@@ -15,7 +15,7 @@ test.describe('download budget', () => {
   test('the login page loads in at most 100 KB with its service worker, its files compressed and cached for a year @phone-only', async ({ page }, info) => {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
-    type File = { url: string; bytes: number; headers: Record<string, string>; worker?: boolean };
+    type File = { url: string; bytes: number; headers: Record<string, string>; worker?: boolean; body?: number };
     const files = new Map<string, File>();
     cdp.on('Network.responseReceived', (e) => {
       // A response the worker gave the page is counted as the worker's own fetch.
@@ -55,7 +55,7 @@ test.describe('download budget', () => {
         responseBodySize: Number(headers['content-length'] ?? (await response?.body().catch(() => null))?.length ?? 0),
         responseHeadersSize: headerLines((await response?.headersArray().catch(() => null)) ?? again?.headersArray() ?? []),
       }));
-      workerFiles.push({ url: r.url(), bytes: s.responseHeadersSize + s.responseBodySize, headers, worker: true });
+      workerFiles.push({ url: r.url(), bytes: s.responseHeadersSize + s.responseBodySize, headers, worker: true, body: s.responseBodySize });
       lastWorkerEvent = Date.now();
     });
     await page.goto('/login', { waitUntil: 'networkidle' });
@@ -73,6 +73,9 @@ test.describe('download budget', () => {
       .join('\n');
     await info.attach('first-load.tsv', { body: `${total}\ttotal\n${table}`, contentType: 'text/tab-separated-values' });
     expect(list.some((f) => f.url.endsWith('.wasm')), `the WASM is part of the load:\n${table}`).toBe(true);
+    // A file whose size was not learnt would count as nothing against the budget.
+    const unmeasured = list.filter((f) => f.bytes === 0 || f.body === 0).map((f) => f.url);
+    expect(unmeasured, `every file of the load measured:\n${table}`).toEqual([]);
     expect(total, `bytes on the wire for /login:\n${table}`).toBeLessThanOrEqual(LOGIN_BUDGET);
 
     const header = (f: { headers: Record<string, string> }, name: string) =>

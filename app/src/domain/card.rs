@@ -1,5 +1,6 @@
 //! Payment cards as My Page may know them: never a number, only the brand the leading
-//! digits (IIN) name and the last 4. Used by the gateways' adapters to name a card.
+//! digits (IIN) name and the last 4. Used by the gateways' adapters to name a card, and
+//! by the texts a customer writes to keep a card's number out of them.
 
 /// The brand of a card from its leading digits (the full number, or a masked one such
 /// as `424242******4242`: the first 6 are enough), with its length when known. None
@@ -29,6 +30,58 @@ pub fn brand_name(gateway_word: &str) -> Option<&'static str> {
     }
 }
 
+/// The Luhn check digit test of `number` (digits only).
+pub fn luhn(number: &str) -> bool {
+    let digits: Option<Vec<u32>> = number.chars().map(|c| c.to_digit(10)).collect();
+    let Some(digits) = digits else {
+        return false;
+    };
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                if d * 2 > 9 {
+                    d * 2 - 9
+                } else {
+                    d * 2
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    !digits.is_empty() && sum.is_multiple_of(10)
+}
+
+/// Whether `text` holds what looks like a whole card number: 14 to 16 digits (of either
+/// width, in groups joined by single spaces or hyphens) that begin as the card
+/// networks' numbers do (3 to 6; Japan's phone numbers begin with 0) and pass Luhn.
+/// The portal never takes a card's number (SPEC §2), so a text that would carry one to
+/// the staff and the receipt mail is refused; the last 4 digits are welcome.
+pub fn number_in(text: &str) -> bool {
+    let chars: Vec<char> = super::normalize::fold_width(text).chars().collect();
+    let whole =
+        |run: &str| (14..=16).contains(&run.len()) && matches!(run.as_bytes()[0], b'3'..=b'6') && luhn(run);
+    let mut run = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let joins = matches!(c, ' ' | '-' | 'ー' | '‐' | '−' | '–' | '—')
+            && !run.is_empty()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+            && chars[i - 1].is_ascii_digit();
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else if !joins {
+            if whole(&run) {
+                return true;
+            }
+            run.clear();
+        }
+    }
+    whole(&run)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +97,38 @@ mod tests {
         assert_eq!(brand("305693****5904", 14), Some("Diners Club"));
         assert_eq!(brand("601111******1117", 16), None, "Discover is not taken");
         assert_eq!(brand("4242", 4), None);
+    }
+
+    #[test]
+    fn a_card_number_is_found_in_a_text_in_any_of_its_usual_spellings_and_nothing_else() {
+        for text in [
+            "カード番号は4111111111111111です",
+            "4111 1111 1111 1111",
+            "４１１１－１１１１－１１１１－１１１１ の請求",
+            "アメックス 3782-822463-10005",
+            "Diners 30569309025904",
+            "JCB 3530111333300000 で払いました",
+        ] {
+            assert!(number_in(text), "{text}");
+        }
+        for text in [
+            // One digit off: Luhn fails.
+            "4111 1111 1111 1112",
+            // The last 4, a phone number, a customer number, a date, a reference number.
+            "下4桁は1111です",
+            "090-1234-5678",
+            "090-1234-5678 4111",
+            "お客さま番号 100000002",
+            "2026-12-05",
+            "受付番号 Q261205-123456",
+            // 13 and 17 digits.
+            "4222222222222",
+            "41111111111111113",
+            // Two numbers apart, not one.
+            "4111 1111, 1111 1111",
+        ] {
+            assert!(!number_in(text), "{text}");
+        }
     }
 
     #[test]

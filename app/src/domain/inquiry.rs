@@ -76,6 +76,11 @@ impl InquiryMessage {
         if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
             return Err(FieldError::InvalidCharacters);
         }
+        // A card's whole number would reach the support staff and the receipt mail;
+        // the portal never takes one (the last 4 digits are enough to name a card).
+        if super::card::number_in(text) {
+            return Err(FieldError::CardNumber);
+        }
         Ok(Self(text.to_string()))
     }
 
@@ -138,6 +143,16 @@ mod tests {
             let text = format!("料金{kept}が違う\n\t明細");
             assert_eq!(InquiryMessage::parse(&text).unwrap().as_str(), text, "{kept:?}");
         }
+    }
+
+    #[test]
+    fn a_message_with_a_cards_whole_number_is_refused_and_its_last_4_are_welcome() {
+        assert_eq!(
+            InquiryMessage::parse("4111 1111 1111 1111 のカードの請求について"),
+            Err(FieldError::CardNumber)
+        );
+        assert!(InquiryMessage::parse("下4桁1111のカードの請求について").is_ok());
+        assert!(InquiryMessage::parse("4111 1111 1111 1112 のカード").is_ok(), "not a card's number (Luhn)");
     }
 
     #[test]

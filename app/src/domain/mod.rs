@@ -57,6 +57,8 @@ pub enum FieldError {
     Exhausted,
     /// A name kept for the provider's own use (postmaster, abuse…).
     Reserved,
+    /// A payment card's whole number, which the portal never takes (SPEC §2).
+    CardNumber,
 }
 
 impl FieldError {
@@ -75,6 +77,7 @@ impl FieldError {
             FieldError::Taken => "taken".into(),
             FieldError::Exhausted => "exhausted".into(),
             FieldError::Reserved => "reserved".into(),
+            FieldError::CardNumber => "card_number".into(),
         }
     }
 
@@ -90,6 +93,7 @@ impl FieldError {
             "taken" => FieldError::Taken,
             "exhausted" => FieldError::Exhausted,
             "reserved" => FieldError::Reserved,
+            "card_number" => FieldError::CardNumber,
             c => {
                 if let Some(n) = c.strip_prefix("too_short_") {
                     FieldError::TooShort { min: n.parse().ok()? }

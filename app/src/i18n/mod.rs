@@ -112,6 +112,7 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
         ("local_part", E::InvalidCharacters) => texts.err_local_characters.into(),
         ("local_part", E::Exhausted) => texts.err_local_exhausted.into(),
         (_, E::Reserved) => texts.err_local_reserved.into(),
+        (_, E::CardNumber) => texts.err_card_number.into(),
         ("subdomain", E::Taken) => texts.err_sub_taken.into(),
         ("subdomain", E::Exhausted) => texts.err_sub_exhausted.into(),
         ("subdomain", E::InvalidFormat) => texts.err_sub_choose.into(),

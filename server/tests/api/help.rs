@@ -244,6 +244,36 @@ async fn a_form_sent_after_the_session_ended_says_so_and_leads_back(backend: Bac
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM inquiries").await, 0, "nothing was sent");
 }
 
+/// A card's whole number is kept out of an inquiry (SPEC §2: the portal never takes
+/// one): refused at the field with its message, nothing stored or mailed; one digit off
+/// (Luhn fails) or the last 4 alone, sent.
+async fn an_inquiry_with_a_cards_whole_number_is_refused_and_its_last_4_are_sent(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let send = |message: &'static str| {
+        let (app, c) = (&app, c.clone());
+        async move {
+            post_from(app, &c, "/api/help/inquiry", &[("category", "billing"), ("message", message)]).await
+        }
+    };
+    let to = send("先月の請求について。カード ４１１１－１１１１－１１１１－１１１１ で払いました").await;
+    assert_eq!(to, "/help?error=message.card_number");
+    let (_, page) = app.get_text_with(&c, &to).await;
+    assert!(page.contains("カード番号は送信できません。カードについては下4桁のみご記入ください。"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM inquiries").await, 0);
+    assert!(outbox_mails_to(&app, "help.inquiry_receipt", "hanako@example.com").await.is_empty());
+    // As a script sends it: the field and its error.
+    let res = app
+        .fetch_from(&c, "/api/help/inquiry", &[("category", "billing"), ("message", "3530111333300000")])
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("CardNumber"));
+    for message in ["カード 4111 1111 1111 1112 の件", "下4桁1111のカードで払いました"] {
+        sent_reference(&send(message).await);
+    }
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM inquiries").await, 2);
+}
+
 on_both_databases!(
     a_form_sent_after_the_session_ended_says_so_and_leads_back,
     the_same_form_sent_again_is_one_inquiry,
@@ -252,4 +282,5 @@ on_both_databases!(
     an_inquiry_is_checked_stored_with_a_reference_number_mailed_and_listed_for_its_owner_only,
     five_inquiries_an_hour_and_the_sixth_is_refused_before_it_is_typed,
     a_speed_test_of_ones_own_is_attached_and_anothers_is_refused,
+    an_inquiry_with_a_cards_whole_number_is_refused_and_its_last_4_are_sent,
 );
