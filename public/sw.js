@@ -1,16 +1,5 @@
-// The service worker of My Page.
-//
-// What it keeps: only the static build output (/pkg/: WASM, JS, CSS), the icons, the
-// manifest and the offline page. Its install fetches the offline page alone (1.3 KB,
-// whole in itself): everything else is kept as the browser asks for it, so a phone's
-// first visit downloads nothing it does not show (the large icon is fetched when the
-// app is installed, not on every first visit). What it never keeps: pages (they carry personal
-// data) and /api/ (server functions): those always go to the network.
-//
-// Freshness: build output is fetched network-first, so after a release the new WASM
-// is used as soon as the browser is online; the cached copy is only a fallback. This
-// file is served with Cache-Control: no-cache, and a changed worker replaces the old
-// one at once (skipWaiting + clients.claim) and drops the old caches.
+// The service worker of My Page: what it keeps and why, README ("The service worker").
+// Every byte here is part of a phone's first load of /login.
 
 const CACHE = 'mypage-static-v1';
 const OFFLINE_PAGE = '/offline.html';

@@ -49,7 +49,11 @@ export async function measure(page, path, { worker }) {
     if (!r.serviceWorker()) return;
     lastWorkerEvent = Date.now();
     const s = await r.sizes().catch(() => ({ responseHeadersSize: 0, responseBodySize: 0 }));
-    workerFiles.push({ url: r.url(), bytes: s.responseHeadersSize + s.responseBodySize, by: 'worker' });
+    // Chromium gives no body size for the worker's own script (sw.js): its length on the
+    // wire is its Content-Length (a precompressed static file).
+    const headers = (await r.response().catch(() => null))?.headers() ?? {};
+    const body = s.responseBodySize || Number(headers['content-length'] ?? 0);
+    workerFiles.push({ url: r.url(), bytes: s.responseHeadersSize + body, by: 'worker' });
   };
   context.on('request', onRequest);
   context.on('requestfinished', onDone);
