@@ -780,41 +780,56 @@ async fn with_two_step_on_adding_a_passkey_asks_for_a_code(backend: Backend) {
 
 /// The browser's prompt cancelled: 追加 pressed again in the same browser with the
 /// same code goes on (the code, taken once, proved at the ceremony's start stands for
-/// the rest of its 5 minutes), and is no wrong try. Not in another browser of the
-/// same account, and not once the first ceremony's 5 minutes are over.
+/// the rest of its 5 minutes, never longer), and is no wrong try; a wrong password on
+/// the way loses nothing. Not in another browser of the same account, not for a
+/// ceremony started before two-step verification was on, and not once the first
+/// ceremony's 5 minutes are over.
 async fn a_passkey_prompt_cancelled_can_be_tried_again_with_the_same_code(backend: Backend) {
     const START: &str = "/api/security/passkey/register/start";
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
     let other = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    // A ceremony started before two-step verification was on proved no code.
+    assert_eq!(script_call(&app, &c, START, &[]).await.0, 200);
     let (totp, _) = turn_on(&app, &c).await;
+    let (status, body) = script_call(&app, &c, START, &[]).await;
+    assert!(status == 422 && body.contains("\"otp\""), "no code proved yet: {status}: {body}");
     let otp = code(&totp, 0);
     let (status, first) = script_call(&app, &c, START, &[("otp", &otp)]).await;
     assert_eq!(status, 200, "{first}");
+    // Its end brought near: a retry keeps it (never extended).
+    let end = app::ssr::now() + 100;
+    exec_at(&app, "UPDATE webauthn_ceremonies SET expires_at = $1", end).await;
     // The prompt cancelled; pressed again with what the fields still hold.
     let (status, options) = script_call(&app, &c, START, &[("otp", &otp)]).await;
     assert_eq!(status, 200, "the same code again: {options}");
     assert_ne!(options, first, "a new challenge");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.failed'").await, 0);
     let ends: Vec<(i64,)> = rows(&app, "SELECT expires_at FROM webauthn_ceremonies").await;
-    assert_eq!(ends.len(), 1, "the first ceremony is replaced");
-    assert!(ends[0].0 <= app::ssr::now() + 300);
+    assert_eq!(ends, [(end,)], "the first ceremony is replaced, its end kept");
+    // Past 5 minutes of login: a wrong password refused, the ceremony kept; the right
+    // one goes on with no new code.
+    age_logins(&app).await;
+    let (status, body) = script_call(&app, &c, START, &[("password", "Wrong-pass-1"), ("otp", &otp)]).await;
+    assert!(status != 200 && body.contains("current_password"), "{status}: {body}");
+    let (status, options) = script_call(&app, &c, START, &[("password", HANAKO.1), ("otp", &otp)]).await;
+    assert_eq!(status, 200, "{options}");
     let mut key = crate::common::authenticator::SoftPasskey::new(ORIGIN, 8);
     let credential = key.register(&options);
     let (status, next) =
         script_call(&app, &c, "/api/security/passkey/register/finish", &[("credential", &credential)]).await;
     assert_eq!((status, next.as_str()), (200, "/account/security?done=passkey_added#passkeys"));
     // Finished: the next one asks for a code again.
-    let (status, body) = script_call(&app, &c, START, &[]).await;
+    let (status, body) = script_call(&app, &c, START, &[("password", HANAKO.1)]).await;
     assert!(status == 422 && body.contains("\"otp\""), "{status}: {body}");
     // Another browser of the account has no ceremony of its own to go on with.
-    let (status, _) = script_call(&app, &c, START, &[("otp", &code(&totp, 1))]).await;
+    let (status, _) = script_call(&app, &c, START, &[("password", HANAKO.1), ("otp", &code(&totp, 1))]).await;
     assert_eq!(status, 200);
-    let (status, body) = script_call(&app, &other, START, &[]).await;
+    let (status, body) = script_call(&app, &other, START, &[("password", HANAKO.1)]).await;
     assert!(status == 422 && body.contains("\"otp\""), "{status}: {body}");
     // The first ceremony's 5 minutes over: a code again.
     exec_at(&app, "UPDATE webauthn_ceremonies SET expires_at = $1", app::ssr::now() - 1).await;
-    let (status, body) = script_call(&app, &c, START, &[]).await;
+    let (status, body) = script_call(&app, &c, START, &[("password", HANAKO.1)]).await;
     assert!(status == 422 && body.contains("\"otp\""), "{status}: {body}");
 }
 

@@ -566,10 +566,11 @@ pub async fn get_activity(kind: String, page: u32) -> Result<Activity, AppError>
 /// the database (the password again after 5 minutes). With two-step verification on,
 /// a code too, however recent the login: a passkey logs in alone, without the password
 /// or a code, and outlives a password reset, so a stolen session must not be able to
-/// add one with the password only. Started again in this browser while its ceremony
-/// is open (the browser's prompt cancelled or failed), the code it proved stands for
-/// the rest of that ceremony's 5 minutes: a code is taken once, so asking for it again
-/// would refuse the right one and count it as a wrong try.
+/// add one with the password only. Started again by the session that proved a code
+/// for this browser's ceremony while it is open (the browser's prompt cancelled or
+/// failed), that code stands for the rest of the ceremony's 5 minutes: a code is taken
+/// once, so asking for it again would refuse the right one and count it as a wrong
+/// try. The open ceremony is read, and replaced only once the checks have passed.
 #[server(endpoint = "security/passkey/register/start")]
 pub async fn passkey_register_start(
     password: Option<String>,
@@ -578,10 +579,13 @@ pub async fn passkey_register_start(
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let mut conn = state.db.conn().await?;
-    let open = take_ceremony(&mut conn, "register", t)
+    let cookie = crate::ssr::auth::request_cookie(super::passkey::CEREMONY_COOKIE).unwrap_or_default();
+    let open = super::store::ceremony(&mut conn, &crate::ssr::auth::sha256_hex(&cookie), "register", t)
         .await?
-        .filter(|c| c.account_id.as_deref() == Some(account.account_id.as_str()));
+        .filter(|c| c.account_id.as_deref() == Some(account.account_id.as_str()))
+        .filter(|c| c.code_session.as_deref() == Some(account.session_hash.as_str()));
     let until = open.as_ref().map_or(t + super::passkey::CEREMONY_SECS, |c| c.expires_at);
+    let mut code_proved = open.is_some();
     if open.is_none() && super::store::two_step_on(&mut conn, &account.account_id).await? {
         let code = otp.unwrap_or_default();
         if code.trim().is_empty() {
@@ -592,6 +596,7 @@ pub async fn passkey_register_start(
         } else {
             second_factor(&mut conn, &state, &account.account_id, &account.itscom_id, &code, t).await?;
         }
+        code_proved = true;
     } else {
         crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
     }
@@ -611,8 +616,10 @@ pub async fn passkey_register_start(
     options["publicKey"]["authenticatorSelection"]["residentKey"] = "required".into();
     options["publicKey"]["authenticatorSelection"]["requireResidentKey"] = true.into();
     let saved = serde_json::to_string(&registration).map_err(AppError::internal)?;
-    open_ceremony(&mut conn, &state.settings, Some(&account.account_id), "register", &saved, (t, until))
-        .await?;
+    // This browser's earlier ceremony (its prompt cancelled) is replaced.
+    take_ceremony(&mut conn, "register", t).await?;
+    let owner = (Some(account.account_id.as_str()), code_proved.then_some(account.session_hash.as_str()));
+    open_ceremony(&mut conn, &state.settings, owner, "register", &saved, (t, until)).await?;
     Ok(options.to_string())
 }
 
@@ -622,7 +629,7 @@ pub async fn passkey_register_start(
 async fn open_ceremony(
     conn: &mut crate::ssr::db::Conn,
     settings: &crate::ssr::config::Settings,
-    account_id: Option<&str>,
+    owner: (Option<&str>, Option<&str>),
     kind: &str,
     saved: &str,
     (t, until): (i64, i64),
@@ -630,7 +637,7 @@ async fn open_ceremony(
     use super::passkey::CEREMONY_COOKIE;
     use crate::ssr::auth;
     let token = auth::random_token();
-    super::store::open_ceremony(conn, &auth::sha256_hex(&token), account_id, kind, saved, until).await?;
+    super::store::open_ceremony(conn, &auth::sha256_hex(&token), owner, kind, saved, until).await?;
     auth::set_cookie(&auth::cookie(settings, CEREMONY_COOKIE, &token, Some(until - t), true));
     Ok(())
 }
@@ -753,8 +760,15 @@ pub async fn passkey_login_start() -> Result<String, AppError> {
     // A button press, not the login field's autofill: the browser asks at once.
     options.mediation = None;
     let saved = serde_json::to_string(&authentication).map_err(AppError::internal)?;
-    open_ceremony(&mut conn, &state.settings, None, "login", &saved, (t, t + super::passkey::CEREMONY_SECS))
-        .await?;
+    open_ceremony(
+        &mut conn,
+        &state.settings,
+        (None, None),
+        "login",
+        &saved,
+        (t, t + super::passkey::CEREMONY_SECS),
+    )
+    .await?;
     serde_json::to_string(&options).map_err(AppError::internal)
 }
 
@@ -851,7 +865,7 @@ pub async fn passkey_verify_start() -> Result<String, AppError> {
     open_ceremony(
         &mut conn,
         &state.settings,
-        Some(&account.account_id),
+        (Some(&account.account_id), None),
         "verify",
         &saved,
         (t, t + super::passkey::CEREMONY_SECS),

@@ -385,34 +385,60 @@ pub async fn delete_passkeys(conn: &mut Conn, account_id: &str) -> Result<u64, s
         .rows_affected())
 }
 
-/// A WebAuthn ceremony under way (its cookie's hash), until `expires_at`.
+/// A WebAuthn ceremony under way (its cookie's hash), until `expires_at`;
+/// `code_session`: the session that proved a code at its start.
 pub async fn open_ceremony(
     conn: &mut Conn,
     id_hash: &str,
-    account_id: Option<&str>,
+    (account_id, code_session): (Option<&str>, Option<&str>),
     kind: &str,
     state: &str,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO webauthn_ceremonies (id_hash, account_id, kind, state, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO webauthn_ceremonies (id_hash, account_id, kind, state, expires_at, code_session)
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(id_hash)
     .bind(account_id)
     .bind(kind)
     .bind(state)
     .bind(expires_at)
+    .bind(code_session)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// A WebAuthn ceremony as its finish (or a retried start) takes it.
+/// A WebAuthn ceremony as its finish (or a retried start) reads it.
 #[derive(sqlx::FromRow)]
 pub struct Ceremony {
     pub account_id: Option<String>,
     pub state: String,
     pub expires_at: i64,
+    pub code_session: Option<String>,
+}
+
+async fn read_ceremony(conn: &mut Conn, id_hash: &str, kind: &str) -> Result<Option<Ceremony>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT account_id, state, expires_at, code_session FROM webauthn_ceremonies
+         WHERE id_hash = $1 AND kind = $2",
+    )
+    .bind(id_hash)
+    .bind(kind)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The ceremony still open, read (not taken): None when there is none of `kind` or
+/// it expired.
+pub async fn ceremony(
+    conn: &mut Conn,
+    id_hash: &str,
+    kind: &str,
+    now: i64,
+) -> Result<Option<Ceremony>, sqlx::Error> {
+    Ok(read_ceremony(conn, id_hash, kind).await?.filter(|c| c.expires_at > now))
 }
 
 /// The ceremony, taken (used once): None when there is none of `kind`, it expired, or
@@ -423,14 +449,7 @@ pub async fn take_ceremony(
     kind: &str,
     now: i64,
 ) -> Result<Option<Ceremony>, sqlx::Error> {
-    let row: Option<Ceremony> = sqlx::query_as(
-        "SELECT account_id, state, expires_at FROM webauthn_ceremonies WHERE id_hash = $1 AND kind = $2",
-    )
-    .bind(id_hash)
-    .bind(kind)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(ceremony) = row else { return Ok(None) };
+    let Some(ceremony) = read_ceremony(&mut *conn, id_hash, kind).await? else { return Ok(None) };
     let taken = sqlx::query("DELETE FROM webauthn_ceremonies WHERE id_hash = $1")
         .bind(id_hash)
         .execute(conn)
