@@ -2,9 +2,8 @@
 //! the features' scheduled jobs (held re-registrations put into effect) and deletes
 //! what has expired: sessions, what each flow's table lets go of (the features'
 //! `FLOWS`, handed over in `AppState::registry`), idle throttle rows, month-old
-//! security events a flood could write at will, an account's events after 400 days
-//! (but the two kinds its contract history lists), and mails sent or given up a month
-//! ago.
+//! security events a flood could write at will, other events after 400 days (but the
+//! two kinds the contract history lists), and mails sent or given up a month ago.
 //! Every server process runs the loop, and one of them does a given tick: the one that
 //! takes the lease `maintenance` for the period (a process killed mid-tick holds it no
 //! longer). Each step is a guarded statement anyway, so a tick done twice changes
@@ -20,8 +19,8 @@ pub const PERIOD: Duration = Duration::from_secs(60);
 pub const KEEP_FINISHED_SECS: i64 = 86_400;
 
 /// Security events that a flood can write at will (failed logins of unknown IDs,
-/// throttled attempts), and those of no account (a failed contract check of a
-/// customer's, with the guesser's address), are kept this long.
+/// throttled attempts, failed contract checks: a stranger's guesses, with the
+/// guesser's address) are kept this long.
 pub const KEEP_NOISE_SECS: i64 = 30 * 86_400;
 
 /// An account's other events are kept this long (セキュリティ履歴 shows 12 months; a
@@ -29,8 +28,8 @@ pub const KEEP_NOISE_SECS: i64 = 30 * 86_400;
 /// all but [`KEPT_FOR_GOOD`].
 pub const KEEP_EVENTS_SECS: i64 = 400 * 86_400;
 
-/// The kinds of event kept for as long as the contract lasts: ご契約内容の変更履歴
-/// lists them. The tick's delete (and its index, migration 29) names them so.
+/// The kinds of event kept for good: ご契約内容の変更履歴 lists them. The tick's delete
+/// (and its index, migration 29) names them so.
 pub const KEPT_FOR_GOOD: [crate::ssr::events::Event; 2] =
     [crate::ssr::events::Event::IdChanged, crate::ssr::events::Event::PaymentMethodChanged];
 
@@ -145,10 +144,21 @@ pub fn deletions(now: i64, session_idle_secs: i64) -> Vec<Deletion> {
         // A lock (100 failures in a row) is never due: reserve() sets it so, and it stays
         // until it is opened, whatever its age.
         delete("throttle", "key", "purge_after <= $1 AND blocked_until <= $1", vec![now]),
-        // Events of no account (failed logins of unknown IDs, failed contract checks),
-        // and throttled attempts: two deletes, each along its own index.
-        delete("account_events", "id", "account_id IS NULL AND created_at <= $1", vec![events_before]),
+        // Events of no account and no customer (failed logins of unknown IDs), throttled
+        // attempts and failed contract checks: three deletes, each along its own index.
+        delete(
+            "account_events",
+            "id",
+            "account_id IS NULL AND customer_no IS NULL AND created_at <= $1",
+            vec![events_before],
+        ),
         delete("account_events", "id", "kind = 'login.throttled' AND created_at <= $1", vec![events_before]),
+        delete(
+            "account_events",
+            "id",
+            "kind = 'registration.verification_failed' AND created_at <= $1",
+            vec![events_before],
+        ),
         // The rest after 400 days, but for the kinds kept for good (KEPT_FOR_GOOD).
         delete(
             "account_events",

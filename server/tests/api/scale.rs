@@ -146,9 +146,9 @@ async fn a_tick_lets_sent_mail_and_noise_go_after_a_month_and_keeps_the_rest(bac
 }
 
 /// An account's events go after 400 days, with their client addresses, but for the two
-/// kinds ご契約内容の変更履歴 lists (kept for good); an event of no account (a failed
-/// contract check of a customer's, with the guesser's address) after 30 days. Each
-/// edge both ways.
+/// kinds ご契約内容の変更履歴 lists (kept for good); a failed contract check of a
+/// customer's (a stranger's guess, with the guesser's address) after 30 days, and the
+/// customer's registration (no account on its row) after 400 days. Each edge both ways.
 async fn an_accounts_events_go_after_400_days_but_the_contract_historys(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let t = app::ssr::now();
@@ -169,6 +169,7 @@ async fn an_accounts_events_go_after_400_days_but_the_contract_historys(backend:
         format!(
             "{events} ('e-check', NULL, '100000004', 'registration.verification_failed', '192.0.2.9', '{{}}', {t})"
         ),
+        format!("{events} ('e-reg', NULL, '100000002', 'registration.registered', '192.0.2.1', '{{}}', {t})"),
     ] {
         sqlx::query(&row).execute(app.db.pool()).await.unwrap();
     }
@@ -176,7 +177,8 @@ async fn an_accounts_events_go_after_400_days_but_the_contract_historys(backend:
         let app = &app;
         async move {
             let ids: Vec<String> = sqlx::query_scalar(
-                "SELECT id FROM account_events WHERE id IN ('e-login', 'e-plan', 'e-pay', 'e-id', 'e-check') ORDER BY id",
+                "SELECT id FROM account_events WHERE id IN ('e-login', 'e-plan', 'e-pay', 'e-id', 'e-check', 'e-reg')
+                 ORDER BY id",
             )
             .fetch_all(app.db.pool())
             .await
@@ -185,11 +187,11 @@ async fn an_accounts_events_go_after_400_days_but_the_contract_historys(backend:
         }
     };
     maintenance_at(&app, t + 29 * day).await;
-    assert_eq!(ids().await, ["e-check", "e-id", "e-login", "e-pay", "e-plan"]);
+    assert_eq!(ids().await, ["e-check", "e-id", "e-login", "e-pay", "e-plan", "e-reg"]);
     maintenance_at(&app, t + 31 * day).await;
-    assert_eq!(ids().await, ["e-id", "e-login", "e-pay", "e-plan"], "no account's: gone after 30 days");
+    assert_eq!(ids().await, ["e-id", "e-login", "e-pay", "e-plan", "e-reg"], "the guess: gone after 30 days");
     maintenance_at(&app, t + 399 * day).await;
-    assert_eq!(ids().await, ["e-id", "e-login", "e-pay", "e-plan"]);
+    assert_eq!(ids().await, ["e-id", "e-login", "e-pay", "e-plan", "e-reg"]);
     maintenance_at(&app, t + 401 * day).await;
     assert_eq!(ids().await, ["e-id", "e-pay"], "after 400 days, the contract history's only");
 }
