@@ -56,30 +56,47 @@ pub fn luhn(number: &str) -> bool {
 }
 
 /// Whether `text` holds what looks like a whole card number: 14 to 16 digits (of either
-/// width, in groups joined by single spaces or hyphens) that begin as the card
-/// networks' numbers do (3 to 6; Japan's phone numbers begin with 0) and pass Luhn.
-/// The portal never takes a card's number (SPEC §2), so a text that would carry one to
-/// the staff and the receipt mail is refused; the last 4 digits are welcome.
+/// width, alone or in groups joined by single spaces, hyphens or dots) in a range a
+/// card network gives out ([`brand`]) and passing Luhn. Groups that follow on (an
+/// expiry, a security code, a phone number) are tried apart, so a number followed by
+/// more digits is still found. The portal never takes a card's number (SPEC §2), so a
+/// text that would carry one to the staff and the receipt mail is refused; the last 4
+/// digits are welcome.
 pub fn number_in(text: &str) -> bool {
-    let chars: Vec<char> = super::normalize::fold_width(text).chars().collect();
-    let whole =
-        |run: &str| (14..=16).contains(&run.len()) && matches!(run.as_bytes()[0], b'3'..=b'6') && luhn(run);
-    let mut run = String::new();
+    let text = super::normalize::fold_width(text);
+    let chars: Vec<char> = text.chars().collect();
+    // Runs of digit groups: a group is consecutive digits; one separator between two
+    // groups joins them into the same run.
+    let mut runs: Vec<Vec<String>> = vec![Vec::new()];
+    let mut group = String::new();
     for (i, &c) in chars.iter().enumerate() {
-        let joins = matches!(c, ' ' | '-' | 'ー' | '‐' | '−' | '–' | '—')
-            && !run.is_empty()
-            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
-            && chars[i - 1].is_ascii_digit();
         if c.is_ascii_digit() {
-            run.push(c);
-        } else if !joins {
-            if whole(&run) {
-                return true;
-            }
-            run.clear();
+            group.push(c);
+            continue;
+        }
+        let joins = matches!(c, ' ' | '-' | '.' | 'ー' | '‐' | '−' | '–' | '—')
+            && !group.is_empty()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if !group.is_empty() {
+            runs.last_mut().expect("a run").push(std::mem::take(&mut group));
+        }
+        if !joins {
+            runs.push(Vec::new());
         }
     }
-    whole(&run)
+    if !group.is_empty() {
+        runs.last_mut().expect("a run").push(group);
+    }
+    let card = |digits: &str| brand(digits, digits.len()).is_some() && luhn(digits);
+    runs.iter().any(|groups| {
+        (0..groups.len()).any(|from| {
+            let mut digits = String::new();
+            groups[from..].iter().any(|g| {
+                digits.push_str(g);
+                (14..=16).contains(&digits.len()) && card(&digits)
+            })
+        })
+    })
 }
 
 #[cfg(test)]
@@ -105,9 +122,15 @@ mod tests {
             "カード番号は4111111111111111です",
             "4111 1111 1111 1111",
             "４１１１－１１１１－１１１１－１１１１ の請求",
+            "4111.1111.1111.1111",
             "アメックス 3782-822463-10005",
             "Diners 30569309025904",
             "JCB 3530111333300000 で払いました",
+            "Mastercard 2223 0031 2200 3222",
+            // Followed by its expiry or security code.
+            "4111 1111 1111 1111 12/28",
+            "4111-1111-1111-1111 123",
+            "4111111111111111 12/28",
         ] {
             assert!(number_in(text), "{text}");
         }
@@ -121,7 +144,12 @@ mod tests {
             "お客さま番号 100000002",
             "2026-12-05",
             "受付番号 Q261205-123456",
-            // 13 and 17 digits.
+            // An IMEI (15 digits, Luhn, but no card's range), an address and a phone,
+            // speed figures.
+            "IMEI 356938035643809",
+            "玉川3-1-15 090-1234-5678",
+            "速度 440 420 510 380 395",
+            // 13 and 17 digits alone.
             "4222222222222",
             "41111111111111113",
             // Two numbers apart, not one.
