@@ -16,7 +16,8 @@ cargo fmt --all --check
 log "every query of a feature in its store.rs"
 # The features are there and their stores hold queries (a moved folder must not make
 # this check pass on nothing); a query is sqlx's, by path or imported.
-grep -rqE "sqlx::query" app/src/features --include=store.rs
+grep -rqE "sqlx::query" app/src/features --include=store.rs ||
+  { echo "no query found in app/src/features/*/store.rs: the check below would see nothing" >&2; exit 1; }
 if grep -rnE "sqlx::query|\bquery(_as|_scalar)?(::<.*>)?\(|use sqlx::.*query" app/src/features --include=*.rs |
   grep -v "/store.rs:"; then
   echo "the queries above are outside a feature's store.rs" >&2

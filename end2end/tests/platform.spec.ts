@@ -137,8 +137,9 @@ for (const lang of LOCALES) {
       await choose(page, lang);
       await login(page, 'hanako@example.com', 'Hanako_2024');
       for (const path of PRIVATE) {
-        // The screen itself, not a not-found page in its place.
+        // The screen itself, not a not-found page in its place nor a redirect elsewhere.
         expect((await page.goto(path))?.status(), path).toBe(200);
+        expect(new URL(page.url()).pathname + new URL(page.url()).search, path).toBe(path);
         await settle(page);
         await expect(page.locator('html')).toHaveAttribute('lang', lang);
         await audit(page, `${path} (${lang})`, lang === 'en');

@@ -354,8 +354,9 @@ async fn plan_changes_completed_after_their_month_was_invoiced_are_settled_on_th
     let up = request(&app, &c, NET, "net-10g").await;
     let (body, _) = confirmation(&app, &c, TV, "tv-light").await;
     let inside = body[body.find("data-testid=\"quote-termination\"").unwrap()..].contains("5,500円");
-    // The page's quote as the 更新月 rule says, worked out here apart from the portal
-    // (judged by the month of the request), so the invoice is not held to the page alone.
+    // The page's quote as the 更新月 rule says (the domain's next_renewal from the demo
+    // contract's start, judged by the month of the request), so the invoice is not held
+    // to what the page drew alone.
     let renewal = next_renewal(Month::parse("2019-04").unwrap(), 24, today);
     assert_eq!(inside, renewal != Some(today), "契約解除料 outside the 更新月 only");
     let down = request(&app, &c, TV, "tv-light").await;
