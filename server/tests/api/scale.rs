@@ -108,10 +108,7 @@ async fn a_tick_lets_sent_mail_and_noise_go_after_a_month_and_keeps_the_rest(bac
     let app = spawn_app_with_demo_data(backend).await;
     let t = app::ssr::now();
     let day = 86_400;
-    let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let account = account_of(&app, "100000002").await;
     let outbox =
         "INSERT INTO outbox (id, kind, topic, payload, created_at, available_at, attempts, sent_at) VALUES";
     let events = "INSERT INTO account_events (id, account_id, kind, client, detail, created_at) VALUES";
@@ -150,13 +147,9 @@ async fn a_tick_lets_sent_mail_and_noise_go_after_a_month_and_keeps_the_rest(bac
 /// customer's (a stranger's guess, with the guesser's address) after 30 days, and the
 /// customer's registration (no account on its row) after 400 days. Each edge both ways.
 async fn an_accounts_events_go_after_400_days_but_the_contract_historys(backend: Backend) {
+    const DAY: i64 = 86_400;
     let app = spawn_app_with_demo_data(backend).await;
-    let t = app::ssr::now();
-    let day = 86_400;
-    let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let (t, account) = (app::ssr::now(), account_of(&app, "100000002").await);
     let events =
         "INSERT INTO account_events (id, account_id, customer_no, kind, client, detail, created_at) VALUES";
     for row in [
@@ -186,13 +179,13 @@ async fn an_accounts_events_go_after_400_days_but_the_contract_historys(backend:
             ids
         }
     };
-    maintenance_at(&app, t + 29 * day).await;
+    maintenance_at(&app, t + 29 * DAY).await;
     assert_eq!(ids().await, ["e-check", "e-id", "e-login", "e-pay", "e-plan", "e-reg"]);
-    maintenance_at(&app, t + 31 * day).await;
+    maintenance_at(&app, t + 31 * DAY).await;
     assert_eq!(ids().await, ["e-id", "e-login", "e-pay", "e-plan", "e-reg"], "the guess: gone after 30 days");
-    maintenance_at(&app, t + 399 * day).await;
+    maintenance_at(&app, t + 399 * DAY).await;
     assert_eq!(ids().await, ["e-id", "e-login", "e-pay", "e-plan", "e-reg"]);
-    maintenance_at(&app, t + 401 * day).await;
+    maintenance_at(&app, t + 401 * DAY).await;
     assert_eq!(ids().await, ["e-id", "e-pay"], "after 400 days, the contract history's only");
 }
 

@@ -335,6 +335,15 @@ pub fn location(res: &reqwest::Response) -> String {
     res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
 }
 
+/// The account id of customer `customer_no`.
+pub async fn account_of(app: &TestApp, customer_no: &str) -> String {
+    sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = $1")
+        .bind(customer_no)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("the customer's account")
+}
+
 pub async fn scalar(app: &TestApp, sql: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql).fetch_one(app.db.pool()).await.unwrap();
     n
