@@ -20,7 +20,9 @@
 #
 # Fails (exit 1) on any error of the plain run; with --faults, on any error a fault
 # does not explain (a logged-out customer, a 500, a proxy page that is not the
-# portal's, an error during the rolling restart, a lost or doubled inquiry or mail).
+# portal's, an error during the rolling restart, a lost or doubled inquiry or mail);
+# and when the run tested less than it says (a fault not injected, nothing
+# acknowledged, no SQLite write acknowledged before the kill).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/.ci/pg.sh"
 
