@@ -187,6 +187,14 @@ async fn an_accounts_events_go_after_400_days_but_the_contract_historys(backend:
     assert_eq!(ids().await, ["e-id", "e-login", "e-pay", "e-plan", "e-reg"]);
     maintenance_at(&app, t + 401 * DAY).await;
     assert_eq!(ids().await, ["e-id", "e-pay"], "after 400 days, the contract history's only");
+    // Along the index of the rows that can go (migration 29), on both databases: the
+    // rows kept for good are never read again, tick after tick.
+    let delete = app::ssr::maintenance::deletions(t, 1_800)
+        .into_iter()
+        .find(|d| d.binds == [t - app::ssr::maintenance::KEEP_EVENTS_SECS])
+        .expect("the 400-day delete");
+    let lines = plan(&app, &delete.sql(), &delete.binds).await;
+    assert!(lines.iter().any(|l| l.contains("account_events_expiring_idx")), "{}", lines.join("\n"));
 }
 
 /// A backlog larger than a statement's batch (the first tick after a long stop, or the
