@@ -395,36 +395,29 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 /// The service worker, never cached by the HTTP cache, so a new release's worker (and
-/// with it the new WASM) is picked up on the next visit. A browser that takes brotli
-/// gets the build's copy (`--precompress`, the highest quality: a sixth smaller than
-/// compressing it as it goes out), as the other site files are served: it is part of
-/// every phone's first load of /login.
-async fn service_worker(State(state): State<AppState>, request: axum::http::HeaderMap) -> impl IntoResponse {
-    let root = std::path::Path::new(&*state.leptos_options.site_root);
-    let takes_br = request
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.trim() == "br"));
-    if takes_br {
-        if let Ok(body) = tokio::fs::read(root.join("sw.js.br")).await {
-            let headers = [
-                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                (header::CACHE_CONTROL, "no-cache"),
-                (header::CONTENT_ENCODING, "br"),
-                (header::VARY, "accept-encoding"),
-            ];
-            return (StatusCode::OK, headers, body).into_response();
-        }
+/// with it the new WASM) is picked up on the next visit. Served as the other site files
+/// are: tower-http's `ServeFile` gives a browser that takes brotli (or gzip) the build's
+/// copy (`--precompress`, the highest quality: a sixth smaller than compressing it as
+/// it goes out), with its length; it is part of every phone's first load of /login.
+async fn service_worker(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    use tower::ServiceExt;
+    let path = std::path::Path::new(&*state.leptos_options.site_root).join("sw.js");
+    let served =
+        tower_http::services::ServeFile::new(path).precompressed_br().precompressed_gzip().oneshot(request);
+    let mut res = match served.await {
+        Ok(res) => res.map(axum::body::Body::new),
+        Err(never) => match never {},
+    };
+    if res.status().is_success() {
+        let h = res.headers_mut();
+        h.insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-cache"));
+        // Which copy it is depends on the request's Accept-Encoding.
+        h.insert(header::VARY, axum::http::HeaderValue::from_static("accept-encoding"));
     }
-    match tokio::fs::read(root.join("sw.js")).await {
-        Ok(body) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
-            body,
-        )
-            .into_response(),
-        Err(_) => StatusCode::NOT_FOUND.into_response(),
-    }
+    res
 }
 
 /// Resolves on SIGTERM or Ctrl-C.
