@@ -579,8 +579,7 @@ pub async fn passkey_register_start(
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let mut conn = state.db.conn().await?;
-    let cookie = crate::ssr::auth::request_cookie(super::passkey::CEREMONY_COOKIE).unwrap_or_default();
-    let open = super::store::ceremony(&mut conn, &crate::ssr::auth::sha256_hex(&cookie), "register", t)
+    let open = super::store::ceremony(&mut conn, &ceremony_of_browser(), "register", t)
         .await?
         .filter(|c| c.account_id.as_deref() == Some(account.account_id.as_str()))
         .filter(|c| c.code_session.as_deref() == Some(account.session_hash.as_str()));
@@ -642,6 +641,13 @@ async fn open_ceremony(
     Ok(())
 }
 
+/// The hash this browser's ceremony is stored under (its cookie's).
+#[cfg(feature = "ssr")]
+fn ceremony_of_browser() -> String {
+    let token = crate::ssr::auth::request_cookie(super::passkey::CEREMONY_COOKIE).unwrap_or_default();
+    crate::ssr::auth::sha256_hex(&token)
+}
+
 /// This browser's ceremony of `kind`, taken (used once).
 #[cfg(feature = "ssr")]
 async fn take_ceremony(
@@ -649,8 +655,7 @@ async fn take_ceremony(
     kind: &str,
     t: i64,
 ) -> Result<Option<super::store::Ceremony>, AppError> {
-    let token = crate::ssr::auth::request_cookie(super::passkey::CEREMONY_COOKIE).unwrap_or_default();
-    Ok(super::store::take_ceremony(conn, &crate::ssr::auth::sha256_hex(&token), kind, t).await?)
+    Ok(super::store::take_ceremony(conn, &ceremony_of_browser(), kind, t).await?)
 }
 
 /// `パスキーを登録する`, its finish: the browser's new credential (JSON), checked against
