@@ -107,7 +107,7 @@ pub async fn seed_load_at(
     let hash = tokio::task::spawn_blocking(|| password::hash(PASSWORD))
         .await
         .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin().await?;
     crate::seed::insert_plans(&mut tx).await?;
     crate::seed::insert_addons(&mut tx).await?;
     let catalogue: Vec<CataloguePlan> =
@@ -122,7 +122,7 @@ pub async fn seed_load_at(
     let mut from = 1;
     while from <= options.customers {
         let to = (from + batch - 1).min(options.customers);
-        let mut tx = db.begin_write().await?;
+        let mut tx = db.begin().await?;
         let there: Vec<String> = sqlx::query_scalar(
             "SELECT customer_no FROM customers WHERE customer_no >= $1 AND customer_no <= $2",
         )

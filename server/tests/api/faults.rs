@@ -417,6 +417,62 @@ async fn a_customer_whose_requests_alternate_between_two_processes_never_notices
     assert!(location(&res).starts_with("/login"), "{}", location(&res));
 }
 
+/// A transaction that reads before it writes still writes when another connection
+/// writes and commits in between. Before, SQLite's transactions were deferred: the read
+/// took a snapshot, the other writer moved the database past it, and the write was
+/// refused at once (`SQLITE_BUSY`, which no busy timeout waits out): the customer saw
+/// 「混み合っています」. Now they take the write lock when they begin, so the other
+/// writer waits its turn.
+async fn a_transaction_that_reads_first_writes_though_another_wrote_meanwhile(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let insert = "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, 'v', 0)";
+    let mut first = app.db.begin().await.unwrap();
+    let before: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM server_secrets").fetch_one(&mut *first).await.unwrap();
+    let db = app.db.clone();
+    let other = tokio::spawn(async move {
+        let mut tx = db.begin().await?;
+        sqlx::query(insert).bind("other").execute(&mut *tx).await?;
+        tx.commit().await
+    });
+    // Time for the other to write and commit, were it let through.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    sqlx::query(insert).bind("first").execute(&mut *first).await.expect("the first writes after its read");
+    first.commit().await.unwrap();
+    other.await.unwrap().expect("the other writes too, after it");
+    let after: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM server_secrets").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(after, before + 2);
+}
+
+/// Twelve browsers of one customer start a mailbox at the same instant (step 1 reads the
+/// contracts, then writes the draft): each goes on to step 2, none is told the portal is
+/// busy.
+async fn customers_starting_a_mailbox_at_once_each_go_on_to_step_two(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let mut browsers = Vec::new();
+    for _ in 0..12 {
+        browsers.push(logged_in(&app, "hanako@example.com", "Hanako_2024").await);
+    }
+    let url = app.url("/api/mail/new/start");
+    let starts = browsers.into_iter().enumerate().map(|(i, c)| {
+        let url = url.clone();
+        async move {
+            let form = [("local_part", format!("together{i}"))];
+            let res = c.post(url).header(HTML.0, HTML.1).form(&form).send().await.unwrap();
+            (res.status().as_u16(), location(&res))
+        }
+    });
+    let went = futures_join_all(starts).await;
+    assert_eq!(went, vec![(302, "/mail/new/subdomain".to_string()); 12]);
+    let drafts: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM mailbox_drafts WHERE local_part LIKE 'together%'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(drafts, 12);
+}
+
 on_both_databases!(
     one_process_takes_the_maintenance_tick_and_another_takes_it_once_the_lease_ends,
     a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_sends_each_once,
@@ -427,6 +483,8 @@ on_both_databases!(
     a_mail_refused_for_good_is_given_up_and_the_others_go_out,
     a_stopping_process_does_not_wait_for_a_send_held_by_a_silent_smtp_server,
     a_mail_not_sent_in_three_days_is_given_up_a_younger_one_waits_for_its_retry,
+    a_transaction_that_reads_first_writes_though_another_wrote_meanwhile,
+    customers_starting_a_mailbox_at_once_each_go_on_to_step_two,
 );
 
 /// A deploy's migration waiting for a table lock (a long transaction reads the table)

@@ -483,17 +483,3 @@ on_both_databases!(
     the_language_chosen_while_logged_in_follows_the_account_to_another_browser,
     a_failed_login_mails_nothing_and_logs_no_password,
 );
-
-/// Run futures concurrently (tokio tasks) and collect their results in order.
-async fn futures_join_all<F, T>(futures: impl IntoIterator<Item = F>) -> Vec<T>
-where
-    F: std::future::Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
-    let mut out = Vec::new();
-    for h in handles {
-        out.push(h.await.unwrap());
-    }
-    out
-}

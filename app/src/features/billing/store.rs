@@ -546,7 +546,7 @@ pub async fn issue_month_with(
     for &claim in passes {
         let mut cursor = String::new();
         loop {
-            let mut tx = db.begin_write().await?;
+            let mut tx = db.begin().await?;
             // The window: the next `batch_size` customer numbers (an index range, whatever
             // the plan: its cost does not grow with the table).
             let end: Option<String> = sqlx::query_scalar(

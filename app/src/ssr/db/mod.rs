@@ -159,9 +159,18 @@ impl Db {
         self.pool.acquire().await
     }
 
-    /// A transaction on a connection of the pool.
+    /// A transaction on a connection of the pool. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`, waiting up to the busy timeout for another writer): a
+    /// deferred transaction that read first would be refused at its first write, without
+    /// waiting, whenever another writer had committed since its read (`SQLITE_BUSY`, the
+    /// customer's 「混み合っています」), and nearly every transaction here reads before
+    /// it writes. SQLite runs one writer at a time either way; readers outside a
+    /// transaction still run beside it (WAL). PostgreSQL locks rows as it goes.
     pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        self.pool.begin().await
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     /// Apply the migrations this build knows and the database lacks, waiting for
@@ -263,17 +272,6 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
-    }
-
-    /// A transaction that writes: on SQLite it takes the write lock at once (`BEGIN
-    /// IMMEDIATE`, waiting up to the busy timeout), so what it reads first cannot be
-    /// overtaken by another writer before it writes (a deferred transaction would then
-    /// fail); PostgreSQL locks rows as it goes.
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
-        }
     }
 
     pub fn backend(&self) -> Backend {

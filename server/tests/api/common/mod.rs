@@ -294,6 +294,20 @@ pub async fn event_kinds(app: &TestApp) -> Vec<String> {
     rows.into_iter().map(|(k,)| k).collect()
 }
 
+/// Run futures concurrently (tokio tasks) and collect their results in order.
+pub async fn futures_join_all<F, T>(futures: impl IntoIterator<Item = F>) -> Vec<T>
+where
+    F: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
 /// POST a form without JavaScript from `client` (a browser); expects a redirect and
 /// returns where it points.
 pub async fn post_from(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> String {
