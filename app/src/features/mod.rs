@@ -62,6 +62,9 @@ pub async fn end_for_security(
     account_id: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    // The account's row first: a login starting its session takes it too, so it either
+    // waits for this change or has its session ended by it.
+    crate::ssr::db::customers::lock_account(&mut *conn, account_id).await?;
     crate::ssr::auth::session::end_all(&mut *conn, account_id).await?;
     security::store::end_waiting(&mut *conn, account_id).await?;
     cancel_pending(conn, account_id, now).await

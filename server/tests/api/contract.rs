@@ -382,7 +382,32 @@ async fn plan_changes_completed_after_their_month_was_invoiced_are_settled_on_th
     assert!(next.contains(&("テレビ ライトプラン".to_string(), 3_278, 10)), "{next:?}");
 }
 
+/// A request submitted while another of the service's is being completed waits for the
+/// completion and is then refused as the page would have refused it (a change completed
+/// and not yet in force), instead of starting from the plan the service is leaving:
+/// two changes from one plan, each with its 契約解除料. The completion is held open while
+/// the request runs.
+async fn a_request_submitted_while_another_completes_waits_and_is_refused(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    // The second confirmation is read before the first request: then the page has a form.
+    let (_, key) = confirmation(&app, &c, NET, "net-300m").await;
+    let first = request(&app, &c, NET, "net-10g").await;
+    let mut completion = app.db.begin().await.unwrap();
+    let settings = &app.state.settings;
+    let completed =
+        app::features::contract::plan_change::complete_in(&mut completion, settings, &first, app::ssr::now())
+            .await
+            .unwrap();
+    assert_eq!(completed, app::features::contract::plan_change::Operated::Moved);
+    let second = post_later(&app, &c, "/api/contract/plan/request", &[HTML], &form(NET, "net-300m", &key));
+    assert_eq!(location(&across(completion, second).await), "/contract?error=pending");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 1);
+    assert_eq!(step_of(&app, &first).await, "done");
+}
+
 on_both_databases!(
+    a_request_submitted_while_another_completes_waits_and_is_refused,
     plan_changes_completed_after_their_month_was_invoiced_are_settled_on_the_next,
     a_plan_change_is_quoted_requested_once_and_cancelled_by_its_owner_only,
     the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan_from_its_date,

@@ -454,22 +454,12 @@ async fn customers_starting_a_mailbox_at_once_each_go_on_to_step_two(backend: Ba
     for _ in 0..12 {
         browsers.push(logged_in(&app, "hanako@example.com", "Hanako_2024").await);
     }
-    let url = app.url("/api/mail/new/start");
-    let starts = browsers.into_iter().enumerate().map(|(i, c)| {
-        let url = url.clone();
-        async move {
-            let form = [("local_part", format!("together{i}"))];
-            let res = c.post(url).header(HTML.0, HTML.1).form(&form).send().await.unwrap();
-            (res.status().as_u16(), location(&res))
-        }
-    });
-    let went = futures_join_all(starts).await;
-    assert_eq!(went, vec![(302, "/mail/new/subdomain".to_string()); 12]);
-    let drafts: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM mailbox_drafts WHERE local_part LIKE 'together%'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let went = at_once(&app, &browsers, "/api/mail/new/start", &[("local_part", "together")]).await;
+    assert_eq!(went, vec!["/mail/new/subdomain".to_string(); 12]);
+    let drafts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mailbox_drafts WHERE local_part = 'together'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
     assert_eq!(drafts, 12);
 }
 

@@ -457,7 +457,21 @@ async fn failed_logins_are_recorded_as_security_events_without_secrets(backend: 
     assert!(!logs.contains("Wrong_secret"), "no password in the logs");
 }
 
+/// A login under way (its password checked against the hash it read) when a password
+/// reset completes gets no session: the reset's "every session ends" would otherwise miss
+/// the one started just after it, with the old password. The reset here is held open
+/// (its new password written, the sessions ended) while the login runs; the login waits
+/// for it, then finds the password changed. Before, it started its session regardless.
+async fn a_login_under_way_when_a_reset_completes_gets_no_session(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let account = account_of(&app, "100000002").await;
+    let to = login_across_a_reset(&app, &account, &HANAKO).await;
+    assert_eq!(to, "/login?error=credentials&next=/");
+    assert_none_in(&app, "sessions", &account).await;
+}
+
 on_both_databases!(
+    a_login_under_way_when_a_reset_completes_gets_no_session,
     a_hundred_failures_in_a_row_need_a_password_reset_and_the_owner_is_told,
     failed_logins_are_recorded_as_security_events_without_secrets,
     the_right_password_starts_a_session_and_opens_the_top_page,

@@ -962,7 +962,100 @@ async fn a_passkey_stands_in_for_the_password_asked_again(backend: Backend) {
     assert_ne!(script_call(&app, &ichiro, "/api/security/passkey/verify/finish", &finish).await.0, 200);
 }
 
+/// A passkey removed while its step-up prompt was open proves nothing: the change still
+/// asks for the password. Before, the removed passkey's assertion confirmed the session.
+async fn a_passkey_removed_during_its_prompt_confirms_nothing(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let mut key = add_passkey(&app, &c, 6).await;
+    age_logins(&app).await;
+    let (status, options) = script_call(&app, &c, "/api/security/passkey/verify/start", &[]).await;
+    assert_eq!(status, 200, "{options}");
+    // Removed meanwhile, from another of her browsers.
+    let b = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (_, body) = app.get_text_with(&b, "/account/security").await;
+    let id = hidden(&body[body.find("data-testid=\"passkey\"").unwrap()..], "id");
+    let to = post_from(&app, &b, "/api/security/passkey/delete", &[("id", &id)]).await;
+    assert_eq!(to, "/account/security?done=passkey_removed#passkeys");
+    let assertion = key.assert(&options);
+    let (status, _) =
+        script_call(&app, &c, "/api/security/passkey/verify/finish", &[("credential", &assertion)]).await;
+    assert_eq!(status, 422);
+    let to = post_from(&app, &c, "/api/account/phone/add", &[("phone", "090-3333-4444")]).await;
+    assert_eq!(to, "/account?error=current_password.required");
+}
+
+/// A passkey login under way when a re-registration completes (it removes the passkeys,
+/// sets a new password and ends every session) gets no session. The re-registration is
+/// held open while the login runs; the login waits for it, then finds its passkey gone.
+/// Before, on PostgreSQL, it went on with the account as changed and started a session
+/// (on SQLite it waited at its first write and found the passkey gone).
+async fn a_passkey_login_under_way_when_a_re_registration_completes_gets_no_session(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let mut key = add_passkey(&app, &c, 7).await;
+    let account = account_of(&app, "100000002").await;
+    let b = app.new_browser();
+    let (status, options) = script_call(&app, &b, "/api/login/passkey/start", &[]).await;
+    assert_eq!(status, 200, "{options}");
+    let assertion = key.assert(&options);
+    let mut re_registration = reset_held(&app, &account).await;
+    app::features::security::store::delete_passkeys(&mut re_registration, &account).await.unwrap();
+    let form = [("credential", assertion.as_str()), ("next", "/")];
+    let login = post_later(&app, &b, "/api/login/passkey/finish", &[JSON, SAME_ORIGIN], &form);
+    assert_eq!(across(re_registration, login).await.status(), 401);
+    assert_none_in(&app, "sessions", &account).await;
+}
+
+/// Two-step verification turned on by 佐藤 花子: her account's id.
+async fn two_step_on_for_hanako(app: &TestApp) -> String {
+    turn_on(app, &logged_in(app, HANAKO.0, HANAKO.1).await).await;
+    account_of(app, "100000002").await
+}
+
+/// With two-step verification on, a login under way when a password reset completes
+/// does not wait for its code: the reset would have ended the waiting login, but it began
+/// just after. Before, it went on to the code page with the old password.
+async fn a_two_step_login_under_way_when_a_reset_completes_asks_for_no_code(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let account = two_step_on_for_hanako(&app).await;
+    let to = login_across_a_reset(&app, &account, &[("itscom_id", HANAKO.0), ("password", HANAKO.1)]).await;
+    assert_eq!(to, "/login?error=credentials&next=/");
+    assert_none_in(&app, "login_challenges", &account).await;
+}
+
+/// Two renewals of the recovery codes at once (two tabs): the codes of the one that
+/// finishes last are the valid ones, ten of them. The first is held open while the second
+/// runs; the second waits for it. Before, on PostgreSQL, the second's delete missed the
+/// first's new codes, and twenty were valid, ten of them shown to no one (on SQLite the
+/// two ran one after the other).
+async fn two_renewals_of_the_recovery_codes_at_once_leave_ten(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let account = two_step_on_for_hanako(&app).await;
+    let codes = |set: &str| (0..10).map(|i| format!("{set}-{i}")).collect::<Vec<_>>();
+    let replace = app::features::security::store::replace_codes;
+    let mut first = app.db.begin().await.unwrap();
+    assert!(replace(&mut first, &account, &codes("first"), "sealed").await.unwrap());
+    let (db, id) = (app.db.clone(), account.clone());
+    let second = async move {
+        let mut tx = db.begin().await.unwrap();
+        let replaced = replace(&mut tx, &id, &codes("second"), "sealed").await.unwrap();
+        tx.commit().await.unwrap();
+        replaced
+    };
+    assert!(across(first, second).await);
+    let valid: Vec<(String,)> =
+        rows_for(&app, "SELECT code_hash FROM recovery_codes WHERE account_id = $1", &account).await;
+    let mut valid: Vec<String> = valid.into_iter().map(|(h,)| h).collect();
+    valid.sort();
+    assert_eq!(valid, codes("second"));
+}
+
 on_both_databases!(
+    a_two_step_login_under_way_when_a_reset_completes_asks_for_no_code,
+    two_renewals_of_the_recovery_codes_at_once_leave_ten,
+    a_passkey_removed_during_its_prompt_confirms_nothing,
+    a_passkey_login_under_way_when_a_re_registration_completes_gets_no_session,
     the_activity_reaches_back_twelve_months_and_no_further,
     a_passkey_added_after_five_minutes_asks_for_the_password,
     a_passkey_stands_in_for_the_password_asked_again,

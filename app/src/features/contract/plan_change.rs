@@ -26,7 +26,8 @@ pub enum Written {
     New(String),
     /// The same confirmation was submitted before: the request it made.
     Again(String),
-    /// The service has an open request already.
+    /// The service has an open request already, or a change completed since the page
+    /// read it (on another plan, a change waiting for its date, or ended).
     Open,
 }
 
@@ -63,6 +64,17 @@ pub async fn write(
     drop(conn);
     let id = new_request_id();
     let mut tx = db.begin().await?;
+    // The customer's row first, as completing a request takes it: a change completed
+    // since the page read the service (a plan the service leaves next month) is seen
+    // here, and the request waits for it, as the page would have said.
+    crate::ssr::db::customers::lock(&mut tx, request.customer_no).await?;
+    let service = store::services(&mut tx, request.customer_no, Date::of_unix_jst(now))
+        .await?
+        .into_iter()
+        .find(|s| s.id == request.service_id);
+    if !service.is_some_and(|s| s.plan_code == request.from_plan && s.scheduled.is_none()) {
+        return Ok(Written::Open);
+    }
     // Any conflict (the key, or an open request of the service) writes nothing.
     if !store::insert_request(&mut tx, &id, &request, now).await? {
         tx.rollback().await?;
@@ -144,45 +156,53 @@ pub async fn process(db: &Db, settings: &Settings, id: &str, now: i64) -> Result
 /// date (and 契約解除料, when quoted, onto that month's invoice), with the notice.
 pub async fn complete(db: &Db, settings: &Settings, id: &str, now: i64) -> Result<Operated, sqlx::Error> {
     let mut tx = db.begin().await?;
+    let operated = complete_in(&mut tx, settings, id, now).await?;
+    if operated == Operated::Moved {
+        tx.commit().await?;
+    }
+    Ok(operated)
+}
+
+/// [`complete`] in the caller's transaction `tx`, which the caller commits on `Moved`
+/// (on `NotOpen` the customer's row stays locked until it drops the transaction).
+pub async fn complete_in(
+    tx: &mut Conn,
+    settings: &Settings,
+    id: &str,
+    now: i64,
+) -> Result<Operated, sqlx::Error> {
+    let Some(change) = store::requested_change(tx, id).await? else { return Ok(Operated::NotOpen) };
+    // The customer's row first, as the billing run's window and a new request take it:
+    // the effective month's invoice is written before this or after it, never beside
+    // it, and a request written meanwhile sees the service as this leaves it.
+    crate::ssr::db::customers::lock(tx, &change.customer_no).await?;
     if !flow::advance_from(&[PlanRequestStep::Received, PlanRequestStep::Processing], PlanRequestStep::Done)
         .set("updated_at", now)
         .by("id", id)
-        .once(&mut tx)
+        .once(tx)
         .await?
     {
         return Ok(Operated::NotOpen);
     }
-    let change = store::requested_change(&mut tx, id).await?;
-    // The customer's row, as the billing run's window takes it: the effective month's
-    // invoice is written before this or after it, never beside it.
-    crate::ssr::db::customers::lock(&mut tx, &change.customer_no).await?;
-    store::insert_plan_change(&mut tx, id, &change).await?;
-    store::set_plan(&mut tx, &change.service_id, &change.to_plan).await?;
+    store::insert_plan_change(tx, id, &change).await?;
+    store::set_plan(tx, &change.service_id, &change.to_plan).await?;
     let effective =
         Date::parse(&change.effective_on).map(Month::of).unwrap_or(Month::of(Date::of_unix_jst(now)));
     let fee = change.termination_fee;
     if fee > 0 {
         // On the effective month's invoice, or the first not issued yet.
-        let month = billing::open_month(&mut tx, &change.customer_no, effective).await?.to_string();
+        let month = billing::open_month(tx, &change.customer_no, effective).await?.to_string();
         let description = super::texts::of(crate::i18n::Locale::Ja).termination_line;
-        store::insert_termination_fee(&mut tx, id, &change.customer_no, &month, description, fee).await?;
+        store::insert_termination_fee(tx, id, &change.customer_no, &month, description, fee).await?;
     }
     // Completed after its month was invoiced: the difference on the next invoice.
-    billing::true_up(&mut tx, &change.customer_no, effective).await?;
+    billing::true_up(tx, &change.customer_no, effective).await?;
     let detail = serde_json::json!({
         "request": id, "service": change.service_id, "from": change.from_plan, "to": change.to_plan,
     });
-    events::record(
-        &mut tx,
-        Event::PlanChanged,
-        Subject::Account(&change.account_id),
-        "operator",
-        detail,
-        now,
-    )
-    .await?;
-    notify(&mut tx, settings, id, now).await?;
-    tx.commit().await?;
+    events::record(tx, Event::PlanChanged, Subject::Account(&change.account_id), "operator", detail, now)
+        .await?;
+    notify(tx, settings, id, now).await?;
     Ok(Operated::Moved)
 }
 

@@ -540,13 +540,13 @@ pub struct RequestedChange {
 }
 
 /// The change request `id` asks for.
-pub async fn requested_change(conn: &mut Conn, id: &str) -> Result<RequestedChange, sqlx::Error> {
+pub async fn requested_change(conn: &mut Conn, id: &str) -> Result<Option<RequestedChange>, sqlx::Error> {
     sqlx::query_as(
         "SELECT customer_no, account_id, service_id, from_plan, to_plan, effective_on, termination_fee
          FROM plan_requests WHERE id = $1",
     )
     .bind(id)
-    .fetch_one(conn)
+    .fetch_optional(conn)
     .await
 }
 

@@ -81,11 +81,16 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
         return Err(AppError::InvalidCredentials.into()); // unreachable: no hash never verifies
     };
     // Two-step verification on: the login waits for its code; no session yet.
+    // As the session's start does: a reset that completed during the hash refuses it.
     if account.two_step != 0 {
-        let mut conn = state.db.conn().await?;
+        let mut tx = state.db.begin().await?;
+        if !super::store::still_as_proven(&mut tx, &account.id, &account.password_hash).await? {
+            return Err(AppError::InvalidCredentials.into());
+        }
         let step =
-            crate::features::security::await_second_step(&mut conn, &state.settings, &account.id, &next, t)
+            crate::features::security::await_second_step(&mut tx, &state.settings, &account.id, &next, t)
                 .await?;
+        tx.commit().await?;
         return Ok(step);
     }
     start_session(&state, &account, &id_key, &client, t, auth::session::Method::Password).await?;
@@ -102,7 +107,10 @@ pub(crate) async fn account_by_id(
 }
 
 /// The proven login: its budgets forgiven, a fresh session, the browser remembered
-/// (the customer told of a new one), the cookies set.
+/// (the customer told of a new one), the cookies set. `account` is as it was read
+/// before the proof: a password reset, a re-registration or a stop that completed since
+/// (during the password's hash, say) refuses the login, as the account is no longer as
+/// it was proven, instead of leaving a session the change meant to end.
 #[cfg(feature = "ssr")]
 pub(crate) async fn start_session(
     state: &crate::ssr::AppState,
@@ -116,6 +124,9 @@ pub(crate) async fn start_session(
     use crate::ssr::events::{record, Event, Subject};
     let settings = &state.settings;
     let mut tx = state.db.begin().await?;
+    if !super::store::still_as_proven(&mut tx, &account.id, &account.password_hash).await? {
+        return Err(AppError::InvalidCredentials);
+    }
     throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, id_key).await?;
     throttle::forgive(&mut tx, &throttle::LOGIN_CLIENT, client).await?;
     // The customer proved the account: a registration budget a stranger spent on their

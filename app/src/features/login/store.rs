@@ -67,6 +67,28 @@ pub async fn active_account_by_id(
     active_account_by(conn, "id", account_id).await
 }
 
+/// The first statement of a login's session: the account `account_id` is still active
+/// with the password the login was proven against (`password_hash`, read before the
+/// proof). It locks the account's row, as a reset, a re-registration or a stop does
+/// before it ends the sessions: so either that change waits and then ends this session
+/// too, or this waits for it and finds the account changed. Whether the login may go on.
+pub async fn still_as_proven(
+    conn: &mut Conn,
+    account_id: &str,
+    password_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    let held = sqlx::query(
+        "UPDATE accounts SET updated_at = updated_at
+         WHERE id = $1 AND state = 'active' AND password_hash = $2",
+    )
+    .bind(account_id)
+    .bind(password_hash)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(held == 1)
+}
+
 /// Remembers the browser `device` (stored hashed) for the account: whether it was
 /// known already.
 pub async fn remember_device(

@@ -324,13 +324,19 @@ async fn write_mailbox(
         }
         other => other?,
     };
-    flow::advance(Confirm, Done)
+    // The draft read at 確認 a moment ago may have been dropped since (step 1 started
+    // again in another tab): then nothing is registered (the transaction is dropped),
+    // rather than a mailbox whose password no page will ever show.
+    if !flow::advance(Confirm, Done)
         .set("mailbox_id", mailbox.id)
         .set("sealed_password", sealed)
         .set("expires_at", t + store::REVEAL_SECS)
         .by("id", &draft.id)
-        .rows(&mut tx)
-        .await?;
+        .once(&mut tx)
+        .await?
+    {
+        return refuse(routes::NEW, AppError::FlowExpired);
+    }
     let (address, virus) = (mailbox.address, mailbox.virus_check);
     store::report(&mut tx, &state.settings, account, store::Change::Created, address, virus, t).await?;
     tx.commit().await?;

@@ -272,7 +272,9 @@ async fn new_codes(
     let codes = super::totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| super::totp::recovery_hash(account_id, c)).collect();
     let (key, sealed) = crate::ssr::crypto::seal(&codes.join(" "));
-    super::store::replace_codes(tx, account_id, &hashes, &sealed).await?;
+    if !super::store::replace_codes(tx, account_id, &hashes, &sealed).await? {
+        return Err(AppError::FlowExpired); // turned off meanwhile, in another tab
+    }
     crate::ssr::auth::set_cookie(&crate::ssr::auth::cookie(settings, CODES_COOKIE, &key, Some(600), true));
     Ok(())
 }
@@ -837,10 +839,16 @@ async fn passkey_login(credential: String, next: String) -> crate::ssr::Answer {
     };
     passkey.update_credential(&result);
     let json = serde_json::to_string(&passkey).map_err(AppError::internal)?;
-    super::store::passkey_used(&mut conn, &row.id, &json, t).await?;
+    // The account as it is before the passkey is taken, then the passkey taken (still
+    // there): a re-registration completing between the two (it removes the passkeys and
+    // changes the password) refuses the login at one or the other, or at the session's
+    // start, instead of leaving it a session.
     let Some(account) = crate::features::login::account_by_id(&mut conn, &row.account_id).await? else {
         return Err(AppError::InvalidCredentials.into());
     };
+    if !super::store::passkey_used(&mut conn, &row.id, &json, t).await? {
+        return Err(AppError::InvalidCredentials.into());
+    }
     drop(conn);
     let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
     crate::features::login::start_session(&state, &account, &id_key, &client, t, Method::Passkey).await?;
@@ -903,13 +911,20 @@ pub async fn passkey_verify_finish(credential: String) -> Result<(), AppError> {
         tracing::info!(error = %e, "a passkey step-up was refused");
         AppError::invalid("current_password", crate::domain::FieldError::Mismatch)
     })?;
+    // The passkey must still be the account's: one removed since the ceremony began
+    // proves nothing.
+    let mismatch = || AppError::invalid("current_password", crate::domain::FieldError::Mismatch);
     let key = super::passkey::credential_key(result.cred_id().as_ref());
-    if let Some(row) = super::store::passkey_of_credential(&mut conn, &key).await? {
-        let mut passkey: webauthn_rs::prelude::Passkey =
-            serde_json::from_str(&row.passkey).map_err(AppError::internal)?;
-        passkey.update_credential(&result);
-        let json = serde_json::to_string(&passkey).map_err(AppError::internal)?;
-        super::store::passkey_used(&mut conn, &row.id, &json, t).await?;
+    let stored = super::store::passkey_of_credential(&mut conn, &key).await?;
+    let Some(row) = stored.filter(|r| r.account_id == account.account_id) else {
+        return Err(mismatch());
+    };
+    let mut passkey: webauthn_rs::prelude::Passkey =
+        serde_json::from_str(&row.passkey).map_err(AppError::internal)?;
+    passkey.update_credential(&result);
+    let json = serde_json::to_string(&passkey).map_err(AppError::internal)?;
+    if !super::store::passkey_used(&mut conn, &row.id, &json, t).await? {
+        return Err(mismatch());
     }
     crate::ssr::auth::session::verified(&mut conn, &account.session_hash, t).await?;
     Ok(())

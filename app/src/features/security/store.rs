@@ -101,13 +101,27 @@ pub async fn take_step(conn: &mut Conn, account_id: &str, step: i64) -> Result<b
 }
 
 /// The recovery codes become `hashes` (the old ones stop working), and their sealed
-/// text waits for the page that shows them once.
+/// text waits for the page that shows them once. The factor's row is written first: two
+/// renewals at once take turns on it, so the second deletes the first's codes rather
+/// than leaving both sets valid. False (nothing written) when two-step verification is
+/// off.
 pub async fn replace_codes(
     conn: &mut Conn,
     account_id: &str,
     hashes: &[String],
     sealed: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
+    let on = sqlx::query(
+        "UPDATE totp_factors SET codes_sealed = $2 WHERE account_id = $1 AND enabled_at IS NOT NULL",
+    )
+    .bind(account_id)
+    .bind(sealed)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if on != 1 {
+        return Ok(false);
+    }
     sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
         .bind(account_id)
         .execute(&mut *conn)
@@ -119,12 +133,7 @@ pub async fn replace_codes(
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::query("UPDATE totp_factors SET codes_sealed = $2 WHERE account_id = $1")
-        .bind(account_id)
-        .bind(sealed)
-        .execute(conn)
-        .await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Uses the recovery code of `hash`, once: false when it is not one or was used.
@@ -160,22 +169,21 @@ pub async fn take_sealed_codes(conn: &mut Conn, account_id: &str, sealed: &str) 
         == 1)
 }
 
-/// Two-step verification off: the app's secret and every recovery code go.
+/// Two-step verification off: the app's secret and every recovery code go. The factor's
+/// row first, as a renewal of the codes takes it ([`replace_codes`]): the two take turns
+/// rather than each holding what the other waits for.
 pub async fn remove(conn: &mut Conn, account_id: &str) -> Result<bool, sqlx::Error> {
+    let removed = sqlx::query("DELETE FROM totp_factors WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
     sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
         .bind(account_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM login_challenges WHERE account_id = $1")
-        .bind(account_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(sqlx::query("DELETE FROM totp_factors WHERE account_id = $1")
-        .bind(account_id)
-        .execute(conn)
-        .await?
-        .rows_affected()
-        > 0)
+    sqlx::query("DELETE FROM login_challenges WHERE account_id = $1").bind(account_id).execute(conn).await?;
+    Ok(removed > 0)
 }
 
 /// After a security change (see `features::end_for_security`): a login waiting for its
@@ -338,14 +346,15 @@ pub async fn insert_passkey(
 }
 
 /// A passkey used at `now`: its sign counter and backup state saved (`passkey`).
-pub async fn passkey_used(conn: &mut Conn, id: &str, passkey: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE passkeys SET passkey = $2, last_used_at = $3 WHERE id = $1")
+pub async fn passkey_used(conn: &mut Conn, id: &str, passkey: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let used = sqlx::query("UPDATE passkeys SET passkey = $2, last_used_at = $3 WHERE id = $1")
         .bind(id)
         .bind(passkey)
         .bind(now)
         .execute(conn)
-        .await?;
-    Ok(())
+        .await?
+        .rows_affected();
+    Ok(used == 1)
 }
 
 /// Renames the account's passkey `id` (never another account's): whether it was there.

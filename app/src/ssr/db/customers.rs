@@ -127,11 +127,19 @@ pub async fn previous_contacts(
 /// SQLite then also cannot be overtaken), so limits counted per customer hold when two
 /// requests run at once.
 pub async fn lock(tx: &mut Conn, customer_no: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE customers SET customer_no = customer_no WHERE customer_no = $1")
-        .bind(customer_no)
-        .execute(tx)
-        .await
-        .map(|_| ())
+    write_lock(tx, "UPDATE customers SET customer_no = customer_no WHERE customer_no = $1", customer_no).await
+}
+
+/// Takes the account row's write lock for the rest of the transaction: a security change
+/// takes it before it ends the sessions, as a login takes it before it starts one
+/// (`login::store::still_as_proven`), so the two cannot pass each other.
+pub async fn lock_account(tx: &mut Conn, account_id: &str) -> Result<(), sqlx::Error> {
+    write_lock(tx, "UPDATE accounts SET updated_at = updated_at WHERE id = $1", account_id).await
+}
+
+/// A row's write lock, by an update `sql` that changes nothing of the row `$1` names.
+async fn write_lock(tx: &mut Conn, sql: &'static str, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(sql).bind(key).execute(tx).await.map(|_| ())
 }
 
 /// The customer number of an account, if it exists.

@@ -308,6 +308,63 @@ where
     out
 }
 
+/// A password reset of `account` as its transaction writes it (the new password; every
+/// session, waiting login and pending change ended), held open for the caller to commit.
+pub async fn reset_held(app: &TestApp, account: &str) -> sqlx::Transaction<'static, sqlx::Any> {
+    let mut reset = app.db.begin().await.unwrap();
+    sqlx::query("UPDATE accounts SET password_hash = 'a new one', updated_at = updated_at + 1 WHERE id = $1")
+        .bind(account)
+        .execute(&mut *reset)
+        .await
+        .unwrap();
+    app::features::end_for_security(&mut reset, account, app::ssr::now()).await.unwrap();
+    reset
+}
+
+/// A password login (`form`) from a new browser, under way when a reset of `account`
+/// completes: where it went.
+pub async fn login_across_a_reset(app: &TestApp, account: &str, form: &[(&str, &str)]) -> String {
+    let login = post_later(app, &app.new_browser(), "/api/login", &[HTML], form);
+    location(&across(reset_held(app, account).await, login).await)
+}
+
+/// Asserts that `table` has no row of `account` (its sessions, its logins waiting for a
+/// code).
+pub async fn assert_none_in(app: &TestApp, table: &str, account: &str) {
+    let rows: Vec<(String,)> =
+        rows_for(app, &format!("SELECT account_id FROM {table} WHERE account_id = $1"), account).await;
+    assert!(rows.is_empty(), "{table}: {rows:?}");
+}
+
+/// `request` started while `held` (a transaction of the test's) is open: seen still
+/// waiting a second later, then `held` committed; what `request` came to.
+pub async fn across<T: Send + 'static>(
+    held: sqlx::Transaction<'static, sqlx::Any>,
+    request: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    let request = tokio::spawn(request);
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert!(!request.is_finished(), "the request waits for the transaction held open");
+    held.commit().await.unwrap();
+    request.await.unwrap()
+}
+
+/// A POST of `form` from `client` with `headers`, to be sent later (by [`across`]).
+pub fn post_later(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    headers: &[(&str, &str)],
+    form: &[(&str, &str)],
+) -> impl std::future::Future<Output = reqwest::Response> + Send + 'static {
+    let mut req = client.post(app.url(path));
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let req = req.form(form);
+    async move { req.send().await.expect("request failed") }
+}
+
 /// POST a form without JavaScript from `client` (a browser); expects a redirect and
 /// returns where it points.
 pub async fn post_from(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> String {
