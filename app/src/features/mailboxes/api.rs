@@ -376,20 +376,25 @@ pub async fn take_mailbox_completion() -> Result<Option<MailboxCompletion>, AppE
     let state = crate::ssr::state()?;
     let t = crate::ssr::now();
     let Some(key) = reveal_key() else { return Ok(None) };
-    give_reveal_key(&state.settings, "", 0);
     let mut conn = state.db.conn().await?;
-    let Some(found) = store::sealed_completion(&mut conn, &account, t).await? else { return Ok(None) };
+    let found = store::sealed_completion(&mut conn, &account, t).await?;
     // Opened before it is cleared: a key that does not open it (a stale cookie) leaves
     // it for the browser holding the right one, until it expires.
-    let Some(password) = crate::ssr::crypto::open_with(&key, &found.sealed_password) else { return Ok(None) };
+    let opened = found.and_then(|f| crate::ssr::crypto::open_with(&key, &f.sealed_password).map(|p| (f, p)));
     // Whoever clears it shows it: two tabs at once, one gets it.
-    if !store::clear_sealed(&mut conn, &found.id).await? {
-        return Ok(None);
-    }
-    let address = store::address_of(&mut conn, &found.mailbox_id).await?;
+    let shown = match opened {
+        Some((found, password)) if store::clear_sealed(&mut conn, &found.id).await? => {
+            Some((found, password))
+        }
+        _ => None,
+    };
+    // The key goes once the database has answered: with the database away a moment (an
+    // error above), the browser keeps it, and a reload shows the password.
+    give_reveal_key(&state.settings, "", 0);
+    let Some((found, password)) = shown else { return Ok(None) };
     let domain = &state.settings.mail_domain;
     Ok(Some(MailboxCompletion {
-        address,
+        address: found.address,
         password,
         virus_check: found.virus_check != 0,
         incoming_server: format!("mail.{domain}"),

@@ -197,8 +197,9 @@ pub async fn insert_mailbox(conn: &mut Conn, mailbox: &NewMailbox<'_>, now: i64)
 pub struct Sealed {
     pub id: String,
     pub sealed_password: String,
-    pub mailbox_id: String,
     pub virus_check: i64,
+    /// The mailbox's address, read with it: nothing is left to read once it is cleared.
+    pub address: String,
 }
 
 /// This session's completed draft with its password still sealed in it (unexpired).
@@ -208,9 +209,10 @@ pub async fn sealed_completion(
     now: i64,
 ) -> Result<Option<Sealed>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, sealed_password, mailbox_id, virus_check FROM mailbox_drafts
-         WHERE account_id = $1 AND session_hash = $2 AND step = $3 AND sealed_password IS NOT NULL
-            AND expires_at > $4",
+        "SELECT d.id, d.sealed_password, d.virus_check, m.address
+         FROM mailbox_drafts d JOIN mailboxes m ON m.id = d.mailbox_id
+         WHERE d.account_id = $1 AND d.session_hash = $2 AND d.step = $3 AND d.sealed_password IS NOT NULL
+            AND d.expires_at > $4",
     )
     .bind(&account.account_id)
     .bind(&account.session_hash)
@@ -230,11 +232,6 @@ pub async fn clear_sealed(conn: &mut Conn, draft_id: &str) -> Result<bool, sqlx:
     .await?
     .rows_affected();
     Ok(cleared == 1)
-}
-
-/// The address of mailbox `mailbox_id`.
-pub async fn address_of(conn: &mut Conn, mailbox_id: &str) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT address FROM mailboxes WHERE id = $1").bind(mailbox_id).fetch_one(conn).await
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

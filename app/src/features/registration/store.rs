@@ -511,7 +511,8 @@ pub async fn settle_customers(
 }
 
 /// The verification failed for `customers`: recorded, and after [`NOTICE_AFTER`]
-/// failures in a row the customer's contact address is told, once a day.
+/// failures in a row the customer's contact address is told, once a day: in one
+/// transaction, so the day's notice is never marked sent without its mail.
 pub async fn customers_failed(
     conn: &mut Conn,
     settings: &crate::ssr::config::Settings,
@@ -520,23 +521,26 @@ pub async fn customers_failed(
 ) -> Result<(), crate::error::AppError> {
     use crate::ssr::auth::{client_address, throttle};
     use crate::ssr::events::{record, Event, Subject};
+    use sqlx::Connection;
     let client = client_address();
+    // On the caller's connection: a request holding one never waits for a second.
+    let mut tx = conn.begin().await?;
     for c in customers {
         let subject = if c.starts_with(STAND_IN) { Subject::Unknown } else { Subject::Customer(c) };
-        record(conn, Event::VerificationFailed, subject, &client, serde_json::json!({}), now).await?;
-        if throttle::notice_due(conn, &VERIFY_CUSTOMER, c, NOTICE_AFTER, now).await? {
+        record(&mut tx, Event::VerificationFailed, subject, &client, serde_json::json!({}), now).await?;
+        if throttle::notice_due(&mut tx, &VERIFY_CUSTOMER, c, NOTICE_AFTER, now).await? {
             let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
                 "SELECT c.contact_email, a.locale FROM customers c
                  LEFT JOIN accounts a ON a.customer_no = c.customer_no WHERE c.customer_no = $1",
             )
             .bind(c)
-            .fetch_optional(&mut *conn)
+            .fetch_optional(&mut *tx)
             .await?;
             if let Some((Some(to), locale)) = row {
                 let locale = locale.and_then(|l| crate::i18n::Locale::from_code(&l)).unwrap_or_default();
-                let also = crate::ssr::db::customers::previous_contacts(conn, c, &to, now).await?;
+                let also = crate::ssr::db::customers::previous_contacts(&mut tx, c, &to, now).await?;
                 crate::ssr::mail::enqueue_each(
-                    conn,
+                    &mut tx,
                     "registration.failures",
                     std::iter::once(to.as_str()).chain(also.iter().map(String::as_str)),
                     |to| super::mail::verification_failures_notice(settings, locale, to, now),
@@ -546,6 +550,7 @@ pub async fn customers_failed(
             }
         }
     }
+    tx.commit().await?;
     Ok(())
 }
 
