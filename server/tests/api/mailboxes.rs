@@ -201,11 +201,9 @@ async fn a_completion_page_answered_in_error_leaves_the_password_for_a_reload(ba
     let c = hanako(&app).await;
     up_to_confirm(&app, &c, "blip", "on").await;
     assert_eq!(post_from(&app, &c, "/api/mail/new/register", &[]).await, "/mail/new/done");
-    let rename = |from: &str, to: &str| format!("ALTER TABLE {from} RENAME TO {to}");
-    sqlx::query(&rename("mailbox_drafts", "mailbox_drafts_away")).execute(app.db.pool()).await.unwrap();
-    let (status, body) = app.get_text_with(&c, "/mail/new/done").await;
+    let (status, body) =
+        with_table_away(&app, "mailbox_drafts", app.get_text_with(&c, "/mail/new/done")).await;
     assert!(password_on(&body).is_none(), "{status}: not shown while its table is away");
-    sqlx::query(&rename("mailbox_drafts_away", "mailbox_drafts")).execute(app.db.pool()).await.unwrap();
     let (status, body) = app.get_text_with(&c, "/mail/new/done").await;
     assert_eq!(status, 200);
     assert!(password_on(&body).is_some(), "shown on the reload");

@@ -1051,7 +1051,44 @@ async fn two_renewals_of_the_recovery_codes_at_once_leave_ten(backend: Backend) 
     assert_eq!(valid, codes("second"));
 }
 
+/// A code is spent only with what it was typed for: when the session or the change it
+/// allowed cannot be written (a table away a moment, as a database fails), the same code
+/// goes through once the table is back. Before, the code was spent in a transaction of
+/// its own first: a recovery code was lost with no session (and the waiting login with
+/// it), and the app's code was refused as used for the rest of its 30 seconds.
+async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backend: Backend) {
+    const START: &str = "/api/security/passkey/register/start";
+    const RECOVERY_CODES: &str = "/account/security/two-step/codes";
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, codes) = turn_on(&app, &c).await;
+    // The login's second step, with a recovery code: its session cannot be written.
+    let b = app.new_browser();
+    assert_eq!(location(&app.login_from(&b, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    let second = [("otp", codes[0].as_str()), ("next", "/")];
+    let to = with_table_away(&app, "sessions", post_from(&app, &b, "/api/login/two-step", &second)).await;
+    assert!(to.contains("error="), "told: {to}");
+    assert_eq!(post_from(&app, &b, "/api/login/two-step", &second).await, "/");
+    // New recovery codes, with the app's code: their mail cannot be queued.
+    let otp = code(&totp, 0);
+    let renew = [("password", HANAKO.1), ("otp", otp.as_str())];
+    let to =
+        with_table_away(&app, "outbox", post_from(&app, &c, "/api/security/two-step/renew", &renew)).await;
+    assert!(to.contains("error="), "told: {to}");
+    assert_eq!(post_from(&app, &c, "/api/security/two-step/renew", &renew).await, RECOVERY_CODES);
+    // A passkey's start, with the app's next code: the passkeys cannot be read.
+    let otp = code(&totp, 1);
+    let (status, _) = with_table_away(&app, "passkeys", script_call(&app, &c, START, &[("otp", &otp)])).await;
+    assert_ne!(status, 200);
+    add_passkey_with(&app, &c, 9, &[("otp", &otp)]).await;
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.two_step_failed'").await,
+        0
+    );
+}
+
 on_both_databases!(
+    a_code_whose_session_or_change_could_not_be_written_is_not_spent,
     a_two_step_login_under_way_when_a_reset_completes_asks_for_no_code,
     two_renewals_of_the_recovery_codes_at_once_leave_ten,
     a_passkey_removed_during_its_prompt_confirms_nothing,

@@ -120,49 +120,80 @@ pub(crate) async fn start_session(
     t: i64,
     method: crate::ssr::auth::session::Method,
 ) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let started = start_session_in(&mut tx, state, account, (id_key, client), t, method).await?;
+    tx.commit().await?;
+    started.hand_over(&state.settings);
+    Ok(())
+}
+
+/// A session started in `tx` ([`start_session_in`]): its cookies, set once `tx` has
+/// committed.
+#[cfg(feature = "ssr")]
+pub(crate) struct Started {
+    account_id: String,
+    token: String,
+    device: String,
+    new_browser: bool,
+}
+
+#[cfg(feature = "ssr")]
+impl Started {
+    /// The session's and the browser's cookies, for the answer.
+    pub(crate) fn hand_over(self, settings: &crate::ssr::config::Settings) {
+        use crate::ssr::auth::{self, session};
+        auth::set_cookie(&session::cookie(settings, &self.token));
+        auth::set_cookie(&auth::cookie(settings, DEVICE_COOKIE, &self.device, Some(34_560_000), true));
+        tracing::info!(account = %self.account_id, new_browser = self.new_browser, "login");
+    }
+}
+
+/// [`start_session`]'s writes, in `tx`, which may have spent what proved the login (a
+/// code at the second step) and commits the two together; the account's row is locked
+/// here, unless `tx` did so first. None of it is the customer's until `tx` commits
+/// and the [`Started`] is handed over.
+#[cfg(feature = "ssr")]
+pub(crate) async fn start_session_in(
+    tx: &mut crate::ssr::db::Conn,
+    state: &crate::ssr::AppState,
+    account: &super::store::LoginAccount,
+    (id_key, client): (&str, &str),
+    t: i64,
+    method: crate::ssr::auth::session::Method,
+) -> Result<Started, AppError> {
     use crate::ssr::auth::{self, session, throttle};
     use crate::ssr::events::{record, Event, Subject};
     let settings = &state.settings;
-    let mut tx = state.db.begin().await?;
-    if !super::store::still_as_proven(&mut tx, &account.id, &account.password_hash).await? {
+    if !super::store::still_as_proven(tx, &account.id, &account.password_hash).await? {
         return Err(AppError::InvalidCredentials);
     }
-    throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, id_key).await?;
-    throttle::forgive(&mut tx, &throttle::LOGIN_CLIENT, client).await?;
+    throttle::reset(tx, &throttle::LOGIN_ACCOUNT, id_key).await?;
+    throttle::forgive(tx, &throttle::LOGIN_CLIENT, client).await?;
     // The customer proved the account: a registration budget a stranger spent on their
     // name and phone opens again (a lock after 100 in a row stays: the owner's login is
     // no proof that the guesses stopped).
-    throttle::reset_unless_locked(
-        &mut tx,
-        &crate::features::registration::VERIFY_CUSTOMER,
-        &account.customer_no,
-    )
-    .await?;
+    throttle::reset_unless_locked(tx, &crate::features::registration::VERIFY_CUSTOMER, &account.customer_no)
+        .await?;
     // A fresh session ID at every login; the old one (if any) ends.
     if let Some(old) = auth::request_cookie(session::cookie_name(settings)) {
-        session::delete(&mut tx, &old).await?;
+        session::delete(tx, &old).await?;
     }
     let origin = session::Origin::of_request(method);
-    let token = session::create(&mut tx, &account.id, t, &settings.session, &origin).await?;
+    let token = session::create(tx, &account.id, t, &settings.session, &origin).await?;
     let browser = auth::describe_user_agent(&origin.user_agent);
     let detail = serde_json::json!({ "method": method.name(), "browser": browser });
-    record(&mut tx, Event::LoggedIn, Subject::Account(&account.id), client, detail, t).await?;
+    record(tx, Event::LoggedIn, Subject::Account(&account.id), client, detail, t).await?;
 
     // A browser not seen with this account before: remember it and tell the customer.
     let device = auth::request_cookie(DEVICE_COOKIE)
         .filter(|d| d.len() == 64 && d.chars().all(|c| c.is_ascii_hexdigit()));
     let device = device.unwrap_or_else(auth::random_token);
-    let known = super::store::remember_device(&mut tx, &account.id, &device, t).await?;
-    let locale = login_locale(&mut tx, settings, account).await?;
+    let known = super::store::remember_device(tx, &account.id, &device, t).await?;
+    let locale = login_locale(tx, settings, account).await?;
     if !known && account.new_browser_mail != 0 {
-        tell_of_new_browser(&mut tx, settings, account, locale, t).await?;
+        tell_of_new_browser(tx, settings, account, locale, t).await?;
     }
-    tx.commit().await?;
-
-    auth::set_cookie(&session::cookie(settings, &token));
-    auth::set_cookie(&auth::cookie(settings, DEVICE_COOKIE, &device, Some(34_560_000), true));
-    tracing::info!(account = %account.id, new_browser = !known, "login");
-    Ok(())
+    Ok(Started { account_id: account.id.clone(), token, device, new_browser: !known })
 }
 
 /// The language of the login's mails: the browser's choice (remembered for the account),

@@ -339,10 +339,7 @@ async fn with_both_factors(password: Option<String>, code: String, renew: bool) 
     use crate::ssr::events::Event;
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
-    let mut conn = state.db.conn().await?;
-    both_factors(&mut conn, &state, &account, password, &code, t).await?;
-    drop(conn);
-    let mut tx = state.db.begin().await?;
+    let mut tx = code_first(&state, &account, Some(password), &code, t).await?;
     if renew {
         new_codes(&mut tx, &state.settings, &account.account_id).await?;
         changed(&mut tx, &account.account_id, Event::RecoveryCodesRenewed, |w| w.codes_renew, t).await?;
@@ -355,36 +352,53 @@ async fn with_both_factors(password: Option<String>, code: String, renew: bool) 
     Ok(super::routes::done("two_step_off", "two-step"))
 }
 
-/// The password and a code, in one attempt of the login budget: the password's, kept
-/// until the code passes (were the password to forgive it, the wrong codes before would
-/// be wiped).
+/// A transaction for a change of the sign-in settings that asks for a code: it takes
+/// the account's row (as a login does first), then spends the code ([`spend_code`]).
+/// With `password` (`Some`), the password is checked first, on its own, in one attempt
+/// of the login budget: the password's, kept until the code passes (were the password
+/// to forgive it, the wrong codes before would be wiped).
 #[cfg(feature = "ssr")]
-async fn both_factors(
-    conn: &mut crate::ssr::db::Conn,
+async fn code_first(
     state: &crate::ssr::AppState,
     account: &crate::ssr::auth::CurrentAccount,
-    password: Option<String>,
+    password: Option<Option<String>>,
     code: &str,
     t: i64,
-) -> Result<(), AppError> {
-    crate::ssr::auth::password_first_of_two(conn, account, password, t).await?;
-    let (id, itscom_id) = (&account.account_id, &account.itscom_id);
-    check_second_factor(conn, state, (id, itscom_id), code, Attempt::Reserved, t).await
+) -> Result<crate::ssr::db::Tx, AppError> {
+    let attempt = match password {
+        Some(password) => {
+            let mut conn = state.db.conn().await?;
+            crate::ssr::auth::password_first_of_two(&mut conn, account, password, t).await?;
+            Attempt::Reserved
+        }
+        None => Attempt::ToReserve,
+    };
+    let mut tx = state.db.begin().await?;
+    crate::ssr::db::customers::lock_account(&mut tx, &account.account_id).await?;
+    spend_code(tx, state, (&account.account_id, &account.itscom_id), code, attempt, t).await
 }
 
-/// The code typed at a second step (the app's, a step not used before; or a recovery
-/// code, once), in the account's consecutive-failure budget: a wrong one is recorded
-/// and counts toward the lock at 100 in a row.
+/// The code typed at a second step, as the first spending of `tx`, which goes on to
+/// what the code allows (a session, a change) and commits the two together: when that
+/// fails, the code was not spent and can be typed again (a recovery code is not lost).
+/// A refusal is committed (a wrong code stays counted) and returned.
 #[cfg(feature = "ssr")]
-pub(crate) async fn second_factor(
-    conn: &mut crate::ssr::db::Conn,
+async fn spend_code(
+    mut tx: crate::ssr::db::Tx,
     state: &crate::ssr::AppState,
-    account_id: &str,
-    itscom_id: &str,
+    account: (&str, &str),
     raw: &str,
+    attempt: Attempt,
     t: i64,
-) -> Result<(), AppError> {
-    check_second_factor(conn, state, (account_id, itscom_id), raw, Attempt::ToReserve, t).await
+) -> Result<crate::ssr::db::Tx, AppError> {
+    match check_second_factor(&mut tx, state, account, raw, attempt, t).await {
+        Ok(()) => Ok(tx),
+        Err(refused @ (AppError::Invalid { .. } | AppError::Locked | AppError::TooManyAttempts)) => {
+            tx.commit().await?;
+            Err(refused)
+        }
+        Err(failed) => Err(failed),
+    }
 }
 
 /// Whether a second factor's attempt of the login budget is still to be reserved, or
@@ -396,7 +410,9 @@ enum Attempt {
     Reserved,
 }
 
-/// [`second_factor`], its attempt reserved here or already.
+/// The code typed at a second step (the app's, a step not used before; or a recovery
+/// code, once), in the account's consecutive-failure budget: a wrong one is recorded
+/// and counts toward the lock at 100 in a row. Its attempt is reserved here or already.
 #[cfg(feature = "ssr")]
 async fn check_second_factor(
     conn: &mut crate::ssr::db::Conn,
@@ -514,14 +530,30 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
     if !throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await?.go() {
         return Err(AppError::TooManyAttempts.into());
     }
-    second_factor(&mut conn, &state, &account.id, &account.itscom_id, &code, t).await?;
-    if !super::store::close_challenge(&mut conn, &hash).await? {
+    drop(conn);
+    // The account's row first, as a login and a change of the sign-in settings take it;
+    // the code, the waiting login and the session are one transaction: when the session
+    // cannot start, the code is not spent and the login still waits for it.
+    let mut tx = state.db.begin().await?;
+    crate::ssr::db::customers::lock_account(&mut tx, &account.id).await?;
+    let mut tx =
+        spend_code(tx, &state, (&account.id, &account.itscom_id), &code, Attempt::ToReserve, t).await?;
+    if !super::store::close_challenge(&mut tx, &hash).await? {
         return Err(AppError::FlowExpired.into());
     }
-    drop(conn);
-    auth::set_cookie(&auth::cookie(&state.settings, CHALLENGE_COOKIE, "", Some(0), true));
     let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
-    crate::features::login::start_session(&state, &account, &id_key, &client, t, Method::TwoStep).await?;
+    let started = crate::features::login::start_session_in(
+        &mut tx,
+        &state,
+        &account,
+        (&id_key, &client),
+        t,
+        Method::TwoStep,
+    )
+    .await?;
+    tx.commit().await?;
+    auth::set_cookie(&auth::cookie(&state.settings, CHALLENGE_COOKIE, "", Some(0), true));
+    started.hand_over(&state.settings);
     Ok(next)
 }
 
@@ -586,23 +618,25 @@ pub async fn passkey_register_start(
         .filter(|c| c.account_id.as_deref() == Some(account.account_id.as_str()))
         .filter(|c| c.code_session.as_deref() == Some(account.session_hash.as_str()));
     let until = open.as_ref().map_or(t + super::passkey::CEREMONY_SECS, |c| c.expires_at);
-    let mut code_proved = open.is_some();
-    if open.is_none() && super::store::two_step_on(&mut conn, &account.account_id).await? {
+    let code_asked = open.is_none() && super::store::two_step_on(&mut conn, &account.account_id).await?;
+    // A code is spent with the ceremony it opens (one transaction): when that fails, the
+    // code can be typed again.
+    let mut tx = if code_asked {
         let code = otp.unwrap_or_default();
         if code.trim().is_empty() {
             return Err(AppError::invalid("otp", crate::domain::FieldError::Required));
         }
-        if crate::ssr::auth::needs_password(&account, t) {
-            both_factors(&mut conn, &state, &account, password, &code, t).await?;
-        } else {
-            second_factor(&mut conn, &state, &account.account_id, &account.itscom_id, &code, t).await?;
-        }
-        code_proved = true;
+        drop(conn);
+        let password = crate::ssr::auth::needs_password(&account, t).then_some(password);
+        code_first(&state, &account, password, &code, t).await?
     } else {
         crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
-    }
+        drop(conn);
+        state.db.begin().await?
+    };
+    let code_proved = open.is_some() || code_asked;
     let rp = super::passkey::relying_party(&state.settings)?;
-    let existing = super::store::passkeys(&mut conn, &account.account_id).await?;
+    let existing = super::store::passkeys(&mut tx, &account.account_id).await?;
     let exclude = existing
         .iter()
         .filter_map(|p| serde_json::from_str::<webauthn_rs::prelude::Passkey>(&p.passkey).ok())
@@ -618,9 +652,10 @@ pub async fn passkey_register_start(
     options["publicKey"]["authenticatorSelection"]["requireResidentKey"] = true.into();
     let saved = serde_json::to_string(&registration).map_err(AppError::internal)?;
     // This browser's earlier ceremony (its prompt cancelled) is replaced.
-    take_ceremony(&mut conn, "register", t).await?;
+    take_ceremony(&mut tx, "register", t).await?;
     let owner = (Some(account.account_id.as_str()), code_proved.then_some(account.session_hash.as_str()));
-    open_ceremony(&mut conn, &state.settings, owner, "register", &saved, (t, until)).await?;
+    open_ceremony(&mut tx, &state.settings, owner, "register", &saved, (t, until)).await?;
+    tx.commit().await?;
     Ok(options.to_string())
 }
 

@@ -13,6 +13,9 @@ use std::time::Duration;
 
 pub use sqlx::AnyConnection as Conn;
 
+/// A transaction of [`Db::begin`], for a step that hands it on to the next.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -166,7 +169,7 @@ impl Db {
     /// customer's 「混み合っています」), and nearly every transaction here reads before
     /// it writes. SQLite runs one writer at a time either way; readers outside a
     /// transaction still run beside it (WAL). PostgreSQL locks rows as it goes.
-    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,

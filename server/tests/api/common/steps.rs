@@ -80,6 +80,19 @@ pub async fn exec(app: &TestApp, sql: &str) {
     sqlx::query(sql).execute(app.db.pool()).await.unwrap();
 }
 
+/// What `request` came to while `table` was away (renamed, as a database fails at a
+/// statement on it); the table is back when this returns.
+pub async fn with_table_away<T>(
+    app: &TestApp,
+    table: &str,
+    request: impl std::future::Future<Output = T>,
+) -> T {
+    exec(app, &format!("ALTER TABLE {table} RENAME TO {table}_away")).await;
+    let answer = request.await;
+    exec(app, &format!("ALTER TABLE {table}_away RENAME TO {table}")).await;
+    answer
+}
+
 /// Runs `sql` with `$1` bound to the time `at` (a moment stored in seconds).
 pub async fn exec_at(app: &TestApp, sql: &str, at: i64) {
     sqlx::query(sql).bind(at).execute(app.db.pool()).await.unwrap();
