@@ -1007,6 +1007,23 @@ async fn a_passkey_login_under_way_when_a_re_registration_completes_gets_no_sess
     assert_none_in(&app, "sessions", &account).await;
 }
 
+/// A passkey login whose session cannot be written (the table away a moment) is
+/// refused and leaves the passkey as it was: not shown as used (最終使用), its counter
+/// not moved. The next login with it goes through. Before, the passkey was marked used
+/// in a transaction of its own, before the session failed.
+async fn a_passkey_login_whose_session_could_not_be_written_leaves_the_passkey_unused(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let mut key = add_passkey(&app, &c, 11).await;
+    let b = app.new_browser();
+    let (status, _) = with_table_away(&app, "sessions", passkey_login(&app, &b, |o| key.assert(o))).await;
+    assert_ne!(status, 200);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM passkeys WHERE last_used_at IS NOT NULL").await, 0);
+    let (status, next) = passkey_login(&app, &b, |o| key.assert(o)).await;
+    assert_eq!((status, next.as_str()), (200, "/billing"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM passkeys WHERE last_used_at IS NOT NULL").await, 1);
+}
+
 /// Two-step verification turned on by 佐藤 花子: her account's id.
 async fn two_step_on_for_hanako(app: &TestApp) -> String {
     turn_on(app, &logged_in(app, HANAKO.0, HANAKO.1).await).await;
@@ -1089,6 +1106,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 
 on_both_databases!(
     a_code_whose_session_or_change_could_not_be_written_is_not_spent,
+    a_passkey_login_whose_session_could_not_be_written_leaves_the_passkey_unused,
     a_two_step_login_under_way_when_a_reset_completes_asks_for_no_code,
     two_renewals_of_the_recovery_codes_at_once_leave_ten,
     a_passkey_removed_during_its_prompt_confirms_nothing,

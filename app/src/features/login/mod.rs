@@ -12,7 +12,7 @@ pub mod texts;
 #[cfg(feature = "ssr")]
 pub use api::failed_login;
 #[cfg(feature = "ssr")]
-pub(crate) use api::{account_by_id, start_session, start_session_in};
+pub(crate) use api::{account_by_id, start_session_in};
 pub use api::{current_user, login, logout, CurrentUser, Login, Logout, UserBrief, DEVICE_COOKIE};
 pub use page::{LoginPage, LogoutButton, MemberPage, RequireLogin};
 

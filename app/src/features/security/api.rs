@@ -874,19 +874,31 @@ async fn passkey_login(credential: String, next: String) -> crate::ssr::Answer {
     };
     passkey.update_credential(&result);
     let json = serde_json::to_string(&passkey).map_err(AppError::internal)?;
-    // The account as it is before the passkey is taken, then the passkey taken (still
-    // there): a re-registration completing between the two (it removes the passkeys and
-    // changes the password) refuses the login at one or the other, or at the session's
-    // start, instead of leaving it a session.
+    // The account as it is before the passkey is taken; then, in one transaction, its
+    // row locked as it was read, the passkey taken (still there) and the session
+    // started: a re-registration completing meanwhile (it removes the passkeys and
+    // changes the password) refuses the login instead of leaving it a session, and a
+    // session that cannot start leaves the passkey's counter as it was.
     let Some(account) = crate::features::login::account_by_id(&mut conn, &row.account_id).await? else {
         return Err(AppError::InvalidCredentials.into());
     };
-    if !super::store::passkey_used(&mut conn, &row.id, &json, t).await? {
-        return Err(AppError::InvalidCredentials.into());
-    }
     drop(conn);
     let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
-    crate::features::login::start_session(&state, &account, &id_key, &client, t, Method::Passkey).await?;
+    let mut tx = state.db.begin().await?;
+    let started = crate::features::login::start_session_in(
+        &mut tx,
+        &state,
+        &account,
+        (&id_key, &client),
+        t,
+        Method::Passkey,
+    )
+    .await?;
+    if !super::store::passkey_used(&mut tx, &row.id, &json, t).await? {
+        return Err(AppError::InvalidCredentials.into());
+    }
+    tx.commit().await?;
+    started.hand_over(&state.settings);
     Ok(next)
 }
 
