@@ -75,12 +75,6 @@ on_both_databases!(
     readyz_answers_503_on_a_database_not_migrated_this_far,
 );
 
-fn server_binary() -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
-    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
-    cmd
-}
-
 #[test]
 fn a_bad_configuration_value_stops_start_up_with_a_message_naming_the_variable() {
     for (var, value) in [("MYPAGE_ENV", "staging"), ("DATABASE_URL", "mysql://db/x"), ("PUBLIC_URL", "nope")]
@@ -124,45 +118,15 @@ fn an_unknown_command_prints_usage_and_fails() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage: server"));
 }
 
-/// `server serve` on `database_url` on a free port, logging at `info` to its stdout
-/// (piped), with `env` besides.
-fn serving(database_url: &str, env: &[(&str, &str)]) -> std::process::Child {
-    server_binary()
-        .env("DATABASE_URL", database_url)
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("LEPTOS_OUTPUT_NAME", "mypage")
-        .env("RUST_LOG", "info")
-        .envs(env.iter().copied())
-        .arg("serve")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start server")
-}
-
 /// Each request has an id: the load balancer's when plausible, else one of its own. It
 /// comes back in `x-request-id` and names the request's access log line (status, time
 /// taken), in production's JSON.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_request_has_an_id_sent_back_and_logged_with_its_status_and_time() {
     let _shared = crate::common::TIMING.read().await;
-    use std::io::{BufRead, BufReader};
     let (database_url, file) = fresh_database(Backend::Sqlite).await;
-    let mut child = serving(&database_url, &[("MYPAGE_ENV", "production")]);
-    let (lines_tx, lines_rx) = std::sync::mpsc::channel::<String>();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = lines_tx.send(line);
-        }
-    });
-    let next_line = || lines_rx.recv_timeout(std::time::Duration::from_secs(10)).expect("a log line");
-    let addr = loop {
-        let line = next_line();
-        if let Some(rest) = line.split("serving My Page on http://").nth(1) {
-            break rest.split(|c: char| c == '"' || c.is_whitespace()).next().unwrap().to_string();
-        }
-    };
+    let server = Serving::start(&database_url, &[("MYPAGE_ENV", "production")]);
+    let addr = server.address.trim_start_matches("http://").to_string();
     let client = reqwest::Client::new();
     let id_of = |res: &reqwest::Response| res.headers()["x-request-id"].to_str().unwrap().to_string();
     let (a, b) = (
@@ -182,7 +146,7 @@ async fn each_request_has_an_id_sent_back_and_logged_with_its_status_and_time() 
     }
     let mut before = Vec::new();
     let logged = loop {
-        let line = next_line();
+        let line = server.next_line();
         if line.contains("lb-7f3a:2") {
             break line;
         }
@@ -193,11 +157,10 @@ async fn each_request_has_an_id_sent_back_and_logged_with_its_status_and_time() 
     assert!(entry["latency"].as_str().is_some_and(|l| l.ends_with(" ms")), "{logged}");
     assert!(logged.contains("\"/login\""), "{logged}");
     // The load balancer's checks are not logged: only the page's line named a request.
-    let _ = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    let rest: Vec<String> =
-        std::iter::from_fn(|| lines_rx.recv_timeout(std::time::Duration::from_secs(5)).ok()).collect();
+    server.terminate();
+    let rest = server.lines_until_quiet(5);
     assert!(!before.iter().chain(&rest).any(|l| l.contains("/healthz")), "{before:?} {rest:?}");
-    let _ = tokio::task::spawn_blocking(move || child.wait()).await;
+    server.exit().await;
     if let Some(f) = file {
         let _ = std::fs::remove_file(f);
     }
@@ -206,23 +169,15 @@ async fn each_request_has_an_id_sent_back_and_logged_with_its_status_and_time() 
 #[tokio::test]
 async fn the_server_binary_serves_and_stops_cleanly_on_sigterm() {
     let _shared = crate::common::TIMING.read().await;
-    use std::io::{BufRead, BufReader};
     let (database_url, file) = fresh_database(Backend::Sqlite).await;
-    let mut child = serving(&database_url, &[("MYPAGE_ENV", "development"), ("SHUTDOWN_DRAIN_SECS", "2")]);
+    let server =
+        Serving::start(&database_url, &[("MYPAGE_ENV", "development"), ("SHUTDOWN_DRAIN_SECS", "2")]);
     // The start-up log line carries the bound address.
-    let stdout = child.stdout.take().unwrap();
-    let addr = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.split("http://").nth(1).map(|rest| rest.split_whitespace().next().unwrap().to_string())
-        })
-        .expect("server logs its address");
+    let addr = server.address.trim_start_matches("http://").to_string();
     let body = reqwest::get(format!("http://{addr}/healthz")).await.unwrap().text().await.unwrap();
     assert_eq!(body, "ok");
 
-    let kill = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(kill.success());
+    assert!(server.terminate());
     // Draining: the balancer's check fails while requests are still served.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let ready = reqwest::get(format!("http://{addr}/readyz")).await.unwrap();
@@ -230,7 +185,7 @@ async fn the_server_binary_serves_and_stops_cleanly_on_sigterm() {
     assert_eq!(ready.text().await.unwrap(), "draining");
     let page = reqwest::get(format!("http://{addr}/login")).await.unwrap();
     assert_eq!(page.status(), 200, "still served while draining");
-    let status = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
+    let status = server.exit().await;
     assert!(status.success(), "exit status after SIGTERM: {status:?}");
     if let Some(f) = file {
         let _ = std::fs::remove_file(f);

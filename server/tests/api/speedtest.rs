@@ -55,9 +55,9 @@ async fn logged_in_with_cookie(app: &TestApp) -> (reqwest::Client, String) {
 /// A raw connection (a small receive buffer: what the server sends waits in the
 /// kernel's buffers, so a 32 MiB body cannot be taken in whole by them) that sent
 /// `request`, and the status line and headers it answered.
-async fn raw_head(app: &TestApp, request: &str) -> (tokio::net::TcpStream, String) {
+async fn raw_head(app: &impl Served, request: &str) -> (tokio::net::TcpStream, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let addr: std::net::SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
+    let addr: std::net::SocketAddr = app.address().trim_start_matches("http://").parse().unwrap();
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(16 * 1024).unwrap();
     let mut tcp = socket.connect(addr).await.unwrap();
@@ -88,16 +88,16 @@ async fn raw_upload_head(app: &TestApp, ticket: &str, cookie: &str, length: u64)
 /// A 32 MiB download whose headers were read and whose body is not: its stream stays
 /// open while the connection does (a client library may buffer a body as large as
 /// the kernel lets it, and a stream whose body was all sent is closed).
-async fn open_download(app: &TestApp, ticket: &str, cookie: &str) -> (tokio::net::TcpStream, String) {
-    let host = app.address.trim_start_matches("http://");
+async fn open_download(app: &impl Served, ticket: &str, cookie: &str) -> (tokio::net::TcpStream, String) {
+    let host = app.address().trim_start_matches("http://");
     let request = format!(
         "GET /speedtest/download?t={ticket}&size=32 HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n\r\n"
     );
     raw_head(app, &request).await
 }
 
-async fn endpoint(c: &reqwest::Client, app: &TestApp, path: &str) -> reqwest::Response {
-    c.get(app.url(path)).header("Accept-Encoding", "br, gzip").send().await.unwrap()
+async fn endpoint(c: &reqwest::Client, app: &impl Served, path: &str) -> reqwest::Response {
+    c.get(format!("{}{path}", app.address())).header("Accept-Encoding", "br, gzip").send().await.unwrap()
 }
 
 async fn a_test_runs_behind_its_ticket_and_its_session_and_its_endpoints_say_no_clearly(backend: Backend) {
@@ -346,7 +346,39 @@ async fn a_ticket_sent_again_cannot_verify_figures_it_did_not_send(backend: Back
     assert!(page.contains("data-testid=\"result-unverified\""), "{page}");
 }
 
+/// At most 8 streams a test in every server process together, as behind the load
+/// balancer: 4 open on this process and 4 on a `server serve` of the same database, the
+/// ninth is refused on either. Closed, their places come back. Before, each process
+/// counted its own, and a ticket could hold 8 in each.
+async fn a_tests_eight_streams_are_counted_across_the_processes(backend: Backend) {
+    let a = spawn_app_with_demo_data(backend).await;
+    let b = Serving::start(&a.database_url, &[("MYPAGE_ENV", "development")]);
+    let (c, cookie) = logged_in_with_cookie(&a).await;
+    let ticket = start(&a, &c).await;
+    let download = format!("/speedtest/download?t={ticket}&size=1");
+    let mut open = Vec::new();
+    for _ in 0..4 {
+        for (tcp, head) in
+            [open_download(&a, &ticket, &cookie).await, open_download(&b, &ticket, &cookie).await]
+        {
+            assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+            open.push(tcp);
+        }
+    }
+    assert_eq!(endpoint(&c, &a, &download).await.status(), 429);
+    assert_eq!(endpoint(&c, &b, &download).await.status(), 429);
+    drop(open);
+    let places = "SELECT streams_open FROM speed_tests";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while scalar(&a, places).await > 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(scalar(&a, places).await, 0, "every place given back");
+    assert_eq!(endpoint(&c, &b, &download).await.status(), 200);
+}
+
 on_both_databases!(
+    a_tests_eight_streams_are_counted_across_the_processes,
     a_result_reported_slower_than_the_server_saw_it_go_is_unverified,
     a_ticket_sent_again_cannot_verify_figures_it_did_not_send,
     the_server_counts_what_it_moved_and_a_report_it_contradicts_is_unverified,

@@ -10,8 +10,8 @@
 //! - `GET /speedtest/ping?t=…`: an empty 200.
 //!
 //! Abuse answers: 401 without a valid ticket and live session, 429 beyond 8 streams at
-//! once for a ticket (counted per server process: behind a load balancer of N
-//! processes a ticket may hold up to 8 in each), 413 for an upload over the cap.
+//! once for a ticket (counted in the test's row: every server process's together),
+//! 413 for an upload over the cap.
 
 use super::store;
 use crate::ssr::AppState;
@@ -20,17 +20,13 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 /// Largest download a request asks for, and its default.
 pub const DOWNLOAD_MAX_MIB: u64 = 32;
 pub const DOWNLOAD_DEFAULT_MIB: u64 = 16;
 /// Largest upload body a request may send.
 pub const UPLOAD_MAX_BYTES: u64 = 32 * 1024 * 1024;
-/// Streams (downloads and uploads) a ticket may have open at once: the method's 6,
-/// and room for a restarted one whose predecessor is still closing.
-pub const MAX_STREAMS: u32 = 8;
 /// The bytes of one body chunk.
 const CHUNK: usize = 64 * 1024;
 
@@ -41,7 +37,6 @@ struct Ticket {
     hash: String,
     session_hash: String,
     expires_at: i64,
-    streams: Arc<AtomicU32>,
 }
 
 fn tickets() -> &'static Mutex<HashMap<String, Ticket>> {
@@ -101,17 +96,11 @@ async fn authorize(
                 }
                 (Some(_), Some(t)) => Some(t),
                 (Some(r), None) => {
-                    let t = Ticket {
-                        hash: hash.clone(),
-                        session_hash: r.session_hash,
-                        expires_at: r.expires_at,
-                        streams: Default::default(),
-                    };
+                    let t =
+                        Ticket { hash: hash.clone(), session_hash: r.session_hash, expires_at: r.expires_at };
                     let mut map =
                         tickets().lock().map_err(|_| crate::error::AppError::Internal.into_response())?;
                     map.retain(|_, v| v.expires_at > now);
-                    // Another request of this test may have cached it meanwhile: keep
-                    // that one (its stream count).
                     Some(map.entry(hash.clone()).or_insert(t).clone())
                 }
             }
@@ -131,21 +120,46 @@ fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
     [(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE))]
 }
 
-/// One open stream of a ticket; closing it (dropping) frees its place.
-struct StreamSlot(Arc<AtomicU32>);
+/// One open stream of a test, holding one of its places ([`store::open_stream`]):
+/// given back when the stream ends ([`StreamSlot::release`]), or, dropped on the way
+/// (the browser aborts streams at a phase's end), in the background.
+struct StreamSlot {
+    db: crate::ssr::db::Db,
+    ticket_hash: String,
+    held: bool,
+}
 
 impl StreamSlot {
-    fn take(ticket: &Ticket) -> Option<Self> {
-        let streams = ticket.streams.clone();
-        let open = streams.fetch_add(1, Ordering::SeqCst) + 1;
-        let slot = StreamSlot(streams);
-        (open <= MAX_STREAMS).then_some(slot)
+    /// A place of `ticket`'s test; None when all are taken.
+    async fn take(state: &AppState, ticket: &Ticket) -> Result<Option<Self>, Response> {
+        let taken = store::open_stream(&state.db, &ticket.hash)
+            .await
+            .map_err(|e| (no_store(), crate::error::AppError::from(e)).into_response())?;
+        Ok(taken.then(|| StreamSlot { db: state.db.clone(), ticket_hash: ticket.hash.clone(), held: true }))
+    }
+
+    async fn release(mut self) {
+        self.held = false;
+        close(&self.db, &self.ticket_hash).await;
+    }
+}
+
+async fn close(db: &crate::ssr::db::Db, ticket_hash: &str) {
+    if let Err(e) = store::close_stream(db, ticket_hash).await {
+        // Its place stays taken until the ticket expires (a minute at most).
+        tracing::warn!(error = %e, "speed test: could not give back a stream's place");
     }
 }
 
 impl Drop for StreamSlot {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        if !self.held {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let (db, hash) = (self.db.clone(), std::mem::take(&mut self.ticket_hash));
+            runtime.spawn(async move { close(&db, &hash).await });
+        }
     }
 }
 
@@ -211,6 +225,10 @@ impl Drop for Tally {
     }
 }
 
+fn too_large() -> Response {
+    (no_store(), crate::error::AppError::TooLarge).into_response()
+}
+
 fn too_many() -> Response {
     (no_store(), crate::error::AppError::TooManyAttempts).into_response()
 }
@@ -239,7 +257,11 @@ pub async fn download(
         Ok(t) => t,
         Err(r) => return r,
     };
-    let Some(slot) = StreamSlot::take(&ticket) else { return too_many() };
+    let slot = match StreamSlot::take(&state, &ticket).await {
+        Ok(Some(slot)) => slot,
+        Ok(None) => return too_many(),
+        Err(r) => return r,
+    };
     let mib = query
         .get("size")
         .and_then(|s| s.parse::<u64>().ok())
@@ -260,7 +282,7 @@ pub async fn download(
             if left == 0 || crate::ssr::now() >= expires_at {
                 // Written before the body ends: a finish that follows sees it.
                 tally.save().await;
-                drop(slot);
+                slot.release().await;
                 return None;
             }
             let n = (left as usize).min(CHUNK);
@@ -291,19 +313,29 @@ pub async fn upload(
     Query(query): Query<HashMap<String, String>>,
     body: Body,
 ) -> Response {
-    use futures_util::StreamExt;
     let ticket = match authorize(&state, &headers, &query, true).await {
         Ok(t) => t,
         Err(r) => return r,
     };
-    let too_large = || (no_store(), crate::error::AppError::TooLarge).into_response();
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > UPLOAD_MAX_BYTES) {
         return too_large();
     }
-    let Some(_slot) = StreamSlot::take(&ticket) else { return too_many() };
-    let mut tally = Tally::new(&state, &ticket, store::Direction::Up);
+    let slot = match StreamSlot::take(&state, &ticket).await {
+        Ok(Some(slot)) => slot,
+        Ok(None) => return too_many(),
+        Err(r) => return r,
+    };
+    let answer = sink(Tally::new(&state, &ticket, store::Direction::Up), body).await;
+    // Given back before the answer: the browser's next stream may follow at once.
+    slot.release().await;
+    answer
+}
+
+/// An upload's body read and dropped, counted in `tally`: the answer.
+async fn sink(mut tally: Tally, body: Body) -> Response {
+    use futures_util::StreamExt;
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         match chunk {

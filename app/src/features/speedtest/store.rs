@@ -139,6 +139,36 @@ pub async fn add_bytes(
     Ok(())
 }
 
+/// Streams (downloads and uploads) a running test may have open at once, in every
+/// server process together: the method's 6, and room for a restarted one whose
+/// predecessor is still closing.
+pub const MAX_STREAMS: i64 = 8;
+
+/// Takes one of the test's [`MAX_STREAMS`] places, counted in its row: false when all
+/// are taken. One statement, so two processes cannot both take the last place (on
+/// PostgreSQL the second waits for the first's row and checks the count again).
+pub async fn open_stream(db: &Db, ticket_hash: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE speed_tests SET streams_open = streams_open + 1 WHERE ticket_hash = $1 AND streams_open < $2",
+    )
+    .bind(ticket_hash)
+    .bind(MAX_STREAMS)
+    .execute(db.pool())
+    .await
+    .map(|done| done.rows_affected() == 1)
+}
+
+/// Gives a stream's place back (its stream ended, finished or dropped).
+pub async fn close_stream(db: &Db, ticket_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE speed_tests SET streams_open = streams_open - 1 WHERE ticket_hash = $1 AND streams_open > 0",
+    )
+    .bind(ticket_hash)
+    .execute(db.pool())
+    .await
+    .map(|_| ())
+}
+
 /// The server's count of a test, as [`finish`] checks the report against it.
 #[derive(sqlx::FromRow)]
 struct Counted {

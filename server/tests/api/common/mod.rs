@@ -5,10 +5,12 @@
 
 pub mod authenticator;
 pub mod gmo;
+mod process;
 pub mod proxy;
 pub mod smtp;
 mod steps;
 
+pub use process::{server_binary, Served, Serving};
 pub use steps::*;
 
 use app::seed;
