@@ -327,14 +327,23 @@ async fn a_two_step_setup_is_seen_and_confirmed_by_its_own_session_only(backend:
     assert_eq!(testid_texts(&codes, "recovery-code").len(), 10);
 }
 
+/// Two-step verification turned on by 佐藤 花子 in her browser `c`, and another browser
+/// `b` of hers at the login's second step: (c, the app's codes, recovery codes, b).
+async fn a_login_waiting_for_its_code(
+    app: &TestApp,
+) -> (reqwest::Client, totp_rs::TOTP, Vec<String>, reqwest::Client) {
+    let c = logged_in(app, HANAKO.0, HANAKO.1).await;
+    let (totp, codes) = turn_on(app, &c).await;
+    let b = app.new_browser();
+    assert_eq!(location(&app.login_from(&b, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    (c, totp, codes, b)
+}
+
 /// A security change (a password reset, a re-registration…) ends a login waiting for its
 /// second step with the sessions: a password typed before it cannot finish a login after.
 async fn a_security_change_ends_a_login_waiting_for_its_code(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
-    let (totp, _) = turn_on(&app, &c).await;
-    let b = app.new_browser();
-    assert_eq!(location(&app.login_from(&b, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    let (_, totp, _, b) = a_login_waiting_for_its_code(&app).await;
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM login_challenges").await, 1);
     let (account,): (String,) =
         rows(&app, "SELECT id FROM accounts WHERE itscom_id = 'hanako@example.com'").await.remove(0);
@@ -1007,6 +1016,43 @@ async fn a_passkey_login_under_way_when_a_re_registration_completes_gets_no_sess
     assert_none_in(&app, "sessions", &account).await;
 }
 
+/// A wrong code whose record cannot be written (the events' table away a moment) still
+/// counts: its attempt of the login budget was taken before the code was checked, on
+/// its own. Before, it was taken in the transaction that failed, and given back.
+async fn a_wrong_code_counts_though_its_record_could_not_be_written(backend: Backend) {
+    use app::ssr::auth::throttle;
+    let app = spawn_app_with_demo_data(backend).await;
+    let (_, totp, _, b) = a_login_waiting_for_its_code(&app).await;
+    let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &app::domain::ItscomId::key_of_raw(HANAKO.0));
+    let failures = format!("SELECT failures FROM throttle WHERE key = '{row}'");
+    let before = scalar(&app, &failures).await;
+    let wrong = format!("{:06}", (code(&totp, 0).parse::<u32>().unwrap() + 500_000) % 1_000_000);
+    let second = [("otp", wrong.as_str()), ("next", "/")];
+    let to =
+        with_table_away(&app, "account_events", post_from(&app, &b, "/api/login/two-step", &second)).await;
+    assert!(to.contains("error="), "told: {to}");
+    assert_eq!(scalar(&app, &failures).await, before + 1);
+}
+
+/// 追加 pressed again as the ceremony its code proved finishes (a passkey added with it;
+/// held open here): refused, so one code adds one passkey. Before, the start read the
+/// ceremony before the finish took it, and opened another that stood for the same code:
+/// a second passkey with no code asked.
+async fn one_code_adds_one_passkey_though_its_start_is_sent_again_as_it_finishes(backend: Backend) {
+    const START: &str = "/api/security/passkey/register/start";
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    let otp = code(&totp, 0);
+    assert_eq!(script_call(&app, &c, START, &[("otp", &otp)]).await.0, 200);
+    let mut finish = app.db.begin().await.unwrap();
+    sqlx::query("DELETE FROM webauthn_ceremonies").execute(&mut *finish).await.unwrap();
+    let again = post_later(&app, &c, START, &[JSON, SAME_ORIGIN], &[("otp", &otp)]);
+    let res = across(finish, again).await;
+    assert_ne!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM webauthn_ceremonies").await, 0, "none opened");
+}
+
 /// A passkey login whose session cannot be written (the table away a moment) is
 /// refused and leaves the passkey as it was: not shown as used (最終使用), its counter
 /// not moved. The next login with it goes through. Before, the passkey was marked used
@@ -1077,14 +1123,13 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
     const START: &str = "/api/security/passkey/register/start";
     const RECOVERY_CODES: &str = "/account/security/two-step/codes";
     let app = spawn_app_with_demo_data(backend).await;
-    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
-    let (totp, codes) = turn_on(&app, &c).await;
+    let (c, totp, codes, b) = a_login_waiting_for_its_code(&app).await;
     // The login's second step, with a recovery code: its session cannot be written.
-    let b = app.new_browser();
-    assert_eq!(location(&app.login_from(&b, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
     let second = [("otp", codes[0].as_str()), ("next", "/")];
     let to = with_table_away(&app, "sessions", post_from(&app, &b, "/api/login/two-step", &second)).await;
     assert!(to.contains("error="), "told: {to}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM recovery_codes WHERE used_at IS NOT NULL").await, 0);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM login_challenges").await, 1, "the login still waits");
     assert_eq!(post_from(&app, &b, "/api/login/two-step", &second).await, "/");
     // New recovery codes, with the app's code: their mail cannot be queued.
     let otp = code(&totp, 0);
@@ -1105,7 +1150,9 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 }
 
 on_both_databases!(
+    one_code_adds_one_passkey_though_its_start_is_sent_again_as_it_finishes,
     a_code_whose_session_or_change_could_not_be_written_is_not_spent,
+    a_wrong_code_counts_though_its_record_could_not_be_written,
     a_passkey_login_whose_session_could_not_be_written_leaves_the_passkey_unused,
     a_two_step_login_under_way_when_a_reset_completes_asks_for_no_code,
     two_renewals_of_the_recovery_codes_at_once_leave_ten,

@@ -352,11 +352,12 @@ async fn with_both_factors(password: Option<String>, code: String, renew: bool) 
     Ok(super::routes::done("two_step_off", "two-step"))
 }
 
-/// A transaction for a change of the sign-in settings that asks for a code: it takes
-/// the account's row (as a login does first), then spends the code ([`spend_code`]).
-/// With `password` (`Some`), the password is checked first, on its own, in one attempt
-/// of the login budget: the password's, kept until the code passes (were the password
-/// to forgive it, the wrong codes before would be wiped).
+/// A transaction for a change of the sign-in settings that asks for a code. The code's
+/// attempt of the login budget is reserved first, on its own ([`reserve_code_attempt`];
+/// with `password`, `Some`, the password's attempt stands for it: kept until the code
+/// passes, as were the password to forgive it the wrong codes before would be wiped).
+/// Then the account's row is taken (as a login takes it first) and the code spent
+/// ([`spend_code`]).
 #[cfg(feature = "ssr")]
 async fn code_first(
     state: &crate::ssr::AppState,
@@ -365,76 +366,88 @@ async fn code_first(
     code: &str,
     t: i64,
 ) -> Result<crate::ssr::db::Tx, AppError> {
-    let attempt = match password {
+    let mut conn = state.db.conn().await?;
+    let factor = match password {
         Some(password) => {
-            let mut conn = state.db.conn().await?;
             crate::ssr::auth::password_first_of_two(&mut conn, account, password, t).await?;
-            Attempt::Reserved
+            parse_code(code)?
         }
-        None => Attempt::ToReserve,
+        None => {
+            let factor = parse_code(code)?;
+            reserve_code_attempt(&mut conn, &account.itscom_id, t).await?;
+            factor
+        }
     };
+    drop(conn);
     let mut tx = state.db.begin().await?;
     crate::ssr::db::customers::lock_account(&mut tx, &account.account_id).await?;
-    spend_code(tx, state, (&account.account_id, &account.itscom_id), code, attempt, t).await
+    spend_code(tx, state, (&account.account_id, &account.itscom_id), factor, t).await
 }
 
-/// The code typed at a second step, as the first spending of `tx`, which goes on to
-/// what the code allows (a session, a change) and commits the two together: when that
-/// fails, the code was not spent and can be typed again (a recovery code is not lost).
-/// A refusal is committed (a wrong code stays counted) and returned.
+/// The code typed at a second step, read: a malformed one is refused before it costs
+/// an attempt.
+#[cfg(feature = "ssr")]
+fn parse_code(raw: &str) -> Result<crate::domain::two_step::SecondFactor, AppError> {
+    crate::domain::two_step::SecondFactor::parse(raw).map_err(|e| AppError::invalid("otp", e))
+}
+
+/// A code's attempt of the account's login budget, reserved before the code is checked
+/// and committed on its own: nothing that fails after it gives the attempt back; only
+/// the right code forgives it.
+#[cfg(feature = "ssr")]
+async fn reserve_code_attempt(
+    conn: &mut crate::ssr::db::Conn,
+    itscom_id: &str,
+    t: i64,
+) -> Result<(), AppError> {
+    use crate::ssr::auth::throttle;
+    let key = crate::domain::ItscomId::key_of_raw(itscom_id);
+    match throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, t).await? {
+        throttle::Verdict::Go => Ok(()),
+        throttle::Verdict::Locked => Err(AppError::Locked),
+        _ => Err(AppError::TooManyAttempts),
+    }
+}
+
+/// The code typed at a second step, its attempt reserved, as the first spending of
+/// `tx`, which goes on to what the code allows (a session, a change) and commits the
+/// two together: when that fails, the code was not spent and can be typed again (a
+/// recovery code is not lost). A wrong code is committed (its record, and the notice of
+/// the lock at 100 in a row) and refused.
 #[cfg(feature = "ssr")]
 async fn spend_code(
     mut tx: crate::ssr::db::Tx,
     state: &crate::ssr::AppState,
     account: (&str, &str),
-    raw: &str,
-    attempt: Attempt,
+    factor: crate::domain::two_step::SecondFactor,
     t: i64,
 ) -> Result<crate::ssr::db::Tx, AppError> {
-    match check_second_factor(&mut tx, state, account, raw, attempt, t).await {
+    match check_second_factor(&mut tx, state, account, factor, t).await {
         Ok(()) => Ok(tx),
-        Err(refused @ (AppError::Invalid { .. } | AppError::Locked | AppError::TooManyAttempts)) => {
+        Err(wrong @ AppError::Invalid { .. }) => {
             tx.commit().await?;
-            Err(refused)
+            Err(wrong)
         }
         Err(failed) => Err(failed),
     }
 }
 
-/// Whether a second factor's attempt of the login budget is still to be reserved, or
-/// was by the password checked before it in the same request.
-#[cfg(feature = "ssr")]
-#[derive(PartialEq)]
-enum Attempt {
-    ToReserve,
-    Reserved,
-}
-
-/// The code typed at a second step (the app's, a step not used before; or a recovery
-/// code, once), in the account's consecutive-failure budget: a wrong one is recorded
-/// and counts toward the lock at 100 in a row. Its attempt is reserved here or already.
+/// A second step's code (the app's, a step not used before; or a recovery code, once),
+/// its attempt of the account's consecutive-failure budget reserved: a wrong one is
+/// recorded and counts toward the lock at 100 in a row; a right one forgives the count.
 #[cfg(feature = "ssr")]
 async fn check_second_factor(
     conn: &mut crate::ssr::db::Conn,
     state: &crate::ssr::AppState,
     (account_id, itscom_id): (&str, &str),
-    raw: &str,
-    attempt: Attempt,
+    factor: crate::domain::two_step::SecondFactor,
     t: i64,
 ) -> Result<(), AppError> {
     use crate::domain::two_step::SecondFactor;
     use crate::domain::FieldError;
     use crate::ssr::auth::throttle;
-    let factor = SecondFactor::parse(raw).map_err(|e| AppError::invalid("otp", e))?;
     let key = crate::domain::ItscomId::key_of_raw(itscom_id);
     let client = crate::ssr::auth::client_address();
-    if attempt == Attempt::ToReserve {
-        match throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, t).await? {
-            throttle::Verdict::Go => {}
-            throttle::Verdict::Locked => return Err(AppError::Locked),
-            _ => return Err(AppError::TooManyAttempts),
-        }
-    }
     let passed = match factor {
         SecondFactor::Totp(code) => {
             let stored = super::store::factor(conn, account_id).await?.filter(|f| f.enabled_at.is_some());
@@ -530,14 +543,15 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
     if !throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await?.go() {
         return Err(AppError::TooManyAttempts.into());
     }
+    let factor = parse_code(&code)?;
+    reserve_code_attempt(&mut conn, &account.itscom_id, t).await?;
     drop(conn);
     // The account's row first, as a login and a change of the sign-in settings take it;
     // the code, the waiting login and the session are one transaction: when the session
     // cannot start, the code is not spent and the login still waits for it.
     let mut tx = state.db.begin().await?;
     crate::ssr::db::customers::lock_account(&mut tx, &account.id).await?;
-    let mut tx =
-        spend_code(tx, &state, (&account.id, &account.itscom_id), &code, Attempt::ToReserve, t).await?;
+    let mut tx = spend_code(tx, &state, (&account.id, &account.itscom_id), factor, t).await?;
     if !super::store::close_challenge(&mut tx, &hash).await? {
         return Err(AppError::FlowExpired.into());
     }
@@ -651,16 +665,22 @@ pub async fn passkey_register_start(
     options["publicKey"]["authenticatorSelection"]["residentKey"] = "required".into();
     options["publicKey"]["authenticatorSelection"]["requireResidentKey"] = true.into();
     let saved = serde_json::to_string(&registration).map_err(AppError::internal)?;
-    // This browser's earlier ceremony (its prompt cancelled) is replaced.
-    take_ceremony(&mut tx, "register", t).await?;
+    // This browser's earlier ceremony (its prompt cancelled) is replaced: the one read
+    // above, when it stood for the code, or none was asked. Finished meanwhile (a
+    // passkey added with it), it proves nothing more: one code, one passkey.
+    let taken = take_ceremony(&mut tx, "register", t).await?;
+    if open.as_ref().is_some_and(|o| taken.as_ref().map(|c| &c.state) != Some(&o.state)) {
+        return Err(AppError::FlowExpired);
+    }
     let owner = (Some(account.account_id.as_str()), code_proved.then_some(account.session_hash.as_str()));
-    open_ceremony(&mut tx, &state.settings, owner, "register", &saved, (t, until)).await?;
+    let cookie = open_ceremony(&mut tx, &state.settings, owner, "register", &saved, (t, until)).await?;
     tx.commit().await?;
+    crate::ssr::auth::set_cookie(&cookie);
     Ok(options.to_string())
 }
 
-/// A ceremony's state kept for its finish, named by a cookie of this browser: from `t`
-/// until `until`.
+/// A ceremony's state kept for its finish, from `t` until `until`: the cookie that
+/// names it in this browser, to be set once `conn` has committed it.
 #[cfg(feature = "ssr")]
 async fn open_ceremony(
     conn: &mut crate::ssr::db::Conn,
@@ -669,13 +689,12 @@ async fn open_ceremony(
     kind: &str,
     saved: &str,
     (t, until): (i64, i64),
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     use super::passkey::CEREMONY_COOKIE;
     use crate::ssr::auth;
     let token = auth::random_token();
     super::store::open_ceremony(conn, &auth::sha256_hex(&token), owner, kind, saved, until).await?;
-    auth::set_cookie(&auth::cookie(settings, CEREMONY_COOKIE, &token, Some(until - t), true));
-    Ok(())
+    Ok(auth::cookie(settings, CEREMONY_COOKIE, &token, Some(until - t), true))
 }
 
 /// The hash this browser's ceremony is stored under (its cookie's).
@@ -802,7 +821,7 @@ pub async fn passkey_login_start() -> Result<String, AppError> {
     // A button press, not the login field's autofill: the browser asks at once.
     options.mediation = None;
     let saved = serde_json::to_string(&authentication).map_err(AppError::internal)?;
-    open_ceremony(
+    let cookie = open_ceremony(
         &mut conn,
         &state.settings,
         (None, None),
@@ -811,6 +830,7 @@ pub async fn passkey_login_start() -> Result<String, AppError> {
         (t, t + super::passkey::CEREMONY_SECS),
     )
     .await?;
+    crate::ssr::auth::set_cookie(&cookie);
     serde_json::to_string(&options).map_err(AppError::internal)
 }
 
@@ -922,7 +942,7 @@ pub async fn passkey_verify_start() -> Result<String, AppError> {
         .start_passkey_authentication(&passkeys)
         .map_err(|e| AppError::internal(format!("passkey step-up start: {e}")))?;
     let saved = serde_json::to_string(&authentication).map_err(AppError::internal)?;
-    open_ceremony(
+    let cookie = open_ceremony(
         &mut conn,
         &state.settings,
         (Some(&account.account_id), None),
@@ -931,6 +951,7 @@ pub async fn passkey_verify_start() -> Result<String, AppError> {
         (t, t + super::passkey::CEREMONY_SECS),
     )
     .await?;
+    crate::ssr::auth::set_cookie(&cookie);
     serde_json::to_string(&options).map_err(AppError::internal)
 }
 
