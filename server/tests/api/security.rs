@@ -1053,6 +1053,25 @@ async fn one_code_adds_one_passkey_though_its_start_is_sent_again_as_it_finishes
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM webauthn_ceremonies").await, 0, "none opened");
 }
 
+/// 2段階認証を有効にする, its first code sent as a password reset completes (held open
+/// here): refused, and two-step verification stays off; the reset ends the setup with
+/// the session that began it. Before, the setup went on: a session the reset meant to
+/// end (a stolen one) turned on its own app on the account, and the owner's next login
+/// asked for its codes.
+async fn a_two_step_setup_confirmed_as_a_reset_completes_turns_nothing_on(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    assert_eq!(post_from(&app, &c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
+    let (_, body) = app.get_text_with(&c, "/account/security/two-step").await;
+    let totp = app_of(&testid_text(&body, "two-step-key"));
+    let account = account_of(&app, "100000002").await;
+    let confirm =
+        post_later(&app, &c, "/api/security/two-step/confirm", &[HTML], &[("otp", &code(&totp, 0))]);
+    let to = location(&across(reset_held(&app, &account).await, confirm).await);
+    assert_eq!(to, "/account/security?error=expired");
+    assert_none_in(&app, "totp_factors", &account).await;
+}
+
 /// A passkey login whose session cannot be written (the table away a moment) is
 /// refused and leaves the passkey as it was: not shown as used (最終使用), its counter
 /// not moved. The next login with it goes through. Before, the passkey was marked used
@@ -1150,6 +1169,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 }
 
 on_both_databases!(
+    a_two_step_setup_confirmed_as_a_reset_completes_turns_nothing_on,
     one_code_adds_one_passkey_though_its_start_is_sent_again_as_it_finishes,
     a_code_whose_session_or_change_could_not_be_written_is_not_spent,
     a_wrong_code_counts_though_its_record_could_not_be_written,

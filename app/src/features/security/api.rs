@@ -228,7 +228,11 @@ async fn turn_on(code: String) -> crate::ssr::Answer {
         SecondFactor::Totp(c) => c,
         SecondFactor::Recovery(_) => return Err(AppError::invalid("otp", FieldError::InvalidFormat).into()),
     };
+    // The account's row first, as a security change takes it before it ends the
+    // sessions and the setups waiting with them: a reset completing meanwhile leaves no
+    // setup to confirm.
     let mut tx = state.db.begin().await?;
+    crate::ssr::db::customers::lock_account(&mut tx, &account.account_id).await?;
     let factor = super::store::factor(&mut tx, &account.account_id).await?;
     let Some(factor) = factor.and_then(|f| f.pending_in(&account.session_hash)) else {
         return crate::ssr::refuse(super::routes::SECURITY, AppError::FlowExpired);

@@ -187,13 +187,18 @@ pub async fn remove(conn: &mut Conn, account_id: &str) -> Result<bool, sqlx::Err
 }
 
 /// After a security change (see `features::end_for_security`): a login waiting for its
-/// second step and a passkey ceremony under way end with the sessions, so a password
-/// typed before a reset cannot finish a login after it.
+/// second step, a passkey ceremony under way and a two-step setup waiting for its first
+/// code end with the sessions, so a password typed before a reset cannot finish a login
+/// after it, nor a session the change ended turn on an app of its own.
 pub async fn end_waiting(conn: &mut Conn, account_id: &str) -> Result<(), sqlx::Error> {
     for table in ["login_challenges", "webauthn_ceremonies"] {
         let sql = format!("DELETE FROM {table} WHERE account_id = $1");
         sqlx::query(&sql).bind(account_id).execute(&mut *conn).await?;
     }
+    sqlx::query("DELETE FROM totp_factors WHERE account_id = $1 AND enabled_at IS NULL")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
