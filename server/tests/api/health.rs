@@ -125,7 +125,7 @@ fn an_unknown_command_prints_usage_and_fails() {
 async fn each_request_has_an_id_sent_back_and_logged_with_its_status_and_time() {
     let _shared = crate::common::TIMING.read().await;
     let (database_url, file) = fresh_database(Backend::Sqlite).await;
-    let server = Serving::start(&database_url, &[("MYPAGE_ENV", "production")]);
+    let mut server = Serving::start(&database_url, &[("MYPAGE_ENV", "production")]).await;
     let addr = server.address.trim_start_matches("http://").to_string();
     let client = reqwest::Client::new();
     let id_of = |res: &reqwest::Response| res.headers()["x-request-id"].to_str().unwrap().to_string();
@@ -146,7 +146,7 @@ async fn each_request_has_an_id_sent_back_and_logged_with_its_status_and_time() 
     }
     let mut before = Vec::new();
     let logged = loop {
-        let line = server.next_line();
+        let line = server.next_line().await;
         if line.contains("lb-7f3a:2") {
             break line;
         }
@@ -158,7 +158,7 @@ async fn each_request_has_an_id_sent_back_and_logged_with_its_status_and_time() 
     assert!(logged.contains("\"/login\""), "{logged}");
     // The load balancer's checks are not logged: only the page's line named a request.
     server.terminate();
-    let rest = server.lines_until_quiet(5);
+    let rest = server.lines_until_quiet(5).await;
     assert!(!before.iter().chain(&rest).any(|l| l.contains("/healthz")), "{before:?} {rest:?}");
     server.exit().await;
     if let Some(f) = file {
@@ -171,7 +171,7 @@ async fn the_server_binary_serves_and_stops_cleanly_on_sigterm() {
     let _shared = crate::common::TIMING.read().await;
     let (database_url, file) = fresh_database(Backend::Sqlite).await;
     let server =
-        Serving::start(&database_url, &[("MYPAGE_ENV", "development"), ("SHUTDOWN_DRAIN_SECS", "2")]);
+        Serving::start(&database_url, &[("MYPAGE_ENV", "development"), ("SHUTDOWN_DRAIN_SECS", "2")]).await;
     // The start-up log line carries the bound address.
     let addr = server.address.trim_start_matches("http://").to_string();
     let body = reqwest::get(format!("http://{addr}/healthz")).await.unwrap().text().await.unwrap();

@@ -120,108 +120,70 @@ fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
     [(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE))]
 }
 
-/// One open stream of a test, holding one of its places ([`store::open_stream`]):
-/// given back when the stream ends ([`StreamSlot::release`]), or, dropped on the way
-/// (the browser aborts streams at a phase's end), in the background.
-struct StreamSlot {
-    db: crate::ssr::db::Db,
-    ticket_hash: String,
-    held: bool,
-}
-
-impl StreamSlot {
-    /// A place of `ticket`'s test; None when all are taken.
-    async fn take(state: &AppState, ticket: &Ticket) -> Result<Option<Self>, Response> {
-        let taken = store::open_stream(&state.db, &ticket.hash)
-            .await
-            .map_err(|e| (no_store(), crate::error::AppError::from(e)).into_response())?;
-        Ok(taken.then(|| StreamSlot { db: state.db.clone(), ticket_hash: ticket.hash.clone(), held: true }))
-    }
-
-    async fn release(mut self) {
-        self.held = false;
-        close(&self.db, &self.ticket_hash).await;
-    }
-}
-
-async fn close(db: &crate::ssr::db::Db, ticket_hash: &str) {
-    if let Err(e) = store::close_stream(db, ticket_hash).await {
-        // Its place stays taken until the ticket expires (a minute at most).
-        tracing::warn!(error = %e, "speed test: could not give back a stream's place");
-    }
-}
-
-impl Drop for StreamSlot {
-    fn drop(&mut self) {
-        if !self.held {
-            return;
-        }
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let (db, hash) = (self.db.clone(), std::mem::take(&mut self.ticket_hash));
-            runtime.spawn(async move { close(&db, &hash).await });
-        }
-    }
-}
-
-/// What one stream moved, added to its test's count in the database when the stream
-/// ends, finished or dropped (the browser aborts streams at a phase's end): so the
-/// server's own count of a test is every stream's, in every process.
-struct Tally {
+/// One open stream of a running test: one of its places ([`store::open_stream`]) and
+/// what it has moved. Its end ([`Stream::end`]) adds that to the test's count and gives
+/// the place back, in one statement; a stream dropped on the way (the browser aborts
+/// its streams at a phase's end) ends in the background.
+struct Stream {
     db: crate::ssr::db::Db,
     ticket_hash: String,
     direction: store::Direction,
     bytes: u64,
     first_ms: i64,
+    open: bool,
 }
 
-impl Tally {
-    fn new(state: &AppState, ticket: &Ticket, direction: store::Direction) -> Self {
-        Tally {
+impl Stream {
+    /// A stream of `ticket`'s test, in one of its places; None when all are taken.
+    async fn open(
+        state: &AppState,
+        ticket: &Ticket,
+        direction: store::Direction,
+    ) -> Result<Option<Self>, Response> {
+        let taken = store::open_stream(&state.db, &ticket.hash)
+            .await
+            .map_err(|e| (no_store(), crate::error::AppError::from(e)).into_response())?;
+        Ok(taken.then(|| Stream {
             db: state.db.clone(),
             ticket_hash: ticket.hash.clone(),
             direction,
             bytes: 0,
             first_ms: crate::ssr::now_ms(),
+            open: true,
+        }))
+    }
+
+    /// The end, written before what follows it (a download's last chunk, an upload's
+    /// answer): the browser's next stream finds the place free, and the test's finish
+    /// the count. Written by a task of its own, which a request cancelled meanwhile
+    /// does not stop.
+    async fn end(mut self) {
+        if let Some(ending) = self.ending() {
+            let _ = ending.await;
         }
     }
 
-    /// The count as it stands, written now (an upload answers after it is written, so
-    /// the browser's finish sees it).
-    async fn save(mut self) {
-        let bytes = std::mem::take(&mut self.bytes);
-        save(&self.db, &self.ticket_hash, self.direction, bytes, self.first_ms).await;
+    fn ending(&mut self) -> Option<tokio::task::JoinHandle<()>> {
+        if !std::mem::take(&mut self.open) {
+            return None;
+        }
+        let runtime = tokio::runtime::Handle::try_current().ok()?;
+        let (db, hash) = (self.db.clone(), std::mem::take(&mut self.ticket_hash));
+        let (direction, first_ms) = (self.direction, self.first_ms);
+        let bytes = i64::try_from(self.bytes).unwrap_or(i64::MAX);
+        Some(runtime.spawn(async move {
+            let last_ms = crate::ssr::now_ms();
+            if let Err(e) = store::stream_ended(&db, &hash, direction, bytes, first_ms, last_ms).await {
+                // Its place stays taken until the ticket expires (a minute at most).
+                tracing::warn!(error = %e, "speed test: could not write a stream's end");
+            }
+        }))
     }
 }
 
-async fn save(
-    db: &crate::ssr::db::Db,
-    ticket_hash: &str,
-    direction: store::Direction,
-    bytes: u64,
-    first_ms: i64,
-) {
-    if bytes == 0 {
-        return;
-    }
-    let last_ms = crate::ssr::now_ms();
-    let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
-    if let Err(e) = store::add_bytes(db, ticket_hash, direction, bytes, first_ms, last_ms).await {
-        tracing::warn!(error = %e, "speed test: could not count a stream's bytes");
-    }
-}
-
-impl Drop for Tally {
+impl Drop for Stream {
     fn drop(&mut self) {
-        let bytes = std::mem::take(&mut self.bytes);
-        if bytes == 0 {
-            return;
-        }
-        // A dropped stream (the browser went on): written in the background.
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let (db, hash, direction, first) =
-                (self.db.clone(), self.ticket_hash.clone(), self.direction, self.first_ms);
-            runtime.spawn(async move { save(&db, &hash, direction, bytes, first).await });
-        }
+        self.ending();
     }
 }
 
@@ -257,8 +219,8 @@ pub async fn download(
         Ok(t) => t,
         Err(r) => return r,
     };
-    let slot = match StreamSlot::take(&state, &ticket).await {
-        Ok(Some(slot)) => slot,
+    let stream = match Stream::open(&state, &ticket, store::Direction::Down).await {
+        Ok(Some(stream)) => stream,
         Ok(None) => return too_many(),
         Err(r) => return r,
     };
@@ -272,26 +234,30 @@ pub async fn download(
         return crate::error::AppError::internal("no random generator").into_response();
     };
     let expires_at = ticket.expires_at;
-    let tally = Tally::new(&state, &ticket, store::Direction::Down);
-    // (bytes left, generator, the stream's place, its count): the place is freed and
-    // the count written when the body is dropped, finished or not. A chunk counts once
-    // it is handed on to be sent.
-    let body = futures_util::stream::unfold(
-        (total, rng, slot, tally),
-        move |(left, mut rng, slot, mut tally)| async move {
+    // (bytes left, generator, the stream while it is open). A chunk counts once it is
+    // handed on. The stream ends before its last chunk goes (the server drops a body
+    // whose length is all sent without asking it for more), when its ticket does, or,
+    // dropped, in the background.
+    let body =
+        futures_util::stream::unfold((total, rng, Some(stream)), move |(left, mut rng, stream)| async move {
+            let mut stream = stream?;
             if left == 0 || crate::ssr::now() >= expires_at {
-                // Written before the body ends: a finish that follows sees it.
-                tally.save().await;
-                slot.release().await;
+                stream.end().await;
                 return None;
             }
             let n = (left as usize).min(CHUNK);
             let mut chunk = vec![0u8; n];
             rng.fill_bytes(&mut chunk);
-            tally.bytes += n as u64;
-            Some((Ok::<Bytes, std::io::Error>(Bytes::from(chunk)), (left - n as u64, rng, slot, tally)))
-        },
-    );
+            stream.bytes += n as u64;
+            let left = left - n as u64;
+            let stream = if left == 0 {
+                stream.end().await;
+                None
+            } else {
+                Some(stream)
+            };
+            Some((Ok::<Bytes, std::io::Error>(Bytes::from(chunk)), (left, rng, stream)))
+        });
     (
         StatusCode::OK,
         [
@@ -322,33 +288,31 @@ pub async fn upload(
     if declared.is_some_and(|n| n > UPLOAD_MAX_BYTES) {
         return too_large();
     }
-    let slot = match StreamSlot::take(&state, &ticket).await {
-        Ok(Some(slot)) => slot,
+    let mut stream = match Stream::open(&state, &ticket, store::Direction::Up).await {
+        Ok(Some(stream)) => stream,
         Ok(None) => return too_many(),
         Err(r) => return r,
     };
-    let answer = sink(Tally::new(&state, &ticket, store::Direction::Up), body).await;
-    // Given back before the answer: the browser's next stream may follow at once.
-    slot.release().await;
+    let answer = sink(&mut stream, body).await;
+    // Written before the answer: the browser's next stream may follow at once.
+    stream.end().await;
     answer
 }
 
-/// An upload's body read and dropped, counted in `tally`: the answer.
-async fn sink(mut tally: Tally, body: Body) -> Response {
+/// An upload's body read and dropped, counted in `stream`: the answer.
+async fn sink(stream: &mut Stream, body: Body) -> Response {
     use futures_util::StreamExt;
-    let mut stream = body.into_data_stream();
-    while let Some(chunk) = stream.next().await {
+    let mut chunks = body.into_data_stream();
+    while let Some(chunk) = chunks.next().await {
         match chunk {
             Ok(bytes) => {
-                tally.bytes += bytes.len() as u64;
-                if tally.bytes > UPLOAD_MAX_BYTES {
-                    tally.save().await;
+                stream.bytes += bytes.len() as u64;
+                if stream.bytes > UPLOAD_MAX_BYTES {
                     return too_large();
                 }
             }
             // The browser stopped sending (the phase ended): nothing to answer.
             Err(_) => {
-                tally.save().await;
                 return (
                     no_store(),
                     crate::error::AppError::invalid("body", crate::domain::FieldError::InvalidFormat),
@@ -357,7 +321,6 @@ async fn sink(mut tally: Tally, body: Body) -> Response {
             }
         }
     }
-    tally.save().await;
     (StatusCode::OK, no_store(), "").into_response()
 }
 

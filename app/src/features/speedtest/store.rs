@@ -109,36 +109,6 @@ pub enum Direction {
     Up,
 }
 
-/// Adds what one stream moved (`bytes`, from `first_ms` to `last_ms`) to its test's
-/// count: every stream of every server process adds its own, so the count is the
-/// cluster's.
-pub async fn add_bytes(
-    db: &Db,
-    ticket_hash: &str,
-    direction: Direction,
-    bytes: i64,
-    first_ms: i64,
-    last_ms: i64,
-) -> Result<(), sqlx::Error> {
-    let (count, first, last) = match direction {
-        Direction::Down => ("bytes_down", "down_first_ms", "down_last_ms"),
-        Direction::Up => ("bytes_up", "up_first_ms", "up_last_ms"),
-    };
-    sqlx::query(&format!(
-        "UPDATE speed_tests SET {count} = {count} + $2,
-            {first} = CASE WHEN {first} IS NULL OR {first} > $3 THEN $3 ELSE {first} END,
-            {last} = CASE WHEN {last} IS NULL OR {last} < $4 THEN $4 ELSE {last} END
-         WHERE ticket_hash = $1"
-    ))
-    .bind(ticket_hash)
-    .bind(bytes)
-    .bind(first_ms)
-    .bind(last_ms)
-    .execute(db.pool())
-    .await?;
-    Ok(())
-}
-
 /// Streams (downloads and uploads) a running test may have open at once, in every
 /// server process together: the method's 6, and room for a restarted one whose
 /// predecessor is still closing.
@@ -158,12 +128,33 @@ pub async fn open_stream(db: &Db, ticket_hash: &str) -> Result<bool, sqlx::Error
     .map(|done| done.rows_affected() == 1)
 }
 
-/// Gives a stream's place back (its stream ended, finished or dropped).
-pub async fn close_stream(db: &Db, ticket_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE speed_tests SET streams_open = streams_open - 1 WHERE ticket_hash = $1 AND streams_open > 0",
-    )
+/// A stream's end, in one statement: what it moved (`bytes`, from `first_ms` to
+/// `last_ms`) added to its test's count, and its place given back. Every stream of every
+/// server process adds its own, so the count is the cluster's.
+pub async fn stream_ended(
+    db: &Db,
+    ticket_hash: &str,
+    direction: Direction,
+    bytes: i64,
+    first_ms: i64,
+    last_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let (count, first, last) = match direction {
+        Direction::Down => ("bytes_down", "down_first_ms", "down_last_ms"),
+        Direction::Up => ("bytes_up", "up_first_ms", "up_last_ms"),
+    };
+    // A stream that moved nothing leaves the test's first and last moments as they are.
+    sqlx::query(&format!(
+        "UPDATE speed_tests SET {count} = {count} + $2,
+            {first} = CASE WHEN $2 > 0 AND ({first} IS NULL OR {first} > $3) THEN $3 ELSE {first} END,
+            {last} = CASE WHEN $2 > 0 AND ({last} IS NULL OR {last} < $4) THEN $4 ELSE {last} END,
+            streams_open = CASE WHEN streams_open > 0 THEN streams_open - 1 ELSE 0 END
+         WHERE ticket_hash = $1"
+    ))
     .bind(ticket_hash)
+    .bind(bytes)
+    .bind(first_ms)
+    .bind(last_ms)
     .execute(db.pool())
     .await
     .map(|_| ())
