@@ -406,6 +406,37 @@ async fn a_request_submitted_while_another_completes_waits_and_is_refused(backen
     assert_eq!(step_of(&app, &first).await, "done");
 }
 
+/// On PostgreSQL, which locks row by row: a completion takes the customer's row before
+/// its request's, the order in which a new request (and the billing run's window) takes
+/// them, so a completion and a request cannot lock each other out (a deadlock, one of
+/// them failing). The customer's row is held here: the completion waits for it with
+/// its request's row not locked yet. (SQLite has one writer at a time: no order.)
+#[tokio::test]
+async fn a_completion_takes_the_customers_row_before_its_requests() {
+    use app::features::contract::plan_change::{complete, Operated};
+    let _timing = crate::common::TIMING.read().await;
+    let app = spawn_app_with_demo_data(Backend::Postgres).await;
+    let c = hanako(&app).await;
+    let id = request(&app, &c, NET, "net-10g").await;
+    let mut customer = app.db.begin().await.unwrap();
+    app::ssr::db::customers::lock(&mut customer, "100000002").await.unwrap();
+    let (db, settings, completing) = (app.db.clone(), app.state.settings.clone(), id.clone());
+    let completion =
+        tokio::spawn(async move { complete(&db, &settings, &completing, app::ssr::now()).await });
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert!(!completion.is_finished(), "the completion waits for the customer's row");
+    let mut other = app.db.begin().await.unwrap();
+    let request_row = sqlx::query("SELECT id FROM plan_requests WHERE id = $1 FOR UPDATE NOWAIT")
+        .bind(&id)
+        .fetch_all(&mut *other)
+        .await;
+    assert!(request_row.is_ok(), "the request's row is not locked meanwhile: {:?}", request_row.err());
+    other.rollback().await.unwrap();
+    customer.commit().await.unwrap();
+    assert_eq!(completion.await.unwrap().unwrap(), Operated::Moved);
+    assert_eq!(step_of(&app, &id).await, "done");
+}
+
 on_both_databases!(
     a_request_submitted_while_another_completes_waits_and_is_refused,
     plan_changes_completed_after_their_month_was_invoiced_are_settled_on_the_next,
