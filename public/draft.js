@@ -11,6 +11,18 @@ const FIELDS =
   'input[name][autocomplete=off][data-draft=keep]:not([type=password]):not([type=hidden]),' +
   'textarea[name]:not([autocomplete=off]),select[name]:not([autocomplete=off])';
 const choice = (f) => f.type === 'radio' || f.type === 'checkbox';
+// Whether the customer has changed a field since the page came: a select, to another
+// option than it came with; a radio button, any of its group.
+const touched = (f) => {
+  if (f instanceof HTMLSelectElement) {
+    const given = [...f.options].findLastIndex((o) => o.defaultSelected);
+    return f.selectedIndex !== Math.max(given, 0);
+  }
+  if (!choice(f)) return f.value !== f.defaultValue;
+  const group =
+    f.type === 'radio' && f.form ? f.form.querySelectorAll(`input[type=radio][name="${CSS.escape(f.name)}"]`) : [f];
+  return [...group].some((r) => r.checked !== r.defaultChecked);
+};
 
 // A form: its action and its place among the forms with that action (one rename form
 // a passkey).
@@ -33,18 +45,22 @@ addEventListener('submit', (ev) => {
   } catch {}
 });
 
-// Loaded on a refused page: the draft is taken, and put back into the same form.
+// Loaded on a refused page: the draft is taken, and put back into the same form, but
+// never over what the customer has typed or ticked there since the page came.
 try {
   const draft = new URLSearchParams(sessionStorage.getItem(KEY) || '');
   sessionStorage.removeItem(KEY);
   const form = [...document.forms].find((f) => formKey(f) === draft.get(FORM));
   if (form && new URLSearchParams(location.search).has('error')) {
     const nth = {};
-    for (const f of form.querySelectorAll(FIELDS)) {
+    const fields = [...form.querySelectorAll(FIELDS)];
+    // Before any is put back (putting back one radio button changes its group).
+    const kept = new Set(fields.filter(touched));
+    for (const f of fields) {
       if (!choice(f)) {
         const value = draft.getAll(f.name)[(nth[f.name] = (nth[f.name] ?? -1) + 1)];
-        if (value !== undefined) f.value = value;
-      } else if (f.checked !== draft.getAll(f.name).includes(f.value)) {
+        if (value !== undefined && !kept.has(f)) f.value = value;
+      } else if (!kept.has(f) && f.checked !== draft.getAll(f.name).includes(f.value)) {
         // As sent (an unticked box is not in the draft); a label naming it hears of it.
         f.checked = !f.checked;
         f.dispatchEvent(new Event('change', { bubbles: true }));

@@ -80,6 +80,36 @@ test.describe('registration', () => {
     await expect(page.getByText('パスワードが一致しません。')).toBeVisible();
   });
 
+  test('a draft put back late never overwrites what was typed meanwhile', async ({ page }) => {
+    const kana = page.getByLabel('ご契約者氏名(カナ)');
+    const phone = page.getByLabel('登録済みの電話番号');
+    const confirm = page.getByRole('button', { name: '確認' });
+    await page.goto('/register');
+    await kana.fill('ヤマダ タロウ');
+    await phone.fill('03-12');
+    await page.getByRole('radio', { name: 'お客さま番号' }).check();
+    await page.locator('#factor_value').fill('100000001');
+    await expect(confirm).toHaveAttribute('data-hydrated', '');
+    await expect(page.locator('html')).toHaveAttribute('data-draft', '');
+    // The refused page's draft script held back until the phone number is typed anew
+    // (a customer quicker than the script, or a slow line).
+    let release = () => {};
+    const held = new Promise<void>((go) => (release = go));
+    await page.route('**/draft.js*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await confirm.click();
+    await expect(page.locator('#phone-error')).toBeVisible();
+    await phone.fill('03-1234-5678');
+    release();
+    await expect(page.locator('html')).toHaveAttribute('data-draft', '');
+    // What was typed stays; what was not comes back from the draft.
+    await expect(phone).toHaveValue('03-1234-5678');
+    await expect(kana).toHaveValue('ヤマダ タロウ');
+    await expect(page.getByRole('radio', { name: 'お客さま番号' })).toBeChecked();
+  });
+
   test('what was typed comes back with a refused form, but no password or verification detail', async ({ page }) => {
     const kana = page.getByLabel('ご契約者氏名(カナ)');
     const phone = page.getByLabel('登録済みの電話番号');
