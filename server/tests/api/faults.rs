@@ -463,6 +463,32 @@ async fn customers_starting_a_mailbox_at_once_each_go_on_to_step_two(backend: Ba
     assert_eq!(drafts, 12);
 }
 
+/// A password asked again waits its turn for a core (argon2) without holding a
+/// connection: with one connection in the pool and every core's turn taken (held here),
+/// a change asking for the password waits, and another customer's page is still served.
+/// Before, the change held the connection while it waited, and the page waited for it
+/// until the pool gave up (503).
+async fn a_password_check_waiting_for_a_core_holds_no_connection(backend: Backend) {
+    use app::ssr::auth::password::HASHING;
+    let one = [("DATABASE_POOL_SIZE", "1"), ("DATABASE_WAIT_SECS", "1")];
+    let app = spawn_app_with_demo_data_and(backend, &one).await;
+    let hanako = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    age_logins(&app).await;
+    // Every turn (one a core), once other tests' hashes are done.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let turns = HASHING.acquire_many(u32::try_from(cores).unwrap()).await.unwrap();
+    let form = [("phone", "090-3333-4444"), ("password", "Hanako_2024")];
+    let change = post_later(&app, &hanako, "/api/account/phone/add", &[HTML], &form);
+    let change = tokio::spawn(change);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!change.is_finished(), "the change waits for a core");
+    let (status, body) = app.get_text_with(&ichiro, "/account").await;
+    assert_eq!(status, 200, "{body}");
+    drop(turns);
+    assert_eq!(location(&change.await.unwrap()), "/account?done=phone_added#phones");
+}
+
 on_both_databases!(
     one_process_takes_the_maintenance_tick_and_another_takes_it_once_the_lease_ends,
     a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_sends_each_once,
@@ -475,6 +501,7 @@ on_both_databases!(
     a_mail_not_sent_in_three_days_is_given_up_a_younger_one_waits_for_its_retry,
     a_transaction_that_reads_first_writes_though_another_wrote_meanwhile,
     customers_starting_a_mailbox_at_once_each_go_on_to_step_two,
+    a_password_check_waiting_for_a_core_holds_no_connection,
 );
 
 /// A deploy's migration waiting for a table lock (a long transaction reads the table)

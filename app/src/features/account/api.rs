@@ -107,7 +107,9 @@ async fn submit_id(contact: Option<String>, password: Option<String>) -> crate::
         Some("keep") => false,
         _ => return refuse(PAGE, AppError::invalid("contact", FieldError::Required)),
     };
-    crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+    drop(conn);
+    crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
+    let mut conn = state.db.conn().await?;
     // A mail goes to the typed address: 5 an hour per account and per address.
     {
         use crate::ssr::auth::throttle::{reserve, MAILS_TO_ADDRESS};

@@ -57,9 +57,7 @@ async fn change_phones(phone: String, password: Option<String>, adding: bool) ->
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let number = PhoneNumber::parse(&phone).map_err(|e| AppError::invalid("phone", e))?;
-    let mut conn = state.db.conn().await?;
-    crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
-    drop(conn);
+    crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
     let mut tx = state.db.begin().await?;
     // The customer's row locked first: two changes at once are taken one after the
     // other, so the count below sees the other's row (PostgreSQL would otherwise let two
@@ -136,7 +134,9 @@ async fn change_contact_to(
     if current.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&to)) {
         return refuse(page, AppError::invalid("contact_email", FieldError::Unchanged));
     }
-    crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+    drop(conn);
+    crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
+    let mut conn = state.db.conn().await?;
     if !own && super::store::mailed_just_now(&mut conn, &account.account_id, &to, t).await? {
         return Ok(back("contact_mailed")); // sent again: mailed once
     }

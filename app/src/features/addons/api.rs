@@ -118,7 +118,8 @@ async fn applicable(
     if addon.subscription.is_some() {
         return refuse(home, AppError::Pending);
     }
-    crate::ssr::auth::confirm_password(&mut conn, account, password, t).await?;
+    drop(conn);
+    crate::ssr::auth::confirm_password(&state.db, account, password, t).await?;
     Ok((addon, false))
 }
 

@@ -44,8 +44,8 @@ pub async fn start_card_change(password: Option<String>) -> Result<String, AppEr
         // No gateway configured: no change to a card online (the page says so).
         let gateway = state.payment_gateway.clone().ok_or(AppError::ServiceUnavailable)?;
         let t = crate::ssr::now();
+        crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
         let mut conn = state.db.conn().await?;
-        crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
         use crate::ssr::auth::throttle;
         let budget =
             throttle::reserve(&mut conn, &super::payment::SETUPS_PER_ACCOUNT, &account.account_id, t).await?;

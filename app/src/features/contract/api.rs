@@ -155,7 +155,8 @@ async fn changeable(
     let Some(option) = options.into_iter().find(|o| o.code == plan) else {
         return refuse(&change_page(service, None), AppError::invalid("plan", FieldError::InvalidFormat));
     };
-    crate::ssr::auth::confirm_password(&mut conn, account, password, t).await?;
+    drop(conn);
+    crate::ssr::auth::confirm_password(&state.db, account, password, t).await?;
     Ok((svc, option))
 }
 

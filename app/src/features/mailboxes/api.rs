@@ -279,7 +279,8 @@ async fn draft_to_register(
     };
     // A mailbox can become the contact address at once: the password again
     // after 5 minutes, like the other changes that matter.
-    crate::ssr::auth::confirm_password(&mut conn, account, password, t).await?;
+    drop(conn);
+    crate::ssr::auth::confirm_password(&state.db, account, password, t).await?;
     Ok(Some(draft))
 }
 

@@ -346,7 +346,10 @@ pub async fn verify_recovery_answer(
         else {
             return refuse(&page, AppError::LinkInvalid);
         };
+        // No connection held while the answer's hash is checked (it waits its turn for a core).
+        drop(conn);
         let answer_matches = pw::verify_async(answer.secret_for(question), answer_hash).await;
+        let mut conn = state.db.conn().await?;
         if !(answer_matches && stored_question.as_deref() == Some(question.code())) {
             return wrong_answer(&mut conn, &state, &page, &link_hash, &account_id, attempt, t).await;
         }

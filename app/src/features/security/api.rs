@@ -142,8 +142,7 @@ async fn save_notices(notices: String, password: Option<String>) -> crate::ssr::
     let state = crate::ssr::state()?;
     let t = crate::ssr::now();
     if !on {
-        let mut conn = state.db.conn().await?;
-        crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
+        crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
     }
     let mut tx = state.db.begin().await?;
     if super::store::set_new_browser_mail(&mut tx, &account.account_id, on).await? {
@@ -176,8 +175,8 @@ async fn begin_setup(password: Option<String>) -> crate::ssr::Answer {
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let key = state.settings.seal_key.as_ref().ok_or(AppError::ServiceUnavailable)?;
     let t = crate::ssr::now();
+    crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
     let mut conn = state.db.conn().await?;
-    crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
     let sealed = crate::ssr::crypto::seal_with(key.expose(), &super::totp::new_secret());
     if !super::store::put_pending(&mut conn, &account.account_id, &account.session_hash, &sealed, t).await? {
         // On already: nothing to set up.
@@ -370,19 +369,17 @@ async fn code_first(
     code: &str,
     t: i64,
 ) -> Result<crate::ssr::db::Tx, AppError> {
-    let mut conn = state.db.conn().await?;
     let factor = match password {
         Some(password) => {
-            crate::ssr::auth::password_first_of_two(&mut conn, account, password, t).await?;
+            crate::ssr::auth::password_first_of_two(&state.db, account, password, t).await?;
             parse_code(code)?
         }
         None => {
             let factor = parse_code(code)?;
-            reserve_code_attempt(&mut conn, &account.itscom_id, t).await?;
+            reserve_code_attempt(&mut *state.db.conn().await?, &account.itscom_id, t).await?;
             factor
         }
     };
-    drop(conn);
     let mut tx = state.db.begin().await?;
     crate::ssr::db::customers::lock_account(&mut tx, &account.account_id).await?;
     spend_code(tx, state, (&account.account_id, &account.itscom_id), factor, t).await
@@ -648,8 +645,8 @@ pub async fn passkey_register_start(
         let password = crate::ssr::auth::needs_password(&account, t).then_some(password);
         code_first(&state, &account, password, &code, t).await?
     } else {
-        crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
         drop(conn);
+        crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
         state.db.begin().await?
     };
     let code_proved = open.is_some() || code_asked;
@@ -790,9 +787,7 @@ async fn remove_passkey(id: String, password: Option<String>) -> crate::ssr::Ans
     use crate::ssr::events::Event;
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
-    let mut conn = state.db.conn().await?;
-    crate::ssr::auth::confirm_password(&mut conn, &account, password, t).await?;
-    drop(conn);
+    crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
     let mut tx = state.db.begin().await?;
     if !super::store::delete_passkey(&mut tx, &account.account_id, &id).await? {
         return Err(AppError::FlowExpired.into());

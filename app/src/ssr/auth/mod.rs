@@ -145,9 +145,10 @@ pub fn needs_password(account: &CurrentAccount, now: i64) -> bool {
 
 /// The password again, when the login is older than [`REAUTH_SECS`]: missing or wrong
 /// is the field's error (`current_password`), and each try spends the account's login
-/// budget (a stolen session cannot guess the password without limit).
+/// budget (a stolen session cannot guess the password without limit). The caller holds
+/// no connection of `db`'s meanwhile: none is held while the hash is checked.
 pub async fn confirm_password(
-    conn: &mut crate::ssr::db::Conn,
+    db: &crate::ssr::db::Db,
     account: &CurrentAccount,
     password: Option<String>,
     now: i64,
@@ -155,7 +156,7 @@ pub async fn confirm_password(
     if !needs_password(account, now) {
         return Ok(());
     }
-    check_password(conn, account, password, now).await
+    check_password(db, account, password, now).await
 }
 
 /// The account's password, however recent the login: missing or wrong is the field's
@@ -164,14 +165,15 @@ pub async fn confirm_password(
 /// codes, and a right password at one change must not wipe the wrong codes sent to
 /// another (they could then be guessed without end, a password between every four).
 pub async fn check_password(
-    conn: &mut crate::ssr::db::Conn,
+    db: &crate::ssr::db::Db,
     account: &CurrentAccount,
     password: Option<String>,
     now: i64,
 ) -> Result<(), AppError> {
-    password_first_of_two(conn, account, password, now).await?;
+    password_first_of_two(db, account, password, now).await?;
     let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
-    throttle::forgive(conn, &throttle::LOGIN_ACCOUNT, &key).await?;
+    let mut conn = db.conn().await?;
+    throttle::forgive(&mut conn, &throttle::LOGIN_ACCOUNT, &key).await?;
     Ok(())
 }
 
@@ -179,9 +181,12 @@ pub async fn check_password(
 /// new recovery codes): its attempt is the request's one, and a right password does not
 /// forgive it; the second factor checked after it does. Were the password to forgive
 /// it, every request would wipe the count of wrong codes before it and they could be
-/// guessed without end.
+/// guessed without end. The attempt is reserved and the hash read on a connection that
+/// goes back to the pool before the hash is checked: a check waits its turn for a core
+/// (argon2, a tenth of a second each) without keeping a connection from the process's
+/// other requests, as a login does.
 pub async fn password_first_of_two(
-    conn: &mut crate::ssr::db::Conn,
+    db: &crate::ssr::db::Db,
     account: &CurrentAccount,
     password: Option<String>,
     now: i64,
@@ -192,20 +197,24 @@ pub async fn password_first_of_two(
         return Err(AppError::invalid("current_password", FieldError::Required));
     }
     let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
-    if throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, now).await? != throttle::Verdict::Go {
-        return Err(AppError::TooManyAttempts);
-    }
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM accounts WHERE id = $1")
-        .bind(&account.account_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let hash: String = {
+        let mut conn = db.conn().await?;
+        if throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &key, now).await? != throttle::Verdict::Go {
+            return Err(AppError::TooManyAttempts);
+        }
+        sqlx::query_scalar("SELECT password_hash FROM accounts WHERE id = $1")
+            .bind(&account.account_id)
+            .fetch_one(&mut *conn)
+            .await?
+    };
     if !password::verify_async(password, Some(hash)).await {
         // Recorded, and the owner told at the lock, as a wrong password at login: a
         // stolen session guessing here left no trace before.
         let state = super::state()?;
         let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &key);
         let client = client_address();
-        (state.registry.failed_password)(conn, &state, &account.account_id, &row, &client, now).await?;
+        let mut conn = db.conn().await?;
+        (state.registry.failed_password)(&mut conn, &state, &account.account_id, &row, &client, now).await?;
         return Err(AppError::invalid("current_password", FieldError::Mismatch));
     }
     Ok(())

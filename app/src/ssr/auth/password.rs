@@ -29,7 +29,9 @@ pub fn verify(secret: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-static HASHING: LazyLock<Semaphore> =
+/// The hashing limit: one hash at a time per core, the others waiting their turn (the
+/// tests hold it to see what waits meanwhile).
+pub static HASHING: LazyLock<Semaphore> =
     LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)));
 
 /// A real hash of a random secret: verifying against it costs what a real check costs.
