@@ -15,8 +15,12 @@ const choice = (f) => f.type === 'radio' || f.type === 'checkbox';
 // option than it came with; a radio button, any of its group.
 const touched = (f) => {
   if (f instanceof HTMLSelectElement) {
-    const given = [...f.options].findLastIndex((o) => o.defaultSelected);
-    return f.selectedIndex !== Math.max(given, 0);
+    if (f.multiple) return [...f.options].some((o) => o.selected !== o.defaultSelected);
+    // The option it came with: the last marked selected, else the first not disabled.
+    let given = -1;
+    for (const [i, o] of [...f.options].entries()) if (o.defaultSelected) given = i;
+    if (given < 0) given = [...f.options].findIndex((o) => !o.disabled);
+    return f.selectedIndex !== given;
   }
   if (!choice(f)) return f.value !== f.defaultValue;
   const group =

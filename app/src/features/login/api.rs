@@ -93,7 +93,7 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
         tx.commit().await?;
         return Ok(step);
     }
-    start_session(&state, &account, &id_key, &client, t, auth::session::Method::Password).await?;
+    start_session(&state, &account, &client, t, auth::session::Method::Password).await?;
     Ok(next)
 }
 
@@ -115,13 +115,12 @@ pub(crate) async fn account_by_id(
 pub(crate) async fn start_session(
     state: &crate::ssr::AppState,
     account: &super::store::LoginAccount,
-    id_key: &str,
     client: &str,
     t: i64,
     method: crate::ssr::auth::session::Method,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    let started = start_session_in(&mut tx, state, account, (id_key, client), t, method).await?;
+    let started = start_session_in(&mut tx, state, account, client, t, method).await?;
     tx.commit().await?;
     started.hand_over(&state.settings);
     Ok(())
@@ -157,7 +156,7 @@ pub(crate) async fn start_session_in(
     tx: &mut crate::ssr::db::Conn,
     state: &crate::ssr::AppState,
     account: &super::store::LoginAccount,
-    (id_key, client): (&str, &str),
+    client: &str,
     t: i64,
     method: crate::ssr::auth::session::Method,
 ) -> Result<Started, AppError> {
@@ -167,7 +166,8 @@ pub(crate) async fn start_session_in(
     if !super::store::still_as_proven(tx, &account.id, &account.password_hash).await? {
         return Err(AppError::InvalidCredentials);
     }
-    throttle::reset(tx, &throttle::LOGIN_ACCOUNT, id_key).await?;
+    let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
+    throttle::reset(tx, &throttle::LOGIN_ACCOUNT, &id_key).await?;
     throttle::forgive(tx, &throttle::LOGIN_CLIENT, client).await?;
     // The customer proved the account: a registration budget a stranger spent on their
     // name and phone opens again (a lock after 100 in a row stays: the owner's login is

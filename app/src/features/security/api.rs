@@ -526,6 +526,7 @@ pub async fn login_second_step(otp: String, next: Option<String>) -> Result<Stri
 
 #[cfg(feature = "ssr")]
 async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
+    use crate::features::login::start_session_in;
     use crate::ssr::auth::{self, session::Method, throttle};
     let state = crate::ssr::state()?;
     let t = crate::ssr::now();
@@ -556,16 +557,7 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
     if !super::store::close_challenge(&mut tx, &hash).await? {
         return Err(AppError::FlowExpired.into());
     }
-    let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
-    let started = crate::features::login::start_session_in(
-        &mut tx,
-        &state,
-        &account,
-        (&id_key, &client),
-        t,
-        Method::TwoStep,
-    )
-    .await?;
+    let started = start_session_in(&mut tx, &state, &account, &client, t, Method::TwoStep).await?;
     tx.commit().await?;
     auth::set_cookie(&auth::cookie(&state.settings, CHALLENGE_COOKIE, "", Some(0), true));
     started.hand_over(&state.settings);
@@ -845,6 +837,7 @@ pub async fn passkey_login_finish(credential: String, next: Option<String>) -> R
 
 #[cfg(feature = "ssr")]
 async fn passkey_login(credential: String, next: String) -> crate::ssr::Answer {
+    use crate::features::login::start_session_in;
     use crate::ssr::auth::{self, session::Method};
     use crate::ssr::events::{record, Event, Subject};
     let state = crate::ssr::state()?;
@@ -902,17 +895,8 @@ async fn passkey_login(credential: String, next: String) -> crate::ssr::Answer {
         return Err(AppError::InvalidCredentials.into());
     };
     drop(conn);
-    let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
     let mut tx = state.db.begin().await?;
-    let started = crate::features::login::start_session_in(
-        &mut tx,
-        &state,
-        &account,
-        (&id_key, &client),
-        t,
-        Method::Passkey,
-    )
-    .await?;
+    let started = start_session_in(&mut tx, &state, &account, &client, t, Method::Passkey).await?;
     if !super::store::passkey_used(&mut tx, &row.id, &json, t).await? {
         return Err(AppError::InvalidCredentials.into());
     }

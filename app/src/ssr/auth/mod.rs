@@ -213,6 +213,7 @@ pub async fn password_first_of_two(
         let state = super::state()?;
         let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &key);
         let client = client_address();
+        // A connection not found now (the pool gave up) leaves the attempt counted, unrecorded.
         let mut conn = db.conn().await?;
         (state.registry.failed_password)(&mut conn, &state, &account.account_id, &row, &client, now).await?;
         return Err(AppError::invalid("current_password", FieldError::Mismatch));
