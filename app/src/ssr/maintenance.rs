@@ -1,5 +1,6 @@
 //! The server's one background task (besides the mail worker): every minute it runs
-//! the features' scheduled jobs (held re-registrations put into effect) and deletes
+//! the features' scheduled jobs (held re-registrations put into effect, card results
+//! received and left unsettled settled) and deletes
 //! what has expired: sessions, what each flow's table lets go of (the features'
 //! `FLOWS`, handed over in `AppState::registry`), idle throttle rows, month-old
 //! security events a flood could write at will, other events after 400 days (but the
@@ -67,16 +68,27 @@ pub type Hook<'a> =
 /// What one run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Report {
-    /// What the features' jobs put into effect (today: held re-registrations).
-    pub reregistrations_applied: usize,
+    /// What each of the features' jobs put into effect, by the job's name (those that
+    /// did anything).
+    pub applied: Vec<(&'static str, usize)>,
     pub rows_deleted: u64,
+}
+
+impl Report {
+    /// How many things the job `name` put into effect.
+    pub fn applied(&self, name: &str) -> usize {
+        self.applied.iter().filter(|(job, _)| *job == name).map(|(_, n)| n).sum()
+    }
 }
 
 /// One run at time `now` (tests pass a time in the future).
 pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::AppError> {
-    let mut reregistrations_applied = 0;
+    let mut applied = Vec::new();
     for job in state.registry.jobs {
-        reregistrations_applied += (job.run)(state, now).await?;
+        match (job.run)(state, now).await? {
+            0 => {}
+            n => applied.push((job.name, n)),
+        }
     }
     let mut rows_deleted = crate::ssr::flow::purge(&state.db, state.registry.flows, now).await?;
     let started = std::time::Instant::now();
@@ -100,7 +112,7 @@ pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::Ap
             }
         }
     }
-    Ok(Report { reregistrations_applied, rows_deleted })
+    Ok(Report { applied, rows_deleted })
 }
 
 /// At most this many rows a statement: each delete is a short transaction, and on SQLite
@@ -199,7 +211,7 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
         match tick_once_per_cluster(&state, &holder, now()).await {
             Ok(None) => {}
             Ok(Some(r)) if r != Report::default() => {
-                tracing::info!(applied = r.reregistrations_applied, deleted = r.rows_deleted, "maintenance")
+                tracing::info!(applied = ?r.applied, deleted = r.rows_deleted, "maintenance")
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "maintenance run failed; next in a minute"),

@@ -123,10 +123,10 @@ async fn a_re_registration_is_held_72_hours_masked_and_its_owner_told_at_once(ba
         }
     };
     keep_alive(at - 3600).await;
-    assert_eq!(maintenance_at(&app, at - 3600).await.reregistrations_applied, 0);
+    assert_eq!(maintenance_at(&app, at - 3600).await.applied("held re-registrations"), 0);
     assert!(scalar(&app, "SELECT COUNT(*) FROM sessions").await >= 1, "the owner's sessions go on");
     keep_alive(at).await;
-    assert_eq!(maintenance_at(&app, at).await.reregistrations_applied, 1);
+    assert_eq!(maintenance_at(&app, at).await.applied("held re-registrations"), 1);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 0, "the old sessions have ended");
     assert!(location(&app.login_from(&app.new_browser(), "hanako@example.com", "Hanako_2024").await)
         .contains("error=credentials"));
@@ -136,7 +136,7 @@ async fn a_re_registration_is_held_72_hours_masked_and_its_owner_told_at_once(ba
     );
     assert_eq!(outbox_mails_to(&app, "registration.replaced", "hanako@example.com").await.len(), 1);
     assert!(event_kinds(&app).await.contains(&"registration.reregistered".to_string()));
-    assert_eq!(maintenance_at(&app, at + 60).await.reregistrations_applied, 0, "once");
+    assert_eq!(maintenance_at(&app, at + 60).await.applied("held re-registrations"), 0, "once");
 }
 
 async fn the_owner_confirming_first_lets_the_link_complete_at_once(backend: Backend) {
@@ -201,7 +201,7 @@ async fn the_owner_cancelling_ends_every_pending_request_for_good(backend: Backe
     let two = mailed_token(&app, "two@example.org").await.unwrap();
     let l = complete(&app, &second, &two, Some("0")).await;
     assert!(l.ends_with("error=link"), "{l}");
-    assert_eq!(maintenance_at(&app, at + 365 * 86_400).await.reregistrations_applied, 0);
+    assert_eq!(maintenance_at(&app, at + 365 * 86_400).await.applied("held re-registrations"), 0);
     assert_eq!(location(&app.login("hanako@example.com", "Hanako_2024").await), "/");
     assert!(event_kinds(&app).await.contains(&"registration.reregistration_cancelled".to_string()));
 }
@@ -247,7 +247,7 @@ async fn a_disabled_account_is_never_re_activated(backend: Backend) {
     let token = mailed_token(&app, "hanako.other@example.jp").await.unwrap();
     let pending = complete(&app, &c2, &token, Some("0")).await;
     let at: i64 = pending.strip_prefix("/register/pending?at=").unwrap().parse().unwrap();
-    assert_eq!(maintenance_at(&app, at).await.reregistrations_applied, 0);
+    assert_eq!(maintenance_at(&app, at).await.applied("held re-registrations"), 0);
     let (state, id): (String, String) =
         sqlx::query_as("SELECT state, itscom_id FROM accounts WHERE customer_no = '100000002'")
             .fetch_one(app.db.pool())

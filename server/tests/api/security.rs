@@ -630,7 +630,7 @@ async fn a_re_registration_removes_two_step_verification_and_says_so(backend: Ba
     let pending = crate::registration::complete(&app, &app.new_browser(), &token, Some("0")).await;
     let at: i64 = pending.strip_prefix("/register/pending?at=").expect(&pending).parse().unwrap();
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 1, "nothing before the hold ends");
-    assert_eq!(maintenance_at(&app, at).await.reregistrations_applied, 1);
+    assert_eq!(maintenance_at(&app, at).await.applied("held re-registrations"), 1);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 0);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM recovery_codes").await, 0);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM passkeys").await, 0);

@@ -98,7 +98,8 @@ pub struct BillingOverview {
 
 crate::flow_steps! {
     /// A change to a card (`payment_setups.step`): the customer is at the gateway's
-    /// page until the return settles it, once.
+    /// page until its result arrives. The result is kept as it arrives (still
+    /// `AtGateway`, with `received_at`: received), then settled, once.
     pub enum PaymentStep in "payment_setups" { AtGateway, Done, Declined, Cancelled }
     flow {
         purge: [crate::ssr::flow::Purge::EXPIRED],

@@ -317,11 +317,16 @@ pub fn PaymentPage() -> impl IntoView {
     let tb = super::texts::t();
     let query = use_query_map();
     let changed = move || query.read().get("changed").is_some();
+    let received = move || query.read().get("received").is_some();
     let overview = Resource::new(|| (), |_| get_payment());
     let action = ServerAction::<StartCardChange>::new();
     let error = form_error();
     view! {
         <MemberPage title=tx.menu_billing_payment>
+            // Outside the loaded part: said even when the page's data cannot be read.
+            {move || received().then(|| view! {
+                <p class="alert alert-info mb-4 max-w-2xl" role="status" data-testid="payment-received">{tb.payment_received}</p>
+            })}
             <Loaded resource=overview children=move |o| {
                 let is_card = matches!(o.method, Some(PaymentMethod::Card { .. }));
                 view! {

@@ -6,6 +6,13 @@
 //! setup's customer; the browser then goes on to [`gateway_return`]). Either way the
 //! setup keeps brand, last 4, expiry and token only, and settles once: a replayed or
 //! doubled return changes the method once.
+//!
+//! The gateway keeps the card from the moment it sends its result, so the result is
+//! written first, on its own (received), and settled after, in a transaction of its
+//! own: by the request that brought it, else by the customer's return, else by the
+//! maintenance task's next run ([`settle_received_results`]). A failure between the
+//! two (the database away a moment, the process killed) delays the change; it no
+//! longer loses it.
 
 use super::store::{self, Owner};
 use super::{routes, PaymentMethod, PaymentStep};
@@ -59,28 +66,30 @@ pub async fn gateway_return(
     let (Some(gateway), Some(reference)) = (state.payment_gateway.clone(), query.get("ref").cloned()) else {
         return back("?error=expired");
     };
-    let step: Result<Option<PaymentStep>, sqlx::Error> = async {
+    let step: Result<Option<(PaymentStep, bool)>, sqlx::Error> = async {
         let mut conn = state.db.conn().await?;
         store::setup_step(&mut conn, &reference, &account, t).await
     }
     .await;
     let step = match step {
-        Ok(Some(step)) => step,
+        Ok(Some(at)) => at,
         // Another session's, or expired: nothing changes.
         Ok(None) => return back("?error=expired"),
         Err(e) => return internal(e),
     };
-    if !(gateway.returns_by_query() && query.len() > 1) {
+    let with_result = gateway.returns_by_query() && query.len() > 1;
+    match step {
+        (PaymentStep::AtGateway, false) if with_result => {}
+        // A replay, the second of a double return: taken already.
+        _ if with_result => return back("?error=expired"),
         // Settled from the gateway's own post (or not yet: back without a result).
-        return match step {
-            PaymentStep::Done => back("?changed=1"),
-            PaymentStep::Declined => back("?error=declined"),
-            _ => back(""),
-        };
-    }
-    if step != PaymentStep::AtGateway {
-        // A replay, the second of a double return: settled already.
-        return back("?error=expired");
+        (PaymentStep::Done, _) => return back("?changed=1"),
+        (PaymentStep::Declined, _) => return back("?error=declined"),
+        // Received, and settling it failed a moment ago: settled now if it can be.
+        (PaymentStep::AtGateway, true) => {
+            return back(settled_or_received(settle_received(&state, &reference, t).await))
+        }
+        _ => return back(""),
     }
     let outcome = match gateway.complete(&query).await {
         Ok(done) if done.reference == reference => done.outcome,
@@ -90,10 +99,9 @@ pub async fn gateway_return(
         }
         Err(e) => return internal(e),
     };
-    let owner = Owner { account_id: account.account_id.clone(), customer_no: account.customer_no.clone() };
-    match settle(&state, &owner, &client, &reference, outcome, t).await {
-        Ok(Some(query)) => back(query),
-        Ok(None) => back("?error=expired"),
+    match receive(&state, &reference, &outcome, &client, t).await {
+        Ok(true) => back(settled_or_received(settle_received(&state, &reference, t).await)),
+        Ok(false) => back("?error=expired"),
         Err(e) => internal(e),
     }
 }
@@ -133,12 +141,15 @@ pub async fn gateway_result(
         tracing::warn!("payment result refused: it names another customer than its setup's");
         return back("?error=expired");
     }
-    match settle(&state, &owner, &client, &done.reference, done.outcome, t).await {
-        Ok(Some(_)) => {
-            Redirect::to(&format!("{}?ref={}", routes::PAYMENT_RETURN, done.reference)).into_response()
-        }
-        Ok(None) => back("?error=expired"),
-        Err(e) => internal(e),
+    match receive(&state, &done.reference, &done.outcome, &client, t).await {
+        Ok(true) => {}
+        // A replayed or doubled post: the first one took it.
+        Ok(false) => return back("?error=expired"),
+        Err(e) => return internal(e),
+    }
+    match settle_received(&state, &done.reference, t).await {
+        Err(e) => back(settled_or_received(Err(e))),
+        Ok(_) => Redirect::to(&format!("{}?ref={}", routes::PAYMENT_RETURN, done.reference)).into_response(),
     }
 }
 
@@ -147,31 +158,89 @@ fn internal(e: impl std::fmt::Display) -> Response {
     back("?error=internal")
 }
 
-/// The outcome recorded in one transaction: the setup moves on once (None when it had
-/// moved already), and an approved card becomes the payment method, with the event
-/// and the notice to the contact address.
-async fn settle(
+/// What the customer's page says of a result received: settled (changed, declined,
+/// cancelled), or received and settled in a moment by the maintenance task.
+fn settled_or_received(settled: Result<Option<&'static str>, sqlx::Error>) -> &'static str {
+    match settled {
+        Ok(Some(answer)) => answer,
+        // Settled by another request in between: this one cannot say how.
+        Ok(None) => RECEIVED,
+        Err(e) => {
+            tracing::warn!(error = %e, "a card result received could not be settled now; the maintenance task will");
+            RECEIVED
+        }
+    }
+}
+
+/// The page's word for a result received and not settled yet.
+const RECEIVED: &str = "?received=1";
+
+/// Writes the gateway's verified `outcome` for the setup `reference`, on its own, before
+/// anything else: false when the setup no longer waits (a replay, a double post, expired).
+async fn receive(
     state: &AppState,
-    owner: &Owner,
-    client: &str,
     reference: &str,
-    outcome: Outcome,
+    outcome: &Outcome,
+    client: &str,
+    t: i64,
+) -> Result<bool, sqlx::Error> {
+    let json = serde_json::to_string(outcome).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let mut conn = state.db.conn().await?;
+    store::receive(&mut conn, reference, &json, client, t).await
+}
+
+/// Settles the received result of the setup `reference` in one transaction: the setup
+/// moves on once (None when it is not, or no longer, received), and an approved card
+/// becomes the payment method, with the event and the notice to the contact address.
+pub async fn settle_received(
+    state: &AppState,
+    reference: &str,
     t: i64,
 ) -> Result<Option<&'static str>, sqlx::Error> {
     let mut tx = state.db.begin().await?;
+    let Some(received) = store::received_setup(&mut tx, reference).await? else { return Ok(None) };
+    let outcome: Outcome =
+        serde_json::from_str(&received.outcome).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
     let (to, answer) = match &outcome {
         Outcome::Approved(_) => (PaymentStep::Done, "?changed=1"),
         Outcome::Declined => (PaymentStep::Declined, "?error=declined"),
         Outcome::Cancelled => (PaymentStep::Cancelled, ""),
     };
-    if !flow::advance(PaymentStep::AtGateway, to).by("id", reference).once(&mut tx).await? {
+    if !flow::advance(PaymentStep::AtGateway, to).clear("outcome").by("id", reference).once(&mut tx).await? {
         return Ok(None);
     }
     if let Outcome::Approved(card) = outcome {
-        use_card(&mut tx, state, owner, client, &card, t).await?;
+        let owner = Owner { account_id: received.account_id, customer_no: received.customer_no };
+        use_card(&mut tx, state, &owner, &received.received_from, &card, t).await?;
     }
     tx.commit().await?;
     Ok(Some(answer))
+}
+
+/// A result received is settled by its own request at once; one whose settling failed
+/// (the database away a moment, the process killed between) is settled by the
+/// maintenance task once it is this old.
+pub const SETTLE_AFTER_SECS: i64 = 60;
+
+/// Settles every result received [`SETTLE_AFTER_SECS`] ago or more and left unsettled
+/// (run by the maintenance task): how many.
+pub async fn settle_received_results(state: &AppState, now: i64) -> Result<usize, crate::error::AppError> {
+    let due = {
+        let mut conn = state.db.conn().await?;
+        store::received_before(&mut conn, now - SETTLE_AFTER_SECS).await?
+    };
+    let mut settled = 0;
+    for reference in due {
+        match settle_received(state, &reference, now).await {
+            Ok(Some(_)) => settled += 1,
+            // Settled by a request in between.
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "a card result received could not be settled now; retried next run")
+            }
+        }
+    }
+    Ok(settled)
 }
 
 async fn use_card(

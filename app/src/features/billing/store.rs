@@ -986,22 +986,105 @@ pub async fn waiting_setup(conn: &mut Conn, reference: &str, now: i64) -> Result
     .await
 }
 
-/// The step of `account`'s session's setup `reference`, unless it expired.
+/// How long a result received is kept unsettled at the most: the maintenance task
+/// settles it within minutes, and warns at each run it cannot.
+pub const KEEP_RECEIVED_SECS: i64 = 7 * 86_400;
+
+/// Keeps the gateway's verified `outcome` (JSON) for the setup `reference` while it
+/// waits and has none yet, from the client address `from`: whether it did (false: a
+/// replay, a double post, an expired setup). The setup is kept for
+/// [`KEEP_RECEIVED_SECS`] from now.
+pub async fn receive(
+    conn: &mut Conn,
+    reference: &str,
+    outcome: &str,
+    from: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE payment_setups SET outcome = $1, received_at = $2, received_from = $3, expires_at = $4
+         WHERE id = $5 AND step = $6 AND received_at IS NULL AND expires_at > $2",
+    )
+    .bind(outcome)
+    .bind(now)
+    .bind(from)
+    .bind(now + KEEP_RECEIVED_SECS)
+    .bind(reference)
+    .bind(PaymentStep::AtGateway)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// A setup whose gateway result was received and is not settled yet.
+#[derive(sqlx::FromRow)]
+pub struct Received {
+    pub account_id: String,
+    pub customer_no: String,
+    /// The verified outcome, as JSON.
+    pub outcome: String,
+    /// The client address the result came from.
+    pub received_from: String,
+}
+
+/// The setup `reference` if its result was received and is not settled.
+pub async fn received_setup(conn: &mut Conn, reference: &str) -> Result<Option<Received>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT account_id, customer_no, outcome, received_from FROM payment_setups
+         WHERE id = $1 AND step = $2 AND outcome IS NOT NULL",
+    )
+    .bind(reference)
+    .bind(PaymentStep::AtGateway)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The setups whose result was received at `before` or earlier and is still not settled.
+pub async fn received_before(conn: &mut Conn, before: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM payment_setups WHERE outcome IS NOT NULL AND step = $1 AND received_at <= $2
+         ORDER BY received_at",
+    )
+    .bind(PaymentStep::AtGateway)
+    .bind(before)
+    .fetch_all(conn)
+    .await
+}
+
+/// After a security change: the account's setups still at the gateway end (cancelled),
+/// but those whose result was received before it, which are settled.
+pub async fn end_waiting_setups(conn: &mut Conn, account_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE payment_setups SET step = $1 WHERE account_id = $2 AND step = $3 AND received_at IS NULL",
+    )
+    .bind(PaymentStep::Cancelled)
+    .bind(account_id)
+    .bind(PaymentStep::AtGateway)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The step of `account`'s session's setup `reference`, unless it expired, and whether
+/// a result was received for it.
 pub async fn setup_step(
     conn: &mut Conn,
     reference: &str,
     account: &CurrentAccount,
     now: i64,
-) -> Result<Option<PaymentStep>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT step FROM payment_setups WHERE id = $1 AND account_id = $2 AND session_hash = $3 AND expires_at > $4",
+) -> Result<Option<(PaymentStep, bool)>, sqlx::Error> {
+    let row: Option<(PaymentStep, Option<i64>)> = sqlx::query_as(
+        "SELECT step, received_at FROM payment_setups
+         WHERE id = $1 AND account_id = $2 AND session_hash = $3 AND expires_at > $4",
     )
     .bind(reference)
     .bind(&account.account_id)
     .bind(&account.session_hash)
     .bind(now)
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(row.map(|(step, received_at)| (step, received_at.is_some())))
 }
 
 /// Makes `card` the customer's payment method (the bank account, if any, forgotten).

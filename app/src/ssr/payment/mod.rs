@@ -17,7 +17,7 @@ use std::pin::Pin;
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A card as the gateway keeps it for us: never its number or security code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CardToken {
     pub token: String,
     pub brand: String,
@@ -26,8 +26,9 @@ pub struct CardToken {
     pub exp_year: u16,
 }
 
-/// What the customer did on the gateway's page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the customer did on the gateway's page (kept as JSON from its arrival until it
+/// is settled).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     Approved(CardToken),
     /// The card company refused the card.
