@@ -59,9 +59,9 @@ pub static REGISTRY: crate::ssr::maintenance::Registry = crate::ssr::maintenance
 
 /// After a security change of an account (password reset, re-registration, the
 /// contact address taken back, a stopped registration): every session ends, and so does
-/// a login waiting for its second step, a passkey ceremony, a card change still at the
-/// gateway (not one whose result was received before) and every change still pending
-/// for it, so that nothing started by someone else before the change completes after it.
+/// a login waiting for its second step, a passkey ceremony and every change still
+/// pending for it, so that nothing started by someone else before
+/// the change completes after it.
 #[cfg(feature = "ssr")]
 pub async fn end_for_security(
     conn: &mut crate::ssr::db::Conn,
@@ -73,7 +73,6 @@ pub async fn end_for_security(
     crate::ssr::db::customers::lock_account(&mut *conn, account_id).await?;
     crate::ssr::auth::session::end_all(&mut *conn, account_id).await?;
     security::store::end_waiting(&mut *conn, account_id).await?;
-    billing::store::end_waiting_setups(&mut *conn, account_id).await?;
     cancel_pending(conn, account_id, now).await
 }
 

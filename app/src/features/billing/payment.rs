@@ -7,12 +7,13 @@
 //! setup keeps brand, last 4, expiry and token only, and settles once: a replayed or
 //! doubled return changes the method once.
 //!
-//! The gateway keeps the card from the moment it sends its result, so the result is
-//! written first, on its own (received), and settled after, in a transaction of its
-//! own: by the request that brought it, else by the customer's return, else by the
-//! maintenance task's next run ([`settle_received_results`]). A failure between the
-//! two (the database away a moment, the process killed) delays the change; it no
-//! longer loses it.
+//! The gateway keeps the card from the moment it sends its result, so the verified
+//! result is written first, on its own (received), and settled after, in a transaction
+//! of its own: by the request that brought it, else by the maintenance task a minute
+//! later ([`settle_received_results`]), or by the customer's return if it comes first.
+//! A failure after the result is kept (the database away a moment, the process killed)
+//! delays the change and loses nothing; a failure at keeping it is an error page, as
+//! before, and the gateway then holds a card the portal does not show.
 
 use super::store::{self, Owner};
 use super::{routes, PaymentMethod, PaymentStep};
@@ -66,7 +67,7 @@ pub async fn gateway_return(
     let (Some(gateway), Some(reference)) = (state.payment_gateway.clone(), query.get("ref").cloned()) else {
         return back("?error=expired");
     };
-    let step: Result<Option<(PaymentStep, bool)>, sqlx::Error> = async {
+    let step: Result<Option<(PaymentStep, Option<String>)>, sqlx::Error> = async {
         let mut conn = state.db.conn().await?;
         store::setup_step(&mut conn, &reference, &account, t).await
     }
@@ -79,15 +80,18 @@ pub async fn gateway_return(
     };
     let with_result = gateway.returns_by_query() && query.len() > 1;
     match step {
-        (PaymentStep::AtGateway, false) if with_result => {}
+        (PaymentStep::AtGateway, None) if with_result => {}
         // A replay, the second of a double return: taken already.
         _ if with_result => return back("?error=expired"),
         // Settled from the gateway's own post (or not yet: back without a result).
         (PaymentStep::Done, _) => return back("?changed=1"),
         (PaymentStep::Declined, _) => return back("?error=declined"),
         // Received, and settling it failed a moment ago: settled now if it can be.
-        (PaymentStep::AtGateway, true) => {
-            return back(settled_or_received(settle_received(&state, &reference, t).await))
+        (PaymentStep::AtGateway, Some(json)) => {
+            return match serde_json::from_str::<Outcome>(&json) {
+                Ok(outcome) => back(told(&outcome, settle_received(&state, &reference, t).await)),
+                Err(e) => internal(e),
+            };
         }
         _ => return back(""),
     }
@@ -100,7 +104,7 @@ pub async fn gateway_return(
         Err(e) => return internal(e),
     };
     match receive(&state, &reference, &outcome, &client, t).await {
-        Ok(true) => back(settled_or_received(settle_received(&state, &reference, t).await)),
+        Ok(true) => back(told(&outcome, settle_received(&state, &reference, t).await)),
         Ok(false) => back("?error=expired"),
         Err(e) => internal(e),
     }
@@ -132,8 +136,12 @@ pub async fn gateway_result(
     };
     let owner = match waiting(&state, &done.reference, t).await {
         Ok(Some(owner)) => owner,
-        // A replayed result, or one for a setup that ended or never was.
-        Ok(None) => return back("?error=expired"),
+        // A replayed result, or one for a setup that ended or never was. Named in the log:
+        // for a setup that expired first, the gateway holds a card the portal does not show.
+        Ok(None) => {
+            tracing::warn!(reference = %done.reference, "payment result for no setup waiting: refused");
+            return back("?error=expired");
+        }
         Err(e) => return internal(e),
     };
     // The card is kept under the customer the setup is for, nobody else.
@@ -148,7 +156,8 @@ pub async fn gateway_result(
         Err(e) => return internal(e),
     }
     match settle_received(&state, &done.reference, t).await {
-        Err(e) => back(settled_or_received(Err(e))),
+        // Straight to the page: the return would read the database that just failed.
+        Err(e) => back(told(&done.outcome, Err(e))),
         Ok(_) => Redirect::to(&format!("{}?ref={}", routes::PAYMENT_RETURN, done.reference)).into_response(),
     }
 }
@@ -158,22 +167,20 @@ fn internal(e: impl std::fmt::Display) -> Response {
     back("?error=internal")
 }
 
-/// What the customer's page says of a result received: settled (changed, declined,
-/// cancelled), or received and settled in a moment by the maintenance task.
-fn settled_or_received(settled: Result<Option<&'static str>, sqlx::Error>) -> &'static str {
-    match settled {
-        Ok(Some(answer)) => answer,
-        // Settled by another request in between: this one cannot say how.
-        Ok(None) => RECEIVED,
-        Err(e) => {
-            tracing::warn!(error = %e, "a card result received could not be settled now; the maintenance task will");
-            RECEIVED
+/// What the customer's page says of `outcome`, received, once settling it was tried:
+/// how it went (the outcome is the same whoever settled it), or, for a card that could
+/// not be settled yet, that it was received and is settled in a moment.
+fn told(outcome: &Outcome, settled: Result<bool, sqlx::Error>) -> &'static str {
+    match (outcome, settled) {
+        (Outcome::Approved(_), Err(e)) => {
+            tracing::warn!(error = %e, "a card received could not be settled now; the maintenance task will");
+            "?received=1"
         }
+        (Outcome::Approved(_), Ok(_)) => "?changed=1",
+        (Outcome::Declined, _) => "?error=declined",
+        (Outcome::Cancelled, _) => "",
     }
 }
-
-/// The page's word for a result received and not settled yet.
-const RECEIVED: &str = "?received=1";
 
 /// Writes the gateway's verified `outcome` for the setup `reference`, on its own, before
 /// anything else: false when the setup no longer waits (a replay, a double post, expired).
@@ -190,31 +197,34 @@ async fn receive(
 }
 
 /// Settles the received result of the setup `reference` in one transaction: the setup
-/// moves on once (None when it is not, or no longer, received), and an approved card
+/// moves on once (false when it is not, or no longer, received), and an approved card
 /// becomes the payment method, with the event and the notice to the contact address.
-pub async fn settle_received(
-    state: &AppState,
-    reference: &str,
-    t: i64,
-) -> Result<Option<&'static str>, sqlx::Error> {
+/// The setup's answer stays for the customer's return for [`SETUP_SECS`].
+pub async fn settle_received(state: &AppState, reference: &str, t: i64) -> Result<bool, sqlx::Error> {
     let mut tx = state.db.begin().await?;
-    let Some(received) = store::received_setup(&mut tx, reference).await? else { return Ok(None) };
+    let Some(received) = store::received_setup(&mut tx, reference).await? else { return Ok(false) };
     let outcome: Outcome =
         serde_json::from_str(&received.outcome).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    let (to, answer) = match &outcome {
-        Outcome::Approved(_) => (PaymentStep::Done, "?changed=1"),
-        Outcome::Declined => (PaymentStep::Declined, "?error=declined"),
-        Outcome::Cancelled => (PaymentStep::Cancelled, ""),
+    let to = match &outcome {
+        Outcome::Approved(_) => PaymentStep::Done,
+        Outcome::Declined => PaymentStep::Declined,
+        Outcome::Cancelled => PaymentStep::Cancelled,
     };
-    if !flow::advance(PaymentStep::AtGateway, to).clear("outcome").by("id", reference).once(&mut tx).await? {
-        return Ok(None);
+    let moved = flow::advance(PaymentStep::AtGateway, to)
+        .clear("outcome")
+        .set("expires_at", t + SETUP_SECS)
+        .by("id", reference)
+        .once(&mut tx)
+        .await?;
+    if !moved {
+        return Ok(false);
     }
     if let Outcome::Approved(card) = outcome {
         let owner = Owner { account_id: received.account_id, customer_no: received.customer_no };
         use_card(&mut tx, state, &owner, &received.received_from, &card, t).await?;
     }
     tx.commit().await?;
-    Ok(Some(answer))
+    Ok(true)
 }
 
 /// A result received is settled by its own request at once; one whose settling failed
@@ -222,21 +232,33 @@ pub async fn settle_received(
 /// maintenance task once it is this old.
 pub const SETTLE_AFTER_SECS: i64 = 60;
 
-/// Settles every result received [`SETTLE_AFTER_SECS`] ago or more and left unsettled
-/// (run by the maintenance task): how many.
+/// At most this many results a run (each its own transaction): a backlog goes over the
+/// next runs, within the tick's budget.
+const SETTLE_BATCH: i64 = 100;
+
+/// Settles the results received [`SETTLE_AFTER_SECS`] ago or more and left unsettled
+/// (run by the maintenance task): how many. One that cannot be settled is named in the
+/// log at each run, as an error once it has waited an hour: the gateway holds that card.
 pub async fn settle_received_results(state: &AppState, now: i64) -> Result<usize, crate::error::AppError> {
+    let started = std::time::Instant::now();
     let due = {
         let mut conn = state.db.conn().await?;
-        store::received_before(&mut conn, now - SETTLE_AFTER_SECS).await?
+        store::received_before(&mut conn, now - SETTLE_AFTER_SECS, SETTLE_BATCH).await?
     };
     let mut settled = 0;
-    for reference in due {
+    for (reference, received_at) in due {
+        if started.elapsed() > crate::ssr::maintenance::TICK_BUDGET / 2 {
+            break;
+        }
         match settle_received(state, &reference, now).await {
-            Ok(Some(_)) => settled += 1,
+            Ok(true) => settled += 1,
             // Settled by a request in between.
-            Ok(None) => {}
+            Ok(false) => {}
+            Err(e) if now - received_at >= 3_600 => {
+                tracing::error!(%reference, error = %e, "a card the gateway keeps is still not the payment method")
+            }
             Err(e) => {
-                tracing::warn!(error = %e, "a card result received could not be settled now; retried next run")
+                tracing::warn!(%reference, error = %e, "a card received could not be settled now; next run")
             }
         }
     }
@@ -273,4 +295,28 @@ async fn use_card(
     };
     crate::ssr::db::customers::notify(tx, &account.account_id, Event::PaymentMethodChanged.name(), mail, t)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only a card is said to be received when settling fails: a decline or a cancel
+    /// is told as it is (nothing to settle in the customer's favour, no notice coming).
+    #[test]
+    fn a_result_not_settled_yet_is_told_as_received_only_for_a_card() {
+        let card = Outcome::Approved(crate::ssr::payment::CardToken {
+            token: "t".into(),
+            brand: "Visa".into(),
+            last4: "4242".into(),
+            exp_month: 12,
+            exp_year: 2030,
+        });
+        let failed = || Err(sqlx::Error::PoolTimedOut);
+        assert_eq!(told(&card, failed()), "?received=1");
+        assert_eq!(told(&card, Ok(true)), "?changed=1");
+        assert_eq!(told(&card, Ok(false)), "?changed=1", "settled by another request, the same way");
+        assert_eq!(told(&Outcome::Declined, failed()), "?error=declined");
+        assert_eq!(told(&Outcome::Cancelled, failed()), "");
+    }
 }

@@ -986,14 +986,14 @@ pub async fn waiting_setup(conn: &mut Conn, reference: &str, now: i64) -> Result
     .await
 }
 
-/// How long a result received is kept unsettled at the most: the maintenance task
-/// settles it within minutes, and warns at each run it cannot.
-pub const KEEP_RECEIVED_SECS: i64 = 7 * 86_400;
+/// The `expires_at` of a setup whose result was received and is not settled: it does
+/// not expire (nor is it deleted) before it is settled.
+pub const UNTIL_SETTLED: i64 = i64::MAX;
 
 /// Keeps the gateway's verified `outcome` (JSON) for the setup `reference` while it
 /// waits and has none yet, from the client address `from`: whether it did (false: a
-/// replay, a double post, an expired setup). The setup is kept for
-/// [`KEEP_RECEIVED_SECS`] from now.
+/// replay, a double post, an expired setup). The setup no longer expires until it is
+/// settled.
 pub async fn receive(
     conn: &mut Conn,
     reference: &str,
@@ -1008,7 +1008,7 @@ pub async fn receive(
     .bind(outcome)
     .bind(now)
     .bind(from)
-    .bind(now + KEEP_RECEIVED_SECS)
+    .bind(UNTIL_SETTLED)
     .bind(reference)
     .bind(PaymentStep::AtGateway)
     .execute(conn)
@@ -1040,42 +1040,34 @@ pub async fn received_setup(conn: &mut Conn, reference: &str) -> Result<Option<R
     .await
 }
 
-/// The setups whose result was received at `before` or earlier and is still not settled.
-pub async fn received_before(conn: &mut Conn, before: i64) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT id FROM payment_setups WHERE outcome IS NOT NULL AND step = $1 AND received_at <= $2
-         ORDER BY received_at",
+/// Results received at `before` or earlier and still not settled, oldest first, at
+/// most `limit`: each setup's reference and when its result came.
+pub async fn received_before(
+    conn: &mut Conn,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, received_at FROM payment_setups WHERE outcome IS NOT NULL AND step = $1 AND received_at <= $2
+         ORDER BY received_at LIMIT $3",
     )
     .bind(PaymentStep::AtGateway)
     .bind(before)
+    .bind(limit)
     .fetch_all(conn)
     .await
 }
 
-/// After a security change: the account's setups still at the gateway end (cancelled),
-/// but those whose result was received before it, which are settled.
-pub async fn end_waiting_setups(conn: &mut Conn, account_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE payment_setups SET step = $1 WHERE account_id = $2 AND step = $3 AND received_at IS NULL",
-    )
-    .bind(PaymentStep::Cancelled)
-    .bind(account_id)
-    .bind(PaymentStep::AtGateway)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// The step of `account`'s session's setup `reference`, unless it expired, and whether
-/// a result was received for it.
+/// The step of `account`'s session's setup `reference`, unless it expired, with the
+/// outcome received and not settled yet (JSON), if any.
 pub async fn setup_step(
     conn: &mut Conn,
     reference: &str,
     account: &CurrentAccount,
     now: i64,
-) -> Result<Option<(PaymentStep, bool)>, sqlx::Error> {
-    let row: Option<(PaymentStep, Option<i64>)> = sqlx::query_as(
-        "SELECT step, received_at FROM payment_setups
+) -> Result<Option<(PaymentStep, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT step, outcome FROM payment_setups
          WHERE id = $1 AND account_id = $2 AND session_hash = $3 AND expires_at > $4",
     )
     .bind(reference)
@@ -1083,8 +1075,7 @@ pub async fn setup_step(
     .bind(&account.session_hash)
     .bind(now)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(step, received_at)| (step, received_at.is_some())))
+    .await
 }
 
 /// Makes `card` the customer's payment method (the bank account, if any, forgotten).
