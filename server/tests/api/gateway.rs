@@ -268,6 +268,8 @@ async fn a_gmo_result_the_database_failed_to_settle_is_settled_later_and_once(ba
     // settles the result itself. (A new login: the task's run half an hour on ended the
     // idle session.)
     let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    // The first card as settled a moment ago (the task ran at a time in the test's future).
+    exec_at(&app, "UPDATE payment_methods SET updated_at = $1", now - 1).await;
     to_gateway(&app, &c, &standin).await;
     let (action, result) = enter(&standin, "5555555555554444").await;
     let (_, next) = with_table_away(&app, "outbox", post_result(&app, &action, &result, &standin)).await;
@@ -281,11 +283,47 @@ async fn a_gmo_result_the_database_failed_to_settle_is_settled_later_and_once(ba
         location(&c.get(app.url(&format!("/billing/payment/return?ref={reference}"))).send().await.unwrap());
     assert_eq!(back, "/billing/payment?changed=1");
     assert_eq!(card_of(&app, "100000003").await.unwrap().1, "4444");
+    // A setup settled by the release before this one keeps a received one's expiry: it
+    // goes a day after it began all the same.
+    exec(&app, "UPDATE payment_setups SET expires_at = 9223372036854775807").await;
     assert_eq!(maintenance_at(&app, app::ssr::now() + 3600).await.applied("card results received"), 0);
     assert_eq!((scalar(&app, changed).await, scalar(&app, notices).await), (2, 2));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payment_setups").await, 1);
+    maintenance_at(&app, app::ssr::now() + 86_400 + 3_600).await;
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payment_setups").await, 0);
+}
+
+/// A card received and not settled (the database failed), then a later card settled at
+/// once: the task passes the first over, as the gateway keeps the later one, and tells
+/// nobody of it.
+async fn a_card_received_before_a_later_change_does_not_replace_it(backend: Backend) {
+    let (app, standin) = app_with_gmo(backend).await;
+    let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    to_gateway(&app, &c, &standin).await;
+    let (action, first) = enter(&standin, CARD).await;
+    let (_, next) =
+        with_table_away(&app, "payment_methods", post_result(&app, &action, &first, &standin)).await;
+    assert_eq!(next, "/billing/payment?received=1");
+    // It came a little before the next one.
+    exec(&app, "UPDATE payment_setups SET received_at = received_at - 10 WHERE outcome IS NOT NULL").await;
+    to_gateway(&app, &c, &standin).await;
+    let (action, later) = enter(&standin, "5555555555554444").await;
+    let (_, next) = post_result(&app, &action, &later, &standin).await;
+    assert_eq!(location(&c.get(app.url(&next)).send().await.unwrap()), "/billing/payment?changed=1");
+    let at = app::ssr::now() + app::features::billing::payment::SETTLE_AFTER_SECS;
+    assert_eq!(maintenance_at(&app, at).await.applied("card results received"), 1);
+    assert_eq!(card_of(&app, "100000003").await.unwrap().1, "4444", "the later card stays");
+    let changes = "SELECT COUNT(*) FROM account_events WHERE kind = 'billing.payment_method_changed'";
+    assert_eq!(scalar(&app, changes).await, 1);
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'billing.payment_method_changed'").await,
+        1
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payment_setups WHERE step = 'cancelled'").await, 1);
 }
 
 on_both_databases!(
+    a_card_received_before_a_later_change_does_not_replace_it,
     a_gmo_result_the_database_failed_to_settle_is_settled_later_and_once,
     a_card_change_through_gmo_linkplus_keeps_the_card_number_out_of_the_portal,
     a_replayed_tampered_declined_or_cancelled_gmo_result_changes_nothing,

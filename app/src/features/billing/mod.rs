@@ -102,7 +102,16 @@ crate::flow_steps! {
     /// `AtGateway`, with `received_at`: received), then settled, once.
     pub enum PaymentStep in "payment_setups" { AtGateway, Done, Declined, Cancelled }
     flow {
-        purge: [crate::ssr::flow::Purge::EXPIRED],
+        purge: [
+            crate::ssr::flow::Purge::EXPIRED,
+            // Finished a day ago, whatever its expiry says (a result that the release
+            // before this one settled keeps the expiry of a received one).
+            crate::ssr::flow::Purge {
+                column: "created_at",
+                steps: &[Self::Done.code(), Self::Declined.code(), Self::Cancelled.code()],
+                keep_secs: crate::ssr::maintenance::KEEP_FINISHED_SECS,
+            },
+        ],
     }
 }
 

@@ -153,7 +153,11 @@ pub async fn gateway_result(
         Ok(true) => {}
         // A replayed or doubled post: the first one took it.
         Ok(false) => return back("?error=expired"),
-        Err(e) => return internal(e),
+        Err(e) => {
+            tracing::error!(reference = %done.reference, "a verified gateway result could not be kept: \
+                the gateway may hold a card the portal does not show");
+            return internal(e);
+        }
     }
     match settle_received(&state, &done.reference, t).await {
         // Straight to the page: the return would read the database that just failed.
@@ -170,15 +174,16 @@ fn internal(e: impl std::fmt::Display) -> Response {
 /// What the customer's page says of `outcome`, received, once settling it was tried:
 /// how it went (the outcome is the same whoever settled it), or, for a card that could
 /// not be settled yet, that it was received and is settled in a moment.
-fn told(outcome: &Outcome, settled: Result<bool, sqlx::Error>) -> &'static str {
+fn told(outcome: &Outcome, settled: Result<Option<PaymentStep>, sqlx::Error>) -> &'static str {
     match (outcome, settled) {
         (Outcome::Approved(_), Err(e)) => {
             tracing::warn!(error = %e, "a card received could not be settled now; the maintenance task will");
             "?received=1"
         }
+        // A card passed over for a newer change: nothing to say.
+        (_, Ok(Some(PaymentStep::Cancelled))) | (Outcome::Cancelled, _) => "",
         (Outcome::Approved(_), Ok(_)) => "?changed=1",
         (Outcome::Declined, _) => "?error=declined",
-        (Outcome::Cancelled, _) => "",
     }
 }
 
@@ -197,12 +202,19 @@ async fn receive(
 }
 
 /// Settles the received result of the setup `reference` in one transaction: the setup
-/// moves on once (false when it is not, or no longer, received), and an approved card
-/// becomes the payment method, with the event and the notice to the contact address.
-/// The setup's answer stays for the customer's return for [`SETUP_SECS`].
-pub async fn settle_received(state: &AppState, reference: &str, t: i64) -> Result<bool, sqlx::Error> {
+/// moves on once (to the step it moved to; None when it is not, or no longer,
+/// received), and an approved card becomes the payment method, with the event and the
+/// notice to the contact address, unless the method changed after the card was
+/// received (a later change that settled first: the setup is then cancelled, as the
+/// gateway's card is the later one too). The setup's answer stays for the customer's
+/// return for [`SETUP_SECS`].
+pub async fn settle_received(
+    state: &AppState,
+    reference: &str,
+    t: i64,
+) -> Result<Option<PaymentStep>, sqlx::Error> {
     let mut tx = state.db.begin().await?;
-    let Some(received) = store::received_setup(&mut tx, reference).await? else { return Ok(false) };
+    let Some(received) = store::received_setup(&mut tx, reference).await? else { return Ok(None) };
     let outcome: Outcome =
         serde_json::from_str(&received.outcome).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
     let to = match &outcome {
@@ -217,14 +229,18 @@ pub async fn settle_received(state: &AppState, reference: &str, t: i64) -> Resul
         .once(&mut tx)
         .await?;
     if !moved {
-        return Ok(false);
+        return Ok(None);
     }
-    if let Outcome::Approved(card) = outcome {
-        let owner = Owner { account_id: received.account_id, customer_no: received.customer_no };
-        use_card(&mut tx, state, &owner, &received.received_from, &card, t).await?;
+    let mut at = to;
+    if let Outcome::Approved(card) = &outcome {
+        if !use_card(&mut tx, state, &received, card, t).await? {
+            tracing::info!(%reference, "a card received before a later change of method is passed over");
+            flow::advance(to, PaymentStep::Cancelled).by("id", reference).once(&mut tx).await?;
+            at = PaymentStep::Cancelled;
+        }
     }
     tx.commit().await?;
-    Ok(true)
+    Ok(Some(at))
 }
 
 /// A result received is settled by its own request at once; one whose settling failed
@@ -251,33 +267,38 @@ pub async fn settle_received_results(state: &AppState, now: i64) -> Result<usize
             break;
         }
         match settle_received(state, &reference, now).await {
-            Ok(true) => settled += 1,
+            Ok(Some(_)) => settled += 1,
             // Settled by a request in between.
-            Ok(false) => {}
+            Ok(None) => {}
             Err(e) if now - received_at >= 3_600 => {
-                tracing::error!(%reference, error = %e, "a card the gateway keeps is still not the payment method")
+                tracing::error!(%reference, error = %e, "a gateway result received an hour ago is still not settled")
             }
             Err(e) => {
-                tracing::warn!(%reference, error = %e, "a card received could not be settled now; next run")
+                tracing::warn!(%reference, error = %e, "a gateway result received could not be settled; next run")
             }
         }
     }
     Ok(settled)
 }
 
+/// Makes `card`, as `received` says it came, the payment method of its setup's
+/// customer, with the event and the notice: false (nothing done) when the method
+/// changed after the card was received.
 async fn use_card(
     tx: &mut Conn,
     state: &AppState,
-    account: &Owner,
-    client: &str,
+    received: &store::Received,
     card: &CardToken,
     t: i64,
-) -> Result<(), sqlx::Error> {
-    store::set_card(tx, &account.customer_no, card, t).await?;
+) -> Result<bool, sqlx::Error> {
+    if !store::set_card(tx, &received.customer_no, card, received.received_at, t).await? {
+        return Ok(false);
+    }
+    let (account, client) = (&received.account_id, received.received_from.as_str());
     events::record(
         tx,
         Event::PaymentMethodChanged,
-        Subject::Account(&account.account_id),
+        Subject::Account(account),
         client,
         serde_json::json!({ "kind": "card", "brand": card.brand, "last4": card.last4 }),
         t,
@@ -293,8 +314,8 @@ async fn use_card(
         let described = super::texts::describe_payment(super::texts::of(locale), &method);
         super::mail::payment_method_changed(&state.settings, locale, to, &described, t)
     };
-    crate::ssr::db::customers::notify(tx, &account.account_id, Event::PaymentMethodChanged.name(), mail, t)
-        .await
+    crate::ssr::db::customers::notify(tx, account, Event::PaymentMethodChanged.name(), mail, t).await?;
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -314,8 +335,9 @@ mod tests {
         });
         let failed = || Err(sqlx::Error::PoolTimedOut);
         assert_eq!(told(&card, failed()), "?received=1");
-        assert_eq!(told(&card, Ok(true)), "?changed=1");
-        assert_eq!(told(&card, Ok(false)), "?changed=1", "settled by another request, the same way");
+        assert_eq!(told(&card, Ok(Some(PaymentStep::Done))), "?changed=1");
+        assert_eq!(told(&card, Ok(None)), "?changed=1", "settled by another request, the same way");
+        assert_eq!(told(&card, Ok(Some(PaymentStep::Cancelled))), "", "passed over for a newer change");
         assert_eq!(told(&Outcome::Declined, failed()), "?error=declined");
         assert_eq!(told(&Outcome::Cancelled, failed()), "");
     }

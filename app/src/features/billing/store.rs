@@ -1026,12 +1026,13 @@ pub struct Received {
     pub outcome: String,
     /// The client address the result came from.
     pub received_from: String,
+    pub received_at: i64,
 }
 
 /// The setup `reference` if its result was received and is not settled.
 pub async fn received_setup(conn: &mut Conn, reference: &str) -> Result<Option<Received>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT account_id, customer_no, outcome, received_from FROM payment_setups
+        "SELECT account_id, customer_no, outcome, received_from, received_at FROM payment_setups
          WHERE id = $1 AND step = $2 AND outcome IS NOT NULL",
     )
     .bind(reference)
@@ -1079,19 +1080,23 @@ pub async fn setup_step(
 }
 
 /// Makes `card` the customer's payment method (the bank account, if any, forgotten).
+/// Unless the method changed after `received_at` (when the gateway sent this card): a
+/// newer change stands, and this one is passed over (false).
 pub async fn set_card(
     conn: &mut Conn,
     customer_no: &str,
     card: &CardToken,
+    received_at: i64,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<bool, sqlx::Error> {
+    let set = sqlx::query(
         "INSERT INTO payment_methods (customer_no, kind, bank_name, account_last4, card_brand, card_last4,
             card_exp_month, card_exp_year, card_token, updated_at)
          VALUES ($1, 'card', NULL, NULL, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (customer_no) DO UPDATE SET kind = 'card', bank_name = NULL, account_last4 = NULL,
             card_brand = $2, card_last4 = $3, card_exp_month = $4, card_exp_year = $5, card_token = $6,
-            updated_at = $7",
+            updated_at = $7
+         WHERE payment_methods.updated_at <= $8",
     )
     .bind(customer_no)
     .bind(&card.brand)
@@ -1100,7 +1105,9 @@ pub async fn set_card(
     .bind(i64::from(card.exp_year))
     .bind(&card.token)
     .bind(now)
+    .bind(received_at)
     .execute(conn)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    Ok(set == 1)
 }
