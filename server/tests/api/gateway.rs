@@ -268,8 +268,6 @@ async fn a_gmo_result_the_database_failed_to_settle_is_settled_later_and_once(ba
     // settles the result itself. (A new login: the task's run half an hour on ended the
     // idle session.)
     let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
-    // The first card as settled a moment ago (the task ran at a time in the test's future).
-    exec_at(&app, "UPDATE payment_methods SET updated_at = $1", now - 1).await;
     to_gateway(&app, &c, &standin).await;
     let (action, result) = enter(&standin, "5555555555554444").await;
     let (_, next) = with_table_away(&app, "outbox", post_result(&app, &action, &result, &standin)).await;
@@ -293,17 +291,23 @@ async fn a_gmo_result_the_database_failed_to_settle_is_settled_later_and_once(ba
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payment_setups").await, 0);
 }
 
+/// `card` entered on the stand-in's page, its result posted while `payment_methods` is
+/// away: received, not settled.
+async fn received_unsettled(app: &TestApp, c: &reqwest::Client, standin: &GmoStandin, card: &str) {
+    to_gateway(app, c, standin).await;
+    let (action, result) = enter(standin, card).await;
+    let (_, next) =
+        with_table_away(app, "payment_methods", post_result(app, &action, &result, standin)).await;
+    assert_eq!(next, "/billing/payment?received=1");
+}
+
 /// A card received and not settled (the database failed), then a later card settled at
 /// once: the task passes the first over, as the gateway keeps the later one, and tells
 /// nobody of it.
 async fn a_card_received_before_a_later_change_does_not_replace_it(backend: Backend) {
     let (app, standin) = app_with_gmo(backend).await;
     let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
-    to_gateway(&app, &c, &standin).await;
-    let (action, first) = enter(&standin, CARD).await;
-    let (_, next) =
-        with_table_away(&app, "payment_methods", post_result(&app, &action, &first, &standin)).await;
-    assert_eq!(next, "/billing/payment?received=1");
+    received_unsettled(&app, &c, &standin, CARD).await;
     // It came a little before the next one.
     exec(&app, "UPDATE payment_setups SET received_at = received_at - 10 WHERE outcome IS NOT NULL").await;
     to_gateway(&app, &c, &standin).await;
@@ -320,6 +324,17 @@ async fn a_card_received_before_a_later_change_does_not_replace_it(backend: Back
         1
     );
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payment_setups WHERE step = 'cancelled'").await, 1);
+    // Two cards that both wait (the database away for each), settled by the task an hour
+    // on, in the order they came: the later one stands, as at the gateway. The order the
+    // gateway sent them in decides, not the time they are settled at.
+    for card in ["3530111333300000", CARD] {
+        received_unsettled(&app, &c, &standin, card).await;
+    }
+    // The JCB came first, the Visa after it.
+    exec(&app, "UPDATE payment_setups SET received_at = received_at + 5 WHERE outcome LIKE '%Visa%'").await;
+    assert_eq!(maintenance_at(&app, app::ssr::now() + 3_600).await.applied("card results received"), 2);
+    assert_eq!(card_of(&app, "100000003").await.unwrap().1, "4242", "the Visa, the gateway's last");
+    assert_eq!(scalar(&app, changes).await, 3);
 }
 
 on_both_databases!(

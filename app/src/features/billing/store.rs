@@ -1079,15 +1079,16 @@ pub async fn setup_step(
     .await
 }
 
-/// Makes `card` the customer's payment method (the bank account, if any, forgotten).
-/// Unless the method changed after `received_at` (when the gateway sent this card): a
-/// newer change stands, and this one is passed over (false).
+/// Makes `card` the customer's payment method (the bank account, if any, forgotten),
+/// as of `received_at`, when the gateway sent it: the method's `updated_at`. Unless the
+/// method is of a later moment already (a card the gateway sent after this one, settled
+/// first): the later one stands, as at the gateway, and this one is passed over
+/// (false). Settling order does not matter; the order the gateway sent them in does.
 pub async fn set_card(
     conn: &mut Conn,
     customer_no: &str,
     card: &CardToken,
     received_at: i64,
-    now: i64,
 ) -> Result<bool, sqlx::Error> {
     let set = sqlx::query(
         "INSERT INTO payment_methods (customer_no, kind, bank_name, account_last4, card_brand, card_last4,
@@ -1104,7 +1105,7 @@ pub async fn set_card(
     .bind(i64::from(card.exp_month))
     .bind(i64::from(card.exp_year))
     .bind(&card.token)
-    .bind(now)
+    .bind(received_at)
     .bind(received_at)
     .execute(conn)
     .await?
