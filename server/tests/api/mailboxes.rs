@@ -371,6 +371,52 @@ async fn a_key_that_does_not_open_the_completion_leaves_it(backend: Backend) {
     assert_eq!(scalar(&app, sealed).await, 1, "kept for the browser with the right key");
 }
 
+/// The mailbox's password from the completion screen, checked against its hash: the
+/// address shown, and whether another waits.
+async fn shown_completion(app: &TestApp, c: &reqwest::Client) -> Option<(String, bool)> {
+    let (status, body) = app.get_text_with(c, "/mail/new/done").await;
+    assert_eq!(status, 200);
+    let password = password_on(&body)?;
+    let address =
+        body.split("data-testid=\"done-address\"").nth(1)?.split_once('>')?.1.split('<').next()?.to_string();
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM mailboxes WHERE address = $1")
+        .bind(&address)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert!(app::ssr::auth::password::verify(&password, &hash), "{address}'s own password");
+    Some((address, body.contains("data-testid=\"done-more\"")))
+}
+
+/// A completion screen never seen (its answer lost, the tab closed) before the next
+/// mailbox: both passwords are still shown, the last one first, each once.
+async fn a_completion_not_seen_before_the_next_mailbox_is_shown_after_it(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let first = up_to_confirm(&app, &c, "unseen-first", "on").await;
+    assert_eq!(post_from(&app, &c, "/api/mail/new/register", &[]).await, "/mail/new/done");
+    // Registered a minute before the next (the order is by the second).
+    sqlx::query("UPDATE mailboxes SET created_at = created_at - 60 WHERE local_part = 'unseen-first'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let second = up_to_confirm(&app, &c, "unseen-second", "off").await;
+    assert_eq!(post_from(&app, &c, "/api/mail/new/register", &[]).await, "/mail/new/done");
+    assert_eq!(
+        shown_completion(&app, &c).await,
+        Some((format!("unseen-second@{second}.itscom.net"), true)),
+        "the last one, and another waits"
+    );
+    assert_eq!(
+        shown_completion(&app, &c).await,
+        Some((format!("unseen-first@{first}.itscom.net"), false)),
+        "then the one not seen"
+    );
+    assert_eq!(shown_completion(&app, &c).await, None, "each once");
+    let sealed = "SELECT COUNT(*) FROM mailbox_drafts WHERE sealed_password IS NOT NULL";
+    assert_eq!(scalar(&app, sealed).await, 0);
+}
+
 async fn five_is_the_limit(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
@@ -575,6 +621,7 @@ on_both_databases!(
     the_wizard_registers_once_and_shows_the_password_once,
     the_completion_is_only_for_the_browser_that_registered,
     a_key_that_does_not_open_the_completion_leaves_it,
+    a_completion_not_seen_before_the_next_mailbox_is_shown_after_it,
     a_registration_whose_answer_was_lost_still_shows_its_password,
     five_is_the_limit,
     the_limit_holds_when_two_tabs_register_at_once,

@@ -204,8 +204,11 @@ pub async fn choose_virus_check(virus_check: Option<String>) -> Result<String, A
             .await?;
         // The key 登録 will seal the password with, in this browser before 登録 is
         // sent: a 登録 whose answer never arrived (a double click, a retry after a
-        // dead process) is still opened by the key the browser already holds.
-        give_reveal_key(&state.settings, &crate::ssr::crypto::random_token(), store::DRAFT_SECS);
+        // dead process) is still opened by the key the browser already holds. A key it
+        // holds already is kept: a password sealed with it and not shown yet (a
+        // completion never seen, a second tab) still opens after this one.
+        let key = reveal_key().unwrap_or_else(crate::ssr::crypto::random_token);
+        give_reveal_key(&state.settings, &key, store::DRAFT_SECS);
         Ok(routes::CONFIRM.into())
     })
     .await
@@ -378,26 +381,35 @@ pub async fn take_mailbox_completion() -> Result<Option<MailboxCompletion>, AppE
     let t = crate::ssr::now();
     let Some(key) = reveal_key() else { return Ok(None) };
     let mut conn = state.db.conn().await?;
-    let found = store::sealed_completion(&mut conn, &account, t).await?;
-    // Opened before it is cleared: a key that does not open it (a stale cookie) leaves
+    let found = store::sealed_completions(&mut conn, &account, t).await?;
+    // Opened before it is cleared: a key that does not open one (a stale cookie) leaves
     // it for the browser holding the right one, until it expires.
-    let opened = found.and_then(|f| crate::ssr::crypto::open_with(&key, &f.sealed_password).map(|p| (f, p)));
-    // Whoever clears it shows it: two tabs at once, one gets it.
-    let shown = match opened {
-        Some((found, password)) if store::clear_sealed(&mut conn, &found.id).await? => {
-            Some((found, password))
+    let mut opened = found
+        .into_iter()
+        .filter_map(|f| crate::ssr::crypto::open_with(&key, &f.sealed_password).map(|p| (f, p)));
+    // Whoever clears it shows it: two tabs at once, one gets it. The last registered
+    // first; another still sealed with this key is shown by the next visit.
+    let mut shown = None;
+    for (found, password) in opened.by_ref() {
+        if store::clear_sealed(&mut conn, &found.id).await? {
+            shown = Some((found, password));
+            break;
         }
-        _ => None,
-    };
-    // The key goes once the database has answered: with the database away a moment (an
-    // error above), the browser keeps it, and a reload shows the password.
-    give_reveal_key(&state.settings, "", 0);
+    }
+    let more = opened.next().is_some();
+    // The key goes once the database has answered (with the database away a moment, an
+    // error above, the browser keeps it and a reload shows the password), and once no
+    // other password it opens waits.
+    if !more {
+        give_reveal_key(&state.settings, "", 0);
+    }
     let Some((found, password)) = shown else { return Ok(None) };
     let domain = &state.settings.mail_domain;
     Ok(Some(MailboxCompletion {
         address: found.address,
         password,
         virus_check: found.virus_check != 0,
+        more,
         incoming_server: format!("mail.{domain}"),
         incoming_ports: "POP3 995 (SSL/TLS) / IMAP 993 (SSL/TLS)".into(),
         outgoing_server: format!("smtp.{domain}"),

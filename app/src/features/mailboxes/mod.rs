@@ -98,6 +98,8 @@ pub struct MailboxCompletion {
     pub address: String,
     pub password: String,
     pub virus_check: bool,
+    /// Another mailbox's password, registered in this browser, waits to be shown.
+    pub more: bool,
     pub incoming_server: String,
     pub incoming_ports: String,
     pub outgoing_server: String,

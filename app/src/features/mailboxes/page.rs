@@ -307,6 +307,13 @@ pub fn MailboxDonePage() -> impl IntoView {
                             <dt class="font-bold">{tf.virus}</dt>
                             <dd data-testid="done-virus">{on_off(tf, c.virus_check)}</dd>
                         </dl>
+                        {c.more.then(|| view! {
+                            // A page of its own: the next visit opens the next one.
+                            <p class="no-print alert alert-info mb-4" data-testid="done-more">
+                                {tf.done_more} " "
+                                <a class="link link-action" href=super::routes::DONE rel="external">{tf.done_next}</a>
+                            </p>
+                        })}
                         <div class="no-print flex flex-wrap items-center gap-4">
                             <PrintButton>{tf.print}</PrintButton>
                             <a class="link link-action" href=super::routes::LIST>{tf.to_list}</a>

@@ -202,23 +202,26 @@ pub struct Sealed {
     pub address: String,
 }
 
-/// This session's completed draft with its password still sealed in it (unexpired).
-pub async fn sealed_completion(
+/// This session's completed drafts with their passwords still sealed in them
+/// (unexpired), the mailbox registered last first: more than one when a completion
+/// screen was never seen (its answer lost, or a second tab) before the next 登録.
+pub async fn sealed_completions(
     conn: &mut Conn,
     account: &CurrentAccount,
     now: i64,
-) -> Result<Option<Sealed>, sqlx::Error> {
+) -> Result<Vec<Sealed>, sqlx::Error> {
     sqlx::query_as(
         "SELECT d.id, d.sealed_password, d.virus_check, m.address
          FROM mailbox_drafts d JOIN mailboxes m ON m.id = d.mailbox_id
          WHERE d.account_id = $1 AND d.session_hash = $2 AND d.step = $3 AND d.sealed_password IS NOT NULL
-            AND d.expires_at > $4",
+            AND d.expires_at > $4
+         ORDER BY m.created_at DESC, d.id",
     )
     .bind(&account.account_id)
     .bind(&account.session_hash)
     .bind(MailboxStep::Done)
     .bind(now)
-    .fetch_optional(conn)
+    .fetch_all(conn)
     .await
 }
 
