@@ -23,18 +23,25 @@ pub const RESERVED: &[&str] = &[
     "abuse",
     "admin",
     "administrator",
+    "ftp",
     "hostmaster",
     "info",
     "mailer-daemon",
+    "marketing",
+    "news",
     "noc",
     "nobody",
     "postmaster",
     "root",
+    "sales",
     "security",
     "ssladmin",
     "ssladministrator",
     "support",
+    "usenet",
+    "uucp",
     "webmaster",
+    "www",
 ];
 
 /// The part before `@`, in lower case.
@@ -139,6 +146,31 @@ mod tests {
         // Names that only contain one are fine.
         for fine in ["admins", "info-taro", "my-support", "rooted", "nobody1"] {
             assert!(LocalPart::parse(fine).is_ok(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn every_mailbox_name_of_rfc_2142_is_reserved() {
+        // RFC 2142, sections 3 to 5: business, network operations, support services.
+        let rfc_2142 = [
+            "info",
+            "marketing",
+            "sales",
+            "support",
+            "abuse",
+            "noc",
+            "security",
+            "postmaster",
+            "hostmaster",
+            "usenet",
+            "news",
+            "webmaster",
+            "www",
+            "uucp",
+            "ftp",
+        ];
+        for name in rfc_2142 {
+            assert_eq!(LocalPart::parse(name), Err(FieldError::Reserved), "{name}");
         }
     }
 
