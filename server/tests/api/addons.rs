@@ -3,12 +3,20 @@
 use crate::common::*;
 use app::domain::billing::{Date, Month};
 
-/// The summary page's one-time key for `code`.
-async fn summary_key(app: &TestApp, c: &reqwest::Client, code: &str) -> (String, String) {
+/// The summary page for `code`, its one-time key and the day it starts on.
+async fn summary_key(app: &TestApp, c: &reqwest::Client, code: &str) -> (String, String, String) {
     let (status, body) = app.get_text_with(c, &format!("/addons/apply?code={code}&agree=1")).await;
     assert_eq!(status, 200, "{code}");
-    let key = hidden(&body, "key");
-    (body, key)
+    let (key, starts_on) = (hidden(&body, "key"), hidden(&body, "starts_on"));
+    (body, key, starts_on)
+}
+
+/// The cancel of subscription `id` of `kind` as `page` confirms it (the last day it
+/// said); where it went.
+async fn cancel_on(app: &TestApp, c: &reqwest::Client, page: &str, id: &str, kind: &str) -> String {
+    let (_, body) = app.get_text_with(c, page).await;
+    let ends = hidden(&body, "ends");
+    post_from(app, c, "/api/addons/cancel", &[("id", id), ("kind", kind), ("ends", &ends)]).await
 }
 
 fn today() -> Date {
@@ -39,7 +47,7 @@ async fn the_security_service_is_applied_for_once_shown_to_its_owner_and_cancell
     // The terms first; the summary quotes the first month from today.
     let (_, terms) = app.get_text_with(&c, "/addons/apply?code=norton").await;
     assert!(terms.contains("利用規約に同意する") && !terms.contains("name=\"key\""));
-    let (summary, key) = summary_key(&app, &c, "norton").await;
+    let (summary, key, starts_on) = summary_key(&app, &c, "norton").await;
     let (first, _) = app::domain::addon::first_month(app::domain::Yen(627), today());
     assert!(summary.contains(&format!("{}円", first.grouped())), "first month {first:?}");
     // Without the consent: refused, nothing written.
@@ -47,7 +55,7 @@ async fn the_security_service_is_applied_for_once_shown_to_its_owner_and_cancell
     assert_eq!(to, "/addons/apply?code=norton&error=agree.required");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM addon_subscriptions").await, 0);
     // A double submit: one subscription.
-    let form = [("code", "norton"), ("key", key.as_str()), ("agree", "1")];
+    let form = [("code", "norton"), ("key", key.as_str()), ("agree", "1"), ("starts_on", &starts_on)];
     let answers = at_once(&app, &[c.clone(), c.clone()], "/api/addons/apply", &form).await;
     assert_eq!(answers, ["/settings/security?applied=norton", "/settings/security?applied=norton"]);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM addon_subscriptions").await, 1);
@@ -77,7 +85,7 @@ async fn the_security_service_is_applied_for_once_shown_to_its_owner_and_cancell
     let (_, body) = app.get_text_with(&c, "/settings/security").await;
     assert!(body.contains("その後は料金がかかりません"));
     assert_eq!(
-        post_from(&app, &c, "/api/addons/cancel", &[("id", &id), ("kind", "security")]).await,
+        cancel_on(&app, &c, "/settings/security", &id, "security").await,
         "/settings/security?cancelled=1"
     );
     let (ended,): (String,) =
@@ -115,11 +123,11 @@ async fn option_channels_are_for_tv_subscribers_and_a_minimum_term_is_billed_to_
     let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
     let (_, body) = app.get_text_with(&c, "/contract/channels").await;
     assert_eq!(body.matches("data-testid=\"addon\"").count(), 5);
-    let (summary, key) = summary_key(&app, &c, "ch-sports").await;
+    let (summary, key, starts_on) = summary_key(&app, &c, "ch-sports").await;
     let this = Month::of(today());
     let term_end = this.plus(5).last();
     assert!(summary.contains("6か月"));
-    let form = [("code", "ch-sports"), ("key", key.as_str()), ("agree", "1")];
+    let form = [("code", "ch-sports"), ("key", key.as_str()), ("agree", "1"), ("starts_on", &starts_on)];
     assert_eq!(post_from(&app, &c, "/api/addons/apply", &form).await, "/contract/channels?applied=ch-sports");
     // Cancelling now costs the five months after this one: said before, billed after.
     let (_, body) = app.get_text_with(&c, "/contract/channels").await;
@@ -127,7 +135,7 @@ async fn option_channels_are_for_tv_subscribers_and_a_minimum_term_is_billed_to_
     let (id,): (String,) =
         sqlx::query_as("SELECT id FROM addon_subscriptions").fetch_one(app.db.pool()).await.unwrap();
     assert_eq!(
-        post_from(&app, &c, "/api/addons/cancel", &[("id", &id), ("kind", "channel")]).await,
+        cancel_on(&app, &c, "/contract/channels", &id, "channel").await,
         "/contract/channels?cancelled=1"
     );
     let (ended,): (String,) =
@@ -142,6 +150,72 @@ async fn option_channels_are_for_tv_subscribers_and_a_minimum_term_is_billed_to_
     let (_, history) = app.get_text_with(&c, "/contract/history?service=svc-100000002-tv").await;
     assert!(history.contains("オプションサービスのお申し込み（スポーツワイド）"));
     assert!(history.contains("オプションサービスの解約（スポーツワイド）") && history.contains("予定"));
+}
+
+/// A summary or a cancel confirmed on another day (at a month's end, past midnight:
+/// another first month, minimum term or last day) is shown again, nothing written.
+async fn what_was_confirmed_on_another_day_is_shown_again(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, key, starts_on) = summary_key(&app, &c, "norton").await;
+    assert_eq!(starts_on, today().to_string(), "the summary starts today");
+    for stale in [Some("2000-01-01"), None] {
+        let mut form = vec![("code", "norton"), ("key", key.as_str()), ("agree", "1")];
+        form.extend(stale.map(|day| ("starts_on", day)));
+        let to = post_from(&app, &c, "/api/addons/apply", &form).await;
+        assert_eq!(to, "/addons/apply?code=norton&agree=1&error=expired", "{stale:?}");
+    }
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM addon_subscriptions").await, 0);
+    assert!(outbox_mails_to(&app, "addon.subscribed", "hanako@example.com").await.is_empty());
+    let form = [("code", "norton"), ("key", key.as_str()), ("agree", "1"), ("starts_on", &starts_on)];
+    assert_eq!(post_from(&app, &c, "/api/addons/apply", &form).await, "/settings/security?applied=norton");
+    let (id,): (String,) =
+        sqlx::query_as("SELECT id FROM addon_subscriptions").fetch_one(app.db.pool()).await.unwrap();
+    for stale in [vec![("ends", "2000-01-31")], vec![]] {
+        let mut form = vec![("id", id.as_str()), ("kind", "security")];
+        form.extend(stale);
+        let to = post_from(&app, &c, "/api/addons/cancel", &form).await;
+        assert_eq!(to, "/settings/security?error=expired");
+    }
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM addon_subscriptions WHERE step = 'active'").await, 1);
+    assert!(outbox_mails_to(&app, "addon.cancelled", "hanako@example.com").await.is_empty());
+    assert_eq!(
+        cancel_on(&app, &c, "/settings/security", &id, "security").await,
+        "/settings/security?cancelled=1"
+    );
+}
+
+/// An application checked before a subscription to the same add-on was made and
+/// cancelled (another tab), written after: refused, as the cancelled one runs to its
+/// end (it is not in the unique index of active ones).
+async fn an_application_across_a_subscription_made_and_cancelled_meanwhile_is_refused(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, key, starts_on) = summary_key(&app, &c, "norton").await;
+    let form = [("code", "norton"), ("key", key.as_str()), ("agree", "1"), ("starts_on", &starts_on)];
+    let apply = post_later(&app, &c, "/api/addons/apply", &[HTML], &form);
+    // Meanwhile, under the customer's lock: the other tab's subscription, cancelled,
+    // in force to the month's end.
+    let mut held = app.db.begin().await.unwrap();
+    app::ssr::db::customers::lock(&mut held, "100000002").await.unwrap();
+    sqlx::query(
+        "INSERT INTO addon_subscriptions (id, customer_no, addon_code, step, started_on, ended_on, submit_key,
+            created_at, cancelled_at) VALUES ('other-tab', '100000002', 'norton', 'cancelled', $1, $2,
+            'other-tab-key-0123456789', 0, 0)",
+    )
+    .bind(today().to_string())
+    .bind(Month::of(today()).last().to_string())
+    .execute(&mut *held)
+    .await
+    .unwrap();
+    let to = location(&across(held, apply).await);
+    assert_eq!(to, "/settings/security?error=pending");
+    let in_force = format!(
+        "SELECT COUNT(*) FROM addon_subscriptions WHERE addon_code = 'norton' AND (ended_on IS NULL OR ended_on >= '{}')",
+        today()
+    );
+    assert_eq!(scalar(&app, &in_force).await, 1, "one in force");
+    assert!(outbox_mails_to(&app, "addon.subscribed", "hanako@example.com").await.is_empty());
 }
 
 /// The lines of `customer_no`'s invoice for `month` as it was issued: description, amount.
@@ -159,8 +233,8 @@ async fn add_ons_from_a_month_already_invoiced_are_billed_on_the_next_invoice(ba
     let before = invoiced(&app, "100000002", this).await;
     assert!(!before.is_empty(), "this month is invoiced in the demo data");
     for code in ["norton", "ch-kids"] {
-        let (_, key) = summary_key(&app, &c, code).await;
-        let form = [("code", code), ("key", key.as_str()), ("agree", "1")];
+        let (_, key, starts_on) = summary_key(&app, &c, code).await;
+        let form = [("code", code), ("key", key.as_str()), ("agree", "1"), ("starts_on", &starts_on)];
         assert!(post_from(&app, &c, "/api/addons/apply", &form).await.contains("applied="), "{code}");
     }
     assert_eq!(invoiced(&app, "100000002", this).await, before, "an issued month is never rewritten");
@@ -179,6 +253,8 @@ async fn add_ons_from_a_month_already_invoiced_are_billed_on_the_next_invoice(ba
 }
 
 on_both_databases!(
+    what_was_confirmed_on_another_day_is_shown_again,
+    an_application_across_a_subscription_made_and_cancelled_meanwhile_is_refused,
     add_ons_from_a_month_already_invoiced_are_billed_on_the_next_invoice,
     the_security_service_is_applied_for_once_shown_to_its_owner_and_cancelled_at_the_month_end,
     option_channels_are_for_tv_subscribers_and_a_minimum_term_is_billed_to_its_end,

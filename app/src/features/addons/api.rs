@@ -55,6 +55,7 @@ pub async fn apply_addon(
     code: String,
     key: String,
     agree: Option<String>,
+    starts_on: Option<String>,
     password: Option<String>,
 ) -> Result<String, AppError> {
     use super::store::Subscribed;
@@ -76,6 +77,12 @@ pub async fn apply_addon(
         let done = format!("{home}?applied={}", addon.code);
         if again {
             return Ok(done);
+        }
+        // What the customer confirmed is what is subscribed: a summary of another day
+        // (past midnight; at a month's end another first month and minimum term) is
+        // shown again.
+        if starts_on.as_deref() != Some(today.to_string().as_str()) {
+            return refuse(&page, AppError::FlowExpired);
         }
         let client = crate::ssr::auth::client_address();
         let outcome = super::store::subscribe(&state, &account, &addon, &key, &client, today, t).await?;
@@ -126,7 +133,7 @@ async fn applicable(
 /// `解約する`: the customer's subscription `id`, in force to the end of the month (or of
 /// its minimum term).
 #[server(endpoint = "addons/cancel")]
-pub async fn cancel_addon(id: String, kind: String) -> Result<String, AppError> {
+pub async fn cancel_addon(id: String, kind: String, ends: Option<String>) -> Result<String, AppError> {
     use crate::ssr::{refuse, respond};
     let home = super::routes::home(&kind);
     respond(home, async {
@@ -134,7 +141,8 @@ pub async fn cancel_addon(id: String, kind: String) -> Result<String, AppError> 
         let t = crate::ssr::now();
         let today = crate::domain::billing::Date::of_unix_jst(t);
         let client = crate::ssr::auth::client_address();
-        let done = super::store::cancel(&state, &account, &id, &client, today, t).await?;
+        let cancel = super::store::Cancel { id: &id, confirmed_end: ends.as_deref(), client: &client };
+        let done = super::store::cancel(&state, &account, cancel, today, t).await?;
         // Cancelled already by this customer (a double click): the same answer.
         let mut conn = state.db.conn().await?;
         let already = super::store::is_cancelled(&mut conn, &id, &account.customer_no).await?;

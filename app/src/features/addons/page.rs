@@ -52,6 +52,7 @@ fn CancelBox(sub: Subscription, kind: String, label: String) -> impl IntoView {
             <ActionForm action=action attr:class="mt-2 space-y-2">
                 <input type="hidden" name="id" value=sub.id.clone()/>
                 <input type="hidden" name="kind" value=kind/>
+                <input type="hidden" name="ends" value=sub.cancel_end.clone()/>
                 <p data-testid="addon-cancel-confirm">{(ta.cancel_confirm)(&end, cost.as_deref())}</p>
                 <Submit label=ta.cancel_button/>
             </ActionForm>
@@ -258,6 +259,7 @@ pub fn AddonApplyPage() -> impl IntoView {
                                             <input type="hidden" name="code" value=a.code.clone()/>
                                             <input type="hidden" name="key" value=q.submit_key.clone()/>
                                             <input type="hidden" name="agree" value="1"/>
+                                            <input type="hidden" name="starts_on" value=q.starts_on.clone()/>
                                             <PasswordAgain needed=q.needs_password lead=ta.password_lead error=error/>
                                             <div class="flex flex-wrap items-center gap-4">
                                                 <Submit label=ta.apply/>

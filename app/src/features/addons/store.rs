@@ -130,6 +130,21 @@ pub async fn one(
     Ok(addons.into_iter().find(|a| a.code == code).map(|a| (eligible, a)))
 }
 
+/// Whether the customer has a subscription to `code` in force on `today` (active, or
+/// cancelled but not yet ended).
+async fn in_force(conn: &mut Conn, customer_no: &str, code: &str, today: Date) -> Result<bool, sqlx::Error> {
+    let row: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM addon_subscriptions WHERE customer_no = $1 AND addon_code = $2
+         AND (ended_on IS NULL OR ended_on >= $3)",
+    )
+    .bind(customer_no)
+    .bind(code)
+    .bind(today.to_string())
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.is_some())
+}
+
 /// Whether the customer's confirmation `submit_key` made a subscription already.
 pub async fn submitted(conn: &mut Conn, customer_no: &str, submit_key: &str) -> Result<bool, sqlx::Error> {
     let again: Option<String> =
@@ -192,6 +207,15 @@ pub async fn subscribe(
     crate::ssr::db::customers::lock(&mut tx, &account.customer_no).await?;
     let id = crate::ssr::db::new_id();
     let key = (addon.kind == "security").then(licence_key);
+    // In force already, under the lock: the check before it may be older than a
+    // subscription made and cancelled meanwhile (cancelled, it is not in the unique
+    // index of active ones, yet runs to its end).
+    if in_force(&mut tx, &account.customer_no, &addon.code, today).await? {
+        tx.rollback().await?;
+        let mut conn = state.db.conn().await?;
+        let again = submitted(&mut conn, &account.customer_no, submit_key).await?;
+        return Ok(if again { Subscribed::Again } else { Subscribed::Already });
+    }
     // Any conflict (the key, or this add-on active already) writes nothing.
     let written = sqlx::query(
         "INSERT INTO addon_subscriptions (id, customer_no, account_id, addon_code, step, started_on, licence_key,
@@ -225,16 +249,26 @@ pub async fn subscribe(
     Ok(Subscribed::New)
 }
 
-/// Cancels the customer's active subscription `id`: in force until `ends_on` (the end
-/// of the month or of the minimum term); false when it is not theirs or not active.
+/// A cancel as the customer confirmed it.
+pub struct Cancel<'a> {
+    pub id: &'a str,
+    /// The last day the page said it would be in force.
+    pub confirmed_end: Option<&'a str>,
+    pub client: &'a str,
+}
+
+/// Cancels the customer's active subscription `id`: in force until its cancel end (the
+/// end of the month or of the minimum term), only if that is the end the customer
+/// confirmed (a page of the day before, at a month's end, said another); false when it
+/// is not theirs, not active, or its end is not the one confirmed.
 pub async fn cancel(
     state: &AppState,
     account: &CurrentAccount,
-    id: &str,
-    client: &str,
+    cancel: Cancel<'_>,
     today: Date,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
+    let Cancel { id, confirmed_end, client } = cancel;
     let mut conn = state.db.conn().await?;
     let code: Option<String> =
         sqlx::query_scalar("SELECT addon_code FROM addon_subscriptions WHERE id = $1 AND customer_no = $2")
@@ -247,6 +281,9 @@ pub async fn cancel(
         return Ok(false);
     };
     let Some(sub) = addon.subscription.as_ref().filter(|s| s.id == id) else { return Ok(false) };
+    if confirmed_end != Some(sub.cancel_end.as_str()) {
+        return Ok(false);
+    }
     drop(conn);
     let mut tx = state.db.begin().await?;
     crate::ssr::db::customers::lock(&mut tx, &account.customer_no).await?;
