@@ -229,8 +229,10 @@ async fn an_abandoned_test_stops_blocking_when_its_ticket_expires_and_ten_tests_
     assert_eq!(finish(&app, &c, &failed).await.0, 409);
     // From another browser: refused while it runs (and the refusal costs no start).
     assert_eq!(call(&app, &other, "/api/speedtest/start", &[]).await.0, 409);
-    // Its minute is over (the browser was closed mid-test).
-    exec_at(&app, "UPDATE speed_tests SET expires_at = $1", app::ssr::now() - 1).await;
+    // Its minute and the grace for its figures are over (the browser was closed
+    // mid-test).
+    let grace = app::features::speedtest::store::FINISH_GRACE_SECS;
+    exec_at(&app, "UPDATE speed_tests SET expires_at = $1", app::ssr::now() - grace - 1).await;
     assert_eq!(endpoint(&c, &app, &format!("/speedtest/download?t={abandoned}&size=1")).await.status(), 401);
     let ticket = start(&app, &other).await;
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM speed_tests WHERE step = 'expired'").await, 2);
@@ -254,6 +256,30 @@ async fn an_abandoned_test_stops_blocking_when_its_ticket_expires_and_ten_tests_
     assert_eq!(endpoint(&c, &app, &format!("/speedtest/download?t={last}&size=1")).await.status(), 200);
     exec(&app, "DELETE FROM sessions").await;
     assert_eq!(endpoint(&c, &app, &format!("/speedtest/download?t={last}&size=1")).await.status(), 401);
+}
+
+/// A test whose ticket ended a moment ago may still send its figures (the upload
+/// ended with the ticket): a start in another session meanwhile is refused, without
+/// costing a start of the hour, and ends nothing; the figures are taken.
+async fn a_start_elsewhere_leaves_a_test_whose_figures_may_still_come(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let other = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let grace = app::features::speedtest::store::FINISH_GRACE_SECS;
+    let policy = &app::features::speedtest::store::TESTS_PER_ACCOUNT;
+    let row = app::ssr::auth::throttle::row_of(policy, &account_of(&app, "100000002").await);
+    let starts = &format!("SELECT COALESCE(MAX(failures), 0) FROM throttle WHERE key = '{row}'");
+    let ticket = start(&app, &c).await;
+    assert_eq!(scalar(&app, starts).await, 1);
+    // Its ticket ends this second, then ended within the grace.
+    for ended in [0, grace - 1] {
+        exec_at(&app, "UPDATE speed_tests SET expires_at = $1", app::ssr::now() - ended).await;
+        assert_eq!(call(&app, &other, "/api/speedtest/start", &[]).await.0, 409, "ended {ended} s ago");
+        assert_eq!(scalar(&app, starts).await, 1, "a refused start costs nothing");
+    }
+    assert_eq!(finish(&app, &c, &ticket).await.0, 200, "its figures are taken");
+    start(&app, &other).await;
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM speed_tests WHERE step = 'done'").await, 1);
 }
 
 async fn the_server_counts_what_it_moved_and_a_report_it_contradicts_is_unverified(backend: Backend) {
@@ -390,6 +416,7 @@ async fn a_tests_eight_streams_are_counted_across_the_processes(backend: Backend
 }
 
 on_both_databases!(
+    a_start_elsewhere_leaves_a_test_whose_figures_may_still_come,
     a_tests_eight_streams_are_counted_across_the_processes,
     a_result_reported_slower_than_the_server_saw_it_go_is_unverified,
     a_ticket_sent_again_cannot_verify_figures_it_did_not_send,

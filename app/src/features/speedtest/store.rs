@@ -28,7 +28,12 @@ pub async fn plan(
         .map(|s| (s.plan_name, crate::domain::speedtest::plan_mbps(&s.plan_code))))
 }
 
-/// Whether a test of the account's runs in another session than `account`'s.
+/// How long after its ticket ends a test's figures are still taken (the upload may end
+/// just as the ticket does): it runs until then for every other session too.
+pub const FINISH_GRACE_SECS: i64 = 10;
+
+/// Whether a test of the account's runs in another session than `account`'s (its
+/// ticket, or the grace after it, not over).
 pub async fn running_elsewhere(
     conn: &mut Conn,
     account: &crate::ssr::auth::CurrentAccount,
@@ -39,7 +44,7 @@ pub async fn running_elsewhere(
     )
     .bind(&account.account_id)
     .bind(SpeedStep::Running)
-    .bind(now)
+    .bind(now - FINISH_GRACE_SECS)
     .bind(&account.session_hash)
     .fetch_optional(conn)
     .await?;
@@ -56,8 +61,10 @@ pub enum Started {
 }
 
 /// Starts a test for the account's session: one running at a time. An abandoned one
-/// stops counting when its ticket expires, and at once for the session that started it
-/// (a reload, or a test that failed in this browser: its ticket dies with it).
+/// stops counting when its ticket and the grace for its figures are over (another
+/// session's start never ends a test whose figures may still come), and at once for the
+/// session that started it (a reload, or a test that failed in this browser: its ticket
+/// dies with it).
 pub async fn start(
     db: &Db,
     account: &crate::ssr::auth::CurrentAccount,
@@ -67,7 +74,7 @@ pub async fn start(
     let mut tx = db.begin().await?;
     flow::advance(SpeedStep::Running, SpeedStep::Expired)
         .by("account_id", &account.account_id)
-        .and("expires_at <", now)
+        .and("expires_at <=", now - FINISH_GRACE_SECS)
         .rows(&mut tx)
         .await?;
     flow::advance(SpeedStep::Running, SpeedStep::Expired)
@@ -216,7 +223,7 @@ pub async fn finish(
     // that ends the test, or not at all (a retry cannot rewrite the verdict of figures
     // it did not send, and a process dying between the two leaves no result unjudged).
     let mut tx = db.begin().await?;
-    // A few seconds' grace: the upload may end just as the ticket does.
+    // The grace: the upload may end just as the ticket does.
     let ended = flow::advance(SpeedStep::Running, SpeedStep::Done)
         .set("download_kbps", m.download_kbps)
         .set("upload_kbps", m.upload_kbps)
@@ -227,7 +234,7 @@ pub async fn finish(
         .set("finished_ms", crate::ssr::now_ms())
         .by("ticket_hash", hash.clone())
         .and("account_id =", account_id.to_string())
-        .and("expires_at >", now - 10)
+        .and("expires_at >", now - FINISH_GRACE_SECS)
         .once(&mut tx)
         .await?;
     if ended {
