@@ -248,18 +248,16 @@ pub async fn end_pending(
     Ok(())
 }
 
-/// Deletes what `flows` let go of at `now`: how many rows.
-pub async fn purge(db: &crate::ssr::db::Db, flows: &[&FlowTable], now: i64) -> Result<u64, sqlx::Error> {
+/// Deletes what `flow` lets go of at `now`: how many rows.
+pub async fn purge(db: &crate::ssr::db::Db, flow: &FlowTable, now: i64) -> Result<u64, sqlx::Error> {
     let mut deleted = 0;
-    for flow in flows {
-        for rule in flow.purge {
-            let mut sql = format!("DELETE FROM {} WHERE {} <= $1", flow.table, rule.column);
-            if !rule.steps.is_empty() {
-                let steps: Vec<String> = rule.steps.iter().map(|s| format!("'{s}'")).collect();
-                sql.push_str(&format!(" AND step IN ({})", steps.join(", ")));
-            }
-            deleted += sqlx::query(&sql).bind(now - rule.keep_secs).execute(db.pool()).await?.rows_affected();
+    for rule in flow.purge {
+        let mut sql = format!("DELETE FROM {} WHERE {} <= $1", flow.table, rule.column);
+        if !rule.steps.is_empty() {
+            let steps: Vec<String> = rule.steps.iter().map(|s| format!("'{s}'")).collect();
+            sql.push_str(&format!(" AND step IN ({})", steps.join(", ")));
         }
+        deleted += sqlx::query(&sql).bind(now - rule.keep_secs).execute(db.pool()).await?.rows_affected();
     }
     Ok(deleted)
 }

@@ -72,6 +72,9 @@ pub struct Report {
     /// did anything).
     pub applied: Vec<(&'static str, usize)>,
     pub rows_deleted: u64,
+    /// What failed this run (a job's name, or the table a delete was for), each logged
+    /// as an error; the rest of the run went on.
+    pub failed: Vec<&'static str>,
 }
 
 impl Report {
@@ -81,16 +84,28 @@ impl Report {
     }
 }
 
-/// One run at time `now` (tests pass a time in the future).
-pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::AppError> {
-    let mut applied = Vec::new();
+/// One run at time `now` (tests pass a time in the future). Each job, each flow's
+/// deletes and each other delete goes on its own: one that fails (a lock timeout, a
+/// table it cannot reach) is logged and named in the report, and the others still run.
+pub async fn tick(state: &AppState, now: i64) -> Report {
+    let mut report = Report::default();
+    let failed = |name: &'static str, error: &dyn std::fmt::Display| {
+        tracing::error!(step = name, error = %error, "maintenance: a step failed; the others go on");
+        name
+    };
     for job in state.registry.jobs {
-        match (job.run)(state, now).await? {
-            0 => {}
-            n => applied.push((job.name, n)),
+        match (job.run)(state, now).await {
+            Ok(0) => {}
+            Ok(n) => report.applied.push((job.name, n)),
+            Err(e) => report.failed.push(failed(job.name, &e)),
         }
     }
-    let mut rows_deleted = crate::ssr::flow::purge(&state.db, state.registry.flows, now).await?;
+    for flow in state.registry.flows {
+        match crate::ssr::flow::purge(&state.db, flow, now).await {
+            Ok(n) => report.rows_deleted += n,
+            Err(e) => report.failed.push(failed(flow.table, &e)),
+        }
+    }
     let started = std::time::Instant::now();
     'deletions: for deletion in deletions(now, state.settings.session.idle_secs) {
         let sql = deletion.sql();
@@ -99,8 +114,14 @@ pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::Ap
             for b in &deletion.binds {
                 q = q.bind(*b);
             }
-            let deleted = q.execute(state.db.pool()).await?.rows_affected();
-            rows_deleted += deleted;
+            let deleted = match q.execute(state.db.pool()).await {
+                Ok(done) => done.rows_affected(),
+                Err(e) => {
+                    report.failed.push(failed(deletion.table, &e));
+                    continue 'deletions;
+                }
+            };
+            report.rows_deleted += deleted;
             if deleted < BATCH as u64 {
                 break;
             }
@@ -112,7 +133,7 @@ pub async fn tick(state: &AppState, now: i64) -> Result<Report, crate::error::Ap
             }
         }
     }
-    Ok(Report { applied, rows_deleted })
+    report
 }
 
 /// At most this many rows a statement: each delete is a short transaction, and on SQLite
@@ -201,7 +222,7 @@ pub async fn tick_once_per_cluster(
     if !crate::ssr::db::take_lease(&state.db, LEASE, holder, now, until).await? {
         return Ok(None);
     }
-    tick(state, now).await.map(Some)
+    Ok(Some(tick(state, now).await))
 }
 
 /// Run [`tick_once_per_cluster`] every [`PERIOD`] until `stop` turns true.
@@ -211,7 +232,7 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
         match tick_once_per_cluster(&state, &holder, now()).await {
             Ok(None) => {}
             Ok(Some(r)) if r != Report::default() => {
-                tracing::info!(applied = ?r.applied, deleted = r.rows_deleted, "maintenance")
+                tracing::info!(applied = ?r.applied, deleted = r.rows_deleted, failed = ?r.failed, "maintenance")
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "maintenance run failed; next in a minute"),
