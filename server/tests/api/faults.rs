@@ -101,6 +101,26 @@ async fn one_process_takes_the_maintenance_tick_and_another_takes_it_once_the_le
     assert!(tick("a", t + 61).await.is_none());
 }
 
+/// A step of the maintenance run that fails (a job, a flow's deletes: here their table
+/// is away) is named and logged, and the others still run: an expired session is
+/// deleted. Before, the first failure ended the run, and every later step waited for a
+/// run without it.
+async fn a_failing_maintenance_step_leaves_the_others_to_run(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    exec_at(&app, "UPDATE sessions SET expires_at = $1", app::ssr::now() - 1).await;
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 1);
+    let report =
+        with_table_away(&app, "payment_setups", app::ssr::maintenance::tick(&app.state, app::ssr::now()))
+            .await;
+    assert!(report.failed.contains(&"card results received"), "{:?}", report.failed);
+    assert!(report.failed.contains(&"payment_setups"), "its flow's deletes: {:?}", report.failed);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 0, "the sessions' delete ran");
+    assert!(logs().contains("maintenance: a step failed; the others go on"));
+    // With the table back, nothing fails.
+    assert!(maintenance_at(&app, app::ssr::now()).await.failed.is_empty());
+}
+
 /// Mails "mail 0" to "mail 2" queued, each at the time `at` gives its number.
 async fn queue_three(app: &TestApp, at: impl Fn(i64) -> i64) {
     let mut conn = app.db.pool().acquire().await.unwrap();
@@ -234,6 +254,85 @@ async fn a_mail_refused_for_good_is_given_up_and_the_others_go_out(backend: Back
     assert_eq!(sink.messages().len(), 3);
 }
 
+/// An SMTP server that refuses the portal itself for good (554 at its greeting, as one
+/// that blocks the portal's address; a wrong SMTP password is refused as well, 535):
+/// no mail is given up for it, each waits for its retry, and the error says so.
+/// Before, every 5xx gave the mail up, so a wrong setting gave up the whole outbox.
+async fn a_server_refusing_the_portal_itself_gives_up_no_mail(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app(backend).await;
+    let refusing = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = refusing.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = refusing.accept().await {
+            tokio::spawn(async move {
+                let _ = conn.write_all(b"554 5.3.2 no service for this client\r\n").await;
+                let mut rest = Vec::new();
+                let _ = conn.read_to_end(&mut rest).await;
+            });
+        }
+    });
+    queue_three(&app, |_| app::ssr::now()).await;
+    let worker = worker_via(&app, addr);
+    assert_eq!(worker.deliver_due().await.unwrap(), 3);
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL").await,
+        0,
+        "none given up"
+    );
+    let errors: Vec<(String,)> = rows(&app, "SELECT last_error FROM outbox WHERE available_at > 0").await;
+    assert_eq!(errors.len(), 3, "each waits for its retry");
+    assert!(errors.iter().all(|(e,)| e.contains("refuses the portal") && e.contains("554")), "{errors:?}");
+    assert!(logs().contains("the SMTP server refuses the portal's connection; check SMTP_URL"));
+}
+
+/// A mail whose body was cleared (sent, or given up) and queued again by hand is not
+/// sent empty: given up again, saying why. Before, the README's way to send a given-up
+/// mail again sent its subject with no text.
+async fn a_mail_queued_again_without_its_body_is_not_sent_empty(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sink = SmtpSink::start();
+    queue_three(&app, |_| app::ssr::now()).await;
+    let worker = worker_via(&app, format!("127.0.0.1:{}", sink.port));
+    assert_eq!(worker.deliver_due().await.unwrap(), 3);
+    assert_eq!(three_received(&sink).await, ["mail 0", "mail 1", "mail 2"]);
+    exec(&app, "UPDATE outbox SET sent_at = NULL, failed_at = NULL, available_at = 0").await;
+    assert_eq!(worker.deliver_due().await.unwrap(), 3);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sink.messages().len(), 3, "nothing more went");
+    let errors: Vec<(String,)> =
+        rows(&app, "SELECT last_error FROM outbox WHERE failed_at IS NOT NULL").await;
+    assert_eq!(errors.len(), 3);
+    assert!(errors.iter().all(|(e,)| e.contains("its body was cleared")), "{errors:?}");
+}
+
+/// The database away a moment just after the SMTP server took a mail: the mark is
+/// tried again and the mail is not sent twice. Before, the batch ended with the error
+/// and the next worker sent the mail again once its lease ended.
+async fn a_mail_taken_by_the_smtp_server_is_marked_sent_across_a_database_away(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sink = SmtpSink::start();
+    let proxy = held_way_to(&sink).await;
+    queue_three(&app, |n| app::ssr::now() - 10 + n).await;
+    let worker = worker_via(&app, &proxy.addr);
+    let delivering = tokio::spawn(async move { worker.deliver_due().await });
+    sending_through(&proxy).await;
+    // The first mail waits at the SMTP server; the outbox goes away, then the server
+    // takes it.
+    exec(&app, "ALTER TABLE outbox RENAME TO outbox_away").await;
+    proxy.release();
+    assert_eq!(sink.wait_for(1, 10).await.len(), 1, "the SMTP server took the first");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(!delivering.is_finished(), "the mark waits for the database");
+    exec(&app, "ALTER TABLE outbox_away RENAME TO outbox").await;
+    assert_eq!(delivering.await.unwrap().unwrap(), 3, "the batch went on");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await, 0);
+    // Nothing is left for another worker to send again.
+    exec(&app, "UPDATE outbox SET locked_until = NULL").await;
+    assert_eq!(worker_via(&app, format!("127.0.0.1:{}", sink.port)).deliver_due().await.unwrap(), 0);
+    assert_eq!(three_received(&sink).await, ["mail 0", "mail 1", "mail 2"], "each once");
+}
+
 /// A mail that could not be sent (the SMTP server away) is tried again with backoff,
 /// and given up once it is three days old.
 async fn a_mail_not_sent_in_three_days_is_given_up_a_younger_one_waits_for_its_retry(backend: Backend) {
@@ -349,7 +448,8 @@ async fn a_mail_sent_again_after_a_death_carries_the_same_message_id(backend: Ba
     let app = spawn_app(backend).await;
     let sink = SmtpSink::start();
     queue_three(&app, |_| app::ssr::now()).await;
-    let worker = worker_via(&app, format!("127.0.0.1:{}", sink.port));
+    // Its bodies kept, so that taking the mark back is the row as the death left it.
+    let worker = worker_via(&app, format!("127.0.0.1:{}", sink.port)).keeping_sent_bodies(true);
     assert_eq!(worker.deliver_due().await.unwrap(), 3);
     exec(&app, "UPDATE outbox SET sent_at = NULL, locked_until = NULL").await;
     assert_eq!(worker.deliver_due().await.unwrap(), 3);
@@ -491,12 +591,16 @@ async fn a_password_check_waiting_for_a_core_holds_no_connection(backend: Backen
 
 on_both_databases!(
     one_process_takes_the_maintenance_tick_and_another_takes_it_once_the_lease_ends,
+    a_failing_maintenance_step_leaves_the_others_to_run,
     a_stopping_mail_worker_hands_back_the_mails_it_claimed_and_another_sends_each_once,
     a_mail_whose_claim_ran_out_is_left_to_the_worker_that_took_it,
     a_stopping_worker_hands_back_only_the_mails_it_still_holds,
     a_mail_sent_again_after_a_death_carries_the_same_message_id,
     a_customer_whose_requests_alternate_between_two_processes_never_notices,
     a_mail_refused_for_good_is_given_up_and_the_others_go_out,
+    a_server_refusing_the_portal_itself_gives_up_no_mail,
+    a_mail_queued_again_without_its_body_is_not_sent_empty,
+    a_mail_taken_by_the_smtp_server_is_marked_sent_across_a_database_away,
     a_stopping_process_does_not_wait_for_a_send_held_by_a_silent_smtp_server,
     a_mail_not_sent_in_three_days_is_given_up_a_younger_one_waits_for_its_retry,
     a_transaction_that_reads_first_writes_though_another_wrote_meanwhile,

@@ -7,8 +7,12 @@
 //! leases run out while its first mails are sent, so each mail's lease is renewed just
 //! before its send, only while it is still this worker's (else another worker has it
 //! and this one leaves it), and a send is bounded by [`SEND_LIMIT`], well inside it.
-//! A mail refused for good (5xx), or not sent for [`GIVE_UP_AFTER_SECS`], is given up:
-//! logged as an error, marked `failed_at`, never tried again.
+//! A mail refused for good (5xx, while the server still takes the portal's connection:
+//! a 5xx to the portal itself, a wrong password or a refused greeting, is the set-up's
+//! matter and every mail waits for it to be fixed), or not sent for
+//! [`GIVE_UP_AFTER_SECS`], is given up: logged as an error, marked `failed_at`, never
+//! tried again. A mail the SMTP server took is marked sent even across a database away
+//! for a while (tried again within its lease), so no other worker sends it again.
 
 use super::Mail;
 use crate::ssr::db::Db;
@@ -33,6 +37,10 @@ enum Failure {
     /// Refused for good (5xx: no such recipient, say), or a mail that cannot be built.
     GiveUp(String),
 }
+
+/// How long a sent mail's mark is tried again while the database is away: with the
+/// send's own limit, inside the lease renewed for the send.
+const MARK_FOR: Duration = Duration::from_secs(45);
 
 /// The longest one mail's send may take, whatever the SMTP server does (lettre's
 /// timeout is per network operation, and a send is several).
@@ -149,6 +157,11 @@ impl Worker {
                 continue;
             }
             let result = match serde_json::from_str::<Mail>(&payload) {
+                // Its body cleared (given up or sent before, then queued again by hand):
+                // an empty mail never goes.
+                Ok(mail) if mail.text.is_empty() && mail.html.is_empty() => {
+                    Err(Failure::GiveUp("its body was cleared: it cannot be sent again".into()))
+                }
                 Ok(mail) => match tokio::time::timeout(SEND_LIMIT, self.send(&id, &mail)).await {
                     Ok(sent) => sent,
                     Err(_) => {
@@ -165,16 +178,7 @@ impl Worker {
             };
             match result {
                 Ok(()) => {
-                    let kept = self.kept(&payload);
-                    sqlx::query(
-                        "UPDATE outbox SET sent_at = $2, locked_until = NULL, last_error = NULL, payload = $3
-                         WHERE id = $1",
-                    )
-                    .bind(&id)
-                    .bind(now())
-                    .bind(kept)
-                    .execute(self.db.pool())
-                    .await?;
+                    self.mark_sent(&id, &self.kept(&payload)).await?;
                     tracing::info!(outbox_id = %id, "mail sent");
                 }
                 Err(Failure::GiveUp(e)) => {
@@ -220,6 +224,38 @@ impl Worker {
             .unwrap_or_else(|| "{}".into())
     }
 
+    /// Marks mail `id` sent, its body cleared. The SMTP server has it: with the database
+    /// away a moment the mark is tried again (for at most [`MARK_FOR`], well inside the
+    /// lease renewed for this send), as a mail left unmarked is sent again by the next
+    /// worker once its lease ends.
+    async fn mark_sent(&self, id: &str, kept: &str) -> Result<(), sqlx::Error> {
+        let since = std::time::Instant::now();
+        let mut wait = Duration::from_millis(250);
+        loop {
+            let marked = sqlx::query(
+                "UPDATE outbox SET sent_at = $2, locked_until = NULL, last_error = NULL, payload = $3
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(now())
+            .bind(kept)
+            .execute(self.db.pool())
+            .await;
+            match marked {
+                Ok(_) => return Ok(()),
+                Err(e) if since.elapsed() + wait < MARK_FOR => {
+                    tracing::warn!(outbox_id = %id, error = %e, "outbox: a sent mail not marked yet; trying again");
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(5));
+                }
+                Err(e) => {
+                    tracing::error!(outbox_id = %id, error = %e, "outbox: a sent mail could not be marked; it may go twice");
+                    return Err(e);
+                }
+            }
+        }
+    }
+
     /// Mails claimed and not sent, released at once (their attempt not counted): those
     /// whose claim `held` is still this worker's, not one another worker took since.
     async fn hand_back(&self, ids: &[String], held: i64) -> Result<(), sqlx::Error> {
@@ -252,13 +288,22 @@ impl Worker {
                     .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.html.clone())),
             )
             .map_err(|e| Failure::GiveUp(e.to_string()))?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| {
-            if e.is_permanent() {
-                Failure::GiveUp(e.to_string())
-            } else {
-                Failure::Retry(e.to_string())
+        let refused = match self.transport.send(message).await {
+            Ok(_) => return Ok(()),
+            Err(e) if e.is_permanent() => e,
+            Err(e) => return Err(Failure::Retry(e.to_string())),
+        };
+        // Refused for good: this mail (its recipient), or the portal itself (a refused
+        // greeting, a wrong SMTP password), which would give up every mail? The
+        // connection alone, tried again, tells.
+        match self.transport.test_connection().await {
+            Ok(true) => Err(Failure::GiveUp(refused.to_string())),
+            answer => {
+                let why = answer.err().map(|e| e.to_string()).unwrap_or_else(|| "no answer".into());
+                tracing::error!(error = %why, "outbox: the SMTP server refuses the portal's connection; check SMTP_URL");
+                Err(Failure::Retry(format!("the SMTP server refuses the portal: {refused}")))
             }
-        })
+        }
     }
 }
 
