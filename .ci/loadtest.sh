@@ -101,7 +101,7 @@ start_app() { # slot (0, 1)
   local i=$1
   env DATABASE_URL="$db_url" MYPAGE_ENV=development PUBLIC_URL="http://127.0.0.1:$lb_port" \
     LEPTOS_SITE_ADDR="127.0.0.1:${app_ports[$i]}" LEPTOS_SITE_ROOT="$site_root" RUST_LOG=warn \
-    TRUSTED_PROXY_HOPS=1 SMTP_URL="smtp://127.0.0.1:$smtp_port" SHUTDOWN_DRAIN_SECS=3 \
+    TRUSTED_PROXY_HOPS=1 TRUSTED_PROXIES=127.0.0.1 SMTP_URL="smtp://127.0.0.1:$smtp_port" SHUTDOWN_DRAIN_SECS=3 \
     "$server" serve >>"$work/app$((i + 1)).log" 2>&1 &
   echo $! >"$work/pid.$i"
   wait_http "http://127.0.0.1:${app_ports[$i]}/readyz" 30

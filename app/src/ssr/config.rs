@@ -57,6 +57,10 @@ pub struct Settings {
     /// the server append to `X-Forwarded-For`. The client is the address that many
     /// entries from the right; with 0 the header is ignored (a client can write it).
     pub trusted_proxy_hops: usize,
+    /// `TRUSTED_PROXIES` (addresses or networks, e.g. `10.0.1.5, 10.0.2.0/24`; default
+    /// none: any peer): the load balancers whose `X-Forwarded-For` is believed. A request
+    /// from any other address is counted by that address, whatever it writes.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `REREGISTRATION_HOLD_HOURS` (default 72): a re-registration that the account's
     /// contact address has not confirmed takes effect no sooner than this.
     pub reregistration_hold_secs: i64,
@@ -173,6 +177,19 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// Addresses (a host of its own) and networks, by commas or spaces: None when one is
+/// neither, or none is given.
+fn parse_networks(list: &str) -> Option<Vec<ipnet::IpNet>> {
+    let networks = list
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            e.parse::<ipnet::IpNet>().ok().or_else(|| e.parse::<std::net::IpAddr>().ok().map(Into::into))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    (!networks.is_empty()).then_some(networks)
+}
+
 /// Whether the URL's host is this machine.
 fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
@@ -219,6 +236,14 @@ impl Settings {
         }
         if self.seal_key.is_none() {
             warnings.push("SEAL_KEY is unset: two-step verification is not offered".into());
+        }
+        if self.trusted_proxy_hops > 0 && self.trusted_proxies.is_empty() {
+            warnings.push(
+                "TRUSTED_PROXY_HOPS is set without TRUSTED_PROXIES: a host that reaches a server process \
+                 directly, not through the load balancer, can name any client address (and so escape the \
+                 per-client limits); list the load balancers' addresses"
+                    .into(),
+            );
         }
         if let GatewayChoice::GmoLinkPlus(gmo) = &self.payment_gateway {
             if gmo.base_url.host_str().is_some_and(|h| h.starts_with("stg.")) {
@@ -318,6 +343,18 @@ impl Settings {
                 .filter(|n| *n <= 10)
                 .ok_or_else(|| err("TRUSTED_PROXY_HOPS", "must be a whole number from 0 to 10"))?,
         };
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(v) => parse_networks(&v).ok_or_else(|| {
+                err("TRUSTED_PROXIES", "must list addresses or networks (10.0.1.5, 10.0.2.0/24), by commas")
+            })?,
+        };
+        if !trusted_proxies.is_empty() && trusted_proxy_hops == 0 {
+            return Err(err(
+                "TRUSTED_PROXIES",
+                "needs TRUSTED_PROXY_HOPS (how many proxies append to the header)",
+            ));
+        }
         if get("TRUST_X_FORWARDED_FOR").is_some() {
             return Err(err(
                 "TRUST_X_FORWARDED_FOR",
@@ -449,6 +486,7 @@ impl Settings {
             mail_from,
             session,
             trusted_proxy_hops,
+            trusted_proxies,
             reregistration_hold_secs,
             env,
             database_url: Secret::new(database_url),
@@ -641,6 +679,9 @@ mod tests {
             ("TRUST_X_FORWARDED_FOR", "true"),
             ("TRUSTED_PROXY_HOPS", "-1"),
             ("TRUSTED_PROXY_HOPS", "11"),
+            ("TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("TRUSTED_PROXIES", "haproxy.internal"),
+            ("TRUSTED_PROXIES", "10.0.1.5"),
             ("REREGISTRATION_HOLD_HOURS", "0"),
             ("INVOICE_REGISTRATION_NO", "T1234567890124"),
             ("INVOICE_ISSUER_NAME", "a\nb"),
@@ -692,6 +733,21 @@ mod tests {
         assert!(s.env.is_production());
         assert_eq!(s.public_url.host_str(), Some("mypage.example.jp"));
         assert!(s.smtp_url.is_some());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks_behind_a_hop_count() {
+        let s =
+            settings(&[("TRUSTED_PROXY_HOPS", "1"), ("TRUSTED_PROXIES", "10.0.1.5, 10.0.2.0/24 fd00::/8")])
+                .unwrap();
+        let listed: Vec<String> = s.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(listed, ["10.0.1.5/32", "10.0.2.0/24", "fd00::/8"]);
+        // Hops without a list: believed from any peer, and production says so.
+        let s = settings(&[("TRUSTED_PROXY_HOPS", "1")]).unwrap();
+        assert!(s.trusted_proxies.is_empty());
+        assert!(s.production_warnings().iter().any(|w| w.contains("TRUSTED_PROXIES")));
+        let s = settings(&[("TRUSTED_PROXY_HOPS", "1"), ("TRUSTED_PROXIES", "10.0.1.5")]).unwrap();
+        assert!(!s.production_warnings().iter().any(|w| w.contains("TRUSTED_PROXIES")));
     }
 
     #[test]

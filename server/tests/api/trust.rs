@@ -49,6 +49,39 @@ async fn behind_one_proxy_the_client_is_the_rightmost_forwarded_address(backend:
     assert_eq!(named("10.%").await, 0, "never what the client wrote");
 }
 
+/// With the load balancers listed, a request straight from another address (a host that
+/// reaches a server process past them) is counted by that address, whatever it writes:
+/// a new address a try no longer buys a new budget. From a listed one the header counts.
+async fn a_forwarded_address_is_believed_only_from_a_listed_proxy(backend: Backend) {
+    let elsewhere = [("TRUSTED_PROXY_HOPS", "1"), ("TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8")];
+    let app = spawn_app_with_demo_data_and(backend, &elsewhere).await;
+    for i in 0..50 {
+        let l = login_from_forwarded(&app, &format!("user{i}@example.com"), &format!("198.51.100.{i}")).await;
+        assert!(l.contains("error=credentials"), "{i}: {l}");
+    }
+    let l = login_from_forwarded(&app, "user50@example.com", "198.51.100.250").await;
+    assert!(l.contains("error=throttled"), "{l}");
+    let named = |client: &'static str| {
+        let app = &app;
+        async move {
+            let sql = format!(
+                "SELECT COUNT(*) FROM account_events WHERE kind = 'login.failed' AND client LIKE '{client}'"
+            );
+            scalar(app, &sql).await
+        }
+    };
+    assert_eq!(named("127.0.0.1").await, 50, "named by the peer");
+    assert_eq!(named("198.51.100.%").await, 0, "never by what it wrote");
+    // The tests' own address listed: the header counts again.
+    let listed = [("TRUSTED_PROXY_HOPS", "1"), ("TRUSTED_PROXIES", "127.0.0.1")];
+    let app = spawn_app_with_demo_data_and(backend, &listed).await;
+    assert!(login_from_forwarded(&app, "user0@example.com", "203.0.113.9")
+        .await
+        .contains("error=credentials"));
+    let sql = "SELECT COUNT(*) FROM account_events WHERE kind = 'login.failed' AND client = '203.0.113.9'";
+    assert_eq!(scalar(&app, sql).await, 1);
+}
+
 async fn ipv6_clients_behind_a_proxy_are_counted_per_64(backend: Backend) {
     let app = spawn_app_with_demo_data_and(backend, &[("TRUSTED_PROXY_HOPS", "1")]).await;
     for i in 0..50 {
@@ -151,6 +184,7 @@ on_both_databases!(
     without_proxies_a_forwarded_header_changes_nothing,
     behind_one_proxy_the_client_is_the_rightmost_forwarded_address,
     ipv6_clients_behind_a_proxy_are_counted_per_64,
+    a_forwarded_address_is_believed_only_from_a_listed_proxy,
     with_no_environment_set_the_server_fails_closed,
     personal_responses_are_never_stored,
     the_maintenance_task_deletes_what_has_expired_and_keeps_budgets,

@@ -63,7 +63,7 @@ pub async fn gateway_return(
     parts: http::request::Parts,
 ) -> Response {
     let t = crate::ssr::now();
-    let client = crate::ssr::auth::client_address_of(Some(&parts), state.settings.trusted_proxy_hops);
+    let client = crate::ssr::auth::client_address_of(Some(&parts), &state.settings);
     let (Some(gateway), Some(reference)) = (state.payment_gateway.clone(), query.get("ref").cloned()) else {
         return back("?error=expired");
     };
@@ -122,7 +122,7 @@ pub async fn gateway_result(
     axum::Form(params): axum::Form<HashMap<String, String>>,
 ) -> Response {
     let t = crate::ssr::now();
-    let client = crate::ssr::auth::client_address_of(Some(&parts), state.settings.trusted_proxy_hops);
+    let client = crate::ssr::auth::client_address_of(Some(&parts), &state.settings);
     let Some(gateway) = state.payment_gateway.clone() else {
         return back("?error=expired");
     };

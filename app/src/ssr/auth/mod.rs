@@ -232,18 +232,38 @@ pub fn user_agent() -> String {
 
 /// The client's address, for throttling and the security log: the peer address, or,
 /// behind `TRUSTED_PROXY_HOPS` proxies, the `X-Forwarded-For` entry that many from the
-/// right (the entries further left are the client's own writing). An IPv6 client is
-/// named by its /64: one household or phone holds a whole /64.
+/// right (the entries further left are the client's own writing), believed only from a
+/// peer among `TRUSTED_PROXIES` when they are listed. An IPv6 client is named by its
+/// /64: one household or phone holds a whole /64.
 pub fn client_address() -> String {
-    let hops = state().map(|s| s.settings.trusted_proxy_hops).unwrap_or(0);
-    client_address_of(leptos::prelude::use_context::<http::request::Parts>().as_ref(), hops)
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    match state() {
+        Ok(s) => client_address_of(parts.as_ref(), &s.settings),
+        Err(_) => client_address_behind(parts.as_ref(), 0, &[]),
+    }
 }
 
 /// [`client_address`] of a request's parts, for the plain routes.
-pub fn client_address_of(parts: Option<&http::request::Parts>, hops: usize) -> String {
+pub fn client_address_of(
+    parts: Option<&http::request::Parts>,
+    settings: &crate::ssr::config::Settings,
+) -> String {
+    client_address_behind(parts, settings.trusted_proxy_hops, &settings.trusted_proxies)
+}
+
+/// [`client_address`] behind `hops` proxies, those at the `trusted` addresses (any
+/// when none is listed).
+fn client_address_behind(
+    parts: Option<&http::request::Parts>,
+    hops: usize,
+    trusted: &[ipnet::IpNet],
+) -> String {
     let peer = parts.as_ref().and_then(|p| {
         p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())
     });
+    // A peer that is not a listed proxy wrote the header itself, if it sent one.
+    let from_proxy = trusted.is_empty() || peer.is_some_and(|p| trusted.iter().any(|n| n.contains(&p)));
+    let hops = if from_proxy { hops } else { 0 };
     let forwarded: Vec<String> = parts
         .as_ref()
         .map(|p| {
