@@ -182,7 +182,7 @@ impl Worker {
                     tracing::info!(outbox_id = %id, "mail sent");
                 }
                 Err(Failure::GiveUp(e)) => {
-                    tracing::error!(outbox_id = %id, attempts, error = %e, "mail given up: not sent, not tried again");
+                    tracing::error!(outbox_id = %id, attempts, error = %unnamed(&e), "mail given up: not sent, not tried again");
                     sqlx::query(
                         "UPDATE outbox SET failed_at = $2, locked_until = NULL, last_error = $3, payload = $4
                          WHERE id = $1",
@@ -196,7 +196,7 @@ impl Worker {
                 }
                 Err(Failure::Retry(e)) => {
                     let delay = retry_delay(attempts);
-                    tracing::warn!(outbox_id = %id, attempts, retry_in_secs = delay, error = %e, "mail not sent; will retry");
+                    tracing::warn!(outbox_id = %id, attempts, retry_in_secs = delay, error = %unnamed(&e), "mail not sent; will retry");
                     sqlx::query(
                         "UPDATE outbox SET locked_until = NULL, available_at = $2, last_error = $3 WHERE id = $1",
                     )
@@ -307,6 +307,28 @@ impl Worker {
     }
 }
 
+/// An SMTP server's words for the log, each address in them (the recipient's, as
+/// `550 5.1.1 <hanako@example.com>: no such user` names it) without its local part: the
+/// log names a mail by its outbox row, never a person (the row keeps the words whole).
+pub fn unnamed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        match word.split_once('@') {
+            Some((local, domain)) => {
+                let kept: String = local.chars().take_while(|c| matches!(c, '<' | '"' | '(' | '[')).collect();
+                out.push_str(&kept);
+                out.push_str("…@");
+                out.push_str(domain);
+            }
+            None => out.push_str(word),
+        }
+    }
+    out
+}
+
 /// 2, 4, 8… seconds after each failed attempt, at most an hour.
 pub fn retry_delay(attempts: i64) -> i64 {
     2_i64.saturating_pow(attempts.clamp(1, 12) as u32).min(3600)
@@ -314,7 +336,17 @@ pub fn retry_delay(attempts: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::retry_delay;
+    use super::{retry_delay, unnamed};
+
+    #[test]
+    fn the_log_names_no_recipient() {
+        assert_eq!(
+            unnamed("permanent error (550): 5.1.1 <hanako@example.com>: no such user here"),
+            "permanent error (550): 5.1.1 <…@example.com>: no such user here"
+        );
+        assert_eq!(unnamed("to taro.yamada@example.jp, twice"), "to …@example.jp, twice");
+        assert_eq!(unnamed("connection refused"), "connection refused");
+    }
 
     #[test]
     fn retries_back_off_and_are_capped() {
