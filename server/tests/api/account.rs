@@ -253,6 +253,30 @@ async fn a_draft_belongs_to_the_session_that_made_it(backend: Backend) {
     assert_eq!(app.get_text_with(&b, &link).await.0, 404);
 }
 
+/// Someone else holding the session (a stolen cookie) starts a change to their own
+/// address while the owner is at the confirmation of hers: her password, typed for the
+/// ID her page shows, does not send the link for theirs.
+async fn a_draft_swapped_under_the_owners_password_is_refused(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let owner = app.new_browser();
+    assert_eq!(location(&app.login_from(&owner, "hanako@example.com", "Hanako_2024").await), "/");
+    age_logins(&app).await;
+    post_from(&app, &owner, "/api/account/id/start", &[("new_itscom_id", NEW_ID)]).await;
+    let (_, page) = app.get_text_with(&owner, "/account/id/confirm").await;
+    assert_eq!(hidden(&page, "new_id"), NEW_ID, "the page names the ID its 登録 is for");
+    // The same session, elsewhere.
+    let thief = owner.clone();
+    post_from(&app, &thief, "/api/account/id/start", &[("new_itscom_id", "thief@example.jp")]).await;
+    let form = [("contact", "new"), ("new_id", NEW_ID), ("password", "Hanako_2024")];
+    assert_eq!(post_from(&app, &owner, "/api/account/id/submit", &form).await, "/account/id?error=expired");
+    assert!(outbox_mails_to(&app, "account.id_change", "thief@example.jp").await.is_empty());
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM id_changes WHERE step = 'mailed'").await, 0);
+    // Started again, her own goes.
+    post_from(&app, &owner, "/api/account/id/start", &[("new_itscom_id", NEW_ID)]).await;
+    assert_eq!(post_from(&app, &owner, "/api/account/id/submit", &form).await, "/account/id/sent");
+    assert_eq!(outbox_mails_to(&app, "account.id_change", NEW_ID).await.len(), 1);
+}
+
 /// 登録 sent again (four at once from one browser, as a double click without the
 /// script; then once more, as a retry after no answer) is answered as the first was:
 /// one link mailed, one notice.
@@ -324,6 +348,7 @@ async fn a_password_reset_cancels_a_pending_id_change(backend: Backend) {
 }
 
 on_both_databases!(
+    a_draft_swapped_under_the_owners_password_is_refused,
     a_submit_sent_again_is_answered_as_the_first_and_mailed_once,
     the_contact_address_is_told_at_submit_and_can_cancel,
     a_password_reset_cancels_a_pending_id_change,

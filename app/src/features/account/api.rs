@@ -80,16 +80,27 @@ pub async fn get_id_change_draft() -> Result<Option<IdChangeDraft>, AppError> {
 
 /// `登録`: the contact-address choice (and the current password when the login is
 /// older than 5 minutes); mails the confirmation link to the new address. A new ID
-/// held by another account gets the same screens and a mail without a link.
+/// held by another account gets the same screens and a mail without a link. `new_id` is
+/// the new ID the page showed: the draft changed since (another tab, or someone else
+/// holding the session, started another) is refused, so the password typed for one ID
+/// never sends the link for another.
 #[server(endpoint = "account/id/submit")]
-pub async fn submit_id_change(contact: Option<String>, password: Option<String>) -> Result<String, AppError> {
-    crate::ssr::respond(routes::ID_CONFIRM, submit_id(contact, password)).await
+pub async fn submit_id_change(
+    contact: Option<String>,
+    new_id: Option<String>,
+    password: Option<String>,
+) -> Result<String, AppError> {
+    crate::ssr::respond(routes::ID_CONFIRM, submit_id(contact, new_id, password)).await
 }
 
 /// The submit's checks (the draft, the choice, the password, the mail budget), then
 /// its mails.
 #[cfg(feature = "ssr")]
-async fn submit_id(contact: Option<String>, password: Option<String>) -> crate::ssr::Answer {
+async fn submit_id(
+    contact: Option<String>,
+    shown: Option<String>,
+    password: Option<String>,
+) -> crate::ssr::Answer {
     use crate::domain::FieldError;
     use crate::ssr::{now, refuse};
     const PAGE: &str = routes::ID_CONFIRM;
@@ -102,6 +113,9 @@ async fn submit_id(contact: Option<String>, password: Option<String>) -> crate::
         }
         return refuse(routes::ID, AppError::FlowExpired);
     };
+    if shown.as_deref().is_some_and(|shown| shown != draft.new_id) {
+        return refuse(routes::ID, AppError::FlowExpired);
+    }
     let sets_contact = match contact.as_deref() {
         Some("new") => true,
         Some("keep") => false,

@@ -284,6 +284,7 @@ pub fn IdChangeConfirmPage() -> impl IntoView {
                             <Row label=tf.id_new value=d.new_id.clone() testid="new-id"/>
                         </dl>
                         <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                            <input type="hidden" name="new_id" value=d.new_id.clone()/>
                             <fieldset aria-describedby=move || contact_error.get().map(|_| "contact-error")>
                                 <legend class="field-label">{tf.id_contact_legend}</legend>
                                 <label class="flex min-h-11 cursor-pointer items-center gap-2">
