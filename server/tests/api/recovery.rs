@@ -523,6 +523,54 @@ async fn twenty_codes_a_day_per_account_whatever_the_flows(backend: Backend) {
     assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
 }
 
+/// Wrong codes for an ID count in a row, whatever the days between them: 100 end the
+/// codes for it (before, 100 a day came again each day: a guess a day at one in a
+/// million, for ever). The owner, from a browser she has logged in from, still
+/// recovers.
+async fn a_hundred_wrong_codes_in_a_row_end_the_codes_of_an_id_but_not_on_the_owners_browser(
+    backend: Backend,
+) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let stranger = app.new_browser();
+    let start = [("itscom_id", "hanako@example.com")];
+    assert_eq!(post_from(&app, &stranger, "/api/recovery/start", &start).await, "/recovery/code");
+    let (subject,): (String,) =
+        sqlx::query_as("SELECT id_key_hash FROM recovery_flows").fetch_one(app.db.pool()).await.unwrap();
+    // A hundred wrong codes, the last three days ago.
+    let first = app::ssr::now() - 3 * 86_400 - 100 * 100_000;
+    let policy = &app::features::recovery::CODE_PER_ID;
+    spend_budget(&app, policy, &subject, (0..100).map(|i| first + i * 100_000)).await;
+    let code = mailed_code(&app, "hanako@example.com").await.unwrap();
+    assert_eq!(
+        post_from(&app, &stranger, "/api/recovery/code", &[("code", &code)]).await,
+        "/recovery/code?error=throttled",
+        "even the right code, from a browser the account never used"
+    );
+    exec(&app, "DELETE FROM outbox WHERE topic = 'recovery.code'").await;
+    let owner = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    assert_eq!(post_from(&app, &owner, "/api/recovery/start", &start).await, "/recovery/code");
+    let code = mailed_code(&app, "hanako@example.com").await.unwrap();
+    assert_eq!(post_from(&app, &owner, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
+}
+
+/// Wrong codes under the lock are forgiven by the right one: a run of them does not
+/// add up across recoveries the owner completes.
+async fn the_right_code_ends_a_run_of_wrong_ones(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
+    let (subject,): (String,) =
+        sqlx::query_as("SELECT id_key_hash FROM recovery_flows").fetch_one(app.db.pool()).await.unwrap();
+    let policy = &app::features::recovery::CODE_PER_ID;
+    let row = app::ssr::auth::throttle::row_of(policy, &subject);
+    let failures = format!("SELECT COALESCE(MAX(failures), 0) FROM throttle WHERE key = '{row}'");
+    post_from(&app, &c, "/api/recovery/code", &[("code", "000000")]).await;
+    assert_eq!(scalar(&app, &failures).await, 1);
+    let code = mailed_code(&app, "hanako@example.com").await.unwrap();
+    assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
+    assert_eq!(scalar(&app, &failures).await, 0);
+}
+
 async fn one_client_may_start_fifty_recoveries_in_fifteen_minutes(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     for i in 0..50 {
@@ -602,6 +650,8 @@ async fn wrong_codes_past_the_hourly_limit_count_for_no_id(backend: Backend) {
 }
 
 on_both_databases!(
+    a_hundred_wrong_codes_in_a_row_end_the_codes_of_an_id_but_not_on_the_owners_browser,
+    the_right_code_ends_a_run_of_wrong_ones,
     wrong_codes_past_the_hourly_limit_count_for_no_id,
     wrong_codes_count_against_an_unknown_id_as_against_an_account,
     the_twentieth_code_of_the_day_is_still_taken,

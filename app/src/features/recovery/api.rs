@@ -180,6 +180,10 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
         if !moved {
             return refuse(routes::IDENTIFY, AppError::FlowExpired);
         }
+        // The right code ends a run of wrong ones for the ID (not a lock: that is no
+        // proof the guesses stopped).
+        crate::ssr::auth::throttle::reset_unless_locked(&mut conn, &store::CODE_PER_ID, &codes_of(&flow))
+            .await?;
         // A success does not count against a shared client address.
         crate::ssr::auth::throttle::forgive(
             &mut conn,
@@ -192,16 +196,31 @@ pub async fn verify_recovery_code(code: String) -> Result<String, AppError> {
     .await
 }
 
+/// The typed ID a flow's codes are counted by (the same for an unknown ID).
+#[cfg(feature = "ssr")]
+fn codes_of(flow: &store::Flow) -> String {
+    flow.id_key_hash.clone().unwrap_or_else(|| flow.id_hash.clone())
+}
+
 /// Whether this client may try a code for the flow now.
 #[cfg(feature = "ssr")]
 async fn code_may_try(conn: &mut crate::ssr::db::Conn, flow: &store::Flow, t: i64) -> Result<bool, AppError> {
     use crate::ssr::auth::throttle::reserve;
-    // Per client, and per account a day (20 codes, whatever the flows).
-    let per_account = flow.id_key_hash.clone().unwrap_or_else(|| flow.id_hash.clone());
+    // Per client, and per account a day (20 codes, whatever the flows); then per ID in a
+    // row, which a browser the account has logged in from is not held by.
+    let per_account = codes_of(flow);
     let client = crate::ssr::auth::client_address();
-    Ok(store::client_may_try(conn, t).await?
-        && reserve(conn, &store::CODE_PER_ACCOUNT, &format!("{per_account}|{client}"), t).await?.go()
-        && reserve(conn, &store::CODE_PER_ID, &per_account, t).await?.go())
+    if !(store::client_may_try(conn, t).await?
+        && reserve(conn, &store::CODE_PER_ACCOUNT, &format!("{per_account}|{client}"), t).await?.go())
+    {
+        return Ok(false);
+    }
+    let device = crate::ssr::auth::request_cookie(crate::features::login::DEVICE_COOKIE);
+    let known = match flow.account_id.as_deref() {
+        Some(account_id) => store::known_browser(conn, account_id, device.as_deref()).await?,
+        None => false,
+    };
+    Ok(known || reserve(conn, &store::CODE_PER_ID, &per_account, t).await?.go())
 }
 
 /// A wrong code: a failed login of the account; the last attempt ends the flow.

@@ -19,6 +19,8 @@ pub use page::{
     RecoveryChoicePage, RecoveryCodePage, RecoveryDonePage, RecoveryIdentifyPage, RecoveryPasswordPage,
     RecoveryQuestionPage, RecoveryReissuePage, RecoverySentPage, RecoveryVerifyPage,
 };
+#[cfg(feature = "ssr")]
+pub use store::CODE_PER_ID;
 
 crate::flow_steps! {
     /// The steps of a password recovery (`recovery_flows.step`): path B `Code` → `Password`, path A
