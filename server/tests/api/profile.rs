@@ -78,6 +78,35 @@ async fn phones_are_added_and_removed_within_one_to_three_with_a_notice_each(bac
     assert_eq!(phones_of(&app, "100000002").await.len(), 3);
 }
 
+/// A contact or phone change under way while a password reset elsewhere ends the
+/// session it came from (a stolen one) is not written after the reset: it waits for
+/// the reset, then finds its session ended. Before, it wrote the change and mailed its
+/// link to the address it named after the reset had ended everything pending.
+async fn a_change_from_a_session_a_reset_ends_meanwhile_is_not_written(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let account = account_of(&app, "100000002").await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let form = [("contact", "other"), ("email", "thief@example.jp")];
+    let change = post_later(&app, &c, "/api/account/contact", &[HTML], &form);
+    let to = location(&across(reset_held(&app, &account).await, change).await);
+    assert!(to.starts_with("/login"), "{to}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM contact_changes WHERE step = 'mailed'").await, 0);
+    assert!(outbox_mails_to(&app, "account.contact_confirm", "thief@example.jp").await.is_empty());
+    // A phone number the same way (the password as it was, to log in again).
+    sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+        .bind(app::ssr::auth::password::hash("Hanako_2024"))
+        .bind(&account)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let before = phones_of(&app, "100000002").await;
+    let add = post_later(&app, &c, "/api/account/phone/add", &[HTML], &[("phone", "090-1234-0000")]);
+    let to = location(&across(reset_held(&app, &account).await, add).await);
+    assert!(to.starts_with("/login"), "{to}");
+    assert_eq!(phones_of(&app, "100000002").await, before);
+}
+
 async fn the_contact_address_changes_to_a_mailbox_at_once_and_to_another_address_by_its_link(
     backend: Backend,
 ) {
@@ -197,6 +226,7 @@ async fn a_contact_change_sent_again_is_mailed_once_and_its_link_works(backend: 
 }
 
 on_both_databases!(
+    a_change_from_a_session_a_reset_ends_meanwhile_is_not_written,
     a_contact_change_sent_again_is_mailed_once_and_its_link_works,
     phones_are_added_and_removed_within_one_to_three_with_a_notice_each,
     the_contact_address_changes_to_a_mailbox_at_once_and_to_another_address_by_its_link,

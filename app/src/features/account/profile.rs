@@ -63,6 +63,7 @@ async fn change_phones(phone: String, password: Option<String>, adding: bool) ->
     // other, so the count below sees the other's row (PostgreSQL would otherwise let two
     // different numbers pass the limit together).
     crate::ssr::db::customers::lock(&mut tx, &account.customer_no).await?;
+    crate::ssr::auth::hold_session(&mut tx, &account).await?;
     let changed = if adding {
         super::store::insert_phone(&mut tx, &account.customer_no, number.digits()).await?
     } else {
@@ -168,6 +169,7 @@ async fn write_contact_change(
     // One change of the customer's at a time: the same change sent twice at once is
     // mailed once (the second finds the first), and two links never both wait.
     crate::ssr::db::customers::lock(&mut tx, &account.customer_no).await?;
+    crate::ssr::auth::hold_session(&mut tx, account).await?;
     if !own && super::store::mailed_just_now(&mut tx, &account.account_id, to, t).await? {
         return Ok(back("contact_mailed"));
     }

@@ -228,6 +228,16 @@ pub async fn delete(conn: &mut Conn, token: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Whether session `id_hash` is still there (a security change deletes every session
+/// of its account).
+pub async fn exists(conn: &mut Conn, id_hash: &str) -> Result<bool, sqlx::Error> {
+    let row: Option<String> = sqlx::query_scalar("SELECT id_hash FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.is_some())
+}
+
 /// End every session of an account (password reset, re-registration).
 pub async fn end_all(conn: &mut Conn, account_id: &str) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1")
