@@ -258,6 +258,12 @@ impl From<sqlx::Error> for AppError {
             tracing::warn!(error = %cause_chain(&e), "database unavailable");
             return AppError::Busy;
         }
+        if is_lost_race(&e) {
+            // Nothing was written (the transaction is rolled back whole): the customer is
+            // asked to send it again, as when the database is busy.
+            tracing::warn!(error = %cause_chain(&e), "a transaction lost a lock race and was rolled back");
+            return AppError::Busy;
+        }
         if is_unstorable_text(&e) {
             // A NUL in an id or a key (PostgreSQL keeps none in a text; SQLite does):
             // the request is malformed, not the server broken.
@@ -266,6 +272,14 @@ impl From<sqlx::Error> for AppError {
         }
         AppError::internal(cause_chain(&e))
     }
+}
+
+/// PostgreSQL's `deadlock_detected` (40P01: two transactions of one customer each held
+/// a row the other waited for, and this one was chosen to end) and
+/// `serialization_failure` (40001).
+#[cfg(feature = "ssr")]
+pub fn is_lost_race(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.code().is_some_and(|c| matches!(c.as_ref(), "40P01" | "40001")))
 }
 
 /// PostgreSQL's `character_not_in_repertoire` (22021, a NUL in a text) and

@@ -615,6 +615,38 @@ on_both_databases!(
 /// queued behind the migration's `ALTER TABLE`, waits that long at most instead of
 /// until the long transaction ends; once it ends, the migration goes through. Before,
 /// the query waited out the long transaction (here: its statement timeout).
+/// A change that PostgreSQL ends to break a deadlock (another transaction of the same
+/// customer held the account's row and then waited for the customer's) is answered as
+/// busy, to be sent again, not as a server error: it was rolled back whole.
+#[tokio::test]
+async fn a_change_ended_to_break_a_deadlock_is_answered_as_busy() {
+    let app = spawn_app_with_demo_data(Backend::Postgres).await;
+    let account = account_of(&app, "100000002").await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let mut other = app.db.begin().await.unwrap();
+    // The other waits long before it looks for a deadlock: the change finds it first.
+    sqlx::query("SET LOCAL deadlock_timeout = '10s'").execute(&mut *other).await.unwrap();
+    app::ssr::db::customers::lock_account(&mut other, &account).await.unwrap();
+    let form = [("contact", "other"), ("email", "new.contact@example.jp")];
+    let change = tokio::spawn(post_later(&app, &c, "/api/account/contact", &[HTML], &form));
+    // The change holds the customer's row and waits for the account's.
+    let waiting =
+        "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()";
+    let since = std::time::Instant::now();
+    while scalar(&app, waiting).await == 0 {
+        assert!(since.elapsed() < Duration::from_secs(10), "the change never waited for the account's row");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let ours = app::ssr::db::customers::lock(&mut other, "100000002");
+    let (ours, answer) = tokio::join!(ours, change);
+    ours.unwrap();
+    other.rollback().await.unwrap();
+    let answer = answer.unwrap();
+    assert_eq!(location(&answer), "/account?error=busy");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM contact_changes").await, 0, "nothing written");
+    assert!(logs().contains("a transaction lost a lock race and was rolled back"));
+}
+
 #[tokio::test]
 async fn a_migration_waiting_for_a_table_lock_does_not_hold_up_that_tables_queries() {
     let _timing = crate::common::TIMING.write().await;
