@@ -277,6 +277,28 @@ async fn a_draft_swapped_under_the_owners_password_is_refused(backend: Backend) 
     assert_eq!(outbox_mails_to(&app, "account.id_change", NEW_ID).await.len(), 1);
 }
 
+/// Two sessions starting an ID change at once leave one draft (the later), so two
+/// confirmations never both wait to mail their links.
+async fn two_starts_at_once_leave_one_draft(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let a = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let b = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let start = |c: &reqwest::Client, id: &str| {
+        post_later(&app, c, "/api/account/id/start", &[HTML], &[("new_itscom_id", id)])
+    };
+    let (one, two) = (start(&a, NEW_ID), start(&b, "hanako.other@example.jp"));
+    let both = async move { tokio::join!(one, two) };
+    // Both wait behind a transaction holding the customer's row, then go at once.
+    let mut held = app.db.begin().await.unwrap();
+    app::ssr::db::customers::lock(&mut held, "100000002").await.unwrap();
+    let (one, two) = across(held, both).await;
+    assert_eq!(
+        (location(&one), location(&two)),
+        ("/account/id/confirm".into(), "/account/id/confirm".into())
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM id_changes WHERE step = 'confirm'").await, 1);
+}
+
 /// 登録 sent again (four at once from one browser, as a double click without the
 /// script; then once more, as a retry after no answer) is answered as the first was:
 /// one link mailed, one notice.
@@ -348,6 +370,7 @@ async fn a_password_reset_cancels_a_pending_id_change(backend: Backend) {
 }
 
 on_both_databases!(
+    two_starts_at_once_leave_one_draft,
     a_draft_swapped_under_the_owners_password_is_refused,
     a_submit_sent_again_is_answered_as_the_first_and_mailed_once,
     the_contact_address_is_told_at_submit_and_can_cancel,

@@ -49,7 +49,10 @@ pub async fn start_id_change(new_itscom_id: String) -> Result<String, AppError> 
         let state = crate::ssr::state()?;
         let t = now();
         let mut tx = state.db.begin().await?;
-        // One draft at a time: an earlier unfinished one is dropped.
+        // One draft at a time: an earlier unfinished one is dropped. The customer's row
+        // first, so two starts at once (two sessions) are taken one after the other and
+        // the second drops the first's (else each dropped none and both stood).
+        crate::ssr::db::customers::lock(&mut tx, &account.customer_no).await?;
         flow::advance(Confirm, Cancelled).by("account_id", &account.account_id).rows(&mut tx).await?;
         store::insert_draft(&mut tx, &account, &id, t).await?;
         tx.commit().await?;
