@@ -431,6 +431,16 @@ async fn insert_referrals(conn: &mut Conn, at: i64, ts: i64) -> Result<(), sqlx:
         ),
         ("ref-100000002-2", "タ**** 様", "tv", day(11, 1), None, None, "applied"),
     ];
+    // The reward given is a discount on the referrer's invoice of its month.
+    sqlx::query(
+        "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount)
+         VALUES ($1, '100000002', $2, 'adjustment', 'お友だち紹介特典', $3) ON CONFLICT DO NOTHING",
+    )
+    .bind("reward-ref-100000002-1")
+    .bind(format!("{:04}-{:02}", months[8].0, months[8].1))
+    .bind(-reward)
+    .execute(&mut *conn)
+    .await?;
     for (id, mask, kind, applied, connected, rewarded, state) in rows {
         sqlx::query(
             "INSERT INTO referrals (id, referrer_no, friend_mask, service_kind, applied_on, connected_on, rewarded_on,

@@ -213,7 +213,12 @@ mod tests {
                         "2026-11-27",
                         "LINK-4",
                     ),
-                    vec!["12,345", "2026-11-27", "LINK-4", "2026"],
+                    // The due date as the screens write it (2026年11月27日, 27 Nov 2026).
+                    vec![
+                        "12,345",
+                        if locale == crate::i18n::Locale::Ja { "2026年11月27日" } else { "27 Nov 2026" },
+                        "LINK-4",
+                    ],
                 ),
             ];
             for (mail, values) in mails {

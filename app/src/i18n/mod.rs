@@ -190,19 +190,47 @@ const CATALOGUE_EN: &[(&str, &str)] = &[
     ("モデムレンタル料", "Modem rental"),
     ("通話料", "Call charges"),
     ("調整", "Adjustment"),
+    ("お友だち紹介特典", "Friend referral reward"),
+    ("契約解除料（不課税）", "Early termination fee (non-taxable)"),
 ];
+
+/// A line of a later invoice correcting a month already issued, as the database keeps
+/// it (`ご契約変更による差額（2026年10月分）`), and in English.
+const CORRECTION: (&str, &str, &str) =
+    ("ご契約変更による差額（", "分）", "Difference from a contract change");
+
+/// The line of a later invoice that corrects `month` (YYYY-MM), issued already, as the
+/// invoice keeps it (in Japanese; [`catalogue_name`] shows it in English).
+pub fn correction_line(month: &str) -> String {
+    let (before, after, _) = CORRECTION;
+    format!("{before}{}{after}", format_month(Locale::Ja, month))
+}
 
 /// A catalogue name (plan, add-on, genre, invoice item) as the locale shows it.
 pub fn catalogue_name(locale: Locale, ja: &str) -> String {
     match locale {
-        Locale::En => CATALOGUE_EN.iter().find(|(j, _)| *j == ja).map_or(ja, |(_, en)| en).to_string(),
+        Locale::En => {
+            let (before, after, en) = CORRECTION;
+            // The month in it, 2026年10月, back to 2026-10 for the English month.
+            let corrected = ja.strip_prefix(before).and_then(|m| m.strip_suffix(after)).and_then(|m| {
+                let (y, m) = m.strip_suffix('月')?.split_once('年')?;
+                Some(format!("{y}-{:02}", m.parse::<u8>().ok()?))
+            });
+            match corrected {
+                Some(month) => format!("{en} ({})", format_month(Locale::En, &month)),
+                None => CATALOGUE_EN.iter().find(|(j, _)| *j == ja).map_or(ja, |(_, en)| en).to_string(),
+            }
+        }
         Locale::Ja => ja.to_string(),
     }
 }
 
 /// "6,380円" or "¥6,380".
 pub fn format_yen(texts: &Texts, yen: crate::domain::Yen) -> String {
-    format!("{}{}{}", texts.yen_prefix, yen.grouped(), texts.yen_suffix)
+    // The sign before a prefix: -¥2,200, not ¥-2,200 (-2,200円 as before).
+    let sign = if yen.0 < 0 { "-" } else { "" };
+    let digits = crate::domain::Yen(yen.0.saturating_abs()).grouped();
+    format!("{sign}{}{digits}{}", texts.yen_prefix, texts.yen_suffix)
 }
 
 /// "2026年11月27日" or "27 Nov 2026" from "2026-11-27".
@@ -290,9 +318,26 @@ mod tests {
         assert_eq!(catalogue_name(Locale::En, "インターネット 1Gコース"), "Internet 1G plan");
         assert_eq!(catalogue_name(Locale::Ja, "インターネット 1Gコース"), "インターネット 1Gコース");
         assert_eq!(catalogue_name(Locale::En, "新しいプラン"), "新しいプラン");
+        assert_eq!(
+            catalogue_name(Locale::En, "ご契約変更による差額（2026年10月分）"),
+            "Difference from a contract change (Oct 2026)"
+        );
+        assert_eq!(
+            catalogue_name(Locale::En, "ご契約変更による差額（2026年X月分）"),
+            "ご契約変更による差額（2026年X月分）"
+        );
+        assert_eq!(correction_line("2026-10"), "ご契約変更による差額（2026年10月分）");
+        assert_eq!(catalogue_name(Locale::En, "契約解除料（不課税）"), "Early termination fee (non-taxable)");
         for (ja, en) in CATALOGUE_EN {
             assert!(!ja.is_empty() && en.is_ascii(), "{ja} → {en}");
         }
+    }
+
+    #[test]
+    fn a_negative_amount_is_signed_before_its_currency() {
+        assert_eq!(format_yen(Locale::En.texts(), Yen(-2_200)), "-¥2,200");
+        assert_eq!(format_yen(Locale::Ja.texts(), Yen(-2_200)), "-2,200円");
+        assert_eq!(format_yen(Locale::En.texts(), Yen(1_234_567)), "¥1,234,567");
     }
 
     #[test]

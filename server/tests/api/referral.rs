@@ -54,7 +54,34 @@ async fn the_invitation_page_accepts_a_known_code_without_naming_the_referrer(ba
     }
 }
 
+/// The reward the referral page says was given is on the referrer's invoice of its
+/// month, as the page promises (a discount, tax included, at 10%): on the statement and
+/// its PDF. Before, the demo's rewarded referral was on no invoice.
+async fn a_reward_given_is_a_discount_on_the_invoice_of_its_month(backend: Backend) {
+    let (app, c) = demo_app_and_browser(backend).await;
+    assert_eq!(location(&app.login_from(&c, "hanako@example.com", "Hanako_2024").await), "/");
+    let (rewarded_on,): (String,) = sqlx::query_as(
+        "SELECT rewarded_on FROM referrals WHERE referrer_no = '100000002' AND state = 'rewarded'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let month = &rewarded_on[..7];
+    let lines = invoiced_lines(&app, "100000002", app::domain::billing::Month::parse(month).unwrap()).await;
+    let reward: Vec<_> = lines.iter().filter(|l| l.0 == "お友だち紹介特典").collect();
+    assert_eq!(reward.len(), 1, "{lines:?}");
+    assert_eq!(reward[0].1, -5_000);
+    let (status, body) = app.get_text_with(&c, &format!("/billing?month={month}")).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("お友だち紹介特典") && body.contains("-5,000円"));
+    let pdf = c.get(app.url(&format!("/billing/{month}/invoice.pdf"))).send().await.unwrap();
+    assert_eq!(pdf.status(), 200);
+    let text = pdf_text(&pdf.bytes().await.unwrap());
+    assert!(text.contains("お友だち紹介特典"), "{text}");
+}
+
 on_both_databases!(
+    a_reward_given_is_a_discount_on_the_invoice_of_its_month,
     the_referral_page_shows_the_code_its_qr_code_and_the_referrals_to_their_owner_only,
     the_invitation_page_accepts_a_known_code_without_naming_the_referrer,
 );

@@ -20,7 +20,8 @@ pub fn invoice_issued(
     let w = super::texts::of(locale);
     let month = crate::i18n::format_month(locale, month);
     let total = crate::i18n::format_yen(locale.texts(), total);
-    wrap(settings, locale, to, w.mail_issued_subject, &(w.mail_issued)(&month, &total, due_on, link))
+    let due = crate::i18n::format_date(locale, due_on);
+    wrap(settings, locale, to, w.mail_issued_subject, &(w.mail_issued)(&month, &total, &due, link))
 }
 
 /// お支払い方法変更のお知らせ: to the contact address, the new method (as printed:

@@ -306,7 +306,6 @@ pub async fn true_up(conn: &mut Conn, customer_no: &str, from: Month) -> Result<
     let Some(open) = issued.last().map(|m| m.next()) else {
         return Ok(());
     };
-    let words = super::texts::of(crate::i18n::Locale::Ja).correction_line;
     for month in issued {
         let mut due: std::collections::BTreeMap<i64, i64> = Default::default();
         for l in compute_lines(conn, customer_no, month).await? {
@@ -326,7 +325,7 @@ pub async fn true_up(conn: &mut Conn, customer_no: &str, from: Month) -> Result<
         for (rate, amount) in billed {
             *due.entry(rate).or_default() -= amount;
         }
-        let label = crate::i18n::format_month(crate::i18n::Locale::Ja, &month.to_string());
+        let description = crate::i18n::correction_line(&month.to_string());
         for (rate, difference) in due.into_iter().filter(|(_, d)| *d != 0) {
             sqlx::query(
                 "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount, rate,
@@ -336,7 +335,7 @@ pub async fn true_up(conn: &mut Conn, customer_no: &str, from: Month) -> Result<
             .bind(crate::ssr::db::new_id())
             .bind(customer_no)
             .bind(open.to_string())
-            .bind(format!("{words}（{label}分）"))
+            .bind(&description)
             .bind(difference)
             .bind(rate)
             .bind(month.to_string())

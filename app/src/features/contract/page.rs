@@ -122,7 +122,7 @@ fn ServiceCard(service: ContractService, cancel: ServerAction<CancelPlanRequest>
                 <dt class="font-bold">{tc.installation_address}</dt><dd lang="ja">{s.installation_address.clone()}</dd>
             </dl>
             {s.scheduled.clone().map(|(plan, date)| view! {
-                <p class="mt-3 text-sm font-bold" data-testid="plan-scheduled">{(tc.scheduled)(&plan, &format_date(locale, &date))}</p>
+                <p class="mt-3 text-sm font-bold" data-testid="plan-scheduled">{(tc.scheduled)(&catalogue_name(locale, &plan), &format_date(locale, &date))}</p>
             })}
             {match s.request.clone() {
                 Some(r) => view! { <RequestBox request=r cancel=cancel/> }.into_any(),
