@@ -253,6 +253,11 @@ async fn bill(
     ahead: bool,
 ) -> Result<(), Error> {
     use app::features::billing::store::{issue_month_with, RunOptions};
+    if settings.env.is_production() && settings.issuer_is_the_demos() {
+        return Err("INVOICE_ISSUER_NAME / INVOICE_REGISTRATION_NO are the demo's: a qualified invoice \
+                    (適格請求書) must name the provider and its registration number; nothing was issued"
+            .into());
+    }
     let this_month = Month::of(app::domain::billing::Date::of_unix_jst(app::ssr::now()));
     if month > this_month && !ahead {
         return Err(format!(

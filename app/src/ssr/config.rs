@@ -208,6 +208,13 @@ impl Settings {
     /// naming the variable: said at start-up (a warning each), so an operator sees on
     /// the first day what customers would otherwise find (links to 127.0.0.1, mail that
     /// never leaves, a demo issuer on a qualified invoice). Empty in development.
+    /// Whether the invoices would name the demo's issuer or registration number (the
+    /// defaults): in production, `server bill` refuses to issue them.
+    pub fn issuer_is_the_demos(&self) -> bool {
+        self.invoice_issuer.name == DEFAULT_ISSUER_NAME
+            || self.invoice_issuer.registration_no == DEFAULT_REGISTRATION_NO
+    }
+
     pub fn production_warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
         if !self.env.is_production() {
@@ -225,9 +232,7 @@ impl Settings {
                 "SMTP_URL is unset: no mail leaves (codes, notices, invoices wait in the outbox)".into(),
             );
         }
-        if self.invoice_issuer.name == DEFAULT_ISSUER_NAME
-            || self.invoice_issuer.registration_no == DEFAULT_REGISTRATION_NO
-        {
+        if self.issuer_is_the_demos() {
             warnings.push(
                 "INVOICE_ISSUER_NAME / INVOICE_REGISTRATION_NO are the demo's: the invoices name a demo issuer and \
                  registration number"

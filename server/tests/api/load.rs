@@ -264,7 +264,39 @@ async fn seed_data_in_production_and_a_month_not_begun_are_refused(backend: Back
     assert!(out.contains(&format!("{this}: 0 invoices issued, 20 already issued")), "{out}");
 }
 
+/// In production, invoices naming the demo's issuer and registration number are not
+/// issued: `bill` exits 1 saying why, and writes nothing; with the provider's set, it
+/// issues them.
+async fn production_issues_no_invoice_naming_the_demo_issuer(backend: Backend) {
+    let app = spawn_app(backend).await;
+    seed_load(&app, 5);
+    exec(&app, "DELETE FROM invoice_lines").await;
+    exec(&app, "DELETE FROM invoices").await;
+    let this = Month::of(Date::of_unix_jst(app::ssr::now())).to_string();
+    let bill = |issuer: &[(&str, &str)]| {
+        let mut command = server_command(&app, &["bill", "--month", &this]);
+        command.env("MYPAGE_ENV", "production");
+        for (var, value) in issuer {
+            command.env(var, value);
+        }
+        command.output().unwrap()
+    };
+    let out = bill(&[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("bill failed: INVOICE_ISSUER_NAME / INVOICE_REGISTRATION_NO are the demo's"),
+        "{err}"
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM invoices").await, 0);
+    let out =
+        bill(&[("INVOICE_ISSUER_NAME", "テスト株式会社"), ("INVOICE_REGISTRATION_NO", "T8700110005901")]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM invoices").await, 5);
+}
+
 on_both_databases!(
+    production_issues_no_invoice_naming_the_demo_issuer,
     synthetic_customers_are_valid_billed_by_the_engine_log_in_and_are_refused_beside_the_demo_data,
     two_bill_runs_at_once_issue_each_invoice_once_and_share_the_work,
     a_bill_run_killed_mid_way_is_finished_by_the_next_without_a_duplicate_or_a_gap,
