@@ -98,6 +98,24 @@ async fn ipv6_clients_behind_a_proxy_are_counted_per_64(backend: Backend) {
         .contains("error=credentials"));
 }
 
+/// The IPv6 clients of one /48 are also counted together (200 logins in 15 minutes):
+/// one who holds a routed /48 (65,536 /64s) does not get a new budget with each /64.
+/// Another /48 is not held up.
+async fn ipv6_clients_behind_a_proxy_are_also_counted_per_48(backend: Backend) {
+    let app = spawn_app_with_demo_data_and(backend, &[("TRUSTED_PROXY_HOPS", "1")]).await;
+    let network = app::ssr::auth::throttle::LOGIN_CLIENT.network().unwrap();
+    let t = app::ssr::now();
+    spend_budget(&app, &network, "2001:db8:7::/48", (0..200).map(|i| t - 200 + i)).await;
+    assert!(login_from_forwarded(&app, "a@example.com", "2001:db8:7:99::1")
+        .await
+        .contains("error=throttled"));
+    assert!(login_from_forwarded(&app, "b@example.com", "2001:db8:8:99::1")
+        .await
+        .contains("error=credentials"));
+    // An IPv4 client is counted by its address alone.
+    assert!(login_from_forwarded(&app, "c@example.com", "203.0.113.20").await.contains("error=credentials"));
+}
+
 async fn with_no_environment_set_the_server_fails_closed(backend: Backend) {
     // An empty value is unset: MYPAGE_ENV defaults to production.
     let app = spawn_app_with_demo_data_and(backend, &[("MYPAGE_ENV", "")]).await;
@@ -184,6 +202,7 @@ on_both_databases!(
     without_proxies_a_forwarded_header_changes_nothing,
     behind_one_proxy_the_client_is_the_rightmost_forwarded_address,
     ipv6_clients_behind_a_proxy_are_counted_per_64,
+    ipv6_clients_behind_a_proxy_are_also_counted_per_48,
     a_forwarded_address_is_believed_only_from_a_listed_proxy,
     with_no_environment_set_the_server_fails_closed,
     personal_responses_are_never_stored,

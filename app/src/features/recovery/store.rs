@@ -71,7 +71,8 @@ pub async fn count_failed_login(
 
 /// Every recovery step, per client address: 50 in 15 minutes, like login (path A's
 /// answers cost an argon2 hash each: no free CPU lever for strangers).
-pub const RECOVERY_CLIENT: Policy = Policy::per_window("recovery-client", 900).free(50).then_wait(30, 900);
+pub const RECOVERY_CLIENT: Policy =
+    Policy::per_window("recovery-client", 900).free(50).then_wait(30, 900).per_network(200);
 
 /// Codes per typed iTSCOM ID (so per account) and client address: at most 20 attempts
 /// a day, whatever the flows, so a stranger who knows the address spends their own

@@ -12,7 +12,8 @@ pub const FLOW_SECS: i64 = 3600;
 pub const LINK_SECS: i64 = 24 * 3600;
 
 /// Verification, per client address: 20 tries an hour, then waits.
-pub const VERIFY_CLIENT: Policy = Policy::per_window("register-client", 3600).free(20).then_wait(60, 900);
+pub const VERIFY_CLIENT: Policy =
+    Policy::per_window("register-client", 3600).free(20).then_wait(60, 900).per_network(100);
 /// Verification, per name + phone: failures in a row (never forgotten with time),
 /// 5 free, then a growing wait, so guessing the last 4 digits (10,000 values) is
 /// not feasible; 100 in a row end registration for that name and phone (an operator

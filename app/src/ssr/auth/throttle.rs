@@ -39,6 +39,9 @@ pub struct Policy {
     pub free_attempts: i64,
     pub step_secs: i64,
     pub max_wait_secs: i64,
+    /// For a budget per client address: the attempts of every IPv6 client of one /48
+    /// together (one site, or one attacker's routed /48 of 65,536 /64s), counted too.
+    pub network_free: Option<i64>,
 }
 
 impl Policy {
@@ -53,7 +56,7 @@ impl Policy {
     }
 
     const fn new(scope: &'static str, counting: Counting) -> Self {
-        Policy { scope, counting, free_attempts: 0, step_secs: 0, max_wait_secs: 0 }
+        Policy { scope, counting, free_attempts: 0, step_secs: 0, max_wait_secs: 0, network_free: None }
     }
 
     /// This many attempts before any wait.
@@ -65,6 +68,22 @@ impl Policy {
     /// most `max_wait_secs`.
     pub const fn then_wait(self, step_secs: i64, max_wait_secs: i64) -> Self {
         Policy { step_secs, max_wait_secs, ..self }
+    }
+
+    /// A client budget whose IPv6 clients (counted per /64) are also counted per /48:
+    /// `free` attempts of the whole /48 in the window.
+    pub const fn per_network(self, free: i64) -> Self {
+        Policy { network_free: Some(free), ..self }
+    }
+
+    /// The budget of a whole /48 (see [`per_network`](Self::per_network)).
+    pub const fn network(&self) -> Option<Policy> {
+        match self.network_free {
+            Some(free) => {
+                Some(Policy { scope: self.scope, free_attempts: free, network_free: None, ..*self })
+            }
+            None => None,
+        }
     }
 
     fn window_secs(&self) -> i64 {
@@ -101,8 +120,10 @@ pub const LOCK_AFTER: i64 = 100;
 /// the login until the password is reset.
 pub const LOGIN_ACCOUNT: Policy =
     Policy::in_a_row("login-account", Some(LOCK_AFTER)).free(5).then_wait(30, 900);
-/// Login, per client address: a larger budget (an office or a carrier NAT shares one).
-pub const LOGIN_CLIENT: Policy = Policy::per_window("login-client", 900).free(50).then_wait(30, 900);
+/// Login, per client address: a larger budget (an office or a carrier NAT shares one),
+/// and 200 for all the IPv6 clients of a /48 together.
+pub const LOGIN_CLIENT: Policy =
+    Policy::per_window("login-client", 900).free(50).then_wait(30, 900).per_network(200);
 
 /// Mails to an address someone typed (a new contact address, a new iTSCOM ID, STEP 3's
 /// ID): 5 an hour per address, whoever asks, so no one can use the provider's domain
@@ -138,13 +159,28 @@ pub fn row_of(policy: &Policy, subject: &str) -> String {
     key(policy, subject)
 }
 
-/// Reserve one attempt for `subject` at time `now`.
+/// The /48 of an IPv6 client as [`client_key`](super::client_key) names it
+/// (`2001:db8:7:8::/64`): `2001:db8:7::/48`. None for any other subject.
+pub fn network_of(subject: &str) -> Option<String> {
+    let v6: std::net::Ipv6Addr = subject.strip_suffix("/64")?.parse().ok()?;
+    let s = v6.segments();
+    Some(format!("{}/48", std::net::Ipv6Addr::new(s[0], s[1], s[2], 0, 0, 0, 0, 0)))
+}
+
+/// Reserve one attempt for `subject` at time `now` (for an IPv6 client under a policy
+/// counted per network, its /48's first: a /48 past its budget costs its /64 nothing).
 pub async fn reserve(
     conn: &mut Conn,
     policy: &Policy,
     subject: &str,
     now: i64,
 ) -> Result<Verdict, sqlx::Error> {
+    if let (Some(network), Some(net)) = (policy.network(), network_of(subject)) {
+        let verdict = reserve_row(conn, &network, &key(&network, &net), now).await?;
+        if verdict != Verdict::Go {
+            return Ok(verdict);
+        }
+    }
     reserve_row(conn, policy, &key(policy, subject), now).await
 }
 
@@ -264,11 +300,30 @@ pub async fn reset_unless_locked(conn: &mut Conn, policy: &Policy, subject: &str
 /// force before it; and one it set would otherwise outlive it: past the free attempts
 /// every right password would leave a wait behind for the next change.
 pub async fn forgive(conn: &mut Conn, policy: &Policy, subject: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE throttle SET failures = failures - 1, blocked_until = 0 WHERE key = $1 AND failures > 0",
-    )
-    .bind(key(policy, subject))
-    .execute(conn)
-    .await?;
+    let network = policy.network().zip(network_of(subject)).map(|(p, net)| key(&p, &net));
+    for row in std::iter::once(key(policy, subject)).chain(network) {
+        sqlx::query(
+            "UPDATE throttle SET failures = failures - 1, blocked_until = 0 WHERE key = $1 AND failures > 0",
+        )
+        .bind(row)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv6_client_is_also_counted_by_its_48() {
+        assert_eq!(network_of("2001:db8:7:8::/64").as_deref(), Some("2001:db8:7::/48"));
+        assert_eq!(network_of("2001:db8:7:ffff::/64").as_deref(), Some("2001:db8:7::/48"));
+        assert_eq!(network_of("203.0.113.8"), None);
+        assert_eq!(network_of("unknown"), None);
+        let network = LOGIN_CLIENT.network().expect("login counts networks");
+        assert_eq!((network.free_attempts, network.network_free), (200, None));
+        assert!(LOGIN_ACCOUNT.network().is_none());
+    }
 }
