@@ -15,6 +15,9 @@ pub struct PagePrefs {
     pub locale: Locale,
     pub font_large: bool,
     pub brand: String,
+    /// The customer center's number and hours the texts name (configuration).
+    pub support_phone: String,
+    pub support_hours: String,
 }
 
 impl PagePrefs {
@@ -23,13 +26,15 @@ impl PagePrefs {
         let cookies = use_context::<http::request::Parts>().and_then(|p| {
             p.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).map(str::to_owned)
         });
-        let brand = use_context::<crate::ssr::AppState>()
-            .map(|s| s.settings.brand.clone())
-            .unwrap_or_else(|| "iTSCOM".into());
+        let state = use_context::<crate::ssr::AppState>();
+        let brand = state.as_ref().map(|s| s.settings.brand.clone()).unwrap_or_else(|| "iTSCOM".into());
+        let support = state.map(|s| s.settings.support.clone()).unwrap_or_default();
         Self {
             locale: Locale::from_cookie_header(cookies.as_deref()),
             font_large: crate::cookies::font_large_from_cookie_header(cookies.as_deref()),
             brand,
+            support_phone: support.general_phone,
+            support_hours: support.general_hours,
         }
     }
 
@@ -41,6 +46,8 @@ impl PagePrefs {
             locale: attr("lang").and_then(|l| Locale::from_code(&l)).unwrap_or_default(),
             font_large: root.as_ref().is_some_and(|r| r.class_list().contains(FONT_LARGE_CLASS)),
             brand: attr("data-brand").unwrap_or_else(|| "iTSCOM".into()),
+            support_phone: attr("data-support-phone").unwrap_or_default(),
+            support_hours: attr("data-support-hours").unwrap_or_default(),
         }
     }
 

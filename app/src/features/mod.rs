@@ -98,6 +98,50 @@ mod tests {
         Settings::from_lookup(|_| None).unwrap()
     }
 
+    /// SPEC: the support phone numbers are configuration: every mail that names the
+    /// customer center names the configured one and its hours.
+    #[test]
+    fn the_mails_name_the_configured_customer_center() {
+        let s = Settings::from_lookup(|var| match var {
+            "SUPPORT_GENERAL_PHONE" => Some("0120-000-111".into()),
+            "SUPPORT_GENERAL_HOURS" => Some("10:00～17:00".into()),
+            _ => None,
+        })
+        .unwrap();
+        for locale in Locale::ALL {
+            let mails = [
+                crate::features::account::mail::profile_changed(&s, locale, "t@x", "WHAT", 0),
+                crate::features::addons::mail::addon_notice(
+                    &s,
+                    locale,
+                    "t@x",
+                    "N",
+                    crate::domain::Yen(1),
+                    true,
+                    "2026-01-01",
+                ),
+                crate::features::addons::mail::addon_notice(
+                    &s,
+                    locale,
+                    "t@x",
+                    "N",
+                    crate::domain::Yen(1),
+                    false,
+                    "2026-01-01",
+                ),
+                crate::features::billing::mail::payment_method_changed(&s, locale, "t@x", "M", 0),
+            ];
+            for mail in mails {
+                assert!(
+                    mail.text.contains("0120-000-111") && mail.text.contains("10:00～17:00"),
+                    "{}",
+                    mail.text
+                );
+                assert!(!mail.text.contains("109199"), "{}", mail.text);
+            }
+        }
+    }
+
     #[test]
     fn every_mail_carries_its_values_in_both_languages() {
         let s = settings();

@@ -466,7 +466,40 @@ async fn card_setups_are_limited_to_ten_an_hour_per_account(backend: Backend) {
     assert!(post_from(&app, &ichiro, "/api/billing/payment/start", &[]).await.starts_with("/pgw/test/pay/"));
 }
 
+/// SPEC: the support phone numbers are configuration. The screens and the contract
+/// document that name the customer center name the configured number and hours, never
+/// the guide's.
+async fn the_customer_center_named_is_the_configured_one(backend: Backend) {
+    let center = [("SUPPORT_GENERAL_PHONE", "0120-000-111"), ("SUPPORT_GENERAL_HOURS", "10:00～17:00")];
+    let app = spawn_app_with_demo_data_and(backend, &center).await;
+    let named = |body: &str| {
+        body.contains("0120-000-111") && body.contains("10:00～17:00") && !body.contains("109199")
+    };
+    let hanako = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    for path in ["/billing/payment", "/account"] {
+        let (status, body) = app.get_text_with(&hanako, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(named(&body), "{path}");
+    }
+    let (_, body) = app.get_text_with(&app.new_browser(), "/invite?code=HANAK7Q4").await;
+    assert!(named(&body), "the invitation page");
+    let pdf = hanako.get(app.url("/contract/document.pdf")).send().await.unwrap();
+    assert_eq!(pdf.status(), 200);
+    assert!(named(&pdf_text(&pdf.bytes().await.unwrap())), "the contract document");
+    // 鈴木 一郎's debit two months back failed: its statement says whom to call.
+    let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let (month,): (String,) = sqlx::query_as(
+        "SELECT MIN(billing_month) FROM invoices WHERE customer_no = '100000003' AND status = 'unpaid'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let (_, body) = app.get_text_with(&ichiro, &format!("/billing?month={month}")).await;
+    assert!(body.contains("data-testid=\"overdue-help\"") && named(&body), "the overdue statement");
+}
+
 on_both_databases!(
+    the_customer_center_named_is_the_configured_one,
     a_thirteenth_month_leaves_the_oldest_out_of_the_chart,
     an_issued_invoice_keeps_the_name_and_address_it_was_issued_to,
     a_non_taxable_fee_is_printed_as_such_not_as_a_zero_rate,

@@ -49,7 +49,18 @@ pub fn id_change_requested(
 /// changed (`what`, already in the locale's words) and when.
 pub fn profile_changed(settings: &Settings, locale: Locale, to: &str, what: &str, at: i64) -> Mail {
     let w = super::texts::of(locale);
-    wrap(settings, locale, to, w.mail_profile_subject, &(w.mail_profile)(what, &format_time(locale, at)))
+    wrap(
+        settings,
+        locale,
+        to,
+        w.mail_profile_subject,
+        &(w.mail_profile)(
+            what,
+            &format_time(locale, at),
+            &settings.support.general_phone,
+            &settings.support.general_hours,
+        ),
+    )
 }
 
 /// To the contact address a change replaced: the new address, when, and the single-use

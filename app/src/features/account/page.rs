@@ -43,6 +43,10 @@ fn Row(
 pub fn AccountPage() -> impl IntoView {
     let tx = t();
     let tf = super::texts::t();
+    let prefs = crate::context::PagePrefs::current();
+    // Copy: read where the page's data is shown, in each render of it.
+    let documents_contact =
+        StoredValue::new((tf.documents_contact)(&prefs.support_phone, &prefs.support_hours));
     let overview = Resource::new(|| (), |_| get_account_overview());
     let query = use_query_map();
     let error = form_error();
@@ -160,7 +164,7 @@ pub fn AccountPage() -> impl IntoView {
                             <ul class="mb-3 list-disc space-y-1 pl-6 text-sm" data-testid="documents">
                                 {tf.documents.iter().map(|d| view! { <li>{*d}</li> }).collect_view()}
                             </ul>
-                            <p class="font-bold">{tf.documents_contact}</p>
+                            <p class="font-bold">{documents_contact.get_value()}</p>
                         </section>
                     </div>
                 }.into_any()

@@ -22,8 +22,31 @@ pub fn addon_notice(
     let name = &crate::i18n::catalogue_name(locale, name);
     if applied {
         let fee = crate::i18n::format_yen(locale.texts(), fee);
-        wrap(settings, locale, to, w.mail_applied_subject, &(w.mail_applied)(name, &fee, &date))
+        wrap(
+            settings,
+            locale,
+            to,
+            w.mail_applied_subject,
+            &(w.mail_applied)(
+                name,
+                &fee,
+                &date,
+                &settings.support.general_phone,
+                &settings.support.general_hours,
+            ),
+        )
     } else {
-        wrap(settings, locale, to, w.mail_cancelled_subject, &(w.mail_cancelled)(name, &date))
+        wrap(
+            settings,
+            locale,
+            to,
+            w.mail_cancelled_subject,
+            &(w.mail_cancelled)(
+                name,
+                &date,
+                &settings.support.general_phone,
+                &settings.support.general_hours,
+            ),
+        )
     }
 }

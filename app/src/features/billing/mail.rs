@@ -28,5 +28,16 @@ pub fn invoice_issued(
 /// brand and last 4 only) and when.
 pub fn payment_method_changed(settings: &Settings, locale: Locale, to: &str, method: &str, at: i64) -> Mail {
     let w = super::texts::of(locale);
-    wrap(settings, locale, to, w.mail_payment_subject, &(w.mail_payment)(method, &format_time(locale, at)))
+    wrap(
+        settings,
+        locale,
+        to,
+        w.mail_payment_subject,
+        &(w.mail_payment)(
+            method,
+            &format_time(locale, at),
+            &settings.support.general_phone,
+            &settings.support.general_hours,
+        ),
+    )
 }

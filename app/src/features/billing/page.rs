@@ -178,6 +178,7 @@ fn MonthTable(months: Vec<MonthSummary>, selected: String) -> impl IntoView {
 
 #[component]
 fn StatementView(statement: Statement) -> impl IntoView {
+    let prefs = crate::context::PagePrefs::current();
     let tb = super::texts::t();
     let tx = t();
     let locale = use_locale();
@@ -193,7 +194,7 @@ fn StatementView(statement: Statement) -> impl IntoView {
             </div>
             {(s.status == InvoiceStatus::Overdue).then(|| view! {
                 <p class="alert alert-error mb-4" role="alert" data-testid="overdue-help">
-                    {(tb.overdue_help)(&format_date(locale, &s.due_on))}
+                    {(tb.overdue_help)(&format_date(locale, &s.due_on), &prefs.support_phone, &prefs.support_hours)}
                 </p>
             })}
             <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
@@ -315,6 +316,9 @@ fn Changes(statement: Statement) -> impl IntoView {
 pub fn PaymentPage() -> impl IntoView {
     let tx = t();
     let tb = super::texts::t();
+    let prefs = crate::context::PagePrefs::current();
+    // Copy: read where the page's data is shown, in each render of it.
+    let bank_body = StoredValue::new((tb.payment_bank_body)(&prefs.support_phone, &prefs.support_hours));
     let query = use_query_map();
     let changed = move || query.read().get("changed").is_some();
     let received = move || query.read().get("received").is_some();
@@ -370,7 +374,7 @@ pub fn PaymentPage() -> impl IntoView {
                         </section>
                         <section class="card">
                             <h2 class="card-title">{tb.payment_bank_title}</h2>
-                            <p data-testid="payment-bank-form">{tb.payment_bank_body}</p>
+                            <p data-testid="payment-bank-form">{bank_body.get_value()}</p>
                         </section>
                         <a class="link link-action" href=routes::INVOICES>{tb.title}</a>
                     </div>

@@ -28,6 +28,10 @@ pub fn plan_request_notice(
         &fee,
         &date,
     );
-    let paragraphs = [(w.mail_plan_lead)(request.step).to_string(), details, w.mail_plan_footer.to_string()];
+    let paragraphs = [
+        (w.mail_plan_lead)(request.step).to_string(),
+        details,
+        (w.mail_plan_footer)(&settings.support.general_phone, &settings.support.general_hours),
+    ];
     wrap(settings, locale, to, &(w.mail_plan_subject)(state), &paragraphs)
 }

@@ -48,11 +48,17 @@ pub struct Data {
     holder: Vec<Row>,
     columns: [&'static str; 3],
     services: Vec<ServiceData>,
-    terms: &'static [&'static str],
+    terms: Vec<String>,
 }
 
 /// The document's content for `contract`, issued on `today` (`YYYY-MM-DD`).
-pub fn document_data(contract: &ContractOverview, issuer: &str, today: &str, locale: Locale) -> Data {
+pub fn document_data(
+    contract: &ContractOverview,
+    issuer: &str,
+    support: &crate::domain::support::SupportContacts,
+    today: &str,
+    locale: Locale,
+) -> Data {
     let tx = locale.texts();
     let tc = texts::of(locale);
     let tb = crate::features::billing::texts::of(locale);
@@ -109,7 +115,7 @@ pub fn document_data(contract: &ContractOverview, issuer: &str, today: &str, loc
         holder,
         columns: [tc.col_service, tc.plan, tc.monthly_fee],
         services,
-        terms: tc.pdf_terms,
+        terms: (tc.pdf_terms)(&support.general_phone, &support.general_hours),
     }
 }
 
@@ -131,7 +137,14 @@ pub async fn download(
         Ok(None) => return pdf::not_found(),
         Err(e) => return crate::error::AppError::from(e).into_response(),
     };
-    let data = document_data(&contract, &state.settings.invoice_issuer.name, &today.to_string(), locale);
+    let settings = &state.settings;
+    let data = document_data(
+        &contract,
+        &settings.invoice_issuer.name,
+        &settings.support,
+        &today.to_string(),
+        locale,
+    );
     let font = state.settings.pdf_font_path.clone();
     if let Err(refused) = pdf::account_may_render(&state.db, &account.account_id).await {
         return refused;

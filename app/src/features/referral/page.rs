@@ -104,6 +104,7 @@ fn ReferralRow(referral: Referral) -> impl IntoView {
 /// offer and how to apply; it never names the referrer.
 #[component]
 pub fn InvitePage() -> impl IntoView {
+    let prefs = crate::context::PagePrefs::current();
     let tr = super::texts::t();
     let query = use_query_map();
     let invite = Resource::new(move || query.read().get("code").unwrap_or_default(), get_invite);
@@ -115,7 +116,7 @@ pub fn InvitePage() -> impl IntoView {
                 <section class="card max-w-2xl space-y-3">
                     <p data-testid="invite-lead">{(tr.invite_lead)(&code)}</p>
                     <p>{tr.invite_how}</p>
-                    <p class="font-bold">{tr.invite_contact}</p>
+                    <p class="font-bold">{(tr.invite_contact)(&prefs.support_phone, &prefs.support_hours)}</p>
                 </section>
             }.into_any(),
             Err(_) => {
