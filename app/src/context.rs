@@ -15,7 +15,8 @@ pub struct PagePrefs {
     pub locale: Locale,
     pub font_large: bool,
     pub brand: String,
-    /// The customer center's number and hours the texts name (configuration).
+    /// The customer center's number and hours the texts name (configuration; the hours
+    /// as the locale writes them).
     pub support_phone: String,
     pub support_hours: String,
 }
@@ -29,12 +30,13 @@ impl PagePrefs {
         let state = use_context::<crate::ssr::AppState>();
         let brand = state.as_ref().map(|s| s.settings.brand.clone()).unwrap_or_else(|| "iTSCOM".into());
         let support = state.map(|s| s.settings.support.clone()).unwrap_or_default();
+        let locale = Locale::from_cookie_header(cookies.as_deref());
         Self {
-            locale: Locale::from_cookie_header(cookies.as_deref()),
+            locale,
             font_large: crate::cookies::font_large_from_cookie_header(cookies.as_deref()),
             brand,
             support_phone: support.general_phone,
-            support_hours: support.general_hours,
+            support_hours: crate::i18n::hours(locale, &support.general_hours),
         }
     }
 

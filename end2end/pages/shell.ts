@@ -58,3 +58,17 @@ export async function expectNoHorizontalScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 }
+
+/**
+ * Holds back the draft script of the next page (a customer quicker than the script, or
+ * a slow line) until the returned function is called.
+ */
+export async function holdDraftScript(page: Page): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((go) => (release = go));
+  await page.route('**/draft.js*', async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}

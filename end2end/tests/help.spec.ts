@@ -1,7 +1,7 @@
 import { expect, test } from '../fixtures';
 import { logInAt } from '../pages/login';
 import { waitForMail } from '../pages/mail';
-import { Shell, expectNoHorizontalScroll, screenshot } from '../pages/shell';
+import { Shell, expectNoHorizontalScroll, holdDraftScript, screenshot } from '../pages/shell';
 
 // お問い合わせ・サポート and イッツコム 通信速度測定 (issue 14).
 
@@ -52,12 +52,7 @@ test('a choice made on the refused form before its draft is put back stays', asy
   await expect(page.locator('html')).toHaveAttribute('data-draft', '');
   // The refused page's draft script held back until another kind is chosen (a select
   // with no option marked: the first one is what it came with).
-  let release = () => {};
-  const held = new Promise<void>((go) => (release = go));
-  await page.route('**/draft.js*', async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdDraftScript(page);
   await send.click();
   await expect(page).toHaveURL(/[?&]error=message/);
   await category.selectOption('tv');

@@ -2,7 +2,7 @@ import { expect, test } from '../fixtures';
 import { LoginPage } from '../pages/login';
 import { linkIn, waitForMail } from '../pages/mail';
 import { RegistrationPages } from '../pages/registration';
-import { expectNoHorizontalScroll, screenshot } from '../pages/shell';
+import { expectNoHorizontalScroll, holdDraftScript, screenshot } from '../pages/shell';
 
 // Each project registers a different demo customer, so parallel projects never
 // replace each other's registration: desktop 100000001 (one match), phone 100000004
@@ -91,14 +91,8 @@ test.describe('registration', () => {
     await page.locator('#factor_value').fill('100000001');
     await expect(confirm).toHaveAttribute('data-hydrated', '');
     await expect(page.locator('html')).toHaveAttribute('data-draft', '');
-    // The refused page's draft script held back until the phone number is typed anew
-    // (a customer quicker than the script, or a slow line).
-    let release = () => {};
-    const held = new Promise<void>((go) => (release = go));
-    await page.route('**/draft.js*', async (route) => {
-      await held;
-      await route.continue();
-    });
+    // The refused page's draft script held back until the phone number is typed anew.
+    const release = await holdDraftScript(page);
     await confirm.click();
     await expect(page.locator('#phone-error')).toBeVisible();
     await phone.fill('03-1234-5678');

@@ -109,34 +109,28 @@ mod tests {
         })
         .unwrap();
         for locale in Locale::ALL {
+            let addon = |applied| {
+                let fee = crate::domain::Yen(1);
+                crate::features::addons::mail::addon_notice(
+                    &s,
+                    locale,
+                    "t@x",
+                    "N",
+                    fee,
+                    applied,
+                    "2026-01-01",
+                )
+            };
             let mails = [
                 crate::features::account::mail::profile_changed(&s, locale, "t@x", "WHAT", 0),
-                crate::features::addons::mail::addon_notice(
-                    &s,
-                    locale,
-                    "t@x",
-                    "N",
-                    crate::domain::Yen(1),
-                    true,
-                    "2026-01-01",
-                ),
-                crate::features::addons::mail::addon_notice(
-                    &s,
-                    locale,
-                    "t@x",
-                    "N",
-                    crate::domain::Yen(1),
-                    false,
-                    "2026-01-01",
-                ),
+                addon(true),
+                addon(false),
                 crate::features::billing::mail::payment_method_changed(&s, locale, "t@x", "M", 0),
             ];
+            // The hours as the locale writes them: 10:00–17:00 in English.
+            let hours = if locale == Locale::Ja { "10:00～17:00" } else { "10:00–17:00" };
             for mail in mails {
-                assert!(
-                    mail.text.contains("0120-000-111") && mail.text.contains("10:00～17:00"),
-                    "{}",
-                    mail.text
-                );
+                assert!(mail.text.contains("0120-000-111") && mail.text.contains(hours), "{}", mail.text);
                 assert!(!mail.text.contains("109199"), "{}", mail.text);
             }
         }

@@ -199,6 +199,15 @@ const CATALOGUE_EN: &[(&str, &str)] = &[
 const CORRECTION: (&str, &str, &str) =
     ("ご契約変更による差額（", "分）", "Difference from a contract change");
 
+/// Opening hours as configured (`9:30～18:00`), as the locale writes them: English
+/// with a dash (the full-width tilde is Japanese).
+pub fn hours(locale: Locale, configured: &str) -> String {
+    match locale {
+        Locale::En => configured.replace('～', "–"),
+        Locale::Ja => configured.to_string(),
+    }
+}
+
 /// The line of a later invoice that corrects `month` (YYYY-MM), issued already, as the
 /// invoice keeps it (in Japanese; [`catalogue_name`] shows it in English).
 pub fn correction_line(month: &str) -> String {
@@ -331,6 +340,12 @@ mod tests {
         for (ja, en) in CATALOGUE_EN {
             assert!(!ja.is_empty() && en.is_ascii(), "{ja} → {en}");
         }
+    }
+
+    #[test]
+    fn hours_are_written_with_a_dash_in_english() {
+        assert_eq!(hours(Locale::En, "9:30～18:00"), "9:30–18:00");
+        assert_eq!(hours(Locale::Ja, "9:30～18:00"), "9:30～18:00");
     }
 
     #[test]

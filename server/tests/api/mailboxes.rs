@@ -345,12 +345,7 @@ async fn a_registration_whose_answer_was_lost_still_shows_its_password(backend: 
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM mailboxes WHERE local_part = 'lost-answer'").await, 1);
     let (_, body) = app.get_text_with(&c, "/mail/new/done").await;
     let password = password_on(&body).expect("the password is shown to the browser that registered");
-    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM mailboxes WHERE address = $1")
-        .bind(&address)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
-    assert!(app::ssr::auth::password::verify(&password, &hash), "the mailbox's own password");
+    assert!(is_its_password(&app, &address, &password).await, "the mailbox's own password");
 }
 
 /// A key that does not open the sealed password (a stale cookie) does not clear it: it is
@@ -374,6 +369,16 @@ async fn a_key_that_does_not_open_the_completion_leaves_it(backend: Backend) {
     assert_eq!(scalar(&app, sealed).await, 1, "kept for the browser with the right key");
 }
 
+/// Whether `password` is the one of mailbox `address` (checked against its hash).
+async fn is_its_password(app: &TestApp, address: &str, password: &str) -> bool {
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM mailboxes WHERE address = $1")
+        .bind(address)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    app::ssr::auth::password::verify(password, &hash)
+}
+
 /// The mailbox's password from the completion screen, checked against its hash: the
 /// address shown, and whether another waits.
 async fn shown_completion(app: &TestApp, c: &reqwest::Client) -> Option<(String, bool)> {
@@ -382,12 +387,7 @@ async fn shown_completion(app: &TestApp, c: &reqwest::Client) -> Option<(String,
     let password = password_on(&body)?;
     let address =
         body.split("data-testid=\"done-address\"").nth(1)?.split_once('>')?.1.split('<').next()?.to_string();
-    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM mailboxes WHERE address = $1")
-        .bind(&address)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
-    assert!(app::ssr::auth::password::verify(&password, &hash), "{address}'s own password");
+    assert!(is_its_password(app, &address, &password).await, "{address}'s own password");
     Some((address, body.contains("data-testid=\"done-more\"")))
 }
 

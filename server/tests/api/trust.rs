@@ -9,12 +9,26 @@ async fn login_from_forwarded(app: &TestApp, id: &str, forwarded: &str) -> Strin
     login_behind_a_proxy(app, id, "Wrong_pass", forwarded).await
 }
 
-async fn without_proxies_a_forwarded_header_changes_nothing(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
+/// Fifty wrong passwords for user0… user49, the client named by `forwarded(i)`: each
+/// refused as such (no wait yet).
+async fn fifty_wrong_logins(app: &TestApp, forwarded: impl Fn(usize) -> String) {
     for i in 0..50 {
-        let l = login_from_forwarded(&app, &format!("user{i}@example.com"), &format!("198.51.100.{i}")).await;
+        let l = login_from_forwarded(app, &format!("user{i}@example.com"), &forwarded(i)).await;
         assert!(l.contains("error=credentials"), "{i}: {l}");
     }
+}
+
+/// How many failed logins the security log names as coming from `client` (a LIKE
+/// pattern).
+async fn failed_logins_of(app: &TestApp, client: &str) -> i64 {
+    let sql =
+        format!("SELECT COUNT(*) FROM account_events WHERE kind = 'login.failed' AND client LIKE '{client}'");
+    scalar(app, &sql).await
+}
+
+async fn without_proxies_a_forwarded_header_changes_nothing(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    fifty_wrong_logins(&app, |i| format!("198.51.100.{i}")).await;
     // A client writing a new address each time is still one client: the 51st waits.
     let l = login_from_forwarded(&app, "user50@example.com", "198.51.100.250").await;
     assert!(l.contains("error=throttled"), "{l}");
@@ -22,13 +36,8 @@ async fn without_proxies_a_forwarded_header_changes_nothing(backend: Backend) {
 
 async fn behind_one_proxy_the_client_is_the_rightmost_forwarded_address(backend: Backend) {
     let app = spawn_app_with_demo_data_and(backend, &[("TRUSTED_PROXY_HOPS", "1")]).await;
-    for i in 0..50 {
-        // What the client wrote (left) varies; what the proxy appended (right) does not.
-        let l =
-            login_from_forwarded(&app, &format!("user{i}@example.com"), &format!("10.0.{i}.1, 203.0.113.7"))
-                .await;
-        assert!(l.contains("error=credentials"), "{i}: {l}");
-    }
+    // What the client wrote (left) varies; what the proxy appended (right) does not.
+    fifty_wrong_logins(&app, |i| format!("10.0.{i}.1, 203.0.113.7")).await;
     assert!(login_from_forwarded(&app, "user50@example.com", "10.0.99.1, 203.0.113.7")
         .await
         .contains("error=throttled"));
@@ -36,17 +45,8 @@ async fn behind_one_proxy_the_client_is_the_rightmost_forwarded_address(backend:
     assert!(login_from_forwarded(&app, "user51@example.com", "203.0.113.8")
         .await
         .contains("error=credentials"));
-    let named = |client: &'static str| {
-        let app = &app;
-        async move {
-            let sql = format!(
-                "SELECT COUNT(*) FROM account_events WHERE kind = 'login.failed' AND client LIKE '{client}'"
-            );
-            scalar(app, &sql).await
-        }
-    };
-    assert_eq!(named("203.0.113.7").await, 50, "the security log names the real client");
-    assert_eq!(named("10.%").await, 0, "never what the client wrote");
+    assert_eq!(failed_logins_of(&app, "203.0.113.7").await, 50, "the security log names the real client");
+    assert_eq!(failed_logins_of(&app, "10.%").await, 0, "never what the client wrote");
 }
 
 /// With the load balancers listed, a request straight from another address (a host that
@@ -55,23 +55,11 @@ async fn behind_one_proxy_the_client_is_the_rightmost_forwarded_address(backend:
 async fn a_forwarded_address_is_believed_only_from_a_listed_proxy(backend: Backend) {
     let elsewhere = [("TRUSTED_PROXY_HOPS", "1"), ("TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8")];
     let app = spawn_app_with_demo_data_and(backend, &elsewhere).await;
-    for i in 0..50 {
-        let l = login_from_forwarded(&app, &format!("user{i}@example.com"), &format!("198.51.100.{i}")).await;
-        assert!(l.contains("error=credentials"), "{i}: {l}");
-    }
+    fifty_wrong_logins(&app, |i| format!("198.51.100.{i}")).await;
     let l = login_from_forwarded(&app, "user50@example.com", "198.51.100.250").await;
     assert!(l.contains("error=throttled"), "{l}");
-    let named = |client: &'static str| {
-        let app = &app;
-        async move {
-            let sql = format!(
-                "SELECT COUNT(*) FROM account_events WHERE kind = 'login.failed' AND client LIKE '{client}'"
-            );
-            scalar(app, &sql).await
-        }
-    };
-    assert_eq!(named("127.0.0.1").await, 50, "named by the peer");
-    assert_eq!(named("198.51.100.%").await, 0, "never by what it wrote");
+    assert_eq!(failed_logins_of(&app, "127.0.0.1").await, 50, "named by the peer");
+    assert_eq!(failed_logins_of(&app, "198.51.100.%").await, 0, "never by what it wrote");
     // The tests' own address listed: the header counts again.
     let listed = [("TRUSTED_PROXY_HOPS", "1"), ("TRUSTED_PROXIES", "127.0.0.1")];
     let app = spawn_app_with_demo_data_and(backend, &listed).await;
@@ -84,11 +72,7 @@ async fn a_forwarded_address_is_believed_only_from_a_listed_proxy(backend: Backe
 
 async fn ipv6_clients_behind_a_proxy_are_counted_per_64(backend: Backend) {
     let app = spawn_app_with_demo_data_and(backend, &[("TRUSTED_PROXY_HOPS", "1")]).await;
-    for i in 0..50 {
-        let l = login_from_forwarded(&app, &format!("user{i}@example.com"), &format!("2001:db8:7:8::{i:x}"))
-            .await;
-        assert!(l.contains("error=credentials"), "{i}: {l}");
-    }
+    fifty_wrong_logins(&app, |i| format!("2001:db8:7:8::{i:x}")).await;
     // Another address of the same /64 is the same client; another /64 is not.
     assert!(login_from_forwarded(&app, "a@example.com", "2001:db8:7:8:ffff::1")
         .await
@@ -106,14 +90,11 @@ async fn ipv6_clients_behind_a_proxy_are_also_counted_per_48(backend: Backend) {
     let network = app::ssr::auth::throttle::LOGIN_CLIENT.network().unwrap();
     let t = app::ssr::now();
     spend_budget(&app, &network, "2001:db8:7::/48", (0..200).map(|i| t - 200 + i)).await;
-    assert!(login_from_forwarded(&app, "a@example.com", "2001:db8:7:99::1")
-        .await
-        .contains("error=throttled"));
-    assert!(login_from_forwarded(&app, "b@example.com", "2001:db8:8:99::1")
-        .await
-        .contains("error=credentials"));
+    let from = |client| login_from_forwarded(&app, "a@example.com", client);
+    assert!(from("2001:db8:7:99::1").await.contains("error=throttled"));
+    assert!(from("2001:db8:8:99::1").await.contains("error=credentials"));
     // An IPv4 client is counted by its address alone.
-    assert!(login_from_forwarded(&app, "c@example.com", "203.0.113.20").await.contains("error=credentials"));
+    assert!(from("203.0.113.20").await.contains("error=credentials"));
 }
 
 async fn with_no_environment_set_the_server_fails_closed(backend: Backend) {

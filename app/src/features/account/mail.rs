@@ -58,7 +58,7 @@ pub fn profile_changed(settings: &Settings, locale: Locale, to: &str, what: &str
             what,
             &format_time(locale, at),
             &settings.support.general_phone,
-            &settings.support.general_hours,
+            &crate::i18n::hours(locale, &settings.support.general_hours),
         ),
     )
 }

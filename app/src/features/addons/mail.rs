@@ -32,7 +32,7 @@ pub fn addon_notice(
                 &fee,
                 &date,
                 &settings.support.general_phone,
-                &settings.support.general_hours,
+                &crate::i18n::hours(locale, &settings.support.general_hours),
             ),
         )
     } else {
@@ -45,7 +45,7 @@ pub fn addon_notice(
                 name,
                 &date,
                 &settings.support.general_phone,
-                &settings.support.general_hours,
+                &crate::i18n::hours(locale, &settings.support.general_hours),
             ),
         )
     }

@@ -40,15 +40,25 @@ pub async fn has_service(
     kind: &str,
     today: Date,
 ) -> Result<bool, sqlx::Error> {
-    let row: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM services WHERE customer_no = $1 AND kind = $2 AND started_on <= $3
-         AND (ended_on IS NULL OR ended_on >= $3)",
-    )
-    .bind(customer_no)
-    .bind(kind)
-    .bind(today.to_string())
-    .fetch_optional(conn)
-    .await?;
+    let sql = "SELECT id FROM services WHERE customer_no = $1 AND kind = $2 AND started_on <= $3
+               AND (ended_on IS NULL OR ended_on >= $3)";
+    any_on(conn, sql, customer_no, kind, today).await
+}
+
+/// Whether `sql` (`$1` the customer, `$2` what, `$3` the day) finds a row.
+async fn any_on(
+    conn: &mut Conn,
+    sql: &str,
+    customer_no: &str,
+    what: &str,
+    today: Date,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<String> = sqlx::query_scalar(sql)
+        .bind(customer_no)
+        .bind(what)
+        .bind(today.to_string())
+        .fetch_optional(conn)
+        .await?;
     Ok(row.is_some())
 }
 
@@ -133,16 +143,9 @@ pub async fn one(
 /// Whether the customer has a subscription to `code` in force on `today` (active, or
 /// cancelled but not yet ended).
 async fn in_force(conn: &mut Conn, customer_no: &str, code: &str, today: Date) -> Result<bool, sqlx::Error> {
-    let row: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM addon_subscriptions WHERE customer_no = $1 AND addon_code = $2
-         AND (ended_on IS NULL OR ended_on >= $3)",
-    )
-    .bind(customer_no)
-    .bind(code)
-    .bind(today.to_string())
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.is_some())
+    let sql = "SELECT id FROM addon_subscriptions WHERE customer_no = $1 AND addon_code = $2
+               AND (ended_on IS NULL OR ended_on >= $3)";
+    any_on(conn, sql, customer_no, code, today).await
 }
 
 /// Whether the customer's confirmation `submit_key` made a subscription already.

@@ -37,7 +37,7 @@ pub fn payment_method_changed(settings: &Settings, locale: Locale, to: &str, met
             method,
             &format_time(locale, at),
             &settings.support.general_phone,
-            &settings.support.general_hours,
+            &crate::i18n::hours(locale, &settings.support.general_hours),
         ),
     )
 }

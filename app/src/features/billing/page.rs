@@ -319,6 +319,7 @@ pub fn PaymentPage() -> impl IntoView {
     let prefs = crate::context::PagePrefs::current();
     // Copy: read where the page's data is shown, in each render of it.
     let bank_body = StoredValue::new((tb.payment_bank_body)(&prefs.support_phone, &prefs.support_hours));
+    let hours = StoredValue::new(prefs.support_hours.clone());
     let query = use_query_map();
     let changed = move || query.read().get("changed").is_some();
     let received = move || query.read().get("received").is_some();
@@ -366,7 +367,7 @@ pub fn PaymentPage() -> impl IntoView {
                                 view! {
                                     <div class="alert alert-info" data-testid="payment-card-offline">
                                         <p>{tb.payment_card_offline}</p>
-                                        <p>{(tb.payment_card_offline_call)(&o.support_phone, &o.support_hours)}</p>
+                                        <p>{(tb.payment_card_offline_call)(&o.support_phone, &hours.get_value())}</p>
                                         <p class="mt-2"><a class="link link-action" href=href>{o.support_phone.clone()}</a></p>
                                     </div>
                                 }.into_any()

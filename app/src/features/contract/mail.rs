@@ -31,7 +31,10 @@ pub fn plan_request_notice(
     let paragraphs = [
         (w.mail_plan_lead)(request.step).to_string(),
         details,
-        (w.mail_plan_footer)(&settings.support.general_phone, &settings.support.general_hours),
+        (w.mail_plan_footer)(
+            &settings.support.general_phone,
+            &crate::i18n::hours(locale, &settings.support.general_hours),
+        ),
     ];
     wrap(settings, locale, to, &(w.mail_plan_subject)(state), &paragraphs)
 }

@@ -115,7 +115,7 @@ pub fn document_data(
         holder,
         columns: [tc.col_service, tc.plan, tc.monthly_fee],
         services,
-        terms: (tc.pdf_terms)(&support.general_phone, &support.general_hours),
+        terms: (tc.pdf_terms)(&support.general_phone, &crate::i18n::hours(locale, &support.general_hours)),
     }
 }
 

@@ -311,22 +311,14 @@ impl Worker {
 /// `550 5.1.1 <hanako@example.com>: no such user` names it) without its local part: the
 /// log names a mail by its outbox row, never a person (the row keeps the words whole).
 pub fn unnamed(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, word) in text.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
+    let word = |w: &str| match w.split_once('@') {
+        Some((local, domain)) => {
+            let name = local.trim_start_matches(['<', '"', '(', '[']);
+            format!("{}…@{domain}", &local[..local.len() - name.len()])
         }
-        match word.split_once('@') {
-            Some((local, domain)) => {
-                let kept: String = local.chars().take_while(|c| matches!(c, '<' | '"' | '(' | '[')).collect();
-                out.push_str(&kept);
-                out.push_str("…@");
-                out.push_str(domain);
-            }
-            None => out.push_str(word),
-        }
-    }
-    out
+        None => w.to_string(),
+    };
+    text.split(' ').map(word).collect::<Vec<_>>().join(" ")
 }
 
 /// 2, 4, 8… seconds after each failed attempt, at most an hour.
