@@ -90,8 +90,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let class = if prefs.font_large { FONT_LARGE_CLASS } else { "" };
     view! {
         <!DOCTYPE html>
-        <html lang=prefs.locale.code() data-brand=prefs.brand.clone() data-support-phone=prefs.support_phone.clone()
-            data-support-hours=prefs.support_hours.clone() class=class>
+        <html lang=prefs.locale.code() data-brand=prefs.brand.clone() class=class>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

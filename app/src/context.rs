@@ -16,7 +16,7 @@ pub struct PagePrefs {
     pub font_large: bool,
     pub brand: String,
     /// The customer center's number and hours the texts name (configuration; the hours
-    /// as the locale writes them).
+    /// as the locale writes them). On the server only: no island names them.
     pub support_phone: String,
     pub support_hours: String,
 }
@@ -29,14 +29,17 @@ impl PagePrefs {
         });
         let state = use_context::<crate::ssr::AppState>();
         let brand = state.as_ref().map(|s| s.settings.brand.clone()).unwrap_or_else(|| "iTSCOM".into());
-        let support = state.map(|s| s.settings.support.clone()).unwrap_or_default();
         let locale = Locale::from_cookie_header(cookies.as_deref());
+        let (support_phone, support_hours) = match &state {
+            Some(s) => crate::i18n::center(&s.settings.support, locale),
+            None => crate::i18n::center(&Default::default(), locale),
+        };
         Self {
             locale,
             font_large: crate::cookies::font_large_from_cookie_header(cookies.as_deref()),
             brand,
-            support_phone: support.general_phone,
-            support_hours: crate::i18n::hours(locale, &support.general_hours),
+            support_phone,
+            support_hours,
         }
     }
 
@@ -48,8 +51,9 @@ impl PagePrefs {
             locale: attr("lang").and_then(|l| Locale::from_code(&l)).unwrap_or_default(),
             font_large: root.as_ref().is_some_and(|r| r.class_list().contains(FONT_LARGE_CLASS)),
             brand: attr("data-brand").unwrap_or_else(|| "iTSCOM".into()),
-            support_phone: attr("data-support-phone").unwrap_or_default(),
-            support_hours: attr("data-support-hours").unwrap_or_default(),
+            // Named by server-rendered pages only (no island shows them).
+            support_phone: String::new(),
+            support_hours: String::new(),
         }
     }
 

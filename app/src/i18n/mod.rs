@@ -208,6 +208,12 @@ pub fn hours(locale: Locale, configured: &str) -> String {
     }
 }
 
+/// The customer center's number and hours as a text in `locale` names them (every text
+/// that names the center takes these two).
+pub fn center(support: &crate::domain::support::SupportContacts, locale: Locale) -> (String, String) {
+    (support.general_phone.clone(), hours(locale, &support.general_hours))
+}
+
 /// The line of a later invoice that corrects `month` (YYYY-MM), issued already, as the
 /// invoice keeps it (in Japanese; [`catalogue_name`] shows it in English).
 pub fn correction_line(month: &str) -> String {

@@ -49,17 +49,13 @@ pub fn id_change_requested(
 /// changed (`what`, already in the locale's words) and when.
 pub fn profile_changed(settings: &Settings, locale: Locale, to: &str, what: &str, at: i64) -> Mail {
     let w = super::texts::of(locale);
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
     wrap(
         settings,
         locale,
         to,
         w.mail_profile_subject,
-        &(w.mail_profile)(
-            what,
-            &format_time(locale, at),
-            &settings.support.general_phone,
-            &crate::i18n::hours(locale, &settings.support.general_hours),
-        ),
+        &(w.mail_profile)(what, &format_time(locale, at), &phone, &hours),
     )
 }
 

@@ -18,6 +18,7 @@ pub fn addon_notice(
     date: &str,
 ) -> Mail {
     let w = super::texts::of(locale);
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
     let date = crate::i18n::format_date(locale, date);
     let name = &crate::i18n::catalogue_name(locale, name);
     if applied {
@@ -27,26 +28,9 @@ pub fn addon_notice(
             locale,
             to,
             w.mail_applied_subject,
-            &(w.mail_applied)(
-                name,
-                &fee,
-                &date,
-                &settings.support.general_phone,
-                &crate::i18n::hours(locale, &settings.support.general_hours),
-            ),
+            &(w.mail_applied)(name, &fee, &date, &phone, &hours),
         )
     } else {
-        wrap(
-            settings,
-            locale,
-            to,
-            w.mail_cancelled_subject,
-            &(w.mail_cancelled)(
-                name,
-                &date,
-                &settings.support.general_phone,
-                &crate::i18n::hours(locale, &settings.support.general_hours),
-            ),
-        )
+        wrap(settings, locale, to, w.mail_cancelled_subject, &(w.mail_cancelled)(name, &date, &phone, &hours))
     }
 }

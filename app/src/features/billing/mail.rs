@@ -28,16 +28,12 @@ pub fn invoice_issued(
 /// brand and last 4 only) and when.
 pub fn payment_method_changed(settings: &Settings, locale: Locale, to: &str, method: &str, at: i64) -> Mail {
     let w = super::texts::of(locale);
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
     wrap(
         settings,
         locale,
         to,
         w.mail_payment_subject,
-        &(w.mail_payment)(
-            method,
-            &format_time(locale, at),
-            &settings.support.general_phone,
-            &crate::i18n::hours(locale, &settings.support.general_hours),
-        ),
+        &(w.mail_payment)(method, &format_time(locale, at), &phone, &hours),
     )
 }

@@ -17,6 +17,7 @@ pub fn plan_request_notice(
     use super::texts;
     use crate::i18n::service_kind_name as kind_name;
     let w = texts::of(locale);
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
     let state = texts::state_name(w, request.step);
     let fee = crate::i18n::format_yen(locale.texts(), request.monthly_fee);
     let date = crate::i18n::format_date(locale, &request.effective_on);
@@ -28,13 +29,7 @@ pub fn plan_request_notice(
         &fee,
         &date,
     );
-    let paragraphs = [
-        (w.mail_plan_lead)(request.step).to_string(),
-        details,
-        (w.mail_plan_footer)(
-            &settings.support.general_phone,
-            &crate::i18n::hours(locale, &settings.support.general_hours),
-        ),
-    ];
+    let paragraphs =
+        [(w.mail_plan_lead)(request.step).to_string(), details, (w.mail_plan_footer)(&phone, &hours)];
     wrap(settings, locale, to, &(w.mail_plan_subject)(state), &paragraphs)
 }

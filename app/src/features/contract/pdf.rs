@@ -115,7 +115,10 @@ pub fn document_data(
         holder,
         columns: [tc.col_service, tc.plan, tc.monthly_fee],
         services,
-        terms: (tc.pdf_terms)(&support.general_phone, &crate::i18n::hours(locale, &support.general_hours)),
+        terms: {
+            let (phone, hours) = crate::i18n::center(support, locale);
+            (tc.pdf_terms)(&phone, &hours)
+        },
     }
 }
 
