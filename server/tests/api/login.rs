@@ -153,6 +153,57 @@ async fn a_hundred_parallel_wrong_attempts_are_throttled_and_then_even_the_right
     assert!(body.contains("ログインの試行回数が上限を超えました。"));
 }
 
+/// A refused reservation reads why (the wait, the lock) in a second statement: a reset
+/// landing between the two (the owner's right password in another process) left no row
+/// to read, and the attempt was a server error. 2,000 reservations against a row
+/// blocked and reset in turn by another connection: each is an answer.
+async fn a_reservation_meeting_a_reset_is_an_answer_not_an_error(backend: Backend) {
+    use app::ssr::auth::throttle::{self, Verdict};
+    let app = spawn_app(backend).await;
+    let policy = throttle::LOGIN_ACCOUNT;
+    let row = throttle::row_of(&policy, "racing");
+    let now = 1_800_000_000;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let resetter = {
+        let (db, row, stop) = (app.db.clone(), row.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut conn = db.conn().await.unwrap();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                sqlx::query(
+                    "INSERT INTO throttle (key, failures, window_start, blocked_until, purge_after)
+                     VALUES ($1, 10, $2, $3, $3) ON CONFLICT (key) DO NOTHING",
+                )
+                .bind(&row)
+                .bind(now)
+                .bind(now + 900)
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+                sqlx::query("DELETE FROM throttle WHERE key = $1")
+                    .bind(&row)
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap();
+            }
+        })
+    };
+    let mut conn = app.db.conn().await.unwrap();
+    let (mut went, mut waited) = (0, 0);
+    for i in 0..2_000 {
+        match throttle::reserve_row(&mut conn, &policy, &row, now).await {
+            Ok(Verdict::Go) => went += 1,
+            Ok(Verdict::Wait { seconds }) => {
+                assert!((1..=900).contains(&seconds), "{seconds}");
+                waited += 1
+            }
+            other => panic!("reservation {i}: {other:?}"),
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    resetter.await.unwrap();
+    assert_eq!(went + waited, 2_000);
+}
+
 async fn the_wait_ends_and_a_success_clears_the_count(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     for _ in 0..5 {
@@ -482,6 +533,7 @@ on_both_databases!(
     login_never_sends_the_customer_to_another_site,
     a_hundred_parallel_wrong_attempts_are_throttled_and_then_even_the_right_password_waits,
     the_wait_ends_and_a_success_clears_the_count,
+    a_reservation_meeting_a_reset_is_an_answer_not_an_error,
     one_client_address_trying_many_ids_is_throttled,
     an_idle_session_expires_after_thirty_minutes,
     a_session_ends_twelve_hours_after_login_however_active,

@@ -208,31 +208,39 @@ pub async fn reserve_row(
          WHERE throttle.blocked_until <= $2 AND throttle.failures < $7
          RETURNING failures"
     );
-    let reserved: Option<i64> = sqlx::query_scalar(&sql)
-        .bind(key)
-        .bind(now)
-        .bind(policy.window_secs())
-        .bind(policy.free_attempts)
-        .bind(policy.step_secs)
-        .bind(policy.max_wait_secs)
-        .bind(policy.lock_after())
-        .bind(policy.keep_secs())
-        // A lock is kept until it is opened (a password reset, an operator): never purged.
-        .bind(NEVER)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if reserved.is_some() {
-        return Ok(Verdict::Go);
-    }
-    let (failures, blocked_until): (i64, i64) =
-        sqlx::query_as("SELECT failures, blocked_until FROM throttle WHERE key = $1")
+    // A refused reservation reads why in a second statement; a reset landing between
+    // the two (the right secret in another process) leaves no row, and the attempt is
+    // made again on the fresh row.
+    for _ in 0..3 {
+        let reserved: Option<i64> = sqlx::query_scalar(&sql)
             .bind(key)
-            .fetch_one(&mut *conn)
+            .bind(now)
+            .bind(policy.window_secs())
+            .bind(policy.free_attempts)
+            .bind(policy.step_secs)
+            .bind(policy.max_wait_secs)
+            .bind(policy.lock_after())
+            .bind(policy.keep_secs())
+            // A lock is kept until it is opened (a password reset, an operator): never purged.
+            .bind(NEVER)
+            .fetch_optional(&mut *conn)
             .await?;
-    if failures >= policy.lock_after() {
-        return Ok(Verdict::Locked);
+        if reserved.is_some() {
+            return Ok(Verdict::Go);
+        }
+        let row: Option<(i64, i64)> =
+            sqlx::query_as("SELECT failures, blocked_until FROM throttle WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&mut *conn)
+                .await?;
+        match row {
+            Some((failures, _)) if failures >= policy.lock_after() => return Ok(Verdict::Locked),
+            Some((_, blocked_until)) => return Ok(Verdict::Wait { seconds: (blocked_until - now).max(1) }),
+            None => continue,
+        }
     }
-    Ok(Verdict::Wait { seconds: (blocked_until - now).max(1) })
+    // Reset three times over in the meantime: the busy answer, to be tried again.
+    Ok(Verdict::Wait { seconds: 1 })
 }
 
 /// The subject's failures counted now (0 when none).
