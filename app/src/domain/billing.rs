@@ -159,6 +159,9 @@ pub enum InvoiceStatus {
     Paid,
     /// 未払い: not paid after the payment date (a failed debit or card charge).
     Overdue,
+    /// お支払いなし: a total of ¥0 or less (credits as large as the month's charges):
+    /// nothing is collected, so it is never due nor unpaid.
+    NothingDue,
 }
 
 impl InvoiceStatus {
@@ -171,6 +174,15 @@ impl InvoiceStatus {
             InvoiceStatus::Overdue
         } else {
             InvoiceStatus::Scheduled
+        }
+    }
+
+    /// [`of`](Self::of) an invoice of `total`: one of ¥0 or less has nothing to pay.
+    pub fn of_invoice(paid: bool, total: Yen, due_on: Date, today: Date) -> InvoiceStatus {
+        if !paid && total.0 <= 0 {
+            InvoiceStatus::NothingDue
+        } else {
+            Self::of(paid, due_on, today)
         }
     }
 }
@@ -378,6 +390,19 @@ mod tests {
         assert_eq!(InvoiceStatus::of(false, due, day(28)), InvoiceStatus::Overdue);
         assert_eq!(InvoiceStatus::of(true, due, day(28)), InvoiceStatus::Paid);
         assert_eq!(InvoiceStatus::of(true, due, day(1)), InvoiceStatus::Paid);
+    }
+
+    #[test]
+    fn an_invoice_of_nothing_or_a_credit_is_never_due_nor_unpaid() {
+        let due = Date { year: 2026, month: 10, day: 27 };
+        let day = |d| Date { year: 2026, month: 10, day: d };
+        for total in [0, -1, -5_000] {
+            assert_eq!(InvoiceStatus::of_invoice(false, Yen(total), due, day(28)), InvoiceStatus::NothingDue);
+            assert_eq!(InvoiceStatus::of_invoice(false, Yen(total), due, day(1)), InvoiceStatus::NothingDue);
+        }
+        assert_eq!(InvoiceStatus::of_invoice(false, Yen(1), due, day(28)), InvoiceStatus::Overdue);
+        assert_eq!(InvoiceStatus::of_invoice(false, Yen(1), due, day(27)), InvoiceStatus::Scheduled);
+        assert_eq!(InvoiceStatus::of_invoice(true, Yen(0), due, day(28)), InvoiceStatus::Paid);
     }
 
     #[test]

@@ -218,6 +218,66 @@ async fn an_issued_invoice_keeps_the_name_and_address_it_was_issued_to(backend: 
 /// The card page's form path from お支払い方法の確認・変更, as a browser follows it.
 /// 契約解除料 is outside consumption tax: the statement and the invoice PDF print it as
 /// 不課税 with no tax row, never as a 0% rate; the taxable lines keep theirs.
+/// An invoice of ¥0 or a credit (credits as large as the month's charges) has nothing
+/// to pay: past its date it is お支払いなし, not 未払い with the overdue notice, and
+/// neither the statement nor the PDF names a payment date.
+async fn an_invoice_of_nothing_or_a_credit_is_not_unpaid(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (latest,): (String,) =
+        sqlx::query_as("SELECT MAX(billing_month) FROM invoices WHERE customer_no = '100000002'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let c = browser_of(&app, HANAKO).await;
+    let mut month = app::domain::billing::Month::parse(&latest).unwrap();
+    for credit in [0, 100_000] {
+        month = month.next();
+        // The month's charges, and a credit of as much or more.
+        let (charges,): (i64,) = sqlx::query_as(
+            "SELECT total FROM invoices WHERE customer_no = '100000002' AND billing_month = $1",
+        )
+        .bind(&latest)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount, rate)
+             VALUES ($1, '100000002', $2, 'adjustment', '調整額', $3, 10)",
+        )
+        .bind(format!("credit-{credit}"))
+        .bind(month.to_string())
+        .bind(-charges - credit)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+        app::features::billing::store::issue_month(&app.db, month, None).await.unwrap();
+        let (total,): (i64,) = sqlx::query_as(
+            "SELECT total FROM invoices WHERE customer_no = '100000002' AND billing_month = $1",
+        )
+        .bind(month.to_string())
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(total, -credit);
+        // Its payment date long past.
+        sqlx::query("UPDATE invoices SET due_on = '2001-01-27' WHERE customer_no = '100000002' AND billing_month = $1")
+            .bind(month.to_string())
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        let (status, body) = app.get_text_with(&c, &format!("/billing?month={month}")).await;
+        assert_eq!(status, 200);
+        let statement = &body[body.find("data-testid=\"statement\"").unwrap()..];
+        assert!(statement.contains("お支払いなし"), "{credit}: {statement}");
+        assert!(!statement.contains("未払い") && !statement.contains("overdue-help"), "{credit}");
+        assert!(!statement.contains("お支払い予定日") && !statement.contains("2001年1月27日"), "{credit}");
+        let res = c.get(app.url(&format!("/billing/{month}/invoice.pdf"))).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let pdf = pdf_text(&res.bytes().await.unwrap());
+        assert!(pdf.contains("請求書") && !pdf.contains("お支払い予定日"), "{credit}: {pdf}");
+    }
+}
+
 async fn a_non_taxable_fee_is_printed_as_such_not_as_a_zero_rate(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let (latest,): (String,) =
@@ -503,6 +563,7 @@ on_both_databases!(
     a_thirteenth_month_leaves_the_oldest_out_of_the_chart,
     an_issued_invoice_keeps_the_name_and_address_it_was_issued_to,
     a_non_taxable_fee_is_printed_as_such_not_as_a_zero_rate,
+    an_invoice_of_nothing_or_a_credit_is_not_unpaid,
     card_setups_are_limited_to_ten_an_hour_per_account,
     a_doubled_card_entry_and_return_change_the_method_once,
     the_statement_lists_twelve_months_the_lines_the_tax_and_what_changed,

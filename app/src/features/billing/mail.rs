@@ -19,9 +19,14 @@ pub fn invoice_issued(
 ) -> Mail {
     let w = super::texts::of(locale);
     let month = crate::i18n::format_month(locale, month);
+    let nothing_due = total.0 <= 0;
     let total = crate::i18n::format_yen(locale.texts(), total);
-    let due = crate::i18n::format_date(locale, due_on);
-    wrap(settings, locale, to, w.mail_issued_subject, &(w.mail_issued)(&month, &total, &due, link))
+    let paragraphs = if nothing_due {
+        (w.mail_issued_nothing_due)(&month, &total, link)
+    } else {
+        (w.mail_issued)(&month, &total, &crate::i18n::format_date(locale, due_on), link)
+    };
+    wrap(settings, locale, to, w.mail_issued_subject, &paragraphs)
 }
 
 /// お支払い方法変更のお知らせ: to the contact address, the new method (as printed:
@@ -36,4 +41,39 @@ pub fn payment_method_changed(settings: &Settings, locale: Locale, to: &str, met
         w.mail_payment_subject,
         &(w.mail_payment)(method, &format_time(locale, at), &phone, &hours),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::Locale;
+
+    /// An invoice of ¥0 or a credit names no payment date: nothing is collected.
+    #[test]
+    fn an_invoice_with_nothing_to_pay_says_so_and_names_no_payment_date() {
+        let s = crate::ssr::config::Settings::from_lookup(|_| None).unwrap();
+        for locale in Locale::ALL {
+            let mail = |total| {
+                super::invoice_issued(
+                    &s,
+                    locale,
+                    "t@x",
+                    "2026-11",
+                    crate::domain::Yen(total),
+                    "2026-12-27",
+                    "L",
+                )
+                .text
+            };
+            let (date, nothing) = match locale {
+                Locale::Ja => ("2026年12月27日", "今回のお支払いはありません。"),
+                Locale::En => ("27 Dec 2026", "There is nothing to pay this time."),
+            };
+            for total in [0, -5_000] {
+                let text = mail(total);
+                assert!(text.contains(nothing) && !text.contains(date), "{text}");
+            }
+            let text = mail(1);
+            assert!(text.contains(date) && !text.contains(nothing), "{text}");
+        }
+    }
 }

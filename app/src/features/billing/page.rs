@@ -16,6 +16,7 @@ pub fn status_label(tb: &BillingTexts, status: InvoiceStatus) -> &'static str {
         InvoiceStatus::Scheduled => tb.scheduled,
         InvoiceStatus::Paid => tb.paid,
         InvoiceStatus::Overdue => tb.overdue,
+        InvoiceStatus::NothingDue => tb.nothing_due,
     }
 }
 
@@ -24,6 +25,7 @@ pub fn status_class(status: InvoiceStatus) -> &'static str {
         InvoiceStatus::Scheduled => "badge badge-info",
         InvoiceStatus::Paid => "badge badge-ok",
         InvoiceStatus::Overdue => "badge badge-error",
+        InvoiceStatus::NothingDue => "badge badge-ok",
     }
 }
 
@@ -199,9 +201,10 @@ fn StatementView(statement: Statement) -> impl IntoView {
             })}
             <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
                 <dt class="font-bold">{tb.issued_on}</dt><dd>{format_date(locale, &s.issued_on)}</dd>
-                {match s.paid_on.clone() {
-                    Some(on) => view! { <dt class="font-bold">{tb.paid_on}</dt><dd>{format_date(locale, &on)}</dd> }.into_any(),
-                    None => view! { <dt class="font-bold">{tb.due_on}</dt><dd>{format_date(locale, &s.due_on)}</dd> }.into_any(),
+                {match (s.paid_on.clone(), s.status) {
+                    (Some(on), _) => view! { <dt class="font-bold">{tb.paid_on}</dt><dd>{format_date(locale, &on)}</dd> }.into_any(),
+                    (None, InvoiceStatus::NothingDue) => ().into_any(),
+                    (None, _) => view! { <dt class="font-bold">{tb.due_on}</dt><dd>{format_date(locale, &s.due_on)}</dd> }.into_any(),
                 }}
                 {s.payment.as_ref().map(|p| view! {
                     <dt class="font-bold">{tb.payment_method}</dt><dd data-testid="statement-payment">{describe_payment(tb, p)}</dd>

@@ -126,7 +126,9 @@ fn document_data<'a>(
     let mut facts = vec![Fact { label: tb.pdf_period, value: month.clone() }];
     let (title, amount_label, note, issued_on, document_no) = match document {
         Document::Invoice => {
-            facts.push(Fact { label: tb.due_on, value: format_date(locale, &s.due_on) });
+            if s.status != InvoiceStatus::NothingDue {
+                facts.push(Fact { label: tb.due_on, value: format_date(locale, &s.due_on) });
+            }
             if let Some(p) = &s.payment {
                 facts.push(Fact { label: tb.payment_method, value: super::texts::describe_payment(tb, p) });
             }

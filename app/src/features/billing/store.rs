@@ -714,7 +714,7 @@ struct LineRow {
 }
 
 fn status_of(row: &InvoiceRow, today: Date) -> Result<InvoiceStatus, sqlx::Error> {
-    Ok(InvoiceStatus::of(row.status == "paid", date(&row.due_on)?, today))
+    Ok(InvoiceStatus::of_invoice(row.status == "paid", Yen(row.total), date(&row.due_on)?, today))
 }
 
 /// The customer's invoices, newest first, at most `limit`.
