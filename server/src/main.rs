@@ -232,10 +232,39 @@ async fn serve(settings: Settings) -> Result<(), Error> {
     Ok(())
 }
 
+/// The database, migrated first: for `migrate` and the commands that set up a database
+/// (`seed-demo`, `seed-load`).
 async fn connect(settings: &Settings) -> Result<Db, Error> {
-    let url = settings.database_url.expose();
-    let db = Db::connect(url).await.map_err(|e| format!("database {}: {e}", Db::describe(url)))?;
+    let db = open_unchecked(settings).await?;
     db.migrate().await?;
+    Ok(db)
+}
+
+async fn open_unchecked(settings: &Settings) -> Result<Db, Error> {
+    let url = settings.database_url.expose();
+    Ok(Db::connect(url).await.map_err(|e| format!("database {}: {e}", Db::describe(url)))?)
+}
+
+/// The database for an operator's everyday command (a listing, an answer, a billing
+/// run), which never migrates it: a schema change is the deploy's step (`server
+/// migrate`), not a side effect of a look at the inquiries with the next release's
+/// binary. Refused, changing nothing, when the database holds less than this build knows.
+async fn open(settings: &Settings) -> Result<Db, Error> {
+    let db = open_unchecked(settings).await?;
+    // An error after a connection is most likely the migrations' table missing.
+    let migrated = match db.is_migrated().await {
+        Ok(migrated) => migrated,
+        Err(e) => {
+            db.ping().await.map_err(|_| e)?;
+            false
+        }
+    };
+    if !migrated {
+        db.close().await;
+        return Err("the database is not migrated to this release: run `server migrate` first; \
+                    nothing was changed"
+            .into());
+    }
     Ok(db)
 }
 
@@ -266,7 +295,7 @@ async fn bill(
         )
         .into());
     }
-    let db = connect(settings).await?;
+    let db = open(settings).await?;
     let options =
         RunOptions { batch_size: batch_size as usize, pause: std::time::Duration::from_millis(pause_ms) };
     let mut ticker = Ticker::new();
@@ -408,7 +437,7 @@ fn print_listing<T>(
 /// The back office's list of open plan change requests.
 async fn plan_requests(settings: &Settings, json: bool) -> Result<(), Error> {
     use app::features::contract::plan_change;
-    let db = connect(settings).await?;
+    let db = open(settings).await?;
     let open = plan_change::open_requests(&db).await?;
     db.close().await;
     print_listing(
@@ -448,7 +477,7 @@ async fn plan_requests(settings: &Settings, json: bool) -> Result<(), Error> {
 /// Takes plan change request `id` up (`process`) or completes it.
 async fn plan_request_step(settings: &Settings, id: &str, process: bool) -> Result<(), Error> {
     use app::features::contract::plan_change::{self, Operated};
-    let db = connect(settings).await?;
+    let db = open(settings).await?;
     let now = app::ssr::now();
     let done = if process {
         plan_change::process(&db, settings, id, now).await
@@ -468,7 +497,7 @@ async fn plan_request_step(settings: &Settings, id: &str, process: bool) -> Resu
 /// What the support centre sees of the inquiries waiting for an answer.
 async fn inquiries(settings: &Settings, json: bool) -> Result<(), Error> {
     use app::features::help::store;
-    let db = connect(settings).await?;
+    let db = open(settings).await?;
     let open = store::open_inquiries(&db).await?;
     db.close().await;
     print_listing(
@@ -506,7 +535,7 @@ async fn inquiries(settings: &Settings, json: bool) -> Result<(), Error> {
 
 /// Marks inquiry `reference` answered (the answer itself goes by mail or phone).
 async fn inquiry_answered(settings: &Settings, reference: &str) -> Result<(), Error> {
-    let db = connect(settings).await?;
+    let db = open(settings).await?;
     let marked = app::features::help::store::mark_answered(&db, reference).await;
     db.close().await;
     if marked? {
@@ -525,7 +554,7 @@ async fn registration_unlock(
     name_phone: Option<(KatakanaName, PhoneNumber)>,
 ) -> Result<(), Error> {
     let name_phone = name_phone.map(|(kana, phone)| (kana.match_key(), phone.digits().to_string()));
-    let db = connect(settings).await?;
+    let db = open(settings).await?;
     let mut conn = db.conn().await?;
     let unlocked = app::features::registration::unlock(
         &mut conn,

@@ -70,6 +70,44 @@ async fn the_listings_print_json_for_scripts(backend: Backend) {
     assert_eq!(serde_json::from_str::<serde_json::Value>(out.trim()).expect("JSON"), serde_json::json!([]));
 }
 
+/// An everyday command (a listing, an answer, a billing run) never migrates: run with
+/// the next release's binary before `server migrate`, it is refused and changes
+/// nothing; after the migration it runs.
+async fn an_everyday_command_on_an_unmigrated_database_is_refused_and_migrates_nothing(backend: Backend) {
+    let (url, _) = fresh_database(backend).await;
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", &url)
+            .env("MYPAGE_ENV", "development")
+            .env("RUST_LOG", "error")
+            .args(args)
+            .output()
+            .expect("run server");
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    for args in [
+        &["inquiries", "--json"][..],
+        &["plan-requests"],
+        &["inquiries", "--answered", "Q-00000000"],
+        &["registration-unlock", "--customer", "100000002"],
+        &["bill", "--month", "2026-01"],
+    ] {
+        let (code, err) = run(args);
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+        assert!(err.contains("run `server migrate` first"), "{args:?}: {err}");
+    }
+    let db = app::ssr::db::Db::connect(&url).await.unwrap();
+    let tables: Result<i64, _> =
+        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(db.pool()).await;
+    assert!(tables.is_err(), "no migration ran: {tables:?}");
+    db.close().await;
+    assert_eq!(run(&["migrate"]).0, Some(0));
+    let (code, err) = run(&["inquiries", "--json"]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
 async fn the_text_listings_say_when_empty_and_show_invisible_characters_as_spaces(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let (ok, out) = operator(&app, "inquiries", &[]);
@@ -126,5 +164,6 @@ async fn a_commands_log_goes_to_stderr_and_its_answer_alone_to_stdout(backend: B
 on_both_databases!(
     a_commands_log_goes_to_stderr_and_its_answer_alone_to_stdout,
     the_listings_print_json_for_scripts,
-    the_text_listings_say_when_empty_and_show_invisible_characters_as_spaces
+    the_text_listings_say_when_empty_and_show_invisible_characters_as_spaces,
+    an_everyday_command_on_an_unmigrated_database_is_refused_and_migrates_nothing,
 );
