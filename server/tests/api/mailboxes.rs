@@ -348,6 +348,44 @@ async fn a_registration_whose_answer_was_lost_still_shows_its_password(backend: 
     assert!(is_its_password(&app, &address, &password).await, "the mailbox's own password");
 }
 
+/// The browser's key to the password is SameSite=Strict: a navigation from another site
+/// (a link or a pop-up it opens) comes with the session but without the key, and so
+/// cannot use the one showing up; the portal's own next visit shows it.
+async fn a_navigation_from_another_site_cannot_use_up_the_password_showing(backend: Backend) {
+    use reqwest::cookie::CookieStore;
+    let app = spawn_app_with_demo_data(backend).await;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_provider(jar.clone())
+        .build()
+        .unwrap();
+    assert_eq!(location(&app.login_from(&c, "hanako@example.com", "Hanako_2024").await), "/");
+    up_to_confirm(&app, &c, "cross-site", "on").await;
+    let res = app.post_with(&c, "/api/mail/new/register", &[HTML], &[("", ""); 0]).await;
+    assert_eq!(location(&res), "/mail/new/done");
+    let key =
+        set_cookies(&res).into_iter().find(|v| v.starts_with("mypage_mailbox_reveal=")).expect("the key");
+    assert!(key.contains("SameSite=Strict") && key.contains("HttpOnly"), "{key}");
+    // What a browser sends on a navigation from another site: every cookie but the key.
+    let cookies = jar.cookies(&url::Url::parse(&app.url("/")).unwrap()).expect("the browser's cookies");
+    let lax: Vec<&str> =
+        cookies.to_str().unwrap().split("; ").filter(|c| !c.starts_with("mypage_mailbox_reveal=")).collect();
+    assert!(lax.iter().any(|c| c.starts_with("mypage_session=")), "{lax:?}");
+    let res = app
+        .new_browser()
+        .get(app.url("/mail/new/done"))
+        .header("Cookie", lax.join("; "))
+        .header("Sec-Fetch-Site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(password_on(&res.text().await.unwrap()).is_none());
+    let (_, body) = app.get_text_with(&c, "/mail/new/done").await;
+    assert!(password_on(&body).is_some(), "still shown to the browser's own next visit");
+}
+
 /// A key that does not open the sealed password (a stale cookie) does not clear it: it is
 /// opened first, so the browser holding the right key can still be shown it.
 async fn a_key_that_does_not_open_the_completion_leaves_it(backend: Backend) {
@@ -624,6 +662,7 @@ on_both_databases!(
     the_wizard_registers_once_and_shows_the_password_once,
     the_completion_is_only_for_the_browser_that_registered,
     a_key_that_does_not_open_the_completion_leaves_it,
+    a_navigation_from_another_site_cannot_use_up_the_password_showing,
     a_completion_not_seen_before_the_next_mailbox_is_shown_after_it,
     a_registration_whose_answer_was_lost_still_shows_its_password,
     five_is_the_limit,

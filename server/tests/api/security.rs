@@ -50,6 +50,22 @@ async fn turn_on(app: &TestApp, c: &reqwest::Client) -> (totp_rs::TOTP, Vec<Stri
     (totp, codes)
 }
 
+/// The browser's key to the recovery codes is SameSite=Strict: a navigation from another
+/// site does not carry it and cannot use their one showing up.
+async fn the_recovery_codes_key_stays_home(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    assert_eq!(post_from(&app, &c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
+    let (_, body) = app.get_text_with(&c, "/account/security/two-step").await;
+    let totp = app_of(&testid_text(&body, "two-step-key"));
+    let res = app.post_with(&c, "/api/security/two-step/confirm", &[HTML], &[("otp", &code(&totp, 0))]).await;
+    assert_eq!(location(&res), "/account/security/two-step/codes");
+    let key = set_cookies(&res).into_iter().find(|v| v.starts_with("mypage_codes=")).expect("the key");
+    assert!(key.contains("SameSite=Strict") && key.contains("HttpOnly"), "{key}");
+    let (_, body) = app.get_text_with(&c, "/account/security/two-step/codes").await;
+    assert_eq!(testid_texts(&body, "recovery-code").len(), 10);
+}
+
 async fn two_step_verification_turns_on_with_a_first_code_and_each_login_then_asks_for_one(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
@@ -1169,6 +1185,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 }
 
 on_both_databases!(
+    the_recovery_codes_key_stays_home,
     a_two_step_setup_confirmed_as_a_reset_completes_turns_nothing_on,
     one_code_adds_one_passkey_though_its_start_is_sent_again_as_it_finishes,
     a_code_whose_session_or_change_could_not_be_written_is_not_spent,

@@ -427,6 +427,6 @@ fn reveal_key() -> Option<String> {
 /// Gives the browser `key` for `secs` (`""` and 0: takes it back).
 #[cfg(feature = "ssr")]
 fn give_reveal_key(settings: &crate::ssr::config::Settings, key: &str, secs: i64) {
-    use crate::ssr::auth::{cookie, set_cookie};
-    set_cookie(&cookie(settings, store::REVEAL_COOKIE, key, Some(secs), true));
+    use crate::ssr::auth::{one_time_key_cookie, set_cookie};
+    set_cookie(&one_time_key_cookie(settings, store::REVEAL_COOKIE, key, secs));
 }

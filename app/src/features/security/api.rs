@@ -278,7 +278,7 @@ async fn new_codes(
     if !super::store::replace_codes(tx, account_id, &hashes, &sealed).await? {
         return Err(AppError::FlowExpired); // turned off meanwhile, in another tab
     }
-    crate::ssr::auth::set_cookie(&crate::ssr::auth::cookie(settings, CODES_COOKIE, &key, Some(600), true));
+    crate::ssr::auth::set_cookie(&crate::ssr::auth::one_time_key_cookie(settings, CODES_COOKIE, &key, 600));
     Ok(())
 }
 
@@ -319,7 +319,7 @@ pub async fn get_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
     if !super::store::take_sealed_codes(&mut conn, &account.account_id, &sealed).await? {
         return Ok(None);
     }
-    auth::set_cookie(&auth::cookie(&state.settings, CODES_COOKIE, "", Some(0), true));
+    auth::set_cookie(&auth::one_time_key_cookie(&state.settings, CODES_COOKIE, "", 0));
     Ok(Some(text.split(' ').map(crate::domain::two_step::print_recovery).collect()))
 }
 

@@ -81,6 +81,19 @@ pub fn cookie(
     c
 }
 
+/// [`cookie`] for a browser's key to a one-time showing (a new mailbox's password,
+/// recovery codes): HttpOnly and SameSite=Strict, so a navigation from another site
+/// (a link, a pop-up it opens) does not carry it and cannot use the showing up; the
+/// portal's own navigation after the step does.
+pub fn one_time_key_cookie(
+    settings: &crate::ssr::config::Settings,
+    name: &str,
+    key: &str,
+    secs: i64,
+) -> String {
+    cookie(settings, name, key, Some(secs), true).replacen("SameSite=Lax", "SameSite=Strict", 1)
+}
+
 /// Sets a flow's browser cookie `name` (HttpOnly) to its `token` for `secs`, the time
 /// the flow may take; an empty token and 0 seconds remove it.
 pub fn set_flow_cookie(settings: &crate::ssr::config::Settings, name: &str, token: &str, secs: i64) {
