@@ -200,7 +200,13 @@ mod tests {
                     vec!["ADDR-2", "OFF"],
                 ),
                 (
-                    crate::features::recovery::mail::password_reset_notice(&s, locale, "t@x", 1_795_583_100),
+                    crate::features::recovery::mail::password_reset_notice(
+                        &s,
+                        locale,
+                        "t@x",
+                        1_795_583_100,
+                        true,
+                    ),
                     vec![when.as_str()],
                 ),
                 (

@@ -713,6 +713,37 @@ async fn passkey_login(
         .await
 }
 
+/// A passkey added through a session (a stolen one, or one a phishing proxy took over:
+/// with two-step verification off, a fresh login adds one with nothing more) goes with
+/// the password reset the owner then makes: it logged in alone after the reset ended
+/// every session. The reset mail says so.
+async fn a_password_reset_removes_the_passkeys(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let intruder = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let mut key = add_passkey(&app, &intruder, 7).await;
+    let (c, code) = hanako_gets_a_code(&app).await;
+    assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
+    let pw = [("password", "New-hanako-77"), ("password_again", "New-hanako-77")];
+    assert_eq!(post_from(&app, &c, "/api/recovery/password", &pw).await, "/recovery/done");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM passkeys").await, 0);
+    let (status, _) = passkey_login(&app, &app.new_browser(), |o| key.assert(o)).await;
+    assert_eq!(status, 401, "the passkey no longer logs in");
+    let mails = outbox_mails_to(&app, "recovery.done", HANAKO.0).await;
+    assert!(mails[0].text.contains("登録されていたパスキーも削除しました。"), "{}", mails[0].text);
+    // A reset with no passkey says nothing of them.
+    let c = app.new_browser();
+    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", HANAKO.0)]).await;
+    let codes = outbox_mails_to(&app, "recovery.code", HANAKO.0).await;
+    let mut newest = codes.iter().map(|m| m.text.split("認証コード: ").nth(1).unwrap()[..6].to_string());
+    let code = newest.rfind(|c| *c != code).expect("a new code");
+    assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
+    let pw = [("password", "New-hanako-78"), ("password_again", "New-hanako-78")];
+    assert_eq!(post_from(&app, &c, "/api/recovery/password", &pw).await, "/recovery/done");
+    let mails = outbox_mails_to(&app, "recovery.done", HANAKO.0).await;
+    assert_eq!(mails.len(), 2);
+    assert!(mails.iter().filter(|m| m.text.contains("パスキー")).count() == 1);
+}
+
 async fn a_passkey_registers_logs_in_without_an_id_and_skips_the_code(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
@@ -776,7 +807,7 @@ async fn a_passkey_registers_logs_in_without_an_id_and_skips_the_code(backend: B
 }
 
 /// With two-step verification on, adding a passkey asks for a code too, however recent
-/// the login: a passkey logs in alone and outlives a password reset, so a stolen
+/// the login: a passkey logs in alone and outlives a password change, so a stolen
 /// session (or one a phishing proxy took over) must not add one with the password
 /// only. Refused without a code and with a wrong one, nothing started; with the code,
 /// added; after 5 minutes the password and the code.
@@ -1199,6 +1230,7 @@ on_both_databases!(
     a_passkey_added_after_five_minutes_asks_for_the_password,
     a_passkey_stands_in_for_the_password_asked_again,
     a_passkey_registers_logs_in_without_an_id_and_skips_the_code,
+    a_password_reset_removes_the_passkeys,
     a_replayed_foreign_or_cloned_passkey_assertion_logs_no_one_in,
     a_re_registration_removes_two_step_verification_and_says_so,
     two_step_verification_turns_on_with_a_first_code_and_each_login_then_asks_for_one,

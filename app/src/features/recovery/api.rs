@@ -515,6 +515,9 @@ async fn reset_password(
     // Every session ends, and so does every pending change (ID change, re-registration,
     // other recoveries) started before the reset.
     crate::features::end_for_security(tx, account_id, t).await?;
+    // A passkey logs in alone, as a session does: one a stolen session added would let
+    // its holder back in after the reset that ended the session.
+    let passkeys_removed = crate::features::security::store::delete_passkeys(tx, account_id).await? > 0;
     let key = crate::domain::ItscomId::key_of_raw(&target.itscom_id);
     throttle::reset(tx, &throttle::LOGIN_ACCOUNT, &key).await?;
     crate::features::registration::clear_customer_budgets(tx, account_id).await?;
@@ -523,7 +526,7 @@ async fn reset_password(
         .notify(
             tx,
             "recovery.done",
-            |to| super::mail::password_reset_notice(settings, target.locale, to, t),
+            |to| super::mail::password_reset_notice(settings, target.locale, to, t, passkeys_removed),
             t,
         )
         .await

@@ -19,7 +19,17 @@ pub fn recovery_question_link(settings: &Settings, locale: Locale, to: &str, lin
 }
 
 /// After a password reset.
-pub fn password_reset_notice(settings: &Settings, locale: Locale, to: &str, at: i64) -> Mail {
+pub fn password_reset_notice(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    at: i64,
+    passkeys_removed: bool,
+) -> Mail {
     let w = super::texts::of(locale);
-    wrap(settings, locale, to, w.mail_reset_subject, &(w.mail_reset)(&format_time(locale, at)))
+    let mut paragraphs = (w.mail_reset)(&format_time(locale, at));
+    if passkeys_removed {
+        paragraphs.insert(1, w.mail_reset_passkeys.to_string());
+    }
+    wrap(settings, locale, to, w.mail_reset_subject, &paragraphs)
 }
