@@ -744,6 +744,42 @@ async fn a_password_reset_removes_the_passkeys(backend: Backend) {
     assert!(mails.iter().filter(|m| m.text.contains("パスキー")).count() == 1);
 }
 
+/// The login's lock after 100 failures in a row (wrong passwords, or wrong codes after a
+/// right one) waits for a password reset: a passkey login still logs in, but no longer
+/// lifts it, so whoever made the failures does not get another hundred.
+async fn a_passkey_login_leaves_the_lock_for_a_password_reset(backend: Backend) {
+    use app::ssr::auth::throttle;
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let mut key = add_passkey(&app, &c, 9).await;
+    let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &app::domain::ItscomId::key_of_raw(HANAKO.0));
+    sqlx::query(
+        "INSERT INTO throttle (key, failures, window_start, blocked_until, purge_after) VALUES ($1, 100, 0, 0, $2)",
+    )
+    .bind(&row)
+    .bind(1_000_000_000_000_i64)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    assert!(location(&app.login(HANAKO.0, HANAKO.1).await).contains("error=locked"));
+    let (status, next) = passkey_login(&app, &app.new_browser(), |o| key.assert(o)).await;
+    assert_eq!((status, next.as_str()), (200, "/billing"));
+    assert!(location(&app.login(HANAKO.0, HANAKO.1).await).contains("error=locked"), "still locked");
+}
+
+/// A login with two-step verification gives both its attempts back to the client's
+/// budget (the password's and the code's): each left one counted, and 50 such logins
+/// in a quarter hour from one office's address held everyone there out.
+async fn a_two_step_login_leaves_nothing_counted_against_its_client(backend: Backend) {
+    use app::ssr::auth::throttle;
+    let app = spawn_app_with_demo_data(backend).await;
+    let (_, totp, _, b) = a_login_waiting_for_its_code(&app).await;
+    let to = post_from(&app, &b, "/api/login/two-step", &[("otp", &code(&totp, 1)), ("next", "/")]).await;
+    assert_eq!(to, "/");
+    let mut conn = app.db.conn().await.unwrap();
+    assert_eq!(throttle::failures(&mut conn, &throttle::LOGIN_CLIENT, "127.0.0.1").await.unwrap(), 0);
+}
+
 async fn a_passkey_registers_logs_in_without_an_id_and_skips_the_code(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
@@ -1231,6 +1267,8 @@ on_both_databases!(
     a_passkey_stands_in_for_the_password_asked_again,
     a_passkey_registers_logs_in_without_an_id_and_skips_the_code,
     a_password_reset_removes_the_passkeys,
+    a_passkey_login_leaves_the_lock_for_a_password_reset,
+    a_two_step_login_leaves_nothing_counted_against_its_client,
     a_replayed_foreign_or_cloned_passkey_assertion_logs_no_one_in,
     a_re_registration_removes_two_step_verification_and_says_so,
     two_step_verification_turns_on_with_a_first_code_and_each_login_then_asks_for_one,

@@ -87,6 +87,9 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
         if !super::store::still_as_proven(&mut tx, &account.id, &account.password_hash).await? {
             return Err(AppError::InvalidCredentials.into());
         }
+        // The password was right: its attempt goes back to the client's budget, as a
+        // login without a second step gives it back (the code reserves one of its own).
+        throttle::forgive(&mut tx, &throttle::LOGIN_CLIENT, &client).await?;
         let step =
             crate::features::security::await_second_step(&mut tx, &state.settings, &account.id, &next, t)
                 .await?;
@@ -167,7 +170,9 @@ pub(crate) async fn start_session_in(
         return Err(AppError::InvalidCredentials);
     }
     let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
-    throttle::reset(tx, &throttle::LOGIN_ACCOUNT, &id_key).await?;
+    // A lock after 100 in a row stays until a password reset: a passkey login (which
+    // never reserves the account's budget) is no proof that the guesses stopped.
+    throttle::reset_unless_locked(tx, &throttle::LOGIN_ACCOUNT, &id_key).await?;
     throttle::forgive(tx, &throttle::LOGIN_CLIENT, client).await?;
     // The customer proved the account: a registration budget a stranger spent on their
     // name and phone opens again (a lock after 100 in a row stays: the owner's login is
