@@ -1054,6 +1054,43 @@ async fn a_passkey_stands_in_for_the_password_asked_again(backend: Backend) {
     assert_ne!(script_call(&app, &ichiro, "/api/security/passkey/verify/finish", &finish).await.0, 200);
 }
 
+/// SPEC §1.6: what asks for the password again accepts a passkey instead. Turning two-step
+/// verification off and new recovery codes ask for the password however recent the
+/// login, and the page's パスキーで確認 hides the password field: a passkey confirmed in
+/// the last 5 minutes now stands for it (the code is still asked). Before, both
+/// answered that the password was missing.
+async fn a_passkey_confirmed_stands_for_the_password_at_two_step_off_and_new_codes(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, codes) = turn_on(&app, &c).await;
+    let mut key = add_passkey_with(&app, &c, 3, &[("otp", &code(&totp, 0))]).await;
+    let (_, page) = app.get_text_with(&c, "/account/security").await;
+    assert!(page.contains("id=\"off-password\"") && page.contains("data-testid=\"passkey-confirm\""));
+    let step_up = async |key: &mut crate::common::authenticator::SoftPasskey| {
+        let (status, options) = script_call(&app, &c, "/api/security/passkey/verify/start", &[]).await;
+        assert_eq!(status, 200, "{options}");
+        let assertion = key.assert(&options);
+        let finish = [("credential", assertion.as_str())];
+        assert_eq!(script_call(&app, &c, "/api/security/passkey/verify/finish", &finish).await.0, 200);
+    };
+    let off = |otp: String| {
+        let (app, c) = (&app, c.clone());
+        async move { post_from(app, &c, "/api/security/two-step/off", &[("otp", &otp)]).await }
+    };
+    // Without a passkey confirmed, the password is asked (and the code not spent).
+    assert_eq!(off(code(&totp, 1)).await, "/account/security?error=current_password.required");
+    // Confirmed more than 5 minutes ago: asked again.
+    step_up(&mut key).await;
+    exec_at(&app, "UPDATE sessions SET verified_at = $1", app::ssr::now() - 310).await;
+    assert_eq!(off(code(&totp, 1)).await, "/account/security?error=current_password.required");
+    // Confirmed now: new recovery codes with one of the old, then off with the app's code.
+    step_up(&mut key).await;
+    let to = post_from(&app, &c, "/api/security/two-step/renew", &[("otp", &codes[0])]).await;
+    assert_eq!(to, "/account/security/two-step/codes");
+    assert_eq!(off(code(&totp, 1)).await, "/account/security?done=two_step_off#two-step");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 0);
+}
+
 /// A passkey removed while its step-up prompt was open proves nothing: the change still
 /// asks for the password. Before, the removed passkey's assertion confirmed the session.
 async fn a_passkey_removed_during_its_prompt_confirms_nothing(backend: Backend) {
@@ -1269,6 +1306,7 @@ on_both_databases!(
     a_password_reset_removes_the_passkeys,
     a_passkey_login_leaves_the_lock_for_a_password_reset,
     a_two_step_login_leaves_nothing_counted_against_its_client,
+    a_passkey_confirmed_stands_for_the_password_at_two_step_off_and_new_codes,
     a_replayed_foreign_or_cloned_passkey_assertion_logs_no_one_in,
     a_re_registration_removes_two_step_verification_and_says_so,
     two_step_verification_turns_on_with_a_first_code_and_each_login_then_asks_for_one,

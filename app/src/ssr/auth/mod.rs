@@ -18,6 +18,9 @@ pub struct CurrentAccount {
     /// When this session last proved its owner (unix seconds): its login, or a passkey
     /// since (step-up). Recent-login checks use it.
     pub logged_in_at: i64,
+    /// When this session last confirmed a passkey on a page (step-up), if it did: it
+    /// stands for the password in [`password_first_of_two`] for [`REAUTH_SECS`].
+    pub passkey_confirmed_at: Option<i64>,
     /// The session's stored id (the SHA-256 of its cookie token): binds multi-step
     /// changes to the session that started them.
     pub session_hash: String,
@@ -206,7 +209,10 @@ pub async fn password_first_of_two(
 ) -> Result<(), AppError> {
     use crate::domain::FieldError;
     let password = password.unwrap_or_default();
-    if password.is_empty() {
+    // A passkey confirmed on the page in the last 5 minutes stands for the password
+    // (SPEC §1.6); the attempt is reserved all the same, for the code after it.
+    let passkey = account.passkey_confirmed_at.is_some_and(|at| now - at <= REAUTH_SECS);
+    if password.is_empty() && !passkey {
         return Err(AppError::invalid("current_password", FieldError::Required));
     }
     let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
@@ -214,6 +220,9 @@ pub async fn password_first_of_two(
         let mut conn = db.conn().await?;
         if throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &key, now).await? != throttle::Verdict::Go {
             return Err(AppError::TooManyAttempts);
+        }
+        if password.is_empty() {
+            return Ok(()); // the passkey's
         }
         sqlx::query_scalar("SELECT password_hash FROM accounts WHERE id = $1")
             .bind(&account.account_id)

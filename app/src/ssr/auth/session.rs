@@ -207,6 +207,7 @@ pub async fn lookup(
         customer_no,
         itscom_id,
         logged_in_at: created_at.max(verified_at.unwrap_or(0)),
+        passkey_confirmed_at: verified_at,
         session_hash: id_hash,
     }))
 }
