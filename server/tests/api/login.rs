@@ -204,6 +204,31 @@ async fn a_reservation_meeting_a_reset_is_an_answer_not_an_error(backend: Backen
     assert_eq!(went + waited, 2_000);
 }
 
+/// A login that could not be checked comes back to the login page with its reason in
+/// the URL (`busy` with the database away, `internal`, `bad_request`…): the page says
+/// so, without marking the fields. It showed an empty form and nothing else.
+async fn a_login_that_could_not_be_checked_says_why(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    for (code, words) in [
+        ("busy", "ただいま混み合っているか、メンテナンス中です。"),
+        ("internal", "ただいま表示できません。"),
+        ("bad_request", ""),
+    ] {
+        let (status, body) = app.get_text(&format!("/login?error={code}&next=/")).await;
+        assert_eq!(status, 200);
+        assert!(body.contains("data-testid=\"login-problem\"") && body.contains(words), "{code}: {body}");
+        assert!(!body.contains("aria-invalid"), "{code}: the fields are not at fault");
+    }
+    // The login's own failures keep their message on the fields, and no other.
+    let (_, body) = app.get_text("/login?error=credentials&next=/").await;
+    assert!(body.contains("id=\"login-error\"") && !body.contains("login-problem"));
+    let (_, body) = app.get_text("/login?error=session&next=/").await;
+    assert!(body.contains("session-ended") && !body.contains("login-problem"));
+    // A passkey login refused for its budget says so (the script reads it), not that
+    // the passkey failed.
+    assert!(body.contains("data-err-throttled=\"ログインの試行回数が上限"), "{body}");
+}
+
 async fn the_wait_ends_and_a_success_clears_the_count(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     for _ in 0..5 {
@@ -533,6 +558,7 @@ on_both_databases!(
     login_never_sends_the_customer_to_another_site,
     a_hundred_parallel_wrong_attempts_are_throttled_and_then_even_the_right_password_waits,
     the_wait_ends_and_a_success_clears_the_count,
+    a_login_that_could_not_be_checked_says_why,
     a_reservation_meeting_a_reset_is_an_answer_not_an_error,
     one_client_address_trying_many_ids_is_throttled,
     an_idle_session_expires_after_thirty_minutes,

@@ -30,12 +30,15 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     never_stored();
     // After a failed post the failure arrives in the URL.
-    let failure = move || {
-        query
-            .read()
-            .get("error")
-            .and_then(|c| AppError::from_query_code(&c))
-            .and_then(|e| failure_message(tf, &e))
+    let error = move || query.read().get("error").and_then(|c| AppError::from_query_code(&c));
+    let failure = move || error().and_then(|e| failure_message(tf, &e));
+    // A login that could not be checked (the database away, a refused request): why,
+    // without marking the fields, which are not at fault (a session that ended has its
+    // own notice below).
+    let problem = move || {
+        error()
+            .filter(|e| failure_message(tf, e).is_none() && !matches!(e, AppError::Unauthorized))
+            .and_then(|e| crate::components::form::form_message(tx, &e))
     };
     view! {
         <h1 class="page-title">{tf.title}</h1>
@@ -45,6 +48,9 @@ pub fn LoginPage() -> impl IntoView {
                 <p id="login-error" class="alert alert-error mb-4" role="alert">
                     {failure}
                 </p>
+            </Show>
+            <Show when=move || problem().is_some()>
+                <p class="alert alert-error mb-4" role="alert" data-testid="login-problem">{problem}</p>
             </Show>
             // A form sent after its session ended came here (`?error=session`): why,
             // without marking the fields, which are not at fault.
@@ -90,7 +96,8 @@ pub fn LoginPage() -> impl IntoView {
 fn PasskeyLogin(next: String) -> impl IntoView {
     let ts = crate::features::security::texts::t();
     view! {
-        <div class="mt-4" data-passkey-login="" data-next=next data-err-failed=ts.login_passkey_failed>
+        <div class="mt-4" data-passkey-login="" data-next=next data-err-failed=ts.login_passkey_failed
+            data-err-throttled=super::texts::t().error_throttled>
             <p class="text-sm font-bold text-red-700" role="alert" data-passkey-error="" hidden></p>
             <button type="button" class="btn-ghost js-only" data-passkey-signin="" data-testid="passkey-login" hidden>{ts.login_passkey}</button>
         </div>
