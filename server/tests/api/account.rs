@@ -94,6 +94,61 @@ async fn the_new_id_takes_effect_only_when_the_new_address_confirms(backend: Bac
     assert!(body.contains(NEW_ID) && !body.contains("pending-id"));
 }
 
+/// The login's count is the account's, under whatever ID: failures strangers typed at
+/// an address while it was nobody's ID (up to the lock at 100) are not the account's
+/// when it takes that ID; the account's own failures go with it.
+async fn a_new_id_takes_the_accounts_login_count_not_strangers(backend: Backend) {
+    use app::ssr::auth::throttle;
+    let app = spawn_app_with_demo_data(backend).await;
+    let set = |id: &str, failures: i64| {
+        let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &app::domain::ItscomId::key_of_raw(id));
+        let db = app.db.clone();
+        async move {
+            sqlx::query(
+                "INSERT INTO throttle (key, failures, window_start, blocked_until, purge_after)
+                 VALUES ($1, $2, 0, 0, $3)",
+            )
+            .bind(row)
+            .bind(failures)
+            .bind(1_000_000_000_000_i64)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        }
+    };
+    // Locked by strangers while nobody's.
+    set(NEW_ID, 100).await;
+    let c = hanako_changes_id(&app, NEW_ID, "keep").await;
+    let token = confirm_link(&app, NEW_ID).await.split("token=").nth(1).unwrap().to_string();
+    assert_eq!(
+        post_from(&app, &c, "/api/account/id/confirm", &[("token", &token)]).await,
+        "/account/id/done"
+    );
+    assert_eq!(location(&app.login(NEW_ID, "Hanako_2024").await), "/", "not locked");
+    // A lock of the account's own follows it to the new ID.
+    let c = {
+        let c = app.new_browser();
+        assert_eq!(location(&app.login_from(&c, NEW_ID, "Hanako_2024").await), "/");
+        c
+    };
+    assert_eq!(
+        post_from(&app, &c, "/api/account/id/start", &[("new_itscom_id", "hanako.third@example.jp")]).await,
+        "/account/id/confirm"
+    );
+    assert_eq!(
+        post_from(&app, &c, "/api/account/id/submit", &[("contact", "keep")]).await,
+        "/account/id/sent"
+    );
+    set(NEW_ID, 100).await;
+    let token =
+        confirm_link(&app, "hanako.third@example.jp").await.split("token=").nth(1).unwrap().to_string();
+    assert_eq!(
+        post_from(&app, &c, "/api/account/id/confirm", &[("token", &token)]).await,
+        "/account/id/done"
+    );
+    assert!(location(&app.login("hanako.third@example.jp", "Hanako_2024").await).contains("error=locked"));
+}
+
 async fn keeping_the_contact_address_keeps_it(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako_changes_id(&app, NEW_ID, "keep").await;
@@ -370,6 +425,7 @@ async fn a_password_reset_cancels_a_pending_id_change(backend: Backend) {
 }
 
 on_both_databases!(
+    a_new_id_takes_the_accounts_login_count_not_strangers,
     two_starts_at_once_leave_one_draft,
     a_draft_swapped_under_the_owners_password_is_refused,
     a_submit_sent_again_is_answered_as_the_first_and_mailed_once,

@@ -266,6 +266,11 @@ async fn confirm_id(state: &crate::ssr::AppState, token: &str, page: &str, t: i6
     let changed = store::change_id(&mut tx, &c.account_id, &c.new_id, &c.new_id_key, t).await;
     // Another account took this ID after the mail was sent.
     changed.on_unique(AppError::invalid("new_itscom_id", FieldError::Taken)).back_to(page)?;
+    // The login's count follows the account to its new ID (a lock stays a lock), and
+    // strangers' failures typed at the new address while it was nobody's ID go.
+    let old_key = crate::domain::ItscomId::key_of_raw(&c.old_id);
+    let login = &crate::ssr::auth::throttle::LOGIN_ACCOUNT;
+    crate::ssr::auth::throttle::move_subject(&mut tx, login, &old_key, &c.new_id_key).await?;
     let locale = crate::i18n::Locale::from_code(&c.locale).unwrap_or_default();
     if c.sets_contact != 0 {
         // The address before is mailed a link that takes the contact change back.

@@ -303,6 +303,20 @@ pub async fn reset_unless_locked(conn: &mut Conn, policy: &Policy, subject: &str
     Ok(())
 }
 
+/// The subject of a row changes (an account's ID): the account's own count goes with it,
+/// and what was counted against the new subject before it was the account's (strangers'
+/// guesses at an ID that was nobody's) goes.
+pub async fn move_subject(conn: &mut Conn, policy: &Policy, from: &str, to: &str) -> Result<(), sqlx::Error> {
+    let to = key(policy, to);
+    sqlx::query("DELETE FROM throttle WHERE key = $1").bind(&to).execute(&mut *conn).await?;
+    sqlx::query("UPDATE throttle SET key = $1 WHERE key = $2")
+        .bind(&to)
+        .bind(key(policy, from))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// The secret was right: take back this one attempt only (the failures before it stay
 /// counted), lifting the block it set. Its reservation went through, so no block was in
 /// force before it; and one it set would otherwise outlive it: past the free attempts
