@@ -126,6 +126,15 @@ mod tests {
                 addon(true),
                 addon(false),
                 crate::features::billing::mail::payment_method_changed(&s, locale, "t@x", "M", 0),
+                crate::features::help::mail::inquiry_receipt(
+                    &s,
+                    locale,
+                    "t@x",
+                    "R",
+                    crate::domain::inquiry::InquiryCategory::Other,
+                    "M",
+                    None,
+                ),
             ];
             // The hours as the locale writes them: 10:00–17:00 in English.
             let hours = if locale == Locale::Ja { "10:00～17:00" } else { "10:00–17:00" };
@@ -248,6 +257,18 @@ mod tests {
                     vec!["NEW-3", "NO-2"],
                 ),
                 (
+                    crate::features::help::mail::inquiry_receipt(
+                        &s,
+                        locale,
+                        "t@x",
+                        "REF-5",
+                        crate::domain::inquiry::InquiryCategory::Other,
+                        "MSG-5",
+                        None,
+                    ),
+                    vec!["REF-5", "MSG-5"],
+                ),
+                (
                     crate::features::billing::mail::invoice_issued(
                         &s,
                         locale,
@@ -267,6 +288,20 @@ mod tests {
             ];
             for (mail, values) in mails {
                 assert!(mail.subject.len() > "【iTSCOM マイページ】".len(), "{}", mail.subject);
+                // An English mail has no Japanese in it (nor full-width brackets or tildes).
+                let japanese = |s: &str| {
+                    s.chars().any(|c| {
+                        ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)
+                    })
+                };
+                if locale == Locale::En {
+                    assert!(
+                        !japanese(&mail.subject) && !japanese(&mail.text),
+                        "{}\n{}",
+                        mail.subject,
+                        mail.text
+                    );
+                }
                 assert!(mail.text.contains(locale.texts().mail_footer), "{}", mail.subject);
                 for v in values {
                     assert!(mail.text.contains(v) && mail.html.contains(v), "{} lacks {v}", mail.subject);

@@ -28,14 +28,7 @@ pub fn inquiry_receipt(
             )
         })
         .unwrap_or_default();
-    let support = &settings.support;
-    let body = (w.mail_body)(
-        reference,
-        (w.category_name)(category),
-        message,
-        &attached,
-        &support.general_phone,
-        &support.general_hours,
-    );
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
+    let body = (w.mail_body)(reference, (w.category_name)(category), message, &attached, &phone, &hours);
     wrap(settings, locale, to, w.mail_subject, &body)
 }

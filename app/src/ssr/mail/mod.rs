@@ -36,14 +36,18 @@ pub fn format_time(locale: Locale, unix: i64) -> String {
     crate::i18n::format_datetime(locale, unix)
 }
 
-/// A mail in the portal's frame: `【brand マイページ】subject` on one line, the
+/// A mail in the portal's frame: `【brand マイページ】subject` on one line (`[brand My
+/// Page] subject` in English, whose subjects carry no full-width brackets), the
 /// paragraphs, the footer; plain text and HTML with every value escaped.
 pub fn wrap(settings: &Settings, locale: Locale, to: &str, subject: &str, paragraphs: &[String]) -> Mail {
     let brand = &settings.brand;
     let site = settings.public_url.as_str();
     let tx = locale.texts();
     let (footer, product) = (tx.mail_footer, tx.brand_suffix);
-    let subject = one_line(&format!("【{brand} {product}】{subject}"));
+    let subject = match locale {
+        Locale::Ja => one_line(&format!("【{brand} {product}】{subject}")),
+        Locale::En => one_line(&format!("[{brand} {product}] {subject}")),
+    };
     let text = format!("{}\n\n--\n{footer}\n{brand} {product} {site}\n", paragraphs.join("\n\n"));
     let html_paragraphs: String =
         paragraphs.iter().map(|p| format!("<p>{}</p>", escape_html(p).replace('\n', "<br>"))).collect();
