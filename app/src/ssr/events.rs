@@ -61,9 +61,10 @@ pub enum Event {
     NewBrowserMailChanged,
     /// A mailbox registered (its address in detail).
     MailboxCreated,
-    /// パスキー: registered, deleted.
+    /// パスキー: registered, deleted; an assertion refused at login.
     PasskeyAdded,
     PasskeyRemoved,
+    PasskeyLoginFailed,
 }
 
 impl Event {
@@ -107,6 +108,7 @@ impl Event {
             Event::MailboxCreated => "mailbox.created",
             Event::PasskeyAdded => "security.passkey_added",
             Event::PasskeyRemoved => "security.passkey_removed",
+            Event::PasskeyLoginFailed => "login.passkey_failed",
         }
     }
 }

@@ -1000,7 +1000,16 @@ async fn a_replayed_foreign_or_cloned_passkey_assertion_logs_no_one_in(backend: 
     key.counter = 10;
     let (status, _) = passkey_login(&app, &app.new_browser(), |o| key.assert(o)).await;
     assert_eq!(status, 200);
-    assert!(scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.failed'").await >= 4);
+    assert!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.passkey_failed'").await >= 4
+    );
+    // Her activity says a passkey failed, not a password.
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (_, activity) = app.get_text_with(&c, "/account/security/activity?kind=logins").await;
+    assert!(
+        activity.contains("ログインに失敗（パスキー）") && !activity.contains("パスワード違い"),
+        "{activity}"
+    );
     // Not logged in: no passkey can be added.
     let (status, _) =
         script_call(&app, &app.new_browser(), "/api/security/passkey/register/start", &[]).await;
@@ -1089,6 +1098,33 @@ async fn a_passkey_confirmed_stands_for_the_password_at_two_step_off_and_new_cod
     assert_eq!(to, "/account/security/two-step/codes");
     assert_eq!(off(code(&totp, 1)).await, "/account/security?done=two_step_off#two-step");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 0);
+}
+
+/// The sign-in settings mails say what happened: new recovery codes were made (not the
+/// button's words), a passkey was added and how to remove one not known (not the
+/// screen's invitation to log in with it).
+async fn the_sign_in_settings_mails_say_what_happened(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    add_passkey_with(&app, &c, 4, &[("otp", &code(&totp, 0))]).await;
+    let added = outbox_mails_to(&app, "security.passkey_added", HANAKO.0).await;
+    assert!(
+        added[0].text.contains("心当たりのないパスキーは、ログイン・セキュリティ設定で削除してください。"),
+        "{}",
+        added[0].text
+    );
+    assert!(!added[0].text.contains("次回から"), "{}", added[0].text);
+    let to = post_from(
+        &app,
+        &c,
+        "/api/security/two-step/renew",
+        &[("password", HANAKO.1), ("otp", &code(&totp, 1))],
+    )
+    .await;
+    assert_eq!(to, "/account/security/two-step/codes");
+    let renewed = outbox_mails_to(&app, "security.recovery_codes_renewed", HANAKO.0).await;
+    assert!(renewed[0].text.contains("リカバリーコードを作り直しました"), "{}", renewed[0].text);
 }
 
 /// A passkey removed while its step-up prompt was open proves nothing: the change still
@@ -1307,6 +1343,7 @@ on_both_databases!(
     a_passkey_login_leaves_the_lock_for_a_password_reset,
     a_two_step_login_leaves_nothing_counted_against_its_client,
     a_passkey_confirmed_stands_for_the_password_at_two_step_off_and_new_codes,
+    the_sign_in_settings_mails_say_what_happened,
     a_replayed_foreign_or_cloned_passkey_assertion_logs_no_one_in,
     a_re_registration_removes_two_step_verification_and_says_so,
     two_step_verification_turns_on_with_a_first_code_and_each_login_then_asks_for_one,

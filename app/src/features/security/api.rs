@@ -345,7 +345,8 @@ async fn with_both_factors(password: Option<String>, code: String, renew: bool) 
     let mut tx = code_first(&state, &account, Some(password), &code, t).await?;
     if renew {
         new_codes(&mut tx, &state.settings, &account.account_id).await?;
-        changed(&mut tx, &account.account_id, Event::RecoveryCodesRenewed, |w| w.codes_renew, t).await?;
+        changed(&mut tx, &account.account_id, Event::RecoveryCodesRenewed, |w| w.changed_codes_renewed, t)
+            .await?;
         tx.commit().await?;
         return Ok(super::routes::RECOVERY_CODES.to_string());
     }
@@ -744,7 +745,7 @@ async fn add_passkey(credential: String) -> crate::ssr::Answer {
     super::store::insert_passkey(&mut tx, &account.account_id, &credential_id, &json, &name, t)
         .await
         .on_unique(AppError::VerificationFailed)?;
-    changed(&mut tx, &account.account_id, Event::PasskeyAdded, |w| w.done_passkey_added, t).await?;
+    changed(&mut tx, &account.account_id, Event::PasskeyAdded, |w| w.changed_passkey_added, t).await?;
     tx.commit().await?;
     Ok(super::routes::done("passkey_added", "passkeys"))
 }
@@ -863,7 +864,7 @@ async fn passkey_login(credential: String, next: String) -> crate::ssr::Answer {
     let Some(row) = stored.filter(|r| super::passkey::user_handle(&r.account_id) == user) else {
         record(
             &mut conn,
-            Event::LoginFailed,
+            Event::PasskeyLoginFailed,
             Subject::Unknown,
             &client,
             serde_json::json!({ "passkey": true }),
@@ -879,8 +880,15 @@ async fn passkey_login(credential: String, next: String) -> crate::ssr::Answer {
         Err(e) => {
             tracing::info!(error = %e, "a passkey assertion was refused");
             let detail = serde_json::json!({ "passkey": true, "browser": auth::browser_summary() });
-            record(&mut conn, Event::LoginFailed, Subject::Account(&row.account_id), &client, detail, t)
-                .await?;
+            record(
+                &mut conn,
+                Event::PasskeyLoginFailed,
+                Subject::Account(&row.account_id),
+                &client,
+                detail,
+                t,
+            )
+            .await?;
             return Err(AppError::InvalidCredentials.into());
         }
     };

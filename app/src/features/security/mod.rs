@@ -121,6 +121,7 @@ impl ActivityFilter {
                 "login.succeeded",
                 "login.failed",
                 "login.two_step_failed",
+                "login.passkey_failed",
                 "login.locked",
                 "security.session_ended",
                 "security.other_sessions_ended",

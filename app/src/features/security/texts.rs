@@ -14,6 +14,7 @@ pub fn event_label(locale: crate::i18n::Locale, kind: &str) -> Option<&'static s
         "login.succeeded" => pick("ログイン", "Signed in"),
         "login.failed" => pick("ログインに失敗（パスワード違い）", "Failed sign-in (wrong password)"),
         "login.two_step_failed" => pick("ログインに失敗（確認コード違い）", "Failed sign-in (wrong code)"),
+        "login.passkey_failed" => pick("ログインに失敗（パスキー）", "Failed sign-in (passkey)"),
         "login.locked" => pick("ログインを停止（失敗の繰り返し）", "Sign-in suspended (repeated failures)"),
         "security.session_ended" => pick("端末をログアウト", "Device signed out"),
         "security.other_sessions_ended" => pick("他の端末をすべてログアウト", "All other devices signed out"),
