@@ -266,6 +266,21 @@ async fn one_client_address_trying_many_ids_is_throttled(backend: Backend) {
     assert_eq!(throttled_at, Some(50), "the 51st attempt from one address waits");
 }
 
+/// A refused login writes nothing but its record, and that once a minute per client: a
+/// client past its budget sending requests as fast as it can wrote a row with each.
+async fn refused_logins_are_recorded_once_a_minute_per_client(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    for i in 0..60 {
+        app.login(&format!("user{i}@example.com"), "Wrong_pass").await;
+    }
+    let throttled = "SELECT COUNT(*) FROM account_events WHERE kind = 'login.throttled'";
+    assert_eq!(scalar(&app, throttled).await, 1, "ten refusals, one record");
+    // A minute on, the next refusal is recorded again.
+    exec(&app, "UPDATE throttle SET blocked_until = 0, window_start = 0 WHERE failures = 1").await;
+    app.login("user60@example.com", "Wrong_pass").await;
+    assert_eq!(scalar(&app, throttled).await, 2);
+}
+
 async fn an_idle_session_expires_after_thirty_minutes(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     app.login("hanako@example.com", "Hanako_2024").await;
@@ -561,6 +576,7 @@ on_both_databases!(
     a_login_that_could_not_be_checked_says_why,
     a_reservation_meeting_a_reset_is_an_answer_not_an_error,
     one_client_address_trying_many_ids_is_throttled,
+    refused_logins_are_recorded_once_a_minute_per_client,
     an_idle_session_expires_after_thirty_minutes,
     a_session_ends_twelve_hours_after_login_however_active,
     after_logout_the_old_cookie_no_longer_works,

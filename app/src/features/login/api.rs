@@ -57,10 +57,13 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     }; // the connection goes back to the pool before the slow hash
     let account_id = account.as_ref().map(|a| a.id.clone());
     if !verdict.go() {
-        // Recorded for unknown IDs too: the same work either way.
+        // Recorded for unknown IDs too: the same work either way; once a minute per
+        // client (throttle::THROTTLED_RECORD).
         let subject = account_id.as_deref().map_or(Subject::Unknown, Subject::Account);
         let mut conn = state.db.conn().await?;
-        record(&mut conn, Event::LoginThrottled, subject, &client, serde_json::json!({}), t).await?;
+        if throttle::reserve(&mut conn, &throttle::THROTTLED_RECORD, &client, t).await?.go() {
+            record(&mut conn, Event::LoginThrottled, subject, &client, serde_json::json!({}), t).await?;
+        }
         return Err(if verdict == throttle::Verdict::Locked {
             AppError::Locked
         } else {

@@ -125,6 +125,12 @@ pub const LOGIN_ACCOUNT: Policy =
 pub const LOGIN_CLIENT: Policy =
     Policy::per_window("login-client", 900).free(50).then_wait(30, 900).per_network(200);
 
+/// The record of refused logins (`login.throttled`), per client address: one a minute.
+/// A refusal writes nothing else, and a client past its budget could otherwise write a
+/// row with each request it sends.
+pub const THROTTLED_RECORD: Policy =
+    Policy::per_window("login-throttled-record", 60).free(1).then_wait(60, 60);
+
 /// Mails to an address someone typed (a new contact address, a new iTSCOM ID, STEP 3's
 /// ID): 5 an hour per address, whoever asks, so no one can use the provider's domain
 /// to flood a stranger's mailbox. Each flow also caps its own asker (per account or
