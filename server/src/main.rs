@@ -511,6 +511,17 @@ async fn inquiries(settings: &Settings, json: bool) -> Result<(), Error> {
                 "customer_no": i.customer_no,
                 "category": i.category,
                 "message": i.message,
+                // The speed test the customer attached (null without one): kbps, µs.
+                "speed_test": i.speed_test.as_ref().map(|t| serde_json::json!({
+                    "finished_at": t.finished_at,
+                    "download_kbps": t.measured.download_kbps,
+                    "upload_kbps": t.measured.upload_kbps,
+                    "ping_us": t.measured.ping_us,
+                    "jitter_us": t.measured.jitter_us,
+                    "loaded_us": t.measured.loaded_us,
+                    "plan_name": t.plan_name,
+                    "plan_mbps": t.plan_mbps,
+                })),
             })
         },
         |i| {
@@ -527,7 +538,12 @@ async fn inquiries(settings: &Settings, json: bool) -> Result<(), Error> {
                 .map(|c| if c.is_control() || is_format_char(c) { ' ' } else { c })
                 .collect();
             let at = app::i18n::format_datetime(app::i18n::Locale::Ja, i.created_at);
-            format!("{}\t{at}\t{}\t{}\t{first}", i.reference_no, i.customer_no, i.category)
+            // The attached speed test's figures (down/up Mbps), or a dash.
+            let speed = i.speed_test.as_ref().map_or("-".to_string(), |t| {
+                use app::domain::speedtest::format_mbps;
+                format!("{}/{}", format_mbps(t.measured.download_kbps), format_mbps(t.measured.upload_kbps))
+            });
+            format!("{}\t{at}\t{}\t{}\t{speed}\t{first}", i.reference_no, i.customer_no, i.category)
         },
     );
     Ok(())

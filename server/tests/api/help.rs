@@ -128,13 +128,11 @@ async fn five_inquiries_an_hour_and_the_sixth_is_refused_before_it_is_typed(back
     );
 }
 
-async fn a_speed_test_of_ones_own_is_attached_and_anothers_is_refused(backend: Backend) {
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
-    // A finished test of hers.
-    let res = app.post_with(&c, "/api/speedtest/start", &[JSON], &[] as &[(&str, &str)]).await;
+/// A finished speed test of the customer logged in on `c` (87.65 / 43.21 Mbps): its id.
+async fn finished_speed_test(app: &TestApp, c: &reqwest::Client) -> String {
+    let res = app.post_with(c, "/api/speedtest/start", &[JSON], &[] as &[(&str, &str)]).await;
     let ticket = res.json::<serde_json::Value>().await.unwrap()["ticket"].as_str().unwrap().to_string();
-    speed_counted(&app, &ticket, 88, 44).await;
+    speed_counted(app, &ticket, 88, 44).await;
     let figures = [
         ("ticket", ticket.as_str()),
         ("download_kbps", "87650"),
@@ -142,9 +140,38 @@ async fn a_speed_test_of_ones_own_is_attached_and_anothers_is_refused(backend: B
         ("ping_us", "5000"),
         ("jitter_us", "700"),
     ];
-    let res = app.post_with(&c, "/api/speedtest/finish", &[JSON], &figures).await;
+    let res = app.post_with(c, "/api/speedtest/finish", &[JSON], &figures).await;
     assert_eq!(res.status(), 200);
-    let id = res.json::<String>().await.unwrap();
+    res.json::<String>().await.unwrap()
+}
+
+/// The support centre sees the speed test a customer attached (the page tells customers
+/// it speeds the answer up): in the listing and its JSON. It saw neither before.
+async fn the_operator_sees_the_attached_speed_test(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let id = finished_speed_test(&app, &c).await;
+    let with = [("category", "internet"), ("message", "遅い"), ("result", id.as_str())];
+    let attached = sent_reference(&post_from(&app, &c, "/api/help/inquiry", &with).await);
+    let without = [("category", "other"), ("message", "その他")];
+    sent_reference(&post_from(&app, &c, "/api/help/inquiry", &without).await);
+    let (ok, out) = operator(&app, "inquiries", &["--json"]);
+    assert!(ok, "{out}");
+    let list: serde_json::Value = serde_json::from_str(out.trim()).expect("JSON");
+    assert_eq!(list[0]["reference_no"], attached.as_str());
+    assert_eq!(list[0]["speed_test"]["download_kbps"], 87650);
+    assert_eq!(list[0]["speed_test"]["upload_kbps"], 43210);
+    assert!(list[1]["speed_test"].is_null(), "{out}");
+    let (ok, out) = operator(&app, "inquiries", &[]);
+    assert!(ok, "{out}");
+    let line = out.lines().find(|l| l.starts_with(attached.as_str())).expect("its line");
+    assert!(line.contains("\t87.6/43.2\t"), "{line}");
+}
+
+async fn a_speed_test_of_ones_own_is_attached_and_anothers_is_refused(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let id = finished_speed_test(&app, &c).await;
     // Opened from the result: chosen in the form.
     let (_, page) = app.get_text_with(&c, &format!("/help?result={id}")).await;
     assert!(page.contains(&format!("value=\"{id}\" selected")), "preselected");
@@ -282,5 +309,6 @@ on_both_databases!(
     an_inquiry_is_checked_stored_with_a_reference_number_mailed_and_listed_for_its_owner_only,
     five_inquiries_an_hour_and_the_sixth_is_refused_before_it_is_typed,
     a_speed_test_of_ones_own_is_attached_and_anothers_is_refused,
+    the_operator_sees_the_attached_speed_test,
     an_inquiry_with_a_cards_whole_number_is_refused_and_its_last_4_are_sent,
 );

@@ -23,6 +23,7 @@ pub async fn sent_last_hour(conn: &mut Conn, account_id: &str, now: i64) -> Resu
 struct InquiryRow {
     reference_no: String,
     created_at: i64,
+    customer_no: String,
     category: String,
     message: String,
     step: InquiryStep,
@@ -61,17 +62,25 @@ impl InquiryRow {
     }
 }
 
-/// The customer's inquiries, newest first, with the speed test each attached (one
-/// query: the test joined, only a finished one of the same customer's).
-pub async fn inquiries(conn: &mut Conn, customer_no: &str, limit: i64) -> Result<Vec<Inquiry>, sqlx::Error> {
-    let rows: Vec<InquiryRow> = sqlx::query_as(
-        "SELECT i.reference_no, i.created_at, i.category, i.message, i.step,
+/// An inquiry's columns and its attached speed test's ([`InquiryRow`]): only a finished
+/// test of the same customer's is joined (`done`: the placeholder of the finished step).
+fn inquiry_with_test(done: &str) -> String {
+    format!(
+        "SELECT i.reference_no, i.created_at, i.customer_no, i.category, i.message, i.step,
                 t.id, t.finished_at, t.finished_ms, t.download_kbps, t.upload_kbps, t.ping_us, t.jitter_us,
                 t.loaded_us, t.plan_name, t.plan_mbps, t.verified
          FROM inquiries i
-         LEFT JOIN speed_tests t ON t.id = i.speed_test_id AND t.customer_no = i.customer_no AND t.step = $3
-         WHERE i.customer_no = $1 ORDER BY i.created_ms DESC, i.reference_no DESC LIMIT $2",
+         LEFT JOIN speed_tests t ON t.id = i.speed_test_id AND t.customer_no = i.customer_no AND t.step = {done}"
     )
+}
+
+/// The customer's inquiries, newest first, with the speed test each attached (one
+/// query: the test joined, only a finished one of the same customer's).
+pub async fn inquiries(conn: &mut Conn, customer_no: &str, limit: i64) -> Result<Vec<Inquiry>, sqlx::Error> {
+    let rows: Vec<InquiryRow> = sqlx::query_as(&format!(
+        "{} WHERE i.customer_no = $1 ORDER BY i.created_ms DESC, i.reference_no DESC LIMIT $2",
+        inquiry_with_test("$3")
+    ))
     .bind(customer_no)
     .bind(limit)
     .bind(crate::features::speedtest::SpeedStep::Done)
@@ -185,25 +194,39 @@ pub async fn send(
     Ok(Sent::Received(reference))
 }
 
-/// An inquiry waiting for its answer, for the support centre's list.
-#[derive(Debug, sqlx::FromRow)]
+/// An inquiry waiting for its answer, for the support centre's list, with the speed
+/// test the customer attached (the page tells customers it speeds the answer up).
+#[derive(Debug)]
 pub struct OpenInquiry {
     pub reference_no: String,
     pub created_at: i64,
     pub customer_no: String,
     pub category: String,
     pub message: String,
+    pub speed_test: Option<SpeedResult>,
 }
 
 /// The inquiries not yet answered, oldest first.
 pub async fn open_inquiries(db: &Db) -> Result<Vec<OpenInquiry>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT reference_no, created_at, customer_no, category, message FROM inquiries
-         WHERE step = $1 ORDER BY created_ms, reference_no",
-    )
+    let rows: Vec<InquiryRow> = sqlx::query_as(&format!(
+        "{} WHERE i.step = $1 ORDER BY i.created_ms, i.reference_no",
+        inquiry_with_test("$2")
+    ))
     .bind(InquiryStep::Received)
+    .bind(crate::features::speedtest::SpeedStep::Done)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OpenInquiry {
+            speed_test: r.speed_test(),
+            reference_no: r.reference_no,
+            created_at: r.created_at,
+            customer_no: r.customer_no,
+            category: r.category,
+            message: r.message,
+        })
+        .collect())
 }
 
 /// Marks inquiry `reference` answered (the customer's list says 回答済み): false when
