@@ -8,6 +8,18 @@ pub fn sha256_hex(input: &str) -> String {
     Sha256::digest(input.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// HMAC-SHA-256 of `message` under the server's key (`SEAL_KEY`, hex) for `purpose`
+/// (each purpose its own key, derived from the one), hex: a digest of a secret too
+/// short to resist guessing (a recovery code's 50 bits), which a copy of the database
+/// alone then cannot test guesses against.
+pub fn keyed_hex(key_hex: &str, purpose: &str, message: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let derived = Sha256::digest(format!("{purpose}\u{0}{key_hex}").as_bytes());
+    let mut mac = Hmac::<Sha256>::new_from_slice(&derived).expect("HMAC takes any key length");
+    mac.update(message.as_bytes());
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Whether two strings are equal, in time that depends only on their lengths (for
 /// comparing a signature or hash someone sent with the one expected).
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
@@ -79,6 +91,23 @@ fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_keyed_digest_depends_on_the_key_and_the_purpose_and_is_hmac_sha256() {
+        let (k1, k2) = (sha256_hex("k1"), sha256_hex("k2"));
+        let a = keyed_hex(&k1, "recovery-code", "acct:ABCDEFGHJK");
+        assert_eq!(a, keyed_hex(&k1, "recovery-code", "acct:ABCDEFGHJK"), "the same each time");
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, keyed_hex(&k2, "recovery-code", "acct:ABCDEFGHJK"), "another key");
+        assert_ne!(a, keyed_hex(&k1, "other", "acct:ABCDEFGHJK"), "another purpose");
+        assert_ne!(a, sha256_hex("acct:ABCDEFGHJK"));
+        // RFC 4231 test case 2 through the same HMAC, with the derived key replaced.
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"Jefe").unwrap();
+        mac.update(b"what do ya want for nothing?");
+        let hex: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    }
 
     #[test]
     fn secrets_sealed_with_the_server_key_open_only_with_it_and_never_seal_alike() {

@@ -50,6 +50,50 @@ async fn turn_on(app: &TestApp, c: &reqwest::Client) -> (totp_rs::TOTP, Vec<Stri
     (totp, codes)
 }
 
+/// Recovery codes are stored keyed by the server's SEAL_KEY: a copy of the database alone
+/// cannot test guesses against them (about 2^50 each, under an hour on one GPU as plain
+/// SHA-256). Codes made before, stored the old way, still work.
+async fn recovery_codes_are_stored_keyed_and_the_old_ones_still_work(backend: Backend) {
+    use app::domain::two_step::SecondFactor;
+    use app::features::security::totp::recovery_hash;
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (_, codes) = turn_on(&app, &c).await;
+    let account = account_of(&app, "100000002").await;
+    let stored_form = |code: &str| match SecondFactor::parse(code).unwrap() {
+        SecondFactor::Recovery(c) => c,
+        other => panic!("{other:?}"),
+    };
+    let stored: Vec<(String,)> = rows(&app, "SELECT code_hash FROM recovery_codes").await;
+    assert_eq!(stored.len(), 10);
+    for code in &codes {
+        let plain = recovery_hash(&account, &stored_form(code));
+        assert!(stored.iter().all(|(h,)| *h != plain), "{code} stored as plain SHA-256");
+    }
+    // A code stored the old way (made before the change) logs in, once.
+    sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
+        .bind(&account)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO recovery_codes (account_id, code_hash) VALUES ($1, $2)")
+        .bind(&account)
+        .bind(recovery_hash(&account, &stored_form(&codes[1])))
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let second = |code: String| {
+        let app = &app;
+        async move {
+            let b = app.new_browser();
+            assert_eq!(location(&app.login_from(&b, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+            post_from(app, &b, "/api/login/two-step", &[("otp", &code), ("next", "/")]).await
+        }
+    };
+    assert_eq!(second(codes[1].clone()).await, "/");
+    assert_eq!(second(codes[1].clone()).await, "/login/two-step?error=otp.mismatch&next=/", "once");
+}
+
 /// The browser's key to the recovery codes is SameSite=Strict: a navigation from another
 /// site does not carry it and cannot use their one showing up.
 async fn the_recovery_codes_key_stays_home(backend: Backend) {
@@ -1326,6 +1370,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 
 on_both_databases!(
     the_recovery_codes_key_stays_home,
+    recovery_codes_are_stored_keyed_and_the_old_ones_still_work,
     a_two_step_setup_confirmed_as_a_reset_completes_turns_nothing_on,
     one_code_adds_one_passkey_though_its_start_is_sent_again_as_it_finishes,
     a_code_whose_session_or_change_could_not_be_written_is_not_spent,

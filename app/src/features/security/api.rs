@@ -272,8 +272,10 @@ async fn new_codes(
     settings: &crate::ssr::config::Settings,
     account_id: &str,
 ) -> Result<(), AppError> {
+    let seal_key = settings.seal_key.as_ref().ok_or(AppError::ServiceUnavailable)?;
     let codes = super::totp::new_recovery_codes();
-    let hashes: Vec<String> = codes.iter().map(|c| super::totp::recovery_hash(account_id, c)).collect();
+    let hashes: Vec<String> =
+        codes.iter().map(|c| super::totp::recovery_mac(seal_key.expose(), account_id, c)).collect();
     let (key, sealed) = crate::ssr::crypto::seal(&codes.join(" "));
     if !super::store::replace_codes(tx, account_id, &hashes, &sealed).await? {
         return Err(AppError::FlowExpired); // turned off meanwhile, in another tab
@@ -467,8 +469,10 @@ async fn check_second_factor(
             }
         }
         SecondFactor::Recovery(code) => {
-            super::store::use_code(conn, account_id, &super::totp::recovery_hash(account_id, &code), t)
-                .await?
+            let seal_key = state.settings.seal_key.as_ref().ok_or(AppError::ServiceUnavailable)?;
+            let keyed = super::totp::recovery_mac(seal_key.expose(), account_id, &code);
+            let legacy = super::totp::recovery_hash(account_id, &code);
+            super::store::use_code(conn, account_id, [keyed.as_str(), legacy.as_str()], t).await?
         }
     };
     if !passed {

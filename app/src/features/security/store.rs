@@ -136,14 +136,22 @@ pub async fn replace_codes(
     Ok(true)
 }
 
-/// Uses the recovery code of `hash`, once: false when it is not one or was used.
-pub async fn use_code(conn: &mut Conn, account_id: &str, hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+/// Uses the recovery code of `hash` (or `legacy`, how a code made before December 2026
+/// was stored), once: false when it is not one or was used.
+pub async fn use_code(
+    conn: &mut Conn,
+    account_id: &str,
+    [hash, legacy]: [&str; 2],
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
-        "UPDATE recovery_codes SET used_at = $3 WHERE account_id = $1 AND code_hash = $2 AND used_at IS NULL",
+        "UPDATE recovery_codes SET used_at = $3
+         WHERE account_id = $1 AND code_hash IN ($2, $4) AND used_at IS NULL",
     )
     .bind(account_id)
     .bind(hash)
     .bind(now)
+    .bind(legacy)
     .execute(conn)
     .await?
     .rows_affected()

@@ -63,10 +63,17 @@ pub fn new_recovery_codes() -> Vec<String> {
         .collect()
 }
 
-/// How a recovery code is stored: SHA-256 of the account and the code (a code is
-/// good for its own account only).
+/// How a recovery code was stored until December 2026: SHA-256 of the account and the
+/// code (a code is good for its own account only). Still accepted for codes made then;
+/// a copy of the database could test guesses against it (31^10, about 2^50, each).
 pub fn recovery_hash(account_id: &str, code: &str) -> String {
     crate::ssr::crypto::sha256_hex(&format!("recovery:{account_id}:{code}"))
+}
+
+/// How a recovery code is stored: keyed by the server's `SEAL_KEY` (which two-step
+/// verification needs anyway), so that a copy of the database alone tests no guess.
+pub fn recovery_mac(seal_key: &str, account_id: &str, code: &str) -> String {
+    crate::ssr::crypto::keyed_hex(seal_key, "recovery-code", &format!("{account_id}:{code}"))
 }
 
 #[cfg(test)]
