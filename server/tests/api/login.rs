@@ -528,6 +528,64 @@ async fn a_hundred_failures_in_a_row_need_a_password_reset_and_the_owner_is_told
     assert_eq!(location(&app.login("hanako@example.com", "New-hanako-77").await), "/");
 }
 
+/// A stranger who knows only the ID (an e-mail address) cannot hold the owner out: the
+/// wrong passwords from browsers the account never used count under the ID, and the
+/// browsers it has logged in from have their own count. Before, five wrong passwords
+/// made the owner wait too, and a hundred (about 20 hours of waits) locked the login
+/// until a password reset, and again after it.
+async fn a_stranger_guessing_holds_out_neither_the_owners_browser_nor_locks_it(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let owner = logged_in(&app, HANAKO[0].1, HANAKO[1].1).await;
+    assert_eq!(app.post_with(&owner, "/api/logout", &[HTML], &[("", ""); 0]).await.status(), 302);
+    let stranger = app.new_browser();
+    let wrong = |c: reqwest::Client| {
+        let app = &app;
+        async move {
+            let form = [("itscom_id", "hanako@example.com"), ("password", "Wrong_pass")];
+            location(&app.post_with(&c, "/api/login", &[HTML], &form).await)
+        }
+    };
+    for i in 0..5 {
+        assert_eq!(wrong(stranger.clone()).await, "/login?error=credentials&next=/", "{i}");
+    }
+    assert_eq!(wrong(stranger.clone()).await, "/login?error=throttled&next=/");
+    // The owner's browser: her right password goes through.
+    assert_eq!(location(&app.login_from(&owner, "hanako@example.com", "Hanako_2024").await), "/");
+    // A hundred in a row lock the ID for strangers (and browsers she never used), not her.
+    for _ in 5..100 {
+        pass_throttle_waits(&app, 86_400).await;
+        wrong(stranger.clone()).await;
+    }
+    pass_throttle_waits(&app, 86_400).await;
+    assert_eq!(
+        location(&app.login_from(&app.new_browser(), "hanako@example.com", "Hanako_2024").await),
+        "/login?error=locked&next=/"
+    );
+    assert_eq!(outbox_mails_to(&app, "login.locked", "hanako@example.com").await.len(), 1, "she is told");
+    assert_eq!(location(&app.login_from(&owner, "hanako@example.com", "Hanako_2024").await), "/");
+    // Her own browser's wrong passwords are counted for it: five, then it waits.
+    for i in 0..5 {
+        assert_eq!(wrong(owner.clone()).await, "/login?error=credentials&next=/", "{i}");
+    }
+    assert_eq!(wrong(owner.clone()).await, "/login?error=throttled&next=/");
+    // A hundred of them lock her browser too; a password reset opens it with the ID.
+    for _ in 5..100 {
+        pass_throttle_waits(&app, 86_400).await;
+        wrong(owner.clone()).await;
+    }
+    pass_throttle_waits(&app, 86_400).await;
+    let right = |password: &'static str| {
+        let (app, owner) = (&app, owner.clone());
+        async move { location(&app.login_from(&owner, "hanako@example.com", password).await) }
+    };
+    assert_eq!(right("Hanako_2024").await, "/login?error=locked&next=/");
+    let (c, code) = hanako_gets_a_code(&app).await;
+    assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
+    let pw = [("password", "New-hanako-77"), ("password_again", "New-hanako-77")];
+    assert_eq!(post_from(&app, &c, "/api/recovery/password", &pw).await, "/recovery/done");
+    assert_eq!(right("New-hanako-77").await, "/");
+}
+
 async fn failed_logins_are_recorded_as_security_events_without_secrets(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     app.login("hanako@example.com", "Wrong_secret_1").await;
@@ -564,6 +622,7 @@ async fn a_login_under_way_when_a_reset_completes_gets_no_session(backend: Backe
 on_both_databases!(
     a_login_under_way_when_a_reset_completes_gets_no_session,
     a_hundred_failures_in_a_row_need_a_password_reset_and_the_owner_is_told,
+    a_stranger_guessing_holds_out_neither_the_owners_browser_nor_locks_it,
     failed_logins_are_recorded_as_security_events_without_secrets,
     the_right_password_starts_a_session_and_opens_the_top_page,
     a_plain_route_knows_the_logged_in_account_and_refuses_anyone_else,

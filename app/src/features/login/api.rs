@@ -46,14 +46,15 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     let client = auth::client_address();
     let t = crate::ssr::now();
 
-    let (account, verdict) = {
+    let (account, verdict, row) = {
         let mut conn = state.db.conn().await?;
         let account = super::store::active_account(&mut conn, &id_key).await?;
+        let (policy, subject) = login_budget(&mut conn, account.as_ref(), &id_key).await?;
         let mut verdict = throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await?;
         if verdict.go() {
-            verdict = throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key, t).await?;
+            verdict = throttle::reserve(&mut conn, policy, &subject, t).await?;
         }
-        (account, verdict)
+        (account, verdict, throttle::row_of(policy, &subject))
     }; // the connection goes back to the pool before the slow hash
     let account_id = account.as_ref().map(|a| a.id.clone());
     if !verdict.go() {
@@ -76,7 +77,6 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     if !pw::verify_async(password, hash).await {
         // The same statements whether or not the ID exists (no timing difference).
         let mut conn = state.db.conn().await?;
-        let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &id_key);
         failed_login(&mut conn, &state, Event::LoginFailed, account_id.as_deref(), &row, &client, t).await?;
         return Err(AppError::InvalidCredentials.into());
     }
@@ -101,6 +101,44 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     }
     start_session(&state, &account, &client, t, auth::session::Method::Password).await?;
     Ok(next)
+}
+
+/// The budget a password login for `account` (None: an unknown ID) is counted in: a
+/// browser the account has logged in from before has its own
+/// ([`LOGIN_BROWSER`](crate::ssr::auth::throttle::LOGIN_BROWSER)); any other counts
+/// under the typed ID ([`LOGIN_ACCOUNT`](crate::ssr::auth::throttle::LOGIN_ACCOUNT)).
+/// The same statement for an unknown ID.
+#[cfg(feature = "ssr")]
+async fn login_budget(
+    conn: &mut crate::ssr::db::Conn,
+    account: Option<&super::store::LoginAccount>,
+    id_key: &str,
+) -> Result<(&'static crate::ssr::auth::throttle::Policy, String), sqlx::Error> {
+    use crate::ssr::auth::{self, throttle};
+    let device = auth::request_cookie(DEVICE_COOKIE);
+    let account_id = account.map_or("-", |a| a.id.as_str());
+    Ok(match (account, super::store::known_browser(conn, account_id, device.as_deref()).await?) {
+        (Some(a), true) => {
+            let hash = auth::sha256_hex(device.as_deref().unwrap_or_default());
+            (&throttle::LOGIN_BROWSER, super::store::browser_subject(&a.id, &hash))
+        }
+        _ => (&throttle::LOGIN_ACCOUNT, id_key.to_string()),
+    })
+}
+
+/// Every browser budget of the account opens again (a password reset, a
+/// re-registration: what opens its [`LOGIN_ACCOUNT`](crate::ssr::auth::throttle::LOGIN_ACCOUNT)).
+#[cfg(feature = "ssr")]
+pub async fn reset_browser_budgets(
+    conn: &mut crate::ssr::db::Conn,
+    account_id: &str,
+) -> Result<(), sqlx::Error> {
+    use crate::ssr::auth::throttle;
+    for hash in super::store::known_device_hashes(conn, account_id).await? {
+        throttle::reset(conn, &throttle::LOGIN_BROWSER, &super::store::browser_subject(account_id, &hash))
+            .await?;
+    }
+    Ok(())
 }
 
 /// The active account `account_id`, as a login starts it (the second step's).
@@ -172,10 +210,6 @@ pub(crate) async fn start_session_in(
     if !super::store::still_as_proven(tx, &account.id, &account.password_hash).await? {
         return Err(AppError::InvalidCredentials);
     }
-    let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
-    // A lock after 100 in a row stays until a password reset: a passkey login (which
-    // never reserves the account's budget) is no proof that the guesses stopped.
-    throttle::reset_unless_locked(tx, &throttle::LOGIN_ACCOUNT, &id_key).await?;
     throttle::forgive(tx, &throttle::LOGIN_CLIENT, client).await?;
     // The customer proved the account: a registration budget a stranger spent on their
     // name and phone opens again (a lock after 100 in a row stays: the owner's login is
@@ -197,6 +231,18 @@ pub(crate) async fn start_session_in(
         .filter(|d| d.len() == 64 && d.chars().all(|c| c.is_ascii_hexdigit()));
     let device = device.unwrap_or_else(auth::random_token);
     let known = super::store::remember_device(tx, &account.id, &device, t).await?;
+    // The budget the login was counted in is forgiven: a browser it knew, its own; any
+    // other, the ID's. A two-step login forgives the ID's too (its codes count there).
+    // A lock after 100 in a row stays until a password reset: a passkey login (which
+    // reserves no budget) is no proof that the guesses stopped.
+    if known {
+        let subject = super::store::browser_subject(&account.id, &auth::sha256_hex(&device));
+        throttle::reset_unless_locked(tx, &throttle::LOGIN_BROWSER, &subject).await?;
+    }
+    if !known || method == session::Method::TwoStep {
+        let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
+        throttle::reset_unless_locked(tx, &throttle::LOGIN_ACCOUNT, &id_key).await?;
+    }
     let locale = login_locale(tx, settings, account).await?;
     if !known && account.new_browser_mail != 0 {
         tell_of_new_browser(tx, settings, account, locale, t).await?;

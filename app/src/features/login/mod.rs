@@ -10,10 +10,10 @@ pub(crate) mod store;
 pub mod texts;
 
 #[cfg(feature = "ssr")]
-pub use api::failed_login;
-#[cfg(feature = "ssr")]
 pub(crate) use api::{account_by_id, start_session_in};
 pub use api::{current_user, login, logout, CurrentUser, Login, Logout, UserBrief, DEVICE_COOKIE};
+#[cfg(feature = "ssr")]
+pub use api::{failed_login, reset_browser_budgets};
 pub use page::{LoginPage, LogoutButton, MemberPage, RequireLogin};
 
 /// `/login?next=…` for a page that needs login.

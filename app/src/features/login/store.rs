@@ -89,6 +89,37 @@ pub async fn still_as_proven(
     Ok(held == 1)
 }
 
+/// Whether the browser's device cookie (set at login) names one the account has logged
+/// in from. Asked for unknown IDs too (`account_id` "-"): the same statement either way.
+pub async fn known_browser(
+    conn: &mut Conn,
+    account_id: &str,
+    device: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM known_devices WHERE account_id = $1 AND device_hash = $2")
+            .bind(account_id)
+            .bind(crate::ssr::crypto::sha256_hex(device.unwrap_or_default()))
+            .fetch_one(conn)
+            .await?;
+    Ok(device.is_some() && n > 0)
+}
+
+/// The stored hashes of the browsers the account has logged in from (their login
+/// budgets are [`browser_subject`]s of them).
+pub async fn known_device_hashes(conn: &mut Conn, account_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT device_hash FROM known_devices WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// The subject of the login budget of `account_id` from the browser whose device
+/// cookie hashes to `device_hash` ([`throttle::LOGIN_BROWSER`](crate::ssr::auth::throttle::LOGIN_BROWSER)).
+pub fn browser_subject(account_id: &str, device_hash: &str) -> String {
+    format!("{account_id}|{device_hash}")
+}
+
 /// Remembers the browser `device` (stored hashed) for the account: whether it was
 /// known already.
 pub async fn remember_device(

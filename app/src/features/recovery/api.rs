@@ -84,7 +84,7 @@ async fn recovery_account(
     // ID whoever asks, which a browser the account has logged in from before is not held
     // by (strangers from many addresses must not keep the owner from a code).
     let client = crate::ssr::auth::client_address();
-    let known_browser = store::known_browser(
+    let known_browser = crate::features::login::store::known_browser(
         tx,
         account.as_ref().map_or("-", |(id, _)| id.as_str()),
         crate::ssr::auth::request_cookie(crate::features::login::DEVICE_COOKIE).as_deref(),
@@ -217,7 +217,9 @@ async fn code_may_try(conn: &mut crate::ssr::db::Conn, flow: &store::Flow, t: i6
     }
     let device = crate::ssr::auth::request_cookie(crate::features::login::DEVICE_COOKIE);
     let known = match flow.account_id.as_deref() {
-        Some(account_id) => store::known_browser(conn, account_id, device.as_deref()).await?,
+        Some(account_id) => {
+            crate::features::login::store::known_browser(conn, account_id, device.as_deref()).await?
+        }
         None => false,
     };
     Ok(known || reserve(conn, &store::CODE_PER_ID, &per_account, t).await?.go())
@@ -520,6 +522,7 @@ async fn reset_password(
     let passkeys_removed = crate::features::security::store::delete_passkeys(tx, account_id).await? > 0;
     let key = crate::domain::ItscomId::key_of_raw(&target.itscom_id);
     throttle::reset(tx, &throttle::LOGIN_ACCOUNT, &key).await?;
+    crate::features::login::reset_browser_budgets(tx, account_id).await?;
     crate::features::registration::clear_customer_budgets(tx, account_id).await?;
     crate::ssr::events::account_event(tx, crate::ssr::events::Event::PasswordReset, account_id, t).await?;
     target

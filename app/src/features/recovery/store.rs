@@ -284,19 +284,3 @@ pub async fn set_password(
         .await?;
     Ok(())
 }
-
-/// Whether the browser's device cookie (set at login) names one the account has logged
-/// in from. Asked for unknown IDs too (`account_id` "-"): the same statement either way.
-pub async fn known_browser(
-    conn: &mut Conn,
-    account_id: &str,
-    device: Option<&str>,
-) -> Result<bool, sqlx::Error> {
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM known_devices WHERE account_id = $1 AND device_hash = $2")
-            .bind(account_id)
-            .bind(sha256_hex(device.unwrap_or_default()))
-            .fetch_one(conn)
-            .await?;
-    Ok(device.is_some() && n > 0)
-}

@@ -120,6 +120,13 @@ pub const LOCK_AFTER: i64 = 100;
 /// the login until the password is reset.
 pub const LOGIN_ACCOUNT: Policy =
     Policy::in_a_row("login-account", Some(LOCK_AFTER)).free(5).then_wait(30, 900);
+/// Login, per account and browser it has logged in before (its device cookie): the same
+/// budget as [`LOGIN_ACCOUNT`], which such a browser is counted under instead. A
+/// stranger's wrong passwords (from browsers the account never used) then hold out
+/// only strangers: the owner's own browsers keep their own count.
+pub const LOGIN_BROWSER: Policy =
+    Policy::in_a_row("login-browser", Some(LOCK_AFTER)).free(5).then_wait(30, 900);
+
 /// Login, per client address: a larger budget (an office or a carrier NAT shares one),
 /// and 200 for all the IPv6 clients of a /48 together.
 pub const LOGIN_CLIENT: Policy =
