@@ -98,6 +98,25 @@ mod tests {
         Settings::from_lookup(|_| None).unwrap()
     }
 
+    /// The receipt of an inquiry `reference` (category その他) saying `message`.
+    fn inquiry_receipt(
+        s: &Settings,
+        locale: Locale,
+        reference: &str,
+        message: &str,
+    ) -> crate::ssr::mail::Mail {
+        use crate::domain::inquiry::InquiryCategory;
+        crate::features::help::mail::inquiry_receipt(
+            s,
+            locale,
+            "t@x",
+            reference,
+            InquiryCategory::Other,
+            message,
+            None,
+        )
+    }
+
     /// SPEC: the support phone numbers are configuration: every mail that names the
     /// customer center names the configured one and its hours.
     #[test]
@@ -126,15 +145,7 @@ mod tests {
                 addon(true),
                 addon(false),
                 crate::features::billing::mail::payment_method_changed(&s, locale, "t@x", "M", 0),
-                crate::features::help::mail::inquiry_receipt(
-                    &s,
-                    locale,
-                    "t@x",
-                    "R",
-                    crate::domain::inquiry::InquiryCategory::Other,
-                    "M",
-                    None,
-                ),
+                inquiry_receipt(&s, locale, "R", "M"),
             ];
             // The hours as the locale writes them: 10:00–17:00 in English.
             let hours = if locale == Locale::Ja { "10:00～17:00" } else { "10:00–17:00" };
@@ -256,18 +267,7 @@ mod tests {
                     ),
                     vec!["NEW-3", "NO-2"],
                 ),
-                (
-                    crate::features::help::mail::inquiry_receipt(
-                        &s,
-                        locale,
-                        "t@x",
-                        "REF-5",
-                        crate::domain::inquiry::InquiryCategory::Other,
-                        "MSG-5",
-                        None,
-                    ),
-                    vec!["REF-5", "MSG-5"],
-                ),
+                (inquiry_receipt(&s, locale, "REF-5", "MSG-5"), vec!["REF-5", "MSG-5"]),
                 (
                     crate::features::billing::mail::invoice_issued(
                         &s,

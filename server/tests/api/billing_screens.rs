@@ -20,6 +20,14 @@ async fn months_of(app: &TestApp, customer_no: &str) -> Vec<(String, i64, String
         .unwrap()
 }
 
+/// 佐藤 花子's latest invoiced month (`YYYY-MM`).
+async fn hanakos_latest_month(app: &TestApp) -> String {
+    sqlx::query_scalar("SELECT MAX(billing_month) FROM invoices WHERE customer_no = '100000002'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
 fn yen(n: i64) -> String {
     format!("{}円", app::domain::Yen(n).grouped())
 }
@@ -223,11 +231,7 @@ async fn an_issued_invoice_keeps_the_name_and_address_it_was_issued_to(backend: 
 /// neither the statement nor the PDF names a payment date.
 async fn an_invoice_of_nothing_or_a_credit_is_not_unpaid(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let (latest,): (String,) =
-        sqlx::query_as("SELECT MAX(billing_month) FROM invoices WHERE customer_no = '100000002'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let latest = hanakos_latest_month(&app).await;
     let c = browser_of(&app, HANAKO).await;
     let mut month = app::domain::billing::Month::parse(&latest).unwrap();
     for credit in [0, 100_000] {
@@ -280,11 +284,7 @@ async fn an_invoice_of_nothing_or_a_credit_is_not_unpaid(backend: Backend) {
 
 async fn a_non_taxable_fee_is_printed_as_such_not_as_a_zero_rate(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let (latest,): (String,) =
-        sqlx::query_as("SELECT MAX(billing_month) FROM invoices WHERE customer_no = '100000002'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let latest = hanakos_latest_month(&app).await;
     let next = app::domain::billing::Month::parse(&latest).unwrap().next();
     sqlx::query(
         "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount, rate)

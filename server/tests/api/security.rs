@@ -36,6 +36,14 @@ fn code(app: &totp_rs::TOTP, offset: i64) -> String {
     app.generate((app::ssr::now() + offset * 30) as u64)
 }
 
+/// 佐藤 花子 logged in, her two-step setup started: her browser and the app it shows.
+async fn two_step_started(app: &TestApp) -> (reqwest::Client, totp_rs::TOTP) {
+    let c = logged_in(app, HANAKO.0, HANAKO.1).await;
+    assert_eq!(post_from(app, &c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
+    let (_, body) = app.get_text_with(&c, "/account/security/two-step").await;
+    (c, app_of(&testid_text(&body, "two-step-key")))
+}
+
 /// Two-step verification set up for `c` (logged in): its app and recovery codes.
 async fn turn_on(app: &TestApp, c: &reqwest::Client) -> (totp_rs::TOTP, Vec<String>) {
     assert_eq!(post_from(app, c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
@@ -98,10 +106,7 @@ async fn recovery_codes_are_stored_keyed_and_the_old_ones_still_work(backend: Ba
 /// site does not carry it and cannot use their one showing up.
 async fn the_recovery_codes_key_stays_home(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
-    assert_eq!(post_from(&app, &c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
-    let (_, body) = app.get_text_with(&c, "/account/security/two-step").await;
-    let totp = app_of(&testid_text(&body, "two-step-key"));
+    let (c, totp) = two_step_started(&app).await;
     let res = app.post_with(&c, "/api/security/two-step/confirm", &[HTML], &[("otp", &code(&totp, 0))]).await;
     assert_eq!(location(&res), "/account/security/two-step/codes");
     let key = set_cookies(&res).into_iter().find(|v| v.starts_with("mypage_codes=")).expect("the key");
@@ -1260,10 +1265,7 @@ async fn one_code_adds_one_passkey_though_its_start_is_sent_again_as_it_finishes
 /// asked for its codes.
 async fn a_two_step_setup_confirmed_as_a_reset_completes_turns_nothing_on(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
-    assert_eq!(post_from(&app, &c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
-    let (_, body) = app.get_text_with(&c, "/account/security/two-step").await;
-    let totp = app_of(&testid_text(&body, "two-step-key"));
+    let (c, totp) = two_step_started(&app).await;
     let account = account_of(&app, "100000002").await;
     let confirm =
         post_later(&app, &c, "/api/security/two-step/confirm", &[HTML], &[("otp", &code(&totp, 0))]);
