@@ -43,6 +43,27 @@ async fn the_contacts_are_tel_links_from_configuration(backend: Backend) {
     assert!(location(&res).starts_with("/login?next="));
 }
 
+/// The message's limit counts characters, as the server does: the form no longer stops
+/// a message of characters outside the BMP (𠮷 in a name, an emoji) at half the limit
+/// (a browser counts them as two), and the server keeps the edge: 2,000 go, 2,001 not.
+async fn a_message_of_characters_outside_the_bmp_has_its_whole_limit(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, page) = app.get_text_with(&c, "/help").await;
+    let textarea = &page[page.find("<textarea id=\"message\"").expect("the message field")..];
+    let max: usize =
+        textarea.split("maxlength=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert!(max >= "𠮷".repeat(2_000).encode_utf16().count(), "maxlength {max}");
+    let send = |message: String| {
+        let (app, c) = (&app, c.clone());
+        async move {
+            post_from(app, &c, "/api/help/inquiry", &[("category", "other"), ("message", &message)]).await
+        }
+    };
+    assert_eq!(send("𠮷".repeat(2_001)).await, "/help?error=message.too_long_2000");
+    assert!(send("𠮷".repeat(2_000)).await.starts_with("/help?sent="));
+}
+
 async fn an_inquiry_is_checked_stored_with_a_reference_number_mailed_and_listed_for_its_owner_only(
     backend: Backend,
 ) {
@@ -302,6 +323,7 @@ async fn an_inquiry_with_a_cards_whole_number_is_refused_and_its_last_4_are_sent
 }
 
 on_both_databases!(
+    a_message_of_characters_outside_the_bmp_has_its_whole_limit,
     a_form_sent_after_the_session_ended_says_so_and_leads_back,
     the_same_form_sent_again_is_one_inquiry,
     the_support_centre_lists_the_waiting_inquiries_and_marks_one_answered,

@@ -139,7 +139,10 @@ fn InquiryForm(o: HelpOverview, chosen: String) -> impl IntoView {
                             <p id="message-hint" class="mb-1 text-sm text-slate-600">{th.message_hint}</p>
                             <textarea id="message" name="message" class="field-input min-h-40" rows="8" required
                                 autofocus=move || message_error.get().is_some()
-                                maxlength=MESSAGE_MAX.to_string()
+                                // The browser counts UTF-16 units, a character outside the
+                                // BMP (𠮷, an emoji) two; the rule counts characters (the
+                                // server's message says so past MESSAGE_MAX).
+                                maxlength=(2 * MESSAGE_MAX).to_string()
                                 aria-invalid=move || message_error.get().map(|_| "true")
                                 aria-describedby=described(Some("message-hint"), "message", message_error)></textarea>
                             {err_line("message", message_error)}
