@@ -269,6 +269,10 @@ mod tests {
                 ),
                 (inquiry_receipt(&s, locale, "REF-5", "MSG-5"), vec!["REF-5", "MSG-5"]),
                 (
+                    crate::features::security::mail::password_known(&s, locale, "t@x", 1_795_583_100, "UA-6"),
+                    vec![when.as_str(), "UA-6"],
+                ),
+                (
                     crate::features::billing::mail::invoice_issued(
                         &s,
                         locale,

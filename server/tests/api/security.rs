@@ -404,6 +404,28 @@ async fn a_login_waiting_for_its_code(
     (c, totp, codes, b)
 }
 
+/// A right password and a wrong code at login: the password may be known to someone
+/// else, and the contact address is told at once (once a day), not at the lock a hundred
+/// wrong codes later. A right code says nothing; the owner's own typo costs one mail.
+async fn a_wrong_code_after_the_right_password_tells_the_owner_once_a_day(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (_, totp, _, b) = a_login_waiting_for_its_code(&app).await;
+    let wrong = format!("{:06}", (code(&totp, 0).parse::<u32>().unwrap() + 500_000) % 1_000_000);
+    let send = |otp: String| {
+        let (app, b) = (&app, b.clone());
+        async move { post_from(app, &b, "/api/login/two-step", &[("otp", &otp), ("next", "/")]).await }
+    };
+    assert!(outbox_mails_to(&app, "security.password_known", HANAKO.0).await.is_empty());
+    assert_eq!(send(wrong.clone()).await, "/login/two-step?error=otp.mismatch&next=/");
+    let told = outbox_mails_to(&app, "security.password_known", HANAKO.0).await;
+    assert_eq!(told.len(), 1);
+    assert!(told[0].text.contains("パスワードが第三者に知られているおそれがあります"), "{}", told[0].text);
+    assert_eq!(send(wrong).await, "/login/two-step?error=otp.mismatch&next=/");
+    assert_eq!(outbox_mails_to(&app, "security.password_known", HANAKO.0).await.len(), 1, "once a day");
+    assert_eq!(send(code(&totp, 1)).await, "/");
+    assert_eq!(outbox_mails_to(&app, "security.password_known", HANAKO.0).await.len(), 1);
+}
+
 /// A security change (a password reset, a re-registration…) ends a login waiting for its
 /// second step with the sessions: a password typed before it cannot finish a login after.
 async fn a_security_change_ends_a_login_waiting_for_its_code(backend: Backend) {
@@ -1372,6 +1394,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 
 on_both_databases!(
     the_recovery_codes_key_stays_home,
+    a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,
     recovery_codes_are_stored_keyed_and_the_old_ones_still_work,
     a_two_step_setup_confirmed_as_a_reset_completes_turns_nothing_on,
     one_code_adds_one_passkey_though_its_start_is_sent_again_as_it_finishes,

@@ -493,6 +493,31 @@ async fn check_second_factor(
     Ok(())
 }
 
+/// A wrong code at a login whose password was right: the password may be known to
+/// someone else, so the contact address is told (once a day at most: a claim in the
+/// throttle table, so that two processes do not both tell). Before, nothing was said
+/// until a hundred wrong codes in a row locked the login.
+#[cfg(feature = "ssr")]
+async fn tell_password_known(state: &crate::ssr::AppState, account_id: &str, t: i64) -> Result<(), AppError> {
+    use crate::ssr::auth::throttle;
+    let mut tx = state.db.begin().await?;
+    if !throttle::reserve(&mut tx, &PASSWORD_KNOWN_NOTICE, account_id, t).await?.go() {
+        return Ok(());
+    }
+    let place = crate::ssr::auth::browser_summary();
+    let mail = |locale, to: &str| super::mail::password_known(&state.settings, locale, to, t, &place);
+    crate::ssr::db::customers::notify(&mut tx, account_id, "security.password_known", mail, t).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The notice of a right password with a wrong code: once a day per account.
+#[cfg(feature = "ssr")]
+const PASSWORD_KNOWN_NOTICE: crate::ssr::auth::throttle::Policy =
+    crate::ssr::auth::throttle::Policy::per_window("password-known-notice", 86_400)
+        .free(1)
+        .then_wait(86_400, 86_400);
+
 /// A login whose password was right, for an account with two-step verification: it
 /// waits (five minutes, its own cookie) for the second step; no session yet.
 #[cfg(feature = "ssr")]
@@ -558,7 +583,14 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
     // cannot start, the code is not spent and the login still waits for it.
     let mut tx = state.db.begin().await?;
     crate::ssr::db::customers::lock_account(&mut tx, &account.id).await?;
-    let mut tx = spend_code(tx, &state, (&account.id, &account.itscom_id), factor, t).await?;
+    let mut tx = match spend_code(tx, &state, (&account.id, &account.itscom_id), factor, t).await {
+        Ok(tx) => tx,
+        Err(wrong @ AppError::Invalid { .. }) => {
+            tell_password_known(&state, &account.id, t).await?;
+            return Err(wrong.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     if !super::store::close_challenge(&mut tx, &hash).await? {
         return Err(AppError::FlowExpired.into());
     }

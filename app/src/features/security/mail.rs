@@ -5,6 +5,15 @@ use crate::i18n::Locale;
 use crate::ssr::config::Settings;
 use crate::ssr::mail::{format_time, wrap, Mail};
 
+/// A right password and a wrong code at a login: the password may be known to someone
+/// else; when, from what browser, and the link to ログイン・セキュリティ設定.
+pub fn password_known(settings: &Settings, locale: Locale, to: &str, at: i64, browser: &str) -> Mail {
+    let w = super::texts::of(locale);
+    let link = settings.public_url.join(super::routes::SECURITY).map(String::from).unwrap_or_default();
+    let paragraphs = (w.mail_password_known)(&format_time(locale, at), browser, &link);
+    wrap(settings, locale, to, w.mail_password_known_subject, &paragraphs)
+}
+
 /// Two-step verification turned on or off, new recovery codes: what, when, and the
 /// link to ログイン・セキュリティ設定.
 pub fn sign_in_changed(settings: &Settings, locale: Locale, to: &str, what: &str, at: i64) -> Mail {
