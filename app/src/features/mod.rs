@@ -57,6 +57,11 @@ pub static REGISTRY: crate::ssr::maintenance::Registry = crate::ssr::maintenance
     },
 };
 
+/// The tables whose rows belong to one session (its `session_hash`: drafts, a card
+/// setup, a running speed test): a session that goes on under a new token takes them
+/// along ([`security::store::rebind_session`]). A unit test holds it to the migrations.
+pub const SESSION_BOUND: &[&str] = &["id_changes", "mailbox_drafts", "payment_setups", "speed_tests"];
+
 /// After a security change of an account (password reset, re-registration, the
 /// contact address taken back, a stopped registration): every session ends, and so does
 /// a login waiting for its second step, a passkey ceremony and every change still
@@ -341,6 +346,31 @@ mod steps {
             }
         }
         found
+    }
+
+    /// Every table the migrations give a `session_hash` column (a table rebuilt later
+    /// as `<table>_v2` counts once, by its name), sorted.
+    fn session_bound_tables() -> Vec<String> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations");
+        let mut found = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let sql = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for create in sql.split("CREATE TABLE ").skip(1) {
+                let name = create.split_whitespace().next().unwrap_or_default().trim_end_matches("_v2");
+                let body = create.split(");").next().unwrap_or_default();
+                if body.lines().any(|l| l.trim_start().starts_with("session_hash ")) {
+                    found.insert(name.to_string());
+                }
+            }
+        }
+        found.into_iter().collect()
+    }
+
+    #[test]
+    fn every_table_of_a_sessions_rows_goes_with_its_rotation() {
+        let mut ours: Vec<String> = super::SESSION_BOUND.iter().map(|t| t.to_string()).collect();
+        ours.sort();
+        assert_eq!(ours, session_bound_tables());
     }
 
     fn matches_migrations<S: Step>() {

@@ -12,18 +12,6 @@ async fn hanako(app: &TestApp) -> reqwest::Client {
     browser_of(app, "hanako@example.com", "Hanako_2024").await
 }
 
-/// [`hanako`] with the browser's cookie jar, to send its cookies by hand.
-async fn hanako_with_jar(app: &TestApp) -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let c = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_provider(jar.clone())
-        .build()
-        .unwrap();
-    assert_eq!(location(&app.login_from(&c, "hanako@example.com", "Hanako_2024").await), "/");
-    (c, jar)
-}
-
 /// The candidates on this browser's draft.
 async fn offered(app: &TestApp, c: &reqwest::Client) -> Vec<String> {
     let (status, body) = app.get_text_with(c, "/mail/new/subdomain").await;
@@ -338,7 +326,7 @@ async fn the_completion_is_only_for_the_browser_that_registered(backend: Backend
 async fn a_registration_whose_answer_was_lost_still_shows_its_password(backend: Backend) {
     use reqwest::cookie::CookieStore;
     let app = spawn_app_with_demo_data(backend).await;
-    let (c, jar) = hanako_with_jar(&app).await;
+    let (c, jar) = logged_in_with_jar(&app, "hanako@example.com", "Hanako_2024").await;
     let sub = up_to_confirm(&app, &c, "lost-answer", "on").await;
     // The first 登録, sent with the browser's cookies; its answer (and its cookies) lost.
     let cookies = jar.cookies(&url::Url::parse(&app.url("/")).unwrap()).expect("the browser's cookies");
@@ -360,7 +348,7 @@ async fn a_registration_whose_answer_was_lost_still_shows_its_password(backend: 
 async fn a_navigation_from_another_site_cannot_use_up_the_password_showing(backend: Backend) {
     use reqwest::cookie::CookieStore;
     let app = spawn_app_with_demo_data(backend).await;
-    let (c, jar) = hanako_with_jar(&app).await;
+    let (c, jar) = logged_in_with_jar(&app, "hanako@example.com", "Hanako_2024").await;
     up_to_confirm(&app, &c, "cross-site", "on").await;
     let res = app.post_with(&c, "/api/mail/new/register", &[HTML], &[("", ""); 0]).await;
     assert_eq!(location(&res), "/mail/new/done");

@@ -443,6 +443,30 @@ async fn a_security_change_ends_a_login_waiting_for_its_code(backend: Backend) {
     assert!(location(&get_page(&b, &app.url("/account")).await).starts_with("/login"), "no session");
 }
 
+/// 他の端末をすべてログアウト also ends a copy of this browser's own cookie (taken by
+/// malware or someone at the machine, which the device list shows as この端末 alone):
+/// this session goes on under a new token, with what it has under way (a draft).
+async fn signing_out_the_others_ends_a_copy_of_this_cookie_too(backend: Backend) {
+    use reqwest::cookie::CookieStore;
+    let app = spawn_app_with_demo_data(backend).await;
+    let (c, jar) = logged_in_with_jar(&app, HANAKO.0, HANAKO.1).await;
+    let cookies = jar.cookies(&url::Url::parse(&app.url("/")).unwrap()).expect("the browser's cookies");
+    let session =
+        cookies.to_str().unwrap().split("; ").find(|c| c.starts_with("mypage_session=")).unwrap().to_string();
+    let copy = || app.new_browser().get(app.url("/account")).header("Cookie", session.as_str()).send();
+    assert_eq!(copy().await.unwrap().status(), 200, "the copy works as the original");
+    let start = [("new_itscom_id", "hanako.rotated@example.jp")];
+    assert_eq!(post_from(&app, &c, "/api/account/id/start", &start).await, "/account/id/confirm");
+    let to = post_from(&app, &c, "/api/security/sessions/end-others", &[]).await;
+    assert!(to.starts_with("/account/security?done=others_ended"), "{to}");
+    assert!(location(&copy().await.unwrap()).starts_with("/login"), "the copy is signed out");
+    assert_eq!(app.get_text_with(&c, "/account").await.0, 200, "this browser goes on");
+    assert_eq!(
+        post_from(&app, &c, "/api/account/id/submit", &[("contact", "keep")]).await,
+        "/account/id/sent"
+    );
+}
+
 async fn devices_are_listed_and_ended_by_their_owner_only(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let phone_ua = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
@@ -1394,6 +1418,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 
 on_both_databases!(
     the_recovery_codes_key_stays_home,
+    signing_out_the_others_ends_a_copy_of_this_cookie_too,
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,
     recovery_codes_are_stored_keyed_and_the_old_ones_still_work,
     a_two_step_setup_confirmed_as_a_reset_completes_turns_nothing_on,

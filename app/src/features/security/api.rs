@@ -109,10 +109,19 @@ async fn end_others() -> crate::ssr::Answer {
     let mut tx = state.db.begin().await?;
     let ended =
         crate::ssr::auth::session::end_others(&mut tx, &account.account_id, &account.session_hash).await?;
+    // This one goes on under a new token, what it has under way with it: a copy of its
+    // cookie (someone else's, taken from this browser) ends with the others.
+    let token = crate::ssr::auth::session::rotate(&mut tx, &account.session_hash)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let new_hash = crate::ssr::auth::sha256_hex(&token);
+    super::store::rebind_session(&mut tx, crate::features::SESSION_BOUND, &account.session_hash, &new_hash)
+        .await?;
     let client = crate::ssr::auth::client_address();
     let detail = serde_json::json!({ "ended": ended, "browser": crate::ssr::auth::browser_summary() });
     record(&mut tx, Event::OtherSessionsEnded, Subject::signed_in(&account), &client, detail, t).await?;
     tx.commit().await?;
+    crate::ssr::auth::set_cookie(&crate::ssr::auth::session::cookie(&state.settings, &token));
     Ok(format!("{}?done=others_ended&n={ended}#devices", super::routes::SECURITY))
 }
 

@@ -398,6 +398,24 @@ pub async fn delete_passkey(conn: &mut Conn, account_id: &str, id: &str) -> Resu
         == 1)
 }
 
+/// What `tables` hold for the session `old` (its `session_hash`: a draft, a card setup
+/// under way) goes on with it under `new`, its rotated hash.
+pub async fn rebind_session(
+    conn: &mut Conn,
+    tables: &[&str],
+    old: &str,
+    new: &str,
+) -> Result<(), sqlx::Error> {
+    for table in tables {
+        sqlx::query(&format!("UPDATE {table} SET session_hash = $2 WHERE session_hash = $1"))
+            .bind(old)
+            .bind(new)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Every passkey of the account goes (a re-registration).
 pub async fn delete_passkeys(conn: &mut Conn, account_id: &str) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM passkeys WHERE account_id = $1")

@@ -223,6 +223,20 @@ pub async fn verified(conn: &mut Conn, id_hash: &str, now: i64) -> Result<(), sq
     Ok(())
 }
 
+/// The session `id_hash` goes on under a new token (its row kept: when it signed in,
+/// its public id): the token for the cookie, or None when it has ended. A copy of the
+/// old cookie (taken by someone else) opens nothing after.
+pub async fn rotate(conn: &mut Conn, id_hash: &str) -> Result<Option<String>, sqlx::Error> {
+    let token = random_token();
+    let moved = sqlx::query("UPDATE sessions SET id_hash = $2 WHERE id_hash = $1")
+        .bind(id_hash)
+        .bind(sha256_hex(&token))
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok((moved == 1).then_some(token))
+}
+
 /// End one session (logout).
 pub async fn delete(conn: &mut Conn, token: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(sha256_hex(token)).execute(conn).await?;

@@ -384,6 +384,22 @@ pub async fn logged_in(app: &TestApp, id: &str, password: &str) -> reqwest::Clie
     c
 }
 
+/// [`logged_in`] with the browser's cookie jar, to send its cookies by hand.
+pub async fn logged_in_with_jar(
+    app: &TestApp,
+    id: &str,
+    password: &str,
+) -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_provider(jar.clone())
+        .build()
+        .unwrap();
+    assert_eq!(location(&app.login_from(&c, id, password).await), "/");
+    (c, jar)
+}
+
 /// The value of the form field `name` of a page (a hidden input's).
 pub fn hidden(body: &str, name: &str) -> String {
     let at = body.find(&format!("name=\"{name}\"")).unwrap_or_else(|| panic!("field {name}"));
