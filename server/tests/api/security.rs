@@ -426,6 +426,35 @@ async fn a_wrong_code_after_the_right_password_tells_the_owner_once_a_day(backen
     assert_eq!(outbox_mails_to(&app, "security.password_known", HANAKO.0).await.len(), 1);
 }
 
+/// A process that cannot check a code (its SEAL_KEY opens no secret: one misconfigured
+/// behind the load balancer) answers with an error and gives the code's attempt back:
+/// retries against it no longer count toward the lock, which would come with no one
+/// told. The code still works at a process that can check it.
+async fn a_code_a_process_cannot_check_costs_no_attempt(backend: Backend) {
+    use app::ssr::auth::throttle;
+    let app = spawn_app_with_demo_data(backend).await;
+    let (_, totp, _, b) = a_login_waiting_for_its_code(&app).await;
+    let site = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");
+    let misconfigured = spawn_app_on(&app.database_url, None, &[("SEAL_KEY", &"cd".repeat(32))], site).await;
+    let key = app::domain::ItscomId::key_of_raw(HANAKO.0);
+    let counted = || async {
+        let mut conn = app.db.conn().await.unwrap();
+        throttle::failures(&mut conn, &throttle::LOGIN_ACCOUNT, &key).await.unwrap()
+    };
+    let before = counted().await;
+    for _ in 0..3 {
+        let to =
+            post_from(&misconfigured, &b, "/api/login/two-step", &[("otp", &code(&totp, 1)), ("next", "/")])
+                .await;
+        assert_eq!(to, "/login/two-step?error=service&next=/");
+    }
+    assert_eq!(counted().await, before, "no attempt counted");
+    assert_eq!(
+        post_from(&app, &b, "/api/login/two-step", &[("otp", &code(&totp, 1)), ("next", "/")]).await,
+        "/"
+    );
+}
+
 /// A security change (a password reset, a re-registration…) ends a login waiting for its
 /// second step with the sessions: a password typed before it cannot finish a login after.
 async fn a_security_change_ends_a_login_waiting_for_its_code(backend: Backend) {
@@ -1418,6 +1447,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 
 on_both_databases!(
     the_recovery_codes_key_stays_home,
+    a_code_a_process_cannot_check_costs_no_attempt,
     signing_out_the_others_ends_a_copy_of_this_cookie_too,
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,
     recovery_codes_are_stored_keyed_and_the_old_ones_still_work,

@@ -214,8 +214,11 @@ pub async fn get_two_step_setup() -> Result<Option<TwoStepSetup>, AppError> {
 #[cfg(feature = "ssr")]
 fn open_secret(settings: &crate::ssr::config::Settings, sealed: &str) -> Result<String, AppError> {
     let key = settings.seal_key.as_ref().ok_or(AppError::ServiceUnavailable)?;
-    crate::ssr::crypto::open_with(key.expose(), sealed)
-        .ok_or_else(|| AppError::internal("a TOTP secret does not open with SEAL_KEY"))
+    crate::ssr::crypto::open_with(key.expose(), sealed).ok_or_else(|| {
+        // The customer is told the procedure is not available; the operator, why.
+        tracing::error!("a TOTP secret does not open with SEAL_KEY: is it the cluster's key?");
+        AppError::ServiceUnavailable
+    })
 }
 
 /// `設定する`: the first code of the app turns two-step verification on, and 10
@@ -441,7 +444,31 @@ async fn spend_code(
             tx.commit().await?;
             Err(wrong)
         }
+        Err(AppError::ServiceUnavailable) => {
+            // This process cannot check the code (its SEAL_KEY opens no secret): the
+            // attempt goes back, or retries against a misconfigured process would
+            // lock the login with no one told. (A wrong code whose record fails counts.)
+            drop(tx);
+            give_back_code_attempt(state, account.1, t).await;
+            Err(AppError::ServiceUnavailable)
+        }
         Err(failed) => Err(failed),
+    }
+}
+
+/// The attempt [`reserve_code_attempt`] took, given back when the code could not be
+/// checked at all; best effort (with the database away it stays counted). A wrong code
+/// whose record fails still counts.
+#[cfg(feature = "ssr")]
+async fn give_back_code_attempt(state: &crate::ssr::AppState, itscom_id: &str, t: i64) {
+    use crate::ssr::auth::throttle;
+    let key = crate::domain::ItscomId::key_of_raw(itscom_id);
+    let given = async {
+        let mut conn = state.db.conn().await?;
+        throttle::forgive(&mut conn, &throttle::LOGIN_ACCOUNT, &key).await
+    };
+    if let Err(e) = given.await {
+        tracing::warn!(error = %e, at = t, "a code's attempt could not be given back");
     }
 }
 
