@@ -455,6 +455,32 @@ async fn a_code_a_process_cannot_check_costs_no_attempt(backend: Backend) {
     );
 }
 
+/// A password asked again on an account whose login is locked (100 failures in a row)
+/// says it is locked until a password reset, not to try again later.
+async fn a_password_asked_again_on_a_locked_account_says_it_is_locked(backend: Backend) {
+    use app::ssr::auth::throttle;
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &app::domain::ItscomId::key_of_raw(HANAKO.0));
+    sqlx::query(
+        "INSERT INTO throttle (key, failures, window_start, blocked_until, purge_after) VALUES ($1, 100, 0, 0, $2)",
+    )
+    .bind(&row)
+    .bind(1_000_000_000_000_i64)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let to = post_from(
+        &app,
+        &c,
+        "/api/security/two-step/off",
+        &[("password", HANAKO.1), ("otp", &code(&totp, 1))],
+    )
+    .await;
+    assert_eq!(to, "/account/security?error=locked");
+}
+
 /// A security change (a password reset, a re-registration…) ends a login waiting for its
 /// second step with the sessions: a password typed before it cannot finish a login after.
 async fn a_security_change_ends_a_login_waiting_for_its_code(backend: Backend) {
@@ -1447,6 +1473,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 
 on_both_databases!(
     the_recovery_codes_key_stays_home,
+    a_password_asked_again_on_a_locked_account_says_it_is_locked,
     a_code_a_process_cannot_check_costs_no_attempt,
     signing_out_the_others_ends_a_copy_of_this_cookie_too,
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,

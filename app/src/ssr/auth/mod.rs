@@ -218,8 +218,11 @@ pub async fn password_first_of_two(
     let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
     let hash: String = {
         let mut conn = db.conn().await?;
-        if throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &key, now).await? != throttle::Verdict::Go {
-            return Err(AppError::TooManyAttempts);
+        match throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &key, now).await? {
+            throttle::Verdict::Go => {}
+            // Locked until a password reset: said so, not "try again later".
+            throttle::Verdict::Locked => return Err(AppError::Locked),
+            throttle::Verdict::Wait { .. } => return Err(AppError::TooManyAttempts),
         }
         if password.is_empty() {
             return Ok(()); // the passkey's
