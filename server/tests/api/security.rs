@@ -44,6 +44,21 @@ async fn two_step_started(app: &TestApp) -> (reqwest::Client, totp_rs::TOTP) {
     (c, app_of(&testid_text(&body, "two-step-key")))
 }
 
+/// 佐藤 花子's login locked under her ID (100 failures in a row, as strangers' or her
+/// own wrong passwords or codes leave it), until a password reset.
+async fn lock_hanakos_login(app: &TestApp) {
+    use app::ssr::auth::throttle;
+    let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &app::domain::ItscomId::key_of_raw(HANAKO.0));
+    sqlx::query(
+        "INSERT INTO throttle (key, failures, window_start, blocked_until, purge_after) VALUES ($1, 100, 0, 0, $2)",
+    )
+    .bind(&row)
+    .bind(1_000_000_000_000_i64)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+}
+
 /// Two-step verification set up for `c` (logged in): its app and recovery codes.
 async fn turn_on(app: &TestApp, c: &reqwest::Client) -> (totp_rs::TOTP, Vec<String>) {
     assert_eq!(post_from(app, c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
@@ -458,19 +473,10 @@ async fn a_code_a_process_cannot_check_costs_no_attempt(backend: Backend) {
 /// A password asked again on an account whose login is locked (100 failures in a row)
 /// says it is locked until a password reset, not to try again later.
 async fn a_password_asked_again_on_a_locked_account_says_it_is_locked(backend: Backend) {
-    use app::ssr::auth::throttle;
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
     let (totp, _) = turn_on(&app, &c).await;
-    let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &app::domain::ItscomId::key_of_raw(HANAKO.0));
-    sqlx::query(
-        "INSERT INTO throttle (key, failures, window_start, blocked_until, purge_after) VALUES ($1, 100, 0, 0, $2)",
-    )
-    .bind(&row)
-    .bind(1_000_000_000_000_i64)
-    .execute(app.db.pool())
-    .await
-    .unwrap();
+    lock_hanakos_login(&app).await;
     let to = post_from(
         &app,
         &c,
@@ -898,19 +904,10 @@ async fn a_password_reset_removes_the_passkeys(backend: Backend) {
 /// right one) waits for a password reset: a passkey login still logs in, but no longer
 /// lifts it, so whoever made the failures does not get another hundred.
 async fn a_passkey_login_leaves_the_lock_for_a_password_reset(backend: Backend) {
-    use app::ssr::auth::throttle;
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
     let mut key = add_passkey(&app, &c, 9).await;
-    let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &app::domain::ItscomId::key_of_raw(HANAKO.0));
-    sqlx::query(
-        "INSERT INTO throttle (key, failures, window_start, blocked_until, purge_after) VALUES ($1, 100, 0, 0, $2)",
-    )
-    .bind(&row)
-    .bind(1_000_000_000_000_i64)
-    .execute(app.db.pool())
-    .await
-    .unwrap();
+    lock_hanakos_login(&app).await;
     assert!(location(&app.login(HANAKO.0, HANAKO.1).await).contains("error=locked"));
     let (status, next) = passkey_login(&app, &app.new_browser(), |o| key.assert(o)).await;
     assert_eq!((status, next.as_str()), (200, "/billing"));
