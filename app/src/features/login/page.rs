@@ -49,9 +49,9 @@ pub fn LoginPage() -> impl IntoView {
                     {failure}
                 </p>
             </Show>
-            <Show when=move || problem().is_some()>
-                <p class="alert alert-error mb-4" role="alert" data-testid="login-problem">{problem}</p>
-            </Show>
+            {move || problem().map(|m| view! {
+                <p class="alert alert-error mb-4" role="alert" data-testid="login-problem">{m}</p>
+            })}
             // A form sent after its session ended came here (`?error=session`): why,
             // without marking the fields, which are not at fault.
             <Show when=move || query.read().get("error").as_deref() == Some("session")>
