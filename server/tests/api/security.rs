@@ -487,6 +487,30 @@ async fn a_password_asked_again_on_a_locked_account_says_it_is_locked(backend: B
     assert_eq!(to, "/account/security?error=locked");
 }
 
+/// A lock strangers put on the ID (100 wrong passwords from browsers the account never
+/// used) holds the owner's own browser at neither step of a two-step login: its code
+/// counts where its password did, in the browser's own budget. Before, her password went
+/// through and the code step answered that the login was locked.
+async fn a_lock_on_the_id_holds_the_owners_browser_at_neither_step(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    assert_eq!(app.post_with(&c, "/api/logout", &[HTML], &[("", ""); 0]).await.status(), 302);
+    lock_hanakos_login(&app).await;
+    let stranger = || async { location(&app.login_from(&app.new_browser(), HANAKO.0, HANAKO.1).await) };
+    assert_eq!(stranger().await, "/login?error=locked&next=/");
+    assert_eq!(location(&app.login_from(&c, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    let second = |otp: String| {
+        let (app, c) = (&app, c.clone());
+        async move { post_from(app, &c, "/api/login/two-step", &[("otp", &otp), ("next", "/")]).await }
+    };
+    let wrong = format!("{:06}", (code(&totp, 0).parse::<u32>().unwrap() + 500_000) % 1_000_000);
+    assert_eq!(second(wrong).await, "/login/two-step?error=otp.mismatch&next=/");
+    assert_eq!(second(code(&totp, 0)).await, "/");
+    // The ID stays locked for browsers she never used.
+    assert_eq!(stranger().await, "/login?error=locked&next=/");
+}
+
 /// A security change (a password reset, a re-registration…) ends a login waiting for its
 /// second step with the sessions: a password typed before it cannot finish a login after.
 async fn a_security_change_ends_a_login_waiting_for_its_code(backend: Backend) {
@@ -1471,6 +1495,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 on_both_databases!(
     the_recovery_codes_key_stays_home,
     a_password_asked_again_on_a_locked_account_says_it_is_locked,
+    a_lock_on_the_id_holds_the_owners_browser_at_neither_step,
     a_code_a_process_cannot_check_costs_no_attempt,
     signing_out_the_others_ends_a_copy_of_this_cookie_too,
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,

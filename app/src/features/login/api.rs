@@ -49,12 +49,12 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     let (account, verdict, row) = {
         let mut conn = state.db.conn().await?;
         let account = super::store::active_account(&mut conn, &id_key).await?;
-        let (policy, subject) = login_budget(&mut conn, account.as_ref(), &id_key).await?;
+        let budget = login_budget(&mut conn, account.as_ref(), &id_key).await?;
         let mut verdict = throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await?;
         if verdict.go() {
-            verdict = throttle::reserve(&mut conn, policy, &subject, t).await?;
+            verdict = throttle::reserve(&mut conn, budget.policy, &budget.subject, t).await?;
         }
-        (account, verdict, throttle::row_of(policy, &subject))
+        (account, verdict, budget.row())
     }; // the connection goes back to the pool before the slow hash
     let account_id = account.as_ref().map(|a| a.id.clone());
     if !verdict.go() {
@@ -103,26 +103,47 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     Ok(next)
 }
 
-/// The budget a password login for `account` (None: an unknown ID) is counted in: a
-/// browser the account has logged in from before has its own
-/// ([`LOGIN_BROWSER`](crate::ssr::auth::throttle::LOGIN_BROWSER)); any other counts
-/// under the typed ID ([`LOGIN_ACCOUNT`](crate::ssr::auth::throttle::LOGIN_ACCOUNT)).
+/// A login budget: the policy a login's failures count in, and under what subject.
+#[cfg(feature = "ssr")]
+pub(crate) struct Budget {
+    pub policy: &'static crate::ssr::auth::throttle::Policy,
+    pub subject: String,
+}
+
+#[cfg(feature = "ssr")]
+impl Budget {
+    /// The typed ID's ([`LOGIN_ACCOUNT`](crate::ssr::auth::throttle::LOGIN_ACCOUNT)).
+    pub(crate) fn of_id(itscom_id: &str) -> Self {
+        let subject = crate::domain::ItscomId::key_of_raw(itscom_id);
+        Budget { policy: &crate::ssr::auth::throttle::LOGIN_ACCOUNT, subject }
+    }
+
+    /// Its throttle row ([`row_of`](crate::ssr::auth::throttle::row_of)).
+    pub(crate) fn row(&self) -> String {
+        crate::ssr::auth::throttle::row_of(self.policy, &self.subject)
+    }
+}
+
+/// The budget a login for `account` (None: an unknown ID) is counted in, its password
+/// and its second step's code alike: a browser the account has logged in from before
+/// has its own ([`LOGIN_BROWSER`](crate::ssr::auth::throttle::LOGIN_BROWSER)); any
+/// other counts under the typed ID ([`LOGIN_ACCOUNT`](crate::ssr::auth::throttle::LOGIN_ACCOUNT)).
 /// The same statement for an unknown ID.
 #[cfg(feature = "ssr")]
-async fn login_budget(
+pub(crate) async fn login_budget(
     conn: &mut crate::ssr::db::Conn,
     account: Option<&super::store::LoginAccount>,
     id_key: &str,
-) -> Result<(&'static crate::ssr::auth::throttle::Policy, String), sqlx::Error> {
+) -> Result<Budget, sqlx::Error> {
     use crate::ssr::auth::{self, throttle};
     let device = auth::request_cookie(DEVICE_COOKIE);
     let account_id = account.map_or("-", |a| a.id.as_str());
     Ok(match (account, super::store::known_browser(conn, account_id, device.as_deref()).await?) {
         (Some(a), true) => {
             let hash = auth::sha256_hex(device.as_deref().unwrap_or_default());
-            (&throttle::LOGIN_BROWSER, super::store::browser_subject(&a.id, &hash))
+            Budget { policy: &throttle::LOGIN_BROWSER, subject: super::store::browser_subject(&a.id, &hash) }
         }
-        _ => (&throttle::LOGIN_ACCOUNT, id_key.to_string()),
+        _ => Budget { policy: &throttle::LOGIN_ACCOUNT, subject: id_key.to_string() },
     })
 }
 
@@ -231,15 +252,14 @@ pub(crate) async fn start_session_in(
         .filter(|d| d.len() == 64 && d.chars().all(|c| c.is_ascii_hexdigit()));
     let device = device.unwrap_or_else(auth::random_token);
     let known = super::store::remember_device(tx, &account.id, &device, t).await?;
-    // The budget the login was counted in is forgiven: a browser it knew, its own; any
-    // other, the ID's. A two-step login forgives the ID's too (its codes count there).
-    // A lock after 100 in a row stays until a password reset: a passkey login (which
-    // reserves no budget) is no proof that the guesses stopped.
+    // The budget the login was counted in (its password and its code alike) is
+    // forgiven: a browser it knew, its own; any other, the ID's. A lock after 100 in a
+    // row stays until a password reset: a passkey login (which reserves no budget) is
+    // no proof that the guesses stopped.
     if known {
         let subject = super::store::browser_subject(&account.id, &auth::sha256_hex(&device));
         throttle::reset_unless_locked(tx, &throttle::LOGIN_BROWSER, &subject).await?;
-    }
-    if !known || method == session::Method::TwoStep {
+    } else {
         let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
         throttle::reset_unless_locked(tx, &throttle::LOGIN_ACCOUNT, &id_key).await?;
     }

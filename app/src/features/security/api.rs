@@ -384,6 +384,8 @@ async fn code_first(
     code: &str,
     t: i64,
 ) -> Result<crate::ssr::db::Tx, AppError> {
+    // The session's changes count under the ID, as the password asked again does.
+    let budget = crate::features::login::Budget::of_id(&account.itscom_id);
     let factor = match password {
         Some(password) => {
             crate::ssr::auth::password_first_of_two(&state.db, account, password, t).await?;
@@ -391,13 +393,13 @@ async fn code_first(
         }
         None => {
             let factor = parse_code(code)?;
-            reserve_code_attempt(&mut *state.db.conn().await?, &account.itscom_id, t).await?;
+            reserve_code_attempt(&mut *state.db.conn().await?, &budget, t).await?;
             factor
         }
     };
     let mut tx = state.db.begin().await?;
     crate::ssr::db::customers::lock_account(&mut tx, &account.account_id).await?;
-    spend_code(tx, state, (&account.account_id, &account.itscom_id), factor, t).await
+    spend_code(tx, state, (&account.account_id, &account.itscom_id), &budget, factor, t).await
 }
 
 /// The code typed at a second step, read: a malformed one is refused before it costs
@@ -407,18 +409,17 @@ fn parse_code(raw: &str) -> Result<crate::domain::two_step::SecondFactor, AppErr
     crate::domain::two_step::SecondFactor::parse(raw).map_err(|e| AppError::invalid("otp", e))
 }
 
-/// A code's attempt of the account's login budget, reserved before the code is checked
+/// A code's attempt of the login budget `budget`, reserved before the code is checked
 /// and committed on its own: nothing that fails after it gives the attempt back; only
 /// the right code forgives it.
 #[cfg(feature = "ssr")]
 async fn reserve_code_attempt(
     conn: &mut crate::ssr::db::Conn,
-    itscom_id: &str,
+    budget: &crate::features::login::Budget,
     t: i64,
 ) -> Result<(), AppError> {
     use crate::ssr::auth::throttle;
-    let key = crate::domain::ItscomId::key_of_raw(itscom_id);
-    match throttle::reserve(conn, &throttle::LOGIN_ACCOUNT, &key, t).await? {
+    match throttle::reserve(conn, budget.policy, &budget.subject, t).await? {
         throttle::Verdict::Go => Ok(()),
         throttle::Verdict::Locked => Err(AppError::Locked),
         _ => Err(AppError::TooManyAttempts),
@@ -435,10 +436,11 @@ async fn spend_code(
     mut tx: crate::ssr::db::Tx,
     state: &crate::ssr::AppState,
     account: (&str, &str),
+    budget: &crate::features::login::Budget,
     factor: crate::domain::two_step::SecondFactor,
     t: i64,
 ) -> Result<crate::ssr::db::Tx, AppError> {
-    match check_second_factor(&mut tx, state, account, factor, t).await {
+    match check_second_factor(&mut tx, state, account, budget, factor, t).await {
         Ok(()) => Ok(tx),
         Err(wrong @ AppError::Invalid { .. }) => {
             tx.commit().await?;
@@ -449,7 +451,7 @@ async fn spend_code(
             // attempt goes back, or retries against a misconfigured process would
             // lock the login with no one told. (A wrong code whose record fails counts.)
             drop(tx);
-            give_back_code_attempt(state, account.1, t).await;
+            give_back_code_attempt(state, budget, t).await;
             Err(AppError::ServiceUnavailable)
         }
         Err(failed) => Err(failed),
@@ -460,12 +462,15 @@ async fn spend_code(
 /// checked at all; best effort (with the database away it stays counted). A wrong code
 /// whose record fails still counts.
 #[cfg(feature = "ssr")]
-async fn give_back_code_attempt(state: &crate::ssr::AppState, itscom_id: &str, t: i64) {
+async fn give_back_code_attempt(
+    state: &crate::ssr::AppState,
+    budget: &crate::features::login::Budget,
+    t: i64,
+) {
     use crate::ssr::auth::throttle;
-    let key = crate::domain::ItscomId::key_of_raw(itscom_id);
     let given = async {
         let mut conn = state.db.conn().await?;
-        throttle::forgive(&mut conn, &throttle::LOGIN_ACCOUNT, &key).await
+        throttle::forgive(&mut conn, budget.policy, &budget.subject).await
     };
     if let Err(e) = given.await {
         tracing::warn!(error = %e, at = t, "a code's attempt could not be given back");
@@ -473,20 +478,20 @@ async fn give_back_code_attempt(state: &crate::ssr::AppState, itscom_id: &str, t
 }
 
 /// A second step's code (the app's, a step not used before; or a recovery code, once),
-/// its attempt of the account's consecutive-failure budget reserved: a wrong one is
-/// recorded and counts toward the lock at 100 in a row; a right one forgives the count.
+/// its attempt of `budget` (consecutive failures) reserved: a wrong one is recorded and
+/// counts toward the lock at 100 in a row; a right one forgives the count.
 #[cfg(feature = "ssr")]
 async fn check_second_factor(
     conn: &mut crate::ssr::db::Conn,
     state: &crate::ssr::AppState,
     (account_id, itscom_id): (&str, &str),
+    budget: &crate::features::login::Budget,
     factor: crate::domain::two_step::SecondFactor,
     t: i64,
 ) -> Result<(), AppError> {
     use crate::domain::two_step::SecondFactor;
     use crate::domain::FieldError;
     use crate::ssr::auth::throttle;
-    let key = crate::domain::ItscomId::key_of_raw(itscom_id);
     let client = crate::ssr::auth::client_address();
     let passed = match factor {
         SecondFactor::Totp(code) => {
@@ -512,20 +517,19 @@ async fn check_second_factor(
         }
     };
     if !passed {
-        let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &key);
         crate::features::login::failed_login(
             conn,
             state,
             crate::ssr::events::Event::TwoStepFailed,
             Some(account_id),
-            &row,
+            &budget.row(),
             &client,
             t,
         )
         .await?;
         return Err(AppError::invalid("otp", FieldError::Mismatch));
     }
-    throttle::reset(conn, &throttle::LOGIN_ACCOUNT, &key).await?;
+    throttle::reset(conn, budget.policy, &budget.subject).await?;
     Ok(())
 }
 
@@ -612,14 +616,19 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
         return Err(AppError::TooManyAttempts.into());
     }
     let factor = parse_code(&code)?;
-    reserve_code_attempt(&mut conn, &account.itscom_id, t).await?;
+    // The code counts where the password did: a browser the account knows, in its own
+    // budget (a lock strangers put on the ID holds it at neither step); any other,
+    // under the ID.
+    let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
+    let budget = crate::features::login::login_budget(&mut conn, Some(&account), &id_key).await?;
+    reserve_code_attempt(&mut conn, &budget, t).await?;
     drop(conn);
     // The account's row first, as a login and a change of the sign-in settings take it;
     // the code, the waiting login and the session are one transaction: when the session
     // cannot start, the code is not spent and the login still waits for it.
     let mut tx = state.db.begin().await?;
     crate::ssr::db::customers::lock_account(&mut tx, &account.id).await?;
-    let mut tx = match spend_code(tx, &state, (&account.id, &account.itscom_id), factor, t).await {
+    let mut tx = match spend_code(tx, &state, (&account.id, &account.itscom_id), &budget, factor, t).await {
         Ok(tx) => tx,
         Err(wrong @ AppError::Invalid { .. }) => {
             tell_password_known(&state, &account.id, t).await?;
