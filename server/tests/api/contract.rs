@@ -87,6 +87,44 @@ async fn the_history_is_newest_first_and_filters_by_the_customers_own_services(b
     assert_eq!(main(&b1), main(&b2));
 }
 
+/// A customer who moved (her internet ended, another started) finds each mailbox under
+/// the contract it was made on, and an add-on under the contract of its kind in force
+/// the day it started. Before, every mailbox and add-on was filed under the first
+/// contract of the kind, ended or not.
+async fn the_history_files_mailboxes_and_add_ons_under_their_own_contract(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    exec(&app, "UPDATE services SET ended_on = '2026-01-31' WHERE id = 'svc-100000002-internet'").await;
+    exec(
+        &app,
+        "INSERT INTO services (id, customer_no, kind, plan_code, plan_name, monthly_fee, installation_address, started_on)
+         VALUES ('svc-moved', '100000002', 'internet', 'net-1g', 'インターネット 1Gコース', 5280, '東京都世田谷区1-2-3', '2026-02-01')",
+    )
+    .await;
+    exec(
+        &app,
+        "INSERT INTO mailboxes (id, customer_no, service_id, local_part, subdomain, address, password_hash, created_at)
+         VALUES ('mb-moved', '100000002', 'svc-moved', 'moved', 'k01', 'moved@k01.itscom.net', 'x', 1772400000)",
+    )
+    .await;
+    exec(
+        &app,
+        "INSERT INTO addon_subscriptions (id, customer_no, addon_code, step, started_on, submit_key, created_at)
+         VALUES ('sub-moved', '100000002', 'norton', 'active', '2026-03-01', 'key-moved-0000000', 1772400000)",
+    )
+    .await;
+    let history = |service: &'static str| {
+        let (app, c) = (&app, c.clone());
+        async move { app.get_text_with(&c, &format!("/contract/history?service={service}")).await.1 }
+    };
+    let (old, moved) = (history("svc-100000002-internet").await, history("svc-moved").await);
+    let mailbox = "メールアドレスの登録（moved@k01.itscom.net）";
+    let addon = "オプションサービスのお申し込み（マルチデバイスセキュリティ with Norton Security）";
+    assert!(moved.contains(mailbox) && moved.contains(addon), "under the contract they belong to");
+    assert!(!old.contains(mailbox) && !old.contains(addon), "not under the ended one");
+    assert!(old.contains("メールアドレスの登録（hanako@a01.itscom.net）") && !moved.contains("hanako@a01"));
+}
+
 async fn the_contract_document_names_the_customer_each_plan_and_the_renewal_month(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
@@ -444,5 +482,6 @@ on_both_databases!(
     the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan_from_its_date,
     the_contract_lists_each_service_with_its_term_and_renewal_month,
     the_history_is_newest_first_and_filters_by_the_customers_own_services,
+    the_history_files_mailboxes_and_add_ons_under_their_own_contract,
     the_contract_document_names_the_customer_each_plan_and_the_renewal_month,
 );

@@ -346,8 +346,8 @@ pub async fn history(
     .bind(account_id)
     .fetch_all(&mut *conn)
     .await?;
-    let mailboxes: Vec<(String, i64)> =
-        sqlx::query_as("SELECT address, created_at FROM mailboxes WHERE customer_no = $1")
+    let mailboxes: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT address, service_id, created_at FROM mailboxes WHERE customer_no = $1")
             .bind(customer_no)
             .fetch_all(&mut *conn)
             .await?;
@@ -412,8 +412,8 @@ pub async fn history(
             state: EntryState::Request(r.step),
         });
     }
-    let internet = services.iter().find(|s| s.kind == "internet").map(|s| s.id.clone());
-    // Add-ons belong to the service they need (security: internet; channels: TV).
+    // Add-ons belong to the service they need (security: internet; channels: TV): the
+    // one of that kind in force on the day they started (else the first of the kind).
     let addons: Vec<AddonRow> = sqlx::query_as(
         "SELECT a.name, a.requires, s.started_on, s.ended_on FROM addon_subscriptions s
          JOIN addons a ON a.code = s.addon_code WHERE s.customer_no = $1",
@@ -422,7 +422,11 @@ pub async fn history(
     .fetch_all(&mut *conn)
     .await?;
     for AddonRow { name, requires, started_on: started, ended_on: ended } in addons {
-        let service_id = services.iter().find(|s| s.kind == requires).map(|s| s.id.clone());
+        let of_kind = || services.iter().filter(|s| s.kind == requires);
+        let in_force = |s: &&HistoryServiceRow| {
+            s.started_on <= started && s.ended_on.as_ref().is_none_or(|e| started <= *e)
+        };
+        let service_id = of_kind().find(in_force).or_else(|| of_kind().next()).map(|s| s.id.clone());
         if let Some(ended) = ended {
             entries.push(HistoryEntry {
                 state: if ended > today { EntryState::Scheduled } else { EntryState::Done },
@@ -438,11 +442,11 @@ pub async fn history(
             state: EntryState::Done,
         });
     }
-    for (address, at) in mailboxes {
+    for (address, service_id, at) in mailboxes {
         entries.push(HistoryEntry {
             date: Date::of_unix_jst(at).to_string(),
             event: HistoryEvent::MailboxCreated { address },
-            service_id: internet.clone(),
+            service_id: Some(service_id),
             state: EntryState::Done,
         });
     }
