@@ -454,12 +454,13 @@ async fn plan_requests(settings: &Settings, json: bool) -> Result<(), Error> {
                 "to_plan": r.to_name,
                 "monthly_fee": r.monthly_fee.0,
                 "effective_on": r.effective_on,
+                "termination_fee": r.termination_fee.0,
                 "requested_on": r.requested_on,
             })
         },
         |(customer_no, r)| {
             format!(
-                "{}\t{}\t{customer_no}\t{}\t{} -> {}\t{}\tfrom {}\trequested {}",
+                "{}\t{}\t{customer_no}\t{}\t{} -> {}\t{}\tfrom {}\trequested {}\ttermination fee {}",
                 r.id,
                 app::flow::Step::as_str(r.step),
                 r.service_id,
@@ -467,7 +468,8 @@ async fn plan_requests(settings: &Settings, json: bool) -> Result<(), Error> {
                 r.to_name,
                 r.monthly_fee.grouped(),
                 r.effective_on,
-                r.requested_on
+                r.requested_on,
+                r.termination_fee.grouped()
             )
         },
     );

@@ -425,6 +425,59 @@ async fn plan_changes_completed_after_their_month_was_invoiced_are_settled_on_th
 /// and not yet in force), instead of starting from the plan the service is leaving:
 /// two changes from one plan, each with its 契約解除料. The completion is held open while
 /// the request runs.
+/// The 更新月 rule through the server, its edge both ways: a cheaper plan asked for in
+/// the 更新月 costs no 契約解除料; the month before it and the month after it (a new
+/// term) cost the fee. And the fee agreed to goes with the request: on the contract
+/// page, in its mail and in the back office's listing (it was shown on the
+/// confirmation alone, and next met on an invoice).
+async fn the_termination_fee_follows_the_renewal_month_and_stays_with_the_request(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let today = Month::of(Date::of_unix_jst(app::ssr::now()));
+    // The TV's 24-month term started `ago` months back (its 更新月 is today's month at 24).
+    let quoted_fee = |ago: i32| {
+        let (app, c) = (&app, c.clone());
+        async move {
+            let started = today.plus(-ago).first();
+            exec(app, &format!("UPDATE services SET started_on = '{started}' WHERE id = '{TV}'")).await;
+            let (body, _) = confirmation(app, &c, TV, "tv-light").await;
+            let quote = &body[body.find("data-testid=\"quote-termination\"").unwrap()..];
+            quote[quote.find('>').unwrap() + 1..quote.find("<span").unwrap()].to_string()
+        }
+    };
+    assert_eq!(quoted_fee(23).await, "5,500円", "the month before the 更新月");
+    assert_eq!(quoted_fee(25).await, "5,500円", "the month after it");
+    assert_eq!(quoted_fee(24).await, "かかりません", "the 更新月");
+    // Requested inside the term: the fee is kept with the request.
+    quoted_fee(23).await;
+    let id = request(&app, &c, TV, "tv-light").await;
+    let (_, page) = app.get_text_with(&c, "/contract").await;
+    let kept = &page[page.find("data-testid=\"plan-request-termination\"").unwrap()..];
+    assert!(kept[..kept.find("</dd>").unwrap()].contains("5,500円"), "on the contract page");
+    let mails = outbox_mails_to(&app, "contract.plan_request.received", "hanako@example.com").await;
+    assert!(mails[0].text.contains("契約解除料: 5,500円"), "{}", mails[0].text);
+    let (ok, out) = operator(&app, "plan-requests", &["--json"]);
+    assert!(ok, "{out}");
+    let listed: serde_json::Value = serde_json::from_str(out.trim()).expect("JSON");
+    assert_eq!(listed[0]["id"], id.as_str());
+    assert_eq!(listed[0]["termination_fee"], 5500);
+    let (_, out) = operator(&app, "plan-requests", &[]);
+    assert!(out.contains("termination fee 5,500"), "{out}");
+    // Cancelled, and asked again in the 更新月: none.
+    assert_eq!(
+        post_from(&app, &c, "/api/contract/plan/cancel", &[("id", &id)]).await,
+        "/contract?cancelled=1"
+    );
+    quoted_fee(24).await;
+    let again = request(&app, &c, TV, "tv-light").await;
+    let mails = outbox_mails_to(&app, "contract.plan_request.received", "hanako@example.com").await;
+    let mail = mails.iter().find(|m| m.text.contains(&again)).expect("its mail");
+    assert!(mail.text.contains("契約解除料: かかりません"), "{}", mail.text);
+    let (_, out) = operator(&app, "plan-requests", &["--json"]);
+    let listed: serde_json::Value = serde_json::from_str(out.trim()).expect("JSON");
+    assert_eq!(listed[0]["termination_fee"], 0);
+}
+
 async fn a_request_submitted_while_another_completes_waits_and_is_refused(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
@@ -483,5 +536,6 @@ on_both_databases!(
     the_contract_lists_each_service_with_its_term_and_renewal_month,
     the_history_is_newest_first_and_filters_by_the_customers_own_services,
     the_history_files_mailboxes_and_add_ons_under_their_own_contract,
+    the_termination_fee_follows_the_renewal_month_and_stays_with_the_request,
     the_contract_document_names_the_customer_each_plan_and_the_renewal_month,
 );

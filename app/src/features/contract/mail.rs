@@ -21,6 +21,7 @@ pub fn plan_request_notice(
     let state = texts::state_name(w, request.step);
     let fee = crate::i18n::format_yen(locale.texts(), request.monthly_fee);
     let date = crate::i18n::format_date(locale, &request.effective_on);
+    let termination = super::page::termination_text(w, locale.texts(), request.termination_fee);
     let details = (w.mail_plan_details)(
         &request.id,
         kind_name(locale.texts(), &request.kind),
@@ -28,6 +29,7 @@ pub fn plan_request_notice(
         &crate::i18n::catalogue_name(locale, &request.to_name),
         &fee,
         &date,
+        &termination,
     );
     let paragraphs =
         [(w.mail_plan_lead)(request.step).to_string(), details, (w.mail_plan_footer)(&phone, &hours)];

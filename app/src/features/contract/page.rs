@@ -6,6 +6,7 @@ use super::{routes, ContractService, EntryState, HistoryEntry, HistoryEvent, Pla
 use crate::components::card::DataTable;
 use crate::components::form::{form_error, FormAlert, PasswordAgain, Submit};
 use crate::components::status::Loaded;
+use crate::domain::Yen;
 use crate::error::AppError;
 use crate::features::billing::texts::describe_payment;
 use crate::features::login::MemberPage;
@@ -156,6 +157,8 @@ fn RequestBox(request: PlanRequest, cancel: ServerAction<CancelPlanRequest>) -> 
                 <dt>{tc.requested_on}</dt><dd>{format_date(locale, &r.requested_on)}</dd>
                 <dt>{tc.change_choose}</dt><dd>{catalogue_name(locale, &r.to_name)} {parenthesized(locale, &format_yen(tx, r.monthly_fee))}</dd>
                 <dt>{tc.effective_on}</dt><dd>{format_date(locale, &r.effective_on)}</dd>
+                <dt>{tc.termination_fee}</dt>
+                <dd data-testid="plan-request-termination">{termination_text(tc, tx, r.termination_fee)}</dd>
             </dl>
             {(r.step == PlanRequestStep::Received).then(|| view! {
                 <details class="mt-2 print:hidden">
@@ -226,7 +229,7 @@ pub fn PlanChangePage() -> impl IntoView {
                                 </dd>
                                 <dt class="font-bold">{tc.termination_fee}</dt>
                                 <dd data-testid="quote-termination">
-                                    {if quote.termination_fee.0 > 0 { format_yen(tx, quote.termination_fee) } else { tc.termination_none.to_string() }}
+                                    {termination_text(tc, tx, quote.termination_fee)}
                                     <span class="block text-xs text-slate-600">{tc.termination_why}</span>
                                 </dd>
                             </dl>
@@ -279,6 +282,16 @@ pub fn PlanChangePage() -> impl IntoView {
                 view! { <div class="max-w-2xl space-y-4">{current}{body}</div> }.into_any()
             }/>
         </MemberPage>
+    }
+}
+
+/// A 契約解除料 as the confirmation, the request and its mails say it: the amount, or
+/// that there is none.
+pub fn termination_text(tc: &'static ContractTexts, tx: &'static Texts, fee: Yen) -> String {
+    if fee.0 > 0 {
+        format_yen(tx, fee)
+    } else {
+        tc.termination_none.to_string()
     }
 }
 
