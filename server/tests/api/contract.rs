@@ -478,6 +478,27 @@ async fn the_termination_fee_follows_the_renewal_month_and_stays_with_the_reques
     assert_eq!(listed[0]["termination_fee"], 0);
 }
 
+/// Ten requests a day: request and cancel in a loop (a session's holder burying the
+/// owner's mail under notices) stops at the eleventh, which writes and mails nothing.
+/// Before, every round wrote two rows and queued two mails, without end.
+async fn requests_and_their_cancels_stop_at_ten_a_day(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    for _ in 0..10 {
+        let id = request(&app, &c, NET, "net-10g").await;
+        assert_eq!(
+            post_from(&app, &c, "/api/contract/plan/cancel", &[("id", &id)]).await,
+            "/contract?cancelled=1"
+        );
+    }
+    let (_, key) = confirmation(&app, &c, NET, "net-10g").await;
+    let to = post_from(&app, &c, "/api/contract/plan/request", &form(NET, "net-10g", &key)).await;
+    assert_eq!(to, format!("/contract/change?service={NET}&plan=net-10g&error=throttled"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 10);
+    let mails = outbox_mails_to(&app, "contract.plan_request.received", "hanako@example.com").await;
+    assert_eq!(mails.len(), 10);
+}
+
 async fn a_request_submitted_while_another_completes_waits_and_is_refused(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
@@ -537,5 +558,6 @@ on_both_databases!(
     the_history_is_newest_first_and_filters_by_the_customers_own_services,
     the_history_files_mailboxes_and_add_ons_under_their_own_contract,
     the_termination_fee_follows_the_renewal_month_and_stays_with_the_request,
+    requests_and_their_cancels_stop_at_ten_a_day,
     the_contract_document_names_the_customer_each_plan_and_the_renewal_month,
 );

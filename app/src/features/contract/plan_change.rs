@@ -29,7 +29,16 @@ pub enum Written {
     /// The service has an open request already, or a change completed since the page
     /// read it (on another plan, a change waiting for its date, or ended).
     Open,
+    /// The customer's requests of the day are spent ([`REQUESTS`]).
+    Throttled,
 }
+
+/// Requests a customer may make: 10 a day. Each is a row and a mail to the contact
+/// address (and its cancel another), and a session's holder could otherwise send
+/// request and cancel in a loop, burying the owner's mail. Only a request written
+/// counts (a double submit, or one refused, gives its attempt back with the rollback).
+pub const REQUESTS: crate::ssr::auth::throttle::Policy =
+    crate::ssr::auth::throttle::Policy::per_window("plan-request", 86_400).free(10).then_wait(3600, 86_400);
 
 /// A new 受付番号 (see [`super::is_request_number`]).
 fn new_request_id() -> String {
@@ -68,6 +77,9 @@ pub async fn write(
     // since the page read the service (a plan the service leaves next month) is seen
     // here, and the request waits for it, as the page would have said.
     crate::ssr::db::customers::lock(&mut tx, request.customer_no).await?;
+    if !crate::ssr::auth::throttle::reserve(&mut tx, &REQUESTS, request.customer_no, now).await?.go() {
+        return Ok(Written::Throttled);
+    }
     let service = store::services(&mut tx, request.customer_no, Date::of_unix_jst(now))
         .await?
         .into_iter()
