@@ -258,7 +258,11 @@ mod tests {
                     vec![when.as_str()],
                 ),
                 (
-                    crate::features::login::mail::login_locked(&s, locale, "t@x", 1_795_583_100),
+                    crate::features::login::mail::login_locked(&s, locale, "t@x", 1_795_583_100, false),
+                    vec![when.as_str()],
+                ),
+                (
+                    crate::features::login::mail::login_locked(&s, locale, "t@x", 1_795_583_100, true),
                     vec![when.as_str()],
                 ),
                 (

@@ -562,6 +562,8 @@ async fn a_stranger_guessing_holds_out_neither_the_owners_browser_nor_locks_it(b
         "/login?error=locked&next=/"
     );
     assert_eq!(outbox_mails_to(&app, "login.locked", "hanako@example.com").await.len(), 1, "she is told");
+    let told = outbox_mails_to(&app, "login.locked", "hanako@example.com").await.remove(0).text;
+    assert!(told.contains("誤ったパスワード") && !told.contains("確認コード"), "{told}");
     assert_eq!(location(&app.login_from(&owner, "hanako@example.com", "Hanako_2024").await), "/");
     // Her own browser's wrong passwords are counted for it: five, then it waits.
     for i in 0..5 {

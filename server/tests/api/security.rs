@@ -265,6 +265,9 @@ async fn second_steps_spend_the_login_budget_and_lock_at_one_hundred_in_a_row(ba
     // The password's own attempt (its second step never came) is one of the 100.
     assert_eq!(wrong_codes, 99);
     assert_eq!(outbox_mails_to(&app, "login.locked", HANAKO.0).await.len(), 1);
+    // It says the codes were wrong after the right password, not that passwords were.
+    let told = outbox_mails_to(&app, "login.locked", HANAKO.0).await.remove(0).text;
+    assert!(told.contains("確認コードを誤る") && !told.contains("誤ったパスワード"), "{told}");
     pass_throttle_waits(&app, 86_400).await;
     let to = post_from(&app, &b, "/api/login/two-step", &[("otp", &code(&totp, 0)), ("next", "/")]).await;
     assert!(to.contains("error=locked"), "{to}");

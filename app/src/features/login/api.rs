@@ -344,7 +344,8 @@ pub async fn failed_login(
     if let (true, Some(account_id)) = (due, account_id) {
         record(&mut tx, Event::LoginLocked, Subject::Account(account_id), client, serde_json::json!({}), now)
             .await?;
-        let mail = |locale, to: &str| super::mail::login_locked(&state.settings, locale, to, now);
+        let by_codes = event == Event::TwoStepFailed;
+        let mail = |locale, to: &str| super::mail::login_locked(&state.settings, locale, to, now, by_codes);
         crate::ssr::db::customers::notify(&mut tx, account_id, Event::LoginLocked.name(), mail, now).await?;
     }
     tx.commit().await?;

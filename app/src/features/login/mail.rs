@@ -33,9 +33,12 @@ pub fn new_browser_login(
 }
 
 /// To the contact address: 100 failed logins in a row; login needs a password reset.
-pub fn login_locked(settings: &Settings, locale: Locale, to: &str, at: i64) -> Mail {
+/// `by_codes`: the last of them was a wrong code after the right password (which may
+/// then be known to someone else).
+pub fn login_locked(settings: &Settings, locale: Locale, to: &str, at: i64, by_codes: bool) -> Mail {
     let w = super::texts::of(locale);
-    wrap(settings, locale, to, w.mail_locked_subject, &(w.mail_locked)(&format_time(locale, at)))
+    let words = if by_codes { w.mail_locked_codes } else { w.mail_locked };
+    wrap(settings, locale, to, w.mail_locked_subject, &words(&format_time(locale, at)))
 }
 
 #[cfg(test)]
