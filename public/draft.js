@@ -1,7 +1,8 @@
 // What a form holds survives its refusal: kept in the tab's sessionStorage as the form
 // is sent, put back when the same form comes back with ?error=. Never a password, a
 // hidden field, a file, or a field marked autocomplete off (unless data-draft=keep),
-// one-time-code or cc-…. One draft, taken by the next page. Loaded by
+// one-time-code or cc-…. One draft, taken by the next page; a refused form inside a
+// closed <details> is opened at its message. Loaded by
 // app::DRAFT_LOADER; see README ("one exit").
 const KEY = 'draft';
 const FORM = 'draft:form';
@@ -70,6 +71,14 @@ try {
         f.dispatchEvent(new Event('change', { bubbles: true }));
       }
     }
+    // A form inside a closed disclosure (<details>: a cancel, a second factor) opens
+    // again, so that its message shows, and comes into view.
+    let opened = false;
+    for (let d = form.closest('details'); d; d = d.parentElement?.closest('details') ?? null) {
+      opened ||= !d.open;
+      d.open = true;
+    }
+    if (opened) form.scrollIntoView({ block: 'center' });
   }
 } catch {}
 // Ready (the end-to-end tests wait for it).
