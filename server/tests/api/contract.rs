@@ -448,6 +448,9 @@ async fn the_termination_fee_follows_the_renewal_month_and_stays_with_the_reques
     assert_eq!(quoted_fee(23).await, "5,500円", "the month before the 更新月");
     assert_eq!(quoted_fee(25).await, "5,500円", "the month after it");
     assert_eq!(quoted_fee(24).await, "かかりません", "the 更新月");
+    // A change starts on a 1st: its first month is a whole one, not called 日割り.
+    let (body, _) = confirmation(&app, &c, TV, "tv-light").await;
+    assert!(body.contains("data-testid=\"plan-quote\"") && !body.contains("日割り"));
     // Requested inside the term: the fee is kept with the request.
     quoted_fee(23).await;
     let id = request(&app, &c, TV, "tv-light").await;

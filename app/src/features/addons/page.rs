@@ -237,7 +237,7 @@ pub fn AddonApplyPage() -> impl IntoView {
                                 view! {
                                     <section class="card">
                                         <h2 class="card-title">{ta.summary_title}</h2>
-                                        <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2" data-testid="addon-summary">
+                                        <dl class="summary mb-4" data-testid="addon-summary">
                                             <dt class="font-bold">{ta.fee}</dt><dd class="tabular-nums">{format_yen(tx, a.monthly_fee)}</dd>
                                             {(a.devices > 0).then(|| view! {
                                                 <dt class="font-bold">{ta.devices}</dt><dd>{(ta.devices_n)(a.devices)}</dd>
@@ -246,7 +246,7 @@ pub fn AddonApplyPage() -> impl IntoView {
                                             <dt class="font-bold">{ta.first_month}</dt>
                                             <dd class="tabular-nums">
                                                 {format_yen(tx, q.first_month)}
-                                                <span class="ml-2 text-xs text-slate-600">{(crate::features::billing::texts::t().prorated)(days, of_days)}</span>
+                                                {(days < of_days).then(|| view! { <span class="ml-2 text-xs text-slate-600">{(crate::features::billing::texts::t().prorated)(days, of_days)}</span> })}
                                             </dd>
                                             <dt class="font-bold">{ta.min_term}</dt>
                                             <dd>{if a.min_months > 0 { (ta.min_term_n)(a.min_months) } else { ta.no_min_term.to_string() }}</dd>

@@ -152,7 +152,7 @@ fn RequestBox(request: PlanRequest, cancel: ServerAction<CancelPlanRequest>) -> 
                 {tc.request_title} " "
                 <span class="badge badge-info" data-testid="plan-request-state">{state_name(tc, r.step)}</span>
             </p>
-            <dl class="mt-1 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+            <dl class="summary mt-1">
                 <dt>{tc.request_id}</dt><dd data-testid="plan-request-id">{r.id.clone()}</dd>
                 <dt>{tc.requested_on}</dt><dd>{format_date(locale, &r.requested_on)}</dd>
                 <dt>{tc.change_choose}</dt><dd>{catalogue_name(locale, &r.to_name)} {parenthesized(locale, &format_yen(tx, r.monthly_fee))}</dd>
@@ -215,7 +215,7 @@ pub fn PlanChangePage() -> impl IntoView {
                         <section class="card">
                             <h2 class="card-title">{tc.summary_title}</h2>
                             <p class="mb-3">{tc.summary_lead}</p>
-                            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2" data-testid="plan-quote">
+                            <dl class="summary mb-4" data-testid="plan-quote">
                                 <dt class="font-bold">{tc.change_current}</dt><dd>{catalogue_name(locale, &s.plan_name)}</dd>
                                 <dt class="font-bold">{tc.change_choose}</dt><dd data-testid="quote-plan">{catalogue_name(locale, &plan.name)}</dd>
                                 <dt class="font-bold">{tc.new_fee}</dt>
@@ -225,7 +225,7 @@ pub fn PlanChangePage() -> impl IntoView {
                                 <dt class="font-bold">{tc.first_month}</dt>
                                 <dd class="tabular-nums" data-testid="quote-first-month">
                                     {format_yen(tx, quote.first_month)}
-                                    <span class="ml-2 text-xs text-slate-600">{(crate::features::billing::texts::t().prorated)(days, of_days)}</span>
+                                    {(days < of_days).then(|| view! { <span class="ml-2 text-xs text-slate-600">{(crate::features::billing::texts::t().prorated)(days, of_days)}</span> })}
                                 </dd>
                                 <dt class="font-bold">{tc.termination_fee}</dt>
                                 <dd data-testid="quote-termination">
