@@ -481,6 +481,21 @@ async fn the_termination_fee_follows_the_renewal_month_and_stays_with_the_reques
     assert_eq!(listed[0]["termination_fee"], 0);
 }
 
+/// The plans a service may change to come with none chosen: the first (the cheapest,
+/// which may cost a 契約解除料) was ticked for the customer before.
+async fn no_plan_is_chosen_for_the_customer(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    for service in [NET, TV] {
+        let (status, body) = app.get_text_with(&c, &format!("/contract/change?service={service}")).await;
+        assert_eq!(status, 200);
+        let options: Vec<&str> =
+            body.split("<input").filter(|i| i.contains("data-testid=\"plan-option\"")).collect();
+        assert!(options.len() >= 2, "{service}");
+        assert!(options.iter().all(|i| !i[..i.find('>').unwrap()].contains("checked")), "{service}");
+    }
+}
+
 /// Ten requests a day: request and cancel in a loop (a session's holder burying the
 /// owner's mail under notices) stops at the eleventh, which writes and mails nothing.
 /// Before, every round wrote two rows and queued two mails, without end.
@@ -562,5 +577,6 @@ on_both_databases!(
     the_history_files_mailboxes_and_add_ons_under_their_own_contract,
     the_termination_fee_follows_the_renewal_month_and_stays_with_the_request,
     requests_and_their_cancels_stop_at_ten_a_day,
+    no_plan_is_chosen_for_the_customer,
     the_contract_document_names_the_customer_each_plan_and_the_renewal_month,
 );
