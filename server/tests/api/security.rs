@@ -117,6 +117,23 @@ async fn recovery_codes_are_stored_keyed_and_the_old_ones_still_work(backend: Ba
     assert_eq!(second(codes[1].clone()).await, "/login/two-step?error=otp.mismatch&next=/", "once");
 }
 
+/// The setup on a phone: a link opens the authenticator app on the key (a phone cannot
+/// scan its own screen), and a malformed first code is asked for as the app's 6 digits
+/// (no recovery code exists yet: the login's words name one). Neither was so before.
+async fn the_setup_links_to_the_app_and_asks_for_its_six_digits(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (c, totp) = two_step_started(&app).await;
+    let (_, body) = app.get_text_with(&c, "/account/security/two-step?error=otp.invalid_format").await;
+    let link = &body[body.find("data-testid=\"two-step-open-app\"").expect("the link")..];
+    let link = &body[body[..body.len() - link.len()].rfind("<a").unwrap()..];
+    let href = &link[link.find("href=\"").unwrap() + 6..];
+    let href = href[..href.find('"').unwrap()].replace("&amp;", "&");
+    assert!(href.starts_with("otpauth://totp/"), "{href}");
+    assert!(href.contains(&format!("secret={}", totp.get_secret_base32())), "{href}");
+    assert!(body.contains("認証アプリに表示された6桁の数字を入力してください。"));
+    assert!(!body.contains("10文字のリカバリーコード"));
+}
+
 /// The browser's key to the recovery codes is SameSite=Strict: a navigation from another
 /// site does not carry it and cannot use their one showing up.
 async fn the_recovery_codes_key_stays_home(backend: Backend) {
@@ -1499,6 +1516,7 @@ on_both_databases!(
     the_recovery_codes_key_stays_home,
     a_password_asked_again_on_a_locked_account_says_it_is_locked,
     a_lock_on_the_id_holds_the_owners_browser_at_neither_step,
+    the_setup_links_to_the_app_and_asks_for_its_six_digits,
     a_code_a_process_cannot_check_costs_no_attempt,
     signing_out_the_others_ends_a_copy_of_this_cookie_too,
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,

@@ -206,8 +206,9 @@ pub async fn get_two_step_setup() -> Result<Option<TwoStepSetup>, AppError> {
     let totp = super::totp::generator(&secret, &state.settings.brand, &account.itscom_id)
         .ok_or_else(|| AppError::internal("a stored TOTP secret does not decode"))?;
     let label = super::texts::t().setup_qr_label;
-    let qr_svg = crate::ssr::qr::svg(&totp.get_url(), label, "two-step-qr").map_err(AppError::internal)?;
-    Ok(Some(TwoStepSetup { key: super::totp::grouped(&secret), qr_svg }))
+    let uri = totp.get_url();
+    let qr_svg = crate::ssr::qr::svg(&uri, label, "two-step-qr").map_err(AppError::internal)?;
+    Ok(Some(TwoStepSetup { key: super::totp::grouped(&secret), qr_svg, uri }))
 }
 
 /// The app's secret, opened with the server's key.

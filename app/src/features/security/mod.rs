@@ -77,6 +77,9 @@ pub struct TwoStepSetup {
     pub key: String,
     /// The QR code of the `otpauth://` URL, an `<svg>` element.
     pub qr_svg: String,
+    /// That URL, as a link: on a phone, it opens the authenticator app on it (a phone
+    /// cannot scan its own screen).
+    pub uri: String,
 }
 
 /// What the activity page can be narrowed to.

@@ -321,12 +321,17 @@ pub fn TwoStepSetupPage() -> impl IntoView {
                         {move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. })).map(|e| view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> })}
                         <p>{tr.setup_step1}</p>
                         <div class="mx-auto h-52 w-52 [&>svg]:h-full [&>svg]:w-full" inner_html=s.qr_svg.clone()></div>
+                        <div class="space-y-1">
+                            <p class="text-sm">{tr.setup_open_app_hint}</p>
+                            <a class="btn-ghost" href=s.uri.clone() data-testid="two-step-open-app">{tr.setup_open_app}</a>
+                        </div>
                         <p class="text-sm">{tr.setup_key}</p>
-                        <p class="break-all rounded bg-slate-100 p-2 text-center font-mono text-lg tracking-wider" data-testid="two-step-key">{s.key.clone()}</p>
+                        // Wrapped between its groups of four, never inside one.
+                        <p class="break-words rounded bg-slate-100 p-2 text-center font-mono text-lg tracking-wider" data-testid="two-step-key">{s.key.clone()}</p>
                         <p>{tr.setup_step2}</p>
                         <ActionForm action=confirm attr:class="space-y-3" attr:novalidate="">
                             <Field id="otp" label=tr.code_label autocomplete="one-time-code" inputmode="numeric"
-                                maxlength="7" error=field_error(t(), error, "otp")/>
+                                maxlength="7" error=first_code_error(tr, error)/>
                             <Submit label=tr.setup_confirm/>
                         </ActionForm>
                         <a class="link link-action" href=routes::SECURITY>{tr.back}</a>
@@ -335,6 +340,21 @@ pub fn TwoStepSetupPage() -> impl IntoView {
             }/>
         </MemberPage>
     }
+}
+
+/// The first code's error: a malformed one is asked for as the app's 6 digits (no
+/// recovery code exists yet, though the login's words name one).
+fn first_code_error(tr: &'static SecurityTexts, error: Signal<Option<AppError>>) -> Signal<Option<String>> {
+    use crate::domain::FieldError as E;
+    let other = field_error(t(), error, "otp");
+    Signal::derive(move || match error.get() {
+        Some(AppError::Invalid { field, error: E::InvalidFormat | E::InvalidCharacters })
+            if field == "otp" =>
+        {
+            Some(tr.setup_code_format.to_string())
+        }
+        _ => other.get(),
+    })
 }
 
 /// `/account/security/two-step/codes`: the 10 recovery codes, shown once (printable).
