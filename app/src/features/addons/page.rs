@@ -109,7 +109,7 @@ pub fn SecurityPage() -> impl IntoView {
                                         (Some(s), _) => view! {
                                             <div class="mt-3 rounded border border-slate-300 p-3">
                                                 <p class="font-bold">{ta.licence_key}</p>
-                                                <p class="break-all font-mono text-lg tracking-wider" data-testid="licence-key">
+                                                <p class="break-words font-mono text-lg tracking-wider" data-testid="licence-key">
                                                     {s.licence_key.clone().unwrap_or_default()}
                                                 </p>
                                                 <p class="text-xs text-slate-600">{ta.licence_help}</p>

@@ -60,15 +60,15 @@ fn Contacts(c: SupportContacts) -> impl IntoView {
         <section class="card grid gap-4 sm:grid-cols-2" data-testid="contacts">
             <div>
                 <h2 class="card-title">{th.internet_center}</h2>
-                <p><a class="link link-action text-2xl font-bold tabular-nums" href=tel(&c.internet_phone) data-testid="tel-internet">{c.internet_phone.clone()}</a></p>
+                <p><a class="link link-action whitespace-nowrap text-2xl font-bold tabular-nums" href=tel(&c.internet_phone) data-testid="tel-internet">{c.internet_phone.clone()}</a></p>
                 <p class="text-sm">{th.internet_center_ip} " "
-                    <a class="link font-bold tabular-nums" href=tel(&c.internet_phone_ip) data-testid="tel-internet-ip">{c.internet_phone_ip.clone()}</a>
+                    <a class="link whitespace-nowrap font-bold tabular-nums" href=tel(&c.internet_phone_ip) data-testid="tel-internet-ip">{c.internet_phone_ip.clone()}</a>
                 </p>
                 {th.internet_center_notes.iter().map(|n| view! { <p class="mt-1 text-xs text-slate-600">{*n}</p> }).collect_view()}
             </div>
             <div>
                 <h2 class="card-title">{th.general_line}</h2>
-                <p><a class="link link-action text-2xl font-bold tabular-nums" href=tel(&c.general_phone) data-testid="tel-general">{c.general_phone.clone()}</a></p>
+                <p><a class="link link-action whitespace-nowrap text-2xl font-bold tabular-nums" href=tel(&c.general_phone) data-testid="tel-general">{c.general_phone.clone()}</a></p>
                 <p class="text-sm">{(th.hours)(&c.general_hours)}</p>
                 <p class="text-sm"><a class="link inline-flex min-h-11 items-center" href="#inquiry">{th.web_always}</a></p>
             </div>

@@ -36,7 +36,7 @@ pub fn ReferralPage() -> impl IntoView {
                             </div>
                             <div>
                                 <h2 class="card-title">{tr.link}</h2>
-                                <p class="break-all"><a class="link link-action" href=o.link.clone() data-testid="referral-link">{o.link.clone()}</a></p>
+                                <p class="break-all"><a class="link link-action" href=o.link.clone() data-testid="referral-link">{link_text(&o.link)}</a></p>
                             </div>
                         </div>
                         <figure class="justify-self-center text-center">
@@ -127,4 +127,11 @@ pub fn InvitePage() -> impl IntoView {
         })}
         </Suspense>
     }
+}
+
+/// A referral link as shown: it may wrap before its query (a narrow phone), never inside
+/// the code.
+fn link_text(link: &str) -> impl IntoView {
+    let (path, query) = link.split_at(link.find('?').unwrap_or(link.len()));
+    view! { {path.to_string()}<wbr/><span class="whitespace-nowrap">{query.to_string()}</span> }
 }
