@@ -153,6 +153,58 @@ async fn the_contract_document_names_the_customer_each_plan_and_the_renewal_mont
     assert_eq!(app.new_browser().get(app.url("/contract/document.pdf")).send().await.unwrap().status(), 401);
 }
 
+/// The add-ons in force are part of the contract: on its page and in its document, with
+/// their monthly fees (a cancelled one until its last day); one that ended, or another
+/// customer's, is not. They were on the history alone before.
+async fn the_contract_and_its_document_list_the_add_ons_in_force(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let later = Month::of(Date::of_unix_jst(app::ssr::now())).plus(2).first().to_string();
+    for (id, customer, code, ended) in [
+        ("sub-1", "100000002", "norton", None),
+        ("sub-2", "100000002", "ch-docs", Some(later.as_str())),
+        ("sub-3", "100000002", "ch-jazz", Some("2026-01-31")),
+        ("sub-4", "100000001", "ch-kids", None),
+    ] {
+        sqlx::query(
+            "INSERT INTO addon_subscriptions (id, customer_no, addon_code, step, started_on, ended_on, submit_key, created_at)
+             VALUES ($1, $2, $3, $4, '2026-01-01', $5, $1, 0)",
+        )
+        .bind(id)
+        .bind(customer)
+        .bind(code)
+        .bind(if ended.is_some() { "cancelled" } else { "active" })
+        .bind(ended)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    }
+    let (_, body) = app.get_text_with(&c, "/contract").await;
+    assert_eq!(
+        body.matches("data-testid=\"contract-addon\"").count(),
+        2,
+        "in force: Norton and the cancelled channel"
+    );
+    let m = Month::parse(&later[..7]).unwrap();
+    for want in [
+        "マルチデバイスセキュリティ with Norton Security",
+        "627円",
+        "ドキュメンタリーワールド",
+        "770円",
+        &format!("{}年{}月1日で解約予定", m.year, m.month),
+    ] {
+        assert!(body.contains(want), "{want}");
+    }
+    assert!(!body.contains("ジャズ＆クラシック") && !body.contains("キッズアニメチャンネル"));
+    let res = c.get(app.url("/contract/document.pdf")).send().await.unwrap();
+    let text = pdf_text(&res.bytes().await.unwrap());
+    for want in ["マルチデバイスセキュリティ", "627円", "ドキュメンタリーワールド", "770円", "解約日"]
+    {
+        assert!(text.contains(want), "{want} in\n{text}");
+    }
+    assert!(!text.contains("ジャズ") && !text.contains("キッズ"));
+}
+
 const NET: &str = "svc-100000002-internet";
 const TV: &str = "svc-100000002-tv";
 
@@ -575,6 +627,7 @@ on_both_databases!(
     the_contract_lists_each_service_with_its_term_and_renewal_month,
     the_history_is_newest_first_and_filters_by_the_customers_own_services,
     the_history_files_mailboxes_and_add_ons_under_their_own_contract,
+    the_contract_and_its_document_list_the_add_ons_in_force,
     the_termination_fee_follows_the_renewal_month_and_stays_with_the_request,
     requests_and_their_cancels_stop_at_ten_a_day,
     no_plan_is_chosen_for_the_customer,

@@ -134,7 +134,21 @@ pub struct ContractOverview {
     pub postal_code: String,
     pub address: String,
     pub services: Vec<ContractService>,
+    /// The add-ons in force today (security first, then channels).
+    pub addons: Vec<ContractAddon>,
     pub payment: Option<PaymentMethod>,
+}
+
+/// An add-on in force (インターネットセキュリティサービス, an オプションチャンネル): what it
+/// costs a month, since when, and its last day once cancelled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContractAddon {
+    /// `security` or `channel`.
+    pub kind: String,
+    pub name: String,
+    pub monthly_fee: Yen,
+    pub started_on: String,
+    pub ended_on: Option<String>,
 }
 
 /// What happened, for the timeline.

@@ -72,6 +72,7 @@ pub fn ContractPage() -> impl IntoView {
                     } else {
                         c.services.into_iter().map(|s| view! { <ServiceCard service=s cancel=cancel/> }).collect_view().into_any()
                     }}
+                    {(!c.addons.is_empty()).then(|| view! { <AddonsCard addons=c.addons.clone()/> })}
                     <section class="card">
                         <h2 class="card-title">{tc.document}</h2>
                         <p class="mb-3">{tc.document_lead}</p>
@@ -83,6 +84,40 @@ pub fn ContractPage() -> impl IntoView {
                 </div>
             }/>
         </MemberPage>
+    }
+}
+
+/// The add-ons in force: name, monthly fee, start (and last day, once cancelled), with
+/// the way to the screens that manage them.
+#[component]
+fn AddonsCard(addons: Vec<super::ContractAddon>) -> impl IntoView {
+    let tc = super::texts::t();
+    let tx = t();
+    let locale = use_locale();
+    let kinds: Vec<&'static str> =
+        ["security", "channel"].into_iter().filter(|k| addons.iter().any(|a| a.kind == *k)).collect();
+    view! {
+        <section class="card" data-testid="contract-addons">
+            <h2 class="card-title">{tc.addons_title}</h2>
+            <ul class="divide-y divide-slate-200">
+                {addons.into_iter().map(|a| view! {
+                    <li class="py-2" data-testid="contract-addon">
+                        <p class="flex flex-wrap justify-between gap-x-4">
+                            <span class="font-bold">{catalogue_name(locale, &a.name)}</span>
+                            <span class="tabular-nums">{format_yen(tx, a.monthly_fee)}</span>
+                        </p>
+                        <p class="text-sm">{tc.started_on} " " {format_date(locale, &a.started_on)}</p>
+                        {a.ended_on.map(|e| view! { <p class="text-sm font-bold">{(tc.addon_ends)(&format_date(locale, &e))}</p> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            <div class="mt-3 flex flex-wrap gap-2 print:hidden">
+                {kinds.into_iter().map(|k| {
+                    let label = if k == "security" { tx.menu_settings_security } else { tx.menu_contract_option_channels };
+                    view! { <a class="btn-ghost" href=crate::features::addons::routes::home(k)>{label}</a> }
+                }).collect_view()}
+            </div>
+        </section>
     }
 }
 

@@ -1,5 +1,6 @@
 //! 契約内容確認書 (the contract document) as PDF: the customer, the installation
-//! address, each service with plan, fee, start, term and 更新月, the devices, the
+//! address, each service with plan, fee, start, term and 更新月, the devices, the add-ons
+//! in force (fee, start, last day once cancelled), the
 //! payment method (masked) and the main terms; `GET /contract/document.pdf` behind
 //! the session, made on request (the same typst engine and font as the invoices).
 
@@ -70,7 +71,7 @@ pub fn document_data(
     if let Some(p) = &contract.payment {
         holder.push(Row { label: tc.payment, value: describe_payment(tb, p) });
     }
-    let services = contract
+    let mut services: Vec<ServiceData> = contract
         .services
         .iter()
         .map(|s| {
@@ -106,6 +107,19 @@ pub fn document_data(
             }
         })
         .collect();
+    // The add-ons in force, each a row of its own.
+    services.extend(contract.addons.iter().map(|a| {
+        let mut facts = vec![Row { label: tc.started_on, value: format_date(locale, &a.started_on) }];
+        if let Some(e) = &a.ended_on {
+            facts.push(Row { label: tc.addon_last_day, value: format_date(locale, e) });
+        }
+        ServiceData {
+            kind: tc.addon_kind,
+            plan: crate::i18n::catalogue_name(locale, &a.name),
+            fee: format_yen(tx, a.monthly_fee),
+            facts,
+        }
+    }));
     Data {
         lang: locale.code(),
         title: tc.pdf_title,

@@ -223,6 +223,7 @@ pub async fn overview(
         return Ok(None);
     };
     let services = services(conn, customer_no, today).await?;
+    let addons = addons_in_force(conn, customer_no, today).await?;
     let payment = crate::features::billing::store::payment_method(conn, customer_no).await?;
     Ok(Some(ContractOverview {
         name,
@@ -230,8 +231,47 @@ pub async fn overview(
         postal_code,
         address,
         services,
+        addons,
         payment,
     }))
+}
+
+#[derive(sqlx::FromRow)]
+struct AddonInForceRow {
+    kind: String,
+    name: String,
+    monthly_fee: i64,
+    started_on: String,
+    ended_on: Option<String>,
+}
+
+/// The customer's add-ons in force on `today` (a cancelled one until its last day):
+/// security first, then channels, each in the order they started.
+async fn addons_in_force(
+    conn: &mut Conn,
+    customer_no: &str,
+    today: Date,
+) -> Result<Vec<super::ContractAddon>, sqlx::Error> {
+    let rows: Vec<AddonInForceRow> = sqlx::query_as(
+        "SELECT a.kind, a.name, a.monthly_fee, s.started_on, s.ended_on FROM addon_subscriptions s
+         JOIN addons a ON a.code = s.addon_code
+         WHERE s.customer_no = $1 AND s.started_on <= $2 AND (s.ended_on IS NULL OR s.ended_on >= $2)
+         ORDER BY CASE a.kind WHEN 'security' THEN 0 ELSE 1 END, s.started_on, a.code",
+    )
+    .bind(customer_no)
+    .bind(today.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| super::ContractAddon {
+            kind: r.kind,
+            name: r.name,
+            monthly_fee: Yen(r.monthly_fee),
+            started_on: r.started_on,
+            ended_on: r.ended_on,
+        })
+        .collect())
 }
 
 /// The customer's services in force on `today`, each at the plan in force that day
