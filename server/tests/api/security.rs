@@ -134,6 +134,24 @@ async fn the_setup_links_to_the_app_and_asks_for_its_six_digits(backend: Backend
     assert!(!body.contains("10文字のリカバリーコード"));
 }
 
+/// The recovery codes' one showing says whose they are and when they were made, on the
+/// screen and on paper: a printout kept in a drawer named no account before.
+async fn the_recovery_codes_say_whose_they_are(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (c, totp) = two_step_started(&app).await;
+    let to = post_from(&app, &c, "/api/security/two-step/confirm", &[("otp", &code(&totp, 0))]).await;
+    assert_eq!(to, "/account/security/two-step/codes");
+    let (_, body) = app.get_text_with(&c, "/account/security/two-step/codes").await;
+    assert_eq!(testid_texts(&body, "recovery-code").len(), 10);
+    let whose = testid_text(&body, "codes-for");
+    let today = app::domain::billing::Date::of_unix_jst(app::ssr::now());
+    let made = format!("{}年{}月{}日", today.year, today.month, today.day);
+    assert!(
+        whose.starts_with(&format!("iTSCOM ID: {}（{made} ", HANAKO.0)) && whose.ends_with(" 作成）"),
+        "{whose}"
+    );
+}
+
 /// The browser's key to the recovery codes is SameSite=Strict: a navigation from another
 /// site does not carry it and cannot use their one showing up.
 async fn the_recovery_codes_key_stays_home(backend: Backend) {
@@ -1517,6 +1535,7 @@ on_both_databases!(
     a_password_asked_again_on_a_locked_account_says_it_is_locked,
     a_lock_on_the_id_holds_the_owners_browser_at_neither_step,
     the_setup_links_to_the_app_and_asks_for_its_six_digits,
+    the_recovery_codes_say_whose_they_are,
     a_code_a_process_cannot_check_costs_no_attempt,
     signing_out_the_others_ends_a_copy_of_this_cookie_too,
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,

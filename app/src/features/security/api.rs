@@ -317,7 +317,7 @@ async fn changed(
 /// The recovery codes just made, once (printed form); None once shown, or for another
 /// browser.
 #[server(endpoint = "security/two-step/codes")]
-pub async fn get_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
+pub async fn get_recovery_codes() -> Result<Option<super::RecoveryCodes>, AppError> {
     use crate::ssr::auth;
     let account = auth::require_login().await?;
     // Not kept by the browser's cache: Back must not bring the codes back.
@@ -335,7 +335,11 @@ pub async fn get_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
         return Ok(None);
     }
     auth::set_cookie(&auth::one_time_key_cookie(&state.settings, CODES_COOKIE, "", 0));
-    Ok(Some(text.split(' ').map(crate::domain::two_step::print_recovery).collect()))
+    Ok(Some(super::RecoveryCodes {
+        codes: text.split(' ').map(crate::domain::two_step::print_recovery).collect(),
+        itscom_id: account.itscom_id,
+        shown_at: crate::ssr::now(),
+    }))
 }
 
 /// `2段階認証を解除する`: the password and a code (or a recovery code).

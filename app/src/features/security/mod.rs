@@ -82,6 +82,15 @@ pub struct TwoStepSetup {
     pub uri: String,
 }
 
+/// The recovery codes just made, as their one showing prints them: whose, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecoveryCodes {
+    pub codes: Vec<String>,
+    pub itscom_id: String,
+    /// When they were shown (unix seconds): moments after they were made.
+    pub shown_at: i64,
+}
+
 /// What the activity page can be narrowed to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ActivityFilter {

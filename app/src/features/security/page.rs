@@ -371,12 +371,14 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                         <a class="link link-action" href=routes::SECURITY>{tr.back}</a>
                     </div>
                 }.into_any(),
-                Some(codes) => view! {
+                Some(made) => view! {
                     <div class="card max-w-2xl space-y-4">
                         <p class="alert alert-info" role="status">{tr.codes_new}</p>
                         <p>{tr.codes_lead}</p>
+                        // Whose they are, on the screen and on paper.
+                        <p class="break-all font-bold" data-testid="codes-for">{(tr.codes_for)(&made.itscom_id, &format_datetime(use_locale(), made.shown_at))}</p>
                         <ol class="grid grid-cols-2 gap-2 font-mono text-lg" data-testid="recovery-codes">
-                            {codes.into_iter().map(|c| view! { <li class="rounded bg-slate-100 p-2 text-center" data-testid="recovery-code">{c}</li> }).collect_view()}
+                            {made.codes.into_iter().map(|c| view! { <li class="rounded bg-slate-100 p-2 text-center" data-testid="recovery-code">{c}</li> }).collect_view()}
                         </ol>
                         <div class="no-print flex flex-wrap items-center gap-4">
                             <PrintButton>{t().print}</PrintButton>
