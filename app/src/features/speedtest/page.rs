@@ -164,13 +164,16 @@ fn History(history: Vec<SpeedResult>, locale: Locale) -> impl IntoView {
                 </figcaption>
             </figure>
             <DataTable testid="speed-history"
-                columns=vec![(ts.col_when, false), (ts.download, true), (ts.upload, true), (ts.ping, true)]>
+                columns=vec![(ts.col_when, false), (ts.col_down, true), (ts.col_up, true), (ts.col_ping, true)]>
                         {history.into_iter().map(|h| view! {
                             <tr data-testid="speed-history-row">
-                                <td class="py-1 pr-2"><a class="link inline-flex min-h-11 items-center" href=super::routes::result(&h.id)>{format_datetime(locale, h.finished_at)}</a></td>
-                                <td class="py-1 pr-2 text-right tabular-nums">{format_mbps(h.measured.download_kbps)} " " {ts.mbps}</td>
-                                <td class="py-1 pr-2 text-right tabular-nums">{format_mbps(h.measured.upload_kbps)} " " {ts.mbps}</td>
-                                <td class="py-1 text-right tabular-nums">{format_ms(h.measured.ping_us)} " " {ts.ms}</td>
+                                // The date and the time each on one line (the time may go under it).
+                                <td class="py-1 pr-2"><a class="link inline-flex min-h-11 flex-wrap items-center gap-x-1" href=super::routes::result(&h.id)>
+                                    {format_datetime(locale, h.finished_at).split(' ').map(|w| view! { <span class="whitespace-nowrap">{w.to_string()}</span> }).collect_view()}
+                                </a></td>
+                                <td class="whitespace-nowrap py-1 pr-2 text-right tabular-nums">{format_mbps(h.measured.download_kbps)} " " {ts.mbps}</td>
+                                <td class="whitespace-nowrap py-1 pr-2 text-right tabular-nums">{format_mbps(h.measured.upload_kbps)} " " {ts.mbps}</td>
+                                <td class="whitespace-nowrap py-1 text-right tabular-nums">{format_ms(h.measured.ping_us)} " " {ts.ms}</td>
                             </tr>
                         }).collect_view()}
             </DataTable>
@@ -235,7 +238,7 @@ fn MeterView(seconds: u32, scale_mbps: i64, available: bool) -> impl IntoView {
         view! {
             <div>
                 <p class="text-sm" id=format!("{id}-label")>{label}</p>
-                <progress id=id class="h-2 w-full accent-teal-700" max="100" value="0" aria-labelledby=format!("{id}-label")></progress>
+                <progress id=id class="meter" max="100" value="0" aria-labelledby=format!("{id}-label")></progress>
             </div>
         }
     };
