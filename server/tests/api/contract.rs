@@ -410,7 +410,9 @@ async fn the_operator_completes_a_request_and_the_billing_run_bills_the_new_plan
     let (_, page) = app.get_text_with(&c, &format!("/contract/change?service={NET}&plan=net-300m")).await;
     assert!(page.contains("変更済みのプランの適用開始前のため") && !page.contains("name=\"key\""));
     let to = post_from(&app, &c, "/api/contract/plan/request", &form(NET, "net-300m", &stale_key)).await;
-    assert_eq!(to, "/contract?error=pending");
+    assert_eq!(to, format!("/contract/change?service={NET}&error=pending"));
+    let (_, page) = app.get_text_with(&c, &to).await;
+    assert!(page.contains("変更済みのプランの適用開始前のため") && !page.contains("手続き中のプラン変更"));
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 2);
     // The billing engine: this month the old plan, from the effective month the new one.
     let mut conn = app.db.pool().acquire().await.unwrap();

@@ -148,9 +148,10 @@ async fn changeable(
         .find(|s| s.id == service);
     let Some(svc) = found else { return refuse(super::routes::CONTRACT, AppError::NotFound) };
     // A completed change not yet in force: the next change waits for it (it
-    // would start from a plan the service will no longer have).
+    // would start from a plan the service will no longer have). The service's change
+    // page says so (the contract page's words are those of a request under way).
     if svc.scheduled.is_some() {
-        return refuse(super::routes::CONTRACT, AppError::Pending);
+        return refuse(&change_page(service, None), AppError::Pending);
     }
     let options = super::store::plan_options(&mut conn, &svc.kind, &svc.plan_code).await?;
     let Some(option) = options.into_iter().find(|o| o.code == plan) else {
