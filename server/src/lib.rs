@@ -72,6 +72,8 @@ impl Application {
             .await
             .map_err(|e| format!("database {}: {e}", Db::describe(url)))?;
         db.migrate().await?;
+        // A SEAL_KEY that opens none of the stored secrets: not the cluster's.
+        app::features::security::check_seal_key(&db, &settings).await?;
         let listener = TcpListener::bind(leptos_options.site_addr).await?;
         // Without SMTP_URL, mail stays in the outbox (readable at /dev/mailbox).
         let mail_worker = match &settings.smtp_url {

@@ -480,15 +480,16 @@ async fn a_wrong_code_after_the_right_password_tells_the_owner_once_a_day(backen
 }
 
 /// A process that cannot check a code (its SEAL_KEY opens no secret: one misconfigured
-/// behind the load balancer) answers with an error and gives the code's attempt back:
+/// behind the load balancer, started before any secret was stored, which its start-up
+/// check would have refused) answers with an error and gives the code's attempt back:
 /// retries against it no longer count toward the lock, which would come with no one
 /// told. The code still works at a process that can check it.
 async fn a_code_a_process_cannot_check_costs_no_attempt(backend: Backend) {
     use app::ssr::auth::throttle;
     let app = spawn_app_with_demo_data(backend).await;
-    let (_, totp, _, b) = a_login_waiting_for_its_code(&app).await;
     let site = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");
     let misconfigured = spawn_app_on(&app.database_url, None, &[("SEAL_KEY", &"cd".repeat(32))], site).await;
+    let (_, totp, _, b) = a_login_waiting_for_its_code(&app).await;
     let key = app::domain::ItscomId::key_of_raw(HANAKO.0);
     let counted = || async {
         let mut conn = app.db.conn().await.unwrap();
@@ -506,6 +507,22 @@ async fn a_code_a_process_cannot_check_costs_no_attempt(backend: Backend) {
         post_from(&app, &b, "/api/login/two-step", &[("otp", &code(&totp, 1)), ("next", "/")]).await,
         "/"
     );
+}
+
+/// A process whose SEAL_KEY opens none of the two-step secrets stored does not start
+/// (another key than the cluster's: it could check no customer's code); one with the
+/// cluster's key does. Before, it started and answered every code as not available.
+async fn a_process_whose_seal_key_opens_no_stored_secret_does_not_start(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let site = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");
+    // No secret stored yet: nothing to try, it starts.
+    drop(spawn_app_on(&app.database_url, None, &[("SEAL_KEY", &"cd".repeat(32))], site).await);
+    two_step_on_for_hanako(&app).await;
+    let settings = test_settings(&app.database_url, &[("SEAL_KEY", &"cd".repeat(32))]);
+    let refused = server::Application::build(settings, test_leptos_options(site)).await;
+    let error = refused.err().expect("refused").to_string();
+    assert!(error.contains("SEAL_KEY"), "{error}");
+    drop(spawn_app_on(&app.database_url, None, &[], site).await);
 }
 
 /// A password asked again on an account whose login is locked (100 failures in a row)
@@ -1536,6 +1553,7 @@ on_both_databases!(
     a_lock_on_the_id_holds_the_owners_browser_at_neither_step,
     the_setup_links_to_the_app_and_asks_for_its_six_digits,
     the_recovery_codes_say_whose_they_are,
+    a_process_whose_seal_key_opens_no_stored_secret_does_not_start,
     a_code_a_process_cannot_check_costs_no_attempt,
     signing_out_the_others_ends_a_copy_of_this_cookie_too,
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,

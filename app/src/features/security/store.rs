@@ -29,6 +29,14 @@ pub async fn factor(conn: &mut Conn, account_id: &str) -> Result<Option<Factor>,
     .await
 }
 
+/// One sealed app secret, the newest (any account's): what a process's `SEAL_KEY` is
+/// tried on at start-up.
+pub async fn newest_sealed_secret(conn: &mut Conn) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT secret FROM totp_factors ORDER BY created_at DESC, account_id LIMIT 1")
+        .fetch_optional(conn)
+        .await
+}
+
 /// Whether a login of the account needs its second step.
 pub async fn two_step_on(conn: &mut Conn, account_id: &str) -> Result<bool, sqlx::Error> {
     Ok(factor(conn, account_id).await?.is_some_and(|f| f.enabled_at.is_some()))
