@@ -284,6 +284,7 @@ pub fn service_kind_name(tx: &'static Texts, kind: &str) -> &'static str {
     match kind {
         "internet" => tx.service_internet,
         "tv" => tx.service_tv,
+        "addon" => tx.service_addon,
         _ => tx.service_phone,
     }
 }

@@ -153,9 +153,9 @@ async fn the_contract_document_names_the_customer_each_plan_and_the_renewal_mont
     assert_eq!(app.new_browser().get(app.url("/contract/document.pdf")).send().await.unwrap().status(), 401);
 }
 
-/// The add-ons in force are part of the contract: on its page and in its document, with
-/// their monthly fees (a cancelled one until its last day); one that ended, or another
-/// customer's, is not. They were on the history alone before.
+/// The add-ons in force are part of the contract: on its page, in its document and on the
+/// top page's summary, with their monthly fees (a cancelled one until its last day); one
+/// that ended, or another customer's, is not. They were on the history alone before.
 async fn the_contract_and_its_document_list_the_add_ons_in_force(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
@@ -203,6 +203,13 @@ async fn the_contract_and_its_document_list_the_add_ons_in_force(backend: Backen
         assert!(text.contains(want), "{want} in\n{text}");
     }
     assert!(!text.contains("ジャズ") && !text.contains("キッズ"));
+    // And the top page's ご契約中のサービス, after the services they need.
+    let (_, top) = app.get_text_with(&c, "/").await;
+    let services = &top[top.find("data-testid=\"services\"").unwrap()..];
+    let services = &services[..services.find("</ul>").unwrap()];
+    assert!(services.contains("オプション") && services.contains("ドキュメンタリーワールド"), "{services}");
+    assert!(services.find("テレビ").unwrap() < services.find("マルチデバイスセキュリティ").unwrap());
+    assert!(!services.contains("ジャズ"));
 }
 
 const NET: &str = "svc-100000002-internet";

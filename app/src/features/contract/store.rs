@@ -247,7 +247,7 @@ struct AddonInForceRow {
 
 /// The customer's add-ons in force on `today` (a cancelled one until its last day):
 /// security first, then channels, each in the order they started.
-async fn addons_in_force(
+pub async fn addons_in_force(
     conn: &mut Conn,
     customer_no: &str,
     today: Date,

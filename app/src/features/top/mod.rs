@@ -22,7 +22,7 @@ pub struct TopSummary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceSummary {
-    /// `internet`, `tv` or `phone`.
+    /// `internet`, `tv`, `phone`, or `addon` (an add-on in force).
     pub kind: String,
     pub plan_name: String,
     pub monthly_fee: Yen,

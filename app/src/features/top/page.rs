@@ -33,11 +33,7 @@ pub fn TopSummaryView(summary: TopSummary) -> impl IntoView {
     let tx = t();
     let tb = billing::texts::t();
     let locale = use_locale();
-    let service_label = move |kind: &str| match kind {
-        "internet" => tx.service_internet,
-        "tv" => tx.service_tv,
-        _ => tx.service_phone,
-    };
+    let service_label = move |kind: &str| crate::i18n::service_kind_name(tx, kind);
     view! {
         <div class="mb-6 flex flex-wrap items-baseline justify-between gap-2">
             <h1 class="page-title mb-0" data-testid="customer-name">

@@ -18,11 +18,19 @@ pub async fn top_summary(conn: &mut Conn, customer_no: &str) -> Result<Option<To
     // The services in force today, each at the plan in force today (one query for the
     // contract page and this summary).
     let today = crate::domain::billing::Date::of_unix_jst(crate::ssr::now());
-    let services = crate::features::contract::store::services(conn, &customer_no, today)
-        .await?
-        .into_iter()
-        .map(|s| ServiceSummary { kind: s.kind, plan_name: s.plan_name, monthly_fee: s.monthly_fee })
-        .collect();
+    let mut services: Vec<ServiceSummary> =
+        crate::features::contract::store::services(conn, &customer_no, today)
+            .await?
+            .into_iter()
+            .map(|s| ServiceSummary { kind: s.kind, plan_name: s.plan_name, monthly_fee: s.monthly_fee })
+            .collect();
+    // The add-ons in force, after the services they need.
+    let addons = crate::features::contract::store::addons_in_force(conn, &customer_no, today).await?;
+    services.extend(addons.into_iter().map(|a| ServiceSummary {
+        kind: "addon".into(),
+        plan_name: a.name,
+        monthly_fee: a.monthly_fee,
+    }));
 
     let latest_invoice =
         crate::features::billing::store::months(conn, &customer_no, 1, today).await?.into_iter().next();
