@@ -105,7 +105,12 @@ pub fn Field(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
-    #[prop(optional)] maxlength: Option<&'static str>,
+    /// A bound on what the browser takes, above the field's rule: what is typed or
+    /// pasted past the rule must reach its check and be refused with the field's
+    /// message, never be cut by the browser unseen (a password cut at 32 was set, and
+    /// the 40 the customer typed then never logged in).
+    #[prop(optional)]
+    maxlength: Option<&'static str>,
     #[prop(into)] error: Signal<Option<String>>,
     /// The domain rule checking the field as typed inside [`LiveChecks`] (`itscom_id`,
     /// `password`, `password_again`, `local_part`), with its messages
@@ -171,7 +176,7 @@ pub fn PasswordAgain(
             {lead.map(|lead| view! { <p class="text-sm text-slate-700">{lead}</p> })}
             <div data-password-field="">
                 <Field id=id name="password" label=tx.current_password input_type="password"
-                    autocomplete="current-password" maxlength="32"
+                    autocomplete="current-password" maxlength="128"
                     error=field_error(tx, error, "current_password")/>
             </div>
             {passkey_confirm(tx)}

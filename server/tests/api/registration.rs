@@ -64,6 +64,46 @@ pub(crate) async fn hanako_reregisters(app: &TestApp, c: &reqwest::Client, new_i
     assert_eq!(credentials(app, c, new_id, "Sato-hana-99").await, "/register/sent");
 }
 
+/// The `maxlength` of the input `id` on `page`.
+fn maxlength_of(page: &str, id: &str) -> usize {
+    let at = page.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("input {id}"));
+    let tag = &page[page[..at].rfind('<').unwrap()..];
+    let tag = &tag[..tag.find('>').unwrap()];
+    let v = &tag[tag.find("maxlength=\"").unwrap_or_else(|| panic!("{id}: no maxlength")) + 11..];
+    v[..v.find('"').unwrap()].parse().unwrap()
+}
+
+/// What a customer types past a field's rule reaches its check and is refused with the
+/// field's message: the browser's bound on each field is above the rule. Before, STEP 3,
+/// the new password of a recovery and a new mailbox took at most the rule's length and
+/// cut the rest unseen: a 40-character password was set as its first 32, and the 40
+/// then never logged in.
+async fn what_is_typed_past_a_rule_is_refused_not_cut(backend: Backend) {
+    use app::domain::{itscom_id, mailbox, password};
+    let (app, c) = demo_app_and_browser(backend).await;
+    assert_eq!(
+        verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await,
+        "/register/credentials"
+    );
+    let (_, page) = app.get_text_with(&c, "/register/credentials").await;
+    assert!(maxlength_of(&page, "itscom_id") > itscom_id::MAX_LEN);
+    assert!(maxlength_of(&page, "password") > password::MAX_LEN);
+    assert!(maxlength_of(&page, "password_again") > password::MAX_LEN);
+    let long = format!("Aa1-{}", "x".repeat(password::MAX_LEN - 3));
+    let to = credentials(&app, &c, "taro@example.org", &long).await;
+    assert!(to.starts_with("/register/credentials?error=password.too_long"), "{to}");
+    // A recovery's new password.
+    let (r, code) = hanako_gets_a_code(&app).await;
+    assert_eq!(post_from(&app, &r, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
+    let (_, page) = app.get_text_with(&r, "/recovery/password").await;
+    assert!(maxlength_of(&page, "password") > password::MAX_LEN);
+    assert!(maxlength_of(&page, "password_again") > password::MAX_LEN);
+    // A new mailbox's name.
+    let h = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, page) = app.get_text_with(&h, "/mail/new").await;
+    assert!(maxlength_of(&page, "local_part") > mailbox::LOCAL_MAX);
+}
+
 async fn a_re_registration_is_held_72_hours_masked_and_its_owner_told_at_once(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     app.login("hanako@example.com", "Hanako_2024").await;
@@ -701,4 +741,5 @@ on_both_databases!(
     a_disabled_account_is_never_re_activated,
     a_re_registration_opens_a_locked_login,
     failures_for_one_customer_count_in_a_row_and_tell_the_customer_once_a_day,
+    what_is_typed_past_a_rule_is_refused_not_cut,
 );

@@ -255,7 +255,7 @@ pub fn IdChangePage() -> impl IntoView {
                 <FormAlert error=error/>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                     <Field id="new_itscom_id" label=tf.id_new hint=tf.id_new_hint input_type="email"
-                        autocomplete="email" inputmode="email" maxlength="100"
+                        autocomplete="email" inputmode="email" maxlength="254"
                         error=field_error(tx, error, "new_itscom_id")/>
                     <div class="flex flex-wrap items-center gap-4">
                         <Submit label=tx.next/>

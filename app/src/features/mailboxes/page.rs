@@ -144,7 +144,7 @@ pub fn LocalPartField(error: Option<String>) -> impl IntoView {
     let messages = field_messages(t(), "local_part", LocalPart::ERRORS);
     view! {
         <LiveChecks>
-            <Field id="local_part" label=tf.address hint=tf.local_hint autocomplete="off" maxlength="20"
+            <Field id="local_part" label=tf.address hint=tf.local_hint autocomplete="off" maxlength="64"
                 keep=true error=Signal::stored(error) check=("local_part", messages)/>
         </LiveChecks>
     }

@@ -97,9 +97,9 @@ fn NewPasswordForm() -> impl IntoView {
         <FormAlert error=error/>
         <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
             <Field id="password" label=tx.password_label hint=tx.reg_password_hint input_type="password"
-                autocomplete="new-password" maxlength="32" error=field_error(tx, error, "password")/>
+                autocomplete="new-password" maxlength="128" error=field_error(tx, error, "password")/>
             <Field id="password_again" label=tx.password_again input_type="password"
-                autocomplete="new-password" maxlength="32" error=field_error(tx, error, "password_again")/>
+                autocomplete="new-password" maxlength="128" error=field_error(tx, error, "password_again")/>
             <Submit label=tx.confirm/>
         </ActionForm>
     }

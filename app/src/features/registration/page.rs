@@ -151,15 +151,15 @@ pub fn CredentialFields(
         // Its own spacing: the form's `space-y-5` reaches only the island element.
         <div class="space-y-5">
         <Field id="itscom_id" label=tx.itscom_id_label hint=tf.id_hint input_type="email"
-            autocomplete="username" inputmode="email" maxlength="100"
+            autocomplete="username" inputmode="email" maxlength="254"
             error=Signal::stored(id_error) check=("itscom_id", messages("itscom_id", ItscomId::ERRORS))/>
         <Field id="password" label=tx.password_label hint=tx.reg_password_hint input_type="password"
-            autocomplete="new-password" maxlength="32"
+            autocomplete="new-password" maxlength="128"
             error=Signal::stored(password_error) check=("password", messages("password", Password::NEW_ERRORS))/>
         <div class="js-only" aria-live="polite" data-strength-meter="" data-label=tx.strength
             data-weak=tx.strength_weak data-fair=tx.strength_fair data-strong=tx.strength_strong></div>
         <Field id="password_again" label=tx.password_again input_type="password"
-            autocomplete="new-password" maxlength="32"
+            autocomplete="new-password" maxlength="128"
             error=Signal::stored(again_error) check=("password_again", messages("password_again", &[FieldError::Mismatch]))/>
         </div>
         </LiveChecks>

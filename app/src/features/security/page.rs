@@ -122,7 +122,7 @@ fn PasskeysSection(
                                         <summary class="btn-ghost cursor-pointer" aria-label=format!("{} {}", p.name, tr.passkey_rename)>{tr.passkey_rename}</summary>
                                         <ActionForm action=rename attr:class="mt-2 space-y-2" attr:novalidate="">
                                             <input type="hidden" name="id" value=id1/>
-                                            <Field id=format!("passkey-name-{id2}") name="name" label=tr.passkey_name maxlength="40"
+                                            <Field id=format!("passkey-name-{id2}") name="name" label=tr.passkey_name maxlength="80"
                                                 error=field_error(t(), error, "passkey_name")/>
                                             <Submit label=tr.passkey_rename/>
                                         </ActionForm>
@@ -146,7 +146,7 @@ fn PasskeysSection(
                 {needs_password.then(|| view! {
                     <div>
                         <label for="passkey-password" class="field-label">{t().current_password}</label>
-                        <input id="passkey-password" type="password" class="field-input" autocomplete="current-password" maxlength="32"/>
+                        <input id="passkey-password" type="password" class="field-input" autocomplete="current-password" maxlength="128"/>
                     </div>
                 })}
                 {needs_code.then(|| view! {
