@@ -63,3 +63,19 @@ pub fn Outcome(
         </section>
     }
 }
+
+/// A sentence that names the support centre's number `phone`: the number in it is a
+/// `tel:` link (a tap calls it on a phone) and never wraps inside itself.
+pub fn with_tel(text: String, phone: &str) -> impl IntoView {
+    match text.find(phone).filter(|_| !phone.is_empty()) {
+        Some(at) => {
+            let (before, rest) = text.split_at(at);
+            let after = rest[phone.len()..].to_string();
+            let link = view! {
+                <a class="link whitespace-nowrap" href=crate::domain::support::tel(phone)>{phone.to_string()}</a>
+            };
+            view! { {before.to_string()}{link}{after} }.into_any()
+        }
+        None => text.into_any(),
+    }
+}

@@ -558,7 +558,30 @@ async fn the_customer_center_named_is_the_configured_one(backend: Backend) {
     assert!(body.contains("data-testid=\"overdue-help\"") && named(&body), "the overdue statement");
 }
 
+/// The customer center's number in the sentences of お客さま情報 and お支払い方法 is a
+/// `tel:` link that does not wrap inside itself (a phone calls it with a tap): it was
+/// text, split as 0120-/109199 on a phone.
+async fn the_customer_centers_number_is_a_link_to_call(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let hanako = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    for (path, within) in
+        [("/account", "イッツコム カスタマーセンター"), ("/billing/payment", "口座振替への変更")]
+    {
+        let (_, body) = app.get_text_with(&hanako, path).await;
+        let at = body.find(within).unwrap_or_else(|| panic!("{path}"));
+        let sentence = &body[at..at + body[at..].find("</p>").unwrap()];
+        let link = &sentence[sentence.find("<a ").unwrap_or_else(|| panic!("{path}: {sentence}"))..];
+        let link = &link[..link.find("</a>").unwrap()];
+        assert!(
+            link.contains("href=\"tel:0120109199\"") && link.contains("whitespace-nowrap"),
+            "{path}: {link}"
+        );
+        assert!(link.contains(">0120-109199"), "{path}: {link}");
+    }
+}
+
 on_both_databases!(
+    the_customer_centers_number_is_a_link_to_call,
     the_customer_center_named_is_the_configured_one,
     a_thirteenth_month_leaves_the_oldest_out_of_the_chart,
     an_issued_invoice_keeps_the_name_and_address_it_was_issued_to,

@@ -32,7 +32,7 @@ fn Row(
 ) -> impl IntoView {
     view! {
         <dt class="font-bold">{label}</dt>
-        <dd class="break-all" lang=lang data-testid=(!testid.is_empty()).then_some(testid)>{value}</dd>
+        <dd class="break-words" lang=lang data-testid=(!testid.is_empty()).then_some(testid)>{value}</dd>
     }
 }
 
@@ -47,6 +47,7 @@ pub fn AccountPage() -> impl IntoView {
     // Copy: read where the page's data is shown, in each render of it.
     let documents_contact =
         StoredValue::new((tf.documents_contact)(&prefs.support_phone, &prefs.support_hours));
+    let support_phone = StoredValue::new(prefs.support_phone.clone());
     let overview = Resource::new(|| (), |_| get_account_overview());
     let query = use_query_map();
     let error = form_error();
@@ -76,7 +77,7 @@ pub fn AccountPage() -> impl IntoView {
                         {move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. })).map(|e| view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> })}
                         <section class="card">
                             <h2 class="card-title">{tf.info}</h2>
-                            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                            <dl class="summary mb-4">
                                 <Row label=tx.reg_name value=format!("{} {}", o.name, tx.honorific).trim_end().to_string() lang="ja"/>
                                 <Row label=tf.kana value=o.name_kana.clone() lang="ja"/>
                                 <Row label=tx.customer_number value=o.customer_no.clone()/>
@@ -164,7 +165,7 @@ pub fn AccountPage() -> impl IntoView {
                             <ul class="mb-3 list-disc space-y-1 pl-6 text-sm" data-testid="documents">
                                 {tf.documents.iter().map(|d| view! { <li>{*d}</li> }).collect_view()}
                             </ul>
-                            <p class="font-bold">{documents_contact.get_value()}</p>
+                            <p class="font-bold">{crate::components::card::with_tel(documents_contact.get_value(), &support_phone.get_value())}</p>
                         </section>
                     </div>
                 }.into_any()
@@ -191,7 +192,7 @@ pub fn ContactVerifyPage() -> impl IntoView {
         <LinkPage title=tf.contact_verify_title load=get_contact_link done=done children=move |l, token| view! {
             <p class="mb-4">{tf.contact_verify_lead}</p>
             <FormAlert error=error/>
-            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+            <dl class="summary mb-4">
                 <Row label=tf.contact_current value=l.current.clone().unwrap_or_default()/>
                 <Row label=tf.contact_choose value=l.new_email.clone() testid="new-contact"/>
             </dl>
@@ -246,7 +247,7 @@ pub fn IdChangePage() -> impl IntoView {
         <MemberPage title=tf.id_title>
             <section class="card max-w-2xl">
                 <p class="mb-4">{tf.id_lead}</p>
-                <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                <dl class="summary mb-4">
                     <dt class="font-bold">{tf.id_current}</dt>
                     <dd class="break-all">
                         {move || overview.get().and_then(Result::ok).map(|o| o.itscom_id)}
@@ -283,7 +284,7 @@ pub fn IdChangeConfirmPage() -> impl IntoView {
                     <section class="card max-w-2xl">
                         <p class="mb-4">{tf.id_confirm_lead}</p>
                         <FormAlert error=error/>
-                        <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                        <dl class="summary mb-4">
                             <Row label=tf.id_current value=d.current_id.clone()/>
                             <Row label=tf.id_new value=d.new_id.clone() testid="new-id"/>
                         </dl>
@@ -345,7 +346,7 @@ pub fn IdChangeVerifyPage() -> impl IntoView {
                 <p class="mb-4">{tf.id_verify_lead}</p>
                 <FormAlert error=error/>
                 {move || taken.get().map(|m| view! { <p class="alert alert-error mb-4" role="alert">{m}</p> })}
-                <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                <dl class="summary mb-4">
                     <Row label=tf.id_current value=l.current_id.clone()/>
                     <Row label=tf.id_new value=l.new_id.clone() testid="new-id"/>
                     <Row label=tx.reg_contact_label
@@ -381,7 +382,7 @@ pub fn IdChangeCancelPage() -> impl IntoView {
         <LinkPage title=tf.id_title load=get_id_change_cancel children=move |l, token| view! {
             <p class="mb-4">{tf.id_cancel_lead}</p>
             <FormAlert error=error/>
-            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+            <dl class="summary mb-4">
                 <Row label=tf.id_current value=l.current_id.clone()/>
                 <Row label=tf.id_new value=l.new_id.clone() testid="new-id"/>
             </dl>
@@ -422,7 +423,7 @@ pub fn ContactRevertPage() -> impl IntoView {
         <LinkPage title=tf.revert_title load=get_contact_revert done=done children=move |l, token| view! {
             <p class="mb-4">{tf.revert_lead}</p>
             <FormAlert error=error/>
-            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+            <dl class="summary mb-4">
                 <Row label=tf.revert_restore value=l.restore.clone() testid="revert-restore"/>
                 <Row label=tf.contact_current value=l.current.clone().unwrap_or_default()/>
             </dl>

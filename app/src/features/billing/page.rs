@@ -214,7 +214,7 @@ fn StatementView(statement: Statement) -> impl IntoView {
                 <thead>
                     <tr class="border-b border-slate-300 text-left">
                         <th scope="col" class="py-1">{tb.col_item}</th>
-                        <th scope="col" class="py-1 text-right">{tb.col_amount}</th>
+                        <th scope="col" class="whitespace-nowrap py-1 text-right">{tb.col_amount}</th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-200">
@@ -222,34 +222,34 @@ fn StatementView(statement: Statement) -> impl IntoView {
                         <tr>
                             <td class="py-2 pr-2">
                                 {catalogue_name(locale, &l.description)}
-                                {l.days.map(|(d, of)| view! { <span class="ml-2 text-xs text-slate-600">{(tb.prorated)(d, of)}</span> })}
+                                {l.days.map(|(d, of)| view! { <span class="ml-2 whitespace-nowrap text-xs text-slate-600">{(tb.prorated)(d, of)}</span> })}
                             </td>
-                            <td class="py-2 text-right tabular-nums">{format_yen(tx, l.amount)}</td>
+                            <td class="whitespace-nowrap py-2 text-right tabular-nums">{format_yen(tx, l.amount)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
                 <tfoot class="border-t border-slate-300">
                     <tr>
                         <th scope="row" class="py-1 text-left font-normal">{tb.subtotal}</th>
-                        <td class="py-1 text-right tabular-nums">{format_yen(tx, subtotal)}</td>
+                        <td class="whitespace-nowrap py-1 text-right tabular-nums">{format_yen(tx, subtotal)}</td>
                     </tr>
                     // Per rate its total and its tax; what is outside the tax (rate 0,
                     // 契約解除料) is 不課税, with no tax row.
                     {s.rates.iter().map(|r| view! {
                         <tr>
                             <th scope="row" class="py-1 text-left font-normal">{rate_label(tb, r.rate)}</th>
-                            <td class="py-1 text-right tabular-nums">{format_yen(tx, r.total)}</td>
+                            <td class="whitespace-nowrap py-1 text-right tabular-nums">{format_yen(tx, r.total)}</td>
                         </tr>
                         {(r.rate != 0).then(|| view! {
                             <tr>
                                 <th scope="row" class="py-1 text-left font-normal">{(tb.rate_tax)(r.rate)}</th>
-                                <td class="py-1 text-right tabular-nums" data-testid="statement-tax">{format_yen(tx, r.tax)}</td>
+                                <td class="whitespace-nowrap py-1 text-right tabular-nums" data-testid="statement-tax">{format_yen(tx, r.tax)}</td>
                             </tr>
                         })}
                     }).collect_view()}
                     <tr class="border-t border-slate-300 text-base font-bold">
                         <th scope="row" class="py-2 text-left">{tb.total}</th>
-                        <td class="py-2 text-right tabular-nums" data-testid="statement-total">{format_yen(tx, s.total)}</td>
+                        <td class="whitespace-nowrap py-2 text-right tabular-nums" data-testid="statement-total">{format_yen(tx, s.total)}</td>
                     </tr>
                 </tfoot>
             </table>
@@ -322,6 +322,7 @@ pub fn PaymentPage() -> impl IntoView {
     let prefs = crate::context::PagePrefs::current();
     // Copy: read where the page's data is shown, in each render of it.
     let bank_body = StoredValue::new((tb.payment_bank_body)(&prefs.support_phone, &prefs.support_hours));
+    let support_phone = StoredValue::new(prefs.support_phone.clone());
     let hours = StoredValue::new(prefs.support_hours.clone());
     let query = use_query_map();
     let changed = move || query.read().get("changed").is_some();
@@ -378,7 +379,7 @@ pub fn PaymentPage() -> impl IntoView {
                         </section>
                         <section class="card">
                             <h2 class="card-title">{tb.payment_bank_title}</h2>
-                            <p data-testid="payment-bank-form">{bank_body.get_value()}</p>
+                            <p data-testid="payment-bank-form">{crate::components::card::with_tel(bank_body.get_value(), &support_phone.get_value())}</p>
                         </section>
                         <a class="link link-action" href=routes::INVOICES>{tb.title}</a>
                     </div>

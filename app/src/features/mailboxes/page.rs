@@ -253,9 +253,9 @@ pub fn MailboxConfirmPage() -> impl IntoView {
             <section class="card max-w-2xl">
                 <p class="mb-4">{tf.step4_lead}</p>
                 <FormAlert error=error/>
-                <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                <dl class="summary mb-4">
                     <dt class="font-bold">{tf.address}</dt>
-                    <dd class="break-all" data-testid="summary-address">
+                    <dd class="break-words" data-testid="summary-address">
                         {format!("{}@{}.{}", d.local_part, d.subdomain.clone().unwrap_or_default(), d.domain)}
                     </dd>
                     <dt class="font-bold">{tf.virus}</dt>
@@ -287,11 +287,11 @@ pub fn MailboxDonePage() -> impl IntoView {
                     <section class="card max-w-2xl print-sheet">
                         <h2 class="card-title">{tf.done_title}</h2>
                         <p class="alert alert-error mb-4 font-bold" role="alert" data-testid="done-warning">{tf.done_warning}</p>
-                        <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                        <dl class="summary mb-4">
                             <dt class="font-bold">{tf.address}</dt>
-                            <dd class="break-all" data-testid="done-address">{c.address.clone()}</dd>
+                            <dd class="break-words" data-testid="done-address">{c.address.clone()}</dd>
                             <dt class="font-bold">{tf.password}</dt>
-                            <dd class="font-mono text-lg tracking-wider" data-testid="done-password">{c.password.clone()}</dd>
+                            <dd class="whitespace-nowrap font-mono text-lg tracking-wider" data-testid="done-password">{c.password.clone()}</dd>
                             <dt class="font-bold">{tf.incoming}</dt>
                             <dd class="break-words">
                                 {c.incoming_server.clone()}

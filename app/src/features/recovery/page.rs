@@ -211,7 +211,7 @@ pub fn RecoveryReissuePage() -> impl IntoView {
     view! {
         <StepCard heading=tf.title title=tf.reissue step=RecoveryStep::Password restart=routes::IDENTIFY current=Resource::new(|| (), |_| recovery_step())>
             <p class="mb-4">{tf.reissue_lead}</p>
-            <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+            <dl class="summary mb-4">
                 <dt class="font-bold">{tx.itscom_id_label}</dt>
                 <dd data-testid="reissued-id" class="break-all">
                     <Suspense fallback=|| "…">

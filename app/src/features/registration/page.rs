@@ -199,7 +199,7 @@ pub fn ConfirmPage() -> impl IntoView {
                     <p class="alert mb-4" data-testid="held">{(tf.held_notice)(&format_datetime(locale, at))}</p>
                 })}
                 <FormAlert error=error/>
-                <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                <dl class="summary mb-4">
                     <dt class="font-bold">{tx.reg_name}</dt><dd><span lang="ja">{c.name.clone()}</span> " " {tx.honorific}</dd>
                     <dt class="font-bold">{tx.itscom_id_label}</dt><dd data-testid="new-id">{c.itscom_id.clone()}</dd>
                 </dl>
