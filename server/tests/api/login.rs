@@ -588,6 +588,32 @@ async fn a_stranger_guessing_holds_out_neither_the_owners_browser_nor_locks_it(b
     assert_eq!(right("New-hanako-77").await, "/");
 }
 
+/// A login sent with a field left empty is told so at that field, and costs no attempt
+/// of any budget. It was answered as a wrong ID or password (both fields marked), and
+/// counted as a failed login of the empty ID.
+async fn a_login_with_an_empty_field_says_which_and_counts_nothing(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = app.new_browser();
+    let post = |id: &'static str, password: &'static str| {
+        let (app, c) = (&app, c.clone());
+        async move {
+            let form = [("itscom_id", id), ("password", password)];
+            location(&app.post_with(&c, "/api/login", &[HTML], &form).await)
+        }
+    };
+    assert_eq!(post("", "").await, "/login?error=itscom_id.required&next=/");
+    assert_eq!(post("  ", "Hanako_2024").await, "/login?error=itscom_id.required&next=/");
+    assert_eq!(post("hanako@example.com", "").await, "/login?error=password.required&next=/");
+    let (_, page) = app.get_text("/login?error=password.required&next=/").await;
+    assert!(page.contains("id=\"password-error\"") && page.contains("入力してください。"));
+    assert!(
+        !page.contains("id=\"itscom_id-error\"")
+            && !page.contains("iTSCOM IDまたはパスワードが正しくありません")
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM throttle").await, 0, "no budget spent");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.failed'").await, 0);
+}
+
 async fn failed_logins_are_recorded_as_security_events_without_secrets(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     app.login("hanako@example.com", "Wrong_secret_1").await;
@@ -625,6 +651,7 @@ on_both_databases!(
     a_login_under_way_when_a_reset_completes_gets_no_session,
     a_hundred_failures_in_a_row_need_a_password_reset_and_the_owner_is_told,
     a_stranger_guessing_holds_out_neither_the_owners_browser_nor_locks_it,
+    a_login_with_an_empty_field_says_which_and_counts_nothing,
     failed_logins_are_recorded_as_security_events_without_secrets,
     the_right_password_starts_a_session_and_opens_the_top_page,
     a_plain_route_knows_the_logged_in_account_and_refuses_anyone_else,

@@ -30,7 +30,19 @@ pub async fn login(itscom_id: String, password: String, next: Option<String>) ->
     let next = crate::domain::redirect::safe_next(next.as_deref());
     // A failure goes back to the login page, with the way on.
     let page = super::login_url(&next);
-    crate::ssr::respond(&page, log_in(itscom_id, password, next)).await
+    crate::ssr::respond(&page, async move {
+        // A field left empty is said at the field, before any budget or hash: it tells
+        // nothing of any account.
+        use crate::domain::FieldError;
+        if itscom_id.trim().is_empty() {
+            return Err(AppError::invalid("itscom_id", FieldError::Required).into());
+        }
+        if password.is_empty() {
+            return Err(AppError::invalid("password", FieldError::Required).into());
+        }
+        log_in(itscom_id, password, next).await
+    })
+    .await
 }
 
 /// The budgets, then the password; a login that passes both starts its session and

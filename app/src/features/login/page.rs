@@ -32,6 +32,15 @@ pub fn LoginPage() -> impl IntoView {
     // After a failed post the failure arrives in the URL.
     let error = move || query.read().get("error").and_then(|c| AppError::from_query_code(&c));
     let failure = move || error().and_then(|e| failure_message(tf, &e));
+    // A field left empty: said at that field.
+    let missing = move |field: &'static str| {
+        matches!(error(), Some(AppError::Invalid { field: ref f, .. }) if f == field)
+            .then_some(tx.err_required)
+    };
+    let marked = move |field: &'static str| failure().is_some() || missing(field).is_some();
+    let described = move |field: &'static str, error_id: &'static str| {
+        failure().map(|_| "login-error").or(missing(field).map(|_| error_id))
+    };
     // A login that could not be checked (the database away, a refused request): why,
     // without marking the fields, which are not at fault (a session that ended has its
     // own notice below).
@@ -63,17 +72,20 @@ pub fn LoginPage() -> impl IntoView {
                     <label for="itscom_id" class="field-label">{tx.itscom_id_label}</label>
                     <input id="itscom_id" name="itscom_id" type="email" class="field-input"
                         autocomplete="username" inputmode="email" required maxlength="100"
-                        autofocus=move || failure().is_some()
-                        aria-describedby=move || failure().map(|_| "login-error")
-                        aria-invalid=move || failure().map(|_| "true")/>
+                        autofocus=move || marked("itscom_id")
+                        aria-describedby=move || described("itscom_id", "itscom_id-error")
+                        aria-invalid=move || marked("itscom_id").then_some("true")/>
+                    {move || missing("itscom_id").map(|m| view! { <p id="itscom_id-error" class="mt-1 text-sm font-bold text-red-700">{m}</p> })}
                 </div>
                 <div>
                     <label for="password" class="field-label">{tx.password_label}</label>
                     <input id="password" name="password" class="field-input"
                         type="password"
                         autocomplete="current-password" required maxlength="128"
-                        aria-describedby=move || failure().map(|_| "login-error")
-                        aria-invalid=move || failure().map(|_| "true")/>
+                        autofocus=move || missing("password").is_some() && missing("itscom_id").is_none()
+                        aria-describedby=move || described("password", "password-error")
+                        aria-invalid=move || marked("password").then_some("true")/>
+                    {move || missing("password").map(|m| view! { <p id="password-error" class="mt-1 text-sm font-bold text-red-700">{m}</p> })}
                     <PasswordToggle targets="password"/>
                 </div>
                 <div class="flex flex-wrap gap-3">
