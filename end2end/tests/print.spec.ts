@@ -14,7 +14,9 @@ test('an invoice and the contract information print cleanly on A4', async ({ pag
   await expect(statement).toBeVisible();
   const amounts = await page.locator('[data-testid=statement-lines] tbody td:last-child').allTextContents();
   expect(amounts.length).toBeGreaterThan(1);
-  await expectPrintsOnA4(page, info, 'invoice', amounts);
+  // Whose it is shows on paper only (the printed page has no header).
+  await expect(page.getByTestId('printed-for')).toBeHidden();
+  await expectPrintsOnA4(page, info, 'invoice', [...amounts, 'iTSCOM ID: hanako@example.com']);
 
   await page.goto('/contract');
   const holder = (await page.getByTestId('contract-holder').textContent())!;

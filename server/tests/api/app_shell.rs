@@ -119,7 +119,45 @@ async fn every_page_brings_the_draft_loader_once_with_its_nonce(backend: Backend
     }
 }
 
+/// A member page says on paper whose it is (the brand, the name, the iTSCOM ID), in the
+/// page's language: the printed header is hidden, and a printed statement or mailbox
+/// completion named no one.
+async fn a_member_page_says_on_paper_whose_it_is(backend: Backend) {
+    // The text of the printed line, its tags left out; and its opening tag.
+    fn whose(body: &str) -> (String, String) {
+        let at = body.find("data-testid=\"printed-for\"").expect("printed-for");
+        let open = &body[body[..at].rfind("<p").unwrap()..];
+        let open = open[..open.find('>').unwrap()].to_string();
+        let inner = &body[at + body[at..].find('>').unwrap() + 1..];
+        let inner = &inner[..inner.find("</p>").unwrap()];
+        let mut text = String::new();
+        let mut in_tag = false;
+        for ch in inner.chars() {
+            match ch {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        (text.replace("<!>", ""), open)
+    }
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, body) = app.get_text_with(&c, "/billing").await;
+    let (text, open) = whose(&body);
+    assert!(text.contains("佐藤 花子") && text.contains("（iTSCOM ID: hanako@example.com）"), "{text}");
+    assert!(open.contains("hidden") && open.contains("print:block"), "{open}");
+    let en = app.new_browser();
+    app.post_with(&en, "/api/preferences/locale", &[HTML, SAME_ORIGIN], &[("lang", "en")]).await;
+    app.login_from(&en, "hanako@example.com", "Hanako_2024").await;
+    let (_, body) = app.get_text_with(&en, "/billing").await;
+    let (text, _) = whose(&body);
+    assert!(text.contains(" (iTSCOM ID: hanako@example.com)") && !text.contains('（'), "{text}");
+}
+
 on_both_databases!(
+    a_member_page_says_on_paper_whose_it_is,
     every_page_brings_the_draft_loader_once_with_its_nonce,
     the_islands_take_no_props_and_the_server_writes_their_words,
     the_top_page_is_japanese_by_default_with_the_four_menus,

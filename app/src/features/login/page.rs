@@ -140,6 +140,22 @@ pub fn MemberPage(title: &'static str, children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// On paper only, above a member page: whose it is (the brand, the customer's name
+/// and iTSCOM ID). The screen's header is not printed, and a printed statement, mailbox
+/// completion or set of recovery codes named no one.
+#[component]
+fn PrintedFor(user: super::UserBrief) -> impl IntoView {
+    let tx = t();
+    let prefs = crate::context::PagePrefs::current();
+    let id = crate::i18n::parenthesized(tx.locale, &format!("iTSCOM ID: {}", user.itscom_id));
+    view! {
+        <p class="mb-3 hidden border-b border-slate-400 pb-1 text-sm print:block" data-testid="printed-for">
+            {format!("{} {}", prefs.brand, tx.brand_suffix)} " | "
+            <span lang="ja">{user.name}</span> " " {tx.honorific} {id}
+        </p>
+    }
+}
+
 /// Renders `children` for a logged-in customer; anyone else goes to the login screen,
 /// and comes back here after logging in. Routes using it render with
 /// `SsrMode::Async`, so the redirect is a real 302.
@@ -164,7 +180,7 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <Loading/> }>
             {move || user.get().map(|r| match r {
-                Ok(Some(_)) => children.with_value(|c| c()).into_any(),
+                Ok(Some(u)) => view! { <PrintedFor user=u/> {children.with_value(|c| c())} }.into_any(),
                 Ok(None) | Err(AppError::Unauthorized) => {
                     let url = login_url(&here());
                     #[cfg(feature = "ssr")]
