@@ -8,6 +8,18 @@ async fn phones_of(app: &TestApp, customer_no: &str) -> Vec<String> {
     rows.into_iter().map(|(p,)| p).collect()
 }
 
+/// 削除 of a phone number asks about that number before it removes it (the disclosure
+/// showed a second 削除 button with no question and no number).
+async fn removing_a_phone_asks_about_that_number(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, body) = app.get_text_with(&c, "/account").await;
+    assert_eq!(phones_of(&app, "100000002").await.len(), 2);
+    for phone in ["045-987-6543", "090-1111-2222"] {
+        assert!(body.contains(&format!("{phone} を削除しますか？")), "{phone}");
+    }
+}
+
 async fn phones_are_added_and_removed_within_one_to_three_with_a_notice_each(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
@@ -229,5 +241,6 @@ on_both_databases!(
     a_change_from_a_session_a_reset_ends_meanwhile_is_not_written,
     a_contact_change_sent_again_is_mailed_once_and_its_link_works,
     phones_are_added_and_removed_within_one_to_three_with_a_notice_each,
+    removing_a_phone_asks_about_that_number,
     the_contact_address_changes_to_a_mailbox_at_once_and_to_another_address_by_its_link,
 );

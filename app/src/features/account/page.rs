@@ -103,6 +103,7 @@ pub fn AccountPage() -> impl IntoView {
                                             <details>
                                                 <summary class="btn-ghost cursor-pointer" aria-label=format!("{} {}", p, tf.phone_remove)>{tf.phone_remove}</summary>
                                                 <ActionForm action=remove attr:class="mt-2 space-y-2">
+                                                    <p class="text-sm" data-testid="phone-remove-confirm">{(tf.phone_remove_confirm)(&p)}</p>
                                                     <input type="hidden" name="phone" value=p.clone()/>
                                                     <PasswordAgain needed=password id=format!("remove-password-{}", p.replace('-', "")) error=error/>
                                                     <Submit label=tf.phone_remove/>
