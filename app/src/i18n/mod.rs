@@ -86,7 +86,7 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
     use crate::domain::FieldError as E;
     match (field, error) {
         ("subdomain", E::Required) => texts.err_sub_choose.into(),
-        ("virus_check" | "contact" | "choice" | "question" | "category", E::Required) => {
+        ("virus_check" | "contact" | "choice" | "question" | "category" | "factor_kind", E::Required) => {
             texts.err_choose.into()
         }
         ("remove_phone", E::Required) => texts.err_phone_last.into(),

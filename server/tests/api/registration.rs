@@ -441,7 +441,15 @@ async fn malformed_input_gets_a_field_message(backend: Backend) {
         verify(&app, &c, "ヤマダ", "0312345678", "bank", "12").await,
         "/register?error=factor.invalid_format"
     );
-    assert_eq!(verify(&app, &c, "ヤマダ", "0312345678", "", "1234").await, "/register?error=factor.required");
+    assert_eq!(
+        verify(&app, &c, "ヤマダ", "0312345678", "", "1234").await,
+        "/register?error=factor_kind.required"
+    );
+    // No item chosen is said at the choice, not under the value typed.
+    let (_, body) = app.get_text("/register?error=factor_kind.required").await;
+    let kind = &body[body.find("id=\"factor-kind-error\"").expect("at the choice")..];
+    assert!(kind[..kind.find("</p>").unwrap()].contains("選択してください。"));
+    assert!(!body.contains("id=\"factor-error\""));
     let (_, body) = app.get_text("/register?error=phone.invalid_format").await;
     assert!(body.contains("電話番号は市外局番から入力してください"));
     assert!(body.contains(r#"aria-invalid="true""#));
@@ -460,7 +468,7 @@ async fn two_matching_customers_need_additional_verification(backend: Backend) {
     assert_eq!(
         post_from(&app, &c, "/api/register/additional", &[("factor_kind", "card"), ("factor_value", "1881")])
             .await,
-        "/register/additional?error=factor.required"
+        "/register/additional?error=factor_kind.required"
     );
     assert_eq!(
         post_from(

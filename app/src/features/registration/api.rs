@@ -61,8 +61,9 @@ fn parse_holder(
         Err(e) => return refuse(PAGE, AppError::invalid("phone", e)),
     };
     let factor = match factor_kind {
+        // No item chosen: said at the choice (the value typed is not at fault).
         None | Some("") => {
-            return refuse(PAGE, AppError::invalid("factor", crate::domain::FieldError::Required))
+            return refuse(PAGE, AppError::invalid("factor_kind", crate::domain::FieldError::Required))
         }
         Some(kind) => match Factor::parse(kind, factor_value) {
             Ok(f) => f,
@@ -225,7 +226,7 @@ fn additional_factor(
     const PAGE: &str = routes::ADDITIONAL;
     // Only a customer number or an equipment ID, and not the kind already used.
     if !matches!(kind.as_str(), "customer_no" | "equipment") || kind == used {
-        return refuse(PAGE, AppError::invalid("factor", crate::domain::FieldError::Required));
+        return refuse(PAGE, AppError::invalid("factor_kind", crate::domain::FieldError::Required));
     }
     match Factor::parse(&kind, value) {
         Ok(f) => Ok(f),

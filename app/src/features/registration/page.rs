@@ -20,15 +20,19 @@ use leptos_router::hooks::use_query_map;
 /// the choice as it is made (in [`LiveChecks`]; without JavaScript the label stays
 /// generic).
 #[component]
-pub fn FactorChoice(error: Option<String>) -> impl IntoView {
+pub fn FactorChoice(error: Option<String>, kind_error: Option<String>) -> impl IntoView {
     let tf = super::texts::t();
     let has_error = error.is_some();
+    let described = if kind_error.is_some() { "factor-hint factor-kind-error" } else { "factor-hint" };
     // Its own spacing: the form's `space-y-5` reaches only the island element.
     view! {
         <div class="space-y-5">
-        <fieldset aria-describedby="factor-hint">
+        <fieldset aria-describedby=described>
             <legend class="field-label">{tf.factor}</legend>
             <p id="factor-hint" class="mb-2 text-sm text-slate-600">{tf.factor_hint}</p>
+            {kind_error.map(|m| view! {
+                <p id="factor-kind-error" class="mb-2 text-sm font-bold text-red-700">{m}</p>
+            })}
             <div class="grid gap-1 sm:grid-cols-2">
                 {[("customer_no", tf.customer_no), ("bank", tf.bank), ("card", tf.card), ("equipment", tf.equipment)]
                     .into_iter().map(|(value, label)| view! {
@@ -61,18 +65,19 @@ pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<VerifyContract>::new();
     let error = form_error();
     let factor_error = field_error(tx, error, "factor");
+    let kind_error = field_error(tx, error, "factor_kind");
     view! {
         <h1 class="page-title">{tf.title}</h1>
         <section class="card max-w-2xl">
             <h2 class="card-title">{tf.step2}</h2>
             <p class="mb-4">{tf.step2_lead}</p>
-            <FormAlert error=error fields=&["kana", "phone", "factor"]/>
+            <FormAlert error=error fields=&["kana", "phone", "factor", "factor_kind"]/>
             <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
                 <Field id="kana" label=tf.kana hint=tf.kana_hint autocomplete="name"
                     error=field_error(tx, error, "kana")/>
                 <Field id="phone" label=tf.phone hint=tf.phone_hint input_type="tel" autocomplete="tel"
                     error=field_error(tx, error, "phone")/>
-                <LiveChecks><FactorChoice error=factor_error.get_untracked()/></LiveChecks>
+                <LiveChecks><FactorChoice error=factor_error.get_untracked() kind_error=kind_error.get_untracked()/></LiveChecks>
                 <details class="rounded border border-slate-200 bg-slate-50 p-3 text-sm">
                     <summary class="min-h-11 cursor-pointer content-center font-bold">{tf.equipment_where}</summary>
                     <p class="mt-2 leading-relaxed">{tf.equipment_help}</p>
@@ -91,13 +96,17 @@ pub fn AdditionalPage() -> impl IntoView {
     let action = ServerAction::<VerifyAdditional>::new();
     let error = form_error();
     let factor_error = field_error(tx, error, "factor");
+    let kind_error = field_error(tx, error, "factor_kind");
     view! {
         <StepCard heading=tf.title title=tf.additional step=RegistrationStep::Additional restart=routes::START current=Resource::new(|| (), |_| registration_step())>
             <p class="mb-4">{tf.additional_lead}</p>
             <FormAlert error=error/>
             <ActionForm action=action attr:class="space-y-5" attr:novalidate="">
-                <fieldset>
+                <fieldset aria-describedby=move || kind_error.get().map(|_| "factor-kind-error")>
                     <legend class="field-label">{tf.additional}</legend>
+                    {move || kind_error.get().map(|m| view! {
+                        <p id="factor-kind-error" class="mb-2 text-sm font-bold text-red-700">{m}</p>
+                    })}
                     {[("customer_no", tf.customer_no), ("equipment", tf.equipment)].into_iter().map(|(value, label)| view! {
                         <label class="flex min-h-11 cursor-pointer items-center gap-2">
                             <input type="radio" name="factor_kind" value=value class="h-5 w-5"/>
