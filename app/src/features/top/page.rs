@@ -55,7 +55,7 @@ pub fn TopSummaryView(summary: TopSummary) -> impl IntoView {
                         </p>
                         <p class="mt-2">
                             <span class=status_class(inv.status)>{status_label(tb, inv.status)}</span>
-                            <a class="link ml-3 text-sm" href=billing::routes::INVOICES>{tb.title}</a>
+                            <a class="link link-action ml-3 text-sm" href=billing::routes::INVOICES>{tb.title}</a>
                         </p>
                     }.into_any(),
                     None => view! { <p>{tx.no_invoice_yet}</p> }.into_any(),
