@@ -211,11 +211,14 @@ pub async fn get_two_step_setup() -> Result<Option<TwoStepSetup>, AppError> {
     Ok(Some(TwoStepSetup { key: super::totp::grouped(&secret), qr_svg, uri }))
 }
 
-/// At start-up: this process's `SEAL_KEY` opens the app secrets stored (tried on the
-/// newest), or the process must not serve. One started with another key behind the
-/// load balancer could check no customer's code (each answered as not available: its
-/// log says why) until someone noticed. Without a key, or with no secret stored yet,
-/// there is nothing to try (the configuration's warnings name a missing key).
+/// At start-up: this process's `SEAL_KEY` opens the app secrets stored, or the process
+/// must not serve. One started with another key behind the load balancer could check
+/// no customer's code (each answered as not available: its log says why) until someone
+/// noticed. Tried on the factors in force most recently turned on: refused only when
+/// it opens none of them, so that a few sealed by a process that had another key (one
+/// that started before any secret was stored) do not hold the cluster's key out.
+/// Without a key, or with no factor in force yet, there is nothing to try (the
+/// configuration's warnings name a missing key).
 #[cfg(feature = "ssr")]
 pub async fn check_seal_key(
     db: &crate::ssr::db::Db,
@@ -224,17 +227,16 @@ pub async fn check_seal_key(
     let Some(key) = settings.seal_key.as_ref() else { return Ok(()) };
     let newest = async {
         let mut conn = db.conn().await?;
-        super::store::newest_sealed_secret(&mut conn).await
+        super::store::newest_sealed_secrets(&mut conn, 20).await
     };
     let sealed = newest.await.map_err(|e| format!("database: {e}"))?;
-    match sealed {
-        Some(s) if crate::ssr::crypto::open_with(key.expose(), &s).is_none() => {
-            Err("configuration error in SEAL_KEY: it does not open the two-step secrets stored in the \
-             database (every process of the cluster needs the same key)"
-                .into())
-        }
-        _ => Ok(()),
+    let opens = |s: &String| crate::ssr::crypto::open_with(key.expose(), s).is_some();
+    if sealed.is_empty() || sealed.iter().any(opens) {
+        return Ok(());
     }
+    Err("configuration error in SEAL_KEY: it opens none of the two-step secrets stored in the database \
+         (every process of the cluster needs the same key)"
+        .into())
 }
 
 /// The app's secret, opened with the server's key.

@@ -29,12 +29,16 @@ pub async fn factor(conn: &mut Conn, account_id: &str) -> Result<Option<Factor>,
     .await
 }
 
-/// One sealed app secret, the newest (any account's): what a process's `SEAL_KEY` is
-/// tried on at start-up.
-pub async fn newest_sealed_secret(conn: &mut Conn) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT secret FROM totp_factors ORDER BY created_at DESC, account_id LIMIT 1")
-        .fetch_optional(conn)
-        .await
+/// The sealed app secrets of the factors in force most recently turned on (up to
+/// `limit`, any account's): what a process's `SEAL_KEY` is tried on at start-up.
+pub async fn newest_sealed_secrets(conn: &mut Conn, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT secret FROM totp_factors WHERE enabled_at IS NOT NULL
+         ORDER BY enabled_at DESC, account_id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await
 }
 
 /// Whether a login of the account needs its second step.
