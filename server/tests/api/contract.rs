@@ -481,11 +481,6 @@ async fn plan_changes_completed_after_their_month_was_invoiced_are_settled_on_th
     assert!(next.contains(&("テレビ ライトプラン".to_string(), 3_278, 10)), "{next:?}");
 }
 
-/// A request submitted while another of the service's is being completed waits for the
-/// completion and is then refused as the page would have refused it (a change completed
-/// and not yet in force), instead of starting from the plan the service is leaving:
-/// two changes from one plan, each with its 契約解除料. The completion is held open while
-/// the request runs.
 /// The 更新月 rule through the server, its edge both ways: a cheaper plan asked for in
 /// the 更新月 costs no 契約解除料; the month before it and the month after it (a new
 /// term) cost the fee. And the fee agreed to goes with the request: on the contract
@@ -573,11 +568,25 @@ async fn requests_and_their_cancels_stop_at_ten_a_day(backend: Backend) {
     let (_, key) = confirmation(&app, &c, NET, "net-10g").await;
     let to = post_from(&app, &c, "/api/contract/plan/request", &form(NET, "net-10g", &key)).await;
     assert_eq!(to, format!("/contract/change?service={NET}&plan=net-10g&error=throttled"));
+    // Still so six hours later, within the day.
+    exec(
+        &app,
+        "UPDATE throttle SET window_start = window_start - 21600, blocked_until = blocked_until - 21600",
+    )
+    .await;
+    let (_, key) = confirmation(&app, &c, NET, "net-10g").await;
+    let to = post_from(&app, &c, "/api/contract/plan/request", &form(NET, "net-10g", &key)).await;
+    assert_eq!(to, format!("/contract/change?service={NET}&plan=net-10g&error=throttled"));
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 10);
     let mails = outbox_mails_to(&app, "contract.plan_request.received", "hanako@example.com").await;
     assert_eq!(mails.len(), 10);
 }
 
+/// A request submitted while another of the service's is being completed waits for the
+/// completion and is then refused as the page would have refused it (a change completed
+/// and not yet in force), instead of starting from the plan the service is leaving:
+/// two changes from one plan, each with its 契約解除料. The completion is held open while
+/// the request runs.
 async fn a_request_submitted_while_another_completes_waits_and_is_refused(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
@@ -592,7 +601,10 @@ async fn a_request_submitted_while_another_completes_waits_and_is_refused(backen
             .unwrap();
     assert_eq!(completed, app::features::contract::plan_change::Operated::Moved);
     let second = post_later(&app, &c, "/api/contract/plan/request", &[HTML], &form(NET, "net-300m", &key));
-    assert_eq!(location(&across(completion, second).await), "/contract?error=pending");
+    assert_eq!(
+        location(&across(completion, second).await),
+        format!("/contract/change?service={NET}&error=pending")
+    );
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 1);
     assert_eq!(step_of(&app, &first).await, "done");
 }

@@ -120,6 +120,8 @@ pub async fn request_plan_change(
         match write(&state.db, &state.settings, request, &client, t).await? {
             Written::New(id) | Written::Again(id) => Ok(done(&id)),
             Written::Open => refuse(super::routes::CONTRACT, AppError::Pending),
+            // The service's change page says the completed change must start first.
+            Written::Scheduled => refuse(&change_page(&service, None), AppError::Pending),
             Written::Throttled => refuse(&change_page(&service, Some(&plan)), AppError::TooManyAttempts),
         }
     })

@@ -26,9 +26,12 @@ pub enum Written {
     New(String),
     /// The same confirmation was submitted before: the request it made.
     Again(String),
-    /// The service has an open request already, or a change completed since the page
-    /// read it (on another plan, a change waiting for its date, or ended).
+    /// The service has an open request already, or it ended or changed plan since the
+    /// page read it.
     Open,
+    /// A change of the service was completed since the page read it (its new plan waits
+    /// for its date): the next one waits for it.
+    Scheduled,
     /// The customer's requests of the day are spent ([`REQUESTS`]).
     Throttled,
 }
@@ -38,7 +41,7 @@ pub enum Written {
 /// request and cancel in a loop, burying the owner's mail. Only a request written
 /// counts (a double submit, or one refused, gives its attempt back with the rollback).
 pub const REQUESTS: crate::ssr::auth::throttle::Policy =
-    crate::ssr::auth::throttle::Policy::per_window("plan-request", 86_400).free(10).then_wait(3600, 86_400);
+    crate::ssr::auth::throttle::Policy::per_window("plan-request", 86_400).free(10).then_wait(86_400, 86_400);
 
 /// A new 受付番号 (see [`super::is_request_number`]).
 fn new_request_id() -> String {
@@ -84,8 +87,10 @@ pub async fn write(
         .await?
         .into_iter()
         .find(|s| s.id == request.service_id);
-    if !service.is_some_and(|s| s.plan_code == request.from_plan && s.scheduled.is_none()) {
-        return Ok(Written::Open);
+    match service {
+        Some(s) if s.scheduled.is_some() => return Ok(Written::Scheduled),
+        Some(s) if s.plan_code == request.from_plan => {}
+        _ => return Ok(Written::Open),
     }
     // Any conflict (the key, or an open request of the service) writes nothing.
     if !store::insert_request(&mut tx, &id, &request, now).await? {
