@@ -140,8 +140,8 @@ pub fn MemberPage(title: &'static str, children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// On paper only, above a member page: whose it is (the brand, the customer's name
-/// and iTSCOM ID). The screen's header is not printed, and a printed statement, mailbox
+/// On paper only, under a member page's title and above its content: whose it is (the
+/// brand, the customer's name and iTSCOM ID). The screen's header is not printed, and a printed statement, mailbox
 /// completion or set of recovery codes named no one.
 #[component]
 fn PrintedFor(user: super::UserBrief) -> impl IntoView {

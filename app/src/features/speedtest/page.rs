@@ -167,7 +167,8 @@ fn History(history: Vec<SpeedResult>, locale: Locale) -> impl IntoView {
                 columns=vec![(ts.col_when, false), (ts.col_down, true), (ts.col_up, true), (ts.col_ping, true)]>
                         {history.into_iter().map(|h| view! {
                             <tr data-testid="speed-history-row">
-                                // The date and the time each on one line (the time may go under it).
+                                // Each word of the date and time on one line: 2026年12月7日 and 01:49 never split
+                                // inside themselves (the time may go under the date).
                                 <td class="py-1 pr-2"><a class="link inline-flex min-h-11 flex-wrap items-center gap-x-1" href=super::routes::result(&h.id)>
                                     {format_datetime(locale, h.finished_at).split(' ').map(|w| view! { <span class="whitespace-nowrap">{w.to_string()}</span> }).collect_view()}
                                 </a></td>
