@@ -188,11 +188,11 @@ fn RequestBox(request: PlanRequest, cancel: ServerAction<CancelPlanRequest>) -> 
                 <span class="badge badge-info" data-testid="plan-request-state">{state_name(tc, r.step)}</span>
             </p>
             <dl class="summary mt-1">
-                <dt>{tc.request_id}</dt><dd data-testid="plan-request-id">{r.id.clone()}</dd>
-                <dt>{tc.requested_on}</dt><dd>{format_date(locale, &r.requested_on)}</dd>
-                <dt>{tc.change_choose}</dt><dd>{catalogue_name(locale, &r.to_name)} {parenthesized(locale, &format_yen(tx, r.monthly_fee))}</dd>
-                <dt>{tc.effective_on}</dt><dd>{format_date(locale, &r.effective_on)}</dd>
-                <dt>{tc.termination_fee}</dt>
+                <dt class="font-bold">{tc.request_id}</dt><dd data-testid="plan-request-id">{r.id.clone()}</dd>
+                <dt class="font-bold">{tc.requested_on}</dt><dd>{format_date(locale, &r.requested_on)}</dd>
+                <dt class="font-bold">{tc.change_choose}</dt><dd>{catalogue_name(locale, &r.to_name)} {parenthesized(locale, &format_yen(tx, r.monthly_fee))}</dd>
+                <dt class="font-bold">{tc.effective_on}</dt><dd>{format_date(locale, &r.effective_on)}</dd>
+                <dt class="font-bold">{tc.termination_fee}</dt>
                 <dd data-testid="plan-request-termination">{termination_text(tc, tx, r.termination_fee)}</dd>
             </dl>
             {(r.step == PlanRequestStep::Received).then(|| view! {

@@ -149,7 +149,7 @@ fn PrintedFor(user: super::UserBrief) -> impl IntoView {
     let prefs = crate::context::PagePrefs::current();
     let id = crate::i18n::parenthesized(tx.locale, &format!("iTSCOM ID: {}", user.itscom_id));
     view! {
-        <p class="mb-3 hidden border-b border-slate-400 pb-1 text-sm print:block" data-testid="printed-for">
+        <p class="mb-3 hidden border-b border-slate-300 text-sm print:block" data-testid="printed-for">
             {format!("{} {}", prefs.brand, tx.brand_suffix)} " | "
             <span lang="ja">{user.name}</span> " " {tx.honorific} {id}
         </p>

@@ -169,7 +169,7 @@ fn History(history: Vec<SpeedResult>, locale: Locale) -> impl IntoView {
                             <tr data-testid="speed-history-row">
                                 // Each word of the date and time on one line: 2026年12月7日 and 01:49 never split
                                 // inside themselves (the time may go under the date).
-                                <td class="py-1 pr-2"><a class="link inline-flex min-h-11 flex-wrap items-center gap-x-1" href=super::routes::result(&h.id)>
+                                <td class="py-1 pr-2"><a class="link inline-flex min-h-11 flex-wrap items-center gap-x-3" href=super::routes::result(&h.id)>
                                     {format_datetime(locale, h.finished_at).split(' ').map(|w| view! { <span class="whitespace-nowrap">{w.to_string()}</span> }).collect_view()}
                                 </a></td>
                                 <td class="whitespace-nowrap py-1 pr-2 text-right tabular-nums">{format_mbps(h.measured.download_kbps)} " " {ts.mbps}</td>
