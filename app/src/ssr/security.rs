@@ -97,11 +97,10 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request<Bo
             .is_some()
     });
     let mut res = next.run(req).await;
-    let is_html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
+    let content_type =
+        res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let is_html = content_type.starts_with("text/html");
+    let inert = is_inert(&content_type, &path);
     let ok = res.status().is_success();
     let h = res.headers_mut();
     // A response that forbids storing itself (a personal download) keeps it.
@@ -112,7 +111,7 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request<Bo
     {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) && !inert {
         let csp = if is_html {
             let reload = (!state.settings.env.is_production()).then_some(state.leptos_options.reload_port);
             let gateway = state.payment_gateway.as_ref().and_then(|g| g.origin());
@@ -129,11 +128,27 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request<Bo
     };
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
-    set(header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    if is_html {
+        set(header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    }
     if state.settings.env.is_production() {
         set(header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
     }
     res
+}
+
+/// Whether a response of `content_type` at `path` is one a content security policy does
+/// nothing for (the browser applies one to documents and workers only): a stylesheet,
+/// WebAssembly, a script a page runs (not the service worker's), an image other than
+/// SVG. Such a response is sent without one (nor the opener policy, documents' only):
+/// their header lines were about a kilobyte of each phone's first load of /login.
+fn is_inert(content_type: &str, path: &str) -> bool {
+    let script =
+        content_type.starts_with("text/javascript") || content_type.starts_with("application/javascript");
+    content_type.starts_with("text/css")
+        || content_type.starts_with("application/wasm")
+        || (script && path != "/sw.js")
+        || (content_type.starts_with("image/") && !content_type.starts_with("image/svg"))
 }
 
 /// How long a response may be kept, and by whom. Personal answers (server functions,
@@ -232,6 +247,30 @@ mod tests {
     #[test]
     fn reads_are_never_refused() {
         assert!(!is_cross_site(&Method::GET, &headers(&[("sec-fetch-site", "cross-site")])));
+    }
+
+    #[test]
+    fn a_policy_is_left_off_only_where_a_browser_applies_none() {
+        for (ty, path) in [
+            ("text/css", "/pkg/mypage.css"),
+            ("application/wasm", "/pkg/mypage.wasm"),
+            ("text/javascript", "/pkg/mypage.js"),
+            ("text/javascript", "/passkey.js"),
+            ("image/png", "/icons/icon-192.png"),
+        ] {
+            assert!(super::is_inert(ty, path), "{ty} {path}");
+        }
+        for (ty, path) in [
+            ("text/html; charset=utf-8", "/login"),
+            ("text/html", "/offline.html"),
+            ("text/javascript", "/sw.js"),
+            ("image/svg+xml", "/icons/icon.svg"),
+            ("application/json", "/api/current_user"),
+            ("application/pdf", "/billing/invoice.pdf"),
+            ("", "/somewhere"),
+        ] {
+            assert!(!super::is_inert(ty, path), "{ty} {path}");
+        }
     }
 
     #[test]

@@ -235,6 +235,37 @@ async fn the_draft_script_is_served_as_javascript_asked_again_each_time() {
     std::fs::remove_dir_all(site).unwrap();
 }
 
+/// A stylesheet, WebAssembly and a script a page runs come without a content security
+/// policy or an opener policy (a browser applies them to documents and workers only:
+/// their header lines were about a kilobyte of a phone's first load of /login); the
+/// service worker's script and a page keep theirs, and every response its nosniff.
+#[tokio::test]
+async fn only_documents_and_the_worker_carry_the_policies() {
+    let _shared = crate::common::TIMING.read().await;
+    let site = std::env::temp_dir().join(format!("mypage-site-{}", app::ssr::db::new_id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    for (name, body) in [("pkg/m.css", "p{}"), ("pkg/m.wasm", "\0asm"), ("pkg/m.js", "//"), ("sw.js", "//")] {
+        std::fs::write(site.join(name), body).unwrap();
+    }
+    let app = spawn_app_serving(Backend::Sqlite, &[], site.to_str().unwrap()).await;
+    for path in ["/pkg/m.css", "/pkg/m.wasm", "/pkg/m.js"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let h = res.headers();
+        assert!(
+            h.get("content-security-policy").is_none() && h.get("cross-origin-opener-policy").is_none(),
+            "{path}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+    }
+    let worker = app.get("/sw.js").await;
+    assert!(worker.headers().get("content-security-policy").is_some(), "the worker's");
+    let page = app.get("/login").await;
+    assert!(page.headers().get("content-security-policy").is_some());
+    assert_eq!(page.headers()["cross-origin-opener-policy"], "same-origin");
+    std::fs::remove_dir_all(site).unwrap();
+}
+
 #[tokio::test]
 async fn the_service_worker_is_served_with_no_cache_so_a_release_replaces_it() {
     let _shared = crate::common::TIMING.read().await;
