@@ -29,63 +29,65 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
     let action = ServerAction::<Login>::new();
     never_stored();
-    // After a failed post the failure arrives in the URL.
-    let error = move || query.read().get("error").and_then(|c| AppError::from_query_code(&c));
-    let failure = move || error().and_then(|e| failure_message(tf, &e));
-    // A field left empty: said at that field.
-    let missing = move |field: &'static str| {
-        matches!(error(), Some(AppError::Invalid { field: ref f, .. }) if f == field)
-            .then_some(tx.err_required)
+    // After a failed post the failure arrives in the URL. Read once: the page is
+    // rendered on the server only (its islands hydrate, not it), so nothing below
+    // needs to follow the URL, and each reactive read cost every render of /login.
+    let (error, session_ended) = {
+        let q = query.read_untracked();
+        let code = q.get("error");
+        (code.as_deref().and_then(AppError::from_query_code), code.as_deref() == Some("session"))
     };
-    let marked = move |field: &'static str| failure().is_some() || missing(field).is_some();
-    let described = move |field: &'static str, error_id: &'static str| {
-        failure().map(|_| "login-error").or(missing(field).map(|_| error_id))
+    let failure = error.as_ref().and_then(|e| failure_message(tf, e));
+    // A field left empty: said at that field.
+    let missing = |field: &str| {
+        matches!(&error, Some(AppError::Invalid { field: f, .. }) if f == field).then_some(tx.err_required)
+    };
+    let (missing_id, missing_password) = (missing("itscom_id"), missing("password"));
+    let described = move |missing: Option<&str>, error_id: &'static str| {
+        failure.map(|_| "login-error").or(missing.map(|_| error_id))
     };
     // A login that could not be checked (the database away, a refused request): why,
     // without marking the fields, which are not at fault (a session that ended has its
     // own notice below).
-    let problem = move || {
-        error()
-            .filter(|e| failure_message(tf, e).is_none() && !matches!(e, AppError::Unauthorized))
-            .and_then(|e| crate::components::form::form_message(tx, &e))
-    };
+    let problem = error
+        .as_ref()
+        .filter(|e| failure_message(tf, e).is_none() && !matches!(e, AppError::Unauthorized))
+        .and_then(|e| crate::components::form::form_message(tx, e));
     view! {
         <h1 class="page-title">{tf.title}</h1>
         <div class="card max-w-xl">
             <p class="mb-4">{tf.lead}</p>
-            <Show when=move || failure().is_some()>
-                <p id="login-error" class="alert alert-error mb-4" role="alert">
-                    {failure}
-                </p>
-            </Show>
-            {move || problem().map(|m| view! {
+            {failure.map(|m| view! {
+                <p id="login-error" class="alert alert-error mb-4" role="alert">{m}</p>
+            })}
+            {problem.map(|m| view! {
                 <p class="alert alert-error mb-4" role="alert" data-testid="login-problem">{m}</p>
             })}
             // A form sent after its session ended came here (`?error=session`): why,
             // without marking the fields, which are not at fault.
-            <Show when=move || query.read().get("error").as_deref() == Some("session")>
+            {session_ended.then(|| view! {
                 <p class="alert alert-info mb-4" role="status" data-testid="session-ended">{tx.err_session_ended}</p>
-            </Show>
+            })}
             <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                 <input type="hidden" name="next" value=next/>
                 <div>
                     <label for="itscom_id" class="field-label">{tx.itscom_id_label}</label>
                     <input id="itscom_id" name="itscom_id" type="email" class="field-input"
                         autocomplete="username" inputmode="email" required maxlength="100"
-                        autofocus=move || marked("itscom_id")
-                        aria-describedby=move || described("itscom_id", "itscom_id-error")
-                        aria-invalid=move || marked("itscom_id").then_some("true")/>
-                    {move || missing("itscom_id").map(|m| view! { <p id="itscom_id-error" class="mt-1 text-sm font-bold text-red-700">{m}</p> })}
+                        autofocus=failure.is_some() || missing_id.is_some()
+                        aria-describedby=described(missing_id, "itscom_id-error")
+                        aria-invalid=(failure.is_some() || missing_id.is_some()).then_some("true")/>
+                    {missing_id.map(|m| view! { <p id="itscom_id-error" class="mt-1 text-sm font-bold text-red-700">{m}</p> })}
                 </div>
                 <div>
                     <label for="password" class="field-label">{tx.password_label}</label>
                     <input id="password" name="password" class="field-input"
                         type="password"
                         autocomplete="current-password" required maxlength="128"
-                        autofocus=move || missing("password").is_some() && missing("itscom_id").is_none()
-                        aria-describedby=move || described("password", "password-error")
-                        aria-invalid=move || marked("password").then_some("true")/>
-                    {move || missing("password").map(|m| view! { <p id="password-error" class="mt-1 text-sm font-bold text-red-700">{m}</p> })}
+                        autofocus=missing_password.is_some() && missing_id.is_none()
+                        aria-describedby=described(missing_password, "password-error")
+                        aria-invalid=(failure.is_some() || missing_password.is_some()).then_some("true")/>
+                    {missing_password.map(|m| view! { <p id="password-error" class="mt-1 text-sm font-bold text-red-700">{m}</p> })}
                     <PasswordToggle targets="password"/>
                 </div>
                 <div class="flex flex-wrap gap-3">
