@@ -164,6 +164,12 @@ test.describe('PWA', () => {
     await expect
       .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ''))
       .toContain('release=before');
+    // and has finished activating: a worker claims pages while still activating, and a
+    // reload then waits for it. A CI run where the reload came that early (its page
+    // waited 1 s for the worker) never saw the next release take over.
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.state ?? ''))
+      .toBe('activated');
     // The page as customers had it open; meanwhile the release changed: the page
     // registers the current worker, which takes over, and the page says so.
     await page.reload();
