@@ -16,7 +16,7 @@ test('an invoice and the contract information print cleanly on A4', async ({ pag
   expect(amounts.length).toBeGreaterThan(1);
   // Whose it is shows on paper only (the printed page has no header).
   await expect(page.getByTestId('printed-for')).toBeHidden();
-  await expectPrintsOnA4(page, info, 'invoice', [...amounts, 'iTSCOM ID: hanako@example.com']);
+  await expectPrintsOnA4(page, info, 'invoice', [...amounts, 'お客さま番号 100000002', 'iTSCOM ID: hanako@example.com']);
 
   await page.goto('/contract');
   const holder = (await page.getByTestId('contract-holder').textContent())!;

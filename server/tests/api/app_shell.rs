@@ -119,7 +119,8 @@ async fn every_page_brings_the_draft_loader_once_with_its_nonce(backend: Backend
     }
 }
 
-/// A member page says on paper whose it is (the brand, the name, the iTSCOM ID), in the
+/// A member page says on paper whose it is (the brand, the お客さま番号, the name, the
+/// iTSCOM ID), in the
 /// page's language: the printed header is hidden, and a printed statement or mailbox
 /// completion named no one.
 async fn a_member_page_says_on_paper_whose_it_is(backend: Backend) {
@@ -148,12 +149,14 @@ async fn a_member_page_says_on_paper_whose_it_is(backend: Backend) {
     let (text, open) = whose(&body);
     assert!(text.contains("佐藤 花子") && text.contains("（iTSCOM ID: hanako@example.com）"), "{text}");
     assert!(open.contains("hidden") && open.contains("print:block"), "{open}");
+    assert!(text.contains("お客さま番号 100000002 | "), "{text}");
     let en = app.new_browser();
     app.post_with(&en, "/api/preferences/locale", &[HTML, SAME_ORIGIN], &[("lang", "en")]).await;
     app.login_from(&en, "hanako@example.com", "Hanako_2024").await;
     let (_, body) = app.get_text_with(&en, "/billing").await;
     let (text, _) = whose(&body);
     assert!(text.contains(" (iTSCOM ID: hanako@example.com)") && !text.contains('（'), "{text}");
+    assert!(text.contains("Customer number 100000002 | "), "{text}");
 }
 
 on_both_databases!(

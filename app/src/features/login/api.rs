@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 pub struct UserBrief {
     pub name: String,
     pub itscom_id: String,
+    /// お客さま番号: what the customer center asks for first (on the printed line).
+    pub customer_no: String,
     /// A passkey can stand in for the password asked again (step-up).
     pub has_passkey: bool,
 }
@@ -20,7 +22,7 @@ pub async fn current_user() -> Result<Option<UserBrief>, AppError> {
     let mut conn = state.db.conn().await?;
     let (name, has_passkey) =
         super::store::customer_brief(&mut conn, &account.customer_no, &account.account_id).await?;
-    Ok(Some(UserBrief { name, itscom_id: account.itscom_id, has_passkey }))
+    Ok(Some(UserBrief { name, itscom_id: account.itscom_id, customer_no: account.customer_no, has_passkey }))
 }
 
 /// Log in. Returns where to go next (a same-site path). A plain form post (no

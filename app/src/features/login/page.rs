@@ -143,7 +143,8 @@ pub fn MemberPage(title: &'static str, children: ChildrenFn) -> impl IntoView {
 }
 
 /// On paper only, under a member page's title and above its content: whose it is (the
-/// brand, the customer's name and iTSCOM ID). The screen's header is not printed, and a printed statement, mailbox
+/// brand, the お客さま番号 the customer center asks for, the customer's name and
+/// iTSCOM ID). The screen's header is not printed, and a printed statement, mailbox
 /// completion or set of recovery codes named no one.
 #[component]
 fn PrintedFor(user: super::UserBrief) -> impl IntoView {
@@ -153,6 +154,7 @@ fn PrintedFor(user: super::UserBrief) -> impl IntoView {
     view! {
         <p class="mb-3 hidden border-b border-slate-300 text-sm print:block" data-testid="printed-for">
             {format!("{} {}", prefs.brand, tx.brand_suffix)} " | "
+            {format!("{} {}", tx.customer_number, user.customer_no)} " | "
             <span lang="ja">{user.name}</span> " " {tx.honorific} {id}
         </p>
     }
