@@ -55,6 +55,24 @@ async fn the_list_shows_the_mailboxes_and_their_virus_check(backend: Backend) {
     assert_eq!(res.status(), 302, "the list needs a login");
 }
 
+/// SPEC §3: the list shows the mailboxes' settings: the servers a mail app is set up
+/// with (the completion showed them once, with the password; a new phone comes later).
+async fn the_list_gives_the_mail_app_settings(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let (_, body) = app.get_text_with(&c, "/mail").await;
+    let at = body.find("data-testid=\"mail-servers\"").expect("the settings are on the list");
+    let section = &body[at..at + body[at..].find("</section>").unwrap()];
+    assert!(section.contains("メールソフトの設定"), "{section}");
+    for words in ["受信メールサーバー", "mail.itscom.net", "POP3 995 (SSL/TLS)", "IMAP 993 (SSL/TLS)"]
+    {
+        assert!(section.contains(words), "{words}: {section}");
+    }
+    for words in ["送信メールサーバー", "smtp.itscom.net", "587 (STARTTLS)"] {
+        assert!(section.contains(words), "{words}: {section}");
+    }
+}
+
 async fn customers_without_internet_are_told_why(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     // 100000005 has TV only; give it an account.
@@ -71,6 +89,7 @@ async fn customers_without_internet_are_told_why(backend: Backend) {
     assert_eq!(status, 200);
     assert!(body.contains("インターネットサービスをご契約のお客さまのみ"));
     assert!(!body.contains("href=\"/mail/new\""));
+    assert!(!body.contains("mail-servers"), "no mail app settings without a mailbox to set up");
     let res = app.post_with(&c, "/api/mail/new/start", &[JSON], &[("local_part", "misaki")]).await;
     assert_eq!(res.status(), 403);
 }
@@ -643,6 +662,7 @@ on_both_databases!(
     a_draft_dropped_while_its_registration_runs_registers_nothing,
     each_internet_contract_has_its_own_five,
     the_list_shows_the_mailboxes_and_their_virus_check,
+    the_list_gives_the_mail_app_settings,
     customers_without_internet_are_told_why,
     local_parts_are_checked_at_both_edges,
     candidates_come_three_at_a_time_free_and_never_repeated,

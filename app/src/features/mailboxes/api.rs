@@ -16,7 +16,8 @@ pub async fn get_mailbox_list() -> Result<MailboxList, AppError> {
         let mailboxes = store::mailboxes(&mut conn, &contract.service_id).await?;
         contracts.push((contract, mailboxes));
     }
-    Ok(MailboxList { limit: state.settings.mailbox_limit, contracts })
+    let servers = super::MailServers::of(&state.settings.mail_domain);
+    Ok(MailboxList { limit: state.settings.mailbox_limit, contracts, servers })
 }
 
 /// Switch a mailbox's virus check (any time): an event for the mail system and a
@@ -404,16 +405,12 @@ pub async fn take_mailbox_completion() -> Result<Option<MailboxCompletion>, AppE
         give_reveal_key(&state.settings, "", 0);
     }
     let Some((found, password)) = shown else { return Ok(None) };
-    let domain = &state.settings.mail_domain;
     Ok(Some(MailboxCompletion {
         address: found.address,
         password,
         virus_check: found.virus_check != 0,
         more,
-        incoming_server: format!("mail.{domain}"),
-        incoming_ports: "POP3 995 (SSL/TLS) / IMAP 993 (SSL/TLS)".into(),
-        outgoing_server: format!("smtp.{domain}"),
-        outgoing_port: "587 (STARTTLS)".into(),
+        servers: super::MailServers::of(&state.settings.mail_domain),
     }))
 }
 

@@ -58,6 +58,7 @@ pub struct MailboxContract {
 pub struct MailboxList {
     pub limit: i64,
     pub contracts: Vec<(MailboxContract, Vec<MailboxRow>)>,
+    pub servers: MailServers,
 }
 
 crate::flow_steps! {
@@ -100,10 +101,29 @@ pub struct MailboxCompletion {
     pub virus_check: bool,
     /// Another mailbox's password, registered in this browser, waits to be shown.
     pub more: bool,
+    pub servers: MailServers,
+}
+
+/// The servers a mail app is set up with, the same for every mailbox of the domain:
+/// on the completion and, for a new phone later, on the mailbox list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailServers {
     pub incoming_server: String,
     pub incoming_ports: String,
     pub outgoing_server: String,
     pub outgoing_port: String,
+}
+
+impl MailServers {
+    /// The servers of the mail domain `domain`.
+    pub fn of(domain: &str) -> Self {
+        Self {
+            incoming_server: format!("mail.{domain}"),
+            incoming_ports: "POP3 995 (SSL/TLS) / IMAP 993 (SSL/TLS)".into(),
+            outgoing_server: format!("smtp.{domain}"),
+            outgoing_port: "587 (STARTTLS)".into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for MailboxCompletion {

@@ -71,11 +71,40 @@ pub fn MailboxListPage() -> impl IntoView {
                             </section>
                         }
                     }).collect_view();
-                    view! { <FormAlert error=toggle_error/> {cards} }.into_any()
+                    // What a mail app is set up with, for a new phone long after the
+                    // completion (only the password is never shown again).
+                    let servers = view! {
+                        <section class="card max-w-3xl mb-6" data-testid="mail-servers">
+                            <h2 class="card-title">{tf.servers_title}</h2>
+                            <p class="mb-3 text-sm text-slate-700">{tf.servers_lead}</p>
+                            <dl class="summary"><ServerRows servers=l.servers/></dl>
+                        </section>
+                    };
+                    view! { <FormAlert error=toggle_error/> {cards} {servers} }.into_any()
                 }
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}
         </MemberPage>
+    }
+}
+
+/// The incoming and outgoing servers with their ports, as rows of a `<dl>`.
+#[component]
+fn ServerRows(servers: super::MailServers) -> impl IntoView {
+    let tf = super::texts::t();
+    view! {
+        <dt class="font-bold">{tf.incoming}</dt>
+        <dd class="break-words">
+            {servers.incoming_server}
+            {servers.incoming_ports.split(" / ").map(|p| view! {
+                <span class="block text-sm">{tf.port} ": " <span class="whitespace-nowrap">{p.to_string()}</span></span>
+            }).collect_view()}
+        </dd>
+        <dt class="font-bold">{tf.outgoing}</dt>
+        <dd class="break-words">
+            {servers.outgoing_server}
+            <span class="block text-sm">{tf.port} ": " <span class="whitespace-nowrap">{servers.outgoing_port}</span></span>
+        </dd>
     }
 }
 
@@ -292,18 +321,7 @@ pub fn MailboxDonePage() -> impl IntoView {
                             <dd class="break-words" data-testid="done-address">{c.address.clone()}</dd>
                             <dt class="font-bold">{tf.password}</dt>
                             <dd class="whitespace-nowrap font-mono text-lg tracking-wider" data-testid="done-password">{c.password.clone()}</dd>
-                            <dt class="font-bold">{tf.incoming}</dt>
-                            <dd class="break-words">
-                                {c.incoming_server.clone()}
-                                {c.incoming_ports.split(" / ").map(|p| view! {
-                                    <span class="block text-sm">{tf.port} ": " <span class="whitespace-nowrap">{p.to_string()}</span></span>
-                                }).collect_view()}
-                            </dd>
-                            <dt class="font-bold">{tf.outgoing}</dt>
-                            <dd class="break-words">
-                                {c.outgoing_server.clone()}
-                                <span class="block text-sm">{tf.port} ": " <span class="whitespace-nowrap">{c.outgoing_port.clone()}</span></span>
-                            </dd>
+                            <ServerRows servers=c.servers/>
                             <dt class="font-bold">{tf.virus}</dt>
                             <dd data-testid="done-virus">{on_off(tf, c.virus_check)}</dd>
                         </dl>
