@@ -193,6 +193,36 @@ async fn a_gmo_result_for_another_customer_or_an_expired_setup_changes_nothing(b
     assert!(card_of(&app, "100000003").await.is_none());
 }
 
+/// A card page opened by a session that has since ended (他の端末をすべてログアウト, a
+/// logout, a password reset) changes nothing: what a stolen session started ends with
+/// it, as every other flow of the account does.
+async fn a_gmo_result_for_a_setup_whose_session_ended_changes_nothing(backend: Backend) {
+    let (app, standin) = app_with_gmo(backend).await;
+    let stolen = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    to_gateway(&app, &stolen, &standin).await;
+    // The owner, told of the login from a new browser, ends the other sessions.
+    let owner = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let res = app
+        .post_with(&owner, "/api/security/sessions/end-others", &[HTML, SAME_ORIGIN], &[("", ""); 0])
+        .await;
+    assert_eq!(res.status(), 302);
+    assert!(location(&res).contains("done=others_ended"), "{}", location(&res));
+    let (action, result) = enter(&standin, CARD).await;
+    assert_eq!(post_result(&app, &action, &result, &standin).await.1, "/billing/payment?error=expired");
+    assert!(card_of(&app, "100000003").await.is_none(), "nothing changed");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'billing.payment_method_changed'")
+            .await,
+        0
+    );
+    // The owner's own change, from the session that goes on, still goes through.
+    to_gateway(&app, &owner, &standin).await;
+    let (action, result) = enter(&standin, CARD).await;
+    let (_, next) = post_result(&app, &action, &result, &standin).await;
+    assert_eq!(location(&owner.get(app.url(&next)).send().await.unwrap()), "/billing/payment?changed=1");
+    assert_eq!(card_of(&app, "100000003").await.unwrap().1, "4242");
+}
+
 async fn without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists(backend: Backend) {
     let app = spawn_app_with_demo_data_and(backend, &[("PAYMENT_GATEWAY", "none")]).await;
     let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
@@ -343,6 +373,7 @@ on_both_databases!(
     a_card_change_through_gmo_linkplus_keeps_the_card_number_out_of_the_portal,
     a_replayed_tampered_declined_or_cancelled_gmo_result_changes_nothing,
     a_gmo_result_for_another_customer_or_an_expired_setup_changes_nothing,
+    a_gmo_result_for_a_setup_whose_session_ended_changes_nothing,
     without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists,
 );
 

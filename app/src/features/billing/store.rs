@@ -973,10 +973,13 @@ pub struct Owner {
     pub customer_no: String,
 }
 
-/// The setup `reference` while it waits at the gateway (not expired), and whose it is.
+/// The setup `reference` while it waits at the gateway (not expired, and the session
+/// that opened it not ended: a logout, 他の端末をすべてログアウト or a password reset
+/// ends what a stolen session started), and whose it is.
 pub async fn waiting_setup(conn: &mut Conn, reference: &str, now: i64) -> Result<Option<Owner>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT account_id, customer_no FROM payment_setups WHERE id = $1 AND step = $2 AND expires_at > $3",
+        "SELECT account_id, customer_no FROM payment_setups p WHERE id = $1 AND step = $2 AND expires_at > $3
+         AND EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = p.session_hash)",
     )
     .bind(reference)
     .bind(PaymentStep::AtGateway)
