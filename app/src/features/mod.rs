@@ -150,6 +150,7 @@ mod tests {
                 addon(true),
                 addon(false),
                 crate::features::billing::mail::payment_method_changed(&s, locale, "t@x", "M", 0),
+                crate::features::billing::mail::card_not_applied(&s, locale, "t@x", "M", 0),
                 inquiry_receipt(&s, locale, "R", "M"),
             ];
             // The hours as the locale writes them: 10:00–17:00 in English.

@@ -29,6 +29,9 @@ pub enum Event {
     IdChanged,
     /// お支払い方法の変更: the payment method became a card (brand and last 4 in detail).
     PaymentMethodChanged,
+    /// A card the gateway verified for a card page that no longer waited (expired, or
+    /// its session ended): not applied (brand and last 4 in detail).
+    CardNotApplied,
     /// プラン変更: requested (受付), cancelled by the customer, completed (in force from
     /// its date).
     PlanChangeRequested,
@@ -87,6 +90,7 @@ impl Event {
             Event::IdChangeCancelled => "account.id_change_cancelled",
             Event::IdChanged => "account.id_changed",
             Event::PaymentMethodChanged => "billing.payment_method_changed",
+            Event::CardNotApplied => "billing.card_not_applied",
             Event::PlanChangeRequested => "contract.plan_change_requested",
             Event::PlanChangeCancelled => "contract.plan_change_cancelled",
             Event::PlanChanged => "contract.plan_changed",

@@ -186,6 +186,7 @@ async fn a_gmo_result_for_another_customer_or_an_expired_setup_changes_nothing(b
     let action = edit.ret_url.clone();
     assert_eq!(post_result(&app, &action, &foreign, &standin).await.1, "/billing/payment?error=expired");
     assert!(card_of(&app, "100000003").await.is_none());
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'billing.card_not_applied'").await, 0);
     // The setup's own result, once the setup has expired: nothing either.
     let (action, result) = enter(&standin, CARD).await;
     exec_at(&app, "UPDATE payment_setups SET expires_at = $1", app::ssr::now() - 1).await;
@@ -215,6 +216,20 @@ async fn a_gmo_result_for_a_setup_whose_session_ended_changes_nothing(backend: B
             .await,
         0
     );
+    // The gateway may hold that card now: the owner is told (once, whatever the posts),
+    // with whom to call, and the operator's log names the customer.
+    assert_eq!(post_result(&app, &action, &result, &standin).await.1, "/billing/payment?error=expired");
+    let contact = contact_of(&app, "100000003").await;
+    let told = outbox_mails_to(&app, "billing.card_not_applied", &contact).await;
+    assert_eq!(told.len(), 1, "once");
+    assert!(told[0].subject.ends_with("お支払い方法は変更されていません"), "{}", told[0].subject);
+    assert!(told[0].text.contains("4242") && told[0].text.contains("カスタマーセンター"), "{}", told[0].text);
+    assert!(!told[0].text.contains(CARD), "never the card number");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'billing.card_not_applied'").await,
+        1
+    );
+    assert!(logs().contains("came after its setup ended"));
     // The owner's own change, from the session that goes on, still goes through.
     to_gateway(&app, &owner, &standin).await;
     let (action, result) = enter(&standin, CARD).await;

@@ -43,6 +43,22 @@ pub fn payment_method_changed(settings: &Settings, locale: Locale, to: &str, met
     )
 }
 
+/// お支払い方法は変更されていません: a card entered at the gateway for a change that
+/// no longer waited (expired, or the device that started it signed out) was not
+/// applied; the card as printed (brand and last 4), when, and whom to call (the gateway
+/// may still hold it).
+pub fn card_not_applied(settings: &Settings, locale: Locale, to: &str, card: &str, at: i64) -> Mail {
+    let w = super::texts::of(locale);
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
+    wrap(
+        settings,
+        locale,
+        to,
+        w.mail_card_not_applied_subject,
+        &(w.mail_card_not_applied)(card, &format_time(locale, at), &phone, &hours),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use crate::i18n::Locale;

@@ -140,6 +140,13 @@ pub async fn gateway_result(
         // for a setup that expired first, the gateway holds a card the portal does not show.
         Ok(None) => {
             tracing::warn!(reference = %done.reference, "payment result for no setup waiting: refused");
+            if let Outcome::Approved(card) = &done.outcome {
+                if let Err(e) =
+                    too_late(&state, gateway.as_ref(), &done.reference, &done.member, card, &client, t).await
+                {
+                    tracing::error!(error = %e, reference = %done.reference, "a late card could not be told");
+                }
+            }
             return back("?error=expired");
         }
         Err(e) => return internal(e),
@@ -164,6 +171,48 @@ pub async fn gateway_result(
         Err(e) => back(told(&done.outcome, Err(e))),
         Ok(_) => Redirect::to(&format!("{}?ref={}", routes::PAYMENT_RETURN, done.reference)).into_response(),
     }
+}
+
+/// A card the gateway verified for a setup of ours that no longer waited (expired, or
+/// its session ended: perhaps a stolen one): not applied, and the gateway may hold it
+/// now. Once per setup: the owner is told (the event, and the notice to the security
+/// addresses), and the operator by the log.
+async fn too_late(
+    state: &AppState,
+    gateway: &dyn crate::ssr::payment::PaymentGateway,
+    reference: &str,
+    member: &Option<String>,
+    card: &CardToken,
+    client: &str,
+    t: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = state.db.begin().await?;
+    let Some(owner) = store::unreceived_setup(&mut tx, reference).await? else { return Ok(()) };
+    if member.is_some() && *member != gateway.member_id(&owner.customer_no) {
+        return Ok(());
+    }
+    if !store::received_too_late(&mut tx, reference, client, t).await? {
+        return Ok(());
+    }
+    let detail = serde_json::json!({ "brand": card.brand, "last4": card.last4 });
+    events::record(&mut tx, Event::CardNotApplied, Subject::Account(&owner.account_id), client, detail, t)
+        .await?;
+    let method = PaymentMethod::Card {
+        brand: card.brand.clone(),
+        last4: card.last4.clone(),
+        exp_month: card.exp_month,
+        exp_year: card.exp_year,
+    };
+    let mail = |locale, to: &str| {
+        let described = super::texts::describe_payment(super::texts::of(locale), &method);
+        super::mail::card_not_applied(&state.settings, locale, to, &described, t)
+    };
+    crate::ssr::db::customers::notify(&mut tx, &owner.account_id, Event::CardNotApplied.name(), mail, t)
+        .await?;
+    tx.commit().await?;
+    tracing::error!(customer_no = %owner.customer_no, %reference,
+        "a card the gateway verified came after its setup ended: not applied; the gateway may hold it");
+    Ok(())
 }
 
 fn internal(e: impl std::fmt::Display) -> Response {

@@ -988,6 +988,37 @@ pub async fn waiting_setup(conn: &mut Conn, reference: &str, now: i64) -> Result
     .await
 }
 
+/// Whose the setup `reference` is, while it has had no result (expired, or its session
+/// ended, or still waiting).
+pub async fn unreceived_setup(conn: &mut Conn, reference: &str) -> Result<Option<Owner>, sqlx::Error> {
+    sqlx::query_as("SELECT account_id, customer_no FROM payment_setups WHERE id = $1 AND received_at IS NULL")
+        .bind(reference)
+        .fetch_optional(conn)
+        .await
+}
+
+/// A result for the setup `reference` that came too late (expired, or its session
+/// ended), from the client address `from`: the setup ends (cancelled) having had it,
+/// once. Whether this call ended it.
+pub async fn received_too_late(
+    conn: &mut Conn,
+    reference: &str,
+    from: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE payment_setups SET step = $1, received_at = $2, received_from = $3 WHERE id = $4 AND received_at IS NULL",
+    )
+    .bind(PaymentStep::Cancelled)
+    .bind(now)
+    .bind(from)
+    .bind(reference)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
 /// The `expires_at` of a setup whose result was received and is not settled: it does
 /// not expire (nor is it deleted) before it is settled.
 pub const UNTIL_SETTLED: i64 = i64::MAX;

@@ -164,6 +164,7 @@ impl ActivityFilter {
                 "account.phone_added",
                 "account.phone_removed",
                 "billing.payment_method_changed",
+                "billing.card_not_applied",
             ],
             ActivityFilter::Services => &[
                 "contract.plan_change_requested",

@@ -42,6 +42,7 @@ pub fn event_label(locale: crate::i18n::Locale, kind: &str) -> Option<&'static s
         "account.phone_added" => pick("電話番号を追加", "Phone number added"),
         "account.phone_removed" => pick("電話番号を削除", "Phone number removed"),
         "billing.payment_method_changed" => pick("お支払い方法を変更", "Payment method changed"),
+        "billing.card_not_applied" => pick("期限後に入力されたカードを反映せず", "A late card not applied"),
         "registration.registered" => pick("iTSCOM IDを登録", "iTSCOM ID registered"),
         "registration.reregistration_requested" => {
             pick("iTSCOM IDの再登録を申請", "Re-registration requested")
