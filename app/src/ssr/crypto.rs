@@ -28,6 +28,19 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 
 /// A random token of 256 bits from the OS CSPRNG, hex.
 pub fn random_token() -> String {
+    let token = random_hex();
+    debug_assert!(is_token(&token));
+    token
+}
+
+/// Whether `s` has the form of a [`random_token`] (64 hex digits): what a cookie, a
+/// link or a reference from outside must have before it reaches a query (a NUL, say,
+/// is an error in PostgreSQL, not a miss).
+pub fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn random_hex() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);

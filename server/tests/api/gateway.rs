@@ -238,6 +238,18 @@ async fn a_gmo_result_for_a_setup_whose_session_ended_changes_nothing(backend: B
     assert_eq!(card_of(&app, "100000003").await.unwrap().1, "4242");
 }
 
+/// A return whose reference is not one of ours in form (a NUL, which PostgreSQL refuses
+/// outright) is an expired setup, not an internal error.
+async fn a_malformed_return_reference_is_an_expired_setup(backend: Backend) {
+    let (app, _standin) = app_with_gmo(backend).await;
+    let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    for reference in ["%00", "abc", &"g".repeat(64), &format!("{}%00", "a".repeat(63))] {
+        let res =
+            c.get(app.url(&format!("/billing/payment/return?ref={reference}&x=1"))).send().await.unwrap();
+        assert_eq!(location(&res), "/billing/payment?error=expired", "{reference}");
+    }
+}
+
 async fn without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists(backend: Backend) {
     let app = spawn_app_with_demo_data_and(backend, &[("PAYMENT_GATEWAY", "none")]).await;
     let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
@@ -389,6 +401,7 @@ on_both_databases!(
     a_replayed_tampered_declined_or_cancelled_gmo_result_changes_nothing,
     a_gmo_result_for_another_customer_or_an_expired_setup_changes_nothing,
     a_gmo_result_for_a_setup_whose_session_ended_changes_nothing,
+    a_malformed_return_reference_is_an_expired_setup,
     without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists,
 );
 

@@ -64,7 +64,8 @@ pub async fn gateway_return(
 ) -> Response {
     let t = crate::ssr::now();
     let client = crate::ssr::auth::client_address_of(Some(&parts), &state.settings);
-    let (Some(gateway), Some(reference)) = (state.payment_gateway.clone(), query.get("ref").cloned()) else {
+    let reference = query.get("ref").filter(|r| crate::ssr::crypto::is_token(r)).cloned();
+    let (Some(gateway), Some(reference)) = (state.payment_gateway.clone(), reference) else {
         return back("?error=expired");
     };
     let step: Result<Option<(PaymentStep, Option<String>)>, sqlx::Error> = async {

@@ -262,8 +262,7 @@ pub(crate) async fn start_session_in(
     record(tx, Event::LoggedIn, Subject::Account(&account.id), client, detail, t).await?;
 
     // A browser not seen with this account before: remember it and tell the customer.
-    let device = auth::request_cookie(DEVICE_COOKIE)
-        .filter(|d| d.len() == 64 && d.chars().all(|c| c.is_ascii_hexdigit()));
+    let device = auth::request_cookie(DEVICE_COOKIE).filter(|d| crate::ssr::crypto::is_token(d));
     let device = device.unwrap_or_else(auth::random_token);
     let known = super::store::remember_device(tx, &account.id, &device, t).await?;
     // The budget the login was counted in (its password and its code alike) is

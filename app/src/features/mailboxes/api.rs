@@ -417,8 +417,7 @@ pub async fn take_mailbox_completion() -> Result<Option<MailboxCompletion>, AppE
 /// The browser's key to the sealed initial password, if it holds a well-formed one.
 #[cfg(feature = "ssr")]
 fn reveal_key() -> Option<String> {
-    crate::ssr::auth::request_cookie(store::REVEAL_COOKIE)
-        .filter(|k| k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()))
+    crate::ssr::auth::request_cookie(store::REVEAL_COOKIE).filter(|k| crate::ssr::crypto::is_token(k))
 }
 
 /// Gives the browser `key` for `secs` (`""` and 0: takes it back).

@@ -166,7 +166,7 @@ pub async fn lookup(
     now: i64,
     cfg: &SessionSettings,
 ) -> Result<Option<CurrentAccount>, sqlx::Error> {
-    if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
+    if !crate::ssr::crypto::is_token(token) {
         return Ok(None);
     }
     let id_hash = sha256_hex(token);
