@@ -230,6 +230,13 @@ async fn two_step_verification_turns_on_with_a_first_code_and_each_login_then_as
         page.contains("name=\"otp\"") && page.contains("認証アプリに表示されている6桁の確認コード"),
         "{page}"
     );
+    // Without the phone, the way on is a link (and back to the login), not a dead end.
+    let lost = &page[page.find("data-testid=\"login-step-lost\"").expect("the way on")..];
+    assert!(
+        page[..page.find("data-testid=\"login-step-lost\"").unwrap()].ends_with("href=\"/recovery\" "),
+        "{lost}"
+    );
+    assert!(lost[..lost.find("</p>").unwrap()].contains("ログイン画面へ"), "{lost}");
     let second = |b: reqwest::Client, code: String| {
         let app = &app;
         async move { post_from(app, &b, "/api/login/two-step", &[("otp", &code), ("next", "/")]).await }
@@ -1085,6 +1092,10 @@ async fn with_two_step_on_adding_a_passkey_asks_for_a_code(backend: Backend) {
     let (totp, _) = turn_on(&app, &c).await;
     let (_, body) = app.get_text_with(&c, "/account/security").await;
     assert!(body.contains("id=\"passkey-otp\""), "the page asks for the code");
+    assert!(
+        body.contains("2段階認証をご利用中のため、パスキーの登録には確認コードも必要です。"),
+        "and says why"
+    );
     let wrong = format!("{:06}", (code(&totp, 0).parse::<u32>().unwrap() + 500_000) % 1_000_000);
     for form in [&[][..], &[("otp", wrong.as_str())][..]] {
         let (status, body) = script_call(&app, &c, START, form).await;

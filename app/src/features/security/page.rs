@@ -152,7 +152,8 @@ fn PasskeysSection(
                 {needs_code.then(|| view! {
                     <div>
                         <label for="passkey-otp" class="field-label">{tr.code_label}</label>
-                        <p id="passkey-otp-hint" class="mb-1 text-sm text-slate-600">{tr.code_hint}</p>
+                        // Why a code here: it would read as a passkey's own need.
+                        <p id="passkey-otp-hint" class="mb-1 text-sm text-slate-600">{tr.passkey_code_why} " " {tr.code_hint}</p>
                         <input id="passkey-otp" type="text" class="field-input" autocomplete="one-time-code"
                             inputmode="text" maxlength="20" aria-describedby="passkey-otp-hint"/>
                     </div>
@@ -284,10 +285,10 @@ fn NoticesSection(on: bool, needs_password: bool, error: Signal<Option<AppError>
                     <legend class="mb-2 text-sm text-slate-700">{tr.notices_lead}</legend>
                     <div class="space-y-2">
                         <label class="flex min-h-11 cursor-pointer items-center gap-3">
-                            <input type="radio" name="notices" value="on" checked=on/>{tr.notices_on}
+                            <input type="radio" name="notices" value="on" class="h-5 w-5" checked=on/>{tr.notices_on}
                         </label>
                         <label class="flex min-h-11 cursor-pointer items-center gap-3">
-                            <input type="radio" name="notices" value="off" checked=!on/>{tr.notices_off}
+                            <input type="radio" name="notices" value="off" class="h-5 w-5" checked=!on/>{tr.notices_off}
                         </label>
                     </div>
                 </fieldset>
@@ -484,6 +485,11 @@ pub fn LoginTwoStepPage() -> impl IntoView {
                         <Submit label=tr.login_submit/>
                     </ActionForm>
                     <p class="text-sm text-slate-700">{tr.login_lost}</p>
+                    // The way out, for a customer without her phone: not a dead end.
+                    <p class="flex flex-wrap gap-x-6">
+                        <a class="link link-action" href=crate::features::recovery::routes::START data-testid="login-step-lost">{t().forgot_link}</a>
+                        <a class="link link-action" href=login()>{t().to_login}</a>
+                    </p>
                 </div>
             }.into_any()
         } else {
