@@ -91,6 +91,11 @@ async fn an_unpaid_month_says_so_and_how_to_pay(backend: Backend) {
     let (status, body) = app.get_text_with(&c, &format!("/billing?month={unpaid}")).await;
     assert_eq!(status, 200);
     assert!(body.contains("data-testid=\"overdue-help\"") && body.contains("0120-109199"));
+    // The one thing to do: call. The number is a tel: link that never wraps.
+    let help = &body[body.find("data-testid=\"overdue-help\"").unwrap()..];
+    let help = &help[..help.find("</p>").unwrap()];
+    let link = &help[help.find("<a href=\"tel:0120109199\"").expect("a tel: link")..];
+    assert!(link[..link.find("</a>").unwrap()].contains("whitespace-nowrap\">0120-109199"), "{help}");
     assert!(body.contains("未払い"));
     assert!(body.contains("口座振替（デモ銀行 口座番号 ****5678）"));
     // Paid months have no such notice.

@@ -32,7 +32,7 @@ pub fn AccessibilityPage() -> impl IntoView {
                                 <tr>
                                     <th scope="row" class="py-2 pr-2 text-left font-normal">{*test}</th>
                                     <td class="py-2 pr-2">{*scope}</td>
-                                    <td class="py-2">{*result}</td>
+                                    <td class="whitespace-nowrap py-2">{*result}</td>
                                 </tr>
                             }).collect_view()}
                 </DataTable>

@@ -144,12 +144,12 @@ pub fn AccountPage() -> impl IntoView {
                                     <div class="space-y-2">
                                         {o.mailboxes.iter().filter(|m| **m != current).map(|m| view! {
                                             <label class="flex min-h-11 cursor-pointer items-center gap-3 rounded border border-slate-300 px-3 py-2">
-                                                <input type="radio" name="contact" value=m.clone()/>
+                                                <input type="radio" name="contact" value=m.clone() class="h-5 w-5 shrink-0"/>
                                                 <span class="break-all">{m.clone()}</span>
                                             </label>
                                         }).collect_view()}
                                         <label class="flex min-h-11 cursor-pointer items-center gap-3 rounded border border-slate-300 px-3 py-2">
-                                            <input type="radio" name="contact" value="other" checked=o.mailboxes.iter().all(|m| *m == current)/>
+                                            <input type="radio" name="contact" value="other" class="h-5 w-5 shrink-0" checked=o.mailboxes.iter().all(|m| *m == current)/>
                                             <span>{tf.contact_other}</span>
                                         </label>
                                     </div>

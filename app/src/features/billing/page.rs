@@ -196,7 +196,7 @@ fn StatementView(statement: Statement) -> impl IntoView {
             </div>
             {(s.status == InvoiceStatus::Overdue).then(|| view! {
                 <p class="alert alert-error mb-4" role="alert" data-testid="overdue-help">
-                    {(tb.overdue_help)(&format_date(locale, &s.due_on), &prefs.support_phone, &prefs.support_hours)}
+                    {crate::components::card::with_tel((tb.overdue_help)(&format_date(locale, &s.due_on), &prefs.support_phone, &prefs.support_hours), &prefs.support_phone)}
                 </p>
             })}
             <dl class="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">

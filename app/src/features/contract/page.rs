@@ -299,7 +299,7 @@ pub fn PlanChangePage() -> impl IntoView {
                                     <div class="space-y-2">
                                         {c.options.iter().map(|o| view! {
                                             <label class="flex min-h-11 cursor-pointer items-center gap-3 rounded border border-slate-300 px-3 py-2">
-                                                <input type="radio" name="plan" value=o.code.clone() required data-testid="plan-option"/>
+                                                <input type="radio" name="plan" value=o.code.clone() required class="h-5 w-5 shrink-0" data-testid="plan-option"/>
                                                 <span class="flex-1">{catalogue_name(locale, &o.name)}</span>
                                                 <span class="tabular-nums">{format_yen(tx, o.monthly_fee)}</span>
                                             </label>

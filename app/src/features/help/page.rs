@@ -65,6 +65,10 @@ fn Contacts(c: SupportContacts) -> impl IntoView {
                     <a class="link whitespace-nowrap font-bold tabular-nums" href=tel(&c.internet_phone_ip) data-testid="tel-internet-ip">{c.internet_phone_ip.clone()}</a>
                 </p>
                 {th.internet_center_notes.iter().map(|n| view! { <p class="mt-1 text-xs text-slate-600">{*n}</p> }).collect_view()}
+                // Its hours (the centre's own page), under the centre they are of.
+                <a class="link inline-flex min-h-11 items-center" href=c.hours_url.clone() target="_blank" rel="noopener noreferrer" data-testid="hours-link">
+                    {th.hours_link}{th.new_window}
+                </a>
             </div>
             <div>
                 <h2 class="card-title">{th.general_line}</h2>
@@ -75,11 +79,6 @@ fn Contacts(c: SupportContacts) -> impl IntoView {
             <div>
                 <h2 class="card-title">{th.mail}</h2>
                 <p><a class="link link-action break-all" href=format!("mailto:{}", c.mail) data-testid="support-mail">{c.mail.clone()}</a></p>
-            </div>
-            <div class="self-end">
-                <a class="link inline-flex min-h-11 items-center" href=c.hours_url.clone() target="_blank" rel="noopener noreferrer" data-testid="hours-link">
-                    {th.hours_link}{th.new_window}
-                </a>
             </div>
         </section>
     }

@@ -205,7 +205,7 @@ pub fn ConfirmPage() -> impl IntoView {
             view! {
                 <p class="mb-4">{tf.confirm_lead}</p>
                 {c.takes_effect_at.map(|at| view! {
-                    <p class="alert mb-4" data-testid="held">{(tf.held_notice)(&format_datetime(locale, at))}</p>
+                    <p class="alert alert-info mb-4" data-testid="held">{(tf.held_notice)(&format_datetime(locale, at))}</p>
                 })}
                 <FormAlert error=error/>
                 <dl class="summary mb-4">
