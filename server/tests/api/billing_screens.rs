@@ -104,6 +104,32 @@ async fn an_unpaid_month_says_so_and_how_to_pay(backend: Backend) {
     assert!(!body.contains("overdue-help"));
 }
 
+/// The top page's お知らせ name an unpaid month with the way to it (SPEC §2: the
+/// summary's notices); a customer whose months are all paid has none.
+async fn the_top_page_tells_of_an_unpaid_month(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = browser_of(&app, ICHIRO).await;
+    // The failed debit two months back; this month's bill, not yet due, is no news.
+    let (unpaid, total, status) = months_of(&app, "100000003").await.swap_remove(2);
+    assert_eq!(status, "unpaid");
+    let (_, top) = app.get_text_with(&c, "/").await;
+    let at = top.find("data-testid=\"notice-unpaid\"").expect("a notice of the unpaid month");
+    let notice = &top[at..at + top[at..].find("</li>").unwrap()];
+    let (y, m) = unpaid.split_once('-').unwrap();
+    let month = format!("{y}年{}月分のご請求", m.trim_start_matches('0'));
+    assert!(notice.contains(&month) && notice.contains("が未払いです。"), "{notice}");
+    assert!(
+        notice.contains(&app::i18n::format_yen(app::i18n::Locale::Ja.texts(), app::domain::Yen(total))),
+        "{notice}"
+    );
+    assert!(notice.contains(&format!("href=\"/billing?month={unpaid}\"")), "{notice}");
+    assert_eq!(top.matches("data-testid=\"notice-unpaid\"").count(), 1, "nor are the paid months");
+    assert!(!top.contains("新しいお知らせはありません。"));
+    let hanako = browser_of(&app, HANAKO).await;
+    let (_, top) = app.get_text_with(&hanako, "/").await;
+    assert!(top.contains("新しいお知らせはありません。") && !top.contains("notice-unpaid"), "all paid");
+}
+
 async fn another_customers_month_is_the_same_404_as_no_month(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     // 鈴木 一郎 has a month 佐藤 花子 does not.
@@ -586,6 +612,7 @@ async fn the_customer_centers_number_is_a_link_to_call(backend: Backend) {
 }
 
 on_both_databases!(
+    the_top_page_tells_of_an_unpaid_month,
     the_customer_centers_number_is_a_link_to_call,
     the_customer_center_named_is_the_configured_one,
     a_thirteenth_month_leaves_the_oldest_out_of_the_chart,

@@ -212,6 +212,28 @@ async fn the_contract_and_its_document_list_the_add_ons_in_force(backend: Backen
     assert!(!services.contains("ジャズ"));
 }
 
+/// A request under way is one of the top page's お知らせ, with the way to it, until it
+/// is cancelled.
+async fn a_plan_request_under_way_is_a_notice_on_the_top_page(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let (_, top) = app.get_text_with(&c, "/").await;
+    assert!(!top.contains("notice-plan-request"));
+    let id = request(&app, &c, NET, "net-10g").await;
+    let (_, top) = app.get_text_with(&c, "/").await;
+    let at = top.find("data-testid=\"notice-plan-request\"").expect("a notice of the request");
+    let notice = &top[at..at + top[at..].find("</li>").unwrap()];
+    assert!(notice.contains("インターネットのプラン変更（インターネット 10Gコース、"), "{notice}");
+    assert!(notice.contains("から）のお申し込みを受け付けています。"), "{notice}");
+    assert!(notice.contains("href=\"/contract\""), "{notice}");
+    assert_eq!(
+        post_from(&app, &c, "/api/contract/plan/cancel", &[("id", &id)]).await.split('?').next(),
+        Some("/contract")
+    );
+    let (_, top) = app.get_text_with(&c, "/").await;
+    assert!(!top.contains("notice-plan-request") && top.contains("新しいお知らせはありません。"));
+}
+
 const NET: &str = "svc-100000002-internet";
 const TV: &str = "svc-100000002-tv";
 
@@ -641,6 +663,7 @@ async fn a_completion_takes_the_customers_row_before_its_requests() {
 }
 
 on_both_databases!(
+    a_plan_request_under_way_is_a_notice_on_the_top_page,
     a_request_submitted_while_another_completes_waits_and_is_refused,
     plan_changes_completed_after_their_month_was_invoiced_are_settled_on_the_next,
     a_plan_change_is_quoted_requested_once_and_cancelled_by_its_owner_only,

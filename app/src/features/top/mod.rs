@@ -18,6 +18,18 @@ pub struct TopSummary {
     pub services: Vec<ServiceSummary>,
     /// The newest invoice (this month's bill).
     pub latest_invoice: Option<crate::features::billing::MonthSummary>,
+    /// お知らせ: what the customer has to act on or is waiting for, from the records.
+    pub notices: Vec<TopNotice>,
+}
+
+/// One お知らせ of the top page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TopNotice {
+    /// 未払い: a month's bill (`YYYY-MM`) not paid after its payment date.
+    Unpaid { month: String, total: Yen },
+    /// A plan change request under way: the service's kind, the plan it goes to and
+    /// from when (`YYYY-MM-DD`).
+    PlanRequest { kind: String, to_name: String, effective_on: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,5 @@
 use super::api::get_top_summary;
-use super::TopSummary;
+use super::{TopNotice, TopSummary};
 use crate::components::card::Card;
 use crate::components::form::{form_error, FormAlert};
 use crate::components::status::Loaded;
@@ -24,6 +24,35 @@ pub fn TopPage() -> impl IntoView {
             <FormAlert error=form_error()/>
             <Loaded resource=summary children=move |s| view! { <TopSummaryView summary=s/> }/>
         </RequireLogin>
+    }
+}
+
+/// One お知らせ, with the way to the screen it is about.
+fn notice(
+    tx: &'static crate::i18n::Texts,
+    tb: &'static billing::texts::BillingTexts,
+    locale: crate::i18n::Locale,
+    n: &TopNotice,
+) -> AnyView {
+    match n {
+        TopNotice::Unpaid { month, total } => view! {
+            <li class="alert alert-error" data-testid="notice-unpaid">
+                {(tx.notice_unpaid)(&format_month(locale, month), &format_yen(tx, *total))} " "
+                <a class="link link-action" href=format!("{}?month={month}", billing::routes::INVOICES)>{tb.title}</a>
+            </li>
+        }
+        .into_any(),
+        TopNotice::PlanRequest { kind, to_name, effective_on } => view! {
+            <li class="alert alert-info" data-testid="notice-plan-request">
+                {(tx.notice_plan_request)(
+                    crate::i18n::service_kind_name(tx, kind),
+                    &catalogue_name(locale, to_name),
+                    &crate::i18n::format_date(locale, effective_on),
+                )} " "
+                <a class="link link-action" href=crate::features::contract::routes::CONTRACT>{tx.menu_contract_info}</a>
+            </li>
+        }
+        .into_any(),
     }
 }
 
@@ -77,7 +106,15 @@ pub fn TopSummaryView(summary: TopSummary) -> impl IntoView {
                 </ul>
             </Card>
             <Card title=tx.notices>
-                <p class="text-slate-600">{tx.no_notices}</p>
+                {if summary.notices.is_empty() {
+                    view! { <p class="text-slate-600">{tx.no_notices}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="space-y-3" data-testid="notices">
+                            {summary.notices.iter().map(|n| notice(tx, tb, locale, n)).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
             </Card>
             <Card title=tx.menu_settings_customer>
                 <a class="btn" href=crate::features::account::routes::OVERVIEW>{tx.change_customer_info}</a>

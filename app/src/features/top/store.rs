@@ -1,6 +1,6 @@
 //! The top page's queries (server only).
 
-use super::{ServiceSummary, TopSummary};
+use super::{ServiceSummary, TopNotice, TopSummary};
 use crate::ssr::db::Conn;
 
 /// The top-page summary of one customer, or None when there is no such customer.
@@ -18,12 +18,20 @@ pub async fn top_summary(conn: &mut Conn, customer_no: &str) -> Result<Option<To
     // The services in force today, each at the plan in force today (one query for the
     // contract page and this summary).
     let today = crate::domain::billing::Date::of_unix_jst(crate::ssr::now());
-    let mut services: Vec<ServiceSummary> =
-        crate::features::contract::store::services(conn, &customer_no, today)
-            .await?
-            .into_iter()
-            .map(|s| ServiceSummary { kind: s.kind, plan_name: s.plan_name, monthly_fee: s.monthly_fee })
-            .collect();
+    let in_force = crate::features::contract::store::services(conn, &customer_no, today).await?;
+    let mut notices: Vec<TopNotice> = Vec::new();
+    let requests = in_force.iter().filter_map(|s| s.request.as_ref().map(|r| (s, r)));
+    let requests: Vec<TopNotice> = requests
+        .map(|(s, r)| TopNotice::PlanRequest {
+            kind: s.kind.clone(),
+            to_name: r.to_name.clone(),
+            effective_on: r.effective_on.clone(),
+        })
+        .collect();
+    let mut services: Vec<ServiceSummary> = in_force
+        .into_iter()
+        .map(|s| ServiceSummary { kind: s.kind, plan_name: s.plan_name, monthly_fee: s.monthly_fee })
+        .collect();
     // The add-ons in force, after the services they need.
     let addons = crate::features::contract::store::addons_in_force(conn, &customer_no, today).await?;
     services.extend(addons.into_iter().map(|a| ServiceSummary {
@@ -32,8 +40,12 @@ pub async fn top_summary(conn: &mut Conn, customer_no: &str) -> Result<Option<To
         monthly_fee: a.monthly_fee,
     }));
 
-    let latest_invoice =
-        crate::features::billing::store::months(conn, &customer_no, 1, today).await?.into_iter().next();
+    // The year the statement screen lists: its unpaid months are the first notices.
+    let months = crate::features::billing::store::months(conn, &customer_no, 12, today).await?;
+    let unpaid = months.iter().filter(|m| m.status == crate::domain::billing::InvoiceStatus::Overdue);
+    notices.extend(unpaid.map(|m| TopNotice::Unpaid { month: m.month.clone(), total: m.total }));
+    notices.extend(requests);
+    let latest_invoice = months.into_iter().next();
 
-    Ok(Some(TopSummary { customer_no, name, services, latest_invoice }))
+    Ok(Some(TopSummary { customer_no, name, services, latest_invoice, notices }))
 }
