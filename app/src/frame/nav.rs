@@ -93,10 +93,33 @@ pub const MENUS: &[MenuSection] = &[
 
 /// The menu sections as lists; used by the desktop side navigation and the phone menu.
 /// The same on every page of a language, so its HTML is built once per language and
-/// reused (pages render on the server only).
+/// reused (pages render on the server only); the item of the page's screen is marked
+/// `aria-current="page"` in it, for the eye and for a screen reader.
 #[component]
 pub fn MenuList() -> impl IntoView {
-    view! { <div class="space-y-5" inner_html=menu_html(use_locale())></div> }
+    let path = leptos_router::hooks::use_location().pathname.get_untracked();
+    match marked(menu_html(use_locale()), &path) {
+        std::borrow::Cow::Borrowed(html) => {
+            view! { <div class="space-y-5" inner_html=html></div> }.into_any()
+        }
+        std::borrow::Cow::Owned(html) => view! { <div class="space-y-5" inner_html=html></div> }.into_any(),
+    }
+}
+
+/// The item of the screen at `path`: the one whose route is the path, or the longest
+/// that leads to it (`/contract` for `/contract/change`).
+pub fn current_item(path: &str) -> Option<&'static str> {
+    let hrefs = MENUS.iter().flat_map(|s| s.items.iter().filter_map(|i| i.href));
+    hrefs
+        .filter(|href| path == *href || path.strip_prefix(href).is_some_and(|rest| rest.starts_with('/')))
+        .max_by_key(|href| href.len())
+}
+
+/// `html` with the item of `path` marked current (a copy only when there is one).
+fn marked(html: &'static str, path: &str) -> std::borrow::Cow<'static, str> {
+    let Some(href) = current_item(path) else { return html.into() };
+    let link = format!("href=\"{href}\" class=\"menu-item\"");
+    html.replacen(&link, &format!("{link} aria-current=\"page\""), 1).into()
 }
 
 fn menu_html(locale: Locale) -> &'static str {
@@ -137,4 +160,18 @@ fn menu_sections(tx: &'static Texts) -> impl IntoView {
             }
         })
         .collect_view()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_current_item_is_the_screens_own_or_the_one_leading_to_it() {
+        assert_eq!(super::current_item("/billing"), Some("/billing"));
+        assert_eq!(super::current_item("/billing/payment"), Some("/billing/payment"));
+        assert_eq!(super::current_item("/contract/change"), Some("/contract"));
+        assert_eq!(super::current_item("/contract/history"), Some("/contract/history"));
+        assert_eq!(super::current_item("/billingx"), None);
+        assert_eq!(super::current_item("/"), None);
+        assert_eq!(super::current_item("/login"), None);
+    }
 }

@@ -119,6 +119,28 @@ async fn every_page_brings_the_draft_loader_once_with_its_nonce(backend: Backend
     }
 }
 
+/// The menus mark the item of the page's screen (`aria-current="page"`: seen, and
+/// said by a screen reader), in the side navigation and the phone menu alike; a page
+/// of no menu item marks none.
+async fn the_menu_marks_where_the_customer_is(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    for (path, item) in [
+        ("/billing/payment", "/billing/payment"),
+        ("/billing", "/billing"),
+        ("/contract/history", "/contract/history"),
+    ] {
+        let (_, body) = app.get_text_with(&c, path).await;
+        let marked = format!("href=\"{item}\" class=\"menu-item\" aria-current=\"page\"");
+        assert_eq!(body.matches(&marked).count(), 2, "{path}: both menus");
+        assert_eq!(body.matches("class=\"menu-item\" aria-current").count(), 2, "{path}: that item only");
+    }
+    for path in ["/", "/login"] {
+        let (_, body) = app.get_text_with(&app.new_browser(), path).await;
+        assert!(!body.contains("class=\"menu-item\" aria-current"), "{path}");
+    }
+}
+
 /// A member page says on paper whose it is (the brand, the お客さま番号, the name, the
 /// iTSCOM ID), in the
 /// page's language: the printed header is hidden, and a printed statement or mailbox
@@ -160,6 +182,7 @@ async fn a_member_page_says_on_paper_whose_it_is(backend: Backend) {
 }
 
 on_both_databases!(
+    the_menu_marks_where_the_customer_is,
     a_member_page_says_on_paper_whose_it_is,
     every_page_brings_the_draft_loader_once_with_its_nonce,
     the_islands_take_no_props_and_the_server_writes_their_words,
