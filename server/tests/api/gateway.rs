@@ -238,6 +238,26 @@ async fn a_gmo_result_for_a_setup_whose_session_ended_changes_nothing(backend: B
     assert_eq!(card_of(&app, "100000003").await.unwrap().1, "4242");
 }
 
+/// The portal's own request to the gateway (its URL, in the customer's browser, is
+/// signed with the same shop password) posted back as a result is refused as not the
+/// gateway's: before, it read as a result without a card, a gateway failure logged at
+/// error for every post.
+async fn the_portals_own_request_posted_as_a_result_is_refused_quietly(backend: Backend) {
+    let (app, standin) = app_with_gmo(backend).await;
+    let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let url = to_gateway(&app, &c, &standin).await;
+    let signed = url.rsplit('/').next().unwrap().to_string();
+    let result_url = "http://127.0.0.1:3000/billing/payment/result";
+    for _ in 0..3 {
+        assert_eq!(
+            post_result(&app, result_url, &signed, &standin).await.1,
+            "/billing/payment?error=expired"
+        );
+    }
+    assert!(card_of(&app, "100000003").await.is_none());
+    assert!(!logs().contains("without a card and without an error"));
+}
+
 /// A return whose reference is not one of ours in form (a NUL, which PostgreSQL refuses
 /// outright) is an expired setup, not an internal error.
 async fn a_malformed_return_reference_is_an_expired_setup(backend: Backend) {
@@ -402,6 +422,7 @@ on_both_databases!(
     a_gmo_result_for_another_customer_or_an_expired_setup_changes_nothing,
     a_gmo_result_for_a_setup_whose_session_ended_changes_nothing,
     a_malformed_return_reference_is_an_expired_setup,
+    the_portals_own_request_posted_as_a_result_is_refused_quietly,
     without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists,
 );
 

@@ -78,6 +78,12 @@ pub fn verify(signed: &str, shop_pass: &str) -> Option<serde_json::Value> {
 
 /// The outcome a verified card edit result reports, with the edit's number.
 pub fn read_result(json: &serde_json::Value) -> Result<Completion, GatewayError> {
+    // Our own request is signed with the same shop password, and its URL is in the
+    // customer's browser: it is not the gateway's result (else a post of it would be
+    // taken as a result without a card, a gateway failure).
+    if json.get("configid").is_some() || json.pointer("/member/RetUrl").is_some() {
+        return Err(GatewayError::BadSignature);
+    }
     let result = json
         .get("memberresult")
         .or_else(|| json.as_object().and_then(|o| o.values().find(|v| v.get("MemberID").is_some())))
@@ -274,6 +280,9 @@ mod tests {
             Err(GatewayError::Unavailable(_))
         ));
         assert_eq!(r(serde_json::json!({"memberresult": {}})), Err(GatewayError::BadSignature));
+        // The portal's own request (signed alike) is no result.
+        let request = serde_json::json!({"configid": "c", "member": {"MemberID": "MP1", "Cardeditno": "a", "RetUrl": "u"}});
+        assert_eq!(r(request), Err(GatewayError::BadSignature));
         // The brand from the masked number when the result names none.
         let jcb = r(
             serde_json::json!({"Cardeditno": "b", "MemberID": "MP1", "CardSeq": 1, "CardNo": "353011******0000", "Expire": "3001"}),
