@@ -154,7 +154,8 @@ pub fn MailboxNewPage() -> impl IntoView {
                 <FormAlert error=error/>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                     <input type="hidden" name="service" value=service.get_value()/>
-                    <LocalPartField error=server.get_untracked()/>
+                    // A box of its own: its island takes none, and the form's space-y parts boxes.
+                    <div><LocalPartField error=server.get_untracked()/></div>
                     <div class="flex flex-wrap items-center gap-4">
                         <Submit label=tx.next/>
                         <a class="link link-action" href=super::routes::LIST>{tx.back}</a>

@@ -77,7 +77,9 @@ pub fn RegisterPage() -> impl IntoView {
                     error=field_error(tx, error, "kana")/>
                 <Field id="phone" label=tf.phone hint=tf.phone_hint input_type="tel" autocomplete="tel"
                     error=field_error(tx, error, "phone")/>
-                <LiveChecks><FactorChoice error=factor_error.get_untracked() kind_error=kind_error.get_untracked()/></LiveChecks>
+                // In a box of its own: an island's element takes none (display: contents), so
+                // the form's space-y would not part it from the next.
+                <div><LiveChecks><FactorChoice error=factor_error.get_untracked() kind_error=kind_error.get_untracked()/></LiveChecks></div>
                 <details class="rounded border border-slate-200 bg-slate-50 p-3 text-sm">
                     <summary class="min-h-11 cursor-pointer content-center font-bold">{tf.equipment_where}</summary>
                     <p class="mt-2 leading-relaxed">{tf.equipment_help}</p>
@@ -156,6 +158,9 @@ pub fn CredentialFields(
     let tf = super::texts::t();
     let messages = |field, errors| field_messages(tx, field, errors);
     view! {
+        // One box, parted from the buttons by the form's space-y (the islands' elements
+        // take none).
+        <div>
         <LiveChecks>
         // Its own spacing: the form's `space-y-5` reaches only the island element.
         <div class="space-y-5">
@@ -173,6 +178,7 @@ pub fn CredentialFields(
         </div>
         </LiveChecks>
         <PasswordToggle targets="password password_again"/>
+        </div>
     }
 }
 
