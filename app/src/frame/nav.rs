@@ -94,7 +94,7 @@ pub const MENUS: &[MenuSection] = &[
 /// The menu sections as lists; used by the desktop side navigation and the phone menu.
 /// The same on every page of a language, so its HTML is built once per language and
 /// reused (pages render on the server only); the item of the page's screen is marked
-/// `aria-current="page"` in it, for the eye and for a screen reader.
+/// `aria-current` in it, for the eye and for a screen reader.
 #[component]
 pub fn MenuList() -> impl IntoView {
     let path = leptos_router::hooks::use_location().pathname.get_untracked();
@@ -118,8 +118,10 @@ pub fn current_item(path: &str) -> Option<&'static str> {
 /// `html` with the item of `path` marked current (a copy only when there is one).
 fn marked(html: &'static str, path: &str) -> std::borrow::Cow<'static, str> {
     let Some(href) = current_item(path) else { return html.into() };
+    // The screen's own item is the page; the item leading to it, where the page is.
+    let current = if href == path { "page" } else { "true" };
     let link = format!("href=\"{href}\" class=\"menu-item\"");
-    html.replacen(&link, &format!("{link} aria-current=\"page\""), 1).into()
+    html.replacen(&link, &format!("{link} aria-current=\"{current}\""), 1).into()
 }
 
 fn menu_html(locale: Locale) -> &'static str {

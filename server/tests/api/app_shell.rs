@@ -135,6 +135,10 @@ async fn the_menu_marks_where_the_customer_is(backend: Backend) {
         assert_eq!(body.matches(&marked).count(), 2, "{path}: both menus");
         assert_eq!(body.matches("class=\"menu-item\" aria-current").count(), 2, "{path}: that item only");
     }
+    // A screen under a menu item's: that item is where the page is, not the page.
+    let (_, body) = app.get_text_with(&c, "/contract/change?service=svc-100000002-internet").await;
+    assert_eq!(body.matches("href=\"/contract\" class=\"menu-item\" aria-current=\"true\"").count(), 2);
+    assert!(!body.contains("class=\"menu-item\" aria-current=\"page\""));
     for path in ["/", "/login"] {
         let (_, body) = app.get_text_with(&app.new_browser(), path).await;
         assert!(!body.contains("class=\"menu-item\" aria-current"), "{path}");
