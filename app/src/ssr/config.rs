@@ -469,7 +469,7 @@ impl Settings {
         }
 
         let seal_key = match get("SEAL_KEY").map(|v| v.trim().to_ascii_lowercase()) {
-            Some(k) if k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()) => Some(Secret::new(k)),
+            Some(k) if crate::ssr::crypto::is_token(&k) => Some(Secret::new(k)),
             Some(_) => return Err(err("SEAL_KEY", "must be 64 hex digits (e.g. `openssl rand -hex 32`)")),
             None if env == Environment::Development => {
                 Some(Secret::new(crate::ssr::crypto::sha256_hex("mypage development seal key")))

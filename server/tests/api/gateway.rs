@@ -190,8 +190,46 @@ async fn a_gmo_result_for_another_customer_or_an_expired_setup_changes_nothing(b
     // The setup's own result, once the setup has expired: nothing either.
     let (action, result) = enter(&standin, CARD).await;
     exec_at(&app, "UPDATE payment_setups SET expires_at = $1", app::ssr::now() - 1).await;
+    // (The maintenance task has run since: an expired setup waits a day for such a result.)
+    maintenance_at(&app, app::ssr::now()).await;
+    // (Another customer's result for it, expired, tells no one.)
+    assert_eq!(post_result(&app, &action, &foreign, &standin).await.1, "/billing/payment?error=expired");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'billing.card_not_applied'").await, 0);
     assert_eq!(post_result(&app, &action, &result, &standin).await.1, "/billing/payment?error=expired");
     assert!(card_of(&app, "100000003").await.is_none());
+    // But its owner is told: the gateway may hold the card now.
+    let told = outbox_mails_to(&app, "billing.card_not_applied", &contact_of(&app, "100000003").await).await;
+    assert_eq!(told.len(), 1);
+    assert!(told[0].text.contains("お手続きの期限が過ぎていたか"), "{}", told[0].text);
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'billing.card_not_applied'").await,
+        1
+    );
+}
+
+/// A card page ends a minute before its session could (idle, or at its absolute end),
+/// whose idle clock starts again as the customer leaves for it: a customer long at the
+/// gateway's page is told her change expired, not refused as if her session had been
+/// ended.
+async fn a_card_page_ends_before_its_session_could(backend: Backend) {
+    let standin = gmo::start().await;
+    let settings = standin.settings();
+    let mut extra: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    extra.push(("SESSION_IDLE_MINUTES", "10"));
+    let app = spawn_app_with_demo_data_and(backend, &extra).await;
+    let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let before = app::ssr::now();
+    exec_at(&app, "UPDATE sessions SET last_seen_at = $1", before - 50).await;
+    to_gateway(&app, &c, &standin).await;
+    let (created, expires): (i64, i64) = sqlx::query_as("SELECT created_at, expires_at FROM payment_setups")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(expires - created, 10 * 60 - 60, "ten minutes idle, less one");
+    assert!(
+        scalar(&app, "SELECT MIN(last_seen_at) FROM sessions").await >= before,
+        "the idle clock starts again"
+    );
 }
 
 /// A card page opened by a session that has since ended (他の端末をすべてログアウト, a
@@ -229,13 +267,27 @@ async fn a_gmo_result_for_a_setup_whose_session_ended_changes_nothing(backend: B
         scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'billing.card_not_applied'").await,
         1
     );
-    assert!(logs().contains("came after its setup ended"));
+    let (reference,): (String,) =
+        sqlx::query_as("SELECT id FROM payment_setups").fetch_one(app.db.pool()).await.unwrap();
+    let logs = logs();
+    let line = logs.lines().find(|l| l.contains(&reference) && l.contains("came after its setup ended"));
+    assert!(line.is_some_and(|l| l.contains("100000003")), "the operator's line names the customer");
     // The owner's own change, from the session that goes on, still goes through.
     to_gateway(&app, &owner, &standin).await;
     let (action, result) = enter(&standin, CARD).await;
     let (_, next) = post_result(&app, &action, &result, &standin).await;
     assert_eq!(location(&owner.get(app.url(&next)).send().await.unwrap()), "/billing/payment?changed=1");
     assert_eq!(card_of(&app, "100000003").await.unwrap().1, "4242");
+    // A card page whose session then logged out changes nothing either.
+    to_gateway(&app, &owner, &standin).await;
+    assert_eq!(
+        app.post_with(&owner, "/api/logout", &[HTML, SAME_ORIGIN], &[("", ""); 0]).await.status(),
+        302
+    );
+    let (action, result) = enter(&standin, "5555555555554444").await;
+    assert_eq!(post_result(&app, &action, &result, &standin).await.1, "/billing/payment?error=expired");
+    assert_eq!(card_of(&app, "100000003").await.unwrap().1, "4242");
+    assert_eq!(outbox_mails_to(&app, "billing.card_not_applied", &contact).await.len(), 2);
 }
 
 /// The portal's own request to the gateway (its URL, in the customer's browser, is
@@ -422,6 +474,7 @@ on_both_databases!(
     a_gmo_result_for_another_customer_or_an_expired_setup_changes_nothing,
     a_gmo_result_for_a_setup_whose_session_ended_changes_nothing,
     a_malformed_return_reference_is_an_expired_setup,
+    a_card_page_ends_before_its_session_could,
     the_portals_own_request_posted_as_a_result_is_refused_quietly,
     without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists,
 );

@@ -49,14 +49,7 @@ pub fn id_change_requested(
 /// changed (`what`, already in the locale's words) and when.
 pub fn profile_changed(settings: &Settings, locale: Locale, to: &str, what: &str, at: i64) -> Mail {
     let w = super::texts::of(locale);
-    let (phone, hours) = crate::i18n::center(&settings.support, locale);
-    wrap(
-        settings,
-        locale,
-        to,
-        w.mail_profile_subject,
-        &(w.mail_profile)(what, &format_time(locale, at), &phone, &hours),
-    )
+    crate::ssr::mail::with_center(settings, locale, to, w.mail_profile_subject, w.mail_profile, what, at)
 }
 
 /// To the contact address a change replaced: the new address, when, and the single-use

@@ -52,7 +52,8 @@ pub async fn start_card_change(password: Option<String>) -> Result<String, AppEr
         if budget != throttle::Verdict::Go {
             return Err(AppError::TooManyAttempts.into());
         }
-        let setup = super::payment::open_setup(&mut conn, &account, t).await?;
+        let idle_secs = state.settings.session.idle_secs;
+        let setup = super::payment::open_setup(&mut conn, &account, idle_secs, t).await?;
         drop(conn);
         let url = |path: &str| {
             state.settings.public_url.join(path).map_err(|e| AppError::internal(format!("return URL: {e}")))

@@ -4,7 +4,7 @@
 
 use crate::i18n::Locale;
 use crate::ssr::config::Settings;
-use crate::ssr::mail::{format_time, wrap, Mail};
+use crate::ssr::mail::{with_center, wrap, Mail};
 
 /// ご請求金額確定のお知らせ: a month's invoice is issued (month `YYYY-MM`, total, due
 /// date `YYYY-MM-DD`, a link to it). Never card data.
@@ -33,14 +33,7 @@ pub fn invoice_issued(
 /// brand and last 4 only) and when.
 pub fn payment_method_changed(settings: &Settings, locale: Locale, to: &str, method: &str, at: i64) -> Mail {
     let w = super::texts::of(locale);
-    let (phone, hours) = crate::i18n::center(&settings.support, locale);
-    wrap(
-        settings,
-        locale,
-        to,
-        w.mail_payment_subject,
-        &(w.mail_payment)(method, &format_time(locale, at), &phone, &hours),
-    )
+    with_center(settings, locale, to, w.mail_payment_subject, w.mail_payment, method, at)
 }
 
 /// お支払い方法は変更されていません: a card entered at the gateway for a change that
@@ -49,14 +42,7 @@ pub fn payment_method_changed(settings: &Settings, locale: Locale, to: &str, met
 /// may still hold it).
 pub fn card_not_applied(settings: &Settings, locale: Locale, to: &str, card: &str, at: i64) -> Mail {
     let w = super::texts::of(locale);
-    let (phone, hours) = crate::i18n::center(&settings.support, locale);
-    wrap(
-        settings,
-        locale,
-        to,
-        w.mail_card_not_applied_subject,
-        &(w.mail_card_not_applied)(card, &format_time(locale, at), &phone, &hours),
-    )
+    with_center(settings, locale, to, w.mail_card_not_applied_subject, w.mail_card_not_applied, card, at)
 }
 
 #[cfg(test)]

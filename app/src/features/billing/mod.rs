@@ -103,7 +103,19 @@ crate::flow_steps! {
     pub enum PaymentStep in "payment_setups" { AtGateway, Done, Declined, Cancelled }
     flow {
         purge: [
-            crate::ssr::flow::Purge::EXPIRED,
+            // Finished, once expired.
+            crate::ssr::flow::Purge {
+                column: "expires_at",
+                steps: &[Self::Done.code(), Self::Declined.code(), Self::Cancelled.code()],
+                keep_secs: 0,
+            },
+            // Waiting, a day past its expiry: a result that comes late (a customer long
+            // at the gateway's page) still finds whose it was, and she is told.
+            crate::ssr::flow::Purge {
+                column: "expires_at",
+                steps: &[Self::AtGateway.code()],
+                keep_secs: crate::ssr::maintenance::KEEP_FINISHED_SECS,
+            },
             // Finished a day ago, whatever its expiry says (a result that the release
             // before this one settled keeps the expiry of a received one).
             crate::ssr::flow::Purge {

@@ -34,10 +34,22 @@ pub const SETUPS_PER_ACCOUNT: crate::ssr::auth::throttle::Policy =
 /// A setup waits at the gateway at most this long.
 pub const SETUP_SECS: i64 = 30 * 60;
 
-/// A new setup for `account`'s session: its reference for the gateway.
-pub async fn open_setup(conn: &mut Conn, account: &CurrentAccount, now: i64) -> Result<String, sqlx::Error> {
+/// A new setup for `account`'s session: its reference for the gateway. It waits
+/// [`SETUP_SECS`] at most, and ends a minute before its session could (the session's
+/// idle clock starts again now; `idle_secs`): a customer long at the gateway's page is
+/// told her change expired, not refused as if her session had been ended.
+pub async fn open_setup(
+    conn: &mut Conn,
+    account: &CurrentAccount,
+    idle_secs: i64,
+    now: i64,
+) -> Result<String, sqlx::Error> {
+    let session_ends = crate::ssr::auth::session::touch(conn, &account.session_hash, now)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    let expires_at = (now + SETUP_SECS).min(now + idle_secs - 60).min(session_ends - 60);
     let id = crate::ssr::auth::random_token();
-    store::insert_setup(conn, &id, account, now, now + SETUP_SECS).await?;
+    store::insert_setup(conn, &id, account, now, expires_at).await?;
     Ok(id)
 }
 
@@ -45,7 +57,8 @@ fn back(query: &str) -> Response {
     Redirect::to(&format!("{}{query}", routes::PAYMENT)).into_response()
 }
 
-/// The setup `reference` while it waits at the gateway (not expired), and whose it is.
+/// The setup `reference` while it waits at the gateway (not expired, its session not
+/// ended), and whose it is.
 async fn waiting(state: &AppState, reference: &str, now: i64) -> Result<Option<Owner>, sqlx::Error> {
     let mut conn = state.db.conn().await?;
     store::waiting_setup(&mut conn, reference, now).await
@@ -159,8 +172,18 @@ pub async fn gateway_result(
     }
     match receive(&state, &done.reference, &done.outcome, &client, t).await {
         Ok(true) => {}
-        // A replayed or doubled post: the first one took it.
-        Ok(false) => return back("?error=expired"),
+        // A replayed or doubled post: the first one took it. Or the setup ended since
+        // it was read (expired, its session ended): then its owner is told.
+        Ok(false) => {
+            if let Outcome::Approved(card) = &done.outcome {
+                if let Err(e) =
+                    too_late(&state, gateway.as_ref(), &done.reference, &done.member, card, &client, t).await
+                {
+                    tracing::error!(error = %e, reference = %done.reference, "a late card could not be told");
+                }
+            }
+            return back("?error=expired");
+        }
         Err(e) => {
             tracing::error!(reference = %done.reference, "a verified gateway result could not be kept: \
                 the gateway may hold a card the portal does not show");
@@ -198,18 +221,8 @@ async fn too_late(
     let detail = serde_json::json!({ "brand": card.brand, "last4": card.last4 });
     events::record(&mut tx, Event::CardNotApplied, Subject::Account(&owner.account_id), client, detail, t)
         .await?;
-    let method = PaymentMethod::Card {
-        brand: card.brand.clone(),
-        last4: card.last4.clone(),
-        exp_month: card.exp_month,
-        exp_year: card.exp_year,
-    };
-    let mail = |locale, to: &str| {
-        let described = super::texts::describe_payment(super::texts::of(locale), &method);
-        super::mail::card_not_applied(&state.settings, locale, to, &described, t)
-    };
-    crate::ssr::db::customers::notify(&mut tx, &owner.account_id, Event::CardNotApplied.name(), mail, t)
-        .await?;
+    let told = super::mail::card_not_applied;
+    tell_of_card(&mut tx, state, &owner.account_id, Event::CardNotApplied, card, told, t).await?;
     tx.commit().await?;
     tracing::error!(customer_no = %owner.customer_no, %reference,
         "a card the gateway verified came after its setup ended: not applied; the gateway may hold it");
@@ -364,18 +377,33 @@ async fn use_card(
         t,
     )
     .await?;
+    let told = super::mail::payment_method_changed;
+    tell_of_card(tx, state, account, Event::PaymentMethodChanged, card, told, t).await?;
+    Ok(true)
+}
+
+/// The security addresses of `account` are told of `card` (as printed: brand and last
+/// 4) as `event`, in the words of `mail`; in the caller's transaction.
+async fn tell_of_card(
+    tx: &mut Conn,
+    state: &AppState,
+    account: &str,
+    event: Event,
+    card: &CardToken,
+    mail: fn(&crate::ssr::config::Settings, crate::i18n::Locale, &str, &str, i64) -> crate::ssr::mail::Mail,
+    t: i64,
+) -> Result<(), sqlx::Error> {
     let method = PaymentMethod::Card {
         brand: card.brand.clone(),
         last4: card.last4.clone(),
         exp_month: card.exp_month,
         exp_year: card.exp_year,
     };
-    let mail = |locale, to: &str| {
+    let words = |locale, to: &str| {
         let described = super::texts::describe_payment(super::texts::of(locale), &method);
-        super::mail::payment_method_changed(&state.settings, locale, to, &described, t)
+        mail(&state.settings, locale, to, &described, t)
     };
-    crate::ssr::db::customers::notify(tx, account, Event::PaymentMethodChanged.name(), mail, t).await?;
-    Ok(true)
+    crate::ssr::db::customers::notify(tx, account, event.name(), words, t).await
 }
 
 #[cfg(test)]

@@ -1025,8 +1025,8 @@ pub const UNTIL_SETTLED: i64 = i64::MAX;
 
 /// Keeps the gateway's verified `outcome` (JSON) for the setup `reference` while it
 /// waits and has none yet, from the client address `from`: whether it did (false: a
-/// replay, a double post, an expired setup). The setup no longer expires until it is
-/// settled.
+/// replay, a double post, an expired setup, or one whose session ended). The setup no
+/// longer expires until it is settled.
 pub async fn receive(
     conn: &mut Conn,
     reference: &str,
@@ -1036,7 +1036,8 @@ pub async fn receive(
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE payment_setups SET outcome = $1, received_at = $2, received_from = $3, expires_at = $4
-         WHERE id = $5 AND step = $6 AND received_at IS NULL AND expires_at > $2",
+         WHERE id = $5 AND step = $6 AND received_at IS NULL AND expires_at > $2
+           AND EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = payment_setups.session_hash)",
     )
     .bind(outcome)
     .bind(now)

@@ -40,7 +40,9 @@ pub async fn top_summary(conn: &mut Conn, customer_no: &str) -> Result<Option<To
         monthly_fee: a.monthly_fee,
     }));
 
-    // The year the statement screen lists: its unpaid months are the first notices.
+    // The year the statement screen lists: its unpaid months are the first notices (an
+    // older one unpaid is the customer center's to chase, as the statement no longer
+    // lists it either).
     let months = crate::features::billing::store::months(conn, &customer_no, 12, today).await?;
     let unpaid = months.iter().filter(|m| m.status == crate::domain::billing::InvoiceStatus::Overdue);
     notices.extend(unpaid.map(|m| TopNotice::Unpaid { month: m.month.clone(), total: m.total }));

@@ -212,6 +212,17 @@ pub async fn lookup(
     }))
 }
 
+/// The session `id_hash` is active at `now` (its idle clock starts again): its absolute
+/// end, or None when it has ended. For a step that leaves the site a while (the payment
+/// gateway's page), which must end before its session could.
+pub async fn touch(conn: &mut Conn, id_hash: &str, now: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1 RETURNING expires_at")
+        .bind(id_hash)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+}
+
 /// The session `id_hash` proved its owner again (a passkey) at `now`: the sensitive
 /// changes of the next 5 minutes ask no password.
 pub async fn verified(conn: &mut Conn, id_hash: &str, now: i64) -> Result<(), sqlx::Error> {

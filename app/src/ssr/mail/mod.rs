@@ -39,6 +39,25 @@ pub fn format_time(locale: Locale, unix: i64) -> String {
 /// A mail in the portal's frame: `【brand マイページ】subject` on one line (`[brand My
 /// Page] subject` in English, whose subjects carry no full-width brackets), the
 /// paragraphs, the footer; plain text and HTML with every value escaped.
+/// The words of a notice naming what was done, when, and the customer center to call:
+/// `words(what, at, phone, hours)` (a `texts.toml` entry with those four args).
+pub type CenterWords = fn(&str, &str, &str, &str) -> Vec<String>;
+
+/// A notice under `subject`, in `words`: `what` was done at `at`, and the customer
+/// center (its number and hours in the locale's words) is the one to call.
+pub fn with_center(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    subject: &str,
+    words: CenterWords,
+    what: &str,
+    at: i64,
+) -> Mail {
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
+    wrap(settings, locale, to, subject, &words(what, &format_time(locale, at), &phone, &hours))
+}
+
 pub fn wrap(settings: &Settings, locale: Locale, to: &str, subject: &str, paragraphs: &[String]) -> Mail {
     let brand = &settings.brand;
     let site = settings.public_url.as_str();

@@ -81,7 +81,7 @@ pub fn read_result(json: &serde_json::Value) -> Result<Completion, GatewayError>
     // Our own request is signed with the same shop password, and its URL is in the
     // customer's browser: it is not the gateway's result (else a post of it would be
     // taken as a result without a card, a gateway failure).
-    if json.get("configid").is_some() || json.pointer("/member/RetUrl").is_some() {
+    if json.get("memberresult").is_none() && json.pointer("/member/RetUrl").is_some() {
         return Err(GatewayError::BadSignature);
     }
     let result = json
@@ -283,6 +283,10 @@ mod tests {
         // The portal's own request (signed alike) is no result.
         let request = serde_json::json!({"configid": "c", "member": {"MemberID": "MP1", "Cardeditno": "a", "RetUrl": "u"}});
         assert_eq!(r(request), Err(GatewayError::BadSignature));
+        // A result that echoes the request's settings is still a result.
+        let echoed = r(serde_json::json!({"configid": "c", "member": {"RetUrl": "u"}, "memberresult":
+            {"Cardeditno": "a", "MemberID": "MP1", "Result": "CANCEL"}}));
+        assert_eq!(echoed.unwrap().outcome, Outcome::Cancelled);
         // The brand from the masked number when the result names none.
         let jcb = r(
             serde_json::json!({"Cardeditno": "b", "MemberID": "MP1", "CardSeq": 1, "CardNo": "353011******0000", "Expire": "3001"}),
