@@ -125,6 +125,13 @@ async fn the_top_page_tells_of_an_unpaid_month(backend: Backend) {
     assert!(notice.contains(&format!("href=\"/billing?month={unpaid}\"")), "{notice}");
     assert_eq!(top.matches("data-testid=\"notice-unpaid\"").count(), 1, "nor are the paid months");
     assert!(!top.contains("新しいお知らせはありません。"));
+    // In English, in English words alone.
+    app.post_with(&c, "/api/preferences/locale", &[HTML, SAME_ORIGIN], &[("lang", "en")]).await;
+    let (_, top) = app.get_text_with(&c, "/").await;
+    let at = top.find("data-testid=\"notice-unpaid\"").expect("the notice in English");
+    let notice = &top[at..at + top[at..].find("</li>").unwrap()];
+    assert!(notice.contains("Your bill for ") && notice.contains(") is unpaid."), "{notice}");
+    assert!(!notice.chars().any(|c| c as u32 > 0x2000), "no Japanese or full-width: {notice}");
     let hanako = browser_of(&app, HANAKO).await;
     let (_, top) = app.get_text_with(&hanako, "/").await;
     assert!(top.contains("新しいお知らせはありません。") && !top.contains("notice-unpaid"), "all paid");
