@@ -234,6 +234,25 @@ async fn a_plan_request_under_way_is_a_notice_on_the_top_page(backend: Backend) 
     assert!(!top.contains("notice-plan-request") && top.contains("新しいお知らせはありません。"));
 }
 
+/// The choice sent with no plan chosen (a browser that does not stop it) is told so at
+/// the choice; the choice's first showing, and a chosen plan, say nothing of it.
+async fn a_plan_change_sent_with_no_plan_chosen_says_so_at_the_choice(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let (_, first) = app.get_text_with(&c, &format!("/contract/change?service={NET}")).await;
+    assert!(!first.contains("plan-error"), "nothing chosen yet is no error");
+    // The form sends an empty plan before the chosen one, so the chosen one is read.
+    assert!(first.contains("<input type=\"hidden\" name=\"plan\" value=\"\">"), "{first}");
+    let (_, none) = app.get_text_with(&c, &format!("/contract/change?service={NET}&plan=")).await;
+    let at = none.find("id=\"plan-error\"").expect("said at the choice");
+    let message = &none[at..at + none[at..].find("</p>").unwrap()];
+    assert!(message.contains("role=\"alert\"") && message.ends_with(">選択してください。<!>"), "{message}");
+    assert!(!none.contains("name=\"key\""));
+    let (_, chosen) =
+        app.get_text_with(&c, &format!("/contract/change?service={NET}&plan=&plan=net-10g")).await;
+    assert!(chosen.contains("data-testid=\"plan-quote\"") && !chosen.contains("plan-error"));
+}
+
 const NET: &str = "svc-100000002-internet";
 const TV: &str = "svc-100000002-tv";
 
@@ -663,6 +682,7 @@ async fn a_completion_takes_the_customers_row_before_its_requests() {
 }
 
 on_both_databases!(
+    a_plan_change_sent_with_no_plan_chosen_says_so_at_the_choice,
     a_plan_request_under_way_is_a_notice_on_the_top_page,
     a_request_submitted_while_another_completes_waits_and_is_refused,
     plan_changes_completed_after_their_month_was_invoiced_are_settled_on_the_next,

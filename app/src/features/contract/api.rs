@@ -59,6 +59,8 @@ pub async fn get_plan_change(service: String, plan: Option<String>) -> Result<su
         .find(|s| s.id == service)
         .ok_or(AppError::NotFound)?;
     let options = super::store::plan_options(&mut conn, &service.kind, &service.plan_code).await?;
+    // The choice's form sends an empty plan before the chosen one: sent alone, none was.
+    let no_plan = plan.as_deref().is_some_and(|p| p.trim().is_empty());
     let plan = plan.filter(|p| !p.trim().is_empty());
     let chosen = plan.as_ref().and_then(|p| options.iter().find(|o| &o.code == p)).cloned().map(|o| {
         let quote = service.quote(&o, today);
@@ -66,6 +68,7 @@ pub async fn get_plan_change(service: String, plan: Option<String>) -> Result<su
     });
     Ok(super::PlanChange {
         invalid_plan: plan.is_some() && chosen.is_none(),
+        no_plan,
         submit_key: if chosen.is_some() { crate::ssr::auth::random_token() } else { String::new() },
         needs_password: crate::ssr::auth::needs_password(&account, t),
         service,

@@ -121,6 +121,8 @@ pub struct PlanChange {
     pub chosen: Option<(PlanOption, PlanChangeQuote)>,
     /// The plan asked for is not one of `options`.
     pub invalid_plan: bool,
+    /// The choice was sent with no plan chosen.
+    pub no_plan: bool,
     pub needs_password: bool,
     /// The confirmation's one-time key (a double submit makes one request).
     pub submit_key: String,

@@ -286,15 +286,20 @@ pub fn PlanChangePage() -> impl IntoView {
                     view! { <p class="card">{tc.change_none}</p> }.into_any()
                 } else {
                     let invalid = c.invalid_plan || error.get().is_some_and(|e| matches!(e, AppError::Invalid { ref field, .. } if field == "plan"));
+                    // Said at the choice whatever the browser (its `required` stops most).
+                    let message = if c.no_plan && !invalid { Some(tx.err_choose) } else { invalid.then_some(tc.change_invalid) };
                     view! {
                         <section class="card">
                             <p class="mb-3">{tc.change_lead}</p>
                             <form method="get" action=routes::CHANGE class="space-y-4">
                                 <input type="hidden" name="service" value=s.id.clone()/>
-                                <fieldset aria-describedby=invalid.then_some("plan-error")>
+                                // Sent before the chosen plan (which the page reads, the last
+                                // one), or alone when none was chosen: then the page says so.
+                                <input type="hidden" name="plan" value=""/>
+                                <fieldset aria-describedby=message.is_some().then_some("plan-error")>
                                     <legend class="field-label">{tc.change_choose}</legend>
-                                    {invalid.then(|| view! {
-                                        <p id="plan-error" class="mb-2 text-sm font-bold text-red-700" role="alert">{tc.change_invalid}</p>
+                                    {message.map(|m| view! {
+                                        <p id="plan-error" class="mb-2 text-sm font-bold text-red-700" role="alert">{m}</p>
                                     })}
                                     <div class="space-y-2">
                                         {c.options.iter().map(|o| view! {
