@@ -234,6 +234,27 @@ async fn a_plan_request_under_way_is_a_notice_on_the_top_page(backend: Backend) 
     assert!(!top.contains("notice-plan-request") && top.contains("新しいお知らせはありません。"));
 }
 
+/// A confirmation posted again after its request was cancelled (Back to it, 申し込む
+/// again) has expired: it does not say 受け付けました of the cancelled request, and it
+/// writes nothing.
+async fn a_confirmation_sent_again_after_its_request_was_cancelled_has_expired(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let (_, key) = confirmation(&app, &c, NET, "net-10g").await;
+    let to = post_from(&app, &c, "/api/contract/plan/request", &form(NET, "net-10g", &key)).await;
+    let id = to.strip_prefix("/contract?requested=").expect("requested").to_string();
+    assert_eq!(
+        post_from(&app, &c, "/api/contract/plan/request", &form(NET, "net-10g", &key)).await,
+        to,
+        "a double submit"
+    );
+    assert!(post_from(&app, &c, "/api/contract/plan/cancel", &[("id", &id)]).await.starts_with("/contract"));
+    let again = post_from(&app, &c, "/api/contract/plan/request", &form(NET, "net-10g", &key)).await;
+    assert_eq!(again, format!("/contract/change?service={NET}&error=expired"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 1);
+    assert_eq!(step_of(&app, &id).await, "cancelled");
+}
+
 /// The choice sent with no plan chosen (a browser that does not stop it) is told so at
 /// the choice; the choice's first showing, and a chosen plan, say nothing of it.
 async fn a_plan_change_sent_with_no_plan_chosen_says_so_at_the_choice(backend: Backend) {
@@ -682,6 +703,7 @@ async fn a_completion_takes_the_customers_row_before_its_requests() {
 }
 
 on_both_databases!(
+    a_confirmation_sent_again_after_its_request_was_cancelled_has_expired,
     a_plan_change_sent_with_no_plan_chosen_says_so_at_the_choice,
     a_plan_request_under_way_is_a_notice_on_the_top_page,
     a_request_submitted_while_another_completes_waits_and_is_refused,

@@ -121,7 +121,16 @@ pub async fn request_plan_change(
             submit_key: &key,
         };
         match write(&state.db, &state.settings, request, &client, t).await? {
-            Written::New(id) | Written::Again(id) => Ok(done(&id)),
+            Written::New(id) => Ok(done(&id)),
+            // The same confirmation again: its request, unless cancelled since (a Back
+            // to the old confirmation): then the confirmation has expired, not 受け付けました.
+            Written::Again(id) => {
+                let mut conn = state.db.conn().await?;
+                if super::store::is_cancelled(&mut conn, &id, &account.customer_no).await? {
+                    return refuse(&change_page(&service, None), AppError::FlowExpired);
+                }
+                Ok(done(&id))
+            }
             Written::Open => refuse(super::routes::CONTRACT, AppError::Pending),
             // The service's change page says the completed change must start first.
             Written::Scheduled => refuse(&change_page(&service, None), AppError::Pending),
