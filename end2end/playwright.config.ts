@@ -36,8 +36,9 @@ export default defineConfig({
   },
   projects: [
     // @phone-only: measured once, in the Pixel 7 emulation (the download budget).
+    // @desktop-only: printing on A4, which customers do from a desktop.
     { name: 'desktop', grepInvert: /@changes-account|@phone-only/, use: desktop },
-    { name: 'phone', grepInvert: /@changes-account/, use: phone },
+    { name: 'phone', grepInvert: /@changes-account|@desktop-only/, use: phone },
     // Core flows must work before (and without) the WASM: forms post, pages render.
     { name: 'nojs', grep: /@core/, grepInvert: /@changes-account/, use: { ...desktop, javaScriptEnabled: false } },
     // Tests that change a demo account every project shares (its password, its ID)

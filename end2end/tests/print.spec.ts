@@ -3,10 +3,10 @@ import { LoginPage } from '../pages/login';
 import { expectPrintsOnA4 } from '../pages/print';
 
 // Print (issue 15): the pages customers print come out on A4 without navigation and
-// without a cut table. Printing is a desktop thing; the phone project skips it.
-test.beforeEach(async ({}, info) => test.skip(info.project.name !== 'desktop', 'printed from a desktop'));
+// without a cut table. Printing is a desktop thing: the desktop project alone runs it
+// (@desktop-only, playwright.config.ts).
 
-test('an invoice and the contract information print cleanly on A4', async ({ page }, info) => {
+test('an invoice and the contract information print cleanly on A4 @desktop-only', async ({ page }, info) => {
   const login = new LoginPage(page);
   await login.goto('/billing');
   await login.login('hanako@example.com', 'Hanako_2024');
