@@ -154,14 +154,7 @@ pub async fn gateway_result(
         // for a setup that expired first, the gateway holds a card the portal does not show.
         Ok(None) => {
             tracing::warn!(reference = %done.reference, "payment result for no setup waiting: refused");
-            if let Outcome::Approved(card) = &done.outcome {
-                if let Err(e) =
-                    too_late(&state, gateway.as_ref(), &done.reference, &done.member, card, &client, t).await
-                {
-                    tracing::error!(error = %e, reference = %done.reference, "a late card could not be told");
-                }
-            }
-            return back("?error=expired");
+            return too_late(&state, gateway.as_ref(), &done, &client, t).await;
         }
         Err(e) => return internal(e),
     };
@@ -175,14 +168,7 @@ pub async fn gateway_result(
         // A replayed or doubled post: the first one took it. Or the setup ended since
         // it was read (expired, its session ended): then its owner is told.
         Ok(false) => {
-            if let Outcome::Approved(card) = &done.outcome {
-                if let Err(e) =
-                    too_late(&state, gateway.as_ref(), &done.reference, &done.member, card, &client, t).await
-                {
-                    tracing::error!(error = %e, reference = %done.reference, "a late card could not be told");
-                }
-            }
-            return back("?error=expired");
+            return too_late(&state, gateway.as_ref(), &done, &client, t).await;
         }
         Err(e) => {
             tracing::error!(reference = %done.reference, "a verified gateway result could not be kept: \
@@ -197,22 +183,37 @@ pub async fn gateway_result(
     }
 }
 
-/// A card the gateway verified for a setup of ours that no longer waited (expired, or
-/// its session ended: perhaps a stolen one): not applied, and the gateway may hold it
-/// now. Once per setup: the owner is told (the event, and the notice to the security
-/// addresses), and the operator by the log.
+/// The answer to a result for a setup that no longer waits (expired, or its session
+/// ended: perhaps a stolen one): expired. A card in it the gateway verified is not
+/// applied, and the gateway may hold it now: once per setup, its owner is told (the
+/// event, and the notice to the security addresses), and the operator by the log.
 async fn too_late(
     state: &AppState,
     gateway: &dyn crate::ssr::payment::PaymentGateway,
-    reference: &str,
-    member: &Option<String>,
+    done: &crate::ssr::payment::Completion,
+    client: &str,
+    t: i64,
+) -> Response {
+    if let Outcome::Approved(card) = &done.outcome {
+        if let Err(e) = tell_late_card(state, gateway, done, card, client, t).await {
+            tracing::error!(error = %e, reference = %done.reference, "a late card could not be told");
+        }
+    }
+    back("?error=expired")
+}
+
+async fn tell_late_card(
+    state: &AppState,
+    gateway: &dyn crate::ssr::payment::PaymentGateway,
+    done: &crate::ssr::payment::Completion,
     card: &CardToken,
     client: &str,
     t: i64,
 ) -> Result<(), sqlx::Error> {
+    let reference = done.reference.as_str();
     let mut tx = state.db.begin().await?;
     let Some(owner) = store::unreceived_setup(&mut tx, reference).await? else { return Ok(()) };
-    if member.is_some() && *member != gateway.member_id(&owner.customer_no) {
+    if done.member.is_some() && done.member != gateway.member_id(&owner.customer_no) {
         return Ok(());
     }
     if !store::received_too_late(&mut tx, reference, client, t).await? {
