@@ -19,13 +19,12 @@ pub async fn top_summary(conn: &mut Conn, customer_no: &str) -> Result<Option<To
     // contract page and this summary).
     let today = crate::domain::billing::Date::of_unix_jst(crate::ssr::now());
     let in_force = crate::features::contract::store::services(conn, &customer_no, today).await?;
-    let mut notices: Vec<TopNotice> = Vec::new();
-    let requests = in_force.iter().filter_map(|s| s.request.as_ref().map(|r| (s, r)));
-    let requests: Vec<TopNotice> = requests
-        .map(|(s, r)| TopNotice::PlanRequest {
-            kind: s.kind.clone(),
-            to_name: r.to_name.clone(),
-            effective_on: r.effective_on.clone(),
+    let requests: Vec<TopNotice> = in_force
+        .iter()
+        .filter_map(|s| {
+            let r = s.request.as_ref()?;
+            let (to_name, effective_on) = (r.to_name.clone(), r.effective_on.clone());
+            Some(TopNotice::PlanRequest { kind: s.kind.clone(), to_name, effective_on })
         })
         .collect();
     let mut services: Vec<ServiceSummary> = in_force
@@ -45,8 +44,8 @@ pub async fn top_summary(conn: &mut Conn, customer_no: &str) -> Result<Option<To
     // lists it either).
     let months = crate::features::billing::store::months(conn, &customer_no, 12, today).await?;
     let unpaid = months.iter().filter(|m| m.status == crate::domain::billing::InvoiceStatus::Overdue);
-    notices.extend(unpaid.map(|m| TopNotice::Unpaid { month: m.month.clone(), total: m.total }));
-    notices.extend(requests);
+    let unpaid = unpaid.map(|m| TopNotice::Unpaid { month: m.month.clone(), total: m.total });
+    let notices: Vec<TopNotice> = unpaid.chain(requests).collect();
     let latest_invoice = months.into_iter().next();
 
     Ok(Some(TopSummary { customer_no, name, services, latest_invoice, notices }))
