@@ -153,7 +153,7 @@ fn PasskeysSection(
                     <div>
                         <label for="passkey-otp" class="field-label">{tr.code_label}</label>
                         // Why a code here: it would read as a passkey's own need.
-                        <p id="passkey-otp-hint" class="mb-1 text-sm text-slate-600">{tr.passkey_code_why} " " {tr.code_hint}</p>
+                        <p id="passkey-otp-hint" class="mb-1 text-sm text-slate-600"><span class="block">{tr.passkey_code_why}</span>{tr.code_hint}</p>
                         <input id="passkey-otp" type="text" class="field-input" autocomplete="one-time-code"
                             inputmode="text" maxlength="20" aria-describedby="passkey-otp-hint"/>
                     </div>
