@@ -132,6 +132,12 @@ impl Budget {
         Budget { policy: &crate::ssr::auth::throttle::LOGIN_ACCOUNT, subject }
     }
 
+    /// Whether it is the typed ID's (a browser the account does not know), not one of
+    /// the account's own browsers.
+    pub(crate) fn is_the_ids(&self) -> bool {
+        self.policy.scope == crate::ssr::auth::throttle::LOGIN_ACCOUNT.scope
+    }
+
     /// Its throttle row ([`row_of`](crate::ssr::auth::throttle::row_of)).
     pub(crate) fn row(&self) -> String {
         crate::ssr::auth::throttle::row_of(self.policy, &self.subject)

@@ -422,11 +422,18 @@ async fn code_first(
     let factor = match password {
         Some(password) => {
             crate::ssr::auth::password_first_of_two(&state.db, account, password, t).await?;
-            parse_code(code)?
+            let factor = parse_code(code)?;
+            let mut conn = state.db.conn().await?;
+            if let Err(refused) = reserve_strangers_code(&mut conn, &account.account_id, &budget, t).await {
+                // The code is not checked: the right password's attempt goes back.
+                crate::ssr::auth::throttle::forgive(&mut conn, budget.policy, &budget.subject).await?;
+                return Err(refused);
+            }
+            factor
         }
         None => {
             let factor = parse_code(code)?;
-            reserve_code_attempt(&mut *state.db.conn().await?, &budget, t).await?;
+            reserve_code_attempt(&mut *state.db.conn().await?, &account.account_id, &budget, t).await?;
             factor
         }
     };
@@ -442,20 +449,64 @@ fn parse_code(raw: &str) -> Result<crate::domain::two_step::SecondFactor, AppErr
     crate::domain::two_step::SecondFactor::parse(raw).map_err(|e| AppError::invalid("otp", e))
 }
 
-/// A code's attempt of the login budget `budget`, reserved before the code is checked
-/// and committed on its own: nothing that fails after it gives the attempt back; only
-/// the right code forgives it.
+/// The account's wrong codes from anywhere but its own browsers (a stranger's browser
+/// at login, a session's change), in a row: 10 free, then each waits a minute longer,
+/// at most an hour. Only a right code opens it again. A password reset opens the
+/// login's budgets (a customer who forgot her password must get back in), so before,
+/// someone who read the contact mailbox could reset, log in, guess a few codes and reset
+/// again, far past the lock at 100. No lock for good: a stranger who has the password
+/// must not lock the owner out of her own codes (her browsers are not counted here).
+#[cfg(feature = "ssr")]
+pub const STRANGERS_CODES: crate::ssr::auth::throttle::Policy =
+    crate::ssr::auth::throttle::Policy::in_a_row("two-step-strangers", None).free(10).then_wait(60, 3600);
+
+/// A code's attempt of the login budget `budget` (and, from a browser the account does
+/// not know, of [`STRANGERS_CODES`]), reserved before the code is checked and committed
+/// on its own: nothing that fails after it gives the attempt back; only the right code
+/// forgives it.
 #[cfg(feature = "ssr")]
 async fn reserve_code_attempt(
     conn: &mut crate::ssr::db::Conn,
+    account_id: &str,
     budget: &crate::features::login::Budget,
     t: i64,
 ) -> Result<(), AppError> {
     use crate::ssr::auth::throttle;
-    match throttle::reserve(conn, budget.policy, &budget.subject, t).await? {
-        throttle::Verdict::Go => Ok(()),
-        throttle::Verdict::Locked => Err(AppError::Locked),
-        _ => Err(AppError::TooManyAttempts),
+    reserve_strangers_code(conn, account_id, budget, t).await?;
+    match code_verdict(throttle::reserve(conn, budget.policy, &budget.subject, t).await?) {
+        Ok(()) => Ok(()),
+        Err(refused) => {
+            if budget.is_the_ids() {
+                throttle::forgive(conn, &STRANGERS_CODES, account_id).await?;
+            }
+            Err(refused)
+        }
+    }
+}
+
+/// A code's attempt of [`STRANGERS_CODES`] when `budget` is the typed ID's (a browser
+/// the account does not know, or a session's change).
+#[cfg(feature = "ssr")]
+async fn reserve_strangers_code(
+    conn: &mut crate::ssr::db::Conn,
+    account_id: &str,
+    budget: &crate::features::login::Budget,
+    t: i64,
+) -> Result<(), AppError> {
+    use crate::ssr::auth::throttle;
+    if !budget.is_the_ids() {
+        return Ok(());
+    }
+    code_verdict(throttle::reserve(conn, &STRANGERS_CODES, account_id, t).await?)
+}
+
+#[cfg(feature = "ssr")]
+fn code_verdict(verdict: crate::ssr::auth::throttle::Verdict) -> Result<(), AppError> {
+    use crate::ssr::auth::throttle::Verdict;
+    match verdict {
+        Verdict::Go => Ok(()),
+        Verdict::Locked => Err(AppError::Locked),
+        Verdict::Wait { .. } => Err(AppError::TooManyAttempts),
     }
 }
 
@@ -484,7 +535,7 @@ async fn spend_code(
             // attempt goes back, or retries against a misconfigured process would
             // lock the login with no one told. (A wrong code whose record fails counts.)
             drop(tx);
-            give_back_code_attempt(state, budget, t).await;
+            give_back_code_attempt(state, account.0, budget, t).await;
             Err(AppError::ServiceUnavailable)
         }
         Err(failed) => Err(failed),
@@ -497,12 +548,16 @@ async fn spend_code(
 #[cfg(feature = "ssr")]
 async fn give_back_code_attempt(
     state: &crate::ssr::AppState,
+    account_id: &str,
     budget: &crate::features::login::Budget,
     t: i64,
 ) {
     use crate::ssr::auth::throttle;
     let given = async {
         let mut conn = state.db.conn().await?;
+        if budget.is_the_ids() {
+            throttle::forgive(&mut conn, &STRANGERS_CODES, account_id).await?;
+        }
         throttle::forgive(&mut conn, budget.policy, &budget.subject).await
     };
     if let Err(e) = given.await {
@@ -563,6 +618,7 @@ async fn check_second_factor(
         return Err(AppError::invalid("otp", FieldError::Mismatch));
     }
     throttle::reset(conn, budget.policy, &budget.subject).await?;
+    throttle::reset(conn, &STRANGERS_CODES, account_id).await?;
     Ok(())
 }
 
@@ -654,7 +710,7 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
     // under the ID.
     let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
     let budget = crate::features::login::login_budget(&mut conn, Some(&account), &id_key).await?;
-    reserve_code_attempt(&mut conn, &budget, t).await?;
+    reserve_code_attempt(&mut conn, &account.id, &budget, t).await?;
     drop(conn);
     // The account's row first, as a login and a change of the sign-in settings take it;
     // the code, the waiting login and the session are one transaction: when the session
