@@ -25,7 +25,7 @@ pub(crate) async fn complete(
 
 /// The owner's answer, by the review mail's `link` (これは自分です or 心当たりがない),
 /// from `client`: where it leads.
-async fn review(app: &TestApp, client: &reqwest::Client, link: &str) -> String {
+pub(crate) async fn review(app: &TestApp, client: &reqwest::Client, link: &str) -> String {
     post_from(app, client, "/api/register/review/submit", &[("token", token_of(link))]).await
 }
 
@@ -39,7 +39,7 @@ async fn taro_is_mailed_a_link(app: &TestApp, c: &reqwest::Client) -> String {
 
 /// The two links of the newest mail to Hanako's contact address about a
 /// re-registration: `これは自分です`, then `心当たりがない`.
-async fn review_links(app: &TestApp) -> (String, String) {
+pub(crate) async fn review_links(app: &TestApp) -> (String, String) {
     let mails = outbox_mails_to(app, "registration.review", "hanako@example.com").await;
     let mail = mails.first().expect("the account's contact address is told at STEP 3");
     let links: Vec<String> = mail

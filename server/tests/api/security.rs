@@ -956,6 +956,47 @@ async fn a_re_registration_removes_two_step_verification_and_says_so(backend: Ba
     );
 }
 
+/// With two-step verification (or a passkey) on, the owner's これは自分です does not
+/// shorten the hold: whoever reads the contact mailbox could confirm a re-registration of
+/// their own and hold the account at once, past the second factor the replacement
+/// removes. The confirmation is noted, the mail and the pages say so, and 心当たりがない
+/// still cancels it until the hold ends.
+async fn with_a_second_factor_the_owners_confirmation_leaves_the_hold(backend: Backend) {
+    use crate::registration::{complete, hanako_reregisters, mailed_token, review, review_links};
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    turn_on(&app, &c).await;
+    hanako_reregisters(&app, &app.new_browser(), "stranger@example.org").await;
+    let told = outbox_mails_to(&app, "registration.review", HANAKO.0).await.remove(0).text;
+    assert!(
+        told.contains("上記の日時まで切り替わりません") && !told.contains("すぐに切り替えられます"),
+        "{told}"
+    );
+    let (confirm, cancel) = review_links(&app).await;
+    let (_, page) = app.get_text_with(&app.new_browser(), &confirm).await;
+    assert!(page.contains("下記の日時まで切り替わりません"), "{page}");
+    let token = mailed_token(&app, "stranger@example.org").await.unwrap();
+    let pending = complete(&app, &app.new_browser(), &token, Some("0")).await;
+    assert!(pending.starts_with("/register/pending?at="), "{pending}");
+    assert_eq!(review(&app, &app.new_browser(), &confirm).await, "/register/reviewed?result=held");
+    let (_, page) = app.get_text("/register/reviewed?result=held").await;
+    assert!(page.contains("メールでお知らせした日時に切り替わります"), "{page}");
+    assert!(event_kinds(&app).await.contains(&"registration.reregistration_confirmed".to_string()));
+    // Nothing changed: her ID still logs in, with its code; the new one does not.
+    assert_eq!(location(&app.login(HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    assert_eq!(
+        location(&app.login("stranger@example.org", "Sato-hana-99").await),
+        "/login?error=credentials&next=/"
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors WHERE enabled_at IS NOT NULL").await, 1);
+    // The confirmation is used; her 心当たりがない still ends the request.
+    assert!(review(&app, &app.new_browser(), &confirm).await.ends_with("error=link"));
+    assert_eq!(review(&app, &app.new_browser(), &cancel).await, "/register/reviewed?result=cancelled");
+    let at: i64 = pending.strip_prefix("/register/pending?at=").unwrap().parse().unwrap();
+    assert_eq!(maintenance_at(&app, at).await.applied("held re-registrations"), 0);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors WHERE enabled_at IS NOT NULL").await, 1);
+}
+
 /// The portal's relying party in development on 127.0.0.1: `localhost`, same port.
 const ORIGIN: &str = "http://localhost:3000";
 
@@ -1640,6 +1681,7 @@ on_both_databases!(
     the_sign_in_settings_mails_say_what_happened,
     a_replayed_foreign_or_cloned_passkey_assertion_logs_no_one_in,
     a_re_registration_removes_two_step_verification_and_says_so,
+    with_a_second_factor_the_owners_confirmation_leaves_the_hold,
     two_step_verification_turns_on_with_a_first_code_and_each_login_then_asks_for_one,
     second_steps_spend_the_login_budget_and_lock_at_one_hundred_in_a_row,
     a_password_reset_does_not_forgive_a_strangers_wrong_codes,

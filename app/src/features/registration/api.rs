@@ -481,6 +481,7 @@ async fn notify_owner(
 ) -> Result<(), AppError> {
     let link = |token: &str| settings.mailed_link(routes::REVIEW, token);
     let (confirm_link, cancel_link) = (link(&r.owner_confirm)?, link(&r.owner_cancel)?);
+    let held = confirm_holds(tx, Some(account_id)).await?;
     crate::ssr::db::customers::notify(
         tx,
         account_id,
@@ -494,6 +495,7 @@ async fn notify_owner(
                 t,
                 &r.browser,
                 r.hold_until,
+                held,
                 confirm_link.as_str(),
                 cancel_link.as_str(),
             )
@@ -666,10 +668,15 @@ async fn close_flow(state: &crate::ssr::AppState, id_hash: &str) -> Result<(), A
 pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
     use crate::ssr::crypto::sha256_hex;
     let hash = sha256_hex(token.trim());
-    let (link, state) =
-        crate::ssr::read_link(&token, async |conn, _, _| store::owner_review_link(conn, &hash).await).await?;
+    let ((link, held), state) = crate::ssr::read_link(&token, async |conn, _, _| {
+        let Some(link) = store::owner_review_link(conn, &hash).await? else { return Ok(None) };
+        let held = confirm_holds(conn, link.account_id.as_deref()).await?;
+        Ok(Some((link, held)))
+    })
+    .await?;
     Ok(OwnerReview {
         confirm: link.owner_confirm_hash.as_deref() == Some(hash.as_str()),
+        held,
         new_id: link.itscom_id,
         // STEP 3, as the mail says: the hold runs from it.
         requested_at: link.hold_until - state.settings.reregistration_hold_secs,
@@ -677,10 +684,28 @@ pub async fn get_owner_review(token: String) -> Result<OwnerReview, AppError> {
     })
 }
 
+/// Whether the owner's `これは自分です` leaves the hold as it is: the account has a
+/// second factor (two-step verification or a passkey), which the replacement removes.
+/// Whoever reads the contact mailbox could otherwise confirm a re-registration of their
+/// own and hold the account at once, past the factor; the owner keeps the hold to say
+/// 心当たりがない.
+#[cfg(feature = "ssr")]
+async fn confirm_holds(
+    conn: &mut crate::ssr::db::Conn,
+    account_id: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    match account_id {
+        Some(account_id) => crate::features::security::store::second_factor_on(conn, account_id).await,
+        None => Ok(false),
+    }
+}
+
 /// `これは自分です` or `心当たりがない`, from the link mailed to the account's contact
 /// address (single use: either link ends both). Confirming lets the replacement take
-/// effect as soon as the new address's link is opened (at once if it already was);
-/// cancelling ends this request and every pending one of the customer.
+/// effect as soon as the new address's link is opened (at once if it already was),
+/// unless the account has a second factor ([`confirm_holds`]: then it is noted, the
+/// hold stands and 心当たりがない stays open); cancelling ends this request and every
+/// pending one of the customer.
 #[server(endpoint = "register/review/submit")]
 pub async fn review_reregistration(token: String) -> Result<String, AppError> {
     use crate::ssr::auth::{client_address, sha256_hex};
@@ -702,11 +727,19 @@ pub async fn review_reregistration(token: String) -> Result<String, AppError> {
             return refuse(&page, AppError::LinkInvalid);
         };
         let confirm = confirm_hash.as_deref() == Some(hash.as_str());
+        let client = client_address();
+        if confirm && confirm_holds(&mut tx, Some(&account_id)).await? {
+            if !store::set_aside_confirm_link(&mut tx, &id_hash).await? {
+                return refuse(&page, AppError::LinkInvalid);
+            }
+            record_confirmed(&mut tx, &account_id, &client, t).await?;
+            tx.commit().await?;
+            return Ok(routes::reviewed("held"));
+        }
         // Single use: whoever clears the links first decides.
         if !store::claim_owner_links(&mut tx, &id_hash, confirm, t).await? {
             return refuse(&page, AppError::LinkInvalid);
         }
-        let client = client_address();
         if confirm {
             return owner_confirmed(&state, tx, &id_hash, &account_id, step, &client, t).await;
         }
@@ -730,16 +763,7 @@ async fn owner_confirmed(
     t: i64,
 ) -> crate::ssr::Answer {
     use super::RegistrationStep;
-    use crate::ssr::events::{record, Event, Subject};
-    record(
-        &mut tx,
-        Event::ReregistrationConfirmed,
-        Subject::Account(account_id),
-        client,
-        serde_json::json!({}),
-        t,
-    )
-    .await?;
+    record_confirmed(&mut tx, account_id, client, t).await?;
     if step == RegistrationStep::Waiting {
         if let Err(e) = store::apply(&mut tx, &state.settings, id_hash, RegistrationStep::Waiting, t).await {
             drop(tx);
@@ -754,6 +778,18 @@ async fn owner_confirmed(
     }
     tx.commit().await?;
     Ok(routes::reviewed("confirmed"))
+}
+
+#[cfg(feature = "ssr")]
+async fn record_confirmed(
+    tx: &mut crate::ssr::db::Conn,
+    account_id: &str,
+    client: &str,
+    t: i64,
+) -> Result<(), sqlx::Error> {
+    use crate::ssr::events::{record, Event, Subject};
+    record(tx, Event::ReregistrationConfirmed, Subject::Account(account_id), client, serde_json::json!({}), t)
+        .await
 }
 
 /// `心当たりがない`: every pending registration of the customer ends, and the event is

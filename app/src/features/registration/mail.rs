@@ -61,12 +61,14 @@ pub fn reregistration_requested(
     at: i64,
     browser: &str,
     takes_effect_at: i64,
+    held: bool,
     confirm_link: &str,
     cancel_link: &str,
 ) -> Mail {
     let w = super::texts::of(locale);
     let (when, effect) = (format_time(locale, at), format_time(locale, takes_effect_at));
-    let paragraphs = (w.mail_requested)(new_id, &when, browser, &effect, confirm_link, cancel_link);
+    let note = if held { w.mail_requested_held } else { w.mail_requested_at_once };
+    let paragraphs = (w.mail_requested)(new_id, &when, browser, &effect, note, confirm_link, cancel_link);
     wrap(settings, locale, to, w.mail_requested_subject, &paragraphs)
 }
 

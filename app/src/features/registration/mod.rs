@@ -68,6 +68,8 @@ pub struct Confirmation {
 pub struct OwnerReview {
     /// `これは自分です` (true) or `心当たりがない` (false).
     pub confirm: bool,
+    /// The account has a second factor: confirming leaves the hold as it is.
+    pub held: bool,
     pub new_id: String,
     pub requested_at: i64,
     pub takes_effect_at: i64,

@@ -288,7 +288,11 @@ pub fn ReviewPage() -> impl IntoView {
     let error = form_error();
     view! {
         <LinkPage title=tf.review_title load=get_owner_review children=move |r, token| view! {
-            <p class="mb-4 leading-relaxed">{if r.confirm { tf.review_lead_confirm } else { tf.review_lead_cancel }}</p>
+            <p class="mb-4 leading-relaxed">{match (r.confirm, r.held) {
+                (true, false) => tf.review_lead_confirm,
+                (true, true) => tf.review_lead_confirm_held,
+                (false, _) => tf.review_lead_cancel,
+            }}</p>
             <FormAlert error=error/>
             <Facts facts=vec![
                 (tf.review_new_id, r.new_id.clone()),
@@ -311,6 +315,7 @@ pub fn ReviewedPage() -> impl IntoView {
     let query = use_query_map();
     let message = move || match query.read().get("result").as_deref() {
         Some("applied") => tf.review_done_applied,
+        Some("held") => tf.review_done_held,
         Some("cancelled") => tf.review_done_cancelled,
         Some("unavailable") => tx.err_account_unavailable,
         _ => tf.review_done_confirmed,

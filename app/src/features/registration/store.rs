@@ -346,13 +346,14 @@ pub struct OwnerReviewLink {
     pub owner_confirm_hash: Option<String>,
     pub itscom_id: String,
     pub hold_until: i64,
+    pub account_id: Option<String>,
 }
 
 /// The pending re-registration whose owner's link (confirm or cancel) hashes to `hash`
 /// (reading changes nothing).
 pub async fn owner_review_link(conn: &mut Conn, hash: &str) -> Result<Option<OwnerReviewLink>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT owner_confirm_hash, itscom_id, hold_until FROM registration_flows
+        "SELECT owner_confirm_hash, itscom_id, hold_until, account_id FROM registration_flows
          WHERE (owner_confirm_hash = $1 OR owner_cancel_hash = $1) AND {}",
         crate::ssr::flow::step_in(&[RegistrationStep::MailSent, RegistrationStep::Waiting])
     ))
@@ -417,6 +418,20 @@ pub async fn claim_owner_links(
     .await?
     .rows_affected();
     Ok(claimed == 1)
+}
+
+/// Sets aside the owner's `これは自分です` link of flow `id_hash` alone (a confirmation
+/// that does not shorten the hold): her `心当たりがない` stays open. False when it was
+/// used or cleared already.
+pub async fn set_aside_confirm_link(conn: &mut Conn, id_hash: &str) -> Result<bool, sqlx::Error> {
+    let cleared = sqlx::query(
+        "UPDATE registration_flows SET owner_confirm_hash = NULL WHERE id_hash = $1 AND owner_confirm_hash IS NOT NULL",
+    )
+    .bind(id_hash)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(cleared == 1)
 }
 
 /// A stop link lives this long.

@@ -41,6 +41,18 @@ pub async fn newest_sealed_secrets(conn: &mut Conn, limit: i64) -> Result<Vec<St
     .await
 }
 
+/// Whether the account has a second factor: two-step verification on, or a passkey.
+pub async fn second_factor_on(conn: &mut Conn, account_id: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM totp_factors WHERE account_id = $1 AND enabled_at IS NOT NULL)
+              + (SELECT COUNT(*) FROM passkeys WHERE account_id = $1)",
+    )
+    .bind(account_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}
+
 /// Whether a login of the account needs its second step.
 pub async fn two_step_on(conn: &mut Conn, account_id: &str) -> Result<bool, sqlx::Error> {
     Ok(factor(conn, account_id).await?.is_some_and(|f| f.enabled_at.is_some()))
