@@ -63,7 +63,8 @@ pub static REGISTRY: crate::ssr::maintenance::Registry = crate::ssr::maintenance
 pub const SESSION_BOUND: &[&str] = &["id_changes", "mailbox_drafts", "payment_setups", "speed_tests"];
 
 /// After a security change of an account (password reset, re-registration, the
-/// contact address taken back, a stopped registration): every session ends, and so does
+/// contact address taken back, a stopped registration): every session ends, the browsers
+/// the account knows are forgotten (their budgets open again), and so does
 /// a login waiting for its second step, a passkey ceremony and every change still
 /// pending for it, so that nothing started by someone else before
 /// the change completes after it.
@@ -77,6 +78,7 @@ pub async fn end_for_security(
     // waits for this change or has its session ended by it.
     crate::ssr::db::customers::lock_account(&mut *conn, account_id).await?;
     crate::ssr::auth::session::end_all(&mut *conn, account_id).await?;
+    login::forget_browsers(&mut *conn, account_id, None).await?;
     security::store::end_waiting(&mut *conn, account_id).await?;
     cancel_pending(conn, account_id, now).await
 }

@@ -354,13 +354,30 @@ async fn a_password_reset_does_not_forgive_a_strangers_wrong_codes(backend: Back
     let mismatched = answers.iter().filter(|a| a.contains("otp.mismatch")).count();
     assert_eq!(mismatched, 10, "{answers:?}");
     assert!(answers[10..].iter().all(|a| a.contains("error=throttled")), "{answers:?}");
-    // The owner's browser, known to the account, is not held by them.
+    // A reset forgets every browser: the owner's too waits, and then her right code
+    // opens the budget again.
     assert_eq!(location(&app.login_from(&c, HANAKO.0, &password).await), "/login/two-step?next=/");
+    assert!(guess(c.clone(), code(&totp, 0)).await.contains("error=throttled"));
+    pass_throttle_waits(&app, 3600).await;
     assert_eq!(guess(c.clone(), code(&totp, 0)).await, "/");
-    // Her right code opened the strangers' budget again.
     let d = app.new_browser();
     assert_eq!(location(&app.login_from(&d, HANAKO.0, &password).await), "/login/two-step?next=/");
-    assert!(guess(d, wrong).await.contains("otp.mismatch"));
+    assert!(guess(d.clone(), wrong.clone()).await.contains("otp.mismatch"));
+    // A browser known since (hers, now) is not held by strangers' codes.
+    use app::ssr::auth::throttle;
+    let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let row = throttle::row_of(&app::features::security::STRANGERS_CODES, &account);
+    exec(
+        &app,
+        &format!("UPDATE throttle SET failures = 50, blocked_until = {} WHERE key = '{row}'", i64::MAX / 4),
+    )
+    .await;
+    assert!(guess(d, wrong).await.contains("error=throttled"));
+    assert_eq!(location(&app.login_from(&c, HANAKO.0, &password).await), "/login/two-step?next=/");
+    assert_eq!(guess(c, code(&totp, 1)).await, "/");
 }
 
 async fn turning_it_off_or_renewing_the_codes_needs_the_password_and_a_code(backend: Backend) {
@@ -714,6 +731,31 @@ async fn devices_are_listed_and_ended_by_their_owner_only(backend: Backend) {
     let (_, body) = app.get_text_with(&desk, "/account/security?done=others_ended&n=2").await;
     assert!(body.contains("他の端末（2台）をログアウトさせました。"));
     assert!(body.contains("ほかにログインしている端末はありません。"));
+}
+
+/// 他の端末をすべてログアウト forgets the browsers the account knew but this one, and a
+/// password reset forgets them all: a browser someone else logged in from was known for
+/// good, its logins never told to the owner and its budget its own. It is a new browser
+/// again, and its next login is told.
+async fn signing_out_the_others_or_a_reset_forgets_their_browsers(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (c, b) = (logged_in(&app, HANAKO.0, HANAKO.1).await, logged_in(&app, HANAKO.0, HANAKO.1).await);
+    let told = || async { outbox_mails_to(&app, "login.new_browser", HANAKO.0).await.len() };
+    assert_eq!(told().await, 2);
+    assert_eq!(location(&app.login_from(&b, HANAKO.0, HANAKO.1).await), "/");
+    assert_eq!(told().await, 2, "a browser known");
+    post_from(&app, &c, "/api/security/sessions/end-others", &[]).await;
+    assert_eq!(location(&app.login_from(&c, HANAKO.0, HANAKO.1).await), "/");
+    assert_eq!(told().await, 2, "this browser is kept");
+    assert_eq!(location(&app.login_from(&b, HANAKO.0, HANAKO.1).await), "/");
+    assert_eq!(told().await, 3, "the other is new again");
+    let (r, mailed) = hanako_gets_a_code(&app).await;
+    assert_eq!(post_from(&app, &r, "/api/recovery/code", &[("code", &mailed)]).await, "/recovery/password");
+    let pw = [("password", "New-hanako-77"), ("password_again", "New-hanako-77")];
+    assert_eq!(post_from(&app, &r, "/api/recovery/password", &pw).await, "/recovery/done");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM known_devices WHERE account_id IN (SELECT id FROM accounts WHERE customer_no = '100000002')").await, 0);
+    assert_eq!(location(&app.login_from(&c, HANAKO.0, "New-hanako-77").await), "/");
+    assert_eq!(told().await, 4, "after a reset, every browser is new");
 }
 
 async fn new_browser_notices_tell_where_and_can_be_turned_off(backend: Backend) {
@@ -1697,5 +1739,6 @@ on_both_databases!(
     a_security_change_ends_a_login_waiting_for_its_code,
     devices_are_listed_and_ended_by_their_owner_only,
     new_browser_notices_tell_where_and_can_be_turned_off,
+    signing_out_the_others_or_a_reset_forgets_their_browsers,
     the_activity_shows_the_accounts_own_events_newest_first_by_kind_and_page,
 );

@@ -167,17 +167,27 @@ pub(crate) async fn login_budget(
     })
 }
 
-/// Every browser budget of the account opens again (a password reset, a
-/// re-registration: what opens its [`LOGIN_ACCOUNT`](crate::ssr::auth::throttle::LOGIN_ACCOUNT)).
+/// The account forgets the browsers it has logged in from, but `keep` (this browser's
+/// device cookie, when one is kept), and their budgets open again: after a security
+/// change (a password reset, a re-registration…) or 他の端末をすべてログアウト, a
+/// browser someone else logged in from is no longer one the account knows. Its next
+/// login is told to the owner as a new browser's, counts under the ID, and no longer
+/// passes the recovery's limits per ID.
 #[cfg(feature = "ssr")]
-pub async fn reset_browser_budgets(
+pub async fn forget_browsers(
     conn: &mut crate::ssr::db::Conn,
     account_id: &str,
+    keep: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     use crate::ssr::auth::throttle;
+    let kept = keep.map(crate::ssr::auth::sha256_hex);
     for hash in super::store::known_device_hashes(conn, account_id).await? {
+        if kept.as_deref() == Some(hash.as_str()) {
+            continue;
+        }
         throttle::reset(conn, &throttle::LOGIN_BROWSER, &super::store::browser_subject(account_id, &hash))
             .await?;
+        super::store::forget_device(conn, account_id, &hash).await?;
     }
     Ok(())
 }

@@ -114,6 +114,16 @@ pub async fn known_device_hashes(conn: &mut Conn, account_id: &str) -> Result<Ve
         .await
 }
 
+/// The account forgets the browser whose device cookie hashes to `device_hash`.
+pub async fn forget_device(conn: &mut Conn, account_id: &str, device_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM known_devices WHERE account_id = $1 AND device_hash = $2")
+        .bind(account_id)
+        .bind(device_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// The subject of the login budget of `account_id` from the browser whose device
 /// cookie hashes to `device_hash` ([`throttle::LOGIN_BROWSER`](crate::ssr::auth::throttle::LOGIN_BROWSER)).
 pub fn browser_subject(account_id: &str, device_hash: &str) -> String {

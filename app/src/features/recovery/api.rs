@@ -522,7 +522,6 @@ async fn reset_password(
     let passkeys_removed = crate::features::security::store::delete_passkeys(tx, account_id).await? > 0;
     let key = crate::domain::ItscomId::key_of_raw(&target.itscom_id);
     throttle::reset(tx, &throttle::LOGIN_ACCOUNT, &key).await?;
-    crate::features::login::reset_browser_budgets(tx, account_id).await?;
     crate::features::registration::clear_customer_budgets(tx, account_id).await?;
     crate::ssr::events::account_event(tx, crate::ssr::events::Event::PasswordReset, account_id, t).await?;
     target

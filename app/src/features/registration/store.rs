@@ -783,7 +783,6 @@ async fn replaced(
         existing;
     let old_key = crate::domain::ItscomId::key_of_raw(&old_id);
     crate::ssr::auth::throttle::reset(tx, &crate::ssr::auth::throttle::LOGIN_ACCOUNT, &old_key).await?;
-    crate::features::login::reset_browser_budgets(tx, &account_id).await?;
     crate::features::end_for_security(tx, &account_id, now).await?;
     // Whoever lost every factor re-registers through the contract check: the factors
     // they lost go with the old ID (the owner's mail says so).

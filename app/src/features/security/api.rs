@@ -109,6 +109,8 @@ async fn end_others() -> crate::ssr::Answer {
     let mut tx = state.db.begin().await?;
     let ended =
         crate::ssr::auth::session::end_others(&mut tx, &account.account_id, &account.session_hash).await?;
+    let this_browser = crate::ssr::auth::request_cookie(crate::features::login::DEVICE_COOKIE);
+    crate::features::login::forget_browsers(&mut tx, &account.account_id, this_browser.as_deref()).await?;
     // This one goes on under a new token, what it has under way with it: a copy of its
     // cookie (someone else's, taken from this browser) ends with the others.
     let token = crate::ssr::auth::session::rotate(&mut tx, &account.session_hash)
