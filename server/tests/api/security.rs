@@ -496,6 +496,26 @@ async fn a_right_password_elsewhere_does_not_wipe_the_count_of_wrong_codes(backe
 /// A setup under way belongs to the session that started it: another session of the
 /// same account (a stolen one) neither sees its key nor confirms it with the right
 /// code, which would have kept a copy of the new factor and taken its recovery codes.
+/// A setup started again (another tab of the same session) between a first code's check
+/// and its write does not bring the new secret into force: the customer scanned the
+/// first. On PostgreSQL the write found the replacing row and turned it on.
+async fn a_first_code_turns_on_only_the_secret_it_was_checked_against(backend: Backend) {
+    use app::features::security::store;
+    let app = spawn_app_with_demo_data(backend).await;
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let t = app::ssr::now();
+    assert!(store::put_pending(&mut conn, &account, "session-1", "sealed-first", t).await.unwrap());
+    assert!(store::put_pending(&mut conn, &account, "session-1", "sealed-again", t).await.unwrap());
+    assert!(!store::enable(&mut conn, &account, "session-1", "sealed-first", 1, t).await.unwrap());
+    assert!(!store::two_step_on(&mut conn, &account).await.unwrap());
+    assert!(store::enable(&mut conn, &account, "session-1", "sealed-again", 1, t).await.unwrap());
+    assert!(store::two_step_on(&mut conn, &account).await.unwrap());
+}
+
 async fn a_two_step_setup_is_seen_and_confirmed_by_its_own_session_only(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let owner = logged_in(&app, HANAKO.0, HANAKO.1).await;
@@ -1733,6 +1753,7 @@ on_both_databases!(
     with_two_step_on_adding_a_passkey_asks_for_a_code,
     a_passkey_prompt_cancelled_can_be_tried_again_with_the_same_code,
     a_two_step_setup_is_seen_and_confirmed_by_its_own_session_only,
+    a_first_code_turns_on_only_the_secret_it_was_checked_against,
     turning_the_notices_off_asks_for_the_password_and_is_mailed,
     wrong_passwords_at_a_change_are_recorded_and_the_lock_is_mailed,
     a_right_password_past_the_free_attempts_leaves_no_wait_behind,

@@ -291,7 +291,9 @@ async fn turn_on(code: String) -> crate::ssr::Answer {
         return Err(AppError::invalid("otp", FieldError::Mismatch).into());
     };
     throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &key).await?;
-    if !super::store::enable(&mut tx, &account.account_id, &account.session_hash, step, t).await? {
+    if !super::store::enable(&mut tx, &account.account_id, &account.session_hash, &factor.secret, step, t)
+        .await?
+    {
         return crate::ssr::refuse(super::routes::SECURITY, AppError::FlowExpired);
     }
     new_codes(&mut tx, &state.settings, &account.account_id).await?;

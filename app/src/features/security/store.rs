@@ -85,23 +85,26 @@ pub async fn put_pending(
         == 1)
 }
 
-/// The secret waiting in session `session_hash` comes into force at `step` (its first
-/// code), once.
+/// The secret `sealed` waiting in session `session_hash` comes into force at `step` (its
+/// first code), once: not another that replaced it meanwhile (the setup started again in
+/// another tab, between the code's check and this), which the customer never scanned.
 pub async fn enable(
     conn: &mut Conn,
     account_id: &str,
     session_hash: &str,
+    sealed: &str,
     step: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE totp_factors SET enabled_at = $3, last_step = $2, pending_session = NULL
-         WHERE account_id = $1 AND enabled_at IS NULL AND pending_session = $4",
+         WHERE account_id = $1 AND enabled_at IS NULL AND pending_session = $4 AND secret = $5",
     )
     .bind(account_id)
     .bind(step)
     .bind(now)
     .bind(session_hash)
+    .bind(sealed)
     .execute(conn)
     .await?
     .rows_affected()
