@@ -571,6 +571,36 @@ async fn a_wrong_code_after_the_right_password_tells_the_owner_once_a_day(backen
     assert_eq!(outbox_mails_to(&app, "security.password_known", HANAKO.0).await.len(), 1);
 }
 
+/// The same right code sent twice at once (a double click without JavaScript, an
+/// autofill that submits) is one login: the second request, which waited for the first,
+/// finds its login taken. It found the code used, and counted, recorded and mailed it as
+/// a wrong one: the password may be known.
+async fn a_right_code_sent_twice_at_once_is_no_wrong_code(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (_, totp, _, b) = a_login_waiting_for_its_code(&app).await;
+    let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let mut held = app.db.begin().await.unwrap();
+    app::ssr::db::customers::lock_account(&mut held, &account).await.unwrap();
+    let otp = code(&totp, 0);
+    let form = [("otp", otp.as_str()), ("next", "/")];
+    let (first, second) = (
+        post_later(&app, &b, "/api/login/two-step", &[HTML], &form),
+        post_later(&app, &b, "/api/login/two-step", &[HTML], &form),
+    );
+    let (first, second) = across(held, async move { tokio::join!(first, second) }).await;
+    let mut went = [location(&first), location(&second)];
+    went.sort();
+    assert_eq!(went, ["/", "/login/two-step?error=expired&next=/"]);
+    assert!(outbox_mails_to(&app, "security.password_known", HANAKO.0).await.is_empty());
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.two_step_failed'").await,
+        0
+    );
+}
+
 /// A process that cannot check a code (its SEAL_KEY opens no secret: one misconfigured
 /// behind the load balancer, started before any secret was stored, which its start-up
 /// check would have refused) answers with an error and gives the code's attempt back:
@@ -1722,6 +1752,7 @@ on_both_databases!(
     a_code_a_process_cannot_check_costs_no_attempt,
     signing_out_the_others_ends_a_copy_of_this_cookie_too,
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,
+    a_right_code_sent_twice_at_once_is_no_wrong_code,
     recovery_codes_are_stored_keyed_and_the_old_ones_still_work,
     a_two_step_setup_confirmed_as_a_reset_completes_turns_nothing_on,
     one_code_adds_one_passkey_though_its_start_is_sent_again_as_it_finishes,

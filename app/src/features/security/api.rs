@@ -721,6 +721,15 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
     // cannot start, the code is not spent and the login still waits for it.
     let mut tx = state.db.begin().await?;
     crate::ssr::db::customers::lock_account(&mut tx, &account.id).await?;
+    // The same login sent twice at once (a double click without JavaScript, an autofill
+    // that submits): the other request took it while this one waited for the account.
+    // Its code, right and now used, is no wrong code (counted, recorded and mailed as
+    // the password's being known).
+    if super::store::challenge_account(&mut tx, &hash, t).await?.is_none() {
+        drop(tx);
+        give_back_code_attempt(&state, &account.id, &budget, t).await;
+        return Err(AppError::FlowExpired.into());
+    }
     let mut tx = match spend_code(tx, &state, (&account.id, &account.itscom_id), &budget, factor, t).await {
         Ok(tx) => tx,
         Err(wrong @ AppError::Invalid { .. }) => {
