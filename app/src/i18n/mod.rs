@@ -259,6 +259,13 @@ pub fn format_date(locale: Locale, yyyy_mm_dd: &str) -> String {
     }
 }
 
+/// What stands between two sentences of one paragraph: nothing after 。, a space after
+/// an English full stop. None in Japanese: an empty text is rendered as a space (a text
+/// node hydration can find).
+pub fn sentence_gap(tx: &Texts) -> Option<&'static str> {
+    (!tx.sentence_gap.is_empty()).then_some(tx.sentence_gap)
+}
+
 /// "2026年10月" or "Oct 2026" from "2026-10".
 pub fn format_month(locale: Locale, yyyy_mm: &str) -> String {
     const EN_MONTHS: [&str; 12] =

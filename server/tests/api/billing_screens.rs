@@ -118,6 +118,8 @@ async fn the_top_page_tells_of_an_unpaid_month(backend: Backend) {
     let (y, m) = unpaid.split_once('-').unwrap();
     let month = format!("{y}年{}月分のご請求", m.trim_start_matches('0'));
     assert!(notice.contains(&month) && notice.contains("が未払いです。"), "{notice}");
+    let text: String = notice.split('<').map(|part| part.split_once('>').map_or(part, |(_, t)| t)).collect();
+    assert!(!text.contains("。 "), "no half-width space after 。: {text}");
     assert!(
         notice.contains(&app::i18n::format_yen(app::i18n::Locale::Ja.texts(), app::domain::Yen(total))),
         "{notice}"

@@ -81,7 +81,7 @@ pub fn RecoveryCodePage() -> impl IntoView {
                 <Submit label=tx.next/>
             </ActionForm>
             <p class="mt-6 text-sm leading-relaxed text-slate-700">
-                {tf.cannot_receive} " " <a class="link" href=crate::features::registration::routes::START>{tx.register_link}</a>
+                {tf.cannot_receive}{crate::i18n::sentence_gap(tx)}<a class="link" href=crate::features::registration::routes::START>{tx.register_link}</a>
             </p>
         </StepCard>
     }

@@ -107,7 +107,7 @@ fn ResultCard(result: SpeedResult, change: Option<i64>) -> impl IntoView {
                         " — " {ts.grade} " "
                         <span class="badge badge-info" data-testid="result-grade">{g}</span>
                     </p>
-                    <p class="text-sm">{(ts.grade_help)(g)} " " {ts.loaded_help}</p>
+                    <p class="text-sm">{(ts.grade_help)(g)}{crate::i18n::sentence_gap(crate::i18n::t())}{ts.loaded_help}</p>
                 </div>
             })}
             {vs_plan.map(|v| view! {

@@ -37,8 +37,7 @@ fn notice(
     match n {
         TopNotice::Unpaid { month, total } => view! {
             <li class="alert alert-error" data-testid="notice-unpaid">
-                {(tx.notice_unpaid)(&format_month(locale, month), &format_yen(tx, *total))} " "
-                <a class="link link-action" href=format!("{}?month={month}", billing::routes::INVOICES)>{tb.title}</a>
+                {(tx.notice_unpaid)(&format_month(locale, month), &format_yen(tx, *total))}{crate::i18n::sentence_gap(tx)}<a class="link link-action" href=format!("{}?month={month}", billing::routes::INVOICES)>{tb.title}</a>
             </li>
         }
         .into_any(),
