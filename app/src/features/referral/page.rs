@@ -36,7 +36,7 @@ pub fn ReferralPage() -> impl IntoView {
                             </div>
                             <div>
                                 <h2 class="card-title">{tr.link}</h2>
-                                <p><a class="link inline-block py-2" href=o.link.clone() data-testid="referral-link">{link_text(&o.link)}</a></p>
+                                <p><a class="link inline-block min-h-11 py-2.5" href=o.link.clone() data-testid="referral-link">{link_text(&o.link)}</a></p>
                             </div>
                         </div>
                         <figure class="justify-self-center text-center">
