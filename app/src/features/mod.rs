@@ -286,6 +286,10 @@ mod tests {
                     vec![when.as_str(), "UA-6"],
                 ),
                 (
+                    crate::features::security::mail::recovery_code_used(&s, locale, "t@x", 7, 1_795_583_100),
+                    vec![when.as_str(), "7"],
+                ),
+                (
                     crate::features::billing::mail::invoice_issued(
                         &s,
                         locale,

@@ -117,6 +117,25 @@ async fn recovery_codes_are_stored_keyed_and_the_old_ones_still_work(backend: Ba
     assert_eq!(second(codes[1].clone()).await, "/login/two-step?error=otp.mismatch&next=/", "once");
 }
 
+/// A login by a recovery code is mailed to the contact address with the codes left: the
+/// phone may be lost, or someone else has the codes. It was told to a new browser alone,
+/// as any login. A login by the app's code is not mailed.
+async fn a_login_by_a_recovery_code_is_mailed_with_the_codes_left(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (_, totp, codes, b) = a_login_waiting_for_its_code(&app).await;
+    assert_eq!(post_from(&app, &b, "/api/login/two-step", &[("otp", &codes[0]), ("next", "/")]).await, "/");
+    let told = outbox_mails_to(&app, "security.recovery_code_used", HANAKO.0).await;
+    assert_eq!(told.len(), 1);
+    assert!(told[0].text.contains("リカバリーコードは残り9個です。"), "{}", told[0].text);
+    let d = app.new_browser();
+    assert_eq!(location(&app.login_from(&d, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    assert_eq!(
+        post_from(&app, &d, "/api/login/two-step", &[("otp", &code(&totp, 0)), ("next", "/")]).await,
+        "/"
+    );
+    assert_eq!(outbox_mails_to(&app, "security.recovery_code_used", HANAKO.0).await.len(), 1);
+}
+
 /// The setup on a phone: a link opens the authenticator app on the key (a phone cannot
 /// scan its own screen), and a malformed first code is asked for as the app's 6 digits
 /// (no recovery code exists yet: the login's words name one). Neither was so before.
@@ -1754,6 +1773,7 @@ on_both_databases!(
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,
     a_right_code_sent_twice_at_once_is_no_wrong_code,
     recovery_codes_are_stored_keyed_and_the_old_ones_still_work,
+    a_login_by_a_recovery_code_is_mailed_with_the_codes_left,
     a_two_step_setup_confirmed_as_a_reset_completes_turns_nothing_on,
     one_code_adds_one_passkey_though_its_start_is_sent_again_as_it_finishes,
     a_code_whose_session_or_change_could_not_be_written_is_not_spent,

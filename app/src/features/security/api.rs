@@ -709,6 +709,7 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
         return Err(AppError::TooManyAttempts.into());
     }
     let factor = parse_code(&code)?;
+    let by_recovery_code = matches!(factor, crate::domain::two_step::SecondFactor::Recovery(_));
     // The code counts where the password did: a browser the account knows, in its own
     // budget (a lock strangers put on the ID holds it at neither step); any other,
     // under the ID.
@@ -742,10 +743,28 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
         return Err(AppError::FlowExpired.into());
     }
     let started = start_session_in(&mut tx, &state, &account, &client, t, Method::TwoStep).await?;
+    if by_recovery_code {
+        tell_recovery_code_used(&mut tx, &state.settings, &account.id, t).await?;
+    }
     tx.commit().await?;
     auth::set_cookie(&auth::cookie(&state.settings, CHALLENGE_COOKIE, "", Some(0), true));
     started.hand_over(&state.settings);
     Ok(next)
+}
+
+/// A login by a recovery code is told to the contact address, with the codes left: the
+/// owner's phone may be lost, or someone else has her codes. (The login's own mail goes
+/// to a new browser only.)
+#[cfg(feature = "ssr")]
+async fn tell_recovery_code_used(
+    tx: &mut crate::ssr::db::Conn,
+    settings: &crate::ssr::config::Settings,
+    account_id: &str,
+    t: i64,
+) -> Result<(), sqlx::Error> {
+    let left = super::store::codes_left(tx, account_id).await?;
+    let mail = |locale, to: &str| super::mail::recovery_code_used(settings, locale, to, left, t);
+    crate::ssr::db::customers::notify(tx, account_id, "security.recovery_code_used", mail, t).await
 }
 
 /// セキュリティ履歴: a page of the account's own events of the last 12 months.

@@ -14,6 +14,14 @@ pub fn password_known(settings: &Settings, locale: Locale, to: &str, at: i64, br
     wrap(settings, locale, to, w.mail_password_known_subject, &paragraphs)
 }
 
+/// A login by a recovery code: when, the codes left, and the link to ログイン・セキュリティ設定.
+pub fn recovery_code_used(settings: &Settings, locale: Locale, to: &str, left: i64, at: i64) -> Mail {
+    let w = super::texts::of(locale);
+    let link = settings.public_url.join(super::routes::SECURITY).map(String::from).unwrap_or_default();
+    let paragraphs = (w.mail_recovery_used)(&format_time(locale, at), left, &link);
+    wrap(settings, locale, to, w.mail_recovery_used_subject, &paragraphs)
+}
+
 /// Two-step verification turned on or off, new recovery codes: what, when, and the
 /// link to ログイン・セキュリティ設定.
 pub fn sign_in_changed(settings: &Settings, locale: Locale, to: &str, what: &str, at: i64) -> Mail {
