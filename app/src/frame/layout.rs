@@ -44,7 +44,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </nav>
             </details>
         </header>
-        <div class="mx-auto flex max-w-6xl gap-8 px-4 py-6">
+        <div class="mx-auto flex w-full max-w-6xl flex-1 gap-8 px-4 py-6">
             <nav aria-label=tx.main_menu class="side-nav hidden md:block">
                 <MenuList/>
             </nav>
