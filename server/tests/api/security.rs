@@ -512,9 +512,6 @@ async fn a_right_password_elsewhere_does_not_wipe_the_count_of_wrong_codes(backe
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 1, "still on");
 }
 
-/// A setup under way belongs to the session that started it: another session of the
-/// same account (a stolen one) neither sees its key nor confirms it with the right
-/// code, which would have kept a copy of the new factor and taken its recovery codes.
 /// A setup started again (another tab of the same session) between a first code's check
 /// and its write does not bring the new secret into force: the customer scanned the
 /// first. On PostgreSQL the write found the replacing row and turned it on.
@@ -535,6 +532,9 @@ async fn a_first_code_turns_on_only_the_secret_it_was_checked_against(backend: B
     assert!(store::two_step_on(&mut conn, &account).await.unwrap());
 }
 
+/// A setup under way belongs to the session that started it: another session of the
+/// same account (a stolen one) neither sees its key nor confirms it with the right
+/// code, which would have kept a copy of the new factor and taken its recovery codes.
 async fn a_two_step_setup_is_seen_and_confirmed_by_its_own_session_only(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let owner = logged_in(&app, HANAKO.0, HANAKO.1).await;
