@@ -1093,6 +1093,12 @@ async fn with_a_second_factor_the_owners_confirmation_leaves_the_hold(backend: B
     let (_, page) = app.get_text("/register/reviewed?result=held").await;
     assert!(page.contains("メールでお知らせした日時に切り替わります"), "{page}");
     assert!(event_kinds(&app).await.contains(&"registration.reregistration_confirmed".to_string()));
+    // Recorded as a confirmation that left the hold: support tells it from one that applied.
+    let details: Vec<(String,)> =
+        rows(&app, "SELECT detail FROM account_events WHERE kind = 'registration.reregistration_confirmed'")
+            .await;
+    assert_eq!(details.len(), 1);
+    assert!(details[0].0.contains("\"held\":true"), "{}", details[0].0);
     // Nothing changed: her ID still logs in, with its code; the new one does not.
     assert_eq!(location(&app.login(HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
     assert_eq!(

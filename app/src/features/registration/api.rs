@@ -732,7 +732,7 @@ pub async fn review_reregistration(token: String) -> Result<String, AppError> {
             if !store::set_aside_confirm_link(&mut tx, &id_hash).await? {
                 return refuse(&page, AppError::LinkInvalid);
             }
-            record_confirmed(&mut tx, &account_id, &client, t).await?;
+            record_confirmed(&mut tx, &account_id, &client, true, t).await?;
             tx.commit().await?;
             return Ok(routes::reviewed("held"));
         }
@@ -763,7 +763,7 @@ async fn owner_confirmed(
     t: i64,
 ) -> crate::ssr::Answer {
     use super::RegistrationStep;
-    record_confirmed(&mut tx, account_id, client, t).await?;
+    record_confirmed(&mut tx, account_id, client, false, t).await?;
     if step == RegistrationStep::Waiting {
         if let Err(e) = store::apply(&mut tx, &state.settings, id_hash, RegistrationStep::Waiting, t).await {
             drop(tx);
@@ -781,15 +781,18 @@ async fn owner_confirmed(
 }
 
 #[cfg(feature = "ssr")]
+/// The owner's これは自分です, recorded; `held` when it left the hold as it was (a second
+/// factor on the account), which support and the history tell apart.
 async fn record_confirmed(
     tx: &mut crate::ssr::db::Conn,
     account_id: &str,
     client: &str,
+    held: bool,
     t: i64,
 ) -> Result<(), sqlx::Error> {
     use crate::ssr::events::{record, Event, Subject};
-    record(tx, Event::ReregistrationConfirmed, Subject::Account(account_id), client, serde_json::json!({}), t)
-        .await
+    let detail = if held { serde_json::json!({ "held": true }) } else { serde_json::json!({}) };
+    record(tx, Event::ReregistrationConfirmed, Subject::Account(account_id), client, detail, t).await
 }
 
 /// `心当たりがない`: every pending registration of the customer ends, and the event is
