@@ -399,6 +399,46 @@ async fn a_password_reset_does_not_forgive_a_strangers_wrong_codes(backend: Back
     assert_eq!(guess(c, code(&totp, 1)).await, "/");
 }
 
+/// The owner's right code from a browser the account knows leaves the strangers' count
+/// as it is: only a right code it counted opens it (the owner on a new browser, or
+/// whoever has her factor). Every login of hers gave whoever has the password ten free
+/// guesses more.
+async fn the_owners_login_from_her_own_browser_leaves_the_strangers_count(backend: Backend) {
+    use app::ssr::auth::throttle;
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, codes) = turn_on(&app, &c).await;
+    let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let strangers = async || {
+        let mut conn = app.db.conn().await.unwrap();
+        throttle::failures(&mut conn, &app::features::security::STRANGERS_CODES, &account).await.unwrap()
+    };
+    // A stranger's two wrong codes (the ID's budget keeps room for the owner below).
+    let wrong = format!("{:06}", (code(&totp, 0).parse::<u32>().unwrap() + 500_000) % 1_000_000);
+    let b = app.new_browser();
+    assert_eq!(location(&app.login_from(&b, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    for _ in 0..2 {
+        let to = post_from(&app, &b, "/api/login/two-step", &[("otp", &wrong), ("next", "/")]).await;
+        assert!(to.contains("otp.mismatch"), "{to}");
+    }
+    assert_eq!(strangers().await, 2);
+    // The owner logs in from her browser: counted as they were.
+    assert_eq!(location(&app.login_from(&c, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    assert_eq!(
+        post_from(&app, &c, "/api/login/two-step", &[("otp", &code(&totp, 1)), ("next", "/")]).await,
+        "/"
+    );
+    assert_eq!(strangers().await, 2, "the owner's own browser opened the strangers' count");
+    // From a browser it does not know, her right code (a recovery code) opens it.
+    let d = app.new_browser();
+    assert_eq!(location(&app.login_from(&d, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    assert_eq!(post_from(&app, &d, "/api/login/two-step", &[("otp", &codes[0]), ("next", "/")]).await, "/");
+    assert_eq!(strangers().await, 0);
+}
+
 async fn turning_it_off_or_renewing_the_codes_needs_the_password_and_a_code(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
@@ -1804,6 +1844,7 @@ on_both_databases!(
     two_step_verification_turns_on_with_a_first_code_and_each_login_then_asks_for_one,
     second_steps_spend_the_login_budget_and_lock_at_one_hundred_in_a_row,
     a_password_reset_does_not_forgive_a_strangers_wrong_codes,
+    the_owners_login_from_her_own_browser_leaves_the_strangers_count,
     turning_it_off_or_renewing_the_codes_needs_the_password_and_a_code,
     a_right_password_does_not_forgive_the_wrong_codes_of_turning_it_off,
     a_right_password_elsewhere_does_not_wipe_the_count_of_wrong_codes,

@@ -455,7 +455,8 @@ fn parse_code(raw: &str) -> Result<crate::domain::two_step::SecondFactor, AppErr
 
 /// The account's wrong codes from anywhere but its own browsers (a stranger's browser
 /// at login, a session's change), in a row: 10 free, then each waits a minute longer,
-/// at most an hour. Only a right code opens it again. A password reset opens the
+/// at most an hour. Only a right code it counted (from such a browser, or a session's
+/// change) opens it again; one from the owner's own browser does not. A password reset opens the
 /// login's budgets (a customer who forgot her password must get back in), so before,
 /// someone who read the contact mailbox could reset, log in, guess a few codes and reset
 /// again, far past the lock at 100. No lock for good: a stranger who has the password
@@ -622,7 +623,11 @@ async fn check_second_factor(
         return Err(AppError::invalid("otp", FieldError::Mismatch));
     }
     throttle::reset(conn, budget.policy, &budget.subject).await?;
-    throttle::reset(conn, &STRANGERS_CODES, account_id).await?;
+    // Opened by a right code it counted only: the owner's login from her own browser
+    // is no proof that the strangers stopped (it gave them ten more free guesses).
+    if budget.is_the_ids() {
+        throttle::reset(conn, &STRANGERS_CODES, account_id).await?;
+    }
     Ok(())
 }
 
