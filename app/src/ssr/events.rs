@@ -64,8 +64,9 @@ pub enum Event {
     NewBrowserMailChanged,
     /// A mailbox registered (its address in detail).
     MailboxCreated,
-    /// パスキー: registered, deleted; an assertion refused at login.
+    /// パスキー: registered, renamed, deleted; an assertion refused at login.
     PasskeyAdded,
+    PasskeyRenamed,
     PasskeyRemoved,
     PasskeyLoginFailed,
 }
@@ -111,6 +112,7 @@ impl Event {
             Event::NewBrowserMailChanged => "security.new_browser_mail_changed",
             Event::MailboxCreated => "mailbox.created",
             Event::PasskeyAdded => "security.passkey_added",
+            Event::PasskeyRenamed => "security.passkey_renamed",
             Event::PasskeyRemoved => "security.passkey_removed",
             Event::PasskeyLoginFailed => "login.passkey_failed",
         }

@@ -1324,6 +1324,29 @@ async fn a_passkey_registers_logs_in_without_an_id_and_skips_the_code(backend: B
     }
 }
 
+/// A passkey's new name is in セキュリティ履歴, under its kind (it was in no record): the
+/// owner who finds a name she did not give sees when and from where.
+async fn a_passkey_renamed_is_in_the_activity(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    add_passkey(&app, &c, 3).await;
+    let (_, body) = app.get_text_with(&c, "/account/security").await;
+    let id = hidden(&body[body.find("data-testid=\"passkey\"").unwrap()..], "id");
+    let to = post_from(&app, &c, "/api/security/passkey/rename", &[("id", &id), ("name", "仕事用")]).await;
+    assert_eq!(to, "/account/security?done=passkey_renamed#passkeys");
+    let (_, body) = app.get_text_with(&c, "/account/security/activity?kind=security").await;
+    assert!(body.contains("data-kind=\"security.passkey_renamed\"") && body.contains("パスキーの名前を変更"));
+    assert!(!body.contains("仕事用"), "the name itself is not recorded");
+    // A rename refused (another's passkey) records nothing.
+    let ichiro = logged_in(&app, ICHIRO.0, ICHIRO.1).await;
+    let to = post_from(&app, &ichiro, "/api/security/passkey/rename", &[("id", &id), ("name", "x")]).await;
+    assert_eq!(to, "/account/security?error=expired");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'security.passkey_renamed'").await,
+        1
+    );
+}
+
 /// With two-step verification on, adding a passkey asks for a code too, however recent
 /// the login: a passkey logs in alone and outlives a password change, so a stolen
 /// session (or one a phishing proxy took over) must not add one with the password
@@ -1820,6 +1843,7 @@ on_both_databases!(
     a_right_code_sent_twice_at_once_is_no_wrong_code,
     recovery_codes_are_stored_keyed_and_the_old_ones_still_work,
     a_login_by_a_recovery_code_is_mailed_with_the_codes_left,
+    a_passkey_renamed_is_in_the_activity,
     a_two_step_setup_confirmed_as_a_reset_completes_turns_nothing_on,
     one_code_adds_one_passkey_though_its_start_is_sent_again_as_it_finishes,
     a_code_whose_session_or_change_could_not_be_written_is_not_spent,

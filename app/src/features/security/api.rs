@@ -969,10 +969,19 @@ async fn rename(id: String, name: String) -> crate::ssr::Answer {
     let name =
         crate::domain::two_step::passkey_name(&name).map_err(|e| AppError::invalid("passkey_name", e))?;
     let state = crate::ssr::state()?;
-    let mut conn = state.db.conn().await?;
-    if !super::store::rename_passkey(&mut conn, &account.account_id, &id, &name).await? {
+    let mut tx = state.db.begin().await?;
+    // Not by a session a security change (a reset elsewhere) has just ended.
+    crate::ssr::auth::hold_session(&mut tx, &account).await?;
+    if !super::store::rename_passkey(&mut tx, &account.account_id, &id, &name).await? {
         return Err(AppError::FlowExpired.into());
     }
+    // Recorded (セキュリティ履歴 shows it), not mailed: a name changes no way in.
+    let client = crate::ssr::auth::client_address();
+    let detail = serde_json::json!({ "browser": crate::ssr::auth::browser_summary() });
+    let subject = crate::ssr::events::Subject::signed_in(&account);
+    let event = crate::ssr::events::Event::PasskeyRenamed;
+    crate::ssr::events::record(&mut tx, event, subject, &client, detail, crate::ssr::now()).await?;
+    tx.commit().await?;
     Ok(super::routes::done("passkey_renamed", "passkeys"))
 }
 

@@ -140,6 +140,7 @@ impl ActivityFilter {
             ],
             ActivityFilter::Security => &[
                 "security.passkey_added",
+                "security.passkey_renamed",
                 "security.passkey_removed",
                 "security.two_step_enabled",
                 "security.two_step_disabled",

@@ -19,6 +19,7 @@ pub fn event_label(locale: crate::i18n::Locale, kind: &str) -> Option<&'static s
         "security.session_ended" => pick("端末をログアウト", "Device signed out"),
         "security.other_sessions_ended" => pick("他の端末をすべてログアウト", "All other devices signed out"),
         "security.passkey_added" => pick("パスキーを登録", "Passkey added"),
+        "security.passkey_renamed" => pick("パスキーの名前を変更", "Passkey renamed"),
         "security.passkey_removed" => pick("パスキーを削除", "Passkey removed"),
         "security.two_step_enabled" => pick("2段階認証を設定", "Two-step verification turned on"),
         "security.two_step_disabled" => pick("2段階認証を解除", "Two-step verification turned off"),
