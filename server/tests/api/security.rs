@@ -136,6 +136,30 @@ async fn a_login_by_a_recovery_code_is_mailed_with_the_codes_left(backend: Backe
     assert_eq!(outbox_mails_to(&app, "security.recovery_code_used", HANAKO.0).await.len(), 1);
 }
 
+/// ログイン中の端末 says which device came in by a recovery code (it said 2段階認証, as
+/// for the app's code): the owner who did not use one sees where hers went.
+async fn a_device_signed_in_by_a_recovery_code_says_so(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (_, totp, codes, b) = a_login_waiting_for_its_code(&app).await;
+    assert_eq!(post_from(&app, &b, "/api/login/two-step", &[("otp", &codes[0]), ("next", "/")]).await, "/");
+    let d = app.new_browser();
+    assert_eq!(location(&app.login_from(&d, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    let to = post_from(&app, &d, "/api/login/two-step", &[("otp", &code(&totp, 0)), ("next", "/")]).await;
+    assert_eq!(to, "/");
+    let (_, body) = app.get_text_with(&d, "/account/security").await;
+    let methods: Vec<&str> = body
+        .match_indices("data-testid=\"device-method\">")
+        .map(|(i, m)| body[i + m.len()..].split('<').next().unwrap())
+        .collect();
+    assert!(methods.contains(&"リカバリーコード") && methods.contains(&"2段階認証"), "{methods:?}");
+    let en = app.new_browser();
+    assert_eq!(location(&app.login_from(&en, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    post_from(&app, &en, "/api/login/two-step", &[("otp", &codes[1]), ("next", "/")]).await;
+    app.post_with(&en, "/api/preferences/locale", &[HTML, SAME_ORIGIN], &[("lang", "en")]).await;
+    let (_, body) = app.get_text_with(&en, "/account/security").await;
+    assert!(body.contains("data-testid=\"device-method\">Recovery code<"));
+}
+
 /// The setup on a phone: a link opens the authenticator app on the key (a phone cannot
 /// scan its own screen), and a malformed first code is asked for as the app's 6 digits
 /// (no recovery code exists yet: the login's words name one). Neither was so before.
@@ -1843,6 +1867,7 @@ on_both_databases!(
     a_right_code_sent_twice_at_once_is_no_wrong_code,
     recovery_codes_are_stored_keyed_and_the_old_ones_still_work,
     a_login_by_a_recovery_code_is_mailed_with_the_codes_left,
+    a_device_signed_in_by_a_recovery_code_says_so,
     a_passkey_renamed_is_in_the_activity,
     a_two_step_setup_confirmed_as_a_reset_completes_turns_nothing_on,
     one_code_adds_one_passkey_though_its_start_is_sent_again_as_it_finishes,

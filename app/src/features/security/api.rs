@@ -747,7 +747,8 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
     if !super::store::close_challenge(&mut tx, &hash).await? {
         return Err(AppError::FlowExpired.into());
     }
-    let started = start_session_in(&mut tx, &state, &account, &client, t, Method::TwoStep).await?;
+    let method = if by_recovery_code { Method::RecoveryCode } else { Method::TwoStep };
+    let started = start_session_in(&mut tx, &state, &account, &client, t, method).await?;
     if by_recovery_code {
         tell_recovery_code_used(&mut tx, &state.settings, &account.id, t).await?;
     }

@@ -31,7 +31,7 @@ pub struct Device {
     pub browser: String,
     /// The client address shortened (IPv4 /24, IPv6 /48).
     pub from: String,
-    /// `password`, `two_step` or `passkey`.
+    /// `password`, `two_step`, `recovery_code` or `passkey`.
     pub method: String,
     pub signed_in_at: i64,
     pub last_active_at: i64,

@@ -18,6 +18,7 @@ use leptos_router::hooks::use_query_map;
 fn method_label(tr: &'static SecurityTexts, method: &str) -> &'static str {
     match method {
         "two_step" => tr.method_two_step,
+        "recovery_code" => tr.method_recovery_code,
         "passkey" => tr.method_passkey,
         _ => tr.method_password,
     }

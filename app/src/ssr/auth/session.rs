@@ -29,8 +29,11 @@ pub fn clearing_cookie(settings: &Settings) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Password,
-    /// The password and a code of the authenticator app (or a recovery code).
+    /// The password and a code of the authenticator app.
     TwoStep,
+    /// The password and a recovery code (the phone may be lost: the customer sees
+    /// which of her devices came in so).
+    RecoveryCode,
     Passkey,
 }
 
@@ -39,6 +42,7 @@ impl Method {
         match self {
             Method::Password => "password",
             Method::TwoStep => "two_step",
+            Method::RecoveryCode => "recovery_code",
             Method::Passkey => "passkey",
         }
     }
