@@ -684,6 +684,42 @@ async fn a_right_code_sent_twice_at_once_is_no_wrong_code(backend: Backend) {
     );
 }
 
+/// 2段階認証を解除する sent twice at once (a double click without JavaScript): one turns
+/// it off, the other, which waited for the account, finds it off and has expired; its
+/// code is no wrong code (it found no factor to match, and was recorded and counted as
+/// a guess), and both attempts go back.
+async fn turning_it_off_twice_at_once_counts_no_wrong_code(backend: Backend) {
+    use app::ssr::auth::throttle;
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let mut held = app.db.begin().await.unwrap();
+    app::ssr::db::customers::lock_account(&mut held, &account).await.unwrap();
+    let otp = code(&totp, 1);
+    let form = [("password", HANAKO.1), ("otp", otp.as_str())];
+    let (first, second) = (
+        post_later(&app, &c, "/api/security/two-step/off", &[HTML], &form),
+        post_later(&app, &c, "/api/security/two-step/off", &[HTML], &form),
+    );
+    let (first, second) = across(held, async move { tokio::join!(first, second) }).await;
+    let mut went = [location(&first), location(&second)];
+    went.sort();
+    assert_eq!(went, ["/account/security?done=two_step_off#two-step", "/account/security?error=expired"]);
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.two_step_failed'").await,
+        0
+    );
+    let mut conn = app.db.conn().await.unwrap();
+    let id_key = app::domain::ItscomId::key_of_raw(HANAKO.0);
+    assert_eq!(throttle::failures(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key).await.unwrap(), 0);
+    let strangers = &app::features::security::STRANGERS_CODES;
+    assert_eq!(throttle::failures(&mut conn, strangers, &account).await.unwrap(), 0);
+}
+
 /// A process that cannot check a code (its SEAL_KEY opens no secret: one misconfigured
 /// behind the load balancer, started before any secret was stored, which its start-up
 /// check would have refused) answers with an error and gives the code's attempt back:
@@ -1865,6 +1901,7 @@ on_both_databases!(
     signing_out_the_others_ends_a_copy_of_this_cookie_too,
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,
     a_right_code_sent_twice_at_once_is_no_wrong_code,
+    turning_it_off_twice_at_once_counts_no_wrong_code,
     recovery_codes_are_stored_keyed_and_the_old_ones_still_work,
     a_login_by_a_recovery_code_is_mailed_with_the_codes_left,
     a_device_signed_in_by_a_recovery_code_says_so,

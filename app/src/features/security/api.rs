@@ -443,6 +443,14 @@ async fn code_first(
     };
     let mut tx = state.db.begin().await?;
     crate::ssr::db::customers::lock_account(&mut tx, &account.account_id).await?;
+    // The same change sent twice at once (a double click without JavaScript): the other
+    // request turned two-step verification off while this one waited for the account.
+    // Its code, right a moment ago, is no wrong code (recorded and counted as a guess).
+    if !super::store::two_step_on(&mut tx, &account.account_id).await? {
+        drop(tx);
+        give_back_code_attempt(state, &account.account_id, &budget, t).await;
+        return Err(AppError::FlowExpired);
+    }
     spend_code(tx, state, (&account.account_id, &account.itscom_id), &budget, factor, t).await
 }
 
