@@ -408,10 +408,7 @@ async fn a_password_reset_does_not_forgive_a_strangers_wrong_codes(backend: Back
     assert!(guess(d.clone(), wrong.clone()).await.contains("otp.mismatch"));
     // A browser known since (hers, now) is not held by strangers' codes.
     use app::ssr::auth::throttle;
-    let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let account = account_of(&app, "100000002").await;
     let row = throttle::row_of(&app::features::security::STRANGERS_CODES, &account);
     exec(
         &app,
@@ -432,10 +429,7 @@ async fn the_owners_login_from_her_own_browser_leaves_the_strangers_count(backen
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
     let (totp, codes) = turn_on(&app, &c).await;
-    let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let account = account_of(&app, "100000002").await;
     let strangers = async || {
         let mut conn = app.db.conn().await.unwrap();
         throttle::failures(&mut conn, &app::features::security::STRANGERS_CODES, &account).await.unwrap()
@@ -661,10 +655,7 @@ async fn a_wrong_code_after_the_right_password_tells_the_owner_once_a_day(backen
 async fn a_right_code_sent_twice_at_once_is_no_wrong_code(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let (_, totp, _, b) = a_login_waiting_for_its_code(&app).await;
-    let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let account = account_of(&app, "100000002").await;
     let mut held = app.db.begin().await.unwrap();
     app::ssr::db::customers::lock_account(&mut held, &account).await.unwrap();
     let otp = code(&totp, 0);
@@ -693,10 +684,7 @@ async fn turning_it_off_twice_at_once_counts_no_wrong_code(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
     let (totp, _) = turn_on(&app, &c).await;
-    let account: String = sqlx::query_scalar("SELECT id FROM accounts WHERE customer_no = '100000002'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let account = account_of(&app, "100000002").await;
     let mut held = app.db.begin().await.unwrap();
     app::ssr::db::customers::lock_account(&mut held, &account).await.unwrap();
     let otp = code(&totp, 1);
@@ -1814,7 +1802,7 @@ async fn a_passkey_login_whose_session_could_not_be_written_leaves_the_passkey_u
 /// Two-step verification turned on by 佐藤 花子: her account's id.
 async fn two_step_on_for_hanako(app: &TestApp) -> String {
     turn_on(app, &logged_in(app, HANAKO.0, HANAKO.1).await).await;
-    account_of(app, "100000002").await
+    account_of(&app, "100000002").await
 }
 
 /// With two-step verification on, a login under way when a password reset completes
