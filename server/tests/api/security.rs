@@ -1802,7 +1802,7 @@ async fn a_passkey_login_whose_session_could_not_be_written_leaves_the_passkey_u
 /// Two-step verification turned on by 佐藤 花子: her account's id.
 async fn two_step_on_for_hanako(app: &TestApp) -> String {
     turn_on(app, &logged_in(app, HANAKO.0, HANAKO.1).await).await;
-    account_of(&app, "100000002").await
+    account_of(app, "100000002").await
 }
 
 /// With two-step verification on, a login under way when a password reset completes
