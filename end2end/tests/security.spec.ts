@@ -40,6 +40,7 @@ test('two-step verification, signed-in devices and the activity @changes-account
   const since = Date.now();
   await page.getByRole('button', { name: '2段階認証を設定する' }).click();
   await expect(page.getByTestId('two-step-qr')).toBeVisible();
+  await expect(page.getByTestId('setup-signs-out')).toBeVisible();
   const key = (await page.getByTestId('two-step-key').textContent())!;
   await screenshot(page, info, 'two-step-setup');
   await page.getByLabel('確認コード').fill('000000' === totp(key) ? '111111' : '000000');

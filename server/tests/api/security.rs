@@ -609,9 +609,11 @@ async fn a_two_step_setup_is_seen_and_confirmed_by_its_own_session_only(backend:
     assert_eq!(to, "/account/security?error=expired");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors WHERE enabled_at IS NOT NULL").await, 0);
     let to = post_from(&app, &owner, "/api/security/two-step/confirm", &[("otp", &code(&totp, 0))]).await;
-    assert_eq!(to, "/account/security/two-step/codes");
+    // The other session, logged in without it, ends.
+    assert_eq!(to, "/account/security/two-step/codes?others_ended=1");
     let (_, codes) = app.get_text_with(&owner, "/account/security/two-step/codes").await;
     assert_eq!(testid_texts(&codes, "recovery-code").len(), 10);
+    assert!(location(&other.get(app.url("/account")).send().await.unwrap()).starts_with("/login"));
 }
 
 /// Two-step verification turned on by 佐藤 花子 in her browser `c`, and another browser
@@ -818,6 +820,45 @@ async fn a_security_change_ends_a_login_waiting_for_its_code(backend: Backend) {
 /// 他の端末をすべてログアウト also ends a copy of this browser's own cookie (taken by
 /// malware or someone at the machine, which the device list shows as この端末 alone):
 /// this session goes on under a new token, with what it has under way (a draft).
+/// Turning two-step verification on signs out every other device: a session someone
+/// logged in with a stolen password (the reason to turn it on) went on without a code,
+/// and could still change the contact address and take the account by a reset. The
+/// setup page says so first; the codes' page, and the activity, after.
+async fn turning_it_on_signs_out_the_other_devices(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let thief = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (c, totp) = two_step_started(&app).await;
+    let (_, body) = app.get_text_with(&c, "/account/security/two-step").await;
+    assert!(body.contains("設定すると、この端末以外でログインしている端末はすべてログアウトします。"));
+    let to = post_from(&app, &c, "/api/security/two-step/confirm", &[("otp", &code(&totp, 0))]).await;
+    assert_eq!(to, "/account/security/two-step/codes?others_ended=1");
+    let (_, body) = app.get_text_with(&c, &to).await;
+    assert_eq!(
+        testid_texts(&body, "recovery-code").len(),
+        10,
+        "the codes, to this browser under its new cookie"
+    );
+    assert!(body.contains("他の端末（1台）をログアウトさせました。"));
+    let form = [("contact", "other"), ("email", "thief@example.jp"), ("password", HANAKO.1)];
+    assert!(post_from(&app, &thief, "/api/account/contact", &form).await.starts_with("/login"));
+    assert!(location(&thief.get(app.url("/account")).send().await.unwrap()).starts_with("/login"));
+    assert!(outbox_mails_to(&app, "account.contact_confirm", "thief@example.jp").await.is_empty());
+    assert_eq!(app.get_text_with(&c, "/account").await.0, 200, "this one goes on");
+    let (_, body) = app.get_text_with(&c, "/account/security/activity?kind=logins").await;
+    assert!(body.contains("他の端末をすべてログアウト"), "in the activity");
+    let kind = "security.other_sessions_ended";
+    let recorded = format!("SELECT COUNT(*) FROM account_events WHERE kind = '{kind}'");
+    assert_eq!(scalar(&app, &recorded).await, 1);
+    // Alone, nothing is said.
+    let app = spawn_app_with_demo_data(backend).await;
+    let (c, totp) = two_step_started(&app).await;
+    let to = post_from(&app, &c, "/api/security/two-step/confirm", &[("otp", &code(&totp, 0))]).await;
+    assert_eq!(to, "/account/security/two-step/codes");
+    let (_, body) = app.get_text_with(&c, &to).await;
+    assert!(!body.contains("data-testid=\"others-ended\""));
+    assert_eq!(scalar(&app, &recorded).await, 0);
+}
+
 async fn signing_out_the_others_ends_a_copy_of_this_cookie_too(backend: Backend) {
     use reqwest::cookie::CookieStore;
     let app = spawn_app_with_demo_data(backend).await;
@@ -1437,10 +1478,16 @@ async fn a_passkey_prompt_cancelled_can_be_tried_again_with_the_same_code(backen
     const START: &str = "/api/security/passkey/register/start";
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
-    let other = logged_in(&app, HANAKO.0, HANAKO.1).await;
     // A ceremony started before two-step verification was on proved no code.
     assert_eq!(script_call(&app, &c, START, &[]).await.0, 200);
-    let (totp, _) = turn_on(&app, &c).await;
+    let (totp, codes) = turn_on(&app, &c).await;
+    // Another browser of hers (a recovery code spares the app's codes this test counts).
+    let other = app.new_browser();
+    assert_eq!(location(&app.login_from(&other, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    assert_eq!(
+        post_from(&app, &other, "/api/login/two-step", &[("otp", &codes[0]), ("next", "/")]).await,
+        "/"
+    );
     let (status, body) = script_call(&app, &c, START, &[]).await;
     assert!(status == 422 && body.contains("\"otp\""), "no code proved yet: {status}: {body}");
     let otp = code(&totp, 0);
@@ -1887,6 +1934,7 @@ on_both_databases!(
     a_process_whose_seal_key_opens_no_stored_secret_does_not_start,
     a_code_a_process_cannot_check_costs_no_attempt,
     signing_out_the_others_ends_a_copy_of_this_cookie_too,
+    turning_it_on_signs_out_the_other_devices,
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,
     a_right_code_sent_twice_at_once_is_no_wrong_code,
     turning_it_off_twice_at_once_counts_no_wrong_code,

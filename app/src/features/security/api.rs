@@ -103,28 +103,42 @@ pub async fn end_other_sessions() -> Result<String, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn end_others() -> crate::ssr::Answer {
-    use crate::ssr::events::{record, Event, Subject};
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let mut tx = state.db.begin().await?;
-    let ended =
-        crate::ssr::auth::session::end_others(&mut tx, &account.account_id, &account.session_hash).await?;
-    let this_browser = crate::ssr::auth::request_cookie(crate::features::login::DEVICE_COOKIE);
-    crate::features::login::forget_browsers(&mut tx, &account.account_id, this_browser.as_deref()).await?;
-    // This one goes on under a new token, what it has under way with it: a copy of its
-    // cookie (someone else's, taken from this browser) ends with the others.
-    let token = crate::ssr::auth::session::rotate(&mut tx, &account.session_hash)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    let new_hash = crate::ssr::auth::sha256_hex(&token);
-    super::store::rebind_session(&mut tx, crate::features::SESSION_BOUND, &account.session_hash, &new_hash)
-        .await?;
-    let client = crate::ssr::auth::client_address();
-    let detail = serde_json::json!({ "ended": ended, "browser": crate::ssr::auth::browser_summary() });
-    record(&mut tx, Event::OtherSessionsEnded, Subject::signed_in(&account), &client, detail, t).await?;
+    let (ended, token) = sign_out_others(&mut tx, &account, true, t).await?;
     tx.commit().await?;
     crate::ssr::auth::set_cookie(&crate::ssr::auth::session::cookie(&state.settings, &token));
     Ok(format!("{}?done=others_ended&n={ended}#devices", super::routes::SECURITY))
+}
+
+/// Every session of the account but this one ends, in `tx`, recorded (`even_none`: when
+/// none did too), and the browsers it knows but this one are forgotten. This one goes on
+/// under a new token (returned, with how many ended; its cookie is the caller's to set
+/// once `tx` commits), with what it has under way: a copy of its cookie (someone
+/// else's, taken from this browser) ends with the others.
+#[cfg(feature = "ssr")]
+async fn sign_out_others(
+    tx: &mut crate::ssr::db::Conn,
+    account: &crate::ssr::auth::CurrentAccount,
+    even_none: bool,
+    t: i64,
+) -> Result<(u64, String), AppError> {
+    use crate::ssr::auth::session;
+    use crate::ssr::events::{record, Event, Subject};
+    let ended = session::end_others(tx, &account.account_id, &account.session_hash).await?;
+    if ended > 0 || even_none {
+        let client = crate::ssr::auth::client_address();
+        let detail = serde_json::json!({ "ended": ended, "browser": crate::ssr::auth::browser_summary() });
+        record(tx, Event::OtherSessionsEnded, Subject::signed_in(account), &client, detail, t).await?;
+    }
+    let this_browser = crate::ssr::auth::request_cookie(crate::features::login::DEVICE_COOKIE);
+    crate::features::login::forget_browsers(tx, &account.account_id, this_browser.as_deref()).await?;
+    let token = session::rotate(tx, &account.session_hash).await?.ok_or(AppError::Unauthorized)?;
+    let new_hash = crate::ssr::auth::sha256_hex(&token);
+    super::store::rebind_session(tx, crate::features::SESSION_BOUND, &account.session_hash, &new_hash)
+        .await?;
+    Ok((ended, token))
 }
 
 /// ログインのお知らせメール: `on` or `off`. Turning them off asks for the password after
@@ -305,8 +319,12 @@ async fn turn_on(code: String) -> crate::ssr::Answer {
         t,
     )
     .await?;
+    // The sessions that logged in without it end: one with a stolen password (the
+    // reason to turn it on) could otherwise go on changing the contact address.
+    let (ended, token) = sign_out_others(&mut tx, &account, false, t).await?;
     tx.commit().await?;
-    Ok(super::routes::RECOVERY_CODES.to_string())
+    crate::ssr::auth::set_cookie(&crate::ssr::auth::session::cookie(&state.settings, &token));
+    Ok(super::routes::recovery_codes(ended))
 }
 
 /// A new set of recovery codes in `tx`: stored hashed; their text sealed with a key

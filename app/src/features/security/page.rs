@@ -331,6 +331,7 @@ pub fn TwoStepSetupPage() -> impl IntoView {
                         // Wrapped between its groups of four, never inside one.
                         <p class="break-words rounded bg-slate-100 p-2 text-center font-mono text-lg tracking-wider" data-testid="two-step-key">{s.key.clone()}</p>
                         <p>{tr.setup_step2}</p>
+                        <p class="text-sm" data-testid="setup-signs-out">{tr.setup_signs_out}</p>
                         <ActionForm action=confirm attr:class="space-y-3" attr:novalidate="">
                             <Field id="otp" label=tr.code_label autocomplete="one-time-code" inputmode="numeric"
                                 maxlength="7" error=first_code_error(tr, error)/>
@@ -364,6 +365,14 @@ fn first_code_error(tr: &'static SecurityTexts, error: Signal<Option<AppError>>)
 pub fn RecoveryCodesPage() -> impl IntoView {
     let tr = super::texts::t();
     let codes = Resource::new(|| (), |_| get_recovery_codes());
+    // Turned on just now: the other devices it signed out.
+    let others_ended = StoredValue::new(
+        use_query_map()
+            .read_untracked()
+            .get("others_ended")
+            .and_then(|n| n.parse::<u32>().ok())
+            .map(|n| (tr.done_others_ended)(&n.to_string())),
+    );
     view! {
         <MemberPage title=tr.codes_title>
             <Loaded resource=codes children=move |c| match c {
@@ -375,7 +384,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                 }.into_any(),
                 Some(made) => view! {
                     <div class="card max-w-2xl space-y-4">
-                        <p class="alert alert-info" role="status">{tr.codes_new}</p>
+                        <p class="alert alert-info" role="status">{tr.codes_new}{others_ended.get_value().map(|o| view! { <span data-testid="others-ended">{crate::i18n::sentence_gap(t())}{o}</span> })}</p>
                         <p>{tr.codes_lead}</p>
                         // Whose they are, on the screen and on paper.
                         <p class="break-all font-bold" data-testid="codes-for">{(tr.codes_for)(&made.itscom_id, &format_datetime(use_locale(), made.shown_at))}</p>

@@ -16,6 +16,15 @@ pub fn done(what: &str, section: &str) -> String {
     format!("{SECURITY}?done={what}#{section}")
 }
 
+/// The recovery codes just made, saying how many other devices were signed out as
+/// two-step verification turned on.
+pub fn recovery_codes(others_ended: u64) -> String {
+    match others_ended {
+        0 => RECOVERY_CODES.to_string(),
+        n => format!("{RECOVERY_CODES}?others_ended={n}"),
+    }
+}
+
 /// A page of the activity.
 pub fn activity(kind: &str, page: u32) -> String {
     format!("{ACTIVITY}?kind={kind}&page={page}")
