@@ -94,6 +94,9 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
         ("otp", E::InvalidFormat | E::InvalidCharacters) => texts.err_code_format.into(),
         #[cfg(feature = "ssr")]
         ("otp", E::Mismatch) => texts.err_code_wrong.into(),
+        // The app's code of a time step used already (a change sent twice).
+        #[cfg(feature = "ssr")]
+        ("otp", E::Unchanged) => texts.err_code_used.into(),
         (_, E::Required) => texts.err_required.into(),
         ("itscom_id", E::InvalidCharacters) => texts.err_id_characters.into(),
         ("itscom_id", E::InvalidFormat) => texts.err_id_format.into(),

@@ -657,18 +657,9 @@ async fn a_wrong_code_after_the_right_password_tells_the_owner_once_a_day(backen
 async fn a_right_code_sent_twice_at_once_is_no_wrong_code(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let (_, totp, _, b) = a_login_waiting_for_its_code(&app).await;
-    let account = account_of(&app, "100000002").await;
-    let mut held = app.db.begin().await.unwrap();
-    app::ssr::db::customers::lock_account(&mut held, &account).await.unwrap();
     let otp = code(&totp, 0);
     let form = [("otp", otp.as_str()), ("next", "/")];
-    let (first, second) = (
-        post_later(&app, &b, "/api/login/two-step", &[HTML], &form),
-        post_later(&app, &b, "/api/login/two-step", &[HTML], &form),
-    );
-    let (first, second) = across(held, async move { tokio::join!(first, second) }).await;
-    let mut went = [location(&first), location(&second)];
-    went.sort();
+    let went = twice_at_once(&app, &b, "/api/login/two-step", &form).await;
     assert_eq!(went, ["/", "/login/two-step?error=expired&next=/"]);
     assert!(outbox_mails_to(&app, "security.password_known", HANAKO.0).await.is_empty());
     assert_eq!(
@@ -687,17 +678,9 @@ async fn turning_it_off_twice_at_once_counts_no_wrong_code(backend: Backend) {
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
     let (totp, _) = turn_on(&app, &c).await;
     let account = account_of(&app, "100000002").await;
-    let mut held = app.db.begin().await.unwrap();
-    app::ssr::db::customers::lock_account(&mut held, &account).await.unwrap();
     let otp = code(&totp, 1);
     let form = [("password", HANAKO.1), ("otp", otp.as_str())];
-    let (first, second) = (
-        post_later(&app, &c, "/api/security/two-step/off", &[HTML], &form),
-        post_later(&app, &c, "/api/security/two-step/off", &[HTML], &form),
-    );
-    let (first, second) = across(held, async move { tokio::join!(first, second) }).await;
-    let mut went = [location(&first), location(&second)];
-    went.sort();
+    let went = twice_at_once(&app, &c, "/api/security/two-step/off", &form).await;
     assert_eq!(went, ["/account/security?done=two_step_off#two-step", "/account/security?error=expired"]);
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.two_step_failed'").await,
@@ -708,6 +691,58 @@ async fn turning_it_off_twice_at_once_counts_no_wrong_code(backend: Backend) {
     assert_eq!(throttle::failures(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key).await.unwrap(), 0);
     let strangers = &app::features::security::STRANGERS_CODES;
     assert_eq!(throttle::failures(&mut conn, strangers, &account).await.unwrap(), 0);
+}
+
+/// リカバリーコードを作り直す sent twice at once: one makes the codes, the other, which
+/// waited for the account, finds the app's code used and says so (`otp.unchanged`). It
+/// recorded and counted it as a wrong code (ログインに失敗（確認コード違い）). The same
+/// code sent again later is told the same; a wrong one still counts.
+async fn renewing_the_codes_twice_at_once_counts_no_wrong_code(backend: Backend) {
+    use app::ssr::auth::throttle;
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    let account = account_of(&app, "100000002").await;
+    let otp = code(&totp, 0);
+    let form = [("password", HANAKO.1), ("otp", otp.as_str())];
+    let went = twice_at_once(&app, &c, "/api/security/two-step/renew", &form).await;
+    assert_eq!(went, ["/account/security/two-step/codes", "/account/security?error=otp.unchanged"]);
+    let (_, body) = app.get_text_with(&c, "/account/security?error=otp.unchanged").await;
+    assert!(body.contains("この確認コードはすでに使われました。"));
+    assert_eq!(post_from(&app, &c, "/api/security/two-step/renew", &form).await, went[1]);
+    let failed = "SELECT COUNT(*) FROM account_events WHERE kind = 'login.two_step_failed'";
+    assert_eq!(scalar(&app, failed).await, 0);
+    let id_key = app::domain::ItscomId::key_of_raw(HANAKO.0);
+    let counted = || async {
+        let mut conn = app.db.conn().await.unwrap();
+        let strangers = &app::features::security::STRANGERS_CODES;
+        (
+            throttle::failures(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key).await.unwrap(),
+            throttle::failures(&mut conn, strangers, &account).await.unwrap(),
+        )
+    };
+    assert_eq!(counted().await, (0, 0));
+    let wrong = format!("{:06}", (otp.parse::<u32>().unwrap() + 500_000) % 1_000_000);
+    let form = [("password", HANAKO.1), ("otp", wrong.as_str())];
+    assert_eq!(
+        post_from(&app, &c, "/api/security/two-step/renew", &form).await,
+        "/account/security?error=otp.mismatch"
+    );
+    assert_eq!(scalar(&app, failed).await, 1);
+    assert_eq!(counted().await, (1, 1));
+}
+
+/// `form` posted twice at once from `c` to `path`, both waiting on 佐藤 花子's account
+/// row (a double click without JavaScript): where each went, in order.
+async fn twice_at_once(app: &TestApp, c: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> [String; 2] {
+    let account = account_of(app, "100000002").await;
+    let mut held = app.db.begin().await.unwrap();
+    app::ssr::db::customers::lock_account(&mut held, &account).await.unwrap();
+    let (first, second) = (post_later(app, c, path, &[HTML], form), post_later(app, c, path, &[HTML], form));
+    let (first, second) = across(held, async move { tokio::join!(first, second) }).await;
+    let mut went = [location(&first), location(&second)];
+    went.sort();
+    went
 }
 
 /// A process that cannot check a code (its SEAL_KEY opens no secret: one misconfigured
@@ -1938,6 +1973,7 @@ on_both_databases!(
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,
     a_right_code_sent_twice_at_once_is_no_wrong_code,
     turning_it_off_twice_at_once_counts_no_wrong_code,
+    renewing_the_codes_twice_at_once_counts_no_wrong_code,
     recovery_codes_are_stored_keyed_and_the_old_ones_still_work,
     a_login_by_a_recovery_code_is_mailed_with_the_codes_left,
     a_device_signed_in_by_a_recovery_code_says_so,

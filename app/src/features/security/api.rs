@@ -469,7 +469,9 @@ async fn code_first(
         give_back_code_attempt(state, &account.account_id, &budget, t).await;
         return Err(AppError::FlowExpired);
     }
-    spend_code(tx, state, (&account.account_id, &account.itscom_id), &budget, factor, t).await
+    // A code of the step this account used last is the session's own, sent again (a
+    // double click on リカバリーコードを作り直す without JavaScript): no guess.
+    spend_code(tx, state, (&account.account_id, &account.itscom_id), &budget, (factor, false), t).await
 }
 
 /// The code typed at a second step, read: a malformed one is refused before it costs
@@ -545,18 +547,26 @@ fn code_verdict(verdict: crate::ssr::auth::throttle::Verdict) -> Result<(), AppE
 /// `tx`, which goes on to what the code allows (a session, a change) and commits the
 /// two together: when that fails, the code was not spent and can be typed again (a
 /// recovery code is not lost). A wrong code is committed (its record, and the notice of
-/// the lock at 100 in a row) and refused.
+/// the lock at 100 in a row) and refused; so is the app's code of a time step already
+/// used where `used_counts`, and where not, it is refused as used (`otp.unchanged`),
+/// its attempt given back.
 #[cfg(feature = "ssr")]
 async fn spend_code(
     mut tx: crate::ssr::db::Tx,
     state: &crate::ssr::AppState,
     account: (&str, &str),
     budget: &crate::features::login::Budget,
-    factor: crate::domain::two_step::SecondFactor,
+    (factor, used_counts): (crate::domain::two_step::SecondFactor, bool),
     t: i64,
 ) -> Result<crate::ssr::db::Tx, AppError> {
-    match check_second_factor(&mut tx, state, account, budget, factor, t).await {
+    use crate::domain::FieldError;
+    match check_second_factor(&mut tx, state, account, budget, (factor, used_counts), t).await {
         Ok(()) => Ok(tx),
+        Err(used @ AppError::Invalid { error: FieldError::Unchanged, .. }) => {
+            drop(tx);
+            give_back_code_attempt(state, account.0, budget, t).await;
+            Err(used)
+        }
         Err(wrong @ AppError::Invalid { .. }) => {
             tx.commit().await?;
             Err(wrong)
@@ -598,14 +608,16 @@ async fn give_back_code_attempt(
 
 /// A second step's code (the app's, a step not used before; or a recovery code, once),
 /// its attempt of `budget` (consecutive failures) reserved: a wrong one is recorded and
-/// counts toward the lock at 100 in a row; a right one forgives the count.
+/// counts toward the lock at 100 in a row; a right one forgives the count. The app's
+/// right code of a step already used is a wrong one where `used_counts`; where not, it
+/// is refused as used (`otp.unchanged`), and neither recorded nor forgiven.
 #[cfg(feature = "ssr")]
 async fn check_second_factor(
     conn: &mut crate::ssr::db::Conn,
     state: &crate::ssr::AppState,
     (account_id, itscom_id): (&str, &str),
     budget: &crate::features::login::Budget,
-    factor: crate::domain::two_step::SecondFactor,
+    (factor, used_counts): (crate::domain::two_step::SecondFactor, bool),
     t: i64,
 ) -> Result<(), AppError> {
     use crate::domain::two_step::SecondFactor;
@@ -624,8 +636,9 @@ async fn check_second_factor(
                 None => None,
             };
             match step {
-                Some(step) => super::store::take_step(conn, account_id, step).await?,
-                None => false,
+                Some(step) if super::store::take_step(conn, account_id, step).await? => true,
+                Some(_) if !used_counts => return Err(AppError::invalid("otp", FieldError::Unchanged)),
+                _ => false,
             }
         }
         SecondFactor::Recovery(code) => {
@@ -762,7 +775,8 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
         give_back_code_attempt(&state, &account.id, &budget, t).await;
         return Err(AppError::FlowExpired.into());
     }
-    let mut tx = match spend_code(tx, &state, (&account.id, &account.itscom_id), &budget, factor, t).await {
+    let spent = spend_code(tx, &state, (&account.id, &account.itscom_id), &budget, (factor, true), t);
+    let mut tx = match spent.await {
         Ok(tx) => tx,
         Err(wrong @ AppError::Invalid { .. }) => {
             tell_password_known(&state, &account.id, t).await?;
