@@ -852,9 +852,6 @@ async fn a_security_change_ends_a_login_waiting_for_its_code(backend: Backend) {
     assert!(location(&get_page(&b, &app.url("/account")).await).starts_with("/login"), "no session");
 }
 
-/// 他の端末をすべてログアウト also ends a copy of this browser's own cookie (taken by
-/// malware or someone at the machine, which the device list shows as この端末 alone):
-/// this session goes on under a new token, with what it has under way (a draft).
 /// Turning two-step verification on signs out every other device: a session someone
 /// logged in with a stolen password (the reason to turn it on) went on without a code,
 /// and could still change the contact address and take the account by a reset. The
@@ -894,6 +891,9 @@ async fn turning_it_on_signs_out_the_other_devices(backend: Backend) {
     assert_eq!(scalar(&app, &recorded).await, 0);
 }
 
+/// 他の端末をすべてログアウト also ends a copy of this browser's own cookie (taken by
+/// malware or someone at the machine, which the device list shows as この端末 alone):
+/// this session goes on under a new token, with what it has under way (a draft).
 async fn signing_out_the_others_ends_a_copy_of_this_cookie_too(backend: Backend) {
     use reqwest::cookie::CookieStore;
     let app = spawn_app_with_demo_data(backend).await;
