@@ -55,6 +55,9 @@ pub static REGISTRY: crate::ssr::maintenance::Registry = crate::ssr::maintenance
         let event = crate::ssr::events::Event::LoginFailed;
         Box::pin(login::failed_login(conn, state, event, Some(account_id), row, client, now))
     },
+    session_budget: |conn, account_id, itscom_id| {
+        Box::pin(login::session_budget(conn, account_id, itscom_id))
+    },
 };
 
 /// The tables whose rows belong to one session (its `session_hash`: drafts, a card

@@ -60,7 +60,16 @@ pub struct Registry {
     /// (account, the login budget's throttle row, client address, time).
     pub failed_password:
         for<'a> fn(&'a mut crate::ssr::db::Conn, &'a AppState, &'a str, &'a str, &'a str, i64) -> Hook<'a>,
+    /// The login budget a signed-in session's password asked again counts in (account
+    /// id, iTSCOM ID): its browser's, as at login.
+    pub session_budget: for<'a> fn(&'a mut crate::ssr::db::Conn, &'a str, &'a str) -> BudgetHook<'a>,
 }
+
+pub type BudgetHook<'a> = std::pin::Pin<
+    Box<
+        dyn std::future::Future<Output = Result<crate::ssr::auth::throttle::Budget, sqlx::Error>> + Send + 'a,
+    >,
+>;
 
 pub type Hook<'a> =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), crate::error::AppError>> + Send + 'a>>;

@@ -44,19 +44,35 @@ async fn two_step_started(app: &TestApp) -> (reqwest::Client, totp_rs::TOTP) {
     (c, app_of(&testid_text(&body, "two-step-key")))
 }
 
-/// 佐藤 花子's login locked under her ID (100 failures in a row, as strangers' or her
-/// own wrong passwords or codes leave it), until a password reset.
+/// 佐藤 花子's login locked under her ID (100 failures in a row, as strangers' wrong
+/// passwords or codes leave it), until a password reset.
 async fn lock_hanakos_login(app: &TestApp) {
     use app::ssr::auth::throttle;
-    let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &app::domain::ItscomId::key_of_raw(HANAKO.0));
+    lock_row(app, &throttle::row_of(&throttle::LOGIN_ACCOUNT, &app::domain::ItscomId::key_of_raw(HANAKO.0)))
+        .await;
+}
+
+/// The throttle row `row` locked (100 failures in a row), until a password reset.
+async fn lock_row(app: &TestApp, row: &str) {
+    sqlx::query("DELETE FROM throttle WHERE key = $1").bind(row).execute(app.db.pool()).await.unwrap();
     sqlx::query(
         "INSERT INTO throttle (key, failures, window_start, blocked_until, purge_after) VALUES ($1, 100, 0, 0, $2)",
     )
-    .bind(&row)
+    .bind(row)
     .bind(1_000_000_000_000_i64)
     .execute(app.db.pool())
     .await
     .unwrap();
+}
+
+/// The subject of the login budget of `account` from the browser of cookie jar `jar`
+/// (`LOGIN_BROWSER`: the account and its device cookie's hash).
+fn browser_subject(app: &TestApp, account: &str, jar: &reqwest::cookie::Jar) -> String {
+    use reqwest::cookie::CookieStore;
+    let cookies = jar.cookies(&url::Url::parse(&app.url("/")).unwrap()).expect("the browser's cookies");
+    let cookies = cookies.to_str().unwrap().to_string();
+    let device = cookies.split("; ").find_map(|c| c.strip_prefix("mypage_device=")).expect("a device cookie");
+    format!("{account}|{}", app::ssr::auth::sha256_hex(device))
 }
 
 /// Two-step verification set up for `c` (logged in): its app and recovery codes.
@@ -700,7 +716,7 @@ async fn turning_it_off_twice_at_once_counts_no_wrong_code(backend: Backend) {
 async fn renewing_the_codes_twice_at_once_counts_no_wrong_code(backend: Backend) {
     use app::ssr::auth::throttle;
     let app = spawn_app_with_demo_data(backend).await;
-    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (c, jar) = logged_in_with_jar(&app, HANAKO.0, HANAKO.1).await;
     let (totp, _) = turn_on(&app, &c).await;
     let account = account_of(&app, "100000002").await;
     let otp = code(&totp, 0);
@@ -713,15 +729,18 @@ async fn renewing_the_codes_twice_at_once_counts_no_wrong_code(backend: Backend)
     let failed = "SELECT COUNT(*) FROM account_events WHERE kind = 'login.two_step_failed'";
     assert_eq!(scalar(&app, failed).await, 0);
     let id_key = app::domain::ItscomId::key_of_raw(HANAKO.0);
+    let browser = browser_subject(&app, &account, &jar);
+    // (her browser's budget, the ID's, the strangers' codes)
     let counted = || async {
         let mut conn = app.db.conn().await.unwrap();
         let strangers = &app::features::security::STRANGERS_CODES;
         (
+            throttle::failures(&mut conn, &throttle::LOGIN_BROWSER, &browser).await.unwrap(),
             throttle::failures(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key).await.unwrap(),
             throttle::failures(&mut conn, strangers, &account).await.unwrap(),
         )
     };
-    assert_eq!(counted().await, (0, 0));
+    assert_eq!(counted().await, (0, 0, 0));
     let wrong = format!("{:06}", (otp.parse::<u32>().unwrap() + 500_000) % 1_000_000);
     let form = [("password", HANAKO.1), ("otp", wrong.as_str())];
     assert_eq!(
@@ -729,7 +748,7 @@ async fn renewing_the_codes_twice_at_once_counts_no_wrong_code(backend: Backend)
         "/account/security?error=otp.mismatch"
     );
     assert_eq!(scalar(&app, failed).await, 1);
-    assert_eq!(counted().await, (1, 1));
+    assert_eq!(counted().await, (1, 0, 0), "in her browser's budget");
 }
 
 /// `form` posted twice at once from `c` to `path`, both waiting on 佐藤 花子's account
@@ -794,21 +813,49 @@ async fn a_process_whose_seal_key_opens_no_stored_secret_does_not_start(backend:
     drop(spawn_app_on(&app.database_url, None, &[], site).await);
 }
 
-/// A password asked again on an account whose login is locked (100 failures in a row)
-/// says it is locked until a password reset, not to try again later.
-async fn a_password_asked_again_on_a_locked_account_says_it_is_locked(backend: Backend) {
+/// A lock strangers put on the ID (anyone who knows the address can send a hundred
+/// wrong passwords) holds the owner's own browser at none of its changes: the password
+/// asked again and the codes count in its budget, as its login does. Before, they
+/// counted under the ID, and her changes answered that the login was locked. Where the
+/// session's own budget is locked (100 failures in a row from its browser), a password
+/// asked again says it is locked until a password reset, not to try again later.
+async fn a_lock_on_the_id_holds_the_owners_changes_and_her_browsers_lock_says_so(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (c, jar) = logged_in_with_jar(&app, HANAKO.0, HANAKO.1).await;
     let (totp, _) = turn_on(&app, &c).await;
     lock_hanakos_login(&app).await;
-    let to = post_from(
+    let with_both = |path: &'static str, otp: String| {
+        let (app, c) = (&app, c.clone());
+        async move { post_from(app, &c, path, &[("password", HANAKO.1), ("otp", &otp)]).await }
+    };
+    assert_eq!(
+        with_both("/api/security/two-step/renew", code(&totp, 0)).await,
+        "/account/security/two-step/codes",
+        "not held by the ID's lock"
+    );
+    age_logins(&app).await;
+    let delete = [("id", "no-such-passkey"), ("password", HANAKO.1)];
+    assert_eq!(
+        post_from(&app, &c, "/api/security/passkey/delete", &delete).await,
+        "/account/security?error=expired"
+    );
+    let account = account_of(&app, "100000002").await;
+    lock_row(
         &app,
-        &c,
-        "/api/security/two-step/off",
-        &[("password", HANAKO.1), ("otp", &code(&totp, 1))],
+        &app::ssr::auth::throttle::row_of(
+            &app::ssr::auth::throttle::LOGIN_BROWSER,
+            &browser_subject(&app, &account, &jar),
+        ),
     )
     .await;
-    assert_eq!(to, "/account/security?error=locked");
+    assert_eq!(
+        with_both("/api/security/two-step/off", code(&totp, 1)).await,
+        "/account/security?error=locked"
+    );
+    assert_eq!(
+        post_from(&app, &c, "/api/security/passkey/delete", &delete).await,
+        "/account/security?error=locked"
+    );
 }
 
 /// A lock strangers put on the ID (100 wrong passwords from browsers the account never
@@ -1073,7 +1120,10 @@ async fn wrong_passwords_at_a_change_are_recorded_and_the_lock_is_mailed(backend
         tries += 1;
     }
     assert_eq!(tries, 100, "the lock comes at 100 in a row, as at login");
-    assert!(location(&app.login(HANAKO.0, HANAKO.1).await).contains("error=locked"));
+    // It holds the browser they came from, as its wrong passwords at login would; a
+    // browser the account knows has a budget of its own, apart from the ID's.
+    assert!(location(&app.login_from(&c, HANAKO.0, HANAKO.1).await).contains("error=locked"));
+    assert_eq!(location(&app.login(HANAKO.0, HANAKO.1).await), "/");
 }
 
 /// Past the free attempts, a right password given again at a change leaves no wait
@@ -1962,7 +2012,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 
 on_both_databases!(
     the_recovery_codes_key_stays_home,
-    a_password_asked_again_on_a_locked_account_says_it_is_locked,
+    a_lock_on_the_id_holds_the_owners_changes_and_her_browsers_lock_says_so,
     a_lock_on_the_id_holds_the_owners_browser_at_neither_step,
     the_setup_links_to_the_app_and_asks_for_its_six_digits,
     the_recovery_codes_say_whose_they_are,

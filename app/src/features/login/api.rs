@@ -63,7 +63,7 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     let (account, verdict, row) = {
         let mut conn = state.db.conn().await?;
         let account = super::store::active_account(&mut conn, &id_key).await?;
-        let budget = login_budget(&mut conn, account.as_ref(), &id_key).await?;
+        let budget = login_budget(&mut conn, account.as_ref().map(|a| a.id.as_str()), &id_key).await?;
         let mut verdict = throttle::reserve(&mut conn, &throttle::LOGIN_CLIENT, &client, t).await?;
         if verdict.go() {
             verdict = throttle::reserve(&mut conn, budget.policy, &budget.subject, t).await?;
@@ -117,34 +117,10 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     Ok(next)
 }
 
-/// A login budget: the policy a login's failures count in, and under what subject.
 #[cfg(feature = "ssr")]
-pub(crate) struct Budget {
-    pub policy: &'static crate::ssr::auth::throttle::Policy,
-    pub subject: String,
-}
+pub(crate) use crate::ssr::auth::throttle::Budget;
 
-#[cfg(feature = "ssr")]
-impl Budget {
-    /// The typed ID's ([`LOGIN_ACCOUNT`](crate::ssr::auth::throttle::LOGIN_ACCOUNT)).
-    pub(crate) fn of_id(itscom_id: &str) -> Self {
-        let subject = crate::domain::ItscomId::key_of_raw(itscom_id);
-        Budget { policy: &crate::ssr::auth::throttle::LOGIN_ACCOUNT, subject }
-    }
-
-    /// Whether it is the typed ID's (a browser the account does not know), not one of
-    /// the account's own browsers.
-    pub(crate) fn is_the_ids(&self) -> bool {
-        self.policy.scope == crate::ssr::auth::throttle::LOGIN_ACCOUNT.scope
-    }
-
-    /// Its throttle row ([`row_of`](crate::ssr::auth::throttle::row_of)).
-    pub(crate) fn row(&self) -> String {
-        crate::ssr::auth::throttle::row_of(self.policy, &self.subject)
-    }
-}
-
-/// The budget a login for `account` (None: an unknown ID) is counted in, its password
+/// The budget a login for account `account_id` (None: an unknown ID) is counted in, its password
 /// and its second step's code alike: a browser the account has logged in from before
 /// has its own ([`LOGIN_BROWSER`](crate::ssr::auth::throttle::LOGIN_BROWSER)); any
 /// other counts under the typed ID ([`LOGIN_ACCOUNT`](crate::ssr::auth::throttle::LOGIN_ACCOUNT)).
@@ -152,19 +128,36 @@ impl Budget {
 #[cfg(feature = "ssr")]
 pub(crate) async fn login_budget(
     conn: &mut crate::ssr::db::Conn,
-    account: Option<&super::store::LoginAccount>,
+    account_id: Option<&str>,
     id_key: &str,
 ) -> Result<Budget, sqlx::Error> {
     use crate::ssr::auth::{self, throttle};
     let device = auth::request_cookie(DEVICE_COOKIE);
-    let account_id = account.map_or("-", |a| a.id.as_str());
-    Ok(match (account, super::store::known_browser(conn, account_id, device.as_deref()).await?) {
-        (Some(a), true) => {
+    let known = super::store::known_browser(conn, account_id.unwrap_or("-"), device.as_deref()).await?;
+    Ok(match account_id.filter(|_| known) {
+        Some(account_id) => {
             let hash = auth::sha256_hex(device.as_deref().unwrap_or_default());
-            Budget { policy: &throttle::LOGIN_BROWSER, subject: super::store::browser_subject(&a.id, &hash) }
+            Budget {
+                policy: &throttle::LOGIN_BROWSER,
+                subject: super::store::browser_subject(account_id, &hash),
+            }
         }
-        _ => Budget { policy: &throttle::LOGIN_ACCOUNT, subject: id_key.to_string() },
+        None => Budget::of_id(id_key),
     })
+}
+
+/// The budget a signed-in session's password asked again and codes count in: the
+/// login's from this browser ([`login_budget`]). Strangers' wrong passwords under the
+/// ID (anyone who knows the address can send a hundred) then lock the owner's own
+/// browser out of neither its login nor its changes; a browser the account does not
+/// know (a copy of the session cookie alone) counts under the ID.
+#[cfg(feature = "ssr")]
+pub(crate) async fn session_budget(
+    conn: &mut crate::ssr::db::Conn,
+    account_id: &str,
+    itscom_id: &str,
+) -> Result<Budget, sqlx::Error> {
+    login_budget(conn, Some(account_id), &crate::domain::ItscomId::key_of_raw(itscom_id)).await
 }
 
 /// The account forgets the browsers it has logged in from, but `keep` (this browser's

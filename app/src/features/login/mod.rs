@@ -10,7 +10,7 @@ pub(crate) mod store;
 pub mod texts;
 
 #[cfg(feature = "ssr")]
-pub(crate) use api::{account_by_id, login_budget, start_session_in, Budget};
+pub(crate) use api::{account_by_id, login_budget, session_budget, start_session_in, Budget};
 pub use api::{current_user, login, logout, CurrentUser, Login, Logout, UserBrief, DEVICE_COOKIE};
 #[cfg(feature = "ssr")]
 pub use api::{failed_login, forget_browsers};

@@ -293,8 +293,10 @@ async fn turn_on(code: String) -> crate::ssr::Answer {
     let Some(factor) = factor.and_then(|f| f.pending_in(&account.session_hash)) else {
         return crate::ssr::refuse(super::routes::SECURITY, AppError::FlowExpired);
     };
-    let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
-    if !throttle::reserve(&mut tx, &throttle::LOGIN_ACCOUNT, &key, t).await?.go() {
+    // Counted where the session's other codes are: its browser's budget.
+    let budget =
+        crate::features::login::session_budget(&mut tx, &account.account_id, &account.itscom_id).await?;
+    if !throttle::reserve(&mut tx, budget.policy, &budget.subject, t).await?.go() {
         return Err(AppError::TooManyAttempts.into());
     }
     let secret = open_secret(&state.settings, &factor.secret)?;
@@ -304,7 +306,7 @@ async fn turn_on(code: String) -> crate::ssr::Answer {
         tx.commit().await?; // the reserved attempt stays counted
         return Err(AppError::invalid("otp", FieldError::Mismatch).into());
     };
-    throttle::reset(&mut tx, &throttle::LOGIN_ACCOUNT, &key).await?;
+    throttle::reset(&mut tx, budget.policy, &budget.subject).await?;
     if !super::store::enable(&mut tx, &account.account_id, &account.session_hash, &factor.secret, step, t)
         .await?
     {
@@ -439,11 +441,11 @@ async fn code_first(
     code: &str,
     t: i64,
 ) -> Result<crate::ssr::db::Tx, AppError> {
-    // The session's changes count under the ID, as the password asked again does.
-    let budget = crate::features::login::Budget::of_id(&account.itscom_id);
-    let factor = match password {
+    // The session's changes count where the password asked again does: in its
+    // browser's budget (under the ID from a browser the account does not know).
+    let (budget, factor) = match password {
         Some(password) => {
-            crate::ssr::auth::password_first_of_two(&state.db, account, password, t).await?;
+            let budget = crate::ssr::auth::password_first_of_two(&state.db, account, password, t).await?;
             let factor = parse_code(code)?;
             let mut conn = state.db.conn().await?;
             if let Err(refused) = reserve_strangers_code(&mut conn, &account.account_id, &budget, t).await {
@@ -451,12 +453,16 @@ async fn code_first(
                 crate::ssr::auth::throttle::forgive(&mut conn, budget.policy, &budget.subject).await?;
                 return Err(refused);
             }
-            factor
+            (budget, factor)
         }
         None => {
             let factor = parse_code(code)?;
-            reserve_code_attempt(&mut *state.db.conn().await?, &account.account_id, &budget, t).await?;
-            factor
+            let mut conn = state.db.conn().await?;
+            let budget =
+                crate::features::login::session_budget(&mut conn, &account.account_id, &account.itscom_id)
+                    .await?;
+            reserve_code_attempt(&mut conn, &account.account_id, &budget, t).await?;
+            (budget, factor)
         }
     };
     let mut tx = state.db.begin().await?;
@@ -482,9 +488,9 @@ fn parse_code(raw: &str) -> Result<crate::domain::two_step::SecondFactor, AppErr
 }
 
 /// The account's wrong codes from anywhere but its own browsers (a stranger's browser
-/// at login, a session's change), in a row: 10 free, then each waits a minute longer,
-/// at most an hour. Only a right code it counted (from such a browser, or a session's
-/// change) opens it again; one from the owner's own browser does not. A password reset opens the
+/// at login, or a session's change from one), in a row: 10 free, then each waits a
+/// minute longer, at most an hour. Only a right code it counted (from such a browser)
+/// opens it again; one from the owner's own browser does not. A password reset opens the
 /// login's budgets (a customer who forgot her password must get back in), so before,
 /// someone who read the contact mailbox could reset, log in, guess a few codes and reset
 /// again, far past the lock at 100. No lock for good: a stranger who has the password
@@ -518,7 +524,7 @@ async fn reserve_code_attempt(
 }
 
 /// A code's attempt of [`STRANGERS_CODES`] when `budget` is the typed ID's (a browser
-/// the account does not know, or a session's change).
+/// the account does not know, at login or in a session).
 #[cfg(feature = "ssr")]
 async fn reserve_strangers_code(
     conn: &mut crate::ssr::db::Conn,
@@ -758,7 +764,7 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
     // budget (a lock strangers put on the ID holds it at neither step); any other,
     // under the ID.
     let id_key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
-    let budget = crate::features::login::login_budget(&mut conn, Some(&account), &id_key).await?;
+    let budget = crate::features::login::login_budget(&mut conn, Some(&account.id), &id_key).await?;
     reserve_code_attempt(&mut conn, &account.id, &budget, t).await?;
     drop(conn);
     // The account's row first, as a login and a change of the sign-in settings take it;

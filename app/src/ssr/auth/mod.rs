@@ -176,20 +176,20 @@ pub async fn confirm_password(
 }
 
 /// The account's password, however recent the login: missing or wrong is the field's
-/// error (`current_password`), each try in the account's login budget. A right one
-/// takes back its own try only: the budget also counts the second factor's wrong
-/// codes, and a right password at one change must not wipe the wrong codes sent to
-/// another (they could then be guessed without end, a password between every four).
+/// error (`current_password`), each try in the session's login budget (its browser's,
+/// as at login). A right one takes back its own try only: the budget also counts the
+/// second factor's wrong codes, and a right password at one change must not wipe the
+/// wrong codes sent to another (they could then be guessed without end, a password
+/// between every four).
 pub async fn check_password(
     db: &crate::ssr::db::Db,
     account: &CurrentAccount,
     password: Option<String>,
     now: i64,
 ) -> Result<(), AppError> {
-    password_first_of_two(db, account, password, now).await?;
-    let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
+    let budget = password_first_of_two(db, account, password, now).await?;
     let mut conn = db.conn().await?;
-    throttle::forgive(&mut conn, &throttle::LOGIN_ACCOUNT, &key).await?;
+    throttle::forgive(&mut conn, budget.policy, &budget.subject).await?;
     Ok(())
 }
 
@@ -200,13 +200,14 @@ pub async fn check_password(
 /// guessed without end. The attempt is reserved and the hash read on a connection that
 /// goes back to the pool before the hash is checked: a check waits its turn for a core
 /// (argon2, a tenth of a second each) without keeping a connection from the process's
-/// other requests, as a login does.
+/// other requests, as a login does. The attempt counts in the session's budget (its
+/// browser's, as at login: `Registry::session_budget`), which is returned.
 pub async fn password_first_of_two(
     db: &crate::ssr::db::Db,
     account: &CurrentAccount,
     password: Option<String>,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<throttle::Budget, AppError> {
     use crate::domain::FieldError;
     let password = password.unwrap_or_default();
     // A passkey confirmed on the page in the last 5 minutes stands for the password
@@ -215,35 +216,37 @@ pub async fn password_first_of_two(
     if password.is_empty() && !passkey {
         return Err(AppError::invalid("current_password", FieldError::Required));
     }
-    let key = crate::domain::ItscomId::key_of_raw(&account.itscom_id);
-    let hash: String = {
+    let state = super::state()?;
+    let (budget, hash): (_, String) = {
         let mut conn = db.conn().await?;
-        match throttle::reserve(&mut conn, &throttle::LOGIN_ACCOUNT, &key, now).await? {
+        let budget =
+            (state.registry.session_budget)(&mut conn, &account.account_id, &account.itscom_id).await?;
+        match throttle::reserve(&mut conn, budget.policy, &budget.subject, now).await? {
             throttle::Verdict::Go => {}
             // Locked until a password reset: said so, not "try again later".
             throttle::Verdict::Locked => return Err(AppError::Locked),
             throttle::Verdict::Wait { .. } => return Err(AppError::TooManyAttempts),
         }
         if password.is_empty() {
-            return Ok(()); // the passkey's
+            return Ok(budget); // the passkey's
         }
-        sqlx::query_scalar("SELECT password_hash FROM accounts WHERE id = $1")
+        let hash = sqlx::query_scalar("SELECT password_hash FROM accounts WHERE id = $1")
             .bind(&account.account_id)
             .fetch_one(&mut *conn)
-            .await?
+            .await?;
+        (budget, hash)
     };
     if !password::verify_async(password, Some(hash)).await {
         // Recorded, and the owner told at the lock, as a wrong password at login: a
         // stolen session guessing here left no trace before.
-        let state = super::state()?;
-        let row = throttle::row_of(&throttle::LOGIN_ACCOUNT, &key);
         let client = client_address();
         // A connection not found now (the pool gave up) leaves the attempt counted, unrecorded.
         let mut conn = db.conn().await?;
+        let row = budget.row();
         (state.registry.failed_password)(&mut conn, &state, &account.account_id, &row, &client, now).await?;
         return Err(AppError::invalid("current_password", FieldError::Mismatch));
     }
-    Ok(())
+    Ok(budget)
 }
 
 /// This request's `User-Agent` (empty when it sent none).

@@ -172,6 +172,30 @@ pub fn row_of(policy: &Policy, subject: &str) -> String {
     key(policy, subject)
 }
 
+/// A login budget: the policy a login's failures count in, and under what subject.
+pub struct Budget {
+    pub policy: &'static Policy,
+    pub subject: String,
+}
+
+impl Budget {
+    /// The typed ID's ([`LOGIN_ACCOUNT`]), by its key (`ItscomId::key_of_raw`).
+    pub fn of_id(id_key: &str) -> Self {
+        Budget { policy: &LOGIN_ACCOUNT, subject: id_key.to_string() }
+    }
+
+    /// Whether it is the typed ID's (a browser the account does not know), not one of
+    /// the account's own browsers.
+    pub fn is_the_ids(&self) -> bool {
+        self.policy.scope == LOGIN_ACCOUNT.scope
+    }
+
+    /// Its throttle row ([`row_of`]).
+    pub fn row(&self) -> String {
+        row_of(self.policy, &self.subject)
+    }
+}
+
 /// The /48 of an IPv6 client as [`client_key`](super::client_key) names it
 /// (`2001:db8:7:8::/64`): `2001:db8:7::/48`. None for any other subject.
 pub fn network_of(subject: &str) -> Option<String> {
