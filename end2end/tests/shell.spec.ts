@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect, test } from '../fixtures';
+import { logInAt } from '../pages/login';
 import { Shell, expectNoHorizontalScroll, screenshot } from '../pages/shell';
 
 test.describe('app shell', () => {
@@ -11,6 +12,10 @@ test.describe('app shell', () => {
     await shell.goto('/login');
     await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
     await expect(page).toHaveTitle('iTSCOM マイページ');
+    // The menus are a member's: every screen they lead to asks for a login.
+    await expect(page.locator('nav.side-nav, details.phone-menu')).toHaveCount(0);
+    await logInAt(page, '/', 'hanako@example.com');
+    await expect(page.getByTestId('customer-name')).toContainText('佐藤 花子');
     const menu = await shell.openMenu();
     for (const heading of ['料金', 'ご契約・手続き', '各種設定', 'ヘルプ']) {
       await expect(menu.getByRole('heading', { name: heading })).toBeVisible();
@@ -62,7 +67,8 @@ test.describe('app shell', () => {
 
   test('touch targets in the menu are at least 44 px high', async ({ page }) => {
     const shell = new Shell(page);
-    await shell.goto('/login');
+    await logInAt(page, '/', 'hanako@example.com');
+    await expect(page.getByTestId('customer-name')).toContainText('佐藤 花子');
     const menu = await shell.openMenu();
     const items = menu.locator('.menu-item');
     const n = await items.count();

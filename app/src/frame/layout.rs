@@ -12,6 +12,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     let tx = t();
     let prefs = expect_context::<PagePrefs>();
     let user = expect_context::<UserResource>().0;
+    // The menus are a member's (every screen they lead to asks for a login): a page
+    // seen logged out (the login, a registration, a recovery) shows none.
+    let member = move || user.get().and_then(|r| r.ok()).flatten().is_some();
     view! {
         <a href="#main" class="skip-link">{tx.skip_to_content}</a>
         <header class="site-header">
@@ -34,20 +37,28 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </div>
             </div>
             // Phone: a disclosure that works without JavaScript.
-            <details class="phone-menu md:hidden">
-                <summary class="phone-menu-button">
-                    <span aria-hidden="true" class="hamburger"></span>
-                    {tx.open_menu}
-                </summary>
-                <nav aria-label=tx.main_menu class="px-4 pb-4">
-                    <MenuList/>
-                </nav>
-            </details>
+            <Transition fallback=|| ()>
+                {move || member().then(|| view! {
+                    <details class="phone-menu md:hidden">
+                        <summary class="phone-menu-button">
+                            <span aria-hidden="true" class="hamburger"></span>
+                            {tx.open_menu}
+                        </summary>
+                        <nav aria-label=tx.main_menu class="px-4 pb-4">
+                            <MenuList/>
+                        </nav>
+                    </details>
+                })}
+            </Transition>
         </header>
         <div class="mx-auto flex w-full max-w-6xl flex-1 gap-8 px-4 py-6">
-            <nav aria-label=tx.main_menu class="side-nav hidden md:block">
-                <MenuList/>
-            </nav>
+            <Transition fallback=|| ()>
+                {move || member().then(|| view! {
+                    <nav aria-label=tx.main_menu class="side-nav hidden md:block">
+                        <MenuList/>
+                    </nav>
+                })}
+            </Transition>
             <main id="main" tabindex="-1" class="min-w-0 flex-1">
                 {children()}
             </main>

@@ -3,11 +3,22 @@
 
 use crate::common::*;
 
+/// The pages are Japanese by default. A member's carry the four menus, every item a
+/// link; a page seen logged out (the login) carries none: every screen they lead to
+/// asks for a login.
 async fn the_top_page_is_japanese_by_default_with_the_four_menus(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let (status, body) = app.get_text("/login").await;
+    let app = spawn_app_with_demo_data(backend).await;
+    let (status, login) = app.get_text("/login").await;
     assert_eq!(status, 200);
-    assert!(body.contains(r#"<html lang="ja""#), "{body}");
+    assert!(login.contains(r#"<html lang="ja""#), "{login}");
+    assert!(login.contains(r#"<main id="main""#), "main landmark");
+    assert!(login.contains("本文へスキップ"));
+    assert!(!login.contains("side-nav") && !login.contains("phone-menu"), "no menus logged out");
+    assert!(!login.contains(r#"href="/billing""#) && !login.contains("イッツコム 通信速度測定"));
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, body) = app.get_text_with(&c, "/").await;
+    assert_eq!(body.matches("side-nav").count(), 1, "the side navigation");
+    assert_eq!(body.matches(r#"<details class="phone-menu"#).count(), 1, "the phone menu");
     for menu in
         ["料金", "ご契約・手続き", "各種設定", "ヘルプ", "ご請求明細の確認", "イッツコム 通信速度測定"]
     {
@@ -17,14 +28,19 @@ async fn the_top_page_is_japanese_by_default_with_the_four_menus(backend: Backen
     assert!(!body.contains("準備中"));
     assert!(body.contains(r#"href="/help""#) && body.contains("お問い合わせ・サポート"));
     assert!(body.contains(r#"href="/help/speedtest""#));
-    assert!(body.contains(r#"<main id="main""#), "main landmark");
-    assert!(body.contains("本文へスキップ"));
 }
 
 async fn the_lang_cookie_switches_the_page_to_english(backend: Backend) {
-    let app = spawn_app(backend).await;
+    let app = spawn_app_with_demo_data(backend).await;
     let res = app.client.get(app.url("/login")).header("Cookie", "lang=en").send().await.unwrap();
     let body = res.text().await.unwrap();
+    assert!(body.contains(r#"<html lang="en""#));
+    assert!(body.contains("Forgot your ID or password?"));
+    assert!(!body.contains("ID,またはパスワードをお忘れですか?"));
+    // A member's menus too.
+    let (c, jar) = logged_in_with_jar(&app, "hanako@example.com", "Hanako_2024").await;
+    jar.add_cookie_str("lang=en", &url::Url::parse(&app.url("/")).unwrap());
+    let (_, body) = app.get_text_with(&c, "/").await;
     assert!(body.contains(r#"<html lang="en""#));
     assert!(body.contains("Invoice statements"));
     assert!(!body.contains("ご請求明細の確認"));
