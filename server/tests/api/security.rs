@@ -689,11 +689,9 @@ async fn a_right_code_sent_twice_at_once_is_no_wrong_code(backend: Backend) {
 /// code is no wrong code (it found no factor to match, and was recorded and counted as
 /// a guess), and both attempts go back.
 async fn turning_it_off_twice_at_once_counts_no_wrong_code(backend: Backend) {
-    use app::ssr::auth::throttle;
     let app = spawn_app_with_demo_data(backend).await;
-    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (c, jar) = logged_in_with_jar(&app, HANAKO.0, HANAKO.1).await;
     let (totp, _) = turn_on(&app, &c).await;
-    let account = account_of(&app, "100000002").await;
     let otp = code(&totp, 1);
     let form = [("password", HANAKO.1), ("otp", otp.as_str())];
     let went = twice_at_once(&app, &c, "/api/security/two-step/off", &form).await;
@@ -702,11 +700,23 @@ async fn turning_it_off_twice_at_once_counts_no_wrong_code(backend: Backend) {
         scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.two_step_failed'").await,
         0
     );
-    let mut conn = app.db.conn().await.unwrap();
+    assert_eq!(hanakos_counts(&app, &jar).await, (0, 0, 0));
+}
+
+/// 佐藤 花子's counts of failures in a row: in the budget of the browser of cookie jar
+/// `jar`, under her ID, and of the strangers' codes.
+async fn hanakos_counts(app: &TestApp, jar: &reqwest::cookie::Jar) -> (i64, i64, i64) {
+    use app::ssr::auth::throttle;
+    let account = account_of(app, "100000002").await;
+    let browser = browser_subject(app, &account, jar);
     let id_key = app::domain::ItscomId::key_of_raw(HANAKO.0);
-    assert_eq!(throttle::failures(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key).await.unwrap(), 0);
     let strangers = &app::features::security::STRANGERS_CODES;
-    assert_eq!(throttle::failures(&mut conn, strangers, &account).await.unwrap(), 0);
+    let mut conn = app.db.conn().await.unwrap();
+    (
+        throttle::failures(&mut conn, &throttle::LOGIN_BROWSER, &browser).await.unwrap(),
+        throttle::failures(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key).await.unwrap(),
+        throttle::failures(&mut conn, strangers, &account).await.unwrap(),
+    )
 }
 
 /// リカバリーコードを作り直す sent twice at once: one makes the codes, the other, which
@@ -714,11 +724,9 @@ async fn turning_it_off_twice_at_once_counts_no_wrong_code(backend: Backend) {
 /// recorded and counted it as a wrong code (ログインに失敗（確認コード違い）). The same
 /// code sent again later is told the same; a wrong one still counts.
 async fn renewing_the_codes_twice_at_once_counts_no_wrong_code(backend: Backend) {
-    use app::ssr::auth::throttle;
     let app = spawn_app_with_demo_data(backend).await;
     let (c, jar) = logged_in_with_jar(&app, HANAKO.0, HANAKO.1).await;
     let (totp, _) = turn_on(&app, &c).await;
-    let account = account_of(&app, "100000002").await;
     let otp = code(&totp, 0);
     let form = [("password", HANAKO.1), ("otp", otp.as_str())];
     let went = twice_at_once(&app, &c, "/api/security/two-step/renew", &form).await;
@@ -728,19 +736,7 @@ async fn renewing_the_codes_twice_at_once_counts_no_wrong_code(backend: Backend)
     assert_eq!(post_from(&app, &c, "/api/security/two-step/renew", &form).await, went[1]);
     let failed = "SELECT COUNT(*) FROM account_events WHERE kind = 'login.two_step_failed'";
     assert_eq!(scalar(&app, failed).await, 0);
-    let id_key = app::domain::ItscomId::key_of_raw(HANAKO.0);
-    let browser = browser_subject(&app, &account, &jar);
-    // (her browser's budget, the ID's, the strangers' codes)
-    let counted = || async {
-        let mut conn = app.db.conn().await.unwrap();
-        let strangers = &app::features::security::STRANGERS_CODES;
-        (
-            throttle::failures(&mut conn, &throttle::LOGIN_BROWSER, &browser).await.unwrap(),
-            throttle::failures(&mut conn, &throttle::LOGIN_ACCOUNT, &id_key).await.unwrap(),
-            throttle::failures(&mut conn, strangers, &account).await.unwrap(),
-        )
-    };
-    assert_eq!(counted().await, (0, 0, 0));
+    assert_eq!(hanakos_counts(&app, &jar).await, (0, 0, 0));
     let wrong = format!("{:06}", (otp.parse::<u32>().unwrap() + 500_000) % 1_000_000);
     let form = [("password", HANAKO.1), ("otp", wrong.as_str())];
     assert_eq!(
@@ -748,7 +744,7 @@ async fn renewing_the_codes_twice_at_once_counts_no_wrong_code(backend: Backend)
         "/account/security?error=otp.mismatch"
     );
     assert_eq!(scalar(&app, failed).await, 1);
-    assert_eq!(counted().await, (1, 0, 0), "in her browser's budget");
+    assert_eq!(hanakos_counts(&app, &jar).await, (1, 0, 0), "in her browser's budget");
 }
 
 /// `form` posted twice at once from `c` to `path`, both waiting on 佐藤 花子's account
