@@ -322,10 +322,14 @@ pub fn TwoStepSetupPage() -> impl IntoView {
                     <div class="card max-w-2xl space-y-4">
                         {move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. })).map(|e| view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> })}
                         <p>{tr.setup_step1}</p>
-                        <div class="mx-auto h-52 w-52 [&>svg]:h-full [&>svg]:w-full" inner_html=s.qr_svg.clone()></div>
-                        <div class="space-y-1">
-                            <p class="text-sm">{tr.setup_open_app_hint}</p>
-                            <a class="btn-ghost" href=s.uri.clone() data-testid="two-step-open-app">{tr.setup_open_app}</a>
+                        // On a phone, where the app usually is, its button comes before a
+                        // QR code the phone cannot scan of itself.
+                        <div class="flex flex-col gap-4">
+                            <div class="mx-auto h-52 w-52 [&>svg]:h-full [&>svg]:w-full" inner_html=s.qr_svg.clone()></div>
+                            <div class="order-first space-y-1 md:order-none">
+                                <p class="text-sm">{tr.setup_open_app_hint}</p>
+                                <a class="btn-ghost" href=s.uri.clone() data-testid="two-step-open-app">{tr.setup_open_app}</a>
+                            </div>
                         </div>
                         <p class="text-sm">{tr.setup_key}</p>
                         // Wrapped between its groups of four, never inside one.
