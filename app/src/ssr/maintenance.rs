@@ -2,7 +2,8 @@
 //! the features' scheduled jobs (held re-registrations put into effect, card results
 //! received and left unsettled settled) and deletes
 //! what has expired: sessions, what each flow's table lets go of (the features'
-//! `FLOWS`, handed over in `AppState::registry`), idle throttle rows, month-old
+//! `FLOWS`, handed over in `AppState::registry`), idle throttle rows, browsers an
+//! account has not seen since their device cookie expired, month-old
 //! security events a flood could write at will, other events after 400 days (but the
 //! two kinds the contract history lists), and mails sent or given up a month ago.
 //! Every server process runs the loop, and one of them does a given tick: the one that
@@ -28,6 +29,10 @@ pub const KEEP_NOISE_SECS: i64 = 30 * 86_400;
 /// month over for a case being looked at), then go with their client addresses:
 /// all but [`KEPT_FOR_GOOD`].
 pub const KEEP_EVENTS_SECS: i64 = 400 * 86_400;
+
+/// How long a browser's device cookie lives from its last login (the login's), and so
+/// how long an account knows a browser it has not seen.
+pub const KNOWN_BROWSER_SECS: i64 = 400 * 86_400;
 
 /// The kinds of event kept for good: ご契約内容の変更履歴 lists them. The tick's delete
 /// (and its index, migration 29) names them so.
@@ -162,10 +167,11 @@ pub struct Deletion {
 }
 
 impl Deletion {
-    /// At most [`BATCH`] rows, found along the index of `when`'s column.
+    /// At most [`BATCH`] rows, found along the index of `when`'s column (`key` may name
+    /// the columns of a key of two: `a, b`).
     pub fn sql(&self) -> String {
         let Deletion { table, key, when, .. } = self;
-        format!("DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} WHERE {when} LIMIT {BATCH})")
+        format!("DELETE FROM {table} WHERE ({key}) IN (SELECT {key} FROM {table} WHERE {when} LIMIT {BATCH})")
     }
 }
 
@@ -178,6 +184,7 @@ pub fn deletions(now: i64, session_idle_secs: i64) -> Vec<Deletion> {
     let events_before = now - KEEP_NOISE_SECS;
     let expired_before = now - KEEP_EVENTS_SECS;
     let sent_before = now - KEEP_SENT_MAIL_SECS;
+    let browsers_before = now - KNOWN_BROWSER_SECS;
     let delete = |table, key, when, binds| Deletion { table, key, when, binds };
     vec![
         delete("sessions", "id_hash", "expires_at <= $1 OR last_seen_at <= $2", vec![now, idle_before]),
@@ -213,6 +220,9 @@ pub fn deletions(now: i64, session_idle_secs: i64) -> Vec<Deletion> {
         // Mails sent, or given up, a month ago: the outbox is a queue, not an archive.
         delete("outbox", "id", "kind = 'mail' AND sent_at <= $1", vec![sent_before]),
         delete("outbox", "id", "kind = 'mail' AND failed_at <= $1", vec![sent_before]),
+        // A browser unseen since its device cookie expired is no longer one its account
+        // knows (its next login, were the cookie back, is a new browser's).
+        delete("known_devices", "account_id, device_hash", "last_seen_at <= $1", vec![browsers_before]),
     ]
 }
 

@@ -1034,6 +1034,32 @@ async fn signing_out_the_others_or_a_reset_forgets_their_browsers(backend: Backe
     assert_eq!(told().await, 4, "after a reset, every browser is new");
 }
 
+/// A browser the account has not seen log in for 400 days (its device cookie's life)
+/// is forgotten by the maintenance tick, and its next login is a new browser's again,
+/// told to the owner; one unseen for 399 days, or seen since, stays known. The rows were
+/// kept for good.
+async fn a_browser_unseen_for_400_days_is_forgotten(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (old, recent) =
+        (logged_in(&app, HANAKO.0, HANAKO.1).await, logged_in(&app, HANAKO.0, HANAKO.1).await);
+    let told = || async { outbox_mails_to(&app, "login.new_browser", HANAKO.0).await.len() };
+    let known = || async { scalar(&app, "SELECT COUNT(*) FROM known_devices").await };
+    assert_eq!((told().await, known().await), (2, 2));
+    let day = 86_400;
+    exec_at(&app, "UPDATE known_devices SET last_seen_at = $1", app::ssr::now() - 399 * day).await;
+    maintenance_at(&app, app::ssr::now()).await;
+    assert_eq!(known().await, 2, "399 days: known");
+    exec_at(&app, "UPDATE known_devices SET last_seen_at = $1", app::ssr::now() - 401 * day).await;
+    assert_eq!(location(&app.login_from(&recent, HANAKO.0, HANAKO.1).await), "/");
+    assert_eq!(told().await, 2, "seen again: known, and its 400 days start over");
+    maintenance_at(&app, app::ssr::now()).await;
+    assert_eq!(known().await, 1, "401 days unseen: forgotten");
+    assert_eq!(location(&app.login_from(&old, HANAKO.0, HANAKO.1).await), "/");
+    assert_eq!(told().await, 3, "a new browser again");
+    assert_eq!(location(&app.login_from(&recent, HANAKO.0, HANAKO.1).await), "/");
+    assert_eq!(told().await, 3);
+}
+
 async fn new_browser_notices_tell_where_and_can_be_turned_off(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
@@ -2015,6 +2041,7 @@ on_both_databases!(
     a_process_whose_seal_key_opens_no_stored_secret_does_not_start,
     a_code_a_process_cannot_check_costs_no_attempt,
     signing_out_the_others_ends_a_copy_of_this_cookie_too,
+    a_browser_unseen_for_400_days_is_forgotten,
     turning_it_on_signs_out_the_other_devices,
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,
     a_right_code_sent_twice_at_once_is_no_wrong_code,

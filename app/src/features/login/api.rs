@@ -230,7 +230,8 @@ impl Started {
     pub(crate) fn hand_over(self, settings: &crate::ssr::config::Settings) {
         use crate::ssr::auth::{self, session};
         auth::set_cookie(&session::cookie(settings, &self.token));
-        auth::set_cookie(&auth::cookie(settings, DEVICE_COOKIE, &self.device, Some(34_560_000), true));
+        let lives = Some(crate::ssr::maintenance::KNOWN_BROWSER_SECS);
+        auth::set_cookie(&auth::cookie(settings, DEVICE_COOKIE, &self.device, lives, true));
         tracing::info!(account = %self.account_id, new_browser = self.new_browser, "login");
     }
 }

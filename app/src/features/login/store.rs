@@ -130,20 +130,33 @@ pub fn browser_subject(account_id: &str, device_hash: &str) -> String {
     format!("{account_id}|{device_hash}")
 }
 
-/// Remembers the browser `device` (stored hashed) for the account: whether it was
-/// known already.
+/// Remembers the browser `device` (stored hashed) for the account, seen at `now` (a
+/// browser unseen for [`KNOWN_BROWSER_SECS`](crate::ssr::maintenance::KNOWN_BROWSER_SECS)
+/// is forgotten): whether it was known already.
 pub async fn remember_device(
     conn: &mut Conn,
     account_id: &str,
     device: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
+    let hash = crate::ssr::auth::sha256_hex(device);
+    let seen =
+        sqlx::query("UPDATE known_devices SET last_seen_at = $3 WHERE account_id = $1 AND device_hash = $2")
+            .bind(account_id)
+            .bind(&hash)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    if seen > 0 {
+        return Ok(true);
+    }
     let added = sqlx::query(
-        "INSERT INTO known_devices (account_id, device_hash, first_seen_at) VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING",
+        "INSERT INTO known_devices (account_id, device_hash, first_seen_at, last_seen_at)
+         VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING",
     )
     .bind(account_id)
-    .bind(crate::ssr::auth::sha256_hex(device))
+    .bind(&hash)
     .bind(now)
     .execute(conn)
     .await?
