@@ -86,7 +86,12 @@ test.describe('forgotten password', () => {
     await expect(page.getByText('iTSCOM IDとパスワードを新規登録し直してください')).toBeVisible();
     await page.getByLabel('認証コード').fill('123456');
     await page.getByRole('button', { name: '次へ' }).click();
-    await expect(page.getByRole('alert')).toHaveText('認証コードが正しくないか、有効期限が切れています。');
+    // The field's own message, which the field names (aria-describedby) and holds focus.
+    const field = page.getByLabel('認証コード');
+    await expect(page.locator('#code-error')).toHaveText('認証コードが正しくないか、有効期限が切れています。');
+    await expect(field).toHaveAttribute('aria-invalid', 'true');
+    await expect(field).toHaveAttribute('aria-describedby', /code-error/);
+    await expect(field).toBeFocused();
     await screenshot(page, info, 'recovery-wrong-code');
   });
 });

@@ -110,6 +110,7 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
         ("customer_no", _) => texts.err_customer_no.into(),
         ("factor", E::InvalidFormat | E::InvalidCharacters) => texts.err_invalid_format.into(),
         ("answer" | "question", E::Mismatch) => texts.rec_answer_wrong.into(),
+        ("code", E::Mismatch) => texts.rec_code_wrong.into(),
         ("current_password", E::Mismatch) => texts.err_current_password.into(),
         ("local_part", E::InvalidFormat) => texts.err_local_edge.into(),
         ("local_part", E::InvalidCharacters) => texts.err_local_characters.into(),

@@ -347,9 +347,19 @@ async fn five_wrong_codes_end_the_recovery(backend: Backend) {
     for _ in 0..4 {
         assert_eq!(
             post_from(&app, &c, "/api/recovery/code", &[("code", wrong)]).await,
-            "/recovery/code?error=credentials"
+            "/recovery/code?error=code.mismatch"
         );
     }
+    // The field's own message, under it and named by it (it was the form's alert).
+    let (_, page) = app.get_text_with(&c, "/recovery/code?error=code.mismatch").await;
+    assert!(
+        page.contains(r#"aria-invalid="true""#) && page.contains(r#"aria-describedby="code-error""#),
+        "{page}"
+    );
+    let under = &page[page.find(r#"id="code-error""#).expect("the field's message")..];
+    assert!(
+        under[..under.find("</p>").unwrap()].contains("認証コードが正しくないか、有効期限が切れています。")
+    );
     assert_eq!(
         post_from(&app, &c, "/api/recovery/code", &[("code", wrong)]).await,
         "/recovery/identify?error=expired"
@@ -406,7 +416,7 @@ async fn an_expired_code_is_refused(backend: Backend) {
     exec_at(&app, "UPDATE recovery_flows SET code_expires_at = $1", app::ssr::now() - 1).await;
     assert_eq!(
         post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await,
-        "/recovery/code?error=credentials"
+        "/recovery/code?error=code.mismatch"
     );
 }
 
@@ -431,7 +441,7 @@ async fn an_unknown_id_gets_the_same_screens_and_no_mail(backend: Backend) {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.code'").await, 1);
     assert_eq!(
         post_from(&app, &unknown, "/api/recovery/code", &[("code", "123456")]).await,
-        "/recovery/code?error=credentials"
+        "/recovery/code?error=code.mismatch"
     );
 }
 
