@@ -118,6 +118,15 @@ enum Command {
         #[arg(long, value_name = "PHONE", value_parser = parse_phone, requires = "name")]
         phone: Option<PhoneNumber>,
     },
+    /// Take two-step verification and the passkeys off a customer's account, once the
+    /// support centre has confirmed who is calling (the phone and the recovery codes
+    /// lost, or a factor someone else set up): every session ends, and the contact
+    /// address is told.
+    TwoStepOff {
+        /// The customer number (9 digits).
+        #[arg(long, value_name = "NO", value_parser = parse_customer)]
+        customer: CustomerNumber,
+    },
     /// Print a completion script for a shell (e.g. `server completions bash >
     /// /etc/bash_completion.d/server`).
     Completions {
@@ -191,6 +200,7 @@ async fn main() -> ExitCode {
         Command::RegistrationUnlock { customer, name, phone } => {
             registration_unlock(&settings, customer, name.zip(phone)).await
         }
+        Command::TwoStepOff { customer } => two_step_off(&settings, &customer).await,
         Command::Completions { .. } => unreachable!("answered above"),
     };
     match result {
@@ -216,6 +226,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::PlanRequests { .. } => "plan-requests",
         Command::Inquiries { .. } => "inquiries",
         Command::RegistrationUnlock { .. } => "registration-unlock",
+        Command::TwoStepOff { .. } => "two-step-off",
         Command::Completions { .. } => "completions",
     }
 }
@@ -584,6 +595,28 @@ async fn registration_unlock(
     db.close().await;
     println!("{}", if unlocked { "registration opened again" } else { "nothing was locked" });
     Ok(())
+}
+
+/// Takes the second factors off customer NO's account (the support centre confirmed
+/// who is calling).
+async fn two_step_off(settings: &Settings, customer: &CustomerNumber) -> Result<(), Error> {
+    let db = open(settings).await?;
+    let removed =
+        app::features::security::removed_by_support(&db, settings, customer.as_str(), app::ssr::now()).await;
+    db.close().await;
+    match removed? {
+        Some(true) => {
+            println!(
+                "two-step verification and passkeys removed; every session ended; the contact address told"
+            );
+            Ok(())
+        }
+        Some(false) => {
+            println!("nothing to remove: no two-step verification and no passkey");
+            Ok(())
+        }
+        None => Err(format!("customer {} has no account", customer.as_str()).into()),
+    }
 }
 
 /// What would shift a listing's columns or disguise its text: the characters nobody

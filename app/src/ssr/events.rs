@@ -69,6 +69,8 @@ pub enum Event {
     PasskeyRenamed,
     PasskeyRemoved,
     PasskeyLoginFailed,
+    /// The support centre took the second factors off (`server two-step-off`).
+    FactorsRemovedBySupport,
 }
 
 impl Event {
@@ -115,6 +117,7 @@ impl Event {
             Event::PasskeyRenamed => "security.passkey_renamed",
             Event::PasskeyRemoved => "security.passkey_removed",
             Event::PasskeyLoginFailed => "login.passkey_failed",
+            Event::FactorsRemovedBySupport => "security.factors_removed_by_support",
         }
     }
 }

@@ -29,6 +29,7 @@ fn every_command_has_its_help_and_bad_arguments_are_usage_errors() {
         "plan-requests",
         "inquiries",
         "registration-unlock",
+        "two-step-off",
         "completions",
     ];
     for command in commands {
@@ -45,6 +46,7 @@ fn every_command_has_its_help_and_bad_arguments_are_usage_errors() {
         &["registration-unlock", "--customer", "12345"],
         &["registration-unlock", "--name", "ヤマダ タロウ"],
         &["inquiries", "--answered"],
+        &["two-step-off"],
     ] {
         let (code, _, said) = server(bad);
         assert_eq!(code, Some(2), "{bad:?}: {said}");
@@ -92,6 +94,7 @@ async fn an_everyday_command_on_an_unmigrated_database_is_refused_and_migrates_n
         &["plan-requests"],
         &["inquiries", "--answered", "Q-00000000"],
         &["registration-unlock", "--customer", "100000002"],
+        &["two-step-off", "--customer", "100000002"],
         &["bill", "--month", "2026-01"],
     ] {
         let (code, err) = run(args);

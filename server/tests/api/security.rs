@@ -1034,6 +1034,44 @@ async fn signing_out_the_others_or_a_reset_forgets_their_browsers(backend: Backe
     assert_eq!(told().await, 4, "after a reset, every browser is new");
 }
 
+/// `server two-step-off --customer NO`: once the support centre has confirmed who is
+/// calling (the phone and the recovery codes lost, or a factor someone with her password
+/// set up), it takes 佐藤 花子's second factors off, two-step verification and her
+/// passkey. Every session of hers ends, she is told, the activity says so, and her
+/// password alone logs in. Run again: nothing to remove. Another customer's factor
+/// stays; a customer without an account is refused. Before, the way back was a
+/// re-registration held 72 hours.
+async fn the_support_centre_takes_the_second_factors_off(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    add_passkey(&app, &c, 7).await;
+    turn_on(&app, &c).await;
+    let ichiro = logged_in(&app, ICHIRO.0, ICHIRO.1).await;
+    turn_on(&app, &ichiro).await;
+    assert_eq!(location(&app.login(HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    let (ok, out) = operator(&app, "two-step-off", &["--customer", "100000002"]);
+    assert!(ok && out.contains("removed"), "{out}");
+    let account = account_of(&app, "100000002").await;
+    let hers = |table: &str| format!("SELECT COUNT(*) FROM {table} WHERE account_id = '{account}'");
+    assert_eq!(scalar(&app, &hers("totp_factors")).await, 0);
+    assert_eq!(scalar(&app, &hers("recovery_codes")).await, 0);
+    assert_eq!(scalar(&app, &hers("passkeys")).await, 0);
+    assert_eq!(scalar(&app, &hers("sessions")).await, 0, "every session of hers ends");
+    assert!(location(&c.get(app.url("/account")).send().await.unwrap()).starts_with("/login"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 1, "his stays");
+    assert_eq!(outbox_mails_to(&app, "security.factors_removed_by_support", HANAKO.0).await.len(), 1);
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (_, body) = app.get_text_with(&c, "/account/security/activity?kind=security").await;
+    assert!(body.contains("カスタマーセンターが2段階認証とパスキーを解除"), "in her activity");
+    let (ok, out) = operator(&app, "two-step-off", &["--customer", "100000002"]);
+    assert!(ok && out.contains("nothing to remove"), "{out}");
+    assert_eq!(app.get_text_with(&c, "/account").await.0, 200, "nothing removed: her session goes on");
+    let (ok, out) = operator(&app, "two-step-off", &["--customer", "100000001"]);
+    assert!(!ok && out.contains("has no account"), "{out}");
+    let (ok, out) = operator(&app, "two-step-off", &["--customer", "12345"]);
+    assert!(!ok && out.contains("9 digits"), "{out}");
+}
+
 /// A browser the account has not seen log in for 400 days (its device cookie's life)
 /// is forgotten by the maintenance tick, and its next login is a new browser's again,
 /// told to the owner; one unseen for 399 days, or seen since, stays known. The rows were
@@ -2042,6 +2080,7 @@ on_both_databases!(
     a_code_a_process_cannot_check_costs_no_attempt,
     signing_out_the_others_ends_a_copy_of_this_cookie_too,
     a_browser_unseen_for_400_days_is_forgotten,
+    the_support_centre_takes_the_second_factors_off,
     turning_it_on_signs_out_the_other_devices,
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,
     a_right_code_sent_twice_at_once_is_no_wrong_code,

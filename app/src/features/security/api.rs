@@ -394,6 +394,42 @@ pub async fn get_recovery_codes() -> Result<Option<super::RecoveryCodes>, AppErr
     }))
 }
 
+/// `server two-step-off --customer NO`: the support centre, having confirmed who is
+/// calling, takes the second factors off customer NO's account (two-step verification
+/// with its recovery codes, and the passkeys). For a customer who lost the phone and
+/// the recovery codes, or whose account someone with her password set a factor on
+/// (after she reset the password by mail): the way back was a re-registration held 72
+/// hours. Every session, pending change and known browser ends with them, as at a
+/// security change; the event is recorded and the contact address told. Whether there
+/// were any (None: the customer has no account).
+#[cfg(feature = "ssr")]
+pub async fn removed_by_support(
+    db: &crate::ssr::db::Db,
+    settings: &crate::ssr::config::Settings,
+    customer_no: &str,
+    now: i64,
+) -> Result<Option<bool>, AppError> {
+    use crate::ssr::events::Event;
+    let mut tx = db.begin().await?;
+    let account = crate::features::registration::store::customer_account(&mut tx, customer_no).await?;
+    let Some(account_id) = account else { return Ok(None) };
+    crate::ssr::db::customers::lock_account(&mut tx, &account_id).await?;
+    let removed = super::store::remove(&mut tx, &account_id).await?
+        | (super::store::delete_passkeys(&mut tx, &account_id).await? > 0);
+    if !removed {
+        return Ok(Some(false));
+    }
+    crate::features::end_for_security(&mut tx, &account_id, now).await?;
+    let mail = |locale, to: &str| {
+        let what = super::texts::of(locale).changed_by_support;
+        super::mail::sign_in_changed(settings, locale, to, what, now)
+    };
+    crate::ssr::events::notify_account(&mut tx, Event::FactorsRemovedBySupport, &account_id, mail, now)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(true))
+}
+
 /// `2段階認証を解除する`: the password and a code (or a recovery code).
 #[server(endpoint = "security/two-step/off")]
 pub async fn disable_two_step(password: Option<String>, otp: String) -> Result<String, AppError> {

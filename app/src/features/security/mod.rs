@@ -142,6 +142,7 @@ impl ActivityFilter {
                 "security.passkey_added",
                 "security.passkey_renamed",
                 "security.passkey_removed",
+                "security.factors_removed_by_support",
                 "security.two_step_enabled",
                 "security.two_step_disabled",
                 "security.recovery_codes_renewed",

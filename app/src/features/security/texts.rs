@@ -21,6 +21,10 @@ pub fn event_label(locale: crate::i18n::Locale, kind: &str) -> Option<&'static s
         "security.passkey_added" => pick("パスキーを登録", "Passkey added"),
         "security.passkey_renamed" => pick("パスキーの名前を変更", "Passkey renamed"),
         "security.passkey_removed" => pick("パスキーを削除", "Passkey removed"),
+        "security.factors_removed_by_support" => pick(
+            "カスタマーセンターが2段階認証とパスキーを解除",
+            "Customer center removed two-step verification and passkeys",
+        ),
         "security.two_step_enabled" => pick("2段階認証を設定", "Two-step verification turned on"),
         "security.two_step_disabled" => pick("2段階認証を解除", "Two-step verification turned off"),
         "security.recovery_codes_renewed" => pick("リカバリーコードを作り直し", "New recovery codes"),
