@@ -296,6 +296,9 @@ async fn two_step_verification_turns_on_with_a_first_code_and_each_login_then_as
         "{lost}"
     );
     assert!(lost[..lost.find("</p>").unwrap()].contains("ログイン画面へ"), "{lost}");
+    // Or the support centre, which can take the factor off: its number, to call.
+    assert!(page.contains("カスタマーセンターにお電話ください。ご本人確認のうえ、2段階認証を解除します。"));
+    assert!(page.contains("data-testid=\"support-line\"") && page.contains("href=\"tel:"), "{page}");
     let second = |b: reqwest::Client, code: String| {
         let app = &app;
         async move { post_from(app, &b, "/api/login/two-step", &[("otp", &code), ("next", "/")]).await }

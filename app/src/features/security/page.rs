@@ -498,7 +498,10 @@ pub fn LoginTwoStepPage() -> impl IntoView {
                         <CodeField error=error/>
                         <Submit label=tr.login_submit/>
                     </ActionForm>
-                    <p class="text-sm text-slate-700">{tr.login_lost}</p>
+                    <div class="text-sm text-slate-700">
+                        <p>{tr.login_lost}</p>
+                        <crate::components::status::SupportLine/>
+                    </div>
                     // The way out, for a customer without her phone: not a dead end.
                     <p class="flex flex-wrap gap-x-6">
                         <a class="link link-action" href=crate::features::recovery::routes::START data-testid="login-step-lost">{t().forgot_link}</a>
