@@ -647,6 +647,22 @@ async fn the_link_lasts_twenty_four_hours_and_works_to_its_end(backend: Backend)
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE customer_no = '100000001'").await, 1);
 }
 
+/// メール送信完了 says where the link went, as typed: a mistyped address is seen there,
+/// not after a day of waiting. To the browser that typed it only, and not once the link
+/// is used.
+async fn the_sent_page_says_where_the_link_went(backend: Backend) {
+    let (app, c) = demo_app_and_browser(backend).await;
+    let token = taro_is_mailed_a_link(&app, &c).await;
+    let (status, page) = app.get_text_with(&c, "/register/sent").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("送信先: taro@example.jp"), "{page}");
+    let (_, other) = app.get_text_with(&app.new_browser(), "/register/sent").await;
+    assert!(!other.contains("taro@example.jp") && !other.contains("data-testid=\"sent-to\""));
+    assert_eq!(complete(&app, &c, &token, None).await, "/register/done");
+    let (_, page) = app.get_text_with(&c, "/register/sent").await;
+    assert!(!page.contains("taro@example.jp"));
+}
+
 async fn an_expired_link_does_nothing(backend: Backend) {
     let (app, c) = demo_app_and_browser(backend).await;
     let token = taro_is_mailed_a_link(&app, &c).await;
@@ -740,6 +756,7 @@ on_both_databases!(
     the_password_rules_hold_on_the_server,
     the_link_works_once_even_when_opened_twice_at_the_same_moment,
     an_expired_link_does_nothing,
+    the_sent_page_says_where_the_link_went,
     an_id_used_by_another_account_looks_the_same_and_mails_no_link,
     re_registration_replaces_id_and_password_ends_sessions_and_tells_the_old_address,
     a_re_registration_is_held_72_hours_masked_and_its_owner_told_at_once,

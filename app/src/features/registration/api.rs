@@ -857,6 +857,15 @@ pub async fn registration_step() -> Result<Option<super::RegistrationStep>, AppE
     crate::ssr::flow::browser_step(store::FLOW_COOKIE).await
 }
 
+/// メール送信完了: the address this browser's registration mailed its link to (None
+/// for any other browser, or once the link is used).
+#[server(endpoint = "register/sent-to")]
+pub async fn registration_sent_to() -> Result<Option<String>, AppError> {
+    let state = crate::ssr::state()?;
+    let mut conn = state.db.conn().await?;
+    Ok(store::sent_to(&mut conn, crate::ssr::now()).await?)
+}
+
 /// What a stop link (mailed to the contact address on record when a first
 /// registration completed) is about: the account's ID masked, when (reading changes
 /// nothing).

@@ -1,6 +1,7 @@
 use super::api::{
-    get_confirmation, get_owner_review, get_registration_stop, registration_step, CompleteRegistration,
-    ReviewReregistration, StopRegistration, SubmitCredentials, VerifyAdditional, VerifyContract,
+    get_confirmation, get_owner_review, get_registration_stop, registration_sent_to, registration_step,
+    CompleteRegistration, ReviewReregistration, StopRegistration, SubmitCredentials, VerifyAdditional,
+    VerifyContract,
 };
 use super::{routes, RegistrationStep};
 use crate::components::card::Outcome;
@@ -187,9 +188,16 @@ pub fn CredentialFields(
 pub fn SentPage() -> impl IntoView {
     let tx = t();
     let tf = super::texts::t();
+    let sent_to = Resource::new(|| (), |_| registration_sent_to());
     view! {
         <StepCard heading=tf.title title=tx.reg_sent step=RegistrationStep::MailSent restart=routes::START current=Resource::new(|| (), |_| registration_step())>
             <p class="mb-3 leading-relaxed" data-testid="sent">{tf.sent_body}</p>
+            // Where it went, as typed: a mistyped address is seen here, not after a day of waiting.
+            <Transition fallback=|| ()>
+                {move || sent_to.get().and_then(|r| r.ok()).flatten().map(|to| view! {
+                    <p class="mb-3 break-all font-bold" data-testid="sent-to">{(tf.sent_to)(&to)}</p>
+                })}
+            </Transition>
             <p class="text-sm text-slate-600">{tx.reg_sent_note}</p>
             <p class="mt-3 text-sm text-slate-600">{tf.sent_reregistration}</p>
             <p class="mt-4"><a class="link link-action" href=super::routes::START>{tx.start_over}</a></p>

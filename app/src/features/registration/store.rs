@@ -56,6 +56,21 @@ pub async fn current_flow(conn: &mut Conn, step: RegistrationStep, now: i64) -> 
     row.ok_or(AppError::FlowExpired)
 }
 
+/// The iTSCOM ID this browser's flow mailed its confirmation link to (its own typing,
+/// shown back so that a mistyped address is seen), while the link waits.
+pub async fn sent_to(conn: &mut Conn, now: i64) -> Result<Option<String>, sqlx::Error> {
+    let Some(token) = request_cookie(FLOW_COOKIE) else { return Ok(None) };
+    sqlx::query_scalar(
+        "SELECT itscom_id FROM registration_flows
+         WHERE id_hash = $1 AND step = 'mail_sent' AND expires_at > $2 AND completed_at IS NULL",
+    )
+    .bind(sha256_hex(&token))
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+    .map(Option::flatten)
+}
+
 /// Starts this browser's flow (`token` is its cookie) at `step`: STEP 2 found one
 /// customer, or the `candidates` (comma-separated) to single out.
 pub async fn start_flow(
