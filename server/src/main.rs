@@ -121,7 +121,8 @@ enum Command {
     /// Take two-step verification and the passkeys off a customer's account, once the
     /// support centre has confirmed who is calling (the phone and the recovery codes
     /// lost, or a factor someone else set up): every session ends, and the contact
-    /// address is told.
+    /// address is told. The password is not changed: where someone else set the factor
+    /// up, the customer resets her password by mail first.
     TwoStepOff {
         /// The customer number (9 digits).
         #[arg(long, value_name = "NO", value_parser = parse_customer)]
@@ -609,6 +610,7 @@ async fn two_step_off(settings: &Settings, customer: &CustomerNumber) -> Result<
             println!(
                 "two-step verification and passkeys removed; every session ended; the contact address told"
             );
+            println!("the password is unchanged: if someone else set the factor up, the customer resets it by mail");
             Ok(())
         }
         Some(false) => {

@@ -51,6 +51,8 @@ pub enum FieldError {
     Mismatch,
     /// The same as the current value, where a change was asked for.
     Unchanged,
+    /// A one-time code already used (the app's code of a time step taken before).
+    Used,
     /// Held by someone else (told only to whoever already proved the address).
     Taken,
     /// No more choices to offer (sub-domain candidates).
@@ -74,6 +76,7 @@ impl FieldError {
             FieldError::SameAsId => "same_as_id".into(),
             FieldError::Mismatch => "mismatch".into(),
             FieldError::Unchanged => "unchanged".into(),
+            FieldError::Used => "used".into(),
             FieldError::Taken => "taken".into(),
             FieldError::Exhausted => "exhausted".into(),
             FieldError::Reserved => "reserved".into(),
@@ -90,6 +93,7 @@ impl FieldError {
             "same_as_id" => FieldError::SameAsId,
             "mismatch" => FieldError::Mismatch,
             "unchanged" => FieldError::Unchanged,
+            "used" => FieldError::Used,
             "taken" => FieldError::Taken,
             "exhausted" => FieldError::Exhausted,
             "reserved" => FieldError::Reserved,

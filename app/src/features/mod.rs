@@ -43,6 +43,10 @@ pub const JOBS: &[crate::ssr::maintenance::Job] = &[
         name: "card results received",
         run: |state, now| Box::pin(billing::payment::settle_received_results(state, now)),
     },
+    crate::ssr::maintenance::Job {
+        name: "known browsers stamped",
+        run: |state, now| Box::pin(login::stamp_browsers(state, now)),
+    },
 ];
 
 /// What the server hands the layers below (`AppState::registry`).

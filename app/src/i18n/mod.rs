@@ -96,7 +96,7 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
         ("otp", E::Mismatch) => texts.err_code_wrong.into(),
         // The app's code of a time step used already (a change sent twice).
         #[cfg(feature = "ssr")]
-        ("otp", E::Unchanged) => texts.err_code_used.into(),
+        ("otp", E::Used) => texts.err_code_used.into(),
         (_, E::Required) => texts.err_required.into(),
         ("itscom_id", E::InvalidCharacters) => texts.err_id_characters.into(),
         ("itscom_id", E::InvalidFormat) => texts.err_id_format.into(),
@@ -121,6 +121,7 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
         ("subdomain", E::Exhausted) => texts.err_sub_exhausted.into(),
         ("subdomain", E::InvalidFormat) => texts.err_sub_choose.into(),
         (_, E::Unchanged) => texts.err_unchanged.into(),
+        (_, E::Used) => texts.err_used.into(),
         (_, E::Taken) => texts.err_taken.into(),
         (_, E::Exhausted) => texts.err_sub_exhausted.into(),
         (_, E::TooShort { min }) => (texts.err_too_short)(min),

@@ -1,6 +1,6 @@
 //! The server's one background task (besides the mail worker): every minute it runs
 //! the features' scheduled jobs (held re-registrations put into effect, card results
-//! received and left unsettled settled) and deletes
+//! received and left unsettled settled, known browsers stamped) and deletes
 //! what has expired: sessions, what each flow's table lets go of (the features'
 //! `FLOWS`, handed over in `AppState::registry`), idle throttle rows, browsers an
 //! account has not seen since their device cookie expired, month-old
@@ -221,8 +221,14 @@ pub fn deletions(now: i64, session_idle_secs: i64) -> Vec<Deletion> {
         delete("outbox", "id", "kind = 'mail' AND sent_at <= $1", vec![sent_before]),
         delete("outbox", "id", "kind = 'mail' AND failed_at <= $1", vec![sent_before]),
         // A browser unseen since its device cookie expired is no longer one its account
-        // knows (its next login, were the cookie back, is a new browser's).
-        delete("known_devices", "account_id, device_hash", "last_seen_at <= $1", vec![browsers_before]),
+        // knows (its next login, were the cookie back, is a new browser's); one not
+        // stamped yet (0, migration 34) never goes.
+        delete(
+            "known_devices",
+            "account_id, device_hash",
+            "last_seen_at > 0 AND last_seen_at <= $1",
+            vec![browsers_before],
+        ),
     ]
 }
 
@@ -279,7 +285,7 @@ mod tests {
         let words = format!("kind NOT IN ('{}')", names.join("', '"));
         let delete = deletions(0, 1_800)
             .into_iter()
-            .find(|d| d.binds == [-KEEP_EVENTS_SECS])
+            .find(|d| d.table == "account_events" && d.binds == [-KEEP_EVENTS_SECS])
             .expect("the 400-day delete");
         assert_eq!(delete.when, format!("{words} AND created_at <= $1"));
         let migration = include_str!("../../../migrations/20261219000029_events_retention.sql");

@@ -191,7 +191,7 @@ async fn an_accounts_events_go_after_400_days_but_the_contract_historys(backend:
     // rows kept for good are never read again, tick after tick.
     let delete = app::ssr::maintenance::deletions(t, 1_800)
         .into_iter()
-        .find(|d| d.binds == [t - app::ssr::maintenance::KEEP_EVENTS_SECS])
+        .find(|d| d.table == "account_events" && d.binds == [t - app::ssr::maintenance::KEEP_EVENTS_SECS])
         .expect("the 400-day delete");
     let lines = plan(&app, &delete.sql(), &delete.binds).await;
     assert!(lines.iter().any(|l| l.contains("account_events_expiring_idx")), "{}", lines.join("\n"));

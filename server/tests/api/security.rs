@@ -723,7 +723,7 @@ async fn hanakos_counts(app: &TestApp, jar: &reqwest::cookie::Jar) -> (i64, i64,
 }
 
 /// リカバリーコードを作り直す sent twice at once: one makes the codes, the other, which
-/// waited for the account, finds the app's code used and says so (`otp.unchanged`). It
+/// waited for the account, finds the app's code used and says so (`otp.used`). It
 /// recorded and counted it as a wrong code (ログインに失敗（確認コード違い）). The same
 /// code sent again later is told the same; a wrong one still counts.
 async fn renewing_the_codes_twice_at_once_counts_no_wrong_code(backend: Backend) {
@@ -733,8 +733,8 @@ async fn renewing_the_codes_twice_at_once_counts_no_wrong_code(backend: Backend)
     let otp = code(&totp, 0);
     let form = [("password", HANAKO.1), ("otp", otp.as_str())];
     let went = twice_at_once(&app, &c, "/api/security/two-step/renew", &form).await;
-    assert_eq!(went, ["/account/security/two-step/codes", "/account/security?error=otp.unchanged"]);
-    let (_, body) = app.get_text_with(&c, "/account/security?error=otp.unchanged").await;
+    assert_eq!(went, ["/account/security/two-step/codes", "/account/security?error=otp.used"]);
+    let (_, body) = app.get_text_with(&c, "/account/security?error=otp.used").await;
     assert!(body.contains("この確認コードはすでに使われました。"));
     assert_eq!(post_from(&app, &c, "/api/security/two-step/renew", &form).await, went[1]);
     let failed = "SELECT COUNT(*) FROM account_events WHERE kind = 'login.two_step_failed'";
@@ -905,22 +905,34 @@ async fn a_security_change_ends_a_login_waiting_for_its_code(backend: Backend) {
 async fn turning_it_on_signs_out_the_other_devices(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let thief = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let contact = contact_of(&app, "100000002").await;
+    // A change it started, waiting for its mailed link.
+    let started = [("contact", "other"), ("email", "early@example.jp"), ("password", HANAKO.1)];
+    assert_eq!(
+        post_from(&app, &thief, "/api/account/contact", &started).await,
+        "/account?done=contact_mailed#contact"
+    );
+    let mail = outbox_mails_to(&app, "account.contact_confirm", "early@example.jp").await;
+    let link = link_path(&mail[0], "/account/contact/verify?token=").expect("the link");
     let (c, totp) = two_step_started(&app).await;
     let (_, body) = app.get_text_with(&c, "/account/security/two-step").await;
-    assert!(body.contains("設定すると、この端末以外でログインしている端末はすべてログアウトします。"));
+    assert!(
+        body.contains("設定すると、この端末以外でログインしている端末はすべてログアウトし、確認待ちの変更")
+    );
     let to = post_from(&app, &c, "/api/security/two-step/confirm", &[("otp", &code(&totp, 0))]).await;
     assert_eq!(to, "/account/security/two-step/codes?others_ended=1");
     let (_, body) = app.get_text_with(&c, &to).await;
-    assert_eq!(
-        testid_texts(&body, "recovery-code").len(),
-        10,
-        "the codes, to this browser under its new cookie"
-    );
+    assert_eq!(testid_texts(&body, "recovery-code").len(), 10, "the codes, to this browser");
     assert!(body.contains("他の端末（1台）をログアウトさせました。"));
     let form = [("contact", "other"), ("email", "thief@example.jp"), ("password", HANAKO.1)];
     assert!(post_from(&app, &thief, "/api/account/contact", &form).await.starts_with("/login"));
     assert!(location(&thief.get(app.url("/account")).send().await.unwrap()).starts_with("/login"));
     assert!(outbox_mails_to(&app, "account.contact_confirm", "thief@example.jp").await.is_empty());
+    // Nor does the change it started finish.
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    let to = post_from(&app, &app.new_browser(), "/api/account/contact/confirm", &[("token", &token)]).await;
+    assert!(to.contains("error=link"), "{to}");
+    assert_eq!(contact_of(&app, "100000002").await, contact);
     assert_eq!(app.get_text_with(&c, "/account").await.0, 200, "this one goes on");
     let (_, body) = app.get_text_with(&c, "/account/security/activity?kind=logins").await;
     assert!(body.contains("他の端末をすべてログアウト"), "in the activity");
@@ -1053,7 +1065,7 @@ async fn the_support_centre_takes_the_second_factors_off(backend: Backend) {
     turn_on(&app, &ichiro).await;
     assert_eq!(location(&app.login(HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
     let (ok, out) = operator(&app, "two-step-off", &["--customer", "100000002"]);
-    assert!(ok && out.contains("removed"), "{out}");
+    assert!(ok && out.contains("removed") && out.contains("the password is unchanged"), "{out}");
     let account = account_of(&app, "100000002").await;
     let hers = |table: &str| format!("SELECT COUNT(*) FROM {table} WHERE account_id = '{account}'");
     assert_eq!(scalar(&app, &hers("totp_factors")).await, 0);
@@ -1066,6 +1078,8 @@ async fn the_support_centre_takes_the_second_factors_off(backend: Backend) {
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
     let (_, body) = app.get_text_with(&c, "/account/security/activity?kind=security").await;
     assert!(body.contains("カスタマーセンターが2段階認証とパスキーを解除"), "in her activity");
+    // A setup never confirmed is no factor: nothing is removed.
+    assert_eq!(post_from(&app, &c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
     let (ok, out) = operator(&app, "two-step-off", &["--customer", "100000002"]);
     assert!(ok && out.contains("nothing to remove"), "{out}");
     assert_eq!(app.get_text_with(&c, "/account").await.0, 200, "nothing removed: her session goes on");
@@ -1099,6 +1113,18 @@ async fn a_browser_unseen_for_400_days_is_forgotten(backend: Backend) {
     assert_eq!(told().await, 3, "a new browser again");
     assert_eq!(location(&app.login_from(&recent, HANAKO.0, HANAKO.1).await), "/");
     assert_eq!(told().await, 3);
+    // Rows not stamped (0: known before migration 34, or written by a process of the
+    // release before during a rolling deploy) never go unstamped: a tick stamps them
+    // with its time, and their 400 days start then.
+    exec_at(&app, "UPDATE known_devices SET last_seen_at = $1", 0).await;
+    let later = app::ssr::now() + 500 * day;
+    assert_eq!(maintenance_at(&app, later).await.applied("known browsers stamped"), 2);
+    assert_eq!(known().await, 2, "stamped, not deleted");
+    assert_eq!(scalar(&app, "SELECT MIN(last_seen_at) FROM known_devices").await, later);
+    maintenance_at(&app, later + 399 * day).await;
+    assert_eq!(known().await, 2);
+    maintenance_at(&app, later + 401 * day).await;
+    assert_eq!(known().await, 0);
 }
 
 async fn new_browser_notices_tell_where_and_can_be_turned_off(backend: Backend) {

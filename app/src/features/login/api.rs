@@ -343,8 +343,9 @@ async fn tell_of_new_browser(
 
 /// A wrong password (or recovery code or answer) for an account: recorded; at
 /// [`throttle::LOCK_AFTER`] failures in a row the contact address is told that login
-/// now needs a password reset (once a day at most). `row` is the typed ID's login budget, its throttle row
-/// ([`row_of`](crate::ssr::auth::throttle::row_of)): a flow keeps the row, not the ID.
+/// now needs a password reset (once a day at most). `row` is the login budget's
+/// throttle row (the typed ID's, or a browser's the account knows:
+/// [`row_of`](crate::ssr::auth::throttle::row_of)): a flow keeps the row, not the ID.
 #[cfg(feature = "ssr")]
 pub async fn failed_login(
     conn: &mut crate::ssr::db::Conn,
@@ -373,6 +374,23 @@ pub async fn failed_login(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The maintenance tick's job: the browsers not yet stamped with when they were last
+/// seen get the tick's time, a batch at a time (a few seconds at most a tick): how many.
+#[cfg(feature = "ssr")]
+pub async fn stamp_browsers(state: &crate::ssr::AppState, now: i64) -> Result<usize, AppError> {
+    use crate::ssr::maintenance::BATCH;
+    let started = std::time::Instant::now();
+    let mut stamped = 0;
+    let mut conn = state.db.conn().await?;
+    loop {
+        let n = super::store::stamp_browsers(&mut conn, now, BATCH).await?;
+        stamped += n as usize;
+        if n < BATCH as u64 || started.elapsed() > std::time::Duration::from_secs(5) {
+            return Ok(stamped);
+        }
+    }
 }
 
 /// A long-lived random cookie naming this browser (stored hashed per account).

@@ -13,7 +13,7 @@ pub mod texts;
 pub(crate) use api::{account_by_id, login_budget, session_budget, start_session_in, Budget};
 pub use api::{current_user, login, logout, CurrentUser, Login, Logout, UserBrief, DEVICE_COOKIE};
 #[cfg(feature = "ssr")]
-pub use api::{failed_login, forget_browsers};
+pub use api::{failed_login, forget_browsers, stamp_browsers};
 pub use page::{LoginPage, LogoutButton, MemberPage, RequireLogin};
 
 /// `/login?next=…` for a page that needs login.

@@ -164,6 +164,21 @@ pub async fn remember_device(
     Ok(added == 0)
 }
 
+/// At most `batch` of the browsers not stamped with when they were last seen (0: known
+/// before migration 34, or remembered by a process of the release before it) are
+/// stamped `now`: their 400 days start then. How many.
+pub async fn stamp_browsers(conn: &mut Conn, now: i64, batch: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE known_devices SET last_seen_at = $1 WHERE (account_id, device_hash) IN
+         (SELECT account_id, device_hash FROM known_devices WHERE last_seen_at = 0 LIMIT $2)",
+    )
+    .bind(now)
+    .bind(batch)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
 /// The account's language (its mails, its next login elsewhere) becomes `locale_code`.
 pub async fn set_locale(conn: &mut Conn, account_id: &str, locale_code: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE accounts SET locale = $2 WHERE id = $1")

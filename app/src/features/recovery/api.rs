@@ -244,7 +244,7 @@ async fn wrong_code(
             .await?;
         refuse(routes::IDENTIFY, AppError::FlowExpired)
     } else {
-        // The field's own message (wrong, or past its 30 minutes), as any bad input's.
+        // The field's own message (wrong, or past its time), as any bad input's.
         refuse(routes::CODE, AppError::invalid("code", crate::domain::FieldError::Mismatch))
     }
 }

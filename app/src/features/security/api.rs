@@ -106,24 +106,29 @@ async fn end_others() -> crate::ssr::Answer {
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let mut tx = state.db.begin().await?;
-    let (ended, token) = sign_out_others(&mut tx, &account, true, t).await?;
+    let ended = sign_out_others(&mut tx, &account, true, t).await?;
+    // This one goes on under a new token, with what it has under way: a copy of its
+    // cookie (someone else's, taken from this browser) ends with the others.
+    let token = crate::ssr::auth::session::rotate(&mut tx, &account.session_hash)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let new_hash = crate::ssr::auth::sha256_hex(&token);
+    super::store::rebind_session(&mut tx, crate::features::SESSION_BOUND, &account.session_hash, &new_hash)
+        .await?;
     tx.commit().await?;
     crate::ssr::auth::set_cookie(&crate::ssr::auth::session::cookie(&state.settings, &token));
     Ok(format!("{}?done=others_ended&n={ended}#devices", super::routes::SECURITY))
 }
 
 /// Every session of the account but this one ends, in `tx`, recorded (`even_none`: when
-/// none did too), and the browsers it knows but this one are forgotten. This one goes on
-/// under a new token (returned, with how many ended; its cookie is the caller's to set
-/// once `tx` commits), with what it has under way: a copy of its cookie (someone
-/// else's, taken from this browser) ends with the others.
+/// none did too), and the browsers it knows but this one are forgotten: how many ended.
 #[cfg(feature = "ssr")]
 async fn sign_out_others(
     tx: &mut crate::ssr::db::Conn,
     account: &crate::ssr::auth::CurrentAccount,
     even_none: bool,
     t: i64,
-) -> Result<(u64, String), AppError> {
+) -> Result<u64, AppError> {
     use crate::ssr::auth::session;
     use crate::ssr::events::{record, Event, Subject};
     let ended = session::end_others(tx, &account.account_id, &account.session_hash).await?;
@@ -134,11 +139,7 @@ async fn sign_out_others(
     }
     let this_browser = crate::ssr::auth::request_cookie(crate::features::login::DEVICE_COOKIE);
     crate::features::login::forget_browsers(tx, &account.account_id, this_browser.as_deref()).await?;
-    let token = session::rotate(tx, &account.session_hash).await?.ok_or(AppError::Unauthorized)?;
-    let new_hash = crate::ssr::auth::sha256_hex(&token);
-    super::store::rebind_session(tx, crate::features::SESSION_BOUND, &account.session_hash, &new_hash)
-        .await?;
-    Ok((ended, token))
+    Ok(ended)
 }
 
 /// ログインのお知らせメール: `on` or `off`. Turning them off asks for the password after
@@ -321,11 +322,13 @@ async fn turn_on(code: String) -> crate::ssr::Answer {
         t,
     )
     .await?;
-    // The sessions that logged in without it end: one with a stolen password (the
-    // reason to turn it on) could otherwise go on changing the contact address.
-    let (ended, token) = sign_out_others(&mut tx, &account, false, t).await?;
+    // The sessions that logged in without it end, and the changes waiting for a mailed
+    // link: one with a stolen password (the reason to turn it on) could otherwise go on
+    // changing the contact address, or finish a change it had started. (This session
+    // keeps its token: a double click's second request, sent with it, is not logged out.)
+    let ended = sign_out_others(&mut tx, &account, false, t).await?;
+    crate::features::cancel_pending(&mut tx, &account.account_id, t).await?;
     tx.commit().await?;
-    crate::ssr::auth::set_cookie(&crate::ssr::auth::session::cookie(&state.settings, &token));
     Ok(super::routes::recovery_codes(ended))
 }
 
@@ -414,8 +417,10 @@ pub async fn removed_by_support(
     let account = crate::features::registration::store::customer_account(&mut tx, customer_no).await?;
     let Some(account_id) = account else { return Ok(None) };
     crate::ssr::db::customers::lock_account(&mut tx, &account_id).await?;
-    let removed = super::store::remove(&mut tx, &account_id).await?
-        | (super::store::delete_passkeys(&mut tx, &account_id).await? > 0);
+    // A setup never confirmed is no factor: with nothing else, nothing is done.
+    let on = super::store::two_step_on(&mut tx, &account_id).await?;
+    super::store::remove(&mut tx, &account_id).await?;
+    let removed = on | (super::store::delete_passkeys(&mut tx, &account_id).await? > 0);
     if !removed {
         return Ok(Some(false));
     }
@@ -511,7 +516,7 @@ async fn code_first(
         give_back_code_attempt(state, &account.account_id, &budget, t).await;
         return Err(AppError::FlowExpired);
     }
-    // A code of the step this account used last is the session's own, sent again (a
+    // The app's right code of a step already used is the session's own, sent again (a
     // double click on リカバリーコードを作り直す without JavaScript): no guess.
     spend_code(tx, state, (&account.account_id, &account.itscom_id), &budget, (factor, false), t).await
 }
@@ -590,7 +595,7 @@ fn code_verdict(verdict: crate::ssr::auth::throttle::Verdict) -> Result<(), AppE
 /// two together: when that fails, the code was not spent and can be typed again (a
 /// recovery code is not lost). A wrong code is committed (its record, and the notice of
 /// the lock at 100 in a row) and refused; so is the app's code of a time step already
-/// used where `used_counts`, and where not, it is refused as used (`otp.unchanged`),
+/// used where `used_counts`, and where not, it is refused as used (`otp.used`),
 /// its attempt given back.
 #[cfg(feature = "ssr")]
 async fn spend_code(
@@ -604,7 +609,7 @@ async fn spend_code(
     use crate::domain::FieldError;
     match check_second_factor(&mut tx, state, account, budget, (factor, used_counts), t).await {
         Ok(()) => Ok(tx),
-        Err(used @ AppError::Invalid { error: FieldError::Unchanged, .. }) => {
+        Err(used @ AppError::Invalid { error: FieldError::Used, .. }) => {
             drop(tx);
             give_back_code_attempt(state, account.0, budget, t).await;
             Err(used)
@@ -652,7 +657,7 @@ async fn give_back_code_attempt(
 /// its attempt of `budget` (consecutive failures) reserved: a wrong one is recorded and
 /// counts toward the lock at 100 in a row; a right one forgives the count. The app's
 /// right code of a step already used is a wrong one where `used_counts`; where not, it
-/// is refused as used (`otp.unchanged`), and neither recorded nor forgiven.
+/// is refused as used (`otp.used`), and neither recorded nor forgiven.
 #[cfg(feature = "ssr")]
 async fn check_second_factor(
     conn: &mut crate::ssr::db::Conn,
@@ -679,7 +684,7 @@ async fn check_second_factor(
             };
             match step {
                 Some(step) if super::store::take_step(conn, account_id, step).await? => true,
-                Some(_) if !used_counts => return Err(AppError::invalid("otp", FieldError::Unchanged)),
+                Some(_) if !used_counts => return Err(AppError::invalid("otp", FieldError::Used)),
                 _ => false,
             }
         }
@@ -901,8 +906,7 @@ pub async fn get_activity(kind: String, page: u32) -> Result<Activity, AppError>
 /// add one with the password only. Started again by the session that proved a code
 /// for this browser's ceremony while it is open (the browser's prompt cancelled or
 /// failed), that code stands for the rest of the ceremony's 5 minutes: a code is taken
-/// once, so asking for it again would refuse the right one and count it as a wrong
-/// try. The open ceremony is read, and replaced only once the checks have passed.
+/// once, so asking for it again would refuse the right one (as used). The open ceremony is read, and replaced only once the checks have passed.
 #[server(endpoint = "security/passkey/register/start")]
 pub async fn passkey_register_start(
     password: Option<String>,

@@ -160,8 +160,9 @@ pub fn needs_password(account: &CurrentAccount, now: i64) -> bool {
 }
 
 /// The password again, when the login is older than [`REAUTH_SECS`]: missing or wrong
-/// is the field's error (`current_password`), and each try spends the account's login
-/// budget (a stolen session cannot guess the password without limit). The caller holds
+/// is the field's error (`current_password`), and each try spends the session's login
+/// budget, its browser's as at login (a stolen session cannot guess the password
+/// without limit). The caller holds
 /// no connection of `db`'s meanwhile: none is held while the hash is checked.
 pub async fn confirm_password(
     db: &crate::ssr::db::Db,
