@@ -106,7 +106,7 @@ async fn end_others() -> crate::ssr::Answer {
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let mut tx = state.db.begin().await?;
-    let ended = sign_out_others(&mut tx, &account, true, t).await?;
+    let ended = sign_out_others(&mut tx, &account, Record::Always, t).await?;
     // This one goes on under a new token, with what it has under way: a copy of its
     // cookie (someone else's, taken from this browser) ends with the others.
     let token = crate::ssr::auth::session::rotate(&mut tx, &account.session_hash)
@@ -120,19 +120,29 @@ async fn end_others() -> crate::ssr::Answer {
     Ok(format!("{}?done=others_ended&n={ended}#devices", super::routes::SECURITY))
 }
 
-/// Every session of the account but this one ends, in `tx`, recorded (`even_none`: when
-/// none did too), and the browsers it knows but this one are forgotten: how many ended.
+/// Whether [`sign_out_others`] records that none ended.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Record {
+    /// Always: the customer asked for it (他の端末をすべてログアウト).
+    Always,
+    /// Only when some ended: a change that signs the others out on its way.
+    WhenAny,
+}
+
+/// Every session of the account but this one ends, in `tx`, recorded as `record` says,
+/// and the browsers it knows but this one are forgotten: how many ended.
 #[cfg(feature = "ssr")]
 async fn sign_out_others(
     tx: &mut crate::ssr::db::Conn,
     account: &crate::ssr::auth::CurrentAccount,
-    even_none: bool,
+    record_if: Record,
     t: i64,
 ) -> Result<u64, AppError> {
     use crate::ssr::auth::session;
     use crate::ssr::events::{record, Event, Subject};
     let ended = session::end_others(tx, &account.account_id, &account.session_hash).await?;
-    if ended > 0 || even_none {
+    if ended > 0 || record_if == Record::Always {
         let client = crate::ssr::auth::client_address();
         let detail = serde_json::json!({ "ended": ended, "browser": crate::ssr::auth::browser_summary() });
         record(tx, Event::OtherSessionsEnded, Subject::signed_in(account), &client, detail, t).await?;
@@ -326,7 +336,7 @@ async fn turn_on(code: String) -> crate::ssr::Answer {
     // link: one with a stolen password (the reason to turn it on) could otherwise go on
     // changing the contact address, or finish a change it had started. (This session
     // keeps its token: a double click's second request, sent with it, is not logged out.)
-    let ended = sign_out_others(&mut tx, &account, false, t).await?;
+    let ended = sign_out_others(&mut tx, &account, Record::WhenAny, t).await?;
     crate::features::cancel_pending(&mut tx, &account.account_id, t).await?;
     tx.commit().await?;
     Ok(super::routes::recovery_codes(ended))
@@ -518,7 +528,8 @@ async fn code_first(
     }
     // The app's right code of a step already used is the session's own, sent again (a
     // double click on リカバリーコードを作り直す without JavaScript): no guess.
-    spend_code(tx, state, (&account.account_id, &account.itscom_id), &budget, (factor, false), t).await
+    spend_code(tx, state, (&account.account_id, &account.itscom_id), &budget, (factor, Used::Refused), t)
+        .await
 }
 
 /// The code typed at a second step, read: a malformed one is refused before it costs
@@ -590,24 +601,34 @@ fn code_verdict(verdict: crate::ssr::auth::throttle::Verdict) -> Result<(), AppE
     }
 }
 
+/// What the app's right code of a time step already used is.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Used {
+    /// A wrong code, recorded and counted (at login: someone typed a code seen before).
+    Wrong,
+    /// Refused as used (`otp.used`), neither recorded nor counted: a session's change
+    /// sent again (a double click without JavaScript), no guess.
+    Refused,
+}
+
 /// The code typed at a second step, its attempt reserved, as the first spending of
 /// `tx`, which goes on to what the code allows (a session, a change) and commits the
 /// two together: when that fails, the code was not spent and can be typed again (a
 /// recovery code is not lost). A wrong code is committed (its record, and the notice of
-/// the lock at 100 in a row) and refused; so is the app's code of a time step already
-/// used where `used_counts`, and where not, it is refused as used (`otp.used`),
-/// its attempt given back.
+/// the lock at 100 in a row) and refused; the app's code of a time step already used is
+/// as [`Used`] says (refused as used: its attempt given back).
 #[cfg(feature = "ssr")]
 async fn spend_code(
     mut tx: crate::ssr::db::Tx,
     state: &crate::ssr::AppState,
     account: (&str, &str),
     budget: &crate::features::login::Budget,
-    (factor, used_counts): (crate::domain::two_step::SecondFactor, bool),
+    (factor, used): (crate::domain::two_step::SecondFactor, Used),
     t: i64,
 ) -> Result<crate::ssr::db::Tx, AppError> {
     use crate::domain::FieldError;
-    match check_second_factor(&mut tx, state, account, budget, (factor, used_counts), t).await {
+    match check_second_factor(&mut tx, state, account, budget, (factor, used), t).await {
         Ok(()) => Ok(tx),
         Err(used @ AppError::Invalid { error: FieldError::Used, .. }) => {
             drop(tx);
@@ -656,15 +677,14 @@ async fn give_back_code_attempt(
 /// A second step's code (the app's, a step not used before; or a recovery code, once),
 /// its attempt of `budget` (consecutive failures) reserved: a wrong one is recorded and
 /// counts toward the lock at 100 in a row; a right one forgives the count. The app's
-/// right code of a step already used is a wrong one where `used_counts`; where not, it
-/// is refused as used (`otp.used`), and neither recorded nor forgiven.
+/// right code of a step already used is as [`Used`] says.
 #[cfg(feature = "ssr")]
 async fn check_second_factor(
     conn: &mut crate::ssr::db::Conn,
     state: &crate::ssr::AppState,
     (account_id, itscom_id): (&str, &str),
     budget: &crate::features::login::Budget,
-    (factor, used_counts): (crate::domain::two_step::SecondFactor, bool),
+    (factor, used): (crate::domain::two_step::SecondFactor, Used),
     t: i64,
 ) -> Result<(), AppError> {
     use crate::domain::two_step::SecondFactor;
@@ -684,7 +704,7 @@ async fn check_second_factor(
             };
             match step {
                 Some(step) if super::store::take_step(conn, account_id, step).await? => true,
-                Some(_) if !used_counts => return Err(AppError::invalid("otp", FieldError::Used)),
+                Some(_) if used == Used::Refused => return Err(AppError::invalid("otp", FieldError::Used)),
                 _ => false,
             }
         }
@@ -822,7 +842,7 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
         give_back_code_attempt(&state, &account.id, &budget, t).await;
         return Err(AppError::FlowExpired.into());
     }
-    let spent = spend_code(tx, &state, (&account.id, &account.itscom_id), &budget, (factor, true), t);
+    let spent = spend_code(tx, &state, (&account.id, &account.itscom_id), &budget, (factor, Used::Wrong), t);
     let mut tx = match spent.await {
         Ok(tx) => tx,
         Err(wrong @ AppError::Invalid { .. }) => {
