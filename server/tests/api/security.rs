@@ -670,21 +670,110 @@ async fn a_wrong_code_after_the_right_password_tells_the_owner_once_a_day(backen
 }
 
 /// The same right code sent twice at once (a double click without JavaScript, an
-/// autofill that submits) is one login: the second request, which waited for the first,
-/// finds its login taken. It found the code used, and counted, recorded and mailed it as
-/// a wrong one: the password may be known.
+/// autofill that submits) is one login, and both answers are in: the second request,
+/// which waited for the first, finds its login completed with the same code. It found
+/// the code used, and counted, recorded and mailed it as a wrong one: the password may
+/// be known. Then it was told the login had expired, though the other went through.
 async fn a_right_code_sent_twice_at_once_is_no_wrong_code(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let (_, totp, _, b) = a_login_waiting_for_its_code(&app).await;
     let otp = code(&totp, 0);
     let form = [("otp", otp.as_str()), ("next", "/")];
     let went = twice_at_once(&app, &b, "/api/login/two-step", &form).await;
-    assert_eq!(went, ["/", "/login/two-step?error=expired&next=/"]);
+    assert_eq!(went, ["/", "/"]);
     assert!(outbox_mails_to(&app, "security.password_known", HANAKO.0).await.is_empty());
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM account_events WHERE kind = 'login.two_step_failed'").await,
         0
     );
+}
+
+/// The second request of a double click that comes after the first has completed the
+/// login (its browser still sending the login's cookie: the first's answer had not come
+/// back) logs its browser in with the same code, the app's or a recovery code; it was
+/// told the login had expired, and the same code typed again at a new login was refused
+/// as used. Only the same code: another, right or wrong, is refused (and counted), and
+/// a security change since leaves nothing to complete.
+async fn the_same_code_sent_again_after_the_login_logs_that_browser_in(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, codes) = turn_on(&app, &c).await;
+    let failed = "SELECT COUNT(*) FROM account_events WHERE kind = 'login.two_step_failed'";
+    let send = |b: reqwest::Client, otp: String| {
+        let app = &app;
+        async move { post_from(app, &b, "/api/login/two-step", &[("otp", &otp), ("next", "/")]).await }
+    };
+    let expired = "/login/two-step?error=expired&next=/";
+    let in_at_top = |b: reqwest::Client| {
+        let app = &app;
+        async move { app.get_text_with(&b, "/").await.1.contains("佐藤 花子") }
+    };
+    for otp in [code(&totp, 0), codes[0].clone()] {
+        let (b, jar) = browser_with_jar();
+        assert_eq!(location(&app.login_from(&b, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+        let waiting = cookie_of(&app, &jar, app::features::security::CHALLENGE_COOKIE);
+        let second = || browser_holding(&app, app::features::security::CHALLENGE_COOKIE, &waiting);
+        assert_eq!(send(b.clone(), otp.clone()).await, "/");
+        let (other, wrong) = (code(&totp, 1), format!("{:06}", (otp.len() * 7919) % 1_000_000));
+        for refused in [other, wrong, codes[1].clone()] {
+            let b2 = second();
+            assert_eq!(send(b2.clone(), refused).await, expired);
+            assert!(!in_at_top(b2).await);
+        }
+        let b2 = second();
+        assert!(!in_at_top(b2.clone()).await);
+        assert_eq!(send(b2.clone(), otp.clone()).await, "/");
+        assert!(in_at_top(b2).await, "the second request's browser is in");
+        assert!(in_at_top(b).await);
+    }
+    assert_eq!(scalar(&app, failed).await, 0, "no wrong code recorded");
+    assert!(outbox_mails_to(&app, "security.password_known", HANAKO.0).await.is_empty());
+    // The recovery code the refused tries named is still there.
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM recovery_codes WHERE used_at IS NOT NULL").await,
+        1,
+        "one used"
+    );
+    // A security change (a password reset…) ends a completed login as a waiting one.
+    let (b, jar) = browser_with_jar();
+    assert_eq!(location(&app.login_from(&b, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+    let waiting = cookie_of(&app, &jar, app::features::security::CHALLENGE_COOKIE);
+    let otp = code(&totp, 1);
+    assert_eq!(send(b.clone(), otp.clone()).await, "/");
+    let account = account_of(&app, "100000002").await;
+    let mut tx = app.db.begin().await.unwrap();
+    app::features::end_for_security(&mut tx, &account, app::ssr::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let b2 = browser_holding(&app, app::features::security::CHALLENGE_COOKIE, &waiting);
+    assert_eq!(send(b2.clone(), otp).await, expired);
+    assert!(!in_at_top(b2).await);
+}
+
+/// A browser that keeps its cookies where the test can read them.
+fn browser_with_jar() -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let b = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_provider(jar.clone())
+        .build()
+        .unwrap();
+    (b, jar)
+}
+
+/// The value of cookie `name` in `jar`.
+fn cookie_of(app: &TestApp, jar: &reqwest::cookie::Jar, name: &str) -> String {
+    use reqwest::cookie::CookieStore;
+    let cookies = jar.cookies(&url::Url::parse(&app.url("/")).unwrap()).expect("the browser's cookies");
+    let prefix = format!("{name}=");
+    let cookies = cookies.to_str().unwrap().to_string();
+    cookies.split("; ").find_map(|c| c.strip_prefix(prefix.as_str())).expect("the cookie").to_string()
+}
+
+/// A new browser holding only cookie `name`.
+fn browser_holding(app: &TestApp, name: &str, value: &str) -> reqwest::Client {
+    let (b, jar) = browser_with_jar();
+    jar.add_cookie_str(&format!("{name}={value}; Path=/"), &url::Url::parse(&app.url("/")).unwrap());
+    b
 }
 
 /// 2段階認証を解除する sent twice at once (a double click without JavaScript): one turns
@@ -2113,6 +2202,7 @@ on_both_databases!(
     turning_it_on_signs_out_the_other_devices,
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,
     a_right_code_sent_twice_at_once_is_no_wrong_code,
+    the_same_code_sent_again_after_the_login_logs_that_browser_in,
     turning_it_off_twice_at_once_counts_no_wrong_code,
     renewing_the_codes_twice_at_once_counts_no_wrong_code,
     recovery_codes_are_stored_keyed_and_the_old_ones_still_work,

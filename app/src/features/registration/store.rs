@@ -62,9 +62,10 @@ pub async fn sent_to(conn: &mut Conn, now: i64) -> Result<Option<String>, sqlx::
     let Some(token) = request_cookie(FLOW_COOKIE) else { return Ok(None) };
     sqlx::query_scalar(
         "SELECT itscom_id FROM registration_flows
-         WHERE id_hash = $1 AND step = 'mail_sent' AND expires_at > $2 AND completed_at IS NULL",
+         WHERE id_hash = $1 AND step = $2 AND expires_at > $3 AND completed_at IS NULL",
     )
     .bind(sha256_hex(&token))
+    .bind(RegistrationStep::MailSent)
     .bind(now)
     .fetch_optional(conn)
     .await

@@ -692,26 +692,13 @@ async fn check_second_factor(
     use crate::ssr::auth::throttle;
     let client = crate::ssr::auth::client_address();
     let passed = match factor {
-        SecondFactor::Totp(code) => {
-            let stored = super::store::factor(conn, account_id).await?.filter(|f| f.enabled_at.is_some());
-            let step = match stored {
-                Some(f) => {
-                    let secret = open_secret(&state.settings, &f.secret)?;
-                    super::totp::generator(&secret, &state.settings.brand, itscom_id)
-                        .and_then(|totp| super::totp::matched_step(&totp, &code, t))
-                }
-                None => None,
-            };
-            match step {
-                Some(step) if super::store::take_step(conn, account_id, step).await? => true,
-                Some(_) if used == Used::Refused => return Err(AppError::invalid("otp", FieldError::Used)),
-                _ => false,
-            }
-        }
+        SecondFactor::Totp(code) => match app_step(conn, state, (account_id, itscom_id), &code, t).await? {
+            Some(step) if super::store::take_step(conn, account_id, step).await? => true,
+            Some(_) if used == Used::Refused => return Err(AppError::invalid("otp", FieldError::Used)),
+            _ => false,
+        },
         SecondFactor::Recovery(code) => {
-            let seal_key = state.settings.seal_key.as_ref().ok_or(AppError::ServiceUnavailable)?;
-            let keyed = super::totp::recovery_mac(seal_key.expose(), account_id, &code);
-            let legacy = super::totp::recovery_hash(account_id, &code);
+            let [keyed, legacy] = recovery_digests(state, account_id, &code)?;
             super::store::use_code(conn, account_id, [keyed.as_str(), legacy.as_str()], t).await?
         }
     };
@@ -735,6 +722,63 @@ async fn check_second_factor(
         throttle::reset(conn, &STRANGERS_CODES, account_id).await?;
     }
     Ok(())
+}
+
+/// The time step the account's app shows `code` at, if it is right now (the window's
+/// steps either side allowed).
+#[cfg(feature = "ssr")]
+async fn app_step(
+    conn: &mut crate::ssr::db::Conn,
+    state: &crate::ssr::AppState,
+    (account_id, itscom_id): (&str, &str),
+    code: &str,
+    t: i64,
+) -> Result<Option<i64>, AppError> {
+    let Some(f) = super::store::factor(conn, account_id).await?.filter(|f| f.enabled_at.is_some()) else {
+        return Ok(None);
+    };
+    let secret = open_secret(&state.settings, &f.secret)?;
+    Ok(super::totp::generator(&secret, &state.settings.brand, itscom_id)
+        .and_then(|totp| super::totp::matched_step(&totp, code, t)))
+}
+
+/// A recovery code's two digests as stored: keyed by `SEAL_KEY`, and the older unkeyed one.
+#[cfg(feature = "ssr")]
+fn recovery_digests(
+    state: &crate::ssr::AppState,
+    account_id: &str,
+    code: &str,
+) -> Result<[String; 2], AppError> {
+    let seal_key = state.settings.seal_key.as_ref().ok_or(AppError::ServiceUnavailable)?;
+    Ok([
+        super::totp::recovery_mac(seal_key.expose(), account_id, code),
+        super::totp::recovery_hash(account_id, code),
+    ])
+}
+
+/// Whether `factor` is the proof a login's other request has just spent (completing
+/// it at `completed_at`): the app's right code of a step now used, or a recovery code
+/// used then. Nothing is counted or written.
+#[cfg(feature = "ssr")]
+async fn spent_by_the_other(
+    conn: &mut crate::ssr::db::Conn,
+    state: &crate::ssr::AppState,
+    account: (&str, &str),
+    (factor, completed_at): (&crate::domain::two_step::SecondFactor, i64),
+    t: i64,
+) -> Result<bool, AppError> {
+    use crate::domain::two_step::SecondFactor;
+    Ok(match factor {
+        SecondFactor::Totp(code) => match app_step(conn, state, account, code, t).await? {
+            Some(step) => super::store::step_taken(conn, account.0, step).await?,
+            None => false,
+        },
+        SecondFactor::Recovery(code) => {
+            let [keyed, legacy] = recovery_digests(state, account.0, code)?;
+            super::store::code_used_since(conn, account.0, [keyed.as_str(), legacy.as_str()], completed_at)
+                .await?
+        }
+    })
 }
 
 /// A wrong code at a login whose password was right: the password may be known to
@@ -808,9 +852,9 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
     let token = auth::request_cookie(CHALLENGE_COOKIE).unwrap_or_default();
     let hash = auth::sha256_hex(&token);
     let mut conn = state.db.conn().await?;
-    let account_id = super::store::challenge_account(&mut conn, &hash, t).await?;
-    let account = match account_id {
-        Some(id) => crate::features::login::account_by_id(&mut conn, &id).await?,
+    // A login completed already is read too: the same code sent again (below).
+    let account = match super::store::challenge(&mut conn, &hash, t).await? {
+        Some(c) => crate::features::login::account_by_id(&mut conn, &c.account_id).await?,
         None => None,
     };
     let Some(account) = account else {
@@ -821,6 +865,7 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
     }
     let factor = parse_code(&code)?;
     let by_recovery_code = matches!(factor, crate::domain::two_step::SecondFactor::Recovery(_));
+    let method = if by_recovery_code { Method::RecoveryCode } else { Method::TwoStep };
     // The code counts where the password did: a browser the account knows, in its own
     // budget (a lock strangers put on the ID holds it at neither step); any other,
     // under the ID.
@@ -833,14 +878,38 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
     // cannot start, the code is not spent and the login still waits for it.
     let mut tx = state.db.begin().await?;
     crate::ssr::db::customers::lock_account(&mut tx, &account.id).await?;
-    // The same login sent twice at once (a double click without JavaScript, an autofill
-    // that submits): the other request took it while this one waited for the account.
-    // Its code, right and now used, is no wrong code (counted, recorded and mailed as
-    // the password's being known).
-    if super::store::challenge_account(&mut tx, &hash, t).await?.is_none() {
-        drop(tx);
-        give_back_code_attempt(&state, &account.id, &budget, t).await;
-        return Err(AppError::FlowExpired.into());
+    // The same login sent twice (a double click before the page's script runs, an
+    // autofill that submits): the other request completed it, before this one came or
+    // while it waited for the account. Its code, right and now used, was no wrong code
+    // (counted, recorded and mailed as the password's being known); it is the same
+    // proof, and logs this request's browser in too. It was told the login had expired:
+    // the browser may have dropped the other's answer, and its code, typed again at a
+    // new login, was refused as used. Any other code is not checked here; its attempt
+    // stays counted.
+    match super::store::challenge(&mut tx, &hash, t).await? {
+        Some(c) if c.completed_at.is_none() => {}
+        completed => {
+            let completed = completed.and_then(|c| c.completed_at);
+            let again = match completed {
+                Some(at) => {
+                    spent_by_the_other(&mut tx, &state, (&account.id, &account.itscom_id), (&factor, at), t)
+                        .await?
+                }
+                None => false,
+            };
+            let started = match again {
+                true => Some(start_session_in(&mut tx, &state, &account, &client, t, method).await?),
+                false => None,
+            };
+            tx.commit().await?;
+            if again || completed.is_none() {
+                give_back_code_attempt(&state, &account.id, &budget, t).await;
+            }
+            let started = started.ok_or(AppError::FlowExpired)?;
+            auth::set_cookie(&auth::cookie(&state.settings, CHALLENGE_COOKIE, "", Some(0), true));
+            started.hand_over(&state.settings);
+            return Ok(next);
+        }
     }
     let spent = spend_code(tx, &state, (&account.id, &account.itscom_id), &budget, (factor, Used::Wrong), t);
     let mut tx = match spent.await {
@@ -851,10 +920,9 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
         }
         Err(e) => return Err(e.into()),
     };
-    if !super::store::close_challenge(&mut tx, &hash).await? {
+    if !super::store::close_challenge(&mut tx, &hash, t).await? {
         return Err(AppError::FlowExpired.into());
     }
-    let method = if by_recovery_code { Method::RecoveryCode } else { Method::TwoStep };
     let started = start_session_in(&mut tx, &state, &account, &client, t, method).await?;
     if by_recovery_code {
         tell_recovery_code_used(&mut tx, &state.settings, &account.id, t).await?;
