@@ -576,6 +576,15 @@ async fn settle_demo_invoices(
     .bind(&failed)
     .execute(db.pool())
     .await?;
+    // The bank reported it on its payment date.
+    sqlx::query(
+        "UPDATE invoices SET failed_on = due_on
+         WHERE customer_no = '100000003' AND billing_month = $1 AND status = 'unpaid' AND due_on < $2",
+    )
+    .bind(&failed)
+    .bind(today.to_string())
+    .execute(db.pool())
+    .await?;
     Ok(())
 }
 

@@ -84,6 +84,23 @@ enum Command {
         #[arg(long, value_name = "S", default_value_t = 1)]
         seed: u64,
     },
+    /// Record the payment results the bank (口座振替) and the card company send back, from
+    /// a CSV file (`-`: standard input), one line a payment:
+    /// `customer_no,YYYY-MM,paid|failed,YYYY-MM-DD,amount` (the billing month, what
+    /// happened, its day, the yen). A paid month becomes お支払い済み; a failed one 未払い,
+    /// its account holder mailed whom to call. Until its result is recorded a month past
+    /// its payment date shows お支払い確認中.
+    ///
+    /// Each line is its own transaction, and a result recorded before is left as it is:
+    /// a run stopped (even killed) is finished by running the same file again. Lines
+    /// that cannot be recorded (no such invoice, another amount, a failure of a month
+    /// paid already, a malformed line) are listed on stderr by number, and the command
+    /// then exits 1; blank lines, `#` comments and a `customer_no,…` header are passed over.
+    Payments {
+        /// The results file (CSV, UTF-8), or `-` for standard input.
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
     /// List the open plan change requests (受付, 処理中), or move one on.
     PlanRequests {
         /// Take request ID up (受付 → 処理中: the customer can no longer cancel it), mailing the customer.
@@ -191,6 +208,7 @@ async fn main() -> ExitCode {
             bill(&settings, month, batch_size, pause_ms, ahead).await
         }
         Command::SeedLoad { customers, seed } => seed_load(&settings, customers, seed).await,
+        Command::Payments { file } => payments(&settings, &file).await,
         Command::PlanRequests { process, complete, json } => match (process, complete) {
             (Some(id), _) => plan_request_step(&settings, &id, true).await,
             (_, Some(id)) => plan_request_step(&settings, &id, false).await,
@@ -224,6 +242,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::SeedDemo { .. } => "seed-demo",
         Command::Bill { .. } => "bill",
         Command::SeedLoad { .. } => "seed-load",
+        Command::Payments { .. } => "payments",
         Command::PlanRequests { .. } => "plan-requests",
         Command::Inquiries { .. } => "inquiries",
         Command::RegistrationUnlock { .. } => "registration-unlock",
@@ -574,6 +593,56 @@ async fn inquiry_answered(settings: &Settings, reference: &str) -> Result<(), Er
     } else {
         Err(format!("no inquiry {reference} waiting for an answer").into())
     }
+}
+
+/// Records the payment results of `file` (`-`: stdin), line by line.
+async fn payments(settings: &Settings, file: &std::path::Path) -> Result<(), Error> {
+    use app::domain::billing::PaymentReport;
+    use app::features::billing::store::{record_payment, Recorded};
+    let text = if file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())
+    } else {
+        std::fs::read_to_string(file)
+    }
+    .map_err(|e| format!("{}: {e}", file.display()))?;
+    let db = open(settings).await?;
+    let (mut paid, mut failed, mut before, mut refused) = (0u64, 0u64, 0u64, 0u64);
+    let mut refuse = |n: usize, why: String| {
+        eprintln!("line {n}: {why}; not recorded");
+        refused += 1;
+    };
+    for (n, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())) {
+        if line.is_empty() || line.starts_with('#') || line.starts_with("customer_no") {
+            continue;
+        }
+        let report = match PaymentReport::parse(line) {
+            Ok(report) => report,
+            Err(why) => {
+                refuse(n, why);
+                continue;
+            }
+        };
+        let mut tx = db.begin().await?;
+        let recorded = record_payment(&mut tx, settings, &report).await?;
+        tx.commit().await?;
+        let invoice = format!("customer {} {}", report.customer_no.as_str(), report.month);
+        match recorded {
+            Recorded::Paid => paid += 1,
+            Recorded::Failed => failed += 1,
+            Recorded::AlreadyReported => before += 1,
+            Recorded::NoInvoice => refuse(n, format!("no invoice of {invoice}")),
+            Recorded::AmountDiffers(total) => {
+                refuse(n, format!("{invoice} is {total} yen, not {}", report.amount.0))
+            }
+            Recorded::PaidAlready => refuse(n, format!("{invoice} is paid already; a failure cannot follow")),
+        }
+    }
+    db.close().await;
+    println!("{paid} paid, {failed} failed (mailed), {before} recorded before, {refused} not recorded");
+    if refused > 0 {
+        return Err(format!("{refused} line(s) not recorded (listed above); the others are").into());
+    }
+    Ok(())
 }
 
 /// Opens contract verification again for a customer record, or a name and phone, that

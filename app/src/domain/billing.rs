@@ -155,35 +155,89 @@ impl Date {
 pub enum InvoiceStatus {
     /// お支払い予定: not paid, the payment date not passed.
     Scheduled,
+    /// お支払い確認中: the payment date passed, and the bank (口座振替) or the card
+    /// company has not reported its result yet (`server payments`): neither paid nor,
+    /// on no news, unpaid.
+    Confirming,
     /// お支払い済み.
     Paid,
-    /// 未払い: not paid after the payment date (a failed debit or card charge).
+    /// 未払い: the debit or the card charge failed, as reported.
     Overdue,
     /// お支払いなし: a total of ¥0 or less (credits as large as the month's charges):
     /// nothing is collected, so it is never due nor unpaid.
     NothingDue,
 }
 
+/// What the bank or the card company reported of an invoice's payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Collection {
+    /// Nothing reported yet.
+    Awaited,
+    Paid,
+    /// The debit or the charge failed.
+    Failed,
+}
+
 impl InvoiceStatus {
-    /// The status of an invoice paid or not, due on `due_on`, seen on `today`: unpaid
-    /// on its payment date is still お支払い予定 (the debit runs that day).
-    pub fn of(paid: bool, due_on: Date, today: Date) -> InvoiceStatus {
-        if paid {
-            InvoiceStatus::Paid
-        } else if today > due_on {
-            InvoiceStatus::Overdue
-        } else {
-            InvoiceStatus::Scheduled
+    /// The status of an invoice whose payment is `collected` so far, due on `due_on`,
+    /// seen on `today`: unpaid on its payment date is still お支払い予定 (the debit runs
+    /// that day); after it, お支払い確認中 until the result is reported.
+    pub fn of(collected: Collection, due_on: Date, today: Date) -> InvoiceStatus {
+        match collected {
+            Collection::Paid => InvoiceStatus::Paid,
+            Collection::Failed => InvoiceStatus::Overdue,
+            Collection::Awaited if today > due_on => InvoiceStatus::Confirming,
+            Collection::Awaited => InvoiceStatus::Scheduled,
         }
     }
 
     /// [`of`](Self::of) an invoice of `total`: one of ¥0 or less has nothing to pay.
-    pub fn of_invoice(paid: bool, total: Yen, due_on: Date, today: Date) -> InvoiceStatus {
-        if !paid && total.0 <= 0 {
+    pub fn of_invoice(collected: Collection, total: Yen, due_on: Date, today: Date) -> InvoiceStatus {
+        if collected != Collection::Paid && total.0 <= 0 {
             InvoiceStatus::NothingDue
         } else {
-            Self::of(paid, due_on, today)
+            Self::of(collected, due_on, today)
         }
+    }
+}
+
+/// One line of the payment results the bank (口座振替) or the card company sends back,
+/// as `server payments` reads them: `customer_no,YYYY-MM,paid|failed,YYYY-MM-DD,amount`
+/// (the billing month, what happened, the day it happened, the yen collected or
+/// attempted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentReport {
+    pub customer_no: super::CustomerNumber,
+    pub month: Month,
+    pub paid: bool,
+    pub on: Date,
+    pub amount: Yen,
+}
+
+impl PaymentReport {
+    /// A line of the results, or what is wrong with it (naming the field).
+    pub fn parse(line: &str) -> Result<PaymentReport, String> {
+        let fields: Vec<&str> = line.trim().split(',').map(str::trim).collect();
+        let [customer, month, result, on, amount] = fields[..] else {
+            return Err(format!(
+                "{} fields: a line is customer_no,YYYY-MM,paid|failed,YYYY-MM-DD,amount",
+                fields.len()
+            ));
+        };
+        let customer_no = super::CustomerNumber::parse(customer)
+            .map_err(|_| format!("customer_no {customer:?} is not 9 digits"))?;
+        let month = Month::parse(month).ok_or_else(|| format!("billing month {month:?} is not YYYY-MM"))?;
+        let paid = match result {
+            "paid" => true,
+            "failed" => false,
+            other => return Err(format!("result {other:?} is neither paid nor failed")),
+        };
+        let on = Date::parse(on).ok_or_else(|| format!("date {on:?} is not YYYY-MM-DD"))?;
+        let amount = match amount.parse::<i64>() {
+            Ok(yen) if yen > 0 => Yen(yen),
+            _ => return Err(format!("amount {amount:?} is not a whole number of yen above 0")),
+        };
+        Ok(PaymentReport { customer_no, month, paid, on, amount })
     }
 }
 
@@ -382,27 +436,60 @@ mod tests {
     }
 
     #[test]
-    fn unpaid_is_scheduled_through_the_payment_date_and_overdue_the_day_after() {
+    fn unpaid_is_scheduled_through_the_payment_date_then_confirming_until_its_result() {
+        use Collection::*;
         let due = Date { year: 2026, month: 10, day: 27 };
         let day = |d| Date { year: 2026, month: 10, day: d };
-        assert_eq!(InvoiceStatus::of(false, due, day(26)), InvoiceStatus::Scheduled);
-        assert_eq!(InvoiceStatus::of(false, due, day(27)), InvoiceStatus::Scheduled);
-        assert_eq!(InvoiceStatus::of(false, due, day(28)), InvoiceStatus::Overdue);
-        assert_eq!(InvoiceStatus::of(true, due, day(28)), InvoiceStatus::Paid);
-        assert_eq!(InvoiceStatus::of(true, due, day(1)), InvoiceStatus::Paid);
+        assert_eq!(InvoiceStatus::of(Awaited, due, day(26)), InvoiceStatus::Scheduled);
+        assert_eq!(InvoiceStatus::of(Awaited, due, day(27)), InvoiceStatus::Scheduled);
+        assert_eq!(InvoiceStatus::of(Awaited, due, day(28)), InvoiceStatus::Confirming);
+        assert_eq!(InvoiceStatus::of(Failed, due, day(28)), InvoiceStatus::Overdue);
+        assert_eq!(InvoiceStatus::of(Paid, due, day(28)), InvoiceStatus::Paid);
+        assert_eq!(InvoiceStatus::of(Paid, due, day(1)), InvoiceStatus::Paid);
     }
 
     #[test]
     fn an_invoice_of_nothing_or_a_credit_is_never_due_nor_unpaid() {
+        use Collection::*;
         let due = Date { year: 2026, month: 10, day: 27 };
         let day = |d| Date { year: 2026, month: 10, day: d };
         for total in [0, -1, -5_000] {
-            assert_eq!(InvoiceStatus::of_invoice(false, Yen(total), due, day(28)), InvoiceStatus::NothingDue);
-            assert_eq!(InvoiceStatus::of_invoice(false, Yen(total), due, day(1)), InvoiceStatus::NothingDue);
+            assert_eq!(
+                InvoiceStatus::of_invoice(Awaited, Yen(total), due, day(28)),
+                InvoiceStatus::NothingDue
+            );
+            assert_eq!(
+                InvoiceStatus::of_invoice(Awaited, Yen(total), due, day(1)),
+                InvoiceStatus::NothingDue
+            );
         }
-        assert_eq!(InvoiceStatus::of_invoice(false, Yen(1), due, day(28)), InvoiceStatus::Overdue);
-        assert_eq!(InvoiceStatus::of_invoice(false, Yen(1), due, day(27)), InvoiceStatus::Scheduled);
-        assert_eq!(InvoiceStatus::of_invoice(true, Yen(0), due, day(28)), InvoiceStatus::Paid);
+        assert_eq!(InvoiceStatus::of_invoice(Awaited, Yen(1), due, day(28)), InvoiceStatus::Confirming);
+        assert_eq!(InvoiceStatus::of_invoice(Failed, Yen(1), due, day(28)), InvoiceStatus::Overdue);
+        assert_eq!(InvoiceStatus::of_invoice(Awaited, Yen(1), due, day(27)), InvoiceStatus::Scheduled);
+        assert_eq!(InvoiceStatus::of_invoice(Paid, Yen(0), due, day(28)), InvoiceStatus::Paid);
+    }
+
+    #[test]
+    fn a_payment_result_line_is_read_or_its_field_named() {
+        let read = PaymentReport::parse(" 100000002, 2026-11 ,paid,2026-12-28,11858 ").unwrap();
+        assert_eq!(read.customer_no.as_str(), "100000002");
+        assert_eq!((read.month, read.paid, read.amount), (Month { year: 2026, month: 11 }, true, Yen(11858)));
+        assert_eq!(read.on, Date { year: 2026, month: 12, day: 28 });
+        assert!(!PaymentReport::parse("100000002,2026-11,failed,2026-12-28,1").unwrap().paid);
+        for (line, named) in [
+            ("100000002,2026-11,paid,2026-12-28", "4 fields"),
+            ("100000002,2026-11,paid,2026-12-28,1,x", "6 fields"),
+            ("10000000,2026-11,paid,2026-12-28,1", "customer_no"),
+            ("100000002,2026-13,paid,2026-12-28,1", "billing month"),
+            ("100000002,2026-11,refunded,2026-12-28,1", "result"),
+            ("100000002,2026-11,paid,2026-02-30,1", "date"),
+            ("100000002,2026-11,paid,2026-12-28,0", "amount"),
+            ("100000002,2026-11,paid,2026-12-28,-5", "amount"),
+            ("100000002,2026-11,paid,2026-12-28,1.5", "amount"),
+        ] {
+            let error = PaymentReport::parse(line).unwrap_err();
+            assert!(error.contains(named), "{line}: {error}");
+        }
     }
 
     #[test]

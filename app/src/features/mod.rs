@@ -297,6 +297,22 @@ mod tests {
                     vec![when.as_str(), "7"],
                 ),
                 (
+                    crate::features::billing::mail::payment_failed(
+                        &s,
+                        locale,
+                        "t@x",
+                        "2026-10",
+                        crate::domain::Yen(6_789),
+                        "2026-11-27",
+                        "LINK-9",
+                    ),
+                    vec![
+                        "6,789",
+                        "LINK-9",
+                        if locale == crate::i18n::Locale::Ja { "2026年11月27日" } else { "27 Nov 2026" },
+                    ],
+                ),
+                (
                     crate::features::billing::mail::invoice_issued(
                         &s,
                         locale,

@@ -104,6 +104,113 @@ async fn an_unpaid_month_says_so_and_how_to_pay(backend: Backend) {
     assert!(!body.contains("overdue-help"));
 }
 
+/// `server payments FILE`: a month past its payment date with no result yet is
+/// お支払い確認中 (it was 未払い, "the debit did not go through", on no news at all);
+/// the bank's reported failure makes it 未払い and mails its holder once; a payment
+/// makes it お支払い済み, with its day and its receipt. The same file read again changes
+/// and mails nothing; lines that cannot be recorded are named by number, and the
+/// command exits 1 after recording the others.
+async fn payment_results_are_recorded_once_and_the_statement_says_what_came_back(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = browser_of(&app, HANAKO).await;
+    let month = hanakos_latest_month(&app).await;
+    let total = months_of(&app, "100000002").await[0].1;
+    let statement = |c: reqwest::Client| {
+        let (app, month) = (&app, month.clone());
+        async move {
+            let (status, body) = app.get_text_with(&c, &format!("/billing?month={month}")).await;
+            assert_eq!(status, 200);
+            body[body.find("data-testid=\"statement\"").unwrap()..].to_string()
+        }
+    };
+    let due = |on: &str| {
+        let (app, month, on) = (&app, month.clone(), on.to_string());
+        async move {
+            sqlx::query(
+                "UPDATE invoices SET due_on = $2 WHERE customer_no = '100000002' AND billing_month = $1",
+            )
+            .bind(month)
+            .bind(on)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        }
+    };
+    let today = app::domain::billing::Date::of_unix_jst(app::ssr::now());
+    let yesterday = app::domain::billing::Date::of_unix_jst(app::ssr::now() - 86_400);
+    // On its payment date: お支払い予定. The day after, with no result: お支払い確認中.
+    due(&today.to_string()).await;
+    let body = statement(c.clone()).await;
+    assert!(body.contains("お支払い予定") && !body.contains("お支払い確認中"), "{body}");
+    due(&yesterday.to_string()).await;
+    let body = statement(c.clone()).await;
+    assert!(body.contains("お支払い確認中") && body.contains("data-testid=\"confirming-help\""), "{body}");
+    assert!(!body.contains("未払い") && !body.contains("overdue-help"), "no news is not a failure");
+    let (_, top) = app.get_text_with(&c, "/").await;
+    assert!(!top.contains("notice-unpaid"), "nor news on the top page");
+
+    let dir = std::env::temp_dir().join(format!("payments-{}", app::ssr::auth::random_token()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = |name: &str, lines: &[String]| {
+        let path = dir.join(name);
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let on = yesterday.to_string();
+    let failed = file(
+        "failed.csv",
+        &[
+            "customer_no,billing_month,result,date,amount".into(),
+            "# 口座振替結果".into(),
+            format!("100000002,{month},failed,{on},{total}"),
+            format!("100000002,{month},paid,{on},{}", total + 1),
+            format!("100000009,{month},paid,{on},100"),
+            format!("100000002,2026-13,paid,{on},{total}"),
+            String::new(),
+        ],
+    );
+    let to = Some(contact_of(&app, "100000002").await).filter(|c| !c.is_empty()).unwrap_or(HANAKO.0.into());
+    for run in 0..2 {
+        let (ok, out) = operator(&app, "payments", &[&failed]);
+        assert!(!ok, "{out}");
+        let counts = if run == 0 { "0 paid, 1 failed" } else { "0 paid, 0 failed" };
+        assert!(out.contains(&format!("{counts} (mailed), {run} recorded before, 3 not recorded")), "{out}");
+        assert!(
+            out.contains(&format!("line 4: customer 100000002 {month} is {total} yen, not {}", total + 1)),
+            "{out}"
+        );
+        assert!(out.contains(&format!("line 5: no invoice of customer 100000009 {month}")), "{out}");
+        assert!(out.contains("line 6: billing month \"2026-13\" is not YYYY-MM"), "{out}");
+        assert_eq!(outbox_mails_to(&app, "billing.payment_failed", &to).await.len(), 1, "mailed once");
+    }
+    let mail = outbox_mails_to(&app, "billing.payment_failed", &to).await.remove(0);
+    assert!(
+        mail.text.contains("お引き落とし（お支払い）ができませんでした") && mail.text.contains("0120-109199")
+    );
+    let body = statement(c.clone()).await;
+    assert!(body.contains("未払い") && body.contains("data-testid=\"overdue-help\""), "{body}");
+    assert!(!body.contains("お支払い確認中"));
+    let (_, top) = app.get_text_with(&c, "/").await;
+    assert!(top.contains("notice-unpaid"), "the top page tells of it");
+
+    // Paid later (by the slip): お支払い済み, its day and its receipt; a failure can no
+    // longer follow.
+    let paid = file("paid.csv", &[format!("100000002,{month},paid,{today},{total}")]);
+    let (ok, out) = operator(&app, "payments", &[&paid]);
+    assert!(ok && out.contains("1 paid, 0 failed (mailed), 0 recorded before, 0 not recorded"), "{out}");
+    let body = statement(c.clone()).await;
+    assert!(
+        body.contains("お支払い済み") && !body.contains("未払い") && !body.contains("overdue-help"),
+        "{body}"
+    );
+    let res = c.get(app.url(&format!("/billing/{month}/receipt.pdf"))).send().await.unwrap();
+    assert_eq!(res.status(), 200, "the receipt");
+    let (ok, out) = operator(&app, "payments", &[&failed]);
+    assert!(!ok && out.contains(&format!("line 3: customer 100000002 {month} is paid already")), "{out}");
+    assert_eq!(outbox_mails_to(&app, "billing.payment_failed", &to).await.len(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// The top page's お知らせ name an unpaid month with the way to it (SPEC §2: the
 /// summary's notices); a customer whose months are all paid has none.
 async fn the_top_page_tells_of_an_unpaid_month(backend: Backend) {
@@ -621,6 +728,7 @@ async fn the_customer_centers_number_is_a_link_to_call(backend: Backend) {
 }
 
 on_both_databases!(
+    payment_results_are_recorded_once_and_the_statement_says_what_came_back,
     the_top_page_tells_of_an_unpaid_month,
     the_customer_centers_number_is_a_link_to_call,
     the_customer_center_named_is_the_configured_one,

@@ -30,6 +30,7 @@ fn every_command_has_its_help_and_bad_arguments_are_usage_errors() {
         "inquiries",
         "registration-unlock",
         "two-step-off",
+        "payments",
         "completions",
     ];
     for command in commands {
@@ -47,6 +48,7 @@ fn every_command_has_its_help_and_bad_arguments_are_usage_errors() {
         &["registration-unlock", "--name", "ヤマダ タロウ"],
         &["inquiries", "--answered"],
         &["two-step-off"],
+        &["payments"],
     ] {
         let (code, _, said) = server(bad);
         assert_eq!(code, Some(2), "{bad:?}: {said}");
@@ -96,6 +98,7 @@ async fn an_everyday_command_on_an_unmigrated_database_is_refused_and_migrates_n
         &["registration-unlock", "--customer", "100000002"],
         &["two-step-off", "--customer", "100000002"],
         &["bill", "--month", "2026-01"],
+        &["payments", "-"],
     ] {
         let (code, err) = run(args);
         assert_eq!(code, Some(1), "{args:?}: {err}");

@@ -29,6 +29,32 @@ pub fn invoice_issued(
     wrap(settings, locale, to, w.mail_issued_subject, &paragraphs)
 }
 
+/// お支払いが確認できませんでした: the bank or the card company reported the payment of
+/// month `YYYY-MM` (its total) failed on `on` (`YYYY-MM-DD`); whom to call, and a link
+/// to the month.
+pub fn payment_failed(
+    settings: &Settings,
+    locale: Locale,
+    to: &str,
+    month: &str,
+    total: crate::domain::Yen,
+    on: &str,
+    link: &str,
+) -> Mail {
+    let w = super::texts::of(locale);
+    let month = crate::i18n::format_month(locale, month);
+    let total = crate::i18n::format_yen(locale.texts(), total);
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
+    let on = crate::i18n::format_date(locale, on);
+    wrap(
+        settings,
+        locale,
+        to,
+        w.mail_failed_subject,
+        &(w.mail_failed)(&month, &total, &on, link, &phone, &hours),
+    )
+}
+
 /// お支払い方法変更のお知らせ: to the contact address, the new method (as printed:
 /// brand and last 4 only) and when.
 pub fn payment_method_changed(settings: &Settings, locale: Locale, to: &str, method: &str, at: i64) -> Mail {

@@ -14,6 +14,7 @@ use leptos_router::hooks::use_query_map;
 pub fn status_label(tb: &BillingTexts, status: InvoiceStatus) -> &'static str {
     match status {
         InvoiceStatus::Scheduled => tb.scheduled,
+        InvoiceStatus::Confirming => tb.confirming,
         InvoiceStatus::Paid => tb.paid,
         InvoiceStatus::Overdue => tb.overdue,
         InvoiceStatus::NothingDue => tb.nothing_due,
@@ -22,7 +23,7 @@ pub fn status_label(tb: &BillingTexts, status: InvoiceStatus) -> &'static str {
 
 pub fn status_class(status: InvoiceStatus) -> &'static str {
     match status {
-        InvoiceStatus::Scheduled => "badge badge-info",
+        InvoiceStatus::Scheduled | InvoiceStatus::Confirming => "badge badge-info",
         InvoiceStatus::Paid => "badge badge-ok",
         InvoiceStatus::Overdue => "badge badge-error",
         InvoiceStatus::NothingDue => "badge badge-ok",
@@ -194,6 +195,9 @@ fn StatementView(statement: Statement) -> impl IntoView {
                 <h2 class="text-lg font-bold">{(tb.statement_title)(&month_label)}</h2>
                 <span class=status_class(s.status) data-testid="statement-status">{status_label(tb, s.status)}</span>
             </div>
+            {(s.status == InvoiceStatus::Confirming).then(|| view! {
+                <p class="alert alert-info mb-4" data-testid="confirming-help">{(tb.confirming_help)(&format_date(locale, &s.due_on))}</p>
+            })}
             {(s.status == InvoiceStatus::Overdue).then(|| view! {
                 <p class="alert alert-error mb-4" role="alert" data-testid="overdue-help">
                     {crate::components::card::with_tel((tb.overdue_help)(&format_date(locale, &s.due_on), &prefs.support_phone, &prefs.support_hours), &prefs.support_phone)}

@@ -659,6 +659,84 @@ async fn issue_claimed(
     Ok(written.len() as u64)
 }
 
+/// What a line of the payment results did (`server payments`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// Marked お支払い済み (a failure reported before gives way: paid later, by slip).
+    Paid,
+    /// Marked 未払い, and the account holder mailed whom to call.
+    Failed,
+    /// Reported before, the same: nothing changed (the file read again).
+    AlreadyReported,
+    /// Refused: no invoice of that customer and month.
+    NoInvoice,
+    /// Refused: the amount is not the invoice's total (this many yen).
+    AmountDiffers(i64),
+    /// Refused: a failure reported of an invoice paid already.
+    PaidAlready,
+}
+
+/// Records one payment result in `tx`: the invoice of its customer and month, for its
+/// total exactly, marked paid (`paid_on`) or failed (`failed_on`, mailed in the same
+/// transaction, so once). Each change is one conditional write: two runs of the same
+/// file, at once or one after the other, change and mail each invoice once.
+pub async fn record_payment(
+    tx: &mut Conn,
+    settings: &Settings,
+    report: &crate::domain::billing::PaymentReport,
+) -> Result<Recorded, sqlx::Error> {
+    let (customer_no, month, on) =
+        (report.customer_no.as_str(), report.month.to_string(), report.on.to_string());
+    let written = if report.paid {
+        sqlx::query(
+            "UPDATE invoices SET status = 'paid', paid_on = $3
+             WHERE customer_no = $1 AND billing_month = $2 AND status = 'unpaid' AND total = $4",
+        )
+    } else {
+        sqlx::query(
+            "UPDATE invoices SET failed_on = $3
+             WHERE customer_no = $1 AND billing_month = $2 AND status = 'unpaid' AND failed_on IS NULL
+               AND total = $4",
+        )
+    }
+    .bind(customer_no)
+    .bind(&month)
+    .bind(&on)
+    .bind(report.amount.0)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if written == 0 {
+        let found: Option<(i64, String)> = sqlx::query_as(
+            "SELECT total, status FROM invoices WHERE customer_no = $1 AND billing_month = $2",
+        )
+        .bind(customer_no)
+        .bind(&month)
+        .fetch_optional(&mut *tx)
+        .await?;
+        return Ok(match found {
+            None => Recorded::NoInvoice,
+            Some((total, _)) if total != report.amount.0 => Recorded::AmountDiffers(total),
+            Some((_, status)) if status == "paid" && !report.paid => Recorded::PaidAlready,
+            Some(_) => Recorded::AlreadyReported,
+        });
+    }
+    if report.paid {
+        return Ok(Recorded::Paid);
+    }
+    let recipients = mail_recipients(tx, &[customer_no.to_string()]).await?;
+    if let Some((to, locale)) = recipients.get(customer_no) {
+        let link = settings
+            .public_url
+            .join(&format!("{}?month={month}", super::INVOICES_PATH))
+            .map_err(|e| bad_data(e.to_string()))?;
+        let mail =
+            super::mail::payment_failed(settings, *locale, to, &month, report.amount, &on, link.as_str());
+        crate::ssr::mail::enqueue_many(tx, "billing.payment_failed", &[mail], crate::ssr::now()).await?;
+    }
+    Ok(Recorded::Failed)
+}
+
 /// Where each of `customers`' invoice mail goes: the active account's contact address
 /// (its iTSCOM ID when none), in the account's language. Customers without an active
 /// account are not in the map.
@@ -686,7 +764,7 @@ async fn mail_recipients(
 
 /// The columns of [`InvoiceRow`].
 const INVOICE_COLUMNS: &str =
-    "billing_month, issued_on, due_on, total, status, paid_on, pay_kind, pay_name, \
+    "billing_month, issued_on, due_on, total, status, paid_on, failed_on, pay_kind, pay_name, \
     pay_last4, pay_exp_month, pay_exp_year";
 
 #[derive(sqlx::FromRow)]
@@ -697,6 +775,7 @@ struct InvoiceRow {
     total: i64,
     status: String,
     paid_on: Option<String>,
+    failed_on: Option<String>,
     pay_kind: Option<String>,
     pay_name: Option<String>,
     pay_last4: Option<String>,
@@ -714,7 +793,13 @@ struct LineRow {
 }
 
 fn status_of(row: &InvoiceRow, today: Date) -> Result<InvoiceStatus, sqlx::Error> {
-    Ok(InvoiceStatus::of_invoice(row.status == "paid", Yen(row.total), date(&row.due_on)?, today))
+    use crate::domain::billing::Collection;
+    let collected = match (row.status.as_str(), &row.failed_on) {
+        ("paid", _) => Collection::Paid,
+        (_, Some(_)) => Collection::Failed,
+        _ => Collection::Awaited,
+    };
+    Ok(InvoiceStatus::of_invoice(collected, Yen(row.total), date(&row.due_on)?, today))
 }
 
 /// The customer's invoices, newest first, at most `limit`.
