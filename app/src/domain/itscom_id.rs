@@ -82,6 +82,19 @@ fn is_email_form(s: &str) -> bool {
             .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && !l.contains('_'))
 }
 
+/// An address shown to someone who may not own it: `ha****@example.com` (the first
+/// two characters of the local part, one when it is that short, and the domain).
+pub fn mask_address(address: &str) -> String {
+    let (local, domain) = address.split_once('@').unwrap_or((address, ""));
+    let keep = if local.chars().count() > 2 { 2 } else { 1 };
+    let head: String = local.chars().take(keep).collect();
+    if domain.is_empty() {
+        format!("{head}****")
+    } else {
+        format!("{head}****@{domain}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +161,13 @@ mod tests {
             assert_eq!(ItscomId::parse(bad).unwrap_err(), FieldError::InvalidFormat, "{bad}");
         }
         assert_eq!(ItscomId::parse("").unwrap_err(), FieldError::Required);
+    }
+
+    #[test]
+    fn addresses_are_masked_but_for_their_start_and_domain() {
+        assert_eq!(super::mask_address("hanako@example.com"), "ha****@example.com");
+        assert_eq!(super::mask_address("sato-family@b03.itscom.net"), "sa****@b03.itscom.net");
+        assert_eq!(super::mask_address("ab@example.jp"), "a****@example.jp");
+        assert_eq!(super::mask_address("x"), "x****");
     }
 }

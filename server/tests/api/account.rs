@@ -62,13 +62,16 @@ async fn the_new_id_takes_effect_only_when_the_new_address_confirms(backend: Bac
     let (_, body) = app.get_text_with(&c, "/account").await;
     assert!(body.contains("data-testid=\"pending-id\"") && body.contains(NEW_ID));
     // The link opens in the mail app's browser, not logged in; reading changes nothing.
+    // Whoever holds it (a mistyped new address is a stranger's) sees the ID in force
+    // masked, as a contact-address link shows the address.
     let phone = app.new_browser();
     for _ in 0..2 {
         let (status, body) = app.get_text_with(&phone, &link).await;
         assert_eq!(status, 200);
         assert!(
-            body.contains(NEW_ID) && body.contains("hanako@example.com") && body.contains("変更を確定する")
+            body.contains(NEW_ID) && body.contains("ha****@example.com") && body.contains("変更を確定する")
         );
+        assert!(!body.contains("hanako@example.com"), "the ID in force is not shown");
     }
     let token = link.split("token=").nth(1).unwrap();
     assert_eq!(

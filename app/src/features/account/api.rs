@@ -229,7 +229,11 @@ async fn tell_of_id_change(
 #[server(endpoint = "account/id/link")]
 pub async fn get_id_change_link(token: String) -> Result<IdChangeLink, AppError> {
     let (link, _) = crate::ssr::read_link(&token, store::confirm_link).await?;
-    Ok(link.into())
+    // Whoever holds the link (a mistyped new address is a stranger's) sees the ID in
+    // force masked, as a contact-address link shows the address.
+    let mut link: IdChangeLink = link.into();
+    link.current_id = crate::domain::itscom_id::mask_address(&link.current_id);
+    Ok(link)
 }
 
 /// The new address confirms: the ID changes (once, even when opened twice at the same

@@ -255,22 +255,13 @@ async fn mail_contact_link(
     Ok(())
 }
 
-/// `hanako@example.com` → `ha***@example.com`.
-#[cfg(feature = "ssr")]
-fn mask_email(address: &str) -> String {
-    match address.split_once('@') {
-        Some((local, domain)) => format!("{}***@{domain}", local.chars().take(2).collect::<String>()),
-        None => "***".into(),
-    }
-}
-
 /// What a contact-address link will change (reading changes nothing).
 #[server(endpoint = "account/contact/link")]
 pub async fn get_contact_link(token: String) -> Result<ContactLink, AppError> {
     let ((current, new_email), _) = crate::ssr::read_link(&token, super::store::contact_link).await?;
     // Whoever holds the link (a mistyped address is a stranger's) sees the current
     // address masked.
-    Ok(ContactLink { current: current.map(|c| mask_email(&c)), new_email })
+    Ok(ContactLink { current: current.map(|c| crate::domain::itscom_id::mask_address(&c)), new_email })
 }
 
 /// `変更を確定する`: the new address confirms, once (the link's hash is cleared as it is
@@ -323,7 +314,10 @@ pub async fn confirm_contact_change(token: String) -> Result<String, AppError> {
 #[server(endpoint = "account/contact/revert/link")]
 pub async fn get_contact_revert(token: String) -> Result<super::ContactRevertLink, AppError> {
     let (r, _) = crate::ssr::read_link(&token, super::store::revert_link).await?;
-    Ok(super::ContactRevertLink { restore: r.previous_email, current: r.current.map(|c| mask_email(&c)) })
+    Ok(super::ContactRevertLink {
+        restore: r.previous_email,
+        current: r.current.map(|c| crate::domain::itscom_id::mask_address(&c)),
+    })
 }
 
 /// `変更を取り消す`: the contact address is the one the change replaced again, every

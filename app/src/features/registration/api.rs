@@ -541,7 +541,7 @@ pub async fn get_confirmation(token: String) -> Result<Confirmation, AppError> {
     // for a re-registration, unless the account's contact address confirmed it.
     if account.is_none() || held {
         for option in contact_options.iter_mut().skip(1) {
-            *option = super::mask_address(option);
+            *option = crate::domain::itscom_id::mask_address(option);
         }
     }
     Ok(Confirmation { itscom_id, name, contact_options, takes_effect_at: hold_until.filter(|_| held) })
@@ -873,7 +873,7 @@ pub async fn registration_sent_to() -> Result<Option<String>, AppError> {
 pub async fn get_registration_stop(token: String) -> Result<super::RegistrationStop, AppError> {
     let (stop, _) = crate::ssr::read_link(&token, store::stop_link).await?;
     Ok(super::RegistrationStop {
-        itscom_id: super::mask_address(&stop.itscom_id),
+        itscom_id: crate::domain::itscom_id::mask_address(&stop.itscom_id),
         registered_at: stop.created_at,
     })
 }

@@ -75,33 +75,9 @@ pub struct OwnerReview {
     pub takes_effect_at: i64,
 }
 
-/// An address shown to someone who may not own it: `ha****@example.com` (the first
-/// two characters of the local part, one when it is that short, and the domain).
 /// A first registration as its stop link shows it: the ID masked, when.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegistrationStop {
     pub itscom_id: String,
     pub registered_at: i64,
-}
-
-pub fn mask_address(address: &str) -> String {
-    let (local, domain) = address.split_once('@').unwrap_or((address, ""));
-    let keep = if local.chars().count() > 2 { 2 } else { 1 };
-    let head: String = local.chars().take(keep).collect();
-    if domain.is_empty() {
-        format!("{head}****")
-    } else {
-        format!("{head}****@{domain}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn addresses_are_masked_but_for_their_start_and_domain() {
-        assert_eq!(super::mask_address("hanako@example.com"), "ha****@example.com");
-        assert_eq!(super::mask_address("sato-family@b03.itscom.net"), "sa****@b03.itscom.net");
-        assert_eq!(super::mask_address("ab@example.jp"), "a****@example.jp");
-        assert_eq!(super::mask_address("x"), "x****");
-    }
 }

@@ -859,7 +859,7 @@ async fn created(
             settings,
             locale,
             &to,
-            &super::mask_address(&flow.itscom_id),
+            &crate::domain::itscom_id::mask_address(&flow.itscom_id),
             now,
             link.as_str(),
         );
