@@ -351,6 +351,12 @@ mod tests {
                     assert!(mail.text.contains(v) && mail.html.contains(v), "{} lacks {v}", mail.subject);
                 }
                 assert!(!mail.text.contains('{'), "no placeholder left: {}", mail.text);
+                // A mail that tells the customer to call gives the number (the footer aside).
+                let body = mail.text.split("\n--\n").next().unwrap_or_default();
+                let center = ["サポートセンター", "カスタマーセンター", "support centre", "customer center"];
+                if center.iter().any(|w| body.contains(w)) {
+                    assert!(body.contains(&s.support.general_phone), "no number to call: {body}");
+                }
             }
         }
     }

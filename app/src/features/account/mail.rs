@@ -21,12 +21,14 @@ pub fn id_change_attempt_on_taken_id(settings: &Settings, locale: Locale, to: &s
 /// To the contact address before the change: the iTSCOM ID was changed.
 pub fn id_changed_notice(settings: &Settings, locale: Locale, to: &str, new_id: &str, at: i64) -> Mail {
     let w = super::texts::of(locale);
-    wrap(
+    crate::ssr::mail::with_center(
         settings,
         locale,
         to,
         w.mail_id_changed_subject,
-        &(w.mail_id_changed)(new_id, &format_time(locale, at)),
+        w.mail_id_changed,
+        new_id,
+        at,
     )
 }
 

@@ -23,12 +23,13 @@ pub fn new_browser_login(
         .join(crate::features::security::routes::SECURITY)
         .map(String::from)
         .unwrap_or_default();
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
     wrap(
         settings,
         locale,
         to,
         w.mail_new_browser_subject,
-        &(w.mail_new_browser)(itscom_id, &format_time(locale, at), place, &link),
+        &(w.mail_new_browser)(itscom_id, &format_time(locale, at), place, &link, &phone, &hours),
     )
 }
 

@@ -23,11 +23,14 @@ pub fn mailbox_created(
     virus_check: bool,
 ) -> Mail {
     let w = super::texts::of(locale);
-    wrap(settings, locale, to, w.mail_created_subject, &(w.mail_created)(address, on_off(virus_check)))
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
+    let words = (w.mail_created)(address, on_off(virus_check), &phone, &hours);
+    wrap(settings, locale, to, w.mail_created_subject, &words)
 }
 
 /// A mailbox's virus check was switched.
 pub fn mailbox_virus_check(settings: &Settings, locale: Locale, to: &str, address: &str, on: bool) -> Mail {
     let w = super::texts::of(locale);
-    wrap(settings, locale, to, w.mail_virus_subject, &(w.mail_virus)(address, on_off(on)))
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
+    wrap(settings, locale, to, w.mail_virus_subject, &(w.mail_virus)(address, on_off(on), &phone, &hours))
 }

@@ -27,7 +27,8 @@ pub fn password_reset_notice(
     passkeys_removed: bool,
 ) -> Mail {
     let w = super::texts::of(locale);
-    let mut paragraphs = (w.mail_reset)(&format_time(locale, at));
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
+    let mut paragraphs = (w.mail_reset)(&format_time(locale, at), &phone, &hours);
     if passkeys_removed {
         paragraphs.insert(1, w.mail_reset_passkeys.to_string());
     }

@@ -42,7 +42,8 @@ pub fn registration_replaced(
     factors_removed: bool,
 ) -> Mail {
     let w = super::texts::of(locale);
-    let mut paragraphs = (w.mail_replaced)(&format_time(locale, at));
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
+    let mut paragraphs = (w.mail_replaced)(&format_time(locale, at), &phone, &hours);
     if factors_removed {
         paragraphs.insert(1, w.mail_replaced_factors.to_string());
     }
@@ -76,5 +77,12 @@ pub fn reregistration_requested(
 /// day at most).
 pub fn verification_failures_notice(settings: &Settings, locale: Locale, to: &str, at: i64) -> Mail {
     let w = super::texts::of(locale);
-    wrap(settings, locale, to, w.mail_failures_subject, &(w.mail_failures)(&format_time(locale, at)))
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
+    wrap(
+        settings,
+        locale,
+        to,
+        w.mail_failures_subject,
+        &(w.mail_failures)(&format_time(locale, at), &phone, &hours),
+    )
 }
