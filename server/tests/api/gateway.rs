@@ -147,11 +147,19 @@ async fn a_replayed_tampered_declined_or_cancelled_gmo_result_changes_nothing(ba
     assert_eq!(post_result(&app, &action, &other, &standin).await.1, "/billing/payment?error=expired");
     assert_eq!(post_result(&app, &action, "garbage", &standin).await.1, "/billing/payment?error=expired");
     assert!(card_of(&app, "100000003").await.is_none(), "nothing changed");
-    // The real result once; the same result posted again (a replay) is refused.
+    // The real result once; the same result posted again (a replay, the gateway's page
+    // sent twice) changes nothing more, and goes to the same return, which tells the
+    // session that opened the setup how it went (it said the change had expired) and
+    // any other that it expired.
     let (_, next) = post_result(&app, &action, &result, &standin).await;
     assert!(next.starts_with("/billing/payment/return?ref="));
-    assert_eq!(post_result(&app, &action, &result, &standin).await.1, "/billing/payment?error=expired");
+    assert_eq!(post_result(&app, &action, &result, &standin).await.1, next);
     assert_eq!(location(&c.get(app.url(&next)).send().await.unwrap()), "/billing/payment?changed=1");
+    let stranger = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    assert_eq!(
+        location(&stranger.get(app.url(&next)).send().await.unwrap()),
+        "/billing/payment?error=expired"
+    );
     // A result for a setup that never was (signed, but naming no setup of ours).
     let stray = gmo::sign(
         &serde_json::json!({"memberresult": {"MemberID": "MP100000003", "Cardeditno": "nosuchsetup",
@@ -230,6 +238,28 @@ async fn a_card_page_ends_before_its_session_could(backend: Backend) {
         scalar(&app, "SELECT MIN(last_seen_at) FROM sessions").await >= before,
         "the idle clock starts again"
     );
+}
+
+/// A card page is not opened for a session that ends before a card could be entered
+/// (its 12 hours nearly over): the card would reach the gateway, and the portal would
+/// tell the customer her change had expired. The session ends, and the login says so
+/// and leads back to the payment page. With five minutes left it opens.
+async fn no_card_page_opens_in_a_sessions_last_minutes(backend: Backend) {
+    let (app, standin) = app_with_gmo(backend).await;
+    let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let now = app::ssr::now();
+    let left = app::features::billing::payment::SETUP_AT_LEAST_SECS;
+    // A minute is kept between the card page's end and the session's.
+    exec_at(&app, "UPDATE sessions SET expires_at = $1", now + left + 60 - 10).await;
+    let res = app.post_with(&c, "/api/billing/payment/start", &[HTML], &[("password", "")]).await;
+    assert_eq!(location(&res), "/login?error=session&next=/billing/payment");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payment_setups").await, 0);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 0, "the session ended");
+    assert!(standin.edits().is_empty(), "nothing opened at the gateway");
+    let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    exec_at(&app, "UPDATE sessions SET expires_at = $1", app::ssr::now() + left + 60 + 5).await;
+    to_gateway(&app, &c, &standin).await;
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payment_setups").await, 1);
 }
 
 /// A card page opened by a session that has since ended (他の端末をすべてログアウト, a
@@ -365,8 +395,11 @@ async fn a_gmo_result_the_database_failed_to_settle_is_settled_later_and_once(ba
     );
     assert!(card_of(&app, "100000003").await.is_none(), "not settled yet");
     assert_eq!((scalar(&app, changed).await, scalar(&app, notices).await), (0, 0));
-    // The same result posted again is a replay, received or not.
-    assert_eq!(post_result(&app, &action, &result, &standin).await.1, "/billing/payment?error=expired");
+    // The same result posted again is a replay, received or not: it goes to the return.
+    assert!(post_result(&app, &action, &result, &standin)
+        .await
+        .1
+        .starts_with("/billing/payment/return?ref="));
     let now = app::ssr::now();
     assert_eq!(
         maintenance_at(&app, now).await.applied("card results received"),
@@ -474,6 +507,7 @@ on_both_databases!(
     a_gmo_result_for_another_customer_or_an_expired_setup_changes_nothing,
     a_gmo_result_for_a_setup_whose_session_ended_changes_nothing,
     a_malformed_return_reference_is_an_expired_setup,
+    no_card_page_opens_in_a_sessions_last_minutes,
     a_card_page_ends_before_its_session_could,
     the_portals_own_request_posted_as_a_result_is_refused_quietly,
     without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists,

@@ -53,7 +53,15 @@ pub async fn start_card_change(password: Option<String>) -> Result<String, AppEr
             return Err(AppError::TooManyAttempts.into());
         }
         let idle_secs = state.settings.session.idle_secs;
-        let setup = super::payment::open_setup(&mut conn, &account, idle_secs, t).await?;
+        let Some(setup) = super::payment::open_setup(&mut conn, &account, idle_secs, t).await? else {
+            // The session ends in a few minutes, before a card could be entered: it ends
+            // now, and the login (which says so) leads back here.
+            let cookie = crate::ssr::auth::session::cookie_name(&state.settings);
+            if let Some(token) = crate::ssr::auth::request_cookie(cookie) {
+                crate::ssr::auth::session::delete(&mut conn, &token).await?;
+            }
+            return Err(AppError::Unauthorized.into());
+        };
         drop(conn);
         let url = |path: &str| {
             state.settings.public_url.join(path).map_err(|e| AppError::internal(format!("return URL: {e}")))

@@ -34,27 +34,42 @@ pub const SETUPS_PER_ACCOUNT: crate::ssr::auth::throttle::Policy =
 /// A setup waits at the gateway at most this long.
 pub const SETUP_SECS: i64 = 30 * 60;
 
+/// The least time a setup is opened for: a card page a customer cannot finish before her
+/// session ends is not opened (the card would reach the gateway, and not the portal).
+pub const SETUP_AT_LEAST_SECS: i64 = 5 * 60;
+
 /// A new setup for `account`'s session: its reference for the gateway. It waits
 /// [`SETUP_SECS`] at most, and ends a minute before its session could (the session's
 /// idle clock starts again now; `idle_secs`): a customer long at the gateway's page is
-/// told her change expired, not refused as if her session had been ended.
+/// told her change expired, not refused as if her session had been ended. None, and
+/// nothing written, when that leaves less than [`SETUP_AT_LEAST_SECS`] (the session's
+/// 12 hours nearly over).
 pub async fn open_setup(
     conn: &mut Conn,
     account: &CurrentAccount,
     idle_secs: i64,
     now: i64,
-) -> Result<String, sqlx::Error> {
+) -> Result<Option<String>, sqlx::Error> {
     let session_ends = crate::ssr::auth::session::touch(conn, &account.session_hash, now)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
     let expires_at = (now + SETUP_SECS).min(now + idle_secs - 60).min(session_ends - 60);
+    if expires_at - now < SETUP_AT_LEAST_SECS {
+        return Ok(None);
+    }
     let id = crate::ssr::auth::random_token();
     store::insert_setup(conn, &id, account, now, expires_at).await?;
-    Ok(id)
+    Ok(Some(id))
 }
 
 fn back(query: &str) -> Response {
     Redirect::to(&format!("{}{query}", routes::PAYMENT)).into_response()
+}
+
+/// On to the return of setup `reference`, without a result: it says how the change went,
+/// to the session that opened it (and "expired" to any other).
+fn to_return(reference: &str) -> Response {
+    Redirect::to(&format!("{}?ref={reference}", routes::PAYMENT_RETURN)).into_response()
 }
 
 /// The setup `reference` while it waits at the gateway (not expired, its session not
@@ -95,8 +110,9 @@ pub async fn gateway_return(
     let with_result = gateway.returns_by_query() && query.len() > 1;
     match step {
         (PaymentStep::AtGateway, None) if with_result => {}
-        // A replay, the second of a double return: taken already.
-        _ if with_result => return back("?error=expired"),
+        // The second of a double return (a doubled redirect, a reload): the first took the
+        // result; this one says how the change went, not that it expired.
+        _ if with_result => return to_return(&reference),
         // Settled from the gateway's own post (or not yet: back without a result).
         (PaymentStep::Done, _) => return back("?changed=1"),
         (PaymentStep::Declined, _) => return back("?error=declined"),
@@ -111,7 +127,9 @@ pub async fn gateway_return(
     }
     let outcome = match gateway.complete(&query).await {
         Ok(done) if done.reference == reference => done.outcome,
-        Ok(_) | Err(GatewayError::BadSignature | GatewayError::NotRedeemable) => {
+        // Redeemed a moment ago by the same return sent twice.
+        Err(GatewayError::NotRedeemable) => return to_return(&reference),
+        Ok(_) | Err(GatewayError::BadSignature) => {
             tracing::warn!("payment return refused: not the gateway's result for this setup");
             return back("?error=expired");
         }
@@ -119,7 +137,7 @@ pub async fn gateway_return(
     };
     match receive(&state, &reference, &outcome, &client, t).await {
         Ok(true) => answer(&reference, &outcome, settle_received(&state, &reference, t).await),
-        Ok(false) => back("?error=expired"),
+        Ok(false) => to_return(&reference),
         Err(e) => internal(e),
     }
 }
@@ -183,8 +201,9 @@ pub async fn gateway_result(
     }
 }
 
-/// The answer to a result for a setup that no longer waits (expired, or its session
-/// ended: perhaps a stolen one): expired. A card in it the gateway verified is not
+/// The answer to a result for a setup that no longer waits: for one that had its result
+/// in time (the same result posted again), its return, which says how the change went;
+/// else (expired, or its session ended: perhaps a stolen one) expired. A card in it the gateway verified is not
 /// applied, and the gateway may hold it now: once per setup, its owner is told (the
 /// event, and the notice to the security addresses), and the operator by the log.
 async fn too_late(
@@ -194,6 +213,15 @@ async fn too_late(
     client: &str,
     t: i64,
 ) -> Response {
+    // The same result posted twice (the gateway's page sent again, Back): the first post
+    // took it, and the change went through; the return says how, not that it expired.
+    let mut conn = state.db.conn().await;
+    if let Ok(conn) = conn.as_mut() {
+        if let Ok(true) = store::received_in_time(conn, &done.reference).await {
+            return to_return(&done.reference);
+        }
+    }
+    drop(conn);
     if let Outcome::Approved(card) = &done.outcome {
         if let Err(e) = tell_late_card(state, gateway, done, card, client, t).await {
             tracing::error!(error = %e, reference = %done.reference, "a late card could not be told");

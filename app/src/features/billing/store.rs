@@ -1104,6 +1104,21 @@ pub async fn received_too_late(
         == 1)
 }
 
+/// Whether the setup `reference` has had its result in time (received, settled or
+/// waiting to be): a result posted again for it is the same change, not an expired one.
+pub async fn received_in_time(conn: &mut Conn, reference: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM payment_setups WHERE id = $1 AND received_at IS NOT NULL AND step IN ($2, $3, $4)",
+    )
+    .bind(reference)
+    .bind(PaymentStep::AtGateway)
+    .bind(PaymentStep::Done)
+    .bind(PaymentStep::Declined)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
 /// The `expires_at` of a setup whose result was received and is not settled: it does
 /// not expire (nor is it deleted) before it is settled.
 pub const UNTIL_SETTLED: i64 = i64::MAX;
