@@ -569,6 +569,48 @@ async fn the_virus_check_can_be_switched_and_is_reported(backend: Backend) {
     );
 }
 
+/// Each switch of a virus check mails the contact address: 20 an hour per account, with
+/// the other changes that mail a notice (a phone number), then refused (throttled) and
+/// nothing changed or mailed. Unbounded, a session (a stolen one, a script) buried the
+/// owner's real notices and delayed every customer's codes and links in the outbox.
+/// Another account has its own.
+async fn changes_that_mail_a_notice_are_twenty_an_hour(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let id = "mbx-hanako-a01";
+    let switch = |on: bool| {
+        let (app, c) = (&app, c.clone());
+        let to = if on { "on" } else { "off" };
+        async move {
+            post_from(app, &c, "/api/mail/virus-check", &[("mailbox_id", id), ("virus_check", to)]).await
+        }
+    };
+    let free = app::ssr::auth::throttle::NOTICED_CHANGES.free_attempts;
+    assert_eq!(
+        post_from(&app, &c, "/api/account/phone/add", &[("phone", "090-1234-0001")]).await,
+        "/account?done=phone_added#phones"
+    );
+    for i in 1..free {
+        assert_eq!(switch(i % 2 == 0).await, "/mail", "{i}");
+    }
+    let mails = || outbox_mails_to(&app, "mailbox.notice", "hanako@example.com");
+    assert_eq!(mails().await.len() as i64, free - 1);
+    let state = "SELECT virus_check FROM mailboxes WHERE id = 'mbx-hanako-a01'";
+    let before = scalar(&app, state).await;
+    assert_eq!(switch(before == 0).await, "/mail?error=throttled");
+    assert_eq!(scalar(&app, state).await, before, "unchanged");
+    assert_eq!(mails().await.len() as i64, free - 1, "not mailed");
+    let (_, body) = app.get_text_with(&c, "/mail?error=throttled").await;
+    assert!(body.contains("試行回数が上限を超えました。しばらく時間をおいてから"), "said on the list");
+    assert_eq!(
+        post_from(&app, &c, "/api/account/phone/add", &[("phone", "090-1234-0002")]).await,
+        "/account?error=throttled"
+    );
+    let i = browser_of(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let to = post_from(&app, &i, "/api/account/phone/add", &[("phone", "090-1234-0003")]).await;
+    assert_eq!(to, "/account?done=phone_added#phones", "another account's own budget");
+}
+
 /// SPEC §3: up to 5 mailboxes per internet contract. A customer with a second internet
 /// contract sees each contract's mailboxes apart and adds to either, 5 each; another
 /// customer's contract, or one that has ended, is not found.
@@ -658,6 +700,7 @@ async fn each_internet_contract_has_its_own_five(backend: Backend) {
 }
 
 on_both_databases!(
+    changes_that_mail_a_notice_are_twenty_an_hour,
     a_completion_page_answered_in_error_leaves_the_password_for_a_reload,
     a_draft_dropped_while_its_registration_runs_registers_nothing,
     each_internet_contract_has_its_own_five,

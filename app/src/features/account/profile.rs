@@ -58,6 +58,9 @@ async fn change_phones(phone: String, password: Option<String>, adding: bool) ->
     let t = crate::ssr::now();
     let number = PhoneNumber::parse(&phone).map_err(|e| AppError::invalid("phone", e))?;
     crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
+    let mut conn = state.db.conn().await?;
+    crate::ssr::auth::throttle::noticed_change(&mut conn, &account.account_id, t).await?;
+    drop(conn);
     let mut tx = state.db.begin().await?;
     // The customer's row locked first: two changes at once are taken one after the
     // other, so the count below sees the other's row (PostgreSQL would otherwise let two
@@ -141,7 +144,11 @@ async fn change_contact_to(
     if !own && super::store::mailed_just_now(&mut conn, &account.account_id, &to, t).await? {
         return Ok(back("contact_mailed")); // sent again: mailed once
     }
-    // Mails to a typed address: 5 an hour per account and per address.
+    // Mails to a typed address: 5 an hour per account and per address. A switch to an
+    // own mailbox, at once, mails the address before it.
+    if own {
+        throttle::noticed_change(&mut conn, &account.account_id, t).await?;
+    }
     let mails_allowed = own
         || (throttle::reserve(&mut conn, &CONTACT_MAILS, &account.account_id, t).await?.go()
             && throttle::reserve(&mut conn, &throttle::MAILS_TO_ADDRESS, &to.to_ascii_lowercase(), t)

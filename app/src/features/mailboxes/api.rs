@@ -35,6 +35,9 @@ pub async fn set_virus_check(mailbox_id: String, virus_check: String) -> Result<
         };
         let state = crate::ssr::state()?;
         let t = now();
+        let mut conn = state.db.conn().await?;
+        crate::ssr::auth::throttle::noticed_change(&mut conn, &account.account_id, t).await?;
+        drop(conn);
         let mut tx = state.db.begin().await?;
         let changed = store::switch_virus_check(&mut tx, &mailbox_id, &account.customer_no, on).await?;
         if let Some(address) = changed {
