@@ -524,6 +524,11 @@ async fn plan_request_step(settings: &Settings, id: &str, process: bool) -> Resu
             Ok(())
         }
         Operated::NotOpen => Err(format!("no open request {id} (or not at a step it can leave)").into()),
+        Operated::ServiceEnds(on) => Err(format!(
+            "request {id} not completed: its service ends on {on}, before the change would start \
+             (nothing was written)"
+        )
+        .into()),
     }
 }
 

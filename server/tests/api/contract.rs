@@ -306,6 +306,61 @@ async fn request(app: &TestApp, c: &reqwest::Client, service: &str, plan: &str) 
     to.strip_prefix("/contract?requested=").unwrap_or_else(|| panic!("{to}")).to_string()
 }
 
+/// A service whose end is set (解約予定, from the provider's records) says so and takes
+/// no plan change: the change, from the first of next month, could outlive it, and its
+/// fee or its 契約解除料 be billed for a plan never in force. A confirmation opened
+/// before the end was set is refused too. A request made before is not completed by the
+/// operator when the service ends before the change starts, and is when it ends after.
+async fn a_service_due_to_end_takes_no_plan_change(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let this_month = Month::of(Date::of_unix_jst(app::ssr::now()));
+    let last_day = format!("{}-{:02}-{:02}", this_month.year, this_month.month, this_month.days());
+    let ends = |on: Option<String>| {
+        let app = &app;
+        async move {
+            sqlx::query("UPDATE services SET ended_on = $1 WHERE id = $2")
+                .bind(on)
+                .bind(NET)
+                .execute(app.db.pool())
+                .await
+                .unwrap();
+        }
+    };
+    let (_, key) = confirmation(&app, &c, NET, "net-300m").await;
+    ends(Some(last_day.clone())).await;
+    let (_, body) = app.get_text_with(&c, "/contract").await;
+    let date = format!("{}年{}月{}日", this_month.year, this_month.month, this_month.days());
+    assert!(
+        body.contains("data-testid=\"service-ends\"")
+            && body.contains(&format!("{date}をもってご解約の予定です。"))
+    );
+    assert_eq!(body.matches("data-testid=\"plan-change-link\"").count(), 1, "the TV's only");
+    let (_, page) = app.get_text_with(&c, &format!("/contract/change?service={NET}")).await;
+    assert!(page.contains("このサービスはご解約の予定のため、プランを変更できません。"), "{page}");
+    let to = post_from(&app, &c, "/api/contract/plan/request", &form(NET, "net-300m", &key)).await;
+    assert_eq!(to, format!("/contract/change?service={NET}&error=pending"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 0);
+
+    // Requested before the end was set: the operator cannot complete it while the service
+    // ends before the change starts (the first of next month); it can once it ends after.
+    ends(None).await;
+    let id = request(&app, &c, NET, "net-300m").await;
+    let changes = "SELECT COUNT(*) FROM service_changes WHERE change_kind = 'plan_change'";
+    let before = scalar(&app, changes).await;
+    ends(Some(last_day.clone())).await;
+    let (ok, out) = operator(&app, "plan-requests", &["--complete", &id]);
+    assert!(!ok && out.contains(&format!("its service ends on {last_day}")), "{out}");
+    assert_eq!(step_of(&app, &id).await, "received");
+    assert_eq!(scalar(&app, changes).await, before, "nothing written");
+    let (_, first) = next_first();
+    ends(Some(first)).await;
+    let (ok, out) = operator(&app, "plan-requests", &["--complete", &id]);
+    assert!(ok, "{out}");
+    assert_eq!(step_of(&app, &id).await, "done");
+    assert_eq!(scalar(&app, changes).await, before + 1);
+}
+
 async fn step_of(app: &TestApp, id: &str) -> String {
     let (step,): (String,) = sqlx::query_as("SELECT step FROM plan_requests WHERE id = $1")
         .bind(id)
@@ -703,6 +758,7 @@ async fn a_completion_takes_the_customers_row_before_its_requests() {
 }
 
 on_both_databases!(
+    a_service_due_to_end_takes_no_plan_change,
     a_confirmation_sent_again_after_its_request_was_cancelled_has_expired,
     a_plan_change_sent_with_no_plan_chosen_says_so_at_the_choice,
     a_plan_request_under_way_is_a_notice_on_the_top_page,

@@ -49,6 +49,10 @@ pub struct ContractService {
     pub renewal_month: Option<String>,
     /// The fee for ending inside the term.
     pub early_termination_fee: Yen,
+    /// The last day in force, when the service's end is set (解約予定): it takes no
+    /// plan change (a change from the next month could outlive it, and its fee, or its
+    /// 契約解除料, be billed for a plan never in force).
+    pub ends_on: Option<String>,
     pub installation_address: String,
     pub devices: Vec<Device>,
     /// The plan's code (the catalogue's).

@@ -157,12 +157,15 @@ fn ServiceCard(service: ContractService, cancel: ServerAction<CancelPlanRequest>
                 })}
                 <dt class="font-bold">{tc.installation_address}</dt><dd lang="ja">{s.installation_address.clone()}</dd>
             </dl>
+            {s.ends_on.clone().map(|date| view! {
+                <p class="mt-3 text-sm font-bold" data-testid="service-ends">{(tc.ends)(&format_date(locale, &date))}</p>
+            })}
             {s.scheduled.clone().map(|(plan, date)| view! {
                 <p class="mt-3 text-sm font-bold" data-testid="plan-scheduled">{(tc.scheduled)(&catalogue_name(locale, &plan), &format_date(locale, &date))}</p>
             })}
             {match s.request.clone() {
                 Some(r) => view! { <RequestBox request=r cancel=cancel/> }.into_any(),
-                None if s.scheduled.is_none() => view! {
+                None if s.scheduled.is_none() && s.ends_on.is_none() => view! {
                     <a class="btn-ghost mt-3 inline-block print:hidden" href=change_page(&s.id, None) data-testid="plan-change-link">
                         {tc.change_link}
                     </a>
@@ -241,8 +244,12 @@ pub fn PlanChangePage() -> impl IntoView {
                         })}
                     </section>
                 };
-                let body = if s.request.is_some() || s.scheduled.is_some() {
-                    let why = if s.request.is_some() { tc.err_pending } else { tc.err_scheduled };
+                let body = if s.request.is_some() || s.scheduled.is_some() || s.ends_on.is_some() {
+                    let why = match (&s.request, &s.scheduled) {
+                        (Some(_), _) => tc.err_pending,
+                        (_, Some(_)) => tc.err_scheduled,
+                        _ => tc.err_ending,
+                    };
                     view! { <p class="alert alert-error" role="alert">{why}</p> }.into_any()
                 } else if let Some((plan, quote)) = c.chosen.clone() {
                     let (days, of_days) = quote.first_month_days;

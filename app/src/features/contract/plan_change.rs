@@ -151,6 +151,9 @@ pub enum Operated {
     Moved,
     /// No request with that id is at a step it can move from.
     NotOpen,
+    /// Not completed, nothing written: its service ends (this day) before the change
+    /// would start.
+    ServiceEnds(String),
 }
 
 /// 受付 → 処理中 (the customer can no longer cancel it), with the notice.
@@ -193,6 +196,13 @@ pub async fn complete_in(
     // the effective month's invoice is written before this or after it, never beside
     // it, and a request written meanwhile sees the service as this leaves it.
     crate::ssr::db::customers::lock(tx, &change.customer_no).await?;
+    // A service whose end was set after the request: the change would bill a plan never
+    // in force (and its 契約解除料).
+    if let Some(ends) = store::service_ends_on(tx, &change.service_id).await? {
+        if ends < change.effective_on {
+            return Ok(Operated::ServiceEnds(ends));
+        }
+    }
     if !flow::advance_from(&[PlanRequestStep::Received, PlanRequestStep::Processing], PlanRequestStep::Done)
         .set("updated_at", now)
         .by("id", id)

@@ -345,6 +345,7 @@ pub async fn services(
             renewal_month: renewal,
             early_termination_fee: Yen(r.early_termination_fee.unwrap_or(0)),
             installation_address: r.installation_address,
+            ends_on: r.ended_on,
             devices: mine,
             plan_code,
             scheduled,
@@ -592,6 +593,15 @@ pub async fn requested_change(conn: &mut Conn, id: &str) -> Result<Option<Reques
     .bind(id)
     .fetch_optional(conn)
     .await
+}
+
+/// The last day of service `service_id` in force, when its end is set.
+pub async fn service_ends_on(conn: &mut Conn, service_id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT ended_on FROM services WHERE id = $1")
+        .bind(service_id)
+        .fetch_optional(conn)
+        .await
+        .map(Option::flatten)
 }
 
 /// Writes request `request_id`'s `change` into the service's history, from its
