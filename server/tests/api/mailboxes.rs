@@ -569,6 +569,34 @@ async fn the_virus_check_can_be_switched_and_is_reported(backend: Backend) {
     );
 }
 
+/// 登録 registers the address its page showed: a new draft started in another tab since
+/// (the session has one draft) is not registered for it. Before, the other tab's
+/// address was registered, one the customer had not confirmed and can neither delete
+/// nor take back, of her five.
+async fn register_takes_the_address_its_page_showed(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    up_to_confirm(&app, &c, "first", "on").await;
+    let (_, first) = app.get_text_with(&c, "/mail/new/confirm").await;
+    let shown = hidden(&first, "address");
+    assert!(shown.starts_with("first@") && shown.ends_with(".itscom.net"), "{shown}");
+    // Another tab: a new draft, to its confirmation.
+    up_to_confirm(&app, &c, "second", "off").await;
+    let (_, second) = app.get_text_with(&c, "/mail/new/confirm").await;
+    let registered = "SELECT COUNT(*) FROM mailboxes WHERE local_part IN ('first', 'second')";
+    assert_eq!(
+        post_from(&app, &c, "/api/mail/new/register", &[("address", shown.as_str())]).await,
+        "/mail/new/confirm?error=expired"
+    );
+    assert_eq!(scalar(&app, registered).await, 0, "nothing registered");
+    let other = hidden(&second, "address");
+    assert_eq!(
+        post_from(&app, &c, "/api/mail/new/register", &[("address", other.as_str())]).await,
+        "/mail/new/done"
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM mailboxes WHERE local_part = 'second'").await, 1);
+}
+
 /// Each switch of a virus check mails the contact address: 20 an hour per account, with
 /// the other changes that mail a notice (a phone number), then refused (throttled) and
 /// nothing changed or mailed. Unbounded, a session (a stolen one, a script) buried the
@@ -700,6 +728,7 @@ async fn each_internet_contract_has_its_own_five(backend: Backend) {
 }
 
 on_both_databases!(
+    register_takes_the_address_its_page_showed,
     changes_that_mail_a_notice_are_twenty_an_hour,
     a_completion_page_answered_in_error_leaves_the_password_for_a_reload,
     a_draft_dropped_while_its_registration_runs_registers_nothing,

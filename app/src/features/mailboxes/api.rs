@@ -219,10 +219,13 @@ pub async fn choose_virus_check(virus_check: Option<String>) -> Result<String, A
 }
 
 /// Step 4, `登録`: creates the mailbox once, whatever the number of clicks. The
-/// database's unique address decides a race: the loser gets fresh candidates.
+/// database's unique address decides a race: the loser gets fresh candidates. The page
+/// sends the `address` it shows: the session's draft is another (a new one started in
+/// another tab since) and nothing is registered, rather than a mailbox the customer
+/// did not see (one she can neither delete nor take back, of her five).
 #[server(endpoint = "mail/new/register")]
-pub async fn register_mailbox(password: Option<String>) -> Result<String, AppError> {
-    use crate::domain::mailbox::{address, LocalPart, Subdomain as Sub};
+pub async fn register_mailbox(password: Option<String>, address: Option<String>) -> Result<String, AppError> {
+    use crate::domain::mailbox::{address as address_of, LocalPart, Subdomain as Sub};
     use crate::ssr::auth::password as pw;
     use crate::ssr::{now, refuse, respond};
     respond(routes::CONFIRM, async move {
@@ -238,7 +241,11 @@ pub async fn register_mailbox(password: Option<String>) -> Result<String, AppErr
         ) else {
             return refuse(routes::NEW, AppError::FlowExpired);
         };
-        let address = address(&local, sub, &state.settings.mail_domain);
+        let shown = address;
+        let address = address_of(&local, sub, &state.settings.mail_domain);
+        if shown.is_some_and(|shown| !shown.trim().eq_ignore_ascii_case(&address)) {
+            return refuse(routes::CONFIRM, AppError::FlowExpired);
+        }
         let password = store::initial_password();
         let hash = pw::hash_async(password.clone()).await;
         // Sealed with the browser's key from step 3 (a fresh one if it has none): every

@@ -296,6 +296,8 @@ pub fn MailboxConfirmPage() -> impl IntoView {
                     })}
                 </dl>
                 <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                    // The address shown: another tab's draft since is not registered for it.
+                    <input type="hidden" name="address" value=format!("{}@{}.{}", d.local_part, d.subdomain.clone().unwrap_or_default(), d.domain)/>
                     <PasswordAgain needed=d.needs_password lead=tx.password_again_lead error=error/>
                     <Submit label=tx.register/>
                 </ActionForm>
