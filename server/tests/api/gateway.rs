@@ -379,6 +379,40 @@ async fn without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists(
 /// while the card is made the payment method delays the change, and loses nothing. The
 /// result is kept as it arrives; the maintenance task (or the customer's return, if it
 /// comes) settles it, once: a received result does not expire unsettled.
+/// A verified result the portal cannot keep at its moment (the database away) is not
+/// dropped with an error page, as it was while the gateway kept the card: a page asks
+/// the customer to send it again, with a form that posts it as it came (no card entered
+/// again), and the second post changes the method once.
+async fn a_gmo_result_the_database_could_not_take_is_sent_again(backend: Backend) {
+    let (app, standin) = app_with_gmo(backend).await;
+    let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    to_gateway(&app, &c, &standin).await;
+    let (action, result) = enter(&standin, CARD).await;
+    let path = action.strip_prefix("http://127.0.0.1:3000").unwrap().to_string();
+    let headers = [HTML, ("Sec-Fetch-Site", "cross-site"), ("Origin", &standin.base)];
+    let (b, form) = (app.new_browser(), [("result", result.as_str())]);
+    let sent = app.post_with(&b, &path, &headers, &form);
+    let res = with_table_away(&app, "payment_setups", sent).await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers()["retry-after"], "10");
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("もう一度送信する") && body.contains("カード情報をもう一度入力する必要はありません"),
+        "{body}"
+    );
+    assert!(body.contains(&format!("action=\"{path}\"")), "{body}");
+    assert!(body.contains(&format!("name=\"result\" value=\"{result}\"")), "the result, as it came");
+    assert!(card_of(&app, "100000003").await.is_none(), "not kept yet");
+    // Sent again from that page (the portal's own origin), the database back.
+    let again = app.post_with(&app.new_browser(), &path, &[HTML], &[("result", result.as_str())]).await;
+    let next = location(&again);
+    assert!(next.starts_with("/billing/payment/return?ref="), "{next}");
+    assert_eq!(location(&c.get(app.url(&next)).send().await.unwrap()), "/billing/payment?changed=1");
+    assert_eq!(card_of(&app, "100000003").await.unwrap().1, "4242");
+    let changed = "SELECT COUNT(*) FROM account_events WHERE kind = 'billing.payment_method_changed'";
+    assert_eq!(scalar(&app, changed).await, 1);
+}
+
 async fn a_gmo_result_the_database_failed_to_settle_is_settled_later_and_once(backend: Backend) {
     let (app, standin) = app_with_gmo(backend).await;
     let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
@@ -507,6 +541,7 @@ on_both_databases!(
     a_gmo_result_for_another_customer_or_an_expired_setup_changes_nothing,
     a_gmo_result_for_a_setup_whose_session_ended_changes_nothing,
     a_malformed_return_reference_is_an_expired_setup,
+    a_gmo_result_the_database_could_not_take_is_sent_again,
     no_card_page_opens_in_a_sessions_last_minutes,
     a_card_page_ends_before_its_session_could,
     the_portals_own_request_posted_as_a_result_is_refused_quietly,

@@ -12,8 +12,8 @@
 //! of its own: by the request that brought it, else by the maintenance task a minute
 //! later ([`settle_received_results`]), or by the customer's return if it comes first.
 //! A failure after the result is kept (the database away a moment, the process killed)
-//! delays the change and loses nothing; a failure at keeping it is an error page, as
-//! before, and the gateway then holds a card the portal does not show.
+//! delays the change and loses nothing; a failure at keeping it asks the customer to
+//! send the result again, from a page that posts it as it came (`send_again`).
 
 use super::store::{self, Owner};
 use super::{routes, PaymentMethod, PaymentStep};
@@ -174,7 +174,11 @@ pub async fn gateway_result(
             tracing::warn!(reference = %done.reference, "payment result for no setup waiting: refused");
             return too_late(&state, gateway.as_ref(), &done, &client, t).await;
         }
-        Err(e) => return internal(e),
+        Err(e) => {
+            tracing::error!(error = %e, reference = %done.reference, "a verified gateway result could not be \
+                read against its setup now: the customer is asked to send it again");
+            return send_again(&params);
+        }
     };
     // The card is kept under the customer the setup is for, nobody else.
     if done.member.is_some() && done.member != gateway.member_id(&owner.customer_no) {
@@ -189,9 +193,9 @@ pub async fn gateway_result(
             return too_late(&state, gateway.as_ref(), &done, &client, t).await;
         }
         Err(e) => {
-            tracing::error!(reference = %done.reference, "a verified gateway result could not be kept: \
-                the gateway may hold a card the portal does not show");
-            return internal(e);
+            tracing::error!(error = %e, reference = %done.reference, "a verified gateway result could not \
+                be kept now: the customer is asked to send it again");
+            return send_again(&params);
         }
     }
     match settle_received(&state, &done.reference, t).await {
@@ -256,6 +260,41 @@ async fn tell_late_card(
     tracing::error!(customer_no = %owner.customer_no, %reference,
         "a card the gateway verified came after its setup ended: not applied; the gateway may hold it");
     Ok(())
+}
+
+/// The answer to a verified result that could not be kept now (the database away a
+/// moment): the card is the gateway's already, so the result is not dropped with an
+/// error page, as it was (the gateway then held a card the portal did not show). A page
+/// that works without JavaScript posts it again, as it came, at the customer's press;
+/// keeping it is done once whatever the number of posts. 503, tried again in 10 s.
+fn send_again(params: &HashMap<String, String>) -> Response {
+    use crate::ssr::mail::escape_html as esc;
+    let mut fields: Vec<_> = params.iter().collect();
+    fields.sort();
+    let hidden: String = fields
+        .into_iter()
+        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(k), esc(v)))
+        .collect();
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>お支払い方法の変更 | マイページ</title></head><body><main>\
+         <h1>カードの登録結果をお受けできませんでした</h1>\
+         <p>ただいま混み合っているため、決済代行会社からのカードの登録結果を受け付けられませんでした。\
+         カード情報をもう一度入力する必要はありません。少し時間をおいてから「もう一度送信する」を押してください。</p>\
+         <p lang=\"en\">We could not take the card result from the payment company just now. There is no need \
+         to enter the card again: wait a moment, then press \"Send again\".</p>\
+         <form method=\"post\" action=\"{action}\" data-testid=\"send-again\">{hidden}\
+         <button type=\"submit\">もう一度送信する / Send again</button></form>\
+         </main></body></html>",
+        action = routes::PAYMENT_RESULT,
+    );
+    let headers = [
+        (http::header::CACHE_CONTROL, "no-store"),
+        (http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        (http::header::RETRY_AFTER, "10"),
+    ];
+    (http::StatusCode::SERVICE_UNAVAILABLE, headers, html).into_response()
 }
 
 fn internal(e: impl std::fmt::Display) -> Response {
