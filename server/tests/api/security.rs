@@ -68,11 +68,8 @@ async fn lock_row(app: &TestApp, row: &str) {
 /// The subject of the login budget of `account` from the browser of cookie jar `jar`
 /// (`LOGIN_BROWSER`: the account and its device cookie's hash).
 fn browser_subject(app: &TestApp, account: &str, jar: &reqwest::cookie::Jar) -> String {
-    use reqwest::cookie::CookieStore;
-    let cookies = jar.cookies(&url::Url::parse(&app.url("/")).unwrap()).expect("the browser's cookies");
-    let cookies = cookies.to_str().unwrap().to_string();
-    let device = cookies.split("; ").find_map(|c| c.strip_prefix("mypage_device=")).expect("a device cookie");
-    format!("{account}|{}", app::ssr::auth::sha256_hex(device))
+    let device = cookie_of(app, jar, "mypage_device");
+    format!("{account}|{}", app::ssr::auth::sha256_hex(&device))
 }
 
 /// Two-step verification set up for `c` (logged in): its app and recovery codes.
@@ -747,17 +744,6 @@ async fn the_same_code_sent_again_after_the_login_logs_that_browser_in(backend: 
     let b2 = browser_holding(&app, app::features::security::CHALLENGE_COOKIE, &waiting);
     assert_eq!(send(b2.clone(), otp).await, expired);
     assert!(!in_at_top(b2).await);
-}
-
-/// A browser that keeps its cookies where the test can read them.
-fn browser_with_jar() -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let b = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_provider(jar.clone())
-        .build()
-        .unwrap();
-    (b, jar)
 }
 
 /// The value of cookie `name` in `jar`.

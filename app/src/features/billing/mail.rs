@@ -18,9 +18,8 @@ pub fn invoice_issued(
     link: &str,
 ) -> Mail {
     let w = super::texts::of(locale);
-    let month = crate::i18n::format_month(locale, month);
     let nothing_due = total.0 <= 0;
-    let total = crate::i18n::format_yen(locale.texts(), total);
+    let (month, total) = month_and_total(locale, month, total);
     let paragraphs = if nothing_due {
         (w.mail_issued_nothing_due)(&month, &total, link)
     } else {
@@ -42,8 +41,7 @@ pub fn payment_failed(
     link: &str,
 ) -> Mail {
     let w = super::texts::of(locale);
-    let month = crate::i18n::format_month(locale, month);
-    let total = crate::i18n::format_yen(locale.texts(), total);
+    let (month, total) = month_and_total(locale, month, total);
     let (phone, hours) = crate::i18n::center(&settings.support, locale);
     let on = crate::i18n::format_date(locale, on);
     wrap(
@@ -53,6 +51,11 @@ pub fn payment_failed(
         w.mail_failed_subject,
         &(w.mail_failed)(&month, &total, &on, link, &phone, &hours),
     )
+}
+
+/// A month (`YYYY-MM`) and a total as the locale writes them.
+fn month_and_total(locale: Locale, month: &str, total: crate::domain::Yen) -> (String, String) {
+    (crate::i18n::format_month(locale, month), crate::i18n::format_yen(locale.texts(), total))
 }
 
 /// お支払い方法変更のお知らせ: to the contact address, the new method (as printed:

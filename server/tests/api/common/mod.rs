@@ -390,14 +390,20 @@ pub async fn logged_in_with_jar(
     id: &str,
     password: &str,
 ) -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
+    let (c, jar) = browser_with_jar();
+    assert_eq!(location(&app.login_from(&c, id, password).await), "/");
+    (c, jar)
+}
+
+/// A browser (redirects not followed) whose cookies the test can read and add to.
+pub fn browser_with_jar() -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let c = reqwest::Client::builder()
+    let b = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_provider(jar.clone())
         .build()
         .unwrap();
-    assert_eq!(location(&app.login_from(&c, id, password).await), "/");
-    (c, jar)
+    (b, jar)
 }
 
 /// The value of the form field `name` of a page (a hidden input's).
