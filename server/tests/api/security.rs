@@ -689,8 +689,10 @@ async fn a_right_code_sent_twice_at_once_is_no_wrong_code(backend: Backend) {
 /// login (its browser still sending the login's cookie: the first's answer had not come
 /// back) logs its browser in with the same code, the app's or a recovery code; it was
 /// told the login had expired, and the same code typed again at a new login was refused
-/// as used. Only the same code: another, right or wrong, is refused (and counted), and
-/// a security change since leaves nothing to complete.
+/// as used. Only the very code the login spent, once, within 30 seconds: another code,
+/// right or wrong (the window's other steps, a code another login used, an unused
+/// recovery code), is refused and counted, and a security change since leaves nothing
+/// to complete.
 async fn the_same_code_sent_again_after_the_login_logs_that_browser_in(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
@@ -705,16 +707,27 @@ async fn the_same_code_sent_again_after_the_login_logs_that_browser_in(backend: 
         let app = &app;
         async move { app.get_text_with(&b, "/").await.1.contains("佐藤 花子") }
     };
-    for otp in [code(&totp, 0), codes[0].clone()] {
+    let app_ref = &app;
+    let waiting_login = || async move {
         let (b, jar) = browser_with_jar();
-        assert_eq!(location(&app.login_from(&b, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
-        let waiting = cookie_of(&app, &jar, app::features::security::CHALLENGE_COOKIE);
-        let second = || browser_holding(&app, app::features::security::CHALLENGE_COOKIE, &waiting);
+        assert_eq!(location(&app_ref.login_from(&b, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
+        let waiting = cookie_of(app_ref, &jar, app::features::security::CHALLENGE_COOKIE);
+        (b, move || browser_holding(app_ref, app::features::security::CHALLENGE_COOKIE, &waiting))
+    };
+    let app_code = code(&totp, 0);
+    for (round, otp) in [app_code.clone(), codes[0].clone()].into_iter().enumerate() {
+        let (b, second) = waiting_login().await;
         assert_eq!(send(b.clone(), otp.clone()).await, "/");
-        let (other, wrong) = (code(&totp, 1), format!("{:06}", (otp.len() * 7919) % 1_000_000));
-        for refused in [other, wrong, codes[1].clone()] {
+        let wrong = format!("{:06}", (app_code.parse::<u32>().unwrap() + 500_000) % 1_000_000);
+        // Each counts under the ID (5 free in a row): four at most before the right one.
+        let refused = match round {
+            0 => vec![code(&totp, 1), code(&totp, -1), wrong, codes[1].clone()],
+            // The app's code is right, and was spent by the first login.
+            _ => vec![code(&totp, 1), codes[1].clone(), app_code.clone()],
+        };
+        for other in refused {
             let b2 = second();
-            assert_eq!(send(b2.clone(), refused).await, expired);
+            assert_eq!(send(b2.clone(), other.clone()).await, expired, "{round}: {other}");
             assert!(!in_at_top(b2).await);
         }
         let b2 = second();
@@ -722,26 +735,34 @@ async fn the_same_code_sent_again_after_the_login_logs_that_browser_in(backend: 
         assert_eq!(send(b2.clone(), otp.clone()).await, "/");
         assert!(in_at_top(b2).await, "the second request's browser is in");
         assert!(in_at_top(b).await);
+        // Once.
+        let b3 = second();
+        assert_eq!(send(b3.clone(), otp.clone()).await, expired);
+        assert!(!in_at_top(b3).await);
     }
     assert_eq!(scalar(&app, failed).await, 0, "no wrong code recorded");
     assert!(outbox_mails_to(&app, "security.password_known", HANAKO.0).await.is_empty());
-    // The recovery code the refused tries named is still there.
-    assert_eq!(
-        scalar(&app, "SELECT COUNT(*) FROM recovery_codes WHERE used_at IS NOT NULL").await,
-        1,
-        "one used"
-    );
-    // A security change (a password reset…) ends a completed login as a waiting one.
-    let (b, jar) = browser_with_jar();
-    assert_eq!(location(&app.login_from(&b, HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
-    let waiting = cookie_of(&app, &jar, app::features::security::CHALLENGE_COOKIE);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM recovery_codes WHERE used_at IS NOT NULL").await, 1);
+    // A completed login is kept under another id than its hash: a process of the release
+    // before, which looks a waiting login up by its hash alone, finds none.
+    let kept = "SELECT COUNT(*) FROM login_challenges WHERE completed_at IS NOT NULL";
+    assert_eq!(scalar(&app, kept).await, 2);
+    assert_eq!(scalar(&app, &format!("{kept} AND id_hash NOT LIKE 'done:%'")).await, 0);
+    // Past its 30 seconds: no more.
+    let (b, second) = waiting_login().await;
     let otp = code(&totp, 1);
+    assert_eq!(send(b.clone(), otp.clone()).await, "/");
+    exec_at(&app, "UPDATE login_challenges SET completed_at = completed_at - $1", 31).await;
+    assert_eq!(send(second(), otp.clone()).await, expired);
+    // A security change (a password reset…) ends a completed login as a waiting one.
+    let (b, second) = waiting_login().await;
+    let otp = codes[2].clone();
     assert_eq!(send(b.clone(), otp.clone()).await, "/");
     let account = account_of(&app, "100000002").await;
     let mut tx = app.db.begin().await.unwrap();
     app::features::end_for_security(&mut tx, &account, app::ssr::now()).await.unwrap();
     tx.commit().await.unwrap();
-    let b2 = browser_holding(&app, app::features::security::CHALLENGE_COOKIE, &waiting);
+    let b2 = second();
     assert_eq!(send(b2.clone(), otp).await, expired);
     assert!(!in_at_top(b2).await);
 }

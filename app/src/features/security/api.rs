@@ -756,30 +756,33 @@ fn recovery_digests(
     ])
 }
 
-/// Whether `factor` is the proof a login's other request has just spent (completing
-/// it at `completed_at`): the app's right code of a step now used, or a recovery code
-/// used then. Nothing is counted or written.
+/// What a second step's code proves, as a completed login keeps it: the app's time step
+/// it matches now, or the recovery code's digest; None for an app code that matches no
+/// step. Nothing is counted or written.
 #[cfg(feature = "ssr")]
-async fn spent_by_the_other(
+async fn proof_of(
     conn: &mut crate::ssr::db::Conn,
     state: &crate::ssr::AppState,
     account: (&str, &str),
-    (factor, completed_at): (&crate::domain::two_step::SecondFactor, i64),
+    factor: &crate::domain::two_step::SecondFactor,
     t: i64,
-) -> Result<bool, AppError> {
+) -> Result<Option<String>, AppError> {
     use crate::domain::two_step::SecondFactor;
     Ok(match factor {
-        SecondFactor::Totp(code) => match app_step(conn, state, account, code, t).await? {
-            Some(step) => super::store::step_taken(conn, account.0, step).await?,
-            None => false,
-        },
+        SecondFactor::Totp(code) => {
+            app_step(conn, state, account, code, t).await?.map(|step| format!("totp:{step}"))
+        }
         SecondFactor::Recovery(code) => {
-            let [keyed, legacy] = recovery_digests(state, account.0, code)?;
-            super::store::code_used_since(conn, account.0, [keyed.as_str(), legacy.as_str()], completed_at)
-                .await?
+            let [keyed, _] = recovery_digests(state, account.0, code)?;
+            Some(format!("recovery:{keyed}"))
         }
     })
 }
+
+/// How long after a login completed the same code, sent again by its browser, logs that
+/// browser in too (once).
+#[cfg(feature = "ssr")]
+const SENT_AGAIN_SECS: i64 = 30;
 
 /// A wrong code at a login whose password was right: the password may be known to
 /// someone else, so the contact address is told (once a day at most: a claim in the
@@ -881,37 +884,41 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
     // The same login sent twice (a double click before the page's script runs, an
     // autofill that submits): the other request completed it, before this one came or
     // while it waited for the account. Its code, right and now used, was no wrong code
-    // (counted, recorded and mailed as the password's being known); it is the same
-    // proof, and logs this request's browser in too. It was told the login had expired:
-    // the browser may have dropped the other's answer, and its code, typed again at a
-    // new login, was refused as used. Any other code is not checked here; its attempt
-    // stays counted.
+    // (counted, recorded and mailed as the password's being known); the very proof the
+    // other spent (the same time step, the same recovery code), within
+    // [`SENT_AGAIN_SECS`] and once, logs this request's browser in too. It was told the
+    // login had expired: the browser may have dropped the other's answer, and its code,
+    // typed again at a new login, was refused as used. Any other code is refused here,
+    // its attempt counted.
     match super::store::challenge(&mut tx, &hash, t).await? {
         Some(c) if c.completed_at.is_none() => {}
-        completed => {
-            let completed = completed.and_then(|c| c.completed_at);
-            let again = match completed {
-                Some(at) => {
-                    spent_by_the_other(&mut tx, &state, (&account.id, &account.itscom_id), (&factor, at), t)
-                        .await?
+        found => {
+            let completed = found.is_some();
+            // A process that cannot check the code (its SEAL_KEY) takes none, and counts none.
+            let proof = proof_of(&mut tx, &state, (&account.id, &account.itscom_id), &factor, t).await;
+            let again = match &proof {
+                Ok(Some(proof)) if completed => {
+                    super::store::take_completed(&mut tx, &hash, proof, t - SENT_AGAIN_SECS, t).await?
                 }
-                None => false,
+                _ => false,
             };
             let started = match again {
                 true => Some(start_session_in(&mut tx, &state, &account, &client, t, method).await?),
                 false => None,
             };
             tx.commit().await?;
-            if again || completed.is_none() {
+            if again || !completed || proof.is_err() {
                 give_back_code_attempt(&state, &account.id, &budget, t).await;
             }
+            proof?;
             let started = started.ok_or(AppError::FlowExpired)?;
             auth::set_cookie(&auth::cookie(&state.settings, CHALLENGE_COOKIE, "", Some(0), true));
             started.hand_over(&state.settings);
             return Ok(next);
         }
     }
-    let spent = spend_code(tx, &state, (&account.id, &account.itscom_id), &budget, (factor, Used::Wrong), t);
+    let spent =
+        spend_code(tx, &state, (&account.id, &account.itscom_id), &budget, (factor.clone(), Used::Wrong), t);
     let mut tx = match spent.await {
         Ok(tx) => tx,
         Err(wrong @ AppError::Invalid { .. }) => {
@@ -920,7 +927,9 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
         }
         Err(e) => return Err(e.into()),
     };
-    if !super::store::close_challenge(&mut tx, &hash, t).await? {
+    // What the code proved, kept with the completed login for the same code sent again.
+    let proof = proof_of(&mut tx, &state, (&account.id, &account.itscom_id), &factor, t).await?;
+    if !super::store::close_challenge(&mut tx, &hash, &proof.unwrap_or_default(), t).await? {
         return Err(AppError::FlowExpired.into());
     }
     let started = start_session_in(&mut tx, &state, &account, &client, t, method).await?;

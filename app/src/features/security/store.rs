@@ -127,19 +127,6 @@ pub async fn take_step(conn: &mut Conn, account_id: &str, step: i64) -> Result<b
         == 1)
 }
 
-/// Whether the account's app has had `step` (or a later one) taken: its code of that
-/// step is used.
-pub async fn step_taken(conn: &mut Conn, account_id: &str, step: i64) -> Result<bool, sqlx::Error> {
-    let taken: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM totp_factors WHERE account_id = $1 AND last_step >= $2 AND enabled_at IS NOT NULL",
-    )
-    .bind(account_id)
-    .bind(step)
-    .fetch_optional(conn)
-    .await?;
-    Ok(taken.is_some())
-}
-
 /// The recovery codes become `hashes` (the old ones stop working), and their sealed
 /// text waits for the page that shows them once. The factor's row is written first: two
 /// renewals at once take turns on it, so the second deletes the first's codes rather
@@ -286,8 +273,8 @@ pub async fn challenge_account(
     .await
 }
 
-/// A login at its second step, while its five minutes last: its account, and whether
-/// a request has completed it (its code passed). A security change since (which
+/// A login at its second step, while its five minutes last: its account, and when a
+/// request completed it (its code passed), if one did. A security change since (which
 /// deletes the logins waiting) leaves none.
 #[derive(sqlx::FromRow)]
 pub struct Challenge {
@@ -295,48 +282,66 @@ pub struct Challenge {
     pub completed_at: Option<i64>,
 }
 
+/// The id a completed login is kept under: not its hash, which a process of the release
+/// before looks a waiting login up by.
+fn completed_id(id_hash: &str) -> String {
+    format!("done:{id_hash}")
+}
+
 pub async fn challenge(conn: &mut Conn, id_hash: &str, now: i64) -> Result<Option<Challenge>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT account_id, completed_at FROM login_challenges WHERE id_hash = $1 AND expires_at > $2",
+        "SELECT account_id, completed_at FROM login_challenges WHERE id_hash IN ($1, $2) AND expires_at > $3",
     )
     .bind(id_hash)
+    .bind(completed_id(id_hash))
     .bind(now)
     .fetch_optional(conn)
     .await
 }
 
-/// The waiting login is done: false when another request took it. Kept, marked, until
-/// it expires ([`challenge`]).
-pub async fn close_challenge(conn: &mut Conn, id_hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+/// The waiting login is done, its code having spent `proof`: false when another request
+/// took it. Kept under [`completed_id`] until it expires, for [`take_completed`].
+pub async fn close_challenge(
+    conn: &mut Conn,
+    id_hash: &str,
+    proof: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
-        "UPDATE login_challenges SET completed_at = $2 WHERE id_hash = $1 AND completed_at IS NULL",
+        "UPDATE login_challenges SET id_hash = $2, completed_at = $3, completed_proof = $4
+         WHERE id_hash = $1 AND completed_at IS NULL",
     )
     .bind(id_hash)
+    .bind(completed_id(id_hash))
     .bind(now)
+    .bind(proof)
     .execute(conn)
     .await?
     .rows_affected()
         == 1)
 }
 
-/// Whether `hashes` (a recovery code's two digests) name a code of the account used at
-/// `since` or later: the code a double-submitted login's other request spent.
-pub async fn code_used_since(
+/// The login completed at `since` or later whose code spent `proof`, taken once more (the
+/// same code sent again by its browser): whether it was, now and for the only time.
+pub async fn take_completed(
     conn: &mut Conn,
-    account_id: &str,
-    [hash, legacy]: [&str; 2],
+    id_hash: &str,
+    proof: &str,
     since: i64,
+    now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let used: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM recovery_codes WHERE account_id = $1 AND code_hash IN ($2, $3) AND used_at >= $4",
+    Ok(sqlx::query(
+        "UPDATE login_challenges SET replayed_at = $4
+         WHERE id_hash = $1 AND completed_proof = $2 AND completed_at >= $3 AND replayed_at IS NULL",
     )
-    .bind(account_id)
-    .bind(hash)
-    .bind(legacy)
+    .bind(completed_id(id_hash))
+    .bind(proof)
     .bind(since)
-    .fetch_optional(conn)
-    .await?;
-    Ok(used.is_some())
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 /// Whether logins from new browsers are mailed.
