@@ -525,8 +525,8 @@ async fn plan_request_step(settings: &Settings, id: &str, process: bool) -> Resu
         }
         Operated::NotOpen => Err(format!("no open request {id} (or not at a step it can leave)").into()),
         Operated::ServiceEnds(on) => Err(format!(
-            "request {id} not completed: its service ends on {on}, before the change would start \
-             (nothing was written)"
+            "request {id} not completed but cancelled: its service ends on {on}, before the change \
+             would start; the customer is mailed"
         )
         .into()),
     }
@@ -610,8 +610,10 @@ async fn payments(settings: &Settings, file: &std::path::Path) -> Result<(), Err
         std::fs::read_to_string(file)
     }
     .map_err(|e| format!("{}: {e}", file.display()))?;
+    // A file saved with a byte-order mark (as spreadsheets write CSV) reads the same.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let db = open(settings).await?;
-    let (mut paid, mut failed, mut before, mut refused) = (0u64, 0u64, 0u64, 0u64);
+    let (mut paid, mut failed, mut mailed, mut before, mut refused) = (0u64, 0u64, 0u64, 0u64, 0u64);
     let mut refuse = |n: usize, why: String| {
         eprintln!("line {n}: {why}; not recorded");
         refused += 1;
@@ -633,17 +635,26 @@ async fn payments(settings: &Settings, file: &std::path::Path) -> Result<(), Err
         let invoice = format!("customer {} {}", report.customer_no.as_str(), report.month);
         match recorded {
             Recorded::Paid => paid += 1,
-            Recorded::Failed => failed += 1,
+            Recorded::Failed { mailed: told } => {
+                failed += 1;
+                mailed += u64::from(told);
+            }
             Recorded::AlreadyReported => before += 1,
             Recorded::NoInvoice => refuse(n, format!("no invoice of {invoice}")),
             Recorded::AmountDiffers(total) => {
                 refuse(n, format!("{invoice} is {total} yen, not {}", report.amount.0))
             }
             Recorded::PaidAlready => refuse(n, format!("{invoice} is paid already; a failure cannot follow")),
+            Recorded::PaidOnAnotherDay(on) => {
+                refuse(n, format!("{invoice} was paid on {on}: a second collection? check before a refund"))
+            }
         }
     }
     db.close().await;
-    println!("{paid} paid, {failed} failed (mailed), {before} recorded before, {refused} not recorded");
+    println!(
+        "{paid} paid, {failed} failed ({mailed} mailed; the others have no portal account), \
+         {before} recorded before, {refused} not recorded"
+    );
     if refused > 0 {
         return Err(format!("{refused} line(s) not recorded (listed above); the others are").into());
     }

@@ -90,6 +90,8 @@ pub fn field_message(texts: &Texts, field: &str, error: crate::domain::FieldErro
             texts.err_choose.into()
         }
         ("remove_phone", E::Required) => texts.err_phone_last.into(),
+        // 登録 from a page whose draft another tab has replaced since.
+        ("address", E::Mismatch) => texts.err_mailbox_changed.into(),
         #[cfg(feature = "ssr")]
         ("otp", E::InvalidFormat | E::InvalidCharacters) => texts.err_code_format.into(),
         #[cfg(feature = "ssr")]

@@ -350,9 +350,13 @@ async fn a_service_due_to_end_takes_no_plan_change(backend: Backend) {
     let before = scalar(&app, changes).await;
     ends(Some(last_day.clone())).await;
     let (ok, out) = operator(&app, "plan-requests", &["--complete", &id]);
-    assert!(!ok && out.contains(&format!("its service ends on {last_day}")), "{out}");
-    assert_eq!(step_of(&app, &id).await, "received");
-    assert_eq!(scalar(&app, changes).await, before, "nothing written");
+    assert!(!ok && out.contains(&format!("cancelled: its service ends on {last_day}")), "{out}");
+    assert_eq!(step_of(&app, &id).await, "cancelled", "not left open for good");
+    assert_eq!(scalar(&app, changes).await, before, "no change written");
+    let told = "SELECT COUNT(*) FROM outbox WHERE topic = 'contract.plan_request.cancelled'";
+    assert_eq!(scalar(&app, told).await, 1, "the customer is mailed");
+    ends(None).await;
+    let id = request(&app, &c, NET, "net-300m").await;
     let (_, first) = next_first();
     ends(Some(first)).await;
     let (ok, out) = operator(&app, "plan-requests", &["--complete", &id]);

@@ -160,6 +160,12 @@ async fn a_replayed_tampered_declined_or_cancelled_gmo_result_changes_nothing(ba
         location(&stranger.get(app.url(&next)).send().await.unwrap()),
         "/billing/payment?error=expired"
     );
+    // Another card entered on the same gateway page afterwards (Back): not this change's
+    // result, so not its return (which would say the first card was changed): expired.
+    let (_, other_card) = enter(&standin, "5555555555554444").await;
+    assert_ne!(other_card, result);
+    assert_eq!(post_result(&app, &action, &other_card, &standin).await.1, "/billing/payment?error=expired");
+    assert_eq!(card_of(&app, "100000003").await.unwrap().1, "4242");
     // A result for a setup that never was (signed, but naming no setup of ours).
     let stray = gmo::sign(
         &serde_json::json!({"memberresult": {"MemberID": "MP100000003", "Cardeditno": "nosuchsetup",
@@ -375,10 +381,6 @@ async fn without_a_gateway_a_card_change_is_not_offered_and_no_test_page_exists(
     assert!(post_from(&dev, &c, "/api/billing/payment/start", &[]).await.starts_with("/pgw/test/pay/"));
 }
 
-/// The gateway keeps the card from the moment it sends its result: a database failure
-/// while the card is made the payment method delays the change, and loses nothing. The
-/// result is kept as it arrives; the maintenance task (or the customer's return, if it
-/// comes) settles it, once: a received result does not expire unsettled.
 /// A verified result the portal cannot keep at its moment (the database away) is not
 /// dropped with an error page, as it was while the gateway kept the card: a page asks
 /// the customer to send it again, with a form that posts it as it came (no card entered
@@ -413,6 +415,10 @@ async fn a_gmo_result_the_database_could_not_take_is_sent_again(backend: Backend
     assert_eq!(scalar(&app, changed).await, 1);
 }
 
+/// The gateway keeps the card from the moment it sends its result: a database failure
+/// while the card is made the payment method delays the change, and loses nothing. The
+/// result is kept as it arrives; the maintenance task (or the customer's return, if it
+/// comes) settles it, once: a received result does not expire unsettled.
 async fn a_gmo_result_the_database_failed_to_settle_is_settled_later_and_once(backend: Backend) {
     let (app, standin) = app_with_gmo(backend).await;
     let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;

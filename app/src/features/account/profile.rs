@@ -59,7 +59,7 @@ async fn change_phones(phone: String, password: Option<String>, adding: bool) ->
     let number = PhoneNumber::parse(&phone).map_err(|e| AppError::invalid("phone", e))?;
     crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
     let mut conn = state.db.conn().await?;
-    crate::ssr::auth::throttle::noticed_change(&mut conn, &account.account_id, t).await?;
+    crate::ssr::auth::throttle::noticed_change(&mut conn, &account.session_hash, t).await?;
     drop(conn);
     let mut tx = state.db.begin().await?;
     // The customer's row locked first: two changes at once are taken one after the
@@ -147,7 +147,7 @@ async fn change_contact_to(
     // Mails to a typed address: 5 an hour per account and per address. A switch to an
     // own mailbox, at once, mails the address before it.
     if own {
-        throttle::noticed_change(&mut conn, &account.account_id, t).await?;
+        throttle::noticed_change(&mut conn, &account.session_hash, t).await?;
     }
     let mails_allowed = own
         || (throttle::reserve(&mut conn, &CONTACT_MAILS, &account.account_id, t).await?.go()

@@ -42,8 +42,8 @@ pub const SETUP_AT_LEAST_SECS: i64 = 5 * 60;
 /// [`SETUP_SECS`] at most, and ends a minute before its session could (the session's
 /// idle clock starts again now; `idle_secs`): a customer long at the gateway's page is
 /// told her change expired, not refused as if her session had been ended. None, and
-/// nothing written, when that leaves less than [`SETUP_AT_LEAST_SECS`] (the session's
-/// 12 hours nearly over).
+/// nothing written, when the session's absolute end (its 12 hours) leaves less than
+/// [`SETUP_AT_LEAST_SECS`]; the idle end is the configuration's, and moves on.
 pub async fn open_setup(
     conn: &mut Conn,
     account: &CurrentAccount,
@@ -54,7 +54,7 @@ pub async fn open_setup(
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
     let expires_at = (now + SETUP_SECS).min(now + idle_secs - 60).min(session_ends - 60);
-    if expires_at - now < SETUP_AT_LEAST_SECS {
+    if session_ends - 60 - now < SETUP_AT_LEAST_SECS {
         return Ok(None);
     }
     let id = crate::ssr::auth::random_token();
@@ -219,9 +219,10 @@ async fn too_late(
 ) -> Response {
     // The same result posted twice (the gateway's page sent again, Back): the first post
     // took it, and the change went through; the return says how, not that it expired.
+    let digest = serde_json::to_string(&done.outcome).map(|json| crate::ssr::auth::sha256_hex(&json));
     let mut conn = state.db.conn().await;
-    if let Ok(conn) = conn.as_mut() {
-        if let Ok(true) = store::received_in_time(conn, &done.reference).await {
+    if let (Ok(conn), Ok(digest)) = (conn.as_mut(), digest) {
+        if let Ok(true) = store::received_in_time(conn, &done.reference, &digest).await {
             return to_return(&done.reference);
         }
     }

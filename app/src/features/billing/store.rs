@@ -660,12 +660,13 @@ async fn issue_claimed(
 }
 
 /// What a line of the payment results did (`server payments`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recorded {
     /// Marked お支払い済み (a failure reported before gives way: paid later, by slip).
     Paid,
-    /// Marked 未払い, and the account holder mailed whom to call.
-    Failed,
+    /// Marked 未払い, and the account holder mailed whom to call (`mailed`: false for a
+    /// customer with no portal account).
+    Failed { mailed: bool },
     /// Reported before, the same: nothing changed (the file read again).
     AlreadyReported,
     /// Refused: no invoice of that customer and month.
@@ -674,6 +675,9 @@ pub enum Recorded {
     AmountDiffers(i64),
     /// Refused: a failure reported of an invoice paid already.
     PaidAlready,
+    /// Refused: a payment reported of an invoice paid on another day (this one): a second
+    /// collection, perhaps, to refund.
+    PaidOnAnotherDay(String),
 }
 
 /// Records one payment result in `tx`: the invoice of its customer and month, for its
@@ -707,8 +711,8 @@ pub async fn record_payment(
     .await?
     .rows_affected();
     if written == 0 {
-        let found: Option<(i64, String)> = sqlx::query_as(
-            "SELECT total, status FROM invoices WHERE customer_no = $1 AND billing_month = $2",
+        let found: Option<(i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT total, status, paid_on FROM invoices WHERE customer_no = $1 AND billing_month = $2",
         )
         .bind(customer_no)
         .bind(&month)
@@ -716,8 +720,11 @@ pub async fn record_payment(
         .await?;
         return Ok(match found {
             None => Recorded::NoInvoice,
-            Some((total, _)) if total != report.amount.0 => Recorded::AmountDiffers(total),
-            Some((_, status)) if status == "paid" && !report.paid => Recorded::PaidAlready,
+            Some((total, _, _)) if total != report.amount.0 => Recorded::AmountDiffers(total),
+            Some((_, status, _)) if status == "paid" && !report.paid => Recorded::PaidAlready,
+            Some((_, _, Some(paid_on))) if report.paid && paid_on != on => {
+                Recorded::PaidOnAnotherDay(paid_on)
+            }
             Some(_) => Recorded::AlreadyReported,
         });
     }
@@ -725,16 +732,16 @@ pub async fn record_payment(
         return Ok(Recorded::Paid);
     }
     let recipients = mail_recipients(tx, &[customer_no.to_string()]).await?;
-    if let Some((to, locale)) = recipients.get(customer_no) {
-        let link = settings
-            .public_url
-            .join(&format!("{}?month={month}", super::INVOICES_PATH))
-            .map_err(|e| bad_data(e.to_string()))?;
-        let mail =
-            super::mail::payment_failed(settings, *locale, to, &month, report.amount, &on, link.as_str());
-        crate::ssr::mail::enqueue_many(tx, "billing.payment_failed", &[mail], crate::ssr::now()).await?;
-    }
-    Ok(Recorded::Failed)
+    let Some((to, locale)) = recipients.get(customer_no) else {
+        return Ok(Recorded::Failed { mailed: false });
+    };
+    let link = settings
+        .public_url
+        .join(&format!("{}?month={month}", super::INVOICES_PATH))
+        .map_err(|e| bad_data(e.to_string()))?;
+    let mail = super::mail::payment_failed(settings, *locale, to, &month, report.amount, &on, link.as_str());
+    crate::ssr::mail::enqueue_many(tx, "billing.payment_failed", &[mail], crate::ssr::now()).await?;
+    Ok(Recorded::Failed { mailed: true })
 }
 
 /// Where each of `customers`' invoice mail goes: the active account's contact address
@@ -1104,16 +1111,18 @@ pub async fn received_too_late(
         == 1)
 }
 
-/// Whether the setup `reference` has had its result in time (received, settled or
-/// waiting to be): a result posted again for it is the same change, not an expired one.
-pub async fn received_in_time(conn: &mut Conn, reference: &str) -> Result<bool, sqlx::Error> {
+/// Whether the setup `reference` had this very result (its `digest`) in time (received,
+/// settled or waiting to be): posted again, it is the same change, not an expired one.
+pub async fn received_in_time(conn: &mut Conn, reference: &str, digest: &str) -> Result<bool, sqlx::Error> {
     let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM payment_setups WHERE id = $1 AND received_at IS NOT NULL AND step IN ($2, $3, $4)",
+        "SELECT 1 FROM payment_setups
+         WHERE id = $1 AND received_digest = $5 AND received_at IS NOT NULL AND step IN ($2, $3, $4)",
     )
     .bind(reference)
     .bind(PaymentStep::AtGateway)
     .bind(PaymentStep::Done)
     .bind(PaymentStep::Declined)
+    .bind(digest)
     .fetch_optional(conn)
     .await?;
     Ok(found.is_some())
@@ -1135,7 +1144,8 @@ pub async fn receive(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
-        "UPDATE payment_setups SET outcome = $1, received_at = $2, received_from = $3, expires_at = $4
+        "UPDATE payment_setups SET outcome = $1, received_at = $2, received_from = $3, expires_at = $4,
+                received_digest = $7
          WHERE id = $5 AND step = $6 AND received_at IS NULL AND expires_at > $2
            AND EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = payment_setups.session_hash)",
     )
@@ -1145,6 +1155,7 @@ pub async fn receive(
     .bind(UNTIL_SETTLED)
     .bind(reference)
     .bind(PaymentStep::AtGateway)
+    .bind(crate::ssr::auth::sha256_hex(outcome))
     .execute(conn)
     .await?
     .rows_affected()

@@ -151,8 +151,9 @@ pub enum Operated {
     Moved,
     /// No request with that id is at a step it can move from.
     NotOpen,
-    /// Not completed, nothing written: its service ends (this day) before the change
-    /// would start.
+    /// Not completed but cancelled (中止), the customer mailed: its service ends (this
+    /// day) before the change would start. Left open, it stayed on the list and on the
+    /// customer's page for good.
     ServiceEnds(String),
 }
 
@@ -177,7 +178,7 @@ pub async fn process(db: &Db, settings: &Settings, id: &str, now: i64) -> Result
 pub async fn complete(db: &Db, settings: &Settings, id: &str, now: i64) -> Result<Operated, sqlx::Error> {
     let mut tx = db.begin().await?;
     let operated = complete_in(&mut tx, settings, id, now).await?;
-    if operated == Operated::Moved {
+    if operated != Operated::NotOpen {
         tx.commit().await?;
     }
     Ok(operated)
@@ -200,6 +201,16 @@ pub async fn complete_in(
     // in force (and its 契約解除料).
     if let Some(ends) = store::service_ends_on(tx, &change.service_id).await? {
         if ends < change.effective_on {
+            let open = [PlanRequestStep::Received, PlanRequestStep::Processing];
+            let cancelled = flow::advance_from(&open, PlanRequestStep::Cancelled)
+                .set("updated_at", now)
+                .by("id", id)
+                .once(tx)
+                .await?;
+            if !cancelled {
+                return Ok(Operated::NotOpen);
+            }
+            notify(tx, settings, id, now).await?;
             return Ok(Operated::ServiceEnds(ends));
         }
     }

@@ -36,7 +36,7 @@ pub async fn set_virus_check(mailbox_id: String, virus_check: String) -> Result<
         let state = crate::ssr::state()?;
         let t = now();
         let mut conn = state.db.conn().await?;
-        crate::ssr::auth::throttle::noticed_change(&mut conn, &account.account_id, t).await?;
+        crate::ssr::auth::throttle::noticed_change(&mut conn, &account.session_hash, t).await?;
         drop(conn);
         let mut tx = state.db.begin().await?;
         let changed = store::switch_virus_check(&mut tx, &mailbox_id, &account.customer_no, on).await?;
@@ -244,7 +244,8 @@ pub async fn register_mailbox(password: Option<String>, address: Option<String>)
         let shown = address;
         let address = address_of(&local, sub, &state.settings.mail_domain);
         if shown.is_some_and(|shown| !shown.trim().eq_ignore_ascii_case(&address)) {
-            return refuse(routes::CONFIRM, AppError::FlowExpired);
+            let changed = AppError::invalid("address", crate::domain::FieldError::Mismatch);
+            return refuse(routes::CONFIRM, changed);
         }
         let password = store::initial_password();
         let hash = pw::hash_async(password.clone()).await;

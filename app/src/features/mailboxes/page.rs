@@ -282,7 +282,9 @@ pub fn MailboxConfirmPage() -> impl IntoView {
         <MemberPage title=tf.new_title><AtStep step=MailboxStep::Confirm restart=routes::NEW current=draft children=move |d: MailboxDraftView| view! {
             <section class="card max-w-2xl">
                 <p class="mb-4">{tf.step4_lead}</p>
-                <FormAlert error=error/>
+                // The password is this page's field; an address another window changed
+                // since is said above the form.
+                <FormAlert error=error fields=&["password"]/>
                 <dl class="summary mb-4">
                     <dt class="font-bold">{tf.address}</dt>
                     <dd class="break-words" data-testid="summary-address">

@@ -147,20 +147,21 @@ pub const MAILS_TO_ADDRESS: Policy =
 
 /// Changes of an account's settings that mail its contact address a notice, and that a
 /// session can repeat at will (a mailbox's virus check, a phone number added or
-/// removed, the contact address switched to an own mailbox): 20 an hour per account,
+/// removed, the contact address switched to an own mailbox): 20 an hour per session,
 /// then one every 5 minutes. Each mails: unbounded, a session (a stolen one, a script)
 /// buried the owner's real notices, and delayed every customer's codes and links
-/// behind its mails in the outbox.
+/// behind its mails in the outbox. Per session, not per account: a stolen session that
+/// spends its budget holds none of the owner's (she removes the phone it added).
 pub const NOTICED_CHANGES: Policy = Policy::per_window("noticed-changes", 3600).free(20).then_wait(300, 3600);
 
-/// One of the account's [`NOTICED_CHANGES`], counted; refused (`TooManyAttempts`) past
-/// its budget. Committed on its own, before the change.
+/// One of the session's [`NOTICED_CHANGES`] (`session_hash`), counted; refused
+/// (`TooManyAttempts`) past its budget. Committed on its own, before the change.
 pub async fn noticed_change(
     conn: &mut Conn,
-    account_id: &str,
+    session_hash: &str,
     now: i64,
 ) -> Result<(), crate::error::AppError> {
-    match reserve(conn, &NOTICED_CHANGES, account_id, now).await? {
+    match reserve(conn, &NOTICED_CHANGES, session_hash, now).await? {
         Verdict::Go => Ok(()),
         _ => Err(crate::error::AppError::TooManyAttempts),
     }
