@@ -644,6 +644,20 @@ async fn a_login_waiting_for_its_code(
     (c, totp, codes, b)
 }
 
+/// 他の端末をすべてログアウト also ends a login waiting for its second step elsewhere:
+/// whoever typed the password there went on with a code after the owner had signed
+/// every other device out.
+async fn signing_the_others_out_ends_a_login_waiting_for_its_code(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (c, totp, _, b) = a_login_waiting_for_its_code(&app).await;
+    let to = post_from(&app, &c, "/api/security/sessions/end-others", &[]).await;
+    assert!(to.starts_with("/account/security?done=others_ended"), "{to}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM login_challenges").await, 0);
+    let to = post_from(&app, &b, "/api/login/two-step", &[("otp", &code(&totp, 1)), ("next", "/")]).await;
+    assert_eq!(to, "/login/two-step?error=expired&next=/");
+    assert!(location(&get_page(&b, &app.url("/account")).await).starts_with("/login"), "no session");
+}
+
 /// A right password and a wrong code at login: the password may be known to someone
 /// else, and the contact address is told at once (once a day), not at the lock a hundred
 /// wrong codes later. A right code says nothing; the owner's own typo costs one mail.
@@ -2210,6 +2224,7 @@ on_both_databases!(
     a_wrong_code_after_the_right_password_tells_the_owner_once_a_day,
     a_right_code_sent_twice_at_once_is_no_wrong_code,
     the_same_code_sent_again_after_the_login_logs_that_browser_in,
+    signing_the_others_out_ends_a_login_waiting_for_its_code,
     turning_it_off_twice_at_once_counts_no_wrong_code,
     renewing_the_codes_twice_at_once_counts_no_wrong_code,
     recovery_codes_are_stored_keyed_and_the_old_ones_still_work,

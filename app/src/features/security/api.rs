@@ -131,7 +131,8 @@ enum Record {
 }
 
 /// Every session of the account but this one ends, in `tx`, recorded as `record` says,
-/// and the browsers it knows but this one are forgotten: how many ended.
+/// with the logins waiting for their second step elsewhere, and the browsers it knows
+/// but this one are forgotten: how many ended.
 #[cfg(feature = "ssr")]
 async fn sign_out_others(
     tx: &mut crate::ssr::db::Conn,
@@ -142,6 +143,8 @@ async fn sign_out_others(
     use crate::ssr::auth::session;
     use crate::ssr::events::{record, Event, Subject};
     let ended = session::end_others(tx, &account.account_id, &account.session_hash).await?;
+    // A login someone with the password started elsewhere would have gone on with a code.
+    super::store::end_logins_waiting(tx, &account.account_id).await?;
     if ended > 0 || record_if == Record::Always {
         let client = crate::ssr::auth::client_address();
         let detail = serde_json::json!({ "ended": ended, "browser": crate::ssr::auth::browser_summary() });

@@ -237,6 +237,13 @@ pub async fn end_waiting(conn: &mut Conn, account_id: &str) -> Result<(), sqlx::
     Ok(())
 }
 
+/// Every login of the account waiting for its second step (or just completed) ends: the
+/// others signed out, whoever typed the password elsewhere cannot finish with a code.
+pub async fn end_logins_waiting(conn: &mut Conn, account_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_challenges WHERE account_id = $1").bind(account_id).execute(conn).await?;
+    Ok(())
+}
+
 /// A login waiting for its second step (the cookie's hash), until `expires_at`.
 pub async fn open_challenge(
     conn: &mut Conn,
