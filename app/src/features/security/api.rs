@@ -531,8 +531,9 @@ async fn code_first(
     }
     // The app's right code of a step already used is the session's own, sent again (a
     // double click on リカバリーコードを作り直す without JavaScript): no guess.
-    spend_code(tx, state, (&account.account_id, &account.itscom_id), &budget, (factor, Used::Refused), t)
-        .await
+    let spent =
+        spend_code(tx, state, (&account.account_id, &account.itscom_id), &budget, (factor, Used::Refused), t);
+    Ok(spent.await?.0)
 }
 
 /// The code typed at a second step, read: a malformed one is refused before it costs
@@ -620,7 +621,8 @@ enum Used {
 /// two together: when that fails, the code was not spent and can be typed again (a
 /// recovery code is not lost). A wrong code is committed (its record, and the notice of
 /// the lock at 100 in a row) and refused; the app's code of a time step already used is
-/// as [`Used`] says (refused as used: its attempt given back).
+/// as [`Used`] says (refused as used: its attempt given back). With `tx`, what the code
+/// proved ([`Proof::kept`]).
 #[cfg(feature = "ssr")]
 async fn spend_code(
     mut tx: crate::ssr::db::Tx,
@@ -629,10 +631,10 @@ async fn spend_code(
     budget: &crate::features::login::Budget,
     (factor, used): (crate::domain::two_step::SecondFactor, Used),
     t: i64,
-) -> Result<crate::ssr::db::Tx, AppError> {
+) -> Result<(crate::ssr::db::Tx, String), AppError> {
     use crate::domain::FieldError;
     match check_second_factor(&mut tx, state, account, budget, (factor, used), t).await {
-        Ok(()) => Ok(tx),
+        Ok(proof) => Ok((tx, proof)),
         Err(used @ AppError::Invalid { error: FieldError::Used, .. }) => {
             drop(tx);
             give_back_code_attempt(state, account.0, budget, t).await;
@@ -689,23 +691,24 @@ async fn check_second_factor(
     budget: &crate::features::login::Budget,
     (factor, used): (crate::domain::two_step::SecondFactor, Used),
     t: i64,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     use crate::domain::two_step::SecondFactor;
     use crate::domain::FieldError;
     use crate::ssr::auth::throttle;
     let client = crate::ssr::auth::client_address();
     let passed = match factor {
         SecondFactor::Totp(code) => match app_step(conn, state, (account_id, itscom_id), &code, t).await? {
-            Some(step) if super::store::take_step(conn, account_id, step).await? => true,
+            Some(step) if super::store::take_step(conn, account_id, step).await? => Some(Proof::Step(step)),
             Some(_) if used == Used::Refused => return Err(AppError::invalid("otp", FieldError::Used)),
-            _ => false,
+            _ => None,
         },
         SecondFactor::Recovery(code) => {
             let [keyed, legacy] = recovery_digests(state, account_id, &code)?;
-            super::store::use_code(conn, account_id, [keyed.as_str(), legacy.as_str()], t).await?
+            let used = super::store::use_code(conn, account_id, [keyed.as_str(), legacy.as_str()], t).await?;
+            used.then_some(Proof::Recovery(keyed))
         }
     };
-    if !passed {
+    let Some(proof) = passed else {
         crate::features::login::failed_login(
             conn,
             state,
@@ -717,14 +720,32 @@ async fn check_second_factor(
         )
         .await?;
         return Err(AppError::invalid("otp", FieldError::Mismatch));
-    }
+    };
     throttle::reset(conn, budget.policy, &budget.subject).await?;
     // Opened by a right code it counted only: the owner's login from her own browser
     // is no proof that the strangers stopped (it gave them ten more free guesses).
     if budget.is_the_ids() {
         throttle::reset(conn, &STRANGERS_CODES, account_id).await?;
     }
-    Ok(())
+    Ok(proof.kept())
+}
+
+/// What a second step's code proved: the app's time step, or a recovery code (its
+/// digest). A completed login keeps it ([`Proof::kept`]) for the same code sent again.
+#[cfg(feature = "ssr")]
+enum Proof {
+    Step(i64),
+    Recovery(String),
+}
+
+#[cfg(feature = "ssr")]
+impl Proof {
+    fn kept(self) -> String {
+        match self {
+            Proof::Step(step) => format!("totp:{step}"),
+            Proof::Recovery(keyed) => format!("recovery:{keyed}"),
+        }
+    }
 }
 
 /// The time step the account's app shows `code` at, if it is right now (the window's
@@ -773,11 +794,11 @@ async fn proof_of(
     use crate::domain::two_step::SecondFactor;
     Ok(match factor {
         SecondFactor::Totp(code) => {
-            app_step(conn, state, account, code, t).await?.map(|step| format!("totp:{step}"))
+            app_step(conn, state, account, code, t).await?.map(|s| Proof::Step(s).kept())
         }
         SecondFactor::Recovery(code) => {
             let [keyed, _] = recovery_digests(state, account.0, code)?;
-            Some(format!("recovery:{keyed}"))
+            Some(Proof::Recovery(keyed).kept())
         }
     })
 }
@@ -920,19 +941,17 @@ async fn finish_login(code: String, next: String) -> crate::ssr::Answer {
             return Ok(next);
         }
     }
-    let spent =
-        spend_code(tx, &state, (&account.id, &account.itscom_id), &budget, (factor.clone(), Used::Wrong), t);
-    let mut tx = match spent.await {
-        Ok(tx) => tx,
+    let spent = spend_code(tx, &state, (&account.id, &account.itscom_id), &budget, (factor, Used::Wrong), t);
+    // With what the code proved, kept with the completed login for the same code sent again.
+    let (mut tx, proof) = match spent.await {
+        Ok(spent) => spent,
         Err(wrong @ AppError::Invalid { .. }) => {
             tell_password_known(&state, &account.id, t).await?;
             return Err(wrong.into());
         }
         Err(e) => return Err(e.into()),
     };
-    // What the code proved, kept with the completed login for the same code sent again.
-    let proof = proof_of(&mut tx, &state, (&account.id, &account.itscom_id), &factor, t).await?;
-    if !super::store::close_challenge(&mut tx, &hash, &proof.unwrap_or_default(), t).await? {
+    if !super::store::close_challenge(&mut tx, &hash, &proof, t).await? {
         return Err(AppError::FlowExpired.into());
     }
     let started = start_session_in(&mut tx, &state, &account, &client, t, method).await?;
