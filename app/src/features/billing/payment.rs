@@ -276,18 +276,20 @@ fn send_again(params: &HashMap<String, String>) -> Response {
         .into_iter()
         .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(k), esc(v)))
         .collect();
+    // Both languages: the gateway's cross-site post brings no language cookie.
+    let (ja, en) = (super::texts::of(crate::i18n::Locale::Ja), super::texts::of(crate::i18n::Locale::En));
     let html = format!(
         "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>お支払い方法の変更 | マイページ</title></head><body><main>\
-         <h1>カードの登録結果をお受けできませんでした</h1>\
-         <p>ただいま混み合っているため、決済代行会社からのカードの登録結果を受け付けられませんでした。\
-         カード情報をもう一度入力する必要はありません。少し時間をおいてから「もう一度送信する」を押してください。</p>\
-         <p lang=\"en\">We could not take the card result from the payment company just now. There is no need \
-         to enter the card again: wait a moment, then press \"Send again\".</p>\
+         <title>{title}</title></head><body><main><h1>{title}</h1><p>{body}</p>\
+         <p lang=\"en\">{body_en}</p>\
          <form method=\"post\" action=\"{action}\" data-testid=\"send-again\">{hidden}\
-         <button type=\"submit\">もう一度送信する / Send again</button></form>\
-         </main></body></html>",
+         <button type=\"submit\">{button} / {button_en}</button></form></main></body></html>",
+        title = esc(ja.send_again_title),
+        body = esc(ja.send_again_body),
+        body_en = esc(en.send_again_body),
+        button = esc(ja.send_again_button),
+        button_en = esc(en.send_again_button),
         action = routes::PAYMENT_RESULT,
     );
     let headers = [
