@@ -164,7 +164,7 @@ async fn changeable(
     // A completed change not yet in force: the next change waits for it (it
     // would start from a plan the service will no longer have). The service's change
     // page says so (the contract page's words are those of a request under way).
-    if svc.scheduled.is_some() || svc.ends_on.is_some() {
+    if svc.takes_no_change() {
         return refuse(&change_page(service, None), AppError::Pending);
     }
     let options = super::store::plan_options(&mut conn, &svc.kind, &svc.plan_code).await?;

@@ -64,6 +64,14 @@ pub struct ContractService {
 }
 
 impl ContractService {
+    /// Whether the service takes no new plan change request: a completed change not in
+    /// force yet (the next would start from a plan it will no longer have), or its end
+    /// set (解約予定). The page offers none; the server refuses one. (An open request is
+    /// the other reason, told apart.)
+    pub fn takes_no_change(&self) -> bool {
+        self.scheduled.is_some() || self.ends_on.is_some()
+    }
+
     /// What changing this service to `to`, asked for on `today`, costs (the domain
     /// rule, `domain::contract::quote_change`).
     pub fn quote(&self, to: &PlanOption, today: crate::domain::billing::Date) -> PlanChangeQuote {

@@ -165,7 +165,7 @@ fn ServiceCard(service: ContractService, cancel: ServerAction<CancelPlanRequest>
             })}
             {match s.request.clone() {
                 Some(r) => view! { <RequestBox request=r cancel=cancel/> }.into_any(),
-                None if s.scheduled.is_none() && s.ends_on.is_none() => view! {
+                None if !s.takes_no_change() => view! {
                     <a class="btn-ghost mt-3 inline-block print:hidden" href=change_page(&s.id, None) data-testid="plan-change-link">
                         {tc.change_link}
                     </a>
@@ -244,7 +244,7 @@ pub fn PlanChangePage() -> impl IntoView {
                         })}
                     </section>
                 };
-                let body = if s.request.is_some() || s.scheduled.is_some() || s.ends_on.is_some() {
+                let body = if s.request.is_some() || s.takes_no_change() {
                     let why = match (&s.request, &s.scheduled) {
                         (Some(_), _) => tc.err_pending,
                         (_, Some(_)) => tc.err_scheduled,
