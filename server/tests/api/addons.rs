@@ -252,7 +252,39 @@ async fn add_ons_from_a_month_already_invoiced_are_billed_on_the_next_invoice(ba
     );
 }
 
+/// A fee changed in the catalogue after months were invoiced is not billed back to them
+/// when a later subscription settles them: the correction is the new add-on's alone
+/// (Norton's fee goes up between; its issued months stand as billed), and the new fee
+/// bills from the first month invoiced after it.
+async fn a_catalogue_fee_changed_after_a_month_was_invoiced_is_not_billed_back_to_it(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let this = Month::of(today());
+    let apply = |code: &'static str| {
+        let (app, c) = (&app, &c);
+        async move {
+            let (_, key, starts_on) = summary_key(app, c, code).await;
+            let form = [("code", code), ("key", key.as_str()), ("agree", "1"), ("starts_on", &starts_on)];
+            assert!(post_from(app, c, "/api/addons/apply", &form).await.contains("applied="), "{code}");
+        }
+    };
+    apply("norton").await;
+    app::features::billing::store::issue_month(&app.db, this.next(), None).await.unwrap();
+    assert!(invoiced(&app, "100000002", this.next()).await.contains(&(NORTON.to_string(), 627)));
+    exec(&app, "UPDATE addons SET monthly_fee = 727 WHERE code = 'norton'").await;
+    apply("ch-kids").await;
+    app::features::billing::store::issue_month(&app.db, this.plus(2), None).await.unwrap();
+    let later = invoiced(&app, "100000002", this.plus(2)).await;
+    let corrections: i64 =
+        later.iter().filter(|l| l.0.starts_with("ご契約変更による差額")).map(|l| l.1).sum();
+    // The kids channel's days this month and its whole next month; none of Norton's +100.
+    let (kids, _) = app::domain::addon::first_month(app::domain::Yen(550), today());
+    assert_eq!(corrections, kids.0 + 550, "{later:?}");
+    assert!(later.contains(&(NORTON.to_string(), 727)), "{later:?}");
+}
+
 on_both_databases!(
+    a_catalogue_fee_changed_after_a_month_was_invoiced_is_not_billed_back_to_it,
     what_was_confirmed_on_another_day_is_shown_again,
     an_application_across_a_subscription_made_and_cancelled_meanwhile_is_refused,
     add_ons_from_a_month_already_invoiced_are_billed_on_the_next_invoice,

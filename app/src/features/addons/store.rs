@@ -4,6 +4,7 @@ use super::{Addon, AddonStep, Subscription};
 use crate::domain::addon::{cancel_cost, cancel_end};
 use crate::domain::billing::{Date, Month};
 use crate::domain::Yen;
+use crate::features::billing::store as billing;
 use crate::ssr::auth::CurrentAccount;
 use crate::ssr::config::Settings;
 use crate::ssr::db::Conn;
@@ -219,6 +220,7 @@ pub async fn subscribe(
         let again = submitted(&mut conn, &account.customer_no, submit_key).await?;
         return Ok(if again { Subscribed::Again } else { Subscribed::Already });
     }
+    let before = billing::issued(&mut tx, &account.customer_no, Month::of(today)).await?;
     // Any conflict (the key, or this add-on active already) writes nothing.
     let written = sqlx::query(
         "INSERT INTO addon_subscriptions (id, customer_no, account_id, addon_code, step, started_on, licence_key,
@@ -244,7 +246,7 @@ pub async fn subscribe(
         return Ok(if again { Subscribed::Again } else { Subscribed::Already });
     }
     // From today: a month invoiced already gets its days on the next invoice.
-    crate::features::billing::store::true_up(&mut tx, &account.customer_no, Month::of(today)).await?;
+    billing::true_up(&mut tx, before).await?;
     let detail = serde_json::json!({ "addon": addon.code });
     events::record(&mut tx, Event::AddonSubscribed, Subject::signed_in(account), client, detail, now).await?;
     notify(&mut tx, &state.settings, &account.account_id, addon, true, &today.to_string(), now).await?;
@@ -290,6 +292,7 @@ pub async fn cancel(
     drop(conn);
     let mut tx = state.db.begin().await?;
     crate::ssr::db::customers::lock(&mut tx, &account.customer_no).await?;
+    let before = billing::issued(&mut tx, &account.customer_no, Month::of(today)).await?;
     let moved = flow::advance(AddonStep::Active, AddonStep::Cancelled)
         .set("ended_on", sub.cancel_end.clone())
         .set("cancelled_at", now)
@@ -301,7 +304,7 @@ pub async fn cancel(
         return Ok(false);
     }
     // A month invoiced already that it no longer runs in is credited on the next one.
-    crate::features::billing::store::true_up(&mut tx, &account.customer_no, Month::of(today)).await?;
+    billing::true_up(&mut tx, before).await?;
     let detail = serde_json::json!({ "addon": code, "ends_on": sub.cancel_end });
     events::record(&mut tx, Event::AddonCancelled, Subject::signed_in(account), client, detail, now).await?;
     notify(&mut tx, &state.settings, &account.account_id, &addon, false, &sub.cancel_end, now).await?;

@@ -26,7 +26,7 @@ use crate::ssr::config::Settings;
 use crate::ssr::db::bulk::{bind_all, placeholders, Insert, Value};
 use crate::ssr::db::{Backend, Conn, Db};
 use crate::ssr::payment::CardToken;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub use super::engine::ComputedLine;
 
@@ -288,13 +288,15 @@ pub async fn open_month(conn: &mut Conn, customer_no: &str, from: Month) -> Resu
     Ok(latest.as_deref().and_then(Month::parse).map_or(from, Month::next))
 }
 
-/// After a change to `customer_no`'s contract that takes effect in `from`: each month
-/// from then on already issued, which the contract now computes differently, is
-/// corrected by an adjustment per tax rate on the first month not yet issued (an
-/// issued month is never rewritten; earlier corrections of it are counted). In the
-/// change's transaction, after the customer's row lock, which the billing run's
-/// window takes too: a change and a run of its month go one after the other.
-pub async fn true_up(conn: &mut Conn, customer_no: &str, from: Month) -> Result<(), sqlx::Error> {
+/// What the months of `customer_no` from `from` on that are issued already compute to,
+/// per tax rate, with the contract as it stands: taken in a change's transaction before
+/// the change, and handed to [`true_up`] after it.
+pub struct Issued {
+    customer_no: String,
+    months: Vec<(Month, BTreeMap<i64, i64>)>,
+}
+
+pub async fn issued(conn: &mut Conn, customer_no: &str, from: Month) -> Result<Issued, sqlx::Error> {
     let issued: Vec<String> = sqlx::query_scalar(
         "SELECT billing_month FROM invoices WHERE customer_no = $1 AND billing_month >= $2 ORDER BY billing_month",
     )
@@ -302,38 +304,53 @@ pub async fn true_up(conn: &mut Conn, customer_no: &str, from: Month) -> Result<
     .bind(from.to_string())
     .fetch_all(&mut *conn)
     .await?;
-    let issued: Vec<Month> = issued.iter().filter_map(|m| Month::parse(m)).collect();
-    let Some(open) = issued.last().map(|m| m.next()) else {
+    let mut months = Vec::new();
+    for month in issued.iter().filter_map(|m| Month::parse(m)) {
+        months.push((month, due_by_rate(conn, customer_no, month).await?));
+    }
+    Ok(Issued { customer_no: customer_no.to_string(), months })
+}
+
+/// A month's lines as the contract computes them now, summed per tax rate.
+async fn due_by_rate(
+    conn: &mut Conn,
+    customer_no: &str,
+    month: Month,
+) -> Result<BTreeMap<i64, i64>, sqlx::Error> {
+    let mut due = BTreeMap::new();
+    for l in compute_lines(conn, customer_no, month).await? {
+        *due.entry(l.line.rate).or_default() += l.line.amount.0;
+    }
+    Ok(due)
+}
+
+/// After a change to a customer's contract, with what its issued months computed to
+/// before it ([`issued`]): each such month the change makes compute differently is
+/// corrected by the change's difference, per tax rate, as an adjustment on the first
+/// month not yet issued (an issued month is never rewritten). Before and after are
+/// computed with the same catalogue, so the correction is the change's alone: a fee
+/// changed in the catalogue since a month was issued is not billed back to it. In the
+/// change's transaction, after the customer's row lock, which the billing run's window
+/// takes too: a change and a run of its month go one after the other.
+pub async fn true_up(conn: &mut Conn, before: Issued) -> Result<(), sqlx::Error> {
+    let Issued { customer_no, months } = before;
+    let Some(open) = months.last().map(|(m, _)| m.next()) else {
         return Ok(());
     };
-    for month in issued {
-        let mut due: std::collections::BTreeMap<i64, i64> = Default::default();
-        for l in compute_lines(conn, customer_no, month).await? {
-            *due.entry(l.line.rate).or_default() += l.line.amount.0;
-        }
-        // What the month's invoice billed, and what earlier corrections of it added.
-        let billed: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT l.rate, l.amount FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
-             WHERE i.customer_no = $1 AND i.billing_month = $2
-             UNION ALL
-             SELECT rate, amount FROM billing_items WHERE customer_no = $1 AND corrects_month = $2",
-        )
-        .bind(customer_no)
-        .bind(month.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
-        for (rate, amount) in billed {
-            *due.entry(rate).or_default() -= amount;
+    for (month, was) in months {
+        let mut difference = due_by_rate(conn, &customer_no, month).await?;
+        for (rate, amount) in was {
+            *difference.entry(rate).or_default() -= amount;
         }
         let description = crate::i18n::correction_line(&month.to_string());
-        for (rate, difference) in due.into_iter().filter(|(_, d)| *d != 0) {
+        for (rate, difference) in difference.into_iter().filter(|(_, d)| *d != 0) {
             sqlx::query(
                 "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount, rate,
                     corrects_month)
                  VALUES ($1, $2, $3, 'adjustment', $4, $5, $6, $7)",
             )
             .bind(crate::ssr::db::new_id())
-            .bind(customer_no)
+            .bind(&customer_no)
             .bind(open.to_string())
             .bind(&description)
             .bind(difference)

@@ -222,10 +222,11 @@ pub async fn complete_in(
     {
         return Ok(Operated::NotOpen);
     }
-    store::insert_plan_change(tx, id, &change).await?;
-    store::set_plan(tx, &change.service_id, &change.to_plan).await?;
     let effective =
         Date::parse(&change.effective_on).map(Month::of).unwrap_or(Month::of(Date::of_unix_jst(now)));
+    let before = billing::issued(tx, &change.customer_no, effective).await?;
+    store::insert_plan_change(tx, id, &change).await?;
+    store::set_plan(tx, &change.service_id, &change.to_plan).await?;
     let fee = change.termination_fee;
     if fee > 0 {
         // On the effective month's invoice, or the first not issued yet.
@@ -234,7 +235,7 @@ pub async fn complete_in(
         store::insert_termination_fee(tx, id, &change.customer_no, &month, description, fee).await?;
     }
     // Completed after its month was invoiced: the difference on the next invoice.
-    billing::true_up(tx, &change.customer_no, effective).await?;
+    billing::true_up(tx, before).await?;
     let detail = serde_json::json!({
         "request": id, "service": change.service_id, "from": change.from_plan, "to": change.to_plan,
     });
