@@ -15,8 +15,8 @@ use crate::features::dev::{DevIndexPage, DevMailboxPage, DevPreviewPage};
 use crate::features::help::HelpPage;
 use crate::features::login::LoginPage;
 use crate::features::mailboxes::{
-    MailboxConfirmPage, MailboxDonePage, MailboxListPage, MailboxNewPage, MailboxSubdomainPage,
-    MailboxTermsPage,
+    MailboxConfirmPage, MailboxDonePage, MailboxListPage, MailboxNewPage, MailboxReissueDonePage,
+    MailboxReissuePage, MailboxSubdomainPage, MailboxTermsPage,
 };
 use crate::features::recovery::{
     RecoveryChoicePage, RecoveryCodePage, RecoveryDonePage, RecoveryIdentifyPage, RecoveryPasswordPage,
@@ -185,6 +185,8 @@ pub fn App() -> impl IntoView {
                     <Route path=PagePath(crate::features::mailboxes::routes::TERMS) view=MailboxTermsPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::mailboxes::routes::CONFIRM) view=MailboxConfirmPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::mailboxes::routes::DONE) view=MailboxDonePage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::mailboxes::routes::REISSUE) view=MailboxReissuePage ssr=SsrMode::Async/>
+                    <Route path=PagePath(crate::features::mailboxes::routes::REISSUE_DONE) view=MailboxReissueDonePage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::recovery::routes::QUESTION) view=RecoveryQuestionPage ssr=SsrMode::Async/>
                     <Route path=PagePath(crate::features::recovery::routes::SENT) view=RecoverySentPage ssr=SsrMode::Async/>
                     <Route path=crate::features::recovery::routes::VERIFY.path() view=RecoveryVerifyPage ssr=SsrMode::Async/>

@@ -72,6 +72,28 @@ test.describe('mailboxes', () => {
     await expect(page.getByRole('listitem').filter({ hasText: address }).getByTestId('virus-state')).toHaveText('OFF');
   });
 
+  test('a mailbox password is issued again from the list and shown once', async ({ page }, info) => {
+    const login = new LoginPage(page);
+    await login.goto('/mail');
+    await login.login('hanako@example.com', 'Hanako_2024');
+    await page.getByRole('link', { name: 'hanako@a01.itscom.net パスワード再発行' }).click();
+    await expect(page.getByRole('heading', { name: 'メールパスワードの再発行' })).toBeVisible();
+    await expect(page.getByTestId('reissue-address')).toHaveText('hanako@a01.itscom.net');
+    await expect(page.getByTestId('reissue-warning')).toContainText('これまでのパスワードは使えなくなります');
+    await screenshot(page, info, 'mail-reissue');
+    await expectNoHorizontalScroll(page);
+    await page.getByRole('button', { name: '再発行する' }).click();
+    await expect(page.getByRole('heading', { name: 'パスワード再発行完了' })).toBeVisible();
+    await expect(page.getByTestId('done-address')).toHaveText('hanako@a01.itscom.net');
+    const password = (await page.getByTestId('done-password').textContent())!;
+    expect(password).toMatch(/^[A-Za-z2-9]{12}$/);
+    await expect(page.getByText('新しいパスワード', { exact: true })).toBeVisible();
+    await screenshot(page, info, 'mail-reissue-done');
+    await page.reload();
+    await expect(page.getByTestId('done-gone')).toBeVisible();
+    await expect(page.getByText(password)).toHaveCount(0);
+  });
+
   test('@core bad local parts get field messages', async ({ page }, info) => {
     const login = new LoginPage(page);
     await login.goto('/mail/new');

@@ -33,6 +33,7 @@ const PRIVATE = [
   '/help/speedtest',
   '/mail',
   '/mail/new',
+  '/mail/password?mailbox=mbx-hanako-a01',
   '/accessibility',
 ];
 

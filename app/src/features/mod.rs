@@ -231,6 +231,10 @@ mod tests {
                     vec!["ADDR-1", "ON"],
                 ),
                 (
+                    crate::features::mailboxes::mail::mailbox_reissued(&s, locale, "t@x", "ADDR-3"),
+                    vec!["ADDR-3"],
+                ),
+                (
                     crate::features::mailboxes::mail::mailbox_virus_check(&s, locale, "t@x", "ADDR-2", false),
                     vec!["ADDR-2", "OFF"],
                 ),

@@ -64,6 +64,8 @@ pub enum Event {
     NewBrowserMailChanged,
     /// A mailbox registered (its address in detail).
     MailboxCreated,
+    /// A mailbox's password issued again (メールパスワードの再発行).
+    MailboxPasswordReissued,
     /// パスキー: registered, renamed, deleted; an assertion refused at login.
     PasskeyAdded,
     PasskeyRenamed,
@@ -113,6 +115,7 @@ impl Event {
             Event::TwoStepFailed => "login.two_step_failed",
             Event::NewBrowserMailChanged => "security.new_browser_mail_changed",
             Event::MailboxCreated => "mailbox.created",
+            Event::MailboxPasswordReissued => "mailbox.password_reissued",
             Event::PasskeyAdded => "security.passkey_added",
             Event::PasskeyRenamed => "security.passkey_renamed",
             Event::PasskeyRemoved => "security.passkey_removed",

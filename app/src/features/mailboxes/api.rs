@@ -2,7 +2,7 @@
 use super::store;
 #[cfg(feature = "ssr")]
 use super::{routes, MailboxStep};
-use super::{MailboxCompletion, MailboxDraftView, MailboxList};
+use super::{MailboxCompletion, MailboxDraftView, MailboxList, MailboxReissueView};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -382,6 +382,85 @@ async fn offer_again(
     Ok(())
 }
 
+/// メールパスワードの再発行's confirmation for the customer's mailbox `mailbox`
+/// (another's, or none: not found).
+#[server(endpoint = "mail/password/get")]
+pub async fn get_mailbox_reissue(mailbox: String) -> Result<MailboxReissueView, AppError> {
+    let (account, state) = crate::ssr::auth::signed_in().await?;
+    // The page's key is in it: not kept by the browser's cache.
+    crate::ssr::set_no_store();
+    let mut conn = state.db.conn().await?;
+    let owned = store::owned(&mut conn, &mailbox, &account.customer_no).await?.ok_or(AppError::NotFound)?;
+    Ok(MailboxReissueView {
+        mailbox_id: owned.id,
+        address: owned.address,
+        needs_password: crate::ssr::auth::needs_password(&account, crate::ssr::now()),
+        key: crate::ssr::crypto::random_token(),
+    })
+}
+
+/// `再発行する`: the customer's mailbox `mailbox` takes a new password, shown once on
+/// the completion screen (sealed with the key the browser holds, else this page's
+/// `key`, which the browser is then given). The same page sent twice (a double click,
+/// an answer lost) issues one password: the second goes to the completion. The old
+/// password stops working; the mail system is told by an event, the customer by a
+/// notice, and it counts in the session's budget of noticed changes.
+#[server(endpoint = "mail/password")]
+pub async fn reissue_mailbox_password(
+    mailbox: String,
+    key: String,
+    password: Option<String>,
+) -> Result<String, AppError> {
+    use crate::ssr::auth::{password as pw, sha256_hex};
+    use crate::ssr::{now, refuse, respond};
+    let page = routes::reissue(&mailbox);
+    respond(&page, async move {
+        let (account, state) = crate::ssr::auth::signed_in().await?;
+        let t = now();
+        if !crate::ssr::crypto::is_token(&key) {
+            return refuse(routes::LIST, AppError::FlowExpired);
+        }
+        let mut conn = state.db.conn().await?;
+        let owned =
+            store::owned(&mut conn, &mailbox, &account.customer_no).await?.ok_or(AppError::NotFound)?;
+        let id = format!("reissue-{}", sha256_hex(&format!("{}\u{0}{key}", account.session_hash)));
+        if store::reissue_written(&mut conn, &id).await? {
+            return Ok(routes::REISSUE_DONE.into()); // this page's 再発行する, sent again
+        }
+        crate::ssr::auth::throttle::noticed_change(&mut conn, &account.session_hash, t).await?;
+        drop(conn);
+        crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
+        let key = reveal_key().unwrap_or(key);
+        let password = store::initial_password();
+        let hash = pw::hash_async(password.clone()).await;
+        let sealed = crate::ssr::crypto::seal_with(&key, &password);
+        drop(password);
+        let mut tx = state.db.begin().await?;
+        // The reissue first: of two sent at once, one writes it, and one password is set.
+        if store::insert_reissue(&mut tx, &id, &account, &owned, &sealed, t).await? {
+            if !store::set_password(&mut tx, &owned.id, &account.customer_no, &hash).await? {
+                return Err(AppError::NotFound.into()); // removed meanwhile: nothing written
+            }
+            let (address, virus) = (&owned.address, owned.virus_check != 0);
+            store::report(
+                &mut tx,
+                &state.settings,
+                &account,
+                store::Change::PasswordReissued,
+                address,
+                virus,
+                t,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        give_reveal_key(&state.settings, &key, store::REVEAL_SECS);
+        tracing::info!(customer = %account.customer_no, "mailbox password issued again");
+        Ok(routes::REISSUE_DONE.into())
+    })
+    .await
+}
+
 /// Step 5: the completion, handed out once. The sealed password is opened with the
 /// browser's key, then removed; a reload or another tab gets `None`.
 #[server(endpoint = "mail/new/done")]
@@ -422,6 +501,7 @@ pub async fn take_mailbox_completion() -> Result<Option<MailboxCompletion>, AppE
         virus_check: found.virus_check != 0,
         more,
         servers: super::MailServers::of(&state.settings.mail_domain),
+        reissued: found.reissue != 0,
     }))
 }
 

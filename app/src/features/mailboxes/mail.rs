@@ -28,6 +28,13 @@ pub fn mailbox_created(
     wrap(settings, locale, to, w.mail_created_subject, &words)
 }
 
+/// A mailbox's password was issued again (never with it).
+pub fn mailbox_reissued(settings: &Settings, locale: Locale, to: &str, address: &str) -> Mail {
+    let w = super::texts::of(locale);
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
+    wrap(settings, locale, to, w.mail_reissued_subject, &(w.mail_reissued)(address, &phone, &hours))
+}
+
 /// A mailbox's virus check was switched.
 pub fn mailbox_virus_check(settings: &Settings, locale: Locale, to: &str, address: &str, on: bool) -> Mail {
     let w = super::texts::of(locale);

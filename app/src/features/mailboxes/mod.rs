@@ -1,6 +1,7 @@
 //! Mailboxes (SPEC §3), for internet subscribers: the list with the virus check
 //! switch, and the registration wizard (メールアドレス → サブドメイン候補 → 契約約款 and
-//! virus check → 確認 → 登録 → completion shown once).
+//! virus check → 確認 → 登録 → completion shown once), and メールパスワードの再発行
+//! (a new password for a mailbox, shown once on the same completion screen).
 //!
 //! Every step is a server function over a server-side draft bound to the session. The
 //! database's unique address decides races; 登録 is idempotent; the initial password
@@ -12,7 +13,8 @@
 //! `{"event":"mailbox.created","address":"taro@k07.itscom.net","customer_no":"100000002",
 //! "virus_check":true,"at":1795583100}` and
 //! `{"event":"mailbox.virus_check_changed","address":…,"customer_no":…,"virus_check":false,"at":…}`
-//! (`at` in Unix seconds). The initial password is never in an event: the mail system
+//! and `{"event":"mailbox.password_reissued","address":…,"customer_no":…,"virus_check":…,"at":…}`
+//! (`at` in Unix seconds). A password (initial or issued again) is never in an event: the mail system
 //! receives its hash by the provisioning API, out of this portal's scope.
 
 mod api;
@@ -26,8 +28,8 @@ pub mod texts;
 
 pub use api::*;
 pub use page::{
-    MailboxConfirmPage, MailboxDonePage, MailboxListPage, MailboxNewPage, MailboxSubdomainPage,
-    MailboxTermsPage,
+    MailboxConfirmPage, MailboxDonePage, MailboxListPage, MailboxNewPage, MailboxReissueDonePage,
+    MailboxReissuePage, MailboxSubdomainPage, MailboxTermsPage,
 };
 
 use serde::{Deserialize, Serialize};
@@ -102,6 +104,19 @@ pub struct MailboxCompletion {
     /// Another mailbox's password, registered in this browser, waits to be shown.
     pub more: bool,
     pub servers: MailServers,
+    /// The password of a mailbox issued again (メールパスワードの再発行), not a new one's.
+    pub reissued: bool,
+}
+
+/// メールパスワードの再発行's confirmation: the mailbox, whether the password is asked
+/// again, and the page's key (its 再発行する sent twice issues one password; with no key
+/// in the browser yet, the new password is sealed with it).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailboxReissueView {
+    pub mailbox_id: String,
+    pub address: String,
+    pub needs_password: bool,
+    pub key: String,
 }
 
 /// The servers a mail app is set up with, the same for every mailbox of the domain:

@@ -1,6 +1,6 @@
 use super::api::{
-    get_mailbox_draft, get_mailbox_list, take_mailbox_completion, ChooseSubdomain, ChooseVirusCheck,
-    MoreCandidates, RegisterMailbox, SetVirusCheck, StartMailbox,
+    get_mailbox_draft, get_mailbox_list, get_mailbox_reissue, take_mailbox_completion, ChooseSubdomain,
+    ChooseVirusCheck, MoreCandidates, RegisterMailbox, ReissueMailboxPassword, SetVirusCheck, StartMailbox,
 };
 use super::{routes, MailboxDraftView, MailboxRow, MailboxStep};
 use crate::components::form::{
@@ -108,12 +108,14 @@ fn ServerRows(servers: super::MailServers) -> impl IntoView {
     }
 }
 
-/// One mailbox: its address and virus check, with the switch.
+/// One mailbox: its address and virus check, with the switch and パスワード再発行.
 #[component]
 fn MailboxItem(mailbox: MailboxRow, action: ServerAction<SetVirusCheck>) -> impl IntoView {
     let tf = super::texts::t();
     let next = if mailbox.virus_check { "off" } else { "on" };
     let label = if mailbox.virus_check { tf.turn_off } else { tf.turn_on };
+    let reissue = super::routes::reissue(&mailbox.id);
+    let reissue_label = format!("{} {}", mailbox.address, tf.reissue);
     view! {
         <li class="flex flex-wrap items-center justify-between gap-3 py-3">
             <div class="min-w-0">
@@ -125,14 +127,19 @@ fn MailboxItem(mailbox: MailboxRow, action: ServerAction<SetVirusCheck>) -> impl
                     </span>
                 </p>
             </div>
-            <ActionForm action=action>
-                <input type="hidden" name="mailbox_id" value=mailbox.id.clone()/>
-                <input type="hidden" name="virus_check" value=next/>
-                <button type="submit" class="btn-ghost" disabled=move || action.pending().get()
-                    aria-label=format!("{} {} {}", mailbox.address, tf.virus, label)>
-                    {tf.virus} " " {label}
-                </button>
-            </ActionForm>
+            <div class="flex flex-wrap items-center gap-2">
+                <ActionForm action=action>
+                    <input type="hidden" name="mailbox_id" value=mailbox.id.clone()/>
+                    <input type="hidden" name="virus_check" value=next/>
+                    <button type="submit" class="btn-ghost" disabled=move || action.pending().get()
+                        aria-label=format!("{} {} {}", mailbox.address, tf.virus, label)>
+                        {tf.virus} " " {label}
+                    </button>
+                </ActionForm>
+                <a class="btn-ghost" href=reissue data-testid="mailbox-reissue" aria-label=reissue_label>
+                    {tf.reissue}
+                </a>
+            </div>
         </li>
     }
 }
@@ -309,22 +316,72 @@ pub fn MailboxConfirmPage() -> impl IntoView {
     }
 }
 
+/// `/mail/password?mailbox=`: メールパスワードの再発行, what it does and `再発行する`
+/// (the password again after 5 minutes).
+#[component]
+pub fn MailboxReissuePage() -> impl IntoView {
+    let tx = t();
+    let tf = super::texts::t();
+    let query = use_query_map();
+    let mailbox = move || query.read().get("mailbox").unwrap_or_default();
+    let reissue = Resource::new(mailbox, get_mailbox_reissue);
+    let action = ServerAction::<ReissueMailboxPassword>::new();
+    let error = form_error();
+    view! {
+        <MemberPage title=tf.reissue_title>
+            {move || reissue.get().map(|r| match r {
+                Ok(v) => view! {
+                    <section class="card max-w-2xl">
+                        <p class="mb-4">{tf.reissue_lead}</p>
+                        <FormAlert error=error fields=&["password"]/>
+                        <dl class="summary mb-4">
+                            <dt class="font-bold">{tf.address}</dt>
+                            <dd class="break-words" data-testid="reissue-address">{v.address.clone()}</dd>
+                        </dl>
+                        <p class="alert alert-info mb-4 font-bold" data-testid="reissue-warning">{tf.reissue_warning}</p>
+                        <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
+                            <input type="hidden" name="mailbox" value=v.mailbox_id.clone()/>
+                            <input type="hidden" name="key" value=v.key.clone()/>
+                            <PasswordAgain needed=v.needs_password lead=tx.password_again_lead error=error/>
+                            <Submit label=tf.reissue_submit/>
+                        </ActionForm>
+                        <p class="mt-4"><a class="link link-action" href=super::routes::LIST>{tf.to_list}</a></p>
+                    </section>
+                }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </MemberPage>
+    }
+}
+
 /// `/mail/new/done`: step 5, the completion, shown once; `印刷画面へ`.
 #[component]
 pub fn MailboxDonePage() -> impl IntoView {
+    view! { <Completion title=super::texts::t().new_title/> }
+}
+
+/// `/mail/password/done`: the password issued again, shown once, as a completion.
+#[component]
+pub fn MailboxReissueDonePage() -> impl IntoView {
+    view! { <Completion title=super::texts::t().reissue_title/> }
+}
+
+/// A completion: the address with its password (new, or issued again), shown once.
+#[component]
+fn Completion(title: &'static str) -> impl IntoView {
     let tf = super::texts::t();
     let done = Resource::new(|| (), |_| take_mailbox_completion());
     view! {
-        <MemberPage title=tf.new_title>
+        <MemberPage title=title>
             {move || done.get().map(|r| match r {
                 Ok(Some(c)) => view! {
                     <section class="card max-w-2xl print-sheet">
-                        <h2 class="card-title">{tf.done_title}</h2>
+                        <h2 class="card-title">{if c.reissued { tf.reissued_title } else { tf.done_title }}</h2>
                         <p class="alert alert-error mb-4 font-bold" role="alert" data-testid="done-warning">{tf.done_warning}</p>
                         <dl class="summary mb-4">
                             <dt class="font-bold">{tf.address}</dt>
                             <dd class="break-words" data-testid="done-address">{c.address.clone()}</dd>
-                            <dt class="font-bold">{tf.password}</dt>
+                            <dt class="font-bold">{if c.reissued { tf.new_password } else { tf.password }}</dt>
                             <dd class="whitespace-nowrap font-mono text-lg tracking-wider" data-testid="done-password">{c.password.clone()}</dd>
                             <ServerRows servers=c.servers/>
                             <dt class="font-bold">{tf.virus}</dt>

@@ -16,3 +16,10 @@ pub const SUBDOMAIN: &str = "/mail/new/subdomain";
 pub const TERMS: &str = "/mail/new/terms";
 pub const CONFIRM: &str = "/mail/new/confirm";
 pub const DONE: &str = "/mail/new/done";
+/// メールパスワードの再発行 of one mailbox (`?mailbox=`); the new password is shown at
+/// [`REISSUE_DONE`], once, as a new mailbox's is at [`DONE`].
+pub const REISSUE: &str = "/mail/password";
+pub const REISSUE_DONE: &str = "/mail/password/done";
+pub fn reissue(mailbox_id: &str) -> String {
+    format!("{REISSUE}?mailbox={}", crate::paths::encode(mailbox_id))
+}

@@ -200,18 +200,21 @@ pub struct Sealed {
     pub virus_check: i64,
     /// The mailbox's address, read with it: nothing is left to read once it is cleared.
     pub address: String,
+    /// 1: a password issued again, not a new mailbox's.
+    pub reissue: i64,
 }
 
 /// This session's completed drafts with their passwords still sealed in them
 /// (unexpired), the mailbox registered last first: more than one when a completion
-/// screen was never seen (its answer lost, or a second tab) before the next 登録.
+/// screen was never seen (its answer lost, or a second tab) before the next 登録 (or
+/// password issued again).
 pub async fn sealed_completions(
     conn: &mut Conn,
     account: &CurrentAccount,
     now: i64,
 ) -> Result<Vec<Sealed>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT d.id, d.sealed_password, d.virus_check, m.address
+        "SELECT d.id, d.sealed_password, d.virus_check, m.address, d.reissue
          FROM mailbox_drafts d JOIN mailboxes m ON m.id = d.mailbox_id
          WHERE d.account_id = $1 AND d.session_hash = $2 AND d.step = $3 AND d.sealed_password IS NOT NULL
             AND d.expires_at > $4
@@ -241,6 +244,91 @@ pub async fn clear_sealed(conn: &mut Conn, draft_id: &str) -> Result<bool, sqlx:
 pub enum Change {
     Created,
     VirusCheck,
+    PasswordReissued,
+}
+
+/// One of the customer's mailboxes, as its password is issued again.
+#[derive(sqlx::FromRow)]
+pub struct Owned {
+    pub id: String,
+    pub service_id: String,
+    pub local_part: String,
+    pub address: String,
+    pub virus_check: i64,
+}
+
+/// The customer's mailbox `mailbox_id` (None: there is none, or it is another's).
+pub async fn owned(
+    conn: &mut Conn,
+    mailbox_id: &str,
+    customer_no: &str,
+) -> Result<Option<Owned>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, service_id, local_part, address, virus_check FROM mailboxes WHERE id = $1 AND customer_no = $2",
+    )
+    .bind(mailbox_id)
+    .bind(customer_no)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Writes the reissue `id` of `mailbox` for the session, with the new password sealed
+/// for its screen: false when that reissue was written already (the same page sent
+/// twice), and nothing is to be done again.
+pub async fn insert_reissue(
+    conn: &mut Conn,
+    id: &str,
+    account: &CurrentAccount,
+    mailbox: &Owned,
+    sealed: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let written = sqlx::query(
+        "INSERT INTO mailbox_drafts (id, account_id, session_hash, service_id, step, local_part, virus_check,
+                mailbox_id, sealed_password, reissue, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11) ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(&account.account_id)
+    .bind(&account.session_hash)
+    .bind(&mailbox.service_id)
+    .bind(MailboxStep::Done)
+    .bind(&mailbox.local_part)
+    .bind(mailbox.virus_check)
+    .bind(&mailbox.id)
+    .bind(sealed)
+    .bind(now)
+    .bind(now + REVEAL_SECS)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(written == 1)
+}
+
+/// Whether the reissue `id` was written (its page sent before).
+pub async fn reissue_written(conn: &mut Conn, id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM mailbox_drafts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// The customer's mailbox `mailbox_id` takes the password of hash `hash`.
+pub async fn set_password(
+    conn: &mut Conn,
+    mailbox_id: &str,
+    customer_no: &str,
+    hash: &str,
+) -> Result<bool, sqlx::Error> {
+    let set = sqlx::query("UPDATE mailboxes SET password_hash = $3 WHERE id = $1 AND customer_no = $2")
+        .bind(mailbox_id)
+        .bind(customer_no)
+        .bind(hash)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(set == 1)
 }
 
 /// Tell the mail system (an outbox event, the format in the module docs) and the
@@ -260,6 +348,7 @@ pub async fn report(
         "event": match change {
             Change::Created => "mailbox.created",
             Change::VirusCheck => "mailbox.virus_check_changed",
+            Change::PasswordReissued => "mailbox.password_reissued",
         },
         "address": address,
         "customer_no": account.customer_no,
@@ -267,20 +356,20 @@ pub async fn report(
         "at": now,
     });
     enqueue_event(conn, super::EVENT_TOPIC, &event, now).await?;
-    if change == Change::Created {
-        // In the account's セキュリティ履歴, with the browser as every entry there (the
-        // address is the mailbox's own row's: not copied into the log and the events).
-        crate::ssr::events::account_event(
-            conn,
-            crate::ssr::events::Event::MailboxCreated,
-            &account.account_id,
-            now,
-        )
-        .await?;
+    // In the account's セキュリティ履歴, with the browser as every entry there (the
+    // address is the mailbox's own row's: not copied into the log and the events).
+    let logged = match change {
+        Change::Created => Some(crate::ssr::events::Event::MailboxCreated),
+        Change::PasswordReissued => Some(crate::ssr::events::Event::MailboxPasswordReissued),
+        Change::VirusCheck => None,
+    };
+    if let Some(event) = logged {
+        crate::ssr::events::account_event(conn, event, &account.account_id, now).await?;
     }
     let mail = |locale, to: &str| match change {
         Change::Created => mail::mailbox_created(settings, locale, to, address, virus_check),
         Change::VirusCheck => mail::mailbox_virus_check(settings, locale, to, address, virus_check),
+        Change::PasswordReissued => mail::mailbox_reissued(settings, locale, to, address),
     };
     crate::ssr::db::customers::mail_owner(conn, &account.account_id, "mailbox.notice", mail, now).await
 }
@@ -322,7 +411,7 @@ pub async fn current_draft(
     let row: Option<DraftRow> = sqlx::query_as(
         "SELECT id, service_id, step, local_part, offered, shown, subdomain, virus_check
          FROM mailbox_drafts
-         WHERE account_id = $1 AND session_hash = $2 AND step <> $3 AND expires_at > $4
+         WHERE account_id = $1 AND session_hash = $2 AND step <> $3 AND expires_at > $4 AND reissue = 0
          ORDER BY CASE WHEN step = $5 THEN 1 ELSE 0 END, created_at DESC LIMIT 1",
     )
     .bind(&account.account_id)

@@ -175,6 +175,7 @@ impl ActivityFilter {
                 "addon.subscribed",
                 "addon.cancelled",
                 "mailbox.created",
+                "mailbox.password_reissued",
             ],
         }
     }

@@ -65,6 +65,7 @@ pub fn event_label(locale: crate::i18n::Locale, kind: &str) -> Option<&'static s
         "addon.subscribed" => pick("オプションを申し込み", "Add-on subscribed"),
         "addon.cancelled" => pick("オプションを解約", "Add-on cancelled"),
         "mailbox.created" => pick("メールアドレスを作成", "Mail address created"),
+        "mailbox.password_reissued" => pick("メールパスワードを再発行", "Mail password issued again"),
         _ => None,
     }
 }
