@@ -2038,6 +2038,38 @@ async fn a_passkey_removed_during_its_prompt_confirms_nothing(backend: Backend) 
     assert_eq!(to, "/account?error=current_password.required");
 }
 
+/// A password login under way when its account turns two-step verification on (the
+/// change takes the account's row, and signs the other devices out) waits for its code
+/// and starts no session. The change is held open while the login runs. Before, the
+/// login went by whether it was on when it read the account, before its hash, and
+/// started the very session the change was made to stop.
+async fn a_password_login_under_way_when_two_step_is_turned_on_waits_for_its_code(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    assert_eq!(post_from(&app, &c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
+    let account = account_of(&app, "100000002").await;
+    let mut turning_on = app.db.begin().await.unwrap();
+    app::ssr::db::customers::lock_account(&mut turning_on, &account).await.unwrap();
+    sqlx::query("UPDATE totp_factors SET enabled_at = $2 WHERE account_id = $1")
+        .bind(&account)
+        .bind(app::ssr::now())
+        .execute(&mut *turning_on)
+        .await
+        .unwrap();
+    let before = scalar(&app, "SELECT COUNT(*) FROM sessions").await;
+    let stranger = app.new_browser();
+    let login = post_later(
+        &app,
+        &stranger,
+        "/api/login",
+        &[HTML],
+        &[("itscom_id", HANAKO.0), ("password", HANAKO.1)],
+    );
+    let to = location(&across(turning_on, login).await);
+    assert!(to.starts_with("/login/two-step"), "{to}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, before, "no session started");
+}
+
 /// A passkey login under way when a re-registration completes (it removes the passkeys,
 /// sets a new password and ends every session) gets no session. The re-registration is
 /// held open while the login runs; the login waits for it, then finds its passkey gone.
@@ -2210,6 +2242,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 }
 
 on_both_databases!(
+    a_password_login_under_way_when_two_step_is_turned_on_waits_for_its_code,
     the_recovery_codes_key_stays_home,
     a_lock_on_the_id_holds_the_owners_changes_and_her_browsers_lock_says_so,
     a_lock_on_the_id_holds_the_owners_browser_at_neither_step,

@@ -97,13 +97,16 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
     let Some(account) = account else {
         return Err(AppError::InvalidCredentials.into()); // unreachable: no hash never verifies
     };
-    // Two-step verification on: the login waits for its code; no session yet.
     // As the session's start does: a reset that completed during the hash refuses it.
-    if account.two_step != 0 {
-        let mut tx = state.db.begin().await?;
-        if !super::store::still_as_proven(&mut tx, &account.id, &account.password_hash).await? {
-            return Err(AppError::InvalidCredentials.into());
-        }
+    // The account's row locked, whether two-step verification is on is read again: a
+    // login read before it was turned on (which takes the row) waits for it, then
+    // waits for its code too, rather than starting the session the change meant to stop.
+    let mut tx = state.db.begin().await?;
+    if !super::store::still_as_proven(&mut tx, &account.id, &account.password_hash).await? {
+        return Err(AppError::InvalidCredentials.into());
+    }
+    // Two-step verification on: the login waits for its code; no session yet.
+    if super::store::two_step_on(&mut tx, &account.id).await? {
         // The password was right: its attempt goes back to the client's budget, as a
         // login without a second step gives it back (the code reserves one of its own).
         throttle::forgive(&mut tx, &throttle::LOGIN_CLIENT, &client).await?;
@@ -113,7 +116,10 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
         tx.commit().await?;
         return Ok(step);
     }
-    start_session(&state, &account, &client, t, auth::session::Method::Password).await?;
+    let started =
+        start_session_in(&mut tx, &state, &account, &client, t, auth::session::Method::Password).await?;
+    tx.commit().await?;
+    started.hand_over(&state.settings);
     Ok(next)
 }
 
@@ -194,26 +200,6 @@ pub(crate) async fn account_by_id(
     super::store::active_account_by_id(conn, account_id).await
 }
 
-/// The proven login: its budgets forgiven, a fresh session, the browser remembered
-/// (the customer told of a new one), the cookies set. `account` is as it was read
-/// before the proof: a password reset, a re-registration or a stop that completed since
-/// (during the password's hash, say) refuses the login, as the account is no longer as
-/// it was proven, instead of leaving a session the change meant to end.
-#[cfg(feature = "ssr")]
-pub(crate) async fn start_session(
-    state: &crate::ssr::AppState,
-    account: &super::store::LoginAccount,
-    client: &str,
-    t: i64,
-    method: crate::ssr::auth::session::Method,
-) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await?;
-    let started = start_session_in(&mut tx, state, account, client, t, method).await?;
-    tx.commit().await?;
-    started.hand_over(&state.settings);
-    Ok(())
-}
-
 /// A session started in `tx` ([`start_session_in`]): its cookies, set once `tx` has
 /// committed.
 #[cfg(feature = "ssr")]
@@ -236,9 +222,13 @@ impl Started {
     }
 }
 
-/// [`start_session`]'s writes, in `tx`, which may have spent what proved the login (a
-/// code at the second step) and commits the two together; the account's row is locked
-/// here, unless `tx` did so first. None of it is the customer's until `tx` commits
+/// The proven login, in `tx`: its budgets forgiven, a fresh session, the browser
+/// remembered (the customer told of a new one). `account` is as it was read before the
+/// proof: a password reset, a re-registration or a stop that completed since (during
+/// the password's hash, say) refuses the login, as the account is no longer as it was
+/// proven, instead of leaving a session the change meant to end. `tx` may have spent
+/// what proved the login (a code at the second step) and commits the two together; the
+/// account's row is locked here, unless `tx` did so first. None of it is the customer's until `tx` commits
 /// and the [`Started`] is handed over.
 #[cfg(feature = "ssr")]
 pub(crate) async fn start_session_in(

@@ -33,8 +33,6 @@ pub struct LoginAccount {
     pub customer_no: String,
     /// Whether a login from a new browser is mailed (1) or not (0).
     pub new_browser_mail: i64,
-    /// Whether two-step verification is on (1): a password login then waits for a code.
-    pub two_step: i64,
 }
 
 /// A [`LoginAccount`] of an active account whose column `by` is `value` (one
@@ -45,9 +43,7 @@ async fn active_account_by(
     value: &str,
 ) -> Result<Option<LoginAccount>, sqlx::Error> {
     let sql = format!(
-        "SELECT a.id, a.password_hash, a.itscom_id, a.locale, c.contact_email, a.customer_no, a.new_browser_mail,
-                CASE WHEN EXISTS (SELECT 1 FROM totp_factors t WHERE t.account_id = a.id AND t.enabled_at IS NOT NULL)
-                     THEN 1 ELSE 0 END AS two_step
+        "SELECT a.id, a.password_hash, a.itscom_id, a.locale, c.contact_email, a.customer_no, a.new_browser_mail
              FROM accounts a JOIN customers c ON c.customer_no = a.customer_no
              WHERE a.{by} = $1 AND a.state = 'active'"
     );
@@ -87,6 +83,18 @@ pub async fn still_as_proven(
     .await?
     .rows_affected();
     Ok(held == 1)
+}
+
+/// Whether two-step verification is on for account `account_id` (a password login then
+/// waits for a code): asked once the login holds the account's row.
+pub async fn two_step_on(conn: &mut Conn, account_id: &str) -> Result<bool, sqlx::Error> {
+    let on: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM totp_factors WHERE account_id = $1 AND enabled_at IS NOT NULL",
+    )
+    .bind(account_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(on > 0)
 }
 
 /// Whether the browser's device cookie (set at login) names one the account has logged
