@@ -65,9 +65,13 @@ pub static REGISTRY: crate::ssr::maintenance::Registry = crate::ssr::maintenance
 };
 
 /// The tables whose rows belong to one session (its `session_hash`: drafts, a card
-/// setup, a running speed test): a session that goes on under a new token takes them
-/// along ([`security::store::rebind_session`]). A unit test holds it to the migrations.
-pub const SESSION_BOUND: &[&str] = &["id_changes", "mailbox_drafts", "payment_setups", "speed_tests"];
+/// setup, a running speed test, a change waiting for its mailed link): a session that
+/// goes on under a new token takes them along ([`security::store::rebind_session`]);
+/// the changes a session signed out had started end with it
+/// ([`end_pending_of_sessions`](crate::ssr::flow::end_pending_of_sessions)). A unit test
+/// holds it to the migrations.
+pub const SESSION_BOUND: &[&str] =
+    &["contact_changes", "id_changes", "mailbox_drafts", "payment_setups", "speed_tests"];
 
 /// After a security change of an account (password reset, re-registration, the
 /// contact address taken back, a stopped registration): every session ends, the browsers
@@ -404,6 +408,14 @@ mod steps {
                 let name = create.split_whitespace().next().unwrap_or_default().trim_end_matches("_v2");
                 let body = create.split(");").next().unwrap_or_default();
                 if body.lines().any(|l| l.trim_start().starts_with("session_hash ")) {
+                    found.insert(name.to_string());
+                }
+            }
+            // A column added later.
+            for alter in sql.split("ALTER TABLE ").skip(1) {
+                let mut words = alter.split_whitespace();
+                let name = words.next().unwrap_or_default();
+                if words.take(3).collect::<Vec<_>>() == ["ADD", "COLUMN", "session_hash"] {
                     found.insert(name.to_string());
                 }
             }

@@ -222,29 +222,87 @@ pub async fn end_pending(
 ) -> Result<(), sqlx::Error> {
     for flow in flows {
         let Some(ends) = &flow.ends else { continue };
-        let mut sql = format!("UPDATE {} SET step = $1", flow.table);
-        for column in ends.clearing {
-            sql.push_str(&format!(", {column} = NULL"));
-        }
-        if ends.expire_now {
-            sql.push_str(", expires_at = $3");
-        }
-        let key = match ends.key {
-            Key::Account => "account_id",
-            Key::Customer => "customer_no",
-        };
-        let pending: Vec<String> = ends.pending.iter().map(|s| format!("'{s}'")).collect();
-        sql.push_str(&format!(" WHERE {key} = $2 AND step IN ({})", pending.join(", ")));
-        let mut q = sqlx::query(&sql).bind(ends.to).bind(if ends.key == Key::Account {
-            account_id
-        } else {
-            customer_no
-        });
-        if ends.expire_now {
-            q = q.bind(now);
-        }
-        q.execute(&mut *conn).await?;
+        let of = if ends.key == Key::Account { account_id } else { customer_no };
+        end_rows(conn, flow.table, ends, of, None, now).await?;
     }
+    Ok(())
+}
+
+/// Whose rows [`end_pending_of_sessions`] ends, by the session that started them.
+#[derive(Debug, Clone, Copy)]
+pub enum Sessions<'a> {
+    /// Every session's but this one (its `session_hash`): 他の端末をすべてログアウト.
+    AllBut(&'a str),
+    /// This one's: a session ended from another.
+    Only(&'a str),
+}
+
+/// Ends the pending rows of `flows` that sessions of account `account_id` started, as
+/// `sessions` says, in `conn` (the caller's transaction): the flows whose table is one
+/// of `session_bound` (a `session_hash` column) and whose rows complete without their
+/// session (by a mailed link): what someone started on a session signed out does not
+/// complete after it. A row of no session (written by a release before the column)
+/// counts as another's.
+pub async fn end_pending_of_sessions(
+    conn: &mut Conn,
+    flows: &[&FlowTable],
+    session_bound: &[&str],
+    account_id: &str,
+    sessions: Sessions<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    for flow in flows {
+        let Some(ends) = &flow.ends else { continue };
+        if ends.key == Key::Account && session_bound.contains(&flow.table) {
+            end_rows(conn, flow.table, ends, account_id, Some(sessions), now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// One flow's pending rows of `of` (an account or a customer, as `ends` keys them)
+/// ended, those of `sessions` only when given.
+async fn end_rows(
+    conn: &mut Conn,
+    table: &str,
+    ends: &Ends,
+    of: &str,
+    sessions: Option<Sessions<'_>>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = format!("UPDATE {table} SET step = $1");
+    for column in ends.clearing {
+        sql.push_str(&format!(", {column} = NULL"));
+    }
+    if ends.expire_now {
+        sql.push_str(", expires_at = $3");
+    }
+    let key = match ends.key {
+        Key::Account => "account_id",
+        Key::Customer => "customer_no",
+    };
+    let pending: Vec<String> = ends.pending.iter().map(|s| format!("'{s}'")).collect();
+    sql.push_str(&format!(" WHERE {key} = $2 AND step IN ({})", pending.join(", ")));
+    let n = if ends.expire_now { 4 } else { 3 };
+    let session = match sessions {
+        None => None,
+        Some(Sessions::AllBut(hash)) => {
+            sql.push_str(&format!(" AND (session_hash IS NULL OR session_hash <> ${n})"));
+            Some(hash)
+        }
+        Some(Sessions::Only(hash)) => {
+            sql.push_str(&format!(" AND session_hash = ${n}"));
+            Some(hash)
+        }
+    };
+    let mut q = sqlx::query(&sql).bind(ends.to).bind(of);
+    if ends.expire_now {
+        q = q.bind(now);
+    }
+    if let Some(hash) = session {
+        q = q.bind(hash);
+    }
+    q.execute(&mut *conn).await?;
     Ok(())
 }
 

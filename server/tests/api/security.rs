@@ -2038,6 +2038,58 @@ async fn a_passkey_removed_during_its_prompt_confirms_nothing(backend: Backend) 
     assert_eq!(to, "/account?error=current_password.required");
 }
 
+/// A change of the contact address that a session started, waiting for its mailed link,
+/// ends when that session is signed out: by 他の端末をすべてログアウト on another device, or
+/// by ending that session alone. The change of the session that signs the others out
+/// goes on (under its new token). Before, the link of a session signed out still set
+/// the address, and the account's recovery mails went there.
+async fn signing_a_session_out_ends_the_changes_it_started(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let contact = contact_of(&app, "100000002").await;
+    let start = |c: &reqwest::Client, email: &'static str| {
+        let (app, c) = (&app, c.clone());
+        async move {
+            let form = [("contact", "other"), ("email", email), ("password", HANAKO.1)];
+            assert_eq!(
+                post_from(app, &c, "/api/account/contact", &form).await,
+                "/account?done=contact_mailed#contact"
+            );
+            let mail = outbox_mails_to(app, "account.contact_confirm", email).await;
+            let link = link_path(&mail[0], "/account/contact/verify?token=").expect("the link");
+            link.split("token=").nth(1).unwrap().to_string()
+        }
+    };
+    let confirm = |token: String| {
+        let app = &app;
+        async move {
+            post_from(app, &app.new_browser(), "/api/account/contact/confirm", &[("token", &token)]).await
+        }
+    };
+    let thief = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let thiefs = start(&thief, "early@example.jp").await;
+    let owner = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let to = post_from(&app, &owner, "/api/security/sessions/end-others", &[]).await;
+    assert!(to.starts_with("/account/security?done=others_ended"), "{to}");
+    let to = confirm(thiefs).await;
+    assert!(to.contains("error=link"), "{to}");
+    assert_eq!(contact_of(&app, "100000002").await, contact);
+    // Ended alone, from the list of devices: the same.
+    let thief = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let thiefs = start(&thief, "late@example.jp").await;
+    let (_, body) = app.get_text_with(&owner, "/account/security").await;
+    let to = post_from(&app, &owner, "/api/security/session/end", &[("id", &hidden(&body, "id"))]).await;
+    assert_eq!(to, "/account/security?done=session_ended#devices");
+    assert!(confirm(thiefs).await.contains("error=link"));
+    assert_eq!(contact_of(&app, "100000002").await, contact);
+    // The owner's own change, started before she signs the others out, goes on.
+    let hers = start(&owner, "mine@example.jp").await;
+    let _other = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    post_from(&app, &owner, "/api/security/sessions/end-others", &[]).await;
+    let to = confirm(hers).await;
+    assert!(!to.contains("error="), "{to}");
+    assert_eq!(contact_of(&app, "100000002").await, "mine@example.jp");
+}
+
 /// A password login under way when its account turns two-step verification on (the
 /// change takes the account's row, and signs the other devices out) waits for its code
 /// and starts no session. The change is held open while the login runs. Before, the
@@ -2242,6 +2294,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 }
 
 on_both_databases!(
+    signing_a_session_out_ends_the_changes_it_started,
     a_password_login_under_way_when_two_step_is_turned_on_waits_for_its_code,
     the_recovery_codes_key_stays_home,
     a_lock_on_the_id_holds_the_owners_changes_and_her_browsers_lock_says_so,

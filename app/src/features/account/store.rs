@@ -364,8 +364,9 @@ pub async fn insert_contact_change(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO contact_changes (id, account_id, customer_no, new_email, link_hash, step, created_at, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO contact_changes (id, account_id, customer_no, new_email, link_hash, step, created_at, expires_at,
+                session_hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(crate::ssr::db::new_id())
     .bind(&account.account_id)
@@ -375,6 +376,7 @@ pub async fn insert_contact_change(
     .bind(ContactStep::Mailed)
     .bind(now)
     .bind(now + LINK_SECS)
+    .bind(&account.session_hash)
     .execute(conn)
     .await?;
     Ok(())

@@ -85,6 +85,10 @@ async fn end_one(id: String) -> crate::ssr::Answer {
         // Another account's session, or one already ended: nothing to end here.
         return crate::ssr::refuse(super::routes::SECURITY, AppError::FlowExpired);
     };
+    // What it started and a mailed link would complete (a change of the contact address
+    // or the ID) ends with it.
+    let only = crate::ssr::flow::Sessions::Only(&ended);
+    end_started_by(&mut tx, &account.account_id, only, t).await?;
     crate::ssr::events::account_event(&mut tx, Event::SessionEnded, &account.account_id, t).await?;
     tx.commit().await?;
     if ended == account.session_hash {
@@ -120,6 +124,19 @@ async fn end_others() -> crate::ssr::Answer {
     Ok(format!("{}?done=others_ended&n={ended}#devices", super::routes::SECURITY))
 }
 
+/// The changes `sessions` of the account started, still waiting for their mailed link,
+/// end (in `tx`).
+#[cfg(feature = "ssr")]
+async fn end_started_by(
+    tx: &mut crate::ssr::db::Conn,
+    account_id: &str,
+    sessions: crate::ssr::flow::Sessions<'_>,
+    t: i64,
+) -> Result<(), sqlx::Error> {
+    use crate::features::{FLOWS, SESSION_BOUND};
+    crate::ssr::flow::end_pending_of_sessions(tx, FLOWS, SESSION_BOUND, account_id, sessions, t).await
+}
+
 /// Whether [`sign_out_others`] records that none ended.
 #[cfg(feature = "ssr")]
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -143,8 +160,11 @@ async fn sign_out_others(
     use crate::ssr::auth::session;
     use crate::ssr::events::{record, Event, Subject};
     let ended = session::end_others(tx, &account.account_id, &account.session_hash).await?;
-    // A login someone with the password started elsewhere would have gone on with a code.
+    // A login someone with the password started elsewhere would have gone on with a code,
+    // and a change one of them started would have completed by its mailed link.
     super::store::end_logins_waiting(tx, &account.account_id).await?;
+    let others = crate::ssr::flow::Sessions::AllBut(&account.session_hash);
+    end_started_by(tx, &account.account_id, others, t).await?;
     if ended > 0 || record_if == Record::Always {
         let client = crate::ssr::auth::client_address();
         let detail = serde_json::json!({ "ended": ended, "browser": crate::ssr::auth::browser_summary() });
