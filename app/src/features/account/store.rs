@@ -161,11 +161,7 @@ pub async fn mailed_already(
 
 /// Whether an account holds the ID of `id_key`.
 pub async fn id_taken(conn: &mut Conn, id_key: &str) -> Result<bool, sqlx::Error> {
-    let taken: Option<String> = sqlx::query_scalar("SELECT id FROM accounts WHERE itscom_id_key = $1")
-        .bind(id_key)
-        .fetch_optional(conn)
-        .await?;
-    Ok(taken.is_some())
+    crate::ssr::db::finds(conn, "SELECT id FROM accounts WHERE itscom_id_key = $1", id_key).await
 }
 
 /// Stores the hash of the cancel link `token` mailed for change `id`.

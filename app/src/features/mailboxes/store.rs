@@ -307,11 +307,7 @@ pub async fn insert_reissue(
 
 /// Whether the reissue `id` was written (its page sent before).
 pub async fn reissue_written(conn: &mut Conn, id: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<String> = sqlx::query_scalar("SELECT id FROM mailbox_drafts WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(found.is_some())
+    crate::ssr::db::finds(conn, "SELECT id FROM mailbox_drafts WHERE id = $1", id).await
 }
 
 /// The customer's mailbox `mailbox_id` takes the password of hash `hash`.

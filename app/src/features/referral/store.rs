@@ -35,11 +35,7 @@ pub async fn code_of(conn: &mut Conn, customer_no: &str, now: i64) -> Result<Str
 }
 
 pub async fn code_exists(conn: &mut Conn, code: &str) -> Result<bool, sqlx::Error> {
-    let row: Option<String> = sqlx::query_scalar("SELECT customer_no FROM referral_codes WHERE code = $1")
-        .bind(code)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.is_some())
+    crate::ssr::db::finds(conn, "SELECT customer_no FROM referral_codes WHERE code = $1", code).await
 }
 
 #[derive(sqlx::FromRow)]

@@ -261,11 +261,7 @@ pub async fn delete(conn: &mut Conn, token: &str) -> Result<(), sqlx::Error> {
 /// Whether session `id_hash` is still there (a security change deletes every session
 /// of its account).
 pub async fn exists(conn: &mut Conn, id_hash: &str) -> Result<bool, sqlx::Error> {
-    let row: Option<String> = sqlx::query_scalar("SELECT id_hash FROM sessions WHERE id_hash = $1")
-        .bind(id_hash)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.is_some())
+    crate::ssr::db::finds(conn, "SELECT id_hash FROM sessions WHERE id_hash = $1", id_hash).await
 }
 
 /// End every session of an account (password reset, re-registration).
