@@ -82,6 +82,7 @@ test.describe('mailboxes', () => {
     await expect(page.getByTestId('reissue-warning')).toContainText('これまでのパスワードは使えなくなります');
     await screenshot(page, info, 'mail-reissue');
     await expectNoHorizontalScroll(page);
+    await page.getByLabel('現在のパスワード').fill('Hanako_2024');
     await page.getByRole('button', { name: '再発行する' }).click();
     await expect(page.getByRole('heading', { name: 'パスワード再発行完了' })).toBeVisible();
     await expect(page.getByTestId('done-address')).toHaveText('hanako@a01.itscom.net');

@@ -382,8 +382,10 @@ async fn offer_again(
     Ok(())
 }
 
-/// メールパスワードの再発行's confirmation for the customer's mailbox `mailbox`
-/// (another's, or none: not found).
+/// メールパスワードの再発行's confirmation for the customer's mailbox `mailbox` of a
+/// contract in force (another's, or none: not found). A browser without a key to the
+/// sealed password is given one here, before 再発行する: every send of the page, its
+/// answer received or lost, is opened by the key the browser holds.
 #[server(endpoint = "mail/password/get")]
 pub async fn get_mailbox_reissue(mailbox: String) -> Result<MailboxReissueView, AppError> {
     let (account, state) = crate::ssr::auth::signed_in().await?;
@@ -391,10 +393,12 @@ pub async fn get_mailbox_reissue(mailbox: String) -> Result<MailboxReissueView, 
     crate::ssr::set_no_store();
     let mut conn = state.db.conn().await?;
     let owned = store::owned(&mut conn, &mailbox, &account.customer_no).await?.ok_or(AppError::NotFound)?;
+    if reveal_key().is_none() {
+        give_reveal_key(&state.settings, &crate::ssr::crypto::random_token(), store::REVEAL_SECS);
+    }
     Ok(MailboxReissueView {
         mailbox_id: owned.id,
         address: owned.address,
-        needs_password: crate::ssr::auth::needs_password(&account, crate::ssr::now()),
         key: crate::ssr::crypto::random_token(),
     })
 }
@@ -403,8 +407,12 @@ pub async fn get_mailbox_reissue(mailbox: String) -> Result<MailboxReissueView, 
 /// the completion screen (sealed with the key the browser holds, else this page's
 /// `key`, which the browser is then given). The same page sent twice (a double click,
 /// an answer lost) issues one password: the second goes to the completion. The old
-/// password stops working; the mail system is told by an event, the customer by a
-/// notice, and it counts in the session's budget of noticed changes.
+/// password stops working, and a password of the mailbox still waiting to be shown (a
+/// completion never seen, another tab's reissue) is not shown any more; the mail system
+/// is told by an event, the customer by a notice, and it counts in the session's budget
+/// of noticed changes. The account's password is asked every time (or a passkey), not
+/// only after 5 minutes: the mailbox may be the contact address, where the account's
+/// own recovery mails go.
 #[server(endpoint = "mail/password")]
 pub async fn reissue_mailbox_password(
     mailbox: String,
@@ -425,11 +433,16 @@ pub async fn reissue_mailbox_password(
             store::owned(&mut conn, &mailbox, &account.customer_no).await?.ok_or(AppError::NotFound)?;
         let id = format!("reissue-{}", sha256_hex(&format!("{}\u{0}{key}", account.session_hash)));
         if store::reissue_written(&mut conn, &id).await? {
-            return Ok(routes::REISSUE_DONE.into()); // this page's 再発行する, sent again
+            // This page's 再発行する, sent again: the browser holds the key it was sealed
+            // with (given with the page), else this page's, given again.
+            if reveal_key().is_none() {
+                give_reveal_key(&state.settings, &key, store::REVEAL_SECS);
+            }
+            return Ok(routes::REISSUE_DONE.into());
         }
         crate::ssr::auth::throttle::noticed_change(&mut conn, &account.session_hash, t).await?;
         drop(conn);
-        crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
+        crate::ssr::auth::check_password(&state.db, &account, password, t).await?;
         let key = reveal_key().unwrap_or(key);
         let password = store::initial_password();
         let hash = pw::hash_async(password.clone()).await;
@@ -441,6 +454,9 @@ pub async fn reissue_mailbox_password(
             if !store::set_password(&mut tx, &owned.id, &account.customer_no, &hash).await? {
                 return Err(AppError::NotFound.into()); // removed meanwhile: nothing written
             }
+            // After the mailbox's row is taken: of two reissues at once, the last sets
+            // the password and leaves no other waiting.
+            store::supersede_sealed(&mut tx, &owned.id, &id).await?;
             let (address, virus) = (&owned.address, owned.virus_check != 0);
             store::report(
                 &mut tx,

@@ -108,14 +108,12 @@ pub struct MailboxCompletion {
     pub reissued: bool,
 }
 
-/// メールパスワードの再発行's confirmation: the mailbox, whether the password is asked
-/// again, and the page's key (its 再発行する sent twice issues one password; with no key
-/// in the browser yet, the new password is sealed with it).
+/// メールパスワードの再発行's confirmation: the mailbox and the page's key (its 再発行する
+/// sent twice issues one password).
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct MailboxReissueView {
     pub mailbox_id: String,
     pub address: String,
-    pub needs_password: bool,
     pub key: String,
 }
 

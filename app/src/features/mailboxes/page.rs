@@ -342,7 +342,7 @@ pub fn MailboxReissuePage() -> impl IntoView {
                         <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                             <input type="hidden" name="mailbox" value=v.mailbox_id.clone()/>
                             <input type="hidden" name="key" value=v.key.clone()/>
-                            <PasswordAgain needed=v.needs_password lead=tx.password_again_lead error=error/>
+                            <PasswordAgain needed=true lead=tx.password_again_lead error=error/>
                             <Submit label=tf.reissue_submit/>
                         </ActionForm>
                         <p class="mt-4"><a class="link link-action" href=super::routes::LIST>{tf.to_list}</a></p>

@@ -218,7 +218,7 @@ pub async fn sealed_completions(
          FROM mailbox_drafts d JOIN mailboxes m ON m.id = d.mailbox_id
          WHERE d.account_id = $1 AND d.session_hash = $2 AND d.step = $3 AND d.sealed_password IS NOT NULL
             AND d.expires_at > $4
-         ORDER BY m.created_at DESC, d.id",
+         ORDER BY m.created_at DESC, d.created_at DESC, d.id",
     )
     .bind(&account.account_id)
     .bind(&account.session_hash)
@@ -257,14 +257,17 @@ pub struct Owned {
     pub virus_check: i64,
 }
 
-/// The customer's mailbox `mailbox_id` (None: there is none, or it is another's).
+/// The customer's mailbox `mailbox_id` of a contract in force (None: there is none, it
+/// is another's, or its contract has ended).
 pub async fn owned(
     conn: &mut Conn,
     mailbox_id: &str,
     customer_no: &str,
 ) -> Result<Option<Owned>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, service_id, local_part, address, virus_check FROM mailboxes WHERE id = $1 AND customer_no = $2",
+        "SELECT m.id, m.service_id, m.local_part, m.address, m.virus_check FROM mailboxes m
+         JOIN services s ON s.id = m.service_id
+         WHERE m.id = $1 AND m.customer_no = $2 AND s.ended_on IS NULL",
     )
     .bind(mailbox_id)
     .bind(customer_no)
@@ -308,6 +311,20 @@ pub async fn insert_reissue(
 /// Whether the reissue `id` was written (its page sent before).
 pub async fn reissue_written(conn: &mut Conn, id: &str) -> Result<bool, sqlx::Error> {
     crate::ssr::db::finds(conn, "SELECT id FROM mailbox_drafts WHERE id = $1", id).await
+}
+
+/// Mailbox `mailbox_id`'s passwords still sealed for their screen, but reissue `kept`'s,
+/// are not shown any more (a password set since replaced them).
+pub async fn supersede_sealed(conn: &mut Conn, mailbox_id: &str, kept: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE mailbox_drafts SET sealed_password = NULL
+         WHERE mailbox_id = $1 AND id <> $2 AND sealed_password IS NOT NULL",
+    )
+    .bind(mailbox_id)
+    .bind(kept)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// The customer's mailbox `mailbox_id` takes the password of hash `hash`.
