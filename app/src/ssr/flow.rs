@@ -242,7 +242,7 @@ pub enum Sessions<'a> {
 /// of `session_bound` (a `session_hash` column) and whose rows complete without their
 /// session (by a mailed link): what someone started on a session signed out does not
 /// complete after it. A row of no session (written by a release before the column)
-/// counts as another's.
+/// ends with any session signed out.
 pub async fn end_pending_of_sessions(
     conn: &mut Conn,
     flows: &[&FlowTable],
@@ -291,7 +291,8 @@ async fn end_rows(
             Some(hash)
         }
         Some(Sessions::Only(hash)) => {
-            sql.push_str(&format!(" AND session_hash = ${n}"));
+            // A row of no session may be this one's too (written by the release before).
+            sql.push_str(&format!(" AND (session_hash = ${n} OR session_hash IS NULL)"));
             Some(hash)
         }
     };

@@ -2038,6 +2038,47 @@ async fn a_passkey_removed_during_its_prompt_confirms_nothing(backend: Backend) 
     assert_eq!(to, "/account?error=current_password.required");
 }
 
+/// Removing a passkey ends the sessions it opened on other devices (a lost phone's):
+/// the owner removes it from her desk, and the phone's session is logged out; a session
+/// of another way in, and the one that removed it, go on. Before, the passkey was gone
+/// and the mail sent, and the phone's session carried on.
+async fn removing_a_passkey_ends_the_sessions_it_opened(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let desk = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let mut key = add_passkey(&app, &desk, 9).await;
+    let phone = app.new_browser();
+    let (status, next) = passkey_login(&app, &phone, |options| key.assert(options)).await;
+    assert_eq!((status, next.as_str()), (200, "/billing"));
+    let other = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    assert_eq!(app.get_text_with(&phone, "/account").await.0, 200);
+    let account = account_of(&app, "100000002").await;
+    let id: String = sqlx::query_scalar("SELECT id FROM passkeys WHERE account_id = $1")
+        .bind(&account)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let to = post_from(&app, &desk, "/api/security/passkey/delete", &[("id", id.as_str())]).await;
+    assert_eq!(to, "/account/security?done=passkey_removed#passkeys");
+    assert!(location(&phone.get(app.url("/account")).send().await.unwrap()).starts_with("/login"));
+    assert_eq!(app.get_text_with(&other, "/account").await.0, 200, "a password login goes on");
+    assert_eq!(app.get_text_with(&desk, "/account").await.0, 200, "this one goes on");
+    let (_, page) = app.get_text_with(&desk, "/account/security?done=passkey_removed").await;
+    assert!(page.contains("このパスキーでログインしていたほかの端末は、ログアウトしました。"));
+}
+
+/// A two-step setup whose key is on screen goes on after 他の端末をすべてログアウト in
+/// another tab (this session goes on under a new token, and so does its setup): the
+/// first code confirms it. Before, the setup stayed with the old token, and the code
+/// was told the setup had expired (the QR scanned, the app holding a key never used).
+async fn a_two_step_setup_under_way_goes_on_after_signing_the_others_out(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (c, totp) = two_step_started(&app).await;
+    let to = post_from(&app, &c, "/api/security/sessions/end-others", &[]).await;
+    assert!(to.starts_with("/account/security?done=others_ended"), "{to}");
+    let to = post_from(&app, &c, "/api/security/two-step/confirm", &[("otp", &code(&totp, 0))]).await;
+    assert_eq!(to, "/account/security/two-step/codes");
+}
+
 /// A change of the contact address that a session started, waiting for its mailed link,
 /// ends when that session is signed out: by 他の端末をすべてログアウト on another device, or
 /// by ending that session alone. The change of the session that signs the others out
@@ -2087,6 +2128,15 @@ async fn signing_a_session_out_ends_the_changes_it_started(backend: Backend) {
     post_from(&app, &owner, "/api/security/sessions/end-others", &[]).await;
     let to = confirm(hers).await;
     assert!(!to.contains("error="), "{to}");
+    assert_eq!(contact_of(&app, "100000002").await, "mine@example.jp");
+    // A change written by the release before (no session on it) ends with the session
+    // ended alone, too.
+    let thief = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let older = start(&thief, "older@example.jp").await;
+    exec(&app, "UPDATE contact_changes SET session_hash = NULL WHERE new_email = 'older@example.jp'").await;
+    let (_, body) = app.get_text_with(&owner, "/account/security").await;
+    post_from(&app, &owner, "/api/security/session/end", &[("id", &hidden(&body, "id"))]).await;
+    assert!(confirm(older).await.contains("error=link"));
     assert_eq!(contact_of(&app, "100000002").await, "mine@example.jp");
 }
 
@@ -2294,6 +2344,8 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 }
 
 on_both_databases!(
+    removing_a_passkey_ends_the_sessions_it_opened,
+    a_two_step_setup_under_way_goes_on_after_signing_the_others_out,
     signing_a_session_out_ends_the_changes_it_started,
     a_password_login_under_way_when_two_step_is_turned_on_waits_for_its_code,
     the_recovery_codes_key_stays_home,

@@ -212,6 +212,11 @@ pub(crate) struct Started {
 
 #[cfg(feature = "ssr")]
 impl Started {
+    /// The session's id as stored (its token's hash).
+    pub(crate) fn id_hash(&self) -> String {
+        crate::ssr::auth::sha256_hex(&self.token)
+    }
+
     /// The session's and the browser's cookies, for the answer.
     pub(crate) fn hand_over(self, settings: &crate::ssr::config::Settings) {
         use crate::ssr::auth::{self, session};

@@ -119,6 +119,7 @@ async fn end_others() -> crate::ssr::Answer {
     let new_hash = crate::ssr::auth::sha256_hex(&token);
     super::store::rebind_session(&mut tx, crate::features::SESSION_BOUND, &account.session_hash, &new_hash)
         .await?;
+    super::store::rebind_setups(&mut tx, &account.session_hash, &new_hash).await?;
     tx.commit().await?;
     crate::ssr::auth::set_cookie(&crate::ssr::auth::session::cookie(&state.settings, &token));
     Ok(format!("{}?done=others_ended&n={ended}#devices", super::routes::SECURITY))
@@ -1227,6 +1228,9 @@ async fn remove_passkey(id: String, password: Option<String>) -> crate::ssr::Ans
     if !super::store::delete_passkey(&mut tx, &account.account_id, &id).await? {
         return Err(AppError::FlowExpired.into());
     }
+    // The sessions it opened on other devices (a lost phone's) end with it; this one,
+    // which removed it with the password, goes on.
+    super::store::end_sessions_of_passkey(&mut tx, &account.account_id, &id, &account.session_hash).await?;
     changed(&mut tx, &account.account_id, Event::PasskeyRemoved, |w| w.done_passkey_removed, t).await?;
     tx.commit().await?;
     Ok(super::routes::done("passkey_removed", "passkeys"))
@@ -1350,6 +1354,7 @@ async fn passkey_login(credential: String, next: String) -> crate::ssr::Answer {
     if !super::store::passkey_used(&mut tx, &row.id, &json, t).await? {
         return Err(AppError::InvalidCredentials.into());
     }
+    super::store::opened_with_passkey(&mut tx, &started.id_hash(), &row.id).await?;
     tx.commit().await?;
     started.hand_over(&state.settings);
     Ok(next)

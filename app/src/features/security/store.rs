@@ -514,6 +514,51 @@ pub async fn rebind_session(
     Ok(())
 }
 
+/// The security setups the session `old` has under way go on with it under `new`, its
+/// rotated hash: a two-step setup whose key is on screen (its first code is taken in
+/// that session only), and a passkey registration that proved a code.
+pub async fn rebind_setups(conn: &mut Conn, old: &str, new: &str) -> Result<(), sqlx::Error> {
+    for (table, column) in [("totp_factors", "pending_session"), ("webauthn_ceremonies", "code_session")] {
+        sqlx::query(&format!("UPDATE {table} SET {column} = $2 WHERE {column} = $1"))
+            .bind(old)
+            .bind(new)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Session `id_hash` was opened with passkey `passkey_id`.
+pub async fn opened_with_passkey(
+    conn: &mut Conn,
+    id_hash: &str,
+    passkey_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET passkey_id = $2 WHERE id_hash = $1")
+        .bind(id_hash)
+        .bind(passkey_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The account's sessions opened with passkey `passkey_id` end, but `keep` (the session
+/// that removed it): how many.
+pub async fn end_sessions_of_passkey(
+    conn: &mut Conn,
+    account_id: &str,
+    passkey_id: &str,
+    keep: &str,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND passkey_id = $2 AND id_hash <> $3")
+        .bind(account_id)
+        .bind(passkey_id)
+        .bind(keep)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}
+
 /// Every passkey of the account goes (a re-registration).
 pub async fn delete_passkeys(conn: &mut Conn, account_id: &str) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM passkeys WHERE account_id = $1")

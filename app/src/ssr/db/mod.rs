@@ -307,14 +307,14 @@ fn sqlite_url_with_create(url: &str) -> Result<String, sqlx::Error> {
     })
 }
 
-/// Whether a write failed on a unique constraint (the database deciding a race).
 /// Whether `sql`, a query of a text column with one parameter, `value`, finds a row:
 /// the one form of "is there such a row" (the column read is beside the point).
-pub async fn finds(conn: &mut Conn, sql: &str, value: &str) -> Result<bool, sqlx::Error> {
+pub async fn finds(conn: &mut Conn, sql: &'static str, value: &str) -> Result<bool, sqlx::Error> {
     let found: Option<String> = sqlx::query_scalar(sql).bind(value).fetch_optional(conn).await?;
     Ok(found.is_some())
 }
 
+/// Whether a write failed on a unique constraint (the database deciding a race).
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error().is_some_and(|d| d.is_unique_violation())
 }
