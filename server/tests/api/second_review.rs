@@ -473,6 +473,37 @@ async fn a_recovery_start_writes_the_same_rows_for_an_unknown_id_as_for_a_known_
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'decoy'").await, 0);
 }
 
+/// Path A (the secret question, then a link mailed) writes the same rows for an unknown
+/// ID as for a known one: a stand-in row where there is no one to mail. Before, a known
+/// ID's answer queued a mail and an unknown one's nothing (a difference in time).
+async fn a_question_answered_writes_the_same_rows_for_an_unknown_id_as_for_a_known_one(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let outbox = || scalar(&app, "SELECT COUNT(*) FROM outbox");
+    let answered = |id: String| {
+        let app = &app;
+        async move {
+            let c = app.new_browser();
+            assert_eq!(
+                post_from(app, &c, "/api/recovery/start", &[("itscom_id", &id)]).await,
+                "/recovery/question"
+            );
+            let form = [("question", "birth_town"), ("answer", "Setagaya")];
+            assert_eq!(post_from(app, &c, "/api/recovery/question", &form).await, "/recovery/sent");
+        }
+    };
+    let before = outbox().await;
+    answered("ichiro@example.net".into()).await;
+    let known = outbox().await;
+    answered(unknown_id_taking(&app, "question").await).await;
+    let unknown = outbox().await;
+    assert_eq!(known - before, 1, "the link's mail");
+    assert_eq!(unknown - known, known - before, "the same for an unknown ID");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'decoy' AND sent_at IS NOT NULL").await,
+        1
+    );
+}
+
 async fn a_forwarded_address_with_a_port_is_the_client(backend: Backend) {
     let app = spawn_app_with_demo_data_and(backend, &[("TRUSTED_PROXY_HOPS", "1")]).await;
     let fail =
@@ -517,6 +548,7 @@ async fn an_account_may_have_thirty_pdfs_made_in_ten_minutes(backend: Backend) {
 }
 
 on_both_databases!(
+    a_question_answered_writes_the_same_rows_for_an_unknown_id_as_for_a_known_one,
     ninety_nine_failures_in_a_row_do_not_lock_verification,
     creating_a_mailbox_asks_for_the_password_after_five_minutes,
     a_contact_change_mails_the_previous_address_a_link_that_restores_it_and_ends_every_session,

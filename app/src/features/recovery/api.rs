@@ -216,12 +216,9 @@ async fn code_may_try(conn: &mut crate::ssr::db::Conn, flow: &store::Flow, t: i6
         return Ok(false);
     }
     let device = crate::ssr::auth::request_cookie(crate::features::login::DEVICE_COOKIE);
-    let known = match flow.account_id.as_deref() {
-        Some(account_id) => {
-            crate::features::login::store::known_browser(conn, account_id, device.as_deref()).await?
-        }
-        None => false,
-    };
+    // Asked for an unknown ID too ("-" is no account's): the same statement either way.
+    let account_id = flow.account_id.as_deref().unwrap_or("-");
+    let known = crate::features::login::store::known_browser(conn, account_id, device.as_deref()).await?;
     Ok(known || reserve(conn, &store::CODE_PER_ID, &per_account, t).await?.go())
 }
 
@@ -309,8 +306,16 @@ pub async fn submit_recovery_question(question: String, answer: String) -> Resul
         if !updated {
             return refuse(routes::IDENTIFY, AppError::FlowExpired);
         }
-        if let Some(account_id) = &flow.account_id {
-            mail_answer_link(&mut tx, &state.settings, account_id, &link_token, t).await?;
+        // The same statements whether or not the ID has an account: a stand-in row
+        // where there is no one to mail (the time taken must not tell them apart).
+        match &flow.account_id {
+            Some(account_id) => {
+                mail_answer_link(&mut tx, &state.settings, account_id, &link_token, t).await?
+            }
+            None => {
+                crate::ssr::db::customers::notice_target_of(&mut tx, "-").await?;
+                crate::ssr::mail::enqueue_decoy(&mut tx, t).await?;
+            }
         }
         tx.commit().await?;
         Ok(String::from(routes::SENT))
