@@ -150,6 +150,54 @@ impl Date {
     }
 }
 
+impl Date {
+    /// Days since 1970-01-01 (days-from-civil, H. Hinnant).
+    fn days_since_epoch(self) -> i64 {
+        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The day of the week: 0 Monday … 6 Sunday.
+    pub fn weekday(self) -> u8 {
+        // 1970-01-01 was a Thursday.
+        (self.days_since_epoch() + 3).rem_euclid(7) as u8
+    }
+
+    /// The day after.
+    pub fn next_day(self) -> Date {
+        if self.day < Month::of(self).days() {
+            Date { day: self.day + 1, ..self }
+        } else {
+            Month::of(self).next().first()
+        }
+    }
+
+    /// Whether the banks are closed, as a payment date on the 27th can meet it: a
+    /// Saturday or a Sunday, or one of the holidays that lie between the 27th and the
+    /// day a payment moves to (at most two days of weekend and a holiday after): 昭和の日
+    /// (29 April) and the banks' year end (31 December to 3 January). No other national
+    /// holiday falls on the 27th to the 31st of a month.
+    fn bank_closed(self) -> bool {
+        self.weekday() >= 5 || matches!((self.month, self.day), (4, 29) | (12, 31) | (1, 1..=3))
+    }
+}
+
+/// The payment date of `month`'s invoice (口座振替・カード): the 27th of the next
+/// month, or, when the banks are closed then, the next day they are open
+/// (金融機関休業日の場合は翌営業日), as the bank debits it.
+pub fn payment_date(month: Month) -> Date {
+    let mut day = Date { day: 27, ..month.next().first() };
+    while day.bank_closed() {
+        day = day.next_day();
+    }
+    day
+}
+
 /// What the customer sees of an invoice's payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InvoiceStatus {
@@ -343,6 +391,32 @@ mod tests {
     use super::lit::d;
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_payment_date_is_the_27th_or_the_next_day_the_banks_open() {
+        use super::lit::m;
+        assert_eq!(d("2026-11-27").weekday(), 4, "a Friday");
+        assert_eq!(d("2000-02-29").weekday(), 1, "a Tuesday");
+        assert_eq!(d("2026-12-31").next_day(), d("2027-01-01"));
+        assert_eq!(d("2028-02-28").next_day(), d("2028-02-29"));
+        // A Friday: the 27th itself.
+        assert_eq!(payment_date(m("2026-10")), d("2026-11-27"));
+        // A Sunday: the Monday after.
+        assert_eq!(payment_date(m("2026-11")), d("2026-12-28"));
+        // A Saturday, before a Sunday and a March: Monday 1 March.
+        assert_eq!(payment_date(m("2027-01")), d("2027-03-01"));
+        // A Saturday before 昭和の日 on the Monday: the Tuesday.
+        assert_eq!(payment_date(m("2030-03")), d("2030-04-30"));
+        // Every month for years lands on a weekday that is not 29 April, and within
+        // three days of the 27th.
+        let mut month = m("2026-01");
+        for _ in 0..240 {
+            let paid = payment_date(month);
+            assert!(paid.weekday() < 5 && (paid.month, paid.day) != (4, 29), "{paid}");
+            assert!(Month::of(paid) == month.next() || paid.day <= 2, "{paid}");
+            month = month.next();
+        }
+    }
 
     #[test]
     fn months_and_dates_parse_only_real_ones() {

@@ -383,9 +383,10 @@ impl NewInvoice {
         Date { day: 10, ..month.first() }
     }
 
-    /// Paid on the 27th of the next month (口座振替・カード).
+    /// Paid on the 27th of the next month, or the next day the banks open
+    /// (口座振替・カード).
     pub fn due_on(month: Month) -> Date {
-        Date { day: 27, ..month.next().first() }
+        crate::domain::billing::payment_date(month)
     }
 }
 
