@@ -77,6 +77,7 @@ test('with two-step verification on, adding a passkey asks for a code @changes-a
   await page.getByLabel('iTSCOM ID').fill(id);
   await page.getByLabel('パスワード', { exact: true }).fill(currentPassword(id));
   await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+  await page.locator('#start-password').fill(currentPassword(id));
   await page.getByRole('button', { name: '2段階認証を設定する' }).click();
   const key = (await page.getByTestId('two-step-key').textContent())!;
   await page.getByLabel('確認コード').fill(totp(key));

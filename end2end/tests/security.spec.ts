@@ -38,6 +38,8 @@ test('two-step verification, signed-in devices and the activity @changes-account
 
   // Set up: the QR code and the key; a wrong first code is refused, the right one turns it on.
   const since = Date.now();
+  // The password, however fresh the login: turned on, it signs every other device out.
+  await page.locator('#start-password').fill(password);
   await page.getByRole('button', { name: '2段階認証を設定する' }).click();
   await expect(page.getByTestId('two-step-qr')).toBeVisible();
   await expect(page.getByTestId('setup-signs-out')).toBeVisible();

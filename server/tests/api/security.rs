@@ -39,7 +39,10 @@ fn code(app: &totp_rs::TOTP, offset: i64) -> String {
 /// 佐藤 花子 logged in, her two-step setup started: her browser and the app it shows.
 async fn two_step_started(app: &TestApp) -> (reqwest::Client, totp_rs::TOTP) {
     let c = logged_in(app, HANAKO.0, HANAKO.1).await;
-    assert_eq!(post_from(app, &c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
+    assert_eq!(
+        post_from(app, &c, "/api/security/two-step/start", &[("password", HANAKO.1)]).await,
+        "/account/security/two-step"
+    );
     let (_, body) = app.get_text_with(&c, "/account/security/two-step").await;
     (c, app_of(&testid_text(&body, "two-step-key")))
 }
@@ -74,7 +77,13 @@ fn browser_subject(app: &TestApp, account: &str, jar: &reqwest::cookie::Jar) -> 
 
 /// Two-step verification set up for `c` (logged in): its app and recovery codes.
 async fn turn_on(app: &TestApp, c: &reqwest::Client) -> (totp_rs::TOTP, Vec<String>) {
-    assert_eq!(post_from(app, c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
+    turn_on_as(app, c, HANAKO.1).await
+}
+
+/// [`turn_on`] for the account whose password is `password`.
+async fn turn_on_as(app: &TestApp, c: &reqwest::Client, password: &str) -> (totp_rs::TOTP, Vec<String>) {
+    let start = [("password", password)];
+    assert_eq!(post_from(app, c, "/api/security/two-step/start", &start).await, "/account/security/two-step");
     let (status, body) = app.get_text_with(c, "/account/security/two-step").await;
     assert_eq!(status, 200);
     assert!(body.contains("data-testid=\"two-step-qr\""), "a QR code");
@@ -231,7 +240,10 @@ async fn two_step_verification_turns_on_with_a_first_code_and_each_login_then_as
     // The menu leads there.
     assert!(body.contains("href=\"/account/security\""));
 
-    assert_eq!(post_from(&app, &c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
+    assert_eq!(
+        post_from(&app, &c, "/api/security/two-step/start", &[("password", HANAKO.1)]).await,
+        "/account/security/two-step"
+    );
     let (_, body) = app.get_text_with(&c, "/account/security/two-step").await;
     let totp = app_of(&testid_text(&body, "two-step-key"));
     // Wrong, malformed, or a recovery code where the first code is due: refused.
@@ -606,6 +618,31 @@ async fn a_first_code_turns_on_only_the_secret_it_was_checked_against(backend: B
     assert!(store::two_step_on(&mut conn, &account).await.unwrap());
 }
 
+/// Setting two-step verification up asks for the password however fresh the login:
+/// turned on, it signs every other device out and asks each login for a code, so a
+/// session copied in its first minutes (a cookie taken, a phone left open) would lock
+/// the owner out with an authenticator of its own. Before, a login of under 5 minutes
+/// started the setup with no password.
+async fn setting_two_step_up_asks_for_the_password_however_fresh_the_login(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (_, page) = app.get_text_with(&c, "/account/security").await;
+    assert!(page.contains("id=\"start-password\""), "the field, on a fresh login");
+    assert_eq!(
+        post_from(&app, &c, "/api/security/two-step/start", &[]).await,
+        "/account/security?error=current_password.required"
+    );
+    assert_eq!(
+        post_from(&app, &c, "/api/security/two-step/start", &[("password", "Wrong_pass1")]).await,
+        "/account/security?error=current_password.mismatch"
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM totp_factors").await, 0, "no setup");
+    assert_eq!(
+        post_from(&app, &c, "/api/security/two-step/start", &[("password", HANAKO.1)]).await,
+        "/account/security/two-step"
+    );
+}
+
 /// A setup under way belongs to the session that started it: another session of the
 /// same account (a stolen one) neither sees its key nor confirms it with the right
 /// code, which would have kept a copy of the new factor and taken its recovery codes.
@@ -614,7 +651,7 @@ async fn a_two_step_setup_is_seen_and_confirmed_by_its_own_session_only(backend:
     let owner = logged_in(&app, HANAKO.0, HANAKO.1).await;
     let other = logged_in(&app, HANAKO.0, HANAKO.1).await;
     assert_eq!(
-        post_from(&app, &owner, "/api/security/two-step/start", &[]).await,
+        post_from(&app, &owner, "/api/security/two-step/start", &[("password", HANAKO.1)]).await,
         "/account/security/two-step"
     );
     let (_, body) = app.get_text_with(&owner, "/account/security/two-step").await;
@@ -918,7 +955,7 @@ async fn a_process_whose_seal_key_opens_no_stored_secret_does_not_start(backend:
     assert!(error.contains("SEAL_KEY"), "{error}");
     // A factor the other process sealed since (the newest) does not hold the cluster's
     // key out: it opens the others.
-    turn_on(&other, &logged_in(&other, ICHIRO.0, ICHIRO.1).await).await;
+    turn_on_as(&other, &logged_in(&other, ICHIRO.0, ICHIRO.1).await, ICHIRO.1).await;
     drop(spawn_app_on(&app.database_url, None, &[], site).await);
 }
 
@@ -1172,7 +1209,7 @@ async fn the_support_centre_takes_the_second_factors_off(backend: Backend) {
     add_passkey(&app, &c, 7).await;
     turn_on(&app, &c).await;
     let ichiro = logged_in(&app, ICHIRO.0, ICHIRO.1).await;
-    turn_on(&app, &ichiro).await;
+    turn_on_as(&app, &ichiro, ICHIRO.1).await;
     assert_eq!(location(&app.login(HANAKO.0, HANAKO.1).await), "/login/two-step?next=/");
     let (ok, out) = operator(&app, "two-step-off", &["--customer", "100000002"]);
     assert!(ok && out.contains("removed") && out.contains("the password is unchanged"), "{out}");
@@ -1189,7 +1226,10 @@ async fn the_support_centre_takes_the_second_factors_off(backend: Backend) {
     let (_, body) = app.get_text_with(&c, "/account/security/activity?kind=security").await;
     assert!(body.contains("カスタマーセンターが2段階認証とパスキーを解除"), "in her activity");
     // A setup never confirmed is no factor: nothing is removed.
-    assert_eq!(post_from(&app, &c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
+    assert_eq!(
+        post_from(&app, &c, "/api/security/two-step/start", &[("password", HANAKO.1)]).await,
+        "/account/security/two-step"
+    );
     let (ok, out) = operator(&app, "two-step-off", &["--customer", "100000002"]);
     assert!(ok && out.contains("nothing to remove"), "{out}");
     assert_eq!(app.get_text_with(&c, "/account").await.0, 200, "nothing removed: her session goes on");
@@ -2148,7 +2188,10 @@ async fn signing_a_session_out_ends_the_changes_it_started(backend: Backend) {
 async fn a_password_login_under_way_when_two_step_is_turned_on_waits_for_its_code(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
-    assert_eq!(post_from(&app, &c, "/api/security/two-step/start", &[]).await, "/account/security/two-step");
+    assert_eq!(
+        post_from(&app, &c, "/api/security/two-step/start", &[("password", HANAKO.1)]).await,
+        "/account/security/two-step"
+    );
     let account = account_of(&app, "100000002").await;
     let mut turning_on = app.db.begin().await.unwrap();
     app::ssr::db::customers::lock_account(&mut turning_on, &account).await.unwrap();
@@ -2344,6 +2387,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 }
 
 on_both_databases!(
+    setting_two_step_up_asks_for_the_password_however_fresh_the_login,
     removing_a_passkey_ends_the_sessions_it_opened,
     a_two_step_setup_under_way_goes_on_after_signing_the_others_out,
     signing_a_session_out_ends_the_changes_it_started,

@@ -223,8 +223,11 @@ async fn save_notices(notices: String, password: Option<String>) -> crate::ssr::
     Ok(super::routes::done("notices", "notices"))
 }
 
-/// `2段階認証を設定する`: a new secret waits for its first code (the password again
-/// after 5 minutes).
+/// `2段階認証を設定する`: a new secret waits for its first code. The account's password
+/// is asked every time (or a passkey), not only after 5 minutes: turned on, it signs
+/// every other device out and asks a code of every login, so a session taken from the
+/// owner (a cookie copied in its first minutes) would otherwise lock her out with an
+/// authenticator of its own.
 #[server(endpoint = "security/two-step/start")]
 pub async fn start_two_step(password: Option<String>) -> Result<String, AppError> {
     crate::ssr::respond(super::routes::SECURITY, begin_setup(password)).await
@@ -235,7 +238,7 @@ async fn begin_setup(password: Option<String>) -> crate::ssr::Answer {
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let key = state.settings.seal_key.as_ref().ok_or(AppError::ServiceUnavailable)?;
     let t = crate::ssr::now();
-    crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
+    crate::ssr::auth::check_password(&state.db, &account, password, t).await?;
     let mut conn = state.db.conn().await?;
     let sealed = crate::ssr::crypto::seal_with(key.expose(), &super::totp::new_secret());
     if !super::store::put_pending(&mut conn, &account.account_id, &account.session_hash, &sealed, t).await? {

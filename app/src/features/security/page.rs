@@ -70,7 +70,7 @@ pub fn LoginSecurityPage() -> impl IntoView {
                     {move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. })).map(|e| view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> })}
                     <PasskeysSection passkeys=o.passkeys.clone() needs_password=o.needs_password
                         needs_code=matches!(o.two_step, TwoStep::On { .. }) error=error/>
-                    <TwoStepSection state=o.two_step.clone() needs_password=o.needs_password error=error/>
+                    <TwoStepSection state=o.two_step.clone() error=error/>
                     <DevicesSection devices=o.devices.clone()/>
                     <NoticesSection on=o.new_browser_mail needs_password=o.needs_password error=error/>
                     <section class="card">
@@ -169,7 +169,7 @@ fn PasskeysSection(
 }
 
 #[component]
-fn TwoStepSection(state: TwoStep, needs_password: bool, error: Signal<Option<AppError>>) -> impl IntoView {
+fn TwoStepSection(state: TwoStep, error: Signal<Option<AppError>>) -> impl IntoView {
     let tr = super::texts::t();
     let start = ServerAction::<StartTwoStep>::new();
     let off = ServerAction::<DisableTwoStep>::new();
@@ -181,7 +181,7 @@ fn TwoStepSection(state: TwoStep, needs_password: bool, error: Signal<Option<App
         TwoStep::Off => view! {
             <p class="mb-3 font-bold" data-testid="two-step-state">{tr.two_step_off}</p>
             <ActionForm action=start attr:class="space-y-3" attr:novalidate="">
-                <PasswordAgain needed=needs_password error=error id="start-password"/>
+                <PasswordAgain needed=true error=error id="start-password"/>
                 <Submit label=tr.two_step_start/>
             </ActionForm>
         }
