@@ -618,6 +618,21 @@ async fn a_first_code_turns_on_only_the_secret_it_was_checked_against(backend: B
     assert!(store::two_step_on(&mut conn, &account).await.unwrap());
 }
 
+/// 他の端末をすべてログアウト is mailed to the contact address when it signs devices out,
+/// as the other sign-in changes are: pressed on a session taken from her, it is what
+/// signs the owner out. With none to sign out, nothing is mailed.
+async fn signing_the_others_out_is_mailed(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let owner = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let _other = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    post_from(&app, &owner, "/api/security/sessions/end-others", &[]).await;
+    let mails = outbox_mails_to(&app, "security.other_sessions_ended", "hanako@example.com").await;
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].text.contains("ほかの端末（1台）をすべてログアウトしました。"), "{}", mails[0].text);
+    post_from(&app, &owner, "/api/security/sessions/end-others", &[]).await;
+    assert_eq!(outbox_mails_to(&app, "security.other_sessions_ended", "hanako@example.com").await.len(), 1);
+}
+
 /// Setting two-step verification up asks for the password however fresh the login:
 /// turned on, it signs every other device out and asks each login for a code, so a
 /// session copied in its first minutes (a cookie taken, a phone left open) would lock
@@ -2387,6 +2402,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 }
 
 on_both_databases!(
+    signing_the_others_out_is_mailed,
     setting_two_step_up_asks_for_the_password_however_fresh_the_login,
     removing_a_passkey_ends_the_sessions_it_opened,
     a_two_step_setup_under_way_goes_on_after_signing_the_others_out,

@@ -111,6 +111,16 @@ async fn end_others() -> crate::ssr::Answer {
     let t = crate::ssr::now();
     let mut tx = state.db.begin().await?;
     let ended = sign_out_others(&mut tx, &account, Record::Always, t).await?;
+    // Told by mail, as the other sign-in changes are: from a session taken from her,
+    // this is what signs the owner out.
+    if ended > 0 {
+        let mail = |locale, to: &str| {
+            let what = (super::texts::of(locale).changed_others_ended)(ended as i64);
+            super::mail::sign_in_changed(&state.settings, locale, to, &what, t)
+        };
+        let topic = crate::ssr::events::Event::OtherSessionsEnded.name();
+        crate::ssr::db::customers::notify(&mut tx, &account.account_id, topic, mail, t).await?;
+    }
     // This one goes on under a new token, with what it has under way: a copy of its
     // cookie (someone else's, taken from this browser) ends with the others.
     let token = crate::ssr::auth::session::rotate(&mut tx, &account.session_hash)
