@@ -2093,32 +2093,69 @@ async fn a_passkey_removed_during_its_prompt_confirms_nothing(backend: Backend) 
     assert_eq!(to, "/account?error=current_password.required");
 }
 
-/// Removing a passkey ends the sessions it opened on other devices (a lost phone's):
-/// the owner removes it from her desk, and the phone's session is logged out; a session
-/// of another way in, and the one that removed it, go on. Before, the passkey was gone
-/// and the mail sent, and the phone's session carried on.
+/// Removing a passkey ends the sessions it opened on other devices (a lost phone's),
+/// and the changes they started that a mailed link would complete: the owner removes
+/// it from her desk, the phone's session is logged out and the contact change it
+/// started goes nowhere; a passkey session of no passkey named (opened by the release
+/// before) ends too; a session of another way in, and the one that removed it, go on.
+/// Before, the passkey was gone and the mail sent, and the phone's session carried on.
 async fn removing_a_passkey_ends_the_sessions_it_opened(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
+    let contact = contact_of(&app, "100000002").await;
     let desk = logged_in(&app, HANAKO.0, HANAKO.1).await;
     let mut key = add_passkey(&app, &desk, 9).await;
     let phone = app.new_browser();
     let (status, next) = passkey_login(&app, &phone, |options| key.assert(options)).await;
     assert_eq!((status, next.as_str()), (200, "/billing"));
+    let form = [("contact", "other"), ("email", "finder@example.jp"), ("password", HANAKO.1)];
+    assert_eq!(
+        post_from(&app, &phone, "/api/account/contact", &form).await,
+        "/account?done=contact_mailed#contact"
+    );
+    let mail = outbox_mails_to(&app, "account.contact_confirm", "finder@example.jp").await;
+    let link = link_path(&mail[0], "/account/contact/verify?token=").expect("the link");
+    let (older, older_jar) = browser_with_jar();
+    let (status, _) = passkey_login(&app, &older, |options| key.assert(options)).await;
+    assert_eq!(status, 200);
+    let account = account_of(&app, "100000002").await;
+    let older_hash = app::ssr::auth::sha256_hex(&cookie_of(&app, &older_jar, "mypage_session"));
+    exec(&app, &format!("UPDATE sessions SET passkey_id = NULL WHERE id_hash = '{older_hash}'")).await;
     let other = logged_in(&app, HANAKO.0, HANAKO.1).await;
     assert_eq!(app.get_text_with(&phone, "/account").await.0, 200);
-    let account = account_of(&app, "100000002").await;
     let id: String = sqlx::query_scalar("SELECT id FROM passkeys WHERE account_id = $1")
         .bind(&account)
         .fetch_one(app.db.pool())
         .await
         .unwrap();
     let to = post_from(&app, &desk, "/api/security/passkey/delete", &[("id", id.as_str())]).await;
-    assert_eq!(to, "/account/security?done=passkey_removed#passkeys");
-    assert!(location(&phone.get(app.url("/account")).send().await.unwrap()).starts_with("/login"));
+    assert_eq!(to, "/account/security?done=passkey_removed_ended#passkeys");
+    for ended in [&phone, &older] {
+        assert!(location(&ended.get(app.url("/account")).send().await.unwrap()).starts_with("/login"));
+    }
     assert_eq!(app.get_text_with(&other, "/account").await.0, 200, "a password login goes on");
     assert_eq!(app.get_text_with(&desk, "/account").await.0, 200, "this one goes on");
-    let (_, page) = app.get_text_with(&desk, "/account/security?done=passkey_removed").await;
+    let (_, page) = app.get_text_with(&desk, &to).await;
     assert!(page.contains("このパスキーでログインしていたほかの端末は、ログアウトしました。"));
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    let to = post_from(&app, &app.new_browser(), "/api/account/contact/confirm", &[("token", &token)]).await;
+    assert!(to.contains("error=link"), "{to}");
+    assert_eq!(contact_of(&app, "100000002").await, contact);
+}
+
+/// A stolen session's budget of mailed changes does not start again at
+/// 他の端末をすべてログアウト (its new token keeps what it spent): 20 an hour, then one
+/// every 5 minutes. Before, each press gave 20 more mails to the owner.
+async fn signing_the_others_out_keeps_the_sessions_budget_of_mailed_changes(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    for i in 0..20 {
+        let on = if i % 2 == 0 { "off" } else { "on" };
+        let form = [("mailbox_id", "mbx-hanako-a01"), ("virus_check", on)];
+        assert_eq!(post_from(&app, &c, "/api/mail/virus-check", &form).await, "/mail", "{i}");
+    }
+    post_from(&app, &c, "/api/security/sessions/end-others", &[]).await;
+    let form = [("mailbox_id", "mbx-hanako-a01"), ("virus_check", "off")];
+    assert_eq!(post_from(&app, &c, "/api/mail/virus-check", &form).await, "/mail?error=throttled");
 }
 
 /// A two-step setup whose key is on screen goes on after 他の端末をすべてログアウト in
@@ -2402,6 +2439,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 }
 
 on_both_databases!(
+    signing_the_others_out_keeps_the_sessions_budget_of_mailed_changes,
     signing_the_others_out_is_mailed,
     setting_two_step_up_asks_for_the_password_however_fresh_the_login,
     removing_a_passkey_ends_the_sessions_it_opened,

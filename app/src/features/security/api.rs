@@ -130,6 +130,10 @@ async fn end_others() -> crate::ssr::Answer {
     super::store::rebind_session(&mut tx, crate::features::SESSION_BOUND, &account.session_hash, &new_hash)
         .await?;
     super::store::rebind_setups(&mut tx, &account.session_hash, &new_hash).await?;
+    // And its budget of mailed changes: pressed on a stolen session, a new token would
+    // otherwise give it 20 more mails to the owner each time.
+    let noticed = &crate::ssr::auth::throttle::NOTICED_CHANGES;
+    crate::ssr::auth::throttle::carry(&mut tx, noticed, &account.session_hash, &new_hash).await?;
     tx.commit().await?;
     crate::ssr::auth::set_cookie(&crate::ssr::auth::session::cookie(&state.settings, &token));
     Ok(format!("{}?done=others_ended&n={ended}#devices", super::routes::SECURITY))
@@ -1241,12 +1245,19 @@ async fn remove_passkey(id: String, password: Option<String>) -> crate::ssr::Ans
     if !super::store::delete_passkey(&mut tx, &account.account_id, &id).await? {
         return Err(AppError::FlowExpired.into());
     }
-    // The sessions it opened on other devices (a lost phone's) end with it; this one,
-    // which removed it with the password, goes on.
-    super::store::end_sessions_of_passkey(&mut tx, &account.account_id, &id, &account.session_hash).await?;
+    // The sessions it opened on other devices (a lost phone's) end with it, and the
+    // changes they started that a mailed link would complete; this one, which removed
+    // it with the password, goes on.
+    let ended =
+        super::store::end_sessions_of_passkey(&mut tx, &account.account_id, &id, &account.session_hash)
+            .await?;
+    for session in &ended {
+        end_started_by(&mut tx, &account.account_id, crate::ssr::flow::Sessions::Only(session), t).await?;
+    }
     changed(&mut tx, &account.account_id, Event::PasskeyRemoved, |w| w.done_passkey_removed, t).await?;
     tx.commit().await?;
-    Ok(super::routes::done("passkey_removed", "passkeys"))
+    let done = if ended.is_empty() { "passkey_removed" } else { "passkey_removed_ended" };
+    Ok(super::routes::done(done, "passkeys"))
 }
 
 /// `パスキーでログイン`, its start (called by the login page's script): the options for

@@ -58,6 +58,7 @@ pub fn LoginSecurityPage() -> impl IntoView {
             "passkey_added" => Some(tr.done_passkey_added.to_string()),
             "passkey_renamed" => Some(tr.done_passkey_renamed.to_string()),
             "passkey_removed" => Some(tr.done_passkey_removed.to_string()),
+            "passkey_removed_ended" => Some(tr.done_passkey_removed_ended.to_string()),
             _ => None,
         })
     };

@@ -518,6 +518,7 @@ pub async fn rebind_session(
 /// rotated hash: a two-step setup whose key is on screen (its first code is taken in
 /// that session only), and a passkey registration that proved a code.
 pub async fn rebind_setups(conn: &mut Conn, old: &str, new: &str) -> Result<(), sqlx::Error> {
+    // (Session hashes: unique to the session, so no other account's row is reached.)
     for (table, column) in [("totp_factors", "pending_session"), ("webauthn_ceremonies", "code_session")] {
         sqlx::query(&format!("UPDATE {table} SET {column} = $2 WHERE {column} = $1"))
             .bind(old)
@@ -543,20 +544,25 @@ pub async fn opened_with_passkey(
 }
 
 /// The account's sessions opened with passkey `passkey_id` end, but `keep` (the session
-/// that removed it): how many.
+/// that removed it), and so do its passkey sessions of no passkey named (opened by the
+/// release before): the ended sessions' hashes.
 pub async fn end_sessions_of_passkey(
     conn: &mut Conn,
     account_id: &str,
     passkey_id: &str,
     keep: &str,
-) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND passkey_id = $2 AND id_hash <> $3")
-        .bind(account_id)
-        .bind(passkey_id)
-        .bind(keep)
-        .execute(conn)
-        .await?
-        .rows_affected())
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "DELETE FROM sessions
+         WHERE account_id = $1 AND id_hash <> $3
+            AND (passkey_id = $2 OR (passkey_id IS NULL AND method = 'passkey'))
+         RETURNING id_hash",
+    )
+    .bind(account_id)
+    .bind(passkey_id)
+    .bind(keep)
+    .fetch_all(conn)
+    .await
 }
 
 /// Every passkey of the account goes (a re-registration).

@@ -345,6 +345,17 @@ pub async fn notice_due_row(
 }
 
 /// The secret was right: forget the subject's failures.
+/// `policy`'s count for subject `from` goes on as `to`'s (a session under a new token
+/// keeps what it has spent: a new token is no fresh budget).
+pub async fn carry(conn: &mut Conn, policy: &Policy, from: &str, to: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE throttle SET key = $2 WHERE key = $1")
+        .bind(key(policy, from))
+        .bind(key(policy, to))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn reset(conn: &mut Conn, policy: &Policy, subject: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM throttle WHERE key = $1").bind(key(policy, subject)).execute(conn).await?;
     Ok(())
