@@ -558,9 +558,10 @@ async fn insert_usage(conn: &mut Conn, c: &DemoCustomer, at: i64) -> Result<(), 
     Ok(())
 }
 
-/// The demo's payments: every month whose payment date (the 27th of the next month)
-/// has come is paid on it; the others are お支払い予定 (always the latest, and the one
-/// before until the 27th); 鈴木 一郎's bank debit two months back failed (未払い).
+/// The demo's payments: every month whose payment date (the 27th of the next month, or
+/// the next day the banks open) has come is paid on it; the others are お支払い予定
+/// (always the latest, and the one before until its payment date); 鈴木 一郎's bank
+/// debit two months back failed (未払い).
 async fn settle_demo_invoices(
     db: &Db,
     months: &[Month],

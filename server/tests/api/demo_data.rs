@@ -34,8 +34,9 @@ async fn the_demo_data_of_spec_section_7_is_loaded(backend: Backend) {
     assert_eq!(prorated[0].1, "インターネット 300Mコース");
     assert_eq!(prorated[1].1, "インターネット 1Gコース");
     assert_eq!(prorated[0].2 + prorated[1].2, prorated[0].3, "the month's days, split");
-    // Every month whose payment date (the 27th of the next month) has come is paid, but
-    // 鈴木 一郎's one month after a failed bank debit (未払い); the latest is お支払い予定.
+    // Every month whose payment date (the 27th of the next month, or the next day the
+    // banks open) has come is paid, but 鈴木 一郎's one month after a failed bank debit
+    // (未払い); the latest is お支払い予定.
     let today = app::domain::billing::Date::of_unix_jst(app::ssr::now()).to_string();
     let past_due = "SELECT customer_no, billing_month FROM invoices WHERE status = 'unpaid' AND due_on < $1";
     let unpaid_past_due: Vec<(String, String)> = rows_for(&app, past_due, &today).await;
