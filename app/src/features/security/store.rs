@@ -504,22 +504,22 @@ pub async fn rebind_session(
     old: &str,
     new: &str,
 ) -> Result<(), sqlx::Error> {
-    for table in tables {
-        sqlx::query(&format!("UPDATE {table} SET session_hash = $2 WHERE session_hash = $1"))
-            .bind(old)
-            .bind(new)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
+    let columns: Vec<(&str, &str)> = tables.iter().map(|t| (*t, "session_hash")).collect();
+    rebind(conn, &columns, old, new).await
 }
 
 /// The security setups the session `old` has under way go on with it under `new`, its
 /// rotated hash: a two-step setup whose key is on screen (its first code is taken in
 /// that session only), and a passkey registration that proved a code.
 pub async fn rebind_setups(conn: &mut Conn, old: &str, new: &str) -> Result<(), sqlx::Error> {
-    // (Session hashes: unique to the session, so no other account's row is reached.)
-    for (table, column) in [("totp_factors", "pending_session"), ("webauthn_ceremonies", "code_session")] {
+    rebind(conn, &[("totp_factors", "pending_session"), ("webauthn_ceremonies", "code_session")], old, new)
+        .await
+}
+
+/// Each `(table, column)` holding the session hash `old` holds `new` (session hashes
+/// are unique to their session: no other account's row is reached).
+async fn rebind(conn: &mut Conn, columns: &[(&str, &str)], old: &str, new: &str) -> Result<(), sqlx::Error> {
+    for (table, column) in columns {
         sqlx::query(&format!("UPDATE {table} SET {column} = $2 WHERE {column} = $1"))
             .bind(old)
             .bind(new)
