@@ -2171,6 +2171,23 @@ async fn a_two_step_setup_under_way_goes_on_after_signing_the_others_out(backend
     assert_eq!(to, "/account/security/two-step/codes");
 }
 
+/// A passkey registration that proved a code goes on after 他の端末をすべてログアウト in
+/// another tab (the prompt cancelled, 追加 again with the same code): the ceremony goes
+/// along to the session's new token. Before, it stayed with the old token, and the
+/// code, taken once already, was asked for again.
+async fn a_passkey_ceremony_under_way_goes_on_after_signing_the_others_out(backend: Backend) {
+    const START: &str = "/api/security/passkey/register/start";
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (totp, _) = turn_on(&app, &c).await;
+    let otp = code(&totp, 0);
+    assert_eq!(script_call(&app, &c, START, &[("otp", &otp)]).await.0, 200);
+    let to = post_from(&app, &c, "/api/security/sessions/end-others", &[]).await;
+    assert!(to.starts_with("/account/security?done=others_ended"), "{to}");
+    let (status, body) = script_call(&app, &c, START, &[("otp", &otp)]).await;
+    assert_eq!(status, 200, "the same code again: {body}");
+}
+
 /// A change of the contact address that a session started, waiting for its mailed link,
 /// ends when that session is signed out: by 他の端末をすべてログアウト on another device, or
 /// by ending that session alone. The change of the session that signs the others out
@@ -2439,6 +2456,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 }
 
 on_both_databases!(
+    a_passkey_ceremony_under_way_goes_on_after_signing_the_others_out,
     signing_the_others_out_keeps_the_sessions_budget_of_mailed_changes,
     signing_the_others_out_is_mailed,
     setting_two_step_up_asks_for_the_password_however_fresh_the_login,
