@@ -15,6 +15,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     // The menus are a member's (every screen they lead to asks for a login): a page
     // seen logged out (the login, a registration, a recovery) shows none.
     let member = move || user.get().and_then(|r| r.ok()).flatten().is_some();
+    // The page's path, read now: the menus' Transitions may resolve after the router of
+    // a page that answered otherwise (a redirect) is gone.
+    let path = StoredValue::new(leptos_router::hooks::use_location().pathname.get_untracked());
     view! {
         <a href="#main" class="skip-link">{tx.skip_to_content}</a>
         <header class="site-header">
@@ -45,7 +48,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             {tx.open_menu}
                         </summary>
                         <nav aria-label=tx.main_menu class="px-4 pb-4">
-                            <MenuList/>
+                            <MenuList path=path.get_value()/>
                         </nav>
                     </details>
                 })}
@@ -55,7 +58,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || member().then(|| view! {
                     <nav aria-label=tx.main_menu class="side-nav hidden md:block">
-                        <MenuList/>
+                        <MenuList path=path.get_value()/>
                     </nav>
                 })}
             </Transition>

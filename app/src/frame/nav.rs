@@ -94,10 +94,11 @@ pub const MENUS: &[MenuSection] = &[
 /// The menu sections as lists; used by the desktop side navigation and the phone menu.
 /// The same on every page of a language, so its HTML is built once per language and
 /// reused (pages render on the server only); the item of the page's screen is marked
-/// `aria-current` in it, for the eye and for a screen reader.
+/// `aria-current` in it, for the eye and for a screen reader. `path` is the page's,
+/// read by the frame as it is made: the menus render in a `Transition` that may resolve
+/// after the router of a page answered otherwise (a redirect) is gone.
 #[component]
-pub fn MenuList() -> impl IntoView {
-    let path = leptos_router::hooks::use_location().pathname.get_untracked();
+pub fn MenuList(path: String) -> impl IntoView {
     match marked(menu_html(use_locale()), &path) {
         std::borrow::Cow::Borrowed(html) => {
             view! { <div class="space-y-5" inner_html=html></div> }.into_any()
