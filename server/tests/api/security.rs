@@ -1060,6 +1060,24 @@ async fn a_security_change_ends_a_login_waiting_for_its_code(backend: Backend) {
     assert!(location(&get_page(&b, &app.url("/account")).await).starts_with("/login"), "no session");
 }
 
+/// A change of 佐藤 花子's contact address to `email`, started from `c` and waiting
+/// for its mailed link: the link's token.
+async fn contact_change_started(app: &TestApp, c: &reqwest::Client, email: &str) -> String {
+    let form = [("contact", "other"), ("email", email), ("password", HANAKO.1)];
+    assert_eq!(
+        post_from(app, c, "/api/account/contact", &form).await,
+        "/account?done=contact_mailed#contact"
+    );
+    let mail = outbox_mails_to(app, "account.contact_confirm", email).await;
+    let link = link_path(&mail[0], "/account/contact/verify?token=").expect("the link");
+    link.split("token=").nth(1).unwrap().to_string()
+}
+
+/// The contact change's link `token` followed, in a browser of its own: where it leads.
+async fn contact_change_confirmed(app: &TestApp, token: &str) -> String {
+    post_from(app, &app.new_browser(), "/api/account/contact/confirm", &[("token", token)]).await
+}
+
 /// Turning two-step verification on signs out every other device: a session someone
 /// logged in with a stolen password (the reason to turn it on) went on without a code,
 /// and could still change the contact address and take the account by a reset. The
@@ -1069,13 +1087,7 @@ async fn turning_it_on_signs_out_the_other_devices(backend: Backend) {
     let thief = logged_in(&app, HANAKO.0, HANAKO.1).await;
     let contact = contact_of(&app, "100000002").await;
     // A change it started, waiting for its mailed link.
-    let started = [("contact", "other"), ("email", "early@example.jp"), ("password", HANAKO.1)];
-    assert_eq!(
-        post_from(&app, &thief, "/api/account/contact", &started).await,
-        "/account?done=contact_mailed#contact"
-    );
-    let mail = outbox_mails_to(&app, "account.contact_confirm", "early@example.jp").await;
-    let link = link_path(&mail[0], "/account/contact/verify?token=").expect("the link");
+    let token = contact_change_started(&app, &thief, "early@example.jp").await;
     let (c, totp) = two_step_started(&app).await;
     let (_, body) = app.get_text_with(&c, "/account/security/two-step").await;
     assert!(
@@ -1091,8 +1103,7 @@ async fn turning_it_on_signs_out_the_other_devices(backend: Backend) {
     assert!(location(&thief.get(app.url("/account")).send().await.unwrap()).starts_with("/login"));
     assert!(outbox_mails_to(&app, "account.contact_confirm", "thief@example.jp").await.is_empty());
     // Nor does the change it started finish.
-    let token = link.split("token=").nth(1).unwrap().to_string();
-    let to = post_from(&app, &app.new_browser(), "/api/account/contact/confirm", &[("token", &token)]).await;
+    let to = contact_change_confirmed(&app, &token).await;
     assert!(to.contains("error=link"), "{to}");
     assert_eq!(contact_of(&app, "100000002").await, contact);
     assert_eq!(app.get_text_with(&c, "/account").await.0, 200, "this one goes on");
@@ -2107,13 +2118,7 @@ async fn removing_a_passkey_ends_the_sessions_it_opened(backend: Backend) {
     let phone = app.new_browser();
     let (status, next) = passkey_login(&app, &phone, |options| key.assert(options)).await;
     assert_eq!((status, next.as_str()), (200, "/billing"));
-    let form = [("contact", "other"), ("email", "finder@example.jp"), ("password", HANAKO.1)];
-    assert_eq!(
-        post_from(&app, &phone, "/api/account/contact", &form).await,
-        "/account?done=contact_mailed#contact"
-    );
-    let mail = outbox_mails_to(&app, "account.contact_confirm", "finder@example.jp").await;
-    let link = link_path(&mail[0], "/account/contact/verify?token=").expect("the link");
+    let token = contact_change_started(&app, &phone, "finder@example.jp").await;
     let (older, older_jar) = browser_with_jar();
     let (status, _) = passkey_login(&app, &older, |options| key.assert(options)).await;
     assert_eq!(status, 200);
@@ -2136,8 +2141,7 @@ async fn removing_a_passkey_ends_the_sessions_it_opened(backend: Backend) {
     assert_eq!(app.get_text_with(&desk, "/account").await.0, 200, "this one goes on");
     let (_, page) = app.get_text_with(&desk, &to).await;
     assert!(page.contains("このパスキーでログインしていたほかの端末は、ログアウトしました。"));
-    let token = link.split("token=").nth(1).unwrap().to_string();
-    let to = post_from(&app, &app.new_browser(), "/api/account/contact/confirm", &[("token", &token)]).await;
+    let to = contact_change_confirmed(&app, &token).await;
     assert!(to.contains("error=link"), "{to}");
     assert_eq!(contact_of(&app, "100000002").await, contact);
 }
@@ -2196,25 +2200,12 @@ async fn a_passkey_ceremony_under_way_goes_on_after_signing_the_others_out(backe
 async fn signing_a_session_out_ends_the_changes_it_started(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let contact = contact_of(&app, "100000002").await;
+    let app_ = &app;
     let start = |c: &reqwest::Client, email: &'static str| {
-        let (app, c) = (&app, c.clone());
-        async move {
-            let form = [("contact", "other"), ("email", email), ("password", HANAKO.1)];
-            assert_eq!(
-                post_from(app, &c, "/api/account/contact", &form).await,
-                "/account?done=contact_mailed#contact"
-            );
-            let mail = outbox_mails_to(app, "account.contact_confirm", email).await;
-            let link = link_path(&mail[0], "/account/contact/verify?token=").expect("the link");
-            link.split("token=").nth(1).unwrap().to_string()
-        }
+        let c = c.clone();
+        async move { contact_change_started(app_, &c, email).await }
     };
-    let confirm = |token: String| {
-        let app = &app;
-        async move {
-            post_from(app, &app.new_browser(), "/api/account/contact/confirm", &[("token", &token)]).await
-        }
-    };
+    let confirm = move |token: String| async move { contact_change_confirmed(app_, &token).await };
     let thief = logged_in(&app, HANAKO.0, HANAKO.1).await;
     let thiefs = start(&thief, "early@example.jp").await;
     let owner = logged_in(&app, HANAKO.0, HANAKO.1).await;
