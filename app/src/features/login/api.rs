@@ -117,7 +117,8 @@ async fn log_in(itscom_id: String, password: String, next: String) -> crate::ssr
         return Ok(step);
     }
     let started =
-        start_session_in(&mut tx, &state, &account, &client, t, auth::session::Method::Password).await?;
+        start_proven_session_in(&mut tx, &state, &account, &client, t, auth::session::Method::Password)
+            .await?;
     tx.commit().await?;
     started.hand_over(&state.settings);
     Ok(next)
@@ -244,12 +245,26 @@ pub(crate) async fn start_session_in(
     t: i64,
     method: crate::ssr::auth::session::Method,
 ) -> Result<Started, AppError> {
-    use crate::ssr::auth::{self, session, throttle};
-    use crate::ssr::events::{record, Event, Subject};
-    let settings = &state.settings;
     if !super::store::still_as_proven(tx, &account.id, &account.password_hash).await? {
         return Err(AppError::InvalidCredentials);
     }
+    start_proven_session_in(tx, state, account, client, t, method).await
+}
+
+/// [`start_session_in`] once `tx` holds the account's row and found it as proven (a
+/// password login, which reads whether two-step is on under that lock first).
+#[cfg(feature = "ssr")]
+async fn start_proven_session_in(
+    tx: &mut crate::ssr::db::Conn,
+    state: &crate::ssr::AppState,
+    account: &super::store::LoginAccount,
+    client: &str,
+    t: i64,
+    method: crate::ssr::auth::session::Method,
+) -> Result<Started, AppError> {
+    use crate::ssr::auth::{self, session, throttle};
+    use crate::ssr::events::{record, Event, Subject};
+    let settings = &state.settings;
     throttle::forgive(tx, &throttle::LOGIN_CLIENT, client).await?;
     // The customer proved the account: a registration budget a stranger spent on their
     // name and phone opens again (a lock after 100 in a row stays: the owner's login is
