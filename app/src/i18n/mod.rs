@@ -224,7 +224,19 @@ pub fn center(support: &crate::domain::support::SupportContacts, locale: Locale)
 /// The line of a later invoice that corrects `month` (YYYY-MM), issued already, as the
 /// invoice keeps it (in Japanese; [`catalogue_name`] shows it in English).
 pub fn correction_line(month: &str) -> String {
-    let (before, after, _) = CORRECTION;
+    month_line(CORRECTION, month)
+}
+
+/// The line of the next invoice that carries over `month`'s credit (its total below
+/// ¥0), as the invoice keeps it: `繰越金額（2026年10月分）`.
+const CARRIED: (&str, &str, &str) = ("繰越金額（", "分）", "Credit carried over");
+
+/// The line that carries `month`'s credit (YYYY-MM) over to the next invoice.
+pub fn carried_line(month: &str) -> String {
+    month_line(CARRIED, month)
+}
+
+fn month_line((before, after, _): (&str, &str, &str), month: &str) -> String {
     format!("{before}{}{after}", format_month(Locale::Ja, month))
 }
 
@@ -232,14 +244,14 @@ pub fn correction_line(month: &str) -> String {
 pub fn catalogue_name(locale: Locale, ja: &str) -> String {
     match locale {
         Locale::En => {
-            let (before, after, en) = CORRECTION;
-            // The month in it, 2026年10月, back to 2026-10 for the English month.
-            let corrected = ja.strip_prefix(before).and_then(|m| m.strip_suffix(after)).and_then(|m| {
+            // A line of a month (2026年10月), the month back to 2026-10 for the English one.
+            let of_month = [CORRECTION, CARRIED].into_iter().find_map(|(before, after, en)| {
+                let m = ja.strip_prefix(before)?.strip_suffix(after)?;
                 let (y, m) = m.strip_suffix('月')?.split_once('年')?;
-                Some(format!("{y}-{:02}", m.parse::<u8>().ok()?))
+                Some((en, format!("{y}-{:02}", m.parse::<u8>().ok()?)))
             });
-            match corrected {
-                Some(month) => format!("{en} ({})", format_month(Locale::En, &month)),
+            match of_month {
+                Some((en, month)) => format!("{en} ({})", format_month(Locale::En, &month)),
                 None => CATALOGUE_EN.iter().find(|(j, _)| *j == ja).map_or(ja, |(_, en)| en).to_string(),
             }
         }
@@ -357,6 +369,8 @@ mod tests {
             "ご契約変更による差額（2026年X月分）"
         );
         assert_eq!(correction_line("2026-10"), "ご契約変更による差額（2026年10月分）");
+        assert_eq!(carried_line("2026-11"), "繰越金額（2026年11月分）");
+        assert_eq!(catalogue_name(Locale::En, &carried_line("2026-11")), "Credit carried over (Nov 2026)");
         assert_eq!(catalogue_name(Locale::En, "契約解除料（不課税）"), "Early termination fee (non-taxable)");
         for (ja, en) in CATALOGUE_EN {
             assert!(!ja.is_empty() && en.is_ascii(), "{ja} → {en}");

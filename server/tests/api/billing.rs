@@ -5,6 +5,62 @@ use crate::common::*;
 use app::domain::billing::Month;
 use app::features::billing::store::{issue_month, RunReport};
 
+/// A credit larger than the month's charges (its total below ¥0, お支払いなし) is
+/// carried to the next invoice as a line of its own, 不課税, where it was lost; once a
+/// customer has no service left, it is owed back and the back office is told by an
+/// event, and no invoice follows.
+async fn a_credit_larger_than_the_months_charges_is_carried_over_or_owed_back(backend: Backend) {
+    use app::domain::billing::Date;
+    let app = spawn_app_with_demo_data(backend).await;
+    let m = Month::of(Date::of_unix_jst(app::ssr::now())).plus(1);
+    let credit = |id: &str, month: Month| {
+        format!(
+            "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount)
+             VALUES ('{id}', '100000003', '{month}', 'adjustment', 'お友だち紹介特典', -10000)"
+        )
+    };
+    exec(&app, &credit("r1", m)).await;
+    for month in [m, m.plus(1), m.plus(2)] {
+        issue_month(&app.db, month, None).await.unwrap();
+    }
+    let total = |month: Month| {
+        let sql = format!(
+            "SELECT total FROM invoices WHERE customer_no = '100000003' AND billing_month = '{month}'"
+        );
+        let app = &app;
+        async move { scalar(app, &sql).await }
+    };
+    let (credited, carried, plain) = (total(m).await, total(m.plus(1)).await, total(m.plus(2)).await);
+    assert!(credited < 0, "{credited}");
+    assert_eq!(carried, plain + credited, "the credit is taken off the next invoice");
+    let label = app::i18n::format_month(app::i18n::Locale::Ja, &m.to_string());
+    let next = invoiced_lines(&app, "100000003", m.plus(1)).await;
+    assert!(next.contains(&(format!("繰越金額（{label}分）"), credited, 0)), "{next:?}");
+    assert!(!invoiced_lines(&app, "100000003", m.plus(2)).await.iter().any(|l| l.0.starts_with("繰越")));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'billing.refund_due'").await, 0);
+    // The last month of the last service: the credit is owed back, and no invoice follows.
+    let last = m.plus(3);
+    exec(&app, &credit("r2", last)).await;
+    exec(&app, &format!("UPDATE services SET ended_on = '{}' WHERE customer_no = '100000003'", last.last()))
+        .await;
+    issue_month(&app.db, last, None).await.unwrap();
+    issue_month(&app.db, last.plus(1), None).await.unwrap();
+    let owed = total(last).await;
+    assert!(owed < 0, "{owed}");
+    let events: Vec<(String,)> =
+        rows(&app, "SELECT payload FROM outbox WHERE topic = 'billing.refund_due'").await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    let event: serde_json::Value = serde_json::from_str(&events[0].0).unwrap();
+    assert_eq!(event["customer_no"], "100000003");
+    assert_eq!(event["month"], last.to_string());
+    assert_eq!(event["amount"], -owed);
+    let after = format!(
+        "SELECT COUNT(*) FROM invoices WHERE customer_no = '100000003' AND billing_month = '{}'",
+        last.plus(1)
+    );
+    assert_eq!(scalar(&app, &after).await, 0);
+}
+
 /// Customer 900000001: internet (300M → 1G on 2026-10-16), TV from 2026-11-16 with a
 /// rented STB, phone until 2026-11-10, a call charge and a correction in November.
 async fn a_customer(app: &TestApp) {
@@ -174,6 +230,7 @@ async fn each_account_holder_is_mailed_the_issued_total_with_a_link(backend: Bac
 }
 
 on_both_databases!(
+    a_credit_larger_than_the_months_charges_is_carried_over_or_owed_back,
     each_account_holder_is_mailed_the_issued_total_with_a_link,
     a_month_is_billed_from_what_the_customer_had_each_day,
     a_plan_change_is_two_prorated_lines,

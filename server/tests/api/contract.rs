@@ -602,6 +602,71 @@ async fn plan_changes_completed_after_their_month_was_invoiced_are_settled_on_th
     assert!(next.contains(&("テレビ ライトプラン".to_string(), 3_278, 10)), "{next:?}");
 }
 
+/// A completed change bills the fee the customer was quoted, which every notice of the
+/// request and its 完了 mail print, not the catalogue's fee on the day the back office
+/// completes it.
+async fn a_completed_change_bills_the_fee_the_customer_was_quoted(backend: Backend) {
+    use app::features::billing::store::compute_lines;
+    use app::features::contract::plan_change::{complete, Operated};
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let id = request(&app, &c, NET, "net-300m").await;
+    let quoted = scalar(&app, &format!("SELECT monthly_fee FROM plan_requests WHERE id = '{id}'")).await;
+    assert_eq!(quoted, 5_280);
+    exec(&app, "UPDATE plans SET monthly_fee = 5500 WHERE code = 'net-300m'").await;
+    let done = complete(&app.db, &app.state.settings, &id, app::ssr::now()).await.unwrap();
+    assert_eq!(done, Operated::Moved);
+    let mailed = outbox_mails_to(&app, "contract.plan_request.done", "hanako@example.com").await;
+    assert!(mailed[0].text.contains("5,280円"), "{}", mailed[0].text);
+    let next = Month::of(Date::of_unix_jst(app::ssr::now())).plus(1);
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    let lines = compute_lines(&mut conn, "100000002", next).await.unwrap();
+    let billed: Vec<_> = lines
+        .iter()
+        .filter(|l| l.line.description == "インターネット 300Mコース")
+        .map(|l| l.line.amount.0)
+        .collect();
+    assert_eq!(billed, [5_280], "{lines:?}");
+}
+
+/// A correction and a 契約解除料 put on a month after the customer's services ended (the
+/// back office ended them after the change's month was issued) are invoiced all the
+/// same: that month gets an invoice of them alone, where it got none and they were never
+/// billed. The month after, with nothing on it, gets no invoice.
+async fn what_is_put_on_a_month_after_the_services_ended_is_invoiced(backend: Backend) {
+    use app::features::billing::store::issue_month;
+    use app::features::contract::plan_change::{complete, Operated};
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let today = Month::of(Date::of_unix_jst(app::ssr::now()));
+    let (effective, after) = (today.plus(1), today.plus(2));
+    let id = request(&app, &c, NET, "net-300m").await;
+    let fee = scalar(&app, &format!("SELECT termination_fee FROM plan_requests WHERE id = '{id}'")).await;
+    let ends =
+        format!("UPDATE services SET ended_on = '{}' WHERE customer_no = '100000002'", effective.last());
+    exec(&app, &ends).await;
+    issue_month(&app.db, effective, None).await.unwrap();
+    let done = complete(&app.db, &app.state.settings, &id, app::ssr::now()).await.unwrap();
+    assert_eq!(done, Operated::Moved);
+    issue_month(&app.db, after, None).await.unwrap();
+    let lines = invoiced_lines(&app, "100000002", after).await;
+    let label = app::i18n::format_month(app::i18n::Locale::Ja, &effective.to_string());
+    // 1G 6,380 → 300M 5,280 for the effective month.
+    assert!(lines.contains(&(format!("ご契約変更による差額（{label}分）"), -1_100, 10)), "{lines:?}");
+    assert_eq!(
+        lines.iter().any(|l| l == &("契約解除料（不課税）".to_string(), fee, 0)),
+        fee > 0,
+        "{lines:?}"
+    );
+    assert_eq!(lines.len(), 1 + usize::from(fee > 0), "nothing else: {lines:?}");
+    issue_month(&app.db, after.plus(1), None).await.unwrap();
+    let later = format!(
+        "SELECT COUNT(*) FROM invoices WHERE customer_no = '100000002' AND billing_month = '{}'",
+        after.plus(1)
+    );
+    assert_eq!(scalar(&app, &later).await, 0);
+}
+
 /// The 更新月 rule through the server, its edge both ways: a cheaper plan asked for in
 /// the 更新月 costs no 契約解除料; the month before it and the month after it (a new
 /// term) cost the fee. And the fee agreed to goes with the request: on the contract
@@ -763,6 +828,8 @@ async fn a_completion_takes_the_customers_row_before_its_requests() {
 
 on_both_databases!(
     a_service_due_to_end_takes_no_plan_change,
+    a_completed_change_bills_the_fee_the_customer_was_quoted,
+    what_is_put_on_a_month_after_the_services_ended_is_invoiced,
     a_confirmation_sent_again_after_its_request_was_cancelled_has_expired,
     a_plan_change_sent_with_no_plan_chosen_says_so_at_the_choice,
     a_plan_request_under_way_is_a_notice_on_the_top_page,

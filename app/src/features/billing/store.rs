@@ -485,10 +485,12 @@ pub async fn write_invoices(
     Ok(written)
 }
 
-/// Customers `c` with a service in force between `$1` (the month's first day) and `$2`
-/// (its last): who gets an invoice.
-const IN_FORCE: &str = "EXISTS (SELECT 1 FROM services s WHERE s.customer_no = c.customer_no \
-    AND s.started_on <= $2 AND (s.ended_on IS NULL OR s.ended_on >= $1))";
+/// Who gets an invoice for month `$3`: customers `c` with a service in force between
+/// `$1` (the month's first day) and `$2` (its last), or with an item put on it (a
+/// correction or a 契約解除料 written after their services ended).
+const IN_FORCE: &str = "(EXISTS (SELECT 1 FROM services s WHERE s.customer_no = c.customer_no \
+    AND s.started_on <= $2 AND (s.ended_on IS NULL OR s.ended_on >= $1)) \
+    OR EXISTS (SELECT 1 FROM billing_items b WHERE b.customer_no = c.customer_no AND b.billing_month = $3))";
 
 /// Customers `c` without an invoice for month `$3`.
 const NOT_INVOICED: &str =
@@ -636,9 +638,13 @@ async fn issue_claimed(
     let mut items = items(tx, claimed, month).await?;
     let mut payments = payment_methods(tx, claimed).await?;
     let mut invoices = Vec::with_capacity(claimed.len());
+    let mut in_force_next = HashSet::new();
     for customer_no in claimed {
         let contract = contracts.remove(customer_no).unwrap_or_default();
         let items = items.remove(customer_no).unwrap_or_default();
+        if engine::billed_in(&contract, month.next()) {
+            in_force_next.insert(customer_no.as_str());
+        }
         invoices.push(NewInvoice {
             customer_no: customer_no.clone(),
             month,
@@ -648,6 +654,12 @@ async fn issue_claimed(
         });
     }
     let written = write_invoices(tx, &invoices).await?;
+    for inv in invoices.iter().filter(|i| written.contains(&i.id())) {
+        let (total, _) = engine::total_and_tax(&inv.lines);
+        if total.0 < 0 {
+            carry_credit(tx, inv, total, in_force_next.contains(inv.customer_no.as_str())).await?;
+        }
+    }
     if let Some(settings) = notify {
         let issued: Vec<String> =
             invoices.iter().filter(|i| written.contains(&i.id())).map(|i| i.customer_no.clone()).collect();
@@ -675,6 +687,43 @@ async fn issue_claimed(
         crate::ssr::mail::enqueue_many(tx, "billing.issued", &mails, crate::ssr::now()).await?;
     }
     Ok(written.len() as u64)
+}
+
+/// The topic of the event that tells the back office of a credit to pay back.
+pub const REFUND_TOPIC: &str = "billing.refund_due";
+
+/// A credit larger than its month's charges (`total` below ¥0: お支払いなし) is not
+/// lost: it is carried to the next month's invoice while a service is in force then
+/// (`in_force_next`), as a line of its own, 不課税 (rate 0: a balance settled, not a
+/// sale); a customer with none is owed it back, and the back office is told with an
+/// event (`billing.refund_due`: `{"customer_no":…,"month":…,"amount":…}`, the yen owed).
+/// Once per invoice, in the transaction that writes it.
+async fn carry_credit(
+    tx: &mut Conn,
+    invoice: &NewInvoice,
+    total: Yen,
+    in_force_next: bool,
+) -> Result<(), sqlx::Error> {
+    let month = invoice.month.to_string();
+    if in_force_next {
+        sqlx::query(
+            "INSERT INTO billing_items (id, customer_no, billing_month, kind, description, amount, rate)
+             VALUES ($1, $2, $3, 'adjustment', $4, $5, 0)",
+        )
+        .bind(format!("carry-{}", invoice.id()))
+        .bind(&invoice.customer_no)
+        .bind(invoice.month.next().to_string())
+        .bind(crate::i18n::carried_line(&month))
+        .bind(total.0)
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        let event = serde_json::json!({
+            "event": REFUND_TOPIC, "customer_no": invoice.customer_no, "month": month, "amount": -total.0,
+        });
+        crate::ssr::mail::enqueue_event(tx, REFUND_TOPIC, &event, crate::ssr::now()).await?;
+    }
+    Ok(())
 }
 
 /// What a line of the payment results did (`server payments`).

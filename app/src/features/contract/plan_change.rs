@@ -226,7 +226,9 @@ pub async fn complete_in(
         Date::parse(&change.effective_on).map(Month::of).unwrap_or(Month::of(Date::of_unix_jst(now)));
     let before = billing::issued(tx, &change.customer_no, effective).await?;
     store::insert_plan_change(tx, id, &change).await?;
-    store::set_plan(tx, &change.service_id, &change.to_plan).await?;
+    // At the fee quoted, which the request's notices print, whatever the catalogue
+    // says today.
+    store::set_plan(tx, &change.service_id, &change.to_plan, change.monthly_fee).await?;
     let fee = change.termination_fee;
     if fee > 0 {
         // On the effective month's invoice, or the first not issued yet.

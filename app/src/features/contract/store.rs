@@ -580,6 +580,8 @@ pub struct RequestedChange {
     pub service_id: String,
     pub from_plan: String,
     pub to_plan: String,
+    /// The new plan's fee as quoted to the customer (and printed in every notice).
+    pub monthly_fee: i64,
     pub effective_on: String,
     pub termination_fee: i64,
 }
@@ -587,7 +589,7 @@ pub struct RequestedChange {
 /// The change request `id` asks for.
 pub async fn requested_change(conn: &mut Conn, id: &str) -> Result<Option<RequestedChange>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT customer_no, account_id, service_id, from_plan, to_plan, effective_on, termination_fee
+        "SELECT customer_no, account_id, service_id, from_plan, to_plan, monthly_fee, effective_on, termination_fee
          FROM plan_requests WHERE id = $1",
     )
     .bind(id)
@@ -626,14 +628,21 @@ pub async fn insert_plan_change(
     Ok(())
 }
 
-/// Puts service `service_id` on plan `plan_code`, with the catalogue's name and fee.
-pub async fn set_plan(conn: &mut Conn, service_id: &str, plan_code: &str) -> Result<(), sqlx::Error> {
+/// Puts service `service_id` on plan `plan_code`, with the catalogue's name and the
+/// fee `monthly_fee` the customer was quoted.
+pub async fn set_plan(
+    conn: &mut Conn,
+    service_id: &str,
+    plan_code: &str,
+    monthly_fee: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE services SET plan_code = $1, plan_name = (SELECT name FROM plans WHERE code = $1),
-            monthly_fee = (SELECT monthly_fee FROM plans WHERE code = $1) WHERE id = $2",
+            monthly_fee = $3 WHERE id = $2",
     )
     .bind(plan_code)
     .bind(service_id)
+    .bind(monthly_fee)
     .execute(conn)
     .await?;
     Ok(())
