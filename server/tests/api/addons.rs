@@ -152,6 +152,31 @@ async fn option_channels_are_for_tv_subscribers_and_a_minimum_term_is_billed_to_
     assert!(history.contains("オプションサービスの解約（スポーツワイド）") && history.contains("予定"));
 }
 
+/// An add-on goes with its service: when the TV ends (its end set by the back office
+/// after the channel was applied for), the option channel is billed to that day and no
+/// further, minimum term or not, where it went on being invoiced every month.
+async fn an_add_on_is_billed_no_longer_than_the_service_it_goes_with(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, key, starts_on) = summary_key(&app, &c, "ch-sports").await;
+    let form = [("code", "ch-sports"), ("key", key.as_str()), ("agree", "1"), ("starts_on", &starts_on)];
+    assert_eq!(post_from(&app, &c, "/api/addons/apply", &form).await, "/contract/channels?applied=ch-sports");
+    let next = Month::of(today()).plus(1);
+    let channel =
+        |lines: Vec<(String, i64)>| lines.into_iter().filter(|l| l.0 == "スポーツワイド").collect::<Vec<_>>();
+    assert_eq!(
+        channel(lines(&app, "100000002", next.plus(1)).await),
+        [("スポーツワイド".to_string(), 1_320)]
+    );
+    // The TV ends on the 15th of next month; the internet goes on.
+    let ends = Date { day: 15, ..next.first() };
+    exec(&app, &format!("UPDATE services SET ended_on = '{ends}' WHERE id = 'svc-100000002-tv'")).await;
+    let prorated = app::domain::billing::prorate(app::domain::Yen(1_320), 15, next.days()).0;
+    assert_eq!(channel(lines(&app, "100000002", next).await), [("スポーツワイド".to_string(), prorated)]);
+    assert_eq!(channel(lines(&app, "100000002", next.plus(1)).await), []);
+    assert!(lines(&app, "100000002", next.plus(1)).await.iter().any(|l| l.0.starts_with("インターネット")));
+}
+
 /// A summary or a cancel confirmed on another day (at a month's end, past midnight:
 /// another first month, minimum term or last day) is shown again, nothing written.
 async fn what_was_confirmed_on_another_day_is_shown_again(backend: Backend) {
@@ -284,6 +309,7 @@ async fn a_catalogue_fee_changed_after_a_month_was_invoiced_is_not_billed_back_t
 }
 
 on_both_databases!(
+    an_add_on_is_billed_no_longer_than_the_service_it_goes_with,
     a_catalogue_fee_changed_after_a_month_was_invoiced_is_not_billed_back_to_it,
     what_was_confirmed_on_another_day_is_shown_again,
     an_application_across_a_subscription_made_and_cancelled_meanwhile_is_refused,

@@ -31,13 +31,23 @@ pub struct Equipment {
     pub monthly_fee: i64,
 }
 
-/// An add-on subscription, in force from `started_on` to `ended_on`.
+/// An add-on subscription, in force from `started_on` to `ended_on`, and no longer than
+/// a service of kind `requires` (`internet`, `tv`), which it goes with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Addon {
     pub name: String,
     pub monthly_fee: i64,
     pub started_on: Date,
     pub ended_on: Option<Date>,
+    pub requires: String,
+}
+
+/// The earlier of two last days (None: no end).
+fn earlier(a: Option<Date>, b: Option<Date>) -> Option<Date> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// A usage or adjustment item of the month, tax-included at `rate`.
@@ -104,11 +114,7 @@ pub fn lines(
         }
         periods.push((from, None, None));
         for (p_start, p_end, code) in periods {
-            let p_end = match (p_end, end) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            let days = days_in_force(month, p_start, p_end);
+            let days = days_in_force(month, p_start, earlier(p_end, end));
             if days == 0 {
                 continue;
             }
@@ -151,9 +157,17 @@ pub fn lines(
             days: (days < of_days).then_some((days, of_days)),
         });
     }
-    // Add-ons (security, option channels) for the days they were in force.
+    // Add-ons (security, option channels) for the days they were in force with the
+    // service they go with: a service that ends (its end set after the subscription)
+    // ends them.
     for a in &contract.addons {
-        let days = days_in_force(month, a.started_on, a.ended_on);
+        let days = contract
+            .services
+            .iter()
+            .filter(|s| s.kind == a.requires)
+            .map(|s| days_in_force(month, a.started_on.max(s.started_on), earlier(a.ended_on, s.ended_on)))
+            .max()
+            .unwrap_or(0);
         if days == 0 {
             continue;
         }

@@ -139,6 +139,7 @@ struct AddonRow {
     customer_no: String,
     name: String,
     monthly_fee: i64,
+    requires: String,
     started_on: String,
     ended_on: Option<String>,
 }
@@ -214,7 +215,7 @@ pub async fn contracts(
     }
     let addons: Vec<AddonRow> = over(
         &mut *conn,
-        "SELECT s.customer_no, a.name, a.monthly_fee, s.started_on, s.ended_on FROM addon_subscriptions s
+        "SELECT s.customer_no, a.name, a.monthly_fee, a.requires, s.started_on, s.ended_on FROM addon_subscriptions s
          JOIN addons a ON a.code = s.addon_code WHERE s.customer_no IN ({in})
          ORDER BY s.customer_no, s.started_on, s.id",
         &[],
@@ -227,6 +228,7 @@ pub async fn contracts(
             monthly_fee: a.monthly_fee,
             started_on: date(&a.started_on)?,
             ended_on: a.ended_on.as_deref().map(date).transpose()?,
+            requires: a.requires,
         });
     }
     Ok(out)
