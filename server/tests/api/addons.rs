@@ -152,6 +152,50 @@ async fn option_channels_are_for_tv_subscribers_and_a_minimum_term_is_billed_to_
     assert!(history.contains("オプションサービスの解約（スポーツワイド）") && history.contains("予定"));
 }
 
+/// The systems that switch an add-on on and off are told, once each, in the change's
+/// transaction (an outbox event of topic `addon.provision`): the security vendor gets
+/// the licence key the customer is shown, and the end the customer confirmed. Before,
+/// nothing left the portal: the customer was billed for a key the vendor never knew.
+async fn the_systems_that_provide_an_add_on_are_told_of_each_subscription_and_cancel(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, key, starts_on) = summary_key(&app, &c, "norton").await;
+    let form = [("code", "norton"), ("key", key.as_str()), ("agree", "1"), ("starts_on", &starts_on)];
+    let answers = at_once(&app, &[c.clone(), c.clone()], "/api/addons/apply", &form).await;
+    assert_eq!(answers, ["/settings/security?applied=norton", "/settings/security?applied=norton"]);
+    let events = || async {
+        let rows: Vec<(String,)> =
+            rows(&app, "SELECT payload FROM outbox WHERE topic = 'addon.provision' AND kind = 'event'").await;
+        rows.into_iter()
+            .map(|(p,)| serde_json::from_str::<serde_json::Value>(&p).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let (id, licence): (String, String) = sqlx::query_as("SELECT id, licence_key FROM addon_subscriptions")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let told = events().await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0]["event"], "addon.subscribed");
+    assert_eq!(told[0]["customer_no"], "100000002");
+    assert_eq!(told[0]["addon"], "norton");
+    assert_eq!(told[0]["licence_key"], licence.as_str());
+    assert_eq!(told[0]["starts_on"], today().to_string());
+    assert_eq!(
+        cancel_on(&app, &c, "/settings/security", &id, "security").await,
+        "/settings/security?cancelled=1"
+    );
+    // A second click answers as the first, and tells nobody again.
+    let again = post_from(&app, &c, "/api/addons/cancel", &[("id", &id), ("kind", "security")]).await;
+    assert_eq!(again, "/settings/security?cancelled=1");
+    let told = events().await;
+    assert_eq!(told.len(), 2, "{told:?}");
+    let cancelled: Vec<_> = told.iter().filter(|e| e["event"] == "addon.cancelled").collect();
+    assert_eq!(cancelled.len(), 1, "{told:?}");
+    assert_eq!(cancelled[0]["addon"], "norton");
+    assert_eq!(cancelled[0]["ends_on"], Month::of(today()).last().to_string());
+}
+
 /// An add-on goes with its service: when the TV ends (its end set by the back office
 /// after the channel was applied for), the option channel is billed to that day and no
 /// further, minimum term or not, where it went on being invoiced every month.
@@ -309,6 +353,7 @@ async fn a_catalogue_fee_changed_after_a_month_was_invoiced_is_not_billed_back_t
 }
 
 on_both_databases!(
+    the_systems_that_provide_an_add_on_are_told_of_each_subscription_and_cancel,
     an_add_on_is_billed_no_longer_than_the_service_it_goes_with,
     a_catalogue_fee_changed_after_a_month_was_invoiced_is_not_billed_back_to_it,
     what_was_confirmed_on_another_day_is_shown_again,

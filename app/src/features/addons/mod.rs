@@ -4,6 +4,13 @@
 //! the password again after 5 minutes, a double submit makes one subscription), cancel
 //! at the end of the month (or of the minimum term), fees on the invoices through the
 //! billing engine, each change in the history and mailed to the contact address.
+//!
+//! The systems that switch an add-on on and off (the security vendor's, the set-top
+//! box's channels) are told through the outbox (`kind = 'event'`, topic
+//! [`EVENT_TOPIC`]), in the change's transaction:
+//! `{"event":"addon.subscribed","customer_no":…,"addon":"norton","licence_key":…,"starts_on":"2026-12-07","at":…}`
+//! (`licence_key` null for a channel) and
+//! `{"event":"addon.cancelled","customer_no":…,"addon":…,"ends_on":"2026-12-31","at":…}`.
 
 mod api;
 #[cfg(feature = "ssr")]
@@ -19,6 +26,9 @@ pub use page::{AddonApplyPage, ChannelsPage, SecurityPage};
 
 use crate::domain::Yen;
 use serde::{Deserialize, Serialize};
+
+/// The outbox topic of add-on events.
+pub const EVENT_TOPIC: &str = "addon.provision";
 
 crate::flow_steps! {
     /// A subscription: `Active`, or `Cancelled` (in force until its `ended_on`).

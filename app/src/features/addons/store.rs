@@ -233,7 +233,7 @@ pub async fn subscribe(
     .bind(&addon.code)
     .bind(AddonStep::Active)
     .bind(today.to_string())
-    .bind(key)
+    .bind(&key)
     .bind(submit_key)
     .bind(now)
     .execute(&mut *tx)
@@ -249,6 +249,11 @@ pub async fn subscribe(
     billing::true_up(&mut tx, before).await?;
     let detail = serde_json::json!({ "addon": addon.code });
     events::record(&mut tx, Event::AddonSubscribed, Subject::signed_in(account), client, detail, now).await?;
+    let event = serde_json::json!({
+        "event": "addon.subscribed", "customer_no": account.customer_no, "addon": addon.code,
+        "licence_key": key, "starts_on": today.to_string(), "at": now,
+    });
+    crate::ssr::mail::enqueue_event(&mut tx, super::EVENT_TOPIC, &event, now).await?;
     notify(&mut tx, &state.settings, &account.account_id, addon, true, &today.to_string(), now).await?;
     tx.commit().await?;
     Ok(Subscribed::New)
@@ -307,6 +312,11 @@ pub async fn cancel(
     billing::true_up(&mut tx, before).await?;
     let detail = serde_json::json!({ "addon": code, "ends_on": sub.cancel_end });
     events::record(&mut tx, Event::AddonCancelled, Subject::signed_in(account), client, detail, now).await?;
+    let event = serde_json::json!({
+        "event": "addon.cancelled", "customer_no": account.customer_no, "addon": code,
+        "ends_on": sub.cancel_end, "at": now,
+    });
+    crate::ssr::mail::enqueue_event(&mut tx, super::EVENT_TOPIC, &event, now).await?;
     notify(&mut tx, &state.settings, &account.account_id, &addon, false, &sub.cancel_end, now).await?;
     tx.commit().await?;
     Ok(true)
