@@ -153,6 +153,31 @@ async fn the_contract_document_names_the_customer_each_plan_and_the_renewal_mont
     assert_eq!(app.new_browser().get(app.url("/contract/document.pdf")).send().await.unwrap().status(), 401);
 }
 
+/// The document says what the page says below a service: its end when one is set (解約
+/// 予定), and a plan change completed but not yet in force; neither when there is none.
+async fn the_contract_document_says_a_services_end_and_a_plan_change_to_come(backend: Backend) {
+    use app::features::contract::plan_change::{complete, Operated};
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let document = || async {
+        let res = c.get(app.url("/contract/document.pdf")).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        pdf_text(&res.bytes().await.unwrap())
+    };
+    let text = document().await;
+    assert!(!text.contains("ご解約の予定") && !text.contains("に変更されます"), "{text}");
+    let id = request(&app, &c, NET, "net-10g").await;
+    assert_eq!(complete(&app.db, &app.state.settings, &id, app::ssr::now()).await.unwrap(), Operated::Moved);
+    let ends = Month::of(Date::of_unix_jst(app::ssr::now())).plus(3).last();
+    exec(&app, &format!("UPDATE services SET ended_on = '{ends}' WHERE id = '{TV}'")).await;
+    let text = document().await;
+    let (first, _) = next_first();
+    let ends = format!("{}年{}月{}日をもってご解約の予定です。", ends.year, ends.month, ends.day);
+    assert!(text.contains(&ends), "{ends} in\n{text}");
+    let change = format!("{first}から インターネット 10Gコース に変更されます。");
+    assert!(text.contains(&change), "{change} in\n{text}");
+}
+
 /// The add-ons in force are part of the contract: on its page, in its document and on the
 /// top page's summary, with their monthly fees (a cancelled one until its last day); one
 /// that ended, or another customer's, is not. They were on the history alone before.
@@ -827,6 +852,7 @@ async fn a_completion_takes_the_customers_row_before_its_requests() {
 }
 
 on_both_databases!(
+    the_contract_document_says_a_services_end_and_a_plan_change_to_come,
     a_service_due_to_end_takes_no_plan_change,
     a_completed_change_bills_the_fee_the_customer_was_quoted,
     what_is_put_on_a_month_after_the_services_ended_is_invoiced,

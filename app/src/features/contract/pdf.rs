@@ -99,6 +99,18 @@ pub fn document_data(
                 facts.push(Row { label: tc.devices, value: super::page::device_text(tc, d) });
             }
             facts.push(Row { label: tc.installation_address, value: s.installation_address.clone() });
+            // What the page says below the service: its end (解約予定) and a plan change
+            // completed but not in force yet.
+            if let Some(date) = &s.ends_on {
+                facts.push(Row { label: tc.addon_last_day, value: (tc.ends)(&format_date(locale, date)) });
+            }
+            if let Some((plan, date)) = &s.scheduled {
+                let plan = crate::i18n::catalogue_name(locale, plan);
+                facts.push(Row {
+                    label: tc.pdf_scheduled,
+                    value: (tc.scheduled)(&plan, &format_date(locale, date)),
+                });
+            }
             ServiceData {
                 kind: super::page::kind_name(tx, &s.kind),
                 plan: crate::i18n::catalogue_name(locale, &s.plan_name),
