@@ -122,6 +122,28 @@ enum Command {
         #[arg(long, conflicts_with = "answered")]
         json: bool,
     },
+    /// List the events waiting for the systems the portal tells, oldest first, or mark
+    /// them taken: the mail system (`mailbox.provision`), the add-on providers
+    /// (`addon.provision`), the support centre (`help.inquiry_received`) and the back
+    /// office (`billing.refund_due`). Each is a JSON object, written in the same
+    /// transaction as the change it tells of. A consumer lists, does its work, then marks
+    /// what it did: an event stays listed until it is marked (a consumer stopped
+    /// half-way lists it again), and is deleted 30 days after.
+    Events {
+        /// Only the events of this topic.
+        #[arg(long, value_name = "TOPIC", conflicts_with = "taken")]
+        topic: Option<String>,
+        /// At most N events.
+        #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000), conflicts_with = "taken")]
+        limit: u32,
+        /// Mark these events taken (one marked before is left as it is; an unknown id
+        /// fails the command, after the others are marked).
+        #[arg(long, value_name = "ID", num_args = 1.., conflicts_with = "json")]
+        taken: Vec<String>,
+        /// The list as JSON (an array of objects, each with its event as `payload`), for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Open contract verification again after 100 failures in a row locked it (for a
     /// customer record, or a name and phone number): the customer called the support centre.
     RegistrationUnlock {
@@ -216,6 +238,8 @@ async fn main() -> ExitCode {
         },
         Command::Inquiries { answered: Some(reference), .. } => inquiry_answered(&settings, &reference).await,
         Command::Inquiries { answered: None, json } => inquiries(&settings, json).await,
+        Command::Events { taken, .. } if !taken.is_empty() => events_taken(&settings, &taken).await,
+        Command::Events { topic, limit, json, .. } => events(&settings, topic.as_deref(), limit, json).await,
         Command::RegistrationUnlock { customer, name, phone } => {
             registration_unlock(&settings, customer, name.zip(phone)).await
         }
@@ -245,6 +269,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Payments { .. } => "payments",
         Command::PlanRequests { .. } => "plan-requests",
         Command::Inquiries { .. } => "inquiries",
+        Command::Events { .. } => "events",
         Command::RegistrationUnlock { .. } => "registration-unlock",
         Command::TwoStepOff { .. } => "two-step-off",
         Command::Completions { .. } => "completions",
@@ -585,6 +610,53 @@ async fn inquiries(settings: &Settings, json: bool) -> Result<(), Error> {
         },
     );
     Ok(())
+}
+
+/// The events waiting for their systems, oldest first.
+async fn events(settings: &Settings, topic: Option<&str>, limit: u32, json: bool) -> Result<(), Error> {
+    let db = open(settings).await?;
+    let mut conn = db.conn().await?;
+    let waiting = app::ssr::mail::waiting_events(&mut conn, topic, i64::from(limit)).await;
+    drop(conn);
+    db.close().await;
+    let waiting = waiting?;
+    print_listing(
+        &waiting,
+        json,
+        "no events waiting",
+        |e| {
+            let payload = serde_json::from_str(&e.payload)
+                .unwrap_or_else(|_| serde_json::Value::String(e.payload.clone()));
+            serde_json::json!({ "id": e.id, "topic": e.topic, "created_at": e.created_at, "payload": payload })
+        },
+        |e| {
+            let at = app::i18n::format_datetime(app::i18n::Locale::Ja, e.created_at);
+            format!("{}\t{at}\t{}\t{}", e.id, e.topic, e.payload)
+        },
+    );
+    Ok(())
+}
+
+/// Marks the events `ids` taken, each on its own.
+async fn events_taken(settings: &Settings, ids: &[String]) -> Result<(), Error> {
+    use app::ssr::mail::{take_event, Taken};
+    let db = open(settings).await?;
+    let mut conn = db.conn().await?;
+    let now = app::ssr::now();
+    let mut unknown = Vec::new();
+    for id in ids {
+        match take_event(&mut conn, id, now).await? {
+            Taken::Now => println!("{id}: taken"),
+            Taken::Before => println!("{id}: taken before"),
+            Taken::Unknown => unknown.push(id.as_str()),
+        }
+    }
+    drop(conn);
+    db.close().await;
+    match unknown.as_slice() {
+        [] => Ok(()),
+        ids => Err(format!("no such event: {}", ids.join(", ")).into()),
+    }
 }
 
 /// Marks inquiry `reference` answered (the answer itself goes by mail or phone).

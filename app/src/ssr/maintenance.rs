@@ -220,6 +220,9 @@ pub fn deletions(now: i64, session_idle_secs: i64) -> Vec<Deletion> {
         // Mails sent, or given up, a month ago: the outbox is a queue, not an archive.
         delete("outbox", "id", "kind = 'mail' AND sent_at <= $1", vec![sent_before]),
         delete("outbox", "id", "kind = 'mail' AND failed_at <= $1", vec![sent_before]),
+        // Events their system took (`server events --taken`) a month ago; one not taken
+        // yet stays, whatever its age.
+        delete("outbox", "id", "kind = 'event' AND sent_at <= $1", vec![sent_before]),
         // A browser unseen since its device cookie expired is no longer one its account
         // knows (its next login, were the cookie back, is a new browser's); one not
         // stamped yet (0, migration 34) never goes.

@@ -74,6 +74,70 @@ async fn the_listings_print_json_for_scripts(backend: Backend) {
     assert_eq!(serde_json::from_str::<serde_json::Value>(out.trim()).expect("JSON"), serde_json::json!([]));
 }
 
+/// `server events`: what waits for the other systems, oldest first (of one topic, or
+/// as JSON with each event whole), marked taken by id: no longer listed, marked again
+/// left as it is, an unknown id a failure after the others are marked. A month after it
+/// was taken an event goes; one never taken stays, whatever its age (they were never
+/// deleted, and nothing said which had been taken).
+async fn other_systems_take_their_events_from_the_command_line(backend: Backend) {
+    use app::ssr::mail::enqueue_event;
+    let (code, help, _) = server(&["events", "--help"]);
+    assert_eq!(code, Some(0));
+    assert!(help.contains("usage: server events") && help.contains("--taken"), "{help}");
+    for bad in
+        [&["events", "--taken"][..], &["events", "--limit", "0"], &["events", "--taken", "a", "--json"]]
+    {
+        let (code, _, said) = server(bad);
+        assert_eq!(code, Some(2), "{bad:?}: {said}");
+    }
+    let app = spawn_app_with_demo_data(backend).await;
+    let now = app::ssr::now();
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    enqueue_event(&mut conn, "addon.provision", &serde_json::json!({ "n": 1 }), now - 20).await.unwrap();
+    enqueue_event(&mut conn, "billing.refund_due", &serde_json::json!({ "n": 2 }), now - 10).await.unwrap();
+    enqueue_event(&mut conn, "addon.provision", &serde_json::json!({ "n": 3 }), now).await.unwrap();
+    drop(conn);
+    let listed = |args: &[&str]| {
+        let (ok, out) = operator(&app, "events", args);
+        assert!(ok, "{out}");
+        let list: serde_json::Value = serde_json::from_str(out.trim()).expect("JSON");
+        list.as_array().unwrap().clone()
+    };
+    let all = listed(&["--json"]);
+    let n: Vec<_> = all.iter().map(|e| e["payload"]["n"].as_i64().unwrap()).collect();
+    assert_eq!(n, [1, 2, 3], "oldest first: {all:?}");
+    assert_eq!(all[1]["topic"], "billing.refund_due");
+    let refunds = listed(&["--topic", "billing.refund_due", "--json"]);
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0]["payload"]["n"], 2);
+    assert_eq!(listed(&["--limit", "1", "--json"]).len(), 1);
+    let id = |i: usize| all[i]["id"].as_str().unwrap().to_string();
+    let (ok, out) = operator(&app, "events", &[]);
+    assert!(
+        ok && out.contains(&id(0)) && out.contains("billing.refund_due") && out.contains("{\"n\":2}"),
+        "{out}"
+    );
+    let (ok, out) = operator(&app, "events", &["--taken", &id(0), &id(1)]);
+    assert!(ok && out.contains(&format!("{}: taken", id(1))), "{out}");
+    let (ok, out) = operator(&app, "events", &["--taken", &id(0), "no-such-event", &id(2)]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("taken before") && out.contains("no such event: no-such-event"), "{out}");
+    assert!(listed(&["--json"]).is_empty(), "the other id was marked all the same");
+    let (ok, out) = operator(&app, "events", &[]);
+    assert!(ok && out.contains("no events waiting"), "{out}");
+    // One not taken, however old, stays; those taken go a month after.
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    enqueue_event(&mut conn, "addon.provision", &serde_json::json!({ "n": 4 }), now - 400 * 86_400)
+        .await
+        .unwrap();
+    drop(conn);
+    maintenance_at(&app, now + 29 * 86_400).await;
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE kind = 'event'").await, 4);
+    maintenance_at(&app, now + 31 * 86_400).await;
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE kind = 'event'").await, 1);
+    assert_eq!(listed(&["--json"])[0]["payload"]["n"], 4);
+}
+
 /// An everyday command (a listing, an answer, a billing run) never migrates: run with
 /// the next release's binary before `server migrate`, it is refused and changes
 /// nothing; after the migration it runs.
@@ -168,6 +232,7 @@ async fn a_commands_log_goes_to_stderr_and_its_answer_alone_to_stdout(backend: B
 }
 
 on_both_databases!(
+    other_systems_take_their_events_from_the_command_line,
     a_commands_log_goes_to_stderr_and_its_answer_alone_to_stdout,
     the_listings_print_json_for_scripts,
     the_text_listings_say_when_empty_and_show_invisible_characters_as_spaces,

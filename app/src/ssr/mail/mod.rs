@@ -192,6 +192,69 @@ pub async fn enqueue_event(
     Ok(())
 }
 
+/// An event waiting for the system it is for ([`enqueue_event`]), as `server events`
+/// lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WaitingEvent {
+    pub id: String,
+    pub topic: String,
+    /// The JSON the consumer reads.
+    pub payload: String,
+    pub created_at: i64,
+}
+
+/// The events not taken yet, oldest first: of `topic` (None: every topic), at most
+/// `limit`.
+pub async fn waiting_events(
+    conn: &mut Conn,
+    topic: Option<&str>,
+    limit: i64,
+) -> Result<Vec<WaitingEvent>, sqlx::Error> {
+    let sql = match topic {
+        Some(_) => {
+            "SELECT id, topic, payload, created_at FROM outbox
+             WHERE kind = 'event' AND sent_at IS NULL AND topic = $2 ORDER BY created_at, id LIMIT $1"
+        }
+        None => {
+            "SELECT id, topic, payload, created_at FROM outbox
+             WHERE kind = 'event' AND sent_at IS NULL ORDER BY created_at, id LIMIT $1"
+        }
+    };
+    let query = sqlx::query_as(sql).bind(limit);
+    match topic {
+        Some(topic) => query.bind(topic).fetch_all(conn).await,
+        None => query.fetch_all(conn).await,
+    }
+}
+
+/// What marking an event taken did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    /// Marked now: no longer listed, deleted once sent mails are.
+    Now,
+    /// Marked before (a consumer's run repeated after it stopped): left as it is.
+    Before,
+    /// No event has this id.
+    Unknown,
+}
+
+/// Marks event `id` taken by its system at `now`.
+pub async fn take_event(conn: &mut Conn, id: &str, now: i64) -> Result<Taken, sqlx::Error> {
+    let marked =
+        sqlx::query("UPDATE outbox SET sent_at = $1 WHERE id = $2 AND kind = 'event' AND sent_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    if marked > 0 {
+        return Ok(Taken::Now);
+    }
+    let known =
+        crate::ssr::db::finds(conn, "SELECT id FROM outbox WHERE id = $1 AND kind = 'event'", id).await?;
+    Ok(if known { Taken::Before } else { Taken::Unknown })
+}
+
 /// A mail in the outbox, for the development mailbox.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredMail {
