@@ -449,7 +449,15 @@ impl Synthetic {
                 monthly_fee: s.plan.2,
                 started_on: s.started_on,
                 ended_on: s.ended_on,
-                plan_changes: s.changed.iter().map(|(on, from)| (*on, Some(from.clone()))).collect(),
+                plan_changes: s
+                    .changed
+                    .iter()
+                    .map(|(on, from)| engine::PlanChange {
+                        on: *on,
+                        from_plan: Some(from.clone()),
+                        from_fee: None,
+                    })
+                    .collect(),
             })
             .collect();
         // The run's order: internet, TV, phone, then by start.

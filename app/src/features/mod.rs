@@ -44,6 +44,10 @@ pub const JOBS: &[crate::ssr::maintenance::Job] = &[
         run: |state, now| Box::pin(billing::payment::settle_received_results(state, now)),
     },
     crate::ssr::maintenance::Job {
+        name: "add-ons ended with their service",
+        run: |state, now| Box::pin(addons::store::end_with_their_service(state, now)),
+    },
+    crate::ssr::maintenance::Job {
         name: "known browsers stamped",
         run: |state, now| Box::pin(login::stamp_browsers(state, now)),
     },

@@ -181,19 +181,68 @@ async fn the_systems_that_provide_an_add_on_are_told_of_each_subscription_and_ca
     assert_eq!(told[0]["addon"], "norton");
     assert_eq!(told[0]["licence_key"], licence.as_str());
     assert_eq!(told[0]["starts_on"], today().to_string());
-    assert_eq!(
-        cancel_on(&app, &c, "/settings/security", &id, "security").await,
-        "/settings/security?cancelled=1"
-    );
-    // A second click answers as the first, and tells nobody again.
-    let again = post_from(&app, &c, "/api/addons/cancel", &[("id", &id), ("kind", "security")]).await;
-    assert_eq!(again, "/settings/security?cancelled=1");
+    // The same confirmation sent twice at once (a double click): one cancel told.
+    let (_, page) = app.get_text_with(&c, "/settings/security").await;
+    let ends = hidden(&page, "ends");
+    let form = [("id", id.as_str()), ("kind", "security"), ("ends", ends.as_str())];
+    let answers = at_once(&app, &[c.clone(), c.clone()], "/api/addons/cancel", &form).await;
+    assert_eq!(answers, ["/settings/security?cancelled=1", "/settings/security?cancelled=1"]);
     let told = events().await;
     assert_eq!(told.len(), 2, "{told:?}");
     let cancelled: Vec<_> = told.iter().filter(|e| e["event"] == "addon.cancelled").collect();
     assert_eq!(cancelled.len(), 1, "{told:?}");
     assert_eq!(cancelled[0]["addon"], "norton");
     assert_eq!(cancelled[0]["ends_on"], Month::of(today()).last().to_string());
+}
+
+/// A subscription that would outlive the service it goes with (the provider set the
+/// TV's end: 解約予定) is ended on the service's last day by the maintenance job, as a
+/// cancel on that day: its page says so, the provider's system is told, the customer is
+/// mailed why, and no minimum term is quoted past it. Once: the next run does nothing.
+/// An add-on of a service that goes on (the internet's) is left as it is.
+async fn an_add_on_ends_on_the_last_day_of_the_service_it_goes_with(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    for (code, page) in [("ch-sports", "/contract/channels"), ("norton", "/settings/security")] {
+        let (_, key, starts_on) = summary_key(&app, &c, code).await;
+        let form = [("code", code), ("key", key.as_str()), ("agree", "1"), ("starts_on", &starts_on)];
+        assert_eq!(post_from(&app, &c, "/api/addons/apply", &form).await, format!("{page}?applied={code}"));
+    }
+    let now = app::ssr::now();
+    maintenance_at(&app, now).await;
+    let step = |code: &'static str| {
+        let sql = format!("SELECT step, ended_on FROM addon_subscriptions WHERE addon_code = '{code}'");
+        let app = &app;
+        async move { rows::<(String, Option<String>)>(app, &sql).await.remove(0) }
+    };
+    assert_eq!(step("ch-sports").await, ("active".to_string(), None), "nothing ends while the TV runs");
+    let ends = Date { day: 15, ..Month::of(today()).plus(1).first() };
+    exec(&app, &format!("UPDATE services SET ended_on = '{ends}' WHERE id = 'svc-100000002-tv'")).await;
+    let report = maintenance_at(&app, now).await;
+    assert!(report.applied.contains(&("add-ons ended with their service", 1)), "{:?}", report.applied);
+    assert_eq!(step("ch-sports").await, ("cancelled".to_string(), Some(ends.to_string())));
+    assert_eq!(step("norton").await, ("active".to_string(), None));
+    let (_, body) = app.get_text_with(&c, "/contract/channels").await;
+    assert!(body.contains(&format!("{}年{}月{}日で解約予定", ends.year, ends.month, ends.day)), "{body}");
+    let mailed = outbox_mails_to(&app, "addon.ended", "hanako@example.com").await;
+    assert_eq!(mailed.len(), 1);
+    assert!(
+        mailed[0].text.contains("スポーツワイド のご利用は") && mailed[0].text.contains("までとなります"),
+        "{}",
+        mailed[0].text
+    );
+    let told: Vec<(String,)> = rows(&app, "SELECT payload FROM outbox WHERE topic = 'addon.provision'").await;
+    let cancels: Vec<serde_json::Value> = told
+        .iter()
+        .map(|(p,)| serde_json::from_str::<serde_json::Value>(p).unwrap())
+        .filter(|e| e["event"] == "addon.cancelled")
+        .collect();
+    assert_eq!(cancels.len(), 1, "{told:?}");
+    assert_eq!(cancels[0]["addon"], "ch-sports");
+    assert_eq!(cancels[0]["ends_on"], ends.to_string());
+    let report = maintenance_at(&app, now + 60).await;
+    assert!(!report.applied.iter().any(|(name, _)| *name == "add-ons ended with their service"), "once");
+    assert_eq!(outbox_mails_to(&app, "addon.ended", "hanako@example.com").await.len(), 1);
 }
 
 /// An add-on goes with its service: when the TV ends (its end set by the back office
@@ -353,6 +402,7 @@ async fn a_catalogue_fee_changed_after_a_month_was_invoiced_is_not_billed_back_t
 }
 
 on_both_databases!(
+    an_add_on_ends_on_the_last_day_of_the_service_it_goes_with,
     the_systems_that_provide_an_add_on_are_told_of_each_subscription_and_cancel,
     an_add_on_is_billed_no_longer_than_the_service_it_goes_with,
     a_catalogue_fee_changed_after_a_month_was_invoiced_is_not_billed_back_to_it,

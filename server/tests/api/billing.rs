@@ -37,6 +37,11 @@ async fn a_credit_larger_than_the_months_charges_is_carried_over_or_owed_back(ba
     let next = invoiced_lines(&app, "100000003", m.plus(1)).await;
     assert!(next.contains(&(format!("繰越金額（{label}分）"), credited, 0)), "{next:?}");
     assert!(!invoiced_lines(&app, "100000003", m.plus(2)).await.iter().any(|l| l.0.starts_with("繰越")));
+    // The statement says where the credit goes.
+    let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let (_, page) = app.get_text_with(&ichiro, &format!("/billing?month={m}")).await;
+    let amount = app::domain::Yen(-credited).grouped();
+    assert!(page.contains(&format!("{amount}円は翌月のご請求から差し引きます")), "{page}");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'billing.refund_due'").await, 0);
     // The last month of the last service: the credit is owed back, and no invoice follows.
     let last = m.plus(3);

@@ -654,6 +654,47 @@ async fn a_completed_change_bills_the_fee_the_customer_was_quoted(backend: Backe
     assert_eq!(billed, [5_280], "{lines:?}");
 }
 
+/// The fee quoted stays the plan's fee once a later change moves the service on: the
+/// months before the later change bill the plan at what was quoted, not at the
+/// catalogue's fee of the day (changed meanwhile).
+async fn a_plan_keeps_its_quoted_fee_after_a_later_change(backend: Backend) {
+    use app::features::billing::store::compute_lines;
+    use app::features::contract::plan_change::{complete, Operated};
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let next = Month::of(Date::of_unix_jst(app::ssr::now())).plus(1);
+    let first = request(&app, &c, NET, "net-300m").await;
+    assert_eq!(
+        complete(&app.db, &app.state.settings, &first, app::ssr::now()).await.unwrap(),
+        Operated::Moved
+    );
+    exec(&app, "UPDATE plans SET monthly_fee = 5500 WHERE code = 'net-300m'").await;
+    // The next change, from the month after (requested once the first was in force).
+    exec(
+        &app,
+        &format!(
+            "INSERT INTO plan_requests (id, customer_no, account_id, service_id, from_plan, to_plan, monthly_fee,
+                effective_on, termination_fee, step, submit_key, created_at, updated_at)
+             SELECT 'P-LATER', '100000002', id, '{NET}', 'net-300m', 'net-10g', 7480, '{}', 0, 'received', 'k-later', 0, 0
+             FROM accounts WHERE customer_no = '100000002'",
+            next.plus(1).first()
+        ),
+    )
+    .await;
+    assert_eq!(
+        complete(&app.db, &app.state.settings, "P-LATER", app::ssr::now()).await.unwrap(),
+        Operated::Moved
+    );
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    let billed = |lines: Vec<app::features::billing::engine::ComputedLine>| {
+        lines.into_iter().map(|l| (l.line.description, l.line.amount.0)).collect::<Vec<_>>()
+    };
+    let between = billed(compute_lines(&mut conn, "100000002", next).await.unwrap());
+    assert!(between.contains(&("インターネット 300Mコース".to_string(), 5_280)), "{between:?}");
+    let after = billed(compute_lines(&mut conn, "100000002", next.plus(1)).await.unwrap());
+    assert!(after.contains(&("インターネット 10Gコース".to_string(), 7_480)), "{after:?}");
+}
+
 /// A correction and a 契約解除料 put on a month after the customer's services ended (the
 /// back office ended them after the change's month was issued) are invoiced all the
 /// same: that month gets an invoice of them alone, where it got none and they were never
@@ -690,6 +731,42 @@ async fn what_is_put_on_a_month_after_the_services_ended_is_invoiced(backend: Ba
         after.plus(1)
     );
     assert_eq!(scalar(&app, &later).await, 0);
+}
+
+/// A change completed after the run of the month after its last invoice passed the
+/// customer over (no service then, nothing on it yet) puts its correction and 契約解除料
+/// on the next month whose run has not begun, which invoices them: put on the month
+/// passed over, they were never billed.
+async fn a_charge_for_a_customer_a_run_passed_over_goes_to_the_next_run(backend: Backend) {
+    use app::features::billing::store::issue_month;
+    use app::features::contract::plan_change::{complete, Operated};
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let today = Month::of(Date::of_unix_jst(app::ssr::now()));
+    let (effective, passed_over) = (today.plus(1), today.plus(2));
+    let id = request(&app, &c, NET, "net-300m").await;
+    let fee = scalar(&app, &format!("SELECT termination_fee FROM plan_requests WHERE id = '{id}'")).await;
+    let ends =
+        format!("UPDATE services SET ended_on = '{}' WHERE customer_no = '100000002'", effective.last());
+    exec(&app, &ends).await;
+    issue_month(&app.db, effective, None).await.unwrap();
+    issue_month(&app.db, passed_over, None).await.unwrap();
+    assert!(invoiced_lines(&app, "100000002", passed_over).await.is_empty(), "passed over");
+    assert!(!invoiced_lines(&app, "100000003", passed_over).await.is_empty(), "the run has begun");
+    let done = complete(&app.db, &app.state.settings, &id, app::ssr::now()).await.unwrap();
+    assert_eq!(done, Operated::Moved);
+    issue_month(&app.db, passed_over.plus(1), None).await.unwrap();
+    let lines = invoiced_lines(&app, "100000002", passed_over.plus(1)).await;
+    let label = app::i18n::format_month(app::i18n::Locale::Ja, &effective.to_string());
+    assert!(lines.contains(&(format!("ご契約変更による差額（{label}分）"), -1_100, 10)), "{lines:?}");
+    assert_eq!(
+        lines.iter().any(|l| l == &("契約解除料（不課税）".to_string(), fee, 0)),
+        fee > 0,
+        "{lines:?}"
+    );
+    let unbilled = "SELECT COUNT(*) FROM billing_items b WHERE b.customer_no = '100000002' AND NOT EXISTS
+        (SELECT 1 FROM invoices i WHERE i.customer_no = b.customer_no AND i.billing_month = b.billing_month)";
+    assert_eq!(scalar(&app, unbilled).await, 0);
 }
 
 /// The 更新月 rule through the server, its edge both ways: a cheaper plan asked for in
@@ -852,6 +929,8 @@ async fn a_completion_takes_the_customers_row_before_its_requests() {
 }
 
 on_both_databases!(
+    a_plan_keeps_its_quoted_fee_after_a_later_change,
+    a_charge_for_a_customer_a_run_passed_over_goes_to_the_next_run,
     the_contract_document_says_a_services_end_and_a_plan_change_to_come,
     a_service_due_to_end_takes_no_plan_change,
     a_completed_change_bills_the_fee_the_customer_was_quoted,

@@ -6,6 +6,16 @@ use crate::i18n::Locale;
 use crate::ssr::config::Settings;
 use crate::ssr::mail::{wrap, Mail};
 
+/// オプションサービス終了のお知らせ: the add-on `name` ends on `date` (its last day) with
+/// the service it goes with.
+pub fn addon_ended(settings: &Settings, locale: Locale, to: &str, name: &str, date: &str) -> Mail {
+    let w = super::texts::of(locale);
+    let (phone, hours) = crate::i18n::center(&settings.support, locale);
+    let date = crate::i18n::format_date(locale, date);
+    let name = &crate::i18n::catalogue_name(locale, name);
+    wrap(settings, locale, to, w.mail_ended_subject, &(w.mail_ended)(name, &date, &phone, &hours))
+}
+
 /// オプションサービスのお申し込み / 解約: the add-on, its fee and its first day
 /// (`applied`) or last day, to the contact address.
 pub fn addon_notice(

@@ -322,6 +322,94 @@ pub async fn cancel(
     Ok(true)
 }
 
+/// A subscription that runs past the last day of every service of the kind it goes
+/// with (their ends set by the provider: 解約予定 or ended).
+#[derive(sqlx::FromRow)]
+struct Outliving {
+    id: String,
+    customer_no: String,
+    account_id: String,
+    addon_code: String,
+    name: String,
+    step: AddonStep,
+    service_ends: String,
+}
+
+/// The subscriptions in force (or to be) whose service ends before them, at most 100.
+async fn outliving(conn: &mut Conn, today: Date) -> Result<Vec<Outliving>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id, s.customer_no, s.account_id, s.addon_code, a.name, s.step, e.service_ends
+         FROM addon_subscriptions s JOIN addons a ON a.code = s.addon_code
+         JOIN (SELECT v.customer_no, v.kind, MAX(v.ended_on) AS service_ends FROM services v
+               WHERE v.customer_no IN (SELECT customer_no FROM addon_subscriptions
+                                       WHERE ended_on IS NULL OR ended_on >= $1)
+               GROUP BY v.customer_no, v.kind HAVING COUNT(*) = COUNT(v.ended_on)) e
+           ON e.customer_no = s.customer_no AND e.kind = a.requires
+         WHERE (s.ended_on IS NULL OR s.ended_on > e.service_ends) AND (s.ended_on IS NULL OR s.ended_on >= $1)
+         ORDER BY s.id LIMIT 100",
+    )
+    .bind(today.to_string())
+    .fetch_all(conn)
+    .await
+}
+
+/// The maintenance job: each subscription that would run past the service it goes with
+/// (the provider set the service's end, 解約予定) ends on the service's last day, as if
+/// cancelled then: its pages say so, nothing after that day is billed or quoted (no
+/// minimum term after it), the system that provides it is told (`addon.cancelled`), and
+/// the customer is mailed. Its own transaction each, under the customer's row lock; a
+/// second run, or another process's, finds it ended and does nothing. How many ended.
+pub async fn end_with_their_service(state: &AppState, now: i64) -> Result<usize, crate::error::AppError> {
+    let today = Date::of_unix_jst(now);
+    let mut conn = state.db.conn().await?;
+    let found = outliving(&mut conn, today).await?;
+    drop(conn);
+    let mut ended = 0;
+    for o in found {
+        let mut tx = state.db.begin().await?;
+        crate::ssr::db::customers::lock(&mut tx, &o.customer_no).await?;
+        let Some(ends) = Date::parse(&o.service_ends) else { continue };
+        let before = billing::issued(&mut tx, &o.customer_no, Month::of(ends)).await?;
+        let mut update = flow::advance_from(&[AddonStep::Active, AddonStep::Cancelled], AddonStep::Cancelled)
+            .set("ended_on", o.service_ends.clone());
+        if o.step == AddonStep::Active {
+            update = update.set("cancelled_at", now);
+        }
+        let moved = update
+            .by("id", o.id.as_str())
+            .and("COALESCE(ended_on, '9999-12-31') >", o.service_ends.clone())
+            .once(&mut tx)
+            .await?;
+        if !moved {
+            continue;
+        }
+        billing::true_up(&mut tx, before).await?;
+        let detail =
+            serde_json::json!({ "addon": o.addon_code, "ends_on": o.service_ends, "with_service": true });
+        events::record(
+            &mut tx,
+            Event::AddonCancelled,
+            Subject::Account(&o.account_id),
+            "operator",
+            detail,
+            now,
+        )
+        .await?;
+        let event = serde_json::json!({
+            "event": "addon.cancelled", "customer_no": o.customer_no, "addon": o.addon_code,
+            "ends_on": o.service_ends, "at": now,
+        });
+        crate::ssr::mail::enqueue_event(&mut tx, super::EVENT_TOPIC, &event, now).await?;
+        let mail = |locale, to: &str| {
+            super::mail::addon_ended(&state.settings, locale, to, &o.name, &o.service_ends)
+        };
+        crate::ssr::db::customers::mail_owner(&mut tx, &o.account_id, "addon.ended", mail, now).await?;
+        tx.commit().await?;
+        ended += 1;
+    }
+    Ok(ended)
+}
+
 async fn notify(
     tx: &mut Conn,
     settings: &Settings,

@@ -19,8 +19,17 @@ pub struct Service {
     pub started_on: Date,
     /// The last day in force; None while it runs.
     pub ended_on: Option<Date>,
-    /// Each change: the day the new plan applies from, and the plan code before it.
-    pub plan_changes: Vec<(Date, Option<String>)>,
+    /// Each change, oldest first.
+    pub plan_changes: Vec<PlanChange>,
+}
+
+/// A plan change: the day the new plan applies from, and the plan before it with the fee
+/// it was billed at (None: the catalogue's, for changes recorded before the fee was).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanChange {
+    pub on: Date,
+    pub from_plan: Option<String>,
+    pub from_fee: Option<i64>,
 }
 
 /// Rented equipment with a fee, billed with its service.
@@ -106,21 +115,27 @@ pub fn lines(
         service_days.push((s.id.as_str(), days_in_force(month, start, end)));
         // The plan periods: the first change's `from` plan from the start, each change's
         // `to` plan from its day, and the plan on the contract now after the last.
-        let mut periods: Vec<(Date, Option<Date>, Option<&str>)> = Vec::new();
+        // A plan before a change is billed at the fee it had on the contract (the one
+        // quoted), or the catalogue's where none was recorded.
+        let mut periods: Vec<(Date, Option<Date>, Option<&PlanChange>)> = Vec::new();
         let mut from = start;
-        for (on, from_plan) in &s.plan_changes {
-            periods.push((from, Some(on.previous_day()), from_plan.as_deref()));
-            from = *on;
+        for change in &s.plan_changes {
+            periods.push((from, Some(change.on.previous_day()), Some(change)));
+            from = change.on;
         }
         periods.push((from, None, None));
-        for (p_start, p_end, code) in periods {
+        for (p_start, p_end, change) in periods {
             let days = days_in_force(month, p_start, earlier(p_end, end));
             if days == 0 {
                 continue;
             }
-            let (name, fee) = match code {
-                Some(code) => plans.get(code).cloned().ok_or_else(|| UnknownPlan(code.to_string()))?,
-                None => (s.plan_name.clone(), s.monthly_fee),
+            let (name, fee) = match change {
+                Some(PlanChange { from_plan: Some(code), from_fee, .. }) => {
+                    let (name, fee) =
+                        plans.get(code).cloned().ok_or_else(|| UnknownPlan(code.to_string()))?;
+                    (name, from_fee.unwrap_or(fee))
+                }
+                _ => (s.plan_name.clone(), s.monthly_fee),
             };
             lines.push(ComputedLine {
                 line: Line {
@@ -159,15 +174,21 @@ pub fn lines(
     }
     // Add-ons (security, option channels) for the days they were in force with the
     // service they go with: a service that ends (its end set after the subscription)
-    // ends them.
+    // ends them; one replacing it the next day (a move) goes on with them.
     for a in &contract.addons {
-        let days = contract
+        let days: u32 = contract
             .services
             .iter()
             .filter(|s| s.kind == a.requires)
-            .map(|s| days_in_force(month, a.started_on.max(s.started_on), earlier(a.ended_on, s.ended_on)))
-            .max()
-            .unwrap_or(0);
+            .map(|s| {
+                u32::from(days_in_force(
+                    month,
+                    a.started_on.max(s.started_on),
+                    earlier(a.ended_on, s.ended_on),
+                ))
+            })
+            .sum();
+        let days = days.min(u32::from(of_days)) as u8;
         if days == 0 {
             continue;
         }
@@ -215,7 +236,11 @@ mod tests {
                     monthly_fee: 6_380,
                     started_on: d("2019-04-01"),
                     ended_on: None,
-                    plan_changes: vec![(d("2026-10-16"), Some("net-300m".into()))],
+                    plan_changes: vec![PlanChange {
+                        on: d("2026-10-16"),
+                        from_plan: Some("net-300m".into()),
+                        from_fee: None,
+                    }],
                 },
                 Service {
                     id: "s-tv".into(),
@@ -254,5 +279,40 @@ mod tests {
         assert!(billed_in(&contract, nov));
         assert!(!billed_in(&contract, Month::parse("2019-03").unwrap()));
         assert_eq!(lines(&contract, &[], oct, &Plans::new()), Err(UnknownPlan("net-300m".into())));
+    }
+
+    #[test]
+    fn an_add_on_is_billed_for_the_days_a_service_it_goes_with_is_in_force() {
+        let tv = |id: &str, started_on: &str, ended_on: Option<&str>| Service {
+            id: id.into(),
+            kind: "tv".into(),
+            plan_name: "TV".into(),
+            monthly_fee: 0,
+            started_on: d(started_on),
+            ended_on: ended_on.map(d),
+            plan_changes: vec![],
+        };
+        let channel = Addon {
+            name: "ch".into(),
+            monthly_fee: 3_100,
+            started_on: d("2026-01-01"),
+            ended_on: None,
+            requires: "tv".into(),
+        };
+        let bill = |services: Vec<Service>| {
+            let contract = Contract { services, equipment: vec![], addons: vec![channel.clone()] };
+            let got = lines(&contract, &[], Month::parse("2026-10").unwrap(), &Plans::new()).unwrap();
+            got.into_iter()
+                .filter(|l| l.line.description == "ch")
+                .map(|l| (l.line.amount.0, l.days))
+                .collect::<Vec<_>>()
+        };
+        // The TV ends on the 15th: 15 days of 31; a TV of another kind is no help.
+        assert_eq!(bill(vec![tv("a", "2019-04-01", Some("2026-10-15"))]), [(1_500, Some((15, 31)))]);
+        // Replaced the next day (a move): the whole month.
+        let moved = vec![tv("a", "2019-04-01", Some("2026-10-15")), tv("b", "2026-10-16", None)];
+        assert_eq!(bill(moved), [(3_100, None)]);
+        // Ended before the month: nothing.
+        assert_eq!(bill(vec![tv("a", "2019-04-01", Some("2026-09-30"))]), []);
     }
 }

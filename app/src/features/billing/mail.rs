@@ -19,9 +19,15 @@ pub fn invoice_issued(
 ) -> Mail {
     let w = super::texts::of(locale);
     let nothing_due = total.0 <= 0;
+    let credit = (total.0 < 0).then(|| crate::i18n::format_yen(locale.texts(), crate::domain::Yen(-total.0)));
     let (month, total) = month_and_total(locale, month, total);
     let paragraphs = if nothing_due {
-        (w.mail_issued_nothing_due)(&month, &total, link)
+        let mut paragraphs = (w.mail_issued_nothing_due)(&month, &total, link);
+        // A credit larger than the month: where it goes (the page says the same).
+        if let Some(credit) = credit {
+            paragraphs.insert(2, (w.credit_help)(&credit));
+        }
+        paragraphs
     } else {
         (w.mail_issued)(&month, &total, &crate::i18n::format_date(locale, due_on), link)
     };
@@ -106,5 +112,22 @@ mod tests {
             let text = mail(1);
             assert!(text.contains(date) && !text.contains(nothing), "{text}");
         }
+    }
+
+    /// A credit larger than the month's charges says where it goes; ¥0 says nothing of it.
+    #[test]
+    fn an_invoice_with_a_credit_says_it_is_taken_off_the_next_or_refunded() {
+        let s = crate::ssr::config::Settings::from_lookup(|_| None).unwrap();
+        let mail = |locale, total| {
+            super::invoice_issued(&s, locale, "t@x", "2026-11", crate::domain::Yen(total), "2026-12-28", "L")
+                .text
+        };
+        let ja = mail(Locale::Ja, -4_720);
+        assert!(
+            ja.contains("4,720円は翌月のご請求から差し引きます") && ja.contains("ご返金いたします"),
+            "{ja}"
+        );
+        assert!(mail(Locale::En, -4_720).contains("The ¥4,720 will be taken off next month's invoice"));
+        assert!(!mail(Locale::Ja, 0).contains("差し引きます"));
     }
 }

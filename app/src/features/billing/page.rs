@@ -195,6 +195,9 @@ fn StatementView(statement: Statement) -> impl IntoView {
                 <h2 class="text-lg font-bold">{(tb.statement_title)(&month_label)}</h2>
                 <span class=status_class(s.status) data-testid="statement-status">{status_label(tb, s.status)}</span>
             </div>
+            {(s.total.0 < 0).then(|| view! {
+                <p class="alert alert-info mb-4" data-testid="credit-help">{(tb.credit_help)(&format_yen(tx, Yen(-s.total.0)))}</p>
+            })}
             {(s.status == InvoiceStatus::Confirming).then(|| view! {
                 <p class="alert alert-info mb-4" data-testid="confirming-help">{(tb.confirming_help)(&format_date(locale, &s.due_on))}</p>
             })}

@@ -124,6 +124,7 @@ struct PlanChangeRow {
     service_id: String,
     changed_on: String,
     from_plan: Option<String>,
+    from_fee: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -174,7 +175,7 @@ pub async fn contracts(
     .await?;
     let changes: Vec<PlanChangeRow> = over(
         &mut *conn,
-        "SELECT sc.service_id, sc.changed_on, sc.from_plan FROM service_changes sc
+        "SELECT sc.service_id, sc.changed_on, sc.from_plan, sc.from_fee FROM service_changes sc
          JOIN services s ON s.id = sc.service_id
          WHERE s.customer_no IN ({in}) AND sc.change_kind = 'plan_change'
          ORDER BY sc.service_id, sc.changed_on, sc.id",
@@ -182,9 +183,11 @@ pub async fn contracts(
         customers,
     )
     .await?;
-    let mut changes_of: HashMap<String, Vec<(Date, Option<String>)>> = HashMap::new();
+    let mut changes_of: HashMap<String, Vec<engine::PlanChange>> = HashMap::new();
     for c in changes {
-        changes_of.entry(c.service_id).or_default().push((date(&c.changed_on)?, c.from_plan));
+        let change =
+            engine::PlanChange { on: date(&c.changed_on)?, from_plan: c.from_plan, from_fee: c.from_fee };
+        changes_of.entry(c.service_id).or_default().push(change);
     }
     for s in services {
         let contract = out.entry(s.customer_no).or_default();
@@ -277,17 +280,25 @@ pub async fn compute_lines(
     engine::lines(&contract, &items, month, &plans).map_err(unknown_plan)
 }
 
-/// The first month from `from` on for which `customer_no` has no invoice yet (after
-/// the latest issued): where a charge for a month already issued goes.
+/// The first month from `from` on that `customer_no` can still be invoiced for: after
+/// their latest invoice, and not one whose billing run has begun without them (a
+/// customer with no service that month was passed over, and a charge put there would
+/// never be billed). Where a charge for a month already issued goes.
 pub async fn open_month(conn: &mut Conn, customer_no: &str, from: Month) -> Result<Month, sqlx::Error> {
     let latest: Option<String> = sqlx::query_scalar(
         "SELECT MAX(billing_month) FROM invoices WHERE customer_no = $1 AND billing_month >= $2",
     )
     .bind(customer_no)
     .bind(from.to_string())
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(latest.as_deref().and_then(Month::parse).map_or(from, Month::next))
+    let mut month = latest.as_deref().and_then(Month::parse).map_or(from, Month::next);
+    // The customer has no invoice of it: any other's says its run has begun.
+    let begun = "SELECT id FROM invoices WHERE billing_month = $1 LIMIT 1";
+    while crate::ssr::db::finds(conn, begun, &month.to_string()).await? {
+        month = month.next();
+    }
+    Ok(month)
 }
 
 /// What the months of `customer_no` from `from` on that are issued already compute to,
@@ -336,9 +347,10 @@ async fn due_by_rate(
 /// takes too: a change and a run of its month go one after the other.
 pub async fn true_up(conn: &mut Conn, before: Issued) -> Result<(), sqlx::Error> {
     let Issued { customer_no, months } = before;
-    let Some(open) = months.last().map(|(m, _)| m.next()) else {
+    let Some(last) = months.last().map(|(m, _)| *m) else {
         return Ok(());
     };
+    let open = open_month(conn, &customer_no, last.next()).await?;
     for (month, was) in months {
         let mut difference = due_by_rate(conn, &customer_no, month).await?;
         for (rate, amount) in was {
@@ -714,7 +726,7 @@ async fn carry_credit(
         )
         .bind(format!("carry-{}", invoice.id()))
         .bind(&invoice.customer_no)
-        .bind(invoice.month.next().to_string())
+        .bind(open_month(tx, &invoice.customer_no, invoice.month.next()).await?.to_string())
         .bind(crate::i18n::carried_line(&month))
         .bind(total.0)
         .execute(&mut *tx)

@@ -300,7 +300,8 @@ pub async fn services(
     let today_s = today.to_string();
     // Completed changes from a later date: the plan in force today is their `from`.
     let later: Vec<LaterChangeRow> = sqlx::query_as(
-        "SELECT c.service_id, c.changed_on, fp.code AS from_code, fp.name AS from_name, fp.monthly_fee AS from_fee,
+        "SELECT c.service_id, c.changed_on, fp.code AS from_code, fp.name AS from_name,
+                COALESCE(c.from_fee, fp.monthly_fee) AS from_fee,
                 tp.name AS to_name FROM service_changes c
          JOIN plans fp ON fp.code = c.from_plan JOIN plans tp ON tp.code = c.to_plan
          WHERE c.customer_no = $1 AND c.change_kind = 'plan_change' AND c.changed_on > $2
@@ -614,8 +615,9 @@ pub async fn insert_plan_change(
     change: &RequestedChange,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO service_changes (id, customer_no, service_id, changed_on, change_kind, from_plan, to_plan)
-         VALUES ($1, $2, $3, $4, 'plan_change', $5, $6)",
+        "INSERT INTO service_changes (id, customer_no, service_id, changed_on, change_kind, from_plan, to_plan,
+            from_fee)
+         VALUES ($1, $2, $3, $4, 'plan_change', $5, $6, (SELECT monthly_fee FROM services WHERE id = $3))",
     )
     .bind(format!("chg-{request_id}"))
     .bind(&change.customer_no)
