@@ -195,11 +195,12 @@ async fn the_systems_that_provide_an_add_on_are_told_of_each_subscription_and_ca
     assert_eq!(cancelled[0]["ends_on"], Month::of(today()).last().to_string());
 }
 
-/// A subscription that would outlive the service it goes with (the provider set the
-/// TV's end: 解約予定) is ended on the service's last day by the maintenance job, as a
-/// cancel on that day: its page says so, the provider's system is told, the customer is
-/// mailed why, and no minimum term is quoted past it. Once: the next run does nothing.
-/// An add-on of a service that goes on (the internet's) is left as it is.
+/// A subscription that outlived the service it goes with (the provider ended the TV)
+/// is ended on the service's last day by the maintenance job, as a cancel on that day:
+/// its page says so, the provider's system is told, the customer is mailed why. Not
+/// while the end is ahead (it may be withdrawn), nor when a new TV runs on (a move);
+/// once: the next run does nothing. An add-on of a service that goes on (the
+/// internet's) is left as it is.
 async fn an_add_on_ends_on_the_last_day_of_the_service_it_goes_with(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
@@ -208,29 +209,42 @@ async fn an_add_on_ends_on_the_last_day_of_the_service_it_goes_with(backend: Bac
         let form = [("code", code), ("key", key.as_str()), ("agree", "1"), ("starts_on", &starts_on)];
         assert_eq!(post_from(&app, &c, "/api/addons/apply", &form).await, format!("{page}?applied={code}"));
     }
-    let now = app::ssr::now();
-    maintenance_at(&app, now).await;
     let step = |code: &'static str| {
         let sql = format!("SELECT step, ended_on FROM addon_subscriptions WHERE addon_code = '{code}'");
         let app = &app;
         async move { rows::<(String, Option<String>)>(app, &sql).await.remove(0) }
     };
-    assert_eq!(step("ch-sports").await, ("active".to_string(), None), "nothing ends while the TV runs");
+    let job_ended = |report: app::ssr::maintenance::Report| {
+        report.applied.iter().find(|(name, _)| *name == "add-ons ended with their service").map(|(_, n)| *n)
+    };
+    let active = ("active".to_string(), None);
+    // The TV ends on the 15th of next month: ahead, nothing ends yet.
     let ends = Date { day: 15, ..Month::of(today()).plus(1).first() };
     exec(&app, &format!("UPDATE services SET ended_on = '{ends}' WHERE id = 'svc-100000002-tv'")).await;
-    let report = maintenance_at(&app, now).await;
-    assert!(report.applied.contains(&("add-ons ended with their service", 1)), "{:?}", report.applied);
+    let (now, after) = (app::ssr::now(), app::ssr::now() + 60 * 86_400);
+    assert_eq!(job_ended(maintenance_at(&app, now).await), None);
+    assert_eq!(step("ch-sports").await, active, "the end may still be withdrawn");
+    // A move: a new TV from the next day runs on, and keeps the channel.
+    let new_tv = format!(
+        "INSERT INTO services (id, customer_no, kind, plan_code, plan_name, monthly_fee, installation_address, started_on)
+         VALUES ('svc-moved-tv', '100000002', 'tv', 'tv-standard', 'テレビ スタンダードプラン', 5478, '新居', '{}')",
+        ends.next_day()
+    );
+    exec(&app, &new_tv).await;
+    assert_eq!(job_ended(maintenance_at(&app, after).await), None);
+    assert_eq!(step("ch-sports").await, active, "a move keeps it");
+    // No TV after the 15th: the channel ended with it.
+    exec(&app, "DELETE FROM services WHERE id = 'svc-moved-tv'").await;
+    assert_eq!(job_ended(maintenance_at(&app, after).await), Some(1));
     assert_eq!(step("ch-sports").await, ("cancelled".to_string(), Some(ends.to_string())));
-    assert_eq!(step("norton").await, ("active".to_string(), None));
+    assert_eq!(step("norton").await, active);
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
     let (_, body) = app.get_text_with(&c, "/contract/channels").await;
     assert!(body.contains(&format!("{}年{}月{}日で解約予定", ends.year, ends.month, ends.day)), "{body}");
     let mailed = outbox_mails_to(&app, "addon.ended", "hanako@example.com").await;
     assert_eq!(mailed.len(), 1);
-    assert!(
-        mailed[0].text.contains("スポーツワイド のご利用は") && mailed[0].text.contains("までとなります"),
-        "{}",
-        mailed[0].text
-    );
+    let said = format!("スポーツワイド は{}年{}月{}日をもって終了しました", ends.year, ends.month, ends.day);
+    assert!(mailed[0].text.contains(&said), "{}", mailed[0].text);
     let told: Vec<(String,)> = rows(&app, "SELECT payload FROM outbox WHERE topic = 'addon.provision'").await;
     let cancels: Vec<serde_json::Value> = told
         .iter()
@@ -240,8 +254,7 @@ async fn an_add_on_ends_on_the_last_day_of_the_service_it_goes_with(backend: Bac
     assert_eq!(cancels.len(), 1, "{told:?}");
     assert_eq!(cancels[0]["addon"], "ch-sports");
     assert_eq!(cancels[0]["ends_on"], ends.to_string());
-    let report = maintenance_at(&app, now + 60).await;
-    assert!(!report.applied.iter().any(|(name, _)| *name == "add-ons ended with their service"), "once");
+    assert_eq!(job_ended(maintenance_at(&app, after + 60).await), None, "once");
     assert_eq!(outbox_mails_to(&app, "addon.ended", "hanako@example.com").await.len(), 1);
 }
 

@@ -93,9 +93,10 @@ async fn other_systems_take_their_events_from_the_command_line(backend: Backend)
     let app = spawn_app_with_demo_data(backend).await;
     let now = app::ssr::now();
     let mut conn = app.db.pool().acquire().await.unwrap();
-    enqueue_event(&mut conn, "addon.provision", &serde_json::json!({ "n": 1 }), now - 20).await.unwrap();
-    enqueue_event(&mut conn, "billing.refund_due", &serde_json::json!({ "n": 2 }), now - 10).await.unwrap();
-    enqueue_event(&mut conn, "addon.provision", &serde_json::json!({ "n": 3 }), now).await.unwrap();
+    // In one second, as a customer's switch on and off can be: in the order written.
+    for (n, topic) in [(1, "addon.provision"), (2, "billing.refund_due"), (3, "addon.provision")] {
+        enqueue_event(&mut conn, topic, &serde_json::json!({ "n": n }), now).await.unwrap();
+    }
     drop(conn);
     let listed = |args: &[&str]| {
         let (ok, out) = operator(&app, "events", args);

@@ -156,7 +156,6 @@ async fn the_contract_document_names_the_customer_each_plan_and_the_renewal_mont
 /// The document says what the page says below a service: its end when one is set (解約
 /// 予定), and a plan change completed but not yet in force; neither when there is none.
 async fn the_contract_document_says_a_services_end_and_a_plan_change_to_come(backend: Backend) {
-    use app::features::contract::plan_change::{complete, Operated};
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
     let document = || async {
@@ -167,7 +166,7 @@ async fn the_contract_document_says_a_services_end_and_a_plan_change_to_come(bac
     let text = document().await;
     assert!(!text.contains("ご解約の予定") && !text.contains("に変更されます"), "{text}");
     let id = request(&app, &c, NET, "net-10g").await;
-    assert_eq!(complete(&app.db, &app.state.settings, &id, app::ssr::now()).await.unwrap(), Operated::Moved);
+    completed(&app, &id).await;
     let ends = Month::of(Date::of_unix_jst(app::ssr::now())).plus(3).last();
     exec(&app, &format!("UPDATE services SET ended_on = '{ends}' WHERE id = '{TV}'")).await;
     let text = document().await;
@@ -632,15 +631,13 @@ async fn plan_changes_completed_after_their_month_was_invoiced_are_settled_on_th
 /// completes it.
 async fn a_completed_change_bills_the_fee_the_customer_was_quoted(backend: Backend) {
     use app::features::billing::store::compute_lines;
-    use app::features::contract::plan_change::{complete, Operated};
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
     let id = request(&app, &c, NET, "net-300m").await;
     let quoted = scalar(&app, &format!("SELECT monthly_fee FROM plan_requests WHERE id = '{id}'")).await;
     assert_eq!(quoted, 5_280);
     exec(&app, "UPDATE plans SET monthly_fee = 5500 WHERE code = 'net-300m'").await;
-    let done = complete(&app.db, &app.state.settings, &id, app::ssr::now()).await.unwrap();
-    assert_eq!(done, Operated::Moved);
+    completed(&app, &id).await;
     let mailed = outbox_mails_to(&app, "contract.plan_request.done", "hanako@example.com").await;
     assert!(mailed[0].text.contains("5,280円"), "{}", mailed[0].text);
     let next = Month::of(Date::of_unix_jst(app::ssr::now())).plus(1);
@@ -659,15 +656,11 @@ async fn a_completed_change_bills_the_fee_the_customer_was_quoted(backend: Backe
 /// catalogue's fee of the day (changed meanwhile).
 async fn a_plan_keeps_its_quoted_fee_after_a_later_change(backend: Backend) {
     use app::features::billing::store::compute_lines;
-    use app::features::contract::plan_change::{complete, Operated};
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
     let next = Month::of(Date::of_unix_jst(app::ssr::now())).plus(1);
     let first = request(&app, &c, NET, "net-300m").await;
-    assert_eq!(
-        complete(&app.db, &app.state.settings, &first, app::ssr::now()).await.unwrap(),
-        Operated::Moved
-    );
+    completed(&app, &first).await;
     exec(&app, "UPDATE plans SET monthly_fee = 5500 WHERE code = 'net-300m'").await;
     // The next change, from the month after (requested once the first was in force).
     exec(
@@ -681,10 +674,7 @@ async fn a_plan_keeps_its_quoted_fee_after_a_later_change(backend: Backend) {
         ),
     )
     .await;
-    assert_eq!(
-        complete(&app.db, &app.state.settings, "P-LATER", app::ssr::now()).await.unwrap(),
-        Operated::Moved
-    );
+    completed(&app, "P-LATER").await;
     let mut conn = app.db.pool().acquire().await.unwrap();
     let billed = |lines: Vec<app::features::billing::engine::ComputedLine>| {
         lines.into_iter().map(|l| (l.line.description, l.line.amount.0)).collect::<Vec<_>>()
@@ -695,29 +685,30 @@ async fn a_plan_keeps_its_quoted_fee_after_a_later_change(backend: Backend) {
     assert!(after.contains(&("インターネット 10Gコース".to_string(), 7_480)), "{after:?}");
 }
 
-/// A correction and a 契約解除料 put on a month after the customer's services ended (the
-/// back office ended them after the change's month was issued) are invoiced all the
-/// same: that month gets an invoice of them alone, where it got none and they were never
-/// billed. The month after, with nothing on it, gets no invoice.
-async fn what_is_put_on_a_month_after_the_services_ended_is_invoiced(backend: Backend) {
-    use app::features::billing::store::issue_month;
-    use app::features::contract::plan_change::{complete, Operated};
-    let app = spawn_app_with_demo_data(backend).await;
-    let c = hanako(&app).await;
-    let today = Month::of(Date::of_unix_jst(app::ssr::now()));
-    let (effective, after) = (today.plus(1), today.plus(2));
-    let id = request(&app, &c, NET, "net-300m").await;
-    let fee = scalar(&app, &format!("SELECT termination_fee FROM plan_requests WHERE id = '{id}'")).await;
+/// 佐藤 花子's 1G → 300M requested, her services then ended on the last day of the
+/// change's month, and that month invoiced: the request and its 契約解除料, and the month.
+async fn a_downgrade_then_the_services_end(app: &TestApp, c: &reqwest::Client) -> (String, i64, Month) {
+    let effective = Month::of(Date::of_unix_jst(app::ssr::now())).plus(1);
+    let id = request(app, c, NET, "net-300m").await;
+    let fee = scalar(app, &format!("SELECT termination_fee FROM plan_requests WHERE id = '{id}'")).await;
     let ends =
         format!("UPDATE services SET ended_on = '{}' WHERE customer_no = '100000002'", effective.last());
-    exec(&app, &ends).await;
-    issue_month(&app.db, effective, None).await.unwrap();
-    let done = complete(&app.db, &app.state.settings, &id, app::ssr::now()).await.unwrap();
-    assert_eq!(done, Operated::Moved);
-    issue_month(&app.db, after, None).await.unwrap();
-    let lines = invoiced_lines(&app, "100000002", after).await;
+    exec(app, &ends).await;
+    app::features::billing::store::issue_month(&app.db, effective, None).await.unwrap();
+    (id, fee, effective)
+}
+
+/// Completes request `id` as the back office does, and checks it moved.
+async fn completed(app: &TestApp, id: &str) {
+    use app::features::contract::plan_change::{complete, Operated};
+    assert_eq!(complete(&app.db, &app.state.settings, id, app::ssr::now()).await.unwrap(), Operated::Moved);
+}
+
+/// The invoice of `month` carries the downgrade's correction of `effective` (1G 6,380 →
+/// 300M 5,280) and its 契約解除料 `fee` (when there is one), and nothing else.
+async fn carries_the_downgrade(app: &TestApp, month: Month, effective: Month, fee: i64) {
+    let lines = invoiced_lines(app, "100000002", month).await;
     let label = app::i18n::format_month(app::i18n::Locale::Ja, &effective.to_string());
-    // 1G 6,380 → 300M 5,280 for the effective month.
     assert!(lines.contains(&(format!("ご契約変更による差額（{label}分）"), -1_100, 10)), "{lines:?}");
     assert_eq!(
         lines.iter().any(|l| l == &("契約解除料（不課税）".to_string(), fee, 0)),
@@ -725,6 +716,21 @@ async fn what_is_put_on_a_month_after_the_services_ended_is_invoiced(backend: Ba
         "{lines:?}"
     );
     assert_eq!(lines.len(), 1 + usize::from(fee > 0), "nothing else: {lines:?}");
+}
+
+/// A correction and a 契約解除料 put on a month after the customer's services ended (the
+/// back office ended them after the change's month was issued) are invoiced all the
+/// same: that month gets an invoice of them alone, where it got none and they were never
+/// billed. The month after, with nothing on it, gets no invoice.
+async fn what_is_put_on_a_month_after_the_services_ended_is_invoiced(backend: Backend) {
+    use app::features::billing::store::issue_month;
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let (id, fee, effective) = a_downgrade_then_the_services_end(&app, &c).await;
+    let after = effective.next();
+    completed(&app, &id).await;
+    issue_month(&app.db, after, None).await.unwrap();
+    carries_the_downgrade(&app, after, effective, fee).await;
     issue_month(&app.db, after.plus(1), None).await.unwrap();
     let later = format!(
         "SELECT COUNT(*) FROM invoices WHERE customer_no = '100000002' AND billing_month = '{}'",
@@ -739,34 +745,52 @@ async fn what_is_put_on_a_month_after_the_services_ended_is_invoiced(backend: Ba
 /// passed over, they were never billed.
 async fn a_charge_for_a_customer_a_run_passed_over_goes_to_the_next_run(backend: Backend) {
     use app::features::billing::store::issue_month;
-    use app::features::contract::plan_change::{complete, Operated};
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
-    let today = Month::of(Date::of_unix_jst(app::ssr::now()));
-    let (effective, passed_over) = (today.plus(1), today.plus(2));
-    let id = request(&app, &c, NET, "net-300m").await;
-    let fee = scalar(&app, &format!("SELECT termination_fee FROM plan_requests WHERE id = '{id}'")).await;
-    let ends =
-        format!("UPDATE services SET ended_on = '{}' WHERE customer_no = '100000002'", effective.last());
-    exec(&app, &ends).await;
-    issue_month(&app.db, effective, None).await.unwrap();
+    let (id, fee, effective) = a_downgrade_then_the_services_end(&app, &c).await;
+    let passed_over = effective.next();
     issue_month(&app.db, passed_over, None).await.unwrap();
     assert!(invoiced_lines(&app, "100000002", passed_over).await.is_empty(), "passed over");
     assert!(!invoiced_lines(&app, "100000003", passed_over).await.is_empty(), "the run has begun");
-    let done = complete(&app.db, &app.state.settings, &id, app::ssr::now()).await.unwrap();
-    assert_eq!(done, Operated::Moved);
+    completed(&app, &id).await;
     issue_month(&app.db, passed_over.plus(1), None).await.unwrap();
-    let lines = invoiced_lines(&app, "100000002", passed_over.plus(1)).await;
-    let label = app::i18n::format_month(app::i18n::Locale::Ja, &effective.to_string());
-    assert!(lines.contains(&(format!("ご契約変更による差額（{label}分）"), -1_100, 10)), "{lines:?}");
-    assert_eq!(
-        lines.iter().any(|l| l == &("契約解除料（不課税）".to_string(), fee, 0)),
-        fee > 0,
-        "{lines:?}"
-    );
+    carries_the_downgrade(&app, passed_over.plus(1), effective, fee).await;
     let unbilled = "SELECT COUNT(*) FROM billing_items b WHERE b.customer_no = '100000002' AND NOT EXISTS
         (SELECT 1 FROM invoices i WHERE i.customer_no = b.customer_no AND i.billing_month = b.billing_month)";
     assert_eq!(scalar(&app, unbilled).await, 0);
+}
+
+/// While a month's run is under way (another customer's invoice of it written), a charge
+/// for a customer in force that month goes on that month (the run invoices them, before
+/// or after); for one with no service then, it goes on the next, as the run may have
+/// passed them over.
+async fn a_run_under_way_takes_the_charges_of_a_customer_in_force_that_month(backend: Backend) {
+    use app::features::billing::store::open_month;
+    let app = spawn_app_with_demo_data(backend).await;
+    let month = Month::of(Date::of_unix_jst(app::ssr::now())).plus(1);
+    let open = |customer_no: &'static str| {
+        let app = &app;
+        async move {
+            let mut conn = app.db.pool().acquire().await.unwrap();
+            open_month(&mut conn, customer_no, month).await.unwrap()
+        }
+    };
+    assert_eq!(open("100000002").await, month, "no run yet");
+    exec(
+        &app,
+        &format!(
+            "INSERT INTO invoices (id, customer_no, billing_month, issued_on, due_on, total, tax, status)
+             VALUES ('inv-begun', '100000003', '{month}', '{}', '{}', 0, 0, 'unpaid')",
+            month.first(),
+            month.last()
+        ),
+    )
+    .await;
+    assert_eq!(open("100000002").await, month, "in force: the run invoices her");
+    let ends =
+        format!("UPDATE services SET ended_on = '{}' WHERE customer_no = '100000002'", month.plus(-1).last());
+    exec(&app, &ends).await;
+    assert_eq!(open("100000002").await, month.next(), "no service: perhaps passed over");
 }
 
 /// The 更新月 rule through the server, its edge both ways: a cheaper plan asked for in
@@ -929,6 +953,7 @@ async fn a_completion_takes_the_customers_row_before_its_requests() {
 }
 
 on_both_databases!(
+    a_run_under_way_takes_the_charges_of_a_customer_in_force_that_month,
     a_plan_keeps_its_quoted_fee_after_a_later_change,
     a_charge_for_a_customer_a_run_passed_over_goes_to_the_next_run,
     the_contract_document_says_a_services_end_and_a_plan_change_to_come,

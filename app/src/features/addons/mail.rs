@@ -6,7 +6,7 @@ use crate::i18n::Locale;
 use crate::ssr::config::Settings;
 use crate::ssr::mail::{wrap, Mail};
 
-/// オプションサービス終了のお知らせ: the add-on `name` ends on `date` (its last day) with
+/// オプションサービス終了のお知らせ: the add-on `name` ended on `date` (its last day) with
 /// the service it goes with.
 pub fn addon_ended(settings: &Settings, locale: Locale, to: &str, name: &str, date: &str) -> Mail {
     let w = super::texts::of(locale);

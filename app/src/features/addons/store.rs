@@ -335,79 +335,98 @@ struct Outliving {
     service_ends: String,
 }
 
-/// The subscriptions in force (or to be) whose service ends before them, at most 100.
-async fn outliving(conn: &mut Conn, today: Date) -> Result<Vec<Outliving>, sqlx::Error> {
-    sqlx::query_as(
+/// The subscriptions still in force whose services of the kind they go with have all
+/// ended before `today` (none runs on: a move's new service keeps them), at most 100;
+/// `only`: that subscription alone (read again under the customer's lock).
+async fn outliving(conn: &mut Conn, today: Date, only: Option<&str>) -> Result<Vec<Outliving>, sqlx::Error> {
+    let sql = format!(
         "SELECT s.id, s.customer_no, s.account_id, s.addon_code, a.name, s.step, e.service_ends
          FROM addon_subscriptions s JOIN addons a ON a.code = s.addon_code
          JOIN (SELECT v.customer_no, v.kind, MAX(v.ended_on) AS service_ends FROM services v
                WHERE v.customer_no IN (SELECT customer_no FROM addon_subscriptions
                                        WHERE ended_on IS NULL OR ended_on >= $1)
-               GROUP BY v.customer_no, v.kind HAVING COUNT(*) = COUNT(v.ended_on)) e
+               GROUP BY v.customer_no, v.kind
+               HAVING COUNT(*) = COUNT(v.ended_on) AND MAX(v.ended_on) < $1) e
            ON e.customer_no = s.customer_no AND e.kind = a.requires
-         WHERE (s.ended_on IS NULL OR s.ended_on > e.service_ends) AND (s.ended_on IS NULL OR s.ended_on >= $1)
+         WHERE (s.ended_on IS NULL OR s.ended_on >= $1){}
          ORDER BY s.id LIMIT 100",
-    )
-    .bind(today.to_string())
-    .fetch_all(conn)
-    .await
+        if only.is_some() { " AND s.id = $2" } else { "" }
+    );
+    let query = sqlx::query_as(&sql).bind(today.to_string());
+    match only {
+        Some(id) => query.bind(id).fetch_all(conn).await,
+        None => query.fetch_all(conn).await,
+    }
 }
 
-/// The maintenance job: each subscription that would run past the service it goes with
-/// (the provider set the service's end, 解約予定) ends on the service's last day, as if
-/// cancelled then: its pages say so, nothing after that day is billed or quoted (no
-/// minimum term after it), the system that provides it is told (`addon.cancelled`), and
-/// the customer is mailed. Its own transaction each, under the customer's row lock; a
-/// second run, or another process's, finds it ended and does nothing. How many ended.
+/// The maintenance job: a subscription whose service has ended (the provider ended it,
+/// and no other of the kind runs on, as a move's new one would) ends on the service's
+/// last day, as if cancelled then: its pages say so, nothing after that day is billed
+/// (the engine bills none already) or quoted, the system that provides it is told
+/// (`addon.cancelled`), and the customer is mailed why. Until the service has ended, a
+/// service end set ahead (解約予定) may still be withdrawn or followed by a new service,
+/// and the subscription is left. Its own transaction each, read again under the
+/// customer's row lock; a second run, or another process's, finds it ended and does
+/// nothing; one that fails is logged and the others go on. How many ended.
 pub async fn end_with_their_service(state: &AppState, now: i64) -> Result<usize, crate::error::AppError> {
     let today = Date::of_unix_jst(now);
     let mut conn = state.db.conn().await?;
-    let found = outliving(&mut conn, today).await?;
+    let found = outliving(&mut conn, today, None).await?;
     drop(conn);
     let mut ended = 0;
     for o in found {
-        let mut tx = state.db.begin().await?;
-        crate::ssr::db::customers::lock(&mut tx, &o.customer_no).await?;
-        let Some(ends) = Date::parse(&o.service_ends) else { continue };
-        let before = billing::issued(&mut tx, &o.customer_no, Month::of(ends)).await?;
-        let mut update = flow::advance_from(&[AddonStep::Active, AddonStep::Cancelled], AddonStep::Cancelled)
-            .set("ended_on", o.service_ends.clone());
-        if o.step == AddonStep::Active {
-            update = update.set("cancelled_at", now);
+        match end_one(state, &o.id, &o.customer_no, today, now).await {
+            Ok(true) => ended += 1,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(subscription = %o.id, error = %e, "an add-on outliving its service could not be ended now; retried next run")
+            }
         }
-        let moved = update
-            .by("id", o.id.as_str())
-            .and("COALESCE(ended_on, '9999-12-31') >", o.service_ends.clone())
-            .once(&mut tx)
-            .await?;
-        if !moved {
-            continue;
-        }
-        billing::true_up(&mut tx, before).await?;
-        let detail =
-            serde_json::json!({ "addon": o.addon_code, "ends_on": o.service_ends, "with_service": true });
-        events::record(
-            &mut tx,
-            Event::AddonCancelled,
-            Subject::Account(&o.account_id),
-            "operator",
-            detail,
-            now,
-        )
-        .await?;
-        let event = serde_json::json!({
-            "event": "addon.cancelled", "customer_no": o.customer_no, "addon": o.addon_code,
-            "ends_on": o.service_ends, "at": now,
-        });
-        crate::ssr::mail::enqueue_event(&mut tx, super::EVENT_TOPIC, &event, now).await?;
-        let mail = |locale, to: &str| {
-            super::mail::addon_ended(&state.settings, locale, to, &o.name, &o.service_ends)
-        };
-        crate::ssr::db::customers::mail_owner(&mut tx, &o.account_id, "addon.ended", mail, now).await?;
-        tx.commit().await?;
-        ended += 1;
     }
     Ok(ended)
+}
+
+/// Ends subscription `id` of `customer_no` with its service, if it still outlives it.
+async fn end_one(
+    state: &AppState,
+    id: &str,
+    customer_no: &str,
+    today: Date,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = state.db.begin().await?;
+    crate::ssr::db::customers::lock(&mut tx, customer_no).await?;
+    let Some(o) = outliving(&mut tx, today, Some(id)).await?.into_iter().next() else { return Ok(false) };
+    let Some(ends) = Date::parse(&o.service_ends) else { return Ok(false) };
+    let before = billing::issued(&mut tx, &o.customer_no, Month::of(ends)).await?;
+    let mut update = flow::advance_from(&[AddonStep::Active, AddonStep::Cancelled], AddonStep::Cancelled)
+        .set("ended_on", o.service_ends.clone());
+    if o.step == AddonStep::Active {
+        update = update.set("cancelled_at", now);
+    }
+    let moved = update
+        .by("id", o.id.as_str())
+        .and("COALESCE(ended_on, '9999-12-31') >", o.service_ends.clone())
+        .once(&mut tx)
+        .await?;
+    if !moved {
+        return Ok(false);
+    }
+    billing::true_up(&mut tx, before).await?;
+    let detail =
+        serde_json::json!({ "addon": o.addon_code, "ends_on": o.service_ends, "with_service": true });
+    events::record(&mut tx, Event::AddonCancelled, Subject::Account(&o.account_id), "operator", detail, now)
+        .await?;
+    let event = serde_json::json!({
+        "event": "addon.cancelled", "customer_no": o.customer_no, "addon": o.addon_code,
+        "ends_on": o.service_ends, "at": now,
+    });
+    crate::ssr::mail::enqueue_event(&mut tx, super::EVENT_TOPIC, &event, now).await?;
+    let mail =
+        |locale, to: &str| super::mail::addon_ended(&state.settings, locale, to, &o.name, &o.service_ends);
+    crate::ssr::db::customers::mail_owner(&mut tx, &o.account_id, "addon.ended", mail, now).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 async fn notify(

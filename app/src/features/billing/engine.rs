@@ -172,23 +172,20 @@ pub fn lines(
             days: (days < of_days).then_some((days, of_days)),
         });
     }
-    // Add-ons (security, option channels) for the days they were in force with the
+    // Add-ons (security, option channels) for the days they were in force with a
     // service they go with: a service that ends (its end set after the subscription)
-    // ends them; one replacing it the next day (a move) goes on with them.
+    // ends them; one replacing it the next day (a move) goes on with them; two at once
+    // count each day once.
     for a in &contract.addons {
-        let days: u32 = contract
-            .services
-            .iter()
-            .filter(|s| s.kind == a.requires)
-            .map(|s| {
-                u32::from(days_in_force(
-                    month,
-                    a.started_on.max(s.started_on),
-                    earlier(a.ended_on, s.ended_on),
-                ))
-            })
-            .sum();
-        let days = days.min(u32::from(of_days)) as u8;
+        let mut covered = 0u64; // bit d: day d of the month
+        for s in contract.services.iter().filter(|s| s.kind == a.requires) {
+            let from = a.started_on.max(s.started_on).max(month.first());
+            let to = earlier(a.ended_on, s.ended_on).map_or(month.last(), |e| e.min(month.last()));
+            if from <= to {
+                covered |= ((1u64 << (to.day + 1)) - 1) & !((1u64 << from.day) - 1);
+            }
+        }
+        let days = covered.count_ones() as u8;
         if days == 0 {
             continue;
         }
@@ -314,5 +311,16 @@ mod tests {
         assert_eq!(bill(moved), [(3_100, None)]);
         // Ended before the month: nothing.
         assert_eq!(bill(vec![tv("a", "2019-04-01", Some("2026-09-30"))]), []);
+        // Two at once (the new one from the 10th, the old one to the 20th): each day once.
+        let overlapping = vec![tv("a", "2019-04-01", Some("2026-10-20")), tv("b", "2026-10-10", None)];
+        assert_eq!(bill(overlapping), [(3_100, None)]);
+        let contract = Contract {
+            services: vec![tv("a", "2019-04-01", Some("2026-10-20")), tv("b", "2026-10-10", None)],
+            equipment: vec![],
+            addons: vec![Addon { started_on: d("2026-10-20"), ..channel.clone() }],
+        };
+        let got = lines(&contract, &[], Month::parse("2026-10").unwrap(), &Plans::new()).unwrap();
+        let days: Vec<_> = got.iter().filter(|l| l.line.description == "ch").map(|l| l.days).collect();
+        assert_eq!(days, [Some((12, 31))], "from the 20th: 12 days, not 1 + 12");
     }
 }

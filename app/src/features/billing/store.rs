@@ -281,9 +281,11 @@ pub async fn compute_lines(
 }
 
 /// The first month from `from` on that `customer_no` can still be invoiced for: after
-/// their latest invoice, and not one whose billing run has begun without them (a
-/// customer with no service that month was passed over, and a charge put there would
-/// never be billed). Where a charge for a month already issued goes.
+/// their latest invoice, and not one whose billing run has begun while they have no
+/// service in force in it (the run may have passed them over, and a charge put there
+/// would never be billed; a customer in force is invoiced by the run, before or after
+/// the change, under the row lock both take). Where a charge for a month already
+/// issued goes.
 pub async fn open_month(conn: &mut Conn, customer_no: &str, from: Month) -> Result<Month, sqlx::Error> {
     let latest: Option<String> = sqlx::query_scalar(
         "SELECT MAX(billing_month) FROM invoices WHERE customer_no = $1 AND billing_month >= $2",
@@ -295,10 +297,26 @@ pub async fn open_month(conn: &mut Conn, customer_no: &str, from: Month) -> Resu
     let mut month = latest.as_deref().and_then(Month::parse).map_or(from, Month::next);
     // The customer has no invoice of it: any other's says its run has begun.
     let begun = "SELECT id FROM invoices WHERE billing_month = $1 LIMIT 1";
-    while crate::ssr::db::finds(conn, begun, &month.to_string()).await? {
+    while crate::ssr::db::finds(conn, begun, &month.to_string()).await?
+        && !in_force_in(conn, customer_no, month).await?
+    {
         month = month.next();
     }
     Ok(month)
+}
+
+/// Whether `customer_no` has a service in force in `month` (the run invoices them).
+async fn in_force_in(conn: &mut Conn, customer_no: &str, month: Month) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM services WHERE customer_no = $1 AND started_on <= $3 AND (ended_on IS NULL OR ended_on >= $2)
+         LIMIT 1",
+    )
+    .bind(customer_no)
+    .bind(month.first().to_string())
+    .bind(month.last().to_string())
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
 }
 
 /// What the months of `customer_no` from `from` on that are issued already compute to,

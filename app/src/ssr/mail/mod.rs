@@ -172,7 +172,8 @@ pub async fn enqueue_decoy(conn: &mut Conn, now: i64) -> Result<(), sqlx::Error>
 }
 
 /// Queue an event for another system (`kind = 'event'`; the mail worker leaves it):
-/// `payload` is the JSON the consumer reads, `topic` says which consumer.
+/// `payload` is the JSON the consumer reads, `topic` says which consumer. Its id sorts
+/// by the time it was written, so those of one second are listed in order.
 pub async fn enqueue_event(
     conn: &mut Conn,
     topic: &str,
@@ -183,7 +184,7 @@ pub async fn enqueue_event(
         "INSERT INTO outbox (id, kind, topic, payload, created_at, available_at, attempts)
          VALUES ($1, 'event', $2, $3, $4, $4, 0)",
     )
-    .bind(new_id())
+    .bind(crate::ssr::db::new_ordered_id())
     .bind(topic)
     .bind(payload.to_string())
     .bind(now)
