@@ -295,11 +295,15 @@ pub async fn open_month(conn: &mut Conn, customer_no: &str, from: Month) -> Resu
     .fetch_one(&mut *conn)
     .await?;
     let mut month = latest.as_deref().and_then(Month::parse).map_or(from, Month::next);
-    // The customer has no invoice of it: any other's says its run has begun.
-    let begun = "SELECT id FROM invoices WHERE billing_month = $1 LIMIT 1";
-    while crate::ssr::db::finds(conn, begun, &month.to_string()).await?
-        && !in_force_in(conn, customer_no, month).await?
-    {
+    // The customer has no invoice of it: the run of the newest month anyone has one of,
+    // or of an earlier month, has begun (runs go month by month). Through the partial
+    // index of migration 44 (its predicate, `status IN (…)`, is every invoice).
+    let newest: Option<String> =
+        sqlx::query_scalar("SELECT MAX(billing_month) FROM invoices WHERE status IN ('unpaid', 'paid')")
+            .fetch_one(&mut *conn)
+            .await?;
+    let begun = newest.as_deref().and_then(Month::parse);
+    while begun.is_some_and(|b| month <= b) && !in_force_in(conn, customer_no, month).await? {
         month = month.next();
     }
     Ok(month)
