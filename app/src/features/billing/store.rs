@@ -532,6 +532,19 @@ const IN_FORCE: &str = "(EXISTS (SELECT 1 FROM services s WHERE s.customer_no = 
 const NOT_INVOICED: &str =
     "NOT EXISTS (SELECT 1 FROM invoices i WHERE i.customer_no = c.customer_no AND i.billing_month = $3)";
 
+/// The run's claim: the customers of the window (`$4`, `$5`] in force in the month `$3`
+/// (`$1`, `$2`: its first and last day) and not invoiced for it, with `lock` (the
+/// [`Claim`]'s). Its cost must stay per customer: `NOT_INVOICED` is answered by the
+/// unique (customer_no, billing_month) index for each, never by a walk of the month's
+/// invoices, which grows with the run (scale.rs reads its plan).
+pub fn claim_sql(lock: &str) -> String {
+    format!(
+        "SELECT c.customer_no FROM customers c
+         WHERE c.customer_no > $4 AND c.customer_no <= $5 AND {IN_FORCE} AND {NOT_INVOICED}
+         ORDER BY c.customer_no{lock}"
+    )
+}
+
 /// How a window's customers are claimed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Claim {
@@ -616,19 +629,14 @@ pub async fn issue_month_with(
                 tx.commit().await?;
                 break;
             };
-            let claimed: Vec<String> = sqlx::query_scalar(&format!(
-                "SELECT c.customer_no FROM customers c
-                 WHERE c.customer_no > $4 AND c.customer_no <= $5 AND {IN_FORCE} AND {NOT_INVOICED}
-                 ORDER BY c.customer_no{}",
-                claim.lock()
-            ))
-            .bind(&first)
-            .bind(&last)
-            .bind(month.to_string())
-            .bind(&cursor)
-            .bind(&end)
-            .fetch_all(&mut *tx)
-            .await?;
+            let claimed: Vec<String> = sqlx::query_scalar(&claim_sql(claim.lock()))
+                .bind(&first)
+                .bind(&last)
+                .bind(month.to_string())
+                .bind(&cursor)
+                .bind(&end)
+                .fetch_all(&mut *tx)
+                .await?;
             let written = issue_claimed(&mut tx, &claimed, month, &plans, notify).await?;
             tx.commit().await?;
             report.issued += written;
