@@ -337,26 +337,39 @@ struct Outliving {
 
 /// The subscriptions still in force whose services of the kind they go with have all
 /// ended before `today` (none runs on: a move's new service keeps them), at most 100;
-/// `only`: that subscription alone (read again under the customer's lock).
-async fn outliving(conn: &mut Conn, today: Date, only: Option<&str>) -> Result<Vec<Outliving>, sqlx::Error> {
-    let sql = format!(
-        "SELECT s.id, s.customer_no, s.account_id, s.addon_code, a.name, s.step, e.service_ends
-         FROM addon_subscriptions s JOIN addons a ON a.code = s.addon_code
-         JOIN (SELECT v.customer_no, v.kind, MAX(v.ended_on) AS service_ends FROM services v
-               WHERE v.customer_no IN (SELECT customer_no FROM addon_subscriptions
-                                       WHERE ended_on IS NULL OR ended_on >= $1)
-               GROUP BY v.customer_no, v.kind
-               HAVING COUNT(*) = COUNT(v.ended_on) AND MAX(v.ended_on) < $1) e
-           ON e.customer_no = s.customer_no AND e.kind = a.requires
-         WHERE (s.ended_on IS NULL OR s.ended_on >= $1){}
-         ORDER BY s.id LIMIT 100",
-        if only.is_some() { " AND s.id = $2" } else { "" }
-    );
+/// `only`: that subscription of that customer alone (read again under the customer's
+/// lock). Each minute, so it starts from the services that have ended (a partial index,
+/// migration 45), never from every subscription: at 100,000 customers that walk took
+/// 290 ms a run (scale.rs reads its plan).
+async fn outliving(
+    conn: &mut Conn,
+    today: Date,
+    only: Option<(&str, &str)>,
+) -> Result<Vec<Outliving>, sqlx::Error> {
+    let sql = outliving_sql(only.is_some());
     let query = sqlx::query_as(&sql).bind(today.to_string());
     match only {
-        Some(id) => query.bind(id).fetch_all(conn).await,
+        Some((id, customer_no)) => query.bind(id).bind(customer_no).fetch_all(conn).await,
         None => query.fetch_all(conn).await,
     }
+}
+
+/// [`outliving`]'s statement: `$1` the day; `only`: `$2` the subscription, `$3` its
+/// customer.
+pub fn outliving_sql(only: bool) -> String {
+    let (service, subscription) = if only { (" AND v.customer_no = $3", " AND s.id = $2") } else { ("", "") };
+    format!(
+        "SELECT s.id, s.customer_no, s.account_id, s.addon_code, a.name, s.step, e.service_ends
+         FROM (SELECT v.customer_no, v.kind, MAX(v.ended_on) AS service_ends FROM services v
+               WHERE v.ended_on IS NOT NULL AND v.ended_on < $1{service}
+               GROUP BY v.customer_no, v.kind) e
+         JOIN addons a ON a.requires = e.kind
+         JOIN addon_subscriptions s ON s.customer_no = e.customer_no AND s.addon_code = a.code
+         WHERE (s.ended_on IS NULL OR s.ended_on >= $1){subscription}
+           AND NOT EXISTS (SELECT 1 FROM services w WHERE w.customer_no = e.customer_no AND w.kind = e.kind
+                           AND (w.ended_on IS NULL OR w.ended_on >= $1))
+         ORDER BY s.id LIMIT 100"
+    )
 }
 
 /// The maintenance job: a subscription whose service has ended (the provider ended it,
@@ -396,7 +409,9 @@ async fn end_one(
 ) -> Result<bool, sqlx::Error> {
     let mut tx = state.db.begin().await?;
     crate::ssr::db::customers::lock(&mut tx, customer_no).await?;
-    let Some(o) = outliving(&mut tx, today, Some(id)).await?.into_iter().next() else { return Ok(false) };
+    let Some(o) = outliving(&mut tx, today, Some((id, customer_no))).await?.into_iter().next() else {
+        return Ok(false);
+    };
     let Some(ends) = Date::parse(&o.service_ends) else { return Ok(false) };
     let before = billing::issued(&mut tx, &o.customer_no, Month::of(ends)).await?;
     let mut update = flow::advance_from(&[AddonStep::Active, AddonStep::Cancelled], AddonStep::Cancelled)
