@@ -22,8 +22,28 @@ pub fn cancel_end(started: Date, min_months: u32, today: Date) -> Date {
 /// What cancelling on `today` costs beyond this month: the months still billed up to
 /// the end of the minimum term, at `fee` each.
 pub fn cancel_cost(started: Date, min_months: u32, today: Date, fee: Yen) -> Yen {
-    let months = Month::of(today).months_until(Month::of(cancel_end(started, min_months, today)));
-    Yen(fee.0 * i64::from(months.max(0)))
+    fees_after_this_month(fee, today, cancel_end(started, min_months, today))
+}
+
+/// [`cancel_end`] of a subscription whose services of the kind it goes with all have
+/// their end set, the last on `service_ends` (None: one runs on): the subscription
+/// ends with them (the maintenance job ends it then, and the billing engine bills no
+/// day after), so a cancel never ends later, minimum term or not.
+pub fn cancel_end_with(started: Date, min_months: u32, today: Date, service_ends: Option<Date>) -> Date {
+    let end = cancel_end(started, min_months, today);
+    service_ends.map_or(end, |s| end.min(s.max(today)))
+}
+
+/// What the months after `today`'s up to `end` cost at `fee` each, as the billing
+/// engine bills them: a last month that ends before its last day by the day.
+pub fn fees_after_this_month(fee: Yen, today: Date, end: Date) -> Yen {
+    let mut month = Month::of(today).next();
+    let mut total = 0;
+    while month <= Month::of(end) {
+        total += prorate(fee, days_in_force(month, month.first(), Some(end)), month.days()).0;
+        month = month.next();
+    }
+    Yen(total)
 }
 
 /// The first month of a subscription started on `on`: the amount billed and (days, of
@@ -55,6 +75,26 @@ mod tests {
         // A one-month term is the start month itself.
         assert_eq!(cancel_end(d("2026-11-02"), 1, d("2026-11-02")), d("2026-11-30"));
         assert_eq!(cancel_cost(d("2026-11-02"), 0, d("2026-11-02"), Yen(627)), Yen(0));
+    }
+
+    #[test]
+    fn a_cancel_never_ends_after_the_services_the_add_on_goes_with() {
+        // 6 months from 2026-09 run to 2027-02, but the TV ends on 2026-12-15: the
+        // channel ends with it, and December is billed by the day (15 of 31).
+        let tv_ends = Some(d("2026-12-15"));
+        assert_eq!(cancel_end_with(d("2026-09-15"), 6, d("2026-11-26"), tv_ends), d("2026-12-15"));
+        let end = cancel_end_with(d("2026-09-15"), 6, d("2026-11-26"), tv_ends);
+        assert_eq!(fees_after_this_month(Yen(1_320), d("2026-11-26"), end), Yen(1_320 * 15 / 31));
+        // Ending after the term: the term's end, as without.
+        let late = Some(d("2027-05-31"));
+        assert_eq!(cancel_end_with(d("2026-09-15"), 6, d("2026-11-26"), late), d("2027-02-28"));
+        assert_eq!(cancel_end_with(d("2026-09-15"), 6, d("2026-11-26"), None), d("2027-02-28"));
+        // Ending this month: that day; nothing after this month.
+        let soon = Some(d("2026-11-28"));
+        assert_eq!(cancel_end_with(d("2026-09-15"), 6, d("2026-11-26"), soon), d("2026-11-28"));
+        assert_eq!(fees_after_this_month(Yen(1_320), d("2026-11-26"), d("2026-11-28")), Yen(0));
+        // Whole months are whole fees.
+        assert_eq!(fees_after_this_month(Yen(1_320), d("2026-11-26"), d("2027-02-28")), Yen(3 * 1_320));
     }
 
     #[test]

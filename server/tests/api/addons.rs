@@ -258,6 +258,55 @@ async fn an_add_on_ends_on_the_last_day_of_the_service_it_goes_with(backend: Bac
     assert_eq!(outbox_mails_to(&app, "addon.ended", "hanako@example.com").await.len(), 1);
 }
 
+/// A cancel within the minimum term costs the months to its end, but never past the
+/// end of the services the add-on goes with (their ends set ahead): the channel ends
+/// with the TV, and the page quotes what the engine will bill, to the day. Without the
+/// TV's end, the term's end, as before.
+async fn a_cancels_quote_stops_at_the_end_of_the_service_it_goes_with(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (_, key, starts_on) = summary_key(&app, &c, "ch-sports").await;
+    let form = [("code", "ch-sports"), ("key", key.as_str()), ("agree", "1"), ("starts_on", &starts_on)];
+    post_from(&app, &c, "/api/addons/apply", &form).await;
+    let id: String = rows::<(String,)>(&app, "SELECT id FROM addon_subscriptions").await.remove(0).0;
+    let this = Month::of(today());
+    let (_, body) = app.get_text_with(&c, "/contract/channels").await;
+    let term_end = this.plus(5).last();
+    assert_eq!(hidden(&body, "ends"), term_end.to_string(), "six months, the TV running on");
+    assert!(body.contains(&format!("{}円", app::domain::Yen(5 * 1_320).grouped())), "{body}");
+    // The TV ends on the 15th of the month after next.
+    let tv_ends = Date { day: 15, ..this.plus(2).first() };
+    exec(&app, &format!("UPDATE services SET ended_on = '{tv_ends}' WHERE id = 'svc-100000002-tv'")).await;
+    let (_, body) = app.get_text_with(&c, "/contract/channels").await;
+    assert_eq!(hidden(&body, "ends"), tv_ends.to_string());
+    let days = this.plus(2).days() as i64;
+    let quoted = 1_320 + 1_320 * 15 / days;
+    let said = format!(
+        "ご契約のサービスが{0}年{1}月{2}日で終了するため、このオプションも{0}年{1}月{2}日で終了します。",
+        tv_ends.year, tv_ends.month, tv_ends.day
+    );
+    assert!(body.contains(&said), "{body}");
+    assert!(body.contains(&format!("今月分に加え {}円", app::domain::Yen(quoted).grouped())), "{body}");
+    // What the engine bills after this month is what was quoted.
+    let mut billed = 0;
+    for month in [this.plus(1), this.plus(2), this.plus(3)] {
+        billed += lines(&app, "100000002", month)
+            .await
+            .iter()
+            .filter(|(d, _)| d == "スポーツワイド")
+            .map(|(_, a)| a)
+            .sum::<i64>();
+    }
+    assert_eq!(billed, quoted);
+    // Cancelled on the page's word: it ends with the TV.
+    assert_eq!(
+        cancel_on(&app, &c, "/contract/channels", &id, "channel").await,
+        "/contract/channels?cancelled=1"
+    );
+    let ended: Vec<(Option<String>,)> = rows(&app, "SELECT ended_on FROM addon_subscriptions").await;
+    assert_eq!(ended, [(Some(tv_ends.to_string()),)]);
+}
+
 /// An add-on goes with its service: when the TV ends (its end set by the back office
 /// after the channel was applied for), the option channel is billed to that day and no
 /// further, minimum term or not, where it went on being invoiced every month.
@@ -416,6 +465,7 @@ async fn a_catalogue_fee_changed_after_a_month_was_invoiced_is_not_billed_back_t
 
 on_both_databases!(
     an_add_on_ends_on_the_last_day_of_the_service_it_goes_with,
+    a_cancels_quote_stops_at_the_end_of_the_service_it_goes_with,
     the_systems_that_provide_an_add_on_are_told_of_each_subscription_and_cancel,
     an_add_on_is_billed_no_longer_than_the_service_it_goes_with,
     a_catalogue_fee_changed_after_a_month_was_invoiced_is_not_billed_back_to_it,

@@ -48,6 +48,9 @@ pub struct Subscription {
     /// Were it cancelled today: its last day, and what the months after this one cost.
     pub cancel_end: String,
     pub cancel_cost: Yen,
+    /// The cancel end is the last day of the services it goes with (their ends set),
+    /// before the minimum term's.
+    pub ends_with_service: bool,
 }
 
 /// An add-on of the catalogue, with the customer's subscription to it.

@@ -53,7 +53,7 @@ fn CancelBox(sub: Subscription, kind: String, label: String) -> impl IntoView {
                 <input type="hidden" name="id" value=sub.id.clone()/>
                 <input type="hidden" name="kind" value=kind/>
                 <input type="hidden" name="ends" value=sub.cancel_end.clone()/>
-                <p data-testid="addon-cancel-confirm">{(ta.cancel_confirm)(&end, cost.as_deref())}</p>
+                <p data-testid="addon-cancel-confirm">{(ta.cancel_confirm)(&end, cost.as_deref(), sub.ends_with_service)}</p>
                 <Submit label=ta.cancel_button/>
             </ActionForm>
         </details>

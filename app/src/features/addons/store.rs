@@ -1,7 +1,7 @@
 //! The add-on catalogue and subscriptions.
 
 use super::{Addon, AddonStep, Subscription};
-use crate::domain::addon::{cancel_cost, cancel_end};
+use crate::domain::addon::{cancel_end, cancel_end_with, fees_after_this_month};
 use crate::domain::billing::{Date, Month};
 use crate::domain::Yen;
 use crate::features::billing::store as billing;
@@ -46,6 +46,27 @@ pub async fn has_service(
     any_on(conn, sql, customer_no, kind, today).await
 }
 
+/// The last day of the customer's services of `kind` in force on `today` when every
+/// one has its end set (解約予定), the add-ons that go with them ending then; None
+/// while one runs on (or none is in force).
+async fn services_end(
+    conn: &mut Conn,
+    customer_no: &str,
+    kind: &str,
+    today: Date,
+) -> Result<Option<Date>, sqlx::Error> {
+    let (count, ended, last): (i64, i64, Option<String>) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(ended_on), MAX(ended_on) FROM services
+         WHERE customer_no = $1 AND kind = $2 AND (ended_on IS NULL OR ended_on >= $3)",
+    )
+    .bind(customer_no)
+    .bind(kind)
+    .bind(today.to_string())
+    .fetch_one(conn)
+    .await?;
+    Ok(if count > 0 && count == ended { last.as_deref().and_then(Date::parse) } else { None })
+}
+
 /// Whether `sql` (`$1` the customer, `$2` what, `$3` the day) finds a row.
 async fn any_on(
     conn: &mut Conn,
@@ -81,6 +102,7 @@ pub async fn catalogue(
     .await?;
     let requires = rows.first().map(|r| r.requires.clone()).unwrap_or_else(|| "internet".into());
     let eligible = has_service(conn, customer_no, &requires, today).await?;
+    let service_ends = services_end(conn, customer_no, &requires, today).await?;
     let subs: Vec<SubscriptionRow> = sqlx::query_as(
         "SELECT s.id, s.addon_code, s.step, s.started_on, s.ended_on, s.licence_key FROM addon_subscriptions s
          JOIN addons a ON a.code = s.addon_code
@@ -99,14 +121,16 @@ pub async fn catalogue(
             let min = r.min_months.max(0) as u32;
             let subscription = subs.iter().find(|s| s.addon_code == r.code).map(|s| {
                 let started = Date::parse(&s.started_on).unwrap_or(today);
+                let end = cancel_end_with(started, min, today, service_ends);
                 Subscription {
                     id: s.id.clone(),
                     step: s.step,
                     started_on: s.started_on.clone(),
                     ended_on: s.ended_on.clone(),
                     licence_key: s.licence_key.clone(),
-                    cancel_end: cancel_end(started, min, today).to_string(),
-                    cancel_cost: cancel_cost(started, min, today, fee),
+                    cancel_end: end.to_string(),
+                    cancel_cost: fees_after_this_month(fee, today, end),
+                    ends_with_service: end < cancel_end(started, min, today),
                 }
             });
             Addon {

@@ -17,15 +17,19 @@ crate::texts! {
                 ("iOS", &["Find \"Norton 360\" in the App Store and install it.", "Open it and enter the licence key under \"I have a licence key\"."]),
                 ("Android", &["Find \"Norton 360\" in Google Play and install it.", "Open it and enter the licence key under \"I have a licence key\"."]),
             ];
-        /// Before a cancel: its last day, and what it costs (None: nothing more).
-        cancel_confirm: fn(&str, Option<&str>) -> String =
-            |end, cost| match cost {
-                Some(cost) => format!("最低利用期間が{end}までのため、解約しても{end}までの料金（今月分に加え {cost}）がかかります。解約しますか？"),
-                None => format!("{end}までご利用いただけ、その後は料金がかかりません。解約しますか？"),
+        /// Before a cancel: its last day, what it costs (None: nothing more), and
+        /// whether that day is the end of the services it goes with (before the
+        /// minimum term's).
+        cancel_confirm: fn(&str, Option<&str>, bool) -> String =
+            |end, cost, with_service| match (cost, with_service) {
+                (Some(cost), false) => format!("最低利用期間が{end}までのため、解約しても{end}までの料金（今月分に加え {cost}）がかかります。解約しますか？"),
+                (Some(cost), true) => format!("ご契約のサービスが{end}で終了するため、このオプションも{end}で終了します。最低利用期間中のため、解約しても{end}までの料金（今月分に加え {cost}）がかかります。解約しますか？"),
+                (None, _) => format!("{end}までご利用いただけ、その後は料金がかかりません。解約しますか？"),
             },
-            |end, cost| match cost {
-                Some(cost) => format!("The minimum term runs to {end}: cancelling still costs the fees to then (this month and {cost}). Cancel?"),
-                None => format!("You can use it until {end}; nothing is charged after. Cancel?"),
+            |end, cost, with_service| match (cost, with_service) {
+                (Some(cost), false) => format!("The minimum term runs to {end}: cancelling still costs the fees to then (this month and {cost}). Cancel?"),
+                (Some(cost), true) => format!("The service it goes with ends on {end}, and so does this. It is within its minimum term: cancelling still costs the fees to then (this month and {cost}). Cancel?"),
+                (None, _) => format!("You can use it until {end}; nothing is charged after. Cancel?"),
             };
     }
 }
