@@ -263,7 +263,7 @@ async fn no_card_page_opens_in_a_sessions_last_minutes(backend: Backend) {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 0, "the session ended");
     assert!(standin.edits().is_empty(), "nothing opened at the gateway");
     let c = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
-    exec_at(&app, "UPDATE sessions SET expires_at = $1", app::ssr::now() + left + 60 + 5).await;
+    exec_at(&app, "UPDATE sessions SET expires_at = $1", app::ssr::now() + left + 60 + 30).await;
     to_gateway(&app, &c, &standin).await;
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payment_setups").await, 1);
 }

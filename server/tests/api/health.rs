@@ -171,16 +171,23 @@ async fn the_server_binary_serves_and_stops_cleanly_on_sigterm() {
     let _shared = crate::common::TIMING.read().await;
     let (database_url, file) = fresh_database(Backend::Sqlite).await;
     let server =
-        Serving::start(&database_url, &[("MYPAGE_ENV", "development"), ("SHUTDOWN_DRAIN_SECS", "2")]).await;
+        Serving::start(&database_url, &[("MYPAGE_ENV", "development"), ("SHUTDOWN_DRAIN_SECS", "6")]).await;
     // The start-up log line carries the bound address.
     let addr = server.address.trim_start_matches("http://").to_string();
     let body = reqwest::get(format!("http://{addr}/healthz")).await.unwrap().text().await.unwrap();
     assert_eq!(body, "ok");
 
     assert!(server.terminate());
-    // Draining: the balancer's check fails while requests are still served.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let ready = reqwest::get(format!("http://{addr}/readyz")).await.unwrap();
+    // Draining: the balancer's check fails while requests are still served (asked
+    // until the signal is handled: a loaded machine may take a moment).
+    let mut ready = reqwest::get(format!("http://{addr}/readyz")).await.unwrap();
+    for _ in 0..30 {
+        if ready.status() == 503 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        ready = reqwest::get(format!("http://{addr}/readyz")).await.unwrap();
+    }
     assert_eq!(ready.status(), 503);
     assert_eq!(ready.text().await.unwrap(), "draining");
     let page = reqwest::get(format!("http://{addr}/login")).await.unwrap();

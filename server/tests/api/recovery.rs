@@ -397,7 +397,8 @@ async fn parallel_guesses_never_exceed_five_attempts(backend: Backend) {
 }
 
 /// The mailed code lasts 10 minutes (SPEC §1.4): stored so from the moment it is sent,
-/// and still taken two seconds before its end (after it: [`an_expired_code_is_refused`]).
+/// and still taken half a minute before its end (after it: [`an_expired_code_is_refused`];
+/// nearer the end, a loaded machine's request may arrive past it).
 async fn the_code_lasts_ten_minutes_and_works_to_its_end(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let before = app::ssr::now();
@@ -406,7 +407,7 @@ async fn the_code_lasts_ten_minutes_and_works_to_its_end(backend: Backend) {
     let ends =
         scalar(&app, "SELECT code_expires_at FROM recovery_flows WHERE code_expires_at IS NOT NULL").await;
     assert!((before + 600..=after + 600).contains(&ends), "{ends} is 10 minutes after {before}..{after}");
-    exec_at(&app, "UPDATE recovery_flows SET code_expires_at = $1", app::ssr::now() + 2).await;
+    exec_at(&app, "UPDATE recovery_flows SET code_expires_at = $1", app::ssr::now() + 30).await;
     assert_eq!(post_from(&app, &c, "/api/recovery/code", &[("code", &code)]).await, "/recovery/password");
 }
 

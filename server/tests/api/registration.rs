@@ -629,8 +629,9 @@ async fn the_link_works_once_even_when_opened_twice_at_the_same_moment(backend: 
 }
 
 /// The confirmation link lasts 24 hours (SPEC §1.3): stored so from the moment it is
-/// mailed, and still completes two seconds before its end (after it:
-/// [`an_expired_link_does_nothing`]).
+/// mailed, and still completes half a minute before its end (after it:
+/// [`an_expired_link_does_nothing`]; nearer the end, a loaded machine's request may
+/// arrive past it).
 async fn the_link_lasts_twenty_four_hours_and_works_to_its_end(backend: Backend) {
     let (app, c) = demo_app_and_browser(backend).await;
     let before = app::ssr::now();
@@ -642,7 +643,7 @@ async fn the_link_lasts_twenty_four_hours_and_works_to_its_end(backend: Backend)
     )
     .await;
     assert!((before + 86_400..=after + 86_400).contains(&ends), "{ends} is 24 hours after {before}..{after}");
-    exec_at(&app, "UPDATE registration_flows SET confirm_expires_at = $1", app::ssr::now() + 2).await;
+    exec_at(&app, "UPDATE registration_flows SET confirm_expires_at = $1", app::ssr::now() + 30).await;
     assert_eq!(complete(&app, &app.new_browser(), &token, None).await, "/register/done");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE customer_no = '100000001'").await, 1);
 }
