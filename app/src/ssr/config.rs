@@ -83,6 +83,11 @@ pub struct Settings {
     pub shutdown_grace_secs: u64,
     /// `MAILBOX_LIMIT` (default 5): mailboxes per internet contract.
     pub mailbox_limit: i64,
+    /// `SPEEDTEST_MAX_RUNNING` (default 20): speed tests running at once in the whole
+    /// cluster (counted in the database). Each holds up to 8 long connections and sends
+    /// as fast as the line takes: beyond this a start is refused as busy (503), so the
+    /// tests of a busy evening cannot take the processes' connections from the pages.
+    pub speedtest_max_running: i64,
     /// The issuer a qualified invoice (適格請求書) names: `INVOICE_ISSUER_NAME` and
     /// `INVOICE_REGISTRATION_NO` (`T` and 13 digits whose first is the check digit of
     /// the other 12, as the National Tax Agency assigns them).
@@ -394,6 +399,7 @@ impl Settings {
         };
         let shutdown_grace_secs = positive("SHUTDOWN_GRACE_SECS", 20)? as u64;
         let mailbox_limit = positive("MAILBOX_LIMIT", crate::domain::mailbox::DEFAULT_LIMIT as i64)?;
+        let speedtest_max_running = positive("SPEEDTEST_MAX_RUNNING", 20)?;
 
         let invoice_issuer = InvoiceIssuer {
             name: get("INVOICE_ISSUER_NAME")
@@ -488,6 +494,7 @@ impl Settings {
             shutdown_drain_secs,
             shutdown_grace_secs,
             mailbox_limit,
+            speedtest_max_running,
             mail_from,
             session,
             trusted_proxy_hops,
@@ -635,6 +642,7 @@ mod tests {
         assert_eq!(s.trusted_proxy_hops, 0);
         assert_eq!(s.reregistration_hold_secs, 72 * 3600);
         assert_eq!(s.mailbox_limit, 5);
+        assert_eq!(s.speedtest_max_running, 20);
         assert_eq!(s.invoice_issuer.registration_no, DEFAULT_REGISTRATION_NO);
         assert!(s.pdf_font_path.ends_with("ipaexg.ttf"));
         assert_eq!(s.support.internet_phone, "0120-125607");

@@ -52,6 +52,7 @@ pub fn main() {
                 page.error(Some(match failure {
                     Failure::Busy => "data-err-busy",
                     Failure::Throttled => "data-err-throttled",
+                    Failure::Full => "data-err-full",
                     Failure::Failed => "data-err-failed",
                 }));
                 page.busy(false);
@@ -74,6 +75,8 @@ enum Failure {
     Busy,
     /// The hour's tests are used up (429).
     Throttled,
+    /// As many tests run in the portal as it takes at once (503).
+    Full,
     Failed,
 }
 
@@ -227,6 +230,7 @@ async fn start() -> Result<String, Failure> {
             .ok_or(Failure::Failed),
         Some((409, _)) => Err(Failure::Busy),
         Some((429, _)) => Err(Failure::Throttled),
+        Some((503, _)) => Err(Failure::Full),
         _ => Err(Failure::Failed),
     }
 }

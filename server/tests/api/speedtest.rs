@@ -285,6 +285,39 @@ async fn a_start_elsewhere_leaves_a_test_whose_figures_may_still_come(backend: B
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM speed_tests WHERE step = 'done'").await, 1);
 }
 
+/// The cluster runs at most `SPEEDTEST_MAX_RUNNING` tests at once (counted in the
+/// database, every process's together): one more is refused as busy (503, the page
+/// says to try in a few minutes), costing no start of the hour; once one finishes, or
+/// its ticket and grace run out, the next starts.
+async fn tests_beyond_the_clusters_cap_wait_and_cost_nothing(backend: Backend) {
+    let app = spawn_app_with_demo_data_and(backend, &[("SPEEDTEST_MAX_RUNNING", "1")]).await;
+    let hanako = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let ichiro = logged_in(&app, "ichiro@example.net", "Ichiro_2020").await;
+    let ticket = start(&app, &hanako).await;
+    let starts = "SELECT CAST(COALESCE(SUM(failures), 0) AS BIGINT) FROM throttle";
+    let before = scalar(&app, starts).await;
+    let (status, body) = call(&app, &ichiro, "/api/speedtest/start", &[]).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(scalar(&app, starts).await, before, "a refused start costs nothing");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM speed_tests").await, 1);
+    // The page carries the words the measuring module shows.
+    let (_, page) = app.get_text_with(&ichiro, "/help/speedtest").await;
+    assert!(page.contains("ただいま測定が混み合っています。数分後にもう一度お試しください。"), "{page}");
+    assert_eq!(finish(&app, &hanako, &ticket).await.0, 200);
+    let next = start(&app, &ichiro).await;
+    // An abandoned one stops counting when its ticket and grace are over.
+    let grace = app::features::speedtest::store::FINISH_GRACE_SECS;
+    let (status, _) = call(&app, &hanako, "/api/speedtest/start", &[]).await;
+    assert_eq!(status, 503);
+    exec_at(
+        &app,
+        "UPDATE speed_tests SET expires_at = $1 WHERE step = 'running'",
+        app::ssr::now() - grace - 1,
+    )
+    .await;
+    assert_ne!(next, start(&app, &hanako).await);
+}
+
 async fn the_server_counts_what_it_moved_and_a_report_it_contradicts_is_unverified(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let (c, _) = logged_in_with_cookie(&app).await;
@@ -420,6 +453,7 @@ async fn a_tests_eight_streams_are_counted_across_the_processes(backend: Backend
 
 on_both_databases!(
     a_start_elsewhere_leaves_a_test_whose_figures_may_still_come,
+    tests_beyond_the_clusters_cap_wait_and_cost_nothing,
     a_tests_eight_streams_are_counted_across_the_processes,
     a_result_reported_slower_than_the_server_saw_it_go_is_unverified,
     a_ticket_sent_again_cannot_verify_figures_it_did_not_send,

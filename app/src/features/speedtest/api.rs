@@ -36,7 +36,9 @@ pub async fn get_speed_overview(result: Option<String>) -> Result<SpeedOverview,
 }
 
 /// `測定開始`: a ticket for the measuring endpoints. One running test per account
-/// (`Pending`, 409, while another runs) and 10 an hour (`TooManyAttempts`, 429).
+/// (`Pending`, 409, while another runs), 10 an hour (`TooManyAttempts`, 429), and
+/// `SPEEDTEST_MAX_RUNNING` in the cluster (`ServiceUnavailable`, 503: try in a few
+/// minutes; it costs no start of the hour).
 #[server(endpoint = "speedtest/start")]
 pub async fn start_speed_test() -> Result<SpeedTicket, AppError> {
     use crate::ssr::auth::throttle;
@@ -48,6 +50,9 @@ pub async fn start_speed_test() -> Result<SpeedTicket, AppError> {
     // hour's budget (this session's own is replaced by the new one).
     if super::store::running_elsewhere(&mut conn, &account, t).await? {
         return refuse(AppError::Pending);
+    }
+    if super::store::cluster_full(&mut conn, state.settings.speedtest_max_running, t).await? {
+        return refuse(AppError::ServiceUnavailable);
     }
     if throttle::reserve(&mut conn, &super::store::TESTS_PER_ACCOUNT, &account.account_id, t).await?
         != throttle::Verdict::Go

@@ -247,7 +247,7 @@ fn MeterView(seconds: u32, scale_mbps: i64, available: bool) -> impl IntoView {
         // Without JavaScript nothing here works: only the <noscript> message shows.
         <div id="speedtest" class="js-only" data-testid="speedtest" data-seconds=seconds.to_string() data-scale=scale_mbps.to_string()
             data-phase-ping=ts.phase_ping data-phase-download=ts.phase_download data-phase-upload=ts.phase_upload
-            data-phase-saving=ts.phase_saving data-err-busy=ts.err_busy data-err-throttled=ts.err_throttled
+            data-phase-saving=ts.phase_saving data-err-busy=ts.err_busy data-err-throttled=ts.err_throttled data-err-full=ts.err_full
             data-err-failed=ts.err_failed data-err-load=ts.err_load>
             <div class="grid items-center gap-4 sm:grid-cols-[14rem_1fr]">
                 <figure class="text-center">
