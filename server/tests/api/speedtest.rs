@@ -360,6 +360,56 @@ async fn the_server_counts_what_it_moved_and_a_report_it_contradicts_is_unverifi
     assert_eq!(post_from(&app, &c, "/api/help/inquiry", &form).await, "/help?error=result.invalid_format");
 }
 
+/// On a slow upload line no upload completes within its phase: every byte up is in the
+/// streams the browser stops as the test ends, and it reports at once. The verdict
+/// waits for those streams' counts (written as the server sees them end), so the
+/// result is verified, as the server's count supports it.
+async fn an_upload_stopped_as_the_test_ends_is_counted_before_the_verdict(backend: Backend) {
+    use tokio::io::AsyncWriteExt;
+    let app = spawn_app_with_demo_data(backend).await;
+    let (c, cookie) = logged_in_with_cookie(&app).await;
+    let ticket = start(&app, &c).await;
+    // 50 Mbps down over 10 s counted; up, the window only (its bytes are to come).
+    speed_counted(&app, &ticket, 50, 0).await;
+    // An upload declared at 8 MiB, 4 MiB of it sent, still open as the figures go.
+    let host = app.address.trim_start_matches("http://");
+    let head = format!(
+        "POST /speedtest/upload?t={ticket} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n\
+         Sec-Fetch-Site: same-origin\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+        8 * 1024 * 1024
+    );
+    let mut tcp = tokio::net::TcpStream::connect(host).await.unwrap();
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    tcp.write_all(&vec![7u8; 4 * 1024 * 1024]).await.unwrap();
+    let open = "SELECT streams_open FROM speed_tests";
+    for _ in 0..100 {
+        if scalar(&app, open).await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(scalar(&app, open).await, 1, "the upload's stream is open");
+    // 4 MiB over about 10 s: 3.4 Mbps, reported as 3 Mbps.
+    let form = [
+        ("ticket", ticket.as_str()),
+        ("download_kbps", "50000"),
+        ("upload_kbps", "3000"),
+        ("ping_us", "3400"),
+        ("jitter_us", "500"),
+    ];
+    let stop = async {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        drop(tcp);
+    };
+    let ((status, id), ()) = tokio::join!(call(&app, &c, "/api/speedtest/finish", &form), stop);
+    assert_eq!(status, 200, "{id}");
+    let id = id.trim_matches('"').to_string();
+    assert_eq!(scalar(&app, "SELECT bytes_up FROM speed_tests").await, 4 * 1024 * 1024);
+    let (_, page) = app.get_text_with(&c, &format!("/help/speedtest?result={id}")).await;
+    assert!(!page.contains("data-testid=\"result-unverified\""), "{page}");
+    assert!(page.contains(&format!("/help?result={id}#inquiry")), "it may be attached");
+}
+
 async fn a_result_reported_slower_than_the_server_saw_it_go_is_unverified(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let (c, _) = logged_in_with_cookie(&app).await;
@@ -454,6 +504,7 @@ async fn a_tests_eight_streams_are_counted_across_the_processes(backend: Backend
 on_both_databases!(
     a_start_elsewhere_leaves_a_test_whose_figures_may_still_come,
     tests_beyond_the_clusters_cap_wait_and_cost_nothing,
+    an_upload_stopped_as_the_test_ends_is_counted_before_the_verdict,
     a_tests_eight_streams_are_counted_across_the_processes,
     a_result_reported_slower_than_the_server_saw_it_go_is_unverified,
     a_ticket_sent_again_cannot_verify_figures_it_did_not_send,

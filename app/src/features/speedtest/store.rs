@@ -221,6 +221,34 @@ pub async fn ticket(
     .await
 }
 
+/// How long [`finish`] waits for the test's streams to end on the server.
+pub const STREAMS_WAIT_MS: u64 = 3_000;
+
+/// Waits (at most [`STREAMS_WAIT_MS`]) until the running test `hash` of `account_id`
+/// has no stream open. The browser stops its streams as the test ends and reports at
+/// once, but a stream's count is written when the server sees it end, a moment later:
+/// on a slow upload line no upload completes within the phase, every byte up is in the
+/// streams stopped at its end, and the verdict read before them found nothing counted
+/// (unverified: the slowest lines could attach no result). A stream that never ends
+/// (a connection hung) costs the wait, and the count is judged as it is.
+async fn streams_closed(db: &Db, hash: &str, account_id: &str) -> Result<(), sqlx::Error> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(STREAMS_WAIT_MS);
+    loop {
+        let open: Option<i64> = sqlx::query_scalar(
+            "SELECT streams_open FROM speed_tests WHERE ticket_hash = $1 AND account_id = $2 AND step = $3",
+        )
+        .bind(hash)
+        .bind(account_id)
+        .bind(SpeedStep::Running)
+        .fetch_optional(db.pool())
+        .await?;
+        if open.unwrap_or(0) <= 0 || std::time::Instant::now() >= deadline {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// Stores the figures of the account's running test `ticket` and ends it: its id.
 /// The same ticket sent again (a retried request) answers with the same id and changes
 /// nothing; a ticket not the account's, expired, or never issued: None.
@@ -232,6 +260,7 @@ pub async fn finish(
     now: i64,
 ) -> Result<Option<String>, sqlx::Error> {
     let hash = crate::ssr::auth::sha256_hex(ticket);
+    streams_closed(db, &hash, account_id).await?;
     // One transaction: the figures and their verdict are written together, by the call
     // that ends the test, or not at all (a retry cannot rewrite the verdict of figures
     // it did not send, and a process dying between the two leaves no result unjudged).
