@@ -215,6 +215,16 @@ pub const SLACK_KBPS: i64 = 1_000;
 /// inquiry's evidence is usually of slowness), each with [`SLACK_KBPS`] to spare, is one
 /// the count contradicts, and so is any report with nothing counted.
 pub fn server_count_agrees(reported_kbps: i64, bytes: i64, window_ms: i64) -> bool {
+    server_count_agrees_over(reported_kbps, bytes, window_ms, 0)
+}
+
+/// [`server_count_agrees`], and the server counted for `min_seconds` at least: a test
+/// cut short (slow start still under way) says too little of a line to be evidence of
+/// it, however well the count agrees.
+pub fn server_count_agrees_over(reported_kbps: i64, bytes: i64, window_ms: i64, min_seconds: i64) -> bool {
+    if window_ms < min_seconds.saturating_mul(1_000) {
+        return false;
+    }
     if bytes <= 0 || window_ms <= 0 {
         return false;
     }
@@ -464,5 +474,15 @@ mod tests {
         // A slow line: 0.8 Mbps for 10 s is 1,000,000 bytes.
         assert!(server_count_agrees(800, 1_000_000, 10_000));
         assert!(server_count_agrees(100, 1_000_000, 10_000), "within the slack");
+    }
+
+    #[test]
+    fn a_count_shorter_than_the_least_is_no_evidence() {
+        // 100 Mbps counted for 10 s against a least of 10: agreed; 9.999 s: not.
+        assert!(server_count_agrees_over(100_000, 125_000_000, 10_000, 10));
+        assert!(!server_count_agrees_over(100_000, 124_987_500, 9_999, 10));
+        // Two seconds at the same speed agree without a least, not with one.
+        assert!(server_count_agrees_over(100_000, 25_000_000, 2_000, 0));
+        assert!(!server_count_agrees_over(100_000, 25_000_000, 2_000, 10));
     }
 }

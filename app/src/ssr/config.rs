@@ -88,6 +88,10 @@ pub struct Settings {
     /// as fast as the line takes: beyond this a start is refused as busy (503), so the
     /// tests of a busy evening cannot take the processes' connections from the pages.
     pub speedtest_max_running: i64,
+    /// `SPEEDTEST_MIN_SECONDS` (default 10, 1–15): a result is verified (evidence an
+    /// inquiry may carry) only when the server counted each way for this long; the
+    /// page's `?duration=` (the end-to-end suite's short test) never goes below it.
+    pub speedtest_min_seconds: i64,
     /// The issuer a qualified invoice (適格請求書) names: `INVOICE_ISSUER_NAME` and
     /// `INVOICE_REGISTRATION_NO` (`T` and 13 digits whose first is the check digit of
     /// the other 12, as the National Tax Agency assigns them).
@@ -400,6 +404,10 @@ impl Settings {
         let shutdown_grace_secs = positive("SHUTDOWN_GRACE_SECS", 20)? as u64;
         let mailbox_limit = positive("MAILBOX_LIMIT", crate::domain::mailbox::DEFAULT_LIMIT as i64)?;
         let speedtest_max_running = positive("SPEEDTEST_MAX_RUNNING", 20)?;
+        let speedtest_min_seconds = positive("SPEEDTEST_MIN_SECONDS", 10)?;
+        if speedtest_min_seconds > 15 {
+            return Err(err("SPEEDTEST_MIN_SECONDS", "must be a whole number of seconds from 1 to 15"));
+        }
 
         let invoice_issuer = InvoiceIssuer {
             name: get("INVOICE_ISSUER_NAME")
@@ -495,6 +503,7 @@ impl Settings {
             shutdown_grace_secs,
             mailbox_limit,
             speedtest_max_running,
+            speedtest_min_seconds,
             mail_from,
             session,
             trusted_proxy_hops,
@@ -642,7 +651,7 @@ mod tests {
         assert_eq!(s.trusted_proxy_hops, 0);
         assert_eq!(s.reregistration_hold_secs, 72 * 3600);
         assert_eq!(s.mailbox_limit, 5);
-        assert_eq!(s.speedtest_max_running, 20);
+        assert_eq!((s.speedtest_max_running, s.speedtest_min_seconds), (20, 10));
         assert_eq!(s.invoice_issuer.registration_no, DEFAULT_REGISTRATION_NO);
         assert!(s.pdf_font_path.ends_with("ipaexg.ttf"));
         assert_eq!(s.support.internet_phone, "0120-125607");

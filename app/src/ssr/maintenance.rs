@@ -223,6 +223,10 @@ pub fn deletions(now: i64, session_idle_secs: i64) -> Vec<Deletion> {
         // Events their system took (`server events --taken`) a month ago; one not taken
         // yet stays, whatever its age.
         delete("outbox", "id", "kind = 'event' AND sent_at <= $1", vec![sent_before]),
+        // Speed tests that never reported (abandoned, or replaced by the next start) a
+        // day after their ticket ended: no figures, only the session that started them.
+        // A finished one is the customer's history, and stays.
+        delete("speed_tests", "id", "step <> 'done' AND expires_at <= $1", vec![finished_before]),
         // A browser unseen since its device cookie expired is no longer one its account
         // knows (its next login, were the cookie back, is a new browser's); one not
         // stamped yet (0, migration 34) never goes.

@@ -318,6 +318,27 @@ async fn tests_beyond_the_clusters_cap_wait_and_cost_nothing(backend: Backend) {
     assert_ne!(next, start(&app, &hanako).await);
 }
 
+/// A test that never reported (abandoned, or replaced by the next start) goes a day
+/// after its ticket ended, with the session it names; a finished one is the customer's
+/// history and stays.
+async fn tests_that_never_reported_go_a_day_after_their_ticket_and_results_stay(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let done = start(&app, &c).await;
+    assert_eq!(finish(&app, &c, &done).await.0, 200);
+    start(&app, &c).await; // replaced by the next: expired
+    start(&app, &c).await; // abandoned: running
+    let steps = "SELECT step FROM speed_tests ORDER BY step";
+    let left =
+        || async { rows::<(String,)>(&app, steps).await.into_iter().map(|(s,)| s).collect::<Vec<_>>() };
+    assert_eq!(left().await, ["done", "expired", "running"]);
+    let now = app::ssr::now();
+    maintenance_at(&app, now + 3600).await;
+    assert_eq!(left().await, ["done", "expired", "running"], "not a day yet");
+    maintenance_at(&app, now + 86_400 + app::features::speedtest::store::TICKET_SECS + 60).await;
+    assert_eq!(left().await, ["done"]);
+}
+
 async fn the_server_counts_what_it_moved_and_a_report_it_contradicts_is_unverified(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let (c, _) = logged_in_with_cookie(&app).await;
@@ -408,6 +429,35 @@ async fn an_upload_stopped_as_the_test_ends_is_counted_before_the_verdict(backen
     let (_, page) = app.get_text_with(&c, &format!("/help/speedtest?result={id}")).await;
     assert!(!page.contains("data-testid=\"result-unverified\""), "{page}");
     assert!(page.contains(&format!("/help?result={id}#inquiry")), "it may be attached");
+}
+
+/// A test cut short (`?duration=2` in the address, or a meter of one's own) says too
+/// little of a line to be evidence: counted for 2 s, however well the count agrees, the
+/// result is unverified and cannot be attached; the page never runs one shorter than
+/// `SPEEDTEST_MIN_SECONDS` (10).
+async fn a_test_counted_for_less_than_the_least_is_unverified(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (c, _) = logged_in_with_cookie(&app).await;
+    let ticket = start(&app, &c).await;
+    // 600 Mbps down, 120 up, as the report says: over 2 s.
+    speed_counted(&app, &ticket, 600, 120).await;
+    exec(
+        &app,
+        "UPDATE speed_tests SET bytes_down = bytes_down / 5, down_first_ms = down_last_ms - 2000,
+            bytes_up = bytes_up / 5, up_first_ms = up_last_ms - 2000",
+    )
+    .await;
+    let (status, id) = finish(&app, &c, &ticket).await;
+    assert_eq!(status, 200);
+    let (_, page) = app.get_text_with(&c, &format!("/help/speedtest?result={id}")).await;
+    assert!(page.contains("data-testid=\"result-unverified\""), "{page}");
+    let form = [("category", "internet"), ("message", "遅い"), ("result", id.as_str())];
+    assert_eq!(post_from(&app, &c, "/api/help/inquiry", &form).await, "/help?error=result.invalid_format");
+    // The page's test runs 10 s a direction at the least, whatever the address says.
+    let (_, page) = app.get_text_with(&c, "/help/speedtest?duration=2").await;
+    assert!(page.contains("data-seconds=\"10\""), "{page}");
+    let (_, page) = app.get_text_with(&c, "/help/speedtest?duration=12").await;
+    assert!(page.contains("data-seconds=\"12\""), "{page}");
 }
 
 async fn a_result_reported_slower_than_the_server_saw_it_go_is_unverified(backend: Backend) {
@@ -505,6 +555,8 @@ on_both_databases!(
     a_start_elsewhere_leaves_a_test_whose_figures_may_still_come,
     tests_beyond_the_clusters_cap_wait_and_cost_nothing,
     an_upload_stopped_as_the_test_ends_is_counted_before_the_verdict,
+    tests_that_never_reported_go_a_day_after_their_ticket_and_results_stay,
+    a_test_counted_for_less_than_the_least_is_unverified,
     a_tests_eight_streams_are_counted_across_the_processes,
     a_result_reported_slower_than_the_server_saw_it_go_is_unverified,
     a_ticket_sent_again_cannot_verify_figures_it_did_not_send,

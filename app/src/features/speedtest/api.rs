@@ -32,7 +32,16 @@ pub async fn get_speed_overview(result: Option<String>) -> Result<SpeedOverview,
         None => (None, None),
     };
     let meter = super::endpoints::meter_files(&state.leptos_options);
-    Ok(SpeedOverview { plan_name, plan_mbps, history, shown, change_from_history: change, meter })
+    let min_seconds = state.settings.speedtest_min_seconds as u32;
+    Ok(SpeedOverview {
+        plan_name,
+        plan_mbps,
+        history,
+        shown,
+        change_from_history: change,
+        meter,
+        min_seconds,
+    })
 }
 
 /// `測定開始`: a ticket for the measuring endpoints. One running test per account
@@ -87,8 +96,10 @@ pub async fn finish_speed_test(
     else {
         return refuse(AppError::invalid("measured", FieldError::InvalidFormat));
     };
+    let least = state.settings.speedtest_min_seconds;
     let done =
-        super::store::finish(&state.db, &account.account_id, &ticket, measured, crate::ssr::now()).await?;
+        super::store::finish(&state.db, &account.account_id, &ticket, measured, least, crate::ssr::now())
+            .await?;
     super::endpoints::forget(&ticket);
     match done {
         Some(id) => Ok(id),

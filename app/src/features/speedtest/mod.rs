@@ -62,6 +62,9 @@ pub struct SpeedOverview {
     pub change_from_history: Option<i64>,
     /// The measuring module's files (None: not built, as in the integration tests).
     pub meter: Option<MeterFiles>,
+    /// The shortest phase a test may run (`SPEEDTEST_MIN_SECONDS`): `?duration=` never
+    /// shortens it below, and a result counted over less is not verified.
+    pub min_seconds: u32,
 }
 
 /// The measuring module's JS and WASM, by their content-hashed paths.

@@ -19,7 +19,8 @@ fn plan_speed(mbps: i64) -> String {
 
 /// `/help/speedtest`: イッツコム 通信速度測定. The plan, the measuring island, the
 /// result asked for (`?result=`) with its comparisons, and the history with a chart.
-/// `?duration=N` (2–15 s a direction) shortens the test, for the end-to-end suite.
+/// `?duration=N` (2–15 s a direction, never below `SPEEDTEST_MIN_SECONDS`) shortens the
+/// test, for the end-to-end suite.
 #[component]
 pub fn SpeedTestPage() -> impl IntoView {
     let ts = super::texts::t();
@@ -30,7 +31,10 @@ pub fn SpeedTestPage() -> impl IntoView {
     view! {
         <MemberPage title=ts.title>
             {move || overview.get().map(|r| match r {
-                Ok(o) => view! { <Overview o=o seconds=seconds/> }.into_any(),
+                Ok(o) => {
+                    let seconds = seconds.max(o.min_seconds).min(15);
+                    view! { <Overview o=o seconds=seconds/> }.into_any()
+                }
                 Err(crate::error::AppError::NotFound) => {
                     #[cfg(feature = "ssr")]
                     crate::ssr::set_status(404);

@@ -251,12 +251,14 @@ async fn streams_closed(db: &Db, hash: &str, account_id: &str) -> Result<(), sql
 
 /// Stores the figures of the account's running test `ticket` and ends it: its id.
 /// The same ticket sent again (a retried request) answers with the same id and changes
-/// nothing; a ticket not the account's, expired, or never issued: None.
+/// nothing; a ticket not the account's, expired, or never issued: None. Verified when
+/// the server's count agrees, over `min_seconds` at least each way.
 pub async fn finish(
     db: &Db,
     account_id: &str,
     ticket: &str,
     m: Measured,
+    min_seconds: i64,
     now: i64,
 ) -> Result<Option<String>, sqlx::Error> {
     let hash = crate::ssr::auth::sha256_hex(ticket);
@@ -291,14 +293,16 @@ pub async fn finish(
         .fetch_one(&mut *tx)
         .await?;
         let window = |first: Option<i64>, last: Option<i64>| last.zip(first).map_or(0, |(l, f)| l - f);
-        let verified = crate::domain::speedtest::server_count_agrees(
+        let verified = crate::domain::speedtest::server_count_agrees_over(
             m.download_kbps,
             c.bytes_down,
             window(c.down_first_ms, c.down_last_ms),
-        ) && crate::domain::speedtest::server_count_agrees(
+            min_seconds,
+        ) && crate::domain::speedtest::server_count_agrees_over(
             m.upload_kbps,
             c.bytes_up,
             window(c.up_first_ms, c.up_last_ms),
+            min_seconds,
         );
         sqlx::query("UPDATE speed_tests SET verified = $2 WHERE ticket_hash = $1")
             .bind(&hash)
