@@ -2,9 +2,13 @@
 // is sent, put back when the same form comes back with ?error=. Never a password, a
 // hidden field, a file, or a field marked autocomplete off (unless data-draft=keep),
 // one-time-code or cc-…. One draft, taken by the next page; a refused form inside a
-// closed <details> is opened at its message. Loaded by
-// app::DRAFT_LOADER; see README ("one exit").
+// closed <details> is opened at its message. A form refused because its session had
+// ended goes to the login screen (?error=session): its draft is held there, through
+// the login (and its second step), and put back into the same form on the page the
+// login leads to, for an hour. Loaded by app::DRAFT_LOADER; see README ("one exit").
 const KEY = 'draft';
+const HELD = 'draft:held';
+const HOLD_MS = 3600 * 1000;
 const FORM = 'draft:form';
 const FIELDS =
   'input[name]:not([type=password]):not([type=hidden]):not([type=file]):not([type=submit])' +
@@ -50,35 +54,59 @@ addEventListener('submit', (ev) => {
   } catch {}
 });
 
-// Loaded on a refused page: the draft is taken, and put back into the same form, but
-// never over what the customer has typed or ticked there since the page came.
+// Puts `draft` back into `form`, never over what the customer has typed or ticked there
+// since the page came.
+const putBack = (form, draft) => {
+  const nth = {};
+  const fields = [...form.querySelectorAll(FIELDS)];
+  // Before any is put back (putting back one radio button changes its group).
+  const kept = new Set(fields.filter(touched));
+  for (const f of fields) {
+    if (!choice(f)) {
+      const value = draft.getAll(f.name)[(nth[f.name] = (nth[f.name] ?? -1) + 1)];
+      if (value !== undefined && !kept.has(f)) f.value = value;
+    } else if (!kept.has(f) && f.checked !== draft.getAll(f.name).includes(f.value)) {
+      // As sent (an unticked box is not in the draft); a label naming it hears of it.
+      f.checked = !f.checked;
+      f.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+  }
+  // A form inside a closed disclosure (<details>: a cancel, a second factor) opens
+  // again, so that its message shows, and comes into view.
+  let opened = false;
+  for (let d = form.closest('details'); d; d = d.parentElement?.closest('details') ?? null) {
+    opened ||= !d.open;
+    d.open = true;
+  }
+  if (opened) form.scrollIntoView({ block: 'center' });
+};
+const formOf = (draft) => [...document.forms].find((f) => formKey(f) === draft.get(FORM));
+
+// Loaded on a refused page: the draft is taken, and put back into the same form. On
+// the login screen of a session that ended, the form's draft is held for after it; a
+// refused page that came without its form (the database away) leaves it for a reload.
 try {
+  const error = new URLSearchParams(location.search).get('error');
   const draft = new URLSearchParams(sessionStorage.getItem(KEY) || '');
-  sessionStorage.removeItem(KEY);
-  const form = [...document.forms].find((f) => formKey(f) === draft.get(FORM));
-  if (form && new URLSearchParams(location.search).has('error')) {
-    const nth = {};
-    const fields = [...form.querySelectorAll(FIELDS)];
-    // Before any is put back (putting back one radio button changes its group).
-    const kept = new Set(fields.filter(touched));
-    for (const f of fields) {
-      if (!choice(f)) {
-        const value = draft.getAll(f.name)[(nth[f.name] = (nth[f.name] ?? -1) + 1)];
-        if (value !== undefined && !kept.has(f)) f.value = value;
-      } else if (!kept.has(f) && f.checked !== draft.getAll(f.name).includes(f.value)) {
-        // As sent (an unticked box is not in the draft); a label naming it hears of it.
-        f.checked = !f.checked;
-        f.dispatchEvent(new Event('change', { bubbles: true }));
-      }
+  const form = formOf(draft);
+  if (form && error !== null) {
+    sessionStorage.removeItem(KEY);
+    putBack(form, draft);
+  } else if (!form && error === 'session' && draft.has(FORM)) {
+    sessionStorage.removeItem(KEY);
+    draft.set('draft:at', String(Date.now()));
+    sessionStorage.setItem(HELD, draft);
+  } else if (!form && error !== null && draft.has(FORM)) {
+    // Kept: the same page loaded again finds its form.
+  } else {
+    sessionStorage.removeItem(KEY);
+    const held = new URLSearchParams(sessionStorage.getItem(HELD) || '');
+    const heldForm = formOf(held);
+    if (!(Date.now() - Number(held.get('draft:at')) < HOLD_MS)) sessionStorage.removeItem(HELD);
+    else if (heldForm) {
+      sessionStorage.removeItem(HELD);
+      putBack(heldForm, held);
     }
-    // A form inside a closed disclosure (<details>: a cancel, a second factor) opens
-    // again, so that its message shows, and comes into view.
-    let opened = false;
-    for (let d = form.closest('details'); d; d = d.parentElement?.closest('details') ?? null) {
-      opened ||= !d.open;
-      d.open = true;
-    }
-    if (opened) form.scrollIntoView({ block: 'center' });
   }
 } catch {}
 // Ready (the end-to-end tests wait for it).

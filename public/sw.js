@@ -1,7 +1,10 @@
 // The service worker of My Page: what it keeps and why, README ("The service worker").
 // Every byte here is part of a phone's first load of /login.
 
-const CACHE = 'mypage-static-v1';
+// Named by the release the page registered this worker for (/sw.js?v=…, app::worker_url):
+// a new release's worker keeps its files apart and drops the release before's on
+// activating, so a phone does not keep every release's WASM.
+const CACHE = `mypage-static-${new URL(self.location.href).searchParams.get('v') || 'v1'}`;
 const OFFLINE_PAGE = '/offline.html';
 const PRECACHE = [OFFLINE_PAGE];
 

@@ -42,20 +42,59 @@ use leptos_router::{
     SsrMode,
 };
 
-/// The stylesheet's path, with the content hash `npm run build` put in its name (read
-/// once from hash.txt beside the server binary, not on every page as leptos_meta's
-/// `HashedStylesheet` does).
+/// The content hashes `npm run build` put in the site files' names (`js: …`, `wasm: …`,
+/// `css: …`), read once from hash.txt beside the server binary, not on every page as
+/// leptos_meta's `HashedStylesheet` does; None for a build without them.
+fn build_hashes(options: &LeptosOptions) -> Option<&'static str> {
+    static HASHES: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    HASHES
+        .get_or_init(|| {
+            options
+                .hash_files
+                .then(|| {
+                    let dir = std::env::current_exe().ok()?.parent()?.to_path_buf();
+                    std::fs::read_to_string(dir.join(&*options.hash_file)).ok()
+                })
+                .flatten()
+        })
+        .as_deref()
+}
+
+/// The hash of `kind` (`css`, `wasm`, `js`) in `hashes` (hash.txt's lines).
+fn hash_in(hashes: &str, kind: &str) -> Option<String> {
+    let prefix = format!("{kind}:");
+    hashes.lines().find_map(|l| l.trim().strip_prefix(prefix.as_str()).map(|h| h.trim().to_string()))
+}
+
+/// [`worker_url`], as the shell gives it to the page frame.
+#[derive(Clone, Copy)]
+pub struct WorkerUrl(pub &'static str);
+
+/// The service worker's address, naming this release by its build's hashes: a page of
+/// a new release registers a worker of another address, which takes over the pages
+/// open (the shell's 新しいバージョンがあります) and, keeping its files under a cache of
+/// that name, drops the release before's (`public/sw.js`). `/sw.js` for a build without
+/// hashes (a development build: its worker never changes).
+pub fn worker_url(options: &LeptosOptions) -> &'static str {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| worker_url_of(build_hashes(options)))
+}
+
+fn worker_url_of(hashes: Option<&str>) -> String {
+    let release: Vec<String> =
+        ["wasm", "js", "css"].iter().filter_map(|k| hashes.and_then(|h| hash_in(h, k))).collect();
+    if release.is_empty() {
+        "/sw.js".into()
+    } else {
+        format!("/sw.js?v={}", crate::paths::encode(&release.join(".")))
+    }
+}
+
+/// The stylesheet's path, with the content hash `npm run build` put in its name.
 fn stylesheet_href(options: &LeptosOptions) -> &'static str {
     static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HREF.get_or_init(|| {
-        let hash = options
-            .hash_files
-            .then(|| {
-                let dir = std::env::current_exe().ok()?.parent()?.to_path_buf();
-                let hashes = std::fs::read_to_string(dir.join(&*options.hash_file)).ok()?;
-                hashes.lines().find_map(|l| l.trim().strip_prefix("css:").map(|h| h.trim().to_string()))
-            })
-            .flatten();
+        let hash = build_hashes(options).and_then(|h| hash_in(h, "css"));
         match hash {
             Some(hash) => format!("/{}/{}.{hash}.css", options.site_pkg_dir, options.output_name),
             None => format!("/{}/{}.css", options.site_pkg_dir, options.output_name),
@@ -67,8 +106,9 @@ fn stylesheet_href(options: &LeptosOptions) -> &'static str {
 /// a form, the language switch at least). Fetched at once by a page that came back
 /// refused (its draft to put back), else at the first focus in a field (to keep one as
 /// the form is sent); a page not refused drops a waiting draft here (its post went
-/// through), without fetching the script. A first visit to /login, and the page after
-/// a post that went through, do not download it.
+/// through), without fetching the script; a draft held through a login (a form sent
+/// after its session ended) fetches it too, to be put back. A first visit to /login,
+/// and the page after a post that went through, do not download it.
 /// And a page the browser brings back from its back/forward cache (Back after a
 /// logout, on a phone handed on; Chromium keeps even `no-store` pages there) is loaded
 /// again if it was a logged-in customer's (it has the logout form: the server then
@@ -77,7 +117,7 @@ pub const DRAFT_LOADER: &str = "addEventListener('pageshow',e=>{if(e.persisted)\
     document.querySelector('[data-logout]')?location.reload():\
     document.querySelectorAll('input[type=password]').forEach(i=>i.value='')});\
     try{const d=()=>import('/draft.js');\
-    location.search.includes('error=')?d():\
+    location.search.includes('error=')||sessionStorage.getItem('draft:held')?d():\
     (sessionStorage.removeItem('draft'),addEventListener('focusin',d,{once:true}))}catch(e){}";
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -87,6 +127,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     crate::ssr::security::provide_page_nonce();
     let prefs = PagePrefs::current();
     provide_context(prefs.clone());
+    provide_context(WorkerUrl(worker_url(&options)));
     let class = if prefs.font_large { FONT_LARGE_CLASS } else { "" };
     view! {
         <!DOCTYPE html>
@@ -212,5 +253,23 @@ fn NotFound() -> impl IntoView {
         <h1 class="page-title">{tx.page_not_found}</h1>
         <p class="mb-4">{tx.page_not_found_body}</p>
         <a class="link link-action" href=crate::features::top::routes::TOP>{tx.back_to_top}</a>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::worker_url_of;
+
+    #[test]
+    fn the_service_workers_address_names_the_release() {
+        let hashes = "js: Kn8idn3q\nwasm: mdWJRFhT\ncss: 4wv8rPMG\n";
+        assert_eq!(worker_url_of(Some(hashes)), "/sw.js?v=mdWJRFhT.Kn8idn3q.4wv8rPMG");
+        // Another release, another address (the worker's identity is its script's).
+        assert_ne!(
+            worker_url_of(Some("js: Kn8idn3q\nwasm: other\ncss: 4wv8rPMG\n")),
+            worker_url_of(Some(hashes))
+        );
+        assert_eq!(worker_url_of(None), "/sw.js");
+        assert_eq!(worker_url_of(Some("")), "/sw.js");
     }
 }

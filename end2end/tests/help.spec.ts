@@ -1,5 +1,6 @@
 import { expect, test } from '../fixtures';
-import { logInAt } from '../pages/login';
+import { LoginPage, logInAt } from '../pages/login';
+import { currentPassword } from '../pages/accounts';
 import { waitForMail } from '../pages/mail';
 import { Shell, expectNoHorizontalScroll, holdDraftScript, screenshot } from '../pages/shell';
 
@@ -39,6 +40,33 @@ test('an inquiry refused for a character the form cannot take comes back as it w
   await expect(page.getByLabel('お問い合わせ内容')).toHaveValue(message);
   await expect(page.getByLabel('お問い合わせの種類')).toHaveValue('internet');
   await expect(page.getByTestId('inquiry-sent')).toHaveCount(0);
+});
+
+test('an inquiry sent after its session ended comes back as typed after the login', async ({ page, context }) => {
+  await logInAt(page, '/help', 'ichiro@example.net');
+  const message = 'テレビの映りが悪く、時々ブロックノイズが出ます。\n夕方に多いです。';
+  await page.getByLabel('お問い合わせの種類').selectOption('tv');
+  await page.getByLabel('お問い合わせ内容').fill(message);
+  const send = page.getByRole('button', { name: '送信する' });
+  await expect(send).toHaveAttribute('data-hydrated', '');
+  await expect(page.locator('html')).toHaveAttribute('data-draft', '');
+  // The session ends while she writes (its cookie still sent, as after the idle limit).
+  const session = (await context.cookies()).find((c) => c.name.endsWith('mypage_session'))!;
+  await context.addCookies([{ ...session, value: 'x'.repeat(43) }]);
+  await send.click();
+  await expect(page).toHaveURL(/\/login\?error=session/);
+  const login = new LoginPage(page);
+  await login.login('ichiro@example.net', currentPassword('ichiro@example.net'));
+  await expect(page).toHaveURL(/\/help$/);
+  await expect(page.locator('html')).toHaveAttribute('data-draft', '');
+  await expect(page.getByLabel('お問い合わせ内容')).toHaveValue(message);
+  await expect(page.getByLabel('お問い合わせの種類')).toHaveValue('tv');
+  await expect(page.getByTestId('inquiry-sent')).toHaveCount(0);
+  // Sent now, it is received; the next page holds no draft.
+  await send.click();
+  await expect(page.getByTestId('inquiry-sent')).toContainText(/受付番号は Q\d{6}-\d{6} です/);
+  await page.goto('/help');
+  await expect(page.getByLabel('お問い合わせ内容')).toHaveValue('');
 });
 
 test('a choice made on the refused form before its draft is put back stays', async ({ page }) => {
@@ -99,11 +127,18 @@ test('佐藤 花子 runs a short speed test, sees it saved and compared with her
   // The measuring code is its own chunk: the button works once it is loaded.
   await expect(start).toHaveAttribute('data-hydrated', '');
   expect(meter.some((u) => /\/meter\/meter\.[0-9a-f]+\.wasm$/.test(u)), 'the measuring module').toBe(true);
+  // The portal busy the first time the figures go (the database away a moment): they
+  // are sent again, and the result is saved once.
+  let finishes = 0;
+  await page.route('**/api/speedtest/finish', (route) =>
+    finishes++ === 0 ? route.fulfill({ status: 503, body: 'busy' }) : route.continue(),
+  );
   await start.click();
   await expect(page.getByTestId('speed-phase')).toContainText('測定中');
   await expect(page.getByTestId('live-ping')).not.toHaveText('–');
   await screenshot(page, info, 'speedtest-running');
   await expect(page.getByTestId('speed-result')).toBeVisible({ timeout: 45_000 });
+  expect(finishes, 'sent again after the 503').toBe(2);
   const figure = async (testid: string) => parseFloat((await page.getByTestId(testid).textContent()) ?? '0');
   expect(await figure('result-download')).toBeGreaterThan(0);
   expect(await figure('result-upload')).toBeGreaterThan(0);

@@ -186,11 +186,15 @@ test.describe('PWA', () => {
     await page.getByRole('button', { name: '再読み込み' }).click();
     await page.waitForLoadState('load');
     await shell.hydrated();
-    // On the new release now: nothing more to offer.
+    // On the new release now: nothing more to offer. Its worker is named by the
+    // release (the build's hashes), and keeps its files apart: the release before's
+    // cache is gone.
     await expect
       .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ''))
-      .toMatch(/\/sw\.js$/);
+      .toMatch(/\/sw\.js\?v=[\w.%-]+$/);
     await expect(banner).toBeHidden();
+    const release = await page.evaluate(() => new URL(navigator.serviceWorker.controller!.scriptURL).searchParams.get('v'));
+    await expect.poll(() => page.evaluate(() => caches.keys())).toEqual([`mypage-static-${release}`]);
   });
 
   test('offline, a page shows the offline screen, and no page or API response is cached', async ({ page, context }) => {
@@ -218,5 +222,9 @@ test.describe('PWA', () => {
     await page.goto('/dev/preview/100000001').catch(() => undefined);
     await expect(page.getByRole('heading', { name: 'オフラインです' })).toBeVisible();
     await context.setOffline(false);
+    // 再読み込み, back online: the page asked for, not the top page.
+    await page.getByRole('link', { name: '再読み込み' }).click();
+    await expect(page).toHaveURL(/\/dev\/preview\/100000001$/);
+    await expect(page.getByRole('heading', { name: 'オフラインです' })).toHaveCount(0);
   });
 });

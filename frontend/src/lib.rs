@@ -22,8 +22,15 @@ fn register_service_worker() {
         container.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
         on_change.forget();
     }
-    // Fire and forget: a browser without service workers still gets the page.
-    let _ = container.register("/sw.js");
+    // This release's worker, as the page names it (app::worker_url). Fire and forget: a
+    // browser without service workers still gets the page.
+    let worker = window
+        .document()
+        .and_then(|d| d.get_element_by_id("update-banner"))
+        .and_then(|b| b.get_attribute("data-worker"))
+        .filter(|url| url.starts_with("/sw.js"))
+        .unwrap_or_else(|| "/sw.js".into());
+    let _ = container.register(&worker);
 }
 
 /// 新しいバージョンがあります: the shell's banner (its words rendered by the server in

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 pub fn Layout(children: Children) -> impl IntoView {
     let tx = t();
     let prefs = expect_context::<PagePrefs>();
+    let worker = use_context::<crate::app::WorkerUrl>().map_or("/sw.js", |w| w.0);
     let user = expect_context::<UserResource>().0;
     // The menus are a member's (every screen they lead to asks for a login): a page
     // seen logged out (the login, a registration, a recovery) shows none.
@@ -68,7 +69,9 @@ pub fn Layout(children: Children) -> impl IntoView {
         </div>
         // Shown by the WASM entry when a new release's service worker takes over this
         // page (frontend/src/lib.rs): the page keeps running the old code until reloaded.
-        <div id="update-banner" class="update-banner" role="status" data-testid="update-banner" hidden>
+        // It registers the worker this banner names: this release's.
+        <div id="update-banner" class="update-banner" role="status" data-testid="update-banner" hidden
+            data-worker=worker>
             <p>{tx.update_available}</p>
             <button type="button" id="update-reload" class="btn">{tx.update_reload}</button>
         </div>

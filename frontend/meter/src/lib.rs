@@ -53,6 +53,8 @@ pub fn main() {
                     Failure::Busy => "data-err-busy",
                     Failure::Throttled => "data-err-throttled",
                     Failure::Full => "data-err-full",
+                    Failure::Unavailable => "data-err-unavailable",
+                    Failure::SessionEnded => "data-err-session",
                     Failure::Failed => "data-err-failed",
                 }));
                 page.busy(false);
@@ -77,6 +79,10 @@ enum Failure {
     Throttled,
     /// As many tests run in the portal as it takes at once (503).
     Full,
+    /// The figures could not be saved: the portal was unavailable (503), tried again.
+    Unavailable,
+    /// The session ended meanwhile (401).
+    SessionEnded,
     Failed,
 }
 
@@ -244,13 +250,27 @@ async fn finish(ticket: &str, m: Measured) -> Result<String, Failure> {
     if let Some(l) = m.loaded_us {
         body.push_str(&format!("&loaded_us={l}"));
     }
-    match post(FINISH, &body).await {
-        Some((200, body)) => js_sys::JSON::parse(&body)
-            .ok()
-            .and_then(|v| v.as_string())
-            .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()))
-            .ok_or(Failure::Failed),
-        _ => Err(Failure::Failed),
+    // The figures are the test's 35 s: a moment without the network or the database
+    // (503) is waited out and the same figures sent again (the server takes a repeat
+    // as the first: the same result), for about as long as the ticket's grace.
+    let mut wait_ms = 1_000.0;
+    loop {
+        match post(FINISH, &body).await {
+            Some((200, body)) => {
+                return js_sys::JSON::parse(&body)
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+                    .ok_or(Failure::Failed)
+            }
+            None | Some((503, _)) if wait_ms <= 8_000.0 => {
+                sleep(wait_ms).await;
+                wait_ms *= 2.0;
+            }
+            Some((401, _)) => return Err(Failure::SessionEnded),
+            Some((503, _)) => return Err(Failure::Unavailable),
+            _ => return Err(Failure::Failed),
+        }
     }
 }
 

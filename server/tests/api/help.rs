@@ -166,6 +166,39 @@ async fn finished_speed_test(app: &TestApp, c: &reqwest::Client) -> String {
     res.json::<String>().await.unwrap()
 }
 
+/// Each verified result the speed test page lists (its 20 newest) can be attached from
+/// its link: the 11th newest was left out of the form (it offered 10), and the inquiry
+/// went without it, unsaid.
+async fn an_older_result_listed_on_the_speed_test_page_is_attached_from_its_link(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let oldest = finished_speed_test(&app, &c).await;
+    // Ten newer ones (as the hour's budget would allow over the days).
+    for n in 1..=10 {
+        exec(
+            &app,
+            &format!(
+                "INSERT INTO speed_tests (id, account_id, customer_no, session_hash, ticket_hash, step, started_at,
+                    expires_at, finished_at, finished_ms, plan_name, plan_mbps, download_kbps, upload_kbps, ping_us,
+                    jitter_us, verified)
+                 SELECT id || '{n}', account_id, customer_no, session_hash, ticket_hash || '{n}', step, started_at,
+                    expires_at, finished_at + {n}, finished_ms + {n}000, plan_name, plan_mbps, download_kbps,
+                    upload_kbps, ping_us, jitter_us, verified
+                 FROM speed_tests WHERE id = '{oldest}'"
+            ),
+        )
+        .await;
+    }
+    let (_, speed) = app.get_text_with(&c, &format!("/help/speedtest?result={oldest}")).await;
+    assert!(speed.contains(&format!("/help?result={oldest}#inquiry")), "the speed test page offers it");
+    let (_, page) = app.get_text_with(&c, &format!("/help?result={oldest}")).await;
+    assert!(page.contains(&format!("value=\"{oldest}\" selected")), "preselected");
+    let form = [("category", "internet"), ("message", "遅い"), ("result", oldest.as_str())];
+    sent_reference(&post_from(&app, &c, "/api/help/inquiry", &form).await);
+    let attached: Vec<(Option<String>,)> = rows(&app, "SELECT speed_test_id FROM inquiries").await;
+    assert_eq!(attached, [(Some(oldest),)]);
+}
+
 /// The support centre sees the speed test a customer attached (the page tells customers
 /// it speeds the answer up): in the listing and its JSON. It saw neither before.
 async fn the_operator_sees_the_attached_speed_test(backend: Backend) {
@@ -324,6 +357,7 @@ async fn an_inquiry_with_a_cards_whole_number_is_refused_and_its_last_4_are_sent
 
 on_both_databases!(
     a_message_of_characters_outside_the_bmp_has_its_whole_limit,
+    an_older_result_listed_on_the_speed_test_page_is_attached_from_its_link,
     a_form_sent_after_the_session_ended_says_so_and_leads_back,
     the_same_form_sent_again_is_one_inquiry,
     the_support_centre_lists_the_waiting_inquiries_and_marks_one_answered,

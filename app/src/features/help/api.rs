@@ -9,8 +9,10 @@ pub async fn get_help() -> Result<HelpOverview, AppError> {
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let mut conn = state.db.conn().await?;
     let inquiries = super::store::inquiries(&mut conn, &account.customer_no, 20).await?;
-    // Only results the server's own count agrees with can be attached.
-    let results = crate::features::speedtest::store::results(&mut conn, &account.customer_no, 10)
+    // Only results the server's own count agrees with can be attached: of those the
+    // speed test page lists (each verified one with its link to attach it here).
+    let history = crate::features::speedtest::HISTORY;
+    let results = crate::features::speedtest::store::results(&mut conn, &account.customer_no, history)
         .await?
         .into_iter()
         .filter(|r| r.verified)

@@ -4,7 +4,7 @@ use crate::components::card::DataTable;
 use crate::components::status::ErrorNotice;
 use crate::domain::speedtest::{bufferbloat_grade, format_mbps, format_ms, share_of_plan};
 use crate::features::login::MemberPage;
-use crate::i18n::{catalogue_name, format_datetime, use_locale, Locale};
+use crate::i18n::{catalogue_name, format_datetime, t, use_locale, Locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -229,6 +229,7 @@ fn chart_svg(history: &[SpeedResult]) -> String {
 #[component]
 fn MeterView(seconds: u32, scale_mbps: i64, available: bool) -> impl IntoView {
     let ts = super::texts::t();
+    let tx = t();
     let figure = |label: &'static str, unit: &'static str, id: &'static str| {
         view! {
             <div>
@@ -251,7 +252,7 @@ fn MeterView(seconds: u32, scale_mbps: i64, available: bool) -> impl IntoView {
         // Without JavaScript nothing here works: only the <noscript> message shows.
         <div id="speedtest" class="js-only" data-testid="speedtest" data-seconds=seconds.to_string() data-scale=scale_mbps.to_string()
             data-phase-ping=ts.phase_ping data-phase-download=ts.phase_download data-phase-upload=ts.phase_upload
-            data-phase-saving=ts.phase_saving data-err-busy=ts.err_busy data-err-throttled=ts.err_throttled data-err-full=ts.err_full
+            data-phase-saving=ts.phase_saving data-err-busy=ts.err_busy data-err-throttled=ts.err_throttled data-err-full=ts.err_full data-err-unavailable=ts.err_unavailable data-err-session=tx.err_session_ended
             data-err-failed=ts.err_failed data-err-load=ts.err_load>
             <div class="grid items-center gap-4 sm:grid-cols-[14rem_1fr]">
                 <figure class="text-center">
