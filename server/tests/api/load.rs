@@ -200,7 +200,10 @@ async fn two_bill_runs_at_once_issue_each_invoice_once_and_share_the_work(backen
     let app = spawn_app(backend).await;
     seed_load(&app, 200);
     let month = next_month();
-    let args = ["bill", "--ahead", "--month", &month, "--batch-size", "5", "--pause-ms", "20"];
+    // 40 windows, 100 ms apart: 4 s and more, so the second process has started well
+    // before the first is done, even on a loaded machine (20 ms apart, one process
+    // once did all 200 while the other was still starting).
+    let args = ["bill", "--ahead", "--month", &month, "--batch-size", "5", "--pause-ms", "100"];
     let (a, b) = (start_server(&app, &args), start_server(&app, &args));
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
     let (out_a, out_b) = (String::from_utf8_lossy(&a.stdout), String::from_utf8_lossy(&b.stdout));
