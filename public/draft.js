@@ -5,11 +5,16 @@
 // closed <details> is opened at its message. A form refused because its session had
 // ended goes to the login screen (?error=session): its draft is held there, through
 // the login (and its second step), and put back into the same form on the page the
-// login leads to, for an hour. Loaded by app::DRAFT_LOADER; see README ("one exit").
+// login leads to, for an hour, and only into the same account's (the page's data-who):
+// another customer logging in on a device handed on never gets it, and a logout drops
+// it. Loaded by app::DRAFT_LOADER; see README ("one exit").
 const KEY = 'draft';
 const HELD = 'draft:held';
 const HOLD_MS = 3600 * 1000;
 const FORM = 'draft:form';
+const WHO = 'draft:who';
+// Whose page this is (the logout form's data-who), '' when no one is logged in.
+const who = () => document.querySelector('[data-who]')?.getAttribute('data-who') ?? '';
 const FIELDS =
   'input[name]:not([type=password]):not([type=hidden]):not([type=file]):not([type=submit])' +
   ':not([autocomplete=off]):not([autocomplete=one-time-code]):not([autocomplete$=-password]):not([autocomplete^=cc-]),' +
@@ -44,7 +49,12 @@ const formKey = (form) => {
 addEventListener('submit', (ev) => {
   const form = ev.target;
   if (ev.defaultPrevented || !(form instanceof HTMLFormElement)) return;
-  const draft = new URLSearchParams([[FORM, formKey(form)]]);
+  if (form.hasAttribute('data-logout')) {
+    try {
+      sessionStorage.removeItem(HELD);
+    } catch {}
+  }
+  const draft = new URLSearchParams([[FORM, formKey(form)], [WHO, who()]]);
   for (const f of form.querySelectorAll(FIELDS)) {
     // A choice when ticked; any other field as it is, even empty.
     if (!choice(f) || f.checked) draft.append(f.name, f.value);
@@ -102,7 +112,9 @@ try {
     sessionStorage.removeItem(KEY);
     const held = new URLSearchParams(sessionStorage.getItem(HELD) || '');
     const heldForm = formOf(held);
-    if (!(Date.now() - Number(held.get('draft:at')) < HOLD_MS)) sessionStorage.removeItem(HELD);
+    const fresh = Date.now() - Number(held.get('draft:at')) < HOLD_MS;
+    // Another account's page (a device handed on): dropped, never shown.
+    if (!fresh || (who() !== '' && held.get(WHO) !== who())) sessionStorage.removeItem(HELD);
     else if (heldForm) {
       sessionStorage.removeItem(HELD);
       putBack(heldForm, held);

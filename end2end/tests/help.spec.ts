@@ -69,6 +69,25 @@ test('an inquiry sent after its session ended comes back as typed after the logi
   await expect(page.getByLabel('お問い合わせ内容')).toHaveValue('');
 });
 
+test('a draft held through a login is never put back into another customer\'s pages', async ({ page, context }) => {
+  await logInAt(page, '/help', 'ichiro@example.net');
+  await page.getByLabel('お問い合わせの種類').selectOption('other');
+  await page.getByLabel('お問い合わせ内容').fill('自宅の住所と電話番号を書いた問い合わせ');
+  const send = page.getByRole('button', { name: '送信する' });
+  await expect(send).toHaveAttribute('data-hydrated', '');
+  await expect(page.locator('html')).toHaveAttribute('data-draft', '');
+  const session = (await context.cookies()).find((c) => c.name.endsWith('mypage_session'))!;
+  await context.addCookies([{ ...session, value: 'x'.repeat(43) }]);
+  await send.click();
+  await expect(page).toHaveURL(/\/login\?error=session/);
+  // He leaves the device; she logs in on it.
+  await new LoginPage(page).login('hanako@example.com', currentPassword('hanako@example.com'));
+  await expect(page).toHaveURL(/\/help$/);
+  await expect(page.locator('html')).toHaveAttribute('data-draft', '');
+  await expect(page.getByLabel('お問い合わせ内容')).toHaveValue('');
+  expect(await page.evaluate(() => sessionStorage.getItem('draft:held'))).toBeNull();
+});
+
 test('a choice made on the refused form before its draft is put back stays', async ({ page }) => {
   await logInAt(page, '/help', 'ichiro@example.net');
   const message = `モデムの再起動方法を教えてください。\u0007`;

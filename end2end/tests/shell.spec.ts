@@ -159,30 +159,42 @@ test.describe('PWA', () => {
     }
   });
 
-  test('a new release is offered with a reload, which brings it', async ({ page }) => {
+  test('a new release is offered with a reload, which brings it', async ({ page, context }) => {
     const shell = new Shell(page);
     await shell.goto('/login');
     await shell.hydrated();
     await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-    // The release before: a worker from another script (a worker's identity is its
-    // script), which takes over this page.
-    await page.evaluate(() => navigator.serviceWorker.register('/sw.js?release=before').then(() => undefined));
-    await expect
-      .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ''))
-      .toContain('release=before');
-    // and has finished activating: a worker claims pages while still activating, and a
-    // reload then waits for it. A CI run where the reload came that early (its page
-    // waited 1 s for the worker) never saw the next release take over.
     await expect
       .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.state ?? ''))
       .toBe('activated');
-    // The page as customers had it open; meanwhile the release changed: the page
-    // registers the current worker, which takes over, and the page says so.
+    // The page as customers have it open, under this release's worker.
     await page.reload();
     await shell.hydrated();
     const banner = page.getByTestId('update-banner');
+    // The next release: a worker from another script (a worker's identity is its
+    // script), registered by a page of that release in another tab, takes over this
+    // page, which runs the code before and says so.
+    await page.evaluate(() => navigator.serviceWorker.register('/sw.js?release=next').then(() => undefined));
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ''))
+      .toContain('release=next');
     await expect(banner).toBeVisible();
     await expect(banner).toContainText('新しいバージョンがあります。');
+    // and has finished activating: a worker claims pages while still activating, and a
+    // load then waits for it.
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.state ?? ''))
+      .toBe('activated');
+    // A page of this build opened now, under that worker, registers its own release's,
+    // which takes over: that page runs its release already, and offers nothing.
+    const other = await context.newPage();
+    await other.goto('/login');
+    await new Shell(other).hydrated();
+    await expect
+      .poll(() => other.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ''))
+      .not.toContain('release=next');
+    await expect(other.getByTestId('update-banner')).toBeHidden();
+    await other.close();
     await page.getByRole('button', { name: '再読み込み' }).click();
     await page.waitForLoadState('load');
     await shell.hydrated();

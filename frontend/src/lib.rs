@@ -22,21 +22,38 @@ fn register_service_worker() {
         container.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
         on_change.forget();
     }
-    // This release's worker, as the page names it (app::worker_url). Fire and forget: a
-    // browser without service workers still gets the page.
-    let worker = window
-        .document()
+    // This release's worker, as the page names it. Fire and forget: a browser without
+    // service workers still gets the page.
+    let _ = container.register(&this_release_worker());
+}
+
+/// This page's release's worker, as the page frame names it (app::worker_url):
+/// `/sw.js`, or `/sw.js?v=` and the build's hashes.
+fn this_release_worker() -> String {
+    let named = web_sys::window()
+        .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("update-banner"))
-        .and_then(|b| b.get_attribute("data-worker"))
-        .filter(|url| url.starts_with("/sw.js"))
-        .unwrap_or_else(|| "/sw.js".into());
-    let _ = container.register(&worker);
+        .and_then(|b| b.get_attribute("data-worker"));
+    let release_ok = |v: &str| {
+        !v.is_empty()
+            && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'%'))
+    };
+    named
+        .filter(|url| url == "/sw.js" || url.strip_prefix("/sw.js?v=").is_some_and(release_ok))
+        .unwrap_or_else(|| "/sw.js".into())
 }
 
 /// 新しいバージョンがあります: the shell's banner (its words rendered by the server in
-/// the page's language), whose button reloads the page onto the new release.
+/// the page's language), whose button reloads the page onto the new release. Not on a
+/// page of the release that took over (the first page loaded after a release, still
+/// under the worker before: it runs the new code already).
 fn show_update_banner() {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(window) = web_sys::window() else { return };
+    let Some(document) = window.document() else { return };
+    let controller = window.navigator().service_worker().controller().map(|c| c.script_url());
+    if controller.is_some_and(|url| url.ends_with(&this_release_worker())) {
+        return;
+    }
     if let Some(banner) = document.get_element_by_id("update-banner") {
         let _ = banner.remove_attribute("hidden");
     }

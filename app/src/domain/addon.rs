@@ -2,7 +2,8 @@
 //! the day it is applied for (the first month prorated by the billing engine) and a
 //! cancel takes effect at the end of the month, or at the end of the minimum term
 //! (最低利用期間) when that is later: the months up to it are still billed, which the
-//! page says before the customer cancels.
+//! page says before the customer cancels; but never after the services it goes with
+//! end (their ends set ahead): it ends with them ([`cancel_end_with`]).
 
 use super::billing::{days_in_force, prorate, Date, Month};
 use super::Yen;

@@ -35,7 +35,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             <span class="hidden text-sm text-slate-700 md:inline" data-testid="user-name">
                                 <span lang="ja">{u.name}</span> " " {tx.honorific}
                             </span>
-                            <LogoutButton/>
+                            <LogoutButton who=u.owner_tag/>
                         })}
                     </Transition>
                 </div>

@@ -292,7 +292,9 @@ pub struct Cancel<'a> {
 }
 
 /// Cancels the customer's active subscription `id`: in force until its cancel end (the
-/// end of the month or of the minimum term), only if that is the end the customer
+/// end of the month or of the minimum term, or the last day of the services it goes
+/// with when their ends are set before that: the end the customer was quoted, kept
+/// even if a service end is withdrawn later), only if that is the end the customer
 /// confirmed (a page of the day before, at a month's end, said another); false when it
 /// is not theirs, not active, or its end is not the one confirmed.
 pub async fn cancel(
@@ -364,7 +366,7 @@ struct Outliving {
 /// `only`: that subscription of that customer alone (read again under the customer's
 /// lock). Each minute, so it starts from the services that have ended (a partial index,
 /// migration 45), never from every subscription: at 100,000 customers that walk took
-/// 290 ms a run (scale.rs reads its plan).
+/// 180–220 ms a run, 32 ms this way (scale.rs reads its plan).
 async fn outliving(
     conn: &mut Conn,
     today: Date,

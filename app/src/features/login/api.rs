@@ -10,6 +10,10 @@ pub struct UserBrief {
     pub customer_no: String,
     /// A passkey can stand in for the password asked again (step-up).
     pub has_passkey: bool,
+    /// Whose pages these are, to the page's script (a digest of the account: it names
+    /// no one): a form's draft held through a login is put back only into the same
+    /// account's pages (`public/draft.js`), never another's on a device handed on.
+    pub owner_tag: String,
 }
 
 /// The logged-in customer of this request, if any.
@@ -22,7 +26,15 @@ pub async fn current_user() -> Result<Option<UserBrief>, AppError> {
     let mut conn = state.db.conn().await?;
     let (name, has_passkey) =
         super::store::customer_brief(&mut conn, &account.customer_no, &account.account_id).await?;
-    Ok(Some(UserBrief { name, itscom_id: account.itscom_id, customer_no: account.customer_no, has_passkey }))
+    let owner_tag =
+        crate::ssr::crypto::sha256_hex(&format!("draft-owner:{}", account.account_id))[..16].to_string();
+    Ok(Some(UserBrief {
+        name,
+        itscom_id: account.itscom_id,
+        customer_no: account.customer_no,
+        has_passkey,
+        owner_tag,
+    }))
 }
 
 /// Log in. Returns where to go next (a same-site path). A plain form post (no

@@ -121,12 +121,16 @@ fn PasskeyLogin(next: String) -> impl IntoView {
 
 /// The logout button of the header.
 #[component]
-pub fn LogoutButton() -> impl IntoView {
+pub fn LogoutButton(
+    /// [`super::UserBrief::owner_tag`].
+    who: String,
+) -> impl IntoView {
     let tx = t();
     let action = ServerAction::<Logout>::new();
     view! {
-        // `data-logout`: a page with it is a logged-in customer's (the shell's script).
-        <ActionForm action=action attr:class="inline" attr:data-logout="">
+        // `data-logout`: a page with it is a logged-in customer's (the shell's script);
+        // `data-who`: whose (public/draft.js).
+        <ActionForm action=action attr:class="inline" attr:data-logout="" attr:data-who=who>
             <button type="submit" class="btn-ghost" data-testid="logout">{tx.logout}</button>
         </ActionForm>
     }

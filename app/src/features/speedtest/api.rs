@@ -60,7 +60,8 @@ pub async fn start_speed_test() -> Result<SpeedTicket, AppError> {
     if super::store::running_elsewhere(&mut conn, &account, t).await? {
         return refuse(AppError::Pending);
     }
-    if super::store::cluster_full(&mut conn, state.settings.speedtest_max_running, t).await? {
+    let cap = state.settings.speedtest_max_running;
+    if super::store::cluster_full(&mut conn, cap, &account.session_hash, t).await? {
         return refuse(AppError::ServiceUnavailable);
     }
     if throttle::reserve(&mut conn, &super::store::TESTS_PER_ACCOUNT, &account.account_id, t).await?

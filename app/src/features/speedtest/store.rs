@@ -52,15 +52,23 @@ pub async fn running_elsewhere(
 }
 
 /// Whether `max` tests run in the whole cluster (their tickets, or the grace after them,
-/// not over): a start is refused then. Read before a start, not under a lock: two
-/// processes at the same instant may both start the last place's test, one over.
-pub async fn cluster_full(conn: &mut Conn, max: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let running: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM speed_tests WHERE step = $1 AND expires_at > $2")
-            .bind(SpeedStep::Running)
-            .bind(now - FINISH_GRACE_SECS)
-            .fetch_one(conn)
-            .await?;
+/// not over) besides the one of `session_hash` (which its start replaces): a start is
+/// refused then. Read before a start, not under a lock: two processes at the same
+/// instant may both start the last place's test, one over.
+pub async fn cluster_full(
+    conn: &mut Conn,
+    max: i64,
+    session_hash: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let running: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM speed_tests WHERE step = $1 AND expires_at > $2 AND session_hash <> $3",
+    )
+    .bind(SpeedStep::Running)
+    .bind(now - FINISH_GRACE_SECS)
+    .bind(session_hash)
+    .fetch_one(conn)
+    .await?;
     Ok(running >= max)
 }
 
