@@ -1,3 +1,4 @@
+import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { LoginPage, logInAt } from '../pages/login';
 import { currentPassword } from '../pages/accounts';
@@ -42,19 +43,25 @@ test('an inquiry refused for a character the form cannot take comes back as it w
   await expect(page.getByTestId('inquiry-sent')).toHaveCount(0);
 });
 
-test('an inquiry sent after its session ended comes back as typed after the login', async ({ page, context }) => {
+/** 鈴木 一郎 writes an inquiry on /help, his session ends meanwhile (its cookie still
+ * sent, as after the idle limit), and 送信する leads to the login screen. */
+async function inquirySentAfterTheSessionEnded(page: Page, context: BrowserContext, category: string, message: string) {
   await logInAt(page, '/help', 'ichiro@example.net');
-  const message = 'テレビの映りが悪く、時々ブロックノイズが出ます。\n夕方に多いです。';
-  await page.getByLabel('お問い合わせの種類').selectOption('tv');
+  await page.getByLabel('お問い合わせの種類').selectOption(category);
   await page.getByLabel('お問い合わせ内容').fill(message);
   const send = page.getByRole('button', { name: '送信する' });
   await expect(send).toHaveAttribute('data-hydrated', '');
   await expect(page.locator('html')).toHaveAttribute('data-draft', '');
-  // The session ends while she writes (its cookie still sent, as after the idle limit).
   const session = (await context.cookies()).find((c) => c.name.endsWith('mypage_session'))!;
   await context.addCookies([{ ...session, value: 'x'.repeat(43) }]);
   await send.click();
   await expect(page).toHaveURL(/\/login\?error=session/);
+  return send;
+}
+
+test('an inquiry sent after its session ended comes back as typed after the login', async ({ page, context }) => {
+  const message = 'テレビの映りが悪く、時々ブロックノイズが出ます。\n夕方に多いです。';
+  const send = await inquirySentAfterTheSessionEnded(page, context, 'tv', message);
   const login = new LoginPage(page);
   await login.login('ichiro@example.net', currentPassword('ichiro@example.net'));
   await expect(page).toHaveURL(/\/help$/);
@@ -70,16 +77,7 @@ test('an inquiry sent after its session ended comes back as typed after the logi
 });
 
 test('a draft held through a login is never put back into another customer\'s pages', async ({ page, context }) => {
-  await logInAt(page, '/help', 'ichiro@example.net');
-  await page.getByLabel('お問い合わせの種類').selectOption('other');
-  await page.getByLabel('お問い合わせ内容').fill('自宅の住所と電話番号を書いた問い合わせ');
-  const send = page.getByRole('button', { name: '送信する' });
-  await expect(send).toHaveAttribute('data-hydrated', '');
-  await expect(page.locator('html')).toHaveAttribute('data-draft', '');
-  const session = (await context.cookies()).find((c) => c.name.endsWith('mypage_session'))!;
-  await context.addCookies([{ ...session, value: 'x'.repeat(43) }]);
-  await send.click();
-  await expect(page).toHaveURL(/\/login\?error=session/);
+  await inquirySentAfterTheSessionEnded(page, context, 'other', '自宅の住所と電話番号を書いた問い合わせ');
   // He leaves the device; she logs in on it.
   await new LoginPage(page).login('hanako@example.com', currentPassword('hanako@example.com'));
   await expect(page).toHaveURL(/\/help$/);
