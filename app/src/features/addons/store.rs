@@ -34,37 +34,30 @@ struct SubscriptionRow {
     licence_key: Option<String>,
 }
 
-/// Whether the customer has a service of `kind` in force on `today`.
-pub async fn has_service(
+/// The customer's services of `kind` that have not ended before `today`: whether one
+/// is in force (the add-ons of the kind may be subscribed to), and, when every one has
+/// its end set (解約予定), the last day of them, the add-ons that go with them ending
+/// then (None while one runs on, or none is there). One read for both.
+async fn services_of_kind(
     conn: &mut Conn,
     customer_no: &str,
     kind: &str,
     today: Date,
-) -> Result<bool, sqlx::Error> {
-    let sql = "SELECT id FROM services WHERE customer_no = $1 AND kind = $2 AND started_on <= $3
-               AND (ended_on IS NULL OR ended_on >= $3)";
-    any_on(conn, sql, customer_no, kind, today).await
-}
-
-/// The last day of the customer's services of `kind` in force on `today` when every
-/// one has its end set (解約予定), the add-ons that go with them ending then; None
-/// while one runs on (or none is in force).
-async fn services_end(
-    conn: &mut Conn,
-    customer_no: &str,
-    kind: &str,
-    today: Date,
-) -> Result<Option<Date>, sqlx::Error> {
-    let (count, ended, last): (i64, i64, Option<String>) = sqlx::query_as(
-        "SELECT COUNT(*), COUNT(ended_on), MAX(ended_on) FROM services
+) -> Result<(bool, Option<Date>), sqlx::Error> {
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT started_on, ended_on FROM services
          WHERE customer_no = $1 AND kind = $2 AND (ended_on IS NULL OR ended_on >= $3)",
     )
     .bind(customer_no)
     .bind(kind)
     .bind(today.to_string())
-    .fetch_one(conn)
+    .fetch_all(conn)
     .await?;
-    Ok(if count > 0 && count == ended { last.as_deref().and_then(Date::parse) } else { None })
+    let today_s = today.to_string();
+    let in_force = rows.iter().any(|(started, _)| *started <= today_s);
+    let ends = rows.iter().map(|(_, ended)| ended.as_deref()).collect::<Option<Vec<_>>>();
+    let last = ends.and_then(|e| e.into_iter().max()).and_then(Date::parse);
+    Ok((in_force, last))
 }
 
 /// Whether `sql` (`$1` the customer, `$2` what, `$3` the day) finds a row.
@@ -101,8 +94,7 @@ pub async fn catalogue(
     .fetch_all(&mut *conn)
     .await?;
     let requires = rows.first().map(|r| r.requires.clone()).unwrap_or_else(|| "internet".into());
-    let eligible = has_service(conn, customer_no, &requires, today).await?;
-    let service_ends = services_end(conn, customer_no, &requires, today).await?;
+    let (eligible, service_ends) = services_of_kind(conn, customer_no, &requires, today).await?;
     let subs: Vec<SubscriptionRow> = sqlx::query_as(
         "SELECT s.id, s.addon_code, s.step, s.started_on, s.ended_on, s.licence_key FROM addon_subscriptions s
          JOIN addons a ON a.code = s.addon_code
