@@ -12,6 +12,15 @@ log "release build (server + WASM + CSS, hashed and precompressed)"
 build_meter
 cargo leptos build --release --precompress
 
+# The release's order, beside the hashes: the service worker's address names it, so a
+# page of the release before (a process not yet restarted in a rolling restart) leaves
+# this release's worker in charge (app::worker_url). The commit's time; the build's
+# without git.
+hashes="$CARGO_TARGET_DIR/release/hash.txt"
+order="$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)"
+sed -i '/^release:/d' "$hashes"
+echo "release: $order" >>"$hashes"
+
 shopt -s nullglob
 for f in "$ROOT"/target/site/pkg/*.wasm "$ROOT"/target/site/pkg/*.js "$ROOT"/target/site/pkg/*.css \
   "$ROOT"/target/site/meter/*.wasm "$ROOT"/target/site/meter/*.js; do

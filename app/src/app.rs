@@ -70,24 +70,43 @@ fn hash_in(hashes: &str, kind: &str) -> Option<String> {
 #[derive(Clone, Copy)]
 pub struct WorkerUrl(pub &'static str);
 
-/// The service worker's address, naming this release by its build's hashes: a page of
-/// a new release registers a worker of another address, which takes over the pages
-/// open (the shell's 新しいバージョンがあります) and, keeping its files under a cache of
-/// that name, drops the release before's (`public/sw.js`). `/sw.js` for a build without
-/// hashes (a development build: its worker never changes).
+/// The service worker's address, naming this release by its order and its build's
+/// hashes (`/sw.js?v=<order>.<hashes>`): a page of a new release registers a worker of
+/// another address, which takes over the pages open (the shell's 新しいバージョンがあります)
+/// and, keeping its files under a cache of that name, drops the release before's
+/// (`public/sw.js`). The order (hash.txt's `release:`, the commit's time written by
+/// `npm run build`) lets a page of the release before, served by a process not yet
+/// restarted in a rolling restart, leave a newer worker in charge ([`worker_release`]).
+/// `/sw.js` for a build without hashes (a development build: its worker never changes).
 pub fn worker_url(options: &LeptosOptions) -> &'static str {
     static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     URL.get_or_init(|| worker_url_of(build_hashes(options)))
 }
 
 fn worker_url_of(hashes: Option<&str>) -> String {
-    let release: Vec<String> =
+    let files: Vec<String> =
         ["wasm", "js", "css"].iter().filter_map(|k| hashes.and_then(|h| hash_in(h, k))).collect();
-    if release.is_empty() {
-        "/sw.js".into()
-    } else {
-        format!("/sw.js?v={}", crate::paths::encode(&release.join(".")))
+    if files.is_empty() {
+        return "/sw.js".into();
     }
+    let order = hashes.and_then(|h| hash_in(h, "release")).filter(|o| release_order(o).is_some());
+    let release = order.into_iter().chain(files).collect::<Vec<_>>().join(".");
+    format!("/sw.js?v={}", crate::paths::encode(&release))
+}
+
+/// The release order a worker's address names (`/sw.js?v=<order>.<hashes>`, from
+/// [`worker_url`]); None for an address without one (a build without it, or a release
+/// from before orders were named). A page leaves a worker of a later release in charge,
+/// and takes its own release back from an earlier one.
+pub fn worker_release(url: &str) -> Option<u64> {
+    let (_, v) = url.split_once("?v=")?;
+    release_order(v.split('.').next()?)
+}
+
+/// An order: 1 to 12 digits (a hash is longer, and not all digits).
+fn release_order(order: &str) -> Option<u64> {
+    (1..=12).contains(&order.len()).then_some(())?;
+    order.bytes().all(|b| b.is_ascii_digit()).then(|| order.parse().ok())?
 }
 
 /// The stylesheet's path, with the content hash `npm run build` put in its name.
@@ -258,7 +277,7 @@ fn NotFound() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::worker_url_of;
+    use super::{worker_release, worker_url_of};
 
     #[test]
     fn the_service_workers_address_names_the_release() {
@@ -271,5 +290,24 @@ mod tests {
         );
         assert_eq!(worker_url_of(None), "/sw.js");
         assert_eq!(worker_url_of(Some("")), "/sw.js");
+    }
+
+    #[test]
+    fn the_service_workers_address_names_the_releases_order() {
+        let hashes = "js: Kn8idn3q\nwasm: mdWJRFhT\ncss: 4wv8rPMG\nrelease: 1796000000\n";
+        let url = worker_url_of(Some(hashes));
+        assert_eq!(url, "/sw.js?v=1796000000.mdWJRFhT.Kn8idn3q.4wv8rPMG");
+        assert_eq!(worker_release(&url), Some(1_796_000_000));
+        assert_eq!(worker_release("https://mypage.example/sw.js?v=1796000001.other"), Some(1_796_000_001));
+        // No order: a build without it, a release before orders, or one not of digits.
+        assert_eq!(worker_release(&worker_url_of(Some("js: a\nwasm: b\ncss: c\n"))), None);
+        assert_eq!(worker_release("/sw.js"), None);
+        assert_eq!(worker_release("/sw.js?v="), None);
+        assert_eq!(worker_release("/sw.js?v=123456789012.x"), Some(123_456_789_012));
+        assert_eq!(worker_release("/sw.js?v=1234567890123.x"), None);
+        assert_eq!(worker_release("/sw.js?v=17a.x"), None);
+        assert_eq!(worker_release("/sw.js?release=next"), None);
+        let odd = worker_url_of(Some("js: a\nwasm: b\ncss: c\nrelease: soon\n"));
+        assert_eq!(odd, "/sw.js?v=b.a.c");
     }
 }

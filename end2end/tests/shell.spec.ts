@@ -209,6 +209,57 @@ test.describe('PWA', () => {
     await expect.poll(() => page.evaluate(() => caches.keys())).toEqual([`mypage-static-${release}`]);
   });
 
+  test('in a rolling restart, a page of either release leaves the newer worker in charge', async ({ page, context }) => {
+    // Each worker a page registers, kept for the test to read.
+    await context.addInitScript(() => {
+      const register = ServiceWorkerContainer.prototype.register;
+      ServiceWorkerContainer.prototype.register = function (url, options) {
+        const w = window as unknown as { registered?: string[] };
+        (w.registered ??= []).push(String(url));
+        return register.call(this, url, options);
+      };
+    });
+    const controller = (p: typeof page) => () => p.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '');
+    const activated = (p: typeof page) => () => p.evaluate(() => navigator.serviceWorker.controller?.state ?? '');
+    const shell = new Shell(page);
+    await shell.goto('/login');
+    await shell.hydrated();
+    const banner = page.getByTestId('update-banner');
+    // This release's worker names its order (the commit's time) before its hashes.
+    const own = (await banner.getAttribute('data-worker')) ?? '';
+    const order = Number(/^\/sw\.js\?v=(\d+)\./.exec(own)?.[1]);
+    expect(order).toBeGreaterThan(0);
+    await expect.poll(activated(page)).toBe('activated');
+    await page.reload();
+    await shell.hydrated();
+    // A page of the release before (from its code, which registers whatever is in
+    // charge) takes the pages: this page takes them back, and offers nothing.
+    const before = `/sw.js?v=${order - 1}.before`;
+    await page.evaluate((url) => navigator.serviceWorker.register(url).then(() => undefined), before);
+    const registered = (p: typeof page) => () =>
+      p.evaluate(() => (window as unknown as { registered?: string[] }).registered ?? []);
+    await expect.poll(registered(page)).toEqual([own, before, own]);
+    await expect.poll(async () => (await controller(page)()).endsWith(own)).toBe(true);
+    await expect(banner).toBeHidden();
+    await expect.poll(activated(page)).toBe('activated');
+    // A page of the next release, from a process restarted already: its worker takes
+    // over, and this page offers it.
+    const next = `/sw.js?v=${order + 1}.next`;
+    await page.evaluate((url) => navigator.serviceWorker.register(url).then(() => undefined), next);
+    await expect.poll(controller(page)).toContain(next);
+    await expect(banner).toBeVisible();
+    await expect.poll(activated(page)).toBe('activated');
+    // A page of this release now, from a process not yet restarted: it leaves the next
+    // release's worker in charge, registering nothing, and offers nothing.
+    const other = await context.newPage();
+    await other.goto('/login');
+    await new Shell(other).hydrated();
+    expect(await registered(other)()).toEqual([]);
+    expect(await controller(other)()).toContain(next);
+    await expect(other.getByTestId('update-banner')).toBeHidden();
+    await other.close();
+  });
+
   test('offline, a page shows the offline screen, and no page or API response is cached', async ({ page, context }) => {
     const shell = new Shell(page);
     await shell.goto('/dev/preview/100000002');

@@ -22,9 +22,21 @@ fn register_service_worker() {
         container.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
         on_change.forget();
     }
-    // This release's worker, as the page names it. Fire and forget: a browser without
-    // service workers still gets the page.
-    let _ = container.register(&this_release_worker());
+    // This release's worker, as the page names it, unless a later release's is in
+    // charge: in a rolling restart a page may come from a process not yet restarted,
+    // and that worker would take the newer pages back to the release before. Fire and
+    // forget: a browser without service workers still gets the page.
+    let own = this_release_worker();
+    let in_charge = container.controller().map(|c| c.script_url());
+    if !in_charge.is_some_and(|url| older(&own, &url)) {
+        let _ = container.register(&own);
+    }
+}
+
+/// Whether the worker `a` is of an earlier release than `b`, both naming their order
+/// (app::app::worker_release); never for an address without one.
+fn older(a: &str, b: &str) -> bool {
+    matches!((app::app::worker_release(a), app::app::worker_release(b)), (Some(a), Some(b)) if a < b)
 }
 
 /// This page's release's worker, as the page frame names it (app::worker_url):
@@ -46,12 +58,20 @@ fn this_release_worker() -> String {
 /// 新しいバージョンがあります: the shell's banner (its words rendered by the server in
 /// the page's language), whose button reloads the page onto the new release. Not on a
 /// page of the release that took over (the first page loaded after a release, still
-/// under the worker before: it runs the new code already).
+/// under the worker before: it runs the new code already). A worker of an earlier
+/// release (registered by a page of the release before, in a rolling restart) is no
+/// news either: this page registers its own again, which takes the pages back.
 fn show_update_banner() {
     let Some(window) = web_sys::window() else { return };
     let Some(document) = window.document() else { return };
-    let controller = window.navigator().service_worker().controller().map(|c| c.script_url());
-    if controller.is_some_and(|url| url.ends_with(&this_release_worker())) {
+    let container = window.navigator().service_worker();
+    let own = this_release_worker();
+    let controller = container.controller().map(|c| c.script_url());
+    if controller.as_deref().is_some_and(|url| url.ends_with(&own)) {
+        return;
+    }
+    if controller.is_some_and(|url| older(&url, &own)) {
+        let _ = container.register(&own);
         return;
     }
     if let Some(banner) = document.get_element_by_id("update-banner") {
