@@ -46,6 +46,13 @@ impl Direction {
     }
 }
 
+/// The seconds a direction runs on the page: 15 (the method), or those `asked` for
+/// (`?duration=`, the end-to-end suite's short tests), within 2–15 and never below the
+/// server's least for a verified result (`least`, `SPEEDTEST_MIN_SECONDS`).
+pub fn test_seconds(asked: Option<u32>, least: u32) -> u32 {
+    asked.unwrap_or(15).max(least).clamp(2, 15)
+}
+
 /// One direction's meter: feed it the bytes each progress event reports and sample it
 /// every [`SAMPLE_MS`].
 #[derive(Debug, Clone, PartialEq)]
@@ -377,6 +384,16 @@ mod tests {
         // 100 ms after the reset: too soon, the speed stays 0.
         assert_eq!(m.sample(1_601.0).mbps, 0.0);
         assert!(m.sample(1_701.0).mbps > 0.0);
+    }
+
+    #[test]
+    fn a_test_runs_15_seconds_or_those_asked_within_2_to_15_and_the_least() {
+        assert_eq!(test_seconds(None, 10), 15);
+        assert_eq!(test_seconds(Some(3), 1), 3);
+        assert_eq!(test_seconds(Some(3), 10), 10, "never below the least verified");
+        assert_eq!(test_seconds(Some(1), 0), 2);
+        assert_eq!(test_seconds(Some(60), 1), 15);
+        assert_eq!(test_seconds(Some(3), 20), 15, "a least above the method is the method");
     }
 
     #[test]

@@ -26,13 +26,12 @@ pub fn SpeedTestPage() -> impl IntoView {
     let ts = super::texts::t();
     let query = use_query_map();
     let overview = Resource::new(move || query.read().get("result"), get_speed_overview);
-    let seconds =
-        query.read_untracked().get("duration").and_then(|d| d.parse::<u32>().ok()).unwrap_or(15).clamp(2, 15);
+    let asked = query.read_untracked().get("duration").and_then(|d| d.parse::<u32>().ok());
     view! {
         <MemberPage title=ts.title>
             {move || overview.get().map(|r| match r {
                 Ok(o) => {
-                    let seconds = seconds.max(o.min_seconds).min(15);
+                    let seconds = crate::domain::speedtest::test_seconds(asked, o.min_seconds);
                     view! { <Overview o=o seconds=seconds/> }.into_any()
                 }
                 Err(crate::error::AppError::NotFound) => {
