@@ -125,6 +125,40 @@ async fn the_history_files_mailboxes_and_add_ons_under_their_own_contract(backen
     assert!(old.contains("メールアドレスの登録（hanako@a01.itscom.net）") && !moved.contains("hanako@a01"));
 }
 
+/// A service or an add-on ending today is still in force today (its last day), as the
+/// contract page says (ご解約の予定): the history says its end is to come (予定), and
+/// done (完了) only from the day after. Before, it said 完了 on the last day.
+async fn an_end_on_its_last_day_is_still_to_come_in_the_history(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let today = Date::of_unix_jst(app::ssr::now());
+    exec(
+        &app,
+        "INSERT INTO addon_subscriptions (id, customer_no, addon_code, step, started_on, submit_key, created_at)
+         VALUES ('sub-ending', '100000002', 'norton', 'active', '2026-03-01', 'key-ending-000000', 1772400000)",
+    )
+    .await;
+    fn state<'a>(page: &'a str, entry: &str) -> &'a str {
+        let at = page.find(entry).unwrap_or_else(|| panic!("{entry} in\n{page}"));
+        let row = &page[at..at + page[at..].find("</tr>").unwrap()];
+        ["予定", "完了"].into_iter().find(|s| row.contains(&format!(">{s}<"))).unwrap_or(row)
+    }
+    let tv_ended = "テレビ ご解約";
+    let addon_ended = "オプションサービスの解約（マルチデバイスセキュリティ with Norton Security）";
+    for (ends, want) in [(today, "予定"), (today.previous_day(), "完了")] {
+        for sql in [
+            "UPDATE services SET ended_on = $1 WHERE id = 'svc-100000002-tv'",
+            "UPDATE addon_subscriptions SET ended_on = $1 WHERE id = 'sub-ending'",
+        ] {
+            sqlx::query(sql).bind(ends.to_string()).execute(app.db.pool()).await.unwrap();
+        }
+        let (status, page) = app.get_text_with(&c, "/contract/history").await;
+        assert_eq!(status, 200);
+        assert_eq!(state(&page, tv_ended), want, "the TV ending {ends}");
+        assert_eq!(state(&page, addon_ended), want, "the add-on ending {ends}");
+    }
+}
+
 async fn the_contract_document_names_the_customer_each_plan_and_the_renewal_month(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
@@ -970,6 +1004,7 @@ on_both_databases!(
     the_contract_lists_each_service_with_its_term_and_renewal_month,
     the_history_is_newest_first_and_filters_by_the_customers_own_services,
     the_history_files_mailboxes_and_add_ons_under_their_own_contract,
+    an_end_on_its_last_day_is_still_to_come_in_the_history,
     the_contract_and_its_document_list_the_add_ons_in_force,
     the_termination_fee_follows_the_renewal_month_and_stays_with_the_request,
     requests_and_their_cancels_stop_at_ten_a_day,

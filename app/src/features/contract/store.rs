@@ -413,7 +413,7 @@ pub async fn history(
                 date: ended.clone(),
                 event: HistoryEvent::ServiceEnded { kind: kind.clone(), plan: plan.clone() },
                 service_id: Some(id.clone()),
-                state: if *ended > today { EntryState::Scheduled } else { EntryState::Done },
+                state: if *ended >= today { EntryState::Scheduled } else { EntryState::Done },
             });
         }
     }
@@ -471,7 +471,7 @@ pub async fn history(
         let service_id = of_kind().find(in_force).or_else(|| of_kind().next()).map(|s| s.id.clone());
         if let Some(ended) = ended {
             entries.push(HistoryEntry {
-                state: if ended > today { EntryState::Scheduled } else { EntryState::Done },
+                state: if ended >= today { EntryState::Scheduled } else { EntryState::Done },
                 date: ended,
                 event: HistoryEvent::AddonEnded { name: name.clone() },
                 service_id: service_id.clone(),
