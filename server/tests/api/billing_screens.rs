@@ -223,6 +223,45 @@ async fn payment_results_are_recorded_once_and_the_statement_says_what_came_back
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The top page's bill is 今月のご請求額 when the newest invoice is this month's, and
+/// 最新のご請求額 before this month's billing run (between the 1st and the run, or after
+/// the services ended): last month's bill was called this month's.
+async fn the_top_page_calls_last_months_bill_the_latest_not_this_months(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = browser_of(&app, HANAKO).await;
+    let card = |top: &str| {
+        let at = top.find("data-testid=\"latest-total\"").expect("the bill card");
+        top[top[..at].rfind("<section").unwrap_or(0)..at].to_string()
+    };
+    let (_, top) = app.get_text_with(&c, "/").await;
+    assert!(
+        card(&top).contains("今月のご請求額") && !card(&top).contains("最新のご請求額"),
+        "{}",
+        card(&top)
+    );
+    // This month's run has not reached her yet.
+    let this_month =
+        app::domain::billing::Month::of(app::domain::billing::Date::of_unix_jst(app::ssr::now()));
+    for sql in [
+        "DELETE FROM invoice_lines WHERE invoice_id IN
+           (SELECT id FROM invoices WHERE customer_no = '100000002' AND billing_month = $1)",
+        "DELETE FROM invoices WHERE customer_no = '100000002' AND billing_month = $1",
+    ] {
+        sqlx::query(sql).bind(this_month.to_string()).execute(app.db.pool()).await.unwrap();
+    }
+    let last = this_month.previous();
+    let (_, top) = app.get_text_with(&c, "/").await;
+    assert!(
+        card(&top).contains("最新のご請求額") && !card(&top).contains("今月のご請求額"),
+        "{}",
+        card(&top)
+    );
+    assert!(top.contains(&format!("{}年{}月", last.year, last.month)), "its month named");
+    app.post_with(&c, "/api/preferences/locale", &[HTML, SAME_ORIGIN], &[("lang", "en")]).await;
+    let (_, top) = app.get_text_with(&c, "/").await;
+    assert!(card(&top).contains("Latest bill"), "{}", card(&top));
+}
+
 /// The top page's お知らせ name an unpaid month with the way to it (SPEC §2: the
 /// summary's notices); a customer whose months are all paid has none.
 async fn the_top_page_tells_of_an_unpaid_month(backend: Backend) {
@@ -750,6 +789,7 @@ async fn the_customer_centers_number_is_a_link_to_call(backend: Backend) {
 on_both_databases!(
     payment_results_are_recorded_once_and_the_statement_says_what_came_back,
     the_top_page_tells_of_an_unpaid_month,
+    the_top_page_calls_last_months_bill_the_latest_not_this_months,
     the_customer_centers_number_is_a_link_to_call,
     the_customer_center_named_is_the_configured_one,
     a_thirteenth_month_leaves_the_oldest_out_of_the_chart,

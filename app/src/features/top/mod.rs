@@ -16,8 +16,12 @@ pub struct TopSummary {
     pub customer_no: String,
     pub name: String,
     pub services: Vec<ServiceSummary>,
-    /// The newest invoice (this month's bill).
+    /// The newest invoice: this month's bill, or, before this month's billing run (or
+    /// after the services ended), the latest one.
     pub latest_invoice: Option<crate::features::billing::MonthSummary>,
+    /// Whether `latest_invoice` is this month's (Japan time): the card says 今月のご請求額,
+    /// else 最新のご請求額 (its month is named under it either way).
+    pub latest_is_this_month: bool,
     /// お知らせ: what the customer has to act on or is waiting for, from the records.
     pub notices: Vec<TopNotice>,
 }

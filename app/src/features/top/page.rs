@@ -72,7 +72,11 @@ pub fn TopSummaryView(summary: TopSummary) -> impl IntoView {
             </p>
         </div>
         <div class="grid gap-4 md:grid-cols-2">
-            <Card title=tx.this_month_bill>
+            <Card title=if summary.latest_is_this_month || summary.latest_invoice.is_none() {
+                tx.this_month_bill
+            } else {
+                tx.latest_bill
+            }>
                 {match summary.latest_invoice.clone() {
                     Some(inv) => view! {
                         <p class="text-3xl font-bold tabular-nums" data-testid="latest-total">

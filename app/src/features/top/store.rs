@@ -47,6 +47,8 @@ pub async fn top_summary(conn: &mut Conn, customer_no: &str) -> Result<Option<To
     let unpaid = unpaid.map(|m| TopNotice::Unpaid { month: m.month.clone(), total: m.total });
     let notices: Vec<TopNotice> = unpaid.chain(requests).collect();
     let latest_invoice = months.into_iter().next();
+    let this_month = crate::domain::billing::Month::of(today).to_string();
+    let latest_is_this_month = latest_invoice.as_ref().is_some_and(|i| i.month == this_month);
 
-    Ok(Some(TopSummary { customer_no, name, services, latest_invoice, notices }))
+    Ok(Some(TopSummary { customer_no, name, services, latest_invoice, latest_is_this_month, notices }))
 }
