@@ -159,6 +159,70 @@ async fn an_end_on_its_last_day_is_still_to_come_in_the_history(backend: Backend
     }
 }
 
+/// A service the provider set to start later (the internet at a new address, arranged
+/// ahead of a move) is not in force before its first day: not among the services of
+/// the top page, the contract page or its document, and takes no plan change; the
+/// history lists its start as 予定. From its first day it is in force. Before, it was
+/// shown and offered as in force, and its start as 完了.
+async fn a_service_starting_later_is_in_force_from_its_first_day(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let today = Date::of_unix_jst(app::ssr::now());
+    exec(
+        &app,
+        "INSERT INTO services (id, customer_no, kind, plan_code, plan_name, monthly_fee, installation_address, started_on)
+         VALUES ('svc-moving', '100000002', 'internet', 'net-1g', 'インターネット 1Gコース', 5280, '東京都世田谷区新町9-9-9', '2099-01-01')",
+    )
+    .await;
+    let address = "東京都世田谷区新町9-9-9";
+    let started = "インターネット ご利用開始（インターネット 1Gコース）";
+    let history_state = |page: &str| {
+        let rows: Vec<&str> = page.split("<tr").filter(|r| r.contains(started)).collect();
+        rows.iter()
+            .map(|r| {
+                if r.contains(">予定<") {
+                    "予定"
+                } else if r.contains(">完了<") {
+                    "完了"
+                } else {
+                    "?"
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    for (starts, in_force) in [(today.next_day(), false), (today, true)] {
+        sqlx::query("UPDATE services SET started_on = $1 WHERE id = 'svc-moving'")
+            .bind(starts.to_string())
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        let (_, top) = app.get_text_with(&c, "/").await;
+        let services = &top[top.find("data-testid=\"services\"").unwrap()..];
+        let services = &services[..services.find("</ul>").unwrap()];
+        assert_eq!(
+            services.matches("インターネット 1Gコース").count(),
+            1 + usize::from(in_force),
+            "top, from {starts}"
+        );
+        let (_, contract) = app.get_text_with(&c, "/contract").await;
+        assert_eq!(contract.contains(address), in_force, "contract page, from {starts}");
+        let res = c.get(app.url("/contract/document.pdf")).send().await.unwrap();
+        assert_eq!(
+            pdf_text(&res.bytes().await.unwrap()).contains("新町"),
+            in_force,
+            "document, from {starts}"
+        );
+        let (_, change) = app.get_text_with(&c, "/contract/change?service=svc-moving").await;
+        assert_eq!(change.contains("net-300m"), in_force, "plans offered, from {starts}");
+        let (_, history) = app.get_text_with(&c, "/contract/history?service=svc-moving").await;
+        assert_eq!(
+            history_state(&history),
+            [if in_force { "完了" } else { "予定" }],
+            "history, from {starts}"
+        );
+    }
+}
+
 async fn the_contract_document_names_the_customer_each_plan_and_the_renewal_month(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = hanako(&app).await;
@@ -1005,6 +1069,7 @@ on_both_databases!(
     the_history_is_newest_first_and_filters_by_the_customers_own_services,
     the_history_files_mailboxes_and_add_ons_under_their_own_contract,
     an_end_on_its_last_day_is_still_to_come_in_the_history,
+    a_service_starting_later_is_in_force_from_its_first_day,
     the_contract_and_its_document_list_the_add_ons_in_force,
     the_termination_fee_follows_the_renewal_month_and_stays_with_the_request,
     requests_and_their_cancels_stop_at_ten_a_day,

@@ -274,8 +274,10 @@ pub async fn addons_in_force(
         .collect())
 }
 
-/// The customer's services in force on `today`, each at the plan in force that day
-/// (a completed change from a later date is `scheduled`), with its open request.
+/// The customer's services in force on `today` (started, and not ended: a service the
+/// provider set to start later, as at a new address after a move, is in the history as
+/// 予定 until its first day), each at the plan in force that day (a completed change
+/// from a later date is `scheduled`), with its open request.
 pub async fn services(
     conn: &mut Conn,
     customer_no: &str,
@@ -313,7 +315,10 @@ pub async fn services(
     .await?;
     let mut open = requests(conn, customer_no, true).await?;
     let mut services = Vec::new();
-    for r in rows.into_iter().filter(|r| r.ended_on.as_deref().is_none_or(|e| e >= today_s.as_str())) {
+    let in_force = |r: &ServiceRow| {
+        r.started_on <= today_s && r.ended_on.as_deref().is_none_or(|e| e >= today_s.as_str())
+    };
+    for r in rows.into_iter().filter(in_force) {
         let term = r.term_months.filter(|t| *t > 0).map(|t| t as u32);
         let renewal = match (term, month_of(&r.started_on)) {
             (Some(t), Some(start)) => next_renewal(start, t, Month::of(today)).map(|m| m.to_string()),
@@ -406,7 +411,7 @@ pub async fn history(
             date: started.clone(),
             event: HistoryEvent::ServiceStarted { kind: kind.clone(), plan: first_plan },
             service_id: Some(id.clone()),
-            state: EntryState::Done,
+            state: if *started > today { EntryState::Scheduled } else { EntryState::Done },
         });
         if let Some(ended) = ended {
             entries.push(HistoryEntry {
