@@ -295,7 +295,10 @@ async fn insert_customer(
     let (bank, account_last4, brand, card_last4, exp_m, exp_y, token) = if kind == "bank" {
         (Some(who), Some(last4), None, None, None, None, None)
     } else {
-        (None, None, Some(who), Some(last4), Some(12_i64), Some(2029_i64), Some(format!("tok_demo_{}", c.no)))
+        // A card valid three more years from the demo's today: the demo never ages into
+        // an expired card.
+        let exp_year = i64::from(jst_year_month(at).0) + 3;
+        (None, None, Some(who), Some(last4), Some(12_i64), Some(exp_year), Some(format!("tok_demo_{}", c.no)))
     };
     sqlx::query(
         "INSERT INTO payment_methods (customer_no, kind, bank_name, account_last4, card_brand,

@@ -221,6 +221,13 @@ pub async fn spawn_app_on(
     TestApp { address, client, db, state, database_url, shutdown: Some(tx), sqlite_file }
 }
 
+/// A card's expiry year four years on (Japan time), as typed on a card form (two digits)
+/// and as kept (four): a fixed year would expire the tests' cards one day.
+pub fn card_year() -> (String, i64) {
+    let year = i64::from(app::domain::billing::Date::of_unix_jst(app::ssr::now()).year) + 4;
+    (format!("{:02}", year % 100), year)
+}
+
 /// Japan's day does not turn during a test: one that starts in the last minute before
 /// midnight JST waits for it. Tests work out today (its month, a quote's first or last
 /// day) as the server does, a moment apart: across midnight, or a month's end, the two
