@@ -104,6 +104,26 @@ async fn what_is_typed_past_a_rule_is_refused_not_cut(backend: Backend) {
     assert!(maxlength_of(&page, "local_part") > mailbox::LOCAL_MAX);
 }
 
+/// The recovery code's field takes a code as the customer pastes or types it, spaces
+/// and full-width digits included, and a digit too many reaches the rule and is refused:
+/// before, the browser cut the field at 6 characters, so a pasted "012 345" arrived as
+/// "012 34" and was refused as malformed, and a seventh digit was dropped unseen.
+async fn a_recovery_code_is_taken_as_pasted_and_a_digit_too_many_is_refused(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let (r, code) = hanako_gets_a_code(&app).await;
+    let (_, page) = app.get_text_with(&r, "/recovery/code").await;
+    let spaced = format!("{} {}", &code[..3], &code[3..]);
+    let wide: String = spaced
+        .chars()
+        .map(|c| if c == ' ' { '　' } else { char::from_u32(c as u32 + 0xFEE0).unwrap() })
+        .collect();
+    assert!(maxlength_of(&page, "code") > wide.chars().count(), "{wide} and a digit more");
+    let too_many = format!("{code}1");
+    let to = post_from(&app, &r, "/api/recovery/code", &[("code", &too_many)]).await;
+    assert_eq!(to, "/recovery/code?error=code.invalid_format");
+    assert_eq!(post_from(&app, &r, "/api/recovery/code", &[("code", &wide)]).await, "/recovery/password");
+}
+
 async fn a_re_registration_is_held_72_hours_masked_and_its_owner_told_at_once(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     app.login("hanako@example.com", "Hanako_2024").await;
@@ -767,5 +787,6 @@ on_both_databases!(
     a_disabled_account_is_never_re_activated,
     a_re_registration_opens_a_locked_login,
     failures_for_one_customer_count_in_a_row_and_tell_the_customer_once_a_day,
+    a_recovery_code_is_taken_as_pasted_and_a_digit_too_many_is_refused,
     what_is_typed_past_a_rule_is_refused_not_cut,
 );

@@ -77,7 +77,7 @@ pub fn RecoveryCodePage() -> impl IntoView {
             <FormAlert error=error/>
             <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                 <Field id="code" label=tf.code_label inputmode="numeric" autocomplete="one-time-code"
-                    maxlength="6" error=field_error(tx, error, "code")/>
+                    maxlength="20" error=field_error(tx, error, "code")/>
                 <Submit label=tx.next/>
             </ActionForm>
             <p class="mt-6 text-sm leading-relaxed text-slate-700">
