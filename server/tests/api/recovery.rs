@@ -237,6 +237,22 @@ async fn question_page_input_is_checked(backend: Backend) {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'recovery.link'").await, 1);
 }
 
+/// The answer's field takes 50 characters of any kind, kanji outside the basic plane
+/// (𠮷, two UTF-16 units each, as a browser counts) included, and lets a 51st reach the
+/// rule's message: before, the field stopped at 50 UTF-16 units, so 26 such kanji could
+/// not be typed, and a 51st character was cut unseen.
+async fn a_secret_answer_of_50_kanji_of_any_plane_is_taken(backend: Backend) {
+    let (app, c) = demo_app_and_browser(backend).await;
+    post_from(&app, &c, "/api/recovery/start", &[("itscom_id", "ichiro@example.net")]).await;
+    let (_, page) = app.get_text_with(&c, "/recovery/question").await;
+    let input = &page[page.find("id=\"answer\"").expect("the answer field")..];
+    let max: usize = input.split("maxlength=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    let fifty = "𠮷".repeat(50);
+    assert!(max > fifty.encode_utf16().count(), "maxlength {max}");
+    let answer = [("question", "first_pet"), ("answer", fifty.as_str())];
+    assert_eq!(post_from(&app, &c, "/api/recovery/question", &answer).await, "/recovery/sent");
+}
+
 /// A recovery started for `known_id` and, side by side, for an unknown ID that takes the
 /// same path (`method`), each from a browser of its own: the unknown ID, the two
 /// browsers (known, unknown) and where each start led.
@@ -688,6 +704,7 @@ on_both_databases!(
     the_right_answer_twice_at_once_resets_once,
     an_expired_link_is_refused,
     an_unknown_id_on_path_a_gets_the_same_screens_and_no_mail,
+    a_secret_answer_of_50_kanji_of_any_plane_is_taken,
     question_page_input_is_checked,
     one_code_submitted_twice_at_once_resets_once,
 );
