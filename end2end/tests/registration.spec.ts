@@ -80,6 +80,21 @@ test.describe('registration', () => {
     await expect(page.getByText('パスワードが一致しません。')).toBeVisible();
   });
 
+  test('a password the same as the ID is told while typing, the ID read as the server reads it', async ({ page }) => {
+    const reg = new RegistrationPages(page);
+    await reg.verify('ヤマダ タロウ', '0312345678', 'お客さま番号', '100000001');
+    await expect(page.getByRole('heading', { name: 'STEP 3 iTSCOM IDの登録' })).toBeVisible();
+    await expect(page.getByRole('button', { name: '次へ' })).toHaveAttribute('data-hydrated', '');
+    // Typed on a Japanese IME: full-width, a space before. The server folds it to
+    // taro-2026x@example.jp, whose name the password repeats.
+    await page.getByLabel('iTSCOM ID').fill('　Ｔａｒｏ－２０２６ｘ＠ｅｘａｍｐｌｅ．ｊｐ');
+    const password = page.getByLabel('パスワード', { exact: true });
+    await password.fill('Taro-2026x');
+    await expect(page.locator('#password-error')).toHaveText('iTSCOM IDと同じパスワードは使用できません。');
+    await password.fill('Taro-2026y');
+    await expect(page.locator('#password-error')).toBeHidden();
+  });
+
   test('a draft put back late never overwrites what was typed meanwhile', async ({ page }) => {
     const kana = page.getByLabel('ご契約者氏名(カナ)');
     const phone = page.getByLabel('登録済みの電話番号');

@@ -413,10 +413,16 @@ mod live {
         match rule {
             "itscom_id" => ItscomId::parse(value).err(),
             "local_part" => LocalPart::parse(value).err(),
-            "password" => match parse_new(value, value, Some(&value_of(root, "itscom_id"))) {
-                Err(NewPasswordError::Password(e)) => Some(e),
-                _ => None,
-            },
+            "password" => {
+                // The ID as the server reads it (width folded, spaces at the ends
+                // dropped), or as typed while it is not one yet.
+                let typed = value_of(root, "itscom_id");
+                let id = ItscomId::parse(&typed).map_or(typed, |id| id.as_str().to_string());
+                match parse_new(value, value, Some(&id)) {
+                    Err(NewPasswordError::Password(e)) => Some(e),
+                    _ => None,
+                }
+            }
             "password_again" => (value != value_of(root, "password")).then_some(FieldError::Mismatch),
             _ => None,
         }
