@@ -475,6 +475,87 @@ async fn malformed_input_gets_a_field_message(backend: Backend) {
     assert!(body.contains(r#"aria-invalid="true""#));
 }
 
+/// A single contract the provider flagged for additional verification (SPEC §1.3: "or
+/// the matched contract requires it") takes 追加認証情報 too, with a detail of the kind
+/// STEP 2 did not use: the card or the bank account is no second detail, nor the same
+/// kind again; the customer number or the equipment ID, whichever was not used, is.
+async fn a_flagged_contract_needs_a_detail_of_the_kind_not_used(backend: Backend) {
+    let (app, _) = demo_app_and_browser(backend).await;
+    exec(&app, "UPDATE customers SET requires_additional_verification = 1 WHERE customer_no = '100000001'")
+        .await;
+    let additional = |c: reqwest::Client, kind: &'static str, value: &'static str| {
+        let app = &app;
+        async move {
+            post_from(app, &c, "/api/register/additional", &[("factor_kind", kind), ("factor_value", value)])
+                .await
+        }
+    };
+    // By the bank account: the customer number is the second detail.
+    let c = app.new_browser();
+    assert_eq!(
+        verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await,
+        "/register/additional"
+    );
+    assert_eq!(
+        additional(c.clone(), "bank", "1234").await,
+        "/register/additional?error=factor_kind.required"
+    );
+    assert_eq!(additional(c.clone(), "customer_no", "100000001").await, "/register/credentials");
+    // By the customer number: not it again, the equipment ID.
+    let c = app.new_browser();
+    assert_eq!(
+        verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "customer_no", "100000001").await,
+        "/register/additional"
+    );
+    assert_eq!(
+        additional(c.clone(), "customer_no", "100000001").await,
+        "/register/additional?error=factor_kind.required"
+    );
+    assert_eq!(additional(c.clone(), "equipment", "STB0000001").await, "/register/credentials");
+    // Not flagged: straight to STEP 3.
+    exec(&app, "UPDATE customers SET requires_additional_verification = 0 WHERE customer_no = '100000001'")
+        .await;
+    let c = app.new_browser();
+    assert_eq!(
+        verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "bank", "1234").await,
+        "/register/credentials"
+    );
+}
+
+/// The contract holder's name matches however it is spaced (SPEC §1.3: spaces are
+/// ignored), and the equipment ID may be any of the customer's devices.
+async fn the_name_matches_however_spaced_and_any_device_names_the_customer(backend: Backend) {
+    let (app, _) = demo_app_and_browser(backend).await;
+    for kana in ["ヤマダタロウ", "ヤ マ ダ　タ ロ ウ", " ヤマダ　タロウ "] {
+        let c = app.new_browser();
+        assert_eq!(
+            verify(&app, &c, kana, "03-1234-5678", "bank", "1234").await,
+            "/register/credentials",
+            "{kana}"
+        );
+    }
+    exec(
+        &app,
+        "INSERT INTO equipment (equipment_id, customer_no, service_id, kind, model, monthly_fee)
+         VALUES ('HP00000009', '100000001', NULL, 'hitpot', 'Hit pot', 0)",
+    )
+    .await;
+    for device in ["STB0000001", "HP00000009"] {
+        let c = app.new_browser();
+        assert_eq!(
+            verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "equipment", device).await,
+            "/register/credentials",
+            "{device}"
+        );
+    }
+    let c = app.new_browser();
+    assert_eq!(
+        verify(&app, &c, "ヤマダ タロウ", "03-1234-5678", "equipment", "HP00000005").await,
+        "/register?error=verification",
+        "another customer's device"
+    );
+}
+
 async fn two_matching_customers_need_additional_verification(backend: Backend) {
     let (app, c) = demo_app_and_browser(backend).await;
     assert_eq!(
@@ -771,6 +852,8 @@ on_both_databases!(
     any_wrong_detail_gets_the_same_neutral_answer,
     malformed_input_gets_a_field_message,
     two_matching_customers_need_additional_verification,
+    a_flagged_contract_needs_a_detail_of_the_kind_not_used,
+    the_name_matches_however_spaced_and_any_device_names_the_customer,
     starting_again_keeps_the_wrong_additional_details_counted,
     guessing_the_last_four_digits_is_throttled,
     steps_cannot_be_skipped_or_replayed,
