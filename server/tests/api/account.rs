@@ -244,6 +244,22 @@ async fn an_id_held_by_another_account_gets_the_same_screens_and_a_mail_without_
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM id_changes WHERE link_hash IS NOT NULL").await, 0);
 }
 
+/// An ID is taken whatever the case it is typed in (SPEC §1.1: IDs are unique without
+/// regard to case): a change to ICHIRO@Example.NET is told the ID is taken, as one to
+/// ichiro@example.net is, and carries no link.
+async fn an_id_held_by_another_account_is_taken_in_any_case(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    hanako_changes_id(&app, "ICHIRO@Example.NET", "new").await;
+    let sql = "SELECT payload FROM outbox WHERE topic = $1";
+    let mails: Vec<(String,)> = rows_for(&app, sql, "account.id_change").await;
+    assert_eq!(mails.len(), 1);
+    let mail: app::ssr::mail::Mail = serde_json::from_str(&mails[0].0).unwrap();
+    assert!(mail.to.eq_ignore_ascii_case("ichiro@example.net"), "{}", mail.to);
+    assert!(link_path(&mail, "/account/id/verify").is_none(), "no link when the ID is taken");
+    assert!(mail.text.contains("すでにiTSCOM IDとして登録されている"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM id_changes WHERE link_hash IS NOT NULL").await, 0);
+}
+
 async fn an_id_taken_before_the_link_is_opened_is_refused_clearly(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     hanako_changes_id(&app, "shared@example.jp", "new").await;
@@ -443,6 +459,7 @@ on_both_databases!(
     bad_input_gets_field_messages,
     a_login_older_than_five_minutes_asks_for_the_password,
     an_id_held_by_another_account_gets_the_same_screens_and_a_mail_without_link,
+    an_id_held_by_another_account_is_taken_in_any_case,
     an_id_taken_before_the_link_is_opened_is_refused_clearly,
     a_link_opened_twice_at_once_changes_the_id_once,
     a_draft_belongs_to_the_session_that_made_it,

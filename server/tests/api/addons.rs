@@ -102,6 +102,35 @@ async fn the_security_service_is_applied_for_once_shown_to_its_owner_and_cancell
     assert!(body.contains("で解約予定"));
 }
 
+/// The security add-on is for internet subscribers (SPEC: マルチデバイスセキュリティ):
+/// a customer with TV only is told why, offered no application, and refused one sent.
+async fn the_security_add_on_is_for_internet_subscribers(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    // 100000005 has TV only; give it an account.
+    sqlx::query(
+        "INSERT INTO accounts (id, customer_no, itscom_id, itscom_id_key, password_hash, recovery_method,
+            created_at, updated_at) VALUES ('tv-only', '100000005', 'misaki@example.jp', 'misaki@example.jp', $1, 'code', 0, 0)",
+    )
+    .bind(app::ssr::auth::password::hash("Misaki-2026x"))
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let c = logged_in(&app, "misaki@example.jp", "Misaki-2026x").await;
+    let (status, body) = app.get_text_with(&c, "/settings/security").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("インターネットサービスのご契約がないため")
+            && !body.contains("data-testid=\"addon-apply\""),
+        "{body}"
+    );
+    let form = [("code", "norton"), ("key", "0123456789abcdef0123"), ("agree", "1")];
+    assert_eq!(post_from(&app, &c, "/api/addons/apply", &form).await, "/settings/security?error=forbidden");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM addon_subscriptions WHERE customer_no = '100000005'").await,
+        0
+    );
+}
+
 async fn option_channels_are_for_tv_subscribers_and_a_minimum_term_is_billed_to_its_end(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     // 鈴木 一郎 has no TV: told why, and refused.
@@ -474,4 +503,5 @@ on_both_databases!(
     add_ons_from_a_month_already_invoiced_are_billed_on_the_next_invoice,
     the_security_service_is_applied_for_once_shown_to_its_owner_and_cancelled_at_the_month_end,
     option_channels_are_for_tv_subscribers_and_a_minimum_term_is_billed_to_its_end,
+    the_security_add_on_is_for_internet_subscribers,
 );
