@@ -129,6 +129,15 @@ mod tests {
         );
     }
 
+    /// SPEC's least is 4 characters, but no address is that short: an ID of 4 passes the
+    /// length rule and is refused as no address; 5 (`a@b.c`) is the shortest taken.
+    #[test]
+    fn four_characters_pass_the_length_rule_but_make_no_address() {
+        assert_eq!(ItscomId::parse("a@bc").unwrap_err(), FieldError::InvalidFormat);
+        assert_eq!(ItscomId::parse("ab.c").unwrap_err(), FieldError::InvalidFormat);
+        assert!(ItscomId::parse("a@b.c").is_ok());
+    }
+
     #[test]
     fn the_key_of_any_text_is_one_a_database_takes() {
         assert_eq!(ItscomId::key_of_raw(" Hanako@Example.COM "), "hanako@example.com");

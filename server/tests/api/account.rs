@@ -330,6 +330,25 @@ async fn a_draft_belongs_to_the_session_that_made_it(backend: Backend) {
     assert_eq!(app.get_text_with(&b, &link).await.0, 404);
 }
 
+/// The ID change's mailed link lasts 24 hours (SPEC §1.3), and confirms to its last
+/// moment: its expiry is set a day from the mail, and a link half a minute from its end
+/// still confirms.
+async fn the_id_change_link_confirms_until_24_hours_are_up(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let before = app::ssr::now();
+    hanako_changes_id(&app, NEW_ID, "new").await;
+    let after = app::ssr::now();
+    let expires = scalar(&app, "SELECT expires_at FROM id_changes").await;
+    assert!((before + 86_400..=after + 86_400).contains(&expires), "{expires} a day after {before}..{after}");
+    exec_at(&app, "UPDATE id_changes SET expires_at = $1", app::ssr::now() + 30).await;
+    let link = confirm_link(&app, NEW_ID).await;
+    let token = link.split("token=").nth(1).unwrap();
+    assert_eq!(
+        post_from(&app, &app.new_browser(), "/api/account/id/confirm", &[("token", token)]).await,
+        "/account/id/done"
+    );
+}
+
 /// Someone else holding the session (a stolen cookie) starts a change to their own
 /// address while the owner is at the confirmation of hers: her password, typed for the
 /// ID her page shows, does not send the link for theirs.
@@ -460,6 +479,7 @@ on_both_databases!(
     a_login_older_than_five_minutes_asks_for_the_password,
     an_id_held_by_another_account_gets_the_same_screens_and_a_mail_without_link,
     an_id_held_by_another_account_is_taken_in_any_case,
+    the_id_change_link_confirms_until_24_hours_are_up,
     an_id_taken_before_the_link_is_opened_is_refused_clearly,
     a_link_opened_twice_at_once_changes_the_id_once,
     a_draft_belongs_to_the_session_that_made_it,

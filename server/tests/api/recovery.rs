@@ -176,6 +176,24 @@ async fn the_right_answer_twice_at_once_resets_once(backend: Backend) {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM recovery_flows WHERE step = 'password'").await, 1);
 }
 
+/// Path A's mailed link lasts 30 minutes (recovery::store), and takes the answer to its last
+/// moment: its expiry is set half an hour from the mail, and a link half a minute from
+/// its end still leads on.
+async fn a_path_a_link_takes_the_answer_until_30_minutes_are_up(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let before = app::ssr::now();
+    let (_, link) = ichiro_asks(&app, "first_pet", "Pochi").await;
+    let after = app::ssr::now();
+    let expires = scalar(&app, "SELECT expires_at FROM recovery_flows").await;
+    assert!(
+        (before + 1_800..=after + 1_800).contains(&expires),
+        "{expires} 30 minutes after {before}..{after}"
+    );
+    exec_at(&app, "UPDATE recovery_flows SET expires_at = $1", app::ssr::now() + 30).await;
+    let form = [("token", token_of(&link)), ("question", "first_pet"), ("answer", "Pochi")];
+    assert_eq!(post_from(&app, &app.new_browser(), "/api/recovery/answer", &form).await, "/recovery/reissue");
+}
+
 async fn an_expired_link_is_refused(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let (_, link) = ichiro_asks(&app, "first_pet", "Pochi").await;
@@ -703,6 +721,7 @@ on_both_databases!(
     five_wrong_answers_end_path_a_and_count_as_failed_logins,
     the_right_answer_twice_at_once_resets_once,
     an_expired_link_is_refused,
+    a_path_a_link_takes_the_answer_until_30_minutes_are_up,
     an_unknown_id_on_path_a_gets_the_same_screens_and_no_mail,
     a_secret_answer_of_50_kanji_of_any_plane_is_taken,
     question_page_input_is_checked,
