@@ -106,16 +106,7 @@ async fn the_security_service_is_applied_for_once_shown_to_its_owner_and_cancell
 /// a customer with TV only is told why, offered no application, and refused one sent.
 async fn the_security_add_on_is_for_internet_subscribers(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    // 100000005 has TV only; give it an account.
-    sqlx::query(
-        "INSERT INTO accounts (id, customer_no, itscom_id, itscom_id_key, password_hash, recovery_method,
-            created_at, updated_at) VALUES ('tv-only', '100000005', 'misaki@example.jp', 'misaki@example.jp', $1, 'code', 0, 0)",
-    )
-    .bind(app::ssr::auth::password::hash("Misaki-2026x"))
-    .execute(app.db.pool())
-    .await
-    .unwrap();
-    let c = logged_in(&app, "misaki@example.jp", "Misaki-2026x").await;
+    let c = tv_only_customer(&app).await;
     let (status, body) = app.get_text_with(&c, "/settings/security").await;
     assert_eq!(status, 200);
     assert!(

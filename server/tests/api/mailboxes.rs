@@ -75,16 +75,7 @@ async fn the_list_gives_the_mail_app_settings(backend: Backend) {
 
 async fn customers_without_internet_are_told_why(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    // 100000005 has TV only; give it an account.
-    sqlx::query(
-        "INSERT INTO accounts (id, customer_no, itscom_id, itscom_id_key, password_hash, recovery_method,
-            created_at, updated_at) VALUES ('tv-only', '100000005', 'misaki@example.jp', 'misaki@example.jp', $1, 'code', 0, 0)",
-    )
-    .bind(app::ssr::auth::password::hash("Misaki-2026x"))
-    .execute(app.db.pool())
-    .await
-    .unwrap();
-    let c = browser_of(&app, "misaki@example.jp", "Misaki-2026x").await;
+    let c = tv_only_customer(&app).await;
     let (status, body) = app.get_text_with(&c, "/mail").await;
     assert_eq!(status, 200);
     assert!(body.contains("インターネットサービスをご契約のお客さまのみ"));

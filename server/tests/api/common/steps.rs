@@ -3,7 +3,7 @@
 //! (spent budgets, old logins, expired links) and what it reads back (the contact
 //! address, a mail). Each test then reads as its story.
 
-use super::{location, outbox_mails_to, post_from, rows_for, TestApp, HTML};
+use super::{location, logged_in, outbox_mails_to, post_from, rows_for, TestApp, HTML};
 use app::ssr::auth::throttle::{self, Policy};
 
 // Registration (SPEC §1.3).
@@ -56,6 +56,20 @@ pub async fn hanako_gets_a_code(app: &TestApp) -> (reqwest::Client, String) {
     post_from(app, &c, "/api/recovery/start", &[("itscom_id", "hanako@example.com")]).await;
     let code = mailed_code(app, "hanako@example.com").await.unwrap();
     (c, code)
+}
+
+/// 100000005 of the demo, who has TV only, given an account (misaki@example.jp) and
+/// logged in.
+pub async fn tv_only_customer(app: &TestApp) -> reqwest::Client {
+    sqlx::query(
+        "INSERT INTO accounts (id, customer_no, itscom_id, itscom_id_key, password_hash, recovery_method,
+            created_at, updated_at) VALUES ('tv-only', '100000005', 'misaki@example.jp', 'misaki@example.jp', $1, 'code', 0, 0)",
+    )
+    .bind(app::ssr::auth::password::hash("Misaki-2026x"))
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    logged_in(app, "misaki@example.jp", "Misaki-2026x").await
 }
 
 /// A recovery started for `id` from a browser of its own (the first step of either
