@@ -107,6 +107,14 @@ pub fn is_invisible(c: char) -> bool {
 /// A short text on one line (a passkey's name, a secret answer), already trimmed:
 /// required, no control character, line or paragraph separator (U+2028, U+2029) or
 /// [invisible](is_invisible) character, at most `max` characters.
+/// The `maxlength` of a text field whose rule allows `chars` characters: a browser
+/// counts UTF-16 units, two for a character outside the BMP (𠮷, an emoji), so `chars`
+/// such characters and one more fit, and the one more reaches the rule's message
+/// instead of being cut unseen.
+pub const fn browser_maxlength(chars: usize) -> usize {
+    2 * (chars + 1)
+}
+
 pub fn one_line(s: &str, max: usize) -> Result<&str, super::FieldError> {
     use super::FieldError;
     if s.is_empty() {

@@ -266,7 +266,11 @@ async fn a_secret_answer_of_50_kanji_of_any_plane_is_taken(backend: Backend) {
     let input = &page[page.find("id=\"answer\"").expect("the answer field")..];
     let max: usize = input.split("maxlength=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
     let fifty = "𠮷".repeat(50);
-    assert!(max > fifty.encode_utf16().count(), "maxlength {max}");
+    assert!(max >= "𠮷".repeat(51).encode_utf16().count(), "maxlength {max}: a 51st reaches the rule");
+    let fifty_one = "𠮷".repeat(51);
+    let answer = [("question", "first_pet"), ("answer", fifty_one.as_str())];
+    let to = post_from(&app, &c, "/api/recovery/question", &answer).await;
+    assert_eq!(to, "/recovery/question?error=answer.too_long_50");
     let answer = [("question", "first_pet"), ("answer", fifty.as_str())];
     assert_eq!(post_from(&app, &c, "/api/recovery/question", &answer).await, "/recovery/sent");
 }

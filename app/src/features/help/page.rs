@@ -141,7 +141,7 @@ fn InquiryForm(o: HelpOverview, chosen: String) -> impl IntoView {
                                 // The browser counts UTF-16 units, a character outside the
                                 // BMP (𠮷, an emoji) two; the rule counts characters (the
                                 // server's message says so past MESSAGE_MAX).
-                                maxlength=(2 * MESSAGE_MAX).to_string()
+                                maxlength=crate::domain::normalize::browser_maxlength(MESSAGE_MAX).to_string()
                                 aria-invalid=move || message_error.get().map(|_| "true")
                                 aria-describedby=described(Some("message-hint"), "message", message_error)></textarea>
                             {err_line("message", message_error)}

@@ -143,11 +143,13 @@ fn QuestionAndAnswer(error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
-/// The browser's bound on the answer: a browser counts UTF-16 units, two for a kanji
-/// such as 𠮷, so 50 such characters take 100; one more lets a 51st character reach
-/// the rule (ANSWER_MAX, counted in characters) and its message, never cut unseen.
-const ANSWER_MAX_STR: &str = "101";
-const _: () = assert!(ANSWER_MAX * 2 + 1 == 101, "keep the maxlength attribute in step with the rule");
+/// The browser's bound on the answer (`browser_maxlength`): 50 characters of any plane
+/// and a 51st, which reaches the rule's message.
+const ANSWER_MAX_STR: &str = "102";
+const _: () = assert!(
+    crate::domain::normalize::browser_maxlength(ANSWER_MAX) == 102,
+    "keep the maxlength attribute in step with the rule"
+);
 
 /// `/recovery/question`: 合言葉登録 (path A, step 1).
 #[component]
