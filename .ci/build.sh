@@ -14,10 +14,15 @@ cargo leptos build --release --precompress
 
 # The release's order, beside the hashes: the service worker's address names it, so a
 # page of the release before (a process not yet restarted in a rolling restart) leaves
-# this release's worker in charge (app::worker_url). The commit's time; the build's
-# without git.
+# this release's worker in charge (app::worker_url). The commit's time, or
+# MYPAGE_RELEASE_ORDER (a rollback: an order above the withdrawn release's); the build's
+# time, said, without git.
 hashes="$CARGO_TARGET_DIR/release/hash.txt"
-order="$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)"
+order="${MYPAGE_RELEASE_ORDER:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || true)}"
+if ! [[ "$order" =~ ^[0-9]{1,12}$ ]]; then
+  order="$(date +%s)"
+  log "no commit time (not a git checkout?): the release's order is the build's time, $order"
+fi
 sed -i '/^release:/d' "$hashes"
 echo "release: $order" >>"$hashes"
 

@@ -43,8 +43,9 @@ use leptos_router::{
 };
 
 /// The content hashes `npm run build` put in the site files' names (`js: …`, `wasm: …`,
-/// `css: …`), read once from hash.txt beside the server binary, not on every page as
-/// leptos_meta's `HashedStylesheet` does; None for a build without them.
+/// `css: …`) and the release's order (`release: …`), read once from hash.txt beside the
+/// server binary, not on every page as leptos_meta's `HashedStylesheet` does; None for a
+/// build without them.
 fn build_hashes(options: &LeptosOptions) -> Option<&'static str> {
     static HASHES: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     HASHES
@@ -60,7 +61,7 @@ fn build_hashes(options: &LeptosOptions) -> Option<&'static str> {
         .as_deref()
 }
 
-/// The hash of `kind` (`css`, `wasm`, `js`) in `hashes` (hash.txt's lines).
+/// The value of `kind` (`css`, `wasm`, `js`, `release`) in `hashes` (hash.txt's lines).
 fn hash_in(hashes: &str, kind: &str) -> Option<String> {
     let prefix = format!("{kind}:");
     hashes.lines().find_map(|l| l.trim().strip_prefix(prefix.as_str()).map(|h| h.trim().to_string()))

@@ -40,7 +40,7 @@ fn older(a: &str, b: &str) -> bool {
 }
 
 /// This page's release's worker, as the page frame names it (app::worker_url):
-/// `/sw.js`, or `/sw.js?v=` and the build's hashes.
+/// `/sw.js`, or `/sw.js?v=` and the release's order and hashes.
 fn this_release_worker() -> String {
     let named = web_sys::window()
         .and_then(|w| w.document())
