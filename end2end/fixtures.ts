@@ -33,3 +33,8 @@ export const test = base.extend<{ page: import('@playwright/test').Page }>({
 });
 
 export { expect };
+
+/** A card's expiry year four years on, as typed (two digits): a fixed year would expire one day. */
+export function cardYear() {
+  return String((new Date().getFullYear() + 4) % 100).padStart(2, '0');
+}

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { expect, test } from '../fixtures';
+import { cardYear, expect, test } from '../fixtures';
 import { LoginPage } from '../pages/login';
 import { currentPassword } from '../pages/accounts';
 import { Shell, expectNoHorizontalScroll, screenshot } from '../pages/shell';
@@ -110,8 +110,3 @@ test('佐藤 花子 changes her card to the Mastercard test card, a declined car
   await expect(nojs.getByTestId('payment-current')).toContainText('Visa ****4242');
   await context.close();
 });
-
-/** A card's expiry year four years on, as typed (two digits): a fixed year would expire one day. */
-function cardYear() {
-  return String((new Date().getFullYear() + 4) % 100).padStart(2, '0');
-}
