@@ -749,6 +749,28 @@ async fn a_completed_change_bills_the_fee_the_customer_was_quoted(backend: Backe
     assert_eq!(billed, [5_280], "{lines:?}");
 }
 
+/// A plan's fee changed in the catalogue after its confirmation was shown: the request
+/// is refused and the confirmation shown again with the new fee, which the next
+/// request is made at. Before, the confirmation took the new fee unseen (its quote
+/// held only the date and the 契約解除料).
+async fn a_fee_changed_after_the_confirmation_is_confirmed_again(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = hanako(&app).await;
+    let (body, key) = confirmation(&app, &c, NET, "net-10g").await;
+    assert!(body.contains("7,480円"));
+    exec(&app, "UPDATE plans SET monthly_fee = 7700 WHERE code = 'net-10g'").await;
+    let to = post_from(&app, &c, "/api/contract/plan/request", &form(NET, "net-10g", &key)).await;
+    assert_eq!(to, format!("/contract/change?service={NET}&plan=net-10g&error=expired"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM plan_requests").await, 0);
+    let (body, key) = confirmation(&app, &c, NET, "net-10g").await;
+    let quote = &body[body.find("data-testid=\"plan-quote\"").unwrap()..];
+    assert!(quote.contains("7,700円") && !quote.contains("7,480円"));
+    let to = post_from(&app, &c, "/api/contract/plan/request", &form(NET, "net-10g", &key)).await;
+    let id = to.strip_prefix("/contract?requested=").unwrap_or_else(|| panic!("{to}"));
+    let fee = scalar(&app, &format!("SELECT monthly_fee FROM plan_requests WHERE id = '{id}'")).await;
+    assert_eq!(fee, 7_700);
+}
+
 /// The fee quoted stays the plan's fee once a later change moves the service on: the
 /// months before the later change bill the plan at what was quoted, not at the
 /// catalogue's fee of the day (changed meanwhile).
@@ -1057,6 +1079,7 @@ on_both_databases!(
     the_contract_document_says_a_services_end_and_a_plan_change_to_come,
     a_service_due_to_end_takes_no_plan_change,
     a_completed_change_bills_the_fee_the_customer_was_quoted,
+    a_fee_changed_after_the_confirmation_is_confirmed_again,
     what_is_put_on_a_month_after_the_services_ended_is_invoiced,
     a_confirmation_sent_again_after_its_request_was_cancelled_has_expired,
     a_plan_change_sent_with_no_plan_chosen_says_so_at_the_choice,

@@ -38,9 +38,11 @@ pub fn change_page(service: &str, plan: Option<&str>) -> String {
     }
 }
 
-/// The quote as the confirmation page carries it back: its date and fee.
-pub fn quote_key(quote: &crate::domain::contract::PlanChangeQuote) -> String {
-    format!("{}:{}", quote.effective_on, quote.termination_fee.0)
+/// The quote as the confirmation page carries it back: its date, the new plan's
+/// monthly fee and the 契約解除料. A catalogue fee changed since the page was shown is
+/// a quote changed: the customer confirms the fee they are billed.
+pub fn quote_key(quote: &crate::domain::contract::PlanChangeQuote, new_fee: crate::domain::Yen) -> String {
+    format!("{}:{}:{}", quote.effective_on, new_fee.0, quote.termination_fee.0)
 }
 
 /// プラン変更のお申し込み: the customer's service `service`, the plans it may change to
@@ -104,8 +106,8 @@ pub async fn request_plan_change(
         let (svc, option) = changeable(&state, &account, &service, &plan, password, t).await?;
         let quote = svc.quote(&option, today);
         // What the customer confirmed is what is requested: a quote that changed
-        // meanwhile (past midnight at a month's end) is shown again.
-        if quoted.as_deref() != Some(quote_key(&quote).as_str()) {
+        // meanwhile (past midnight at a month's end, a new catalogue fee) is shown again.
+        if quoted.as_deref() != Some(quote_key(&quote, option.monthly_fee).as_str()) {
             return refuse(&change_page(&service, Some(&plan)), AppError::FlowExpired);
         }
         let client = crate::ssr::auth::client_address();

@@ -280,7 +280,7 @@ pub fn PlanChangePage() -> impl IntoView {
                                 <input type="hidden" name="service" value=s.id.clone()/>
                                 <input type="hidden" name="plan" value=plan.code.clone()/>
                                 <input type="hidden" name="key" value=c.submit_key.clone()/>
-                                <input type="hidden" name="quoted" value=super::api::quote_key(&quote)/>
+                                <input type="hidden" name="quoted" value=super::api::quote_key(&quote, plan.monthly_fee)/>
                                 <PasswordAgain needed=c.needs_password lead=tc.password_lead error=error/>
                                 <div class="flex flex-wrap items-center gap-4">
                                     <Submit label=tc.apply/>
