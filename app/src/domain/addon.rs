@@ -50,8 +50,14 @@ pub fn fees_after_this_month(fee: Yen, today: Date, end: Date) -> Yen {
 /// The first month of a subscription started on `on`: the amount billed and (days, of
 /// the month's days).
 pub fn first_month(fee: Yen, on: Date) -> (Yen, (u8, u8)) {
+    first_month_until(fee, on, None)
+}
+
+/// [`first_month`] of a subscription that ends on `ends` at the latest (the last day of
+/// the services it goes with, once set: it is billed no day after).
+pub fn first_month_until(fee: Yen, on: Date, ends: Option<Date>) -> (Yen, (u8, u8)) {
     let month = Month::of(on);
-    let days = days_in_force(month, on, None);
+    let days = days_in_force(month, on, ends);
     (prorate(fee, days, month.days()), (days, month.days()))
 }
 
@@ -103,5 +109,20 @@ mod tests {
         assert_eq!(first_month(Yen(627), d("2026-11-01")), (Yen(627), (30, 30)));
         assert_eq!(first_month(Yen(627), d("2026-11-16")), (Yen(313), (15, 30)));
         assert_eq!(first_month(Yen(627), d("2026-11-30")), (Yen(20), (1, 30)));
+    }
+
+    #[test]
+    fn a_first_month_ends_with_the_service_it_goes_with() {
+        // Ending with its service on the 15th: billed to then.
+        assert_eq!(
+            first_month_until(Yen(1_320), d("2026-12-01"), Some(d("2026-12-15"))),
+            (Yen(638), (15, 31))
+        );
+        assert_eq!(first_month_until(Yen(1_320), d("2026-12-15"), Some(d("2026-12-15"))), (Yen(42), (1, 31)));
+        // An end in a later month leaves the first month whole.
+        assert_eq!(
+            first_month_until(Yen(1_320), d("2026-12-01"), Some(d("2027-01-15"))),
+            (Yen(1_320), (31, 31))
+        );
     }
 }

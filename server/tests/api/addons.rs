@@ -327,6 +327,34 @@ async fn a_cancels_quote_stops_at_the_end_of_the_service_it_goes_with(backend: B
     assert_eq!(ended, [(Some(tv_ends.to_string()),)]);
 }
 
+/// The application's summary quotes what the engine bills when the service the add-on
+/// needs has its end set (today, its last day): the first month to that day, the
+/// minimum term's end no later, and a word that the add-on ends with it. Before, it
+/// quoted the month to its end and a six-month term.
+async fn an_applications_quote_stops_at_the_end_of_the_service_it_goes_with(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
+    let (today, this) = (today(), Month::of(today()));
+    exec(&app, &format!("UPDATE services SET ended_on = '{today}' WHERE id = 'svc-100000002-tv'")).await;
+    let (body, key, starts_on) = summary_key(&app, &c, "ch-sports").await;
+    let summary = &body[body.find("data-testid=\"addon-summary\"").unwrap()..];
+    let quoted = 1_320 / this.days() as i64;
+    assert!(summary.contains(&format!("{}円", app::domain::Yen(quoted).grouped())), "{summary}");
+    let ymd = |d: Date| format!("{}年{}月{}日", d.year, d.month, d.day);
+    assert!(!summary.contains(&ymd(this.plus(5).last())), "{summary}");
+    let said = format!("ご契約のサービスが{0}で終了するため、このオプションも{0}で終了します。", ymd(today));
+    assert!(summary.contains(&said), "{summary}");
+    let form = [("code", "ch-sports"), ("key", key.as_str()), ("agree", "1"), ("starts_on", &starts_on)];
+    assert_eq!(post_from(&app, &c, "/api/addons/apply", &form).await, "/contract/channels?applied=ch-sports");
+    let billed: i64 = lines(&app, "100000002", this)
+        .await
+        .iter()
+        .filter(|(d, _)| d == "スポーツワイド")
+        .map(|(_, a)| a)
+        .sum();
+    assert_eq!(billed, quoted);
+}
+
 /// An add-on goes with its service: when the TV ends (its end set by the back office
 /// after the channel was applied for), the option channel is billed to that day and no
 /// further, minimum term or not, where it went on being invoiced every month.
@@ -486,6 +514,7 @@ async fn a_catalogue_fee_changed_after_a_month_was_invoiced_is_not_billed_back_t
 on_both_databases!(
     an_add_on_ends_on_the_last_day_of_the_service_it_goes_with,
     a_cancels_quote_stops_at_the_end_of_the_service_it_goes_with,
+    an_applications_quote_stops_at_the_end_of_the_service_it_goes_with,
     the_systems_that_provide_an_add_on_are_told_of_each_subscription_and_cancel,
     an_add_on_is_billed_no_longer_than_the_service_it_goes_with,
     a_catalogue_fee_changed_after_a_month_was_invoiced_is_not_billed_back_to_it,

@@ -21,12 +21,12 @@ pub async fn get_addons(kind: String) -> Result<AddonOverview, AppError> {
 /// `NotFound` / `Pending`.
 #[server(endpoint = "addons/quote")]
 pub async fn get_addon_quote(code: String) -> Result<AddonQuote, AppError> {
-    use crate::domain::addon::{cancel_end, first_month};
+    use crate::domain::addon::{cancel_end_with, first_month_until};
     let (account, state) = crate::ssr::auth::signed_in().await?;
     let t = crate::ssr::now();
     let today = crate::domain::billing::Date::of_unix_jst(t);
     let mut conn = state.db.conn().await?;
-    let (eligible, addon) =
+    let (eligible, addon, service_ends) =
         super::store::one(&mut conn, &account.customer_no, &code, today).await?.ok_or(AppError::NotFound)?;
     if !eligible {
         return Err(AppError::Forbidden);
@@ -34,12 +34,15 @@ pub async fn get_addon_quote(code: String) -> Result<AddonQuote, AppError> {
     if addon.subscription.is_some() {
         return Err(AppError::Pending);
     }
-    let (first, days) = first_month(addon.monthly_fee, today);
+    // Billed as the engine bills it: no day after the services it needs end.
+    let (first, days) = first_month_until(addon.monthly_fee, today, service_ends);
     Ok(AddonQuote {
         starts_on: today.to_string(),
         first_month: first,
         first_month_days: days,
-        earliest_end: (addon.min_months > 0).then(|| cancel_end(today, addon.min_months, today).to_string()),
+        earliest_end: (addon.min_months > 0)
+            .then(|| cancel_end_with(today, addon.min_months, today, service_ends).to_string()),
+        ends_with_service: service_ends.map(|d| d.to_string()),
         needs_password: crate::ssr::auth::needs_password(&account, t),
         submit_key: crate::ssr::auth::random_token(),
         addon,
@@ -110,7 +113,7 @@ async fn applicable(
     use crate::ssr::refuse;
     let today = crate::domain::billing::Date::of_unix_jst(t);
     let mut conn = state.db.conn().await?;
-    let Some((eligible, addon)) = super::store::one(&mut conn, &account.customer_no, code, today).await?
+    let Some((eligible, addon, _)) = super::store::one(&mut conn, &account.customer_no, code, today).await?
     else {
         return refuse(super::routes::CHANNELS, AppError::NotFound);
     };

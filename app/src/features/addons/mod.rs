@@ -84,6 +84,9 @@ pub struct AddonQuote {
     pub first_month_days: (u8, u8),
     /// With a minimum term: the earliest last day, were it cancelled at once.
     pub earliest_end: Option<String>,
+    /// The last day of the services it needs, once all have their end set: it ends
+    /// then too.
+    pub ends_with_service: Option<String>,
     pub needs_password: bool,
     pub submit_key: String,
 }

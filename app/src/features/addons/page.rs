@@ -254,6 +254,9 @@ pub fn AddonApplyPage() -> impl IntoView {
                                                 <dt class="font-bold">{ta.earliest_end}</dt><dd>{format_date(locale, &e)}</dd>
                                             })}
                                         </dl>
+                                        {q.ends_with_service.clone().map(|e| view! {
+                                            <p class="mb-4 text-sm font-bold" data-testid="addon-ends-with-service">{(ta.ends_with_service)(&format_date(locale, &e))}</p>
+                                        })}
                                         <FormAlert error=error/>
                                         <ActionForm action=action attr:class="space-y-4" attr:novalidate="">
                                             <input type="hidden" name="code" value=a.code.clone()/>

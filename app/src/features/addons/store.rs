@@ -86,6 +86,18 @@ pub async fn catalogue(
     kind: &str,
     today: Date,
 ) -> Result<(bool, Vec<Addon>), sqlx::Error> {
+    let (eligible, _, addons) = catalogue_until(conn, customer_no, kind, today).await?;
+    Ok((eligible, addons))
+}
+
+/// [`catalogue`], with the last day of the services the add-ons need once all have
+/// their end set (None: one runs on).
+async fn catalogue_until(
+    conn: &mut Conn,
+    customer_no: &str,
+    kind: &str,
+    today: Date,
+) -> Result<(bool, Option<Date>, Vec<Addon>), sqlx::Error> {
     let rows: Vec<AddonRow> = sqlx::query_as(
         "SELECT code, kind, name, genre, monthly_fee, min_months, devices, requires FROM addons
          WHERE kind = $1 ORDER BY monthly_fee, code",
@@ -137,24 +149,25 @@ pub async fn catalogue(
             }
         })
         .collect();
-    Ok((eligible, addons))
+    Ok((eligible, service_ends, addons))
 }
 
 /// The add-on `code` as the customer sees it (None: no such add-on), with whether they
-/// may subscribe.
+/// may subscribe and the last day of the services it needs, once all have their end
+/// set (it ends with them).
 pub async fn one(
     conn: &mut Conn,
     customer_no: &str,
     code: &str,
     today: Date,
-) -> Result<Option<(bool, Addon)>, sqlx::Error> {
+) -> Result<Option<(bool, Addon, Option<Date>)>, sqlx::Error> {
     let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM addons WHERE code = $1")
         .bind(code)
         .fetch_optional(&mut *conn)
         .await?;
     let Some(kind) = kind else { return Ok(None) };
-    let (eligible, addons) = catalogue(conn, customer_no, &kind, today).await?;
-    Ok(addons.into_iter().find(|a| a.code == code).map(|a| (eligible, a)))
+    let (eligible, ends, addons) = catalogue_until(conn, customer_no, &kind, today).await?;
+    Ok(addons.into_iter().find(|a| a.code == code).map(|a| (eligible, a, ends)))
 }
 
 /// Whether the customer has a subscription to `code` in force on `today` (active, or
@@ -305,7 +318,7 @@ pub async fn cancel(
             .fetch_optional(&mut *conn)
             .await?;
     let Some(code) = code else { return Ok(false) };
-    let Some((_, addon)) = one(&mut conn, &account.customer_no, &code, today).await? else {
+    let Some((_, addon, _)) = one(&mut conn, &account.customer_no, &code, today).await? else {
         return Ok(false);
     };
     let Some(sub) = addon.subscription.as_ref().filter(|s| s.id == id) else { return Ok(false) };
