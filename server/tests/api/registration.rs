@@ -685,6 +685,26 @@ async fn steps_cannot_be_skipped_or_replayed(backend: Backend) {
     assert_eq!(credentials(&app, &c, "y@example.jp", "Good-pass-77").await, "/register?error=expired");
 }
 
+/// STEP 3 sent again by the browser whose link it mailed (a double click, a retry after
+/// its answer was lost, the ID in another case) is told where the link went, as the
+/// first was: one link, one mail. Before, the second was sent back to STEP 1 as
+/// expired, to mail a second link. Two at once, the same. Another ID is still out of
+/// order ([`steps_cannot_be_skipped_or_replayed`]).
+async fn step_three_sent_twice_mails_one_link(backend: Backend) {
+    const MAILS: &str = "SELECT COUNT(*) FROM outbox WHERE topic = 'registration.confirm'";
+    let (app, c) = demo_app_and_browser(backend).await;
+    taro_verifies(&app, &c).await;
+    assert_eq!(credentials(&app, &c, "taro@example.jp", "Yamada-2026x").await, "/register/sent");
+    assert_eq!(credentials(&app, &c, "Taro@example.jp", "Yamada-2026x").await, "/register/sent");
+    assert_eq!(scalar(&app, MAILS).await, 1);
+    let (app, c) = demo_app_and_browser(backend).await;
+    taro_verifies(&app, &c).await;
+    let form = credentials_form("taro@example.jp", "Yamada-2026x");
+    let answers = at_once(&app, &[c.clone(), c.clone()], "/api/register/credentials", &form).await;
+    assert_eq!(answers, ["/register/sent", "/register/sent"]);
+    assert_eq!(scalar(&app, MAILS).await, 1);
+}
+
 async fn the_password_rules_hold_on_the_server(backend: Backend) {
     let (app, c) = demo_app_and_browser(backend).await;
     taro_verifies(&app, &c).await;
@@ -871,6 +891,7 @@ on_both_databases!(
     starting_again_keeps_the_wrong_additional_details_counted,
     guessing_the_last_four_digits_is_throttled,
     steps_cannot_be_skipped_or_replayed,
+    step_three_sent_twice_mails_one_link,
     the_password_rules_hold_on_the_server,
     a_password_only_the_server_knows_as_leaked_is_refused,
     the_link_works_once_even_when_opened_twice_at_the_same_moment,

@@ -271,7 +271,13 @@ pub async fn submit_credentials(
         let (id, new_password) = parse_credentials(&itscom_id, &password, &password_again)?;
         let state = crate::ssr::state()?;
         let t = now();
-        let flow = credentials_flow(&state, &id, t).await?;
+        let flow = match credentials_flow(&state, &id, t).await {
+            // Sent again (a double click, a retry after the answer was lost): mailed once.
+            Err(r) if matches!(r.error, AppError::FlowExpired) && mailed_already(&state, &id, t).await? => {
+                return Ok(String::from(routes::SENT));
+            }
+            flow => flow?,
+        };
         let customer_no = flow.customer_no.clone().ok_or(AppError::FlowExpired)?;
         let hash = pw::hash_async(new_password.expose().to_string()).await;
         let token = random_token();
@@ -280,6 +286,10 @@ pub async fn submit_credentials(
         // Write first (SQLite: a transaction that reads first cannot write once another
         // writer has committed meanwhile).
         if !flow::hold(RegistrationStep::Credentials).by("id_hash", &flow.id_hash).once(&mut tx).await? {
+            drop(tx);
+            if mailed_already(&state, &id, t).await? {
+                return Ok(String::from(routes::SENT));
+            }
             return refuse(routes::START, AppError::FlowExpired);
         }
         let request = credentials_request(&mut tx, &state.settings, id, &customer_no, token, t).await?;
@@ -291,6 +301,22 @@ pub async fn submit_credentials(
         Ok(String::from(routes::SENT))
     })
     .await
+}
+
+/// Whether this browser's flow has mailed its link for `id` already: STEP 3 sent
+/// again (a double click, or a retry after its answer was lost) is told where the link
+/// went, as the first was, instead of being sent back to STEP 1 to mail a second link
+/// (and, for a re-registration, alert the owner again). The ID only is compared: a
+/// taken ID keeps no password to compare, and it looks the same.
+#[cfg(feature = "ssr")]
+async fn mailed_already(
+    state: &crate::ssr::AppState,
+    id: &crate::domain::ItscomId,
+    t: i64,
+) -> Result<bool, AppError> {
+    let mut conn = state.db.conn().await?;
+    let sent = store::sent_to(&mut conn, t).await?;
+    Ok(sent.is_some_and(|sent| crate::domain::ItscomId::key_of_raw(&sent) == id.key()))
 }
 
 /// STEP 3's fields, parsed: the ID, and the new password (typed twice).
