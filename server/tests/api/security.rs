@@ -629,6 +629,36 @@ async fn a_first_code_turns_on_only_the_secret_it_was_checked_against(backend: B
     assert!(store::two_step_on(&mut conn, &account).await.unwrap());
 }
 
+/// ログアウトさせる and 他の端末をすべてログアウト wait for a change a session is writing:
+/// they take the account's row first, which every such change holds to its commit
+/// (`hold_session`; a contact address changed to an outside one from a stolen
+/// session, its link mailed), so that change is ended with its session, or finds it
+/// gone. On PostgreSQL they ended the session at once, and a change committed after
+/// them kept its link.
+async fn signing_a_session_out_waits_for_what_it_is_writing(backend: Backend) {
+    for (path, one) in [("/api/security/session/end", true), ("/api/security/sessions/end-others", false)] {
+        let app = spawn_app_with_demo_data(backend).await;
+        let other = logged_in(&app, HANAKO.0, HANAKO.1).await;
+        let (account, id): (String, String) =
+            sqlx::query_as("SELECT account_id, COALESCE(public_id, id_hash) FROM sessions")
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        let owner = logged_in(&app, HANAKO.0, HANAKO.1).await;
+        let form: Vec<(&str, &str)> = if one { vec![("id", id.as_str())] } else { vec![] };
+        let mut held = app.db.begin().await.unwrap();
+        app::ssr::db::customers::lock_account(&mut held, &account).await.unwrap();
+        let answer = across(held, post_later(&app, &owner, path, &[HTML], &form)).await;
+        assert!(location(&answer).starts_with("/account/security?done="), "{path}: {}", location(&answer));
+        assert!(location(&get_page(&other, &app.url("/account")).await).starts_with("/login"), "{path}");
+        assert_eq!(
+            location(&get_page(&owner, &app.url("/account")).await),
+            "",
+            "{path}: the owner's goes on"
+        );
+    }
+}
+
 /// 他の端末をすべてログアウト is mailed to the contact address when it signs devices out,
 /// as the other sign-in changes are: pressed on a session taken from her, it is what
 /// signs the owner out. With none to sign out, nothing is mailed.
@@ -2459,6 +2489,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 
 on_both_databases!(
     a_passkey_ceremony_under_way_goes_on_after_signing_the_others_out,
+    signing_a_session_out_waits_for_what_it_is_writing,
     signing_the_others_out_keeps_the_sessions_budget_of_mailed_changes,
     signing_the_others_out_is_mailed,
     setting_two_step_up_asks_for_the_password_however_fresh_the_login,
