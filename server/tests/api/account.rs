@@ -395,6 +395,23 @@ async fn two_starts_at_once_leave_one_draft(backend: Backend) {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM id_changes WHERE step = 'confirm'").await, 1);
 }
 
+/// The ID change's link takes the customer's row, then the account's, before it claims
+/// the change: the order a password reset or a sign-out that ends the change takes
+/// them in, so each waits for the other. Before, it claimed the change first and took
+/// the account's row after, while those held the account's and waited for the change's
+/// (on PostgreSQL a deadlock, one of the two refused as busy).
+async fn the_id_links_confirmation_takes_the_customers_row_first(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    hanako_changes_id(&app, NEW_ID, "keep").await;
+    let link = confirm_link(&app, NEW_ID).await;
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    let phone = app.new_browser();
+    let confirm = post_later(&app, &phone, "/api/account/id/confirm", &[HTML], &[("token", &token)]);
+    let mut held = app.db.begin().await.unwrap();
+    app::ssr::db::customers::lock(&mut held, "100000002").await.unwrap();
+    assert_eq!(location(&across(held, confirm).await), "/account/id/done");
+}
+
 /// 登録 sent again (four at once from one browser, as a double click without the
 /// script; then once more, as a retry after no answer) is answered as the first was:
 /// one link mailed, one notice.
@@ -468,6 +485,7 @@ async fn a_password_reset_cancels_a_pending_id_change(backend: Backend) {
 on_both_databases!(
     a_new_id_takes_the_accounts_login_count_not_strangers,
     two_starts_at_once_leave_one_draft,
+    the_id_links_confirmation_takes_the_customers_row_first,
     a_draft_swapped_under_the_owners_password_is_refused,
     a_submit_sent_again_is_answered_as_the_first_and_mailed_once,
     the_contact_address_is_told_at_submit_and_can_cancel,

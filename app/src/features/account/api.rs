@@ -255,6 +255,7 @@ async fn confirm_id(state: &crate::ssr::AppState, token: &str, page: &str, t: i6
     use crate::ssr::crypto::sha256_hex;
     use crate::ssr::{flow, refuse, BackTo, OnUnique};
     let mut tx = state.db.begin().await?;
+    store::lock_owner_of_link(&mut tx, token).await?;
     // The single use: whoever flips the step first completes.
     let claimed = flow::advance(Mailed, Done)
         .set("completed_at", t)

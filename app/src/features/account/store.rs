@@ -259,6 +259,29 @@ pub async fn confirming(conn: &mut Conn, token: &str) -> Result<Confirming, sqlx
     .await
 }
 
+/// Before the link `token` is claimed: the rows its change writes, locked in the order
+/// every change takes them (the customer's, then the account's). A password reset or a
+/// sign-out ending the change (customer, account, then the change's row) commits first,
+/// and the claim finds the change ended, or waits for it: never each holding a row the
+/// other waits for. Nothing is locked for an unknown link.
+pub async fn lock_owner_of_link(conn: &mut Conn, token: &str) -> Result<(), sqlx::Error> {
+    let hash = sha256_hex(token);
+    sqlx::query(
+        "UPDATE customers SET customer_no = customer_no WHERE customer_no IN
+           (SELECT a.customer_no FROM id_changes x JOIN accounts a ON a.id = x.account_id WHERE x.link_hash = $1)",
+    )
+    .bind(&hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE accounts SET updated_at = updated_at WHERE id IN (SELECT account_id FROM id_changes WHERE link_hash = $1)",
+    )
+    .bind(&hash)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The account's iTSCOM ID becomes `new_id` (a unique violation: another account
 /// holds it).
 pub async fn change_id(
