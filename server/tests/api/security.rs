@@ -659,6 +659,31 @@ async fn signing_a_session_out_waits_for_what_it_is_writing(backend: Backend) {
     }
 }
 
+/// A session ended while its ログアウトさせる waited (a password reset elsewhere, holding
+/// the account's row, ended it) ends nothing, and is answered as logged out. With the
+/// account's row taken alone, it ended the other session all the same.
+async fn a_session_ended_while_it_waited_signs_nothing_out(backend: Backend) {
+    let app = spawn_app_with_demo_data(backend).await;
+    let _other = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (account, id): (String, String) =
+        sqlx::query_as("SELECT account_id, COALESCE(public_id, id_hash) FROM sessions")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let owner = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let end = post_later(&app, &owner, "/api/security/session/end", &[HTML], &[("id", &id)]);
+    let mut held = app.db.begin().await.unwrap();
+    app::ssr::db::customers::lock_account(&mut held, &account).await.unwrap();
+    sqlx::query("DELETE FROM sessions WHERE COALESCE(public_id, id_hash) <> $1")
+        .bind(&id)
+        .execute(&mut *held)
+        .await
+        .unwrap();
+    let answer = across(held, end).await;
+    assert!(location(&answer).starts_with("/login"), "{}", location(&answer));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM sessions").await, 1, "the other goes on");
+}
+
 /// 他の端末をすべてログアウト is mailed to the contact address when it signs devices out,
 /// as the other sign-in changes are: pressed on a session taken from her, it is what
 /// signs the owner out. With none to sign out, nothing is mailed.
@@ -2490,6 +2515,7 @@ async fn a_code_whose_session_or_change_could_not_be_written_is_not_spent(backen
 on_both_databases!(
     a_passkey_ceremony_under_way_goes_on_after_signing_the_others_out,
     signing_a_session_out_waits_for_what_it_is_writing,
+    a_session_ended_while_it_waited_signs_nothing_out,
     signing_the_others_out_keeps_the_sessions_budget_of_mailed_changes,
     signing_the_others_out_is_mailed,
     setting_two_step_up_asks_for_the_password_however_fresh_the_login,

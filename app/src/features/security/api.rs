@@ -79,10 +79,11 @@ async fn end_one(id: String) -> crate::ssr::Answer {
     let (account, state) = auth::signed_in().await?;
     let t = crate::ssr::now();
     let mut tx = state.db.begin().await?;
-    // The account's row first, as every change a session writes holds it
-    // (`hold_session`): one the session ending here is writing commits first, and is
-    // ended below with it, or finds its session gone.
-    crate::ssr::db::customers::lock_account(&mut tx, &account.account_id).await?;
+    // The account's row first, and this session still there (`hold_session`): a change
+    // the session ending here is writing under that lock (a contact address, a phone)
+    // commits first and is ended below with it, or finds its session gone; and this
+    // session, ended meanwhile by a password reset, ends nothing.
+    crate::ssr::auth::hold_session(&mut tx, &account).await?;
     let ended =
         if id.len() > 64 { None } else { session::end_one(&mut tx, &account.account_id, &id).await? };
     let Some(ended) = ended else {
@@ -178,7 +179,7 @@ async fn sign_out_others(
 ) -> Result<u64, AppError> {
     use crate::ssr::auth::session;
     use crate::ssr::events::{record, Event, Subject};
-    // The account's row first (see `end_one`): what the others are writing is
+    // The account's row first (see `end_one`): what the others are writing under it is
     // committed, and ended below, or finds its session gone.
     crate::ssr::db::customers::lock_account(&mut *tx, &account.account_id).await?;
     let ended = session::end_others(tx, &account.account_id, &account.session_hash).await?;
@@ -1249,9 +1250,8 @@ async fn remove_passkey(id: String, password: Option<String>) -> crate::ssr::Ans
     let t = crate::ssr::now();
     crate::ssr::auth::confirm_password(&state.db, &account, password, t).await?;
     let mut tx = state.db.begin().await?;
-    // The account's row first (see `end_one`): the sessions it ends below end what
-    // they were writing.
-    crate::ssr::db::customers::lock_account(&mut tx, &account.account_id).await?;
+    // The account's row first, and this session still there (see `end_one`).
+    crate::ssr::auth::hold_session(&mut tx, &account).await?;
     if !super::store::delete_passkey(&mut tx, &account.account_id, &id).await? {
         return Err(AppError::FlowExpired.into());
     }

@@ -259,11 +259,11 @@ pub fn user_agent() -> String {
         .unwrap_or_default()
 }
 
-/// In `tx`, after the customer's row (the order every security change takes them in):
-/// the account's row, then the session making the change, still there. A security
-/// change (a password reset elsewhere) either waits for this transaction, and then ends
-/// what it wrote, or has ended the session before it: never a change written by a
-/// session it meant to end. `Unauthorized` when it has.
+/// In `tx`, after the customer's row when it takes that too (the order every security
+/// change takes them in): the account's row, then the session making the change, still
+/// there. A security change (a password reset elsewhere) either waits for this
+/// transaction, and then ends what it wrote, or has ended the session before it: never
+/// a change written by a session it meant to end. `Unauthorized` when it has.
 pub async fn hold_session(tx: &mut crate::ssr::db::Conn, account: &CurrentAccount) -> Result<(), AppError> {
     crate::ssr::db::customers::lock_account(&mut *tx, &account.account_id).await?;
     if !session::exists(tx, &account.session_hash).await? {
