@@ -3,7 +3,7 @@ use super::api::{
 };
 use super::texts::{state_name, ContractTexts};
 use super::{routes, ContractService, EntryState, HistoryEntry, HistoryEvent, PlanRequest, PlanRequestStep};
-use crate::components::card::DataTable;
+use crate::components::card::{DataTable, STACKED_FIRST, STACKED_LAST, STACKED_ROW, STACKED_TEXT};
 use crate::components::form::{form_error, FormAlert, PasswordAgain, Submit};
 use crate::components::status::Loaded;
 use crate::domain::Yen;
@@ -433,13 +433,13 @@ pub fn HistoryPage() -> impl IntoView {
                             view! { <p>{tc.history_none}</p> }.into_any()
                         } else {
                             view! {
-                                <DataTable testid="history"
+                                <DataTable testid="history" stacked=true
                                     columns=vec![(tc.col_date, false), (tc.col_event, false), (tc.col_state, false)]>
                                         {h.entries.iter().map(|e| view! {
-                                            <tr>
-                                                <td class="whitespace-nowrap py-2 pr-2 align-top">{format_date(locale, &e.date)}</td>
-                                                <td class="py-2 pr-2 align-top">{describe(tc, tx, e)}</td>
-                                                <td class="whitespace-nowrap py-2 align-top">{
+                                            <tr class=STACKED_ROW>
+                                                <td class=STACKED_FIRST>{format_date(locale, &e.date)}</td>
+                                                <td class=STACKED_TEXT>{describe(tc, tx, e)}</td>
+                                                <td class=STACKED_LAST>{
                                                     let (label, class) = entry_state(tc, e.state);
                                                     view! { <span class=class>{label}</span> }
                                                 }</td>
