@@ -328,9 +328,10 @@ async fn a_cancels_quote_stops_at_the_end_of_the_service_it_goes_with(backend: B
 }
 
 /// The application's summary quotes what the engine bills when the service the add-on
-/// needs has its end set (today, its last day): the first month to that day, the
-/// minimum term's end no later, and a word that the add-on ends with it. Before, it
-/// quoted the month to its end and a six-month term.
+/// needs has its end set (today, its last day): the first month to that day, no
+/// minimum term's end past it, and a word that the add-on ends with it. Before, it
+/// quoted the month to its end and a six-month term. A summary changed since it was
+/// shown (the end withdrawn) is shown again, not applied for.
 async fn an_applications_quote_stops_at_the_end_of_the_service_it_goes_with(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
     let c = logged_in(&app, "hanako@example.com", "Hanako_2024").await;
@@ -341,10 +342,22 @@ async fn an_applications_quote_stops_at_the_end_of_the_service_it_goes_with(back
     let quoted = 1_320 / this.days() as i64;
     assert!(summary.contains(&format!("{}円", app::domain::Yen(quoted).grouped())), "{summary}");
     let ymd = |d: Date| format!("{}年{}月{}日", d.year, d.month, d.day);
-    assert!(!summary.contains(&ymd(this.plus(5).last())), "{summary}");
+    assert!(!summary.contains(&ymd(this.plus(5).last())) && !summary.contains("最低利用期間の満了日"));
     let said = format!("ご契約のサービスが{0}で終了するため、このオプションも{0}で終了します。", ymd(today));
     assert!(summary.contains(&said), "{summary}");
-    let form = [("code", "ch-sports"), ("key", key.as_str()), ("agree", "1"), ("starts_on", &starts_on)];
+    let shown = hidden(&body, "quoted");
+    let form = [
+        ("code", "ch-sports"),
+        ("key", key.as_str()),
+        ("agree", "1"),
+        ("starts_on", &starts_on),
+        ("quoted", &shown),
+    ];
+    exec(&app, "UPDATE services SET ended_on = NULL WHERE id = 'svc-100000002-tv'").await;
+    let to = post_from(&app, &c, "/api/addons/apply", &form).await;
+    assert!(to.starts_with("/addons/apply?code=ch-sports") && to.ends_with("error=expired"), "{to}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM addon_subscriptions").await, 0);
+    exec(&app, &format!("UPDATE services SET ended_on = '{today}' WHERE id = 'svc-100000002-tv'")).await;
     assert_eq!(post_from(&app, &c, "/api/addons/apply", &form).await, "/contract/channels?applied=ch-sports");
     let billed: i64 = lines(&app, "100000002", this)
         .await

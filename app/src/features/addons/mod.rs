@@ -80,9 +80,12 @@ pub struct AddonOverview {
 pub struct AddonQuote {
     pub addon: Addon,
     pub starts_on: String,
+    /// The summary as shown, which `申し込む` carries back ([`quote_key`]).
+    pub quoted: String,
     pub first_month: Yen,
     pub first_month_days: (u8, u8),
-    /// With a minimum term: the earliest last day, were it cancelled at once.
+    /// With a minimum term: the earliest last day, were it cancelled at once (None when
+    /// the services it needs end before: it ends with them, `ends_with_service`).
     pub earliest_end: Option<String>,
     /// The last day of the services it needs, once all have their end set: it ends
     /// then too.

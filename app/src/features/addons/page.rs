@@ -263,6 +263,7 @@ pub fn AddonApplyPage() -> impl IntoView {
                                             <input type="hidden" name="key" value=q.submit_key.clone()/>
                                             <input type="hidden" name="agree" value="1"/>
                                             <input type="hidden" name="starts_on" value=q.starts_on.clone()/>
+                                            <input type="hidden" name="quoted" value=q.quoted.clone()/>
                                             <PasswordAgain needed=q.needs_password lead=ta.password_lead error=error/>
                                             <div class="flex flex-wrap items-center gap-4">
                                                 <Submit label=ta.apply/>
