@@ -688,21 +688,46 @@ async fn steps_cannot_be_skipped_or_replayed(backend: Backend) {
 /// STEP 3 sent again by the browser whose link it mailed (a double click, a retry after
 /// its answer was lost, the ID in another case) is told where the link went, as the
 /// first was: one link, one mail. Before, the second was sent back to STEP 1 as
-/// expired, to mail a second link. Two at once, the same. Another ID is still out of
-/// order ([`steps_cannot_be_skipped_or_replayed`]).
+/// expired, to mail a second link. Two at once, the same, and their tries count once
+/// (the hour's mails, the address's, a re-registration's of the day). Another ID is
+/// still out of order ([`steps_cannot_be_skipped_or_replayed`]).
 async fn step_three_sent_twice_mails_one_link(backend: Backend) {
+    use app::features::registration::{REGISTRATION_MAILS, REREGISTRATIONS_PER_DAY};
+    use app::ssr::auth::throttle::{row_of, MAILS_TO_ADDRESS};
     const MAILS: &str = "SELECT COUNT(*) FROM outbox WHERE topic = 'registration.confirm'";
     let (app, c) = demo_app_and_browser(backend).await;
     taro_verifies(&app, &c).await;
     assert_eq!(credentials(&app, &c, "taro@example.jp", "Yamada-2026x").await, "/register/sent");
     assert_eq!(credentials(&app, &c, "Taro@example.jp", "Yamada-2026x").await, "/register/sent");
     assert_eq!(scalar(&app, MAILS).await, 1);
-    let (app, c) = demo_app_and_browser(backend).await;
-    taro_verifies(&app, &c).await;
-    let form = credentials_form("taro@example.jp", "Yamada-2026x");
-    let answers = at_once(&app, &[c.clone(), c.clone()], "/api/register/credentials", &form).await;
-    assert_eq!(answers, ["/register/sent", "/register/sent"]);
-    assert_eq!(scalar(&app, MAILS).await, 1);
+    for (customer, id, reregistration) in
+        [("100000001", "taro@example.jp", false), ("100000002", "hanako.again@example.jp", true)]
+    {
+        let (app, c) = demo_app_and_browser(backend).await;
+        if reregistration {
+            hanako_verifies(&app, &c).await;
+        } else {
+            taro_verifies(&app, &c).await;
+        }
+        let form = credentials_form(id, "Yamada-2026x");
+        let answers = at_once(&app, &[c.clone(), c.clone()], "/api/register/credentials", &form).await;
+        assert_eq!(answers, ["/register/sent", "/register/sent"], "{id}");
+        assert_eq!(scalar(&app, MAILS).await, 1, "{id}");
+        let counted = |policy, subject: &str| {
+            let row = row_of(policy, subject);
+            let pool = app.db.pool().clone();
+            async move {
+                sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(failures), 0) FROM throttle WHERE key = $1")
+                    .bind(row)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(counted(&REGISTRATION_MAILS, customer).await, 1, "{id}");
+        assert_eq!(counted(&MAILS_TO_ADDRESS, id).await, 1, "{id}");
+        assert_eq!(counted(&REREGISTRATIONS_PER_DAY, customer).await, i64::from(reregistration), "{id}");
+    }
 }
 
 async fn the_password_rules_hold_on_the_server(backend: Backend) {

@@ -271,7 +271,7 @@ pub async fn submit_credentials(
         let (id, new_password) = parse_credentials(&itscom_id, &password, &password_again)?;
         let state = crate::ssr::state()?;
         let t = now();
-        let flow = match credentials_flow(&state, &id, t).await {
+        let (flow, reregistration) = match credentials_flow(&state, &id, t).await {
             // Sent again (a double click, a retry after the answer was lost): mailed once.
             Err(r) if matches!(r.error, AppError::FlowExpired) && mailed_already(&state, &id, t).await? => {
                 return Ok(String::from(routes::SENT));
@@ -288,6 +288,8 @@ pub async fn submit_credentials(
         if !flow::hold(RegistrationStep::Credentials).by("id_hash", &flow.id_hash).once(&mut tx).await? {
             drop(tx);
             if mailed_already(&state, &id, t).await? {
+                // Sent twice at once: the first mailed it; this one's tries go back.
+                give_back(&state, &id, &customer_no, reregistration).await?;
                 return Ok(String::from(routes::SENT));
             }
             return refuse(routes::START, AppError::FlowExpired);
@@ -344,14 +346,33 @@ fn parse_credentials(
     Ok((id, new_password))
 }
 
+/// What [`credentials_flow`] reserved, given back: a STEP 3 sent twice at once mails
+/// once, and counts once against the hour's mails and the day's re-registrations.
+#[cfg(feature = "ssr")]
+async fn give_back(
+    state: &crate::ssr::AppState,
+    id: &crate::domain::ItscomId,
+    customer_no: &str,
+    reregistration: bool,
+) -> Result<(), AppError> {
+    use crate::ssr::auth::throttle::{forgive, MAILS_TO_ADDRESS};
+    let mut conn = state.db.conn().await?;
+    forgive(&mut conn, &store::REGISTRATION_MAILS, customer_no).await?;
+    forgive(&mut conn, &MAILS_TO_ADDRESS, &id.key()).await?;
+    if reregistration {
+        forgive(&mut conn, &store::REREGISTRATIONS_PER_DAY, customer_no).await?;
+    }
+    Ok(())
+}
+
 /// This browser's flow at STEP 3, when its customer may send one now (read outside the
-/// transaction).
+/// transaction), and whether it is a re-registration (the customer has an account).
 #[cfg(feature = "ssr")]
 async fn credentials_flow(
     state: &crate::ssr::AppState,
     id: &crate::domain::ItscomId,
     t: i64,
-) -> Result<store::Flow, crate::ssr::Refusal> {
+) -> Result<(store::Flow, bool), crate::ssr::Refusal> {
     use crate::ssr::auth::throttle::{reserve, MAILS_TO_ADDRESS};
     use crate::ssr::{refuse, BackTo};
     const PAGE: &str = routes::CREDENTIALS;
@@ -373,7 +394,7 @@ async fn credentials_flow(
     {
         return refuse(PAGE, AppError::TooManyAttempts);
     }
-    Ok(flow)
+    Ok((flow, account.is_some()))
 }
 
 /// A STEP 3 being written: what its flow stores and its mails say.

@@ -21,7 +21,9 @@ pub use page::{
     ReviewedPage, SentPage, StopPage,
 };
 #[cfg(feature = "ssr")]
-pub use store::{cancel_registrations, clear_customer_budgets, unlock, STOPS};
+pub use store::{
+    cancel_registrations, clear_customer_budgets, unlock, REGISTRATION_MAILS, REREGISTRATIONS_PER_DAY, STOPS,
+};
 
 use serde::{Deserialize, Serialize};
 
