@@ -689,8 +689,9 @@ async fn steps_cannot_be_skipped_or_replayed(backend: Backend) {
 /// its answer was lost, the ID in another case) is told where the link went, as the
 /// first was: one link, one mail. Before, the second was sent back to STEP 1 as
 /// expired, to mail a second link. Two at once, the same, and their tries count once
-/// (the hour's mails, the address's, a re-registration's of the day). Another ID is
-/// still out of order ([`steps_cannot_be_skipped_or_replayed`]).
+/// (the hour's mails, the address's, a re-registration's of the day). Another password
+/// (the link sets the first) is out of order, an ID another account holds alike, as is
+/// another ID ([`steps_cannot_be_skipped_or_replayed`]).
 async fn step_three_sent_twice_mails_one_link(backend: Backend) {
     use app::features::registration::{REGISTRATION_MAILS, REREGISTRATIONS_PER_DAY};
     use app::ssr::auth::throttle::{row_of, MAILS_TO_ADDRESS};
@@ -700,6 +701,16 @@ async fn step_three_sent_twice_mails_one_link(backend: Backend) {
     assert_eq!(credentials(&app, &c, "taro@example.jp", "Yamada-2026x").await, "/register/sent");
     assert_eq!(credentials(&app, &c, "Taro@example.jp", "Yamada-2026x").await, "/register/sent");
     assert_eq!(scalar(&app, MAILS).await, 1);
+    assert_eq!(credentials(&app, &c, "taro@example.jp", "Yamada-2027x").await, "/register?error=expired");
+    let (app, c) = demo_app_and_browser(backend).await;
+    taro_verifies(&app, &c).await;
+    for (password, to) in [
+        ("Yamada-2026x", "/register/sent"),
+        ("Yamada-2026x", "/register/sent"),
+        ("Yamada-2027x", "/register?error=expired"),
+    ] {
+        assert_eq!(credentials(&app, &c, "hanako@example.com", password).await, to, "taken");
+    }
     for (customer, id, reregistration) in
         [("100000001", "taro@example.jp", false), ("100000002", "hanako.again@example.jp", true)]
     {

@@ -273,7 +273,10 @@ pub async fn submit_credentials(
         let t = now();
         let (flow, reregistration) = match credentials_flow(&state, &id, t).await {
             // Sent again (a double click, a retry after the answer was lost): mailed once.
-            Err(r) if matches!(r.error, AppError::FlowExpired) && mailed_already(&state, &id, t).await? => {
+            Err(r)
+                if matches!(r.error, AppError::FlowExpired)
+                    && mailed_already(&state, &id, new_password.expose(), t).await? =>
+            {
                 return Ok(String::from(routes::SENT));
             }
             flow => flow?,
@@ -287,7 +290,7 @@ pub async fn submit_credentials(
         // writer has committed meanwhile).
         if !flow::hold(RegistrationStep::Credentials).by("id_hash", &flow.id_hash).once(&mut tx).await? {
             drop(tx);
-            if mailed_already(&state, &id, t).await? {
+            if mailed_already(&state, &id, new_password.expose(), t).await? {
                 // Sent twice at once: the first mailed it; this one's tries go back.
                 give_back(&state, &id, &customer_no, reregistration).await?;
                 return Ok(String::from(routes::SENT));
@@ -305,20 +308,25 @@ pub async fn submit_credentials(
     .await
 }
 
-/// Whether this browser's flow has mailed its link for `id` already: STEP 3 sent
-/// again (a double click, or a retry after its answer was lost) is told where the link
-/// went, as the first was, instead of being sent back to STEP 1 to mail a second link
-/// (and, for a re-registration, alert the owner again). The ID only is compared: a
-/// taken ID keeps no password to compare, and it looks the same.
+/// Whether this browser's flow has mailed its link for `id` and `password` already:
+/// STEP 3 sent again (a double click, or a retry after its answer was lost) is told
+/// where the link went, as the first was, instead of being sent back to STEP 1 to mail
+/// a second link (and, for a re-registration, alert the owner again). Another password
+/// (typed after going back) is out of order, as before: the link sets the first.
 #[cfg(feature = "ssr")]
 async fn mailed_already(
     state: &crate::ssr::AppState,
     id: &crate::domain::ItscomId,
+    password: &str,
     t: i64,
 ) -> Result<bool, AppError> {
     let mut conn = state.db.conn().await?;
-    let sent = store::sent_to(&mut conn, t).await?;
-    Ok(sent.is_some_and(|sent| crate::domain::ItscomId::key_of_raw(&sent) == id.key()))
+    let Some((sent, hash)) = store::mailed(&mut conn, t).await? else { return Ok(false) };
+    drop(conn);
+    if crate::domain::ItscomId::key_of_raw(&sent) != id.key() {
+        return Ok(false);
+    }
+    Ok(crate::ssr::auth::password::verify_async(password.to_string(), hash).await)
 }
 
 /// STEP 3's fields, parsed: the ID, and the new password (typed twice).
@@ -469,7 +477,9 @@ async fn record_request(
     use crate::ssr::auth::sha256_hex;
     crate::ssr::flow::advance(RegistrationStep::Credentials, RegistrationStep::MailSent)
         .set("itscom_id", r.id.as_str())
-        .set("password_hash", if r.taken { None } else { Some(password_hash) })
+        // Kept for a taken ID too (it never completes: no link): STEP 3 sent again is
+        // compared with it alike.
+        .set("password_hash", Some(password_hash))
         .set("confirm_token_hash", if r.taken { None } else { Some(sha256_hex(&r.token)) })
         .set("confirm_expires_at", t + store::LINK_SECS)
         .set("account_id", r.existing.clone())

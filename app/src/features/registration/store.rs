@@ -72,6 +72,22 @@ pub async fn sent_to(conn: &mut Conn, now: i64) -> Result<Option<String>, sqlx::
     .map(Option::flatten)
 }
 
+/// What this browser's flow mailed its link for, while the link waits: the ID as
+/// typed and the password's hash (kept for a taken ID too, which never completes: a
+/// STEP 3 sent again is compared with both alike).
+pub async fn mailed(conn: &mut Conn, now: i64) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
+    let Some(token) = request_cookie(FLOW_COOKIE) else { return Ok(None) };
+    sqlx::query_as(
+        "SELECT itscom_id, password_hash FROM registration_flows
+         WHERE id_hash = $1 AND step = $2 AND expires_at > $3 AND completed_at IS NULL AND itscom_id IS NOT NULL",
+    )
+    .bind(sha256_hex(&token))
+    .bind(RegistrationStep::MailSent)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
 /// Starts this browser's flow (`token` is its cookie) at `step`: STEP 2 found one
 /// customer, or the `candidates` (comma-separated) to single out.
 pub async fn start_flow(
