@@ -629,6 +629,18 @@ async fn a_first_code_turns_on_only_the_secret_it_was_checked_against(backend: B
     assert!(store::two_step_on(&mut conn, &account).await.unwrap());
 }
 
+/// 佐藤 花子 logged in on another device, then on this one: (the other's browser, this
+/// one's, the account's id, the other session's public id).
+async fn another_device_then_this(app: &TestApp) -> (reqwest::Client, reqwest::Client, String, String) {
+    let other = logged_in(app, HANAKO.0, HANAKO.1).await;
+    let (account, id): (String, String) =
+        sqlx::query_as("SELECT account_id, COALESCE(public_id, id_hash) FROM sessions")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    (other, logged_in(app, HANAKO.0, HANAKO.1).await, account, id)
+}
+
 /// ログアウトさせる and 他の端末をすべてログアウト wait for a change a session is writing:
 /// they take the account's row first, which every such change holds to its commit
 /// (`hold_session`; a contact address changed to an outside one from a stolen
@@ -638,13 +650,7 @@ async fn a_first_code_turns_on_only_the_secret_it_was_checked_against(backend: B
 async fn signing_a_session_out_waits_for_what_it_is_writing(backend: Backend) {
     for (path, one) in [("/api/security/session/end", true), ("/api/security/sessions/end-others", false)] {
         let app = spawn_app_with_demo_data(backend).await;
-        let other = logged_in(&app, HANAKO.0, HANAKO.1).await;
-        let (account, id): (String, String) =
-            sqlx::query_as("SELECT account_id, COALESCE(public_id, id_hash) FROM sessions")
-                .fetch_one(app.db.pool())
-                .await
-                .unwrap();
-        let owner = logged_in(&app, HANAKO.0, HANAKO.1).await;
+        let (other, owner, account, id) = another_device_then_this(&app).await;
         let form: Vec<(&str, &str)> = if one { vec![("id", id.as_str())] } else { vec![] };
         let mut held = app.db.begin().await.unwrap();
         app::ssr::db::customers::lock_account(&mut held, &account).await.unwrap();
@@ -664,13 +670,7 @@ async fn signing_a_session_out_waits_for_what_it_is_writing(backend: Backend) {
 /// account's row taken alone, it ended the other session all the same.
 async fn a_session_ended_while_it_waited_signs_nothing_out(backend: Backend) {
     let app = spawn_app_with_demo_data(backend).await;
-    let _other = logged_in(&app, HANAKO.0, HANAKO.1).await;
-    let (account, id): (String, String) =
-        sqlx::query_as("SELECT account_id, COALESCE(public_id, id_hash) FROM sessions")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    let owner = logged_in(&app, HANAKO.0, HANAKO.1).await;
+    let (_other, owner, account, id) = another_device_then_this(&app).await;
     let end = post_later(&app, &owner, "/api/security/session/end", &[HTML], &[("id", &id)]);
     let mut held = app.db.begin().await.unwrap();
     app::ssr::db::customers::lock_account(&mut held, &account).await.unwrap();
